@@ -1,0 +1,82 @@
+# Khet build. `make` builds bin/khet; `make run` starts it with demo data;
+# `make test` runs every test (unit, HTTP on SQLite and PostgreSQL, browser,
+# sanitizers); `make bench` measures. Every target installs what is missing.
+SHELL = /bin/sh
+
+PKGS   = zlib libmicrohttpd jansson libsodium sqlite3 libpq libthai libmagic libcurl \
+         cairo pangocairo xlsxwriter libqrencode
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+# B is the build folder; SAN=1 builds with AddressSanitizer + UBSan into build/san.
+ifeq ($(SAN),1)
+B      ?= build/san
+OPT    ?= -O1 -g $(SANFLAGS)
+else
+B      ?= build/rel
+OPT    ?= -O2 -g
+endif
+
+CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter \
+             -Isrc -I$(B)/gen $(OPT) $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
+LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm $(LDLIBS)
+
+SRCS      := $(shell find src -name '*.c' ! -name main.c | sort)
+OBJS      := $(SRCS:%.c=$(B)/%.o) $(B)/gen/embedded.o
+TPL_FILES := $(shell find templates -type f | sort)
+MIG_FILES := $(shell find db/migrations -name '*.sql' | sort)
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
+
+.PHONY: all deps run test test-unit bench clean static fmt
+
+all: deps bin/khet
+
+deps:
+	@./scripts/install-deps.sh
+	@./scripts/build-static.sh
+
+bin/khet: $(B)/khet
+	@mkdir -p bin
+	cp $(B)/khet $@.tmp && mv -f $@.tmp $@
+
+$(B)/khet: $(B)/src/main.o $(OBJS)
+	$(CC) $(OPT) -o $@ $^ $(LDLIBS_ALL)
+
+$(B)/%.o: %.c $(shell find src -name '*.h')
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+# Templates and migrations are compiled into the binary (parsed once at
+# start); `khet serve --dev` reads templates/ from disk instead.
+$(B)/tools/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -o $@ $<
+
+$(B)/gen/embedded.c: $(B)/tools/embed $(TPL_FILES) $(MIG_FILES) static/dist/manifest.json
+	@mkdir -p $(dir $@)
+	$(B)/tools/embed $(TPL_FILES) $(MIG_FILES) static/dist/manifest.json > $@
+
+$(B)/gen/embedded.o: $(B)/gen/embedded.c
+	$(CC) $(CFLAGS_ALL) -Wno-overlength-strings -c -o $@ $<
+
+$(B)/tests/%: tests/unit/%.c $(OBJS) tests/unit/unit.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Itests/unit -o $@ $< $(OBJS) $(LDLIBS_ALL) -lcmocka
+
+test-unit: deps $(UNIT_BINS)
+	@./tests/run-unit.sh $(B)/tests
+
+run: all
+	./scripts/run.sh
+
+test: deps
+	./tests/run-all.sh
+
+bench: all
+	./bench/run.sh
+
+clean:
+	rm -rf build bin static/dist
+
+fmt:
+	clang-format -i $$(find src tests/unit tools -name '*.[ch]')

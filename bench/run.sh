@@ -1,0 +1,318 @@
+#!/bin/bash
+# `make bench`: measures what a visitor gets from the real binary. It makes
+# a fresh SQLite data folder with the demo areas and 30,000 schools, starts
+# `khet serve`, and for each page below warms up, then runs wrk (64
+# connections) and reads requests/s and the exact p50/p99 latency; at the
+# end it reads the server's peak RSS. It prints a table with each figure
+# checked against its target, and writes the same to bench/results/
+# (latest.txt, latest.json and a dated copy of both). A missed target is
+# reported, not failed: the bench measures, tests assert. It does fail when
+# a page answers anything but 200, because a bench of error pages is a lie.
+#
+# Environment: BENCH_SECONDS (10) per page, BENCH_WARMUP (2) seconds,
+# BENCH_CONNECTIONS (64), BENCH_THREADS (2, wrk's), BENCH_WORKERS (server
+# threads), BENCH_SCHOOLS (15000 per area, 2 areas), BENCH_PAGES (names of
+# the pages to run, default all), BENCH_RESULTS (folder, bench/results).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+BENCH_SECONDS=${BENCH_SECONDS:-10}
+BENCH_WARMUP=${BENCH_WARMUP:-2}
+BENCH_CONNECTIONS=${BENCH_CONNECTIONS:-64}
+BENCH_THREADS=${BENCH_THREADS:-2}
+# Worker threads of the server. Chosen by measuring 1, 2, 4 and 8 on the
+# 2-core machine (see bench/README.md): WORKERS_CHOICE_NOTE.
+BENCH_WORKERS=${BENCH_WORKERS:-4}
+BENCH_SCHOOLS=${BENCH_SCHOOLS:-15000}
+BENCH_PAGES=${BENCH_PAGES:-}
+BENCH_RESULTS=${BENCH_RESULTS:-$ROOT/bench/results}
+RSS_MAX_MB=64
+
+# The pages, one line each:
+#   page NAME PATH [MIN_REQ_PER_S|-] [MAX_P99_MS|-]
+# PATH may hold one {A..B}: wrk cycles through every page of that range.
+# @NAME is the URL of a built asset, looked up in static/dist/manifest.json.
+# A target left out (or -) is measured and printed but not checked.
+pages() {
+	page static  "@app.css"
+	page home    "/"
+	page schools "/areas/1/schools?page={1..50}" 15000 10
+}
+
+die() {
+	printf '\nbench: FAILED: %s\n' "$*" >&2
+	exit 1
+}
+
+KHET=$ROOT/bin/khet
+WRK_LUA=$ROOT/bench/wrk.lua
+MANIFEST=$ROOT/static/dist/manifest.json
+[ -x "$KHET" ] || die "$KHET is missing — run make bench (it builds first)"
+command -v wrk >/dev/null || die "wrk is not installed (apt-get install wrk)"
+command -v curl >/dev/null || die "curl is not installed (apt-get install curl)"
+[ -f "$MANIFEST" ] || die "$MANIFEST is missing — run make (it builds the assets)"
+for v in BENCH_SECONDS BENCH_WARMUP BENCH_CONNECTIONS BENCH_THREADS BENCH_WORKERS BENCH_SCHOOLS; do
+	if ! [[ ${!v} =~ ^[1-9][0-9]*$ ]]; then die "$v must be a positive whole number, not '${!v}'"; fi
+done
+
+# ---- the page list ---------------------------------------------------------
+P_NAME=() P_PATH=() P_RPS=() P_P99=()
+page() {
+	local name=$1 path=$2 rps=${3:--} p99=${4:--}
+	if [ -n "$BENCH_PAGES" ] && [[ " $BENCH_PAGES " != *" $name "* ]]; then
+		return 0
+	fi
+	P_NAME+=("$name") P_PATH+=("$path") P_RPS+=("$rps") P_P99+=("$p99")
+}
+pages
+[ ${#P_NAME[@]} -gt 0 ] || die "BENCH_PAGES='$BENCH_PAGES' names no page (pages: $(declare -f pages | awk '$1=="page"{printf "%s ", $2}'))"
+
+asset_url() {
+	local url
+	url=$(tr ',{}' '\n' <"$MANIFEST" | awk -F'"' -v k="$1" '$2 == k { print $4; exit }')
+	[ -n "$url" ] || die "asset $1 is not in $MANIFEST"
+	printf '%s\n' "$url"
+}
+
+# Prints the request paths of one page line, one a line.
+expand_path() {
+	local p=$1
+	if [[ $p == @* ]]; then
+		asset_url "${p#@}"
+	elif [[ $p =~ ^(.*)\{([0-9]+)\.\.([0-9]+)\}(.*)$ ]]; then
+		local pre=${BASH_REMATCH[1]} a=${BASH_REMATCH[2]} b=${BASH_REMATCH[3]} post=${BASH_REMATCH[4]} k
+		[ "$a" -le "$b" ] || die "bad range in $p"
+		for ((k = a; k <= b; k++)); do printf '%s%s%s\n' "$pre" "$k" "$post"; done
+	else
+		printf '%s\n' "$p"
+	fi
+}
+
+# ---- data and server -------------------------------------------------------
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/khet-bench.XXXXXX")
+SRV=
+cleanup() {
+	if [ -n "$SRV" ] && kill -0 "$SRV" 2>/dev/null; then
+		kill -TERM "$SRV" 2>/dev/null || true
+		for _ in $(seq 50); do kill -0 "$SRV" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL "$SRV" 2>/dev/null || true
+	fi
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+export KHET_DATA=$TMP KHET_DB=sqlite:$TMP/khet.db
+unset KHET_LISTEN KHET_WORKERS KHET_DEV KHET_TEST_ROUTES KHET_QUIET KHET_STATIC 2>/dev/null || true
+
+now_ms() { date +%s%3N; }
+cpus=$(nproc)
+cpu_model=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
+version=$("$KHET" version 2>/dev/null || echo "khet ?")
+commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo "none")
+if ! git -C "$ROOT" diff --quiet HEAD 2>/dev/null; then commit="$commit+changes"; fi
+
+schools_total=$((2 * BENCH_SCHOOLS))
+printf 'bench: making demo data (2 areas x %d schools) in %s\n' "$BENCH_SCHOOLS" "$TMP"
+t0=$(now_ms)
+"$KHET" demo --schools "$BENCH_SCHOOLS" >"$TMP/demo.out" 2>&1 || { cat "$TMP/demo.out" >&2; die "khet demo failed"; }
+demo_s=$(awk -v ms=$(($(now_ms) - t0)) 'BEGIN { printf "%.1f", ms / 1000 }')
+db_mb=$(awk -v b="$(stat -c %s "$TMP/khet.db" 2>/dev/null || echo 0)" 'BEGIN { printf "%.1f", b / 1048576 }')
+printf 'bench: demo data made in %s s (database %s MB)\n' "$demo_s" "$db_mb"
+
+"$KHET" serve --listen 127.0.0.1:0 --quiet --workers "$BENCH_WORKERS" --static "$ROOT/static/dist" \
+	>"$TMP/server.out" 2>"$TMP/server.err" &
+SRV=$!
+BASE=
+for _ in $(seq 300); do
+	BASE=$(grep -o 'http://[^/ ]*' "$TMP/server.out" 2>/dev/null | head -n1 || true)
+	[ -n "$BASE" ] && break
+	kill -0 "$SRV" 2>/dev/null || break
+	sleep 0.1
+done
+if [ -z "$BASE" ]; then
+	cat "$TMP/server.out" "$TMP/server.err" >&2
+	die "khet serve did not say it was ready within 30 s"
+fi
+printf 'bench: server pid %d at %s, %d workers, on %d CPUs\n' "$SRV" "$BASE" "$BENCH_WORKERS" "$cpus"
+
+server_alive() {
+	kill -0 "$SRV" 2>/dev/null && return 0
+	echo "---- server stderr (last 30 lines) ----" >&2
+	tail -n 30 "$TMP/server.err" >&2
+	die "the server died while $1"
+}
+
+# utime+stime of the server, in clock ticks.
+server_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$SRV/stat"; }
+CLK_TCK=$(getconf CLK_TCK)
+
+# Every URL must answer 200 itself (no redirect to a sign-in page, no 404).
+check_urls() {
+	local name=$1 url code
+	shift
+	for url in "$@"; do
+		code=$(curl -s -o "$TMP/body" -w '%{http_code}' -H 'Accept-Encoding: gzip' "$BASE$url" || echo "000")
+		if [ "$code" != 200 ]; then
+			echo "---- $url answered $code; body starts: ----" >&2
+			head -c 600 "$TMP/body" >&2 || true
+			echo >&2
+			server_alive "checking $name"
+			die "page $name: GET $url answered $code, not 200"
+		fi
+	done
+}
+
+ms() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1000 }'; }
+
+# ---- the runs --------------------------------------------------------------
+R_PATHS=() R_RPS=() R_P50=() R_P90=() R_P99=() R_MAX=() R_REQS=() R_BYTES=() R_CPU=() R_SOCK=() R_RPS_OK=() R_P99_OK=()
+invalid=""
+for i in "${!P_NAME[@]}"; do
+	name=${P_NAME[$i]}
+	mapfile -t urls < <(expand_path "${P_PATH[$i]}")
+	[ ${#urls[@]} -gt 0 ] || die "page $name has no URL"
+	check_urls "$name" "${urls[@]}"
+	shown=${P_PATH[$i]}
+	[[ $shown == @* ]] && shown=${urls[0]}
+	R_PATHS+=("$shown")
+
+	printf 'bench: %-8s %s (%d URL%s): warm-up %d s, run %d s\n' "$name" "$shown" ${#urls[@]} \
+		"$([ ${#urls[@]} -eq 1 ] || echo s)" "$BENCH_WARMUP" "$BENCH_SECONDS"
+	wrk -t"$BENCH_THREADS" -c"$BENCH_CONNECTIONS" -d"${BENCH_WARMUP}s" -s "$WRK_LUA" "$BASE/" -- "${urls[@]}" \
+		>"$TMP/warm.$name" 2>&1 || { cat "$TMP/warm.$name" >&2; die "wrk failed on $name (warm-up)"; }
+	server_alive "warming up $name"
+
+	ticks0=$(server_ticks)
+	wrk -t"$BENCH_THREADS" -c"$BENCH_CONNECTIONS" -d"${BENCH_SECONDS}s" --latency -s "$WRK_LUA" "$BASE/" -- "${urls[@]}" \
+		>"$TMP/wrk.$name" 2>&1 || { cat "$TMP/wrk.$name" >&2; die "wrk failed on $name"; }
+	server_alive "serving $name"
+	ticks1=$(server_ticks)
+
+	line=$(grep '^BENCH ' "$TMP/wrk.$name" || true)
+	[ -n "$line" ] || { cat "$TMP/wrk.$name" >&2; die "no BENCH line in wrk's output for $name"; }
+	declare -A m=()
+	for kv in ${line#BENCH }; do m[${kv%%=*}]=${kv#*=}; done
+	[ "${m[requests]}" -gt 0 ] || die "page $name: wrk completed no request"
+
+	rps=$(awk -v r="${m[requests]}" -v d="${m[duration_us]}" 'BEGIN { printf "%.0f", r / (d / 1e6) }')
+	R_RPS+=("$rps") R_P50+=("$(ms "${m[p50_us]}")") R_P90+=("$(ms "${m[p90_us]}")") R_P99+=("$(ms "${m[p99_us]}")")
+	R_MAX+=("$(ms "${m[max_us]}")") R_REQS+=("${m[requests]}")
+	R_BYTES+=("$(awk -v b="${m[bytes]}" -v r="${m[requests]}" 'BEGIN { printf "%.0f", b / r }')")
+	R_CPU+=("$(awk -v t=$((ticks1 - ticks0)) -v hz="$CLK_TCK" -v d="${m[duration_us]}" 'BEGIN { printf "%.0f", 100 * t / hz / (d / 1e6) }')")
+	if [ $((m[connect] + m[read] + m[write] + m[timeout])) -eq 0 ]; then R_SOCK+=("")
+	else R_SOCK+=("connect ${m[connect]}, read ${m[read]}, write ${m[write]}, timeout ${m[timeout]}"); fi
+
+	if [ "${m[non2xx]}" -gt 0 ]; then
+		invalid="$invalid page $name: ${m[non2xx]} of ${m[requests]} responses were not 2xx/3xx;"
+	fi
+	if [ "${P_RPS[$i]}" = - ]; then R_RPS_OK+=("-")
+	elif awk -v a="$rps" -v t="${P_RPS[$i]}" 'BEGIN { exit !(a >= t) }'; then R_RPS_OK+=("PASS")
+	else R_RPS_OK+=("MISS"); fi
+	if [ "${P_P99[$i]}" = - ]; then R_P99_OK+=("-")
+	elif awk -v a="${m[p99_us]}" -v t="${P_P99[$i]}" 'BEGIN { exit !(a <= t * 1000) }'; then R_P99_OK+=("PASS")
+	else R_P99_OK+=("MISS"); fi
+	unset m
+done
+
+# VmHWM is the most the server's memory ever held resident, over its whole
+# life (start, data load, every page above).
+rss_kb=$(awk '/^VmHWM:/ { print $2 }' "/proc/$SRV/status")
+rss_now_kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$SRV/status")
+threads=$(awk '/^Threads:/ { print $2 }' "/proc/$SRV/status")
+rss_mb=$(awk -v k="$rss_kb" 'BEGIN { printf "%.1f", k / 1024 }')
+rss_now_mb=$(awk -v k="$rss_now_kb" 'BEGIN { printf "%.1f", k / 1024 }')
+rss_ok=$(awk -v a="$rss_kb" -v t="$RSS_MAX_MB" 'BEGIN { print (a <= t * 1024) ? "PASS" : "MISS" }')
+
+kill -TERM "$SRV"
+stop_rc=0
+for _ in $(seq 100); do kill -0 "$SRV" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$SRV" 2>/dev/null; then
+	stop_note="did NOT stop within 10 s of SIGTERM"
+else
+	wait "$SRV" || stop_rc=$?
+	stop_note="stopped on SIGTERM, exit code $stop_rc"
+fi
+SRV=
+
+# ---- report ----------------------------------------------------------------
+stamp=$(date +%Y%m%d-%H%M%S)
+when=$(date '+%Y-%m-%d %H:%M:%S %Z')
+report() {
+	printf 'Khet bench, %s\n' "$when"
+	printf '%s, commit %s; %d CPUs (%s)\n' "$version" "$commit" "$cpus" "${cpu_model:-?}"
+	printf 'wrk -t%d -c%d -d%ds --latency (after %d s warm-up) against khet serve --workers %d on SQLite,\n' \
+		"$BENCH_THREADS" "$BENCH_CONNECTIONS" "$BENCH_SECONDS" "$BENCH_WARMUP" "$BENCH_WORKERS"
+	printf '%d schools in 2 areas (demo data made in %s s, database %s MB); wrk runs on the same machine.\n\n' \
+		"$schools_total" "$demo_s" "$db_mb"
+	printf '%-8s %-36s %9s %8s %8s %8s %8s %8s  %s\n' page path "req/s" "p50 ms" "p90 ms" "p99 ms" "bytes" "srv CPU" "targets"
+	local i t
+	for i in "${!P_NAME[@]}"; do
+		t=""
+		if [ "${P_RPS[$i]}" != - ]; then t="req/s >= ${P_RPS[$i]} ${R_RPS_OK[$i]}"; fi
+		if [ "${P_P99[$i]}" != - ]; then t="${t:+$t, }p99 <= ${P_P99[$i]} ms ${R_P99_OK[$i]}"; fi
+		printf '%-8s %-36s %9s %8s %8s %8s %8s %7s%%  %s\n' "${P_NAME[$i]}" "${R_PATHS[$i]}" "${R_RPS[$i]}" \
+			"${R_P50[$i]}" "${R_P90[$i]}" "${R_P99[$i]}" "${R_BYTES[$i]}" "${R_CPU[$i]}" "${t:-(none)}"
+	done
+	printf '\nserver peak RSS (VmHWM): %s MB   target <= %d MB %s   (RSS at the end %s MB, %s threads)\n' \
+		"$rss_mb" "$RSS_MAX_MB" "$rss_ok" "$rss_now_mb" "$threads"
+	printf 'server %s\n' "$stop_note"
+	for i in "${!P_NAME[@]}"; do
+		if [ -n "${R_SOCK[$i]}" ]; then printf 'note: %s had socket errors: %s\n' "${P_NAME[$i]}" "${R_SOCK[$i]}"; fi
+	done
+	printf '(bytes: mean response body+headers as received, gzip accepted; srv CPU: server CPU time / wall time, 100%% = one core)\n'
+	local n=0
+	for i in "${!P_NAME[@]}"; do
+		if [ "${R_RPS_OK[$i]}" = MISS ]; then n=$((n + 1)); fi
+		if [ "${R_P99_OK[$i]}" = MISS ]; then n=$((n + 1)); fi
+	done
+	if [ "$rss_ok" = MISS ]; then n=$((n + 1)); fi
+	if [ "$n" -eq 0 ]; then printf '\nRESULT: every target PASSED\n'
+	else printf '\nRESULT: %d target%s MISSED\n' "$n" "$([ "$n" -eq 1 ] || echo s)"; fi
+}
+
+json_str() { local s=${1//\\/\\\\}; s=${s//\"/\\\"}; printf '"%s"' "$s"; }
+json_num_or_null() { if [ "$1" = - ]; then printf null; else printf '%s' "$1"; fi; }
+json() {
+	local i sep=""
+	printf '{\n  "date": %s,\n  "version": %s,\n  "commit": %s,\n' "$(json_str "$when")" "$(json_str "$version")" "$(json_str "$commit")"
+	printf '  "cpus": %d,\n  "cpu_model": %s,\n' "$cpus" "$(json_str "$cpu_model")"
+	printf '  "wrk": {"threads": %d, "connections": %d, "seconds": %d, "warmup_seconds": %d},\n' \
+		"$BENCH_THREADS" "$BENCH_CONNECTIONS" "$BENCH_SECONDS" "$BENCH_WARMUP"
+	printf '  "server": {"workers": %d, "database": "sqlite", "schools": %d, "peak_rss_mb": %s, "end_rss_mb": %s, "rss_max_mb": %d, "rss": "%s", "threads": %s, "stop": %s},\n' \
+		"$BENCH_WORKERS" "$schools_total" "$rss_mb" "$rss_now_mb" "$RSS_MAX_MB" "$rss_ok" "$threads" "$(json_str "$stop_note")"
+	printf '  "pages": [\n'
+	for i in "${!P_NAME[@]}"; do
+		printf '%s    {"name": %s, "path": %s, "requests": %s, "requests_per_s": %s, "p50_ms": %s, "p90_ms": %s, "p99_ms": %s, "max_ms": %s, "mean_bytes": %s, "server_cpu_percent": %s, "socket_errors": %s, "min_requests_per_s": %s, "requests_per_s_result": "%s", "max_p99_ms": %s, "p99_result": "%s"}' \
+			"$sep" "$(json_str "${P_NAME[$i]}")" "$(json_str "${P_PATH[$i]}")" "${R_REQS[$i]}" "${R_RPS[$i]}" "${R_P50[$i]}" \
+			"${R_P90[$i]}" "${R_P99[$i]}" "${R_MAX[$i]}" "${R_BYTES[$i]}" "${R_CPU[$i]}" "$(json_str "${R_SOCK[$i]}")" \
+			"$(json_num_or_null "${P_RPS[$i]}")" "${R_RPS_OK[$i]}" "$(json_num_or_null "${P_P99[$i]}")" "${R_P99_OK[$i]}"
+		sep=$',\n'
+	done
+	printf '\n  ]\n}\n'
+}
+
+echo
+report | tee "$TMP/report.txt"
+
+if [ -n "$invalid" ]; then
+	for i in "${!P_NAME[@]}"; do { echo; echo "---- wrk output, ${P_NAME[$i]} ----"; cat "$TMP/wrk.${P_NAME[$i]}"; } >&2; done
+	die "${invalid%;} — the figures above are of error pages and are not written to bench/results/"
+fi
+[ "$stop_rc" -eq 0 ] || printf 'bench: warning: the server exited with code %d on SIGTERM\n' "$stop_rc" >&2
+
+mkdir -p "$BENCH_RESULTS"
+{
+	cat "$TMP/report.txt"
+	for i in "${!P_NAME[@]}"; do
+		printf '\n---- wrk output, %s ----\n' "${P_NAME[$i]}"
+		cat "$TMP/wrk.${P_NAME[$i]}"
+	done
+} >"$BENCH_RESULTS/latest.txt.tmp"
+json >"$BENCH_RESULTS/latest.json.tmp"
+cp "$BENCH_RESULTS/latest.txt.tmp" "$BENCH_RESULTS/$stamp.txt"
+cp "$BENCH_RESULTS/latest.json.tmp" "$BENCH_RESULTS/$stamp.json"
+mv "$BENCH_RESULTS/latest.txt.tmp" "$BENCH_RESULTS/latest.txt"
+mv "$BENCH_RESULTS/latest.json.tmp" "$BENCH_RESULTS/latest.json"
+printf '\nbench: written to %s/latest.txt, latest.json, %s.txt and %s.json\n' "${BENCH_RESULTS#"$ROOT"/}" "$stamp" "$stamp"

@@ -1,0 +1,4 @@
+-- Nothing to do on SQLite: the "thai" collation is libthai's th_strcoll,
+-- registered by db_open on every connection (a collation written in C
+-- cannot live in the database file). This file exists so that migration
+-- 0001 has a variant for each engine; see 0001_collation.pg.sql.

@@ -1,0 +1,27 @@
+#!/bin/sh
+# Installs the Debian packages Khet builds, runs and tests with. Idempotent:
+# when everything is present it prints nothing and touches nothing.
+set -eu
+
+PKGS="build-essential pkg-config
+zlib1g-dev libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libpq-dev
+libthai-dev libmagic-dev libcurl4-openssl-dev libcairo2-dev libpango1.0-dev
+libxlsxwriter-dev libqrencode-dev libcmocka-dev
+fonts-tlwg-laksaman sqlite3 postgresql-15 postgresql-client-15
+chromium wrk curl python3-aiosmtpd"
+
+missing=""
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+echo "khet: installing Debian packages:$missing"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null

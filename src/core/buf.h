@@ -1,0 +1,47 @@
+/* buf: the one growable text buffer of Khet (git's strbuf, Redis's sds).
+ * Every piece of text built from outside input — HTML, JSON, e-mail bodies,
+ * log lines, SQL parameters — goes through it, so no fixed-size array ever
+ * holds untrusted data. Allocation failure aborts: a server that cannot get
+ * a few kilobytes cannot answer anything sensible anyway. data is always
+ * NUL-terminated once anything was added (or after buf_cstr). */
+#ifndef KHET_BUF_H
+#define KHET_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+
+#define BUF_INIT {0, 0, 0}
+
+void buf_grow(struct buf *b, size_t extra);
+void buf_add(struct buf *b, const void *p, size_t n);
+void buf_adds(struct buf *b, const char *s);
+void buf_addc(struct buf *b, char c);
+void buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_vaddf(struct buf *b, const char *fmt, va_list ap);
+/* Appends s with & < > " ' escaped for HTML text and attributes. */
+void buf_add_html(struct buf *b, const char *s, size_t n);
+/* Appends s percent-encoded for a URL query component. */
+void buf_add_urlenc(struct buf *b, const char *s);
+/* Appends a CSV field (RFC 4180 quoting when needed). */
+void buf_add_csv(struct buf *b, const char *s);
+/* Returns data as a C string ("" for an empty buffer, never NULL). */
+const char *buf_cstr(struct buf *b);
+void buf_reset(struct buf *b);
+void buf_release(struct buf *b);
+/* Hands the malloc'd string to the caller; the buffer is empty afterwards. */
+char *buf_detach(struct buf *b, size_t *len);
+
+/* Allocation helpers that abort on failure. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+#endif

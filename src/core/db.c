@@ -1,0 +1,318 @@
+/* db: the engine-neutral half of the database API (see db.h). It chooses
+ * the engine from the URL, passes each call to the engine's table of
+ * functions, and builds the JSON conveniences views use from the row
+ * reader, so both engines give the same JSON for the same rows. The
+ * statement cache every connection keeps also lives here: a small
+ * open-addressing table keyed by a hash of the SQL text (not its address,
+ * because text built at run time may reuse an address with other text). */
+#include "core/db.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/db_internal.h"
+
+static const char sqlite_prefix[] = "sqlite:";
+
+int db_url_known(const char *url)
+{
+	return url && (!strncmp(url, sqlite_prefix, sizeof sqlite_prefix - 1) || !strncmp(url, "postgres://", 11) ||
+		       !strncmp(url, "postgresql://", 13));
+}
+
+void db_url_redacted(const char *url, struct buf *out)
+{
+	/* A PostgreSQL URL may carry a password (user:secret@host); messages
+	 * end up in logs and on a terminal, so it is replaced. */
+	const char *s = strstr(url, "://");
+	const char *at = s ? strchr(s + 3, '@') : NULL;
+	const char *slash = s ? strchr(s + 3, '/') : NULL;
+	if (!at || (slash && slash < at)) {
+		buf_adds(out, url);
+		return;
+	}
+	const char *colon = memchr(s + 3, ':', (size_t)(at - (s + 3)));
+	if (!colon) {
+		buf_adds(out, url);
+		return;
+	}
+	buf_add(out, url, (size_t)(colon - url) + 1);
+	buf_adds(out, "***");
+	buf_adds(out, at);
+}
+
+int db_open(const char *url, struct db **out, struct err *e)
+{
+	*out = NULL;
+	if (url && !strncmp(url, sqlite_prefix, sizeof sqlite_prefix - 1)) {
+		const char *path = url + sizeof sqlite_prefix - 1;
+		if (!*path)
+			return err_set(e, 400, "ที่อยู่ฐานข้อมูล \"sqlite:\" ไม่มีที่ตั้งไฟล์: ใช้ sqlite:ที่ตั้งไฟล์ "
+					       "เช่น sqlite:data/khet.db");
+		return db_sqlite_open(path, out, e);
+	}
+	if (db_url_known(url))
+		return db_pg_open(url, out, e);
+	struct buf b = BUF_INIT;
+	db_url_redacted(url ? url : "", &b);
+	err_set(e, 400,
+		"ไม่รู้จักที่อยู่ฐานข้อมูล \"%s\": ใช้ sqlite:ที่ตั้งไฟล์ (เช่น sqlite:data/khet.db) "
+		"หรือ postgres://ผู้ใช้@เครื่อง:พอร์ต/ชื่อฐานข้อมูล",
+		buf_cstr(&b));
+	buf_release(&b);
+	return -1;
+}
+
+void db_close(struct db *db)
+{
+	if (db)
+		db->eng->close(db);
+}
+
+enum db_kind db_kind(const struct db *db)
+{
+	return db->kind;
+}
+
+int db_begin(struct db *db, struct err *e)
+{
+	return db->eng->begin(db, e);
+}
+
+int db_commit(struct db *db, struct err *e)
+{
+	return db->eng->commit(db, e);
+}
+
+void db_rollback(struct db *db)
+{
+	db->eng->rollback(db);
+}
+
+int db_lock(struct db *db, long long key, struct err *e)
+{
+	return db->eng->lock(db, key, e);
+}
+
+long long db_exec(struct db *db, const char *sql, const struct db_val *p, int n, struct err *e)
+{
+	return db->eng->exec(db, sql, p, n, e);
+}
+
+int db_exec_script(struct db *db, const char *sql, struct err *e)
+{
+	return db->eng->exec_script(db, sql, e);
+}
+
+int db_query(struct db *db, const char *sql, const struct db_val *p, int n, struct db_res **out, struct err *e)
+{
+	return db->eng->query(db, sql, p, n, 1, out, e);
+}
+
+int db_next(struct db_res *r, struct err *e)
+{
+	return r->eng->next(r, e);
+}
+
+int db_ncols(struct db_res *r)
+{
+	return r->eng->ncols(r);
+}
+
+const char *db_colname(struct db_res *r, int col)
+{
+	return r->eng->colname(r, col);
+}
+
+int db_isnull(struct db_res *r, int col)
+{
+	return r->eng->isnull(r, col);
+}
+
+long long db_int(struct db_res *r, int col)
+{
+	return r->eng->int_(r, col);
+}
+
+const char *db_text(struct db_res *r, int col)
+{
+	return r->eng->text(r, col);
+}
+
+void db_res_free(struct db_res *r)
+{
+	if (r)
+		r->eng->res_free(r);
+}
+
+json_t *db_rows_json(struct db *db, const char *sql, const struct db_val *p, int n, struct err *e)
+{
+	const struct db_engine *eng = db->eng;
+	struct db_res *r;
+	/* keep = 0: every row is read before this returns, so the engine may
+	 * point at the caller's parameters instead of copying them. */
+	if (eng->query(db, sql, p, n, 0, &r, e))
+		return NULL;
+	json_t *rows = json_array();
+	int rc;
+	while ((rc = eng->next(r, e)) == 1) {
+		json_t *o = eng->row_json(r, e);
+		if (!o) {
+			rc = -1;
+			break;
+		}
+		json_array_append_new(rows, o);
+	}
+	eng->res_free(r);
+	if (rc < 0) {
+		json_decref(rows);
+		return NULL;
+	}
+	return rows;
+}
+
+json_t *db_row_json(struct db *db, const char *sql, const struct db_val *p, int n, struct err *e)
+{
+	const struct db_engine *eng = db->eng;
+	struct db_res *r;
+	if (eng->query(db, sql, p, n, 0, &r, e))
+		return NULL;
+	json_t *o = NULL;
+	int rc = eng->next(r, e);
+	if (rc == 1)
+		o = eng->row_json(r, e);
+	else if (rc == 0)
+		err_set(e, 404, "ไม่พบข้อมูลที่ขอ");
+	eng->res_free(r);
+	return o;
+}
+
+int db_int_value(struct db *db, const char *sql, const struct db_val *p, int n, long long *out, struct err *e)
+{
+	const struct db_engine *eng = db->eng;
+	struct db_res *r;
+	if (eng->query(db, sql, p, n, 0, &r, e))
+		return -1;
+	int rc = eng->next(r, e);
+	if (rc == 1)
+		*out = eng->isnull(r, 0) ? 0 : eng->int_(r, 0);
+	eng->res_free(r);
+	return rc;
+}
+
+size_t db_cached_statements(const struct db *db)
+{
+	return db->cache.count;
+}
+
+/* Appends s on one line (runs of white space become one space), at most
+ * max bytes, cut before a whole character so the text stays valid UTF-8;
+ * " …" marks a cut. */
+static void add_one_line(struct buf *b, const char *s, size_t max)
+{
+	size_t start = b->len;
+	int space = 0;
+	for (; *s; s++) {
+		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
+			space = 1;
+			continue;
+		}
+		unsigned char c = (unsigned char)*s;
+		size_t clen = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+		if (b->len - start + clen + 1 > max)
+			break;
+		if (space && b->len > start)
+			buf_addc(b, ' ');
+		space = 0;
+		size_t n = 1;
+		while (n < clen && s[n])
+			n++;
+		buf_add(b, s, n);
+		s += n - 1;
+	}
+	if (*s)
+		buf_adds(b, " …");
+}
+
+int db_fail(struct err *e, int status, const char *what, const char *sql)
+{
+	/* Both parts are bounded so the whole fits e->msg (512 bytes) and
+	 * vsnprintf never cuts a Thai character in half. */
+	struct buf b = BUF_INIT;
+	add_one_line(&b, what, 280);
+	if (sql) {
+		buf_adds(&b, " (SQL: ");
+		add_one_line(&b, sql, 200);
+		buf_addc(&b, ')');
+	}
+	err_set(e, status, "%s", buf_cstr(&b));
+	buf_release(&b);
+	return -1;
+}
+
+/* The statement cache. */
+
+uint64_t db_cache_hash(const char *sql)
+{
+	/* FNV-1a: a few nanoseconds for a typical statement, and good enough
+	 * spread for a table of a few hundred texts. */
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (const unsigned char *s = (const unsigned char *)sql; *s; s++)
+		h = (h ^ *s) * 0x100000001b3ull;
+	return h ? h : 1; /* 0 marks an empty slot */
+}
+
+void *db_cache_get(const struct db_cache *c, const char *sql, uint64_t hash)
+{
+	if (!c->cap)
+		return NULL;
+	size_t mask = c->cap - 1;
+	for (size_t i = (size_t)hash & mask;; i = (i + 1) & mask) {
+		const struct db_cache_slot *s = &c->slots[i];
+		if (!s->hash)
+			return NULL;
+		if (s->hash == hash && (s->sql == sql || !strcmp(s->sql, sql)))
+			return s->val;
+	}
+}
+
+static void cache_insert(struct db_cache_slot *slots, size_t cap, const struct db_cache_slot *in)
+{
+	size_t mask = cap - 1;
+	size_t i = (size_t)in->hash & mask;
+	while (slots[i].hash)
+		i = (i + 1) & mask;
+	slots[i] = *in;
+}
+
+int db_cache_put(struct db_cache *c, const char *sql, uint64_t hash, void *val)
+{
+	if (c->count >= DB_CACHE_MAX)
+		return -1;
+	/* Kept at most half full so probes stay short. */
+	if ((c->count + 1) * 2 > c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 64;
+		struct db_cache_slot *slots = xcalloc(cap, sizeof *slots);
+		for (size_t i = 0; i < c->cap; i++)
+			if (c->slots[i].hash)
+				cache_insert(slots, cap, &c->slots[i]);
+		free(c->slots);
+		c->slots = slots;
+		c->cap = cap;
+	}
+	struct db_cache_slot s = {hash, sql, val};
+	cache_insert(c->slots, c->cap, &s);
+	c->count++;
+	return 0;
+}
+
+void db_cache_free(struct db_cache *c, void (*fn)(void *val, void *ctx), void *ctx)
+{
+	for (size_t i = 0; i < c->cap; i++)
+		if (c->slots[i].hash)
+			fn(c->slots[i].val, ctx);
+	free(c->slots);
+	c->slots = NULL;
+	c->cap = c->count = 0;
+}

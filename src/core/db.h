@@ -1,0 +1,100 @@
+/* db: one database API over SQLite (the embedded default) and PostgreSQL 15
+ * (a national deployment), so modules write their SQL once. SQL text is a
+ * constant string with $1…$n parameters, in the subset both engines run;
+ * values are bound, never pasted in. Statements are prepared once per
+ * connection and reused (the cache is keyed by the SQL text). A connection
+ * belongs to one thread at a time: the server opens one per worker.
+ *
+ * SQLite is opened with WAL, foreign keys on, a busy timeout, and the "thai"
+ * collation (libthai's th_strcoll); PostgreSQL gets the same collation name
+ * from migration 0001 (ICU th-TH), so `ORDER BY name COLLATE thai` sorts the
+ * same on both.
+ *
+ * Errors: a unique or foreign-key constraint violation fails with e->status
+ * 409; anything else with 500. e->msg then holds the engine's text, for the
+ * log, not for users. */
+#ifndef KHET_DB_H
+#define KHET_DB_H
+
+#include <jansson.h>
+
+#include "core/err.h"
+
+enum db_kind { DB_SQLITE = 1, DB_POSTGRES = 2 };
+
+enum db_type { DBT_NULL, DBT_INT, DBT_TEXT };
+struct db_val {
+	enum db_type t;
+	long long i;
+	const char *s;
+};
+#define DB_INT(x) ((struct db_val){DBT_INT, (long long)(x), 0})
+#define DB_TEXT(x) db_text_val(x)
+#define DB_NULL ((struct db_val){DBT_NULL, 0, 0})
+static inline struct db_val db_text_val(const char *s)
+{
+	struct db_val v = {s ? DBT_TEXT : DBT_NULL, 0, s};
+	return v;
+}
+/* DB_ARGS(DB_INT(id), DB_TEXT(name)) expands to the (array, count) pair the
+ * query functions take; pass NULL, 0 for no parameters. */
+#define DB_ARGS(...) \
+	(const struct db_val[]){__VA_ARGS__}, (int)(sizeof((const struct db_val[]){__VA_ARGS__}) / sizeof(struct db_val))
+
+struct db;
+struct db_res;
+
+/* url: "sqlite:PATH" or "postgres://…" / "postgresql://…". An unknown scheme
+ * or a database that cannot be opened fails with a message saying why. */
+int db_open(const char *url, struct db **out, struct err *e);
+void db_close(struct db *db);
+enum db_kind db_kind(const struct db *db);
+/* 1 if url names a scheme db_open knows. */
+int db_url_known(const char *url);
+
+/* Transactions. SQLite's BEGIN is IMMEDIATE, so a transaction that writes
+ * holds the write lock from its start and cannot deadlock on upgrade. */
+int db_begin(struct db *db, struct err *e);
+int db_commit(struct db *db, struct err *e);
+void db_rollback(struct db *db);
+/* Serialises writers on one key until the transaction ends
+ * (pg_advisory_xact_lock on PostgreSQL; SQLite's IMMEDIATE transaction
+ * already serialises all writers). Use before check-then-insert rules such
+ * as "two bookings of a room never overlap". */
+int db_lock(struct db *db, long long key, struct err *e);
+
+/* Runs a statement; returns rows changed (>= 0) or -1. */
+long long db_exec(struct db *db, const char *sql, const struct db_val *p, int n, struct err *e);
+/* Runs several ;-separated statements without parameters (migrations). */
+int db_exec_script(struct db *db, const char *sql, struct err *e);
+
+/* Row-by-row reading. db_next returns 1 for a row, 0 at the end, -1 on
+ * error. Column accessors read the current row; text is valid until the
+ * next db_next or db_res_free. */
+int db_query(struct db *db, const char *sql, const struct db_val *p, int n, struct db_res **out, struct err *e);
+int db_next(struct db_res *r, struct err *e);
+int db_ncols(struct db_res *r);
+const char *db_colname(struct db_res *r, int col);
+int db_isnull(struct db_res *r, int col);
+long long db_int(struct db_res *r, int col);
+const char *db_text(struct db_res *r, int col); /* "" for NULL */
+void db_res_free(struct db_res *r);
+
+/* Conveniences for views: all rows as a JSON array of objects keyed by
+ * column name (integers as JSON integers, text as strings, NULL as null);
+ * NULL on error. */
+json_t *db_rows_json(struct db *db, const char *sql, const struct db_val *p, int n, struct err *e);
+/* The first row as an object; NULL with e->status 404 when there is none. */
+json_t *db_row_json(struct db *db, const char *sql, const struct db_val *p, int n, struct err *e);
+/* The first column of the first row as an integer: returns 1 and sets *out
+ * when there is a row, 0 when none, -1 on error. */
+int db_int_value(struct db *db, const char *sql, const struct db_val *p, int n, long long *out, struct err *e);
+
+/* Applies the migrations compiled into the binary (db/migrations/NNNN_*.sql,
+ * with NNNN_*.sqlite.sql / NNNN_*.pg.sql variants where the engines differ)
+ * that are newer than the schema_version table says, each in its own
+ * transaction. Tokens @ID@ (auto-increment primary key) and @BLOB@ are
+ * replaced per engine. Returns the number applied, or -1. */
+int db_migrate(struct db *db, struct err *e);
+
+#endif

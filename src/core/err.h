@@ -1,0 +1,24 @@
+/* err: how a failure travels up (git's error(), SQLite's result codes).
+ * A function that can fail returns int (0 ok, negative error) and fills the
+ * struct err its caller passed: an HTTP-like status saying what kind of
+ * failure it is (400 bad input, 403, 404, 409 conflict, 500 fault) and a
+ * message. Messages meant for a user are Thai and say what to fix; the top of
+ * the call (handler, main) decides how to show them. */
+#ifndef KHET_ERR_H
+#define KHET_ERR_H
+
+struct err {
+	int status;      /* 0 when no error was set */
+	char field[48];  /* form field the message belongs to, or "" */
+	char msg[512];
+};
+
+#define ERR_INIT {0, {0}, {0}}
+
+/* Sets status and message; returns -1 so callers can `return err_set(...)`. */
+int err_set(struct err *e, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Like err_set, naming the form field the message belongs to. */
+int err_field(struct err *e, const char *field, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void err_clear(struct err *e);
+
+#endif

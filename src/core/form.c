@@ -1,0 +1,753 @@
+/* form: parsing and checking a request body against a route's declared
+ * fields. Bodies arrive in pieces from MHD's post processor (urlencoded or
+ * multipart); text is collected up to a little over the field's limit and
+ * no further, and uploads are written straight to a temp file under the data
+ * folder, cut off the moment they pass their limit, so no body is ever held
+ * whole in memory. After the body ends every field is validated and gets a
+ * Thai message that says what to fix; the handler finds the values already
+ * normalised (trimmed text, lower-case e-mail, digits-only citizen ID and
+ * phone). Fields not declared are ignored: a handler can only ever see what
+ * its route declared. */
+#include "core/form.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <magic.h>
+#include <pthread.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/http_internal.h"
+#include "core/log.h"
+#include "core/thai.h"
+
+#define FORM_TEXT_TOTAL_MAX (2LL * 1024 * 1024)
+
+struct form_part {
+	struct form_part *next;
+	const struct field *field; /* NULL for _csrf */
+	char *key;
+	struct buf text;
+	bool text_overflow;
+	/* files */
+	bool is_file;
+	char *filename;
+	char *tmp_path;
+	int fd;
+	long long size;
+	bool too_big;
+	bool write_failed;
+};
+
+static const struct field *find_field(const struct field *fields, const char *name)
+{
+	for (const struct field *f = fields; f && f->name; f++)
+		if (!strcmp(f->name, name))
+			return f;
+	return NULL;
+}
+
+static long long field_max(const struct field *f)
+{
+	if (f->max > 0)
+		return f->max;
+	if (f->type == FT_FILE)
+		return FORM_FILE_MAX_DEFAULT;
+	if (f->type == FT_TEXTAREA)
+		return 5000;
+	return FORM_TEXT_MAX_DEFAULT;
+}
+
+/* The client's file name without any path, control characters or quotes. */
+static char *clean_filename(const char *name)
+{
+	const char *base = name;
+	for (const char *p = name; *p; p++)
+		if (*p == '/' || *p == '\\')
+			base = p + 1;
+	struct buf b = BUF_INIT;
+	for (const char *p = base; *p && b.len < 200; p++)
+		buf_addc(&b, ((unsigned char)*p < 0x20 || *p == '"' || *p == 0x7f) ? '_' : *p);
+	if (!b.len || !thai_utf8_valid(b.data, b.len)) {
+		buf_reset(&b);
+		buf_adds(&b, "file");
+	}
+	return buf_detach(&b, NULL);
+}
+
+static struct form_part *part_new(struct req *r, const char *key, const struct field *f)
+{
+	struct form_part *p = xcalloc(1, sizeof *p);
+	p->key = xstrdup(key);
+	p->field = f;
+	p->fd = -1;
+	/* append, keeping the order the client sent */
+	struct form_part **tail = &r->form.parts;
+	while (*tail)
+		tail = &(*tail)->next;
+	*tail = p;
+	return p;
+}
+
+static struct form_part *last_part(struct req *r)
+{
+	struct form_part *p = r->form.parts;
+	while (p && p->next)
+		p = p->next;
+	return p;
+}
+
+static void file_open(struct req *r, struct form_part *p)
+{
+	struct buf path = BUF_INIT;
+	buf_addf(&path, "%s/tmp", http_settings()->data_dir);
+	mkdir(buf_cstr(&path), 0700);
+	buf_adds(&path, "/upload-XXXXXX");
+	p->tmp_path = buf_detach(&path, NULL);
+	p->fd = mkostemp(p->tmp_path, O_CLOEXEC);
+	if (p->fd < 0) {
+		log_error("req %s: upload temp file %s: %s", r->id, p->tmp_path, strerror(errno));
+		p->write_failed = true;
+	}
+}
+
+static void file_write(struct form_part *p, const char *data, size_t size)
+{
+	if (p->too_big || p->write_failed)
+		return;
+	if (p->size + (long long)size > field_max(p->field)) {
+		/* cut off now: the rest of this file is read and dropped */
+		p->too_big = true;
+		close(p->fd);
+		p->fd = -1;
+		unlink(p->tmp_path);
+		p->size += (long long)size;
+		return;
+	}
+	size_t off = 0;
+	while (off < size) {
+		ssize_t n = write(p->fd, data + off, size - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			p->write_failed = true;
+			return;
+		}
+		off += (size_t)n;
+	}
+	p->size += (long long)size;
+}
+
+static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
+			       const char *content_type, const char *transfer_encoding, const char *data,
+			       uint64_t off, size_t size)
+{
+	struct req *r = cls;
+	if (!key)
+		return MHD_YES;
+	const struct field *f = find_field(r->form.fields, key);
+	bool csrf = !strcmp(key, "_csrf");
+	if (!f && !csrf)
+		return MHD_YES; /* undeclared: ignored */
+	struct form_part *p = last_part(r);
+	if (off == 0 || !p || strcmp(p->key, key)) {
+		p = part_new(r, key, f);
+		if (f && f->type == FT_FILE && filename) {
+			p->is_file = true;
+			p->filename = clean_filename(filename);
+			if (*filename)
+				file_open(r, p);
+		}
+	}
+	if (!size)
+		return MHD_YES;
+	if (p->is_file) {
+		if (p->fd >= 0 || p->too_big)
+			file_write(p, data, size);
+		else if (!p->tmp_path)
+			p->size += (long long)size; /* data without a file name: dropped */
+		return MHD_YES;
+	}
+	long long cap = f ? field_max(f) * 4 + 16 : 64;
+	r->form.text_bytes += (long long)size;
+	if (r->form.text_bytes > FORM_TEXT_TOTAL_MAX || (long long)(p->text.len + size) > cap) {
+		p->text_overflow = true;
+		return MHD_YES;
+	}
+	buf_add(&p->text, data, size);
+	return MHD_YES;
+}
+
+int form_begin(struct req *r, const struct field *fields)
+{
+	struct form_state *fs = &r->form;
+	fs->fields = fields;
+	fs->values = json_object();
+	fs->errors = json_object();
+	const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+	if (!ct || !*ct) {
+		const char *cl = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		return (!cl || !strcmp(cl, "0")) ? 0 : -1; /* an empty POST is fine */
+	}
+	fs->pp = MHD_create_post_processor(r->conn, 16 * 1024, on_part, r);
+	return fs->pp ? 0 : -1;
+}
+
+int form_feed(struct req *r, const char *data, size_t size)
+{
+	if (r->form.broken || !r->form.pp)
+		return -1;
+	if (MHD_post_process(r->form.pp, data, size) != MHD_YES) {
+		r->form.broken = true;
+		return -1;
+	}
+	return 0;
+}
+
+/* --- validation --------------------------------------------------------- */
+
+static void set_error(struct req *r, const char *name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void set_error(struct req *r, const char *name, const char *fmt, ...)
+{
+	if (json_object_get(r->form.errors, name))
+		return; /* the first problem of a field is the one to fix first */
+	struct buf b = BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	json_object_set_new(r->form.errors, name, json_string(buf_cstr(&b)));
+	buf_release(&b);
+}
+
+static size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+static char *trimmed(const char *s, size_t len)
+{
+	while (len && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')) {
+		s++;
+		len--;
+	}
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r' || s[len - 1] == '\n'))
+		len--;
+	return xstrndup(s, len);
+}
+
+static bool email_ok(const char *s)
+{
+	const char *at = strchr(s, '@');
+	if (!at || at == s || strchr(at + 1, '@') || strlen(s) > 254)
+		return false;
+	const char *dot = strrchr(at, '.');
+	if (!dot || dot == at + 1 || !dot[1] || dot[1] == 0)
+		return false;
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == '<' || *p == '>' || *p == '"' || *p == ',' || *p == ';' ||
+		    *p == '(' || *p == ')' || *p == '\\')
+			return false;
+	return strstr(s, "..") == NULL;
+}
+
+static bool pattern_ok(const char *pattern, const char *value)
+{
+	regex_t re;
+	struct buf anchored = BUF_INIT;
+	buf_addf(&anchored, "^(%s)$", pattern);
+	if (regcomp(&re, buf_cstr(&anchored), REG_EXTENDED | REG_NOSUB) != 0) {
+		log_error("form: bad pattern %s", pattern);
+		buf_release(&anchored);
+		return false;
+	}
+	buf_release(&anchored);
+	bool ok = regexec(&re, value, 0, NULL, 0) == 0;
+	regfree(&re);
+	return ok;
+}
+
+/* Whole baht with up to two decimals, no sign: satang, or -1. */
+static long long parse_money(const char *s)
+{
+	long long baht = 0, sat = 0;
+	const char *p = s;
+	int digits = 0;
+	for (; *p >= '0' && *p <= '9'; p++, digits++) {
+		if (digits > 12)
+			return -1;
+		baht = baht * 10 + (*p - '0');
+	}
+	if (*p == ',' || !digits)
+		return -1;
+	if (*p == '.') {
+		p++;
+		int dec = 0;
+		for (; *p >= '0' && *p <= '9'; p++, dec++) {
+			if (dec == 2)
+				return -1;
+			sat = sat * 10 + (*p - '0');
+		}
+		if (!dec)
+			return -1;
+		if (dec == 1)
+			sat *= 10;
+	}
+	return *p ? -1 : baht * 100 + sat;
+}
+
+static const char *check_value(struct req *r, const struct field *f, const char *v, struct buf *norm)
+{
+	const char *label = f->label ? f->label : f->name;
+	buf_reset(norm);
+	switch (f->type) {
+	case FT_EMAIL: {
+		for (const char *p = v; *p; p++)
+			buf_addc(norm, (*p >= 'A' && *p <= 'Z') ? (char)(*p + 32) : *p);
+		if (!email_ok(buf_cstr(norm)))
+			return "รูปแบบอีเมลไม่ถูกต้อง ตัวอย่างที่ถูกต้อง: name@example.com";
+		return NULL;
+	}
+	case FT_PHONE: {
+		for (const char *p = v; *p; p++) {
+			if (*p >= '0' && *p <= '9')
+				buf_addc(norm, *p);
+			else if (*p != '-' && *p != ' ')
+				return "หมายเลขโทรศัพท์ต้องเป็นตัวเลข 9–10 หลัก เช่น 0812345678";
+		}
+		if (norm->len < 9 || norm->len > 10 || norm->data[0] != '0')
+			return "หมายเลขโทรศัพท์ต้องเป็นตัวเลข 9–10 หลัก ขึ้นต้นด้วย 0 เช่น 0812345678";
+		return NULL;
+	}
+	case FT_INT: {
+		char *end;
+		errno = 0;
+		if (strchr(v, '.'))
+			return "กรุณากรอกเป็นจำนวนเต็ม (ไม่มีทศนิยม)";
+		long long n = strtoll(v, &end, 10);
+		if (errno || *end || end == v)
+			return "กรุณากรอกเป็นตัวเลขจำนวนเต็ม";
+		if (n < f->min)
+			return f->min == 1 ? "ต้องมีค่าอย่างน้อย 1" : f->min == 0 ? "ต้องไม่ติดลบ" : "ค่าน้อยเกินไป";
+		if (f->max > 0 && n > f->max)
+			return "ค่ามากเกินกำหนด";
+		buf_addf(norm, "%lld", n);
+		return NULL;
+	}
+	case FT_MONEY: {
+		if (v[0] == '-')
+			return "จำนวนเงินต้องไม่ติดลบ";
+		long long s = parse_money(v);
+		if (s < 0)
+			return "จำนวนเงินต้องเป็นตัวเลข ทศนิยมไม่เกิน 2 ตำแหน่ง เช่น 1500 หรือ 1500.50";
+		if (s < f->min)
+			return "จำนวนเงินน้อยเกินกำหนด";
+		buf_addf(norm, "%lld", s);
+		return NULL;
+	}
+	case FT_DATE: {
+		int y, m, d;
+		if (thai_parse_date(v, &y, &m, &d) < 0)
+			return "วันที่ไม่ถูกต้อง กรุณาเลือกวันที่จากปฏิทิน (ปี ค.ศ.-เดือน-วัน)";
+		buf_adds(norm, v);
+		return NULL;
+	}
+	case FT_TIME: {
+		int h, mi;
+		char extra;
+		if (strlen(v) != 5 || sscanf(v, "%2d:%2d%c", &h, &mi, &extra) != 2 || h < 0 || h > 23 || mi < 0 || mi > 59)
+			return "เวลาไม่ถูกต้อง กรุณากรอกในรูปแบบ ชั่วโมง:นาที เช่น 13:30";
+		buf_addf(norm, "%02d:%02d", h, mi);
+		return NULL;
+	}
+	case FT_CITIZEN_ID: {
+		char id[14];
+		struct err e = ERR_INIT;
+		if (thai_citizen_id_normalize(v, id) < 0) {
+			thai_citizen_id_check(v, &e);
+			buf_adds(norm, v);
+			if (!e.msg[0])
+				return "เลขประจำตัวประชาชนต้องมี 13 หลัก";
+			json_object_set_new(r->form.errors, f->name, json_string(e.msg));
+			return "";
+		}
+		if (thai_citizen_id_check(id, &e) < 0) {
+			json_object_set_new(r->form.errors, f->name, json_string(e.msg));
+			return "";
+		}
+		buf_adds(norm, id);
+		return NULL;
+	}
+	case FT_CHOICE: {
+		for (const struct choice *c = f->choices; c && c->value; c++)
+			if (!strcmp(c->value, v)) {
+				buf_adds(norm, v);
+				return NULL;
+			}
+		(void)label;
+		return "กรุณาเลือกจากรายการที่กำหนด";
+	}
+	case FT_CHECKBOX:
+		buf_adds(norm, "1");
+		return NULL;
+	default:
+		buf_adds(norm, v);
+		return NULL;
+	}
+}
+
+static const char *file_type_by_content(const char *path)
+{
+	static _Thread_local magic_t cookie;
+	if (!cookie) {
+		cookie = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR);
+		if (!cookie || magic_load(cookie, NULL) != 0) {
+			log_error("form: libmagic cannot load its database");
+			return NULL;
+		}
+	}
+	return magic_file(cookie, path);
+}
+
+static void check_file(struct req *r, const struct field *f, struct form_part *p)
+{
+	const char *label = f->label ? f->label : f->name;
+	long long max = field_max(f);
+	if (p->too_big) {
+		set_error(r, f->name, "ไฟล์ %s มีขนาดใหญ่เกิน %.1f MB กรุณาลดขนาดไฟล์หรือสแกนใหม่ด้วยความละเอียดที่ต่ำลง",
+			  label, (double)max / (1024.0 * 1024.0));
+		return;
+	}
+	if (p->write_failed) {
+		set_error(r, f->name, "บันทึกไฟล์ %s ไม่สำเร็จ กรุณาลองส่งใหม่อีกครั้ง", label);
+		return;
+	}
+	const char *mime = file_type_by_content(p->tmp_path);
+	static const char *const ok[] = {"image/png", "image/jpeg", "application/pdf"};
+	const char *found = NULL;
+	for (size_t i = 0; mime && i < 3; i++)
+		if (!strcmp(mime, ok[i]))
+			found = ok[i];
+	if (!found) {
+		set_error(r, f->name, "ไฟล์ %s ต้องเป็นไฟล์ PDF, PNG หรือ JPG เท่านั้น (ไฟล์ที่แนบมาไม่ใช่ไฟล์ชนิดนี้ แม้ชื่อไฟล์จะลงท้ายเช่นนั้น)",
+			  label);
+		return;
+	}
+	r->form.files = xrealloc(r->form.files, sizeof *r->form.files * (size_t)(r->form.nfiles + 1));
+	struct form_file *ff = &r->form.files[r->form.nfiles++];
+	ff->field = f->name;
+	ff->path = p->tmp_path;
+	ff->filename = p->filename;
+	ff->mime = found;
+	ff->size = p->size;
+}
+
+int form_finish(struct req *r)
+{
+	struct form_state *fs = &r->form;
+	if (fs->checked)
+		return fs->broken ? -1 : 0;
+	fs->checked = true;
+	if (fs->pp) {
+		if (MHD_destroy_post_processor(fs->pp) != MHD_YES)
+			fs->broken = true;
+		fs->pp = NULL;
+	}
+	if (fs->broken)
+		return -1;
+	struct buf norm = BUF_INIT;
+	for (struct form_part *p = fs->parts; p; p = p->next) {
+		if (!p->field) { /* _csrf */
+			json_object_set_new(fs->values, "_csrf", json_stringn(p->text.data ? p->text.data : "", p->text.len));
+			continue;
+		}
+		const struct field *f = p->field;
+		const char *label = f->label ? f->label : f->name;
+		if (p->is_file) {
+			if (p->tmp_path && (p->size > 0 || p->too_big))
+				check_file(r, f, p);
+			continue;
+		}
+		const char *raw = p->text.data ? p->text.data : "";
+		if (!thai_utf8_valid(raw, p->text.len) || strlen(raw) != p->text.len) {
+			set_error(r, f->name, "%s มีอักขระที่ระบบอ่านไม่ได้ กรุณาพิมพ์ข้อความใหม่", label);
+			continue;
+		}
+		char *v = f->type == FT_PASSWORD ? xstrdup(raw) : trimmed(raw, p->text.len);
+		json_t *prev = json_object_get(fs->values, f->name);
+		if (f->flags & F_MULTI) {
+			if (!prev) {
+				prev = json_array();
+				json_object_set_new(fs->values, f->name, prev);
+			}
+		}
+		if (!*v) {
+			if (!prev)
+				json_object_set_new(fs->values, f->name, json_string(""));
+			free(v);
+			continue;
+		}
+		if (p->text_overflow || (long long)utf8_chars(v) > field_max(f)) {
+			if (f->type != FT_FILE)
+				set_error(r, f->name, "%s ยาวได้ไม่เกิน %lld ตัวอักษร กรุณาย่อให้สั้นลง", label, field_max(f));
+			json_object_set_new(fs->values, f->name, json_string(""));
+			free(v);
+			continue;
+		}
+		const char *bad = check_value(r, f, v, &norm);
+		if (!bad && f->pattern && !pattern_ok(f->pattern, buf_cstr(&norm)))
+			bad = f->pattern_msg ? f->pattern_msg : "รูปแบบไม่ถูกต้อง";
+		if (bad && *bad)
+			set_error(r, f->name, "%s: %s", label, bad);
+		/* keep what was typed, so the form shows it again */
+		json_t *val = json_string(bad ? v : buf_cstr(&norm));
+		if (f->flags & F_MULTI)
+			json_array_append_new(prev, val);
+		else
+			json_object_set_new(fs->values, f->name, val);
+		free(v);
+	}
+	buf_release(&norm);
+	for (const struct field *f = fs->fields; f && f->name; f++) {
+		if (!(f->flags & F_REQUIRED) || json_object_get(fs->errors, f->name))
+			continue;
+		const char *label = f->label ? f->label : f->name;
+		if (f->type == FT_FILE) {
+			if (!form_file(r, f->name))
+				set_error(r, f->name, "กรุณาแนบไฟล์ %s", label);
+			continue;
+		}
+		json_t *v = json_object_get(fs->values, f->name);
+		bool empty = !v || (json_is_string(v) && !*json_string_value(v)) || (json_is_array(v) && !json_array_size(v));
+		if (empty)
+			set_error(r, f->name, "%s%s", f->type == FT_CHOICE ? "กรุณาเลือก" : f->type == FT_CHECKBOX ? "กรุณายืนยัน" : "กรุณากรอก",
+				  label);
+	}
+	return 0;
+}
+
+void form_cleanup(struct req *r)
+{
+	struct form_state *fs = &r->form;
+	if (fs->pp)
+		MHD_destroy_post_processor(fs->pp);
+	struct form_part *p = fs->parts;
+	while (p) {
+		struct form_part *next = p->next;
+		if (p->fd >= 0)
+			close(p->fd);
+		if (p->tmp_path)
+			unlink(p->tmp_path); /* a kept file was renamed away already */
+		free(p->tmp_path);
+		free(p->filename);
+		free(p->key);
+		buf_release(&p->text);
+		free(p);
+		p = next;
+	}
+	free(fs->files);
+	json_decref(fs->values);
+	json_decref(fs->errors);
+	memset(fs, 0, sizeof *fs);
+}
+
+/* --- what handlers use -------------------------------------------------- */
+
+bool form_ok(struct req *r)
+{
+	return r->form.checked && !r->form.broken && json_object_size(r->form.errors) == 0;
+}
+
+const char *form_value(struct req *r, const char *name)
+{
+	json_t *v = json_object_get(r->form.values, name);
+	if (json_is_array(v))
+		v = json_array_get(v, 0);
+	const char *s = json_string_value(v);
+	return s ? s : "";
+}
+
+long long form_int(struct req *r, const char *name)
+{
+	return strtoll(form_value(r, name), NULL, 10);
+}
+
+long long form_satang(struct req *r, const char *name)
+{
+	return strtoll(form_value(r, name), NULL, 10);
+}
+
+json_t *form_values(struct req *r, const char *name)
+{
+	json_t *v = json_object_get(r->form.values, name);
+	return json_is_array(v) ? v : NULL;
+}
+
+const struct form_file *form_file(struct req *r, const char *name)
+{
+	for (int i = 0; i < r->form.nfiles; i++)
+		if (!strcmp(r->form.files[i].field, name))
+			return &r->form.files[i];
+	return NULL;
+}
+
+int form_file_keep(struct req *r, const char *name, const char *dest, struct err *e)
+{
+	const struct form_file *ff = form_file(r, name);
+	if (!ff)
+		return err_set(e, 400, "ไม่พบไฟล์ที่แนบ");
+	if (rename(ff->path, dest) < 0)
+		return err_set(e, 500, "rename %s → %s: %s", ff->path, dest, strerror(errno));
+	/* the part's temp path is now dest's old name: nothing to remove */
+	for (struct form_part *p = r->form.parts; p; p = p->next)
+		if (p->tmp_path == ff->path) {
+			free(p->tmp_path);
+			p->tmp_path = NULL;
+		}
+	for (int i = 0; i < r->form.nfiles; i++)
+		if (!strcmp(r->form.files[i].field, name))
+			r->form.files[i].path = NULL;
+	return 0;
+}
+
+void form_error(struct req *r, const char *field, const char *msg)
+{
+	if (!r->form.errors)
+		r->form.errors = json_object();
+	json_object_set_new(r->form.errors, field && *field ? field : "_form", json_string(msg));
+}
+
+void form_error_err(struct req *r, const struct err *e)
+{
+	form_error(r, e->field, e->msg);
+}
+
+static const char *type_name(enum field_type t)
+{
+	switch (t) {
+	case FT_TEXTAREA: return "textarea";
+	case FT_EMAIL: return "email";
+	case FT_PASSWORD: return "password";
+	case FT_PHONE: return "tel";
+	case FT_INT: return "number";
+	case FT_MONEY: return "money";
+	case FT_DATE: return "date";
+	case FT_TIME: return "time";
+	case FT_CITIZEN_ID: return "citizen_id";
+	case FT_CHOICE: return "select";
+	case FT_CHECKBOX: return "checkbox";
+	case FT_FILE: return "file";
+	case FT_HIDDEN: return "hidden";
+	default: return "text";
+	}
+}
+
+json_t *form_model(struct req *r, const struct field *fields, json_t *values)
+{
+	json_t *m = json_object();
+	json_t *list = json_array();
+	json_t *vals = json_object();
+	json_t *errs = r->form.errors ? json_deep_copy(r->form.errors) : json_object();
+	for (const struct field *f = fields; f && f->name; f++) {
+		json_t *fm = json_object();
+		const char *t = type_name(f->type);
+		json_object_set_new(fm, "name", json_string(f->name));
+		json_object_set_new(fm, "label", json_string(f->label ? f->label : f->name));
+		json_object_set_new(fm, "type", json_string(t));
+		json_object_set_new(fm, t, json_true()); /* {{#select}} in templates */
+		json_object_set_new(fm, "required", json_boolean(f->flags & F_REQUIRED));
+		if (f->type != FT_FILE && f->type != FT_CHOICE && f->type != FT_CHECKBOX)
+			json_object_set_new(fm, "maxlength", json_integer(field_max(f)));
+		if (f->type == FT_FILE)
+			json_object_set_new(fm, "max_mb", json_real((double)field_max(f) / (1024.0 * 1024.0)));
+		if (f->hint)
+			json_object_set_new(fm, "hint", json_string(f->hint));
+		json_t *v = r->form.values ? json_object_get(r->form.values, f->name) : NULL;
+		if (!v && values)
+			v = json_object_get(values, f->name);
+		const char *sv = json_is_string(v) ? json_string_value(v) : "";
+		char num[32];
+		if (json_is_integer(v)) {
+			snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
+			sv = num;
+		}
+		if (f->type == FT_PASSWORD)
+			sv = "";
+		json_object_set_new(fm, "value", json_string(sv));
+		json_object_set_new(vals, f->name, json_string(sv));
+		if (f->type == FT_CHECKBOX)
+			json_object_set_new(fm, "checked", json_boolean(*sv && strcmp(sv, "0")));
+		if (f->choices) {
+			json_t *cs = json_array();
+			for (const struct choice *c = f->choices; c->value; c++) {
+				bool sel = false;
+				if (json_is_array(v)) {
+					size_t i;
+					json_t *x;
+					json_array_foreach(v, i, x) if (json_is_string(x) && !strcmp(json_string_value(x), c->value)) sel = true;
+				} else {
+					sel = !strcmp(sv, c->value);
+				}
+				json_array_append_new(cs, json_pack("{s:s,s:s,s:b}", "value", c->value, "label", c->label, "selected", sel));
+			}
+			json_object_set_new(fm, "choices", cs);
+		}
+		json_t *err = json_object_get(errs, f->name);
+		if (err)
+			json_object_set(fm, "error", err);
+		json_array_append_new(list, fm);
+	}
+	json_object_set_new(m, "fields", list);
+	json_object_set_new(m, "values", vals);
+	json_object_set_new(m, "has_errors", json_boolean(json_object_size(errs) > 0));
+	json_object_set_new(m, "error_count", json_integer((json_int_t)json_object_size(errs)));
+	json_t *fe = json_object_get(errs, "_form");
+	if (fe)
+		json_object_set(m, "form_error", fe);
+	json_object_set_new(m, "errors", errs);
+	return m;
+}
+
+json_t *form_schema(const struct field *fields)
+{
+	json_t *props = json_object(), *req = json_array();
+	for (const struct field *f = fields; f && f->name; f++) {
+		json_t *p = json_object();
+		switch (f->type) {
+		case FT_INT: json_object_set_new(p, "type", json_string("integer")); break;
+		case FT_FILE:
+			json_object_set_new(p, "type", json_string("string"));
+			json_object_set_new(p, "format", json_string("binary"));
+			break;
+		default:
+			json_object_set_new(p, "type", json_string("string"));
+			json_object_set_new(p, "maxLength", json_integer(field_max(f)));
+		}
+		if (f->type == FT_DATE)
+			json_object_set_new(p, "format", json_string("date"));
+		if (f->type == FT_EMAIL)
+			json_object_set_new(p, "format", json_string("email"));
+		if (f->pattern)
+			json_object_set_new(p, "pattern", json_string(f->pattern));
+		if (f->choices) {
+			json_t *en = json_array();
+			for (const struct choice *c = f->choices; c->value; c++)
+				json_array_append_new(en, json_string(c->value));
+			json_object_set_new(p, "enum", en);
+		}
+		if (f->label)
+			json_object_set_new(p, "title", json_string(f->label));
+		json_object_set_new(props, f->name, p);
+		if (f->flags & F_REQUIRED)
+			json_array_append_new(req, json_string(f->name));
+	}
+	return json_pack("{s:s,s:o,s:o}", "type", "object", "properties", props, "required", req);
+}

@@ -1,0 +1,94 @@
+/* form: declared body fields (Kore's validators, here a table). A route names
+ * its field list; the server parses urlencoded and multipart bodies through
+ * MHD's post processor against it, streams uploads to a temp file cutting
+ * them off at the field's limit while streaming, checks file types by
+ * content (libmagic), and validates every field (required, length in
+ * characters, UTF-8, pattern, choices, type). The handler then finds checked
+ * values, per-field Thai error messages, and a model to show the form again
+ * with the input kept. The same table describes the API's JSON schema. */
+#ifndef KHET_FORM_H
+#define KHET_FORM_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "core/http.h"
+
+enum field_type {
+	FT_TEXT,
+	FT_TEXTAREA,
+	FT_EMAIL,
+	FT_PASSWORD,
+	FT_PHONE,
+	FT_INT,      /* whole number within [min, max] */
+	FT_MONEY,    /* baht with up to 2 decimals → satang */
+	FT_DATE,     /* YYYY-MM-DD */
+	FT_TIME,     /* HH:MM */
+	FT_CITIZEN_ID,
+	FT_CHOICE,   /* one of choices */
+	FT_CHECKBOX, /* present = "1" */
+	FT_FILE,     /* png, jpeg or pdf by content, at most max bytes */
+	FT_HIDDEN,
+};
+
+#define F_REQUIRED 1u
+#define F_MULTI 2u /* FT_CHOICE: several values (checkbox list) */
+
+struct choice {
+	const char *value;
+	const char *label;
+};
+
+struct field {
+	const char *name;
+	const char *label;          /* Thai, used in messages */
+	enum field_type type;
+	unsigned flags;
+	long long max;              /* characters; bytes for FT_FILE; 0 = default */
+	long long min;              /* FT_INT / FT_MONEY lower bound */
+	const char *pattern;        /* POSIX extended regex the whole value must match */
+	const char *pattern_msg;    /* Thai message when it does not */
+	const struct choice *choices; /* terminated by {NULL, NULL} */
+	const char *hint;
+};
+/* A field list ends with a field whose name is NULL. */
+
+#define FORM_FILE_MAX_DEFAULT (5LL * 1024 * 1024)
+#define FORM_TEXT_MAX_DEFAULT 255
+
+/* A checked upload, still in its temp file until the handler keeps it. */
+struct form_file {
+	const char *field;
+	const char *path;      /* temp file; removed after the request unless kept */
+	const char *filename;  /* the client's name, sanitised */
+	const char *mime;      /* image/png, image/jpeg or application/pdf */
+	long long size;
+};
+
+/* True when the body parsed and every field is valid. */
+bool form_ok(struct req *r);
+/* A field's checked value ("" when absent); for FT_CHECKBOX "1" or "". */
+const char *form_value(struct req *r, const char *name);
+long long form_int(struct req *r, const char *name);    /* FT_INT */
+long long form_satang(struct req *r, const char *name); /* FT_MONEY */
+/* All values of an F_MULTI field as a JSON array of strings (borrowed). */
+json_t *form_values(struct req *r, const char *name);
+/* The upload of a field, or NULL. */
+const struct form_file *form_file(struct req *r, const char *name);
+/* Moves an upload out of the temp folder to dest (a path under the data
+ * folder); after that it is not removed at the end of the request. */
+int form_file_keep(struct req *r, const char *name, const char *dest, struct err *e);
+/* Adds a Thai error to a field (domain checks after form_ok). */
+void form_error(struct req *r, const char *field, const char *msg);
+/* Adds the field named by e->field (or a form-wide error) from an err. */
+void form_error_err(struct req *r, const struct err *e);
+/* The form as a model for templates/partials/field.html:
+ * {"fields": [{name,label,type,value,error,required,maxlength,choices,hint}],
+ *  "values": {…}, "errors": {…}, "has_errors": bool, "error_count": n}.
+ * values overrides the shown values (e.g. a record being edited) where the
+ * request had none. */
+json_t *form_model(struct req *r, const struct field *fields, json_t *values);
+/* The JSON schema of a field list (for the OpenAPI document). */
+json_t *form_schema(const struct field *fields);
+
+#endif

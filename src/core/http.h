@@ -1,0 +1,84 @@
+/* http: the request as handlers see it, and the route table every module
+ * declares. A module lists its routes as a constant array of struct route;
+ * the server matches method + path pattern ("/areas/:id/schools"), checks the
+ * CSRF token on every unsafe method, parses the body with the route's
+ * declared form (see form.h), opens the worker's database connection and
+ * calls the handler. A handler reads checked values from the request, calls
+ * the module's domain functions and answers through view.h; it never prints
+ * HTML or builds SQL by hand. */
+#ifndef KHET_HTTP_H
+#define KHET_HTTP_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "core/buf.h"
+#include "core/err.h"
+
+struct req;
+struct field;
+struct db;
+
+typedef int (*handler_fn)(struct req *r);
+
+/* Who may call a route (ACC-2 fills in roles; core knows only these two). */
+enum route_access {
+	ACCESS_PUBLIC = 0, /* anyone, signed in or not */
+	ACCESS_SIGNED_IN,  /* any signed-in user */
+};
+
+struct route {
+	const char *method;         /* "GET", "POST" */
+	const char *pattern;        /* "/areas/:id/schools"; ":name" matches one segment */
+	handler_fn handler;
+	const struct field *form;   /* declared body fields for unsafe methods, or NULL */
+	const char *name;           /* metrics label; defaults to the pattern */
+	enum route_access access;
+	unsigned roles;             /* role bits that may call it (0: per access) */
+};
+
+/* Each module exposes its table terminated by a route with method NULL. */
+struct route_table {
+	const char *module;
+	const struct route *routes;
+};
+
+/* A path parameter by name (":id" → "id"), "" if absent. */
+const char *req_param(struct req *r, const char *name);
+/* A path parameter as a positive integer id, or -1 if it is not one. */
+long long req_param_id(struct req *r, const char *name);
+/* A query-string argument, NULL if absent. */
+const char *req_query(struct req *r, const char *name);
+/* A query-string argument as an integer within [min, max], else def. */
+long long req_query_int(struct req *r, const char *name, long long def, long long min, long long max);
+const char *req_header(struct req *r, const char *name);
+const char *req_cookie(struct req *r, const char *name);
+const char *req_method(struct req *r);
+const char *req_path(struct req *r);
+/* The client's address as text (for audit and rate limits). */
+const char *req_client_ip(struct req *r);
+const char *req_id(struct req *r);
+/* True when the client asked for JSON (Accept: application/json). */
+bool req_wants_json(struct req *r);
+/* The worker's database connection (opened on first use; NULL + e when it
+ * cannot be). */
+struct db *req_db(struct req *r);
+/* The CSRF token forms on this page must carry as _csrf. */
+const char *req_csrf(struct req *r);
+/* Per-request data a later layer attaches (the session, in accounts). */
+void *req_get_ext(struct req *r);
+void req_set_ext(struct req *r, void *ext, void (*free_fn)(void *));
+
+/* Response headers and cookies (set before answering). */
+void req_add_header(struct req *r, const char *name, const char *value);
+void req_set_cookie(struct req *r, const char *name, const char *value, long long max_age, bool http_only);
+
+/* Server-wide settings handlers may read. */
+struct http_settings {
+	const char *data_dir;
+	const char *base_url;
+	bool dev;
+};
+const struct http_settings *http_settings(void);
+
+#endif

@@ -1,0 +1,74 @@
+/* http_internal: the request record shared by the server, the form parser
+ * and the view layer. Modules see only http.h. */
+#ifndef KHET_HTTP_INTERNAL_H
+#define KHET_HTTP_INTERNAL_H
+
+#include <microhttpd.h>
+#include <stdbool.h>
+
+#include "core/buf.h"
+#include "core/form.h"
+#include "core/http.h"
+
+#define REQ_MAX_PARAMS 8
+
+struct form_part; /* form.c */
+
+struct form_state {
+	const struct field *fields;
+	struct MHD_PostProcessor *pp;
+	json_t *values;   /* name → string, or array for F_MULTI */
+	json_t *errors;   /* name → Thai message; "_form" for form-wide */
+	struct form_part *parts; /* text being collected / files being written */
+	struct form_file *files;
+	int nfiles;
+	long long text_bytes; /* all text fields, against the form limit */
+	bool broken;      /* body could not be parsed */
+	bool checked;
+};
+
+struct resp_header {
+	char *name;
+	char *value;
+};
+
+struct req {
+	struct MHD_Connection *conn;
+	const char *method;
+	char *path;
+	const struct route *route;
+	int route_index;
+	char *pnames[REQ_MAX_PARAMS];
+	char *pvalues[REQ_MAX_PARAMS];
+	int nparams;
+	char id[20];
+	long long t0_ns;
+	bool wants_json;
+	long long body_bytes;
+	int early_status;   /* set when the request is refused before the handler */
+	const char *early_msg;
+	char csrf[48];
+	bool csrf_new;
+	struct form_state form;
+	void *ext;
+	void (*ext_free)(void *);
+	/* the answer */
+	int status;
+	struct MHD_Response *response;
+	long long resp_bytes;
+	struct resp_header *headers;
+	int nheaders;
+	char client_ip[64];
+};
+
+/* form.c */
+int form_begin(struct req *r, const struct field *fields);
+int form_feed(struct req *r, const char *data, size_t size);
+/* Finishes parsing and validates; returns -1 when the body was broken. */
+int form_finish(struct req *r);
+void form_cleanup(struct req *r);
+
+/* server.c: queues r->response after adding the common headers. */
+void http_finish(struct req *r, int status, struct MHD_Response *resp);
+
+#endif

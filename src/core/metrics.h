@@ -1,0 +1,15 @@
+/* metrics: request counters by route and status and a latency histogram,
+ * written in the Prometheus text format for /metrics. Counting is lock-free
+ * (relaxed atomics) so it costs nothing measurable per request. */
+#ifndef KHET_METRICS_H
+#define KHET_METRICS_H
+
+#include "core/buf.h"
+
+void metrics_init(int nroutes);
+void metrics_free(void);
+/* route is an index into the router (or -1 with label naming the built-in). */
+void metrics_observe(int route, const char *label, int status, long long dur_ns);
+void metrics_write(struct buf *out, long inflight);
+
+#endif

@@ -1,0 +1,699 @@
+/* server: the HTTP server of `khet serve`. libmicrohttpd runs a pool of
+ * worker threads on epoll; each request is handled wholly on one worker, so
+ * each worker keeps its own database connection (a thread-local opened on
+ * first use). A request goes: limits (URL, headers, body) → static asset,
+ * /healthz or /metrics → router → body parsed against the route's declared
+ * form → CSRF check on unsafe methods → handler inside one transaction for
+ * unsafe methods → the response is queued only after the commit succeeded,
+ * so a user never sees success for a write that was not stored (X-6).
+ * Every request leaves one access-log line and feeds the metrics. On
+ * SIGTERM/SIGINT the daemon stops accepting, lets in-flight requests finish
+ * (up to 30 s) and closes. */
+#include "core/server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <jansson.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/assets.h"
+#include "core/db.h"
+#include "core/http_internal.h"
+#include "core/log.h"
+#include "core/metrics.h"
+#include "core/router.h"
+#include "core/view.h"
+
+static struct server_config cfg;
+static struct http_settings settings;
+static pthread_key_t db_key;
+static atomic_long inflight;
+
+const struct http_settings *http_settings(void)
+{
+	return &settings;
+}
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void db_destroy(void *p)
+{
+	db_close(p);
+}
+
+struct db *req_db(struct req *r)
+{
+	struct db *db = pthread_getspecific(db_key);
+	if (db)
+		return db;
+	struct err e = ERR_INIT;
+	if (db_open(cfg.db_url, &db, &e) < 0) {
+		log_error("req %s: database: %s", r ? r->id : "-", e.msg);
+		return NULL;
+	}
+	pthread_setspecific(db_key, db);
+	return db;
+}
+
+/* --- request accessors (http.h) ----------------------------------------- */
+
+const char *req_param(struct req *r, const char *name)
+{
+	for (int i = 0; i < r->nparams; i++)
+		if (strcmp(r->pnames[i], name) == 0)
+			return r->pvalues[i];
+	return "";
+}
+
+long long req_param_id(struct req *r, const char *name)
+{
+	const char *s = req_param(r, name);
+	if (!*s || strlen(s) > 18)
+		return -1;
+	long long v = 0;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	return v > 0 ? v : -1;
+}
+
+const char *req_query(struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+long long req_query_int(struct req *r, const char *name, long long def, long long min, long long max)
+{
+	const char *s = req_query(r, name);
+	if (!s || !*s)
+		return def;
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return def;
+	return v;
+}
+
+const char *req_header(struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *req_cookie(struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+}
+
+const char *req_method(struct req *r)
+{
+	return r->method;
+}
+
+const char *req_path(struct req *r)
+{
+	return r->path;
+}
+
+const char *req_client_ip(struct req *r)
+{
+	return r->client_ip;
+}
+
+const char *req_id(struct req *r)
+{
+	return r->id;
+}
+
+bool req_wants_json(struct req *r)
+{
+	return r->wants_json;
+}
+
+const char *req_csrf(struct req *r)
+{
+	return r->csrf;
+}
+
+void *req_get_ext(struct req *r)
+{
+	return r->ext;
+}
+
+void req_set_ext(struct req *r, void *ext, void (*free_fn)(void *))
+{
+	if (r->ext && r->ext_free)
+		r->ext_free(r->ext);
+	r->ext = ext;
+	r->ext_free = free_fn;
+}
+
+void req_add_header(struct req *r, const char *name, const char *value)
+{
+	r->headers = xrealloc(r->headers, sizeof *r->headers * (size_t)(r->nheaders + 1));
+	r->headers[r->nheaders].name = xstrdup(name);
+	r->headers[r->nheaders].value = xstrdup(value);
+	r->nheaders++;
+}
+
+void req_set_cookie(struct req *r, const char *name, const char *value, long long max_age, bool http_only)
+{
+	struct buf b = BUF_INIT;
+	buf_addf(&b, "%s=%s; Path=/; SameSite=Lax", name, value);
+	if (max_age >= 0)
+		buf_addf(&b, "; Max-Age=%lld", max_age);
+	if (http_only)
+		buf_adds(&b, "; HttpOnly");
+	if (settings.base_url && strncmp(settings.base_url, "https:", 6) == 0)
+		buf_adds(&b, "; Secure");
+	req_add_header(r, MHD_HTTP_HEADER_SET_COOKIE, buf_cstr(&b));
+	buf_release(&b);
+}
+
+/* --- the answer ----------------------------------------------------------- */
+
+void http_finish(struct req *r, int status, struct MHD_Response *resp)
+{
+	if (r->response)
+		MHD_destroy_response(r->response);
+	r->response = resp;
+	r->status = status;
+}
+
+static void add_common_headers(struct req *r, struct MHD_Response *resp)
+{
+	MHD_add_response_header(resp, "X-Request-Id", r->id);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+	MHD_add_response_header(resp, "Content-Security-Policy",
+				"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+				"font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
+				"base-uri 'none'; object-src 'none'");
+	for (int i = 0; i < r->nheaders; i++)
+		MHD_add_response_header(resp, r->headers[i].name, r->headers[i].value);
+	if (r->csrf_new) {
+		struct buf b = BUF_INIT;
+		buf_addf(&b, "khet_csrf=%s; Path=/; SameSite=Lax; HttpOnly", r->csrf);
+		if (settings.base_url && strncmp(settings.base_url, "https:", 6) == 0)
+			buf_adds(&b, "; Secure");
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, buf_cstr(&b));
+		buf_release(&b);
+	}
+}
+
+static enum MHD_Result queue(struct req *r)
+{
+	if (!r->response) {
+		log_error("req %s: %s %s: handler gave no answer", r->id, r->method, r->path);
+		view_error(r, 500, NULL);
+	}
+	add_common_headers(r, r->response);
+	enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)r->status, r->response);
+	MHD_destroy_response(r->response);
+	r->response = NULL;
+	return ret;
+}
+
+/* --- built-in routes ---------------------------------------------------- */
+
+static void plain(struct req *r, int status, const char *type, struct buf *b)
+{
+	size_t len;
+	char *data = buf_detach(b, &len);
+	r->resp_bytes = (long long)len;
+	struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	http_finish(r, status, resp);
+}
+
+static void healthz(struct req *r)
+{
+	struct buf b = BUF_INIT;
+	struct db *db = req_db(r);
+	struct err e = ERR_INIT;
+	long long one = 0;
+	if (db && db_int_value(db, "SELECT 1", NULL, 0, &one, &e) == 1 && one == 1) {
+		buf_addf(&b, "{\"status\":\"ok\",\"db\":\"%s\"}\n", db_kind(db) == DB_SQLITE ? "sqlite" : "postgres");
+		plain(r, 200, "application/json", &b);
+	} else {
+		log_error("healthz: database check failed: %s", e.msg[0] ? e.msg : "cannot open");
+		buf_adds(&b, "{\"status\":\"error\",\"db\":\"unreachable\"}\n");
+		plain(r, 503, "application/json", &b);
+	}
+}
+
+static void metrics(struct req *r)
+{
+	struct buf b = BUF_INIT;
+	metrics_write(&b, atomic_load(&inflight));
+	plain(r, 200, "text/plain; version=0.0.4; charset=utf-8", &b);
+}
+
+static int serve_static(struct req *r)
+{
+	const struct asset *a = assets_find(r->path + strlen("/static/"));
+	if (!a)
+		return view_error(r, 404, "ไม่พบไฟล์ที่ต้องการ");
+	const char *ae = req_header(r, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+	bool gz = a->gz && ae && strstr(ae, "gzip");
+	const char *data = gz ? a->gz : a->data;
+	size_t len = gz ? a->gz_len : a->len;
+	struct MHD_Response *resp =
+		MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_PERSISTENT);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, a->type);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "public, max-age=31536000, immutable");
+	if (a->gz)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+	if (gz)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+	r->resp_bytes = (long long)len;
+	http_finish(r, 200, resp);
+	return 0;
+}
+
+/* --- request life ------------------------------------------------------- */
+
+static bool unsafe_method(const char *m)
+{
+	return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0 && strcmp(m, "OPTIONS") != 0;
+}
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	size_t *n = cls;
+	*n += strlen(key) + (value ? strlen(value) : 0) + 4;
+	return MHD_YES;
+}
+
+static bool csrf_token_ok(const char *s)
+{
+	if (!s || strlen(s) != 43)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-' ||
+		      *s == '_'))
+			return false;
+	return true;
+}
+
+static void set_client_ip(struct req *r)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	strcpy(r->client_ip, "-");
+	if (cfg.trust_proxy) {
+		const char *xff = req_header(r, "X-Forwarded-For");
+		if (xff && *xff) {
+			/* the proxy appends the address it saw last */
+			const char *last = strrchr(xff, ',');
+			last = last ? last + 1 : xff;
+			while (*last == ' ')
+				last++;
+			snprintf(r->client_ip, sizeof r->client_ip, "%.63s", last);
+			return;
+		}
+	}
+	if (!ci || !ci->client_addr)
+		return;
+	const struct sockaddr *sa = ci->client_addr;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, r->client_ip, sizeof r->client_ip);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, r->client_ip, sizeof r->client_ip);
+}
+
+static struct req *req_new(struct MHD_Connection *c, const char *url, const char *method)
+{
+	struct req *r = xcalloc(1, sizeof *r);
+	r->conn = c;
+	r->method = method;
+	r->path = xstrdup(url);
+	r->t0_ns = now_ns();
+	r->route_index = -1;
+	unsigned char rnd[8];
+	randombytes_buf(rnd, sizeof rnd);
+	for (int i = 0; i < 8; i++)
+		snprintf(r->id + 2 * i, 3, "%02x", rnd[i]);
+	const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+	r->wants_json = accept && strstr(accept, "application/json") && !strstr(accept, "text/html");
+	const char *cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "khet_csrf");
+	if (csrf_token_ok(cookie)) {
+		snprintf(r->csrf, sizeof r->csrf, "%s", cookie);
+	} else {
+		unsigned char raw[32];
+		randombytes_buf(raw, sizeof raw);
+		sodium_bin2base64(r->csrf, sizeof r->csrf, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+		r->csrf_new = true;
+	}
+	set_client_ip(r);
+	return r;
+}
+
+static void req_free(struct req *r)
+{
+	form_cleanup(r);
+	if (r->response)
+		MHD_destroy_response(r->response);
+	if (r->ext && r->ext_free)
+		r->ext_free(r->ext);
+	for (int i = 0; i < r->nparams; i++) {
+		free(r->pnames[i]);
+		free(r->pvalues[i]);
+	}
+	for (int i = 0; i < r->nheaders; i++) {
+		free(r->headers[i].name);
+		free(r->headers[i].value);
+	}
+	free(r->headers);
+	free(r->path);
+	free(r);
+}
+
+/* Percent-decodes a path parameter; refuses encoded NULs and bad UTF-8 by
+ * leaving the raw text (the handler then finds no such record). */
+static char *param_dup(const char *s, size_t n)
+{
+	char *p = xstrndup(s, n);
+	size_t len = MHD_http_unescape(p);
+	if (memchr(p, 0, len) != NULL && strlen(p) != len) {
+		free(p);
+		return xstrndup(s, n);
+	}
+	return p;
+}
+
+static void early(struct req *r, int status, const char *msg)
+{
+	if (!r->early_status) {
+		r->early_status = status;
+		r->early_msg = msg;
+	}
+}
+
+/* First call for a request: limits and routing, before any body is read. */
+static void on_headers(struct req *r, const char *url)
+{
+	size_t hdr = 0;
+	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_header, &hdr);
+	if (strlen(url) > HTTP_URL_MAX) {
+		early(r, 414, "ที่อยู่ (URL) ยาวเกินกำหนด กรุณาตรวจสอบลิงก์อีกครั้ง");
+		return;
+	}
+	if (hdr > HTTP_HEADERS_MAX) {
+		early(r, 431, "ส่วนหัวของคำขอ (header) ใหญ่เกินกำหนด กรุณาล้างคุกกี้ของเว็บไซต์แล้วลองใหม่");
+		return;
+	}
+	if (strncmp(r->path, "/static/", 8) == 0 || !strcmp(r->path, "/healthz") || !strcmp(r->path, "/metrics"))
+		return;
+	struct route_match m;
+	char allow[64];
+	int rc = router_match(r->method, r->path, &m, allow, sizeof allow);
+	if (rc == 404) {
+		early(r, 404, "ไม่พบหน้าที่ต้องการ กรุณาตรวจสอบที่อยู่อีกครั้ง");
+		return;
+	}
+	if (rc == 405) {
+		req_add_header(r, MHD_HTTP_HEADER_ALLOW, allow);
+		early(r, 405, "หน้านี้ไม่รองรับวิธีการส่งข้อมูลนี้");
+		return;
+	}
+	r->route_index = m.index;
+	r->route = router_route(m.index);
+	for (int i = 0; i < m.nparams; i++) {
+		r->pnames[i] = xstrndup(m.names[i], m.name_lens[i]);
+		r->pvalues[i] = param_dup(m.values[i], m.value_lens[i]);
+	}
+	r->nparams = m.nparams;
+	if (!unsafe_method(r->method))
+		return;
+	const char *cl = req_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (cl && strtoll(cl, NULL, 10) > cfg.max_body) {
+		early(r, 413, "ข้อมูลที่ส่งมีขนาดใหญ่เกินกำหนด กรุณาลดขนาดไฟล์แนบแล้วส่งใหม่");
+		return;
+	}
+	if (form_begin(r, r->route->form) < 0)
+		early(r, 415, "รูปแบบข้อมูลที่ส่งมาไม่รองรับ กรุณาส่งผ่านแบบฟอร์มของระบบ");
+}
+
+static bool csrf_ok(struct req *r)
+{
+	if (r->csrf_new)
+		return false; /* no cookie: the form did not come from us */
+	const char *sent = form_value(r, "_csrf");
+	if (!*sent)
+		sent = req_header(r, "X-CSRF-Token");
+	if (!sent || strlen(sent) != strlen(r->csrf))
+		return false;
+	return sodium_memcmp(sent, r->csrf, strlen(r->csrf)) == 0;
+}
+
+/* Runs the handler; for unsafe methods inside one transaction that commits
+ * only if the answer is a success. */
+static void dispatch(struct req *r)
+{
+	bool unsafe = unsafe_method(r->method);
+	if (unsafe) {
+		if (form_finish(r) < 0) {
+			view_error(r, 400, "ข้อมูลที่ส่งมาไม่สมบูรณ์หรือขาดหาย กรุณาส่งแบบฟอร์มใหม่อีกครั้ง");
+			return;
+		}
+		if (!csrf_ok(r)) {
+			view_error(r, 403,
+				   "แบบฟอร์มหมดอายุหรือไม่ได้ส่งจากหน้าของระบบ กรุณาโหลดหน้าใหม่แล้วส่งอีกครั้ง");
+			return;
+		}
+	}
+	struct db *db = NULL;
+	struct err e = ERR_INIT;
+	if (unsafe) {
+		db = req_db(r);
+		if (!db || db_begin(db, &e) < 0) {
+			log_error("req %s: begin: %s", r->id, e.msg);
+			view_error(r, 503, "ระบบฐานข้อมูลไม่พร้อมใช้งานชั่วคราว กรุณาลองใหม่อีกครั้ง");
+			return;
+		}
+	}
+	int rc = r->route->handler(r);
+	if (!r->response) {
+		log_error("req %s: %s %s: handler returned %d without an answer", r->id, r->method, r->path, rc);
+		view_error(r, 500, NULL);
+	}
+	if (!unsafe)
+		return;
+	if (rc == 0 && r->status < 400) {
+		if (db_commit(db, &e) < 0) {
+			log_error("req %s: commit: %s", r->id, e.msg);
+			db_rollback(db);
+			view_error(r, 500, NULL);
+		}
+	} else {
+		db_rollback(db);
+	}
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+				  const char *version, const char *upload, size_t *upload_size, void **con_cls)
+{
+	struct req *r = *con_cls;
+	if (!r) {
+		r = req_new(c, url, method);
+		*con_cls = r;
+		atomic_fetch_add(&inflight, 1);
+		on_headers(r, url);
+		if (r->early_status) {
+			view_error(r, r->early_status, r->early_msg);
+			return queue(r);
+		}
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		r->body_bytes += (long long)*upload_size;
+		if (r->body_bytes > cfg.max_body)
+			early(r, 413, "ข้อมูลที่ส่งมีขนาดใหญ่เกินกำหนด กรุณาลดขนาดไฟล์แนบแล้วส่งใหม่");
+		else if (!r->early_status && r->form.pp)
+			form_feed(r, upload, *upload_size);
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (r->early_status) {
+		view_error(r, r->early_status, r->early_msg);
+		return queue(r);
+	}
+	if (!strncmp(r->path, "/static/", 8))
+		serve_static(r);
+	else if (!strcmp(r->path, "/healthz"))
+		healthz(r);
+	else if (!strcmp(r->path, "/metrics"))
+		metrics(r);
+	else
+		dispatch(r);
+	return queue(r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+	struct req *r = *con_cls;
+	if (!r)
+		return;
+	long long dt = now_ns() - r->t0_ns;
+	const char *label = r->route_index >= 0 ? (r->route->name ? r->route->name : r->route->pattern)
+			    : !strncmp(r->path, "/static/", 8) ? "static"
+			    : !strcmp(r->path, "/healthz")     ? "healthz"
+			    : !strcmp(r->path, "/metrics")     ? "metrics"
+							       : "unmatched";
+	int status = r->status ? r->status : 499; /* client went away before the answer */
+	metrics_observe(r->route_index, label, status, dt);
+	log_access(r->method, r->path, status, r->resp_bytes, dt, r->id);
+	req_free(r);
+	*con_cls = NULL;
+	atomic_fetch_sub(&inflight, 1);
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	struct buf b = BUF_INIT;
+	buf_vaddf(&b, fmt, ap);
+	while (b.len && (b.data[b.len - 1] == '\n'))
+		b.data[--b.len] = 0;
+	log_info("mhd: %s", buf_cstr(&b));
+	buf_release(&b);
+}
+
+static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len, int *port, struct err *e)
+{
+	char host[128] = "127.0.0.1";
+	const char *colon = strrchr(listen, ':');
+	const char *ps = listen;
+	if (colon) {
+		size_t hl = (size_t)(colon - listen);
+		if (hl >= sizeof host)
+			return err_set(e, 400, "ที่อยู่สำหรับรับการเชื่อมต่อ (--listen) ยาวเกินไป: %s", listen);
+		memcpy(host, listen, hl);
+		host[hl] = 0;
+		ps = colon + 1;
+		if (host[0] == '[' && hl > 1 && host[hl - 1] == ']') {
+			memmove(host, host + 1, hl - 2);
+			host[hl - 2] = 0;
+		}
+		if (!host[0])
+			strcpy(host, "0.0.0.0");
+	}
+	char *end;
+	long p = strtol(ps, &end, 10);
+	if (*end || p < 0 || p > 65535 || end == ps)
+		return err_set(e, 400, "พอร์ตใน --listen ไม่ถูกต้อง: %s (ตัวอย่าง 127.0.0.1:8080)", listen);
+	*port = (int)p;
+	memset(ss, 0, sizeof *ss);
+	struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+	if (inet_pton(AF_INET, host, &in4->sin_addr) == 1) {
+		in4->sin_family = AF_INET;
+		in4->sin_port = htons((uint16_t)p);
+		*len = sizeof *in4;
+	} else if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((uint16_t)p);
+		*len = sizeof *in6;
+	} else {
+		return err_set(e, 400, "ที่อยู่ใน --listen ต้องเป็นเลข IP เช่น 127.0.0.1 หรือ 0.0.0.0: %s", host);
+	}
+	return 0;
+}
+
+void server_add_routes(const struct route_table *t)
+{
+	router_add(t);
+}
+
+int server_run(const struct server_config *c, struct err *e)
+{
+	cfg = *c;
+	if (cfg.max_body <= 0)
+		cfg.max_body = HTTP_BODY_MAX_DEFAULT;
+	if (cfg.workers <= 0)
+		cfg.workers = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (cfg.workers <= 0)
+		cfg.workers = 2;
+	settings.data_dir = cfg.data_dir;
+	settings.base_url = cfg.base_url;
+	settings.dev = cfg.dev;
+
+	struct sockaddr_storage ss;
+	socklen_t sslen = 0;
+	int port = 0;
+	if (parse_listen(cfg.listen, &ss, &sslen, &port, e) < 0)
+		return -1;
+	if (pthread_key_create(&db_key, db_destroy) != 0)
+		return err_set(e, 500, "pthread_key_create failed");
+	if (view_init(cfg.templates_dir, cfg.static_dir, e) < 0)
+		return -1;
+	metrics_init(router_count());
+
+	/* The signals are taken by sigwait below, never by a worker thread. */
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	struct MHD_Daemon *d = MHD_start_daemon(
+		flags, (uint16_t)port, NULL, NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg.workers, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(4 * HTTP_HEADERS_MAX + HTTP_URL_MAX),
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+		MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
+	if (!d) {
+		view_shutdown();
+		return err_set(e, 500, "เริ่มเซิร์ฟเวอร์ที่ %s ไม่ได้ (พอร์ตอาจถูกใช้อยู่แล้ว)", cfg.listen);
+	}
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	log_info("khet: listening on %s (port %u), %d workers, db %s", cfg.listen, di ? di->port : 0, cfg.workers,
+		 strncmp(cfg.db_url, "sqlite:", 7) == 0 ? "sqlite" : "postgres");
+	/* A line the tests and `make run` wait for. */
+	printf("khet: ready at http://%s:%u/\n", ss.ss_family == AF_INET6 ? "[::1]" : "127.0.0.1",
+	       di ? di->port : (unsigned)port);
+	fflush(stdout);
+
+	int sig = 0;
+	sigwait(&sigs, &sig);
+	log_info("khet: %s received, finishing %ld in-flight requests", sig == SIGTERM ? "SIGTERM" : "SIGINT",
+		 atomic_load(&inflight));
+	MHD_quiesce_daemon(d);
+	/* Idle keep-alive connections never finish on their own; a request
+	 * that is being processed is counted from its headers to its answer. */
+	for (int i = 0; i < 300 && atomic_load(&inflight) > 0; i++)
+		usleep(100 * 1000);
+	MHD_stop_daemon(d);
+	view_shutdown();
+	struct db *db = pthread_getspecific(db_key);
+	if (db)
+		db_close(db);
+	router_reset();
+	metrics_free();
+	log_info("khet: stopped");
+	return 0;
+}

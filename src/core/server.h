@@ -1,0 +1,38 @@
+/* server: `khet serve` — libmicrohttpd with a worker thread pool, the route
+ * table, request limits, CSRF, access log, /healthz and /metrics, static
+ * assets, and graceful shutdown on SIGTERM/SIGINT (in-flight requests
+ * finish). */
+#ifndef KHET_SERVER_H
+#define KHET_SERVER_H
+
+#include <stdbool.h>
+
+#include "core/err.h"
+#include "core/http.h"
+
+struct server_config {
+	const char *listen;        /* "HOST:PORT" or "PORT" */
+	const char *db_url;
+	const char *data_dir;
+	const char *base_url;
+	const char *static_dir;    /* built assets (static/dist) */
+	const char *templates_dir; /* NULL: the templates compiled in */
+	int workers;
+	bool dev;
+	bool trust_proxy;          /* take the client address from X-Forwarded-For */
+	long long max_body;        /* bytes */
+	bool test_routes;          /* the /_test/ routes for the HTTP tests of the core */
+};
+
+/* Adds a module's routes; call before server_run. */
+void server_add_routes(const struct route_table *t);
+/* Serves until SIGTERM or SIGINT; returns 0 after a clean shutdown, or -1
+ * with e filled when the server could not start. */
+int server_run(const struct server_config *c, struct err *e);
+
+/* Limits (bytes). */
+#define HTTP_URL_MAX 4096
+#define HTTP_HEADERS_MAX 16384
+#define HTTP_BODY_MAX_DEFAULT (32LL * 1024 * 1024)
+
+#endif

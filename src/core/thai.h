@@ -1,0 +1,67 @@
+/* thai: the Thai rules every module shares (ORG-2, ORG-3, X-4): citizen IDs,
+ * Buddhist-Era dates in Asia/Bangkok (UTC+7, no daylight saving), fiscal and
+ * academic years, baht in words, Thai dictionary order, and word breaking for
+ * search. All functions are pure and thread-safe. */
+#ifndef KHET_THAI_H
+#define KHET_THAI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "core/buf.h"
+#include "core/err.h"
+
+/* Citizen ID (ORG-2): 13 ASCII digits whose last is the mod-11 check digit.
+ * thai_citizen_id_check fills e (field "citizen_id") with a Thai message
+ * that says whether the length, the characters or the check digit is wrong;
+ * dashes and spaces are NOT accepted here (normalize first). */
+bool thai_citizen_id_valid(const char *s);
+int thai_citizen_id_check(const char *s, struct err *e);
+/* Copies s without spaces and dashes into out (at most 13 digits + NUL);
+ * returns 0, or -1 if what is left is not 13 characters. */
+int thai_citizen_id_normalize(const char *s, char out[14]);
+/* "1-2345-67890-12-3" style masking for lists: "1-2345-xxxxx-xx-3". */
+void thai_citizen_id_mask(const char *id13, struct buf *out);
+
+/* Month names, m = 1..12: "มิถุนายน", and abbreviated "มิ.ย.". */
+const char *thai_month_name(int m);
+const char *thai_month_abbr(int m);
+
+/* Dates (ORG-3), t in UTC seconds, shown in Asia/Bangkok, BE years. */
+void thai_date_short(struct buf *out, long long t);    /* 25 มิ.ย. 2567 */
+void thai_date_long(struct buf *out, long long t);     /* 25 มิถุนายน 2567 */
+void thai_datetime_short(struct buf *out, long long t);/* 25 มิ.ย. 2567, 13:11 น. */
+/* Bangkok calendar fields of t: year CE, month 1-12, day, hour, minute. */
+void thai_local(long long t, int *y, int *mo, int *d, int *h, int *mi, int *s, int *wday);
+/* UTC seconds of a Bangkok local time. */
+long long thai_from_local(int y, int mo, int d, int h, int mi, int s);
+/* Parses "YYYY-MM-DD" (CE, as <input type=date> sends) into y/m/d; -1 if it
+ * is not a real calendar date. */
+int thai_parse_date(const char *s, int *y, int *m, int *d);
+/* Fiscal year (1 Oct – 30 Sep) named by the BE year of its end. */
+int thai_fiscal_year(long long t);
+/* Academic year (BE), starting 16 May. */
+int thai_academic_year(long long t);
+
+/* Baht in words for official documents (ORG-3):
+ * 18550 satang → "หนึ่งร้อยแปดสิบห้าบาทห้าสิบสตางค์", 2100 → "ยี่สิบเอ็ดบาทถ้วน",
+ * 0 → "ศูนย์บาทถ้วน"; negative amounts get the prefix "ลบ". */
+void thai_baht_words(long long satang, struct buf *out);
+/* "1,234.50" */
+void thai_baht_format(long long satang, struct buf *out);
+
+/* Thai dictionary order (X-4) of two UTF-8 strings, as libthai's th_strcoll:
+ * leading vowels เ แ โ ใ ไ do not sort first. <0, 0, >0 like strcmp. */
+int thai_collate(const char *a, size_t alen, const char *b, size_t blen);
+
+/* Word breaking for search (X-4): appends the words of text to out separated
+ * by single spaces, Thai runs broken with libthai's th_brk, Latin text
+ * lower-cased, punctuation dropped. Used both to index and to split a query. */
+void thai_search_terms(const char *text, struct buf *out);
+
+/* 1 if s (len bytes) is valid UTF-8 without NUL or C0 controls other than
+ * tab, CR and LF. */
+bool thai_utf8_valid(const char *s, size_t len);
+
+#endif

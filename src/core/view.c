@@ -1,0 +1,386 @@
+/* view: turning a handler's model into the answer. HTML pages are the page
+ * template (which extends templates/layout.html through mustache
+ * inheritance) rendered with the model plus the layout's own data; JSON
+ * clients get the handler's model untouched, so the API never leaks layout
+ * details and every page is an API (X-2). Templates are parsed once at
+ * start from the copies compiled into the binary; under --dev they are read
+ * from disk again for every page so an edit shows on reload. A one-shot
+ * message after a redirect ("บันทึกเรียบร้อย") travels in a short-lived
+ * cookie, since instances keep no state of their own. */
+#include "core/view.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <microhttpd.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/assets.h"
+#include "core/embedded.h"
+#include "core/http_internal.h"
+#include "core/log.h"
+#include "core/thai.h"
+#include "core/tmpl.h"
+
+#ifndef KHET_VERSION
+#define KHET_VERSION "0.1.0"
+#endif
+
+static struct tmpl_set *tmpls;
+static char *dev_dir;
+static json_t *asset_model;
+static view_layout_hook layout_hook;
+
+void view_set_layout_hook(view_layout_hook hook)
+{
+	layout_hook = hook;
+}
+
+/* "templates/oss/list.html" → "oss/list" */
+static int template_name(const char *path, const char *prefix, struct buf *name)
+{
+	size_t pl = strlen(prefix), l = strlen(path);
+	if (strncmp(path, prefix, pl) || l <= pl + 5 || strcmp(path + l - 5, ".html"))
+		return -1;
+	buf_reset(name);
+	buf_add(name, path + pl, l - pl - 5);
+	return 0;
+}
+
+static int load_embedded(struct tmpl_set *set, struct err *e)
+{
+	struct buf name = BUF_INIT;
+	for (size_t i = 0; i < embedded_count; i++) {
+		const struct embedded_file *f = &embedded_files[i];
+		if (template_name(f->path, "templates/", &name) < 0)
+			continue;
+		if (tmpl_set_add(set, buf_cstr(&name), f->data, f->len, e) < 0) {
+			buf_release(&name);
+			return -1;
+		}
+	}
+	buf_release(&name);
+	return 0;
+}
+
+static int load_dir(struct tmpl_set *set, const char *root, const char *sub, struct err *e)
+{
+	struct buf dir = BUF_INIT;
+	buf_addf(&dir, "%s%s%s", root, *sub ? "/" : "", sub);
+	DIR *d = opendir(buf_cstr(&dir));
+	if (!d) {
+		err_set(e, 500, "อ่านโฟลเดอร์แม่แบบ %s ไม่ได้", buf_cstr(&dir));
+		buf_release(&dir);
+		return -1;
+	}
+	struct dirent *de;
+	int rc = 0;
+	struct buf path = BUF_INIT, name = BUF_INIT;
+	while (rc == 0 && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		buf_reset(&path);
+		buf_addf(&path, "%s/%s", buf_cstr(&dir), de->d_name);
+		struct stat st;
+		if (stat(buf_cstr(&path), &st) < 0)
+			continue;
+		buf_reset(&name);
+		buf_addf(&name, "%s%s%s", sub, *sub ? "/" : "", de->d_name);
+		if (S_ISDIR(st.st_mode)) {
+			rc = load_dir(set, root, buf_cstr(&name), e);
+			continue;
+		}
+		size_t nl = name.len;
+		if (nl < 6 || strcmp(name.data + nl - 5, ".html"))
+			continue;
+		FILE *f = fopen(buf_cstr(&path), "rb");
+		if (!f)
+			continue;
+		struct buf src = BUF_INIT;
+		char tmp[8192];
+		size_t n;
+		while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
+			buf_add(&src, tmp, n);
+		fclose(f);
+		name.data[nl - 5] = 0;
+		rc = tmpl_set_add(set, name.data, buf_cstr(&src), src.len, e);
+		buf_release(&src);
+	}
+	closedir(d);
+	buf_release(&path);
+	buf_release(&name);
+	buf_release(&dir);
+	return rc;
+}
+
+static void key_of(const char *logical, struct buf *out)
+{
+	buf_reset(out);
+	for (const char *p = logical; *p; p++)
+		buf_addc(out, (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ? *p : '_');
+}
+
+int view_init(const char *templates_dir, const char *static_dir, struct err *e)
+{
+	if (assets_load(static_dir, e) < 0)
+		return -1;
+	asset_model = json_object();
+	const char *k;
+	json_t *v;
+	struct buf key = BUF_INIT;
+	json_object_foreach(assets_manifest(), k, v)
+	{
+		key_of(k, &key);
+		json_object_set(asset_model, buf_cstr(&key), v);
+	}
+	buf_release(&key);
+	if (templates_dir) {
+		dev_dir = xstrdup(templates_dir);
+		/* parse once now so a broken template stops the start, as in production */
+		struct tmpl_set *set = tmpl_set_new();
+		int rc = load_dir(set, dev_dir, "", e);
+		tmpl_set_free(set);
+		return rc;
+	}
+	tmpls = tmpl_set_new();
+	return load_embedded(tmpls, e);
+}
+
+void view_shutdown(void)
+{
+	tmpl_set_free(tmpls);
+	tmpls = NULL;
+	free(dev_dir);
+	dev_dir = NULL;
+	json_decref(asset_model);
+	asset_model = NULL;
+	assets_free();
+}
+
+const char *view_asset(const char *logical)
+{
+	return assets_url(logical);
+}
+
+int view_render_text(const char *tmpl, json_t *model, struct buf *out, struct err *e)
+{
+	if (!dev_dir)
+		return tmpl_render(tmpls, tmpl, model, out, e);
+	struct tmpl_set *set = tmpl_set_new();
+	int rc = load_dir(set, dev_dir, "", e);
+	if (rc == 0)
+		rc = tmpl_render(set, tmpl, model, out, e);
+	tmpl_set_free(set);
+	return rc;
+}
+
+static void respond_buf(struct req *r, int status, const char *type, struct buf *b)
+{
+	size_t len;
+	char *data = buf_detach(b, &len);
+	r->resp_bytes = (long long)len;
+	struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	http_finish(r, status, resp);
+}
+
+static void respond_json(struct req *r, int status, json_t *j)
+{
+	struct buf b = BUF_INIT;
+	char *s = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII * 0);
+	buf_adds(&b, s ? s : "null");
+	buf_addc(&b, '\n');
+	free(s);
+	respond_buf(r, status, "application/json; charset=utf-8", &b);
+}
+
+/* The flash cookie holds base64url of the UTF-8 text. */
+static void take_flash(struct req *r, json_t *model)
+{
+	const char *c = req_cookie(r, "khet_flash");
+	if (!c || !*c)
+		return;
+	size_t cl = strlen(c);
+	if (cl < 1500) {
+		unsigned char *out = xmalloc(cl + 1);
+		size_t n = 0;
+		if (sodium_base642bin(out, cl, c, cl, NULL, &n, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) == 0 &&
+		    thai_utf8_valid((char *)out, n) && n > 2) {
+			/* first byte says the kind: o(k) or e(rror) */
+			json_t *f = json_object();
+			json_object_set_new(f, "kind", json_string(out[0] == 'e' ? "error" : "ok"));
+			json_object_set_new(f, "text", json_stringn((char *)out + 2, n - 2));
+			json_object_set_new(model, "flash", f);
+		}
+		free(out);
+	}
+	req_set_cookie(r, "khet_flash", "", 0, true);
+}
+
+static void layout_model(struct req *r, json_t *m)
+{
+	if (!json_object_get(m, "page_title"))
+		json_object_set_new(m, "page_title", json_string("Khet"));
+	json_object_set(m, "asset", asset_model);
+	json_object_set_new(m, "csrf", json_string(r->csrf));
+	int y, mo, d, h, mi, s, wd;
+	thai_local((long long)time(NULL), &y, &mo, &d, &h, &mi, &s, &wd);
+	json_object_set_new(m, "year_be", json_integer(y + 543));
+	json_object_set_new(m, "version", json_string(KHET_VERSION));
+	json_object_set_new(m, "path", json_string(r->path));
+	take_flash(r, m);
+	if (layout_hook)
+		layout_hook(r, m);
+}
+
+int view_page(struct req *r, int status, const char *tmpl, json_t *model)
+{
+	if (!model)
+		model = json_object();
+	if (status <= 0)
+		status = 200;
+	if (r->wants_json) {
+		respond_json(r, status, model);
+		json_decref(model);
+		return 0;
+	}
+	layout_model(r, model);
+	struct buf b = BUF_INIT;
+	struct err e = ERR_INIT;
+	if (view_render_text(tmpl, model, &b, &e) < 0) {
+		log_error("req %s: render %s: %s", r->id, tmpl, e.msg);
+		buf_release(&b);
+		json_decref(model);
+		buf_adds(&b, "<!doctype html><meta charset=utf-8><title>ระบบขัดข้อง</title>"
+			     "<h1>ระบบขัดข้อง</h1><p>ขออภัย ระบบไม่สามารถแสดงหน้านี้ได้ กรุณาลองใหม่อีกครั้ง</p>");
+		respond_buf(r, 500, "text/html; charset=utf-8", &b);
+		return 0;
+	}
+	json_decref(model);
+	respond_buf(r, status, "text/html; charset=utf-8", &b);
+	return 0;
+}
+
+int view_redirect(struct req *r, const char *location, const char *flash)
+{
+	if (flash && *flash && !r->wants_json) {
+		struct buf raw = BUF_INIT;
+		buf_addf(&raw, "o:%s", flash);
+		size_t cap = sodium_base64_ENCODED_LEN(raw.len, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+		char *enc = xmalloc(cap);
+		sodium_bin2base64(enc, cap, (unsigned char *)raw.data, raw.len, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+		req_set_cookie(r, "khet_flash", enc, 60, true);
+		free(enc);
+		buf_release(&raw);
+	}
+	if (r->wants_json) {
+		json_t *j = json_pack("{s:b,s:s}", "ok", 1, "location", location);
+		if (flash)
+			json_object_set_new(j, "message", json_string(flash));
+		respond_json(r, 200, j);
+		json_decref(j);
+		return 0;
+	}
+	struct buf b = BUF_INIT;
+	struct MHD_Response *resp = MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, location);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	buf_release(&b);
+	http_finish(r, 303, resp);
+	return 0;
+}
+
+static const char *status_title(int status)
+{
+	switch (status) {
+	case 400: return "ข้อมูลไม่ถูกต้อง";
+	case 401: return "กรุณาเข้าสู่ระบบ";
+	case 403: return "ไม่มีสิทธิ์ดำเนินการ";
+	case 404: return "ไม่พบหน้าที่ต้องการ";
+	case 405: return "วิธีการส่งข้อมูลไม่ถูกต้อง";
+	case 409: return "ข้อมูลซ้ำหรือขัดแย้งกับที่มีอยู่";
+	case 413: return "ข้อมูลมีขนาดใหญ่เกินกำหนด";
+	case 414: return "ที่อยู่ยาวเกินกำหนด";
+	case 415: return "รูปแบบข้อมูลไม่รองรับ";
+	case 422: return "ข้อมูลไม่ถูกต้อง";
+	case 429: return "ส่งคำขอถี่เกินไป";
+	case 431: return "ส่วนหัวของคำขอใหญ่เกินกำหนด";
+	case 503: return "ระบบไม่พร้อมให้บริการชั่วคราว";
+	default: return status >= 500 ? "ระบบขัดข้อง" : "ไม่สามารถดำเนินการได้";
+	}
+}
+
+int view_error(struct req *r, int status, const char *message)
+{
+	if (!message)
+		message = status >= 500 ? "ขออภัย ระบบขัดข้องชั่วคราว กรุณาลองใหม่อีกครั้ง หากยังพบปัญหาโปรดแจ้งผู้ดูแลระบบพร้อมรหัสอ้างอิงด้านล่าง"
+					: status_title(status);
+	if (r->wants_json) {
+		json_t *j = json_pack("{s:{s:i,s:s,s:s}}", "error", "status", status, "message", message, "request_id", r->id);
+		respond_json(r, status, j);
+		json_decref(j);
+		return 0;
+	}
+	json_t *m = json_pack("{s:s,s:i,s:s,s:s,s:s}", "page_title", status_title(status), "status", status, "title",
+			      status_title(status), "message", message, "request_id", r->id);
+	return view_page(r, status, "error", m);
+}
+
+int view_err(struct req *r, const struct err *e)
+{
+	if (e->status <= 0 || e->status >= 500) {
+		log_error("req %s: %s %s: %s", r->id, r->method, r->path, e->msg);
+		return view_error(r, e->status > 0 ? e->status : 500, NULL);
+	}
+	return view_error(r, e->status, e->msg);
+}
+
+static void add_disposition(struct MHD_Response *resp, const char *name)
+{
+	struct buf b = BUF_INIT;
+	buf_adds(&b, "attachment; filename=\"");
+	for (const char *p = name; *p; p++)
+		buf_addc(&b, ((unsigned char)*p < 0x80 && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20) ? *p : '_');
+	buf_adds(&b, "\"; filename*=UTF-8''");
+	buf_add_urlenc(&b, name);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, buf_cstr(&b));
+	buf_release(&b);
+}
+
+int view_bytes(struct req *r, int status, const char *content_type, struct buf *body, const char *download_name)
+{
+	size_t len;
+	char *data = buf_detach(body, &len);
+	r->resp_bytes = (long long)len;
+	struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "private, no-store");
+	if (download_name)
+		add_disposition(resp, download_name);
+	http_finish(r, status, resp);
+	return 0;
+}
+
+int view_file(struct req *r, const char *path, const char *content_type, const char *download_name)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		if (fd >= 0)
+			close(fd);
+		return view_error(r, 404, "ไม่พบไฟล์ที่ต้องการ");
+	}
+	struct MHD_Response *resp = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "private, no-store");
+	add_disposition(resp, download_name ? download_name : "file");
+	r->resp_bytes = (long long)st.st_size;
+	http_finish(r, 200, resp);
+	return 0;
+}

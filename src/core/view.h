@@ -1,0 +1,48 @@
+/* view: how a handler answers. A page is a json_t model plus a template
+ * name; view_page renders it inside the layout as HTML, or returns the model
+ * itself as JSON when the client asked for application/json (X-2), so every
+ * page is also an API. The layout's own data (assets, CSRF token, user,
+ * navigation, footer year) is added here, never by handlers.
+ * Every view_* function takes ownership of the model it is given and returns
+ * 0, so a handler can `return view_page(...)`. */
+#ifndef KHET_VIEW_H
+#define KHET_VIEW_H
+
+#include <jansson.h>
+
+#include "core/err.h"
+#include "core/http.h"
+
+/* Renders templates/<tmpl>.html with model (status 200 unless given). The
+ * model's "page_title" is the <title>; absent, "Khet". */
+int view_page(struct req *r, int status, const char *tmpl, json_t *model);
+/* 303 See Other to location (after a successful POST); JSON clients get
+ * {"ok":true,"location":…} with 200. An optional flash text is shown on the
+ * next page. */
+int view_redirect(struct req *r, const char *location, const char *flash);
+/* A Thai error page (templates/error.html) or {"error":{"status","message"}}. */
+int view_error(struct req *r, int status, const char *message);
+/* view_error with the status and message an err carries; a status of 500 or
+ * 0 logs e->msg and shows a generic Thai message instead. */
+int view_err(struct req *r, const struct err *e);
+/* Raw bytes with a content type; download_name, when given, makes it an
+ * attachment (Content-Disposition with the UTF-8 name). Takes body. */
+int view_bytes(struct req *r, int status, const char *content_type, struct buf *body, const char *download_name);
+/* A stored file streamed from disk as an attachment, with nosniff. */
+int view_file(struct req *r, const char *path, const char *content_type, const char *download_name);
+
+/* Layout additions a later layer provides (accounts: user + navigation).
+ * Called for every HTML page with the layout model to fill. */
+typedef void (*view_layout_hook)(struct req *r, json_t *layout);
+void view_set_layout_hook(view_layout_hook hook);
+
+/* Loads templates (from the binary, or from dir when dir != NULL: --dev
+ * reloads them from disk on every page) and the static asset manifest. */
+int view_init(const char *templates_dir, const char *static_dir, struct err *e);
+void view_shutdown(void);
+/* The URL of a built static asset by logical name ("app.css"), or NULL. */
+const char *view_asset(const char *logical);
+/* Renders a template outside a request (e-mails, PDFs' HTML). */
+int view_render_text(const char *tmpl, json_t *model, struct buf *out, struct err *e);
+
+#endif

@@ -1,0 +1,148 @@
+// lib.mjs: what every HTTP scenario test uses. startServer() runs the real
+// bin/khet (or $KHET_BIN) on a fresh database — a temp SQLite file, or, when
+// KHET_TEST_PG names a PostgreSQL server, a new database created on it — on
+// a free loopback port, and returns a client that keeps cookies like a
+// browser and knows how to send forms with the CSRF token.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+const BIN = process.env.KHET_BIN || 'bin/khet';
+
+export const engine = process.env.KHET_TEST_PG ? 'postgres' : 'sqlite';
+
+function pgDatabase() {
+  const admin = new URL(process.env.KHET_TEST_PG);
+  const name = 'khet_' + randomBytes(6).toString('hex');
+  execFileSync('psql', [admin.href, '-q', '-c', `CREATE DATABASE ${name}`], { stdio: 'pipe' });
+  const u = new URL(admin.href);
+  u.pathname = '/' + name;
+  return { url: u.href, drop: () => {
+    try { execFileSync('psql', [admin.href, '-q', '-c', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`], { stdio: 'pipe' }); } catch {}
+  } };
+}
+
+// Runs `khet CMD` against the given environment; returns { code, stdout, stderr }.
+export function khet(args, env = {}) {
+  try {
+    const stdout = execFileSync(BIN, args, { env: { ...process.env, ...env }, stdio: 'pipe', encoding: 'utf8' });
+    return { code: 0, stdout, stderr: '' };
+  } catch (e) {
+    return { code: e.status, stdout: e.stdout || '', stderr: e.stderr || '' };
+  }
+}
+
+export async function startServer({ demo = true, env = {}, args = [] } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'khet-http-'));
+  let db = `sqlite:${dir}/khet.db`, drop = () => {};
+  if (process.env.KHET_TEST_PG) ({ url: db, drop } = pgDatabase());
+  const baseEnv = { KHET_DATA: dir, KHET_DB: db, KHET_TEST_ROUTES: '1', KHET_WORKERS: '4', ...env };
+  if (demo) {
+    const r = khet(['demo'], baseEnv);
+    if (r.code !== 0) throw new Error('khet demo failed: ' + r.stderr);
+  }
+  const proc = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', ...args], {
+    env: { ...process.env, ...baseEnv }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  proc.stderr.on('data', (d) => { stderr += d; });
+  const base = await new Promise((resolve, reject) => {
+    let out = '';
+    const t = setTimeout(() => reject(new Error('khet did not start:\n' + stderr)), 15000);
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/ready at (http:\/\/[^\s]+?)\/?\s/);
+      if (m) { clearTimeout(t); resolve(m[1]); }
+    });
+    proc.on('exit', (code) => { clearTimeout(t); reject(new Error(`khet exited ${code}:\n${stderr}`)); });
+  });
+  const server = {
+    base, dir, db, proc, env: baseEnv,
+    log: () => stderr,
+    client: () => new Client(base),
+    async stop(signal = 'SIGTERM') {
+      if (proc.exitCode === null) {
+        const done = new Promise((r) => proc.on('exit', (code, sig) => r({ code, sig })));
+        proc.kill(signal);
+        server.exit = await done;
+      }
+      drop();
+      rmSync(dir, { recursive: true, force: true });
+      return server.exit;
+    },
+  };
+  return server;
+}
+
+// A client with a cookie jar, like one browser.
+export class Client {
+  constructor(base) { this.base = base; this.cookies = new Map(); }
+
+  cookieHeader() { return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '); }
+
+  keepCookies(res) {
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const i = pair.indexOf('=');
+      const k = pair.slice(0, i).trim(), v = pair.slice(i + 1).trim();
+      if (/Max-Age=0/i.test(c) || v === '') this.cookies.delete(k); else this.cookies.set(k, v);
+    }
+  }
+
+  async request(method, path, { body, headers = {}, json = false, redirect = 'manual' } = {}) {
+    const h = { ...headers };
+    if (this.cookies.size) h.cookie = this.cookieHeader();
+    if (json) h.accept = 'application/json';
+    const res = await fetch(this.base + path, { method, body, headers: h, redirect });
+    this.keepCookies(res);
+    const text = await res.text();
+    let data;
+    if ((res.headers.get('content-type') || '').includes('json')) {
+      try { data = JSON.parse(text); } catch {}
+    }
+    return { status: res.status, headers: res.headers, text, json: data };
+  }
+
+  get(path, opts) { return this.request('GET', path, opts); }
+
+  // The CSRF token this client's cookie carries (GET any page first).
+  get csrf() { return this.cookies.get('khet_csrf'); }
+
+  async ensureCsrf() { if (!this.csrf) await this.get('/'); return this.csrf; }
+
+  // POSTs fields (an object; arrays repeat the key) as urlencoded, with _csrf.
+  async post(path, fields = {}, opts = {}) {
+    await this.ensureCsrf();
+    const p = new URLSearchParams();
+    if (opts.csrf !== false) p.append('_csrf', opts.csrf ?? this.csrf);
+    for (const [k, v] of Object.entries(fields)) for (const x of [].concat(v)) p.append(k, x);
+    return this.request('POST', path, { ...opts, body: p, headers: { 'content-type': 'application/x-www-form-urlencoded', ...(opts.headers || {}) } });
+  }
+
+  // POSTs multipart: files given as { name: { data: Buffer, filename, type } }.
+  async postMultipart(path, fields = {}, files = {}, opts = {}) {
+    await this.ensureCsrf();
+    const fd = new FormData();
+    if (opts.csrf !== false) fd.append('_csrf', opts.csrf ?? this.csrf);
+    for (const [k, v] of Object.entries(fields)) for (const x of [].concat(v)) fd.append(k, x);
+    for (const [k, f] of Object.entries(files))
+      fd.append(k, new Blob([f.data], { type: f.type || 'application/octet-stream' }), f.filename);
+    return this.request('POST', path, { ...opts, body: fd });
+  }
+}
+
+// Small real files for upload tests.
+export const files = {
+  png: () => Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a3b1f4a80000000049454e44ae426082', 'hex'),
+  pdf: (pad = 0) => Buffer.concat([Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n'), Buffer.alloc(pad, 0x20), Buffer.from('%%EOF\n')]),
+  elf: () => Buffer.concat([Buffer.from('7f454c46020101000000000000000000', 'hex'), Buffer.alloc(256, 1)]),
+};
+
+// A valid citizen ID from 12 digits (mod-11 check digit, ORG-2).
+export function citizenId(first12) {
+  let s = 0;
+  for (let i = 0; i < 12; i++) s += Number(first12[i]) * (13 - i);
+  return first12 + ((11 - (s % 11)) % 10);
+}
