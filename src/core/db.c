@@ -48,8 +48,9 @@ int db_open(const char *url, struct db **out, struct err *e)
 	if (url && !strncmp(url, sqlite_prefix, sizeof sqlite_prefix - 1)) {
 		const char *path = url + sizeof sqlite_prefix - 1;
 		if (!*path)
-			return err_set(e, 400, "ที่อยู่ฐานข้อมูล \"sqlite:\" ไม่มีที่ตั้งไฟล์: ใช้ sqlite:ที่ตั้งไฟล์ "
-					       "เช่น sqlite:data/khet.db");
+			return err_set(e, 400,
+				       "ที่อยู่ฐานข้อมูล \"sqlite:\" ไม่มีที่ตั้งไฟล์: ใช้ sqlite:ที่ตั้งไฟล์ "
+				       "เช่น sqlite:data/khet.db");
 		return db_sqlite_open(path, out, e);
 	}
 	if (db_url_known(url))

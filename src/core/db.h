@@ -53,19 +53,37 @@ enum db_kind db_kind(const struct db *db);
 int db_url_known(const char *url);
 
 /* Transactions. SQLite's BEGIN is IMMEDIATE, so a transaction that writes
- * holds the write lock from its start and cannot deadlock on upgrade. */
+ * holds the write lock from its start and cannot deadlock on upgrade.
+ * PostgreSQL's is READ COMMITTED. After any failed call inside a transaction,
+ * and after a failed db_commit, call db_rollback: PostgreSQL refuses every
+ * further statement of a failed transaction while SQLite carries on, so only
+ * rolling back behaves the same on both. db_begin inside a transaction fails;
+ * db_rollback outside one does nothing. */
 int db_begin(struct db *db, struct err *e);
 int db_commit(struct db *db, struct err *e);
 void db_rollback(struct db *db);
 /* Serialises writers on one key until the transaction ends
  * (pg_advisory_xact_lock on PostgreSQL; SQLite's IMMEDIATE transaction
  * already serialises all writers). Use before check-then-insert rules such
- * as "two bookings of a room never overlap". */
+ * as "two bookings of a room never overlap". Fails outside a transaction,
+ * on both engines. Keys are one space for the whole program: make them
+ * distinct per rule (db_migrate uses 0x6b6865746d6967, "khetmig"). */
 int db_lock(struct db *db, long long key, struct err *e);
 
-/* Runs a statement; returns rows changed (>= 0) or -1. */
+/* Parameters, for every call below: n must equal the number of distinct
+ * $N in the SQL ($1 used twice counts once), and values are read only
+ * during the call (db_query copies what it needs). One statement per call;
+ * several are refused (db_exec_script runs scripts). PostgreSQL infers a
+ * parameter's type from where it stands; where it cannot (SELECT $1,
+ * $1 IS NULL, COALESCE($1, …)) write CAST($1 AS BIGINT) or CAST($1 AS TEXT),
+ * which both engines run. SQLite refuses "double-quoted" string literals,
+ * as PostgreSQL does. */
+
+/* Runs a statement; returns rows changed (>= 0; 0 for statements that
+ * change no rows, such as CREATE) or -1. */
 long long db_exec(struct db *db, const char *sql, const struct db_val *p, int n, struct err *e);
-/* Runs several ;-separated statements without parameters (migrations). */
+/* Runs several ;-separated statements without parameters (migrations). It
+ * is not prepared or cached: not for code run per request. */
 int db_exec_script(struct db *db, const char *sql, struct err *e);
 
 /* Row-by-row reading. db_next returns 1 for a row, 0 at the end, -1 on
@@ -82,12 +100,14 @@ void db_res_free(struct db_res *r);
 
 /* Conveniences for views: all rows as a JSON array of objects keyed by
  * column name (integers as JSON integers, text as strings, NULL as null);
- * NULL on error. */
+ * NULL on error. PostgreSQL's booleans become 1/0 and whole NUMERICs
+ * (SUM of a BIGINT) integers, as SQLite gives them. Two columns with the
+ * same name keep only the last: alias them (a.id AS a_id). */
 json_t *db_rows_json(struct db *db, const char *sql, const struct db_val *p, int n, struct err *e);
 /* The first row as an object; NULL with e->status 404 when there is none. */
 json_t *db_row_json(struct db *db, const char *sql, const struct db_val *p, int n, struct err *e);
 /* The first column of the first row as an integer: returns 1 and sets *out
- * when there is a row, 0 when none, -1 on error. */
+ * when there is a row (NULL reads as 0), 0 when none, -1 on error. */
 int db_int_value(struct db *db, const char *sql, const struct db_val *p, int n, long long *out, struct err *e);
 
 /* Applies the migrations compiled into the binary (db/migrations/NNNN_*.sql,

@@ -18,10 +18,17 @@
 #include "core/buf.h"
 #include "core/db_internal.h"
 
-/* Type OIDs from pg_type.h (server headers are not needed for five
- * constants that never change). */
-enum { OID_BOOL = 16, OID_INT8 = 20, OID_INT2 = 21, OID_INT4 = 23, OID_FLOAT4 = 700, OID_FLOAT8 = 701,
-       OID_NUMERIC = 1700 };
+/* Type OIDs from the server's pg_type.h, whose headers are not worth
+ * needing for a few numbers that never change. */
+enum {
+	OID_BOOL = 16,
+	OID_INT8 = 20,
+	OID_INT2 = 21,
+	OID_INT4 = 23,
+	OID_FLOAT4 = 700,
+	OID_FLOAT8 = 701,
+	OID_NUMERIC = 1700
+};
 
 struct pg_stmt {
 	char *sql;
@@ -42,16 +49,16 @@ struct pg_res {
 struct pg_db {
 	struct db base;
 	PGconn *c;
-	unsigned gen;       /* bumped when the connection is re-opened */
+	unsigned gen;	    /* bumped when the connection is re-opened */
 	unsigned next_name; /* for statement names */
-	int in_tx;          /* between db_begin and db_commit/db_rollback */
+	int in_tx;	    /* between db_begin and db_commit/db_rollback */
 	struct pg_res *free_res;
 };
 
 static const struct db_engine pg_engine;
 
-/* libpq's messages end in a newline and may span lines (ERROR, DETAIL);
- * db_fail puts them on one line. */
+/* libpq's own messages (connection failures) end in a newline and may
+ * span lines; db_fail puts them on one line. */
 static int pg_fail_text(struct err *e, int status, const char *msg, const char *sql)
 {
 	return db_fail(e, status, msg ? msg : "unknown error", sql);
@@ -321,17 +328,11 @@ static json_t *pg_row_json(struct db_res *base, struct err *e)
 			switch (PQftype(res, i)) {
 			case OID_INT2:
 			case OID_INT4:
-			case OID_INT8:
-				v = json_integer(strtoll(s, NULL, 10));
-				break;
-			case OID_BOOL:
-				v = json_integer(s[0] == 't');
-				break;
+			case OID_INT8: v = json_integer(strtoll(s, NULL, 10)); break;
+			case OID_BOOL: v = json_integer(s[0] == 't'); break;
 			case OID_NUMERIC:
 			case OID_FLOAT4:
-			case OID_FLOAT8:
-				v = pg_numeric_json(s);
-				break;
+			case OID_FLOAT8: v = pg_numeric_json(s); break;
 			default:
 				/* The database is UTF8 (checked at open), so this
 				 * only fails on a damaged value. */
@@ -481,20 +482,20 @@ int db_pg_open(const char *url, struct db **out, struct err *e)
 }
 
 static const struct db_engine pg_engine = {
-	.close = pg_close,
-	.begin = pg_begin,
-	.commit = pg_commit,
-	.rollback = pg_rollback,
-	.lock = pg_lock,
-	.exec = pg_exec,
-	.exec_script = pg_exec_script,
-	.query = pg_query,
-	.next = pg_next,
-	.ncols = pg_ncols,
-	.colname = pg_colname,
-	.isnull = pg_isnull,
-	.int_ = pg_int,
-	.text = pg_text,
-	.row_json = pg_row_json,
-	.res_free = pg_res_free,
+    .close = pg_close,
+    .begin = pg_begin,
+    .commit = pg_commit,
+    .rollback = pg_rollback,
+    .lock = pg_lock,
+    .exec = pg_exec,
+    .exec_script = pg_exec_script,
+    .query = pg_query,
+    .next = pg_next,
+    .ncols = pg_ncols,
+    .colname = pg_colname,
+    .isnull = pg_isnull,
+    .int_ = pg_int,
+    .text = pg_text,
+    .row_json = pg_row_json,
+    .res_free = pg_res_free,
 };

@@ -32,7 +32,7 @@ struct sq_res {
 	struct sq_db *db;
 	sqlite3_stmt *st;
 	struct sq_stmt *cached; /* NULL: st was prepared for this use only */
-	int done;               /* stepping past the end would run it again */
+	int done;		/* stepping past the end would run it again */
 	struct sq_res *next_free;
 };
 
@@ -53,8 +53,7 @@ static int sq_fail(struct sq_db *db, int rc, const char *sql, struct err *e)
 }
 
 /* Returns a statement for sql, from the cache when it is free there. */
-static int sq_acquire(struct sq_db *db, const char *sql, struct sq_stmt **cached, sqlite3_stmt **out,
-		      struct err *e)
+static int sq_acquire(struct sq_db *db, const char *sql, struct sq_stmt **cached, sqlite3_stmt **out, struct err *e)
 {
 	uint64_t hash = db_cache_hash(sql);
 	struct sq_stmt *c = db_cache_get(&db->base.cache, sql, hash);
@@ -261,15 +260,9 @@ static json_t *sq_row_json(struct db_res *base, struct err *e)
 	for (int i = 0; i < n; i++) {
 		json_t *v;
 		switch (sqlite3_column_type(st, i)) {
-		case SQLITE_INTEGER:
-			v = json_integer(sqlite3_column_int64(st, i));
-			break;
-		case SQLITE_FLOAT:
-			v = json_real(sqlite3_column_double(st, i));
-			break;
-		case SQLITE_NULL:
-			v = json_null();
-			break;
+		case SQLITE_INTEGER: v = json_integer(sqlite3_column_int64(st, i)); break;
+		case SQLITE_FLOAT: v = json_real(sqlite3_column_double(st, i)); break;
+		case SQLITE_NULL: v = json_null(); break;
 		default: {
 			const char *s = (const char *)sqlite3_column_text(st, i);
 			v = json_stringn(s ? s : "", (size_t)sqlite3_column_bytes(st, i));
@@ -438,20 +431,20 @@ int db_sqlite_open(const char *path, struct db **out, struct err *e)
 }
 
 static const struct db_engine sq_engine = {
-	.close = sq_close,
-	.begin = sq_begin,
-	.commit = sq_commit,
-	.rollback = sq_rollback,
-	.lock = sq_lock,
-	.exec = sq_exec,
-	.exec_script = sq_exec_script,
-	.query = sq_query,
-	.next = sq_next,
-	.ncols = sq_ncols,
-	.colname = sq_colname,
-	.isnull = sq_isnull,
-	.int_ = sq_int,
-	.text = sq_text,
-	.row_json = sq_row_json,
-	.res_free = sq_res_free,
+    .close = sq_close,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .lock = sq_lock,
+    .exec = sq_exec,
+    .exec_script = sq_exec_script,
+    .query = sq_query,
+    .next = sq_next,
+    .ncols = sq_ncols,
+    .colname = sq_colname,
+    .isnull = sq_isnull,
+    .int_ = sq_int,
+    .text = sq_text,
+    .row_json = sq_row_json,
+    .res_free = sq_res_free,
 };

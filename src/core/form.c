@@ -53,6 +53,8 @@ static const struct field *find_field(const struct field *fields, const char *na
 
 static long long field_max(const struct field *f)
 {
+	if (f->type == FT_INT || f->type == FT_MONEY)
+		return 20; /* characters; f->max is the largest value */
 	if (f->max > 0)
 		return f->max;
 	if (f->type == FT_FILE)
@@ -335,10 +337,16 @@ static const char *check_value(struct req *r, const struct field *f, const char 
 		long long n = strtoll(v, &end, 10);
 		if (errno || *end || end == v)
 			return "กรุณากรอกเป็นตัวเลขจำนวนเต็ม";
-		if (n < f->min)
-			return f->min == 1 ? "ต้องมีค่าอย่างน้อย 1" : f->min == 0 ? "ต้องไม่ติดลบ" : "ค่าน้อยเกินไป";
-		if (f->max > 0 && n > f->max)
-			return "ค่ามากเกินกำหนด";
+		if (n < f->min) {
+			static _Thread_local char msg[96];
+			snprintf(msg, sizeof msg, f->min == 0 ? "ต้องไม่ติดลบ" : "ต้องมีค่าอย่างน้อย %lld", f->min);
+			return msg;
+		}
+		if (f->max > 0 && n > f->max) {
+			static _Thread_local char msg[96];
+			snprintf(msg, sizeof msg, "ต้องไม่เกิน %lld", f->max);
+			return msg;
+		}
 		buf_addf(norm, "%lld", n);
 		return NULL;
 	}
@@ -350,6 +358,8 @@ static const char *check_value(struct req *r, const struct field *f, const char 
 			return "จำนวนเงินต้องเป็นตัวเลข ทศนิยมไม่เกิน 2 ตำแหน่ง เช่น 1500 หรือ 1500.50";
 		if (s < f->min)
 			return "จำนวนเงินน้อยเกินกำหนด";
+		if (f->max > 0 && s > f->max)
+			return "จำนวนเงินมากเกินกำหนด";
 		buf_addf(norm, "%lld", s);
 		return NULL;
 	}
@@ -506,7 +516,7 @@ int form_finish(struct req *r)
 		if (!bad && f->pattern && !pattern_ok(f->pattern, buf_cstr(&norm)))
 			bad = f->pattern_msg ? f->pattern_msg : "รูปแบบไม่ถูกต้อง";
 		if (bad && *bad)
-			set_error(r, f->name, "%s: %s", label, bad);
+			set_error(r, f->name, "%s", bad);
 		/* keep what was typed, so the form shows it again */
 		json_t *val = json_string(bad ? v : buf_cstr(&norm));
 		if (f->flags & F_MULTI)
@@ -630,24 +640,24 @@ void form_error_err(struct req *r, const struct err *e)
 	form_error(r, e->field, e->msg);
 }
 
-static const char *type_name(enum field_type t)
+/* The HTML input type and the flags templates/partials/field.html reads. */
+static const char *input_type(enum field_type t)
 {
 	switch (t) {
-	case FT_TEXTAREA: return "textarea";
 	case FT_EMAIL: return "email";
 	case FT_PASSWORD: return "password";
 	case FT_PHONE: return "tel";
-	case FT_INT: return "number";
-	case FT_MONEY: return "money";
 	case FT_DATE: return "date";
 	case FT_TIME: return "time";
-	case FT_CITIZEN_ID: return "citizen_id";
-	case FT_CHOICE: return "select";
-	case FT_CHECKBOX: return "checkbox";
 	case FT_FILE: return "file";
 	case FT_HIDDEN: return "hidden";
 	default: return "text";
 	}
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
 }
 
 json_t *form_model(struct req *r, const struct field *fields, json_t *values)
@@ -658,18 +668,30 @@ json_t *form_model(struct req *r, const struct field *fields, json_t *values)
 	json_t *errs = r->form.errors ? json_deep_copy(r->form.errors) : json_object();
 	for (const struct field *f = fields; f && f->name; f++) {
 		json_t *fm = json_object();
-		const char *t = type_name(f->type);
+		bool multi = f->type == FT_CHOICE && (f->flags & F_MULTI);
 		json_object_set_new(fm, "name", json_string(f->name));
 		json_object_set_new(fm, "label", json_string(f->label ? f->label : f->name));
-		json_object_set_new(fm, "type", json_string(t));
-		json_object_set_new(fm, t, json_true()); /* {{#select}} in templates */
+		json_object_set_new(fm, "type", json_string(input_type(f->type)));
+		json_object_set_new(fm, "is_textarea", json_boolean(f->type == FT_TEXTAREA));
+		json_object_set_new(fm, "is_select", json_boolean(f->type == FT_CHOICE && !multi));
+		json_object_set_new(fm, "is_checkboxes", json_boolean(multi));
+		json_object_set_new(fm, "is_checkbox", json_boolean(f->type == FT_CHECKBOX));
+		json_object_set_new(fm, "is_hidden", json_boolean(f->type == FT_HIDDEN));
+		json_object_set_new(fm, "is_file", json_boolean(f->type == FT_FILE));
 		json_object_set_new(fm, "required", json_boolean(f->flags & F_REQUIRED));
-		if (f->type != FT_FILE && f->type != FT_CHOICE && f->type != FT_CHECKBOX)
-			json_object_set_new(fm, "maxlength", json_integer(field_max(f)));
-		if (f->type == FT_FILE)
-			json_object_set_new(fm, "max_mb", json_real((double)field_max(f) / (1024.0 * 1024.0)));
-		if (f->hint)
-			json_object_set_new(fm, "hint", json_string(f->hint));
+		bool texty = f->type != FT_FILE && f->type != FT_CHOICE && f->type != FT_CHECKBOX && f->type != FT_HIDDEN &&
+			     f->type != FT_DATE && f->type != FT_TIME;
+		json_object_set_new(fm, "maxlength",
+				    texty ? json_integer(f->type == FT_CITIZEN_ID ? 17 : field_max(f)) : json_null());
+		json_object_set_new(fm, "hint", str_or_null(f->hint));
+		const char *inputmode = f->type == FT_INT || f->type == FT_CITIZEN_ID ? "numeric"
+					: f->type == FT_MONEY				 ? "decimal"
+											 : NULL;
+		json_object_set_new(fm, "inputmode", str_or_null(inputmode));
+		const char *ac = f->type == FT_EMAIL ? "email" : f->type == FT_PHONE ? "tel" : NULL;
+		json_object_set_new(fm, "autocomplete", str_or_null(ac));
+		json_object_set_new(fm, "accept", f->type == FT_FILE ? json_string("image/png,image/jpeg,application/pdf,.pdf,.png,.jpg,.jpeg") : json_null());
+		json_object_set_new(fm, "max_bytes", f->type == FT_FILE ? json_integer(field_max(f)) : json_null());
 		json_t *v = r->form.values ? json_object_get(r->form.values, f->name) : NULL;
 		if (!v && values)
 			v = json_object_get(values, f->name);
@@ -681,12 +703,15 @@ json_t *form_model(struct req *r, const struct field *fields, json_t *values)
 		}
 		if (f->type == FT_PASSWORD)
 			sv = "";
-		json_object_set_new(fm, "value", json_string(sv));
-		json_object_set_new(vals, f->name, json_string(sv));
 		if (f->type == FT_CHECKBOX)
-			json_object_set_new(fm, "checked", json_boolean(*sv && strcmp(sv, "0")));
+			json_object_set_new(fm, "value", json_boolean(*sv && strcmp(sv, "0")));
+		else
+			json_object_set_new(fm, "value", json_string(sv));
+		json_object_set_new(vals, f->name, json_string(sv));
 		if (f->choices) {
 			json_t *cs = json_array();
+			if (!multi)
+				json_array_append_new(cs, json_pack("{s:s,s:s,s:b}", "value", "", "label", "— เลือก —", "selected", !*sv));
 			for (const struct choice *c = f->choices; c->value; c++) {
 				bool sel = false;
 				if (json_is_array(v)) {
@@ -699,10 +724,11 @@ json_t *form_model(struct req *r, const struct field *fields, json_t *values)
 				json_array_append_new(cs, json_pack("{s:s,s:s,s:b}", "value", c->value, "label", c->label, "selected", sel));
 			}
 			json_object_set_new(fm, "choices", cs);
+		} else {
+			json_object_set_new(fm, "choices", json_null());
 		}
 		json_t *err = json_object_get(errs, f->name);
-		if (err)
-			json_object_set(fm, "error", err);
+		json_object_set(fm, "error", err ? err : json_null());
 		json_array_append_new(list, fm);
 	}
 	json_object_set_new(m, "fields", list);
@@ -710,8 +736,7 @@ json_t *form_model(struct req *r, const struct field *fields, json_t *values)
 	json_object_set_new(m, "has_errors", json_boolean(json_object_size(errs) > 0));
 	json_object_set_new(m, "error_count", json_integer((json_int_t)json_object_size(errs)));
 	json_t *fe = json_object_get(errs, "_form");
-	if (fe)
-		json_object_set(m, "form_error", fe);
+	json_object_set(m, "form_error", fe ? fe : json_null());
 	json_object_set_new(m, "errors", errs);
 	return m;
 }

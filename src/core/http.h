@@ -73,6 +73,14 @@ void req_set_ext(struct req *r, void *ext, void (*free_fn)(void *));
 void req_add_header(struct req *r, const char *name, const char *value);
 void req_set_cookie(struct req *r, const char *name, const char *value, long long max_age, bool http_only);
 
+/* The access check a later layer installs (accounts): called for every
+ * routed request after the body and CSRF checks, before the handler and
+ * outside its transaction. Returns 0 to run the handler; anything else means
+ * it has answered already (a redirect to sign in, a 403 page). Without a
+ * hook, routes that are not ACCESS_PUBLIC are refused with 403. */
+typedef int (*http_access_fn)(struct req *r, const struct route *route);
+void http_set_access_hook(http_access_fn fn);
+
 /* Server-wide settings handlers may read. */
 struct http_settings {
 	const char *data_dir;

@@ -152,8 +152,7 @@ int db_migrate(struct db *db, struct err *e)
 		    "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT PRIMARY KEY, name TEXT NOT NULL, "
 		    "applied_at BIGINT NOT NULL)",
 		    NULL, 0, e) < 0 ||
-	    db_int_value(db, "SELECT MAX(version) FROM schema_version", NULL, 0, &start, e) < 0 ||
-	    db_commit(db, e)) {
+	    db_int_value(db, "SELECT MAX(version) FROM schema_version", NULL, 0, &start, e) < 0 || db_commit(db, e)) {
 		db_rollback(db);
 		free(migs);
 		return -1;

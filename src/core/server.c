@@ -38,6 +38,12 @@ static struct server_config cfg;
 static struct http_settings settings;
 static pthread_key_t db_key;
 static atomic_long inflight;
+static http_access_fn access_hook;
+
+void http_set_access_hook(http_access_fn fn)
+{
+	access_hook = fn;
+}
 
 const struct http_settings *http_settings(void)
 {
@@ -480,6 +486,16 @@ static void dispatch(struct req *r)
 				   "แบบฟอร์มหมดอายุหรือไม่ได้ส่งจากหน้าของระบบ กรุณาโหลดหน้าใหม่แล้วส่งอีกครั้ง");
 			return;
 		}
+	}
+	if (access_hook) {
+		if (access_hook(r, r->route) != 0) {
+			if (!r->response)
+				view_error(r, 403, "คุณไม่มีสิทธิ์เข้าถึงหน้านี้");
+			return;
+		}
+	} else if (r->route->access != ACCESS_PUBLIC) {
+		view_error(r, 403, "คุณไม่มีสิทธิ์เข้าถึงหน้านี้");
+		return;
 	}
 	struct db *db = NULL;
 	struct err e = ERR_INIT;

@@ -371,8 +371,8 @@ long long org_school_add(struct db *db, long long area_id, const char *obec, con
 			 const char *district, const char *province, struct err *e)
 {
 	if (org_school_code_check(obec, e) || org_smis_code_check(smis, e) ||
-	    text_check(name, true, 200, "name", "ชื่อโรงเรียน", e) ||
-	    text_check(district, false, 100, "district", "อำเภอ", e) ||
+	    text_check(name, true, 120, "name", "ชื่อโรงเรียน", e) ||
+	    text_check(district, false, 50, "district", "อำเภอ", e) ||
 	    text_check(province, false, 100, "province", "จังหวัด", e))
 		return -1;
 	json_t *a = org_area_get(db, area_id, e);

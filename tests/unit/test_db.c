@@ -19,8 +19,8 @@
 struct engine {
 	enum db_kind kind;
 	const char *pg_url; /* PostgreSQL: the server */
-	char dir[64];       /* SQLite: the temp folder holding the files */
-	struct db *db;      /* the main connection, migrated in setup */
+	char dir[64];	    /* SQLite: the temp folder holding the files */
+	struct db *db;	    /* the main connection, migrated in setup */
 	int first_migrate;  /* what db_migrate returned on the fresh database */
 };
 
@@ -140,10 +140,10 @@ static void test_bind_out_of_order(void **state)
 	struct err e = ERR_INIT;
 	script(db, "DROP TABLE IF EXISTS t_bind; CREATE TABLE t_bind (a BIGINT, b TEXT)");
 	/* $2 written before $1: values go by number, not by position. */
-	assert_int_equal(db_exec(db, "INSERT INTO t_bind (b, a) VALUES ($2, $1)", DB_ARGS(DB_INT(7), DB_TEXT("เจ็ด")), &e),
-			 1);
-	json_t *row = db_row_json(db, "SELECT a, b FROM t_bind WHERE b = $2 AND a = $1",
-				  DB_ARGS(DB_INT(7), DB_TEXT("เจ็ด")), &e);
+	assert_int_equal(
+	    db_exec(db, "INSERT INTO t_bind (b, a) VALUES ($2, $1)", DB_ARGS(DB_INT(7), DB_TEXT("เจ็ด")), &e), 1);
+	json_t *row =
+	    db_row_json(db, "SELECT a, b FROM t_bind WHERE b = $2 AND a = $1", DB_ARGS(DB_INT(7), DB_TEXT("เจ็ด")), &e);
 	assert_non_null(row);
 	assert_int_equal(json_integer_value(json_object_get(row, "a")), 7);
 	assert_string_equal(json_string_value(json_object_get(row, "b")), "เจ็ด");
@@ -156,9 +156,8 @@ static void test_bind_twice(void **state)
 	struct err e = ERR_INIT;
 	script(db, "DROP TABLE IF EXISTS t_twice; CREATE TABLE t_twice (a BIGINT, b BIGINT, c TEXT)");
 	/* $1 used twice is one value. */
-	assert_int_equal(db_exec(db, "INSERT INTO t_twice (a, b, c) VALUES ($1, $1, $2)", DB_ARGS(DB_INT(5), DB_TEXT("x")),
-				 &e),
-			 1);
+	assert_int_equal(
+	    db_exec(db, "INSERT INTO t_twice (a, b, c) VALUES ($1, $1, $2)", DB_ARGS(DB_INT(5), DB_TEXT("x")), &e), 1);
 	long long n = -1;
 	assert_int_equal(db_int_value(db, "SELECT COUNT(*) FROM t_twice WHERE a = $1 AND b = $1 AND c = $2",
 				      DB_ARGS(DB_INT(5), DB_TEXT("x")), &n, &e),
@@ -181,9 +180,9 @@ static void test_null_binding(void **state)
 	struct db *db = ((struct engine *)*state)->db;
 	struct err e = ERR_INIT;
 	script(db, "DROP TABLE IF EXISTS t_null; CREATE TABLE t_null (id BIGINT, b TEXT, c BIGINT)");
-	assert_int_equal(db_exec(db, "INSERT INTO t_null (id, b, c) VALUES ($1, $2, $3)",
-				 DB_ARGS(DB_INT(1), DB_NULL, DB_NULL), &e),
-			 1);
+	assert_int_equal(
+	    db_exec(db, "INSERT INTO t_null (id, b, c) VALUES ($1, $2, $3)", DB_ARGS(DB_INT(1), DB_NULL, DB_NULL), &e),
+	    1);
 	/* DB_TEXT(NULL) is NULL, not "". */
 	assert_int_equal(db_exec(db, "INSERT INTO t_null (id, b, c) VALUES ($1, $2, $3)",
 				 DB_ARGS(DB_INT(2), DB_TEXT(NULL), DB_INT(3)), &e),
@@ -228,8 +227,8 @@ static void test_json_types(void **state)
 	/* Aggregates and comparisons: PostgreSQL gives NUMERIC for SUM of a
 	 * BIGINT and a boolean for a comparison, SQLite integers for both;
 	 * JSON must not tell them apart. */
-	json_t *row = db_row_json(db, "SELECT COUNT(*) AS c, SUM(id) AS s, MAX(n) AS m, (1 = 1) AS t FROM t_json", NULL, 0,
-				  &e);
+	json_t *row =
+	    db_row_json(db, "SELECT COUNT(*) AS c, SUM(id) AS s, MAX(n) AS m, (1 = 1) AS t FROM t_json", NULL, 0, &e);
 	assert_non_null(row);
 	assert_true(json_is_integer(json_object_get(row, "c")));
 	assert_int_equal(json_integer_value(json_object_get(row, "c")), 2);
@@ -276,7 +275,8 @@ static void test_row_json_404(void **state)
 {
 	struct db *db = ((struct engine *)*state)->db;
 	struct err e = ERR_INIT;
-	script(db, "DROP TABLE IF EXISTS t_one; CREATE TABLE t_one (id BIGINT, s TEXT); INSERT INTO t_one VALUES (1, 'a')");
+	script(db,
+	       "DROP TABLE IF EXISTS t_one; CREATE TABLE t_one (id BIGINT, s TEXT); INSERT INTO t_one VALUES (1, 'a')");
 	assert_null(db_row_json(db, "SELECT id, s FROM t_one WHERE id = $1", DB_ARGS(DB_INT(2)), &e));
 	assert_int_equal(e.status, 404);
 	err_clear(&e);
@@ -325,9 +325,8 @@ static void test_constraint_409(void **state)
 	assert_int_equal(e.status, 409);
 	err_clear(&e);
 	/* Foreign keys hold on SQLite too (they are off there by default). */
-	assert_int_equal(db_exec(db, "INSERT INTO t_child (id, parent) VALUES ($1, $2)", DB_ARGS(DB_INT(1), DB_INT(99)),
-				 &e),
-			 -1);
+	assert_int_equal(
+	    db_exec(db, "INSERT INTO t_child (id, parent) VALUES ($1, $2)", DB_ARGS(DB_INT(1), DB_INT(99)), &e), -1);
 	assert_int_equal(e.status, 409);
 	assert_int_equal(count(db, "SELECT COUNT(*) FROM t_uniq"), 1);
 	assert_int_equal(count(db, "SELECT COUNT(*) FROM t_child"), 0);
@@ -376,9 +375,13 @@ static void test_exec_changes(void **state)
 	struct err e = ERR_INIT;
 	assert_int_equal(db_exec(db, "DROP TABLE IF EXISTS t_chg", NULL, 0, &e), 0);
 	assert_int_equal(db_exec(db, "CREATE TABLE t_chg (id BIGINT, v TEXT)", NULL, 0, &e), 0);
-	script(db, "INSERT INTO t_chg VALUES (1, 'a'); INSERT INTO t_chg VALUES (2, 'a'); INSERT INTO t_chg VALUES (3, 'b')");
-	assert_int_equal(db_exec(db, "UPDATE t_chg SET v = $1 WHERE v = $2", DB_ARGS(DB_TEXT("c"), DB_TEXT("a")), &e), 2);
-	assert_int_equal(db_exec(db, "UPDATE t_chg SET v = $1 WHERE v = $2", DB_ARGS(DB_TEXT("c"), DB_TEXT("zz")), &e), 0);
+	script(
+	    db,
+	    "INSERT INTO t_chg VALUES (1, 'a'); INSERT INTO t_chg VALUES (2, 'a'); INSERT INTO t_chg VALUES (3, 'b')");
+	assert_int_equal(db_exec(db, "UPDATE t_chg SET v = $1 WHERE v = $2", DB_ARGS(DB_TEXT("c"), DB_TEXT("a")), &e),
+			 2);
+	assert_int_equal(db_exec(db, "UPDATE t_chg SET v = $1 WHERE v = $2", DB_ARGS(DB_TEXT("c"), DB_TEXT("zz")), &e),
+			 0);
 	/* Not stale from the UPDATE before it. */
 	assert_int_equal(db_exec(db, "CREATE INDEX t_chg_v ON t_chg (v)", NULL, 0, &e), 0);
 	assert_int_equal(db_exec(db, "DELETE FROM t_chg", NULL, 0, &e), 3);
@@ -534,14 +537,75 @@ static void test_thai_order(void **state)
 	/* Words chosen so that leading vowels (เ แ โ ใ ไ), tone marks and
 	 * clusters decide the order; shuffled, not in any order. */
 	static const char *words[] = {
-		"ไม้",  "กา",     "เสือ",   "ใจ",    "แมว",  "โต๊ะ",  "ขา",    "เกม",   "ไก่",   "แกะ",   "ใบ",    "บ้าน",
-		"โกน",  "ไข่",    "กิน",    "เด็ก",   "ดี",    "ใหม่",  "ไหม",   "หมา",   "เรือ",  "รถ",    "แม่",   "ม้า",
-		"ป่า",  "ปา",     "ป้า",    "เชียงใหม่", "ช้าง", "ใคร",   "คน",    "คำ",    "โอ่ง",  "อา",    "เขียว", "ขวด",
-		"แก้ว", "ก้าน",    "ใกล้",   "เก่ง",   "ไป",    "ปลา",  "กรุงเทพ", "การ",  "เก",    "เกา",   "เก่า",  "เก้า",
-		"ไทย",  "ทอง",    "ทหาร",   "สิงห์",  "สวน",   "ศาลา", "ฤดู",    "รัก",   "ลิง",   "ฦา",    "วัด",   "ฮา",
-		/* Latin and digits come before Thai in th_strcoll; ICU needs
-		 * "kr-latn" for that (0001_collation.pg.sql). */
-		"school", "Bangkok", "Zebra", "10", "9", "โรงเรียน 2", "โรงเรียน 10",
+	    "ไม้",
+	    "กา",
+	    "เสือ",
+	    "ใจ",
+	    "แมว",
+	    "โต๊ะ",
+	    "ขา",
+	    "เกม",
+	    "ไก่",
+	    "แกะ",
+	    "ใบ",
+	    "บ้าน",
+	    "โกน",
+	    "ไข่",
+	    "กิน",
+	    "เด็ก",
+	    "ดี",
+	    "ใหม่",
+	    "ไหม",
+	    "หมา",
+	    "เรือ",
+	    "รถ",
+	    "แม่",
+	    "ม้า",
+	    "ป่า",
+	    "ปา",
+	    "ป้า",
+	    "เชียงใหม่",
+	    "ช้าง",
+	    "ใคร",
+	    "คน",
+	    "คำ",
+	    "โอ่ง",
+	    "อา",
+	    "เขียว",
+	    "ขวด",
+	    "แก้ว",
+	    "ก้าน",
+	    "ใกล้",
+	    "เก่ง",
+	    "ไป",
+	    "ปลา",
+	    "กรุงเทพ",
+	    "การ",
+	    "เก",
+	    "เกา",
+	    "เก่า",
+	    "เก้า",
+	    "ไทย",
+	    "ทอง",
+	    "ทหาร",
+	    "สิงห์",
+	    "สวน",
+	    "ศาลา",
+	    "ฤดู",
+	    "รัก",
+	    "ลิง",
+	    "ฦา",
+	    "วัด",
+	    "ฮา",
+	    /* Latin and digits come before Thai in th_strcoll; ICU needs
+	     * "kr-latn" for that (0001_collation.pg.sql). */
+	    "school",
+	    "Bangkok",
+	    "Zebra",
+	    "10",
+	    "9",
+	    "โรงเรียน 2",
+	    "โรงเรียน 10",
 	};
 	size_t n = sizeof words / sizeof *words;
 	script(db, "DROP TABLE IF EXISTS t_thai; CREATE TABLE t_thai (w TEXT NOT NULL)");
@@ -661,21 +725,21 @@ static void test_open_bad_pg(void **state)
 }
 
 /* The tests every engine runs. */
-#define ENGINE_TESTS                                                                \
-	cmocka_unit_test(test_bind_out_of_order), cmocka_unit_test(test_bind_twice),     \
-		cmocka_unit_test(test_null_binding), cmocka_unit_test(test_json_types),  \
-		cmocka_unit_test(test_error_message), cmocka_unit_test(test_row_json_404), \
-		cmocka_unit_test(test_int_value), cmocka_unit_test(test_constraint_409), \
-		cmocka_unit_test(test_transaction), cmocka_unit_test(test_exec_changes), \
-		cmocka_unit_test(test_statement_cache), cmocka_unit_test(test_migrate_once), \
-		cmocka_unit_test(test_migrate_concurrent), cmocka_unit_test(test_thai_order)
+#define ENGINE_TESTS                                                                                                   \
+	cmocka_unit_test(test_bind_out_of_order), cmocka_unit_test(test_bind_twice),                                   \
+	    cmocka_unit_test(test_null_binding), cmocka_unit_test(test_json_types),                                    \
+	    cmocka_unit_test(test_error_message), cmocka_unit_test(test_row_json_404),                                 \
+	    cmocka_unit_test(test_int_value), cmocka_unit_test(test_constraint_409),                                   \
+	    cmocka_unit_test(test_transaction), cmocka_unit_test(test_exec_changes),                                   \
+	    cmocka_unit_test(test_statement_cache), cmocka_unit_test(test_migrate_once),                               \
+	    cmocka_unit_test(test_migrate_concurrent), cmocka_unit_test(test_thai_order)
 
 int main(void)
 {
 	const struct CMUnitTest open_tests[] = {
-		cmocka_unit_test(test_open_unknown_scheme),
-		cmocka_unit_test(test_open_bad_sqlite_path),
-		cmocka_unit_test(test_open_bad_pg),
+	    cmocka_unit_test(test_open_unknown_scheme),
+	    cmocka_unit_test(test_open_bad_sqlite_path),
+	    cmocka_unit_test(test_open_bad_pg),
 	};
 	const struct CMUnitTest sqlite_tests[] = {ENGINE_TESTS};
 	const struct CMUnitTest pg_tests[] = {ENGINE_TESTS, cmocka_unit_test(test_pg_reconnect)};
