@@ -69,6 +69,13 @@ const char *req_csrf(struct req *r);
 void *req_get_ext(struct req *r);
 void req_set_ext(struct req *r, void *ext, void (*free_fn)(void *));
 
+/* Unsafe methods run in one transaction that is committed only when the
+ * answer is a success (status < 400). A handler whose failure must itself
+ * be stored — a failed sign-in counted, an OTP guess used up — calls this
+ * so the transaction commits with the error answer too; it must then have
+ * written nothing else. */
+void req_commit_on_error(struct req *r);
+
 /* Response headers and cookies (set before answering). */
 void req_add_header(struct req *r, const char *name, const char *value);
 void req_set_cookie(struct req *r, const char *name, const char *value, long long max_age, bool http_only);

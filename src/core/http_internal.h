@@ -49,6 +49,7 @@ struct req {
 	const char *early_msg;
 	char csrf[48];
 	bool csrf_new;
+	bool commit_on_error;
 	struct form_state form;
 	void *ext;
 	void (*ext_free)(void *);

@@ -171,6 +171,11 @@ void req_set_ext(struct req *r, void *ext, void (*free_fn)(void *))
 	r->ext_free = free_fn;
 }
 
+void req_commit_on_error(struct req *r)
+{
+	r->commit_on_error = true;
+}
+
 void req_add_header(struct req *r, const char *name, const char *value)
 {
 	r->headers = xrealloc(r->headers, sizeof *r->headers * (size_t)(r->nheaders + 1));
@@ -514,7 +519,7 @@ static void dispatch(struct req *r)
 	}
 	if (!unsafe)
 		return;
-	if (rc == 0 && r->status < 400) {
+	if (rc == 0 && (r->status < 400 || r->commit_on_error)) {
 		if (db_commit(db, &e) < 0) {
 			log_error("req %s: commit: %s", r->id, e.msg);
 			db_rollback(db);
