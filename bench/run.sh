@@ -144,8 +144,15 @@ server_alive() {
 	die "the server died while $1"
 }
 
-# utime+stime of the server, in clock ticks.
+# CPU use during a run, to tell how the 2 cores were shared: the server's
+# utime+stime (clock ticks), wrk's (this shell's finished children, read by
+# the `times` builtin, which must not run in a subshell) and the machine's
+# busy ticks, so that what other processes took shows too.
 server_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$SRV/stat"; }
+machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
+times_file_secs() {
+	awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/); print u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$1"
+}
 CLK_TCK=$(getconf CLK_TCK)
 
 # Every URL must answer 200 itself (no redirect to a sign-in page, no 404).
@@ -184,11 +191,14 @@ for i in "${!P_NAME[@]}"; do
 		>"$TMP/warm.$name" 2>&1 || { cat "$TMP/warm.$name" >&2; die "wrk failed on $name (warm-up)"; }
 	server_alive "warming up $name"
 
-	ticks0=$(server_ticks)
+	times >"$TMP/times0"
+	ticks0=$(server_ticks) mticks0=$(machine_ticks) ms0=$(now_ms)
 	wrk -t"$BENCH_THREADS" -c"$BENCH_CONNECTIONS" -d"${BENCH_SECONDS}s" --latency -s "$WRK_LUA" "$BASE/" -- "${urls[@]}" \
 		>"$TMP/wrk.$name" 2>&1 || { cat "$TMP/wrk.$name" >&2; die "wrk failed on $name"; }
 	server_alive "serving $name"
-	ticks1=$(server_ticks)
+	times >"$TMP/times1"
+	ticks1=$(server_ticks) mticks1=$(machine_ticks) ms1=$(now_ms)
+	wrk0=$(times_file_secs "$TMP/times0") wrk1=$(times_file_secs "$TMP/times1")
 
 	line=$(grep '^BENCH ' "$TMP/wrk.$name" || true)
 	[ -n "$line" ] || { cat "$TMP/wrk.$name" >&2; die "no BENCH line in wrk's output for $name"; }
@@ -200,7 +210,11 @@ for i in "${!P_NAME[@]}"; do
 	R_RPS+=("$rps") R_P50+=("$(ms "${m[p50_us]}")") R_P90+=("$(ms "${m[p90_us]}")") R_P99+=("$(ms "${m[p99_us]}")")
 	R_MAX+=("$(ms "${m[max_us]}")") R_REQS+=("${m[requests]}")
 	R_BYTES+=("$(awk -v b="${m[bytes]}" -v r="${m[requests]}" 'BEGIN { printf "%.0f", b / r }')")
-	R_CPU+=("$(awk -v t=$((ticks1 - ticks0)) -v hz="$CLK_TCK" -v d="${m[duration_us]}" 'BEGIN { printf "%.0f", 100 * t / hz / (d / 1e6) }')")
+	# server/wrk/others, % of one core over the run's wall time
+	R_CPU+=("$(awk -v t=$((ticks1 - ticks0)) -v mt=$((mticks1 - mticks0)) -v w="$(awk -v a="$wrk0" -v b="$wrk1" 'BEGIN { print b - a }')" \
+		-v hz="$CLK_TCK" -v ms=$((ms1 - ms0)) 'BEGIN {
+			s = t / hz; o = mt / hz - s - w; if (o < 0) o = 0
+			printf "%.0f/%.0f/%.0f", 100 * s / (ms / 1000), 100 * w / (ms / 1000), 100 * o / (ms / 1000) }')")
 	if [ $((m[connect] + m[read] + m[write] + m[timeout])) -eq 0 ]; then R_SOCK+=("")
 	else R_SOCK+=("connect ${m[connect]}, read ${m[read]}, write ${m[write]}, timeout ${m[timeout]}"); fi
 
@@ -246,13 +260,13 @@ report() {
 		"$BENCH_THREADS" "$BENCH_CONNECTIONS" "$BENCH_SECONDS" "$BENCH_WARMUP" "$BENCH_WORKERS"
 	printf '%d schools in 2 areas (demo data made in %s s, database %s MB); wrk runs on the same machine.\n\n' \
 		"$schools_total" "$demo_s" "$db_mb"
-	printf '%-8s %-36s %9s %8s %8s %8s %8s %8s  %s\n' page path "req/s" "p50 ms" "p90 ms" "p99 ms" "bytes" "srv CPU" "targets"
+	printf '%-8s %-36s %9s %8s %8s %8s %8s %13s  %s\n' page path "req/s" "p50 ms" "p90 ms" "p99 ms" "bytes" "CPU% s/w/o" "targets"
 	local i t
 	for i in "${!P_NAME[@]}"; do
 		t=""
 		if [ "${P_RPS[$i]}" != - ]; then t="req/s >= ${P_RPS[$i]} ${R_RPS_OK[$i]}"; fi
 		if [ "${P_P99[$i]}" != - ]; then t="${t:+$t, }p99 <= ${P_P99[$i]} ms ${R_P99_OK[$i]}"; fi
-		printf '%-8s %-36s %9s %8s %8s %8s %8s %7s%%  %s\n' "${P_NAME[$i]}" "${R_PATHS[$i]}" "${R_RPS[$i]}" \
+		printf '%-8s %-36s %9s %8s %8s %8s %8s %13s  %s\n' "${P_NAME[$i]}" "${R_PATHS[$i]}" "${R_RPS[$i]}" \
 			"${R_P50[$i]}" "${R_P90[$i]}" "${R_P99[$i]}" "${R_BYTES[$i]}" "${R_CPU[$i]}" "${t:-(none)}"
 	done
 	printf '\nserver peak RSS (VmHWM): %s MB   target <= %d MB %s   (RSS at the end %s MB, %s threads)\n' \
@@ -261,7 +275,14 @@ report() {
 	for i in "${!P_NAME[@]}"; do
 		if [ -n "${R_SOCK[$i]}" ]; then printf 'note: %s had socket errors: %s\n' "${P_NAME[$i]}" "${R_SOCK[$i]}"; fi
 	done
-	printf '(bytes: mean response body+headers as received, gzip accepted; srv CPU: server CPU time / wall time, 100%% = one core)\n'
+	printf '(bytes: mean response, headers included, gzip accepted. CPU%% s/w/o: CPU time of the server / wrk /\n'
+	printf ' all other processes over the run, 100 = one core of %d; "o" well above 0 means the machine was busy\n' "$cpus"
+	printf ' with something else and the figures are low)\n'
+	for i in "${!P_NAME[@]}"; do
+		if [ "${R_CPU[$i]##*/}" -gt 10 ]; then
+			printf 'WARNING: other processes took %s%% of a core during %s: the machine was not quiet\n' "${R_CPU[$i]##*/}" "${P_NAME[$i]}"
+		fi
+	done
 	local n=0
 	for i in "${!P_NAME[@]}"; do
 		if [ "${R_RPS_OK[$i]}" = MISS ]; then n=$((n + 1)); fi
@@ -284,9 +305,9 @@ json() {
 		"$BENCH_WORKERS" "$schools_total" "$rss_mb" "$rss_now_mb" "$RSS_MAX_MB" "$rss_ok" "$threads" "$(json_str "$stop_note")"
 	printf '  "pages": [\n'
 	for i in "${!P_NAME[@]}"; do
-		printf '%s    {"name": %s, "path": %s, "requests": %s, "requests_per_s": %s, "p50_ms": %s, "p90_ms": %s, "p99_ms": %s, "max_ms": %s, "mean_bytes": %s, "server_cpu_percent": %s, "socket_errors": %s, "min_requests_per_s": %s, "requests_per_s_result": "%s", "max_p99_ms": %s, "p99_result": "%s"}' \
-			"$sep" "$(json_str "${P_NAME[$i]}")" "$(json_str "${P_PATH[$i]}")" "${R_REQS[$i]}" "${R_RPS[$i]}" "${R_P50[$i]}" \
-			"${R_P90[$i]}" "${R_P99[$i]}" "${R_MAX[$i]}" "${R_BYTES[$i]}" "${R_CPU[$i]}" "$(json_str "${R_SOCK[$i]}")" \
+		printf '%s    {"name": %s, "path": %s, "url": %s, "requests": %s, "requests_per_s": %s, "p50_ms": %s, "p90_ms": %s, "p99_ms": %s, "max_ms": %s, "mean_bytes": %s, "cpu_percent_server_wrk_other": %s, "socket_errors": %s, "min_requests_per_s": %s, "requests_per_s_result": "%s", "max_p99_ms": %s, "p99_result": "%s"}' \
+			"$sep" "$(json_str "${P_NAME[$i]}")" "$(json_str "${P_PATH[$i]}")" "$(json_str "${R_PATHS[$i]}")" "${R_REQS[$i]}" "${R_RPS[$i]}" "${R_P50[$i]}" \
+			"${R_P90[$i]}" "${R_P99[$i]}" "${R_MAX[$i]}" "${R_BYTES[$i]}" "$(json_str "${R_CPU[$i]}")" "$(json_str "${R_SOCK[$i]}")" \
 			"$(json_num_or_null "${P_RPS[$i]}")" "${R_RPS_OK[$i]}" "$(json_num_or_null "${P_P99[$i]}")" "${R_P99_OK[$i]}"
 		sep=$',\n'
 	done

@@ -27,6 +27,12 @@ const assets = [
 	["sarabun-latin-700-normal.woff2", fonts + "sarabun-latin-700-normal.woff2"],
 	["favicon.svg", "static/src/favicon.svg"],
 	["htmx.js", "node_modules/htmx.org/dist/htmx.min.js"],
+	// ALTCHA proof-of-work widget (ACC-3), the CSP-strict "external" build:
+	// its stylesheet and worker are separate files, not inline.
+	["altcha.js", "node_modules/altcha/dist_external/altcha.js"],
+	["altcha-worker.js", "node_modules/altcha/dist_external/worker.js"],
+	["altcha.css", "node_modules/altcha/dist_external/altcha.css"],
+	["altcha-th.js", "node_modules/altcha/dist_i18n/th.js"],
 	["app.js", "static/src/app.js"],
 	["app.css", "static/src/app.css", (text, logical) => minifyCss(substituteAssetUrls(text, logical))],
 ];
@@ -89,7 +95,11 @@ for (const [logical, src, transform] of assets) {
 	keep.add(file);
 }
 
-writeAtomic(join(dist, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
+// Rewritten only when it changes: the Makefile compiles the manifest into the
+// binary, and a comment-only edit of a source should not relink khet.
+const manifestText = JSON.stringify(manifest, null, 2) + "\n";
+const manifestPath = join(dist, "manifest.json");
+if (!existsSync(manifestPath) || readFileSync(manifestPath, "utf8") !== manifestText) writeAtomic(manifestPath, manifestText);
 
 for (const f of readdirSync(dist)) {
 	if (!keep.has(f)) unlinkSync(join(dist, f));

@@ -31,7 +31,7 @@ CREATE TABLE schools (
 	name TEXT NOT NULL,
 	district TEXT NOT NULL DEFAULT '',
 	province TEXT NOT NULL DEFAULT '',
-	-- thai_search_terms of name, district and codes, then the name itself;
+	-- thai_search_terms of name, district and codes, then the name itself,
 	-- searched with one LIKE '%word%' per word of the query.
 	search TEXT NOT NULL DEFAULT '',
 	created_at BIGINT NOT NULL

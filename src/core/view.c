@@ -193,7 +193,7 @@ static void respond_buf(struct req *r, int status, const char *type, struct buf 
 static void respond_json(struct req *r, int status, json_t *j)
 {
 	struct buf b = BUF_INIT;
-	char *s = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII * 0);
+	char *s = json_dumps(j, JSON_COMPACT);
 	buf_adds(&b, s ? s : "null");
 	buf_addc(&b, '\n');
 	free(s);
@@ -225,8 +225,6 @@ static void take_flash(struct req *r, json_t *model)
 
 static void layout_model(struct req *r, json_t *m)
 {
-	if (!json_object_get(m, "page_title"))
-		json_object_set_new(m, "page_title", json_string("Khet"));
 	json_object_set(m, "asset", asset_model);
 	json_object_set_new(m, "csrf", json_string(r->csrf));
 	int y, mo, d, h, mi, s, wd;

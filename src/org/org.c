@@ -6,7 +6,9 @@
  * - areas.school_count is kept here, in the same transaction as every
  *   insert or delete of a school, so an unfiltered page knows its total
  *   without COUNT(*) over the schools: a page costs two indexed queries (the
- *   area, then LIMIT/OFFSET along schools(area_id, name COLLATE thai, id)).
+ *   area, then LIMIT/OFFSET along schools(area_id, name COLLATE thai, id,
+ *   search)). search is in that index so a search reads the index alone;
+ *   names and districts are limited in length to keep its entries small.
  * - Search goes through schools.search, filled when a school is stored: the
  *   words of its name, district and codes as thai_search_terms breaks them,
  *   followed by the name itself. A query is broken the same way and each of
@@ -69,11 +71,15 @@ static int digits_check(const char *s, size_t want, const char *field, const cha
 {
 	if (!s || !*s)
 		return err_field(e, field, "กรุณากรอก%s (%zu หลัก)", what, want);
+	/* Thai runs on without spaces, but a Latin word ("SMIS") needs one
+	 * before the Thai that follows it. */
+	char last = what[strlen(what) - 1];
+	const char *sp = (last & 0x80) ? "" : " ";
 	size_t len = strlen(s);
 	if (!all_digits(s, len))
-		return err_field(e, field, "%sต้องเป็นตัวเลขเท่านั้น", what);
+		return err_field(e, field, "%s%sต้องเป็นตัวเลขเท่านั้น", what, sp);
 	if (len != want)
-		return err_field(e, field, "%sต้องมี %zu หลัก (กรอกมา %zu หลัก)", what, want, utf8_chars(s));
+		return err_field(e, field, "%s%sต้องมี %zu หลัก (กรอกมา %zu หลัก)", what, sp, want, utf8_chars(s));
 	return 0;
 }
 
@@ -158,13 +164,16 @@ long long org_area_add(struct db *db, const char *code, const char *name, const 
 	if (!kind || (strcmp(kind, "primary") && strcmp(kind, "secondary")))
 		return err_field(e, "kind", "ประเภทเขตพื้นที่ต้องเป็นประถมศึกษาหรือมัธยมศึกษา");
 	long long id = 0;
-	int rc = db_int_value(db,
-			      "INSERT INTO areas (code, name, short_name, kind, province, school_count) "
-			      "VALUES ($1, $2, $3, $4, $5, 0) RETURNING id",
-			      DB_ARGS(DB_TEXT(code), DB_TEXT(name), DB_TEXT(short_name), DB_TEXT(kind), DB_TEXT(province)),
-			      &id, e);
-	if (rc < 0 && e->status == 409)
-		return err_field(e, "code", "รหัสเขตพื้นที่ %s มีอยู่แล้ว", code);
+	int rc = db_int_value(
+	    db,
+	    "INSERT INTO areas (code, name, short_name, kind, province, school_count) "
+	    "VALUES ($1, $2, $3, $4, $5, 0) RETURNING id",
+	    DB_ARGS(DB_TEXT(code), DB_TEXT(name), DB_TEXT(short_name), DB_TEXT(kind), DB_TEXT(province)), &id, e);
+	if (rc < 0 && e->status == 409) {
+		err_field(e, "code", "รหัสเขตพื้นที่ %s มีอยู่แล้ว", code);
+		e->status = 409;
+		return -1;
+	}
 	if (rc <= 0)
 		return rc < 0 ? -1 : err_set(e, 500, "INSERT INTO areas returned no id");
 	return id;
@@ -192,8 +201,11 @@ long long org_work_group_add(struct db *db, long long area_id, const char *name,
 		return -1;
 	int rc = db_int_value(db, "INSERT INTO work_groups (area_id, name, sort) VALUES ($1, $2, $3) RETURNING id",
 			      DB_ARGS(DB_INT(area_id), DB_TEXT(name), DB_INT(sort + 1)), &id, e);
-	if (rc < 0 && e->status == 409)
-		return err_field(e, "name", "กลุ่มงาน %s มีอยู่แล้วในเขตพื้นที่นี้", name);
+	if (rc < 0 && e->status == 409) {
+		err_field(e, "name", "กลุ่มงาน %s มีอยู่แล้วในเขตพื้นที่นี้", name);
+		e->status = 409;
+		return -1;
+	}
 	if (rc <= 0)
 		return rc < 0 ? -1 : err_set(e, 500, "INSERT INTO work_groups returned no id");
 	return id;
@@ -201,8 +213,7 @@ long long org_work_group_add(struct db *db, long long area_id, const char *name,
 
 /* ---- schools ------------------------------------------------------------- */
 
-void org_school_search_text(const char *name, const char *district, const char *obec, const char *smis,
-			    struct buf *out)
+void org_school_search_text(const char *name, const char *district, const char *obec, const char *smis, struct buf *out)
 {
 	thai_search_terms(name, out);
 	thai_search_terms(district, out);
@@ -217,24 +228,20 @@ void org_school_search_text(const char *name, const char *district, const char *
 	}
 }
 
-const char org_school_insert_sql[] =
-	"INSERT INTO schools (area_id, obec_code, smis_code, name, district, province, search, created_at) "
-	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
-
 #define SCHOOL_COLS "id, obec_code, smis_code, name, district, province"
 
 /* Word slots of the search SQL; a query with more words puts the rest into
  * the last slot joined by %, so they must then occur in that order. */
 #define SEARCH_SLOTS 6
-#define SEARCH_WHERE                                                                                          \
-	"WHERE area_id = $1 AND search LIKE $2 AND search LIKE $3 AND search LIKE $4 AND search LIKE $5 AND " \
+#define SEARCH_WHERE                                                                                                   \
+	"WHERE area_id = $1 AND search LIKE $2 AND search LIKE $3 AND search LIKE $4 AND search LIKE $5 AND "          \
 	"search LIKE $6 AND search LIKE $7"
 
 static const char sql_page[] = "SELECT " SCHOOL_COLS " FROM schools WHERE area_id = $1 "
 			       "ORDER BY name COLLATE thai, id LIMIT $2 OFFSET $3";
 static const char sql_search_count[] = "SELECT COUNT(*) FROM schools " SEARCH_WHERE;
-static const char sql_search_page[] = "SELECT " SCHOOL_COLS " FROM schools " SEARCH_WHERE
-				      " ORDER BY name COLLATE thai, id LIMIT $8 OFFSET $9";
+static const char sql_search_page[] =
+    "SELECT " SCHOOL_COLS " FROM schools " SEARCH_WHERE " ORDER BY name COLLATE thai, id LIMIT $8 OFFSET $9";
 
 /* Longest query accepted, in characters: a name and a district at most. */
 #define Q_MAX 100
@@ -314,8 +321,8 @@ json_t *org_schools_page(struct db *db, long long area_id, const char *q, long l
 			org_paging(total, page, per_page, &pg);
 			if (total > 0)
 				rows = db_rows_json(db, sql_search_page,
-						    DB_ARGS(DB_INT(area_id), DB_TEXT(p[0]), DB_TEXT(p[1]), DB_TEXT(p[2]),
-							    DB_TEXT(p[3]), DB_TEXT(p[4]), DB_TEXT(p[5]),
+						    DB_ARGS(DB_INT(area_id), DB_TEXT(p[0]), DB_TEXT(p[1]),
+							    DB_TEXT(p[2]), DB_TEXT(p[3]), DB_TEXT(p[4]), DB_TEXT(p[5]),
 							    DB_INT(pg.per_page), DB_INT(pg.offset)),
 						    e);
 			else
@@ -400,8 +407,8 @@ long long org_school_add(struct db *db, long long area_id, const char *obec, con
 	}
 	if (rc <= 0)
 		return rc < 0 ? -1 : err_set(e, 500, "INSERT INTO schools returned no id");
-	if (db_exec(db, "UPDATE areas SET school_count = school_count + 1 WHERE id = $1", DB_ARGS(DB_INT(area_id)),
-		    e) < 0)
+	if (db_exec(db, "UPDATE areas SET school_count = school_count + 1 WHERE id = $1", DB_ARGS(DB_INT(area_id)), e) <
+	    0)
 		return -1;
 	return id;
 }

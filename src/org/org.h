@@ -75,12 +75,9 @@ int org_school_remove(struct db *db, long long id, struct err *e);
 int org_demo(struct db *db, int schools_per_area, struct err *e);
 
 /* Within the module only (demo.c's bulk insert), not for other modules:
- * the text stored in schools.search for a school, and the plain INSERT of
- * a school ($1 area_id … $8 created_at) that leaves school_count to the
- * caller. */
+ * appends the text stored in schools.search for a school to out. */
 void org_school_search_text(const char *name, const char *district, const char *obec, const char *smis,
 			    struct buf *out);
-extern const char org_school_insert_sql[];
 
 /* The module's pages: /, /areas, /areas/:id, /areas/:id/schools. */
 extern const struct route_table org_routes;

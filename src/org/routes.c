@@ -42,8 +42,8 @@ static int home(struct req *r)
 	}
 	json_decref(areas);
 	return view_page(r, 200, "home",
-			 json_pack("{s:s, s:b, s:o}", "page_title", "Khet — หน้าหลัก", "has_areas", json_array_size(list) > 0,
-				   "areas", list));
+			 json_pack("{s:s, s:b, s:o}", "page_title", "Khet — หน้าหลัก", "has_areas",
+				   json_array_size(list) > 0, "areas", list));
 }
 
 static int areas_page(struct req *r)
@@ -81,8 +81,9 @@ static int area_page(struct req *r)
 	add_kind_name(area);
 	char url[64];
 	snprintf(url, sizeof url, "/areas/%lld/schools", id);
-	json_t *m = json_pack("{s:O, s:o, s:b, s:o, s:s}", "page_title", json_object_get(area, "short_name"), "area",
-			      area, "has_work_groups", json_array_size(groups) > 0, "work_groups", groups, "schools_url", url);
+	json_t *m =
+	    json_pack("{s:O, s:o, s:b, s:o, s:s}", "page_title", json_object_get(area, "short_name"), "area", area,
+		      "has_work_groups", json_array_size(groups) > 0, "work_groups", groups, "schools_url", url);
 	return view_page(r, 200, "org/area", m);
 }
 
@@ -171,17 +172,18 @@ static int schools_page(struct req *r)
 	json_t *opts = json_array();
 	static const int sizes[] = {10, 25, 50, 100};
 	for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++)
-		json_array_append_new(opts, json_pack("{s:i, s:b}", "value", sizes[i], "selected", sizes[i] == per_page));
+		json_array_append_new(opts,
+				      json_pack("{s:i, s:b}", "value", sizes[i], "selected", sizes[i] == per_page));
 	json_object_set_new(m, "per_page_options", opts);
 	return view_page(r, 200, "org/schools", m);
 }
 
 static const struct route routes[] = {
-	{"GET", "/", home, NULL, "home", ACCESS_PUBLIC, 0},
-	{"GET", "/areas", areas_page, NULL, NULL, ACCESS_PUBLIC, 0},
-	{"GET", "/areas/:id", area_page, NULL, NULL, ACCESS_PUBLIC, 0},
-	{"GET", "/areas/:id/schools", schools_page, NULL, NULL, ACCESS_PUBLIC, 0},
-	{NULL, NULL, NULL, NULL, NULL, 0, 0},
+    {"GET", "/", home, NULL, "home", ACCESS_PUBLIC, 0},
+    {"GET", "/areas", areas_page, NULL, NULL, ACCESS_PUBLIC, 0},
+    {"GET", "/areas/:id", area_page, NULL, NULL, ACCESS_PUBLIC, 0},
+    {"GET", "/areas/:id/schools", schools_page, NULL, NULL, ACCESS_PUBLIC, 0},
+    {NULL, NULL, NULL, NULL, NULL, 0, 0},
 };
 
 const struct route_table org_routes = {"org", routes};
