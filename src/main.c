@@ -12,6 +12,9 @@
 #include <unistd.h>
 
 #include "core/db.h"
+#include "core/jobs.h"
+#include "core/mail.h"
+#include "core/mailbox.h"
 #include "core/log.h"
 #include "core/server.h"
 #include "core/testroutes.h"
@@ -22,7 +25,7 @@
 #endif
 
 struct opts {
-	const char *listen, *db, *data, *base_url, *smtp_url, *static_dir, *templates;
+	const char *listen, *db, *data, *base_url, *smtp_url, *mail_from, *static_dir, *templates;
 	int workers;
 	int dev, trust_proxy, quiet, test_routes;
 	long long max_body_mb;
@@ -63,6 +66,7 @@ static void usage(FILE *f)
 		"  --workers N          KHET_WORKERS   worker threads (default: number of CPUs)\n"
 		"  --base-url URL       KHET_BASE_URL  public URL, used in e-mailed links and for Secure cookies\n"
 		"  --smtp-url URL       KHET_SMTP_URL  smtp://host:port for outgoing mail (unset: dev mailbox)\n"
+		"  --mail-from ADDR     KHET_MAIL_FROM sender of outgoing mail (default no-reply@ the base URL's host)\n"
 		"  --static DIR         KHET_STATIC    built assets (default ./static/dist)\n"
 		"  --max-body-mb N      KHET_MAX_BODY_MB  largest request body (default 32)\n"
 		"  --trust-proxy        KHET_TRUST_PROXY  take the client address from X-Forwarded-For\n"
@@ -78,6 +82,7 @@ static int parse(int argc, char **argv, struct opts *o)
 	o->db = env_or("KHET_DB", NULL);
 	o->base_url = env_or("KHET_BASE_URL", NULL);
 	o->smtp_url = env_or("KHET_SMTP_URL", NULL);
+	o->mail_from = env_or("KHET_MAIL_FROM", NULL);
 	o->static_dir = env_or("KHET_STATIC", "./static/dist");
 	o->workers = atoi(env_or("KHET_WORKERS", "0"));
 	o->max_body_mb = atoll(env_or("KHET_MAX_BODY_MB", "32"));
@@ -90,6 +95,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		{"listen", required_argument, 0, 'l'},   {"db", required_argument, 0, 'd'},
 		{"data", required_argument, 0, 'D'},     {"workers", required_argument, 0, 'w'},
 		{"base-url", required_argument, 0, 'b'}, {"smtp-url", required_argument, 0, 's'},
+		{"mail-from", required_argument, 0, 'f'},
 		{"static", required_argument, 0, 'S'},   {"max-body-mb", required_argument, 0, 'm'},
 		{"trust-proxy", no_argument, 0, 'p'},    {"quiet", no_argument, 0, 'q'},
 		{"dev", no_argument, 0, 'v'},            {"schools", required_argument, 0, 'n'},
@@ -105,6 +111,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		case 'w': o->workers = atoi(optarg); break;
 		case 'b': o->base_url = optarg; break;
 		case 's': o->smtp_url = optarg; break;
+		case 'f': o->mail_from = optarg; break;
 		case 'S': o->static_dir = optarg; break;
 		case 'm': o->max_body_mb = atoll(optarg); break;
 		case 'p': o->trust_proxy = 1; break;
@@ -181,6 +188,7 @@ static int cmd_serve(struct opts *o)
 	if (o->quiet)
 		log_set_access(0);
 	server_add_routes(&org_routes);
+	server_add_routes(&mailbox_routes); /* refuses itself unless dev mail on loopback */
 	if (o->test_routes)
 		server_add_routes(&test_routes);
 	struct server_config c = {
@@ -197,7 +205,18 @@ static int cmd_serve(struct opts *o)
 		.test_routes = o->test_routes,
 	};
 	struct err e = ERR_INIT;
+	mail_configure(o->smtp_url, o->mail_from, o->base_url);
+	jobs_add("mail", 2, mail_send_due);
+	/* before server_run, which returns only at shutdown; the jobs thread
+	 * blocks every signal, so SIGTERM still reaches the server */
+	if (jobs_start(url, &e) < 0) {
+		fprintf(stderr, "khet: background jobs: %s\n", e.msg);
+		free(url);
+		return 1;
+	}
 	int rc = server_run(&c, &e);
+	jobs_stop();
+	mail_shutdown();
 	if (rc < 0)
 		fprintf(stderr, "khet: %s\n", e.msg);
 	free(url);

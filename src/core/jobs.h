@@ -33,7 +33,7 @@ void jobs_stop(void);
  * unknown name, or a runner that is not started, is no error: the work is
  * in the database and the job finds it on its next turn. */
 void jobs_kick(const char *name, int delay_ms);
-/* True once jobs_stop has been called: a job ends its work early. */
+/* True while jobs_stop waits for the thread: a job ends its work early. */
 bool jobs_stopping(void);
 
 #endif

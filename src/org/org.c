@@ -18,7 +18,8 @@
  *   that is part of the name is then still found. The SQL stays one constant
  *   text: it has a fixed number of word slots, unused ones match anything.
  *   Terms never contain % or _ (thai_search_terms drops ASCII punctuation),
- *   so no LIKE escaping is needed.
+ *   so no LIKE escaping is needed. A query that is a whole 10-digit OBEC or
+ *   8-digit SMIS code is first looked up in that code's unique index.
  * - Thai order is `ORDER BY name COLLATE thai` on both engines (libthai on
  *   SQLite, ICU th-TH on PostgreSQL, see migration 0001), with id last so
  *   that schools of the same name keep a stable place across pages. */
@@ -243,6 +244,9 @@ static const char sql_search_count[] = "SELECT COUNT(*) FROM schools " SEARCH_WH
 static const char sql_search_page[] =
     "SELECT " SCHOOL_COLS " FROM schools " SEARCH_WHERE " ORDER BY name COLLATE thai, id LIMIT $8 OFFSET $9";
 
+static const char sql_by_obec[] = "SELECT " SCHOOL_COLS " FROM schools WHERE area_id = $1 AND obec_code = $2";
+static const char sql_by_smis[] = "SELECT " SCHOOL_COLS " FROM schools WHERE area_id = $1 AND smis_code = $2";
+
 /* Longest query accepted, in characters: a name and a district at most. */
 #define Q_MAX 100
 
@@ -305,7 +309,24 @@ json_t *org_schools_page(struct db *db, long long area_id, const char *q, long l
 
 	struct org_paging pg;
 	json_t *rows = NULL;
-	if (nterms == 0) {
+	bool done = false;
+	if (org_school_code_valid(q) || org_smis_code_valid(q)) {
+		/* A whole code, as people paste it: one school at most, found
+		 * through its unique index instead of a scan of the area. When
+		 * no school has it, it is searched as text below (eight digits
+		 * may also be part of an OBEC code). */
+		rows = db_rows_json(db, q[8] ? sql_by_obec : sql_by_smis, DB_ARGS(DB_INT(area_id), DB_TEXT(q)), e);
+		done = !rows || json_array_size(rows) > 0;
+		if (rows && done)
+			org_paging((long long)json_array_size(rows), page, per_page, &pg);
+		if (!done) {
+			json_decref(rows);
+			rows = NULL;
+		}
+	}
+	if (done) {
+		/* found by its code, or failed (rows is NULL) */
+	} else if (nterms == 0) {
 		json_t *count = json_object_get(area, "school_count");
 		org_paging(json_integer_value(count), page, per_page, &pg);
 		rows = db_rows_json(db, sql_page, DB_ARGS(DB_INT(area_id), DB_INT(pg.per_page), DB_INT(pg.offset)), e);

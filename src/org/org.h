@@ -51,9 +51,11 @@ long long org_work_group_add(struct db *db, long long area_id, const char *name,
 /* One page of an area's schools in Thai order of name:
  * {area, rows:[{id, obec_code, smis_code, name, district, province}], q,
  *  total, page, pages, per_page, from, to}. With an empty q the total is the
- * area's school_count (two queries: the area and the page); with q every
- * word of it (thai_search_terms) must occur in the school's name, district
- * or codes, and one count query is added. 404 for an unknown area. */
+ * area's school_count (two queries: the area and the page); a q that is a
+ * whole OBEC or SMIS code finds that school by its code; any other q
+ * matches when every word of it (thai_search_terms) occurs in the school's
+ * name, district or codes, and one count query is added. 404 for an unknown
+ * area; 400 for a q that is not valid UTF-8 or longer than 100 characters. */
 json_t *org_schools_page(struct db *db, long long area_id, const char *q, long long page, long long per_page,
 			 struct err *e);
 /* One school {id, area_id, obec_code, smis_code, name, district, province,

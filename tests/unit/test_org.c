@@ -578,6 +578,9 @@ static void test_search(void **state)
 	assert_int_equal(search(db, id, "35200006", &rows), 1);
 	assert_string_equal(jstr(json_array_get(rows, 0), "smis_code"), "35200006");
 	json_decref(rows);
+	/* Part of a code finds every school whose code holds it. */
+	assert_int_equal(search(db, id, "103520000", NULL), 9);
+	assert_int_equal(search(db, id, "10352000", NULL), 30);
 	/* The other area's schools are not in this area's search. */
 	assert_int_equal(search(db, id, "62000001", NULL), 0);
 	assert_int_equal(search(db, area_id(db, "6201"), "62000001", NULL), 1);
