@@ -21,9 +21,11 @@ BENCH_SECONDS=${BENCH_SECONDS:-10}
 BENCH_WARMUP=${BENCH_WARMUP:-2}
 BENCH_CONNECTIONS=${BENCH_CONNECTIONS:-64}
 BENCH_THREADS=${BENCH_THREADS:-2}
-# Worker threads of the server. Chosen by measuring 1, 2, 4 and 8 on the
-# 2-core machine (see bench/README.md): WORKERS_CHOICE_NOTE.
-BENCH_WORKERS=${BENCH_WORKERS:-4}
+# Worker threads of the server: one per core. Measured on the 2-core machine
+# (schools page, quiet runs): 2 workers ~17,500 req/s with p99 8-9 ms; 4 gave
+# ~17,000-22,000 req/s but p99 10-17 ms, 8 ~21,000 req/s with p99 ~19 ms —
+# more threads than cores win CPU from wrk and pay it in time-slice waits.
+BENCH_WORKERS=${BENCH_WORKERS:-2}
 BENCH_SCHOOLS=${BENCH_SCHOOLS:-15000}
 BENCH_PAGES=${BENCH_PAGES:-}
 BENCH_RESULTS=${BENCH_RESULTS:-$ROOT/bench/results}
