@@ -24,15 +24,23 @@ SRCS      := $(shell find src -name '*.c' ! -name main.c | sort)
 OBJS      := $(SRCS:%.c=$(B)/%.o) $(B)/gen/embedded.o
 TPL_FILES := $(shell find templates -type f | sort)
 MIG_FILES := $(shell find db/migrations -name '*.sql' | sort)
+# Data files the code reads through embedded_find().
+DATA_FILES := src/acc/common-passwords.txt
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 
 .PHONY: all deps run test test-unit bench clean static fmt
 
-all: deps bin/khet
+# deps first, then the build (also under -j: the compiler needs the headers
+# the install step brings).
+all: deps
+	@$(MAKE) --no-print-directory bin/khet
 
 deps:
 	@./scripts/install-deps.sh
+	@./scripts/build-static.sh
+
+static/dist/manifest.json: package-lock.json scripts/build-static.sh scripts/build-static.mjs $(shell find static/src -type f)
 	@./scripts/build-static.sh
 
 bin/khet: $(B)/khet
@@ -52,9 +60,9 @@ $(B)/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -o $@ $<
 
-$(B)/gen/embedded.c: $(B)/tools/embed $(TPL_FILES) $(MIG_FILES) static/dist/manifest.json
+$(B)/gen/embedded.c: $(B)/tools/embed $(TPL_FILES) $(MIG_FILES) $(DATA_FILES) static/dist/manifest.json
 	@mkdir -p $(dir $@)
-	$(B)/tools/embed $(TPL_FILES) $(MIG_FILES) static/dist/manifest.json > $@
+	$(B)/tools/embed $(TPL_FILES) $(MIG_FILES) $(DATA_FILES) static/dist/manifest.json > $@
 
 $(B)/gen/embedded.o: $(B)/gen/embedded.c
 	$(CC) $(CFLAGS_ALL) -Wno-overlength-strings -c -o $@ $<

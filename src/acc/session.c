@@ -1,0 +1,499 @@
+/* session: who is asking. A session is a row of sessions named by the
+ * SHA-256 of a 32-byte random token that only the browser holds (cookie
+ * khet_session: HttpOnly, SameSite=Lax, Secure behind https), so instances
+ * share sessions through the database and a copy of the database signs
+ * nobody in. A new token is issued at sign-in and at every role switch, so
+ * a token seen before either is worth nothing after it.
+ *
+ * The access hook runs for every routed request, before the handler and
+ * outside its transaction. It reads the session, the user's status and the
+ * active grant in ONE query (a cancelled user is refused on the very next
+ * request, ACC-6), enforces the idle (30 min) and absolute (12 h) limits,
+ * and then the route's access and roles: a visitor on a signed-in page is
+ * sent to /signin (JSON clients get 401), a user whose active role is not
+ * in the route's mask gets a Thai 403 page and an 'auth.denied' line in the
+ * audit trail. last_seen is written at most once a minute: a write per
+ * request would serialise SQLite's writers behind page views.
+ *
+ * The layout hook gives every HTML page the header's user (name, active
+ * role, the roles to switch between) and a menu for the active role; it
+ * reads the user's grants only then, so JSON answers and pages of visitors
+ * cost no extra query.
+ *
+ * The scope helpers (acc_in_area, acc_for_school) are the one place that
+ * says which area and school a grant reaches; the rules themselves are the
+ * plain functions acc_grant_in_area / acc_grant_for_school. */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "acc/acc.h"
+#include "core/audit.h"
+#include "core/buf.h"
+#include "core/db.h"
+#include "core/jobs.h"
+#include "core/log.h"
+#include "core/view.h"
+
+#define COOKIE "khet_session"
+#define TOKEN_CHARS 43 /* base64url of 32 bytes, no padding */
+
+static long long idle_seconds = 1800;
+static long long max_seconds = 12 * 3600;
+
+struct acc_session {
+	long long id;
+	long long user_id;
+	long long created_at;
+	long long last_seen;
+	char *display_name;
+	bool has_grant;
+	struct acc_grant grant;
+	json_t *grants; /* the user's active grants, read by the layout hook */
+};
+
+static void session_free(void *p)
+{
+	struct acc_session *s = p;
+	free(s->display_name);
+	json_decref(s->grants);
+	free(s);
+}
+
+/* --- scope rules (pure) --------------------------------------------------- */
+
+bool acc_grant_in_area(const struct acc_grant *g, long long area_id)
+{
+	if (!g)
+		return false;
+	if (g->bit == ROLE_SUPER_ADMIN)
+		return true;
+	return area_id > 0 && g->area_id == area_id;
+}
+
+bool acc_grant_for_school(const struct acc_grant *g, long long school_id, long long school_area_id)
+{
+	if (!g || school_id <= 0)
+		return false;
+	if (g->bit == ROLE_SUPER_ADMIN)
+		return true;
+	if (g->bit & ROLE_SCHOOL_ROLES)
+		return g->school_id == school_id;
+	return school_area_id > 0 && g->area_id == school_area_id;
+}
+
+bool acc_grant_allowed(const struct acc_grant *g, unsigned roles)
+{
+	if (!roles)
+		return true;
+	return g && (g->bit & roles);
+}
+
+/* --- tokens ------------------------------------------------------------- */
+
+static bool token_ok(const char *s)
+{
+	if (!s || strlen(s) != TOKEN_CHARS)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-' ||
+		      *s == '_'))
+			return false;
+	return true;
+}
+
+static void token_hash(const char *token, char out[65])
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256(h, (const unsigned char *)token, strlen(token));
+	sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+/* --- the request's session ---------------------------------------------- */
+
+static const char session_sql[] =
+    "SELECT s.id, s.user_id, s.created_at, s.last_seen, u.status, u.title, u.first_name, u.last_name, "
+    "g.id, g.role, g.area_id, g.school_id, g.work_group_id, g.module, g.service "
+    "FROM sessions s JOIN users u ON u.id = s.user_id "
+    "LEFT JOIN grants g ON g.id = s.grant_id AND g.revoked_at IS NULL "
+    "WHERE s.token_hash = $1";
+
+static void clear_cookie(struct req *r)
+{
+	req_set_cookie(r, COOKIE, "", 0, true);
+}
+
+/* Reads the session the cookie names. Returns 1 with *out, 0 for no valid
+ * session (the cookie is cleared if there was one), -1 when the database
+ * failed. */
+static int session_load(struct req *r, struct acc_session **out)
+{
+	*out = NULL;
+	const char *token = req_cookie(r, COOKIE);
+	if (!token || !*token)
+		return 0;
+	if (!token_ok(token)) {
+		clear_cookie(r);
+		return 0;
+	}
+	struct db *db = req_db(r);
+	if (!db)
+		return -1;
+	char hash[65];
+	token_hash(token, hash);
+	struct err e = ERR_INIT;
+	struct db_res *res;
+	if (db_query(db, session_sql, DB_ARGS(DB_TEXT(hash)), &res, &e) < 0) {
+		log_error("req %s: session: %s", req_id(r), e.msg);
+		return -1;
+	}
+	int rc = db_next(res, &e);
+	if (rc <= 0) {
+		db_res_free(res);
+		if (rc < 0) {
+			log_error("req %s: session: %s", req_id(r), e.msg);
+			return -1;
+		}
+		clear_cookie(r);
+		return 0;
+	}
+	long long now = (long long)time(NULL);
+	struct acc_session *s = xcalloc(1, sizeof *s);
+	s->id = db_int(res, 0);
+	s->user_id = db_int(res, 1);
+	s->created_at = db_int(res, 2);
+	s->last_seen = db_int(res, 3);
+	bool active = !strcmp(db_text(res, 4), "active");
+	struct buf name = BUF_INIT;
+	buf_addf(&name, "%s%s %s", db_text(res, 5), db_text(res, 6), db_text(res, 7));
+	s->display_name = buf_detach(&name, NULL);
+	if (!db_isnull(res, 8)) {
+		struct acc_grant *g = &s->grant;
+		g->id = db_int(res, 8);
+		g->user_id = s->user_id;
+		snprintf(g->role, sizeof g->role, "%s", db_text(res, 9));
+		g->bit = acc_role_bit(g->role);
+		g->area_id = db_int(res, 10);
+		g->school_id = db_int(res, 11);
+		g->work_group_id = db_int(res, 12);
+		snprintf(g->module, sizeof g->module, "%s", db_text(res, 13));
+		snprintf(g->service, sizeof g->service, "%s", db_text(res, 14));
+		s->has_grant = g->bit != 0;
+	}
+	db_res_free(res);
+	if (!active || now - s->last_seen > idle_seconds || now - s->created_at > max_seconds) {
+		/* expired or the user was cancelled: the row goes, the cookie too */
+		if (db_exec(db, "DELETE FROM sessions WHERE id = $1", DB_ARGS(DB_INT(s->id)), &e) < 0)
+			log_error("req %s: session delete: %s", req_id(r), e.msg);
+		session_free(s);
+		clear_cookie(r);
+		return 0;
+	}
+	long long touch = idle_seconds / 2 < 60 ? idle_seconds / 2 : 60;
+	if (now - s->last_seen >= touch) {
+		if (db_exec(db, "UPDATE sessions SET last_seen = $2 WHERE id = $1", DB_ARGS(DB_INT(s->id), DB_INT(now)),
+			    &e) < 0)
+			log_error("req %s: session touch: %s", req_id(r), e.msg);
+		s->last_seen = now;
+	}
+	*out = s;
+	return 1;
+}
+
+static const char denied_msg[] = "คุณไม่มีสิทธิ์เข้าถึงหน้านี้ด้วยบทบาทที่ใช้อยู่ หากคุณมีบทบาทอื่นที่เกี่ยวข้อง ให้เปลี่ยนบทบาทที่ส่วนบนของหน้า "
+				 "หรือขอสิทธิ์จากแอดมินเขต";
+
+static void audit_denied(struct req *r, struct acc_session *s, const char *pattern)
+{
+	struct db *db = req_db(r);
+	if (!db)
+		return;
+	json_t *detail =
+	    json_pack("{s:s, s:s, s:s}", "method", req_method(r), "path", req_path(r), "route", pattern ? pattern : "");
+	struct audit_entry a = {
+	    .actor_user_id = s->user_id,
+	    .actor_role = s->has_grant ? s->grant.role : "",
+	    .area_id = s->has_grant ? s->grant.area_id : 0,
+	    .ip = req_client_ip(r),
+	    .action = "auth.denied",
+	    .target_type = "route",
+	    .target_id = 0,
+	    .detail = detail,
+	};
+	struct err e = ERR_INIT;
+	if (audit_add(db, &a, &e) < 0)
+		log_error("req %s: audit auth.denied: %s", req_id(r), e.msg);
+	json_decref(detail);
+}
+
+static int access_hook(struct req *r, const struct route *route)
+{
+	struct acc_session *s = NULL;
+	int rc = session_load(r, &s);
+	if (s)
+		req_set_ext(r, s, session_free);
+	if (route->access == ACCESS_PUBLIC)
+		return 0;
+	if (rc < 0) {
+		view_error(r, 503, "ระบบฐานข้อมูลไม่พร้อมใช้งานชั่วคราว กรุณาลองใหม่อีกครั้ง");
+		return 1;
+	}
+	if (!s) {
+		if (req_wants_json(r)) {
+			view_error(r, 401, "กรุณาเข้าสู่ระบบก่อนใช้งาน");
+			return 1;
+		}
+		struct buf loc = BUF_INIT;
+		buf_adds(&loc, "/signin?next=");
+		buf_add_urlenc(&loc, req_path(r));
+		view_redirect(r, buf_cstr(&loc), NULL);
+		buf_release(&loc);
+		return 1;
+	}
+	if (!acc_grant_allowed(s->has_grant ? &s->grant : NULL, route->roles)) {
+		audit_denied(r, s, route->pattern);
+		view_error(r, 403, denied_msg);
+		return 1;
+	}
+	return 0;
+}
+
+/* --- the request's user, for handlers ------------------------------------- */
+
+int acc_deny(struct req *r, const char *message)
+{
+	struct acc_session *s = req_get_ext(r);
+	if (s)
+		audit_denied(r, s, req_path(r));
+	req_commit_on_error(r); /* in a transaction, the audit row must stay */
+	return view_error(r, 403, message ? message : denied_msg);
+}
+
+static struct acc_session *cur(struct req *r)
+{
+	return req_get_ext(r);
+}
+
+long long acc_user_id(struct req *r)
+{
+	struct acc_session *s = cur(r);
+	return s ? s->user_id : 0;
+}
+
+const struct acc_grant *acc_active_grant(struct req *r)
+{
+	struct acc_session *s = cur(r);
+	return s && s->has_grant ? &s->grant : NULL;
+}
+
+long long acc_session_created(struct req *r)
+{
+	struct acc_session *s = cur(r);
+	return s ? s->created_at : 0;
+}
+
+const char *acc_display_name(struct req *r)
+{
+	struct acc_session *s = cur(r);
+	return s ? s->display_name : "";
+}
+
+bool acc_in_area(struct req *r, long long area_id)
+{
+	return acc_grant_in_area(acc_active_grant(r), area_id);
+}
+
+bool acc_for_school(struct req *r, long long school_id)
+{
+	const struct acc_grant *g = acc_active_grant(r);
+	if (!g || school_id <= 0)
+		return false;
+	if (g->bit == ROLE_SUPER_ADMIN || (g->bit & ROLE_SCHOOL_ROLES))
+		return acc_grant_for_school(g, school_id, 0);
+	struct db *db = req_db(r);
+	long long area = 0;
+	struct err e = ERR_INIT;
+	if (!db ||
+	    db_int_value(db, "SELECT area_id FROM schools WHERE id = $1", DB_ARGS(DB_INT(school_id)), &area, &e) < 1)
+		return false;
+	return acc_grant_for_school(g, school_id, area);
+}
+
+const char *acc_safe_next(const char *next, const char *def)
+{
+	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strlen(next) > 1000)
+		return def;
+	for (const unsigned char *p = (const unsigned char *)next; *p; p++)
+		if (*p < 0x20 || *p == 0x7f || *p == '\\')
+			return def;
+	return next;
+}
+
+/* --- starting and ending sessions ------------------------------------------ */
+
+int acc_session_start(struct req *r, struct db *db, long long user_id, long long grant_id, long long created_at,
+		      struct err *e)
+{
+	long long now = (long long)time(NULL);
+	if (grant_id == 0) {
+		int rc = db_int_value(
+		    db, "SELECT id FROM grants WHERE user_id = $1 AND revoked_at IS NULL ORDER BY id LIMIT 1",
+		    DB_ARGS(DB_INT(user_id)), &grant_id, e);
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			grant_id = -1;
+	}
+	unsigned char raw[32];
+	char token[TOKEN_CHARS + 1], hash[65];
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2base64(token, sizeof token, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(raw, sizeof raw);
+	token_hash(token, hash);
+	/* the user's sessions that ran out go now (the job sweeps the rest) */
+	if (db_exec(db, "DELETE FROM sessions WHERE user_id = $1 AND (last_seen < $2 OR created_at < $3)",
+		    DB_ARGS(DB_INT(user_id), DB_INT(now - idle_seconds), DB_INT(now - max_seconds)), e) < 0)
+		return -1;
+	if (db_exec(db,
+		    "INSERT INTO sessions (token_hash, user_id, grant_id, created_at, last_seen, ip) "
+		    "VALUES ($1, $2, $3, $4, $5, $6)",
+		    DB_ARGS(DB_TEXT(hash), DB_INT(user_id), grant_id > 0 ? DB_INT(grant_id) : DB_NULL,
+			    DB_INT(created_at > 0 ? created_at : now), DB_INT(now), DB_TEXT(req_client_ip(r))),
+		    e) < 0)
+		return -1;
+	long long age = max_seconds - (now - (created_at > 0 ? created_at : now));
+	req_set_cookie(r, COOKIE, token, age > 0 ? age : 1, true);
+	sodium_memzero(token, sizeof token);
+	return 0;
+}
+
+int acc_session_end(struct req *r, struct db *db, struct err *e)
+{
+	struct acc_session *s = cur(r);
+	clear_cookie(r);
+	if (!s)
+		return 0;
+	return db_exec(db, "DELETE FROM sessions WHERE id = $1", DB_ARGS(DB_INT(s->id)), e) < 0 ? -1 : 0;
+}
+
+/* --- the page header ------------------------------------------------------- */
+
+struct nav_item {
+	const char *href; /* "{area}" is replaced by the active grant's area */
+	const char *label;
+	unsigned roles; /* 0: everybody signed in */
+	bool citizen;	/* also for a user without any role */
+};
+
+static const struct nav_item nav_items[] = {
+    {"/", "หน้าแรก", 0, true},
+    {"/oss", "One Stop Service", 0, true},
+    {"/kpi", "KPI-Online", ROLE_ANY_STAFF, false},
+    {"/areas/{area}/schools", "โรงเรียนในสังกัด", ROLE_AREA_ROLES | ROLE_SCHOOL_ROLES, false},
+    {"/areas", "โรงเรียนในสังกัด", ROLE_SUPER_ADMIN, false},
+    {"/areas/{area}/users", "ผู้ใช้งาน", ROLE_AREA_ADMIN, false},
+    {"/account", "บัญชีของฉัน", 0, true},
+};
+
+static bool nav_current(const char *path, const char *href)
+{
+	if (!strcmp(href, "/"))
+		return !strcmp(path, "/");
+	size_t n = strlen(href);
+	return !strncmp(path, href, n) && (path[n] == 0 || path[n] == '/');
+}
+
+static json_t *nav_for(struct req *r, const struct acc_grant *g)
+{
+	json_t *nav = json_array();
+	for (size_t i = 0; i < sizeof nav_items / sizeof *nav_items; i++) {
+		const struct nav_item *it = &nav_items[i];
+		bool show = g ? (!it->roles || (it->roles & g->bit)) : it->citizen;
+		if (!show)
+			continue;
+		struct buf href = BUF_INIT;
+		const char *p = strstr(it->href, "{area}");
+		if (p) {
+			buf_add(&href, it->href, (size_t)(p - it->href));
+			buf_addf(&href, "%lld", g ? g->area_id : 0);
+			buf_adds(&href, p + 6);
+		} else {
+			buf_adds(&href, it->href);
+		}
+		json_array_append_new(nav, json_pack("{s:s, s:s, s:b}", "href", buf_cstr(&href), "label", it->label,
+						     "current", nav_current(req_path(r), buf_cstr(&href))));
+		buf_release(&href);
+	}
+	return nav;
+}
+
+static void layout_hook(struct req *r, json_t *m)
+{
+	struct acc_session *s = cur(r);
+	if (!s)
+		return;
+	if (!s->grants) {
+		struct err e = ERR_INIT;
+		struct db *db = req_db(r);
+		s->grants = db ? acc_user_grants(db, s->user_id, &e) : NULL;
+		if (!s->grants) {
+			log_error("req %s: grants: %s", req_id(r), e.msg);
+			s->grants = json_array();
+		}
+	}
+	const struct acc_grant *g = s->has_grant ? &s->grant : NULL;
+	const char *active_label = "ผู้ใช้ทั่วไป";
+	json_t *roles = json_array();
+	size_t i;
+	json_t *x;
+	json_array_foreach(s->grants, i, x)
+	{
+		long long id = json_integer_value(json_object_get(x, "id"));
+		const char *label = json_string_value(json_object_get(x, "label"));
+		bool active = g && g->id == id;
+		if (active)
+			active_label = label;
+		json_array_append_new(
+		    roles, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)id, "label", label, "active", active));
+	}
+	json_t *user = json_pack("{s:s, s:s, s:b, s:o}", "display_name", s->display_name, "active_role_label",
+				 active_label, "multi_role", json_array_size(roles) > 1, "roles", roles);
+	json_object_set_new(m, "user", user);
+	json_object_set_new(m, "nav", nav_for(r, g));
+}
+
+/* --- clean-up ------------------------------------------------------------- */
+
+static int cleanup_job(struct db *db, struct err *e)
+{
+	long long now = (long long)time(NULL);
+	if (db_exec(db, "DELETE FROM sessions WHERE last_seen < $1 OR created_at < $2",
+		    DB_ARGS(DB_INT(now - idle_seconds), DB_INT(now - max_seconds)), e) < 0)
+		return -1;
+	return db_exec(db, "DELETE FROM altcha_used WHERE expires_at < $1", DB_ARGS(DB_INT(now)), e) < 0 ? -1 : 0;
+}
+
+static long long env_seconds(const char *name, long long def)
+{
+	const char *v = getenv(name);
+	if (!v || !*v)
+		return def;
+	char *end;
+	long long n = strtoll(v, &end, 10);
+	if (*end || n < 1 || n > 30LL * 24 * 3600) {
+		log_error("acc: %s=%s is not a number of seconds (1 … 2592000); using %lld", name, v, def);
+		return def;
+	}
+	return n;
+}
+
+void acc_init(void)
+{
+	idle_seconds = env_seconds("KHET_SESSION_IDLE_SECONDS", 1800);
+	max_seconds = env_seconds("KHET_SESSION_MAX_SECONDS", 12 * 3600);
+	http_set_access_hook(access_hook);
+	view_set_layout_hook(layout_hook);
+	jobs_add("acc.cleanup", 3600, cleanup_job);
+}

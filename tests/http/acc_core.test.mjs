@@ -1,0 +1,422 @@
+// acc_core: accounts, sign-in, sessions and roles (ACC-1 … ACC-3) through
+// the real binary. The server runs with --trust-proxy, and each scenario
+// speaks from an address of its own (X-Forwarded-For), so the per-address
+// sign-in limit of one scenario never blocks another. Registrations carry a
+// real ALTCHA solution: the test fetches /altcha/challenge and finds the
+// number by brute force with node:crypto, as the widget does in a browser.
+// Demo sign-ins (acc_demo): areaadmin1/2, schooladmin (+ homeroom),
+// schooladmin2, teacher, officer, citizen — password khet-demo-2567.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash, createHmac, randomInt } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { startServer, Client, citizenId, engine } from './lib.mjs';
+
+const DEMO_PW = 'khet-demo-2567';
+let server;
+let ipSeq = 1;
+
+class IpClient extends Client {
+  constructor(base) { super(base); this.ip = `10.9.${Math.floor(ipSeq / 250)}.${(ipSeq++ % 250) + 1}`; }
+  request(method, path, opts = {}) {
+    return super.request(method, path, { ...opts, headers: { 'x-forwarded-for': this.ip, ...(opts.headers || {}) } });
+  }
+}
+const client = () => new IpClient(server.base);
+
+// Runs SQL on the server's database (sqlite3 CLI, or psql on PostgreSQL).
+function sql(q) {
+  if (engine === 'postgres') return execFileSync('psql', [server.db, '-qAt', '-c', q], { encoding: 'utf8' }).trim();
+  return execFileSync('sqlite3', [server.dir + '/khet.db', q], { encoding: 'utf8' }).trim();
+}
+
+before(async () => { server = await startServer({ args: ['--trust-proxy'] }); });
+after(async () => { await server?.stop(); });
+
+// Solves a challenge the way the ALTCHA widget does; returns the payload.
+export function solve(ch) {
+  for (let n = 0; n <= ch.maxnumber; n++) {
+    if (createHash('sha256').update(ch.salt + n).digest('hex') === ch.challenge) {
+      return Buffer.from(JSON.stringify({ algorithm: ch.algorithm, challenge: ch.challenge, number: n, salt: ch.salt, signature: ch.signature, took: 1 })).toString('base64');
+    }
+  }
+  throw new Error('no solution');
+}
+
+async function altcha(c) {
+  const r = await c.get('/altcha/challenge');
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type'), /application\/json/);
+  return solve(JSON.parse(r.text));
+}
+
+let idSeq = randomInt(1e6, 9e6);
+const newCitizenId = () => citizenId('1' + String(idSeq++).padStart(7, '0') + String(randomInt(1000, 9999)));
+
+function person(over = {}) {
+  const cid = newCitizenId();
+  return {
+    citizen_id: cid, title: 'นาย', first_name: 'ทดสอบ', last_name: 'ระบบบัญชี', phone: '0812345678',
+    email: `u${cid}@example.net`, password: 'ม้าลายกินหญ้า-2567', password2: 'ม้าลายกินหญ้า-2567', ...over,
+  };
+}
+
+async function register(c, fields, opts) {
+  await c.get('/register');
+  const payload = fields.altcha ?? await altcha(c);
+  return c.post('/register', { ...fields, altcha: payload }, opts);
+}
+
+async function signin(c, login, password, opts) {
+  await c.get('/signin');
+  return c.post('/signin', { login, password }, opts);
+}
+
+test('register: a citizen registers with a real proof of work, is signed in, and sees the profile', async () => {
+  const c = client();
+  const p = person({ email: 'Somchai.Dee+1@Example.NET' });
+  const r = await register(c, p);
+  assert.equal(r.status, 303, r.text);
+  assert.equal(r.headers.get('location'), '/account');
+  assert.ok(c.cookies.get('khet_session'), 'signed in at once');
+  const a = await c.get('/account', { json: true });
+  assert.equal(a.status, 200);
+  assert.equal(a.json.profile.citizen_id, p.citizen_id);
+  assert.equal(a.json.profile.email, 'somchai.dee+1@example.net', 'e-mail stored lower-case');
+  assert.equal(a.json.profile.username, 'somchai.dee1', 'username from the e-mail local part');
+  assert.equal(a.json.active_grant, null, 'a citizen has no staff role');
+  assert.deepEqual(a.json.grants, []);
+  const h = await c.get('/account');
+  assert.match(h.text, /ผู้ใช้ทั่วไป/);
+  assert.match(h.text, /somchai\.dee1/);
+});
+
+test('register: JSON clients get the form model and {ok, location}', async () => {
+  const c = client();
+  const g = await c.get('/register', { json: true });
+  assert.equal(g.status, 200);
+  assert.deepEqual(g.json.form.fields.map((f) => f.name),
+    ['citizen_id', 'title', 'first_name', 'last_name', 'phone', 'email', 'username', 'password', 'password2']);
+  assert.equal(g.json.altcha_challenge_url, '/altcha/challenge');
+  const r = await register(c, person({ username: 'json.user-' + idSeq }), { json: true });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual({ ok: r.json.ok, location: r.json.location }, { ok: true, location: '/account' });
+});
+
+test('sign in by username, citizen ID (with dashes) and e-mail (any case); JSON gets {ok, location}', async () => {
+  const cid = '3100100000065';
+  for (const login of ['citizen', 'CITIZEN', cid, '3-1001-00000-06-5', 'Citizen@Example.org']) {
+    const c = client();
+    const r = await signin(c, login, DEMO_PW);
+    assert.equal(r.status, 303, `${login}: ${r.text}`);
+    const a = await c.get('/account', { json: true });
+    assert.equal(a.status, 200);
+    assert.equal(a.json.profile.username, 'citizen');
+  }
+  const c = client();
+  await c.get('/signin');
+  const j = await c.post('/signin', { login: 'citizen', password: DEMO_PW, next: '/account' }, { json: true });
+  assert.equal(j.status, 200);
+  assert.deepEqual(j.json, { ok: true, location: '/account' });
+  // next must be a local path
+  const c2 = client();
+  await c2.get('/signin');
+  const ev = await c2.post('/signin', { login: 'citizen', password: DEMO_PW, next: '//evil.example/x' });
+  assert.equal(ev.headers.get('location'), '/');
+});
+
+test('sign-in failures say the same for a wrong password and an unknown account', async () => {
+  const c = client();
+  const a = await signin(c, 'citizen', 'wrong-password-1');
+  const b = await signin(c, 'nobody-here', 'wrong-password-1');
+  const d = await signin(c, '1111111111119', 'wrong-password-1');
+  assert.equal(a.status, 401);
+  assert.equal(b.status, 401);
+  const msg = (r) => r.text.match(/<li>(เข้าสู่ระบบไม่สำเร็จ[^<]*)<\/li>/)?.[1];
+  assert.ok(msg(a));
+  assert.equal(msg(a), msg(b));
+  assert.equal(msg(a), msg(d));
+  assert.ok(!c.cookies.get('khet_session'));
+  // the failure against a real account is kept although the answer was 401
+  const uid = sql("SELECT id FROM users WHERE username = 'citizen'");
+  assert.ok(Number(sql(`SELECT COUNT(*) FROM audit WHERE action = 'auth.signin_failed' AND target_id = ${uid}`)) >= 1);
+  assert.ok(Number(sql(`SELECT COUNT(*) FROM ratelimit`)) >= 3);
+});
+
+test('5 wrong passwords for one account: the right one then waits, with a Thai message in minutes', async () => {
+  const c = client();
+  const p = person();
+  assert.equal((await register(c, p)).status, 303);
+  await c.post('/signout', {});
+  for (let i = 0; i < 5; i++) {
+    const r = await signin(client(), p.email, 'not-the-password-' + i);
+    assert.equal(r.status, 401, `attempt ${i + 1}`);
+  }
+  // from another address too: the limit is per account
+  const r = await signin(client(), p.citizen_id, p.password);
+  assert.equal(r.status, 429, r.text);
+  assert.match(r.text, /กรุณารออีก 1[45] นาที/);
+  assert.ok(Number(r.headers.get('retry-after')) > 800);
+  const j = await signin(client(), p.citizen_id, p.password, { json: true });
+  assert.equal(j.status, 429);
+  assert.match(j.json.form.form_error, /รออีก/);
+  // an unknown account locks just the same (nothing tells them apart)
+  const u = client();
+  for (let i = 0; i < 5; i++) assert.equal((await signin(u, 'ghost.account', 'x-password-' + i)).status, 401);
+  assert.equal((await signin(client(), 'ghost.account', 'x-password-9')).status, 429);
+});
+
+test('20 failures from one address: that address waits, whatever the account', async () => {
+  const c = client();
+  for (let i = 0; i < 20; i++) assert.equal((await signin(c, `nobody${i}`, 'wrong-password')).status, 401);
+  const r = await signin(c, 'citizen', DEMO_PW);
+  assert.equal(r.status, 429);
+  assert.match(r.text, /เครือข่ายนี้/);
+  assert.equal((await signin(client(), 'citizen', DEMO_PW)).status, 303, 'another address is not blocked');
+});
+
+test('a cancelled user cannot sign in, and the open session is refused at once', async () => {
+  const c = client();
+  const p = person();
+  assert.equal((await register(c, p)).status, 303);
+  assert.equal((await c.get('/account')).status, 200);
+  sql(`UPDATE users SET status = 'cancelled' WHERE citizen_id = '${p.citizen_id}'`);
+  const a = await c.get('/account');
+  assert.equal(a.status, 303);
+  assert.match(a.headers.get('location'), /^\/signin\?next=/);
+  const r = await signin(client(), p.email, p.password);
+  assert.equal(r.status, 401, 'refused with the right password');
+  const w = await signin(client(), p.email, 'wrong-password-x');
+  assert.equal(r.text.match(/เข้าสู่ระบบไม่สำเร็จ[^<]*/)[0], w.text.match(/เข้าสู่ระบบไม่สำเร็จ[^<]*/)[0],
+    'no hint whether the password was right');
+});
+
+test('sign out ends the session', async () => {
+  const c = client();
+  assert.equal((await signin(c, 'teacher', DEMO_PW)).status, 303);
+  const token = c.cookies.get('khet_session');
+  const o = await c.post('/signout', {});
+  assert.equal(o.status, 303);
+  assert.equal(c.cookies.get('khet_session'), undefined);
+  const a = await c.get('/account');
+  assert.equal(a.status, 303);
+  // the old token is dead even if a copy was kept
+  const copy = client();
+  copy.cookies.set('khet_session', token);
+  assert.equal((await copy.get('/account')).status, 303);
+});
+
+test('sessions end after 30 idle minutes and after 12 hours in all', async () => {
+  const c = client();
+  const p = person();
+  assert.equal((await register(c, p)).status, 303);
+  assert.equal((await c.get('/account')).status, 200);
+  const uid = sql(`SELECT id FROM users WHERE citizen_id = '${p.citizen_id}'`);
+  sql(`UPDATE sessions SET last_seen = last_seen - 1801 WHERE user_id = ${uid}`);
+  assert.equal((await c.get('/account')).status, 303, 'idle 30 min');
+  assert.equal(sql(`SELECT COUNT(*) FROM sessions WHERE user_id = ${uid}`), '0', 'the row is gone');
+
+  assert.equal((await signin(c, p.email, p.password)).status, 303);
+  assert.equal((await c.get('/account')).status, 200);
+  sql(`UPDATE sessions SET created_at = created_at - 43201 WHERE user_id = ${uid}`);
+  assert.equal((await c.get('/account')).status, 303, '12 hours');
+});
+
+test('role switch: a new token, the old one dead, the new role active', async () => {
+  const c = client();
+  assert.equal((await signin(c, 'schooladmin', DEMO_PW)).status, 303);
+  const a = await c.get('/account', { json: true });
+  assert.equal(a.json.active_grant.role, 'school_admin');
+  assert.equal(a.json.grants.length, 2);
+  const homeroom = a.json.grants.find((g) => g.role === 'homeroom');
+  const page = await c.get('/account');
+  assert.match(page.text, /<select id="role-switch" name="role">/);
+  const before = c.cookies.get('khet_session');
+  const r = await c.post('/session/role', { role: homeroom.id, next: '/areas' });
+  assert.equal(r.status, 303);
+  assert.equal(r.headers.get('location'), '/areas');
+  const after = c.cookies.get('khet_session');
+  assert.ok(after && after !== before, 'the session token rotates');
+  const b = await c.get('/account', { json: true });
+  assert.equal(b.json.active_grant.role, 'homeroom');
+  const h = await c.get('/account');
+  assert.match(h.text, /\(ครูประจำชั้น · /);
+  const old = client();
+  old.cookies.set('khet_session', before);
+  assert.equal((await old.get('/account')).status, 303, 'the old token no longer works');
+  // someone else's grant, or nonsense, is refused
+  const other = sql("SELECT g.id FROM grants g JOIN users u ON u.id = g.user_id WHERE u.username = 'teacher'");
+  const bad = await c.post('/session/role', { role: other });
+  assert.equal(bad.status, 422);
+  assert.equal((await c.post('/session/role', { role: 'abc' })).status, 422);
+  // JSON
+  const j = await c.post('/session/role', { grant_id: a.json.active_grant.id }, { json: true });
+  assert.equal(j.status, 200);
+  assert.equal(j.json.ok, true);
+  assert.equal((await c.get('/account', { json: true })).json.active_grant.role, 'school_admin');
+  // the page that lists the roles
+  assert.ok(Number(sql("SELECT COUNT(*) FROM audit WHERE action = 'auth.role_switch'")) >= 2);
+  const rp = await c.get('/session/role');
+  assert.equal(rp.status, 200);
+  assert.match(rp.text, /ครูประจำชั้น · /);
+});
+
+test('access: visitors go to sign in (JSON: 401); roles and areas are enforced with 403', async () => {
+  const v = client();
+  const a = await v.get('/account');
+  assert.equal(a.status, 303);
+  assert.equal(a.headers.get('location'), '/signin?next=%2Faccount');
+  const j = await v.get('/account', { json: true });
+  assert.equal(j.status, 401);
+  assert.equal(j.json.error.status, 401);
+  const sp = await v.get('/signin?next=%2Fareas%2F1%2Fusers');
+  assert.match(sp.text, /name="next" value="\/areas\/1\/users"/);
+
+  const admin1 = client();
+  assert.equal((await signin(admin1, 'areaadmin1', DEMO_PW)).status, 303);
+  const ok = await admin1.get('/areas/1/users', { json: true });
+  assert.equal(ok.status, 200);
+  const sa = ok.json.rows.find((x) => x.username === 'schooladmin' && x.role === 'school_admin');
+  assert.ok(sa);
+  assert.equal(sa.citizen_id, undefined, 'no whole citizen ID in a list (X-5)');
+  assert.match(sa.citizen_id_masked, /x/);
+  assert.equal((await admin1.get('/areas/2/users')).status, 403, 'an area admin acts only in his area');
+
+  const admin2 = client();
+  assert.equal((await signin(admin2, 'areaadmin2', DEMO_PW)).status, 303);
+  const no = await admin2.get('/areas/1/users');
+  assert.equal(no.status, 403);
+  assert.match(no.text, /คุณ/);
+
+  for (const who of ['schooladmin', 'teacher', 'citizen']) {
+    const c = client();
+    assert.equal((await signin(c, who, DEMO_PW)).status, 303);
+    const r = await c.get('/areas/1/users');
+    assert.equal(r.status, 403, who);
+    assert.match(r.text, /คุณไม่มีสิทธิ์/);
+  }
+  // refusals and reads of personal data are in the audit trail
+  const teacherId = sql("SELECT id FROM users WHERE username = 'teacher'");
+  assert.match(sql(`SELECT action || ' ' || actor_role || ' ' || ip FROM audit WHERE action = 'auth.denied' AND actor_user_id = ${teacherId}`),
+    /^auth\.denied teacher 10\.9\.\d+\.\d+$/);
+  assert.ok(Number(sql("SELECT COUNT(*) FROM audit WHERE action = 'auth.denied'")) >= 4);
+  assert.ok(Number(sql("SELECT COUNT(*) FROM audit WHERE action = 'personal.read' AND target_type = 'area' AND target_id = 1")) >= 1);
+});
+
+test('the page header: user, active role and a menu for the role', async () => {
+  const c = client();
+  assert.equal((await signin(c, 'areaadmin1', DEMO_PW)).status, 303);
+  const h = await c.get('/');
+  assert.match(h.text, /นายสมชาย รักษ์เขต/);
+  assert.match(h.text, /\(แอดมินเขต · สพป\.ยโสธร เขต 2\)/);
+  assert.match(h.text, /href="\/areas\/1\/users"/);
+  assert.doesNotMatch(h.text, /role-switch/, 'one role: no switch');
+  assert.match(h.text, /action="\/signout"/);
+  const v = await client().get('/');
+  assert.match(v.text, /href="\/register"/);
+});
+
+test('bad input: check digit, duplicates that reveal nobody, long names, password rules', async () => {
+  const c = client();
+  const base = person();
+  const wrong = base.citizen_id.slice(0, 12) + ((Number(base.citizen_id[12]) + 1) % 10);
+  let r = await register(c, { ...base, citizen_id: wrong });
+  assert.equal(r.status, 422);
+  assert.match(r.text, /หลักสุดท้าย|ตรวจสอบ/);
+
+  assert.equal((await register(c, base)).status, 303);
+  await c.post('/signout', {});
+  // the same citizen ID again, with another e-mail
+  const d = client();
+  r = await register(d, { ...person(), citizen_id: base.citizen_id }, { json: true });
+  assert.equal(r.status, 409);
+  assert.equal(r.json.form.errors.citizen_id, 'เลขประจำตัวประชาชนนี้ลงทะเบียนแล้ว หากลืมรหัสผ่านให้ขอรีเซ็ต');
+  assert.ok(!r.text.includes(base.email) && !r.text.includes('ทดสอบ ระบบบัญชี'), 'who holds it is not shown');
+  // the same e-mail in other letters
+  r = await register(d, { ...person(), email: base.email.toUpperCase() }, { json: true });
+  assert.equal(r.status, 409);
+  assert.match(r.json.form.errors.email, /อีเมลนี้ลงทะเบียนแล้ว/);
+  assert.equal(sql(`SELECT COUNT(*) FROM users WHERE email = '${base.email}'`), '1');
+
+  r = await register(d, person({ first_name: 'ก'.repeat(101) }), { json: true });
+  assert.equal(r.status, 422);
+  assert.match(r.json.form.errors.first_name, /100/);
+  r = await register(d, person({ first_name: 'John' }), { json: true });
+  assert.equal(r.status, 422);
+  assert.match(r.json.form.errors.first_name, /ภาษาไทย/);
+
+  const pw = async (password, re, p = person()) => {
+    const x = await register(d, { ...p, password, password2: password }, { json: true });
+    assert.equal(x.status, 422, password);
+    assert.match(x.json.form.errors.password, re);
+  };
+  await pw('abcdefgh9', /อย่างน้อย 10/);
+  const p2 = person();
+  await pw('pw' + p2.citizen_id, /เลขประจำตัวประชาชน/, p2);
+  await pw('QwertyUIOP', /คาดเดาได้ง่าย/);
+  await pw('1234567890', /คาดเดาได้ง่าย/);
+  r = await register(d, person({ password2: 'something-else-12' }), { json: true });
+  assert.equal(r.status, 422);
+  assert.match(r.json.form.errors.password2, /ไม่ตรงกัน/);
+  r = await register(d, person({ username: 'Bad Name!' }), { json: true });
+  assert.equal(r.status, 422);
+  r = await register(d, person({ username: 'citizen' }), { json: true });
+  assert.equal(r.status, 409);
+  assert.match(r.json.form.errors.username, /มีผู้ใช้แล้ว/);
+  // a 10-character password that is not common is fine
+  assert.equal((await register(client(), person({ password: 'kh3t!zq9wp', password2: 'kh3t!zq9wp' }))).status, 303);
+});
+
+test('SQL and HTML in fields are stored as text and shown escaped', async () => {
+  const c = client();
+  const p = person({ first_name: 'สมชาย<script>alert(1)</script>', last_name: "ใจดี'); DROP TABLE users;--" });
+  assert.equal((await register(c, p)).status, 303);
+  const h = await c.get('/account');
+  assert.ok(!h.text.includes('<script>alert(1)'));
+  assert.ok(h.text.includes('สมชาย&lt;script&gt;alert(1)&lt;/script&gt;'));
+  assert.ok(h.text.includes('ใจดี&#39;); DROP TABLE users;--') || h.text.includes('ใจดี&#x27;); DROP TABLE users;--'));
+  const j = await c.get('/account', { json: true });
+  assert.equal(j.json.profile.first_name, p.first_name);
+  assert.equal(j.json.profile.last_name, p.last_name);
+  assert.equal((await signin(client(), 'citizen', DEMO_PW)).status, 303, 'the users table is still there');
+});
+
+test('ALTCHA: missing, forged, tampered and replayed solutions are refused', async () => {
+  const c = client();
+  let r = await register(c, { ...person(), altcha: '' }, { json: true });
+  assert.equal(r.status, 422);
+  assert.match(r.json.form.errors.altcha, /ไม่ใช่บอท/);
+  const h = await register(c, { ...person(), altcha: '' });
+  assert.match(h.text, /href="#f-altcha"/);
+  assert.match(h.text, /<altcha-widget challengeurl="\/altcha\/challenge"/);
+
+  const ch = JSON.parse((await c.get('/altcha/challenge')).text);
+  assert.equal(ch.algorithm, 'SHA-256');
+  assert.match(ch.salt, /\?expires=\d+$/);
+  assert.equal(ch.maxnumber, 100000);
+  const good = solve(ch);
+  const dec = JSON.parse(Buffer.from(good, 'base64').toString());
+  const enc = (o) => Buffer.from(JSON.stringify(o)).toString('base64');
+  // a wrong number
+  r = await register(c, { ...person(), altcha: enc({ ...dec, number: dec.number + 1 }) }, { json: true });
+  assert.equal(r.status, 422);
+  // a challenge we did not sign (our own key)
+  const salt = 'aa?expires=' + (Math.floor(Date.now() / 1000) + 600);
+  const chal = createHash('sha256').update(salt + '5').digest('hex');
+  const forged = enc({ algorithm: 'SHA-256', challenge: chal, number: 5, salt, signature: createHmac('sha256', 'guess').update(chal).digest('hex') });
+  r = await register(c, { ...person(), altcha: forged }, { json: true });
+  assert.equal(r.status, 422);
+  // a later expiry written into the salt breaks the hash
+  r = await register(c, { ...person(), altcha: enc({ ...dec, salt: dec.salt.replace(/\d+$/, '9999999999') }) }, { json: true });
+  assert.equal(r.status, 422);
+  // the widget's test mode is not a solution
+  r = await register(c, { ...person(), altcha: enc({ ...dec, test: true }) }, { json: true });
+  assert.equal(r.status, 422);
+  r = await register(c, { ...person(), altcha: 'not base64 at all' }, { json: true });
+  assert.equal(r.status, 422);
+  // the real one works once
+  assert.equal((await register(client(), { ...person(), altcha: good })).status, 303);
+  r = await register(client(), { ...person(), altcha: good }, { json: true });
+  assert.equal(r.status, 422);
+  assert.match(r.json.form.errors.altcha, /ถูกใช้ไปแล้ว/);
+});
