@@ -1,0 +1,450 @@
+/* admin: the area admin's settings of the One Stop Service — which officer
+ * serves which service (OSS-7), the meeting rooms and their capacities, the
+ * public holidays that do not count as business days, and the prices of
+ * the ปพ. forms (OSS-2.6). The admin acts in the area of the active grant;
+ * settings.c refuses rows of any other area. Every change is written to
+ * the audit trail (admin actions, DESIGN "Security"). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "acc/acc.h"
+#include "core/db.h"
+#include "core/form.h"
+#include "core/thai.h"
+#include "core/view.h"
+#include "org/org.h"
+#include "oss/oss_pages.h"
+
+static const struct choice service_choices[] = {
+    {"11", "บัตรประจำตัวเจ้าหน้าที่ของรัฐ"}, {"12", "หนังสือรับรอง"},  {"21", "บำเหน็จดำรงชีพ"}, {"31", "จองห้องประชุม"},
+    {"32", "นัดหมายผู้บริหาร"},	      {"41", "สั่งซื้อ ปพ.1-3"}, {NULL, NULL},
+};
+
+const struct field oss_officer_form[] = {
+    {.name = "login",
+     .label = "เจ้าหน้าที่ (เลขประจำตัวประชาชน ชื่อผู้ใช้ หรืออีเมล)",
+     .type = FT_TEXT,
+     .flags = F_REQUIRED,
+     .max = 254,
+     .hint = "ผู้ใช้ต้องมีสิทธิ์เจ้าหน้าที่เขตหรือแอดมินเขตในเขตพื้นที่นี้อยู่แล้ว"},
+    {.name = "service", .label = "บริการที่มอบหมาย", .type = FT_CHOICE, .flags = F_REQUIRED, .choices = service_choices},
+    {NULL},
+};
+
+const struct field oss_remove_form[] = {{NULL}};
+
+const struct field oss_room_form[] = {
+    {.name = "name", .label = "ชื่อห้องประชุม", .type = FT_TEXT, .flags = F_REQUIRED, .max = 100},
+    {.name = "capacity", .label = "ความจุ (คน)", .type = FT_INT, .flags = F_REQUIRED, .min = 1, .max = 10000},
+    {.name = "active", .label = "เปิดให้จอง", .type = FT_CHECKBOX},
+    {NULL},
+};
+
+const struct field oss_holiday_form[] = {
+    {.name = "day", .label = "วันที่", .type = FT_DATE, .flags = F_REQUIRED},
+    {.name = "name",
+     .label = "ชื่อวันหยุด",
+     .type = FT_TEXT,
+     .flags = F_REQUIRED,
+     .max = 100,
+     .hint = "เช่น วันเฉลิมพระชนมพรรษา"},
+    {NULL},
+};
+
+const struct field oss_prices_form[] = {
+    {.name = "pp1_p",
+     .label = "ปพ.1-ป ระดับประถมศึกษา (บาทต่อเล่ม)",
+     .type = FT_MONEY,
+     .flags = F_REQUIRED,
+     .max = OSS_PRICE_MAX_SATANG},
+    {.name = "pp3_p",
+     .label = "ปพ.3-ป ระดับประถมศึกษา (บาทต่อแผ่น)",
+     .type = FT_MONEY,
+     .flags = F_REQUIRED,
+     .max = OSS_PRICE_MAX_SATANG},
+    {.name = "pp1_b",
+     .label = "ปพ.1-บ ระดับมัธยมศึกษาตอนต้น (บาทต่อเล่ม)",
+     .type = FT_MONEY,
+     .flags = F_REQUIRED,
+     .max = OSS_PRICE_MAX_SATANG},
+    {.name = "pp2_b",
+     .label = "ปพ.2-บ ระดับมัธยมศึกษาตอนต้น (บาทต่อแผ่น)",
+     .type = FT_MONEY,
+     .flags = F_REQUIRED,
+     .max = OSS_PRICE_MAX_SATANG},
+    {.name = "pp3_b",
+     .label = "ปพ.3-บ ระดับมัธยมศึกษาตอนต้น (บาทต่อแผ่น)",
+     .type = FT_MONEY,
+     .flags = F_REQUIRED,
+     .max = OSS_PRICE_MAX_SATANG},
+    {NULL},
+};
+
+/* The admin's area, or an answer. */
+static long long admin_area(struct req *r, json_t **area, int *answered)
+{
+	const struct acc_grant *g = acc_active_grant(r);
+	long long id = g ? g->area_id : 0;
+	struct err e = ERR_INIT;
+	*area = id > 0 ? org_area_get(req_db(r), id, &e) : NULL;
+	if (!*area) {
+		*answered =
+		    id > 0 ? view_err(r, &e) : view_error(r, 403, "บทบาทที่ใช้อยู่ไม่ได้สังกัดสำนักงานเขตพื้นที่ กรุณาเปลี่ยนบทบาท");
+		return -1;
+	}
+	return id;
+}
+
+static json_t *page_model(const char *title, json_t *area)
+{
+	return json_pack("{s:s, s:o}", "page_title", title, "area", area);
+}
+
+int oss_admin_index(struct req *r)
+{
+	json_t *area;
+	int rc = 0;
+	if (admin_area(r, &area, &rc) < 0)
+		return rc;
+	return view_page(r, 200, "oss/admin", page_model("ตั้งค่า One Stop Service", area));
+}
+
+/* ---- officers ---------------------------------------------------------------------- */
+
+static int officers_page(struct req *r, int status)
+{
+	json_t *area;
+	int rc = 0;
+	long long area_id = admin_area(r, &area, &rc);
+	if (area_id < 0)
+		return rc;
+	struct err e = ERR_INIT;
+	json_t *list = oss_officers_list(req_db(r), area_id, &e);
+	if (!list) {
+		json_decref(area);
+		return view_err(r, &e);
+	}
+	size_t i;
+	json_t *o;
+	json_array_foreach(list, i, o)
+	{
+		char url[80];
+		snprintf(url, sizeof url, "/oss/admin/officers/%lld/remove", oss_jint(o, "id"));
+		json_object_set_new(o, "remove_url", json_string(url));
+		json_object_set_new(o, "assigned_at_text", oss_text_date(oss_jint(o, "assigned_at")));
+	}
+	json_t *m = page_model("เจ้าหน้าที่ผู้ให้บริการ", area);
+	json_object_set_new(m, "has_rows", json_boolean(json_array_size(list) > 0));
+	json_object_set_new(m, "rows", list);
+	json_object_set_new(m, "form", form_model(r, oss_officer_form, NULL));
+	return view_page(r, status, "oss/admin_officers", m);
+}
+
+int oss_admin_officers(struct req *r)
+{
+	return officers_page(r, 200);
+}
+
+/* The user may serve in the area: holds an officer's or area admin's grant
+ * there (ACC-2 grants the role; this page only assigns services). */
+static int officer_eligible(struct db *db, long long user_id, long long area_id, struct err *e)
+{
+	json_t *grants = acc_user_grants(db, user_id, e);
+	if (!grants)
+		return -1;
+	bool ok = false;
+	size_t i;
+	json_t *g;
+	json_array_foreach(grants, i, g)
+	{
+		const char *role = oss_jstr(g, "role");
+		if ((!strcmp(role, "officer") || !strcmp(role, "area_admin")) && oss_jint(g, "area_id") == area_id)
+			ok = true;
+	}
+	json_decref(grants);
+	if (!ok)
+		return err_field(e, "login",
+				 "ผู้ใช้นี้ยังไม่มีสิทธิ์เจ้าหน้าที่เขตในเขตพื้นที่นี้ กรุณาให้สิทธิ์เจ้าหน้าที่ (officer) ก่อน แล้วจึงมอบหมายบริการ");
+	return 0;
+}
+
+int oss_admin_officer_add(struct req *r)
+{
+	json_t *area;
+	int rc = 0;
+	long long area_id = admin_area(r, &area, &rc);
+	if (area_id < 0)
+		return rc;
+	json_decref(area);
+	if (!form_ok(r))
+		return officers_page(r, 422);
+	struct db *db = req_db(r);
+	struct err e = ERR_INIT;
+	long long uid = 0;
+	char status[16], hash[128];
+	int found = acc_user_find_login(db, form_value(r, "login"), &uid, status, hash, &e);
+	if (found < 0)
+		return view_err(r, &e);
+	if (found == 0 || strcmp(status, "active")) {
+		form_error(r, "login", "ไม่พบผู้ใช้ที่ระบุ กรุณาตรวจสอบเลขประจำตัวประชาชน ชื่อผู้ใช้ หรืออีเมล");
+		return officers_page(r, 422);
+	}
+	long long id;
+	if (officer_eligible(db, uid, area_id, &e) < 0 ||
+	    (id = oss_officer_add(db, area_id, uid, form_value(r, "service"), acc_user_id(r), &e)) < 0) {
+		if (e.status >= 500)
+			return view_err(r, &e);
+		form_error_err(r, &e);
+		return officers_page(r, e.status == 409 ? 409 : 422);
+	}
+	oss_audit(r, db, "oss.officer.assign", "user", uid, area_id,
+		  json_pack("{s:s, s:I}", "service", form_value(r, "service"), "assignment", (json_int_t)id));
+	return view_redirect(r, "/oss/admin/officers", "มอบหมายบริการให้เจ้าหน้าที่แล้ว");
+}
+
+int oss_admin_officer_remove(struct req *r)
+{
+	json_t *area;
+	int rc = 0;
+	long long area_id = admin_area(r, &area, &rc);
+	if (area_id < 0)
+		return rc;
+	json_decref(area);
+	struct err e = ERR_INIT;
+	long long id = req_param_id(r, "id");
+	if (id <= 0 || oss_officer_remove(req_db(r), area_id, id, &e) < 0)
+		return id <= 0 ? view_error(r, 404, "ไม่พบการมอบหมายเจ้าหน้าที่ที่ระบุ") : view_err(r, &e);
+	oss_audit(r, req_db(r), "oss.officer.unassign", "oss_officer", id, area_id, NULL);
+	return view_redirect(r, "/oss/admin/officers", "ยกเลิกการมอบหมายแล้ว");
+}
+
+/* ---- rooms --------------------------------------------------------------------------- */
+
+static int rooms_page(struct req *r, int status)
+{
+	json_t *area;
+	int rc = 0;
+	long long area_id = admin_area(r, &area, &rc);
+	if (area_id < 0)
+		return rc;
+	struct err e = ERR_INIT;
+	json_t *rooms = oss_rooms_list(req_db(r), area_id, false, &e);
+	if (!rooms) {
+		json_decref(area);
+		return view_err(r, &e);
+	}
+	size_t i;
+	json_t *o;
+	json_array_foreach(rooms, i, o)
+	{
+		char url[64];
+		snprintf(url, sizeof url, "/oss/admin/rooms/%lld", oss_jint(o, "id"));
+		json_object_set_new(o, "update_url", json_string(url));
+		json_object_set_new(o, "is_active", json_boolean(oss_jint(o, "active") != 0));
+	}
+	json_t *m = page_model("ห้องประชุม", area);
+	json_object_set_new(m, "has_rows", json_boolean(json_array_size(rooms) > 0));
+	json_object_set_new(m, "rows", rooms);
+	json_t *values = json_pack("{s:s}", "active", "1");
+	json_object_set_new(m, "form", form_model(r, oss_room_form, values));
+	json_decref(values);
+	return view_page(r, status, "oss/admin_rooms", m);
+}
+
+int oss_admin_rooms(struct req *r)
+{
+	return rooms_page(r, 200);
+}
+
+int oss_admin_room_add(struct req *r)
+{
+	json_t *area;
+	int rc = 0;
+	long long area_id = admin_area(r, &area, &rc);
+	if (area_id < 0)
+		return rc;
+	json_decref(area);
+	if (!form_ok(r))
+		return rooms_page(r, 422);
+	struct err e = ERR_INIT;
+	long long id = oss_room_add(req_db(r), area_id, form_value(r, "name"), form_int(r, "capacity"), &e);
+	if (id < 0) {
+		if (e.status >= 500)
+			return view_err(r, &e);
+		form_error_err(r, &e);
+		return rooms_page(r, e.status == 409 ? 409 : 422);
+	}
+	oss_audit(
+	    r, req_db(r), "oss.room.add", "oss_room", id, area_id,
+	    json_pack("{s:s, s:I}", "name", form_value(r, "name"), "capacity", (json_int_t)form_int(r, "capacity")));
+	return view_redirect(r, "/oss/admin/rooms", "เพิ่มห้องประชุมแล้ว");
+}
+
+int oss_admin_room_update(struct req *r)
+{
+	json_t *area;
+	int rc = 0;
+	long long area_id = admin_area(r, &area, &rc);
+	if (area_id < 0)
+		return rc;
+	json_decref(area);
+	long long id = req_param_id(r, "id");
+	if (id <= 0)
+		return view_error(r, 404, "ไม่พบห้องประชุมที่ระบุ");
+	if (!form_ok(r))
+		return rooms_page(r, 422);
+	struct err e = ERR_INIT;
+	bool active = *form_value(r, "active") != 0;
+	if (oss_room_update(req_db(r), area_id, id, form_value(r, "name"), form_int(r, "capacity"), active, &e) < 0) {
+		if (e.status >= 500 || e.status == 404)
+			return view_err(r, &e);
+		form_error_err(r, &e);
+		return rooms_page(r, e.status == 409 ? 409 : 422);
+	}
+	oss_audit(r, req_db(r), "oss.room.update", "oss_room", id, area_id,
+		  json_pack("{s:s, s:I, s:b}", "name", form_value(r, "name"), "capacity",
+			    (json_int_t)form_int(r, "capacity"), "active", active));
+	return view_redirect(r, "/oss/admin/rooms", "บันทึกห้องประชุมแล้ว");
+}
+
+/* ---- holidays ---------------------------------------------------------------------------- */
+
+static int holidays_page(struct req *r, int status)
+{
+	json_t *area;
+	int rc = 0;
+	long long area_id = admin_area(r, &area, &rc);
+	if (area_id < 0)
+		return rc;
+	struct err e = ERR_INIT;
+	json_t *list = oss_holidays_list(req_db(r), area_id, &e);
+	if (!list) {
+		json_decref(area);
+		return view_err(r, &e);
+	}
+	size_t i;
+	json_t *o;
+	json_array_foreach(list, i, o)
+	{
+		char url[80];
+		snprintf(url, sizeof url, "/oss/admin/holidays/%lld/remove", oss_jint(o, "id"));
+		json_object_set_new(o, "remove_url", json_string(url));
+		long long d = oss_day_parse(oss_jstr(o, "day"));
+		struct buf b = BUF_INIT;
+		thai_date_long(&b, d * 86400 + 5 * 3600);
+		json_object_set_new(o, "day_text", json_string(buf_cstr(&b)));
+		buf_release(&b);
+	}
+	json_t *m = page_model("วันหยุดราชการ", area);
+	json_object_set_new(m, "has_rows", json_boolean(json_array_size(list) > 0));
+	json_object_set_new(m, "rows", list);
+	json_object_set_new(m, "form", form_model(r, oss_holiday_form, NULL));
+	return view_page(r, status, "oss/admin_holidays", m);
+}
+
+int oss_admin_holidays(struct req *r)
+{
+	return holidays_page(r, 200);
+}
+
+int oss_admin_holiday_add(struct req *r)
+{
+	json_t *area;
+	int rc = 0;
+	long long area_id = admin_area(r, &area, &rc);
+	if (area_id < 0)
+		return rc;
+	json_decref(area);
+	if (!form_ok(r))
+		return holidays_page(r, 422);
+	struct err e = ERR_INIT;
+	long long id = oss_holiday_add(req_db(r), area_id, form_value(r, "day"), form_value(r, "name"), &e);
+	if (id < 0) {
+		if (e.status >= 500)
+			return view_err(r, &e);
+		form_error_err(r, &e);
+		return holidays_page(r, e.status == 409 ? 409 : 422);
+	}
+	oss_audit(r, req_db(r), "oss.holiday.add", "oss_holiday", id, area_id,
+		  json_pack("{s:s, s:s}", "day", form_value(r, "day"), "name", form_value(r, "name")));
+	return view_redirect(r, "/oss/admin/holidays", "เพิ่มวันหยุดแล้ว");
+}
+
+int oss_admin_holiday_remove(struct req *r)
+{
+	json_t *area;
+	int rc = 0;
+	long long area_id = admin_area(r, &area, &rc);
+	if (area_id < 0)
+		return rc;
+	json_decref(area);
+	struct err e = ERR_INIT;
+	long long id = req_param_id(r, "id");
+	if (id <= 0 || oss_holiday_remove(req_db(r), area_id, id, &e) < 0)
+		return id <= 0 ? view_error(r, 404, "ไม่พบวันหยุดที่ระบุ") : view_err(r, &e);
+	oss_audit(r, req_db(r), "oss.holiday.remove", "oss_holiday", id, area_id, NULL);
+	return view_redirect(r, "/oss/admin/holidays", "ลบวันหยุดแล้ว");
+}
+
+/* ---- prices ------------------------------------------------------------------------------ */
+
+static int prices_page(struct req *r, int status)
+{
+	json_t *area;
+	int rc = 0;
+	long long area_id = admin_area(r, &area, &rc);
+	if (area_id < 0)
+		return rc;
+	struct err e = ERR_INIT;
+	long long price[OSS_PP_ITEMS];
+	if (oss_prices_load(req_db(r), area_id, price, &e) < 0) {
+		json_decref(area);
+		return view_err(r, &e);
+	}
+	json_t *values = json_object();
+	for (int i = 0; i < OSS_PP_ITEMS; i++) {
+		char v[32];
+		snprintf(v, sizeof v, "%lld.%02lld", price[i] / 100, price[i] % 100);
+		json_object_set_new(values, oss_pp_items[i].key, json_string(v));
+	}
+	json_t *m = page_model("ราคาแบบพิมพ์ ปพ.", area);
+	json_object_set_new(m, "form", form_model(r, oss_prices_form, values));
+	json_object_set_new(m, "shipping_percent", json_string("3.5"));
+	json_object_set_new(m, "shipping_min_text", oss_text_baht(OSS_SHIPPING_MIN_SATANG));
+	json_decref(values);
+	return view_page(r, status, "oss/admin_prices", m);
+}
+
+int oss_admin_prices(struct req *r)
+{
+	return prices_page(r, 200);
+}
+
+int oss_admin_prices_post(struct req *r)
+{
+	json_t *area;
+	int rc = 0;
+	long long area_id = admin_area(r, &area, &rc);
+	if (area_id < 0)
+		return rc;
+	json_decref(area);
+	if (!form_ok(r))
+		return prices_page(r, 422);
+	long long price[OSS_PP_ITEMS];
+	json_t *detail = json_object();
+	for (int i = 0; i < OSS_PP_ITEMS; i++) {
+		price[i] = form_satang(r, oss_pp_items[i].key);
+		json_object_set_new(detail, oss_pp_items[i].key, json_integer(price[i]));
+	}
+	struct err e = ERR_INIT;
+	if (oss_prices_save(req_db(r), area_id, price, acc_user_id(r), &e) < 0) {
+		json_decref(detail);
+		if (e.status >= 500)
+			return view_err(r, &e);
+		form_error_err(r, &e);
+		return prices_page(r, 422);
+	}
+	oss_audit(r, req_db(r), "oss.prices.update", "area", area_id, area_id, detail);
+	return view_redirect(r, "/oss/admin/prices", "บันทึกราคาแบบพิมพ์แล้ว ใช้กับคำสั่งซื้อใหม่ตั้งแต่นี้ไป");
+}

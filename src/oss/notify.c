@@ -1,0 +1,101 @@
+/* notify: the e-mails a request's steps send — to the applicant when the
+ * request arrives and whenever an officer changes its status (a note to
+ * fix something, a completed request with a file to download), and to the
+ * officers of the service when a request arrives, is resubmitted after
+ * fixing, or is withdrawn. Mail is queued in the outbox inside the step's
+ * own transaction (mail.h), so it goes out if and only if the step is
+ * stored (X-6). A mail that cannot be queued (an account without a usable
+ * address) is logged and does not undo the step: the applicant still sees
+ * the status on the site. Bodies are plain text rendered from
+ * templates/oss/mail_*.html with triple mustaches, never HTML. */
+#include <stdio.h>
+#include <string.h>
+
+#include "acc/acc.h"
+#include "core/db.h"
+#include "core/log.h"
+#include "core/mail.h"
+#include "core/view.h"
+#include "oss/oss_pages.h"
+
+static void send(struct req *r, struct db *db, long long user_id, const char *subject, const char *tmpl, json_t *model)
+{
+	struct err e = ERR_INIT;
+	json_t *p = acc_user_profile(db, user_id, &e);
+	const char *to = p ? json_string_value(json_object_get(p, "email")) : NULL;
+	if (!to || !*to) {
+		log_info("req %s: oss mail %s: user %lld has no address (%s)", req_id(r), tmpl, user_id, e.msg);
+		json_decref(p);
+		return;
+	}
+	struct buf body = BUF_INIT;
+	if (view_render_text(tmpl, model, &body, &e) < 0 || mail_queue(db, to, subject, buf_cstr(&body), &e) < 0)
+		log_error("req %s: oss mail %s to user %lld: %s", req_id(r), tmpl, user_id, e.msg);
+	buf_release(&body);
+	json_decref(p);
+}
+
+static json_t *mail_model(json_t *req, const char *message)
+{
+	int st = oss_status_parse(oss_jstr(req, "status"));
+	const char *base = mail_base_url();
+	char url[256];
+	snprintf(url, sizeof url, "%s/oss/requests/%lld", base, oss_jint(req, "id"));
+	char process[256];
+	snprintf(process, sizeof process, "%s/oss/manage/requests/%lld", base, oss_jint(req, "id"));
+	json_t *data = json_object_get(req, "data");
+	char name[400];
+	snprintf(name, sizeof name, "%s%s %s", oss_jstr(data, "title"), oss_jstr(data, "first_name"),
+		 oss_jstr(data, "last_name"));
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b}", "code", oss_jstr(req, "code"),
+			 "service_name", oss_service_name(oss_jstr(req, "service")), "status_label",
+			 oss_status_label(st), "message", message ? message : "", "url", url, "process_url", process,
+			 "applicant_name", name, "returned", st == OSS_RETURNED, "completed", st == OSS_COMPLETED,
+			 "has_file", oss_jint(req, "result_file_id") > 0);
+}
+
+static void to_officers(struct req *r, struct db *db, json_t *req, const char *subject, json_t *m)
+{
+	struct err e = ERR_INIT;
+	json_t *ids = oss_officer_ids(db, oss_jint(req, "area_id"), oss_jstr(req, "service"), &e);
+	if (!ids) {
+		log_error("req %s: oss officers of %s: %s", req_id(r), oss_jstr(req, "code"), e.msg);
+		return;
+	}
+	size_t i;
+	json_t *o;
+	json_array_foreach(ids, i, o) send(r, db, oss_jint(o, "user_id"), subject, "oss/mail_officer", m);
+	json_decref(ids);
+}
+
+void oss_notify_submitted(struct req *r, struct db *db, json_t *req)
+{
+	json_t *m = mail_model(req, "");
+	char subject[200];
+	snprintf(subject, sizeof subject, "ได้รับคำร้อง %s แล้ว (%s)", oss_jstr(req, "code"),
+		 oss_service_name(oss_jstr(req, "service")));
+	send(r, db, oss_jint(req, "applicant_id"), subject, "oss/mail_applicant", m);
+	snprintf(subject, sizeof subject, "คำร้องใหม่ %s (%s)", oss_jstr(req, "code"),
+		 oss_service_name(oss_jstr(req, "service")));
+	json_object_set_new(m, "event", json_string("ยื่นคำร้องใหม่"));
+	to_officers(r, db, req, subject, m);
+	json_decref(m);
+}
+
+void oss_notify_status(struct req *r, struct db *db, json_t *req, const char *message)
+{
+	bool by_applicant = acc_user_id(r) == oss_jint(req, "applicant_id");
+	json_t *m = mail_model(req, message);
+	char subject[300];
+	if (by_applicant) {
+		int st = oss_status_parse(oss_jstr(req, "status"));
+		snprintf(subject, sizeof subject, "คำร้อง %s: %s", oss_jstr(req, "code"), oss_status_label(st));
+		json_object_set_new(m, "event",
+				    json_string(st == OSS_CANCELLED ? "ผู้ยื่นยกเลิกคำร้อง" : "ผู้ยื่นส่งข้อมูลแก้ไขแล้ว"));
+		to_officers(r, db, req, subject, m);
+	} else {
+		snprintf(subject, sizeof subject, "คำร้อง %s: %s", oss_jstr(req, "code"), oss_jstr(m, "status_label"));
+		send(r, db, oss_jint(req, "applicant_id"), subject, "oss/mail_applicant", m);
+	}
+	json_decref(m);
+}

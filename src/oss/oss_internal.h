@@ -1,0 +1,141 @@
+/* oss_internal: what the files of the One Stop Service share among
+ * themselves (services.c, request.c, settings.c, routes*.c) and no other
+ * module may call: the declared form of each service, and the storage of
+ * requests, files, history, officers and settings. */
+#ifndef KHET_OSS_INTERNAL_H
+#define KHET_OSS_INTERNAL_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "core/form.h"
+#include "oss/oss.h"
+
+/* ---- services (services.c) ------------------------------------------------ */
+
+/* One attachment slot of a service's form (OSS-2, OSS-3). */
+struct oss_file_slot {
+	const char *name;  /* form field, and oss_files.slot */
+	const char *label; /* Thai */
+	bool required;	   /* on a new request (an edit keeps the stored file) */
+};
+
+struct oss_service_def {
+	const char *code;		   /* "11" */
+	const char *name;		   /* list and tab: "ขอบัตรประจำตัว" */
+	const char *menu;		   /* home card: "บัตรข้าราชการ" */
+	const char *title;		   /* form heading */
+	const char *about;		   /* one sentence on the home page */
+	const struct field *fields;	   /* the route's declared form */
+	const struct oss_file_slot *slots; /* ends with {NULL} */
+};
+
+/* The declared forms of the six services (the routes' body fields). */
+extern const struct field oss_fields_11[], oss_fields_12[], oss_fields_21[], oss_fields_31[], oss_fields_32[],
+    oss_fields_41[];
+
+/* The definition of a service code, or NULL. */
+const struct oss_service_def *oss_service_def(const char *code);
+extern const struct oss_service_def oss_services[OSS_SERVICE_COUNT];
+/* Label of a stored slot name in any service ("result": the officer's
+ * file), "" when unknown. */
+const char *oss_slot_label(const char *service, const char *slot);
+
+/* Reads the checked form of a service into a new data object, applies the
+ * service's own rules (dates, rooms, quantities …, with now the current
+ * time) and returns it, or NULL with e (e->field set for the form). For a
+ * booking, room_id and the day slots are written to *booking. An edit
+ * passes the request's id as except_id so its own booking is not a clash;
+ * 0 for a new request. area_id is the area the request is for. */
+struct oss_booking_plan {
+	long long room_id, attendees;
+	int nslots;
+	struct oss_slot slots[OSS_BOOKING_MAX_DAYS];
+};
+json_t *oss_service_read(struct req *r, struct db *db, const struct oss_service_def *svc, long long area_id,
+			 long long now, struct oss_booking_plan *booking, struct err *e);
+/* The text a list searches for a request (thai_search_terms of the code,
+ * the names and the service's main text fields). */
+void oss_search_text(const char *code, json_t *data, struct buf *out);
+/* The request's fields as [{label, value}] for the view and print pages:
+ * choices by their label, money in baht, dates in BE. */
+json_t *oss_service_details(const struct oss_service_def *svc, json_t *data);
+
+/* ---- requests (request.c) ------------------------------------------------- */
+
+/* A request row as JSON: {id, code, area_id, service, applicant_id, status,
+ * data (object), note, result_file_id, created_at, updated_at, status_at,
+ * queued_at}; NULL with 404 "ไม่พบคำร้องที่ระบุ". */
+json_t *oss_request_get(struct db *db, long long id, struct err *e);
+json_t *oss_request_by_code(struct db *db, const char *code, struct err *e);
+/* Moves request req (as read by oss_request_get) by act; writes the
+ * history row, the counters and the note, and updates data/search when
+ * data is given (an applicant's edit). Refuses (409) when another writer
+ * changed the status since req was read. file_id > 0 is the officer's file
+ * attached to this step. Returns the new status. */
+int oss_request_move(struct db *db, json_t *req, enum oss_actor who, enum oss_action act, long long actor_id,
+		     const char *actor_name, const char *message, json_t *data, const char *search, long long file_id,
+		     long long now, struct err *e);
+/* Stores an attachment row and returns its id; path is relative to the
+ * data folder. */
+long long oss_file_add(struct db *db, long long request_id, const char *slot, const char *path, const char *name,
+		       const char *mime, long long size, long long by, long long now, struct err *e);
+/* The current file of each slot [{id, slot, name, mime, size, created_at}]
+ * (the latest of a slot; older ones stay stored and in the history). */
+json_t *oss_request_files(struct db *db, long long request_id, struct err *e);
+json_t *oss_file_get(struct db *db, long long request_id, long long file_id, struct err *e);
+/* The history, oldest first: [{at, actor_name, from_status, to_status,
+ * message, file_id}]. */
+json_t *oss_request_history(struct db *db, long long request_id, struct err *e);
+
+/* One page of the applicant's requests, newest first. service "" = all.
+ * {rows, total, page, pages, per_page, from, to, q}. */
+json_t *oss_my_page(struct db *db, long long applicant_id, const char *service, const char *q, long long page,
+		    long long per_page, struct err *e);
+/* One page of an area's requests of one service for officers, newest
+ * first; status -1 = every status; overdue_before > 0 lists only open
+ * requests queued before it (oldest first). Totals without a search come
+ * from oss_counts, not COUNT(*). */
+json_t *oss_manage_page(struct db *db, long long area_id, const char *service, int status, long long overdue_before,
+			const char *q, long long page, long long per_page, struct err *e);
+/* Counts for the dashboard: {by_status: {service: {status: n}}, by_month:
+ * {ym: {service: n}}} for the area from month ym_from to ym_to (YYYYMM). */
+json_t *oss_counts_get(struct db *db, long long area_id, long long ym_from, long long ym_to, struct err *e);
+/* Open requests of a service queued before t. */
+int oss_overdue_count(struct db *db, long long area_id, const char *service, long long before, long long *out,
+		      struct err *e);
+/* YYYYMM of t in Bangkok. */
+long long oss_ym(long long t);
+
+/* ---- officers and settings (settings.c) ----------------------------------- */
+
+/* The services user is assigned in area as a bit per oss_services index. */
+int oss_officer_services(struct db *db, long long user_id, long long area_id, unsigned *mask, struct err *e);
+/* The bit of a service code in such a mask, 0 for unknown. */
+unsigned oss_service_bit(const char *code);
+/* [{id, user_id, service, service_name, assigned_at, name}] of an area. */
+json_t *oss_officers_list(struct db *db, long long area_id, struct err *e);
+long long oss_officer_add(struct db *db, long long area_id, long long user_id, const char *service, long long by,
+			  struct err *e);
+int oss_officer_remove(struct db *db, long long area_id, long long id, struct err *e);
+/* Officers' user ids assigned to a service in an area (for mail). */
+json_t *oss_officer_ids(struct db *db, long long area_id, const char *service, struct err *e);
+
+/* Rooms: [{id, area_id, name, capacity, active}] of an area (active only
+ * when active_only) in name order; one room; add; update. */
+json_t *oss_rooms_list(struct db *db, long long area_id, bool active_only, struct err *e);
+json_t *oss_room_get(struct db *db, long long id, struct err *e);
+long long oss_room_add(struct db *db, long long area_id, const char *name, long long capacity, struct err *e);
+int oss_room_update(struct db *db, long long area_id, long long id, const char *name, long long capacity, bool active,
+		    struct err *e);
+
+/* Holidays [{id, day, name}] of an area in date order; add; remove. */
+json_t *oss_holidays_list(struct db *db, long long area_id, struct err *e);
+long long oss_holiday_add(struct db *db, long long area_id, const char *day, const char *name, struct err *e);
+int oss_holiday_remove(struct db *db, long long area_id, long long id, struct err *e);
+
+/* Prices: the area's unit prices (satang) with a flag saying whether each
+ * is the area's own; saving stores all five for the area. */
+int oss_prices_save(struct db *db, long long area_id, const long long price[OSS_PP_ITEMS], long long by, struct err *e);
+
+#endif

@@ -1,0 +1,97 @@
+/* oss_pages: the helpers the One Stop Service's handlers share (pages.c),
+ * and the handlers of officer.c and admin.c that routes.c lists in the
+ * module's route table. Within the module only. */
+#ifndef KHET_OSS_PAGES_H
+#define KHET_OSS_PAGES_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "core/buf.h"
+#include "core/http.h"
+#include "oss/oss_internal.h"
+
+long long oss_now(void);
+/* The badge class of a status (templates: class="badge {{status_class}}"). */
+const char *oss_status_class(int status);
+/* "25 มิ.ย. 2567, 13:11 น.", "25 มิ.ย. 2567", "1,234.50" as JSON strings. */
+json_t *oss_text_datetime(long long t);
+json_t *oss_text_date(long long t);
+json_t *oss_text_baht(long long satang);
+long long oss_jint(json_t *o, const char *key);
+const char *oss_jstr(json_t *o, const char *key); /* "" when absent */
+/* q without surrounding blanks, in b. */
+const char *oss_trim(const char *q, struct buf *b);
+
+/* The signed-in user acts as an officer of service in area: the active
+ * grant is an officer's or area admin's in that area, and the area admin
+ * assigned the user to the service (oss_officers). */
+bool oss_officer_of(struct req *r, struct db *db, long long area_id, const char *service, struct err *e);
+/* 0 when the user may see request (its applicant, or an officer of it;
+ * *officer says which), else -1 with 404 "ไม่พบคำร้องที่ระบุ" (someone else's
+ * request is not confirmed to exist) or 500. */
+int oss_access(struct req *r, struct db *db, json_t *request, bool *officer, struct err *e);
+/* oss_request_get + oss_access. */
+json_t *oss_load_visible(struct req *r, struct db *db, long long id, bool *officer, struct err *e);
+/* One audit row (X-5 reads, admin actions); detail is stolen. */
+void oss_audit(struct req *r, struct db *db, const char *action, const char *target_type, long long target_id,
+	       long long area_id, json_t *detail);
+
+/* The model of one request for the view, processing and print pages:
+ * {id, code, service, service_name, service_title, status, status_label,
+ *  status_class, is_open, note, created_at_text, status_at_text, data,
+ *  applicant_name, phone, citizen_id, details [{label, value}], files
+ *  [{id, slot, label, name, mime, size_text, url}], result_file, history
+ *  [{at_text, actor_name, status_label, message, file_url, …}], order
+ *  {lines, subtotal_text, shipping_text, total_text, total_words} or null,
+ *  can_edit, can_cancel, view_url, print_url, edit_url, cancel_url,
+ *  process_url}. */
+json_t *oss_request_model(struct req *r, struct db *db, json_t *req, bool officer, struct err *e);
+/* Turns a list row into what list templates show (numbers, labels, dates,
+ * links, the wait and overdue flag for officers) and drops the data. */
+void oss_list_row(json_t *row, long long number, bool officer, long long now, const long long *hol, size_t nhol,
+		  long long overdue_before);
+/* path?key=value… (non-empty params, URL-encoded) [&page=N when N > 1];
+ * malloc'd. */
+char *oss_url(const char *path, json_t *params, long long page);
+/* Adds pager, has_pager, prev_url, next_url, per_page_options, has_rows to
+ * a list model that has page, pages, per_page and rows. */
+void oss_pager(json_t *m, const char *path, json_t *params);
+
+/* Handlers of officer.c and admin.c. */
+int oss_manage_dashboard(struct req *r);
+int oss_manage_list(struct req *r);
+int oss_process_get(struct req *r);
+int oss_process_post(struct req *r);
+extern const struct field oss_process_form[];
+int oss_admin_index(struct req *r);
+int oss_admin_officers(struct req *r);
+int oss_admin_officer_add(struct req *r);
+int oss_admin_officer_remove(struct req *r);
+extern const struct field oss_officer_form[];
+extern const struct field oss_remove_form[];
+int oss_admin_rooms(struct req *r);
+int oss_admin_room_add(struct req *r);
+int oss_admin_room_update(struct req *r);
+extern const struct field oss_room_form[];
+int oss_admin_holidays(struct req *r);
+int oss_admin_holiday_add(struct req *r);
+int oss_admin_holiday_remove(struct req *r);
+extern const struct field oss_holiday_form[];
+int oss_admin_prices(struct req *r);
+int oss_admin_prices_post(struct req *r);
+extern const struct field oss_prices_form[];
+
+/* Mail (notify.c), queued in the caller's transaction; a mail that cannot
+ * be queued is logged and does not undo the step it reports. */
+void oss_notify_submitted(struct req *r, struct db *db, json_t *req);
+void oss_notify_status(struct req *r, struct db *db, json_t *req, const char *message);
+
+/* Stores the uploads of the given form fields for a request (rows now,
+ * files moved into DATA/files/oss/<id>/ after), each under its field's
+ * name as the slot, or under slot_as when not NULL; *last_id is the id of
+ * the last one stored (0 when none). */
+int oss_keep_files(struct req *r, struct db *db, long long request_id, const char *const *slots, int nslots,
+		   const char *slot_as, long long *last_id, struct err *e);
+
+#endif

@@ -1,0 +1,424 @@
+/* pages: what the One Stop Service's handlers share — who may see a request
+ * (its applicant, or an officer assigned to its service in its area; anyone
+ * else is told it does not exist), the model of one request that the view,
+ * processing and print pages show, list rows, pagers, and the Thai
+ * formatting of dates, money and statuses. Handlers (routes.c, officer.c,
+ * admin.c) stay short: parse, check, call the domain, hand a model to
+ * view_page.
+ *
+ * Every read of a request's personal data by staff (an officer opening it
+ * or its files) is written to the audit trail (X-5); an applicant reading
+ * his own request is not. */
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "acc/acc.h"
+#include "core/audit.h"
+#include "core/db.h"
+#include "core/log.h"
+#include "core/thai.h"
+#include "core/view.h"
+#include "oss/oss_pages.h"
+
+long long oss_now(void)
+{
+	return (long long)time(NULL);
+}
+
+const char *oss_status_class(int s)
+{
+	switch (s) {
+	case OSS_SUBMITTED:
+	case OSS_RESUBMITTED: return "badge-info";
+	case OSS_IN_PROGRESS: return "badge-warn";
+	case OSS_RETURNED: return "badge-error";
+	case OSS_COMPLETED: return "badge-ok";
+	default: return "";
+	}
+}
+
+json_t *oss_text_datetime(long long t)
+{
+	struct buf b = BUF_INIT;
+	thai_datetime_short(&b, t);
+	json_t *s = json_string(buf_cstr(&b));
+	buf_release(&b);
+	return s;
+}
+
+json_t *oss_text_date(long long t)
+{
+	struct buf b = BUF_INIT;
+	thai_date_short(&b, t);
+	json_t *s = json_string(buf_cstr(&b));
+	buf_release(&b);
+	return s;
+}
+
+json_t *oss_text_baht(long long satang)
+{
+	struct buf b = BUF_INIT;
+	thai_baht_format(satang, &b);
+	json_t *s = json_string(buf_cstr(&b));
+	buf_release(&b);
+	return s;
+}
+
+long long oss_jint(json_t *o, const char *key)
+{
+	return json_integer_value(json_object_get(o, key));
+}
+
+const char *oss_jstr(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s ? s : "";
+}
+
+/* ---- who may see a request ----------------------------------------------------- */
+
+bool oss_officer_of(struct req *r, struct db *db, long long area_id, const char *service, struct err *e)
+{
+	const struct acc_grant *g = acc_active_grant(r);
+	if (!g || !(g->bit & (ROLE_OFFICER | ROLE_AREA_ADMIN)) || g->area_id != area_id)
+		return false;
+	unsigned mask = 0;
+	if (oss_officer_services(db, acc_user_id(r), area_id, &mask, e) < 0)
+		return false;
+	return (mask & oss_service_bit(service)) != 0;
+}
+
+int oss_access(struct req *r, struct db *db, json_t *request, bool *officer, struct err *e)
+{
+	*officer = false;
+	long long uid = acc_user_id(r);
+	if (uid > 0 && oss_jint(request, "applicant_id") == uid)
+		return 0;
+	if (oss_officer_of(r, db, oss_jint(request, "area_id"), oss_jstr(request, "service"), e)) {
+		*officer = true;
+		return 0;
+	}
+	if (e->status >= 500)
+		return -1;
+	/* someone else's request is not even confirmed to exist */
+	return err_set(e, 404, "ไม่พบคำร้องที่ระบุ");
+}
+
+json_t *oss_load_visible(struct req *r, struct db *db, long long id, bool *officer, struct err *e)
+{
+	if (id <= 0) {
+		err_set(e, 404, "ไม่พบคำร้องที่ระบุ");
+		return NULL;
+	}
+	json_t *req = oss_request_get(db, id, e);
+	if (!req)
+		return NULL;
+	if (oss_access(r, db, req, officer, e) < 0) {
+		json_decref(req);
+		return NULL;
+	}
+	return req;
+}
+
+void oss_audit(struct req *r, struct db *db, const char *action, const char *target_type, long long target_id,
+	       long long area_id, json_t *detail)
+{
+	const struct acc_grant *g = acc_active_grant(r);
+	struct audit_entry a = {
+	    .actor_user_id = acc_user_id(r),
+	    .actor_role = g ? g->role : "",
+	    .area_id = area_id,
+	    .ip = req_client_ip(r),
+	    .action = action,
+	    .target_type = target_type,
+	    .target_id = target_id,
+	    .detail = detail,
+	};
+	struct err e = ERR_INIT;
+	if (audit_add(db, &a, &e) < 0)
+		log_error("req %s: audit %s: %s", req_id(r), action, e.msg);
+	json_decref(detail);
+}
+
+/* ---- one request as a page model ------------------------------------------------ */
+
+static json_t *file_url(long long request_id, long long file_id)
+{
+	char url[96];
+	snprintf(url, sizeof url, "/oss/requests/%lld/files/%lld", request_id, file_id);
+	return json_string(url);
+}
+
+static void add_size_text(json_t *f)
+{
+	long long size = oss_jint(f, "size");
+	char s[48];
+	if (size >= 1024 * 1024)
+		snprintf(s, sizeof s, "%.1f MB", (double)size / (1024.0 * 1024.0));
+	else
+		snprintf(s, sizeof s, "%lld KB", (size + 1023) / 1024);
+	json_object_set_new(f, "size_text", json_string(s));
+}
+
+json_t *oss_request_model(struct req *r, struct db *db, json_t *req, bool officer, struct err *e)
+{
+	long long id = oss_jint(req, "id");
+	const char *service = oss_jstr(req, "service");
+	const struct oss_service_def *svc = oss_service_def(service);
+	int st = oss_status_parse(oss_jstr(req, "status"));
+	assert(svc && st >= 0); /* both CHECKed by the table */
+	json_t *data = json_object_get(req, "data");
+	json_t *files = oss_request_files(db, id, e);
+	if (!files)
+		return NULL;
+	json_t *history = oss_request_history(db, id, e);
+	if (!history) {
+		json_decref(files);
+		return NULL;
+	}
+	json_t *applicant_files = json_array(), *result = json_null();
+	size_t i;
+	json_t *f;
+	json_array_foreach(files, i, f)
+	{
+		json_object_set_new(f, "url", file_url(id, oss_jint(f, "id")));
+		json_object_set_new(f, "label", json_string(oss_slot_label(service, oss_jstr(f, "slot"))));
+		add_size_text(f);
+		if (!strcmp(oss_jstr(f, "slot"), "result")) {
+			if (oss_jint(f, "id") == oss_jint(req, "result_file_id")) {
+				json_decref(result);
+				result = json_incref(f);
+			}
+		} else {
+			json_array_append(applicant_files, f);
+		}
+	}
+	json_array_foreach(history, i, f)
+	{
+		json_object_set_new(f, "at_text", oss_text_datetime(oss_jint(f, "at")));
+		int to = oss_status_parse(oss_jstr(f, "to_status"));
+		json_object_set_new(f, "status_label", json_string(oss_status_label(to)));
+		json_object_set_new(f, "status_class", json_string(oss_status_class(to)));
+		json_object_set_new(f, "by_officer", json_boolean(!strcmp(oss_jstr(f, "actor_role"), "officer")));
+		json_object_set_new(f, "is_edit", json_boolean(!strcmp(oss_jstr(f, "action"), "edit")));
+		long long fid = oss_jint(f, "file_id");
+		json_object_set_new(f, "file_url", fid > 0 ? file_url(id, fid) : json_null());
+	}
+	json_decref(files);
+
+	char url[96];
+	json_t *m = json_object();
+	json_object_set_new(m, "id", json_integer(id));
+	json_object_set(m, "code", json_object_get(req, "code"));
+	json_object_set_new(m, "service", json_string(service));
+	json_object_set_new(m, "service_name", json_string(svc->name));
+	json_object_set_new(m, "service_title", json_string(svc->title));
+	json_object_set_new(m, "status", json_string(oss_status_name(st)));
+	json_object_set_new(m, "status_label", json_string(oss_status_label(st)));
+	json_object_set_new(m, "status_class", json_string(oss_status_class(st)));
+	json_object_set_new(m, "is_open", json_boolean(oss_status_open(st)));
+	json_object_set(m, "note", json_object_get(req, "note"));
+	json_object_set_new(m, "created_at_text", oss_text_datetime(oss_jint(req, "created_at")));
+	json_object_set_new(m, "status_at_text", oss_text_datetime(oss_jint(req, "status_at")));
+	json_object_set(m, "created_at", json_object_get(req, "created_at"));
+	json_object_set(m, "status_at", json_object_get(req, "status_at"));
+	json_object_set(m, "area_id", json_object_get(req, "area_id"));
+	json_object_set(m, "data", data);
+	struct buf name = BUF_INIT;
+	buf_addf(&name, "%s%s %s", oss_jstr(data, "title"), oss_jstr(data, "first_name"), oss_jstr(data, "last_name"));
+	json_object_set_new(m, "applicant_name", json_string(buf_cstr(&name)));
+	buf_release(&name);
+	json_object_set(m, "phone", json_object_get(data, "phone"));
+	json_object_set(m, "citizen_id", json_object_get(data, "citizen_id"));
+	json_object_set_new(m, "details", oss_service_details(svc, data));
+	json_object_set_new(m, "files", applicant_files);
+	json_object_set_new(m, "has_files", json_boolean(json_array_size(applicant_files) > 0));
+	json_object_set_new(m, "result_file", result);
+	json_object_set_new(m, "history", history);
+	json_object_set_new(m, "viewer_is_officer", json_boolean(officer));
+	bool mine = oss_jint(req, "applicant_id") == acc_user_id(r);
+	json_object_set_new(m, "viewer_is_applicant", json_boolean(mine));
+	json_object_set_new(m, "can_edit", json_boolean(mine && oss_can(st, OSS_APPLICANT, OSS_EDIT)));
+	json_object_set_new(m, "can_cancel", json_boolean(mine && oss_can(st, OSS_APPLICANT, OSS_CANCEL)));
+	snprintf(url, sizeof url, "/oss/requests/%lld", id);
+	json_object_set_new(m, "view_url", json_string(url));
+	snprintf(url, sizeof url, "/oss/requests/%lld/print", id);
+	json_object_set_new(m, "print_url", json_string(url));
+	snprintf(url, sizeof url, "/oss/requests/%lld/edit", id);
+	json_object_set_new(m, "edit_url", json_string(url));
+	snprintf(url, sizeof url, "/oss/requests/%lld/cancel", id);
+	json_object_set_new(m, "cancel_url", json_string(url));
+	snprintf(url, sizeof url, "/oss/manage/requests/%lld", id);
+	json_object_set_new(m, "process_url", json_string(url));
+
+	/* the ปพ. order as a table, and the booking / appointment in words */
+	json_t *order = json_object_get(data, "order");
+	if (json_is_array(order)) {
+		json_t *lines = json_array();
+		json_array_foreach(order, i, f)
+		{
+			long long qty = oss_jint(f, "qty");
+			if (!qty)
+				continue;
+			const struct oss_pp_item *it = NULL;
+			for (int k = 0; k < OSS_PP_ITEMS; k++)
+				if (!strcmp(oss_pp_items[k].key, oss_jstr(f, "item")))
+					it = &oss_pp_items[k];
+			if (!it)
+				continue;
+			json_array_append_new(lines,
+					      json_pack("{s:s, s:s, s:s, s:I, s:o, s:o}", "label", it->label, "unit",
+							it->unit, "level", it->level, "qty", (json_int_t)qty,
+							"price_text", oss_text_baht(oss_jint(f, "price")),
+							"amount_text", oss_text_baht(oss_jint(f, "amount"))));
+		}
+		struct buf words = BUF_INIT;
+		thai_baht_words(oss_jint(data, "total"), &words);
+		json_object_set_new(m, "order",
+				    json_pack("{s:o, s:o, s:o, s:o, s:s}", "lines", lines, "subtotal_text",
+					      oss_text_baht(oss_jint(data, "subtotal")), "shipping_text",
+					      oss_text_baht(oss_jint(data, "shipping")), "total_text",
+					      oss_text_baht(oss_jint(data, "total")), "total_words", buf_cstr(&words)));
+		buf_release(&words);
+	} else {
+		json_object_set_new(m, "order", json_null());
+	}
+	return m;
+}
+
+/* ---- list rows, pagers --------------------------------------------------------- */
+
+void oss_list_row(json_t *row, long long number, bool officer, long long now, const long long *hol, size_t nhol,
+		  long long overdue_before)
+{
+	long long id = oss_jint(row, "id");
+	int st = oss_status_parse(oss_jstr(row, "status"));
+	json_t *data = json_object_get(row, "data");
+	char url[96];
+	json_object_set_new(row, "no", json_integer(number));
+	json_object_set_new(row, "service_name", json_string(oss_service_name(oss_jstr(row, "service"))));
+	json_object_set_new(row, "status_label", json_string(oss_status_label(st)));
+	json_object_set_new(row, "status_class", json_string(oss_status_class(st)));
+	json_object_set_new(row, "status_at_text", oss_text_datetime(oss_jint(row, "status_at")));
+	json_object_set_new(row, "created_at_text", oss_text_datetime(oss_jint(row, "created_at")));
+	struct buf name = BUF_INIT;
+	buf_addf(&name, "%s%s %s", oss_jstr(data, "title"), oss_jstr(data, "first_name"), oss_jstr(data, "last_name"));
+	json_object_set_new(row, "applicant_name", json_string(buf_cstr(&name)));
+	buf_release(&name);
+	long long rf = oss_jint(row, "result_file_id");
+	if (rf > 0) {
+		snprintf(url, sizeof url, "/oss/requests/%lld/files/%lld", id, rf);
+		json_object_set_new(row, "result_url", json_string(url));
+	} else {
+		json_object_set_new(row, "result_url", json_null());
+	}
+	snprintf(url, sizeof url, "/oss/requests/%lld", id);
+	json_object_set_new(row, "view_url", json_string(url));
+	snprintf(url, sizeof url, "/oss/requests/%lld/print", id);
+	json_object_set_new(row, "print_url", json_string(url));
+	snprintf(url, sizeof url, "/oss/requests/%lld/edit", id);
+	json_object_set_new(row, "edit_url",
+			    !officer && oss_can(st, OSS_APPLICANT, OSS_EDIT) ? json_string(url) : json_null());
+	snprintf(url, sizeof url, "/oss/requests/%lld/cancel", id);
+	json_object_set_new(row, "cancel_url",
+			    !officer && oss_can(st, OSS_APPLICANT, OSS_CANCEL) ? json_string(url) : json_null());
+	snprintf(url, sizeof url, "/oss/manage/requests/%lld", id);
+	json_object_set_new(row, "process_url", officer ? json_string(url) : json_null());
+	/* the wait runs while the officers have the request (OSS-7) */
+	bool waiting = st == OSS_SUBMITTED || st == OSS_IN_PROGRESS || st == OSS_RESUBMITTED;
+	if (officer && waiting) {
+		long long q = oss_jint(row, "queued_at");
+		json_object_set_new(row, "waited", json_integer(oss_business_days_waited(q, now, hol, nhol)));
+		json_object_set_new(row, "overdue", json_boolean(q < overdue_before));
+	} else {
+		json_object_set_new(row, "waited", json_null());
+		json_object_set_new(row, "overdue", json_false());
+	}
+	/* lists carry no personal data beyond the name */
+	json_object_del(row, "data");
+	json_object_del(row, "applicant_id");
+	json_object_del(row, "queued_at");
+}
+
+char *oss_url(const char *path, json_t *params, long long page)
+{
+	struct buf b = BUF_INIT;
+	buf_adds(&b, path);
+	char sep = '?';
+	const char *key;
+	json_t *v;
+	json_object_foreach(params, key, v)
+	{
+		char num[32];
+		const char *s = json_string_value(v);
+		if (json_is_integer(v)) {
+			snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
+			s = num;
+		}
+		if (!s || !*s)
+			continue;
+		buf_addc(&b, sep);
+		sep = '&';
+		buf_adds(&b, key);
+		buf_addc(&b, '=');
+		buf_add_urlenc(&b, s);
+	}
+	if (page > 1) {
+		buf_addc(&b, sep);
+		buf_addf(&b, "page=%lld", page);
+	}
+	return buf_detach(&b, NULL);
+}
+
+static json_t *url_json(const char *path, json_t *params, long long page)
+{
+	char *u = oss_url(path, params, page);
+	json_t *s = json_string(u);
+	free(u);
+	return s;
+}
+
+void oss_pager(json_t *m, const char *path, json_t *params)
+{
+	long long page = oss_jint(m, "page"), pages = oss_jint(m, "pages");
+	json_t *list = json_array();
+	long long last = 0;
+	for (long long p = 1; p <= pages; p++) {
+		if (p != 1 && p != pages && (p < page - 2 || p > page + 2)) {
+			p = p < page ? page - 3 : pages - 1;
+			continue;
+		}
+		if (last && p > last + 1)
+			json_array_append_new(list, json_pack("{s:b}", "gap", 1));
+		json_array_append_new(list, json_pack("{s:I, s:o, s:b}", "number", (json_int_t)p, "url",
+						      url_json(path, params, p), "current", p == page));
+		last = p;
+	}
+	json_object_set_new(m, "pager", list);
+	json_object_set_new(m, "has_pager", json_boolean(pages > 1));
+	json_object_set_new(m, "prev_url", page > 1 ? url_json(path, params, page - 1) : json_null());
+	json_object_set_new(m, "next_url", page < pages ? url_json(path, params, page + 1) : json_null());
+	json_t *opts = json_array();
+	static const int sizes[] = {10, 25, 50, 100};
+	for (size_t i = 0; i < 4; i++)
+		json_array_append_new(
+		    opts, json_pack("{s:i, s:b}", "value", sizes[i], "selected", sizes[i] == oss_jint(m, "per_page")));
+	json_object_set_new(m, "per_page_options", opts);
+	json_object_set_new(m, "has_rows", json_boolean(json_array_size(json_object_get(m, "rows")) > 0));
+}
+
+const char *oss_trim(const char *q, struct buf *b)
+{
+	if (!q)
+		return "";
+	while (*q == ' ' || *q == '\t')
+		q++;
+	size_t n = strlen(q);
+	while (n && (q[n - 1] == ' ' || q[n - 1] == '\t'))
+		n--;
+	buf_add(b, q, n);
+	return buf_cstr(b);
+}

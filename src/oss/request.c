@@ -1,0 +1,575 @@
+/* request: where requests live — storing a new one under a unique reference
+ * code, moving it through the workflow with its history, its attachments,
+ * and the lists applicants and officers page through.
+ *
+ * Sizes: a benchmark area has 200,000 requests. The lists therefore page
+ * in index order (oss_requests_applicant, oss_requests_officer,
+ * oss_requests_officer_all: the WHERE columns, then created_at and id in
+ * the ORDER BY) and an officer's unfiltered list takes its total from
+ * oss_counts, which every submission and status change keeps in the same
+ * transaction, instead of COUNT(*) over the service's rows. An applicant
+ * has a handful of requests, so the applicant's list simply counts them. A
+ * search counts its matches (the officer's search scans one service of one
+ * area, as org.c's school search scans one area); a query that is a whole
+ * reference code goes straight to the code's unique index.
+ *
+ * Races: two officers acting on one request at once — each UPDATE names the
+ * status it read (WHERE status = $from), so the second finds nothing to
+ * change and is told the request moved on (409) instead of overwriting the
+ * first; on PostgreSQL the second UPDATE waits for the first to commit and
+ * then re-checks its WHERE. Two requests of one service in one second — see
+ * oss_request_insert. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/db.h"
+#include "core/thai.h"
+#include "org/org.h"
+#include "oss/oss_internal.h"
+
+long long oss_ym(long long t)
+{
+	int y, mo;
+	thai_local(t, &y, &mo, NULL, NULL, NULL, NULL, NULL);
+	return (long long)y * 100 + mo;
+}
+
+static int counts_add(struct db *db, long long area_id, const char *service, long long ym, const char *status,
+		      long long delta, struct err *e)
+{
+	return db_exec(db,
+		       "INSERT INTO oss_counts (area_id, service, ym, status, n) VALUES ($1, $2, $3, $4, $5) "
+		       "ON CONFLICT (area_id, service, ym, status) DO UPDATE SET n = oss_counts.n + excluded.n",
+		       DB_ARGS(DB_INT(area_id), DB_TEXT(service), DB_INT(ym), DB_TEXT(status), DB_INT(delta)), e) < 0
+		   ? -1
+		   : 0;
+}
+
+static int history_add(struct db *db, long long request_id, long long at, long long actor_id, const char *actor_name,
+		       enum oss_actor who, const char *action, const char *from, const char *to, const char *message,
+		       long long file_id, struct err *e)
+{
+	return db_exec(
+		   db,
+		   "INSERT INTO oss_history (request_id, at, actor_id, actor_name, actor_role, action, from_status, "
+		   "to_status, message, file_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+		   DB_ARGS(DB_INT(request_id), DB_INT(at), DB_INT(actor_id), DB_TEXT(actor_name ? actor_name : ""),
+			   DB_TEXT(who == OSS_OFFICER ? "officer" : "applicant"), DB_TEXT(action), DB_TEXT(from),
+			   DB_TEXT(to), DB_TEXT(message ? message : ""), file_id > 0 ? DB_INT(file_id) : DB_NULL),
+		   e) < 0
+		   ? -1
+		   : 0;
+}
+
+/* ---- a new request ----------------------------------------------------------- */
+
+static const char sql_insert[] =
+    "INSERT INTO oss_requests (code, area_id, service, applicant_id, status, data, note, created_at, updated_at, "
+    "status_at, queued_at, search) VALUES ($1, $2, $3, $4, 'submitted', $5, '', $6, $6, $6, $6, $7) "
+    "ON CONFLICT (code) DO NOTHING RETURNING id";
+
+/* The latest code of the service at or after code, as a time, or -1. */
+static long long latest_code_time(struct db *db, const char *code, struct err *e, int *rc)
+{
+	char upper[OSS_CODE_LEN + 1];
+	memset(upper, '9', OSS_CODE_LEN);
+	upper[0] = code[0];
+	upper[1] = code[1];
+	upper[OSS_CODE_LEN] = 0;
+	struct db_res *res;
+	*rc = db_query(db, "SELECT MAX(code) FROM oss_requests WHERE code >= $1 AND code <= $2",
+		       DB_ARGS(DB_TEXT(code), DB_TEXT(upper)), &res, e);
+	if (*rc < 0)
+		return -1;
+	long long t = -1;
+	*rc = db_next(res, e);
+	if (*rc == 1 && !db_isnull(res, 0))
+		t = oss_code_time(db_text(res, 0));
+	db_res_free(res);
+	return t;
+}
+
+long long oss_request_insert(struct db *db, long long area_id, const char *service, long long applicant_id,
+			     const char *actor_name, json_t *data, const char *search, long long t,
+			     char code[OSS_CODE_LEN + 1], struct err *e)
+{
+	char *text = json_dumps(data, JSON_COMPACT);
+	if (!text)
+		return err_set(e, 500, "oss_request_insert: data is not JSON");
+	long long id = 0, ct = t;
+	int rc = 0;
+	/* ON CONFLICT DO NOTHING: a taken code is no error, so the transaction
+	 * stays usable on PostgreSQL and we simply try the next free second.
+	 * After a miss, jump past the latest code already taken from there on
+	 * (one index seek) rather than walking a burst one second at a time. */
+	for (int attempt = 0; attempt < 20; attempt++) {
+		if (oss_code_make(service, ct, code) < 0) {
+			free(text);
+			return err_set(e, 500, "oss_request_insert: no code for service %s at %lld", service, ct);
+		}
+		struct buf full = BUF_INIT;
+		buf_addf(&full, "%s %s", code, search ? search : "");
+		rc = db_int_value(db, sql_insert,
+				  DB_ARGS(DB_TEXT(code), DB_INT(area_id), DB_TEXT(service), DB_INT(applicant_id),
+					  DB_TEXT(text), DB_INT(t), DB_TEXT(buf_cstr(&full))),
+				  &id, e);
+		buf_release(&full);
+		if (rc != 0)
+			break;
+		int qrc;
+		long long latest = latest_code_time(db, code, e, &qrc);
+		if (qrc < 0) {
+			rc = -1;
+			break;
+		}
+		ct = latest >= ct ? latest + 1 : ct + 1;
+	}
+	free(text);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return err_set(e, 503, "ระบบได้รับคำร้องจำนวนมากในขณะนี้ กรุณาส่งใหม่อีกครั้ง");
+	if (counts_add(db, area_id, service, oss_ym(t), "submitted", 1, e) < 0 ||
+	    history_add(db, id, t, applicant_id, actor_name, OSS_APPLICANT, "submit", NULL, "submitted", "", 0, e) < 0)
+		return -1;
+	return id;
+}
+
+/* ---- reading one ------------------------------------------------------------- */
+
+#define REQUEST_COLS                                                                                                   \
+	"id, code, area_id, service, applicant_id, status, data, note, result_file_id, created_at, updated_at, "       \
+	"status_at, queued_at"
+
+/* Replaces the data text of a row with the parsed object. */
+static json_t *with_data(json_t *row, struct err *e)
+{
+	if (!row)
+		return NULL;
+	json_error_t je;
+	json_t *d = json_loads(json_string_value(json_object_get(row, "data")), 0, &je);
+	if (!d || !json_is_object(d)) {
+		json_decref(d);
+		err_set(e, 500, "oss_requests %lld: data is not a JSON object: %s",
+			(long long)json_integer_value(json_object_get(row, "id")), je.text);
+		json_decref(row);
+		return NULL;
+	}
+	json_object_set_new(row, "data", d);
+	return row;
+}
+
+json_t *oss_request_get(struct db *db, long long id, struct err *e)
+{
+	json_t *row =
+	    db_row_json(db, "SELECT " REQUEST_COLS " FROM oss_requests WHERE id = $1", DB_ARGS(DB_INT(id)), e);
+	if (!row && e->status == 404)
+		err_set(e, 404, "ไม่พบคำร้องที่ระบุ");
+	return with_data(row, e);
+}
+
+json_t *oss_request_by_code(struct db *db, const char *code, struct err *e)
+{
+	json_t *row =
+	    db_row_json(db, "SELECT " REQUEST_COLS " FROM oss_requests WHERE code = $1", DB_ARGS(DB_TEXT(code)), e);
+	if (!row && e->status == 404)
+		err_set(e, 404, "ไม่พบคำร้องรหัสนี้ กรุณาตรวจสอบรหัสอ้างอิงอีกครั้ง");
+	return with_data(row, e);
+}
+
+/* ---- moving it ---------------------------------------------------------------- */
+
+int oss_request_move(struct db *db, json_t *req, enum oss_actor who, enum oss_action act, long long actor_id,
+		     const char *actor_name, const char *message, json_t *data, const char *search, long long file_id,
+		     long long now, struct err *e)
+{
+	long long id = json_integer_value(json_object_get(req, "id"));
+	const char *from_name = json_string_value(json_object_get(req, "status"));
+	int from = oss_status_parse(from_name);
+	if (from < 0)
+		return err_set(e, 500, "oss_requests %lld: unknown status %s", id, from_name ? from_name : "(null)");
+	enum oss_status to;
+	if (oss_transition((enum oss_status)from, who, act, message, &to, e) < 0)
+		return -1;
+	if (!message)
+		message = "";
+	long long queued = to == OSS_RESUBMITTED ? now : json_integer_value(json_object_get(req, "queued_at"));
+	long long result = json_integer_value(json_object_get(req, "result_file_id"));
+	if (to == OSS_COMPLETED && file_id > 0)
+		result = file_id;
+	long long n = db_exec(db,
+			      "UPDATE oss_requests SET status = $2, status_at = $3, updated_at = $3, note = $4, "
+			      "queued_at = $5, result_file_id = $6 WHERE id = $1 AND status = $7",
+			      DB_ARGS(DB_INT(id), DB_TEXT(oss_status_name(to)), DB_INT(now), DB_TEXT(message),
+				      DB_INT(queued), result > 0 ? DB_INT(result) : DB_NULL, DB_TEXT(from_name)),
+			      e);
+	if (n < 0)
+		return -1;
+	if (n == 0)
+		return err_set(e, 409, "คำร้องนี้เพิ่งถูกเปลี่ยนสถานะโดยผู้อื่น กรุณาโหลดหน้าใหม่แล้วตรวจสอบอีกครั้ง");
+	if (data) {
+		char *text = json_dumps(data, JSON_COMPACT);
+		const char *code = json_string_value(json_object_get(req, "code"));
+		struct buf full = BUF_INIT;
+		buf_addf(&full, "%s %s", code, search ? search : "");
+		long long m = db_exec(db, "UPDATE oss_requests SET data = $2, search = $3 WHERE id = $1",
+				      DB_ARGS(DB_INT(id), DB_TEXT(text), DB_TEXT(buf_cstr(&full))), e);
+		free(text);
+		buf_release(&full);
+		if (m < 0)
+			return -1;
+		json_object_set(req, "data", data);
+	}
+	long long area_id = json_integer_value(json_object_get(req, "area_id"));
+	const char *service = json_string_value(json_object_get(req, "service"));
+	long long ym = oss_ym(json_integer_value(json_object_get(req, "created_at")));
+	/* the two counter rows in one fixed order (by status name), so that
+	 * concurrent moves on PostgreSQL never wait for each other in a cycle */
+	const char *to_name = oss_status_name(to);
+	bool from_first = strcmp(from_name, to_name) < 0;
+	if ((int)to != from &&
+	    (counts_add(db, area_id, service, ym, from_first ? from_name : to_name, from_first ? -1 : 1, e) < 0 ||
+	     counts_add(db, area_id, service, ym, from_first ? to_name : from_name, from_first ? 1 : -1, e) < 0))
+		return -1;
+	if (to == OSS_CANCELLED &&
+	    db_exec(db, "DELETE FROM oss_bookings WHERE request_id = $1", DB_ARGS(DB_INT(id)), e) < 0)
+		return -1;
+	if (history_add(db, id, now, actor_id, actor_name, who, oss_action_name(act), from_name, oss_status_name(to),
+			message, file_id, e) < 0)
+		return -1;
+	json_object_set_new(req, "status", json_string(oss_status_name(to)));
+	json_object_set_new(req, "status_at", json_integer(now));
+	json_object_set_new(req, "updated_at", json_integer(now));
+	json_object_set_new(req, "note", json_string(message));
+	json_object_set_new(req, "queued_at", json_integer(queued));
+	json_object_set_new(req, "result_file_id", result > 0 ? json_integer(result) : json_null());
+	return (int)to;
+}
+
+/* ---- files and history ---------------------------------------------------------- */
+
+long long oss_file_add(struct db *db, long long request_id, const char *slot, const char *path, const char *name,
+		       const char *mime, long long size, long long by, long long now, struct err *e)
+{
+	long long id = 0;
+	int rc =
+	    db_int_value(db,
+			 "INSERT INTO oss_files (request_id, slot, path, name, mime, size, uploaded_by, created_at) "
+			 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+			 DB_ARGS(DB_INT(request_id), DB_TEXT(slot), DB_TEXT(path), DB_TEXT(name), DB_TEXT(mime),
+				 DB_INT(size), DB_INT(by), DB_INT(now)),
+			 &id, e);
+	if (rc <= 0)
+		return rc < 0 ? -1 : err_set(e, 500, "INSERT INTO oss_files returned no id");
+	return id;
+}
+
+json_t *oss_request_files(struct db *db, long long request_id, struct err *e)
+{
+	return db_rows_json(db,
+			    "SELECT id, slot, name, mime, size, created_at FROM oss_files WHERE id IN "
+			    "(SELECT MAX(id) FROM oss_files WHERE request_id = $1 GROUP BY slot) ORDER BY id",
+			    DB_ARGS(DB_INT(request_id)), e);
+}
+
+json_t *oss_file_get(struct db *db, long long request_id, long long file_id, struct err *e)
+{
+	json_t *f = db_row_json(db,
+				"SELECT id, slot, path, name, mime, size, created_at FROM oss_files "
+				"WHERE id = $1 AND request_id = $2",
+				DB_ARGS(DB_INT(file_id), DB_INT(request_id)), e);
+	if (!f && e->status == 404)
+		err_set(e, 404, "ไม่พบไฟล์ที่ต้องการ");
+	return f;
+}
+
+json_t *oss_request_history(struct db *db, long long request_id, struct err *e)
+{
+	return db_rows_json(db,
+			    "SELECT id, at, actor_name, actor_role, action, from_status, to_status, message, file_id "
+			    "FROM oss_history WHERE request_id = $1 ORDER BY id",
+			    DB_ARGS(DB_INT(request_id)), e);
+}
+
+/* ---- lists ----------------------------------------------------------------------- */
+
+/* Word slots of the search SQL, as in org.c: a fixed number of LIKE
+ * conditions, the unused ones "%"; a query with more words puts the rest
+ * into the last slot (they must then occur in that order). Terms never
+ * hold % or _ (thai_search_terms drops ASCII punctuation). */
+#define SLOTS 6
+static void search_patterns(const char *q, struct buf pat[SLOTS])
+{
+	struct buf terms = BUF_INIT;
+	thai_search_terms(q, &terms);
+	int n = 0;
+	const char *s = buf_cstr(&terms);
+	while (*s) {
+		size_t len = strcspn(s, " ");
+		if (len) {
+			struct buf *p = &pat[n < SLOTS ? n : SLOTS - 1];
+			if (!p->len)
+				buf_addc(p, '%');
+			buf_add(p, s, len);
+			buf_addc(p, '%');
+			n++;
+		}
+		s += len;
+		s += strspn(s, " ");
+	}
+	buf_release(&terms);
+	for (int i = 0; i < SLOTS; i++)
+		if (!pat[i].len)
+			buf_addc(&pat[i], '%');
+}
+
+#define LIST_COLS                                                                                                      \
+	"id, code, area_id, service, applicant_id, status, data, note, result_file_id, created_at, status_at, "        \
+	"queued_at"
+#define LIKE_3_8                                                                                                       \
+	"search LIKE $3 AND search LIKE $4 AND search LIKE $5 AND search LIKE $6 AND search LIKE $7 AND search LIKE "  \
+	"$8"
+#define LIKE_4_9                                                                                                       \
+	"search LIKE $4 AND search LIKE $5 AND search LIKE $6 AND search LIKE $7 AND search LIKE $8 AND search LIKE "  \
+	"$9"
+#define ORDER_NEWEST " ORDER BY created_at DESC, id DESC "
+
+/* The applicant's list: few rows, so one count and one page query over
+ * the applicant's index range; an empty query's patterns are all "%". */
+static const char sql_my_count[] = "SELECT COUNT(*) FROM oss_requests WHERE applicant_id = $1 "
+				   "AND (CAST($2 AS TEXT) = '' OR service = $2) AND " LIKE_3_8;
+static const char sql_my_rows[] =
+    "SELECT " LIST_COLS " FROM oss_requests WHERE applicant_id = $1 "
+    "AND (CAST($2 AS TEXT) = '' OR service = $2) AND " LIKE_3_8 ORDER_NEWEST "LIMIT $9 OFFSET $10";
+
+/* The officers' lists. */
+static const char sql_total_all[] = "SELECT SUM(n) FROM oss_counts WHERE area_id = $1 AND service = $2";
+static const char sql_total_status[] =
+    "SELECT SUM(n) FROM oss_counts WHERE area_id = $1 AND service = $2 AND status = $3";
+static const char sql_rows_all[] =
+    "SELECT " LIST_COLS " FROM oss_requests WHERE area_id = $1 AND service = $2" ORDER_NEWEST "LIMIT $3 OFFSET $4";
+static const char sql_rows_status[] =
+    "SELECT " LIST_COLS " FROM oss_requests WHERE area_id = $1 AND service = $2 AND status = $3" ORDER_NEWEST
+    "LIMIT $4 OFFSET $5";
+static const char sql_search_count[] = "SELECT COUNT(*) FROM oss_requests WHERE area_id = $1 AND service = $2 "
+				       "AND (CAST($3 AS TEXT) = '' OR status = $3) AND " LIKE_4_9;
+static const char sql_search_rows[] =
+    "SELECT " LIST_COLS " FROM oss_requests WHERE area_id = $1 AND service = $2 "
+    "AND (CAST($3 AS TEXT) = '' OR status = $3) AND " LIKE_4_9 ORDER_NEWEST "LIMIT $10 OFFSET $11";
+static const char sql_code_rows[] = "SELECT " LIST_COLS " FROM oss_requests WHERE code = $1 AND area_id = $2 "
+				    "AND service = $3 AND (CAST($4 AS TEXT) = '' OR status = $4)";
+/* Overdue: open requests waiting on the officers, longest waiting first. */
+#define OVERDUE_WHERE                                                                                                  \
+	"WHERE area_id = $1 AND service = $2 AND status IN ('submitted', 'in_progress', 'resubmitted') "               \
+	"AND queued_at < $3 AND " LIKE_4_9
+static const char sql_overdue_count[] = "SELECT COUNT(*) FROM oss_requests " OVERDUE_WHERE;
+static const char sql_overdue_rows[] =
+    "SELECT " LIST_COLS " FROM oss_requests " OVERDUE_WHERE " ORDER BY queued_at, id LIMIT $10 OFFSET $11";
+static const char sql_overdue_plain[] = "SELECT COUNT(*) FROM oss_requests WHERE area_id = $1 AND service = $2 "
+					"AND status IN ('submitted', 'in_progress', 'resubmitted') AND queued_at < $3";
+
+/* q checked and broken into patterns; 0, or -1 with e. */
+static int query_prepare(const char *q, struct buf pat[SLOTS], struct err *e)
+{
+	for (int i = 0; i < SLOTS; i++)
+		pat[i] = (struct buf)BUF_INIT;
+	if (!thai_utf8_valid(q, strlen(q)))
+		return err_field(e, "q", "คำค้นมีอักขระที่ใช้ไม่ได้");
+	size_t chars = 0;
+	for (const char *s = q; *s; s++)
+		chars += ((unsigned char)*s & 0xC0) != 0x80;
+	if (chars > 100)
+		return err_field(e, "q", "คำค้นยาวเกินไป (ไม่เกิน 100 ตัวอักษร)");
+	search_patterns(q, pat);
+	return 0;
+}
+
+static void patterns_free(struct buf pat[SLOTS])
+{
+	for (int i = 0; i < SLOTS; i++)
+		buf_release(&pat[i]);
+}
+
+/* rows (data parsed) and the paging as the list page's object. */
+static json_t *page_object(json_t *rows, const char *q, const struct org_paging *pg, struct err *e)
+{
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row)
+	{
+		json_incref(row);
+		if (!with_data(row, e)) {
+			json_decref(rows);
+			return NULL;
+		}
+		json_decref(row);
+	}
+	return json_pack("{s:o, s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "rows", rows, "q", q, "total",
+			 (json_int_t)pg->total, "page", (json_int_t)pg->page, "pages", (json_int_t)pg->pages,
+			 "per_page", (json_int_t)pg->per_page, "from", (json_int_t)pg->from, "to", (json_int_t)pg->to);
+}
+
+json_t *oss_my_page(struct db *db, long long applicant_id, const char *service, const char *q, long long page,
+		    long long per_page, struct err *e)
+{
+	struct buf pat[SLOTS];
+	if (!q)
+		q = "";
+	if (query_prepare(q, pat, e) < 0) {
+		patterns_free(pat);
+		return NULL;
+	}
+	const char *svc = service ? service : "";
+	long long total = 0;
+	json_t *rows = NULL;
+	struct org_paging pg;
+	if (db_int_value(db, sql_my_count,
+			 DB_ARGS(DB_INT(applicant_id), DB_TEXT(svc), DB_TEXT(pat[0].data), DB_TEXT(pat[1].data),
+				 DB_TEXT(pat[2].data), DB_TEXT(pat[3].data), DB_TEXT(pat[4].data),
+				 DB_TEXT(pat[5].data)),
+			 &total, e) >= 0) {
+		org_paging(total, page, per_page, &pg);
+		rows =
+		    db_rows_json(db, sql_my_rows,
+				 DB_ARGS(DB_INT(applicant_id), DB_TEXT(svc), DB_TEXT(pat[0].data), DB_TEXT(pat[1].data),
+					 DB_TEXT(pat[2].data), DB_TEXT(pat[3].data), DB_TEXT(pat[4].data),
+					 DB_TEXT(pat[5].data), DB_INT(pg.per_page), DB_INT(pg.offset)),
+				 e);
+	}
+	patterns_free(pat);
+	return rows ? page_object(rows, q, &pg, e) : NULL;
+}
+
+static bool is_code(const char *q)
+{
+	if (strlen(q) != OSS_CODE_LEN)
+		return false;
+	for (const char *s = q; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+json_t *oss_manage_page(struct db *db, long long area_id, const char *service, int status, long long overdue_before,
+			const char *q, long long page, long long per_page, struct err *e)
+{
+	if (!q)
+		q = "";
+	const char *st = status >= 0 ? oss_status_name((enum oss_status)status) : "";
+	struct buf pat[SLOTS];
+	if (query_prepare(q, pat, e) < 0) {
+		patterns_free(pat);
+		return NULL;
+	}
+	const char *p[SLOTS];
+	for (int i = 0; i < SLOTS; i++)
+		p[i] = buf_cstr(&pat[i]);
+	struct org_paging pg;
+	json_t *rows = NULL;
+	long long total = 0;
+	if (overdue_before > 0) {
+		if (db_int_value(db, sql_overdue_count,
+				 DB_ARGS(DB_INT(area_id), DB_TEXT(service), DB_INT(overdue_before), DB_TEXT(p[0]),
+					 DB_TEXT(p[1]), DB_TEXT(p[2]), DB_TEXT(p[3]), DB_TEXT(p[4]), DB_TEXT(p[5])),
+				 &total, e) >= 0) {
+			org_paging(total, page, per_page, &pg);
+			rows =
+			    db_rows_json(db, sql_overdue_rows,
+					 DB_ARGS(DB_INT(area_id), DB_TEXT(service), DB_INT(overdue_before),
+						 DB_TEXT(p[0]), DB_TEXT(p[1]), DB_TEXT(p[2]), DB_TEXT(p[3]),
+						 DB_TEXT(p[4]), DB_TEXT(p[5]), DB_INT(pg.per_page), DB_INT(pg.offset)),
+					 e);
+		}
+	} else if (is_code(q)) {
+		rows = db_rows_json(db, sql_code_rows,
+				    DB_ARGS(DB_TEXT(q), DB_INT(area_id), DB_TEXT(service), DB_TEXT(st)), e);
+		if (rows)
+			org_paging((long long)json_array_size(rows), 1, per_page, &pg);
+	} else if (*q) {
+		if (db_int_value(db, sql_search_count,
+				 DB_ARGS(DB_INT(area_id), DB_TEXT(service), DB_TEXT(st), DB_TEXT(p[0]), DB_TEXT(p[1]),
+					 DB_TEXT(p[2]), DB_TEXT(p[3]), DB_TEXT(p[4]), DB_TEXT(p[5])),
+				 &total, e) >= 0) {
+			org_paging(total, page, per_page, &pg);
+			rows = db_rows_json(db, sql_search_rows,
+					    DB_ARGS(DB_INT(area_id), DB_TEXT(service), DB_TEXT(st), DB_TEXT(p[0]),
+						    DB_TEXT(p[1]), DB_TEXT(p[2]), DB_TEXT(p[3]), DB_TEXT(p[4]),
+						    DB_TEXT(p[5]), DB_INT(pg.per_page), DB_INT(pg.offset)),
+					    e);
+		}
+	} else {
+		int rc = status >= 0
+			     ? db_int_value(db, sql_total_status,
+					    DB_ARGS(DB_INT(area_id), DB_TEXT(service), DB_TEXT(st)), &total, e)
+			     : db_int_value(db, sql_total_all, DB_ARGS(DB_INT(area_id), DB_TEXT(service)), &total, e);
+		if (rc >= 0) {
+			org_paging(total, page, per_page, &pg);
+			rows = status >= 0 ? db_rows_json(db, sql_rows_status,
+							  DB_ARGS(DB_INT(area_id), DB_TEXT(service), DB_TEXT(st),
+								  DB_INT(pg.per_page), DB_INT(pg.offset)),
+							  e)
+					   : db_rows_json(db, sql_rows_all,
+							  DB_ARGS(DB_INT(area_id), DB_TEXT(service),
+								  DB_INT(pg.per_page), DB_INT(pg.offset)),
+							  e);
+		}
+	}
+	patterns_free(pat);
+	return rows ? page_object(rows, q, &pg, e) : NULL;
+}
+
+int oss_overdue_count(struct db *db, long long area_id, const char *service, long long before, long long *out,
+		      struct err *e)
+{
+	*out = 0;
+	return db_int_value(db, sql_overdue_plain, DB_ARGS(DB_INT(area_id), DB_TEXT(service), DB_INT(before)), out, e) <
+		       0
+		   ? -1
+		   : 0;
+}
+
+json_t *oss_counts_get(struct db *db, long long area_id, long long ym_from, long long ym_to, struct err *e)
+{
+	json_t *by_status = db_rows_json(db,
+					 "SELECT service, status, SUM(n) AS n FROM oss_counts WHERE area_id = $1 "
+					 "GROUP BY service, status",
+					 DB_ARGS(DB_INT(area_id)), e);
+	if (!by_status)
+		return NULL;
+	json_t *by_month = db_rows_json(db,
+					"SELECT ym, service, SUM(n) AS n FROM oss_counts WHERE area_id = $1 "
+					"AND ym >= $2 AND ym <= $3 GROUP BY ym, service",
+					DB_ARGS(DB_INT(area_id), DB_INT(ym_from), DB_INT(ym_to)), e);
+	if (!by_month) {
+		json_decref(by_status);
+		return NULL;
+	}
+	json_t *s = json_object(), *m = json_object();
+	size_t i;
+	json_t *row;
+	json_array_foreach(by_status, i, row)
+	{
+		const char *svc = json_string_value(json_object_get(row, "service"));
+		json_t *o = json_object_get(s, svc);
+		if (!o) {
+			o = json_object();
+			json_object_set_new(s, svc, o);
+		}
+		json_object_set(o, json_string_value(json_object_get(row, "status")), json_object_get(row, "n"));
+	}
+	json_array_foreach(by_month, i, row)
+	{
+		char ym[24];
+		snprintf(ym, sizeof ym, "%lld", (long long)json_integer_value(json_object_get(row, "ym")));
+		json_t *o = json_object_get(m, ym);
+		if (!o) {
+			o = json_object();
+			json_object_set_new(m, ym, o);
+		}
+		json_object_set(o, json_string_value(json_object_get(row, "service")), json_object_get(row, "n"));
+	}
+	json_decref(by_status);
+	json_decref(by_month);
+	return json_pack("{s:o, s:o}", "by_status", s, "by_month", m);
+}

@@ -1,0 +1,1093 @@
+/* test_oss: the One Stop Service's rules as plain functions — every allowed
+ * and every refused step of the workflow for both actors (OSS-5), reference
+ * codes (OSS-4), ปพ. prices and shipping (OSS-2.6), business days and the
+ * overdue cut-off (OSS-7), booking intervals and appointment times
+ * (OSS-2.4/2.5) — and then the storage on a fresh SQLite file (and on
+ * PostgreSQL when KHET_TEST_PG names a server): unique codes for requests
+ * of the same second, status moves with history and counters, a stale
+ * status refused, booking overlaps refused naming the clash, list paging
+ * and totals, area prices over the defaults, holidays. */
+#include "unit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/db.h"
+#include "core/thai.h"
+#include "org/org.h"
+#include "oss/oss.h"
+#include "oss/oss_internal.h"
+
+/* Bangkok local time → UTC seconds. */
+static long long bkk(int y, int mo, int d, int h, int mi, int s)
+{
+	return thai_from_local(y, mo, d, h, mi, s);
+}
+
+/* ---- workflow ----------------------------------------------------------------- */
+
+/* What each actor's action does from each status: the status it leads to,
+ * or R403 (the actor may never do it) / R409 (not from this status).
+ * Written out by hand from OSS-5/OSS-6, not derived from workflow.c. */
+#define R403 (-403)
+#define R409 (-409)
+enum {
+	SU = OSS_SUBMITTED,
+	IP = OSS_IN_PROGRESS,
+	RE = OSS_RETURNED,
+	RS = OSS_RESUBMITTED,
+	CO = OSS_COMPLETED,
+	CA = OSS_CANCELLED
+};
+
+static const int expect_table[OSS_ACTOR_COUNT][OSS_ACTION_COUNT][OSS_STATUS_COUNT] =
+    {
+	[OSS_APPLICANT] =
+	    {
+		/*                 submitted in_progress returned resubmitted completed cancelled */
+		[OSS_EDIT] = {SU, R409, RS, R409, R409, R409},
+		[OSS_CANCEL] = {CA, CA, CA, CA, R409, R409},
+		[OSS_START] = {R403, R403, R403, R403, R403, R403},
+		[OSS_RETURN] = {R403, R403, R403, R403, R403, R403},
+		[OSS_COMPLETE] = {R403, R403, R403, R403, R403, R403},
+	    },
+	[OSS_OFFICER] =
+	    {
+		[OSS_EDIT] = {R403, R403, R403, R403, R403, R403},
+		[OSS_CANCEL] = {CA, CA, CA, CA, R409, R409},
+		[OSS_START] = {IP, R409, R409, IP, R409, R409},
+		[OSS_RETURN] = {RE, RE, R409, RE, R409, R409},
+		[OSS_COMPLETE] = {CO, CO, R409, CO, R409, R409},
+	    },
+};
+
+static void test_workflow_every_pair(void **state)
+{
+	int allowed = 0, refused = 0;
+	for (int who = 0; who < OSS_ACTOR_COUNT; who++)
+		for (int act = 0; act < OSS_ACTION_COUNT; act++)
+			for (int from = 0; from < OSS_STATUS_COUNT; from++) {
+				int want = expect_table[who][act][from];
+				struct err e = ERR_INIT;
+				enum oss_status to = (enum oss_status)99;
+				/* a message always given, so only the state rule decides */
+				int rc = oss_transition((enum oss_status)from, (enum oss_actor)who,
+							(enum oss_action)act, "ข้อมูลไม่ชัดเจน", &to, &e);
+				bool can = oss_can((enum oss_status)from, (enum oss_actor)who, (enum oss_action)act);
+				if (want >= 0) {
+					if (rc != 0 || (int)to != want || !can)
+						fail_msg("%s %s from %s: want %s, got rc %d to %d (%s)",
+							 who ? "officer" : "applicant", oss_action_name(act),
+							 oss_status_name(from), oss_status_name(want), rc, (int)to,
+							 e.msg);
+					allowed++;
+				} else {
+					if (rc != -1 || e.status != -want || can || (int)to != 99)
+						fail_msg("%s %s from %s: want refusal %d, got rc %d status %d",
+							 who ? "officer" : "applicant", oss_action_name(act),
+							 oss_status_name(from), -want, rc, e.status);
+					assert_true(e.msg[0] != 0);
+					refused++;
+				}
+			}
+	assert_int_equal(allowed + refused, OSS_ACTOR_COUNT * OSS_ACTION_COUNT * OSS_STATUS_COUNT);
+	assert_int_equal(allowed, 18);
+}
+
+static void expect_refusal(enum oss_status from, enum oss_actor who, enum oss_action act, int status, const char *msg)
+{
+	struct err e = ERR_INIT;
+	enum oss_status to;
+	assert_int_equal(oss_transition(from, who, act, "x", &to, &e), -1);
+	assert_int_equal(e.status, status);
+	assert_string_equal(e.msg, msg);
+}
+
+static void test_workflow_messages(void **state)
+{
+	/* the Thai reasons a user reads */
+	expect_refusal(OSS_IN_PROGRESS, OSS_APPLICANT, OSS_EDIT, 409, "แก้ไขคำร้องไม่ได้ เพราะเจ้าหน้าที่กำลังดำเนินการคำร้องนี้อยู่");
+	expect_refusal(OSS_COMPLETED, OSS_APPLICANT, OSS_EDIT, 409, "แก้ไขคำร้องไม่ได้ เพราะคำร้องนี้ดำเนินการเรียบร้อยแล้ว");
+	expect_refusal(OSS_CANCELLED, OSS_APPLICANT, OSS_CANCEL, 409, "ยกเลิกคำร้องไม่ได้ เพราะคำร้องนี้ถูกยกเลิกแล้ว");
+	expect_refusal(OSS_RETURNED, OSS_OFFICER, OSS_COMPLETE, 409,
+		       "บันทึกว่าดำเนินการเรียบร้อยไม่ได้ เพราะคำร้องนี้รอผู้ยื่นคำร้องแก้ไขข้อมูล");
+	expect_refusal(OSS_SUBMITTED, OSS_APPLICANT, OSS_COMPLETE, 403, "การดำเนินการนี้ทำได้เฉพาะเจ้าหน้าที่ผู้รับผิดชอบบริการ");
+	expect_refusal(OSS_SUBMITTED, OSS_OFFICER, OSS_EDIT, 403, "การแก้ไขข้อมูลคำร้องทำได้เฉพาะผู้ยื่นคำร้อง");
+
+	/* a return needs a note, an officer's cancel a reason; others not */
+	struct err e = ERR_INIT;
+	enum oss_status to;
+	assert_int_equal(oss_transition(OSS_IN_PROGRESS, OSS_OFFICER, OSS_RETURN, "", &to, &e), -1);
+	assert_int_equal(e.status, 400);
+	assert_string_equal(e.field, "message");
+	assert_string_equal(e.msg, "กรุณาระบุสิ่งที่ผู้ยื่นคำร้องต้องแก้ไข เช่น ข้อมูลไม่ชัดเจน");
+	err_clear(&e);
+	assert_int_equal(oss_transition(OSS_IN_PROGRESS, OSS_OFFICER, OSS_RETURN, NULL, &to, &e), -1);
+	assert_string_equal(e.field, "message");
+	err_clear(&e);
+	assert_int_equal(oss_transition(OSS_SUBMITTED, OSS_OFFICER, OSS_CANCEL, "", &to, &e), -1);
+	assert_string_equal(e.msg, "กรุณาระบุเหตุผลที่ยกเลิกคำร้อง");
+	err_clear(&e);
+	assert_int_equal(oss_transition(OSS_SUBMITTED, OSS_APPLICANT, OSS_CANCEL, "", &to, &e), 0);
+	assert_int_equal(to, OSS_CANCELLED);
+	assert_int_equal(oss_transition(OSS_SUBMITTED, OSS_OFFICER, OSS_START, NULL, &to, &e), 0);
+	assert_int_equal(to, OSS_IN_PROGRESS);
+	assert_int_equal(oss_transition(OSS_IN_PROGRESS, OSS_OFFICER, OSS_COMPLETE, "", &to, &e), 0);
+	assert_int_equal(to, OSS_COMPLETED);
+	/* the message limit */
+	struct buf long_msg = BUF_INIT;
+	for (int i = 0; i < OSS_MESSAGE_MAX; i++)
+		buf_adds(&long_msg, "ก");
+	assert_int_equal(oss_transition(OSS_IN_PROGRESS, OSS_OFFICER, OSS_RETURN, buf_cstr(&long_msg), &to, &e), 0);
+	buf_adds(&long_msg, "ก");
+	assert_int_equal(oss_transition(OSS_IN_PROGRESS, OSS_OFFICER, OSS_RETURN, buf_cstr(&long_msg), &to, &e), -1);
+	assert_string_equal(e.field, "message");
+	buf_release(&long_msg);
+	/* needs_message agrees */
+	for (int who = 0; who < OSS_ACTOR_COUNT; who++)
+		for (int act = 0; act < OSS_ACTION_COUNT; act++)
+			assert_int_equal(oss_action_needs_message(who, act),
+					 who == OSS_OFFICER && (act == OSS_RETURN || act == OSS_CANCEL));
+}
+
+static void test_status_names(void **state)
+{
+	static const char *const labels[] = {
+	    "ส่งคำร้องไปยังเจ้าหน้าที่",    "เจ้าหน้าที่กำลังดำเนินการ", "เจ้าหน้าที่ส่งให้แก้ไขข้อมูล",
+	    "ส่งข้อมูลแก้ไขไปยังเจ้าหน้าที่", "ดำเนินการเรียบร้อย",	    "ยกเลิกคำร้อง",
+	};
+	for (int s = 0; s < OSS_STATUS_COUNT; s++) {
+		assert_int_equal(oss_status_parse(oss_status_name(s)), s);
+		assert_string_equal(oss_status_label(s), labels[s]);
+		assert_int_equal(oss_status_open(s), s != OSS_COMPLETED && s != OSS_CANCELLED);
+	}
+	assert_int_equal(oss_status_parse("done"), -1);
+	assert_int_equal(oss_status_parse(NULL), -1);
+	assert_int_equal(oss_status_parse(""), -1);
+	enum oss_action a;
+	assert_int_equal(oss_action_for_target(OSS_RETURNED, &a), 0);
+	assert_int_equal(a, OSS_RETURN);
+	assert_int_equal(oss_action_for_target(OSS_COMPLETED, &a), 0);
+	assert_int_equal(a, OSS_COMPLETE);
+	assert_int_equal(oss_action_for_target(OSS_SUBMITTED, &a), -1);
+	assert_int_equal(oss_action_for_target(OSS_RESUBMITTED, &a), -1);
+}
+
+/* ---- reference codes ------------------------------------------------------------- */
+
+static void test_code_make(void **state)
+{
+	char code[OSS_CODE_LEN + 1];
+	long long t = bkk(2024, 6, 25, 13, 11, 52);
+	assert_int_equal(oss_code_make("11", t, code), 0);
+	assert_string_equal(code, "1120240625131152"); /* the seed's example */
+	assert_int_equal(oss_code_time(code), t);
+	assert_int_equal(oss_code_make("41", bkk(2024, 6, 25, 16, 28, 13), code), 0);
+	assert_string_equal(code, "4120240625162813");
+	/* Bangkok time, not UTC: 2024-06-24 17:00 UTC is the 25th 00:00 there */
+	assert_int_equal(oss_code_make("31", 1719248400LL, code), 0);
+	assert_string_equal(code, "3120240625000000");
+	/* every service, one second later, across a year end */
+	for (int i = 0; i < OSS_SERVICE_COUNT; i++) {
+		long long t2 = bkk(2024, 12, 31, 23, 59, 59);
+		assert_int_equal(oss_code_make(oss_service_codes[i], t2, code), 0);
+		assert_int_equal(oss_code_time(code), t2);
+		assert_int_equal(oss_code_make(oss_service_codes[i], t2 + 1, code), 0);
+		assert_memory_equal(code + 2, "20250101000000", 14);
+	}
+	assert_int_equal(oss_code_make("99", t, code), -1);
+	assert_int_equal(oss_code_make("1", t, code), -1);
+	assert_int_equal(oss_code_make(NULL, t, code), -1);
+}
+
+static void expect_code_err(const char *code, int status, const char *msg)
+{
+	struct err e = ERR_INIT;
+	assert_int_equal(oss_code_check(code, &e), -1);
+	assert_int_equal(e.status, status);
+	assert_string_equal(e.field, "code");
+	assert_string_equal(e.msg, msg);
+}
+
+static void test_code_check(void **state)
+{
+	struct err e = ERR_INIT;
+	assert_int_equal(oss_code_check("1120240625131152", &e), 0);
+	assert_int_equal(oss_code_check("4120240229235959", &e), 0); /* leap day */
+	expect_code_err("", 400, "กรุณากรอกรหัสอ้างอิงของคำร้อง (ตัวเลข 16 หลัก)");
+	expect_code_err(NULL, 400, "กรุณากรอกรหัสอ้างอิงของคำร้อง (ตัวเลข 16 หลัก)");
+	expect_code_err("112024062513115", 400, "รหัสอ้างอิงต้องมี 16 หลัก (กรอกมา 15 หลัก)");
+	expect_code_err("11202406251311521", 400, "รหัสอ้างอิงต้องมี 16 หลัก (กรอกมา 17 หลัก)");
+	expect_code_err("11-2024062513115", 400, "รหัสอ้างอิงต้องเป็นตัวเลขเท่านั้น (16 หลัก เช่น 1120240625131152)");
+	const char *made_up[] = {
+	    "9920240625131152", /* no such service */
+	    "1120241325131152", /* month 13 */
+	    "1120230229131152", /* 29 Feb of a common year */
+	    "1120240625241152", /* hour 24 */
+	    "1120240625136052", /* minute 60 */
+	    "1120240625131160", /* second 60 */
+	    "1100000000000000",
+	};
+	for (size_t i = 0; i < sizeof made_up / sizeof *made_up; i++) {
+		expect_code_err(made_up[i], 404, "ไม่พบคำร้องรหัสนี้ กรุณาตรวจสอบรหัสอ้างอิงอีกครั้ง");
+		assert_int_equal(oss_code_time(made_up[i]), -1);
+	}
+}
+
+/* ---- prices ----------------------------------------------------------------------------- */
+
+static const long long default_prices[OSS_PP_ITEMS] = {16000, 500, 16000, 200, 500};
+
+static void test_price_defaults(void **state)
+{
+	/* the seed's prices: ปพ.1-ป 160/เล่ม, ปพ.3-ป 5/แผ่น, ปพ.1-บ 160/เล่ม, ปพ.2-บ 2/แผ่น, ปพ.3-บ 5/แผ่น */
+	static const char *const labels[] = {"ปพ.1-ป", "ปพ.3-ป", "ปพ.1-บ", "ปพ.2-บ", "ปพ.3-บ"};
+	for (int i = 0; i < OSS_PP_ITEMS; i++) {
+		assert_int_equal(oss_pp_items[i].default_satang, default_prices[i]);
+		assert_string_equal(oss_pp_items[i].label, labels[i]);
+	}
+}
+
+static void test_shipping(void **state)
+{
+	assert_int_equal(oss_shipping(0), 0);
+	assert_int_equal(oss_shipping(500), 2500);	    /* 5 baht of forms: the 25 baht minimum */
+	assert_int_equal(oss_shipping(16000), 2500);	    /* 5.60 → 25 */
+	assert_int_equal(oss_shipping(71428), 2500);	    /* 24.99998 → 25.00 */
+	assert_int_equal(oss_shipping(71429), 2500);	    /* 25.000015 → 25.00 */
+	assert_int_equal(oss_shipping(71443), 2501);	    /* 25.00505 → 25.01 (half up) */
+	assert_int_equal(oss_shipping(100000), 3500);	    /* 1,000 baht → 35.00 */
+	assert_int_equal(oss_shipping(100100), 3504);	    /* 35.035 → 35.04: half up */
+	assert_int_equal(oss_shipping(100099), 3503);	    /* 35.03465 → 35.03 */
+	assert_int_equal(oss_shipping(17575 * 100), 61513); /* 615.125 → 615.13 */
+}
+
+static void test_order_compute(void **state)
+{
+	struct oss_order o;
+	struct err e = ERR_INIT;
+	long long q1[OSS_PP_ITEMS] = {2, 10, 0, 0, 0};
+	assert_int_equal(oss_order_compute(q1, default_prices, &o, &e), 0);
+	assert_int_equal(o.line[0], 32000);
+	assert_int_equal(o.line[1], 5000);
+	assert_int_equal(o.subtotal, 37000);
+	assert_int_equal(o.shipping, 2500); /* 12.95 < 25 */
+	assert_int_equal(o.total, 39500);
+	struct buf w = BUF_INIT;
+	thai_baht_words(o.total, &w);
+	assert_string_equal(buf_cstr(&w), "สามร้อยเก้าสิบห้าบาทถ้วน");
+	buf_release(&w);
+
+	long long q2[OSS_PP_ITEMS] = {10, 100, 5, 50, 100};
+	assert_int_equal(oss_order_compute(q2, default_prices, &o, &e), 0);
+	assert_int_equal(o.subtotal, 160000 + 50000 + 80000 + 10000 + 50000); /* 3,500 baht */
+	assert_int_equal(o.shipping, 12250);				      /* 122.50 */
+	assert_int_equal(o.total, 362250);
+
+	/* prices are settings: other prices, other totals */
+	long long p2[OSS_PP_ITEMS] = {17550, 525, 0, 0, 0};
+	long long q3[OSS_PP_ITEMS] = {1, 1, 0, 0, 0};
+	assert_int_equal(oss_order_compute(q3, p2, &o, &e), 0);
+	assert_int_equal(o.subtotal, 18075);
+	assert_int_equal(o.total, 18075 + 2500);
+
+	/* bad quantities */
+	long long none[OSS_PP_ITEMS] = {0, 0, 0, 0, 0};
+	assert_int_equal(oss_order_compute(none, default_prices, &o, &e), -1);
+	assert_int_equal(e.status, 400);
+	assert_string_equal(e.field, "pp1_p");
+	assert_string_equal(e.msg, "กรุณาระบุจำนวนที่สั่งซื้ออย่างน้อย 1 รายการ");
+	err_clear(&e);
+	long long neg[OSS_PP_ITEMS] = {1, 0, -1, 0, 0};
+	assert_int_equal(oss_order_compute(neg, default_prices, &o, &e), -1);
+	assert_string_equal(e.field, "pp1_b");
+	assert_string_equal(e.msg, "จำนวน ปพ.1-บ ต้องไม่ติดลบ");
+	err_clear(&e);
+	long long big[OSS_PP_ITEMS] = {0, 0, 0, 0, OSS_PP_QTY_MAX + 1};
+	assert_int_equal(oss_order_compute(big, default_prices, &o, &e), -1);
+	assert_string_equal(e.field, "pp3_b");
+	assert_string_equal(e.msg, "จำนวน ปพ.3-บ ต้องไม่เกิน 10000 แผ่น");
+	long long most[OSS_PP_ITEMS] = {OSS_PP_QTY_MAX, OSS_PP_QTY_MAX, OSS_PP_QTY_MAX, OSS_PP_QTY_MAX, OSS_PP_QTY_MAX};
+	long long dear[OSS_PP_ITEMS] = {OSS_PRICE_MAX_SATANG, OSS_PRICE_MAX_SATANG, OSS_PRICE_MAX_SATANG,
+					OSS_PRICE_MAX_SATANG, OSS_PRICE_MAX_SATANG};
+	assert_int_equal(oss_order_compute(most, dear, &o, &e), 0); /* no overflow */
+	assert_int_equal(o.subtotal, 5LL * OSS_PP_QTY_MAX * OSS_PRICE_MAX_SATANG);
+}
+
+/* ---- business days ------------------------------------------------------------------------- */
+
+static long long day(int y, int m, int d)
+{
+	return oss_day_of(bkk(y, m, d, 12, 0, 0));
+}
+
+/* The same count walked day by day, to hold the arithmetic to. */
+static long long naive_waited(long long since_t, long long now_t, const long long *h, size_t n)
+{
+	if (now_t < since_t)
+		return 0;
+	long long d = oss_day_of(since_t);
+	while (!oss_business_day(d, h, n))
+		d++;
+	long long count = 0;
+	for (long long x = d + 1; x <= oss_day_of(now_t); x++)
+		count += oss_business_day(x, h, n);
+	return count;
+}
+
+static void test_business_days(void **state)
+{
+	/* 2024: Mon 1 Jul … ; Mon 22 Jul (วันอาสาฬหบูชา substitute) and
+	 * Mon 29 Jul (King's birthday substitute) as holidays */
+	long long hol[] = {day(2024, 7, 22), day(2024, 7, 29), day(2024, 8, 12)};
+	size_t nh = 3;
+	assert_int_equal(oss_day_parse("2024-07-22"), hol[0]);
+	assert_int_equal(oss_day_parse("2024-02-30"), -1);
+	assert_true(oss_business_day(day(2024, 7, 1), hol, nh));   /* Monday */
+	assert_true(oss_business_day(day(2024, 7, 5), hol, nh));   /* Friday */
+	assert_false(oss_business_day(day(2024, 7, 6), hol, nh));  /* Saturday */
+	assert_false(oss_business_day(day(2024, 7, 7), hol, nh));  /* Sunday */
+	assert_false(oss_business_day(day(2024, 7, 22), hol, nh)); /* holiday */
+
+	/* Monday 10:00 → same day 0, Tuesday 1, next Monday 5, Tuesday 6 */
+	long long mon = bkk(2024, 7, 1, 10, 0, 0);
+	assert_int_equal(oss_business_days_waited(mon, bkk(2024, 7, 1, 16, 0, 0), hol, nh), 0);
+	assert_int_equal(oss_business_days_waited(mon, bkk(2024, 7, 2, 8, 0, 0), hol, nh), 1);
+	assert_int_equal(oss_business_days_waited(mon, bkk(2024, 7, 5, 8, 0, 0), hol, nh), 4);
+	assert_int_equal(oss_business_days_waited(mon, bkk(2024, 7, 7, 8, 0, 0), hol, nh), 4); /* weekend */
+	assert_int_equal(oss_business_days_waited(mon, bkk(2024, 7, 8, 8, 0, 0), hol, nh), 5);
+	assert_int_equal(oss_business_days_waited(mon, bkk(2024, 7, 9, 8, 0, 0), hol, nh), 6);
+	/* arriving on Saturday: received Monday */
+	long long sat = bkk(2024, 7, 6, 9, 0, 0);
+	assert_int_equal(oss_business_days_waited(sat, bkk(2024, 7, 8, 9, 0, 0), hol, nh), 0);
+	assert_int_equal(oss_business_days_waited(sat, bkk(2024, 7, 9, 9, 0, 0), hol, nh), 1);
+	/* holidays are skipped: Fri 19 → Tue 23 is 1 day (Mon 22 is a holiday) */
+	long long fri = bkk(2024, 7, 19, 15, 0, 0);
+	assert_int_equal(oss_business_days_waited(fri, bkk(2024, 7, 23, 9, 0, 0), hol, nh), 1);
+	assert_int_equal(oss_business_days_waited(fri, bkk(2024, 7, 23, 9, 0, 0), NULL, 0), 2);
+	/* arriving on a holiday: received the next business day */
+	long long onhol = bkk(2024, 7, 22, 9, 0, 0);
+	assert_int_equal(oss_business_days_waited(onhol, bkk(2024, 7, 23, 9, 0, 0), hol, nh), 0);
+	/* Bangkok days: 23:30 local on Monday is 16:30 UTC the same day */
+	long long late = bkk(2024, 7, 1, 23, 30, 0);
+	assert_int_equal(oss_business_days_waited(late, bkk(2024, 7, 2, 0, 30, 0), hol, nh), 1);
+	/* the clock cannot run backwards */
+	assert_int_equal(oss_business_days_waited(mon, mon - 86400, hol, nh), 0);
+
+	/* the arithmetic agrees with walking the days, over four months of
+	 * arrivals and waits up to 60 days, with and without holidays */
+	for (long long s = bkk(2024, 6, 1, 9, 0, 0); s < bkk(2024, 10, 1, 0, 0, 0); s += 86400 + 3600)
+		for (long long w = 0; w < 60; w += 3) {
+			long long now = s + w * 86400 + 7200;
+			assert_int_equal(oss_business_days_waited(s, now, hol, nh), naive_waited(s, now, hol, nh));
+			assert_int_equal(oss_business_days_waited(s, now, NULL, 0), naive_waited(s, now, NULL, 0));
+		}
+}
+
+static void test_overdue_cutoff(void **state)
+{
+	long long hol[] = {day(2024, 7, 22), day(2024, 7, 29)};
+	size_t nh = 2;
+	/* today Tue 9 Jul: a request queued Mon 1 Jul has waited 6 > 5 days;
+	 * one queued Tue 2 Jul has waited 5 */
+	long long now = bkk(2024, 7, 9, 10, 0, 0);
+	long long cut = oss_overdue_before(now, OSS_PROMISE_DAYS, hol, nh);
+	assert_int_equal(cut, bkk(2024, 7, 2, 0, 0, 0));
+	assert_true(oss_business_days_waited(cut - 1, now, hol, nh) > OSS_PROMISE_DAYS);
+	assert_false(oss_business_days_waited(cut, now, hol, nh) > OSS_PROMISE_DAYS);
+	/* for every "today" over four months and every arrival time in the 30
+	 * days before it: queued before the cut-off ⇔ waited more than 5 */
+	for (long long n = bkk(2024, 6, 15, 9, 0, 0); n < bkk(2024, 10, 15, 0, 0, 0); n += 86400)
+		for (int lim = 0; lim <= 6; lim += 3) {
+			long long c = oss_overdue_before(n, lim, hol, nh);
+			for (long long s = n - 30 * 86400; s <= n; s += 4 * 3600)
+				if ((s < c) != (oss_business_days_waited(s, n, hol, nh) > lim))
+					fail_msg("now %lld limit %d since %lld: cut-off %lld, waited %lld", n, lim, s,
+						 c, oss_business_days_waited(s, n, hol, nh));
+		}
+}
+
+/* ---- bookings and appointments ------------------------------------------------------------- */
+
+static void expect_slots_err(const char *d0, const char *d1, const char *t0, const char *t1, long long now,
+			     const char *field, const char *msg)
+{
+	struct oss_slot s[OSS_BOOKING_MAX_DAYS];
+	struct err e = ERR_INIT;
+	assert_int_equal(oss_booking_slots(d0, d1, t0, t1, now, s, OSS_BOOKING_MAX_DAYS, &e), -1);
+	assert_int_equal(e.status, 400);
+	assert_string_equal(e.field, field);
+	assert_string_equal(e.msg, msg);
+}
+
+static void test_booking_slots(void **state)
+{
+	long long now = bkk(2024, 6, 24, 15, 0, 0);
+	struct oss_slot s[OSS_BOOKING_MAX_DAYS];
+	struct err e = ERR_INIT;
+	assert_int_equal(oss_booking_slots("2024-06-25", "2024-06-25", "09:00", "12:00", now, s, 14, &e), 1);
+	assert_int_equal(s[0].start, bkk(2024, 6, 25, 9, 0, 0));
+	assert_int_equal(s[0].end, bkk(2024, 6, 25, 12, 0, 0));
+	assert_int_equal(oss_booking_slots("2024-06-25", "2024-06-27", "13:00", "16:30", now, s, 14, &e), 3);
+	assert_int_equal(s[2].start, bkk(2024, 6, 27, 13, 0, 0));
+	assert_int_equal(s[2].end, bkk(2024, 6, 27, 16, 30, 0));
+	/* later today is fine */
+	assert_int_equal(oss_booking_slots("2024-06-24", "2024-06-24", "15:00", "16:00", now, s, 14, &e), 1);
+
+	expect_slots_err("2024-06-26", "2024-06-25", "09:00", "12:00", now, "end_date",
+			 "วันที่สิ้นสุดการใช้ห้องต้องไม่ก่อนวันที่เริ่มต้นใช้ห้อง");
+	expect_slots_err("2024-06-25", "2024-06-25", "12:00", "09:00", now, "end_time",
+			 "เวลาสิ้นสุดต้องหลังเวลาเริ่มต้น (เช่น ตั้งแต่ 09:00 ถึง 12:00 น.)");
+	expect_slots_err("2024-06-25", "2024-06-25", "09:00", "09:00", now, "end_time",
+			 "เวลาสิ้นสุดต้องหลังเวลาเริ่มต้น (เช่น ตั้งแต่ 09:00 ถึง 12:00 น.)");
+	expect_slots_err("2024-06-23", "2024-06-25", "09:00", "12:00", now, "start_date",
+			 "วันที่เริ่มต้นใช้ห้องเป็นวันที่ผ่านมาแล้ว กรุณาเลือกวันนี้หรือวันถัดไป");
+	expect_slots_err("2024-06-24", "2024-06-24", "14:59", "16:00", now, "start_time",
+			 "เวลาเริ่มต้นผ่านมาแล้ว กรุณาเลือกเวลาที่ยังไม่ถึง");
+	expect_slots_err("2024-06-25", "2024-07-09", "09:00", "12:00", now, "end_date",
+			 "จองห้องประชุมได้ครั้งละไม่เกิน 14 วัน (เลือกมา 15 วัน)");
+	expect_slots_err("2024-02-30", "2024-06-25", "09:00", "12:00", now, "start_date",
+			 "วันที่เริ่มต้นใช้ห้องไม่ถูกต้อง กรุณาเลือกจากปฏิทิน");
+	expect_slots_err("2024-06-25", "2024-06-25", "9:00", "12:00", now, "start_time",
+			 "เวลาเริ่มต้นไม่ถูกต้อง กรุณากรอกในรูปแบบ ชั่วโมง:นาที เช่น 09:00");
+	expect_slots_err("2024-06-25", "2024-06-25", "09:00", "24:00", now, "end_time",
+			 "เวลาสิ้นสุดไม่ถูกต้อง กรุณากรอกในรูปแบบ ชั่วโมง:นาที เช่น 12:00");
+	expect_slots_err("", "2024-06-25", "09:00", "12:00", now, "start_date", "กรุณาเลือกวันที่เริ่มต้นใช้ห้อง");
+	assert_int_equal(oss_booking_slots("2024-06-25", "2024-07-08", "09:00", "12:00", now, s, 14, &e), 14);
+}
+
+static void test_attendees_and_overlap(void **state)
+{
+	struct err e = ERR_INIT;
+	assert_int_equal(oss_attendees_check(1, 30, &e), 0);
+	assert_int_equal(oss_attendees_check(30, 30, &e), 0);
+	assert_int_equal(oss_attendees_check(0, 30, &e), -1);
+	assert_string_equal(e.field, "attendees");
+	assert_string_equal(e.msg, "จำนวนผู้เข้าร่วมประชุมต้องมีอย่างน้อย 1 คน");
+	err_clear(&e);
+	assert_int_equal(oss_attendees_check(31, 30, &e), -1);
+	assert_string_equal(e.msg, "จำนวนผู้เข้าร่วมประชุมเกินความจุของห้อง (ห้องนี้รองรับได้ไม่เกิน 30 คน กรอกมา 31 คน)");
+	err_clear(&e);
+	assert_int_equal(oss_attendees_check(-5, 30, &e), -1);
+
+	/* [start, end): touching intervals do not overlap */
+	struct oss_slot a = {100, 200};
+	assert_true(oss_slots_overlap(a, (struct oss_slot){150, 250}));
+	assert_true(oss_slots_overlap(a, (struct oss_slot){50, 150}));
+	assert_true(oss_slots_overlap(a, (struct oss_slot){120, 130}));
+	assert_true(oss_slots_overlap(a, (struct oss_slot){0, 300}));
+	assert_true(oss_slots_overlap(a, a));
+	assert_false(oss_slots_overlap(a, (struct oss_slot){200, 300}));
+	assert_false(oss_slots_overlap(a, (struct oss_slot){0, 100}));
+	assert_false(oss_slots_overlap(a, (struct oss_slot){300, 400}));
+
+	struct buf b = BUF_INIT;
+	oss_slot_text((struct oss_slot){bkk(2024, 6, 25, 9, 0, 0), bkk(2024, 6, 25, 12, 0, 0)}, &b);
+	assert_string_equal(buf_cstr(&b), "25 มิ.ย. 2567 09:00–12:00 น.");
+	buf_reset(&b);
+	oss_slot_text((struct oss_slot){bkk(2024, 6, 25, 9, 0, 0), bkk(2024, 6, 26, 12, 0, 0)}, &b);
+	assert_string_equal(buf_cstr(&b), "25 มิ.ย. 2567 09:00 น. – 26 มิ.ย. 2567 12:00 น.");
+	buf_release(&b);
+}
+
+static void test_appointment(void **state)
+{
+	long long now = bkk(2024, 6, 24, 15, 0, 0), at = 0;
+	struct err e = ERR_INIT;
+	assert_int_equal(oss_appointment_check("2024-06-25", "10:30", now, &at, &e), 0);
+	assert_int_equal(at, bkk(2024, 6, 25, 10, 30, 0));
+	assert_int_equal(oss_appointment_check("2024-06-23", "10:30", now, &at, &e), -1);
+	assert_string_equal(e.field, "date");
+	assert_string_equal(e.msg, "วันขอนัดหมายเป็นวันที่ผ่านมาแล้ว กรุณาเลือกวันนี้หรือวันถัดไป");
+	err_clear(&e);
+	assert_int_equal(oss_appointment_check("2024-06-24", "14:00", now, &at, &e), -1);
+	assert_string_equal(e.field, "time");
+	err_clear(&e);
+	assert_int_equal(oss_appointment_check("2024-13-01", "14:00", now, &at, &e), -1);
+	assert_string_equal(e.field, "date");
+}
+
+/* ---- database fixture ------------------------------------------------------------------------ */
+
+struct fx {
+	struct db *db;
+	char path[256];
+	char admin[512];
+	char name[64];
+	long long area, area2, user, user2, officer;
+};
+
+static int migrate(struct fx *f)
+{
+	struct err e = ERR_INIT;
+	if (db_migrate(f->db, &e) < 0) {
+		fprintf(stderr, "migrate: %s\n", e.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static long long add_user(struct db *db, const char *cid, const char *email, const char *first)
+{
+	struct err e = ERR_INIT;
+	long long id = 0;
+	if (db_int_value(db,
+			 "INSERT INTO users (citizen_id, email, username, title, first_name, last_name, created_at, "
+			 "updated_at) VALUES ($1, $2, $2, 'นาย', $3, 'ลาวรรณ', 0, 0) RETURNING id",
+			 DB_ARGS(DB_TEXT(cid), DB_TEXT(email), DB_TEXT(first)), &id, &e) != 1) {
+		fprintf(stderr, "add user: %s\n", e.msg);
+		return -1;
+	}
+	return id;
+}
+
+static int seed(struct fx *f)
+{
+	struct err e = ERR_INIT;
+	f->area = org_area_add(f->db, "3502", "สำนักงานเขตพื้นที่การศึกษาประถมศึกษายโสธร เขต 2", "สพป.ยโสธร เขต 2", "primary",
+			       "ยโสธร", &e);
+	f->area2 = org_area_add(f->db, "6201", "สำนักงานเขตพื้นที่การศึกษามัธยมศึกษากำแพงเพชร", "สพม.กำแพงเพชร", "secondary",
+				"กำแพงเพชร", &e);
+	f->user = add_user(f->db, "1350500044576", "a@example.com", "ผดุงสิทธิ์");
+	f->user2 = add_user(f->db, "1101700203451", "b@example.com", "สมชาย");
+	f->officer = add_user(f->db, "3100600123452", "o@example.com", "สมหญิง");
+	if (f->area < 0 || f->area2 < 0 || f->user < 0 || f->user2 < 0 || f->officer < 0) {
+		fprintf(stderr, "seed: %s\n", e.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int setup_sqlite(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	snprintf(f->path, sizeof f->path, "/tmp/khet_test_oss_%ld.db", (long)getpid());
+	char url[300];
+	snprintf(url, sizeof url, "sqlite:%s", f->path);
+	unlink(f->path);
+	struct err e = ERR_INIT;
+	*state = f;
+	if (db_open(url, &f->db, &e) < 0) {
+		fprintf(stderr, "open %s: %s\n", url, e.msg);
+		return -1;
+	}
+	return migrate(f) < 0 ? -1 : seed(f);
+}
+
+static void remove_sqlite(const char *path)
+{
+	static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+	char p[300];
+	for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
+		snprintf(p, sizeof p, "%s%s", path, suffixes[i]);
+		unlink(p);
+	}
+}
+
+static int url_with_db(const char *url, const char *name, char *out, size_t outsz)
+{
+	const char *s = strstr(url, "://");
+	if (!s)
+		return -1;
+	const char *slash = strchr(s + 3, '/');
+	const char *query = strchr(s + 3, '?');
+	size_t host_end = slash && (!query || slash < query) ? (size_t)(slash - url)
+			  : query			     ? (size_t)(query - url)
+							     : strlen(url);
+	int n = snprintf(out, outsz, "%.*s/%s%s", (int)host_end, url, name, query ? query : "");
+	return n > 0 && (size_t)n < outsz ? 0 : -1;
+}
+
+static int setup_pg(void **state)
+{
+	const char *admin = getenv("KHET_TEST_PG");
+	struct fx *f = calloc(1, sizeof *f);
+	snprintf(f->admin, sizeof f->admin, "%s", admin);
+	snprintf(f->name, sizeof f->name, "khet_test_oss_%ld", (long)getpid());
+	*state = f;
+	struct err e = ERR_INIT;
+	struct db *adb;
+	if (db_open(admin, &adb, &e) < 0) {
+		fprintf(stderr, "open KHET_TEST_PG: %s\n", e.msg);
+		return -1;
+	}
+	char sql[200];
+	snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s", f->name);
+	int rc = db_exec_script(adb, sql, &e);
+	snprintf(sql, sizeof sql, "CREATE DATABASE %s ENCODING 'UTF8' TEMPLATE template0", f->name);
+	if (rc == 0)
+		rc = db_exec_script(adb, sql, &e);
+	db_close(adb);
+	if (rc < 0) {
+		fprintf(stderr, "create database: %s\n", e.msg);
+		return -1;
+	}
+	char url[600];
+	if (url_with_db(admin, f->name, url, sizeof url) < 0 || db_open(url, &f->db, &e) < 0) {
+		fprintf(stderr, "open test database: %s\n", e.msg);
+		return -1;
+	}
+	return migrate(f) < 0 ? -1 : seed(f);
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	if (!f)
+		return 0;
+	db_close(f->db);
+	if (f->path[0])
+		remove_sqlite(f->path);
+	if (f->name[0]) {
+		struct err e = ERR_INIT;
+		struct db *adb;
+		if (db_open(f->admin, &adb, &e) == 0) {
+			char sql[200];
+			snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s", f->name);
+			db_exec_script(adb, sql, &e);
+			db_close(adb);
+		}
+	}
+	free(f);
+	return 0;
+}
+
+static long long int_value(struct db *db, const char *sql, const struct db_val *p, int n)
+{
+	struct err e = ERR_INIT;
+	long long v = -1;
+	if (db_int_value(db, sql, p, n, &v, &e) < 0)
+		fail_msg("%s: %s", sql, e.msg);
+	return v;
+}
+
+static void begin(struct db *db)
+{
+	struct err e = ERR_INIT;
+	if (db_begin(db, &e) < 0)
+		fail_msg("begin: %s", e.msg);
+}
+
+static void commit(struct db *db)
+{
+	struct err e = ERR_INIT;
+	if (db_commit(db, &e) < 0)
+		fail_msg("commit: %s", e.msg);
+}
+
+/* A request of service svc by user at t, in its own transaction. */
+static long long submit(struct fx *f, long long area, const char *svc, long long user, long long t, char *code_out)
+{
+	struct err e = ERR_INIT;
+	char code[OSS_CODE_LEN + 1];
+	json_t *data = json_pack("{s:s, s:s, s:s, s:s}", "title", "นาย", "first_name", "ผดุงสิทธิ์", "last_name", "ลาวรรณ",
+				 "purpose", "กู้เงินธนาคารออมสิน");
+	struct buf search = BUF_INIT;
+	oss_search_text("", data, &search);
+	begin(f->db);
+	long long id =
+	    oss_request_insert(f->db, area, svc, user, "นายผดุงสิทธิ์ ลาวรรณ", data, buf_cstr(&search), t, code, &e);
+	if (id < 0)
+		fail_msg("insert: %s", e.msg);
+	commit(f->db);
+	json_decref(data);
+	buf_release(&search);
+	if (code_out)
+		strcpy(code_out, code);
+	return id;
+}
+
+static long long count_of(struct fx *f, long long area, const char *svc, const char *status)
+{
+	return int_value(
+	    f->db, "SELECT COALESCE(SUM(n), 0) FROM oss_counts WHERE area_id = $1 AND service = $2 AND status = $3",
+	    DB_ARGS(DB_INT(area), DB_TEXT(svc), DB_TEXT(status)));
+}
+
+static long long real_count(struct fx *f, long long area, const char *svc, const char *status)
+{
+	return int_value(f->db, "SELECT COUNT(*) FROM oss_requests WHERE area_id = $1 AND service = $2 AND status = $3",
+			 DB_ARGS(DB_INT(area), DB_TEXT(svc), DB_TEXT(status)));
+}
+
+/* ---- storage tests ------------------------------------------------------------------------------ */
+
+static void test_db_codes_same_second(void **state)
+{
+	struct fx *f = *state;
+	long long t = bkk(2024, 6, 25, 13, 11, 52);
+	char c1[17], c2[17], c3[17], c4[17];
+	submit(f, f->area, "11", f->user, t, c1);
+	submit(f, f->area, "11", f->user2, t, c2);
+	assert_string_equal(c1, "1120240625131152");
+	assert_string_equal(c2, "1120240625131153"); /* the next free second */
+	/* a third in the same second skips both taken seconds */
+	submit(f, f->area, "11", f->user, t, c3);
+	assert_string_equal(c3, "1120240625131154");
+	/* another service's code of the same second is its own */
+	submit(f, f->area, "12", f->user, t, c4);
+	assert_string_equal(c4, "1220240625131152");
+	/* a burst inside one transaction still gets distinct codes */
+	struct err e = ERR_INIT;
+	begin(f->db);
+	char seen[20][17];
+	for (int i = 0; i < 20; i++) {
+		json_t *d = json_object();
+		if (oss_request_insert(f->db, f->area2, "32", f->user, "x", d, "", t, seen[i], &e) < 0)
+			fail_msg("burst %d: %s", i, e.msg);
+		json_decref(d);
+		for (int j = 0; j < i; j++)
+			assert_string_not_equal(seen[i], seen[j]);
+	}
+	commit(f->db);
+	assert_string_equal(seen[19], "3220240625131211"); /* 52 + 19 s = 13:12:11 */
+	assert_int_equal(int_value(f->db, "SELECT COUNT(DISTINCT code) FROM oss_requests", NULL, 0),
+			 int_value(f->db, "SELECT COUNT(*) FROM oss_requests", NULL, 0));
+	/* the request is found by its code, created_at keeps the real time */
+	json_t *r = oss_request_by_code(f->db, c2, &e);
+	assert_non_null(r);
+	assert_int_equal(json_integer_value(json_object_get(r, "created_at")), t);
+	assert_string_equal(json_string_value(json_object_get(r, "status")), "submitted");
+	assert_true(json_is_object(json_object_get(r, "data")));
+	json_decref(r);
+	err_clear(&e);
+	assert_null(oss_request_by_code(f->db, "1120240625131159", &e));
+	assert_int_equal(e.status, 404);
+	assert_string_equal(e.msg, "ไม่พบคำร้องรหัสนี้ กรุณาตรวจสอบรหัสอ้างอิงอีกครั้ง");
+}
+
+static void test_db_moves(void **state)
+{
+	struct fx *f = *state;
+	long long t = bkk(2024, 7, 1, 9, 0, 0);
+	long long id = submit(f, f->area, "21", f->user, t, NULL);
+	assert_int_equal(count_of(f, f->area, "21", "submitted"), 1);
+	struct err e = ERR_INIT;
+
+	/* officer takes it, returns it with a note */
+	json_t *r = oss_request_get(f->db, id, &e);
+	assert_non_null(r);
+	begin(f->db);
+	assert_int_equal(
+	    oss_request_move(f->db, r, OSS_OFFICER, OSS_START, f->officer, "นางสมหญิง", "", NULL, NULL, 0, t + 3600, &e),
+	    OSS_IN_PROGRESS);
+	assert_int_equal(oss_request_move(f->db, r, OSS_OFFICER, OSS_RETURN, f->officer, "นางสมหญิง", "ข้อมูลไม่ชัดเจน",
+					  NULL, NULL, 0, t + 7200, &e),
+			 OSS_RETURNED);
+	commit(f->db);
+	json_decref(r);
+	r = oss_request_get(f->db, id, &e);
+	assert_string_equal(json_string_value(json_object_get(r, "status")), "returned");
+	assert_string_equal(json_string_value(json_object_get(r, "note")), "ข้อมูลไม่ชัดเจน");
+	assert_int_equal(json_integer_value(json_object_get(r, "status_at")), t + 7200);
+	assert_int_equal(count_of(f, f->area, "21", "submitted"), 0);
+	assert_int_equal(count_of(f, f->area, "21", "returned"), 1);
+
+	/* an edit while in progress was refused; now returned, the edit
+	 * resubmits with the new data and restarts the wait */
+	json_t *nd =
+	    json_pack("{s:s, s:s, s:s}", "first_name", "ผดุงสิทธิ์", "last_name", "ลาวรรณ", "email", "new@example.com");
+	begin(f->db);
+	assert_int_equal(oss_request_move(f->db, r, OSS_APPLICANT, OSS_EDIT, f->user, "นายผดุงสิทธิ์", "", nd,
+					  "ผดุงสิทธิ์ ลาวรรณ", 0, t + 86400, &e),
+			 OSS_RESUBMITTED);
+	commit(f->db);
+	json_decref(nd);
+	json_decref(r);
+	r = oss_request_get(f->db, id, &e);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(r, "data"), "email")), "new@example.com");
+	assert_int_equal(json_integer_value(json_object_get(r, "queued_at")), t + 86400);
+	assert_string_equal(json_string_value(json_object_get(r, "note")), "");
+
+	/* a stale read: another officer completes it first */
+	json_t *stale = json_deep_copy(r);
+	begin(f->db);
+	assert_int_equal(oss_request_move(f->db, r, OSS_OFFICER, OSS_COMPLETE, f->officer, "นางสมหญิง", "", NULL, NULL,
+					  0, t + 90000, &e),
+			 OSS_COMPLETED);
+	commit(f->db);
+	begin(f->db);
+	assert_int_equal(oss_request_move(f->db, stale, OSS_OFFICER, OSS_RETURN, f->officer, "นางสมหญิง", "อีกครั้ง", NULL,
+					  NULL, 0, t + 90001, &e),
+			 -1);
+	assert_int_equal(e.status, 409);
+	db_rollback(f->db);
+	json_decref(stale);
+	/* and from completed nothing moves */
+	err_clear(&e);
+	begin(f->db);
+	assert_int_equal(
+	    oss_request_move(f->db, r, OSS_APPLICANT, OSS_CANCEL, f->user, "x", "", NULL, NULL, 0, t + 90002, &e), -1);
+	assert_int_equal(e.status, 409);
+	db_rollback(f->db);
+	json_decref(r);
+
+	/* every step is in the history: who, when, from, to, message */
+	json_t *h = oss_request_history(f->db, id, &e);
+	assert_int_equal(json_array_size(h), 5);
+	static const char *const tos[] = {"submitted", "in_progress", "returned", "resubmitted", "completed"};
+	for (size_t i = 0; i < 5; i++)
+		assert_string_equal(json_string_value(json_object_get(json_array_get(h, i), "to_status")), tos[i]);
+	assert_true(json_is_null(json_object_get(json_array_get(h, 0), "from_status")));
+	assert_string_equal(json_string_value(json_object_get(json_array_get(h, 2), "message")), "ข้อมูลไม่ชัดเจน");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(h, 2), "actor_role")), "officer");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(h, 3), "action")), "edit");
+	json_decref(h);
+	/* the counters agree with the rows, status by status */
+	for (int s = 0; s < OSS_STATUS_COUNT; s++)
+		assert_int_equal(count_of(f, f->area, "21", oss_status_name(s)),
+				 real_count(f, f->area, "21", oss_status_name(s)));
+}
+
+static void test_db_bookings(void **state)
+{
+	struct fx *f = *state;
+	struct err e = ERR_INIT;
+	begin(f->db);
+	long long room = oss_room_add(f->db, f->area, "ห้องประชุมพุทธรักษา", 30, &e);
+	long long room2 = oss_room_add(f->db, f->area, "ห้องประชุมราชพฤกษ์", 120, &e);
+	assert_true(room > 0 && room2 > 0);
+	assert_int_equal(oss_room_add(f->db, f->area, "ห้องประชุมพุทธรักษา", 10, &e), -1);
+	assert_int_equal(e.status, 409);
+	commit(f->db);
+	err_clear(&e);
+
+	long long now = bkk(2024, 6, 24, 8, 0, 0);
+	struct oss_slot s[OSS_BOOKING_MAX_DAYS];
+	int n = oss_booking_slots("2024-06-25", "2024-06-26", "09:00", "12:00", now, s, 14, &e);
+	assert_int_equal(n, 2);
+	long long id = submit(f, f->area, "31", f->user, now, NULL);
+	begin(f->db);
+	assert_int_equal(oss_booking_free(f->db, room, s, n, id, &e), 0);
+	assert_int_equal(oss_booking_store(f->db, id, room, s, n, 20, &e), 0);
+	commit(f->db);
+
+	/* a clash on the second day names that booking */
+	struct oss_slot c[OSS_BOOKING_MAX_DAYS];
+	int m = oss_booking_slots("2024-06-26", "2024-06-26", "11:00", "13:00", now, c, 14, &e);
+	long long id2 = submit(f, f->area, "31", f->user2, now, NULL);
+	begin(f->db);
+	assert_int_equal(oss_booking_free(f->db, room, c, m, id2, &e), -1);
+	assert_int_equal(e.status, 409);
+	assert_string_equal(e.field, "start_date");
+	assert_string_equal(e.msg, "ห้องนี้ถูกจองแล้วในช่วง 26 มิ.ย. 2567 09:00–12:00 น. กรุณาเลือกวัน เวลา หรือห้องอื่น");
+	db_rollback(f->db);
+	err_clear(&e);
+	/* touching is fine, another room is fine */
+	m = oss_booking_slots("2024-06-26", "2024-06-26", "12:00", "13:00", now, c, 14, &e);
+	begin(f->db);
+	assert_int_equal(oss_booking_free(f->db, room, c, m, id2, &e), 0);
+	assert_int_equal(oss_booking_free(f->db, room2, s, n, id2, &e), 0);
+	db_rollback(f->db);
+	/* its own booking is no clash when the request is edited */
+	begin(f->db);
+	assert_int_equal(oss_booking_free(f->db, room, s, n, id, &e), 0);
+	db_rollback(f->db);
+	/* cancelling frees the room */
+	json_t *r = oss_request_get(f->db, id, &e);
+	begin(f->db);
+	assert_int_equal(
+	    oss_request_move(f->db, r, OSS_APPLICANT, OSS_CANCEL, f->user, "x", "", NULL, NULL, 0, now + 60, &e),
+	    OSS_CANCELLED);
+	commit(f->db);
+	json_decref(r);
+	m = oss_booking_slots("2024-06-26", "2024-06-26", "11:00", "13:00", now, c, 14, &e);
+	begin(f->db);
+	assert_int_equal(oss_booking_free(f->db, room, c, m, id2, &e), 0);
+	db_rollback(f->db);
+	assert_int_equal(
+	    int_value(f->db, "SELECT COUNT(*) FROM oss_bookings WHERE request_id = $1", DB_ARGS(DB_INT(id))), 0);
+	/* rooms are listed per area */
+	json_t *rooms = oss_rooms_list(f->db, f->area, true, &e);
+	assert_int_equal(json_array_size(rooms), 2);
+	json_decref(rooms);
+	rooms = oss_rooms_list(f->db, f->area2, true, &e);
+	assert_int_equal(json_array_size(rooms), 0);
+	json_decref(rooms);
+	begin(f->db);
+	assert_int_equal(oss_room_update(f->db, f->area2, room, "x", 5, true, &e), -1); /* another area's room */
+	assert_int_equal(e.status, 404);
+	err_clear(&e);
+	assert_int_equal(oss_room_update(f->db, f->area, room, "ห้องประชุมพุทธรักษา", 40, false, &e), 0);
+	commit(f->db);
+	rooms = oss_rooms_list(f->db, f->area, true, &e);
+	assert_int_equal(json_array_size(rooms), 1);
+	json_decref(rooms);
+}
+
+static void test_db_lists(void **state)
+{
+	struct fx *f = *state;
+	struct err e = ERR_INIT;
+	long long t0 = bkk(2024, 8, 1, 9, 0, 0);
+	long long ids[25];
+	for (int i = 0; i < 25; i++)
+		ids[i] = submit(f, f->area2, i % 2 ? "41" : "12", f->user2, t0 + i * 3600, NULL);
+	/* the applicant's list: newest first, by service, paged */
+	json_t *p = oss_my_page(f->db, f->user2, "", "", 1, 10, &e);
+	assert_non_null(p);
+	long long mine =
+	    int_value(f->db, "SELECT COUNT(*) FROM oss_requests WHERE applicant_id = $1", DB_ARGS(DB_INT(f->user2)));
+	assert_int_equal(json_integer_value(json_object_get(p, "total")), mine);
+	json_t *rows = json_object_get(p, "rows");
+	assert_int_equal(json_array_size(rows), 10);
+	long long prev = 1LL << 62;
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row)
+	{
+		long long c = json_integer_value(json_object_get(row, "created_at"));
+		assert_true(c <= prev);
+		prev = c;
+	}
+	json_decref(p);
+	p = oss_my_page(f->db, f->user2, "41", "", 2, 10, &e);
+	assert_int_equal(json_integer_value(json_object_get(p, "total")), 12);
+	assert_int_equal(json_integer_value(json_object_get(p, "pages")), 2);
+	assert_int_equal(json_array_size(json_object_get(p, "rows")), 2);
+	assert_int_equal(json_integer_value(json_object_get(p, "from")), 11);
+	json_decref(p);
+	/* search by a word of the data and by code */
+	p = oss_my_page(f->db, f->user2, "", "ออมสิน", 1, 10, &e);
+	assert_int_equal(json_integer_value(json_object_get(p, "total")), mine);
+	json_decref(p);
+	p = oss_my_page(f->db, f->user2, "", "ไม่มีคำนี้", 1, 10, &e);
+	assert_int_equal(json_integer_value(json_object_get(p, "total")), 0);
+	json_decref(p);
+	/* someone else's list does not show them */
+	p = oss_my_page(f->db, f->officer, "", "", 1, 10, &e);
+	assert_int_equal(json_integer_value(json_object_get(p, "total")), 0);
+	json_decref(p);
+
+	/* the officers' list: totals from the counters, statuses, overdue */
+	json_t *r = oss_request_get(f->db, ids[0], &e);
+	begin(f->db);
+	assert_int_equal(
+	    oss_request_move(f->db, r, OSS_OFFICER, OSS_START, f->officer, "x", "", NULL, NULL, 0, t0 + 99999, &e),
+	    OSS_IN_PROGRESS);
+	commit(f->db);
+	json_decref(r);
+	p = oss_manage_page(f->db, f->area2, "12", -1, 0, "", 1, 10, &e);
+	assert_non_null(p);
+	assert_int_equal(json_integer_value(json_object_get(p, "total")), 13);
+	assert_int_equal(json_array_size(json_object_get(p, "rows")), 10);
+	json_decref(p);
+	p = oss_manage_page(f->db, f->area2, "12", OSS_IN_PROGRESS, 0, "", 1, 10, &e);
+	assert_int_equal(json_integer_value(json_object_get(p, "total")), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(p, "rows"), 0), "id")),
+			 ids[0]);
+	json_decref(p);
+	p = oss_manage_page(f->db, f->area2, "12", OSS_SUBMITTED, 0, "", 2, 10, &e);
+	assert_int_equal(json_integer_value(json_object_get(p, "total")), 12);
+	assert_int_equal(json_array_size(json_object_get(p, "rows")), 2);
+	json_decref(p);
+	/* another area's officer list is empty */
+	p = oss_manage_page(f->db, f->area, "41", -1, 0, "", 1, 10, &e);
+	assert_int_equal(json_integer_value(json_object_get(p, "total")), 0);
+	json_decref(p);
+	/* overdue: everything queued before t0 + 5 h */
+	p = oss_manage_page(f->db, f->area2, "12", -1, t0 + 5 * 3600, "", 1, 10, &e);
+	assert_int_equal(json_integer_value(json_object_get(p, "total")), 3); /* hours 0, 2, 4 */
+	json_decref(p);
+	long long od = 0;
+	assert_int_equal(oss_overdue_count(f->db, f->area2, "12", t0 + 5 * 3600, &od, &e), 0);
+	assert_int_equal(od, 3);
+	/* a code as the query */
+	char code[17];
+	oss_code_make("41", t0 + 3600, code);
+	p = oss_manage_page(f->db, f->area2, "41", -1, 0, code, 1, 10, &e);
+	assert_int_equal(json_integer_value(json_object_get(p, "total")), 1);
+	json_decref(p);
+	/* the dashboard counts */
+	json_t *c = oss_counts_get(f->db, f->area2, 202401, 202412, &e);
+	assert_non_null(c);
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_object_get(json_object_get(c, "by_status"), "12"), "submitted")),
+	    12);
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_object_get(json_object_get(c, "by_month"), "202408"), "41")), 12);
+	json_decref(c);
+}
+
+static void test_db_settings(void **state)
+{
+	struct fx *f = *state;
+	struct err e = ERR_INIT;
+	long long price[OSS_PP_ITEMS];
+	assert_int_equal(oss_prices_load(f->db, f->area, price, &e), 0);
+	assert_memory_equal(price, default_prices, sizeof price);
+	long long mine[OSS_PP_ITEMS] = {17000, 600, 17000, 300, 600};
+	begin(f->db);
+	assert_int_equal(oss_prices_save(f->db, f->area, mine, f->officer, &e), 0);
+	commit(f->db);
+	assert_int_equal(oss_prices_load(f->db, f->area, price, &e), 0);
+	assert_memory_equal(price, mine, sizeof price);
+	/* the other area keeps the defaults */
+	assert_int_equal(oss_prices_load(f->db, f->area2, price, &e), 0);
+	assert_memory_equal(price, default_prices, sizeof price);
+
+	begin(f->db);
+	assert_true(oss_holiday_add(f->db, f->area, "2024-07-29", "วันเฉลิมพระชนมพรรษา", &e) > 0);
+	assert_true(oss_holiday_add(f->db, f->area, "2024-07-22", "ชดเชยวันอาสาฬหบูชา", &e) > 0);
+	assert_int_equal(oss_holiday_add(f->db, f->area, "2024-07-22", "ซ้ำ", &e), -1);
+	assert_int_equal(e.status, 409);
+	err_clear(&e);
+	assert_int_equal(oss_holiday_add(f->db, f->area, "2024-02-30", "ไม่มีวันนี้", &e), -1);
+	assert_int_equal(e.status, 400);
+	commit(f->db);
+	size_t n;
+	long long *h = oss_holidays_load(f->db, f->area, &n, &e);
+	assert_int_equal(n, 2);
+	assert_int_equal(h[0], oss_day_parse("2024-07-22")); /* sorted */
+	assert_int_equal(h[1], oss_day_parse("2024-07-29"));
+	free(h);
+
+	/* officers per service */
+	begin(f->db);
+	assert_true(oss_officer_add(f->db, f->area, f->officer, "11", f->user, &e) > 0);
+	assert_true(oss_officer_add(f->db, f->area, f->officer, "31", f->user, &e) > 0);
+	assert_int_equal(oss_officer_add(f->db, f->area, f->officer, "31", f->user, &e), -1);
+	assert_int_equal(e.status, 409);
+	err_clear(&e);
+	assert_int_equal(oss_officer_add(f->db, f->area, f->officer, "77", f->user, &e), -1);
+	commit(f->db);
+	unsigned mask;
+	assert_int_equal(oss_officer_services(f->db, f->officer, f->area, &mask, &e), 0);
+	assert_int_equal(mask, oss_service_bit("11") | oss_service_bit("31"));
+	assert_int_equal(oss_officer_services(f->db, f->officer, f->area2, &mask, &e), 0);
+	assert_int_equal(mask, 0);
+}
+
+#define DB_TESTS                                                                                                       \
+	cmocka_unit_test(test_db_codes_same_second), cmocka_unit_test(test_db_moves),                                  \
+	    cmocka_unit_test(test_db_bookings), cmocka_unit_test(test_db_lists), cmocka_unit_test(test_db_settings)
+
+int main(void)
+{
+	const struct CMUnitTest pure[] = {
+	    cmocka_unit_test(test_workflow_every_pair),
+	    cmocka_unit_test(test_workflow_messages),
+	    cmocka_unit_test(test_status_names),
+	    cmocka_unit_test(test_code_make),
+	    cmocka_unit_test(test_code_check),
+	    cmocka_unit_test(test_price_defaults),
+	    cmocka_unit_test(test_shipping),
+	    cmocka_unit_test(test_order_compute),
+	    cmocka_unit_test(test_business_days),
+	    cmocka_unit_test(test_overdue_cutoff),
+	    cmocka_unit_test(test_booking_slots),
+	    cmocka_unit_test(test_attendees_and_overlap),
+	    cmocka_unit_test(test_appointment),
+	};
+	const struct CMUnitTest db_tests[] = {DB_TESTS};
+	int failed = cmocka_run_group_tests_name("oss", pure, NULL, NULL);
+	failed += cmocka_run_group_tests_name("oss on SQLite", db_tests, setup_sqlite, teardown);
+	const char *pg = getenv("KHET_TEST_PG");
+	if (pg && *pg) {
+		const struct CMUnitTest pg_tests[] = {DB_TESTS};
+		failed += cmocka_run_group_tests_name("oss on PostgreSQL", pg_tests, setup_pg, teardown);
+	}
+	return failed ? 1 : 0;
+}
