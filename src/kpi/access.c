@@ -1,0 +1,58 @@
+/* access: who may do what in KPI-Online, as plain functions of the active
+ * grant (acc.h) and the record's area, work group and unit, so the unit
+ * tests hold every rule and the handlers ask one question each.
+ *
+ * - Viewing an area's indicators, periods and the matrix: any staff grant
+ *   of that area (a school role's area is its school's), or super admin.
+ * - Managing an indicator (create, edit, hide, attachments, periods,
+ *   units): its owning work group — a kpi_owner grant naming that work
+ *   group (acc.h's work_group_id) — the area admin, or super admin. A
+ *   kpi_owner grant without a work group owns nothing.
+ * - Reviewing: whoever may manage the indicator, and kpi_reviewer grants of
+ *   the area; a reviewer grant that names a work group reviews only that
+ *   group's indicators.
+ * - Reporting: for a school, a school role (school admin, teacher,
+ *   director, homeroom teacher) of exactly that school — never of another
+ *   school, and not the area acting for a school; for the area office
+ *   itself, an area role of that area. */
+#include "acc/acc.h"
+#include "kpi/kpi_internal.h"
+
+bool kpi_may_view(const struct acc_grant *g, long long area_id)
+{
+	if (!g)
+		return false;
+	if (g->bit == ROLE_SUPER_ADMIN)
+		return true;
+	return (g->bit & ROLE_ANY_STAFF) && area_id > 0 && g->area_id == area_id;
+}
+
+bool kpi_may_manage(const struct acc_grant *g, long long area_id, long long wg)
+{
+	if (!g)
+		return false;
+	if (g->bit == ROLE_SUPER_ADMIN)
+		return true;
+	if (area_id <= 0 || g->area_id != area_id)
+		return false;
+	if (g->bit == ROLE_AREA_ADMIN)
+		return true;
+	return g->bit == ROLE_KPI_OWNER && g->work_group_id > 0 && g->work_group_id == wg;
+}
+
+bool kpi_may_review(const struct acc_grant *g, long long area_id, long long wg)
+{
+	if (kpi_may_manage(g, area_id, wg))
+		return true;
+	return g && g->bit == ROLE_KPI_REVIEWER && area_id > 0 && g->area_id == area_id &&
+	       (g->work_group_id <= 0 || g->work_group_id == wg);
+}
+
+bool kpi_may_report(const struct acc_grant *g, long long area_id, long long school_id)
+{
+	if (!g || area_id <= 0)
+		return false;
+	if (school_id > 0)
+		return (g->bit & ROLE_SCHOOL_ROLES) && g->school_id == school_id && g->area_id == area_id;
+	return (g->bit & ROLE_AREA_ROLES) && g->area_id == area_id;
+}

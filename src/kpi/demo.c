@@ -1,0 +1,223 @@
+/* demo: KPI-Online data for `khet demo` and the benchmark. In the first
+ * demo area (code 3502, as acc_demo) and the current fiscal year: two KPI
+ * users — an indicator owner of the area's first work group and a
+ * reviewer — and two indicators:
+ *   1. half-yearly, level 1–5, both periods open, the area office and the
+ *      first schools assigned, a few reports confirmed and reviewed;
+ *   2. monthly, percentage, all twelve months open and the first `units`
+ *      schools assigned to every month, with reports in every state —
+ *      the matrix the benchmark pages (300 units × 12 periods).
+ * The reports of indicator 2 are written with a few set-based statements,
+ * not one call per report, so a demo of 300 units takes a moment. Running
+ * it again changes nothing. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "acc/acc.h"
+#include "core/db.h"
+#include "core/thai.h"
+#include "kpi/kpi_internal.h"
+#include "org/org.h"
+
+static void citizen_id(const char *first12, char out[14])
+{
+	int s = 0;
+	for (int i = 0; i < 12; i++)
+		s += (first12[i] - '0') * (13 - i);
+	snprintf(out, 14, "%s%d", first12, (11 - s % 11) % 10);
+}
+
+static long long demo_user(struct db *db, const char *username, const char *id12, const char *first, const char *last,
+			   struct err *e)
+{
+	long long id = 0;
+	int rc = db_int_value(db, "SELECT id FROM users WHERE username = $1", DB_ARGS(DB_TEXT(username)), &id, e);
+	if (rc)
+		return rc < 0 ? -1 : id;
+	char cid[14], mail[64];
+	citizen_id(id12, cid);
+	snprintf(mail, sizeof mail, "%s@example.org", username);
+	struct acc_user_new u = {
+	    .citizen_id = cid,
+	    .email = mail,
+	    .username = username,
+	    .title = "นาย",
+	    .first_name = first,
+	    .last_name = last,
+	    .phone = "0810000020",
+	    .personnel_type = "civil_servant",
+	    .password = ACC_DEMO_PASSWORD,
+	};
+	return acc_user_create(db, &u, e);
+}
+
+static int demo_grant(struct db *db, long long user, const char *role, long long area, long long wg, struct err *e)
+{
+	long long one = 0;
+	int rc = db_int_value(db, "SELECT 1 FROM grants WHERE user_id = $1 AND role = $2 AND revoked_at IS NULL",
+			      DB_ARGS(DB_INT(user), DB_TEXT(role)), &one, e);
+	if (rc)
+		return rc < 0 ? -1 : 0;
+	struct acc_grant g = {0};
+	g.user_id = user;
+	snprintf(g.role, sizeof g.role, "%s", role);
+	g.area_id = area;
+	g.work_group_id = wg;
+	snprintf(g.module, sizeof g.module, "kpi");
+	return acc_grant_add_full(db, &g, 0, e) < 0 ? -1 : 0;
+}
+
+static int demo_in(struct db *db, int units, struct err *e)
+{
+	long long area = 0, wg = 0, one = 0;
+	int rc = db_int_value(db, "SELECT id FROM areas WHERE code = '3502'", NULL, 0, &area, e);
+	if (rc <= 0)
+		return rc < 0 ? -1 : err_set(e, 400, "ยังไม่มีเขตพื้นที่ตัวอย่าง 3502: เรียก org_demo ก่อน");
+	if (db_int_value(db, "SELECT id FROM work_groups WHERE area_id = $1 ORDER BY sort, id LIMIT 1",
+			 DB_ARGS(DB_INT(area)), &wg, e) <= 0)
+		return err_set(e, 400, "เขตพื้นที่ตัวอย่างยังไม่มีกลุ่มงาน");
+	long long owner = demo_user(db, "kpiowner", "310010000021", "ชี้วัด", "เจ้าของ", e);
+	long long reviewer = owner < 0 ? -1 : demo_user(db, "kpireviewer", "310010000022", "ตรวจดี", "ละเอียด", e);
+	if (reviewer < 0 || demo_grant(db, owner, "kpi_owner", area, wg, e) < 0 ||
+	    demo_grant(db, reviewer, "kpi_reviewer", area, 0, e) < 0)
+		return -1;
+	long long reporter = 0;
+	rc = db_int_value(db, "SELECT id FROM users WHERE username = 'schooladmin'", NULL, 0, &reporter, e);
+	if (rc < 0)
+		return -1;
+
+	int fy = thai_fiscal_year((long long)time(NULL));
+	rc = db_int_value(db, "SELECT 1 FROM kpi_indicators WHERE area_id = $1 AND fiscal_year = $2",
+			  DB_ARGS(DB_INT(area), DB_INT(fy)), &one, e);
+	if (rc)
+		return rc < 0 ? -1 : 0; /* made already */
+
+	struct kpi_indicator_in a = {
+	    .d1 = "1",
+	    .d2 = "1",
+	    .number = "1",
+	    .name = "ระดับความสำเร็จในการดำเนินงานตามแนวทางบริหารจัดการภาครัฐ",
+	    .description = "ดำเนินงานตามคู่มือแนวทางบริหารจัดการภาครัฐ จำนวน 3 หมวด ในระดับ Principle",
+	    .type = "level5",
+	    .weight = "2",
+	    .criteria = "2, 3, 4, 5",
+	    .kind = "half",
+	    .status = "open",
+	    .work_group_id = wg,
+	};
+	long long ia = kpi_indicator_create(db, area, fy, &a, owner, e);
+	if (ia < 0)
+		return -1;
+	struct kpi_indicator_in b = a;
+	b.number = "2";
+	b.d2 = "2";
+	b.name = "ร้อยละของนักเรียนที่มีข้อมูลรายบุคคลครบถ้วนในระบบ DMC";
+	b.description = "โรงเรียนรายงานร้อยละของนักเรียนที่บันทึกข้อมูลครบถ้วนทุกเดือน";
+	b.type = "percent";
+	b.weight = "1";
+	b.criteria = "60, 70, 80, 90";
+	b.kind = "monthly";
+	long long ib = kpi_indicator_create(db, area, fy, &b, owner, e);
+	if (ib < 0)
+		return -1;
+	if (db_exec(db, "UPDATE kpi_periods SET opened_at = $2, opened_by = $3 WHERE indicator_id IN ($1, $4)",
+		    DB_ARGS(DB_INT(ia), DB_INT((long long)time(NULL)), DB_INT(owner), DB_INT(ib)), e) < 0)
+		return -1;
+
+	/* indicator 1: the area office and the first five schools, both rounds */
+	json_t *ps = kpi_periods(db, ia, e);
+	if (!ps)
+		return -1;
+	json_t *first =
+	    db_rows_json(db, "SELECT CAST(id AS TEXT) AS id FROM schools WHERE area_id = $1 ORDER BY obec_code LIMIT 5",
+			 DB_ARGS(DB_INT(area)), e);
+	json_t *ids = json_array();
+	size_t i;
+	json_t *s;
+	json_array_foreach(first, i, s) json_array_append(ids, json_object_get(s, "id"));
+	json_decref(first);
+	json_t *p;
+	json_array_foreach(ps, i, p)
+	{
+		if (kpi_units_add(db, json_integer_value(json_object_get(p, "id")), ids, false, true, owner, e) < 0) {
+			json_decref(ids);
+			json_decref(ps);
+			return -1;
+		}
+	}
+	json_decref(ids);
+	long long p1 = json_integer_value(json_object_get(json_array_get(ps, 0), "id"));
+	json_decref(ps);
+	json_t *reports =
+	    db_rows_json(db, "SELECT id FROM kpi_reports WHERE period_id = $1 AND unit_key <> 0 ORDER BY id LIMIT 3",
+			 DB_ARGS(DB_INT(p1)), e);
+	if (!reports)
+		return -1;
+	json_t *r;
+	json_array_foreach(reports, i, r)
+	{
+		long long rid = json_integer_value(json_object_get(r, "id"));
+		struct kpi_report_save_in in = {0};
+		in.self_score = i == 0 ? "4" : i == 1 ? "3.5" : "";
+		in.confirm = i < 2;
+		if (kpi_report_save(db, rid, &in, reporter, e) < 0 ||
+		    (i == 0 && kpi_report_review(db, rid, "3", reviewer, e) < 0)) {
+			json_decref(reports);
+			return -1;
+		}
+	}
+	json_decref(reports);
+
+	/* indicator 2: units × 12 months, set-based */
+	long long now = (long long)time(NULL);
+	if (db_exec(
+		db,
+		"INSERT INTO kpi_reports (indicator_id, period_id, school_id, unit_key, status, self_x100, "
+		"reporter_id, "
+		"saved_at, confirmed_at, review_x100, reviewer_id, reviewed_at, assigned_by, assigned_at, updated_at) "
+		"SELECT p.indicator_id, p.id, s.id, s.id, "
+		"CASE (s.id + p.seq) % 4 WHEN 0 THEN 'reviewed' WHEN 1 THEN 'confirmed' WHEN 2 THEN 'draft' "
+		"ELSE 'assigned' END, "
+		"CASE WHEN (s.id + p.seq) % 4 < 3 THEN 5000 + ((s.id * 7 + p.seq * 13) % 50) * 100 END, "
+		"CASE WHEN (s.id + p.seq) % 4 < 3 THEN CAST($3 AS BIGINT) END, "
+		"CASE WHEN (s.id + p.seq) % 4 < 3 THEN CAST($4 AS BIGINT) END, "
+		"CASE WHEN (s.id + p.seq) % 4 < 2 THEN CAST($4 AS BIGINT) END, "
+		"CASE WHEN (s.id + p.seq) % 4 = 0 THEN 6000 + ((s.id * 11 + p.seq) % 40) * 100 END, "
+		"CASE WHEN (s.id + p.seq) % 4 = 0 THEN CAST($5 AS BIGINT) END, "
+		"CASE WHEN (s.id + p.seq) % 4 = 0 THEN CAST($4 AS BIGINT) END, "
+		"CAST($6 AS BIGINT), CAST($4 AS BIGINT), CAST($4 AS BIGINT) "
+		"FROM kpi_periods p, (SELECT id FROM schools WHERE area_id = $2 ORDER BY obec_code LIMIT $7) s "
+		"WHERE p.indicator_id = $1",
+		DB_ARGS(DB_INT(ib), DB_INT(area), reporter > 0 ? DB_INT(reporter) : DB_NULL, DB_INT(now),
+			DB_INT(reviewer), DB_INT(owner), DB_INT(units)),
+		e) < 0)
+		return -1;
+	if (kpi_units_refresh(db, ib, e) < 0)
+		return -1;
+	ps = kpi_periods(db, ib, e);
+	if (!ps)
+		return -1;
+	json_array_foreach(ps, i, p)
+	{
+		if (kpi_period_recount(db, json_integer_value(json_object_get(p, "id")), e) < 0) {
+			json_decref(ps);
+			return -1;
+		}
+	}
+	json_decref(ps);
+	return 0;
+}
+
+int kpi_demo(struct db *db, int units, struct err *e)
+{
+	if (units < 1)
+		units = 1;
+	if (db_begin(db, e) < 0)
+		return -1;
+	if (demo_in(db, units, e) < 0) {
+		db_rollback(db);
+		return -1;
+	}
+	return db_commit(db, e);
+}

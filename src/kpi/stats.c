@@ -1,0 +1,459 @@
+/* stats: what KPI-Online shows about many reports at once — the indicator
+ * list of a year with [submitted/checked/total] and average scores per
+ * period (KPI-7), the all-periods matrix of one indicator (KPI-7), and the
+ * yearly statistics (KPI-8).
+ *
+ * Each of them costs a fixed number of queries whatever the number of
+ * units and reports:
+ * - the list reads the year's indicators and their periods (two queries):
+ *   the figures are the period counters kpi_period_recount keeps;
+ * - the matrix reads the indicator, its open periods, one page of its
+ *   units along the kpi_indicator_units index, and the cells of exactly
+ *   those units (four queries), and fills the grid in C; a cell that has
+ *   no report row is a period the unit was not assigned to;
+ * - the statistics read the indicators and their periods, and for signed-in
+ *   users one grouped query over the year's reports per unit. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/db.h"
+#include "core/thai.h"
+#include "kpi/kpi_internal.h"
+
+/* The year's indicators, in number order, decorated. */
+static json_t *year_indicators(struct db *db, long long area_id, int fy, bool with_hidden, struct err *e)
+{
+	json_t *rows = db_rows_json(db,
+				    "SELECT i.id, i.area_id, i.fiscal_year, i.d1, i.d2, i.d3, i.d4, i.number, i.name, "
+				    "i.description, i.type, i.weight_x100, i.criteria, i.work_group_id, "
+				    "w.name AS work_group_name, i.period_kind, i.status, i.n_units, i.created_at, "
+				    "i.updated_at FROM kpi_indicators i JOIN work_groups w ON w.id = i.work_group_id "
+				    "WHERE i.area_id = $1 AND i.fiscal_year = $2 AND (i.status <> 'hidden' OR $3 = 1) "
+				    "ORDER BY i.sort_key, i.id",
+				    DB_ARGS(DB_INT(area_id), DB_INT(fy), DB_INT(with_hidden ? 1 : 0)), e);
+	if (!rows)
+		return NULL;
+	size_t i;
+	json_t *ind;
+	json_array_foreach(rows, i, ind) kpi_indicator_decorate(ind);
+	return rows;
+}
+
+/* The year's periods, keyed by indicator id (as text) → array in seq order. */
+static json_t *year_periods(struct db *db, long long area_id, int fy, struct err *e)
+{
+	json_t *rows = db_rows_json(
+	    db,
+	    "SELECT p.id, p.indicator_id, p.kind, p.seq, p.start_date, p.end_date, COALESCE(p.opened_at, 0) AS "
+	    "opened_at, "
+	    "p.due_date, p.n_assigned, p.n_saved, p.n_submitted, p.n_reviewed, p.self_sum, p.self_n, p.review_sum, "
+	    "p.review_n FROM kpi_periods p JOIN kpi_indicators i ON i.id = p.indicator_id "
+	    "WHERE i.area_id = $1 AND i.fiscal_year = $2 ORDER BY p.indicator_id, p.seq",
+	    DB_ARGS(DB_INT(area_id), DB_INT(fy)), e);
+	if (!rows)
+		return NULL;
+	json_t *by = json_object();
+	size_t i;
+	json_t *p;
+	json_array_foreach(rows, i, p)
+	{
+		kpi_period_decorate(p, fy);
+		char key[32];
+		snprintf(key, sizeof key, "%lld", (long long)json_integer_value(json_object_get(p, "indicator_id")));
+		json_t *arr = json_object_get(by, key);
+		if (!arr) {
+			arr = json_array();
+			json_object_set_new(by, key, arr);
+		}
+		json_array_append(arr, p);
+	}
+	json_decref(rows);
+	return by;
+}
+
+json_t *kpi_year_list(struct db *db, long long area_id, int fy, bool with_hidden, struct err *e)
+{
+	json_t *inds = year_indicators(db, area_id, fy, with_hidden, e);
+	if (!inds)
+		return NULL;
+	json_t *by = year_periods(db, area_id, fy, e);
+	if (!by) {
+		json_decref(inds);
+		return NULL;
+	}
+	size_t i;
+	json_t *ind;
+	json_array_foreach(inds, i, ind)
+	{
+		char key[32];
+		snprintf(key, sizeof key, "%lld", (long long)json_integer_value(json_object_get(ind, "id")));
+		json_t *all = json_object_get(by, key);
+		json_t *open = json_array();
+		size_t k;
+		json_t *p;
+		json_array_foreach(all, k, p) if (json_is_true(json_object_get(p, "opened")))
+		    json_array_append(open, p);
+		json_object_set_new(ind, "periods", open);
+		json_object_set(ind, "all_periods", all ? all : json_array());
+		json_object_set_new(ind, "no", json_integer((json_int_t)i + 1));
+	}
+	json_decref(by);
+	return json_pack("{s:o, s:I}", "indicators", inds, "count", (json_int_t)json_array_size(inds));
+}
+
+json_t *kpi_unit_reports(struct db *db, long long area_id, int fy, long long school_id, struct err *e)
+{
+	json_t *rows = db_rows_json(db,
+				    "SELECT r.id, r.period_id, r.status FROM kpi_reports r "
+				    "JOIN kpi_indicators i ON i.id = r.indicator_id "
+				    "WHERE r.unit_key = $3 AND i.area_id = $1 AND i.fiscal_year = $2",
+				    DB_ARGS(DB_INT(area_id), DB_INT(fy), DB_INT(school_id > 0 ? school_id : 0)), e);
+	if (!rows)
+		return NULL;
+	json_t *by = json_object();
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r)
+	{
+		char key[32];
+		snprintf(key, sizeof key, "%lld", (long long)json_integer_value(json_object_get(r, "period_id")));
+		int st = kpi_status_parse(json_string_value(json_object_get(r, "status")));
+		json_object_set_new(by, key,
+				    json_pack("{s:O, s:O, s:s}", "report_id", json_object_get(r, "id"), "status",
+					      json_object_get(r, "status"), "status_label",
+					      kpi_status_label(st < 0 ? KPI_ASSIGNED : (enum kpi_status)st)));
+	}
+	json_decref(rows);
+	return by;
+}
+
+/* ---- the matrix ---------------------------------------------------------- */
+
+/* The benchmark page (300 units × 12 months, ≥ 2,000 pages/s on two
+ * cores), so its cells are read with db_query row by row into a grid and
+ * each cell object carries only the keys its state needs: a jansson value
+ * costs allocations, and hundreds of cells a page add up. A section key a
+ * cell leaves out (sent, reviewed …) is looked up by mustache in the
+ * enclosing contexts, so no ancestor of a cell (unit, page model, layout)
+ * has any of these keys. Cells of periods a unit was not assigned to share
+ * one object. */
+
+static void set_str(json_t *o, const char *k, const char *v)
+{
+	json_object_set_new_nocheck(o, k, json_string_nocheck(v));
+}
+
+static void set_score(json_t *o, const char *k, long long x100, struct buf *b)
+{
+	buf_reset(b);
+	kpi_score_fixed(x100, b);
+	json_object_set_new_nocheck(o, k, json_stringn_nocheck(b->data, b->len));
+}
+
+json_t *kpi_matrix(struct db *db, long long indicator_id, long long page, long long per_page, struct err *e)
+{
+	json_t *ind = kpi_indicator_get(db, indicator_id, e);
+	if (!ind)
+		return NULL;
+	int fy = (int)json_integer_value(json_object_get(ind, "fiscal_year"));
+	json_t *periods =
+	    db_rows_json(db,
+			 "SELECT id, kind, seq, COALESCE(opened_at, 0) AS opened_at, due_date, n_assigned, "
+			 "n_saved, n_submitted, n_reviewed, self_sum, self_n, review_sum, review_n "
+			 "FROM kpi_periods WHERE indicator_id = $1 AND opened_at IS NOT NULL ORDER BY seq",
+			 DB_ARGS(DB_INT(indicator_id)), e);
+	if (!periods) {
+		json_decref(ind);
+		return NULL;
+	}
+	size_t np = json_array_size(periods);
+	size_t i;
+	json_t *p;
+	long long pids[KPI_PERIODS_MAX];
+	json_array_foreach(periods, i, p)
+	{
+		kpi_period_decorate(p, fy);
+		if (i < KPI_PERIODS_MAX)
+			pids[i] = json_integer_value(json_object_get(p, "id"));
+	}
+	if (np > KPI_PERIODS_MAX)
+		np = KPI_PERIODS_MAX;
+
+	if (per_page < 1 || per_page > 100)
+		per_page = 25;
+	long long total = json_integer_value(json_object_get(ind, "n_units"));
+	long long pages = total > 0 ? (total + per_page - 1) / per_page : 1;
+	if (page < 1)
+		page = 1;
+	if (page > pages)
+		page = pages;
+	long long offset = (page - 1) * per_page;
+	json_t *units =
+	    db_rows_json(db,
+			 "SELECT unit_key AS school_id, name AS unit_name FROM kpi_indicator_units "
+			 "WHERE indicator_id = $1 ORDER BY rank, name COLLATE thai, unit_key LIMIT $2 OFFSET $3",
+			 DB_ARGS(DB_INT(indicator_id), DB_INT(per_page), DB_INT(offset)), e);
+	if (!units) {
+		json_decref(periods);
+		json_decref(ind);
+		return NULL;
+	}
+	size_t nu = json_array_size(units);
+	long long *keys = calloc(nu ? nu : 1, sizeof *keys);
+	json_t **grid = calloc((nu ? nu : 1) * (np ? np : 1), sizeof *grid);
+	json_t *u;
+	json_array_foreach(units, i, u) keys[i] = json_integer_value(json_object_get(u, "school_id"));
+
+	struct db_res *res = NULL;
+	int rc = db_query(db,
+			  "SELECT r.id, r.unit_key, r.period_id, r.status, r.self_x100, r.review_x100, "
+			  "COALESCE(ur.first_name || ' ' || ur.last_name, ''), "
+			  "COALESCE(uv.first_name || ' ' || uv.last_name, '') "
+			  "FROM kpi_reports r LEFT JOIN users ur ON ur.id = r.reporter_id "
+			  "LEFT JOIN users uv ON uv.id = r.reviewer_id "
+			  "WHERE r.indicator_id = $1 AND r.unit_key IN (SELECT unit_key FROM kpi_indicator_units "
+			  "WHERE indicator_id = $1 ORDER BY rank, name COLLATE thai, unit_key LIMIT $2 OFFSET $3)",
+			  DB_ARGS(DB_INT(indicator_id), DB_INT(per_page), DB_INT(offset)), &res, e);
+	struct buf b = BUF_INIT;
+	size_t hint = 0;
+	while (rc == 0 && (rc = db_next(res, e)) == 1) {
+		rc = 0;
+		long long uk = db_int(res, 1), pid = db_int(res, 2);
+		size_t ui = nu, pi = np;
+		/* rows of one unit come together: try the last unit first */
+		for (size_t k = 0; k < nu; k++) {
+			size_t j = (hint + k) % nu;
+			if (keys[j] == uk) {
+				ui = j;
+				break;
+			}
+		}
+		for (size_t k = 0; k < np; k++)
+			if (pids[k] == pid)
+				pi = k;
+		if (ui == nu || pi == np)
+			continue; /* a period not open (closed again): not shown */
+		hint = ui;
+		int st = kpi_status_parse(db_text(res, 3));
+		if (st < 0)
+			st = KPI_ASSIGNED;
+		static const char *const states[KPI_STATUS_COUNT] = {"pending", "draft", "waiting", "reviewed"};
+		json_t *c = json_object();
+		set_str(c, "state", states[st]);
+		json_object_set_new_nocheck(c, "report_id", json_integer(db_int(res, 0)));
+		if (st == KPI_ASSIGNED || st == KPI_DRAFT) {
+			json_object_set_new_nocheck(c, "pending", json_true());
+		} else {
+			json_object_set_new_nocheck(c, "sent", json_true());
+			if (!db_isnull(res, 4))
+				set_score(c, "self", db_int(res, 4), &b);
+			set_str(c, "reporter", db_text(res, 6));
+			if (st == KPI_CONFIRMED) {
+				json_object_set_new_nocheck(c, "waiting", json_true());
+			} else {
+				json_object_set_new_nocheck(c, "reviewed", json_true());
+				if (!db_isnull(res, 5))
+					set_score(c, "review", db_int(res, 5), &b);
+				set_str(c, "reviewer", db_text(res, 7));
+			}
+		}
+		json_decref(grid[ui * np + pi]);
+		grid[ui * np + pi] = c;
+	}
+	buf_release(&b);
+	db_res_free(res);
+	if (rc < 0) {
+		for (size_t k = 0; k < nu * np; k++)
+			json_decref(grid[k]);
+		free(grid);
+		free(keys);
+		json_decref(units);
+		json_decref(periods);
+		json_decref(ind);
+		return NULL;
+	}
+	json_t *none = json_pack("{s:s, s:i, s:b}", "state", "none", "report_id", 0, "none", 1);
+	json_array_foreach(units, i, u)
+	{
+		json_object_set_new_nocheck(u, "no", json_integer((json_int_t)(offset + (long long)i + 1)));
+		json_object_set_new_nocheck(u, "is_area", json_boolean(keys[i] == 0));
+		json_t *row = json_array();
+		for (size_t k = 0; k < np; k++) {
+			json_t *c = grid[i * np + k];
+			json_array_append_new(row, c ? c : json_incref(none));
+		}
+		json_object_set_new_nocheck(u, "cells", row);
+	}
+	json_decref(none);
+	free(grid);
+	free(keys);
+	return json_pack("{s:o, s:o, s:o, s:I, s:I, s:I, s:I, s:b}", "indicator", ind, "periods", periods, "units",
+			 units, "total_units", (json_int_t)total, "page", (json_int_t)page, "pages", (json_int_t)pages,
+			 "per_page", (json_int_t)per_page, "has_units", total > 0);
+}
+
+/* ---- yearly statistics (KPI-8) ------------------------------------------- */
+
+static json_t *avg_text(long long sum, long long n)
+{
+	long long a = kpi_average(sum, n);
+	struct buf b = BUF_INIT;
+	if (a >= 0)
+		kpi_score_text(a, &b);
+	json_t *s = json_string(buf_cstr(&b));
+	buf_release(&b);
+	return s;
+}
+
+static json_t *percent_text(long long part, long long whole)
+{
+	struct buf b = BUF_INIT;
+	if (whole > 0)
+		kpi_score_text((part * 10000 * 2 + whole) / (2 * whole), &b);
+	json_t *s = json_string(buf_cstr(&b));
+	buf_release(&b);
+	return s;
+}
+
+json_t *kpi_year_stats(struct db *db, long long area_id, int fy, bool with_units, struct err *e)
+{
+	json_t *area =
+	    db_row_json(db, "SELECT id, name, short_name FROM areas WHERE id = $1", DB_ARGS(DB_INT(area_id)), e);
+	if (!area) {
+		if (e->status == 404)
+			err_set(e, 404, "ไม่พบสำนักงานเขตพื้นที่การศึกษาที่ระบุ");
+		return NULL;
+	}
+	json_t *inds = year_indicators(db, area_id, fy, false, e);
+	json_t *by = inds ? year_periods(db, area_id, fy, e) : NULL;
+	if (!by) {
+		json_decref(inds);
+		json_decref(area);
+		return NULL;
+	}
+	json_t *rows = json_array();
+	long long t_assigned = 0, t_submitted = 0, t_reviewed = 0;
+	size_t n = json_array_size(inds);
+	/* per indicator: its average of reviewed and self scores and weight,
+	 * for the weighted figure of each type */
+	long long *rev = calloc(n ? n : 1, sizeof *rev), *self = calloc(n ? n : 1, sizeof *self),
+		  *weights = calloc(n ? n : 1, sizeof *weights);
+	size_t i;
+	json_t *ind;
+	json_array_foreach(inds, i, ind)
+	{
+		char key[32];
+		snprintf(key, sizeof key, "%lld", (long long)json_integer_value(json_object_get(ind, "id")));
+		long long opened = 0, as = 0, su = 0, re = 0, ss = 0, sn = 0, rs = 0, rn = 0;
+		size_t k;
+		json_t *p;
+		json_array_foreach(json_object_get(by, key), k, p)
+		{
+			if (!json_is_true(json_object_get(p, "opened")) &&
+			    !json_integer_value(json_object_get(p, "n_saved")))
+				continue;
+			opened++;
+			as += json_integer_value(json_object_get(p, "n_assigned"));
+			su += json_integer_value(json_object_get(p, "n_submitted"));
+			re += json_integer_value(json_object_get(p, "n_reviewed"));
+			ss += json_integer_value(json_object_get(p, "self_sum"));
+			sn += json_integer_value(json_object_get(p, "self_n"));
+			rs += json_integer_value(json_object_get(p, "review_sum"));
+			rn += json_integer_value(json_object_get(p, "review_n"));
+		}
+		rev[i] = kpi_average(rs, rn);
+		self[i] = kpi_average(ss, sn);
+		weights[i] = json_integer_value(json_object_get(ind, "weight_x100"));
+		t_assigned += as;
+		t_submitted += su;
+		t_reviewed += re;
+		json_array_append_new(
+		    rows,
+		    json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o}", "id",
+			      json_object_get(ind, "id"), "number", json_object_get(ind, "number"), "name",
+			      json_object_get(ind, "name"), "work_group_name", json_object_get(ind, "work_group_name"),
+			      "type_label", json_object_get(ind, "type_label"), "kind_label",
+			      json_object_get(ind, "kind_label"), "weight", json_object_get(ind, "weight"),
+			      "periods_opened", (json_int_t)opened, "assigned", (json_int_t)as, "submitted",
+			      (json_int_t)su, "reviewed", (json_int_t)re, "avg_self", avg_text(ss, sn), "avg_review",
+			      avg_text(rs, rn), "percent_submitted", percent_text(su, as), "percent_reviewed",
+			      percent_text(re, as)));
+	}
+	/* Scores of different types (levels 1–5, percentages, pass/fail) do
+	 * not add up, so the weighted yearly figure is given per type: the
+	 * indicators' averages weighted by their weights (ค่าน้ำหนัก). */
+	json_t *by_type = json_array();
+	long long *tv = calloc(n ? n : 1, sizeof *tv), *ts = calloc(n ? n : 1, sizeof *ts),
+		  *tw = calloc(n ? n : 1, sizeof *tw);
+	for (int t = 0; t < KPI_TYPE_COUNT; t++) {
+		size_t m = 0;
+		json_array_foreach(inds, i, ind)
+		{
+			if (strcmp(json_string_value(json_object_get(ind, "type")), kpi_types[t].name))
+				continue;
+			tv[m] = rev[i];
+			ts[m] = self[i];
+			tw[m] = weights[i];
+			m++;
+		}
+		if (!m)
+			continue;
+		struct buf wr = BUF_INIT, ws = BUF_INIT;
+		long long w = kpi_weighted_average(tv, tw, m);
+		if (w >= 0)
+			kpi_score_text(w, &wr);
+		w = kpi_weighted_average(ts, tw, m);
+		if (w >= 0)
+			kpi_score_text(w, &ws);
+		json_array_append_new(by_type,
+				      json_pack("{s:s, s:s, s:I, s:s, s:s}", "type", kpi_types[t].name, "type_label",
+						kpi_types[t].label, "count", (json_int_t)m, "weighted_review",
+						buf_cstr(&wr), "weighted_self", buf_cstr(&ws)));
+		buf_release(&wr);
+		buf_release(&ws);
+	}
+	free(tv);
+	free(ts);
+	free(tw);
+	free(rev);
+	free(self);
+	free(weights);
+	json_t *totals =
+	    json_pack("{s:I, s:I, s:I, s:o, s:o}", "assigned", (json_int_t)t_assigned, "submitted",
+		      (json_int_t)t_submitted, "reviewed", (json_int_t)t_reviewed, "percent_submitted",
+		      percent_text(t_submitted, t_assigned), "percent_reviewed", percent_text(t_reviewed, t_assigned));
+	json_t *m = json_pack("{s:I, s:o, s:o, s:o, s:o, s:I, s:b}", "fiscal_year", (json_int_t)fy, "area", area,
+			      "indicators", rows, "totals", totals, "by_type", by_type, "count",
+			      (json_int_t)json_array_size(rows), "has_indicators", json_array_size(rows) > 0);
+	json_decref(by);
+	json_decref(inds);
+	if (!with_units)
+		return m;
+	json_t *units = db_rows_json(
+	    db,
+	    "SELECT r.unit_key, COALESCE(s.name, a.name) AS unit_name, COUNT(*) AS assigned, "
+	    "SUM(CASE WHEN r.status IN ('confirmed', 'reviewed') THEN 1 ELSE 0 END) AS submitted, "
+	    "SUM(CASE WHEN r.status = 'reviewed' THEN 1 ELSE 0 END) AS reviewed "
+	    "FROM kpi_reports r JOIN kpi_indicators i ON i.id = r.indicator_id JOIN areas a ON a.id = i.area_id "
+	    "LEFT JOIN schools s ON s.id = r.school_id "
+	    "WHERE i.area_id = $1 AND i.fiscal_year = $2 AND i.status <> 'hidden' "
+	    "GROUP BY r.unit_key, COALESCE(s.name, a.name) "
+	    "ORDER BY CASE WHEN r.unit_key = 0 THEN 0 ELSE 1 END, COALESCE(s.name, a.name) COLLATE thai, r.unit_key",
+	    DB_ARGS(DB_INT(area_id), DB_INT(fy)), e);
+	if (!units) {
+		json_decref(m);
+		return NULL;
+	}
+	json_t *u;
+	json_array_foreach(units, i, u)
+	{
+		json_object_set_new(u, "no", json_integer((json_int_t)i + 1));
+		json_object_set_new(u, "percent_submitted",
+				    percent_text(json_integer_value(json_object_get(u, "submitted")),
+						 json_integer_value(json_object_get(u, "assigned"))));
+	}
+	json_object_set_new(m, "units", units);
+	json_object_set_new(m, "has_units", json_boolean(json_array_size(units) > 0));
+	return m;
+}

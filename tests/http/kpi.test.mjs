@@ -1,0 +1,414 @@
+// kpi: KPI-Online (KPI-1 … KPI-8) through the real binary — the year
+// picker, an indicator defined by the area admin, its periods opened and
+// units assigned, a school's report saved, confirmed, reviewed and
+// cancelled, the matrix, the statistics (signed-in and public, with Excel
+// and PDF), and every bad input the issue names answered with a clear Thai
+// message and nothing stored: scores out of range or not numbers, a report
+// to a closed period or a hidden indicator, confirming with a file lacking
+// its description, a school reporting for another school, removing a unit
+// that has reported, closing a period that has reports, scoring an
+// unconfirmed report, an eleventh file.
+// Demo sign-ins (acc_demo): areaadmin1 (area 3502), schooladmin and teacher
+// (its first school), schooladmin2 (its second school), areaadmin2 (another
+// area) — password khet-demo-2567.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { startServer, Client, engine, files } from './lib.mjs';
+
+const PW = 'khet-demo-2567';
+const FY = 2568;
+let server;
+let ipSeq = 1;
+
+class IpClient extends Client {
+  constructor(base) { super(base); this.ip = `10.20.${Math.floor(ipSeq / 250)}.${(ipSeq++ % 250) + 1}`; }
+  request(method, path, opts = {}) {
+    return super.request(method, path, { ...opts, headers: { 'x-forwarded-for': this.ip, ...(opts.headers || {}) } });
+  }
+}
+
+function sql(q) {
+  if (engine === 'postgres') return execFileSync('psql', [server.db, '-qAt', '-c', q], { encoding: 'utf8' }).trim();
+  return execFileSync('sqlite3', [server.dir + '/khet.db', q], { encoding: 'utf8' }).trim();
+}
+const count = (q) => Number(sql(q));
+
+async function as(login) {
+  const c = new IpClient(server.base);
+  await c.get('/signin');
+  const r = await c.post('/signin', { login, password: PW });
+  assert.equal(r.status, 303, `sign in ${login}: ${r.status}`);
+  return c;
+}
+
+const getJson = async (c, path) => {
+  const r = await c.get(path, { json: true });
+  assert.equal(r.status, 200, `${path}: ${r.status} ${r.text.slice(0, 300)}`);
+  return r.json;
+};
+
+const pdf = (name = 'report.pdf') => ({ data: files.pdf(), filename: name, type: 'application/pdf' });
+
+let admin, school, school2, other;
+let indicatorId, p1, p2, myReport, report2;
+
+before(async () => {
+  server = await startServer({ args: ['--trust-proxy'] });
+  admin = await as('areaadmin1');
+  school = await as('schooladmin');
+  school2 = await as('schooladmin2');
+  other = await as('areaadmin2');
+});
+after(async () => { await server?.stop(); });
+
+const indicator = (over = {}) => ({
+  number: '1', name: 'ระดับความสำเร็จในการดำเนินงานตามแนวทางบริหารจัดการภาครัฐ', description: 'ดำเนินงานตามคู่มือ 3 หมวด',
+  d1: '1', type: 'level5', weight: '2', criteria: '2, 3, 4, 5', period_kind: 'half', status: 'open',
+  work_group_id: sql("SELECT MIN(w.id) FROM work_groups w JOIN areas a ON a.id = w.area_id WHERE a.code = '3502'"), ...over,
+});
+
+test('year picker: /kpi goes to the remembered fiscal year (KPI-1)', async () => {
+  const c = await as('teacher');
+  let r = await c.get('/kpi');
+  assert.equal(r.status, 303);
+  assert.match(r.headers.get('location'), /^\/kpi\/25\d\d$/);
+  r = await c.get('/kpi/years');
+  assert.equal(r.status, 200);
+  assert.match(r.text, /เลือกปีงบประมาณ/);
+  r = await c.post('/kpi/years', { fiscal_year: '2566' });
+  assert.equal(r.status, 303);
+  assert.equal(r.headers.get('location'), '/kpi/2566');
+  r = await c.get('/kpi');
+  assert.equal(r.headers.get('location'), '/kpi/2566');
+  r = await c.post('/kpi/years', { fiscal_year: '1999' });
+  assert.equal(r.status, 422);
+  r = await c.get('/kpi');
+  assert.equal(r.headers.get('location'), '/kpi/2566');
+  // a visitor is sent to sign in; JSON clients get 401
+  const v = new IpClient(server.base);
+  r = await v.get(`/kpi/${FY}`);
+  assert.equal(r.status, 303);
+  assert.match(r.headers.get('location'), /^\/signin/);
+  r = await v.get(`/kpi/${FY}`, { json: true });
+  assert.equal(r.status, 401);
+});
+
+test('indicators: the area admin defines one; bad input is refused and nothing stored (KPI-2)', async () => {
+  const before = count('SELECT COUNT(*) FROM kpi_indicators');
+  let r = await admin.post(`/kpi/${FY}/new`, indicator({ criteria: '5, 4' }), { json: true });
+  assert.equal(r.status, 422);
+  assert.equal(r.json.form.errors.criteria, 'ระดับเกณฑ์ต้องเรียงจากน้อยไปมาก และไม่ซ้ำกัน เช่น 2, 3, 4, 5');
+  r = await admin.post(`/kpi/${FY}/new`, indicator({ weight: 'สอง' }), { json: true });
+  assert.equal(r.status, 422);
+  assert.match(r.json.form.errors.weight, /ค่าน้ำหนักต้องเป็นตัวเลข/);
+  assert.equal(count('SELECT COUNT(*) FROM kpi_indicators'), before);
+
+  r = await admin.post(`/kpi/${FY}/new`, indicator(), { json: true });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.ok, true);
+  indicatorId = Number(r.json.location.split('/').pop());
+  // the same number twice in one year
+  r = await admin.post(`/kpi/${FY}/new`, indicator(), { json: true });
+  assert.equal(r.status, 422);
+  assert.equal(r.json.form.errors.number, `เลขตัวชี้วัด 1 มีอยู่แล้วในปีงบประมาณ ${FY} กรุณาใช้เลขอื่น`);
+  // a school may not define indicators
+  r = await school.post(`/kpi/${FY}/new`, indicator({ number: '2' }), { json: true });
+  assert.equal(r.status, 403);
+  assert.equal(count('SELECT COUNT(*) FROM kpi_indicators'), before + 1);
+
+  const page = await getJson(admin, `/kpi/indicators/${indicatorId}`);
+  assert.equal(page.indicator.criteria_text, '[2] --> [3] --> [4] --> [5]');
+  assert.equal(page.periods.length, 2);
+  assert.equal(page.periods[0].label, 'รอบ 6 เดือน');
+  assert.equal(page.periods[1].label, 'รอบ 12 เดือน');
+  p1 = page.periods[0].id;
+  p2 = page.periods[1].id;
+  // the HTML page in Thai
+  r = await admin.get(`/kpi/indicators/${indicatorId}`);
+  assert.match(r.text, /ค่าเฉลี่ยถ่วงน้ำหนัก \(1 - 5\)/);
+  // another area does not see it
+  r = await other.get(`/kpi/indicators/${indicatorId}`, { json: true });
+  assert.equal(r.status, 404);
+});
+
+test('periods and units: open, assign all schools, refusals (KPI-3, KPI-4)', async () => {
+  // units only in an open period
+  let r = await admin.post(`/kpi/periods/${p1}/units`, { all_schools: '1' }, { json: true });
+  assert.equal(r.status, 409);
+  assert.match(r.json.error, /รอบรายงานนี้ยังไม่ได้เปิด/);
+  r = await admin.post(`/kpi/periods/${p1}/open`, { due_date: '2020-01-01' }, { json: true });
+  assert.equal(r.status, 422);
+  assert.match(r.json.error, /วันครบกำหนดส่งต้องไม่ก่อนวันเริ่มรอบรายงาน/);
+  r = await admin.post(`/kpi/periods/${p1}/open`, { due_date: '2025-04-15' }, { json: true });
+  assert.equal(r.status, 200, r.text);
+  // a school may not open periods
+  r = await school.post(`/kpi/periods/${p2}/open`, {}, { json: true });
+  assert.equal(r.status, 403);
+  assert.equal(count(`SELECT COUNT(*) FROM kpi_periods WHERE id = ${p2} AND opened_at IS NOT NULL`), 0);
+  // a school of another area: refused, nothing stored
+  const foreign = sql("SELECT MIN(s.id) FROM schools s JOIN areas a ON a.id = s.area_id WHERE a.code <> '3502'");
+  r = await admin.post(`/kpi/periods/${p1}/units`, { school_id: [foreign] }, { json: true });
+  assert.equal(r.status, 422);
+  assert.equal(count(`SELECT COUNT(*) FROM kpi_reports WHERE period_id = ${p1}`), 0);
+  // select all schools
+  r = await admin.post(`/kpi/periods/${p1}/units`, { all_schools: '1', area_unit: '1' }, { json: true });
+  assert.equal(r.status, 200, r.text);
+  const schools = count("SELECT COUNT(*) FROM schools s JOIN areas a ON a.id = s.area_id WHERE a.code = '3502'");
+  const units = await getJson(admin, `/kpi/periods/${p1}/units`);
+  assert.equal(units.units.length, schools + 1);
+  assert.equal(units.units[0].is_area, true);
+  assert.equal(units.free_schools.length, 0);
+
+  // the school finds its report button on the list
+  const list = await getJson(school, `/kpi/${FY}`);
+  const ind = list.indicators.find((i) => i.id === indicatorId);
+  assert.ok(ind, 'the school sees the indicator');
+  assert.equal(ind.periods.length, 1);
+  assert.match(ind.periods[0].report_url, /^\/kpi\/reports\/\d+$/);
+  myReport = Number(ind.periods[0].report_url.split('/').pop());
+  const list2 = await getJson(school2, `/kpi/${FY}`);
+  report2 = Number(list2.indicators.find((i) => i.id === indicatorId).periods[0].report_url.split('/').pop());
+  assert.notEqual(myReport, report2);
+});
+
+test('reports: bad scores, a missing description and another school are refused; nothing stored (KPI-5)', async () => {
+  const events = () => count(`SELECT COUNT(*) FROM kpi_report_events WHERE report_id = ${myReport}`);
+  const filesOf = (id) => count(`SELECT COUNT(*) FROM kpi_report_files WHERE report_id = ${id}`);
+  let r = await school.postMultipart(`/kpi/reports/${myReport}`, { self_score: '6', confirm: '0' }, {}, { json: true });
+  assert.equal(r.status, 422);
+  assert.equal(r.json.form.errors.self_score, 'คะแนนประเมินตนเองต้องอยู่ระหว่าง 1 ถึง 5 ตามประเภทตัวชี้วัด ค่าเฉลี่ยถ่วงน้ำหนัก (1 - 5)');
+  r = await school.postMultipart(`/kpi/reports/${myReport}`, { self_score: 'ดีมาก', confirm: '1' }, {}, { json: true });
+  assert.equal(r.status, 422);
+  assert.equal(r.json.form.errors.self_score, 'คะแนนประเมินตนเองต้องเป็นตัวเลข เช่น 4 หรือ 3.50');
+  // confirming with a file lacking its description
+  r = await school.postMultipart(`/kpi/reports/${myReport}`, { self_score: '4', confirm: '1', new_desc_1: '' },
+    { new_file_1: pdf() }, { json: true });
+  assert.equal(r.status, 422);
+  assert.equal(r.json.form.errors.new_desc_1, 'กรุณาพิมพ์รายละเอียดคำอธิบายประกอบไฟล์ลำดับที่ 1 (บังคับกรอก)');
+  // confirming without a score
+  r = await school.postMultipart(`/kpi/reports/${myReport}`, { confirm: '1' }, {}, { json: true });
+  assert.equal(r.status, 422);
+  assert.equal(r.json.form.errors.self_score, 'กรุณากรอกคะแนนประเมินตนเองก่อนยืนยันผลตัวชี้วัด');
+  // a school reporting for another school
+  r = await school2.postMultipart(`/kpi/reports/${myReport}`, { self_score: '5', confirm: '1', new_desc_1: 'x' },
+    { new_file_1: pdf() }, { json: true });
+  assert.equal(r.status, 403);
+  assert.match(r.json.error.message, /รายงานได้เฉพาะตัวชี้วัดของหน่วยงานของท่านเอง/);
+  // another area's admin does not even see it
+  r = await other.postMultipart(`/kpi/reports/${myReport}`, { self_score: '5' }, {}, { json: true });
+  assert.equal(r.status, 404);
+  assert.equal(sql(`SELECT status FROM kpi_reports WHERE id = ${myReport}`), 'assigned');
+  assert.equal(events(), 0);
+  assert.equal(filesOf(myReport), 0);
+  // no upload was kept on disk either
+  const stored = execFileSync('sh', ['-c', `ls -R ${server.dir}/kpi 2>/dev/null | grep -c pdf || true`], { encoding: 'utf8' }).trim();
+  assert.equal(stored, '0');
+});
+
+test('reports: save, confirm, the eleventh file, unconfirm (KPI-5)', async () => {
+  // a draft with two files
+  let r = await school.postMultipart(`/kpi/reports/${myReport}`,
+    { self_score: '', confirm: '0', new_desc_1: 'รายงานผลการดำเนินงานรอบ 6 เดือน', new_desc_2: 'ภาพกิจกรรม' },
+    { new_file_1: pdf('a.pdf'), new_file_2: { data: files.png(), filename: 'b.png', type: 'image/png' } });
+  assert.equal(r.status, 303, r.text);
+  let rep = await getJson(school, `/kpi/reports/${myReport}`);
+  assert.equal(rep.report.status, 'draft');
+  assert.equal(rep.files.length, 2);
+  assert.equal(rep.new_rows.length, 8);
+  // the file downloads as an attachment
+  r = await school.get(rep.files[0].url);
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-disposition'), /attachment/);
+  assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
+  // an eleventh file: 2 kept + 9 new
+  const fields = { confirm: '0' }, up = {};
+  for (let i = 1; i <= 9; i++) { fields[`new_desc_${i}`] = `ไฟล์ ${i}`; up[`new_file_${i}`] = pdf(`f${i}.pdf`); }
+  r = await school.postMultipart(`/kpi/reports/${myReport}`, fields, up, { json: true });
+  assert.equal(r.status, 422);
+  assert.equal(r.json.form.errors.new_file_1, 'แนบไฟล์ได้ไม่เกิน 10 ไฟล์ต่อรายงาน ขณะนี้มี 2 ไฟล์ แนบเพิ่มได้อีก 8 ไฟล์ (ส่งมา 9 ไฟล์)');
+  assert.equal(count(`SELECT COUNT(*) FROM kpi_report_files WHERE report_id = ${myReport}`), 2);
+  // eleven new files on an empty report (school2)
+  const f11 = { confirm: '0' }, u11 = {};
+  for (let i = 1; i <= 11; i++) { f11[`new_desc_${i}`] = `ไฟล์ ${i}`; u11[`new_file_${i}`] = pdf(`g${i}.pdf`); }
+  r = await school2.postMultipart(`/kpi/reports/${report2}`, f11, u11, { json: true });
+  assert.equal(r.status, 422);
+  assert.match(r.json.form.errors.new_file_1, /แนบไฟล์ได้ไม่เกิน 10 ไฟล์ต่อรายงาน/);
+  assert.equal(count(`SELECT COUNT(*) FROM kpi_report_files WHERE report_id = ${report2}`), 0);
+  // confirm with a score
+  r = await school.postMultipart(`/kpi/reports/${myReport}`, { self_score: '4', confirm: '1' }, {});
+  assert.equal(r.status, 303);
+  rep = await getJson(school, `/kpi/reports/${myReport}`);
+  assert.equal(rep.report.status, 'confirmed');
+  assert.equal(rep.report.self, '4');
+  r = await school.get(`/kpi/reports/${myReport}`);
+  assert.match(r.text, /ยืนยันข้อมูลแล้ว รอการตรวจสอบ/);
+  assert.match(r.text, /ยกเลิกผลการยืนยัน/);
+  // confirmed: saving again is refused
+  r = await school.postMultipart(`/kpi/reports/${myReport}`, { self_score: '5', confirm: '1' }, {}, { json: true });
+  assert.equal(r.status, 409);
+  assert.equal(sql(`SELECT self_x100 FROM kpi_reports WHERE id = ${myReport}`), '400');
+  // cancel the confirmation, then confirm again
+  r = await school.post(`/kpi/reports/${myReport}/unconfirm`, {});
+  assert.equal(r.status, 303);
+  assert.equal(sql(`SELECT status FROM kpi_reports WHERE id = ${myReport}`), 'draft');
+  r = await school.postMultipart(`/kpi/reports/${myReport}`, { self_score: '4', confirm: '1' }, {});
+  assert.equal(r.status, 303);
+  // school2 saves a draft only
+  r = await school2.postMultipart(`/kpi/reports/${report2}`, { self_score: '3', confirm: '0' }, {});
+  assert.equal(r.status, 303);
+});
+
+test('units and periods once reported: no removal, no close (KPI-3, KPI-4)', async () => {
+  const units = await getJson(admin, `/kpi/periods/${p1}/units`);
+  const mine = units.units.find((u) => u.report_id === myReport);
+  assert.equal(mine.removable, false);
+  let r = await admin.post(`/kpi/periods/${p1}/units/${myReport}/delete`, {}, { json: true });
+  assert.equal(r.status, 409);
+  assert.match(r.json.error, /ออกไม่ได้ เพราะมีการรายงานแล้ว/);
+  assert.equal(count(`SELECT COUNT(*) FROM kpi_reports WHERE id = ${myReport}`), 1);
+  // one that has not reported can go
+  const idle = units.units.find((u) => u.removable && !u.is_area);
+  r = await admin.post(`/kpi/periods/${p1}/units/${idle.report_id}/delete`, {});
+  assert.equal(r.status, 303);
+  assert.equal(count(`SELECT COUNT(*) FROM kpi_reports WHERE id = ${idle.report_id}`), 0);
+  // closing a period that has reports
+  r = await admin.post(`/kpi/periods/${p1}/close`, {}, { json: true });
+  assert.equal(r.status, 409);
+  assert.match(r.json.error, /ปิดรอบรายงานนี้ไม่ได้ เพราะมีหน่วยงานรายงานเข้ามาแล้ว 2 หน่วยงาน/);
+  assert.equal(count(`SELECT COUNT(*) FROM kpi_periods WHERE id = ${p1} AND opened_at IS NOT NULL`), 1);
+});
+
+test('a report to a closed period is refused (KPI-3)', async () => {
+  let r = await admin.post(`/kpi/periods/${p2}/open`, {});
+  assert.equal(r.status, 303);
+  r = await admin.post(`/kpi/periods/${p2}/units`, { all_schools: '1' });
+  assert.equal(r.status, 303);
+  const rid = Number(sql(`SELECT r.id FROM kpi_reports r JOIN grants g ON g.school_id = r.school_id JOIN users u ON u.id = g.user_id WHERE r.period_id = ${p2} AND u.username = 'schooladmin' AND g.role = 'school_admin'`));
+  // nothing reported yet, so it may be closed
+  r = await admin.post(`/kpi/periods/${p2}/close`, {});
+  assert.equal(r.status, 303);
+  r = await school.postMultipart(`/kpi/reports/${rid}`, { self_score: '4', confirm: '1' }, {}, { json: true });
+  assert.equal(r.status, 409);
+  assert.match(r.json.form.errors._form, /รอบรายงานนี้ยังไม่เปิดรับรายงาน/);
+  assert.equal(sql(`SELECT status FROM kpi_reports WHERE id = ${rid}`), 'assigned');
+});
+
+test('review: an unconfirmed report cannot be scored; score, cancel (KPI-6)', async () => {
+  let r = await admin.post(`/kpi/reports/${report2}/review`, { review_score: '4' }, { json: true });
+  assert.equal(r.status, 409);
+  assert.match(r.json.form.errors._form, /หน่วยงานยังไม่ได้ยืนยันผลรายงานนี้ จึงยังตรวจไม่ได้/);
+  assert.equal(sql(`SELECT COUNT(*) FROM kpi_reports WHERE id = ${report2} AND review_x100 IS NULL`), '1');
+  // a school cannot review
+  r = await school2.post(`/kpi/reports/${myReport}/review`, { review_score: '5' }, { json: true });
+  assert.equal(r.status, 403);
+  // out of range
+  r = await admin.post(`/kpi/reports/${myReport}/review`, { review_score: '9' }, { json: true });
+  assert.equal(r.status, 422);
+  assert.equal(r.json.form.errors.review_score, 'คะแนนผลการประเมินต้องอยู่ระหว่าง 1 ถึง 5 ตามประเภทตัวชี้วัด ค่าเฉลี่ยถ่วงน้ำหนัก (1 - 5)');
+  r = await admin.post(`/kpi/reports/${myReport}/review`, { review_score: '3' });
+  assert.equal(r.status, 303);
+  r = await school.get(`/kpi/reports/${myReport}`);
+  assert.match(r.text, /ตรวจสอบข้อมูลแล้ว ผลการประเมิน : 3 คะแนน/);
+  // the unit can no longer cancel its confirmation
+  r = await school.post(`/kpi/reports/${myReport}/unconfirm`, {}, { json: true });
+  assert.equal(r.status, 409);
+  assert.match(r.json.form.errors._form, /ตรวจสอบข้อมูลแล้ว จึงยกเลิกผลการยืนยันไม่ได้/);
+  // the list: [submitted/checked/total] and the averages
+  const list = await getJson(admin, `/kpi/${FY}`);
+  const per = list.indicators.find((i) => i.id === indicatorId).periods[0];
+  assert.equal(per.n_submitted, 1);
+  assert.equal(per.n_reviewed, 1);
+  assert.equal(per.avg_self, '4');
+  assert.equal(per.avg_review, '3');
+  r = await admin.get(`/kpi/${FY}`);
+  assert.match(r.text, /รอบ 6 เดือน -- \[1\/1\/\d+\] --- \[4, 3\]/);
+  // the matrix
+  const m = await getJson(admin, `/kpi/indicators/${indicatorId}/matrix?per_page=100`);
+  assert.equal(m.periods.length, 1);
+  const cells = m.units.flatMap((u) => u.cells);
+  const reviewed = cells.find((c) => c.report_id === myReport);
+  assert.equal(reviewed.state, 'reviewed');
+  assert.equal(reviewed.self, '4.00');
+  assert.equal(reviewed.review, '3.00');
+  assert.equal(cells.find((c) => c.report_id === report2).state, 'draft');
+  r = await admin.get(`/kpi/indicators/${indicatorId}/matrix?per_page=100`);
+  assert.match(r.text, /★ - 4.00 - /);
+  assert.match(r.text, /✓ - 3.00 - /);
+  assert.match(r.text, /รอส่ง/);
+  // the reviewer cancels the review
+  r = await admin.post(`/kpi/reports/${myReport}/unreview`, {});
+  assert.equal(r.status, 303);
+  assert.equal(sql(`SELECT status FROM kpi_reports WHERE id = ${myReport}`), 'confirmed');
+  r = await admin.post(`/kpi/reports/${myReport}/review`, { review_score: '4.5' });
+  assert.equal(r.status, 303);
+});
+
+test('a closed or hidden indicator takes no report (KPI-2)', async () => {
+  let r = await admin.post(`/kpi/indicators/${indicatorId}/status`, { status: 'close' });
+  assert.equal(r.status, 303);
+  r = await school2.postMultipart(`/kpi/reports/${report2}`, { self_score: '4', confirm: '1' }, {}, { json: true });
+  assert.equal(r.status, 409);
+  assert.match(r.json.form.errors._form, /ปิดรับรายงานแล้ว \(สถานะ Close\)/);
+  r = await admin.post(`/kpi/indicators/${indicatorId}/status`, { status: 'hidden' });
+  assert.equal(r.status, 303);
+  r = await school2.postMultipart(`/kpi/reports/${report2}`, { self_score: '4', confirm: '1' }, {}, { json: true });
+  assert.equal(r.status, 409);
+  assert.match(r.json.form.errors._form, /ตัวชี้วัดนี้ถูกซ่อนไว้/);
+  assert.equal(sql(`SELECT status FROM kpi_reports WHERE id = ${report2}`), 'draft');
+  // hidden from the schools' list, not from the admin's
+  const list = await getJson(school, `/kpi/${FY}`);
+  assert.equal(list.indicators.find((i) => i.id === indicatorId), undefined);
+  const alist = await getJson(admin, `/kpi/${FY}`);
+  assert.ok(alist.indicators.find((i) => i.id === indicatorId));
+  r = await admin.post(`/kpi/indicators/${indicatorId}/status`, { status: 'open' });
+  assert.equal(r.status, 303);
+});
+
+test('statistics: signed-in with units, public without, Excel and PDF (KPI-8)', async () => {
+  const st = await getJson(admin, `/kpi/${FY}/stats`);
+  const row = st.indicators.find((i) => i.id === indicatorId);
+  assert.equal(row.submitted, 1);
+  assert.equal(row.reviewed, 1);
+  assert.equal(row.avg_review, '4.5');
+  assert.ok(st.units.length > 1);
+  let r = await admin.get(`/kpi/${FY}/stats/xlsx`);
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type'), /spreadsheetml/);
+  r = await admin.get(`/kpi/${FY}/stats/pdf`);
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('content-type'), 'application/pdf');
+  // the public page: no sign-in, aggregates only
+  const v = new IpClient(server.base);
+  const area = sql("SELECT id FROM areas WHERE code = '3502'");
+  r = await v.get(`/kpi/stats/${FY}?area=${area}`, { json: true });
+  assert.equal(r.status, 200);
+  assert.equal(r.json.units, undefined);
+  assert.equal(r.json.indicators.find((i) => i.id === indicatorId).avg_review, '4.5');
+  assert.doesNotMatch(JSON.stringify(r.json), /schooladmin|สมทรง/);
+  r = await v.get(`/kpi/stats/${FY}?area=${area}`);
+  assert.equal(r.status, 200);
+  assert.match(r.text, /สถิติตัวชี้วัด ปีงบประมาณ/);
+  r = await v.get(`/kpi/stats/${FY}`);
+  assert.equal(r.status, 200);
+  assert.match(r.text, /เลือกสำนักงานเขตพื้นที่การศึกษา/);
+  r = await v.get(`/kpi/stats/${FY}/pdf?area=${area}`);
+  assert.equal(r.status, 200);
+  assert.equal(r.text.slice(0, 4), '%PDF');
+  r = await v.get(`/kpi/stats/${FY}/xlsx?area=${area}`);
+  assert.equal(r.status, 200);
+  r = await v.get('/kpi/stats/1999');
+  assert.equal(r.status, 404);
+});
+
+test('copy a year: the next year starts from this one', async () => {
+  let r = await admin.post(`/kpi/${FY + 1}/copy`, { from_year: String(FY) });
+  assert.equal(r.status, 303);
+  const list = await getJson(admin, `/kpi/${FY + 1}`);
+  assert.equal(list.indicators.length, 1);
+  assert.equal(list.indicators[0].number, '1');
+  assert.equal(list.indicators[0].periods.length, 0); // nothing open yet
+  // a school may not copy
+  r = await school.post(`/kpi/${FY + 2}/copy`, { from_year: String(FY) }, { json: true });
+  assert.equal(r.status, 403);
+});
