@@ -11,5 +11,17 @@ cat <<TXT
   Khet is starting on the embedded SQLite database in $KHET_DATA/khet.db
   Open:  http://${KHET_LISTEN:-127.0.0.1:8080}/
 
+  Demo sign-ins (password for all: khet-demo-2567)
+    areaadmin1    area admin of สพป.ยโสธร เขต 2
+    areaadmin2    area admin of สพม.กำแพงเพชร
+    schooladmin   school admin and homeroom teacher of a school in สพป.ยโสธร เขต 2
+    schooladmin2  school admin of another school there
+    teacher       teacher
+    officer       One Stop Service officer of สพป.ยโสธร เขต 2
+    citizen       a member of the public
+    kpiowner      KPI indicator owner (its first work group)
+    kpireviewer   KPI reviewer
+  Mail sent while no SMTP URL is set: http://${KHET_LISTEN:-127.0.0.1:8080}/dev/mailbox
+
 TXT
 exec ./bin/khet serve "$@"

@@ -16,9 +16,14 @@
 #include "core/mail.h"
 #include "core/mailbox.h"
 #include "core/log.h"
+#include "core/ratelimit.h"
 #include "core/server.h"
+#include "core/token.h"
 #include "core/testroutes.h"
+#include "acc/acc.h"
 #include "org/org.h"
+#include "kpi/kpi.h"
+#include "oss/oss.h"
 
 #ifndef KHET_VERSION
 #define KHET_VERSION "0.1.0"
@@ -30,6 +35,7 @@ struct opts {
 	int dev, trust_proxy, quiet, test_routes;
 	long long max_body_mb;
 	int schools;
+	long long requests;
 };
 
 static const char *env_or(const char *name, const char *def)
@@ -72,7 +78,8 @@ static void usage(FILE *f)
 		"  --trust-proxy        KHET_TRUST_PROXY  take the client address from X-Forwarded-For\n"
 		"  --quiet              KHET_QUIET     no access log\n"
 		"  --dev                KHET_DEV       read templates from ./templates on every page\n"
-		"  --schools N          (demo) schools per area (default 30)\n");
+		"  --schools N          (demo) schools per area (default 30)\n"
+		"  --requests N         (demo) One Stop Service requests to generate (default 0)\n");
 }
 
 static int parse(int argc, char **argv, struct opts *o)
@@ -91,6 +98,7 @@ static int parse(int argc, char **argv, struct opts *o)
 	o->quiet = env_flag("KHET_QUIET");
 	o->test_routes = env_flag("KHET_TEST_ROUTES");
 	o->schools = 30;
+	o->requests = 0;
 	static const struct option longs[] = {
 		{"listen", required_argument, 0, 'l'},   {"db", required_argument, 0, 'd'},
 		{"data", required_argument, 0, 'D'},     {"workers", required_argument, 0, 'w'},
@@ -99,7 +107,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		{"static", required_argument, 0, 'S'},   {"max-body-mb", required_argument, 0, 'm'},
 		{"trust-proxy", no_argument, 0, 'p'},    {"quiet", no_argument, 0, 'q'},
 		{"dev", no_argument, 0, 'v'},            {"schools", required_argument, 0, 'n'},
-		{"help", no_argument, 0, 'h'},           {0, 0, 0, 0},
+		{"requests", required_argument, 0, 'r'}, {"help", no_argument, 0, 'h'},           {0, 0, 0, 0},
 	};
 	int c;
 	optind = 2;
@@ -118,6 +126,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		case 'q': o->quiet = 1; break;
 		case 'v': o->dev = 1; break;
 		case 'n': o->schools = atoi(optarg); break;
+		case 'r': o->requests = atoll(optarg); break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return -1;
 		}
@@ -188,6 +197,10 @@ static int cmd_serve(struct opts *o)
 	if (o->quiet)
 		log_set_access(0);
 	server_add_routes(&org_routes);
+	server_add_routes(&kpi_routes);
+	server_add_routes(&oss_routes);
+	acc_init(); /* sessions, roles and the page header; before jobs_start */
+	server_add_routes(&acc_routes);
 	server_add_routes(&mailbox_routes); /* refuses itself unless dev mail on loopback */
 	if (o->test_routes)
 		server_add_routes(&test_routes);
@@ -207,6 +220,9 @@ static int cmd_serve(struct opts *o)
 	struct err e = ERR_INIT;
 	mail_configure(o->smtp_url, o->mail_from, o->base_url);
 	jobs_add("mail", 2, mail_send_due);
+	jobs_add("kpi-remind", 3600, kpi_remind_due);
+	jobs_add("ratelimit-purge", 3600, ratelimit_purge_job);
+	jobs_add("token-purge", 3600, token_purge_job);
 	/* before server_run, which returns only at shutdown; the jobs thread
 	 * blocks every signal, so SIGTERM still reaches the server */
 	if (jobs_start(url, &e) < 0) {
@@ -243,6 +259,12 @@ static int cmd_demo(struct opts *o)
 		return 1;
 	struct err e = ERR_INIT;
 	int rc = org_demo(db, o->schools, &e);
+	if (rc == 0)
+		rc = acc_demo(db, &e);
+	if (rc == 0)
+		rc = oss_demo(db, o->requests, &e);
+	if (rc == 0)
+		rc = kpi_demo(db, o->schools < 300 ? o->schools : 300, &e);
 	if (rc < 0)
 		fprintf(stderr, "khet: demo data: %s\n", e.msg);
 	else
