@@ -414,15 +414,34 @@ static const char *check_value(struct req *r, const struct field *f, const char 
 	}
 }
 
+/* One libmagic handle per worker thread (it is not thread-safe), closed
+ * when the thread ends. */
+static pthread_key_t magic_key;
+static pthread_once_t magic_once = PTHREAD_ONCE_INIT;
+
+static void magic_destroy(void *cookie)
+{
+	magic_close(cookie);
+}
+
+static void magic_key_make(void)
+{
+	pthread_key_create(&magic_key, magic_destroy);
+}
+
 static const char *file_type_by_content(const char *path)
 {
-	static _Thread_local magic_t cookie;
+	pthread_once(&magic_once, magic_key_make);
+	magic_t cookie = pthread_getspecific(magic_key);
 	if (!cookie) {
 		cookie = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR);
 		if (!cookie || magic_load(cookie, NULL) != 0) {
 			log_error("form: libmagic cannot load its database");
+			if (cookie)
+				magic_close(cookie);
 			return NULL;
 		}
+		pthread_setspecific(magic_key, cookie);
 	}
 	return magic_file(cookie, path);
 }
@@ -508,7 +527,13 @@ int form_finish(struct req *r)
 		if (p->text_overflow || (long long)utf8_chars(v) > field_max(f)) {
 			if (f->type != FT_FILE)
 				set_error(r, f->name, "%s ยาวได้ไม่เกิน %lld ตัวอักษร กรุณาย่อให้สั้นลง", label, field_max(f));
-			json_object_set_new(fs->values, f->name, json_string(""));
+			/* what was typed comes back to be shortened, unless it was
+			 * so long (over 4× the limit) that it was not kept whole */
+			json_t *val = json_string(p->text_overflow ? "" : v);
+			if (f->flags & F_MULTI)
+				json_array_append_new(prev, val);
+			else
+				json_object_set_new(fs->values, f->name, val);
 			free(v);
 			continue;
 		}

@@ -33,6 +33,9 @@ struct resp_header {
 };
 
 struct req {
+	/* set by the URI log callback before the headers are read: the whole
+	 * request target's length (path and query); conn is NULL until then */
+	size_t target_len;
 	struct MHD_Connection *conn;
 	const char *method;
 	char *path;

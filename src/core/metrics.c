@@ -15,7 +15,12 @@ static const int statuses[] = {200, 201, 204, 301, 302, 303, 304, 400, 401, 403,
 static const double bounds[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
 #define NBOUNDS (sizeof bounds / sizeof bounds[0])
 static const char *const builtins[] = {"static", "healthz", "metrics", "unmatched"};
-#define NBUILTIN 4
+#define NLABEL 4
+/* Built-in labels are counted per request method (a POST answered 405 is
+ * not a GET); a route's row has the route's own method. */
+static const char *const methods[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "other"};
+#define NMETHOD 8
+#define NBUILTIN (NLABEL * NMETHOD)
 
 static int nrows;
 static atomic_ullong *counts;  /* nrows × NSTATUS */
@@ -38,21 +43,25 @@ void metrics_free(void)
 	counts = buckets = sum_us = NULL;
 }
 
-static int row_of(int route, const char *label)
+static int row_of(int route, const char *label, const char *method)
 {
 	if (route >= 0)
 		return NBUILTIN + route;
-	for (int i = 0; i < NBUILTIN; i++)
+	int l = NLABEL - 1, m = NMETHOD - 1;
+	for (int i = 0; i < NLABEL; i++)
 		if (!strcmp(builtins[i], label))
-			return i;
-	return NBUILTIN - 1;
+			l = i;
+	for (int i = 0; i < NMETHOD - 1; i++)
+		if (method && !strcmp(methods[i], method))
+			m = i;
+	return l * NMETHOD + m;
 }
 
-void metrics_observe(int route, const char *label, int status, long long dur_ns)
+void metrics_observe(int route, const char *label, const char *method, int status, long long dur_ns)
 {
 	if (!counts)
 		return;
-	int row = row_of(route, label);
+	int row = row_of(route, label, method);
 	if (row >= nrows)
 		return;
 	size_t s = 0;
@@ -70,14 +79,14 @@ void metrics_observe(int route, const char *label, int status, long long dur_ns)
 static const char *row_label(int row)
 {
 	if (row < NBUILTIN)
-		return builtins[row];
+		return builtins[row / NMETHOD];
 	const struct route *r = router_route(row - NBUILTIN);
 	return r->name ? r->name : r->pattern;
 }
 
 static const char *row_method(int row)
 {
-	return row < NBUILTIN ? "GET" : router_route(row - NBUILTIN)->method;
+	return row < NBUILTIN ? methods[row % NMETHOD] : router_route(row - NBUILTIN)->method;
 }
 
 void metrics_write(struct buf *out, long inflight)

@@ -8,8 +8,9 @@
 
 void metrics_init(int nroutes);
 void metrics_free(void);
-/* route is an index into the router (or -1 with label naming the built-in). */
-void metrics_observe(int route, const char *label, int status, long long dur_ns);
+/* route is an index into the router (or -1 with label naming the built-in:
+ * static, healthz, metrics, unmatched — counted per request method). */
+void metrics_observe(int route, const char *label, const char *method, int status, long long dur_ns);
 void metrics_write(struct buf *out, long inflight);
 
 #endif

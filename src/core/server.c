@@ -351,9 +351,20 @@ static void set_client_ip(struct req *r)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, r->client_ip, sizeof r->client_ip);
 }
 
-static struct req *req_new(struct MHD_Connection *c, const char *url, const char *method)
+/* MHD's URI log callback: the first word on a request, with the whole
+ * request target (MHD strips the query string from what on_request sees).
+ * Its result becomes the request's con_cls, completed by req_new. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 {
 	struct req *r = xcalloc(1, sizeof *r);
+	r->target_len = strlen(uri);
+	return r;
+}
+
+static struct req *req_new(struct req *r, struct MHD_Connection *c, const char *url, const char *method)
+{
+	if (!r)
+		r = xcalloc(1, sizeof *r);
 	r->conn = c;
 	r->method = method;
 	r->path = xstrdup(url);
@@ -424,7 +435,7 @@ static void on_headers(struct req *r, const char *url)
 {
 	size_t hdr = 0;
 	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_header, &hdr);
-	if (strlen(url) > HTTP_URL_MAX) {
+	if (strlen(url) > HTTP_URL_MAX || r->target_len > HTTP_URL_MAX) {
 		early(r, 414, "ที่อยู่ (URL) ยาวเกินกำหนด กรุณาตรวจสอบลิงก์อีกครั้ง");
 		return;
 	}
@@ -534,8 +545,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 				  const char *version, const char *upload, size_t *upload_size, void **con_cls)
 {
 	struct req *r = *con_cls;
-	if (!r) {
-		r = req_new(c, url, method);
+	if (!r || !r->conn) {
+		r = req_new(r, c, url, method);
 		*con_cls = r;
 		atomic_fetch_add(&inflight, 1);
 		on_headers(r, url);
@@ -574,6 +585,11 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
 	struct req *r = *con_cls;
 	if (!r)
 		return;
+	if (!r->conn) { /* ended before its headers were read (MHD answered) */
+		free(r);
+		*con_cls = NULL;
+		return;
+	}
 	long long dt = now_ns() - r->t0_ns;
 	const char *label = r->route_index >= 0 ? (r->route->name ? r->route->name : r->route->pattern)
 			    : !strncmp(r->path, "/static/", 8) ? "static"
@@ -581,7 +597,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
 			    : !strcmp(r->path, "/metrics")     ? "metrics"
 							       : "unmatched";
 	int status = r->status ? r->status : 499; /* client went away before the answer */
-	metrics_observe(r->route_index, label, status, dt);
+	metrics_observe(r->route_index, label, r->method, status, dt);
 	log_access(r->method, r->path, status, r->resp_bytes, dt, r->id);
 	req_free(r);
 	*con_cls = NULL;
@@ -685,7 +701,7 @@ int server_run(const struct server_config *c, struct err *e)
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg.workers, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(4 * HTTP_HEADERS_MAX + HTTP_URL_MAX),
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
 		MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
 	if (!d) {
 		view_shutdown();
@@ -703,7 +719,11 @@ int server_run(const struct server_config *c, struct err *e)
 	sigwait(&sigs, &sig);
 	log_info("khet: %s received, finishing %ld in-flight requests", sig == SIGTERM ? "SIGTERM" : "SIGINT",
 		 atomic_load(&inflight));
-	MHD_quiesce_daemon(d);
+	/* MHD stops accepting and hands the listening socket back; closing it
+	 * makes new connections fail at once instead of waiting unanswered */
+	MHD_socket lsock = MHD_quiesce_daemon(d);
+	if (lsock != MHD_INVALID_SOCKET)
+		close(lsock);
 	/* Idle keep-alive connections never finish on their own; a request
 	 * that is being processed is counted from its headers to its answer. */
 	for (int i = 0; i < 300 && atomic_load(&inflight) > 0; i++)
