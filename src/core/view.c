@@ -325,8 +325,14 @@ int view_error(struct req *r, int status, const char *message)
 		json_decref(j);
 		return 0;
 	}
-	json_t *m = json_pack("{s:s,s:i,s:s,s:s,s:s}", "page_title", status_title(status), "status", status, "title",
-			      status_title(status), "message", message, "request_id", r->id);
+	/* the heading says the title already: the paragraph keeps only the
+	 * rest of a message that starts with it ("ไม่พบหน้าที่ต้องการ กรุณา…") */
+	const char *title = status_title(status), *body = message;
+	size_t tl = strlen(title);
+	if (!strncmp(body, title, tl) && (body[tl] == ' ' || !body[tl]))
+		body += tl + (body[tl] == ' ');
+	json_t *m = json_pack("{s:s,s:i,s:s,s:s,s:s}", "page_title", title, "status", status, "title", title, "message",
+			      body, "request_id", r->id);
 	return view_page(r, status, "error", m);
 }
 

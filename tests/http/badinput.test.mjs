@@ -278,6 +278,10 @@ test('a missing or wrong CSRF token → 403; an unknown route → 404', async ()
   assert.match(wrong.json.error.message, THAI);
   const nf = await c.get('/does/not/exist');
   assertThaiError(nf.status, nf.headers.get('content-type'), nf.text, 404);
+  // the heading names the problem; the paragraph says what to do, not the heading again
+  const main = nf.text.slice(nf.text.indexOf('<h1>'));
+  assert.equal(main.split('ไม่พบหน้าที่ต้องการ').length - 1, 1, main.slice(0, 300));
+  assert.match(main, /กรุณาตรวจสอบที่อยู่อีกครั้ง/);
   const nfj = await c.get('/does/not/exist', { json: true });
   assert.equal(nfj.json.error.status, 404);
 });
