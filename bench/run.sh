@@ -11,8 +11,9 @@
 #
 # Environment: BENCH_SECONDS (10) per page, BENCH_WARMUP (2) seconds,
 # BENCH_CONNECTIONS (64), BENCH_THREADS (2, wrk's), BENCH_WORKERS (server
-# threads), BENCH_SCHOOLS (15000 per area, 2 areas), BENCH_PAGES (names of
-# the pages to run, default all), BENCH_RESULTS (folder, bench/results).
+# threads), BENCH_SCHOOLS (15000 per area, 2 areas), BENCH_REQUESTS (One
+# Stop Service requests, 200000), BENCH_PAGES (names of the pages to run,
+# default all), BENCH_RESULTS (folder, bench/results).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -27,19 +28,30 @@ BENCH_THREADS=${BENCH_THREADS:-2}
 # more threads than cores win CPU from wrk and pay it in time-slice waits.
 BENCH_WORKERS=${BENCH_WORKERS:-2}
 BENCH_SCHOOLS=${BENCH_SCHOOLS:-15000}
+BENCH_REQUESTS=${BENCH_REQUESTS:-200000}
 BENCH_PAGES=${BENCH_PAGES:-}
 BENCH_RESULTS=${BENCH_RESULTS:-$ROOT/bench/results}
 RSS_MAX_MB=64
 
 # The pages, one line each:
-#   page NAME PATH [MIN_REQ_PER_S|-] [MAX_P99_MS|-]
-# PATH may hold one {A..B}: wrk cycles through every page of that range.
-# @NAME is the URL of a built asset, looked up in static/dist/manifest.json.
-# A target left out (or -) is measured and printed but not checked.
+#   page NAME PATH [MIN_REQ_PER_S|-] [MAX_P99_MS|-] [LOGIN]
+# PATH may hold one {A..B}: wrk cycles through every page of that range;
+# {FY} is the current Thai fiscal year. @NAME is the URL of a built asset,
+# looked up in static/dist/manifest.json. A target left out (or -) is
+# measured and printed but not checked. LOGIN: the demo user the page is
+# asked as (signed in once with curl; wrk sends the session cookie).
 pages() {
-	page static  "@app.css"
-	page home    "/"
-	page schools "/areas/1/schools?page={1..50}" 15000 10
+	page static   "@app.css"
+	page home     "/"
+	page schools  "/areas/1/schools?page={1..50}" 15000 10
+	# One Stop Service with BENCH_REQUESTS requests (issue 4): the
+	# applicant's own list and the officer's list of his area
+	page oss_my   "/oss/my?page={1..10}" 10000 20 citizen
+	page oss_list "/oss/manage/list?page={1..50}" 10000 20 officer
+	# KPI: the all-periods matrix of the demo monthly indicator (300 units,
+	# 12 periods) and the public statistics page
+	page kpi_mx   "/kpi/indicators/1/matrix?page={1..12}" - - areaadmin1
+	page kpi_pub  "/kpi/stats/{FY}" - -
 }
 
 die() {
@@ -54,18 +66,18 @@ MANIFEST=$ROOT/static/dist/manifest.json
 command -v wrk >/dev/null || die "wrk is not installed (apt-get install wrk)"
 command -v curl >/dev/null || die "curl is not installed (apt-get install curl)"
 [ -f "$MANIFEST" ] || die "$MANIFEST is missing — run make (it builds the assets)"
-for v in BENCH_SECONDS BENCH_WARMUP BENCH_CONNECTIONS BENCH_THREADS BENCH_WORKERS BENCH_SCHOOLS; do
+for v in BENCH_SECONDS BENCH_WARMUP BENCH_CONNECTIONS BENCH_THREADS BENCH_WORKERS BENCH_SCHOOLS BENCH_REQUESTS; do
 	if ! [[ ${!v} =~ ^[1-9][0-9]*$ ]]; then die "$v must be a positive whole number, not '${!v}'"; fi
 done
 
 # ---- the page list ---------------------------------------------------------
-P_NAME=() P_PATH=() P_RPS=() P_P99=()
+P_NAME=() P_PATH=() P_RPS=() P_P99=() P_USER=()
 page() {
-	local name=$1 path=$2 rps=${3:--} p99=${4:--}
+	local name=$1 path=$2 rps=${3:--} p99=${4:--} user=${5:-}
 	if [ -n "$BENCH_PAGES" ] && [[ " $BENCH_PAGES " != *" $name "* ]]; then
 		return 0
 	fi
-	P_NAME+=("$name") P_PATH+=("$path") P_RPS+=("$rps") P_P99+=("$p99")
+	P_NAME+=("$name") P_PATH+=("$path") P_RPS+=("$rps") P_P99+=("$p99") P_USER+=("$user")
 }
 pages
 [ ${#P_NAME[@]} -gt 0 ] || die "BENCH_PAGES='$BENCH_PAGES' names no page (pages: $(declare -f pages | awk '$1=="page"{printf "%s ", $2}'))"
@@ -77,9 +89,12 @@ asset_url() {
 	printf '%s\n' "$url"
 }
 
+# The Thai fiscal year of today (October starts the next one).
+FY=$(($(date +%Y) + 543 + ($(date +%-m) >= 10 ? 1 : 0)))
+
 # Prints the request paths of one page line, one a line.
 expand_path() {
-	local p=$1
+	local p=${1//\{FY\}/$FY}
 	if [[ $p == @* ]]; then
 		asset_url "${p#@}"
 	elif [[ $p =~ ^(.*)\{([0-9]+)\.\.([0-9]+)\}(.*)$ ]]; then
@@ -116,9 +131,9 @@ commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo "none")
 if ! git -C "$ROOT" diff --quiet HEAD 2>/dev/null; then commit="$commit+changes"; fi
 
 schools_total=$((2 * BENCH_SCHOOLS))
-printf 'bench: making demo data (2 areas x %d schools) in %s\n' "$BENCH_SCHOOLS" "$TMP"
+printf 'bench: making demo data (2 areas x %d schools, %d requests) in %s\n' "$BENCH_SCHOOLS" "$BENCH_REQUESTS" "$TMP"
 t0=$(now_ms)
-"$KHET" demo --schools "$BENCH_SCHOOLS" >"$TMP/demo.out" 2>&1 || { cat "$TMP/demo.out" >&2; die "khet demo failed"; }
+"$KHET" demo --schools "$BENCH_SCHOOLS" --requests "$BENCH_REQUESTS" >"$TMP/demo.out" 2>&1 || { cat "$TMP/demo.out" >&2; die "khet demo failed"; }
 demo_s=$(awk -v ms=$(($(now_ms) - t0)) 'BEGIN { printf "%.1f", ms / 1000 }')
 db_mb=$(awk -v b="$(stat -c %s "$TMP/khet.db" 2>/dev/null || echo 0)" 'BEGIN { printf "%.1f", b / 1048576 }')
 printf 'bench: demo data made in %s s (database %s MB)\n' "$demo_s" "$db_mb"
@@ -157,12 +172,27 @@ times_file_secs() {
 }
 CLK_TCK=$(getconf CLK_TCK)
 
+# Signs a demo user in (the sign-in form, with its CSRF cookie and field)
+# and prints the Cookie header that carries the session.
+signin() {
+	local login=$1 jar=$TMP/jar.$1 csrf code
+	curl -s -c "$jar" -b "$jar" -o "$TMP/signin.html" "$BASE/signin" || die "GET /signin failed"
+	csrf=$(grep -o 'name="_csrf" value="[^"]*"' "$TMP/signin.html" | head -n1 | sed 's/.*value="//; s/"$//')
+	[ -n "$csrf" ] || die "no CSRF field on /signin"
+	code=$(curl -s -c "$jar" -b "$jar" -o "$TMP/signin.out" -w '%{http_code}' --data-urlencode "_csrf=$csrf" \
+		--data-urlencode "login=$login" --data-urlencode "password=khet-demo-2567" "$BASE/signin" || echo 000)
+	[ "$code" = 303 ] || die "signing in as $login answered $code, not 303"
+	# curl writes HttpOnly cookies as "#HttpOnly_host ..." lines
+	awk '(/^#HttpOnly_/ || !/^#/) && NF >= 7 { printf "%s%s=%s", sep, $6, $7; sep = "; " }' "$jar"
+}
+
 # Every URL must answer 200 itself (no redirect to a sign-in page, no 404).
 check_urls() {
 	local name=$1 url code
 	shift
 	for url in "$@"; do
-		code=$(curl -s -o "$TMP/body" -w '%{http_code}' -H 'Accept-Encoding: gzip' "$BASE$url" || echo "000")
+		code=$(curl -s -o "$TMP/body" -w '%{http_code}' -H 'Accept-Encoding: gzip' ${BENCH_COOKIE:+-H "Cookie: $BENCH_COOKIE"} \
+			"$BASE$url" || echo "000")
 		if [ "$code" != 200 ]; then
 			echo "---- $url answered $code; body starts: ----" >&2
 			head -c 600 "$TMP/body" >&2 || true
@@ -182,6 +212,9 @@ for i in "${!P_NAME[@]}"; do
 	name=${P_NAME[$i]}
 	mapfile -t urls < <(expand_path "${P_PATH[$i]}")
 	[ ${#urls[@]} -gt 0 ] || die "page $name has no URL"
+	BENCH_COOKIE=
+	if [ -n "${P_USER[$i]}" ]; then BENCH_COOKIE=$(signin "${P_USER[$i]}"); fi
+	export BENCH_COOKIE
 	check_urls "$name" "${urls[@]}"
 	shown=${P_PATH[$i]}
 	[[ $shown == @* ]] && shown=${urls[0]}
@@ -260,15 +293,16 @@ report() {
 	printf '%s, commit %s; %d CPUs (%s)\n' "$version" "$commit" "$cpus" "${cpu_model:-?}"
 	printf 'wrk -t%d -c%d -d%ds --latency (after %d s warm-up) against khet serve --workers %d on SQLite,\n' \
 		"$BENCH_THREADS" "$BENCH_CONNECTIONS" "$BENCH_SECONDS" "$BENCH_WARMUP" "$BENCH_WORKERS"
-	printf '%d schools in 2 areas (demo data made in %s s, database %s MB); wrk runs on the same machine.\n\n' \
-		"$schools_total" "$demo_s" "$db_mb"
-	printf '%-8s %-36s %9s %8s %8s %8s %8s %13s  %s\n' page path "req/s" "p50 ms" "p90 ms" "p99 ms" "bytes" "CPU% s/w/o" "targets"
+	printf '%d schools in 2 areas, %d One Stop Service requests (demo data made in %s s, database %s MB);\n' \
+		"$schools_total" "$BENCH_REQUESTS" "$demo_s" "$db_mb"
+	printf 'wrk runs on the same machine.\n\n' 
+	printf '%-8s %-38s %9s %8s %8s %8s %8s %13s  %s\n' page path "req/s" "p50 ms" "p90 ms" "p99 ms" "bytes" "CPU% s/w/o" "targets"
 	local i t
 	for i in "${!P_NAME[@]}"; do
 		t=""
 		if [ "${P_RPS[$i]}" != - ]; then t="req/s >= ${P_RPS[$i]} ${R_RPS_OK[$i]}"; fi
 		if [ "${P_P99[$i]}" != - ]; then t="${t:+$t, }p99 <= ${P_P99[$i]} ms ${R_P99_OK[$i]}"; fi
-		printf '%-8s %-36s %9s %8s %8s %8s %8s %13s  %s\n' "${P_NAME[$i]}" "${R_PATHS[$i]}" "${R_RPS[$i]}" \
+		printf '%-8s %-38s %9s %8s %8s %8s %8s %13s  %s\n' "${P_NAME[$i]}" "${R_PATHS[$i]}" "${R_RPS[$i]}" \
 			"${R_P50[$i]}" "${R_P90[$i]}" "${R_P99[$i]}" "${R_BYTES[$i]}" "${R_CPU[$i]}" "${t:-(none)}"
 	done
 	printf '\nserver peak RSS (VmHWM): %s MB   target <= %d MB %s   (RSS at the end %s MB, %s threads)\n' \
@@ -303,8 +337,8 @@ json() {
 	printf '  "cpus": %d,\n  "cpu_model": %s,\n' "$cpus" "$(json_str "$cpu_model")"
 	printf '  "wrk": {"threads": %d, "connections": %d, "seconds": %d, "warmup_seconds": %d},\n' \
 		"$BENCH_THREADS" "$BENCH_CONNECTIONS" "$BENCH_SECONDS" "$BENCH_WARMUP"
-	printf '  "server": {"workers": %d, "database": "sqlite", "schools": %d, "peak_rss_mb": %s, "end_rss_mb": %s, "rss_max_mb": %d, "rss": "%s", "threads": %s, "stop": %s},\n' \
-		"$BENCH_WORKERS" "$schools_total" "$rss_mb" "$rss_now_mb" "$RSS_MAX_MB" "$rss_ok" "$threads" "$(json_str "$stop_note")"
+	printf '  "server": {"workers": %d, "database": "sqlite", "schools": %d, "oss_requests": %d, "peak_rss_mb": %s, "end_rss_mb": %s, "rss_max_mb": %d, "rss": "%s", "threads": %s, "stop": %s},\n' \
+		"$BENCH_WORKERS" "$schools_total" "$BENCH_REQUESTS" "$rss_mb" "$rss_now_mb" "$RSS_MAX_MB" "$rss_ok" "$threads" "$(json_str "$stop_note")"
 	printf '  "pages": [\n'
 	for i in "${!P_NAME[@]}"; do
 		printf '%s    {"name": %s, "path": %s, "url": %s, "requests": %s, "requests_per_s": %s, "p50_ms": %s, "p90_ms": %s, "p99_ms": %s, "max_ms": %s, "mean_bytes": %s, "cpu_percent_server_wrk_other": %s, "socket_errors": %s, "min_requests_per_s": %s, "requests_per_s_result": "%s", "max_p99_ms": %s, "p99_result": "%s"}' \

@@ -14,6 +14,12 @@ local headers = {
 	["Accept-Language"] = "th,en;q=0.5",
 }
 
+-- A signed-in page: run.sh signs in once and passes the session cookie.
+local cookie = os.getenv("BENCH_COOKIE")
+if cookie and cookie ~= "" then
+	headers["Cookie"] = cookie
+end
+
 local threads = 0
 
 function setup(thread)

@@ -10,6 +10,7 @@
  * prepared once per connection and kept; a result that is still being read
  * holds its statement, so the same text asked for again meanwhile (a nested
  * loop) gets a statement of its own for that one use. */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -362,8 +363,19 @@ static int sq_open_fail(sqlite3 *h, const char *path, const char *why, struct er
 	return -1;
 }
 
+/* SQLite's memory statistics take one process-wide mutex on every
+ * allocation, which the worker threads then queue on (seen as futex time
+ * under load); nothing here reads those statistics. Set before SQLite
+ * initialises, once. */
+static void sq_global_config(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int db_sqlite_open(const char *path, struct db **out, struct err *e)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, sq_global_config);
 	sqlite3 *h = NULL;
 	*out = NULL;
 	/* NOMUTEX: a connection belongs to one thread at a time, so SQLite's

@@ -9,6 +9,7 @@
  * may start at once against one PostgreSQL: each migration takes an
  * advisory lock and reads the version again under it, so exactly one
  * instance applies it and the others see it done. */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -111,19 +112,21 @@ static void add_tokens(struct buf *out, const char *sql, enum db_kind kind)
 	}
 }
 
-/* Begins a transaction holding the migration lock; returns the version the
- * database is at, or -1. */
-static long long mig_begin(struct db *db, struct err *e)
+/* Begins a transaction holding the migration lock; returns 1 when the
+ * version is applied already (by an earlier start, or by another instance
+ * while this one waited for the lock), 0 when it is not, -1 on error. */
+static int mig_begin(struct db *db, long long version, struct err *e)
 {
-	long long version = 0;
+	long long n = 0;
 	if (db_begin(db, e))
 		return -1;
 	if (db_lock(db, MIGRATE_LOCK_KEY, e) ||
-	    db_int_value(db, "SELECT MAX(version) FROM schema_version", NULL, 0, &version, e) < 0) {
+	    db_int_value(db, "SELECT COUNT(*) FROM schema_version WHERE version = $1", DB_ARGS(DB_INT(version)), &n,
+			 e) < 0) {
 		db_rollback(db);
 		return -1;
 	}
-	return version;
+	return n > 0;
 }
 
 /* Prefixes e's message with the migration it came from. */
@@ -132,6 +135,19 @@ static int mig_fail(struct err *e, const char *name)
 	char msg[sizeof e->msg];
 	memcpy(msg, e->msg, sizeof msg);
 	return err_set(e, 500, "migration %s: %s", name, msg);
+}
+
+/* The version is among the rows [{version}]. */
+static bool version_in(json_t *rows, long long version)
+{
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row)
+	{
+		if (json_integer_value(json_object_get(row, "version")) == version)
+			return true;
+	}
+	return false;
 }
 
 int db_migrate(struct db *db, struct err *e)
@@ -143,16 +159,20 @@ int db_migrate(struct db *db, struct err *e)
 		return -1;
 	}
 	/* Created under the lock, since two PostgreSQL sessions racing on
-	 * CREATE TABLE IF NOT EXISTS can both try to create it. The version
-	 * read here lets a start with nothing to do end after this one
-	 * transaction. */
-	long long start = 0;
+	 * CREATE TABLE IF NOT EXISTS can both try to create it. Every version
+	 * not yet recorded is applied, in number order, even one below the
+	 * highest recorded: modules number their migrations in their own
+	 * ranges (0010 OSS, 0020 KPI …), so a module's later migration can
+	 * have a lower number than another's. The applied versions read here
+	 * let a start with nothing to do end after this one transaction. */
+	json_t *done = NULL;
 	if (db_begin(db, e) || db_lock(db, MIGRATE_LOCK_KEY, e) ||
 	    db_exec(db,
 		    "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT PRIMARY KEY, name TEXT NOT NULL, "
 		    "applied_at BIGINT NOT NULL)",
 		    NULL, 0, e) < 0 ||
-	    db_int_value(db, "SELECT MAX(version) FROM schema_version", NULL, 0, &start, e) < 0 || db_commit(db, e)) {
+	    !(done = db_rows_json(db, "SELECT version FROM schema_version", NULL, 0, e)) || db_commit(db, e)) {
+		json_decref(done);
 		db_rollback(db);
 		free(migs);
 		return -1;
@@ -162,16 +182,14 @@ int db_migrate(struct db *db, struct err *e)
 	struct buf name = BUF_INIT, sql = BUF_INIT;
 	for (int i = 0; i < count && !failed; i++) {
 		const struct mig *m = &migs[i];
-		if (m->version <= start)
+		if (version_in(done, m->version))
 			continue;
-		long long current = mig_begin(db, e);
-		if (current < 0) {
+		int already = mig_begin(db, m->version, e);
+		if (already < 0) {
 			failed = 1;
 			break;
 		}
-		if (m->version <= current) {
-			/* Applied earlier, or by another instance while this one
-			 * waited for the lock. */
+		if (already) {
 			db_rollback(db);
 			continue;
 		}
@@ -198,6 +216,7 @@ int db_migrate(struct db *db, struct err *e)
 	}
 	buf_release(&name);
 	buf_release(&sql);
+	json_decref(done);
 	free(migs);
 	return failed ? -1 : applied;
 }

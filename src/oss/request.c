@@ -343,6 +343,19 @@ static const char sql_my_rows[] =
     "SELECT " LIST_COLS " FROM oss_requests WHERE applicant_id = $1 "
     "AND (CAST($2 AS TEXT) = '' OR service = $2) AND " LIKE_3_8 ORDER_NEWEST "LIMIT $9 OFFSET $10";
 
+/* Without search words the applicant's list reads only its index: the
+ * count from (applicant_id, service), the page walking (applicant_id,
+ * created_at, id) or (applicant_id, service, created_at, id) backwards and
+ * stopping at the page's end. */
+static const char sql_my_count_all[] = "SELECT COUNT(*) FROM oss_requests WHERE applicant_id = $1";
+static const char sql_my_rows_all[] =
+    "SELECT " LIST_COLS " FROM oss_requests WHERE applicant_id = $1" ORDER_NEWEST "LIMIT $2 OFFSET $3";
+static const char sql_my_count_service[] =
+    "SELECT COUNT(*) FROM oss_requests WHERE applicant_id = $1 AND service = $2";
+static const char sql_my_rows_service[] = "SELECT " LIST_COLS
+					  " FROM oss_requests WHERE applicant_id = $1 AND service = $2" ORDER_NEWEST
+					  "LIMIT $3 OFFSET $4";
+
 /* The officers' lists. */
 static const char sql_total_all[] = "SELECT SUM(n) FROM oss_counts WHERE area_id = $1 AND service = $2";
 static const char sql_total_status[] =
@@ -424,6 +437,19 @@ json_t *oss_my_page(struct db *db, long long applicant_id, const char *service, 
 	long long total = 0;
 	json_t *rows = NULL;
 	struct org_paging pg;
+	if (!*q) {
+		patterns_free(pat);
+		int rc = *svc ? db_int_value(db, sql_my_count_service, DB_ARGS(DB_INT(applicant_id), DB_TEXT(svc)), &total, e)
+			      : db_int_value(db, sql_my_count_all, DB_ARGS(DB_INT(applicant_id)), &total, e);
+		if (rc < 0)
+			return NULL;
+		org_paging(total, page, per_page, &pg);
+		rows = *svc ? db_rows_json(db, sql_my_rows_service,
+					   DB_ARGS(DB_INT(applicant_id), DB_TEXT(svc), DB_INT(pg.per_page), DB_INT(pg.offset)), e)
+			    : db_rows_json(db, sql_my_rows_all,
+					   DB_ARGS(DB_INT(applicant_id), DB_INT(pg.per_page), DB_INT(pg.offset)), e);
+		return rows ? page_object(rows, q, &pg, e) : NULL;
+	}
 	if (db_int_value(db, sql_my_count,
 			 DB_ARGS(DB_INT(applicant_id), DB_TEXT(svc), DB_TEXT(pat[0].data), DB_TEXT(pat[1].data),
 				 DB_TEXT(pat[2].data), DB_TEXT(pat[3].data), DB_TEXT(pat[4].data),
