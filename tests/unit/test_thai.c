@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/err.h"
 #include "core/thai.h"
 
 /* Runs call with out pointing at a fresh buffer and compares the text. */
@@ -537,6 +538,29 @@ static void test_utf8_valid(void **state)
 	assert_false(thai_utf8_valid("ก", 2));
 }
 
+/* An error message longer than its buffer is cut between Thai letters,
+ * never inside one, so it stays valid UTF-8 (and shows). */
+static void test_err_cut_on_letter(void **state)
+{
+	(void)state;
+	char name[1200] = "";
+	for (int i = 0; i < 300; i++)
+		strcat(name, "ก");
+	for (int pad = 0; pad < 3; pad++) {
+		struct err e = ERR_INIT;
+		err_set(&e, 409, "%.*sชื่อ %s", pad, "xx", name);
+		size_t n = strlen(e.msg);
+		assert_true(n >= sizeof e.msg - 4 && n < sizeof e.msg);
+		assert_true(thai_utf8_valid(e.msg, n));
+		err_field(&e, "name", "%.*s%s", pad, "xx", name);
+		assert_true(thai_utf8_valid(e.msg, strlen(e.msg)));
+		assert_string_equal(e.field, "name");
+	}
+	struct err ok = ERR_INIT;
+	err_set(&ok, 400, "สั้น %d", 5);
+	assert_string_equal(ok.msg, "สั้น 5");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -564,6 +588,7 @@ int main(void)
 		cmocka_unit_test(test_search_terms_append),
 		cmocka_unit_test(test_search_terms_threads),
 		cmocka_unit_test(test_utf8_valid),
+		cmocka_unit_test(test_err_cut_on_letter),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
