@@ -541,6 +541,28 @@ static void dispatch(struct req *r)
 	}
 }
 
+/* The most of a refused body that is read (and dropped) so the client is
+ * done sending when the answer comes: four times the body limit. */
+static long long drain_cap(void)
+{
+	return 4 * cfg.max_body;
+}
+
+/* The client waits for "100 Continue" before it sends the body, so it
+ * reads an early answer without having to send anything. */
+static bool expects_continue(struct req *r)
+{
+	const char *x = req_header(r, "Expect");
+	return x && strcasestr(x, "100-continue");
+}
+
+/* The body length the client announced (Content-Length), 0 without one. */
+static long long declared_length(struct req *r)
+{
+	const char *cl = req_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	return cl ? strtoll(cl, NULL, 10) : 0;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 				  const char *version, const char *upload, size_t *upload_size, void **con_cls)
 {
@@ -550,7 +572,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*con_cls = r;
 		atomic_fetch_add(&inflight, 1);
 		on_headers(r, url);
-		if (r->early_status) {
+		/* An early refusal waits for the body, which is read and thrown
+		 * away: a browser still sending when the answer comes and the
+		 * connection closes shows "connection reset", not the Thai page.
+		 * Not waited for: a body announced as larger than the drain cap,
+		 * and one the client holds back until told to continue. */
+		if (r->early_status && (declared_length(r) > drain_cap() || expects_continue(r))) {
 			view_error(r, r->early_status, r->early_msg);
 			return queue(r);
 		}
@@ -563,6 +590,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		else if (!r->early_status && r->form.pp)
 			form_feed(r, upload, *upload_size);
 		*upload_size = 0;
+		if (r->early_status && r->body_bytes > drain_cap()) {
+			view_error(r, r->early_status, r->early_msg);
+			return queue(r); /* MHD closes the connection after it */
+		}
 		return MHD_YES;
 	}
 	if (r->early_status) {
