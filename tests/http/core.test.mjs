@@ -157,7 +157,7 @@ test('settings come from environment variables, and a flag wins over its variabl
     const page = await fetch(base + '/areas');
     assert.equal(page.status, 200);
     const big = await rawHttp(base, 'POST /_test/form HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n' +
-      `Content-Length: ${1536 * 1024}\r\nConnection: close\r\n\r\n`);
+      `Content-Length: ${1536 * 1024}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n`);
     assert.equal(big.status, 413, '--max-body-mb 1 is the limit, not KHET_MAX_BODY_MB=64');
     await sleep(100);
     assert.doesNotMatch(err, /GET \/areas 200/, 'KHET_QUIET: no access log');
