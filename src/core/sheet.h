@@ -1,0 +1,62 @@
+/* sheet: a table exported as CSV or XLSX (OSS officer list, KPI reports).
+ * The format is chosen when the sheet is made and rows are written straight
+ * through (CSV into the buffer, XLSX into a libxlsxwriter workbook in
+ * constant-memory mode), so a handler streams its one query's rows without
+ * holding them twice.
+ *
+ * CSV: UTF-8 with a BOM (Excel opens Thai correctly), CRLF line ends,
+ * RFC 4180 quoting; a text cell starting with = + - @ (or tab/CR) gets a
+ * leading ' so a spreadsheet never runs it as a formula. Numbers are written
+ * as numbers. The title is not written to the CSV (the first line is the
+ * header row, so the file imports cleanly).
+ * XLSX: one worksheet named after the title (cut to 31 characters, []:*?/\
+ * replaced), the title in the document properties, a bold header row that
+ * stays frozen, the given column widths; text cells are always strings
+ * (never formulas).
+ *
+ *   static const struct sheet_col cols[] = {{"เลขที่", 16}, {"จำนวน", 10}};
+ *   struct sheet *s = sheet_new(SHEET_XLSX, "คำขอ", 2, cols, &e);
+ *   sheet_text(s, code); sheet_number(s, 3); sheet_row_end(s);
+ *   struct buf out = BUF_INIT;
+ *   if (sheet_finish(s, &out, &e) < 0) ...;   // s is freed either way
+ *   return view_bytes(r, 200, sheet_content_type(SHEET_XLSX), &out, "คำขอ.xlsx");
+ */
+#ifndef KHET_SHEET_H
+#define KHET_SHEET_H
+
+#include "core/buf.h"
+#include "core/err.h"
+
+enum sheet_format { SHEET_CSV, SHEET_XLSX };
+
+struct sheet_col {
+	const char *header;
+	double width; /* in characters for XLSX (0: default); unused by CSV */
+};
+
+struct sheet;
+
+/* ncols 1..64. Returns NULL with e set (500) if the temporary XLSX file
+ * cannot be made. */
+struct sheet *sheet_new(enum sheet_format f, const char *title, int ncols, const struct sheet_col *cols, struct err *e);
+/* The next cell of the current row (NULL text: empty). Cells beyond ncols
+ * are ignored. */
+void sheet_text(struct sheet *s, const char *text);
+void sheet_number(struct sheet *s, double v);
+/* Ends the current row (missing cells stay empty). */
+void sheet_row_end(struct sheet *s);
+/* Appends the file to out and frees s; -1 with e (500) on failure. */
+int sheet_finish(struct sheet *s, struct buf *out, struct err *e);
+void sheet_free(struct sheet *s);
+
+/* "text/csv; charset=utf-8" or the XLSX MIME type; ".csv" or ".xlsx". */
+const char *sheet_content_type(enum sheet_format f);
+const char *sheet_extension(enum sheet_format f);
+/* "csv" / "xlsx" → 0 with *f set; anything else -1. */
+int sheet_parse_format(const char *s, enum sheet_format *f);
+
+/* Appends one CSV field with the quoting and formula guard above (exposed
+ * for tests and for CSV writers that stream into an HTTP buffer). */
+void sheet_csv_field(struct buf *out, const char *s);
+
+#endif
