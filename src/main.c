@@ -201,6 +201,13 @@ static int cmd_serve(struct opts *o)
 	server_add_routes(&oss_routes);
 	acc_init(); /* sessions, roles and the page header; before jobs_start */
 	server_add_routes(&acc_routes);
+	server_add_routes(&acc_roster_routes);
+	server_add_routes(&acc_directory_routes);
+	server_add_routes(&acc_admin_routes);
+	server_add_routes(&acc_audit_routes);
+	server_add_routes(&acc_request_routes);
+	server_add_routes(&acc_schooladmin_routes);
+	server_add_routes(&acc_password_routes);
 	server_add_routes(&mailbox_routes); /* refuses itself unless dev mail on loopback */
 	if (o->test_routes)
 		server_add_routes(&test_routes);

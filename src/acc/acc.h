@@ -252,4 +252,232 @@ const char *acc_safe_next(const char *next, const char *def);
  * /session/role, /altcha/challenge. */
 extern const struct route_table acc_routes;
 
+/* --- user management and audit pages (ACC-6, ACC-10) --- */
+
+/* The area a user belongs to through his grants: the area of his newest
+ * active grant, else of his newest grant of all (a cancelled user whose
+ * grants were revoked); 0 when he never held one, -1 on error. */
+long long acc_user_area(struct db *db, long long user_id, struct err *e);
+/* Appends an audit row for what the request's user did: actor, active
+ * role, client address, and area_id the TARGET's area, whose admins then
+ * see the row — a user's (acc_user_area), a grant's, an area itself; the
+ * actor's own area when the target has none. acc_audit_in names the area.
+ * Takes detail (may be NULL). A failure is logged, not returned: the
+ * action itself already happened in the same transaction. */
+void acc_audit(struct req *r, struct db *db, long long actor, const char *action, const char *target_type,
+	       long long target_id, json_t *detail);
+void acc_audit_in(struct req *r, struct db *db, long long area_id, long long actor, const char *action,
+		  const char *target_type, long long target_id, json_t *detail);
+
+/* Whether user_id is one of the area's school admins, the people an area
+ * admin manages (ACC-6): active with an active school_admin grant in a
+ * school of the area, or cancelled with his last school_admin grant there
+ * (the list of ended terms). 1 yes, 0 no, -1 on error. */
+int acc_admin_in_area(struct db *db, long long user_id, long long area_id, struct err *e);
+
+/* The list of an area's school admins: one row per (admin, school). */
+#define ACC_SEARCH_SLOTS 6
+struct acc_admin_filter {
+	long long area_id;
+	const char *q;		    /* words of name, username, e-mail, citizen ID, staff ID, school; "" any */
+	long long school_id;	    /* 0: any */
+	const char *status;	    /* "active", "cancelled" (ended terms), "" both */
+	const char *personnel_type; /* a value of acc_personnel_types, "" any */
+	long long page, per_page;   /* per_page 10/25/50/100 (org_paging) */
+};
+/* {rows:[{grant_id, role, id, username, title, first_name, last_name, email,
+ *  citizen_id, phone, staff_id, personnel_type, status, cancelled_at,
+ *  school_id, school_name, obec_code}], total, page, pages, per_page,
+ *  from, to} in Thai order of school, then name. */
+json_t *acc_admin_list(struct db *db, const struct acc_admin_filter *f, struct err *e);
+/* The LIKE patterns of a search (pure): "%word%" per word of q as
+ * thai_search_terms breaks it, a citizen ID typed with dashes as one
+ * word, unused slots "%"; returns the number of words. */
+int acc_admin_search_patterns(const char *q, struct buf pat[ACC_SEARCH_SLOTS]);
+
+/* What an admin may change of an account (ACC-6). email lower-case. */
+struct acc_user_edit {
+	const char *title, *first_name, *last_name, *email, *phone, *staff_id, *personnel_type;
+};
+/* Checks (acc_user_validate's rules) and stores the edit; an e-mail held
+ * by another account is 409 (field "email"). *changes gets {field:
+ * [old, new]} of what changed (empty when nothing did). */
+int acc_user_update(struct db *db, long long user_id, const struct acc_user_edit *u, json_t **changes,
+		    struct err *e);
+/* Ends a school admin's term (ACC-6): the account is cancelled (sign-in
+ * refused, sessions deleted, live links void) and his school_admin grants
+ * in the area revoked, so the school may get a new admin. */
+int acc_admin_cancel(struct db *db, long long user_id, long long area_id, long long by_user_id, struct err *e);
+/* Gives a cancelled admin his account back as admin of his last school
+ * (409 if it has another admin now); the old password stays void and a
+ * set-password link is e-mailed. Returns the school's id. */
+long long acc_admin_reinstate(struct db *db, long long user_id, long long area_id, long long by_user_id,
+			      struct err *e);
+/* Resets an active user's password: the old one and his sessions end, and
+ * a set-password link is e-mailed. */
+int acc_admin_reset_password(struct db *db, long long user_id, struct err *e);
+/* Adds a school admin: a new account without a password (409 when the
+ * citizen ID or e-mail is registered), the school_admin grant (409 when the
+ * school has an admin: one per school), and the set-password link. */
+long long acc_admin_add(struct db *db, const struct acc_user_new *u, long long school_id, long long area_id,
+			long long by_user_id, struct err *e);
+
+/* A date range filter (pure): "YYYY-MM-DD" days in Bangkok, both ends
+ * included, into UTC seconds from <= at < to (0: open). 400 with field
+ * "from"/"to" for a date that is not real or an end before the start. */
+int acc_audit_range(const char *from, const char *to, long long *from_out, long long *to_out, struct err *e);
+
+/* Page links for a list whose URL (with its query, ending in "?" or "&")
+ * is base: [{number, url, current} or {gap}]. */
+json_t *acc_pager(const char *base, long long page, long long pages);
+
+/* /areas/:id/users… (user_admin.c) and /areas/:id/audit (audit_page.c). */
+extern const struct route_table acc_admin_routes;
+extern const struct route_table acc_audit_routes;
+
+/* --- annual roster and directory (ACC-7) --- */
+
+/* Once per academic year (BE, thai_academic_year) an area reviews its
+ * school admins: one representative, an area admin of the area, decides
+ * for each active school_admin grant "confirm" (stays), or cancel with a
+ * reason "moved", "resigned" or "retired", and adds new admins. Any area
+ * admin of the area may save the draft; the submission applies it in the
+ * caller's transaction and locks that year's roster for good. The tables
+ * rosters, roster_decisions and roster_additions belong to src/acc/roster.c
+ * (db/migrations/0008_roster.sql). */
+
+/* 1 when d is one of the four decisions. */
+bool acc_roster_decision_valid(const char *d);
+/* Its Thai label ("ยืนยัน", "ยกเลิก (ย้าย)" …), NULL if unknown. */
+const char *acc_roster_decision_label(const char *d);
+/* A roster may be drafted and submitted for the academic year of now and
+ * for the next one (the seed's roster for 2569 is made before 2569 starts). */
+bool acc_roster_year_open(int year, long long now);
+
+/* Who acts, for the audit rows the roster writes (area_id and action are
+ * set by the roster itself). */
+struct acc_roster_actor {
+	long long user_id;
+	const char *role;
+	const char *ip;
+};
+
+/* One page (1-based, 50 a page) of the roster of area_id for year:
+ * {area_id, year, status ("none", "draft", "submitted"), locked,
+ *  submitted_by_name, submitted_at, submitted_at_text, counts {admins,
+ *  undecided, confirm, cancel, added}, admins {rows, total, page, pages},
+ *  additions {rows, total, page, pages}}. While not submitted, admins are
+ * the area's active school admins with the draft's decision (or null);
+ * once submitted, the decisions as recorded. No citizen IDs are given
+ * whole (X-5): additions carry citizen_id_masked. */
+json_t *acc_roster_get(struct db *db, long long area_id, int year, int page, int additions_page, struct err *e);
+/* Saves the draft's decision on grant_id ("" clears it). 400 (field
+ * "choice") for an unknown decision or a grant that is not an active
+ * school admin of the area; 409 when the year is locked. */
+int acc_roster_decide(struct db *db, long long area_id, int year, long long grant_id, const char *decision,
+		      const struct acc_roster_actor *by, struct err *e);
+
+/* A new admin asked for in the draft. */
+struct acc_roster_addition {
+	const char *citizen_id, *title, *first_name, *last_name, *email, *phone, *staff_id, *personnel_type;
+	long long school_id;
+};
+/* Checks and adds a new admin to the draft; returns its id. The person's
+ * existing account is used when the citizen ID has one (one person, one
+ * account), a cancelled one is refused; a school gets one new admin per
+ * roster and none while its present admin is not cancelled in the draft. */
+long long acc_roster_add(struct db *db, long long area_id, int year, const struct acc_roster_addition *a,
+			 const struct acc_roster_actor *by, struct err *e);
+/* Takes an addition out of the draft (404 when the draft has none such). */
+int acc_roster_remove(struct db *db, long long area_id, int year, long long addition_id,
+		      const struct acc_roster_actor *by, struct err *e);
+/* Submits the roster: every active school admin must have a decision
+ * (400 otherwise); cancelled grants are revoked and their users cancelled
+ * (sessions ended) when they hold no other role; additions get their
+ * account and school_admin grant and a set-password e-mail; everything is
+ * audited; then the year is locked. A year submitted already is 409 with a
+ * message naming who submitted it and when, and nothing is written. */
+int acc_roster_submit(struct db *db, long long area_id, int year, const struct acc_roster_actor *by,
+		      struct err *e);
+
+/* The public directory (ทำเนียบแอดมิน) of an area, one page (1-based, 100
+ * a page) in school order: {rows [{school_name, obec_code, title,
+ * first_name, last_name, display_name, role_label}], total, page, pages,
+ * roster (the latest submitted {academic_year, submitted_at_text} or
+ * null)}. Nothing more of a person: no citizen ID, e-mail or phone. */
+json_t *acc_directory_page(struct db *db, long long area_id, int page, struct err *e);
+
+/* /areas/:id/roster… (area admins) and /areas/:id/directory… (public). */
+extern const struct route_table acc_roster_routes;
+extern const struct route_table acc_directory_routes;
+
+/* --- set-password links and OTP (ACC-8) --- */
+
+/* Issues a set-password link for the user (valid 1 hour, single use, stored
+ * hashed; the user's earlier links become void) and queues the e-mail that
+ * carries it to the user's address. why: "new" (account created/approved)
+ * or "reset" (password reset by an admin or on request); it picks the
+ * e-mail's wording. Returns 0, or -1 with e set. Call it inside the
+ * transaction of the write it belongs to (the mail goes out only if that
+ * commits). */
+int acc_setpw_link_send(struct db *db, long long user_id, const char *why, struct err *e);
+
+/* /password/set, /password/otp, /password/forgot, /password/request,
+ * /password/requests and /account/password (src/acc/password*.c). */
+extern const struct route_table acc_password_routes;
+
+/* --- access requests and school-admin registration (ACC-4, ACC-5) --- */
+
+/* A permission is one column of the permission matrix (seed 003 part 4): a
+ * role, and for officer one OSS service. Keys: the role name, or
+ * "officer:<service code>". requestable: a user may ask for it (ACC-4);
+ * school_admin comes through ACC-5, area_admin from the super admin.
+ * (permission.c) */
+struct acc_permission {
+	const char *key, *role, *service, *label;
+	bool requestable;
+};
+/* All permissions in matrix order, ending with {NULL}. */
+extern const struct acc_permission acc_permissions[];
+/* The permission of a key, or NULL. */
+const struct acc_permission *acc_permission_find(const char *key);
+/* What an access request must name, checked without the database: a
+ * requestable permission (field "permission"), a school for a school role
+ * and none for an area role (field "school_id"), a work group for
+ * kpi_owner (field "work_group_id"). 0 or -1 with e (400). */
+int acc_request_target_check(const char *permission, long long school_id, long long work_group_id,
+			     struct err *e);
+/* A user's permission matrix: {columns [{key, label, enabled (bool),
+ * status ("Enabled"/"Disabled"), units [where it is held]}]}, one column per
+ * permission in acc_permissions order, over his active grants; area_id > 0
+ * keeps only the grants in that area. */
+json_t *acc_permission_matrix(struct db *db, long long user_id, long long area_id, struct err *e);
+/* The matrix of the users who hold an active grant in the area, one page
+ * (1-based, ACC_MATRIX_PER_PAGE a page) in Thai name order: {head [{key,
+ * label}], rows [{id, username, title, first_name, last_name, status,
+ * display_name, columns (as above, over the grants in the area)}], total,
+ * page, pages}. Three queries whatever the page's size. */
+#define ACC_MATRIX_PER_PAGE 50
+json_t *acc_permission_area_matrix(struct db *db, long long area_id, long long page, struct err *e);
+/* A school-admin registration's registrant ("director", "deputy",
+ * "teacher"): a delegate must upload the delegation letter (field
+ * "letter") and name the director who delegated (field "delegated_by").
+ * 0 or -1 with e (400). */
+int acc_schooladmin_registrant_check(const char *registrant, bool has_letter, const char *delegated_by,
+				     struct err *e);
+
+/* Within the module (upload.c): moves the upload of field to
+ * DATA/files/acc/<kind>/<area_id>/<random>.<ext> (rel gets the path below
+ * the data folder), and streams such a stored file back as an attachment. */
+int acc_upload_keep(struct req *r, const char *field, const char *kind, long long area_id, struct buf *rel,
+		    struct err *e);
+int acc_upload_send(struct req *r, const char *path, const char *mime, const char *name);
+
+/* /access/requests…, /areas/:id/access-requests, /account/permissions and
+ * /areas/:id/users/:uid/permissions (access_request.c); /school-admin/
+ * register…, /areas/:id/school-admin-regs and /school-admin/regs/:rid…
+ * (school_admin_reg.c). */
+extern const struct route_table acc_request_routes;
+extern const struct route_table acc_schooladmin_routes;
+
 #endif

@@ -147,24 +147,12 @@ static int enter_tx(struct db *db, struct err *e)
 	return db_begin(db, e);
 }
 
+/* The audit row of an account action: the target's area, not the actor's,
+ * so that the admins of the area the account belongs to see it (ACC-10). */
 static void audit(struct req *r, struct db *db, long long actor, const char *action, const char *target_type,
 		  long long target_id, json_t *detail)
 {
-	const struct acc_grant *g = acc_active_grant(r);
-	struct audit_entry a = {
-	    .actor_user_id = actor,
-	    .actor_role = g ? g->role : "",
-	    .area_id = g ? g->area_id : 0,
-	    .ip = req_client_ip(r),
-	    .action = action,
-	    .target_type = target_type,
-	    .target_id = target_id,
-	    .detail = detail,
-	};
-	struct err e = ERR_INIT;
-	if (audit_add(db, &a, &e) < 0)
-		log_error("req %s: audit %s: %s", req_id(r), action, e.msg);
-	json_decref(detail);
+	acc_audit(r, db, actor, action, target_type, target_id, detail);
 }
 
 static int db_unavailable(struct req *r)
@@ -569,67 +557,6 @@ static int role_post(struct req *r)
 	return rc;
 }
 
-/* --- the area's users (ACC-6, read-only for now) ---------------------------- */
-
-/* The people holding a role in an area, for its area admin: every active
- * grant with the school it is in. Citizen IDs are masked in the list
- * (X-5), and the read is audited, since the list is personal data. */
-static int area_users(struct req *r)
-{
-	long long area = req_param_id(r, "id");
-	if (area < 0)
-		return view_error(r, 404, "ไม่พบสำนักงานเขตพื้นที่การศึกษาที่ระบุ");
-	if (!acc_in_area(r, area))
-		return acc_deny(r, "คุณไม่มีสิทธิ์ดูรายชื่อผู้ใช้งานของเขตนี้ แอดมินเขตดูได้เฉพาะเขตพื้นที่ของตนเท่านั้น");
-	struct db *db = req_db(r);
-	if (!db)
-		return db_unavailable(r);
-	struct err e = ERR_INIT;
-	json_t *a = org_area_get(db, area, &e);
-	if (!a)
-		return view_err(r, &e);
-	json_t *rows =
-	    db_rows_json(db,
-			 "SELECT g.id AS grant_id, g.role, u.id, u.username, u.title, u.first_name, u.last_name, "
-			 "u.email, u.citizen_id, u.status, s.name AS school_name, s.obec_code "
-			 "FROM grants g JOIN users u ON u.id = g.user_id LEFT JOIN schools s ON s.id = g.school_id "
-			 "WHERE g.area_id = $1 AND g.revoked_at IS NULL "
-			 "ORDER BY s.name COLLATE thai, u.first_name COLLATE thai, g.id",
-			 DB_ARGS(DB_INT(area)), &e);
-	if (!rows) {
-		json_decref(a);
-		return view_err(r, &e);
-	}
-	size_t i;
-	json_t *x;
-	json_array_foreach(rows, i, x)
-	{
-		struct buf b = BUF_INIT;
-		const char *cid = json_string_value(json_object_get(x, "citizen_id"));
-		thai_citizen_id_mask(cid ? cid : "", &b);
-		json_object_set_new(x, "citizen_id_masked", json_string(buf_cstr(&b)));
-		json_object_del(x, "citizen_id");
-		buf_reset(&b);
-		buf_addf(&b, "%s%s %s", json_string_value(json_object_get(x, "title")),
-			 json_string_value(json_object_get(x, "first_name")),
-			 json_string_value(json_object_get(x, "last_name")));
-		json_object_set_new(x, "display_name", json_string(buf_cstr(&b)));
-		buf_release(&b);
-		const char *rl = acc_role_label(json_string_value(json_object_get(x, "role")));
-		json_object_set_new(x, "role_label", json_string(rl ? rl : ""));
-		json_object_set_new(
-		    x, "cancelled",
-		    json_boolean(strcmp(json_string_value(json_object_get(x, "status")), "active") != 0));
-	}
-	audit(r, db, acc_user_id(r), "personal.read", "area", area, NULL);
-	struct buf title = BUF_INIT;
-	buf_addf(&title, "ผู้ใช้งานของ %s", json_string_value(json_object_get(a, "short_name")));
-	json_t *m = json_pack("{s:s, s:o, s:b, s:o}", "page_title", buf_cstr(&title), "area", a, "has_rows",
-			      json_array_size(rows) > 0, "rows", rows);
-	buf_release(&title);
-	return view_page(r, 200, "acc/area_users", m);
-}
-
 /* --- the bot check's challenge --------------------------------------------- */
 
 static int altcha_challenge(struct req *r)
@@ -660,7 +587,6 @@ static const struct route routes[] = {
     {"GET", "/session/role", role_get, NULL, NULL, ACCESS_SIGNED_IN, 0},
     {"POST", "/session/role", role_post, role_form, NULL, ACCESS_SIGNED_IN, 0},
     {"GET", "/altcha/challenge", altcha_challenge, NULL, NULL, ACCESS_PUBLIC, 0},
-    {"GET", "/areas/:id/users", area_users, NULL, NULL, ACCESS_SIGNED_IN, ROLE_AREA_ADMIN | ROLE_SUPER_ADMIN},
     {NULL, NULL, NULL, NULL, NULL, 0, 0},
 };
 

@@ -1,0 +1,441 @@
+/* audit_page: the area's audit trail for its admins (ACC-10) — who did
+ * what to which account, when and from where — filtered by actor, action,
+ * target user and a date range, paged, and exported as CSV with the same
+ * filter (GET /areas/:id/audit and /areas/:id/audit.csv).
+ *
+ * The rows and the CSV come from core/audit.h, whose queries walk the
+ * (area_id, at DESC) index; this page only turns the filter's text into
+ * ids and times, and adds names. An actor or target is typed as people
+ * know them (username, e-mail or citizen ID) and found through the unique
+ * index of that column. Names of the people on a page are read in ONE
+ * query with a fixed list of slots (two per row, unused ones 0), so the
+ * statement text never varies and no row costs a query of its own.
+ *
+ * The trail is only read here; the one row written is 'audit.export',
+ * since a CSV carries personal data out of the system (X-5). */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "acc/acc.h"
+#include "core/audit.h"
+#include "core/buf.h"
+#include "core/db.h"
+#include "core/thai.h"
+#include "core/view.h"
+#include "org/org.h"
+
+#define PAGE_MAX 50		  /* rows per page at most */
+#define NAME_SLOTS (2 * PAGE_MAX) /* an actor and a target per row */
+
+static const char *nz(const char *s)
+{
+	return s ? s : "";
+}
+
+/* Actions an admin filters by: a value ending in "." is every action of
+ * that family (audit_filter.action_prefix). */
+static const struct {
+	const char *value, *label;
+} actions[] = {
+    {"user.", "การจัดการบัญชีผู้ใช้ (ทั้งหมด)"},
+    {"user.add", "เพิ่มผู้ใช้"},
+    {"user.update", "แก้ไขข้อมูลผู้ใช้"},
+    {"user.cancel", "ยกเลิก User"},
+    {"user.reinstate", "คืนสิทธิ์ผู้ใช้"},
+    {"user.reset_password", "Reset Password"},
+    {"user.register", "ลงทะเบียน"},
+    {"grant.", "การให้และถอนสิทธิ์"},
+    {"access_request.", "คำขอรับสิทธิ์"},
+    {"auth.", "การเข้าสู่ระบบและการเข้าถึง (ทั้งหมด)"},
+    {"auth.signin_failed", "เข้าสู่ระบบไม่สำเร็จ"},
+    {"auth.denied", "ถูกปฏิเสธการเข้าถึง"},
+    {"personal.read", "เปิดดูข้อมูลส่วนบุคคล"},
+    {"audit.export", "ส่งออกบันทึกการใช้งาน"},
+};
+#define NACTIONS (sizeof actions / sizeof *actions)
+
+/* Labels of single actions that are not filter choices. */
+static const struct {
+	const char *value, *label;
+} more_labels[] = {
+    {"auth.signin", "เข้าสู่ระบบ"},
+    {"auth.signout", "ออกจากระบบ"},
+    {"auth.role_switch", "เปลี่ยนบทบาท"},
+};
+
+static const char *action_label(const char *a)
+{
+	for (size_t i = 0; i < NACTIONS; i++)
+		if (!strcmp(actions[i].value, a))
+			return actions[i].label;
+	for (size_t i = 0; i < sizeof more_labels / sizeof *more_labels; i++)
+		if (!strcmp(more_labels[i].value, a))
+			return more_labels[i].label;
+	return a;
+}
+
+int acc_audit_range(const char *from, const char *to, long long *from_out, long long *to_out, struct err *e)
+{
+	int y, m, d;
+	*from_out = *to_out = 0;
+	if (from && *from) {
+		if (thai_parse_date(from, &y, &m, &d) < 0)
+			return err_field(e, "from", "วันที่เริ่มต้นไม่ถูกต้อง กรุณาเลือกวันที่จากปฏิทิน");
+		*from_out = thai_from_local(y, m, d, 0, 0, 0);
+	}
+	if (to && *to) {
+		if (thai_parse_date(to, &y, &m, &d) < 0)
+			return err_field(e, "to", "วันที่สิ้นสุดไม่ถูกต้อง กรุณาเลือกวันที่จากปฏิทิน");
+		/* the whole last day: Bangkok has no daylight saving */
+		*to_out = thai_from_local(y, m, d, 0, 0, 0) + 86400;
+	}
+	if (*from_out && *to_out && *from_out >= *to_out)
+		return err_field(e, "to", "วันที่สิ้นสุดต้องไม่ก่อนวันที่เริ่มต้น");
+	return 0;
+}
+
+/* A person typed in a filter (username, e-mail or citizen ID) → user id;
+ * 0 with a message in errors when there is nobody. */
+static long long find_person(struct db *db, const char *text, const char *field, json_t *errors, struct err *e)
+{
+	if (!*text)
+		return 0;
+	char cid[14];
+	const char *login = text;
+	if (thai_citizen_id_normalize(text, cid) == 0 && strspn(cid, "0123456789") == 13) {
+		struct err ce = ERR_INIT;
+		if (thai_citizen_id_check(cid, &ce) < 0) {
+			json_object_set_new(errors, field, json_string(ce.msg));
+			return 0;
+		}
+		login = cid;
+	}
+	if (strlen(login) > 254 || !thai_utf8_valid(login, strlen(login))) {
+		json_object_set_new(errors, field, json_string("ข้อความยาวเกินไปหรือมีอักขระที่ใช้ไม่ได้"));
+		return 0;
+	}
+	long long id = 0;
+	char status[16], hash[128];
+	int rc = acc_user_find_login(db, login, &id, status, hash, e);
+	hash[0] = 0;
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		json_object_set_new(errors, field,
+				    json_string("ไม่พบผู้ใช้นี้ กรุณากรอกชื่อผู้ใช้ อีเมล หรือเลขประจำตัวประชาชน 13 หลักให้ถูกต้อง"));
+	return rc ? id : 0;
+}
+
+struct parsed {
+	struct audit_filter f;
+	const char *actor, *action, *user, *from, *to;
+	json_t *errors;
+};
+
+/* Reads the filter of the query string; -1 when the database failed. */
+static int parse_filter(struct req *r, struct db *db, long long area, struct parsed *p, struct err *e)
+{
+	memset(p, 0, sizeof *p);
+	p->errors = json_object();
+	p->f.area_id = area;
+	p->actor = nz(req_query(r, "actor"));
+	p->user = nz(req_query(r, "user"));
+	p->action = nz(req_query(r, "action"));
+	p->from = nz(req_query(r, "from"));
+	p->to = nz(req_query(r, "to"));
+	long long id = find_person(db, p->actor, "actor", p->errors, e);
+	if (id < 0)
+		return -1;
+	p->f.actor_user_id = id;
+	id = find_person(db, p->user, "user", p->errors, e);
+	if (id < 0)
+		return -1;
+	if (id) {
+		p->f.target_type = "user";
+		p->f.target_id = id;
+	}
+	if (*p->action) {
+		bool ok = false;
+		for (size_t i = 0; i < NACTIONS; i++)
+			ok |= !strcmp(actions[i].value, p->action);
+		if (ok)
+			p->f.action_prefix = p->action;
+		else
+			json_object_set_new(p->errors, "action", json_string("กรุณาเลือกการดำเนินการจากรายการ"));
+	}
+	struct err re = ERR_INIT;
+	if (acc_audit_range(p->from, p->to, &p->f.from, &p->f.to, &re) < 0)
+		json_object_set_new(p->errors, re.field, json_string(re.msg));
+	p->f.page = (int)req_query_int(r, "page", 1, 1, 1000000000LL);
+	long long per = req_query_int(r, "per_page", 25, 1, PAGE_MAX);
+	p->f.per_page = per == 10 || per == 25 || per == 50 ? (int)per : 25;
+	return 0;
+}
+
+/* The filter as a query string, ending in "&". */
+static void filter_query(struct buf *b, const struct parsed *p, bool with_per_page)
+{
+	const char *names[] = {"actor", "action", "user", "from", "to"};
+	const char *vals[] = {p->actor, p->action, p->user, p->from, p->to};
+	for (int i = 0; i < 5; i++) {
+		if (!*vals[i])
+			continue;
+		buf_addf(b, "%s=", names[i]);
+		buf_add_urlenc(b, vals[i]);
+		buf_addc(b, '&');
+	}
+	if (with_per_page && p->f.per_page != 25)
+		buf_addf(b, "per_page=%d&", p->f.per_page);
+}
+
+static pthread_once_t names_once = PTHREAD_ONCE_INIT;
+static char *names_sql;
+
+static void names_sql_make(void)
+{
+	struct buf b = BUF_INIT;
+	buf_adds(&b, "SELECT id, username, title, first_name, last_name FROM users WHERE id IN (");
+	for (int i = 1; i <= NAME_SLOTS; i++)
+		buf_addf(&b, "%s$%d", i > 1 ? ", " : "", i);
+	buf_addc(&b, ')');
+	names_sql = buf_detach(&b, NULL);
+}
+
+/* Adds actor_name / target_name (and usernames) to the page's rows. */
+static int add_names(struct db *db, json_t *rows, struct err *e)
+{
+	pthread_once(&names_once, names_sql_make);
+	struct db_val v[NAME_SLOTS];
+	for (int i = 0; i < NAME_SLOTS; i++)
+		v[i] = DB_INT(0);
+	int n = 0;
+	size_t i;
+	json_t *x;
+	json_array_foreach(rows, i, x)
+	{
+		long long a = json_integer_value(json_object_get(x, "actor_user_id"));
+		long long t = !strcmp(nz(json_string_value(json_object_get(x, "target_type"))), "user")
+				  ? json_integer_value(json_object_get(x, "target_id"))
+				  : 0;
+		if (a > 0 && n < NAME_SLOTS)
+			v[n++] = DB_INT(a);
+		if (t > 0 && n < NAME_SLOTS)
+			v[n++] = DB_INT(t);
+	}
+	json_t *people = db_rows_json(db, names_sql, v, NAME_SLOTS, e);
+	if (!people)
+		return -1;
+	json_t *by_id = json_object();
+	json_array_foreach(people, i, x)
+	{
+		char k[24];
+		snprintf(k, sizeof k, "%lld", (long long)json_integer_value(json_object_get(x, "id")));
+		struct buf b = BUF_INIT;
+		buf_addf(&b, "%s%s %s", nz(json_string_value(json_object_get(x, "title"))),
+			 nz(json_string_value(json_object_get(x, "first_name"))),
+			 nz(json_string_value(json_object_get(x, "last_name"))));
+		json_object_set_new(
+		    by_id, k,
+		    json_pack("{s:s, s:O}", "name", buf_cstr(&b), "username", json_object_get(x, "username")));
+		buf_release(&b);
+	}
+	json_decref(people);
+	json_array_foreach(rows, i, x)
+	{
+		char k[24];
+		snprintf(k, sizeof k, "%lld", (long long)json_integer_value(json_object_get(x, "actor_user_id")));
+		json_t *a = json_object_get(by_id, k);
+		json_object_set(x, "actor", a ? a : json_null());
+		json_t *t = NULL;
+		if (!strcmp(nz(json_string_value(json_object_get(x, "target_type"))), "user")) {
+			snprintf(k, sizeof k, "%lld", (long long)json_integer_value(json_object_get(x, "target_id")));
+			t = json_object_get(by_id, k);
+		}
+		json_object_set(x, "target_user", t ? t : json_null());
+		const char *role = nz(json_string_value(json_object_get(x, "actor_role")));
+		json_object_set_new(x, "actor_role_label",
+				    json_string(acc_role_label(role) ? acc_role_label(role) : role));
+		json_object_set_new(x, "action_label",
+				    json_string(action_label(nz(json_string_value(json_object_get(x, "action"))))));
+		json_t *d = json_object_get(x, "detail");
+		char *ds = d && !json_is_null(d) ? json_dumps(d, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+		json_object_set_new(x, "detail_text", ds ? json_string(ds) : json_null());
+		free(ds);
+	}
+	json_decref(by_id);
+	return 0;
+}
+
+static int db_unavailable(struct req *r)
+{
+	return view_error(r, 503, "ระบบฐานข้อมูลไม่พร้อมใช้งานชั่วคราว กรุณาลองใหม่อีกครั้ง");
+}
+
+/* Scope check; the area's id, or 0 when answered (403 audited). */
+static long long area_of(struct req *r)
+{
+	long long id = req_param_id(r, "id");
+	if (id < 0) {
+		view_error(r, 404, "ไม่พบสำนักงานเขตพื้นที่การศึกษาที่ระบุ");
+		return 0;
+	}
+	if (!acc_in_area(r, id)) {
+		struct db *db = req_db(r);
+		if (db)
+			acc_audit_in(r, db, id, acc_user_id(r), "auth.denied", "area", id,
+				     json_pack("{s:s, s:s}", "method", req_method(r), "path", req_path(r)));
+		view_error(r, 403, "คุณไม่มีสิทธิ์ดูบันทึกการใช้งานของเขตพื้นที่นี้ แอดมินเขตดูได้เฉพาะเขตพื้นที่ของตนเท่านั้น");
+		return 0;
+	}
+	return id;
+}
+
+static int audit_page(struct req *r)
+{
+	long long aid = area_of(r);
+	if (!aid)
+		return 0;
+	struct db *db = req_db(r);
+	if (!db)
+		return db_unavailable(r);
+	struct err e = ERR_INIT;
+	json_t *area = org_area_get(db, aid, &e);
+	if (!area)
+		return view_err(r, &e);
+	struct parsed p;
+	if (parse_filter(r, db, aid, &p, &e) < 0) {
+		json_decref(area);
+		json_decref(p.errors);
+		return view_err(r, &e);
+	}
+	bool bad = json_object_size(p.errors) > 0;
+	json_t *list;
+	if (bad) {
+		list = json_pack("{s:[], s:i, s:i, s:i, s:i}", "rows", "total", 0, "page", 1, "pages", 1, "per_page",
+				 p.f.per_page);
+	} else {
+		list = audit_list(db, &p.f, &e);
+		if (!list || add_names(db, json_object_get(list, "rows"), &e) < 0) {
+			json_decref(list);
+			json_decref(area);
+			json_decref(p.errors);
+			return view_err(r, &e);
+		}
+	}
+	long long page = json_integer_value(json_object_get(list, "page"));
+	long long pages = json_integer_value(json_object_get(list, "pages"));
+	struct buf base = BUF_INIT, u = BUF_INIT;
+	buf_addf(&base, "/areas/%lld/audit?", aid);
+	filter_query(&base, &p, true);
+	json_object_set_new(list, "pager", pages > 1 ? acc_pager(buf_cstr(&base), page, pages) : json_array());
+	json_object_set_new(list, "has_pager", json_boolean(pages > 1));
+	if (page > 1)
+		buf_addf(&u, "%spage=%lld", buf_cstr(&base), page - 1);
+	json_object_set_new(list, "prev_url", page > 1 ? json_string(buf_cstr(&u)) : json_null());
+	buf_reset(&u);
+	if (page < pages)
+		buf_addf(&u, "%spage=%lld", buf_cstr(&base), page + 1);
+	json_object_set_new(list, "next_url", page < pages ? json_string(buf_cstr(&u)) : json_null());
+	buf_reset(&u);
+	buf_addf(&u, "/areas/%lld/audit.csv?", aid);
+	filter_query(&u, &p, false);
+	/* without the last "&" or "?" */
+	json_object_set_new(list, "csv_url", json_stringn(buf_cstr(&u), u.len - 1));
+	buf_release(&u);
+	buf_release(&base);
+
+	json_t *opts = json_array();
+	for (size_t i = 0; i < NACTIONS; i++)
+		json_array_append_new(opts,
+				      json_pack("{s:s, s:s, s:b}", "value", actions[i].value, "label", actions[i].label,
+						"selected", !strcmp(actions[i].value, p.action)));
+	json_t *sizes = json_array();
+	static const int per[] = {10, 25, 50};
+	for (size_t i = 0; i < sizeof per / sizeof *per; i++)
+		json_array_append_new(sizes,
+				      json_pack("{s:i, s:b}", "value", per[i], "selected", per[i] == p.f.per_page));
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "บันทึกการใช้งาน (Audit trail) ของ %s",
+		 nz(json_string_value(json_object_get(area, "short_name"))));
+	char users_url[64];
+	snprintf(users_url, sizeof users_url, "/areas/%lld/users", aid);
+	json_object_set_new(list, "page_title", json_string(buf_cstr(&title)));
+	buf_release(&title);
+	json_object_set_new(list, "area", area);
+	json_object_set_new(list, "filter",
+			    json_pack("{s:s, s:s, s:s, s:s, s:s}", "actor", p.actor, "action", p.action, "user", p.user,
+				      "from", p.from, "to", p.to));
+	json_object_set_new(list, "actions", opts);
+	json_object_set_new(list, "per_page_options", sizes);
+	json_object_set_new(list, "has_rows", json_boolean(json_array_size(json_object_get(list, "rows")) > 0));
+	json_object_set_new(list, "users_url", json_string(users_url));
+	json_object_set_new(list, "has_errors", json_boolean(bad));
+	json_object_set_new(list, "errors", p.errors);
+	return view_page(r, bad ? 422 : 200, "acc/audit", list);
+}
+
+static int audit_csv_get(struct req *r)
+{
+	long long aid = area_of(r);
+	if (!aid)
+		return 0;
+	struct db *db = req_db(r);
+	if (!db)
+		return db_unavailable(r);
+	struct err e = ERR_INIT;
+	json_t *area = org_area_get(db, aid, &e);
+	if (!area)
+		return view_err(r, &e);
+	struct parsed p;
+	if (parse_filter(r, db, aid, &p, &e) < 0) {
+		json_decref(area);
+		json_decref(p.errors);
+		return view_err(r, &e);
+	}
+	if (json_object_size(p.errors)) {
+		/* the first problem, said as on the page */
+		const char *k;
+		json_t *v;
+		struct buf msg = BUF_INIT;
+		buf_adds(&msg, "ส่งออกไม่ได้ เพราะตัวกรองไม่ถูกต้อง:");
+		json_object_foreach(p.errors, k, v) buf_addf(&msg, " %s", json_string_value(v));
+		json_decref(area);
+		json_decref(p.errors);
+		int rc = view_error(r, 422, buf_cstr(&msg));
+		buf_release(&msg);
+		return rc;
+	}
+	json_decref(p.errors);
+	struct buf out = BUF_INIT;
+	if (audit_csv(db, &p.f, &out, &e) < 0) {
+		buf_release(&out);
+		json_decref(area);
+		return e.status == 400 ? view_error(r, 422, e.msg) : view_err(r, &e);
+	}
+	struct buf q = BUF_INIT;
+	filter_query(&q, &p, false);
+	acc_audit_in(r, db, aid, acc_user_id(r), "audit.export", "area", aid,
+		     json_pack("{s:s, s:I}", "filter", buf_cstr(&q), "bytes", (json_int_t)out.len));
+	buf_release(&q);
+	char name[96];
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	snprintf(name, sizeof name, "audit-%s-%04d%02d%02d.csv", nz(json_string_value(json_object_get(area, "code"))),
+		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	json_decref(area);
+	return view_bytes(r, 200, "text/csv; charset=utf-8", &out, name);
+}
+
+#define AREA_ROLES (ROLE_AREA_ADMIN | ROLE_SUPER_ADMIN)
+
+static const struct route routes[] = {
+    {"GET", "/areas/:id/audit", audit_page, NULL, NULL, ACCESS_SIGNED_IN, AREA_ROLES},
+    {"GET", "/areas/:id/audit.csv", audit_csv_get, NULL, NULL, ACCESS_SIGNED_IN, AREA_ROLES},
+    {NULL, NULL, NULL, NULL, NULL, 0, 0},
+};
+
+const struct route_table acc_audit_routes = {"acc", routes};
