@@ -99,3 +99,15 @@ void oss_notify_status(struct req *r, struct db *db, json_t *req, const char *me
 	}
 	json_decref(m);
 }
+
+void oss_notify_message(struct req *r, struct db *db, json_t *req, const char *message, bool with_file)
+{
+	json_t *m = mail_model(req, message);
+	json_object_set_new(m, "has_file", json_boolean(with_file));
+	json_object_set_new(m, "returned", json_false());
+	char subject[300];
+	snprintf(subject, sizeof subject, "ข้อความจากเจ้าหน้าที่ เรื่องคำร้อง %s (%s)", oss_jstr(req, "code"),
+		 oss_service_name(oss_jstr(req, "service")));
+	send(r, db, oss_jint(req, "applicant_id"), subject, "oss/mail_applicant", m);
+	json_decref(m);
+}

@@ -3,7 +3,10 @@
  * fiscal year, open and overdue requests), the list of requests to manage,
  * and the processing page that shows a request with its files and history
  * and sets its status with a message and an optional file for the
- * applicant.
+ * applicant, or writes to the applicant (and attaches a file) without
+ * changing the status (POST …/message: a history row and an e-mail). The
+ * list also comes as CSV or XLSX (?format=, export.c) and sorts newest or
+ * oldest first; the dashboard draws its months as an inline SVG bar chart.
  *
  * An officer acts in the area of his active grant and only on the services
  * the area admin assigned to him there (oss_officers). A request of another
@@ -19,6 +22,7 @@
 #include "acc/acc.h"
 #include "core/db.h"
 #include "core/form.h"
+#include "core/sheet.h"
 #include "core/thai.h"
 #include "core/view.h"
 #include "oss/oss_pages.h"
@@ -43,6 +47,22 @@ const struct field oss_process_form[] = {
      .type = FT_FILE,
      .max = 5LL * 1024 * 1024,
      .hint = "ไฟล์ png, jpg หรือ pdf ขนาดไม่เกิน 5 MB เช่น หนังสือรับรองที่ออกให้แล้ว"},
+    {NULL},
+};
+
+/* Writing to the applicant without changing the status. */
+const struct field oss_message_form[] = {
+    {.name = "letter",
+     .label = "ข้อความถึงผู้ยื่นคำขอ",
+     .type = FT_TEXTAREA,
+     .flags = F_REQUIRED,
+     .max = OSS_MESSAGE_MAX,
+     .hint = "ส่งทางอีเมลและบันทึกในประวัติคำร้อง โดยไม่เปลี่ยนสถานะ เช่น ขอเอกสารเพิ่มเติม หรือนัดรับเอกสาร"},
+    {.name = "letter_file",
+     .label = "แนบไฟล์ (ถ้ามี)",
+     .type = FT_FILE,
+     .max = 5LL * 1024 * 1024,
+     .hint = "ไฟล์ png, jpg หรือ pdf ขนาดไม่เกิน 5 MB"},
     {NULL},
 };
 
@@ -170,6 +190,35 @@ int oss_manage_dashboard(struct req *r)
 		json_array_append_new(
 		    months, json_pack("{s:s, s:o, s:I}", "label", label, "cells", cells, "total", (json_int_t)total));
 	}
+	/* the same numbers as a bar chart: an inline SVG whose geometry is
+	 * worked out here (presentation attributes only, so the CSP's
+	 * style-src 'self' holds and no script is needed) */
+	long long peak = 0;
+	size_t k;
+	json_t *mo;
+	json_array_foreach(months, k, mo) if (oss_jint(mo, "total") > peak) peak = oss_jint(mo, "total");
+	json_t *bars = json_array();
+	const double left = 40, top = 16, plot_w = 590, plot_h = 160, slot = plot_w / 12;
+	json_array_foreach(months, k, mo)
+	{
+		long long n = oss_jint(mo, "total");
+		double h = peak > 0 ? plot_h * (double)n / (double)peak : 0;
+		double x = left + slot * (double)k + slot * 0.15;
+		char num[6][32];
+		snprintf(num[0], sizeof num[0], "%.1f", x);
+		snprintf(num[1], sizeof num[1], "%.1f", top + plot_h - h);
+		snprintf(num[2], sizeof num[2], "%.1f", slot * 0.7);
+		snprintf(num[3], sizeof num[3], "%.1f", h);
+		snprintf(num[4], sizeof num[4], "%.1f", x + slot * 0.35);
+		snprintf(num[5], sizeof num[5], "%.1f", top + plot_h - h - 4);
+		int m_no = (10 + (int)k - 1) % 12 + 1;
+		json_array_append_new(bars, json_pack("{s:O, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "label",
+						      json_object_get(mo, "label"), "short", thai_month_abbr(m_no),
+						      "total", (json_int_t)n, "x", num[0], "y", num[1], "w", num[2],
+						      "h", num[3], "cx", num[4], "ty", num[5]));
+	}
+	char peak_text[32];
+	snprintf(peak_text, sizeof peak_text, "%lld", peak);
 	json_t *names = json_array();
 	for (int i = 0; i < nshown; i++)
 		json_array_append_new(names, json_string(oss_service_name(shown[i])));
@@ -177,7 +226,8 @@ int oss_manage_dashboard(struct req *r)
 	char prev[48], next[48];
 	snprintf(prev, sizeof prev, "/oss/manage?year=%d", fy - 1);
 	snprintf(next, sizeof next, "/oss/manage?year=%d", fy + 1);
-	json_t *m = json_pack("{s:s, s:o, s:o, s:o, s:o, s:i, s:s, s:s, s:i, s:b, s:b}", "page_title",
+	json_t *m = json_pack("{s:b, s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:i, s:s, s:s, s:i, s:b, s:b}", "has_chart",
+			      peak > 0, "chart_bars", bars, "chart_peak", peak_text, "page_title",
 			      "ระบบจัดการคำขอรับบริการ", "services", services, "status_heads", heads, "months", months,
 			      "month_heads", names, "fiscal_year", fy, "prev_year_url", prev, "next_year_url", next,
 			      "promise_days", OSS_PROMISE_DAYS, "area_admin", s.admin, "has_assigned", s.mask != 0);
@@ -207,6 +257,10 @@ int oss_manage_list(struct req *r)
 	const char *status_q = req_query(r, "status");
 	int status = status_q ? oss_status_parse(status_q) : -1;
 	bool overdue = req_query_int(r, "overdue", 0, 0, 1) == 1;
+	/* newest first unless asked; the overdue list is always the longest
+	 * waiting first */
+	const char *sort_q = req_query(r, "sort");
+	enum oss_sort sort = sort_q && !strcmp(sort_q, "oldest") ? OSS_SORT_OLDEST : OSS_SORT_NEWEST;
 	struct buf qb = BUF_INIT;
 	const char *q = oss_trim(req_query(r, "q"), &qb);
 	long long page = req_query_int(r, "page", 1, 1, 1000000000LL);
@@ -221,8 +275,21 @@ int oss_manage_list(struct req *r)
 	}
 	long long now = oss_now();
 	long long ob = oss_overdue_before(now, OSS_PROMISE_DAYS, hol, nh);
-	json_t *m =
-	    oss_manage_page(db, s.area_id, service, overdue ? -1 : status, overdue ? ob : 0, q, page, per_page, &e);
+	const char *format = req_query(r, "format");
+	if (format && *format) {
+		/* the same rows as a file: ?format=csv or ?format=xlsx */
+		enum sheet_format sf;
+		if (sheet_parse_format(format, &sf) < 0)
+			rc = view_error(r, 404, "ไม่มีรูปแบบไฟล์นี้ เลือกได้เฉพาะ csv หรือ xlsx");
+		else
+			rc = oss_manage_export(r, sf, s.area_id, service, overdue ? -1 : status, overdue ? ob : 0, sort,
+					       q, now, hol, nh);
+		free(hol);
+		buf_release(&qb);
+		return rc;
+	}
+	json_t *m = oss_manage_page(db, s.area_id, service, overdue ? -1 : status, overdue ? ob : 0, sort, q, page,
+				    per_page, &e);
 	if (!m) {
 		free(hol);
 		buf_release(&qb);
@@ -233,15 +300,27 @@ int oss_manage_list(struct req *r)
 	json_t *row;
 	json_array_foreach(json_object_get(m, "rows"), i, row)
 	{
-		long long no = overdue ? from + (long long)i : total - (from - 1) - (long long)i;
+		long long no =
+		    overdue || sort == OSS_SORT_OLDEST ? from + (long long)i : total - (from - 1) - (long long)i;
 		oss_list_row(row, no, true, now, hol, nh, ob);
 	}
 	free(hol);
 	json_t *params =
-	    json_pack("{s:s, s:s, s:s, s:s, s:I}", "service", service, "status",
-		      status >= 0 && !overdue ? oss_status_name(status) : "", "overdue", overdue ? "1" : "", "q", q,
-		      "per_page", (json_int_t)(oss_jint(m, "per_page") == 10 ? 0 : oss_jint(m, "per_page")));
+	    json_pack("{s:s, s:s, s:s, s:s, s:s, s:I}", "service", service, "status",
+		      status >= 0 && !overdue ? oss_status_name(status) : "", "overdue", overdue ? "1" : "", "sort",
+		      sort == OSS_SORT_OLDEST && !overdue ? "oldest" : "", "q", q, "per_page",
+		      (json_int_t)(oss_jint(m, "per_page") == 10 ? 0 : oss_jint(m, "per_page")));
 	oss_pager(m, "/oss/manage/list", params);
+	/* the export links keep the filters, not the page */
+	json_object_del(params, "per_page");
+	json_object_set_new(params, "format", json_string("csv"));
+	char *csv = oss_url("/oss/manage/list", params, 0);
+	json_object_set_new(params, "format", json_string("xlsx"));
+	char *xlsx = oss_url("/oss/manage/list", params, 0);
+	json_object_set_new(m, "csv_url", json_string(csv));
+	json_object_set_new(m, "xlsx_url", json_string(xlsx));
+	free(csv);
+	free(xlsx);
 	json_decref(params);
 	json_t *tabs = json_array();
 	for (int k = 0; k < OSS_SERVICE_COUNT; k++) {
@@ -260,6 +339,11 @@ int oss_manage_list(struct req *r)
 							  oss_status_label(st), "selected", st == status && !overdue));
 	json_object_set_new(m, "tabs", tabs);
 	json_object_set_new(m, "statuses", statuses);
+	json_object_set_new(m, "sorts",
+			    json_pack("[{s:s, s:s, s:b}, {s:s, s:s, s:b}]", "value", "", "label", "ยื่นล่าสุดก่อน",
+				      "selected", sort == OSS_SORT_NEWEST, "value", "oldest", "label", "ยื่นก่อนแสดงก่อน",
+				      "selected", sort == OSS_SORT_OLDEST));
+	json_object_set_new(m, "sort", json_string(sort == OSS_SORT_OLDEST ? "oldest" : "newest"));
 	json_object_set_new(m, "service", json_string(service));
 	json_object_set_new(m, "service_name", json_string(oss_service_name(service)));
 	json_object_set_new(m, "overdue", json_boolean(overdue));
@@ -317,6 +401,11 @@ static int process_page(struct req *r, json_t *req, int status)
 	bool can_act = json_array_size(choices) > 1;
 	json_object_set_new(m, "form", form);
 	json_object_set_new(m, "can_act", json_boolean(can_act));
+	char murl[80];
+	snprintf(murl, sizeof murl, "/oss/manage/requests/%lld/message", oss_jint(req, "id"));
+	json_object_set_new(m, "message_form", form_model(r, oss_message_form, NULL));
+	json_object_set_new(m, "message_url", json_string(murl));
+	json_object_set_new(m, "can_message", json_boolean(st != OSS_CANCELLED));
 	size_t nh;
 	long long *hol = oss_holidays_load(db, oss_jint(req, "area_id"), &nh, &e);
 	if (!hol) {
@@ -403,4 +492,38 @@ int oss_process_post(struct req *r)
 	rc = view_redirect(r, url, buf_cstr(&flash));
 	buf_release(&flash);
 	return rc;
+}
+
+int oss_process_message(struct req *r)
+{
+	int rc = 0;
+	json_t *req = load_for_officer(r, &rc);
+	if (!req)
+		return rc;
+	struct db *db = req_db(r);
+	struct err e = ERR_INIT;
+	const char *letter = form_value(r, "letter");
+	int st = oss_status_parse(oss_jstr(req, "status"));
+	if (!form_ok(r) || oss_message_check((enum oss_status)st, letter, &e) < 0) {
+		if (e.status == 400)
+			form_error_err(r, &e);
+		rc = e.status == 409 ? view_err(r, &e) : process_page(r, req, 422);
+		json_decref(req);
+		return rc;
+	}
+	static const char *const field[] = {"letter_file"};
+	long long file_id = 0;
+	/* under its own slot, so a completed request's result file stays the
+	 * current "result" */
+	if (oss_keep_files(r, db, oss_jint(req, "id"), field, 1, "message", &file_id, &e) < 0 ||
+	    oss_request_message(db, req, acc_user_id(r), acc_display_name(r), letter, file_id, oss_now(), &e) < 0) {
+		rc = view_err(r, &e);
+		json_decref(req);
+		return rc;
+	}
+	oss_notify_message(r, db, req, letter, file_id > 0);
+	char url[64];
+	snprintf(url, sizeof url, "/oss/manage/requests/%lld", oss_jint(req, "id"));
+	json_decref(req);
+	return view_redirect(r, url, "ส่งข้อความถึงผู้ยื่นคำร้องแล้ว");
 }

@@ -83,6 +83,12 @@ bool oss_action_needs_message(enum oss_actor who, enum oss_action act);
 #define OSS_MESSAGE_MAX 1000
 int oss_transition(enum oss_status from, enum oss_actor who, enum oss_action act, const char *message,
 		   enum oss_status *to, struct err *e);
+/* An officer writing to the applicant without changing the status: any
+ * status but cancelled (a completed request may still need "มารับเอกสาร
+ * ได้ที่…"); the message is required and at most OSS_MESSAGE_MAX
+ * characters. 0, or -1 with e: 409 for a cancelled request, 400 (field
+ * "letter") for the message. */
+int oss_message_check(enum oss_status s, const char *message, struct err *e);
 /* The officer's status choice on the processing page → the action. */
 int oss_action_for_target(enum oss_status target, enum oss_action *out);
 

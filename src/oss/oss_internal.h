@@ -38,7 +38,7 @@ extern const struct field oss_fields_11[], oss_fields_12[], oss_fields_21[], oss
 const struct oss_service_def *oss_service_def(const char *code);
 extern const struct oss_service_def oss_services[OSS_SERVICE_COUNT];
 /* Label of a stored slot name in any service ("result": the officer's
- * file), "" when unknown. */
+ * file of a step, "message": one sent with a message), "" when unknown. */
 const char *oss_slot_label(const char *service, const char *slot);
 
 /* Reads the checked form of a service into a new data object, applies the
@@ -76,6 +76,12 @@ json_t *oss_request_by_code(struct db *db, const char *code, struct err *e);
 int oss_request_move(struct db *db, json_t *req, enum oss_actor who, enum oss_action act, long long actor_id,
 		     const char *actor_name, const char *message, json_t *data, const char *search, long long file_id,
 		     long long now, struct err *e);
+/* An officer's message to the applicant that leaves the status as it is
+ * (oss_message_check first): a history row (action "message", from and to
+ * the current status) with the optional file, and updated_at. 409 when the
+ * status changed since req was read. */
+int oss_request_message(struct db *db, json_t *req, long long actor_id, const char *actor_name, const char *message,
+			long long file_id, long long now, struct err *e);
 /* Stores an attachment row and returns its id; path is relative to the
  * data folder. */
 long long oss_file_add(struct db *db, long long request_id, const char *slot, const char *path, const char *name,
@@ -93,11 +99,29 @@ json_t *oss_request_history(struct db *db, long long request_id, struct err *e);
 json_t *oss_my_page(struct db *db, long long applicant_id, const char *service, const char *q, long long page,
 		    long long per_page, struct err *e);
 /* One page of an area's requests of one service for officers, newest
- * first; status -1 = every status; overdue_before > 0 lists only open
+ * (or with OSS_SORT_OLDEST oldest) first; status -1 = every status; overdue_before > 0 lists only open
  * requests queued before it (oldest first). Totals without a search come
  * from oss_counts, not COUNT(*). */
+enum oss_sort { OSS_SORT_NEWEST, OSS_SORT_OLDEST };
 json_t *oss_manage_page(struct db *db, long long area_id, const char *service, int status, long long overdue_before,
-			const char *q, long long page, long long per_page, struct err *e);
+			enum oss_sort sort, const char *q, long long page, long long per_page, struct err *e);
+/* The officer's list as an export (OSS-7, issue item 11): every row the
+ * list's filters select (as oss_manage_page), in its order, at most
+ * OSS_EXPORT_MAX, read in one query and handed to fn one by one (row n
+ * from 1; the row's strings live until fn returns). fn returning < 0
+ * stops the reading (its error is the caller's to keep). */
+#define OSS_EXPORT_MAX 100000
+struct oss_export_row {
+	const char *code;
+	int status;
+	json_t *data; /* the service's fields (borrowed) */
+	const char *note;
+	bool has_result;
+	long long created_at, status_at, queued_at;
+};
+typedef int (*oss_row_fn)(const struct oss_export_row *row, long long n, void *ctx);
+int oss_manage_each(struct db *db, long long area_id, const char *service, int status, long long overdue_before,
+		    enum oss_sort sort, const char *q, oss_row_fn fn, void *ctx, struct err *e);
 /* Counts for the dashboard: {by_status: {service: {status: n}}, by_month:
  * {ym: {service: n}}} for the area from month ym_from to ym_to (YYYYMM). */
 json_t *oss_counts_get(struct db *db, long long area_id, long long ym_from, long long ym_to, struct err *e);

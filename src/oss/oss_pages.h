@@ -9,6 +9,7 @@
 
 #include "core/buf.h"
 #include "core/http.h"
+#include "core/sheet.h"
 #include "oss/oss_internal.h"
 
 long long oss_now(void);
@@ -44,7 +45,7 @@ void oss_audit(struct req *r, struct db *db, const char *action, const char *tar
  *  [{id, slot, label, name, mime, size_text, url}], result_file, history
  *  [{at_text, actor_name, status_label, message, file_url, …}], order
  *  {lines, subtotal_text, shipping_text, total_text, total_words} or null,
- *  can_edit, can_cancel, view_url, print_url, edit_url, cancel_url,
+ *  can_edit, can_cancel, view_url, print_url, pdf_url, edit_url, cancel_url,
  *  process_url}. */
 json_t *oss_request_model(struct req *r, struct db *db, json_t *req, bool officer, struct err *e);
 /* Turns a list row into what list templates show (numbers, labels, dates,
@@ -58,12 +59,38 @@ char *oss_url(const char *path, json_t *params, long long page);
  * a list model that has page, pages, per_page and rows. */
 void oss_pager(json_t *m, const char *path, json_t *params);
 
+/* The officer's list as a file (export.c): the list's filters (status -1
+ * = all; overdue_before > 0 = overdue only), rows in its order. */
+int oss_manage_export(struct req *r, enum sheet_format f, long long area_id, const char *service, int status,
+		      long long overdue_before, enum oss_sort sort, const char *q, long long now, const long long *hol,
+		      size_t nhol);
+/* Manuals and blank forms (docs.c): an area's documents [{service, kind,
+ * label, name, size, url}], and those of one service (a new array). */
+json_t *oss_documents_list(struct db *db, long long area_id, struct err *e);
+json_t *oss_documents_of(json_t *docs, const char *service);
+int oss_document_get(struct req *r);
+int oss_admin_documents(struct req *r);
+int oss_admin_document_add(struct req *r);
+int oss_admin_document_remove(struct req *r);
+extern const struct field oss_document_form[];
+/* The ปพ. order's total for quantities as typed (quote.c): {ok, subtotal_text,
+ * shipping_text, total_text, total_words, total_satang} or {ok: false,
+ * message}; NULL with e only for a fault. GET /oss/quote answers it. */
+json_t *oss_quote_model(struct db *db, long long area_id, const char *const qty_text[OSS_PP_ITEMS], struct err *e);
+int oss_quote(struct req *r);
+/* GET /oss/requests/:id/pdf (print.c). */
+int oss_request_pdf(struct req *r);
+
 /* Handlers of officer.c and admin.c. */
 int oss_manage_dashboard(struct req *r);
 int oss_manage_list(struct req *r);
 int oss_process_get(struct req *r);
 int oss_process_post(struct req *r);
 extern const struct field oss_process_form[];
+/* POST /oss/manage/requests/:id/message: a message (and file) to the
+ * applicant without a status change. */
+int oss_process_message(struct req *r);
+extern const struct field oss_message_form[];
 int oss_admin_index(struct req *r);
 int oss_admin_officers(struct req *r);
 int oss_admin_officer_add(struct req *r);
@@ -86,6 +113,8 @@ extern const struct field oss_prices_form[];
  * be queued is logged and does not undo the step it reports. */
 void oss_notify_submitted(struct req *r, struct db *db, json_t *req);
 void oss_notify_status(struct req *r, struct db *db, json_t *req, const char *message);
+/* An officer's message without a status change (with a file or not). */
+void oss_notify_message(struct req *r, struct db *db, json_t *req, const char *message, bool with_file);
 
 /* Stores the uploads of the given form fields for a request (rows now,
  * files moved into DATA/files/oss/<id>/ after), each under its field's

@@ -192,7 +192,8 @@ json_t *oss_request_model(struct req *r, struct db *db, json_t *req, bool office
 				json_decref(result);
 				result = json_incref(f);
 			}
-		} else {
+		} else if (strcmp(oss_jstr(f, "slot"), "message")) {
+			/* files of officers' messages are reached from the history */
 			json_array_append(applicant_files, f);
 		}
 	}
@@ -204,6 +205,7 @@ json_t *oss_request_model(struct req *r, struct db *db, json_t *req, bool office
 		json_object_set_new(f, "status_class", json_string(oss_status_class(to)));
 		json_object_set_new(f, "by_officer", json_boolean(!strcmp(oss_jstr(f, "actor_role"), "officer")));
 		json_object_set_new(f, "is_edit", json_boolean(!strcmp(oss_jstr(f, "action"), "edit")));
+		json_object_set_new(f, "is_message", json_boolean(!strcmp(oss_jstr(f, "action"), "message")));
 		long long fid = oss_jint(f, "file_id");
 		json_object_set_new(f, "file_url", fid > 0 ? file_url(id, fid) : json_null());
 	}
@@ -247,6 +249,8 @@ json_t *oss_request_model(struct req *r, struct db *db, json_t *req, bool office
 	json_object_set_new(m, "view_url", json_string(url));
 	snprintf(url, sizeof url, "/oss/requests/%lld/print", id);
 	json_object_set_new(m, "print_url", json_string(url));
+	snprintf(url, sizeof url, "/oss/requests/%lld/pdf", id);
+	json_object_set_new(m, "pdf_url", json_string(url));
 	snprintf(url, sizeof url, "/oss/requests/%lld/edit", id);
 	json_object_set_new(m, "edit_url", json_string(url));
 	snprintf(url, sizeof url, "/oss/requests/%lld/cancel", id);
@@ -319,6 +323,8 @@ void oss_list_row(json_t *row, long long number, bool officer, long long now, co
 	json_object_set_new(row, "view_url", json_string(url));
 	snprintf(url, sizeof url, "/oss/requests/%lld/print", id);
 	json_object_set_new(row, "print_url", json_string(url));
+	snprintf(url, sizeof url, "/oss/requests/%lld/pdf", id);
+	json_object_set_new(row, "pdf_url", json_string(url));
 	snprintf(url, sizeof url, "/oss/requests/%lld/edit", id);
 	json_object_set_new(row, "edit_url",
 			    !officer && oss_can(st, OSS_APPLICANT, OSS_EDIT) ? json_string(url) : json_null());

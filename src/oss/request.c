@@ -247,6 +247,29 @@ int oss_request_move(struct db *db, json_t *req, enum oss_actor who, enum oss_ac
 	return (int)to;
 }
 
+int oss_request_message(struct db *db, json_t *req, long long actor_id, const char *actor_name, const char *message,
+			long long file_id, long long now, struct err *e)
+{
+	long long id = json_integer_value(json_object_get(req, "id"));
+	const char *status = json_string_value(json_object_get(req, "status"));
+	int st = oss_status_parse(status);
+	if (st < 0)
+		return err_set(e, 500, "oss_requests %lld: unknown status", id);
+	if (oss_message_check((enum oss_status)st, message, e) < 0)
+		return -1;
+	long long n = db_exec(db, "UPDATE oss_requests SET updated_at = $2 WHERE id = $1 AND status = $3",
+			      DB_ARGS(DB_INT(id), DB_INT(now), DB_TEXT(status)), e);
+	if (n < 0)
+		return -1;
+	if (n == 0)
+		return err_set(e, 409, "คำร้องนี้เพิ่งถูกเปลี่ยนสถานะโดยผู้อื่น กรุณาโหลดหน้าใหม่แล้วตรวจสอบอีกครั้ง");
+	if (history_add(db, id, now, actor_id, actor_name, OSS_OFFICER, "message", status, status, message, file_id,
+			e) < 0)
+		return -1;
+	json_object_set_new(req, "updated_at", json_integer(now));
+	return 0;
+}
+
 /* ---- files and history ---------------------------------------------------------- */
 
 long long oss_file_add(struct db *db, long long request_id, const char *slot, const char *path, const char *name,
@@ -334,6 +357,7 @@ static void search_patterns(const char *q, struct buf pat[SLOTS])
 	"search LIKE $4 AND search LIKE $5 AND search LIKE $6 AND search LIKE $7 AND search LIKE $8 AND search LIKE "  \
 	"$9"
 #define ORDER_NEWEST " ORDER BY created_at DESC, id DESC "
+#define ORDER_OLDEST " ORDER BY created_at, id "
 
 /* The applicant's list: few rows, so one count and one page query over
  * the applicant's index range; an empty query's patterns are all "%". */
@@ -350,26 +374,28 @@ static const char sql_my_rows[] =
 static const char sql_my_count_all[] = "SELECT COUNT(*) FROM oss_requests WHERE applicant_id = $1";
 static const char sql_my_rows_all[] =
     "SELECT " LIST_COLS " FROM oss_requests WHERE applicant_id = $1" ORDER_NEWEST "LIMIT $2 OFFSET $3";
-static const char sql_my_count_service[] =
-    "SELECT COUNT(*) FROM oss_requests WHERE applicant_id = $1 AND service = $2";
-static const char sql_my_rows_service[] = "SELECT " LIST_COLS
-					  " FROM oss_requests WHERE applicant_id = $1 AND service = $2" ORDER_NEWEST
-					  "LIMIT $3 OFFSET $4";
+static const char sql_my_count_service[] = "SELECT COUNT(*) FROM oss_requests WHERE applicant_id = $1 AND service = $2";
+static const char sql_my_rows_service[] =
+    "SELECT " LIST_COLS " FROM oss_requests WHERE applicant_id = $1 AND service = $2" ORDER_NEWEST "LIMIT $3 OFFSET $4";
 
 /* The officers' lists. */
 static const char sql_total_all[] = "SELECT SUM(n) FROM oss_counts WHERE area_id = $1 AND service = $2";
 static const char sql_total_status[] =
     "SELECT SUM(n) FROM oss_counts WHERE area_id = $1 AND service = $2 AND status = $3";
-static const char sql_rows_all[] =
-    "SELECT " LIST_COLS " FROM oss_requests WHERE area_id = $1 AND service = $2" ORDER_NEWEST "LIMIT $3 OFFSET $4";
-static const char sql_rows_status[] =
-    "SELECT " LIST_COLS " FROM oss_requests WHERE area_id = $1 AND service = $2 AND status = $3" ORDER_NEWEST
-    "LIMIT $4 OFFSET $5";
+#define ROWS_ALL "SELECT " LIST_COLS " FROM oss_requests WHERE area_id = $1 AND service = $2"
+#define ROWS_STATUS "SELECT " LIST_COLS " FROM oss_requests WHERE area_id = $1 AND service = $2 AND status = $3"
+/* [sort]: newest first, oldest first (both walk the same index) */
+static const char *const sql_rows_all[] = {ROWS_ALL ORDER_NEWEST "LIMIT $3 OFFSET $4",
+					   ROWS_ALL ORDER_OLDEST "LIMIT $3 OFFSET $4"};
+static const char *const sql_rows_status[] = {ROWS_STATUS ORDER_NEWEST "LIMIT $4 OFFSET $5",
+					      ROWS_STATUS ORDER_OLDEST "LIMIT $4 OFFSET $5"};
 static const char sql_search_count[] = "SELECT COUNT(*) FROM oss_requests WHERE area_id = $1 AND service = $2 "
 				       "AND (CAST($3 AS TEXT) = '' OR status = $3) AND " LIKE_4_9;
-static const char sql_search_rows[] =
-    "SELECT " LIST_COLS " FROM oss_requests WHERE area_id = $1 AND service = $2 "
-    "AND (CAST($3 AS TEXT) = '' OR status = $3) AND " LIKE_4_9 ORDER_NEWEST "LIMIT $10 OFFSET $11";
+#define SEARCH_ROWS                                                                                                    \
+	"SELECT " LIST_COLS " FROM oss_requests WHERE area_id = $1 AND service = $2 "                                  \
+	"AND (CAST($3 AS TEXT) = '' OR status = $3) AND " LIKE_4_9
+static const char *const sql_search_rows[] = {SEARCH_ROWS ORDER_NEWEST "LIMIT $10 OFFSET $11",
+					      SEARCH_ROWS ORDER_OLDEST "LIMIT $10 OFFSET $11"};
 static const char sql_code_rows[] = "SELECT " LIST_COLS " FROM oss_requests WHERE code = $1 AND area_id = $2 "
 				    "AND service = $3 AND (CAST($4 AS TEXT) = '' OR status = $4)";
 /* Overdue: open requests waiting on the officers, longest waiting first. */
@@ -439,15 +465,18 @@ json_t *oss_my_page(struct db *db, long long applicant_id, const char *service, 
 	struct org_paging pg;
 	if (!*q) {
 		patterns_free(pat);
-		int rc = *svc ? db_int_value(db, sql_my_count_service, DB_ARGS(DB_INT(applicant_id), DB_TEXT(svc)), &total, e)
+		int rc = *svc ? db_int_value(db, sql_my_count_service, DB_ARGS(DB_INT(applicant_id), DB_TEXT(svc)),
+					     &total, e)
 			      : db_int_value(db, sql_my_count_all, DB_ARGS(DB_INT(applicant_id)), &total, e);
 		if (rc < 0)
 			return NULL;
 		org_paging(total, page, per_page, &pg);
-		rows = *svc ? db_rows_json(db, sql_my_rows_service,
-					   DB_ARGS(DB_INT(applicant_id), DB_TEXT(svc), DB_INT(pg.per_page), DB_INT(pg.offset)), e)
-			    : db_rows_json(db, sql_my_rows_all,
-					   DB_ARGS(DB_INT(applicant_id), DB_INT(pg.per_page), DB_INT(pg.offset)), e);
+		rows = *svc
+			   ? db_rows_json(
+				 db, sql_my_rows_service,
+				 DB_ARGS(DB_INT(applicant_id), DB_TEXT(svc), DB_INT(pg.per_page), DB_INT(pg.offset)), e)
+			   : db_rows_json(db, sql_my_rows_all,
+					  DB_ARGS(DB_INT(applicant_id), DB_INT(pg.per_page), DB_INT(pg.offset)), e);
 		return rows ? page_object(rows, q, &pg, e) : NULL;
 	}
 	if (db_int_value(db, sql_my_count,
@@ -478,8 +507,9 @@ static bool is_code(const char *q)
 }
 
 json_t *oss_manage_page(struct db *db, long long area_id, const char *service, int status, long long overdue_before,
-			const char *q, long long page, long long per_page, struct err *e)
+			enum oss_sort sort, const char *q, long long page, long long per_page, struct err *e)
 {
+	int so = sort == OSS_SORT_OLDEST ? 1 : 0;
 	if (!q)
 		q = "";
 	const char *st = status >= 0 ? oss_status_name((enum oss_status)status) : "";
@@ -518,7 +548,7 @@ json_t *oss_manage_page(struct db *db, long long area_id, const char *service, i
 					 DB_TEXT(p[2]), DB_TEXT(p[3]), DB_TEXT(p[4]), DB_TEXT(p[5])),
 				 &total, e) >= 0) {
 			org_paging(total, page, per_page, &pg);
-			rows = db_rows_json(db, sql_search_rows,
+			rows = db_rows_json(db, sql_search_rows[so],
 					    DB_ARGS(DB_INT(area_id), DB_TEXT(service), DB_TEXT(st), DB_TEXT(p[0]),
 						    DB_TEXT(p[1]), DB_TEXT(p[2]), DB_TEXT(p[3]), DB_TEXT(p[4]),
 						    DB_TEXT(p[5]), DB_INT(pg.per_page), DB_INT(pg.offset)),
@@ -531,11 +561,11 @@ json_t *oss_manage_page(struct db *db, long long area_id, const char *service, i
 			     : db_int_value(db, sql_total_all, DB_ARGS(DB_INT(area_id), DB_TEXT(service)), &total, e);
 		if (rc >= 0) {
 			org_paging(total, page, per_page, &pg);
-			rows = status >= 0 ? db_rows_json(db, sql_rows_status,
+			rows = status >= 0 ? db_rows_json(db, sql_rows_status[so],
 							  DB_ARGS(DB_INT(area_id), DB_TEXT(service), DB_TEXT(st),
 								  DB_INT(pg.per_page), DB_INT(pg.offset)),
 							  e)
-					   : db_rows_json(db, sql_rows_all,
+					   : db_rows_json(db, sql_rows_all[so],
 							  DB_ARGS(DB_INT(area_id), DB_TEXT(service),
 								  DB_INT(pg.per_page), DB_INT(pg.offset)),
 							  e);
@@ -543,6 +573,84 @@ json_t *oss_manage_page(struct db *db, long long area_id, const char *service, i
 	}
 	patterns_free(pat);
 	return rows ? page_object(rows, q, &pg, e) : NULL;
+}
+
+/* The export: one query with every filter of the list (an unused filter
+ * is '' or 0), in the list's order, read row by row. */
+#define EXPORT_WHERE                                                                                                   \
+	"WHERE area_id = $1 AND service = $2 AND (CAST($3 AS TEXT) = '' OR status = $3) "                              \
+	"AND (CAST($4 AS BIGINT) = 0 OR (status IN ('submitted', 'in_progress', 'resubmitted') AND queued_at < $4)) "  \
+	"AND (CAST($5 AS TEXT) = '' OR code = $5) AND search LIKE $6 AND search LIKE $7 AND search LIKE $8 "           \
+	"AND search LIKE $9 AND search LIKE $10 AND search LIKE $11 "
+#define EXPORT_COLS "code, status, data, note, result_file_id, created_at, status_at, queued_at"
+static const char sql_export_newest[] =
+    "SELECT " EXPORT_COLS " FROM oss_requests " EXPORT_WHERE ORDER_NEWEST "LIMIT $12";
+static const char sql_export_oldest[] =
+    "SELECT " EXPORT_COLS " FROM oss_requests " EXPORT_WHERE ORDER_OLDEST "LIMIT $12";
+static const char sql_export_overdue[] =
+    "SELECT " EXPORT_COLS " FROM oss_requests " EXPORT_WHERE "ORDER BY queued_at, id LIMIT $12";
+
+int oss_manage_each(struct db *db, long long area_id, const char *service, int status, long long overdue_before,
+		    enum oss_sort sort, const char *q, oss_row_fn fn, void *ctx, struct err *e)
+{
+	if (!q)
+		q = "";
+	struct buf pat[SLOTS];
+	if (query_prepare(q, pat, e) < 0) {
+		patterns_free(pat);
+		return -1;
+	}
+	const char *code = "";
+	if (is_code(q)) {
+		/* a reference code is looked up by itself, as the list does */
+		code = q;
+		for (int i = 0; i < SLOTS; i++) {
+			buf_reset(&pat[i]);
+			buf_addc(&pat[i], '%');
+		}
+	}
+	const char *st = status >= 0 && overdue_before <= 0 ? oss_status_name((enum oss_status)status) : "";
+	struct db_res *res = NULL;
+	int rc =
+	    db_query(db,
+		     overdue_before > 0	       ? sql_export_overdue
+		     : sort == OSS_SORT_OLDEST ? sql_export_oldest
+					       : sql_export_newest,
+		     DB_ARGS(DB_INT(area_id), DB_TEXT(service), DB_TEXT(st),
+			     DB_INT(overdue_before > 0 ? overdue_before : 0), DB_TEXT(code), DB_TEXT(buf_cstr(&pat[0])),
+			     DB_TEXT(buf_cstr(&pat[1])), DB_TEXT(buf_cstr(&pat[2])), DB_TEXT(buf_cstr(&pat[3])),
+			     DB_TEXT(buf_cstr(&pat[4])), DB_TEXT(buf_cstr(&pat[5])), DB_INT(OSS_EXPORT_MAX)),
+		     &res, e);
+	patterns_free(pat);
+	if (rc < 0)
+		return -1;
+	long long n = 0;
+	while ((rc = db_next(res, e)) == 1) {
+		json_error_t je;
+		json_t *data = json_loads(db_text(res, 2), 0, &je);
+		if (!json_is_object(data)) {
+			json_decref(data);
+			data = json_object();
+		}
+		struct oss_export_row row = {
+		    .code = db_text(res, 0),
+		    .status = oss_status_parse(db_text(res, 1)),
+		    .data = data,
+		    .note = db_text(res, 3),
+		    .has_result = !db_isnull(res, 4),
+		    .created_at = db_int(res, 5),
+		    .status_at = db_int(res, 6),
+		    .queued_at = db_int(res, 7),
+		};
+		int x = fn(&row, ++n, ctx);
+		json_decref(data);
+		if (x < 0) {
+			rc = -1;
+			break;
+		}
+	}
+	db_res_free(res);
+	return rc < 0 ? -1 : 0;
 }
 
 int oss_overdue_count(struct db *db, long long area_id, const char *service, long long before, long long *out,

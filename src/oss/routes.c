@@ -10,6 +10,7 @@
  *   GET  /oss/my                      the applicant's list: tabs, search, paging
  *   GET  /oss/requests/:id            one request (applicant or its officers)
  *   GET  /oss/requests/:id/print      the printable document (OSS-8)
+ *   GET  /oss/requests/:id/pdf        the same as a PDF (print.c)
  *   GET  /oss/requests/:id/files/:fid an attachment
  *   GET  /oss/requests/:id/edit       the form again, while submitted or returned
  *   POST /oss/edit/11/:id …           save the edit (returned → resubmitted)
@@ -58,14 +59,52 @@ static json_t *services_json(void)
 	return list;
 }
 
+static long long default_area(struct req *r, struct db *db);
+static json_t *area_options(struct db *db, struct err *e);
+
+/* The manuals and blank forms of the area the page is for: each service
+ * gets docs [{label, name, url}]; the page an area picker (OSS-2). */
+static int add_documents(struct req *r, json_t *m, json_t *services, struct err *e)
+{
+	struct db *db = req_db(r);
+	long long area_id = default_area(r, db);
+	json_t *areas = area_options(db, e);
+	json_t *docs = areas && area_id > 0 ? oss_documents_list(db, area_id, e) : json_array();
+	if (!areas || !docs) {
+		json_decref(areas);
+		json_decref(docs);
+		return -1;
+	}
+	char id[24];
+	snprintf(id, sizeof id, "%lld", area_id);
+	size_t i;
+	json_t *a;
+	json_array_foreach(areas, i, a)
+	    json_object_set_new(a, "selected", json_boolean(!strcmp(oss_jstr(a, "value"), id)));
+	json_array_foreach(services, i, a) json_object_set_new(a, "docs", oss_documents_of(docs, oss_jstr(a, "code")));
+	json_object_set_new(m, "doc_areas", areas);
+	json_object_set_new(m, "doc_area_id", area_id > 0 ? json_integer(area_id) : json_null());
+	json_object_set_new(m, "has_docs", json_boolean(json_array_size(docs) > 0));
+	json_decref(docs);
+	return 0;
+}
+
 static int home(struct req *r)
 {
 	const struct acc_grant *g = acc_active_grant(r);
 	bool signed_in = acc_user_id(r) > 0;
 	bool staff = g && (g->bit & (ROLE_OFFICER | ROLE_AREA_ADMIN));
-	json_t *m = json_pack("{s:s, s:o, s:b, s:b, s:b, s:s}", "page_title", "One Stop Service", "services",
-			      services_json(), "signed_in", signed_in, "officer", staff, "area_admin",
-			      g && (g->bit & ROLE_AREA_ADMIN), "promise", promise_note);
+	json_t *services = services_json();
+	json_t *m = json_pack("{s:s, s:O, s:b, s:b, s:b, s:s}", "page_title", "One Stop Service", "services", services,
+			      "signed_in", signed_in, "officer", staff, "area_admin", g && (g->bit & ROLE_AREA_ADMIN),
+			      "promise", promise_note);
+	struct err e = ERR_INIT;
+	int rc = add_documents(r, m, services, &e);
+	json_decref(services);
+	if (rc < 0) {
+		json_decref(m);
+		return view_err(r, &e);
+	}
 	return view_page(r, 200, "oss/home", m);
 }
 
@@ -260,6 +299,7 @@ static int form_page(struct req *r, const struct oss_service_def *svc, json_t *r
 	make_select(form, "area_id", areas);
 	long long area_id = strtoll(oss_jstr(field_named(form, "area_id"), "value"), NULL, 10);
 	bool pick_area = false;
+	json_t *quote = NULL;
 	if (!strcmp(svc->code, "31")) {
 		/* rooms belong to an area: without one chosen there is nothing to
 		 * offer, so the page asks for the area first (a GET form that
@@ -288,12 +328,23 @@ static int form_page(struct req *r, const struct oss_service_def *svc, json_t *r
 			json_object_set_new(field_named(form, oss_pp_items[i].key), "hint", json_string(buf_cstr(&h)));
 			buf_release(&h);
 		}
+		/* the total as typed so far; htmx refreshes it on every change */
+		const char *qty[OSS_PP_ITEMS];
+		for (int i = 0; i < OSS_PP_ITEMS; i++)
+			qty[i] = oss_jstr(field_named(form, oss_pp_items[i].key), "value");
+		quote = oss_quote_model(db, area_id, qty, &e);
+		if (!quote) {
+			json_decref(form);
+			json_decref(profile);
+			return view_err(r, &e);
+		}
 	}
 	/* files: required where the slot must have one and has none yet */
 	json_t *stored = req ? oss_request_files(db, oss_jint(req, "id"), &e) : json_array();
 	if (!stored) {
 		json_decref(form);
 		json_decref(profile);
+		json_decref(quote);
 		return view_err(r, &e);
 	}
 	for (const struct oss_file_slot *s = svc->slots; s->name; s++) {
@@ -333,6 +384,17 @@ static int form_page(struct req *r, const struct oss_service_def *svc, json_t *r
 		json_object_set_new(m, "pick_area", json_null());
 	}
 	json_object_set_new(m, "pick_first", json_boolean(pick_area));
+	json_object_set_new(m, "quote", quote ? quote : json_null());
+	/* the manual and blank form of this service in the form's area */
+	json_t *docs = area_id > 0 ? oss_documents_list(db, area_id, &e) : json_array();
+	if (!docs) {
+		json_decref(m);
+		return view_err(r, &e);
+	}
+	json_t *mine = oss_documents_of(docs, svc->code);
+	json_object_set_new(m, "has_docs", json_boolean(json_array_size(mine) > 0));
+	json_object_set_new(m, "docs", mine);
+	json_decref(docs);
 	if (req) {
 		int st = oss_status_parse(oss_jstr(req, "status"));
 		char url[64];
@@ -884,8 +946,10 @@ static const struct route routes[] = {
     {"GET", "/oss", home, NULL, "oss.home", ACCESS_PUBLIC, 0},
     {"GET", "/oss/status", status_page, NULL, "oss.status", ACCESS_PUBLIC, 0},
     {"GET", "/privacy", privacy_page, NULL, "privacy", ACCESS_PUBLIC, 0},
+    {"GET", "/oss/docs/:area/:service/:kind", oss_document_get, NULL, "oss.document", ACCESS_PUBLIC, 0},
     {"GET", "/oss/my", my_list, NULL, "oss.my", SIGNED, 0},
     {"GET", "/oss/new/:service", new_get, NULL, "oss.new", SIGNED, 0},
+    {"GET", "/oss/quote", oss_quote, NULL, "oss.quote", SIGNED, 0},
     {"POST", "/oss/new/11", new_post, oss_fields_11, "oss.submit", SIGNED, 0},
     {"POST", "/oss/new/12", new_post, oss_fields_12, "oss.submit", SIGNED, 0},
     {"POST", "/oss/new/21", new_post, oss_fields_21, "oss.submit", SIGNED, 0},
@@ -894,6 +958,7 @@ static const struct route routes[] = {
     {"POST", "/oss/new/41", new_post, oss_fields_41, "oss.submit", SIGNED, 0},
     {"GET", "/oss/requests/:id", request_view, NULL, "oss.request", SIGNED, 0},
     {"GET", "/oss/requests/:id/print", request_print, NULL, "oss.print", SIGNED, 0},
+    {"GET", "/oss/requests/:id/pdf", oss_request_pdf, NULL, "oss.pdf", SIGNED, 0},
     {"GET", "/oss/requests/:id/files/:fid", file_get, NULL, "oss.file", SIGNED, 0},
     {"GET", "/oss/requests/:id/edit", edit_get, NULL, "oss.edit", SIGNED, 0},
     {"POST", "/oss/edit/11/:id", edit_post, oss_fields_11, "oss.edit.save", SIGNED, 0},
@@ -909,6 +974,8 @@ static const struct route routes[] = {
     {"GET", "/oss/manage/list", oss_manage_list, NULL, "oss.manage.list", SIGNED, STAFF},
     {"GET", "/oss/manage/requests/:id", oss_process_get, NULL, "oss.process", SIGNED, STAFF},
     {"POST", "/oss/manage/requests/:id", oss_process_post, oss_process_form, "oss.process", SIGNED, STAFF},
+    {"POST", "/oss/manage/requests/:id/message", oss_process_message, oss_message_form, "oss.process.message", SIGNED,
+     STAFF},
     /* the area admin's settings (admin.c) */
     {"GET", "/oss/admin", oss_admin_index, NULL, "oss.admin", SIGNED, ROLE_AREA_ADMIN},
     {"GET", "/oss/admin/officers", oss_admin_officers, NULL, "oss.admin.officers", SIGNED, ROLE_AREA_ADMIN},
@@ -924,6 +991,11 @@ static const struct route routes[] = {
      ROLE_AREA_ADMIN},
     {"POST", "/oss/admin/holidays/:id/remove", oss_admin_holiday_remove, oss_remove_form, "oss.admin.holidays", SIGNED,
      ROLE_AREA_ADMIN},
+    {"GET", "/oss/admin/documents", oss_admin_documents, NULL, "oss.admin.documents", SIGNED, ROLE_AREA_ADMIN},
+    {"POST", "/oss/admin/documents", oss_admin_document_add, oss_document_form, "oss.admin.documents", SIGNED,
+     ROLE_AREA_ADMIN},
+    {"POST", "/oss/admin/documents/:service/:kind/remove", oss_admin_document_remove, oss_remove_form,
+     "oss.admin.documents", SIGNED, ROLE_AREA_ADMIN},
     {"GET", "/oss/admin/prices", oss_admin_prices, NULL, "oss.admin.prices", SIGNED, ROLE_AREA_ADMIN},
     {"POST", "/oss/admin/prices", oss_admin_prices_post, oss_prices_form, "oss.admin.prices", SIGNED, ROLE_AREA_ADMIN},
     {NULL, NULL, NULL, NULL, NULL, 0, 0},

@@ -279,6 +279,8 @@ const char *oss_slot_label(const char *service, const char *slot)
 {
 	if (slot && !strcmp(slot, "result"))
 		return "ไฟล์จากเจ้าหน้าที่";
+	if (slot && !strcmp(slot, "message"))
+		return "ไฟล์แนบกับข้อความจากเจ้าหน้าที่";
 	const struct oss_service_def *d = oss_service_def(service);
 	for (const struct oss_file_slot *s = d ? d->slots : NULL; s && s->name; s++)
 		if (!strcmp(s->name, slot))

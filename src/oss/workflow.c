@@ -177,3 +177,21 @@ int oss_action_for_target(enum oss_status t, enum oss_action *out)
 	default: return -1;
 	}
 }
+
+int oss_message_check(enum oss_status s, const char *message, struct err *e)
+{
+	if ((unsigned)s >= OSS_STATUS_COUNT)
+		return err_set(e, 500, "oss_message_check: bad status %d", (int)s);
+	if (s == OSS_CANCELLED)
+		return err_set(e, 409, "คำร้องนี้ถูกยกเลิกแล้ว จึงส่งข้อความถึงผู้ยื่นไม่ได้");
+	if (!message)
+		message = "";
+	const char *p = message;
+	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+		p++;
+	if (!*p)
+		return err_field(e, "letter", "กรุณาพิมพ์ข้อความถึงผู้ยื่นคำร้อง");
+	if (utf8_chars(message) > OSS_MESSAGE_MAX)
+		return err_field(e, "letter", "ข้อความยาวได้ไม่เกิน %d ตัวอักษร", OSS_MESSAGE_MAX);
+	return 0;
+}

@@ -4,12 +4,15 @@
 // required attachment and gets the error summary with a link to the field,
 // then attaches a PDF and sends it, lands on the request with its 16-digit
 // reference code, and sees it in his list; the officer returns it with a
-// note on the processing page and the citizen's list shows the note. No
-// script error, no CSP violation, no sideways scrolling. Screenshots go to
+// note on the processing page and the citizen's list shows the note; the
+// citizen edits it, the officer completes it with a file, and the citizen
+// downloads that file and the request as a PDF. A ปพ. order shows its total
+// as the quantities are typed (htmx asks the server). No script error, no
+// CSP violation, no sideways scrolling. Screenshots go to
 // tests/browser/out/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -71,7 +74,7 @@ async function clean(page, what) {
   assert.ok(m.scroll <= m.client, `${what}: no horizontal scroll (${m.scroll} > ${m.client})`);
 }
 
-test('a citizen sends an ID-card request on a phone; the officer returns it with a note', async () => {
+test('a citizen sends an ID-card request on a phone; the officer returns it, he fixes it, the officer completes it with a file; he downloads the file and the PDF', async () => {
   const page = await newPage();
   await signIn(page, 'citizen');
   await page.goto(server.base + '/oss');
@@ -126,4 +129,58 @@ test('a citizen sends an ID-card request on a phone; the officer returns it with
   const row = page.locator('tr', { hasText: code });
   assert.match(await row.innerText(), /ข้อมูลไม่ชัดเจน/);
   assert.match(await row.innerText(), /แก้ไข/);
+
+  // the citizen fixes it: the edit form, the note shown, the stored file kept
+  await Promise.all([page.waitForURL(/\/oss\/requests\/\d+\/edit$/), row.getByRole('link', { name: `แก้ไขคำร้อง ${code}` }).click()]);
+  assert.match(await page.locator('.flash-error').innerText(), /ข้อมูลไม่ชัดเจน/);
+  await page.locator('#f-position').fill('ครูชำนาญการ');
+  await Promise.all([page.waitForURL(/\/oss\/requests\/\d+$/), page.getByRole('button', { name: 'บันทึกการแก้ไข' }).click()]);
+  assert.match(await page.locator('.flash').innerText(), /ส่งข้อมูลแก้ไขไปยังเจ้าหน้าที่แล้ว/);
+  await clean(page, 'the fixed request');
+
+  // the officer completes it with a file for the citizen
+  await off.reload();
+  await off.locator('#f-status').selectOption('completed');
+  await off.locator('#f-message').fill('ออกบัตรเรียบร้อยแล้ว');
+  await off.locator('#f-file').setInputFiles({ name: 'บัตรใหม่.pdf', mimeType: 'application/pdf', buffer: files.pdf(100) });
+  await Promise.all([off.waitForLoadState('load'), off.getByRole('button', { name: 'บันทึก', exact: true }).click()]);
+  assert.match(await off.locator('.flash').innerText(), /ดำเนินการเรียบร้อย/);
+  assert.deepEqual(off.problems, []);
+
+  // the citizen downloads the officer's file and the request as a PDF
+  await page.reload();
+  assert.match(await page.locator('.badge').first().innerText(), /ดำเนินการเรียบร้อย/);
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /ดาวน์โหลดไฟล์ บัตรใหม่\.pdf/ }).click()]);
+  assert.equal(file.suggestedFilename(), 'บัตรใหม่.pdf');
+  assert.ok(readFileSync(await file.path()).equals(files.pdf(100)));
+  const [doc] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'ดาวน์โหลด PDF' }).click()]);
+  assert.equal(doc.suggestedFilename(), `คำร้อง-${code}.pdf`);
+  const pdf = readFileSync(await doc.path());
+  assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
+  assert.ok(pdf.includes('+Laksaman'));
+  await clean(page, 'the completed request');
+  await page.screenshot({ path: join(OUT, 'oss-completed.png'), fullPage: true });
+  assert.deepEqual(page.problems.filter((p) => !/status of 422/.test(p)), []);
+});
+
+test('a ปพ. order shows its total as the quantities are typed', async () => {
+  const page = await newPage();
+  await signIn(page, 'citizen');
+  await page.goto(server.base + '/oss/new/41');
+  await page.locator('#f-area_id').selectOption({ index: 1 });
+  const total = page.locator('#order-total');
+  assert.match(await total.innerText(), /กรุณาระบุจำนวนที่สั่งซื้อ/);
+  // 2 books at 160 baht: 320 + 25 shipping (3.5 % is less than 25)
+  await page.locator('#f-pp1_p').fill('2');
+  await page.waitForFunction(() => /345\.00/.test(document.querySelector('#order-total').innerText));
+  assert.match(await total.innerText(), /รวมทั้งสิ้น 345\.00 บาท/);
+  assert.match(await total.innerText(), /สามร้อยสี่สิบห้าบาทถ้วน/);
+  // 100 books: 16,000 + 560
+  await page.locator('#f-pp1_p').fill('100');
+  await page.waitForFunction(() => /16,560\.00/.test(document.querySelector('#order-total').innerText));
+  await page.locator('#f-pp3_p').fill('1.5');
+  await page.waitForFunction(() => /จำนวนเต็ม/.test(document.querySelector('#order-total').innerText));
+  await clean(page, 'the ปพ. form');
+  await page.screenshot({ path: join(OUT, 'oss-order-total.png'), fullPage: true });
+  assert.deepEqual(page.problems, []);
 });

@@ -175,6 +175,41 @@ static void test_status_names(void **state)
 	assert_int_equal(oss_action_for_target(OSS_RESUBMITTED, &a), -1);
 }
 
+/* An officer writes to the applicant without a status change: on every
+ * status but cancelled, never empty or blank, at most OSS_MESSAGE_MAX
+ * characters (Thai characters counted as one each). */
+static void test_message_without_status(void **state)
+{
+	for (int s = 0; s < OSS_STATUS_COUNT; s++) {
+		struct err e = ERR_INIT;
+		int rc = oss_message_check((enum oss_status)s, "กรุณานำเอกสารตัวจริงมาแสดง", &e);
+		if (s == OSS_CANCELLED) {
+			assert_int_equal(rc, -1);
+			assert_int_equal(e.status, 409);
+			assert_non_null(strstr(e.msg, "ยกเลิกแล้ว"));
+		} else {
+			assert_int_equal(rc, 0);
+		}
+	}
+	static const char *const blank[] = {"", "   ", "\n\t ", NULL};
+	for (int i = 0; i < 4; i++) {
+		struct err e = ERR_INIT;
+		assert_int_equal(oss_message_check(OSS_IN_PROGRESS, blank[i], &e), -1);
+		assert_int_equal(e.status, 400);
+		assert_string_equal(e.field, "letter");
+	}
+	struct buf b = BUF_INIT;
+	for (int i = 0; i < OSS_MESSAGE_MAX; i++)
+		buf_adds(&b, "ก");
+	struct err e = ERR_INIT;
+	assert_int_equal(oss_message_check(OSS_COMPLETED, buf_cstr(&b), &e), 0);
+	buf_adds(&b, "ข");
+	assert_int_equal(oss_message_check(OSS_COMPLETED, buf_cstr(&b), &e), -1);
+	assert_int_equal(e.status, 400);
+	assert_non_null(strstr(e.msg, "1000"));
+	buf_release(&b);
+}
+
 /* ---- reference codes ------------------------------------------------------------- */
 
 static void test_code_make(void **state)
@@ -969,26 +1004,45 @@ static void test_db_lists(void **state)
 	    OSS_IN_PROGRESS);
 	commit(f->db);
 	json_decref(r);
-	p = oss_manage_page(f->db, f->area2, "12", -1, 0, "", 1, 10, &e);
+	p = oss_manage_page(f->db, f->area2, "12", -1, 0, OSS_SORT_NEWEST, "", 1, 10, &e);
 	assert_non_null(p);
 	assert_int_equal(json_integer_value(json_object_get(p, "total")), 13);
 	assert_int_equal(json_array_size(json_object_get(p, "rows")), 10);
 	json_decref(p);
-	p = oss_manage_page(f->db, f->area2, "12", OSS_IN_PROGRESS, 0, "", 1, 10, &e);
+	p = oss_manage_page(f->db, f->area2, "12", OSS_IN_PROGRESS, 0, OSS_SORT_NEWEST, "", 1, 10, &e);
 	assert_int_equal(json_integer_value(json_object_get(p, "total")), 1);
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(p, "rows"), 0), "id")),
 			 ids[0]);
 	json_decref(p);
-	p = oss_manage_page(f->db, f->area2, "12", OSS_SUBMITTED, 0, "", 2, 10, &e);
+	p = oss_manage_page(f->db, f->area2, "12", OSS_SUBMITTED, 0, OSS_SORT_NEWEST, "", 2, 10, &e);
 	assert_int_equal(json_integer_value(json_object_get(p, "total")), 12);
 	assert_int_equal(json_array_size(json_object_get(p, "rows")), 2);
 	json_decref(p);
+	/* oldest first is the newest-first order reversed, on every query shape */
+	static const char *const qs[] = {"", "ผดุงสิทธิ์"};
+	for (int k = 0; k < 2; k++)
+		for (int st = -1; st <= (int)OSS_SUBMITTED; st++) {
+			json_t *nw = oss_manage_page(f->db, f->area2, "12", st, 0, OSS_SORT_NEWEST, qs[k], 1, 100, &e);
+			json_t *ol = oss_manage_page(f->db, f->area2, "12", st, 0, OSS_SORT_OLDEST, qs[k], 1, 100, &e);
+			assert_non_null(nw);
+			assert_non_null(ol);
+			json_t *a = json_object_get(nw, "rows"), *b = json_object_get(ol, "rows");
+			size_t n = json_array_size(a);
+			assert_int_equal(n, json_array_size(b));
+			assert_true(n > 0 || k == 1);
+			for (size_t i = 0; i < n; i++)
+				assert_int_equal(
+				    json_integer_value(json_object_get(json_array_get(a, i), "id")),
+				    json_integer_value(json_object_get(json_array_get(b, n - 1 - i), "id")));
+			json_decref(nw);
+			json_decref(ol);
+		}
 	/* another area's officer list is empty */
-	p = oss_manage_page(f->db, f->area, "41", -1, 0, "", 1, 10, &e);
+	p = oss_manage_page(f->db, f->area, "41", -1, 0, OSS_SORT_NEWEST, "", 1, 10, &e);
 	assert_int_equal(json_integer_value(json_object_get(p, "total")), 0);
 	json_decref(p);
 	/* overdue: everything queued before t0 + 5 h */
-	p = oss_manage_page(f->db, f->area2, "12", -1, t0 + 5 * 3600, "", 1, 10, &e);
+	p = oss_manage_page(f->db, f->area2, "12", -1, t0 + 5 * 3600, OSS_SORT_NEWEST, "", 1, 10, &e);
 	assert_int_equal(json_integer_value(json_object_get(p, "total")), 3); /* hours 0, 2, 4 */
 	json_decref(p);
 	long long od = 0;
@@ -997,7 +1051,7 @@ static void test_db_lists(void **state)
 	/* a code as the query */
 	char code[17];
 	oss_code_make("41", t0 + 3600, code);
-	p = oss_manage_page(f->db, f->area2, "41", -1, 0, code, 1, 10, &e);
+	p = oss_manage_page(f->db, f->area2, "41", -1, 0, OSS_SORT_NEWEST, code, 1, 10, &e);
 	assert_int_equal(json_integer_value(json_object_get(p, "total")), 1);
 	json_decref(p);
 	/* the dashboard counts */
@@ -1070,6 +1124,7 @@ int main(void)
 	    cmocka_unit_test(test_workflow_every_pair),
 	    cmocka_unit_test(test_workflow_messages),
 	    cmocka_unit_test(test_status_names),
+	    cmocka_unit_test(test_message_without_status),
 	    cmocka_unit_test(test_code_make),
 	    cmocka_unit_test(test_code_check),
 	    cmocka_unit_test(test_price_defaults),
