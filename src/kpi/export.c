@@ -1,23 +1,23 @@
-/* export: the yearly statistics as files offices open (X-3) — an Excel
- * workbook (libxlsxwriter) and a printable PDF (cairo + pango with the
- * Laksaman font, the metric twin of TH Sarabun PSK, so Thai is shaped
- * right: marks above and below consonants, no broken clusters).
+/* export: the yearly statistics as files offices open (X-3, KPI-8) — an
+ * Excel workbook and a printable PDF, built with the platform's sheet.h
+ * (libxlsxwriter) and pdf.h (cairo + pango in the Laksaman font, so Thai
+ * is shaped right) from the model kpi_year_stats made, so the files always
+ * say what the page says: the public page's export holds aggregates only,
+ * because its model has no units.
  *
- * Both take the model kpi_year_stats built, so the files always say what
- * the page says. libxlsxwriter 1.1 writes only to a named file, so the
- * workbook is written to a private temp file, read back and removed. The
- * PDF is streamed by cairo straight into the caller's buffer. */
-#include <errno.h>
+ * sheet.h writes one worksheet with one header row, so the workbook is the
+ * indicator table followed, after an empty row, by the per-type weighted
+ * averages, the completion by work group and (signed-in only) by unit,
+ * each introduced by a row naming it and its columns. Numbers are written
+ * as numbers (percentages and scores as their decimal value) so that an
+ * office can sum and chart them. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
-#include <cairo-pdf.h>
-#include <pango/pangocairo.h>
-#include <xlsxwriter.h>
-
+#include "core/pdf.h"
+#include "core/sheet.h"
 #include "core/thai.h"
 #include "kpi/kpi_internal.h"
 
@@ -27,345 +27,240 @@ static const char *str(json_t *o, const char *k)
 	return s ? s : "";
 }
 
-static double num(json_t *o, const char *k)
+static long long whole(json_t *o, const char *k)
 {
-	json_t *v = json_object_get(o, k);
-	if (json_is_integer(v))
-		return (double)json_integer_value(v);
-	const char *s = json_string_value(v);
-	return s && *s ? strtod(s, NULL) : -1;
+	return (long long)json_integer_value(json_object_get(o, k));
 }
 
 static void title_of(json_t *stats, struct buf *out)
 {
-	buf_addf(out, "สรุปผลการรายงานตัวชี้วัด ปีงบประมาณ %lld %s",
-		 (long long)json_integer_value(json_object_get(stats, "fiscal_year")),
-		 str(json_object_get(stats, "area"), "name"));
+	buf_addf(out, "สรุปผลการรายงานตัวชี้วัด ปีงบประมาณ %lld", whole(stats, "fiscal_year"));
 }
 
 /* ---- XLSX ---------------------------------------------------------------- */
 
-static void cell_score(lxw_worksheet *ws, int row, int col, json_t *o, const char *k, lxw_format *f)
+/* A decimal text ("3.5", "" for none) as a number cell, or an empty one. */
+static void sheet_decimal(struct sheet *s, json_t *o, const char *k)
 {
-	double v = num(o, k);
-	if (v >= 0)
-		worksheet_write_number(ws, (lxw_row_t)row, (lxw_col_t)col, v, f);
+	const char *t = str(o, k);
+	if (*t)
+		sheet_number(s, strtod(t, NULL));
+	else
+		sheet_text(s, NULL);
+}
+
+static void sheet_count(struct sheet *s, json_t *o, const char *k)
+{
+	sheet_number(s, (double)whole(o, k));
+}
+
+/* A row of text cells (a section's title or its column names). */
+static void sheet_labels(struct sheet *s, const char *const *cells, int n)
+{
+	for (int i = 0; i < n; i++)
+		sheet_text(s, cells[i]);
+	sheet_row_end(s);
 }
 
 int kpi_stats_xlsx(json_t *stats, struct buf *out, struct err *e)
 {
-	const char *tmp = getenv("TMPDIR");
-	struct buf path = BUF_INIT;
-	buf_addf(&path, "%s/khet-kpi-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	int fd = mkstemp(path.data);
-	if (fd < 0) {
-		err_set(e, 500, "mkstemp %s: %s", buf_cstr(&path), strerror(errno));
-		buf_release(&path);
-		return -1;
-	}
-	close(fd);
-	int rc = -1;
-	lxw_workbook *wb = workbook_new(buf_cstr(&path));
-	if (!wb) {
-		err_set(e, 500, "workbook_new failed");
-		goto out;
-	}
-	lxw_format *bold = workbook_add_format(wb);
-	format_set_bold(bold);
-	lxw_format *head = workbook_add_format(wb);
-	format_set_bold(head);
-	format_set_bg_color(head, 0xDDE7F0);
-	format_set_border(head, LXW_BORDER_THIN);
-	format_set_text_wrap(head);
-	lxw_format *wrap = workbook_add_format(wb);
-	format_set_text_wrap(wrap);
-	format_set_align(wrap, LXW_ALIGN_VERTICAL_TOP);
-	lxw_format *two = workbook_add_format(wb);
-	format_set_num_format(two, "0.00");
-
-	lxw_worksheet *ws = workbook_add_worksheet(wb, "ตัวชี้วัด");
+	static const struct sheet_col cols[] = {
+	    {"ที่", 6},	      {"หมายเลข", 10},	       {"ชื่อตัวชี้วัด", 60},	      {"กลุ่มงาน", 30}, {"ประเภท", 26},
+	    {"น้ำหนัก", 10},    {"รอบที่เปิด", 10},	       {"หน่วยงานทั้งหมด", 14},  {"ยื่นแล้ว", 10},  {"ตรวจแล้ว", 10},
+	    {"ร้อยละที่ยื่น", 12}, {"เฉลี่ยประเมินตนเอง", 16}, {"เฉลี่ยผลการตรวจ", 16},
+	};
 	struct buf t = BUF_INIT;
 	title_of(stats, &t);
-	worksheet_write_string(ws, 0, 0, buf_cstr(&t), bold);
+	struct sheet *s = sheet_new(SHEET_XLSX, buf_cstr(&t), (int)(sizeof cols / sizeof *cols), cols, e);
 	buf_release(&t);
-	static const char *const cols[] = {"ที่",	       "หมายเลข",	  "ชื่อตัวชี้วัด",	  "กลุ่มงาน", "ประเภท",
-					   "น้ำหนัก",    "รอบที่เปิด",	  "หน่วยงานทั้งหมด", "ยื่นแล้ว",  "ตรวจแล้ว",
-					   "ร้อยละที่ยื่น", "เฉลี่ยประเมินตนเอง", "เฉลี่ยผลการตรวจ"};
-	for (size_t c = 0; c < sizeof cols / sizeof *cols; c++)
-		worksheet_write_string(ws, 2, (lxw_col_t)c, cols[c], head);
-	worksheet_set_column(ws, 0, 1, 8, NULL);
-	worksheet_set_column(ws, 2, 2, 60, wrap);
-	worksheet_set_column(ws, 3, 3, 30, wrap);
-	worksheet_set_column(ws, 4, 4, 26, NULL);
-	worksheet_set_column(ws, 5, 12, 12, NULL);
-	int row = 3;
+	if (!s)
+		return -1;
 	size_t i;
 	json_t *r;
 	json_array_foreach(json_object_get(stats, "indicators"), i, r)
 	{
-		worksheet_write_number(ws, (lxw_row_t)row, 0, (double)i + 1, NULL);
-		worksheet_write_string(ws, (lxw_row_t)row, 1, str(r, "number"), NULL);
-		worksheet_write_string(ws, (lxw_row_t)row, 2, str(r, "name"), wrap);
-		worksheet_write_string(ws, (lxw_row_t)row, 3, str(r, "work_group_name"), wrap);
-		worksheet_write_string(ws, (lxw_row_t)row, 4, str(r, "type_label"), NULL);
-		cell_score(ws, row, 5, r, "weight", NULL);
-		worksheet_write_number(ws, (lxw_row_t)row, 6, num(r, "periods_opened"), NULL);
-		worksheet_write_number(ws, (lxw_row_t)row, 7, num(r, "assigned"), NULL);
-		worksheet_write_number(ws, (lxw_row_t)row, 8, num(r, "submitted"), NULL);
-		worksheet_write_number(ws, (lxw_row_t)row, 9, num(r, "reviewed"), NULL);
-		cell_score(ws, row, 10, r, "percent_submitted", two);
-		cell_score(ws, row, 11, r, "avg_self", two);
-		cell_score(ws, row, 12, r, "avg_review", two);
-		row++;
+		sheet_number(s, (double)i + 1);
+		sheet_text(s, str(r, "number"));
+		sheet_text(s, str(r, "name"));
+		sheet_text(s, str(r, "work_group_name"));
+		sheet_text(s, str(r, "type_label"));
+		sheet_decimal(s, r, "weight");
+		sheet_count(s, r, "periods_opened");
+		sheet_count(s, r, "assigned");
+		sheet_count(s, r, "submitted");
+		sheet_count(s, r, "reviewed");
+		sheet_decimal(s, r, "percent_submitted");
+		sheet_decimal(s, r, "avg_self");
+		sheet_decimal(s, r, "avg_review");
+		sheet_row_end(s);
 	}
 	json_t *tot = json_object_get(stats, "totals");
-	worksheet_write_string(ws, (lxw_row_t)row, 2, "รวมทุกตัวชี้วัด", bold);
-	worksheet_write_number(ws, (lxw_row_t)row, 7, num(tot, "assigned"), bold);
-	worksheet_write_number(ws, (lxw_row_t)row, 8, num(tot, "submitted"), bold);
-	worksheet_write_number(ws, (lxw_row_t)row, 9, num(tot, "reviewed"), bold);
-	cell_score(ws, row, 10, tot, "percent_submitted", two);
-	row++;
-	json_t *bt;
-	json_array_foreach(json_object_get(stats, "by_type"), i, bt)
+	for (int c = 0; c < 2; c++)
+		sheet_text(s, NULL);
+	sheet_text(s, "รวมทุกตัวชี้วัด");
+	for (int c = 0; c < 4; c++)
+		sheet_text(s, NULL);
+	sheet_count(s, tot, "assigned");
+	sheet_count(s, tot, "submitted");
+	sheet_count(s, tot, "reviewed");
+	sheet_decimal(s, tot, "percent_submitted");
+	sheet_row_end(s);
+
+	sheet_row_end(s);
+	static const char *const type_head[] = {"",
+						"",
+						"ค่าเฉลี่ยถ่วงน้ำหนักตามประเภทตัวชี้วัด",
+						"จำนวนตัวชี้วัด",
+						"",
+						"",
+						"",
+						"",
+						"",
+						"",
+						"",
+						"เฉลี่ยประเมินตนเอง",
+						"เฉลี่ยผลการตรวจ"};
+	sheet_labels(s, type_head, 13);
+	json_array_foreach(json_object_get(stats, "by_type"), i, r)
 	{
-		struct buf l = BUF_INIT;
-		buf_addf(&l, "ค่าเฉลี่ยถ่วงน้ำหนัก ตัวชี้วัดประเภท %s (%lld ตัวชี้วัด)", str(bt, "type_label"),
-			 (long long)json_integer_value(json_object_get(bt, "count")));
-		worksheet_write_string(ws, (lxw_row_t)row, 2, buf_cstr(&l), bold);
-		buf_release(&l);
-		cell_score(ws, row, 11, bt, "weighted_self", two);
-		cell_score(ws, row, 12, bt, "weighted_review", two);
-		row++;
+		sheet_text(s, NULL);
+		sheet_text(s, NULL);
+		sheet_text(s, str(r, "type_label"));
+		sheet_count(s, r, "count");
+		for (int c = 0; c < 7; c++)
+			sheet_text(s, NULL);
+		sheet_decimal(s, r, "weighted_self");
+		sheet_decimal(s, r, "weighted_review");
+		sheet_row_end(s);
+	}
+
+	sheet_row_end(s);
+	static const char *const group_head[] = {
+	    "", "", "ร้อยละการส่งรายงานตามกลุ่มงาน", "", "", "", "", "หน่วยงานทั้งหมด", "ยื่นแล้ว", "ตรวจแล้ว", "ร้อยละที่ยื่น"};
+	sheet_labels(s, group_head, 11);
+	json_array_foreach(json_object_get(stats, "by_group"), i, r)
+	{
+		sheet_number(s, (double)i + 1);
+		sheet_text(s, NULL);
+		sheet_text(s, str(r, "work_group_name"));
+		for (int c = 0; c < 4; c++)
+			sheet_text(s, NULL);
+		sheet_count(s, r, "assigned");
+		sheet_count(s, r, "submitted");
+		sheet_count(s, r, "reviewed");
+		sheet_decimal(s, r, "percent_submitted");
+		sheet_row_end(s);
 	}
 
 	json_t *units = json_object_get(stats, "units");
 	if (json_is_array(units)) {
-		lxw_worksheet *us = workbook_add_worksheet(wb, "หน่วยงาน");
-		static const char *const ucols[] = {"ที่", "หน่วยงาน", "ต้องรายงาน", "ยื่นแล้ว", "ตรวจแล้ว", "ร้อยละที่ยื่น"};
-		for (size_t c = 0; c < sizeof ucols / sizeof *ucols; c++)
-			worksheet_write_string(us, 0, (lxw_col_t)c, ucols[c], head);
-		worksheet_set_column(us, 1, 1, 50, NULL);
-		worksheet_set_column(us, 2, 5, 14, NULL);
-		json_t *u;
-		json_array_foreach(units, i, u)
+		sheet_row_end(s);
+		static const char *const unit_head[] = {"", "",		 "สรุปรายหน่วยงาน", "",	     "",	"",
+							"", "ต้องรายงาน", "ยื่นแล้ว",	  "ตรวจแล้ว", "ร้อยละที่ยื่น"};
+		sheet_labels(s, unit_head, 11);
+		json_array_foreach(units, i, r)
 		{
-			lxw_row_t ur = (lxw_row_t)i + 1;
-			worksheet_write_number(us, ur, 0, (double)i + 1, NULL);
-			worksheet_write_string(us, ur, 1, str(u, "unit_name"), NULL);
-			worksheet_write_number(us, ur, 2, num(u, "assigned"), NULL);
-			worksheet_write_number(us, ur, 3, num(u, "submitted"), NULL);
-			worksheet_write_number(us, ur, 4, num(u, "reviewed"), NULL);
-			cell_score(us, (int)ur, 5, u, "percent_submitted", two);
+			sheet_number(s, (double)i + 1);
+			sheet_text(s, NULL);
+			sheet_text(s, str(r, "unit_name"));
+			for (int c = 0; c < 4; c++)
+				sheet_text(s, NULL);
+			sheet_count(s, r, "assigned");
+			sheet_count(s, r, "submitted");
+			sheet_count(s, r, "reviewed");
+			sheet_decimal(s, r, "percent_submitted");
+			sheet_row_end(s);
 		}
 	}
-	lxw_error xe = workbook_close(wb);
-	if (xe != LXW_NO_ERROR) {
-		err_set(e, 500, "workbook_close: %s", lxw_strerror(xe));
-		goto out;
-	}
-	FILE *fp = fopen(buf_cstr(&path), "rb");
-	if (!fp) {
-		err_set(e, 500, "read back %s: %s", buf_cstr(&path), strerror(errno));
-		goto out;
-	}
-	char chunk[16384];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
-		buf_add(out, chunk, n);
-	fclose(fp);
-	rc = 0;
-out:
-	unlink(buf_cstr(&path));
-	buf_release(&path);
-	return rc;
+	return sheet_finish(s, out, e);
 }
 
 /* ---- PDF ----------------------------------------------------------------- */
 
-#define PT_PER_MM (72.0 / 25.4)
-#define PAGE_W (297.0 * PT_PER_MM) /* A4 landscape */
-#define PAGE_H (210.0 * PT_PER_MM)
-#define MARGIN (15.0 * PT_PER_MM)
-
-static cairo_status_t to_buf(void *closure, const unsigned char *data, unsigned int len)
+static const char *dash(const char *s)
 {
-	buf_add(closure, data, len);
-	return CAIRO_STATUS_SUCCESS;
-}
-
-struct pdf {
-	cairo_t *cr;
-	PangoLayout *layout;
-	PangoFontDescription *font, *bold;
-	double y;
-	int page;
-};
-
-/* Height of text laid out in width points (wrapped), drawn at x, y when
- * draw. */
-static double text_at(struct pdf *p, const char *s, double x, double y, double width, bool bold, bool draw)
-{
-	pango_layout_set_font_description(p->layout, bold ? p->bold : p->font);
-	pango_layout_set_width(p->layout, (int)(width * PANGO_SCALE));
-	pango_layout_set_wrap(p->layout, PANGO_WRAP_WORD_CHAR);
-	pango_layout_set_text(p->layout, s, -1);
-	int w, h;
-	pango_layout_get_size(p->layout, &w, &h);
-	if (draw) {
-		cairo_move_to(p->cr, x, y);
-		pango_cairo_show_layout(p->cr, p->layout);
-	}
-	return (double)h / PANGO_SCALE;
-}
-
-static void footer(struct pdf *p)
-{
-	char s[64];
-	snprintf(s, sizeof s, "หน้า %d", p->page);
-	text_at(p, s, PAGE_W - MARGIN - 60, PAGE_H - MARGIN + 6, 60, false, true);
-}
-
-static void new_page(struct pdf *p)
-{
-	footer(p);
-	cairo_show_page(p->cr);
-	p->page++;
-	p->y = MARGIN;
-}
-
-/* One table row: cells of the given widths; bold for a header. Breaks the
- * page first when the row does not fit. */
-static void row(struct pdf *p, const char *const *cells, const double *widths, int n, bool bold)
-{
-	double h = 0;
-	for (int i = 0; i < n; i++) {
-		double ch = text_at(p, cells[i], 0, 0, widths[i] - 6, bold, false);
-		if (ch > h)
-			h = ch;
-	}
-	h += 6;
-	if (p->y + h > PAGE_H - MARGIN - 10)
-		new_page(p);
-	double x = MARGIN;
-	cairo_set_line_width(p->cr, 0.5);
-	for (int i = 0; i < n; i++) {
-		if (bold) {
-			cairo_set_source_rgb(p->cr, 0.87, 0.91, 0.94);
-			cairo_rectangle(p->cr, x, p->y, widths[i], h);
-			cairo_fill(p->cr);
-		}
-		cairo_set_source_rgb(p->cr, 0.4, 0.4, 0.4);
-		cairo_rectangle(p->cr, x, p->y, widths[i], h);
-		cairo_stroke(p->cr);
-		cairo_set_source_rgb(p->cr, 0, 0, 0);
-		text_at(p, cells[i], x + 3, p->y + 3, widths[i] - 6, bold, true);
-		x += widths[i];
-	}
-	p->y += h;
+	return s && *s ? s : "-";
 }
 
 int kpi_stats_pdf(json_t *stats, struct buf *out, struct err *e)
 {
-	cairo_surface_t *surface = cairo_pdf_surface_create_for_stream(to_buf, out, PAGE_W, PAGE_H);
-	if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
-		cairo_surface_destroy(surface);
-		return err_set(e, 500, "cairo pdf surface failed");
-	}
-	struct pdf p = {0};
-	p.cr = cairo_create(surface);
-	p.layout = pango_cairo_create_layout(p.cr);
-	p.font = pango_font_description_from_string("Laksaman 12");
-	p.bold = pango_font_description_from_string("Laksaman Bold 12");
-	p.y = MARGIN;
-	p.page = 1;
-
 	struct buf t = BUF_INIT;
 	title_of(stats, &t);
-	PangoFontDescription *big = pango_font_description_from_string("Laksaman Bold 18");
-	pango_layout_set_font_description(p.layout, big);
-	pango_layout_set_width(p.layout, (int)((PAGE_W - 2 * MARGIN) * PANGO_SCALE));
-	pango_layout_set_text(p.layout, buf_cstr(&t), -1);
-	cairo_move_to(p.cr, MARGIN, p.y);
-	pango_cairo_show_layout(p.cr, p.layout);
-	int lw, lh;
-	pango_layout_get_size(p.layout, &lw, &lh);
-	p.y += (double)lh / PANGO_SCALE + 4;
-	pango_font_description_free(big);
+	struct pdf *p = pdf_new(buf_cstr(&t));
+	pdf_subtitle(p, str(json_object_get(stats, "area"), "name"));
 	buf_reset(&t);
 	buf_adds(&t, "พิมพ์เมื่อ ");
 	thai_datetime_short(&t, (long long)time(NULL));
-	p.y += text_at(&p, buf_cstr(&t), MARGIN, p.y, PAGE_W - 2 * MARGIN, false, true) + 8;
-	buf_release(&t);
+	pdf_footer(p, buf_cstr(&t));
 
-	const double usable = PAGE_W - 2 * MARGIN;
-	const double w[] = {28, 45, usable - 28 - 45 - 150 - 60 - 80 - 65 - 65, 150, 60, 80, 65, 65};
-	static const char *const head[] = {"ที่",	      "หมายเลข",       "ชื่อตัวชี้วัด",	  "กลุ่มงาน",
-					   "รอบที่เปิด", "ยื่น/ตรวจ/ทั้งหมด", "เฉลี่ยประเมินตนเอง", "เฉลี่ยผลตรวจ"};
-	row(&p, head, w, 8, true);
+	pdf_heading(p, "สรุปผลรายตัวชี้วัด");
+	static const char *const head[] = {"หมายเลข",	    "ชื่อตัวชี้วัด",	       "กลุ่มงาน",
+					   "ยื่น/ตรวจ/ทั้งหมด", "เฉลี่ยประเมินตนเอง", "เฉลี่ยผลตรวจ"};
+	static const double w[] = {1, 4, 2, 1.4, 1.2, 1.2};
+	pdf_table(p, 6, head, w);
 	size_t i;
 	json_t *r;
+	char counts[80];
 	json_array_foreach(json_object_get(stats, "indicators"), i, r)
 	{
-		char no[24], opened[24], counts[72];
-		snprintf(no, sizeof no, "%zu", i + 1);
-		snprintf(opened, sizeof opened, "%lld",
-			 (long long)json_integer_value(json_object_get(r, "periods_opened")));
-		snprintf(counts, sizeof counts, "%lld/%lld/%lld",
-			 (long long)json_integer_value(json_object_get(r, "submitted")),
-			 (long long)json_integer_value(json_object_get(r, "reviewed")),
-			 (long long)json_integer_value(json_object_get(r, "assigned")));
-		const char *cells[] = {no,     str(r, "number"), str(r, "name"),     str(r, "work_group_name"),
-				       opened, counts,		 str(r, "avg_self"), str(r, "avg_review")};
-		row(&p, cells, w, 8, false);
+		snprintf(counts, sizeof counts, "%lld/%lld/%lld", whole(r, "submitted"), whole(r, "reviewed"),
+			 whole(r, "assigned"));
+		buf_reset(&t);
+		buf_addf(&t, "%s\n%s · น้ำหนัก %s · เปิด %lld รอบ", str(r, "name"), str(r, "type_label"), str(r, "weight"),
+			 whole(r, "periods_opened"));
+		const char *cells[] = {str(r, "number"),	  buf_cstr(&t),
+				       str(r, "work_group_name"), counts,
+				       dash(str(r, "avg_self")),  dash(str(r, "avg_review"))};
+		pdf_table_row(p, cells);
 	}
 	json_t *tot = json_object_get(stats, "totals");
-	char counts[64];
-	snprintf(counts, sizeof counts, "%lld/%lld/%lld",
-		 (long long)json_integer_value(json_object_get(tot, "submitted")),
-		 (long long)json_integer_value(json_object_get(tot, "reviewed")),
-		 (long long)json_integer_value(json_object_get(tot, "assigned")));
-	const char *tcells[] = {"", "", "รวมทุกตัวชี้วัด", "", "", counts, "", ""};
-	row(&p, tcells, w, 8, true);
-	json_t *bt;
-	json_array_foreach(json_object_get(stats, "by_type"), i, bt)
-	{
-		struct buf l = BUF_INIT;
-		buf_addf(&l, "ค่าเฉลี่ยถ่วงน้ำหนัก ประเภท %s (%lld ตัวชี้วัด)", str(bt, "type_label"),
-			 (long long)json_integer_value(json_object_get(bt, "count")));
-		const char *bcells[] = {
-		    "", "", buf_cstr(&l), "", "", "", str(bt, "weighted_self"), str(bt, "weighted_review")};
-		row(&p, bcells, w, 8, false);
-		buf_release(&l);
-	}
-	p.y += 10;
+	snprintf(counts, sizeof counts, "%lld/%lld/%lld", whole(tot, "submitted"), whole(tot, "reviewed"),
+		 whole(tot, "assigned"));
+	const char *tcells[] = {"", "รวมทุกตัวชี้วัด", "", counts, "", ""};
+	pdf_table_row(p, tcells);
 
-	json_t *units = json_object_get(stats, "units");
-	if (json_array_size(units)) {
-		const double uw[] = {28, usable - 28 - 4 * 90, 90, 90, 90, 90};
-		static const char *const uh[] = {"ที่", "หน่วยงาน", "ต้องรายงาน", "ยื่นแล้ว", "ตรวจแล้ว", "ร้อยละที่ยื่น"};
-		row(&p, uh, uw, 6, true);
-		json_t *u;
-		json_array_foreach(units, i, u)
+	if (json_array_size(json_object_get(stats, "by_type"))) {
+		pdf_heading(p, "ค่าเฉลี่ยถ่วงน้ำหนักตามประเภทตัวชี้วัด");
+		static const char *const th[] = {"ประเภทตัวชี้วัด", "จำนวนตัวชี้วัด", "เฉลี่ยประเมินตนเอง", "เฉลี่ยผลตรวจ"};
+		static const double tw[] = {3, 1, 1.2, 1.2};
+		pdf_table(p, 4, th, tw);
+		json_array_foreach(json_object_get(stats, "by_type"), i, r)
 		{
-			char no[24], a[24], s[24], rv[24];
-			snprintf(no, sizeof no, "%zu", i + 1);
-			snprintf(a, sizeof a, "%lld", (long long)json_integer_value(json_object_get(u, "assigned")));
-			snprintf(s, sizeof s, "%lld", (long long)json_integer_value(json_object_get(u, "submitted")));
-			snprintf(rv, sizeof rv, "%lld", (long long)json_integer_value(json_object_get(u, "reviewed")));
-			const char *cells[] = {no, str(u, "unit_name"), a, s, rv, str(u, "percent_submitted")};
-			row(&p, cells, uw, 6, false);
+			char n[24];
+			snprintf(n, sizeof n, "%lld", whole(r, "count"));
+			const char *cells[] = {str(r, "type_label"), n, dash(str(r, "weighted_self")),
+					       dash(str(r, "weighted_review"))};
+			pdf_table_row(p, cells);
 		}
 	}
-	footer(&p);
-	cairo_show_page(p.cr);
-	pango_font_description_free(p.font);
-	pango_font_description_free(p.bold);
-	g_object_unref(p.layout);
-	cairo_destroy(p.cr);
-	cairo_surface_finish(surface);
-	cairo_status_t st = cairo_surface_status(surface);
-	cairo_surface_destroy(surface);
-	if (st != CAIRO_STATUS_SUCCESS)
-		return err_set(e, 500, "cairo pdf: %s", cairo_status_to_string(st));
-	return 0;
+
+	static const char *const ch[] = {"", "ยื่น/ตรวจ/ทั้งหมด", "ร้อยละที่ยื่น"};
+	static const double cw[] = {4, 1.4, 1};
+	if (json_array_size(json_object_get(stats, "by_group"))) {
+		pdf_heading(p, "ร้อยละการส่งรายงานตามกลุ่มงาน");
+		const char *gh[] = {"กลุ่มงาน", ch[1], ch[2]};
+		pdf_table(p, 3, gh, cw);
+		json_array_foreach(json_object_get(stats, "by_group"), i, r)
+		{
+			snprintf(counts, sizeof counts, "%lld/%lld/%lld", whole(r, "submitted"), whole(r, "reviewed"),
+				 whole(r, "assigned"));
+			const char *cells[] = {str(r, "work_group_name"), counts, dash(str(r, "percent_submitted"))};
+			pdf_table_row(p, cells);
+		}
+	}
+	json_t *units = json_object_get(stats, "units");
+	if (json_array_size(units)) {
+		pdf_heading(p, "สรุปรายหน่วยงาน");
+		const char *uh[] = {"หน่วยงาน", ch[1], ch[2]};
+		pdf_table(p, 3, uh, cw);
+		json_array_foreach(units, i, r)
+		{
+			snprintf(counts, sizeof counts, "%lld/%lld/%lld", whole(r, "submitted"), whole(r, "reviewed"),
+				 whole(r, "assigned"));
+			const char *cells[] = {str(r, "unit_name"), counts, dash(str(r, "percent_submitted"))};
+			pdf_table_row(p, cells);
+		}
+	}
+	buf_release(&t);
+	return pdf_finish(p, out, e);
 }

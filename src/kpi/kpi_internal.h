@@ -23,6 +23,7 @@
 
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/form.h"
 #include "kpi/kpi.h"
 
 struct acc_grant;
@@ -135,6 +136,10 @@ long long kpi_average_of(const long long *x100, size_t n);
  * < 0 and weights <= 0, rounded half up; -1 when nothing is left. */
 long long kpi_weighted_average(const long long *x100, const long long *weight_x100, size_t n);
 
+/* part of whole as a whole percentage 0–100, rounded half up (the bars
+ * of the statistics charts); 0 when whole is 0. */
+long long kpi_percent_whole(long long part, long long whole);
+
 /* Criteria levels (KPI-2 "[2] --> [3] --> [4] --> [5]"): one to ten
  * scores, each within the type's range and each above the one before,
  * typed as "2, 3, 4, 5" or "[2] --> [3]"; stored as a JSON array of
@@ -237,6 +242,13 @@ int kpi_report_transition(const struct kpi_report_facts *f, enum kpi_action a, e
 /* Files of a report (KPI-5): at most 10, each with a description. */
 #define KPI_REPORT_FILES_MAX 10
 #define KPI_FILE_DESC_MAX 500
+/* New-file rows the report page offers per save. A request may carry at
+ * most KHET_MAX_BODY_MB (32 MB by default) and the server refuses a larger
+ * one before reading it, so ten files of 5 MB cannot go in one save: the
+ * page offers five (≈ 25 MB), and the unit saves without confirming and
+ * attaches the rest, up to KPI_REPORT_FILES_MAX. The server itself takes
+ * up to ten in one request from a client whose files are small. */
+#define KPI_FILES_PER_SAVE 5
 /* kept files (after removals) + added ones must not exceed the limit. */
 int kpi_report_files_check(int kept, int added, struct err *e);
 /* A file's description (required, at most KPI_FILE_DESC_MAX characters);
@@ -410,18 +422,31 @@ json_t *kpi_matrix(struct db *db, long long indicator_id, long long page, long l
 /* Yearly statistics (KPI-8): {fiscal_year, area, indicators: [{id, number,
  * name, work_group_name, type_label, kind_label, weight, periods_opened,
  * assigned, submitted, reviewed, avg_self, avg_review, percent_submitted,
- * percent_reviewed}], totals: {assigned, submitted, reviewed,
+ * percent_reviewed, bar}], totals: {assigned, submitted, reviewed,
  * percent_submitted, percent_reviewed}, by_type: [{type, type_label, count,
- * weighted_self, weighted_review}]}. Averages of an indicator cover every
+ * weighted_self, weighted_review}], by_group: [{work_group_name,
+ * indicators, assigned, submitted, reviewed, percent_submitted,
+ * percent_reviewed, bar}]} (bar: whole percent submitted, for charts). Averages of an indicator cover every
  * submitted (self) or reviewed report of the year; scores of different
  * types never mix, so the weighted figures are per type. with_units adds
- * units: [{unit_name, assigned, submitted, reviewed, percent_submitted}]
+ * units: [{unit_name, assigned, submitted, reviewed, percent_submitted, bar}]
  * (signed-in users only: the public page shows aggregates). Hidden
  * indicators are left out. */
 json_t *kpi_year_stats(struct db *db, long long area_id, int fy, bool with_units, struct err *e);
 /* Exports of the statistics. */
 int kpi_stats_xlsx(json_t *stats, struct buf *out, struct err *e);
 int kpi_stats_pdf(json_t *stats, struct buf *out, struct err *e);
+
+/* ---- KPI roles of an area (people.c) -------------------------------------- */
+
+/* The handlers of /kpi/admin/people (routes.c lists them): the area
+ * admin grants and revokes kpi_owner (with its work group) and
+ * kpi_reviewer (one work group or the whole area). */
+extern const struct field kpi_people_form[];
+extern const struct field kpi_people_revoke_form[];
+int kpi_people_get(struct req *r);
+int kpi_people_post(struct req *r);
+int kpi_people_revoke(struct req *r);
 
 /* Unit display name of a report row's school (NULL: the area office). */
 json_t *kpi_area_units(struct db *db, long long area_id, struct err *e);

@@ -18,6 +18,7 @@
  *   GET  /kpi/indicators/:id/matrix    all periods × units (KPI-7)
  *   POST /kpi/periods/:id/open, …/close  (KPI-3)
  *   GET  /kpi/periods/:id/units, POST, POST …/units/:rid/delete  (KPI-4)
+ *   GET  /kpi/admin/people, POST, POST …/:gid/revoke  KPI roles (people.c)
  *   GET  /kpi/reports/:id, POST (save / confirm), POST …/unconfirm,
  *        …/review, …/unreview, GET …/files/:fid  (KPI-5, KPI-6)
  *
@@ -72,6 +73,8 @@ static const struct choice status_choices[] = {
 };
 
 static const struct field indicator_form[] = {
+    /* shown to a super admin only, who has no area of his own */
+    {.name = "area_id", .label = "สำนักงานเขตพื้นที่การศึกษา", .type = FT_INT, .min = 0, .max = 1LL << 60},
     {.name = "number", .label = "เลขตัวชี้วัด", .type = FT_TEXT, .flags = F_REQUIRED, .max = 20, .hint = "เช่น 1 หรือ 2.1"},
     {.name = "name", .label = "ชื่อตัวชี้วัด", .type = FT_TEXTAREA, .flags = F_REQUIRED, .max = 500},
     {.name = "description", .label = "รายละเอียดตัวชี้วัด", .type = FT_TEXTAREA, .max = 5000},
@@ -498,6 +501,8 @@ static int list_page(struct req *r)
 	json_object_set_new(list, "next_year", json_integer(fy + 1));
 	json_object_set_new(list, "can_create", json_boolean(may_create(g, area)));
 	json_object_set_new(list, "can_copy", json_boolean(kpi_may_manage(g, area, -1)));
+	json_object_set_new(list, "can_people",
+			    json_boolean(g && (g->bit == ROLE_AREA_ADMIN || g->bit == ROLE_SUPER_ADMIN)));
 	json_t *area_row = org_area_get(db, area, &e);
 	json_object_set_new(list, "area", area_row ? area_row : json_object());
 	char title[512];
@@ -538,6 +543,52 @@ static int work_group_choices(struct req *r, json_t *form, long long area, const
 	return 0;
 }
 
+/* Removes a field from a form model (one that is not for this user). */
+static int field_drop(json_t *form, const char *name)
+{
+	json_t *fields = json_object_get(form, "fields");
+	size_t i;
+	json_t *f;
+	json_array_foreach(fields, i, f)
+	{
+		if (!strcmp(json_string_value(json_object_get(f, "name")), name)) {
+			json_array_remove(fields, i);
+			break;
+		}
+	}
+	return 0;
+}
+
+/* The area select of a super admin's new indicator: every area, the one
+ * whose work groups the form lists chosen. */
+static int area_choices(struct req *r, json_t *form, long long area, struct err *e)
+{
+	json_t *areas = org_areas_list(req_db(r), e);
+	if (!areas)
+		return -1;
+	json_t *cs = json_array();
+	json_array_append_new(cs, json_pack("{s:s, s:s, s:b}", "value", "", "label", "— เลือก —", "selected", 0));
+	size_t i;
+	json_t *a;
+	json_array_foreach(areas, i, a)
+	{
+		long long id = json_integer_value(json_object_get(a, "id"));
+		char v[32];
+		snprintf(v, sizeof v, "%lld", id);
+		json_array_append_new(cs, json_pack("{s:s, s:O, s:b}", "value", v, "label", json_object_get(a, "name"),
+						    "selected", id == area));
+	}
+	json_decref(areas);
+	field_set(form, "area_id", "is_select", json_true());
+	field_set(form, "area_id", "choices", cs);
+	field_set(form, "area_id", "inputmode", json_null());
+	field_set(form, "area_id", "maxlength", json_null());
+	field_set(form, "area_id", "required", json_true());
+	field_set(form, "area_id", "hint",
+		  json_string("กลุ่มงานด้านล่างเป็นของเขตที่เลือกอยู่ หากเปลี่ยนเขต ให้บันทึกแล้วเลือกกลุ่มงานของเขตใหม่"));
+	return 0;
+}
+
 static int indicator_form_page(struct req *r, int status, long long area, int fy, json_t *ind)
 {
 	json_t *values = json_object();
@@ -562,9 +613,20 @@ static int indicator_form_page(struct req *r, int status, long long area, int fy
 			json_object_set_new(values, "work_group_id", json_string(wg));
 		}
 	}
+	const struct acc_grant *ag = acc_active_grant(r);
+	bool choose_area = !ind && ag && ag->bit == ROLE_SUPER_ADMIN;
+	if (choose_area) {
+		char a[32];
+		snprintf(a, sizeof a, "%lld", area);
+		json_object_set_new(values, "area_id", json_string(a));
+	}
 	json_t *form = form_model(r, indicator_form, values);
 	json_decref(values);
 	struct err e = ERR_INIT;
+	if (choose_area ? area_choices(r, form, area, &e) < 0 : field_drop(form, "area_id") < 0) {
+		json_decref(form);
+		return view_err(r, &e);
+	}
 	const char *sel = json_string_value(json_object_get(json_object_get(form, "values"), "work_group_id"));
 	if (work_group_choices(r, form, area, sel ? sel : "", &e) < 0) {
 		json_decref(form);
@@ -629,6 +691,20 @@ static int new_post(struct req *r)
 	const struct acc_grant *g = acc_active_grant(r);
 	if (!may_create(g, area))
 		return view_error(r, 403, "ท่านไม่มีสิทธิ์กำหนดตัวชี้วัด (เฉพาะเจ้าของตัวชี้วัดของกลุ่มงานและแอดมินเขต)");
+	if (g && g->bit == ROLE_SUPER_ADMIN) {
+		/* a super admin has no area of his own: the form names it */
+		long long chosen = form_int(r, "area_id");
+		struct err ae = ERR_INIT;
+		json_t *row = chosen > 0 ? org_area_get(req_db(r), chosen, &ae) : NULL;
+		if (!row && chosen > 0 && ae.status >= 500)
+			return view_err(r, &ae);
+		json_decref(row);
+		if (!row) {
+			form_error(r, "area_id", "กรุณาเลือกสำนักงานเขตพื้นที่การศึกษาที่ตัวชี้วัดนี้สังกัด");
+			return indicator_form_page(r, 422, area, fy, NULL);
+		}
+		area = chosen;
+	}
 	if (!form_ok(r))
 		return indicator_form_page(r, 422, area, fy, NULL);
 	struct kpi_indicator_in in;
@@ -1216,7 +1292,10 @@ static int report_page(struct req *r, int status, long long rid)
 		kept++;
 	}
 	json_t *new_rows = json_array();
-	for (int k = 1; k <= KPI_REPORT_FILES_MAX - kept; k++) {
+	int room = KPI_REPORT_FILES_MAX - kept;
+	if (room > KPI_FILES_PER_SAVE)
+		room = KPI_FILES_PER_SAVE;
+	for (int k = 1; k <= room; k++) {
 		char fname[24], dname[24];
 		snprintf(fname, sizeof fname, "new_file_%d", k);
 		snprintf(dname, sizeof dname, "new_desc_%d", k);
@@ -1240,6 +1319,9 @@ static int report_page(struct req *r, int status, long long rid)
 		      "is_confirmed", f.status == KPI_CONFIRMED, "is_reviewed", f.status == KPI_REVIEWED, "is_draft",
 		      f.status == KPI_DRAFT, "has_files", json_array_size(files) > 0, "confirm_chosen", confirm_chosen,
 		      "action", url_json("/kpi/reports/%lld", rid, 0));
+	json_object_set_new(m, "per_save", json_integer(KPI_FILES_PER_SAVE));
+	json_object_set_new(m, "files_room", json_integer(KPI_REPORT_FILES_MAX - kept));
+	json_object_set_new(m, "more_later", json_boolean(KPI_REPORT_FILES_MAX - kept > KPI_FILES_PER_SAVE));
 	json_object_set_new(m, "unconfirm_url", url_json("/kpi/reports/%lld/unconfirm", rid, 0));
 	json_object_set_new(m, "review_url", url_json("/kpi/reports/%lld/review", rid, 0));
 	json_object_set_new(m, "unreview_url", url_json("/kpi/reports/%lld/unreview", rid, 0));
@@ -1627,6 +1709,9 @@ static const struct route routes[] = {
     {"GET", "/kpi/stats/:year", public_get, NULL, NULL, ACCESS_PUBLIC, 0},
     {"GET", "/kpi/stats/:year/xlsx", public_xlsx, NULL, NULL, ACCESS_PUBLIC, 0},
     {"GET", "/kpi/stats/:year/pdf", public_pdf, NULL, NULL, ACCESS_PUBLIC, 0},
+    {"GET", "/kpi/admin/people", kpi_people_get, NULL, NULL, STAFF},
+    {"POST", "/kpi/admin/people", kpi_people_post, kpi_people_form, NULL, STAFF},
+    {"POST", "/kpi/admin/people/:gid/revoke", kpi_people_revoke, kpi_people_revoke_form, NULL, STAFF},
     {"GET", "/kpi/indicators/:id", indicator_get, NULL, NULL, STAFF},
     {"GET", "/kpi/indicators/:id/edit", edit_get, NULL, NULL, STAFF},
     {"POST", "/kpi/indicators/:id/edit", edit_post, indicator_form, NULL, STAFF},

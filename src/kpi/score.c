@@ -280,3 +280,12 @@ void kpi_criteria_text(json_t *levels, struct buf *out)
 		buf_addc(out, ']');
 	}
 }
+
+long long kpi_percent_whole(long long part, long long whole)
+{
+	if (whole <= 0 || part <= 0)
+		return 0;
+	if (part >= whole)
+		return 100;
+	return (part * 100 * 2 + whole) / (2 * whole);
+}

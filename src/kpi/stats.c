@@ -419,12 +419,50 @@ json_t *kpi_year_stats(struct db *db, long long area_id, int fy, bool with_units
 	free(rev);
 	free(self);
 	free(weights);
+	/* completion by work group (KPI-8): counts only, as scores of
+	 * different types do not add up; groups in the order their first
+	 * indicator comes */
+	json_t *by_group = json_array();
+	json_t *row;
+	json_array_foreach(rows, i, row)
+	{
+		const char *gname = json_string_value(json_object_get(row, "work_group_name"));
+		json_t *grp = NULL, *x;
+		size_t k;
+		json_array_foreach(by_group, k, x) if (!strcmp(json_string_value(json_object_get(x, "work_group_name")),
+							       gname)) grp = x;
+		if (!grp) {
+			grp = json_pack("{s:s, s:i, s:i, s:i, s:i}", "work_group_name", gname, "indicators", 0,
+					"assigned", 0, "submitted", 0, "reviewed", 0);
+			json_array_append_new(by_group, grp);
+		}
+		static const char *const keys[] = {"assigned", "submitted", "reviewed"};
+		for (size_t c = 0; c < 3; c++)
+			json_object_set_new(grp, keys[c],
+					    json_integer(json_integer_value(json_object_get(grp, keys[c])) +
+							 json_integer_value(json_object_get(row, keys[c]))));
+		json_object_set_new(grp, "indicators",
+				    json_integer(json_integer_value(json_object_get(grp, "indicators")) + 1));
+		json_object_set_new(
+		    row, "bar",
+		    json_integer(kpi_percent_whole(json_integer_value(json_object_get(row, "submitted")),
+						   json_integer_value(json_object_get(row, "assigned")))));
+	}
+	json_array_foreach(by_group, i, row)
+	{
+		long long as = json_integer_value(json_object_get(row, "assigned"));
+		long long su = json_integer_value(json_object_get(row, "submitted"));
+		long long re = json_integer_value(json_object_get(row, "reviewed"));
+		json_object_set_new(row, "percent_submitted", percent_text(su, as));
+		json_object_set_new(row, "percent_reviewed", percent_text(re, as));
+		json_object_set_new(row, "bar", json_integer(kpi_percent_whole(su, as)));
+	}
 	json_t *totals =
 	    json_pack("{s:I, s:I, s:I, s:o, s:o}", "assigned", (json_int_t)t_assigned, "submitted",
 		      (json_int_t)t_submitted, "reviewed", (json_int_t)t_reviewed, "percent_submitted",
 		      percent_text(t_submitted, t_assigned), "percent_reviewed", percent_text(t_reviewed, t_assigned));
-	json_t *m = json_pack("{s:I, s:o, s:o, s:o, s:o, s:I, s:b}", "fiscal_year", (json_int_t)fy, "area", area,
-			      "indicators", rows, "totals", totals, "by_type", by_type, "count",
+	json_t *m = json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:I, s:b}", "fiscal_year", (json_int_t)fy, "area", area,
+			      "indicators", rows, "totals", totals, "by_type", by_type, "by_group", by_group, "count",
 			      (json_int_t)json_array_size(rows), "has_indicators", json_array_size(rows) > 0);
 	json_decref(by);
 	json_decref(inds);
@@ -452,6 +490,10 @@ json_t *kpi_year_stats(struct db *db, long long area_id, int fy, bool with_units
 		json_object_set_new(u, "percent_submitted",
 				    percent_text(json_integer_value(json_object_get(u, "submitted")),
 						 json_integer_value(json_object_get(u, "assigned"))));
+		json_object_set_new(
+		    u, "bar",
+		    json_integer(kpi_percent_whole(json_integer_value(json_object_get(u, "submitted")),
+						   json_integer_value(json_object_get(u, "assigned")))));
 	}
 	json_object_set_new(m, "units", units);
 	json_object_set_new(m, "has_units", json_boolean(json_array_size(units) > 0));

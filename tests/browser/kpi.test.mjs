@@ -1,7 +1,8 @@
 // kpi (browser): KPI-Online by real clicks in Chromium, on a phone-sized
 // screen — the area admin defines an indicator, opens its first period and
-// assigns every school; the school admin attaches a file, forgets its
-// description and is told so next to the field, fixes it, confirms, and sees
+// assigns every school; the school admin attaches two files, forgets the
+// second one's description and is told so next to the field, fixes it,
+// confirms, and sees
 // "ยืนยันข้อมูลแล้ว รอการตรวจสอบ"; the area admin scores it and the matrix
 // shows ★ and ✓. Any script error or CSP violation fails the test.
 import { test, before, after } from 'node:test';
@@ -13,7 +14,7 @@ import { chromium } from 'playwright-core';
 import { startServer, files } from '../http/lib.mjs';
 
 const PW = 'khet-demo-2567';
-let server, browser, pdfPath;
+let server, browser, pdfPath, pngPath;
 
 before(async () => {
   server = await startServer();
@@ -25,6 +26,8 @@ before(async () => {
   });
   pdfPath = join(mkdtempSync(join(tmpdir(), 'khet-kpi-')), 'รายงานผล.pdf');
   writeFileSync(pdfPath, files.pdf());
+  pngPath = join(mkdtempSync(join(tmpdir(), 'khet-kpi-')), 'ภาพกิจกรรม.png');
+  writeFileSync(pngPath, files.png());
 });
 
 after(async () => {
@@ -82,19 +85,31 @@ test('an indicator from definition to a reviewed report, by clicks', async () =>
   await school.goto(server.base + `/kpi/${fy}`);
   await school.getByRole('row', { name: /ร้อยละของโรงเรียนที่จัดทำแผนพัฒนา/ }).getByRole('link', { name: /^รายงาน/ }).first()
     .click();
+  // five file rows a save, and the note says how to send more
+  assert.equal(await school.locator('input[type=file]').count(), 5);
+  await school.getByText(/ส่งได้ครั้งละไม่เกิน 5 ไฟล์/).waitFor();
   await school.locator('#f-new_file_1').setInputFiles(pdfPath);
+  await school.locator('#f-new_desc_1').fill('รายงานผลการดำเนินงานรอบ 6 เดือน');
+  await school.locator('#f-new_file_2').setInputFiles(pngPath);
   await school.locator('#f-self_score').fill('4');
   await school.locator('#f-confirm-1').check();
   await submit(school, 'นำเข้าเอกสารและข้อมูล');
-  // the missing description is said next to its field, and in the summary
-  assert.equal(await school.locator('#f-new_desc_1-error').innerText(),
-    'กรุณาพิมพ์รายละเอียดคำอธิบายประกอบไฟล์ลำดับที่ 1 (บังคับกรอก)');
+  // the missing description is said next to its field, and in the summary;
+  // what was typed stays
+  assert.equal(await school.locator('#f-new_desc_2-error').innerText(),
+    'กรุณาพิมพ์รายละเอียดคำอธิบายประกอบไฟล์ลำดับที่ 2 (บังคับกรอก)');
   await school.getByRole('heading', { name: /กรุณาแก้ไขข้อมูล/ }).waitFor();
+  assert.equal(await school.locator('#f-new_desc_1').inputValue(), 'รายงานผลการดำเนินงานรอบ 6 เดือน');
   await school.locator('#f-new_file_1').setInputFiles(pdfPath);
-  await school.locator('#f-new_desc_1').fill('รายงานผลการดำเนินงานรอบ 6 เดือน');
+  await school.locator('#f-new_file_2').setInputFiles(pngPath);
+  await school.locator('#f-new_desc_2').fill('ภาพกิจกรรมการประชุม');
   await school.locator('#f-confirm-1').check();
   await submit(school, 'นำเข้าเอกสารและข้อมูล');
   await school.getByText('ยืนยันข้อมูลแล้ว รอการตรวจสอบ').first().waitFor();
+  // both files are listed with their descriptions
+  await school.getByRole('cell', { name: 'รายงานผลการดำเนินงานรอบ 6 เดือน' }).waitFor();
+  await school.getByRole('cell', { name: 'ภาพกิจกรรมการประชุม' }).waitFor();
+  assert.equal(await school.getByRole('link', { name: /^Download/ }).count(), 2);
   assert.ok(await school.getByRole('button', { name: 'ยกเลิกผลการยืนยัน' }).isVisible());
   const reportUrl = school.url();
 

@@ -24,6 +24,7 @@
 #include "acc/acc.h"
 #include "core/buf.h"
 #include "core/db.h"
+#include "core/db_internal.h"
 #include "core/thai.h"
 #include "kpi/kpi_internal.h"
 #include "org/org.h"
@@ -326,6 +327,15 @@ static void test_averages(void **state)
 	long long w2[] = {100, 100};
 	assert_int_equal(kpi_weighted_average(v2, w2, 2), 350);
 	assert_int_equal(kpi_weighted_average(v2, w2, 1), -1);
+	/* the bars of the statistics charts: whole percent, half up, 0–100 */
+	assert_int_equal(kpi_percent_whole(1, 2), 50);
+	assert_int_equal(kpi_percent_whole(1, 3), 33);
+	assert_int_equal(kpi_percent_whole(2, 3), 67);
+	assert_int_equal(kpi_percent_whole(1, 200), 1); /* 0.5 → 1 */
+	assert_int_equal(kpi_percent_whole(1, 201), 0);
+	assert_int_equal(kpi_percent_whole(5, 5), 100);
+	assert_int_equal(kpi_percent_whole(0, 0), 0);
+	assert_int_equal(kpi_percent_whole(3, 0), 0);
 }
 
 static void test_criteria(void **state)
@@ -1438,6 +1448,133 @@ static void test_db_matrix_and_stats(void **state)
 	json_decref(st);
 }
 
+/* Counting the statements a call runs (KPI-7: "a fixed number of queries
+ * per page, never one per cell"): the connection's table of engine
+ * functions (db_internal.h) is swapped for a copy whose query and exec
+ * count before calling the engine. Every public db call dispatches
+ * through that table, so nothing the module runs escapes the count. */
+static const struct db_engine *real_engine;
+static long long statements;
+
+static int counting_query(struct db *db, const char *sql, const struct db_val *p, int n, int keep, struct db_res **out,
+			  struct err *e)
+{
+	statements++;
+	return real_engine->query(db, sql, p, n, keep, out, e);
+}
+
+static long long counting_exec(struct db *db, const char *sql, const struct db_val *p, int n, struct err *e)
+{
+	statements++;
+	return real_engine->exec(db, sql, p, n, e);
+}
+
+static struct db_engine counting_engine;
+
+static void count_start(struct db *db)
+{
+	real_engine = db->eng;
+	counting_engine = *db->eng;
+	counting_engine.query = counting_query;
+	counting_engine.exec = counting_exec;
+	db->eng = &counting_engine;
+	statements = 0;
+}
+
+static long long count_stop(struct db *db)
+{
+	db->eng = real_engine;
+	return statements;
+}
+
+/* The statements of one page of the matrix. */
+static long long matrix_statements(struct db *db, long long ind, long long page, long long per_page, size_t *cells)
+{
+	struct err e = ERR_INIT;
+	count_start(db);
+	json_t *m = kpi_matrix(db, ind, page, per_page, &e);
+	long long n = count_stop(db);
+	assert_non_null(m);
+	*cells = 0;
+	size_t i;
+	json_t *u;
+	json_array_foreach(json_object_get(m, "units"), i, u) *cells += json_array_size(json_object_get(u, "cells"));
+	json_decref(m);
+	return n;
+}
+
+static void test_db_fixed_queries(void **state)
+{
+	struct fx *f = FX(state);
+	struct err e = ERR_INIT;
+	/* small: one period, one unit, nothing reported */
+	long long small = make_indicator(f, 2580, "1", "once");
+	assert_int_equal(TX(f->db, kpi_period_open(f->db, period_id(f, small, 1), "", f->owner, &e)), 0);
+	json_t *one = ids_of(f->school1, 0);
+	assert_int_equal(TX(f->db, kpi_units_add(f->db, period_id(f, small, 1), one, false, false, f->owner, &e)), 1);
+	json_decref(one);
+	/* large: twelve periods × every school and the area, reports in every
+	 * state, two of the schools of another indicator */
+	long long large = make_indicator(f, 2580, "2", "monthly");
+	for (int s = 1; s <= 12; s++) {
+		long long p = period_id(f, large, s);
+		assert_int_equal(TX(f->db, kpi_period_open(f->db, p, "", f->owner, &e)), 0);
+		assert_true(TX(f->db, kpi_units_add(f->db, p, NULL, true, true, f->owner, &e)) > 0);
+		struct kpi_report_save_in in = save_in(f, "4", s % 3 != 0);
+		long long r = report_id(f, p, f->school1);
+		assert_int_equal(TX(f->db, kpi_report_save(f->db, r, &in, f->reporter, &e)), 0);
+		if (s % 3 == 1)
+			assert_int_equal(TX(f->db, kpi_report_review(f->db, r, "3", f->reviewer, &e)), 0);
+		in = save_in(f, "5", true);
+		assert_int_equal(TX(f->db, kpi_report_save(f->db, report_id(f, p, f->school2), &in, f->reporter, &e)),
+				 0);
+	}
+	size_t small_cells, large_cells;
+	long long qs = matrix_statements(f->db, small, 1, 25, &small_cells);
+	long long ql = matrix_statements(f->db, large, 1, 100, &large_cells);
+	assert_int_equal(small_cells, 1);
+	assert_true(large_cells >= 4 * 12); /* the area and three schools or more */
+	assert_int_equal(ql, qs);
+	assert_true(ql <= 4);
+	/* every page costs the same */
+	size_t page_cells;
+	assert_int_equal(matrix_statements(f->db, large, 2, 2, &page_cells), qs);
+	assert_int_equal(page_cells, 2 * 12);
+
+	/* the indicator list and the statistics: fixed too, whatever the
+	 * number of indicators, periods and reports */
+	count_start(f->db);
+	json_t *list = kpi_year_list(f->db, f->area, 2580, true, &e);
+	long long list_q = count_stop(f->db);
+	assert_non_null(list);
+	json_decref(list);
+	count_start(f->db);
+	json_t *st = kpi_year_stats(f->db, f->area, 2580, true, &e);
+	long long stats_q = count_stop(f->db);
+	assert_non_null(st);
+	json_decref(st);
+	for (int k = 3; k <= 8; k++) {
+		char num[16];
+		snprintf(num, sizeof num, "Q%d", k);
+		long long ind = make_indicator(f, 2580, num, "quarterly");
+		assert_int_equal(TX(f->db, kpi_period_open(f->db, period_id(f, ind, 1), "", f->owner, &e)), 0);
+		assert_true(TX(f->db, kpi_units_add(f->db, period_id(f, ind, 1), NULL, true, false, f->owner, &e)) > 0);
+	}
+	count_start(f->db);
+	list = kpi_year_list(f->db, f->area, 2580, true, &e);
+	assert_int_equal(count_stop(f->db), list_q);
+	assert_int_equal(json_array_size(json_object_get(list, "indicators")), 8);
+	json_decref(list);
+	count_start(f->db);
+	st = kpi_year_stats(f->db, f->area, 2580, true, &e);
+	assert_int_equal(count_stop(f->db), stats_q);
+	/* completion by work group: all eight indicators are the first group's */
+	json_t *bg = json_object_get(st, "by_group");
+	assert_int_equal(json_array_size(bg), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(bg, 0), "indicators")), 8);
+	json_decref(st);
+}
+
 static void test_db_copy_and_year(void **state)
 {
 	struct fx *f = FX(state);
@@ -1606,8 +1743,8 @@ static void test_db_demo(void **state)
 #define DB_TESTS                                                                                                       \
 	cmocka_unit_test(test_db_demo), cmocka_unit_test(test_db_indicators),                                          \
 	    cmocka_unit_test(test_db_periods_and_units), cmocka_unit_test(test_db_reports),                            \
-	    cmocka_unit_test(test_db_matrix_and_stats), cmocka_unit_test(test_db_copy_and_year),                       \
-	    cmocka_unit_test(test_db_reminders)
+	    cmocka_unit_test(test_db_matrix_and_stats), cmocka_unit_test(test_db_fixed_queries),                       \
+	    cmocka_unit_test(test_db_copy_and_year), cmocka_unit_test(test_db_reminders)
 
 int main(void)
 {
