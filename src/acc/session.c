@@ -393,8 +393,22 @@ static const struct nav_item nav_items[] = {
     {"/kpi", "KPI-Online", ROLE_ANY_STAFF, false},
     {"/areas/{area}/schools", "โรงเรียนในสังกัด", ROLE_AREA_ROLES | ROLE_SCHOOL_ROLES, false},
     {"/areas", "โรงเรียนในสังกัด", ROLE_SUPER_ADMIN, false},
-    {"/areas/{area}/users", "ผู้ใช้งาน", ROLE_AREA_ADMIN, false},
+    {"/areas/{area}/users", "งานแอดมินเขต", ROLE_AREA_ADMIN, false},
     {"/account", "บัญชีของฉัน", 0, true},
+};
+
+/* The area admin's pages, shown as a second row under the menu while he
+ * is on one of them (the main menu stays short enough for a phone). */
+static const struct nav_item admin_items[] = {
+    {"/areas/{area}/users", "แอดมินสถานศึกษา", ROLE_AREA_ADMIN, false},
+    {"/areas/{area}/school-admin-regs", "ลงทะเบียนแอดมิน", ROLE_AREA_ADMIN, false},
+    {"/areas/{area}/access-requests", "คำขอรับสิทธิ์", ROLE_AREA_ADMIN, false},
+    {"/password/requests", "คำขอเปลี่ยนรหัสผ่าน", ROLE_AREA_ADMIN, false},
+    {"/areas/{area}/permissions", "สิทธิ์การใช้งาน", ROLE_AREA_ADMIN, false},
+    {"/areas/{area}/roster", "ทำเนียบประจำปี", ROLE_AREA_ADMIN, false},
+    {"/areas/{area}/audit", "บันทึกการใช้งาน", ROLE_AREA_ADMIN, false},
+    {"/oss/admin", "ตั้งค่า One Stop Service", ROLE_AREA_ADMIN, false},
+    {"/kpi/admin/people", "ผู้รับผิดชอบตัวชี้วัด", ROLE_AREA_ADMIN, false},
 };
 
 static bool nav_current(const char *path, const char *href)
@@ -405,11 +419,11 @@ static bool nav_current(const char *path, const char *href)
 	return !strncmp(path, href, n) && (path[n] == 0 || path[n] == '/');
 }
 
-static json_t *nav_for(struct req *r, const struct acc_grant *g)
+static json_t *nav_list(struct req *r, const struct acc_grant *g, const struct nav_item *items, size_t n)
 {
 	json_t *nav = json_array();
-	for (size_t i = 0; i < sizeof nav_items / sizeof *nav_items; i++) {
-		const struct nav_item *it = &nav_items[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct nav_item *it = &items[i];
 		bool show = g ? (!it->roles || (it->roles & g->bit)) : it->citizen;
 		if (!show)
 			continue;
@@ -427,6 +441,28 @@ static json_t *nav_for(struct req *r, const struct acc_grant *g)
 		buf_release(&href);
 	}
 	return nav;
+}
+
+static json_t *nav_for(struct req *r, const struct acc_grant *g)
+{
+	return nav_list(r, g, nav_items, sizeof nav_items / sizeof *nav_items);
+}
+
+/* The admin row when the page is one of its items (or below one). */
+static json_t *admin_nav_for(struct req *r, const struct acc_grant *g)
+{
+	if (!g || !(g->bit & ROLE_AREA_ADMIN))
+		return NULL;
+	json_t *items = nav_list(r, g, admin_items, sizeof admin_items / sizeof *admin_items);
+	size_t i;
+	json_t *x;
+	json_array_foreach(items, i, x)
+	{
+		if (json_is_true(json_object_get(x, "current")))
+			return json_pack("{s:o}", "items", items);
+	}
+	json_decref(items);
+	return NULL;
 }
 
 static void layout_hook(struct req *r, json_t *m)
@@ -462,6 +498,9 @@ static void layout_hook(struct req *r, json_t *m)
 				 active_label, "multi_role", json_array_size(roles) > 1, "roles", roles);
 	json_object_set_new(m, "user", user);
 	json_object_set_new(m, "nav", nav_for(r, g));
+	json_t *admin = admin_nav_for(r, g);
+	if (admin)
+		json_object_set_new(m, "admin_nav", admin);
 }
 
 /* --- clean-up ------------------------------------------------------------- */
