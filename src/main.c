@@ -74,7 +74,7 @@ static void usage(FILE *f)
 		"  --smtp-url URL       KHET_SMTP_URL  smtp://host:port for outgoing mail (unset: dev mailbox)\n"
 		"  --mail-from ADDR     KHET_MAIL_FROM sender of outgoing mail (default no-reply@ the base URL's host)\n"
 		"  --static DIR         KHET_STATIC    built assets (default ./static/dist)\n"
-		"  --max-body-mb N      KHET_MAX_BODY_MB  largest request body (default 32)\n"
+		"  --max-body-mb N      KHET_MAX_BODY_MB  largest request body (default 64)\n"
 		"  --trust-proxy        KHET_TRUST_PROXY  take the client address from X-Forwarded-For\n"
 		"  --quiet              KHET_QUIET     no access log\n"
 		"  --dev                KHET_DEV       read templates from ./templates on every page\n"
@@ -92,7 +92,7 @@ static int parse(int argc, char **argv, struct opts *o)
 	o->mail_from = env_or("KHET_MAIL_FROM", NULL);
 	o->static_dir = env_or("KHET_STATIC", "./static/dist");
 	o->workers = atoi(env_or("KHET_WORKERS", "0"));
-	o->max_body_mb = atoll(env_or("KHET_MAX_BODY_MB", "32"));
+	o->max_body_mb = atoll(env_or("KHET_MAX_BODY_MB", "64"));
 	o->dev = env_flag("KHET_DEV");
 	o->trust_proxy = env_flag("KHET_TRUST_PROXY");
 	o->quiet = env_flag("KHET_QUIET");

@@ -29,7 +29,7 @@ async function stored() {
 }
 
 before(async () => {
-  s = await startServer();
+  s = await startServer({ args: ['--max-body-mb', '32'] }); // the limits below are for 32 MB
   c = s.client();
   await c.get('/');
   snapshot = await stored();
@@ -164,7 +164,7 @@ test('a body over the limit (Content-Length 33 MB) with Expect: 100-continue →
 
 test('a body over the limit sent whole, as browsers do → the 413 Thai page is read, not a connection reset', async () => {
   await c.ensureCsrf();
-  // 10 files of 5 MB: over the 32 MB default; the server reads and drops
+  // 10 files of 5 MB: over the 32 MB limit; the server reads and drops
   // the body, then answers, so fetch gets the page
   const form = new FormData();
   form.append('_csrf', c.csrf);
