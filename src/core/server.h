@@ -33,6 +33,6 @@ int server_run(const struct server_config *c, struct err *e);
 /* Limits (bytes). */
 #define HTTP_URL_MAX 4096
 #define HTTP_HEADERS_MAX 16384
-#define HTTP_BODY_MAX_DEFAULT (32LL * 1024 * 1024)
+#define HTTP_BODY_MAX_DEFAULT (64LL * 1024 * 1024)
 
 #endif
