@@ -170,7 +170,13 @@ static int directory_qr(struct req *r)
 	/* without a base URL the code carries the request's Host */
 	if (!(http_settings()->base_url && *http_settings()->base_url))
 		req_add_header(r, "Vary", "Host");
-	rc = qr_answer_svg(r, buf_cstr(&url), buf_cstr(&title), QR_MAX_AGE);
+	struct buf svg = BUF_INIT;
+	struct err e = ERR_INIT;
+	if (qr_svg(buf_cstr(&url), buf_cstr(&title), &svg, &e) < 0)
+		rc = view_err(r, &e);
+	else
+		rc = view_public_bytes(r, "image/svg+xml", &svg, QR_MAX_AGE);
+	buf_release(&svg);
 	buf_release(&url);
 	buf_release(&title);
 	return rc;

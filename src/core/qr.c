@@ -7,14 +7,11 @@
 #include "core/qr.h"
 
 #include <errno.h>
-#include <microhttpd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <qrencode.h>
 #include <string.h>
 
-#include "core/http_internal.h"
-#include "core/view.h"
 
 int qr_encode(const char *text, struct qr_code *out, struct err *e)
 {
@@ -83,27 +80,5 @@ int qr_svg(const char *text, const char *title, struct buf *out, struct err *e)
 	}
 	buf_adds(out, "\"/>\n</svg>\n");
 	qr_free(&q);
-	return 0;
-}
-
-int qr_answer_svg(struct req *r, const char *text, const char *title, long long max_age)
-{
-	struct buf svg = BUF_INIT;
-	struct err e = ERR_INIT;
-	if (qr_svg(text, title, &svg, &e) < 0) {
-		buf_release(&svg);
-		return view_err(r, &e);
-	}
-	size_t len;
-	char *data = buf_detach(&svg, &len);
-	r->resp_bytes = (long long)len;
-	struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "image/svg+xml");
-	char cc[64];
-	snprintf(cc, sizeof cc, "public, max-age=%lld", max_age > 0 ? max_age : 0);
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, cc);
-	/* the same for every visitor: no CSRF cookie rides on it */
-	r->csrf_new = false;
-	http_finish(r, 200, resp);
 	return 0;
 }

@@ -38,11 +38,4 @@ bool qr_dark(const struct qr_code *q, int x, int y);
  * background; title is its accessible name (escaped; may be NULL). */
 int qr_svg(const char *text, const char *title, struct buf *out, struct err *e);
 
-struct req;
-/* Answers a request with qr_svg's image, cacheable by any cache for
- * max_age seconds (Cache-Control: public; no cookie is set on it, so a
- * shared cache may keep it); a text it cannot encode is answered as an
- * error page. Returns 0, like the view functions. */
-int qr_answer_svg(struct req *r, const char *text, const char *title, long long max_age);
-
 #endif

@@ -371,6 +371,22 @@ int view_bytes(struct req *r, int status, const char *content_type, struct buf *
 	return 0;
 }
 
+int view_public_bytes(struct req *r, const char *content_type, struct buf *body, long long max_age)
+{
+	size_t len;
+	char *data = buf_detach(body, &len);
+	r->resp_bytes = (long long)len;
+	struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+	char cc[64];
+	snprintf(cc, sizeof cc, "public, max-age=%lld", max_age > 0 ? max_age : 0);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, cc);
+	/* the same for every visitor: no CSRF cookie rides on it */
+	r->csrf_new = false;
+	http_finish(r, 200, resp);
+	return 0;
+}
+
 int view_file(struct req *r, const char *path, const char *content_type, const char *download_name)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);

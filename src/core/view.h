@@ -28,6 +28,10 @@ int view_err(struct req *r, const struct err *e);
 /* Raw bytes with a content type; download_name, when given, makes it an
  * attachment (Content-Disposition with the UTF-8 name). Takes body. */
 int view_bytes(struct req *r, int status, const char *content_type, struct buf *body, const char *download_name);
+/* Bytes that are the same for every visitor (a QR code, a public image):
+ * 200, Cache-Control: public for max_age seconds, and no cookie set, so a
+ * shared cache may keep them. Takes body. */
+int view_public_bytes(struct req *r, const char *content_type, struct buf *body, long long max_age);
 /* A stored file streamed from disk as an attachment, with nosniff. */
 int view_file(struct req *r, const char *path, const char *content_type, const char *download_name);
 
