@@ -587,8 +587,12 @@ long long acc_grant_add_full(struct db *db, const struct acc_grant *in, long lon
 			if (rc <= 0)
 				return rc < 0 ? -1 : err_field(e, "work_group_id", "ไม่พบกลุ่มงานนี้ในเขตพื้นที่");
 		}
+		/* the module a role belongs to is implied by the role, so that
+		 * the duplicate check below sees every path's grants alike */
 		if (bit == ROLE_OFFICER && !g.module[0])
 			snprintf(g.module, sizeof g.module, "oss");
+		if ((bit & (ROLE_KPI_OWNER | ROLE_KPI_REVIEWER)) && !g.module[0])
+			snprintf(g.module, sizeof g.module, "kpi");
 	}
 	if (db_lock(db, LOCK_USERS, e) < 0)
 		return -1;

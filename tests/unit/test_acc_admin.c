@@ -228,6 +228,40 @@ static void test_membership(void **state)
 	assert_int_equal(acc_user_area(en->db, uid(en->db, "citizen"), &e), 0);
 }
 
+/* A KPI role granted without naming its module (the KPI people page, an
+ * approved access request) is the same grant as one naming "kpi" (demo):
+ * the second is refused as a duplicate, on either order. */
+static void test_kpi_grant_module(void **state)
+{
+	struct engine *en = *state;
+	struct err e = ERR_INIT;
+	long long wg = one(en->db, "SELECT MIN(id) FROM work_groups WHERE area_id = $1", en->area1);
+	struct acc_grant g = {.user_id = en->teacher, .area_id = en->area1, .work_group_id = wg};
+	snprintf(g.role, sizeof g.role, "kpi_owner");
+	assert_int_equal(db_begin(en->db, &e), 0);
+	long long id = acc_grant_add_full(en->db, &g, en->admin1, &e);
+	if (id < 0)
+		fail_msg("grant: %s", e.msg);
+	assert_int_equal(db_commit(en->db, &e), 0);
+	json_t *row = db_row_json(en->db, "SELECT module FROM grants WHERE id = $1", DB_ARGS(DB_INT(id)), &e);
+	assert_non_null(row);
+	assert_string_equal(json_string_value(json_object_get(row, "module")), "kpi");
+	json_decref(row);
+	for (int named = 1; named >= 0; named--) {
+		snprintf(g.module, sizeof g.module, "%s", named ? "kpi" : "");
+		assert_int_equal(db_begin(en->db, &e), 0);
+		assert_int_equal(acc_grant_add_full(en->db, &g, en->admin1, &e), -1);
+		assert_int_equal(e.status, 409);
+		db_rollback(en->db);
+	}
+	assert_int_equal(one(en->db, "SELECT COUNT(*) FROM grants WHERE user_id = $1 AND role = 'kpi_owner' AND revoked_at IS NULL",
+			     en->teacher),
+			 1);
+	assert_int_equal(db_begin(en->db, &e), 0);
+	assert_int_equal(acc_grant_revoke(en->db, id, en->admin1, &e), 0);
+	assert_int_equal(db_commit(en->db, &e), 0);
+}
+
 static json_t *list(struct engine *en, const char *q, long long school, const char *status, const char *ptype)
 {
 	struct err e = ERR_INIT;
@@ -412,7 +446,8 @@ static void test_reset(void **state)
 
 #define ENGINE_TESTS                                                                                                   \
 	cmocka_unit_test(test_membership), cmocka_unit_test(test_list), cmocka_unit_test(test_update_email),           \
-	    cmocka_unit_test(test_cancel_reinstate), cmocka_unit_test(test_reset)
+	    cmocka_unit_test(test_cancel_reinstate), cmocka_unit_test(test_reset),                                    \
+	    cmocka_unit_test(test_kpi_grant_module)
 
 int main(void)
 {
