@@ -139,6 +139,13 @@ static int parse(int argc, char **argv, struct opts *o)
 		fprintf(stderr, "khet: --workers must be between 1 and 1024\n");
 		return -1;
 	}
+	if (o->smtp_url && *o->smtp_url && !(o->base_url && *o->base_url)) {
+		/* e-mailed links (set-password, requests) must open from a mail
+		 * client, so they need the public address */
+		fprintf(stderr, "khet: --smtp-url needs --base-url (KHET_BASE_URL), the public address that "
+				"e-mailed links point to, e.g. https://khet.example.go.th\n");
+		return -1;
+	}
 	if (o->max_body_mb <= 0 || o->max_body_mb > 4096) {
 		fprintf(stderr, "khet: --max-body-mb must be between 1 and 4096\n");
 		return -1;

@@ -8,7 +8,7 @@
 // machine may open.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { startServer, engine } from './lib.mjs';
 import { startSmtp } from './smtp.mjs';
 
@@ -74,7 +74,7 @@ test('a queued mail is sent over SMTP with its Thai subject and text intact', as
 
 test('with an SMTP URL the development mailbox does not exist', async () => {
   const smtp = await startSmtp();
-  const server = await startServer({ demo: false, env: { KHET_SMTP_URL: smtp.url } });
+  const server = await startServer({ demo: false, env: { KHET_SMTP_URL: smtp.url, KHET_BASE_URL: 'https://khet.example.go.th' } });
   try {
     const c = server.client();
     const id = queueMail(server, 'somchai@example.com', 'ทดสอบ', 'ข้อความ');
@@ -175,9 +175,16 @@ test('the development mailbox is closed to a client on another machine', async (
   }
 });
 
+test('an SMTP URL without a base URL is refused at start: e-mailed links would not open', () => {
+  const r = spawnSync(process.env.KHET_BIN || 'bin/khet', ['serve', '--smtp-url', 'smtp://127.0.0.1:25', '--listen', '127.0.0.1:0'],
+    { encoding: 'utf8', timeout: 10000, env: { ...process.env, KHET_BASE_URL: '' } });
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /--smtp-url needs --base-url/);
+});
+
 test('the server stops promptly with its mail job running', async () => {
   const smtp = await startSmtp();
-  const server = await startServer({ demo: false, env: { KHET_SMTP_URL: smtp.url } });
+  const server = await startServer({ demo: false, env: { KHET_SMTP_URL: smtp.url, KHET_BASE_URL: 'https://khet.example.go.th' } });
   const t0 = Date.now();
   const exit = await server.stop();
   await smtp.stop();
