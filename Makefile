@@ -70,7 +70,7 @@ $(B)/gen/embedded.c: $(B)/tools/embed $(TPL_FILES) $(MIG_FILES) $(DATA_FILES) st
 $(B)/gen/embedded.o: $(B)/gen/embedded.c
 	$(CC) $(CFLAGS_ALL) -Wno-overlength-strings -c -o $(T) $< && mv -f $(T) $@
 
-$(B)/tests/%: tests/unit/%.c $(OBJS) tests/unit/unit.h
+$(B)/tests/%: tests/unit/%.c $(OBJS) tests/unit/unit.h tests/unit/engine.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Itests/unit -o $(T) $< $(OBJS) $(LDLIBS_ALL) -lcmocka && mv -f $(T) $@
 

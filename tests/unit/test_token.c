@@ -20,78 +20,7 @@
 
 #define SCHEMA "khet_unit_token"
 
-struct engine {
-	enum db_kind kind;
-	const char *pg_url;
-	char dir[64];
-	struct db *db;
-};
-
-static struct db *attach(struct engine *en, int fresh)
-{
-	struct err e = ERR_INIT;
-	struct db *db = NULL;
-	char url[600];
-	if (en->kind == DB_SQLITE) {
-		snprintf(url, sizeof url, "sqlite:%s/khet.db", en->dir);
-		if (db_open(url, &db, &e))
-			fail_msg("db_open %s: %s", url, e.msg);
-		return db;
-	}
-	if (db_open(en->pg_url, &db, &e))
-		fail_msg("db_open: %s", e.msg);
-	if (fresh && db_exec_script(db, "DROP SCHEMA IF EXISTS " SCHEMA " CASCADE; CREATE SCHEMA " SCHEMA, &e))
-		fail_msg("schema: %s", e.msg);
-	if (db_exec_script(db, "SET search_path TO " SCHEMA, &e))
-		fail_msg("search_path: %s", e.msg);
-	return db;
-}
-
-static int setup_engine(void **state, struct engine *en)
-{
-	struct err e = ERR_INIT;
-	if (en->kind == DB_SQLITE) {
-		snprintf(en->dir, sizeof en->dir, "/tmp/khet-test-token-XXXXXX");
-		if (!mkdtemp(en->dir))
-			return -1;
-	}
-	en->db = attach(en, 1);
-	if (db_migrate(en->db, &e) < 0) {
-		fprintf(stderr, "db_migrate: %s\n", e.msg);
-		return -1;
-	}
-	*state = en;
-	return 0;
-}
-
-static int teardown_engine(void **state)
-{
-	struct engine *en = *state;
-	struct err e = ERR_INIT;
-	if (en->kind == DB_POSTGRES)
-		db_exec_script(en->db, "DROP SCHEMA IF EXISTS " SCHEMA " CASCADE", &e);
-	db_close(en->db);
-	if (en->kind == DB_SQLITE) {
-		char cmd[100];
-		snprintf(cmd, sizeof cmd, "rm -rf '%s'", en->dir);
-		if (system(cmd) != 0)
-			return -1;
-	}
-	return 0;
-}
-
-static struct engine sqlite_engine = {.kind = DB_SQLITE};
-static struct engine pg_engine = {.kind = DB_POSTGRES};
-
-static int setup_sqlite(void **state)
-{
-	return setup_engine(state, &sqlite_engine);
-}
-
-static int setup_pg(void **state)
-{
-	return setup_engine(state, &pg_engine);
-}
+#include "engine.h"
 
 static long long count(struct db *db, const char *sql, long long arg)
 {
@@ -702,10 +631,6 @@ int main(void)
 	if (sodium_init() < 0)
 		return 1;
 	const struct CMUnitTest tests[] = {ENGINE_TESTS};
-	int failed = cmocka_run_group_tests_name("token_sqlite", tests, setup_sqlite, teardown_engine);
-	/* Without a server the PostgreSQL tests are not run, and not counted. */
-	pg_engine.pg_url = getenv("KHET_TEST_PG");
-	if (pg_engine.pg_url && *pg_engine.pg_url)
-		failed += cmocka_run_group_tests_name("token_pg", tests, setup_pg, teardown_engine);
+	int failed = run_engine_groups("token", tests);
 	return failed ? 1 : 0;
 }
