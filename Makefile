@@ -45,34 +45,52 @@ static/dist/manifest.json: package-lock.json scripts/build-static.sh scripts/bui
 
 bin/khet: $(B)/khet
 	@mkdir -p bin
-	cp $(B)/khet $(T) && mv -f $(T) $@
+	$(Q)cp $(B)/khet $(T) && mv -f $(T) $@
+
+# Quiet by default (a short line per step); `make V=1` shows the commands.
+ifeq ($(V),1)
+Q =
+say = @:
+else
+Q = @
+say = @printf '  %-6s %s\n'
+endif
+ifneq ($(findstring s,$(firstword -$(MAKEFLAGS))),)
+say = @:
+endif
 
 # Every output is written to a temp name and renamed, so two builds running
 # at once (two terminals, an editor's and a test's) never leave a torn file.
 T = $@.tmp$$$$
 $(B)/khet: $(B)/src/main.o $(OBJS)
-	$(CC) $(OPT) -o $(T) $^ $(LDLIBS_ALL) && mv -f $(T) $@
+	$(say) LINK $@
+	$(Q)$(CC) $(OPT) -o $(T) $^ $(LDLIBS_ALL) && mv -f $(T) $@
 
 $(B)/%.o: %.c $(shell find src -name '*.h')
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -c -o $(T) $< && mv -f $(T) $@
+	$(say) CC $<
+	$(Q)$(CC) $(CFLAGS_ALL) -c -o $(T) $< && mv -f $(T) $@
 
 # Templates and migrations are compiled into the binary (parsed once at
 # start); `khet serve --dev` reads templates/ from disk instead.
 $(B)/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -o $(T) $< && mv -f $(T) $@
+	$(say) CC $<
+	$(Q)$(CC) -std=c11 -O2 -Wall -Wextra -Werror -o $(T) $< && mv -f $(T) $@
 
 $(B)/gen/embedded.c: $(B)/tools/embed $(TPL_FILES) $(MIG_FILES) $(DATA_FILES) static/dist/manifest.json
 	@mkdir -p $(dir $@)
-	$(B)/tools/embed $(TPL_FILES) $(MIG_FILES) $(DATA_FILES) static/dist/manifest.json > $(T) && mv -f $(T) $@
+	$(say) EMBED "templates, migrations, data"
+	$(Q)$(B)/tools/embed $(TPL_FILES) $(MIG_FILES) $(DATA_FILES) static/dist/manifest.json > $(T) && mv -f $(T) $@
 
 $(B)/gen/embedded.o: $(B)/gen/embedded.c
-	$(CC) $(CFLAGS_ALL) -Wno-overlength-strings -c -o $(T) $< && mv -f $(T) $@
+	$(say) CC $<
+	$(Q)$(CC) $(CFLAGS_ALL) -Wno-overlength-strings -c -o $(T) $< && mv -f $(T) $@
 
 $(B)/tests/%: tests/unit/%.c $(OBJS) tests/unit/unit.h tests/unit/engine.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -Itests/unit -o $(T) $< $(OBJS) $(LDLIBS_ALL) -lcmocka && mv -f $(T) $@
+	$(say) LINK $@
+	$(Q)$(CC) $(CFLAGS_ALL) -Itests/unit -o $(T) $< $(OBJS) $(LDLIBS_ALL) -lcmocka && mv -f $(T) $@
 
 test-unit: deps $(UNIT_BINS)
 	@./tests/run-unit.sh $(B)/tests

@@ -10,7 +10,7 @@
 struct err {
 	int status;      /* 0 when no error was set */
 	char field[48];  /* form field the message belongs to, or "" */
-	char msg[512];
+	char msg[1024];  /* Thai is 3 bytes a letter: room for ~330 letters */
 };
 
 #define ERR_INIT {0, {0}, {0}}
