@@ -543,8 +543,8 @@ static void test_utf8_valid(void **state)
 static void test_err_cut_on_letter(void **state)
 {
 	(void)state;
-	char name[1200] = "";
-	for (int i = 0; i < 300; i++)
+	char name[1600] = "";
+	for (int i = 0; i < 500; i++) /* 1,500 bytes: more than the message holds */
 		strcat(name, "ก");
 	for (int pad = 0; pad < 3; pad++) {
 		struct err e = ERR_INIT;
