@@ -199,7 +199,8 @@ int acc_altcha_verify(struct db *db, const char *payload, long long now, struct 
 /* --- within the module (user.c, session.c, altcha.c, routes.c) ----------- */
 
 /* acc_altcha_verify without recording the challenge (a cheap gate before
- * costly work; the verify must still follow). */
+ * costly work; the verify must still follow): refuses a solution that is
+ * missing, forged, wrong, expired or recorded as used already. */
 int acc_altcha_precheck(struct db *db, const char *payload, long long now, struct err *e);
 
 /* The pure parts of the bot check, with the key passed in (for tests). */
@@ -275,6 +276,19 @@ void acc_audit_in(struct req *r, struct db *db, long long area_id, long long act
  * (the list of ended terms). 1 yes, 0 no, -1 on error. */
 int acc_admin_in_area(struct db *db, long long user_id, long long area_id, struct err *e);
 
+/* Whether an area admin of area_id may change user_id's account (edit,
+ * e-mail, reset password, cancel, reinstate): 1 when every ACTIVE grant of
+ * the account is a school role (school_admin, teacher, homeroom, director)
+ * at a school of that area — no area role, no other area's school, no
+ * super admin; also 1 when it holds no active grant (a cancelled admin,
+ * whose membership acc_admin_in_area decides). 0 no, -1 on error. */
+int acc_user_school_only_in_area(struct db *db, long long user_id, long long area_id, struct err *e);
+/* The one area whose admins manage user_id's account: the area of his
+ * schools when every active grant is a school role in schools of one area;
+ * 0 when he holds none or holds any other (then no area admin decides for
+ * him: a password-change request is not routed); -1 on error. */
+long long acc_user_managing_area(struct db *db, long long user_id, struct err *e);
+
 /* The list of an area's school admins: one row per (admin, school). */
 #define ACC_SEARCH_SLOTS 6
 struct acc_admin_filter {
@@ -304,9 +318,12 @@ struct acc_user_edit {
  * [old, new]} of what changed (empty when nothing did). */
 int acc_user_update(struct db *db, long long user_id, const struct acc_user_edit *u, json_t **changes,
 		    struct err *e);
-/* Ends a school admin's term (ACC-6): the account is cancelled (sign-in
- * refused, sessions deleted, live links void) and his school_admin grants
- * in the area revoked, so the school may get a new admin. */
+/* Ends a school admin's term (ACC-6): his school_admin grants in the area
+ * are revoked, so the school may get a new admin; the account itself is
+ * cancelled (sign-in refused, sessions deleted, live links void) only when
+ * no other active role remains, as the roster does. Returns 1 when the
+ * account was cancelled, 0 when it stays for its other roles, -1 with e
+ * (404 when the account is not active). */
 int acc_admin_cancel(struct db *db, long long user_id, long long area_id, long long by_user_id, struct err *e);
 /* Gives a cancelled admin his account back as admin of his last school
  * (409 if it has another admin now); the old password stays void and a
@@ -316,6 +333,15 @@ long long acc_admin_reinstate(struct db *db, long long user_id, long long area_i
 /* Resets an active user's password: the old one and his sessions end, and
  * a set-password link is e-mailed. */
 int acc_admin_reset_password(struct db *db, long long user_id, struct err *e);
+/* Gives the school_admin role of school_id to the existing account of
+ * citizen_id when the area admin manages that account already (active,
+ * holding some role, every one a school role in the area's schools); its
+ * e-mail and password stay (a set-password link only for an account with
+ * no password and no role at another school). Returns the account's id, 0
+ * when there is no such account (acc_admin_add then says what to do), -1
+ * with e (409 field school_id: the school has an admin). */
+long long acc_admin_attach(struct db *db, const char *citizen_id, long long school_id, long long area_id,
+			   long long by_user_id, struct err *e);
 /* Adds a school admin: a new account without a password (409 when the
  * citizen ID or e-mail is registered), the school_admin grant (409 when the
  * school has an admin: one per school), and the set-password link. */
@@ -385,7 +411,10 @@ struct acc_roster_addition {
 /* Checks and adds a new admin to the draft; returns its id. The person's
  * existing account is used when the citizen ID has one (one person, one
  * account), a cancelled one is refused; a school gets one new admin per
- * roster and none while its present admin is not cancelled in the draft. */
+ * roster and none while its present admin is not cancelled in the draft.
+ * An existing account only gets the role at the submission: its e-mail and
+ * password stay, and no set-password link goes out when it has a password
+ * or any role outside that school. */
 long long acc_roster_add(struct db *db, long long area_id, int year, const struct acc_roster_addition *a,
 			 const struct acc_roster_actor *by, struct err *e);
 /* Takes an addition out of the draft (404 when the draft has none such). */
@@ -415,9 +444,11 @@ extern const struct route_table acc_directory_routes;
 
 /* Issues a set-password link for the user (valid 1 hour, single use, stored
  * hashed; the user's earlier links become void) and queues the e-mail that
- * carries it to the user's address. why: "new" (account created/approved)
- * or "reset" (password reset by an admin or on request); it picks the
- * e-mail's wording. Returns 0, or -1 with e set. Call it inside the
+ * carries it to the user's address. why picks the e-mail's wording: "new"
+ * (account created/approved), "forgot" (the user asked on /password/forgot:
+ * his old password still works until he sets a new one) or "reset" (an
+ * admin's reset or an approved change request: the old password is void
+ * already). Returns 0, or -1 with e set. Call it inside the
  * transaction of the write it belongs to (the mail goes out only if that
  * commits). */
 int acc_setpw_link_send(struct db *db, long long user_id, const char *why, struct err *e);

@@ -248,7 +248,14 @@ int acc_altcha_precheck(struct db *db, const char *payload, long long now, struc
 	long long exp = 0;
 	int rc = acc_altcha_check(key, payload, now, chal, &exp, e);
 	sodium_memzero(key, sizeof key);
-	return rc;
+	if (rc < 0)
+		return -1;
+	/* a solution used already never reaches the costly work */
+	long long one = 0;
+	rc = db_int_value(db, "SELECT 1 FROM altcha_used WHERE challenge = $1", DB_ARGS(DB_TEXT(chal)), &one, e);
+	if (rc < 0)
+		return -1;
+	return rc ? err_field(e, "altcha", "%s", msg_used) : 0;
 }
 
 int acc_altcha_verify(struct db *db, const char *payload, long long now, struct err *e)
@@ -266,6 +273,14 @@ int acc_altcha_verify(struct db *db, const char *payload, long long now, struct 
 	sodium_memzero(key, sizeof key);
 	if (rc < 0)
 		return -1;
+	/* looked up first: a failed INSERT would spoil the transaction on
+	 * PostgreSQL, which the caller may want to commit (a rate-limit count) */
+	long long one = 0;
+	rc = db_int_value(db, "SELECT 1 FROM altcha_used WHERE challenge = $1", DB_ARGS(DB_TEXT(chal)), &one, e);
+	if (rc < 0)
+		return -1;
+	if (rc)
+		return err_field(e, "altcha", "%s", msg_used);
 	struct err ie = ERR_INIT;
 	if (db_exec(db, "INSERT INTO altcha_used (challenge, expires_at) VALUES ($1, $2)",
 		    DB_ARGS(DB_TEXT(chal), DB_INT(exp)), &ie) < 0) {

@@ -61,7 +61,8 @@ static int send_mail(struct db *db, json_t *u, const char *subject, const char *
 int acc_setpw_link_send(struct db *db, long long user_id, const char *why, struct err *e)
 {
 	bool is_new = why && !strcmp(why, "new");
-	if (!is_new && (!why || strcmp(why, "reset")))
+	bool is_forgot = why && !strcmp(why, "forgot");
+	if (!is_new && !is_forgot && (!why || strcmp(why, "reset")))
 		return err_set(e, 500, "acc_setpw_link_send: unknown why '%s'", why ? why : "(null)");
 	json_t *u = acc_pw_user(db, user_id, e);
 	if (!u) {
@@ -73,9 +74,10 @@ int acc_setpw_link_send(struct db *db, long long user_id, const char *why, struc
 	int rc = token_issue_link(db, ACC_SETPW_PURPOSE, user_id, acc_setpw_link_ttl(), &secret, e);
 	if (rc == 0) {
 		buf_addf(&url, "%s/password/set?t=%s", mail_base_url(), buf_cstr(&secret));
-		json_t *m =
-		    json_pack("{s:s, s:s, s:s, s:b, s:i}", "name", jstr(u, "name"), "username", jstr(u, "username"),
-			      "url", buf_cstr(&url), "is_new", is_new, "minutes", acc_setpw_link_ttl() / 60);
+		json_t *m = json_pack("{s:s, s:s, s:s, s:b, s:b, s:b, s:i}", "name", jstr(u, "name"), "username",
+				      jstr(u, "username"), "url", buf_cstr(&url), "is_new", is_new, "is_forgot",
+				      is_forgot, "is_reset", !is_new && !is_forgot, "minutes",
+				      acc_setpw_link_ttl() / 60);
 		rc = send_mail(db, u, is_new ? "ตั้งรหัสผ่านบัญชีผู้ใช้ระบบ Khet" : "ตั้งรหัสผ่านใหม่ บัญชีผู้ใช้ระบบ Khet",
 			       "mail/password_link", m, e);
 	}

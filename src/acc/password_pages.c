@@ -388,7 +388,7 @@ static int forgot_post(struct req *r)
 		buf_addf(&key, "pwforgot:user:%lld", uid);
 		blocked = ratelimit_check(db, buf_cstr(&key), FORGOT_ACCOUNT_MAX, FORGOT_WINDOW, now, &retry, &e);
 		if (blocked == 0 &&
-		    (ratelimit_hit(db, buf_cstr(&key), now, &e) < 0 || acc_setpw_link_send(db, uid, "reset", &e) < 0))
+		    (ratelimit_hit(db, buf_cstr(&key), now, &e) < 0 || acc_setpw_link_send(db, uid, "forgot", &e) < 0))
 			blocked = -1;
 		buf_release(&key);
 		if (blocked < 0)

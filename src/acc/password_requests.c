@@ -187,7 +187,10 @@ static int store(struct req *r, struct db *db, const char *line_id, struct err *
 	if (strcmp(jstr(u, "first_name"), form_value(r, "first_name")) ||
 	    strcmp(jstr(u, "last_name"), form_value(r, "last_name")))
 		goto out;
-	long long area = acc_user_area(db, uid, e);
+	/* the area whose admins may reset this account: only one whose every
+	 * role is in that area's schools (an area admin's own account, or one
+	 * with a role elsewhere, is no area admin's to reset) */
+	long long area = acc_user_managing_area(db, uid, e);
 	if (area < 0) {
 		rc = -1;
 		goto out;
@@ -425,6 +428,17 @@ int acc_pwreq_approve(struct req *r)
 	int rc = open_request(r, db, &uid, &area, &ans, &e);
 	if (rc <= 0)
 		return rc < 0 ? view_err(r, &e) : ans;
+	/* the account may have gained a role outside the area since */
+	const struct acc_grant *g = acc_active_grant(r);
+	if (!g || strcmp(g->role, "super_admin")) {
+		rc = acc_user_school_only_in_area(db, uid, area, &e);
+		if (rc < 0)
+			return view_err(r, &e);
+		if (rc == 0)
+			return acc_deny(r, "อนุมัติคำขอนี้ไม่ได้ เพราะบัญชีนี้มีบทบาทนอกสถานศึกษาในเขตพื้นที่ของคุณ "
+					   "(เช่น เป็นแอดมินเขตหรือมีสิทธิ์ในเขตพื้นที่อื่น) แอดมินเขตรีเซ็ตรหัสผ่านได้เฉพาะบัญชีที่มีบทบาท"
+					   "ในสถานศึกษาของเขตพื้นที่ตนเท่านั้น ให้เจ้าของบัญชีใช้เมนูลืมรหัสผ่าน หรือติดต่อผู้ดูแลระบบ สพฐ.");
+	}
 	long long id = req_param_id(r, "id");
 	if (decide(db, id, "approved", acc_user_id(r), "", &e) < 0)
 		return view_err(r, &e);

@@ -657,6 +657,21 @@ static int apply_addition(struct db *db, long long area_id, json_t *a, const str
 		buf_release(&who);
 		return -1;
 	}
+	if (user) {
+		/* an account in use elsewhere only gets the role: no link goes
+		 * out, its owner signs in with his own password */
+		long long outside = 0;
+		if (db_int_value(db,
+				 "SELECT COUNT(*) FROM grants WHERE user_id = $1 AND revoked_at IS NULL "
+				 "AND (school_id IS NULL OR school_id <> $2)",
+				 DB_ARGS(DB_INT(user), DB_INT(json_integer_value(json_object_get(a, "school_id")))),
+				 &outside, e) < 0) {
+			buf_release(&who);
+			return -1;
+		}
+		if (outside > 0)
+			has_password = true;
+	}
 	bool created = false;
 	if (!user) {
 		struct acc_user_new u = {

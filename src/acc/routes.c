@@ -40,6 +40,9 @@
 #define ACCOUNT_MAX_FAILS 5
 #define ADDRESS_MAX_FAILS 20
 #define FAIL_WINDOW (15 * 60)
+/* Registrations (POST /register past the form's checks) per client address. */
+#define REGISTER_ADDRESS_MAX 20
+#define REGISTER_WINDOW (15 * 60)
 
 /* --- forms -------------------------------------------------------------- */
 
@@ -233,13 +236,35 @@ static int register_post_in(struct req *r, struct buf *uname)
 	}
 	if (!form_ok(r))
 		return register_page(r, 422);
-	/* The bot check gates the expensive hash; it is checked again and
-	 * marked used below, inside the transaction that stores the user. */
-	long long now = (long long)time(NULL);
+	/* Attempts per client address are limited (kept although the answer
+	 * is an error, like sign-in's). */
+	long long now = (long long)time(NULL), retry = 0;
+	struct buf ipkey = BUF_INIT;
+	buf_addf(&ipkey, "register:ip:%s", req_client_ip(r));
+	int blocked = ratelimit_check(db, buf_cstr(&ipkey), REGISTER_ADDRESS_MAX, REGISTER_WINDOW, now, &retry, &e);
+	if (blocked == 0 && ratelimit_hit(db, buf_cstr(&ipkey), now, &e) < 0)
+		blocked = -1;
+	buf_release(&ipkey);
+	if (blocked < 0)
+		return view_err(r, &e);
+	if (blocked) {
+		char msg[300], secs[24];
+		snprintf(msg, sizeof msg, "มีการลงทะเบียนจากเครือข่ายนี้บ่อยเกินไป กรุณารออีก %lld นาทีแล้วลองใหม่",
+			 (retry + 59) / 60);
+		snprintf(secs, sizeof secs, "%lld", retry);
+		req_add_header(r, "Retry-After", secs);
+		form_error(r, "_form", msg);
+		return register_page(r, 429);
+	}
+	/* The bot check gates the expensive hash: a used solution is refused
+	 * before it; a good one is marked used and COMMITTED before it, so
+	 * that it stays used whatever follows (a 409 for a registered e-mail
+	 * must not hand the solution back for the next guess). */
 	const char *payload = form_value(r, "altcha");
-	if (acc_altcha_precheck(db, payload, now, &e) < 0) {
+	if (acc_altcha_precheck(db, payload, now, &e) < 0 || acc_altcha_verify(db, payload, now, &e) < 0) {
 		if (e.status >= 500)
 			return view_err(r, &e);
+		req_commit_on_error(r); /* the address's count stays */
 		form_error_err(r, &e);
 		return register_page(r, 422);
 	}
@@ -248,13 +273,6 @@ static int register_post_in(struct req *r, struct buf *uname)
 		return view_err(r, &e);
 	u.password = NULL;
 	u.password_hash = hash;
-	if (acc_altcha_verify(db, payload, now, &e) < 0) {
-		sodium_memzero(hash, sizeof hash);
-		if (e.status >= 500)
-			return view_err(r, &e);
-		form_error_err(r, &e);
-		return register_page(r, 422);
-	}
 	long long id = acc_user_create(db, &u, &e);
 	sodium_memzero(hash, sizeof hash);
 	if (id < 0) {

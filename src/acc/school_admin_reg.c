@@ -12,7 +12,13 @@
  * The form is public, so it says nothing about who holds a citizen ID: a
  * registration for a person who has an account already is taken exactly
  * like one for a new person, and only the area admin sees that the account
- * will be reused. "One admin per school" is checked at the submission (an
+ * will be reused — and that such an account only gets the role: its
+ * e-mail and password stay, and no set-password link goes out when it has
+ * a password or any role outside that school. Nor does the form tell
+ * whether an e-mail is registered: the bot check comes first, then only
+ * the school is looked up; an e-mail held by another account is shown to
+ * the area admin, whose approval it stops. Submissions are rate-limited
+ * per client address. "One admin per school" is checked at the submission (an
  * active admin, or a registration waiting — the UNIQUE open_school column)
  * and again by acc_grant_add at the approval. */
 #include <ctype.h>
@@ -27,11 +33,15 @@
 #include "core/form.h"
 #include "core/log.h"
 #include "core/mail.h"
+#include "core/ratelimit.h"
 #include "core/thai.h"
 #include "core/view.h"
 #include "org/org.h"
 
 #define PER_PAGE 25
+/* Submissions of the public form per client address. */
+#define REG_ADDRESS_MAX 20
+#define REG_WINDOW (15 * 60)
 
 static const char *nz(const char *s)
 {
@@ -262,10 +272,11 @@ static const char dup_admin[] = "สถานศึกษานี้มีแ�
 static const char dup_pending[] = "สถานศึกษานี้มีการลงทะเบียนแอดมินที่รอแอดมินเขตอนุมัติอยู่แล้ว "
 				  "(สถานศึกษา 1 แห่งมีแอดมินได้ 1 คน) กรุณารอผลหรือติดต่อแอดมินเขต";
 
-/* Checks a submission against the database; returns the school's id and
- * area, or -1 with e. */
-static long long reg_check(struct db *db, const char *code, const char *citizen_id, const char *email, long long *area,
-			   struct err *e)
+/* Checks a submission's school against the database; returns the school's
+ * id and area, or -1 with e. Nothing about a person is looked up: an
+ * e-mail held by another account is the area admin's to see at approval,
+ * never told to an anonymous visitor. */
+static long long reg_check(struct db *db, const char *code, long long *area, struct err *e)
 {
 	json_t *s = db_row_json(db, "SELECT id, area_id FROM schools WHERE obec_code = $1 OR smis_code = $1",
 				DB_ARGS(DB_TEXT(code)), e);
@@ -285,16 +296,6 @@ static long long reg_check(struct db *db, const char *code, const char *citizen_
 			  e);
 	if (rc)
 		return rc < 0 ? -1 : (err_field(e, "school_code", "%s", dup_pending), e->status = 409, -1);
-	/* An e-mail of another person's account cannot be given: said without
-	 * whose it is. The citizen ID's own account is simply reused later. */
-	rc = db_int_value(db, "SELECT 1 FROM users WHERE email = $1 AND citizen_id <> $2",
-			  DB_ARGS(DB_TEXT(email), DB_TEXT(citizen_id)), &one, e);
-	if (rc)
-		return rc < 0 ? -1
-			      : (err_field(e, "email",
-					   "อีเมลนี้ใช้กับบัญชีผู้ใช้อื่นอยู่แล้ว (1 อีเมลใช้ได้ 1 บัญชี) "
-					   "กรุณาใช้อีเมลกลางอื่นของสถานศึกษา หรือติดต่อแอดมินเขต"),
-				 e->status = 409, -1);
 	return school;
 }
 
@@ -327,20 +328,42 @@ static int reg_post(struct req *r)
 	}
 	if (!form_ok(r))
 		return reg_page(r, 422, false);
-	long long area = 0;
-	long long school = reg_check(db, form_value(r, "school_code"), u.citizen_id, email, &area, &e);
-	if (school < 0) {
-		if (e.status >= 500)
-			return view_err(r, &e);
-		form_error_err(r, &e);
-		return reg_page(r, e.status == 409 ? 409 : 422, false);
+	/* attempts per client address, kept although the answer is an error */
+	long long now = (long long)time(NULL), retry = 0;
+	struct buf ipkey = BUF_INIT;
+	buf_addf(&ipkey, "saregister:ip:%s", req_client_ip(r));
+	int blocked = ratelimit_check(db, buf_cstr(&ipkey), REG_ADDRESS_MAX, REG_WINDOW, now, &retry, &e);
+	if (blocked == 0 && ratelimit_hit(db, buf_cstr(&ipkey), now, &e) < 0)
+		blocked = -1;
+	buf_release(&ipkey);
+	if (blocked < 0)
+		return view_err(r, &e);
+	if (blocked) {
+		char msg[300], secs[24];
+		snprintf(msg, sizeof msg, "มีการลงทะเบียนจากเครือข่ายนี้บ่อยเกินไป กรุณารออีก %lld นาทีแล้วลองใหม่",
+			 (retry + 59) / 60);
+		snprintf(secs, sizeof secs, "%lld", retry);
+		req_add_header(r, "Retry-After", secs);
+		form_error(r, "_form", msg);
+		return reg_page(r, 429, false);
 	}
-	long long now = (long long)time(NULL);
+	/* the bot check before anything is looked up; from here on the
+	 * address's count and the used solution stay, whatever the answer */
 	if (acc_altcha_verify(db, form_value(r, "altcha"), now, &e) < 0) {
 		if (e.status >= 500)
 			return view_err(r, &e);
+		req_commit_on_error(r);
 		form_error_err(r, &e);
 		return reg_page(r, 422, false);
+	}
+	long long area = 0;
+	long long school = reg_check(db, form_value(r, "school_code"), &area, &e);
+	if (school < 0) {
+		if (e.status >= 500)
+			return view_err(r, &e);
+		req_commit_on_error(r);
+		form_error_err(r, &e);
+		return reg_page(r, e.status == 409 ? 409 : 422, false);
 	}
 	const struct form_file *ff = form_file(r, "letter");
 	long long id = 0;
@@ -436,8 +459,43 @@ static int reg_view(struct req *r, json_t *x, int status)
 		json_decref(x);
 		return view_err(r, &e);
 	}
-	json_t *m = json_pack("{s:s, s:o, s:o}", "page_title", "การลงทะเบียนแอดมินสถานศึกษา", "reg", x, "account",
-			      acct ? acct : json_null());
+	json_t *roles = NULL;
+	if (acct) {
+		/* the roles the account holds now: the area admin sees whose
+		 * account will receive the school-admin role */
+		roles = acc_user_grants(db, jint(acct, "id"), &e);
+		if (!roles) {
+			json_decref(acct);
+			json_decref(x);
+			return view_err(r, &e);
+		}
+		json_t *has_pw = db_row_json(db, "SELECT password_hash FROM users WHERE id = $1",
+					     DB_ARGS(DB_INT(jint(acct, "id"))), &e);
+		if (!has_pw) {
+			json_decref(roles);
+			json_decref(acct);
+			json_decref(x);
+			return view_err(r, &e);
+		}
+		bool keeps = *jstr(has_pw, "password_hash") != 0 || json_array_size(roles) > 0;
+		json_decref(has_pw);
+		json_object_set_new(acct, "roles", roles);
+		json_object_set_new(acct, "has_roles", json_boolean(json_array_size(roles) > 0));
+		json_object_set_new(acct, "keeps_password", json_boolean(keeps));
+	}
+	/* the registration's e-mail held by another person's account: the
+	 * approval cannot create an account with it */
+	long long other = 0;
+	int orc = acct ? 0
+		       : db_int_value(db, "SELECT 1 FROM users WHERE email = $1 AND citizen_id <> $2",
+				      DB_ARGS(DB_TEXT(jstr(x, "email")), DB_TEXT(jstr(x, "citizen_id"))), &other, &e);
+	if (orc < 0) {
+		json_decref(x);
+		return view_err(r, &e);
+	}
+	bool email_taken = orc == 1 && json_is_true(json_object_get(x, "pending"));
+	json_t *m = json_pack("{s:s, s:o, s:o, s:b}", "page_title", "การลงทะเบียนแอดมินสถานศึกษา", "reg", x, "account",
+			      acct ? acct : json_null(), "email_taken", email_taken);
 	if (acct)
 		json_object_set_new(m, "account_cancelled", json_boolean(strcmp(jstr(acct, "status"), "active") != 0));
 	if (json_is_true(json_object_get(x, "pending"))) {
@@ -532,6 +590,17 @@ static long long approve(struct req *r, struct db *db, json_t *x, struct err *e)
 			return err_field(e, "_form",
 					 "บัญชีของผู้ลงทะเบียนถูกยกเลิกอยู่ (หมดวาระ) ให้คืนสิทธิ์บัญชีนั้นที่หน้าจัดการผู้ใช้ก่อน "
 					 "หรือกด ไม่อนุมัติ พร้อมเหตุผล");
+		/* An account in use elsewhere only gets the role: its e-mail and
+		 * password stay its own and no set-password link goes out (the
+		 * registration came from an anonymous form). */
+		long long outside = 0;
+		if (db_int_value(db,
+				 "SELECT COUNT(*) FROM grants WHERE user_id = $1 AND revoked_at IS NULL "
+				 "AND (school_id IS NULL OR school_id <> $2)",
+				 DB_ARGS(DB_INT(uid), DB_INT(jint(x, "school_id"))), &outside, e) < 0)
+			return -1;
+		if (outside > 0)
+			has_password = true;
 	} else {
 		err_clear(e);
 		struct acc_user_new u = {

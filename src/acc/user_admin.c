@@ -16,6 +16,21 @@
  * and school, in fixed word slots, with no search column to keep in step
  * with every other writer of users.
  *
+ * Whose account an area admin may change: one whose every active grant is
+ * a school role (school_admin, teacher, homeroom, director) at a school of
+ * his area (acc_user_school_only_in_area). One school-admin grant in his
+ * area is not enough: an account that is also an area admin, an officer,
+ * or holds a role in another area's school is not his to edit, e-mail,
+ * reset, cancel or reinstate — else anyone who got that account a
+ * school-admin grant in his area (a registration with its citizen ID)
+ * would let him hand it to someone else. The super admin may.
+ *
+ * Cancelling (ACC-6) ends the school-admin role; the account itself only
+ * with its last role, as the roster does. Adding a person whose account
+ * the area admin manages already gives that account the role (its e-mail
+ * and password stay); any other existing account is pointed to the
+ * school-admin registration (ACC-5).
+ *
  * Every handler checks the area against the active grant and the user
  * against the area before it reads or writes anything; a refusal is a 403
  * kept in the audit trail under the TARGET's area, so that area's admins
@@ -119,6 +134,45 @@ int acc_admin_in_area(struct db *db, long long user_id, long long area_id, struc
 			    "SELECT 1 FROM grants g JOIN users u ON u.id = g.user_id "
 			    "WHERE g.user_id = $1 AND g.area_id = $2 AND " MEMBER_COND,
 			    DB_ARGS(DB_INT(user_id), DB_INT(area_id)), &one, e);
+}
+
+/* What the active grants of an account span: how many, how many are not a
+ * school role at a school (in its own area), and the least and greatest
+ * area of those schools. */
+static int grant_span(struct db *db, long long user_id, long long span[4], struct err *e)
+{
+	struct db_res *res;
+	if (db_query(db,
+		     "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN g.role IN ('school_admin', 'teacher', 'homeroom', "
+		     "'director') AND s.id IS NOT NULL AND s.area_id = g.area_id THEN 0 ELSE 1 END), 0) AS BIGINT), "
+		     "CAST(COALESCE(MIN(s.area_id), 0) AS BIGINT), CAST(COALESCE(MAX(s.area_id), 0) AS BIGINT) "
+		     "FROM grants g LEFT JOIN schools s ON s.id = g.school_id "
+		     "WHERE g.user_id = $1 AND g.revoked_at IS NULL",
+		     DB_ARGS(DB_INT(user_id)), &res, e) < 0)
+		return -1;
+	int rc = db_next(res, e);
+	for (int i = 0; i < 4; i++)
+		span[i] = rc == 1 ? db_int(res, i) : 0;
+	db_res_free(res);
+	return rc < 0 ? -1 : 0;
+}
+
+int acc_user_school_only_in_area(struct db *db, long long user_id, long long area_id, struct err *e)
+{
+	long long span[4];
+	if (grant_span(db, user_id, span, e) < 0)
+		return -1;
+	if (span[0] == 0)
+		return 1; /* nothing held: nothing outside the area */
+	return span[1] == 0 && span[2] == area_id && span[3] == area_id;
+}
+
+long long acc_user_managing_area(struct db *db, long long user_id, struct err *e)
+{
+	long long span[4];
+	if (grant_span(db, user_id, span, e) < 0)
+		return -1;
+	return span[0] > 0 && span[1] == 0 && span[2] == span[3] ? span[2] : 0;
 }
 
 /* --- the list ---------------------------------------------------------------- */
@@ -316,11 +370,27 @@ static long long revoke_school_admin(struct db *db, long long user_id, long long
 
 int acc_admin_cancel(struct db *db, long long user_id, long long area_id, long long by_user_id, struct err *e)
 {
-	if (acc_user_cancel(db, user_id, by_user_id, e) < 0)
+	long long n = 0;
+	int rc = db_int_value(db, "SELECT COUNT(*) FROM users WHERE id = $1 AND status = 'active'",
+			      DB_ARGS(DB_INT(user_id)), &n, e);
+	if (rc < 0)
 		return -1;
+	if (n == 0)
+		return err_set(e, 404, "ไม่พบบัญชีผู้ใช้ที่ยังใช้งานอยู่");
 	if (revoke_school_admin(db, user_id, area_id, by_user_id, e) < 0)
 		return -1;
-	return token_revoke(db, NULL, user_id, e);
+	/* as the roster does: the account ends only with its last role */
+	long long others = 0;
+	if (db_int_value(db, "SELECT COUNT(*) FROM grants WHERE user_id = $1 AND revoked_at IS NULL",
+			 DB_ARGS(DB_INT(user_id)), &others, e) < 0)
+		return -1;
+	if (others > 0)
+		return 0;
+	if (acc_user_cancel(db, user_id, by_user_id, e) < 0)
+		return -1;
+	if (token_revoke(db, NULL, user_id, e) < 0)
+		return -1;
+	return 1;
 }
 
 long long acc_admin_reinstate(struct db *db, long long user_id, long long area_id, long long by_user_id, struct err *e)
@@ -366,6 +436,50 @@ int acc_admin_reset_password(struct db *db, long long user_id, struct err *e)
 	return acc_setpw_link_send(db, user_id, "reset", e);
 }
 
+long long acc_admin_attach(struct db *db, const char *citizen_id, long long school_id, long long area_id,
+			   long long by_user_id, struct err *e)
+{
+	char cid[14];
+	if (thai_citizen_id_normalize(citizen_id ? citizen_id : "", cid) < 0)
+		return 0;
+	json_t *u = db_row_json(db, "SELECT id, status, password_hash FROM users WHERE citizen_id = $1",
+				DB_ARGS(DB_TEXT(cid)), e);
+	if (!u) {
+		if (e->status != 404)
+			return -1;
+		err_clear(e);
+		return 0;
+	}
+	long long id = json_integer_value(json_object_get(u, "id"));
+	bool active = !strcmp(nz(json_string_value(json_object_get(u, "status"))), "active");
+	bool has_password = *nz(json_string_value(json_object_get(u, "password_hash"))) != 0;
+	json_decref(u);
+	long long span[4];
+	if (grant_span(db, id, span, e) < 0)
+		return -1;
+	/* only an account the area admin manages already: some role, every
+	 * one of them a school role in his area's schools */
+	if (!active || span[0] == 0 || span[1] != 0 || span[2] != area_id || span[3] != area_id)
+		return 0;
+	long long elsewhere = 0;
+	if (db_int_value(db,
+			 "SELECT COUNT(*) FROM grants WHERE user_id = $1 AND revoked_at IS NULL "
+			 "AND (school_id IS NULL OR school_id <> $2)",
+			 DB_ARGS(DB_INT(id), DB_INT(school_id)), &elsewhere, e) < 0)
+		return -1;
+	if (acc_grant_add(db, id, "school_admin", area_id, school_id, NULL, by_user_id, e) < 0) {
+		if (e->status == 409 && !strcmp(e->field, "school_id"))
+			snprintf(e->msg, sizeof e->msg, "%s",
+				 "สถานศึกษานี้มีแอดมินสถานศึกษาแล้ว (สถานศึกษา 1 แห่งมีแอดมินได้ 1 คน) "
+				 "หากต้องการเปลี่ยนแอดมิน ให้ยกเลิกแอดมินคนเดิมก่อน");
+		return -1;
+	}
+	/* his e-mail and password stay; a link only for one who has none */
+	if (!has_password && elsewhere == 0 && acc_setpw_link_send(db, id, "new", e) < 0)
+		return -1;
+	return id;
+}
+
 long long acc_admin_add(struct db *db, const struct acc_user_new *u, long long school_id, long long area_id,
 			long long by_user_id, struct err *e)
 {
@@ -397,8 +511,10 @@ long long acc_admin_add(struct db *db, const struct acc_user_new *u, long long s
 		/* the admin is signed in: say plainly what is registered */
 		if (e->status == 409 && !strcmp(e->field, "citizen_id"))
 			snprintf(e->msg, sizeof e->msg, "%s",
-				 "เลขประจำตัวประชาชนนี้มีบัญชีผู้ใช้ในระบบแล้ว (1 คนมีได้ 1 บัญชี) "
-				 "ไม่ต้องสร้างบัญชีใหม่ ให้ผู้ใช้ยื่นคำขอรับสิทธิ์แอดมินสถานศึกษาด้วยบัญชีเดิม");
+				 "เลขประจำตัวประชาชนนี้มีบัญชีผู้ใช้ในระบบแล้ว (1 คนมีได้ 1 บัญชี) และไม่ใช่บัญชีที่มีบทบาท"
+				 "เฉพาะในสถานศึกษาของเขตพื้นที่นี้ จึงเพิ่มจากหน้านี้ไม่ได้ ให้ผู้อำนวยการสถานศึกษา "
+				 "(หรือผู้ได้รับมอบหมาย) ลงทะเบียนแอดมินสถานศึกษาที่หน้า /school-admin/register "
+				 "แล้วอนุมัติที่หน้าการลงทะเบียนแอดมินสถานศึกษา บัญชีเดิมจะได้รับสิทธิ์แอดมินสถานศึกษาเพิ่ม");
 		else if (e->status == 409 && !strcmp(e->field, "email"))
 			snprintf(e->msg, sizeof e->msg, "%s",
 				 "อีเมลนี้เป็นอีเมลของบัญชีผู้ใช้อื่นในระบบแล้ว (1 บัญชีใช้ 1 อีเมลเท่านั้น) "
@@ -443,6 +559,11 @@ static int db_unavailable(struct req *r)
 }
 
 static const char area_denied[] = "คุณไม่มีสิทธิ์จัดการผู้ใช้งานของเขตพื้นที่นี้ แอดมินเขตจัดการได้เฉพาะผู้ใช้ในเขตพื้นที่ของตนเท่านั้น";
+static const char user_outside[] =
+    "คุณไม่มีสิทธิ์แก้ไข รีเซ็ตรหัสผ่าน ยกเลิก หรือคืนสิทธิ์บัญชีนี้ เพราะบัญชีนี้มีบทบาทนอกสถานศึกษาในเขตพื้นที่ของคุณ "
+    "(เช่น เป็นแอดมินเขต เจ้าหน้าที่เขต หรือมีสิทธิ์ในสถานศึกษาของเขตพื้นที่อื่น) "
+    "แอดมินเขตจัดการได้เฉพาะบัญชีที่มีบทบาทในสถานศึกษาของเขตพื้นที่ตนเท่านั้น "
+    "หากจำเป็นต้องแก้ไข กรุณาติดต่อผู้ดูแลระบบ สพฐ.";
 static const char user_denied[] = "คุณไม่มีสิทธิ์จัดการผู้ใช้รายนี้ เพราะไม่ใช่แอดมินสถานศึกษาในเขตพื้นที่ของคุณ "
 				  "แอดมินเขตจัดการได้เฉพาะผู้ใช้ในเขตพื้นที่ของตนเท่านั้น";
 
@@ -524,6 +645,22 @@ static json_t *load_user(struct req *r, long long area)
 		else
 			deny(r, area, uid, user_denied);
 		return NULL;
+	}
+	/* An account that holds a role outside the area's schools (an area
+	 * role, another area's school, super admin) is not the area admin's
+	 * to change: one school-admin grant in his area must not hand him the
+	 * account (its e-mail, its password). The super admin may. */
+	const struct acc_grant *g = acc_active_grant(r);
+	if (!g || strcmp(g->role, "super_admin")) {
+		in = acc_user_school_only_in_area(db, uid, area, &e);
+		if (in <= 0) {
+			json_decref(u);
+			if (in < 0)
+				view_err(r, &e);
+			else
+				deny(r, area, uid, user_outside);
+			return NULL;
+		}
 	}
 	return u;
 }
@@ -907,6 +1044,28 @@ static int add_post(struct req *r)
 	    .personnel_type = form_value(r, "personnel_type"),
 	};
 	long long school = form_int(r, "school_id");
+	/* a person whose account the area admin manages already (a teacher
+	 * of a school of his area) gets the role on that account */
+	long long attached = acc_admin_attach(db, u.citizen_id, school, aid, acc_user_id(r), &e);
+	if (attached < 0) {
+		if (e.status >= 500 || e.status == 0) {
+			json_decref(area);
+			return view_err(r, &e);
+		}
+		form_error_err(r, &e);
+		return add_page(r, aid, area, e.status == 409 ? 409 : 422);
+	}
+	if (attached > 0) {
+		acc_audit_in(r, db, aid, acc_user_id(r), "grant.add", "user", attached,
+			     json_pack("{s:s, s:I, s:s}", "role", "school_admin", "school_id", (json_int_t)school, "via",
+				       "user.add"));
+		json_decref(area);
+		char loc[96];
+		snprintf(loc, sizeof loc, "/areas/%lld/users/%lld", aid, attached);
+		return view_redirect(r, loc,
+				     "บุคคลนี้มีบัญชีผู้ใช้อยู่แล้ว ระบบให้สิทธิ์แอดมินสถานศึกษาแก่บัญชีเดิม "
+				     "อีเมลและรหัสผ่านของบัญชีไม่เปลี่ยน (ข้อมูลที่กรอกในแบบฟอร์มไม่ถูกใช้)");
+	}
 	long long id = acc_admin_add(db, &u, school, aid, acc_user_id(r), &e);
 	if (id < 0) {
 		if (e.status >= 500 || e.status == 0) {
@@ -1138,9 +1297,39 @@ static int confirm_page(struct req *r, enum confirm_kind k, long long aid, json_
 	snprintf(action, sizeof action, "/areas/%lld/users/%lld/%s", aid,
 		 (long long)json_integer_value(json_object_get(u, "id")), t->path);
 	snprintf(back, sizeof back, "/areas/%lld/users", aid);
-	json_t *m = json_pack("{s:s, s:o, s:O, s:o, s:s, s:s, s:s, s:s, s:s}", "page_title", t->title, "area", area,
-			      "account", u, "form", form_model(r, t->form, NULL), "question", t->question, "explain",
-			      t->explain, "ok_label", t->ok, "action", action, "back_url", back);
+	const char *question = t->question, *explain = t->explain, *ok = t->ok;
+	json_t *others = json_array();
+	if (k == CONFIRM_CANCEL) {
+		/* the roles that keep the account alive: then only the school
+		 * admin role ends (acc_admin_cancel) */
+		struct err e = ERR_INIT;
+		json_t *gs = acc_user_grants(req_db(r), json_integer_value(json_object_get(u, "id")), &e);
+		if (!gs) {
+			json_decref(others);
+			json_decref(area);
+			json_decref(u);
+			return view_err(r, &e);
+		}
+		size_t i;
+		json_t *g;
+		json_array_foreach(gs, i, g)
+		{
+			if (strcmp(nz(json_string_value(json_object_get(g, "role"))), "school_admin") ||
+			    json_integer_value(json_object_get(g, "area_id")) != aid)
+				json_array_append(others, g);
+		}
+		json_decref(gs);
+		if (json_array_size(others) > 0) {
+			question = "ยกเลิกสิทธิ์แอดมินสถานศึกษาของ";
+			explain = "ผู้ใช้นี้มีบทบาทอื่นในระบบด้วย (ตามรายการด้านล่าง) ระบบจะยกเลิกเฉพาะสิทธิ์แอดมินสถานศึกษา "
+				  "เพื่อให้สถานศึกษาเพิ่มแอดมินคนใหม่ได้ แต่ไม่ยกเลิกทั้งบัญชี ผู้ใช้ยังเข้าสู่ระบบและใช้งานในบทบาทอื่นได้ตามเดิม";
+			ok = "ตกลง ยกเลิกสิทธิ์แอดมินสถานศึกษา";
+		}
+	}
+	json_t *m = json_pack("{s:s, s:o, s:O, s:o, s:s, s:s, s:s, s:s, s:s, s:o, s:b}", "page_title", t->title, "area",
+			      area, "account", u, "form", form_model(r, t->form, NULL), "question", question, "explain",
+			      explain, "ok_label", ok, "action", action, "back_url", back, "other_roles", others,
+			      "keeps_account", json_array_size(others) > 0);
 	json_decref(u);
 	return view_page(r, status, "acc/user_confirm", m);
 }
@@ -1206,18 +1395,23 @@ static int cancel_post(struct req *r)
 	struct db *db = req_db(r);
 	struct err e = ERR_INIT;
 	long long uid = json_integer_value(json_object_get(u, "id"));
-	if (acc_admin_cancel(db, uid, aid, acc_user_id(r), &e) < 0) {
+	int ended = acc_admin_cancel(db, uid, aid, acc_user_id(r), &e);
+	if (ended < 0) {
 		json_decref(area);
 		json_decref(u);
 		return view_err(r, &e);
 	}
-	acc_audit_in(r, db, aid, acc_user_id(r), "user.cancel", "user", uid,
-		     json_pack("{s:s, s:s}", "reason", form_value(r, "reason"), "note", form_value(r, "note")));
+	acc_audit_in(r, db, aid, acc_user_id(r), ended ? "user.cancel" : "grant.revoke", "user", uid,
+		     json_pack("{s:s, s:s, s:s}", "role", "school_admin", "reason", form_value(r, "reason"), "note",
+			       form_value(r, "note")));
 	json_decref(area);
 	json_decref(u);
 	char loc[64];
-	snprintf(loc, sizeof loc, "/areas/%lld/users?status=cancelled", aid);
-	return view_redirect(r, loc, "ยกเลิก User เรียบร้อยแล้ว ผู้ใช้เข้าสู่ระบบด้วย Username และ Password เดิมไม่ได้อีก");
+	snprintf(loc, sizeof loc, "/areas/%lld/users?status=%s", aid, ended ? "cancelled" : "active");
+	return view_redirect(r, loc,
+			     ended ? "ยกเลิก User เรียบร้อยแล้ว ผู้ใช้เข้าสู่ระบบด้วย Username และ Password เดิมไม่ได้อีก"
+				   : "ยกเลิกสิทธิ์แอดมินสถานศึกษาแล้ว บัญชีของผู้ใช้ยังใช้งานได้ในบทบาทอื่นที่มีอยู่ "
+				     "(ไม่ได้ยกเลิกทั้งบัญชี)");
 }
 
 static int reset_post(struct req *r)

@@ -153,8 +153,10 @@ test('add: a new school admin gets the set-password link by e-mail; one admin pe
   const w = await c.post(`/areas/${area1}/users`, wrong, { json: true });
   assert.equal(w.status, 422);
   assert.match(w.json.form.errors.citizen_id, /เลขประจำตัวประชาชน/);
-  // a citizen ID or e-mail that is registered (any letter case)
-  const dupCid = await c.post(`/areas/${area1}/users`, admin({ citizen_id: sql("SELECT citizen_id FROM users WHERE username = 'teacher'") }), { json: true });
+  // a citizen ID or e-mail that is registered (any letter case); the
+  // citizen's account holds no role of the area (a teacher of the area
+  // would get the role on his account: acc_scope.test.mjs)
+  const dupCid = await c.post(`/areas/${area1}/users`, admin({ citizen_id: sql("SELECT citizen_id FROM users WHERE username = 'citizen'") }), { json: true });
   assert.equal(dupCid.status, 409);
   assert.match(dupCid.json.form.errors.citizen_id, /มีบัญชีผู้ใช้ในระบบแล้ว/);
   const dupMail = await c.post(`/areas/${area1}/users`, admin({ email: 'SchoolAdmin2@Example.ORG' }), { json: true });

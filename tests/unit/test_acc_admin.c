@@ -226,6 +226,34 @@ static void test_membership(void **state)
 	assert_int_equal(acc_user_area(en->db, en->sa, &e), en->area1);
 	assert_int_equal(acc_user_area(en->db, uid(en->db, "areaadmin2"), &e), en->area2);
 	assert_int_equal(acc_user_area(en->db, uid(en->db, "citizen"), &e), 0);
+
+	/* whose account an area admin may change: only one whose every role
+	 * is a school role in his area's schools */
+	long long a2 = uid(en->db, "areaadmin2");
+	assert_int_equal(acc_user_school_only_in_area(en->db, en->sa, en->area1, &e), 1); /* admin + homeroom */
+	assert_int_equal(acc_user_school_only_in_area(en->db, en->sa, en->area2, &e), 0);
+	assert_int_equal(acc_user_school_only_in_area(en->db, en->admin1, en->area1, &e), 0); /* an area role */
+	assert_int_equal(acc_user_managing_area(en->db, en->sa, &e), en->area1);
+	assert_int_equal(acc_user_managing_area(en->db, en->admin1, &e), 0);
+	assert_int_equal(acc_user_managing_area(en->db, uid(en->db, "citizen"), &e), 0);
+	/* area 2's admin who also got a school-admin grant in area 1: no area
+	 * admin of area 1 may change him, and no area decides for him */
+	long long s0 = en->s0, s1 = one(en->db, "SELECT MAX(id) FROM schools WHERE area_id = $1", en->area1);
+	assert_true(s1 != s0);
+	assert_int_equal(db_begin(en->db, &e), 0);
+	long long g = acc_grant_add(en->db, a2, "teacher", en->area1, s1, NULL, en->admin1, &e);
+	if (g < 0)
+		fail_msg("grant: %s", e.msg);
+	assert_int_equal(acc_user_school_only_in_area(en->db, a2, en->area1, &e), 0);
+	assert_int_equal(acc_user_school_only_in_area(en->db, a2, en->area2, &e), 0);
+	assert_int_equal(acc_user_managing_area(en->db, a2, &e), 0);
+	/* a teacher of area 1 who gets a school role in area 2 too */
+	long long s2 = one(en->db, "SELECT MIN(id) FROM schools WHERE area_id = $1", en->area2);
+	assert_true(acc_grant_add(en->db, en->teacher, "teacher", en->area2, s2, NULL, en->admin1, &e) > 0);
+	assert_int_equal(acc_user_school_only_in_area(en->db, en->teacher, en->area1, &e), 0);
+	assert_int_equal(acc_user_managing_area(en->db, en->teacher, &e), 0);
+	db_rollback(en->db);
+	assert_int_equal(acc_user_school_only_in_area(en->db, en->teacher, en->area1, &e), 1);
 }
 
 /* A KPI role granted without naming its module (the KPI people page, an
@@ -350,8 +378,26 @@ static void test_cancel_reinstate(void **state)
 		db,
 		"INSERT INTO sessions (token_hash, user_id, created_at, last_seen) VALUES ('unit-accadm', $1, $2, $2)",
 		DB_ARGS(DB_INT(en->sa), DB_INT(now)), &e) == 1);
+	/* the demo school admin is a homeroom teacher too: only his school
+	 * admin role ends, the account stays for the other one */
 	assert_int_equal(db_begin(db, &e), 0);
 	assert_int_equal(acc_admin_cancel(db, en->sa, en->area1, en->admin1, &e), 0);
+	assert_int_equal(db_commit(db, &e), 0);
+	assert_int_equal(one(db, "SELECT COUNT(*) FROM users WHERE id = $1 AND status = 'active'", en->sa), 1);
+	assert_int_equal(
+	    one(db, "SELECT COUNT(*) FROM grants WHERE user_id = $1 AND role = 'homeroom' AND revoked_at IS NULL",
+		en->sa),
+	    1);
+	assert_int_equal(
+	    one(db, "SELECT COUNT(*) FROM grants WHERE user_id = $1 AND role = 'school_admin' AND revoked_at IS NULL",
+		en->sa),
+	    0);
+	assert_int_equal(one(db, "SELECT COUNT(*) FROM sessions WHERE user_id = $1", en->sa), 1);
+	/* with his last role gone, the next cancel ends the account */
+	assert_true(db_exec(db, "UPDATE grants SET revoked_at = 1 WHERE user_id = $1 AND revoked_at IS NULL",
+			    DB_ARGS(DB_INT(en->sa)), &e) == 1);
+	assert_int_equal(db_begin(db, &e), 0);
+	assert_int_equal(acc_admin_cancel(db, en->sa, en->area1, en->admin1, &e), 1);
 	assert_int_equal(db_commit(db, &e), 0);
 	assert_int_equal(one(db, "SELECT COUNT(*) FROM users WHERE id = $1 AND status = 'cancelled'", en->sa), 1);
 	assert_int_equal(one(db, "SELECT COUNT(*) FROM sessions WHERE user_id = $1", en->sa), 0);
@@ -417,7 +463,7 @@ static void test_cancel_reinstate(void **state)
 
 	/* the new one goes; the old one comes back, without his old password */
 	assert_int_equal(db_begin(db, &e), 0);
-	assert_int_equal(acc_admin_cancel(db, next, en->area1, en->admin1, &e), 0);
+	assert_int_equal(acc_admin_cancel(db, next, en->area1, en->admin1, &e), 1);
 	assert_int_equal(acc_admin_reinstate(db, en->sa, en->area1, en->admin1, &e), en->s0);
 	assert_int_equal(db_commit(db, &e), 0);
 	assert_int_equal(

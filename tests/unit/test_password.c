@@ -207,8 +207,18 @@ static void test_link_mail(void **state)
 	assert_int_equal(acc_setpw_link_send(db, en->user, "reset", &e), 0);
 	last_mail(db, &subject, &body);
 	assert_string_equal(buf_cstr(&subject), "ตั้งรหัสผ่านใหม่ บัญชีผู้ใช้ระบบ Khet");
-	assert_non_null(strstr(buf_cstr(&body), "มีการรีเซ็ตรหัสผ่าน"));
+	/* an admin's reset or an approved request: the old password is void */
+	assert_non_null(strstr(buf_cstr(&body), "ได้รีเซ็ตรหัสผ่าน"));
+	assert_non_null(strstr(buf_cstr(&body), "รหัสผ่านเดิมของท่านถูกยกเลิกแล้ว"));
+	assert_null(strstr(buf_cstr(&body), "ยังใช้ได้ตามเดิม"));
 	assert_null(strstr(buf_cstr(&body), "พร้อมใช้งานแล้ว"));
+	/* asked on the forgot page: the old password still works */
+	assert_int_equal(acc_setpw_link_send(db, en->user, "forgot", &e), 0);
+	last_mail(db, &subject, &body);
+	assert_string_equal(buf_cstr(&subject), "ตั้งรหัสผ่านใหม่ บัญชีผู้ใช้ระบบ Khet");
+	assert_non_null(strstr(buf_cstr(&body), "ลืมรหัสผ่าน"));
+	assert_non_null(strstr(buf_cstr(&body), "รหัสผ่านเดิมของท่านยังใช้ได้ตามเดิม"));
+	assert_null(strstr(buf_cstr(&body), "ถูกยกเลิกแล้ว"));
 	secret_of(buf_cstr(&body), s2);
 	assert_string_not_equal(s1, s2);
 	/* the earlier link is void */

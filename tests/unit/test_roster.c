@@ -527,6 +527,18 @@ static void test_addition_rules(void **state)
 	assert_int_equal(e.status, 409);
 	assert_non_null(strstr(e.msg, "ถูกยกเลิก"));
 	err_clear(&e);
+	/* another area's admin, even one without a password: his account only
+	 * gets the role, never a set-password link, its e-mail unchanged */
+	long long a2 = user_id(f, "areaadmin2");
+	db_exec(f->db, "UPDATE users SET password_hash = '' WHERE id = $1", DB_ARGS(DB_INT(a2)), &e);
+	db_query(f->db, "SELECT citizen_id FROM users WHERE id = $1", DB_ARGS(DB_INT(a2)), &cr, &e);
+	assert_int_equal(db_next(cr, &e), 1);
+	char a2cid[14];
+	snprintf(a2cid, sizeof a2cid, "%s", db_text(cr, 0));
+	db_res_free(cr);
+	a = addition(school(f, f->area, 4), a2cid, "attacker@evil.example");
+	if (STEP(f, acc_roster_add(f->db, f->area, f->year, &a, &by, &e)) <= 0)
+		fail_msg("add areaadmin2: %d %s %s", e.status, e.field, e.msg);
 	/* submit: the teacher becomes the school's admin on the same account */
 	STEP(f, acc_roster_decide(f->db, f->area, f->year, admin_grant(f, "schooladmin"), "confirm", &by, &e));
 	STEP(f, acc_roster_decide(f->db, f->area, f->year, admin_grant(f, "schooladmin2"), "confirm", &by, &e));
@@ -535,8 +547,14 @@ static void test_addition_rules(void **state)
 	assert_int_equal(STEP(f, acc_roster_submit(f->db, f->area, f->year, &by, &e)), 0);
 	assert_int_equal(count(f, "SELECT COUNT(*) FROM users"), users);
 	assert_int_equal(admin_grant(f, "teacher") > 0, 1);
-	/* the teacher has a password already: no set-password mail */
+	assert_int_equal(admin_grant(f, "areaadmin2") > 0, 1);
+	/* the teacher has a password already, area 2's admin holds a role
+	 * elsewhere: no set-password mail, no link */
 	assert_int_equal(count(f, "SELECT COUNT(*) FROM outbox"), mails);
+	assert_int_equal(count(f, "SELECT COUNT(*) FROM users WHERE email = 'attacker@evil.example'"), 0);
+	assert_int_equal(count(f, "SELECT COUNT(*) FROM tokens t JOIN users u ON u.id = t.user_id "
+				  "WHERE u.username = 'areaadmin2'"),
+			 0);
 }
 
 static void test_decision_rules(void **state)
