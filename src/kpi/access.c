@@ -14,7 +14,13 @@
  * - Reporting: for a school, a school role (school admin, teacher,
  *   director, homeroom teacher) of exactly that school — never of another
  *   school, and not the area acting for a school; for the area office
- *   itself, an area role of that area. */
+ *   itself, the area admin and the indicator's owners (a kpi_owner of its
+ *   work group) only — not every area role, so a reviewer never reports
+ *   what he then checks.
+ * - Reviewing one's own report is refused (kpi_self_review_check): the
+ *   person who saved or confirmed a report never scores it.
+ * - Opening a report and its files: school roles only their own school's;
+ *   whoever may review the indicator, and the area's other staff, any. */
 #include "acc/acc.h"
 #include "kpi/kpi_internal.h"
 
@@ -48,11 +54,34 @@ bool kpi_may_review(const struct acc_grant *g, long long area_id, long long wg)
 	       (g->work_group_id <= 0 || g->work_group_id == wg);
 }
 
-bool kpi_may_report(const struct acc_grant *g, long long area_id, long long school_id)
+bool kpi_may_report(const struct acc_grant *g, long long area_id, long long school_id, long long wg)
 {
 	if (!g || area_id <= 0)
 		return false;
 	if (school_id > 0)
 		return (g->bit & ROLE_SCHOOL_ROLES) && g->school_id == school_id && g->area_id == area_id;
-	return (g->bit & ROLE_AREA_ROLES) && g->area_id == area_id;
+	if (g->area_id != area_id)
+		return false;
+	if (g->bit == ROLE_AREA_ADMIN)
+		return true;
+	return g->bit == ROLE_KPI_OWNER && g->work_group_id > 0 && (wg < 0 || g->work_group_id == wg);
+}
+
+bool kpi_may_open_report(const struct acc_grant *g, long long area_id, long long school_id, long long wg)
+{
+	if (!kpi_may_view(g, area_id))
+		return false;
+	if (kpi_may_review(g, area_id, wg))
+		return true; /* managers, owners and reviewers see every unit's */
+	if (g->bit & ROLE_SCHOOL_ROLES)
+		return school_id > 0 && g->school_id == school_id;
+	return true; /* the area's other staff */
+}
+
+int kpi_self_review_check(long long reviewer_id, long long reporter_id, bool reviewer_saved_it, struct err *e)
+{
+	if (reviewer_id > 0 && (reviewer_id == reporter_id || reviewer_saved_it))
+		return err_set(e, 409,
+			       "ท่านเป็นผู้รายงานผลของรายงานนี้เอง จึงตรวจรายงานนี้ไม่ได้ กรุณาให้ผู้ตรวจคนอื่นเป็นผู้ตรวจและให้คะแนน");
+	return 0;
 }

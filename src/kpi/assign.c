@@ -103,6 +103,9 @@ static long long insert_unit(struct db *db, long long indicator_id, long long pe
 long long kpi_units_add(struct db *db, long long period_id, json_t *school_ids, bool all_schools, bool area_unit,
 			long long user_id, struct err *e)
 {
+	/* a close of the period waits for this, or this for it (PostgreSQL) */
+	if (kpi_period_lock(db, period_id, e) < 0)
+		return -1;
 	json_t *p = kpi_period_get(db, period_id, e);
 	if (!p)
 		return -1;
@@ -179,6 +182,8 @@ out:
 
 int kpi_unit_remove(struct db *db, long long period_id, long long report_id, struct err *e)
 {
+	if (kpi_period_lock(db, period_id, e) < 0)
+		return -1;
 	json_t *r =
 	    db_row_json(db,
 			"SELECT r.status, r.indicator_id, COALESCE(s.name, a.name) AS unit_name FROM kpi_reports r "

@@ -221,3 +221,119 @@ int kpi_demo(struct db *db, int units, struct err *e)
 	}
 	return db_commit(db, e);
 }
+
+/* The statistics benchmark: indicators 3 … n of the demo year, most
+ * monthly (so the year has about 12 × n period rows), all periods open,
+ * ten schools assigned to each (two for every tenth indicator, whose
+ * averages the public page then hides), with reports in every state. */
+static int bulk_in(struct db *db, int n_indicators, struct err *e)
+{
+	long long area = 0, have = 0, owner = 0, reporter = 0, reviewer = 0, last = 0;
+	if (db_int_value(db, "SELECT id FROM areas WHERE code = '3502'", NULL, 0, &area, e) <= 0)
+		return err_set(e, 400, "ยังไม่มีเขตพื้นที่ตัวอย่าง 3502: เรียก kpi_demo ก่อน");
+	int fy = thai_fiscal_year((long long)time(NULL));
+	if (db_int_value(db, "SELECT COUNT(*) FROM kpi_indicators WHERE area_id = $1 AND fiscal_year = $2",
+			 DB_ARGS(DB_INT(area), DB_INT(fy)), &have, e) < 0 ||
+	    db_int_value(db, "SELECT COALESCE(MAX(id), 0) FROM kpi_indicators", NULL, 0, &last, e) < 0 ||
+	    db_int_value(db, "SELECT id FROM users WHERE username = 'kpiowner'", NULL, 0, &owner, e) < 0 ||
+	    db_int_value(db, "SELECT id FROM users WHERE username = 'kpireviewer'", NULL, 0, &reviewer, e) < 0 ||
+	    db_int_value(db, "SELECT id FROM users WHERE username = 'schooladmin'", NULL, 0, &reporter, e) < 0)
+		return -1;
+	if (have >= n_indicators)
+		return 0;
+	json_t *groups = db_rows_json(db, "SELECT id FROM work_groups WHERE area_id = $1 ORDER BY sort, id",
+				      DB_ARGS(DB_INT(area)), e);
+	if (!groups)
+		return -1;
+	size_t ng = json_array_size(groups);
+	static const char *const types[] = {"level5", "percent", "yesno"};
+	static const char *const crit[] = {"2, 3, 4, 5", "60, 70, 80, 90", "1"};
+	for (long long k = have + 1; k <= n_indicators; k++) {
+		char number[24], name[160];
+		snprintf(number, sizeof number, "%lld", k);
+		snprintf(name, sizeof name, "ตัวชี้วัดตัวอย่างที่ %lld สำหรับทดสอบสถิติ", k);
+		int t = (int)(k % 3);
+		struct kpi_indicator_in in = {
+		    .d1 = "1",
+		    .number = number,
+		    .name = name,
+		    .type = types[t],
+		    .weight = k % 2 ? "1" : "2",
+		    .criteria = crit[t],
+		    .kind = k % 20 == 0 ? "quarterly" : "monthly",
+		    .status = "open",
+		    .work_group_id =
+			ng ? json_integer_value(json_object_get(json_array_get(groups, (size_t)k % ng), "id")) : 0,
+		};
+		if (kpi_indicator_create(db, area, fy, &in, owner > 0 ? owner : 0, e) < 0) {
+			json_decref(groups);
+			return -1;
+		}
+	}
+	json_decref(groups);
+	long long now = (long long)time(NULL);
+	/* scores within each type's range: level5 1–5, percent 0–100, yesno 0/1 */
+	if (db_exec(db,
+		    "UPDATE kpi_periods SET opened_at = $2 WHERE indicator_id IN (SELECT id FROM kpi_indicators "
+		    "WHERE id > $1 AND area_id = $3 AND fiscal_year = $4)",
+		    DB_ARGS(DB_INT(last), DB_INT(now), DB_INT(area), DB_INT(fy)), e) < 0 ||
+	    db_exec(
+		db,
+		"INSERT INTO kpi_reports (indicator_id, period_id, school_id, unit_key, status, self_x100, "
+		"reporter_id, saved_at, confirmed_at, review_x100, reviewer_id, reviewed_at, assigned_at, updated_at) "
+		"SELECT p.indicator_id, p.id, s.id, s.id, "
+		"CASE (s.id + p.seq) % 4 WHEN 0 THEN 'reviewed' WHEN 1 THEN 'confirmed' WHEN 2 THEN 'draft' "
+		"ELSE 'assigned' END, "
+		"CASE WHEN (s.id + p.seq) % 4 < 3 THEN CASE i.type WHEN 'level5' THEN 100 + (s.id + p.seq) % 5 * 100 "
+		"WHEN 'percent' THEN 5000 + (s.id * 7 + p.seq) % 50 * 100 ELSE (s.id + p.seq) % 2 * 100 END END, "
+		"CASE WHEN (s.id + p.seq) % 4 < 3 THEN CAST($2 AS BIGINT) END, "
+		"CASE WHEN (s.id + p.seq) % 4 < 3 THEN CAST($3 AS BIGINT) END, "
+		"CASE WHEN (s.id + p.seq) % 4 < 2 THEN CAST($3 AS BIGINT) END, "
+		"CASE WHEN (s.id + p.seq) % 4 = 0 THEN CASE i.type WHEN 'level5' THEN 300 + (s.id % 3) * 100 "
+		"WHEN 'percent' THEN 6000 + (s.id * 11 + p.seq) % 40 * 100 ELSE 100 END END, "
+		"CASE WHEN (s.id + p.seq) % 4 = 0 THEN CAST($4 AS BIGINT) END, "
+		"CASE WHEN (s.id + p.seq) % 4 = 0 THEN CAST($3 AS BIGINT) END, "
+		"CAST($3 AS BIGINT), CAST($3 AS BIGINT) "
+		"FROM kpi_periods p JOIN kpi_indicators i ON i.id = p.indicator_id, "
+		"(SELECT id, ROW_NUMBER() OVER (ORDER BY obec_code) AS rn FROM schools WHERE area_id = $5) s "
+		"WHERE i.id > $1 AND i.area_id = $5 AND i.fiscal_year = $6 "
+		"AND s.rn <= CASE WHEN CAST(i.number AS BIGINT) % 10 = 0 THEN 2 ELSE 10 END",
+		DB_ARGS(DB_INT(last), reporter > 0 ? DB_INT(reporter) : DB_NULL, DB_INT(now),
+			reviewer > 0 ? DB_INT(reviewer) : DB_NULL, DB_INT(area), DB_INT(fy)),
+		e) < 0)
+		return -1;
+	json_t *ps = db_rows_json(db,
+				  "SELECT p.id, p.indicator_id, p.seq FROM kpi_periods p JOIN kpi_indicators i "
+				  "ON i.id = p.indicator_id WHERE i.id > $1 AND i.area_id = $2 AND i.fiscal_year = $3 "
+				  "ORDER BY p.indicator_id, p.seq",
+				  DB_ARGS(DB_INT(last), DB_INT(area), DB_INT(fy)), e);
+	if (!ps)
+		return -1;
+	size_t i;
+	json_t *p;
+	int rc = 0;
+	json_array_foreach(ps, i, p)
+	{
+		long long ind = json_integer_value(json_object_get(p, "indicator_id"));
+		if ((json_integer_value(json_object_get(p, "seq")) == 1 && kpi_units_refresh(db, ind, e) < 0) ||
+		    kpi_period_recount(db, json_integer_value(json_object_get(p, "id")), e) < 0) {
+			rc = -1;
+			break;
+		}
+	}
+	json_decref(ps);
+	return rc;
+}
+
+int kpi_demo_bulk(struct db *db, int n_indicators, struct err *e)
+{
+	if (n_indicators > 2000)
+		n_indicators = 2000;
+	if (db_begin(db, e) < 0)
+		return -1;
+	if (bulk_in(db, n_indicators, e) < 0) {
+		db_rollback(db);
+		return -1;
+	}
+	return db_commit(db, e);
+}

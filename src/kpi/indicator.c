@@ -232,6 +232,7 @@ static int duplicate_number(struct err *e, const char *number, long long fy)
 long long kpi_indicator_create(struct db *db, long long area_id, int fy, const struct kpi_indicator_in *in,
 			       long long user_id, struct err *e)
 {
+	kpi_stats_touch();
 	if (!kpi_year_valid(fy))
 		return err_field(e, "fiscal_year", "ปีงบประมาณต้องอยู่ระหว่าง พ.ศ. %d ถึง %d", KPI_YEAR_MIN, KPI_YEAR_MAX);
 	struct kpi_indicator_ok ok;
@@ -280,6 +281,7 @@ out:
 int kpi_indicator_update(struct db *db, long long id, const struct kpi_indicator_in *in, long long user_id,
 			 struct err *e)
 {
+	kpi_stats_touch();
 	json_t *cur = kpi_indicator_get(db, id, e);
 	if (!cur)
 		return -1;
@@ -364,6 +366,7 @@ out:
 
 int kpi_indicator_set_status(struct db *db, long long id, const char *status, struct err *e)
 {
+	kpi_stats_touch();
 	int st = kpi_ind_status_parse(status);
 	if (st < 0)
 		return err_field(e, "status", "กรุณาเลือกสถานะตัวชี้วัด (Open, Close หรือปิดการมองเห็น)");
@@ -374,8 +377,10 @@ int kpi_indicator_set_status(struct db *db, long long id, const char *status, st
 	return n ? 0 : err_set(e, 404, "ไม่พบตัวชี้วัดที่ระบุ");
 }
 
-long long kpi_indicator_copy_year(struct db *db, long long area_id, int from, int to, long long user_id, struct err *e)
+long long kpi_indicator_copy_year(struct db *db, long long area_id, int from, int to, long long wg, long long user_id,
+				  struct err *e)
 {
+	kpi_stats_touch();
 	if (!kpi_year_valid(from) || !kpi_year_valid(to))
 		return err_field(e, "fiscal_year", "ปีงบประมาณต้องอยู่ระหว่าง พ.ศ. %d ถึง %d", KPI_YEAR_MIN, KPI_YEAR_MAX);
 	if (from == to)
@@ -383,9 +388,10 @@ long long kpi_indicator_copy_year(struct db *db, long long area_id, int from, in
 	json_t *src =
 	    db_rows_json(db,
 			 "SELECT s.id, s.period_kind FROM kpi_indicators s WHERE s.area_id = $1 AND s.fiscal_year = $2 "
+			 "AND (CAST($4 AS BIGINT) <= 0 OR s.work_group_id = $4) "
 			 "AND NOT EXISTS (SELECT 1 FROM kpi_indicators t WHERE t.area_id = s.area_id "
 			 "AND t.fiscal_year = $3 AND t.number = s.number) ORDER BY s.sort_key, s.id",
-			 DB_ARGS(DB_INT(area_id), DB_INT(from), DB_INT(to)), e);
+			 DB_ARGS(DB_INT(area_id), DB_INT(from), DB_INT(to), DB_INT(wg)), e);
 	if (!src)
 		return -1;
 	long long now = (long long)time(NULL), copied = 0;

@@ -28,11 +28,13 @@ extern const struct route_table kpi_routes;
  * mails queued, or -1. */
 int kpi_remind_due(struct db *db, struct err *e);
 
-/* The open periods a unit still owes a report for, soonest due first, for
- * the area calendar (X-7): [{report_id, indicator_id, number, name,
- * period_label, due_date (YYYY-MM-DD), due_text (Thai), status}].
- * school_id 0 means the area office itself. */
-json_t *kpi_unit_due(struct db *db, long long area_id, long long school_id, struct err *e);
+/* The open periods a unit still owes a report for (nothing saved, or
+ * saved but not confirmed), soonest due first, at most limit of them: the
+ * "ต้องส่ง" box of a school's indicator list and the area calendar (X-7):
+ * [{report_id, indicator_id, number, name, fiscal_year, period_label,
+ * due_date (YYYY-MM-DD), due_text (Thai), overdue (bool), status,
+ * status_label}]. school_id 0 means the area office itself. */
+json_t *kpi_unit_due(struct db *db, long long area_id, long long school_id, int limit, struct err *e);
 
 /* Demo data for `khet demo` and the benchmark, after org_demo and acc_demo:
  * in the first demo area, for the current fiscal year, one indicator with
@@ -41,5 +43,13 @@ json_t *kpi_unit_due(struct db *db, long long area_id, long long school_id, stru
  * indicator; and the demo KPI users (an owner and a reviewer of the
  * area's first work group). Running it again changes nothing. */
 int kpi_demo(struct db *db, int units, struct err *e);
+
+/* More demo indicators for the statistics benchmark (`khet demo
+ * --indicators N`), after kpi_demo: fills the demo year of the first demo
+ * area up to n_indicators indicators (at most 2,000), most of them monthly
+ * with all periods open, ten schools assigned to each (two to every tenth)
+ * and reports in every state. Does nothing when the year has that many
+ * already; n_indicators <= 2 adds none. */
+int kpi_demo_bulk(struct db *db, int n_indicators, struct err *e);
 
 #endif

@@ -221,6 +221,7 @@ struct kpi_report_facts {
 	enum kpi_status status;
 	enum kpi_ind_status indicator; /* the indicator's status */
 	bool period_open;
+	bool period_closed;  /* not open, and closed once (closed_at) */
 	bool has_self_score; /* after this request's changes */
 	int files;	     /* after this request's changes */
 	int files_without_description;
@@ -242,18 +243,19 @@ int kpi_report_transition(const struct kpi_report_facts *f, enum kpi_action a, e
 /* Files of a report (KPI-5): at most 10, each with a description. */
 #define KPI_REPORT_FILES_MAX 10
 #define KPI_FILE_DESC_MAX 500
-/* New-file rows the report page offers per save. A request may carry at
- * most KHET_MAX_BODY_MB (32 MB by default) and the server refuses a larger
- * one before reading it, so ten files of 5 MB cannot go in one save: the
- * page offers five (≈ 25 MB), and the unit saves without confirming and
- * attaches the rest, up to KPI_REPORT_FILES_MAX. The server itself takes
- * up to ten in one request from a client whose files are small. */
-#define KPI_FILES_PER_SAVE 5
+/* New-file rows the report page offers per save: all ten. A request may
+ * carry at most KHET_MAX_BODY_MB (64 MB by default) and the server refuses
+ * a larger one before reading it, so ten files of 5 MB (the upload limit
+ * of a file) fit in one save with room for the form. */
+#define KPI_FILES_PER_SAVE 10
 /* kept files (after removals) + added ones must not exceed the limit. */
 int kpi_report_files_check(int kept, int added, struct err *e);
 /* A file's description (required, at most KPI_FILE_DESC_MAX characters);
  * field names the form field, no is the row number shown. */
 int kpi_file_desc_check(const char *desc, const char *field, int no, struct err *e);
+/* A description typed in a new-file row without a file: refused, at that
+ * row's field (no: the row number shown), so it is not silently lost. */
+int kpi_file_orphan_desc_check(const char *desc, bool has_file, const char *field, int no, struct err *e);
 
 /* Units (KPI-4): a unit may be removed from a period only while it has
  * saved nothing (status assigned). */
@@ -271,10 +273,20 @@ bool kpi_may_manage(const struct acc_grant *g, long long area_id, long long wg);
  * or a kpi_reviewer of the area (of that work group when the grant names
  * one). */
 bool kpi_may_review(const struct acc_grant *g, long long area_id, long long wg);
-/* Reports for a unit: school_id > 0 — a school role of exactly that
- * school; school_id 0 (the area office itself) — an area role of that
- * area. Super admin reports for nobody. */
-bool kpi_may_report(const struct acc_grant *g, long long area_id, long long school_id);
+/* Reports for a unit of an indicator of work group wg: school_id > 0 — a
+ * school role of exactly that school; school_id 0 (the area office
+ * itself) — the area admin, or a kpi_owner of work group wg (wg < 0: of
+ * any work group, for "may this user report for the area at all").
+ * Super admin reports for nobody. */
+bool kpi_may_report(const struct acc_grant *g, long long area_id, long long school_id, long long wg);
+/* Opens a report (and downloads its files) of unit school_id (0: the area
+ * office) of an indicator of work group wg: whoever may review it (the
+ * managers, owners and reviewers), a school role only for its own school,
+ * the area's other staff any. */
+bool kpi_may_open_report(const struct acc_grant *g, long long area_id, long long school_id, long long wg);
+/* Nobody reviews his own report: refused (409) when the reviewer is the
+ * report's reporter or saved it at some point (reviewer_saved_it). */
+int kpi_self_review_check(long long reviewer_id, long long reporter_id, bool reviewer_saved_it, struct err *e);
 
 /* ---- storage (indicator.c, period.c, assign.c, report.c) ----------------- */
 
@@ -303,9 +315,16 @@ int kpi_indicator_update(struct db *db, long long id, const struct kpi_indicator
 			 struct err *e);
 int kpi_indicator_set_status(struct db *db, long long id, const char *status, struct err *e);
 /* Copies the indicators of fiscal year from into to (definitions and
- * attachments; periods unopened; no units or reports); numbers that exist
- * in to already are skipped. Returns how many were copied. */
-long long kpi_indicator_copy_year(struct db *db, long long area_id, int from, int to, long long user_id, struct err *e);
+ * attachments; periods unopened; no units or reports), only those of work
+ * group wg when wg > 0 (an owner copies his own group's); an indicator
+ * whose number is in year to already (the same indicator copied before,
+ * or another with its number: numbers are unique in a year) is skipped, so
+ * copying again fills in only what is missing. Returns how many were
+ * copied. */
+long long kpi_indicator_copy_year(struct db *db, long long area_id, int from, int to, long long wg, long long user_id,
+				  struct err *e);
+/* How many indicators the "ต้องส่ง" box of a school's list shows. */
+#define KPI_DUE_SHOWN 10
 /* Attachments: [{id, slot, label, description, filename, mime, size}]. */
 json_t *kpi_indicator_files(struct db *db, long long indicator_id, struct err *e);
 /* Stores the upload of a slot (replacing the slot's file); path is where
@@ -327,10 +346,19 @@ json_t *kpi_period_get(struct db *db, long long period_id, struct err *e);
  * or a kind changed while nothing was opened). */
 int kpi_periods_make(struct db *db, long long indicator_id, int fy, enum kpi_kind k, struct err *e);
 int kpi_period_open(struct db *db, long long period_id, const char *due, long long user_id, struct err *e);
+/* Closing (refused once anything is saved) deletes the period's
+ * assignments and their reminders, records closed_at and refreshes the
+ * counters. */
 int kpi_period_close(struct db *db, long long period_id, struct err *e);
+/* Locks a period's row until the transaction ends (SELECT … FOR UPDATE on
+ * PostgreSQL; SQLite's write transaction serialises writers already).
+ * Close and every report change take it first, so a close never counts
+ * the saved reports while a save is between its check and its write. */
+int kpi_period_lock(struct db *db, long long period_id, struct err *e);
 /* Recomputes a period's counters (n_assigned, n_submitted, n_reviewed,
- * sums and counts of scores) from its reports; every change of a report
- * or unit calls it in the same transaction. */
+ * sums and counts of scores) from its reports, then its indicator's year
+ * totals (y_* and n_reporting, migration 0021) from its periods; every
+ * change of a report, unit or period calls it in the same transaction. */
 int kpi_period_recount(struct db *db, long long period_id, struct err *e);
 /* Adds label, title, opened, due_text, start_text, end_text (Thai BE
  * dates), avg_self and avg_review to a row
@@ -372,7 +400,9 @@ json_t *kpi_report_events(struct db *db, long long report_id, struct err *e);
  * to leave), files to remove (by slot), new uploads, the self score text
  * and whether to confirm. Checked as a whole before anything is written. */
 struct kpi_new_file {
-	const char *field; /* the form field it came in (for keep) */
+	const char *field;	/* the form field it came in (for keep) */
+	const char *desc_field; /* its row's description field ("new_desc_3"), where errors go */
+	int row;		/* its row's number among the page's new-file rows (1-based) */
 	const char *desc;
 	const char *filename, *mime, *path; /* path: the upload's temp file */
 	long long size;
@@ -383,7 +413,7 @@ struct kpi_report_save_in {
 	bool remove[KPI_REPORT_FILES_MAX + 1];
 	struct kpi_new_file *added;
 	int nadded;
-	const char *self_score; /* "" = none */
+	const char *self_score; /* NULL or "" = the stored score stays */
 	bool confirm;
 	const char *data_dir; /* uploads are kept in DATA/kpi/reports/<id>/ */
 	/* Moves an upload to dest once everything is checked: the handler
@@ -433,6 +463,20 @@ json_t *kpi_matrix(struct db *db, long long indicator_id, long long page, long l
  * (signed-in users only: the public page shows aggregates). Hidden
  * indicators are left out. */
 json_t *kpi_year_stats(struct db *db, long long area_id, int fy, bool with_units, struct err *e);
+/* The public page's table (kpi/stats_table rendered from
+ * kpi_year_stats without units) appended to html, and the area {id, name,
+ * short_name} in *area (a new reference). Kept in memory per area and year
+ * until kpi_stats_touch or a few seconds pass. */
+int kpi_public_table(struct db *db, long long area_id, int fy, struct buf *html, json_t **area, struct err *e);
+/* The matrix table of one page (kpi/matrix_table rendered from
+ * kpi_matrix) appended to html, and *info {page, pages, per_page,
+ * total_units, has_units, has_periods} (a new reference); kept like the
+ * public table. The caller checks access first. */
+int kpi_matrix_table(struct db *db, long long indicator_id, long long page, long long per_page, struct buf *html,
+		     json_t **info, struct err *e);
+/* Says KPI data changed: the kept tables are rendered again. Every write
+ * of indicators, periods, units and reports calls it. */
+void kpi_stats_touch(void);
 /* Exports of the statistics. */
 int kpi_stats_xlsx(json_t *stats, struct buf *out, struct err *e);
 int kpi_stats_pdf(json_t *stats, struct buf *out, struct err *e);

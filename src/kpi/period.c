@@ -372,12 +372,13 @@ int kpi_period_open(struct db *db, long long period_id, const char *due, long lo
 	kpi_date_iso(d, iso);
 	/* opening an open period only moves its due date */
 	if (db_exec(db,
-		    "UPDATE kpi_periods SET opened_at = COALESCE(opened_at, CAST($2 AS BIGINT)), "
+		    "UPDATE kpi_periods SET opened_at = COALESCE(opened_at, CAST($2 AS BIGINT)), closed_at = NULL, "
 		    "opened_by = COALESCE(opened_by, CAST($3 AS BIGINT)), "
 		    "due_date = $4 WHERE id = $1",
 		    DB_ARGS(DB_INT(period_id), DB_INT((long long)time(NULL)), user_id > 0 ? DB_INT(user_id) : DB_NULL,
 			    DB_TEXT(iso)),
-		    e) < 0)
+		    e) < 0 ||
+	    kpi_period_recount(db, period_id, e) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -385,12 +386,29 @@ out:
 	return rc;
 }
 
+int kpi_period_lock(struct db *db, long long period_id, struct err *e)
+{
+	if (db_kind(db) != DB_POSTGRES)
+		return 0; /* SQLite: the IMMEDIATE transaction holds the write lock */
+	long long one;
+	return db_int_value(db, "SELECT 1 FROM kpi_periods WHERE id = $1 FOR UPDATE", DB_ARGS(DB_INT(period_id)), &one,
+			    e) < 0
+		   ? -1
+		   : 0;
+}
+
 int kpi_period_close(struct db *db, long long period_id, struct err *e)
 {
+	/* the period row stays locked until the transaction ends, and every
+	 * save takes the same lock first, so no report is saved between the
+	 * count below and the deletes */
+	if (kpi_period_lock(db, period_id, e) < 0)
+		return -1;
 	json_t *p = kpi_period_get(db, period_id, e);
 	if (!p)
 		return -1;
 	bool opened = json_is_true(json_object_get(p, "opened"));
+	long long indicator_id = json_integer_value(json_object_get(p, "indicator_id"));
 	json_decref(p);
 	/* count the saved reports now, not from the counters: this is the
 	 * rule that protects them */
@@ -400,14 +418,48 @@ int kpi_period_close(struct db *db, long long period_id, struct err *e)
 		return -1;
 	if (kpi_period_close_check(opened, saved, e) < 0)
 		return -1;
-	return db_exec(db, "UPDATE kpi_periods SET opened_at = NULL, opened_by = NULL WHERE id = $1",
-		       DB_ARGS(DB_INT(period_id)), e) < 0
-		   ? -1
-		   : 0;
+	/* nothing was saved: the assignments (and their reminders) go with
+	 * the close, so no school is counted as owing a closed period */
+	if (db_exec(db,
+		    "DELETE FROM kpi_reminders WHERE report_id IN (SELECT id FROM kpi_reports WHERE period_id = $1 "
+		    "AND status = 'assigned')",
+		    DB_ARGS(DB_INT(period_id)), e) < 0 ||
+	    db_exec(db, "DELETE FROM kpi_reports WHERE period_id = $1 AND status = 'assigned'",
+		    DB_ARGS(DB_INT(period_id)), e) < 0 ||
+	    db_exec(db, "UPDATE kpi_periods SET opened_at = NULL, opened_by = NULL, closed_at = $2 WHERE id = $1",
+		    DB_ARGS(DB_INT(period_id), DB_INT((long long)time(NULL))), e) < 0 ||
+	    kpi_units_refresh(db, indicator_id, e) < 0 || kpi_period_recount(db, period_id, e) < 0)
+		return -1;
+	return 0;
 }
+
+/* The indicator's year totals (kpi_indicators.y_*, n_reporting; see
+ * migration 0021): the SUM of its periods' counters, periods opened or
+ * closed again after reports were saved. */
+static const char indicator_rollup_sql[] =
+    "UPDATE kpi_indicators SET n_reporting = (SELECT COUNT(DISTINCT r.unit_key) FROM kpi_reports r "
+    "WHERE r.indicator_id = kpi_indicators.id AND r.status IN ('confirmed', 'reviewed')), "
+    "y_periods = (SELECT COUNT(*) FROM kpi_periods p WHERE p.indicator_id = kpi_indicators.id "
+    "AND (p.opened_at IS NOT NULL OR p.n_saved > 0)), "
+    "y_assigned = (SELECT COALESCE(SUM(p.n_assigned), 0) FROM kpi_periods p WHERE p.indicator_id = kpi_indicators.id "
+    "AND (p.opened_at IS NOT NULL OR p.n_saved > 0)), "
+    "y_submitted = (SELECT COALESCE(SUM(p.n_submitted), 0) FROM kpi_periods p WHERE p.indicator_id = kpi_indicators.id "
+    "AND (p.opened_at IS NOT NULL OR p.n_saved > 0)), "
+    "y_reviewed = (SELECT COALESCE(SUM(p.n_reviewed), 0) FROM kpi_periods p WHERE p.indicator_id = kpi_indicators.id "
+    "AND (p.opened_at IS NOT NULL OR p.n_saved > 0)), "
+    "y_self_sum = (SELECT COALESCE(SUM(p.self_sum), 0) FROM kpi_periods p WHERE p.indicator_id = kpi_indicators.id "
+    "AND (p.opened_at IS NOT NULL OR p.n_saved > 0)), "
+    "y_self_n = (SELECT COALESCE(SUM(p.self_n), 0) FROM kpi_periods p WHERE p.indicator_id = kpi_indicators.id "
+    "AND (p.opened_at IS NOT NULL OR p.n_saved > 0)), "
+    "y_review_sum = (SELECT COALESCE(SUM(p.review_sum), 0) FROM kpi_periods p WHERE p.indicator_id = kpi_indicators.id "
+    "AND (p.opened_at IS NOT NULL OR p.n_saved > 0)), "
+    "y_review_n = (SELECT COALESCE(SUM(p.review_n), 0) FROM kpi_periods p WHERE p.indicator_id = kpi_indicators.id "
+    "AND (p.opened_at IS NOT NULL OR p.n_saved > 0)) "
+    "WHERE id = (SELECT indicator_id FROM kpi_periods WHERE id = $1)";
 
 int kpi_period_recount(struct db *db, long long period_id, struct err *e)
 {
+	kpi_stats_touch();
 	return db_exec(
 		   db,
 		   "UPDATE kpi_periods SET "
@@ -426,7 +478,8 @@ int kpi_period_recount(struct db *db, long long period_id, struct err *e)
 		   "review_n = (SELECT COUNT(r.review_x100) FROM kpi_reports r WHERE r.period_id = $1 "
 		   "AND r.status = 'reviewed') "
 		   "WHERE id = $1",
-		   DB_ARGS(DB_INT(period_id)), e) < 0
+		   DB_ARGS(DB_INT(period_id)), e) < 0 ||
+		       db_exec(db, indicator_rollup_sql, DB_ARGS(DB_INT(period_id)), e) < 0
 		   ? -1
 		   : 0;
 }

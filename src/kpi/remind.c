@@ -187,7 +187,7 @@ int kpi_remind_due(struct db *db, struct err *e)
 	return total;
 }
 
-json_t *kpi_unit_due(struct db *db, long long area_id, long long school_id, struct err *e)
+json_t *kpi_unit_due(struct db *db, long long area_id, long long school_id, int limit, struct err *e)
 {
 	json_t *rows = db_rows_json(
 	    db,
@@ -195,8 +195,8 @@ json_t *kpi_unit_due(struct db *db, long long area_id, long long school_id, stru
 	    "p.due_date FROM kpi_reports r JOIN kpi_periods p ON p.id = r.period_id "
 	    "JOIN kpi_indicators i ON i.id = r.indicator_id "
 	    "WHERE r.unit_key = $2 AND i.area_id = $1 AND i.status = 'open' AND p.opened_at IS NOT NULL "
-	    "AND r.status IN ('assigned', 'draft') ORDER BY p.due_date, i.sort_key, p.seq",
-	    DB_ARGS(DB_INT(area_id), DB_INT(school_id > 0 ? school_id : 0)), e);
+	    "AND r.status IN ('assigned', 'draft') ORDER BY p.due_date, i.sort_key, p.seq LIMIT $3",
+	    DB_ARGS(DB_INT(area_id), DB_INT(school_id > 0 ? school_id : 0), DB_INT(limit > 0 ? limit : 1)), e);
 	if (!rows)
 		return NULL;
 	size_t i;
@@ -220,6 +220,11 @@ json_t *kpi_unit_due(struct db *db, long long area_id, long long school_id, stru
 			kpi_date_thai(d, &b);
 		json_object_set_new(r, "due_text", json_string(buf_cstr(&b)));
 		buf_release(&b);
+		struct kpi_date today = kpi_date_of((long long)time(NULL));
+		json_object_set_new(
+		    r, "overdue",
+		    json_boolean(kpi_date_parse(json_string_value(json_object_get(r, "due_date")), &d) == 0 &&
+				 kpi_date_cmp(d, today) < 0));
 		int st = kpi_status_parse(json_string_value(json_object_get(r, "status")));
 		json_object_set_new(r, "status_label",
 				    json_string(kpi_status_label(st < 0 ? KPI_ASSIGNED : (enum kpi_status)st)));

@@ -84,6 +84,8 @@ static int unit_may_change(const struct kpi_report_facts *f, struct err *e)
 		return err_set(e, 409, "ตัวชี้วัดนี้ถูกซ่อนไว้ จึงยังรับรายงานไม่ได้");
 	if (f->indicator != KPI_IND_OPEN)
 		return err_set(e, 409, "ตัวชี้วัดนี้ปิดรับรายงานแล้ว (สถานะ Close) ดูข้อมูลได้แต่แก้ไขหรือส่งรายงานไม่ได้");
+	if (!f->period_open && f->period_closed)
+		return err_set(e, 409, "รอบรายงานนี้ปิดรับรายงานแล้ว จึงส่งหรือแก้ไขรายงานไม่ได้");
 	if (!f->period_open)
 		return err_set(e, 409, "รอบรายงานนี้ยังไม่เปิดรับรายงาน กรุณารอเจ้าของตัวชี้วัดเปิดรอบรายงานก่อน");
 	return 0;
@@ -180,6 +182,17 @@ int kpi_file_desc_check(const char *desc, const char *field, int no, struct err 
 	return 0;
 }
 
+int kpi_file_orphan_desc_check(const char *desc, bool has_file, const char *field, int no, struct err *e)
+{
+	const char *p = desc ? desc : "";
+	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+		p++;
+	if (*p && !has_file)
+		return err_field(e, field, "มีคำอธิบายไฟล์ลำดับที่ %d แต่ยังไม่ได้เลือกไฟล์ กรุณาเลือกไฟล์ที่จะแนบ หรือลบคำอธิบายนี้ออก",
+				 no);
+	return 0;
+}
+
 int kpi_unit_remove_check(enum kpi_status s, const char *unit_name, struct err *e)
 {
 	if (s != KPI_ASSIGNED)
@@ -192,6 +205,7 @@ int kpi_unit_remove_check(enum kpi_status s, const char *unit_name, struct err *
 /* Report columns and what the rules need from its period and indicator. */
 static const char report_sql[] =
     "SELECT r.id, r.indicator_id, r.period_id, COALESCE(r.school_id, 0) AS school_id, r.status, r.self_x100, "
+    "COALESCE(r.reporter_id, 0) AS reporter_id, COALESCE(p.closed_at, 0) AS closed_at, "
     "r.review_x100, COALESCE(r.saved_at, 0) AS saved_at, COALESCE(r.confirmed_at, 0) AS confirmed_at, "
     "COALESCE(r.reviewed_at, 0) AS reviewed_at, "
     "COALESCE(ur.title || ur.first_name || ' ' || ur.last_name, '') AS reporter_name, "
@@ -249,6 +263,7 @@ void kpi_report_facts_of(json_t *r, struct kpi_report_facts *f)
 	int is = kpi_ind_status_parse(json_string_value(json_object_get(r, "indicator_status")));
 	f->indicator = is < 0 ? KPI_IND_HIDDEN : (enum kpi_ind_status)is;
 	f->period_open = json_integer_value(json_object_get(r, "opened_at")) > 0;
+	f->period_closed = !f->period_open && json_integer_value(json_object_get(r, "closed_at")) > 0;
 	f->has_self_score = json_is_integer(json_object_get(r, "self_x100"));
 	f->has_review_score = json_is_integer(json_object_get(r, "review_x100"));
 }
@@ -318,14 +333,23 @@ static int add_event(struct db *db, long long report_id, enum kpi_action a, stru
 		   : 0;
 }
 
-/* Locks the report's row for the rest of the transaction (PostgreSQL; a
- * SQLite write transaction holds the whole database already), so two
- * saves of one report never interleave their checks and writes. */
+/* Locks the report's period row, then the report's, for the rest of the
+ * transaction (PostgreSQL; a SQLite write transaction holds the whole
+ * database already), so two saves of one report never interleave their
+ * checks and writes, and a close of the period (which takes the period's
+ * lock too) never counts the saved reports in the middle of a save.
+ * Always the period first: every writer locks in the same order. */
 static int lock_report(struct db *db, long long report_id, struct err *e)
 {
 	if (db_kind(db) != DB_POSTGRES)
 		return 0;
-	long long one;
+	long long pid = 0, one;
+	int rc =
+	    db_int_value(db, "SELECT period_id FROM kpi_reports WHERE id = $1", DB_ARGS(DB_INT(report_id)), &pid, e);
+	if (rc <= 0)
+		return rc < 0 ? -1 : 0; /* no such report: kpi_report_get says so */
+	if (kpi_period_lock(db, pid, e) < 0)
+		return -1;
 	return db_int_value(db, "SELECT 1 FROM kpi_reports WHERE id = $1 FOR UPDATE", DB_ARGS(DB_INT(report_id)), &one,
 			    e) < 0
 		   ? -1
@@ -414,12 +438,20 @@ int kpi_report_save(struct db *db, long long report_id, struct kpi_report_save_i
 	if (kpi_report_files_check(kept, in->nadded, e) < 0)
 		goto out;
 	for (int k = 0; k < in->nadded; k++) {
+		/* the error names the row the file came in, numbered as the
+		 * page shows it (after the report's files), not its place among
+		 * the uploads: rows left empty before it do not count */
 		char field[24];
-		snprintf(field, sizeof field, "new_desc_%d", k + 1);
-		if (kpi_file_desc_check(in->added[k].desc, field, kept + k + 1, e) < 0)
+		int row = in->added[k].row > 0 ? in->added[k].row : k + 1;
+		snprintf(field, sizeof field, "new_desc_%d", row);
+		const char *f = in->added[k].desc_field ? in->added[k].desc_field : field;
+		if (kpi_file_desc_check(in->added[k].desc, f, (int)json_array_size(files) + row, e) < 0)
 			goto out;
 	}
-	long long self = -1;
+	/* no score typed: the stored one stays (a save of files only must
+	 * not wipe it) */
+	long long self =
+	    json_is_integer(json_object_get(r, "self_x100")) ? json_integer_value(json_object_get(r, "self_x100")) : -1;
 	if (in->self_score && *in->self_score) {
 		const struct kpi_type *t = kpi_type_get(json_string_value(json_object_get(r, "type")));
 		if (!t) {
@@ -542,6 +574,17 @@ static int simple_action(struct db *db, long long report_id, enum kpi_action a, 
 			goto out;
 		}
 		if (kpi_score_parse(t, score, "คะแนนผลการประเมิน", "review_score", &x, e) < 0)
+			goto out;
+		/* nobody checks his own report: not the last to save it, nor
+		 * anyone who saved or confirmed it before */
+		long long saved_it = 0;
+		if (db_int_value(db,
+				 "SELECT 1 FROM kpi_report_events WHERE report_id = $1 AND user_id = $2 "
+				 "AND action IN ('save', 'confirm', 'unconfirm') LIMIT 1",
+				 DB_ARGS(DB_INT(report_id), DB_INT(user_id)), &saved_it, e) < 0)
+			goto out;
+		if (kpi_self_review_check(user_id, json_integer_value(json_object_get(r, "reporter_id")), saved_it > 0,
+					  e) < 0)
 			goto out;
 	}
 	enum kpi_status to;

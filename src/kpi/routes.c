@@ -453,7 +453,7 @@ static int list_page(struct req *r)
 		return view_err(r, &e);
 	long long unit = my_unit(g, area);
 	json_t *mine =
-	    unit >= 0 && kpi_may_report(g, area, unit) ? kpi_unit_reports(db, area, fy, unit, &e) : json_object();
+	    unit >= 0 && kpi_may_report(g, area, unit, -1) ? kpi_unit_reports(db, area, fy, unit, &e) : json_object();
 	if (!mine) {
 		json_decref(list);
 		return view_err(r, &e);
@@ -481,7 +481,7 @@ static int list_page(struct req *r)
 			char key[32];
 			long long pid = json_integer_value(json_object_get(p, "id"));
 			snprintf(key, sizeof key, "%lld", pid);
-			json_t *my = json_object_get(mine, key);
+			json_t *my = kpi_may_report(g, area, unit, wg) ? json_object_get(mine, key) : NULL;
 			json_object_set_new(
 			    p, "report_url",
 			    my ? url_json("/kpi/reports/%lld", json_integer_value(json_object_get(my, "report_id")), 0)
@@ -500,7 +500,28 @@ static int list_page(struct req *r)
 	json_object_set_new(list, "prev_year", json_integer(fy - 1));
 	json_object_set_new(list, "next_year", json_integer(fy + 1));
 	json_object_set_new(list, "can_create", json_boolean(may_create(g, area)));
-	json_object_set_new(list, "can_copy", json_boolean(kpi_may_manage(g, area, -1)));
+	json_object_set_new(list, "can_copy", json_boolean(may_create(g, area)));
+	json_object_set_new(list, "copy_own_group", json_boolean(g && g->bit == ROLE_KPI_OWNER));
+	/* a school's "ต้องส่ง" box: what it still owes, soonest due first */
+	if (g && (g->bit & ROLE_SCHOOL_ROLES) && unit > 0) {
+		json_t *due = kpi_unit_due(db, area, unit, KPI_DUE_SHOWN + 1, &e);
+		if (!due) {
+			json_decref(list);
+			return view_err(r, &e);
+		}
+		bool more = json_array_size(due) > KPI_DUE_SHOWN;
+		if (more)
+			json_array_remove(due, KPI_DUE_SHOWN);
+		size_t k;
+		json_t *d;
+		json_array_foreach(due, k, d) json_object_set_new(
+		    d, "report_url",
+		    url_json("/kpi/reports/%lld", json_integer_value(json_object_get(d, "report_id")), 0));
+		json_object_set_new(list, "has_due", json_boolean(json_array_size(due) > 0));
+		json_object_set_new(list, "due_more", json_boolean(more));
+		json_object_set_new(list, "due", due);
+		json_object_set_new(list, "show_due", json_true());
+	}
 	json_object_set_new(list, "can_people",
 			    json_boolean(g && (g->bit == ROLE_AREA_ADMIN || g->bit == ROLE_SUPER_ADMIN)));
 	json_t *area_row = org_area_get(db, area, &e);
@@ -1230,10 +1251,12 @@ static json_t *report_for(struct req *r, long long rid)
 	const struct acc_grant *g = acc_active_grant(r);
 	long long area = json_integer_value(json_object_get(rep, "area_id"));
 	long long wg = json_integer_value(json_object_get(rep, "work_group_id"));
+	long long school = json_integer_value(json_object_get(rep, "school_id"));
 	bool hidden = !strcmp(json_string_value(json_object_get(rep, "indicator_status")), "hidden");
-	if (!kpi_may_view(g, area) ||
-	    (hidden && !kpi_may_manage(g, area, wg) &&
-	     !kpi_may_report(g, area, json_integer_value(json_object_get(rep, "school_id"))))) {
+	/* a school opens only its own reports (another school's is "not
+	 * found", as its existence is none of its business) */
+	if (!kpi_may_open_report(g, area, school, wg) ||
+	    (hidden && !kpi_may_manage(g, area, wg) && !kpi_may_report(g, area, school, wg))) {
 		json_decref(rep);
 		view_error(r, 404, "ไม่พบรายงานที่ระบุ");
 		return NULL;
@@ -1258,8 +1281,10 @@ static int report_page(struct req *r, int status, long long rid)
 	const struct acc_grant *g = acc_active_grant(r);
 	long long area = json_integer_value(json_object_get(rep, "area_id"));
 	long long wg = json_integer_value(json_object_get(rep, "work_group_id"));
-	bool reporter = kpi_may_report(g, area, json_integer_value(json_object_get(rep, "school_id")));
-	bool reviewer = kpi_may_review(g, area, wg);
+	bool reporter = kpi_may_report(g, area, json_integer_value(json_object_get(rep, "school_id")), wg);
+	/* the reviewer's form is not offered to the person who reported */
+	bool reviewer =
+	    kpi_may_review(g, area, wg) && json_integer_value(json_object_get(rep, "reporter_id")) != user_id(r);
 	struct kpi_report_facts f;
 	kpi_report_facts_of(rep, &f);
 	bool unit_open = f.indicator == KPI_IND_OPEN && f.period_open;
@@ -1330,12 +1355,16 @@ static int report_page(struct req *r, int status, long long rid)
 	    url_json("/kpi/indicators/%lld/matrix", json_integer_value(json_object_get(rep, "indicator_id")), 0));
 	json_object_set_new(m, "list_url",
 			    url_json("/kpi/%lld", json_integer_value(json_object_get(rep, "fiscal_year")), 0));
-	json_object_set_new(
-	    m, "closed_note",
-	    json_string(reporter && !unit_open
-			    ? (f.indicator == KPI_IND_OPEN ? "รอบรายงานนี้ยังไม่เปิดรับรายงาน"
-							   : "ตัวชี้วัดนี้ปิดรับรายงานแล้ว (สถานะ Close) ดูข้อมูลได้แต่แก้ไขไม่ได้")
-			    : ""));
+	const char *closed_note = "";
+	if (reporter && !unit_open) {
+		if (f.indicator != KPI_IND_OPEN)
+			closed_note = "ตัวชี้วัดนี้ปิดรับรายงานแล้ว (สถานะ Close) ดูข้อมูลได้แต่แก้ไขไม่ได้";
+		else if (f.period_closed)
+			closed_note = "รอบรายงานนี้ปิดรับรายงานแล้ว";
+		else
+			closed_note = "รอบรายงานนี้ยังไม่เปิดรับรายงาน";
+	}
+	json_object_set_new(m, "closed_note", json_string(closed_note));
 	json_t *rv = json_object_get(values, "review_score");
 	json_object_set_new(m, "review_value", json_string(json_is_string(rv) ? json_string_value(rv) : ""));
 	return view_page(r, status, "kpi/report", m);
@@ -1371,10 +1400,13 @@ static int report_post(struct req *r)
 		return 0;
 	long long area = json_integer_value(json_object_get(rep, "area_id"));
 	long long school = json_integer_value(json_object_get(rep, "school_id"));
+	long long wg = json_integer_value(json_object_get(rep, "work_group_id"));
 	json_decref(rep);
-	if (!kpi_may_report(acc_active_grant(r), area, school))
+	if (!kpi_may_report(acc_active_grant(r), area, school, wg))
 		return view_error(r, 403,
-				  "ท่านรายงานได้เฉพาะตัวชี้วัดของหน่วยงานของท่านเอง (รายงานแทนโรงเรียนหรือหน่วยงานอื่นไม่ได้)");
+				  school > 0
+				      ? "ท่านรายงานได้เฉพาะตัวชี้วัดของหน่วยงานของท่านเอง (รายงานแทนโรงเรียนหรือหน่วยงานอื่นไม่ได้)"
+				      : "รายงานในนามสำนักงานเขตพื้นที่ได้เฉพาะแอดมินเขตและเจ้าของตัวชี้วัดนี้");
 	if (!form_ok(r))
 		return report_page(r, 422, rid);
 	struct kpi_report_save_in in;
@@ -1387,17 +1419,35 @@ static int report_post(struct req *r)
 		in.remove[s] = !strcmp(form_value(r, name), "1");
 	}
 	struct kpi_new_file added[NEW_FILE_SLOTS];
-	char fields[NEW_FILE_SLOTS][24];
+	char fields[NEW_FILE_SLOTS][24], dfields[NEW_FILE_SLOTS][24];
 	int n = 0;
+	/* the page numbers its new-file rows after the report's files */
+	long long on_file = 0;
+	{
+		struct err ce = ERR_INIT;
+		if (db_int_value(req_db(r), "SELECT COUNT(*) FROM kpi_report_files WHERE report_id = $1",
+				 DB_ARGS(DB_INT(rid)), &on_file, &ce) < 0)
+			return view_err(r, &ce);
+	}
 	for (int k = 1; k <= NEW_FILE_SLOTS; k++) {
 		char fname[24], dname[24];
 		snprintf(fname, sizeof fname, "new_file_%d", k);
 		snprintf(dname, sizeof dname, "new_desc_%d", k);
 		const struct form_file *ff = form_file(r, fname);
-		if (!ff)
+		if (!ff) {
+			/* a description typed without its file would be lost */
+			struct err oe = ERR_INIT;
+			if (kpi_file_orphan_desc_check(form_value(r, dname), false, dname, (int)on_file + k, &oe) < 0) {
+				form_error_err(r, &oe);
+				return report_page(r, 422, rid);
+			}
 			continue;
+		}
 		snprintf(fields[n], sizeof fields[n], "%s", fname);
+		snprintf(dfields[n], sizeof dfields[n], "%s", dname);
 		added[n] = (struct kpi_new_file){.field = fields[n],
+						 .desc_field = dfields[n],
+						 .row = k,
 						 .desc = form_value(r, dname),
 						 .filename = ff->filename,
 						 .mime = ff->mime,
@@ -1436,8 +1486,9 @@ static int unconfirm_post(struct req *r)
 		return 0;
 	long long area = json_integer_value(json_object_get(rep, "area_id"));
 	long long school = json_integer_value(json_object_get(rep, "school_id"));
+	long long wg = json_integer_value(json_object_get(rep, "work_group_id"));
 	json_decref(rep);
-	if (!kpi_may_report(acc_active_grant(r), area, school))
+	if (!kpi_may_report(acc_active_grant(r), area, school, wg))
 		return view_error(r, 403, "ท่านยกเลิกผลการยืนยันได้เฉพาะรายงานของหน่วยงานของท่านเอง");
 	struct err e = ERR_INIT;
 	if (kpi_report_unconfirm(req_db(r), rid, user_id(r), &e) < 0)
@@ -1464,10 +1515,17 @@ static int review_post(struct req *r)
 	const char *score = form_value(r, "review_score");
 	if (kpi_report_review(req_db(r), rid, score, user_id(r), &e) < 0)
 		return report_failed(r, rid, &e);
-	audit(r, "kpi.report.review", "kpi_report", rid, area, json_pack("{s:s}", "score", score));
+	/* the score as stored ("๔" and "4.0" are 4), not as typed */
+	json_t *done = kpi_report_get(req_db(r), rid, &e);
+	if (!done)
+		return view_err(r, &e);
 	char u[64], msg[512];
 	snprintf(u, sizeof u, "/kpi/reports/%lld", rid);
-	snprintf(msg, sizeof msg, "ตรวจสอบข้อมูลแล้ว ผลการประเมิน : %s คะแนน", score);
+	snprintf(msg, sizeof msg, "ตรวจสอบข้อมูลแล้ว ผลการประเมิน : %s คะแนน",
+		 json_string_value(json_object_get(done, "review")));
+	audit(r, "kpi.report.review", "kpi_report", rid, area,
+	      json_pack("{s:O}", "score", json_object_get(done, "review")));
+	json_decref(done);
 	return view_redirect(r, u, msg);
 }
 
@@ -1531,20 +1589,37 @@ static int matrix_get(struct req *r)
 	json_t *ind = indicator_for(r, id, NULL);
 	if (!ind)
 		return 0;
-	json_decref(ind);
 	long long page = req_query_int(r, "page", 1, 1, 1000000);
 	long long per_page = req_query_int(r, "per_page", 25, 1, 100);
 	if (per_page != 10 && per_page != 25 && per_page != 50 && per_page != 100)
 		per_page = 25;
 	struct err e = ERR_INIT;
-	json_t *m = kpi_matrix(req_db(r), id, page, per_page, &e);
+	json_t *m;
+	if (req_wants_json(r)) {
+		json_decref(ind);
+		m = kpi_matrix(req_db(r), id, page, per_page, &e);
+	} else {
+		/* the page: the table rendered a moment ago when nothing changed;
+		 * the heading is the indicator just read */
+		struct buf html = BUF_INIT;
+		m = NULL;
+		if (kpi_matrix_table(req_db(r), id, page, per_page, &html, &m, &e) == 0) {
+			json_object_set_new(m, "indicator", ind);
+			json_object_set_new(m, "table_html",
+					    json_stringn_nocheck(html.data ? html.data : "", html.len));
+		} else {
+			json_decref(ind);
+		}
+		buf_release(&html);
+	}
 	if (!m)
 		return view_err(r, &e);
 	page = json_integer_value(json_object_get(m, "page"));
 	long long pages = json_integer_value(json_object_get(m, "pages"));
 	json_object_set_new(m, "pager", pages > 1 ? pager(id, page, pages, per_page) : json_array());
 	json_object_set_new(m, "has_pager", json_boolean(pages > 1));
-	json_object_set_new(m, "has_periods", json_boolean(json_array_size(json_object_get(m, "periods")) > 0));
+	if (!json_object_get(m, "has_periods"))
+		json_object_set_new(m, "has_periods", json_boolean(json_array_size(json_object_get(m, "periods")) > 0));
 	json_object_set_new(m, "page_title", json_string("แสดงข้อมูลทุกรอบรายงาน"));
 	json_object_set_new(m, "indicator_url", url_json("/kpi/indicators/%lld", id, 0));
 	return view_page(r, 200, "kpi/matrix", m);
@@ -1641,7 +1716,21 @@ static int stats_public(struct req *r, enum stats_format fmt)
 		area = json_integer_value(json_object_get(json_array_get(areas, 0), "id"));
 		json_decref(areas);
 	}
-	json_t *st = kpi_year_stats(db, area, fy, false, &e);
+	json_t *st;
+	if (fmt == STATS_HTML && !req_wants_json(r)) {
+		/* the page: the table rendered a moment ago, when nothing changed */
+		struct buf html = BUF_INIT;
+		json_t *area_row = NULL;
+		if (kpi_public_table(db, area, fy, &html, &area_row, &e) < 0) {
+			buf_release(&html);
+			return view_err(r, &e);
+		}
+		st = json_pack("{s:I, s:o, s:s%}", "fiscal_year", (json_int_t)fy, "area", area_row, "table_html",
+			       html.data ? html.data : "", html.len);
+		buf_release(&html);
+	} else {
+		st = kpi_year_stats(db, area, fy, false, &e);
+	}
 	if (!st)
 		return view_err(r, &e);
 	char title[512], base[96];
@@ -1678,15 +1767,18 @@ static int copy_post(struct req *r)
 	long long area = area_of(r);
 	if (!area)
 		return view_error(r, 403, no_area);
-	if (!kpi_may_manage(acc_active_grant(r), area, -1))
-		return view_error(r, 403, "การคัดลอกตัวชี้วัดทั้งปีทำได้เฉพาะแอดมินเขต");
+	const struct acc_grant *g = acc_active_grant(r);
+	if (!may_create(g, area))
+		return view_error(r, 403, "การคัดลอกตัวชี้วัดทำได้เฉพาะแอดมินเขตและเจ้าของตัวชี้วัด (เฉพาะของกลุ่มงานของตน)");
 	if (!form_ok(r))
 		return view_error(r, 422, "กรุณาระบุปีงบประมาณที่จะคัดลอกมา (พ.ศ.)");
 	int from = (int)form_int(r, "from_year");
 	struct err e = ERR_INIT;
-	long long n = kpi_indicator_copy_year(req_db(r), area, from, fy, user_id(r), &e);
+	/* an owner copies his own work group's indicators only */
+	long long wg = g && g->bit == ROLE_KPI_OWNER ? g->work_group_id : 0;
+	long long n = kpi_indicator_copy_year(req_db(r), area, from, fy, wg, user_id(r), &e);
 	if (n < 0)
-		return view_err(r, &e);
+		return e.status == 400 ? view_error(r, 422, e.msg) : view_err(r, &e);
 	audit(r, "kpi.indicator.copy_year", "area", area, area,
 	      json_pack("{s:i, s:i, s:I}", "from", from, "to", fy, "copied", (json_int_t)n));
 	char u[32], msg[512];

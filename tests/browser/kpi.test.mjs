@@ -85,9 +85,9 @@ test('an indicator from definition to a reviewed report, by clicks', async () =>
   await school.goto(server.base + `/kpi/${fy}`);
   await school.getByRole('row', { name: /ร้อยละของโรงเรียนที่จัดทำแผนพัฒนา/ }).getByRole('link', { name: /^รายงาน/ }).first()
     .click();
-  // five file rows a save, and the note says how to send more
-  assert.equal(await school.locator('input[type=file]').count(), 5);
-  await school.getByText(/ส่งได้ครั้งละไม่เกิน 5 ไฟล์/).waitFor();
+  // ten file rows a save (ten 5 MB files fit in the 64 MB request limit)
+  assert.equal(await school.locator('input[type=file]').count(), 10);
+  await school.getByText(/ส่งได้ครั้งละไม่เกิน 10 ไฟล์/).waitFor();
   await school.locator('#f-new_file_1').setInputFiles(pdfPath);
   await school.locator('#f-new_desc_1').fill('รายงานผลการดำเนินงานรอบ 6 เดือน');
   await school.locator('#f-new_file_2').setInputFiles(pngPath);

@@ -190,11 +190,11 @@ test('reports: bad scores, a missing description and another school are refused;
   r = await school.postMultipart(`/kpi/reports/${myReport}`, { confirm: '1' }, {}, { json: true });
   assert.equal(r.status, 422);
   assert.equal(r.json.form.errors.self_score, 'กรุณากรอกคะแนนประเมินตนเองก่อนยืนยันผลตัวชี้วัด');
-  // a school reporting for another school
+  // a school reporting for another school: it does not even see that report
   r = await school2.postMultipart(`/kpi/reports/${myReport}`, { self_score: '5', confirm: '1', new_desc_1: 'x' },
     { new_file_1: pdf() }, { json: true });
-  assert.equal(r.status, 403);
-  assert.match(r.json.error.message, /รายงานได้เฉพาะตัวชี้วัดของหน่วยงานของท่านเอง/);
+  assert.equal(r.status, 404);
+  assert.equal(r.json.error.message, 'ไม่พบรายงานที่ระบุ');
   // another area's admin does not even see it
   r = await other.postMultipart(`/kpi/reports/${myReport}`, { self_score: '5' }, {}, { json: true });
   assert.equal(r.status, 404);
@@ -215,7 +215,7 @@ test('reports: save, confirm, the eleventh file, unconfirm (KPI-5)', async () =>
   let rep = await getJson(school, `/kpi/reports/${myReport}`);
   assert.equal(rep.report.status, 'draft');
   assert.equal(rep.files.length, 2);
-  assert.equal(rep.new_rows.length, 5); // five new files per save (the request size limit)
+  assert.equal(rep.new_rows.length, 8); // up to ten files in one save: here the eight still free
   assert.equal(rep.files_room, 8);
   // the file downloads as an attachment
   r = await school.get(rep.files[0].url);
@@ -285,14 +285,37 @@ test('a report to a closed period is refused (KPI-3)', async () => {
   assert.equal(r.status, 303);
   r = await admin.post(`/kpi/periods/${p2}/units`, { all_schools: '1' });
   assert.equal(r.status, 303);
-  const rid = Number(sql(`SELECT r.id FROM kpi_reports r JOIN grants g ON g.school_id = r.school_id JOIN users u ON u.id = g.user_id WHERE r.period_id = ${p2} AND u.username = 'schooladmin' AND g.role = 'school_admin'`));
-  // nothing reported yet, so it may be closed
+  const ridSql = `SELECT r.id FROM kpi_reports r JOIN grants g ON g.school_id = r.school_id JOIN users u ON u.id = g.user_id WHERE r.period_id = ${p2} AND u.username = 'schooladmin' AND g.role = 'school_admin'`;
+  const rid = Number(sql(ridSql));
+  assert.ok(rid > 0);
+  // nothing reported yet, so it may be closed: its assignments go with it
   r = await admin.post(`/kpi/periods/${p2}/close`, {});
   assert.equal(r.status, 303);
+  assert.equal(count(`SELECT COUNT(*) FROM kpi_reports WHERE period_id = ${p2}`), 0);
+  assert.equal(count(`SELECT n_assigned FROM kpi_periods WHERE id = ${p2}`), 0);
   r = await school.postMultipart(`/kpi/reports/${rid}`, { self_score: '4', confirm: '1' }, {}, { json: true });
+  assert.equal(r.status, 404);
+  // a report left in a closed period (closed before assignments went with
+  // the close) is refused as closed, not as "not yet open"
+  r = await admin.post(`/kpi/periods/${p2}/open`, {});
+  assert.equal(r.status, 303);
+  r = await admin.post(`/kpi/periods/${p2}/units`, { all_schools: '1' });
+  assert.equal(r.status, 303);
+  const rid2 = Number(sql(ridSql));
+  sql(`UPDATE kpi_periods SET opened_at = NULL, closed_at = 1700000000 WHERE id = ${p2}`);
+  r = await school.postMultipart(`/kpi/reports/${rid2}`, { self_score: '4', confirm: '1' }, {}, { json: true });
   assert.equal(r.status, 409);
-  assert.match(r.json.form.errors._form, /รอบรายงานนี้ยังไม่เปิดรับรายงาน/);
-  assert.equal(sql(`SELECT status FROM kpi_reports WHERE id = ${rid}`), 'assigned');
+  assert.match(r.json.form.errors._form, /รอบรายงานนี้ปิดรับรายงานแล้ว/);
+  r = await school.get(`/kpi/reports/${rid2}`);
+  assert.match(r.text, /รอบรายงานนี้ปิดรับรายงานแล้ว/);
+  assert.doesNotMatch(r.text, /ยังไม่เปิดรับรายงาน/);
+  assert.equal(sql(`SELECT status FROM kpi_reports WHERE id = ${rid2}`), 'assigned');
+  // opened again: "ยังไม่เปิด" no more, and it takes reports; then closed for good
+  r = await admin.post(`/kpi/periods/${p2}/open`, {});
+  assert.equal(r.status, 303);
+  assert.equal(count(`SELECT COUNT(*) FROM kpi_periods WHERE id = ${p2} AND closed_at IS NULL`), 1);
+  r = await admin.post(`/kpi/periods/${p2}/close`, {});
+  assert.equal(r.status, 303);
 });
 
 test('review: an unconfirmed report cannot be scored; score, cancel (KPI-6)', async () => {
@@ -300,8 +323,10 @@ test('review: an unconfirmed report cannot be scored; score, cancel (KPI-6)', as
   assert.equal(r.status, 409);
   assert.match(r.json.form.errors._form, /หน่วยงานยังไม่ได้ยืนยันผลรายงานนี้ จึงยังตรวจไม่ได้/);
   assert.equal(sql(`SELECT COUNT(*) FROM kpi_reports WHERE id = ${report2} AND review_x100 IS NULL`), '1');
-  // a school cannot review
+  // a school cannot review (another school's report it does not even see)
   r = await school2.post(`/kpi/reports/${myReport}/review`, { review_score: '5' }, { json: true });
+  assert.equal(r.status, 404);
+  r = await school2.post(`/kpi/reports/${report2}/review`, { review_score: '5' }, { json: true });
   assert.equal(r.status, 403);
   // out of range
   r = await admin.post(`/kpi/reports/${myReport}/review`, { review_score: '9' }, { json: true });
@@ -385,11 +410,18 @@ test('statistics: signed-in with units, public without, Excel and PDF (KPI-8)', 
   r = await v.get(`/kpi/stats/${FY}?area=${area}`, { json: true });
   assert.equal(r.status, 200);
   assert.equal(r.json.units, undefined);
-  assert.equal(r.json.indicators.find((i) => i.id === indicatorId).avg_review, '4.5');
+  // one school has submitted: its score is not shown as "the average"
+  const pub = r.json.indicators.find((i) => i.id === indicatorId);
+  assert.equal(pub.avg_hidden, true);
+  assert.equal(pub.avg_review, '');
+  assert.equal(pub.avg_self, '');
+  assert.equal(pub.submitted, 1);
   assert.doesNotMatch(JSON.stringify(r.json), /schooladmin|สมทรง/);
   r = await v.get(`/kpi/stats/${FY}?area=${area}`);
   assert.equal(r.status, 200);
   assert.match(r.text, /สถิติตัวชี้วัด ปีงบประมาณ/);
+  assert.match(r.text, /ไม่แสดงค่าเฉลี่ยคะแนนของตัวชี้วัดที่มีหน่วยงานรายงานผลน้อยกว่า 3 หน่วยงาน/);
+  assert.doesNotMatch(r.text, />4\.5</);
   r = await v.get(`/kpi/stats/${FY}`);
   assert.equal(r.status, 200);
   assert.match(r.text, /เลือกสำนักงานเขตพื้นที่การศึกษา/);

@@ -24,6 +24,7 @@
 #include "acc/acc.h"
 #include "core/buf.h"
 #include "core/db.h"
+#include "core/view.h"
 #include "core/db_internal.h"
 #include "core/thai.h"
 #include "kpi/kpi_internal.h"
@@ -588,6 +589,9 @@ static void test_report_refusals(void **state)
 		f = facts(KPI_ASSIGNED);
 		f.period_open = false;
 		refused(f, (enum kpi_action)a, 409, "รอบรายงานนี้ยังไม่เปิดรับรายงาน กรุณารอเจ้าของตัวชี้วัดเปิดรอบรายงานก่อน");
+		/* a period closed again says so, not "not yet open" */
+		f.period_closed = true;
+		refused(f, (enum kpi_action)a, 409, "รอบรายงานนี้ปิดรับรายงานแล้ว จึงส่งหรือแก้ไขรายงานไม่ได้");
 	}
 	f = facts(KPI_CONFIRMED);
 	f.period_open = false;
@@ -658,6 +662,15 @@ static void test_files_rules(void **state)
 	buf_release(&b);
 	err_clear(&e);
 
+	/* a description typed in a new-file row without a file */
+	assert_int_equal(kpi_file_orphan_desc_check("", false, "new_desc_2", 4, &e), 0);
+	assert_int_equal(kpi_file_orphan_desc_check(" \n", false, "new_desc_2", 4, &e), 0);
+	assert_int_equal(kpi_file_orphan_desc_check("คำสั่ง", true, "new_desc_2", 4, &e), 0);
+	expect_err(kpi_file_orphan_desc_check("คำสั่ง", false, "new_desc_2", 4, &e), &e, 400, "new_desc_2",
+		   "มีคำอธิบายไฟล์ลำดับที่ 4 แต่ยังไม่ได้เลือกไฟล์ กรุณาเลือกไฟล์ที่จะแนบ หรือลบคำอธิบายนี้ออก");
+	err_clear(&e);
+	assert_int_equal(KPI_FILES_PER_SAVE, KPI_REPORT_FILES_MAX); /* ten rows: 10 × 5 MB fit in 64 MB */
+
 	/* removing a unit that has reported */
 	assert_int_equal(kpi_unit_remove_check(KPI_ASSIGNED, "วังวรวิทย์", &e), 0);
 	for (int s = KPI_DRAFT; s <= KPI_REVIEWED; s++) {
@@ -720,16 +733,44 @@ static void test_access(void **state)
 	assert_false(kpi_may_review(&teacher, 1, 7));
 
 	/* a school reports for itself only */
-	assert_true(kpi_may_report(&school, 1, 11));
-	assert_true(kpi_may_report(&teacher, 1, 11));
-	assert_false(kpi_may_report(&other_school, 1, 11));
-	assert_false(kpi_may_report(&admin, 1, 11)); /* the area does not report for a school */
-	assert_false(kpi_may_report(&school, 1, 0)); /* nor a school for the area */
-	assert_true(kpi_may_report(&admin, 1, 0));
-	assert_true(kpi_may_report(&owner, 1, 0));
-	assert_false(kpi_may_report(&other_area, 1, 0));
-	assert_false(kpi_may_report(&super, 1, 0));
-	assert_false(kpi_may_report(NULL, 1, 11));
+	assert_true(kpi_may_report(&school, 1, 11, 7));
+	assert_true(kpi_may_report(&teacher, 1, 11, 7));
+	assert_false(kpi_may_report(&other_school, 1, 11, 7));
+	assert_false(kpi_may_report(&admin, 1, 11, 7)); /* the area does not report for a school */
+	assert_false(kpi_may_report(&school, 1, 0, 7)); /* nor a school for the area */
+	/* the area office: the area admin and the indicator's owners only */
+	assert_true(kpi_may_report(&admin, 1, 0, 7));
+	assert_true(kpi_may_report(&owner, 1, 0, 7));
+	assert_false(kpi_may_report(&owner, 1, 0, 8)); /* another group's indicator */
+	assert_true(kpi_may_report(&owner, 1, 0, -1)); /* "for the area at all" */
+	assert_false(kpi_may_report(&owner_nogroup, 1, 0, 7));
+	assert_false(kpi_may_report(&reviewer, 1, 0, 7)); /* a reviewer never reports what he checks */
+	assert_false(kpi_may_report(&reviewer7, 1, 0, 7));
+	struct acc_grant officer = grant("officer", 1, 0, 0);
+	assert_false(kpi_may_report(&officer, 1, 0, 7));
+	assert_false(kpi_may_report(&other_area, 1, 0, 7));
+	assert_false(kpi_may_report(&super, 1, 0, 7));
+	assert_false(kpi_may_report(NULL, 1, 11, 7));
+
+	/* opening a report: a school its own only; reviewers and managers any */
+	assert_true(kpi_may_open_report(&school, 1, 11, 7));
+	assert_false(kpi_may_open_report(&other_school, 1, 11, 7));
+	assert_false(kpi_may_open_report(&teacher, 1, 0, 7)); /* nor the area office's */
+	assert_true(kpi_may_open_report(&admin, 1, 11, 7));
+	assert_true(kpi_may_open_report(&owner, 1, 11, 7));
+	assert_true(kpi_may_open_report(&reviewer7, 1, 11, 7));
+	assert_true(kpi_may_open_report(&super, 1, 11, 7));
+	assert_false(kpi_may_open_report(&other_area, 1, 11, 7));
+	assert_false(kpi_may_open_report(NULL, 1, 11, 7));
+
+	/* nobody reviews his own report */
+	struct err e = ERR_INIT;
+	assert_int_equal(kpi_self_review_check(5, 6, false, &e), 0);
+	assert_int_equal(kpi_self_review_check(5, 0, false, &e), 0);
+	expect_err(kpi_self_review_check(5, 5, false, &e), &e, 409, NULL,
+		   "ท่านเป็นผู้รายงานผลของรายงานนี้เอง จึงตรวจรายงานนี้ไม่ได้ กรุณาให้ผู้ตรวจคนอื่นเป็นผู้ตรวจและให้คะแนน");
+	err_clear(&e);
+	expect_err(kpi_self_review_check(5, 6, true, &e), &e, 409, NULL, NULL); /* he saved it before */
 }
 
 /* ---- database fixture ---------------------------------------------------- */
@@ -1190,7 +1231,35 @@ static void test_db_periods_and_units(void **state)
 	expect_err((int)TX(f->db, kpi_period_close(f->db, p2, &e)), &e, 409, NULL, NULL); /* not open */
 	err_clear(&e);
 	assert_int_equal(TX(f->db, kpi_period_open(f->db, p2, "", f->owner, &e)), 0);
+	json_t *two = ids_of(f->school2, f->school3);
+	assert_int_equal(TX(f->db, kpi_units_add(f->db, p2, two, false, false, f->owner, &e)), 2);
+	json_decref(two);
+	assert_int_equal(
+	    TX(f->db,
+	       db_exec(f->db,
+		       "INSERT INTO kpi_reminders (report_id, kind, due_date, sent_at) SELECT id, 7, '2025-01-01', 1 "
+		       "FROM kpi_reports WHERE period_id = $1",
+		       DB_ARGS(DB_INT(p2)), &e)),
+	    2);
+	assert_int_equal(count(f->db, "SELECT n_units FROM kpi_indicators WHERE id = $1", ind), 4);
+	/* closing a period nobody reported in takes its assignments and their
+	 * reminders with it, and the counters follow */
 	assert_int_equal(TX(f->db, kpi_period_close(f->db, p2, &e)), 0);
+	assert_int_equal(count(f->db, "SELECT COUNT(*) FROM kpi_reports WHERE period_id = $1", p2), 0);
+	assert_int_equal(
+	    count(f->db, "SELECT COUNT(*) FROM kpi_reminders WHERE due_date = '2025-01-01' AND CAST($1 AS BIGINT) > 0",
+		  1),
+	    0);
+	assert_int_equal(count(f->db, "SELECT n_assigned FROM kpi_periods WHERE id = $1", p2), 0);
+	assert_int_equal(count(f->db, "SELECT COUNT(*) FROM kpi_periods WHERE id = $1 AND closed_at > 0", p2), 1);
+	assert_int_equal(count(f->db, "SELECT n_units FROM kpi_indicators WHERE id = $1", ind), 3);
+	/* the year totals count only what is left: p1's three units */
+	assert_int_equal(count(f->db, "SELECT y_assigned FROM kpi_indicators WHERE id = $1", ind), 3);
+	assert_int_equal(count(f->db, "SELECT y_periods FROM kpi_indicators WHERE id = $1", ind), 1);
+	/* opened again, it is no longer "closed" */
+	assert_int_equal(TX(f->db, kpi_period_open(f->db, p2, "", f->owner, &e)), 0);
+	assert_int_equal(count(f->db, "SELECT COUNT(*) FROM kpi_periods WHERE id = $1 AND closed_at IS NULL", p2), 1);
+	assert_int_equal(count(f->db, "SELECT y_periods FROM kpi_indicators WHERE id = $1", ind), 2);
 	/* the type cannot change once a report is saved */
 	struct kpi_indicator_in ii = good_indicator();
 	ii.work_group_id = f->wg;
@@ -1306,6 +1375,19 @@ static void test_db_reports(void **state)
 	in = save_in(f, "4", true);
 	assert_int_equal(TX(f->db, kpi_report_save(f->db, r1, &in, f->reporter, &e)), 0);
 
+	/* the reporter may not check his own report */
+	expect_err((int)TX(f->db, kpi_report_review(f->db, r1, "4", f->reporter, &e)), &e, 409, NULL, NULL);
+	assert_non_null(strstr(e.msg, "ท่านเป็นผู้รายงานผลของรายงานนี้เอง"));
+	assert_int_equal(count(f->db, "SELECT COUNT(*) FROM kpi_reports WHERE id = $1 AND status = 'confirmed'", r1),
+			 1);
+	err_clear(&e);
+	/* nor anyone who saved it before someone else saved it last */
+	assert_int_equal(TX(f->db, db_exec(f->db, "UPDATE kpi_reports SET reporter_id = $2 WHERE id = $1",
+					   DB_ARGS(DB_INT(r1), DB_INT(f->owner)), &e)),
+			 1);
+	expect_err((int)TX(f->db, kpi_report_review(f->db, r1, "4", f->reporter, &e)), &e, 409, NULL, NULL);
+	err_clear(&e);
+
 	/* review: a score out of range is refused, nothing stored */
 	expect_err((int)TX(f->db, kpi_report_review(f->db, r1, "0", f->reviewer, &e)), &e, 400, "review_score", NULL);
 	assert_int_equal(count(f->db, "SELECT COUNT(*) FROM kpi_reports WHERE id = $1 AND status = 'confirmed'", r1),
@@ -1317,9 +1399,16 @@ static void test_db_reports(void **state)
 		   "รายงานนี้ตรวจสอบข้อมูลแล้ว จึงยกเลิกผลการยืนยันไม่ได้");
 	err_clear(&e);
 
-	/* the second school confirms 3.5 → averages 3.75 self, 3 reviewed */
-	in = save_in(f, "3.5", true);
+	/* the second school saves 3.5, then saves again without a score (files
+	 * only): the score stays; then confirms → averages 3.75 self, 3 reviewed */
+	in = save_in(f, "3.5", false);
 	assert_int_equal(TX(f->db, kpi_report_save(f->db, r2, &in, f->reporter, &e)), 0);
+	in = save_in(f, "", false);
+	assert_int_equal(TX(f->db, kpi_report_save(f->db, r2, &in, f->reporter, &e)), 0);
+	assert_int_equal(count(f->db, "SELECT self_x100 FROM kpi_reports WHERE id = $1", r2), 350);
+	in = save_in(f, "", true);
+	assert_int_equal(TX(f->db, kpi_report_save(f->db, r2, &in, f->reporter, &e)), 0);
+	assert_int_equal(count(f->db, "SELECT self_x100 FROM kpi_reports WHERE id = $1", r2), 350);
 	json_t *list = kpi_year_list(f->db, f->area, 2569, false, &e);
 	json_t *per =
 	    json_array_get(json_object_get(json_array_get(json_object_get(list, "indicators"), 0), "periods"), 0);
@@ -1361,6 +1450,9 @@ static void test_db_reports(void **state)
 		   "ตัวชี้วัดนี้ถูกซ่อนไว้ จึงยังรับรายงานไม่ได้");
 	assert_int_equal(count(f->db, "SELECT COUNT(*) FROM kpi_reports WHERE id = $1 AND status = 'assigned'", r3), 1);
 }
+
+static void count_start(struct db *db);
+static long long count_stop(struct db *db);
 
 static void test_db_matrix_and_stats(void **state)
 {
@@ -1442,10 +1534,73 @@ static void test_db_matrix_and_stats(void **state)
 	assert_memory_equal(x.data, "%PDF", 4);
 	buf_release(&x);
 	json_decref(st);
-	/* the public figures have no units */
+	/* the public figures have no units, and with one school reporting no
+	 * average either: it would be that school's score */
+	assert_int_equal(count(f->db, "SELECT n_reporting FROM kpi_indicators WHERE id = $1", ind), 1);
 	st = kpi_year_stats(f->db, f->area, 2574, false, &e);
 	assert_null(json_object_get(st, "units"));
+	row = json_array_get(json_object_get(st, "indicators"), 0);
+	assert_true(json_is_true(json_object_get(row, "avg_hidden")));
+	assert_string_equal(json_string_value(json_object_get(row, "avg_self")), "");
+	assert_string_equal(json_string_value(json_object_get(row, "avg_review")), "");
+	assert_int_equal(json_integer_value(json_object_get(row, "submitted")), 2); /* counts stay */
+	assert_true(json_is_true(json_object_get(st, "avg_hidden_any")));
+	assert_string_equal(
+	    json_string_value(json_object_get(json_array_get(json_object_get(st, "by_type"), 0), "weighted_self")), "");
 	json_decref(st);
+	/* three schools reported: the averages show */
+	long long pa = period_id(f, ind, 3);
+	long long sch[2] = {f->school2, f->school3};
+	for (int k = 0; k < 2; k++) {
+		in = save_in(f, "2", true);
+		assert_int_equal(TX(f->db, kpi_report_save(f->db, report_id(f, pa, sch[k]), &in, f->reporter, &e)), 0);
+	}
+	assert_int_equal(count(f->db, "SELECT n_reporting FROM kpi_indicators WHERE id = $1", ind), 3);
+	st = kpi_year_stats(f->db, f->area, 2574, false, &e);
+	row = json_array_get(json_object_get(st, "indicators"), 0);
+	assert_false(json_is_true(json_object_get(row, "avg_hidden")));
+	assert_string_equal(json_string_value(json_object_get(row, "avg_self")), "3.25"); /* (4 + 5 + 2 + 2) / 4 */
+	assert_false(json_is_true(json_object_get(st, "avg_hidden_any")));
+	json_decref(st);
+	/* the year totals kept on the indicator equal the periods' sums */
+	assert_int_equal(count(f->db,
+			       "SELECT COUNT(*) FROM kpi_indicators i WHERE i.id = $1 AND i.y_assigned = (SELECT "
+			       "SUM(n_assigned) FROM kpi_periods WHERE indicator_id = i.id) AND i.y_self_sum = (SELECT "
+			       "SUM(self_sum) FROM kpi_periods WHERE indicator_id = i.id) AND i.y_periods = 3",
+			       ind),
+			 1);
+	/* the public table: rendered once, kept, rendered again after a change */
+	struct buf h = BUF_INIT;
+	json_t *ar = NULL;
+	assert_int_equal(kpi_public_table(f->db, f->area, 2574, &h, &ar, &e), 0);
+	assert_non_null(strstr(buf_cstr(&h), "3.25"));
+	assert_int_equal(json_integer_value(json_object_get(ar, "id")), f->area);
+	json_decref(ar);
+	buf_reset(&h);
+	count_start(f->db);
+	assert_int_equal(kpi_public_table(f->db, f->area, 2574, &h, &ar, &e), 0);
+	assert_int_equal(count_stop(f->db), 0); /* kept: no statement */
+	json_decref(ar);
+	buf_reset(&h);
+	assert_int_equal(TX(f->db, kpi_report_unreview(f->db, r, f->reviewer, &e)), 0);
+	count_start(f->db);
+	assert_int_equal(kpi_public_table(f->db, f->area, 2574, &h, &ar, &e), 0);
+	assert_true(count_stop(f->db) > 0); /* changed: read again */
+	json_decref(ar);
+	/* the matrix table likewise */
+	buf_reset(&h);
+	assert_int_equal(kpi_matrix_table(f->db, ind, 1, 25, &h, &ar, &e), 0);
+	assert_non_null(strstr(buf_cstr(&h), "★ - 4.00 - reporter ทดสอบ"));
+	assert_int_equal(json_integer_value(json_object_get(ar, "total_units")), 4);
+	assert_true(json_is_true(json_object_get(ar, "has_periods")));
+	json_decref(ar);
+	buf_reset(&h);
+	count_start(f->db);
+	assert_int_equal(kpi_matrix_table(f->db, ind, 1, 25, &h, &ar, &e), 0);
+	assert_int_equal(count_stop(f->db), 0);
+	assert_non_null(strstr(buf_cstr(&h), "★ - 4.00 - reporter ทดสอบ"));
+	json_decref(ar);
+	buf_release(&h);
 }
 
 /* Counting the statements a call runs (KPI-7: "a fixed number of queries
@@ -1584,9 +1739,13 @@ static void test_db_copy_and_year(void **state)
 	assert_int_equal(
 	    TX(f->db, kpi_indicator_file_put(f->db, a, 1, "", "d.pdf", "application/pdf", 1, "/x", f->owner, &e)), 0);
 	assert_int_equal(TX(f->db, kpi_period_open(f->db, period_id(f, a, 1), "", f->owner, &e)), 0);
-	assert_int_equal(TX(f->db, kpi_indicator_copy_year(f->db, f->area, 2571, 2572, f->owner, &e)), 2);
+	/* an owner of the second work group copies his group's only: none */
+	assert_int_equal(TX(f->db, kpi_indicator_copy_year(f->db, f->area, 2571, 2572, f->wg2, f->owner, &e)), 0);
+	/* one indicator already in the new year: only the missing one comes */
+	make_indicator(f, 2572, "2", "monthly");
+	assert_int_equal(TX(f->db, kpi_indicator_copy_year(f->db, f->area, 2571, 2572, f->wg, f->owner, &e)), 1);
 	/* running it again copies nothing new */
-	assert_int_equal(TX(f->db, kpi_indicator_copy_year(f->db, f->area, 2571, 2572, f->owner, &e)), 0);
+	assert_int_equal(TX(f->db, kpi_indicator_copy_year(f->db, f->area, 2571, 2572, 0, f->owner, &e)), 0);
 	json_t *list = kpi_year_list(f->db, f->area, 2572, true, &e);
 	json_t *inds = json_object_get(list, "indicators");
 	assert_int_equal(json_array_size(inds), 2);
@@ -1599,7 +1758,7 @@ static void test_db_copy_and_year(void **state)
 	assert_false(json_is_true(json_object_get(json_array_get(ps, 0), "opened")));
 	json_decref(ps);
 	assert_int_equal(count(f->db, "SELECT COUNT(*) FROM kpi_indicator_files WHERE indicator_id = $1", c), 1);
-	expect_err((int)TX(f->db, kpi_indicator_copy_year(f->db, f->area, 2572, 2572, f->owner, &e)), &e, 400, NULL,
+	expect_err((int)TX(f->db, kpi_indicator_copy_year(f->db, f->area, 2572, 2572, 0, f->owner, &e)), &e, 400, NULL,
 		   NULL);
 
 	/* the remembered year */
@@ -1688,15 +1847,22 @@ static void test_db_reminders(void **state)
 	assert_int_equal(kpi_remind_due(f->db, &e), 0);
 	/* what the unit still owes, for the calendar */
 	set_due(f, p, kpi_date_add(today, 5));
-	json_t *due = kpi_unit_due(f->db, f->area, f->school2, &e);
+	json_t *due = kpi_unit_due(f->db, f->area, f->school2, 50, &e);
 	assert_non_null(due);
 	bool found = false;
 	size_t i;
 	json_t *d;
-	json_array_foreach(due, i, d) if (!strcmp(json_string_value(json_object_get(d, "number")), "7")) found = true;
+	json_array_foreach(due, i, d) if (!strcmp(json_string_value(json_object_get(d, "number")), "7"))
+	{
+		found = true;
+		assert_false(json_is_true(json_object_get(d, "overdue")));
+	}
 	assert_true(found);
 	json_decref(due);
-	due = kpi_unit_due(f->db, f->area, f->school1, &e);
+	due = kpi_unit_due(f->db, f->area, f->school2, 1, &e); /* limited */
+	assert_int_equal(json_array_size(due), 1);
+	json_decref(due);
+	due = kpi_unit_due(f->db, f->area, f->school1, 50, &e);
 	json_array_foreach(due, i, d) assert_string_not_equal(json_string_value(json_object_get(d, "number")), "7");
 	json_decref(due);
 }
@@ -1748,6 +1914,12 @@ static void test_db_demo(void **state)
 
 int main(void)
 {
+	/* the public statistics table is rendered from the compiled-in templates */
+	struct err ve = ERR_INIT;
+	if (view_init(NULL, "static/dist", &ve) < 0) {
+		fprintf(stderr, "view_init: %s\n", ve.msg);
+		return 1;
+	}
 	const struct CMUnitTest pure[] = {
 	    cmocka_unit_test(test_monthly_calendar),
 	    cmocka_unit_test(test_other_calendars),

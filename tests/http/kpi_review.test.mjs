@@ -1,0 +1,287 @@
+// kpi_review: the rules a review of KPI-Online asked for, through the real
+// binary on the default 64 MB request limit — nobody checks his own report
+// and only the area admin and the indicator's owners report for the area
+// office; a school opens only its own reports and files; a missing file
+// description is named at its own row, and a description without a file is
+// refused; a save without a score keeps the stored one; ten 5 MB files go
+// in one save; the review message shows the stored score; an owner copies
+// his own work group's indicators into a year that has some already; a
+// school's "ต้องส่ง" box; a super admin's links keep the chosen area; the
+// public page hides averages of fewer than three reporting units and shows
+// a change at once.
+// Demo sign-ins (acc_demo, kpi_demo): areaadmin1 (area 3502), schooladmin
+// and teacher (its first school), schooladmin2 (its second school),
+// kpiowner (owner of its first work group), kpireviewer (the area's
+// reviewer), citizen (made super admin here) — password khet-demo-2567.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { startServer, Client, engine, files } from './lib.mjs';
+
+const PW = 'khet-demo-2567';
+const FY = 2566;
+let server;
+let ipSeq = 1;
+
+class IpClient extends Client {
+  constructor(base) { super(base); this.ip = `10.40.${Math.floor(ipSeq / 250)}.${(ipSeq++ % 250) + 1}`; }
+  request(method, path, opts = {}) {
+    return super.request(method, path, { ...opts, headers: { 'x-forwarded-for': this.ip, ...(opts.headers || {}) } });
+  }
+}
+
+function sql(q) {
+  if (engine === 'postgres') return execFileSync('psql', [server.db, '-qAt', '-c', q], { encoding: 'utf8' }).trim();
+  return execFileSync('sqlite3', ['-cmd', '.timeout 5000', server.dir + '/khet.db', q], { encoding: 'utf8' }).trim();
+}
+const count = (q) => Number(sql(q));
+
+async function as(login) {
+  const c = new IpClient(server.base);
+  await c.get('/signin');
+  const r = await c.post('/signin', { login, password: PW });
+  assert.equal(r.status, 303, `sign in ${login}: ${r.status}`);
+  return c;
+}
+
+const getJson = async (c, path) => {
+  const r = await c.get(path, { json: true });
+  assert.equal(r.status, 200, `${path}: ${r.status} ${r.text.slice(0, 300)}`);
+  return r.json;
+};
+
+const pdf = (name = 'report.pdf', pad = 0) => ({ data: files.pdf(pad), filename: name, type: 'application/pdf' });
+
+let area, wg1, wg2;
+let admin, school, school2, teacher, owner, reviewer;
+let ind1, period1, rArea, rSchool, rSchool2;
+
+const indicator = (over = {}) => ({
+  number: 'R1', name: 'ร้อยละของโรงเรียนที่ส่งแผนปฏิบัติการตามกำหนด', description: '', d1: '1', type: 'level5',
+  weight: '1', criteria: '2, 3, 4, 5', period_kind: 'half', status: 'open', work_group_id: wg1, ...over,
+});
+
+const unitReport = (pid, username) => Number(sql(`SELECT r.id FROM kpi_reports r JOIN grants g ON g.school_id = r.school_id
+  JOIN users u ON u.id = g.user_id WHERE r.period_id = ${pid} AND u.username = '${username}' AND g.role = 'school_admin'`));
+
+before(async () => {
+  server = await startServer({ args: ['--trust-proxy'] });
+  area = sql("SELECT id FROM areas WHERE code = '3502'");
+  wg1 = sql(`SELECT id FROM work_groups WHERE area_id = ${area} ORDER BY sort, id LIMIT 1`);
+  wg2 = sql(`SELECT MAX(id) FROM work_groups WHERE area_id = ${area}`);
+  admin = await as('areaadmin1');
+  school = await as('schooladmin');
+  school2 = await as('schooladmin2');
+  teacher = await as('teacher');
+  owner = await as('kpiowner');
+  reviewer = await as('kpireviewer');
+  let r = await admin.post(`/kpi/${FY}/new`, indicator(), { json: true });
+  assert.equal(r.status, 200, r.text);
+  ind1 = Number(r.json.location.split('/').pop());
+  r = await admin.post(`/kpi/${FY}/new`, indicator({ number: 'R2', work_group_id: wg2 }), { json: true });
+  assert.equal(r.status, 200, r.text);
+  period1 = sql(`SELECT id FROM kpi_periods WHERE indicator_id = ${ind1} AND seq = 1`);
+  r = await admin.post(`/kpi/periods/${period1}/open`, {});
+  assert.equal(r.status, 303);
+  r = await admin.post(`/kpi/periods/${period1}/units`, { all_schools: '1', area_unit: '1' });
+  assert.equal(r.status, 303);
+  rArea = Number(sql(`SELECT id FROM kpi_reports WHERE period_id = ${period1} AND unit_key = 0`));
+  rSchool = unitReport(period1, 'schooladmin');
+  rSchool2 = unitReport(period1, 'schooladmin2');
+});
+after(async () => { await server?.stop(); });
+
+test('nobody checks his own report; only the area admin and the owners report for the area office', async () => {
+  // the reviewer may not report for the area office
+  let r = await reviewer.postMultipart(`/kpi/reports/${rArea}`, { self_score: '4', confirm: '1' }, {}, { json: true });
+  assert.equal(r.status, 403);
+  assert.equal(r.json.error.message, 'รายงานในนามสำนักงานเขตพื้นที่ได้เฉพาะแอดมินเขตและเจ้าของตัวชี้วัดนี้');
+  assert.equal(sql(`SELECT status FROM kpi_reports WHERE id = ${rArea}`), 'assigned');
+  // the area admin reports for it, then may not check what he sent
+  r = await admin.postMultipart(`/kpi/reports/${rArea}`, { self_score: '4', confirm: '1' }, {});
+  assert.equal(r.status, 303);
+  const page = await getJson(admin, `/kpi/reports/${rArea}`);
+  assert.equal(page.can_review, false);
+  r = await admin.post(`/kpi/reports/${rArea}/review`, { review_score: '5' }, { json: true });
+  assert.equal(r.status, 409);
+  assert.equal(r.json.form.errors._form,
+    'ท่านเป็นผู้รายงานผลของรายงานนี้เอง จึงตรวจรายงานนี้ไม่ได้ กรุณาให้ผู้ตรวจคนอื่นเป็นผู้ตรวจและให้คะแนน');
+  assert.equal(sql(`SELECT status FROM kpi_reports WHERE id = ${rArea}`), 'confirmed');
+  assert.equal(count(`SELECT COUNT(*) FROM kpi_report_events WHERE report_id = ${rArea} AND action = 'review'`), 0);
+  // the reviewer checks it; the score typed in Thai digits is said as stored
+  assert.equal((await getJson(reviewer, `/kpi/reports/${rArea}`)).can_review, true);
+  r = await reviewer.post(`/kpi/reports/${rArea}/review`, { review_score: '๔' });
+  assert.equal(r.status, 303);
+  r = await reviewer.get(`/kpi/reports/${rArea}`);
+  assert.match(r.text, /ตรวจสอบข้อมูลแล้ว ผลการประเมิน : 4 คะแนน/);
+  assert.doesNotMatch(r.text, /ผลการประเมิน : ๔/);
+  assert.equal(sql(`SELECT review_x100 FROM kpi_reports WHERE id = ${rArea}`), '400');
+});
+
+test('a save without a score keeps the stored one; a description is required at its own row', async () => {
+  let r = await school.postMultipart(`/kpi/reports/${rSchool}`, { self_score: '3.5', confirm: '0' }, {});
+  assert.equal(r.status, 303);
+  assert.equal(sql(`SELECT self_x100 FROM kpi_reports WHERE id = ${rSchool}`), '350');
+  // files only, no self_score field at all: the score stays
+  r = await school.postMultipart(`/kpi/reports/${rSchool}`, { confirm: '0', new_desc_1: 'แผนปฏิบัติการ' },
+    { new_file_1: pdf('plan.pdf') });
+  assert.equal(r.status, 303);
+  assert.equal(sql(`SELECT self_x100 FROM kpi_reports WHERE id = ${rSchool}`), '350');
+  const stored = () => count(`SELECT COUNT(*) FROM kpi_report_files WHERE report_id = ${rSchool}`);
+  assert.equal(stored(), 1);
+  // a file in the third new row without its description: the error is at
+  // that row (numbered after the one file on the report), not the first
+  r = await school.postMultipart(`/kpi/reports/${rSchool}`, { confirm: '0', new_desc_3: '' },
+    { new_file_3: pdf('c.pdf') }, { json: true });
+  assert.equal(r.status, 422);
+  assert.equal(r.json.form.errors.new_desc_3, 'กรุณาพิมพ์รายละเอียดคำอธิบายประกอบไฟล์ลำดับที่ 4 (บังคับกรอก)');
+  assert.equal(r.json.form.errors.new_desc_1, undefined);
+  // a description typed in a row without a file
+  r = await school.postMultipart(`/kpi/reports/${rSchool}`, { confirm: '0', new_desc_1: 'ภาพกิจกรรม', new_desc_2: 'คำสั่ง' },
+    { new_file_1: pdf('d.pdf') }, { json: true });
+  assert.equal(r.status, 422);
+  assert.equal(r.json.form.errors.new_desc_2,
+    'มีคำอธิบายไฟล์ลำดับที่ 3 แต่ยังไม่ได้เลือกไฟล์ กรุณาเลือกไฟล์ที่จะแนบ หรือลบคำอธิบายนี้ออก');
+  assert.equal(stored(), 1);
+  // confirming without a score field: the stored 3.5 is the self score
+  r = await school.postMultipart(`/kpi/reports/${rSchool}`, { confirm: '1' }, {});
+  assert.equal(r.status, 303);
+  assert.equal(sql(`SELECT status || ' ' || self_x100 FROM kpi_reports WHERE id = ${rSchool}`), 'confirmed 350');
+  // a review typed "4.0" is said "4"
+  r = await reviewer.post(`/kpi/reports/${rSchool}/review`, { review_score: '4.0' });
+  assert.equal(r.status, 303);
+  r = await reviewer.get(`/kpi/reports/${rSchool}`);
+  assert.match(r.text, /ผลการประเมิน : 4 คะแนน/);
+});
+
+test('a school opens only its own reports and files; the matrix still shows every unit', async () => {
+  const fileUrl = (await getJson(school, `/kpi/reports/${rSchool}`)).files[0].url;
+  let r = await school.get(fileUrl);
+  assert.equal(r.status, 200);
+  r = await teacher.get(fileUrl);
+  assert.equal(r.status, 200);
+  assert.equal((await teacher.get(`/kpi/reports/${rSchool}`)).status, 200);
+  // another school: not found, page and file alike
+  r = await school2.get(`/kpi/reports/${rSchool}`, { json: true });
+  assert.equal(r.status, 404);
+  assert.equal(r.json.error.message, 'ไม่พบรายงานที่ระบุ');
+  r = await school2.get(fileUrl);
+  assert.equal(r.status, 404);
+  // nor the area office's
+  assert.equal((await school2.get(`/kpi/reports/${rArea}`)).status, 404);
+  // the reviewer, the owner and the area admin open any
+  for (const c of [reviewer, owner, admin]) {
+    assert.equal((await c.get(`/kpi/reports/${rSchool}`)).status, 200);
+    assert.equal((await c.get(fileUrl)).status, 200);
+  }
+  const m = await getJson(school2, `/kpi/indicators/${ind1}/matrix?per_page=100`);
+  assert.equal(m.units.length, Number(sql(`SELECT n_units FROM kpi_indicators WHERE id = ${ind1}`)));
+  assert.ok(m.units.flatMap((u) => u.cells).some((c) => c.report_id === rSchool && c.state === 'reviewed'));
+});
+
+test('ten files of 5 MB go in one save under the default 64 MB limit', async () => {
+  const page = await getJson(school2, `/kpi/reports/${rSchool2}`);
+  assert.equal(page.new_rows.length, 10);
+  const MB = 1024 * 1024;
+  const f = { confirm: '0' }, u = {};
+  for (let i = 1; i <= 10; i++) { f[`new_desc_${i}`] = `หลักฐานที่ ${i}`; u[`new_file_${i}`] = pdf(`e${i}.pdf`, 5 * MB - 4096); }
+  const r = await school2.postMultipart(`/kpi/reports/${rSchool2}`, f, u, { json: true });
+  assert.equal(r.status, 200, r.text.slice(0, 300));
+  assert.equal(count(`SELECT COUNT(*) FROM kpi_report_files WHERE report_id = ${rSchool2}`), 10);
+  assert.equal((await getJson(school2, `/kpi/reports/${rSchool2}`)).new_rows.length, 0);
+});
+
+test('a school sees what it still owes in its "ต้องส่ง" box', async () => {
+  const list = await getJson(school2, `/kpi/${FY}`);
+  assert.equal(list.show_due, true);
+  const owed = list.due.find((d) => d.report_id === rSchool2);
+  assert.ok(owed, 'the draft is still owed');
+  assert.equal(owed.report_url, `/kpi/reports/${rSchool2}`);
+  assert.equal(owed.period_label, 'รอบ 6 เดือน');
+  assert.match(owed.due_text, /^\d+ มี\.ค\. \d{4}$/);
+  // the first school has confirmed: not owed
+  assert.equal((await getJson(school, `/kpi/${FY}`)).due.find((d) => d.report_id === rSchool), undefined);
+  const r = await school2.get(`/kpi/${FY}`);
+  assert.match(r.text, /<h2 id="due-title">ต้องส่ง<\/h2>/);
+  assert.match(r.text, new RegExp(`href="/kpi/reports/${rSchool2}"`));
+  // the area staff have no such box
+  assert.equal((await getJson(admin, `/kpi/${FY}`)).show_due, undefined);
+});
+
+test('the public page hides averages of fewer than three units and shows a change at once', async () => {
+  const v = new IpClient(server.base);
+  const pub = async () => (await getJson(v, `/kpi/stats/${FY}?area=${area}`)).indicators.find((i) => i.id === ind1);
+  let row = await pub();
+  assert.equal(row.submitted, 2); // the area office and the first school
+  assert.equal(row.avg_hidden, true);
+  assert.equal(row.avg_review, '');
+  let r = await v.get(`/kpi/stats/${FY}?area=${area}`);
+  assert.match(r.text, /ไม่แสดง\*/);
+  // signed in, the yearly summary shows them (it lists every unit anyway)
+  const st = await getJson(admin, `/kpi/${FY}/stats`);
+  assert.equal(st.indicators.find((i) => i.id === ind1).avg_review, '4');
+  // the matrix page (kept a moment like the public table) before…
+  const cell = (html) => html.match(new RegExp(`<a href="/kpi/reports/${rSchool2}">([^<]*)</a>`))[1];
+  r = await admin.get(`/kpi/indicators/${ind1}/matrix?per_page=100`);
+  assert.equal(cell(r.text), 'รอส่ง');
+  // a third unit confirms: the averages show, on the very next view
+  r = await school2.postMultipart(`/kpi/reports/${rSchool2}`, { self_score: '5', confirm: '1' }, {});
+  assert.equal(r.status, 303);
+  r = await admin.get(`/kpi/indicators/${ind1}/matrix?per_page=100`);
+  assert.match(cell(r.text), /^★ - 5\.00 - /);
+  row = await pub();
+  assert.equal(row.avg_hidden, false);
+  assert.equal(row.avg_self, '4.17'); // (4 + 3.5 + 5) / 3
+  r = await v.get(`/kpi/stats/${FY}?area=${area}`);
+  assert.match(r.text, />4\.17</);
+  assert.doesNotMatch(r.text, /ไม่แสดง\*/);
+});
+
+test('an owner copies his own work group\'s indicators into a year that has some already', async () => {
+  const to = FY + 1;
+  let r = await admin.post(`/kpi/${to}/new`, indicator({ number: 'R9' }), { json: true });
+  assert.equal(r.status, 200, r.text);
+  // the copy form is offered although the year has an indicator
+  const list = await getJson(owner, `/kpi/${to}`);
+  assert.equal(list.has_indicators, true);
+  assert.equal(list.can_copy, true);
+  r = await owner.get(`/kpi/${to}`);
+  assert.match(r.text, new RegExp(`action="/kpi/${to}/copy`));
+  assert.match(r.text, /และเฉพาะของกลุ่มงานของท่าน/);
+  // the owner's copy: his group's R1 only, not R2 of another group
+  r = await owner.post(`/kpi/${to}/copy`, { from_year: String(FY) });
+  assert.equal(r.status, 303);
+  const numbers = () => sql(`SELECT number FROM kpi_indicators WHERE area_id = ${area} AND fiscal_year = ${to} ORDER BY number`)
+    .split('\n').join(',');
+  assert.equal(numbers(), 'R1,R9');
+  // the area admin's copy fills in the rest; again, nothing more
+  r = await admin.post(`/kpi/${to}/copy`, { from_year: String(FY) });
+  assert.equal(r.status, 303);
+  assert.equal(numbers(), 'R1,R2,R9');
+  r = await admin.post(`/kpi/${to}/copy`, { from_year: String(FY) });
+  assert.equal(r.status, 303);
+  assert.equal(numbers(), 'R1,R2,R9');
+  // a school may not copy; the reviewer neither
+  assert.equal((await school.post(`/kpi/${to}/copy`, { from_year: String(FY) }, { json: true })).status, 403);
+  assert.equal((await reviewer.post(`/kpi/${to}/copy`, { from_year: String(FY) }, { json: true })).status, 403);
+});
+
+test('a super admin\'s links keep the area he chose', async () => {
+  sql(`INSERT INTO grants (user_id, role, granted_at) SELECT id, 'super_admin', 0 FROM users WHERE username = 'citizen'`);
+  const sa = await as('citizen');
+  const other = sql("SELECT MIN(id) FROM areas WHERE code <> '3502'");
+  let r = await sa.get(`/kpi/${FY}?area=${other}`);
+  assert.equal(r.status, 200);
+  assert.match(r.text, new RegExp(`href="/kpi/${FY}/stats\\?area=${other}"`));
+  assert.match(r.text, new RegExp(`href="/kpi/${FY - 1}\\?area=${other}"`));
+  assert.match(r.text, new RegExp(`href="/kpi/${FY + 1}\\?area=${other}"`));
+  assert.match(r.text, new RegExp(`href="/kpi/years\\?area=${other}"`));
+  r = await sa.get(`/kpi/${FY}/stats?area=${other}`);
+  assert.equal(r.status, 200);
+  assert.match(r.text, new RegExp(`href="/kpi/${FY}/stats/xlsx\\?area=${other}"`));
+  assert.match(r.text, new RegExp(`href="/kpi/${FY}/stats/pdf\\?area=${other}"`));
+  // and the export is that area's
+  r = await sa.get(`/kpi/${FY}/stats/xlsx?area=${other}`);
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-disposition'), new RegExp(`kpi-${FY}-${other}\\.xlsx`));
+});
