@@ -241,6 +241,8 @@ static int rooms_page(struct req *r, int status)
 		char url[64];
 		snprintf(url, sizeof url, "/oss/admin/rooms/%lld", oss_jint(o, "id"));
 		json_object_set_new(o, "update_url", json_string(url));
+		snprintf(url, sizeof url, "/oss/rooms/%lld/calendar", oss_jint(o, "id"));
+		json_object_set_new(o, "calendar_url", json_string(url));
 		json_object_set_new(o, "is_active", json_boolean(oss_jint(o, "active") != 0));
 	}
 	json_t *m = page_model("ห้องประชุม", area);

@@ -233,22 +233,26 @@ static int demo_requests(struct db *db, long long area_id, long long requests, s
 		oss_code_make(svc, t, code);
 		json_t *data = demo_data(svc, x, first_names[x % 10], last_names[(x >> 3) % 8]);
 		char *text = json_dumps(data, JSON_COMPACT);
-		struct buf search = BUF_INIT;
+		struct buf search = BUF_INIT, name = BUF_INIT;
 		oss_search_text(code, data, &search);
+		buf_addf(&name, "%s%s %s", json_string_value(json_object_get(data, "title")),
+			 json_string_value(json_object_get(data, "first_name")),
+			 json_string_value(json_object_get(data, "last_name")));
 		json_decref(data);
 		long long status_at = t + (st == OSS_SUBMITTED ? 0 : 3600 * (1 + x % 72));
 		long long id = 0;
 		int r = db_int_value(
 		    db,
 		    "INSERT INTO oss_requests (code, area_id, service, applicant_id, status, data, note, created_at, "
-		    "updated_at, status_at, queued_at, search) VALUES ($1, $2, $3, $4, $5, $6, '', $7, $8, $8, $7, $9) "
-		    "RETURNING id",
+		    "updated_at, status_at, queued_at, search, applicant_name) VALUES ($1, $2, $3, $4, $5, $6, '', $7, "
+		    "$8, $8, $7, $9, $10) RETURNING id",
 		    DB_ARGS(DB_TEXT(code), DB_INT(area_id), DB_TEXT(svc), DB_INT(applicant),
 			    DB_TEXT(oss_status_name(st)), DB_TEXT(text), DB_INT(t), DB_INT(status_at),
-			    DB_TEXT(buf_cstr(&search))),
+			    DB_TEXT(buf_cstr(&search)), DB_TEXT(buf_cstr(&name))),
 		    &id, e);
 		free(text);
 		buf_release(&search);
+		buf_release(&name);
 		if (r <= 0) {
 			rc = -1;
 			break;

@@ -3,7 +3,8 @@
  * (service, status, overdue, search) and order (sort). Only a service assigned to
  * the officer is exported (oss_manage_list checks that before calling);
  * the rows come from one query (oss_manage_each) and go straight into the
- * sheet. The export holds personal data (names, phones), so it is audited
+ * sheet, at most OSS_EXPORT_MAX of them (a cut file says so in its last
+ * row, and the list page next to the buttons). The export holds personal data (names, phones), so it is audited
  * like a read of a request (X-5). */
 #include <stdio.h>
 #include <string.h>
@@ -77,11 +78,21 @@ int oss_manage_export(struct req *r, enum sheet_format f, long long area_id, con
 	buf_release(&title);
 	if (!x.s)
 		return view_err(r, &e);
-	if (oss_manage_each(db, area_id, service, status, overdue_before, sort, q, add_row, &x, &e) < 0) {
+	bool cut = false;
+	if (oss_manage_each(db, area_id, service, status, overdue_before, sort, q, add_row, &x, &cut, &e) < 0) {
 		sheet_free(x.s);
 		if (e.status == 400) /* a search the list would refuse too */
 			return view_error(r, 400, e.msg);
 		return view_err(r, &e);
+	}
+	if (cut) {
+		/* never silently short: the last row says where it stopped */
+		char msg[600];
+		snprintf(msg, sizeof msg,
+			 "ไฟล์นี้มีเพียง %d,%03d รายการแรกตามตัวกรอง กรุณาเพิ่มตัวกรอง (สถานะ คำค้น) เพื่อส่งออกส่วนที่เหลือ",
+			 OSS_EXPORT_MAX / 1000, OSS_EXPORT_MAX % 1000);
+		sheet_text(x.s, msg);
+		sheet_row_end(x.s);
 	}
 	oss_audit(r, db, "personal.export", "oss_requests", 0, area_id,
 		  json_pack("{s:s, s:s, s:s, s:s}", "service", service, "format", f == SHEET_XLSX ? "xlsx" : "csv",

@@ -2,7 +2,8 @@
  * request arrives and whenever an officer changes its status (a note to
  * fix something, a completed request with a file to download), and to the
  * officers of the service when a request arrives, is resubmitted after
- * fixing, or is withdrawn. Mail is queued in the outbox inside the step's
+ * fixing, or is withdrawn (the applicant then gets a short confirmation of
+ * his own step too). Mail is queued in the outbox inside the step's
  * own transaction (mail.h), so it goes out if and only if the step is
  * stored (X-6). A mail that cannot be queued (an account without a usable
  * address) is logged and does not undo the step: the applicant still sees
@@ -18,20 +19,25 @@
 #include "core/view.h"
 #include "oss/oss_pages.h"
 
+static void send_to(struct req *r, struct db *db, const char *to, long long user_id, const char *subject,
+		    const char *tmpl, json_t *model)
+{
+	struct err e = ERR_INIT;
+	struct buf body = BUF_INIT;
+	if (view_render_text(tmpl, model, &body, &e) < 0 || mail_queue(db, to, subject, buf_cstr(&body), &e) < 0)
+		log_error("req %s: oss mail %s to user %lld: %s", req_id(r), tmpl, user_id, e.msg);
+	buf_release(&body);
+}
+
 static void send(struct req *r, struct db *db, long long user_id, const char *subject, const char *tmpl, json_t *model)
 {
 	struct err e = ERR_INIT;
 	json_t *p = acc_user_profile(db, user_id, &e);
 	const char *to = p ? json_string_value(json_object_get(p, "email")) : NULL;
-	if (!to || !*to) {
+	if (!to || !*to)
 		log_info("req %s: oss mail %s: user %lld has no address (%s)", req_id(r), tmpl, user_id, e.msg);
-		json_decref(p);
-		return;
-	}
-	struct buf body = BUF_INIT;
-	if (view_render_text(tmpl, model, &body, &e) < 0 || mail_queue(db, to, subject, buf_cstr(&body), &e) < 0)
-		log_error("req %s: oss mail %s to user %lld: %s", req_id(r), tmpl, user_id, e.msg);
-	buf_release(&body);
+	else
+		send_to(r, db, to, user_id, subject, tmpl, model);
 	json_decref(p);
 }
 
@@ -64,7 +70,13 @@ static void to_officers(struct req *r, struct db *db, json_t *req, const char *s
 	}
 	size_t i;
 	json_t *o;
-	json_array_foreach(ids, i, o) send(r, db, oss_jint(o, "user_id"), subject, "oss/mail_officer", m);
+	/* the addresses come with the ids (one query, active officers only) */
+	json_array_foreach(ids, i, o)
+	{
+		const char *to = oss_jstr(o, "email");
+		if (*to)
+			send_to(r, db, to, oss_jint(o, "user_id"), subject, "oss/mail_officer", m);
+	}
 	json_decref(ids);
 }
 
@@ -93,6 +105,14 @@ void oss_notify_status(struct req *r, struct db *db, json_t *req, const char *me
 		json_object_set_new(m, "event",
 				    json_string(st == OSS_CANCELLED ? "ผู้ยื่นยกเลิกคำร้อง" : "ผู้ยื่นส่งข้อมูลแก้ไขแล้ว"));
 		to_officers(r, db, req, subject, m);
+		/* and a short confirmation to the applicant himself */
+		json_object_set_new(m, "confirm",
+				    json_string(st == OSS_CANCELLED ? "ท่านได้ยกเลิกคำร้องนี้แล้ว เจ้าหน้าที่จะไม่ดำเนินการต่อ"
+								    : "ท่านได้ส่งข้อมูลที่แก้ไขแล้วไปยังเจ้าหน้าที่ "
+								      "เจ้าหน้าที่จะตรวจสอบและแจ้งผลทางอีเมล"));
+		json_object_set_new(m, "returned", json_false());
+		json_object_set_new(m, "has_file", json_false());
+		send(r, db, oss_jint(req, "applicant_id"), subject, "oss/mail_applicant", m);
 	} else {
 		snprintf(subject, sizeof subject, "คำร้อง %s: %s", oss_jstr(req, "code"), oss_jstr(m, "status_label"));
 		send(r, db, oss_jint(req, "applicant_id"), subject, "oss/mail_applicant", m);

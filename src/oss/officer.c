@@ -73,7 +73,9 @@ struct scope {
 	bool admin;
 };
 
-static int scope_of(struct req *r, struct scope *s, int *answered)
+/* hol: when not NULL, the area's holidays come in the same query
+ * (*hol malloc'd, *nhol set). */
+static int scope_with(struct req *r, struct scope *s, long long **hol, size_t *nhol, int *answered)
 {
 	const struct acc_grant *g = acc_active_grant(r);
 	s->area_id = g ? g->area_id : 0;
@@ -84,21 +86,25 @@ static int scope_of(struct req *r, struct scope *s, int *answered)
 		return -1;
 	}
 	struct err e = ERR_INIT;
-	if (oss_officer_services(req_db(r), acc_user_id(r), s->area_id, &s->mask, &e) < 0) {
+	int rc = hol ? oss_officer_scope(req_db(r), acc_user_id(r), s->area_id, &s->mask, hol, nhol, &e)
+		     : oss_officer_services(req_db(r), acc_user_id(r), s->area_id, &s->mask, &e);
+	if (rc < 0) {
 		*answered = view_err(r, &e);
 		return -1;
 	}
 	return 0;
 }
 
+static int scope_of(struct req *r, struct scope *s, int *answered)
+{
+	return scope_with(r, s, NULL, NULL, answered);
+}
+
 static int not_assigned(struct req *r, const char *service)
 {
-	struct buf b = BUF_INIT;
-	buf_addf(&b, "คุณไม่ได้รับมอบหมายให้ดูแลบริการ %s จึงดูหรือดำเนินการคำร้องของบริการนี้ไม่ได้ หากต้องการสิทธิ์ กรุณาติดต่อแอดมินเขต",
-		 oss_service_name(service) ? oss_service_name(service) : service);
-	int rc = view_error(r, 403, buf_cstr(&b));
-	buf_release(&b);
-	return rc;
+	struct err e = ERR_INIT;
+	oss_not_assigned_err(service, &e);
+	return view_err(r, &e);
 }
 
 /* ---- dashboard --------------------------------------------------------------- */
@@ -128,6 +134,11 @@ int oss_manage_dashboard(struct req *r)
 	}
 	long long ob = oss_overdue_before(now, OSS_PROMISE_DAYS, hol, nh);
 	free(hol);
+	long long overdue_of[OSS_SERVICE_COUNT];
+	if (oss_overdue_counts(db, s.area_id, ob, overdue_of, &e) < 0) {
+		json_decref(counts);
+		return view_err(r, &e);
+	}
 
 	json_t *services = json_array(), *heads = json_array();
 	for (int st = 0; st < OSS_STATUS_COUNT; st++)
@@ -156,13 +167,7 @@ int oss_manage_dashboard(struct req *r)
 			json_array_append_new(
 			    cells, json_pack("{s:I, s:s?}", "n", (json_int_t)n, "url", assigned ? url : NULL));
 		}
-		long long overdue = 0;
-		if (oss_overdue_count(db, s.area_id, d->code, ob, &overdue, &e) < 0) {
-			json_decref(services);
-			json_decref(heads);
-			json_decref(counts);
-			return view_err(r, &e);
-		}
+		long long overdue = overdue_of[i];
 		char list[64], od[80];
 		snprintf(list, sizeof list, "/oss/manage/list?service=%s", d->code);
 		snprintf(od, sizeof od, "/oss/manage/list?service=%s&overdue=1", d->code);
@@ -236,12 +241,25 @@ int oss_manage_dashboard(struct req *r)
 
 /* ---- the list ------------------------------------------------------------------- */
 
+static int manage_list(struct req *r, struct scope s, long long *hol, size_t nh);
+
 int oss_manage_list(struct req *r)
 {
 	struct scope s;
 	int rc = 0;
-	if (scope_of(r, &s, &rc) < 0)
+	/* the assigned services and the holidays in one query */
+	long long *hol = NULL;
+	size_t nh = 0;
+	if (scope_with(r, &s, &hol, &nh, &rc) < 0)
 		return rc;
+	rc = manage_list(r, s, hol, nh);
+	free(hol);
+	return rc;
+}
+
+static int manage_list(struct req *r, struct scope s, long long *hol, size_t nh)
+{
+	int rc = 0;
 	if (!s.mask)
 		return view_error(r, 403, "คุณยังไม่ได้รับมอบหมายให้ดูแลบริการใด กรุณาติดต่อแอดมินเขต");
 	const char *service = req_query(r, "service");
@@ -267,12 +285,6 @@ int oss_manage_list(struct req *r)
 	long long per_page = req_query_int(r, "per_page", 10, 1, 100);
 	struct db *db = req_db(r);
 	struct err e = ERR_INIT;
-	size_t nh;
-	long long *hol = oss_holidays_load(db, s.area_id, &nh, &e);
-	if (!hol) {
-		buf_release(&qb);
-		return view_err(r, &e);
-	}
 	long long now = oss_now();
 	long long ob = oss_overdue_before(now, OSS_PROMISE_DAYS, hol, nh);
 	const char *format = req_query(r, "format");
@@ -284,14 +296,12 @@ int oss_manage_list(struct req *r)
 		else
 			rc = oss_manage_export(r, sf, s.area_id, service, overdue ? -1 : status, overdue ? ob : 0, sort,
 					       q, now, hol, nh);
-		free(hol);
 		buf_release(&qb);
 		return rc;
 	}
 	json_t *m = oss_manage_page(db, s.area_id, service, overdue ? -1 : status, overdue ? ob : 0, sort, q, page,
 				    per_page, &e);
 	if (!m) {
-		free(hol);
 		buf_release(&qb);
 		return view_err(r, &e);
 	}
@@ -304,7 +314,6 @@ int oss_manage_list(struct req *r)
 		    overdue || sort == OSS_SORT_OLDEST ? from + (long long)i : total - (from - 1) - (long long)i;
 		oss_list_row(row, no, true, now, hol, nh, ob);
 	}
-	free(hol);
 	json_t *params =
 	    json_pack("{s:s, s:s, s:s, s:s, s:s, s:I}", "service", service, "status",
 		      status >= 0 && !overdue ? oss_status_name(status) : "", "overdue", overdue ? "1" : "", "sort",
@@ -318,6 +327,17 @@ int oss_manage_list(struct req *r)
 	json_object_set_new(params, "format", json_string("xlsx"));
 	char *xlsx = oss_url("/oss/manage/list", params, 0);
 	json_object_set_new(m, "csv_url", json_string(csv));
+	/* an export holds at most OSS_EXPORT_MAX rows: say so before it is cut */
+	if (total > OSS_EXPORT_MAX) {
+		char cut[600];
+		snprintf(cut, sizeof cut,
+			 "รายการตามตัวกรองนี้มี %lld รายการ แต่ไฟล์ส่งออกได้ครั้งละไม่เกิน %d,%03d รายการแรก "
+			 "กรุณาเพิ่มตัวกรอง (สถานะ คำค้น) เพื่อส่งออกส่วนที่เหลือ",
+			 total, OSS_EXPORT_MAX / 1000, OSS_EXPORT_MAX % 1000);
+		json_object_set_new(m, "export_cut", json_string(cut));
+	} else {
+		json_object_set_new(m, "export_cut", json_null());
+	}
 	json_object_set_new(m, "xlsx_url", json_string(xlsx));
 	free(csv);
 	free(xlsx);
@@ -475,14 +495,18 @@ int oss_process_post(struct req *r)
 	}
 	static const char *const field[] = {"file"};
 	long long file_id = 0;
-	/* the officer's file is stored under the slot "result" */
-	if (oss_keep_files(r, db, oss_jint(req, "id"), field, 1, "result", &file_id, &e) < 0 ||
-	    oss_request_move(db, req, OSS_OFFICER, act, acc_user_id(r), acc_display_name(r), message, NULL, NULL,
+	/* the officer's file is stored under the slot "result": its row first
+	 * (the history names it), the status next, the file moved last */
+	struct oss_staged staged;
+	if (oss_files_stage(r, db, oss_jint(req, "id"), field, 1, "result", &file_id, &staged, &e) < 0)
+		goto fail;
+	if (oss_request_move(db, req, OSS_OFFICER, act, acc_user_id(r), acc_display_name(r), message, NULL, NULL,
 			     file_id, oss_now(), &e) < 0) {
-		rc = view_err(r, &e);
-		json_decref(req);
-		return rc;
+		oss_files_drop(&staged);
+		goto fail;
 	}
+	if (oss_files_move(r, &staged, &e) < 0)
+		goto fail;
 	oss_notify_status(r, db, req, message);
 	char url[64];
 	snprintf(url, sizeof url, "/oss/manage/requests/%lld", oss_jint(req, "id"));
@@ -491,6 +515,10 @@ int oss_process_post(struct req *r)
 	json_decref(req);
 	rc = view_redirect(r, url, buf_cstr(&flash));
 	buf_release(&flash);
+	return rc;
+fail:
+	rc = view_err(r, &e);
+	json_decref(req);
 	return rc;
 }
 
@@ -515,15 +543,22 @@ int oss_process_message(struct req *r)
 	long long file_id = 0;
 	/* under its own slot, so a completed request's result file stays the
 	 * current "result" */
-	if (oss_keep_files(r, db, oss_jint(req, "id"), field, 1, "message", &file_id, &e) < 0 ||
-	    oss_request_message(db, req, acc_user_id(r), acc_display_name(r), letter, file_id, oss_now(), &e) < 0) {
-		rc = view_err(r, &e);
-		json_decref(req);
-		return rc;
+	struct oss_staged staged;
+	if (oss_files_stage(r, db, oss_jint(req, "id"), field, 1, "message", &file_id, &staged, &e) < 0)
+		goto fail;
+	if (oss_request_message(db, req, acc_user_id(r), acc_display_name(r), letter, file_id, oss_now(), &e) < 0) {
+		oss_files_drop(&staged);
+		goto fail;
 	}
+	if (oss_files_move(r, &staged, &e) < 0)
+		goto fail;
 	oss_notify_message(r, db, req, letter, file_id > 0);
 	char url[64];
 	snprintf(url, sizeof url, "/oss/manage/requests/%lld", oss_jint(req, "id"));
 	json_decref(req);
 	return view_redirect(r, url, "ส่งข้อความถึงผู้ยื่นคำร้องแล้ว");
+fail:
+	rc = view_err(r, &e);
+	json_decref(req);
+	return rc;
 }

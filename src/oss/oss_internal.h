@@ -95,7 +95,9 @@ json_t *oss_file_get(struct db *db, long long request_id, long long file_id, str
 json_t *oss_request_history(struct db *db, long long request_id, struct err *e);
 
 /* One page of the applicant's requests, newest first. service "" = all.
- * {rows, total, page, pages, per_page, from, to, q}. */
+ * {rows, total, page, pages, per_page, from, to, q}; a row is {id, code,
+ * service, status, applicant_name, note, result_file_id, created_at, status_at,
+ * queued_at} (no data: lists never decode it). */
 json_t *oss_my_page(struct db *db, long long applicant_id, const char *service, const char *q, long long page,
 		    long long per_page, struct err *e);
 /* One page of an area's requests of one service for officers, newest
@@ -108,7 +110,8 @@ json_t *oss_manage_page(struct db *db, long long area_id, const char *service, i
 /* The officer's list as an export (OSS-7, issue item 11): every row the
  * list's filters select (as oss_manage_page), in its order, at most
  * OSS_EXPORT_MAX, read in one query and handed to fn one by one (row n
- * from 1; the row's strings live until fn returns). fn returning < 0
+ * from 1; the row's strings live until fn returns); *cut is set when more
+ * rows matched than that. fn returning < 0
  * stops the reading (its error is the caller's to keep). */
 #define OSS_EXPORT_MAX 100000
 struct oss_export_row {
@@ -121,13 +124,14 @@ struct oss_export_row {
 };
 typedef int (*oss_row_fn)(const struct oss_export_row *row, long long n, void *ctx);
 int oss_manage_each(struct db *db, long long area_id, const char *service, int status, long long overdue_before,
-		    enum oss_sort sort, const char *q, oss_row_fn fn, void *ctx, struct err *e);
+		    enum oss_sort sort, const char *q, oss_row_fn fn, void *ctx, bool *cut, struct err *e);
 /* Counts for the dashboard: {by_status: {service: {status: n}}, by_month:
  * {ym: {service: n}}} for the area from month ym_from to ym_to (YYYYMM). */
 json_t *oss_counts_get(struct db *db, long long area_id, long long ym_from, long long ym_to, struct err *e);
-/* Open requests of a service queued before t. */
-int oss_overdue_count(struct db *db, long long area_id, const char *service, long long before, long long *out,
-		      struct err *e);
+/* Open requests queued before t, per service (in oss_services order), in
+ * one GROUP BY query. */
+int oss_overdue_counts(struct db *db, long long area_id, long long before, long long out[OSS_SERVICE_COUNT],
+		       struct err *e);
 /* YYYYMM of t in Bangkok. */
 long long oss_ym(long long t);
 
@@ -135,14 +139,22 @@ long long oss_ym(long long t);
 
 /* The services user is assigned in area as a bit per oss_services index. */
 int oss_officer_services(struct db *db, long long user_id, long long area_id, unsigned *mask, struct err *e);
+/* The same mask and the area's holidays (sorted day numbers, malloc'd, as
+ * oss_holidays_load) in one query, for the officer's list. Assignments
+ * count only while the user is an active account with an active officer
+ * or area admin grant in the area (so do those of oss_officer_ids). */
+int oss_officer_scope(struct db *db, long long user_id, long long area_id, unsigned *mask, long long **holidays,
+		      size_t *nhol, struct err *e);
 /* The bit of a service code in such a mask, 0 for unknown. */
 unsigned oss_service_bit(const char *code);
-/* [{id, user_id, service, service_name, assigned_at, name}] of an area. */
+/* [{id, user_id, service, service_name, assigned_at, name, email}] of an
+ * area, in one query. */
 json_t *oss_officers_list(struct db *db, long long area_id, struct err *e);
 long long oss_officer_add(struct db *db, long long area_id, long long user_id, const char *service, long long by,
 			  struct err *e);
 int oss_officer_remove(struct db *db, long long area_id, long long id, struct err *e);
-/* Officers' user ids assigned to a service in an area (for mail). */
+/* Officers assigned to a service in an area, still active (for mail):
+ * [{user_id, email}]. */
 json_t *oss_officer_ids(struct db *db, long long area_id, const char *service, struct err *e);
 
 /* Rooms: [{id, area_id, name, capacity, active}] of an area (active only

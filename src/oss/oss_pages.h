@@ -29,8 +29,11 @@ const char *oss_trim(const char *q, struct buf *b);
  * assigned the user to the service (oss_officers). */
 bool oss_officer_of(struct req *r, struct db *db, long long area_id, const char *service, struct err *e);
 /* 0 when the user may see request (its applicant, or an officer of it;
- * *officer says which), else -1 with 404 "ไม่พบคำร้องที่ระบุ" (someone else's
- * request is not confirmed to exist) or 500. */
+ * *officer says which), else -1 with 403 and the Thai "not assigned"
+ * sentence for staff of the request's area whose service is not theirs,
+ * 404 "ไม่พบคำร้องที่ระบุ" for anyone else (someone else's request is not
+ * confirmed to exist), or 500. */
+int oss_not_assigned_err(const char *service, struct err *e);
 int oss_access(struct req *r, struct db *db, json_t *request, bool *officer, struct err *e);
 /* oss_request_get + oss_access. */
 json_t *oss_load_visible(struct req *r, struct db *db, long long id, bool *officer, struct err *e);
@@ -49,7 +52,8 @@ void oss_audit(struct req *r, struct db *db, const char *action, const char *tar
  *  process_url}. */
 json_t *oss_request_model(struct req *r, struct db *db, json_t *req, bool officer, struct err *e);
 /* Turns a list row into what list templates show (numbers, labels, dates,
- * links, the wait and overdue flag for officers) and drops the data. */
+ * the edit / cancel / result links that depend on the status, the wait and
+ * overdue flag for officers). */
 void oss_list_row(json_t *row, long long number, bool officer, long long now, const long long *hol, size_t nhol,
 		  long long overdue_before);
 /* path?key=value… (non-empty params, URL-encoded) [&page=N when N > 1];
@@ -78,6 +82,8 @@ extern const struct field oss_document_form[];
  * message}; NULL with e only for a fault. GET /oss/quote answers it. */
 json_t *oss_quote_model(struct db *db, long long area_id, const char *const qty_text[OSS_PP_ITEMS], struct err *e);
 int oss_quote(struct req *r);
+/* GET /oss/rooms/:id/calendar?month=YYYY-MM (calendar.c). */
+int oss_room_calendar(struct req *r);
 /* GET /oss/requests/:id/pdf (print.c). */
 int oss_request_pdf(struct req *r);
 
@@ -119,8 +125,25 @@ void oss_notify_message(struct req *r, struct db *db, json_t *req, const char *m
 /* Stores the uploads of the given form fields for a request (rows now,
  * files moved into DATA/files/oss/<id>/ after), each under its field's
  * name as the slot, or under slot_as when not NULL; *last_id is the id of
- * the last one stored (0 when none). */
+ * the last one stored (0 when none). Call it as the last step that can
+ * fail, or use the two halves below. */
 int oss_keep_files(struct req *r, struct db *db, long long request_id, const char *const *slots, int nslots,
 		   const char *slot_as, long long *last_id, struct err *e);
+/* The two halves, for a step that needs the file rows' ids before the
+ * step that may still fail: oss_files_stage inserts the rows (no file
+ * moves yet), oss_files_move moves the uploads once everything else
+ * succeeded, oss_files_drop forgets them (the uploads stay in the temp
+ * folder and are removed with the request). */
+#define OSS_STAGED_MAX 8
+struct oss_staged {
+	long long request_id;
+	int n;
+	char *paths[OSS_STAGED_MAX]; /* relative to the data folder */
+	const char *fields[OSS_STAGED_MAX];
+};
+int oss_files_stage(struct req *r, struct db *db, long long request_id, const char *const *slots, int nslots,
+		    const char *slot_as, long long *last_id, struct oss_staged *st, struct err *e);
+int oss_files_move(struct req *r, struct oss_staged *st, struct err *e);
+void oss_files_drop(struct oss_staged *st);
 
 #endif

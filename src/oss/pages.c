@@ -91,6 +91,15 @@ bool oss_officer_of(struct req *r, struct db *db, long long area_id, const char 
 	return (mask & oss_service_bit(service)) != 0;
 }
 
+int oss_not_assigned_err(const char *service, struct err *e)
+{
+	const char *name = oss_service_name(service);
+	return err_set(e, 403,
+		       "คุณไม่ได้รับมอบหมายให้ดูแลบริการ %s จึงดูหรือดำเนินการคำร้องของบริการนี้ไม่ได้ หากต้องการสิทธิ์ "
+		       "กรุณาติดต่อแอดมินเขต",
+		       name ? name : service);
+}
+
 int oss_access(struct req *r, struct db *db, json_t *request, bool *officer, struct err *e)
 {
 	*officer = false;
@@ -103,7 +112,13 @@ int oss_access(struct req *r, struct db *db, json_t *request, bool *officer, str
 	}
 	if (e->status >= 500)
 		return -1;
-	/* someone else's request is not even confirmed to exist */
+	/* staff of the request's area know such requests exist: tell them why
+	 * they may not see this one, on every page alike (view, print, PDF,
+	 * files, processing) */
+	const struct acc_grant *g = acc_active_grant(r);
+	if (g && (g->bit & (ROLE_OFFICER | ROLE_AREA_ADMIN)) && g->area_id == oss_jint(request, "area_id"))
+		return oss_not_assigned_err(oss_jstr(request, "service"), e);
+	/* anyone else's request is not even confirmed to exist */
 	return err_set(e, 404, "ไม่พบคำร้องที่ระบุ");
 }
 
@@ -300,7 +315,6 @@ void oss_list_row(json_t *row, long long number, bool officer, long long now, co
 {
 	long long id = oss_jint(row, "id");
 	int st = oss_status_parse(oss_jstr(row, "status"));
-	json_t *data = json_object_get(row, "data");
 	char url[96];
 	json_object_set_new(row, "no", json_integer(number));
 	json_object_set_new(row, "service_name", json_string(oss_service_name(oss_jstr(row, "service"))));
@@ -308,10 +322,6 @@ void oss_list_row(json_t *row, long long number, bool officer, long long now, co
 	json_object_set_new(row, "status_class", json_string(oss_status_class(st)));
 	json_object_set_new(row, "status_at_text", oss_text_datetime(oss_jint(row, "status_at")));
 	json_object_set_new(row, "created_at_text", oss_text_datetime(oss_jint(row, "created_at")));
-	struct buf name = BUF_INIT;
-	buf_addf(&name, "%s%s %s", oss_jstr(data, "title"), oss_jstr(data, "first_name"), oss_jstr(data, "last_name"));
-	json_object_set_new(row, "applicant_name", json_string(buf_cstr(&name)));
-	buf_release(&name);
 	long long rf = oss_jint(row, "result_file_id");
 	if (rf > 0) {
 		snprintf(url, sizeof url, "/oss/requests/%lld/files/%lld", id, rf);
@@ -319,20 +329,16 @@ void oss_list_row(json_t *row, long long number, bool officer, long long now, co
 	} else {
 		json_object_set_new(row, "result_url", json_null());
 	}
-	snprintf(url, sizeof url, "/oss/requests/%lld", id);
-	json_object_set_new(row, "view_url", json_string(url));
-	snprintf(url, sizeof url, "/oss/requests/%lld/print", id);
-	json_object_set_new(row, "print_url", json_string(url));
-	snprintf(url, sizeof url, "/oss/requests/%lld/pdf", id);
-	json_object_set_new(row, "pdf_url", json_string(url));
-	snprintf(url, sizeof url, "/oss/requests/%lld/edit", id);
-	json_object_set_new(row, "edit_url",
-			    !officer && oss_can(st, OSS_APPLICANT, OSS_EDIT) ? json_string(url) : json_null());
-	snprintf(url, sizeof url, "/oss/requests/%lld/cancel", id);
-	json_object_set_new(row, "cancel_url",
-			    !officer && oss_can(st, OSS_APPLICANT, OSS_CANCEL) ? json_string(url) : json_null());
-	snprintf(url, sizeof url, "/oss/manage/requests/%lld", id);
-	json_object_set_new(row, "process_url", officer ? json_string(url) : json_null());
+	/* the view, print, PDF and processing links are /oss/requests/{{id}}…
+	 * in the templates; only the links that depend on the status are here */
+	if (!officer) {
+		snprintf(url, sizeof url, "/oss/requests/%lld/edit", id);
+		json_object_set_new(row, "edit_url",
+				    oss_can(st, OSS_APPLICANT, OSS_EDIT) ? json_string(url) : json_null());
+		snprintf(url, sizeof url, "/oss/requests/%lld/cancel", id);
+		json_object_set_new(row, "cancel_url",
+				    oss_can(st, OSS_APPLICANT, OSS_CANCEL) ? json_string(url) : json_null());
+	}
 	/* the wait runs while the officers have the request (OSS-7) */
 	bool waiting = st == OSS_SUBMITTED || st == OSS_IN_PROGRESS || st == OSS_RESUBMITTED;
 	if (officer && waiting) {
@@ -344,8 +350,6 @@ void oss_list_row(json_t *row, long long number, bool officer, long long now, co
 		json_object_set_new(row, "overdue", json_false());
 	}
 	/* lists carry no personal data beyond the name */
-	json_object_del(row, "data");
-	json_object_del(row, "applicant_id");
 	json_object_del(row, "queued_at");
 }
 
@@ -361,6 +365,8 @@ char *oss_url(const char *path, json_t *params, long long page)
 		char num[32];
 		const char *s = json_string_value(v);
 		if (json_is_integer(v)) {
+			if (!json_integer_value(v))
+				continue; /* 0: the default (per_page=0 would be no page size) */
 			snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
 			s = num;
 		}

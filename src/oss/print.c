@@ -19,32 +19,15 @@
 #include "org/org.h"
 #include "oss/oss_pages.h"
 
-/* The request the caller may print, or an answer. */
+/* The request the caller may print, or an answer (403 for staff of its
+ * area not assigned to its service, 404 for anyone else: oss_access). */
 static json_t *load_printable(struct req *r, bool *officer, int *answered)
 {
-	struct db *db = req_db(r);
 	struct err e = ERR_INIT;
-	long long id = req_param_id(r, "id");
-	json_t *req = id > 0 ? oss_request_get(db, id, &e) : NULL;
-	if (req && oss_access(r, db, req, officer, &e) == 0)
-		return req;
-	if (e.status >= 500) {
-		json_decref(req);
+	json_t *req = oss_load_visible(r, req_db(r), req_param_id(r, "id"), officer, &e);
+	if (!req)
 		*answered = view_err(r, &e);
-		return NULL;
-	}
-	const struct acc_grant *g = acc_active_grant(r);
-	if (req && g && (g->bit & (ROLE_OFFICER | ROLE_AREA_ADMIN)) && g->area_id == oss_jint(req, "area_id")) {
-		struct buf b = BUF_INIT;
-		buf_addf(&b, "คุณไม่ได้รับมอบหมายให้ดูแลบริการ %s จึงพิมพ์คำร้องของบริการนี้ไม่ได้ หากต้องการสิทธิ์ กรุณาติดต่อแอดมินเขต",
-			 oss_service_name(oss_jstr(req, "service")));
-		*answered = view_error(r, 403, buf_cstr(&b));
-		buf_release(&b);
-	} else {
-		*answered = view_error(r, 404, "ไม่พบคำร้องที่ระบุ");
-	}
-	json_decref(req);
-	return NULL;
+	return req;
 }
 
 static void row_if(struct pdf *p, const char *label, json_t *v)

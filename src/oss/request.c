@@ -62,12 +62,25 @@ static int history_add(struct db *db, long long request_id, long long at, long l
 		   : 0;
 }
 
+/* The name lists show, kept in applicant_name (0013_oss_list.sql). */
+static void applicant_name(json_t *data, struct buf *out)
+{
+	const char *k[] = {"title", "first_name", "last_name"};
+	const char *v[3];
+	for (int i = 0; i < 3; i++) {
+		v[i] = json_string_value(json_object_get(data, k[i]));
+		if (!v[i])
+			v[i] = "";
+	}
+	buf_addf(out, "%s%s %s", v[0], v[1], v[2]);
+}
+
 /* ---- a new request ----------------------------------------------------------- */
 
 static const char sql_insert[] =
     "INSERT INTO oss_requests (code, area_id, service, applicant_id, status, data, note, created_at, updated_at, "
-    "status_at, queued_at, search) VALUES ($1, $2, $3, $4, 'submitted', $5, '', $6, $6, $6, $6, $7) "
-    "ON CONFLICT (code) DO NOTHING RETURNING id";
+    "status_at, queued_at, search, applicant_name) VALUES ($1, $2, $3, $4, 'submitted', $5, '', $6, $6, $6, $6, $7, "
+    "$8) ON CONFLICT (code) DO NOTHING RETURNING id";
 
 /* The latest code of the service at or after code, as a time, or -1. */
 static long long latest_code_time(struct db *db, const char *code, struct err *e, int *rc)
@@ -99,6 +112,8 @@ long long oss_request_insert(struct db *db, long long area_id, const char *servi
 		return err_set(e, 500, "oss_request_insert: data is not JSON");
 	long long id = 0, ct = t;
 	int rc = 0;
+	struct buf name = BUF_INIT;
+	applicant_name(data, &name);
 	/* ON CONFLICT DO NOTHING: a taken code is no error, so the transaction
 	 * stays usable on PostgreSQL and we simply try the next free second.
 	 * After a miss, jump past the latest code already taken from there on
@@ -112,7 +127,7 @@ long long oss_request_insert(struct db *db, long long area_id, const char *servi
 		buf_addf(&full, "%s %s", code, search ? search : "");
 		rc = db_int_value(db, sql_insert,
 				  DB_ARGS(DB_TEXT(code), DB_INT(area_id), DB_TEXT(service), DB_INT(applicant_id),
-					  DB_TEXT(text), DB_INT(t), DB_TEXT(buf_cstr(&full))),
+					  DB_TEXT(text), DB_INT(t), DB_TEXT(buf_cstr(&full)), DB_TEXT(buf_cstr(&name))),
 				  &id, e);
 		buf_release(&full);
 		if (rc != 0)
@@ -126,6 +141,7 @@ long long oss_request_insert(struct db *db, long long area_id, const char *servi
 		ct = latest >= ct ? latest + 1 : ct + 1;
 	}
 	free(text);
+	buf_release(&name);
 	if (rc < 0)
 		return -1;
 	if (rc == 0)
@@ -198,12 +214,20 @@ int oss_request_move(struct db *db, json_t *req, enum oss_actor who, enum oss_ac
 	long long result = json_integer_value(json_object_get(req, "result_file_id"));
 	if (to == OSS_COMPLETED && file_id > 0)
 		result = file_id;
-	long long n = db_exec(db,
-			      "UPDATE oss_requests SET status = $2, status_at = $3, updated_at = $3, note = $4, "
-			      "queued_at = $5, result_file_id = $6 WHERE id = $1 AND status = $7",
-			      DB_ARGS(DB_INT(id), DB_TEXT(oss_status_name(to)), DB_INT(now), DB_TEXT(message),
-				      DB_INT(queued), result > 0 ? DB_INT(result) : DB_NULL, DB_TEXT(from_name)),
-			      e);
+	/* a step that keeps the status (an edit while still submitted) keeps
+	 * when the status was set and the officer's note with it */
+	bool same = (int)to == from;
+	long long status_at = same ? json_integer_value(json_object_get(req, "status_at")) : now;
+	const char *note = same ? json_string_value(json_object_get(req, "note")) : message;
+	if (!note)
+		note = "";
+	long long n =
+	    db_exec(db,
+		    "UPDATE oss_requests SET status = $2, status_at = $3, updated_at = $8, note = $4, "
+		    "queued_at = $5, result_file_id = $6 WHERE id = $1 AND status = $7",
+		    DB_ARGS(DB_INT(id), DB_TEXT(oss_status_name(to)), DB_INT(status_at), DB_TEXT(note), DB_INT(queued),
+			    result > 0 ? DB_INT(result) : DB_NULL, DB_TEXT(from_name), DB_INT(now)),
+		    e);
 	if (n < 0)
 		return -1;
 	if (n == 0)
@@ -211,12 +235,15 @@ int oss_request_move(struct db *db, json_t *req, enum oss_actor who, enum oss_ac
 	if (data) {
 		char *text = json_dumps(data, JSON_COMPACT);
 		const char *code = json_string_value(json_object_get(req, "code"));
-		struct buf full = BUF_INIT;
+		struct buf full = BUF_INIT, name = BUF_INIT;
 		buf_addf(&full, "%s %s", code, search ? search : "");
-		long long m = db_exec(db, "UPDATE oss_requests SET data = $2, search = $3 WHERE id = $1",
-				      DB_ARGS(DB_INT(id), DB_TEXT(text), DB_TEXT(buf_cstr(&full))), e);
+		applicant_name(data, &name);
+		long long m =
+		    db_exec(db, "UPDATE oss_requests SET data = $2, search = $3, applicant_name = $4 WHERE id = $1",
+			    DB_ARGS(DB_INT(id), DB_TEXT(text), DB_TEXT(buf_cstr(&full)), DB_TEXT(buf_cstr(&name))), e);
 		free(text);
 		buf_release(&full);
+		buf_release(&name);
 		if (m < 0)
 			return -1;
 		json_object_set(req, "data", data);
@@ -239,9 +266,9 @@ int oss_request_move(struct db *db, json_t *req, enum oss_actor who, enum oss_ac
 			message, file_id, e) < 0)
 		return -1;
 	json_object_set_new(req, "status", json_string(oss_status_name(to)));
-	json_object_set_new(req, "status_at", json_integer(now));
+	json_object_set_new(req, "status_at", json_integer(status_at));
 	json_object_set_new(req, "updated_at", json_integer(now));
-	json_object_set_new(req, "note", json_string(message));
+	json_object_set_new(req, "note", json_string(note));
 	json_object_set_new(req, "queued_at", json_integer(queued));
 	json_object_set_new(req, "result_file_id", result > 0 ? json_integer(result) : json_null());
 	return (int)to;
@@ -347,9 +374,8 @@ static void search_patterns(const char *q, struct buf pat[SLOTS])
 			buf_addc(&pat[i], '%');
 }
 
-#define LIST_COLS                                                                                                      \
-	"id, code, area_id, service, applicant_id, status, data, note, result_file_id, created_at, status_at, "        \
-	"queued_at"
+/* what a list row shows: no data JSON to decode, the name has its column */
+#define LIST_COLS "id, code, service, status, applicant_name, note, result_file_id, created_at, status_at, queued_at"
 #define LIKE_3_8                                                                                                       \
 	"search LIKE $3 AND search LIKE $4 AND search LIKE $5 AND search LIKE $6 AND search LIKE $7 AND search LIKE "  \
 	"$8"
@@ -371,19 +397,25 @@ static const char sql_my_rows[] =
  * count from (applicant_id, service), the page walking (applicant_id,
  * created_at, id) or (applicant_id, service, created_at, id) backwards and
  * stopping at the page's end. */
-static const char sql_my_count_all[] = "SELECT COUNT(*) FROM oss_requests WHERE applicant_id = $1";
-static const char sql_my_rows_all[] =
-    "SELECT " LIST_COLS " FROM oss_requests WHERE applicant_id = $1" ORDER_NEWEST "LIMIT $2 OFFSET $3";
-static const char sql_my_count_service[] = "SELECT COUNT(*) FROM oss_requests WHERE applicant_id = $1 AND service = $2";
-static const char sql_my_rows_service[] =
-    "SELECT " LIST_COLS " FROM oss_requests WHERE applicant_id = $1 AND service = $2" ORDER_NEWEST "LIMIT $3 OFFSET $4";
+#define MY_COUNT_ALL "SELECT COUNT(*) FROM oss_requests WHERE applicant_id = $1"
+#define MY_COUNT_SERVICE "SELECT COUNT(*) FROM oss_requests WHERE applicant_id = $1 AND service = $2"
+static const char sql_my_count_all[] = MY_COUNT_ALL;
+static const char sql_my_rows_all[] = "SELECT " LIST_COLS ", (" MY_COUNT_ALL ") AS total FROM oss_requests "
+				      "WHERE applicant_id = $1" ORDER_NEWEST "LIMIT $2 OFFSET $3";
+static const char sql_my_count_service[] = MY_COUNT_SERVICE;
+static const char sql_my_rows_service[] = "SELECT " LIST_COLS ", (" MY_COUNT_SERVICE ") AS total FROM oss_requests "
+					  "WHERE applicant_id = $1 AND service = $2" ORDER_NEWEST "LIMIT $3 OFFSET $4";
 
 /* The officers' lists. */
-static const char sql_total_all[] = "SELECT SUM(n) FROM oss_counts WHERE area_id = $1 AND service = $2";
-static const char sql_total_status[] =
-    "SELECT SUM(n) FROM oss_counts WHERE area_id = $1 AND service = $2 AND status = $3";
-#define ROWS_ALL "SELECT " LIST_COLS " FROM oss_requests WHERE area_id = $1 AND service = $2"
-#define ROWS_STATUS "SELECT " LIST_COLS " FROM oss_requests WHERE area_id = $1 AND service = $2 AND status = $3"
+#define TOTAL_ALL "SELECT CAST(SUM(n) AS BIGINT) FROM oss_counts WHERE area_id = $1 AND service = $2"
+#define TOTAL_STATUS "SELECT CAST(SUM(n) AS BIGINT) FROM oss_counts WHERE area_id = $1 AND service = $2 AND status = $3"
+static const char sql_total_all[] = TOTAL_ALL;
+static const char sql_total_status[] = TOTAL_STATUS;
+/* the page's rows with the total from the counters, in one query */
+#define ROWS_ALL "SELECT " LIST_COLS ", (" TOTAL_ALL ") AS total FROM oss_requests WHERE area_id = $1 AND service = $2"
+#define ROWS_STATUS                                                                                                    \
+	"SELECT " LIST_COLS ", (" TOTAL_STATUS ") AS total FROM oss_requests WHERE area_id = $1 AND service = $2 "     \
+	"AND status = $3"
 /* [sort]: newest first, oldest first (both walk the same index) */
 static const char *const sql_rows_all[] = {ROWS_ALL ORDER_NEWEST "LIMIT $3 OFFSET $4",
 					   ROWS_ALL ORDER_OLDEST "LIMIT $3 OFFSET $4"};
@@ -405,8 +437,9 @@ static const char sql_code_rows[] = "SELECT " LIST_COLS " FROM oss_requests WHER
 static const char sql_overdue_count[] = "SELECT COUNT(*) FROM oss_requests " OVERDUE_WHERE;
 static const char sql_overdue_rows[] =
     "SELECT " LIST_COLS " FROM oss_requests " OVERDUE_WHERE " ORDER BY queued_at, id LIMIT $10 OFFSET $11";
-static const char sql_overdue_plain[] = "SELECT COUNT(*) FROM oss_requests WHERE area_id = $1 AND service = $2 "
-					"AND status IN ('submitted', 'in_progress', 'resubmitted') AND queued_at < $3";
+static const char sql_overdue_by_service[] =
+    "SELECT service, COUNT(*) FROM oss_requests WHERE area_id = $1 "
+    "AND status IN ('submitted', 'in_progress', 'resubmitted') AND queued_at < $2 GROUP BY service";
 
 /* q checked and broken into patterns; 0, or -1 with e. */
 static int query_prepare(const char *q, struct buf pat[SLOTS], struct err *e)
@@ -430,23 +463,52 @@ static void patterns_free(struct buf pat[SLOTS])
 		buf_release(&pat[i]);
 }
 
-/* rows (data parsed) and the paging as the list page's object. */
+/* rows and the paging as the list page's object. */
 static json_t *page_object(json_t *rows, const char *q, const struct org_paging *pg, struct err *e)
 {
-	size_t i;
-	json_t *row;
-	json_array_foreach(rows, i, row)
-	{
-		json_incref(row);
-		if (!with_data(row, e)) {
-			json_decref(rows);
-			return NULL;
-		}
-		json_decref(row);
-	}
+	(void)e;
 	return json_pack("{s:o, s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "rows", rows, "q", q, "total",
 			 (json_int_t)pg->total, "page", (json_int_t)pg->page, "pages", (json_int_t)pg->pages,
 			 "per_page", (json_int_t)pg->per_page, "from", (json_int_t)pg->from, "to", (json_int_t)pg->to);
+}
+
+/* A page of rows and its total in one query where it can be: sql_rows
+ * carries the total as its last column "total" (a scalar subquery) and
+ * takes LIMIT and OFFSET as its last two parameters (p[n-2], p[n-1], set
+ * here). A page past the end finds no rows and so no total: then sql_count
+ * (its parameters are the first n_count of p) counts, and the last page is
+ * read again. */
+static json_t *page_with_total(struct db *db, const char *sql_rows, const char *sql_count, struct db_val *p, int n,
+			       int n_count, long long page, long long per_page, struct org_paging *pg, struct err *e)
+{
+	org_paging(0, 1, per_page, pg); /* the page size as org_paging takes it */
+	long long size = pg->per_page;
+	if (page < 1)
+		page = 1;
+	p[n - 2] = DB_INT(size);
+	p[n - 1] = DB_INT((page - 1) * size);
+	json_t *rows = db_rows_json(db, sql_rows, p, n, e);
+	if (!rows)
+		return NULL;
+	long long total = 0;
+	if (json_array_size(rows) > 0) {
+		total = json_integer_value(json_object_get(json_array_get(rows, 0), "total"));
+	} else if (db_int_value(db, sql_count, p, n_count, &total, e) < 0) {
+		json_decref(rows);
+		return NULL;
+	}
+	org_paging(total, page, size, pg);
+	if (json_array_size(rows) == 0 && total > 0) {
+		json_decref(rows);
+		p[n - 1] = DB_INT(pg->offset);
+		rows = db_rows_json(db, sql_rows, p, n, e);
+		if (!rows)
+			return NULL;
+	}
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row) json_object_del(row, "total");
+	return rows;
 }
 
 json_t *oss_my_page(struct db *db, long long applicant_id, const char *service, const char *q, long long page,
@@ -465,18 +527,14 @@ json_t *oss_my_page(struct db *db, long long applicant_id, const char *service, 
 	struct org_paging pg;
 	if (!*q) {
 		patterns_free(pat);
-		int rc = *svc ? db_int_value(db, sql_my_count_service, DB_ARGS(DB_INT(applicant_id), DB_TEXT(svc)),
-					     &total, e)
-			      : db_int_value(db, sql_my_count_all, DB_ARGS(DB_INT(applicant_id)), &total, e);
-		if (rc < 0)
-			return NULL;
-		org_paging(total, page, per_page, &pg);
-		rows = *svc
-			   ? db_rows_json(
-				 db, sql_my_rows_service,
-				 DB_ARGS(DB_INT(applicant_id), DB_TEXT(svc), DB_INT(pg.per_page), DB_INT(pg.offset)), e)
-			   : db_rows_json(db, sql_my_rows_all,
-					  DB_ARGS(DB_INT(applicant_id), DB_INT(pg.per_page), DB_INT(pg.offset)), e);
+		struct db_val p[4] = {DB_INT(applicant_id), DB_TEXT(svc)};
+		if (*svc)
+			rows = page_with_total(db, sql_my_rows_service, sql_my_count_service, p, 4, 2, page, per_page,
+					       &pg, e);
+		else
+			rows = page_with_total(db, sql_my_rows_all, sql_my_count_all,
+					       (struct db_val[]){p[0], p[2], p[3]}, 3, 1, page, per_page, &pg, e);
+		(void)total;
 		return rows ? page_object(rows, q, &pg, e) : NULL;
 	}
 	if (db_int_value(db, sql_my_count,
@@ -554,22 +612,12 @@ json_t *oss_manage_page(struct db *db, long long area_id, const char *service, i
 						    DB_TEXT(p[5]), DB_INT(pg.per_page), DB_INT(pg.offset)),
 					    e);
 		}
+	} else if (status >= 0) {
+		struct db_val a[5] = {DB_INT(area_id), DB_TEXT(service), DB_TEXT(st)};
+		rows = page_with_total(db, sql_rows_status[so], sql_total_status, a, 5, 3, page, per_page, &pg, e);
 	} else {
-		int rc = status >= 0
-			     ? db_int_value(db, sql_total_status,
-					    DB_ARGS(DB_INT(area_id), DB_TEXT(service), DB_TEXT(st)), &total, e)
-			     : db_int_value(db, sql_total_all, DB_ARGS(DB_INT(area_id), DB_TEXT(service)), &total, e);
-		if (rc >= 0) {
-			org_paging(total, page, per_page, &pg);
-			rows = status >= 0 ? db_rows_json(db, sql_rows_status[so],
-							  DB_ARGS(DB_INT(area_id), DB_TEXT(service), DB_TEXT(st),
-								  DB_INT(pg.per_page), DB_INT(pg.offset)),
-							  e)
-					   : db_rows_json(db, sql_rows_all[so],
-							  DB_ARGS(DB_INT(area_id), DB_TEXT(service),
-								  DB_INT(pg.per_page), DB_INT(pg.offset)),
-							  e);
-		}
+		struct db_val a[4] = {DB_INT(area_id), DB_TEXT(service)};
+		rows = page_with_total(db, sql_rows_all[so], sql_total_all, a, 4, 2, page, per_page, &pg, e);
 	}
 	patterns_free(pat);
 	return rows ? page_object(rows, q, &pg, e) : NULL;
@@ -591,8 +639,9 @@ static const char sql_export_overdue[] =
     "SELECT " EXPORT_COLS " FROM oss_requests " EXPORT_WHERE "ORDER BY queued_at, id LIMIT $12";
 
 int oss_manage_each(struct db *db, long long area_id, const char *service, int status, long long overdue_before,
-		    enum oss_sort sort, const char *q, oss_row_fn fn, void *ctx, struct err *e)
+		    enum oss_sort sort, const char *q, oss_row_fn fn, void *ctx, bool *cut, struct err *e)
 {
+	*cut = false;
 	if (!q)
 		q = "";
 	struct buf pat[SLOTS];
@@ -619,13 +668,19 @@ int oss_manage_each(struct db *db, long long area_id, const char *service, int s
 		     DB_ARGS(DB_INT(area_id), DB_TEXT(service), DB_TEXT(st),
 			     DB_INT(overdue_before > 0 ? overdue_before : 0), DB_TEXT(code), DB_TEXT(buf_cstr(&pat[0])),
 			     DB_TEXT(buf_cstr(&pat[1])), DB_TEXT(buf_cstr(&pat[2])), DB_TEXT(buf_cstr(&pat[3])),
-			     DB_TEXT(buf_cstr(&pat[4])), DB_TEXT(buf_cstr(&pat[5])), DB_INT(OSS_EXPORT_MAX)),
+			     DB_TEXT(buf_cstr(&pat[4])), DB_TEXT(buf_cstr(&pat[5])), DB_INT(OSS_EXPORT_MAX + 1)),
 		     &res, e);
 	patterns_free(pat);
 	if (rc < 0)
 		return -1;
 	long long n = 0;
 	while ((rc = db_next(res, e)) == 1) {
+		if (n == OSS_EXPORT_MAX) {
+			/* one row more than the file holds: it is cut here */
+			*cut = true;
+			rc = 0;
+			break;
+		}
 		json_error_t je;
 		json_t *data = json_loads(db_text(res, 2), 0, &je);
 		if (!json_is_object(data)) {
@@ -653,14 +708,21 @@ int oss_manage_each(struct db *db, long long area_id, const char *service, int s
 	return rc < 0 ? -1 : 0;
 }
 
-int oss_overdue_count(struct db *db, long long area_id, const char *service, long long before, long long *out,
-		      struct err *e)
+int oss_overdue_counts(struct db *db, long long area_id, long long before, long long out[OSS_SERVICE_COUNT],
+		       struct err *e)
 {
-	*out = 0;
-	return db_int_value(db, sql_overdue_plain, DB_ARGS(DB_INT(area_id), DB_TEXT(service), DB_INT(before)), out, e) <
-		       0
-		   ? -1
-		   : 0;
+	for (int i = 0; i < OSS_SERVICE_COUNT; i++)
+		out[i] = 0;
+	struct db_res *res;
+	if (db_query(db, sql_overdue_by_service, DB_ARGS(DB_INT(area_id), DB_INT(before)), &res, e) < 0)
+		return -1;
+	int rc;
+	while ((rc = db_next(res, e)) == 1)
+		for (int i = 0; i < OSS_SERVICE_COUNT; i++)
+			if (!strcmp(db_text(res, 0), oss_service_codes[i]))
+				out[i] = db_int(res, 1);
+	db_res_free(res);
+	return rc < 0 ? -1 : 0;
 }
 
 json_t *oss_counts_get(struct db *db, long long area_id, long long ym_from, long long ym_to, struct err *e)

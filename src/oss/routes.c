@@ -8,6 +8,7 @@
  *   GET  /oss/new/:service            a service's form, filled from the account
  *   POST /oss/new/11 … /oss/new/41    submit (one declared form per service)
  *   GET  /oss/my                      the applicant's list: tabs, search, paging
+ *   GET  /oss/rooms/:id/calendar      a meeting room's bookings of a month (calendar.c)
  *   GET  /oss/requests/:id            one request (applicant or its officers)
  *   GET  /oss/requests/:id/print      the printable document (OSS-8)
  *   GET  /oss/requests/:id/pdf        the same as a PDF (print.c)
@@ -205,11 +206,14 @@ static json_t *area_options(struct db *db, struct err *e)
 	return opts;
 }
 
-static json_t *room_options(struct db *db, long long area_id, struct err *e)
+/* The options of the room select; *calendars gets [{name, url}], each
+ * room's booking calendar. */
+static json_t *room_options(struct db *db, long long area_id, json_t **calendars, struct err *e)
 {
 	json_t *rooms = area_id > 0 ? oss_rooms_list(db, area_id, true, e) : json_array();
 	if (!rooms)
 		return NULL;
+	*calendars = json_array();
 	json_t *opts = json_array();
 	size_t i;
 	json_t *a;
@@ -219,6 +223,10 @@ static json_t *room_options(struct db *db, long long area_id, struct err *e)
 		snprintf(id, sizeof id, "%lld", oss_jint(a, "id"));
 		snprintf(label, sizeof label, "%s (จุได้ %lld คน)", oss_jstr(a, "name"), oss_jint(a, "capacity"));
 		json_array_append_new(opts, json_pack("{s:s, s:s}", "value", id, "label", label));
+		char url[64];
+		snprintf(url, sizeof url, "/oss/rooms/%lld/calendar", oss_jint(a, "id"));
+		json_array_append_new(*calendars,
+				      json_pack("{s:O, s:s}", "name", json_object_get(a, "name"), "url", url));
 	}
 	json_decref(rooms);
 	return opts;
@@ -299,13 +307,13 @@ static int form_page(struct req *r, const struct oss_service_def *svc, json_t *r
 	make_select(form, "area_id", areas);
 	long long area_id = strtoll(oss_jstr(field_named(form, "area_id"), "value"), NULL, 10);
 	bool pick_area = false;
-	json_t *quote = NULL;
+	json_t *quote = NULL, *calendars = NULL;
 	if (!strcmp(svc->code, "31")) {
 		/* rooms belong to an area: without one chosen there is nothing to
 		 * offer, so the page asks for the area first (a GET form that
 		 * reloads this page with ?area=, no script needed) */
 		pick_area = area_id <= 0;
-		json_t *rooms = room_options(db, area_id, &e);
+		json_t *rooms = room_options(db, area_id, &calendars, &e);
 		if (!rooms) {
 			json_decref(form);
 			json_decref(profile);
@@ -345,6 +353,7 @@ static int form_page(struct req *r, const struct oss_service_def *svc, json_t *r
 		json_decref(form);
 		json_decref(profile);
 		json_decref(quote);
+		json_decref(calendars);
 		return view_err(r, &e);
 	}
 	for (const struct oss_file_slot *s = svc->slots; s->name; s++) {
@@ -385,6 +394,9 @@ static int form_page(struct req *r, const struct oss_service_def *svc, json_t *r
 	}
 	json_object_set_new(m, "pick_first", json_boolean(pick_area));
 	json_object_set_new(m, "quote", quote ? quote : json_null());
+	json_object_set_new(m, "room_calendars", calendars ? calendars : json_array());
+	json_object_set_new(m, "has_room_calendars",
+			    json_boolean(json_array_size(json_object_get(m, "room_calendars")) > 0));
 	/* the manual and blank form of this service in the form's area */
 	json_t *docs = area_id > 0 ? oss_documents_list(db, area_id, &e) : json_array();
 	if (!docs) {
@@ -460,20 +472,14 @@ static int mkdir_p(const char *dir, struct err *e)
 	return rc;
 }
 
-int oss_keep_files(struct req *r, struct db *db, long long request_id, const char *const *slots, int nslots,
-		   const char *slot_as, long long *last_id, struct err *e)
+int oss_files_stage(struct req *r, struct db *db, long long request_id, const char *const *slots, int nslots,
+		    const char *slot_as, long long *last_id, struct oss_staged *st, struct err *e)
 {
 	*last_id = 0;
-	const char *data_dir = http_settings()->data_dir;
-	struct buf dir = BUF_INIT;
-	buf_addf(&dir, "%s/files/oss/%lld", data_dir, request_id);
-	/* rows first, in the transaction; the moves last, so a failed insert
-	 * leaves no stray file behind (a failed commit after the moves can) */
-	char *paths[8] = {0};
-	const char *names[8] = {0};
-	int n = 0, rc = 0;
+	st->n = 0;
+	st->request_id = request_id;
 	long long now = oss_now();
-	for (int i = 0; i < nslots && n < 8; i++) {
+	for (int i = 0; i < nslots && st->n < OSS_STAGED_MAX; i++) {
 		const struct form_file *ff = form_file(r, slots[i]);
 		if (!ff)
 			continue;
@@ -489,27 +495,53 @@ int oss_keep_files(struct req *r, struct db *db, long long request_id, const cha
 				 ff->mime, ff->size, acc_user_id(r), now, e);
 		if (id < 0) {
 			buf_release(&rel);
-			rc = -1;
-			break;
+			oss_files_drop(st);
+			return -1;
 		}
 		*last_id = id;
-		paths[n] = buf_detach(&rel, NULL);
-		names[n] = slots[i];
-		n++;
+		st->paths[st->n] = buf_detach(&rel, NULL);
+		st->fields[st->n] = slots[i];
+		st->n++;
 	}
-	if (rc == 0 && n > 0)
+	return 0;
+}
+
+void oss_files_drop(struct oss_staged *st)
+{
+	for (int i = 0; i < st->n; i++)
+		free(st->paths[i]);
+	st->n = 0;
+}
+
+int oss_files_move(struct req *r, struct oss_staged *st, struct err *e)
+{
+	const char *data_dir = http_settings()->data_dir;
+	int rc = 0;
+	if (st->n > 0) {
+		struct buf dir = BUF_INIT;
+		buf_addf(&dir, "%s/files/oss/%lld", data_dir, st->request_id);
 		rc = mkdir_p(buf_cstr(&dir), e);
-	for (int i = 0; i < n; i++) {
-		if (rc == 0) {
-			struct buf full = BUF_INIT;
-			buf_addf(&full, "%s/%s", data_dir, paths[i]);
-			rc = form_file_keep(r, names[i], buf_cstr(&full), e);
-			buf_release(&full);
-		}
-		free(paths[i]);
+		buf_release(&dir);
 	}
-	buf_release(&dir);
+	for (int i = 0; i < st->n && rc == 0; i++) {
+		struct buf full = BUF_INIT;
+		buf_addf(&full, "%s/%s", data_dir, st->paths[i]);
+		rc = form_file_keep(r, st->fields[i], buf_cstr(&full), e);
+		buf_release(&full);
+	}
+	oss_files_drop(st);
 	return rc;
+}
+
+int oss_keep_files(struct req *r, struct db *db, long long request_id, const char *const *slots, int nslots,
+		   const char *slot_as, long long *last_id, struct err *e)
+{
+	/* rows first, in the transaction; the moves last, so a failed insert
+	 * leaves no stray file behind */
+	struct oss_staged st;
+	if (oss_files_stage(r, db, request_id, slots, nslots, slot_as, last_id, &st, e) < 0)
+		return -1;
+	return oss_files_move(r, &st, e);
 }
 
 static int slot_names(const struct oss_service_def *svc, const char **out, int max)
@@ -619,12 +651,16 @@ static int new_post(struct req *r)
 	const char *slots[8];
 	int ns = slot_names(svc, slots, 8);
 	long long last = 0;
-	if ((bp.nslots > 0 && oss_booking_store(db, id, bp.room_id, bp.slots, bp.nslots, bp.attendees, &e) < 0) ||
-	    oss_keep_files(r, db, id, slots, ns, NULL, &last, &e) < 0)
+	if (bp.nslots > 0 && oss_booking_store(db, id, bp.room_id, bp.slots, bp.nslots, bp.attendees, &e) < 0)
 		return view_err(r, &e);
 	json_t *req = oss_request_get(db, id, &e);
 	if (!req)
 		return view_err(r, &e);
+	/* the files last: nothing that can still fail comes after their move */
+	if (oss_keep_files(r, db, id, slots, ns, NULL, &last, &e) < 0) {
+		json_decref(req);
+		return view_err(r, &e);
+	}
 	oss_notify_submitted(r, db, req);
 	json_decref(req);
 	char url[64];
@@ -901,6 +937,14 @@ static int cancel_get(struct req *r)
 	if (!req)
 		return rc;
 	struct err e = ERR_INIT;
+	/* the same rule as the POST: a request past cancelling is told so
+	 * (409 with the reason) rather than offered a form that must fail */
+	enum oss_status to;
+	if (oss_transition((enum oss_status)oss_status_parse(oss_jstr(req, "status")), OSS_APPLICANT, OSS_CANCEL, NULL,
+			   &to, &e) < 0) {
+		json_decref(req);
+		return view_err(r, &e);
+	}
 	json_t *m = oss_request_model(r, req_db(r), req, false, &e);
 	json_decref(req);
 	if (!m)
@@ -950,6 +994,7 @@ static const struct route routes[] = {
     {"GET", "/oss/my", my_list, NULL, "oss.my", SIGNED, 0},
     {"GET", "/oss/new/:service", new_get, NULL, "oss.new", SIGNED, 0},
     {"GET", "/oss/quote", oss_quote, NULL, "oss.quote", SIGNED, 0},
+    {"GET", "/oss/rooms/:id/calendar", oss_room_calendar, NULL, "oss.room.calendar", SIGNED, 0},
     {"POST", "/oss/new/11", new_post, oss_fields_11, "oss.submit", SIGNED, 0},
     {"POST", "/oss/new/12", new_post, oss_fields_12, "oss.submit", SIGNED, 0},
     {"POST", "/oss/new/21", new_post, oss_fields_21, "oss.submit", SIGNED, 0},

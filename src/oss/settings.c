@@ -35,12 +35,23 @@ static int name_check(const char *s, size_t max, const char *field, const char *
 
 /* ---- officers ------------------------------------------------------------- */
 
+/* An assignment counts only while its user is an active account holding an
+ * active officer (of this module) or area admin grant in the area: a
+ * revoked grant or a cancelled account ends it at once, also for mail. */
+#define OFFICER_ACTIVE                                                                                                 \
+	"JOIN users u ON u.id = o.user_id AND u.status = 'active' "                                                    \
+	"WHERE EXISTS (SELECT 1 FROM grants g WHERE g.user_id = o.user_id AND g.area_id = o.area_id "                  \
+	"AND g.revoked_at IS NULL AND (g.role = 'area_admin' OR (g.role = 'officer' AND COALESCE(g.module, 'oss') = "  \
+	"'oss'))) "
+
+static const char sql_officer_services[] =
+    "SELECT o.service FROM oss_officers o " OFFICER_ACTIVE "AND o.user_id = $1 AND o.area_id = $2";
+
 int oss_officer_services(struct db *db, long long user_id, long long area_id, unsigned *mask, struct err *e)
 {
 	*mask = 0;
 	struct db_res *res;
-	if (db_query(db, "SELECT service FROM oss_officers WHERE user_id = $1 AND area_id = $2",
-		     DB_ARGS(DB_INT(user_id), DB_INT(area_id)), &res, e) < 0)
+	if (db_query(db, sql_officer_services, DB_ARGS(DB_INT(user_id), DB_INT(area_id)), &res, e) < 0)
 		return -1;
 	int rc;
 	while ((rc = db_next(res, e)) == 1)
@@ -49,11 +60,64 @@ int oss_officer_services(struct db *db, long long user_id, long long area_id, un
 	return rc < 0 ? -1 : 0;
 }
 
+static int day_cmp(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+	return x < y ? -1 : x > y;
+}
+
+int oss_officer_scope(struct db *db, long long user_id, long long area_id, unsigned *mask, long long **holidays,
+		      size_t *nhol, struct err *e)
+{
+	*mask = 0;
+	*holidays = NULL;
+	*nhol = 0;
+	/* one round trip: the assigned services ('s') and the holidays ('h') */
+	struct db_res *res;
+	if (db_query(db,
+		     "SELECT 's', o.service FROM oss_officers o " OFFICER_ACTIVE
+		     "AND o.user_id = $1 AND o.area_id = $2 "
+		     "UNION ALL SELECT 'h', day FROM oss_holidays WHERE area_id = $2",
+		     DB_ARGS(DB_INT(user_id), DB_INT(area_id)), &res, e) < 0)
+		return -1;
+	size_t cap = 16;
+	long long *days = xmalloc(cap * sizeof *days);
+	int rc;
+	while ((rc = db_next(res, e)) == 1) {
+		const char *v = db_text(res, 1);
+		if (db_text(res, 0)[0] == 's') {
+			*mask |= oss_service_bit(v);
+			continue;
+		}
+		long long d = oss_day_parse(v);
+		if (d < 0)
+			continue;
+		if (*nhol == cap) {
+			cap *= 2;
+			days = xrealloc(days, cap * sizeof *days);
+		}
+		days[(*nhol)++] = d;
+	}
+	db_res_free(res);
+	if (rc < 0) {
+		free(days);
+		*nhol = 0;
+		return -1;
+	}
+	/* sorted here, not by an ORDER BY: a few dozen days, no sorter */
+	qsort(days, *nhol, sizeof *days, day_cmp);
+	*holidays = days;
+	return 0;
+}
+
 json_t *oss_officers_list(struct db *db, long long area_id, struct err *e)
 {
+	/* one query: the assignment with its user's name and address (a
+	 * cancelled account shows as such) */
 	json_t *rows = db_rows_json(db,
-				    "SELECT id, user_id, service, assigned_at FROM oss_officers WHERE area_id = $1 "
-				    "ORDER BY service, id",
+				    "SELECT o.id, o.user_id, o.service, o.assigned_at, u.status AS user_status, "
+				    "u.title, u.first_name, u.last_name, u.email FROM oss_officers o "
+				    "JOIN users u ON u.id = o.user_id WHERE o.area_id = $1 ORDER BY o.service, o.id",
 				    DB_ARGS(DB_INT(area_id)), e);
 	if (!rows)
 		return NULL;
@@ -63,19 +127,22 @@ json_t *oss_officers_list(struct db *db, long long area_id, struct err *e)
 	{
 		json_object_set_new(row, "service_name",
 				    json_string(oss_service_name(json_string_value(json_object_get(row, "service")))));
-		struct err pe = ERR_INIT;
-		json_t *p = acc_user_profile(db, json_integer_value(json_object_get(row, "user_id")), &pe);
+		bool active = !strcmp(json_string_value(json_object_get(row, "user_status")), "active");
 		struct buf name = BUF_INIT;
-		if (p)
-			buf_addf(&name, "%s%s %s", json_string_value(json_object_get(p, "title")),
-				 json_string_value(json_object_get(p, "first_name")),
-				 json_string_value(json_object_get(p, "last_name")));
+		if (active)
+			buf_addf(&name, "%s%s %s", json_string_value(json_object_get(row, "title")),
+				 json_string_value(json_object_get(row, "first_name")),
+				 json_string_value(json_object_get(row, "last_name")));
 		else
 			buf_adds(&name, "(บัญชีถูกยกเลิก)");
 		json_object_set_new(row, "name", json_string(buf_cstr(&name)));
-		json_object_set(row, "email", p ? json_object_get(p, "email") : json_null());
+		if (!active)
+			json_object_set_new(row, "email", json_null());
 		buf_release(&name);
-		json_decref(p);
+		json_object_del(row, "title");
+		json_object_del(row, "first_name");
+		json_object_del(row, "last_name");
+		json_object_del(row, "user_status");
 	}
 	return rows;
 }
@@ -114,7 +181,9 @@ int oss_officer_remove(struct db *db, long long area_id, long long id, struct er
 
 json_t *oss_officer_ids(struct db *db, long long area_id, const char *service, struct err *e)
 {
-	return db_rows_json(db, "SELECT user_id FROM oss_officers WHERE area_id = $1 AND service = $2 ORDER BY id",
+	return db_rows_json(db,
+			    "SELECT o.user_id, u.email FROM oss_officers o " OFFICER_ACTIVE
+			    "AND o.area_id = $1 AND o.service = $2 ORDER BY o.id",
 			    DB_ARGS(DB_INT(area_id), DB_TEXT(service)), e);
 }
 

@@ -184,3 +184,24 @@ test('a ปพ. order shows its total as the quantities are typed', async () => 
   await page.screenshot({ path: join(OUT, 'oss-order-total.png'), fullPage: true });
   assert.deepEqual(page.problems, []);
 });
+
+test('a room\'s booking calendar reads on a phone: linked from the booking form, a month picker', async () => {
+  const admin = server.client();
+  await admin.get('/signin');
+  assert.equal((await admin.post('/signin', { login: 'areaadmin1', password: DEMO_PW })).status, 303);
+  assert.equal((await admin.post('/oss/admin/rooms', { name: 'ห้องประชุมปฏิทิน', capacity: '12', active: '1' })).status, 303);
+  const room = (await admin.get('/oss/admin/rooms', { json: true })).json.rows.find((x) => x.name === 'ห้องประชุมปฏิทิน');
+  const page = await newPage();
+  await signIn(page, 'citizen');
+  // from the booking form's link
+  await page.goto(server.base + `/oss/new/31?area=${room.area_id}`);
+  await Promise.all([page.waitForURL(/\/calendar/), page.getByRole('link', { name: 'ปฏิทินห้องประชุมปฏิทิน' }).click()]);
+  assert.match(await page.locator('h1').innerText(), /ห้องประชุมปฏิทิน/);
+  assert.match(await page.locator('main').innerText(), /ยังไม่มีการจองห้องนี้ในเดือนนี้/);
+  const month = await page.locator('h2').first().innerText();
+  await Promise.all([page.waitForURL(/month=/), page.getByRole('link', { name: /เดือนถัดไป/ }).click()]);
+  assert.notEqual(await page.locator('h2').first().innerText(), month);
+  await clean(page, 'the room calendar');
+  await page.screenshot({ path: join(OUT, 'oss-room-calendar.png'), fullPage: true });
+  assert.deepEqual(page.problems, []);
+});

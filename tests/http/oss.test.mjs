@@ -23,7 +23,7 @@ let server, admin, officer, citizen, teacher, areaId, roomId;
 
 function sql(q) {
   if (engine === 'postgres') return execFileSync('psql', [server.db, '-qAt', '-c', q], { encoding: 'utf8' }).trim();
-  return execFileSync('sqlite3', [server.dir + '/khet.db', q], { encoding: 'utf8' }).trim();
+  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', server.dir + '/khet.db', q], { encoding: 'utf8' }).trim();
 }
 const count = (table, where = '1=1') => Number(sql(`SELECT COUNT(*) FROM ${table} WHERE ${where}`));
 
@@ -325,10 +325,17 @@ test('workflow: officer returns with a note, applicant fixes and resubmits, offi
   assert.equal(v.files.length, 1);
   // officer takes it; now the applicant may not edit
   assert.equal((await officer.postMultipart(url, { status: 'in_progress' }, {})).status, 303);
-  const late = await citizen.postMultipart(`/oss/edit/11/${req.id}`, idCardFields(), {}, { json: true });
+  const stored = sql(`SELECT data || '|' || status_at || '|' || updated_at FROM oss_requests WHERE id = ${req.id}`);
+  const steps = count('oss_history', `request_id = ${req.id}`);
+  const late = await citizen.postMultipart(`/oss/edit/11/${req.id}`, idCardFields({ position: 'ผู้อำนวยการ' }), { id_card: pdf() }, { json: true });
   assert.equal(late.status, 409);
   assert.match(late.json.error.message, /แก้ไขคำร้องไม่ได้ เพราะเจ้าหน้าที่กำลังดำเนินการ/);
   assert.equal((await citizen.get(`/oss/requests/${req.id}/edit`)).status, 409);
+  // nothing of the refused edit is stored: data, history, files
+  assert.equal(sql(`SELECT data || '|' || status_at || '|' || updated_at FROM oss_requests WHERE id = ${req.id}`), stored);
+  assert.equal(count('oss_history', `request_id = ${req.id}`), steps);
+  assert.equal(count('oss_files', `request_id = ${req.id}`), 1);
+  assert.equal((await citizen.get(`/oss/requests/${req.id}`, { json: true })).json.data.position, 'ครู');
   // complete with a file for the applicant
   const done = await officer.postMultipart(url, { status: 'completed', message: 'ออกบัตรแล้ว' }, { file: pdf() });
   assert.equal(done.status, 303);
@@ -372,7 +379,17 @@ test('access: someone else\'s request is 404; an officer outside his services ge
   const act = await officer.postMultipart(`/oss/manage/requests/${cert.id}`, { status: 'in_progress' }, {}, { json: true });
   assert.equal(act.status, 403);
   assert.equal((await officer.get('/oss/manage/list?service=12')).status, 403);
-  assert.equal((await officer.get(`/oss/requests/${cert.id}`)).status, 404);
+  // the same 403 and sentence on every page of the request (view, print,
+  // PDF, files), not a 404 on some and a 403 on others
+  for (const p of ['', '/print', '/pdf', `/files/${cert.files[0].id}`]) {
+    const r = await officer.get(`/oss/requests/${cert.id}${p}`, { json: true });
+    assert.equal(r.status, 403, p);
+    assert.match(r.json.error.message, /ไม่ได้รับมอบหมายให้ดูแลบริการ หนังสือรับรอง/, p);
+  }
+  // staff of another area get 404, as anyone else
+  const admin2 = await signedIn('areaadmin2');
+  assert.equal((await admin2.get(`/oss/requests/${cert.id}`)).status, 404);
+  assert.equal((await admin2.get(`/oss/requests/${cert.id}/pdf`)).status, 404);
   assert.equal((await citizen.get(`/oss/requests/${cert.id}`, { json: true })).json.status, 'submitted');
   // a citizen is no officer
   assert.equal((await citizen.get('/oss/manage')).status, 403);

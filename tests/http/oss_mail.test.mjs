@@ -63,6 +63,8 @@ test('mail: a new request reaches the officers and the applicant; each status an
   // the applicant fixes it: the officers hear of it
   assert.equal((await citizen.postMultipart(`/oss/edit/11/${id}`, fields(), { id_card: pdf() }, { json: true })).status, 200);
   await smtp.waitFor(forCode('officer@example.org', 'ส่งข้อมูลแก้ไขไปยังเจ้าหน้าที่'));
+  const confirm = await smtp.waitFor(forCode('citizen@example.org', 'ส่งข้อมูลแก้ไขไปยังเจ้าหน้าที่'));
+  assert.match(confirm.text, /ท่านได้ส่งข้อมูลที่แก้ไขแล้วไปยังเจ้าหน้าที่/);
 
   assert.equal((await officer.postMultipart(url, { status: 'in_progress' }, {})).status, 303);
   await smtp.waitFor(forCode('citizen@example.org', 'เจ้าหน้าที่กำลังดำเนินการ'));
@@ -77,8 +79,9 @@ test('mail: a new request reaches the officers and the applicant; each status an
   assert.match(done.text, /เจ้าหน้าที่แนบไฟล์ให้ท่าน/);
   assert.ok(done.text.includes(`https://khet.example.go.th/oss/requests/${id}`));
 
-  // one mail per event to the applicant: receipt, returned, in progress, message, completed
+  // one mail per event to the applicant: receipt, returned, his own
+  // resubmission confirmed, in progress, message, completed
   const all = (await smtp.messages()).filter((m) => m.to.includes('citizen@example.org') && m.subject.includes(code));
-  assert.equal(all.length, 5, all.map((m) => m.subject).join('\n'));
+  assert.equal(all.length, 6, all.map((m) => m.subject).join('\n'));
   assert.ok(all.every((m) => m.defects === 0));
 });

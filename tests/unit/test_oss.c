@@ -801,6 +801,36 @@ static void test_db_moves(void **state)
 	assert_int_equal(count_of(f, f->area, "21", "submitted"), 1);
 	struct err e = ERR_INIT;
 
+	/* an edit while still submitted keeps the status, when it was set and
+	 * the note; the list's name column follows the data */
+	{
+		long long id0 = submit(f, f->area, "32", f->user, t, NULL);
+		json_t *r0 = oss_request_get(f->db, id0, &e);
+		assert_non_null(r0);
+		assert_int_equal(
+		    db_exec(f->db, "UPDATE oss_requests SET note = 'บันทึกเดิม' WHERE id = $1", DB_ARGS(DB_INT(id0)), &e),
+		    1);
+		json_object_set_new(r0, "note", json_string("บันทึกเดิม"));
+		json_t *d0 = json_pack("{s:s, s:s, s:s}", "title", "นาง", "first_name", "มาลี", "last_name", "ใจดี");
+		begin(f->db);
+		assert_int_equal(
+		    oss_request_move(f->db, r0, OSS_APPLICANT, OSS_EDIT, f->user, "x", "", d0, "มาลี", 0, t + 60, &e),
+		    OSS_SUBMITTED);
+		commit(f->db);
+		json_decref(d0);
+		json_decref(r0);
+		r0 = oss_request_get(f->db, id0, &e);
+		assert_int_equal(json_integer_value(json_object_get(r0, "status_at")), t);
+		assert_int_equal(json_integer_value(json_object_get(r0, "updated_at")), t + 60);
+		assert_string_equal(json_string_value(json_object_get(r0, "note")), "บันทึกเดิม");
+		json_decref(r0);
+		json_t *p0 = oss_my_page(f->db, f->user, "32", "", 1, 10, &e);
+		json_t *row0 = json_array_get(json_object_get(p0, "rows"), 0);
+		assert_string_equal(json_string_value(json_object_get(row0, "applicant_name")), "นางมาลี ใจดี");
+		assert_null(json_object_get(row0, "data")); /* lists do not read the data */
+		json_decref(p0);
+	}
+
 	/* officer takes it, returns it with a note */
 	json_t *r = oss_request_get(f->db, id, &e);
 	assert_non_null(r);
@@ -984,6 +1014,19 @@ static void test_db_lists(void **state)
 	assert_int_equal(json_array_size(json_object_get(p, "rows")), 2);
 	assert_int_equal(json_integer_value(json_object_get(p, "from")), 11);
 	json_decref(p);
+	/* a page past the end is the last page (the total and rows come in one
+	 * query; without rows the count runs by itself) */
+	p = oss_my_page(f->db, f->user2, "41", "", 9, 10, &e);
+	assert_int_equal(json_integer_value(json_object_get(p, "total")), 12);
+	assert_int_equal(json_integer_value(json_object_get(p, "page")), 2);
+	assert_int_equal(json_array_size(json_object_get(p, "rows")), 2);
+	assert_null(json_object_get(json_array_get(json_object_get(p, "rows"), 0), "total"));
+	json_decref(p);
+	p = oss_my_page(f->db, f->officer, "", "", 3, 10, &e);
+	assert_int_equal(json_integer_value(json_object_get(p, "total")), 0);
+	assert_int_equal(json_integer_value(json_object_get(p, "page")), 1);
+	assert_int_equal(json_array_size(json_object_get(p, "rows")), 0);
+	json_decref(p);
 	/* search by a word of the data and by code */
 	p = oss_my_page(f->db, f->user2, "", "ออมสิน", 1, 10, &e);
 	assert_int_equal(json_integer_value(json_object_get(p, "total")), mine);
@@ -1018,6 +1061,15 @@ static void test_db_lists(void **state)
 	assert_int_equal(json_integer_value(json_object_get(p, "total")), 12);
 	assert_int_equal(json_array_size(json_object_get(p, "rows")), 2);
 	json_decref(p);
+	p = oss_manage_page(f->db, f->area2, "12", OSS_SUBMITTED, 0, OSS_SORT_NEWEST, "", 7, 10, &e);
+	assert_int_equal(json_integer_value(json_object_get(p, "page")), 2);
+	assert_int_equal(json_array_size(json_object_get(p, "rows")), 2);
+	json_decref(p);
+	p = oss_manage_page(f->db, f->area2, "12", -1, 0, OSS_SORT_OLDEST, "", 50, 25, &e);
+	assert_int_equal(json_integer_value(json_object_get(p, "total")), 13);
+	assert_int_equal(json_integer_value(json_object_get(p, "page")), 1);
+	assert_int_equal(json_array_size(json_object_get(p, "rows")), 13);
+	json_decref(p);
 	/* oldest first is the newest-first order reversed, on every query shape */
 	static const char *const qs[] = {"", "ผดุงสิทธิ์"};
 	for (int k = 0; k < 2; k++)
@@ -1045,9 +1097,16 @@ static void test_db_lists(void **state)
 	p = oss_manage_page(f->db, f->area2, "12", -1, t0 + 5 * 3600, OSS_SORT_NEWEST, "", 1, 10, &e);
 	assert_int_equal(json_integer_value(json_object_get(p, "total")), 3); /* hours 0, 2, 4 */
 	json_decref(p);
-	long long od = 0;
-	assert_int_equal(oss_overdue_count(f->db, f->area2, "12", t0 + 5 * 3600, &od, &e), 0);
-	assert_int_equal(od, 3);
+	long long od[OSS_SERVICE_COUNT];
+	assert_int_equal(oss_overdue_counts(f->db, f->area2, t0 + 5 * 3600, od, &e), 0);
+	assert_int_equal(od[1], 3); /* "12" is the second service */
+	/* one GROUP BY gives what a count per service gives */
+	for (int k = 0; k < OSS_SERVICE_COUNT; k++)
+		assert_int_equal(
+		    od[k], int_value(f->db,
+				     "SELECT COUNT(*) FROM oss_requests WHERE area_id = $1 AND service = $2 "
+				     "AND status IN ('submitted', 'in_progress', 'resubmitted') AND queued_at < $3",
+				     DB_ARGS(DB_INT(f->area2), DB_TEXT(oss_service_codes[k]), DB_INT(t0 + 5 * 3600))));
 	/* a code as the query */
 	char code[17];
 	oss_code_make("41", t0 + 3600, code);
@@ -1108,10 +1167,69 @@ static void test_db_settings(void **state)
 	assert_int_equal(oss_officer_add(f->db, f->area, f->officer, "77", f->user, &e), -1);
 	commit(f->db);
 	unsigned mask;
+	/* an assignment without an officer grant in the area counts for nothing */
+	assert_int_equal(oss_officer_services(f->db, f->officer, f->area, &mask, &e), 0);
+	assert_int_equal(mask, 0);
+	begin(f->db);
+	assert_true(
+	    db_exec(f->db,
+		    "INSERT INTO grants (user_id, role, area_id, module, granted_at) VALUES ($1, 'officer', $2, "
+		    "'oss', 0)",
+		    DB_ARGS(DB_INT(f->officer), DB_INT(f->area)), &e) == 1);
+	commit(f->db);
 	assert_int_equal(oss_officer_services(f->db, f->officer, f->area, &mask, &e), 0);
 	assert_int_equal(mask, oss_service_bit("11") | oss_service_bit("31"));
 	assert_int_equal(oss_officer_services(f->db, f->officer, f->area2, &mask, &e), 0);
 	assert_int_equal(mask, 0);
+	/* the scope: the same services and the area's holidays, sorted, in one query */
+	long long *hs;
+	size_t nhs;
+	assert_int_equal(oss_officer_scope(f->db, f->officer, f->area, &mask, &hs, &nhs, &e), 0);
+	assert_int_equal(mask, oss_service_bit("11") | oss_service_bit("31"));
+	assert_int_equal(nhs, 2);
+	assert_int_equal(hs[0], oss_day_parse("2024-07-22"));
+	assert_int_equal(hs[1], oss_day_parse("2024-07-29"));
+	free(hs);
+	json_t *ids = oss_officer_ids(f->db, f->area, "31", &e);
+	assert_int_equal(json_array_size(ids), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(ids, 0), "email")), "o@example.com");
+	json_decref(ids);
+	json_t *list = oss_officers_list(f->db, f->area, &e);
+	assert_int_equal(json_array_size(list), 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0), "name")), "นายสมหญิง ลาวรรณ");
+	json_decref(list);
+	/* a revoked grant ends the assignments, for pages and for mail */
+	begin(f->db);
+	assert_true(db_exec(f->db, "UPDATE grants SET revoked_at = 1 WHERE user_id = $1", DB_ARGS(DB_INT(f->officer)),
+			    &e) == 1);
+	commit(f->db);
+	assert_int_equal(oss_officer_services(f->db, f->officer, f->area, &mask, &e), 0);
+	assert_int_equal(mask, 0);
+	assert_int_equal(oss_officer_scope(f->db, f->officer, f->area, &mask, &hs, &nhs, &e), 0);
+	assert_int_equal(mask, 0);
+	assert_int_equal(nhs, 2);
+	free(hs);
+	ids = oss_officer_ids(f->db, f->area, "31", &e);
+	assert_int_equal(json_array_size(ids), 0);
+	json_decref(ids);
+	/* so does a cancelled account with an active grant */
+	begin(f->db);
+	assert_true(db_exec(f->db,
+			    "INSERT INTO grants (user_id, role, area_id, module, granted_at) VALUES ($1, 'area_admin', "
+			    "$2, NULL, 0)",
+			    DB_ARGS(DB_INT(f->officer), DB_INT(f->area)), &e) == 1);
+	commit(f->db);
+	assert_int_equal(oss_officer_services(f->db, f->officer, f->area, &mask, &e), 0);
+	assert_int_equal(mask, oss_service_bit("11") | oss_service_bit("31"));
+	begin(f->db);
+	assert_true(db_exec(f->db, "UPDATE users SET status = 'cancelled' WHERE id = $1", DB_ARGS(DB_INT(f->officer)),
+			    &e) == 1);
+	commit(f->db);
+	assert_int_equal(oss_officer_services(f->db, f->officer, f->area, &mask, &e), 0);
+	assert_int_equal(mask, 0);
+	list = oss_officers_list(f->db, f->area, &e);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0), "name")), "(บัญชีถูกยกเลิก)");
+	json_decref(list);
 }
 
 #define DB_TESTS                                                                                                       \
