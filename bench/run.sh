@@ -48,8 +48,9 @@ pages() {
 	# applicant's own list and the officer's list of his area
 	page oss_my   "/oss/my?page={1..10}" 10000 20 citizen
 	page oss_list "/oss/manage/list?page={1..50}" 10000 20 officer
-	# KPI: the all-periods matrix of the demo monthly indicator (300 units,
-	# 12 periods) and the first area's public statistics page
+	# KPI (200 indicators in the demo year): the all-periods matrix of the
+	# monthly indicator (300 units, 12 periods) and the first area's public
+	# statistics page
 	page kpi_mx   "/kpi/indicators/2/matrix?page={1..12}" 2000 50 areaadmin1
 	page kpi_pub  "/kpi/stats/{FY}?area=1" 2000 50
 }
@@ -133,7 +134,7 @@ if ! git -C "$ROOT" diff --quiet HEAD 2>/dev/null; then commit="$commit+changes"
 schools_total=$((2 * BENCH_SCHOOLS))
 printf 'bench: making demo data (2 areas x %d schools, %d requests) in %s\n' "$BENCH_SCHOOLS" "$BENCH_REQUESTS" "$TMP"
 t0=$(now_ms)
-"$KHET" demo --schools "$BENCH_SCHOOLS" --requests "$BENCH_REQUESTS" >"$TMP/demo.out" 2>&1 || { cat "$TMP/demo.out" >&2; die "khet demo failed"; }
+"$KHET" demo --schools "$BENCH_SCHOOLS" --requests "$BENCH_REQUESTS" --indicators 200 >"$TMP/demo.out" 2>&1 || { cat "$TMP/demo.out" >&2; die "khet demo failed"; }
 demo_s=$(awk -v ms=$(($(now_ms) - t0)) 'BEGIN { printf "%.1f", ms / 1000 }')
 db_mb=$(awk -v b="$(stat -c %s "$TMP/khet.db" 2>/dev/null || echo 0)" 'BEGIN { printf "%.1f", b / 1048576 }')
 printf 'bench: demo data made in %s s (database %s MB)\n' "$demo_s" "$db_mb"

@@ -36,6 +36,7 @@ struct opts {
 	long long max_body_mb;
 	int schools;
 	long long requests;
+	int indicators;
 };
 
 static const char *env_or(const char *name, const char *def)
@@ -79,7 +80,8 @@ static void usage(FILE *f)
 		"  --quiet              KHET_QUIET     no access log\n"
 		"  --dev                KHET_DEV       read templates from ./templates on every page\n"
 		"  --schools N          (demo) schools per area (default 30)\n"
-		"  --requests N         (demo) One Stop Service requests to generate (default 0)\n");
+		"  --requests N         (demo) One Stop Service requests to generate (default 0)\n"
+		"  --indicators N       (demo) KPI indicators in the first area's year, up to 2000 (default 2)\n");
 }
 
 static int parse(int argc, char **argv, struct opts *o)
@@ -99,6 +101,7 @@ static int parse(int argc, char **argv, struct opts *o)
 	o->test_routes = env_flag("KHET_TEST_ROUTES");
 	o->schools = 30;
 	o->requests = 0;
+	o->indicators = 0;
 	static const struct option longs[] = {
 		{"listen", required_argument, 0, 'l'},   {"db", required_argument, 0, 'd'},
 		{"data", required_argument, 0, 'D'},     {"workers", required_argument, 0, 'w'},
@@ -107,7 +110,8 @@ static int parse(int argc, char **argv, struct opts *o)
 		{"static", required_argument, 0, 'S'},   {"max-body-mb", required_argument, 0, 'm'},
 		{"trust-proxy", no_argument, 0, 'p'},    {"quiet", no_argument, 0, 'q'},
 		{"dev", no_argument, 0, 'v'},            {"schools", required_argument, 0, 'n'},
-		{"requests", required_argument, 0, 'r'}, {"help", no_argument, 0, 'h'},           {0, 0, 0, 0},
+		{"requests", required_argument, 0, 'r'}, {"indicators", required_argument, 0, 'i'},
+		{"help", no_argument, 0, 'h'},           {0, 0, 0, 0},
 	};
 	int c;
 	optind = 2;
@@ -127,6 +131,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		case 'v': o->dev = 1; break;
 		case 'n': o->schools = atoi(optarg); break;
 		case 'r': o->requests = atoll(optarg); break;
+		case 'i': o->indicators = atoi(optarg); break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return -1;
 		}
@@ -279,6 +284,8 @@ static int cmd_demo(struct opts *o)
 		rc = oss_demo(db, o->requests, &e);
 	if (rc == 0)
 		rc = kpi_demo(db, o->schools < 300 ? o->schools : 300, &e);
+	if (rc == 0 && o->indicators > 0)
+		rc = kpi_demo_bulk(db, o->indicators, &e);
 	if (rc < 0)
 		fprintf(stderr, "khet: demo data: %s\n", e.msg);
 	else
