@@ -34,6 +34,15 @@ export function khet(args, env = {}) {
   }
 }
 
+// A report from AddressSanitizer, LeakSanitizer or UBSan in a server's
+// output (the sanitizer run of make test): a test that passed against a
+// server that misbehaved inside has not passed.
+const SANITIZER = /ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|SUMMARY: UndefinedBehaviorSanitizer/;
+function sanitizerCheck(what, text) {
+  const m = text.match(SANITIZER);
+  if (m) throw new Error(`${what}: sanitizer report:\n${text.slice(Math.max(0, m.index - 200), m.index + 3000)}`);
+}
+
 export async function startServer({ demo = true, env = {}, args = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'khet-http-'));
   let db = `sqlite:${dir}/khet.db`, drop = () => {};
@@ -42,6 +51,7 @@ export async function startServer({ demo = true, env = {}, args = [] } = {}) {
   if (demo) {
     const r = khet(['demo'], baseEnv);
     if (r.code !== 0) throw new Error('khet demo failed: ' + r.stderr);
+    sanitizerCheck('khet demo', r.stderr);
   }
   const proc = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', ...args], {
     env: { ...process.env, ...baseEnv }, stdio: ['ignore', 'pipe', 'pipe'],
@@ -70,6 +80,7 @@ export async function startServer({ demo = true, env = {}, args = [] } = {}) {
       }
       drop();
       rmSync(dir, { recursive: true, force: true });
+      sanitizerCheck('khet serve', stderr);
       return server.exit;
     },
   };
