@@ -329,6 +329,12 @@ report() {
 	printf '\nserver peak RSS serving the pages (VmHWM): %s MB   target <= %d MB %s   (RSS at the end %s MB, %s threads)\n' \
 		"$rss_mb" "$RSS_MAX_MB" "$rss_ok" "$rss_now_mb" "$threads"
 	printf 'server %s\n' "$stop_note"
+	local nerr
+	nerr=$(grep -cv ' khet: \| mail: ' "$TMP/server.err" 2>/dev/null || true)
+	if [ "${nerr:-0}" -gt 0 ]; then
+		printf 'server logged %d other lines during the runs; the last ones:\n' "$nerr"
+		grep -v ' khet: \| mail: ' "$TMP/server.err" | tail -n 5 | cut -c1-200
+	fi
 	for i in "${!P_NAME[@]}"; do
 		if [ -n "${R_SOCK[$i]}" ]; then printf 'note: %s had socket errors: %s\n' "${P_NAME[$i]}" "${R_SOCK[$i]}"; fi
 	done
