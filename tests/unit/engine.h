@@ -4,7 +4,9 @@
  * migrated to the current schema. A test file defines SCHEMA
  * ("khet_unit_<name>") before including it, then uses setup_sqlite /
  * setup_pg / teardown_engine as its group fixtures and attach() for more
- * connections to the same database. */
+ * connections to the same database. A file that needs more than the
+ * migrated schema (demo data, ids it looks up) sets engine_after_migrate
+ * before running its groups, and keeps what it finds in engine.data. */
 #ifndef KHET_UNIT_ENGINE_H
 #define KHET_UNIT_ENGINE_H
 #include "unit.h"
@@ -23,7 +25,12 @@ struct engine {
 	const char *pg_url;
 	char dir[64];
 	struct db *db;
+	void *data; /* the test file's own, e.g. ids engine_after_migrate looked up */
 };
+
+/* Optional: runs on each engine after db_migrate; < 0 (e set) fails the
+ * group's setup. */
+static int (*engine_after_migrate)(struct engine *en, struct err *e);
 
 static struct engine sqlite_engine = {.kind = DB_SQLITE};
 static struct engine pg_engine = {.kind = DB_POSTGRES};
@@ -62,6 +69,10 @@ static inline int setup_engine(void **state, struct engine *en)
 		fprintf(stderr, "db_migrate: %s\n", e.msg);
 		return -1;
 	}
+	if (engine_after_migrate && engine_after_migrate(en, &e) < 0) {
+		fprintf(stderr, "after migrate: %s\n", e.msg);
+		return -1;
+	}
 	*state = en;
 	return 0;
 }
@@ -95,9 +106,9 @@ static inline int setup_pg(void **state)
 /* Runs the group on SQLite, then on PostgreSQL when KHET_TEST_PG is set
  * (without a server those tests are neither run nor counted). Returns the
  * number failed. */
-#define run_engine_groups(name, tests)                                                                           \
-	(cmocka_run_group_tests_name(name "_sqlite", tests, setup_sqlite, teardown_engine) +                      \
-	 ((pg_engine.pg_url = getenv("KHET_TEST_PG")) && *pg_engine.pg_url                                          \
-	      ? cmocka_run_group_tests_name(name "_pg", tests, setup_pg, teardown_engine)                           \
+#define run_engine_groups(name, tests)                                                                                 \
+	(cmocka_run_group_tests_name(name "_sqlite", tests, setup_sqlite, teardown_engine) +                           \
+	 ((pg_engine.pg_url = getenv("KHET_TEST_PG")) && *pg_engine.pg_url                                             \
+	      ? cmocka_run_group_tests_name(name "_pg", tests, setup_pg, teardown_engine)                              \
 	      : 0))
 #endif

@@ -123,16 +123,13 @@ static void test_pager(void **state)
 
 /* --- storage ------------------------------------------------------------------ */
 
-struct engine {
-	enum db_kind kind;
-	const char *pg_url;
-	char dir[64];
-	struct db *db;
+#include "engine.h"
+
+/* What each engine's tests share: the demo's areas, schools and users. */
+struct ids {
 	long long area1, area2, s0, s1, s2, sa, sa2, teacher, admin1;
 };
-
-static struct engine sqlite_engine = {.kind = DB_SQLITE};
-static struct engine pg_engine = {.kind = DB_POSTGRES};
+static struct ids sqlite_ids, pg_ids;
 
 static long long one(struct db *db, const char *sql, long long arg)
 {
@@ -153,107 +150,67 @@ static long long uid(struct db *db, const char *username)
 	return v;
 }
 
-static int setup_engine(void **state, struct engine *en)
+/* engine_after_migrate: the demo (4 schools an area) and the ids the tests
+ * use. */
+static int seed(struct engine *en, struct err *e)
 {
-	struct err e = ERR_INIT;
-	char url[600];
-	if (en->kind == DB_SQLITE) {
-		snprintf(en->dir, sizeof en->dir, "/tmp/khet-test-accadm-XXXXXX");
-		if (!mkdtemp(en->dir))
-			return -1;
-		snprintf(url, sizeof url, "sqlite:%s/khet.db", en->dir);
-		if (db_open(url, &en->db, &e) < 0)
-			goto fail;
-	} else {
-		if (db_open(en->pg_url, &en->db, &e) < 0 ||
-		    db_exec_script(en->db, "DROP SCHEMA IF EXISTS " SCHEMA " CASCADE; CREATE SCHEMA " SCHEMA, &e) < 0 ||
-		    db_exec_script(en->db, "SET search_path TO " SCHEMA, &e) < 0)
-			goto fail;
-	}
-	if (db_migrate(en->db, &e) < 0 || org_demo(en->db, 4, &e) < 0 || acc_demo(en->db, &e) < 0)
-		goto fail;
+	struct ids *ids = en->kind == DB_SQLITE ? &sqlite_ids : &pg_ids;
+	en->data = ids;
+	if (org_demo(en->db, 4, e) < 0 || acc_demo(en->db, e) < 0)
+		return -1;
 	struct db *db = en->db;
-	en->area1 = one(db, "SELECT id FROM areas WHERE code = '3502'", 0);
-	en->area2 = one(db, "SELECT id FROM areas WHERE code = '6201'", 0);
-	en->sa = uid(db, "schooladmin");
-	en->sa2 = uid(db, "schooladmin2");
-	en->teacher = uid(db, "teacher");
-	en->admin1 = uid(db, "areaadmin1");
-	en->s0 = one(db, "SELECT school_id FROM grants WHERE user_id = $1 AND role = 'school_admin'", en->sa);
-	en->s1 = one(db, "SELECT school_id FROM grants WHERE user_id = $1 AND role = 'school_admin'", en->sa2);
-	en->s2 = one(db, "SELECT MAX(id) FROM schools WHERE area_id = $1", en->area1);
-	*state = en;
-	return 0;
-fail:
-	fprintf(stderr, "setup: %s\n", e.msg);
-	return -1;
-}
-
-static int setup_sqlite(void **state)
-{
-	return setup_engine(state, &sqlite_engine);
-}
-
-static int setup_pg(void **state)
-{
-	return setup_engine(state, &pg_engine);
-}
-
-static int teardown_engine(void **state)
-{
-	struct engine *en = *state;
-	struct err e = ERR_INIT;
-	if (en->kind == DB_POSTGRES)
-		db_exec_script(en->db, "DROP SCHEMA IF EXISTS " SCHEMA " CASCADE", &e);
-	db_close(en->db);
-	if (en->kind == DB_SQLITE) {
-		char cmd[100];
-		snprintf(cmd, sizeof cmd, "rm -rf '%s'", en->dir);
-		if (system(cmd) != 0)
-			return -1;
-	}
+	ids->area1 = one(db, "SELECT id FROM areas WHERE code = '3502'", 0);
+	ids->area2 = one(db, "SELECT id FROM areas WHERE code = '6201'", 0);
+	ids->sa = uid(db, "schooladmin");
+	ids->sa2 = uid(db, "schooladmin2");
+	ids->teacher = uid(db, "teacher");
+	ids->admin1 = uid(db, "areaadmin1");
+	ids->s0 = one(db, "SELECT school_id FROM grants WHERE user_id = $1 AND role = 'school_admin'", ids->sa);
+	ids->s1 = one(db, "SELECT school_id FROM grants WHERE user_id = $1 AND role = 'school_admin'", ids->sa2);
+	ids->s2 = one(db, "SELECT MAX(id) FROM schools WHERE area_id = $1", ids->area1);
 	return 0;
 }
 
 static void test_membership(void **state)
 {
 	struct engine *en = *state;
+	const struct ids *d = en->data;
 	struct err e = ERR_INIT;
-	assert_int_equal(acc_admin_in_area(en->db, en->sa, en->area1, &e), 1);
-	assert_int_equal(acc_admin_in_area(en->db, en->sa, en->area2, &e), 0);
-	assert_int_equal(acc_admin_in_area(en->db, en->teacher, en->area1, &e), 0); /* not an admin */
-	assert_int_equal(acc_admin_in_area(en->db, en->admin1, en->area1, &e), 0);  /* the area admin himself */
-	assert_int_equal(acc_user_area(en->db, en->sa, &e), en->area1);
-	assert_int_equal(acc_user_area(en->db, uid(en->db, "areaadmin2"), &e), en->area2);
+	assert_int_equal(acc_admin_in_area(en->db, d->sa, d->area1, &e), 1);
+	assert_int_equal(acc_admin_in_area(en->db, d->sa, d->area2, &e), 0);
+	assert_int_equal(acc_admin_in_area(en->db, d->teacher, d->area1, &e), 0); /* not an admin */
+	assert_int_equal(acc_admin_in_area(en->db, d->admin1, d->area1, &e), 0);  /* the area admin himself */
+	assert_int_equal(acc_user_area(en->db, d->sa, &e), d->area1);
+	assert_int_equal(acc_user_area(en->db, uid(en->db, "areaadmin2"), &e), d->area2);
 	assert_int_equal(acc_user_area(en->db, uid(en->db, "citizen"), &e), 0);
 
 	/* whose account an area admin may change: only one whose every role
 	 * is a school role in his area's schools */
 	long long a2 = uid(en->db, "areaadmin2");
-	assert_int_equal(acc_user_school_only_in_area(en->db, en->sa, en->area1, &e), 1); /* admin + homeroom */
-	assert_int_equal(acc_user_school_only_in_area(en->db, en->sa, en->area2, &e), 0);
-	assert_int_equal(acc_user_school_only_in_area(en->db, en->admin1, en->area1, &e), 0); /* an area role */
-	assert_int_equal(acc_user_managing_area(en->db, en->sa, &e), en->area1);
-	assert_int_equal(acc_user_managing_area(en->db, en->admin1, &e), 0);
+	assert_int_equal(acc_user_school_only_in_area(en->db, d->sa, d->area1, &e), 1); /* admin + homeroom */
+	assert_int_equal(acc_user_school_only_in_area(en->db, d->sa, d->area2, &e), 0);
+	assert_int_equal(acc_user_school_only_in_area(en->db, d->admin1, d->area1, &e), 0); /* an area role */
+	assert_int_equal(acc_user_managing_area(en->db, d->sa, &e), d->area1);
+	assert_int_equal(acc_user_managing_area(en->db, d->admin1, &e), 0);
 	assert_int_equal(acc_user_managing_area(en->db, uid(en->db, "citizen"), &e), 0);
 	/* area 2's admin who also got a school-admin grant in area 1: no area
 	 * admin of area 1 may change him, and no area decides for him */
-	long long s0 = en->s0, s1 = one(en->db, "SELECT MAX(id) FROM schools WHERE area_id = $1", en->area1);
+	long long s0 = d->s0, s1 = one(en->db, "SELECT MAX(id) FROM schools WHERE area_id = $1", d->area1);
 	assert_true(s1 != s0);
 	assert_int_equal(db_begin(en->db, &e), 0);
-	long long g = acc_grant_add(en->db, a2, "teacher", en->area1, s1, NULL, en->admin1, &e);
+	long long g = acc_grant_add(en->db, a2, "teacher", d->area1, s1, NULL, d->admin1, &e);
 	if (g < 0)
 		fail_msg("grant: %s", e.msg);
-	assert_int_equal(acc_user_school_only_in_area(en->db, a2, en->area1, &e), 0);
-	assert_int_equal(acc_user_school_only_in_area(en->db, a2, en->area2, &e), 0);
+	assert_int_equal(acc_user_school_only_in_area(en->db, a2, d->area1, &e), 0);
+	assert_int_equal(acc_user_school_only_in_area(en->db, a2, d->area2, &e), 0);
 	assert_int_equal(acc_user_managing_area(en->db, a2, &e), 0);
 	/* a teacher of area 1 who gets a school role in area 2 too */
-	long long s2 = one(en->db, "SELECT MIN(id) FROM schools WHERE area_id = $1", en->area2);
-	assert_true(acc_grant_add(en->db, en->teacher, "teacher", en->area2, s2, NULL, en->admin1, &e) > 0);
-	assert_int_equal(acc_user_school_only_in_area(en->db, en->teacher, en->area1, &e), 0);
-	assert_int_equal(acc_user_managing_area(en->db, en->teacher, &e), 0);
+	long long s2 = one(en->db, "SELECT MIN(id) FROM schools WHERE area_id = $1", d->area2);
+	assert_true(acc_grant_add(en->db, d->teacher, "teacher", d->area2, s2, NULL, d->admin1, &e) > 0);
+	assert_int_equal(acc_user_school_only_in_area(en->db, d->teacher, d->area1, &e), 0);
+	assert_int_equal(acc_user_managing_area(en->db, d->teacher, &e), 0);
 	db_rollback(en->db);
-	assert_int_equal(acc_user_school_only_in_area(en->db, en->teacher, en->area1, &e), 1);
+	assert_int_equal(acc_user_school_only_in_area(en->db, d->teacher, d->area1, &e), 1);
 }
 
 /* A KPI role granted without naming its module (the KPI people page, an
@@ -262,12 +219,13 @@ static void test_membership(void **state)
 static void test_kpi_grant_module(void **state)
 {
 	struct engine *en = *state;
+	const struct ids *d = en->data;
 	struct err e = ERR_INIT;
-	long long wg = one(en->db, "SELECT MIN(id) FROM work_groups WHERE area_id = $1", en->area1);
-	struct acc_grant g = {.user_id = en->teacher, .area_id = en->area1, .work_group_id = wg};
+	long long wg = one(en->db, "SELECT MIN(id) FROM work_groups WHERE area_id = $1", d->area1);
+	struct acc_grant g = {.user_id = d->teacher, .area_id = d->area1, .work_group_id = wg};
 	snprintf(g.role, sizeof g.role, "kpi_owner");
 	assert_int_equal(db_begin(en->db, &e), 0);
-	long long id = acc_grant_add_full(en->db, &g, en->admin1, &e);
+	long long id = acc_grant_add_full(en->db, &g, d->admin1, &e);
 	if (id < 0)
 		fail_msg("grant: %s", e.msg);
 	assert_int_equal(db_commit(en->db, &e), 0);
@@ -278,22 +236,23 @@ static void test_kpi_grant_module(void **state)
 	for (int named = 1; named >= 0; named--) {
 		snprintf(g.module, sizeof g.module, "%s", named ? "kpi" : "");
 		assert_int_equal(db_begin(en->db, &e), 0);
-		assert_int_equal(acc_grant_add_full(en->db, &g, en->admin1, &e), -1);
+		assert_int_equal(acc_grant_add_full(en->db, &g, d->admin1, &e), -1);
 		assert_int_equal(e.status, 409);
 		db_rollback(en->db);
 	}
-	assert_int_equal(one(en->db, "SELECT COUNT(*) FROM grants WHERE user_id = $1 AND role = 'kpi_owner' AND revoked_at IS NULL",
-			     en->teacher),
-			 1);
+	assert_int_equal(
+	    one(en->db, "SELECT COUNT(*) FROM grants WHERE user_id = $1 AND role = 'kpi_owner' AND revoked_at IS NULL",
+		d->teacher),
+	    1);
 	assert_int_equal(db_begin(en->db, &e), 0);
-	assert_int_equal(acc_grant_revoke(en->db, id, en->admin1, &e), 0);
+	assert_int_equal(acc_grant_revoke(en->db, id, d->admin1, &e), 0);
 	assert_int_equal(db_commit(en->db, &e), 0);
 }
 
 static json_t *list(struct engine *en, const char *q, long long school, const char *status, const char *ptype)
 {
 	struct err e = ERR_INIT;
-	struct acc_admin_filter f = {en->area1, q, school, status, ptype, 1, 10};
+	struct acc_admin_filter f = {((const struct ids *)en->data)->area1, q, school, status, ptype, 1, 10};
 	json_t *l = acc_admin_list(en->db, &f, &e);
 	if (!l)
 		fail_msg("list: %s", e.msg);
@@ -310,6 +269,7 @@ static long long total(json_t *l)
 static void test_list(void **state)
 {
 	struct engine *en = *state;
+	const struct ids *d = en->data;
 	json_t *l = list(en, "", 0, "active", "");
 	assert_int_equal(json_integer_value(json_object_get(l, "total")), 2);
 	json_t *r0 = json_array_get(json_object_get(l, "rows"), 0);
@@ -318,25 +278,26 @@ static void test_list(void **state)
 	assert_int_equal(total(list(en, "สมทรง", 0, "", "")), 1);
 	assert_int_equal(total(list(en, "SCHOOLADMIN2@example.org", 0, "", "")), 1);
 	assert_int_equal(total(list(en, "ไม่มีชื่อนี้เลย", 0, "", "")), 0);
-	assert_int_equal(total(list(en, "", en->s1, "", "")), 1);
+	assert_int_equal(total(list(en, "", d->s1, "", "")), 1);
 	assert_int_equal(total(list(en, "", 0, "", "general")), 0);
 	assert_int_equal(total(list(en, "", 0, "", "civil_servant")), 2);
 	assert_int_equal(total(list(en, "", 0, "cancelled", "")), 0);
 	/* another area's list does not hold them */
 	struct err e = ERR_INIT;
-	struct acc_admin_filter f = {en->area2, "", 0, "", "", 1, 10};
+	struct acc_admin_filter f = {d->area2, "", 0, "", "", 1, 10};
 	assert_int_equal(total(acc_admin_list(en->db, &f, &e)), 0);
 }
 
 static void test_update_email(void **state)
 {
 	struct engine *en = *state;
+	const struct ids *d = en->data;
 	struct err e = ERR_INIT;
 	json_t *ch = NULL;
 	struct acc_user_edit ed = {"นาย", "วีระ", "ผู้ดูแล", "schooladmin@example.org", "", "", "civil_servant"};
 	/* the e-mail of another account: 409, nothing changed */
 	assert_int_equal(db_begin(en->db, &e), 0);
-	assert_int_equal(acc_user_update(en->db, en->sa2, &ed, &ch, &e), -1);
+	assert_int_equal(acc_user_update(en->db, d->sa2, &ed, &ch, &e), -1);
 	db_rollback(en->db);
 	assert_int_equal(e.status, 409);
 	assert_string_equal(e.field, "email");
@@ -347,13 +308,13 @@ static void test_update_email(void **state)
 	for (int i = 0; i < 101; i++)
 		strcat(longname, "ก");
 	struct acc_user_edit bad = {"นาย", longname, "ผู้ดูแล", "schooladmin2@example.org", "", "", ""};
-	assert_int_equal(acc_user_update(en->db, en->sa2, &bad, &ch, &e), -1);
+	assert_int_equal(acc_user_update(en->db, d->sa2, &bad, &ch, &e), -1);
 	assert_string_equal(e.field, "first_name");
 	err_clear(&e);
 	/* a real switch: changes listed old → new */
 	struct acc_user_edit ok = {"นาย", "วีระพงษ์", "ผู้ดูแล", "veera.new@example.org", "0812345678", "", "civil_servant"};
 	assert_int_equal(db_begin(en->db, &e), 0);
-	assert_int_equal(acc_user_update(en->db, en->sa2, &ok, &ch, &e), 0);
+	assert_int_equal(acc_user_update(en->db, d->sa2, &ok, &ch, &e), 0);
 	assert_int_equal(db_commit(en->db, &e), 0);
 	assert_int_equal(json_object_size(ch), 3);
 	assert_string_equal(json_string_value(json_array_get(json_object_get(ch, "email"), 0)),
@@ -362,7 +323,7 @@ static void test_update_email(void **state)
 			    "veera.new@example.org");
 	json_decref(ch);
 	/* the same again changes nothing */
-	assert_int_equal(acc_user_update(en->db, en->sa2, &ok, &ch, &e), 0);
+	assert_int_equal(acc_user_update(en->db, d->sa2, &ok, &ch, &e), 0);
 	assert_int_equal(json_object_size(ch), 0);
 	json_decref(ch);
 }
@@ -370,6 +331,7 @@ static void test_update_email(void **state)
 static void test_cancel_reinstate(void **state)
 {
 	struct engine *en = *state;
+	const struct ids *d = en->data;
 	struct err e = ERR_INIT;
 	struct db *db = en->db;
 	long long now = (long long)time(NULL);
@@ -377,42 +339,42 @@ static void test_cancel_reinstate(void **state)
 	    db_exec(
 		db,
 		"INSERT INTO sessions (token_hash, user_id, created_at, last_seen) VALUES ('unit-accadm', $1, $2, $2)",
-		DB_ARGS(DB_INT(en->sa), DB_INT(now)), &e) == 1);
+		DB_ARGS(DB_INT(d->sa), DB_INT(now)), &e) == 1);
 	/* the demo school admin is a homeroom teacher too: only his school
 	 * admin role ends, the account stays for the other one */
 	assert_int_equal(db_begin(db, &e), 0);
-	assert_int_equal(acc_admin_cancel(db, en->sa, en->area1, en->admin1, &e), 0);
+	assert_int_equal(acc_admin_cancel(db, d->sa, d->area1, d->admin1, &e), 0);
 	assert_int_equal(db_commit(db, &e), 0);
-	assert_int_equal(one(db, "SELECT COUNT(*) FROM users WHERE id = $1 AND status = 'active'", en->sa), 1);
+	assert_int_equal(one(db, "SELECT COUNT(*) FROM users WHERE id = $1 AND status = 'active'", d->sa), 1);
 	assert_int_equal(
 	    one(db, "SELECT COUNT(*) FROM grants WHERE user_id = $1 AND role = 'homeroom' AND revoked_at IS NULL",
-		en->sa),
+		d->sa),
 	    1);
 	assert_int_equal(
 	    one(db, "SELECT COUNT(*) FROM grants WHERE user_id = $1 AND role = 'school_admin' AND revoked_at IS NULL",
-		en->sa),
+		d->sa),
 	    0);
-	assert_int_equal(one(db, "SELECT COUNT(*) FROM sessions WHERE user_id = $1", en->sa), 1);
+	assert_int_equal(one(db, "SELECT COUNT(*) FROM sessions WHERE user_id = $1", d->sa), 1);
 	/* with his last role gone, the next cancel ends the account */
 	assert_true(db_exec(db, "UPDATE grants SET revoked_at = 1 WHERE user_id = $1 AND revoked_at IS NULL",
-			    DB_ARGS(DB_INT(en->sa)), &e) == 1);
+			    DB_ARGS(DB_INT(d->sa)), &e) == 1);
 	assert_int_equal(db_begin(db, &e), 0);
-	assert_int_equal(acc_admin_cancel(db, en->sa, en->area1, en->admin1, &e), 1);
+	assert_int_equal(acc_admin_cancel(db, d->sa, d->area1, d->admin1, &e), 1);
 	assert_int_equal(db_commit(db, &e), 0);
-	assert_int_equal(one(db, "SELECT COUNT(*) FROM users WHERE id = $1 AND status = 'cancelled'", en->sa), 1);
-	assert_int_equal(one(db, "SELECT COUNT(*) FROM sessions WHERE user_id = $1", en->sa), 0);
+	assert_int_equal(one(db, "SELECT COUNT(*) FROM users WHERE id = $1 AND status = 'cancelled'", d->sa), 1);
+	assert_int_equal(one(db, "SELECT COUNT(*) FROM sessions WHERE user_id = $1", d->sa), 0);
 	assert_int_equal(
 	    one(db, "SELECT COUNT(*) FROM grants WHERE user_id = $1 AND role = 'school_admin' AND revoked_at IS NULL",
-		en->sa),
+		d->sa),
 	    0);
 	/* still his area's, as an ended term */
-	assert_int_equal(acc_admin_in_area(db, en->sa, en->area1, &e), 1);
+	assert_int_equal(acc_admin_in_area(db, d->sa, d->area1, &e), 1);
 	assert_int_equal(total(list(en, "", 0, "cancelled", "")), 1);
 	assert_int_equal(total(list(en, "", 0, "active", "")), 1);
-	assert_int_equal(acc_user_area(db, en->sa, &e), en->area1);
+	assert_int_equal(acc_user_area(db, d->sa, &e), d->area1);
 	/* cancelling twice is 404 (no active account) */
 	assert_int_equal(db_begin(db, &e), 0);
-	assert_int_equal(acc_admin_cancel(db, en->sa, en->area1, en->admin1, &e), -1);
+	assert_int_equal(acc_admin_cancel(db, d->sa, d->area1, d->admin1, &e), -1);
 	db_rollback(db);
 	assert_int_equal(e.status, 404);
 	err_clear(&e);
@@ -430,7 +392,7 @@ static void test_cancel_reinstate(void **state)
 				  .last_name = "แทนที่",
 				  .personnel_type = "civil_servant"};
 	assert_int_equal(db_begin(db, &e), 0);
-	long long next = acc_admin_add(db, &nu, en->s0, en->area1, en->admin1, &e);
+	long long next = acc_admin_add(db, &nu, d->s0, d->area1, d->admin1, &e);
 	if (next < 0)
 		fail_msg("add: %s", e.msg);
 	assert_int_equal(db_commit(db, &e), 0);
@@ -440,49 +402,49 @@ static void test_cancel_reinstate(void **state)
 	nu.citizen_id = "1101700230708";
 	nu.email = "third@example.org";
 	assert_int_equal(db_begin(db, &e), 0);
-	assert_int_equal(acc_admin_add(db, &nu, en->s0, en->area1, en->admin1, &e), -1);
+	assert_int_equal(acc_admin_add(db, &nu, d->s0, d->area1, d->admin1, &e), -1);
 	db_rollback(db);
 	if (e.status != 409)
 		fail_msg("second admin: %d %s %s", e.status, e.field, e.msg);
 	assert_string_equal(e.field, "school_id");
 	err_clear(&e);
 	/* a school of another area */
-	long long other = one(db, "SELECT MIN(id) FROM schools WHERE area_id = $1", en->area2);
-	assert_int_equal(acc_admin_add(db, &nu, other, en->area1, en->admin1, &e), -1);
+	long long other = one(db, "SELECT MIN(id) FROM schools WHERE area_id = $1", d->area2);
+	assert_int_equal(acc_admin_add(db, &nu, other, d->area1, d->admin1, &e), -1);
 	assert_string_equal(e.field, "school_id");
 	err_clear(&e);
 	assert_int_equal(one(db, "SELECT COUNT(*) FROM users WHERE email = 'third@example.org'", 0), 0);
 
 	assert_int_equal(db_begin(db, &e), 0);
-	assert_int_equal(acc_admin_reinstate(db, en->sa, en->area1, en->admin1, &e), -1);
+	assert_int_equal(acc_admin_reinstate(db, d->sa, d->area1, d->admin1, &e), -1);
 	db_rollback(db);
 	if (e.status != 409)
 		fail_msg("reinstate: %d %s %s", e.status, e.field, e.msg);
 	err_clear(&e);
-	assert_int_equal(one(db, "SELECT COUNT(*) FROM users WHERE id = $1 AND status = 'cancelled'", en->sa), 1);
+	assert_int_equal(one(db, "SELECT COUNT(*) FROM users WHERE id = $1 AND status = 'cancelled'", d->sa), 1);
 
 	/* the new one goes; the old one comes back, without his old password */
 	assert_int_equal(db_begin(db, &e), 0);
-	assert_int_equal(acc_admin_cancel(db, next, en->area1, en->admin1, &e), 1);
-	assert_int_equal(acc_admin_reinstate(db, en->sa, en->area1, en->admin1, &e), en->s0);
+	assert_int_equal(acc_admin_cancel(db, next, d->area1, d->admin1, &e), 1);
+	assert_int_equal(acc_admin_reinstate(db, d->sa, d->area1, d->admin1, &e), d->s0);
 	assert_int_equal(db_commit(db, &e), 0);
 	assert_int_equal(
-	    one(db, "SELECT COUNT(*) FROM users WHERE id = $1 AND status = 'active' AND password_hash = ''", en->sa),
-	    1);
+	    one(db, "SELECT COUNT(*) FROM users WHERE id = $1 AND status = 'active' AND password_hash = ''", d->sa), 1);
 	assert_int_equal(total(list(en, "", 0, "active", "")), 2);
-	assert_int_equal(acc_admin_in_area(db, next, en->area1, &e), 1); /* now an ended term */
+	assert_int_equal(acc_admin_in_area(db, next, d->area1, &e), 1); /* now an ended term */
 }
 
 static void test_reset(void **state)
 {
 	struct engine *en = *state;
+	const struct ids *d = en->data;
 	struct err e = ERR_INIT;
 	struct db *db = en->db;
 	assert_int_equal(db_begin(db, &e), 0);
-	assert_int_equal(acc_admin_reset_password(db, en->sa2, &e), 0);
+	assert_int_equal(acc_admin_reset_password(db, d->sa2, &e), 0);
 	assert_int_equal(db_commit(db, &e), 0);
-	assert_int_equal(one(db, "SELECT COUNT(*) FROM users WHERE id = $1 AND password_hash = ''", en->sa2), 1);
-	assert_int_equal(one(db, "SELECT COUNT(*) FROM tokens WHERE user_id = $1 AND used_at IS NULL", en->sa2), 1);
+	assert_int_equal(one(db, "SELECT COUNT(*) FROM users WHERE id = $1 AND password_hash = ''", d->sa2), 1);
+	assert_int_equal(one(db, "SELECT COUNT(*) FROM tokens WHERE user_id = $1 AND used_at IS NULL", d->sa2), 1);
 	/* a cancelled account is not reset */
 	long long cancelled = one(db, "SELECT MAX(id) FROM users WHERE status = 'cancelled'", 0);
 	assert_true(cancelled > 0);
@@ -492,7 +454,7 @@ static void test_reset(void **state)
 
 #define ENGINE_TESTS                                                                                                   \
 	cmocka_unit_test(test_membership), cmocka_unit_test(test_list), cmocka_unit_test(test_update_email),           \
-	    cmocka_unit_test(test_cancel_reinstate), cmocka_unit_test(test_reset),                                    \
+	    cmocka_unit_test(test_cancel_reinstate), cmocka_unit_test(test_reset),                                     \
 	    cmocka_unit_test(test_kpi_grant_module)
 
 int main(void)
@@ -512,10 +474,8 @@ int main(void)
 	};
 	const struct CMUnitTest stored[] = {ENGINE_TESTS};
 	int failed = cmocka_run_group_tests_name("acc_admin", pure, NULL, NULL);
-	failed += cmocka_run_group_tests_name("acc_admin_sqlite", stored, setup_sqlite, teardown_engine);
-	pg_engine.pg_url = getenv("KHET_TEST_PG");
-	if (pg_engine.pg_url && *pg_engine.pg_url)
-		failed += cmocka_run_group_tests_name("acc_admin_pg", stored, setup_pg, teardown_engine);
+	engine_after_migrate = seed;
+	failed += run_engine_groups("acc_admin", stored);
 	view_shutdown();
 	return failed ? 1 : 0;
 }

@@ -95,16 +95,13 @@ static void test_registrant_check(void **state)
 
 /* --- the matrix, stored -------------------------------------------------------- */
 
-struct engine {
-	enum db_kind kind;
-	const char *pg_url;
-	char dir[64];
-	struct db *db;
+#include "engine.h"
+
+/* What each engine's tests share: the demo's two areas. */
+struct ids {
 	long long area1, area2;
 };
-
-static struct engine sqlite_engine = {.kind = DB_SQLITE};
-static struct engine pg_engine = {.kind = DB_POSTGRES};
+static struct ids sqlite_ids, pg_ids;
 
 static long long uid(struct db *db, const char *username)
 {
@@ -124,57 +121,15 @@ static long long area(struct db *db, const char *code)
 	return v;
 }
 
-static int setup_engine(void **state, struct engine *en)
+/* engine_after_migrate: the demo (3 schools an area) and its areas. */
+static int seed(struct engine *en, struct err *e)
 {
-	struct err e = ERR_INIT;
-	char url[600];
-	if (en->kind == DB_SQLITE) {
-		snprintf(en->dir, sizeof en->dir, "/tmp/khet-test-accreq-XXXXXX");
-		if (!mkdtemp(en->dir))
-			return -1;
-		snprintf(url, sizeof url, "sqlite:%s/khet.db", en->dir);
-		if (db_open(url, &en->db, &e) < 0)
-			goto fail;
-	} else {
-		if (db_open(en->pg_url, &en->db, &e) < 0 ||
-		    db_exec_script(en->db, "DROP SCHEMA IF EXISTS " SCHEMA " CASCADE; CREATE SCHEMA " SCHEMA, &e) < 0 ||
-		    db_exec_script(en->db, "SET search_path TO " SCHEMA, &e) < 0)
-			goto fail;
-	}
-	if (db_migrate(en->db, &e) < 0 || org_demo(en->db, 3, &e) < 0 || acc_demo(en->db, &e) < 0)
-		goto fail;
-	en->area1 = area(en->db, "3502");
-	en->area2 = area(en->db, "6201");
-	*state = en;
-	return 0;
-fail:
-	fprintf(stderr, "setup: %s\n", e.msg);
-	return -1;
-}
-
-static int setup_sqlite(void **state)
-{
-	return setup_engine(state, &sqlite_engine);
-}
-
-static int setup_pg(void **state)
-{
-	return setup_engine(state, &pg_engine);
-}
-
-static int teardown_engine(void **state)
-{
-	struct engine *en = *state;
-	struct err e = ERR_INIT;
-	if (en->kind == DB_POSTGRES)
-		db_exec_script(en->db, "DROP SCHEMA IF EXISTS " SCHEMA " CASCADE", &e);
-	db_close(en->db);
-	if (en->kind == DB_SQLITE) {
-		char cmd[100];
-		snprintf(cmd, sizeof cmd, "rm -rf '%s'", en->dir);
-		if (system(cmd) != 0)
-			return -1;
-	}
+	struct ids *ids = en->kind == DB_SQLITE ? &sqlite_ids : &pg_ids;
+	en->data = ids;
+	if (org_demo(en->db, 3, e) < 0 || acc_demo(en->db, e) < 0)
+		return -1;
+	ids->area1 = area(en->db, "3502");
+	ids->area2 = area(en->db, "6201");
 	return 0;
 }
 
@@ -197,6 +152,7 @@ static const char *status(json_t *mx, const char *key)
 static void test_matrix(void **state)
 {
 	struct engine *en = *state;
+	const struct ids *d = en->data;
 	struct db *db = en->db;
 	struct err e = ERR_INIT;
 	/* one column per permission, in catalogue order */
@@ -224,10 +180,10 @@ static void test_matrix(void **state)
 	json_decref(mx);
 
 	/* filtered to another area, nothing is held there */
-	mx = acc_permission_matrix(db, uid(db, "schooladmin"), en->area2, &e);
+	mx = acc_permission_matrix(db, uid(db, "schooladmin"), d->area2, &e);
 	assert_string_equal(status(mx, "school_admin"), "Disabled");
 	json_decref(mx);
-	mx = acc_permission_matrix(db, uid(db, "schooladmin"), en->area1, &e);
+	mx = acc_permission_matrix(db, uid(db, "schooladmin"), d->area1, &e);
 	assert_string_equal(status(mx, "school_admin"), "Enabled");
 	json_decref(mx);
 
@@ -263,9 +219,10 @@ static json_t *row_of(json_t *m, long long id)
 static void test_area_matrix(void **state)
 {
 	struct engine *en = *state;
+	const struct ids *d = en->data;
 	struct db *db = en->db;
 	struct err e = ERR_INIT;
-	json_t *m = acc_permission_area_matrix(db, en->area1, 1, &e);
+	json_t *m = acc_permission_area_matrix(db, d->area1, 1, &e);
 	assert_non_null(m);
 	/* area 3502: areaadmin1, schooladmin, teacher, officer, schooladmin2 */
 	assert_int_equal(json_integer_value(json_object_get(m, "total")), 5);
@@ -288,7 +245,7 @@ static void test_area_matrix(void **state)
 	assert_null(row_of(m, uid(db, "citizen")));
 	json_decref(m);
 	/* a page past the end reads as the last */
-	m = acc_permission_area_matrix(db, en->area2, 9, &e);
+	m = acc_permission_area_matrix(db, d->area2, 9, &e);
 	assert_int_equal(json_integer_value(json_object_get(m, "page")), 1);
 	assert_non_null(row_of(m, uid(db, "areaadmin2")));
 	assert_int_equal(json_array_size(json_object_get(m, "rows")), 1);
@@ -306,9 +263,7 @@ int main(void)
 	};
 	const struct CMUnitTest stored[] = {cmocka_unit_test(test_area_matrix), cmocka_unit_test(test_matrix)};
 	int failed = cmocka_run_group_tests_name("acc_requests", pure, NULL, NULL);
-	failed += cmocka_run_group_tests_name("acc_requests_sqlite", stored, setup_sqlite, teardown_engine);
-	pg_engine.pg_url = getenv("KHET_TEST_PG");
-	if (pg_engine.pg_url && *pg_engine.pg_url)
-		failed += cmocka_run_group_tests_name("acc_requests_pg", stored, setup_pg, teardown_engine);
+	engine_after_migrate = seed;
+	failed += run_engine_groups("acc_requests", stored);
 	return failed ? 1 : 0;
 }

@@ -775,44 +775,43 @@ static void test_access(void **state)
 
 /* ---- database fixture ---------------------------------------------------- */
 
+#define SCHEMA "khet_unit_kpi"
+#include "engine.h"
+
 struct fx {
 	struct db *db;
-	char path[256];	 /* SQLite file, "" on PostgreSQL */
-	char admin[512]; /* PostgreSQL: the URL the database was created from */
-	char name[64];	 /* PostgreSQL: the database created for this run */
-	char data[256];	 /* a data folder for stored files */
+	char data[256]; /* a data folder for stored files */
 	long long area, area2, wg, wg2, school1, school2, school3, other_school;
 	long long owner, reporter, reviewer;
 };
+static struct fx sqlite_fx, pg_fx;
 
-static int migrate_and_seed(struct fx *f)
+/* engine_after_migrate: the demo's areas (3 schools each), ids the tests
+ * use, three users, and a data folder for stored files. */
+static int seed(struct engine *en, struct err *e)
 {
-	struct err e = ERR_INIT;
-	if (db_migrate(f->db, &e) < 0) {
-		fprintf(stderr, "migrate: %s\n", e.msg);
+	struct fx *f = en->kind == DB_SQLITE ? &sqlite_fx : &pg_fx;
+	en->data = f;
+	f->db = en->db;
+	if (org_demo(f->db, 3, e) < 0)
 		return -1;
-	}
-	if (org_demo(f->db, 3, &e) < 0) {
-		fprintf(stderr, "org_demo: %s\n", e.msg);
-		return -1;
-	}
-	json_t *areas = org_areas_list(f->db, &e);
+	json_t *areas = org_areas_list(f->db, e);
 	if (!areas || json_array_size(areas) < 2)
 		return -1;
 	f->area = json_integer_value(json_object_get(json_array_get(areas, 0), "id"));
 	f->area2 = json_integer_value(json_object_get(json_array_get(areas, 1), "id"));
 	json_decref(areas);
-	json_t *wgs = org_work_groups(f->db, f->area, &e);
+	json_t *wgs = org_work_groups(f->db, f->area, e);
 	f->wg = json_integer_value(json_object_get(json_array_get(wgs, 0), "id"));
 	f->wg2 = json_integer_value(json_object_get(json_array_get(wgs, 1), "id"));
 	json_decref(wgs);
-	json_t *page = org_schools_page(f->db, f->area, "", 1, 10, &e);
+	json_t *page = org_schools_page(f->db, f->area, "", 1, 10, e);
 	json_t *rows = json_object_get(page, "rows");
 	f->school1 = json_integer_value(json_object_get(json_array_get(rows, 0), "id"));
 	f->school2 = json_integer_value(json_object_get(json_array_get(rows, 1), "id"));
 	f->school3 = json_integer_value(json_object_get(json_array_get(rows, 2), "id"));
 	json_decref(page);
-	page = org_schools_page(f->db, f->area2, "", 1, 10, &e);
+	page = org_schools_page(f->db, f->area2, "", 1, 10, e);
 	f->other_school = json_integer_value(json_object_get(json_array_get(json_object_get(page, "rows"), 0), "id"));
 	json_decref(page);
 	/* three users, stored directly: storage does not check grants */
@@ -827,116 +826,30 @@ static int migrate_and_seed(struct fx *f)
 			f->db,
 			"INSERT INTO users (citizen_id, email, username, title, first_name, last_name, created_at, "
 			"updated_at) VALUES ($1, $2, $3, 'นาย', $3, 'ทดสอบ', $4, $4) RETURNING id",
-			DB_ARGS(DB_TEXT(cids[i]), DB_TEXT(mail), DB_TEXT(names[i]), DB_INT(now)), ids[i], &e) <= 0) {
-			fprintf(stderr, "user: %s\n", e.msg);
+			DB_ARGS(DB_TEXT(cids[i]), DB_TEXT(mail), DB_TEXT(names[i]), DB_INT(now)), ids[i], e) <= 0)
 			return -1;
-		}
 	}
 	snprintf(f->data, sizeof f->data, "/tmp/khet_test_kpi_data_%ld", (long)getpid());
 	mkdir(f->data, 0700);
 	return 0;
 }
 
-static int setup_sqlite(void **state)
+static struct fx *FX(void **state)
 {
-	struct fx *f = calloc(1, sizeof *f);
-	snprintf(f->path, sizeof f->path, "/tmp/khet_test_kpi_%ld.db", (long)getpid());
-	char url[300];
-	snprintf(url, sizeof url, "sqlite:%s", f->path);
-	unlink(f->path);
-	struct err e = ERR_INIT;
-	if (db_open(url, &f->db, &e) < 0) {
-		fprintf(stderr, "open %s: %s\n", url, e.msg);
-		return -1;
-	}
-	*state = f;
-	return migrate_and_seed(f);
+	return ((struct engine *)*state)->data;
 }
 
-/* url with its database name (the path after host/) replaced by name. */
-static int url_with_db(const char *url, const char *name, char *out, size_t outsz)
-{
-	const char *s = strstr(url, "://");
-	if (!s)
-		return -1;
-	const char *slash = strchr(s + 3, '/');
-	const char *query = strchr(s + 3, '?');
-	size_t host_end = slash && (!query || slash < query) ? (size_t)(slash - url)
-			  : query			     ? (size_t)(query - url)
-							     : strlen(url);
-	int n = snprintf(out, outsz, "%.*s/%s%s", (int)host_end, url, name, query ? query : "");
-	return n > 0 && (size_t)n < outsz ? 0 : -1;
-}
-
-static int setup_pg(void **state)
-{
-	const char *admin = getenv("KHET_TEST_PG");
-	struct fx *f = calloc(1, sizeof *f);
-	snprintf(f->admin, sizeof f->admin, "%s", admin);
-	snprintf(f->name, sizeof f->name, "khet_test_kpi_%ld", (long)getpid());
-	*state = f;
-	struct err e = ERR_INIT;
-	struct db *adb;
-	if (db_open(admin, &adb, &e) < 0) {
-		fprintf(stderr, "open KHET_TEST_PG: %s\n", e.msg);
-		return -1;
-	}
-	char sql[200];
-	snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s", f->name);
-	int rc = db_exec_script(adb, sql, &e);
-	snprintf(sql, sizeof sql, "CREATE DATABASE %s ENCODING 'UTF8' TEMPLATE template0", f->name);
-	if (rc == 0)
-		rc = db_exec_script(adb, sql, &e);
-	db_close(adb);
-	if (rc < 0) {
-		fprintf(stderr, "create database: %s\n", e.msg);
-		return -1;
-	}
-	char url[600];
-	if (url_with_db(admin, f->name, url, sizeof url) < 0 || db_open(url, &f->db, &e) < 0) {
-		fprintf(stderr, "open test database: %s\n", e.msg);
-		return -1;
-	}
-	return migrate_and_seed(f);
-}
-
+/* teardown_engine, after removing the data folder. */
 static int teardown(void **state)
 {
-	struct fx *f = *state;
-	if (!f)
-		return 0;
-	db_close(f->db);
-	if (f->path[0]) {
-		static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
-		char p[300];
-		for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
-			snprintf(p, sizeof p, "%s%s", f->path, suffixes[i]);
-			unlink(p);
-		}
-	}
-	if (f->name[0]) {
-		struct err e = ERR_INIT;
-		struct db *adb;
-		if (db_open(f->admin, &adb, &e) == 0) {
-			char sql[200];
-			snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s", f->name);
-			db_exec_script(adb, sql, &e);
-			db_close(adb);
-		}
-	}
-	if (f->data[0]) {
+	struct fx *f = FX(state);
+	if (f && f->data[0]) {
 		char cmd[300];
 		snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->data);
 		if (system(cmd) != 0)
 			fprintf(stderr, "could not remove %s\n", f->data);
 	}
-	free(f);
-	return 0;
-}
-
-static struct fx *FX(void **state)
-{
-	return *state;
+	return teardown_engine(state);
 }
 
 /* Runs fn's writes in a transaction that commits on success and rolls back
@@ -1942,12 +1855,11 @@ int main(void)
 	};
 	const struct CMUnitTest db_tests[] = {DB_TESTS};
 	int failed = cmocka_run_group_tests_name("kpi", pure, NULL, NULL);
-	failed += cmocka_run_group_tests_name("kpi on SQLite", db_tests, setup_sqlite, teardown);
-	const char *pg = getenv("KHET_TEST_PG");
-	if (pg && *pg) {
-		const struct CMUnitTest pg_tests[] = {DB_TESTS};
-		failed += cmocka_run_group_tests_name("kpi on PostgreSQL", pg_tests, setup_pg, teardown);
-	}
+	engine_after_migrate = seed;
+	failed += cmocka_run_group_tests_name("kpi_sqlite", db_tests, setup_sqlite, teardown);
+	const char *pg = pg_engine.pg_url = getenv("KHET_TEST_PG");
+	if (pg && *pg)
+		failed += cmocka_run_group_tests_name("kpi_pg", db_tests, setup_pg, teardown);
 	/* the PDF export made pango's default font map and fontconfig's
 	 * global caches: free both, so LeakSanitizer sees only what the module
 	 * itself kept. FcFini is looked up at run time: fontconfig comes in

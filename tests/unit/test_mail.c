@@ -393,67 +393,15 @@ static void test_configure_defaults(void **state)
 
 /* --- the outbox on a real database --------------------------------------- */
 
-struct engine {
-	enum db_kind kind;
-	const char *pg_url;
-	char dir[64];
-	char url[128];
-	struct db *db;
-};
+#define SCHEMA "khet_unit_mail"
+#include "engine.h"
 
-static struct engine sqlite_engine = {.kind = DB_SQLITE};
-static struct engine pg_engine = {.kind = DB_POSTGRES};
-
-static int setup_engine(struct engine *en, void **state)
+/* teardown_engine, and the mail settings back to their defaults. */
+static int teardown(void **state)
 {
-	struct err e = ERR_INIT;
-	if (en->kind == DB_SQLITE) {
-		snprintf(en->dir, sizeof en->dir, "/tmp/khet-test-mail-XXXXXX");
-		if (!mkdtemp(en->dir))
-			return -1;
-		snprintf(en->url, sizeof en->url, "sqlite:%s/khet.db", en->dir);
-		if (db_open(en->url, &en->db, &e) < 0)
-			return fprintf(stderr, "db_open: %s\n", e.msg), -1;
-	} else {
-		if (db_open(en->pg_url, &en->db, &e) < 0)
-			return fprintf(stderr, "db_open: %s\n", e.msg), -1;
-		if (db_exec_script(en->db,
-				   "DROP SCHEMA IF EXISTS khet_unit_mail CASCADE; CREATE SCHEMA khet_unit_mail; "
-				   "SET search_path TO khet_unit_mail",
-				   &e) < 0)
-			return fprintf(stderr, "schema: %s\n", e.msg), -1;
-	}
-	if (db_migrate(en->db, &e) < 0)
-		return fprintf(stderr, "db_migrate: %s\n", e.msg), -1;
-	*state = en;
-	return 0;
-}
-
-static int setup_sqlite(void **state)
-{
-	return setup_engine(&sqlite_engine, state);
-}
-
-static int setup_pg(void **state)
-{
-	return setup_engine(&pg_engine, state);
-}
-
-static int teardown_engine(void **state)
-{
-	struct engine *en = *state;
-	struct err e = ERR_INIT;
-	if (en->kind == DB_POSTGRES)
-		db_exec_script(en->db, "DROP SCHEMA IF EXISTS khet_unit_mail CASCADE", &e);
-	db_close(en->db);
-	if (en->kind == DB_SQLITE) {
-		char cmd[100];
-		snprintf(cmd, sizeof cmd, "rm -rf '%s'", en->dir);
-		if (system(cmd) != 0)
-			return -1;
-	}
+	int rc = teardown_engine(state);
 	mail_configure(NULL, NULL, NULL);
-	return 0;
+	return rc;
 }
 
 /* Each test starts with an empty outbox. */
@@ -709,6 +657,8 @@ static void test_jobs_run_kick_stop(void **state)
 {
 	struct engine *en = *state;
 	struct err e = ERR_INIT;
+	char url[100]; /* the job runner opens its own connection */
+	snprintf(url, sizeof url, "sqlite:%s/khet.db", en->dir);
 	struct smtp_server s;
 	smtp_start(&s);
 	mail_configure(s.url, NULL, "https://khet.example.go.th");
@@ -718,7 +668,7 @@ static void test_jobs_run_kick_stop(void **state)
 	jobs_add("failing", 3600, failing_job);
 	atomic_store(&count_runs, 0);
 	atomic_store(&failing_runs, 0);
-	assert_int_equal(jobs_start(en->url, &e), 0);
+	assert_int_equal(jobs_start(url, &e), 0);
 	/* Started: each job runs once at once (mail first, as added). */
 	assert_true(wait_for(&count_runs, 1));
 	assert_true(wait_for(&failing_runs, 1));
@@ -750,7 +700,7 @@ static void test_jobs_run_kick_stop(void **state)
 	assert_int_equal(atomic_load(&count_runs), runs);
 
 	/* And it starts again. */
-	assert_int_equal(jobs_start(en->url, &e), 0);
+	assert_int_equal(jobs_start(url, &e), 0);
 	assert_true(wait_for(&count_runs, runs + 1));
 	jobs_stop();
 	smtp_stop(&s);
@@ -788,11 +738,11 @@ int main(void)
 						  cmocka_unit_test(test_jobs_start_bad_db)};
 	const struct CMUnitTest pg_tests[] = {ENGINE_TESTS};
 	int failed = cmocka_run_group_tests_name("mail", pure_tests, NULL, NULL);
-	failed += cmocka_run_group_tests_name("mail_sqlite", sqlite_tests, setup_sqlite, teardown_engine);
+	failed += cmocka_run_group_tests_name("mail_sqlite", sqlite_tests, setup_sqlite, teardown);
 	/* Without a server the PostgreSQL tests are not run, and not counted. */
 	pg_engine.pg_url = getenv("KHET_TEST_PG");
 	if (pg_engine.pg_url && *pg_engine.pg_url)
-		failed += cmocka_run_group_tests_name("mail_pg", pg_tests, setup_pg, teardown_engine);
+		failed += cmocka_run_group_tests_name("mail_pg", pg_tests, setup_pg, teardown);
 	mail_shutdown();
 	return failed ? 1 : 0;
 }

@@ -5,9 +5,8 @@
  * adding and removing schools with areas.school_count kept right.
  *
  * The database tests run on a fresh SQLite file; when KHET_TEST_PG holds a
- * PostgreSQL URL they run again on a database of their own created on that
- * server (and dropped afterwards), so both engines are held to the same
- * results. */
+ * PostgreSQL URL they run again in a schema of their own on that server
+ * (dropped afterwards), so both engines are held to the same results. */
 #include "unit.h"
 
 #include <stdio.h>
@@ -106,129 +105,12 @@ static void test_paging(void **state)
 
 /* ---- database fixture ---------------------------------------------------- */
 
-struct fx {
-	struct db *db;
-	char path[256];	 /* SQLite file, "" on PostgreSQL */
-	char admin[512]; /* PostgreSQL: the URL the database was created from */
-	char name[64];	 /* PostgreSQL: the database created for this run */
-};
-
-static struct fx *fx_new(void)
-{
-	struct fx *f = calloc(1, sizeof *f);
-	assert_non_null(f);
-	return f;
-}
-
-static int migrate(struct fx *f)
-{
-	struct err e = ERR_INIT;
-	if (db_migrate(f->db, &e) < 0) {
-		fprintf(stderr, "migrate: %s\n", e.msg);
-		return -1;
-	}
-	return 0;
-}
-
-static int setup_sqlite(void **state)
-{
-	struct fx *f = fx_new();
-	snprintf(f->path, sizeof f->path, "/tmp/khet_test_org_%ld.db", (long)getpid());
-	char url[300];
-	snprintf(url, sizeof url, "sqlite:%s", f->path);
-	unlink(f->path);
-	struct err e = ERR_INIT;
-	if (db_open(url, &f->db, &e) < 0) {
-		fprintf(stderr, "open %s: %s\n", url, e.msg);
-		return -1;
-	}
-	*state = f;
-	return migrate(f);
-}
-
-static void remove_sqlite(const char *path)
-{
-	static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
-	char p[300];
-	for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
-		snprintf(p, sizeof p, "%s%s", path, suffixes[i]);
-		unlink(p);
-	}
-}
-
-/* url with its database name (the path after host/) replaced by name. */
-static int url_with_db(const char *url, const char *name, char *out, size_t outsz)
-{
-	const char *s = strstr(url, "://");
-	if (!s)
-		return -1;
-	const char *slash = strchr(s + 3, '/');
-	const char *query = strchr(s + 3, '?');
-	size_t host_end = slash && (!query || slash < query) ? (size_t)(slash - url)
-			  : query			     ? (size_t)(query - url)
-							     : strlen(url);
-	int n = snprintf(out, outsz, "%.*s/%s%s", (int)host_end, url, name, query ? query : "");
-	return n > 0 && (size_t)n < outsz ? 0 : -1;
-}
-
-static int setup_pg(void **state)
-{
-	const char *admin = getenv("KHET_TEST_PG");
-	struct fx *f = fx_new();
-	snprintf(f->admin, sizeof f->admin, "%s", admin);
-	snprintf(f->name, sizeof f->name, "khet_test_org_%ld", (long)getpid());
-	*state = f;
-	struct err e = ERR_INIT;
-	struct db *adb;
-	if (db_open(admin, &adb, &e) < 0) {
-		fprintf(stderr, "open KHET_TEST_PG: %s\n", e.msg);
-		return -1;
-	}
-	char sql[200];
-	snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s", f->name);
-	int rc = db_exec_script(adb, sql, &e);
-	snprintf(sql, sizeof sql, "CREATE DATABASE %s ENCODING 'UTF8' TEMPLATE template0", f->name);
-	if (rc == 0)
-		rc = db_exec_script(adb, sql, &e);
-	db_close(adb);
-	if (rc < 0) {
-		fprintf(stderr, "create database: %s\n", e.msg);
-		return -1;
-	}
-	char url[600];
-	if (url_with_db(admin, f->name, url, sizeof url) < 0 || db_open(url, &f->db, &e) < 0) {
-		fprintf(stderr, "open test database: %s\n", e.msg);
-		return -1;
-	}
-	return migrate(f);
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	if (!f)
-		return 0;
-	db_close(f->db);
-	if (f->path[0])
-		remove_sqlite(f->path);
-	if (f->name[0]) {
-		struct err e = ERR_INIT;
-		struct db *adb;
-		if (db_open(f->admin, &adb, &e) == 0) {
-			char sql[200];
-			snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s", f->name);
-			if (db_exec_script(adb, sql, &e) < 0)
-				fprintf(stderr, "drop database: %s\n", e.msg);
-			db_close(adb);
-		}
-	}
-	free(f);
-	return 0;
-}
+#define SCHEMA "khet_unit_org"
+#include "engine.h"
 
 static struct db *fx_db(void **state)
 {
-	return ((struct fx *)*state)->db;
+	return ((struct engine *)*state)->db;
 }
 
 static long long int_value(struct db *db, const char *sql, const struct db_val *p, int n)
@@ -783,11 +665,6 @@ int main(void)
 	};
 	const struct CMUnitTest db_tests[] = {DB_TESTS};
 	int failed = cmocka_run_group_tests_name("org", pure, NULL, NULL);
-	failed += cmocka_run_group_tests_name("org on SQLite", db_tests, setup_sqlite, teardown);
-	const char *pg = getenv("KHET_TEST_PG");
-	if (pg && *pg) {
-		const struct CMUnitTest pg_tests[] = {DB_TESTS};
-		failed += cmocka_run_group_tests_name("org on PostgreSQL", pg_tests, setup_pg, teardown);
-	}
+	failed += run_engine_groups("org", db_tests);
 	return failed ? 1 : 0;
 }

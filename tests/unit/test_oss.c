@@ -546,22 +546,19 @@ static void test_appointment(void **state)
 
 /* ---- database fixture ------------------------------------------------------------------------ */
 
+#define SCHEMA "khet_unit_oss"
+#include "engine.h"
+
+/* What a test works on: the engine's database and the rows seed added. */
 struct fx {
 	struct db *db;
-	char path[256];
-	char admin[512];
-	char name[64];
 	long long area, area2, user, user2, officer;
 };
+static struct fx sqlite_fx, pg_fx;
 
-static int migrate(struct fx *f)
+static struct fx *fx_of(void **state)
 {
-	struct err e = ERR_INIT;
-	if (db_migrate(f->db, &e) < 0) {
-		fprintf(stderr, "migrate: %s\n", e.msg);
-		return -1;
-	}
-	return 0;
+	return ((struct engine *)*state)->data;
 }
 
 static long long add_user(struct db *db, const char *cid, const char *email, const char *first)
@@ -578,114 +575,21 @@ static long long add_user(struct db *db, const char *cid, const char *email, con
 	return id;
 }
 
-static int seed(struct fx *f)
+/* engine_after_migrate: two areas and three users. */
+static int seed(struct engine *en, struct err *e)
 {
-	struct err e = ERR_INIT;
+	struct fx *f = en->kind == DB_SQLITE ? &sqlite_fx : &pg_fx;
+	en->data = f;
+	f->db = en->db;
 	f->area = org_area_add(f->db, "3502", "สำนักงานเขตพื้นที่การศึกษาประถมศึกษายโสธร เขต 2", "สพป.ยโสธร เขต 2", "primary",
-			       "ยโสธร", &e);
+			       "ยโสธร", e);
 	f->area2 = org_area_add(f->db, "6201", "สำนักงานเขตพื้นที่การศึกษามัธยมศึกษากำแพงเพชร", "สพม.กำแพงเพชร", "secondary",
-				"กำแพงเพชร", &e);
+				"กำแพงเพชร", e);
 	f->user = add_user(f->db, "1350500044576", "a@example.com", "ผดุงสิทธิ์");
 	f->user2 = add_user(f->db, "1101700203451", "b@example.com", "สมชาย");
 	f->officer = add_user(f->db, "3100600123452", "o@example.com", "สมหญิง");
-	if (f->area < 0 || f->area2 < 0 || f->user < 0 || f->user2 < 0 || f->officer < 0) {
-		fprintf(stderr, "seed: %s\n", e.msg);
+	if (f->area < 0 || f->area2 < 0 || f->user < 0 || f->user2 < 0 || f->officer < 0)
 		return -1;
-	}
-	return 0;
-}
-
-static int setup_sqlite(void **state)
-{
-	struct fx *f = calloc(1, sizeof *f);
-	snprintf(f->path, sizeof f->path, "/tmp/khet_test_oss_%ld.db", (long)getpid());
-	char url[300];
-	snprintf(url, sizeof url, "sqlite:%s", f->path);
-	unlink(f->path);
-	struct err e = ERR_INIT;
-	*state = f;
-	if (db_open(url, &f->db, &e) < 0) {
-		fprintf(stderr, "open %s: %s\n", url, e.msg);
-		return -1;
-	}
-	return migrate(f) < 0 ? -1 : seed(f);
-}
-
-static void remove_sqlite(const char *path)
-{
-	static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
-	char p[300];
-	for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
-		snprintf(p, sizeof p, "%s%s", path, suffixes[i]);
-		unlink(p);
-	}
-}
-
-static int url_with_db(const char *url, const char *name, char *out, size_t outsz)
-{
-	const char *s = strstr(url, "://");
-	if (!s)
-		return -1;
-	const char *slash = strchr(s + 3, '/');
-	const char *query = strchr(s + 3, '?');
-	size_t host_end = slash && (!query || slash < query) ? (size_t)(slash - url)
-			  : query			     ? (size_t)(query - url)
-							     : strlen(url);
-	int n = snprintf(out, outsz, "%.*s/%s%s", (int)host_end, url, name, query ? query : "");
-	return n > 0 && (size_t)n < outsz ? 0 : -1;
-}
-
-static int setup_pg(void **state)
-{
-	const char *admin = getenv("KHET_TEST_PG");
-	struct fx *f = calloc(1, sizeof *f);
-	snprintf(f->admin, sizeof f->admin, "%s", admin);
-	snprintf(f->name, sizeof f->name, "khet_test_oss_%ld", (long)getpid());
-	*state = f;
-	struct err e = ERR_INIT;
-	struct db *adb;
-	if (db_open(admin, &adb, &e) < 0) {
-		fprintf(stderr, "open KHET_TEST_PG: %s\n", e.msg);
-		return -1;
-	}
-	char sql[200];
-	snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s", f->name);
-	int rc = db_exec_script(adb, sql, &e);
-	snprintf(sql, sizeof sql, "CREATE DATABASE %s ENCODING 'UTF8' TEMPLATE template0", f->name);
-	if (rc == 0)
-		rc = db_exec_script(adb, sql, &e);
-	db_close(adb);
-	if (rc < 0) {
-		fprintf(stderr, "create database: %s\n", e.msg);
-		return -1;
-	}
-	char url[600];
-	if (url_with_db(admin, f->name, url, sizeof url) < 0 || db_open(url, &f->db, &e) < 0) {
-		fprintf(stderr, "open test database: %s\n", e.msg);
-		return -1;
-	}
-	return migrate(f) < 0 ? -1 : seed(f);
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	if (!f)
-		return 0;
-	db_close(f->db);
-	if (f->path[0])
-		remove_sqlite(f->path);
-	if (f->name[0]) {
-		struct err e = ERR_INIT;
-		struct db *adb;
-		if (db_open(f->admin, &adb, &e) == 0) {
-			char sql[200];
-			snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s", f->name);
-			db_exec_script(adb, sql, &e);
-			db_close(adb);
-		}
-	}
-	free(f);
 	return 0;
 }
 
@@ -751,7 +655,7 @@ static long long real_count(struct fx *f, long long area, const char *svc, const
 
 static void test_db_codes_same_second(void **state)
 {
-	struct fx *f = *state;
+	struct fx *f = fx_of(state);
 	long long t = bkk(2024, 6, 25, 13, 11, 52);
 	char c1[17], c2[17], c3[17], c4[17];
 	submit(f, f->area, "11", f->user, t, c1);
@@ -795,7 +699,7 @@ static void test_db_codes_same_second(void **state)
 
 static void test_db_moves(void **state)
 {
-	struct fx *f = *state;
+	struct fx *f = fx_of(state);
 	long long t = bkk(2024, 7, 1, 9, 0, 0);
 	long long id = submit(f, f->area, "21", f->user, t, NULL);
 	assert_int_equal(count_of(f, f->area, "21", "submitted"), 1);
@@ -908,7 +812,7 @@ static void test_db_moves(void **state)
 
 static void test_db_bookings(void **state)
 {
-	struct fx *f = *state;
+	struct fx *f = fx_of(state);
 	struct err e = ERR_INIT;
 	begin(f->db);
 	long long room = oss_room_add(f->db, f->area, "ห้องประชุมพุทธรักษา", 30, &e);
@@ -984,7 +888,7 @@ static void test_db_bookings(void **state)
 
 static void test_db_lists(void **state)
 {
-	struct fx *f = *state;
+	struct fx *f = fx_of(state);
 	struct err e = ERR_INIT;
 	long long t0 = bkk(2024, 8, 1, 9, 0, 0);
 	long long ids[25];
@@ -1126,7 +1030,7 @@ static void test_db_lists(void **state)
 
 static void test_db_settings(void **state)
 {
-	struct fx *f = *state;
+	struct fx *f = fx_of(state);
 	struct err e = ERR_INIT;
 	long long price[OSS_PP_ITEMS];
 	assert_int_equal(oss_prices_load(f->db, f->area, price, &e), 0);
@@ -1256,11 +1160,7 @@ int main(void)
 	};
 	const struct CMUnitTest db_tests[] = {DB_TESTS};
 	int failed = cmocka_run_group_tests_name("oss", pure, NULL, NULL);
-	failed += cmocka_run_group_tests_name("oss on SQLite", db_tests, setup_sqlite, teardown);
-	const char *pg = getenv("KHET_TEST_PG");
-	if (pg && *pg) {
-		const struct CMUnitTest pg_tests[] = {DB_TESTS};
-		failed += cmocka_run_group_tests_name("oss on PostgreSQL", pg_tests, setup_pg, teardown);
-	}
+	engine_after_migrate = seed;
+	failed += run_engine_groups("oss", db_tests);
 	return failed ? 1 : 0;
 }

@@ -24,81 +24,27 @@
 
 #define SCHEMA "khet_unit_password"
 
-struct engine {
-	enum db_kind kind;
-	const char *pg_url;
-	char dir[64];
-	struct db *db;
+#include "engine.h"
+
+/* What each engine's tests share: the one user the flows run on. */
+struct ids {
 	long long user;
 };
+static struct ids sqlite_ids, pg_ids;
 
-static int setup_engine(void **state, struct engine *en)
+/* engine_after_migrate: adds the user. */
+static int add_user(struct engine *en, struct err *e)
 {
-	struct err e = ERR_INIT;
-	char url[600];
-	if (en->kind == DB_SQLITE) {
-		snprintf(en->dir, sizeof en->dir, "/tmp/khet-test-password-XXXXXX");
-		if (!mkdtemp(en->dir))
-			return -1;
-		snprintf(url, sizeof url, "sqlite:%s/khet.db", en->dir);
-	} else {
-		snprintf(url, sizeof url, "%s", en->pg_url);
-	}
-	if (db_open(url, &en->db, &e) < 0) {
-		fprintf(stderr, "db_open: %s\n", e.msg);
-		return -1;
-	}
-	if (en->kind == DB_POSTGRES && db_exec_script(en->db,
-						      "DROP SCHEMA IF EXISTS " SCHEMA " CASCADE; CREATE SCHEMA " SCHEMA
-						      "; SET search_path TO " SCHEMA,
-						      &e) < 0) {
-		fprintf(stderr, "schema: %s\n", e.msg);
-		return -1;
-	}
-	if (db_migrate(en->db, &e) < 0) {
-		fprintf(stderr, "db_migrate: %s\n", e.msg);
-		return -1;
-	}
+	struct ids *ids = en->kind == DB_SQLITE ? &sqlite_ids : &pg_ids;
+	en->data = ids;
 	long long now = (long long)time(NULL);
 	if (db_int_value(en->db,
 			 "INSERT INTO users (citizen_id, email, username, title, first_name, last_name, password_hash, "
 			 "created_at, updated_at) VALUES ('1101700203451', 'somchai@example.com', 'somchai', 'นาย', "
 			 "'สมชาย', 'ใจดี', 'old-hash', $1, $1) RETURNING id",
-			 DB_ARGS(DB_INT(now)), &en->user, &e) != 1) {
-		fprintf(stderr, "user: %s\n", e.msg);
+			 DB_ARGS(DB_INT(now)), &ids->user, e) != 1)
 		return -1;
-	}
-	*state = en;
 	return 0;
-}
-
-static int teardown_engine(void **state)
-{
-	struct engine *en = *state;
-	struct err e = ERR_INIT;
-	if (en->kind == DB_POSTGRES)
-		db_exec_script(en->db, "DROP SCHEMA IF EXISTS " SCHEMA " CASCADE", &e);
-	db_close(en->db);
-	if (en->kind == DB_SQLITE) {
-		char cmd[100];
-		snprintf(cmd, sizeof cmd, "rm -rf '%s'", en->dir);
-		if (system(cmd) != 0)
-			return -1;
-	}
-	return 0;
-}
-
-static struct engine sqlite_engine = {.kind = DB_SQLITE};
-static struct engine pg_engine = {.kind = DB_POSTGRES};
-
-static int setup_sqlite(void **state)
-{
-	return setup_engine(state, &sqlite_engine);
-}
-
-static int setup_pg(void **state)
-{
-	return setup_engine(state, &pg_engine);
 }
 
 static long long count(struct db *db, const char *sql, long long arg)
@@ -186,12 +132,13 @@ static void test_labels_and_checks(void **state)
 static void test_link_mail(void **state)
 {
 	struct engine *en = *state;
+	const struct ids *d = en->data;
 	struct db *db = en->db;
 	struct err e = ERR_INIT;
 	struct buf subject = BUF_INIT, body = BUF_INIT;
 	char s1[44], s2[44];
 
-	assert_int_equal(acc_setpw_link_send(db, en->user, "new", &e), 0);
+	assert_int_equal(acc_setpw_link_send(db, d->user, "new", &e), 0);
 	last_mail(db, &subject, &body);
 	assert_string_equal(buf_cstr(&subject), "ตั้งรหัสผ่านบัญชีผู้ใช้ระบบ Khet");
 	assert_non_null(strstr(buf_cstr(&body), "เรียน นายสมชาย ใจดี"));
@@ -199,12 +146,12 @@ static void test_link_mail(void **state)
 	assert_non_null(strstr(buf_cstr(&body), "ใช้ได้ภายใน 60 นาที"));
 	secret_of(buf_cstr(&body), s1);
 	/* stored only hashed */
-	assert_int_equal(count(db, "SELECT COUNT(*) FROM tokens WHERE user_id = $1 AND kind = 'link'", en->user), 1);
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM tokens WHERE user_id = $1 AND kind = 'link'", d->user), 1);
 	long long uid = 0;
 	assert_int_equal(token_check_link(db, ACC_SETPW_PURPOSE, s1, &uid, &e), 0);
-	assert_int_equal(uid, en->user);
+	assert_int_equal(uid, d->user);
 
-	assert_int_equal(acc_setpw_link_send(db, en->user, "reset", &e), 0);
+	assert_int_equal(acc_setpw_link_send(db, d->user, "reset", &e), 0);
 	last_mail(db, &subject, &body);
 	assert_string_equal(buf_cstr(&subject), "ตั้งรหัสผ่านใหม่ บัญชีผู้ใช้ระบบ Khet");
 	/* an admin's reset or an approved request: the old password is void */
@@ -213,7 +160,7 @@ static void test_link_mail(void **state)
 	assert_null(strstr(buf_cstr(&body), "ยังใช้ได้ตามเดิม"));
 	assert_null(strstr(buf_cstr(&body), "พร้อมใช้งานแล้ว"));
 	/* asked on the forgot page: the old password still works */
-	assert_int_equal(acc_setpw_link_send(db, en->user, "forgot", &e), 0);
+	assert_int_equal(acc_setpw_link_send(db, d->user, "forgot", &e), 0);
 	last_mail(db, &subject, &body);
 	assert_string_equal(buf_cstr(&subject), "ตั้งรหัสผ่านใหม่ บัญชีผู้ใช้ระบบ Khet");
 	assert_non_null(strstr(buf_cstr(&body), "ลืมรหัสผ่าน"));
@@ -229,14 +176,14 @@ static void test_link_mail(void **state)
 
 	/* unknown wording; a cancelled account gets nothing */
 	err_clear(&e);
-	assert_int_equal(acc_setpw_link_send(db, en->user, "hello", &e), -1);
+	assert_int_equal(acc_setpw_link_send(db, d->user, "hello", &e), -1);
 	assert_int_equal(e.status, 500);
 	long long mails = count(db, "SELECT COUNT(*) FROM outbox WHERE id > $1", 0);
-	run(db, "UPDATE users SET status = 'cancelled' WHERE id = $1", en->user);
+	run(db, "UPDATE users SET status = 'cancelled' WHERE id = $1", d->user);
 	err_clear(&e);
-	assert_int_equal(acc_setpw_link_send(db, en->user, "reset", &e), -1);
+	assert_int_equal(acc_setpw_link_send(db, d->user, "reset", &e), -1);
 	assert_int_equal(e.status, 404);
-	run(db, "UPDATE users SET status = 'active' WHERE id = $1", en->user);
+	run(db, "UPDATE users SET status = 'active' WHERE id = $1", d->user);
 	assert_int_equal(count(db, "SELECT COUNT(*) FROM outbox WHERE id > $1", 0), mails);
 	buf_release(&subject);
 	buf_release(&body);
@@ -247,10 +194,11 @@ static void test_link_mail(void **state)
 static void begin_flow(struct engine *en, const char *hash, struct buf *flow, char code[7])
 {
 	struct db *db = en->db;
+	const struct ids *d = en->data;
 	struct err e = ERR_INIT;
 	struct buf subject = BUF_INIT, body = BUF_INIT;
 	char s[44];
-	assert_int_equal(acc_setpw_link_send(db, en->user, "reset", &e), 0);
+	assert_int_equal(acc_setpw_link_send(db, d->user, "reset", &e), 0);
 	last_mail(db, &subject, &body);
 	secret_of(buf_cstr(&body), s);
 	assert_int_equal(db_begin(db, &e), 0);
@@ -259,7 +207,7 @@ static void begin_flow(struct engine *en, const char *hash, struct buf *flow, ch
 	if (uid < 0)
 		fail_msg("acc_pw_begin: %s", e.msg);
 	assert_int_equal(db_commit(db, &e), 0);
-	assert_int_equal(uid, en->user);
+	assert_int_equal(uid, d->user);
 	assert_int_equal(strlen(buf_cstr(flow)), 43);
 	/* the OTP mail */
 	last_mail(db, &subject, &body);
@@ -287,26 +235,27 @@ static void begin_flow(struct engine *en, const char *hash, struct buf *flow, ch
 static void test_flow_confirm(void **state)
 {
 	struct engine *en = *state;
+	const struct ids *d = en->data;
 	struct db *db = en->db;
 	struct err e = ERR_INIT;
 	struct buf flow = BUF_INIT;
 	char code[7];
-	run(db, "UPDATE users SET password_hash = 'old-hash' WHERE id = $1", en->user);
+	run(db, "UPDATE users SET password_hash = 'old-hash' WHERE id = $1", d->user);
 	begin_flow(en, "$argon2id$new-hash", &flow, code);
 	/* pending, stored with the flow's hash only, not yet in effect */
-	assert_int_equal(count(db, "SELECT COUNT(*) FROM password_pending WHERE user_id = $1", en->user), 1);
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM password_pending WHERE user_id = $1", d->user), 1);
 	json_t *row = db_row_json(db, "SELECT flow_hash, password_hash FROM password_pending WHERE user_id = $1",
-				  DB_ARGS(DB_INT(en->user)), &e);
+				  DB_ARGS(DB_INT(d->user)), &e);
 	assert_non_null(row);
 	assert_string_not_equal(json_string_value(json_object_get(row, "flow_hash")), buf_cstr(&flow));
 	assert_int_equal(strlen(json_string_value(json_object_get(row, "flow_hash"))), 64);
 	json_decref(row);
-	assert_int_equal(count(db, "SELECT COUNT(*) FROM users WHERE id = $1 AND password_hash = 'old-hash'", en->user),
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM users WHERE id = $1 AND password_hash = 'old-hash'", d->user),
 			 1);
 
 	long long uid = 0, now = (long long)time(NULL);
 	assert_int_equal(acc_pw_flow_user(db, buf_cstr(&flow), now, &uid, &e), 0);
-	assert_int_equal(uid, en->user);
+	assert_int_equal(uid, d->user);
 	assert_int_equal(acc_pw_flow_user(db, "A23456789012345678901234567890123456789012B", now, &uid, &e), -1);
 	assert_int_equal(e.status, 400);
 	err_clear(&e);
@@ -316,20 +265,19 @@ static void test_flow_confirm(void **state)
 	assert_int_equal(acc_pw_flow_user(db, NULL, now, &uid, &e), -1);
 
 	/* a session to be ended */
-	run(db, "INSERT INTO sessions (token_hash, user_id, created_at, last_seen) VALUES ('s1', $1, 0, 0)", en->user);
-	assert_int_equal(token_verify_otp(db, ACC_SETPW_OTP_PURPOSE, en->user, code, &e), 0);
-	assert_int_equal(acc_pw_confirm(db, en->user, &e), 0);
+	run(db, "INSERT INTO sessions (token_hash, user_id, created_at, last_seen) VALUES ('s1', $1, 0, 0)", d->user);
+	assert_int_equal(token_verify_otp(db, ACC_SETPW_OTP_PURPOSE, d->user, code, &e), 0);
+	assert_int_equal(acc_pw_confirm(db, d->user, &e), 0);
 	assert_int_equal(
-	    count(db, "SELECT COUNT(*) FROM users WHERE id = $1 AND password_hash = '$argon2id$new-hash'", en->user),
-	    1);
-	assert_int_equal(count(db, "SELECT COUNT(*) FROM password_pending WHERE user_id = $1", en->user), 0);
-	assert_int_equal(count(db, "SELECT COUNT(*) FROM sessions WHERE user_id = $1", en->user), 0);
+	    count(db, "SELECT COUNT(*) FROM users WHERE id = $1 AND password_hash = '$argon2id$new-hash'", d->user), 1);
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM password_pending WHERE user_id = $1", d->user), 0);
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM sessions WHERE user_id = $1", d->user), 0);
 	/* finished: the flow is gone, confirming again does nothing */
 	err_clear(&e);
 	assert_int_equal(acc_pw_flow_user(db, buf_cstr(&flow), now, &uid, &e), -1);
 	assert_int_equal(e.status, 400);
 	err_clear(&e);
-	assert_int_equal(acc_pw_confirm(db, en->user, &e), -1);
+	assert_int_equal(acc_pw_confirm(db, d->user, &e), -1);
 	assert_int_equal(e.status, 410);
 	buf_release(&flow);
 }
@@ -337,11 +285,12 @@ static void test_flow_confirm(void **state)
 static void test_flow_expired(void **state)
 {
 	struct engine *en = *state;
+	const struct ids *d = en->data;
 	struct db *db = en->db;
 	struct err e = ERR_INIT;
 	struct buf flow = BUF_INIT;
 	char code[7];
-	run(db, "UPDATE users SET password_hash = 'old-hash' WHERE id = $1", en->user);
+	run(db, "UPDATE users SET password_hash = 'old-hash' WHERE id = $1", d->user);
 	begin_flow(en, "late-hash", &flow, code);
 	long long uid = 0, now = (long long)time(NULL);
 	run(db, "UPDATE password_pending SET expires_at = $1", now - 1);
@@ -349,30 +298,30 @@ static void test_flow_expired(void **state)
 	assert_int_equal(e.status, 410);
 	assert_non_null(strstr(e.msg, "ลืมรหัสผ่าน"));
 	err_clear(&e);
-	assert_int_equal(acc_pw_confirm(db, en->user, &e), -1);
+	assert_int_equal(acc_pw_confirm(db, d->user, &e), -1);
 	assert_int_equal(e.status, 410);
-	assert_int_equal(count(db, "SELECT COUNT(*) FROM users WHERE id = $1 AND password_hash = 'old-hash'", en->user),
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM users WHERE id = $1 AND password_hash = 'old-hash'", d->user),
 			 1);
 
 	/* a newer link replaces the pending password (one per user) */
 	begin_flow(en, "newer-hash", &flow, code);
-	assert_int_equal(count(db, "SELECT COUNT(*) FROM password_pending WHERE user_id = $1", en->user), 1);
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM password_pending WHERE user_id = $1", d->user), 1);
 	/* the user's own change makes it void, and ends his sessions */
-	run(db, "INSERT INTO sessions (token_hash, user_id, created_at, last_seen) VALUES ('s2', $1, 0, 0)", en->user);
-	assert_int_equal(acc_pw_replace(db, en->user, "changed-hash", &e), 0);
-	assert_int_equal(count(db, "SELECT COUNT(*) FROM password_pending WHERE user_id = $1", en->user), 0);
-	assert_int_equal(count(db, "SELECT COUNT(*) FROM sessions WHERE user_id = $1", en->user), 0);
+	run(db, "INSERT INTO sessions (token_hash, user_id, created_at, last_seen) VALUES ('s2', $1, 0, 0)", d->user);
+	assert_int_equal(acc_pw_replace(db, d->user, "changed-hash", &e), 0);
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM password_pending WHERE user_id = $1", d->user), 0);
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM sessions WHERE user_id = $1", d->user), 0);
 	assert_int_equal(
-	    count(db, "SELECT COUNT(*) FROM users WHERE id = $1 AND password_hash = 'changed-hash'", en->user), 1);
+	    count(db, "SELECT COUNT(*) FROM users WHERE id = $1 AND password_hash = 'changed-hash'", d->user), 1);
 	err_clear(&e);
-	assert_int_equal(acc_pw_confirm(db, en->user, &e), -1);
+	assert_int_equal(acc_pw_confirm(db, d->user, &e), -1);
 	assert_int_equal(e.status, 410);
 	/* a cancelled account's password is not replaced */
-	run(db, "UPDATE users SET status = 'cancelled' WHERE id = $1", en->user);
+	run(db, "UPDATE users SET status = 'cancelled' WHERE id = $1", d->user);
 	err_clear(&e);
-	assert_int_equal(acc_pw_replace(db, en->user, "x", &e), -1);
+	assert_int_equal(acc_pw_replace(db, d->user, "x", &e), -1);
 	assert_int_equal(e.status, 404);
-	run(db, "UPDATE users SET status = 'active' WHERE id = $1", en->user);
+	run(db, "UPDATE users SET status = 'active' WHERE id = $1", d->user);
 	buf_release(&flow);
 }
 
@@ -392,10 +341,8 @@ int main(void)
 	const struct CMUnitTest pure[] = {cmocka_unit_test(test_labels_and_checks)};
 	int failed = cmocka_run_group_tests_name("password_rules", pure, NULL, NULL);
 	const struct CMUnitTest tests[] = {ENGINE_TESTS};
-	failed += cmocka_run_group_tests_name("password_sqlite", tests, setup_sqlite, teardown_engine);
-	pg_engine.pg_url = getenv("KHET_TEST_PG");
-	if (pg_engine.pg_url && *pg_engine.pg_url)
-		failed += cmocka_run_group_tests_name("password_pg", tests, setup_pg, teardown_engine);
+	engine_after_migrate = add_user;
+	failed += run_engine_groups("password", tests);
 	mail_shutdown();
 	view_shutdown();
 	return failed ? 1 : 0;

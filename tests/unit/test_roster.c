@@ -22,16 +22,21 @@
 #include "core/view.h"
 #include "org/org.h"
 
+#define SCHEMA "khet_unit_roster"
+#include "engine.h"
+
+/* What a test works on: the engine's database and the demo's ids. */
 struct fx {
 	struct db *db;
-	char path[300];
-	char admin[512];
-	char name[64];
 	long long area, area2;
 	int year;
 };
+static struct fx sqlite_fx, pg_fx;
 
-static bool use_pg;
+static struct fx *fx_of(void **state)
+{
+	return ((struct engine *)*state)->data;
+}
 
 /* --- pure rules ---------------------------------------------------------------- */
 
@@ -67,20 +72,6 @@ static void test_year_open(void **state)
 
 /* --- fixtures ------------------------------------------------------------------ */
 
-static int url_with_db(const char *url, const char *name, char *out, size_t outsz)
-{
-	const char *s = strstr(url, "://");
-	if (!s)
-		return -1;
-	const char *slash = strchr(s + 3, '/');
-	const char *query = strchr(s + 3, '?');
-	size_t host_end = slash && (!query || slash < query) ? (size_t)(slash - url)
-			  : query			     ? (size_t)(query - url)
-							     : strlen(url);
-	int n = snprintf(out, outsz, "%.*s/%s%s", (int)host_end, url, name, query ? query : "");
-	return n > 0 && (size_t)n < outsz ? 0 : -1;
-}
-
 static long long ival(struct db *db, const char *sql, const struct db_val *p, int n)
 {
 	struct err e = ERR_INIT;
@@ -90,87 +81,17 @@ static long long ival(struct db *db, const char *sql, const struct db_val *p, in
 	return v;
 }
 
-static int seed(struct fx *f)
+/* engine_after_migrate: the demo (5 schools an area) and its ids. */
+static int seed(struct engine *en, struct err *e)
 {
-	struct err e = ERR_INIT;
-	if (db_migrate(f->db, &e) < 0 || org_demo(f->db, 5, &e) < 0 || acc_demo(f->db, &e) < 0) {
-		fprintf(stderr, "seed: %s\n", e.msg);
+	struct fx *f = en->kind == DB_SQLITE ? &sqlite_fx : &pg_fx;
+	en->data = f;
+	f->db = en->db;
+	if (org_demo(f->db, 5, e) < 0 || acc_demo(f->db, e) < 0)
 		return -1;
-	}
 	f->area = ival(f->db, "SELECT id FROM areas WHERE code = '3502'", NULL, 0);
 	f->area2 = ival(f->db, "SELECT id FROM areas WHERE code = '6201'", NULL, 0);
 	f->year = thai_academic_year((long long)time(NULL));
-	return 0;
-}
-
-static void remove_sqlite(const char *path)
-{
-	static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
-	char p[320];
-	for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
-		snprintf(p, sizeof p, "%s%s", path, suffixes[i]);
-		unlink(p);
-	}
-}
-
-static int setup(void **state)
-{
-	static int seq;
-	struct fx *f = calloc(1, sizeof *f);
-	*state = f;
-	struct err e = ERR_INIT;
-	if (!use_pg) {
-		snprintf(f->path, sizeof f->path, "/tmp/khet_test_roster_%ld_%d.db", (long)getpid(), ++seq);
-		remove_sqlite(f->path);
-		char url[320];
-		snprintf(url, sizeof url, "sqlite:%s", f->path);
-		if (db_open(url, &f->db, &e) < 0) {
-			fprintf(stderr, "open %s: %s\n", url, e.msg);
-			return -1;
-		}
-		return seed(f);
-	}
-	snprintf(f->admin, sizeof f->admin, "%s", getenv("KHET_TEST_PG"));
-	snprintf(f->name, sizeof f->name, "khet_test_roster_%ld_%d", (long)getpid(), ++seq);
-	struct db *adb;
-	if (db_open(f->admin, &adb, &e) < 0) {
-		fprintf(stderr, "open KHET_TEST_PG: %s\n", e.msg);
-		return -1;
-	}
-	char sql[200];
-	snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s", f->name);
-	int rc = db_exec_script(adb, sql, &e);
-	snprintf(sql, sizeof sql, "CREATE DATABASE %s ENCODING 'UTF8' TEMPLATE template0", f->name);
-	if (rc == 0)
-		rc = db_exec_script(adb, sql, &e);
-	db_close(adb);
-	char url[600];
-	if (rc < 0 || url_with_db(f->admin, f->name, url, sizeof url) < 0 || db_open(url, &f->db, &e) < 0) {
-		fprintf(stderr, "pg setup: %s\n", e.msg);
-		return -1;
-	}
-	return seed(f);
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	if (!f)
-		return 0;
-	db_close(f->db);
-	if (f->path[0])
-		remove_sqlite(f->path);
-	if (f->name[0]) {
-		struct err e = ERR_INIT;
-		struct db *adb;
-		if (db_open(f->admin, &adb, &e) == 0) {
-			char sql[200];
-			snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", f->name);
-			db_exec_script(adb, sql, &e);
-			db_close(adb);
-		}
-	}
-	free(f);
 	return 0;
 }
 
@@ -250,7 +171,7 @@ static struct acc_roster_addition addition(long long school_id, const char *cid,
 
 static void test_submit_whole(void **state)
 {
-	struct fx *f = *state;
+	struct fx *f = fx_of(state);
 	struct acc_roster_actor by = actor(f);
 	struct err e = ERR_INIT;
 	long long g1 = admin_grant(f, "schooladmin"), g2 = admin_grant(f, "schooladmin2");
@@ -354,7 +275,7 @@ static void test_submit_whole(void **state)
 
 static void test_lock(void **state)
 {
-	struct fx *f = *state;
+	struct fx *f = fx_of(state);
 	struct acc_roster_actor by = actor(f);
 	struct err e = ERR_INIT;
 	long long g1 = admin_grant(f, "schooladmin"), g2 = admin_grant(f, "schooladmin2");
@@ -402,7 +323,7 @@ static void test_lock(void **state)
 
 static void test_undecided_refused(void **state)
 {
-	struct fx *f = *state;
+	struct fx *f = fx_of(state);
 	struct acc_roster_actor by = actor(f);
 	struct err e = ERR_INIT;
 	assert_int_equal(STEP(f, acc_roster_submit(f->db, f->area, f->year, &by, &e)), -1);
@@ -422,7 +343,7 @@ static void test_undecided_refused(void **state)
 
 static void test_other_role_keeps_account(void **state)
 {
-	struct fx *f = *state;
+	struct fx *f = fx_of(state);
 	struct acc_roster_actor by = actor(f);
 	struct err e = ERR_INIT;
 	long long g1 = admin_grant(f, "schooladmin"), u1 = user_id(f, "schooladmin");
@@ -444,7 +365,7 @@ static void test_other_role_keeps_account(void **state)
 
 static void test_addition_rules(void **state)
 {
-	struct fx *f = *state;
+	struct fx *f = fx_of(state);
 	struct acc_roster_actor by = actor(f);
 	struct err e = ERR_INIT;
 	char before[256], after[256];
@@ -559,7 +480,7 @@ static void test_addition_rules(void **state)
 
 static void test_decision_rules(void **state)
 {
-	struct fx *f = *state;
+	struct fx *f = fx_of(state);
 	struct acc_roster_actor by = actor(f);
 	struct err e = ERR_INIT;
 	long long g1 = admin_grant(f, "schooladmin");
@@ -598,18 +519,22 @@ int main(void)
 	    cmocka_unit_test(test_decisions),
 	    cmocka_unit_test(test_year_open),
 	};
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
-	const struct CMUnitTest stored[] = {
-	    T(test_submit_whole),   T(test_lock),	    T(test_undecided_refused), T(test_other_role_keeps_account),
-	    T(test_addition_rules), T(test_decision_rules),
-	};
+	/* each test on a fresh database of its own */
+#define STORED(setup)                                                                                                  \
+	cmocka_unit_test_setup_teardown(test_submit_whole, setup, teardown_engine),                                    \
+	    cmocka_unit_test_setup_teardown(test_lock, setup, teardown_engine),                                        \
+	    cmocka_unit_test_setup_teardown(test_undecided_refused, setup, teardown_engine),                           \
+	    cmocka_unit_test_setup_teardown(test_other_role_keeps_account, setup, teardown_engine),                    \
+	    cmocka_unit_test_setup_teardown(test_addition_rules, setup, teardown_engine),                              \
+	    cmocka_unit_test_setup_teardown(test_decision_rules, setup, teardown_engine)
+	const struct CMUnitTest on_sqlite[] = {STORED(setup_sqlite)};
+	const struct CMUnitTest on_pg[] = {STORED(setup_pg)};
+	engine_after_migrate = seed;
 	int failed = cmocka_run_group_tests_name("roster", pure, NULL, NULL);
-	use_pg = false;
-	failed += cmocka_run_group_tests_name("roster_sqlite", stored, NULL, NULL);
-	if (getenv("KHET_TEST_PG") && *getenv("KHET_TEST_PG")) {
-		use_pg = true;
-		failed += cmocka_run_group_tests_name("roster_postgres", stored, NULL, NULL);
-	}
+	failed += cmocka_run_group_tests_name("roster_sqlite", on_sqlite, NULL, NULL);
+	pg_engine.pg_url = getenv("KHET_TEST_PG");
+	if (pg_engine.pg_url && *pg_engine.pg_url)
+		failed += cmocka_run_group_tests_name("roster_pg", on_pg, NULL, NULL);
 	view_shutdown();
 	return failed ? 1 : 0;
 }
