@@ -232,6 +232,13 @@ int acc_user_find_login(struct db *db, const char *login, long long *id, char st
 /* Replaces a user's password hash (after a rehash). */
 int acc_user_set_hash(struct db *db, long long user_id, const char *hash, struct err *e);
 
+/* Counts one attempt at a form under the key made of key_fmt (such as
+ * "register:ip:%s") unless the window seconds before now hold max of them
+ * already (attempt.c): 0 when counted, 1 when over the limit (with the
+ * Retry-After header set and *minutes the minutes to wait), -1 with e. */
+int acc_attempt(struct req *r, struct db *db, int max, int window, long long now, long long *minutes, struct err *e,
+		const char *key_fmt, ...) __attribute__((format(printf, 8, 9)));
+
 /* Sessions (session.c). */
 struct acc_session;
 /* Creates a session for user_id with grant_id active (0: the user's first
@@ -503,6 +510,39 @@ int acc_schooladmin_registrant_check(const char *registrant, bool has_letter, co
 int acc_upload_keep(struct req *r, const char *field, const char *kind, long long area_id, struct buf *rel,
 		    struct err *e);
 int acc_upload_send(struct req *r, const char *path, const char *mime, const char *name);
+
+/* What the area admin's request pages share (queue.c). */
+struct choice;
+struct org_paging;
+/* The answer 503 when there is no database (any page of the module). */
+int acc_db_unavailable(struct req *r);
+/* Refuses with 403, keeping an auth.denied row under area_id (the area the
+ * target belongs to), committed although the answer is an error. */
+int acc_deny_in(struct req *r, long long area_id, const char *target_type, long long target_id, const char *msg);
+/* The :id area of an area admin's page, which the active grant must be in:
+ * its row with the id in *aid, or NULL with the answer (404, 403 with the
+ * text denied, 503, or the error) in *answered. */
+json_t *acc_queue_area(struct req *r, long long *aid, const char *denied, int *answered);
+/* x[text_key] = the time x[key] as short Thai text, null when there is none. */
+void acc_add_time_text(json_t *x, const char *key, const char *text_key);
+/* Page links of a list whose URL (ending in "?" or "&") is base: pager,
+ * has_pager, prev_url and next_url into m. */
+void acc_add_paging(json_t *m, const char *base, long long page, long long pages);
+/* The ?status= of a queue page when filter (ending with {NULL}) has it,
+ * else "pending". */
+const char *acc_queue_status(struct req *r, const struct choice *filter);
+/* One page (?page=, per_page a page, into *pg) of an area's queue with
+ * status ("all": any): count_sql counts them and rows_sql reads them, both
+ * taking $1 the area and $2 the status or "" (rows_sql also $3 limit and $4
+ * offset). NULL with e. */
+json_t *acc_queue_rows(struct req *r, long long area_id, const char *status, const char *count_sql,
+		       const char *rows_sql, long long per_page, struct org_paging *pg, struct err *e);
+/* The model of a queue page at path (no query), stealing area and rows:
+ * page_title "<title> <area's short name>", area, rows, the status tabs
+ * filters [{value, label, url, current}], status, total, page, pages
+ * (of pg), has_rows and the page links. */
+json_t *acc_queue_model(const char *title, const char *path, json_t *area, json_t *rows, const struct choice *filter,
+			const char *status, const struct org_paging *pg);
 
 /* /access/requests…, /areas/:id/access-requests, /account/permissions and
  * /areas/:id/users/:uid/permissions (access_request.c); /school-admin/

@@ -64,19 +64,6 @@ static const char *status_label(const char *s)
 	return s;
 }
 
-static void add_time_text(json_t *x, const char *key, const char *text_key)
-{
-	json_t *v = json_object_get(x, key);
-	if (json_is_integer(v) && json_integer_value(v) > 0) {
-		struct buf t = BUF_INIT;
-		thai_datetime_short(&t, json_integer_value(v));
-		json_object_set_new(x, text_key, json_string(buf_cstr(&t)));
-		buf_release(&t);
-	} else {
-		json_object_set_new(x, text_key, json_null());
-	}
-}
-
 /* Labels and links of one request row. */
 static void decorate(json_t *x)
 {
@@ -99,8 +86,8 @@ static void decorate(json_t *x)
 	buf_addf(&b, "%s%s %s", jstr(x, "title"), jstr(x, "first_name"), jstr(x, "last_name"));
 	json_object_set_new(x, "applicant_name", json_string(buf_cstr(&b)));
 	buf_release(&b);
-	add_time_text(x, "created_at", "created_at_text");
-	add_time_text(x, "decided_at", "decided_at_text");
+	acc_add_time_text(x, "created_at", "created_at_text");
+	acc_add_time_text(x, "decided_at", "decided_at_text");
 	char u[80];
 	snprintf(u, sizeof u, "/access/requests/%lld", id);
 	json_object_set_new(x, "url", json_string(u));
@@ -125,23 +112,6 @@ static void decorate(json_t *x)
 	"FROM access_requests r JOIN users u ON u.id = r.user_id JOIN areas a ON a.id = r.area_id "                    \
 	"LEFT JOIN schools s ON s.id = r.school_id LEFT JOIN work_groups w ON w.id = r.work_group_id "
 
-static int db_unavailable(struct req *r)
-{
-	return view_error(r, 503, "ระบบฐานข้อมูลไม่พร้อมใช้งานชั่วคราว กรุณาลองใหม่อีกครั้ง");
-}
-
-/* Refuses with 403, keeping an auth.denied row under area_id (the area the
- * target belongs to), committed although the answer is an error. */
-static int deny(struct req *r, long long area_id, const char *target_type, long long target_id, const char *msg)
-{
-	struct db *db = req_db(r);
-	if (db)
-		acc_audit_in(r, db, area_id, acc_user_id(r), "auth.denied", target_type, target_id,
-			     json_pack("{s:s, s:s}", "method", req_method(r), "path", req_path(r)));
-	req_commit_on_error(r);
-	return view_error(r, 403, msg);
-}
-
 static const char request_denied[] = "คุณไม่มีสิทธิ์ดูหรือพิจารณาคำขอนี้ แอดมินเขตพิจารณาได้เฉพาะคำขอในเขตพื้นที่ของตนเท่านั้น";
 static const char area_denied[] = "คุณไม่มีสิทธิ์ดูคำขอของเขตพื้นที่นี้ แอดมินเขตดูได้เฉพาะคำขอในเขตพื้นที่ของตนเท่านั้น";
 
@@ -158,7 +128,7 @@ static json_t *load_request(struct req *r, bool *decider)
 {
 	struct db *db = req_db(r);
 	if (!db) {
-		db_unavailable(r);
+		acc_db_unavailable(r);
 		return NULL;
 	}
 	long long id = req_param_id(r, "rid");
@@ -175,25 +145,11 @@ static json_t *load_request(struct req *r, bool *decider)
 	if (!*decider && jint(x, "user_id") != acc_user_id(r)) {
 		long long area = jint(x, "area_id");
 		json_decref(x);
-		deny(r, area, "access_request", id, request_denied);
+		acc_deny_in(r, area, "access_request", id, request_denied);
 		return NULL;
 	}
 	decorate(x);
 	return x;
-}
-
-/* Page links of a list: pager, prev_url, next_url into m. */
-static void add_paging(json_t *m, const char *base, long long page, long long pages)
-{
-	json_object_set_new(m, "pager", pages > 1 ? acc_pager(base, page, pages) : json_array());
-	json_object_set_new(m, "has_pager", json_boolean(pages > 1));
-	struct buf u = BUF_INIT;
-	buf_addf(&u, "%spage=%lld", base, page - 1);
-	json_object_set_new(m, "prev_url", page > 1 ? json_string(buf_cstr(&u)) : json_null());
-	buf_reset(&u);
-	buf_addf(&u, "%spage=%lld", base, page + 1);
-	json_object_set_new(m, "next_url", page < pages ? json_string(buf_cstr(&u)) : json_null());
-	buf_release(&u);
 }
 
 /* --- the request form ---------------------------------------------------------------- */
@@ -285,7 +241,7 @@ static int form_page(struct req *r, long long area_id, int status)
 {
 	struct db *db = req_db(r);
 	if (!db)
-		return db_unavailable(r);
+		return acc_db_unavailable(r);
 	struct err e = ERR_INIT;
 	json_t *m = json_pack("{s:s}", "page_title", "ขอรับสิทธิ์การใช้งานระบบ");
 	json_t *area = area_id > 0 ? org_area_get(db, area_id, &e) : NULL;
@@ -429,7 +385,7 @@ static int new_post(struct req *r)
 		return form_page(r, area_id, 422);
 	struct db *db = req_db(r);
 	if (!db)
-		return db_unavailable(r);
+		return acc_db_unavailable(r);
 	struct err e = ERR_INIT;
 	long long one = 0;
 	int rc = db_int_value(db, "SELECT 1 FROM areas WHERE id = $1", DB_ARGS(DB_INT(area_id)), &one, &e);
@@ -473,7 +429,7 @@ static int mine_page(struct req *r)
 {
 	struct db *db = req_db(r);
 	if (!db)
-		return db_unavailable(r);
+		return acc_db_unavailable(r);
 	struct err e = ERR_INIT;
 	long long uid = acc_user_id(r), total = 0;
 	if (db_int_value(db, "SELECT COUNT(*) FROM access_requests WHERE user_id = $1", DB_ARGS(DB_INT(uid)), &total,
@@ -491,7 +447,7 @@ static int mine_page(struct req *r)
 	json_t *m = json_pack("{s:s, s:o, s:I, s:I, s:I}", "page_title", "คำขอรับสิทธิ์ของฉัน", "rows", rows, "total",
 			      (json_int_t)total, "page", (json_int_t)pg.page, "pages", (json_int_t)pg.pages);
 	json_object_set_new(m, "has_rows", json_boolean(total > 0));
-	add_paging(m, "/access/requests?", pg.page, pg.pages);
+	acc_add_paging(m, "/access/requests?", pg.page, pg.pages);
 	return view_page(r, 200, "acc/request_mine", m);
 }
 
@@ -611,7 +567,7 @@ static json_t *load_for_decision(struct req *r)
 		/* the applicant himself */
 		long long area = jint(x, "area_id"), id = jint(x, "id");
 		json_decref(x);
-		deny(r, area, "access_request", id, "ผู้ขอพิจารณาคำขอของตนเองไม่ได้ แอดมินเขตของเขตพื้นที่เป็นผู้พิจารณา");
+		acc_deny_in(r, area, "access_request", id, "ผู้ขอพิจารณาคำขอของตนเองไม่ได้ แอดมินเขตของเขตพื้นที่เป็นผู้พิจารณา");
 		return NULL;
 	}
 	if (!json_is_true(json_object_get(x, "pending"))) {
@@ -768,39 +724,20 @@ static const struct choice status_filter[] = {
 
 static int queue_page(struct req *r)
 {
-	long long aid = req_param_id(r, "id");
-	if (aid < 0)
-		return view_error(r, 404, "ไม่พบสำนักงานเขตพื้นที่การศึกษาที่ระบุ");
-	if (!acc_in_area(r, aid))
-		return deny(r, aid, "area", aid, area_denied);
-	struct db *db = req_db(r);
-	if (!db)
-		return db_unavailable(r);
-	struct err e = ERR_INIT;
-	json_t *area = org_area_get(db, aid, &e);
+	long long aid;
+	int rc = 0;
+	json_t *area = acc_queue_area(r, &aid, area_denied, &rc);
 	if (!area)
-		return view_err(r, &e);
-	const char *status = nz(req_query(r, "status"));
-	bool known = false;
-	for (const struct choice *c = status_filter; c->value; c++)
-		known |= !strcmp(c->value, status);
-	if (!known)
-		status = "pending";
-	const char *st = strcmp(status, "all") ? status : "";
-	long long total = 0;
-	if (db_int_value(
-		db,
-		"SELECT COUNT(*) FROM access_requests WHERE area_id = $1 AND (CAST($2 AS TEXT) = '' OR status = $2)",
-		DB_ARGS(DB_INT(aid), DB_TEXT(st)), &total, &e) < 0) {
-		json_decref(area);
-		return view_err(r, &e);
-	}
+		return rc;
+	struct err e = ERR_INIT;
+	const char *status = acc_queue_status(r, status_filter);
 	struct org_paging pg;
-	org_paging(total, req_query_int(r, "page", 1, 1, 1000000), PER_PAGE, &pg);
-	json_t *rows = db_rows_json(db,
-				    REQUEST_COLUMNS "WHERE r.area_id = $1 AND (CAST($2 AS TEXT) = '' OR r.status = $2) "
-						    "ORDER BY r.id DESC LIMIT $3 OFFSET $4",
-				    DB_ARGS(DB_INT(aid), DB_TEXT(st), DB_INT(PER_PAGE), DB_INT(pg.offset)), &e);
+	json_t *rows = acc_queue_rows(
+	    r, aid, status,
+	    "SELECT COUNT(*) FROM access_requests WHERE area_id = $1 AND (CAST($2 AS TEXT) = '' OR status = $2)",
+	    REQUEST_COLUMNS "WHERE r.area_id = $1 AND (CAST($2 AS TEXT) = '' OR r.status = $2) "
+			    "ORDER BY r.id DESC LIMIT $3 OFFSET $4",
+	    PER_PAGE, &pg, &e);
 	if (!rows) {
 		json_decref(area);
 		return view_err(r, &e);
@@ -814,23 +751,9 @@ static int queue_page(struct req *r)
 		snprintf(u, sizeof u, "/areas/%lld/users/%lld/permissions", aid, jint(x, "user_id"));
 		json_object_set_new(x, "matrix_url", json_string(u));
 	}
-	json_t *filters = json_array();
-	for (const struct choice *c = status_filter; c->value; c++) {
-		char u[96];
-		snprintf(u, sizeof u, "/areas/%lld/access-requests?status=%s", aid, c->value);
-		json_array_append_new(filters, json_pack("{s:s, s:s, s:s, s:b}", "value", c->value, "label", c->label,
-							 "url", u, "current", !strcmp(c->value, status)));
-	}
-	struct buf title = BUF_INIT, base = BUF_INIT;
-	buf_addf(&title, "คำขอรับสิทธิ์การใช้งาน %s", jstr(area, "short_name"));
-	buf_addf(&base, "/areas/%lld/access-requests?status=%s&", aid, status);
-	json_t *m = json_pack("{s:s, s:o, s:o, s:o, s:s, s:I, s:I, s:I}", "page_title", buf_cstr(&title), "area", area,
-			      "rows", rows, "filters", filters, "status", status, "total", (json_int_t)total, "page",
-			      (json_int_t)pg.page, "pages", (json_int_t)pg.pages);
-	json_object_set_new(m, "has_rows", json_boolean(total > 0));
-	add_paging(m, buf_cstr(&base), pg.page, pg.pages);
-	buf_release(&title);
-	buf_release(&base);
+	char path[64];
+	snprintf(path, sizeof path, "/areas/%lld/access-requests", aid);
+	json_t *m = acc_queue_model("คำขอรับสิทธิ์การใช้งาน", path, area, rows, status_filter, status, &pg);
 	return view_page(r, 200, "acc/request_queue", m);
 }
 
@@ -858,7 +781,7 @@ static int my_matrix(struct req *r)
 {
 	struct db *db = req_db(r);
 	if (!db)
-		return db_unavailable(r);
+		return acc_db_unavailable(r);
 	struct err e = ERR_INIT;
 	json_t *p = db_row_json(db, "SELECT id, username, title, first_name, last_name FROM users WHERE id = $1",
 				DB_ARGS(DB_INT(acc_user_id(r))), &e);
@@ -874,11 +797,11 @@ static int user_matrix(struct req *r)
 		return view_error(r, 404, "ไม่พบผู้ใช้ที่ระบุ");
 	struct db *db = req_db(r);
 	if (!db)
-		return db_unavailable(r);
+		return acc_db_unavailable(r);
 	struct err e = ERR_INIT;
 	if (!acc_in_area(r, aid)) {
 		long long ua = acc_user_area(db, uid, &e);
-		return deny(r, ua > 0 ? ua : aid, "user", uid, area_denied);
+		return acc_deny_in(r, ua > 0 ? ua : aid, "user", uid, area_denied);
 	}
 	/* a user of the area: holds or held a grant there, or asked for one */
 	long long one = 0;
@@ -890,7 +813,8 @@ static int user_matrix(struct req *r)
 		return view_err(r, &e);
 	if (rc == 0) {
 		long long ua = acc_user_area(db, uid, &e);
-		return deny(r, ua > 0 ? ua : aid, "user", uid, "คุณไม่มีสิทธิ์ดูสิทธิ์ของผู้ใช้รายนี้ เพราะไม่ใช่ผู้ใช้ในเขตพื้นที่ของคุณ");
+		return acc_deny_in(r, ua > 0 ? ua : aid, "user", uid,
+				   "คุณไม่มีสิทธิ์ดูสิทธิ์ของผู้ใช้รายนี้ เพราะไม่ใช่ผู้ใช้ในเขตพื้นที่ของคุณ");
 	}
 	json_t *p = db_row_json(db, "SELECT id, username, title, first_name, last_name FROM users WHERE id = $1",
 				DB_ARGS(DB_INT(uid)), &e);
@@ -906,18 +830,13 @@ static int user_matrix(struct req *r)
 /* The area's users with their permissions, one row each (seed 003 part 4). */
 static int area_matrix(struct req *r)
 {
-	long long aid = req_param_id(r, "id");
-	if (aid < 0)
-		return view_error(r, 404, "ไม่พบสำนักงานเขตพื้นที่การศึกษาที่ระบุ");
-	if (!acc_in_area(r, aid))
-		return deny(r, aid, "area", aid, area_denied);
-	struct db *db = req_db(r);
-	if (!db)
-		return db_unavailable(r);
-	struct err e = ERR_INIT;
-	json_t *area = org_area_get(db, aid, &e);
+	long long aid;
+	int rc = 0;
+	json_t *area = acc_queue_area(r, &aid, area_denied, &rc);
 	if (!area)
-		return view_err(r, &e);
+		return rc;
+	struct db *db = req_db(r);
+	struct err e = ERR_INIT;
 	json_t *m = acc_permission_area_matrix(db, aid, req_query_int(r, "page", 1, 1, 1000000), &e);
 	if (!m) {
 		json_decref(area);
@@ -939,7 +858,7 @@ static int area_matrix(struct req *r)
 	json_object_set_new(m, "page_title", json_string(buf_cstr(&title)));
 	json_object_set_new(m, "area", area);
 	json_object_set_new(m, "has_rows", json_boolean(json_array_size(json_object_get(m, "rows")) > 0));
-	add_paging(m, buf_cstr(&base), jint(m, "page"), jint(m, "pages"));
+	acc_add_paging(m, buf_cstr(&base), jint(m, "page"), jint(m, "pages"));
 	buf_release(&title);
 	buf_release(&base);
 	return view_page(r, 200, "acc/request_area_matrix", m);

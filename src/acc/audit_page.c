@@ -269,11 +269,6 @@ static int add_names(struct db *db, json_t *rows, struct err *e)
 	return 0;
 }
 
-static int db_unavailable(struct req *r)
-{
-	return view_error(r, 503, "ระบบฐานข้อมูลไม่พร้อมใช้งานชั่วคราว กรุณาลองใหม่อีกครั้ง");
-}
-
 /* Scope check; the area's id, or 0 when answered (403 audited). */
 static long long area_of(struct req *r)
 {
@@ -300,7 +295,7 @@ static int audit_page(struct req *r)
 		return 0;
 	struct db *db = req_db(r);
 	if (!db)
-		return db_unavailable(r);
+		return acc_db_unavailable(r);
 	struct err e = ERR_INIT;
 	json_t *area = org_area_get(db, aid, &e);
 	if (!area)
@@ -384,7 +379,7 @@ static int audit_csv_get(struct req *r)
 		return 0;
 	struct db *db = req_db(r);
 	if (!db)
-		return db_unavailable(r);
+		return acc_db_unavailable(r);
 	struct err e = ERR_INIT;
 	json_t *area = org_area_get(db, aid, &e);
 	if (!area)

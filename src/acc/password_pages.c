@@ -99,11 +99,6 @@ static void field_set(json_t *form, const char *name, const char *key, json_t *v
 	json_decref(value);
 }
 
-static int db_unavailable(struct req *r)
-{
-	return view_error(r, 503, "ระบบฐานข้อมูลไม่พร้อมใช้งานชั่วคราว กรุณาลองใหม่อีกครั้ง");
-}
-
 static int leave_tx(struct db *db, struct err *e)
 {
 	if (db_commit(db, e) < 0) {
@@ -149,7 +144,7 @@ static int set_get(struct req *r)
 {
 	struct db *db = req_db(r);
 	if (!db)
-		return db_unavailable(r);
+		return acc_db_unavailable(r);
 	struct err e = ERR_INIT;
 	const char *t = req_query(r, "t");
 	long long uid = 0;
@@ -165,7 +160,7 @@ static int set_post(struct req *r)
 {
 	struct db *db = req_db(r);
 	if (!db)
-		return db_unavailable(r);
+		return acc_db_unavailable(r);
 	struct err e = ERR_INIT;
 	const char *t = form_value(r, "t");
 	long long uid = 0;
@@ -250,7 +245,7 @@ static int otp_get(struct req *r)
 {
 	struct db *db = req_db(r);
 	if (!db)
-		return db_unavailable(r);
+		return acc_db_unavailable(r);
 	long long uid = 0;
 	int ans = 0;
 	if (flow_or_problem(r, db, &uid, &ans) < 0)
@@ -262,7 +257,7 @@ static int otp_post(struct req *r)
 {
 	struct db *db = req_db(r);
 	if (!db)
-		return db_unavailable(r);
+		return acc_db_unavailable(r);
 	long long uid = 0;
 	int ans = 0;
 	if (flow_or_problem(r, db, &uid, &ans) < 0)
@@ -295,27 +290,19 @@ static int otp_resend(struct req *r)
 {
 	struct db *db = req_db(r);
 	if (!db)
-		return db_unavailable(r);
+		return acc_db_unavailable(r);
 	long long uid = 0;
 	int ans = 0;
 	if (flow_or_problem(r, db, &uid, &ans) < 0)
 		return ans;
 	struct err e = ERR_INIT;
-	struct buf key = BUF_INIT;
-	buf_addf(&key, "pwotp:user:%lld", uid);
-	long long now = (long long)time(NULL), retry = 0;
-	int blocked = ratelimit_check(db, buf_cstr(&key), OTP_RESEND_MAX, OTP_RESEND_WINDOW, now, &retry, &e);
-	if (blocked == 0 && ratelimit_hit(db, buf_cstr(&key), now, &e) < 0)
-		blocked = -1;
-	buf_release(&key);
+	long long now = (long long)time(NULL), wait = 0;
+	int blocked = acc_attempt(r, db, OTP_RESEND_MAX, OTP_RESEND_WINDOW, now, &wait, &e, "pwotp:user:%lld", uid);
 	if (blocked < 0)
 		return view_err(r, &e);
 	if (blocked) {
-		char msg[300], secs[24];
-		snprintf(msg, sizeof msg, "ขอรหัสใหม่บ่อยเกินไป กรุณารออีก %lld นาทีแล้วลองใหม่ หรือใช้รหัสจากอีเมลฉบับล่าสุด",
-			 (retry + 59) / 60);
-		snprintf(secs, sizeof secs, "%lld", retry);
-		req_add_header(r, "Retry-After", secs);
+		char msg[300];
+		snprintf(msg, sizeof msg, "ขอรหัสใหม่บ่อยเกินไป กรุณารออีก %lld นาทีแล้วลองใหม่ หรือใช้รหัสจากอีเมลฉบับล่าสุด", wait);
 		return otp_page(r, 429, uid, msg);
 	}
 	if (acc_pw_otp_send(db, uid, &e) < 0)
@@ -349,25 +336,18 @@ static int forgot_post(struct req *r)
 {
 	struct db *db = req_db(r);
 	if (!db)
-		return db_unavailable(r);
+		return acc_db_unavailable(r);
 	if (!form_ok(r))
 		return forgot_page(r, 422, NULL);
 	struct err e = ERR_INIT;
-	long long now = (long long)time(NULL), retry = 0;
-	struct buf ipkey = BUF_INIT;
-	buf_addf(&ipkey, "pwforgot:ip:%s", req_client_ip(r));
-	int blocked = ratelimit_check(db, buf_cstr(&ipkey), FORGOT_ADDRESS_MAX, FORGOT_WINDOW, now, &retry, &e);
-	if (blocked == 0 && ratelimit_hit(db, buf_cstr(&ipkey), now, &e) < 0)
-		blocked = -1;
-	buf_release(&ipkey);
+	long long now = (long long)time(NULL), retry = 0, wait = 0;
+	int blocked =
+	    acc_attempt(r, db, FORGOT_ADDRESS_MAX, FORGOT_WINDOW, now, &wait, &e, "pwforgot:ip:%s", req_client_ip(r));
 	if (blocked < 0)
 		return view_err(r, &e);
 	if (blocked) {
-		char msg[300], secs[24];
-		snprintf(msg, sizeof msg, "มีการขอลิงก์ตั้งรหัสผ่านจากเครือข่ายนี้บ่อยเกินไป กรุณารออีก %lld นาทีแล้วลองใหม่",
-			 (retry + 59) / 60);
-		snprintf(secs, sizeof secs, "%lld", retry);
-		req_add_header(r, "Retry-After", secs);
+		char msg[300];
+		snprintf(msg, sizeof msg, "มีการขอลิงก์ตั้งรหัสผ่านจากเครือข่ายนี้บ่อยเกินไป กรุณารออีก %lld นาทีแล้วลองใหม่", wait);
 		/* the address's count stays although the answer is an error */
 		req_commit_on_error(r);
 		return forgot_page(r, 429, msg);
@@ -433,7 +413,7 @@ static int change_post(struct req *r)
 {
 	struct db *db = req_db(r);
 	if (!db)
-		return db_unavailable(r);
+		return acc_db_unavailable(r);
 	struct err e = ERR_INIT;
 	long long uid = acc_user_id(r);
 	json_t *u = acc_pw_user(db, uid, &e);

@@ -261,21 +261,14 @@ int acc_pwreq_form_post(struct req *r)
 	}
 	if (!form_ok(r))
 		return form_page(r, 422, NULL);
-	long long now = (long long)time(NULL), retry = 0;
-	struct buf key = BUF_INIT;
-	buf_addf(&key, "pwreq:ip:%s", req_client_ip(r));
-	int blocked = ratelimit_check(db, buf_cstr(&key), REQUEST_ADDRESS_MAX, REQUEST_WINDOW, now, &retry, &e);
-	if (blocked == 0 && ratelimit_hit(db, buf_cstr(&key), now, &e) < 0)
-		blocked = -1;
-	buf_release(&key);
+	long long now = (long long)time(NULL), wait = 0;
+	int blocked =
+	    acc_attempt(r, db, REQUEST_ADDRESS_MAX, REQUEST_WINDOW, now, &wait, &e, "pwreq:ip:%s", req_client_ip(r));
 	if (blocked < 0)
 		return view_err(r, &e);
 	if (blocked) {
-		char msg[300], secs[24];
-		snprintf(msg, sizeof msg, "มีการยื่นคำขอจากเครือข่ายนี้บ่อยเกินไป กรุณารออีก %lld นาทีแล้วลองใหม่",
-			 (retry + 59) / 60);
-		snprintf(secs, sizeof secs, "%lld", retry);
-		req_add_header(r, "Retry-After", secs);
+		char msg[300];
+		snprintf(msg, sizeof msg, "มีการยื่นคำขอจากเครือข่ายนี้บ่อยเกินไป กรุณารออีก %lld นาทีแล้วลองใหม่", wait);
 		req_commit_on_error(r);
 		return form_page(r, 429, msg);
 	}

@@ -626,6 +626,19 @@ static int apply_cancel(struct db *db, long long area_id, json_t *d, const struc
 	return 0;
 }
 
+/* Says in e which of the additions failed ("เพิ่ม <who> ไม่ได้: …"), unless
+ * it is a server error. */
+static void name_addition(struct err *e, const char *who)
+{
+	char msg[sizeof e->msg];
+	snprintf(msg, sizeof msg, "%s", e->msg);
+	if (e->status != 500) {
+		char name[120];
+		err_set(e, e->status, "เพิ่ม %s ไม่ได้: %s", cut(name, sizeof name, who), msg);
+		msg_fix(e);
+	}
+}
+
 /* Adds one new admin: the account (found or created), the grant, the
  * set-password e-mail for an account without a password. */
 static int apply_addition(struct db *db, long long area_id, json_t *a, const struct acc_roster_actor *by, struct err *e)
@@ -686,14 +699,7 @@ static int apply_addition(struct db *db, long long area_id, json_t *a, const str
 		};
 		user = acc_user_create(db, &u, e);
 		if (user < 0) {
-			/* say which of the additions it was */
-			char msg[sizeof e->msg];
-			snprintf(msg, sizeof msg, "%s", e->msg);
-			if (e->status != 500) {
-				char name[120];
-				err_set(e, e->status, "เพิ่ม %s ไม่ได้: %s", cut(name, sizeof name, buf_cstr(&who)), msg);
-				msg_fix(e);
-			}
+			name_addition(e, buf_cstr(&who));
 			buf_release(&who);
 			return -1;
 		}
@@ -702,13 +708,7 @@ static int apply_addition(struct db *db, long long area_id, json_t *a, const str
 	long long grant = acc_grant_add(db, user, "school_admin", area_id,
 					json_integer_value(json_object_get(a, "school_id")), NULL, actor, e);
 	if (grant < 0) {
-		char msg[sizeof e->msg];
-		snprintf(msg, sizeof msg, "%s", e->msg);
-		if (e->status != 500) {
-			char name[120];
-			err_set(e, e->status, "เพิ่ม %s ไม่ได้: %s", cut(name, sizeof name, buf_cstr(&who)), msg);
-			msg_fix(e);
-		}
+		name_addition(e, buf_cstr(&who));
 		buf_release(&who);
 		return -1;
 	}
@@ -917,11 +917,6 @@ static const struct field submit_form[] = {
     {0},
 };
 
-static int db_unavailable(struct req *r)
-{
-	return view_error(r, 503, "ระบบฐานข้อมูลไม่พร้อมใช้งานชั่วคราว กรุณาลองใหม่อีกครั้ง");
-}
-
 static struct acc_roster_actor actor_of(struct req *r)
 {
 	const struct acc_grant *g = acc_active_grant(r);
@@ -986,7 +981,7 @@ static int roster_page(struct req *r, int status, long long area_id, int year, c
 {
 	struct db *db = req_db(r);
 	if (!db)
-		return db_unavailable(r);
+		return acc_db_unavailable(r);
 	struct err e = ERR_INIT;
 	json_t *area = org_area_get(db, area_id, &e);
 	if (!area)
@@ -1043,7 +1038,7 @@ static int add_page(struct req *r, int status, long long area_id, int year)
 {
 	struct db *db = req_db(r);
 	if (!db)
-		return db_unavailable(r);
+		return acc_db_unavailable(r);
 	struct err e = ERR_INIT;
 	json_t *area = org_area_get(db, area_id, &e);
 	if (!area)
@@ -1144,6 +1139,22 @@ static int refused(struct req *r, const struct err *e, long long area, int year,
 	return add ? add_page(r, status, area, year) : roster_page(r, status, area, year, form);
 }
 
+/* The area and year of a roster POST with a valid form: 0 when it
+ * answered (404, 403, or 422 with the page again: the add page when add,
+ * else the roster page with form's errors), else the area. */
+static long long posted_area(struct req *r, int *year, const struct field *form, bool add, int *rc)
+{
+	long long area = scoped_area(r, rc);
+	if (!area)
+		return 0;
+	*year = req_year(r, true);
+	if (!form_ok(r)) {
+		*rc = add ? add_page(r, 422, area, *year) : roster_page(r, 422, area, *year, form);
+		return 0;
+	}
+	return area;
+}
+
 static int roster_get(struct req *r)
 {
 	int rc = 0;
@@ -1155,16 +1166,13 @@ static int roster_get(struct req *r)
 
 static int decisions_post(struct req *r)
 {
-	int rc = 0;
-	long long area = scoped_area(r, &rc);
+	int rc = 0, year;
+	long long area = posted_area(r, &year, decisions_form, false, &rc);
 	if (!area)
 		return rc;
-	int year = req_year(r, true);
-	if (!form_ok(r))
-		return roster_page(r, 422, area, year, decisions_form);
 	struct db *db = req_db(r);
 	if (!db)
-		return db_unavailable(r);
+		return acc_db_unavailable(r);
 	struct acc_roster_actor by = actor_of(r);
 	struct err e = ERR_INIT;
 	json_t *changes = json_array();
@@ -1213,16 +1221,13 @@ static int add_get(struct req *r)
 
 static int add_post(struct req *r)
 {
-	int rc = 0;
-	long long area = scoped_area(r, &rc);
+	int rc = 0, year;
+	long long area = posted_area(r, &year, NULL, true, &rc);
 	if (!area)
 		return rc;
-	int year = req_year(r, true);
-	if (!form_ok(r))
-		return add_page(r, 422, area, year);
 	struct db *db = req_db(r);
 	if (!db)
-		return db_unavailable(r);
+		return acc_db_unavailable(r);
 	struct acc_roster_actor by = actor_of(r);
 	struct acc_roster_addition a = {
 	    .citizen_id = form_value(r, "citizen_id"),
@@ -1247,19 +1252,16 @@ static int add_post(struct req *r)
 
 static int remove_post(struct req *r)
 {
-	int rc = 0;
-	long long area = scoped_area(r, &rc);
+	int rc = 0, year;
+	long long area = posted_area(r, &year, remove_form, false, &rc);
 	if (!area)
 		return rc;
-	int year = req_year(r, true);
-	if (!form_ok(r))
-		return roster_page(r, 422, area, year, remove_form);
 	long long add_id = req_param_id(r, "aid");
 	if (add_id < 0)
 		return view_error(r, 404, "ไม่พบรายการขอเพิ่มแอดมินที่ระบุ");
 	struct db *db = req_db(r);
 	if (!db)
-		return db_unavailable(r);
+		return acc_db_unavailable(r);
 	struct acc_roster_actor by = actor_of(r);
 	struct err e = ERR_INIT;
 	if (acc_roster_remove(db, area, year, add_id, &by, &e) < 0)
@@ -1270,16 +1272,13 @@ static int remove_post(struct req *r)
 
 static int submit_post(struct req *r)
 {
-	int rc = 0;
-	long long area = scoped_area(r, &rc);
+	int rc = 0, year;
+	long long area = posted_area(r, &year, submit_form, false, &rc);
 	if (!area)
 		return rc;
-	int year = req_year(r, true);
-	if (!form_ok(r))
-		return roster_page(r, 422, area, year, submit_form);
 	struct db *db = req_db(r);
 	if (!db)
-		return db_unavailable(r);
+		return acc_db_unavailable(r);
 	struct acc_roster_actor by = actor_of(r);
 	struct err e = ERR_INIT;
 	if (acc_roster_submit(db, area, year, &by, &e) < 0) {

@@ -158,11 +158,6 @@ static void audit(struct req *r, struct db *db, long long actor, const char *act
 	acc_audit(r, db, actor, action, target_type, target_id, detail);
 }
 
-static int db_unavailable(struct req *r)
-{
-	return view_error(r, 503, "ระบบฐานข้อมูลไม่พร้อมใช้งานชั่วคราว กรุณาลองใหม่อีกครั้ง");
-}
-
 /* --- register ------------------------------------------------------------ */
 
 static int register_page(struct req *r, int status)
@@ -212,7 +207,7 @@ static int register_post_in(struct req *r, struct buf *uname)
 {
 	struct db *db = req_db(r);
 	if (!db)
-		return db_unavailable(r);
+		return acc_db_unavailable(r);
 	struct err e = ERR_INIT;
 	const char *pw = form_value(r, "password");
 	if (form_ok(r) && strcmp(pw, form_value(r, "password2")))
@@ -238,21 +233,14 @@ static int register_post_in(struct req *r, struct buf *uname)
 		return register_page(r, 422);
 	/* Attempts per client address are limited (kept although the answer
 	 * is an error, like sign-in's). */
-	long long now = (long long)time(NULL), retry = 0;
-	struct buf ipkey = BUF_INIT;
-	buf_addf(&ipkey, "register:ip:%s", req_client_ip(r));
-	int blocked = ratelimit_check(db, buf_cstr(&ipkey), REGISTER_ADDRESS_MAX, REGISTER_WINDOW, now, &retry, &e);
-	if (blocked == 0 && ratelimit_hit(db, buf_cstr(&ipkey), now, &e) < 0)
-		blocked = -1;
-	buf_release(&ipkey);
+	long long now = (long long)time(NULL), wait = 0;
+	int blocked = acc_attempt(r, db, REGISTER_ADDRESS_MAX, REGISTER_WINDOW, now, &wait, &e, "register:ip:%s",
+				  req_client_ip(r));
 	if (blocked < 0)
 		return view_err(r, &e);
 	if (blocked) {
-		char msg[300], secs[24];
-		snprintf(msg, sizeof msg, "มีการลงทะเบียนจากเครือข่ายนี้บ่อยเกินไป กรุณารออีก %lld นาทีแล้วลองใหม่",
-			 (retry + 59) / 60);
-		snprintf(secs, sizeof secs, "%lld", retry);
-		req_add_header(r, "Retry-After", secs);
+		char msg[300];
+		snprintf(msg, sizeof msg, "มีการลงทะเบียนจากเครือข่ายนี้บ่อยเกินไป กรุณารออีก %lld นาทีแล้วลองใหม่", wait);
 		form_error(r, "_form", msg);
 		return register_page(r, 429);
 	}
@@ -347,7 +335,7 @@ static int signin_post(struct req *r)
 {
 	struct db *db = req_db(r);
 	if (!db)
-		return db_unavailable(r);
+		return acc_db_unavailable(r);
 	if (!form_ok(r))
 		return signin_page(r, 422, NULL);
 	struct err e = ERR_INIT;
@@ -438,7 +426,7 @@ static int signout_post(struct req *r)
 {
 	struct db *db = req_db(r);
 	if (!db)
-		return db_unavailable(r);
+		return acc_db_unavailable(r);
 	struct err e = ERR_INIT;
 	long long uid = acc_user_id(r);
 	if (acc_session_end(r, db, &e) < 0)
@@ -472,7 +460,7 @@ static int account_page(struct req *r)
 {
 	struct db *db = req_db(r);
 	if (!db)
-		return db_unavailable(r);
+		return acc_db_unavailable(r);
 	struct err e = ERR_INIT;
 	long long uid = acc_user_id(r);
 	json_t *p = acc_user_profile(db, uid, &e);
@@ -516,7 +504,7 @@ static int role_page(struct req *r, int status, const char *message)
 {
 	struct db *db = req_db(r);
 	if (!db)
-		return db_unavailable(r);
+		return acc_db_unavailable(r);
 	struct err e = ERR_INIT;
 	json_t *grants = acc_user_grants(db, acc_user_id(r), &e);
 	if (!grants)
@@ -546,7 +534,7 @@ static int role_post(struct req *r)
 {
 	struct db *db = req_db(r);
 	if (!db)
-		return db_unavailable(r);
+		return acc_db_unavailable(r);
 	long long id = form_int(r, "role");
 	if (id <= 0)
 		id = form_int(r, "grant_id");
@@ -581,7 +569,7 @@ static int altcha_challenge(struct req *r)
 {
 	struct db *db = req_db(r);
 	if (!db)
-		return db_unavailable(r);
+		return acc_db_unavailable(r);
 	struct err e = ERR_INIT;
 	json_t *c = acc_altcha_challenge(db, (long long)time(NULL), &e);
 	if (!c)

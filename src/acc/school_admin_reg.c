@@ -91,21 +91,6 @@ int acc_schooladmin_registrant_check(const char *registrant, bool has_letter, co
 
 /* --- helpers ------------------------------------------------------------------ */
 
-static int db_unavailable(struct req *r)
-{
-	return view_error(r, 503, "ระบบฐานข้อมูลไม่พร้อมใช้งานชั่วคราว กรุณาลองใหม่อีกครั้ง");
-}
-
-static int deny(struct req *r, long long area_id, const char *target_type, long long target_id, const char *msg)
-{
-	struct db *db = req_db(r);
-	if (db)
-		acc_audit_in(r, db, area_id, acc_user_id(r), "auth.denied", target_type, target_id,
-			     json_pack("{s:s, s:s}", "method", req_method(r), "path", req_path(r)));
-	req_commit_on_error(r);
-	return view_error(r, 403, msg);
-}
-
 static const char reg_denied[] = "คุณไม่มีสิทธิ์ดูหรืออนุมัติการลงทะเบียนนี้ "
 				 "แอดมินเขตพิจารณาได้เฉพาะการลงทะเบียนของสถานศึกษาในเขตพื้นที่ของตนเท่านั้น";
 
@@ -120,19 +105,6 @@ static const char *status_label(const char *s)
 	return s;
 }
 
-static void add_time_text(json_t *x, const char *key, const char *text_key)
-{
-	json_t *v = json_object_get(x, key);
-	if (json_is_integer(v) && json_integer_value(v) > 0) {
-		struct buf t = BUF_INIT;
-		thai_datetime_short(&t, json_integer_value(v));
-		json_object_set_new(x, text_key, json_string(buf_cstr(&t)));
-		buf_release(&t);
-	} else {
-		json_object_set_new(x, text_key, json_null());
-	}
-}
-
 static void decorate(json_t *x)
 {
 	long long id = jint(x, "id");
@@ -144,8 +116,8 @@ static void decorate(json_t *x)
 	json_object_set_new(x, "status_label", json_string(status_label(jstr(x, "status"))));
 	json_object_set_new(x, "pending", json_boolean(!strcmp(jstr(x, "status"), "pending")));
 	json_object_set_new(x, "has_file", json_boolean(jint(x, "file_size") > 0));
-	add_time_text(x, "created_at", "created_at_text");
-	add_time_text(x, "decided_at", "decided_at_text");
+	acc_add_time_text(x, "created_at", "created_at_text");
+	acc_add_time_text(x, "decided_at", "decided_at_text");
 	struct buf m = BUF_INIT;
 	thai_citizen_id_mask(jstr(x, "citizen_id"), &m);
 	json_object_set_new(x, "citizen_id_masked", json_string(buf_cstr(&m)));
@@ -163,19 +135,6 @@ static void decorate(json_t *x)
 	"COALESCE(g.user_id, 0) AS user_id, g.created_at, g.decided_at, g.decision_note, s.name AS school_name, "      \
 	"s.obec_code, a.short_name AS area_name "                                                                      \
 	"FROM school_admin_regs g JOIN schools s ON s.id = g.school_id JOIN areas a ON a.id = g.area_id "
-
-static void add_paging(json_t *m, const char *base, long long page, long long pages)
-{
-	json_object_set_new(m, "pager", pages > 1 ? acc_pager(base, page, pages) : json_array());
-	json_object_set_new(m, "has_pager", json_boolean(pages > 1));
-	struct buf u = BUF_INIT;
-	buf_addf(&u, "%spage=%lld", base, page - 1);
-	json_object_set_new(m, "prev_url", page > 1 ? json_string(buf_cstr(&u)) : json_null());
-	buf_reset(&u);
-	buf_addf(&u, "%spage=%lld", base, page + 1);
-	json_object_set_new(m, "next_url", page < pages ? json_string(buf_cstr(&u)) : json_null());
-	buf_release(&u);
-}
 
 /* --- the public registration form ------------------------------------------------- */
 
@@ -303,7 +262,7 @@ static int reg_post(struct req *r)
 {
 	struct db *db = req_db(r);
 	if (!db)
-		return db_unavailable(r);
+		return acc_db_unavailable(r);
 	struct err e = ERR_INIT;
 	char email[256];
 	snprintf(email, sizeof email, "%s", form_value(r, "email"));
@@ -329,21 +288,14 @@ static int reg_post(struct req *r)
 	if (!form_ok(r))
 		return reg_page(r, 422, false);
 	/* attempts per client address, kept although the answer is an error */
-	long long now = (long long)time(NULL), retry = 0;
-	struct buf ipkey = BUF_INIT;
-	buf_addf(&ipkey, "saregister:ip:%s", req_client_ip(r));
-	int blocked = ratelimit_check(db, buf_cstr(&ipkey), REG_ADDRESS_MAX, REG_WINDOW, now, &retry, &e);
-	if (blocked == 0 && ratelimit_hit(db, buf_cstr(&ipkey), now, &e) < 0)
-		blocked = -1;
-	buf_release(&ipkey);
+	long long now = (long long)time(NULL), wait = 0;
+	int blocked =
+	    acc_attempt(r, db, REG_ADDRESS_MAX, REG_WINDOW, now, &wait, &e, "saregister:ip:%s", req_client_ip(r));
 	if (blocked < 0)
 		return view_err(r, &e);
 	if (blocked) {
-		char msg[300], secs[24];
-		snprintf(msg, sizeof msg, "มีการลงทะเบียนจากเครือข่ายนี้บ่อยเกินไป กรุณารออีก %lld นาทีแล้วลองใหม่",
-			 (retry + 59) / 60);
-		snprintf(secs, sizeof secs, "%lld", retry);
-		req_add_header(r, "Retry-After", secs);
+		char msg[300];
+		snprintf(msg, sizeof msg, "มีการลงทะเบียนจากเครือข่ายนี้บ่อยเกินไป กรุณารออีก %lld นาทีแล้วลองใหม่", wait);
 		form_error(r, "_form", msg);
 		return reg_page(r, 429, false);
 	}
@@ -409,7 +361,7 @@ static json_t *load_reg(struct req *r)
 {
 	struct db *db = req_db(r);
 	if (!db) {
-		db_unavailable(r);
+		acc_db_unavailable(r);
 		return NULL;
 	}
 	long long id = req_param_id(r, "rid");
@@ -425,7 +377,7 @@ static json_t *load_reg(struct req *r)
 	if (!acc_in_area(r, jint(x, "area_id"))) {
 		long long area = jint(x, "area_id");
 		json_decref(x);
-		deny(r, area, "school_admin_reg", id, reg_denied);
+		acc_deny_in(r, area, "school_admin_reg", id, reg_denied);
 		return NULL;
 	}
 	decorate(x);
@@ -732,39 +684,20 @@ static const struct choice status_filter[] = {
 
 static int queue_page(struct req *r)
 {
-	long long aid = req_param_id(r, "id");
-	if (aid < 0)
-		return view_error(r, 404, "ไม่พบสำนักงานเขตพื้นที่การศึกษาที่ระบุ");
-	if (!acc_in_area(r, aid))
-		return deny(r, aid, "area", aid, "คุณไม่มีสิทธิ์ดูการลงทะเบียนของเขตพื้นที่นี้ แอดมินเขตดูได้เฉพาะเขตพื้นที่ของตนเท่านั้น");
-	struct db *db = req_db(r);
-	if (!db)
-		return db_unavailable(r);
-	struct err e = ERR_INIT;
-	json_t *area = org_area_get(db, aid, &e);
+	long long aid;
+	int rc = 0;
+	json_t *area = acc_queue_area(r, &aid, "คุณไม่มีสิทธิ์ดูการลงทะเบียนของเขตพื้นที่นี้ แอดมินเขตดูได้เฉพาะเขตพื้นที่ของตนเท่านั้น", &rc);
 	if (!area)
-		return view_err(r, &e);
-	const char *status = nz(req_query(r, "status"));
-	bool known = false;
-	for (const struct choice *c = status_filter; c->value; c++)
-		known |= !strcmp(c->value, status);
-	if (!known)
-		status = "pending";
-	const char *st = strcmp(status, "all") ? status : "";
-	long long total = 0;
-	if (db_int_value(
-		db,
-		"SELECT COUNT(*) FROM school_admin_regs WHERE area_id = $1 AND (CAST($2 AS TEXT) = '' OR status = $2)",
-		DB_ARGS(DB_INT(aid), DB_TEXT(st)), &total, &e) < 0) {
-		json_decref(area);
-		return view_err(r, &e);
-	}
+		return rc;
+	struct err e = ERR_INIT;
+	const char *status = acc_queue_status(r, status_filter);
 	struct org_paging pg;
-	org_paging(total, req_query_int(r, "page", 1, 1, 1000000), PER_PAGE, &pg);
-	json_t *rows = db_rows_json(db,
-				    REG_COLUMNS "WHERE g.area_id = $1 AND (CAST($2 AS TEXT) = '' OR g.status = $2) "
-						"ORDER BY g.id DESC LIMIT $3 OFFSET $4",
-				    DB_ARGS(DB_INT(aid), DB_TEXT(st), DB_INT(PER_PAGE), DB_INT(pg.offset)), &e);
+	json_t *rows = acc_queue_rows(
+	    r, aid, status,
+	    "SELECT COUNT(*) FROM school_admin_regs WHERE area_id = $1 AND (CAST($2 AS TEXT) = '' OR status = $2)",
+	    REG_COLUMNS "WHERE g.area_id = $1 AND (CAST($2 AS TEXT) = '' OR g.status = $2) "
+			"ORDER BY g.id DESC LIMIT $3 OFFSET $4",
+	    PER_PAGE, &pg, &e);
 	if (!rows) {
 		json_decref(area);
 		return view_err(r, &e);
@@ -776,23 +709,9 @@ static int queue_page(struct req *r)
 		decorate(x);
 		json_object_del(x, "citizen_id"); /* the list shows it masked */
 	}
-	json_t *filters = json_array();
-	for (const struct choice *c = status_filter; c->value; c++) {
-		char u[96];
-		snprintf(u, sizeof u, "/areas/%lld/school-admin-regs?status=%s", aid, c->value);
-		json_array_append_new(filters, json_pack("{s:s, s:s, s:s, s:b}", "value", c->value, "label", c->label,
-							 "url", u, "current", !strcmp(c->value, status)));
-	}
-	struct buf title = BUF_INIT, base = BUF_INIT;
-	buf_addf(&title, "การลงทะเบียนแอดมินสถานศึกษา %s", jstr(area, "short_name"));
-	buf_addf(&base, "/areas/%lld/school-admin-regs?status=%s&", aid, status);
-	json_t *m = json_pack("{s:s, s:o, s:o, s:o, s:s, s:I, s:I, s:I}", "page_title", buf_cstr(&title), "area", area,
-			      "rows", rows, "filters", filters, "status", status, "total", (json_int_t)total, "page",
-			      (json_int_t)pg.page, "pages", (json_int_t)pg.pages);
-	json_object_set_new(m, "has_rows", json_boolean(total > 0));
-	add_paging(m, buf_cstr(&base), pg.page, pg.pages);
-	buf_release(&title);
-	buf_release(&base);
+	char path[64];
+	snprintf(path, sizeof path, "/areas/%lld/school-admin-regs", aid);
+	json_t *m = acc_queue_model("การลงทะเบียนแอดมินสถานศึกษา", path, area, rows, status_filter, status, &pg);
 	return view_page(r, 200, "acc/schooladmin_queue", m);
 }
 

@@ -553,11 +553,6 @@ json_t *acc_pager(const char *base, long long page, long long pages)
 
 /* --- pages: helpers ------------------------------------------------------------ */
 
-static int db_unavailable(struct req *r)
-{
-	return view_error(r, 503, "ระบบฐานข้อมูลไม่พร้อมใช้งานชั่วคราว กรุณาลองใหม่อีกครั้ง");
-}
-
 static const char area_denied[] = "คุณไม่มีสิทธิ์จัดการผู้ใช้งานของเขตพื้นที่นี้ แอดมินเขตจัดการได้เฉพาะผู้ใช้ในเขตพื้นที่ของตนเท่านั้น";
 static const char user_outside[] =
     "คุณไม่มีสิทธิ์แก้ไข รีเซ็ตรหัสผ่าน ยกเลิก หรือคืนสิทธิ์บัญชีนี้ เพราะบัญชีนี้มีบทบาทนอกสถานศึกษาในเขตพื้นที่ของคุณ "
@@ -603,7 +598,7 @@ static long long load_area(struct req *r, json_t **area)
 	}
 	struct db *db = req_db(r);
 	if (!db) {
-		db_unavailable(r);
+		acc_db_unavailable(r);
 		return 0;
 	}
 	struct err e = ERR_INIT;

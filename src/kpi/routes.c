@@ -268,6 +268,23 @@ static int year_param(struct req *r)
 	return (int)y;
 }
 
+/* The fiscal year of the path and the page's area (area_of); false after
+ * answering 404 or 403, with the answer in *answered. */
+static bool year_area(struct req *r, int *fy, long long *area, int *answered)
+{
+	*fy = year_param(r);
+	if (*fy < 0) {
+		*answered = view_error(r, 404, bad_year);
+		return false;
+	}
+	*area = area_of(r);
+	if (!*area) {
+		*answered = view_error(r, 403, no_area);
+		return false;
+	}
+	return true;
+}
+
 static void audit(struct req *r, const char *action, const char *target_type, long long target_id, long long area_id,
 		  json_t *detail)
 {
@@ -436,13 +453,11 @@ static int years_post(struct req *r)
 
 static int list_page(struct req *r)
 {
-	int fy = year_param(r);
-	if (fy < 0)
-		return view_error(r, 404, bad_year);
+	int fy, rc = 0;
+	long long area;
+	if (!year_area(r, &fy, &area, &rc))
+		return rc;
 	const struct acc_grant *g = acc_active_grant(r);
-	long long area = area_of(r);
-	if (!area)
-		return view_error(r, 403, no_area);
 	if (!kpi_may_view(g, area))
 		return view_error(r, 403, "ท่านไม่มีสิทธิ์ดูตัวชี้วัดของสำนักงานเขตพื้นที่นี้");
 	struct db *db = req_db(r);
@@ -690,12 +705,10 @@ static void indicator_in(struct req *r, struct kpi_indicator_in *in)
 
 static int new_get(struct req *r)
 {
-	int fy = year_param(r);
-	if (fy < 0)
-		return view_error(r, 404, bad_year);
-	long long area = area_of(r);
-	if (!area)
-		return view_error(r, 403, no_area);
+	int fy, rc = 0;
+	long long area;
+	if (!year_area(r, &fy, &area, &rc))
+		return rc;
 	if (!may_create(acc_active_grant(r), area))
 		return view_error(r, 403, "ท่านไม่มีสิทธิ์กำหนดตัวชี้วัด (เฉพาะเจ้าของตัวชี้วัดของกลุ่มงานและแอดมินเขต)");
 	return indicator_form_page(r, 200, area, fy, NULL);
@@ -703,12 +716,10 @@ static int new_get(struct req *r)
 
 static int new_post(struct req *r)
 {
-	int fy = year_param(r);
-	if (fy < 0)
-		return view_error(r, 404, bad_year);
-	long long area = area_of(r);
-	if (!area)
-		return view_error(r, 403, no_area);
+	int fy, rc = 0;
+	long long area;
+	if (!year_area(r, &fy, &area, &rc))
+		return rc;
 	const struct acc_grant *g = acc_active_grant(r);
 	if (!may_create(g, area))
 		return view_error(r, 403, "ท่านไม่มีสิทธิ์กำหนดตัวชี้วัด (เฉพาะเจ้าของตัวชี้วัดของกลุ่มงานและแอดมินเขต)");
@@ -1025,6 +1036,16 @@ static int ind_file_delete(struct req *r)
 	return view_redirect(r, u, "ลบเอกสารแนบแล้ว");
 }
 
+/* Answers a stored file row {path, mime, filename} (stolen). */
+static int send_file(struct req *r, json_t *f)
+{
+	int rc =
+	    view_file(r, json_string_value(json_object_get(f, "path")), json_string_value(json_object_get(f, "mime")),
+		      json_string_value(json_object_get(f, "filename")));
+	json_decref(f);
+	return rc;
+}
+
 static int ind_file_get(struct req *r)
 {
 	long long id = req_param_id(r, "id");
@@ -1036,11 +1057,7 @@ static int ind_file_get(struct req *r)
 	json_t *f = kpi_indicator_file_get(req_db(r), id, req_param_id(r, "fid"), &e);
 	if (!f)
 		return view_err(r, &e);
-	int rc =
-	    view_file(r, json_string_value(json_object_get(f, "path")), json_string_value(json_object_get(f, "mime")),
-		      json_string_value(json_object_get(f, "filename")));
-	json_decref(f);
-	return rc;
+	return send_file(r, f);
 }
 
 /* ---- periods (KPI-3) ----------------------------------------------------- */
@@ -1073,17 +1090,33 @@ static json_t *managed_period(struct req *r, long long pid)
 	return p;
 }
 
-static int period_open_post(struct req *r)
+/* What a period's POST needs of it, read by managed_period. */
+struct period_ref {
+	long long id, area, indicator;
+	char title[128];
+};
+
+/* The :id period, checked to be the user's to manage; false after answering. */
+static bool period_ref(struct req *r, struct period_ref *out)
 {
 	json_t *p = managed_period(r, req_param_id(r, "id"));
 	if (!p)
-		return 0;
-	long long ind = json_integer_value(json_object_get(p, "indicator_id"));
-	long long pid = json_integer_value(json_object_get(p, "id"));
-	long long area = json_integer_value(json_object_get(p, "area_id"));
-	char title[128];
-	snprintf(title, sizeof title, "%s", json_string_value(json_object_get(p, "title")));
+		return false;
+	out->indicator = json_integer_value(json_object_get(p, "indicator_id"));
+	out->id = json_integer_value(json_object_get(p, "id"));
+	out->area = json_integer_value(json_object_get(p, "area_id"));
+	snprintf(out->title, sizeof out->title, "%s", json_string_value(json_object_get(p, "title")));
 	json_decref(p);
+	return true;
+}
+
+static int period_open_post(struct req *r)
+{
+	struct period_ref pr;
+	if (!period_ref(r, &pr))
+		return 0;
+	long long ind = pr.indicator, pid = pr.id, area = pr.area;
+	const char *title = pr.title;
 	struct err e = ERR_INIT;
 	if (!form_ok(r))
 		return indicator_page(r, 422, ind, "วันครบกำหนดส่งไม่ถูกต้อง กรุณาเลือกวันที่จากปฏิทิน");
@@ -1098,13 +1131,10 @@ static int period_open_post(struct req *r)
 
 static int period_close_post(struct req *r)
 {
-	json_t *p = managed_period(r, req_param_id(r, "id"));
-	if (!p)
+	struct period_ref pr;
+	if (!period_ref(r, &pr))
 		return 0;
-	long long ind = json_integer_value(json_object_get(p, "indicator_id"));
-	long long pid = json_integer_value(json_object_get(p, "id"));
-	long long area = json_integer_value(json_object_get(p, "area_id"));
-	json_decref(p);
+	long long ind = pr.indicator, pid = pr.id, area = pr.area;
 	struct err e = ERR_INIT;
 	if (kpi_period_close(req_db(r), pid, &e) < 0)
 		return indicator_failed(r, ind, &e);
@@ -1188,12 +1218,10 @@ static int units_get(struct req *r)
 
 static int units_post(struct req *r)
 {
-	json_t *p = managed_period(r, req_param_id(r, "id"));
-	if (!p)
+	struct period_ref pr;
+	if (!period_ref(r, &pr))
 		return 0;
-	long long pid = json_integer_value(json_object_get(p, "id"));
-	long long area = json_integer_value(json_object_get(p, "area_id"));
-	json_decref(p);
+	long long pid = pr.id, area = pr.area;
 	if (!form_ok(r))
 		return units_page(r, 422, pid, "รายการหน่วยงานที่เลือกไม่ถูกต้อง กรุณาเลือกใหม่");
 	struct err e = ERR_INIT;
@@ -1215,12 +1243,10 @@ static int units_post(struct req *r)
 
 static int unit_delete_post(struct req *r)
 {
-	json_t *p = managed_period(r, req_param_id(r, "id"));
-	if (!p)
+	struct period_ref pr;
+	if (!period_ref(r, &pr))
 		return 0;
-	long long pid = json_integer_value(json_object_get(p, "id"));
-	long long area = json_integer_value(json_object_get(p, "area_id"));
-	json_decref(p);
+	long long pid = pr.id, area = pr.area;
 	struct err e = ERR_INIT;
 	long long rid = req_param_id(r, "rid");
 	if (kpi_unit_remove(req_db(r), pid, rid, &e) < 0) {
@@ -1392,16 +1418,25 @@ static int report_failed(struct req *r, long long rid, const struct err *e)
 	return report_page(r, e->status == 409 ? 409 : 422, rid);
 }
 
+/* The :id report's area, school and work group (report_for); false after answering. */
+static bool report_scope(struct req *r, long long rid, long long *area, long long *school, long long *wg)
+{
+	json_t *rep = report_for(r, rid);
+	if (!rep)
+		return false;
+	*area = json_integer_value(json_object_get(rep, "area_id"));
+	*school = json_integer_value(json_object_get(rep, "school_id"));
+	*wg = json_integer_value(json_object_get(rep, "work_group_id"));
+	json_decref(rep);
+	return true;
+}
+
 static int report_post(struct req *r)
 {
 	long long rid = req_param_id(r, "id");
-	json_t *rep = report_for(r, rid);
-	if (!rep)
+	long long area, school, wg;
+	if (!report_scope(r, rid, &area, &school, &wg))
 		return 0;
-	long long area = json_integer_value(json_object_get(rep, "area_id"));
-	long long school = json_integer_value(json_object_get(rep, "school_id"));
-	long long wg = json_integer_value(json_object_get(rep, "work_group_id"));
-	json_decref(rep);
 	if (!kpi_may_report(acc_active_grant(r), area, school, wg))
 		return view_error(r, 403,
 				  school > 0
@@ -1481,13 +1516,9 @@ static int report_post(struct req *r)
 static int unconfirm_post(struct req *r)
 {
 	long long rid = req_param_id(r, "id");
-	json_t *rep = report_for(r, rid);
-	if (!rep)
+	long long area, school, wg;
+	if (!report_scope(r, rid, &area, &school, &wg))
 		return 0;
-	long long area = json_integer_value(json_object_get(rep, "area_id"));
-	long long school = json_integer_value(json_object_get(rep, "school_id"));
-	long long wg = json_integer_value(json_object_get(rep, "work_group_id"));
-	json_decref(rep);
 	if (!kpi_may_report(acc_active_grant(r), area, school, wg))
 		return view_error(r, 403, "ท่านยกเลิกผลการยืนยันได้เฉพาะรายงานของหน่วยงานของท่านเอง");
 	struct err e = ERR_INIT;
@@ -1501,12 +1532,9 @@ static int unconfirm_post(struct req *r)
 static int review_post(struct req *r)
 {
 	long long rid = req_param_id(r, "id");
-	json_t *rep = report_for(r, rid);
-	if (!rep)
+	long long area, school, wg;
+	if (!report_scope(r, rid, &area, &school, &wg))
 		return 0;
-	long long area = json_integer_value(json_object_get(rep, "area_id"));
-	long long wg = json_integer_value(json_object_get(rep, "work_group_id"));
-	json_decref(rep);
 	if (!kpi_may_review(acc_active_grant(r), area, wg))
 		return view_error(r, 403, "ท่านไม่มีสิทธิ์ตรวจรายงานของตัวชี้วัดนี้");
 	if (!form_ok(r))
@@ -1532,12 +1560,9 @@ static int review_post(struct req *r)
 static int unreview_post(struct req *r)
 {
 	long long rid = req_param_id(r, "id");
-	json_t *rep = report_for(r, rid);
-	if (!rep)
+	long long area, school, wg;
+	if (!report_scope(r, rid, &area, &school, &wg))
 		return 0;
-	long long area = json_integer_value(json_object_get(rep, "area_id"));
-	long long wg = json_integer_value(json_object_get(rep, "work_group_id"));
-	json_decref(rep);
 	if (!kpi_may_review(acc_active_grant(r), area, wg))
 		return view_error(r, 403, "ท่านไม่มีสิทธิ์ตรวจรายงานของตัวชี้วัดนี้");
 	struct err e = ERR_INIT;
@@ -1560,11 +1585,7 @@ static int report_file_get(struct req *r)
 	json_t *f = kpi_report_file_get(req_db(r), rid, req_param_id(r, "fid"), &e);
 	if (!f)
 		return view_err(r, &e);
-	int rc =
-	    view_file(r, json_string_value(json_object_get(f, "path")), json_string_value(json_object_get(f, "mime")),
-		      json_string_value(json_object_get(f, "filename")));
-	json_decref(f);
-	return rc;
+	return send_file(r, f);
 }
 
 /* ---- the matrix (KPI-7) -------------------------------------------------- */
@@ -1652,25 +1673,30 @@ static int stats_answer(struct req *r, json_t *st, enum stats_format fmt, const 
 			  &out, name);
 }
 
+/* Names statistics st of fiscal year fy "<what> ปีงบประมาณ fy", at base. */
+static void stats_titled(json_t *st, const char *what, int fy, const char *base)
+{
+	char title[512];
+	snprintf(title, sizeof title, "%s ปีงบประมาณ %d", what, fy);
+	json_object_set_new(st, "page_title", json_string(title));
+	json_object_set_new(st, "base_url", json_string(base));
+}
+
 static int stats_signed_in(struct req *r, enum stats_format fmt)
 {
-	int fy = year_param(r);
-	if (fy < 0)
-		return view_error(r, 404, bad_year);
-	long long area = area_of(r);
-	if (!area)
-		return view_error(r, 403, no_area);
+	int fy, rc = 0;
+	long long area;
+	if (!year_area(r, &fy, &area, &rc))
+		return rc;
 	if (!kpi_may_view(acc_active_grant(r), area))
 		return view_error(r, 403, "ท่านไม่มีสิทธิ์ดูสรุปผลของสำนักงานเขตพื้นที่นี้");
 	struct err e = ERR_INIT;
 	json_t *st = kpi_year_stats(req_db(r), area, fy, true, &e);
 	if (!st)
 		return view_err(r, &e);
-	char title[512], base[64];
-	snprintf(title, sizeof title, "สรุปรายงานผล (รายปี) ปีงบประมาณ %d", fy);
+	char base[64];
 	snprintf(base, sizeof base, "/kpi/%d/stats", fy);
-	json_object_set_new(st, "page_title", json_string(title));
-	json_object_set_new(st, "base_url", json_string(base));
+	stats_titled(st, "สรุปรายงานผล (รายปี)", fy, base);
 	json_object_set_new(st, "signed_in", json_true());
 	return stats_answer(r, st, fmt, "kpi/stats");
 }
@@ -1733,11 +1759,9 @@ static int stats_public(struct req *r, enum stats_format fmt)
 	}
 	if (!st)
 		return view_err(r, &e);
-	char title[512], base[96];
-	snprintf(title, sizeof title, "สถิติตัวชี้วัด ปีงบประมาณ %d", fy);
+	char base[96];
 	snprintf(base, sizeof base, "/kpi/stats/%d", fy);
-	json_object_set_new(st, "page_title", json_string(title));
-	json_object_set_new(st, "base_url", json_string(base));
+	stats_titled(st, "สถิติตัวชี้วัด", fy, base);
 	json_object_set_new(st, "choose_area", json_false());
 	json_object_set_new(st, "prev_year", json_integer(fy - 1));
 	json_object_set_new(st, "next_year", json_integer(fy + 1));
@@ -1761,12 +1785,10 @@ static int public_pdf(struct req *r)
 
 static int copy_post(struct req *r)
 {
-	int fy = year_param(r);
-	if (fy < 0)
-		return view_error(r, 404, bad_year);
-	long long area = area_of(r);
-	if (!area)
-		return view_error(r, 403, no_area);
+	int fy, rc = 0;
+	long long area;
+	if (!year_area(r, &fy, &area, &rc))
+		return rc;
 	const struct acc_grant *g = acc_active_grant(r);
 	if (!may_create(g, area))
 		return view_error(r, 403, "การคัดลอกตัวชี้วัดทำได้เฉพาะแอดมินเขตและเจ้าของตัวชี้วัด (เฉพาะของกลุ่มงานของตน)");

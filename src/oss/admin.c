@@ -81,8 +81,7 @@ const struct field oss_prices_form[] = {
     {NULL},
 };
 
-/* The admin's area, or an answer. */
-static long long admin_area(struct req *r, json_t **area, int *answered)
+long long oss_admin_area(struct req *r, json_t **area, int *answered)
 {
 	const struct acc_grant *g = acc_active_grant(r);
 	long long id = g ? g->area_id : 0;
@@ -96,16 +95,104 @@ static long long admin_area(struct req *r, json_t **area, int *answered)
 	return id;
 }
 
+long long oss_admin_area_id(struct req *r, int *answered)
+{
+	json_t *area;
+	long long id = oss_admin_area(r, &area, answered);
+	if (id >= 0)
+		json_decref(area);
+	return id;
+}
+
+long long oss_admin_posted_area(struct req *r, int (*page)(struct req *r, int status), int *answered)
+{
+	long long id = oss_admin_area_id(r, answered);
+	if (id >= 0 && !form_ok(r)) {
+		*answered = page(r, 422);
+		return -1;
+	}
+	return id;
+}
+
 static json_t *page_model(const char *title, json_t *area)
 {
 	return json_pack("{s:s, s:o}", "page_title", title, "area", area);
+}
+
+/* An admin page of rows with the form that adds one; area and rows are stolen. */
+static int rows_page(struct req *r, int status, const char *title, json_t *area, json_t *rows, json_t *form,
+		     const char *view)
+{
+	json_t *m = page_model(title, area);
+	json_object_set_new(m, "has_rows", json_boolean(json_array_size(rows) > 0));
+	json_object_set_new(m, "rows", rows);
+	json_object_set_new(m, "form", form);
+	return view_page(r, status, view, m);
+}
+
+/* Answers an add or update the settings refused: a server error as such,
+ * else the page again with the error at its field (409 on a clash). */
+static int refused(struct req *r, struct err *e, int (*page)(struct req *r, int status))
+{
+	if (e->status >= 500)
+		return view_err(r, e);
+	form_error_err(r, e);
+	return page(r, e->status == 409 ? 409 : 422);
+}
+
+/* The rows of the admin's area that load lists, each with the remove_url
+ * under base, and the area in *area; NULL with the answer in *answered. */
+static json_t *removable_rows(struct req *r, json_t *(*load)(struct db *db, long long area_id, struct err *e),
+			      const char *base, json_t **area, int *answered)
+{
+	long long area_id = oss_admin_area(r, area, answered);
+	if (area_id < 0)
+		return NULL;
+	struct err e = ERR_INIT;
+	json_t *list = load(req_db(r), area_id, &e);
+	if (!list) {
+		json_decref(*area);
+		*answered = view_err(r, &e);
+		return NULL;
+	}
+	size_t i;
+	json_t *o;
+	json_array_foreach(list, i, o)
+	{
+		char url[80];
+		snprintf(url, sizeof url, "%s/%lld/remove", base, oss_jint(o, "id"));
+		json_object_set_new(o, "remove_url", json_string(url));
+	}
+	return list;
+}
+
+/* A row the admin removes by the route's :id, with its audit row. */
+struct removal {
+	int (*remove)(struct db *db, long long area_id, long long id, struct err *e);
+	const char *missing;	     /* 404 text */
+	const char *action, *entity; /* audit */
+	const char *back, *done;     /* redirect and flash */
+};
+
+static int admin_remove(struct req *r, const struct removal *x)
+{
+	int rc = 0;
+	long long area_id = oss_admin_area_id(r, &rc);
+	if (area_id < 0)
+		return rc;
+	struct err e = ERR_INIT;
+	long long id = req_param_id(r, "id");
+	if (id <= 0 || x->remove(req_db(r), area_id, id, &e) < 0)
+		return id <= 0 ? view_error(r, 404, x->missing) : view_err(r, &e);
+	oss_audit(r, req_db(r), x->action, x->entity, id, area_id, NULL);
+	return view_redirect(r, x->back, x->done);
 }
 
 int oss_admin_index(struct req *r)
 {
 	json_t *area;
 	int rc = 0;
-	if (admin_area(r, &area, &rc) < 0)
+	if (oss_admin_area(r, &area, &rc) < 0)
 		return rc;
 	return view_page(r, 200, "oss/admin", page_model("ตั้งค่า One Stop Service", area));
 }
@@ -116,29 +203,15 @@ static int officers_page(struct req *r, int status)
 {
 	json_t *area;
 	int rc = 0;
-	long long area_id = admin_area(r, &area, &rc);
-	if (area_id < 0)
+	json_t *list = removable_rows(r, oss_officers_list, "/oss/admin/officers", &area, &rc);
+	if (!list)
 		return rc;
-	struct err e = ERR_INIT;
-	json_t *list = oss_officers_list(req_db(r), area_id, &e);
-	if (!list) {
-		json_decref(area);
-		return view_err(r, &e);
-	}
 	size_t i;
 	json_t *o;
 	json_array_foreach(list, i, o)
-	{
-		char url[80];
-		snprintf(url, sizeof url, "/oss/admin/officers/%lld/remove", oss_jint(o, "id"));
-		json_object_set_new(o, "remove_url", json_string(url));
-		json_object_set_new(o, "assigned_at_text", oss_text_date(oss_jint(o, "assigned_at")));
-	}
-	json_t *m = page_model("เจ้าหน้าที่ผู้ให้บริการ", area);
-	json_object_set_new(m, "has_rows", json_boolean(json_array_size(list) > 0));
-	json_object_set_new(m, "rows", list);
-	json_object_set_new(m, "form", form_model(r, oss_officer_form, NULL));
-	return view_page(r, status, "oss/admin_officers", m);
+	    json_object_set_new(o, "assigned_at_text", oss_text_date(oss_jint(o, "assigned_at")));
+	return rows_page(r, status, "เจ้าหน้าที่ผู้ให้บริการ", area, list, form_model(r, oss_officer_form, NULL),
+			 "oss/admin_officers");
 }
 
 int oss_admin_officers(struct req *r)
@@ -171,14 +244,10 @@ static int officer_eligible(struct db *db, long long user_id, long long area_id,
 
 int oss_admin_officer_add(struct req *r)
 {
-	json_t *area;
 	int rc = 0;
-	long long area_id = admin_area(r, &area, &rc);
+	long long area_id = oss_admin_posted_area(r, officers_page, &rc);
 	if (area_id < 0)
 		return rc;
-	json_decref(area);
-	if (!form_ok(r))
-		return officers_page(r, 422);
 	struct db *db = req_db(r);
 	struct err e = ERR_INIT;
 	long long uid = 0;
@@ -192,12 +261,8 @@ int oss_admin_officer_add(struct req *r)
 	}
 	long long id;
 	if (officer_eligible(db, uid, area_id, &e) < 0 ||
-	    (id = oss_officer_add(db, area_id, uid, form_value(r, "service"), acc_user_id(r), &e)) < 0) {
-		if (e.status >= 500)
-			return view_err(r, &e);
-		form_error_err(r, &e);
-		return officers_page(r, e.status == 409 ? 409 : 422);
-	}
+	    (id = oss_officer_add(db, area_id, uid, form_value(r, "service"), acc_user_id(r), &e)) < 0)
+		return refused(r, &e, officers_page);
 	oss_audit(r, db, "oss.officer.assign", "user", uid, area_id,
 		  json_pack("{s:s, s:I}", "service", form_value(r, "service"), "assignment", (json_int_t)id));
 	return view_redirect(r, "/oss/admin/officers", "มอบหมายบริการให้เจ้าหน้าที่แล้ว");
@@ -205,18 +270,15 @@ int oss_admin_officer_add(struct req *r)
 
 int oss_admin_officer_remove(struct req *r)
 {
-	json_t *area;
-	int rc = 0;
-	long long area_id = admin_area(r, &area, &rc);
-	if (area_id < 0)
-		return rc;
-	json_decref(area);
-	struct err e = ERR_INIT;
-	long long id = req_param_id(r, "id");
-	if (id <= 0 || oss_officer_remove(req_db(r), area_id, id, &e) < 0)
-		return id <= 0 ? view_error(r, 404, "ไม่พบการมอบหมายเจ้าหน้าที่ที่ระบุ") : view_err(r, &e);
-	oss_audit(r, req_db(r), "oss.officer.unassign", "oss_officer", id, area_id, NULL);
-	return view_redirect(r, "/oss/admin/officers", "ยกเลิกการมอบหมายแล้ว");
+	static const struct removal x = {
+	    .remove = oss_officer_remove,
+	    .missing = "ไม่พบการมอบหมายเจ้าหน้าที่ที่ระบุ",
+	    .action = "oss.officer.unassign",
+	    .entity = "oss_officer",
+	    .back = "/oss/admin/officers",
+	    .done = "ยกเลิกการมอบหมายแล้ว",
+	};
+	return admin_remove(r, &x);
 }
 
 /* ---- rooms --------------------------------------------------------------------------- */
@@ -225,7 +287,7 @@ static int rooms_page(struct req *r, int status)
 {
 	json_t *area;
 	int rc = 0;
-	long long area_id = admin_area(r, &area, &rc);
+	long long area_id = oss_admin_area(r, &area, &rc);
 	if (area_id < 0)
 		return rc;
 	struct err e = ERR_INIT;
@@ -245,13 +307,10 @@ static int rooms_page(struct req *r, int status)
 		json_object_set_new(o, "calendar_url", json_string(url));
 		json_object_set_new(o, "is_active", json_boolean(oss_jint(o, "active") != 0));
 	}
-	json_t *m = page_model("ห้องประชุม", area);
-	json_object_set_new(m, "has_rows", json_boolean(json_array_size(rooms) > 0));
-	json_object_set_new(m, "rows", rooms);
 	json_t *values = json_pack("{s:s}", "active", "1");
-	json_object_set_new(m, "form", form_model(r, oss_room_form, values));
+	json_t *form = form_model(r, oss_room_form, values);
 	json_decref(values);
-	return view_page(r, status, "oss/admin_rooms", m);
+	return rows_page(r, status, "ห้องประชุม", area, rooms, form, "oss/admin_rooms");
 }
 
 int oss_admin_rooms(struct req *r)
@@ -261,22 +320,14 @@ int oss_admin_rooms(struct req *r)
 
 int oss_admin_room_add(struct req *r)
 {
-	json_t *area;
 	int rc = 0;
-	long long area_id = admin_area(r, &area, &rc);
+	long long area_id = oss_admin_posted_area(r, rooms_page, &rc);
 	if (area_id < 0)
 		return rc;
-	json_decref(area);
-	if (!form_ok(r))
-		return rooms_page(r, 422);
 	struct err e = ERR_INIT;
 	long long id = oss_room_add(req_db(r), area_id, form_value(r, "name"), form_int(r, "capacity"), &e);
-	if (id < 0) {
-		if (e.status >= 500)
-			return view_err(r, &e);
-		form_error_err(r, &e);
-		return rooms_page(r, e.status == 409 ? 409 : 422);
-	}
+	if (id < 0)
+		return refused(r, &e, rooms_page);
 	oss_audit(
 	    r, req_db(r), "oss.room.add", "oss_room", id, area_id,
 	    json_pack("{s:s, s:I}", "name", form_value(r, "name"), "capacity", (json_int_t)form_int(r, "capacity")));
@@ -285,12 +336,10 @@ int oss_admin_room_add(struct req *r)
 
 int oss_admin_room_update(struct req *r)
 {
-	json_t *area;
 	int rc = 0;
-	long long area_id = admin_area(r, &area, &rc);
+	long long area_id = oss_admin_area_id(r, &rc);
 	if (area_id < 0)
 		return rc;
-	json_decref(area);
 	long long id = req_param_id(r, "id");
 	if (id <= 0)
 		return view_error(r, 404, "ไม่พบห้องประชุมที่ระบุ");
@@ -298,12 +347,8 @@ int oss_admin_room_update(struct req *r)
 		return rooms_page(r, 422);
 	struct err e = ERR_INIT;
 	bool active = *form_value(r, "active") != 0;
-	if (oss_room_update(req_db(r), area_id, id, form_value(r, "name"), form_int(r, "capacity"), active, &e) < 0) {
-		if (e.status >= 500 || e.status == 404)
-			return view_err(r, &e);
-		form_error_err(r, &e);
-		return rooms_page(r, e.status == 409 ? 409 : 422);
-	}
+	if (oss_room_update(req_db(r), area_id, id, form_value(r, "name"), form_int(r, "capacity"), active, &e) < 0)
+		return e.status == 404 ? view_err(r, &e) : refused(r, &e, rooms_page);
 	oss_audit(r, req_db(r), "oss.room.update", "oss_room", id, area_id,
 		  json_pack("{s:s, s:I, s:b}", "name", form_value(r, "name"), "capacity",
 			    (json_int_t)form_int(r, "capacity"), "active", active));
@@ -316,33 +361,21 @@ static int holidays_page(struct req *r, int status)
 {
 	json_t *area;
 	int rc = 0;
-	long long area_id = admin_area(r, &area, &rc);
-	if (area_id < 0)
+	json_t *list = removable_rows(r, oss_holidays_list, "/oss/admin/holidays", &area, &rc);
+	if (!list)
 		return rc;
-	struct err e = ERR_INIT;
-	json_t *list = oss_holidays_list(req_db(r), area_id, &e);
-	if (!list) {
-		json_decref(area);
-		return view_err(r, &e);
-	}
 	size_t i;
 	json_t *o;
 	json_array_foreach(list, i, o)
 	{
-		char url[80];
-		snprintf(url, sizeof url, "/oss/admin/holidays/%lld/remove", oss_jint(o, "id"));
-		json_object_set_new(o, "remove_url", json_string(url));
 		long long d = oss_day_parse(oss_jstr(o, "day"));
 		struct buf b = BUF_INIT;
 		thai_date_long(&b, d * 86400 + 5 * 3600);
 		json_object_set_new(o, "day_text", json_string(buf_cstr(&b)));
 		buf_release(&b);
 	}
-	json_t *m = page_model("วันหยุดราชการ", area);
-	json_object_set_new(m, "has_rows", json_boolean(json_array_size(list) > 0));
-	json_object_set_new(m, "rows", list);
-	json_object_set_new(m, "form", form_model(r, oss_holiday_form, NULL));
-	return view_page(r, status, "oss/admin_holidays", m);
+	return rows_page(r, status, "วันหยุดราชการ", area, list, form_model(r, oss_holiday_form, NULL),
+			 "oss/admin_holidays");
 }
 
 int oss_admin_holidays(struct req *r)
@@ -352,22 +385,14 @@ int oss_admin_holidays(struct req *r)
 
 int oss_admin_holiday_add(struct req *r)
 {
-	json_t *area;
 	int rc = 0;
-	long long area_id = admin_area(r, &area, &rc);
+	long long area_id = oss_admin_posted_area(r, holidays_page, &rc);
 	if (area_id < 0)
 		return rc;
-	json_decref(area);
-	if (!form_ok(r))
-		return holidays_page(r, 422);
 	struct err e = ERR_INIT;
 	long long id = oss_holiday_add(req_db(r), area_id, form_value(r, "day"), form_value(r, "name"), &e);
-	if (id < 0) {
-		if (e.status >= 500)
-			return view_err(r, &e);
-		form_error_err(r, &e);
-		return holidays_page(r, e.status == 409 ? 409 : 422);
-	}
+	if (id < 0)
+		return refused(r, &e, holidays_page);
 	oss_audit(r, req_db(r), "oss.holiday.add", "oss_holiday", id, area_id,
 		  json_pack("{s:s, s:s}", "day", form_value(r, "day"), "name", form_value(r, "name")));
 	return view_redirect(r, "/oss/admin/holidays", "เพิ่มวันหยุดแล้ว");
@@ -375,18 +400,15 @@ int oss_admin_holiday_add(struct req *r)
 
 int oss_admin_holiday_remove(struct req *r)
 {
-	json_t *area;
-	int rc = 0;
-	long long area_id = admin_area(r, &area, &rc);
-	if (area_id < 0)
-		return rc;
-	json_decref(area);
-	struct err e = ERR_INIT;
-	long long id = req_param_id(r, "id");
-	if (id <= 0 || oss_holiday_remove(req_db(r), area_id, id, &e) < 0)
-		return id <= 0 ? view_error(r, 404, "ไม่พบวันหยุดที่ระบุ") : view_err(r, &e);
-	oss_audit(r, req_db(r), "oss.holiday.remove", "oss_holiday", id, area_id, NULL);
-	return view_redirect(r, "/oss/admin/holidays", "ลบวันหยุดแล้ว");
+	static const struct removal x = {
+	    .remove = oss_holiday_remove,
+	    .missing = "ไม่พบวันหยุดที่ระบุ",
+	    .action = "oss.holiday.remove",
+	    .entity = "oss_holiday",
+	    .back = "/oss/admin/holidays",
+	    .done = "ลบวันหยุดแล้ว",
+	};
+	return admin_remove(r, &x);
 }
 
 /* ---- prices ------------------------------------------------------------------------------ */
@@ -395,7 +417,7 @@ static int prices_page(struct req *r, int status)
 {
 	json_t *area;
 	int rc = 0;
-	long long area_id = admin_area(r, &area, &rc);
+	long long area_id = oss_admin_area(r, &area, &rc);
 	if (area_id < 0)
 		return rc;
 	struct err e = ERR_INIT;
@@ -425,14 +447,10 @@ int oss_admin_prices(struct req *r)
 
 int oss_admin_prices_post(struct req *r)
 {
-	json_t *area;
 	int rc = 0;
-	long long area_id = admin_area(r, &area, &rc);
+	long long area_id = oss_admin_posted_area(r, prices_page, &rc);
 	if (area_id < 0)
 		return rc;
-	json_decref(area);
-	if (!form_ok(r))
-		return prices_page(r, 422);
 	long long price[OSS_PP_ITEMS];
 	json_t *detail = json_object();
 	for (int i = 0; i < OSS_PP_ITEMS; i++) {

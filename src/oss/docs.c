@@ -21,7 +21,6 @@
 #include "core/db.h"
 #include "core/form.h"
 #include "core/view.h"
-#include "org/org.h"
 #include "oss/oss_pages.h"
 
 #define DOC_MAX_BYTES (10LL * 1024 * 1024)
@@ -109,25 +108,11 @@ int oss_document_get(struct req *r)
 
 /* ---- the admin's page --------------------------------------------------------------- */
 
-static long long admin_area(struct req *r, json_t **area, int *answered)
-{
-	const struct acc_grant *g = acc_active_grant(r);
-	long long id = g ? g->area_id : 0;
-	struct err e = ERR_INIT;
-	*area = id > 0 ? org_area_get(req_db(r), id, &e) : NULL;
-	if (!*area) {
-		*answered =
-		    id > 0 ? view_err(r, &e) : view_error(r, 403, "บทบาทที่ใช้อยู่ไม่ได้สังกัดสำนักงานเขตพื้นที่ กรุณาเปลี่ยนบทบาท");
-		return -1;
-	}
-	return id;
-}
-
 static int documents_page(struct req *r, int status)
 {
 	json_t *area;
 	int rc = 0;
-	long long area_id = admin_area(r, &area, &rc);
+	long long area_id = oss_admin_area(r, &area, &rc);
 	if (area_id < 0)
 		return rc;
 	struct err e = ERR_INIT;
@@ -168,14 +153,10 @@ int oss_admin_documents(struct req *r)
 
 int oss_admin_document_add(struct req *r)
 {
-	json_t *area;
 	int rc = 0;
-	long long area_id = admin_area(r, &area, &rc);
+	long long area_id = oss_admin_posted_area(r, documents_page, &rc);
 	if (area_id < 0)
 		return rc;
-	json_decref(area);
-	if (!form_ok(r))
-		return documents_page(r, 422);
 	const struct form_file *ff = form_file(r, "file");
 	if (!ff || strcmp(ff->mime, "application/pdf")) {
 		form_error(r, "file", "ไฟล์นี้ไม่ใช่ PDF กรุณาเลือกไฟล์ PDF (ตรวจจากเนื้อไฟล์ ไม่ใช่นามสกุล)");
@@ -237,12 +218,10 @@ int oss_admin_document_add(struct req *r)
 
 int oss_admin_document_remove(struct req *r)
 {
-	json_t *area;
 	int rc = 0;
-	long long area_id = admin_area(r, &area, &rc);
+	long long area_id = oss_admin_area_id(r, &rc);
 	if (area_id < 0)
 		return rc;
-	json_decref(area);
 	const char *service = req_param(r, "service"), *kind = req_param(r, "kind");
 	struct err e = ERR_INIT;
 	long long n =

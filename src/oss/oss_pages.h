@@ -87,6 +87,15 @@ int oss_room_calendar(struct req *r);
 /* GET /oss/requests/:id/pdf (print.c). */
 int oss_request_pdf(struct req *r);
 
+/* The area of the area admin's active grant (admin.c): its id with the
+ * area's row in *area (the caller's), or -1 with the answer (403 when the
+ * role has no area) in *answered. oss_admin_area_id: the id alone. */
+long long oss_admin_area(struct req *r, json_t **area, int *answered);
+long long oss_admin_area_id(struct req *r, int *answered);
+/* For a form the admin posts: the area's id, or -1 with the answer in
+ * *answered (page again with 422 when the form has errors). */
+long long oss_admin_posted_area(struct req *r, int (*page)(struct req *r, int status), int *answered);
+
 /* Handlers of officer.c and admin.c. */
 int oss_manage_dashboard(struct req *r);
 int oss_manage_list(struct req *r);

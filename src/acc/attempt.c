@@ -1,0 +1,31 @@
+/* attempt: the limit on how often a form may be posted from one network or
+ * for one account (ratelimit.h), as the module's public forms apply it:
+ * each allowed attempt counts, one over the limit waits. */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "acc/acc.h"
+#include "core/buf.h"
+#include "core/ratelimit.h"
+
+int acc_attempt(struct req *r, struct db *db, int max, int window, long long now, long long *minutes, struct err *e,
+		const char *key_fmt, ...)
+{
+	struct buf key = BUF_INIT;
+	va_list ap;
+	va_start(ap, key_fmt);
+	buf_vaddf(&key, key_fmt, ap);
+	va_end(ap);
+	long long retry = 0;
+	int blocked = ratelimit_check(db, buf_cstr(&key), max, window, now, &retry, e);
+	if (blocked == 0 && ratelimit_hit(db, buf_cstr(&key), now, e) < 0)
+		blocked = -1;
+	buf_release(&key);
+	if (blocked > 0) {
+		char secs[24];
+		snprintf(secs, sizeof secs, "%lld", retry);
+		req_add_header(r, "Retry-After", secs);
+		*minutes = (retry + 59) / 60;
+	}
+	return blocked;
+}
