@@ -395,6 +395,9 @@ test('audit page: filters, paging, names; CSV of the same filter; bad filters sa
   assert.match(lines[1], /,user\.cancel,user,/);
   assert.ok(lines[1].includes(String(id)));
   assert.ok(lines[1].includes(c.ip));
+  // names and Thai labels as on the page, not only ids and codes
+  assert.match(lines[0], /ผู้ดำเนินการ,ชื่อผู้ใช้ผู้ดำเนินการ,บทบาท,/);
+  assert.ok(lines[1].includes('areaadmin1') && lines[1].includes('แอดมินเขต'), lines[1]);
   const full = await c.get(`/areas/${area1}/audit.csv?action=user.`);
   const count = await c.get(`/areas/${area1}/audit?action=user.`, { json: true });
   assert.equal(full.text.trim().split('\r\n').length - 1, count.json.total);
