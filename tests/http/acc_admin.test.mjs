@@ -9,25 +9,19 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { startServer, Client, citizenId, engine } from './lib.mjs';
+import { startServer, citizenId, engine, AddressClient, ipSequence } from './lib.mjs';
 import { startSmtp } from './smtp.mjs';
 
 const DEMO_PW = 'khet-demo-2567';
 let server, smtp, area1, area2, schools;
-let ipSeq = 1;
 
-class IpClient extends Client {
-  constructor(base) { super(base); this.ip = `10.77.${Math.floor(ipSeq / 250)}.${(ipSeq++ % 250) + 1}`; }
-  request(method, path, opts = {}) {
-    return super.request(method, path, { ...opts, headers: { 'x-forwarded-for': this.ip, ...(opts.headers || {}) } });
-  }
+const nextIp = ipSequence('10.77');
+class IpClient extends AddressClient {
+  constructor(base) { super(base, nextIp()); }
 }
 const client = () => new IpClient(server.base);
 
-function sql(q) {
-  if (engine === 'postgres') return execFileSync('psql', [server.db, '-qAtX', '-c', q], { encoding: 'utf8' }).trim();
-  return execFileSync('sqlite3', ['-cmd', '.timeout 5000', server.dir + '/khet.db', q], { encoding: 'utf8' }).trim();
-}
+const sql = (q) => server.sql(q);
 const n = (q) => Number(sql(q));
 
 async function signin(login, c = client()) {

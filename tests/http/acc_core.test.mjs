@@ -10,25 +10,19 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, createHmac, randomInt } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { startServer, Client, citizenId, engine } from './lib.mjs';
+import { startServer, citizenId, engine, AddressClient, ipSequence } from './lib.mjs';
 
 const DEMO_PW = 'khet-demo-2567';
 let server;
-let ipSeq = 1;
 
-class IpClient extends Client {
-  constructor(base) { super(base); this.ip = `10.9.${Math.floor(ipSeq / 250)}.${(ipSeq++ % 250) + 1}`; }
-  request(method, path, opts = {}) {
-    return super.request(method, path, { ...opts, headers: { 'x-forwarded-for': this.ip, ...(opts.headers || {}) } });
-  }
+const nextIp = ipSequence('10.9');
+class IpClient extends AddressClient {
+  constructor(base) { super(base, nextIp()); }
 }
 const client = () => new IpClient(server.base);
 
 // Runs SQL on the server's database (sqlite3 CLI, or psql on PostgreSQL).
-function sql(q) {
-  if (engine === 'postgres') return execFileSync('psql', [server.db, '-qAt', '-c', q], { encoding: 'utf8' }).trim();
-  return execFileSync('sqlite3', [server.dir + '/khet.db', q], { encoding: 'utf8' }).trim();
-}
+const sql = (q) => server.sql(q);
 
 before(async () => { server = await startServer({ args: ['--trust-proxy'] }); });
 after(async () => { await server?.stop(); });

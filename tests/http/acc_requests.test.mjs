@@ -8,26 +8,20 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash, randomInt } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { startServer, Client, citizenId, engine, files } from './lib.mjs';
+import { startServer, citizenId, engine, files, AddressClient, ipSequence } from './lib.mjs';
 import { startSmtp } from './smtp.mjs';
 
 const DEMO_PW = 'khet-demo-2567';
 const NEW_PW = 'ช้างเผือกบินได้-2569';
 let server, smtp, area1, area2, schools, schoolCodes;
-let ipSeq = 1;
 
-class IpClient extends Client {
-  constructor(base) { super(base); this.ip = `10.88.${Math.floor(ipSeq / 250)}.${(ipSeq++ % 250) + 1}`; }
-  request(method, path, opts = {}) {
-    return super.request(method, path, { ...opts, headers: { 'x-forwarded-for': this.ip, ...(opts.headers || {}) } });
-  }
+const nextIp = ipSequence('10.88');
+class IpClient extends AddressClient {
+  constructor(base) { super(base, nextIp()); }
 }
 const client = () => new IpClient(server.base);
 
-function sql(q) {
-  if (engine === 'postgres') return execFileSync('psql', [server.db, '-qAtX', '-c', q], { encoding: 'utf8' }).trim();
-  return execFileSync('sqlite3', ['-cmd', '.timeout 5000', server.dir + '/khet.db', q], { encoding: 'utf8' }).trim();
-}
+const sql = (q) => server.sql(q);
 const n = (q) => Number(sql(q));
 const uid = (username) => n(`SELECT id FROM users WHERE username = '${username}'`);
 

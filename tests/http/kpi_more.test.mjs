@@ -12,24 +12,18 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { inflateRawSync } from 'node:zlib';
-import { startServer, Client, engine, files } from './lib.mjs';
+import { startServer, engine, files, AddressClient, ipSequence } from './lib.mjs';
 
 const PW = 'khet-demo-2567';
 const FY = 2569;
 let server;
-let ipSeq = 1;
 
-class IpClient extends Client {
-  constructor(base) { super(base); this.ip = `10.30.${Math.floor(ipSeq / 250)}.${(ipSeq++ % 250) + 1}`; }
-  request(method, path, opts = {}) {
-    return super.request(method, path, { ...opts, headers: { 'x-forwarded-for': this.ip, ...(opts.headers || {}) } });
-  }
+const nextIp = ipSequence('10.30');
+class IpClient extends AddressClient {
+  constructor(base) { super(base, nextIp()); }
 }
 
-function sql(q) {
-  if (engine === 'postgres') return execFileSync('psql', [server.db, '-qAt', '-c', q], { encoding: 'utf8' }).trim();
-  return execFileSync('sqlite3', ['-cmd', '.timeout 5000', server.dir + '/khet.db', q], { encoding: 'utf8' }).trim();
-}
+const sql = (q) => server.sql(q);
 const count = (q) => Number(sql(q));
 
 async function as(login) {

@@ -71,6 +71,13 @@ export async function startServer({ demo = true, env = {}, args = [] } = {}) {
   const server = {
     base, dir, db, proc, env: baseEnv,
     log: () => stderr,
+    // Runs SQL on the server's database (sqlite3 / psql) and returns its
+    // output; throws when the statement fails.
+    sql(q) {
+      if (engine === 'postgres')
+        return execFileSync('psql', [db, '-qAtX', '-v', 'ON_ERROR_STOP=1', '-c', q], { encoding: 'utf8' }).trim();
+      return execFileSync('sqlite3', ['-cmd', '.timeout 10000', dir + '/khet.db', q], { encoding: 'utf8' }).trim();
+    },
     client: () => new Client(base),
     async stop(signal = 'SIGTERM') {
       if (proc.exitCode === null) {
@@ -145,6 +152,22 @@ export class Client {
 }
 
 // Small real files for upload tests.
+// A client that comes from its own address (the server runs with
+// --trust-proxy and reads X-Forwarded-For), so one test's per-address
+// limits do not reach another's. ipSequence('10.88') gives a file its own
+// range: 10.88.0.2, 10.88.0.3 …
+export class AddressClient extends Client {
+  constructor(base, ip) { super(base); this.ip = ip; }
+  request(method, path, opts = {}) {
+    return super.request(method, path, { ...opts, headers: { 'x-forwarded-for': this.ip, ...(opts.headers || {}) } });
+  }
+}
+
+export function ipSequence(prefix) {
+  let seq = 1;
+  return () => `${prefix}.${Math.floor(seq / 250)}.${(seq++ % 250) + 1}`;
+}
+
 export const files = {
   png: () => Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a3b1f4a80000000049454e44ae426082', 'hex'),
   pdf: (pad = 0) => Buffer.concat([Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n'), Buffer.alloc(pad, 0x20), Buffer.from('%%EOF\n')]),

@@ -21,10 +21,7 @@ const THAI = /[\u0E00-\u0E7F]/;
 const MiB = 1024 * 1024;
 let server, admin, officer, citizen, teacher, areaId, roomId;
 
-function sql(q) {
-  if (engine === 'postgres') return execFileSync('psql', [server.db, '-qAt', '-c', q], { encoding: 'utf8' }).trim();
-  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', server.dir + '/khet.db', q], { encoding: 'utf8' }).trim();
-}
+const sql = (q) => server.sql(q);
 const count = (table, where = '1=1') => Number(sql(`SELECT COUNT(*) FROM ${table} WHERE ${where}`));
 
 async function signedIn(login) {

@@ -20,10 +20,7 @@ import { startSmtp } from './smtp.mjs';
 const DEMO_PW = 'khet-demo-2567';
 let server, smtp, admin, officer, citizen, teacher, areaId, roomId;
 
-function sql(q) {
-  if (engine === 'postgres') return execFileSync('psql', [server.db, '-qAt', '-c', q], { encoding: 'utf8' }).trim();
-  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', server.dir + '/khet.db', q], { encoding: 'utf8' }).trim();
-}
+const sql = (q) => server.sql(q);
 
 async function signedIn(login) {
   const c = server.client();

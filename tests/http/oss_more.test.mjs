@@ -13,10 +13,7 @@ import { startServer, files, engine } from './lib.mjs';
 const DEMO_PW = 'khet-demo-2567';
 let server, admin, officer, citizen, teacher, areaId;
 
-function sql(q) {
-  if (engine === 'postgres') return execFileSync('psql', [server.db, '-qAt', '-c', q], { encoding: 'utf8' }).trim();
-  return execFileSync('sqlite3', [server.dir + '/khet.db', q], { encoding: 'utf8' }).trim();
-}
+const sql = (q) => server.sql(q);
 const count = (table, where = '1=1') => Number(sql(`SELECT COUNT(*) FROM ${table} WHERE ${where}`));
 
 async function signedIn(login) {
