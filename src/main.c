@@ -1,7 +1,10 @@
 /* main: the `khet` command line. `khet serve` is the web server; the other
- * subcommands are what an operator does from a shell (migrate, demo).
- * Every flag has an environment variable, and every setting a default, so
- * `khet serve` alone runs on ./data/khet.db. */
+ * subcommands are what an operator does from a shell (migrate, demo,
+ * import, and the modules' own commands such as `khet user`). Every flag
+ * has an environment variable, and every setting a default, so `khet
+ * serve` alone runs on ./data/khet.db. main names no module: routes, jobs,
+ * demo data and its flags, commands and importers come from the module
+ * list (src/modules.c, core/module.h). */
 #include <errno.h>
 #include <getopt.h>
 #include <sodium.h>
@@ -19,11 +22,8 @@
 #include "core/ratelimit.h"
 #include "core/server.h"
 #include "core/token.h"
+#include "core/module.h"
 #include "core/testroutes.h"
-#include "acc/acc.h"
-#include "org/org.h"
-#include "kpi/kpi.h"
-#include "oss/oss.h"
 
 #ifndef KHET_VERSION
 #define KHET_VERSION "0.1.0"
@@ -34,9 +34,7 @@ struct opts {
 	int workers;
 	int dev, trust_proxy, quiet, test_routes;
 	long long max_body_mb;
-	int schools;
-	long long requests;
-	int indicators;
+	struct demo_args *demo;
 };
 
 static const char *env_or(const char *name, const char *def)
@@ -62,7 +60,15 @@ static void usage(FILE *f)
 		"  serve     run the web server until SIGTERM/SIGINT\n"
 		"  migrate   apply database migrations and exit\n"
 		"  demo      create demo data (two area offices with work groups and schools)\n"
-		"  version   print the version\n"
+		"  import KIND FILE   load a CSV or XLSX file, all rows or none (kinds below)\n");
+	for (int i = 0; khet_modules[i]; i++)
+		for (const struct command_def *c = khet_modules[i]->commands; c && c->name; c++)
+			fprintf(f, "  %-9s %s (khet %s help)\n", c->name, c->summary, c->name);
+	fprintf(f, "  version   print the version\n\nimport kinds:\n");
+	for (int i = 0; khet_modules[i]; i++)
+		for (const struct import_def *c = khet_modules[i]->imports; c && c->name; c++)
+			fprintf(f, "  %-9s %s\n", c->name, c->summary);
+	fprintf(f,
 		"\n"
 		"flags (each also read from the environment variable shown):\n"
 		"  --listen HOST:PORT   KHET_LISTEN    address to listen on (default 127.0.0.1:8080;\n"
@@ -78,13 +84,44 @@ static void usage(FILE *f)
 		"  --max-body-mb N      KHET_MAX_BODY_MB  largest request body (default 64)\n"
 		"  --trust-proxy        KHET_TRUST_PROXY  take the client address from X-Forwarded-For\n"
 		"  --quiet              KHET_QUIET     no access log\n"
-		"  --dev                KHET_DEV       read templates from ./templates on every page\n"
-		"  --schools N          (demo) schools per area (default 30)\n"
-		"  --requests N         (demo) One Stop Service requests to generate (default 0)\n"
-		"  --indicators N       (demo) KPI indicators in the first area's year, up to 2000 (default 2)\n");
+		"  --dev                KHET_DEV       read templates from ./templates on every page\n");
+	for (int i = 0; khet_modules[i]; i++)
+		for (const struct demo_flag *d = khet_modules[i]->demo_flags; d && d->name; d++)
+			fprintf(f, "  --%-18s %s\n", d->name, d->help);
 }
 
-static int parse(int argc, char **argv, struct opts *o)
+/* Long options: the global flags, then every module's demo flag (as
+ * 1000 + its index). */
+static const struct option global_longs[] = {
+    {"listen", required_argument, 0, 'l'},   {"db", required_argument, 0, 'd'},
+    {"data", required_argument, 0, 'D'},     {"workers", required_argument, 0, 'w'},
+    {"base-url", required_argument, 0, 'b'}, {"smtp-url", required_argument, 0, 's'},
+    {"mail-from", required_argument, 0, 'f'}, {"static", required_argument, 0, 'S'},
+    {"max-body-mb", required_argument, 0, 'm'}, {"trust-proxy", no_argument, 0, 'p'},
+    {"quiet", no_argument, 0, 'q'},	     {"dev", no_argument, 0, 'v'},
+    {"help", no_argument, 0, 'h'},
+};
+#define NGLOBAL (sizeof global_longs / sizeof *global_longs)
+
+/* A whole number flag value: all digits (a leading minus allowed), in
+ * range; else -1 with a message. */
+static int flag_number(const char *name, const char *v, long long min, long long max, long long *out)
+{
+	char *end;
+	errno = 0;
+	long long n = strtoll(v, &end, 10);
+	if (!*v || *end || errno || n < min || n > max) {
+		fprintf(stderr, "khet: --%s must be a whole number between %lld and %lld (got \"%s\")\n", name, min, max,
+			v);
+		return -1;
+	}
+	*out = n;
+	return 0;
+}
+
+/* Parses argv from argv[first] on. Arguments that are not flags are kept
+ * in rest (when not NULL) for the command, else refused. */
+static int parse(int argc, char **argv, int first, struct opts *o, int *nrest, char **rest)
 {
 	o->listen = env_or("KHET_LISTEN", "127.0.0.1:8080");
 	o->data = env_or("KHET_DATA", "./data");
@@ -93,66 +130,100 @@ static int parse(int argc, char **argv, struct opts *o)
 	o->smtp_url = env_or("KHET_SMTP_URL", NULL);
 	o->mail_from = env_or("KHET_MAIL_FROM", NULL);
 	o->static_dir = env_or("KHET_STATIC", "./static/dist");
-	o->workers = atoi(env_or("KHET_WORKERS", "0"));
-	o->max_body_mb = atoll(env_or("KHET_MAX_BODY_MB", "64"));
 	o->dev = env_flag("KHET_DEV");
 	o->trust_proxy = env_flag("KHET_TRUST_PROXY");
 	o->quiet = env_flag("KHET_QUIET");
 	o->test_routes = env_flag("KHET_TEST_ROUTES");
-	o->schools = 30;
-	o->requests = 0;
-	o->indicators = 0;
-	static const struct option longs[] = {
-		{"listen", required_argument, 0, 'l'},   {"db", required_argument, 0, 'd'},
-		{"data", required_argument, 0, 'D'},     {"workers", required_argument, 0, 'w'},
-		{"base-url", required_argument, 0, 'b'}, {"smtp-url", required_argument, 0, 's'},
-		{"mail-from", required_argument, 0, 'f'},
-		{"static", required_argument, 0, 'S'},   {"max-body-mb", required_argument, 0, 'm'},
-		{"trust-proxy", no_argument, 0, 'p'},    {"quiet", no_argument, 0, 'q'},
-		{"dev", no_argument, 0, 'v'},            {"schools", required_argument, 0, 'n'},
-		{"requests", required_argument, 0, 'r'}, {"indicators", required_argument, 0, 'i'},
-		{"help", no_argument, 0, 'h'},           {0, 0, 0, 0},
-	};
-	int c;
-	optind = 2;
-	while ((c = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
+	long long n;
+	if (flag_number("workers (KHET_WORKERS)", env_or("KHET_WORKERS", "0"), 0, 1024, &n) < 0)
+		return -1;
+	o->workers = (int)n;
+	if (flag_number("max-body-mb (KHET_MAX_BODY_MB)", env_or("KHET_MAX_BODY_MB", "64"), 1, 4096, &o->max_body_mb) < 0)
+		return -1;
+	o->demo = demo_args_new();
+	/* the options: global, then the modules' demo flags */
+	size_t ndemo = 0;
+	for (int i = 0; khet_modules[i]; i++)
+		for (const struct demo_flag *d = khet_modules[i]->demo_flags; d && d->name; d++)
+			ndemo++;
+	struct option *longs = xcalloc(NGLOBAL + ndemo + 1, sizeof *longs);
+	memcpy(longs, global_longs, sizeof global_longs);
+	const struct demo_flag **dflags = xcalloc(ndemo + 1, sizeof *dflags);
+	size_t k = 0;
+	for (int i = 0; khet_modules[i]; i++)
+		for (const struct demo_flag *d = khet_modules[i]->demo_flags; d && d->name; d++) {
+			longs[NGLOBAL + k] = (struct option){d->name, required_argument, 0, 1000 + (int)k};
+			dflags[k++] = d;
+		}
+	int c, rc = 0;
+	optind = first;
+	opterr = rest ? 0 : 1;
+	/* "-" first: non-flags come back in order as 1, so a command keeps
+	 * them and its own flags (the global ones are taken out here) */
+	while (rc == 0 && (c = getopt_long(argc, argv, rest ? "-:h" : "h", longs, NULL)) != -1) {
 		switch (c) {
+		case 1: rest[(*nrest)++] = optarg; break;
 		case 'l': o->listen = optarg; break;
 		case 'd': o->db = optarg; break;
 		case 'D': o->data = optarg; break;
-		case 'w': o->workers = atoi(optarg); break;
+		case 'w':
+			rc = flag_number("workers", optarg, 1, 1024, &n);
+			o->workers = (int)n;
+			break;
 		case 'b': o->base_url = optarg; break;
 		case 's': o->smtp_url = optarg; break;
 		case 'f': o->mail_from = optarg; break;
 		case 'S': o->static_dir = optarg; break;
-		case 'm': o->max_body_mb = atoll(optarg); break;
+		case 'm': rc = flag_number("max-body-mb", optarg, 1, 4096, &o->max_body_mb); break;
 		case 'p': o->trust_proxy = 1; break;
 		case 'q': o->quiet = 1; break;
 		case 'v': o->dev = 1; break;
-		case 'n': o->schools = atoi(optarg); break;
-		case 'r': o->requests = atoll(optarg); break;
-		case 'i': o->indicators = atoi(optarg); break;
-		case 'h': usage(stdout); exit(0);
-		default: usage(stderr); return -1;
+		case 'h':
+			if (rest) {
+				rest[(*nrest)++] = "help";
+				break;
+			}
+			usage(stdout);
+			exit(0);
+		case '?':
+		case ':':
+			if (rest) { /* the command's own flag: keep it (and its value) */
+				rest[(*nrest)++] = argv[optind - 1];
+				break;
+			}
+			usage(stderr);
+			rc = -1;
+			break;
+		default:
+			if (c >= 1000 && c < 1000 + (int)ndemo) {
+				const struct demo_flag *d = dflags[c - 1000];
+				struct err e = ERR_INIT;
+				if (flag_number(d->name, optarg, d->min, d->max, &n) < 0 ||
+				    demo_args_set(o->demo, d->name, n, &e) < 0)
+					rc = -1;
+				break;
+			}
+			usage(stderr);
+			rc = -1;
 		}
 	}
+	free(longs);
+	free(dflags);
+	if (rc < 0)
+		return -1;
 	if (optind < argc) {
-		fprintf(stderr, "khet: unexpected argument: %s\n", argv[optind]);
-		return -1;
-	}
-	if (o->workers < 0 || o->workers > 1024) {
-		fprintf(stderr, "khet: --workers must be between 1 and 1024\n");
-		return -1;
+		if (!rest) {
+			fprintf(stderr, "khet: unexpected argument: %s\n", argv[optind]);
+			return -1;
+		}
+		while (optind < argc)
+			rest[(*nrest)++] = argv[optind++];
 	}
 	if (o->smtp_url && *o->smtp_url && !(o->base_url && *o->base_url)) {
 		/* e-mailed links (set-password, requests) must open from a mail
 		 * client, so they need the public address */
 		fprintf(stderr, "khet: --smtp-url needs --base-url (KHET_BASE_URL), the public address that "
 				"e-mailed links point to, e.g. https://khet.example.go.th\n");
-		return -1;
-	}
-	if (o->max_body_mb <= 0 || o->max_body_mb > 4096) {
-		fprintf(stderr, "khet: --max-body-mb must be between 1 and 4096\n");
 		return -1;
 	}
 	return 0;
@@ -208,18 +279,15 @@ static int cmd_serve(struct opts *o)
 	db_close(db);
 	if (o->quiet)
 		log_set_access(0);
-	server_add_routes(&org_routes);
-	server_add_routes(&kpi_routes);
-	server_add_routes(&oss_routes);
-	acc_init(); /* sessions, roles and the page header; before jobs_start */
-	server_add_routes(&acc_routes);
-	server_add_routes(&acc_roster_routes);
-	server_add_routes(&acc_directory_routes);
-	server_add_routes(&acc_admin_routes);
-	server_add_routes(&acc_audit_routes);
-	server_add_routes(&acc_request_routes);
-	server_add_routes(&acc_schooladmin_routes);
-	server_add_routes(&acc_password_routes);
+	for (int i = 0; khet_modules[i]; i++) {
+		const struct module *m = khet_modules[i];
+		if (m->init)
+			m->init(); /* hooks (accounts: sessions, the page header) */
+		for (const struct route_table *const *t = m->routes; t && *t; t++)
+			server_add_routes(*t);
+		for (const struct job_def *j = m->jobs; j && j->name; j++)
+			jobs_add(j->name, j->interval, j->fn);
+	}
 	server_add_routes(&mailbox_routes); /* refuses itself unless dev mail on loopback */
 	if (o->test_routes)
 		server_add_routes(&test_routes);
@@ -239,7 +307,6 @@ static int cmd_serve(struct opts *o)
 	struct err e = ERR_INIT;
 	mail_configure(o->smtp_url, o->mail_from, o->base_url);
 	jobs_add("mail", 2, mail_send_due);
-	jobs_add("kpi-remind", 3600, kpi_remind_due);
 	jobs_add("ratelimit-purge", 3600, ratelimit_purge_job);
 	jobs_add("token-purge", 3600, token_purge_job);
 	/* before server_run, which returns only at shutdown; the jobs thread
@@ -277,22 +344,60 @@ static int cmd_demo(struct opts *o)
 	if (!db)
 		return 1;
 	struct err e = ERR_INIT;
-	int rc = org_demo(db, o->schools, &e);
+	int rc = 0;
+	for (int i = 0; rc == 0 && khet_modules[i]; i++)
+		if (khet_modules[i]->demo && (rc = khet_modules[i]->demo(db, o->demo, &e)) < 0)
+			fprintf(stderr, "khet: demo data (%s): %s\n", khet_modules[i]->name, e.msg);
 	if (rc == 0)
-		rc = acc_demo(db, &e);
-	if (rc == 0)
-		rc = oss_demo(db, o->requests, &e);
-	if (rc == 0)
-		rc = kpi_demo(db, o->schools < 300 ? o->schools : 300, &e);
-	if (rc == 0 && o->indicators > 0)
-		rc = kpi_demo_bulk(db, o->indicators, &e);
-	if (rc < 0)
-		fprintf(stderr, "khet: demo data: %s\n", e.msg);
-	else
 		printf("khet: demo data ready in %s\n", url);
 	db_close(db);
 	free(url);
 	return rc < 0 ? 1 : 0;
+}
+
+/* `khet import KIND FILE`: the module's importer in one transaction. */
+static int cmd_import(struct opts *o, int argc, char **argv)
+{
+	if (argc != 3 || !strcmp(argv[1], "help")) {
+		fprintf(argc == 2 && !strcmp(argv[1], "help") ? stdout : stderr, "usage: khet import KIND FILE\n");
+		return 2;
+	}
+	const struct import_def *imp = module_import(argv[1]);
+	if (!imp) {
+		fprintf(stderr, "khet: unknown import kind %s (khet help lists them)\n", argv[1]);
+		return 2;
+	}
+	char *url;
+	struct db *db = open_db(o, &url);
+	if (!db)
+		return 1;
+	struct err e = ERR_INIT;
+	struct buf report = BUF_INIT;
+	int rc = imp->run(db, argv[2], &report, &e);
+	if (report.len)
+		fputs(buf_cstr(&report), rc < 0 ? stderr : stdout);
+	if (rc < 0)
+		fprintf(stderr, "khet: import %s %s: %s\n", argv[1], argv[2], e.msg);
+	buf_release(&report);
+	db_close(db);
+	free(url);
+	return rc < 0 ? 1 : 0;
+}
+
+/* A module's command (`khet user …`) on the opened database. */
+static int cmd_module(const struct command_def *c, struct opts *o, int argc, char **argv)
+{
+	char *url;
+	struct db *db = open_db(o, &url);
+	if (!db)
+		return 1;
+	mail_configure(o->smtp_url, o->mail_from, o->base_url);
+	struct cli cli = {.db = db, .db_url = url, .data_dir = o->data, .base_url = o->base_url};
+	int rc = c->run(&cli, argc, argv);
+	mail_shutdown();
+	db_close(db);
+	free(url);
+	return rc;
 }
 
 int main(int argc, char **argv)
@@ -314,16 +419,34 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	struct opts o;
-	if (parse(argc, argv, &o) < 0)
-		return 2;
-	if (!strcmp(cmd, "serve"))
-		return cmd_serve(&o);
-	if (!strcmp(cmd, "migrate"))
-		return cmd_migrate(&o);
-	if (!strcmp(cmd, "demo"))
-		return cmd_demo(&o);
-	fprintf(stderr, "khet: unknown command %s\n\n", cmd);
-	usage(stderr);
-	return 2;
+	struct err e = ERR_INIT;
+	if (module_check(&e) < 0) {
+		fprintf(stderr, "khet: BUG: the module list does not fit together: %s\n", e.msg);
+		return 70;
+	}
+	struct opts o = {0};
+	const struct command_def *mc = module_command(cmd);
+	int rc = 2;
+	if (mc || !strcmp(cmd, "import")) {
+		/* the command's own words and flags stay for it, in order */
+		char **rest = xcalloc((size_t)argc + 1, sizeof *rest);
+		int nrest = 0;
+		rest[nrest++] = argv[1];
+		if (parse(argc, argv, 2, &o, &nrest, rest) == 0)
+			rc = mc ? cmd_module(mc, &o, nrest, rest) : cmd_import(&o, nrest, rest);
+		free(rest);
+	} else if (parse(argc, argv, 2, &o, NULL, NULL) < 0) {
+		rc = 2;
+	} else if (!strcmp(cmd, "serve")) {
+		rc = cmd_serve(&o);
+	} else if (!strcmp(cmd, "migrate")) {
+		rc = cmd_migrate(&o);
+	} else if (!strcmp(cmd, "demo")) {
+		rc = cmd_demo(&o);
+	} else {
+		fprintf(stderr, "khet: unknown command %s\n\n", cmd);
+		usage(stderr);
+	}
+	demo_args_free(o.demo);
+	return rc;
 }

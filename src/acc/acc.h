@@ -20,54 +20,45 @@
 
 #include "core/err.h"
 #include "core/http.h"
+#include "core/module.h"
 
 struct db;
 
 /* --- roles (ACC-2) ------------------------------------------------------ */
 
-/* A route lists the roles that may call it as a mask of these bits in
- * struct route's roles, with access ACCESS_SIGNED_IN. The ACTIVE grant's
- * role must be in the mask; roles 0 lets every signed-in user in, plain
- * citizens without any grant too. */
-#define ROLE_AREA_ADMIN (1u << 0)   /* area_admin: แอดมินเขต */
-#define ROLE_SCHOOL_ADMIN (1u << 1) /* school_admin: แอดมินสถานศึกษา */
-#define ROLE_TEACHER (1u << 2)	    /* teacher: ครู */
-#define ROLE_HOMEROOM (1u << 3)	    /* homeroom: ครูประจำชั้น */
-#define ROLE_DIRECTOR (1u << 4)	    /* director: ผู้อำนวยการสถานศึกษา */
-#define ROLE_OFFICER (1u << 5) /* officer: เจ้าหน้าที่เขต ผู้ให้บริการ (module + service) */
-#define ROLE_KPI_OWNER (1u << 6)    /* kpi_owner: เจ้าของตัวชี้วัด (a work group) */
-#define ROLE_KPI_REVIEWER (1u << 7) /* kpi_reviewer: ผู้ตรวจตัวชี้วัด */
-#define ROLE_EXECUTIVE (1u << 8)    /* executive: ผู้บริหาร */
-#define ROLE_SUPER_ADMIN (1u << 9)  /* super_admin: ผู้ดูแลระบบ สพฐ. */
-/* Roles held in one school (the grant names the school). */
-#define ROLE_SCHOOL_ROLES (ROLE_SCHOOL_ADMIN | ROLE_TEACHER | ROLE_HOMEROOM | ROLE_DIRECTOR)
-/* Roles held in the area office. */
-#define ROLE_AREA_ROLES (ROLE_AREA_ADMIN | ROLE_OFFICER | ROLE_KPI_OWNER | ROLE_KPI_REVIEWER | ROLE_EXECUTIVE)
-#define ROLE_ANY_STAFF (ROLE_SCHOOL_ROLES | ROLE_AREA_ROLES | ROLE_SUPER_ADMIN)
-
-/* The bit of a role name ("area_admin" → ROLE_AREA_ADMIN), 0 if unknown. */
-unsigned acc_role_bit(const char *role);
-/* The Thai label of a role name ("แอดมินเขต"), or NULL if unknown. */
-const char *acc_role_label(const char *role);
-/* The role names in order, ending with NULL. */
-extern const char *const acc_role_names[];
+/* Roles are declared by the modules that give them meaning (core/module.h);
+ * this module declares the platform's own: area_admin (แอดมินเขต),
+ * school_admin, teacher, homeroom, director (school roles) and super_admin
+ * (ผู้ดูแลระบบ สพฐ., national). A route names who may call it by a role
+ * spec ("area_admin super_admin", "@school") with access ACCESS_SIGNED_IN;
+ * the ACTIVE grant's role must be in it; no spec lets every signed-in user
+ * in, plain citizens without any grant too. */
 
 /* One grant of a role, as the session and the scope helpers see it. A
  * school role has area_id (the school's area) and school_id; an area role
- * has area_id and school_id 0; super_admin has neither (0). work_group_id
- * (kpi_owner) and module/service (officer: module "oss", service "11") are
- * 0 / "" when they do not apply. */
+ * has area_id and school_id 0; a national role has neither (0).
+ * work_group_id (kpi_owner) and service (the qualifier of a qualified role:
+ * an OSS officer's service "31") are 0 / "" when they do not apply; module
+ * is the module that declares the role. */
 struct acc_grant {
 	long long id;
 	long long user_id;
 	char role[24];
-	unsigned bit;
+	uint64_t bit;	       /* the role's bit (module_role_bit), 0 if unknown */
+	enum role_scope scope; /* the role's scope, 0 if unknown */
 	long long area_id;
 	long long school_id;
 	long long work_group_id;
 	char module[24];
 	char service[24];
 };
+
+/* Sets g->bit and g->scope from g->role; false when no module declares it. */
+bool acc_grant_resolve(struct acc_grant *g);
+/* Whether the grant is of this role (NULL grant: no). */
+bool acc_grant_is(const struct acc_grant *g, const char *role);
+/* The Thai label of a role code ("แอดมินเขต"), NULL if unknown. */
+const char *acc_role_label(const char *role);
 
 /* Scope rules as plain functions (the request helpers below call them):
  * super_admin is in every area and school; any other grant is in its own
@@ -76,16 +67,22 @@ struct acc_grant {
  * school belongs to). A NULL grant (a citizen) covers nothing. */
 bool acc_grant_in_area(const struct acc_grant *g, long long area_id);
 bool acc_grant_for_school(const struct acc_grant *g, long long school_id, long long school_area_id);
-/* Whether a route's roles mask lets this grant in (see ROLE_* above). */
-bool acc_grant_allowed(const struct acc_grant *g, unsigned roles);
+/* Whether a route's roles mask (module_roles) lets this grant in; a mask
+ * of 0 lets everyone in. */
+bool acc_grant_allowed(const struct acc_grant *g, uint64_t roles);
 
 /* --- the request's user -------------------------------------------------- */
 
 /* Installs the access hook (session from the cookie, route access and
  * roles) and the layout hook (user and navigation for the page header),
  * reads KHET_SESSION_IDLE_SECONDS / KHET_SESSION_MAX_SECONDS (defaults 1800
- * and 43200) and registers the clean-up job. Call once before server_run. */
+ * and 43200). Called once before serving (the module's init). */
 void acc_init(void);
+/* `khet user add|list|grant|revoke|help` (cli.c): the operator's way to
+ * start an area without the demo or SQL. */
+int acc_cli_user(const struct cli *cli, int argc, char **argv);
+/* The hourly clean-up job: expired sessions and used bot-check challenges. */
+int acc_session_cleanup(struct db *db, struct err *e);
 
 /* The signed-in user's id, 0 for a visitor. */
 long long acc_user_id(struct req *r);
@@ -175,11 +172,25 @@ int acc_grant_revoke(struct db *db, long long grant_id, long long revoked_by, st
 json_t *acc_user_grants(struct db *db, long long user_id, struct err *e);
 
 /* Demo sign-ins for `khet demo` (after org_demo): an area admin of each demo
- * area, a school admin who is also a homeroom teacher, a teacher, an OSS
- * officer and a citizen, all with the password ACC_DEMO_PASSWORD; running it
- * again changes nothing. */
+ * area, a school admin who is also a homeroom teacher, a teacher, a second
+ * school's admin and a citizen, all with the password ACC_DEMO_PASSWORD;
+ * running it again changes nothing. */
 #define ACC_DEMO_PASSWORD "khet-demo-2567"
 int acc_demo(struct db *db, struct err *e);
+/* For the other modules' demo loaders: a person (12 digits of the citizen
+ * ID, its check digit added) and its account. */
+struct acc_demo_person {
+	const char *username, *id12, *title, *first, *last, *email, *phone, *ptype;
+};
+/* The account of p->username, created with ACC_DEMO_PASSWORD (hashed once
+ * per process) when it does not exist yet; returns its id. */
+long long acc_demo_person(struct db *db, const struct acc_demo_person *p, struct err *e);
+/* Adds grant g (acc_grant_add_full) unless the user holds that role with
+ * that qualifier already. */
+int acc_demo_grant(struct db *db, const struct acc_grant *g, struct err *e);
+/* The id of the demo area of code ("3502"), -1 with e when org_demo has
+ * not made it. */
+long long acc_demo_area(struct db *db, const char *code, struct err *e);
 
 /* --- bot check (ACC-3): ALTCHA proof of work, no outside service --------- */
 
@@ -466,28 +477,29 @@ extern const struct route_table acc_password_routes;
 
 /* --- access requests and school-admin registration (ACC-4, ACC-5) --- */
 
-/* A permission is one column of the permission matrix (seed 003 part 4): a
- * role, and for officer one OSS service. Keys: the role name, or
- * "officer:<service code>". requestable: a user may ask for it (ACC-4);
- * school_admin comes through ACC-5, area_admin from the super admin.
- * (permission.c) */
-struct acc_permission {
-	const char *key, *role, *service, *label;
-	bool requestable;
-};
-/* All permissions in matrix order, ending with {NULL}. */
-extern const struct acc_permission acc_permissions[];
-/* The permission of a key, or NULL. */
-const struct acc_permission *acc_permission_find(const char *key);
+/* Permissions are the columns of the permission matrix (seed 003 part 4),
+ * declared by the modules (core/module.h: module_permission,
+ * module_permission_at): a role, or for a qualified role one part of it
+ * ("officer:31"). Each is granted in an org unit: a school for a school
+ * role, the area (and a work group where the role needs one) for an area
+ * role. */
+/* The permissions a user may request, as form choices labelled with their
+ * level ("ครู (ระดับโรงเรียน)"). */
+const struct choice *acc_permission_choices(void);
+/* The grant that stands for permission p in a unit (the unit's parts the
+ * role does not take are left 0). */
+void acc_permission_grant(struct acc_grant *g, long long user_id, const struct permission_def *p, long long area_id,
+			  long long school_id, long long work_group_id);
 /* What an access request must name, checked without the database: a
  * requestable permission (field "permission"), a school for a school role
- * and none for an area role (field "school_id"), a work group for
- * kpi_owner (field "work_group_id"). 0 or -1 with e (400). */
+ * and none for an area role (field "school_id"), a work group where the
+ * role needs one and none where it takes none (field "work_group_id").
+ * 0 or -1 with e (400). */
 int acc_request_target_check(const char *permission, long long school_id, long long work_group_id,
 			     struct err *e);
 /* A user's permission matrix: {columns [{key, label, enabled (bool),
  * status ("Enabled"/"Disabled"), units [where it is held]}]}, one column per
- * permission in acc_permissions order, over his active grants; area_id > 0
+ * permission in matrix order, over his active grants; area_id > 0
  * keeps only the grants in that area. */
 json_t *acc_permission_matrix(struct db *db, long long user_id, long long area_id, struct err *e);
 /* The matrix of the users who hold an active grant in the area, one page

@@ -68,7 +68,7 @@ static const char *status_label(const char *s)
 static void decorate(json_t *x)
 {
 	long long id = jint(x, "id");
-	const struct acc_permission *p = acc_permission_find(jstr(x, "permission"));
+	const struct permission_def *p = module_permission(jstr(x, "permission"));
 	json_object_set_new(x, "permission_label", json_string(p ? p->label : jstr(x, "permission")));
 	json_object_set_new(x, "status_label", json_string(status_label(jstr(x, "status"))));
 	json_object_set_new(x, "pending", json_boolean(!strcmp(jstr(x, "status"), "pending")));
@@ -96,7 +96,7 @@ static void decorate(json_t *x)
 	json_t *granted = json_array();
 	char *keys = strdup(jstr(x, "granted")), *save = NULL;
 	for (char *k = keys ? strtok_r(keys, ",", &save) : NULL; k; k = strtok_r(NULL, ",", &save)) {
-		const struct acc_permission *gp = acc_permission_find(k);
+		const struct permission_def *gp = module_permission(k);
 		json_array_append_new(granted, json_string(gp ? gp->label : k));
 	}
 	free(keys);
@@ -119,7 +119,7 @@ static const char area_denied[] = "คุณไม่มีสิทธิ์ด
 static bool decider_of(struct req *r, long long area_id)
 {
 	const struct acc_grant *g = acc_active_grant(r);
-	return g && (g->bit & (ROLE_AREA_ADMIN | ROLE_SUPER_ADMIN)) && acc_in_area(r, area_id);
+	return g && (g->bit & module_roles("area_admin super_admin")) && acc_in_area(r, area_id);
 }
 
 /* Loads the path's request for its applicant or an area admin of its area;
@@ -154,22 +154,6 @@ static json_t *load_request(struct req *r, bool *decider)
 
 /* --- the request form ---------------------------------------------------------------- */
 
-static const struct choice permission_choices[] = {
-    {"director", "ผู้อำนวยการสถานศึกษา (ระดับโรงเรียน)"},
-    {"teacher", "ครู (ระดับโรงเรียน)"},
-    {"homeroom", "ครูประจำชั้น (ระดับโรงเรียน)"},
-    {"officer:11", "เจ้าหน้าที่ OSS 11 ขอบัตรประจำตัว (ระดับเขต)"},
-    {"officer:12", "เจ้าหน้าที่ OSS 12 หนังสือรับรอง (ระดับเขต)"},
-    {"officer:21", "เจ้าหน้าที่ OSS 21 บำเหน็จดำรงชีพ (ระดับเขต)"},
-    {"officer:31", "เจ้าหน้าที่ OSS 31 จองห้องประชุม (ระดับเขต)"},
-    {"officer:32", "เจ้าหน้าที่ OSS 32 นัดหมาย (ระดับเขต)"},
-    {"officer:41", "เจ้าหน้าที่ OSS 41 สั่งซื้อ ปพ.1-3 (ระดับเขต)"},
-    {"kpi_owner", "เจ้าของตัวชี้วัด ของกลุ่มงาน (ระดับเขต)"},
-    {"kpi_reviewer", "ผู้ตรวจตัวชี้วัด (ระดับเขต)"},
-    {"executive", "ผู้บริหาร (ระดับเขต)"},
-    {NULL, NULL},
-};
-
 static const struct field request_form[] = {
     {.name = "area_id",
      .label = "สำนักงานเขตพื้นที่การศึกษา",
@@ -177,7 +161,7 @@ static const struct field request_form[] = {
      .flags = F_REQUIRED,
      .min = 1,
      .max = 1000000000},
-    {.name = "permission", .label = "สิทธิ์ที่ขอ", .type = FT_CHOICE, .flags = F_REQUIRED, .choices = permission_choices},
+    {.name = "permission", .label = "สิทธิ์ที่ขอ", .type = FT_CHOICE, .flags = F_REQUIRED, .choices_fn = acc_permission_choices},
     {.name = "school_id", .label = "โรงเรียน (สิทธิ์ระดับโรงเรียน)", .type = FT_INT, .min = 0, .max = 1000000000},
     {.name = "work_group_id", .label = "กลุ่มงาน (เจ้าของ/ผู้ตรวจตัวชี้วัด)", .type = FT_INT, .min = 0, .max = 1000000000},
     {.name = "position", .label = "ตำแหน่ง", .type = FT_TEXT, .flags = F_REQUIRED, .max = 100},
@@ -291,22 +275,6 @@ static int new_get(struct req *r)
 	return form_page(r, req_query_int(r, "area", 0, 0, 1000000000), 200);
 }
 
-/* The grant that stands for a permission in a unit. */
-static void grant_of(struct acc_grant *g, long long user_id, const struct acc_permission *p, long long area_id,
-		     long long school_id, long long work_group_id)
-{
-	memset(g, 0, sizeof *g);
-	g->user_id = user_id;
-	snprintf(g->role, sizeof g->role, "%s", p->role);
-	snprintf(g->service, sizeof g->service, "%s", p->service);
-	unsigned bit = acc_role_bit(p->role);
-	if (bit == ROLE_OFFICER)
-		snprintf(g->module, sizeof g->module, "oss");
-	g->area_id = area_id;
-	g->school_id = (bit & ROLE_SCHOOL_ROLES) ? school_id : 0;
-	g->work_group_id = (bit & (ROLE_KPI_OWNER | ROLE_KPI_REVIEWER)) ? work_group_id : 0;
-}
-
 /* 1 when the user holds that grant (active) already. */
 static int holds(struct db *db, const struct acc_grant *g, struct err *e)
 {
@@ -343,9 +311,9 @@ static long long request_store(struct db *db, long long user_id, const char *per
 		if (rc <= 0 || x != area_id)
 			return rc < 0 ? -1 : err_field(e, "work_group_id", "ไม่พบกลุ่มงานนี้ในเขตพื้นที่ กรุณาเลือกจากรายการ");
 	}
-	const struct acc_permission *p = acc_permission_find(permission);
+	const struct permission_def *p = module_permission(permission);
 	struct acc_grant g;
-	grant_of(&g, user_id, p, area_id, school_id, work_group_id);
+	acc_permission_grant(&g, user_id, p, area_id, school_id, work_group_id);
 	rc = holds(db, &g, e);
 	if (rc)
 		return rc < 0 ? -1
@@ -368,7 +336,7 @@ static long long request_store(struct db *db, long long user_id, const char *per
 	    "INSERT INTO access_requests (user_id, permission, role, service, area_id, school_id, work_group_id, "
 	    "position, note, file_path, file_name, file_mime, file_size, status, open_key, created_at) "
 	    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'pending', $14, $15) RETURNING id",
-	    DB_ARGS(DB_INT(user_id), DB_TEXT(permission), DB_TEXT(p->role), DB_TEXT(p->service), DB_INT(area_id),
+	    DB_ARGS(DB_INT(user_id), DB_TEXT(permission), DB_TEXT(p->role), DB_TEXT(p->qualifier), DB_INT(area_id),
 		    school_id > 0 ? DB_INT(school_id) : DB_NULL, work_group_id > 0 ? DB_INT(work_group_id) : DB_NULL,
 		    DB_TEXT(position), DB_TEXT(note), DB_TEXT(rel), DB_TEXT(*ff->filename ? ff->filename : "form"),
 		    DB_TEXT(ff->mime), DB_INT(ff->size), DB_TEXT(key), DB_INT((long long)time(NULL))),
@@ -458,7 +426,7 @@ static const struct field approve_form[] = {
      .label = "สิทธิ์ที่อนุมัติ",
      .type = FT_CHOICE,
      .flags = F_REQUIRED | F_MULTI,
-     .choices = permission_choices},
+     .choices_fn = acc_permission_choices},
     {.name = "note", .label = "หมายเหตุถึงผู้ขอ", .type = FT_TEXTAREA, .max = 500},
     {0},
 };
@@ -599,14 +567,14 @@ static int approve_post(struct req *r)
 	int rc = 0;
 	json_array_foreach(keys, i, k)
 	{
-		const struct acc_permission *p = acc_permission_find(json_string_value(k));
+		const struct permission_def *p = module_permission(json_string_value(k));
 		if (!p || !p->requestable) {
 			form_error(r, "grant", "กรุณาเลือกสิทธิ์จากรายการ");
 			rc = -1;
 			break;
 		}
-		unsigned bit = acc_role_bit(p->role);
-		if ((bit & ROLE_SCHOOL_ROLES) && jint(x, "school_id") <= 0) {
+		const struct role_def *d = module_role(p->role);
+		if (d->scope == SCOPE_SCHOOL && jint(x, "school_id") <= 0) {
 			struct buf b = BUF_INIT;
 			buf_addf(&b, "อนุมัติสิทธิ์%sไม่ได้ เพราะคำขอนี้เป็นคำขอระดับเขต ไม่ได้ระบุโรงเรียน", p->label);
 			form_error(r, "grant", buf_cstr(&b));
@@ -614,7 +582,7 @@ static int approve_post(struct req *r)
 			rc = -1;
 			break;
 		}
-		if (!(bit & ROLE_SCHOOL_ROLES) && jint(x, "school_id") > 0) {
+		if (d->scope != SCOPE_SCHOOL && jint(x, "school_id") > 0) {
 			struct buf b = BUF_INIT;
 			buf_addf(&b, "อนุมัติสิทธิ์%sไม่ได้ เพราะคำขอนี้เป็นคำขอระดับโรงเรียน", p->label);
 			form_error(r, "grant", buf_cstr(&b));
@@ -622,13 +590,16 @@ static int approve_post(struct req *r)
 			rc = -1;
 			break;
 		}
-		if (bit == ROLE_KPI_OWNER && jint(x, "work_group_id") <= 0) {
-			form_error(r, "grant", "อนุมัติสิทธิ์เจ้าของตัวชี้วัดไม่ได้ เพราะคำขอนี้ไม่ได้ระบุกลุ่มงาน");
+		if ((d->flags & ROLE_WORK_GROUP) && jint(x, "work_group_id") <= 0) {
+			struct buf b = BUF_INIT;
+			buf_addf(&b, "อนุมัติสิทธิ์%sไม่ได้ เพราะคำขอนี้ไม่ได้ระบุกลุ่มงาน", p->label);
+			form_error(r, "grant", buf_cstr(&b));
+			buf_release(&b);
 			rc = -1;
 			break;
 		}
 		struct acc_grant g;
-		grant_of(&g, uid, p, area, jint(x, "school_id"), jint(x, "work_group_id"));
+		acc_permission_grant(&g, uid, p, area, jint(x, "school_id"), jint(x, "work_group_id"));
 		int held = holds(db, &g, &e);
 		if (held < 0) {
 			rc = -2;
@@ -864,7 +835,7 @@ static int area_matrix(struct req *r)
 	return view_page(r, 200, "acc/request_area_matrix", m);
 }
 
-#define AREA_ROLES (ROLE_AREA_ADMIN | ROLE_SUPER_ADMIN)
+#define AREA_ROLES "area_admin super_admin"
 
 static const struct route routes[] = {
     {"GET", "/access/requests", mine_page, NULL, NULL, ACCESS_SIGNED_IN, 0},

@@ -499,7 +499,7 @@ static int audit_csv_get(struct req *r)
 	return view_bytes(r, 200, "text/csv; charset=utf-8", &out, name);
 }
 
-#define AREA_ROLES (ROLE_AREA_ADMIN | ROLE_SUPER_ADMIN)
+#define AREA_ROLES "area_admin super_admin"
 
 static const struct route routes[] = {
     {"GET", "/areas/:id/audit", audit_page, NULL, NULL, ACCESS_SIGNED_IN, AREA_ROLES},

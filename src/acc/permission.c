@@ -1,12 +1,14 @@
-/* permission: the permissions a user may hold, one column each of the
- * permission matrix (seed 003 part 4: Enabled/Disabled per permission) — a
- * role, and for an OSS officer one service — what an access request must
- * name for each (ACC-4), and the matrix of a user built from his active
- * grants in one query. */
+/* permission: the permission matrix (seed 003 part 4: Enabled/Disabled per
+ * permission) of a user, built from his active grants in one query, and
+ * what an access request must name for each permission (ACC-4). The
+ * permissions themselves — a role, or a part of a qualified role such as an
+ * OSS officer's service — are declared by the modules (core/module.h). */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "acc/acc.h"
+#include "core/form.h"
 #include "core/buf.h"
 #include "core/db.h"
 
@@ -20,48 +22,60 @@ static const char *jstr(json_t *o, const char *k)
 	return nz(json_string_value(json_object_get(o, k)));
 }
 
-const struct acc_permission acc_permissions[] = {
-    {"area_admin", "area_admin", "", "แอดมินเขต", false},
-    {"school_admin", "school_admin", "", "แอดมินสถานศึกษา", false},
-    {"director", "director", "", "ผู้อำนวยการสถานศึกษา", true},
-    {"teacher", "teacher", "", "ครู", true},
-    {"homeroom", "homeroom", "", "ครูประจำชั้น", true},
-    {"officer:11", "officer", "11", "เจ้าหน้าที่ OSS 11 ขอบัตรประจำตัว", true},
-    {"officer:12", "officer", "12", "เจ้าหน้าที่ OSS 12 หนังสือรับรอง", true},
-    {"officer:21", "officer", "21", "เจ้าหน้าที่ OSS 21 บำเหน็จดำรงชีพ", true},
-    {"officer:31", "officer", "31", "เจ้าหน้าที่ OSS 31 จองห้องประชุม", true},
-    {"officer:32", "officer", "32", "เจ้าหน้าที่ OSS 32 นัดหมาย", true},
-    {"officer:41", "officer", "41", "เจ้าหน้าที่ OSS 41 สั่งซื้อ ปพ.1-3", true},
-    {"kpi_owner", "kpi_owner", "", "เจ้าของตัวชี้วัด (กลุ่มงาน)", true},
-    {"kpi_reviewer", "kpi_reviewer", "", "ผู้ตรวจตัวชี้วัด", true},
-    {"executive", "executive", "", "ผู้บริหาร", true},
-    {NULL, NULL, NULL, NULL, false},
-};
+/* The requestable permissions as form choices, labelled with their level
+ * ("ครู (ระดับโรงเรียน)"), built once from the registry. */
+static struct choice *requestable;
+static pthread_once_t requestable_once = PTHREAD_ONCE_INIT;
 
-const struct acc_permission *acc_permission_find(const char *key)
+static void requestable_build(void)
 {
-	for (const struct acc_permission *p = acc_permissions; key && p->key; p++)
-		if (!strcmp(p->key, key))
-			return p;
-	return NULL;
+	int n = 0;
+	while (module_permission_at(n))
+		n++;
+	requestable = xcalloc((size_t)n + 1, sizeof *requestable);
+	int k = 0;
+	for (int i = 0; i < n; i++) {
+		const struct permission_def *p = module_permission_at(i);
+		if (!p->requestable)
+			continue;
+		const struct role_def *d = module_role(p->role);
+		struct buf b = BUF_INIT;
+		buf_addf(&b, "%s (%s)", p->label,
+			 d->scope == SCOPE_SCHOOL ? "ระดับโรงเรียน" : d->scope == SCOPE_AREA ? "ระดับเขต" : "ระดับประเทศ");
+		requestable[k].value = p->key;
+		requestable[k].label = buf_detach(&b, NULL);
+		k++;
+	}
 }
 
-/* The permission a grant stands for (officer: by its service). */
-static const struct acc_permission *permission_of_grant(const char *role, const char *service)
+const struct choice *acc_permission_choices(void)
 {
-	for (const struct acc_permission *p = acc_permissions; p->key; p++)
-		if (!strcmp(p->role, role) && (!*p->service || !strcmp(p->service, nz(service))))
-			return p;
-	return NULL;
+	pthread_once(&requestable_once, requestable_build);
+	return requestable;
+}
+
+void acc_permission_grant(struct acc_grant *g, long long user_id, const struct permission_def *p, long long area_id,
+			  long long school_id, long long work_group_id)
+{
+	memset(g, 0, sizeof *g);
+	g->user_id = user_id;
+	snprintf(g->role, sizeof g->role, "%s", p->role);
+	snprintf(g->service, sizeof g->service, "%s", p->qualifier ? p->qualifier : "");
+	acc_grant_resolve(g);
+	const struct role_def *d = module_role(p->role);
+	g->area_id = d->scope == SCOPE_NATIONAL ? 0 : area_id;
+	g->school_id = d->scope == SCOPE_SCHOOL ? school_id : 0;
+	g->work_group_id =
+	    d->scope == SCOPE_AREA && (d->flags & (ROLE_WORK_GROUP | ROLE_WORK_GROUP_OPTIONAL)) ? work_group_id : 0;
 }
 
 int acc_request_target_check(const char *permission, long long school_id, long long work_group_id, struct err *e)
 {
-	const struct acc_permission *p = acc_permission_find(permission);
+	const struct permission_def *p = module_permission(permission);
 	if (!p || !p->requestable)
 		return err_field(e, "permission", "กรุณาเลือกสิทธิ์ที่ขอจากรายการ");
-	unsigned bit = acc_role_bit(p->role);
-	if (bit & ROLE_SCHOOL_ROLES) {
+	const struct role_def *d = module_role(p->role);
+	if (d->scope == SCOPE_SCHOOL) {
 		if (school_id <= 0)
 			return err_field(e, "school_id", "สิทธิ์%sต้องเลือกโรงเรียนที่ท่านปฏิบัติงาน", p->label);
 		if (work_group_id > 0)
@@ -69,9 +83,9 @@ int acc_request_target_check(const char *permission, long long school_id, long l
 	} else {
 		if (school_id > 0)
 			return err_field(e, "school_id", "สิทธิ์%sเป็นสิทธิ์ระดับสำนักงานเขตพื้นที่ ไม่ต้องเลือกโรงเรียน", p->label);
-		if (bit == ROLE_KPI_OWNER && work_group_id <= 0)
-			return err_field(e, "work_group_id", "สิทธิ์%sต้องเลือกกลุ่มงานที่รับผิดชอบตัวชี้วัด", p->label);
-		if ((bit == ROLE_OFFICER || bit == ROLE_EXECUTIVE) && work_group_id > 0)
+		if ((d->flags & ROLE_WORK_GROUP) && work_group_id <= 0)
+			return err_field(e, "work_group_id", "สิทธิ์%sต้องเลือกกลุ่มงานที่รับผิดชอบ", p->label);
+		if (!(d->flags & (ROLE_WORK_GROUP | ROLE_WORK_GROUP_OPTIONAL)) && work_group_id > 0)
 			return err_field(e, "work_group_id", "สิทธิ์%sไม่ต้องเลือกกลุ่มงาน", p->label);
 	}
 	return 0;
@@ -90,14 +104,15 @@ int acc_request_target_check(const char *permission, long long school_id, long l
 static json_t *columns_of(json_t *grants, long long user_id)
 {
 	json_t *cols = json_array();
-	for (const struct acc_permission *p = acc_permissions; p->key; p++) {
+	const struct permission_def *p;
+	for (int k = 0; (p = module_permission_at(k)); k++) {
 		json_t *units = json_array();
 		size_t i;
 		json_t *g;
 		json_array_foreach(grants, i, g)
 		{
 			if (json_integer_value(json_object_get(g, "user_id")) != user_id ||
-			    permission_of_grant(jstr(g, "role"), jstr(g, "service")) != p)
+			    module_permission_of(jstr(g, "role"), jstr(g, "service")) != p)
 				continue;
 			struct buf u = BUF_INIT;
 			if (*jstr(g, "school_name"))
@@ -177,7 +192,8 @@ json_t *acc_permission_area_matrix(struct db *db, long long area_id, long long p
 	}
 	json_decref(grants);
 	json_t *head = json_array();
-	for (const struct acc_permission *p = acc_permissions; p->key; p++)
+	const struct permission_def *p;
+	for (int k = 0; (p = module_permission_at(k)); k++)
 		json_array_append_new(head, json_pack("{s:s, s:s}", "key", p->key, "label", p->label));
 	return json_pack("{s:o, s:o, s:I, s:I, s:I}", "head", head, "rows", users, "total", (json_int_t)total, "page",
 			 (json_int_t)page, "pages", (json_int_t)pages);

@@ -997,7 +997,7 @@ static int roster_page(struct req *r, int status, long long area_id, int year, c
 	long long now = (long long)time(NULL);
 	const struct acc_grant *g = acc_active_grant(r);
 	bool open = acc_roster_year_open(year, now);
-	bool editable = open && !json_is_true(json_object_get(roster, "locked")) && g && g->bit == ROLE_AREA_ADMIN;
+	bool editable = open && !json_is_true(json_object_get(roster, "locked")) && acc_grant_is(g, "area_admin");
 	json_t *rows = json_object_get(json_object_get(roster, "admins"), "rows");
 	size_t i;
 	json_t *x;
@@ -1296,9 +1296,9 @@ static int submit_post(struct req *r)
 	return rc;
 }
 
-#define AREA_ADMIN ACCESS_SIGNED_IN, ROLE_AREA_ADMIN
+#define AREA_ADMIN ACCESS_SIGNED_IN, "area_admin"
 static const struct route routes[] = {
-    {"GET", "/areas/:id/roster", roster_get, NULL, NULL, ACCESS_SIGNED_IN, ROLE_AREA_ADMIN | ROLE_SUPER_ADMIN},
+    {"GET", "/areas/:id/roster", roster_get, NULL, NULL, ACCESS_SIGNED_IN, "area_admin super_admin"},
     {"POST", "/areas/:id/roster/decisions", decisions_post, decisions_form, NULL, AREA_ADMIN},
     {"GET", "/areas/:id/roster/additions/new", add_get, NULL, NULL, AREA_ADMIN},
     {"POST", "/areas/:id/roster/additions", add_post, add_form, NULL, AREA_ADMIN},

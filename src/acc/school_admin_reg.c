@@ -715,7 +715,7 @@ static int queue_page(struct req *r)
 	return view_page(r, 200, "acc/schooladmin_queue", m);
 }
 
-#define AREA_ROLES (ROLE_AREA_ADMIN | ROLE_SUPER_ADMIN)
+#define AREA_ROLES "area_admin super_admin"
 
 static const struct route routes[] = {
     {"GET", "/school-admin/register", reg_get, NULL, NULL, ACCESS_PUBLIC, 0},

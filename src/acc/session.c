@@ -23,6 +23,7 @@
  * The scope helpers (acc_in_area, acc_for_school) are the one place that
  * says which area and school a grant reaches; the rules themselves are the
  * plain functions acc_grant_in_area / acc_grant_for_school. */
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,25 +67,25 @@ static void session_free(void *p)
 
 bool acc_grant_in_area(const struct acc_grant *g, long long area_id)
 {
-	if (!g)
+	if (!g || !g->scope)
 		return false;
-	if (g->bit == ROLE_SUPER_ADMIN)
+	if (g->scope == SCOPE_NATIONAL)
 		return true;
 	return area_id > 0 && g->area_id == area_id;
 }
 
 bool acc_grant_for_school(const struct acc_grant *g, long long school_id, long long school_area_id)
 {
-	if (!g || school_id <= 0)
+	if (!g || !g->scope || school_id <= 0)
 		return false;
-	if (g->bit == ROLE_SUPER_ADMIN)
+	if (g->scope == SCOPE_NATIONAL)
 		return true;
-	if (g->bit & ROLE_SCHOOL_ROLES)
+	if (g->scope == SCOPE_SCHOOL)
 		return g->school_id == school_id;
 	return school_area_id > 0 && g->area_id == school_area_id;
 }
 
-bool acc_grant_allowed(const struct acc_grant *g, unsigned roles)
+bool acc_grant_allowed(const struct acc_grant *g, uint64_t roles)
 {
 	if (!roles)
 		return true;
@@ -115,10 +116,52 @@ static void token_hash(const char *token, char out[65])
 
 static const char session_sql[] =
     "SELECT s.id, s.user_id, s.created_at, s.last_seen, u.status, u.title, u.first_name, u.last_name, "
-    "g.id, g.role, g.area_id, g.school_id, g.work_group_id, g.module, g.service "
+    "g.id, g.role, g.area_id, g.school_id, g.work_group_id, g.module, g.service, s.grant_id "
     "FROM sessions s JOIN users u ON u.id = s.user_id "
     "LEFT JOIN grants g ON g.id = s.grant_id AND g.revoked_at IS NULL "
     "WHERE s.token_hash = $1";
+
+/* A grant from columns id, role, area_id, school_id, work_group_id, module,
+ * service starting at col. */
+static void grant_from_row(struct acc_grant *g, long long user_id, struct db_res *res, int col)
+{
+	g->id = db_int(res, col);
+	g->user_id = user_id;
+	snprintf(g->role, sizeof g->role, "%s", db_text(res, col + 1));
+	acc_grant_resolve(g);
+	g->area_id = db_int(res, col + 2);
+	g->school_id = db_int(res, col + 3);
+	g->work_group_id = db_int(res, col + 4);
+	snprintf(g->module, sizeof g->module, "%s", db_text(res, col + 5));
+	snprintf(g->service, sizeof g->service, "%s", db_text(res, col + 6));
+}
+
+/* The session's active grant was revoked: the role ends at once, but when
+ * the user still holds the same role in the same unit through another
+ * grant (an officer losing one of his services keeps the others, which the
+ * role switcher shows as one entry), the session moves to that grant. */
+static int session_regrant(struct db *db, struct acc_session *s, long long lost, struct err *e)
+{
+	struct db_res *res;
+	if (db_query(db,
+		     "SELECT g2.id, g2.role, g2.area_id, g2.school_id, g2.work_group_id, g2.module, g2.service "
+		     "FROM grants g JOIN grants g2 ON g2.user_id = g.user_id AND g2.role = g.role "
+		     "AND COALESCE(g2.area_id, 0) = COALESCE(g.area_id, 0) "
+		     "AND COALESCE(g2.school_id, 0) = COALESCE(g.school_id, 0) AND g2.revoked_at IS NULL "
+		     "WHERE g.id = $1 AND g.user_id = $2 ORDER BY g2.id LIMIT 1",
+		     DB_ARGS(DB_INT(lost), DB_INT(s->user_id)), &res, e) < 0)
+		return -1;
+	int rc = db_next(res, e);
+	if (rc == 1)
+		grant_from_row(&s->grant, s->user_id, res, 0);
+	db_res_free(res);
+	if (rc <= 0)
+		return rc;
+	return db_exec(db, "UPDATE sessions SET grant_id = $2 WHERE id = $1", DB_ARGS(DB_INT(s->id), DB_INT(s->grant.id)),
+		       e) < 0
+		   ? -1
+		   : 0;
+}
 
 static void clear_cookie(struct req *r)
 {
@@ -169,19 +212,9 @@ static int session_load(struct req *r, struct acc_session **out)
 	struct buf name = BUF_INIT;
 	buf_addf(&name, "%s%s %s", db_text(res, 5), db_text(res, 6), db_text(res, 7));
 	s->display_name = buf_detach(&name, NULL);
-	if (!db_isnull(res, 8)) {
-		struct acc_grant *g = &s->grant;
-		g->id = db_int(res, 8);
-		g->user_id = s->user_id;
-		snprintf(g->role, sizeof g->role, "%s", db_text(res, 9));
-		g->bit = acc_role_bit(g->role);
-		g->area_id = db_int(res, 10);
-		g->school_id = db_int(res, 11);
-		g->work_group_id = db_int(res, 12);
-		snprintf(g->module, sizeof g->module, "%s", db_text(res, 13));
-		snprintf(g->service, sizeof g->service, "%s", db_text(res, 14));
-		s->has_grant = g->bit != 0;
-	}
+	if (!db_isnull(res, 8))
+		grant_from_row(&s->grant, s->user_id, res, 8);
+	long long lost = db_isnull(res, 8) && !db_isnull(res, 15) ? db_int(res, 15) : 0;
 	db_res_free(res);
 	if (!active || now - s->last_seen > idle_seconds || now - s->created_at > max_seconds) {
 		/* expired or the user was cancelled: the row goes, the cookie too */
@@ -191,6 +224,9 @@ static int session_load(struct req *r, struct acc_session **out)
 		clear_cookie(r);
 		return 0;
 	}
+	if (lost > 0 && session_regrant(db, s, lost, &e) < 0)
+		log_error("req %s: session regrant: %s", req_id(r), e.msg);
+	s->has_grant = s->grant.id > 0 && s->grant.bit != 0;
 	long long touch = idle_seconds / 2 < 60 ? idle_seconds / 2 : 60;
 	if (now - s->last_seen >= touch) {
 		if (db_exec(db, "UPDATE sessions SET last_seen = $2 WHERE id = $1", DB_ARGS(DB_INT(s->id), DB_INT(now)),
@@ -228,7 +264,7 @@ static void audit_denied(struct req *r, struct acc_session *s, const char *patte
 	json_decref(detail);
 }
 
-static int access_hook(struct req *r, const struct route *route)
+static int access_hook(struct req *r, const struct route *route, uint64_t roles)
 {
 	struct acc_session *s = NULL;
 	int rc = session_load(r, &s);
@@ -252,7 +288,7 @@ static int access_hook(struct req *r, const struct route *route)
 		buf_release(&loc);
 		return 1;
 	}
-	if (!acc_grant_allowed(s->has_grant ? &s->grant : NULL, route->roles)) {
+	if (!acc_grant_allowed(s->has_grant ? &s->grant : NULL, roles)) {
 		audit_denied(r, s, route->pattern);
 		view_error(r, 403, denied_msg);
 		return 1;
@@ -310,7 +346,7 @@ bool acc_for_school(struct req *r, long long school_id)
 	const struct acc_grant *g = acc_active_grant(r);
 	if (!g || school_id <= 0)
 		return false;
-	if (g->bit == ROLE_SUPER_ADMIN || (g->bit & ROLE_SCHOOL_ROLES))
+	if (g->scope == SCOPE_NATIONAL || g->scope == SCOPE_SCHOOL)
 		return acc_grant_for_school(g, school_id, 0);
 	struct db *db = req_db(r);
 	long long area = 0;
@@ -380,36 +416,46 @@ int acc_session_end(struct req *r, struct db *db, struct err *e)
 
 /* --- the page header ------------------------------------------------------- */
 
+/* The menus are the modules' menu entries (core/module.h), gathered once in
+ * their order with each entry's role spec resolved to a mask. */
 struct nav_item {
-	const char *href; /* "{area}" is replaced by the active grant's area */
-	const char *label;
-	unsigned roles; /* 0: everybody signed in */
-	bool citizen;	/* also for a user without any role */
+	const struct menu_def *def;
+	uint64_t roles;
 };
+struct nav_menu {
+	struct nav_item *items;
+	size_t n;
+};
+static struct nav_menu main_menu, admin_menu;
+static pthread_once_t menus_once = PTHREAD_ONCE_INIT;
 
-static const struct nav_item nav_items[] = {
-    {"/", "หน้าแรก", 0, true},
-    {"/oss", "One Stop Service", 0, true},
-    {"/kpi", "KPI-Online", ROLE_ANY_STAFF, false},
-    {"/areas/{area}/schools", "โรงเรียนในสังกัด", ROLE_AREA_ROLES | ROLE_SCHOOL_ROLES, false},
-    {"/areas", "โรงเรียนในสังกัด", ROLE_SUPER_ADMIN, false},
-    {"/areas/{area}/users", "งานแอดมินเขต", ROLE_AREA_ADMIN, false},
-    {"/account", "บัญชีของฉัน", 0, true},
-};
+static void menu_gather(struct nav_menu *menu, bool admin)
+{
+	size_t cap = 0;
+	for (int i = 0; khet_modules[i]; i++)
+		for (const struct menu_def *d = admin ? khet_modules[i]->admin_menu : khet_modules[i]->menu; d && d->href;
+		     d++)
+			cap++;
+	menu->items = xcalloc(cap ? cap : 1, sizeof *menu->items);
+	for (int i = 0; khet_modules[i]; i++)
+		for (const struct menu_def *d = admin ? khet_modules[i]->admin_menu : khet_modules[i]->menu; d && d->href;
+		     d++) {
+			/* insertion keeps the module order among equal orders */
+			size_t at = menu->n;
+			while (at > 0 && menu->items[at - 1].def->order > d->order)
+				at--;
+			memmove(&menu->items[at + 1], &menu->items[at], (menu->n - at) * sizeof *menu->items);
+			menu->items[at].def = d;
+			menu->items[at].roles = module_roles(d->roles);
+			menu->n++;
+		}
+}
 
-/* The area admin's pages, shown as a second row under the menu while he
- * is on one of them (the main menu stays short enough for a phone). */
-static const struct nav_item admin_items[] = {
-    {"/areas/{area}/users", "แอดมินสถานศึกษา", ROLE_AREA_ADMIN, false},
-    {"/areas/{area}/school-admin-regs", "ลงทะเบียนแอดมิน", ROLE_AREA_ADMIN, false},
-    {"/areas/{area}/access-requests", "คำขอรับสิทธิ์", ROLE_AREA_ADMIN, false},
-    {"/password/requests", "คำขอเปลี่ยนรหัสผ่าน", ROLE_AREA_ADMIN, false},
-    {"/areas/{area}/permissions", "สิทธิ์การใช้งาน", ROLE_AREA_ADMIN, false},
-    {"/areas/{area}/roster", "ทำเนียบประจำปี", ROLE_AREA_ADMIN, false},
-    {"/areas/{area}/audit", "บันทึกการใช้งาน", ROLE_AREA_ADMIN, false},
-    {"/oss/admin", "ตั้งค่า One Stop Service", ROLE_AREA_ADMIN, false},
-    {"/kpi/admin/people", "ผู้รับผิดชอบตัวชี้วัด", ROLE_AREA_ADMIN, false},
-};
+static void menus_build(void)
+{
+	menu_gather(&main_menu, false);
+	menu_gather(&admin_menu, true);
+}
 
 static bool nav_current(const char *path, const char *href)
 {
@@ -419,24 +465,24 @@ static bool nav_current(const char *path, const char *href)
 	return !strncmp(path, href, n) && (path[n] == 0 || path[n] == '/');
 }
 
-static json_t *nav_list(struct req *r, const struct acc_grant *g, const struct nav_item *items, size_t n)
+static json_t *nav_list(struct req *r, const struct acc_grant *g, const struct nav_menu *menu)
 {
 	json_t *nav = json_array();
-	for (size_t i = 0; i < n; i++) {
-		const struct nav_item *it = &items[i];
-		bool show = g ? (!it->roles || (it->roles & g->bit)) : it->citizen;
+	for (size_t i = 0; i < menu->n; i++) {
+		const struct nav_item *it = &menu->items[i];
+		bool show = g ? (!it->roles || (it->roles & g->bit)) : it->def->citizen;
 		if (!show)
 			continue;
 		struct buf href = BUF_INIT;
-		const char *p = strstr(it->href, "{area}");
+		const char *p = strstr(it->def->href, "{area}");
 		if (p) {
-			buf_add(&href, it->href, (size_t)(p - it->href));
+			buf_add(&href, it->def->href, (size_t)(p - it->def->href));
 			buf_addf(&href, "%lld", g ? g->area_id : 0);
 			buf_adds(&href, p + 6);
 		} else {
-			buf_adds(&href, it->href);
+			buf_adds(&href, it->def->href);
 		}
-		json_array_append_new(nav, json_pack("{s:s, s:s, s:b}", "href", buf_cstr(&href), "label", it->label,
+		json_array_append_new(nav, json_pack("{s:s, s:s, s:b}", "href", buf_cstr(&href), "label", it->def->label,
 						     "current", nav_current(req_path(r), buf_cstr(&href))));
 		buf_release(&href);
 	}
@@ -445,15 +491,17 @@ static json_t *nav_list(struct req *r, const struct acc_grant *g, const struct n
 
 static json_t *nav_for(struct req *r, const struct acc_grant *g)
 {
-	return nav_list(r, g, nav_items, sizeof nav_items / sizeof *nav_items);
+	pthread_once(&menus_once, menus_build);
+	return nav_list(r, g, &main_menu);
 }
 
 /* The admin row when the page is one of its items (or below one). */
 static json_t *admin_nav_for(struct req *r, const struct acc_grant *g)
 {
-	if (!g || !(g->bit & ROLE_AREA_ADMIN))
+	if (!g)
 		return NULL;
-	json_t *items = nav_list(r, g, admin_items, sizeof admin_items / sizeof *admin_items);
+	pthread_once(&menus_once, menus_build);
+	json_t *items = nav_list(r, g, &admin_menu);
 	size_t i;
 	json_t *x;
 	json_array_foreach(items, i, x)
@@ -463,6 +511,82 @@ static json_t *admin_nav_for(struct req *r, const struct acc_grant *g)
 	}
 	json_decref(items);
 	return NULL;
+}
+
+static const char *jstr(json_t *o, const char *k)
+{
+	const char *v = json_string_value(json_object_get(o, k));
+	return v ? v : "";
+}
+
+/* The role switcher's entries [{id, label, active}] of the user's grants
+ * (acc_user_grants): grants of one qualified role in one unit differ only
+ * in what part of the role they give (an officer's services), and the
+ * modules read them together, so they show as one entry that names the
+ * parts — "เจ้าหน้าที่ผู้ให้บริการ (11, 31) · สพป.ยโสธร เขต 2" — and switching
+ * to it activates the first of them. */
+static json_t *switcher_roles(json_t *grants, const struct acc_grant *g)
+{
+	json_t *out = json_array();
+	json_t *parts = json_array(); /* per entry: [qualifier…] of a group, or null */
+	size_t i;
+	json_t *x;
+	json_array_foreach(grants, i, x)
+	{
+		long long id = json_integer_value(json_object_get(x, "id"));
+		bool active = g && g->id == id;
+		const struct role_def *d = module_role(jstr(x, "role"));
+		bool qualified = d && (d->flags & ROLE_QUALIFIED);
+		if (qualified) {
+			size_t k;
+			json_t *y;
+			bool merged = false;
+			json_array_foreach(out, k, y)
+			{
+				json_t *src = json_object_get(y, "grant");
+				if (!json_is_array(json_array_get(parts, k)) || strcmp(jstr(src, "role"), jstr(x, "role")) ||
+				    !json_equal(json_object_get(src, "area_id"), json_object_get(x, "area_id")) ||
+				    !json_equal(json_object_get(src, "school_id"), json_object_get(x, "school_id")) ||
+				    !json_equal(json_object_get(src, "work_group_id"), json_object_get(x, "work_group_id")))
+					continue;
+				json_array_append_new(json_array_get(parts, k), json_string(jstr(x, "service")));
+				if (active)
+					json_object_set_new(y, "active", json_true());
+				merged = true;
+				break;
+			}
+			if (merged)
+				continue;
+		}
+		json_array_append_new(out, json_pack("{s:I, s:s, s:b, s:O}", "id", (json_int_t)id, "label",
+						     jstr(x, "label"), "active", active, "grant", x));
+		json_array_append_new(parts, qualified ? json_pack("[s]", jstr(x, "service")) : json_null());
+	}
+	json_array_foreach(out, i, x)
+	{
+		json_t *p = json_array_get(parts, i);
+		json_t *src = json_object_get(x, "grant");
+		if (json_array_size(p) > 1) {
+			struct buf b = BUF_INIT;
+			buf_addf(&b, "%s (", jstr(src, "role_label"));
+			size_t k;
+			json_t *q;
+			json_array_foreach(p, k, q) buf_addf(&b, "%s%s", k ? ", " : "", json_string_value(q));
+			buf_adds(&b, ")");
+			const char *where = jstr(src, "school_name");
+			if (!*where)
+				where = jstr(src, "work_group_name");
+			if (!*where)
+				where = jstr(src, "area_name");
+			if (*where)
+				buf_addf(&b, " · %s", where);
+			json_object_set_new(x, "label", json_string(buf_cstr(&b)));
+			buf_release(&b);
+		}
+		json_object_del(x, "grant");
+	}
+	json_decref(parts);
+	return out;
 }
 
 static void layout_hook(struct req *r, json_t *m)
@@ -480,20 +604,12 @@ static void layout_hook(struct req *r, json_t *m)
 		}
 	}
 	const struct acc_grant *g = s->has_grant ? &s->grant : NULL;
+	json_t *roles = switcher_roles(s->grants, g);
 	const char *active_label = "ผู้ใช้ทั่วไป";
-	json_t *roles = json_array();
 	size_t i;
 	json_t *x;
-	json_array_foreach(s->grants, i, x)
-	{
-		long long id = json_integer_value(json_object_get(x, "id"));
-		const char *label = json_string_value(json_object_get(x, "label"));
-		bool active = g && g->id == id;
-		if (active)
-			active_label = label;
-		json_array_append_new(
-		    roles, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)id, "label", label, "active", active));
-	}
+	json_array_foreach(roles, i, x) if (json_is_true(json_object_get(x, "active"))) active_label =
+	    json_string_value(json_object_get(x, "label"));
 	json_t *user = json_pack("{s:s, s:s, s:b, s:o}", "display_name", s->display_name, "active_role_label",
 				 active_label, "multi_role", json_array_size(roles) > 1, "roles", roles);
 	json_object_set_new(m, "user", user);
@@ -505,7 +621,7 @@ static void layout_hook(struct req *r, json_t *m)
 
 /* --- clean-up ------------------------------------------------------------- */
 
-static int cleanup_job(struct db *db, struct err *e)
+int acc_session_cleanup(struct db *db, struct err *e)
 {
 	long long now = (long long)time(NULL);
 	if (db_exec(db, "DELETE FROM sessions WHERE last_seen < $1 OR created_at < $2",
@@ -534,5 +650,4 @@ void acc_init(void)
 	max_seconds = env_seconds("KHET_SESSION_MAX_SECONDS", 12 * 3600);
 	http_set_access_hook(access_hook);
 	view_set_layout_hook(layout_hook);
-	jobs_add("acc.cleanup", 3600, cleanup_job);
 }

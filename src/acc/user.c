@@ -44,41 +44,23 @@
 
 /* --- roles -------------------------------------------------------------- */
 
-static const struct {
-	const char *name, *label;
-	unsigned bit;
-} roles[] = {
-    {"area_admin", "แอดมินเขต", ROLE_AREA_ADMIN},
-    {"school_admin", "แอดมินสถานศึกษา", ROLE_SCHOOL_ADMIN},
-    {"teacher", "ครู", ROLE_TEACHER},
-    {"homeroom", "ครูประจำชั้น", ROLE_HOMEROOM},
-    {"director", "ผู้อำนวยการสถานศึกษา", ROLE_DIRECTOR},
-    {"officer", "เจ้าหน้าที่ผู้ให้บริการ", ROLE_OFFICER},
-    {"kpi_owner", "เจ้าของตัวชี้วัด", ROLE_KPI_OWNER},
-    {"kpi_reviewer", "ผู้ตรวจตัวชี้วัด", ROLE_KPI_REVIEWER},
-    {"executive", "ผู้บริหาร", ROLE_EXECUTIVE},
-    {"super_admin", "ผู้ดูแลระบบ สพฐ.", ROLE_SUPER_ADMIN},
-};
-
-const char *const acc_role_names[] = {
-    "area_admin", "school_admin", "teacher",   "homeroom",    "director", "officer",
-    "kpi_owner",  "kpi_reviewer", "executive", "super_admin", NULL,
-};
-
-unsigned acc_role_bit(const char *role)
+bool acc_grant_resolve(struct acc_grant *g)
 {
-	for (size_t i = 0; role && i < N(roles); i++)
-		if (!strcmp(roles[i].name, role))
-			return roles[i].bit;
-	return 0;
+	const struct role_def *d = module_role(g->role);
+	g->bit = d ? module_role_bit(g->role) : 0;
+	g->scope = d ? d->scope : 0;
+	return d != NULL;
+}
+
+bool acc_grant_is(const struct acc_grant *g, const char *role)
+{
+	return g && role && !strcmp(g->role, role);
 }
 
 const char *acc_role_label(const char *role)
 {
-	for (size_t i = 0; role && i < N(roles); i++)
-		if (!strcmp(roles[i].name, role))
-			return roles[i].label;
-	return NULL;
+	const struct role_def *d = module_role(role);
+	return d ? d->label : NULL;
 }
 
 /* --- titles and personnel types ----------------------------------------- */
@@ -550,20 +532,29 @@ static struct db_val text_or_null(const char *s)
 long long acc_grant_add_full(struct db *db, const struct acc_grant *in, long long granted_by, struct err *e)
 {
 	struct acc_grant g = *in;
-	unsigned bit = acc_role_bit(g.role);
-	if (!bit)
+	const struct role_def *def = module_role(g.role);
+	if (!def)
 		return err_field(e, "role", "ไม่รู้จักบทบาท %s", g.role);
+	acc_grant_resolve(&g);
 	long long one = 0;
 	int rc = db_int_value(db, "SELECT 1 FROM users WHERE id = $1 AND status = 'active'", DB_ARGS(DB_INT(g.user_id)),
 			      &one, e);
 	if (rc <= 0)
 		return rc < 0 ? -1 : err_set(e, 404, "ไม่พบบัญชีผู้ใช้ที่ยังใช้งานอยู่");
-	if (bit == ROLE_SUPER_ADMIN) {
+	if (def->flags & ROLE_QUALIFIED) {
+		const struct permission_def *p = module_permission_of(g.role, g.service);
+		if (!g.service[0] || !p)
+			return err_field(e, "permission", "บทบาท%sต้องระบุสิทธิ์ย่อย (เช่น บริการที่รับผิดชอบ) จากรายการ",
+					 def->label);
+	} else {
+		g.service[0] = 0;
+	}
+	if (def->scope == SCOPE_NATIONAL) {
 		if (g.area_id || g.school_id || g.work_group_id)
-			return err_field(e, "role", "ผู้ดูแลระบบ สพฐ. ไม่สังกัดเขตหรือสถานศึกษา");
-	} else if (bit & ROLE_SCHOOL_ROLES) {
+			return err_field(e, "role", "บทบาท%sเป็นบทบาทระดับประเทศ ไม่สังกัดเขตหรือสถานศึกษา", def->label);
+	} else if (def->scope == SCOPE_SCHOOL) {
 		if (g.school_id <= 0)
-			return err_field(e, "school_id", "บทบาท%sต้องระบุสถานศึกษา", acc_role_label(g.role));
+			return err_field(e, "school_id", "บทบาท%sต้องระบุสถานศึกษา", def->label);
 		long long area = 0;
 		rc = db_int_value(db, "SELECT area_id FROM schools WHERE id = $1", DB_ARGS(DB_INT(g.school_id)), &area,
 				  e);
@@ -575,38 +566,39 @@ long long acc_grant_add_full(struct db *db, const struct acc_grant *in, long lon
 		g.work_group_id = 0;
 	} else {
 		if (g.area_id <= 0)
-			return err_field(e, "area_id", "บทบาท%sต้องระบุสำนักงานเขตพื้นที่", acc_role_label(g.role));
+			return err_field(e, "area_id", "บทบาท%sต้องระบุสำนักงานเขตพื้นที่", def->label);
 		if (g.school_id)
-			return err_field(e, "school_id", "บทบาท%sไม่สังกัดสถานศึกษา", acc_role_label(g.role));
+			return err_field(e, "school_id", "บทบาท%sไม่สังกัดสถานศึกษา", def->label);
 		rc = db_int_value(db, "SELECT 1 FROM areas WHERE id = $1", DB_ARGS(DB_INT(g.area_id)), &one, e);
 		if (rc <= 0)
 			return rc < 0 ? -1 : err_field(e, "area_id", "ไม่พบสำนักงานเขตพื้นที่ที่ระบุ");
+		if (!g.work_group_id && (def->flags & ROLE_WORK_GROUP))
+			return err_field(e, "work_group_id", "บทบาท%sต้องระบุกลุ่มงาน", def->label);
+		if (g.work_group_id && !(def->flags & (ROLE_WORK_GROUP | ROLE_WORK_GROUP_OPTIONAL)))
+			return err_field(e, "work_group_id", "บทบาท%sไม่ต้องระบุกลุ่มงาน", def->label);
 		if (g.work_group_id) {
 			rc = db_int_value(db, "SELECT 1 FROM work_groups WHERE id = $1 AND area_id = $2",
 					  DB_ARGS(DB_INT(g.work_group_id), DB_INT(g.area_id)), &one, e);
 			if (rc <= 0)
 				return rc < 0 ? -1 : err_field(e, "work_group_id", "ไม่พบกลุ่มงานนี้ในเขตพื้นที่");
 		}
-		/* the module a role belongs to is implied by the role, so that
-		 * the duplicate check below sees every path's grants alike */
-		if (bit == ROLE_OFFICER && !g.module[0])
-			snprintf(g.module, sizeof g.module, "oss");
-		if ((bit & (ROLE_KPI_OWNER | ROLE_KPI_REVIEWER)) && !g.module[0])
-			snprintf(g.module, sizeof g.module, "kpi");
 	}
+	/* the module is the one that declares the role, whatever the caller
+	 * said, so every path's grants look alike */
+	snprintf(g.module, sizeof g.module, "%s", module_role_owner(g.role));
 	if (db_lock(db, LOCK_USERS, e) < 0)
 		return -1;
 	rc = db_int_value(
 	    db,
 	    "SELECT id FROM grants WHERE user_id = $1 AND role = $2 AND COALESCE(area_id, 0) = $3 "
-	    "AND COALESCE(school_id, 0) = $4 AND COALESCE(work_group_id, 0) = $5 AND COALESCE(module, '') = $6 "
-	    "AND COALESCE(service, '') = $7 AND revoked_at IS NULL",
+	    "AND COALESCE(school_id, 0) = $4 AND COALESCE(work_group_id, 0) = $5 "
+	    "AND COALESCE(service, '') = $6 AND revoked_at IS NULL",
 	    DB_ARGS(DB_INT(g.user_id), DB_TEXT(g.role), DB_INT(g.area_id), DB_INT(g.school_id), DB_INT(g.work_group_id),
-		    DB_TEXT(g.module), DB_TEXT(g.service)),
+		    DB_TEXT(g.service)),
 	    &one, e);
 	if (rc)
 		return rc < 0 ? -1 : conflict(e, "role", "ผู้ใช้มีบทบาทนี้อยู่แล้ว");
-	if (bit == ROLE_SCHOOL_ADMIN) {
+	if (!strcmp(g.role, "school_admin")) {
 		rc = db_int_value(
 		    db, "SELECT 1 FROM grants WHERE school_id = $1 AND role = 'school_admin' AND revoked_at IS NULL",
 		    DB_ARGS(DB_INT(g.school_id)), &one, e);
@@ -657,13 +649,20 @@ json_t *acc_user_grants(struct db *db, long long user_id, struct err *e)
 		const char *role = json_string_value(json_object_get(g, "role"));
 		const char *rl = acc_role_label(role);
 		json_object_set_new(g, "role_label", json_string(rl ? rl : nz(role)));
+		/* a qualified role reads as its permission ("เจ้าหน้าที่ OSS 31 …") */
+		const struct permission_def *p =
+		    module_permission_of(role, json_string_value(json_object_get(g, "service")));
+		const struct role_def *d = module_role(role);
+		const char *what = d && (d->flags & ROLE_QUALIFIED) && p ? p->label : rl ? rl : nz(role);
+		json_object_set_new(g, "permission", p ? json_string(p->key) : json_null());
+		json_object_set_new(g, "permission_label", json_string(what));
 		const char *where = json_string_value(json_object_get(g, "school_name"));
 		if (!where)
 			where = json_string_value(json_object_get(g, "work_group_name"));
 		if (!where)
 			where = json_string_value(json_object_get(g, "area_name"));
 		struct buf b = BUF_INIT;
-		buf_adds(&b, rl ? rl : nz(role));
+		buf_adds(&b, what);
 		if (where && *where)
 			buf_addf(&b, " · %s", where);
 		json_object_set_new(g, "label", json_string(buf_cstr(&b)));
@@ -683,16 +682,27 @@ static void demo_citizen_id(const char *first12, char out[14])
 	snprintf(out, 14, "%s%d", first12, (11 - s % 11) % 10);
 }
 
-struct demo_user {
-	const char *username, *id12, *title, *first, *last, *email, *phone, *ptype;
-};
+/* The demo password is hashed once per process: argon2id costs tens of
+ * milliseconds and 64 MB a hash, and every demo account shares it. */
+static pthread_once_t demo_hash_once = PTHREAD_ONCE_INIT;
+static char demo_hash[crypto_pwhash_STRBYTES];
 
-static long long demo_user(struct db *db, const struct demo_user *d, struct err *e)
+static void demo_hash_make(void)
+{
+	struct err e = ERR_INIT;
+	if (acc_password_hash(ACC_DEMO_PASSWORD, demo_hash, &e) < 0)
+		demo_hash[0] = 0;
+}
+
+long long acc_demo_person(struct db *db, const struct acc_demo_person *d, struct err *e)
 {
 	long long id = 0;
 	int rc = db_int_value(db, "SELECT id FROM users WHERE username = $1", DB_ARGS(DB_TEXT(d->username)), &id, e);
 	if (rc)
 		return rc < 0 ? -1 : id;
+	pthread_once(&demo_hash_once, demo_hash_make);
+	if (!demo_hash[0])
+		return err_set(e, 500, "acc_demo_person: cannot hash the demo password");
 	char cid[14];
 	demo_citizen_id(d->id12, cid);
 	struct acc_user_new u = {
@@ -704,31 +714,35 @@ static long long demo_user(struct db *db, const struct demo_user *d, struct err 
 	    .last_name = d->last,
 	    .phone = d->phone,
 	    .personnel_type = d->ptype,
-	    .password = ACC_DEMO_PASSWORD,
+	    .password_hash = demo_hash,
 	};
 	return acc_user_create(db, &u, e);
 }
 
-/* Adds the grant unless the user has it (running the demo twice). */
-static int demo_grant(struct db *db, long long user, const char *role, long long area, long long school,
-		      const char *module, const char *service, struct err *e)
+int acc_demo_grant(struct db *db, const struct acc_grant *g, struct err *e)
 {
 	long long one = 0;
-	int rc = db_int_value(db, "SELECT 1 FROM grants WHERE user_id = $1 AND role = $2 AND revoked_at IS NULL",
-			      DB_ARGS(DB_INT(user), DB_TEXT(role)), &one, e);
+	int rc = db_int_value(db,
+			      "SELECT 1 FROM grants WHERE user_id = $1 AND role = $2 AND COALESCE(service, '') = $3 "
+			      "AND revoked_at IS NULL",
+			      DB_ARGS(DB_INT(g->user_id), DB_TEXT(g->role), DB_TEXT(g->service)), &one, e);
 	if (rc)
 		return rc < 0 ? -1 : 0;
+	return acc_grant_add_full(db, g, 0, e) < 0 ? -1 : 0;
+}
+
+static int demo_grant(struct db *db, long long user, const char *role, long long area, long long school,
+		      struct err *e)
+{
 	struct acc_grant g = {0};
 	g.user_id = user;
 	snprintf(g.role, sizeof g.role, "%s", role);
 	g.area_id = area;
 	g.school_id = school;
-	snprintf(g.module, sizeof g.module, "%s", nz(module));
-	snprintf(g.service, sizeof g.service, "%s", nz(service));
-	return acc_grant_add_full(db, &g, 0, e) < 0 ? -1 : 0;
+	return acc_demo_grant(db, &g, e);
 }
 
-static long long demo_area_id(struct db *db, const char *code, struct err *e)
+long long acc_demo_area(struct db *db, const char *code, struct err *e)
 {
 	long long id = 0;
 	int rc = db_int_value(db, "SELECT id FROM areas WHERE code = $1", DB_ARGS(DB_TEXT(code)), &id, e);
@@ -748,13 +762,12 @@ static long long demo_school_id(struct db *db, long long area, int n, struct err
 	return rc == 1 ? id : -1;
 }
 
-static const struct demo_user demo_users[] = {
+static const struct acc_demo_person demo_users[] = {
     {"areaadmin1", "310010000001", "นาย", "สมชาย", "รักษ์เขต", "areaadmin1@example.org", "0810000001", "civil_servant"},
     {"areaadmin2", "310010000002", "นาง", "สุพิศ", "กำแพงทอง", "areaadmin2@example.org", "0810000002", "civil_servant"},
     {"schooladmin", "310010000003", "นางสาว", "สมทรง", "นิษมาดี", "schooladmin@example.org", "0810000003",
      "civil_servant"},
     {"teacher", "310010000004", "นาย", "ครูดี", "ใจงาม", "teacher@example.org", "0810000004", "civil_servant"},
-    {"officer", "310010000005", "นาง", "บริการ", "ด้วยใจ", "officer@example.org", "0810000005", "government_employee"},
     {"citizen", "310010000006", "นาย", "ประชา", "ชาวบ้าน", "citizen@example.org", "0810000006", "general"},
     {"schooladmin2", "310010000007", "นาย", "วีระ", "ผู้ดูแล", "schooladmin2@example.org", "0810000007", "civil_servant"},
 };
@@ -765,19 +778,15 @@ int acc_demo(struct db *db, struct err *e)
 		return -1;
 	long long ids[N(demo_users)];
 	long long a1, a2, s1, s2;
-	if ((a1 = demo_area_id(db, "3502", e)) < 0 || (a2 = demo_area_id(db, "6201", e)) < 0 ||
+	if ((a1 = acc_demo_area(db, "3502", e)) < 0 || (a2 = acc_demo_area(db, "6201", e)) < 0 ||
 	    (s1 = demo_school_id(db, a1, 0, e)) < 0 || (s2 = demo_school_id(db, a1, 1, e)) < 0)
 		goto fail;
 	for (size_t i = 0; i < N(demo_users); i++)
-		if ((ids[i] = demo_user(db, &demo_users[i], e)) < 0)
+		if ((ids[i] = acc_demo_person(db, &demo_users[i], e)) < 0)
 			goto fail;
-	if (demo_grant(db, ids[0], "area_admin", a1, 0, NULL, NULL, e) ||
-	    demo_grant(db, ids[1], "area_admin", a2, 0, NULL, NULL, e) ||
-	    demo_grant(db, ids[2], "school_admin", 0, s1, NULL, NULL, e) ||
-	    demo_grant(db, ids[2], "homeroom", 0, s1, NULL, NULL, e) ||
-	    demo_grant(db, ids[3], "teacher", 0, s1, NULL, NULL, e) ||
-	    demo_grant(db, ids[4], "officer", a1, 0, "oss", "11", e) ||
-	    demo_grant(db, ids[6], "school_admin", 0, s2, NULL, NULL, e))
+	if (demo_grant(db, ids[0], "area_admin", a1, 0, e) || demo_grant(db, ids[1], "area_admin", a2, 0, e) ||
+	    demo_grant(db, ids[2], "school_admin", 0, s1, e) || demo_grant(db, ids[2], "homeroom", 0, s1, e) ||
+	    demo_grant(db, ids[3], "teacher", 0, s1, e) || demo_grant(db, ids[5], "school_admin", 0, s2, e))
 		goto fail;
 	return db_commit(db, e);
 fail:

@@ -1468,7 +1468,7 @@ static int reinstate_post(struct req *r)
 	return view_redirect(r, loc, "คืนสิทธิ์เรียบร้อยแล้ว ระบบส่งลิงก์ตั้งรหัสผ่านใหม่ไปที่อีเมลของผู้ใช้");
 }
 
-#define AREA_ROLES (ROLE_AREA_ADMIN | ROLE_SUPER_ADMIN)
+#define AREA_ROLES "area_admin super_admin"
 
 static const struct route routes[] = {
     {"GET", "/areas/:id/users", list_page, NULL, NULL, ACCESS_SIGNED_IN, AREA_ROLES},

@@ -397,7 +397,7 @@ static const char *check_value(struct req *r, const struct field *f, const char 
 		return NULL;
 	}
 	case FT_CHOICE: {
-		for (const struct choice *c = f->choices; c && c->value; c++)
+		for (const struct choice *c = field_choices(f); c && c->value; c++)
 			if (!strcmp(c->value, v)) {
 				buf_adds(norm, v);
 				return NULL;
@@ -733,11 +733,11 @@ json_t *form_model(struct req *r, const struct field *fields, json_t *values)
 		else
 			json_object_set_new(fm, "value", json_string(sv));
 		json_object_set_new(vals, f->name, json_string(sv));
-		if (f->choices) {
+		if (field_choices(f)) {
 			json_t *cs = json_array();
 			if (!multi)
 				json_array_append_new(cs, json_pack("{s:s,s:s,s:b}", "value", "", "label", "— เลือก —", "selected", !*sv));
-			for (const struct choice *c = f->choices; c->value; c++) {
+			for (const struct choice *c = field_choices(f); c->value; c++) {
 				bool sel = false;
 				if (json_is_array(v)) {
 					size_t i;
@@ -766,6 +766,11 @@ json_t *form_model(struct req *r, const struct field *fields, json_t *values)
 	return m;
 }
 
+const struct choice *field_choices(const struct field *f)
+{
+	return f->choices_fn ? f->choices_fn() : f->choices;
+}
+
 json_t *form_schema(const struct field *fields)
 {
 	json_t *props = json_object(), *req = json_array();
@@ -787,9 +792,9 @@ json_t *form_schema(const struct field *fields)
 			json_object_set_new(p, "format", json_string("email"));
 		if (f->pattern)
 			json_object_set_new(p, "pattern", json_string(f->pattern));
-		if (f->choices) {
+		if (field_choices(f)) {
 			json_t *en = json_array();
-			for (const struct choice *c = f->choices; c->value; c++)
+			for (const struct choice *c = field_choices(f); c->value; c++)
 				json_array_append_new(en, json_string(c->value));
 			json_object_set_new(p, "enum", en);
 		}

@@ -49,6 +49,9 @@ struct field {
 	const char *pattern;        /* POSIX extended regex the whole value must match */
 	const char *pattern_msg;    /* Thai message when it does not */
 	const struct choice *choices; /* terminated by {NULL, NULL} */
+	/* instead of choices: a list known only at start (built from the
+	 * module registry), asked for when the form is read */
+	const struct choice *(*choices_fn)(void);
 	const char *hint;
 };
 /* A field list ends with a field whose name is NULL. */
@@ -88,6 +91,8 @@ void form_error_err(struct req *r, const struct err *e);
  * values overrides the shown values (e.g. a record being edited) where the
  * request had none. */
 json_t *form_model(struct req *r, const struct field *fields, json_t *values);
+/* A field's choices (choices, or what choices_fn gives), NULL if none. */
+const struct choice *field_choices(const struct field *f);
 /* The JSON schema of a field list (for the OpenAPI document). */
 json_t *form_schema(const struct field *fields);
 

@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "core/buf.h"
 #include "core/err.h"
@@ -34,10 +35,13 @@ struct route {
 	const struct field *form;   /* declared body fields for unsafe methods, or NULL */
 	const char *name;           /* metrics label; defaults to the pattern */
 	enum route_access access;
-	unsigned roles;             /* role bits that may call it (0: per access) */
+	const char *roles;          /* role spec of who may call it, "area_admin officer"
+				     * or "@school" (see core/module.h); NULL: per access */
+	const void *data;           /* what the handler reads with req_route_data (one
+				     * handler serving several routes, e.g. per format) */
 };
 
-/* Each module exposes its table terminated by a route with method NULL. */
+/* Each module exposes its tables terminated by a route with method NULL. */
 struct route_table {
 	const char *module;
 	const struct route *routes;
@@ -58,6 +62,8 @@ const char *req_path(struct req *r);
 /* The client's address as text (for audit and rate limits). */
 const char *req_client_ip(struct req *r);
 const char *req_id(struct req *r);
+/* The matched route's data (struct route's data), NULL when none. */
+const void *req_route_data(struct req *r);
 /* True when the client asked for JSON (Accept: application/json). */
 bool req_wants_json(struct req *r);
 /* The worker's database connection (opened on first use; NULL + e when it
@@ -83,9 +89,10 @@ void req_set_cookie(struct req *r, const char *name, const char *value, long lon
 /* The access check a later layer installs (accounts): called for every
  * routed request after the body and CSRF checks, before the handler and
  * outside its transaction. Returns 0 to run the handler; anything else means
- * it has answered already (a redirect to sign in, a 403 page). Without a
+ * it has answered already (a redirect to sign in, a 403 page). roles is the
+ * route's role spec as a mask of role bits (core/module.h). Without a
  * hook, routes that are not ACCESS_PUBLIC are refused with 403. */
-typedef int (*http_access_fn)(struct req *r, const struct route *route);
+typedef int (*http_access_fn)(struct req *r, const struct route *route, uint64_t roles);
 void http_set_access_hook(http_access_fn fn);
 
 /* Server-wide settings handlers may read. */

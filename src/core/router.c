@@ -10,10 +10,12 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/module.h"
 
 struct entry {
 	const struct route *route;
 	const char *module;
+	uint64_t roles; /* the route's role spec, resolved once */
 };
 
 static struct entry *entries;
@@ -25,6 +27,7 @@ void router_add(const struct route_table *t)
 		entries = xrealloc(entries, sizeof *entries * (size_t)(nentries + 1));
 		entries[nentries].route = r;
 		entries[nentries].module = t->module;
+		entries[nentries].roles = r->roles && *r->roles ? module_roles(r->roles) : 0;
 		nentries++;
 	}
 }
@@ -49,6 +52,11 @@ const struct route *router_route(int index)
 const char *router_module(int index)
 {
 	return entries[index].module;
+}
+
+uint64_t router_roles(int index)
+{
+	return entries[index].roles;
 }
 
 /* Next segment of s (skipping one leading '/'): sets *seg and *len, returns the

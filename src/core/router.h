@@ -4,6 +4,8 @@
 #ifndef KHET_ROUTER_H
 #define KHET_ROUTER_H
 
+#include <stdint.h>
+
 #include "core/http.h"
 
 #define ROUTER_MAX_PARAMS 8
@@ -25,6 +27,8 @@ int router_match(const char *method, const char *path, struct route_match *m, ch
 int router_count(void);
 const struct route *router_route(int index);
 const char *router_module(int index);
+/* The route's role spec as a mask (core/module.h). */
+uint64_t router_roles(int index);
 void router_reset(void);
 
 #endif

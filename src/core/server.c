@@ -148,6 +148,11 @@ const char *req_id(struct req *r)
 	return r->id;
 }
 
+const void *req_route_data(struct req *r)
+{
+	return r->route ? r->route->data : NULL;
+}
+
 bool req_wants_json(struct req *r)
 {
 	return r->wants_json;
@@ -504,7 +509,7 @@ static void dispatch(struct req *r)
 		}
 	}
 	if (access_hook) {
-		if (access_hook(r, r->route) != 0) {
+		if (access_hook(r, r->route, router_roles(r->route_index)) != 0) {
 			if (!r->response)
 				view_error(r, 403, "คุณไม่มีสิทธิ์เข้าถึงหน้านี้");
 			return;

@@ -28,29 +28,29 @@ bool kpi_may_view(const struct acc_grant *g, long long area_id)
 {
 	if (!g)
 		return false;
-	if (g->bit == ROLE_SUPER_ADMIN)
+	if (g->scope == SCOPE_NATIONAL)
 		return true;
-	return (g->bit & ROLE_ANY_STAFF) && area_id > 0 && g->area_id == area_id;
+	return g->scope && area_id > 0 && g->area_id == area_id;
 }
 
 bool kpi_may_manage(const struct acc_grant *g, long long area_id, long long wg)
 {
 	if (!g)
 		return false;
-	if (g->bit == ROLE_SUPER_ADMIN)
+	if (acc_grant_is(g, "super_admin"))
 		return true;
 	if (area_id <= 0 || g->area_id != area_id)
 		return false;
-	if (g->bit == ROLE_AREA_ADMIN)
+	if (acc_grant_is(g, "area_admin"))
 		return true;
-	return g->bit == ROLE_KPI_OWNER && g->work_group_id > 0 && g->work_group_id == wg;
+	return acc_grant_is(g, "kpi_owner") && g->work_group_id > 0 && g->work_group_id == wg;
 }
 
 bool kpi_may_review(const struct acc_grant *g, long long area_id, long long wg)
 {
 	if (kpi_may_manage(g, area_id, wg))
 		return true;
-	return g && g->bit == ROLE_KPI_REVIEWER && area_id > 0 && g->area_id == area_id &&
+	return acc_grant_is(g, "kpi_reviewer") && area_id > 0 && g->area_id == area_id &&
 	       (g->work_group_id <= 0 || g->work_group_id == wg);
 }
 
@@ -59,12 +59,12 @@ bool kpi_may_report(const struct acc_grant *g, long long area_id, long long scho
 	if (!g || area_id <= 0)
 		return false;
 	if (school_id > 0)
-		return (g->bit & ROLE_SCHOOL_ROLES) && g->school_id == school_id && g->area_id == area_id;
+		return g->scope == SCOPE_SCHOOL && g->school_id == school_id && g->area_id == area_id;
 	if (g->area_id != area_id)
 		return false;
-	if (g->bit == ROLE_AREA_ADMIN)
+	if (acc_grant_is(g, "area_admin"))
 		return true;
-	return g->bit == ROLE_KPI_OWNER && g->work_group_id > 0 && (wg < 0 || g->work_group_id == wg);
+	return acc_grant_is(g, "kpi_owner") && g->work_group_id > 0 && (wg < 0 || g->work_group_id == wg);
 }
 
 bool kpi_may_open_report(const struct acc_grant *g, long long area_id, long long school_id, long long wg)
@@ -73,7 +73,7 @@ bool kpi_may_open_report(const struct acc_grant *g, long long area_id, long long
 		return false;
 	if (kpi_may_review(g, area_id, wg))
 		return true; /* managers, owners and reviewers see every unit's */
-	if (g->bit & ROLE_SCHOOL_ROLES)
+	if (g->scope == SCOPE_SCHOOL)
 		return school_id > 0 && g->school_id == school_id;
 	return true; /* the area's other staff */
 }

@@ -55,7 +55,7 @@ static long long managed_area(struct req *r)
 {
 	const struct acc_grant *g = acc_active_grant(r);
 	long long area = 0;
-	if (g && g->bit == ROLE_SUPER_ADMIN) {
+	if (acc_grant_is(g, "super_admin")) {
 		area = req_query_int(r, "area", 0, 0, 1LL << 60);
 		if (!area) {
 			struct err e = ERR_INIT;
@@ -64,7 +64,7 @@ static long long managed_area(struct req *r)
 	} else if (g) {
 		area = g->area_id;
 	}
-	if (area <= 0 || !kpi_may_manage(g, area, -1) || (g->bit != ROLE_AREA_ADMIN && g->bit != ROLE_SUPER_ADMIN)) {
+	if (area <= 0 || !kpi_may_manage(g, area, -1) || (!acc_grant_is(g, "area_admin") && !acc_grant_is(g, "super_admin"))) {
 		view_error(r, 403, "การกำหนดเจ้าของตัวชี้วัดและผู้ตรวจทำได้เฉพาะแอดมินเขต");
 		return 0;
 	}
@@ -94,7 +94,7 @@ static void people_audit(struct req *r, const char *action, long long grant_id, 
 static void area_suffix(struct req *r, long long area, char *out, size_t n)
 {
 	const struct acc_grant *g = acc_active_grant(r);
-	if (g && g->bit == ROLE_SUPER_ADMIN)
+	if (acc_grant_is(g, "super_admin"))
 		snprintf(out, n, "?area=%lld", area);
 	else
 		out[0] = 0;

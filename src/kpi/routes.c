@@ -247,7 +247,7 @@ static long long area_of(struct req *r)
 	const struct acc_grant *g = acc_active_grant(r);
 	if (!g)
 		return 0;
-	if (g->bit != ROLE_SUPER_ADMIN)
+	if (g->scope != SCOPE_NATIONAL)
 		return g->area_id;
 	long long a = req_query_int(r, "area", 0, 0, 1LL << 60);
 	if (a > 0)
@@ -316,18 +316,18 @@ static json_t *url_json(const char *fmt, long long a, long long b)
  * office (0) for an area role, -1 for none. */
 static long long my_unit(const struct acc_grant *g, long long area_id)
 {
-	if (!g || g->bit == ROLE_SUPER_ADMIN || g->area_id != area_id)
+	if (!g || g->scope == SCOPE_NATIONAL || g->area_id != area_id)
 		return -1;
-	if (g->bit & ROLE_SCHOOL_ROLES)
+	if (g->scope == SCOPE_SCHOOL)
 		return g->school_id;
-	if (g->bit & ROLE_AREA_ROLES)
+	if (g->scope == SCOPE_AREA)
 		return 0;
 	return -1;
 }
 
 static bool may_create(const struct acc_grant *g, long long area_id)
 {
-	if (g && g->bit == ROLE_KPI_OWNER)
+	if (acc_grant_is(g, "kpi_owner"))
 		return g->work_group_id > 0 && kpi_may_manage(g, area_id, g->work_group_id);
 	/* the area admin and super admin manage any work group's */
 	return kpi_may_manage(g, area_id, -1);
@@ -462,7 +462,7 @@ static int list_page(struct req *r)
 		return view_error(r, 403, "ท่านไม่มีสิทธิ์ดูตัวชี้วัดของสำนักงานเขตพื้นที่นี้");
 	struct db *db = req_db(r);
 	struct err e = ERR_INIT;
-	bool managers = g && (g->bit & (ROLE_AREA_ADMIN | ROLE_KPI_OWNER | ROLE_SUPER_ADMIN));
+	bool managers = acc_grant_is(g, "area_admin") || acc_grant_is(g, "kpi_owner") || acc_grant_is(g, "super_admin");
 	json_t *list = kpi_year_list(db, area, fy, managers, &e);
 	if (!list)
 		return view_err(r, &e);
@@ -516,9 +516,9 @@ static int list_page(struct req *r)
 	json_object_set_new(list, "next_year", json_integer(fy + 1));
 	json_object_set_new(list, "can_create", json_boolean(may_create(g, area)));
 	json_object_set_new(list, "can_copy", json_boolean(may_create(g, area)));
-	json_object_set_new(list, "copy_own_group", json_boolean(g && g->bit == ROLE_KPI_OWNER));
+	json_object_set_new(list, "copy_own_group", json_boolean(acc_grant_is(g, "kpi_owner")));
 	/* a school's "ต้องส่ง" box: what it still owes, soonest due first */
-	if (g && (g->bit & ROLE_SCHOOL_ROLES) && unit > 0) {
+	if (g && g->scope == SCOPE_SCHOOL && unit > 0) {
 		json_t *due = kpi_unit_due(db, area, unit, KPI_DUE_SHOWN + 1, &e);
 		if (!due) {
 			json_decref(list);
@@ -538,7 +538,7 @@ static int list_page(struct req *r)
 		json_object_set_new(list, "show_due", json_true());
 	}
 	json_object_set_new(list, "can_people",
-			    json_boolean(g && (g->bit == ROLE_AREA_ADMIN || g->bit == ROLE_SUPER_ADMIN)));
+			    json_boolean(acc_grant_is(g, "area_admin") || acc_grant_is(g, "super_admin")));
 	json_t *area_row = org_area_get(db, area, &e);
 	json_object_set_new(list, "area", area_row ? area_row : json_object());
 	char title[512];
@@ -564,7 +564,7 @@ static int work_group_choices(struct req *r, json_t *form, long long area, const
 	json_array_foreach(groups, i, w)
 	{
 		long long id = json_integer_value(json_object_get(w, "id"));
-		if (g && g->bit == ROLE_KPI_OWNER && g->work_group_id != id)
+		if (acc_grant_is(g, "kpi_owner") && g->work_group_id != id)
 			continue;
 		char v[32];
 		snprintf(v, sizeof v, "%lld", id);
@@ -643,14 +643,14 @@ static int indicator_form_page(struct req *r, int status, long long area, int fy
 		json_object_set_new(values, "status", json_string("open"));
 		json_object_set_new(values, "criteria", json_string("2, 3, 4, 5"));
 		const struct acc_grant *g = acc_active_grant(r);
-		if (g && g->bit == ROLE_KPI_OWNER) {
+		if (acc_grant_is(g, "kpi_owner")) {
 			char wg[32];
 			snprintf(wg, sizeof wg, "%lld", g->work_group_id);
 			json_object_set_new(values, "work_group_id", json_string(wg));
 		}
 	}
 	const struct acc_grant *ag = acc_active_grant(r);
-	bool choose_area = !ind && ag && ag->bit == ROLE_SUPER_ADMIN;
+	bool choose_area = !ind && acc_grant_is(ag, "super_admin");
 	if (choose_area) {
 		char a[32];
 		snprintf(a, sizeof a, "%lld", area);
@@ -723,7 +723,7 @@ static int new_post(struct req *r)
 	const struct acc_grant *g = acc_active_grant(r);
 	if (!may_create(g, area))
 		return view_error(r, 403, "ท่านไม่มีสิทธิ์กำหนดตัวชี้วัด (เฉพาะเจ้าของตัวชี้วัดของกลุ่มงานและแอดมินเขต)");
-	if (g && g->bit == ROLE_SUPER_ADMIN) {
+	if (acc_grant_is(g, "super_admin")) {
 		/* a super admin has no area of his own: the form names it */
 		long long chosen = form_int(r, "area_id");
 		struct err ae = ERR_INIT;
@@ -1797,7 +1797,7 @@ static int copy_post(struct req *r)
 	int from = (int)form_int(r, "from_year");
 	struct err e = ERR_INIT;
 	/* an owner copies his own work group's indicators only */
-	long long wg = g && g->bit == ROLE_KPI_OWNER ? g->work_group_id : 0;
+	long long wg = acc_grant_is(g, "kpi_owner") ? g->work_group_id : 0;
 	long long n = kpi_indicator_copy_year(req_db(r), area, from, fy, wg, user_id(r), &e);
 	if (n < 0)
 		return e.status == 400 ? view_error(r, 422, e.msg) : view_err(r, &e);
@@ -1814,7 +1814,7 @@ static int copy_post(struct req *r)
 
 /* ---- the table ------------------------------------------------------------ */
 
-#define STAFF ACCESS_SIGNED_IN, ROLE_ANY_STAFF
+#define STAFF ACCESS_SIGNED_IN, "@staff"
 
 static const struct route routes[] = {
     {"GET", "/kpi", kpi_home, NULL, "kpi", STAFF},

@@ -16,6 +16,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/http.h"
+#include "core/module.h"
 
 struct db;
 
@@ -80,6 +81,11 @@ int org_demo(struct db *db, int schools_per_area, struct err *e);
  * appends the text stored in schools.search for a school to out. */
 void org_school_search_text(const char *name, const char *district, const char *obec, const char *smis,
 			    struct buf *out);
+
+/* `khet import org FILE` (import.c): areas, work groups and schools from a
+ * CSV or XLSX file in the official shape, all rows or none; a second run
+ * of the same file updates and adds nothing twice. */
+int org_import(struct db *db, const char *path, struct buf *report, struct err *e);
 
 /* The module's pages: /, /areas, /areas/:id, /areas/:id/schools. */
 extern const struct route_table org_routes;

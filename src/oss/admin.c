@@ -219,26 +219,23 @@ int oss_admin_officers(struct req *r)
 	return officers_page(r, 200);
 }
 
-/* The user may serve in the area: holds an officer's or area admin's grant
- * there (ACC-2 grants the role; this page only assigns services). */
+/* The user may be given a service here: he works in the area office,
+ * holding or having held a role of the area there (the officer role
+ * itself, the area admin's, a KPI role …). Anyone else asks through an
+ * access request with the signed form (ACC-4), whose approval gives the
+ * same grant. */
 static int officer_eligible(struct db *db, long long user_id, long long area_id, struct err *e)
 {
-	json_t *grants = acc_user_grants(db, user_id, e);
-	if (!grants)
+	long long one = 0;
+	int rc = db_int_value(db,
+			      "SELECT 1 FROM grants WHERE user_id = $1 AND area_id = $2 AND school_id IS NULL LIMIT 1",
+			      DB_ARGS(DB_INT(user_id), DB_INT(area_id)), &one, e);
+	if (rc < 0)
 		return -1;
-	bool ok = false;
-	size_t i;
-	json_t *g;
-	json_array_foreach(grants, i, g)
-	{
-		const char *role = oss_jstr(g, "role");
-		if ((!strcmp(role, "officer") || !strcmp(role, "area_admin")) && oss_jint(g, "area_id") == area_id)
-			ok = true;
-	}
-	json_decref(grants);
-	if (!ok)
+	if (rc == 0)
 		return err_field(e, "login",
-				 "ผู้ใช้นี้ยังไม่มีสิทธิ์เจ้าหน้าที่เขตในเขตพื้นที่นี้ กรุณาให้สิทธิ์เจ้าหน้าที่ (officer) ก่อน แล้วจึงมอบหมายบริการ");
+				 "ผู้ใช้นี้ยังไม่มีบทบาทในสำนักงานเขตพื้นที่นี้ ให้ผู้ใช้ยื่นคำขอรับสิทธิ์ (แบบคำขอรับสิทธิ์การใช้งานระบบ) "
+				 "เพื่อขอสิทธิ์เจ้าหน้าที่ OSS ก่อน");
 	return 0;
 }
 
@@ -268,17 +265,32 @@ int oss_admin_officer_add(struct req *r)
 	return view_redirect(r, "/oss/admin/officers", "มอบหมายบริการให้เจ้าหน้าที่แล้ว");
 }
 
+/* Ends an officer's service: his grant for it is revoked, so the matrix,
+ * the role switcher and this page show the same at once. */
 int oss_admin_officer_remove(struct req *r)
 {
-	static const struct removal x = {
-	    .remove = oss_officer_remove,
-	    .missing = "ไม่พบการมอบหมายเจ้าหน้าที่ที่ระบุ",
-	    .action = "oss.officer.unassign",
-	    .entity = "oss_officer",
-	    .back = "/oss/admin/officers",
-	    .done = "ยกเลิกการมอบหมายแล้ว",
-	};
-	return admin_remove(r, &x);
+	int rc = 0;
+	long long area_id = oss_admin_area_id(r, &rc);
+	if (area_id < 0)
+		return rc;
+	struct db *db = req_db(r);
+	struct err e = ERR_INIT;
+	long long id = req_param_id(r, "id");
+	json_t *g = id > 0 ? db_row_json(db,
+					 "SELECT user_id, service FROM grants WHERE id = $1 AND area_id = $2 "
+					 "AND role = 'officer' AND revoked_at IS NULL",
+					 DB_ARGS(DB_INT(id), DB_INT(area_id)), &e)
+			   : NULL;
+	if (!g)
+		return id <= 0 || e.status == 404 ? view_error(r, 404, "ไม่พบการมอบหมายเจ้าหน้าที่ที่ระบุ") : view_err(r, &e);
+	if (oss_officer_remove(db, area_id, id, acc_user_id(r), &e) < 0) {
+		json_decref(g);
+		return e.status == 404 ? view_error(r, 404, "ไม่พบการมอบหมายเจ้าหน้าที่ที่ระบุ") : view_err(r, &e);
+	}
+	oss_audit(r, db, "oss.officer.unassign", "user", oss_jint(g, "user_id"), area_id,
+		  json_pack("{s:s, s:I}", "service", oss_jstr(g, "service"), "grant_id", (json_int_t)id));
+	json_decref(g);
+	return view_redirect(r, "/oss/admin/officers", "ยกเลิกการมอบหมายแล้ว");
 }
 
 /* ---- rooms --------------------------------------------------------------------------- */

@@ -75,35 +75,28 @@ static int rooms_and_holidays(struct db *db, long long area_id, struct err *e)
 	return 0;
 }
 
-/* The demo officer (acc_demo's "officer") serves every service of each
- * area he holds an officer's grant in. */
+/* The demo officer ("officer") serves every service of the first demo area
+ * (สพป.ยโสธร เขต 2): one officer grant per service, as an area admin would
+ * give them. */
 static int demo_officers(struct db *db, struct err *e)
 {
-	long long uid;
-	char status[16], hash[128];
-	int found = acc_user_find_login(db, "officer", &uid, status, hash, e);
-	if (found <= 0)
-		return found;
-	json_t *grants = acc_user_grants(db, uid, e);
-	if (!grants)
+	static const struct acc_demo_person officer = {
+	    "officer", "310010000005", "นาง", "บริการ", "ด้วยใจ", "officer@example.org", "0810000005", "government_employee",
+	};
+	long long area = acc_demo_area(db, "3502", e);
+	long long uid = area > 0 ? acc_demo_person(db, &officer, e) : -1;
+	if (uid < 0)
 		return -1;
-	int rc = 0;
-	size_t i;
-	json_t *g;
-	json_array_foreach(grants, i, g)
-	{
-		if (strcmp(json_string_value(json_object_get(g, "role")), "officer"))
-			continue;
-		long long area = json_integer_value(json_object_get(g, "area_id"));
-		for (int s = 0; s < OSS_SERVICE_COUNT && rc == 0; s++)
-			rc = exec(db,
-				  "INSERT INTO oss_officers (user_id, area_id, service, assigned_by, assigned_at) "
-				  "VALUES ($1, $2, $3, NULL, $4) ON CONFLICT (user_id, area_id, service) DO NOTHING",
-				  DB_ARGS(DB_INT(uid), DB_INT(area), DB_TEXT(oss_service_codes[s]), DB_INT(time(NULL))),
-				  e);
+	for (int s = 0; s < OSS_SERVICE_COUNT; s++) {
+		struct acc_grant g = {0};
+		g.user_id = uid;
+		g.area_id = area;
+		snprintf(g.role, sizeof g.role, "officer");
+		snprintf(g.service, sizeof g.service, "%s", oss_service_codes[s]);
+		if (acc_demo_grant(db, &g, e) < 0)
+			return -1;
 	}
-	json_decref(grants);
-	return rc;
+	return 0;
 }
 
 /* A small deterministic generator, so every demo is the same. */

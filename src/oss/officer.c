@@ -79,7 +79,7 @@ static int scope_with(struct req *r, struct scope *s, long long **hol, size_t *n
 {
 	const struct acc_grant *g = acc_active_grant(r);
 	s->area_id = g ? g->area_id : 0;
-	s->admin = g && (g->bit & ROLE_AREA_ADMIN);
+	s->admin = acc_grant_is(g, "area_admin");
 	s->mask = 0;
 	if (s->area_id <= 0) {
 		*answered = view_error(r, 403, "บทบาทที่ใช้อยู่ไม่ได้สังกัดสำนักงานเขตพื้นที่ กรุณาเปลี่ยนบทบาท");

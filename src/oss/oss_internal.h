@@ -140,19 +140,23 @@ long long oss_ym(long long t);
 /* The services user is assigned in area as a bit per oss_services index. */
 int oss_officer_services(struct db *db, long long user_id, long long area_id, unsigned *mask, struct err *e);
 /* The same mask and the area's holidays (sorted day numbers, malloc'd, as
- * oss_holidays_load) in one query, for the officer's list. Assignments
- * count only while the user is an active account with an active officer
- * or area admin grant in the area (so do those of oss_officer_ids). */
+ * oss_holidays_load) in one query, for the officer's list. A service is
+ * the user's while he holds an active officer grant qualified by it in the
+ * area (the permission "officer:31") and his account is active (so for
+ * oss_officer_ids). */
 int oss_officer_scope(struct db *db, long long user_id, long long area_id, unsigned *mask, long long **holidays,
 		      size_t *nhol, struct err *e);
 /* The bit of a service code in such a mask, 0 for unknown. */
 unsigned oss_service_bit(const char *code);
-/* [{id, user_id, service, service_name, assigned_at, name, email}] of an
- * area, in one query. */
+/* [{id (the grant's), user_id, service, service_name, assigned_at, name,
+ * email}] of an area's officer grants, in one query. */
 json_t *oss_officers_list(struct db *db, long long area_id, struct err *e);
+/* Grants the user the officer role for service in the area (409 when he
+ * holds it); returns the grant's id. */
 long long oss_officer_add(struct db *db, long long area_id, long long user_id, const char *service, long long by,
 			  struct err *e);
-int oss_officer_remove(struct db *db, long long area_id, long long id, struct err *e);
+/* Revokes the officer grant id of the area (404 when there is none). */
+int oss_officer_remove(struct db *db, long long area_id, long long id, long long by, struct err *e);
 /* Officers assigned to a service in an area, still active (for mail):
  * [{user_id, email}]. */
 json_t *oss_officer_ids(struct db *db, long long area_id, const char *service, struct err *e);

@@ -83,7 +83,7 @@ const char *oss_jstr(json_t *o, const char *key)
 bool oss_officer_of(struct req *r, struct db *db, long long area_id, const char *service, struct err *e)
 {
 	const struct acc_grant *g = acc_active_grant(r);
-	if (!g || !(g->bit & (ROLE_OFFICER | ROLE_AREA_ADMIN)) || g->area_id != area_id)
+	if (!(acc_grant_is(g, "officer") || acc_grant_is(g, "area_admin")) || g->area_id != area_id)
 		return false;
 	unsigned mask = 0;
 	if (oss_officer_services(db, acc_user_id(r), area_id, &mask, e) < 0)
@@ -116,7 +116,7 @@ int oss_access(struct req *r, struct db *db, json_t *request, bool *officer, str
 	 * they may not see this one, on every page alike (view, print, PDF,
 	 * files, processing) */
 	const struct acc_grant *g = acc_active_grant(r);
-	if (g && (g->bit & (ROLE_OFFICER | ROLE_AREA_ADMIN)) && g->area_id == oss_jint(request, "area_id"))
+	if ((acc_grant_is(g, "officer") || acc_grant_is(g, "area_admin")) && g->area_id == oss_jint(request, "area_id"))
 		return oss_not_assigned_err(oss_jstr(request, "service"), e);
 	/* anyone else's request is not even confirmed to exist */
 	return err_set(e, 404, "ไม่พบคำร้องที่ระบุ");

@@ -94,10 +94,10 @@ static int home(struct req *r)
 {
 	const struct acc_grant *g = acc_active_grant(r);
 	bool signed_in = acc_user_id(r) > 0;
-	bool staff = g && (g->bit & (ROLE_OFFICER | ROLE_AREA_ADMIN));
+	bool staff = acc_grant_is(g, "officer") || acc_grant_is(g, "area_admin");
 	json_t *services = services_json();
 	json_t *m = json_pack("{s:s, s:O, s:b, s:b, s:b, s:s}", "page_title", "One Stop Service", "services", services,
-			      "signed_in", signed_in, "officer", staff, "area_admin", g && (g->bit & ROLE_AREA_ADMIN),
+			      "signed_in", signed_in, "officer", staff, "area_admin", acc_grant_is(g, "area_admin"),
 			      "promise", promise_note);
 	struct err e = ERR_INIT;
 	int rc = add_documents(r, m, services, &e);
@@ -984,7 +984,7 @@ static int cancel_post(struct req *r)
 /* ---- the route table ------------------------------------------------------------------ */
 
 #define SIGNED ACCESS_SIGNED_IN
-#define STAFF (ROLE_OFFICER | ROLE_AREA_ADMIN)
+#define STAFF "officer area_admin"
 
 static const struct route routes[] = {
     {"GET", "/oss", home, NULL, "oss.home", ACCESS_PUBLIC, 0},
@@ -1022,27 +1022,27 @@ static const struct route routes[] = {
     {"POST", "/oss/manage/requests/:id/message", oss_process_message, oss_message_form, "oss.process.message", SIGNED,
      STAFF},
     /* the area admin's settings (admin.c) */
-    {"GET", "/oss/admin", oss_admin_index, NULL, "oss.admin", SIGNED, ROLE_AREA_ADMIN},
-    {"GET", "/oss/admin/officers", oss_admin_officers, NULL, "oss.admin.officers", SIGNED, ROLE_AREA_ADMIN},
+    {"GET", "/oss/admin", oss_admin_index, NULL, "oss.admin", SIGNED, "area_admin"},
+    {"GET", "/oss/admin/officers", oss_admin_officers, NULL, "oss.admin.officers", SIGNED, "area_admin"},
     {"POST", "/oss/admin/officers", oss_admin_officer_add, oss_officer_form, "oss.admin.officers", SIGNED,
-     ROLE_AREA_ADMIN},
+     "area_admin"},
     {"POST", "/oss/admin/officers/:id/remove", oss_admin_officer_remove, oss_remove_form, "oss.admin.officers", SIGNED,
-     ROLE_AREA_ADMIN},
-    {"GET", "/oss/admin/rooms", oss_admin_rooms, NULL, "oss.admin.rooms", SIGNED, ROLE_AREA_ADMIN},
-    {"POST", "/oss/admin/rooms", oss_admin_room_add, oss_room_form, "oss.admin.rooms", SIGNED, ROLE_AREA_ADMIN},
-    {"POST", "/oss/admin/rooms/:id", oss_admin_room_update, oss_room_form, "oss.admin.rooms", SIGNED, ROLE_AREA_ADMIN},
-    {"GET", "/oss/admin/holidays", oss_admin_holidays, NULL, "oss.admin.holidays", SIGNED, ROLE_AREA_ADMIN},
+     "area_admin"},
+    {"GET", "/oss/admin/rooms", oss_admin_rooms, NULL, "oss.admin.rooms", SIGNED, "area_admin"},
+    {"POST", "/oss/admin/rooms", oss_admin_room_add, oss_room_form, "oss.admin.rooms", SIGNED, "area_admin"},
+    {"POST", "/oss/admin/rooms/:id", oss_admin_room_update, oss_room_form, "oss.admin.rooms", SIGNED, "area_admin"},
+    {"GET", "/oss/admin/holidays", oss_admin_holidays, NULL, "oss.admin.holidays", SIGNED, "area_admin"},
     {"POST", "/oss/admin/holidays", oss_admin_holiday_add, oss_holiday_form, "oss.admin.holidays", SIGNED,
-     ROLE_AREA_ADMIN},
+     "area_admin"},
     {"POST", "/oss/admin/holidays/:id/remove", oss_admin_holiday_remove, oss_remove_form, "oss.admin.holidays", SIGNED,
-     ROLE_AREA_ADMIN},
-    {"GET", "/oss/admin/documents", oss_admin_documents, NULL, "oss.admin.documents", SIGNED, ROLE_AREA_ADMIN},
+     "area_admin"},
+    {"GET", "/oss/admin/documents", oss_admin_documents, NULL, "oss.admin.documents", SIGNED, "area_admin"},
     {"POST", "/oss/admin/documents", oss_admin_document_add, oss_document_form, "oss.admin.documents", SIGNED,
-     ROLE_AREA_ADMIN},
+     "area_admin"},
     {"POST", "/oss/admin/documents/:service/:kind/remove", oss_admin_document_remove, oss_remove_form,
-     "oss.admin.documents", SIGNED, ROLE_AREA_ADMIN},
-    {"GET", "/oss/admin/prices", oss_admin_prices, NULL, "oss.admin.prices", SIGNED, ROLE_AREA_ADMIN},
-    {"POST", "/oss/admin/prices", oss_admin_prices_post, oss_prices_form, "oss.admin.prices", SIGNED, ROLE_AREA_ADMIN},
+     "oss.admin.documents", SIGNED, "area_admin"},
+    {"GET", "/oss/admin/prices", oss_admin_prices, NULL, "oss.admin.prices", SIGNED, "area_admin"},
+    {"POST", "/oss/admin/prices", oss_admin_prices_post, oss_prices_form, "oss.admin.prices", SIGNED, "area_admin"},
     {NULL, NULL, NULL, NULL, NULL, 0, 0},
 };
 

@@ -5,6 +5,7 @@
  * takes the area it acts in and refuses rows of another area with 404, so
  * a handler that passes the admin's own area can never touch a neighbour's
  * settings. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -35,17 +36,16 @@ static int name_check(const char *s, size_t max, const char *field, const char *
 
 /* ---- officers ------------------------------------------------------------- */
 
-/* An assignment counts only while its user is an active account holding an
- * active officer (of this module) or area admin grant in the area: a
- * revoked grant or a cancelled account ends it at once, also for mail. */
-#define OFFICER_ACTIVE                                                                                                 \
-	"JOIN users u ON u.id = o.user_id AND u.status = 'active' "                                                    \
-	"WHERE EXISTS (SELECT 1 FROM grants g WHERE g.user_id = o.user_id AND g.area_id = o.area_id "                  \
-	"AND g.revoked_at IS NULL AND (g.role = 'area_admin' OR (g.role = 'officer' AND COALESCE(g.module, 'oss') = "  \
-	"'oss'))) "
+/* An officer serves a service of an area while he holds an active officer
+ * grant qualified by that service there (the permission "officer:31") and
+ * his account is active: the grant is the one truth that the permission
+ * matrix, the access requests and this module read alike. A revoked grant
+ * or a cancelled account ends it at once, also for mail. */
+#define OFFICER_GRANTS                                                                                                 \
+	"FROM grants g JOIN users u ON u.id = g.user_id AND u.status = 'active' "                                      \
+	"WHERE g.role = 'officer' AND g.revoked_at IS NULL "
 
-static const char sql_officer_services[] =
-    "SELECT o.service FROM oss_officers o " OFFICER_ACTIVE "AND o.user_id = $1 AND o.area_id = $2";
+static const char sql_officer_services[] = "SELECT g.service " OFFICER_GRANTS "AND g.user_id = $1 AND g.area_id = $2";
 
 int oss_officer_services(struct db *db, long long user_id, long long area_id, unsigned *mask, struct err *e)
 {
@@ -75,8 +75,7 @@ int oss_officer_scope(struct db *db, long long user_id, long long area_id, unsig
 	/* one round trip: the assigned services ('s') and the holidays ('h') */
 	struct db_res *res;
 	if (db_query(db,
-		     "SELECT 's', o.service FROM oss_officers o " OFFICER_ACTIVE
-		     "AND o.user_id = $1 AND o.area_id = $2 "
+		     "SELECT 's', g.service " OFFICER_GRANTS "AND g.user_id = $1 AND g.area_id = $2 "
 		     "UNION ALL SELECT 'h', day FROM oss_holidays WHERE area_id = $2",
 		     DB_ARGS(DB_INT(user_id), DB_INT(area_id)), &res, e) < 0)
 		return -1;
@@ -112,12 +111,11 @@ int oss_officer_scope(struct db *db, long long user_id, long long area_id, unsig
 
 json_t *oss_officers_list(struct db *db, long long area_id, struct err *e)
 {
-	/* one query: the assignment with its user's name and address (a
-	 * cancelled account shows as such) */
+	/* one query: the area's active officer grants with their holders */
 	json_t *rows = db_rows_json(db,
-				    "SELECT o.id, o.user_id, o.service, o.assigned_at, u.status AS user_status, "
-				    "u.title, u.first_name, u.last_name, u.email FROM oss_officers o "
-				    "JOIN users u ON u.id = o.user_id WHERE o.area_id = $1 ORDER BY o.service, o.id",
+				    "SELECT g.id, g.user_id, g.service, g.granted_at AS assigned_at, "
+				    "u.title, u.first_name, u.last_name, u.email " OFFICER_GRANTS "AND g.area_id = $1 "
+				    "ORDER BY g.service, u.first_name COLLATE thai, u.last_name COLLATE thai, g.id",
 				    DB_ARGS(DB_INT(area_id)), e);
 	if (!rows)
 		return NULL;
@@ -127,22 +125,15 @@ json_t *oss_officers_list(struct db *db, long long area_id, struct err *e)
 	{
 		json_object_set_new(row, "service_name",
 				    json_string(oss_service_name(json_string_value(json_object_get(row, "service")))));
-		bool active = !strcmp(json_string_value(json_object_get(row, "user_status")), "active");
 		struct buf name = BUF_INIT;
-		if (active)
-			buf_addf(&name, "%s%s %s", json_string_value(json_object_get(row, "title")),
-				 json_string_value(json_object_get(row, "first_name")),
-				 json_string_value(json_object_get(row, "last_name")));
-		else
-			buf_adds(&name, "(บัญชีถูกยกเลิก)");
+		buf_addf(&name, "%s%s %s", json_string_value(json_object_get(row, "title")),
+			 json_string_value(json_object_get(row, "first_name")),
+			 json_string_value(json_object_get(row, "last_name")));
 		json_object_set_new(row, "name", json_string(buf_cstr(&name)));
-		if (!active)
-			json_object_set_new(row, "email", json_null());
 		buf_release(&name);
 		json_object_del(row, "title");
 		json_object_del(row, "first_name");
 		json_object_del(row, "last_name");
-		json_object_del(row, "user_status");
 	}
 	return rows;
 }
@@ -152,38 +143,37 @@ long long oss_officer_add(struct db *db, long long area_id, long long user_id, c
 {
 	if (!oss_service_valid(service))
 		return err_field(e, "service", "กรุณาเลือกบริการจากรายการ");
-	long long id = 0;
-	int rc =
-	    db_int_value(db,
-			 "INSERT INTO oss_officers (user_id, area_id, service, assigned_by, assigned_at) "
-			 "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id, area_id, service) DO NOTHING RETURNING id",
-			 DB_ARGS(DB_INT(user_id), DB_INT(area_id), DB_TEXT(service), by > 0 ? DB_INT(by) : DB_NULL,
-				 DB_INT(time(NULL))),
-			 &id, e);
-	if (rc < 0)
-		return -1;
-	if (rc == 0) {
+	struct acc_grant g = {0};
+	g.user_id = user_id;
+	snprintf(g.role, sizeof g.role, "officer");
+	snprintf(g.service, sizeof g.service, "%s", service);
+	g.area_id = area_id;
+	long long id = acc_grant_add_full(db, &g, by, e);
+	if (id < 0 && e->status == 409) {
 		err_field(e, "login", "ผู้ใช้นี้ได้รับมอบหมายบริการ %s อยู่แล้ว", oss_service_name(service));
 		e->status = 409;
-		return -1;
+	} else if (id < 0 && e->status == 404) {
+		err_field(e, "login", "ไม่พบผู้ใช้ที่ระบุ หรือบัญชีถูกยกเลิกแล้ว");
 	}
 	return id;
 }
 
-int oss_officer_remove(struct db *db, long long area_id, long long id, struct err *e)
+int oss_officer_remove(struct db *db, long long area_id, long long id, long long by, struct err *e)
 {
-	long long n = db_exec(db, "DELETE FROM oss_officers WHERE id = $1 AND area_id = $2",
-			      DB_ARGS(DB_INT(id), DB_INT(area_id)), e);
-	if (n < 0)
-		return -1;
-	return n == 0 ? err_set(e, 404, "ไม่พบการมอบหมายเจ้าหน้าที่ที่ระบุ") : 0;
+	long long one = 0;
+	int rc = db_int_value(db,
+			      "SELECT 1 FROM grants WHERE id = $1 AND area_id = $2 AND role = 'officer' "
+			      "AND revoked_at IS NULL",
+			      DB_ARGS(DB_INT(id), DB_INT(area_id)), &one, e);
+	if (rc <= 0)
+		return rc < 0 ? -1 : err_set(e, 404, "ไม่พบการมอบหมายเจ้าหน้าที่ที่ระบุ");
+	return acc_grant_revoke(db, id, by, e);
 }
 
 json_t *oss_officer_ids(struct db *db, long long area_id, const char *service, struct err *e)
 {
 	return db_rows_json(db,
-			    "SELECT o.user_id, u.email FROM oss_officers o " OFFICER_ACTIVE
-			    "AND o.area_id = $1 AND o.service = $2 ORDER BY o.id",
+			    "SELECT g.user_id, u.email " OFFICER_GRANTS "AND g.area_id = $1 AND g.service = $2 ORDER BY g.id",
 			    DB_ARGS(DB_INT(area_id), DB_TEXT(service)), e);
 }
 

@@ -437,7 +437,7 @@ test('lists: the applicant\'s tabs, search and paging; the officer\'s dashboard 
 test('settings: officers must hold a role in the area; holidays and rooms are checked', async () => {
   const bad = await admin.post('/oss/admin/officers', { login: 'citizen', service: '12' }, { json: true });
   assert.equal(bad.status, 422);
-  assert.match(bad.json.form.errors.login, /ยังไม่มีสิทธิ์เจ้าหน้าที่/);
+  assert.match(bad.json.form.errors.login, /ยังไม่มีบทบาทในสำนักงานเขตพื้นที่นี้/);
   const ghost = await admin.post('/oss/admin/officers', { login: 'nobody-here', service: '12' }, { json: true });
   assert.equal(ghost.status, 422);
   const dup = await admin.post('/oss/admin/officers', { login: 'officer', service: '11' }, { json: true });

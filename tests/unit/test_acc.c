@@ -168,33 +168,83 @@ static struct acc_grant grant(const char *role, long long area, long long school
 {
 	struct acc_grant g = {0};
 	snprintf(g.role, sizeof g.role, "%s", role);
-	g.bit = acc_role_bit(role);
+	acc_grant_resolve(&g);
 	g.area_id = area;
 	g.school_id = school;
 	return g;
 }
 
+/* The roles come from the module registry: every role one distinct bit, a
+ * Thai label, a scope; the specs of routes resolve by code and by scope. */
 static void test_roles(void **state)
 {
-	unsigned seen = 0;
+	uint64_t seen = 0;
 	int n = 0;
-	for (const char *const *r = acc_role_names; *r; r++, n++) {
-		unsigned b = acc_role_bit(*r);
+	const struct role_def *d;
+	for (; (d = module_role_at(n)); n++) {
+		uint64_t b = module_role_bit(d->code);
 		assert_true(b != 0);
 		assert_true((b & (b - 1)) == 0); /* one bit */
 		assert_true((seen & b) == 0);	 /* distinct */
 		seen |= b;
-		assert_non_null(acc_role_label(*r));
+		assert_non_null(acc_role_label(d->code));
+		assert_true(d->scope >= SCOPE_SCHOOL && d->scope <= SCOPE_NATIONAL);
 	}
-	assert_int_equal(n, 10);
-	assert_int_equal(acc_role_bit("area_admin"), ROLE_AREA_ADMIN);
-	assert_int_equal(acc_role_bit("super_admin"), ROLE_SUPER_ADMIN);
-	assert_int_equal(acc_role_bit("root"), 0);
-	assert_int_equal(acc_role_bit(NULL), 0);
+	assert_true(n >= 10);
+	assert_int_equal(module_role_bit("root"), 0);
+	assert_int_equal(module_role_bit(NULL), 0);
 	assert_string_equal(acc_role_label("school_admin"), "แอดมินสถานศึกษา");
 	assert_string_equal(acc_role_label("homeroom"), "ครูประจำชั้น");
 	assert_null(acc_role_label("nobody"));
-	assert_int_equal(seen, ROLE_ANY_STAFF);
+	assert_int_equal(module_roles("@staff"), seen);
+	assert_int_equal(module_roles("area_admin super_admin"),
+			 module_role_bit("area_admin") | module_role_bit("super_admin"));
+	uint64_t school = module_roles("@school");
+	assert_true(school & module_role_bit("teacher"));
+	assert_false(school & module_role_bit("officer"));
+	assert_string_equal(module_role_owner("officer"), "oss");
+	assert_string_equal(module_role_owner("kpi_owner"), "kpi");
+	assert_string_equal(module_role_owner("area_admin"), "acc");
+	uint64_t m;
+	struct err e = ERR_INIT;
+	assert_int_equal(module_roles_mask("area_admin nobody", &m, &e), -1);
+	assert_non_null(strstr(e.msg, "nobody"));
+	assert_int_equal(module_roles(NULL), 0);
+	assert_int_equal(module_roles(""), 0);
+}
+
+/* The list fits together: every route's and menu's role spec, permission
+ * and migration number is known (a mistake would stop khet at start). */
+static void test_registry(void **state)
+{
+	struct err e = ERR_INIT;
+	assert_int_equal(module_check(&e), 0);
+	const struct permission_def *p = module_permission("officer:31");
+	assert_non_null(p);
+	assert_string_equal(p->role, "officer");
+	assert_string_equal(p->qualifier, "31");
+	assert_ptr_equal(module_permission_of("officer", "31"), p);
+	assert_null(module_permission_of("officer", ""));
+	assert_null(module_permission_of("officer", "99"));
+	assert_ptr_equal(module_permission_of("teacher", ""), module_permission("teacher"));
+	assert_string_equal(module_of_migration(1), "core");
+	assert_string_equal(module_of_migration(2), "org");
+	assert_string_equal(module_of_migration(100), "acc");
+	assert_string_equal(module_of_migration(10), "oss");
+	assert_string_equal(module_of_migration(21), "kpi");
+	assert_null(module_of_migration(9999));
+	assert_non_null(module_command("user"));
+	assert_non_null(module_import("org"));
+	assert_null(module_command("nothing"));
+	/* demo flags: every module's, with defaults and ranges */
+	struct demo_args *a = demo_args_new();
+	assert_int_equal(demo_arg(a, "schools"), 30);
+	assert_int_equal(demo_args_set(a, "schools", 5, &e), 0);
+	assert_int_equal(demo_arg(a, "schools"), 5);
+	assert_int_equal(demo_args_set(a, "schools", 0, &e), -1);
+	assert_int_equal(demo_args_set(a, "nothing", 1, &e), -1);
+	assert_int_equal(demo_arg(a, "nothing"), 0);
+	demo_args_free(a);
 }
 
 static void test_scope(void **state)
@@ -223,10 +273,10 @@ static void test_scope(void **state)
 	assert_false(acc_grant_in_area(&area1, 0));
 	/* route masks */
 	assert_true(acc_grant_allowed(NULL, 0));
-	assert_false(acc_grant_allowed(NULL, ROLE_AREA_ADMIN));
-	assert_true(acc_grant_allowed(&area1, ROLE_AREA_ADMIN | ROLE_SUPER_ADMIN));
-	assert_false(acc_grant_allowed(&school_a, ROLE_AREA_ADMIN | ROLE_SUPER_ADMIN));
-	assert_true(acc_grant_allowed(&school_a, ROLE_SCHOOL_ROLES));
+	assert_false(acc_grant_allowed(NULL, module_roles("area_admin")));
+	assert_true(acc_grant_allowed(&area1, module_roles("area_admin super_admin")));
+	assert_false(acc_grant_allowed(&school_a, module_roles("area_admin super_admin")));
+	assert_true(acc_grant_allowed(&school_a, module_roles("@school")));
 	assert_true(acc_grant_allowed(&teacher_a, 0));
 }
 
@@ -486,7 +536,15 @@ static void test_grants(void **state)
 	assert_int_equal(acc_grant_add(db, uid, "super_admin", a1, 0, NULL, 0, &e), -1);
 	long long g2 = acc_grant_add(db, uid, "homeroom", 0, s1, NULL, 0, &e);
 	assert_true(g2 > 0);
-	long long g3 = acc_grant_add(db, uid, "officer", a2, 0, NULL, 0, &e);
+	/* a qualified role needs its qualifier (an officer's service) */
+	assert_int_equal(acc_grant_add(db, uid, "officer", a2, 0, NULL, 0, &e), -1);
+	assert_int_equal(e.status, 400);
+	struct acc_grant og = {.user_id = uid, .area_id = a2};
+	snprintf(og.role, sizeof og.role, "officer");
+	snprintf(og.service, sizeof og.service, "99");
+	assert_int_equal(acc_grant_add_full(db, &og, 0, &e), -1);
+	snprintf(og.service, sizeof og.service, "31");
+	long long g3 = acc_grant_add_full(db, &og, 0, &e);
 	assert_true(g3 > 0);
 	/* one school admin per school (ACC-5) */
 	struct acc_user_new v = valid_user();
@@ -574,7 +632,8 @@ int main(void)
 	    cmocka_unit_test(test_password_length), cmocka_unit_test(test_password_citizen_id),
 	    cmocka_unit_test(test_password_common), cmocka_unit_test(test_password_hash),
 	    cmocka_unit_test(test_usernames),	    cmocka_unit_test(test_user_validate),
-	    cmocka_unit_test(test_roles),	    cmocka_unit_test(test_scope),
+	    cmocka_unit_test(test_roles),	    cmocka_unit_test(test_registry),
+	    cmocka_unit_test(test_scope),
 	    cmocka_unit_test(test_safe_next),	    cmocka_unit_test(test_altcha_solve),
 	};
 	const struct CMUnitTest stored[] = {

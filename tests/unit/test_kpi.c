@@ -687,7 +687,7 @@ static struct acc_grant grant(const char *role, long long area, long long school
 	struct acc_grant g;
 	memset(&g, 0, sizeof g);
 	snprintf(g.role, sizeof g.role, "%s", role);
-	g.bit = acc_role_bit(role);
+	acc_grant_resolve(&g);
 	g.area_id = area;
 	g.school_id = school;
 	g.work_group_id = wg;

@@ -1,0 +1,200 @@
+/* module: how a module describes itself to the platform, as data (lwan's
+ * LWAN_REGISTER_MODULE, Redis's command table). A module is a folder
+ * src/<name>/ that defines one `const struct module <name>_module` — its
+ * routes, jobs, demo loader, menu entries, the roles and permissions it
+ * defines, its operator commands and importers and its migration numbers —
+ * and one line in the list of src/modules.c. Everything that used to be
+ * wired by hand is built by walking that list: the server's route table
+ * and jobs (main.c), `khet demo` and its flags, `khet <command>` and
+ * `khet import <kind>`, the menus and the role switcher, role names, the
+ * access-request form and the permission matrix (accounts). The platform
+ * (src/core) and the accounts module therefore name no other module's role,
+ * path or service.
+ *
+ * Roles are codes ("officer") declared by the module that gives them
+ * meaning, each with its Thai name and scope (a school, an area office, or
+ * the whole country). At start every role gets one bit of a 64-bit mask in
+ * list order; a route names the roles that may call it as a spec string,
+ * "area_admin officer", or by scope, "@school @area" ("@staff": any role),
+ * resolved to a mask once when the route is registered, so the per-request
+ * check is one AND. A spec naming an unknown role is a programming error
+ * reported at start (module_check), never at the first request.
+ *
+ * A permission is one column of the permission matrix (seed 003 part 4):
+ * a role, or a part of one ("officer:31" = the officer role for service 31,
+ * stored as the grant's qualifier in grants.service). Permissions are what
+ * users request and area admins grant; one active grant is the one truth of
+ * what a user may do. */
+#ifndef KHET_MODULE_H
+#define KHET_MODULE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/http.h"
+#include "core/jobs.h"
+
+struct db;
+
+/* --- roles and permissions ------------------------------------------------ */
+
+enum role_scope {
+	SCOPE_SCHOOL = 1, /* held in one school: the grant names the school */
+	SCOPE_AREA,	  /* held in an area office: the grant names the area */
+	SCOPE_NATIONAL,	  /* OBEC: no area, no school */
+};
+
+#define ROLE_WORK_GROUP 1u	    /* a grant must name a work group of its area */
+#define ROLE_WORK_GROUP_OPTIONAL 2u /* a grant may name one */
+#define ROLE_QUALIFIED 4u	    /* a grant must name one of the role's permissions' qualifiers */
+
+struct role_def {
+	const char *code;  /* grants.role: [a-z_], at most 23 bytes, unique over all modules */
+	const char *label; /* Thai name ("เจ้าหน้าที่ผู้ให้บริการ") */
+	enum role_scope scope;
+	unsigned flags; /* ROLE_* above */
+};
+
+struct permission_def {
+	const char *key;	/* "officer:31" or the role's code; unique over all modules */
+	const char *role;	/* a role code (of any module) */
+	const char *qualifier;	/* grants.service for a ROLE_QUALIFIED role ("31"), else "" */
+	const char *label;	/* Thai: the matrix column and the request form's option */
+	bool requestable;	/* a user may ask for it (ACC-4) */
+	const char *granted_by; /* role spec of who may grant it; NULL: "area_admin super_admin" */
+};
+
+/* --- menus ------------------------------------------------------------------ */
+
+struct menu_def {
+	const char *href;  /* "{area}" becomes the active grant's area id */
+	const char *label; /* Thai */
+	const char *roles; /* role spec of who sees it; NULL or "": every signed-in user */
+	bool citizen;	   /* also shown to a signed-in user without a role */
+	int order;	   /* place in the menu, low first (ties: module order) */
+};
+
+/* --- background jobs, demo data, operator commands ---------------------- */
+
+struct job_def {
+	const char *name; /* a literal */
+	int interval;	  /* seconds */
+	job_fn fn;
+};
+
+/* A `khet demo --NAME N` flag a module reads (any module may read any
+ * module's flag: the KPI demo follows --schools). */
+struct demo_flag {
+	const char *name; /* "requests" */
+	const char *help; /* English, for `khet help` */
+	long long def, min, max;
+};
+struct demo_args;
+/* The value of a demo flag (its default when not given); 0 for a name no
+ * module declares. */
+long long demo_arg(const struct demo_args *a, const char *name);
+
+/* What an operator command runs against: the opened, migrated database,
+ * and the settings of the command line. */
+struct cli {
+	struct db *db;
+	const char *db_url;
+	const char *data_dir;
+	const char *base_url; /* may be NULL */
+};
+
+struct command_def {
+	const char *name;    /* `khet NAME …` */
+	const char *summary; /* one line for `khet help` */
+	/* argv[0] is NAME; returns the process exit code (0 ok, 1 failed,
+	 * 2 usage). Messages go to stdout/stderr. */
+	int (*run)(const struct cli *cli, int argc, char **argv);
+};
+
+/* `khet import NAME FILE`: all or nothing. run checks every row and
+ * stores nothing unless every row is good; report gets one line per bad
+ * row ("line 12: …") or the summary of what was stored. Returns 0, or -1
+ * with e (e->msg a one-line reason; the report holds the rows). */
+struct import_def {
+	const char *name;    /* "org" */
+	const char *summary; /* one line for `khet help` */
+	int (*run)(struct db *db, const char *path, struct buf *report, struct err *e);
+};
+
+/* A range of migration numbers (db/migrations/NNNN_*.sql) a module owns. */
+struct mig_range {
+	int from, to;
+};
+
+struct module {
+	const char *name;  /* "oss": its folder, templates/<name>/, metrics label */
+	const char *title; /* Thai ("One Stop Service") */
+	const struct route_table *const *routes; /* NULL-terminated, registered in order */
+	const struct job_def *jobs;		  /* ends with {NULL} */
+	void (*init)(void);			  /* before serving: hooks, settings from the environment */
+	/* `khet demo`: adds the module's demo data (running it again adds
+	 * nothing); modules run in list order, so a module finds the data of
+	 * the modules before it. */
+	int (*demo)(struct db *db, const struct demo_args *a, struct err *e);
+	const struct demo_flag *demo_flags;	   /* ends with {NULL} */
+	const struct menu_def *menu;		   /* main menu entries; ends with {NULL} */
+	const struct menu_def *admin_menu;	   /* the area admin's second row; ends with {NULL} */
+	const struct role_def *roles;		   /* ends with {NULL} */
+	const struct permission_def *permissions; /* matrix columns in order; ends with {NULL} */
+	const struct command_def *commands;	   /* ends with {NULL} */
+	const struct import_def *imports;	   /* ends with {NULL} */
+	const struct mig_range *migrations;	   /* ends with {0, 0} */
+};
+
+/* The list (src/modules.c), in order, ending with NULL. */
+extern const struct module *const khet_modules[];
+
+/* Checks the list once (roles and keys unique and well-formed,
+ * permissions naming known roles, every route's and menu entry's role
+ * spec known, every compiled-in migration in exactly one range, ranges
+ * not overlapping). 0, or -1 with e naming the first mistake. Every
+ * function below checks it on first use and aborts on a mistake, since
+ * such a mistake is the build's, never the user's. */
+int module_check(struct err *e);
+
+/* The role of a code, NULL if no module declares it. */
+const struct role_def *module_role(const char *code);
+/* The module that declares a role ("oss" for "officer"), NULL if none. */
+const char *module_role_owner(const char *code);
+/* A role's bit (0 for an unknown code). */
+uint64_t module_role_bit(const char *code);
+/* The mask of a role spec: codes and @school, @area, @national, @staff
+ * separated by spaces; NULL or "" is 0 (every signed-in user). Returns -1
+ * with e for an unknown token. */
+int module_roles_mask(const char *spec, uint64_t *mask, struct err *e);
+/* module_roles_mask for a spec known good (checked at start). */
+uint64_t module_roles(const char *spec);
+/* Every role in list order: the i-th (from 0), NULL past the end. */
+const struct role_def *module_role_at(int i);
+
+/* The permission of a key, NULL if none. */
+const struct permission_def *module_permission(const char *key);
+/* The permission a grant of role with qualifier stands for (a qualified
+ * role by its qualifier), NULL if none. */
+const struct permission_def *module_permission_of(const char *role, const char *qualifier);
+/* Every permission in matrix order: the i-th, NULL past the end. */
+const struct permission_def *module_permission_at(int i);
+
+/* The module of a migration number, NULL when no module owns it (the
+ * platform's own numbers are owned by "core"). */
+const char *module_of_migration(int version);
+
+/* The command / importer of a name, NULL if none. */
+const struct command_def *module_command(const char *name);
+const struct import_def *module_import(const char *name);
+
+/* Demo arguments: the flags of every module with their defaults, set by
+ * name; demo_args_set returns -1 for a name no module declares or a value
+ * outside its range. */
+struct demo_args *demo_args_new(void);
+int demo_args_set(struct demo_args *a, const char *name, long long value, struct err *e);
+void demo_args_free(struct demo_args *a);
+
+#endif

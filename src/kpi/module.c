@@ -1,0 +1,65 @@
+/* module: KPI-Online as the platform sees it (core/module.h): the indicator
+ * owner (of one work group) and reviewer roles, the menus, the reminder job
+ * and `khet demo --indicators N`. */
+#include "core/module.h"
+#include "kpi/kpi.h"
+
+static int demo(struct db *db, const struct demo_args *a, struct err *e)
+{
+	long long schools = demo_arg(a, "schools");
+	int rc = kpi_demo(db, schools < 300 ? (int)schools : 300, e);
+	long long n = demo_arg(a, "indicators");
+	if (rc == 0 && n > 0)
+		rc = kpi_demo_bulk(db, (int)n, e);
+	return rc;
+}
+
+static const struct route_table *const routes[] = {&kpi_routes, NULL};
+
+static const struct job_def jobs[] = {
+    {"kpi-remind", 3600, kpi_remind_due},
+    {NULL},
+};
+
+static const struct role_def roles[] = {
+    {"kpi_owner", "เจ้าของตัวชี้วัด", SCOPE_AREA, ROLE_WORK_GROUP},
+    {"kpi_reviewer", "ผู้ตรวจตัวชี้วัด", SCOPE_AREA, ROLE_WORK_GROUP_OPTIONAL},
+    {NULL},
+};
+
+static const struct permission_def permissions[] = {
+    {"kpi_owner", "kpi_owner", "", "เจ้าของตัวชี้วัด (กลุ่มงาน)", true, NULL},
+    {"kpi_reviewer", "kpi_reviewer", "", "ผู้ตรวจตัวชี้วัด", true, NULL},
+    {NULL},
+};
+
+static const struct menu_def menu[] = {
+    {"/kpi", "KPI-Online", "@staff", false, 20},
+    {NULL},
+};
+
+static const struct menu_def admin_menu[] = {
+    {"/kpi/admin/people", "ผู้รับผิดชอบตัวชี้วัด", "area_admin", false, 90},
+    {NULL},
+};
+
+static const struct demo_flag demo_flags[] = {
+    {"indicators", "(demo) KPI indicators in the first area's year, up to 2000 (default 2)", 0, 0, 2000},
+    {NULL},
+};
+
+static const struct mig_range migrations[] = {{20, 29}, {400, 499}, {0, 0}};
+
+const struct module kpi_module = {
+    .name = "kpi",
+    .title = "KPI-Online",
+    .routes = routes,
+    .jobs = jobs,
+    .demo = demo,
+    .demo_flags = demo_flags,
+    .menu = menu,
+    .admin_menu = admin_menu,
+    .roles = roles,
+    .permissions = permissions,
+    .migrations = migrations,
+};
