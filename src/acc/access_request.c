@@ -24,6 +24,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/jsonx.h"
 #include "acc/acc.h"
 #include "core/buf.h"
 #include "core/db.h"
@@ -35,21 +36,6 @@
 #include "org/org.h"
 
 #define PER_PAGE 25
-
-static const char *nz(const char *s)
-{
-	return s ? s : "";
-}
-
-static const char *jstr(json_t *o, const char *k)
-{
-	return nz(json_string_value(json_object_get(o, k)));
-}
-
-static long long jint(json_t *o, const char *k)
-{
-	return json_integer_value(json_object_get(o, k));
-}
 
 /* --- helpers of the pages -------------------------------------------------------- */
 

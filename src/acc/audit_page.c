@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/jsonx.h"
 #include "acc/acc.h"
 #include "core/audit.h"
 #include "core/buf.h"
@@ -30,11 +31,6 @@
 
 #define PAGE_MAX 50		  /* rows per page at most */
 #define NAME_SLOTS (2 * PAGE_MAX) /* an actor and a target per row */
-
-static const char *nz(const char *s)
-{
-	return s ? s : "";
-}
 
 /* Actions an admin filters by: a value ending in "." is every action of
  * that family (audit_filter.action_prefix). */
@@ -270,11 +266,6 @@ static int add_names(struct db *db, json_t *rows, struct err *e)
 	return 0;
 }
 
-static const char *jtext(json_t *o, const char *k)
-{
-	return nz(json_string_value(json_object_get(o, k)));
-}
-
 /* The CSV of a filter, with the same names and Thai labels as the page:
  * read 500 rows at a time (one names query each), newest first. More than
  * AUDIT_CSV_MAX_ROWS is refused (400) asking for a shorter range. */
@@ -317,19 +308,19 @@ static int audit_csv_build(struct db *db, struct audit_filter f, struct buf *out
 			json_t *a = json_object_get(x, "actor"), *t = json_object_get(x, "target_user");
 			char num[24];
 			sheet_number(sh, (double)json_integer_value(json_object_get(x, "id")));
-			sheet_text(sh, jtext(x, "at_text"));
-			sheet_text(sh, a ? jtext(a, "name") : "");
-			sheet_text(sh, a ? jtext(a, "username") : "");
-			sheet_text(sh, jtext(x, "actor_role_label"));
-			sheet_text(sh, jtext(x, "ip"));
-			sheet_text(sh, jtext(x, "action_label"));
-			sheet_text(sh, jtext(x, "action"));
-			sheet_text(sh, jtext(x, "target_type"));
+			sheet_text(sh, jstr(x, "at_text"));
+			sheet_text(sh, a ? jstr(a, "name") : "");
+			sheet_text(sh, a ? jstr(a, "username") : "");
+			sheet_text(sh, jstr(x, "actor_role_label"));
+			sheet_text(sh, jstr(x, "ip"));
+			sheet_text(sh, jstr(x, "action_label"));
+			sheet_text(sh, jstr(x, "action"));
+			sheet_text(sh, jstr(x, "target_type"));
 			json_t *tid = json_object_get(x, "target_id");
 			snprintf(num, sizeof num, "%lld", (long long)json_integer_value(tid));
 			sheet_text(sh, json_is_integer(tid) ? num : "");
-			sheet_text(sh, t ? jtext(t, "name") : "");
-			sheet_text(sh, jtext(x, "detail_text"));
+			sheet_text(sh, t ? jstr(t, "name") : "");
+			sheet_text(sh, jstr(x, "detail_text"));
 			sheet_row_end(sh);
 		}
 		json_decref(l);

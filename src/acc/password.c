@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/jsonx.h"
 #include "acc/acc.h"
 #include "acc/password_internal.h"
 #include "core/db.h"
@@ -36,12 +37,6 @@ json_t *acc_pw_user(struct db *db, long long user_id, struct err *e)
 	json_object_set_new(u, "name", json_string(buf_cstr(&name)));
 	buf_release(&name);
 	return u;
-}
-
-static const char *jstr(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "";
 }
 
 /* Renders templates/mail/<tmpl>.html with model (stolen) and queues it to

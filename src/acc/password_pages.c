@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/jsonx.h"
 #include "acc/acc.h"
 #include "acc/password_internal.h"
 #include "core/db.h"
@@ -116,12 +117,6 @@ static int problem(struct req *r, const struct err *e, const char *title)
 		return view_err(r, e);
 	json_t *m = json_pack("{s:s, s:s, s:s}", "page_title", title, "title", title, "message", e->msg);
 	return view_page(r, e->status, "acc/password_problem", m);
-}
-
-static const char *jstr(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "";
 }
 
 /* --- /password/set ---------------------------------------------------------- */

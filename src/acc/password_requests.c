@@ -27,6 +27,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/jsonx.h"
 #include "acc/acc.h"
 #include "acc/password_internal.h"
 #include "core/db.h"
@@ -160,12 +161,6 @@ static int form_page(struct req *r, int status, const char *message)
 int acc_pwreq_form_get(struct req *r)
 {
 	return form_page(r, 200, NULL);
-}
-
-static const char *jstr(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "";
 }
 
 /* Stores the request when the account fits (see the top); 0 whether it did

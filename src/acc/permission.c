@@ -7,20 +7,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/jsonx.h"
 #include "acc/acc.h"
 #include "core/form.h"
 #include "core/buf.h"
 #include "core/db.h"
-
-static const char *nz(const char *s)
-{
-	return s ? s : "";
-}
-
-static const char *jstr(json_t *o, const char *k)
-{
-	return nz(json_string_value(json_object_get(o, k)));
-}
 
 /* The requestable permissions as form choices, labelled with their level
  * ("ครู (ระดับโรงเรียน)"), built once from the registry. */

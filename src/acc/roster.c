@@ -26,6 +26,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/jsonx.h"
 #include "acc/acc.h"
 #include "core/audit.h"
 #include "core/buf.h"
@@ -71,17 +72,6 @@ bool acc_roster_year_open(int year, long long now)
 }
 
 /* --- helpers ---------------------------------------------------------------- */
-
-static const char *nz(const char *s)
-{
-	return s ? s : "";
-}
-
-static const char *jstr(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "";
-}
 
 static void audit(struct db *db, const struct acc_roster_actor *by, long long area_id, const char *action,
 		  const char *target_type, long long target_id, json_t *detail)

@@ -27,6 +27,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/jsonx.h"
 #include "acc/acc.h"
 #include "core/buf.h"
 #include "core/db.h"
@@ -42,21 +43,6 @@
 /* Submissions of the public form per client address. */
 #define REG_ADDRESS_MAX 20
 #define REG_WINDOW (15 * 60)
-
-static const char *nz(const char *s)
-{
-	return s ? s : "";
-}
-
-static const char *jstr(json_t *o, const char *k)
-{
-	return nz(json_string_value(json_object_get(o, k)));
-}
-
-static long long jint(json_t *o, const char *k)
-{
-	return json_integer_value(json_object_get(o, k));
-}
 
 /* --- rules (pure) ---------------------------------------------------------- */
 

@@ -30,6 +30,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/jsonx.h"
 #include "acc/acc.h"
 #include "core/audit.h"
 #include "core/buf.h"
@@ -511,12 +512,6 @@ static json_t *admin_nav_for(struct req *r, const struct acc_grant *g)
 	}
 	json_decref(items);
 	return NULL;
-}
-
-static const char *jstr(json_t *o, const char *k)
-{
-	const char *v = json_string_value(json_object_get(o, k));
-	return v ? v : "";
 }
 
 /* The role switcher's entries [{id, label, active}] of the user's grants

@@ -30,6 +30,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/jsonx.h"
 #include "acc/acc.h"
 #include "core/buf.h"
 #include "core/db.h"
@@ -256,11 +257,6 @@ int acc_username_check(const char *s, struct err *e)
 }
 
 /* --- validation --------------------------------------------------------- */
-
-static const char *nz(const char *s)
-{
-	return s ? s : "";
-}
 
 /* True if s holds at least one Thai letter (U+0E01–U+0E2E: E0 B8 81–AE). */
 static bool has_thai_letter(const char *s)

@@ -41,6 +41,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/jsonx.h"
 #include "acc/acc.h"
 #include "core/audit.h"
 #include "core/buf.h"
@@ -56,11 +57,6 @@
 /* The db_lock key user.c takes around "check then insert a user", so that
  * an e-mail switch and a registration of the same address serialise. */
 #define LOCK_USERS 0x6b686574616363LL
-
-static const char *nz(const char *s)
-{
-	return s ? s : "";
-}
 
 /* --- audit ----------------------------------------------------------------- */
 

@@ -16,25 +16,15 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/jsonx.h"
 #include "core/pdf.h"
 #include "core/sheet.h"
 #include "core/thai.h"
 #include "kpi/kpi_internal.h"
 
-static const char *str(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "";
-}
-
-static long long whole(json_t *o, const char *k)
-{
-	return (long long)json_integer_value(json_object_get(o, k));
-}
-
 static void title_of(json_t *stats, struct buf *out)
 {
-	buf_addf(out, "สรุปผลการรายงานตัวชี้วัด ปีงบประมาณ %lld", whole(stats, "fiscal_year"));
+	buf_addf(out, "สรุปผลการรายงานตัวชี้วัด ปีงบประมาณ %lld", jint(stats, "fiscal_year"));
 }
 
 /* ---- XLSX ---------------------------------------------------------------- */
@@ -42,7 +32,7 @@ static void title_of(json_t *stats, struct buf *out)
 /* A decimal text ("3.5", "" for none) as a number cell, or an empty one. */
 static void sheet_decimal(struct sheet *s, json_t *o, const char *k)
 {
-	const char *t = str(o, k);
+	const char *t = jstr(o, k);
 	if (*t)
 		sheet_number(s, strtod(t, NULL));
 	else
@@ -51,7 +41,7 @@ static void sheet_decimal(struct sheet *s, json_t *o, const char *k)
 
 static void sheet_count(struct sheet *s, json_t *o, const char *k)
 {
-	sheet_number(s, (double)whole(o, k));
+	sheet_number(s, (double)jint(o, k));
 }
 
 /* A row of text cells (a section's title or its column names). */
@@ -80,10 +70,10 @@ int kpi_stats_xlsx(json_t *stats, struct buf *out, struct err *e)
 	json_array_foreach(json_object_get(stats, "indicators"), i, r)
 	{
 		sheet_number(s, (double)i + 1);
-		sheet_text(s, str(r, "number"));
-		sheet_text(s, str(r, "name"));
-		sheet_text(s, str(r, "work_group_name"));
-		sheet_text(s, str(r, "type_label"));
+		sheet_text(s, jstr(r, "number"));
+		sheet_text(s, jstr(r, "name"));
+		sheet_text(s, jstr(r, "work_group_name"));
+		sheet_text(s, jstr(r, "type_label"));
 		sheet_decimal(s, r, "weight");
 		sheet_count(s, r, "periods_opened");
 		sheet_count(s, r, "assigned");
@@ -125,7 +115,7 @@ int kpi_stats_xlsx(json_t *stats, struct buf *out, struct err *e)
 	{
 		sheet_text(s, NULL);
 		sheet_text(s, NULL);
-		sheet_text(s, str(r, "type_label"));
+		sheet_text(s, jstr(r, "type_label"));
 		sheet_count(s, r, "count");
 		for (int c = 0; c < 7; c++)
 			sheet_text(s, NULL);
@@ -142,7 +132,7 @@ int kpi_stats_xlsx(json_t *stats, struct buf *out, struct err *e)
 	{
 		sheet_number(s, (double)i + 1);
 		sheet_text(s, NULL);
-		sheet_text(s, str(r, "work_group_name"));
+		sheet_text(s, jstr(r, "work_group_name"));
 		for (int c = 0; c < 4; c++)
 			sheet_text(s, NULL);
 		sheet_count(s, r, "assigned");
@@ -162,7 +152,7 @@ int kpi_stats_xlsx(json_t *stats, struct buf *out, struct err *e)
 		{
 			sheet_number(s, (double)i + 1);
 			sheet_text(s, NULL);
-			sheet_text(s, str(r, "unit_name"));
+			sheet_text(s, jstr(r, "unit_name"));
 			for (int c = 0; c < 4; c++)
 				sheet_text(s, NULL);
 			sheet_count(s, r, "assigned");
@@ -187,7 +177,7 @@ int kpi_stats_pdf(json_t *stats, struct buf *out, struct err *e)
 	struct buf t = BUF_INIT;
 	title_of(stats, &t);
 	struct pdf *p = pdf_new(buf_cstr(&t));
-	pdf_subtitle(p, str(json_object_get(stats, "area"), "name"));
+	pdf_subtitle(p, jstr(json_object_get(stats, "area"), "name"));
 	buf_reset(&t);
 	buf_adds(&t, "พิมพ์เมื่อ ");
 	thai_datetime_short(&t, (long long)time(NULL));
@@ -203,19 +193,19 @@ int kpi_stats_pdf(json_t *stats, struct buf *out, struct err *e)
 	char counts[80];
 	json_array_foreach(json_object_get(stats, "indicators"), i, r)
 	{
-		snprintf(counts, sizeof counts, "%lld/%lld/%lld", whole(r, "submitted"), whole(r, "reviewed"),
-			 whole(r, "assigned"));
+		snprintf(counts, sizeof counts, "%lld/%lld/%lld", jint(r, "submitted"), jint(r, "reviewed"),
+			 jint(r, "assigned"));
 		buf_reset(&t);
-		buf_addf(&t, "%s\n%s · น้ำหนัก %s · เปิด %lld รอบ", str(r, "name"), str(r, "type_label"), str(r, "weight"),
-			 whole(r, "periods_opened"));
-		const char *cells[] = {str(r, "number"),	  buf_cstr(&t),
-				       str(r, "work_group_name"), counts,
-				       dash(str(r, "avg_self")),  dash(str(r, "avg_review"))};
+		buf_addf(&t, "%s\n%s · น้ำหนัก %s · เปิด %lld รอบ", jstr(r, "name"), jstr(r, "type_label"), jstr(r, "weight"),
+			 jint(r, "periods_opened"));
+		const char *cells[] = {jstr(r, "number"),	  buf_cstr(&t),
+				       jstr(r, "work_group_name"), counts,
+				       dash(jstr(r, "avg_self")),  dash(jstr(r, "avg_review"))};
 		pdf_table_row(p, cells);
 	}
 	json_t *tot = json_object_get(stats, "totals");
-	snprintf(counts, sizeof counts, "%lld/%lld/%lld", whole(tot, "submitted"), whole(tot, "reviewed"),
-		 whole(tot, "assigned"));
+	snprintf(counts, sizeof counts, "%lld/%lld/%lld", jint(tot, "submitted"), jint(tot, "reviewed"),
+		 jint(tot, "assigned"));
 	const char *tcells[] = {"", "รวมทุกตัวชี้วัด", "", counts, "", ""};
 	pdf_table_row(p, tcells);
 
@@ -227,9 +217,9 @@ int kpi_stats_pdf(json_t *stats, struct buf *out, struct err *e)
 		json_array_foreach(json_object_get(stats, "by_type"), i, r)
 		{
 			char n[24];
-			snprintf(n, sizeof n, "%lld", whole(r, "count"));
-			const char *cells[] = {str(r, "type_label"), n, dash(str(r, "weighted_self")),
-					       dash(str(r, "weighted_review"))};
+			snprintf(n, sizeof n, "%lld", jint(r, "count"));
+			const char *cells[] = {jstr(r, "type_label"), n, dash(jstr(r, "weighted_self")),
+					       dash(jstr(r, "weighted_review"))};
 			pdf_table_row(p, cells);
 		}
 	}
@@ -242,9 +232,9 @@ int kpi_stats_pdf(json_t *stats, struct buf *out, struct err *e)
 		pdf_table(p, 3, gh, cw);
 		json_array_foreach(json_object_get(stats, "by_group"), i, r)
 		{
-			snprintf(counts, sizeof counts, "%lld/%lld/%lld", whole(r, "submitted"), whole(r, "reviewed"),
-				 whole(r, "assigned"));
-			const char *cells[] = {str(r, "work_group_name"), counts, dash(str(r, "percent_submitted"))};
+			snprintf(counts, sizeof counts, "%lld/%lld/%lld", jint(r, "submitted"), jint(r, "reviewed"),
+				 jint(r, "assigned"));
+			const char *cells[] = {jstr(r, "work_group_name"), counts, dash(jstr(r, "percent_submitted"))};
 			pdf_table_row(p, cells);
 		}
 	}
@@ -255,9 +245,9 @@ int kpi_stats_pdf(json_t *stats, struct buf *out, struct err *e)
 		pdf_table(p, 3, uh, cw);
 		json_array_foreach(units, i, r)
 		{
-			snprintf(counts, sizeof counts, "%lld/%lld/%lld", whole(r, "submitted"), whole(r, "reviewed"),
-				 whole(r, "assigned"));
-			const char *cells[] = {str(r, "unit_name"), counts, dash(str(r, "percent_submitted"))};
+			snprintf(counts, sizeof counts, "%lld/%lld/%lld", jint(r, "submitted"), jint(r, "reviewed"),
+				 jint(r, "assigned"));
+			const char *cells[] = {jstr(r, "unit_name"), counts, dash(jstr(r, "percent_submitted"))};
 			pdf_table_row(p, cells);
 		}
 	}

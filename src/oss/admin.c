@@ -160,7 +160,7 @@ static json_t *removable_rows(struct req *r, json_t *(*load)(struct db *db, long
 	json_array_foreach(list, i, o)
 	{
 		char url[80];
-		snprintf(url, sizeof url, "%s/%lld/remove", base, oss_jint(o, "id"));
+		snprintf(url, sizeof url, "%s/%lld/remove", base, jint(o, "id"));
 		json_object_set_new(o, "remove_url", json_string(url));
 	}
 	return list;
@@ -209,7 +209,7 @@ static int officers_page(struct req *r, int status)
 	size_t i;
 	json_t *o;
 	json_array_foreach(list, i, o)
-	    json_object_set_new(o, "assigned_at_text", oss_text_date(oss_jint(o, "assigned_at")));
+	    json_object_set_new(o, "assigned_at_text", oss_text_date(jint(o, "assigned_at")));
 	return rows_page(r, status, "เจ้าหน้าที่ผู้ให้บริการ", area, list, form_model(r, oss_officer_form, NULL),
 			 "oss/admin_officers");
 }
@@ -287,8 +287,8 @@ int oss_admin_officer_remove(struct req *r)
 		json_decref(g);
 		return e.status == 404 ? view_error(r, 404, "ไม่พบการมอบหมายเจ้าหน้าที่ที่ระบุ") : view_err(r, &e);
 	}
-	oss_audit(r, db, "oss.officer.unassign", "user", oss_jint(g, "user_id"), area_id,
-		  json_pack("{s:s, s:I}", "service", oss_jstr(g, "service"), "grant_id", (json_int_t)id));
+	oss_audit(r, db, "oss.officer.unassign", "user", jint(g, "user_id"), area_id,
+		  json_pack("{s:s, s:I}", "service", jstr(g, "service"), "grant_id", (json_int_t)id));
 	json_decref(g);
 	return view_redirect(r, "/oss/admin/officers", "ยกเลิกการมอบหมายแล้ว");
 }
@@ -313,11 +313,11 @@ static int rooms_page(struct req *r, int status)
 	json_array_foreach(rooms, i, o)
 	{
 		char url[64];
-		snprintf(url, sizeof url, "/oss/admin/rooms/%lld", oss_jint(o, "id"));
+		snprintf(url, sizeof url, "/oss/admin/rooms/%lld", jint(o, "id"));
 		json_object_set_new(o, "update_url", json_string(url));
-		snprintf(url, sizeof url, "/oss/rooms/%lld/calendar", oss_jint(o, "id"));
+		snprintf(url, sizeof url, "/oss/rooms/%lld/calendar", jint(o, "id"));
 		json_object_set_new(o, "calendar_url", json_string(url));
-		json_object_set_new(o, "is_active", json_boolean(oss_jint(o, "active") != 0));
+		json_object_set_new(o, "is_active", json_boolean(jint(o, "active") != 0));
 	}
 	json_t *values = json_pack("{s:s}", "active", "1");
 	json_t *form = form_model(r, oss_room_form, values);
@@ -380,7 +380,7 @@ static int holidays_page(struct req *r, int status)
 	json_t *o;
 	json_array_foreach(list, i, o)
 	{
-		long long d = oss_day_parse(oss_jstr(o, "day"));
+		long long d = oss_day_parse(jstr(o, "day"));
 		struct buf b = BUF_INIT;
 		thai_date_long(&b, d * 86400 + 5 * 3600);
 		json_object_set_new(o, "day_text", json_string(buf_cstr(&b)));

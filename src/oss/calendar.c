@@ -82,7 +82,7 @@ int oss_room_calendar(struct req *r)
 	json_t *out = json_array();
 	json_array_foreach(rows, i, row)
 	{
-		long long start = oss_jint(row, "start_at"), end = oss_jint(row, "end_at");
+		long long start = jint(row, "start_at"), end = jint(row, "end_at");
 		int sy, smo, sd, sh, smi, ey, emo, ed, eh, emi, wd;
 		thai_local(start, &sy, &smo, &sd, &sh, &smi, NULL, &wd);
 		thai_local(end, &ey, &emo, &ed, &eh, &emi, NULL, NULL);
@@ -95,17 +95,17 @@ int oss_room_calendar(struct req *r)
 		if (ed != sd && eh == 0 && emi == 0)
 			eh = 24;
 		snprintf(time, sizeof time, "%02d:%02d–%02d:%02d น.", sh, smi, eh, emi);
-		int st = oss_status_parse(oss_jstr(row, "status"));
-		bool mine = oss_jint(row, "applicant_id") == me;
+		int st = oss_status_parse(jstr(row, "status"));
+		bool mine = jint(row, "applicant_id") == me;
 		char url[64];
-		snprintf(url, sizeof url, "/oss/requests/%lld", oss_jint(row, "id"));
+		snprintf(url, sizeof url, "/oss/requests/%lld", jint(row, "id"));
 		char iso[16];
 		snprintf(iso, sizeof iso, "%04d-%02d-%02d", sy, smo, sd);
 		/* no applicant, agency or purpose: only the applicant's own
 		 * booking carries its link */
 		json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s?}", "date", iso,
 						     "date_text", buf_cstr(&date), "time_text", time, "service_name",
-						     oss_service_name(oss_jstr(row, "service")), "status_label",
+						     oss_service_name(jstr(row, "service")), "status_label",
 						     oss_status_label(st), "status_class", oss_status_class(st), "mine",
 						     mine, "url", mine ? url : NULL));
 		buf_release(&date);
@@ -115,14 +115,14 @@ int oss_room_calendar(struct req *r)
 	month_link(room_id, y, mo - 1, prev, sizeof prev);
 	month_link(room_id, y, mo + 1, next, sizeof next);
 	snprintf(cur, sizeof cur, "%04d-%02d", y, mo);
-	snprintf(title, sizeof title, "ปฏิทินการจอง %s", oss_jstr(room, "name"));
+	snprintf(title, sizeof title, "ปฏิทินการจอง %s", jstr(room, "name"));
 	char month_text[64];
 	snprintf(month_text, sizeof month_text, "%s %d", thai_month_name(mo), y + 543);
 	char book[64];
-	snprintf(book, sizeof book, "/oss/new/31?area=%lld", oss_jint(room, "area_id"));
+	snprintf(book, sizeof book, "/oss/new/31?area=%lld", jint(room, "area_id"));
 	json_t *m = json_pack("{s:s, s:{s:I, s:O, s:O, s:b}, s:s, s:s, s:s, s:s, s:o, s:b, s:s}", "page_title", title,
 			      "room", "id", (json_int_t)room_id, "name", json_object_get(room, "name"), "capacity",
-			      json_object_get(room, "capacity"), "active", oss_jint(room, "active") != 0, "month", cur,
+			      json_object_get(room, "capacity"), "active", jint(room, "active") != 0, "month", cur,
 			      "month_text", month_text, "prev_url", prev, "next_url", next, "rows", out, "has_rows",
 			      json_array_size(out) > 0, "book_url", book);
 	json_decref(room);

@@ -67,9 +67,9 @@ json_t *oss_documents_list(struct db *db, long long area_id, struct err *e)
 	json_array_foreach(rows, i, d)
 	{
 		char url[96];
-		snprintf(url, sizeof url, "/oss/docs/%lld/%s/%s", area_id, oss_jstr(d, "service"), oss_jstr(d, "kind"));
+		snprintf(url, sizeof url, "/oss/docs/%lld/%s/%s", area_id, jstr(d, "service"), jstr(d, "kind"));
 		json_object_set_new(d, "url", json_string(url));
-		json_object_set_new(d, "label", json_string(kind_label(oss_jstr(d, "kind"))));
+		json_object_set_new(d, "label", json_string(kind_label(jstr(d, "kind"))));
 	}
 	return rows;
 }
@@ -79,7 +79,7 @@ json_t *oss_documents_of(json_t *docs, const char *service)
 	json_t *out = json_array();
 	size_t i;
 	json_t *d;
-	json_array_foreach(docs, i, d) if (!strcmp(oss_jstr(d, "service"), service)) json_array_append(out, d);
+	json_array_foreach(docs, i, d) if (!strcmp(jstr(d, "service"), service)) json_array_append(out, d);
 	return out;
 }
 
@@ -99,8 +99,8 @@ int oss_document_get(struct req *r)
 		return e.status == 404 ? view_error(r, 404, "ไม่พบเอกสารที่ต้องการ สำนักงานเขตพื้นที่นี้ยังไม่ได้อัปโหลดเอกสารนี้")
 				       : view_err(r, &e);
 	struct buf path = BUF_INIT;
-	buf_addf(&path, "%s/%s", http_settings()->data_dir, oss_jstr(d, "path"));
-	int rc = view_file(r, buf_cstr(&path), "application/pdf", oss_jstr(d, "name"));
+	buf_addf(&path, "%s/%s", http_settings()->data_dir, jstr(d, "path"));
+	int rc = view_file(r, buf_cstr(&path), "application/pdf", jstr(d, "name"));
 	buf_release(&path);
 	json_decref(d);
 	return rc;
@@ -129,8 +129,8 @@ static int documents_page(struct req *r, int status)
 			json_t *have = NULL;
 			size_t j;
 			json_t *d;
-			json_array_foreach(docs, j, d) if (!strcmp(oss_jstr(d, "service"), code) &&
-							   !strcmp(oss_jstr(d, "kind"), k->value)) have = d;
+			json_array_foreach(docs, j, d) if (!strcmp(jstr(d, "service"), code) &&
+							   !strcmp(jstr(d, "kind"), k->value)) have = d;
 			char remove[96];
 			snprintf(remove, sizeof remove, "/oss/admin/documents/%s/%s/remove", code, k->value);
 			json_object_set_new(row, k->value,

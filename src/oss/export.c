@@ -37,11 +37,11 @@ static int add_row(const struct oss_export_row *row, long long n, void *arg)
 	sheet_number(s, (double)n);
 	sheet_text(s, row->code);
 	struct buf name = BUF_INIT;
-	buf_addf(&name, "%s%s %s", oss_jstr(d, "title"), oss_jstr(d, "first_name"), oss_jstr(d, "last_name"));
+	buf_addf(&name, "%s%s %s", jstr(d, "title"), jstr(d, "first_name"), jstr(d, "last_name"));
 	sheet_text(s, buf_cstr(&name));
 	buf_release(&name);
-	sheet_text(s, oss_jstr(d, "phone"));
-	sheet_text(s, oss_jstr(d, "email"));
+	sheet_text(s, jstr(d, "phone"));
+	sheet_text(s, jstr(d, "email"));
 	text_time(s, row->created_at);
 	sheet_text(s, row->status >= 0 ? oss_status_label((enum oss_status)row->status) : "");
 	text_time(s, row->status_at);

@@ -43,29 +43,29 @@ static void send(struct req *r, struct db *db, long long user_id, const char *su
 
 static json_t *mail_model(json_t *req, const char *message)
 {
-	int st = oss_status_parse(oss_jstr(req, "status"));
+	int st = oss_status_parse(jstr(req, "status"));
 	const char *base = mail_base_url();
 	char url[256];
-	snprintf(url, sizeof url, "%s/oss/requests/%lld", base, oss_jint(req, "id"));
+	snprintf(url, sizeof url, "%s/oss/requests/%lld", base, jint(req, "id"));
 	char process[256];
-	snprintf(process, sizeof process, "%s/oss/manage/requests/%lld", base, oss_jint(req, "id"));
+	snprintf(process, sizeof process, "%s/oss/manage/requests/%lld", base, jint(req, "id"));
 	json_t *data = json_object_get(req, "data");
 	char name[400];
-	snprintf(name, sizeof name, "%s%s %s", oss_jstr(data, "title"), oss_jstr(data, "first_name"),
-		 oss_jstr(data, "last_name"));
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b}", "code", oss_jstr(req, "code"),
-			 "service_name", oss_service_name(oss_jstr(req, "service")), "status_label",
+	snprintf(name, sizeof name, "%s%s %s", jstr(data, "title"), jstr(data, "first_name"),
+		 jstr(data, "last_name"));
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b}", "code", jstr(req, "code"),
+			 "service_name", oss_service_name(jstr(req, "service")), "status_label",
 			 oss_status_label(st), "message", message ? message : "", "url", url, "process_url", process,
 			 "applicant_name", name, "returned", st == OSS_RETURNED, "completed", st == OSS_COMPLETED,
-			 "has_file", oss_jint(req, "result_file_id") > 0);
+			 "has_file", jint(req, "result_file_id") > 0);
 }
 
 static void to_officers(struct req *r, struct db *db, json_t *req, const char *subject, json_t *m)
 {
 	struct err e = ERR_INIT;
-	json_t *ids = oss_officer_ids(db, oss_jint(req, "area_id"), oss_jstr(req, "service"), &e);
+	json_t *ids = oss_officer_ids(db, jint(req, "area_id"), jstr(req, "service"), &e);
 	if (!ids) {
-		log_error("req %s: oss officers of %s: %s", req_id(r), oss_jstr(req, "code"), e.msg);
+		log_error("req %s: oss officers of %s: %s", req_id(r), jstr(req, "code"), e.msg);
 		return;
 	}
 	size_t i;
@@ -73,9 +73,9 @@ static void to_officers(struct req *r, struct db *db, json_t *req, const char *s
 	/* the addresses come with the ids (one query, active officers only) */
 	json_array_foreach(ids, i, o)
 	{
-		const char *to = oss_jstr(o, "email");
+		const char *to = jstr(o, "email");
 		if (*to)
-			send_to(r, db, to, oss_jint(o, "user_id"), subject, "oss/mail_officer", m);
+			send_to(r, db, to, jint(o, "user_id"), subject, "oss/mail_officer", m);
 	}
 	json_decref(ids);
 }
@@ -84,11 +84,11 @@ void oss_notify_submitted(struct req *r, struct db *db, json_t *req)
 {
 	json_t *m = mail_model(req, "");
 	char subject[200];
-	snprintf(subject, sizeof subject, "ได้รับคำร้อง %s แล้ว (%s)", oss_jstr(req, "code"),
-		 oss_service_name(oss_jstr(req, "service")));
-	send(r, db, oss_jint(req, "applicant_id"), subject, "oss/mail_applicant", m);
-	snprintf(subject, sizeof subject, "คำร้องใหม่ %s (%s)", oss_jstr(req, "code"),
-		 oss_service_name(oss_jstr(req, "service")));
+	snprintf(subject, sizeof subject, "ได้รับคำร้อง %s แล้ว (%s)", jstr(req, "code"),
+		 oss_service_name(jstr(req, "service")));
+	send(r, db, jint(req, "applicant_id"), subject, "oss/mail_applicant", m);
+	snprintf(subject, sizeof subject, "คำร้องใหม่ %s (%s)", jstr(req, "code"),
+		 oss_service_name(jstr(req, "service")));
 	json_object_set_new(m, "event", json_string("ยื่นคำร้องใหม่"));
 	to_officers(r, db, req, subject, m);
 	json_decref(m);
@@ -96,12 +96,12 @@ void oss_notify_submitted(struct req *r, struct db *db, json_t *req)
 
 void oss_notify_status(struct req *r, struct db *db, json_t *req, const char *message)
 {
-	bool by_applicant = acc_user_id(r) == oss_jint(req, "applicant_id");
+	bool by_applicant = acc_user_id(r) == jint(req, "applicant_id");
 	json_t *m = mail_model(req, message);
 	char subject[300];
 	if (by_applicant) {
-		int st = oss_status_parse(oss_jstr(req, "status"));
-		snprintf(subject, sizeof subject, "คำร้อง %s: %s", oss_jstr(req, "code"), oss_status_label(st));
+		int st = oss_status_parse(jstr(req, "status"));
+		snprintf(subject, sizeof subject, "คำร้อง %s: %s", jstr(req, "code"), oss_status_label(st));
 		json_object_set_new(m, "event",
 				    json_string(st == OSS_CANCELLED ? "ผู้ยื่นยกเลิกคำร้อง" : "ผู้ยื่นส่งข้อมูลแก้ไขแล้ว"));
 		to_officers(r, db, req, subject, m);
@@ -112,10 +112,10 @@ void oss_notify_status(struct req *r, struct db *db, json_t *req, const char *me
 								      "เจ้าหน้าที่จะตรวจสอบและแจ้งผลทางอีเมล"));
 		json_object_set_new(m, "returned", json_false());
 		json_object_set_new(m, "has_file", json_false());
-		send(r, db, oss_jint(req, "applicant_id"), subject, "oss/mail_applicant", m);
+		send(r, db, jint(req, "applicant_id"), subject, "oss/mail_applicant", m);
 	} else {
-		snprintf(subject, sizeof subject, "คำร้อง %s: %s", oss_jstr(req, "code"), oss_jstr(m, "status_label"));
-		send(r, db, oss_jint(req, "applicant_id"), subject, "oss/mail_applicant", m);
+		snprintf(subject, sizeof subject, "คำร้อง %s: %s", jstr(req, "code"), jstr(m, "status_label"));
+		send(r, db, jint(req, "applicant_id"), subject, "oss/mail_applicant", m);
 	}
 	json_decref(m);
 }
@@ -126,8 +126,8 @@ void oss_notify_message(struct req *r, struct db *db, json_t *req, const char *m
 	json_object_set_new(m, "has_file", json_boolean(with_file));
 	json_object_set_new(m, "returned", json_false());
 	char subject[300];
-	snprintf(subject, sizeof subject, "ข้อความจากเจ้าหน้าที่ เรื่องคำร้อง %s (%s)", oss_jstr(req, "code"),
-		 oss_service_name(oss_jstr(req, "service")));
-	send(r, db, oss_jint(req, "applicant_id"), subject, "oss/mail_applicant", m);
+	snprintf(subject, sizeof subject, "ข้อความจากเจ้าหน้าที่ เรื่องคำร้อง %s (%s)", jstr(req, "code"),
+		 oss_service_name(jstr(req, "service")));
+	send(r, db, jint(req, "applicant_id"), subject, "oss/mail_applicant", m);
 	json_decref(m);
 }

@@ -157,7 +157,7 @@ int oss_manage_dashboard(struct req *r)
 		json_t *cells = json_array();
 		long long total = 0, open = 0;
 		for (int st = 0; st < OSS_STATUS_COUNT; st++) {
-			long long n = oss_jint(c, oss_status_name(st));
+			long long n = jint(c, oss_status_name(st));
 			total += n;
 			if (oss_status_open(st))
 				open += n;
@@ -188,7 +188,7 @@ int oss_manage_dashboard(struct req *r)
 		json_t *cells = json_array();
 		long long total = 0;
 		for (int i = 0; i < nshown; i++) {
-			long long n = oss_jint(json_object_get(by_month, ym), shown[i]);
+			long long n = jint(json_object_get(by_month, ym), shown[i]);
 			total += n;
 			json_array_append_new(cells, json_integer(n));
 		}
@@ -201,12 +201,12 @@ int oss_manage_dashboard(struct req *r)
 	long long peak = 0;
 	size_t k;
 	json_t *mo;
-	json_array_foreach(months, k, mo) if (oss_jint(mo, "total") > peak) peak = oss_jint(mo, "total");
+	json_array_foreach(months, k, mo) if (jint(mo, "total") > peak) peak = jint(mo, "total");
 	json_t *bars = json_array();
 	const double left = 40, top = 16, plot_w = 590, plot_h = 160, slot = plot_w / 12;
 	json_array_foreach(months, k, mo)
 	{
-		long long n = oss_jint(mo, "total");
+		long long n = jint(mo, "total");
 		double h = peak > 0 ? plot_h * (double)n / (double)peak : 0;
 		double x = left + slot * (double)k + slot * 0.15;
 		char num[6][32];
@@ -305,7 +305,7 @@ static int manage_list(struct req *r, struct scope s, long long *hol, size_t nh)
 		buf_release(&qb);
 		return view_err(r, &e);
 	}
-	long long total = oss_jint(m, "total"), from = oss_jint(m, "from");
+	long long total = jint(m, "total"), from = jint(m, "from");
 	size_t i;
 	json_t *row;
 	json_array_foreach(json_object_get(m, "rows"), i, row)
@@ -318,7 +318,7 @@ static int manage_list(struct req *r, struct scope s, long long *hol, size_t nh)
 	    json_pack("{s:s, s:s, s:s, s:s, s:s, s:I}", "service", service, "status",
 		      status >= 0 && !overdue ? oss_status_name(status) : "", "overdue", overdue ? "1" : "", "sort",
 		      sort == OSS_SORT_OLDEST && !overdue ? "oldest" : "", "q", q, "per_page",
-		      (json_int_t)(oss_jint(m, "per_page") == 10 ? 0 : oss_jint(m, "per_page")));
+		      (json_int_t)(jint(m, "per_page") == 10 ? 0 : jint(m, "per_page")));
 	oss_pager(m, "/oss/manage/list", params);
 	/* the export links keep the filters, not the page */
 	json_object_del(params, "per_page");
@@ -387,13 +387,13 @@ static json_t *load_for_officer(struct req *r, int *answered)
 	struct err e = ERR_INIT;
 	long long id = req_param_id(r, "id");
 	json_t *req = id > 0 ? oss_request_get(req_db(r), id, &e) : NULL;
-	if (!req || oss_jint(req, "area_id") != s.area_id) {
+	if (!req || jint(req, "area_id") != s.area_id) {
 		json_decref(req);
 		*answered = e.status >= 500 ? view_err(r, &e) : view_error(r, 404, "ไม่พบคำร้องที่ระบุ");
 		return NULL;
 	}
-	if (!(s.mask & oss_service_bit(oss_jstr(req, "service")))) {
-		*answered = not_assigned(r, oss_jstr(req, "service"));
+	if (!(s.mask & oss_service_bit(jstr(req, "service")))) {
+		*answered = not_assigned(r, jstr(req, "service"));
 		json_decref(req);
 		return NULL;
 	}
@@ -407,13 +407,13 @@ static int process_page(struct req *r, json_t *req, int status)
 	json_t *m = oss_request_model(r, db, req, true, &e);
 	if (!m)
 		return view_err(r, &e);
-	int st = oss_status_parse(oss_jstr(req, "status"));
+	int st = oss_status_parse(jstr(req, "status"));
 	json_t *form = form_model(r, oss_process_form, NULL);
 	/* offer only the statuses this one may move to */
 	json_t *fields = json_object_get(form, "fields");
 	json_t *choices = json_object_get(json_array_get(fields, 0), "choices");
 	for (size_t i = json_array_size(choices); i-- > 1;) {
-		int t = oss_status_parse(oss_jstr(json_array_get(choices, i), "value"));
+		int t = oss_status_parse(jstr(json_array_get(choices, i), "value"));
 		enum oss_action act;
 		if (oss_action_for_target(t, &act) < 0 || !oss_can(st, OSS_OFFICER, act))
 			json_array_remove(choices, i);
@@ -422,31 +422,31 @@ static int process_page(struct req *r, json_t *req, int status)
 	json_object_set_new(m, "form", form);
 	json_object_set_new(m, "can_act", json_boolean(can_act));
 	char murl[80];
-	snprintf(murl, sizeof murl, "/oss/manage/requests/%lld/message", oss_jint(req, "id"));
+	snprintf(murl, sizeof murl, "/oss/manage/requests/%lld/message", jint(req, "id"));
 	json_object_set_new(m, "message_form", form_model(r, oss_message_form, NULL));
 	json_object_set_new(m, "message_url", json_string(murl));
 	json_object_set_new(m, "can_message", json_boolean(st != OSS_CANCELLED));
 	size_t nh;
-	long long *hol = oss_holidays_load(db, oss_jint(req, "area_id"), &nh, &e);
+	long long *hol = oss_holidays_load(db, jint(req, "area_id"), &nh, &e);
 	if (!hol) {
 		json_decref(m);
 		return view_err(r, &e);
 	}
 	long long now = oss_now();
 	bool waiting = st == OSS_SUBMITTED || st == OSS_IN_PROGRESS || st == OSS_RESUBMITTED;
-	long long waited = oss_business_days_waited(oss_jint(req, "queued_at"), now, hol, nh);
+	long long waited = oss_business_days_waited(jint(req, "queued_at"), now, hol, nh);
 	json_object_set_new(m, "waited", waiting ? json_integer(waited) : json_null());
 	json_object_set_new(m, "overdue", json_boolean(waiting && waited > OSS_PROMISE_DAYS));
 	free(hol);
 	struct buf title = BUF_INIT;
-	buf_addf(&title, "ดำเนินการคำร้อง %s", oss_jstr(req, "code"));
+	buf_addf(&title, "ดำเนินการคำร้อง %s", jstr(req, "code"));
 	json_object_set_new(m, "page_title", json_string(buf_cstr(&title)));
 	buf_release(&title);
 	char back[64];
-	snprintf(back, sizeof back, "/oss/manage/list?service=%s", oss_jstr(req, "service"));
+	snprintf(back, sizeof back, "/oss/manage/list?service=%s", jstr(req, "service"));
 	json_object_set_new(m, "list_url", json_string(back));
-	oss_audit(r, db, "personal.read", "oss_request", oss_jint(req, "id"), oss_jint(req, "area_id"),
-		  json_pack("{s:s, s:s}", "code", oss_jstr(req, "code"), "page", "process"));
+	oss_audit(r, db, "personal.read", "oss_request", jint(req, "id"), jint(req, "area_id"),
+		  json_pack("{s:s, s:s}", "code", jstr(req, "code"), "page", "process"));
 	return view_page(r, status, "oss/process", m);
 }
 
@@ -480,7 +480,7 @@ int oss_process_post(struct req *r)
 	const char *message = form_value(r, "message");
 	/* the rule first, so nothing is kept for a step that is refused */
 	if (target < 0 || oss_action_for_target((enum oss_status)target, &act) < 0 ||
-	    oss_transition((enum oss_status)oss_status_parse(oss_jstr(req, "status")), OSS_OFFICER, act, message, &to,
+	    oss_transition((enum oss_status)oss_status_parse(jstr(req, "status")), OSS_OFFICER, act, message, &to,
 			   &e) < 0) {
 		if (!e.status)
 			err_field(&e, "status", "กรุณาเลือกสถานะจากรายการ");
@@ -498,7 +498,7 @@ int oss_process_post(struct req *r)
 	/* the officer's file is stored under the slot "result": its row first
 	 * (the history names it), the status next, the file moved last */
 	struct oss_staged staged;
-	if (oss_files_stage(r, db, oss_jint(req, "id"), field, 1, "result", &file_id, &staged, &e) < 0)
+	if (oss_files_stage(r, db, jint(req, "id"), field, 1, "result", &file_id, &staged, &e) < 0)
 		goto fail;
 	if (oss_request_move(db, req, OSS_OFFICER, act, acc_user_id(r), acc_display_name(r), message, NULL, NULL,
 			     file_id, oss_now(), &e) < 0) {
@@ -509,9 +509,9 @@ int oss_process_post(struct req *r)
 		goto fail;
 	oss_notify_status(r, db, req, message);
 	char url[64];
-	snprintf(url, sizeof url, "/oss/manage/requests/%lld", oss_jint(req, "id"));
+	snprintf(url, sizeof url, "/oss/manage/requests/%lld", jint(req, "id"));
 	struct buf flash = BUF_INIT;
-	buf_addf(&flash, "บันทึกสถานะ \"%s\" ของคำร้อง %s แล้ว", oss_status_label(to), oss_jstr(req, "code"));
+	buf_addf(&flash, "บันทึกสถานะ \"%s\" ของคำร้อง %s แล้ว", oss_status_label(to), jstr(req, "code"));
 	json_decref(req);
 	rc = view_redirect(r, url, buf_cstr(&flash));
 	buf_release(&flash);
@@ -531,7 +531,7 @@ int oss_process_message(struct req *r)
 	struct db *db = req_db(r);
 	struct err e = ERR_INIT;
 	const char *letter = form_value(r, "letter");
-	int st = oss_status_parse(oss_jstr(req, "status"));
+	int st = oss_status_parse(jstr(req, "status"));
 	if (!form_ok(r) || oss_message_check((enum oss_status)st, letter, &e) < 0) {
 		if (e.status == 400)
 			form_error_err(r, &e);
@@ -544,7 +544,7 @@ int oss_process_message(struct req *r)
 	/* under its own slot, so a completed request's result file stays the
 	 * current "result" */
 	struct oss_staged staged;
-	if (oss_files_stage(r, db, oss_jint(req, "id"), field, 1, "message", &file_id, &staged, &e) < 0)
+	if (oss_files_stage(r, db, jint(req, "id"), field, 1, "message", &file_id, &staged, &e) < 0)
 		goto fail;
 	if (oss_request_message(db, req, acc_user_id(r), acc_display_name(r), letter, file_id, oss_now(), &e) < 0) {
 		oss_files_drop(&staged);
@@ -554,7 +554,7 @@ int oss_process_message(struct req *r)
 		goto fail;
 	oss_notify_message(r, db, req, letter, file_id > 0);
 	char url[64];
-	snprintf(url, sizeof url, "/oss/manage/requests/%lld", oss_jint(req, "id"));
+	snprintf(url, sizeof url, "/oss/manage/requests/%lld", jint(req, "id"));
 	json_decref(req);
 	return view_redirect(r, url, "ส่งข้อความถึงผู้ยื่นคำร้องแล้ว");
 fail:

@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 
+#include "core/jsonx.h"
 #include "core/buf.h"
 #include "core/http.h"
 #include "core/sheet.h"
@@ -19,8 +20,6 @@ const char *oss_status_class(int status);
 json_t *oss_text_datetime(long long t);
 json_t *oss_text_date(long long t);
 json_t *oss_text_baht(long long satang);
-long long oss_jint(json_t *o, const char *key);
-const char *oss_jstr(json_t *o, const char *key); /* "" when absent */
 /* q without surrounding blanks, in b. */
 const char *oss_trim(const char *q, struct buf *b);
 

@@ -67,17 +67,6 @@ json_t *oss_text_baht(long long satang)
 	return s;
 }
 
-long long oss_jint(json_t *o, const char *key)
-{
-	return json_integer_value(json_object_get(o, key));
-}
-
-const char *oss_jstr(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-	return s ? s : "";
-}
-
 /* ---- who may see a request ----------------------------------------------------- */
 
 bool oss_officer_of(struct req *r, struct db *db, long long area_id, const char *service, struct err *e)
@@ -104,9 +93,9 @@ int oss_access(struct req *r, struct db *db, json_t *request, bool *officer, str
 {
 	*officer = false;
 	long long uid = acc_user_id(r);
-	if (uid > 0 && oss_jint(request, "applicant_id") == uid)
+	if (uid > 0 && jint(request, "applicant_id") == uid)
 		return 0;
-	if (oss_officer_of(r, db, oss_jint(request, "area_id"), oss_jstr(request, "service"), e)) {
+	if (oss_officer_of(r, db, jint(request, "area_id"), jstr(request, "service"), e)) {
 		*officer = true;
 		return 0;
 	}
@@ -116,8 +105,8 @@ int oss_access(struct req *r, struct db *db, json_t *request, bool *officer, str
 	 * they may not see this one, on every page alike (view, print, PDF,
 	 * files, processing) */
 	const struct acc_grant *g = acc_active_grant(r);
-	if ((acc_grant_is(g, "officer") || acc_grant_is(g, "area_admin")) && g->area_id == oss_jint(request, "area_id"))
-		return oss_not_assigned_err(oss_jstr(request, "service"), e);
+	if ((acc_grant_is(g, "officer") || acc_grant_is(g, "area_admin")) && g->area_id == jint(request, "area_id"))
+		return oss_not_assigned_err(jstr(request, "service"), e);
 	/* anyone else's request is not even confirmed to exist */
 	return err_set(e, 404, "ไม่พบคำร้องที่ระบุ");
 }
@@ -169,7 +158,7 @@ static json_t *file_url(long long request_id, long long file_id)
 
 static void add_size_text(json_t *f)
 {
-	long long size = oss_jint(f, "size");
+	long long size = jint(f, "size");
 	char s[48];
 	if (size >= 1024 * 1024)
 		snprintf(s, sizeof s, "%.1f MB", (double)size / (1024.0 * 1024.0));
@@ -180,10 +169,10 @@ static void add_size_text(json_t *f)
 
 json_t *oss_request_model(struct req *r, struct db *db, json_t *req, bool officer, struct err *e)
 {
-	long long id = oss_jint(req, "id");
-	const char *service = oss_jstr(req, "service");
+	long long id = jint(req, "id");
+	const char *service = jstr(req, "service");
 	const struct oss_service_def *svc = oss_service_def(service);
-	int st = oss_status_parse(oss_jstr(req, "status"));
+	int st = oss_status_parse(jstr(req, "status"));
 	assert(svc && st >= 0); /* both CHECKed by the table */
 	json_t *data = json_object_get(req, "data");
 	json_t *files = oss_request_files(db, id, e);
@@ -199,29 +188,29 @@ json_t *oss_request_model(struct req *r, struct db *db, json_t *req, bool office
 	json_t *f;
 	json_array_foreach(files, i, f)
 	{
-		json_object_set_new(f, "url", file_url(id, oss_jint(f, "id")));
-		json_object_set_new(f, "label", json_string(oss_slot_label(service, oss_jstr(f, "slot"))));
+		json_object_set_new(f, "url", file_url(id, jint(f, "id")));
+		json_object_set_new(f, "label", json_string(oss_slot_label(service, jstr(f, "slot"))));
 		add_size_text(f);
-		if (!strcmp(oss_jstr(f, "slot"), "result")) {
-			if (oss_jint(f, "id") == oss_jint(req, "result_file_id")) {
+		if (!strcmp(jstr(f, "slot"), "result")) {
+			if (jint(f, "id") == jint(req, "result_file_id")) {
 				json_decref(result);
 				result = json_incref(f);
 			}
-		} else if (strcmp(oss_jstr(f, "slot"), "message")) {
+		} else if (strcmp(jstr(f, "slot"), "message")) {
 			/* files of officers' messages are reached from the history */
 			json_array_append(applicant_files, f);
 		}
 	}
 	json_array_foreach(history, i, f)
 	{
-		json_object_set_new(f, "at_text", oss_text_datetime(oss_jint(f, "at")));
-		int to = oss_status_parse(oss_jstr(f, "to_status"));
+		json_object_set_new(f, "at_text", oss_text_datetime(jint(f, "at")));
+		int to = oss_status_parse(jstr(f, "to_status"));
 		json_object_set_new(f, "status_label", json_string(oss_status_label(to)));
 		json_object_set_new(f, "status_class", json_string(oss_status_class(to)));
-		json_object_set_new(f, "by_officer", json_boolean(!strcmp(oss_jstr(f, "actor_role"), "officer")));
-		json_object_set_new(f, "is_edit", json_boolean(!strcmp(oss_jstr(f, "action"), "edit")));
-		json_object_set_new(f, "is_message", json_boolean(!strcmp(oss_jstr(f, "action"), "message")));
-		long long fid = oss_jint(f, "file_id");
+		json_object_set_new(f, "by_officer", json_boolean(!strcmp(jstr(f, "actor_role"), "officer")));
+		json_object_set_new(f, "is_edit", json_boolean(!strcmp(jstr(f, "action"), "edit")));
+		json_object_set_new(f, "is_message", json_boolean(!strcmp(jstr(f, "action"), "message")));
+		long long fid = jint(f, "file_id");
 		json_object_set_new(f, "file_url", fid > 0 ? file_url(id, fid) : json_null());
 	}
 	json_decref(files);
@@ -238,14 +227,14 @@ json_t *oss_request_model(struct req *r, struct db *db, json_t *req, bool office
 	json_object_set_new(m, "status_class", json_string(oss_status_class(st)));
 	json_object_set_new(m, "is_open", json_boolean(oss_status_open(st)));
 	json_object_set(m, "note", json_object_get(req, "note"));
-	json_object_set_new(m, "created_at_text", oss_text_datetime(oss_jint(req, "created_at")));
-	json_object_set_new(m, "status_at_text", oss_text_datetime(oss_jint(req, "status_at")));
+	json_object_set_new(m, "created_at_text", oss_text_datetime(jint(req, "created_at")));
+	json_object_set_new(m, "status_at_text", oss_text_datetime(jint(req, "status_at")));
 	json_object_set(m, "created_at", json_object_get(req, "created_at"));
 	json_object_set(m, "status_at", json_object_get(req, "status_at"));
 	json_object_set(m, "area_id", json_object_get(req, "area_id"));
 	json_object_set(m, "data", data);
 	struct buf name = BUF_INIT;
-	buf_addf(&name, "%s%s %s", oss_jstr(data, "title"), oss_jstr(data, "first_name"), oss_jstr(data, "last_name"));
+	buf_addf(&name, "%s%s %s", jstr(data, "title"), jstr(data, "first_name"), jstr(data, "last_name"));
 	json_object_set_new(m, "applicant_name", json_string(buf_cstr(&name)));
 	buf_release(&name);
 	json_object_set(m, "phone", json_object_get(data, "phone"));
@@ -256,7 +245,7 @@ json_t *oss_request_model(struct req *r, struct db *db, json_t *req, bool office
 	json_object_set_new(m, "result_file", result);
 	json_object_set_new(m, "history", history);
 	json_object_set_new(m, "viewer_is_officer", json_boolean(officer));
-	bool mine = oss_jint(req, "applicant_id") == acc_user_id(r);
+	bool mine = jint(req, "applicant_id") == acc_user_id(r);
 	json_object_set_new(m, "viewer_is_applicant", json_boolean(mine));
 	json_object_set_new(m, "can_edit", json_boolean(mine && oss_can(st, OSS_APPLICANT, OSS_EDIT)));
 	json_object_set_new(m, "can_cancel", json_boolean(mine && oss_can(st, OSS_APPLICANT, OSS_CANCEL)));
@@ -279,28 +268,28 @@ json_t *oss_request_model(struct req *r, struct db *db, json_t *req, bool office
 		json_t *lines = json_array();
 		json_array_foreach(order, i, f)
 		{
-			long long qty = oss_jint(f, "qty");
+			long long qty = jint(f, "qty");
 			if (!qty)
 				continue;
 			const struct oss_pp_item *it = NULL;
 			for (int k = 0; k < OSS_PP_ITEMS; k++)
-				if (!strcmp(oss_pp_items[k].key, oss_jstr(f, "item")))
+				if (!strcmp(oss_pp_items[k].key, jstr(f, "item")))
 					it = &oss_pp_items[k];
 			if (!it)
 				continue;
 			json_array_append_new(lines,
 					      json_pack("{s:s, s:s, s:s, s:I, s:o, s:o}", "label", it->label, "unit",
 							it->unit, "level", it->level, "qty", (json_int_t)qty,
-							"price_text", oss_text_baht(oss_jint(f, "price")),
-							"amount_text", oss_text_baht(oss_jint(f, "amount"))));
+							"price_text", oss_text_baht(jint(f, "price")),
+							"amount_text", oss_text_baht(jint(f, "amount"))));
 		}
 		struct buf words = BUF_INIT;
-		thai_baht_words(oss_jint(data, "total"), &words);
+		thai_baht_words(jint(data, "total"), &words);
 		json_object_set_new(m, "order",
 				    json_pack("{s:o, s:o, s:o, s:o, s:s}", "lines", lines, "subtotal_text",
-					      oss_text_baht(oss_jint(data, "subtotal")), "shipping_text",
-					      oss_text_baht(oss_jint(data, "shipping")), "total_text",
-					      oss_text_baht(oss_jint(data, "total")), "total_words", buf_cstr(&words)));
+					      oss_text_baht(jint(data, "subtotal")), "shipping_text",
+					      oss_text_baht(jint(data, "shipping")), "total_text",
+					      oss_text_baht(jint(data, "total")), "total_words", buf_cstr(&words)));
 		buf_release(&words);
 	} else {
 		json_object_set_new(m, "order", json_null());
@@ -313,16 +302,16 @@ json_t *oss_request_model(struct req *r, struct db *db, json_t *req, bool office
 void oss_list_row(json_t *row, long long number, bool officer, long long now, const long long *hol, size_t nhol,
 		  long long overdue_before)
 {
-	long long id = oss_jint(row, "id");
-	int st = oss_status_parse(oss_jstr(row, "status"));
+	long long id = jint(row, "id");
+	int st = oss_status_parse(jstr(row, "status"));
 	char url[96];
 	json_object_set_new(row, "no", json_integer(number));
-	json_object_set_new(row, "service_name", json_string(oss_service_name(oss_jstr(row, "service"))));
+	json_object_set_new(row, "service_name", json_string(oss_service_name(jstr(row, "service"))));
 	json_object_set_new(row, "status_label", json_string(oss_status_label(st)));
 	json_object_set_new(row, "status_class", json_string(oss_status_class(st)));
-	json_object_set_new(row, "status_at_text", oss_text_datetime(oss_jint(row, "status_at")));
-	json_object_set_new(row, "created_at_text", oss_text_datetime(oss_jint(row, "created_at")));
-	long long rf = oss_jint(row, "result_file_id");
+	json_object_set_new(row, "status_at_text", oss_text_datetime(jint(row, "status_at")));
+	json_object_set_new(row, "created_at_text", oss_text_datetime(jint(row, "created_at")));
+	long long rf = jint(row, "result_file_id");
 	if (rf > 0) {
 		snprintf(url, sizeof url, "/oss/requests/%lld/files/%lld", id, rf);
 		json_object_set_new(row, "result_url", json_string(url));
@@ -342,7 +331,7 @@ void oss_list_row(json_t *row, long long number, bool officer, long long now, co
 	/* the wait runs while the officers have the request (OSS-7) */
 	bool waiting = st == OSS_SUBMITTED || st == OSS_IN_PROGRESS || st == OSS_RESUBMITTED;
 	if (officer && waiting) {
-		long long q = oss_jint(row, "queued_at");
+		long long q = jint(row, "queued_at");
 		json_object_set_new(row, "waited", json_integer(oss_business_days_waited(q, now, hol, nhol)));
 		json_object_set_new(row, "overdue", json_boolean(q < overdue_before));
 	} else {
@@ -395,7 +384,7 @@ static json_t *url_json(const char *path, json_t *params, long long page)
 
 void oss_pager(json_t *m, const char *path, json_t *params)
 {
-	long long page = oss_jint(m, "page"), pages = oss_jint(m, "pages");
+	long long page = jint(m, "page"), pages = jint(m, "pages");
 	json_t *list = json_array();
 	long long last = 0;
 	for (long long p = 1; p <= pages; p++) {
@@ -417,7 +406,7 @@ void oss_pager(json_t *m, const char *path, json_t *params)
 	static const int sizes[] = {10, 25, 50, 100};
 	for (size_t i = 0; i < 4; i++)
 		json_array_append_new(
-		    opts, json_pack("{s:i, s:b}", "value", sizes[i], "selected", sizes[i] == oss_jint(m, "per_page")));
+		    opts, json_pack("{s:i, s:b}", "value", sizes[i], "selected", sizes[i] == jint(m, "per_page")));
 	json_object_set_new(m, "per_page_options", opts);
 	json_object_set_new(m, "has_rows", json_boolean(json_array_size(json_object_get(m, "rows")) > 0));
 }

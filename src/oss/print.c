@@ -40,17 +40,17 @@ static void row_if(struct pdf *p, const char *label, json_t *v)
 /* The document of a request model (oss_request_model) in area. */
 static void build(struct pdf *p, json_t *m, json_t *area)
 {
-	const char *area_name = oss_jstr(area, "name");
+	const char *area_name = jstr(area, "name");
 	if (*area_name)
 		pdf_subtitle(p, area_name);
 	pdf_subtitle(p, "ระบบบริการแบบจุดเดียวเบ็ดเสร็จ (One Stop Service)");
 	pdf_space(p, 3);
-	pdf_row(p, "รหัสอ้างอิง", oss_jstr(m, "code"));
-	pdf_row(p, "บริการ", oss_jstr(m, "service_name"));
-	pdf_row(p, "ยื่นเมื่อ", oss_jstr(m, "created_at_text"));
+	pdf_row(p, "รหัสอ้างอิง", jstr(m, "code"));
+	pdf_row(p, "บริการ", jstr(m, "service_name"));
+	pdf_row(p, "ยื่นเมื่อ", jstr(m, "created_at_text"));
 
 	pdf_heading(p, "ข้อมูลผู้ยื่นคำขอ");
-	pdf_row(p, "ชื่อ-นามสกุล", oss_jstr(m, "applicant_name"));
+	pdf_row(p, "ชื่อ-นามสกุล", jstr(m, "applicant_name"));
 	row_if(p, "เลขประจำตัวประชาชน", json_object_get(m, "citizen_id"));
 	row_if(p, "เบอร์โทรศัพท์", json_object_get(m, "phone"));
 	row_if(p, "อีเมล", json_object_get(json_object_get(m, "data"), "email"));
@@ -58,7 +58,7 @@ static void build(struct pdf *p, json_t *m, json_t *area)
 	pdf_heading(p, "รายละเอียดคำขอ");
 	size_t i;
 	json_t *d;
-	json_array_foreach(json_object_get(m, "details"), i, d) pdf_row(p, oss_jstr(d, "label"), oss_jstr(d, "value"));
+	json_array_foreach(json_object_get(m, "details"), i, d) pdf_row(p, jstr(d, "label"), jstr(d, "value"));
 
 	json_t *order = json_object_get(m, "order");
 	if (json_is_object(order)) {
@@ -69,17 +69,17 @@ static void build(struct pdf *p, json_t *m, json_t *area)
 		json_array_foreach(json_object_get(order, "lines"), i, d)
 		{
 			char item[256], qty[64];
-			snprintf(item, sizeof item, "%s (%s)", oss_jstr(d, "label"), oss_jstr(d, "level"));
-			snprintf(qty, sizeof qty, "%lld %s", oss_jint(d, "qty"), oss_jstr(d, "unit"));
+			snprintf(item, sizeof item, "%s (%s)", jstr(d, "label"), jstr(d, "level"));
+			snprintf(qty, sizeof qty, "%lld %s", jint(d, "qty"), jstr(d, "unit"));
 			pdf_table_row(
-			    p, (const char *[]){item, qty, oss_jstr(d, "price_text"), oss_jstr(d, "amount_text")});
+			    p, (const char *[]){item, qty, jstr(d, "price_text"), jstr(d, "amount_text")});
 		}
-		pdf_table_row(p, (const char *[]){"ราคารวม", "", "", oss_jstr(order, "subtotal_text")});
+		pdf_table_row(p, (const char *[]){"ราคารวม", "", "", jstr(order, "subtotal_text")});
 		pdf_table_row(
-		    p, (const char *[]){"ค่าขนส่ง (ร้อยละ 3.5 ขั้นต่ำ 25 บาท)", "", "", oss_jstr(order, "shipping_text")});
-		pdf_table_row(p, (const char *[]){"รวมทั้งสิ้น", "", "", oss_jstr(order, "total_text")});
+		    p, (const char *[]){"ค่าขนส่ง (ร้อยละ 3.5 ขั้นต่ำ 25 บาท)", "", "", jstr(order, "shipping_text")});
+		pdf_table_row(p, (const char *[]){"รวมทั้งสิ้น", "", "", jstr(order, "total_text")});
 		pdf_space(p, 2);
-		pdf_row(p, "จำนวนเงิน (ตัวอักษร)", oss_jstr(order, "total_words"));
+		pdf_row(p, "จำนวนเงิน (ตัวอักษร)", jstr(order, "total_words"));
 	}
 
 	pdf_heading(p, "เอกสารประกอบ");
@@ -89,17 +89,17 @@ static void build(struct pdf *p, json_t *m, json_t *area)
 	json_array_foreach(files, i, d)
 	{
 		struct buf b = BUF_INIT;
-		buf_addf(&b, "%s (%s)", oss_jstr(d, "name"), oss_jstr(d, "size_text"));
-		pdf_row(p, oss_jstr(d, "label"), buf_cstr(&b));
+		buf_addf(&b, "%s (%s)", jstr(d, "name"), jstr(d, "size_text"));
+		pdf_row(p, jstr(d, "label"), buf_cstr(&b));
 		buf_release(&b);
 	}
 	json_t *result = json_object_get(m, "result_file");
 	if (json_is_object(result))
-		pdf_row(p, "ไฟล์จากเจ้าหน้าที่", oss_jstr(result, "name"));
+		pdf_row(p, "ไฟล์จากเจ้าหน้าที่", jstr(result, "name"));
 
 	pdf_heading(p, "สถานะ");
-	pdf_row(p, "สถานะปัจจุบัน", oss_jstr(m, "status_label"));
-	pdf_row(p, "เมื่อ", oss_jstr(m, "status_at_text"));
+	pdf_row(p, "สถานะปัจจุบัน", jstr(m, "status_label"));
+	pdf_row(p, "เมื่อ", jstr(m, "status_at_text"));
 	row_if(p, "ข้อความล่าสุด", json_object_get(m, "note"));
 
 	pdf_heading(p, "ประวัติการดำเนินการ");
@@ -108,7 +108,7 @@ static void build(struct pdf *p, json_t *m, json_t *area)
 	pdf_table(p, 4, hh, hw);
 	json_array_foreach(json_object_get(m, "history"), i, d)
 	{
-		const char *msg = oss_jstr(d, "message");
+		const char *msg = jstr(d, "message");
 		struct buf b = BUF_INIT;
 		if (json_is_true(json_object_get(d, "is_edit")))
 			buf_adds(&b, "แก้ไขข้อมูล");
@@ -116,17 +116,17 @@ static void build(struct pdf *p, json_t *m, json_t *area)
 			buf_adds(&b, "ข้อความถึงผู้ยื่น (สถานะคงเดิม)");
 		if (*msg)
 			buf_addf(&b, "%s%s", b.len ? " — " : "", msg);
-		if (oss_jint(d, "file_id") > 0)
+		if (jint(d, "file_id") > 0)
 			buf_addf(&b, "%s(แนบไฟล์)", b.len ? " " : "");
-		pdf_table_row(p, (const char *[]){oss_jstr(d, "at_text"), oss_jstr(d, "actor_name"),
-						  oss_jstr(d, "status_label"), buf_cstr(&b)});
+		pdf_table_row(p, (const char *[]){jstr(d, "at_text"), jstr(d, "actor_name"),
+						  jstr(d, "status_label"), buf_cstr(&b)});
 		buf_release(&b);
 	}
 
 	pdf_space(p, 12);
 	struct buf sig = BUF_INIT;
 	buf_addf(&sig, "ลงชื่อ ...................................................... ผู้ยื่นคำขอ\n(%s)",
-		 oss_jstr(m, "applicant_name"));
+		 jstr(m, "applicant_name"));
 	pdf_text(p, buf_cstr(&sig));
 	buf_release(&sig);
 	pdf_space(p, 8);
@@ -148,23 +148,23 @@ int oss_request_pdf(struct req *r)
 		json_decref(req);
 		return view_err(r, &e);
 	}
-	json_t *area = org_area_get(db, oss_jint(req, "area_id"), &e);
+	json_t *area = org_area_get(db, jint(req, "area_id"), &e);
 	if (!area && e.status >= 500) {
 		json_decref(m);
 		json_decref(req);
 		return view_err(r, &e);
 	}
 	if (officer)
-		oss_audit(r, db, "personal.read", "oss_request", oss_jint(req, "id"), oss_jint(req, "area_id"),
-			  json_pack("{s:s, s:s}", "code", oss_jstr(req, "code"), "page", "pdf"));
+		oss_audit(r, db, "personal.read", "oss_request", jint(req, "id"), jint(req, "area_id"),
+			  json_pack("{s:s, s:s}", "code", jstr(req, "code"), "page", "pdf"));
 
 	struct buf title = BUF_INIT;
-	buf_addf(&title, "แบบคำขอ%s", oss_jstr(m, "service_title"));
+	buf_addf(&title, "แบบคำขอ%s", jstr(m, "service_title"));
 	struct pdf *p = pdf_new(buf_cstr(&title));
 	buf_release(&title);
 	struct buf foot = BUF_INIT;
 	buf_adds(&foot, "รหัสอ้างอิง ");
-	buf_adds(&foot, oss_jstr(m, "code"));
+	buf_adds(&foot, jstr(m, "code"));
 	buf_adds(&foot, " · พิมพ์เมื่อ ");
 	json_t *printed = oss_text_datetime(oss_now());
 	buf_adds(&foot, json_string_value(printed));
@@ -175,7 +175,7 @@ int oss_request_pdf(struct req *r)
 
 	struct buf out = BUF_INIT;
 	char name[64];
-	snprintf(name, sizeof name, "คำร้อง-%s.pdf", oss_jstr(req, "code"));
+	snprintf(name, sizeof name, "คำร้อง-%s.pdf", jstr(req, "code"));
 	json_decref(area);
 	json_decref(m);
 	json_decref(req);

@@ -81,8 +81,8 @@ static int add_documents(struct req *r, json_t *m, json_t *services, struct err 
 	size_t i;
 	json_t *a;
 	json_array_foreach(areas, i, a)
-	    json_object_set_new(a, "selected", json_boolean(!strcmp(oss_jstr(a, "value"), id)));
-	json_array_foreach(services, i, a) json_object_set_new(a, "docs", oss_documents_of(docs, oss_jstr(a, "code")));
+	    json_object_set_new(a, "selected", json_boolean(!strcmp(jstr(a, "value"), id)));
+	json_array_foreach(services, i, a) json_object_set_new(a, "docs", oss_documents_of(docs, jstr(a, "code")));
 	json_object_set_new(m, "doc_areas", areas);
 	json_object_set_new(m, "doc_area_id", area_id > 0 ? json_integer(area_id) : json_null());
 	json_object_set_new(m, "has_docs", json_boolean(json_array_size(docs) > 0));
@@ -133,14 +133,14 @@ static int status_page(struct req *r)
 			    json_string(e.status == 404 ? "ไม่พบคำร้องรหัสนี้ กรุณาตรวจสอบรหัสอ้างอิงอีกครั้ง" : e.msg));
 		} else {
 			/* service, status and dates only: a code is no password */
-			int st = oss_status_parse(oss_jstr(req, "status"));
+			int st = oss_status_parse(jstr(req, "status"));
 			json_object_set_new(
 			    m, "result",
 			    json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:b}", "code", code, "service_name",
-				      oss_service_name(oss_jstr(req, "service")), "status_label", oss_status_label(st),
+				      oss_service_name(jstr(req, "service")), "status_label", oss_status_label(st),
 				      "status_class", oss_status_class(st), "created_at_text",
-				      oss_text_datetime(oss_jint(req, "created_at")), "status_at_text",
-				      oss_text_datetime(oss_jint(req, "status_at")), "is_open", oss_status_open(st)));
+				      oss_text_datetime(jint(req, "created_at")), "status_at_text",
+				      oss_text_datetime(jint(req, "status_at")), "is_open", oss_status_open(st)));
 			json_decref(req);
 		}
 	}
@@ -159,7 +159,7 @@ static json_t *field_named(json_t *form, const char *name)
 {
 	size_t i;
 	json_t *f;
-	json_array_foreach(json_object_get(form, "fields"), i, f) if (!strcmp(oss_jstr(f, "name"), name)) return f;
+	json_array_foreach(json_object_get(form, "fields"), i, f) if (!strcmp(jstr(f, "name"), name)) return f;
 	return NULL;
 }
 
@@ -172,14 +172,14 @@ static void make_select(json_t *form, const char *name, json_t *options)
 		json_decref(options);
 		return;
 	}
-	const char *v = oss_jstr(f, "value");
+	const char *v = jstr(f, "value");
 	json_t *cs = json_array();
 	json_array_append_new(cs, json_pack("{s:s, s:s, s:b}", "value", "", "label", "— เลือก —", "selected", !*v));
 	size_t i;
 	json_t *o;
 	json_array_foreach(options, i, o)
 	{
-		json_object_set_new(o, "selected", json_boolean(!strcmp(oss_jstr(o, "value"), v)));
+		json_object_set_new(o, "selected", json_boolean(!strcmp(jstr(o, "value"), v)));
 		json_array_append(cs, o);
 	}
 	json_decref(options);
@@ -199,8 +199,8 @@ static json_t *area_options(struct db *db, struct err *e)
 	json_array_foreach(areas, i, a)
 	{
 		char id[24];
-		snprintf(id, sizeof id, "%lld", oss_jint(a, "id"));
-		json_array_append_new(opts, json_pack("{s:s, s:s}", "value", id, "label", oss_jstr(a, "name")));
+		snprintf(id, sizeof id, "%lld", jint(a, "id"));
+		json_array_append_new(opts, json_pack("{s:s, s:s}", "value", id, "label", jstr(a, "name")));
 	}
 	json_decref(areas);
 	return opts;
@@ -220,11 +220,11 @@ static json_t *room_options(struct db *db, long long area_id, json_t **calendars
 	json_array_foreach(rooms, i, a)
 	{
 		char id[24], label[400];
-		snprintf(id, sizeof id, "%lld", oss_jint(a, "id"));
-		snprintf(label, sizeof label, "%s (จุได้ %lld คน)", oss_jstr(a, "name"), oss_jint(a, "capacity"));
+		snprintf(id, sizeof id, "%lld", jint(a, "id"));
+		snprintf(label, sizeof label, "%s (จุได้ %lld คน)", jstr(a, "name"), jint(a, "capacity"));
 		json_array_append_new(opts, json_pack("{s:s, s:s}", "value", id, "label", label));
 		char url[64];
-		snprintf(url, sizeof url, "/oss/rooms/%lld/calendar", oss_jint(a, "id"));
+		snprintf(url, sizeof url, "/oss/rooms/%lld/calendar", jint(a, "id"));
 		json_array_append_new(*calendars,
 				      json_pack("{s:O, s:s}", "name", json_object_get(a, "name"), "url", url));
 	}
@@ -269,7 +269,7 @@ static json_t *values_of(json_t *req, const struct oss_service_def *svc)
 		}
 	}
 	char area[24];
-	snprintf(area, sizeof area, "%lld", oss_jint(req, "area_id"));
+	snprintf(area, sizeof area, "%lld", jint(req, "area_id"));
 	json_object_set_new(v, "area_id", json_string(area));
 	return v;
 }
@@ -305,7 +305,7 @@ static int form_page(struct req *r, const struct oss_service_def *svc, json_t *r
 		return view_err(r, &e);
 	}
 	make_select(form, "area_id", areas);
-	long long area_id = strtoll(oss_jstr(field_named(form, "area_id"), "value"), NULL, 10);
+	long long area_id = strtoll(jstr(field_named(form, "area_id"), "value"), NULL, 10);
 	bool pick_area = false;
 	json_t *quote = NULL, *calendars = NULL;
 	if (!strcmp(svc->code, "31")) {
@@ -339,7 +339,7 @@ static int form_page(struct req *r, const struct oss_service_def *svc, json_t *r
 		/* the total as typed so far; htmx refreshes it on every change */
 		const char *qty[OSS_PP_ITEMS];
 		for (int i = 0; i < OSS_PP_ITEMS; i++)
-			qty[i] = oss_jstr(field_named(form, oss_pp_items[i].key), "value");
+			qty[i] = jstr(field_named(form, oss_pp_items[i].key), "value");
 		quote = oss_quote_model(db, area_id, qty, &e);
 		if (!quote) {
 			json_decref(form);
@@ -348,7 +348,7 @@ static int form_page(struct req *r, const struct oss_service_def *svc, json_t *r
 		}
 	}
 	/* files: required where the slot must have one and has none yet */
-	json_t *stored = req ? oss_request_files(db, oss_jint(req, "id"), &e) : json_array();
+	json_t *stored = req ? oss_request_files(db, jint(req, "id"), &e) : json_array();
 	if (!stored) {
 		json_decref(form);
 		json_decref(profile);
@@ -361,12 +361,12 @@ static int form_page(struct req *r, const struct oss_service_def *svc, json_t *r
 		json_t *have = NULL;
 		size_t i;
 		json_t *x;
-		json_array_foreach(stored, i, x) if (!strcmp(oss_jstr(x, "slot"), s->name)) have = x;
+		json_array_foreach(stored, i, x) if (!strcmp(jstr(x, "slot"), s->name)) have = x;
 		json_object_set_new(f, "required", json_boolean(s->required && !have));
 		if (have) {
 			struct buf h = BUF_INIT;
 			buf_addf(&h, "มีไฟล์แล้ว: %s — แนบไฟล์ใหม่เมื่อต้องการแทนที่ (png, jpg หรือ pdf ไม่เกิน 5 MB)",
-				 oss_jstr(have, "name"));
+				 jstr(have, "name"));
 			json_object_set_new(f, "hint", json_string(buf_cstr(&h)));
 			buf_release(&h);
 		}
@@ -375,7 +375,7 @@ static int form_page(struct req *r, const struct oss_service_def *svc, json_t *r
 
 	char action[64];
 	if (req)
-		snprintf(action, sizeof action, "/oss/edit/%s/%lld", svc->code, oss_jint(req, "id"));
+		snprintf(action, sizeof action, "/oss/edit/%s/%lld", svc->code, jint(req, "id"));
 	else
 		snprintf(action, sizeof action, "/oss/new/%s", svc->code);
 	struct buf title = BUF_INIT;
@@ -408,11 +408,11 @@ static int form_page(struct req *r, const struct oss_service_def *svc, json_t *r
 	json_object_set_new(m, "docs", mine);
 	json_decref(docs);
 	if (req) {
-		int st = oss_status_parse(oss_jstr(req, "status"));
+		int st = oss_status_parse(jstr(req, "status"));
 		char url[64];
-		snprintf(url, sizeof url, "/oss/requests/%lld", oss_jint(req, "id"));
+		snprintf(url, sizeof url, "/oss/requests/%lld", jint(req, "id"));
 		json_object_set_new(m, "request",
-				    json_pack("{s:I, s:O, s:s, s:s, s:O, s:b}", "id", (json_int_t)oss_jint(req, "id"),
+				    json_pack("{s:I, s:O, s:s, s:s, s:O, s:b}", "id", (json_int_t)jint(req, "id"),
 					      "code", json_object_get(req, "code"), "status_label",
 					      oss_status_label(st), "view_url", url, "note",
 					      json_object_get(req, "note"), "returned", st == OSS_RETURNED));
@@ -565,7 +565,7 @@ static bool files_complete(struct req *r, const struct oss_service_def *svc, jso
 		bool have = false;
 		size_t i;
 		json_t *x;
-		json_array_foreach(stored, i, x) if (!strcmp(oss_jstr(x, "slot"), s->name)) have = true;
+		json_array_foreach(stored, i, x) if (!strcmp(jstr(x, "slot"), s->name)) have = true;
 		if (!have) {
 			struct buf m = BUF_INIT;
 			buf_addf(&m, "กรุณาแนบไฟล์ %s (png, jpg หรือ pdf ไม่เกิน 5 MB)", s->label);
@@ -691,13 +691,13 @@ static int my_list(struct req *r)
 		return view_err(r, &e);
 	}
 	/* "ที่" counts down from the newest, as the seed's list does */
-	long long total = oss_jint(m, "total"), from = oss_jint(m, "from");
+	long long total = jint(m, "total"), from = jint(m, "from");
 	size_t i;
 	json_t *row;
 	json_array_foreach(json_object_get(m, "rows"), i, row)
 	    oss_list_row(row, total - (from - 1) - (long long)i, false, 0, NULL, 0, 0);
 	json_t *params = json_pack("{s:s, s:s, s:I}", "service", service, "q", q, "per_page",
-				   (json_int_t)(oss_jint(m, "per_page") == 10 ? 0 : oss_jint(m, "per_page")));
+				   (json_int_t)(jint(m, "per_page") == 10 ? 0 : jint(m, "per_page")));
 	oss_pager(m, "/oss/my", params);
 	json_decref(params);
 	json_t *tabs = json_array();
@@ -744,12 +744,12 @@ static int view_page_of(struct req *r, const char *tmpl, bool print)
 		return view_err(r, &e);
 	}
 	if (officer)
-		oss_audit(r, db, "personal.read", "oss_request", oss_jint(req, "id"), oss_jint(req, "area_id"),
-			  json_pack("{s:s, s:s}", "code", oss_jstr(req, "code"), "page", print ? "print" : "view"));
-	json_t *area = org_area_get(db, oss_jint(req, "area_id"), &e);
+		oss_audit(r, db, "personal.read", "oss_request", jint(req, "id"), jint(req, "area_id"),
+			  json_pack("{s:s, s:s}", "code", jstr(req, "code"), "page", print ? "print" : "view"));
+	json_t *area = org_area_get(db, jint(req, "area_id"), &e);
 	json_object_set_new(m, "area", area ? area : json_null());
 	struct buf title = BUF_INIT;
-	buf_addf(&title, "คำร้อง %s", oss_jstr(req, "code"));
+	buf_addf(&title, "คำร้อง %s", jstr(req, "code"));
 	json_object_set_new(m, "page_title", json_string(buf_cstr(&title)));
 	buf_release(&title);
 	json_object_set_new(m, "printed_at_text", oss_text_datetime(oss_now()));
@@ -777,17 +777,17 @@ static int file_get(struct req *r)
 	struct db *db = req_db(r);
 	struct err e = ERR_INIT;
 	long long fid = req_param_id(r, "fid");
-	json_t *f = fid > 0 ? oss_file_get(db, oss_jint(req, "id"), fid, &e) : NULL;
+	json_t *f = fid > 0 ? oss_file_get(db, jint(req, "id"), fid, &e) : NULL;
 	if (!f) {
 		json_decref(req);
 		return fid > 0 ? view_err(r, &e) : view_error(r, 404, "ไม่พบไฟล์ที่ต้องการ");
 	}
 	if (officer)
-		oss_audit(r, db, "personal.read", "oss_file", fid, oss_jint(req, "area_id"),
-			  json_pack("{s:s, s:s}", "code", oss_jstr(req, "code"), "slot", oss_jstr(f, "slot")));
+		oss_audit(r, db, "personal.read", "oss_file", fid, jint(req, "area_id"),
+			  json_pack("{s:s, s:s}", "code", jstr(req, "code"), "slot", jstr(f, "slot")));
 	struct buf path = BUF_INIT;
-	buf_addf(&path, "%s/%s", http_settings()->data_dir, oss_jstr(f, "path"));
-	rc = view_file(r, buf_cstr(&path), oss_jstr(f, "mime"), oss_jstr(f, "name"));
+	buf_addf(&path, "%s/%s", http_settings()->data_dir, jstr(f, "path"));
+	rc = view_file(r, buf_cstr(&path), jstr(f, "mime"), jstr(f, "name"));
 	buf_release(&path);
 	json_decref(f);
 	json_decref(req);
@@ -804,20 +804,20 @@ static json_t *load_editable(struct req *r, const struct oss_service_def **svc, 
 	if (!req)
 		return NULL;
 	struct err e = ERR_INIT;
-	if (oss_jint(req, "applicant_id") != acc_user_id(r)) {
+	if (jint(req, "applicant_id") != acc_user_id(r)) {
 		/* an officer sees the request but may not edit it */
 		json_decref(req);
 		*answered = view_error(r, 403, "การแก้ไขข้อมูลคำร้องทำได้เฉพาะผู้ยื่นคำร้อง");
 		return NULL;
 	}
 	enum oss_status to;
-	if (oss_transition((enum oss_status)oss_status_parse(oss_jstr(req, "status")), OSS_APPLICANT, OSS_EDIT, NULL,
+	if (oss_transition((enum oss_status)oss_status_parse(jstr(req, "status")), OSS_APPLICANT, OSS_EDIT, NULL,
 			   &to, &e) < 0) {
 		json_decref(req);
 		*answered = view_err(r, &e);
 		return NULL;
 	}
-	*svc = oss_service_def(oss_jstr(req, "service"));
+	*svc = oss_service_def(jstr(req, "service"));
 	return req;
 }
 
@@ -847,7 +847,7 @@ static int edit_post(struct req *r)
 	}
 	struct db *db = req_db(r);
 	struct err e = ERR_INIT;
-	long long id = oss_jint(req, "id");
+	long long id = jint(req, "id");
 	json_t *stored = oss_request_files(db, id, &e);
 	if (!stored) {
 		json_decref(req);
@@ -860,7 +860,7 @@ static int edit_post(struct req *r)
 		json_decref(req);
 		return rc;
 	}
-	long long area_id = oss_jint(req, "area_id");
+	long long area_id = jint(req, "area_id");
 	if (strtoll(form_value(r, "area_id"), NULL, 10) != area_id) {
 		err_field(&e, "area_id",
 			  "เปลี่ยนสำนักงานเขตพื้นที่ของคำร้องที่ส่งแล้วไม่ได้ หากต้องการยื่นที่เขตอื่น กรุณายกเลิกคำร้องนี้แล้วยื่นใหม่");
@@ -922,7 +922,7 @@ static json_t *load_own(struct req *r, int *answered)
 {
 	bool officer;
 	json_t *req = load(r, &officer, answered);
-	if (req && oss_jint(req, "applicant_id") != acc_user_id(r)) {
+	if (req && jint(req, "applicant_id") != acc_user_id(r)) {
 		json_decref(req);
 		*answered = view_error(r, 404, "ไม่พบคำร้องที่ระบุ");
 		return NULL;
@@ -940,7 +940,7 @@ static int cancel_get(struct req *r)
 	/* the same rule as the POST: a request past cancelling is told so
 	 * (409 with the reason) rather than offered a form that must fail */
 	enum oss_status to;
-	if (oss_transition((enum oss_status)oss_status_parse(oss_jstr(req, "status")), OSS_APPLICANT, OSS_CANCEL, NULL,
+	if (oss_transition((enum oss_status)oss_status_parse(jstr(req, "status")), OSS_APPLICANT, OSS_CANCEL, NULL,
 			   &to, &e) < 0) {
 		json_decref(req);
 		return view_err(r, &e);
@@ -974,7 +974,7 @@ static int cancel_post(struct req *r)
 	}
 	oss_notify_status(r, db, req, form_value(r, "reason"));
 	struct buf flash = BUF_INIT;
-	buf_addf(&flash, "ยกเลิกคำร้อง %s แล้ว", oss_jstr(req, "code"));
+	buf_addf(&flash, "ยกเลิกคำร้อง %s แล้ว", jstr(req, "code"));
 	json_decref(req);
 	rc = view_redirect(r, "/oss/my", buf_cstr(&flash));
 	buf_release(&flash);

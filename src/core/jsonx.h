@@ -1,0 +1,27 @@
+/* jsonx: the small readers every module uses on a json_t row (a value of
+ * db_rows_json, a model): a string member or "", an integer member or 0,
+ * and a NULL string as "". One copy, inline, instead of one per file. */
+#ifndef KHET_JSONX_H
+#define KHET_JSONX_H
+
+#include <jansson.h>
+
+/* s, or "" when s is NULL. */
+static inline const char *nz(const char *s)
+{
+	return s ? s : "";
+}
+
+/* The string member k of o, "" when absent or not a string. */
+static inline const char *jstr(const json_t *o, const char *k)
+{
+	return nz(json_string_value(json_object_get(o, k)));
+}
+
+/* The integer member k of o, 0 when absent or not an integer. */
+static inline long long jint(const json_t *o, const char *k)
+{
+	return (long long)json_integer_value(json_object_get(o, k));
+}
+
+#endif
