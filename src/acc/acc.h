@@ -535,6 +535,11 @@ int acc_deny_in(struct req *r, long long area_id, const char *target_type, long 
  * its row with the id in *aid, or NULL with the answer (404, 403 with the
  * text denied, 503, or the error) in *answered. */
 json_t *acc_queue_area(struct req *r, long long *aid, const char *denied, int *answered);
+/* Turns the field name of a form model into a select of options [{id,
+ * name}] (taken), with none as the first, empty choice. */
+void acc_form_select(json_t *form, const char *name, json_t *options, const char *none);
+/* Makes the field name of a form model a hidden input. */
+void acc_form_hidden(json_t *form, const char *name);
 /* x[text_key] = the time x[key] as short Thai text, null when there is none. */
 void acc_add_time_text(json_t *x, const char *key, const char *text_key);
 /* Page links of a list whose URL (ending in "?" or "&") is base: pager,
@@ -562,5 +567,14 @@ json_t *acc_queue_model(const char *title, const char *path, json_t *area, json_
  * (school_admin_reg.c). */
 extern const struct route_table acc_request_routes;
 extern const struct route_table acc_schooladmin_routes;
+
+/* /areas/:id/users/:uid/permissions/edit and its grant and revoke posts
+ * (grant_pages.c): the area admin edits a user's permissions. */
+extern const struct route_table acc_grant_routes;
+/* Whether the request's active grant may see and change the permissions
+ * of user uid in area aid (the user holds or held a grant there, or asked
+ * for one): -1 to go on, else the request was answered (403 with an
+ * auth.denied row, whose text for another area is denied). */
+int acc_area_user_check(struct req *r, struct db *db, long long aid, long long uid, const char *denied);
 
 #endif

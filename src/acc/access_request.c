@@ -168,43 +168,6 @@ static const struct field request_form[] = {
     {0},
 };
 
-/* Turns a form field into a select of the given [{value, label}] (taken). */
-static void make_select(json_t *form, const char *name, json_t *options, const char *none)
-{
-	size_t i;
-	json_t *f;
-	json_array_foreach(json_object_get(form, "fields"), i, f)
-	{
-		if (strcmp(jstr(f, "name"), name))
-			continue;
-		const char *cur = jstr(f, "value");
-		json_t *cs = json_array();
-		json_array_append_new(cs, json_pack("{s:s, s:s, s:b}", "value", "", "label", none, "selected",
-						    !*cur || !strcmp(cur, "0")));
-		size_t k;
-		json_t *o;
-		json_array_foreach(options, k, o)
-		{
-			char v[24];
-			snprintf(v, sizeof v, "%lld", jint(o, "id"));
-			json_array_append_new(cs, json_pack("{s:s, s:O, s:b}", "value", v, "label",
-							    json_object_get(o, "name"), "selected", !strcmp(v, cur)));
-		}
-		json_object_set_new(f, "choices", cs);
-		json_object_set_new(f, "is_select", json_true());
-		json_object_set_new(f, "maxlength", json_null());
-	}
-	json_decref(options);
-}
-
-static void make_hidden(json_t *form, const char *name)
-{
-	size_t i;
-	json_t *f;
-	json_array_foreach(json_object_get(form, "fields"), i, f) if (!strcmp(jstr(f, "name"), name))
-	    json_object_set_new(f, "is_hidden", json_true());
-}
-
 /* The form page: without an area, the choice of area first (a GET form, no
  * script needed); with one, the full form with its schools and work groups. */
 static int form_page(struct req *r, long long area_id, int status)
@@ -247,9 +210,9 @@ static int form_page(struct req *r, long long area_id, int status)
 		json_decref(area);
 		return view_err(r, &e);
 	}
-	make_select(form, "school_id", schools, "— ไม่ระบุ (สิทธิ์ระดับเขต) —");
-	make_select(form, "work_group_id", groups, "— ไม่ระบุ —");
-	make_hidden(form, "area_id");
+	acc_form_select(form, "school_id", schools, "— ไม่ระบุ (สิทธิ์ระดับเขต) —");
+	acc_form_select(form, "work_group_id", groups, "— ไม่ระบุ —");
+	acc_form_hidden(form, "area_id");
 	json_object_set_new(m, "area", area);
 	json_object_set_new(m, "form", form);
 	json_object_set_new(m, "choose_area", json_false());
@@ -755,32 +718,20 @@ static int user_matrix(struct req *r)
 	struct db *db = req_db(r);
 	if (!db)
 		return acc_db_unavailable(r);
+	int answered = acc_area_user_check(r, db, aid, uid, area_denied);
+	if (answered >= 0)
+		return answered;
 	struct err e = ERR_INIT;
-	if (!acc_in_area(r, aid)) {
-		long long ua = acc_user_area(db, uid, &e);
-		return acc_deny_in(r, ua > 0 ? ua : aid, "user", uid, area_denied);
-	}
-	/* a user of the area: holds or held a grant there, or asked for one */
-	long long one = 0;
-	int rc = db_int_value(db,
-			      "SELECT 1 FROM grants WHERE user_id = $1 AND area_id = $2 UNION ALL "
-			      "SELECT 1 FROM access_requests WHERE user_id = $1 AND area_id = $2 LIMIT 1",
-			      DB_ARGS(DB_INT(uid), DB_INT(aid)), &one, &e);
-	if (rc < 0)
-		return view_err(r, &e);
-	if (rc == 0) {
-		long long ua = acc_user_area(db, uid, &e);
-		return acc_deny_in(r, ua > 0 ? ua : aid, "user", uid,
-				   "คุณไม่มีสิทธิ์ดูสิทธิ์ของผู้ใช้รายนี้ เพราะไม่ใช่ผู้ใช้ในเขตพื้นที่ของคุณ");
-	}
 	json_t *p = db_row_json(db, "SELECT id, username, title, first_name, last_name FROM users WHERE id = $1",
 				DB_ARGS(DB_INT(uid)), &e);
 	if (!p)
 		return view_err(r, &e);
 	acc_audit_in(r, db, aid, acc_user_id(r), "personal.read", "user", uid,
 		     json_pack("{s:s}", "page", "permissions"));
-	char back[64];
+	char back[64], edit[80];
 	snprintf(back, sizeof back, "/areas/%lld/access-requests", aid);
+	snprintf(edit, sizeof edit, "/areas/%lld/users/%lld/permissions/edit", aid, uid);
+	json_object_set_new(p, "edit_url", json_string(edit));
 	return matrix_view(r, uid, aid, p, back);
 }
 

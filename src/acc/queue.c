@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "acc/acc.h"
+#include "core/jsonx.h"
 #include "core/buf.h"
 #include "core/db.h"
 #include "core/form.h"
@@ -123,4 +124,41 @@ json_t *acc_queue_model(const char *title, const char *path, json_t *area, json_
 	buf_release(&t);
 	buf_release(&base);
 	return m;
+}
+
+/* Turns a form field into a select of the given [{value, label}] (taken). */
+void acc_form_select(json_t *form, const char *name, json_t *options, const char *none)
+{
+	size_t i;
+	json_t *f;
+	json_array_foreach(json_object_get(form, "fields"), i, f)
+	{
+		if (strcmp(jstr(f, "name"), name))
+			continue;
+		const char *cur = jstr(f, "value");
+		json_t *cs = json_array();
+		json_array_append_new(cs, json_pack("{s:s, s:s, s:b}", "value", "", "label", none, "selected",
+						    !*cur || !strcmp(cur, "0")));
+		size_t k;
+		json_t *o;
+		json_array_foreach(options, k, o)
+		{
+			char v[24];
+			snprintf(v, sizeof v, "%lld", jint(o, "id"));
+			json_array_append_new(cs, json_pack("{s:s, s:O, s:b}", "value", v, "label",
+							    json_object_get(o, "name"), "selected", !strcmp(v, cur)));
+		}
+		json_object_set_new(f, "choices", cs);
+		json_object_set_new(f, "is_select", json_true());
+		json_object_set_new(f, "maxlength", json_null());
+	}
+	json_decref(options);
+}
+
+void acc_form_hidden(json_t *form, const char *name)
+{
+	size_t i;
+	json_t *f;
+	json_array_foreach(json_object_get(form, "fields"), i, f) if (!strcmp(jstr(f, "name"), name))
+	    json_object_set_new(f, "is_hidden", json_true());
 }

@@ -116,5 +116,7 @@ int db_int_value(struct db *db, const char *sql, const struct db_val *p, int n, 
  * transaction. Tokens @ID@ (auto-increment primary key) and @BLOB@ are
  * replaced per engine. Returns the number applied, or -1. */
 int db_migrate(struct db *db, struct err *e);
+/* db_migrate up to max_version only (upgrade tests build an old schema). */
+int db_migrate_upto(struct db *db, int max_version, struct err *e);
 
 #endif

@@ -152,6 +152,11 @@ static bool version_in(json_t *rows, long long version)
 
 int db_migrate(struct db *db, struct err *e)
 {
+	return db_migrate_upto(db, 9999, e);
+}
+
+int db_migrate_upto(struct db *db, int max_version, struct err *e)
+{
 	struct mig *migs = xcalloc(embedded_count ? embedded_count : 1, sizeof *migs);
 	int count = mig_collect(migs, e);
 	if (count < 0) {
@@ -182,7 +187,7 @@ int db_migrate(struct db *db, struct err *e)
 	struct buf name = BUF_INIT, sql = BUF_INIT;
 	for (int i = 0; i < count && !failed; i++) {
 		const struct mig *m = &migs[i];
-		if (version_in(done, m->version))
+		if (version_in(done, m->version) || m->version > max_version)
 			continue;
 		int already = mig_begin(db, m->version, e);
 		if (already < 0) {
