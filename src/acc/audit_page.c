@@ -61,6 +61,8 @@ static const struct {
     {"auth.signin", "เข้าสู่ระบบ"},
     {"auth.signout", "ออกจากระบบ"},
     {"auth.role_switch", "เปลี่ยนบทบาท"},
+    {"grant.add", "ให้สิทธิ์"},
+    {"grant.revoke", "ยกเลิกสิทธิ์"},
 };
 
 static const char *action_label(const char *a)
