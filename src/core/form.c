@@ -189,6 +189,7 @@ int form_begin(struct req *r, const struct field *fields)
 	struct form_state *fs = &r->form;
 	fs->fields = fields;
 	fs->values = json_object();
+	fs->typed = json_object();
 	fs->errors = json_object();
 	const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
 	if (!ct || !*ct) {
@@ -516,8 +517,16 @@ int form_finish(struct req *r)
 			if (!prev) {
 				prev = json_array();
 				json_object_set_new(fs->values, f->name, prev);
+				json_object_set_new(fs->typed, f->name, json_array());
 			}
 		}
+		/* what was typed, as typed (an over-long text only while it
+		 * was kept whole) */
+		json_t *shown = json_string(p->text_overflow ? "" : v);
+		if (f->flags & F_MULTI)
+			json_array_append_new(json_object_get(fs->typed, f->name), shown);
+		else
+			json_object_set_new(fs->typed, f->name, shown);
 		if (!*v) {
 			if (!prev)
 				json_object_set_new(fs->values, f->name, json_string(""));
@@ -590,6 +599,7 @@ void form_cleanup(struct req *r)
 	}
 	free(fs->files);
 	json_decref(fs->values);
+	json_decref(fs->typed);
 	json_decref(fs->errors);
 	memset(fs, 0, sizeof *fs);
 }
@@ -717,7 +727,12 @@ json_t *form_model(struct req *r, const struct field *fields, json_t *values)
 		json_object_set_new(fm, "autocomplete", str_or_null(ac));
 		json_object_set_new(fm, "accept", f->type == FT_FILE ? json_string("image/png,image/jpeg,application/pdf,.pdf,.png,.jpg,.jpeg") : json_null());
 		json_object_set_new(fm, "max_bytes", f->type == FT_FILE ? json_integer(field_max(f)) : json_null());
-		json_t *v = r->form.values ? json_object_get(r->form.values, f->name) : NULL;
+		/* what the user typed comes back exactly as typed (never the
+		 * normalised value: money in satang, a citizen ID without its
+		 * dashes); only a field the request did not carry shows values */
+		json_t *v = r->form.typed ? json_object_get(r->form.typed, f->name) : NULL;
+		if (!v && r->form.values)
+			v = json_object_get(r->form.values, f->name);
 		if (!v && values)
 			v = json_object_get(values, f->name);
 		const char *sv = json_is_string(v) ? json_string_value(v) : "";

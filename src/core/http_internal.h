@@ -17,7 +17,10 @@ struct form_part; /* form.c */
 struct form_state {
 	const struct field *fields;
 	struct MHD_PostProcessor *pp;
-	json_t *values;   /* name → string, or array for F_MULTI */
+	json_t *values;   /* name → checked, normalised string, or array for F_MULTI */
+	json_t *typed;    /* the same names → exactly what was typed (trimmed), for
+			   * showing the form again: a money field holds "35210.50"
+			   * here and "3521050" (satang) in values */
 	json_t *errors;   /* name → Thai message; "_form" for form-wide */
 	struct form_part *parts; /* text being collected / files being written */
 	struct form_file *files;
