@@ -22,6 +22,7 @@
 #include "core/ratelimit.h"
 #include "core/server.h"
 #include "core/token.h"
+#include "core/view.h"
 #include "core/module.h"
 #include "core/testroutes.h"
 
@@ -391,10 +392,20 @@ static int cmd_module(const struct command_def *c, struct opts *o, int argc, cha
 	struct db *db = open_db(o, &url);
 	if (!db)
 		return 1;
+	/* commands send mail (khet user add's set-password link), whose body
+	 * is a template */
+	struct err e = ERR_INIT;
+	if (view_init_text(&e) < 0) {
+		fprintf(stderr, "khet: templates: %s\n", e.msg);
+		db_close(db);
+		free(url);
+		return 1;
+	}
 	mail_configure(o->smtp_url, o->mail_from, o->base_url);
 	struct cli cli = {.db = db, .db_url = url, .data_dir = o->data, .base_url = o->base_url};
 	int rc = c->run(&cli, argc, argv);
 	mail_shutdown();
+	view_shutdown();
 	db_close(db);
 	free(url);
 	return rc;

@@ -470,6 +470,12 @@ extern const struct route_table acc_directory_routes;
  * transaction of the write it belongs to (the mail goes out only if that
  * commits). */
 int acc_setpw_link_send(struct db *db, long long user_id, const char *why, struct err *e);
+/* The same, also appending the link's path and query ("/password/set?t=…",
+ * without the base URL) to path: for `khet user add`, which prints the
+ * one link it mailed, so the operator can hand it over when mail is not
+ * set up yet. The printed and the mailed link are the same single-use
+ * secret. */
+int acc_setpw_link_send_path(struct db *db, long long user_id, const char *why, struct buf *path, struct err *e);
 
 /* /password/set, /password/otp, /password/forgot, /password/request,
  * /password/requests and /account/password (src/acc/password*.c). */

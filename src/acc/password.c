@@ -55,6 +55,11 @@ static int send_mail(struct db *db, json_t *u, const char *subject, const char *
 
 int acc_setpw_link_send(struct db *db, long long user_id, const char *why, struct err *e)
 {
+	return acc_setpw_link_send_path(db, user_id, why, NULL, e);
+}
+
+int acc_setpw_link_send_path(struct db *db, long long user_id, const char *why, struct buf *path, struct err *e)
+{
 	bool is_new = why && !strcmp(why, "new");
 	bool is_forgot = why && !strcmp(why, "forgot");
 	if (!is_new && !is_forgot && (!why || strcmp(why, "reset")))
@@ -69,6 +74,8 @@ int acc_setpw_link_send(struct db *db, long long user_id, const char *why, struc
 	int rc = token_issue_link(db, ACC_SETPW_PURPOSE, user_id, acc_setpw_link_ttl(), &secret, e);
 	if (rc == 0) {
 		buf_addf(&url, "%s/password/set?t=%s", mail_base_url(), buf_cstr(&secret));
+		if (path)
+			buf_addf(path, "/password/set?t=%s", buf_cstr(&secret));
 		json_t *m = json_pack("{s:s, s:s, s:s, s:b, s:b, s:b, s:i}", "name", jstr(u, "name"), "username",
 				      jstr(u, "username"), "url", buf_cstr(&url), "is_new", is_new, "is_forgot",
 				      is_forgot, "is_reset", !is_new && !is_forgot, "minutes",

@@ -151,6 +151,13 @@ int view_init(const char *templates_dir, const char *static_dir, struct err *e)
 	return load_embedded(tmpls, e);
 }
 
+int view_init_text(struct err *e)
+{
+	asset_model = json_object();
+	tmpls = tmpl_set_new();
+	return load_embedded(tmpls, e);
+}
+
 void view_shutdown(void)
 {
 	tmpl_set_free(tmpls);

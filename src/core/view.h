@@ -43,6 +43,10 @@ void view_set_layout_hook(view_layout_hook hook);
 /* Loads templates (from the binary, or from dir when dir != NULL: --dev
  * reloads them from disk on every page) and the static asset manifest. */
 int view_init(const char *templates_dir, const char *static_dir, struct err *e);
+/* Loads only the templates compiled into the binary, without the static
+ * assets: for operator commands that render mail (no pages, so no CSS or
+ * JS links), run from any folder. */
+int view_init_text(struct err *e);
 void view_shutdown(void);
 /* The URL of a built static asset by logical name ("app.css"), or NULL. */
 const char *view_asset(const char *logical);

@@ -110,6 +110,11 @@ static int text_check(const char *s, bool required, size_t max, const char *fiel
 	return 0;
 }
 
+int org_text_check(const char *s, bool required, size_t max, const char *field, const char *what, struct err *e)
+{
+	return text_check(s, required, max, field, what, e);
+}
+
 /* ---- paging -------------------------------------------------------------- */
 
 void org_paging(long long total, long long page, long long per_page, struct org_paging *p)
@@ -432,6 +437,82 @@ long long org_school_add(struct db *db, long long area_id, const char *obec, con
 	    0)
 		return -1;
 	return id;
+}
+
+/* Which of the two codes another school than self holds, as a Thai
+ * message; 0 when neither. */
+static int code_taken_by_other(struct db *db, long long self, const char *obec, const char *smis, struct err *e)
+{
+	long long id;
+	int rc = db_int_value(db, "SELECT id FROM schools WHERE obec_code = $1 AND id <> $2",
+			      DB_ARGS(DB_TEXT(obec), DB_INT(self)), &id, e);
+	if (rc < 0)
+		return -1;
+	if (rc == 1) {
+		err_field(e, "obec_code", "รหัสโรงเรียน %s เป็นของโรงเรียนอื่นแล้ว", obec);
+		e->status = 409;
+		return -1;
+	}
+	rc = db_int_value(db, "SELECT id FROM schools WHERE smis_code = $1 AND id <> $2",
+			  DB_ARGS(DB_TEXT(smis), DB_INT(self)), &id, e);
+	if (rc < 0)
+		return -1;
+	if (rc == 1) {
+		err_field(e, "smis_code", "รหัส SMIS %s เป็นของโรงเรียนอื่นแล้ว", smis);
+		e->status = 409;
+		return -1;
+	}
+	return 0;
+}
+
+int org_school_update(struct db *db, long long id, long long area_id, const char *obec, const char *smis,
+		      const char *name, const char *district, const char *province, struct err *e)
+{
+	if (org_school_code_check(obec, e) || org_smis_code_check(smis, e) ||
+	    text_check(name, true, 120, "name", "ชื่อโรงเรียน", e) ||
+	    text_check(district, false, 50, "district", "อำเภอ", e) ||
+	    text_check(province, false, 100, "province", "จังหวัด", e))
+		return -1;
+	long long old_area = 0;
+	int rc = db_int_value(db, "SELECT area_id FROM schools WHERE id = $1", DB_ARGS(DB_INT(id)), &old_area, e);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return err_set(e, 404, "ไม่พบโรงเรียนที่ระบุ");
+	if (area_id <= 0)
+		area_id = old_area;
+	if (area_id != old_area) {
+		json_t *a = org_area_get(db, area_id, e);
+		if (!a)
+			return -1;
+		json_decref(a);
+	}
+	if (code_taken_by_other(db, id, obec, smis, e))
+		return -1;
+	struct buf search = BUF_INIT;
+	org_school_search_text(name, district, obec, smis, &search);
+	long long n = db_exec(db,
+			      "UPDATE schools SET area_id = $2, obec_code = $3, smis_code = $4, name = $5, district = $6, "
+			      "province = $7, search = $8 WHERE id = $1",
+			      DB_ARGS(DB_INT(id), DB_INT(area_id), DB_TEXT(obec), DB_TEXT(smis), DB_TEXT(name),
+				      DB_TEXT(district ? district : ""), DB_TEXT(province ? province : ""),
+				      DB_TEXT(buf_cstr(&search))),
+			      e);
+	buf_release(&search);
+	if (n < 0) {
+		if (e->status == 409) {
+			err_field(e, "obec_code", "รหัสโรงเรียน %s หรือรหัส SMIS %s มีอยู่แล้ว", obec, smis);
+			e->status = 409;
+		}
+		return -1;
+	}
+	if (area_id != old_area &&
+	    (db_exec(db, "UPDATE areas SET school_count = school_count - 1 WHERE id = $1", DB_ARGS(DB_INT(old_area)),
+		     e) < 0 ||
+	     db_exec(db, "UPDATE areas SET school_count = school_count + 1 WHERE id = $1", DB_ARGS(DB_INT(area_id)),
+		     e) < 0))
+		return -1;
+	return 0;
 }
 
 int org_school_remove(struct db *db, long long id, struct err *e)

@@ -68,6 +68,12 @@ json_t *org_school_get(struct db *db, long long id, struct err *e);
  * transaction (unsafe-method handlers already are). */
 long long org_school_add(struct db *db, long long area_id, const char *obec, const char *smis, const char *name,
 			 const char *district, const char *province, struct err *e);
+/* Changes a school's codes, name, district and province with the checks of
+ * org_school_add (a code another school holds is 409); area_id > 0 moves
+ * it to that area (both areas' school_count kept), 0 keeps its area. 404
+ * when there is no such school. Same transaction rule as org_school_add. */
+int org_school_update(struct db *db, long long id, long long area_id, const char *obec, const char *smis,
+		      const char *name, const char *district, const char *province, struct err *e);
 /* Removes a school and lowers its area's school_count (same transaction
  * rule as org_school_add). */
 int org_school_remove(struct db *db, long long id, struct err *e);
@@ -81,6 +87,11 @@ int org_demo(struct db *db, int schools_per_area, struct err *e);
  * appends the text stored in schools.search for a school to out. */
 void org_school_search_text(const char *name, const char *district, const char *obec, const char *smis,
 			    struct buf *out);
+
+/* Within the module (import.c): a required or optional line of text —
+ * valid UTF-8, no tab or line break, at most max characters — else -1
+ * with e (field, Thai message naming what). */
+int org_text_check(const char *s, bool required, size_t max, const char *field, const char *what, struct err *e);
 
 /* `khet import org FILE` (import.c): areas, work groups and schools from a
  * CSV or XLSX file in the official shape, all rows or none; a second run

@@ -6,11 +6,19 @@
  *
  * The school list is the page a benchmark hits hardest (≥15k requests/s),
  * so it costs a fixed number of queries whatever the area's size: the area
- * row and the page's rows, plus one count when searching (see org.c). */
+ * row and the page's rows, plus one count when searching (see org.c).
+ *
+ * A super admin (national) also adds a school to an area and edits one
+ * (/areas/:id/schools/new, /schools/:sid/edit): a declared form, the same
+ * checks as `khet import org` (org_school_add / org_school_update), the
+ * form shown again with what was typed and the Thai message at its field
+ * (422), and an audit row. */
 #include <stdio.h>
 #include <string.h>
 
+#include "acc/acc.h"
 #include "core/buf.h"
+#include "core/form.h"
 #include "core/view.h"
 #include "org/org.h"
 
@@ -175,7 +183,136 @@ static int schools_page(struct req *r)
 		json_array_append_new(opts,
 				      json_pack("{s:i, s:b}", "value", sizes[i], "selected", sizes[i] == per_page));
 	json_object_set_new(m, "per_page_options", opts);
+	const struct acc_grant *g = acc_active_grant(r);
+	json_object_set_new(m, "can_edit", json_boolean(acc_grant_is(g, "super_admin")));
 	return view_page(r, 200, "org/schools", m);
+}
+
+
+/* ---- adding and editing a school (super admin) ------------------------------ */
+
+static const struct field school_form[] = {
+    {"obec_code", "รหัสโรงเรียน (10 หลัก)", FT_TEXT, F_REQUIRED, 10, 0, NULL, NULL, NULL, NULL,
+     "รหัสสถานศึกษาของ สพฐ. ตัวเลข 10 หลัก"},
+    {"smis_code", "รหัส SMIS (8 หลัก)", FT_TEXT, F_REQUIRED, 8, 0, NULL, NULL, NULL, NULL, "ตัวเลข 8 หลัก"},
+    {"name", "ชื่อโรงเรียน", FT_TEXT, F_REQUIRED, 120},
+    {"district", "อำเภอ", FT_TEXT, 0, 50},
+    {"province", "จังหวัด", FT_TEXT, 0, 100},
+    {NULL},
+};
+
+/* The add or edit page: area (borrowed), school (NULL when adding; its
+ * values fill the form where the request has none). */
+static int school_form_page(struct req *r, int status, json_t *area, json_t *school)
+{
+	json_t *form = form_model(r, school_form, school);
+	long long aid = json_integer_value(json_object_get(area, "id"));
+	struct buf action = BUF_INIT, back = BUF_INIT, title = BUF_INIT;
+	if (school)
+		buf_addf(&action, "/schools/%lld/edit", (long long)json_integer_value(json_object_get(school, "id")));
+	else
+		buf_addf(&action, "/areas/%lld/schools/new", aid);
+	buf_addf(&back, "/areas/%lld/schools", aid);
+	buf_addf(&title, "%s %s", school ? "แก้ไขโรงเรียน" : "เพิ่มโรงเรียนใน",
+		 school ? json_string_value(json_object_get(school, "name"))
+			: json_string_value(json_object_get(area, "short_name")));
+	json_t *m = json_pack("{s:s, s:O, s:o, s:s, s:s, s:b}", "page_title", buf_cstr(&title), "area", area, "form",
+			      form, "action", buf_cstr(&action), "back_url", buf_cstr(&back), "editing", school != NULL);
+	buf_release(&action);
+	buf_release(&back);
+	buf_release(&title);
+	return view_page(r, status, "org/school_form", m);
+}
+
+static void school_audit(struct req *r, long long area_id, const char *action, long long id)
+{
+	json_t *d = json_pack("{s:s, s:s, s:s, s:s, s:s}", "obec_code", form_value(r, "obec_code"), "smis_code",
+			      form_value(r, "smis_code"), "name", form_value(r, "name"), "district",
+			      form_value(r, "district"), "province", form_value(r, "province"));
+	acc_audit_in(r, req_db(r), area_id, acc_user_id(r), action, "school", id, d);
+	json_decref(d);
+}
+
+static int school_new(struct req *r)
+{
+	long long id = req_param_id(r, "id");
+	if (id < 0)
+		return view_error(r, 404, area_not_found);
+	struct err e = ERR_INIT;
+	struct db *db = req_db(r);
+	json_t *area = org_area_get(db, id, &e);
+	if (!area)
+		return view_err(r, &e);
+	int rc;
+	if (!strcmp(req_method(r), "GET")) {
+		rc = school_form_page(r, 200, area, NULL);
+	} else if (!form_ok(r)) {
+		rc = school_form_page(r, 422, area, NULL);
+	} else {
+		long long sid = org_school_add(db, id, form_value(r, "obec_code"), form_value(r, "smis_code"),
+					       form_value(r, "name"), form_value(r, "district"), form_value(r, "province"),
+					       &e);
+		if (sid < 0 && e.status < 500) {
+			form_error_err(r, &e);
+			rc = school_form_page(r, 422, area, NULL);
+		} else if (sid < 0) {
+			rc = view_err(r, &e);
+		} else {
+			school_audit(r, id, "school.add", sid);
+			struct buf to = BUF_INIT, flash = BUF_INIT;
+			buf_addf(&to, "/areas/%lld/schools?q=%s", id, form_value(r, "obec_code"));
+			buf_addf(&flash, "เพิ่ม%sแล้ว", form_value(r, "name"));
+			rc = view_redirect(r, buf_cstr(&to), buf_cstr(&flash));
+			buf_release(&to);
+			buf_release(&flash);
+		}
+	}
+	json_decref(area);
+	return rc;
+}
+
+static int school_edit(struct req *r)
+{
+	long long sid = req_param_id(r, "sid");
+	if (sid < 0)
+		return view_error(r, 404, "ไม่พบโรงเรียนที่ระบุ");
+	struct err e = ERR_INIT;
+	struct db *db = req_db(r);
+	json_t *school = org_school_get(db, sid, &e);
+	if (!school)
+		return view_err(r, &e);
+	long long aid = json_integer_value(json_object_get(school, "area_id"));
+	json_t *area = org_area_get(db, aid, &e);
+	if (!area) {
+		json_decref(school);
+		return view_err(r, &e);
+	}
+	int rc;
+	if (!strcmp(req_method(r), "GET")) {
+		rc = school_form_page(r, 200, area, school);
+	} else if (!form_ok(r)) {
+		rc = school_form_page(r, 422, area, school);
+	} else if (org_school_update(db, sid, 0, form_value(r, "obec_code"), form_value(r, "smis_code"),
+				     form_value(r, "name"), form_value(r, "district"), form_value(r, "province"),
+				     &e) < 0) {
+		if (e.status < 500) {
+			form_error_err(r, &e);
+			rc = school_form_page(r, 422, area, school);
+		} else {
+			rc = view_err(r, &e);
+		}
+	} else {
+		school_audit(r, aid, "school.update", sid);
+		struct buf to = BUF_INIT, flash = BUF_INIT;
+		buf_addf(&to, "/areas/%lld/schools?q=%s", aid, form_value(r, "obec_code"));
+		buf_addf(&flash, "บันทึกการแก้ไข%sแล้ว", form_value(r, "name"));
+		rc = view_redirect(r, buf_cstr(&to), buf_cstr(&flash));
+		buf_release(&to);
+		buf_release(&flash);
+	}
+	json_decref(school);
+	json_decref(area);
+	return rc;
 }
 
 static const struct route routes[] = {
@@ -183,6 +320,10 @@ static const struct route routes[] = {
     {"GET", "/areas", areas_page, NULL, NULL, ACCESS_PUBLIC, 0},
     {"GET", "/areas/:id", area_page, NULL, NULL, ACCESS_PUBLIC, 0},
     {"GET", "/areas/:id/schools", schools_page, NULL, NULL, ACCESS_PUBLIC, 0},
+    {"GET", "/areas/:id/schools/new", school_new, NULL, "org.school.new", ACCESS_SIGNED_IN, "super_admin"},
+    {"POST", "/areas/:id/schools/new", school_new, school_form, "org.school.new", ACCESS_SIGNED_IN, "super_admin"},
+    {"GET", "/schools/:sid/edit", school_edit, NULL, "org.school.edit", ACCESS_SIGNED_IN, "super_admin"},
+    {"POST", "/schools/:sid/edit", school_edit, school_form, "org.school.edit", ACCESS_SIGNED_IN, "super_admin"},
     {NULL, NULL, NULL, NULL, NULL, 0, 0},
 };
 

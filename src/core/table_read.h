@@ -1,0 +1,61 @@
+/* table_read: reading a table an operator or an office gives us — a CSV or
+ * an XLSX file — as rows of text cells, whatever the format. Importers
+ * (`khet import org`, later census and personnel) check rows, not file
+ * formats, so the format is found here once, by the file's bytes and not
+ * its name: a zip that holds an Excel workbook is XLSX, anything else that
+ * is text is CSV, anything else is refused with a message saying what to
+ * give instead.
+ *
+ * CSV: UTF-8 with or without a BOM, comma separated, RFC 4180 quotes
+ * (a quoted cell may hold commas, "" and line breaks), CRLF or LF. The
+ * reader passes the bytes on as they are: the caller checks UTF-8 and
+ * reports the row's line number.
+ * XLSX: the workbook's first worksheet (libzip + expat), shared strings,
+ * inline strings, booleans and numbers; a whole number stored as a number
+ * (an OBEC code 1035200001) comes out as its digits, never 1.0352E+9.
+ * A zip bomb is refused: the declared and the actually inflated size of
+ * what is read are capped (TABLE_MAX_UNZIPPED), and so are the file size
+ * and the number of rows and columns.
+ *
+ *   struct table *t;
+ *   if (table_open(path, &t, &e) < 0) ...;
+ *   struct table_row row;
+ *   while ((rc = table_next(t, &row, &e)) == 1)
+ *           use row.line, row.ncells, row.cells[i] ("" for an empty cell);
+ *   table_close(t);   // rc < 0: e says why */
+#ifndef KHET_TABLE_READ_H
+#define KHET_TABLE_READ_H
+
+#include <stddef.h>
+
+#include "core/err.h"
+
+#define TABLE_MAX_FILE (20LL * 1024 * 1024)	 /* bytes of the file itself */
+#define TABLE_MAX_UNZIPPED (100LL * 1024 * 1024) /* XLSX: bytes inflated in all */
+#define TABLE_MAX_ROWS 200000			 /* rows of one file */
+#define TABLE_MAX_COLS 256			 /* cells of one row */
+
+enum table_format { TABLE_CSV = 1, TABLE_XLSX };
+
+struct table;
+
+struct table_row {
+	long long line; /* CSV: the line the row starts on; XLSX: the sheet's row number */
+	int ncells;	/* trailing empty cells are not counted */
+	const char *const *cells; /* ncells strings, valid until the next table_next */
+};
+
+/* Opens path and finds its format. -1 with e (400, the message English +
+ * Thai, for the command line and the web alike) when the file cannot be
+ * read, is empty, is larger than TABLE_MAX_FILE, is neither CSV nor XLSX,
+ * or is a broken or oversized workbook. */
+int table_open(const char *path, struct table **out, struct err *e);
+/* The same over bytes in memory (copied). */
+int table_open_mem(const void *data, size_t len, struct table **out, struct err *e);
+enum table_format table_format(const struct table *t);
+/* The next row that is not wholly empty: 1 with row filled, 0 at the end,
+ * -1 with e (400: an unclosed quote, too many rows or columns). */
+int table_next(struct table *t, struct table_row *row, struct err *e);
+void table_close(struct table *t);
+
+#endif
