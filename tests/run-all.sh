@@ -56,7 +56,7 @@ run_node http-sqlite tests/http KHET_BIN=bin/khet
 
 PGDIR=$(mktemp -d /tmp/khet-pg.XXXXXX)
 if PGURL=$(./scripts/pg-test.sh start "$PGDIR" 2>"$LOG/pg.log"); then
-	run_unit build/rel unit-postgres KHET_TEST_PG="$PGURL" KHET_UNIT_ONLY="db org mail token audit ratelimit acc_admin acc_requests password roster oss kpi upgrade"
+	run_unit build/rel unit-postgres KHET_TEST_PG="$PGURL" KHET_UNIT_ONLY="db org mail token audit ratelimit acc_admin acc_requests password roster oss kpi upgrade org_import"
 	run_node http-postgres tests/http KHET_BIN=bin/khet KHET_TEST_PG="$PGURL"
 	./scripts/pg-test.sh stop "$PGDIR" >/dev/null 2>&1
 else
