@@ -527,7 +527,9 @@ int form_finish(struct req *r)
 			json_array_append_new(json_object_get(fs->typed, f->name), shown);
 		else
 			json_object_set_new(fs->typed, f->name, shown);
-		if (!*v) {
+		/* over-long is an error however far over: a value so long that
+		 * none of it was kept is still no empty value */
+		if (!*v && !p->text_overflow) {
 			if (!prev)
 				json_object_set_new(fs->values, f->name, json_string(""));
 			free(v);

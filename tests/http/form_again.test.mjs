@@ -84,3 +84,17 @@ test('ปพ. prices: a refused save shows every price as typed; saving again st
   const shown = await admin.get('/oss/admin/prices', { json: true });
   assert.equal(valueOf(shown.json.form, names[1]), '171.50');
 });
+
+test('an over-long optional field is an error at the field, however far over; nothing is saved', async () => {
+  const admin = await signin('areaadmin1');
+  const uid = Number(sql("SELECT id FROM users WHERE username = 'schooladmin'"));
+  const before = sql(`SELECT staff_id || '|' || updated_at FROM users WHERE id = ${uid}`);
+  const page = await admin.get(`/areas/${areaId}/users/${uid}`, { json: true });
+  const vals = Object.fromEntries(page.json.form.fields.filter((f) => !f.is_checkbox).map((f) => [f.name, f.value ?? '']));
+  for (const long of ['A'.repeat(33), 'A'.repeat(200), 'ก'.repeat(200), 'x'.repeat(5000)]) {
+    const r = await admin.post(`/areas/${areaId}/users/${uid}`, { ...vals, staff_id: long }, { json: true });
+    assert.equal(r.status, 422, `${long.length} characters`);
+    assert.match(r.json.form.errors.staff_id, /ยาวได้ไม่เกิน 32 ตัวอักษร/);
+    assert.equal(sql(`SELECT staff_id || '|' || updated_at FROM users WHERE id = ${uid}`), before);
+  }
+});
