@@ -46,6 +46,7 @@ static const struct permission_def permissions[] = {
 
 static const struct menu_def menu[] = {
     {"/areas/{area}/users", "งานแอดมินเขต", "area_admin", false, 80},
+    {"/password/requests", "คำขอเปลี่ยนรหัสผ่าน", "super_admin", false, 85},
     {"/account", "บัญชีของฉัน", NULL, true, 90},
     {NULL},
 };

@@ -498,11 +498,11 @@ static const struct route routes[] = {
     {"GET", "/password/request", acc_pwreq_form_get, NULL, NULL, ACCESS_PUBLIC, 0},
     {"POST", "/password/request", acc_pwreq_form_post, acc_pwreq_form, NULL, ACCESS_PUBLIC, 0},
     {"GET", "/password/request/sent", acc_pwreq_sent, NULL, NULL, ACCESS_PUBLIC, 0},
-    {"GET", "/password/requests", acc_pwreq_list, NULL, NULL, ACCESS_SIGNED_IN, "area_admin"},
+    {"GET", "/password/requests", acc_pwreq_list, NULL, NULL, ACCESS_SIGNED_IN, "area_admin super_admin"},
     {"POST", "/password/requests/:id/approve", acc_pwreq_approve, acc_pwreq_approve_form, NULL, ACCESS_SIGNED_IN,
-     "area_admin"},
+     "area_admin super_admin"},
     {"POST", "/password/requests/:id/reject", acc_pwreq_reject, acc_pwreq_reject_form, NULL, ACCESS_SIGNED_IN,
-     "area_admin"},
+     "area_admin super_admin"},
     {NULL, NULL, NULL, NULL, NULL, 0, 0},
 };
 

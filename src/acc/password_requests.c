@@ -1,6 +1,11 @@
 /* password_requests: the password-change request (ACC-9, the form in the
  * appendix of seed 003) for someone who cannot sign in, and the queue where
- * the area admin of the account's area approves or rejects it.
+ * the admin who manages the account approves or rejects it: the area
+ * admin of its area for an account whose every role is a school role of
+ * one area, else (an area officer, an area admin himself, roles in two
+ * areas, a citizen without a role) the OBEC super admin, whose queue holds
+ * the requests without an area. Every request is stored and the admins who
+ * can act on it are e-mailed.
  *
  *   GET/POST /password/request            the form (anyone)
  *   GET      /password/request/sent       the one answer it gives
@@ -10,8 +15,7 @@
  * The form names the account by citizen ID and names. To an anonymous
  * visitor it always answers the same, so it never tells who is registered;
  * a request is stored only when the citizen ID belongs to an active account
- * with those names and an area (the admins who decide), and the account has
- * no open request yet. Anyone may send it, so it is rate-limited per client
+ * with those names and the account has no open request yet. Anyone may send it, so it is rate-limited per client
  * address, and the account's owner is told by e-mail.
  *
  * Delivery: a set-password link (acc_setpw_link_send) only ever goes to the
@@ -163,6 +167,39 @@ int acc_pwreq_form_get(struct req *r)
 	return form_page(r, 200, NULL);
 }
 
+/* Tells the admins who can act on a new request (the area's admins, or the
+ * super admins for one without an area) that it is waiting. A failure to
+ * queue is logged: the request itself is stored. */
+static void notify_admins(struct req *r, struct db *db, long long area, long long id, const char *name)
+{
+	struct err e = ERR_INIT;
+	json_t *to = db_rows_json(db,
+				  "SELECT DISTINCT u.email FROM grants g JOIN users u ON u.id = g.user_id "
+				  "AND u.status = 'active' WHERE g.revoked_at IS NULL AND ((CAST($1 AS BIGINT) > 0 "
+				  "AND g.role = 'area_admin' AND g.area_id = $1) OR (CAST($1 AS BIGINT) = 0 "
+				  "AND g.role = 'super_admin'))",
+				  DB_ARGS(DB_INT(area)), &e);
+	if (!to) {
+		log_error("req %s: password request %lld: admins: %s", req_id(r), id, e.msg);
+		return;
+	}
+	struct buf body = BUF_INIT;
+	buf_addf(&body,
+		 "มีคำขอเปลี่ยนรหัสผ่านใหม่ เลขที่ %lld ของ %s รอการพิจารณา\n\n"
+		 "พิจารณาได้ที่ %s/password/requests\n\n"
+		 "ลิงก์ตั้งรหัสผ่านจะส่งไปยังอีเมลที่ลงทะเบียนไว้ของบัญชีเท่านั้น",
+		 id, name, mail_base_url());
+	size_t i;
+	json_t *x;
+	json_array_foreach(to, i, x)
+	{
+		if (mail_queue(db, jstr(x, "email"), "คำขอเปลี่ยนรหัสผ่านใหม่รอการพิจารณา ระบบ Khet", buf_cstr(&body), &e) < 0)
+			log_error("req %s: password request %lld mail: %s", req_id(r), id, e.msg);
+	}
+	buf_release(&body);
+	json_decref(to);
+}
+
 /* Stores the request when the account fits (see the top); 0 whether it did
  * or not, -1 on a database fault. */
 static int store(struct req *r, struct db *db, const char *line_id, struct err *e)
@@ -184,14 +221,13 @@ static int store(struct req *r, struct db *db, const char *line_id, struct err *
 		goto out;
 	/* the area whose admins may reset this account: only one whose every
 	 * role is in that area's schools (an area admin's own account, or one
-	 * with a role elsewhere, is no area admin's to reset) */
+	 * with a role elsewhere, is no area admin's to reset); 0: the super
+	 * admin decides */
 	long long area = acc_user_managing_area(db, uid, e);
 	if (area < 0) {
 		rc = -1;
 		goto out;
 	}
-	if (area == 0)
-		goto out; /* no area admin decides for this account: /password/forgot is its way */
 	long long open = 0;
 	rc = db_int_value(db, "SELECT id FROM password_requests WHERE user_id = $1 AND status = 'open'",
 			  DB_ARGS(DB_INT(uid)), &open, e);
@@ -205,7 +241,8 @@ static int store(struct req *r, struct db *db, const char *line_id, struct err *
 	rc = db_int_value(db,
 			  "INSERT INTO password_requests (user_id, area_id, reason, channel, line_id, phone, note, ip, "
 			  "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-			  DB_ARGS(DB_INT(uid), DB_INT(area), DB_TEXT(form_value(r, "reason")), DB_TEXT(channel),
+			  DB_ARGS(DB_INT(uid), area > 0 ? DB_INT(area) : DB_NULL, DB_TEXT(form_value(r, "reason")),
+				  DB_TEXT(channel),
 				  DB_TEXT(strcmp(channel, "line") ? "" : line_id), DB_TEXT(form_value(r, "phone")),
 				  DB_TEXT(form_value(r, "note")), DB_TEXT(req_client_ip(r)), DB_INT(now)),
 			  &id, e);
@@ -228,6 +265,7 @@ static int store(struct req *r, struct db *db, const char *line_id, struct err *
 	    mail_queue(db, jstr(u, "email"), "มีการยื่นคำขอเปลี่ยนรหัสผ่านบัญชีของท่าน ระบบ Khet", buf_cstr(&body), &me) < 0)
 		log_error("req %s: password request %lld mail: %s", req_id(r), id, me.msg);
 	json_decref(m);
+	notify_admins(r, db, area, id, buf_cstr(&name));
 	buf_release(&name);
 	buf_release(&body);
 	buf_release(&url);
@@ -302,7 +340,10 @@ int acc_pwreq_list(struct req *r)
 		status = "open";
 	long long area = g->area_id;
 	long long total = 0;
-	if (db_int_value(db, "SELECT COUNT(*) FROM password_requests WHERE area_id = $1 AND status = $2",
+	/* an area admin's queue is his area's; the super admin's those without
+	 * an area */
+	if (db_int_value(db,
+			 "SELECT COUNT(*) FROM password_requests WHERE COALESCE(area_id, 0) = $1 AND status = $2",
 			 DB_ARGS(DB_INT(area), DB_TEXT(status)), &total, &e) < 0)
 		return view_err(r, &e);
 	long long pages = total ? (total + PER_PAGE - 1) / PER_PAGE : 1;
@@ -315,7 +356,7 @@ int acc_pwreq_list(struct req *r)
 	    "pr.decided_at, pr.reject_reason, u.id AS user_id, u.username, u.title, u.first_name, u.last_name, "
 	    "u.email, d.title AS d_title, d.first_name AS d_first_name, d.last_name AS d_last_name "
 	    "FROM password_requests pr JOIN users u ON u.id = pr.user_id LEFT JOIN users d ON d.id = pr.decided_by "
-	    "WHERE pr.area_id = $1 AND pr.status = $2 ORDER BY pr.id DESC LIMIT $3 OFFSET $4",
+	    "WHERE COALESCE(pr.area_id, 0) = $1 AND pr.status = $2 ORDER BY pr.id DESC LIMIT $3 OFFSET $4",
 	    DB_ARGS(DB_INT(area), DB_TEXT(status), DB_INT(PER_PAGE), DB_INT((page - 1) * PER_PAGE)), &e);
 	if (!rows)
 		return view_err(r, &e);
@@ -380,7 +421,8 @@ static int open_request(struct req *r, struct db *db, long long *uid, long long 
 	*area = json_integer_value(json_object_get(row, "area_id"));
 	bool open = !strcmp(jstr(row, "status"), "open");
 	json_decref(row);
-	if (!acc_in_area(r, *area)) {
+	/* without an area it is the super admin's; else the area's admins' */
+	if (*area == 0 ? !acc_grant_is(acc_active_grant(r), "super_admin") : !acc_in_area(r, *area)) {
 		*answered = acc_deny(r, "คำขอนี้เป็นของบัญชีในเขตพื้นที่อื่น คุณพิจารณาได้เฉพาะคำขอในเขตพื้นที่ของคุณ");
 		return 0;
 	}

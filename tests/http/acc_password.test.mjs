@@ -10,8 +10,8 @@
 // schooladmin, schooladmin2 (schools of 3502), teacher, officer, citizen.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { startServer, engine, AddressClient, ipSequence } from './lib.mjs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { startServer, engine, AddressClient, ipSequence, citizenId } from './lib.mjs';
 import { startSmtp } from './smtp.mjs';
 
 const DEMO_PW = 'khet-demo-2567';
@@ -469,4 +469,40 @@ test('the sign-in page links to the forgotten-password and request pages', async
   const r = await client().get('/signin');
   assert.match(r.text, /href="\/password\/forgot"/);
   assert.match(r.text, /href="\/password\/request"/);
+});
+
+test('password-change request of an account no area admin manages (an area officer, a citizen): stored, the super admin is told and decides', async () => {
+  // the first super admin, as an operator makes him
+  const made = spawnSync(process.env.KHET_BIN || 'bin/khet', ['user', 'add', '--citizen-id', citizenId('110370009999'), '--email', 'obec-admin@example.org',
+    '--title', 'นาย', '--first-name', 'สุพจน์', '--last-name', 'ส่วนกลาง', '--role', 'super_admin', '--password-stdin'],
+  { env: { ...process.env, ...server.env }, input: NEW_PW + '\n', encoding: 'utf8' });
+  assert.equal(made.status, 0, made.stderr);
+  const before = count('SELECT COUNT(*) FROM password_requests');
+  const seen = await mailsTo('obec-admin@example.org');
+  for (const username of ['officer', 'citizen']) {
+    const [cid, first, last] = sql(`SELECT citizen_id || '|' || first_name || '|' || last_name FROM users WHERE username = '${username}'`).split('|');
+    const u = { cid, first, last };
+    const r = await client().post('/password/request', { citizen_id: u.cid, first_name: u.first, last_name: u.last, phone: '0810000000', reason: 'forgot', channel: 'email', line_id: '', note: '', pledge: '1' });
+    assert.equal(r.status, 303);
+    assert.equal(count(`SELECT COUNT(*) FROM password_requests WHERE user_id = ${uid(username)} AND area_id IS NULL AND status = 'open'`), 1, username);
+  }
+  assert.equal(count('SELECT COUNT(*) FROM password_requests'), before + 2);
+  const told = await nextMail('obec-admin@example.org', seen, /คำขอเปลี่ยนรหัสผ่านใหม่/);
+  assert.match(told.text, /\/password\/requests/);
+  // an area admin does not see them or decide them
+  const area = client();
+  assert.equal((await signin(area, 'areaadmin2', NEW_PW)).status, 303);
+  const id = Number(sql(`SELECT id FROM password_requests WHERE user_id = ${uid('officer')}`));
+  assert.ok(!(await area.get('/password/requests', { json: true })).json.rows.some((x) => x.id === id));
+  assert.equal((await area.post(`/password/requests/${id}/approve`, {})).status, 403);
+  // the super admin sees both in his queue and approves: the owner gets the link
+  const sup = client();
+  assert.equal((await signin(sup, 'obec-admin@example.org', NEW_PW)).status, 303);
+  const list = await sup.get('/password/requests', { json: true });
+  assert.equal(list.status, 200);
+  assert.ok(list.json.rows.some((x) => x.id === id));
+  const mails = await mailsTo('officer@example.org');
+  assert.equal((await sup.post(`/password/requests/${id}/approve`, {})).status, 303);
+  assert.equal(sql(`SELECT status FROM password_requests WHERE id = ${id}`), 'approved');
+  await nextMail('officer@example.org', mails, /ตั้งรหัสผ่าน/);
 });
