@@ -284,6 +284,11 @@ static int name_check(const char *v, const char *field, const char *what, bool r
 	}
 	if (!thai_utf8_valid(v, strlen(v)) || strchr(v, '\n') || strchr(v, '\r') || strchr(v, '\t'))
 		return err_field(e, field, "%s มีอักขระที่ใช้ไม่ได้", what);
+	if (thai_text_invisible(v))
+		return err_field(e, field,
+				 "%s มีอักขระที่มองไม่เห็นหรืออักขระที่กลับทิศทางข้อความ (เช่น zero-width space) กรุณาพิมพ์ใหม่", what);
+	if (thai_text_emoji(v))
+		return err_field(e, field, "%s ต้องไม่มีอีโมจิหรือสัญลักษณ์รูปภาพ กรุณากรอกเฉพาะตัวอักษร", what);
 	if (utf8_chars(v) > 100)
 		return err_field(e, field, "%s ยาวได้ไม่เกิน 100 ตัวอักษร", what);
 	if (thai && !has_thai_letter(v))

@@ -972,8 +972,8 @@ static const struct field add_form[] = {
      .flags = F_REQUIRED,
      .hint = "13 หลัก ตามบัตรประจำตัวประชาชน"},
     {.name = "title", .label = "ตำแหน่ง (คำนำหน้าชื่อ)", .type = FT_TEXT, .flags = F_REQUIRED, .max = 30},
-    {.name = "first_name", .label = "ชื่อ", .type = FT_TEXT, .flags = F_REQUIRED, .max = 100},
-    {.name = "last_name", .label = "นามสกุล", .type = FT_TEXT, .flags = F_REQUIRED, .max = 100},
+    {.name = "first_name", .label = "ชื่อ", .type = FT_TEXT, .flags = F_REQUIRED | F_NAME, .max = 100},
+    {.name = "last_name", .label = "นามสกุล", .type = FT_TEXT, .flags = F_REQUIRED | F_NAME, .max = 100},
     {.name = "email",
      .label = "Email",
      .type = FT_EMAIL,
@@ -1083,8 +1083,8 @@ static int add_post(struct req *r)
 
 static const struct field edit_form[] = {
     {.name = "title", .label = "ตำแหน่ง (คำนำหน้าชื่อ)", .type = FT_TEXT, .flags = F_REQUIRED, .max = 30},
-    {.name = "first_name", .label = "ชื่อ", .type = FT_TEXT, .flags = F_REQUIRED, .max = 100},
-    {.name = "last_name", .label = "นามสกุล", .type = FT_TEXT, .flags = F_REQUIRED, .max = 100},
+    {.name = "first_name", .label = "ชื่อ", .type = FT_TEXT, .flags = F_REQUIRED | F_NAME, .max = 100},
+    {.name = "last_name", .label = "นามสกุล", .type = FT_TEXT, .flags = F_REQUIRED | F_NAME, .max = 100},
     {.name = "email",
      .label = "Email",
      .type = FT_EMAIL,

@@ -33,6 +33,7 @@ enum field_type {
 
 #define F_REQUIRED 1u
 #define F_MULTI 2u /* FT_CHOICE: several values (checkbox list) */
+#define F_NAME 4u  /* a person's name: no emoji (invisible characters are refused in every field) */
 
 struct choice {
 	const char *value;

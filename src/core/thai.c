@@ -44,7 +44,7 @@ static int citizen_id_check_digit(const char *s)
 
 bool thai_citizen_id_valid(const char *s)
 {
-	if (!s || strlen(s) != 13 || !all_digits(s, 13))
+	if (!s || strlen(s) != 13 || !all_digits(s, 13) || !memcmp(s + 1, "0000", 4))
 		return false;
 	return s[12] - '0' == citizen_id_check_digit(s);
 }
@@ -65,6 +65,12 @@ int thai_citizen_id_check(const char *s, struct err *e)
 		return err_field(e, "citizen_id",
 				 "เลขประจำตัวประชาชนไม่ถูกต้อง: หลักสุดท้าย (เลขตรวจสอบ) ไม่ตรง "
 				 "กรุณาตรวจสอบอีกครั้ง");
+	/* digits 2–5 name the registering office; no office is 0000 (an ID
+	 * may well start with 0: persons without registration status) */
+	if (!memcmp(s + 1, "0000", 4))
+		return err_field(e, "citizen_id",
+				 "เลขประจำตัวประชาชนไม่ถูกต้อง: หลักที่ 2–5 (รหัสสำนักทะเบียน) เป็น 0 ทั้งหมดไม่ได้ "
+				 "กรุณาตรวจสอบกับบัตรประจำตัวประชาชน");
 	return 0;
 }
 
@@ -422,6 +428,61 @@ bool thai_utf8_valid(const char *s, size_t len)
 		i += n;
 	}
 	return true;
+}
+
+bool thai_text_invisible(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s), i = 0;
+	while (i < len) {
+		uint32_t cp;
+		size_t n = utf8_decode(p + i, len - i, &cp);
+		if (n == 0)
+			return false; /* thai_utf8_valid says so */
+		/* zero-width and joiner characters, the bidi marks, embeddings,
+		 * overrides and isolates, word joiner and invisible operators,
+		 * the BOM as a character, soft hyphen, Arabic letter mark,
+		 * Mongolian vowel separator, the tag characters */
+		if ((cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x2064) ||
+		    (cp >= 0x2066 && cp <= 0x206F) || cp == 0xFEFF || cp == 0x00AD || cp == 0x061C || cp == 0x180E ||
+		    (cp >= 0xE0000 && cp <= 0xE007F) || (cp >= 0xFFF9 && cp <= 0xFFFB))
+			return true;
+		i += n;
+	}
+	return false;
+}
+
+bool thai_text_emoji(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s), i = 0;
+	while (i < len) {
+		uint32_t cp;
+		size_t n = utf8_decode(p + i, len - i, &cp);
+		if (n == 0)
+			return false;
+		/* pictographs, symbols and dingbats, regional indicators,
+		 * variation selectors and skin tones */
+		if ((cp >= 0x1F000 && cp <= 0x1FAFF) || (cp >= 0x2600 && cp <= 0x27BF) || (cp >= 0x2B00 && cp <= 0x2BFF) ||
+		    (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0x1F1E6 && cp <= 0x1F1FF) || cp == 0x20E3 ||
+		    (cp >= 0x2190 && cp <= 0x21FF) || (cp >= 0x2300 && cp <= 0x23FF))
+			return true;
+		i += n;
+	}
+	return false;
+}
+
+void thai_digits_ascii(const char *s, struct buf *out)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		/* ๐…๙ are U+0E50…U+0E59: E0 B9 90…99 */
+		if (p[0] == 0xE0 && p[1] == 0xB9 && p[2] >= 0x90 && p[2] <= 0x99) {
+			buf_addc(out, (char)('0' + (p[2] - 0x90)));
+			p += 2;
+			continue;
+		}
+		buf_addc(out, (char)*p);
+	}
 }
 
 /* ---- collation (X-4) ----------------------------------------------------- */

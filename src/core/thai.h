@@ -63,5 +63,15 @@ void thai_search_terms(const char *text, struct buf *out);
 /* 1 if s (len bytes) is valid UTF-8 without NUL or C0 controls other than
  * tab, CR and LF. */
 bool thai_utf8_valid(const char *s, size_t len);
+/* Whether s holds a character that shows nothing or turns the direction
+ * of text (zero-width space and joiners, bidi marks, overrides and
+ * isolates, soft hyphen, a BOM inside text …): such text reads differently
+ * from what is stored, so names and other fields refuse it. */
+bool thai_text_invisible(const char *s);
+/* Whether s holds an emoji or pictographic symbol (refused in names). */
+bool thai_text_emoji(const char *s);
+/* Appends s to out with the Thai digits ๐…๙ as 0…9 (what people type on a
+ * Thai keyboard is the same number). */
+void thai_digits_ascii(const char *s, struct buf *out);
 
 #endif

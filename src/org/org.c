@@ -103,7 +103,7 @@ static int text_check(const char *s, bool required, size_t max, const char *fiel
 		return 0;
 	}
 	size_t len = strlen(s);
-	if (!thai_utf8_valid(s, len) || strpbrk(s, "\r\n\t"))
+	if (!thai_utf8_valid(s, len) || strpbrk(s, "\r\n\t") || thai_text_invisible(s))
 		return err_field(e, field, "%sมีอักขระที่ใช้ไม่ได้", what);
 	if (utf8_chars(s) > max)
 		return err_field(e, field, "%sยาวเกินไป (ไม่เกิน %zu ตัวอักษร)", what, max);

@@ -79,6 +79,10 @@ int oss_booking_slots(const char *start_date, const char *end_date, const char *
 	if (days > OSS_BOOKING_MAX_DAYS)
 		return err_field(e, "end_date", "จองห้องประชุมได้ครั้งละไม่เกิน %d วัน (เลือกมา %lld วัน)", OSS_BOOKING_MAX_DAYS,
 				 days);
+	if (d0 > oss_day_of(now) + OSS_AHEAD_DAYS)
+		return err_field(e, "start_date",
+				 "วันที่เริ่มต้นใช้ห้องอยู่ไกลเกินไป (จองล่วงหน้าได้ไม่เกิน 2 ปี) หากกรอกปีเป็น พ.ศ. กรุณากรอกเป็น ค.ศ. "
+				 "หรือเลือกวันที่จากปฏิทิน");
 	long long first = day_start(d0) + m0 * 60LL;
 	if (first < now) {
 		if (d0 < oss_day_of(now))
@@ -137,6 +141,10 @@ int oss_appointment_check(const char *date, const char *time, long long now, lon
 	int m = parse_hm(time);
 	if (m < 0)
 		return err_field(e, "time", "เวลานัดหมายไม่ถูกต้อง กรุณากรอกในรูปแบบ ชั่วโมง:นาที เช่น 13:30");
+	if (d > oss_day_of(now) + OSS_AHEAD_DAYS)
+		return err_field(e, "date",
+				 "วันขอนัดหมายอยู่ไกลเกินไป (นัดล่วงหน้าได้ไม่เกิน 2 ปี) หากกรอกปีเป็น พ.ศ. กรุณากรอกเป็น ค.ศ. "
+				 "หรือเลือกวันที่จากปฏิทิน");
 	long long t = day_start(d) + m * 60LL;
 	if (t < now) {
 		if (d < oss_day_of(now))

@@ -167,6 +167,9 @@ long long oss_overdue_before(long long now_t, int limit, const long long *holida
 struct oss_slot {
 	long long start, end; /* UTC seconds, [start, end) */
 };
+/* Bookings and appointments are made at most this many days ahead: a date
+ * further off is a BE year typed as CE ("2567-06-25"), refused. */
+#define OSS_AHEAD_DAYS 731
 /* Checks the dates and times (end date not before the start date, end
  * time after the start time, nothing in the past of now) and writes the
  * day slots to out[max]; returns how many, or -1 with e (field names:

@@ -37,8 +37,8 @@
 	 .pattern = "[0-9]+",                                                                                          \
 	 .pattern_msg = "กรุณาเลือกสำนักงานเขตพื้นที่จากรายการ"},                                                             \
 	    {.name = "title", .label = "คำนำหน้าชื่อ", .type = FT_TEXT, .flags = F_REQUIRED, .max = 40},                  \
-	    {.name = "first_name", .label = "ชื่อ", .type = FT_TEXT, .flags = F_REQUIRED, .max = 100},                   \
-	    {.name = "last_name", .label = "นามสกุล", .type = FT_TEXT, .flags = F_REQUIRED, .max = 100},                \
+	    {.name = "first_name", .label = "ชื่อ", .type = FT_TEXT, .flags = F_REQUIRED | F_NAME, .max = 100},                   \
+	    {.name = "last_name", .label = "นามสกุล", .type = FT_TEXT, .flags = F_REQUIRED | F_NAME, .max = 100},                \
 	{                                                                                                              \
 		.name = "phone", .label = "เบอร์โทรศัพท์", .type = FT_PHONE, .flags = F_REQUIRED                          \
 	}

@@ -27,7 +27,7 @@ static int name_check(const char *s, size_t max, const char *field, const char *
 {
 	if (!s || !*s)
 		return err_field(e, field, "กรุณากรอก%s", what);
-	if (!thai_utf8_valid(s, strlen(s)) || strpbrk(s, "\r\n\t"))
+	if (!thai_utf8_valid(s, strlen(s)) || strpbrk(s, "\r\n\t") || thai_text_invisible(s))
 		return err_field(e, field, "%sมีอักขระที่ใช้ไม่ได้", what);
 	if (utf8_chars(s) > max)
 		return err_field(e, field, "%sยาวเกินไป (ไม่เกิน %zu ตัวอักษร)", what, max);

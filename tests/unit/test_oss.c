@@ -462,6 +462,18 @@ static void test_booking_slots(void **state)
 	long long now = bkk(2024, 6, 24, 15, 0, 0);
 	struct oss_slot s[OSS_BOOKING_MAX_DAYS];
 	struct err e = ERR_INIT;
+	/* a BE year typed as CE (issue 10): 2567-06-25 is refused, naming พ.ศ./ค.ศ. */
+	assert_int_equal(oss_booking_slots("2567-06-25", "2567-06-25", "09:00", "12:00", now, s, 14, &e), -1);
+	assert_string_equal(e.field, "start_date");
+	assert_non_null(strstr(e.msg, "พ.ศ."));
+	assert_non_null(strstr(e.msg, "ค.ศ."));
+	long long at;
+	err_clear(&e);
+	assert_int_equal(oss_appointment_check("2567-06-25", "10:00", now, &at, &e), -1);
+	assert_non_null(strstr(e.msg, "พ.ศ."));
+	/* two years ahead is still a booking */
+	err_clear(&e);
+	assert_int_equal(oss_booking_slots("2026-06-24", "2026-06-24", "09:00", "12:00", now, s, 14, &e), 1);
 	assert_int_equal(oss_booking_slots("2024-06-25", "2024-06-25", "09:00", "12:00", now, s, 14, &e), 1);
 	assert_int_equal(s[0].start, bkk(2024, 6, 25, 9, 0, 0));
 	assert_int_equal(s[0].end, bkk(2024, 6, 25, 12, 0, 0));

@@ -30,7 +30,7 @@
 /* Valid IDs, their check digits worked out by hand from the mod-11 rule. */
 static const char *const valid_ids[] = {
 	"1101700230708", "3100600123450", "1234567890121", "5009900112238",
-	"1999900000013", "3700100123455", "0000000000001",
+	"1999900000013", "3700100123455",
 };
 
 static void test_citizen_id_valid(void **state)
@@ -41,6 +41,48 @@ static void test_citizen_id_valid(void **state)
 		assert_int_equal(thai_citizen_id_check(valid_ids[i], &e), 0);
 		assert_int_equal(e.status, 0);
 	}
+}
+
+/* Issue 10: 0000000000001 passes the check digit, but digits 2–5 are the
+ * registering office and none is 0000; an ID that starts with 0 (persons
+ * without registration status, many learners) stays valid. */
+static void test_citizen_id_office(void **state)
+{
+	struct err e = ERR_INIT;
+	assert_false(thai_citizen_id_valid("0000000000001"));
+	assert_int_equal(thai_citizen_id_check("0000000000001", &e), -1);
+	assert_non_null(strstr(e.msg, "หลักที่ 2–5"));
+	assert_false(thai_citizen_id_valid("1000000000001"));
+	/* 0 first is fine: 0-1234-56789-01-? with its check digit */
+	char id[14] = "012345678901";
+	int sum = 0;
+	for (int i = 0; i < 12; i++)
+		sum += (id[i] - '0') * (13 - i);
+	id[12] = (char)('0' + (11 - sum % 11) % 10);
+	id[13] = 0;
+	assert_true(thai_citizen_id_valid(id));
+}
+
+/* Issue 10: invisible and direction-changing characters, emoji, Thai digits. */
+static void test_text_invisible_emoji_digits(void **state)
+{
+	assert_false(thai_text_invisible("สมชาย ใจดี"));
+	assert_false(thai_text_invisible("ผู้ใหญ่ นำ้"));
+	assert_true(thai_text_invisible("สม\u200Bชาย"));   /* zero-width space */
+	assert_true(thai_text_invisible("\u202Eยาดมส"));    /* right-to-left override */
+	assert_true(thai_text_invisible("a\u2066b\u2069"));  /* isolates */
+	assert_true(thai_text_invisible("x\u200Dy"));        /* zero-width joiner */
+	assert_true(thai_text_invisible("\uFEFFสมชาย"));     /* BOM inside text */
+	assert_true(thai_text_invisible("soft\u00ADhyphen"));
+	assert_false(thai_text_emoji("สมชาย"));
+	assert_false(thai_text_emoji("O'Brien-Smith"));
+	assert_true(thai_text_emoji("สมชาย😀"));
+	assert_true(thai_text_emoji("ดาว⭐"));
+	assert_true(thai_text_emoji("ok\uFE0F"));
+	struct buf b = BUF_INIT;
+	thai_digits_ascii("๐๘๑-๒๓๔-๕๖๗๘ ab9", &b);
+	assert_string_equal(buf_cstr(&b), "081-234-5678 ab9");
+	buf_release(&b);
 }
 
 static void test_citizen_id_invalid(void **state)
@@ -566,6 +608,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_citizen_id_valid),
 		cmocka_unit_test(test_citizen_id_invalid),
+		cmocka_unit_test(test_citizen_id_office),
+		cmocka_unit_test(test_text_invisible_emoji_digits),
 		cmocka_unit_test(test_citizen_id_messages),
 		cmocka_unit_test(test_citizen_id_normalize),
 		cmocka_unit_test(test_citizen_id_mask),
