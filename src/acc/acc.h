@@ -21,6 +21,7 @@
 #include "core/err.h"
 #include "core/http.h"
 #include "core/module.h"
+#include "core/search.h"
 
 struct db;
 
@@ -308,7 +309,6 @@ int acc_user_school_only_in_area(struct db *db, long long user_id, long long are
 long long acc_user_managing_area(struct db *db, long long user_id, struct err *e);
 
 /* The list of an area's school admins: one row per (admin, school). */
-#define ACC_SEARCH_SLOTS 6
 struct acc_admin_filter {
 	long long area_id;
 	const char *q;		    /* words of name, username, e-mail, citizen ID, staff ID, school; "" any */
@@ -325,7 +325,7 @@ json_t *acc_admin_list(struct db *db, const struct acc_admin_filter *f, struct e
 /* The LIKE patterns of a search (pure): "%word%" per word of q as
  * thai_search_terms breaks it, a citizen ID typed with dashes as one
  * word, unused slots "%"; returns the number of words. */
-int acc_admin_search_patterns(const char *q, struct buf pat[ACC_SEARCH_SLOTS]);
+int acc_admin_search_patterns(const char *q, struct buf pat[SEARCH_SLOTS]);
 
 /* What an admin may change of an account (ACC-6). email lower-case. */
 struct acc_user_edit {
