@@ -63,6 +63,13 @@ const char *acc_role_label(const char *role);
 long long acc_user_id(struct req *r);
 /* The active grant, or NULL for a visitor or a user without any role. */
 const struct acc_grant *acc_active_grant(struct req *r);
+/* Appends an audit row for what the request's user did: actor, the active
+ * grant's role, the client's address and area_id, the area whose admins
+ * then see the row (0: none). Takes detail (may be NULL). A failure is
+ * logged, not returned: the action itself already happened in the same
+ * transaction. */
+void acc_audit_in(struct req *r, struct db *db, long long area_id, long long actor, const char *action,
+		  const char *target_type, long long target_id, json_t *detail);
 /* Display name "นายสมชาย ใจดี" of the signed-in user, "" for a visitor. */
 const char *acc_display_name(struct req *r);
 

@@ -184,8 +184,6 @@ long long acc_user_area(struct db *db, long long user_id, struct err *e);
  * action itself already happened in the same transaction. */
 void acc_audit(struct req *r, struct db *db, long long actor, const char *action, const char *target_type,
 	       long long target_id, json_t *detail);
-void acc_audit_in(struct req *r, struct db *db, long long area_id, long long actor, const char *action,
-		  const char *target_type, long long target_id, json_t *detail);
 
 /* Whether user_id is one of the area's school admins, the people an area
  * admin manages (ACC-6): active with an active school_admin grant in a

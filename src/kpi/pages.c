@@ -9,9 +9,7 @@
 #include <string.h>
 
 #include "acc/acc.h"
-#include "core/audit.h"
 #include "core/db.h"
-#include "core/log.h"
 #include "core/view.h"
 #include "kpi/kpi_pages.h"
 
@@ -68,21 +66,7 @@ bool kpi_year_area(struct req *r, int *fy, long long *area, int *answered)
 void kpi_audit(struct req *r, const char *action, const char *target_type, long long target_id, long long area_id,
 	       json_t *detail)
 {
-	const struct acc_grant *g = acc_active_grant(r);
-	struct audit_entry a = {
-	    .actor_user_id = acc_user_id(r),
-	    .actor_role = g ? g->role : "",
-	    .area_id = area_id,
-	    .ip = req_client_ip(r),
-	    .action = action,
-	    .target_type = target_type,
-	    .target_id = target_id,
-	    .detail = detail,
-	};
-	struct err e = ERR_INIT;
-	if (audit_add(req_db(r), &a, &e) < 0)
-		log_error("req %s: audit %s: %s", req_id(r), action, e.msg);
-	json_decref(detail);
+	acc_audit_in(r, req_db(r), area_id, acc_user_id(r), action, target_type, target_id, detail);
 }
 
 json_t *kpi_url_json(const char *fmt, long long a, long long b)
