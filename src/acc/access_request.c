@@ -25,7 +25,7 @@
 #include <time.h>
 
 #include "core/jsonx.h"
-#include "acc/acc.h"
+#include "acc/acc_internal.h"
 #include "core/buf.h"
 #include "core/db.h"
 #include "core/form.h"

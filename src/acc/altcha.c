@@ -25,7 +25,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "acc/acc.h"
+#include "acc/acc_internal.h"
 #include "core/buf.h"
 #include "core/db.h"
 

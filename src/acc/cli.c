@@ -26,7 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "acc/acc.h"
+#include "acc/acc_internal.h"
 #include "core/audit.h"
 #include "core/buf.h"
 #include "core/db.h"

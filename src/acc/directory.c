@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "acc/acc.h"
+#include "acc/acc_internal.h"
 #include "core/buf.h"
 #include "core/db.h"
 #include "core/log.h"

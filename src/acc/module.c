@@ -3,7 +3,7 @@
  * OBEC super admin) and their permissions, its pages and menus, the
  * session clean-up job, the demo sign-ins and `khet user …` (cli.c). Other
  * modules' roles reach this module only as data from the registry. */
-#include "acc/acc.h"
+#include "acc/acc_internal.h"
 #include "core/module.h"
 
 static int demo(struct db *db, const struct demo_args *a, struct err *e)

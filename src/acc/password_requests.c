@@ -32,7 +32,7 @@
 #include <time.h>
 
 #include "core/jsonx.h"
-#include "acc/acc.h"
+#include "acc/acc_internal.h"
 #include "acc/password_internal.h"
 #include "core/db.h"
 #include "core/form.h"

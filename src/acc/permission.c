@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "core/jsonx.h"
-#include "acc/acc.h"
+#include "acc/acc_internal.h"
 #include "core/form.h"
 #include "core/buf.h"
 #include "core/db.h"

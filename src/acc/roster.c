@@ -27,7 +27,7 @@
 #include <time.h>
 
 #include "core/jsonx.h"
-#include "acc/acc.h"
+#include "acc/acc_internal.h"
 #include "core/audit.h"
 #include "core/buf.h"
 #include "core/db.h"

@@ -28,7 +28,7 @@
 #include <time.h>
 
 #include "core/jsonx.h"
-#include "acc/acc.h"
+#include "acc/acc_internal.h"
 #include "core/buf.h"
 #include "core/db.h"
 #include "core/form.h"
@@ -202,14 +202,14 @@ static int reg_page(struct req *r, int status, bool sent)
 	return view_page(r, status, "acc/schooladmin_register", m);
 }
 
+/* GET the form, and the same page saying it was sent: the route's data
+ * says which. */
+static const bool reg_sent = true;
+
 static int reg_get(struct req *r)
 {
-	return reg_page(r, 200, false);
-}
-
-static int sent_get(struct req *r)
-{
-	return reg_page(r, 200, true);
+	const bool *sent = req_route_data(r);
+	return reg_page(r, 200, sent && *sent);
 }
 
 static const char dup_admin[] = "สถานศึกษานี้มีแอดมินสถานศึกษาแล้ว (สถานศึกษา 1 แห่งมีแอดมินได้ 1 คน) "
@@ -706,7 +706,7 @@ static int queue_page(struct req *r)
 static const struct route routes[] = {
     {"GET", "/school-admin/register", reg_get, NULL, NULL, ACCESS_PUBLIC, 0},
     {"POST", "/school-admin/register", reg_post, reg_form, NULL, ACCESS_PUBLIC, 0},
-    {"GET", "/school-admin/register/sent", sent_get, NULL, NULL, ACCESS_PUBLIC, 0},
+    {"GET", "/school-admin/register/sent", reg_get, NULL, NULL, ACCESS_PUBLIC, NULL, &reg_sent},
     {"GET", "/areas/:id/school-admin-regs", queue_page, NULL, NULL, ACCESS_SIGNED_IN, AREA_ROLES},
     {"GET", "/school-admin/regs/:rid", view_get, NULL, NULL, ACCESS_SIGNED_IN, AREA_ROLES},
     {"GET", "/school-admin/regs/:rid/file", file_get, NULL, NULL, ACCESS_SIGNED_IN, AREA_ROLES},

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "acc/acc.h"
+#include "acc/acc_internal.h"
 #include "core/buf.h"
 #include "core/form.h"
 #include "core/view.h"

@@ -36,19 +36,21 @@
  * kept in the audit trail under the TARGET's area, so that area's admins
  * see who tried. Every action is audited (acc_audit_in) in the handler's
  * transaction, so a rolled-back action leaves no row. */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "core/jsonx.h"
-#include "acc/acc.h"
+#include "acc/acc_internal.h"
 #include "core/audit.h"
 #include "core/buf.h"
 #include "core/db.h"
 #include "core/form.h"
 #include "core/log.h"
 #include "core/mail.h"
+#include "core/search.h"
 #include "core/thai.h"
 #include "core/token.h"
 #include "core/view.h"
@@ -173,7 +175,7 @@ long long acc_user_managing_area(struct db *db, long long user_id, struct err *e
 
 /* --- the list ---------------------------------------------------------------- */
 
-int acc_admin_search_patterns(const char *q, struct buf pat[ACC_SEARCH_SLOTS])
+int acc_admin_search_patterns(const char *q, struct buf pat[SEARCH_SLOTS])
 {
 	struct buf terms = BUF_INIT;
 	char cid[14];
@@ -190,31 +192,8 @@ int acc_admin_search_patterns(const char *q, struct buf pat[ACC_SEARCH_SLOTS])
 			buf_addc(&terms, (q[i] >= 'A' && q[i] <= 'Z') ? (char)(q[i] + 32) : q[i]);
 	} else
 		thai_search_terms(nz(q), &terms);
-	int n = 0;
-	const char *s = buf_cstr(&terms);
-	while (*s) {
-		size_t len = strcspn(s, " ");
-		if (len) {
-			bool seen = false;
-			for (int i = 0; i < n && i < ACC_SEARCH_SLOTS && !seen; i++)
-				seen = pat[i].len == len + 2 && !memcmp(pat[i].data + 1, s, len);
-			if (!seen) {
-				/* more words than slots: the rest must follow in order */
-				struct buf *p = &pat[n < ACC_SEARCH_SLOTS ? n : ACC_SEARCH_SLOTS - 1];
-				if (!p->len)
-					buf_addc(p, '%');
-				buf_add(p, s, len);
-				buf_addc(p, '%');
-				n++;
-			}
-		}
-		s += len;
-		s += strspn(s, " ");
-	}
+	int n = search_patterns_of_words(buf_cstr(&terms), pat);
 	buf_release(&terms);
-	for (int i = 0; i < ACC_SEARCH_SLOTS; i++)
-		if (!pat[i].len)
-			buf_addc(&pat[i], '%');
 	return n;
 }
 
@@ -245,12 +224,10 @@ static const char list_page_sql[] =
 
 json_t *acc_admin_list(struct db *db, const struct acc_admin_filter *f, struct err *e)
 {
-	struct buf pat[ACC_SEARCH_SLOTS];
-	for (int i = 0; i < ACC_SEARCH_SLOTS; i++)
-		pat[i] = (struct buf)BUF_INIT;
+	struct buf pat[SEARCH_SLOTS];
 	acc_admin_search_patterns(f->q, pat);
-	const char *p[ACC_SEARCH_SLOTS];
-	for (int i = 0; i < ACC_SEARCH_SLOTS; i++)
+	const char *p[SEARCH_SLOTS];
+	for (int i = 0; i < SEARCH_SLOTS; i++)
 		p[i] = buf_cstr(&pat[i]);
 	json_t *out = NULL, *rows = NULL;
 	long long total = 0;
@@ -275,8 +252,7 @@ json_t *acc_admin_list(struct db *db, const struct acc_admin_filter *f, struct e
 			(json_int_t)pg.page, "pages", (json_int_t)pg.pages, "per_page", (json_int_t)pg.per_page, "from",
 			(json_int_t)pg.from, "to", (json_int_t)pg.to);
 done:
-	for (int i = 0; i < ACC_SEARCH_SLOTS; i++)
-		buf_release(&pat[i]);
+	search_patterns_release(pat);
 	return out;
 }
 
@@ -1351,26 +1327,19 @@ static int wrong_state(struct req *r, long long aid, json_t *area, json_t *u, co
 	return user_page(r, aid, area, u, 409);
 }
 
-static int confirm_get(struct req *r, enum confirm_kind k)
+/* GET …/cancel, …/reset and …/reinstate: the route's data is the kind. */
+static const enum confirm_kind confirm_cancel = CONFIRM_CANCEL, confirm_reset = CONFIRM_RESET,
+			       confirm_reinstate = CONFIRM_REINSTATE;
+
+static int confirm_get(struct req *r)
 {
+	const enum confirm_kind *k = req_route_data(r);
+	assert(k);
 	json_t *area, *u;
 	long long aid = confirm_load(r, &area, &u);
 	if (!aid)
 		return 0;
-	return confirm_page(r, k, aid, area, u, 200);
-}
-
-static int cancel_get(struct req *r)
-{
-	return confirm_get(r, CONFIRM_CANCEL);
-}
-static int reset_get(struct req *r)
-{
-	return confirm_get(r, CONFIRM_RESET);
-}
-static int reinstate_get(struct req *r)
-{
-	return confirm_get(r, CONFIRM_REINSTATE);
+	return confirm_page(r, *k, aid, area, u, 200);
 }
 
 static int cancel_post(struct req *r)
@@ -1472,11 +1441,12 @@ static const struct route routes[] = {
     {"POST", "/areas/:id/users", add_post, add_form, NULL, ACCESS_SIGNED_IN, AREA_ROLES},
     {"GET", "/areas/:id/users/:uid", user_get, NULL, NULL, ACCESS_SIGNED_IN, AREA_ROLES},
     {"POST", "/areas/:id/users/:uid", user_post, edit_form, NULL, ACCESS_SIGNED_IN, AREA_ROLES},
-    {"GET", "/areas/:id/users/:uid/cancel", cancel_get, NULL, NULL, ACCESS_SIGNED_IN, AREA_ROLES},
+    {"GET", "/areas/:id/users/:uid/cancel", confirm_get, NULL, NULL, ACCESS_SIGNED_IN, AREA_ROLES, &confirm_cancel},
     {"POST", "/areas/:id/users/:uid/cancel", cancel_post, cancel_form, NULL, ACCESS_SIGNED_IN, AREA_ROLES},
-    {"GET", "/areas/:id/users/:uid/reset", reset_get, NULL, NULL, ACCESS_SIGNED_IN, AREA_ROLES},
+    {"GET", "/areas/:id/users/:uid/reset", confirm_get, NULL, NULL, ACCESS_SIGNED_IN, AREA_ROLES, &confirm_reset},
     {"POST", "/areas/:id/users/:uid/reset", reset_post, empty_form, NULL, ACCESS_SIGNED_IN, AREA_ROLES},
-    {"GET", "/areas/:id/users/:uid/reinstate", reinstate_get, NULL, NULL, ACCESS_SIGNED_IN, AREA_ROLES},
+    {"GET", "/areas/:id/users/:uid/reinstate", confirm_get, NULL, NULL, ACCESS_SIGNED_IN, AREA_ROLES,
+     &confirm_reinstate},
     {"POST", "/areas/:id/users/:uid/reinstate", reinstate_post, empty_form, NULL, ACCESS_SIGNED_IN, AREA_ROLES},
     {NULL, NULL, NULL, NULL, NULL, 0, 0},
 };

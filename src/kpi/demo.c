@@ -20,70 +20,42 @@
 #include "kpi/kpi_internal.h"
 #include "org/org.h"
 
-static void citizen_id(const char *first12, char out[14])
-{
-	int s = 0;
-	for (int i = 0; i < 12; i++)
-		s += (first12[i] - '0') * (13 - i);
-	snprintf(out, 14, "%s%d", first12, (11 - s % 11) % 10);
-}
+/* The two KPI users (password ACC_DEMO_PASSWORD, as every demo user). */
+static const struct acc_demo_person kpi_owner = {
+    "kpiowner", "310010000021", "นาย", "ชี้วัด", "เจ้าของ", "kpiowner@example.org", "0810000020", "civil_servant",
+};
+static const struct acc_demo_person kpi_reviewer = {
+    "kpireviewer", "310010000022", "นาย", "ตรวจดี", "ละเอียด", "kpireviewer@example.org", "0810000020", "civil_servant",
+};
 
-static long long demo_user(struct db *db, const char *username, const char *id12, const char *first, const char *last,
-			   struct err *e)
-{
-	long long id = 0;
-	int rc = db_int_value(db, "SELECT id FROM users WHERE username = $1", DB_ARGS(DB_TEXT(username)), &id, e);
-	if (rc)
-		return rc < 0 ? -1 : id;
-	char cid[14], mail[64];
-	citizen_id(id12, cid);
-	snprintf(mail, sizeof mail, "%s@example.org", username);
-	struct acc_user_new u = {
-	    .citizen_id = cid,
-	    .email = mail,
-	    .username = username,
-	    .title = "นาย",
-	    .first_name = first,
-	    .last_name = last,
-	    .phone = "0810000020",
-	    .personnel_type = "civil_servant",
-	    .password = ACC_DEMO_PASSWORD,
-	};
-	return acc_user_create(db, &u, e);
-}
-
+/* An area grant of a KPI role (acc_demo_grant: none when held already). */
 static int demo_grant(struct db *db, long long user, const char *role, long long area, long long wg, struct err *e)
 {
-	long long one = 0;
-	int rc = db_int_value(db, "SELECT 1 FROM grants WHERE user_id = $1 AND role = $2 AND revoked_at IS NULL",
-			      DB_ARGS(DB_INT(user), DB_TEXT(role)), &one, e);
-	if (rc)
-		return rc < 0 ? -1 : 0;
 	struct acc_grant g = {0};
 	g.user_id = user;
 	snprintf(g.role, sizeof g.role, "%s", role);
 	g.area_id = area;
 	g.work_group_id = wg;
 	snprintf(g.module, sizeof g.module, "kpi");
-	return acc_grant_add_full(db, &g, 0, e) < 0 ? -1 : 0;
+	return acc_demo_grant(db, &g, e);
 }
 
 static int demo_in(struct db *db, int units, struct err *e)
 {
-	long long area = 0, wg = 0, one = 0;
-	int rc = db_int_value(db, "SELECT id FROM areas WHERE code = '3502'", NULL, 0, &area, e);
-	if (rc <= 0)
-		return rc < 0 ? -1 : err_set(e, 400, "ยังไม่มีเขตพื้นที่ตัวอย่าง 3502: เรียก org_demo ก่อน");
+	long long wg = 0, one = 0;
+	long long area = acc_demo_area(db, "3502", e);
+	if (area < 0)
+		return -1;
 	if (db_int_value(db, "SELECT id FROM work_groups WHERE area_id = $1 ORDER BY sort, id LIMIT 1",
 			 DB_ARGS(DB_INT(area)), &wg, e) <= 0)
 		return err_set(e, 400, "เขตพื้นที่ตัวอย่างยังไม่มีกลุ่มงาน");
-	long long owner = demo_user(db, "kpiowner", "310010000021", "ชี้วัด", "เจ้าของ", e);
-	long long reviewer = owner < 0 ? -1 : demo_user(db, "kpireviewer", "310010000022", "ตรวจดี", "ละเอียด", e);
+	long long owner = acc_demo_person(db, &kpi_owner, e);
+	long long reviewer = owner < 0 ? -1 : acc_demo_person(db, &kpi_reviewer, e);
 	if (reviewer < 0 || demo_grant(db, owner, "kpi_owner", area, wg, e) < 0 ||
 	    demo_grant(db, reviewer, "kpi_reviewer", area, 0, e) < 0)
 		return -1;
 	long long reporter = 0;
-	rc = db_int_value(db, "SELECT id FROM users WHERE username = 'schooladmin'", NULL, 0, &reporter, e);
+	int rc = db_int_value(db, "SELECT id FROM users WHERE username = 'schooladmin'", NULL, 0, &reporter, e);
 	if (rc < 0)
 		return -1;
 

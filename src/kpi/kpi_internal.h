@@ -481,17 +481,6 @@ void kpi_stats_touch(void);
 int kpi_stats_xlsx(json_t *stats, struct buf *out, struct err *e);
 int kpi_stats_pdf(json_t *stats, struct buf *out, struct err *e);
 
-/* ---- KPI roles of an area (people.c) -------------------------------------- */
-
-/* The handlers of /kpi/admin/people (routes.c lists them): the area
- * admin grants and revokes kpi_owner (with its work group) and
- * kpi_reviewer (one work group or the whole area). */
-extern const struct field kpi_people_form[];
-extern const struct field kpi_people_revoke_form[];
-int kpi_people_get(struct req *r);
-int kpi_people_post(struct req *r);
-int kpi_people_revoke(struct req *r);
-
 /* Unit display name of a report row's school (NULL: the area office). */
 json_t *kpi_area_units(struct db *db, long long area_id, struct err *e);
 

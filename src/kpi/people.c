@@ -15,12 +15,10 @@
 #include <string.h>
 
 #include "acc/acc.h"
-#include "core/audit.h"
 #include "core/db.h"
 #include "core/form.h"
-#include "core/log.h"
 #include "core/view.h"
-#include "kpi/kpi_internal.h"
+#include "kpi/kpi_pages.h"
 #include "org/org.h"
 
 #define PEOPLE_PER_PAGE 50
@@ -64,30 +62,12 @@ static long long managed_area(struct req *r)
 	} else if (g) {
 		area = g->area_id;
 	}
-	if (area <= 0 || !kpi_may_manage(g, area, -1) || (!acc_grant_is(g, "area_admin") && !acc_grant_is(g, "super_admin"))) {
+	if (area <= 0 || !kpi_may_manage(g, area, -1) ||
+	    (!acc_grant_is(g, "area_admin") && !acc_grant_is(g, "super_admin"))) {
 		view_error(r, 403, "การกำหนดเจ้าของตัวชี้วัดและผู้ตรวจทำได้เฉพาะแอดมินเขต");
 		return 0;
 	}
 	return area;
-}
-
-static void people_audit(struct req *r, const char *action, long long grant_id, long long area, json_t *detail)
-{
-	const struct acc_grant *g = acc_active_grant(r);
-	struct audit_entry a = {
-	    .actor_user_id = acc_user_id(r),
-	    .actor_role = g ? g->role : "",
-	    .area_id = area,
-	    .ip = req_client_ip(r),
-	    .action = action,
-	    .target_type = "grant",
-	    .target_id = grant_id,
-	    .detail = detail,
-	};
-	struct err e = ERR_INIT;
-	if (audit_add(req_db(r), &a, &e) < 0)
-		log_error("req %s: audit %s: %s", req_id(r), action, e.msg);
-	json_decref(detail);
 }
 
 /* ?area=N for a super admin's links and redirects, "" otherwise. */
@@ -251,8 +231,8 @@ int kpi_people_post(struct req *r)
 		form_error_err(r, &e);
 		return people_page(r, 422, area);
 	}
-	people_audit(
-	    r, "kpi.people.grant", gid, area,
+	kpi_audit(
+	    r, "kpi.people.grant", "grant", gid, area,
 	    json_pack("{s:I, s:s, s:I}", "user_id", (json_int_t)uid, "role", role, "work_group_id", (json_int_t)wg));
 	char u[96];
 	area_suffix(r, area, u, sizeof u);
@@ -281,7 +261,7 @@ int kpi_people_revoke(struct req *r)
 		return view_error(r, 404, "ไม่พบบทบาทเจ้าของตัวชี้วัดหรือผู้ตรวจนี้ในเขตพื้นที่ (อาจถูกยกเลิกไปแล้ว)");
 	if (acc_grant_revoke(db, gid, acc_user_id(r), &e) < 0)
 		return view_err(r, &e);
-	people_audit(r, "kpi.people.revoke", gid, area, NULL);
+	kpi_audit(r, "kpi.people.revoke", "grant", gid, area, NULL);
 	char u[96], loc[128];
 	area_suffix(r, area, u, sizeof u);
 	snprintf(loc, sizeof loc, "/kpi/admin/people%s", u);

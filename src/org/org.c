@@ -32,6 +32,7 @@
 
 #include "core/buf.h"
 #include "core/db.h"
+#include "core/search.h"
 #include "core/thai.h"
 
 /* ---- codes --------------------------------------------------------------- */
@@ -236,9 +237,7 @@ void org_school_search_text(const char *name, const char *district, const char *
 
 #define SCHOOL_COLS "id, obec_code, smis_code, name, district, province"
 
-/* Word slots of the search SQL; a query with more words puts the rest into
- * the last slot joined by %, so they must then occur in that order. */
-#define SEARCH_SLOTS 6
+/* One LIKE per word slot (core/search.h). */
 #define SEARCH_WHERE                                                                                                   \
 	"WHERE area_id = $1 AND search LIKE $2 AND search LIKE $3 AND search LIKE $4 AND search LIKE $5 AND "          \
 	"search LIKE $6 AND search LIKE $7"
@@ -252,64 +251,18 @@ static const char sql_search_page[] =
 static const char sql_by_obec[] = "SELECT " SCHOOL_COLS " FROM schools WHERE area_id = $1 AND obec_code = $2";
 static const char sql_by_smis[] = "SELECT " SCHOOL_COLS " FROM schools WHERE area_id = $1 AND smis_code = $2";
 
-/* Longest query accepted, in characters: a name and a district at most. */
-#define Q_MAX 100
-
-/* Fills pat[0..SEARCH_SLOTS) with "%word%" patterns for the words of q
- * (unused slots "%"); returns how many words there were. */
-static int search_patterns(const char *q, struct buf pat[SEARCH_SLOTS])
-{
-	struct buf terms = BUF_INIT;
-	thai_search_terms(q, &terms);
-	int n = 0;
-	const char *s = buf_cstr(&terms);
-	while (*s) {
-		size_t len = strcspn(s, " ");
-		if (len) {
-			/* A repeated word adds nothing. */
-			bool seen = false;
-			for (int i = 0; i < n && i < SEARCH_SLOTS && !seen; i++)
-				seen = pat[i].len == len + 2 && !memcmp(pat[i].data + 1, s, len);
-			if (!seen) {
-				struct buf *p = &pat[n < SEARCH_SLOTS ? n : SEARCH_SLOTS - 1];
-				if (!p->len)
-					buf_addc(p, '%');
-				buf_add(p, s, len);
-				buf_addc(p, '%');
-				n++;
-			}
-		}
-		s += len;
-		s += strspn(s, " ");
-	}
-	buf_release(&terms);
-	for (int i = 0; i < SEARCH_SLOTS; i++)
-		if (!pat[i].len)
-			buf_addc(&pat[i], '%');
-	return n;
-}
-
 json_t *org_schools_page(struct db *db, long long area_id, const char *q, long long page, long long per_page,
 			 struct err *e)
 {
 	if (!q)
 		q = "";
-	size_t qlen = strlen(q);
-	if (!thai_utf8_valid(q, qlen)) {
-		err_field(e, "q", "คำค้นมีอักขระที่ใช้ไม่ได้");
+	if (search_query_check(q, e) < 0)
 		return NULL;
-	}
-	if (utf8_chars(q) > Q_MAX) {
-		err_field(e, "q", "คำค้นยาวเกินไป (ไม่เกิน %d ตัวอักษร)", Q_MAX);
-		return NULL;
-	}
 	json_t *area = org_area_get(db, area_id, e);
 	if (!area)
 		return NULL;
 
 	struct buf pat[SEARCH_SLOTS];
-	for (int i = 0; i < SEARCH_SLOTS; i++)
-		pat[i] = (struct buf)BUF_INIT;
 	int nterms = search_patterns(q, pat);
 
 	struct org_paging pg;

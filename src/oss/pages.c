@@ -130,21 +130,7 @@ json_t *oss_load_visible(struct req *r, struct db *db, long long id, bool *offic
 void oss_audit(struct req *r, struct db *db, const char *action, const char *target_type, long long target_id,
 	       long long area_id, json_t *detail)
 {
-	const struct acc_grant *g = acc_active_grant(r);
-	struct audit_entry a = {
-	    .actor_user_id = acc_user_id(r),
-	    .actor_role = g ? g->role : "",
-	    .area_id = area_id,
-	    .ip = req_client_ip(r),
-	    .action = action,
-	    .target_type = target_type,
-	    .target_id = target_id,
-	    .detail = detail,
-	};
-	struct err e = ERR_INIT;
-	if (audit_add(db, &a, &e) < 0)
-		log_error("req %s: audit %s: %s", req_id(r), action, e.msg);
-	json_decref(detail);
+	acc_audit_in(r, db, area_id, acc_user_id(r), action, target_type, target_id, detail);
 }
 
 /* ---- one request as a page model ------------------------------------------------ */

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "core/db.h"
+#include "core/search.h"
 #include "core/thai.h"
 #include "org/org.h"
 #include "oss/oss_internal.h"
@@ -344,35 +345,7 @@ json_t *oss_request_history(struct db *db, long long request_id, struct err *e)
 
 /* ---- lists ----------------------------------------------------------------------- */
 
-/* Word slots of the search SQL, as in org.c: a fixed number of LIKE
- * conditions, the unused ones "%"; a query with more words puts the rest
- * into the last slot (they must then occur in that order). Terms never
- * hold % or _ (thai_search_terms drops ASCII punctuation). */
-#define SLOTS 6
-static void search_patterns(const char *q, struct buf pat[SLOTS])
-{
-	struct buf terms = BUF_INIT;
-	thai_search_terms(q, &terms);
-	int n = 0;
-	const char *s = buf_cstr(&terms);
-	while (*s) {
-		size_t len = strcspn(s, " ");
-		if (len) {
-			struct buf *p = &pat[n < SLOTS ? n : SLOTS - 1];
-			if (!p->len)
-				buf_addc(p, '%');
-			buf_add(p, s, len);
-			buf_addc(p, '%');
-			n++;
-		}
-		s += len;
-		s += strspn(s, " ");
-	}
-	buf_release(&terms);
-	for (int i = 0; i < SLOTS; i++)
-		if (!pat[i].len)
-			buf_addc(&pat[i], '%');
-}
+/* The search SQL has one LIKE per word slot (core/search.h). */
 
 /* what a list row shows: no data JSON to decode, the name has its column */
 #define LIST_COLS "id, code, service, status, applicant_name, note, result_file_id, created_at, status_at, queued_at"
@@ -442,25 +415,14 @@ static const char sql_overdue_by_service[] =
     "AND status IN ('submitted', 'in_progress', 'resubmitted') AND queued_at < $2 GROUP BY service";
 
 /* q checked and broken into patterns; 0, or -1 with e. */
-static int query_prepare(const char *q, struct buf pat[SLOTS], struct err *e)
+static int query_prepare(const char *q, struct buf pat[SEARCH_SLOTS], struct err *e)
 {
-	for (int i = 0; i < SLOTS; i++)
+	for (int i = 0; i < SEARCH_SLOTS; i++)
 		pat[i] = (struct buf)BUF_INIT;
-	if (!thai_utf8_valid(q, strlen(q)))
-		return err_field(e, "q", "คำค้นมีอักขระที่ใช้ไม่ได้");
-	size_t chars = 0;
-	for (const char *s = q; *s; s++)
-		chars += ((unsigned char)*s & 0xC0) != 0x80;
-	if (chars > 100)
-		return err_field(e, "q", "คำค้นยาวเกินไป (ไม่เกิน 100 ตัวอักษร)");
+	if (search_query_check(q, e) < 0)
+		return -1;
 	search_patterns(q, pat);
 	return 0;
-}
-
-static void patterns_free(struct buf pat[SLOTS])
-{
-	for (int i = 0; i < SLOTS; i++)
-		buf_release(&pat[i]);
 }
 
 /* rows and the paging as the list page's object. */
@@ -514,11 +476,11 @@ static json_t *page_with_total(struct db *db, const char *sql_rows, const char *
 json_t *oss_my_page(struct db *db, long long applicant_id, const char *service, const char *q, long long page,
 		    long long per_page, struct err *e)
 {
-	struct buf pat[SLOTS];
+	struct buf pat[SEARCH_SLOTS];
 	if (!q)
 		q = "";
 	if (query_prepare(q, pat, e) < 0) {
-		patterns_free(pat);
+		search_patterns_release(pat);
 		return NULL;
 	}
 	const char *svc = service ? service : "";
@@ -526,7 +488,7 @@ json_t *oss_my_page(struct db *db, long long applicant_id, const char *service, 
 	json_t *rows = NULL;
 	struct org_paging pg;
 	if (!*q) {
-		patterns_free(pat);
+		search_patterns_release(pat);
 		struct db_val p[4] = {DB_INT(applicant_id), DB_TEXT(svc)};
 		if (*svc)
 			rows = page_with_total(db, sql_my_rows_service, sql_my_count_service, p, 4, 2, page, per_page,
@@ -550,7 +512,7 @@ json_t *oss_my_page(struct db *db, long long applicant_id, const char *service, 
 					 DB_TEXT(pat[5].data), DB_INT(pg.per_page), DB_INT(pg.offset)),
 				 e);
 	}
-	patterns_free(pat);
+	search_patterns_release(pat);
 	return rows ? page_object(rows, q, &pg, e) : NULL;
 }
 
@@ -571,13 +533,13 @@ json_t *oss_manage_page(struct db *db, long long area_id, const char *service, i
 	if (!q)
 		q = "";
 	const char *st = status >= 0 ? oss_status_name((enum oss_status)status) : "";
-	struct buf pat[SLOTS];
+	struct buf pat[SEARCH_SLOTS];
 	if (query_prepare(q, pat, e) < 0) {
-		patterns_free(pat);
+		search_patterns_release(pat);
 		return NULL;
 	}
-	const char *p[SLOTS];
-	for (int i = 0; i < SLOTS; i++)
+	const char *p[SEARCH_SLOTS];
+	for (int i = 0; i < SEARCH_SLOTS; i++)
 		p[i] = buf_cstr(&pat[i]);
 	struct org_paging pg;
 	json_t *rows = NULL;
@@ -619,7 +581,7 @@ json_t *oss_manage_page(struct db *db, long long area_id, const char *service, i
 		struct db_val a[4] = {DB_INT(area_id), DB_TEXT(service)};
 		rows = page_with_total(db, sql_rows_all[so], sql_total_all, a, 4, 2, page, per_page, &pg, e);
 	}
-	patterns_free(pat);
+	search_patterns_release(pat);
 	return rows ? page_object(rows, q, &pg, e) : NULL;
 }
 
@@ -644,16 +606,16 @@ int oss_manage_each(struct db *db, long long area_id, const char *service, int s
 	*cut = false;
 	if (!q)
 		q = "";
-	struct buf pat[SLOTS];
+	struct buf pat[SEARCH_SLOTS];
 	if (query_prepare(q, pat, e) < 0) {
-		patterns_free(pat);
+		search_patterns_release(pat);
 		return -1;
 	}
 	const char *code = "";
 	if (is_code(q)) {
 		/* a reference code is looked up by itself, as the list does */
 		code = q;
-		for (int i = 0; i < SLOTS; i++) {
+		for (int i = 0; i < SEARCH_SLOTS; i++) {
 			buf_reset(&pat[i]);
 			buf_addc(&pat[i], '%');
 		}
@@ -670,7 +632,7 @@ int oss_manage_each(struct db *db, long long area_id, const char *service, int s
 			     DB_TEXT(buf_cstr(&pat[1])), DB_TEXT(buf_cstr(&pat[2])), DB_TEXT(buf_cstr(&pat[3])),
 			     DB_TEXT(buf_cstr(&pat[4])), DB_TEXT(buf_cstr(&pat[5])), DB_INT(OSS_EXPORT_MAX + 1)),
 		     &res, e);
-	patterns_free(pat);
+	search_patterns_release(pat);
 	if (rc < 0)
 		return -1;
 	long long n = 0;

@@ -729,8 +729,18 @@ static json_t *load(struct req *r, bool *officer, int *answered)
 	return req;
 }
 
-static int view_page_of(struct req *r, const char *tmpl, bool print)
+/* What a request is shown as: the page or the printable document (the
+ * route's data). */
+struct request_view {
+	const char *tmpl;
+	bool print;
+};
+static const struct request_view as_page = {"oss/request", false}, as_print = {"oss/print", true};
+
+static int request_view(struct req *r)
 {
+	const struct request_view *v = req_route_data(r);
+	assert(v);
 	bool officer;
 	int rc = 0;
 	json_t *req = load(r, &officer, &rc);
@@ -745,7 +755,7 @@ static int view_page_of(struct req *r, const char *tmpl, bool print)
 	}
 	if (officer)
 		oss_audit(r, db, "personal.read", "oss_request", jint(req, "id"), jint(req, "area_id"),
-			  json_pack("{s:s, s:s}", "code", jstr(req, "code"), "page", print ? "print" : "view"));
+			  json_pack("{s:s, s:s}", "code", jstr(req, "code"), "page", v->print ? "print" : "view"));
 	json_t *area = org_area_get(db, jint(req, "area_id"), &e);
 	json_object_set_new(m, "area", area ? area : json_null());
 	struct buf title = BUF_INIT;
@@ -754,17 +764,7 @@ static int view_page_of(struct req *r, const char *tmpl, bool print)
 	buf_release(&title);
 	json_object_set_new(m, "printed_at_text", oss_text_datetime(oss_now()));
 	json_decref(req);
-	return view_page(r, 200, tmpl, m);
-}
-
-static int request_view(struct req *r)
-{
-	return view_page_of(r, "oss/request", false);
-}
-
-static int request_print(struct req *r)
-{
-	return view_page_of(r, "oss/print", true);
+	return view_page(r, 200, v->tmpl, m);
 }
 
 static int file_get(struct req *r)
@@ -1001,8 +1001,8 @@ static const struct route routes[] = {
     {"POST", "/oss/new/31", new_post, oss_fields_31, "oss.submit", SIGNED, 0},
     {"POST", "/oss/new/32", new_post, oss_fields_32, "oss.submit", SIGNED, 0},
     {"POST", "/oss/new/41", new_post, oss_fields_41, "oss.submit", SIGNED, 0},
-    {"GET", "/oss/requests/:id", request_view, NULL, "oss.request", SIGNED, 0},
-    {"GET", "/oss/requests/:id/print", request_print, NULL, "oss.print", SIGNED, 0},
+    {"GET", "/oss/requests/:id", request_view, NULL, "oss.request", SIGNED, NULL, &as_page},
+    {"GET", "/oss/requests/:id/print", request_view, NULL, "oss.print", SIGNED, NULL, &as_print},
     {"GET", "/oss/requests/:id/pdf", oss_request_pdf, NULL, "oss.pdf", SIGNED, 0},
     {"GET", "/oss/requests/:id/files/:fid", file_get, NULL, "oss.file", SIGNED, 0},
     {"GET", "/oss/requests/:id/edit", edit_get, NULL, "oss.edit", SIGNED, 0},

@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "acc/acc.h"
+#include "acc/acc_internal.h"
 #include "core/db.h"
 #include "org/org.h"
 

@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "acc/acc.h"
+#include "acc/acc_internal.h"
 #include "core/db.h"
 #include "core/thai.h"
 #include "core/view.h"
@@ -25,26 +25,26 @@
 
 /* --- pure ------------------------------------------------------------------ */
 
-static void pats(const char *q, struct buf p[ACC_SEARCH_SLOTS], int *n)
+static void pats(const char *q, struct buf p[SEARCH_SLOTS], int *n)
 {
-	for (int i = 0; i < ACC_SEARCH_SLOTS; i++)
+	for (int i = 0; i < SEARCH_SLOTS; i++)
 		p[i] = (struct buf)BUF_INIT;
 	*n = acc_admin_search_patterns(q, p);
 }
 
-static void release(struct buf p[ACC_SEARCH_SLOTS])
+static void release(struct buf p[SEARCH_SLOTS])
 {
-	for (int i = 0; i < ACC_SEARCH_SLOTS; i++)
+	for (int i = 0; i < SEARCH_SLOTS; i++)
 		buf_release(&p[i]);
 }
 
 static void test_search_patterns(void **state)
 {
-	struct buf p[ACC_SEARCH_SLOTS];
+	struct buf p[SEARCH_SLOTS];
 	int n;
 	pats("", p, &n);
 	assert_int_equal(n, 0);
-	for (int i = 0; i < ACC_SEARCH_SLOTS; i++)
+	for (int i = 0; i < SEARCH_SLOTS; i++)
 		assert_string_equal(buf_cstr(&p[i]), "%");
 	release(p);
 	/* an e-mail address is one word, lower-cased */
@@ -68,12 +68,12 @@ static void test_search_patterns(void **state)
 	/* Thai words are broken; repeats add nothing; no LIKE wildcard gets in */
 	pats("สมทรง สมทรง 100%_", p, &n);
 	assert_true(n >= 2);
-	for (int i = 0; i < ACC_SEARCH_SLOTS; i++) {
+	for (int i = 0; i < SEARCH_SLOTS; i++) {
 		const char *s = buf_cstr(&p[i]);
 		assert_null(strchr(s + 1, '_'));
 		size_t len = strlen(s);
 		for (size_t k = 1; k + 1 < len; k++)
-			assert_true(s[k] != '%' || i == ACC_SEARCH_SLOTS - 1);
+			assert_true(s[k] != '%' || i == SEARCH_SLOTS - 1);
 	}
 	release(p);
 	/* more words than slots: the rest go into the last slot, in order */

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "acc/acc.h"
+#include "acc/acc_internal.h"
 #include "core/db.h"
 #include "org/org.h"
 #include "oss/oss.h"

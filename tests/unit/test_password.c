@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "acc/acc.h"
+#include "acc/acc_internal.h"
 #include "acc/password_internal.h"
 #include "core/db.h"
 #include "core/mail.h"

@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "acc/acc.h"
+#include "acc/acc_internal.h"
 #include "core/db.h"
 #include "core/thai.h"
 #include "core/view.h"
