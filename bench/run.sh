@@ -9,6 +9,13 @@
 # reported, not failed: the bench measures, tests assert. It does fail when
 # a page answers anything but 200, because a bench of error pages is a lie.
 #
+# The limit, in the same run: nginx (Debian's nginx-light, 2 workers, no
+# gzip, no access log) serves the exact bytes Khet answered for
+# /areas/1/schools?page=1 as a static file, measured by the same wrk with the
+# same connections, threads and duration; each Khet page's req/s is also
+# given as a percentage of that, and a target may be such a percentage
+# ("30%"), which holds however busy the shared machine is.
+#
 # Environment: BENCH_SECONDS (10) per page, BENCH_WARMUP (2) seconds,
 # BENCH_CONNECTIONS (64), BENCH_THREADS (2, wrk's), BENCH_WORKERS (server
 # threads), BENCH_SCHOOLS (15000 per area, 2 areas), BENCH_REQUESTS (One
@@ -34,20 +41,23 @@ BENCH_RESULTS=${BENCH_RESULTS:-$ROOT/bench/results}
 RSS_MAX_MB=64
 
 # The pages, one line each:
-#   page NAME PATH [MIN_REQ_PER_S|-] [MAX_P99_MS|-] [LOGIN]
+#   page NAME PATH [MIN_REQ_PER_S|MIN_PERCENT_OF_NGINX%|-] [MAX_P99_MS|-] [LOGIN]
 # PATH may hold one {A..B}: wrk cycles through every page of that range;
 # {FY} is the current Thai fiscal year. @NAME is the URL of a built asset,
 # looked up in static/dist/manifest.json. A target left out (or -) is
 # measured and printed but not checked. LOGIN: the demo user the page is
 # asked as (signed in once with curl; wrk sends the session cookie).
+# !nginx is nginx serving the schools page's bytes (always run, first: the
+# percentages are of it).
 pages() {
+	page nginx    "!nginx"
 	page static   "@app.css"
 	page home     "/"
-	page schools  "/areas/1/schools?page={1..50}" 15000 10
+	page schools  "/areas/1/schools?page={1..50}" 30% 10
 	# One Stop Service with BENCH_REQUESTS requests (issue 4): the
 	# applicant's own list and the officer's list of his area
-	page oss_my   "/oss/my?page={1..10}" 10000 20 citizen
-	page oss_list "/oss/manage/list?page={1..50}" 10000 20 officer
+	page oss_my   "/oss/my?page={1..10}" 30% 10 citizen
+	page oss_list "/oss/manage/list?page={1..50}" 30% 10 officer
 	# KPI (200 indicators in the demo year): the all-periods matrix of the
 	# monthly indicator (300 units, 12 periods) and the first area's public
 	# statistics page
@@ -66,6 +76,9 @@ MANIFEST=$ROOT/static/dist/manifest.json
 [ -x "$KHET" ] || die "$KHET is missing — run make bench (it builds first)"
 command -v wrk >/dev/null || die "wrk is not installed (apt-get install wrk)"
 command -v curl >/dev/null || die "curl is not installed (apt-get install curl)"
+NGINX=$(command -v nginx || true)
+[ -n "$NGINX" ] || NGINX=/usr/sbin/nginx
+[ -x "$NGINX" ] || die "nginx is not installed (scripts/install-deps.sh installs nginx-light)"
 [ -f "$MANIFEST" ] || die "$MANIFEST is missing — run make (it builds the assets)"
 for v in BENCH_SECONDS BENCH_WARMUP BENCH_CONNECTIONS BENCH_THREADS BENCH_WORKERS BENCH_SCHOOLS BENCH_REQUESTS; do
 	if ! [[ ${!v} =~ ^[1-9][0-9]*$ ]]; then die "$v must be a positive whole number, not '${!v}'"; fi
@@ -75,7 +88,7 @@ done
 P_NAME=() P_PATH=() P_RPS=() P_P99=() P_USER=()
 page() {
 	local name=$1 path=$2 rps=${3:--} p99=${4:--} user=${5:-}
-	if [ -n "$BENCH_PAGES" ] && [[ " $BENCH_PAGES " != *" $name "* ]]; then
+	if [ -n "$BENCH_PAGES" ] && [ "$name" != nginx ] && [[ " $BENCH_PAGES " != *" $name "* ]]; then
 		return 0
 	fi
 	P_NAME+=("$name") P_PATH+=("$path") P_RPS+=("$rps") P_P99+=("$p99") P_USER+=("$user")
@@ -96,7 +109,9 @@ FY=$(($(date +%Y) + 543 + ($(date +%-m) >= 10 ? 1 : 0)))
 # Prints the request paths of one page line, one a line.
 expand_path() {
 	local p=${1//\{FY\}/$FY}
-	if [[ $p == @* ]]; then
+	if [ "$p" = '!nginx' ]; then
+		printf '%s\n' "$NGINX_URL"
+	elif [[ $p == @* ]]; then
 		asset_url "${p#@}"
 	elif [[ $p =~ ^(.*)\{([0-9]+)\.\.([0-9]+)\}(.*)$ ]]; then
 		local pre=${BASH_REMATCH[1]} a=${BASH_REMATCH[2]} b=${BASH_REMATCH[3]} post=${BASH_REMATCH[4]} k
@@ -110,7 +125,13 @@ expand_path() {
 # ---- data and server -------------------------------------------------------
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/khet-bench.XXXXXX")
 SRV=
+NGX=
 cleanup() {
+	if [ -n "$NGX" ] && kill -0 "$NGX" 2>/dev/null; then
+		kill -TERM "$NGX" 2>/dev/null || true
+		for _ in $(seq 50); do kill -0 "$NGX" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL "$NGX" 2>/dev/null || true
+	fi
 	if [ -n "$SRV" ] && kill -0 "$SRV" 2>/dev/null; then
 		kill -TERM "$SRV" 2>/dev/null || true
 		for _ in $(seq 50); do kill -0 "$SRV" 2>/dev/null || break; sleep 0.1; done
@@ -193,7 +214,7 @@ check_urls() {
 	shift
 	for url in "$@"; do
 		code=$(curl -s -o "$TMP/body" -w '%{http_code}' -H 'Accept-Encoding: gzip' ${BENCH_COOKIE:+-H "Cookie: $BENCH_COOKIE"} \
-			"$BASE$url" || echo "000")
+			"${URL_BASE:-$BASE}$url" || echo "000")
 		if [ "$code" != 200 ]; then
 			echo "---- $url answered $code; body starts: ----" >&2
 			head -c 600 "$TMP/body" >&2 || true
@@ -222,7 +243,94 @@ if [ ${#COOKIES[@]} -gt 0 ] && ! echo 5 >"/proc/$SRV/clear_refs" 2>/dev/null; th
 	echo "bench: warning: cannot reset the peak-RSS mark; the figure includes the sign-ins" >&2
 fi
 
+# ---- nginx, the limit --------------------------------------------------------
+# nginx serves, as a static file, the exact bytes Khet answers for the first
+# schools page (asked with wrk's headers; Khet does not gzip pages). Its own
+# config in a folder of $TMP, on a free loopback port, in the foreground
+# (daemon off) so that it is this script's child and stops with it.
+NGINX_PAGE=/areas/1/schools?page=1
+NGINX_URL=/schools.html
+NGX_BASE=
+start_nginx() {
+	local d=$TMP/nginx port try ok
+	mkdir -p "$d/www" "$d/logs"
+	# the workers run as nobody: they must reach the file
+	chmod 0711 "$TMP"
+	chmod 0755 "$d" "$d/www"
+	local code
+	code=$(curl -s -o "$d/www/schools.html" -w '%{http_code}' -H 'Accept: text/html,application/xhtml+xml,*/*;q=0.8' \
+		-H 'Accept-Encoding: gzip' -H 'Accept-Language: th,en;q=0.5' "$BASE$NGINX_PAGE" || echo 000)
+	[ "$code" = 200 ] || die "GET $NGINX_PAGE answered $code, not 200 (the bytes nginx serves)"
+	chmod 0644 "$d/www/schools.html"
+	for try in $(seq 20); do
+		port=$((20000 + RANDOM % 40000))
+		# something answers there: not free
+		if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then continue; fi
+		cat >"$d/nginx.conf" <<-EOF
+			daemon off;
+			worker_processes $cpus;
+			pid $d/nginx.pid;
+			error_log $d/logs/error.log warn;
+			events { worker_connections 4096; }
+			http {
+			    access_log off;
+			    gzip off;
+			    sendfile on;
+			    tcp_nopush on;
+			    keepalive_requests 1000000;
+			    client_body_temp_path $d/tmp-body;
+			    proxy_temp_path $d/tmp-proxy;
+			    fastcgi_temp_path $d/tmp-fastcgi;
+			    uwsgi_temp_path $d/tmp-uwsgi;
+			    scgi_temp_path $d/tmp-scgi;
+			    types { }
+			    default_type "text/html; charset=utf-8";
+			    server {
+			        listen 127.0.0.1:$port;
+			        root $d/www;
+			    }
+			}
+		EOF
+		"$NGINX" -p "$d/" -c "$d/nginx.conf" >"$d/logs/stdout" 2>&1 &
+		NGX=$!
+		ok=
+		for _ in $(seq 50); do
+			kill -0 "$NGX" 2>/dev/null || break
+			if [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port$NGINX_URL" || true)" = 200 ]; then
+				ok=1
+				break
+			fi
+			sleep 0.1
+		done
+		if [ -n "$ok" ]; then
+			NGX_BASE=http://127.0.0.1:$port
+			break
+		fi
+		kill -TERM "$NGX" 2>/dev/null || true
+		wait "$NGX" 2>/dev/null || true
+		NGX=
+	done
+	if [ -z "$NGX_BASE" ]; then
+		cat "$d/logs/stdout" "$d/logs/error.log" >&2 2>/dev/null || true
+		die "nginx did not start on a free loopback port"
+	fi
+	cmp -s "$d/www/schools.html" <(curl -s "$NGX_BASE$NGINX_URL") || die "nginx does not serve the same bytes"
+	printf 'bench: nginx pid %d at %s serving the %d bytes of %s, %d workers\n' "$NGX" "$NGX_BASE" \
+		"$(stat -c %s "$d/www/schools.html")" "$NGINX_PAGE" "$cpus"
+}
+start_nginx
+
+# CPU ticks of nginx: the master and its workers.
+nginx_ticks() {
+	local p t=0
+	for p in "$NGX" $(pgrep -P "$NGX" || true); do
+		t=$((t + $(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$p/stat" 2>/dev/null || echo 0)))
+	done
+	echo "$t"
+}
+
 # ---- the runs --------------------------------------------------------------
+NGX_RPS= R_PCT=()
 R_PATHS=() R_RPS=() R_P50=() R_P90=() R_P99=() R_MAX=() R_REQS=() R_BYTES=() R_CPU=() R_SOCK=() R_RPS_OK=() R_P99_OK=()
 invalid=""
 for i in "${!P_NAME[@]}"; do
@@ -232,24 +340,27 @@ for i in "${!P_NAME[@]}"; do
 	BENCH_COOKIE=
 	if [ -n "${P_USER[$i]}" ]; then BENCH_COOKIE=${COOKIES[${P_USER[$i]}]}; fi
 	export BENCH_COOKIE
+	URL_BASE=$BASE ticks=server_ticks
+	if [ "${P_PATH[$i]}" = '!nginx' ]; then URL_BASE=$NGX_BASE ticks=nginx_ticks; fi
 	check_urls "$name" "${urls[@]}"
 	shown=${P_PATH[$i]}
 	[[ $shown == @* ]] && shown=${urls[0]}
+	[ "$shown" = '!nginx' ] && shown="nginx static ${urls[0]}"
 	R_PATHS+=("$shown")
 
 	printf 'bench: %-8s %s (%d URL%s): warm-up %d s, run %d s\n' "$name" "$shown" ${#urls[@]} \
 		"$([ ${#urls[@]} -eq 1 ] || echo s)" "$BENCH_WARMUP" "$BENCH_SECONDS"
-	wrk -t"$BENCH_THREADS" -c"$BENCH_CONNECTIONS" -d"${BENCH_WARMUP}s" -s "$WRK_LUA" "$BASE/" -- "${urls[@]}" \
+	wrk -t"$BENCH_THREADS" -c"$BENCH_CONNECTIONS" -d"${BENCH_WARMUP}s" -s "$WRK_LUA" "$URL_BASE/" -- "${urls[@]}" \
 		>"$TMP/warm.$name" 2>&1 || { cat "$TMP/warm.$name" >&2; die "wrk failed on $name (warm-up)"; }
 	server_alive "warming up $name"
 
 	times >"$TMP/times0"
-	ticks0=$(server_ticks) mticks0=$(machine_ticks) ms0=$(now_ms)
-	wrk -t"$BENCH_THREADS" -c"$BENCH_CONNECTIONS" -d"${BENCH_SECONDS}s" --latency -s "$WRK_LUA" "$BASE/" -- "${urls[@]}" \
+	ticks0=$($ticks) mticks0=$(machine_ticks) ms0=$(now_ms)
+	wrk -t"$BENCH_THREADS" -c"$BENCH_CONNECTIONS" -d"${BENCH_SECONDS}s" --latency -s "$WRK_LUA" "$URL_BASE/" -- "${urls[@]}" \
 		>"$TMP/wrk.$name" 2>&1 || { cat "$TMP/wrk.$name" >&2; die "wrk failed on $name"; }
 	server_alive "serving $name"
 	times >"$TMP/times1"
-	ticks1=$(server_ticks) mticks1=$(machine_ticks) ms1=$(now_ms)
+	ticks1=$($ticks) mticks1=$(machine_ticks) ms1=$(now_ms)
 	wrk0=$(times_file_secs "$TMP/times0") wrk1=$(times_file_secs "$TMP/times1")
 
 	line=$(grep '^BENCH ' "$TMP/wrk.$name" || true)
@@ -273,7 +384,13 @@ for i in "${!P_NAME[@]}"; do
 	if [ "${m[non2xx]}" -gt 0 ]; then
 		invalid="$invalid page $name: ${m[non2xx]} of ${m[requests]} responses were not 2xx/3xx;"
 	fi
+	# nginx runs first; each page's req/s as a percentage of it
+	if [ "${P_PATH[$i]}" = '!nginx' ]; then NGX_RPS=$rps; fi
+	R_PCT+=("$(awk -v a="$rps" -v n="${NGX_RPS:-0}" 'BEGIN { if (n > 0) printf "%.1f", 100 * a / n; else printf "-" }')")
 	if [ "${P_RPS[$i]}" = - ]; then R_RPS_OK+=("-")
+	elif [[ ${P_RPS[$i]} == *% ]]; then
+		if awk -v a="${R_PCT[$i]}" -v t="${P_RPS[$i]%\%}" 'BEGIN { exit !(a != "-" && a >= t) }'; then R_RPS_OK+=("PASS")
+		else R_RPS_OK+=("MISS"); fi
 	elif awk -v a="$rps" -v t="${P_RPS[$i]}" 'BEGIN { exit !(a >= t) }'; then R_RPS_OK+=("PASS")
 	else R_RPS_OK+=("MISS"); fi
 	if [ "${P_P99[$i]}" = - ]; then R_P99_OK+=("-")
@@ -313,14 +430,16 @@ report() {
 		"$BENCH_THREADS" "$BENCH_CONNECTIONS" "$BENCH_SECONDS" "$BENCH_WARMUP" "$BENCH_WORKERS"
 	printf '%d schools in 2 areas, %d One Stop Service requests (demo data made in %s s, database %s MB);\n' \
 		"$schools_total" "$BENCH_REQUESTS" "$demo_s" "$db_mb"
-	printf 'wrk runs on the same machine.\n\n' 
-	printf '%-8s %-38s %9s %8s %8s %8s %8s %13s  %s\n' page path "req/s" "p50 ms" "p90 ms" "p99 ms" "bytes" "CPU% s/w/o" "targets"
+	printf 'wrk runs on the same machine. %%nginx: req/s as a percentage of nginx serving the bytes of\n' 
+	printf '%s as a static file in the same run (%s req/s).\n\n' "$NGINX_PAGE" "${NGX_RPS:-?}" 
+	printf '%-8s %-38s %9s %7s %8s %8s %8s %8s %13s  %s\n' page path "req/s" "%nginx" "p50 ms" "p90 ms" "p99 ms" "bytes" "CPU% s/w/o" "targets"
 	local i t
 	for i in "${!P_NAME[@]}"; do
 		t=""
-		if [ "${P_RPS[$i]}" != - ]; then t="req/s >= ${P_RPS[$i]} ${R_RPS_OK[$i]}"; fi
+		if [[ ${P_RPS[$i]} == *% ]]; then t="req/s >= ${P_RPS[$i]} of nginx ${R_RPS_OK[$i]}"
+		elif [ "${P_RPS[$i]}" != - ]; then t="req/s >= ${P_RPS[$i]} ${R_RPS_OK[$i]}"; fi
 		if [ "${P_P99[$i]}" != - ]; then t="${t:+$t, }p99 <= ${P_P99[$i]} ms ${R_P99_OK[$i]}"; fi
-		printf '%-8s %-38s %9s %8s %8s %8s %8s %13s  %s\n' "${P_NAME[$i]}" "${R_PATHS[$i]}" "${R_RPS[$i]}" \
+		printf '%-8s %-38s %9s %7s %8s %8s %8s %8s %13s  %s\n' "${P_NAME[$i]}" "${R_PATHS[$i]}" "${R_RPS[$i]}" "${R_PCT[$i]}" \
 			"${R_P50[$i]}" "${R_P90[$i]}" "${R_P99[$i]}" "${R_BYTES[$i]}" "${R_CPU[$i]}" "${t:-(none)}"
 	done
 	if [ ${#COOKIES[@]} -gt 0 ]; then
@@ -358,6 +477,8 @@ report() {
 
 json_str() { local s=${1//\\/\\\\}; s=${s//\"/\\\"}; printf '"%s"' "$s"; }
 json_num_or_null() { if [ "$1" = - ]; then printf null; else printf '%s' "$1"; fi; }
+json_pct_target() { if [[ $1 == *% ]]; then printf '%s' "${1%\%}"; else printf null; fi; }
+json_rps_target() { if [[ $1 == *% ]]; then printf null; else json_num_or_null "$1"; fi; }
 json() {
 	local i sep=""
 	printf '{\n  "date": %s,\n  "version": %s,\n  "commit": %s,\n' "$(json_str "$when")" "$(json_str "$version")" "$(json_str "$commit")"
@@ -366,12 +487,16 @@ json() {
 		"$BENCH_THREADS" "$BENCH_CONNECTIONS" "$BENCH_SECONDS" "$BENCH_WARMUP"
 	printf '  "server": {"workers": %d, "database": "sqlite", "schools": %d, "oss_requests": %d, "signin_peak_rss_mb": %s, "peak_rss_mb": %s, "end_rss_mb": %s, "rss_max_mb": %d, "rss": "%s", "threads": %s, "stop": %s},\n' \
 		"$BENCH_WORKERS" "$schools_total" "$BENCH_REQUESTS" "${signin_rss_mb:-null}" "$rss_mb" "$rss_now_mb" "$RSS_MAX_MB" "$rss_ok" "$threads" "$(json_str "$stop_note")"
+	printf '  "nginx": {"version": %s, "workers": %d, "page": %s, "url": %s, "requests_per_s": %s},\n' \
+		"$(json_str "$("$NGINX" -v 2>&1 | sed 's/^nginx version: //')")" "$cpus" "$(json_str "$NGINX_PAGE")" \
+		"$(json_str "$NGINX_URL")" "${NGX_RPS:-null}"
 	printf '  "pages": [\n'
 	for i in "${!P_NAME[@]}"; do
-		printf '%s    {"name": %s, "path": %s, "url": %s, "requests": %s, "requests_per_s": %s, "p50_ms": %s, "p90_ms": %s, "p99_ms": %s, "max_ms": %s, "mean_bytes": %s, "cpu_percent_server_wrk_other": %s, "socket_errors": %s, "min_requests_per_s": %s, "requests_per_s_result": "%s", "max_p99_ms": %s, "p99_result": "%s"}' \
-			"$sep" "$(json_str "${P_NAME[$i]}")" "$(json_str "${P_PATH[$i]}")" "$(json_str "${R_PATHS[$i]}")" "${R_REQS[$i]}" "${R_RPS[$i]}" "${R_P50[$i]}" \
+		printf '%s    {"name": %s, "path": %s, "url": %s, "requests": %s, "requests_per_s": %s, "percent_of_nginx": %s, "p50_ms": %s, "p90_ms": %s, "p99_ms": %s, "max_ms": %s, "mean_bytes": %s, "cpu_percent_server_wrk_other": %s, "socket_errors": %s, "min_requests_per_s": %s, "min_percent_of_nginx": %s, "requests_per_s_result": "%s", "max_p99_ms": %s, "p99_result": "%s"}' \
+			"$sep" "$(json_str "${P_NAME[$i]}")" "$(json_str "${P_PATH[$i]}")" "$(json_str "${R_PATHS[$i]}")" "${R_REQS[$i]}" "${R_RPS[$i]}" \
+			"$(json_num_or_null "${R_PCT[$i]}")" "${R_P50[$i]}" \
 			"${R_P90[$i]}" "${R_P99[$i]}" "${R_MAX[$i]}" "${R_BYTES[$i]}" "$(json_str "${R_CPU[$i]}")" "$(json_str "${R_SOCK[$i]}")" \
-			"$(json_num_or_null "${P_RPS[$i]}")" "${R_RPS_OK[$i]}" "$(json_num_or_null "${P_P99[$i]}")" "${R_P99_OK[$i]}"
+			"$(json_rps_target "${P_RPS[$i]}")" "$(json_pct_target "${P_RPS[$i]}")" "${R_RPS_OK[$i]}" "$(json_num_or_null "${P_P99[$i]}")" "${R_P99_OK[$i]}"
 		sep=$',\n'
 	done
 	printf '\n  ]\n}\n'

@@ -649,14 +649,14 @@ json_t *acc_user_grants(struct db *db, long long user_id, struct err *e)
 	{
 		const char *role = json_string_value(json_object_get(g, "role"));
 		const char *rl = acc_role_label(role);
-		json_object_set_new(g, "role_label", json_string(rl ? rl : nz(role)));
+		json_object_set_new(g, "role_label", json_string_nocheck(rl ? rl : nz(role)));
 		/* a qualified role reads as its permission ("เจ้าหน้าที่ OSS 31 …") */
 		const struct permission_def *p =
 		    module_permission_of(role, json_string_value(json_object_get(g, "service")));
 		const struct role_def *d = module_role(role);
 		const char *what = d && (d->flags & ROLE_QUALIFIED) && p ? p->label : rl ? rl : nz(role);
-		json_object_set_new(g, "permission", p ? json_string(p->key) : json_null());
-		json_object_set_new(g, "permission_label", json_string(what));
+		json_object_set_new(g, "permission", p ? json_string_nocheck(p->key) : json_null());
+		json_object_set_new(g, "permission_label", json_string_nocheck(what));
 		const char *where = json_string_value(json_object_get(g, "school_name"));
 		if (!where)
 			where = json_string_value(json_object_get(g, "work_group_name"));
@@ -666,7 +666,7 @@ json_t *acc_user_grants(struct db *db, long long user_id, struct err *e)
 		buf_adds(&b, what);
 		if (where && *where)
 			buf_addf(&b, " · %s", where);
-		json_object_set_new(g, "label", json_string(buf_cstr(&b)));
+		json_object_set_new(g, "label", json_string_nocheck(buf_cstr(&b)));
 		buf_release(&b);
 	}
 	return rows;

@@ -17,6 +17,7 @@
 
 #include "core/buf.h"
 #include "core/db_internal.h"
+#include "core/jsonx.h"
 
 /* Type OIDs from the server's pg_type.h, whose headers are not worth
  * needing for a few numbers that never change. */
@@ -336,7 +337,7 @@ static json_t *pg_row_json(struct db_res *base, struct err *e)
 			default:
 				/* The database is UTF8 (checked at open), so this
 				 * only fails on a damaged value. */
-				v = json_stringn(s, (size_t)PQgetlength(res, r->row, i));
+				v = jx_stringn(s, (size_t)PQgetlength(res, r->row, i));
 				if (!v) {
 					json_decref(o);
 					char what[128];

@@ -18,6 +18,7 @@
 
 #include "core/buf.h"
 #include "core/db_internal.h"
+#include "core/jsonx.h"
 #include "core/thai.h"
 
 struct sq_stmt {
@@ -266,7 +267,7 @@ static json_t *sq_row_json(struct db_res *base, struct err *e)
 		case SQLITE_NULL: v = json_null(); break;
 		default: {
 			const char *s = (const char *)sqlite3_column_text(st, i);
-			v = json_stringn(s ? s : "", (size_t)sqlite3_column_bytes(st, i));
+			v = jx_stringn(s ? s : "", (size_t)sqlite3_column_bytes(st, i));
 			if (!v) {
 				/* jansson refuses invalid UTF-8; input is checked
 				 * before it is stored, so this is a damaged row. */

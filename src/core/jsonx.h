@@ -5,6 +5,23 @@
 #define KHET_JSONX_H
 
 #include <jansson.h>
+#include <stdbool.h>
+#include <string.h>
+
+/* Whether s[0..n-1] is UTF-8 that jansson takes (see jsonx.c). */
+bool jx_utf8_ok(const char *s, size_t n);
+
+/* json_stringn and json_string, with the faster check: NULL when s is not
+ * valid UTF-8 (or NULL), as jansson's. */
+static inline json_t *jx_stringn(const char *s, size_t n)
+{
+	return s && jx_utf8_ok(s, n) ? json_stringn_nocheck(s, n) : NULL;
+}
+
+static inline json_t *jx_string(const char *s)
+{
+	return s ? jx_stringn(s, strlen(s)) : NULL;
+}
 
 /* s, or "" when s is NULL. */
 static inline const char *nz(const char *s)

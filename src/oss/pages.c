@@ -44,7 +44,7 @@ json_t *oss_text_datetime(long long t)
 {
 	struct buf b = BUF_INIT;
 	thai_datetime_short(&b, t);
-	json_t *s = json_string(buf_cstr(&b));
+	json_t *s = json_stringn_nocheck(buf_cstr(&b), b.len);
 	buf_release(&b);
 	return s;
 }
@@ -292,15 +292,15 @@ void oss_list_row(json_t *row, long long number, bool officer, long long now, co
 	int st = oss_status_parse(jstr(row, "status"));
 	char url[96];
 	json_object_set_new(row, "no", json_integer(number));
-	json_object_set_new(row, "service_name", json_string(oss_service_name(jstr(row, "service"))));
-	json_object_set_new(row, "status_label", json_string(oss_status_label(st)));
-	json_object_set_new(row, "status_class", json_string(oss_status_class(st)));
+	json_object_set_new(row, "service_name", json_string_nocheck(oss_service_name(jstr(row, "service"))));
+	json_object_set_new(row, "status_label", json_string_nocheck(oss_status_label(st)));
+	json_object_set_new(row, "status_class", json_string_nocheck(oss_status_class(st)));
 	json_object_set_new(row, "status_at_text", oss_text_datetime(jint(row, "status_at")));
 	json_object_set_new(row, "created_at_text", oss_text_datetime(jint(row, "created_at")));
 	long long rf = jint(row, "result_file_id");
 	if (rf > 0) {
 		snprintf(url, sizeof url, "/oss/requests/%lld/files/%lld", id, rf);
-		json_object_set_new(row, "result_url", json_string(url));
+		json_object_set_new(row, "result_url", json_string_nocheck(url));
 	} else {
 		json_object_set_new(row, "result_url", json_null());
 	}
@@ -309,10 +309,10 @@ void oss_list_row(json_t *row, long long number, bool officer, long long now, co
 	if (!officer) {
 		snprintf(url, sizeof url, "/oss/requests/%lld/edit", id);
 		json_object_set_new(row, "edit_url",
-				    oss_can(st, OSS_APPLICANT, OSS_EDIT) ? json_string(url) : json_null());
+				    oss_can(st, OSS_APPLICANT, OSS_EDIT) ? json_string_nocheck(url) : json_null());
 		snprintf(url, sizeof url, "/oss/requests/%lld/cancel", id);
 		json_object_set_new(row, "cancel_url",
-				    oss_can(st, OSS_APPLICANT, OSS_CANCEL) ? json_string(url) : json_null());
+				    oss_can(st, OSS_APPLICANT, OSS_CANCEL) ? json_string_nocheck(url) : json_null());
 	}
 	/* the wait runs while the officers have the request (OSS-7) */
 	bool waiting = st == OSS_SUBMITTED || st == OSS_IN_PROGRESS || st == OSS_RESUBMITTED;
