@@ -4,7 +4,7 @@
 # the regular expression NAME when it is not empty (node --test-name-pattern).
 # A name or file that matches no test is a failure, not a quiet pass.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 name=$1
 shift
 for f in "$@"; do

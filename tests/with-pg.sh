@@ -5,7 +5,7 @@
 # started in a temp folder (scripts/pg-test.sh) and stopped afterwards.
 # Exits with CMD's status.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 if [ -n "${KHET_TEST_PG:-}" ]; then
 	exec "$@"
 fi
