@@ -1,6 +1,9 @@
 # Khet build. `make` builds bin/khet; `make run` starts it with demo data;
 # `make test` runs every test (unit, HTTP on SQLite and PostgreSQL, browser,
 # sanitizers); `make bench` measures. Every target installs what is missing.
+# One test alone (README "Running one test"):
+#   make test-unit [T=acc [F=test_grants]] [PG=1]
+#   make test-http [F=kpi [N='copy a year']] [PG=1]
 SHELL = /bin/sh
 
 PKGS   = zlib libmicrohttpd jansson libsodium sqlite3 libpq libthai libmagic libcurl \
@@ -29,7 +32,7 @@ DATA_FILES := src/acc/common-passwords.txt
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps run test test-unit bench clean static fmt
+.PHONY: all deps run test test-unit test-http bench clean static fmt
 
 # deps first, then the build (also under -j: the compiler needs the headers
 # the install step brings).
@@ -45,7 +48,7 @@ static/dist/manifest.json: package-lock.json scripts/build-static.sh scripts/bui
 
 bin/khet: $(B)/khet
 	@mkdir -p bin
-	$(Q)cp $(B)/khet $(T) && mv -f $(T) $@
+	$(Q)cp $(B)/khet $(TMP) && mv -f $(TMP) $@
 
 # Quiet by default (a short line per step); `make V=1` shows the commands.
 ifeq ($(V),1)
@@ -61,39 +64,50 @@ endif
 
 # Every output is written to a temp name and renamed, so two builds running
 # at once (two terminals, an editor's and a test's) never leave a torn file.
-T = $@.tmp$$$$
+TMP = $@.tmp$$$$
 $(B)/khet: $(B)/src/main.o $(OBJS)
 	$(say) LINK $@
-	$(Q)$(CC) $(OPT) -o $(T) $^ $(LDLIBS_ALL) && mv -f $(T) $@
+	$(Q)$(CC) $(OPT) -o $(TMP) $^ $(LDLIBS_ALL) && mv -f $(TMP) $@
 
 $(B)/%.o: %.c $(shell find src -name '*.h')
 	@mkdir -p $(dir $@)
 	$(say) CC $<
-	$(Q)$(CC) $(CFLAGS_ALL) -c -o $(T) $< && mv -f $(T) $@
+	$(Q)$(CC) $(CFLAGS_ALL) -c -o $(TMP) $< && mv -f $(TMP) $@
 
 # Templates and migrations are compiled into the binary (parsed once at
 # start); `khet serve --dev` reads templates/ from disk instead.
 $(B)/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)
 	$(say) CC $<
-	$(Q)$(CC) -std=c11 -O2 -Wall -Wextra -Werror -o $(T) $< && mv -f $(T) $@
+	$(Q)$(CC) -std=c11 -O2 -Wall -Wextra -Werror -o $(TMP) $< && mv -f $(TMP) $@
 
 $(B)/gen/embedded.c: $(B)/tools/embed $(TPL_FILES) $(MIG_FILES) $(DATA_FILES) static/dist/manifest.json
 	@mkdir -p $(dir $@)
 	$(say) EMBED "templates, migrations, data"
-	$(Q)$(B)/tools/embed $(TPL_FILES) $(MIG_FILES) $(DATA_FILES) static/dist/manifest.json > $(T) && mv -f $(T) $@
+	$(Q)$(B)/tools/embed $(TPL_FILES) $(MIG_FILES) $(DATA_FILES) static/dist/manifest.json > $(TMP) && mv -f $(TMP) $@
 
 $(B)/gen/embedded.o: $(B)/gen/embedded.c
 	$(say) CC $<
-	$(Q)$(CC) $(CFLAGS_ALL) -Wno-overlength-strings -c -o $(T) $< && mv -f $(T) $@
+	$(Q)$(CC) $(CFLAGS_ALL) -Wno-overlength-strings -c -o $(TMP) $< && mv -f $(TMP) $@
 
 $(B)/tests/%: tests/unit/%.c $(OBJS) tests/unit/unit.h tests/unit/engine.h
 	@mkdir -p $(dir $@)
 	$(say) LINK $@
-	$(Q)$(CC) $(CFLAGS_ALL) -Itests/unit -o $(T) $< $(OBJS) $(LDLIBS_ALL) -lcmocka && mv -f $(T) $@
+	$(Q)$(CC) $(CFLAGS_ALL) -Itests/unit -o $(TMP) $< $(OBJS) $(LDLIBS_ALL) -lcmocka && mv -f $(TMP) $@
 
-test-unit: deps $(UNIT_BINS)
-	@./tests/run-unit.sh $(B)/tests
+# T: unit test binaries by short name (acc = tests/unit/test_acc.c), F: a
+# test function (cmocka pattern, * and ?); for test-http F: test files by
+# short name (kpi = tests/http/kpi.test.mjs), N: a test name pattern (a
+# regular expression, node --test-name-pattern). PG=1 runs the database
+# tests on a throwaway PostgreSQL too (or the server KHET_TEST_PG names).
+shq = '$(subst ','\'',$(1))'
+WITH_PG = $(if $(PG),./tests/with-pg.sh)
+
+test-unit: deps $(if $(T),$(T:%=$(B)/tests/test_%),$(UNIT_BINS))
+	@KHET_UNIT_ONLY=$(call shq,$(T)) KHET_UNIT_VERBOSE=$(if $(T)$(F),1) KHET_TEST_FILTER=$(call shq,$(F)) $(WITH_PG) ./tests/run-unit.sh $(B)/tests
+
+test-http: all
+	@KHET_BIN=bin/khet $(WITH_PG) ./tests/run-http.sh $(call shq,$(N)) $(if $(F),$(F:%=tests/http/%.test.mjs),tests/http/*.test.mjs)
 
 run: all
 	./scripts/run.sh

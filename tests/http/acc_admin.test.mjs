@@ -328,6 +328,11 @@ test('reset password: a confirm dialog, then the old password and sessions end a
 
 test('audit page: filters, paging, names; CSV of the same filter; bad filters said clearly', async () => {
   const c = await signin('areaadmin1');
+  // a trail of its own, more than a page of 10: sign-ins of the area's
+  // admin and three user.* actions by him (add, reset, add and cancel)
+  for (let i = 0; i < 8; i++) await signin('areaadmin1');
+  const other = await addAdmin(c);
+  assert.equal((await c.post(`/areas/${area1}/users/${other.id}/reset`, {})).status, 303);
   const { id, f } = await addAdmin(c);
   assert.equal((await c.post(`/areas/${area1}/users/${id}/cancel`, { reason: 'moved' })).status, 303);
   const username = sql(`SELECT username FROM users WHERE id = ${id}`);

@@ -287,8 +287,20 @@ test('the yearly submission: confirm, cancel, add; then the year is locked', asy
 });
 
 test('the public directory and its QR code answer without sign-in and show no citizen IDs', async () => {
+  // its own admins to show: area 6201's roster (which no other test here
+  // submits), submitted by its admin with two new school admins, one
+  // named with HTML
+  const a2 = await signin('areaadmin2');
+  const year = (await a2.get(`/areas/${otherArea}/roster`, { json: true })).json.year;
+  const farSchool = (n) => num(`SELECT id FROM schools WHERE area_id = ${otherArea} ORDER BY id LIMIT 1 OFFSET ${n}`);
+  for (const [i, first_name] of ['สมทรง<b>', 'สมศรี'].entries()) {
+    const add = await a2.post(`/areas/${otherArea}/roster/additions`, newAdmin({ year, first_name, school_id: String(farSchool(i)) }));
+    assert.equal(add.status, 303, add.text.slice(0, 800));
+  }
+  const sub = await a2.post(`/areas/${otherArea}/roster/submit`, { year, confirm: '1' });
+  assert.equal(sub.status, 303, sub.text.slice(0, 800));
   const v = client();
-  const r = await v.get(`/areas/${area}/directory`);
+  const r = await v.get(`/areas/${otherArea}/directory`);
   assert.equal(r.status, 200);
   assert.match(r.text, /ทำเนียบแอดมินสถานศึกษา/);
   assert.match(r.text, /นางสาวสมทรง&lt;b&gt; นิษมาดี/);
@@ -296,9 +308,9 @@ test('the public directory and its QR code answer without sign-in and show no ci
   assert.ok(!/\d-\d{4}-\d{5}-\d{2}-\d/.test(r.text), 'no formatted citizen ID');
   assert.ok(!r.text.includes('@school.example.org'), 'no e-mail');
   assert.ok(!r.text.includes('schooladmin2'));
-  assert.match(r.text, new RegExp(`<img src="/areas/${area}/directory/qr.svg"`));
-  assert.match(r.text, new RegExp(`https://khet.example.go.th/areas/${area}/directory`));
-  const j = await v.get(`/areas/${area}/directory`, { json: true });
+  assert.match(r.text, new RegExp(`<img src="/areas/${otherArea}/directory/qr.svg"`));
+  assert.match(r.text, new RegExp(`https://khet.example.go.th/areas/${otherArea}/directory`));
+  const j = await v.get(`/areas/${otherArea}/directory`, { json: true });
   assert.equal(j.status, 200);
   const rows = j.json.directory.rows;
   assert.ok(rows.length >= 2);
@@ -306,18 +318,18 @@ test('the public directory and its QR code answer without sign-in and show no ci
     assert.deepEqual(Object.keys(x).sort(), ['display_name', 'first_name', 'last_name', 'obec_code', 'role_label', 'school_name', 'title']);
   }
   assert.ok(!JSON.stringify(j.json).match(/\d{13}/));
-  assert.equal(j.json.directory.roster.academic_year, (await (await signin('areaadmin1')).get(`/areas/${area}/roster`, { json: true })).json.year);
+  assert.equal(j.json.directory.roster.academic_year, year);
 
-  const q = await v.get(`/areas/${area}/directory/qr.svg`);
+  const q = await v.get(`/areas/${otherArea}/directory/qr.svg`);
   assert.equal(q.status, 200);
   assert.equal(q.headers.get('content-type'), 'image/svg+xml');
   assert.match(q.headers.get('cache-control'), /^public, max-age=\d{6,}$/);
   assert.equal(q.headers.getSetCookie().length, 0);
   assert.match(q.text, /^<\?xml[^>]*>\n<svg xmlns="http:\/\/www.w3.org\/2000\/svg" viewBox="0 0 (\d+) \1"/);
   assert.match(q.text, /<path fill="#000" d="M4 4h7v1h-7z/);
-  const q2 = await client().get(`/areas/${area}/directory/qr.svg`);
+  const q2 = await client().get(`/areas/${otherArea}/directory/qr.svg`);
   assert.equal(q2.text, q.text, 'the same bytes every time');
-  const other = await v.get(`/areas/${otherArea}/directory/qr.svg`);
+  const other = await v.get(`/areas/${area}/directory/qr.svg`);
   assert.notEqual(other.text, q.text);
   // unknown areas
   assert.equal((await v.get('/areas/999999/directory')).status, 404);

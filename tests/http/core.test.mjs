@@ -604,10 +604,11 @@ test('form: input shown again is HTML-escaped', async () => {
 
 /* --- graceful shutdown ---------------------------------------------------- */
 
-// What a client that connected during the drain got; checked by the next test.
-let lateClient;
-
-test('SIGTERM: an upload in flight finishes and the process exits 0', async () => {
+// The drain scenario, run once by whichever of the two tests below comes
+// first (so each can run alone): an upload in flight when SIGTERM comes,
+// and a new client connecting during the drain.
+let drainRun;
+const drain = () => (drainRun ??= (async () => {
   const g = await startServer({ demo: false });
   const gc = g.client();
   await gc.get('/');
@@ -632,28 +633,32 @@ test('SIGTERM: an upload in flight finishes and the process exits 0', async () =
   g.proc.kill('SIGTERM');
   assert.ok(await logLine(g, 'SIGTERM received'), 'the server saw SIGTERM');
   // a new client during the drain: refused, or answered — never held
-  lateClient = rawHttp(g.base, `GET /healthz HTTP/1.1\r\nHost: ${u.host}\r\nConnection: close\r\n\r\n`, { timeout: 10000 });
+  const lateClient = rawHttp(g.base, `GET /healthz HTTP/1.1\r\nHost: ${u.host}\r\nConnection: close\r\n\r\n`, { timeout: 10000 });
   await sleep(300);
   assert.equal(g.proc.exitCode, null, 'still running while the upload is in flight');
   sock.write(body.subarray(100000));
   await closed;
-  const text = answer.toString('utf8');
+  const ex = await exited;
+  const log = g.log();
+  const late = await lateClient;
+  await g.stop();
+  return { text: answer.toString('utf8'), size: pdf.length, ex, log, late };
+})());
+
+test('SIGTERM: an upload in flight finishes and the process exits 0', async () => {
+  const { text, size, ex, log } = await drain();
   assert.match(text, /^HTTP\/1\.1 200 /, text.slice(0, 300));
   const json = JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4));
   assert.equal(json.name, 'slow');
-  assert.equal(json.doc.size, pdf.length);
+  assert.equal(json.doc.size, size);
   assert.equal(json.doc.mime, 'application/pdf');
-  const ex = await exited;
-  assert.deepEqual(ex, { code: 0, sig: null }, 'exit status 0; the server said:\n' + g.log().split('\n').slice(-40).join('\n'));
-  assert.match(g.log(), /POST \/_test\/form 200 /, 'the finished upload was logged');
-  assert.match(g.log(), /khet: stopped/);
-  await lateClient;
-  await g.stop();
+  assert.deepEqual(ex, { code: 0, sig: null }, 'exit status 0; the server said:\n' + log.split('\n').slice(-40).join('\n'));
+  assert.match(log, /POST \/_test\/form 200 /, 'the finished upload was logged');
+  assert.match(log, /khet: stopped/);
 });
 
 test('SIGTERM: a connection made during the drain is refused or answered, not accepted and dropped', async () => {
-  const l = await lateClient;
-  assert.ok(l, 'the shutdown test ran');
+  const l = (await drain()).late;
   assert.ok(l.error === 'ECONNREFUSED' || l.status > 0,
     `refused or answered (got ${JSON.stringify({ error: l.error, closed: l.closed, status: l.status })})`);
 });

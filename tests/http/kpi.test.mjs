@@ -45,7 +45,6 @@ const getJson = async (c, path) => {
 const pdf = (name = 'report.pdf') => ({ data: files.pdf(), filename: name, type: 'application/pdf' });
 
 let admin, school, school2, other;
-let indicatorId, p1, p2, myReport, report2;
 
 before(async () => {
   server = await startServer({ args: ['--trust-proxy'] });
@@ -61,6 +60,59 @@ const indicator = (over = {}) => ({
   d1: '1', type: 'level5', weight: '2', criteria: '2, 3, 4, 5', period_kind: 'half', status: 'open',
   work_group_id: sql("SELECT MIN(w.id) FROM work_groups w JOIN areas a ON a.id = w.area_id WHERE a.code = '3502'"), ...over,
 });
+
+// Every test builds what it needs on an indicator of its own, so each can
+// run alone (STYLE.md): these make one and take it a step further each.
+let nextNumber = 10; // 1 is the indicators test's
+
+// A new indicator of FY (half-year periods, both not yet open).
+async function newIndicator(over = {}) {
+  const number = String(nextNumber++);
+  const r = await admin.post(`/kpi/${FY}/new`, indicator({ number, ...over }), { json: true });
+  assert.equal(r.status, 200, r.text);
+  const id = Number(r.json.location.split('/').pop());
+  const page = await getJson(admin, `/kpi/indicators/${id}`);
+  return { id, number, p1: page.periods[0].id, p2: page.periods[1].id };
+}
+
+// The report of the first period of indicator id on school c's list.
+async function reportOf(c, id) {
+  const ind = (await getJson(c, `/kpi/${FY}`)).indicators.find((i) => i.id === id);
+  return Number(ind.periods[0].report_url.split('/').pop());
+}
+
+// ... with its first period open and every school of the area and the area
+// itself assigned: myReport is schooladmin's report, report2 schooladmin2's.
+async function withUnits() {
+  const k = await newIndicator();
+  let r = await admin.post(`/kpi/periods/${k.p1}/open`, { due_date: '2025-04-15' }, { json: true });
+  assert.equal(r.status, 200, r.text);
+  r = await admin.post(`/kpi/periods/${k.p1}/units`, { all_schools: '1', area_unit: '1' }, { json: true });
+  assert.equal(r.status, 200, r.text);
+  k.myReport = await reportOf(school, k.id);
+  k.report2 = await reportOf(school2, k.id);
+  return k;
+}
+
+// ... reported: schooladmin's confirmed with 4 and a file, schooladmin2's a
+// draft with 3.
+async function withReports() {
+  const k = await withUnits();
+  let r = await school.postMultipart(`/kpi/reports/${k.myReport}`,
+    { self_score: '4', confirm: '1', new_desc_1: 'รายงานผลการดำเนินงานรอบ 6 เดือน' }, { new_file_1: pdf('a.pdf') });
+  assert.equal(r.status, 303, r.text);
+  r = await school2.postMultipart(`/kpi/reports/${k.report2}`, { self_score: '3', confirm: '0' }, {});
+  assert.equal(r.status, 303, r.text);
+  return k;
+}
+
+// ... and schooladmin's report reviewed with score.
+async function withReview(score) {
+  const k = await withReports();
+  const r = await admin.post(`/kpi/reports/${k.myReport}/review`, { review_score: score });
+  assert.equal(r.status, 303, r.text);
+  return k;
+}
 
 test('year picker: /kpi goes to the remembered fiscal year (KPI-1)', async () => {
   const c = await as('teacher');
@@ -101,7 +153,7 @@ test('indicators: the area admin defines one; bad input is refused and nothing s
   r = await admin.post(`/kpi/${FY}/new`, indicator(), { json: true });
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.ok, true);
-  indicatorId = Number(r.json.location.split('/').pop());
+  const indicatorId = Number(r.json.location.split('/').pop());
   // the same number twice in one year
   r = await admin.post(`/kpi/${FY}/new`, indicator(), { json: true });
   assert.equal(r.status, 422);
@@ -116,8 +168,6 @@ test('indicators: the area admin defines one; bad input is refused and nothing s
   assert.equal(page.periods.length, 2);
   assert.equal(page.periods[0].label, 'รอบ 6 เดือน');
   assert.equal(page.periods[1].label, 'รอบ 12 เดือน');
-  p1 = page.periods[0].id;
-  p2 = page.periods[1].id;
   // the HTML page in Thai
   r = await admin.get(`/kpi/indicators/${indicatorId}`);
   assert.match(r.text, /ค่าเฉลี่ยถ่วงน้ำหนัก \(1 - 5\)/);
@@ -127,6 +177,7 @@ test('indicators: the area admin defines one; bad input is refused and nothing s
 });
 
 test('periods and units: open, assign all schools, refusals (KPI-3, KPI-4)', async () => {
+  const { id: indicatorId, p1, p2 } = await newIndicator();
   // units only in an open period
   let r = await admin.post(`/kpi/periods/${p1}/units`, { all_schools: '1' }, { json: true });
   assert.equal(r.status, 409);
@@ -160,13 +211,16 @@ test('periods and units: open, assign all schools, refusals (KPI-3, KPI-4)', asy
   assert.ok(ind, 'the school sees the indicator');
   assert.equal(ind.periods.length, 1);
   assert.match(ind.periods[0].report_url, /^\/kpi\/reports\/\d+$/);
-  myReport = Number(ind.periods[0].report_url.split('/').pop());
+  const myReport = Number(ind.periods[0].report_url.split('/').pop());
   const list2 = await getJson(school2, `/kpi/${FY}`);
-  report2 = Number(list2.indicators.find((i) => i.id === indicatorId).periods[0].report_url.split('/').pop());
+  const report2 = Number(list2.indicators.find((i) => i.id === indicatorId).periods[0].report_url.split('/').pop());
   assert.notEqual(myReport, report2);
 });
 
 test('reports: bad scores, a missing description and another school are refused; nothing stored (KPI-5)', async () => {
+  const { myReport } = await withUnits();
+  const storedPdfs = () => execFileSync('sh', ['-c', `ls -R ${server.dir}/kpi 2>/dev/null | grep -c pdf || true`], { encoding: 'utf8' }).trim();
+  const pdfsBefore = storedPdfs();
   const events = () => count(`SELECT COUNT(*) FROM kpi_report_events WHERE report_id = ${myReport}`);
   const filesOf = (id) => count(`SELECT COUNT(*) FROM kpi_report_files WHERE report_id = ${id}`);
   let r = await school.postMultipart(`/kpi/reports/${myReport}`, { self_score: '6', confirm: '0' }, {}, { json: true });
@@ -196,11 +250,11 @@ test('reports: bad scores, a missing description and another school are refused;
   assert.equal(events(), 0);
   assert.equal(filesOf(myReport), 0);
   // no upload was kept on disk either
-  const stored = execFileSync('sh', ['-c', `ls -R ${server.dir}/kpi 2>/dev/null | grep -c pdf || true`], { encoding: 'utf8' }).trim();
-  assert.equal(stored, '0');
+  assert.equal(storedPdfs(), pdfsBefore);
 });
 
 test('reports: save, confirm, the eleventh file, unconfirm (KPI-5)', async () => {
+  const { myReport, report2 } = await withUnits();
   // a draft with two files
   let r = await school.postMultipart(`/kpi/reports/${myReport}`,
     { self_score: '', confirm: '0', new_desc_1: 'รายงานผลการดำเนินงานรอบ 6 เดือน', new_desc_2: 'ภาพกิจกรรม' },
@@ -255,6 +309,7 @@ test('reports: save, confirm, the eleventh file, unconfirm (KPI-5)', async () =>
 });
 
 test('units and periods once reported: no removal, no close (KPI-3, KPI-4)', async () => {
+  const { p1, myReport } = await withReports();
   const units = await getJson(admin, `/kpi/periods/${p1}/units`);
   const mine = units.units.find((u) => u.report_id === myReport);
   assert.equal(mine.removable, false);
@@ -275,6 +330,7 @@ test('units and periods once reported: no removal, no close (KPI-3, KPI-4)', asy
 });
 
 test('a report to a closed period is refused (KPI-3)', async () => {
+  const { p2 } = await newIndicator();
   let r = await admin.post(`/kpi/periods/${p2}/open`, {});
   assert.equal(r.status, 303);
   r = await admin.post(`/kpi/periods/${p2}/units`, { all_schools: '1' });
@@ -313,6 +369,7 @@ test('a report to a closed period is refused (KPI-3)', async () => {
 });
 
 test('review: an unconfirmed report cannot be scored; score, cancel (KPI-6)', async () => {
+  const { id: indicatorId, myReport, report2 } = await withReports();
   let r = await admin.post(`/kpi/reports/${report2}/review`, { review_score: '4' }, { json: true });
   assert.equal(r.status, 409);
   assert.match(r.json.form.errors._form, /หน่วยงานยังไม่ได้ยืนยันผลรายงานนี้ จึงยังตรวจไม่ได้/);
@@ -365,6 +422,7 @@ test('review: an unconfirmed report cannot be scored; score, cancel (KPI-6)', as
 });
 
 test('a closed or hidden indicator takes no report (KPI-2)', async () => {
+  const { id: indicatorId, report2 } = await withReports();
   let r = await admin.post(`/kpi/indicators/${indicatorId}/status`, { status: 'close' });
   assert.equal(r.status, 303);
   r = await school2.postMultipart(`/kpi/reports/${report2}`, { self_score: '4', confirm: '1' }, {}, { json: true });
@@ -386,6 +444,7 @@ test('a closed or hidden indicator takes no report (KPI-2)', async () => {
 });
 
 test('statistics: signed-in with units, public without, Excel and PDF (KPI-8)', async () => {
+  const { id: indicatorId } = await withReview('4.5');
   const st = await getJson(admin, `/kpi/${FY}/stats`);
   const row = st.indicators.find((i) => i.id === indicatorId);
   assert.equal(row.submitted, 1);
@@ -429,12 +488,15 @@ test('statistics: signed-in with units, public without, Excel and PDF (KPI-8)', 
 });
 
 test('copy a year: the next year starts from this one', async () => {
+  const k = await withUnits(); // one with a period open, at least
+  const numbers = (l) => l.indicators.map((i) => i.number).sort();
+  const from = await getJson(admin, `/kpi/${FY}`);
   let r = await admin.post(`/kpi/${FY + 1}/copy`, { from_year: String(FY) });
   assert.equal(r.status, 303);
   const list = await getJson(admin, `/kpi/${FY + 1}`);
-  assert.equal(list.indicators.length, 1);
-  assert.equal(list.indicators[0].number, '1');
-  assert.equal(list.indicators[0].periods.length, 0); // nothing open yet
+  assert.deepEqual(numbers(list), numbers(from)); // every indicator of the year
+  assert.ok(list.indicators.some((i) => i.number === k.number));
+  for (const i of list.indicators) assert.equal(i.periods.length, 0); // nothing open yet
   // a school may not copy
   r = await school.post(`/kpi/${FY + 2}/copy`, { from_year: String(FY) }, { json: true });
   assert.equal(r.status, 403);

@@ -386,6 +386,17 @@ async function download(c, path) {
 }
 
 test('statistics exports: the workbook holds the page\'s figures; the public one no unit names; the PDF is a PDF', async () => {
+  // figures of its own: two indicators, the first with the first school
+  // assigned to its (one) period
+  for (const number of ['E1', 'E2']) {
+    const r = await admin.post(`/kpi/${FY}/new`, indicator({ number }), { json: true });
+    assert.equal(r.status, 200, r.text);
+    if (number !== 'E1') continue;
+    const period = sql(`SELECT id FROM kpi_periods WHERE indicator_id = ${r.json.location.split('/').pop()} AND seq = 1`);
+    assert.equal((await admin.post(`/kpi/periods/${period}/open`, {})).status, 303);
+    const s1id = sql("SELECT g.school_id FROM grants g JOIN users u ON u.id = g.user_id WHERE u.username = 'schooladmin' AND g.role = 'school_admin'");
+    assert.equal((await admin.post(`/kpi/periods/${period}/units`, { school_id: [s1id] })).status, 303);
+  }
   const st = await getJson(admin, `/kpi/${FY}/stats`);
   assert.ok(st.indicators.length >= 2);
   let d = await download(admin, `/kpi/${FY}/stats/xlsx`);

@@ -85,6 +85,37 @@ before(async () => {
 });
 after(async () => { await server?.stop(); });
 
+// The tests below that need reports in a given state build them on an
+// indicator of their own, in a fiscal year of their own (so no other
+// test's reports change what they count), and so can run alone: R1 of
+// work group 1 with its first period open and every school and the area
+// office assigned.
+async function ownIndicator(fy) {
+  let r = await admin.post(`/kpi/${fy}/new`, indicator(), { json: true });
+  assert.equal(r.status, 200, r.text);
+  const ind = Number(r.json.location.split('/').pop());
+  const period = sql(`SELECT id FROM kpi_periods WHERE indicator_id = ${ind} AND seq = 1`);
+  r = await admin.post(`/kpi/periods/${period}/open`, {});
+  assert.equal(r.status, 303);
+  r = await admin.post(`/kpi/periods/${period}/units`, { all_schools: '1', area_unit: '1' });
+  assert.equal(r.status, 303);
+  return {
+    fy, ind, rArea: Number(sql(`SELECT id FROM kpi_reports WHERE period_id = ${period} AND unit_key = 0`)),
+    rSchool: unitReport(period, 'schooladmin'), rSchool2: unitReport(period, 'schooladmin2'),
+  };
+}
+// c saves report rid: confirmed with score, or (score null) a draft with a file.
+async function save(c, rid, score) {
+  const r = score === null
+    ? await c.postMultipart(`/kpi/reports/${rid}`, { confirm: '0', new_desc_1: 'หลักฐาน' }, { new_file_1: pdf('proof.pdf') })
+    : await c.postMultipart(`/kpi/reports/${rid}`, { self_score: score, confirm: '1', new_desc_1: 'แผนปฏิบัติการ' }, { new_file_1: pdf('plan.pdf') });
+  assert.equal(r.status, 303, r.text.slice(0, 300));
+}
+async function review(rid, score) {
+  const r = await reviewer.post(`/kpi/reports/${rid}/review`, { review_score: score });
+  assert.equal(r.status, 303, r.text.slice(0, 300));
+}
+
 test('nobody checks his own report; only the area admin and the owners report for the area office', async () => {
   // the reviewer may not report for the area office
   let r = await reviewer.postMultipart(`/kpi/reports/${rArea}`, { self_score: '4', confirm: '1' }, {}, { json: true });
@@ -149,28 +180,32 @@ test('a save without a score keeps the stored one; a description is required at 
 });
 
 test('a school opens only its own reports and files; the matrix still shows every unit', async () => {
-  const fileUrl = (await getJson(school, `/kpi/reports/${rSchool}`)).files[0].url;
+  // the first school's report confirmed with a file and reviewed
+  const k = await ownIndicator(2580);
+  await save(school, k.rSchool, '3.5');
+  await review(k.rSchool, '4.0');
+  const fileUrl = (await getJson(school, `/kpi/reports/${k.rSchool}`)).files[0].url;
   let r = await school.get(fileUrl);
   assert.equal(r.status, 200);
   r = await teacher.get(fileUrl);
   assert.equal(r.status, 200);
-  assert.equal((await teacher.get(`/kpi/reports/${rSchool}`)).status, 200);
+  assert.equal((await teacher.get(`/kpi/reports/${k.rSchool}`)).status, 200);
   // another school: not found, page and file alike
-  r = await school2.get(`/kpi/reports/${rSchool}`, { json: true });
+  r = await school2.get(`/kpi/reports/${k.rSchool}`, { json: true });
   assert.equal(r.status, 404);
   assert.equal(r.json.error.message, 'ไม่พบรายงานที่ระบุ');
   r = await school2.get(fileUrl);
   assert.equal(r.status, 404);
   // nor the area office's
-  assert.equal((await school2.get(`/kpi/reports/${rArea}`)).status, 404);
+  assert.equal((await school2.get(`/kpi/reports/${k.rArea}`)).status, 404);
   // the reviewer, the owner and the area admin open any
   for (const c of [reviewer, owner, admin]) {
-    assert.equal((await c.get(`/kpi/reports/${rSchool}`)).status, 200);
+    assert.equal((await c.get(`/kpi/reports/${k.rSchool}`)).status, 200);
     assert.equal((await c.get(fileUrl)).status, 200);
   }
-  const m = await getJson(school2, `/kpi/indicators/${ind1}/matrix?per_page=100`);
-  assert.equal(m.units.length, Number(sql(`SELECT n_units FROM kpi_indicators WHERE id = ${ind1}`)));
-  assert.ok(m.units.flatMap((u) => u.cells).some((c) => c.report_id === rSchool && c.state === 'reviewed'));
+  const m = await getJson(school2, `/kpi/indicators/${k.ind}/matrix?per_page=100`);
+  assert.equal(m.units.length, Number(sql(`SELECT n_units FROM kpi_indicators WHERE id = ${k.ind}`)));
+  assert.ok(m.units.flatMap((u) => u.cells).some((c) => c.report_id === k.rSchool && c.state === 'reviewed'));
 });
 
 test('ten files of 5 MB go in one save under the default 64 MB limit', async () => {
@@ -186,47 +221,60 @@ test('ten files of 5 MB go in one save under the default 64 MB limit', async () 
 });
 
 test('a school sees what it still owes in its "ต้องส่ง" box', async () => {
-  const list = await getJson(school2, `/kpi/${FY}`);
+  // the first school has confirmed, the second saved a draft
+  const k = await ownIndicator(2581);
+  await save(school, k.rSchool, '3.5');
+  await save(school2, k.rSchool2, null);
+  const list = await getJson(school2, `/kpi/${k.fy}`);
   assert.equal(list.show_due, true);
-  const owed = list.due.find((d) => d.report_id === rSchool2);
+  const owed = list.due.find((d) => d.report_id === k.rSchool2);
   assert.ok(owed, 'the draft is still owed');
-  assert.equal(owed.report_url, `/kpi/reports/${rSchool2}`);
+  assert.equal(owed.report_url, `/kpi/reports/${k.rSchool2}`);
   assert.equal(owed.period_label, 'รอบ 6 เดือน');
   assert.match(owed.due_text, /^\d+ มี\.ค\. \d{4}$/);
   // the first school has confirmed: not owed
-  assert.equal((await getJson(school, `/kpi/${FY}`)).due.find((d) => d.report_id === rSchool), undefined);
-  const r = await school2.get(`/kpi/${FY}`);
+  assert.equal((await getJson(school, `/kpi/${k.fy}`)).due.find((d) => d.report_id === k.rSchool), undefined);
+  const r = await school2.get(`/kpi/${k.fy}`);
   assert.match(r.text, /<h2 id="due-title">ต้องส่ง<\/h2>/);
-  assert.match(r.text, new RegExp(`href="/kpi/reports/${rSchool2}"`));
+  assert.match(r.text, new RegExp(`href="/kpi/reports/${k.rSchool2}"`));
   // the area staff have no such box
-  assert.equal((await getJson(admin, `/kpi/${FY}`)).show_due, undefined);
+  assert.equal((await getJson(admin, `/kpi/${k.fy}`)).show_due, undefined);
 });
 
 test('the public page hides averages of fewer than three units and shows a change at once', async () => {
+  // the area office (4) and the first school (3.5) confirmed, both reviewed
+  // 4; the second school's a draft
+  const k = await ownIndicator(2582);
+  const a = await admin.postMultipart(`/kpi/reports/${k.rArea}`, { self_score: '4', confirm: '1' }, {});
+  assert.equal(a.status, 303);
+  await review(k.rArea, '4');
+  await save(school, k.rSchool, '3.5');
+  await review(k.rSchool, '4');
+  await save(school2, k.rSchool2, null);
   const v = new IpClient(server.base);
-  const pub = async () => (await getJson(v, `/kpi/stats/${FY}?area=${area}`)).indicators.find((i) => i.id === ind1);
+  const pub = async () => (await getJson(v, `/kpi/stats/${k.fy}?area=${area}`)).indicators.find((i) => i.id === k.ind);
   let row = await pub();
   assert.equal(row.submitted, 2); // the area office and the first school
   assert.equal(row.avg_hidden, true);
   assert.equal(row.avg_review, '');
-  let r = await v.get(`/kpi/stats/${FY}?area=${area}`);
+  let r = await v.get(`/kpi/stats/${k.fy}?area=${area}`);
   assert.match(r.text, /ไม่แสดง\*/);
   // signed in, the yearly summary shows them (it lists every unit anyway)
-  const st = await getJson(admin, `/kpi/${FY}/stats`);
-  assert.equal(st.indicators.find((i) => i.id === ind1).avg_review, '4');
+  const st = await getJson(admin, `/kpi/${k.fy}/stats`);
+  assert.equal(st.indicators.find((i) => i.id === k.ind).avg_review, '4');
   // the matrix page (kept a moment like the public table) before…
-  const cell = (html) => html.match(new RegExp(`<a href="/kpi/reports/${rSchool2}">([^<]*)</a>`))[1];
-  r = await admin.get(`/kpi/indicators/${ind1}/matrix?per_page=100`);
+  const cell = (html) => html.match(new RegExp(`<a href="/kpi/reports/${k.rSchool2}">([^<]*)</a>`))[1];
+  r = await admin.get(`/kpi/indicators/${k.ind}/matrix?per_page=100`);
   assert.equal(cell(r.text), 'รอส่ง');
   // a third unit confirms: the averages show, on the very next view
-  r = await school2.postMultipart(`/kpi/reports/${rSchool2}`, { self_score: '5', confirm: '1' }, {});
+  r = await school2.postMultipart(`/kpi/reports/${k.rSchool2}`, { self_score: '5', confirm: '1' }, {});
   assert.equal(r.status, 303);
-  r = await admin.get(`/kpi/indicators/${ind1}/matrix?per_page=100`);
+  r = await admin.get(`/kpi/indicators/${k.ind}/matrix?per_page=100`);
   assert.match(cell(r.text), /^★ - 5\.00 - /);
   row = await pub();
   assert.equal(row.avg_hidden, false);
   assert.equal(row.avg_self, '4.17'); // (4 + 3.5 + 5) / 3
-  r = await v.get(`/kpi/stats/${FY}?area=${area}`);
+  r = await v.get(`/kpi/stats/${k.fy}?area=${area}`);
   assert.match(r.text, />4\.17</);
   assert.doesNotMatch(r.text, /ไม่แสดง\*/);
 });

@@ -397,6 +397,11 @@ test('access: someone else\'s request is 404; an officer outside his services ge
 });
 
 test('lists: the applicant\'s tabs, search and paging; the officer\'s dashboard and list', async () => {
+  // requests of its own: three ID cards and an order at least, and more
+  // than a page of 10 in all
+  for (let i = 0; i < 3; i++) await submitOk(citizen, '11', idCardFields(), { id_card: pdf() });
+  await submitOk(citizen, '41', orderFields(), { purchase_letter: pdf() });
+  while (await myTotal(citizen) < 11) await submitOk(citizen, '11', idCardFields(), { id_card: pdf() });
   const all = await citizen.get('/oss/my?per_page=10', { json: true });
   assert.equal(all.status, 200);
   assert.ok(all.json.total >= 10);

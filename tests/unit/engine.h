@@ -6,7 +6,9 @@
  * setup_pg / teardown_engine as its group fixtures and attach() for more
  * connections to the same database. A file that needs more than the
  * migrated schema (demo data, ids it looks up) sets engine_after_migrate
- * before running its groups, and keeps what it finds in engine.data. */
+ * before running its groups, and keeps what it finds in engine.data.
+ * Including this file is what makes tests/run-all.sh run the test binary on
+ * PostgreSQL too. */
 #ifndef KHET_UNIT_ENGINE_H
 #define KHET_UNIT_ENGINE_H
 #include "unit.h"
