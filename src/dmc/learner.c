@@ -109,12 +109,22 @@ static void search_text(const char *first, const char *last, const char *ident, 
 static int count_add(struct db *db, long long school_id, const char *grade, const char *sex, long long delta,
 		     struct err *e)
 {
-	return db_exec(db,
-		       "INSERT INTO dmc_counts (school_id, grade, sex, n) VALUES ($1, $2, $3, $4) "
-		       "ON CONFLICT (school_id, grade, sex) DO UPDATE SET n = dmc_counts.n + excluded.n",
-		       DB_ARGS(DB_INT(school_id), DB_TEXT(grade), DB_TEXT(sex), DB_INT(delta)), e) < 0
-		   ? -1
-		   : 0;
+	long long n;
+	if (delta > 0)
+		n = db_exec(db,
+			    "INSERT INTO dmc_counts (school_id, grade, sex, n) VALUES ($1, $2, $3, $4) "
+			    "ON CONFLICT (school_id, grade, sex) DO UPDATE SET n = dmc_counts.n + excluded.n",
+			    DB_ARGS(DB_INT(school_id), DB_TEXT(grade), DB_TEXT(sex), DB_INT(delta)), e);
+	else /* an upsert would check its proposed row (n < 0) before the conflict */
+		n = db_exec(db, "UPDATE dmc_counts SET n = n + $4 WHERE school_id = $1 AND grade = $2 AND sex = $3",
+			    DB_ARGS(DB_INT(school_id), DB_TEXT(grade), DB_TEXT(sex), DB_INT(delta)), e);
+	if (n < 0 || (delta < 0 && n != 1)) {
+		/* the counts no longer match the records: a fault, never the user's */
+		if (n >= 0 || e->status != 500)
+			err_set(e, 500, "dmc_counts out of step for school %lld grade %s sex %s", school_id, grade, sex);
+		return -1;
+	}
+	return 0;
 }
 
 static struct db_val id_or_null(long long id)
