@@ -161,7 +161,7 @@ int dmc_round_confirm(struct db *db, long long round_id, long long school_id, lo
 		       "INSERT INTO dmc_round_schools (round_id, school_id, confirmed_at, confirmed_by) "
 		       "VALUES ($1, $2, $3, $4) ON CONFLICT (round_id, school_id) DO UPDATE SET "
 		       "confirmed_at = excluded.confirmed_at, confirmed_by = excluded.confirmed_by",
-		       DB_ARGS(DB_INT(round_id), DB_INT(school_id), DB_INT(now), DB_INT(by)), e) < 0
+		       DB_ARGS(DB_INT(round_id), DB_INT(school_id), DB_INT(now), by > 0 ? DB_INT(by) : DB_NULL), e) < 0
 		   ? -1
 		   : 0;
 }
@@ -181,7 +181,7 @@ int dmc_round_certify(struct db *db, long long round_id, long long school_id, lo
 		return err_set(e, 409, "ผู้อำนวยการรับรองข้อมูลรอบนี้แล้ว");
 	if (db_exec(db, "UPDATE dmc_round_schools SET certified_at = $3, certified_by = $4 "
 			"WHERE round_id = $1 AND school_id = $2",
-		    DB_ARGS(DB_INT(round_id), DB_INT(school_id), DB_INT(now), DB_INT(by)), e) < 0)
+		    DB_ARGS(DB_INT(round_id), DB_INT(school_id), DB_INT(now), by > 0 ? DB_INT(by) : DB_NULL), e) < 0)
 		return -1;
 	/* the frozen copy: learners active now, and their counts */
 	if (db_exec(db,
@@ -215,7 +215,7 @@ int dmc_round_acknowledge(struct db *db, long long round_id, long long school_id
 	return db_exec(db,
 		       "UPDATE dmc_round_schools SET acknowledged_at = $3, acknowledged_by = $4 "
 		       "WHERE round_id = $1 AND school_id = $2",
-		       DB_ARGS(DB_INT(round_id), DB_INT(school_id), DB_INT(now), DB_INT(by)), e) < 0
+		       DB_ARGS(DB_INT(round_id), DB_INT(school_id), DB_INT(now), by > 0 ? DB_INT(by) : DB_NULL), e) < 0
 		   ? -1
 		   : 0;
 }
