@@ -42,6 +42,26 @@
 #define ENTER "dmc_officer school_admin"
 #define CERTIFY "dmc_certifier director"
 
+/* A domain refusal (a Thai message for the user, at its field or for the
+ * page) rather than a fault. The database reports a constraint it refused
+ * as 409 too, with the engine's text and the statement (core/db.c's
+ * db_fail appends "(SQL: …)"): the domain turns the constraints it expects
+ * (one active record per learner) into Thai messages, so one that still
+ * carries the engine's text is a fault, logged and never shown. */
+static bool refusal(const struct err *e)
+{
+	return e->status >= 400 && e->status < 500 && !strstr(e->msg, "(SQL: ");
+}
+
+/* Answers a failure that is not a refusal: an engine's constraint text is
+ * a fault (500: logged, a generic Thai page), whatever status it came with. */
+static int fail(struct req *r, struct err *e)
+{
+	if (strstr(e->msg, "(SQL: "))
+		e->status = 500;
+	return view_err(r, e);
+}
+
 /* ---- who may do what ----------------------------------------------------------- */
 
 static bool may_enter(const struct acc_grant *g)
@@ -72,7 +92,7 @@ static json_t *school_for(struct req *r, int *rc)
 	struct err e = ERR_INIT;
 	json_t *s = sid > 0 ? org_school_get(req_db(r), sid, &e) : NULL;
 	if (!s) {
-		*rc = sid > 0 && e.status >= 500 ? view_err(r, &e) : view_error(r, 404, "ไม่พบโรงเรียนนี้");
+		*rc = sid > 0 && e.status >= 500 ? fail(r, &e) : view_error(r, 404, "ไม่พบโรงเรียนนี้");
 		return NULL;
 	}
 	if (!may_see_school(r, sid)) {
@@ -90,7 +110,7 @@ static json_t *learner_for(struct req *r, int *rc)
 	struct err e = ERR_INIT;
 	json_t *l = id > 0 ? dmc_learner_get(req_db(r), id, &e) : NULL;
 	if (!l) {
-		*rc = id > 0 && e.status >= 500 ? view_err(r, &e) : view_error(r, 404, "ไม่พบนักเรียนคนนี้");
+		*rc = id > 0 && e.status >= 500 ? fail(r, &e) : view_error(r, 404, "ไม่พบนักเรียนคนนี้");
 		return NULL;
 	}
 	if (!may_see_school(r, jint(l, "school_id"))) {
@@ -246,11 +266,6 @@ static int selects(struct req *r, json_t *form, struct err *e)
 		   : 0;
 }
 
-/* A domain refusal: a form error at its field (or form-wide), or a fault. */
-static bool refusal(const struct err *e)
-{
-	return e->status >= 400 && e->status < 500;
-}
 
 static void school_link(json_t *m, json_t *school)
 {
@@ -280,7 +295,7 @@ static int areas_page(struct req *r)
 	struct err e = ERR_INIT;
 	json_t *areas = org_areas_list(req_db(r), &e);
 	if (!areas)
-		return view_err(r, &e);
+		return fail(r, &e);
 	return view_page(r, 200, "dmc/areas",
 			 json_pack("{s:s, s:o}", "page_title", "ข้อมูลนักเรียน (DMC) รายเขตพื้นที่", "areas", areas));
 }
@@ -337,7 +352,7 @@ static int school_page(struct req *r, int status, const char *error)
 	if (!left) {
 		json_decref(counts);
 		json_decref(school);
-		return view_err(r, &e);
+		return fail(r, &e);
 	}
 	size_t i;
 	json_t *d;
@@ -355,7 +370,7 @@ static int school_page(struct req *r, int status, const char *error)
 	json_decref(school);
 	if (round_model(r, sid, m, &e) < 0) {
 		json_decref(m);
-		return view_err(r, &e);
+		return fail(r, &e);
 	}
 	return view_page(r, status, "dmc/school", m);
 }
@@ -385,7 +400,7 @@ static int list_page(struct req *r, int status, const char *error)
 	if (!grades) {
 		json_decref(page);
 		json_decref(school);
-		return view_err(r, &e);
+		return fail(r, &e);
 	}
 	size_t i;
 	json_t *g;
@@ -445,7 +460,7 @@ static int bulk_post(struct req *r)
 		long long id = strtoll(json_string_value(v), NULL, 10);
 		if (dmc_learner_set_grade(req_db(r), sid, id, grade, room, acc_user_id(r), dmc_now(r), &e) < 0) {
 			if (!refusal(&e))
-				return view_err(r, &e);
+				return fail(r, &e);
 			return list_page(r, 422, e.msg); /* all or nothing: the transaction is rolled back */
 		}
 		n++;
@@ -470,7 +485,7 @@ static int add_page(struct req *r, int status, json_t *school, long long elsewhe
 	if (selects(r, form, &e) < 0) {
 		json_decref(form);
 		json_decref(school);
-		return view_err(r, &e);
+		return fail(r, &e);
 	}
 	char title[600], move_in[96];
 	snprintf(title, sizeof title, "เพิ่มนักเรียน %s", jstr(school, "name"));
@@ -528,7 +543,7 @@ static int add_post(struct req *r)
 	if (id < 0) {
 		if (!refusal(&e)) {
 			json_decref(school);
-			return view_err(r, &e);
+			return fail(r, &e);
 		}
 		form_error_err(r, &e);
 		/* elsewhere == our own school: a past record here (moved out) */
@@ -553,7 +568,7 @@ static int move_in_page(struct req *r, int status, json_t *school)
 	if (make_select(r, form, "grade", DMC_GRADES, "— ชั้นเดิม —", &e) < 0) {
 		json_decref(form);
 		json_decref(school);
-		return view_err(r, &e);
+		return fail(r, &e);
 	}
 	char title[600];
 	snprintf(title, sizeof title, "ย้ายนักเรียนเข้า %s", jstr(school, "name"));
@@ -584,7 +599,7 @@ static int move_in_post(struct req *r)
 	if (id < 0) {
 		if (!refusal(&e)) {
 			json_decref(school);
-			return view_err(r, &e);
+			return fail(r, &e);
 		}
 		form_error_err(r, &e);
 		return move_in_page(r, 422, school);
@@ -619,7 +634,7 @@ static int learner_page(struct req *r, int status, json_t *l)
 	json_t *events = dmc_learner_events(req_db(r), id, &e);
 	if (!events) {
 		json_decref(l);
-		return view_err(r, &e);
+		return fail(r, &e);
 	}
 	size_t i;
 	json_t *ev;
@@ -656,7 +671,7 @@ static int learner_page(struct req *r, int status, json_t *l)
 		json_decref(fout);
 		json_decref(events);
 		json_decref(l);
-		return view_err(r, &e);
+		return fail(r, &e);
 	}
 	bool can_edit = may_enter(acc_active_grant(r)) && !strcmp(jstr(l, "status"), "active");
 	char title[600];
@@ -720,7 +735,7 @@ static int learner_post(struct req *r)
 	if (rc < 0) {
 		if (!refusal(&e)) {
 			json_decref(l);
-			return view_err(r, &e);
+			return fail(r, &e);
 		}
 		if (e.status == 404) {
 			json_decref(l);
@@ -761,7 +776,7 @@ static int round_post(struct req *r)
 			       : dmc_round_certify(req_db(r), rid, sid, acc_user_id(r), dmc_now(r), &e);
 	if (rc < 0) {
 		if (!refusal(&e))
-			return view_err(r, &e);
+			return fail(r, &e);
 		return school_page(r, e.status == 404 ? 404 : 409, e.msg);
 	}
 	acc_audit_in(r, req_db(r), area, acc_user_id(r), act == RA_CONFIRM ? "dmc.round.confirm" : "dmc.round.certify",
@@ -788,7 +803,7 @@ static int snapshot_get(struct req *r)
 		json_decref(round);
 		json_decref(st);
 		json_decref(school);
-		return e.status == 404 || rid <= 0 ? view_error(r, 404, "ไม่พบรอบการจัดเก็บข้อมูลนี้") : view_err(r, &e);
+		return e.status == 404 || rid <= 0 ? view_error(r, 404, "ไม่พบรอบการจัดเก็บข้อมูลนี้") : fail(r, &e);
 	}
 	json_object_set_new(st, "certified_at_text", text_time(jint(st, "certified_at")));
 	char title[700];
@@ -808,7 +823,7 @@ static int area_page(struct req *r, int status, const char *error)
 	struct err e = ERR_INIT;
 	json_t *area = aid > 0 ? org_area_get(req_db(r), aid, &e) : NULL;
 	if (!area)
-		return aid > 0 && e.status >= 500 ? view_err(r, &e) : view_error(r, 404, "ไม่พบสำนักงานเขตพื้นที่นี้");
+		return aid > 0 && e.status >= 500 ? fail(r, &e) : view_error(r, 404, "ไม่พบสำนักงานเขตพื้นที่นี้");
 	if (!may_see_area(r, aid)) {
 		json_decref(area);
 		return acc_deny(r, "ท่านดูข้อมูลนักเรียนได้เฉพาะของเขตพื้นที่ของท่าน");
@@ -818,7 +833,7 @@ static int area_page(struct req *r, int status, const char *error)
 	if (!rows) {
 		json_decref(round);
 		json_decref(area);
-		return view_err(r, &e);
+		return fail(r, &e);
 	}
 	long long n_conf = 0, n_cert = 0, tm = 0, tf = 0;
 	size_t i;
@@ -864,7 +879,7 @@ static int ack_post(struct req *r)
 	}
 	json_decref(school);
 	if (dmc_round_acknowledge(req_db(r), rid, sid, acc_user_id(r), dmc_now(r), &e) < 0)
-		return refusal(&e) ? area_page(r, e.status == 404 ? 404 : 409, e.msg) : view_err(r, &e);
+		return refusal(&e) ? area_page(r, e.status == 404 ? 404 : 409, e.msg) : fail(r, &e);
 	acc_audit_in(r, req_db(r), aid, acc_user_id(r), "dmc.round.acknowledge", "school", sid,
 		     json_pack("{s:I}", "round_id", (json_int_t)rid));
 	char u[64];
