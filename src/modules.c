@@ -9,7 +9,8 @@
 	M(org) /* areas, work groups, schools (ORG) */                                                                \
 	M(acc) /* accounts, roles, access (ACC) */                                                                    \
 	M(oss) /* One Stop Service (OSS) */                                                                           \
-	M(kpi) /* KPI-Online (KPI) */
+	M(kpi) /* KPI-Online (KPI) */                                                                                 \
+	M(dmc) /* student census (DMC) */
 
 #define DECLARE(name) extern const struct module name##_module;
 KHET_MODULES(DECLARE)

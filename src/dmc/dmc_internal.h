@@ -1,0 +1,124 @@
+/* dmc_internal: what the census module's own files (and its unit tests)
+ * share — the storage of learners and their history (learner.c), rounds,
+ * confirmations and snapshots (round.c), the choice lists that are data in
+ * the database, and the request clock (clock.c). Other modules use dmc.h
+ * only. Every function that writes runs several statements: call it inside
+ * a transaction (an unsafe-method handler already is), so that a refusal
+ * answered with an error leaves nothing stored. */
+#ifndef KHET_DMC_INTERNAL_H
+#define KHET_DMC_INTERNAL_H
+
+#include <jansson.h>
+
+#include "dmc/dmc.h"
+
+struct req;
+
+/* Learners on a page of a school's list. */
+#define DMC_PAGE_SIZE 40
+
+/* The current time of a request: the real clock, or — only when the
+ * server runs with KHET_TEST_ROUTES=1 — the UTC seconds of the request's
+ * X-Khet-Test-Now header, else of the KHET_TEST_NOW environment variable,
+ * so tests walk a round day without touching the machine's clock. */
+long long dmc_now(struct req *r);
+
+/* ---- choice lists (data: dmc_titles, dmc_grades, …) ------------------ */
+
+enum dmc_list { DMC_TITLES, DMC_GRADES, DMC_DISADVANTAGED, DMC_DISABILITIES, DMC_NATIONALITIES };
+/* [{value, label}] in their set order. */
+json_t *dmc_choices(struct db *db, enum dmc_list which, struct err *e);
+
+/* ---- learners (learner.c) --------------------------------------------------- */
+
+/* A learner as typed: strings as the form checked them ("" when empty);
+ * weight and height as typed ("35.5"), "" for not measured. */
+struct dmc_learner_in {
+	const char *citizen_id, *gcode;
+	const char *title, *first_name, *last_name, *sex, *birth_date, *nationality;
+	const char *grade;
+	long long room;
+	const char *weight, *height;
+	const char *disadvantaged, *disability;
+	const char *guardian_name, *guardian_phone, *address;
+};
+
+/* Adds a learner found nowhere (DMC-2 เพิ่มนักเรียน / เพิ่มนักเรียนติด G) to
+ * school_id and returns the new id. Every field is checked (field errors
+ * 400). A code with a record already: 409 — in this school active, a
+ * duplicate; anywhere else (or a past record here), *elsewhere gets the
+ * school that holds it and the message offers to move the learner in,
+ * since one learner has one record for life. */
+long long dmc_learner_add(struct db *db, long long school_id, const struct dmc_learner_in *in, long long by,
+			  long long now, long long *elsewhere, struct err *e);
+/* Moves the record of ident (citizen ID or G-code) into school_id (DMC-2
+ * ย้ายเข้า) with its history, into grade and room (grade "" keeps it):
+ * the school it was active in loses it from its counts, and both schools
+ * see the move in the history. 404 (field citizen_id) when no record
+ * has that code; 409 when it is active here already. Returns its id. */
+long long dmc_learner_move_in(struct db *db, long long school_id, const char *ident, const char *grade,
+			      long long room, long long by, long long now, struct err *e);
+/* Moves an active learner of school_id out to destination (required). */
+int dmc_learner_move_out(struct db *db, long long school_id, long long id, const char *destination, long long by,
+			 long long now, struct err *e);
+/* Changes grade and room of an active learner of school_id (room 1–99). */
+int dmc_learner_set_grade(struct db *db, long long school_id, long long id, const char *grade, long long room,
+			  long long by, long long now, struct err *e);
+/* Changes title and names (no approval: seed 2.7.8); the title must fit
+ * the learner's sex. */
+int dmc_learner_rename(struct db *db, long long school_id, long long id, const char *title, const char *first,
+		       const char *last, long long by, long long now, struct err *e);
+/* Sets weight and height as typed ("35.5"; both required). */
+int dmc_learner_set_body(struct db *db, long long school_id, long long id, const char *weight, const char *height,
+			 long long by, long long now, struct err *e);
+/* One learner with the labels of its codes, unmasked (for the full
+ * record page, which audits the read); NULL with 404 when none. */
+json_t *dmc_learner_get(struct db *db, long long id, struct err *e);
+/* The history of a learner, oldest first, with the schools' names. */
+json_t *dmc_learner_events(struct db *db, long long id, struct err *e);
+/* One page of a school's active learners in Thai name order (40 a page),
+ * filtered by grade ("" any) and by the words of q (names or code):
+ * {rows:[{id, ident_masked, title, first_name, last_name, sex, grade,
+ * grade_label, room}], total, page, pages}. Codes are masked (X-5). */
+json_t *dmc_learner_list(struct db *db, long long school_id, const char *q, const char *grade, long long page,
+			 struct err *e);
+/* Learners who left the school (moved out, or moved in elsewhere), newest
+ * first, at most 50: [{learner_id, name, at, kind, to_school_name,
+ * destination}]. */
+json_t *dmc_departures(struct db *db, long long school_id, struct err *e);
+/* Counts by grade × sex of a school from dmc_counts:
+ * {rows:[{grade, label, male, female, total}], male, female, total};
+ * grades without learners are left out. */
+json_t *dmc_counts_table(struct db *db, long long school_id, struct err *e);
+
+/* ---- rounds (round.c) --------------------------------------------------------- */
+
+/* Makes the three rounds of an academic year (BE) from dmc_round_defaults
+ * unless they exist. */
+int dmc_rounds_ensure(struct db *db, int academic_year, struct err *e);
+/* The round whose confirm window has not closed yet at now, the earliest
+ * (the current one on its day), {id, academic_year, round_no, label,
+ * round_day, entry_from, open_at, close_at}; NULL with 404 when none. */
+json_t *dmc_round_current(struct db *db, long long now, struct err *e);
+json_t *dmc_round_get(struct db *db, long long id, struct err *e);
+/* A school's progress in a round: {confirmed_at, confirmed_by_name,
+ * certified_at, …, acknowledged_at} (nulls when not yet). */
+json_t *dmc_round_school(struct db *db, long long round_id, long long school_id, struct err *e);
+/* Confirm (school data officer), certify (director; copies the snapshot)
+ * and acknowledge (area): each inside its rules — confirm and certify
+ * only inside the window (409 with dmc_window_message), certify only after
+ * confirm, acknowledge only after certify, each once (409). */
+int dmc_round_confirm(struct db *db, long long round_id, long long school_id, long long by, long long now,
+		      struct err *e);
+int dmc_round_certify(struct db *db, long long round_id, long long school_id, long long by, long long now,
+		      struct err *e);
+int dmc_round_acknowledge(struct db *db, long long round_id, long long school_id, long long by, long long now,
+			  struct err *e);
+/* The certified counts of a school in a round (dmc_counts_table's shape). */
+json_t *dmc_snapshot_counts(struct db *db, long long round_id, long long school_id, struct err *e);
+/* An area's schools with their progress in a round and their learners:
+ * [{school_id, name, confirmed_at, certified_at, acknowledged_at, total,
+ *   male, female}] in Thai order of name. */
+json_t *dmc_area_progress(struct db *db, long long area_id, long long round_id, struct err *e);
+
+#endif

@@ -1,0 +1,66 @@
+/* module: the student census as the platform sees it (core/module.h). It
+ * declares the census's own roles, so an area admin grants them like any
+ * other (access requests, the permission matrix, `khet user grant`): the
+ * school data officer who enters and confirms, the certifier (the school
+ * director who certifies), the area data officer who acknowledges rounds,
+ * and a national viewer. The platform's school_admin and director already
+ * exist in every school; rather than make each school ask for new grants
+ * before its first round, the census lets a school_admin act as its data
+ * officer and a director as its certifier (routes.c: may_enter,
+ * may_certify) — the seed's split of staff entering and the director
+ * certifying holds either way, since no one role does both. Migrations
+ * 0500–0599 are the module's; `khet demo --students N` fills the first
+ * demo schools. */
+#include "core/module.h"
+#include "dmc/dmc.h"
+
+static int demo(struct db *db, const struct demo_args *a, struct err *e)
+{
+	long long total = demo_arg(a, "students");
+	int schools = 3;
+	return dmc_demo(db, total / schools, schools, e);
+}
+
+static const struct route_table *const routes[] = {&dmc_routes, NULL};
+
+static const struct role_def roles[] = {
+    {"dmc_officer", "เจ้าหน้าที่ข้อมูลนักเรียน (DMC) สถานศึกษา", SCOPE_SCHOOL, 0},
+    {"dmc_certifier", "ผู้รับรองข้อมูลนักเรียน (ผู้อำนวยการสถานศึกษา)", SCOPE_SCHOOL, 0},
+    {"dmc_area", "เจ้าหน้าที่ข้อมูลนักเรียน สพท.", SCOPE_AREA, 0},
+    {"dmc_viewer", "ผู้ดูข้อมูลนักเรียนระดับประเทศ", SCOPE_NATIONAL, 0},
+    {NULL},
+};
+
+static const struct permission_def permissions[] = {
+    {"dmc_officer", "dmc_officer", "", "DMC เจ้าหน้าที่ข้อมูลนักเรียน (สถานศึกษา)", true, NULL},
+    {"dmc_certifier", "dmc_certifier", "", "DMC ผู้รับรองข้อมูล (ผอ.สถานศึกษา)", true, NULL},
+    {"dmc_area", "dmc_area", "", "DMC เจ้าหน้าที่ข้อมูลนักเรียน (เขต)", true, NULL},
+    {"dmc_viewer", "dmc_viewer", "", "DMC ผู้ดูข้อมูลระดับประเทศ", false, "super_admin"},
+    {NULL},
+};
+
+static const struct menu_def menu[] = {
+    {"/dmc", "ข้อมูลนักเรียน (DMC)",
+     "dmc_officer dmc_certifier dmc_area dmc_viewer school_admin director area_admin super_admin", false, 30},
+    {NULL},
+};
+
+static const struct demo_flag demo_flags[] = {
+    {"students", "(demo) census learners in total over the first 3 schools of the first area (default 600)", 600, 0,
+     3000000},
+    {NULL},
+};
+
+static const struct mig_range migrations[] = {{500, 599}, {0, 0}};
+
+const struct module dmc_module = {
+    .name = "dmc",
+    .title = "ข้อมูลนักเรียนรายบุคคล (DMC)",
+    .routes = routes,
+    .demo = demo,
+    .demo_flags = demo_flags,
+    .menu = menu,
+    .roles = roles,
+    .permissions = permissions,
+    .migrations = migrations,
+};

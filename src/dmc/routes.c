@@ -1,0 +1,922 @@
+/* routes: the census pages and the module's route table (DMC-1 … DMC-3).
+ *
+ *   GET  /dmc                                   to the user's school or area
+ *   GET  /dmc/areas                             areas (national roles)
+ *   GET  /dmc/areas/:aid                        an area's schools in the current round
+ *   POST /dmc/areas/:aid/rounds/:rid/schools/:sid/acknowledge   the area acknowledges
+ *   GET  /dmc/schools/:sid                      counts by grade × sex, the round, who left
+ *   GET  /dmc/schools/:sid/learners             list: 40 a page, search, grade filter
+ *   GET|POST /dmc/schools/:sid/learners/new     add a learner found nowhere
+ *   GET|POST /dmc/schools/:sid/move-in          move in by citizen ID / G-code
+ *   POST /dmc/schools/:sid/grade                change grade/room of many at once
+ *   POST /dmc/schools/:sid/rounds/:rid/confirm  the data officer confirms
+ *   POST /dmc/schools/:sid/rounds/:rid/certify  the director certifies (snapshot)
+ *   GET  /dmc/schools/:sid/rounds/:rid          what was certified (snapshot counts)
+ *   GET  /dmc/learners/:id                      the full record (each read audited)
+ *   POST /dmc/learners/:id/move-out|name|body|grade
+ *
+ * Who may do what is decided here, once per handler, from the active
+ * grant: a school role sees only its own school (acc_for_school), an area
+ * role the schools of its area, the national viewer everything; a
+ * learner of a school the user may not see is answered 404, as if it did
+ * not exist. Entering data is for the data officer and the school admin,
+ * certifying for the certifier and the director, acknowledging for the
+ * area's census officer. Every bad input is answered with its page again
+ * (422) and a Thai message at the field; the handler's transaction is
+ * rolled back with any error answer, so nothing stored changes. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "acc/acc.h"
+#include "core/audit.h"
+#include "core/db.h"
+#include "core/form.h"
+#include "core/jsonx.h"
+#include "core/thai.h"
+#include "core/view.h"
+#include "dmc/dmc_internal.h"
+#include "org/org.h"
+
+#define ALL "dmc_officer dmc_certifier dmc_area dmc_viewer school_admin director area_admin super_admin"
+#define ENTER "dmc_officer school_admin"
+#define CERTIFY "dmc_certifier director"
+
+/* A domain refusal (a Thai message for the user, at its field or for the
+ * page) rather than a fault. The database reports a constraint it refused
+ * as 409 too, with the engine's text and the statement (core/db.c's
+ * db_fail appends "(SQL: …)"): the domain turns the constraints it expects
+ * (one active record per learner) into Thai messages, so one that still
+ * carries the engine's text is a fault, logged and never shown. */
+static bool refusal(const struct err *e)
+{
+	return e->status >= 400 && e->status < 500 && !strstr(e->msg, "(SQL: ");
+}
+
+/* Answers a failure that is not a refusal: an engine's constraint text is
+ * a fault (500: logged, a generic Thai page), whatever status it came with. */
+static int fail(struct req *r, struct err *e)
+{
+	if (strstr(e->msg, "(SQL: "))
+		e->status = 500;
+	return view_err(r, e);
+}
+
+/* ---- who may do what ----------------------------------------------------------- */
+
+static bool may_enter(const struct acc_grant *g)
+{
+	return acc_grant_is(g, "dmc_officer") || acc_grant_is(g, "school_admin");
+}
+
+static bool may_certify(const struct acc_grant *g)
+{
+	return acc_grant_is(g, "dmc_certifier") || acc_grant_is(g, "director");
+}
+
+static bool may_see_school(struct req *r, long long sid)
+{
+	return acc_grant_is(acc_active_grant(r), "dmc_viewer") || acc_for_school(r, sid);
+}
+
+static bool may_see_area(struct req *r, long long aid)
+{
+	return acc_grant_is(acc_active_grant(r), "dmc_viewer") || acc_in_area(r, aid);
+}
+
+/* The school of the path when the user may see it; else answers (404 for
+ * no such school, 403 for another's) and returns NULL with *rc set. */
+static json_t *school_for(struct req *r, int *rc)
+{
+	long long sid = req_param_id(r, "sid");
+	struct err e = ERR_INIT;
+	json_t *s = sid > 0 ? org_school_get(req_db(r), sid, &e) : NULL;
+	if (!s) {
+		*rc = sid > 0 && e.status >= 500 ? fail(r, &e) : view_error(r, 404, "ไม่พบโรงเรียนนี้");
+		return NULL;
+	}
+	if (!may_see_school(r, sid)) {
+		json_decref(s);
+		*rc = acc_deny(r, "ท่านดูข้อมูลนักเรียนได้เฉพาะของโรงเรียนในความรับผิดชอบของท่าน");
+		return NULL;
+	}
+	return s;
+}
+
+/* The learner of the path when the user may see its school; 404 otherwise. */
+static json_t *learner_for(struct req *r, int *rc)
+{
+	long long id = req_param_id(r, "id");
+	struct err e = ERR_INIT;
+	json_t *l = id > 0 ? dmc_learner_get(req_db(r), id, &e) : NULL;
+	if (!l) {
+		*rc = id > 0 && e.status >= 500 ? fail(r, &e) : view_error(r, 404, "ไม่พบนักเรียนคนนี้");
+		return NULL;
+	}
+	if (!may_see_school(r, jint(l, "school_id"))) {
+		json_decref(l);
+		*rc = view_error(r, 404, "ไม่พบนักเรียนคนนี้");
+		return NULL;
+	}
+	return l;
+}
+
+static const char *const sex_labels[] = {"M", "ชาย", "F", "หญิง"};
+
+static const char *sex_label(const char *s)
+{
+	return !strcmp(s, "M") ? sex_labels[1] : !strcmp(s, "F") ? sex_labels[3] : "";
+}
+
+static json_t *text_time(long long t)
+{
+	if (!t)
+		return json_null();
+	struct buf b = BUF_INIT;
+	thai_datetime_short(&b, t);
+	json_t *s = json_string(buf_cstr(&b));
+	buf_release(&b);
+	return s;
+}
+
+static void tenths_text(json_t *o, const char *key, const char *out_key)
+{
+	json_t *v = json_object_get(o, key);
+	if (!json_is_integer(v)) {
+		json_object_set_new(o, out_key, json_string(""));
+		return;
+	}
+	long long x = json_integer_value(v);
+	char s[32];
+	snprintf(s, sizeof s, "%lld.%lld", x / 10, x % 10);
+	json_object_set_new(o, out_key, json_string(s));
+}
+
+/* ---- forms ----------------------------------------------------------------------- */
+
+static const struct choice sex_choices[] = {{"M", "ชาย"}, {"F", "หญิง"}, {NULL, NULL}};
+
+static const struct field learner_form[] = {
+    {"citizen_id", "เลขประจำตัวประชาชน", FT_CITIZEN_ID, 0, 0, 0, NULL, NULL, NULL, NULL,
+     "13 หลัก เว้นว่างเมื่อนักเรียนใช้รหัส G"},
+    {"gcode", "รหัส G (นักเรียนที่ไม่มีหลักฐานทางทะเบียนราษฎร)", FT_TEXT, 0, 13, 0, NULL, NULL, NULL, NULL,
+     "G ตามด้วยตัวเลข 12 หลัก เช่น G644200000001"},
+    {"title", "คำนำหน้าชื่อ", FT_TEXT, F_REQUIRED, 16},
+    {"first_name", "ชื่อ", FT_TEXT, F_REQUIRED, 100},
+    {"last_name", "นามสกุล", FT_TEXT, F_REQUIRED, 100},
+    {"sex", "เพศ", FT_CHOICE, F_REQUIRED, 0, 0, NULL, NULL, sex_choices},
+    {"birth_date", "วันเกิด", FT_DATE, F_REQUIRED},
+    {"nationality", "สัญชาติ", FT_TEXT, F_REQUIRED, 16},
+    {"grade", "ชั้น", FT_TEXT, F_REQUIRED, 16},
+    {"room", "ห้อง", FT_INT, F_REQUIRED, 99, 1},
+    {"weight", "น้ำหนัก (กิโลกรัม)", FT_TEXT, 0, 8, 0, NULL, NULL, NULL, NULL, "เช่น 35.5"},
+    {"height", "ส่วนสูง (เซนติเมตร)", FT_TEXT, 0, 8, 0, NULL, NULL, NULL, NULL, "เช่น 142"},
+    {"disadvantaged", "ความด้อยโอกาส", FT_TEXT, F_REQUIRED, 16},
+    {"disability", "ความพิการ", FT_TEXT, F_REQUIRED, 16},
+    {"guardian_name", "ชื่อผู้ปกครอง", FT_TEXT, 0, 200},
+    {"guardian_phone", "โทรศัพท์ผู้ปกครอง", FT_PHONE, 0},
+    {"address", "ที่อยู่", FT_TEXTAREA, 0, 500},
+    {NULL},
+};
+
+static const struct field move_in_form[] = {
+    {"citizen_id", "เลขประจำตัวประชาชนหรือรหัส G", FT_TEXT, F_REQUIRED, 20, 0, NULL, NULL, NULL, NULL,
+     "ของนักเรียนที่ย้ายมาจากโรงเรียนอื่น"},
+    {"grade", "ชั้นที่เข้าเรียน", FT_TEXT, 0, 16, 0, NULL, NULL, NULL, NULL, "เว้นว่าง: ชั้นเดิม"},
+    {"room", "ห้อง", FT_INT, F_REQUIRED, 99, 1},
+    {NULL},
+};
+
+static const struct field bulk_form[] = {
+    {"ids", "นักเรียน", FT_INT, F_REQUIRED | F_MULTI, 0, 1},
+    {"grade", "ชั้นใหม่", FT_TEXT, F_REQUIRED, 16},
+    {"room", "ห้องใหม่", FT_INT, F_REQUIRED, 99, 1},
+    {NULL},
+};
+
+static const struct field move_out_form[] = {
+    {"destination", "ย้ายไปที่ (โรงเรียน/จังหวัด)", FT_TEXT, F_REQUIRED, 200},
+    {NULL},
+};
+
+static const struct field name_form[] = {
+    {"title", "คำนำหน้าชื่อ", FT_TEXT, F_REQUIRED, 16},
+    {"first_name", "ชื่อ", FT_TEXT, F_REQUIRED, 100},
+    {"last_name", "นามสกุล", FT_TEXT, F_REQUIRED, 100},
+    {NULL},
+};
+
+static const struct field body_form[] = {
+    {"weight", "น้ำหนัก (กิโลกรัม)", FT_TEXT, F_REQUIRED, 8, 0, NULL, NULL, NULL, NULL, "เช่น 35.5"},
+    {"height", "ส่วนสูง (เซนติเมตร)", FT_TEXT, F_REQUIRED, 8, 0, NULL, NULL, NULL, NULL, "เช่น 142"},
+    {NULL},
+};
+
+static const struct field grade_form[] = {
+    {"grade", "ชั้น", FT_TEXT, F_REQUIRED, 16},
+    {"room", "ห้อง", FT_INT, F_REQUIRED, 99, 1},
+    {NULL},
+};
+
+static const struct field empty_form[] = {{NULL}};
+
+static json_t *field_named(json_t *form, const char *name)
+{
+	size_t i;
+	json_t *f;
+	json_array_foreach(json_object_get(form, "fields"), i, f) if (!strcmp(jstr(f, "name"), name)) return f;
+	return NULL;
+}
+
+/* Shows a text field as a select of a choice list kept in the database. */
+static int make_select(struct req *r, json_t *form, const char *name, enum dmc_list which, const char *empty_label,
+		       struct err *e)
+{
+	json_t *f = field_named(form, name);
+	if (!f)
+		return 0;
+	json_t *opts = dmc_choices(req_db(r), which, e);
+	if (!opts)
+		return -1;
+	const char *v = jstr(f, "value");
+	json_t *cs = json_array();
+	json_array_append_new(cs, json_pack("{s:s, s:s, s:b}", "value", "", "label", empty_label, "selected", !*v));
+	size_t i;
+	json_t *o;
+	json_array_foreach(opts, i, o)
+	{
+		json_object_set_new(o, "selected", json_boolean(!strcmp(jstr(o, "value"), v)));
+		json_array_append(cs, o);
+	}
+	json_decref(opts);
+	json_object_set_new(f, "is_select", json_true());
+	json_object_set_new(f, "maxlength", json_null());
+	json_object_set_new(f, "choices", cs);
+	return 0;
+}
+
+static int selects(struct req *r, json_t *form, struct err *e)
+{
+	return make_select(r, form, "title", DMC_TITLES, "— เลือก —", e) < 0 ||
+			   make_select(r, form, "grade", DMC_GRADES, "— เลือก —", e) < 0 ||
+			   make_select(r, form, "nationality", DMC_NATIONALITIES, "— เลือก —", e) < 0 ||
+			   make_select(r, form, "disadvantaged", DMC_DISADVANTAGED, "— เลือก —", e) < 0 ||
+			   make_select(r, form, "disability", DMC_DISABILITIES, "— เลือก —", e) < 0
+		   ? -1
+		   : 0;
+}
+
+
+static void school_link(json_t *m, json_t *school)
+{
+	json_object_set(m, "school", school);
+}
+
+/* ---- /dmc --------------------------------------------------------------------------- */
+
+static int dmc_home(struct req *r)
+{
+	const struct acc_grant *g = acc_active_grant(r);
+	char u[64];
+	if (g && g->scope == SCOPE_SCHOOL && g->school_id > 0)
+		snprintf(u, sizeof u, "/dmc/schools/%lld", g->school_id);
+	else if (g && g->scope == SCOPE_AREA && g->area_id > 0)
+		snprintf(u, sizeof u, "/dmc/areas/%lld", g->area_id);
+	else
+		snprintf(u, sizeof u, "/dmc/areas");
+	return view_redirect(r, u, NULL);
+}
+
+static int areas_page(struct req *r)
+{
+	const struct acc_grant *g = acc_active_grant(r);
+	if (!acc_grant_is(g, "dmc_viewer") && !acc_grant_is(g, "super_admin"))
+		return dmc_home(r);
+	struct err e = ERR_INIT;
+	json_t *areas = org_areas_list(req_db(r), &e);
+	if (!areas)
+		return fail(r, &e);
+	return view_page(r, 200, "dmc/areas",
+			 json_pack("{s:s, s:o}", "page_title", "ข้อมูลนักเรียน (DMC) รายเขตพื้นที่", "areas", areas));
+}
+
+/* ---- the school's page ---------------------------------------------------------------- */
+
+/* The round now, with its window state and its texts, and the school's
+ * progress in it. */
+static int round_model(struct req *r, long long sid, json_t *m, struct err *e)
+{
+	long long now = dmc_now(r);
+	json_t *round = dmc_round_current(req_db(r), now, e);
+	if (!round)
+		return -1;
+	json_t *st = dmc_round_school(req_db(r), jint(round, "id"), sid, e);
+	if (!st) {
+		json_decref(round);
+		return -1;
+	}
+	enum dmc_window w = dmc_window_state(jint(round, "open_at"), jint(round, "close_at"), now);
+	struct buf msg = BUF_INIT, day = BUF_INIT, entry = BUF_INIT;
+	dmc_window_message(w, jint(round, "open_at"), jint(round, "close_at"), &msg);
+	thai_date_long(&day, jint(round, "open_at"));
+	thai_date_short(&entry, jint(round, "entry_from"));
+	json_object_set_new(round, "window_open", json_boolean(w == DMC_WINDOW_OPEN));
+	json_object_set_new(round, "window_message", json_string(w == DMC_WINDOW_OPEN ? "" : buf_cstr(&msg)));
+	json_object_set_new(round, "day_text", json_string(buf_cstr(&day)));
+	json_object_set_new(round, "entry_from_text", json_string(buf_cstr(&entry)));
+	buf_release(&msg);
+	buf_release(&day);
+	buf_release(&entry);
+	json_object_set_new(st, "confirmed_at_text", text_time(jint(st, "confirmed_at")));
+	json_object_set_new(st, "certified_at_text", text_time(jint(st, "certified_at")));
+	json_object_set_new(st, "acknowledged_at_text", text_time(jint(st, "acknowledged_at")));
+	const struct acc_grant *g = acc_active_grant(r);
+	bool confirmed = jint(st, "confirmed_at") > 0, certified = jint(st, "certified_at") > 0;
+	json_object_set_new(m, "can_confirm", json_boolean(may_enter(g) && !confirmed));
+	json_object_set_new(m, "can_certify", json_boolean(may_certify(g) && confirmed && !certified));
+	json_object_set_new(round, "progress", st);
+	json_object_set_new(m, "round", round);
+	return 0;
+}
+
+static int school_page(struct req *r, int status, const char *error)
+{
+	int rc = 0;
+	json_t *school = school_for(r, &rc);
+	if (!school)
+		return rc;
+	long long sid = jint(school, "id");
+	struct err e = ERR_INIT;
+	json_t *counts = dmc_counts_table(req_db(r), sid, &e);
+	json_t *left = counts ? dmc_departures(req_db(r), sid, &e) : NULL;
+	if (!left) {
+		json_decref(counts);
+		json_decref(school);
+		return fail(r, &e);
+	}
+	size_t i;
+	json_t *d;
+	json_array_foreach(left, i, d)
+	{
+		json_object_set_new(d, "at_text", text_time(jint(d, "at")));
+		json_object_set_new(d, "moved_out", json_boolean(!strcmp(jstr(d, "kind"), "move_out")));
+	}
+	char title[600];
+	snprintf(title, sizeof title, "ข้อมูลนักเรียน %s", jstr(school, "name"));
+	json_t *m = json_pack("{s:s, s:o, s:o, s:b, s:b, s:s?}", "page_title", title, "counts", counts, "departures", left,
+			      "has_departures", json_array_size(left) > 0, "can_enter", may_enter(acc_active_grant(r)),
+			      "error", error);
+	school_link(m, school);
+	json_decref(school);
+	if (round_model(r, sid, m, &e) < 0) {
+		json_decref(m);
+		return fail(r, &e);
+	}
+	return view_page(r, status, "dmc/school", m);
+}
+
+static int school_get(struct req *r)
+{
+	return school_page(r, 200, NULL);
+}
+
+/* ---- the list ------------------------------------------------------------------------------ */
+
+static int list_page(struct req *r, int status, const char *error)
+{
+	int rc = 0;
+	json_t *school = school_for(r, &rc);
+	if (!school)
+		return rc;
+	long long sid = jint(school, "id");
+	const char *q = req_query(r, "q"), *grade = req_query(r, "grade");
+	q = q ? q : "";
+	grade = grade ? grade : "";
+	struct err e = ERR_INIT;
+	if (strlen(q) > 300 || !thai_utf8_valid(q, strlen(q)))
+		q = "";
+	json_t *page = dmc_learner_list(req_db(r), sid, q, grade, req_query_int(r, "page", 1, 1, 1000000), &e);
+	json_t *grades = page ? dmc_choices(req_db(r), DMC_GRADES, &e) : NULL;
+	if (!grades) {
+		json_decref(page);
+		json_decref(school);
+		return fail(r, &e);
+	}
+	size_t i;
+	json_t *g;
+	json_array_foreach(grades, i, g) json_object_set_new(g, "selected", json_boolean(!strcmp(jstr(g, "value"), grade)));
+	json_t *row;
+	json_array_foreach(json_object_get(page, "rows"), i, row)
+	    json_object_set_new(row, "sex_label", json_string(sex_label(jstr(row, "sex"))));
+	long long pg = jint(page, "page"), pages = jint(page, "pages");
+	struct buf base = BUF_INIT;
+	buf_addf(&base, "/dmc/schools/%lld/learners?q=", sid);
+	buf_add_urlenc(&base, q);
+	buf_adds(&base, "&grade=");
+	buf_add_urlenc(&base, grade);
+	buf_adds(&base, "&");
+	json_t *pager = acc_pager(buf_cstr(&base), pg, pages);
+	buf_release(&base);
+	char title[600];
+	snprintf(title, sizeof title, "รายชื่อนักเรียน %s", jstr(school, "name"));
+	json_object_set_new(page, "page_title", json_string(title));
+	json_object_set_new(page, "q", json_string(q));
+	json_object_set_new(page, "grade", json_string(grade));
+	json_object_set_new(page, "grades", grades);
+	json_object_set_new(page, "pager", pager);
+	json_object_set_new(page, "has_pager", json_boolean(pages > 1));
+	json_object_set_new(page, "has_rows", json_boolean(json_array_size(json_object_get(page, "rows")) > 0));
+	json_object_set_new(page, "can_enter", json_boolean(may_enter(acc_active_grant(r))));
+	json_object_set_new(page, "error", error ? json_string(error) : json_null());
+	school_link(page, school);
+	json_decref(school);
+	return view_page(r, status, "dmc/learners", page);
+}
+
+static int list_get(struct req *r)
+{
+	return list_page(r, 200, NULL);
+}
+
+static int bulk_post(struct req *r)
+{
+	int rc = 0;
+	json_t *school = school_for(r, &rc);
+	if (!school)
+		return rc;
+	long long sid = jint(school, "id");
+	json_decref(school);
+	if (!form_ok(r))
+		return list_page(r, 422, "กรุณาเลือกนักเรียนอย่างน้อยหนึ่งคน ชั้นใหม่ และห้อง (1–99)");
+	json_t *ids = form_values(r, "ids");
+	const char *grade = form_value(r, "grade");
+	long long room = form_int(r, "room");
+	struct err e = ERR_INIT;
+	size_t i;
+	json_t *v;
+	long long n = 0;
+	json_array_foreach(ids, i, v)
+	{
+		long long id = strtoll(json_string_value(v), NULL, 10);
+		if (dmc_learner_set_grade(req_db(r), sid, id, grade, room, acc_user_id(r), dmc_now(r), &e) < 0) {
+			if (!refusal(&e))
+				return fail(r, &e);
+			return list_page(r, 422, e.msg); /* all or nothing: the transaction is rolled back */
+		}
+		n++;
+	}
+	acc_audit_in(r, req_db(r), 0, acc_user_id(r), "dmc.grade_bulk", "school", sid,
+		     json_pack("{s:s, s:I, s:I}", "grade", grade, "room", (json_int_t)room, "learners", (json_int_t)n));
+	char u[64], msg[256];
+	snprintf(u, sizeof u, "/dmc/schools/%lld/learners", sid);
+	snprintf(msg, sizeof msg, "เปลี่ยนชั้น/ห้องของนักเรียน %lld คนแล้ว", n);
+	return view_redirect(r, u, msg);
+}
+
+/* ---- adding and moving in ----------------------------------------------------------------- */
+
+static int add_page(struct req *r, int status, json_t *school, long long elsewhere)
+{
+	json_t *values = json_pack("{s:s, s:s, s:s, s:s, s:s}", "nationality", "TH", "disadvantaged", "none",
+				   "disability", "none", "room", "1", "sex", "");
+	json_t *form = form_model(r, learner_form, values);
+	json_decref(values);
+	struct err e = ERR_INIT;
+	if (selects(r, form, &e) < 0) {
+		json_decref(form);
+		json_decref(school);
+		return fail(r, &e);
+	}
+	char title[600], move_in[96];
+	snprintf(title, sizeof title, "เพิ่มนักเรียน %s", jstr(school, "name"));
+	snprintf(move_in, sizeof move_in, "/dmc/schools/%lld/move-in", jint(school, "id"));
+	json_t *m = json_pack("{s:s, s:o, s:b, s:s}", "page_title", title, "form", form, "offer_move_in", elsewhere != 0,
+			      "move_in_url", move_in);
+	if (elsewhere) {
+		struct err se = ERR_INIT;
+		json_t *other = elsewhere > 0 ? org_school_get(req_db(r), elsewhere, &se) : NULL;
+		json_object_set_new(m, "elsewhere_name", json_string(other ? jstr(other, "name") : ""));
+		json_decref(other);
+	}
+	school_link(m, school);
+	json_decref(school);
+	return view_page(r, status, "dmc/learner_new", m);
+}
+
+static int add_get(struct req *r)
+{
+	int rc = 0;
+	json_t *school = school_for(r, &rc);
+	return school ? add_page(r, 200, school, 0) : rc;
+}
+
+static int add_post(struct req *r)
+{
+	int rc = 0;
+	json_t *school = school_for(r, &rc);
+	if (!school)
+		return rc;
+	if (!form_ok(r))
+		return add_page(r, 422, school, 0);
+	struct dmc_learner_in in = {
+	    .citizen_id = form_value(r, "citizen_id"),
+	    .gcode = form_value(r, "gcode"),
+	    .title = form_value(r, "title"),
+	    .first_name = form_value(r, "first_name"),
+	    .last_name = form_value(r, "last_name"),
+	    .sex = form_value(r, "sex"),
+	    .birth_date = form_value(r, "birth_date"),
+	    .nationality = form_value(r, "nationality"),
+	    .grade = form_value(r, "grade"),
+	    .room = form_int(r, "room"),
+	    .weight = form_value(r, "weight"),
+	    .height = form_value(r, "height"),
+	    .disadvantaged = form_value(r, "disadvantaged"),
+	    .disability = form_value(r, "disability"),
+	    .guardian_name = form_value(r, "guardian_name"),
+	    .guardian_phone = form_value(r, "guardian_phone"),
+	    .address = form_value(r, "address"),
+	};
+	struct err e = ERR_INIT;
+	long long elsewhere = 0;
+	long long id = dmc_learner_add(req_db(r), jint(school, "id"), &in, acc_user_id(r), dmc_now(r), &elsewhere, &e);
+	if (id < 0) {
+		if (!refusal(&e)) {
+			json_decref(school);
+			return fail(r, &e);
+		}
+		form_error_err(r, &e);
+		/* elsewhere == our own school: a past record here (moved out) */
+		return add_page(r, 422, school, elsewhere ? elsewhere : 0);
+	}
+	acc_audit_in(r, req_db(r), jint(school, "area_id"), acc_user_id(r), "dmc.learner.add", "dmc_learner", id, NULL);
+	json_decref(school);
+	char u[64];
+	snprintf(u, sizeof u, "/dmc/learners/%lld", id);
+	return view_redirect(r, u, "เพิ่มนักเรียนแล้ว");
+}
+
+static int move_in_page(struct req *r, int status, json_t *school)
+{
+	json_t *values = json_pack("{s:s}", "room", "1");
+	const char *cid = req_query(r, "citizen_id");
+	if (cid && strlen(cid) <= 20)
+		json_object_set_new(values, "citizen_id", json_string(cid));
+	json_t *form = form_model(r, move_in_form, values);
+	json_decref(values);
+	struct err e = ERR_INIT;
+	if (make_select(r, form, "grade", DMC_GRADES, "— ชั้นเดิม —", &e) < 0) {
+		json_decref(form);
+		json_decref(school);
+		return fail(r, &e);
+	}
+	char title[600];
+	snprintf(title, sizeof title, "ย้ายนักเรียนเข้า %s", jstr(school, "name"));
+	json_t *m = json_pack("{s:s, s:o}", "page_title", title, "form", form);
+	school_link(m, school);
+	json_decref(school);
+	return view_page(r, status, "dmc/move_in", m);
+}
+
+static int move_in_get(struct req *r)
+{
+	int rc = 0;
+	json_t *school = school_for(r, &rc);
+	return school ? move_in_page(r, 200, school) : rc;
+}
+
+static int move_in_post(struct req *r)
+{
+	int rc = 0;
+	json_t *school = school_for(r, &rc);
+	if (!school)
+		return rc;
+	if (!form_ok(r))
+		return move_in_page(r, 422, school);
+	struct err e = ERR_INIT;
+	long long id = dmc_learner_move_in(req_db(r), jint(school, "id"), form_value(r, "citizen_id"),
+					   form_value(r, "grade"), form_int(r, "room"), acc_user_id(r), dmc_now(r), &e);
+	if (id < 0) {
+		if (!refusal(&e)) {
+			json_decref(school);
+			return fail(r, &e);
+		}
+		form_error_err(r, &e);
+		return move_in_page(r, 422, school);
+	}
+	acc_audit_in(r, req_db(r), jint(school, "area_id"), acc_user_id(r), "dmc.learner.move_in", "dmc_learner", id,
+		     NULL);
+	json_decref(school);
+	char u[64];
+	snprintf(u, sizeof u, "/dmc/learners/%lld", id);
+	return view_redirect(r, u, "ย้ายนักเรียนเข้าแล้ว ระเบียนและประวัติย้ายมาด้วย");
+}
+
+/* ---- one learner ------------------------------------------------------------------------------ */
+
+static const char *const event_labels[][2] = {
+    {"add", "เพิ่มนักเรียน"},  {"move_in", "ย้ายเข้า"},	  {"move_out", "ย้ายออก"},   {"grade", "เปลี่ยนชั้น/ห้อง"},
+    {"name", "เปลี่ยนชื่อ"},	  {"body", "บันทึกน้ำหนัก/ส่วนสูง"}, {"promote", "เลื่อนชั้น"}, {"graduate", "จบการศึกษา"},
+};
+
+static const char *event_label(const char *kind)
+{
+	for (size_t i = 0; i < sizeof event_labels / sizeof *event_labels; i++)
+		if (!strcmp(event_labels[i][0], kind))
+			return event_labels[i][1];
+	return kind;
+}
+
+static int learner_page(struct req *r, int status, json_t *l)
+{
+	struct err e = ERR_INIT;
+	long long id = jint(l, "id");
+	json_t *events = dmc_learner_events(req_db(r), id, &e);
+	if (!events) {
+		json_decref(l);
+		return fail(r, &e);
+	}
+	size_t i;
+	json_t *ev;
+	json_array_foreach(events, i, ev)
+	{
+		json_object_set_new(ev, "at_text", text_time(jint(ev, "at")));
+		json_object_set_new(ev, "label", json_string(event_label(jstr(ev, "kind"))));
+	}
+	/* a staff member read a learner's personal data */
+	acc_audit_in(r, req_db(r), jint(l, "area_id"), acc_user_id(r), "personal.read", "dmc_learner", id, NULL);
+	tenths_text(l, "weight_x10", "weight");
+	tenths_text(l, "height_x10", "height");
+	json_object_set_new(l, "sex_label", json_string(sex_label(jstr(l, "sex"))));
+	json_object_set_new(l, "active", json_boolean(!strcmp(jstr(l, "status"), "active")));
+	struct buf bd = BUF_INIT;
+	int y, mo, d;
+	if (thai_parse_date(jstr(l, "birth_date"), &y, &mo, &d) == 0)
+		buf_addf(&bd, "%d %s %d", d, thai_month_abbr(mo), y + 543);
+	json_object_set_new(l, "birth_date_text", json_string(buf_cstr(&bd)));
+	buf_release(&bd);
+	char room[8];
+	snprintf(room, sizeof room, "%lld", jint(l, "room"));
+	json_t *values = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "title", jstr(l, "title"), "first_name",
+				   jstr(l, "first_name"), "last_name", jstr(l, "last_name"), "weight", jstr(l, "weight"),
+				   "height", jstr(l, "height"), "grade", jstr(l, "grade"), "room", room);
+	json_t *fname = form_model(r, name_form, values), *fbody = form_model(r, body_form, values),
+	       *fgrade = form_model(r, grade_form, values), *fout = form_model(r, move_out_form, NULL);
+	json_decref(values);
+	if (make_select(r, fname, "title", DMC_TITLES, "— เลือก —", &e) < 0 ||
+	    make_select(r, fgrade, "grade", DMC_GRADES, "— เลือก —", &e) < 0) {
+		json_decref(fname);
+		json_decref(fbody);
+		json_decref(fgrade);
+		json_decref(fout);
+		json_decref(events);
+		json_decref(l);
+		return fail(r, &e);
+	}
+	bool can_edit = may_enter(acc_active_grant(r)) && !strcmp(jstr(l, "status"), "active");
+	char title[600];
+	snprintf(title, sizeof title, "%s%s %s", jstr(l, "title_label"), jstr(l, "first_name"), jstr(l, "last_name"));
+	json_t *m = json_pack("{s:s, s:o, s:o, s:b, s:o, s:o, s:o, s:o}", "page_title", title, "learner", l, "events",
+			      events, "can_edit", can_edit, "name_form", fname, "body_form", fbody, "grade_form", fgrade,
+			      "move_out_form", fout);
+	return view_page(r, status, "dmc/learner", m);
+}
+
+static int learner_get(struct req *r)
+{
+	int rc = 0;
+	json_t *l = learner_for(r, &rc);
+	return l ? learner_page(r, 200, l) : rc;
+}
+
+enum learner_action { ACT_MOVE_OUT, ACT_NAME, ACT_BODY, ACT_GRADE };
+
+static int learner_post(struct req *r)
+{
+	int rc = 0;
+	json_t *l = learner_for(r, &rc);
+	if (!l)
+		return rc;
+	enum learner_action act = (enum learner_action)(long)(intptr_t)req_route_data(r);
+	if (!may_enter(acc_active_grant(r))) {
+		json_decref(l);
+		return acc_deny(r, "การแก้ไขข้อมูลนักเรียนทำได้เฉพาะเจ้าหน้าที่ข้อมูลนักเรียนและแอดมินของโรงเรียน");
+	}
+	if (!form_ok(r))
+		return learner_page(r, 422, l);
+	long long id = jint(l, "id"), sid = jint(l, "school_id"), by = acc_user_id(r), now = dmc_now(r);
+	struct db *db = req_db(r);
+	struct err e = ERR_INIT;
+	const char *action = "";
+	const char *done = "";
+	switch (act) {
+	case ACT_MOVE_OUT:
+		rc = dmc_learner_move_out(db, sid, id, form_value(r, "destination"), by, now, &e);
+		action = "dmc.learner.move_out";
+		done = "ย้ายนักเรียนออกแล้ว";
+		break;
+	case ACT_NAME:
+		rc = dmc_learner_rename(db, sid, id, form_value(r, "title"), form_value(r, "first_name"),
+					form_value(r, "last_name"), by, now, &e);
+		action = "dmc.learner.name";
+		done = "บันทึกชื่อใหม่แล้ว";
+		break;
+	case ACT_BODY:
+		rc = dmc_learner_set_body(db, sid, id, form_value(r, "weight"), form_value(r, "height"), by, now, &e);
+		action = "dmc.learner.body";
+		done = "บันทึกน้ำหนักและส่วนสูงแล้ว";
+		break;
+	case ACT_GRADE:
+		rc = dmc_learner_set_grade(db, sid, id, form_value(r, "grade"), form_int(r, "room"), by, now, &e);
+		action = "dmc.learner.grade";
+		done = "บันทึกชั้นและห้องแล้ว";
+		break;
+	}
+	if (rc < 0) {
+		if (!refusal(&e)) {
+			json_decref(l);
+			return fail(r, &e);
+		}
+		if (e.status == 404) {
+			json_decref(l);
+			return view_error(r, 409, "นักเรียนคนนี้ไม่ได้อยู่ในโรงเรียนแล้ว จึงแก้ไขข้อมูลไม่ได้");
+		}
+		form_error_err(r, &e);
+		return learner_page(r, 422, l);
+	}
+	acc_audit_in(r, db, jint(l, "area_id"), by, action, "dmc_learner", id, NULL);
+	json_decref(l);
+	char u[64];
+	snprintf(u, sizeof u, act == ACT_MOVE_OUT ? "/dmc/schools/%lld" : "/dmc/learners/%lld", act == ACT_MOVE_OUT ? sid : id);
+	return view_redirect(r, u, done);
+}
+
+/* ---- rounds --------------------------------------------------------------------------------- */
+
+enum round_action { RA_CONFIRM, RA_CERTIFY };
+
+static int round_post(struct req *r)
+{
+	int rc = 0;
+	json_t *school = school_for(r, &rc);
+	if (!school)
+		return rc;
+	long long sid = jint(school, "id"), area = jint(school, "area_id");
+	json_decref(school);
+	enum round_action act = (enum round_action)(long)(intptr_t)req_route_data(r);
+	const struct acc_grant *g = acc_active_grant(r);
+	if (act == RA_CONFIRM ? !may_enter(g) : !may_certify(g))
+		return acc_deny(r, act == RA_CONFIRM ? "การยืนยันข้อมูลทำได้เฉพาะเจ้าหน้าที่ข้อมูลนักเรียนของโรงเรียน"
+						     : "การรับรองข้อมูลทำได้เฉพาะผู้อำนวยการสถานศึกษา");
+	long long rid = req_param_id(r, "rid");
+	struct err e = ERR_INIT;
+	if (rid <= 0)
+		return view_error(r, 404, "ไม่พบรอบการจัดเก็บข้อมูลนี้");
+	rc = act == RA_CONFIRM ? dmc_round_confirm(req_db(r), rid, sid, acc_user_id(r), dmc_now(r), &e)
+			       : dmc_round_certify(req_db(r), rid, sid, acc_user_id(r), dmc_now(r), &e);
+	if (rc < 0) {
+		if (!refusal(&e))
+			return fail(r, &e);
+		return school_page(r, e.status == 404 ? 404 : 409, e.msg);
+	}
+	acc_audit_in(r, req_db(r), area, acc_user_id(r), act == RA_CONFIRM ? "dmc.round.confirm" : "dmc.round.certify",
+		     "school", sid, json_pack("{s:I}", "round_id", (json_int_t)rid));
+	char u[64];
+	snprintf(u, sizeof u, "/dmc/schools/%lld", sid);
+	return view_redirect(r, u,
+			     act == RA_CONFIRM ? "ยืนยันข้อมูลแล้ว รอผู้อำนวยการสถานศึกษารับรอง"
+					       : "รับรองข้อมูลแล้ว ข้อมูลรอบนี้ถูกบันทึกเป็นข้อมูล ณ วันรับรอง");
+}
+
+static int snapshot_get(struct req *r)
+{
+	int rc = 0;
+	json_t *school = school_for(r, &rc);
+	if (!school)
+		return rc;
+	struct err e = ERR_INIT;
+	long long rid = req_param_id(r, "rid");
+	json_t *round = rid > 0 ? dmc_round_get(req_db(r), rid, &e) : NULL;
+	json_t *st = round ? dmc_round_school(req_db(r), rid, jint(school, "id"), &e) : NULL;
+	json_t *counts = st ? dmc_snapshot_counts(req_db(r), rid, jint(school, "id"), &e) : NULL;
+	if (!counts) {
+		json_decref(round);
+		json_decref(st);
+		json_decref(school);
+		return e.status == 404 || rid <= 0 ? view_error(r, 404, "ไม่พบรอบการจัดเก็บข้อมูลนี้") : fail(r, &e);
+	}
+	json_object_set_new(st, "certified_at_text", text_time(jint(st, "certified_at")));
+	char title[700];
+	snprintf(title, sizeof title, "ข้อมูลที่รับรองแล้ว %s", jstr(round, "label"));
+	json_t *m = json_pack("{s:s, s:o, s:o, s:o, s:b}", "page_title", title, "round", round, "progress", st, "counts",
+			      counts, "certified", jint(st, "certified_at") > 0);
+	school_link(m, school);
+	json_decref(school);
+	return view_page(r, 200, "dmc/snapshot", m);
+}
+
+/* ---- the area ----------------------------------------------------------------------------------- */
+
+static int area_page(struct req *r, int status, const char *error)
+{
+	long long aid = req_param_id(r, "aid");
+	struct err e = ERR_INIT;
+	json_t *area = aid > 0 ? org_area_get(req_db(r), aid, &e) : NULL;
+	if (!area)
+		return aid > 0 && e.status >= 500 ? fail(r, &e) : view_error(r, 404, "ไม่พบสำนักงานเขตพื้นที่นี้");
+	if (!may_see_area(r, aid)) {
+		json_decref(area);
+		return acc_deny(r, "ท่านดูข้อมูลนักเรียนได้เฉพาะของเขตพื้นที่ของท่าน");
+	}
+	json_t *round = dmc_round_current(req_db(r), dmc_now(r), &e);
+	json_t *rows = round ? dmc_area_progress(req_db(r), aid, jint(round, "id"), &e) : NULL;
+	if (!rows) {
+		json_decref(round);
+		json_decref(area);
+		return fail(r, &e);
+	}
+	long long n_conf = 0, n_cert = 0, tm = 0, tf = 0;
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row)
+	{
+		n_conf += jint(row, "confirmed_at") > 0;
+		n_cert += jint(row, "certified_at") > 0;
+		tm += jint(row, "male");
+		tf += jint(row, "female");
+		json_object_set_new(row, "total", json_integer(jint(row, "male") + jint(row, "female")));
+		json_object_set_new(row, "confirmed_at_text", text_time(jint(row, "confirmed_at")));
+		json_object_set_new(row, "certified_at_text", text_time(jint(row, "certified_at")));
+		json_object_set_new(row, "acknowledged_at_text", text_time(jint(row, "acknowledged_at")));
+		json_object_set_new(row, "can_ack", json_boolean(acc_grant_is(acc_active_grant(r), "dmc_area") &&
+								 jint(row, "certified_at") > 0 &&
+								 !jint(row, "acknowledged_at")));
+	}
+	char title[600];
+	snprintf(title, sizeof title, "ข้อมูลนักเรียน (DMC) %s", jstr(area, "short_name"));
+	json_t *m = json_pack("{s:s, s:o, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:s?}", "page_title", title, "area",
+			      area, "round", round, "schools", rows, "n_schools", (json_int_t)json_array_size(rows),
+			      "n_confirmed", (json_int_t)n_conf, "n_certified", (json_int_t)n_cert, "male", (json_int_t)tm,
+			      "female", (json_int_t)tf, "total", (json_int_t)(tm + tf), "error", error);
+	return view_page(r, status, "dmc/area", m);
+}
+
+static int area_get(struct req *r)
+{
+	return area_page(r, 200, NULL);
+}
+
+static int ack_post(struct req *r)
+{
+	long long aid = req_param_id(r, "aid"), rid = req_param_id(r, "rid"), sid = req_param_id(r, "sid");
+	if (!acc_grant_is(acc_active_grant(r), "dmc_area") || !acc_in_area(r, aid))
+		return acc_deny(r, "การรับทราบข้อมูลทำได้เฉพาะเจ้าหน้าที่ข้อมูลนักเรียนของเขตพื้นที่");
+	struct err e = ERR_INIT;
+	json_t *school = sid > 0 ? org_school_get(req_db(r), sid, &e) : NULL;
+	if (!school || jint(school, "area_id") != aid || rid <= 0) {
+		json_decref(school);
+		return view_error(r, 404, "ไม่พบโรงเรียนนี้ในเขตพื้นที่");
+	}
+	json_decref(school);
+	if (dmc_round_acknowledge(req_db(r), rid, sid, acc_user_id(r), dmc_now(r), &e) < 0)
+		return refusal(&e) ? area_page(r, e.status == 404 ? 404 : 409, e.msg) : fail(r, &e);
+	acc_audit_in(r, req_db(r), aid, acc_user_id(r), "dmc.round.acknowledge", "school", sid,
+		     json_pack("{s:I}", "round_id", (json_int_t)rid));
+	char u[64];
+	snprintf(u, sizeof u, "/dmc/areas/%lld", aid);
+	return view_redirect(r, u, "รับทราบข้อมูลของโรงเรียนแล้ว");
+}
+
+/* ---- the table ------------------------------------------------------------------------------------ */
+
+#define SEEN ACCESS_SIGNED_IN, ALL
+#define DATA(x) ((const void *)(intptr_t)(x))
+
+static const struct route routes[] = {
+    {"GET", "/dmc", dmc_home, NULL, "dmc", SEEN},
+    {"GET", "/dmc/areas", areas_page, NULL, NULL, SEEN},
+    {"GET", "/dmc/areas/:aid", area_get, NULL, NULL, SEEN},
+    {"POST", "/dmc/areas/:aid/rounds/:rid/schools/:sid/acknowledge", ack_post, empty_form, NULL, ACCESS_SIGNED_IN,
+     "dmc_area"},
+    {"GET", "/dmc/schools/:sid", school_get, NULL, NULL, SEEN},
+    {"GET", "/dmc/schools/:sid/learners", list_get, NULL, NULL, SEEN},
+    {"GET", "/dmc/schools/:sid/learners/new", add_get, NULL, NULL, ACCESS_SIGNED_IN, ENTER},
+    {"POST", "/dmc/schools/:sid/learners/new", add_post, learner_form, NULL, ACCESS_SIGNED_IN, ENTER},
+    {"GET", "/dmc/schools/:sid/move-in", move_in_get, NULL, NULL, ACCESS_SIGNED_IN, ENTER},
+    {"POST", "/dmc/schools/:sid/move-in", move_in_post, move_in_form, NULL, ACCESS_SIGNED_IN, ENTER},
+    {"POST", "/dmc/schools/:sid/grade", bulk_post, bulk_form, NULL, ACCESS_SIGNED_IN, ENTER},
+    {"POST", "/dmc/schools/:sid/rounds/:rid/confirm", round_post, empty_form, NULL, ACCESS_SIGNED_IN, ENTER,
+     DATA(RA_CONFIRM)},
+    {"POST", "/dmc/schools/:sid/rounds/:rid/certify", round_post, empty_form, NULL, ACCESS_SIGNED_IN, CERTIFY,
+     DATA(RA_CERTIFY)},
+    {"GET", "/dmc/schools/:sid/rounds/:rid", snapshot_get, NULL, NULL, SEEN},
+    {"GET", "/dmc/learners/:id", learner_get, NULL, NULL, SEEN},
+    {"POST", "/dmc/learners/:id/move-out", learner_post, move_out_form, NULL, ACCESS_SIGNED_IN, ENTER,
+     DATA(ACT_MOVE_OUT)},
+    {"POST", "/dmc/learners/:id/name", learner_post, name_form, NULL, ACCESS_SIGNED_IN, ENTER, DATA(ACT_NAME)},
+    {"POST", "/dmc/learners/:id/body", learner_post, body_form, NULL, ACCESS_SIGNED_IN, ENTER, DATA(ACT_BODY)},
+    {"POST", "/dmc/learners/:id/grade", learner_post, grade_form, NULL, ACCESS_SIGNED_IN, ENTER, DATA(ACT_GRADE)},
+    {NULL, NULL, NULL, NULL, NULL, 0, 0},
+};
+
+const struct route_table dmc_routes = {"dmc", routes};

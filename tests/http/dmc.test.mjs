@@ -1,0 +1,253 @@
+// dmc: the student census (DMC-1 … DMC-3) through the real binary — a
+// learner added, a duplicate refused (with the offer to move in when the
+// learner is at another school), a move in from another school that keeps
+// the record and its history, a move out with its destination, a bulk
+// grade change, bad weight/height/birth date refused at the field with
+// nothing stored, another school's learner answered 404, and a round day
+// walked with the test clock (X-Khet-Test-Now, honoured only with
+// KHET_TEST_ROUTES=1): confirm at 08:29 refused with a message saying when
+// it opens, at 08:30 allowed, certify, and an edit after certification that
+// leaves the snapshot unchanged. Each test makes the learners it needs.
+// Demo sign-ins: schooladmin (first school of area 3502, enters data),
+// schooldirector (certifier of that school), schooladmin2 (second school),
+// dmcarea (the area's census officer) — password khet-demo-2567.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, AddressClient, ipSequence, citizenId } from './lib.mjs';
+
+const PW = 'khet-demo-2567';
+let server, s1, s2, admin1, admin2, director, areaOfficer, area;
+
+const nextIp = ipSequence('10.50');
+async function as(login) {
+  const c = new AddressClient(server.base, nextIp());
+  await c.get('/signin');
+  const r = await c.post('/signin', { login, password: PW });
+  assert.equal(r.status, 303, `sign in ${login}: ${r.status}`);
+  return c;
+}
+const sql = (q) => server.sql(q);
+const count = (q) => Number(sql(q));
+
+let seq = 0;
+// A fresh valid citizen ID for each learner a test makes.
+const newId = () => citizenId('19' + String(Date.now() % 1e6).padStart(6, '0') + String(++seq).padStart(4, '0'));
+
+const learner = (over = {}) => ({
+  citizen_id: newId(), gcode: '', title: 'boy', first_name: 'ทดสอบ', last_name: 'สำมะโน', sex: 'M',
+  birth_date: '2018-03-04', nationality: 'TH', grade: 'p2', room: '1', weight: '24.5', height: '123',
+  disadvantaged: 'none', disability: 'none', guardian_name: 'นายผู้ปกครอง สำมะโน', guardian_phone: '0812345678',
+  address: '1 หมู่ 2 บ้านทดสอบ', ...over,
+});
+
+async function add(c, school, over = {}) {
+  const f = learner(over);
+  const r = await c.post(`/dmc/schools/${school}/learners/new`, f);
+  assert.equal(r.status, 303, `add: ${r.status} ${r.text.slice(0, 400)}`);
+  const id = Number(r.headers.get('location').split('/').pop());
+  return { id, ...f };
+}
+
+const counts = (school, grade, sex) =>
+  Number(sql(`SELECT COALESCE(SUM(n), 0) FROM dmc_counts WHERE school_id = ${school} AND grade = '${grade}' AND sex = '${sex}'`));
+
+before(async () => {
+  server = await startServer({ args: ['--trust-proxy'] });
+  area = Number(sql("SELECT id FROM areas WHERE code = '3502'"));
+  s1 = Number(sql(`SELECT id FROM schools WHERE area_id = ${area} ORDER BY obec_code LIMIT 1`));
+  s2 = Number(sql(`SELECT id FROM schools WHERE area_id = ${area} ORDER BY obec_code LIMIT 1 OFFSET 1`));
+  admin1 = await as('schooladmin');
+  admin2 = await as('schooladmin2');
+  director = await as('schooldirector');
+  areaOfficer = await as('dmcarea');
+});
+after(async () => { await server?.stop(); });
+
+test('the menu and the school page: counts by grade × sex from the demo', async () => {
+  const home = await admin1.get('/dmc');
+  assert.equal(home.status, 303);
+  assert.equal(home.headers.get('location'), `/dmc/schools/${s1}`);
+  const r = await admin1.get(`/dmc/schools/${s1}`, { json: true });
+  assert.equal(r.status, 200);
+  assert.ok(r.json.counts.total > 0, 'demo learners are counted');
+  assert.equal(r.json.counts.total, count(`SELECT COUNT(*) FROM dmc_learners WHERE school_id = ${s1} AND status = 'active'`));
+  const page = await admin1.get(`/dmc/schools/${s1}`);
+  assert.match(page.text, /ข้อมูลนักเรียน \(DMC\)/);
+});
+
+test('add a learner: stored, counted, listed masked, full record audited', async () => {
+  const before = counts(s1, 'p2', 'M');
+  const l = await add(admin1, s1, { first_name: 'กานต์' });
+  assert.equal(counts(s1, 'p2', 'M'), before + 1);
+  assert.equal(count(`SELECT COUNT(*) FROM dmc_learner_events WHERE learner_id = ${l.id} AND kind = 'add'`), 1);
+  const list = await admin1.get(`/dmc/schools/${s1}/learners?q=${encodeURIComponent(l.citizen_id)}`, { json: true });
+  assert.equal(list.status, 200);
+  assert.equal(list.json.rows.length, 1);
+  const row = list.json.rows[0];
+  assert.equal(row.ident_masked, `${l.citizen_id[0]}-xxxx-xxxxx-xx-${l.citizen_id[12]}`);
+  assert.ok(!JSON.stringify(list.json.rows).includes(l.citizen_id), 'the rows never carry the whole ID');
+  const audits = count(`SELECT COUNT(*) FROM audit WHERE action = 'personal.read' AND target_id = ${l.id}`);
+  const full = await admin1.get(`/dmc/learners/${l.id}`, { json: true });
+  assert.equal(full.status, 200);
+  assert.equal(full.json.learner.citizen_id, l.citizen_id);
+  assert.equal(count(`SELECT COUNT(*) FROM audit WHERE action = 'personal.read' AND target_id = ${l.id}`), audits + 1);
+  const byName = await admin1.get(`/dmc/schools/${s1}/learners?q=${encodeURIComponent('กานต์')}&grade=p2`, { json: true });
+  assert.ok(byName.json.rows.some((x) => x.id === l.id));
+});
+
+test('a wrong check digit, a duplicate here, and a learner of another school (offer to move in)', async () => {
+  const bad = learner({ citizen_id: '1234567890123' });
+  const r0 = await admin1.post(`/dmc/schools/${s1}/learners/new`, bad);
+  assert.equal(r0.status, 422);
+  assert.match(r0.text, /เลขประจำตัวประชาชน/);
+  const l = await add(admin1, s1);
+  const n = count('SELECT COUNT(*) FROM dmc_learners');
+  const dup = await admin1.post(`/dmc/schools/${s1}/learners/new`, learner({ citizen_id: l.citizen_id }), { json: true });
+  assert.equal(dup.status, 422);
+  assert.match(dup.json.form.errors.citizen_id, /มีอยู่ในโรงเรียนนี้แล้ว/);
+  const other = await admin2.post(`/dmc/schools/${s2}/learners/new`, learner({ citizen_id: l.citizen_id }), { json: true });
+  assert.equal(other.status, 422);
+  assert.equal(other.json.offer_move_in, true);
+  assert.match(other.json.form.errors.citizen_id, /ย้ายเข้า/);
+  assert.equal(count('SELECT COUNT(*) FROM dmc_learners'), n, 'nothing stored');
+});
+
+test('the database refuses a second active record of one citizen ID', async () => {
+  const l = await add(admin1, s1);
+  assert.throws(() => sql(`INSERT INTO dmc_learners (citizen_id, ident, school_id, status, title, first_name, last_name, sex,
+    birth_date, nationality, grade, created_at, updated_at) VALUES ('${l.citizen_id}', '${l.citizen_id}', ${s2}, 'active',
+    'boy', 'ซ้ำ', 'ซ้ำ', 'M', '2018-01-01', 'TH', 'p1', 0, 0)`));
+});
+
+test('move in from another school: the record moves with its history, the old school sees where it went', async () => {
+  const l = await add(admin1, s1, { grade: 'p3', first_name: 'ย้ายมา' });
+  const c1 = counts(s1, 'p3', 'M'), c2 = counts(s2, 'p4', 'M');
+  const r = await admin2.post(`/dmc/schools/${s2}/move-in`, { citizen_id: l.citizen_id, grade: 'p4', room: '2' });
+  assert.equal(r.status, 303, r.text.slice(0, 300));
+  assert.equal(r.headers.get('location'), `/dmc/learners/${l.id}`, 'the same record, not a copy');
+  assert.equal(count(`SELECT COUNT(*) FROM dmc_learners WHERE ident = '${l.citizen_id}'`), 1);
+  assert.equal(counts(s1, 'p3', 'M'), c1 - 1);
+  assert.equal(counts(s2, 'p4', 'M'), c2 + 1);
+  const rec = await admin2.get(`/dmc/learners/${l.id}`, { json: true });
+  assert.deepEqual(rec.json.events.map((e) => e.kind), ['add', 'move_in']);
+  const old = await admin1.get(`/dmc/schools/${s1}`, { json: true });
+  const left = old.json.departures.find((d) => d.learner_id === l.id);
+  assert.ok(left, 'the old school sees the learner left');
+  assert.equal(left.to_school_name, sql(`SELECT name FROM schools WHERE id = ${s2}`));
+  // the old school no longer reaches the record
+  assert.equal((await admin1.get(`/dmc/learners/${l.id}`)).status, 404);
+  const notFound = await admin2.post(`/dmc/schools/${s2}/move-in`, { citizen_id: newId(), room: '1' }, { json: true });
+  assert.equal(notFound.status, 422);
+  assert.match(notFound.json.form.errors.citizen_id, /เพิ่มนักเรียน/);
+});
+
+test('another school\'s learner is 404, its pages refused', async () => {
+  const l = await add(admin1, s1);
+  assert.equal((await admin2.get(`/dmc/learners/${l.id}`)).status, 404);
+  const n = count(`SELECT COUNT(*) FROM dmc_learner_events WHERE learner_id = ${l.id}`);
+  const w = await admin2.post(`/dmc/learners/${l.id}/body`, { weight: '30', height: '130' });
+  assert.equal(w.status, 404);
+  assert.equal(count(`SELECT COUNT(*) FROM dmc_learner_events WHERE learner_id = ${l.id}`), n);
+  assert.equal((await admin2.get(`/dmc/schools/${s1}/learners`)).status, 403);
+});
+
+test('move out with a destination', async () => {
+  const l = await add(admin1, s1, { grade: 'p5' });
+  const c = counts(s1, 'p5', 'M');
+  const none = await admin1.post(`/dmc/learners/${l.id}/move-out`, { destination: '' });
+  assert.equal(none.status, 422);
+  const r = await admin1.post(`/dmc/learners/${l.id}/move-out`, { destination: 'โรงเรียนอนุบาลเชียงใหม่ จ.เชียงใหม่' });
+  assert.equal(r.status, 303);
+  assert.equal(sql(`SELECT status || '|' || moved_to FROM dmc_learners WHERE id = ${l.id}`), 'moved_out|โรงเรียนอนุบาลเชียงใหม่ จ.เชียงใหม่');
+  assert.equal(counts(s1, 'p5', 'M'), c - 1);
+  const page = await admin1.get(`/dmc/schools/${s1}`, { json: true });
+  assert.ok(page.json.departures.some((d) => d.learner_id === l.id && d.destination.includes('เชียงใหม่')));
+});
+
+test('bulk grade change of many at once, all or nothing', async () => {
+  const a = await add(admin1, s1, { grade: 'p1', birth_date: '2019-05-05' });
+  const b = await add(admin1, s1, { grade: 'p1', birth_date: '2019-06-06', title: 'girl', sex: 'F' });
+  const r = await admin1.post(`/dmc/schools/${s1}/grade`, { ids: [String(a.id), String(b.id)], grade: 'p2', room: '3' });
+  assert.equal(r.status, 303, r.text.slice(0, 300));
+  assert.equal(sql(`SELECT grade || '/' || room FROM dmc_learners WHERE id IN (${a.id}, ${b.id}) GROUP BY grade, room`), 'p2/3');
+  const other = await add(admin2, s2);
+  const bad = await admin1.post(`/dmc/schools/${s1}/grade`, { ids: [String(a.id), String(other.id)], grade: 'p4', room: '1' });
+  assert.equal(bad.status, 422);
+  assert.equal(sql(`SELECT grade FROM dmc_learners WHERE id = ${a.id}`), 'p2', 'nothing changed');
+});
+
+test('bad weight, height and birth date are refused at the field and nothing is stored', async () => {
+  const n = count('SELECT COUNT(*) FROM dmc_learners');
+  const cases = [
+    [{ weight: '0' }, 'weight', /น้ำหนัก/],
+    [{ weight: '250' }, 'weight', /200/],
+    [{ weight: 'หนัก' }, 'weight', /ตัวเลข/],
+    [{ height: '30' }, 'height', /40/],
+    [{ height: '251' }, 'height', /250/],
+    [{ birth_date: '2099-01-01' }, 'birth_date', /อนาคต/],
+    [{ grade: 'p1', birth_date: '2000-01-01' }, 'birth_date', /ป\.1.*เกิน 15 ปี/],
+    [{ title: 'girl' }, 'title', /เพศ/],
+  ];
+  for (const [over, field, msg] of cases) {
+    const r = await admin1.post(`/dmc/schools/${s1}/learners/new`, learner(over), { json: true });
+    assert.equal(r.status, 422, JSON.stringify(over));
+    assert.match(r.json.form.errors[field] || '', msg, JSON.stringify(over));
+  }
+  assert.equal(count('SELECT COUNT(*) FROM dmc_learners'), n);
+  const l = await add(admin1, s1);
+  const w = await admin1.post(`/dmc/learners/${l.id}/body`, { weight: '-3', height: '120' }, { json: true });
+  assert.equal(w.status, 422);
+  assert.match(w.json.body_form.errors.weight, /น้ำหนัก/);
+  assert.equal(sql(`SELECT weight_x10 FROM dmc_learners WHERE id = ${l.id}`), '245');
+  const ok = await admin1.post(`/dmc/learners/${l.id}/body`, { weight: '26.5', height: '125.5' });
+  assert.equal(ok.status, 303);
+  assert.equal(sql(`SELECT weight_x10 || '/' || height_x10 FROM dmc_learners WHERE id = ${l.id}`), '265/1255');
+});
+
+test('a round day: 08:29 refused with when it opens, 08:30 confirm, certify, later edit leaves the snapshot', async () => {
+  // the school's current round at a time before its window
+  const round = JSON.parse(sql(engine_json("SELECT id, open_at, close_at FROM dmc_rounds ORDER BY close_at DESC LIMIT 1")));
+  const at = (t) => ({ headers: { 'x-khet-test-now': String(t) } });
+  const early = await admin1.post(`/dmc/schools/${s1}/rounds/${round.id}/confirm`, {}, { ...at(round.open_at - 60), json: true });
+  assert.equal(early.status, 409);
+  assert.match(early.json.error, /ยังไม่ถึงเวลา.*08:30–16:30 น\./);
+  assert.equal(count(`SELECT COUNT(*) FROM dmc_round_schools WHERE round_id = ${round.id} AND school_id = ${s1}`), 0);
+  // certify before confirm is refused even inside the window
+  const noConfirm = await director.post(`/dmc/schools/${s1}/rounds/${round.id}/certify`, {}, { ...at(round.open_at + 60), json: true });
+  assert.equal(noConfirm.status, 409);
+  const ok = await admin1.post(`/dmc/schools/${s1}/rounds/${round.id}/confirm`, {}, at(round.open_at));
+  assert.equal(ok.status, 303, ok.text.slice(0, 300));
+  const late = await director.post(`/dmc/schools/${s1}/rounds/${round.id}/certify`, {}, { ...at(round.close_at + 60), json: true });
+  assert.equal(late.status, 409);
+  assert.match(late.json.error, /หมดเวลา/);
+  const cert = await director.post(`/dmc/schools/${s1}/rounds/${round.id}/certify`, {}, at(round.close_at + 59));
+  assert.equal(cert.status, 303, cert.text.slice(0, 300));
+  const snap = await admin1.get(`/dmc/schools/${s1}/rounds/${round.id}`, { json: true });
+  assert.equal(snap.status, 200);
+  assert.equal(snap.json.certified, true);
+  const frozen = snap.json.counts.total;
+  assert.equal(frozen, count(`SELECT COUNT(*) FROM dmc_snapshot WHERE round_id = ${round.id} AND school_id = ${s1}`));
+  // edits after certification
+  const l = await add(admin1, s1);
+  await admin1.post(`/dmc/learners/${l.id}/name`, { title: 'boy', first_name: 'เปลี่ยน', last_name: 'ภายหลัง' });
+  const again = await admin1.get(`/dmc/schools/${s1}/rounds/${round.id}`, { json: true });
+  assert.equal(again.json.counts.total, frozen, 'the snapshot is unchanged');
+  assert.equal(count(`SELECT COUNT(*) FROM dmc_snapshot WHERE learner_id = ${l.id}`), 0);
+  // the area acknowledges, once
+  const ack = await areaOfficer.post(`/dmc/areas/${area}/rounds/${round.id}/schools/${s1}/acknowledge`, {});
+  assert.equal(ack.status, 303);
+  const twice = await areaOfficer.post(`/dmc/areas/${area}/rounds/${round.id}/schools/${s1}/acknowledge`, {}, { json: true });
+  assert.equal(twice.status, 409);
+  const dash = await areaOfficer.get(`/dmc/areas/${area}`, { json: true });
+  assert.equal(dash.status, 200);
+  // a school data officer may not certify
+  const r2 = await admin2.post(`/dmc/schools/${s2}/rounds/${round.id}/certify`, {}, at(round.open_at + 60));
+  assert.equal(r2.status, 403);
+});
+
+// One row as JSON from either engine.
+function engine_json(q) {
+  return process.env.KHET_TEST_PG
+    ? `SELECT row_to_json(t) FROM (${q}) t`
+    : `SELECT json_object('id', id, 'open_at', open_at, 'close_at', close_at) FROM (${q})`;
+}

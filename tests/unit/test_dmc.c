@@ -1,0 +1,360 @@
+/* test_dmc: the census rules as plain functions — the confirm window of a
+ * round day at its edges (08:29:59 refused, 08:30:00 in, 16:30:59 in as the
+ * closing minute, 16:31:00 out) and the Thai sentence saying when it
+ * opens, the round days of an academic year, identity codes and their
+ * masking, weights and heights typed with a decimal, birth dates against a
+ * grade's age limit, the year-end promotion — and then the storage on a
+ * fresh SQLite file (and on PostgreSQL when KHET_TEST_PG names a server):
+ * the database itself refuses a second active record of one citizen ID,
+ * adding refuses duplicates, moving in keeps the one record and its
+ * history, counts by grade × sex follow every change, and a certified
+ * snapshot does not move when the data does. */
+#define SCHEMA "khet_unit_dmc"
+#include "engine.h"
+
+#include <string.h>
+
+#include "core/thai.h"
+#include "dmc/dmc.h"
+#include "dmc/dmc_internal.h"
+#include "org/org.h"
+
+static long long bkk(int y, int mo, int d, int h, int mi, int s)
+{
+	return thai_from_local(y, mo, d, h, mi, s);
+}
+
+/* ---- pure rules ------------------------------------------------------------------ */
+
+static void test_window_edges(void **state)
+{
+	(void)state;
+	long long open = bkk(2026, 6, 10, 8, 30, 0), close = bkk(2026, 6, 10, 16, 30, 0);
+	assert_int_equal(dmc_window_state(open, close, bkk(2026, 6, 10, 8, 29, 0)), DMC_WINDOW_BEFORE);
+	assert_int_equal(dmc_window_state(open, close, bkk(2026, 6, 10, 8, 29, 59)), DMC_WINDOW_BEFORE);
+	assert_int_equal(dmc_window_state(open, close, bkk(2026, 6, 10, 8, 30, 0)), DMC_WINDOW_OPEN);
+	assert_int_equal(dmc_window_state(open, close, bkk(2026, 6, 10, 12, 0, 0)), DMC_WINDOW_OPEN);
+	assert_int_equal(dmc_window_state(open, close, bkk(2026, 6, 10, 16, 30, 0)), DMC_WINDOW_OPEN);
+	assert_int_equal(dmc_window_state(open, close, bkk(2026, 6, 10, 16, 30, 59)), DMC_WINDOW_OPEN);
+	assert_int_equal(dmc_window_state(open, close, bkk(2026, 6, 10, 16, 31, 0)), DMC_WINDOW_CLOSED);
+	assert_int_equal(dmc_window_state(open, close, bkk(2026, 6, 9, 16, 0, 0)), DMC_WINDOW_BEFORE);
+	assert_int_equal(dmc_window_state(open, close, bkk(2026, 6, 11, 8, 30, 0)), DMC_WINDOW_CLOSED);
+}
+
+static void test_window_message(void **state)
+{
+	(void)state;
+	long long open = bkk(2026, 6, 10, 8, 30, 0), close = bkk(2026, 6, 10, 16, 30, 0);
+	struct buf b = BUF_INIT;
+	dmc_window_message(DMC_WINDOW_BEFORE, open, close, &b);
+	assert_non_null(strstr(buf_cstr(&b), "10 มิ.ย. 2569"));
+	assert_non_null(strstr(buf_cstr(&b), "08:30–16:30 น."));
+	assert_non_null(strstr(buf_cstr(&b), "ยังไม่ถึงเวลา"));
+	buf_reset(&b);
+	dmc_window_message(DMC_WINDOW_CLOSED, open, close, &b);
+	assert_non_null(strstr(buf_cstr(&b), "หมดเวลา"));
+	buf_release(&b);
+}
+
+static void test_round_times(void **state)
+{
+	(void)state;
+	assert_int_equal(dmc_parse_hhmm("08:30"), 510);
+	assert_int_equal(dmc_parse_hhmm("16:30"), 990);
+	assert_int_equal(dmc_parse_hhmm("24:00"), -1);
+	assert_int_equal(dmc_parse_hhmm("8:30"), -1);
+	long long open, close, entry;
+	dmc_round_times(2027, 4, 30, 510, 990, 2027, 3, 1, &open, &close, &entry);
+	assert_int_equal(open, bkk(2027, 4, 30, 8, 30, 0));
+	assert_int_equal(close, bkk(2027, 4, 30, 16, 30, 0));
+	assert_int_equal(entry, bkk(2027, 3, 1, 0, 0, 0));
+	/* 30 April of the next calendar year still belongs to the academic year */
+	assert_int_equal(thai_academic_year(open), 2569);
+}
+
+static void test_identity(void **state)
+{
+	(void)state;
+	struct buf b = BUF_INIT;
+	dmc_ident_mask("1103700012346", &b);
+	assert_string_equal(buf_cstr(&b), "1-xxxx-xxxxx-xx-6");
+	buf_reset(&b);
+	dmc_ident_mask("G644200000001", &b);
+	assert_string_equal(buf_cstr(&b), "G64xxxxxxxx01");
+	buf_reset(&b);
+	dmc_ident_mask("12345", &b);
+	assert_string_equal(buf_cstr(&b), "xxxxx");
+	buf_release(&b);
+	struct err e = ERR_INIT;
+	assert_int_equal(dmc_gcode_check("G644200000001", &e), 0);
+	assert_int_equal(dmc_gcode_check("G64420000001", &e), -1);
+	assert_string_equal(e.field, "gcode");
+	assert_int_equal(dmc_gcode_check("X644200000001", &e), -1);
+	assert_int_equal(dmc_gcode_check("", &e), -1);
+}
+
+static void test_measures(void **state)
+{
+	(void)state;
+	long long v;
+	assert_int_equal(dmc_parse_tenths("35", &v), 0);
+	assert_int_equal(v, 350);
+	assert_int_equal(dmc_parse_tenths("35.5", &v), 0);
+	assert_int_equal(v, 355);
+	assert_int_equal(dmc_parse_tenths("35.50", &v), 0);
+	assert_int_equal(v, 355);
+	assert_int_equal(dmc_parse_tenths("35.55", &v), -1);
+	assert_int_equal(dmc_parse_tenths("-3", &v), -1);
+	assert_int_equal(dmc_parse_tenths("3.", &v), -1);
+	assert_int_equal(dmc_parse_tenths("", &v), -1);
+	assert_int_equal(dmc_parse_tenths("abc", &v), -1);
+	struct err e = ERR_INIT;
+	assert_int_equal(dmc_body_check(0, 1200, &e), -1);
+	assert_string_equal(e.field, "weight");
+	assert_int_equal(dmc_body_check(1, 1200, &e), 0);
+	assert_int_equal(dmc_body_check(2000, 1200, &e), 0);
+	assert_int_equal(dmc_body_check(2001, 1200, &e), -1);
+	assert_int_equal(dmc_body_check(300, 399, &e), -1);
+	assert_string_equal(e.field, "height");
+	assert_int_equal(dmc_body_check(300, 400, &e), 0);
+	assert_int_equal(dmc_body_check(300, 2500, &e), 0);
+	assert_int_equal(dmc_body_check(300, 2501, &e), -1);
+	assert_int_equal(dmc_body_check(-1, -1, &e), 0);
+}
+
+static void test_birth(void **state)
+{
+	(void)state;
+	long long now = bkk(2026, 6, 10, 9, 0, 0);
+	struct err e = ERR_INIT;
+	assert_int_equal(dmc_age_years(2010, 6, 10, 2026, 6, 10), 16);
+	assert_int_equal(dmc_age_years(2010, 6, 11, 2026, 6, 10), 15);
+	assert_int_equal(dmc_birth_check("2019-01-01", now, 15, "ป.1", &e), 0);
+	assert_int_equal(dmc_birth_check("2026-06-11", now, 0, "ป.1", &e), -1);
+	assert_non_null(strstr(e.msg, "อนาคต"));
+	assert_int_equal(dmc_birth_check("2026-06-10", now, 0, "อ.1", &e), 0);
+	/* exactly 15 is allowed in ป.1, 16 is not */
+	assert_int_equal(dmc_birth_check("2011-06-10", now, 15, "ป.1", &e), 0);
+	assert_int_equal(dmc_birth_check("2010-06-10", now, 15, "ป.1", &e), -1);
+	assert_non_null(strstr(e.msg, "ป.1"));
+	assert_string_equal(e.field, "birth_date");
+	assert_int_equal(dmc_birth_check("2019-02-30", now, 0, "ป.1", &e), -1);
+	assert_int_equal(dmc_birth_check("", now, 0, "ป.1", &e), -1);
+}
+
+static void test_promotion(void **state)
+{
+	(void)state;
+	assert_int_equal(dmc_promotion_of(false, false), DMC_PROMOTE);
+	assert_int_equal(dmc_promotion_of(true, false), DMC_GRADUATE);
+	assert_int_equal(dmc_promotion_of(true, true), DMC_STAY);
+	assert_int_equal(dmc_promotion_of(false, true), DMC_STAY);
+}
+
+/* ---- storage on both engines --------------------------------------------------------- */
+
+struct fx {
+	long long s1, s2;
+};
+static struct fx sqlite_fx, pg_fx;
+
+static int seed(struct engine *en, struct err *e)
+{
+	struct fx *f = en->kind == DB_SQLITE ? &sqlite_fx : &pg_fx;
+	en->data = f;
+	long long area = org_area_add(en->db, "9901", "สำนักงานเขตทดสอบ", "สพป.ทดสอบ", "primary", "ยโสธร", e);
+	if (area < 0)
+		return -1;
+	f->s1 = org_school_add(en->db, area, "1099010001", "99010001", "โรงเรียนบ้านหนึ่ง", "เมือง", "ยโสธร", e);
+	f->s2 = org_school_add(en->db, area, "1099010002", "99010002", "โรงเรียนบ้านสอง", "เมือง", "ยโสธร", e);
+	return f->s1 > 0 && f->s2 > 0 ? 0 : -1;
+}
+
+static int seq = 0;
+static void new_id(char out[14])
+{
+	char d12[16];
+	snprintf(d12, sizeof d12, "18%010d", ++seq % 1000000000);
+	int s = 0;
+	for (int i = 0; i < 12; i++)
+		s += (d12[i] - '0') * (13 - i);
+	memcpy(out, d12, 12);
+	out[12] = (char)('0' + (11 - s % 11) % 10);
+	out[13] = 0;
+}
+
+static struct dmc_learner_in kid(const char *cid, const char *grade)
+{
+	struct dmc_learner_in in = {
+	    .citizen_id = cid, .gcode = "", .title = "girl", .first_name = "มะลิ", .last_name = "ทดสอบ", .sex = "F",
+	    .birth_date = "2018-01-01", .nationality = "TH", .grade = grade, .room = 1, .weight = "25", .height = "120",
+	    .disadvantaged = "none", .disability = "none", .guardian_name = "", .guardian_phone = "", .address = "",
+	};
+	return in;
+}
+
+static long long count_of(struct db *db, long long school, const char *grade)
+{
+	long long n = 0;
+	struct err e = ERR_INIT;
+	if (db_int_value(db, "SELECT COALESCE(SUM(n), 0) FROM dmc_counts WHERE school_id = $1 AND grade = $2",
+			 DB_ARGS(DB_INT(school), DB_TEXT(grade)), &n, &e) < 0)
+		fail_msg("count: %s", e.msg);
+	return n;
+}
+
+static long long scalar(struct db *db, const char *sql, long long id)
+{
+	long long n = 0;
+	struct err e = ERR_INIT;
+	if (db_int_value(db, sql, DB_ARGS(DB_INT(id)), &n, &e) < 0)
+		fail_msg("%s: %s", sql, e.msg);
+	return n;
+}
+
+static const long long NOW = 1781060000; /* 10 มิ.ย. 2569, 10:13 น. */
+
+static void test_one_active_record(void **state)
+{
+	struct engine *en = *state;
+	struct fx *f = en->data;
+	char cid[14];
+	new_id(cid);
+	struct dmc_learner_in in = kid(cid, "p1");
+	struct err e = ERR_INIT;
+	long long elsewhere = 0;
+	long long id = dmc_learner_add(en->db, f->s1, &in, 0, NOW, &elsewhere, &e);
+	assert_true(id > 0);
+	/* the database, not only the code: a raw second active row is refused */
+	long long rc = db_exec(en->db,
+			       "INSERT INTO dmc_learners (citizen_id, ident, school_id, status, title, first_name, last_name, "
+			       "sex, birth_date, nationality, grade, created_at, updated_at) VALUES ($1, $1, $2, 'active', "
+			       "'girl', 'ซ้ำ', 'ซ้ำ', 'F', '2018-01-01', 'TH', 'p1', 0, 0)",
+			       DB_ARGS(DB_TEXT(cid), DB_INT(f->s2)), &e);
+	assert_int_equal(rc, -1);
+	assert_int_equal(e.status, 409);
+	/* a moved-out row of the same code may sit beside it */
+	err_clear(&e);
+	rc = db_exec(en->db,
+		     "INSERT INTO dmc_learners (citizen_id, ident, school_id, status, title, first_name, last_name, sex, "
+		     "birth_date, nationality, grade, created_at, updated_at) VALUES ($1, $1, $2, 'moved_out', 'girl', "
+		     "'เก่า', 'เก่า', 'F', '2018-01-01', 'TH', 'p1', 0, 0)",
+		     DB_ARGS(DB_TEXT(cid), DB_INT(f->s2)), &e);
+	assert_int_equal(rc, 1);
+	/* the page's path: a duplicate here, and elsewhere with the school */
+	err_clear(&e);
+	assert_int_equal(dmc_learner_add(en->db, f->s1, &in, 0, NOW, &elsewhere, &e), -1);
+	assert_int_equal(e.status, 409);
+	assert_string_equal(e.field, "citizen_id");
+	err_clear(&e);
+	assert_int_equal(dmc_learner_add(en->db, f->s2, &in, 0, NOW, &elsewhere, &e), -1);
+	assert_int_equal(e.status, 409);
+	assert_int_equal(elsewhere, f->s1);
+}
+
+static void test_move_in_keeps_history_and_counts(void **state)
+{
+	struct engine *en = *state;
+	struct fx *f = en->data;
+	char cid[14];
+	new_id(cid);
+	struct dmc_learner_in in = kid(cid, "p3");
+	struct err e = ERR_INIT;
+	long long elsewhere = 0;
+	long long c1 = count_of(en->db, f->s1, "p3"), c2 = count_of(en->db, f->s2, "p4");
+	long long id = dmc_learner_add(en->db, f->s1, &in, 0, NOW, &elsewhere, &e);
+	assert_true(id > 0);
+	assert_int_equal(count_of(en->db, f->s1, "p3"), c1 + 1);
+	assert_int_equal(dmc_learner_move_in(en->db, f->s2, cid, "p4", 2, 0, NOW + 10, &e), id);
+	assert_int_equal(count_of(en->db, f->s1, "p3"), c1);
+	assert_int_equal(count_of(en->db, f->s2, "p4"), c2 + 1);
+	assert_int_equal(scalar(en->db, "SELECT COUNT(*) FROM dmc_learners WHERE id = $1 AND school_id > 0", id), 1);
+	assert_int_equal(scalar(en->db, "SELECT school_id FROM dmc_learners WHERE id = $1", id), f->s2);
+	assert_int_equal(scalar(en->db, "SELECT COUNT(*) FROM dmc_learner_events WHERE learner_id = $1", id), 2);
+	assert_int_equal(scalar(en->db,
+				"SELECT from_school_id FROM dmc_learner_events WHERE learner_id = $1 AND kind = 'move_in'", id),
+			 f->s1);
+	/* again: it is here already */
+	assert_int_equal(dmc_learner_move_in(en->db, f->s2, cid, "", 1, 0, NOW, &e), -1);
+	assert_int_equal(e.status, 409);
+	/* move out, grade change: counts follow */
+	assert_int_equal(dmc_learner_set_grade(en->db, f->s2, id, "p5", 1, 0, NOW, &e), 0);
+	assert_int_equal(count_of(en->db, f->s2, "p4"), c2);
+	long long c5 = count_of(en->db, f->s2, "p5");
+	assert_int_equal(dmc_learner_move_out(en->db, f->s2, id, "กรุงเทพมหานคร", 0, NOW, &e), 0);
+	assert_int_equal(count_of(en->db, f->s2, "p5"), c5 - 1);
+	/* a learner who moved out is not the school's to change */
+	assert_int_equal(dmc_learner_set_grade(en->db, f->s2, id, "p6", 1, 0, NOW, &e), -1);
+	assert_int_equal(e.status, 404);
+	/* and moves in again, with the same record */
+	assert_int_equal(dmc_learner_move_in(en->db, f->s1, cid, "", 1, 0, NOW, &e), id);
+	assert_int_equal(count_of(en->db, f->s1, "p5"), 1); /* the first p5 of s1 */
+}
+
+/* A round step in its own transaction, as a handler runs it (the step
+ * takes the school's lock, which needs one); rolled back when refused. */
+static int step(struct db *db, int (*fn)(struct db *, long long, long long, long long, long long, struct err *),
+		long long rid, long long sid, long long now, struct err *e)
+{
+	err_clear(e);
+	if (db_begin(db, e) < 0)
+		fail_msg("begin: %s", e->msg);
+	int rc = fn(db, rid, sid, 0, now, e);
+	if (rc < 0)
+		db_rollback(db);
+	else if (db_commit(db, e) < 0)
+		fail_msg("commit: %s", e->msg);
+	return rc;
+}
+
+static void test_snapshot_frozen(void **state)
+{
+	struct engine *en = *state;
+	struct fx *f = en->data;
+	struct err e = ERR_INIT;
+	assert_int_equal(dmc_rounds_ensure(en->db, 2569, &e), 0);
+	assert_int_equal(dmc_rounds_ensure(en->db, 2569, &e), 0); /* twice: nothing more */
+	assert_int_equal(scalar(en->db, "SELECT COUNT(*) FROM dmc_rounds WHERE academic_year = $1", 2569), 3);
+	long long rid = scalar(en->db, "SELECT id FROM dmc_rounds WHERE academic_year = $1 AND round_no = 1", 2569);
+	long long open = bkk(2026, 6, 10, 8, 30, 0);
+	assert_int_equal(step(en->db, dmc_round_certify, rid, f->s1, open + 10, &e), -1); /* not confirmed */
+	assert_int_equal(e.status, 409);
+	assert_int_equal(step(en->db, dmc_round_confirm, rid, f->s1, open - 1, &e), -1); /* 08:29:59 */
+	assert_int_equal(e.status, 409);
+	if (step(en->db, dmc_round_confirm, rid, f->s1, open, &e) != 0)
+		fail_msg("confirm: %d %s", e.status, e.msg);
+	assert_int_equal(step(en->db, dmc_round_confirm, rid, f->s1, open + 5, &e), -1); /* once */
+	assert_int_equal(step(en->db, dmc_round_certify, rid, f->s1, open + 60, &e), 0);
+	long long frozen = scalar(en->db, "SELECT COUNT(*) FROM dmc_snapshot WHERE round_id = $1", rid);
+	long long frozen_n = scalar(en->db, "SELECT COALESCE(SUM(n), 0) FROM dmc_snapshot_counts WHERE round_id = $1", rid);
+	assert_int_equal(frozen, frozen_n);
+	char cid[14];
+	new_id(cid);
+	struct dmc_learner_in in = kid(cid, "p2");
+	long long elsewhere = 0;
+	assert_true(dmc_learner_add(en->db, f->s1, &in, 0, open + 120, &elsewhere, &e) > 0);
+	assert_int_equal(scalar(en->db, "SELECT COUNT(*) FROM dmc_snapshot WHERE round_id = $1", rid), frozen);
+	assert_int_equal(scalar(en->db, "SELECT COALESCE(SUM(n), 0) FROM dmc_snapshot_counts WHERE round_id = $1", rid),
+			 frozen_n);
+	assert_int_equal(step(en->db, dmc_round_acknowledge, rid, f->s2, open, &e), -1); /* s2 never certified */
+	assert_int_equal(step(en->db, dmc_round_acknowledge, rid, f->s1, open, &e), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest pure[] = {
+	    cmocka_unit_test(test_window_edges), cmocka_unit_test(test_window_message),
+	    cmocka_unit_test(test_round_times),	 cmocka_unit_test(test_identity),
+	    cmocka_unit_test(test_measures),	 cmocka_unit_test(test_birth),
+	    cmocka_unit_test(test_promotion),
+	};
+	const struct CMUnitTest db_tests[] = {
+	    cmocka_unit_test(test_one_active_record),
+	    cmocka_unit_test(test_move_in_keeps_history_and_counts),
+	    cmocka_unit_test(test_snapshot_frozen),
+	};
+	int failed = cmocka_run_group_tests_name("dmc_rules", pure, NULL, NULL);
+	engine_after_migrate = seed;
+	failed += run_engine_groups("dmc", db_tests);
+	return failed ? 1 : 0;
+}
