@@ -118,6 +118,26 @@ long long acc_grant_add_full(struct db *db, const struct acc_grant *g, long long
  * role on their next request. 404 when no active grant has that id. */
 int acc_grant_revoke(struct db *db, long long grant_id, long long revoked_by, struct err *e);
 
+/* --- scope: which areas and schools the active grant reaches ------------- */
+
+/* Scope rules as plain functions (the request helpers below call them):
+ * super_admin is in every area and school; any other grant is in its own
+ * area only. For a school, a school role covers exactly its own school and
+ * an area role the schools of its area (school_area_id is the area the
+ * school belongs to). A NULL grant (a citizen) covers nothing. */
+bool acc_grant_in_area(const struct acc_grant *g, long long area_id);
+bool acc_grant_for_school(const struct acc_grant *g, long long school_id, long long school_area_id);
+/* The active grant may act in this area / for this school (one query for
+ * the school's area unless the grant is super_admin or a school role). */
+bool acc_in_area(struct req *r, long long area_id);
+bool acc_for_school(struct req *r, long long school_id);
+/* Refuses the request: a Thai 403 page (message, or a default) and an
+ * 'auth.denied' row in the audit trail. For a handler whose scope check
+ * failed; in an unsafe method it keeps the audit row with
+ * req_commit_on_error, so call it before the handler writes anything.
+ * Returns 0, like the view functions. */
+int acc_deny(struct req *r, const char *message);
+
 /* --- demo data ------------------------------------------------------------- */
 
 /* `khet demo` signs every demo user in with this password. */

@@ -21,13 +21,6 @@ struct db;
 /* Sets g->bit and g->scope from g->role; false when no module declares it. */
 bool acc_grant_resolve(struct acc_grant *g);
 
-/* Scope rules as plain functions (the request helpers below call them):
- * super_admin is in every area and school; any other grant is in its own
- * area only. For a school, a school role covers exactly its own school and
- * an area role the schools of its area (school_area_id is the area the
- * school belongs to). A NULL grant (a citizen) covers nothing. */
-bool acc_grant_in_area(const struct acc_grant *g, long long area_id);
-bool acc_grant_for_school(const struct acc_grant *g, long long school_id, long long school_area_id);
 /* Whether a route's roles mask (module_roles) lets this grant in; a mask
  * of 0 lets everyone in. */
 bool acc_grant_allowed(const struct acc_grant *g, uint64_t roles);
@@ -45,16 +38,6 @@ int acc_cli_user(const struct cli *cli, int argc, char **argv);
 /* The hourly clean-up job: expired sessions and used bot-check challenges. */
 int acc_session_cleanup(struct db *db, struct err *e);
 
-/* The active grant may act in this area / for this school (one query for
- * the school's area unless the grant is super_admin or a school role). */
-bool acc_in_area(struct req *r, long long area_id);
-bool acc_for_school(struct req *r, long long school_id);
-/* Refuses the request: a Thai 403 page (message, or a default) and an
- * 'auth.denied' row in the audit trail. For a handler whose scope check
- * failed; in an unsafe method it keeps the audit row with
- * req_commit_on_error, so call it before the handler writes anything.
- * Returns 0, like the view functions. */
-int acc_deny(struct req *r, const char *message);
 
 /* --- users (ACC-1) ------------------------------------------------------ */
 
@@ -265,9 +248,6 @@ long long acc_admin_add(struct db *db, const struct acc_user_new *u, long long s
  * "from"/"to" for a date that is not real or an end before the start. */
 int acc_audit_range(const char *from, const char *to, long long *from_out, long long *to_out, struct err *e);
 
-/* Page links for a list whose URL (with its query, ending in "?" or "&")
- * is base: [{number, url, current} or {gap}]. */
-json_t *acc_pager(const char *base, long long page, long long pages);
 
 /* /areas/:id/users… (user_admin.c) and /areas/:id/audit (audit_page.c). */
 extern const struct route_table acc_admin_routes;

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/pager.h"
 #include "core/jsonx.h"
 #include "acc/acc_internal.h"
 #include "core/audit.h"
@@ -392,7 +393,7 @@ static int audit_page(struct req *r)
 	struct buf base = BUF_INIT, u = BUF_INIT;
 	buf_addf(&base, "/areas/%lld/audit?", aid);
 	filter_query(&base, &p, true);
-	json_object_set_new(list, "pager", pages > 1 ? acc_pager(buf_cstr(&base), page, pages) : json_array());
+	json_object_set_new(list, "pager", pages > 1 ? pager_links(buf_cstr(&base), page, pages) : json_array());
 	json_object_set_new(list, "has_pager", json_boolean(pages > 1));
 	if (page > 1)
 		buf_addf(&u, "%spage=%lld", buf_cstr(&base), page - 1);

@@ -31,6 +31,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/pager.h"
 #include "core/jsonx.h"
 #include "acc/acc_internal.h"
 #include "acc/password_internal.h"
@@ -397,7 +398,7 @@ int acc_pwreq_list(struct req *r)
 	    json_pack("{s:s, s:o, s:I, s:I, s:I, s:s, s:s, s:o, s:o, s:b}", "page_title", "คำขอเปลี่ยนรหัสผ่าน", "rows",
 		      rows, "total", (json_int_t)total, "page", (json_int_t)page, "pages", (json_int_t)pages, "status",
 		      status, "status_label", label_of(status_choices, status), "tabs", tabs, "pager",
-		      pages > 1 ? acc_pager(buf_cstr(&base), page, pages) : json_array(), "empty", total == 0);
+		      pages > 1 ? pager_links(buf_cstr(&base), page, pages) : json_array(), "empty", total == 0);
 	json_object_set_new(m, "has_pager", json_boolean(pages > 1));
 	buf_release(&base);
 	return view_page(r, 200, "acc/password_requests", m);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "acc/acc_internal.h"
+#include "core/pager.h"
 #include "core/jsonx.h"
 #include "core/buf.h"
 #include "core/db.h"
@@ -67,7 +68,7 @@ void acc_add_time_text(json_t *x, const char *key, const char *text_key)
 
 void acc_add_paging(json_t *m, const char *base, long long page, long long pages)
 {
-	json_object_set_new(m, "pager", pages > 1 ? acc_pager(base, page, pages) : json_array());
+	json_object_set_new(m, "pager", pages > 1 ? pager_links(base, page, pages) : json_array());
 	json_object_set_new(m, "has_pager", json_boolean(pages > 1));
 	struct buf u = BUF_INIT;
 	buf_addf(&u, "%spage=%lld", base, page - 1);

@@ -42,6 +42,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/pager.h"
 #include "core/jsonx.h"
 #include "acc/acc_internal.h"
 #include "core/audit.h"
@@ -136,13 +137,15 @@ int acc_admin_in_area(struct db *db, long long user_id, long long area_id, struc
 
 /* What the active grants of an account span: how many, how many are not a
  * school role at a school (in its own area), and the least and greatest
- * area of those schools. */
+ * area of those schools. A school role is any role whose grant names a
+ * school (the scope SCOPE_SCHOOL of any module: acc_grant_add_full gives
+ * only those a school), so a module's new school roles count alike. */
 static int grant_span(struct db *db, long long user_id, long long span[4], struct err *e)
 {
 	struct db_res *res;
 	if (db_query(db,
-		     "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN g.role IN ('school_admin', 'teacher', 'homeroom', "
-		     "'director') AND s.id IS NOT NULL AND s.area_id = g.area_id THEN 0 ELSE 1 END), 0) AS BIGINT), "
+		     "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN s.id IS NOT NULL AND s.area_id = g.area_id "
+		     "THEN 0 ELSE 1 END), 0) AS BIGINT), "
 		     "CAST(COALESCE(MIN(s.area_id), 0) AS BIGINT), CAST(COALESCE(MAX(s.area_id), 0) AS BIGINT) "
 		     "FROM grants g LEFT JOIN schools s ON s.id = g.school_id "
 		     "WHERE g.user_id = $1 AND g.revoked_at IS NULL",
@@ -500,29 +503,6 @@ long long acc_admin_add(struct db *db, const struct acc_user_new *u, long long s
 	return id;
 }
 
-/* --- paging ------------------------------------------------------------------- */
-
-json_t *acc_pager(const char *base, long long page, long long pages)
-{
-	json_t *list = json_array();
-	long long last = 0;
-	for (long long p = 1; p <= pages; p++) {
-		if (p != 1 && p != pages && (p < page - 2 || p > page + 2)) {
-			p = p < page ? page - 3 : pages - 1;
-			continue;
-		}
-		if (last && p > last + 1)
-			json_array_append_new(list, json_pack("{s:b}", "gap", 1));
-		struct buf u = BUF_INIT;
-		buf_addf(&u, "%spage=%lld", base, p);
-		json_array_append_new(list, json_pack("{s:I, s:s, s:b}", "number", (json_int_t)p, "url", buf_cstr(&u),
-						      "current", p == page));
-		buf_release(&u);
-		last = p;
-	}
-	return list;
-}
-
 /* --- pages: helpers ------------------------------------------------------------ */
 
 static const char area_denied[] = "คุณไม่มีสิทธิ์จัดการผู้ใช้งานของเขตพื้นที่นี้ แอดมินเขตจัดการได้เฉพาะผู้ใช้ในเขตพื้นที่ของตนเท่านั้น";
@@ -875,7 +855,7 @@ static int list_page(struct req *r)
 	long long pages = json_integer_value(json_object_get(list, "pages"));
 	struct buf base = BUF_INIT;
 	list_base(&base, aid, q, school, status, ptype, per_page);
-	json_object_set_new(list, "pager", pages > 1 ? acc_pager(buf_cstr(&base), page, pages) : json_array());
+	json_object_set_new(list, "pager", pages > 1 ? pager_links(buf_cstr(&base), page, pages) : json_array());
 	json_object_set_new(list, "has_pager", json_boolean(pages > 1));
 	struct buf u = BUF_INIT;
 	if (page > 1)

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "acc/acc.h"
+#include "core/pager.h"
 #include "core/audit.h"
 #include "core/db.h"
 #include "core/form.h"
@@ -415,7 +416,7 @@ static int list_page(struct req *r, int status, const char *error)
 	buf_adds(&base, "&grade=");
 	buf_add_urlenc(&base, grade);
 	buf_adds(&base, "&");
-	json_t *pager = acc_pager(buf_cstr(&base), pg, pages);
+	json_t *pager = pager_links(buf_cstr(&base), pg, pages);
 	buf_release(&base);
 	char title[600];
 	snprintf(title, sizeof title, "รายชื่อนักเรียน %s", jstr(school, "name"));

@@ -221,7 +221,8 @@ test('role switch: a new token, the old one dead, the new role active', async ()
   assert.equal((await signin(c, 'schooladmin', DEMO_PW)).status, 303);
   const a = await c.get('/account', { json: true });
   assert.equal(a.json.active_grant.role, 'school_admin');
-  assert.equal(a.json.grants.length, 2);
+  assert.equal(a.json.grants.length, Number(sql(`SELECT COUNT(*) FROM grants WHERE user_id = (SELECT id FROM users WHERE username = 'schooladmin') AND revoked_at IS NULL`)));
+  assert.ok(a.json.grants.length >= 2);
   const homeroom = a.json.grants.find((g) => g.role === 'homeroom');
   const page = await c.get('/account');
   assert.match(page.text, /<select id="role-switch" name="role">/);

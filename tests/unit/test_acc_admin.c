@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "acc/acc_internal.h"
+#include "core/pager.h"
 #include "core/db.h"
 #include "core/thai.h"
 #include "core/view.h"
@@ -108,7 +109,7 @@ static void test_audit_range(void **state)
 
 static void test_pager(void **state)
 {
-	json_t *p = acc_pager("/x?q=a&", 5, 10);
+	json_t *p = pager_links("/x?q=a&", 5, 10);
 	/* 1 … 3 4 [5] 6 7 … 10 */
 	assert_int_equal(json_array_size(p), 9);
 	assert_true(json_is_true(json_object_get(json_array_get(p, 1), "gap")));
@@ -116,7 +117,7 @@ static void test_pager(void **state)
 	assert_true(json_is_true(json_object_get(json_array_get(p, 4), "current")));
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(p, 8), "number")), 10);
 	json_decref(p);
-	p = acc_pager("/x?", 1, 1);
+	p = pager_links("/x?", 1, 1);
 	assert_int_equal(json_array_size(p), 1);
 	json_decref(p);
 }
