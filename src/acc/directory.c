@@ -97,16 +97,13 @@ json_t *acc_directory_page(struct db *db, long long area_id, int page, struct er
 /* The directory's absolute URL, which the QR code carries. */
 static void directory_url(struct req *r, long long area_id, struct buf *out)
 {
+	/* the configured base URL only (the server's own loopback address
+	 * when none is set), never the request's Host header */
 	const char *base = http_settings()->base_url;
-	if (base && *base) {
-		size_t n = strlen(base);
-		while (n && base[n - 1] == '/')
-			n--;
-		buf_add(out, base, n);
-	} else {
-		const char *host = req_header(r, "Host");
-		buf_addf(out, "http://%s", host && *host ? host : "localhost");
-	}
+	size_t n = base ? strlen(base) : 0;
+	while (n && base[n - 1] == '/')
+		n--;
+	buf_add(out, base ? base : "", n);
 	buf_addf(out, "/areas/%lld/directory", area_id);
 }
 
@@ -167,9 +164,6 @@ static int directory_qr(struct req *r)
 	directory_url(r, id, &url);
 	buf_addf(&title, "คิวอาร์โค้ดทำเนียบแอดมิน %s", json_string_value(json_object_get(area, "short_name")));
 	json_decref(area);
-	/* without a base URL the code carries the request's Host */
-	if (!(http_settings()->base_url && *http_settings()->base_url))
-		req_add_header(r, "Vary", "Host");
 	struct buf svg = BUF_INIT;
 	struct err e = ERR_INIT;
 	if (qr_svg(buf_cstr(&url), buf_cstr(&title), &svg, &e) < 0)

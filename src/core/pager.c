@@ -1,27 +1,41 @@
 /* pager: the page links of a paged list ("1 … 4 5 [6] 7 8 … 20"), as the
  * templates' pager partial shows them, so every module's list pages alike
- * with the same few links whatever its length. */
+ * with the same few links whatever its length. A list that keeps its own
+ * URL shape (the school list's, the One Stop Service lists') passes a
+ * function that makes a page's URL. */
 #include "core/pager.h"
 
 #include "core/buf.h"
 
-json_t *pager_links(const char *base, long long page, long long pages)
+json_t *pager_links_with(long long page, long long pages, json_t *(*url)(long long p, void *ctx), void *ctx)
 {
 	json_t *list = json_array();
 	long long last = 0;
 	for (long long p = 1; p <= pages; p++) {
 		if (p != 1 && p != pages && (p < page - 2 || p > page + 2)) {
+			/* jump over the run of hidden pages */
 			p = p < page ? page - 3 : pages - 1;
 			continue;
 		}
 		if (last && p > last + 1)
 			json_array_append_new(list, json_pack("{s:b}", "gap", 1));
-		struct buf u = BUF_INIT;
-		buf_addf(&u, "%spage=%lld", base, p);
-		json_array_append_new(list, json_pack("{s:I, s:s, s:b}", "number", (json_int_t)p, "url", buf_cstr(&u),
-						      "current", p == page));
-		buf_release(&u);
+		json_array_append_new(list,
+				      json_pack("{s:I, s:o, s:b}", "number", (json_int_t)p, "url", url(p, ctx), "current", p == page));
 		last = p;
 	}
 	return list;
+}
+
+static json_t *base_url(long long p, void *ctx)
+{
+	struct buf u = BUF_INIT;
+	buf_addf(&u, "%spage=%lld", (const char *)ctx, p);
+	json_t *s = json_string(buf_cstr(&u));
+	buf_release(&u);
+	return s;
+}
+
+json_t *pager_links(const char *base, long long page, long long pages)
+{
+	return pager_links_with(page, pages, base_url, (void *)base);
 }

@@ -714,6 +714,19 @@ int server_run(const struct server_config *c, struct err *e)
 	int port = 0;
 	if (parse_listen(cfg.listen, &ss, &sslen, &port, e) < 0)
 		return -1;
+	/* Absolute links (e-mails, the directory's QR code) are built from the
+	 * base URL alone, never from a request's Host header, which anyone
+	 * sends as he likes. Without one, only a loopback address may serve
+	 * (the links then name that address); a public one needs --base-url. */
+	bool loopback = ss.ss_family == AF_INET6
+			    ? IN6_IS_ADDR_LOOPBACK(&((struct sockaddr_in6 *)&ss)->sin6_addr)
+			    : (ntohl(((struct sockaddr_in *)&ss)->sin_addr.s_addr) >> 24) == 127;
+	if (!(cfg.base_url && *cfg.base_url) && !loopback)
+		return err_set(e, 400,
+			       "serving on %s needs --base-url (KHET_BASE_URL), the public address links are built from, "
+			       "e.g. https://khet.example.go.th / การเปิดให้บริการที่ %s ต้องกำหนด --base-url "
+			       "(ที่อยู่สาธารณะของระบบที่ใช้สร้างลิงก์)",
+			       cfg.listen, cfg.listen);
 	if (pthread_key_create(&db_key, db_destroy) != 0)
 		return err_set(e, 500, "pthread_key_create failed");
 	if (view_init(cfg.templates_dir, cfg.static_dir, e) < 0)
@@ -747,8 +760,12 @@ int server_run(const struct server_config *c, struct err *e)
 	log_info("khet: listening on %s (port %u), %d workers, db %s", cfg.listen, di ? di->port : 0, cfg.workers,
 		 strncmp(cfg.db_url, "sqlite:", 7) == 0 ? "sqlite" : "postgres");
 	/* A line the tests and `make run` wait for. */
-	printf("khet: ready at http://%s:%u/\n", ss.ss_family == AF_INET6 ? "[::1]" : "127.0.0.1",
-	       di ? di->port : (unsigned)port);
+	static char own_url[64];
+	snprintf(own_url, sizeof own_url, "http://%s:%u", ss.ss_family == AF_INET6 ? "[::1]" : "127.0.0.1",
+		 di ? di->port : (unsigned)port);
+	if (!(settings.base_url && *settings.base_url))
+		settings.base_url = own_url; /* loopback only, checked above */
+	printf("khet: ready at %s/\n", own_url);
 	fflush(stdout);
 
 	int sig = 0;

@@ -430,29 +430,9 @@ bool thai_utf8_valid(const char *s, size_t len)
 	return true;
 }
 
-bool thai_text_invisible(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t len = strlen(s), i = 0;
-	while (i < len) {
-		uint32_t cp;
-		size_t n = utf8_decode(p + i, len - i, &cp);
-		if (n == 0)
-			return false; /* thai_utf8_valid says so */
-		/* zero-width and joiner characters, the bidi marks, embeddings,
-		 * overrides and isolates, word joiner and invisible operators,
-		 * the BOM as a character, soft hyphen, Arabic letter mark,
-		 * Mongolian vowel separator, the tag characters */
-		if ((cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x2064) ||
-		    (cp >= 0x2066 && cp <= 0x206F) || cp == 0xFEFF || cp == 0x00AD || cp == 0x061C || cp == 0x180E ||
-		    (cp >= 0xE0000 && cp <= 0xE007F) || (cp >= 0xFFF9 && cp <= 0xFFFB))
-			return true;
-		i += n;
-	}
-	return false;
-}
-
-bool thai_text_emoji(const char *s)
+/* Whether any code point of s is one pred says yes to (invalid UTF-8 ends
+ * the scan: thai_utf8_valid reports it). */
+static bool any_cp(const char *s, bool (*pred)(uint32_t cp))
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t len = strlen(s), i = 0;
@@ -461,15 +441,41 @@ bool thai_text_emoji(const char *s)
 		size_t n = utf8_decode(p + i, len - i, &cp);
 		if (n == 0)
 			return false;
-		/* pictographs, symbols and dingbats, regional indicators,
-		 * variation selectors and skin tones */
-		if ((cp >= 0x1F000 && cp <= 0x1FAFF) || (cp >= 0x2600 && cp <= 0x27BF) || (cp >= 0x2B00 && cp <= 0x2BFF) ||
-		    (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0x1F1E6 && cp <= 0x1F1FF) || cp == 0x20E3 ||
-		    (cp >= 0x2190 && cp <= 0x21FF) || (cp >= 0x2300 && cp <= 0x23FF))
+		if (pred(cp))
 			return true;
 		i += n;
 	}
 	return false;
+}
+
+/* Zero-width and joiner characters, the bidi marks, embeddings, overrides
+ * and isolates, word joiner and invisible operators, the BOM as a
+ * character, soft hyphen, Arabic letter mark, Mongolian vowel separator,
+ * interlinear annotation marks, the tag characters. */
+static bool cp_invisible(uint32_t cp)
+{
+	return (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x2064) ||
+	       (cp >= 0x2066 && cp <= 0x206F) || cp == 0xFEFF || cp == 0x00AD || cp == 0x061C || cp == 0x180E ||
+	       (cp >= 0xE0000 && cp <= 0xE007F) || (cp >= 0xFFF9 && cp <= 0xFFFB);
+}
+
+/* Pictographs, symbols and dingbats, arrows and technical symbols,
+ * regional indicators, variation selectors, the keycap. */
+static bool cp_emoji(uint32_t cp)
+{
+	return (cp >= 0x1F000 && cp <= 0x1FAFF) || (cp >= 0x2600 && cp <= 0x27BF) || (cp >= 0x2B00 && cp <= 0x2BFF) ||
+	       (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0x20E3 || (cp >= 0x2190 && cp <= 0x21FF) ||
+	       (cp >= 0x2300 && cp <= 0x23FF);
+}
+
+bool thai_text_invisible(const char *s)
+{
+	return any_cp(s, cp_invisible);
+}
+
+bool thai_text_emoji(const char *s)
+{
+	return any_cp(s, cp_emoji);
 }
 
 void thai_digits_ascii(const char *s, struct buf *out)

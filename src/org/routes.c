@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "acc/acc.h"
+#include "core/pager.h"
 #include "core/buf.h"
 #include "core/form.h"
 #include "core/view.h"
@@ -111,25 +112,22 @@ static json_t *page_url(long long area_id, const char *q, long long page, long l
 	return s;
 }
 
-/* Page links: the first, the last, and two either side of the current
- * one, with a gap where pages are left out. */
-static json_t *pager_links(long long area_id, const char *q, long long page, long long pages, long long per_page)
+struct pager_ctx {
+	long long area_id, per_page;
+	const char *q;
+};
+
+static json_t *pager_url(long long p, void *ctx)
 {
-	json_t *list = json_array();
-	long long last = 0;
-	for (long long p = 1; p <= pages; p++) {
-		if (p != 1 && p != pages && (p < page - 2 || p > page + 2)) {
-			/* Jump over the run of hidden pages. */
-			p = p < page ? page - 3 : pages - 1;
-			continue;
-		}
-		if (last && p > last + 1)
-			json_array_append_new(list, json_pack("{s:b}", "gap", 1));
-		json_array_append_new(list, json_pack("{s:I, s:o, s:b}", "number", (json_int_t)p, "url",
-						      page_url(area_id, q, p, per_page), "current", p == page));
-		last = p;
-	}
-	return list;
+	const struct pager_ctx *c = ctx;
+	return page_url(c->area_id, c->q, p, c->per_page);
+}
+
+/* Page links (core/pager.h) with the list's own URLs. */
+static json_t *pager_links_of(long long area_id, const char *q, long long page, long long pages, long long per_page)
+{
+	struct pager_ctx ctx = {area_id, per_page, q};
+	return pager_links_with(page, pages, pager_url, &ctx);
 }
 
 /* q without the spaces around it, in b. */
@@ -175,7 +173,7 @@ static int schools_page(struct req *r)
 	json_object_set_new(m, "has_rows", json_boolean(json_array_size(json_object_get(m, "rows")) > 0));
 	json_object_set_new(m, "prev_url", page > 1 ? page_url(id, q, page - 1, per_page) : json_null());
 	json_object_set_new(m, "next_url", page < pages ? page_url(id, q, page + 1, per_page) : json_null());
-	json_object_set_new(m, "pager", pages > 1 ? pager_links(id, q, page, pages, per_page) : json_array());
+	json_object_set_new(m, "pager", pages > 1 ? pager_links_of(id, q, page, pages, per_page) : json_array());
 	json_object_set_new(m, "has_pager", json_boolean(pages > 1));
 	json_t *opts = json_array();
 	static const int sizes[] = {10, 25, 50, 100};

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "acc/acc.h"
+#include "core/pager.h"
 #include "core/audit.h"
 #include "core/db.h"
 #include "core/log.h"
@@ -368,22 +369,22 @@ static json_t *url_json(const char *path, json_t *params, long long page)
 	return s;
 }
 
+struct pager_ctx {
+	const char *path;
+	json_t *params;
+};
+
+static json_t *pager_url(long long p, void *ctx)
+{
+	const struct pager_ctx *c = ctx;
+	return url_json(c->path, c->params, p);
+}
+
 void oss_pager(json_t *m, const char *path, json_t *params)
 {
 	long long page = jint(m, "page"), pages = jint(m, "pages");
-	json_t *list = json_array();
-	long long last = 0;
-	for (long long p = 1; p <= pages; p++) {
-		if (p != 1 && p != pages && (p < page - 2 || p > page + 2)) {
-			p = p < page ? page - 3 : pages - 1;
-			continue;
-		}
-		if (last && p > last + 1)
-			json_array_append_new(list, json_pack("{s:b}", "gap", 1));
-		json_array_append_new(list, json_pack("{s:I, s:o, s:b}", "number", (json_int_t)p, "url",
-						      url_json(path, params, p), "current", p == page));
-		last = p;
-	}
+	struct pager_ctx ctx = {path, params};
+	json_t *list = pager_links_with(page, pages, pager_url, &ctx);
 	json_object_set_new(m, "pager", list);
 	json_object_set_new(m, "has_pager", json_boolean(pages > 1));
 	json_object_set_new(m, "prev_url", page > 1 ? url_json(path, params, page - 1) : json_null());

@@ -6,6 +6,7 @@
 // was typed the first time.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { startServer, files } from './lib.mjs';
 
 const DEMO_PW = 'khet-demo-2567';
@@ -97,4 +98,26 @@ test('an over-long optional field is an error at the field, however far over; no
     assert.match(r.json.form.errors.staff_id, /ยาวได้ไม่เกิน 32 ตัวอักษร/);
     assert.equal(sql(`SELECT staff_id || '|' || updated_at FROM users WHERE id = ${uid}`), before);
   }
+});
+
+test('absolute links come from the base URL only: a forged Host header changes neither the directory link nor its QR code', async () => {
+  const c = server.client();
+  const plain = await c.get(`/areas/${areaId}/directory`, { json: true });
+  assert.equal(plain.status, 200);
+  assert.match(plain.json.directory_url, /^http:\/\/127\.0\.0\.1:\d+\/areas\/\d+\/directory$/);
+  const forged = await c.get(`/areas/${areaId}/directory`, { json: true, headers: { host: 'evil.example' } });
+  assert.equal(forged.json.directory_url, plain.json.directory_url);
+  const q1 = await c.get(`/areas/${areaId}/directory/qr.svg`);
+  const q2 = await c.get(`/areas/${areaId}/directory/qr.svg`, { headers: { host: 'evil.example' } });
+  assert.equal(q1.status, 200);
+  assert.equal(q2.text, q1.text, 'the QR code is the same whatever the Host header says');
+  assert.doesNotMatch(q2.headers.get('vary') || '', /host/i);
+});
+
+test('serve refuses a non-loopback address without --base-url, in Thai and English', () => {
+  const r = spawnSync(process.env.KHET_BIN || 'bin/khet', ['serve', '--listen', '0.0.0.0:0'],
+    { env: { ...process.env, ...server.env }, encoding: 'utf8', timeout: 10000 });
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /needs --base-url/);
+  assert.match(r.stderr, /ต้องกำหนด --base-url/);
 });
