@@ -33,7 +33,7 @@
 struct opts {
 	const char *listen, *db, *data, *base_url, *smtp_url, *mail_from, *static_dir, *templates;
 	int workers;
-	int dev, trust_proxy, quiet, test_routes;
+	int dev, trust_proxy, share_port, quiet, test_routes;
 	long long max_body_mb;
 	struct demo_args *demo;
 };
@@ -84,6 +84,7 @@ static void usage(FILE *f)
 		"  --static DIR         KHET_STATIC    built assets (default ./static/dist)\n"
 		"  --max-body-mb N      KHET_MAX_BODY_MB  largest request body (default 64)\n"
 		"  --trust-proxy        KHET_TRUST_PROXY  take the client address from X-Forwarded-For\n"
+		"  --share-port         KHET_SHARE_PORT   let several processes listen on the same port on purpose\n"
 		"  --quiet              KHET_QUIET     no access log\n"
 		"  --dev                KHET_DEV       read templates from ./templates on every page\n");
 	for (int i = 0; khet_modules[i]; i++)
@@ -99,6 +100,7 @@ static const struct option global_longs[] = {
     {"base-url", required_argument, 0, 'b'}, {"smtp-url", required_argument, 0, 's'},
     {"mail-from", required_argument, 0, 'f'}, {"static", required_argument, 0, 'S'},
     {"max-body-mb", required_argument, 0, 'm'}, {"trust-proxy", no_argument, 0, 'p'},
+    {"share-port", no_argument, 0, 'P'},
     {"quiet", no_argument, 0, 'q'},	     {"dev", no_argument, 0, 'v'},
     {"help", no_argument, 0, 'h'},
 };
@@ -133,6 +135,7 @@ static int parse(int argc, char **argv, int first, struct opts *o, int *nrest, c
 	o->static_dir = env_or("KHET_STATIC", "./static/dist");
 	o->dev = env_flag("KHET_DEV");
 	o->trust_proxy = env_flag("KHET_TRUST_PROXY");
+	o->share_port = env_flag("KHET_SHARE_PORT");
 	o->quiet = env_flag("KHET_QUIET");
 	o->test_routes = env_flag("KHET_TEST_ROUTES");
 	long long n;
@@ -177,6 +180,7 @@ static int parse(int argc, char **argv, int first, struct opts *o, int *nrest, c
 		case 'S': o->static_dir = optarg; break;
 		case 'm': rc = flag_number("max-body-mb", optarg, 1, 4096, &o->max_body_mb); break;
 		case 'p': o->trust_proxy = 1; break;
+		case 'P': o->share_port = 1; break;
 		case 'q': o->quiet = 1; break;
 		case 'v': o->dev = 1; break;
 		case 'h':
@@ -302,6 +306,7 @@ static int cmd_serve(struct opts *o)
 		.workers = o->workers,
 		.dev = o->dev,
 		.trust_proxy = o->trust_proxy,
+		.share_port = o->share_port,
 		.max_body = o->max_body_mb * 1024 * 1024,
 		.test_routes = o->test_routes,
 	};

@@ -751,10 +751,16 @@ int server_run(const struct server_config *c, struct err *e)
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(4 * HTTP_HEADERS_MAX + HTTP_URL_MAX),
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
-		MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
+		/* a second khet on a taken port would silently get half the
+		 * traffic (its own database, its own uploads): only when asked */
+		MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)(cfg.share_port ? 1 : 0), MHD_OPTION_END);
 	if (!d) {
 		view_shutdown();
-		return err_set(e, 500, "เริ่มเซิร์ฟเวอร์ที่ %s ไม่ได้ (พอร์ตอาจถูกใช้อยู่แล้ว)", cfg.listen);
+		return err_set(e, 500,
+			       "cannot listen on %s: the port is in use by another program (another khet?) / "
+			       "เริ่มเซิร์ฟเวอร์ที่ %s ไม่ได้ พอร์ตนี้มีโปรแกรมอื่นใช้อยู่ (อาจเป็น khet อีกตัว) "
+			       "หยุดโปรแกรมนั้นหรือใช้พอร์ตอื่น; ถ้าตั้งใจให้หลายโปรเซสใช้พอร์ตเดียวกัน ให้ใส่ --share-port",
+			       cfg.listen, cfg.listen);
 	}
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	log_info("khet: listening on %s (port %u), %d workers, db %s", cfg.listen, di ? di->port : 0, cfg.workers,

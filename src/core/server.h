@@ -20,6 +20,7 @@ struct server_config {
 	int workers;
 	bool dev;
 	bool trust_proxy;          /* take the client address from X-Forwarded-For */
+	bool share_port;           /* let other processes listen on the same port (SO_REUSEPORT) */
 	long long max_body;        /* bytes */
 	bool test_routes;          /* the /_test/ routes for the HTTP tests of the core */
 };
