@@ -100,7 +100,7 @@ test('a new citizen registers, signs in, gets two roles approved, switches role 
   assert.match(await who.innerText(), /นางสาวมาลี ทดลองใช้/);
 
   // He asks for access with the director-signed form, and area 3502's
-  // admin approves two officer services.
+  // admin approves two officer services and the executive role.
   const area = Number(sql("SELECT id FROM areas WHERE code = '3502'"));
   const me = server.client();
   await me.get('/signin');
@@ -115,13 +115,15 @@ test('a new citizen registers, signs in, gets two roles approved, switches role 
   const admin = server.client();
   await admin.get('/signin');
   assert.equal((await admin.post('/signin', { login: 'areaadmin1', password: 'khet-demo-2567' })).status, 303);
-  const ok = await admin.post(`/access/requests/${id}/approve`, { grant: ['officer:12', 'officer:31'], note: '' });
+  const ok = await admin.post(`/access/requests/${id}/approve`, { grant: ['officer:12', 'officer:31', 'executive'], note: '' });
   assert.equal(ok.status, 303, ok.text.slice(0, 1500));
 
-  // The header now offers both roles; he switches from one to the other.
+  // The header now offers both roles — the two services read as one
+  // officer role that names them — and he switches from one to the other.
   await page.goto(server.base + '/account');
   const options = page.locator('#role-switch option');
   assert.equal(await options.count(), 2);
+  assert.ok((await options.allInnerTexts()).some((l) => l.includes('(12, 31)')), await options.allInnerTexts());
   const current = (await who.innerText());
   const labels = (await options.allInnerTexts()).map((x) => x.trim());
   const target = labels.find((l) => !current.includes(l)) ?? labels[1];
