@@ -307,6 +307,7 @@ static int cmd_serve(struct opts *o)
 		.dev = o->dev,
 		.trust_proxy = o->trust_proxy,
 		.share_port = o->share_port,
+		.metrics_token = env_or("KHET_METRICS_TOKEN", NULL),
 		.max_body = o->max_body_mb * 1024 * 1024,
 		.test_routes = o->test_routes,
 	};

@@ -10,6 +10,7 @@
  * its route declared. */
 #include "core/form.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <magic.h>
@@ -19,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/http_internal.h"
@@ -115,6 +117,34 @@ static void file_open(struct req *r, struct form_part *p)
 		log_error("req %s: upload temp file %s: %s", r->id, p->tmp_path, strerror(errno));
 		p->write_failed = true;
 	}
+}
+
+int form_tmp_sweep(const char *data_dir, long long older_than)
+{
+	struct buf path = BUF_INIT;
+	buf_addf(&path, "%s/tmp", data_dir);
+	DIR *d = opendir(buf_cstr(&path));
+	if (!d) {
+		buf_release(&path);
+		return 0;
+	}
+	long long cut = (long long)time(NULL) - older_than;
+	int n = 0;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (strncmp(de->d_name, "upload-", 7))
+			continue;
+		struct buf f = BUF_INIT;
+		buf_addf(&f, "%s/%s", buf_cstr(&path), de->d_name);
+		struct stat st;
+		if (lstat(buf_cstr(&f), &st) == 0 && S_ISREG(st.st_mode) && (long long)st.st_mtime <= cut &&
+		    unlink(buf_cstr(&f)) == 0)
+			n++;
+		buf_release(&f);
+	}
+	closedir(d);
+	buf_release(&path);
+	return n;
 }
 
 static void file_write(struct form_part *p, const char *data, size_t size)

@@ -94,6 +94,11 @@ void form_error_err(struct req *r, const struct err *e);
 json_t *form_model(struct req *r, const struct field *fields, json_t *values);
 /* A field's choices (choices, or what choices_fn gives), NULL if none. */
 const struct choice *field_choices(const struct field *f);
+/* Removes upload temp files (DATA/tmp/upload-*) last written older_than
+ * seconds ago or earlier — what a crash left behind (a request removes its
+ * own). Several instances may share the data folder, so serve sweeps only
+ * files older than any upload could still be running. Returns how many. */
+int form_tmp_sweep(const char *data_dir, long long older_than);
 /* The JSON schema of a field list (for the OpenAPI document). */
 json_t *form_schema(const struct field *fields);
 

@@ -28,6 +28,7 @@
 
 #include "core/assets.h"
 #include "core/db.h"
+#include "core/form.h"
 #include "core/http_internal.h"
 #include "core/log.h"
 #include "core/metrics.h"
@@ -277,8 +278,27 @@ static void healthz(struct req *r)
 	}
 }
 
+/* /metrics tells request counts, routes and latencies: for the operator's
+ * scraper, not for anyone who reaches Khet — a loopback client (after
+ * --trust-proxy, the real client behind nginx) or one with the configured
+ * bearer token. */
+static bool metrics_allowed(struct req *r)
+{
+	if (cfg.metrics_token && *cfg.metrics_token) {
+		const char *h = req_header(r, MHD_HTTP_HEADER_AUTHORIZATION);
+		size_t n = strlen(cfg.metrics_token);
+		return h && !strncmp(h, "Bearer ", 7) && strlen(h + 7) == n && sodium_memcmp(h + 7, cfg.metrics_token, n) == 0;
+	}
+	const char *ip = req_client_ip(r);
+	return ip && (!strncmp(ip, "127.", 4) || !strcmp(ip, "::1") || !strncmp(ip, "::ffff:127.", 11));
+}
+
 static void metrics(struct req *r)
 {
+	if (!metrics_allowed(r)) {
+		view_error(r, 403, "หน้านี้สำหรับผู้ดูแลระบบเท่านั้น (เปิดได้จากเครื่องเซิร์ฟเวอร์ หรือด้วยโทเคนที่กำหนดใน KHET_METRICS_TOKEN)");
+		return;
+	}
 	struct buf b = BUF_INIT;
 	metrics_write(&b, atomic_load(&inflight));
 	plain(r, 200, "text/plain; version=0.0.4; charset=utf-8", &b);
@@ -706,6 +726,12 @@ int server_run(const struct server_config *c, struct err *e)
 	if (cfg.workers <= 0)
 		cfg.workers = 2;
 	settings.data_dir = cfg.data_dir;
+	/* what an earlier crash left in the upload temp folder: files no
+	 * upload has touched for an hour (an upload streams and is kept or
+	 * removed within its request) */
+	int swept = form_tmp_sweep(cfg.data_dir, 3600);
+	if (swept > 0)
+		log_info("khet: removed %d upload temp file%s left by an earlier run", swept, swept == 1 ? "" : "s");
 	settings.base_url = cfg.base_url;
 	settings.dev = cfg.dev;
 

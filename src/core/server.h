@@ -23,6 +23,7 @@ struct server_config {
 	bool share_port;           /* let other processes listen on the same port (SO_REUSEPORT) */
 	long long max_body;        /* bytes */
 	bool test_routes;          /* the /_test/ routes for the HTTP tests of the core */
+	const char *metrics_token; /* /metrics for "Authorization: Bearer <token>"; NULL: loopback clients only */
 };
 
 /* Adds a module's routes; call before server_run. */
