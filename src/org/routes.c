@@ -227,8 +227,7 @@ static void school_audit(struct req *r, long long area_id, const char *action, l
 	json_t *d = json_pack("{s:s, s:s, s:s, s:s, s:s}", "obec_code", form_value(r, "obec_code"), "smis_code",
 			      form_value(r, "smis_code"), "name", form_value(r, "name"), "district",
 			      form_value(r, "district"), "province", form_value(r, "province"));
-	acc_audit_in(r, req_db(r), area_id, acc_user_id(r), action, "school", id, d);
-	json_decref(d);
+	acc_audit_in(r, req_db(r), area_id, acc_user_id(r), action, "school", id, d); /* takes d */
 }
 
 static int school_new(struct req *r)
