@@ -54,12 +54,14 @@ struct acc_session {
 	bool has_grant;
 	struct acc_grant grant;
 	json_t *grants; /* the user's active grants, read by the layout hook */
+	char *notice;	/* told on this page: the active role was revoked */
 };
 
 static void session_free(void *p)
 {
 	struct acc_session *s = p;
 	free(s->display_name);
+	free(s->notice);
 	json_decref(s->grants);
 	free(s);
 }
@@ -137,27 +139,58 @@ static void grant_from_row(struct acc_grant *g, long long user_id, struct db_res
 	snprintf(g->service, sizeof g->service, "%s", db_text(res, col + 6));
 }
 
-/* The session's active grant was revoked: the role ends at once, but when
- * the user still holds the same role in the same unit through another
- * grant (an officer losing one of his services keeps the others, which the
- * role switcher shows as one entry), the session moves to that grant. */
+/* The session's active grant was revoked: that role ends at once. When the
+ * user still holds the same role in the same unit through another grant
+ * (an officer losing one of his services keeps the others, which the role
+ * switcher shows as one entry) the session moves to it; else to his first
+ * remaining role (a teacher who lost his officer role is a teacher again,
+ * not a visitor without a role); else to none. The next page says so. */
 static int session_regrant(struct db *db, struct acc_session *s, long long lost, struct err *e)
 {
+	static const char same_sql[] =
+	    "SELECT g2.id, g2.role, g2.area_id, g2.school_id, g2.work_group_id, g2.module, g2.service "
+	    "FROM grants g JOIN grants g2 ON g2.user_id = g.user_id AND g2.role = g.role "
+	    "AND COALESCE(g2.area_id, 0) = COALESCE(g.area_id, 0) "
+	    "AND COALESCE(g2.school_id, 0) = COALESCE(g.school_id, 0) AND g2.revoked_at IS NULL "
+	    "WHERE g.id = $1 AND g.user_id = $2 ORDER BY g2.id LIMIT 1";
+	static const char any_sql[] = "SELECT id, role, area_id, school_id, work_group_id, module, service FROM grants "
+				      "WHERE user_id = $2 AND revoked_at IS NULL AND id <> $1 ORDER BY id LIMIT 1";
 	struct db_res *res;
-	if (db_query(db,
-		     "SELECT g2.id, g2.role, g2.area_id, g2.school_id, g2.work_group_id, g2.module, g2.service "
-		     "FROM grants g JOIN grants g2 ON g2.user_id = g.user_id AND g2.role = g.role "
-		     "AND COALESCE(g2.area_id, 0) = COALESCE(g.area_id, 0) "
-		     "AND COALESCE(g2.school_id, 0) = COALESCE(g.school_id, 0) AND g2.revoked_at IS NULL "
-		     "WHERE g.id = $1 AND g.user_id = $2 ORDER BY g2.id LIMIT 1",
-		     DB_ARGS(DB_INT(lost), DB_INT(s->user_id)), &res, e) < 0)
+	int rc = 0;
+	bool same = true;
+	for (int pass = 0; pass < 2 && rc == 0; pass++) {
+		if (db_query(db, pass ? any_sql : same_sql, DB_ARGS(DB_INT(lost), DB_INT(s->user_id)), &res, e) < 0)
+			return -1;
+		rc = db_next(res, e);
+		if (rc == 1)
+			grant_from_row(&s->grant, s->user_id, res, 0);
+		db_res_free(res);
+		if (rc == 0)
+			same = false;
+	}
+	if (rc < 0)
 		return -1;
-	int rc = db_next(res, e);
-	if (rc == 1)
-		grant_from_row(&s->grant, s->user_id, res, 0);
-	db_res_free(res);
-	if (rc <= 0)
-		return rc;
+	/* what the user is told on his next page */
+	json_t *old = db_row_json(db, "SELECT role, COALESCE(service, '') AS service FROM grants WHERE id = $1",
+				  DB_ARGS(DB_INT(lost)), e);
+	if (old) {
+		const struct permission_def *p = module_permission_of(jstr(old, "role"), jstr(old, "service"));
+		const char *was = p ? p->label : acc_role_label(jstr(old, "role"));
+		struct buf b = BUF_INIT;
+		if (rc == 1 && same)
+			buf_addf(&b, "สิทธิ์%sของท่านถูกยกเลิกแล้ว สิทธิ์อื่นในบทบาทเดียวกันยังใช้งานได้", was ? was : "");
+		else if (rc == 1)
+			buf_addf(&b, "สิทธิ์%sของท่านถูกยกเลิกแล้ว ระบบเปลี่ยนบทบาทเป็น%sให้ท่าน", was ? was : "",
+				 nz(acc_role_label(s->grant.role)));
+		else
+			buf_addf(&b, "สิทธิ์%sของท่านถูกยกเลิกแล้ว ขณะนี้ท่านใช้งานในฐานะผู้ใช้ทั่วไป", was ? was : "");
+		free(s->notice);
+		s->notice = buf_detach(&b, NULL);
+		json_decref(old);
+	}
+	err_clear(e);
+	if (rc == 0)
+		return 0;
 	return db_exec(db, "UPDATE sessions SET grant_id = $2 WHERE id = $1", DB_ARGS(DB_INT(s->id), DB_INT(s->grant.id)),
 		       e) < 0
 		   ? -1
@@ -518,8 +551,8 @@ static json_t *admin_nav_for(struct req *r, const struct acc_grant *g)
  * (acc_user_grants): grants of one qualified role in one unit differ only
  * in what part of the role they give (an officer's services), and the
  * modules read them together, so they show as one entry that names the
- * parts — "เจ้าหน้าที่ผู้ให้บริการ (11, 31) · สพป.ยโสธร เขต 2" — and switching
- * to it activates the first of them. */
+ * parts — "เจ้าหน้าที่ผู้ให้บริการ (บัตรประจำตัว, จองห้องประชุม) · สพป.ยโสธร เขต 2"
+ * — and switching to it activates the first of them. */
 static json_t *switcher_roles(json_t *grants, const struct acc_grant *g)
 {
 	json_t *out = json_array();
@@ -544,7 +577,8 @@ static json_t *switcher_roles(json_t *grants, const struct acc_grant *g)
 				    !json_equal(json_object_get(src, "school_id"), json_object_get(x, "school_id")) ||
 				    !json_equal(json_object_get(src, "work_group_id"), json_object_get(x, "work_group_id")))
 					continue;
-				json_array_append_new(json_array_get(parts, k), json_string(jstr(x, "service")));
+				json_array_append_new(json_array_get(parts, k),
+						      json_string(*jstr(x, "part") ? jstr(x, "part") : jstr(x, "service")));
 				if (active)
 					json_object_set_new(y, "active", json_true());
 				merged = true;
@@ -555,7 +589,8 @@ static json_t *switcher_roles(json_t *grants, const struct acc_grant *g)
 		}
 		json_array_append_new(out, json_pack("{s:I, s:s, s:b, s:O}", "id", (json_int_t)id, "label",
 						     jstr(x, "label"), "active", active, "grant", x));
-		json_array_append_new(parts, qualified ? json_pack("[s]", jstr(x, "service")) : json_null());
+		json_array_append_new(parts, qualified ? json_pack("[s]", *jstr(x, "part") ? jstr(x, "part") : jstr(x, "service"))
+						       : json_null());
 	}
 	json_array_foreach(out, i, x)
 	{
@@ -606,8 +641,10 @@ static void layout_hook(struct req *r, json_t *m)
 	json_array_foreach(roles, i, x) if (json_is_true(json_object_get(x, "active"))) active_label =
 	    json_string_value(json_object_get(x, "label"));
 	json_t *user = json_pack("{s:s, s:s, s:b, s:o}", "display_name", s->display_name, "active_role_label",
-				 active_label, "multi_role", json_array_size(roles) > 1, "roles", roles);
+				 active_label, "multi_role", json_array_size(roles) > 1 || (json_array_size(roles) == 1 && !g), "roles", roles);
 	json_object_set_new(m, "user", user);
+	if (s->notice && !json_object_get(m, "flash"))
+		json_object_set_new(m, "flash", json_pack("{s:s, s:s}", "kind", "error", "text", s->notice));
 	json_object_set_new(m, "nav", nav_for(r, g));
 	json_t *admin = admin_nav_for(r, g);
 	if (admin)

@@ -662,8 +662,15 @@ json_t *acc_user_grants(struct db *db, long long user_id, struct err *e)
 			where = json_string_value(json_object_get(g, "work_group_name"));
 		if (!where)
 			where = json_string_value(json_object_get(g, "area_name"));
+		/* the switcher names a qualified role by its part, in words:
+		 * "เจ้าหน้าที่ผู้ให้บริการ (จองห้องประชุม) · สพป.ยโสธร เขต 2" */
+		const char *part = d && (d->flags & ROLE_QUALIFIED) && p && p->part ? p->part : NULL;
+		json_object_set_new(g, "part", part ? json_string_nocheck(part) : json_null());
 		struct buf b = BUF_INIT;
-		buf_adds(&b, what);
+		if (part)
+			buf_addf(&b, "%s (%s)", rl ? rl : nz(role), part);
+		else
+			buf_adds(&b, what);
 		if (where && *where)
 			buf_addf(&b, " · %s", where);
 		json_object_set_new(g, "label", json_string_nocheck(buf_cstr(&b)));

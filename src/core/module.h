@@ -64,6 +64,8 @@ struct permission_def {
 	const char *label;	/* Thai: the matrix column and the request form's option */
 	bool requestable;	/* a user may ask for it (ACC-4) */
 	const char *granted_by; /* role spec of who may grant it; NULL: "area_admin super_admin" */
+	const char *part;	/* a qualified role's part in a few words ("จองห้องประชุม"), for
+				 * the role switcher's "เจ้าหน้าที่ผู้ให้บริการ (จองห้องประชุม, นัดหมาย)" */
 };
 
 /* --- menus ------------------------------------------------------------------ */

@@ -23,12 +23,12 @@ static const struct role_def roles[] = {
 };
 
 static const struct permission_def permissions[] = {
-    {"officer:11", "officer", "11", "เจ้าหน้าที่ OSS 11 ขอบัตรประจำตัว", true, NULL},
-    {"officer:12", "officer", "12", "เจ้าหน้าที่ OSS 12 หนังสือรับรอง", true, NULL},
-    {"officer:21", "officer", "21", "เจ้าหน้าที่ OSS 21 บำเหน็จดำรงชีพ", true, NULL},
-    {"officer:31", "officer", "31", "เจ้าหน้าที่ OSS 31 จองห้องประชุม", true, NULL},
-    {"officer:32", "officer", "32", "เจ้าหน้าที่ OSS 32 นัดหมาย", true, NULL},
-    {"officer:41", "officer", "41", "เจ้าหน้าที่ OSS 41 สั่งซื้อ ปพ.1-3", true, NULL},
+    {"officer:11", "officer", "11", "เจ้าหน้าที่ OSS 11 ขอบัตรประจำตัว", true, NULL, "บัตรประจำตัว"},
+    {"officer:12", "officer", "12", "เจ้าหน้าที่ OSS 12 หนังสือรับรอง", true, NULL, "หนังสือรับรอง"},
+    {"officer:21", "officer", "21", "เจ้าหน้าที่ OSS 21 บำเหน็จดำรงชีพ", true, NULL, "บำเหน็จดำรงชีพ"},
+    {"officer:31", "officer", "31", "เจ้าหน้าที่ OSS 31 จองห้องประชุม", true, NULL, "จองห้องประชุม"},
+    {"officer:32", "officer", "32", "เจ้าหน้าที่ OSS 32 นัดหมาย", true, NULL, "นัดหมายผู้บริหาร"},
+    {"officer:41", "officer", "41", "เจ้าหน้าที่ OSS 41 สั่งซื้อ ปพ.1-3", true, NULL, "สั่งซื้อ ปพ.1-3"},
     {"executive", "executive", "", "ผู้บริหาร", true, NULL},
     {NULL},
 };

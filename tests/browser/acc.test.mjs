@@ -123,7 +123,7 @@ test('a new citizen registers, signs in, gets two roles approved, switches role 
   await page.goto(server.base + '/account');
   const options = page.locator('#role-switch option');
   assert.equal(await options.count(), 2);
-  assert.ok((await options.allInnerTexts()).some((l) => l.includes('(12, 31)')), await options.allInnerTexts());
+  assert.ok((await options.allInnerTexts()).some((l) => l.includes('(หนังสือรับรอง, จองห้องประชุม)')), await options.allInnerTexts());
   const current = (await who.innerText());
   const labels = (await options.allInnerTexts()).map((x) => x.trim());
   const target = labels.find((l) => !current.includes(l)) ?? labels[1];

@@ -82,7 +82,11 @@ test('approve an access request for OSS 31 → switch to it → /oss/manage list
   // the area admin revokes it from the user's permissions: the next request is refused
   const rv = await admin.post(`/areas/${area1}/users/${uid('teacher')}/grants/${gid}/revoke`, { note: 'ย้ายงาน' });
   assert.equal(rv.status, 303, rv.text.slice(0, 1000));
-  assert.equal((await teacher.get('/oss/manage')).status, 403);
+  const next = await teacher.get('/oss/manage');
+  assert.equal(next.status, 403);
+  // he is told, and is the teacher he still is — not a visitor without a role
+  assert.match(next.text, /สิทธิ์เจ้าหน้าที่ OSS 31 จองห้องประชุมของท่านถูกยกเลิกแล้ว ระบบเปลี่ยนบทบาทเป็นครูให้ท่าน/);
+  assert.equal((await teacher.get('/account', { json: true })).json.active_grant.role, 'teacher');
   assert.equal((await teacher.get(`/oss/manage/requests/${bid}`)).status, 403);
   const after = await admin.get(`/areas/${area1}/users/${uid('teacher')}/permissions`, { json: true });
   assert.equal(after.json.columns.find((x) => x.key === 'officer:31').status, 'Disabled');
@@ -144,8 +148,10 @@ test('edit permissions: add with audit before/after, a duplicate is 409, a revok
   assert.equal(again.status, 409);
   assert.match(again.text, /ถูกยกเลิกไปแล้ว/);
   assert.equal(n(`SELECT COUNT(*) FROM audit WHERE action = 'grant.revoke' AND target_id = ${t} AND detail LIKE '%director%'`), 1);
-  // the session that used it has no role now
-  assert.equal((await teacher.get('/kpi')).status, 403);
+  // the session that used it is back on the role he still holds
+  const acct = await teacher.get('/account', { json: true });
+  assert.notEqual(acct.json.active_grant.role, 'director');
+  assert.equal(acct.json.active_grant.role, 'teacher');
 });
 
 test('edit permissions: another area\'s admin is refused and audited; the area admin\'s own grant is not his to revoke', async () => {
