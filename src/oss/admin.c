@@ -27,7 +27,7 @@ const struct field oss_officer_form[] = {
      .type = FT_TEXT,
      .flags = F_REQUIRED,
      .max = 254,
-     .hint = "ผู้ใช้ต้องมีสิทธิ์เจ้าหน้าที่เขตหรือแอดมินเขตในเขตพื้นที่นี้อยู่แล้ว"},
+     .hint = "ผู้ใช้ต้องเป็นบุคลากรของสำนักงานเขตพื้นที่นี้ (มีหรือเคยมีบทบาทในเขต) ผู้อื่นให้ยื่นคำขอรับสิทธิ์พร้อมแบบคำขอที่ลงนามแล้ว"},
     {.name = "service", .label = "บริการที่มอบหมาย", .type = FT_CHOICE, .flags = F_REQUIRED, .choices = service_choices},
     {NULL},
 };
