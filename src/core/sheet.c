@@ -2,6 +2,7 @@
  * libxlsxwriter in constant-memory mode into a temporary file that is read
  * back and removed at the end. */
 #include "core/sheet.h"
+#include "core/thai.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -109,7 +110,10 @@ static void sheet_name(const char *title, char *out, size_t cap)
 {
 	size_t o = 0;
 	int chars = 0;
-	for (const unsigned char *c = (const unsigned char *)(title ? title : ""); *c && chars < 31;) {
+	/* cut on a word boundary (Thai words by th_brk), never mid-word */
+	size_t keep = thai_cut_words(title ? title : "", 31);
+	const unsigned char *endp = (const unsigned char *)(title ? title : "") + keep;
+	for (const unsigned char *c = (const unsigned char *)(title ? title : ""); c < endp && *c && chars < 31;) {
 		size_t n = *c < 0x80 ? 1 : (*c >> 5) == 6 ? 2 : (*c >> 4) == 14 ? 3 : 4;
 		if (o + n + 1 > cap)
 			break;

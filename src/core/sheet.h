@@ -19,8 +19,8 @@
  * formula-safe because the formula is nothing but one string literal and
  * the value can hold no quote; any other value is written as ordinary text
  * with the guard above. In XLSX a code is a string cell, like all text.
- * XLSX: one worksheet named after the title (cut to 31 characters, []:*?/\
- * replaced), the title in the document properties, a bold header row that
+ * XLSX: one worksheet named after the title (cut to 31 characters on a word
+ * boundary, Thai words found by thai_cut_words; []:*?/\ replaced), the title in the document properties, a bold header row that
  * stays frozen, the given column widths; text cells are always strings
  * (never formulas).
  *
