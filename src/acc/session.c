@@ -317,7 +317,10 @@ static int access_hook(struct req *r, const struct route *route, uint64_t roles)
 		}
 		struct buf loc = BUF_INIT;
 		buf_adds(&loc, "/signin?next=");
-		buf_add_urlenc(&loc, req_path(r));
+		struct buf here = BUF_INIT;
+		req_here(r, &here);
+		buf_add_urlenc(&loc, buf_cstr(&here));
+		buf_release(&here);
 		view_redirect(r, buf_cstr(&loc), NULL);
 		buf_release(&loc);
 		return 1;

@@ -540,6 +540,11 @@ int form_finish(struct req *r)
 		if (p->is_file) {
 			if (p->tmp_path && (p->size > 0 || p->too_big))
 				check_file(r, f, p);
+			else if (p->tmp_path && !p->write_failed)
+				/* a file was chosen but holds nothing: say that, not
+				 * "attach a file" */
+				set_error(r, f->name, "ไฟล์ %s ที่แนบในช่อง %s ว่างเปล่า (0 ไบต์) กรุณาเลือกไฟล์ใหม่",
+					  p->filename && *p->filename ? p->filename : "ที่เลือก", label);
 			continue;
 		}
 		const char *raw = p->text.data ? p->text.data : "";
@@ -757,6 +762,8 @@ static json_t *str_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
+const char form_file_again_msg[] = "กรุณาแนบไฟล์อีกครั้ง: ระบบไม่เก็บไฟล์จากการส่งที่ไม่สำเร็จ";
+
 json_t *form_model(struct req *r, const struct field *fields, json_t *values)
 {
 	json_t *m = json_object();
@@ -831,6 +838,11 @@ json_t *form_model(struct req *r, const struct field *fields, json_t *values)
 		}
 		json_t *err = json_object_get(errs, f->name);
 		json_object_set(fm, "error", err ? err : json_null());
+		/* uploads of a refused submission are removed with the request
+		 * (nothing of it is stored), so the form says at each file that
+		 * came with it that it must be attached again */
+		bool again = f->type == FT_FILE && !err && json_object_size(errs) > 0 && form_file(r, f->name);
+		json_object_set_new(fm, "again", again ? json_string(form_file_again_msg) : json_null());
 		json_array_append_new(list, fm);
 	}
 	json_object_set_new(m, "fields", list);

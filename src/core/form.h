@@ -92,6 +92,9 @@ void form_error_err(struct req *r, const struct err *e);
  * values overrides the shown values (e.g. a record being edited) where the
  * request had none. */
 json_t *form_model(struct req *r, const struct field *fields, json_t *values);
+/* The note form_model puts at a file field ("again") when the form comes
+ * back with errors and the field's file came with the refused submission. */
+extern const char form_file_again_msg[];
 /* A field's choices (choices, or what choices_fn gives), NULL if none. */
 const struct choice *field_choices(const struct field *f);
 /* Removes upload temp files (DATA/tmp/upload-*) last written older_than

@@ -51,6 +51,9 @@ struct route_table {
 const char *req_param(struct req *r, const char *name);
 /* A path parameter as a positive integer id, or -1 if it is not one. */
 long long req_param_id(struct req *r, const char *name);
+/* The request's path and its query string (re-encoded), e.g.
+ * /oss/new/11?area=3: where a sign-in should bring the user back to. */
+void req_here(struct req *r, struct buf *out);
 /* A query-string argument, NULL if absent. */
 const char *req_query(struct req *r, const char *name);
 /* A query-string argument as an integer within [min, max], else def. */

@@ -25,7 +25,7 @@
 #define CELL_PAD 3.0
 #define MAX_COLS 16
 
-enum block_kind { B_TITLE, B_SUBTITLE, B_HEADING, B_TEXT, B_ROW, B_SPACE, B_TABLE, B_TROW, B_BREAK };
+enum block_kind { B_TITLE, B_SUBTITLE, B_HEADING, B_TEXT, B_ROW, B_AMOUNT, B_SPACE, B_TABLE, B_TROW, B_BREAK };
 
 struct block {
 	enum block_kind kind;
@@ -113,6 +113,14 @@ void pdf_row(struct pdf *p, const char *label, const char *value)
 	struct block *b = add(p, B_ROW, 2);
 	b->s[0] = dup_or_empty(label);
 	b->s[1] = xstrdup(value && *value ? value : "-");
+}
+
+void pdf_row_amount(struct pdf *p, const char *label, const char *amount, const char *words)
+{
+	struct block *b = add(p, B_AMOUNT, 3);
+	b->s[0] = dup_or_empty(label);
+	b->s[1] = xstrdup(amount && *amount ? amount : "-");
+	b->s[2] = dup_or_empty(words);
 }
 
 void pdf_space(struct pdf *p, double mm)
@@ -364,6 +372,28 @@ static void block(struct pass *ps, const struct block *b)
 			ps->y = y0 + height_of(lab);
 		g_object_unref(lab);
 		g_object_unref(val);
+		break;
+	}
+	case B_AMOUNT: {
+		/* label | amount, right-aligned in 25 % | words in the rest */
+		double lw = BODY_W * 0.35, aw = BODY_W * 0.25;
+		PangoLayout *lab = layout(ps, b->s[0], lw - 3 * MM, BODY_PT, true, PANGO_ALIGN_LEFT);
+		PangoLayout *amt = layout(ps, b->s[1], aw, BODY_PT, false, PANGO_ALIGN_RIGHT);
+		PangoLayout *wds = layout(ps, b->s[2], BODY_W - lw - aw - 3 * MM, BODY_PT, false, PANGO_ALIGN_LEFT);
+		double h = height_of(lab);
+		if (height_of(amt) > h)
+			h = height_of(amt);
+		if (height_of(wds) > h)
+			h = height_of(wds);
+		need(ps, h);
+		double y0 = ps->y;
+		show(ps, lab, MARGIN_L, y0);
+		show(ps, amt, MARGIN_L + lw, y0);
+		show(ps, wds, MARGIN_L + lw + aw + 3 * MM, y0);
+		ps->y = y0 + h;
+		g_object_unref(lab);
+		g_object_unref(amt);
+		g_object_unref(wds);
 		break;
 	}
 	case B_SPACE:

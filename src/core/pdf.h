@@ -44,6 +44,11 @@ void pdf_text(struct pdf *p, const char *text);
 /* "label  value" with the label in bold in a fixed left column (35 % of
  * the width) and the value wrapped in the rest. NULL or "" value shows "-". */
 void pdf_row(struct pdf *p, const char *label, const char *value);
+/* A money row: the label as in pdf_row, the amount (e.g. "25,000.00 บาท")
+ * right-aligned in a column of its own so amounts line up under each
+ * other, and the amount in words after it (e.g. "(สองหมื่นห้าพันบาทถ้วน)",
+ * ORG-3). */
+void pdf_row_amount(struct pdf *p, const char *label, const char *amount, const char *words);
 /* Vertical space in millimetres. */
 void pdf_space(struct pdf *p, double mm);
 /* Starts a table of ncols (1..16) columns with a bold, shaded header row.

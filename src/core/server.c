@@ -101,6 +101,32 @@ long long req_param_id(struct req *r, const char *name)
 	return v > 0 ? v : -1;
 }
 
+struct here_ctx {
+	struct buf *out;
+	int n;
+};
+
+static enum MHD_Result here_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	struct here_ctx *h = cls;
+	buf_addc(h->out, h->n++ ? '&' : '?');
+	buf_add_urlenc(h->out, key);
+	if (value) {
+		buf_addc(h->out, '=');
+		buf_add_urlenc(h->out, value);
+	}
+	return MHD_YES;
+}
+
+void req_here(struct req *r, struct buf *out)
+{
+	buf_adds(out, r->path ? r->path : "/");
+	struct here_ctx h = {out, 0};
+	if (r->conn)
+		MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, here_arg, &h);
+}
+
 const char *req_query(struct req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);

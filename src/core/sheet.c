@@ -2,10 +2,12 @@
  * libxlsxwriter in constant-memory mode into a temporary file that is read
  * back and removed at the end. */
 #include "core/sheet.h"
+#include "core/thai.h"
 
 #include <errno.h>
 #include <stdbool.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +29,7 @@ struct sheet {
 	lxw_worksheet *ws;
 	char *title;
 	int failed; /* an libxlsxwriter error seen while writing */
+	lxw_format *two; /* 0.00, made when first used */
 };
 
 void sheet_csv_field(struct buf *out, const char *s)
@@ -51,6 +54,30 @@ void sheet_csv_field(struct buf *out, const char *s)
 	}
 	if (quote)
 		buf_addc(out, '"');
+}
+
+void sheet_csv_code(struct buf *out, const char *s)
+{
+	if (!s || !*s) {
+		sheet_csv_field(out, s);
+		return;
+	}
+	bool digit = false;
+	for (const char *c = s; *c; c++) {
+		if (*c >= '0' && *c <= '9')
+			digit = true;
+		else if (!strchr(" +-().", *c)) {
+			sheet_csv_field(out, s);
+			return;
+		}
+	}
+	if (!digit) {
+		sheet_csv_field(out, s);
+		return;
+	}
+	buf_adds(out, "\"=\"\"");
+	buf_adds(out, s);
+	buf_adds(out, "\"\"\"");
 }
 
 const char *sheet_content_type(enum sheet_format f)
@@ -83,7 +110,10 @@ static void sheet_name(const char *title, char *out, size_t cap)
 {
 	size_t o = 0;
 	int chars = 0;
-	for (const unsigned char *c = (const unsigned char *)(title ? title : ""); *c && chars < 31;) {
+	/* cut on a word boundary (Thai words by th_brk), never mid-word */
+	size_t keep = thai_cut_words(title ? title : "", 31);
+	const unsigned char *endp = (const unsigned char *)(title ? title : "") + keep;
+	for (const unsigned char *c = (const unsigned char *)(title ? title : ""); c < endp && *c && chars < 31;) {
 		size_t n = *c < 0x80 ? 1 : (*c >> 5) == 6 ? 2 : (*c >> 4) == 14 ? 3 : 4;
 		if (o + n + 1 > cap)
 			break;
@@ -214,6 +244,36 @@ void sheet_number(struct sheet *s, double v)
 		buf_addf(&s->csv, "%.15g", v);
 	else if (worksheet_write_number(s->ws, s->row, (lxw_col_t)s->col, v, NULL) != LXW_NO_ERROR)
 		s->failed = 1;
+	s->col++;
+}
+
+void sheet_code(struct sheet *s, const char *code)
+{
+	if (s->f != SHEET_CSV) {
+		sheet_text(s, code);
+		return;
+	}
+	if (!next_cell(s))
+		return;
+	sheet_csv_code(&s->csv, code);
+	s->col++;
+}
+
+void sheet_decimal2(struct sheet *s, double v)
+{
+	v = round(v * 100.0) / 100.0;
+	if (!next_cell(s))
+		return;
+	if (s->f == SHEET_CSV) {
+		buf_addf(&s->csv, "%.2f", v);
+	} else {
+		if (!s->two) {
+			s->two = workbook_add_format(s->wb);
+			format_set_num_format(s->two, "0.00");
+		}
+		if (worksheet_write_number(s->ws, s->row, (lxw_col_t)s->col, v, s->two) != LXW_NO_ERROR)
+			s->failed = 1;
+	}
 	s->col++;
 }
 

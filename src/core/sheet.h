@@ -9,8 +9,18 @@
  * leading ' so a spreadsheet never runs it as a formula. Numbers are written
  * as numbers. The title is not written to the CSV (the first line is the
  * header row, so the file imports cleanly).
- * XLSX: one worksheet named after the title (cut to 31 characters, []:*?/\
- * replaced), the title in the document properties, a bold header row that
+ *
+ * Codes (reference codes, phone numbers, citizen IDs, school codes) go
+ * through sheet_code: in CSV a value of only digits and phone punctuation
+ * (0-9, space, + - ( ) .) is written as ="0812345678" (RFC 4180 quoted:
+ * "=""0812345678"""). Excel and LibreOffice both open that as the text
+ * 0812345678, keeping a leading 0 and all 16 digits of a reference code
+ * (a plain number cell would show 1.12026E+15 and lose the 0). It stays
+ * formula-safe because the formula is nothing but one string literal and
+ * the value can hold no quote; any other value is written as ordinary text
+ * with the guard above. In XLSX a code is a string cell, like all text.
+ * XLSX: one worksheet named after the title (cut to 31 characters on a word
+ * boundary, Thai words found by thai_cut_words; []:*?/\ replaced), the title in the document properties, a bold header row that
  * stays frozen, the given column widths; text cells are always strings
  * (never formulas).
  *
@@ -43,6 +53,10 @@ struct sheet *sheet_new(enum sheet_format f, const char *title, int ncols, const
  * are ignored. */
 void sheet_text(struct sheet *s, const char *text);
 void sheet_number(struct sheet *s, double v);
+/* A code kept as text by every spreadsheet (see above). */
+void sheet_code(struct sheet *s, const char *code);
+/* A number rounded to 2 decimals and shown with them (0.00) in XLSX. */
+void sheet_decimal2(struct sheet *s, double v);
 /* Ends the current row (missing cells stay empty). */
 void sheet_row_end(struct sheet *s);
 /* Appends the file to out and frees s; -1 with e (500) on failure. */
@@ -58,5 +72,7 @@ int sheet_parse_format(const char *s, enum sheet_format *f);
 /* Appends one CSV field with the quoting and formula guard above (exposed
  * for tests and for CSV writers that stream into an HTTP buffer). */
 void sheet_csv_field(struct buf *out, const char *s);
+/* The CSV field sheet_code writes. */
+void sheet_csv_code(struct buf *out, const char *s);
 
 #endif

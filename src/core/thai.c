@@ -684,3 +684,81 @@ void thai_search_terms(const char *text, struct buf *out)
 		i += n;
 	}
 }
+
+size_t thai_cut_words(const char *s, size_t max_chars)
+{
+	if (!s)
+		return 0;
+	size_t len = strlen(s);
+	const unsigned char *p = (const unsigned char *)s;
+	/* code points, their byte offsets and classes */
+	size_t cap = len + 1, nch = 0;
+	size_t *off = xmalloc(sizeof *off * cap);
+	enum cclass *cls = xmalloc(sizeof *cls * cap);
+	uint32_t *cps = xmalloc(sizeof *cps * cap);
+	for (size_t i = 0; i < len;) {
+		uint32_t cp = 0;
+		size_t n = utf8_decode(p + i, len - i, &cp);
+		off[nch] = i;
+		cls[nch] = n ? char_class(cp) : C_SEP;
+		cps[nch] = cp;
+		nch++;
+		i += n ? n : 1;
+	}
+	off[nch] = len;
+	size_t result = len;
+	if (nch > max_chars) {
+		bool *brk = xcalloc(nch + 1, sizeof *brk);
+		for (size_t k = 1; k < nch; k++)
+			if (cls[k] == C_SEP || cls[k - 1] == C_SEP || cls[k] != cls[k - 1])
+				brk[k] = true;
+		pthread_once(&brk_once, brk_init);
+		for (size_t a = 0; a < nch;) {
+			if (cls[a] != C_THAI) {
+				a++;
+				continue;
+			}
+			size_t b = a;
+			while (b < nch && cls[b] == C_THAI)
+				b++;
+			size_t run = b - a;
+			if (brk_shared && run > 1 && run < INT_MAX) {
+				unsigned char *tis = xmalloc(run + 1);
+				for (size_t i = 0; i < run; i++)
+					tis[i] = cp_to_tis(cps[a + i]);
+				tis[run] = 0;
+				int *pos = xmalloc(sizeof *pos * run);
+				int np = th_brk_find_breaks(brk_shared, tis, pos, run);
+				for (int i = 0; i < np; i++)
+					if (pos[i] > 0 && (size_t)pos[i] < run)
+						brk[a + (size_t)pos[i]] = true;
+				free(pos);
+				free(tis);
+			}
+			a = b;
+		}
+		size_t best = 0, space = 0;
+		for (size_t k = 1; k <= max_chars && k < nch; k++) {
+			if (brk[k])
+				best = k;
+			if (cps[k] == ' ')
+				space = k;
+		}
+		/* a space is the clearest place to cut (ปีงบประมาณ is one term
+		 * though th_brk sees ปี|งบประมาณ): taken when it keeps at least
+		 * half the room */
+		if (space * 2 >= max_chars)
+			best = space;
+		if (best == 0)
+			best = max_chars;
+		/* no trailing spaces */
+		while (best > 0 && cps[best - 1] == ' ')
+			best--;
+		result = off[best];
+		free(brk);
+	}
+	free(off);
+	free(cls);
+	free(cps);
+	return result;
+}

@@ -60,6 +60,15 @@ int thai_collate(const char *a, size_t alen, const char *b, size_t blen);
  * lower-cased, punctuation dropped. Used both to index and to split a query. */
 void thai_search_terms(const char *text, struct buf *out);
 
+/* The byte length of the longest start of s that has at most max_chars
+ * characters and ends on a word boundary (a space or punctuation, a change
+ * between Thai and other script, or a break th_brk finds inside Thai), so
+ * a name cut to fit is never cut mid-word; the last space is preferred
+ * when it keeps at least half of max_chars; trailing spaces are left out.
+ * The whole of s when it fits; a plain character cut when its first word
+ * alone is longer than max_chars. */
+size_t thai_cut_words(const char *s, size_t max_chars);
+
 /* 1 if s (len bytes) is valid UTF-8 without NUL or C0 controls other than
  * tab, CR and LF. */
 bool thai_utf8_valid(const char *s, size_t len);

@@ -239,6 +239,14 @@ static void layout_model(struct req *r, json_t *m)
 	json_object_set_new(m, "year_be", json_integer(y + 543));
 	json_object_set_new(m, "version", json_string(KHET_VERSION));
 	json_object_set_new(m, "path", json_string(r->path));
+	/* the page with its query, URL-encoded, for /signin?next= */
+	struct buf here = BUF_INIT, enc = BUF_INIT;
+	req_here(r, &here);
+	if (strncmp(r->path ? r->path : "", "/signin", 7) != 0)
+		buf_add_urlenc(&enc, buf_cstr(&here));
+	json_object_set_new(m, "next_enc", json_string(buf_cstr(&enc)));
+	buf_release(&here);
+	buf_release(&enc);
 	take_flash(r, m);
 	if (layout_hook)
 		layout_hook(r, m);

@@ -11,15 +11,18 @@
  * - Reviewing: whoever may manage the indicator, and kpi_reviewer grants of
  *   the area; a reviewer grant that names a work group reviews only that
  *   group's indicators.
- * - Reporting: for a school, a school role (school admin, teacher,
- *   director, homeroom teacher) of exactly that school — never of another
- *   school, and not the area acting for a school; for the area office
+ * - Reporting: for a school, its school admin, director or a
+ *   kpi_reporter (granted per school by the area admin, requestable) of
+ *   exactly that school — never another school's, not any teacher, and
+ *   not the area acting for a school; for the area office
  *   itself, the area admin and the indicator's owners (a kpi_owner of its
  *   work group) only — not every area role, so a reviewer never reports
  *   what he then checks.
  * - Reviewing one's own report is refused (kpi_self_review_check): the
  *   person who saved or confirmed a report never scores it.
- * - Opening a report and its files: school roles only their own school's;
+ * - Opening a report and its files: school roles only their own school's
+ *   (read only unless they may report); a hidden indicator's reports only
+ *   whoever may manage it (the units no longer see it, as the indicator);
  *   whoever may review the indicator, and the area's other staff, any. */
 #include "acc/acc.h"
 #include "kpi/kpi_internal.h"
@@ -59,7 +62,12 @@ bool kpi_may_report(const struct acc_grant *g, long long area_id, long long scho
 	if (!g || area_id <= 0)
 		return false;
 	if (school_id > 0)
-		return g->scope == SCOPE_SCHOOL && g->school_id == school_id && g->area_id == area_id;
+		/* seed 003: the school's report is sent by staff the admin
+		 * assigned (kpi_reporter), the school admin and the director —
+		 * not by every teacher of the school */
+		return g->scope == SCOPE_SCHOOL && g->school_id == school_id && g->area_id == area_id &&
+		       (acc_grant_is(g, "school_admin") || acc_grant_is(g, "director") ||
+			acc_grant_is(g, "kpi_reporter"));
 	if (g->area_id != area_id)
 		return false;
 	if (acc_grant_is(g, "area_admin"))

@@ -33,8 +33,8 @@ static void title_of(json_t *stats, struct buf *out)
 static void sheet_decimal(struct sheet *s, json_t *o, const char *k)
 {
 	const char *t = jstr(o, k);
-	if (*t)
-		sheet_number(s, strtod(t, NULL));
+	if (*t) /* 74.54, never 74.54000000000001 */
+		sheet_decimal2(s, strtod(t, NULL));
 	else
 		sheet_text(s, NULL);
 }

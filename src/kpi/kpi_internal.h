@@ -88,11 +88,13 @@ int kpi_period_def(int fiscal_year, enum kpi_kind k, int seq, struct kpi_period_
 /* Opening and closing (KPI-3): a period may be opened once it exists; a
  * due date must be a real date, not before the period starts and at most
  * a year after the fiscal year ends. Closing is refused (409) once any
- * unit has saved a report in it: "A period once opened should not be
- * closed again", and what was reported must not vanish from view. */
+ * unit has saved a report in it, or while any unit is assigned to it:
+ * "A period once opened should not be closed again", and neither what was
+ * reported nor the assignments may vanish with a close (remove the units
+ * first when they were assigned by mistake). */
 int kpi_due_check(int fiscal_year, const struct kpi_period_def *p, const char *due, struct kpi_date *out,
 		  struct err *e);
-int kpi_period_close_check(bool opened, long long reports_saved, struct err *e);
+int kpi_period_close_check(bool opened, long long reports_saved, long long assigned, struct err *e);
 
 /* Reminders (X-7): which reminder a unit that has not reported is owed
  * days_left days before the due date: 7 (the week reminder) when 1 <
@@ -474,6 +476,11 @@ int kpi_public_table(struct db *db, long long area_id, int fy, struct buf *html,
  * public table. The caller checks access first. */
 int kpi_matrix_table(struct db *db, long long indicator_id, long long page, long long per_page, struct buf *html,
 		     json_t **info, struct err *e);
+/* The same for a school's viewer: only only_school's cells link to their
+ * reports (the others are text: a school opens no other school's report);
+ * rendered for the request, never kept. */
+int kpi_matrix_table_for(struct db *db, long long indicator_id, long long page, long long per_page,
+			 long long only_school, struct buf *html, json_t **info, struct err *e);
 /* Says KPI data changed: the kept tables are rendered again. Every write
  * of indicators, periods, units and reports calls it. */
 void kpi_stats_touch(void);

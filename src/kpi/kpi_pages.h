@@ -105,6 +105,8 @@ int kpi_matrix_get(struct req *r);
 enum kpi_stats_format { KPI_STATS_HTML, KPI_STATS_XLSX, KPI_STATS_PDF };
 int kpi_stats_get(struct req *r);
 int kpi_public_stats_get(struct req *r);
+/* GET /kpi/stats: the current fiscal year's public page (?area= kept). */
+int kpi_public_stats_now_get(struct req *r);
 /* people.c: /kpi/admin/people, the area's kpi_owner and kpi_reviewer
  * grants */
 extern const struct field kpi_people_form[];

@@ -42,7 +42,10 @@ int kpi_matrix_get(struct req *r)
 		 * the heading is the indicator just read */
 		struct buf html = BUF_INIT;
 		m = NULL;
-		if (kpi_matrix_table(req_db(r), id, page, per_page, &html, &m, &e) == 0) {
+		/* a school's viewer opens only its own school's reports */
+		const struct acc_grant *g = acc_active_grant(r);
+		long long only = g && g->scope == SCOPE_SCHOOL && g->school_id > 0 ? g->school_id : 0;
+		if (kpi_matrix_table_for(req_db(r), id, page, per_page, only, &html, &m, &e) == 0) {
 			json_object_set_new(m, "indicator", ind);
 			json_object_set_new(m, "table_html",
 					    json_stringn_nocheck(html.data ? html.data : "", html.len));

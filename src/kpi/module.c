@@ -24,17 +24,20 @@ static const struct job_def jobs[] = {
 static const struct role_def roles[] = {
     {"kpi_owner", "เจ้าของตัวชี้วัด", SCOPE_AREA, ROLE_WORK_GROUP},
     {"kpi_reviewer", "ผู้ตรวจตัวชี้วัด", SCOPE_AREA, ROLE_WORK_GROUP_OPTIONAL},
+    {"kpi_reporter", "ผู้รายงานผลตัวชี้วัด (โรงเรียน)", SCOPE_SCHOOL, 0},
     {NULL},
 };
 
 static const struct permission_def permissions[] = {
     {"kpi_owner", "kpi_owner", "", "เจ้าของตัวชี้วัด (กลุ่มงาน)", true, NULL},
     {"kpi_reviewer", "kpi_reviewer", "", "ผู้ตรวจตัวชี้วัด", true, NULL},
+    {"kpi_reporter", "kpi_reporter", "", "ผู้รายงานผลตัวชี้วัด (โรงเรียน)", true, NULL},
     {NULL},
 };
 
 static const struct menu_def menu[] = {
     {"/kpi", "KPI-Online", "@staff", false, 20},
+    {"/kpi/stats", "สถิติตัวชี้วัด", "", true, 21},
     {NULL},
 };
 

@@ -219,7 +219,7 @@ int kpi_due_check(int fy, const struct kpi_period_def *p, const char *due, struc
 	return rc;
 }
 
-int kpi_period_close_check(bool opened, long long reports_saved, struct err *e)
+int kpi_period_close_check(bool opened, long long reports_saved, long long assigned, struct err *e)
 {
 	if (!opened)
 		return err_set(e, 409, "รอบรายงานนี้ยังไม่ได้เปิด จึงไม่ต้องปิด");
@@ -228,6 +228,12 @@ int kpi_period_close_check(bool opened, long long reports_saved, struct err *e)
 			       "ปิดรอบรายงานนี้ไม่ได้ เพราะมีหน่วยงานรายงานเข้ามาแล้ว %lld หน่วยงาน "
 			       "(รอบที่เปิดและมีการรายงานแล้วต้องไม่ปิดอีก) หากไม่ต้องการรับรายงานเพิ่ม ให้เปลี่ยนสถานะตัวชี้วัดเป็น Close",
 			       reports_saved);
+	if (assigned > 0)
+		return err_set(e, 409,
+			       "ปิดรอบรายงานนี้ไม่ได้ เพราะกำหนดหน่วยงานผู้รายงานไว้แล้ว %lld หน่วยงาน "
+			       "(รอบที่เปิดแล้วต้องไม่ปิดอีก และการปิดจะลบการกำหนดหน่วยงานเหล่านี้) "
+			       "หากกำหนดผิด ให้นำหน่วยงานออกจากรอบนี้ในหน้าหน่วยงานผู้รายงานก่อน แล้วจึงปิดรอบ",
+			       assigned);
 	return 0;
 }
 
@@ -416,10 +422,16 @@ int kpi_period_close(struct db *db, long long period_id, struct err *e)
 	if (db_int_value(db, "SELECT COUNT(*) FROM kpi_reports WHERE period_id = $1 AND status <> 'assigned'",
 			 DB_ARGS(DB_INT(period_id)), &saved, e) < 0)
 		return -1;
-	if (kpi_period_close_check(opened, saved, e) < 0)
+	long long assigned = 0;
+	if (db_int_value(db, "SELECT COUNT(*) FROM kpi_reports WHERE period_id = $1", DB_ARGS(DB_INT(period_id)),
+			 &assigned, e) < 0)
 		return -1;
-	/* nothing was saved: the assignments (and their reminders) go with
-	 * the close, so no school is counted as owing a closed period */
+	/* an opened period with assignments is not closed (KPI-3): closing
+	 * would silently take the assignments with it */
+	if (kpi_period_close_check(opened, saved, assigned, e) < 0)
+		return -1;
+	/* nothing is assigned: nothing below finds a row; kept so that the
+	 * counters and reminders stay right whatever the rule above becomes */
 	if (db_exec(db,
 		    "DELETE FROM kpi_reminders WHERE report_id IN (SELECT id FROM kpi_reports WHERE period_id = $1 "
 		    "AND status = 'assigned')",

@@ -33,7 +33,7 @@ static json_t *report_for(struct req *r, long long rid)
 	/* a school opens only its own reports (another school's is "not
 	 * found", as its existence is none of its business) */
 	if (!kpi_may_open_report(g, area, school, wg) ||
-	    (hidden && !kpi_may_manage(g, area, wg) && !kpi_may_report(g, area, school, wg))) {
+	    (hidden && !kpi_may_manage(g, area, wg))) {
 		json_decref(rep);
 		view_error(r, 404, "ไม่พบรายงานที่ระบุ");
 		return NULL;

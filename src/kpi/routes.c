@@ -225,6 +225,7 @@ static const struct route routes[] = {
     {"GET", "/kpi", kpi_home_get, NULL, "kpi", STAFF},
     {"GET", "/kpi/years", kpi_years_get, NULL, NULL, STAFF},
     {"POST", "/kpi/years", kpi_years_post, kpi_year_form, NULL, STAFF},
+    {"GET", "/kpi/stats", kpi_public_stats_now_get, NULL, NULL, ACCESS_PUBLIC},
     {"GET", "/kpi/stats/:year", kpi_public_stats_get, NULL, NULL, ACCESS_PUBLIC, NULL, &as_html},
     {"GET", "/kpi/stats/:year/xlsx", kpi_public_stats_get, NULL, NULL, ACCESS_PUBLIC, NULL, &as_xlsx},
     {"GET", "/kpi/stats/:year/pdf", kpi_public_stats_get, NULL, NULL, ACCESS_PUBLIC, NULL, &as_pdf},

@@ -673,16 +673,40 @@ int kpi_public_table(struct db *db, long long area_id, int fy, struct buf *html,
 	return 0;
 }
 
+/* Every cell says whether it links to its report: all of them, or with
+ * only_school > 0 (a school's viewer) only that school's row. */
+static void matrix_links(json_t *m, long long only_school)
+{
+	size_t i, k;
+	json_t *u, *c;
+	json_array_foreach(json_object_get(m, "units"), i, u)
+	{
+		bool mine = only_school <= 0 || json_integer_value(json_object_get(u, "school_id")) == only_school;
+		json_array_foreach(json_object_get(u, "cells"), k, c)
+		    /* "none" cells are one shared object and link nowhere */
+		    if (!json_object_get(c, "none")) json_object_set_new_nocheck(c, "link", json_boolean(mine));
+	}
+}
+
 int kpi_matrix_table(struct db *db, long long indicator_id, long long page, long long per_page, struct buf *html,
 		     json_t **info, struct err *e)
 {
+	return kpi_matrix_table_for(db, indicator_id, page, per_page, 0, html, info, e);
+}
+
+int kpi_matrix_table_for(struct db *db, long long indicator_id, long long page, long long per_page,
+			 long long only_school, struct buf *html, json_t **info, struct err *e)
+{
 	long long now = (long long)time(NULL);
 	unsigned long long gen = __atomic_load_n(&stats_gen, __ATOMIC_SEQ_CST);
-	if (kept_get(KEPT_MATRIX, indicator_id, page, per_page, gen, now, html, info))
+	/* the table a school sees links only its own cells, so it is not the
+	 * one kept for everybody */
+	if (only_school <= 0 && kept_get(KEPT_MATRIX, indicator_id, page, per_page, gen, now, html, info))
 		return 0;
 	json_t *m = kpi_matrix(db, indicator_id, page, per_page, e);
 	if (!m)
 		return -1;
+	matrix_links(m, only_school);
 	struct buf b = BUF_INIT;
 	if (view_render_text("kpi/matrix_table", m, &b, e) < 0) {
 		json_decref(m);
@@ -697,6 +721,11 @@ int kpi_matrix_table(struct db *db, long long indicator_id, long long page, long
 	json_decref(m);
 	buf_add(html, b.data, b.len);
 	*info = json_deep_copy(in);
-	kept_put(KEPT_MATRIX, indicator_id, page, per_page, gen, now, &b, in);
+	if (only_school <= 0)
+		kept_put(KEPT_MATRIX, indicator_id, page, per_page, gen, now, &b, in);
+	else {
+		json_decref(in);
+		buf_release(&b);
+	}
 	return 0;
 }

@@ -3,8 +3,10 @@
  * only (no unit or person). One handler serves the three formats of each:
  * the route's data names the format (routes.c). */
 #include <stdio.h>
+#include <time.h>
 
 #include "core/buf.h"
+#include "core/thai.h"
 #include "core/view.h"
 #include "kpi/kpi_pages.h"
 #include "org/org.h"
@@ -70,6 +72,18 @@ int kpi_stats_get(struct req *r)
 
 /* The public page: aggregates only, no unit or person (KPI-8). Without
  * ?area= it lists the areas to choose from, unless there is one. */
+int kpi_public_stats_now_get(struct req *r)
+{
+	char u[64];
+	long long area = req_query_int(r, "area", 0, 1, 1LL << 60);
+	int fy = thai_fiscal_year((long long)time(NULL));
+	if (area > 0)
+		snprintf(u, sizeof u, "/kpi/stats/%d?area=%lld", fy, area);
+	else
+		snprintf(u, sizeof u, "/kpi/stats/%d", fy);
+	return view_redirect(r, u, NULL);
+}
+
 int kpi_public_stats_get(struct req *r)
 {
 	enum kpi_stats_format fmt = format_of(r);

@@ -35,12 +35,12 @@ static int add_row(const struct oss_export_row *row, long long n, void *arg)
 	struct sheet *s = x->s;
 	json_t *d = row->data;
 	sheet_number(s, (double)n);
-	sheet_text(s, row->code);
+	sheet_code(s, row->code);
 	struct buf name = BUF_INIT;
 	buf_addf(&name, "%s%s %s", jstr(d, "title"), jstr(d, "first_name"), jstr(d, "last_name"));
 	sheet_text(s, buf_cstr(&name));
 	buf_release(&name);
-	sheet_text(s, jstr(d, "phone"));
+	sheet_code(s, jstr(d, "phone"));
 	sheet_text(s, jstr(d, "email"));
 	text_time(s, row->created_at);
 	sheet_text(s, row->status >= 0 ? oss_status_label((enum oss_status)row->status) : "");
@@ -66,14 +66,14 @@ static const struct sheet_col cols[] = {
 };
 
 int oss_manage_export(struct req *r, enum sheet_format f, long long area_id, const char *service, int status,
-		      long long overdue_before, enum oss_sort sort, const char *q, long long now, const long long *hol,
-		      size_t nhol)
+		      long long overdue_before, long long mark_before, enum oss_sort sort, const char *q, long long now,
+		      const long long *hol, size_t nhol)
 {
 	struct db *db = req_db(r);
 	struct err e = ERR_INIT;
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "คำร้อง %s", oss_service_name(service));
-	struct export_ctx x = {.now = now, .overdue_before = overdue_before, .hol = hol, .nhol = nhol};
+	struct export_ctx x = {.now = now, .overdue_before = mark_before, .hol = hol, .nhol = nhol};
 	x.s = sheet_new(f, buf_cstr(&title), (int)(sizeof cols / sizeof *cols), cols, &e);
 	buf_release(&title);
 	if (!x.s)

@@ -294,8 +294,8 @@ static int manage_list(struct req *r, struct scope s, long long *hol, size_t nh)
 		if (sheet_parse_format(format, &sf) < 0)
 			rc = view_error(r, 404, "ไม่มีรูปแบบไฟล์นี้ เลือกได้เฉพาะ csv หรือ xlsx");
 		else
-			rc = oss_manage_export(r, sf, s.area_id, service, overdue ? -1 : status, overdue ? ob : 0, sort,
-					       q, now, hol, nh);
+			rc = oss_manage_export(r, sf, s.area_id, service, overdue ? -1 : status, overdue ? ob : 0, ob,
+					       sort, q, now, hol, nh);
 		buf_release(&qb);
 		return rc;
 	}

@@ -40,6 +40,10 @@ bool oss_service_valid(const char *s);
  * title of the form ("ขอหนังสือรับรอง"); NULL for an unknown code. */
 const char *oss_service_name(const char *code);
 const char *oss_service_title(const char *code);
+/* "คำขอ" + the service's title without doubling "ขอ" (ขอหนังสือรับรอง →
+ * คำขอหนังสือรับรอง, จองห้องประชุม → คำขอจองห้องประชุม): the one way a
+ * request's title is built (page headings, the print page, the PDF). */
+void oss_request_title(const char *code, struct buf *out);
 
 /* ---- workflow (OSS-5) ---------------------------------------------------- */
 

@@ -64,8 +64,10 @@ void oss_pager(json_t *m, const char *path, json_t *params);
 
 /* The officer's list as a file (export.c): the list's filters (status -1
  * = all; overdue_before > 0 = overdue only), rows in its order. */
+/* overdue_before filters to overdue requests when > 0; mark_before marks
+ * every waiting row queued before it as overdue, filtered or not. */
 int oss_manage_export(struct req *r, enum sheet_format f, long long area_id, const char *service, int status,
-		      long long overdue_before, enum oss_sort sort, const char *q, long long now, const long long *hol,
+		      long long overdue_before, long long mark_before, enum oss_sort sort, const char *q, long long now, const long long *hol,
 		      size_t nhol);
 /* Manuals and blank forms (docs.c): an area's documents [{service, kind,
  * label, name, size, url}], and those of one service (a new array). */

@@ -209,6 +209,10 @@ json_t *oss_request_model(struct req *r, struct db *db, json_t *req, bool office
 	json_object_set_new(m, "service", json_string(service));
 	json_object_set_new(m, "service_name", json_string(svc->name));
 	json_object_set_new(m, "service_title", json_string(svc->title));
+	struct buf rt = BUF_INIT;
+	oss_request_title(service, &rt);
+	json_object_set_new(m, "request_title", json_string(buf_cstr(&rt)));
+	buf_release(&rt);
 	json_object_set_new(m, "status", json_string(oss_status_name(st)));
 	json_object_set_new(m, "status_label", json_string(oss_status_label(st)));
 	json_object_set_new(m, "status_class", json_string(oss_status_class(st)));

@@ -58,7 +58,17 @@ static void build(struct pdf *p, json_t *m, json_t *area)
 	pdf_heading(p, "รายละเอียดคำขอ");
 	size_t i;
 	json_t *d;
-	json_array_foreach(json_object_get(m, "details"), i, d) pdf_row(p, jstr(d, "label"), jstr(d, "value"));
+	json_array_foreach(json_object_get(m, "details"), i, d)
+	{
+		if (json_is_true(json_object_get(d, "is_amount"))) {
+			struct buf w = BUF_INIT;
+			buf_addf(&w, "(%s)", jstr(d, "words"));
+			pdf_row_amount(p, jstr(d, "label"), jstr(d, "value"), buf_cstr(&w));
+			buf_release(&w);
+		} else {
+			pdf_row(p, jstr(d, "label"), jstr(d, "value"));
+		}
+	}
 
 	json_t *order = json_object_get(m, "order");
 	if (json_is_object(order)) {
@@ -159,7 +169,7 @@ int oss_request_pdf(struct req *r)
 			  json_pack("{s:s, s:s}", "code", jstr(req, "code"), "page", "pdf"));
 
 	struct buf title = BUF_INIT;
-	buf_addf(&title, "แบบคำขอ%s", jstr(m, "service_title"));
+	buf_addf(&title, "แบบ%s", jstr(m, "request_title"));
 	struct pdf *p = pdf_new(buf_cstr(&title));
 	buf_release(&title);
 	struct buf foot = BUF_INIT;

@@ -82,7 +82,16 @@ static int add_documents(struct req *r, json_t *m, json_t *services, struct err 
 	json_t *a;
 	json_array_foreach(areas, i, a)
 	    json_object_set_new(a, "selected", json_boolean(!strcmp(jstr(a, "value"), id)));
-	json_array_foreach(services, i, a) json_object_set_new(a, "docs", oss_documents_of(docs, jstr(a, "code")));
+	json_array_foreach(services, i, a)
+	{
+		json_object_set_new(a, "docs", oss_documents_of(docs, jstr(a, "code")));
+		if (area_id > 0) {
+			/* the form shows the same area's manual and blank form */
+			char url[64];
+			snprintf(url, sizeof url, "/oss/new/%s?area=%lld", jstr(a, "code"), area_id);
+			json_object_set_new(a, "url", json_string(url));
+		}
+	}
 	json_object_set_new(m, "doc_areas", areas);
 	json_object_set_new(m, "doc_area_id", area_id > 0 ? json_integer(area_id) : json_null());
 	json_object_set_new(m, "has_docs", json_boolean(json_array_size(docs) > 0));

@@ -267,6 +267,17 @@ const char *oss_service_title(const char *code)
 	return d ? d->title : NULL;
 }
 
+void oss_request_title(const char *code, struct buf *out)
+{
+	const char *t = oss_service_title(code);
+	if (!t)
+		t = "";
+	static const char kho[] = "ขอ";
+	if (!strncmp(t, kho, sizeof kho - 1))
+		t += sizeof kho - 1;
+	buf_addf(out, "คำขอ%s", t);
+}
+
 unsigned oss_service_bit(const char *code)
 {
 	for (int i = 0; code && i < OSS_SERVICE_COUNT; i++)
@@ -466,7 +477,8 @@ static const char *choice_label(const struct field *f, const char *v)
 
 static void add_detail(json_t *list, const char *label, const char *value)
 {
-	json_array_append_new(list, json_pack("{s:s, s:s}", "label", label, "value", value));
+	json_array_append_new(list,
+			      json_pack("{s:s, s:s, s:n, s:b}", "label", label, "value", value, "words", "is_amount", 0));
 }
 
 json_t *oss_service_details(const struct oss_service_def *svc, json_t *data)
@@ -490,8 +502,17 @@ json_t *oss_service_details(const struct oss_service_def *svc, json_t *data)
 			if (!strcmp(f->name, "official_type") && other && *other)
 				buf_addf(&b, " (%s)", other);
 		} else if (f->type == FT_MONEY) {
+			/* an amount is shown right-aligned with its words (ORG-3) */
+			if (!json_is_integer(v))
+				continue;
 			thai_baht_format(json_integer_value(v), &b);
 			buf_adds(&b, " บาท");
+			struct buf w = BUF_INIT;
+			thai_baht_words(json_integer_value(v), &w);
+			json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:b}", "label", f->label, "value",
+							      buf_cstr(&b), "words", buf_cstr(&w), "is_amount", 1));
+			buf_release(&w);
+			continue;
 		} else if (f->type == FT_INT) {
 			buf_addf(&b, "%lld", (long long)json_integer_value(v));
 		} else if (f->type == FT_DATE) {

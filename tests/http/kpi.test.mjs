@@ -338,20 +338,17 @@ test('a report to a closed period is refused (KPI-3)', async () => {
   const ridSql = `SELECT r.id FROM kpi_reports r JOIN grants g ON g.school_id = r.school_id JOIN users u ON u.id = g.user_id WHERE r.period_id = ${p2} AND u.username = 'schooladmin' AND g.role = 'school_admin'`;
   const rid = Number(sql(ridSql));
   assert.ok(rid > 0);
-  // nothing reported yet, so it may be closed: its assignments go with it
-  r = await admin.post(`/kpi/periods/${p2}/close`, {});
-  assert.equal(r.status, 303);
-  assert.equal(count(`SELECT COUNT(*) FROM kpi_reports WHERE period_id = ${p2}`), 0);
-  assert.equal(count(`SELECT n_assigned FROM kpi_periods WHERE id = ${p2}`), 0);
-  r = await school.postMultipart(`/kpi/reports/${rid}`, { self_score: '4', confirm: '1' }, {}, { json: true });
-  assert.equal(r.status, 404);
-  // a report left in a closed period (closed before assignments went with
-  // the close) is refused as closed, not as "not yet open"
-  r = await admin.post(`/kpi/periods/${p2}/open`, {});
-  assert.equal(r.status, 303);
-  r = await admin.post(`/kpi/periods/${p2}/units`, { all_schools: '1' });
-  assert.equal(r.status, 303);
-  const rid2 = Number(sql(ridSql));
+  // nothing reported yet, but units are assigned: an opened period is not
+  // closed again, and its assignments are kept (KPI-3)
+  const assigned = count(`SELECT COUNT(*) FROM kpi_reports WHERE period_id = ${p2}`);
+  r = await admin.post(`/kpi/periods/${p2}/close`, {}, { json: true });
+  assert.equal(r.status, 409);
+  assert.match(r.json.error, new RegExp(`ปิดรอบรายงานนี้ไม่ได้ เพราะกำหนดหน่วยงานผู้รายงานไว้แล้ว ${assigned} หน่วยงาน`));
+  assert.equal(count(`SELECT COUNT(*) FROM kpi_reports WHERE period_id = ${p2}`), assigned);
+  assert.equal(count(`SELECT COUNT(*) FROM kpi_periods WHERE id = ${p2} AND opened_at IS NOT NULL`), 1);
+  // a report left in a closed period (closed before closing was refused)
+  // is refused as closed, not as "not yet open"
+  const rid2 = rid;
   sql(`UPDATE kpi_periods SET opened_at = NULL, closed_at = 1700000000 WHERE id = ${p2}`);
   r = await school.postMultipart(`/kpi/reports/${rid2}`, { self_score: '4', confirm: '1' }, {}, { json: true });
   assert.equal(r.status, 409);
@@ -364,6 +361,10 @@ test('a report to a closed period is refused (KPI-3)', async () => {
   r = await admin.post(`/kpi/periods/${p2}/open`, {});
   assert.equal(r.status, 303);
   assert.equal(count(`SELECT COUNT(*) FROM kpi_periods WHERE id = ${p2} AND closed_at IS NULL`), 1);
+  // with every unit removed it may be closed
+  for (const u of (await admin.get(`/kpi/periods/${p2}/units`, { json: true })).json.units.filter((x) => x.removable))
+    assert.equal((await admin.post(`/kpi/periods/${p2}/units/${u.report_id}/delete`, {})).status, 303);
+  assert.equal(count(`SELECT COUNT(*) FROM kpi_reports WHERE period_id = ${p2}`), 0);
   r = await admin.post(`/kpi/periods/${p2}/close`, {});
   assert.equal(r.status, 303);
 });
@@ -430,9 +431,10 @@ test('a closed or hidden indicator takes no report (KPI-2)', async () => {
   assert.match(r.json.form.errors._form, /ปิดรับรายงานแล้ว \(สถานะ Close\)/);
   r = await admin.post(`/kpi/indicators/${indicatorId}/status`, { status: 'hidden' });
   assert.equal(r.status, 303);
+  // a hidden indicator's report is "not found" to its unit, as the indicator is
   r = await school2.postMultipart(`/kpi/reports/${report2}`, { self_score: '4', confirm: '1' }, {}, { json: true });
-  assert.equal(r.status, 409);
-  assert.match(r.json.form.errors._form, /ตัวชี้วัดนี้ถูกซ่อนไว้/);
+  assert.equal(r.status, 404);
+  assert.equal((await school2.get(`/kpi/reports/${report2}`)).status, 404);
   assert.equal(sql(`SELECT status FROM kpi_reports WHERE id = ${report2}`), 'draft');
   // hidden from the schools' list, not from the admin's
   const list = await getJson(school, `/kpi/${FY}`);

@@ -92,7 +92,8 @@ function parseCsv(text) {
     else if (ch === ',') { row.push(cell); cell = ''; } else if (ch === '\r' && text[i + 1] === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; i++; } else cell += ch;
   }
   if (cell || row.length) { row.push(cell); rows.push(row); }
-  return rows;
+  // a code written ="…" (kept as text, sheet.h) reads as what it shows
+  return rows.map((r) => r.map((c) => c.replace(/^="(.*)"$/, '$1')));
 }
 
 let mine, cert;
@@ -135,7 +136,7 @@ test('pdf: the applicant and the assigned officer get the request as a PDF in th
   assert.equal(r.body.subarray(0, 5).toString('latin1'), '%PDF-');
   assert.match(r.body.subarray(-8).toString('latin1'), /%%EOF/);
   assert.ok(r.body.includes('+Laksaman'), 'the Laksaman font is embedded');
-  assert.equal(pdfTitle(r.body), 'แบบคำขอ' + mine.service_title);
+  assert.equal(pdfTitle(r.body), 'แบบ' + mine.request_title);
   assert.ok(pdfPages(r.body) >= 1);
 
   const o = await bytes(officer, `/oss/requests/${mine.id}/pdf`);

@@ -188,10 +188,14 @@ static void test_due_and_close(void **state)
 	expect_err(kpi_due_check(2567, &p, "2025-10-01", &d, &e), &e, 400, "due_date", NULL);
 	err_clear(&e);
 
-	assert_int_equal(kpi_period_close_check(true, 0, &e), 0);
-	expect_err(kpi_period_close_check(false, 0, &e), &e, 409, NULL, "รอบรายงานนี้ยังไม่ได้เปิด จึงไม่ต้องปิด");
+	assert_int_equal(kpi_period_close_check(true, 0, 0, &e), 0);
+	expect_err(kpi_period_close_check(false, 0, 0, &e), &e, 409, NULL, "รอบรายงานนี้ยังไม่ได้เปิด จึงไม่ต้องปิด");
 	err_clear(&e);
-	expect_err(kpi_period_close_check(true, 2, &e), &e, 409, NULL, NULL);
+	/* assignments alone keep an opened period open (KPI-3) */
+	expect_err(kpi_period_close_check(true, 0, 3, &e), &e, 409, NULL, NULL);
+	assert_non_null(strstr(e.msg, "ปิดรอบรายงานนี้ไม่ได้ เพราะกำหนดหน่วยงานผู้รายงานไว้แล้ว 3 หน่วยงาน"));
+	err_clear(&e);
+	expect_err(kpi_period_close_check(true, 2, 5, &e), &e, 409, NULL, NULL);
 	assert_non_null(strstr(e.msg, "ปิดรอบรายงานนี้ไม่ได้ เพราะมีหน่วยงานรายงานเข้ามาแล้ว 2 หน่วยงาน"));
 }
 
@@ -734,7 +738,19 @@ static void test_access(void **state)
 
 	/* a school reports for itself only */
 	assert_true(kpi_may_report(&school, 1, 11, 7));
-	assert_true(kpi_may_report(&teacher, 1, 11, 7));
+	/* seed 003: only staff the admin assigned report (KPI reporter), and
+	 * the school admin and director; not every teacher */
+	struct acc_grant director = grant("director", 1, 11, 0);
+	struct acc_grant reporter = grant("kpi_reporter", 1, 11, 0);
+	struct acc_grant reporter12 = grant("kpi_reporter", 1, 12, 0);
+	struct acc_grant homeroom = grant("homeroom", 1, 11, 0);
+	assert_true(kpi_may_report(&director, 1, 11, 7));
+	assert_true(kpi_may_report(&reporter, 1, 11, 7));
+	assert_false(kpi_may_report(&reporter12, 1, 11, 7));
+	assert_false(kpi_may_report(&reporter, 1, 0, 7));
+	assert_false(kpi_may_report(&reporter, 2, 11, 7));
+	assert_false(kpi_may_report(&teacher, 1, 11, 7));
+	assert_false(kpi_may_report(&homeroom, 1, 11, 7));
 	assert_false(kpi_may_report(&other_school, 1, 11, 7));
 	assert_false(kpi_may_report(&admin, 1, 11, 7)); /* the area does not report for a school */
 	assert_false(kpi_may_report(&school, 1, 0, 7)); /* nor a school for the area */
@@ -1155,8 +1171,15 @@ static void test_db_periods_and_units(void **state)
 		       DB_ARGS(DB_INT(p2)), &e)),
 	    2);
 	assert_int_equal(count(f->db, "SELECT n_units FROM kpi_indicators WHERE id = $1", ind), 4);
-	/* closing a period nobody reported in takes its assignments and their
-	 * reminders with it, and the counters follow */
+	/* closing a period nobody reported in but with units assigned is
+	 * refused, and the assignments stay (they are not silently deleted) */
+	expect_err((int)TX(f->db, kpi_period_close(f->db, p2, &e)), &e, 409, NULL, NULL);
+	assert_non_null(strstr(e.msg, "กำหนดหน่วยงานผู้รายงานไว้แล้ว 2 หน่วยงาน"));
+	err_clear(&e);
+	assert_int_equal(count(f->db, "SELECT COUNT(*) FROM kpi_reports WHERE period_id = $1", p2), 2);
+	/* the units removed first, it closes, and the counters follow */
+	assert_int_equal(TX(f->db, kpi_unit_remove(f->db, p2, report_id(f, p2, f->school2), &e)), 0);
+	assert_int_equal(TX(f->db, kpi_unit_remove(f->db, p2, report_id(f, p2, f->school3), &e)), 0);
 	assert_int_equal(TX(f->db, kpi_period_close(f->db, p2, &e)), 0);
 	assert_int_equal(count(f->db, "SELECT COUNT(*) FROM kpi_reports WHERE period_id = $1", p2), 0);
 	assert_int_equal(

@@ -164,12 +164,67 @@ static void test_xlsx(void **state)
 
 	char *wb = zip_member((unsigned char *)out.data, out.len, "xl/workbook.xml");
 	assert_non_null(wb);
-	/* the worksheet name: [] replaced, cut to 31 characters */
-	assert_non_null(strstr(wb, "name=\"รายการคำขอ _ส่งออก_ ที่ยาวเกินส\""));
+	/* the worksheet name: [] replaced, cut to 31 characters on a word
+	 * boundary, a space first (never "…ที่ยาวเกินส", a word cut in half) */
+	assert_non_null(strstr(wb, "name=\"รายการคำขอ _ส่งออก_\""));
 	free(wb);
 	char *styles = zip_member((unsigned char *)out.data, out.len, "xl/styles.xml");
 	assert_non_null(styles);
 	assert_non_null(strstr(styles, "<b/>")); /* the bold header format */
+	free(styles);
+	buf_release(&out);
+}
+
+/* Codes stay text: ="…" in CSV, string cells in XLSX; averages are
+ * rounded to 2 decimals and shown with them. */
+static void test_codes_and_decimals(void **state)
+{
+	(void)state;
+	struct buf f = BUF_INIT;
+	sheet_csv_code(&f, "0812345678");
+	assert_string_equal(buf_cstr(&f), "\"=\"\"0812345678\"\"\"");
+	buf_reset(&f);
+	sheet_csv_code(&f, "081-234-5678");
+	assert_string_equal(buf_cstr(&f), "\"=\"\"081-234-5678\"\"\"");
+	buf_reset(&f);
+	/* anything else is plain text with the formula guard */
+	sheet_csv_code(&f, "=HYPERLINK(\"x\")");
+	assert_string_equal(buf_cstr(&f), "\"'=HYPERLINK(\"\"x\"\")\"");
+	buf_reset(&f);
+	sheet_csv_code(&f, "");
+	assert_string_equal(buf_cstr(&f), "");
+	buf_release(&f);
+
+	struct err e = ERR_INIT;
+	struct sheet *c = sheet_new(SHEET_CSV, "t", 3, cols, &e);
+	sheet_code(c, "1120240625131152");
+	sheet_decimal2(c, 74.536);
+	sheet_decimal2(c, 0.1 + 0.2);
+	sheet_row_end(c);
+	struct buf out = BUF_INIT;
+	assert_int_equal(sheet_finish(c, &out, &e), 0);
+	assert_non_null(strstr(buf_cstr(&out), "\r\n\"=\"\"1120240625131152\"\"\",74.54,0.30\r\n"));
+	buf_release(&out);
+
+	struct sheet *x = sheet_new(SHEET_XLSX, "คะแนนเฉลี่ย", 3, cols, &e);
+	sheet_code(x, "0812345678");
+	sheet_decimal2(x, 74.536);
+	sheet_number(x, 3);
+	sheet_row_end(x);
+	assert_int_equal(sheet_finish(x, &out, &e), 0);
+	char *ws = zip_member((unsigned char *)out.data, out.len, "xl/worksheets/sheet1.xml");
+	assert_non_null(ws);
+	assert_non_null(strstr(ws, "t=\"inlineStr\"><is><t>0812345678</t>"));
+	/* the cell's value is the double nearest 74.54 (libxlsxwriter writes
+	 * it with 16 digits; every reader parses that back to 74.54) */
+	const char *v = strstr(ws, "<c r=\"B2\"");
+	assert_non_null(v);
+	v = strstr(v, "<v>");
+	assert_non_null(v);
+	assert_true(strtod(v + 3, NULL) == 74.54);
+	free(ws);
+	char *styles = zip_member((unsigned char *)out.data, out.len, "xl/styles.xml");
+	assert_non_null(strstr(styles, "formatCode=\"0.00\""));
 	free(styles);
 	buf_release(&out);
 }
@@ -181,6 +236,7 @@ int main(void)
 	    cmocka_unit_test(test_csv_document),
 	    cmocka_unit_test(test_formats),
 	    cmocka_unit_test(test_xlsx),
+	    cmocka_unit_test(test_codes_and_decimals),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -603,10 +603,29 @@ static void test_err_cut_on_letter(void **state)
 	assert_string_equal(ok.msg, "สั้น 5");
 }
 
+/* Names cut to fit end on a word: a space when it keeps half the room,
+ * else a th_brk break, never inside a Thai word. */
+static void test_cut_words(void **state)
+{
+	(void)state;
+	const char *t = "สรุปผลการรายงานตัวชี้วัด ปีงบประมาณ 2566";
+	assert_int_equal(thai_cut_words(t, 31), strlen("สรุปผลการรายงานตัวชี้วัด"));
+	assert_int_equal(thai_cut_words(t, 100), strlen(t));
+	/* no space in reach: a dictionary break ("สรุปผล|การ|รายงาน…") */
+	size_t n = thai_cut_words("สรุปผลการรายงานตัวชี้วัด", 12);
+	char cut[128];
+	memcpy(cut, "สรุปผลการรายงานตัวชี้วัด", n);
+	cut[n] = 0;
+	assert_true(!strcmp(cut, "สรุปผลการ") || !strcmp(cut, "สรุปผล"));
+	/* one word longer than the room: a plain cut */
+	assert_int_equal(thai_cut_words("abcdefghijklmnop", 5), 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_citizen_id_valid),
+		cmocka_unit_test(test_cut_words),
+	    cmocka_unit_test(test_citizen_id_valid),
 		cmocka_unit_test(test_citizen_id_invalid),
 		cmocka_unit_test(test_citizen_id_office),
 		cmocka_unit_test(test_text_invisible_emoji_digits),
