@@ -349,6 +349,11 @@ int acc_setpw_link_send(struct db *db, long long user_id, const char *why, struc
  * set up yet. The printed and the mailed link are the same single-use
  * secret. */
 int acc_setpw_link_send_path(struct db *db, long long user_id, const char *why, struct buf *path, struct err *e);
+/* Either of the above (path may be NULL), the mail also carrying the area
+ * admin's note to the user (a school-admin approval's note; NULL or "":
+ * none). */
+int acc_setpw_link_send_note(struct db *db, long long user_id, const char *why, const char *note, struct buf *path,
+			     struct err *e);
 
 /* /password/set, /password/otp, /password/forgot, /password/request,
  * /password/requests and /account/password (src/acc/password*.c). */

@@ -570,7 +570,7 @@ static long long approve(struct req *r, struct db *db, json_t *x, struct err *e)
 		     json_pack("{s:I, s:s, s:I, s:I}", "grant_id", (json_int_t)gid, "role", "school_admin", "school_id",
 			       (json_int_t)jint(x, "school_id"), "school_admin_reg_id", (json_int_t)jint(x, "id")));
 	if (!has_password) {
-		if (acc_setpw_link_send(db, uid, "new", e) < 0)
+		if (acc_setpw_link_send_note(db, uid, "new", form_value(r, "note"), NULL, e) < 0)
 			return -1;
 	} else {
 		struct buf url = BUF_INIT;

@@ -1,0 +1,98 @@
+// acc_found.test.mjs: what users found in the accounts module (issue 10.10–
+// 10.12), each through the real binary: the approval note in the mail, the
+// blank access-request form, guessable passwords, the sign-in page, the
+// audit page in Thai, past rosters, a registration's e-mail, and
+// registration at a meeting from one office address.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash, randomInt } from 'node:crypto';
+import { startServer, citizenId, AddressClient, ipSequence } from './lib.mjs';
+import { startSmtp } from './smtp.mjs';
+
+const DEMO_PW = 'khet-demo-2567';
+let server, smtp, area1, schools, schoolCodes;
+
+const nextIp = ipSequence('10.77');
+class IpClient extends AddressClient {
+  constructor(base, ip) { super(base, ip ?? nextIp()); }
+}
+const client = (ip) => new IpClient(server.base, ip);
+
+const sql = (q) => server.sql(q);
+const n = (q) => Number(sql(q));
+
+async function signin(login, c = client(), password = DEMO_PW) {
+  await c.get('/signin');
+  const r = await c.post('/signin', { login, password });
+  assert.equal(r.status, 303, `sign in ${login}: ${r.status}`);
+  return c;
+}
+
+let idSeq = randomInt(1e6, 9e6);
+const newCid = () => citizenId('5' + String(idSeq++).padStart(7, '0') + String(randomInt(1000, 9999)));
+
+function solve(ch) {
+  for (let k = 0; k <= ch.maxnumber; k++) {
+    if (createHash('sha256').update(ch.salt + k).digest('hex') === ch.challenge) {
+      return Buffer.from(JSON.stringify({ algorithm: ch.algorithm, challenge: ch.challenge, number: k, salt: ch.salt, signature: ch.signature, took: 1 })).toString('base64');
+    }
+  }
+  throw new Error('no solution');
+}
+async function altcha(c) {
+  const r = await c.get('/altcha/challenge');
+  assert.equal(r.status, 200);
+  return solve(JSON.parse(r.text));
+}
+
+const mailsTo = async (addr) => (await smtp.messages()).filter((m) => m.to.includes(addr));
+const nextMail = (addr, seen, what) => smtp.waitFor((m) => m.to.includes(addr) && (what ? what.test(m.subject) : true) && !seen.includes(m), 15000);
+
+before(async () => {
+  smtp = await startSmtp();
+  server = await startServer({ args: ['--trust-proxy'], env: { KHET_SMTP_URL: smtp.url, KHET_BASE_URL: 'https://khet.example.go.th' } });
+  area1 = n("SELECT id FROM areas WHERE code = '3502'");
+  // schools of the area without an admin, for registrations
+  const rows = sql(`SELECT id || '|' || obec_code FROM schools WHERE area_id = ${area1} AND id NOT IN (SELECT school_id FROM grants WHERE role = 'school_admin' AND revoked_at IS NULL AND school_id IS NOT NULL) ORDER BY obec_code DESC`).split('\n');
+  schools = rows.map((x) => Number(x.split('|')[0]));
+  schoolCodes = rows.map((x) => x.split('|')[1]);
+});
+after(async () => {
+  await server?.stop();
+  await smtp?.stop();
+  assert.doesNotMatch(server?.log() ?? '', /Sanitizer|runtime error:/);
+});
+
+let nextSchool = 0;
+function regFields(over = {}) {
+  const cid = newCid();
+  const s = nextSchool++;
+  return {
+    school_code: schoolCodes[s], registrant: 'director', delegated_by: '', citizen_id: cid, title: 'นาย',
+    first_name: 'อำนวย', last_name: 'การศึกษา', position: 'ผู้อำนวยการโรงเรียน', phone: '0812345678',
+    email: `found${cid}@example.net`, ...over,
+  };
+}
+async function register(c, fields) {
+  await c.get('/school-admin/register');
+  const payload = fields.altcha ?? await altcha(c);
+  return c.postMultipart('/school-admin/register', { ...fields, altcha: payload }, {});
+}
+const regs = () => n('SELECT COUNT(*) FROM school_admin_regs');
+const regId = (cid) => n(`SELECT id FROM school_admin_regs WHERE citizen_id = '${cid}'`);
+
+test('10.12 approval note: the area admin\'s note is in the set-password mail of a new school admin', async () => {
+  const f = regFields();
+  const r = await register(client(), f);
+  assert.equal(r.status, 303, r.text.slice(0, 1500));
+  const id = regId(f.citizen_id);
+  const a = await signin('areaadmin1');
+  const seen = await mailsTo(f.email);
+  const note = 'กรุณาส่งหนังสือแต่งตั้งฉบับจริงที่กลุ่มส่งเสริมฯ ภายใน 7 วัน';
+  const ok = await a.post(`/school-admin/regs/${id}/approve`, { note });
+  assert.equal(ok.status, 303, ok.text.slice(0, 1500));
+  assert.equal(sql(`SELECT decision_note FROM school_admin_regs WHERE id = ${id}`), note);
+  const m = await nextMail(f.email, seen, /ตั้งรหัสผ่าน/);
+  assert.match(m.text, /หมายเหตุจากแอดมินเขต: กรุณาส่งหนังสือแต่งตั้งฉบับจริง/);
+  assert.match(m.text, /\/password\/set\?t=/);
+});
