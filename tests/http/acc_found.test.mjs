@@ -96,3 +96,22 @@ test('10.12 approval note: the area admin\'s note is in the set-password mail of
   assert.match(m.text, /หมายเหตุจากแอดมินเขต: กรุณาส่งหนังสือแต่งตั้งฉบับจริง/);
   assert.match(m.text, /\/password\/set\?t=/);
 });
+
+test('10.12 sign-in page: "account cancelled" only after a failed attempt, the same words for an unknown and a cancelled login', async () => {
+  const v = client();
+  const page = await v.get('/signin');
+  assert.equal(page.status, 200);
+  assert.doesNotMatch(page.text, /ถูกยกเลิก/);
+  // a cancelled account (made here) and a login nobody has
+  const cid = newCid();
+  // (its password is the demo password: right password, cancelled account)
+  sql(`INSERT INTO users (citizen_id, email, username, title, first_name, last_name, status, password_hash, created_at, updated_at) SELECT '${cid}', 'gone${cid}@example.net', 'gone${cid}', 'นาย', 'พ้น', 'วาระ', 'cancelled', password_hash, 0, 0 FROM users WHERE username = 'teacher'`);
+  const text = (html) => html.replace(/<input[^>]*>/g, '').replace(/\s+/g, ' ');
+  const cancelled = await client().post('/signin', { login: `gone${cid}`, password: DEMO_PW });
+  const unknown = await client().post('/signin', { login: `nobody${cid}`, password: 'whatever-123456' });
+  assert.equal(cancelled.status, 401);
+  assert.equal(unknown.status, 401);
+  assert.match(cancelled.text, /หากบัญชีถูกยกเลิกโปรดติดต่อแอดมินเขต/);
+  const msg = (r) => text(r.text).match(/เข้าสู่ระบบไม่สำเร็จ[^<]*/)[0];
+  assert.equal(msg(cancelled), msg(unknown));
+});
