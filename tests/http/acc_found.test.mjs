@@ -115,3 +115,30 @@ test('10.12 sign-in page: "account cancelled" only after a failed attempt, the s
   const msg = (r) => text(r.text).match(/เข้าสู่ระบบไม่สำเร็จ[^<]*/)[0];
   assert.equal(msg(cancelled), msg(unknown));
 });
+
+test('10.12 past roster years: read-only history of what was decided, no "closed"/"not open" message and no undecided admins', async () => {
+  const a = await signin('areaadmin1');
+  const cur = (await a.get(`/areas/${area1}/roster`, { json: true })).json.current_year;
+  assert.ok(cur > 2500);
+  // a year gone by without a roster: says so, lists nobody as undecided
+  const none = await a.get(`/areas/${area1}/roster?year=${cur - 1}`);
+  assert.equal(none.status, 200);
+  assert.match(none.text, new RegExp(`ปีการศึกษา ${cur - 1} ไม่มีการส่งรายชื่อแอดมินประจำปี`));
+  assert.doesNotMatch(none.text, /ยังไม่เลือก|ยังไม่เปิด|ถูกล็อก|กดส่งรายชื่อ|ส่งรายชื่อได้เฉพาะ/);
+  const nj = await a.get(`/areas/${area1}/roster?year=${cur - 1}`, { json: true });
+  assert.equal(nj.json.past, true);
+  assert.equal(nj.json.roster.admins, undefined);
+  const addNone = await a.get(`/areas/${area1}/roster/additions/new?year=${cur - 1}`);
+  assert.doesNotMatch(addNone.text, /ยังไม่เปิด/);
+  assert.match(addNone.text, /ปีที่ผ่านมาแล้ว/);
+  // a year gone by with a submitted roster: its decisions, read-only
+  const admin = n(`SELECT id FROM users WHERE username = 'areaadmin1'`);
+  const g = n(`SELECT g.id FROM grants g JOIN users u ON u.id = g.user_id WHERE u.username = 'schooladmin' AND g.role = 'school_admin' AND g.revoked_at IS NULL`);
+  const rid = n(`INSERT INTO rosters (area_id, academic_year, status, created_at, updated_at, submitted_at, submitted_by, confirmed_count) VALUES (${area1}, ${cur - 2}, 'submitted', 1000, 1000, 1000, ${admin}, 1) RETURNING id`);
+  sql(`INSERT INTO roster_decisions (roster_id, grant_id, user_id, school_id, decision, decided_at, decided_by) SELECT ${rid}, id, user_id, school_id, 'confirm', 1000, ${admin} FROM grants WHERE id = ${g}`);
+  const old = await a.get(`/areas/${area1}/roster?year=${cur - 2}`);
+  assert.equal(old.status, 200);
+  assert.match(old.text, /ปีที่ผ่านมา แสดงผลที่ตัดสินไว้/);
+  assert.match(old.text, /badge-ok">ยืนยัน/);
+  assert.doesNotMatch(old.text, /ยังไม่เลือก|ยังไม่เปิด|ถูกล็อก|<select|roster\/submit|บันทึกร่าง/);
+});
