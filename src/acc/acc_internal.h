@@ -53,8 +53,9 @@ extern const struct acc_personnel_type {
 int acc_user_cancel(struct db *db, long long user_id, long long by_user_id, struct err *e);
 
 /* Password rules (ACC-3): at least 10 characters, not the citizen ID nor
- * containing it, not one of the 10,000 most common passwords (in any
- * letter case). Fills e (field "password") with what to fix. */
+ * containing it, not guessable (acc_password_guessable: one of the 10,000
+ * most common passwords in any letter case, or one common word plus
+ * digits and symbols). Fills e (field "password") with what to fix. */
 int acc_password_check(const char *password, const char *citizen_id, struct err *e);
 /* argon2id hash (libsodium crypto_pwhash_str, interactive limits: about
  * 64 MB and a few tens of milliseconds each) into out. */
@@ -113,6 +114,14 @@ int acc_altcha_check(const unsigned char key[32], const char *payload, long long
 int acc_altcha_key(struct db *db, bool create, unsigned char key[32], struct err *e);
 /* Whether password is in the shipped list of common passwords. */
 bool acc_password_common(const char *password);
+/* Whether a password is guessable, in any letter case: 1 when it is in
+ * the list, 2 when it is one common word (the list's or this system's own
+ * name: khet, obec, admin …) dressed up — with its trailing digits and
+ * symbols taken off, or all its digits taken out, it is in the list; or it
+ * is one run of letters that is such a word, or shorter than four
+ * letters, among digits and symbols ("password2567!!", "Khet123456789").
+ * 0 otherwise. */
+int acc_password_guessable(const char *password);
 /* Verifies password against a fixed dummy hash, so that a sign-in for an
  * account that does not exist takes as long as one that does. */
 void acc_password_burn(const char *password);
