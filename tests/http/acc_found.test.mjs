@@ -142,3 +142,22 @@ test('10.12 past roster years: read-only history of what was decided, no "closed
   assert.match(old.text, /badge-ok">ยืนยัน/);
   assert.doesNotMatch(old.text, /ยังไม่เลือก|ยังไม่เปิด|ถูกล็อก|<select|roster\/submit|บันทึกร่าง/);
 });
+
+test('10.11 school-admin registration: an e-mail of another person\'s account is refused at the field, naming no one; the registrant\'s own account\'s e-mail passes', async () => {
+  const before = regs();
+  const f = regFields({ email: 'Teacher@Example.org' });
+  const r = await register(client(), f);
+  assert.equal(r.status, 422, r.text.slice(0, 1500));
+  assert.match(r.text, /อีเมลนี้ใช้กับบัญชีอื่นอยู่แล้ว กรุณาใช้อีเมลกลางของโรงเรียนที่ยังไม่เคยลงทะเบียน หรือติดต่อแอดมินเขต/);
+  assert.ok(!r.text.includes(sql("SELECT last_name FROM users WHERE username = 'teacher'")));
+  const j = await (async () => { const c = client(); await c.get('/school-admin/register'); return c.postMultipart('/school-admin/register', { ...regFields({ email: 'teacher@example.org' }), altcha: await altcha(c) }, {}, { json: true }); })();
+  assert.equal(j.status, 422);
+  assert.match(j.json.form.errors.email, /อีเมลนี้ใช้กับบัญชีอื่นอยู่แล้ว/);
+  assert.equal(regs(), before);
+  // the teacher registers with his own account's e-mail: taken (his account is reused)
+  const mine = regFields({ citizen_id: sql("SELECT citizen_id FROM users WHERE username = 'teacher'"), email: 'teacher@example.org' });
+  const ok = await register(client(), mine);
+  assert.equal(ok.status, 303, ok.text.slice(0, 1500));
+  assert.equal(regs(), before + 1);
+  sql(`DELETE FROM school_admin_regs WHERE citizen_id = '${mine.citizen_id}' AND status = 'pending'`);
+});
