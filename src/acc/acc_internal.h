@@ -459,6 +459,15 @@ json_t *acc_queue_model(const char *title, const char *path, json_t *area, json_
 extern const struct route_table acc_request_routes;
 extern const struct route_table acc_schooladmin_routes;
 
+/* The blank access-request form of seed 003's appendix (request_form.c):
+ * its blocks in order [{kind, text}], kind one of subtitle, heading, text,
+ * choice ("( )  <permission>", one per requestable permission), space,
+ * signature (the requester's, then the director's who certifies) and
+ * officer (the area officer's approval box); area_name NULL: a blank for
+ * it. GET /access/request-form.pdf[?area=] renders it as a PDF. */
+json_t *acc_request_form_blocks(const char *area_name);
+extern const struct route_table acc_request_form_routes;
+
 /* /areas/:id/users/:uid/permissions/edit and its grant and revoke posts
  * (grant_pages.c): the area admin edits a user's permissions. */
 extern const struct route_table acc_grant_routes;

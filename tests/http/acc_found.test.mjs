@@ -161,3 +161,21 @@ test('10.11 school-admin registration: an e-mail of another person\'s account is
   assert.equal(regs(), before + 1);
   sql(`DELETE FROM school_admin_regs WHERE citizen_id = '${mine.citizen_id}' AND status = 'pending'`);
 });
+
+test('10.12 blank access-request form: a PDF (Thai font, the seed\'s title) linked from the form page', async () => {
+  const c = await signin('teacher');
+  const page = await c.get(`/access/requests/new?area=${area1}`);
+  assert.equal(page.status, 200);
+  assert.match(page.text, new RegExp(`href="/access/request-form\\.pdf\\?area=${area1}"`));
+  assert.match((await c.get('/access/requests/new')).text, /href="\/access\/request-form\.pdf"/);
+  const res = await fetch(`${server.base}/access/request-form.pdf?area=${area1}`);
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('content-type'), 'application/pdf');
+  assert.match(res.headers.get('content-disposition'), /attachment/);
+  const body = Buffer.from(await res.arrayBuffer());
+  assert.equal(body.subarray(0, 5).toString('latin1'), '%PDF-');
+  assert.ok(body.includes('+Laksaman'), 'the Laksaman font is embedded');
+  const m = body.toString('latin1').match(/\/Title\s*<(?:FEFF|feff)([0-9A-Fa-f]+)>/);
+  assert.ok(m);
+  assert.equal(Buffer.from(m[1], 'hex').swap16().toString('utf16le'), 'แบบคำขอรับสิทธิ์การใช้งานระบบสารสนเทศ');
+});
