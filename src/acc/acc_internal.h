@@ -143,6 +143,18 @@ int acc_user_set_hash(struct db *db, long long user_id, const char *hash, struct
 int acc_attempt(struct req *r, struct db *db, int max, int window, long long now, long long *minutes, struct err *e,
 		const char *key_fmt, ...) __attribute__((format(printf, 8, 9)));
 
+/* Registration at a meeting (registration_session.c, issue 10.10): while
+ * an area admin's session for the client's address runs, a public
+ * registration form (form: "register", "saregister") may be posted
+ * ACC_REG_SESSION_MAX times from that address in the session; otherwise
+ * max times in window seconds. Same answers as acc_attempt. */
+#define ACC_REG_SESSION_MAX 400
+#define ACC_REG_SESSION_MAX_HOURS 8
+int acc_reg_attempt(struct req *r, struct db *db, const char *form, int max, int window, long long now,
+		    long long *minutes, struct err *e);
+/* GET/POST /areas/:id/registration-session and …/:sid/stop. */
+extern const struct route_table acc_reg_session_routes;
+
 /* Sessions (session.c). */
 struct acc_session;
 /* Creates a session for user_id with grant_id active (0: the user's first

@@ -14,7 +14,7 @@ static int demo(struct db *db, const struct demo_args *a, struct err *e)
 
 static const struct route_table *const routes[] = {
     &acc_routes,	 &acc_roster_routes,	 &acc_directory_routes,	  &acc_admin_routes,
-    &acc_audit_routes, &acc_request_routes, &acc_request_form_routes, &acc_schooladmin_routes, &acc_password_routes,
+    &acc_audit_routes, &acc_request_routes, &acc_request_form_routes, &acc_reg_session_routes, &acc_schooladmin_routes, &acc_password_routes,
     &acc_grant_routes, NULL,
 };
 

@@ -21,7 +21,8 @@
  * e-mail passes, as the account is reused. If such an account appears
  * between the registration and the approval, the area admin sees the
  * conflict and the approval stops. Submissions are rate-limited
- * per client address. "One admin per school" is checked at the submission (an
+ * per client address, raised for the address of a registration session an
+ * area admin opened for a meeting (registration_session.c). "One admin per school" is checked at the submission (an
  * active admin, or a registration waiting — the UNIQUE open_school column)
  * and again by acc_grant_add at the approval. */
 #include <ctype.h>
@@ -280,8 +281,7 @@ static int reg_post(struct req *r)
 		return reg_page(r, 422, false);
 	/* attempts per client address, kept although the answer is an error */
 	long long now = (long long)time(NULL), wait = 0;
-	int blocked =
-	    acc_attempt(r, db, REG_ADDRESS_MAX, REG_WINDOW, now, &wait, &e, "saregister:ip:%s", req_client_ip(r));
+	int blocked = acc_reg_attempt(r, db, "saregister", REG_ADDRESS_MAX, REG_WINDOW, now, &wait, &e);
 	if (blocked < 0)
 		return view_err(r, &e);
 	if (blocked) {

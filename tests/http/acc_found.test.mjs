@@ -179,3 +179,65 @@ test('10.12 blank access-request form: a PDF (Thai font, the seed\'s title) link
   assert.ok(m);
   assert.equal(Buffer.from(m[1], 'hex').swap16().toString('utf16le'), 'แบบคำขอรับสิทธิ์การใช้งานระบบสารสนเทศ');
 });
+
+test('10.10 registration at a meeting: an area admin\'s session lets one address register 25 schools; without one the 21st is refused', async () => {
+  const free = (areaCode) => sql(`SELECT s.obec_code FROM schools s JOIN areas a ON a.id = s.area_id WHERE a.code = '${areaCode}' AND s.id NOT IN (SELECT school_id FROM grants WHERE role = 'school_admin' AND revoked_at IS NULL AND school_id IS NOT NULL) AND s.id NOT IN (SELECT school_id FROM school_admin_regs WHERE status = 'pending') ORDER BY s.obec_code`).split('\n').filter(Boolean);
+  const one = (code) => ({ ...regFields(), school_code: code });
+
+  // Without a session: 20 from one address, then 429 and nothing stored.
+  const other = free('6201');
+  assert.ok(other.length >= 21);
+  const ipB = '10.99.2.1';
+  for (let i = 0; i < 20; i++) {
+    const r = await register(client(ipB), one(other[i]));
+    assert.equal(r.status, 303, `registration ${i + 1}: ${r.status}`);
+  }
+  const before = regs();
+  const over = await register(client(ipB), one(other[20]));
+  assert.equal(over.status, 429);
+  assert.match(over.text, /บ่อยเกินไป/);
+  assert.equal(regs(), before);
+
+  // The area admin, at the meeting's network, opens a session.
+  const ipA = '10.99.1.1';
+  const a = await signin('areaadmin1', client(ipA));
+  const page = await a.get(`/areas/${area1}/registration-session`);
+  assert.equal(page.status, 200);
+  assert.match(page.text, /10\.99\.1\.1/);
+  const bad = await a.post(`/areas/${area1}/registration-session`, { hours: '99' });
+  assert.equal(bad.status, 422);
+  assert.equal(n(`SELECT COUNT(*) FROM registration_sessions WHERE ip = '${ipA}'`), 0);
+  const start = await a.post(`/areas/${area1}/registration-session`, { hours: '3' });
+  assert.equal(start.status, 303, start.text.slice(0, 1500));
+  const sid = n(`SELECT id FROM registration_sessions WHERE ip = '${ipA}' AND area_id = ${area1} AND stopped_at IS NULL`);
+  assert.ok(sid > 0);
+  const span = n(`SELECT ends_at - started_at FROM registration_sessions WHERE id = ${sid}`);
+  assert.equal(span, 3 * 3600);
+  assert.equal(n(`SELECT COUNT(*) FROM audit WHERE action = 'registration_session.start' AND target_id = ${sid} AND area_id = ${area1}`), 1);
+  const shown = await a.get(`/areas/${area1}/registration-session`, { json: true });
+  assert.equal(shown.json.client_ip, ipA);
+  assert.equal(shown.json.sessions[0].ip, ipA);
+  assert.ok(shown.json.sessions[0].ends_at_text);
+  // another area's admin may not open one for area 1
+  const b = await signin('areaadmin2', client(ipA));
+  assert.equal((await b.post(`/areas/${area1}/registration-session`, { hours: '2' })).status, 403);
+
+  // 25 schools of the area register from that one address.
+  const mine = free('3502');
+  assert.ok(mine.length >= 25, `free schools: ${mine.length}`);
+  const r0 = regs();
+  for (let i = 0; i < 25; i++) {
+    const r = await register(client(ipA), one(mine[i]));
+    assert.equal(r.status, 303, `registration ${i + 1} in the session: ${r.status} ${r.text.slice(0, 300)}`);
+  }
+  assert.equal(regs(), r0 + 25);
+  // the bot check still applies in the session
+  const forged = await register(client(ipA), { ...one(mine[25] ?? mine[0]), altcha: 'forged' });
+  assert.equal(forged.status, 422);
+
+  // Stopped: audited, no longer listed.
+  const stop = await a.post(`/areas/${area1}/registration-session/${sid}/stop`, {});
+  assert.equal(stop.status, 303);
+  assert.equal(n(`SELECT COUNT(*) FROM audit WHERE action = 'registration_session.stop' AND target_id = ${sid}`), 1);
+  assert.equal((await a.get(`/areas/${area1}/registration-session`, { json: true })).json.sessions.length, 0);
+});
