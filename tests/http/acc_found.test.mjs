@@ -241,3 +241,44 @@ test('10.10 registration at a meeting: an area admin\'s session lets one address
   assert.equal(n(`SELECT COUNT(*) FROM audit WHERE action = 'registration_session.stop' AND target_id = ${sid}`), 1);
   assert.equal((await a.get(`/areas/${area1}/registration-session`, { json: true })).json.sessions.length, 0);
 });
+
+test('10.12 audit page: Thai labels for every action, every action in the filter, details as Thai lines, an ASCII CSV name', async () => {
+  const a = await signin('areaadmin1');
+  // something with a permission in its detail: a grant by the area admin
+  const aid = n("SELECT id FROM users WHERE username = 'areaadmin1'");
+  sql(`INSERT INTO audit (at, actor_user_id, actor_role, area_id, ip, action, target_type, target_id, detail) VALUES (${Math.floor(Date.now() / 1000)}, ${aid}, 'area_admin', ${area1}, '10.0.0.1', 'access_request.approve', 'access_request', 1, '{"granted":"officer:12,officer:31","note":"ใช้งานได้ทันที","before":"ครู","after":"ครูประจำชั้น"}')`);
+  const r = await a.get(`/areas/${area1}/audit?per_page=50`, { json: true });
+  assert.equal(r.status, 200);
+  assert.ok(r.json.rows.length > 0);
+  for (const x of r.json.rows) {
+    assert.notEqual(x.action_label, x.action, `no Thai label for ${x.action}`);
+    assert.doesNotMatch(x.detail_text ?? '', /^[{[]|":/, `raw JSON for ${x.action}`);
+  }
+  const row = r.json.rows.find((x) => x.action === 'access_request.approve' && /officer/.test(JSON.stringify(x.detail)));
+  assert.ok(row);
+  assert.match(row.detail_text, /สิทธิ์ที่ให้: [^;]*,/);
+  assert.doesNotMatch(row.detail_text, /officer:/);
+  assert.match(row.detail_text, /หมายเหตุ: ใช้งานได้ทันที/);
+  assert.match(row.detail_text, /ก่อนแก้ไข: ครู; หลังแก้ไข: ครูประจำชั้น/);
+  const html = await a.get(`/areas/${area1}/audit?per_page=50`);
+  assert.doesNotMatch(html.text, /<code class="small">\{/);
+  assert.doesNotMatch(html.text, /&quot;[a-z_]+&quot;:/);
+  assert.match(html.text, /<li>สิทธิ์ที่ให้: /);
+  // every action the code writes is a filter choice, with a Thai label
+  const values = r.json.actions.map((o) => o.value);
+  for (const act of ['roster.confirm', 'roster.cancel', 'roster.submit', 'grant.add', 'grant.revoke', 'schooladmin_reg.approve', 'password_request.create', 'registration_session.start', 'user.password_set', 'kpi.period.open', 'oss.officer.assign', 'dmc.round.certify', 'org.import', 'school.add']) {
+    assert.ok(values.includes(act), `${act} missing from the filter`);
+    const o = r.json.actions.find((x) => x.value === act);
+    assert.match(o.label, /[\u0E00-\u0E7F]/, `${act} label is not Thai`);
+  }
+  const f = await a.get(`/areas/${area1}/audit?action=roster.confirm`);
+  assert.equal(f.status, 200);
+  // the CSV: an ASCII name with the area code and the date; the labels inside
+  const csv = await a.get(`/areas/${area1}/audit.csv?action=access_request.`);
+  assert.equal(csv.status, 200);
+  const cd = csv.headers.get('content-disposition');
+  assert.match(cd, /filename="?audit-3502-\d{8}\.csv/);
+  assert.doesNotMatch(cd.replace(/filename\*=[^;]*/, ''), /[^\x20-\x7e]/);
+  assert.match(csv.text, /อนุมัติคำขอรับสิทธิ์/);
+  assert.match(csv.text, /สิทธิ์ที่ให้: /);
+});
