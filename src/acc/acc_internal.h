@@ -53,8 +53,9 @@ extern const struct acc_personnel_type {
 int acc_user_cancel(struct db *db, long long user_id, long long by_user_id, struct err *e);
 
 /* Password rules (ACC-3): at least 10 characters, not the citizen ID nor
- * containing it, not one of the 10,000 most common passwords (in any
- * letter case). Fills e (field "password") with what to fix. */
+ * containing it, not guessable (acc_password_guessable: one of the 10,000
+ * most common passwords in any letter case, or one common word plus
+ * digits and symbols). Fills e (field "password") with what to fix. */
 int acc_password_check(const char *password, const char *citizen_id, struct err *e);
 /* argon2id hash (libsodium crypto_pwhash_str, interactive limits: about
  * 64 MB and a few tens of milliseconds each) into out. */
@@ -113,6 +114,14 @@ int acc_altcha_check(const unsigned char key[32], const char *payload, long long
 int acc_altcha_key(struct db *db, bool create, unsigned char key[32], struct err *e);
 /* Whether password is in the shipped list of common passwords. */
 bool acc_password_common(const char *password);
+/* Whether a password is guessable, in any letter case: 1 when it is in
+ * the list, 2 when it is one common word (the list's or this system's own
+ * name: khet, obec, admin …) dressed up — with its trailing digits and
+ * symbols taken off, or all its digits taken out, it is in the list; or it
+ * is one run of letters that is such a word, or shorter than four
+ * letters, among digits and symbols ("password2567!!", "Khet123456789").
+ * 0 otherwise. */
+int acc_password_guessable(const char *password);
 /* Verifies password against a fixed dummy hash, so that a sign-in for an
  * account that does not exist takes as long as one that does. */
 void acc_password_burn(const char *password);
@@ -133,6 +142,18 @@ int acc_user_set_hash(struct db *db, long long user_id, const char *hash, struct
  * Retry-After header set and *minutes the minutes to wait), -1 with e. */
 int acc_attempt(struct req *r, struct db *db, int max, int window, long long now, long long *minutes, struct err *e,
 		const char *key_fmt, ...) __attribute__((format(printf, 8, 9)));
+
+/* Registration at a meeting (registration_session.c, issue 10.10): while
+ * an area admin's session for the client's address runs, a public
+ * registration form (form: "register", "saregister") may be posted
+ * ACC_REG_SESSION_MAX times from that address in the session; otherwise
+ * max times in window seconds. Same answers as acc_attempt. */
+#define ACC_REG_SESSION_MAX 400
+#define ACC_REG_SESSION_MAX_HOURS 8
+int acc_reg_attempt(struct req *r, struct db *db, const char *form, int max, int window, long long now,
+		    long long *minutes, struct err *e);
+/* GET/POST /areas/:id/registration-session and …/:sid/stop. */
+extern const struct route_table acc_reg_session_routes;
 
 /* Sessions (session.c). */
 struct acc_session;
@@ -349,6 +370,11 @@ int acc_setpw_link_send(struct db *db, long long user_id, const char *why, struc
  * set up yet. The printed and the mailed link are the same single-use
  * secret. */
 int acc_setpw_link_send_path(struct db *db, long long user_id, const char *why, struct buf *path, struct err *e);
+/* Either of the above (path may be NULL), the mail also carrying the area
+ * admin's note to the user (a school-admin approval's note; NULL or "":
+ * none). */
+int acc_setpw_link_send_note(struct db *db, long long user_id, const char *why, const char *note, struct buf *path,
+			     struct err *e);
 
 /* /password/set, /password/otp, /password/forgot, /password/request,
  * /password/requests and /account/password (src/acc/password*.c). */
@@ -444,6 +470,15 @@ json_t *acc_queue_model(const char *title, const char *path, json_t *area, json_
  * (school_admin_reg.c). */
 extern const struct route_table acc_request_routes;
 extern const struct route_table acc_schooladmin_routes;
+
+/* The blank access-request form of seed 003's appendix (request_form.c):
+ * its blocks in order [{kind, text}], kind one of subtitle, heading, text,
+ * choice ("( )  <permission>", one per requestable permission), space,
+ * signature (the requester's, then the director's who certifies) and
+ * officer (the area officer's approval box); area_name NULL: a blank for
+ * it. GET /access/request-form.pdf[?area=] renders it as a PDF. */
+json_t *acc_request_form_blocks(const char *area_name);
+extern const struct route_table acc_request_form_routes;
 
 /* /areas/:id/users/:uid/permissions/edit and its grant and revoke posts
  * (grant_pages.c): the area admin edits a user's permissions. */

@@ -33,48 +33,194 @@
 #define PAGE_MAX 50		  /* rows per page at most */
 #define NAME_SLOTS (2 * PAGE_MAX) /* an actor and a target per row */
 
-/* Actions an admin filters by: a value ending in "." is every action of
- * that family (audit_filter.action_prefix). */
+/* Families an admin filters by: a value ending in "." is every action of
+ * that family (audit_filter.action_prefix). Single actions come after
+ * them, every one the modules declare (module_audit_action_at), so an
+ * action written anywhere is in the filter under its Thai label. */
 static const struct {
 	const char *value, *label;
-} actions[] = {
+} families[] = {
     {"user.", "การจัดการบัญชีผู้ใช้ (ทั้งหมด)"},
-    {"user.add", "เพิ่มผู้ใช้"},
-    {"user.update", "แก้ไขข้อมูลผู้ใช้"},
-    {"user.cancel", "ยกเลิก User"},
-    {"user.reinstate", "คืนสิทธิ์ผู้ใช้"},
-    {"user.reset_password", "Reset Password"},
-    {"user.register", "ลงทะเบียน"},
-    {"grant.", "การให้และถอนสิทธิ์"},
-    {"access_request.", "คำขอรับสิทธิ์"},
+    {"grant.", "การให้และถอนสิทธิ์ (ทั้งหมด)"},
+    {"access_request.", "คำขอรับสิทธิ์ (ทั้งหมด)"},
+    {"schooladmin_reg.", "การลงทะเบียนแอดมินสถานศึกษา (ทั้งหมด)"},
+    {"password_request.", "คำขอเปลี่ยนรหัสผ่าน (ทั้งหมด)"},
+    {"roster.", "ทำเนียบแอดมินประจำปี (ทั้งหมด)"},
+    {"registration_session.", "ช่วงลงทะเบียนพร้อมกัน (ทั้งหมด)"},
     {"auth.", "การเข้าสู่ระบบและการเข้าถึง (ทั้งหมด)"},
-    {"auth.signin_failed", "เข้าสู่ระบบไม่สำเร็จ"},
-    {"auth.denied", "ถูกปฏิเสธการเข้าถึง"},
-    {"personal.read", "เปิดดูข้อมูลส่วนบุคคล"},
-    {"audit.export", "ส่งออกบันทึกการใช้งาน"},
+    {"personal.", "ข้อมูลส่วนบุคคล (ทั้งหมด)"},
 };
-#define NACTIONS (sizeof actions / sizeof *actions)
-
-/* Labels of single actions that are not filter choices. */
-static const struct {
-	const char *value, *label;
-} more_labels[] = {
-    {"auth.signin", "เข้าสู่ระบบ"},
-    {"auth.signout", "ออกจากระบบ"},
-    {"auth.role_switch", "เปลี่ยนบทบาท"},
-    {"grant.add", "ให้สิทธิ์"},
-    {"grant.revoke", "ยกเลิกสิทธิ์"},
-};
+#define NFAMILIES (sizeof families / sizeof *families)
 
 static const char *action_label(const char *a)
 {
-	for (size_t i = 0; i < NACTIONS; i++)
-		if (!strcmp(actions[i].value, a))
-			return actions[i].label;
-	for (size_t i = 0; i < sizeof more_labels / sizeof *more_labels; i++)
-		if (!strcmp(more_labels[i].value, a))
-			return more_labels[i].label;
-	return a;
+	for (size_t i = 0; i < NFAMILIES; i++)
+		if (!strcmp(families[i].value, a))
+			return families[i].label;
+	const char *l = module_audit_label(a);
+	return l ? l : a;
+}
+
+static bool action_known(const char *a)
+{
+	for (size_t i = 0; i < NFAMILIES; i++)
+		if (!strcmp(families[i].value, a))
+			return true;
+	return module_audit_label(a) != NULL;
+}
+
+/* --- the detail as Thai "label: value" lines -------------------------------- */
+
+static const struct {
+	const char *key, *label;
+} detail_keys[] = {
+    {"before", "ก่อนแก้ไข"},
+    {"after", "หลังแก้ไข"},
+    {"old", "เดิม"},
+    {"new", "ใหม่"},
+    {"changes", "สิ่งที่เปลี่ยน"},
+    {"reason", "เหตุผล"},
+    {"note", "หมายเหตุ"},
+    {"service", "บริการ"},
+    {"role", "บทบาท"},
+    {"permission", "สิทธิ์"},
+    {"permissions", "สิทธิ์"},
+    {"granted", "สิทธิ์ที่ให้"},
+    {"grant", "สิทธิ์"},
+    {"requested", "สิทธิ์ที่ขอ"},
+    {"grant_id", "รหัสสิทธิ์"},
+    {"school_id", "รหัสสถานศึกษาในระบบ"},
+    {"school", "สถานศึกษา"},
+    {"area_id", "รหัสเขตพื้นที่ในระบบ"},
+    {"user_id", "รหัสผู้ใช้ในระบบ"},
+    {"work_group_id", "รหัสกลุ่มงานในระบบ"},
+    {"school_admin_reg_id", "รหัสการลงทะเบียนแอดมิน"},
+    {"registrant", "ผู้ลงทะเบียน"},
+    {"decision", "ผลการพิจารณา"},
+    {"decisions", "ผลการพิจารณา"},
+    {"year", "ปีการศึกษา"},
+    {"via", "ผ่านทาง"},
+    {"email", "อีเมล"},
+    {"field", "ข้อมูล"},
+    {"file", "ไฟล์"},
+    {"filter", "ตัวกรอง"},
+    {"bytes", "ขนาด (ไบต์)"},
+    {"ip", "ที่อยู่เครือข่าย"},
+    {"hours", "จำนวนชั่วโมง"},
+    {"per_session", "จำนวนการลงทะเบียนต่อช่วง"},
+    {"method", "วิธีเรียก"},
+    {"path", "หน้า"},
+    {"page", "หน้า"},
+    {"code", "รหัสอ้างอิง"},
+    {"status", "สถานะ"},
+    {"count", "จำนวน"},
+    {"rows", "จำนวนแถว"},
+    {"channel", "ช่องทาง"},
+    {"from_role", "จากบทบาท"},
+    {"to_role", "เป็นบทบาท"},
+};
+
+static const char *detail_key_label(const char *k)
+{
+	for (size_t i = 0; i < sizeof detail_keys / sizeof *detail_keys; i++)
+		if (!strcmp(detail_keys[i].key, k))
+			return detail_keys[i].label;
+	return k;
+}
+
+static bool permission_key(const char *k)
+{
+	return !strcmp(k, "permission") || !strcmp(k, "permissions") || !strcmp(k, "granted") || !strcmp(k, "grant") ||
+	       !strcmp(k, "requested");
+}
+
+static void value_text(struct buf *b, const char *key, json_t *v);
+
+/* One permission key ("officer:31"), or several separated by commas. */
+static void permission_text(struct buf *b, const char *s)
+{
+	const char *p = s;
+	bool first = true;
+	while (*p) {
+		const char *c = strchr(p, ',');
+		size_t n = c ? (size_t)(c - p) : strlen(p);
+		char k[64];
+		snprintf(k, sizeof k, "%.*s", (int)(n < 63 ? n : 63), p);
+		const struct permission_def *d = module_permission(k);
+		const char *rl = d ? NULL : acc_role_label(k);
+		buf_addf(b, "%s%s", first ? "" : ", ", d ? d->label : rl ? rl : k);
+		first = false;
+		p = c ? c + 1 : p + n;
+	}
+}
+
+static void value_text(struct buf *b, const char *key, json_t *v)
+{
+	if (json_is_string(v)) {
+		const char *s = json_string_value(v);
+		if (permission_key(key))
+			permission_text(b, s);
+		else if (!strcmp(key, "role") || !strcmp(key, "from_role") || !strcmp(key, "to_role"))
+			buf_adds(b, acc_role_label(s) ? acc_role_label(s) : s);
+		else if (!strcmp(key, "decision") && acc_roster_decision_label(s))
+			buf_adds(b, acc_roster_decision_label(s));
+		else
+			buf_adds(b, *s ? s : "-");
+	} else if (json_is_integer(v)) {
+		buf_addf(b, "%lld", (long long)json_integer_value(v));
+	} else if (json_is_real(v)) {
+		buf_addf(b, "%g", json_real_value(v));
+	} else if (json_is_boolean(v)) {
+		buf_adds(b, json_is_true(v) ? "ใช่" : "ไม่ใช่");
+	} else if (json_is_array(v)) {
+		size_t i;
+		json_t *x;
+		json_array_foreach(v, i, x)
+		{
+			if (i)
+				buf_adds(b, ", ");
+			value_text(b, key, x);
+		}
+		if (!json_array_size(v))
+			buf_adds(b, "-");
+	} else if (json_is_object(v)) {
+		const char *k;
+		json_t *x;
+		bool first = true;
+		json_object_foreach(v, k, x)
+		{
+			buf_addf(b, "%s%s: ", first ? "" : "; ", detail_key_label(k));
+			value_text(b, k, x);
+			first = false;
+		}
+	} else {
+		buf_adds(b, "-");
+	}
+}
+
+/* [{label, value}] of a row's detail, in the JSON's key order. */
+static json_t *detail_lines(json_t *d)
+{
+	json_t *lines = json_array();
+	if (!d || json_is_null(d))
+		return lines;
+	if (!json_is_object(d)) {
+		struct buf b = BUF_INIT;
+		value_text(&b, "", d);
+		json_array_append_new(lines, json_pack("{s:s, s:s}", "label", "รายละเอียด", "value", buf_cstr(&b)));
+		buf_release(&b);
+		return lines;
+	}
+	const char *k;
+	json_t *v;
+	json_object_foreach(d, k, v)
+	{
+		struct buf b = BUF_INIT;
+		value_text(&b, k, v);
+		json_array_append_new(lines, json_pack("{s:s, s:s}", "label", detail_key_label(k), "value", buf_cstr(&b)));
+		buf_release(&b);
+	}
+	return lines;
 }
 
 int acc_audit_range(const char *from, const char *to, long long *from_out, long long *to_out, struct err *e)
@@ -158,10 +304,7 @@ static int parse_filter(struct req *r, struct db *db, long long area, struct par
 		p->f.target_id = id;
 	}
 	if (*p->action) {
-		bool ok = false;
-		for (size_t i = 0; i < NACTIONS; i++)
-			ok |= !strcmp(actions[i].value, p->action);
-		if (ok)
+		if (action_known(p->action))
 			p->f.action_prefix = p->action;
 		else
 			json_object_set_new(p->errors, "action", json_string("กรุณาเลือกการดำเนินการจากรายการ"));
@@ -260,10 +403,15 @@ static int add_names(struct db *db, json_t *rows, struct err *e)
 				    json_string(acc_role_label(role) ? acc_role_label(role) : role));
 		json_object_set_new(x, "action_label",
 				    json_string(action_label(nz(json_string_value(json_object_get(x, "action"))))));
-		json_t *d = json_object_get(x, "detail");
-		char *ds = d && !json_is_null(d) ? json_dumps(d, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
-		json_object_set_new(x, "detail_text", ds ? json_string(ds) : json_null());
-		free(ds);
+		json_t *lines = detail_lines(json_object_get(x, "detail"));
+		struct buf dt = BUF_INIT;
+		size_t li;
+		json_t *l;
+		json_array_foreach(lines, li, l) buf_addf(&dt, "%s%s: %s", li ? "; " : "", jstr(l, "label"), jstr(l, "value"));
+		json_object_set_new(x, "detail_text", dt.len ? json_string(buf_cstr(&dt)) : json_null());
+		buf_release(&dt);
+		json_object_set_new(x, "detail_lines", lines);
+		json_object_set_new(x, "has_detail", json_boolean(json_array_size(lines) > 0));
 	}
 	json_decref(by_id);
 	return 0;
@@ -411,10 +559,14 @@ static int audit_page(struct req *r)
 	buf_release(&base);
 
 	json_t *opts = json_array();
-	for (size_t i = 0; i < NACTIONS; i++)
+	for (size_t i = 0; i < NFAMILIES; i++)
 		json_array_append_new(opts,
-				      json_pack("{s:s, s:s, s:b}", "value", actions[i].value, "label", actions[i].label,
-						"selected", !strcmp(actions[i].value, p.action)));
+				      json_pack("{s:s, s:s, s:b}", "value", families[i].value, "label", families[i].label,
+						"selected", !strcmp(families[i].value, p.action)));
+	const struct audit_action_def *ad;
+	for (int i = 0; (ad = module_audit_action_at(i)); i++)
+		json_array_append_new(opts, json_pack("{s:s, s:s, s:b}", "value", ad->action, "label", ad->label,
+						      "selected", !strcmp(ad->action, p.action)));
 	json_t *sizes = json_array();
 	static const int per[] = {10, 25, 50};
 	for (size_t i = 0; i < sizeof per / sizeof *per; i++)
@@ -484,7 +636,8 @@ static int audit_csv_get(struct req *r)
 		     json_pack("{s:s, s:I}", "filter", buf_cstr(&q), "bytes", (json_int_t)out.len));
 	buf_release(&q);
 	char name[96];
-	time_t now = time(NULL);
+	/* an ASCII name, the date in Bangkok (the Thai title is inside) */
+	time_t now = time(NULL) + 7 * 3600;
 	struct tm tm;
 	gmtime_r(&now, &tm);
 	snprintf(name, sizeof name, "audit-%s-%04d%02d%02d.csv", nz(json_string_value(json_object_get(area, "code"))),

@@ -14,7 +14,7 @@ static int demo(struct db *db, const struct demo_args *a, struct err *e)
 
 static const struct route_table *const routes[] = {
     &acc_routes,	 &acc_roster_routes,	 &acc_directory_routes,	  &acc_admin_routes,
-    &acc_audit_routes, &acc_request_routes, &acc_schooladmin_routes, &acc_password_routes,
+    &acc_audit_routes, &acc_request_routes, &acc_request_form_routes, &acc_reg_session_routes, &acc_schooladmin_routes, &acc_password_routes,
     &acc_grant_routes, NULL,
 };
 
@@ -70,7 +70,55 @@ static const struct command_def commands[] = {
 
 static const struct mig_range migrations[] = {{5, 9}, {100, 199}, {0, 0}};
 
+/* The actions this module writes to the audit trail (the area's audit
+ * page shows and filters them by these labels). */
+static const struct audit_action_def audit_actions[] = {
+    {"auth.signin", "เข้าสู่ระบบ"},
+    {"auth.signout", "ออกจากระบบ"},
+    {"auth.signin_failed", "เข้าสู่ระบบไม่สำเร็จ"},
+    {"auth.role_switch", "เปลี่ยนบทบาท"},
+    {"auth.denied", "ถูกปฏิเสธการเข้าถึง"},
+    {"personal.read", "เปิดดูข้อมูลส่วนบุคคล"},
+    {"personal.export", "ส่งออกข้อมูลส่วนบุคคล"},
+    {"audit.export", "ส่งออกบันทึกการใช้งาน"},
+    {"user.register", "ลงทะเบียนด้วยตนเอง"},
+    {"user.create", "สร้างบัญชีผู้ใช้"},
+    {"user.add", "เพิ่มผู้ใช้"},
+    {"user.update", "แก้ไขข้อมูลผู้ใช้"},
+    {"user.cancel", "ยกเลิก User"},
+    {"user.reinstate", "คืนสิทธิ์ผู้ใช้"},
+    {"user.reset_password", "Reset Password"},
+    {"user.password_forgot", "ขอลิงก์ตั้งรหัสผ่าน (ลืมรหัสผ่าน)"},
+    {"user.password_link_used", "เปิดลิงก์ตั้งรหัสผ่าน"},
+    {"user.password_otp_resend", "ขอรหัส OTP ใหม่"},
+    {"user.password_set", "ตั้งรหัสผ่าน (ยืนยัน OTP แล้ว)"},
+    {"user.password_change", "เปลี่ยนรหัสผ่าน"},
+    {"grant.add", "ให้สิทธิ์"},
+    {"grant.revoke", "ยกเลิกสิทธิ์"},
+    {"access_request.submit", "ยื่นคำขอรับสิทธิ์"},
+    {"access_request.approve", "อนุมัติคำขอรับสิทธิ์"},
+    {"access_request.reject", "ไม่อนุมัติคำขอรับสิทธิ์"},
+    {"schooladmin_reg.submit", "ลงทะเบียนแอดมินสถานศึกษา"},
+    {"schooladmin_reg.approve", "อนุมัติแอดมินสถานศึกษา"},
+    {"schooladmin_reg.reject", "ไม่อนุมัติแอดมินสถานศึกษา"},
+    {"password_request.create", "ยื่นคำขอเปลี่ยนรหัสผ่าน"},
+    {"password_request.approve", "อนุมัติคำขอเปลี่ยนรหัสผ่าน"},
+    {"password_request.reject", "ไม่อนุมัติคำขอเปลี่ยนรหัสผ่าน"},
+    {"roster.draft", "บันทึกร่างทำเนียบแอดมิน"},
+    {"roster.draft_add", "เพิ่มแอดมินใหม่ในร่างทำเนียบ"},
+    {"roster.draft_remove", "ลบแอดมินใหม่ออกจากร่างทำเนียบ"},
+    {"roster.submit", "ส่งทำเนียบแอดมินประจำปี"},
+    {"roster.submit_refused", "ส่งทำเนียบแอดมินไม่สำเร็จ"},
+    {"roster.confirm", "ยืนยันแอดมินในทำเนียบ"},
+    {"roster.cancel", "ยกเลิกแอดมินในทำเนียบ"},
+    {"roster.add", "เพิ่มแอดมินจากทำเนียบ"},
+    {"registration_session.start", "เปิดช่วงลงทะเบียนพร้อมกัน"},
+    {"registration_session.stop", "ปิดช่วงลงทะเบียนพร้อมกัน"},
+    {NULL, NULL},
+};
+
 const struct module acc_module = {
+    .audit_actions = audit_actions,
     .name = "acc",
     .title = "บัญชีผู้ใช้และสิทธิ์",
     .routes = routes,

@@ -55,10 +55,16 @@ static int send_mail(struct db *db, json_t *u, const char *subject, const char *
 
 int acc_setpw_link_send(struct db *db, long long user_id, const char *why, struct err *e)
 {
-	return acc_setpw_link_send_path(db, user_id, why, NULL, e);
+	return acc_setpw_link_send_note(db, user_id, why, NULL, NULL, e);
 }
 
 int acc_setpw_link_send_path(struct db *db, long long user_id, const char *why, struct buf *path, struct err *e)
+{
+	return acc_setpw_link_send_note(db, user_id, why, NULL, path, e);
+}
+
+int acc_setpw_link_send_note(struct db *db, long long user_id, const char *why, const char *note, struct buf *path,
+			     struct err *e)
 {
 	bool is_new = why && !strcmp(why, "new");
 	bool is_forgot = why && !strcmp(why, "forgot");
@@ -80,6 +86,7 @@ int acc_setpw_link_send_path(struct db *db, long long user_id, const char *why, 
 				      jstr(u, "username"), "url", buf_cstr(&url), "is_new", is_new, "is_forgot",
 				      is_forgot, "is_reset", !is_new && !is_forgot, "minutes",
 				      acc_setpw_link_ttl() / 60);
+		json_object_set_new(m, "note", json_string(note ? note : ""));
 		rc = send_mail(db, u, is_new ? "ตั้งรหัสผ่านบัญชีผู้ใช้ระบบ Khet" : "ตั้งรหัสผ่านใหม่ บัญชีผู้ใช้ระบบ Khet",
 			       "mail/password_link", m, e);
 	}

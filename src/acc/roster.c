@@ -1007,6 +1007,15 @@ static int roster_page(struct req *r, int status, long long area_id, int year, c
 		json_object_set_new(x, "options", opts);
 	}
 	int cur = thai_academic_year(now);
+	/* A past year is history: what was submitted then, read-only, or
+	 * that nothing was; never today's admins as if undecided. */
+	bool past = year < cur;
+	bool past_unsent = past && !json_is_true(json_object_get(roster, "locked"));
+	if (past_unsent) {
+		json_object_del(roster, "admins");
+		json_object_del(roster, "additions");
+		json_object_del(roster, "counts");
+	}
 	json_t *years = json_array();
 	for (int y = cur + 1; y >= cur - 2; y--)
 		json_array_append_new(years, json_pack("{s:i, s:b}", "year", y, "current", y == year));
@@ -1015,10 +1024,11 @@ static int roster_page(struct req *r, int status, long long area_id, int year, c
 	buf_addf(&title, "รายชื่อแอดมินสถานศึกษา ปีการศึกษา %d — %s", year, jstr(area, "short_name"));
 	char dir[64];
 	snprintf(dir, sizeof dir, "/areas/%lld/directory", area_id);
-	json_t *m =
-	    json_pack("{s:s, s:o, s:o, s:i, s:b, s:b, s:o, s:o, s:b, s:s}", "page_title", buf_cstr(&title), "area",
-		      area, "roster", roster, "year", year, "year_open", open, "editable", editable, "years", years,
-		      "errors", errors, "has_errors", json_array_size(errors) > 0, "directory_url", dir);
+	json_t *m = json_pack("{s:s, s:o, s:o, s:i, s:b, s:b, s:o, s:o, s:b, s:s, s:b, s:b, s:b, s:i}", "page_title",
+			      buf_cstr(&title), "area", area, "roster", roster, "year", year, "year_open", open,
+			      "editable", editable, "years", years, "errors", errors, "has_errors",
+			      json_array_size(errors) > 0, "directory_url", dir, "past", past, "past_unsent",
+			      past_unsent, "current_open", !past, "current_year", cur);
 	buf_release(&title);
 	return view_page(r, status, "acc/roster", m);
 }
@@ -1087,10 +1097,12 @@ static int add_page(struct req *r, int status, long long area_id, int year)
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "เพิ่มแอดมินสถานศึกษา ปีการศึกษา %d — %s", year, jstr(area, "short_name"));
 	bool open = acc_roster_year_open(year, (long long)time(NULL)) && !rr.submitted;
-	json_t *m = json_pack("{s:s, s:o, s:o, s:i, s:b, s:b, s:o, s:o}", "page_title", buf_cstr(&title), "area", area,
-			      "form", form, "year", year, "open", open, "locked", rr.submitted, "submitted_by_name",
-			      rr.submitted ? json_string(rr.by_name) : json_null(), "submitted_at_text",
-			      rr.submitted ? json_string(buf_cstr(&when)) : json_null());
+	bool past = year < thai_academic_year((long long)time(NULL));
+	json_t *m = json_pack("{s:s, s:o, s:o, s:i, s:b, s:b, s:o, s:o, s:b}", "page_title", buf_cstr(&title), "area",
+			      area, "form", form, "year", year, "open", open, "locked", rr.submitted,
+			      "submitted_by_name", rr.submitted ? json_string(rr.by_name) : json_null(),
+			      "submitted_at_text", rr.submitted ? json_string(buf_cstr(&when)) : json_null(), "past",
+			      past);
 	buf_release(&title);
 	buf_release(&when);
 	return view_page(r, status, "acc/roster_add", m);

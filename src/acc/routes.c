@@ -232,10 +232,10 @@ static int register_post_in(struct req *r, struct buf *uname)
 	if (!form_ok(r))
 		return register_page(r, 422);
 	/* Attempts per client address are limited (kept although the answer
-	 * is an error, like sign-in's). */
+	 * is an error, like sign-in's), more during a registration session
+	 * of the address (a meeting). */
 	long long now = (long long)time(NULL), wait = 0;
-	int blocked = acc_attempt(r, db, REGISTER_ADDRESS_MAX, REGISTER_WINDOW, now, &wait, &e, "register:ip:%s",
-				  req_client_ip(r));
+	int blocked = acc_reg_attempt(r, db, "register", REGISTER_ADDRESS_MAX, REGISTER_WINDOW, now, &wait, &e);
 	if (blocked < 0)
 		return view_err(r, &e);
 	if (blocked) {

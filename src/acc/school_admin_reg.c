@@ -14,11 +14,15 @@
  * like one for a new person, and only the area admin sees that the account
  * will be reused — and that such an account only gets the role: its
  * e-mail and password stay, and no set-password link goes out when it has
- * a password or any role outside that school. Nor does the form tell
- * whether an e-mail is registered: the bot check comes first, then only
- * the school is looked up; an e-mail held by another account is shown to
- * the area admin, whose approval it stops. Submissions are rate-limited
- * per client address. "One admin per school" is checked at the submission (an
+ * a password or any role outside that school. An e-mail held by an
+ * account that is not the registrant's own (another citizen ID) could
+ * never be approved, so it is refused at the field after the bot check,
+ * in words that name no one (issue 10.11); the registrant's own account's
+ * e-mail passes, as the account is reused. If such an account appears
+ * between the registration and the approval, the area admin sees the
+ * conflict and the approval stops. Submissions are rate-limited
+ * per client address, raised for the address of a registration session an
+ * area admin opened for a meeting (registration_session.c). "One admin per school" is checked at the submission (an
  * active admin, or a registration waiting — the UNIQUE open_school column)
  * and again by acc_grant_add at the approval. */
 #include <ctype.h>
@@ -214,6 +218,8 @@ static int reg_get(struct req *r)
 
 static const char dup_admin[] = "สถานศึกษานี้มีแอดมินสถานศึกษาแล้ว (สถานศึกษา 1 แห่งมีแอดมินได้ 1 คน) "
 				"หากต้องการเปลี่ยนแอดมิน ให้แจ้งแอดมินเขตยกเลิกแอดมินเดิมก่อน";
+static const char email_taken_msg[] = "อีเมลนี้ใช้กับบัญชีอื่นอยู่แล้ว กรุณาใช้อีเมลกลางของโรงเรียนที่ยังไม่เคยลงทะเบียน "
+				      "หรือติดต่อแอดมินเขต";
 static const char dup_pending[] = "สถานศึกษานี้มีการลงทะเบียนแอดมินที่รอแอดมินเขตอนุมัติอยู่แล้ว "
 				  "(สถานศึกษา 1 แห่งมีแอดมินได้ 1 คน) กรุณารอผลหรือติดต่อแอดมินเขต";
 
@@ -275,8 +281,7 @@ static int reg_post(struct req *r)
 		return reg_page(r, 422, false);
 	/* attempts per client address, kept although the answer is an error */
 	long long now = (long long)time(NULL), wait = 0;
-	int blocked =
-	    acc_attempt(r, db, REG_ADDRESS_MAX, REG_WINDOW, now, &wait, &e, "saregister:ip:%s", req_client_ip(r));
+	int blocked = acc_reg_attempt(r, db, "saregister", REG_ADDRESS_MAX, REG_WINDOW, now, &wait, &e);
 	if (blocked < 0)
 		return view_err(r, &e);
 	if (blocked) {
@@ -302,6 +307,17 @@ static int reg_post(struct req *r)
 		req_commit_on_error(r);
 		form_error_err(r, &e);
 		return reg_page(r, e.status == 409 ? 409 : 422, false);
+	}
+	/* an e-mail of someone else's account: the approval could only fail */
+	long long taken = 0;
+	int trc = db_int_value(db, "SELECT 1 FROM users WHERE email = $1 AND citizen_id <> $2",
+			       DB_ARGS(DB_TEXT(email), DB_TEXT(u.citizen_id)), &taken, &e);
+	if (trc < 0)
+		return view_err(r, &e);
+	if (trc > 0) {
+		req_commit_on_error(r);
+		form_error(r, "email", email_taken_msg);
+		return reg_page(r, 422, false);
 	}
 	const struct form_file *ff = form_file(r, "letter");
 	long long id = 0;
@@ -570,7 +586,7 @@ static long long approve(struct req *r, struct db *db, json_t *x, struct err *e)
 		     json_pack("{s:I, s:s, s:I, s:I}", "grant_id", (json_int_t)gid, "role", "school_admin", "school_id",
 			       (json_int_t)jint(x, "school_id"), "school_admin_reg_id", (json_int_t)jint(x, "id")));
 	if (!has_password) {
-		if (acc_setpw_link_send(db, uid, "new", e) < 0)
+		if (acc_setpw_link_send_note(db, uid, "new", form_value(r, "note"), NULL, e) < 0)
 			return -1;
 	} else {
 		struct buf url = BUF_INIT;

@@ -153,6 +153,73 @@ static size_t utf8_chars(const char *s)
 	return n;
 }
 
+/* Words a person would pick for this system itself: as guessable as the
+ * list's. */
+static const char *const site_words[] = {"khet", "obec", "admin", "school", "teacher", "thailand", NULL};
+
+static bool word_guessable(const char *w)
+{
+	if (!*w)
+		return false;
+	for (size_t i = 0; site_words[i]; i++)
+		if (!strcmp(w, site_words[i]))
+			return true;
+	return acc_password_common(w);
+}
+
+static bool ascii_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+int acc_password_guessable(const char *password)
+{
+	if (!password)
+		return 0;
+	if (acc_password_common(password))
+		return 1;
+	size_t n = strlen(password);
+	if (n > 256)
+		return 0;
+	char low[257], stem[257], nodig[257], letters[257];
+	size_t k = 0, runs = 0;
+	bool ascii = true, in_run = false;
+	for (size_t i = 0; i <= n; i++) {
+		char c = password[i];
+		if ((unsigned char)c >= 0x80)
+			ascii = false;
+		low[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+		bool a = ascii_alpha(c);
+		if (a && !in_run)
+			runs++;
+		in_run = a;
+		if (a)
+			letters[k++] = low[i];
+	}
+	letters[k] = 0;
+	/* trailing digits and symbols off: "password2567!!" */
+	memcpy(stem, low, n + 1);
+	size_t m = n;
+	while (m > 0 && (unsigned char)stem[m - 1] < 0x80 && !ascii_alpha(stem[m - 1]))
+		stem[--m] = 0;
+	if (m < n && word_guessable(stem))
+		return 2;
+	/* digits anywhere out: "pass2567word", "2567password" */
+	k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (low[i] < '0' || low[i] > '9')
+			nodig[k++] = low[i];
+	nodig[k] = 0;
+	if (k < n && word_guessable(nodig))
+		return 2;
+	/* mostly one word plus digits and symbols: "Khet123456789",
+	 * "!!Admin2567" — one run of letters that is a common or site word,
+	 * or too short to add anything (under four letters) */
+	if (ascii && runs == 1 && (word_guessable(letters) || strlen(letters) < 4))
+		return 2;
+	return 0;
+}
+
 int acc_password_check(const char *password, const char *citizen_id, struct err *e)
 {
 	if (!password || !*password)
@@ -164,9 +231,14 @@ int acc_password_check(const char *password, const char *citizen_id, struct err 
 		return err_field(e, "password", "รหัสผ่านยาวได้ไม่เกิน 128 ตัวอักษร");
 	if (citizen_id && strlen(citizen_id) == 13 && strstr(password, citizen_id))
 		return err_field(e, "password", "รหัสผ่านต้องไม่ใช่เลขประจำตัวประชาชนหรือมีเลขประจำตัวประชาชนอยู่ในรหัสผ่าน");
-	if (acc_password_common(password))
+	int g = acc_password_guessable(password);
+	if (g == 1)
 		return err_field(e, "password",
 				 "รหัสผ่านนี้เป็นรหัสผ่านที่มีผู้ใช้มากและคาดเดาได้ง่าย กรุณาตั้งรหัสผ่านอื่น เช่น วลีที่จำได้หลายคำ");
+	if (g == 2)
+		return err_field(e, "password",
+				 "รหัสผ่านนี้เป็นคำที่ใช้กันมาก (เช่น password, qwerty, khet) เติมตัวเลขหรือสัญลักษณ์ "
+				 "ซึ่งคาดเดาได้ง่าย (ไม่นับตัวพิมพ์เล็กใหญ่) กรุณาตั้งรหัสผ่านอื่น เช่น วลีที่จำได้หลายคำ");
 	return 0;
 }
 

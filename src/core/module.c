@@ -420,3 +420,21 @@ void demo_args_free(struct demo_args *a)
 	free(a->values);
 	free(a);
 }
+
+const char *module_audit_label(const char *action)
+{
+	for (int i = 0; khet_modules[i]; i++)
+		for (const struct audit_action_def *a = khet_modules[i]->audit_actions; a && a->action; a++)
+			if (!strcmp(a->action, action))
+				return a->label;
+	return NULL;
+}
+
+const struct audit_action_def *module_audit_action_at(int i)
+{
+	for (int m = 0; khet_modules[m]; m++)
+		for (const struct audit_action_def *a = khet_modules[m]->audit_actions; a && a->action; a++)
+			if (i-- == 0)
+				return a;
+	return NULL;
+}

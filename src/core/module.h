@@ -57,6 +57,11 @@ struct role_def {
 	unsigned flags; /* ROLE_* above */
 };
 
+struct audit_action_def {
+	const char *action; /* "roster.confirm": what the code writes */
+	const char *label;  /* Thai */
+};
+
 struct permission_def {
 	const char *key;	/* "officer:31" or the role's code; unique over all modules */
 	const char *role;	/* a role code (of any module) */
@@ -148,7 +153,17 @@ struct module {
 	const struct command_def *commands;	   /* ends with {NULL} */
 	const struct import_def *imports;	   /* ends with {NULL} */
 	const struct mig_range *migrations;	   /* ends with {0, 0} */
+	/* the actions it writes to the audit trail, with Thai labels for the
+	 * area's audit page and its filter; ends with {NULL} */
+	const struct audit_action_def *audit_actions;
 };
+
+/* Where modules' audit actions are listed, in module order: the Thai
+ * label of an action ("roster.confirm" → "ยืนยันแอดมินในทำเนียบ"), NULL
+ * when no module declares it; and the i-th declared action (NULL past the
+ * end). */
+const char *module_audit_label(const char *action);
+const struct audit_action_def *module_audit_action_at(int i);
 
 /* The list (src/modules.c), in order, ending with NULL. */
 extern const struct module *const khet_modules[];

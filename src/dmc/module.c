@@ -53,7 +53,24 @@ static const struct demo_flag demo_flags[] = {
 
 static const struct mig_range migrations[] = {{500, 599}, {0, 0}};
 
+/* The actions this module writes to the audit trail (the area's audit
+ * page shows and filters them by these labels). */
+static const struct audit_action_def audit_actions[] = {
+    {"dmc.learner.add", "เพิ่มนักเรียน"},
+    {"dmc.learner.move_in", "รับนักเรียนย้ายเข้า"},
+    {"dmc.learner.move_out", "นักเรียนย้ายออก"},
+    {"dmc.learner.name", "เปลี่ยนชื่อนักเรียน"},
+    {"dmc.learner.body", "บันทึกน้ำหนักส่วนสูง"},
+    {"dmc.learner.grade", "เปลี่ยนชั้น/ห้องเรียน"},
+    {"dmc.grade_bulk", "เปลี่ยนชั้น/ห้องเรียนหลายคน"},
+    {"dmc.round.confirm", "ยืนยันข้อมูลรอบสำรวจ"},
+    {"dmc.round.certify", "รับรองข้อมูลรอบสำรวจ"},
+    {"dmc.round.acknowledge", "เขตรับทราบข้อมูลรอบสำรวจ"},
+    {NULL, NULL},
+};
+
 const struct module dmc_module = {
+    .audit_actions = audit_actions,
     .name = "dmc",
     .title = "ข้อมูลนักเรียนรายบุคคล (DMC)",
     .routes = routes,

@@ -53,7 +53,27 @@ static const struct demo_flag demo_flags[] = {
 
 static const struct mig_range migrations[] = {{20, 29}, {400, 499}, {0, 0}};
 
+/* The actions this module writes to the audit trail (the area's audit
+ * page shows and filters them by these labels). */
+static const struct audit_action_def audit_actions[] = {
+    {"kpi.indicator.create", "สร้างตัวชี้วัด"},
+    {"kpi.indicator.update", "แก้ไขตัวชี้วัด"},
+    {"kpi.indicator.status", "เปลี่ยนสถานะตัวชี้วัด"},
+    {"kpi.indicator.file", "แนบเอกสารตัวชี้วัด"},
+    {"kpi.indicator.copy_year", "คัดลอกตัวชี้วัดจากปีก่อน"},
+    {"kpi.people.grant", "ให้สิทธิ์ผู้รับผิดชอบตัวชี้วัด"},
+    {"kpi.people.revoke", "ยกเลิกสิทธิ์ผู้รับผิดชอบตัวชี้วัด"},
+    {"kpi.period.open", "เปิดรอบรายงาน"},
+    {"kpi.period.close", "ปิดรอบรายงาน"},
+    {"kpi.report.review", "ตรวจสอบผลการรายงาน"},
+    {"kpi.report.unreview", "ยกเลิกการตรวจสอบผลการรายงาน"},
+    {"kpi.units.add", "เพิ่มหน่วยรายงาน"},
+    {"kpi.units.remove", "ลบหน่วยรายงาน"},
+    {NULL, NULL},
+};
+
 const struct module kpi_module = {
+    .audit_actions = audit_actions,
     .name = "kpi",
     .title = "KPI-Online",
     .routes = routes,

@@ -32,7 +32,17 @@ static const struct import_def imports[] = {
 
 static const struct mig_range migrations[] = {{2, 2}, {200, 299}, {0, 0}};
 
+/* The actions this module writes to the audit trail (the area's audit
+ * page shows and filters them by these labels). */
+static const struct audit_action_def audit_actions[] = {
+    {"org.import", "นำเข้าข้อมูลหน่วยงานและสถานศึกษา"},
+    {"school.add", "เพิ่มสถานศึกษา"},
+    {"school.update", "แก้ไขข้อมูลสถานศึกษา"},
+    {NULL, NULL},
+};
+
 const struct module org_module = {
+    .audit_actions = audit_actions,
     .name = "org",
     .title = "หน่วยงานและโรงเรียน",
     .routes = routes,

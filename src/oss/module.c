@@ -50,7 +50,23 @@ static const struct demo_flag demo_flags[] = {
 
 static const struct mig_range migrations[] = {{10, 19}, {300, 399}, {0, 0}};
 
+/* The actions this module writes to the audit trail (the area's audit
+ * page shows and filters them by these labels). */
+static const struct audit_action_def audit_actions[] = {
+    {"oss.document.upload", "อัปโหลดเอกสารบริการ"},
+    {"oss.document.remove", "ลบเอกสารบริการ"},
+    {"oss.holiday.add", "เพิ่มวันหยุด"},
+    {"oss.holiday.remove", "ลบวันหยุด"},
+    {"oss.officer.assign", "มอบหมายเจ้าหน้าที่บริการ"},
+    {"oss.officer.unassign", "ยกเลิกการมอบหมายเจ้าหน้าที่บริการ"},
+    {"oss.prices.update", "แก้ไขราคาแบบพิมพ์"},
+    {"oss.room.add", "เพิ่มห้องประชุม"},
+    {"oss.room.update", "แก้ไขห้องประชุม"},
+    {NULL, NULL},
+};
+
 const struct module oss_module = {
+    .audit_actions = audit_actions,
     .name = "oss",
     .title = "One Stop Service",
     .routes = routes,

@@ -63,6 +63,37 @@ static void test_password_common(void **state)
 	assert_false(acc_password_common(""));
 }
 
+/* Issue 10.12: "password1234" was accepted although the hint says
+ * guessable passwords are refused. */
+static void test_password_guessable(void **state)
+{
+	(void)state;
+	struct err e = ERR_INIT;
+	const char *dressed[] = {"password1234", "PASSWORD1234",   "password2567!!", "Khet123456789",
+				 "2567password", "pass2567word",   "Qwerty@2567!",   "!!Admin25672567",
+				 "iloveyou1234", "abc1234567890", "Sunshine.2567"};
+	for (size_t i = 0; i < sizeof dressed / sizeof *dressed; i++) {
+		err_clear(&e);
+		assert_true(acc_password_guessable(dressed[i]) > 0);
+		assert_int_equal(acc_password_check(dressed[i], NULL, &e), -1);
+		assert_string_equal(e.field, "password");
+		assert_non_null(strstr(e.msg, "คาดเดาได้ง่าย"));
+		assert_non_null(strstr(e.msg, "ตัวเลขหรือสัญลักษณ์"));
+	}
+	/* still allowed: several words, Thai phrases, mixed letters */
+	const char *fine[] = {"kh3t!zq9wp", "ม้าลายกินหญ้า-2567", "ช้างเผือกบินได้-2569", ACC_DEMO_PASSWORD,
+			      "correct-horse-battery", "Tr0ub4dor&3x", "110170023070"};
+	for (size_t i = 0; i < sizeof fine / sizeof *fine; i++) {
+		err_clear(&e);
+		assert_int_equal(acc_password_guessable(fine[i]), 0);
+		assert_int_equal(acc_password_check(fine[i], NULL, &e), 0);
+	}
+	/* the length rule stays first */
+	err_clear(&e);
+	assert_int_equal(acc_password_check("passw0rd!", NULL, &e), -1);
+	assert_non_null(strstr(e.msg, "อย่างน้อย 10"));
+}
+
 static void test_password_hash(void **state)
 {
 	char h[128];
@@ -645,7 +676,7 @@ int main(void)
 		return 1;
 	const struct CMUnitTest pure[] = {
 	    cmocka_unit_test(test_password_length), cmocka_unit_test(test_password_citizen_id),
-	    cmocka_unit_test(test_password_common), cmocka_unit_test(test_password_hash),
+	    cmocka_unit_test(test_password_common), cmocka_unit_test(test_password_guessable), cmocka_unit_test(test_password_hash),
 	    cmocka_unit_test(test_usernames),	    cmocka_unit_test(test_user_validate),
 	    cmocka_unit_test(test_roles),	    cmocka_unit_test(test_registry),
 	    cmocka_unit_test(test_scope),

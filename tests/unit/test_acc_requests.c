@@ -13,6 +13,7 @@
 
 #include "acc/acc_internal.h"
 #include "core/db.h"
+#include "core/form.h"
 #include "org/org.h"
 #include "oss/oss.h"
 
@@ -263,6 +264,51 @@ static void test_area_matrix(void **state)
 	json_decref(m);
 }
 
+/* Issue 10.12: the blank form of seed 003's appendix, as blocks. */
+static bool has_block(json_t *a, const char *kind, const char *needle)
+{
+	size_t i;
+	json_t *x;
+	json_array_foreach(a, i, x)
+	{
+		if (!strcmp(json_string_value(json_object_get(x, "kind")), kind) &&
+		    strstr(json_string_value(json_object_get(x, "text")), needle))
+			return true;
+	}
+	return false;
+}
+
+static void test_request_form_blocks(void **state)
+{
+	(void)state;
+	json_t *a = acc_request_form_blocks("สำนักงานเขตพื้นที่การศึกษาประถมศึกษายโสธร เขต 2");
+	assert_true(has_block(a, "subtitle", "ยโสธร เขต 2"));
+	assert_true(has_block(a, "text", "หมายเลขบัตรประจำตัวประชาชน"));
+	assert_true(has_block(a, "text", "คำนำหน้า"));
+	assert_true(has_block(a, "text", "เบอร์โทรศัพท์มือถือ"));
+	assert_true(has_block(a, "text", "เพื่อทดแทน"));
+	assert_true(has_block(a, "signature", "ผู้ขอรับสิทธิ์การใช้งาน"));
+	assert_true(has_block(a, "signature", "ผู้รับรอง"));
+	assert_true(has_block(a, "signature", "(ผอ./รองผอ./รักษาการ)"));
+	assert_true(has_block(a, "officer", ""));
+	/* one box per requestable permission, labelled as on the web form */
+	size_t choices = 0, i;
+	json_t *x;
+	json_array_foreach(a, i, x) choices += !strcmp(json_string_value(json_object_get(x, "kind")), "choice");
+	size_t want = 0;
+	for (const struct choice *c = acc_permission_choices(); c->value; c++) {
+		want++;
+		assert_true(has_block(a, "choice", c->label));
+	}
+	assert_true(want > 3);
+	assert_int_equal(choices, want);
+	json_decref(a);
+	/* without an area: a blank for its name */
+	a = acc_request_form_blocks(NULL);
+	assert_true(has_block(a, "subtitle", "สำนักงานเขตพื้นที่การศึกษา....."));
+	json_decref(a);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -271,6 +317,7 @@ int main(void)
 	    cmocka_unit_test(test_catalogue),
 	    cmocka_unit_test(test_target_check),
 	    cmocka_unit_test(test_registrant_check),
+	    cmocka_unit_test(test_request_form_blocks),
 	};
 	const struct CMUnitTest stored[] = {cmocka_unit_test(test_area_matrix), cmocka_unit_test(test_matrix)};
 	int failed = cmocka_run_group_tests_name("acc_requests", pure, NULL, NULL);
