@@ -365,16 +365,16 @@ static const char *check_value(struct req *r, const struct field *f, const char 
 		return NULL;
 	}
 	case FT_DATE: {
+		/* typed as the field shows it (25/06/2567, BE), with Thai month
+		 * names, or ISO from the API and the picker; stored ISO (CE) */
 		int y, m, d;
-		if (thai_parse_date(v, &y, &m, &d) < 0)
-			return "วันที่ไม่ถูกต้อง กรุณาเลือกวันที่จากปฏิทิน (ปี ค.ศ.-เดือน-วัน)";
-		/* a BE year sent as CE (2567-06-25) is 543 years off: no form
-		 * of Khet asks for a date after 2400 or before 1900 */
-		if (y > 2400)
-			return "ปีของวันที่ดูเหมือนเป็นปี พ.ศ. กรุณาเลือกวันที่จากปฏิทิน หรือกรอกปีเป็น ค.ศ. (พ.ศ. ลบ 543)";
-		if (y < 1900)
-			return "ปีของวันที่ไม่ถูกต้อง กรุณาเลือกวันที่จากปฏิทิน";
-		buf_adds(norm, v);
+		int rc = thai_date_input(v, &y, &m, &d);
+		if (rc == THAI_DATE_RANGE)
+			return "ปีของวันที่อยู่นอกช่วงที่รับได้ กรุณากรอกปี พ.ศ. 4 หลัก เช่น 25/06/2567 "
+			       "(หรือปี ค.ศ. เช่น 25/06/2024)";
+		if (rc < 0)
+			return "วันที่ไม่ถูกต้อง กรุณากรอกเป็น วัน/เดือน/ปี พ.ศ. เช่น 25/06/2567";
+		buf_addf(norm, "%04d-%02d-%02d", y, m, d);
 		return NULL;
 	}
 	case FT_TIME: {
@@ -714,7 +714,6 @@ static const char *input_type(enum field_type t)
 	case FT_EMAIL: return "email";
 	case FT_PASSWORD: return "password";
 	case FT_PHONE: return "tel";
-	case FT_DATE: return "date";
 	case FT_TIME: return "time";
 	case FT_FILE: return "file";
 	case FT_HIDDEN: return "hidden";
@@ -750,9 +749,23 @@ json_t *form_model(struct req *r, const struct field *fields, json_t *values)
 			     f->type != FT_DATE && f->type != FT_TIME;
 		json_object_set_new(fm, "maxlength",
 				    texty ? json_integer(f->type == FT_CITIZEN_ID ? 17 : field_max(f)) : json_null());
-		json_object_set_new(fm, "hint", str_or_null(f->hint));
+		if (f->type == FT_DATE) {
+			/* a text input in BE: the native picker speaks CE
+			 * (mm/dd/yyyy) and needs JavaScript-free Thai nowhere */
+			struct buf h = BUF_INIT;
+			buf_adds(&h, "วว/ดด/ปปปป (พ.ศ.)");
+			if (f->hint)
+				buf_addf(&h, " — %s", f->hint);
+			json_object_set_new(fm, "hint", json_string(buf_cstr(&h)));
+			buf_release(&h);
+		} else {
+			json_object_set_new(fm, "hint", str_or_null(f->hint));
+		}
+		json_object_set_new(fm, "is_date", json_boolean(f->type == FT_DATE));
+		/* a date's decimal keypad has the "." that the parser takes as
+		 * well as "/" (a phone's numeric keypad has neither) */
 		const char *inputmode = f->type == FT_INT || f->type == FT_CITIZEN_ID ? "numeric"
-					: f->type == FT_MONEY				 ? "decimal"
+					: f->type == FT_MONEY || f->type == FT_DATE	 ? "decimal"
 											 : NULL;
 		json_object_set_new(fm, "inputmode", str_or_null(inputmode));
 		const char *ac = f->type == FT_EMAIL ? "email" : f->type == FT_PHONE ? "tel" : NULL;
@@ -775,6 +788,12 @@ json_t *form_model(struct req *r, const struct field *fields, json_t *values)
 		}
 		if (f->type == FT_PASSWORD)
 			sv = "";
+		struct buf be = BUF_INIT;
+		bool typed = r->form.typed && json_object_get(r->form.typed, f->name);
+		if (f->type == FT_DATE && !typed && *sv) {
+			thai_date_field(&be, sv); /* a stored ISO date shown in BE */
+			sv = buf_cstr(&be);
+		}
 		if (f->type == FT_CHECKBOX)
 			json_object_set_new(fm, "value", json_boolean(*sv && strcmp(sv, "0")));
 		else
@@ -802,6 +821,7 @@ json_t *form_model(struct req *r, const struct field *fields, json_t *values)
 		json_t *err = json_object_get(errs, f->name);
 		json_object_set(fm, "error", err ? err : json_null());
 		json_array_append_new(list, fm);
+		buf_release(&be);
 	}
 	json_object_set_new(m, "fields", list);
 	json_object_set_new(m, "values", vals);

@@ -22,7 +22,7 @@ enum field_type {
 	FT_PHONE,
 	FT_INT,      /* whole number within [min, max] */
 	FT_MONEY,    /* baht with up to 2 decimals → satang */
-	FT_DATE,     /* YYYY-MM-DD */
+	FT_DATE,     /* typed วว/ดด/ปปปป in BE (or ISO, or CE by size: thai_date_input); checked value YYYY-MM-DD (CE) */
 	FT_TIME,     /* HH:MM */
 	FT_CITIZEN_ID,
 	FT_CHOICE,   /* one of choices */
