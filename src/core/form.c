@@ -152,7 +152,8 @@ static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *k
 	if (!key)
 		return MHD_YES;
 	const struct field *f = find_field(r->form.fields, key);
-	bool csrf = !strcmp(key, "_csrf");
+	/* the platform's own hidden fields: every form may carry them */
+	bool csrf = !strcmp(key, "_csrf") || !strcmp(key, "_version");
 	if (!f && !csrf)
 		return MHD_YES; /* undeclared: ignored */
 	struct form_part *p = last_part(r);
@@ -501,8 +502,8 @@ int form_finish(struct req *r)
 		return -1;
 	struct buf norm = BUF_INIT;
 	for (struct form_part *p = fs->parts; p; p = p->next) {
-		if (!p->field) { /* _csrf */
-			json_object_set_new(fs->values, "_csrf", json_stringn(p->text.data ? p->text.data : "", p->text.len));
+		if (!p->field) { /* _csrf, _version */
+			json_object_set_new(fs->values, p->key, json_stringn(p->text.data ? p->text.data : "", p->text.len));
 			continue;
 		}
 		const struct field *f = p->field;
@@ -633,6 +634,7 @@ void form_cleanup(struct req *r)
 	json_decref(fs->values);
 	json_decref(fs->typed);
 	json_decref(fs->errors);
+	json_decref(fs->changed);
 	memset(fs, 0, sizeof *fs);
 }
 
@@ -693,6 +695,62 @@ int form_file_keep(struct req *r, const char *name, const char *dest, struct err
 		if (!strcmp(r->form.files[i].field, name))
 			r->form.files[i].path = NULL;
 	return 0;
+}
+
+long long form_version(struct req *r)
+{
+	const char *s = json_string_value(json_object_get(r->form.values, "_version"));
+	if (!s || !*s)
+		return -1;
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	return errno || *end || v < 0 ? -1 : v;
+}
+
+static bool same_value(json_t *a, json_t *b)
+{
+	char x[32], y[32];
+	const char *sa = json_string_value(a), *sb = json_string_value(b);
+	if (json_is_integer(a))
+		snprintf(x, sizeof x, "%lld", (long long)json_integer_value(a)), sa = x;
+	if (json_is_integer(b))
+		snprintf(y, sizeof y, "%lld", (long long)json_integer_value(b)), sb = y;
+	return !strcmp(sa ? sa : "", sb ? sb : "");
+}
+
+void form_stale(struct req *r, const struct field *fields, json_t *current, long long changed_at, const char *what)
+{
+	struct buf when = BUF_INIT, msg = BUF_INIT;
+	thai_datetime_short(&when, changed_at);
+	buf_addf(&msg,
+		 "%sนี้ถูกแก้ไขโดยผู้อื่นหลังจากท่านเปิดหน้านี้ (เวลา %s) ข้อมูลที่ท่านส่งยังไม่ได้บันทึก "
+		 "กรุณาตรวจสอบข้อมูลล่าสุดด้านล่างแล้วบันทึกอีกครั้ง",
+		 what, buf_cstr(&when));
+	if (!r->form.errors)
+		r->form.errors = json_object();
+	json_object_clear(r->form.errors);
+	json_object_set_new(r->form.errors, "_form", json_string(buf_cstr(&msg)));
+	buf_release(&when);
+	buf_release(&msg);
+	/* what differs between what was sent and the record now: the labels,
+	 * so the person sees what to look at again */
+	json_decref(r->form.changed);
+	r->form.changed = json_array();
+	for (const struct field *f = fields; f && f->name && current; f++) {
+		if (f->type == FT_FILE || f->type == FT_PASSWORD || f->type == FT_HIDDEN)
+			continue;
+		json_t *sent = r->form.values ? json_object_get(r->form.values, f->name) : NULL;
+		if (!sent || json_is_array(sent))
+			continue;
+		if (!same_value(sent, json_object_get(current, f->name)))
+			json_array_append_new(r->form.changed, json_string(f->label ? f->label : f->name));
+	}
+	/* the form shows the record as it is now, not what was typed */
+	if (r->form.typed)
+		json_object_clear(r->form.typed);
+	if (r->form.values)
+		json_object_clear(r->form.values);
 }
 
 void form_error(struct req *r, const char *field, const char *msg)
@@ -829,6 +887,10 @@ json_t *form_model(struct req *r, const struct field *fields, json_t *values)
 	json_object_set_new(m, "error_count", json_integer((json_int_t)json_object_size(errs)));
 	json_t *fe = json_object_get(errs, "_form");
 	json_object_set(m, "form_error", fe ? fe : json_null());
+	bool stale = r->form.changed != NULL;
+	json_object_set_new(m, "stale", json_boolean(stale));
+	json_object_set_new(m, "has_stale_changed", json_boolean(stale && json_array_size(r->form.changed)));
+	json_object_set_new(m, "stale_changed", stale && json_array_size(r->form.changed) ? json_deep_copy(r->form.changed) : json_null());
 	json_object_set_new(m, "errors", errs);
 	return m;
 }
