@@ -228,13 +228,19 @@ int acc_audit_range(const char *from, const char *to, long long *from_out, long 
 	int y, m, d;
 	*from_out = *to_out = 0;
 	if (from && *from) {
-		if (thai_parse_date(from, &y, &m, &d) < 0)
-			return err_field(e, "from", "วันที่เริ่มต้นไม่ถูกต้อง กรุณาเลือกวันที่จากปฏิทิน");
+		int rc = thai_date_input(from, &y, &m, &d);
+		if (rc == THAI_DATE_RANGE)
+			return err_field(e, "from", "ปีของวันที่เริ่มต้นอยู่นอกช่วงที่รับได้ กรุณากรอกปี พ.ศ. 4 หลัก เช่น 25/06/2567 (หรือปี ค.ศ. เช่น 25/06/2024)");
+		if (rc < 0)
+			return err_field(e, "from", "วันที่เริ่มต้นไม่ถูกต้อง กรุณากรอกเป็น วัน/เดือน/ปี พ.ศ. เช่น 25/06/2567");
 		*from_out = thai_from_local(y, m, d, 0, 0, 0);
 	}
 	if (to && *to) {
-		if (thai_parse_date(to, &y, &m, &d) < 0)
-			return err_field(e, "to", "วันที่สิ้นสุดไม่ถูกต้อง กรุณาเลือกวันที่จากปฏิทิน");
+		int rc = thai_date_input(to, &y, &m, &d);
+		if (rc == THAI_DATE_RANGE)
+			return err_field(e, "to", "ปีของวันที่สิ้นสุดอยู่นอกช่วงที่รับได้ กรุณากรอกปี พ.ศ. 4 หลัก เช่น 25/06/2567 (หรือปี ค.ศ. เช่น 25/06/2024)");
+		if (rc < 0)
+			return err_field(e, "to", "วันที่สิ้นสุดไม่ถูกต้อง กรุณากรอกเป็น วัน/เดือน/ปี พ.ศ. เช่น 25/06/2567");
 		/* the whole last day: Bangkok has no daylight saving */
 		*to_out = thai_from_local(y, m, d, 0, 0, 0) + 86400;
 	}

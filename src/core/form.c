@@ -182,7 +182,8 @@ static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *k
 	if (!key)
 		return MHD_YES;
 	const struct field *f = find_field(r->form.fields, key);
-	bool csrf = !strcmp(key, "_csrf");
+	/* the platform's own hidden fields: every form may carry them */
+	bool csrf = !strcmp(key, "_csrf") || !strcmp(key, "_version");
 	if (!f && !csrf)
 		return MHD_YES; /* undeclared: ignored */
 	struct form_part *p = last_part(r);
@@ -395,16 +396,16 @@ static const char *check_value(struct req *r, const struct field *f, const char 
 		return NULL;
 	}
 	case FT_DATE: {
+		/* typed as the field shows it (25/06/2567, BE), with Thai month
+		 * names, or ISO from the API and the picker; stored ISO (CE) */
 		int y, m, d;
-		if (thai_parse_date(v, &y, &m, &d) < 0)
-			return "วันที่ไม่ถูกต้อง กรุณาเลือกวันที่จากปฏิทิน (ปี ค.ศ.-เดือน-วัน)";
-		/* a BE year sent as CE (2567-06-25) is 543 years off: no form
-		 * of Khet asks for a date after 2400 or before 1900 */
-		if (y > 2400)
-			return "ปีของวันที่ดูเหมือนเป็นปี พ.ศ. กรุณาเลือกวันที่จากปฏิทิน หรือกรอกปีเป็น ค.ศ. (พ.ศ. ลบ 543)";
-		if (y < 1900)
-			return "ปีของวันที่ไม่ถูกต้อง กรุณาเลือกวันที่จากปฏิทิน";
-		buf_adds(norm, v);
+		int rc = thai_date_input(v, &y, &m, &d);
+		if (rc == THAI_DATE_RANGE)
+			return "ปีของวันที่อยู่นอกช่วงที่รับได้ กรุณากรอกปี พ.ศ. 4 หลัก เช่น 25/06/2567 "
+			       "(หรือปี ค.ศ. เช่น 25/06/2024)";
+		if (rc < 0)
+			return "วันที่ไม่ถูกต้อง กรุณากรอกเป็น วัน/เดือน/ปี พ.ศ. เช่น 25/06/2567";
+		buf_addf(norm, "%04d-%02d-%02d", y, m, d);
 		return NULL;
 	}
 	case FT_TIME: {
@@ -531,8 +532,8 @@ int form_finish(struct req *r)
 		return -1;
 	struct buf norm = BUF_INIT;
 	for (struct form_part *p = fs->parts; p; p = p->next) {
-		if (!p->field) { /* _csrf */
-			json_object_set_new(fs->values, "_csrf", json_stringn(p->text.data ? p->text.data : "", p->text.len));
+		if (!p->field) { /* _csrf, _version */
+			json_object_set_new(fs->values, p->key, json_stringn(p->text.data ? p->text.data : "", p->text.len));
 			continue;
 		}
 		const struct field *f = p->field;
@@ -668,6 +669,7 @@ void form_cleanup(struct req *r)
 	json_decref(fs->values);
 	json_decref(fs->typed);
 	json_decref(fs->errors);
+	json_decref(fs->changed);
 	memset(fs, 0, sizeof *fs);
 }
 
@@ -730,6 +732,62 @@ int form_file_keep(struct req *r, const char *name, const char *dest, struct err
 	return 0;
 }
 
+long long form_version(struct req *r)
+{
+	const char *s = json_string_value(json_object_get(r->form.values, "_version"));
+	if (!s || !*s)
+		return -1;
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	return errno || *end || v < 0 ? -1 : v;
+}
+
+static bool same_value(json_t *a, json_t *b)
+{
+	char x[32], y[32];
+	const char *sa = json_string_value(a), *sb = json_string_value(b);
+	if (json_is_integer(a))
+		snprintf(x, sizeof x, "%lld", (long long)json_integer_value(a)), sa = x;
+	if (json_is_integer(b))
+		snprintf(y, sizeof y, "%lld", (long long)json_integer_value(b)), sb = y;
+	return !strcmp(sa ? sa : "", sb ? sb : "");
+}
+
+void form_stale(struct req *r, const struct field *fields, json_t *current, long long changed_at, const char *what)
+{
+	struct buf when = BUF_INIT, msg = BUF_INIT;
+	thai_datetime_short(&when, changed_at);
+	buf_addf(&msg,
+		 "%sนี้ถูกแก้ไขโดยผู้อื่นหลังจากท่านเปิดหน้านี้ (เวลา %s) ข้อมูลที่ท่านส่งยังไม่ได้บันทึก "
+		 "กรุณาตรวจสอบข้อมูลล่าสุดด้านล่างแล้วบันทึกอีกครั้ง",
+		 what, buf_cstr(&when));
+	if (!r->form.errors)
+		r->form.errors = json_object();
+	json_object_clear(r->form.errors);
+	json_object_set_new(r->form.errors, "_form", json_string(buf_cstr(&msg)));
+	buf_release(&when);
+	buf_release(&msg);
+	/* what differs between what was sent and the record now: the labels,
+	 * so the person sees what to look at again */
+	json_decref(r->form.changed);
+	r->form.changed = json_array();
+	for (const struct field *f = fields; f && f->name && current; f++) {
+		if (f->type == FT_FILE || f->type == FT_PASSWORD || f->type == FT_HIDDEN)
+			continue;
+		json_t *sent = r->form.values ? json_object_get(r->form.values, f->name) : NULL;
+		if (!sent || json_is_array(sent))
+			continue;
+		if (!same_value(sent, json_object_get(current, f->name)))
+			json_array_append_new(r->form.changed, json_string(f->label ? f->label : f->name));
+	}
+	/* the form shows the record as it is now, not what was typed */
+	if (r->form.typed)
+		json_object_clear(r->form.typed);
+	if (r->form.values)
+		json_object_clear(r->form.values);
+}
+
 void form_error(struct req *r, const char *field, const char *msg)
 {
 	if (!r->form.errors)
@@ -749,7 +807,6 @@ static const char *input_type(enum field_type t)
 	case FT_EMAIL: return "email";
 	case FT_PASSWORD: return "password";
 	case FT_PHONE: return "tel";
-	case FT_DATE: return "date";
 	case FT_TIME: return "time";
 	case FT_FILE: return "file";
 	case FT_HIDDEN: return "hidden";
@@ -787,9 +844,23 @@ json_t *form_model(struct req *r, const struct field *fields, json_t *values)
 			     f->type != FT_DATE && f->type != FT_TIME;
 		json_object_set_new(fm, "maxlength",
 				    texty ? json_integer(f->type == FT_CITIZEN_ID ? 17 : field_max(f)) : json_null());
-		json_object_set_new(fm, "hint", str_or_null(f->hint));
+		if (f->type == FT_DATE) {
+			/* a text input in BE: the native picker speaks CE
+			 * (mm/dd/yyyy) and needs JavaScript-free Thai nowhere */
+			struct buf h = BUF_INIT;
+			buf_adds(&h, "วว/ดด/ปปปป (พ.ศ.)");
+			if (f->hint)
+				buf_addf(&h, " — %s", f->hint);
+			json_object_set_new(fm, "hint", json_string(buf_cstr(&h)));
+			buf_release(&h);
+		} else {
+			json_object_set_new(fm, "hint", str_or_null(f->hint));
+		}
+		json_object_set_new(fm, "is_date", json_boolean(f->type == FT_DATE));
+		/* a date's decimal keypad has the "." that the parser takes as
+		 * well as "/" (a phone's numeric keypad has neither) */
 		const char *inputmode = f->type == FT_INT || f->type == FT_CITIZEN_ID ? "numeric"
-					: f->type == FT_MONEY				 ? "decimal"
+					: f->type == FT_MONEY || f->type == FT_DATE	 ? "decimal"
 											 : NULL;
 		json_object_set_new(fm, "inputmode", str_or_null(inputmode));
 		const char *ac = f->type == FT_EMAIL ? "email" : f->type == FT_PHONE ? "tel" : NULL;
@@ -812,6 +883,12 @@ json_t *form_model(struct req *r, const struct field *fields, json_t *values)
 		}
 		if (f->type == FT_PASSWORD)
 			sv = "";
+		struct buf be = BUF_INIT;
+		bool typed = r->form.typed && json_object_get(r->form.typed, f->name);
+		if (f->type == FT_DATE && !typed && *sv) {
+			thai_date_field(&be, sv); /* a stored ISO date shown in BE */
+			sv = buf_cstr(&be);
+		}
 		if (f->type == FT_CHECKBOX)
 			json_object_set_new(fm, "value", json_boolean(*sv && strcmp(sv, "0")));
 		else
@@ -844,6 +921,7 @@ json_t *form_model(struct req *r, const struct field *fields, json_t *values)
 		bool again = f->type == FT_FILE && !err && json_object_size(errs) > 0 && form_file(r, f->name);
 		json_object_set_new(fm, "again", again ? json_string(form_file_again_msg) : json_null());
 		json_array_append_new(list, fm);
+		buf_release(&be);
 	}
 	json_object_set_new(m, "fields", list);
 	json_object_set_new(m, "values", vals);
@@ -851,6 +929,10 @@ json_t *form_model(struct req *r, const struct field *fields, json_t *values)
 	json_object_set_new(m, "error_count", json_integer((json_int_t)json_object_size(errs)));
 	json_t *fe = json_object_get(errs, "_form");
 	json_object_set(m, "form_error", fe ? fe : json_null());
+	bool stale = r->form.changed != NULL;
+	json_object_set_new(m, "stale", json_boolean(stale));
+	json_object_set_new(m, "has_stale_changed", json_boolean(stale && json_array_size(r->form.changed)));
+	json_object_set_new(m, "stale_changed", stale && json_array_size(r->form.changed) ? json_deep_copy(r->form.changed) : json_null());
 	json_object_set_new(m, "errors", errs);
 	return m;
 }

@@ -22,7 +22,7 @@ enum field_type {
 	FT_PHONE,
 	FT_INT,      /* whole number within [min, max] */
 	FT_MONEY,    /* baht with up to 2 decimals → satang */
-	FT_DATE,     /* YYYY-MM-DD */
+	FT_DATE,     /* typed วว/ดด/ปปปป in BE (or ISO, or CE by size: thai_date_input); checked value YYYY-MM-DD (CE) */
 	FT_TIME,     /* HH:MM */
 	FT_CITIZEN_ID,
 	FT_CHOICE,   /* one of choices */
@@ -82,6 +82,20 @@ const struct form_file *form_file(struct req *r, const char *name);
 /* Moves an upload out of the temp folder to dest (a path under the data
  * folder); after that it is not removed at the end of the request. */
 int form_file_keep(struct req *r, const char *name, const char *dest, struct err *e);
+/* Issue 10.6, a save on a stale copy: every edit form carries the version
+ * of the record it was made from in the hidden field _version (the partial
+ * partials/csrf writes it from record_version in the page model); the
+ * handler's UPDATE … SET version = version + 1 WHERE id = $1 AND version =
+ * $2 changes no row when another save came first. form_version gives the
+ * posted version, or -1 when the form carried none (an API client that
+ * does not care: its save is not checked). */
+long long form_version(struct req *r);
+/* Marks the form refused for a stale copy (409): a form-wide Thai message
+ * naming what ("คำร้อง") and when it was changed, the labels of the fields
+ * whose current value (current: name → value, as form_model's values)
+ * differs from what was sent (stale_changed in the form model), and what
+ * was typed forgotten, so form_model shows the record as it is now. */
+void form_stale(struct req *r, const struct field *fields, json_t *current, long long changed_at, const char *what);
 /* Adds a Thai error to a field (domain checks after form_ok). */
 void form_error(struct req *r, const char *field, const char *msg);
 /* Adds the field named by e->field (or a form-wide error) from an err. */

@@ -22,6 +22,7 @@ struct form_state {
 			   * showing the form again: a money field holds "35210.50"
 			   * here and "3521050" (satang) in values */
 	json_t *errors;   /* name → Thai message; "_form" for form-wide */
+	json_t *changed;  /* form_stale: labels of fields whose current value differs */
 	struct form_part *parts; /* text being collected / files being written */
 	struct form_file *files;
 	int nfiles;

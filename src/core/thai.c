@@ -235,6 +235,127 @@ int thai_parse_date(const char *s, int *y, int *m, int *d)
 	return 0;
 }
 
+/* digits at *p: value, advancing *p; count in *n (0: none). */
+static long read_num(const char **p, int *n)
+{
+	long v = 0;
+	*n = 0;
+	while (**p >= '0' && **p <= '9' && *n < 9) {
+		v = v * 10 + (**p - '0');
+		(*p)++;
+		(*n)++;
+	}
+	return v;
+}
+
+static const char *skip_blank(const char *p)
+{
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+/* A Thai month name or abbreviation at p (the abbreviation's final dot may
+ * be left out): its number, advancing *pp; 0 if none. The longest match
+ * wins (มีนาคม before มี.ค.). */
+static int read_month_name(const char **pp)
+{
+	int best = 0;
+	size_t best_len = 0;
+	for (int m = 1; m <= 12; m++) {
+		const char *names[2] = {thai_month_name(m), thai_month_abbr(m)};
+		for (int k = 0; k < 2; k++) {
+			size_t n = strlen(names[k]);
+			size_t use = n;
+			if (strncmp(*pp, names[k], n)) {
+				/* "มิ.ย" without its last dot */
+				if (k == 1 && n > 1 && names[k][n - 1] == '.' && !strncmp(*pp, names[k], n - 1))
+					use = n - 1;
+				else
+					continue;
+			}
+			if (use > best_len) {
+				best = m;
+				best_len = use;
+			}
+		}
+	}
+	*pp += best_len;
+	return best;
+}
+
+int thai_date_input(const char *s, int *y, int *m, int *d)
+{
+	if (!s)
+		return THAI_DATE_BAD;
+	const char *p = skip_blank(s);
+	int n1, n2, n3;
+	long a = read_num(&p, &n1), b, c;
+	long yy, mm, dd;
+	if (n1 == 4 && *p == '-') { /* ISO: year-month-day */
+		p++;
+		b = read_num(&p, &n2);
+		if (*p != '-' || n2 < 1 || n2 > 2)
+			return THAI_DATE_BAD;
+		p++;
+		c = read_num(&p, &n3);
+		if (n3 < 1 || n3 > 2)
+			return THAI_DATE_BAD;
+		yy = a, mm = b, dd = c;
+	} else {
+		if (n1 < 1 || n1 > 2)
+			return THAI_DATE_BAD;
+		dd = a;
+		p = skip_blank(p);
+		if (*p == '/' || *p == '-' || *p == '.') {
+			char sep = *p++;
+			p = skip_blank(p);
+			mm = read_num(&p, &n2);
+			if (n2 < 1 || n2 > 2)
+				return THAI_DATE_BAD;
+			p = skip_blank(p);
+			if (*p != sep)
+				return THAI_DATE_BAD;
+			p = skip_blank(p + 1);
+		} else {
+			mm = read_month_name(&p);
+			if (!mm)
+				return THAI_DATE_BAD;
+			p = skip_blank(p);
+			if (!strncmp(p, "พ.ศ.", strlen("พ.ศ.")))
+				p = skip_blank(p + strlen("พ.ศ."));
+		}
+		yy = read_num(&p, &n3);
+		if (n3 != 4)
+			return THAI_DATE_BAD;
+	}
+	p = skip_blank(p);
+	if (*p)
+		return THAI_DATE_BAD;
+	if (yy >= 2400)
+		yy -= BE_OFFSET;
+	if (mm < 1 || mm > 12 || dd < 1 || dd > 31)
+		return THAI_DATE_BAD;
+	if (yy < 1900 || yy > 2200)
+		return THAI_DATE_RANGE;
+	if (dd > days_in_month(yy, (int)mm))
+		return THAI_DATE_BAD;
+	*y = (int)yy;
+	*m = (int)mm;
+	*d = (int)dd;
+	return 0;
+}
+
+void thai_date_field(struct buf *out, const char *iso)
+{
+	int y, m, d;
+	if (thai_parse_date(iso, &y, &m, &d) < 0) {
+		buf_adds(out, iso ? iso : "");
+		return;
+	}
+	buf_addf(out, "%02d/%02d/%d", d, m, y + BE_OFFSET);
+}
+
 void thai_date_short(struct buf *out, long long t)
 {
 	int y, mo, d;

@@ -39,6 +39,24 @@ long long thai_from_local(int y, int mo, int d, int h, int mi, int s);
 /* Parses "YYYY-MM-DD" (CE, as <input type=date> sends) into y/m/d; -1 if it
  * is not a real calendar date. */
 int thai_parse_date(const char *s, int *y, int *m, int *d);
+/* A date as a person types it into a Khet date field (issue 10.8): day,
+ * month and year in that order, BE by default — "25/06/2567" (also "-", "."
+ * or spaces between, one- or two-digit day and month), "25 มิถุนายน 2567" or
+ * "25 มิ.ย. 2567" (Thai month names) — or ISO "2024-06-25" as the API and
+ * the JavaScript picker send it. The year is read by its size, in either
+ * form: 2400 and above is BE (543 is subtracted), below 2400 is CE, so
+ * "25/06/2024" and "2567-06-25" both mean 25 June 2024; no Thai of today
+ * types a CE year over 2400 or a BE year under it. Two-digit years are
+ * refused (25/06/67 could be 2567 or 1967). The CE date goes into y/m/d.
+ * Returns 0; THAI_DATE_BAD when it is not a date (nothing written);
+ * THAI_DATE_RANGE when the CE year is outside 1900–2200 (far off: the
+ * message should name พ.ศ. and ค.ศ.). */
+#define THAI_DATE_BAD (-1)
+#define THAI_DATE_RANGE (-2)
+int thai_date_input(const char *s, int *y, int *m, int *d);
+/* "2024-06-25" → "25/06/2567", what a date field shows; s unchanged when it
+ * is not an ISO date. */
+void thai_date_field(struct buf *out, const char *iso);
 /* Fiscal year (1 Oct – 30 Sep) named by the BE year of its end. */
 int thai_fiscal_year(long long t);
 /* Academic year (BE), starting 16 May. */

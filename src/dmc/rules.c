@@ -160,7 +160,7 @@ int dmc_birth_check(const char *birth, long long now, int max_age, const char *g
 	if (!birth || !*birth)
 		return err_field(e, "birth_date", "กรุณากรอกวันเกิด");
 	if (thai_parse_date(birth, &y, &m, &d) < 0)
-		return err_field(e, "birth_date", "วันเกิดไม่ใช่วันที่ที่มีจริง กรุณาเลือกจากปฏิทิน");
+		return err_field(e, "birth_date", "วันเกิดไม่ใช่วันที่ที่มีจริง กรุณากรอกเป็น วว/ดด/ปปปป (พ.ศ.) เช่น 25/06/2567");
 	thai_local(now, &ty, &tm, &td, NULL, NULL, NULL, NULL);
 	if (y > ty || (y == ty && (m > tm || (m == tm && d > td))))
 		return err_field(e, "birth_date", "วันเกิดอยู่ในอนาคต กรุณาตรวจสอบวันเกิด (ปี ค.ศ. ในปฏิทิน)");

@@ -204,7 +204,7 @@ int kpi_due_check(int fy, const struct kpi_period_def *p, const char *due, struc
 		return 0;
 	}
 	if (kpi_date_parse(due, out) < 0)
-		return err_field(e, "due_date", "วันครบกำหนดส่งไม่ถูกต้อง กรุณาเลือกวันที่จากปฏิทิน");
+		return err_field(e, "due_date", "วันครบกำหนดส่งไม่ถูกต้อง กรุณากรอกเป็น วว/ดด/ปปปป (พ.ศ.) เช่น 25/06/2567");
 	struct buf b = BUF_INIT;
 	int rc = 0;
 	struct kpi_date last = {fy - 542, 9, 30}; /* a year after the fiscal year ends */
@@ -291,6 +291,10 @@ static void period_decorate(json_t *p, int fy)
 	if (kpi_date_parse(json_string_value(json_object_get(p, "due_date")), &d) == 0)
 		kpi_date_thai(d, &b);
 	json_object_set_new(p, "due_text", json_string(buf_cstr(&b)));
+	buf_reset(&b);
+	/* the due-date field shows it in BE, as typed (issue 10.8) */
+	thai_date_field(&b, json_string_value(json_object_get(p, "due_date")));
+	json_object_set_new(p, "due_date_be", json_string(buf_cstr(&b)));
 	buf_reset(&b);
 	if (kpi_date_parse(json_string_value(json_object_get(p, "start_date")), &d) == 0)
 		kpi_date_thai(d, &b);

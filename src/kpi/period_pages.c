@@ -67,7 +67,7 @@ int kpi_period_open_post(struct req *r)
 	const char *title = pr.title;
 	struct err e = ERR_INIT;
 	if (!form_ok(r))
-		return kpi_indicator_page(r, 422, ind, "วันครบกำหนดส่งไม่ถูกต้อง กรุณาเลือกวันที่จากปฏิทิน");
+		return kpi_indicator_page(r, 422, ind, "วันครบกำหนดส่งไม่ถูกต้อง กรุณากรอกเป็น วว/ดด/ปปปป (พ.ศ.) เช่น 25/06/2567");
 	if (kpi_period_open(req_db(r), pid, form_value(r, "due_date"), acc_user_id(r), &e) < 0)
 		return kpi_indicator_failed(r, ind, &e);
 	kpi_audit(r, "kpi.period.open", "kpi_period", pid, area,

@@ -63,9 +63,9 @@ int oss_booking_slots(const char *start_date, const char *end_date, const char *
 		return err_field(e, "end_time", "กรุณากรอกเวลาสิ้นสุด");
 	long long d0 = oss_day_parse(start_date), d1 = oss_day_parse(end_date);
 	if (d0 < 0)
-		return err_field(e, "start_date", "วันที่เริ่มต้นใช้ห้องไม่ถูกต้อง กรุณาเลือกจากปฏิทิน");
+		return err_field(e, "start_date", "วันที่เริ่มต้นใช้ห้องไม่ถูกต้อง กรุณากรอกเป็น วว/ดด/ปปปป (พ.ศ.) เช่น 25/06/2567");
 	if (d1 < 0)
-		return err_field(e, "end_date", "วันที่สิ้นสุดการใช้ห้องไม่ถูกต้อง กรุณาเลือกจากปฏิทิน");
+		return err_field(e, "end_date", "วันที่สิ้นสุดการใช้ห้องไม่ถูกต้อง กรุณากรอกเป็น วว/ดด/ปปปป (พ.ศ.) เช่น 25/06/2567");
 	int m0 = parse_hm(start_time), m1 = parse_hm(end_time);
 	if (m0 < 0)
 		return err_field(e, "start_time", "เวลาเริ่มต้นไม่ถูกต้อง กรุณากรอกในรูปแบบ ชั่วโมง:นาที เช่น 09:00");
@@ -81,8 +81,8 @@ int oss_booking_slots(const char *start_date, const char *end_date, const char *
 				 days);
 	if (d0 > oss_day_of(now) + OSS_AHEAD_DAYS)
 		return err_field(e, "start_date",
-				 "วันที่เริ่มต้นใช้ห้องอยู่ไกลเกินไป (จองล่วงหน้าได้ไม่เกิน 2 ปี) หากกรอกปีเป็น พ.ศ. กรุณากรอกเป็น ค.ศ. "
-				 "หรือเลือกวันที่จากปฏิทิน");
+				 "วันที่เริ่มต้นใช้ห้องอยู่ไกลเกินไป (จองล่วงหน้าได้ไม่เกิน 2 ปี) "
+				 "กรุณาตรวจสอบปีที่กรอก: ปี พ.ศ. 2567 ตรงกับปี ค.ศ. 2024");
 	long long first = day_start(d0) + m0 * 60LL;
 	if (first < now) {
 		if (d0 < oss_day_of(now))
@@ -137,14 +137,14 @@ int oss_appointment_check(const char *date, const char *time, long long now, lon
 		return err_field(e, "time", "กรุณากรอกเวลานัดหมาย");
 	long long d = oss_day_parse(date);
 	if (d < 0)
-		return err_field(e, "date", "วันขอนัดหมายไม่ถูกต้อง กรุณาเลือกจากปฏิทิน");
+		return err_field(e, "date", "วันขอนัดหมายไม่ถูกต้อง กรุณากรอกเป็น วว/ดด/ปปปป (พ.ศ.) เช่น 25/06/2567");
 	int m = parse_hm(time);
 	if (m < 0)
 		return err_field(e, "time", "เวลานัดหมายไม่ถูกต้อง กรุณากรอกในรูปแบบ ชั่วโมง:นาที เช่น 13:30");
 	if (d > oss_day_of(now) + OSS_AHEAD_DAYS)
 		return err_field(e, "date",
-				 "วันขอนัดหมายอยู่ไกลเกินไป (นัดล่วงหน้าได้ไม่เกิน 2 ปี) หากกรอกปีเป็น พ.ศ. กรุณากรอกเป็น ค.ศ. "
-				 "หรือเลือกวันที่จากปฏิทิน");
+				 "วันขอนัดหมายอยู่ไกลเกินไป (นัดล่วงหน้าได้ไม่เกิน 2 ปี) "
+				 "กรุณาตรวจสอบปีที่กรอก: ปี พ.ศ. 2567 ตรงกับปี ค.ศ. 2024");
 	long long t = day_start(d) + m * 60LL;
 	if (t < now) {
 		if (d < oss_day_of(now))

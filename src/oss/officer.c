@@ -500,9 +500,27 @@ int oss_process_post(struct req *r)
 	struct oss_staged staged;
 	if (oss_files_stage(r, db, jint(req, "id"), field, 1, "result", &file_id, &staged, &e) < 0)
 		goto fail;
+	oss_request_expect(r, req);
 	if (oss_request_move(db, req, OSS_OFFICER, act, acc_user_id(r), acc_display_name(r), message, NULL, NULL,
 			     file_id, oss_now(), &e) < 0) {
 		oss_files_drop(&staged);
+		if (e.status == 409) {
+			/* decided on a stale copy: nothing is kept (the
+			 * transaction rolls back), the page shows the request
+			 * as it is now, its history saying what changed */
+			long long id = jint(req, "id");
+			json_decref(req);
+			struct err e2 = ERR_INIT;
+			req = oss_request_get(db, id, &e2);
+			if (!req)
+				return view_err(r, &e2);
+			json_t *cur = json_pack("{s:O, s:s}", "status", json_object_get(req, "status"), "message", "");
+			form_stale(r, oss_process_form, cur, jint(req, "updated_at"), "คำร้อง");
+			json_decref(cur);
+			rc = process_page(r, req, 409);
+			json_decref(req);
+			return rc;
+		}
 		goto fail;
 	}
 	if (oss_files_move(r, &staged, &e) < 0)

@@ -71,8 +71,13 @@ json_t *oss_request_by_code(struct db *db, const char *code, struct err *e);
 /* Moves request req (as read by oss_request_get) by act; writes the
  * history row, the counters and the note, and updates data/search when
  * data is given (an applicant's edit). Refuses (409) when another writer
- * changed the status since req was read. file_id > 0 is the officer's file
+ * changed the status since req was read, or the request is no longer at
+ * req's version (issue 10.6: every write adds one to it, in the same
+ * statement). file_id > 0 is the officer's file
  * attached to this step. Returns the new status. */
+/* Sets req's version to the one the posted form was made from (_version),
+ * when it carried one, so that oss_request_move refuses a stale copy. */
+void oss_request_expect(struct req *r, json_t *req);
 int oss_request_move(struct db *db, json_t *req, enum oss_actor who, enum oss_action act, long long actor_id,
 		     const char *actor_name, const char *message, json_t *data, const char *search, long long file_id,
 		     long long now, struct err *e);

@@ -285,6 +285,8 @@ json_t *oss_request_model(struct req *r, struct db *db, json_t *req, bool office
 	} else {
 		json_object_set_new(m, "order", json_null());
 	}
+	/* the forms of the page carry it as _version (issue 10.6) */
+	json_object_set_new(m, "record_version", json_integer(jint(req, "version")));
 	return m;
 }
 

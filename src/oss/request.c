@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "core/db.h"
+#include "core/form.h"
 #include "core/search.h"
 #include "core/thai.h"
 #include "org/org.h"
@@ -157,7 +158,7 @@ long long oss_request_insert(struct db *db, long long area_id, const char *servi
 
 #define REQUEST_COLS                                                                                                   \
 	"id, code, area_id, service, applicant_id, status, data, note, result_file_id, created_at, updated_at, "       \
-	"status_at, queued_at"
+	"status_at, queued_at, version"
 
 /* Replaces the data text of a row with the parsed object. */
 static json_t *with_data(json_t *row, struct err *e)
@@ -197,11 +198,21 @@ json_t *oss_request_by_code(struct db *db, const char *code, struct err *e)
 
 /* ---- moving it ---------------------------------------------------------------- */
 
+void oss_request_expect(struct req *r, json_t *req)
+{
+	long long v = form_version(r);
+	if (v >= 0)
+		json_object_set_new(req, "version", json_integer(v));
+}
+
 int oss_request_move(struct db *db, json_t *req, enum oss_actor who, enum oss_action act, long long actor_id,
 		     const char *actor_name, const char *message, json_t *data, const char *search, long long file_id,
 		     long long now, struct err *e)
 {
 	long long id = json_integer_value(json_object_get(req, "id"));
+	/* the version the change was made from: the row's as read, or the
+	 * form's (oss_request_expect) — an older one changes nothing */
+	long long version = json_integer_value(json_object_get(req, "version"));
 	const char *from_name = json_string_value(json_object_get(req, "status"));
 	int from = oss_status_parse(from_name);
 	if (from < 0)
@@ -225,14 +236,16 @@ int oss_request_move(struct db *db, json_t *req, enum oss_actor who, enum oss_ac
 	long long n =
 	    db_exec(db,
 		    "UPDATE oss_requests SET status = $2, status_at = $3, updated_at = $8, note = $4, "
-		    "queued_at = $5, result_file_id = $6 WHERE id = $1 AND status = $7",
+		    "queued_at = $5, result_file_id = $6, version = version + 1 "
+		    "WHERE id = $1 AND status = $7 AND version = $9",
 		    DB_ARGS(DB_INT(id), DB_TEXT(oss_status_name(to)), DB_INT(status_at), DB_TEXT(note), DB_INT(queued),
-			    result > 0 ? DB_INT(result) : DB_NULL, DB_TEXT(from_name), DB_INT(now)),
+			    result > 0 ? DB_INT(result) : DB_NULL, DB_TEXT(from_name), DB_INT(now), DB_INT(version)),
 		    e);
 	if (n < 0)
 		return -1;
 	if (n == 0)
 		return err_set(e, 409, "คำร้องนี้เพิ่งถูกเปลี่ยนสถานะโดยผู้อื่น กรุณาโหลดหน้าใหม่แล้วตรวจสอบอีกครั้ง");
+	json_object_set_new(req, "version", json_integer(version + 1));
 	if (data) {
 		char *text = json_dumps(data, JSON_COMPACT);
 		const char *code = json_string_value(json_object_get(req, "code"));
@@ -285,7 +298,7 @@ int oss_request_message(struct db *db, json_t *req, long long actor_id, const ch
 		return err_set(e, 500, "oss_requests %lld: unknown status", id);
 	if (oss_message_check((enum oss_status)st, message, e) < 0)
 		return -1;
-	long long n = db_exec(db, "UPDATE oss_requests SET updated_at = $2 WHERE id = $1 AND status = $3",
+	long long n = db_exec(db, "UPDATE oss_requests SET updated_at = $2, version = version + 1 WHERE id = $1 AND status = $3",
 			      DB_ARGS(DB_INT(id), DB_INT(now), DB_TEXT(status)), e);
 	if (n < 0)
 		return -1;

@@ -425,6 +425,7 @@ static int form_page(struct req *r, const struct oss_service_def *svc, json_t *r
 					      "code", json_object_get(req, "code"), "status_label",
 					      oss_status_label(st), "view_url", url, "note",
 					      json_object_get(req, "note"), "returned", st == OSS_RETURNED));
+		json_object_set_new(m, "record_version", json_integer(jint(req, "version")));
 	}
 	return view_page(r, status, "oss/form", m);
 }
@@ -901,10 +902,25 @@ static int edit_post(struct req *r)
 	const char *slots[8];
 	int ns = slot_names(svc, slots, 8);
 	long long last = 0;
+	oss_request_expect(r, req);
 	int to = oss_request_move(db, req, OSS_APPLICANT, OSS_EDIT, acc_user_id(r), acc_display_name(r), "", data,
 				  buf_cstr(&search), 0, now, &e);
 	buf_release(&search);
 	json_decref(data);
+	if (to < 0 && e.status == 409) {
+		/* changed since the form was opened: nothing is kept, and the
+		 * form shows the request as it is now */
+		json_decref(req);
+		struct err e2 = ERR_INIT;
+		json_t *now_req = oss_request_get(db, id, &e2);
+		if (!now_req)
+			return view_err(r, &e2);
+		json_t *cur = values_of(now_req, svc);
+		form_stale(r, svc->fields, cur, jint(now_req, "updated_at"), "คำร้อง");
+		rc = form_page(r, svc, now_req, cur, 409);
+		json_decref(now_req);
+		return rc;
+	}
 	if (to < 0 ||
 	    (bp.nslots > 0 && oss_booking_store(db, id, bp.room_id, bp.slots, bp.nslots, bp.attendees, &e) < 0) ||
 	    oss_keep_files(r, db, id, slots, ns, NULL, &last, &e) < 0) {

@@ -326,13 +326,13 @@ static int read_11(json_t *data, long long now, struct err *e)
 		json_object_set_new(data, "official_type_other", json_string(""));
 	int by, bm, bd, ty, tm, td;
 	if (thai_parse_date(json_string_value(json_object_get(data, "birth_date")), &by, &bm, &bd) < 0)
-		return err_field(e, "birth_date", "วันเดือนปีเกิดไม่ถูกต้อง กรุณาเลือกจากปฏิทิน");
+		return err_field(e, "birth_date", "วันเดือนปีเกิดไม่ถูกต้อง กรุณากรอกเป็น วว/ดด/ปปปป (พ.ศ.) เช่น 25/06/2567");
 	thai_local(now, &ty, &tm, &td, NULL, NULL, NULL, NULL);
 	if (oss_day_of(thai_from_local(by, bm, bd, 0, 0, 0)) >= oss_day_of(now))
 		return err_field(e, "birth_date", "วันเดือนปีเกิดต้องเป็นวันที่ผ่านมาแล้ว");
 	int age = age_years(by, bm, bd, ty, tm, td);
 	if (age < 15 || age > 120)
-		return err_field(e, "birth_date", "วันเดือนปีเกิดไม่ถูกต้อง (อายุ %d ปี) กรุณาตรวจสอบปี ค.ศ. ที่เลือก", age);
+		return err_field(e, "birth_date", "วันเดือนปีเกิดไม่ถูกต้อง (อายุ %d ปี) กรุณาตรวจสอบปี พ.ศ. ที่กรอก", age);
 	json_object_set_new(data, "age", json_integer(age)); /* at submission, as the form asks */
 	return 0;
 }

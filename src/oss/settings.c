@@ -281,7 +281,7 @@ long long *oss_holidays_load(struct db *db, long long area_id, size_t *n, struct
 long long oss_holiday_add(struct db *db, long long area_id, const char *day, const char *name, struct err *e)
 {
 	if (oss_day_parse(day) < 0)
-		return err_field(e, "day", "วันที่ไม่ถูกต้อง กรุณาเลือกจากปฏิทิน");
+		return err_field(e, "day", "วันที่ไม่ถูกต้อง กรุณากรอกเป็น วว/ดด/ปปปป (พ.ศ.) เช่น 25/06/2567");
 	if (name_check(name, 100, "name", "ชื่อวันหยุด", e) < 0)
 		return -1;
 	long long id = 0;

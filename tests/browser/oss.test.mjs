@@ -83,7 +83,7 @@ test('a citizen sends an ID-card request on a phone; the officer returns it, he 
   assert.notEqual(await page.locator('#f-first_name').inputValue(), '', 'the name comes from the account');
   await clean(page, 'the ID-card form');
   await page.locator('#f-area_id').selectOption({ index: 1 });
-  await page.locator('#f-birth_date').fill('1985-05-12');
+  await page.locator('#f-birth_date').fill('12/05/2528');
   await page.locator('#f-nationality').fill('ไทย');
   await page.locator('#f-blood_group').selectOption('O');
   await page.locator('#f-address_registered').fill('382 หมู่ 8 ตำบลกุดชุม อำเภอกุดชุม จังหวัดยโสธร');

@@ -282,6 +282,61 @@ static void test_parse_date(void **state)
 	assert_int_equal(thai_parse_date(NULL, &y, &m, &d), -1);
 }
 
+/* issue 10.8: what a person types into a date field */
+static void expect_input(const char *s, int ey, int em, int ed)
+{
+	int y = 0, m = 0, d = 0;
+	if (thai_date_input(s, &y, &m, &d) != 0)
+		fail_msg("%s refused", s);
+	if (y != ey || m != em || d != ed)
+		fail_msg("%s → %d-%d-%d, want %d-%d-%d", s, y, m, d, ey, em, ed);
+}
+
+static void test_date_input(void **state)
+{
+	expect_input("25/06/2567", 2024, 6, 25);     /* BE, as the field asks */
+	expect_input("5/6/2567", 2024, 6, 5);        /* one-digit day and month */
+	expect_input(" 25-06-2567 ", 2024, 6, 25);
+	expect_input("25.06.2567", 2024, 6, 25);     /* a phone's decimal keypad */
+	expect_input("25 / 06 / 2567", 2024, 6, 25);
+	expect_input("2024-06-25", 2024, 6, 25);     /* ISO, as the API and picker send */
+	expect_input("2567-06-25", 2024, 6, 25);     /* ISO with a BE year: by size */
+	expect_input("25/06/2024", 2024, 6, 25);     /* CE typed where BE is asked: by size */
+	expect_input("25 มิถุนายน 2567", 2024, 6, 25);
+	expect_input("25 มิ.ย. 2567", 2024, 6, 25);
+	expect_input("25 มิ.ย 2567", 2024, 6, 25);
+	expect_input("1 มี.ค. 2567", 2024, 3, 1);
+	expect_input("1 มีนาคม พ.ศ. 2567", 2024, 3, 1);
+	expect_input("29/02/2567", 2024, 2, 29);     /* 2024 is a leap year */
+	expect_input("31/12/2443", 1900, 12, 31);
+	static const char *const bad[] = {
+		"29/02/2566", "31/04/2567", "32/01/2567", "00/01/2567", "01/13/2567", "25/06/67",
+		"25/06-2567", "25062567", "2567", "", "25 มิถุน 2567", "25/06/2567x", "2024-6-25x",
+		"๒๕/๐๖/๒๕๖๗", /* Thai digits are turned into ASCII by the form first */
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		int y = -7, m = -7, d = -7;
+		if (thai_date_input(bad[i], &y, &m, &d) != THAI_DATE_BAD)
+			fail_msg("%s not refused as bad", bad[i]);
+		assert_int_equal(y, -7);
+	}
+	int y, m, d;
+	/* far outside any form's years: a range error (the message names พ.ศ./ค.ศ.) */
+	assert_int_equal(thai_date_input("25/06/3567", &y, &m, &d), THAI_DATE_RANGE);
+	assert_int_equal(thai_date_input("25/06/1567", &y, &m, &d), THAI_DATE_RANGE);
+	assert_int_equal(thai_date_input("25/06/2300", &y, &m, &d), THAI_DATE_RANGE);
+	assert_int_equal(thai_date_input("0001-01-01", &y, &m, &d), THAI_DATE_RANGE);
+	assert_int_equal(thai_date_input(NULL, &y, &m, &d), THAI_DATE_BAD);
+
+	struct buf b = BUF_INIT;
+	thai_date_field(&b, "2024-06-25");
+	assert_string_equal(buf_cstr(&b), "25/06/2567");
+	buf_reset(&b);
+	thai_date_field(&b, "25/06/2567"); /* not ISO: as it is */
+	assert_string_equal(buf_cstr(&b), "25/06/2567");
+	buf_release(&b);
+}
+
 static void test_fiscal_year(void **state)
 {
 	/* 2024-09-30 23:59:59 Bangkok = 16:59:59 UTC */
@@ -638,6 +693,7 @@ int main(void)
 		cmocka_unit_test(test_local_fields),
 		cmocka_unit_test(test_dates_ignore_tz),
 		cmocka_unit_test(test_parse_date),
+		cmocka_unit_test(test_date_input),
 		cmocka_unit_test(test_fiscal_year),
 		cmocka_unit_test(test_academic_year),
 		cmocka_unit_test(test_baht_words),

@@ -1,0 +1,137 @@
+// tables (browser, issue 10.9): the pages with wide tables — the officer's
+// dashboard and list, the area admin's account list, roster and school-admin
+// registrations, the applicant's list, the KPI matrix — on a 390 px phone, a
+// 1,280 px laptop and a 1,920 px desktop: no page scrolls sideways, and every
+// action (a link or button in a row) of the first rows is inside the
+// viewport without scrolling sideways.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+import { startServer, files } from '../http/lib.mjs';
+
+const PW = 'khet-demo-2567';
+let server, browser, areaId, indicatorId;
+
+async function client(login) {
+  const c = server.client();
+  await c.get('/signin');
+  assert.equal((await c.post('/signin', { login, password: PW })).status, 303);
+  return c;
+}
+
+before(async () => {
+  server = await startServer();
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run'],
+  });
+  const admin = await client('areaadmin1');
+  areaId = (await admin.get('/oss/admin', { json: true })).json.area.id;
+  indicatorId = Number(server.sql('SELECT MIN(id) FROM kpi_indicators'));
+  // a few requests with long Thai names, so the lists have rows
+  const citizen = await client('citizen');
+  for (let i = 0; i < 3; i++) {
+    const r = await citizen.postMultipart('/oss/new/11', {
+      area_id: String(areaId), title: 'นางสาว', first_name: 'ปิยะนุชประภาพรรณ', last_name: 'ศรีสุวรรณวงศ์ไพบูลย์กิจ', phone: '0812345678',
+      birth_date: '12/05/2528', nationality: 'ไทย', blood_group: 'O', address_registered: '382 หมู่ 8 ตำบลกุดชุม อำเภอกุดชุม จังหวัดยโสธร',
+      address_contact: 'เดียวกับทะเบียนบ้าน', work_unit: 'กลุ่มส่งเสริมการศึกษาทางไกล เทคโนโลยีสารสนเทศและการสื่อสาร',
+      position: 'นักวิชาการคอมพิวเตอร์', rank: 'ชำนาญการพิเศษ', official_type: 'teacher',
+    }, { id_card: { data: files.pdf(), filename: 'บัตร.pdf', type: 'application/pdf' } }, { json: true });
+    assert.equal(r.status, 200);
+  }
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const pages = () => [
+  ['officer', '/oss/manage'],
+  ['officer', '/oss/manage/list'],
+  ['areaadmin1', `/areas/${areaId}/users`],
+  ['areaadmin1', `/areas/${areaId}/roster`],
+  ['areaadmin1', `/areas/${areaId}/school-admin-regs`],
+  ['areaadmin1', `/kpi/indicators/${indicatorId}/matrix`],
+  ['citizen', '/oss/my'],
+  ['schooladmin', '/oss/my'],
+];
+
+// What does not fit: the page's sideways scroll, and the actions of the
+// first rows of every table that are not inside the viewport.
+function measure() {
+  const vw = window.innerWidth;
+  const out = { scrollWidth: document.documentElement.scrollWidth, vw, off: [] };
+  // the part of the screen where el can be seen: the viewport cut by every
+  // ancestor that clips sideways (a table's scroll region)
+  const visible = (el) => {
+    let left = 0, right = vw;
+    for (let p = el.parentElement; p; p = p.parentElement) {
+      const o = getComputedStyle(p).overflowX;
+      if (o === 'visible') continue;
+      const b = p.getBoundingClientRect();
+      left = Math.max(left, b.left);
+      right = Math.min(right, b.right);
+    }
+    return [left, right];
+  };
+  for (const table of document.querySelectorAll('main table')) {
+    const rows = [...table.querySelectorAll('tbody tr')].slice(0, 3);
+    // a matrix's cells are data; its actions are in the first column
+    const actions = table.classList.contains('matrix') ? ':scope > :first-child :is(a[href], button)' : 'a[href], button';
+    for (const row of rows)
+      for (const a of row.querySelectorAll(actions)) {
+        const b = a.getBoundingClientRect();
+        if (b.width === 0 && b.height === 0) continue; // not shown at this width
+        const [l, r] = visible(a);
+        if (b.left < l - 0.5 || b.right > r + 0.5) out.off.push(`${a.textContent.trim().slice(0, 30)} [${Math.round(b.left)}–${Math.round(b.right)} in ${Math.round(l)}–${Math.round(r)}]`);
+      }
+  }
+  return out;
+}
+
+// After scrolling every table sideways to its end: the first column is still
+// in view (position: sticky), so a row is never cut from its name.
+function pinned() {
+  const off = [];
+  for (const region of document.querySelectorAll('main .table-scroll')) {
+    region.scrollLeft = region.scrollWidth;
+    const rb = region.getBoundingClientRect();
+    const cell = region.querySelector('tbody tr > :first-child');
+    if (!cell) continue;
+    const b = cell.getBoundingClientRect();
+    if (region.scrollWidth > region.clientWidth && (b.left < rb.left - 0.5 || b.left > rb.left + 2)) off.push(cell.textContent.trim().slice(0, 30));
+  }
+  return off;
+}
+
+for (const width of [390, 1280, 1920]) {
+  test(`wide tables fit a ${width} px screen: no sideways scroll, actions of the first rows in view`, async () => {
+    const problems = [];
+    const byUser = new Map();
+    for (const [login, path] of pages()) {
+      if (!byUser.has(login)) {
+        const ctx = await browser.newContext({ viewport: { width, height: 900 }, locale: 'th-TH' });
+        const page = await ctx.newPage();
+        await page.goto(server.base + '/signin');
+        await page.locator('#f-login').fill(login);
+        await page.locator('#f-password').fill(PW);
+        await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/signin')), page.getByRole('button', { name: 'เข้าสู่ระบบ' }).click()]);
+        byUser.set(login, ctx);
+      }
+      const page = await byUser.get(login).newPage();
+      const res = await page.goto(server.base + path);
+      assert.equal(res.status(), 200, `${login} ${path}`);
+      const m = await page.evaluate(measure);
+      if (m.scrollWidth > m.vw) problems.push(`${login} ${path}: page ${m.scrollWidth} px wide in ${m.vw}`);
+      if (m.off.length) problems.push(`${login} ${path}: actions off-screen: ${[...new Set(m.off)].join(', ')}`);
+      const p = await page.evaluate(pinned);
+      if (p.length) problems.push(`${login} ${path}: first column scrolled away: ${p.join(', ')}`);
+      await page.close();
+    }
+    for (const ctx of byUser.values()) await ctx.close();
+    assert.deepEqual(problems, []);
+  });
+}
