@@ -29,6 +29,11 @@ bool jx_utf8_ok(const char *s, size_t n)
 			p++;
 			continue;
 		}
+		/* Thai (U+0E00-U+0E7F: E0 B8|B9 xx), most of the text here */
+		if (c == 0xE0 && end - p >= 3 && (p[1] == 0xB8 || p[1] == 0xB9) && (p[2] & 0xC0) == 0x80) {
+			p += 3;
+			continue;
+		}
 		size_t len;
 		uint32_t cp, min;
 		if (c >= 0xC2 && c <= 0xDF) {

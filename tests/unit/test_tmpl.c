@@ -363,6 +363,34 @@ static void test_numbers_and_alloc(void **state)
 	json_decref(a);
 }
 
+/* jx_utf8_ok (jsonx.c) takes exactly what jansson's own check takes:
+ * every 1-, 2- and 3-byte sequence around the Thai block's fast path, cut
+ * short or followed by more bytes, compared with json_stringn. */
+static void test_utf8_like_jansson(void **state)
+{
+	(void)state;
+	static const unsigned char lead[] = {0x00, 0x41, 0x7F, 0x80, 0xBF, 0xC0, 0xC2, 0xDF, 0xE0, 0xE1, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF};
+	static const unsigned char next[] = {0x00, 0x41, 0x7F, 0x80, 0x9F, 0xA0, 0xB7, 0xB8, 0xB9, 0xBA, 0xBF, 0xC0, 0xE0};
+	size_t nl = sizeof lead, nn = sizeof next;
+	for (size_t a = 0; a < nl; a++)
+		for (size_t b = 0; b < nn; b++)
+			for (size_t c = 0; c < nn; c++)
+				for (size_t len = 1; len <= 4; len++) {
+					unsigned char s[12] = "abcdefg";
+					s[7] = lead[a];
+					s[8] = next[b];
+					s[9] = next[c];
+					s[10] = 0x80;
+					size_t n = 7 + len;
+					json_t *j = json_stringn((const char *)s, n);
+					assert_int_equal(jx_utf8_ok((const char *)s, n), j != NULL);
+					json_decref(j);
+				}
+	const char *thai = "สำนักงานเขตพื้นที่การศึกษาประถมศึกษายโสธร เขต 2";
+	assert_true(jx_utf8_ok(thai, strlen(thai)));
+	assert_false(jx_utf8_ok(thai, strlen(thai) - 13)); /* cut inside a letter */
+}
+
 static void test_unknown_names(void **state)
 {
 	static const char *const t[] = {"t", "a{{>nope}}b{{<nope}}{{/nope}}c", NULL};
@@ -511,6 +539,7 @@ int main(void)
 	    cmocka_unit_test(test_recursion_limit),   cmocka_unit_test(test_values),
 	    cmocka_unit_test(test_unknown_names),     cmocka_unit_test(test_layout),
 	    cmocka_unit_test(test_concurrent_render), cmocka_unit_test(test_numbers_and_alloc),
+	    cmocka_unit_test(test_utf8_like_jansson),
 	};
 	size_t nown = sizeof own / sizeof *own;
 	struct spec s = {0};
