@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/jsonx.h"
 #include "core/db.h"
 #include "core/jobs.h"
 #include "core/mail.h"
@@ -419,6 +420,7 @@ static int cmd_module(const struct command_def *c, struct opts *o, int argc, cha
 
 int main(int argc, char **argv)
 {
+	jx_alloc_init();
 	if (argc < 2) {
 		usage(stderr);
 		return 2;

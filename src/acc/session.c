@@ -53,8 +53,8 @@ struct acc_session {
 	char *display_name;
 	bool has_grant;
 	struct acc_grant grant;
-	json_t *grants; /* the user's active grants, read by the layout hook */
-	char *notice;	/* told on this page: the active role was revoked */
+	long long grants_version; /* users.grants_version (0103): keys the switcher cache */
+	char *notice; /* told on this page: the active role was revoked */
 };
 
 static void session_free(void *p)
@@ -62,7 +62,6 @@ static void session_free(void *p)
 	struct acc_session *s = p;
 	free(s->display_name);
 	free(s->notice);
-	json_decref(s->grants);
 	free(s);
 }
 
@@ -119,7 +118,8 @@ static void token_hash(const char *token, char out[65])
 
 static const char session_sql[] =
     "SELECT s.id, s.user_id, s.created_at, s.last_seen, u.status, u.title, u.first_name, u.last_name, "
-    "g.id, g.role, g.area_id, g.school_id, g.work_group_id, g.module, g.service, s.grant_id "
+    "g.id, g.role, g.area_id, g.school_id, g.work_group_id, g.module, g.service, s.grant_id, "
+    "u.grants_version "
     "FROM sessions s JOIN users u ON u.id = s.user_id "
     "LEFT JOIN grants g ON g.id = s.grant_id AND g.revoked_at IS NULL "
     "WHERE s.token_hash = $1";
@@ -249,6 +249,7 @@ static int session_load(struct req *r, struct acc_session **out)
 	if (!db_isnull(res, 8))
 		grant_from_row(&s->grant, s->user_id, res, 8);
 	long long lost = db_isnull(res, 8) && !db_isnull(res, 15) ? db_int(res, 15) : 0;
+	s->grants_version = db_int(res, 16);
 	db_res_free(res);
 	if (!active || now - s->last_seen > idle_seconds || now - s->created_at > max_seconds) {
 		/* expired or the user was cancelled: the row goes, the cookie too */
@@ -550,22 +551,60 @@ static json_t *admin_nav_for(struct req *r, const struct acc_grant *g)
 	return NULL;
 }
 
-/* The role switcher's entries [{id, label, active}] of the user's grants
- * (acc_user_grants): grants of one qualified role in one unit differ only
- * in what part of the role they give (an officer's services), and the
- * modules read them together, so they show as one entry that names the
- * parts — "เจ้าหน้าที่ผู้ให้บริการ (บัตรประจำตัว, จองห้องประชุม) · สพป.ยโสธร เขต 2"
- * — and switching to it activates the first of them. */
-static json_t *switcher_roles(json_t *grants, const struct acc_grant *g)
+/* The role switcher's entries of the user's grants (acc_user_grants):
+ * grants of one qualified role in one unit differ only in what part of the
+ * role they give (an officer's services), and the modules read them
+ * together, so they show as one entry that names the parts —
+ * "เจ้าหน้าที่ผู้ให้บริการ (บัตรประจำตัว, จองห้องประชุม) · สพป.ยโสธร เขต 2" — and switching to it
+ * activates the first of them; it is the active entry when any of its
+ * grants is the session's.
+ *
+ * Reading and labelling the grants is a join and a dozen JSON objects per
+ * page, the largest part of the header, for something that changes only
+ * when the user's grants do: an instance keeps each user's entries as of
+ * users.grants_version, which the session query reads on every request and
+ * which triggers (migration 0103) change in the same transaction as every
+ * change of his grants or of a name they show, whichever instance or tool
+ * makes it. So the cache is never stale, only the labels are kept (not the
+ * page), and it is bounded: one slot per user id modulo SW_SLOTS, a newer
+ * version or another user replaces the slot. The MHD workers share it
+ * under a mutex; an entry is immutable once made. */
+struct sw_entry {
+	char *label;
+	long long *ids; /* the grants it stands for, the one switching activates first */
+	size_t nids;
+};
+struct sw_list {
+	long long user_id, version;
+	size_t n;
+	struct sw_entry *e;
+};
+
+#define SW_SLOTS 1024
+static struct sw_list *sw_cache[SW_SLOTS];
+static pthread_mutex_t sw_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void sw_list_free(struct sw_list *l)
 {
-	json_t *out = json_array();
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->e[i].label);
+		free(l->e[i].ids);
+	}
+	free(l->e);
+	free(l);
+}
+
+static struct sw_list *switcher_build(json_t *grants)
+{
+	json_t *out = json_array();   /* per entry: {label, ids, grant} */
 	json_t *parts = json_array(); /* per entry: [qualifier…] of a group, or null */
 	size_t i;
 	json_t *x;
 	json_array_foreach(grants, i, x)
 	{
-		long long id = json_integer_value(json_object_get(x, "id"));
-		bool active = g && g->id == id;
+		json_t *id = json_object_get(x, "id");
 		const struct role_def *d = module_role(jstr(x, "role"));
 		bool qualified = d && (d->flags & ROLE_QUALIFIED);
 		if (qualified) {
@@ -580,27 +619,26 @@ static json_t *switcher_roles(json_t *grants, const struct acc_grant *g)
 				    !json_equal(json_object_get(src, "school_id"), json_object_get(x, "school_id")) ||
 				    !json_equal(json_object_get(src, "work_group_id"), json_object_get(x, "work_group_id")))
 					continue;
-				json_array_append_new(json_array_get(parts, k),
-						      json_string(*jstr(x, "part") ? jstr(x, "part") : jstr(x, "service")));
-				if (active)
-					json_object_set_new(y, "active", json_true());
+				json_array_append_new(json_array_get(parts, k), json_string(*jstr(x, "part") ? jstr(x, "part") : jstr(x, "service")));
+				json_array_append(json_object_get(y, "ids"), id);
 				merged = true;
 				break;
 			}
 			if (merged)
 				continue;
 		}
-		json_array_append_new(out, json_pack("{s:I, s:s, s:b, s:O}", "id", (json_int_t)id, "label",
-						     jstr(x, "label"), "active", active, "grant", x));
-		json_array_append_new(parts, qualified ? json_pack("[s]", *jstr(x, "part") ? jstr(x, "part") : jstr(x, "service"))
-						       : json_null());
+		json_array_append_new(out, json_pack("{s:s, s:[O], s:O}", "label", jstr(x, "label"), "ids", id, "grant", x));
+		json_array_append_new(parts, qualified ? json_pack("[s]", *jstr(x, "part") ? jstr(x, "part") : jstr(x, "service")) : json_null());
 	}
+	struct sw_list *l = xcalloc(1, sizeof *l);
+	l->n = json_array_size(out);
+	l->e = xcalloc(l->n ? l->n : 1, sizeof *l->e);
 	json_array_foreach(out, i, x)
 	{
 		json_t *p = json_array_get(parts, i);
 		json_t *src = json_object_get(x, "grant");
+		struct buf b = BUF_INIT;
 		if (json_array_size(p) > 1) {
-			struct buf b = BUF_INIT;
 			buf_addf(&b, "%s (", jstr(src, "role_label"));
 			size_t k;
 			json_t *q;
@@ -613,13 +651,76 @@ static json_t *switcher_roles(json_t *grants, const struct acc_grant *g)
 				where = jstr(src, "area_name");
 			if (*where)
 				buf_addf(&b, " · %s", where);
-			json_object_set_new(x, "label", json_string(buf_cstr(&b)));
-			buf_release(&b);
+		} else {
+			buf_adds(&b, jstr(x, "label"));
 		}
-		json_object_del(x, "grant");
+		l->e[i].label = buf_detach(&b, NULL);
+		json_t *ids = json_object_get(x, "ids");
+		l->e[i].nids = json_array_size(ids);
+		l->e[i].ids = xcalloc(l->e[i].nids ? l->e[i].nids : 1, sizeof *l->e[i].ids);
+		for (size_t k = 0; k < l->e[i].nids; k++)
+			l->e[i].ids[k] = json_integer_value(json_array_get(ids, k));
 	}
+	json_decref(out);
 	json_decref(parts);
-	return out;
+	return l;
+}
+
+/* [{id, label, active}] of the entries for the session's active grant g. */
+static json_t *switcher_json(const struct sw_list *l, const struct acc_grant *g)
+{
+	json_t *roles = json_array();
+	for (size_t i = 0; i < l->n; i++) {
+		const struct sw_entry *en = &l->e[i];
+		bool active = false;
+		for (size_t k = 0; g && k < en->nids; k++)
+			active = active || en->ids[k] == g->id;
+		json_t *o = json_object();
+		json_object_set_new_nocheck(o, "id", json_integer(en->ids[0]));
+		json_object_set_new_nocheck(o, "label", json_string_nocheck(en->label));
+		json_object_set_new_nocheck(o, "active", json_boolean(active));
+		json_array_append_new(roles, o);
+	}
+	return roles;
+}
+
+/* The switcher of the session's user, from the cache when it holds his
+ * current grants_version, else read, labelled and kept. */
+static json_t *switcher_roles(struct req *r, struct acc_session *s, const struct acc_grant *g)
+{
+	size_t slot = (size_t)((unsigned long long)s->user_id % SW_SLOTS);
+	json_t *roles = NULL;
+	pthread_mutex_lock(&sw_lock);
+	const struct sw_list *hit = sw_cache[slot];
+	if (hit && hit->user_id == s->user_id && hit->version == s->grants_version)
+		roles = switcher_json(hit, g);
+	pthread_mutex_unlock(&sw_lock);
+	if (roles)
+		return roles;
+	struct err e = ERR_INIT;
+	struct db *db = req_db(r);
+	json_t *grants = db ? acc_user_grants(db, s->user_id, &e) : NULL;
+	if (!grants) {
+		/* not kept: the next page tries again */
+		log_error("req %s: grants: %s", req_id(r), e.msg);
+		return json_array();
+	}
+	struct sw_list *l = switcher_build(grants);
+	json_decref(grants);
+	l->user_id = s->user_id;
+	l->version = s->grants_version;
+	roles = switcher_json(l, g);
+	pthread_mutex_lock(&sw_lock);
+	struct sw_list *old = sw_cache[slot];
+	/* a request that read an older version than the slot's keeps its own */
+	if (old && old->user_id == l->user_id && old->version > l->version) {
+		old = l;
+	} else {
+		sw_cache[slot] = l;
+	}
+	pthread_mutex_unlock(&sw_lock);
+	sw_list_free(old);
+	return roles;
 }
 
 static void layout_hook(struct req *r, json_t *m)
@@ -627,17 +728,8 @@ static void layout_hook(struct req *r, json_t *m)
 	struct acc_session *s = cur(r);
 	if (!s)
 		return;
-	if (!s->grants) {
-		struct err e = ERR_INIT;
-		struct db *db = req_db(r);
-		s->grants = db ? acc_user_grants(db, s->user_id, &e) : NULL;
-		if (!s->grants) {
-			log_error("req %s: grants: %s", req_id(r), e.msg);
-			s->grants = json_array();
-		}
-	}
 	const struct acc_grant *g = s->has_grant ? &s->grant : NULL;
-	json_t *roles = switcher_roles(s->grants, g);
+	json_t *roles = switcher_roles(r, s, g);
 	const char *active_label = "ผู้ใช้ทั่วไป";
 	size_t i;
 	json_t *x;

@@ -108,19 +108,53 @@ void buf_addf(struct buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+size_t buf_fmt_int(char out[24], long long v)
+{
+	char tmp[24];
+	size_t n = 0;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	size_t k = 0;
+	if (v < 0)
+		out[k++] = '-';
+	while (n)
+		out[k++] = tmp[--n];
+	return k;
+}
+
+void buf_add_int(struct buf *b, long long v)
+{
+	char num[24];
+	buf_add(b, num, buf_fmt_int(num, v));
+}
+
+void buf_add_2d(struct buf *b, int v)
+{
+	char two[2] = {(char)('0' + v / 10 % 10), (char)('0' + v % 10)};
+	buf_add(b, two, 2);
+}
+
+/* 1 for the bytes buf_add_html replaces */
+static const unsigned char html_special[256] = {['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1, ['\''] = 1};
+
 void buf_add_html(struct buf *b, const char *s, size_t n)
 {
 	buf_grow(b, n);
+	const unsigned char *u = (const unsigned char *)s;
 	size_t start = 0;
 	for (size_t i = 0; i < n; i++) {
+		if (!html_special[u[i]])
+			continue;
 		const char *rep;
 		switch (s[i]) {
 		case '&': rep = "&amp;"; break;
 		case '<': rep = "&lt;"; break;
 		case '>': rep = "&gt;"; break;
 		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default: continue;
+		default: rep = "&#39;"; break;
 		}
 		buf_add(b, s + start, i - start);
 		buf_adds(b, rep);

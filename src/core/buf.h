@@ -24,6 +24,13 @@ void buf_adds(struct buf *b, const char *s);
 void buf_addc(struct buf *b, char c);
 void buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vaddf(struct buf *b, const char *fmt, va_list ap);
+/* Writes the decimal form of v into out (no terminator) and returns its
+ * length; buf_add_int appends it. printf costs ~10 times as much, and list
+ * pages format numbers and dates per cell. */
+size_t buf_fmt_int(char out[24], long long v);
+void buf_add_int(struct buf *b, long long v);
+/* Appends v as two digits (0-padded; 0 <= v <= 99). */
+void buf_add_2d(struct buf *b, int v);
 /* Appends s with & < > " ' escaped for HTML text and attributes. */
 void buf_add_html(struct buf *b, const char *s, size_t n);
 /* Appends s percent-encoded for a URL query component. */

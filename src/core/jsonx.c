@@ -29,6 +29,11 @@ bool jx_utf8_ok(const char *s, size_t n)
 			p++;
 			continue;
 		}
+		/* Thai (U+0E00-U+0E7F: E0 B8|B9 xx), most of the text here */
+		if (c == 0xE0 && end - p >= 3 && (p[1] == 0xB8 || p[1] == 0xB9) && (p[2] & 0xC0) == 0x80) {
+			p += 3;
+			continue;
+		}
 		size_t len;
 		uint32_t cp, min;
 		if (c >= 0xC2 && c <= 0xDF) {
@@ -52,4 +57,113 @@ bool jx_utf8_ok(const char *s, size_t n)
 		p += len;
 	}
 	return true;
+}
+
+/* --- jansson's allocations ------------------------------------------------
+ *
+ * A list page makes and frees some thousands of small jansson blocks (an
+ * object, its hash buckets, one pair per member, one value per cell): glibc
+ * keeps only 7 freed blocks per size in its per-thread cache, so most of
+ * these frees and mallocs took the slow path (_int_free, _int_malloc: ~13 %
+ * of an OSS list page's instructions). Here each thread keeps up to
+ * JX_KEEP freed blocks per 16-byte size class and hands them out again.
+ * The blocks are ordinary malloc blocks (the class is read from
+ * malloc_usable_size, no header), so whatever frees a jansson string with
+ * free() (json_dumps' result) or gives jansson a block from malloc stays
+ * right, and a block may be freed on another thread than made it. A
+ * thread's lists go with it. With AddressSanitizer the lists are off, so
+ * that a use after free is still caught. */
+#include <malloc.h>
+#include <pthread.h>
+#include <stdlib.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define JX_CACHE 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define JX_CACHE 0
+#endif
+#endif
+#ifndef JX_CACHE
+#define JX_CACHE 1
+#endif
+
+#define JX_CLASSES 17 /* usable sizes 16 … 272 bytes; class k holds >= 16k */
+#define JX_KEEP 2048 /* at most ~5 MB a thread if every class filled, ~1 MB seen */
+
+struct jx_free {
+	struct jx_free *next;
+};
+struct jx_lists {
+	struct jx_free *head[JX_CLASSES];
+	unsigned n[JX_CLASSES];
+};
+
+static _Thread_local struct jx_lists *jx_tls;
+static pthread_key_t jx_key;
+
+static void jx_thread_end(void *p)
+{
+	struct jx_lists *l = p;
+	jx_tls = NULL; /* a later free on this thread starts new lists */
+	for (int k = 0; k < JX_CLASSES; k++)
+		for (struct jx_free *f = l->head[k], *nx; f; f = nx) {
+			nx = f->next;
+			free(f);
+		}
+	free(l);
+}
+
+static void *jx_malloc(size_t size)
+{
+	size_t k = (size + 15) / 16;
+	if (k == 0)
+		k = 1;
+	if (k < JX_CLASSES) {
+		struct jx_lists *l = jx_tls;
+		if (l && l->head[k]) {
+			struct jx_free *f = l->head[k];
+			l->head[k] = f->next;
+			l->n[k]--;
+			return f;
+		}
+		return malloc(k * 16);
+	}
+	return malloc(size);
+}
+
+static void jx_free(void *p)
+{
+	if (!p)
+		return;
+	size_t k = malloc_usable_size(p) / 16;
+	if (k >= JX_CLASSES) {
+		free(p);
+		return;
+	}
+	struct jx_lists *l = jx_tls;
+	if (!l) {
+		l = calloc(1, sizeof *l);
+		if (!l) {
+			free(p);
+			return;
+		}
+		jx_tls = l;
+		pthread_setspecific(jx_key, l);
+	}
+	if (l->n[k] >= JX_KEEP) {
+		free(p);
+		return;
+	}
+	struct jx_free *f = p;
+	f->next = l->head[k];
+	l->head[k] = f;
+	l->n[k]++;
+}
+
+void jx_alloc_init(void)
+{
+	if (!JX_CACHE || pthread_key_create(&jx_key, jx_thread_end) != 0)
+		return;
+	json_set_alloc_funcs(jx_malloc, jx_free);
 }

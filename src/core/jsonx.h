@@ -23,6 +23,10 @@ static inline json_t *jx_string(const char *s)
 	return s ? jx_stringn(s, strlen(s)) : NULL;
 }
 
+/* Makes jansson allocate through per-thread free lists of small blocks
+ * (jsonx.c); called first thing in main, before any json_t exists. */
+void jx_alloc_init(void);
+
 /* s, or "" when s is NULL. */
 static inline const char *nz(const char *s)
 {

@@ -360,21 +360,39 @@ void thai_date_short(struct buf *out, long long t)
 {
 	int y, mo, d;
 	thai_local(t, &y, &mo, &d, NULL, NULL, NULL, NULL);
-	buf_addf(out, "%d %s %d", d, thai_month_abbr(mo), y + BE_OFFSET);
+	buf_add_int(out, d);
+	buf_addc(out, ' ');
+	buf_adds(out, thai_month_abbr(mo));
+	buf_addc(out, ' ');
+	buf_add_int(out, y + BE_OFFSET);
 }
 
 void thai_date_long(struct buf *out, long long t)
 {
 	int y, mo, d;
 	thai_local(t, &y, &mo, &d, NULL, NULL, NULL, NULL);
-	buf_addf(out, "%d %s %d", d, thai_month_name(mo), y + BE_OFFSET);
+	buf_add_int(out, d);
+	buf_addc(out, ' ');
+	buf_adds(out, thai_month_name(mo));
+	buf_addc(out, ' ');
+	buf_add_int(out, y + BE_OFFSET);
 }
 
 void thai_datetime_short(struct buf *out, long long t)
 {
 	int y, mo, d, h, mi;
 	thai_local(t, &y, &mo, &d, &h, &mi, NULL, NULL);
-	buf_addf(out, "%d %s %d, %02d:%02d น.", d, thai_month_abbr(mo), y + BE_OFFSET, h, mi);
+	/* per row of the lists: no printf */
+	buf_add_int(out, d);
+	buf_addc(out, ' ');
+	buf_adds(out, thai_month_abbr(mo));
+	buf_addc(out, ' ');
+	buf_add_int(out, y + BE_OFFSET);
+	buf_adds(out, ", ");
+	buf_add_2d(out, h);
+	buf_addc(out, ':');
+	buf_add_2d(out, mi);
+	buf_adds(out, " น.");
 }
 
 int thai_fiscal_year(long long t)

@@ -797,7 +797,7 @@ static void emit_value(struct render *r, json_t *v, bool escape)
 		n = json_string_length(v);
 		break;
 	case JSON_INTEGER:
-		n = (size_t)snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		n = buf_fmt_int(num, (long long)json_integer_value(v));
 		s = num;
 		break;
 	case JSON_REAL:

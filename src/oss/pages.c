@@ -349,7 +349,7 @@ char *oss_url(const char *path, json_t *params, long long page)
 		if (json_is_integer(v)) {
 			if (!json_integer_value(v))
 				continue; /* 0: the default (per_page=0 would be no page size) */
-			snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
+			num[buf_fmt_int(num, (long long)json_integer_value(v))] = 0;
 			s = num;
 		}
 		if (!s || !*s)
@@ -362,7 +362,8 @@ char *oss_url(const char *path, json_t *params, long long page)
 	}
 	if (page > 1) {
 		buf_addc(&b, sep);
-		buf_addf(&b, "page=%lld", page);
+		buf_adds(&b, "page=");
+		buf_add_int(&b, page);
 	}
 	return buf_detach(&b, NULL);
 }

@@ -3,10 +3,14 @@
 // pages at once, the matrix and the OSS officers page show the same grant,
 // and the area admin edits the permissions from the user's matrix (each
 // change audited with the cell before and after); a revoked grant ends the
-// role in open sessions on the very next request.
+// role in open sessions on the very next request. The header's role
+// switcher follows every change of the user's grants on the very next page,
+// whoever makes it (another process on the same database, as another
+// instance or `khet user grant` is), though an instance keeps the
+// switcher's labels between requests.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, files } from './lib.mjs';
+import { startServer, files, khet } from './lib.mjs';
 
 const DEMO_PW = 'khet-demo-2567';
 let server, area1, area2;
@@ -171,4 +175,38 @@ test('edit permissions: another area\'s admin is refused and audited; the area a
   const rv = await admin.post(`/areas/${area1}/users/${uid('areaadmin1')}/grants/${own}/revoke`, {});
   assert.equal(rv.status, 403);
   assert.equal(n(`SELECT COUNT(*) FROM grants WHERE id = ${own} AND revoked_at IS NULL`), 1);
+});
+
+test('the role switcher shows a grant added or revoked by another process, and an area renamed, on the next page', async () => {
+  const t = uid('teacher');
+  const teacher = await signin('teacher');
+  const options = async () => {
+    const r = await teacher.get('/');
+    assert.equal(r.status, 200);
+    return [...r.text.matchAll(/<option value="(\d+)"[^>]*>([^<]*)<\/option>/g)].map((m) => ({ id: Number(m[1]), label: m[2] }));
+  };
+  const before = await options();
+  // twice: the second page comes from the instance's cache
+  assert.deepEqual(await options(), before);
+  assert.ok(!before.some((o) => /OSS 12/.test(o.label)), JSON.stringify(before));
+  // another process grants OSS 12 and OSS 11 in the teacher's area: one entry naming both
+  let r = khet(['user', 'grant', '--login', 'teacher', '--permission', 'officer:12', '--area-code', '3502'], server.env);
+  assert.equal(r.code, 0, r.stderr);
+  const g12 = n(`SELECT id FROM grants WHERE user_id = ${t} AND role = 'officer' AND service = '12' AND revoked_at IS NULL`);
+  let now = await options();
+  assert.ok(now.some((o) => o.id === g12 && /OSS 12/.test(o.label)), JSON.stringify(now));
+  r = khet(['user', 'grant', '--login', 'teacher', '--permission', 'officer:11', '--area-code', '3502'], server.env);
+  assert.equal(r.code, 0, r.stderr);
+  now = await options();
+  const merged = now.find((o) => o.id === g12);
+  assert.match(merged.label, /\(12, 11\)/, JSON.stringify(now));
+  // the area those roles name is renamed (straight in the database)
+  sql(`UPDATE areas SET short_name = short_name || ' (ชื่อใหม่)' WHERE id = ${area1}`);
+  assert.match((await options()).find((o) => o.id === g12).label, /\(12, 11\) · .*\(ชื่อใหม่\)/);
+  sql(`UPDATE areas SET short_name = replace(short_name, ' (ชื่อใหม่)', '') WHERE id = ${area1}`);
+  // revoked by another process: gone on the next page
+  sql(`UPDATE grants SET revoked_at = 1, revoked_by = NULL WHERE user_id = ${t} AND role = 'officer' AND revoked_at IS NULL`);
+  now = await options();
+  assert.ok(!now.some((o) => o.id === g12 || /OSS 1[12]/.test(o.label)), JSON.stringify(now));
+  assert.deepEqual(now.map((o) => o.id), before.map((o) => o.id));
 });

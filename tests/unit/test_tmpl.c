@@ -10,11 +10,13 @@
 #include "unit.h"
 
 #include <dirent.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/jsonx.h"
 #include "core/tmpl.h"
 
 /* ---- the mustache spec --------------------------------------------------- */
@@ -287,9 +289,106 @@ static void test_values(void **state)
 		     "\"f\": false, \"n\": null, \"o\": {\"a\": 1}, \"l\": [1]}",
 		     "42 -7 1.5 0.1 12345678901234567 true false [] [] []");
 	/* an empty string is falsey (optional text fields come as ""); 0 is not */
+	check_render(set, "v", "{\"i\": 0, \"neg\": -9223372036854775807, \"big\": 9223372036854775807}",
+		     "0 -9223372036854775807   9223372036854775807   [] [] []");
 	check_render(set, "truth", "{\"s\": \"\", \"z\": 0, \"e\": [], \"o\": {}}", "!s z !e o");
 	check_render(set, "truth", "{\"s\": \"x\", \"z\": 0, \"e\": [1]}", "s z e ");
 	tmpl_set_free(set);
+}
+
+/* The number formatting that replaced printf on list pages (buf.c), and
+ * jansson's per-thread free lists (jsonx.c, on for this whole program):
+ * blocks freed on another thread, json_dumps' text freed with free(). */
+static void *dump_worker(void *arg)
+{
+	json_t *o = arg;
+	for (int i = 0; i < 1000; i++) {
+		char *s = json_dumps(o, JSON_COMPACT);
+		assert_non_null(s);
+		free(s);
+	}
+	json_decref(o); /* made on the main thread, freed here */
+	return NULL;
+}
+
+static void test_numbers_and_alloc(void **state)
+{
+	(void)state;
+	struct buf b = BUF_INIT;
+	buf_add_int(&b, 0);
+	buf_addc(&b, ' ');
+	buf_add_int(&b, -1);
+	buf_addc(&b, ' ');
+	buf_add_int(&b, LLONG_MIN);
+	buf_addc(&b, ' ');
+	buf_add_int(&b, LLONG_MAX);
+	buf_addc(&b, ' ');
+	buf_add_2d(&b, 7);
+	buf_add_2d(&b, 59);
+	assert_string_equal(buf_cstr(&b), "0 -1 -9223372036854775808 9223372036854775807 0759");
+	buf_release(&b);
+	/* escaping (a table lookup per byte): every position of each special
+	 * character, in Thai and in ASCII */
+	static const char *const fill[] = {"กขคงจฉชซฌญฎฏฐฑ", "abcdefghijklmnopqrstuvwx"};
+	static const char specials[] = "&<>\"' 9";
+	static const char *const rep[] = {"&amp;", "&lt;", "&gt;", "&quot;", "&#39;", " ", "9"};
+	for (int f = 0; f < 2; f++)
+		for (size_t at = 0; at < strlen(fill[f]); at++)
+			for (int k = 0; specials[k]; k++) {
+				struct buf in = BUF_INIT, want = BUF_INIT, got = BUF_INIT;
+				buf_add(&in, fill[f], at);
+				buf_addc(&in, specials[k]);
+				buf_adds(&in, fill[f] + at);
+				buf_add(&want, fill[f], at);
+				buf_adds(&want, rep[k]);
+				buf_adds(&want, fill[f] + at);
+				buf_add_html(&got, in.data, in.len);
+				assert_string_equal(buf_cstr(&got), buf_cstr(&want));
+				buf_release(&in);
+				buf_release(&want);
+				buf_release(&got);
+			}
+	pthread_t th[2];
+	for (int i = 0; i < 2; i++) {
+		json_t *o = json_pack("{s:s, s:I, s:[s, s]}", "name", "สพป.ยโสธร เขต 2", "n", (json_int_t)i, "l", "a",
+				      "ข");
+		assert_int_equal(pthread_create(&th[i], NULL, dump_worker, o), 0);
+	}
+	for (int i = 0; i < 2; i++)
+		pthread_join(th[i], NULL);
+	json_t *a = json_pack("[i]", 1);
+	char *s = json_dumps(a, JSON_COMPACT);
+	assert_string_equal(s, "[1]");
+	free(s);
+	json_decref(a);
+}
+
+/* jx_utf8_ok (jsonx.c) takes exactly what jansson's own check takes:
+ * every 1-, 2- and 3-byte sequence around the Thai block's fast path, cut
+ * short or followed by more bytes, compared with json_stringn. */
+static void test_utf8_like_jansson(void **state)
+{
+	(void)state;
+	static const unsigned char lead[] = {0x00, 0x41, 0x7F, 0x80, 0xBF, 0xC0, 0xC2, 0xDF, 0xE0, 0xE1, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF};
+	static const unsigned char next[] = {0x00, 0x41, 0x7F, 0x80, 0x9F, 0xA0, 0xB7, 0xB8, 0xB9, 0xBA, 0xBF, 0xC0, 0xE0};
+	size_t nl = sizeof lead, nn = sizeof next;
+	for (size_t a = 0; a < nl; a++)
+		for (size_t b = 0; b < nn; b++)
+			for (size_t c = 0; c < nn; c++)
+				for (size_t len = 1; len <= 4; len++) {
+					unsigned char s[12] = "abcdefg";
+					s[7] = lead[a];
+					s[8] = next[b];
+					s[9] = next[c];
+					s[10] = 0x80;
+					size_t n = 7 + len;
+					json_t *j = json_stringn((const char *)s, n);
+					assert_int_equal(jx_utf8_ok((const char *)s, n), j != NULL);
+					json_decref(j);
+				}
+	const char *thai = "สำนักงานเขตพื้นที่การศึกษาประถมศึกษายโสธร เขต 2";
+	assert_true(jx_utf8_ok(thai, strlen(thai)));
+	assert_false(jx_utf8_ok(thai, strlen(thai) - 13)); /* cut inside a letter */
 }
 
 static void test_unknown_names(void **state)
@@ -434,11 +533,13 @@ static void test_concurrent_render(void **state)
 
 int main(void)
 {
+	jx_alloc_init(); /* as khet's main does: every case below runs with it */
 	static const struct CMUnitTest own[] = {
 	    cmocka_unit_test(test_html_escaping),     cmocka_unit_test(test_syntax_errors),
 	    cmocka_unit_test(test_recursion_limit),   cmocka_unit_test(test_values),
 	    cmocka_unit_test(test_unknown_names),     cmocka_unit_test(test_layout),
-	    cmocka_unit_test(test_concurrent_render),
+	    cmocka_unit_test(test_concurrent_render), cmocka_unit_test(test_numbers_and_alloc),
+	    cmocka_unit_test(test_utf8_like_jansson),
 	};
 	size_t nown = sizeof own / sizeof *own;
 	struct spec s = {0};
