@@ -188,25 +188,25 @@ test('the role switcher shows a grant added or revoked by another process, and a
   const before = await options();
   // twice: the second page comes from the instance's cache
   assert.deepEqual(await options(), before);
-  assert.ok(!before.some((o) => /OSS 12/.test(o.label)), JSON.stringify(before));
+  assert.ok(!before.some((o) => /หนังสือรับรอง/.test(o.label)), JSON.stringify(before));
   // another process grants OSS 12 and OSS 11 in the teacher's area: one entry naming both
   let r = khet(['user', 'grant', '--login', 'teacher', '--permission', 'officer:12', '--area-code', '3502'], server.env);
   assert.equal(r.code, 0, r.stderr);
   const g12 = n(`SELECT id FROM grants WHERE user_id = ${t} AND role = 'officer' AND service = '12' AND revoked_at IS NULL`);
   let now = await options();
-  assert.ok(now.some((o) => o.id === g12 && /OSS 12/.test(o.label)), JSON.stringify(now));
+  assert.ok(now.some((o) => o.id === g12 && /\(หนังสือรับรอง\)/.test(o.label)), JSON.stringify(now));
   r = khet(['user', 'grant', '--login', 'teacher', '--permission', 'officer:11', '--area-code', '3502'], server.env);
   assert.equal(r.code, 0, r.stderr);
   now = await options();
   const merged = now.find((o) => o.id === g12);
-  assert.match(merged.label, /\(12, 11\)/, JSON.stringify(now));
+  assert.match(merged.label, /\(หนังสือรับรอง, บัตรประจำตัว\)/, JSON.stringify(now));
   // the area those roles name is renamed (straight in the database)
   sql(`UPDATE areas SET short_name = short_name || ' (ชื่อใหม่)' WHERE id = ${area1}`);
-  assert.match((await options()).find((o) => o.id === g12).label, /\(12, 11\) · .*\(ชื่อใหม่\)/);
+  assert.match((await options()).find((o) => o.id === g12).label, /\(หนังสือรับรอง, บัตรประจำตัว\) · .*\(ชื่อใหม่\)/);
   sql(`UPDATE areas SET short_name = replace(short_name, ' (ชื่อใหม่)', '') WHERE id = ${area1}`);
   // revoked by another process: gone on the next page
   sql(`UPDATE grants SET revoked_at = 1, revoked_by = NULL WHERE user_id = ${t} AND role = 'officer' AND revoked_at IS NULL`);
   now = await options();
-  assert.ok(!now.some((o) => o.id === g12 || /OSS 1[12]/.test(o.label)), JSON.stringify(now));
+  assert.ok(!now.some((o) => o.id === g12 || /หนังสือรับรอง|บัตรประจำตัว/.test(o.label)), JSON.stringify(now));
   assert.deepEqual(now.map((o) => o.id), before.map((o) => o.id));
 });
