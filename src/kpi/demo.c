@@ -134,7 +134,7 @@ static int demo_in(struct db *db, int units, struct err *e)
 		in.self_score = i == 0 ? "4" : i == 1 ? "3.5" : "";
 		in.confirm = i < 2;
 		if (kpi_report_save(db, rid, &in, reporter, e) < 0 ||
-		    (i == 0 && kpi_report_review(db, rid, "3", reviewer, e) < 0)) {
+		    (i == 0 && kpi_report_review(db, rid, "3", reviewer, 0, e) < 0)) {
 			json_decref(reports);
 			return -1;
 		}

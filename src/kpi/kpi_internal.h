@@ -423,12 +423,22 @@ struct kpi_report_save_in {
 	 * file); NULL renames path. */
 	int (*keep)(void *ctx, const struct kpi_new_file *f, const char *dest, struct err *e);
 	void *keep_ctx;
+	/* Issue 10.6: the version of the report the form was made from (the
+	 * page's _version), 0 = not checked. An older one is refused with
+	 * 409 and the field KPI_STALE before anything is checked or written. */
+	long long version;
 };
+/* The err field of a refusal for a stale copy (the report changed since
+ * the page was opened), so the page answers it with form_stale. */
+#define KPI_STALE "_version"
 int kpi_report_save(struct db *db, long long report_id, struct kpi_report_save_in *in, long long user_id,
 		    struct err *e);
-int kpi_report_unconfirm(struct db *db, long long report_id, long long user_id, struct err *e);
-int kpi_report_review(struct db *db, long long report_id, const char *score, long long user_id, struct err *e);
-int kpi_report_unreview(struct db *db, long long report_id, long long user_id, struct err *e);
+/* version: the report's version the action was taken on (the page's
+ * _version), 0 = not checked; an older one → 409 at KPI_STALE. */
+int kpi_report_unconfirm(struct db *db, long long report_id, long long user_id, long long version, struct err *e);
+int kpi_report_review(struct db *db, long long report_id, const char *score, long long user_id, long long version,
+		      struct err *e);
+int kpi_report_unreview(struct db *db, long long report_id, long long user_id, long long version, struct err *e);
 /* Reads a report's facts (for kpi_report_transition) from its row. */
 void kpi_report_facts_of(json_t *report, struct kpi_report_facts *f);
 

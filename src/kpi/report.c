@@ -207,7 +207,7 @@ static const char report_sql[] =
     "SELECT r.id, r.indicator_id, r.period_id, COALESCE(r.school_id, 0) AS school_id, r.status, r.self_x100, "
     "COALESCE(r.reporter_id, 0) AS reporter_id, COALESCE(p.closed_at, 0) AS closed_at, "
     "r.review_x100, COALESCE(r.saved_at, 0) AS saved_at, COALESCE(r.confirmed_at, 0) AS confirmed_at, "
-    "COALESCE(r.reviewed_at, 0) AS reviewed_at, "
+    "COALESCE(r.reviewed_at, 0) AS reviewed_at, r.version, r.updated_at, "
     "COALESCE(ur.title || ur.first_name || ' ' || ur.last_name, '') AS reporter_name, "
     "COALESCE(uv.title || uv.first_name || ' ' || uv.last_name, '') AS reviewer_name, "
     "COALESCE(s.name, a.name) AS unit_name, i.area_id, i.fiscal_year, i.work_group_id, "
@@ -333,6 +333,14 @@ static int add_event(struct db *db, long long report_id, enum kpi_action a, stru
 		   : 0;
 }
 
+/* The refusal of a write whose version check matched no row. */
+static int stale_err(struct err *e)
+{
+	err_field(e, KPI_STALE, "รายงานนี้ถูกแก้ไขโดยผู้อื่นหลังจากท่านเปิดหน้านี้ กรุณาตรวจสอบข้อมูลล่าสุดแล้วดำเนินการอีกครั้ง");
+	e->status = 409;
+	return -1;
+}
+
 /* Locks the report's period row, then the report's, for the rest of the
  * transaction (PostgreSQL; a SQLite write transaction holds the whole
  * database already), so two saves of one report never interleave their
@@ -354,6 +362,15 @@ static int lock_report(struct db *db, long long report_id, struct err *e)
 			    e) < 0
 		   ? -1
 		   : 0;
+}
+
+/* Refuses an action taken on an older copy of the report (issue 10.6):
+ * want is the version the page was opened at, 0 = not checked. */
+static int stale_check(json_t *r, long long want, struct err *e)
+{
+	if (want <= 0 || want == json_integer_value(json_object_get(r, "version")))
+		return 0;
+	return stale_err(e);
 }
 
 static const char *ext_of(const char *mime)
@@ -400,6 +417,11 @@ int kpi_report_save(struct db *db, long long report_id, struct kpi_report_save_i
 		return -1;
 	json_t *files = NULL;
 	int rc = -1;
+	/* a copy older than the report: refused before anything else, as
+	 * what was decided on it was decided on other data */
+	if (stale_check(r, in->version, e) < 0)
+		goto out;
+	long long version = json_integer_value(json_object_get(r, "version"));
 	struct kpi_report_facts f;
 	kpi_report_facts_of(r, &f);
 	/* the state first: a confirmed or closed report is refused as such,
@@ -467,8 +489,22 @@ int kpi_report_save(struct db *db, long long report_id, struct kpi_report_save_i
 	if (kpi_report_transition(&f, in->confirm ? KPI_CONFIRM : KPI_SAVE, &to, e) < 0)
 		goto out;
 
-	/* everything checked: write */
+	/* everything checked: write, the report first — its version decides
+	 * whether this save was made on the report as it is */
 	long long now = (long long)time(NULL);
+	long long n = db_exec(db,
+			      "UPDATE kpi_reports SET status = $2, self_x100 = $3, reporter_id = $4, saved_at = $5, "
+			      "confirmed_at = $6, updated_at = $5, version = version + 1 WHERE id = $1 AND version = $7",
+			      DB_ARGS(DB_INT(report_id), DB_TEXT(kpi_status_name(to)), self >= 0 ? DB_INT(self) : DB_NULL,
+				      user_id > 0 ? DB_INT(user_id) : DB_NULL, DB_INT(now),
+				      to == KPI_CONFIRMED ? DB_INT(now) : DB_NULL, DB_INT(version)),
+			      e);
+	if (n < 0)
+		goto out;
+	if (n == 0) {
+		stale_err(e);
+		goto out;
+	}
 	json_array_foreach(files, i, fl)
 	{
 		int slot = (int)json_integer_value(json_object_get(fl, "slot"));
@@ -528,14 +564,6 @@ int kpi_report_save(struct db *db, long long report_id, struct kpi_report_save_i
 		}
 		buf_release(&dir);
 	}
-	if (db_exec(db,
-		    "UPDATE kpi_reports SET status = $2, self_x100 = $3, reporter_id = $4, saved_at = $5, "
-		    "confirmed_at = $6, updated_at = $5 WHERE id = $1",
-		    DB_ARGS(DB_INT(report_id), DB_TEXT(kpi_status_name(to)), self >= 0 ? DB_INT(self) : DB_NULL,
-			    user_id > 0 ? DB_INT(user_id) : DB_NULL, DB_INT(now),
-			    to == KPI_CONFIRMED ? DB_INT(now) : DB_NULL),
-		    e) < 0)
-		goto out;
 	if (add_event(db, report_id, to == KPI_CONFIRMED ? KPI_CONFIRM : KPI_SAVE, self >= 0 ? DB_INT(self) : DB_NULL,
 		      user_id, now, e) < 0)
 		goto out;
@@ -550,7 +578,7 @@ out:
 
 /* One of the three status-only actions. */
 static int simple_action(struct db *db, long long report_id, enum kpi_action a, const char *score, long long user_id,
-			 struct err *e)
+			 long long want, struct err *e)
 {
 	if (lock_report(db, report_id, e) < 0)
 		return -1;
@@ -558,6 +586,9 @@ static int simple_action(struct db *db, long long report_id, enum kpi_action a, 
 	if (!r)
 		return -1;
 	int rc = -1;
+	if (stale_check(r, want, e) < 0)
+		goto out;
+	long long version = json_integer_value(json_object_get(r, "version"));
 	struct kpi_report_facts f;
 	kpi_report_facts_of(r, &f);
 	long long x = -1;
@@ -595,23 +626,28 @@ static int simple_action(struct db *db, long long report_id, enum kpi_action a, 
 	switch (a) {
 	case KPI_UNCONFIRM:
 		n = db_exec(db,
-			    "UPDATE kpi_reports SET status = $2, confirmed_at = NULL, updated_at = $3 WHERE id = $1",
-			    DB_ARGS(DB_INT(report_id), DB_TEXT(kpi_status_name(to)), DB_INT(now)), e);
+			    "UPDATE kpi_reports SET status = $2, confirmed_at = NULL, updated_at = $3, version = version + 1 "
+			    "WHERE id = $1 AND version = $4",
+			    DB_ARGS(DB_INT(report_id), DB_TEXT(kpi_status_name(to)), DB_INT(now), DB_INT(version)), e);
 		break;
 	case KPI_REVIEW:
 		n = db_exec(db,
 			    "UPDATE kpi_reports SET status = $2, review_x100 = $3, reviewer_id = $4, reviewed_at = $5, "
-			    "updated_at = $5 WHERE id = $1",
+			    "updated_at = $5, version = version + 1 WHERE id = $1 AND version = $6",
 			    DB_ARGS(DB_INT(report_id), DB_TEXT(kpi_status_name(to)), DB_INT(x),
-				    user_id > 0 ? DB_INT(user_id) : DB_NULL, DB_INT(now)),
+				    user_id > 0 ? DB_INT(user_id) : DB_NULL, DB_INT(now), DB_INT(version)),
 			    e);
 		break;
 	default: /* KPI_UNREVIEW */
 		n = db_exec(db,
 			    "UPDATE kpi_reports SET status = $2, review_x100 = NULL, reviewer_id = NULL, "
-			    "reviewed_at = NULL, updated_at = $3 WHERE id = $1",
-			    DB_ARGS(DB_INT(report_id), DB_TEXT(kpi_status_name(to)), DB_INT(now)), e);
+			    "reviewed_at = NULL, updated_at = $3, version = version + 1 WHERE id = $1 AND version = $4",
+			    DB_ARGS(DB_INT(report_id), DB_TEXT(kpi_status_name(to)), DB_INT(now), DB_INT(version)), e);
 		break;
+	}
+	if (n == 0) {
+		stale_err(e);
+		goto out;
 	}
 	if (n < 0 || add_event(db, report_id, a, x >= 0 ? DB_INT(x) : DB_NULL, user_id, now, e) < 0 ||
 	    kpi_period_recount(db, json_integer_value(json_object_get(r, "period_id")), e) < 0)
@@ -622,17 +658,18 @@ out:
 	return rc;
 }
 
-int kpi_report_unconfirm(struct db *db, long long report_id, long long user_id, struct err *e)
+int kpi_report_unconfirm(struct db *db, long long report_id, long long user_id, long long version, struct err *e)
 {
-	return simple_action(db, report_id, KPI_UNCONFIRM, NULL, user_id, e);
+	return simple_action(db, report_id, KPI_UNCONFIRM, NULL, user_id, version, e);
 }
 
-int kpi_report_review(struct db *db, long long report_id, const char *score, long long user_id, struct err *e)
+int kpi_report_review(struct db *db, long long report_id, const char *score, long long user_id, long long version,
+		      struct err *e)
 {
-	return simple_action(db, report_id, KPI_REVIEW, score, user_id, e);
+	return simple_action(db, report_id, KPI_REVIEW, score, user_id, version, e);
 }
 
-int kpi_report_unreview(struct db *db, long long report_id, long long user_id, struct err *e)
+int kpi_report_unreview(struct db *db, long long report_id, long long user_id, long long version, struct err *e)
 {
-	return simple_action(db, report_id, KPI_UNREVIEW, NULL, user_id, e);
+	return simple_action(db, report_id, KPI_UNREVIEW, NULL, user_id, version, e);
 }

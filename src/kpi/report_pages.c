@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/db.h"
@@ -121,6 +122,9 @@ static int report_page(struct req *r, int status, long long rid)
 		      "is_confirmed", f.status == KPI_CONFIRMED, "is_reviewed", f.status == KPI_REVIEWED, "is_draft",
 		      f.status == KPI_DRAFT, "has_files", json_array_size(files) > 0, "confirm_chosen", confirm_chosen,
 		      "action", kpi_url_json("/kpi/reports/%lld", rid, 0));
+	/* every form of the page carries the version it was made from
+	 * (issue 10.6): a save or a review on an older copy is refused */
+	json_object_set_new(m, "record_version", json_integer(json_integer_value(json_object_get(rep, "version"))));
 	json_object_set_new(m, "per_save", json_integer(KPI_FILES_PER_SAVE));
 	json_object_set_new(m, "files_room", json_integer(KPI_REPORT_FILES_MAX - kept));
 	json_object_set_new(m, "more_later", json_boolean(KPI_REPORT_FILES_MAX - kept > KPI_FILES_PER_SAVE));
@@ -157,6 +161,13 @@ static int keep_upload(void *ctx, const struct kpi_new_file *f, const char *dest
 	return form_file_keep(ctx, f->field, dest, e);
 }
 
+/* The report version the form was made from, 0 when it carried none. */
+static long long posted_version(struct req *r)
+{
+	long long v = form_version(r);
+	return v > 0 ? v : 0;
+}
+
 /* Answers a refused report action: the page again, with the message at its
  * field, or at the top. */
 static int report_failed(struct req *r, long long rid, const struct err *e)
@@ -165,6 +176,38 @@ static int report_failed(struct req *r, long long rid, const struct err *e)
 		return view_err(r, e);
 	if (e->status == 403 || e->status == 404)
 		return view_error(r, e->status, e->msg);
+	if (e->status == 409 && !strcmp(e->field, KPI_STALE)) {
+		/* changed since the page was opened (issue 10.6): nothing was
+		 * kept, and the page shows the report as it is now */
+		struct err ge = ERR_INIT;
+		json_t *now = kpi_report_get(req_db(r), rid, &ge);
+		json_t *files = now ? kpi_report_files(req_db(r), rid, &ge) : NULL;
+		if (!files) {
+			json_decref(now);
+			return view_err(r, &ge);
+		}
+		/* the report as it is now, by the form's fields: the score,
+		 * whether it is confirmed, the reviewer's score, the files'
+		 * descriptions */
+		const char *st = json_string_value(json_object_get(now, "status"));
+		bool confirmed = st && (!strcmp(st, "confirmed") || !strcmp(st, "reviewed"));
+		json_t *cur = json_pack("{s:O, s:s, s:O}", "self_score", json_object_get(now, "self"), "confirm",
+					confirmed ? "1" : "0", "review_score", json_object_get(now, "review"));
+		size_t i;
+		json_t *x;
+		json_array_foreach(files, i, x)
+		{
+			char name[24];
+			snprintf(name, sizeof name, "desc_%lld", (long long)json_integer_value(json_object_get(x, "slot")));
+			json_object_set(cur, name, json_object_get(x, "description"));
+		}
+		long long at = json_integer_value(json_object_get(now, "updated_at"));
+		form_stale(r, kpi_report_form, cur, at > 0 ? at : (long long)time(NULL), "รายงาน");
+		json_decref(cur);
+		json_decref(files);
+		json_decref(now);
+		return report_page(r, 409, rid);
+	}
 	form_error_err(r, e);
 	return report_page(r, e->status == 409 ? 409 : 422, rid);
 }
@@ -248,6 +291,7 @@ int kpi_report_save_post(struct req *r)
 	in.data_dir = http_settings()->data_dir;
 	in.keep = keep_upload;
 	in.keep_ctx = r;
+	in.version = posted_version(r);
 	struct err e = ERR_INIT;
 	int rc = kpi_report_save(req_db(r), rid, &in, acc_user_id(r), &e);
 	for (int k = 0; k < n; k++) {
@@ -273,7 +317,7 @@ int kpi_report_unconfirm_post(struct req *r)
 	if (!kpi_may_report(acc_active_grant(r), area, school, wg))
 		return view_error(r, 403, "ท่านยกเลิกผลการยืนยันได้เฉพาะรายงานของหน่วยงานของท่านเอง");
 	struct err e = ERR_INIT;
-	if (kpi_report_unconfirm(req_db(r), rid, acc_user_id(r), &e) < 0)
+	if (kpi_report_unconfirm(req_db(r), rid, acc_user_id(r), posted_version(r), &e) < 0)
 		return report_failed(r, rid, &e);
 	char u[64];
 	snprintf(u, sizeof u, "/kpi/reports/%lld", rid);
@@ -292,7 +336,7 @@ int kpi_report_review_post(struct req *r)
 		return report_page(r, 422, rid);
 	struct err e = ERR_INIT;
 	const char *score = form_value(r, "review_score");
-	if (kpi_report_review(req_db(r), rid, score, acc_user_id(r), &e) < 0)
+	if (kpi_report_review(req_db(r), rid, score, acc_user_id(r), posted_version(r), &e) < 0)
 		return report_failed(r, rid, &e);
 	/* the score as stored ("๔" and "4.0" are 4), not as typed */
 	json_t *done = kpi_report_get(req_db(r), rid, &e);
@@ -317,7 +361,7 @@ int kpi_report_unreview_post(struct req *r)
 	if (!kpi_may_review(acc_active_grant(r), area, wg))
 		return view_error(r, 403, "ท่านไม่มีสิทธิ์ตรวจรายงานของตัวชี้วัดนี้");
 	struct err e = ERR_INIT;
-	if (kpi_report_unreview(req_db(r), rid, acc_user_id(r), &e) < 0)
+	if (kpi_report_unreview(req_db(r), rid, acc_user_id(r), posted_version(r), &e) < 0)
 		return report_failed(r, rid, &e);
 	kpi_audit(r, "kpi.report.unreview", "kpi_report", rid, area, NULL);
 	char u[64];

@@ -1218,7 +1218,7 @@ static void test_db_reports(void **state)
 	long long r2 = report_id(f, p1, f->school2);
 
 	/* scoring an unconfirmed report: refused */
-	expect_err((int)TX(f->db, kpi_report_review(f->db, r1, "4", f->reviewer, &e)), &e, 409, NULL, NULL);
+	expect_err((int)TX(f->db, kpi_report_review(f->db, r1, "4", f->reviewer, 0, &e)), &e, 409, NULL, NULL);
 	err_clear(&e);
 
 	/* a score out of range or not a number: refused, nothing stored */
@@ -1307,12 +1307,12 @@ static void test_db_reports(void **state)
 	in = save_in(f, "5", false);
 	expect_err((int)TX(f->db, kpi_report_save(f->db, r1, &in, f->reporter, &e)), &e, 409, NULL, NULL);
 	err_clear(&e);
-	assert_int_equal(TX(f->db, kpi_report_unconfirm(f->db, r1, f->reporter, &e)), 0);
+	assert_int_equal(TX(f->db, kpi_report_unconfirm(f->db, r1, f->reporter, 0, &e)), 0);
 	in = save_in(f, "4", true);
 	assert_int_equal(TX(f->db, kpi_report_save(f->db, r1, &in, f->reporter, &e)), 0);
 
 	/* the reporter may not check his own report */
-	expect_err((int)TX(f->db, kpi_report_review(f->db, r1, "4", f->reporter, &e)), &e, 409, NULL, NULL);
+	expect_err((int)TX(f->db, kpi_report_review(f->db, r1, "4", f->reporter, 0, &e)), &e, 409, NULL, NULL);
 	assert_non_null(strstr(e.msg, "ท่านเป็นผู้รายงานผลของรายงานนี้เอง"));
 	assert_int_equal(count(f->db, "SELECT COUNT(*) FROM kpi_reports WHERE id = $1 AND status = 'confirmed'", r1),
 			 1);
@@ -1321,17 +1321,17 @@ static void test_db_reports(void **state)
 	assert_int_equal(TX(f->db, db_exec(f->db, "UPDATE kpi_reports SET reporter_id = $2 WHERE id = $1",
 					   DB_ARGS(DB_INT(r1), DB_INT(f->owner)), &e)),
 			 1);
-	expect_err((int)TX(f->db, kpi_report_review(f->db, r1, "4", f->reporter, &e)), &e, 409, NULL, NULL);
+	expect_err((int)TX(f->db, kpi_report_review(f->db, r1, "4", f->reporter, 0, &e)), &e, 409, NULL, NULL);
 	err_clear(&e);
 
 	/* review: a score out of range is refused, nothing stored */
-	expect_err((int)TX(f->db, kpi_report_review(f->db, r1, "0", f->reviewer, &e)), &e, 400, "review_score", NULL);
+	expect_err((int)TX(f->db, kpi_report_review(f->db, r1, "0", f->reviewer, 0, &e)), &e, 400, "review_score", NULL);
 	assert_int_equal(count(f->db, "SELECT COUNT(*) FROM kpi_reports WHERE id = $1 AND status = 'confirmed'", r1),
 			 1);
 	err_clear(&e);
-	assert_int_equal(TX(f->db, kpi_report_review(f->db, r1, "3", f->reviewer, &e)), 0);
+	assert_int_equal(TX(f->db, kpi_report_review(f->db, r1, "3", f->reviewer, 0, &e)), 0);
 	/* cancel confirmation after review: refused */
-	expect_err((int)TX(f->db, kpi_report_unconfirm(f->db, r1, f->reporter, &e)), &e, 409, NULL,
+	expect_err((int)TX(f->db, kpi_report_unconfirm(f->db, r1, f->reporter, 0, &e)), &e, 409, NULL,
 		   "รายงานนี้ตรวจสอบข้อมูลแล้ว จึงยกเลิกผลการยืนยันไม่ได้");
 	err_clear(&e);
 
@@ -1356,7 +1356,7 @@ static void test_db_reports(void **state)
 	json_decref(list);
 
 	/* the reviewer cancels the review: back to confirmed, averages follow */
-	assert_int_equal(TX(f->db, kpi_report_unreview(f->db, r1, f->reviewer, &e)), 0);
+	assert_int_equal(TX(f->db, kpi_report_unreview(f->db, r1, f->reviewer, 0, &e)), 0);
 	assert_int_equal(count(f->db,
 			       "SELECT COUNT(*) FROM kpi_reports WHERE id = $1 AND status = 'confirmed' "
 			       "AND review_x100 IS NULL",
@@ -1369,11 +1369,11 @@ static void test_db_reports(void **state)
 
 	/* a closed indicator takes no report; a hidden one neither */
 	assert_int_equal(TX(f->db, kpi_indicator_set_status(f->db, ind, "close", &e)), 0);
-	assert_int_equal(TX(f->db, kpi_report_unconfirm(f->db, r2, f->reporter, &e)), -1);
+	assert_int_equal(TX(f->db, kpi_report_unconfirm(f->db, r2, f->reporter, 0, &e)), -1);
 	assert_int_equal(e.status, 409);
 	err_clear(&e);
 	/* …but the reviewer may still check it */
-	assert_int_equal(TX(f->db, kpi_report_review(f->db, r2, "4", f->reviewer, &e)), 0);
+	assert_int_equal(TX(f->db, kpi_report_review(f->db, r2, "4", f->reviewer, 0, &e)), 0);
 	assert_int_equal(TX(f->db, kpi_indicator_set_status(f->db, ind, "hidden", &e)), 0);
 	in = save_in(f, "4", false);
 	long long p2 = period_id(f, ind, 2);
@@ -1403,7 +1403,7 @@ static void test_db_matrix_and_stats(void **state)
 	long long r = report_id(f, period_id(f, ind, 1), f->school1);
 	struct kpi_report_save_in in = save_in(f, "4", true);
 	assert_int_equal(TX(f->db, kpi_report_save(f->db, r, &in, f->reporter, &e)), 0);
-	assert_int_equal(TX(f->db, kpi_report_review(f->db, r, "3", f->reviewer, &e)), 0);
+	assert_int_equal(TX(f->db, kpi_report_review(f->db, r, "3", f->reviewer, 0, &e)), 0);
 	long long r2 = report_id(f, period_id(f, ind, 2), f->school1);
 	in = save_in(f, "5", true);
 	assert_int_equal(TX(f->db, kpi_report_save(f->db, r2, &in, f->reporter, &e)), 0);
@@ -1518,7 +1518,7 @@ static void test_db_matrix_and_stats(void **state)
 	assert_int_equal(count_stop(f->db), 0); /* kept: no statement */
 	json_decref(ar);
 	buf_reset(&h);
-	assert_int_equal(TX(f->db, kpi_report_unreview(f->db, r, f->reviewer, &e)), 0);
+	assert_int_equal(TX(f->db, kpi_report_unreview(f->db, r, f->reviewer, 0, &e)), 0);
 	count_start(f->db);
 	assert_int_equal(kpi_public_table(f->db, f->area, 2574, &h, &ar, &e), 0);
 	assert_true(count_stop(f->db) > 0); /* changed: read again */
@@ -1615,7 +1615,7 @@ static void test_db_fixed_queries(void **state)
 		long long r = report_id(f, p, f->school1);
 		assert_int_equal(TX(f->db, kpi_report_save(f->db, r, &in, f->reporter, &e)), 0);
 		if (s % 3 == 1)
-			assert_int_equal(TX(f->db, kpi_report_review(f->db, r, "3", f->reviewer, &e)), 0);
+			assert_int_equal(TX(f->db, kpi_report_review(f->db, r, "3", f->reviewer, 0, &e)), 0);
 		in = save_in(f, "5", true);
 		assert_int_equal(TX(f->db, kpi_report_save(f->db, report_id(f, p, f->school2), &in, f->reporter, &e)),
 				 0);
