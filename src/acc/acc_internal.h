@@ -230,9 +230,16 @@ int acc_admin_search_patterns(const char *q, struct buf pat[SEARCH_SLOTS]);
 /* What an admin may change of an account (ACC-6). email lower-case. */
 struct acc_user_edit {
 	const char *title, *first_name, *last_name, *email, *phone, *staff_id, *personnel_type;
+	/* Issue 10.6: the account's version the edit was made from (the
+	 * page's _version), 0 = not checked. */
+	long long version;
 };
+/* The err field of a refusal for a stale copy (the account changed since
+ * the page was opened): the page answers it with form_stale. */
+#define ACC_STALE "_version"
 /* Checks (acc_user_validate's rules) and stores the edit; an e-mail held
- * by another account is 409 (field "email"). *changes gets {field:
+ * by another account is 409 (field "email"); an edit made from an older
+ * version of the account is 409 (field ACC_STALE), nothing stored. *changes gets {field:
  * [old, new]} of what changed (empty when nothing did). */
 int acc_user_update(struct db *db, long long user_id, const struct acc_user_edit *u, json_t **changes, struct err *e);
 /* Ends a school admin's term (ACC-6): his school_admin grants in the area

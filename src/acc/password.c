@@ -181,7 +181,7 @@ int acc_pw_confirm(struct db *db, long long user_id, struct err *e)
 	long long now = (long long)time(NULL);
 	long long n = db_exec(db,
 			      "UPDATE users SET password_hash = (SELECT p.password_hash FROM password_pending p "
-			      "WHERE p.user_id = $1 AND p.expires_at > $2), updated_at = $2 "
+			      "WHERE p.user_id = $1 AND p.expires_at > $2), updated_at = $2, version = version + 1 "
 			      "WHERE id = $1 AND status = 'active' AND EXISTS (SELECT 1 FROM password_pending p "
 			      "WHERE p.user_id = $1 AND p.expires_at > $2)",
 			      DB_ARGS(DB_INT(user_id), DB_INT(now)), e);
@@ -200,7 +200,8 @@ int acc_pw_confirm(struct db *db, long long user_id, struct err *e)
 int acc_pw_replace(struct db *db, long long user_id, const char *hash, struct err *e)
 {
 	long long n =
-	    db_exec(db, "UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1 AND status = 'active'",
+	    db_exec(db, "UPDATE users SET password_hash = $2, updated_at = $3, version = version + 1 "
+			"WHERE id = $1 AND status = 'active'",
 		    DB_ARGS(DB_INT(user_id), DB_TEXT(hash), DB_INT((long long)time(NULL))), e);
 	if (n < 0)
 		return -1;

@@ -527,8 +527,8 @@ int acc_user_cancel(struct db *db, long long user_id, long long by_user_id, stru
 	long long now = (long long)time(NULL);
 	long long n =
 	    db_exec(db,
-		    "UPDATE users SET status = 'cancelled', cancelled_at = $2, cancelled_by = $3, updated_at = $2 "
-		    "WHERE id = $1 AND status = 'active'",
+		    "UPDATE users SET status = 'cancelled', cancelled_at = $2, cancelled_by = $3, updated_at = $2, "
+		    "version = version + 1 WHERE id = $1 AND status = 'active'",
 		    DB_ARGS(DB_INT(user_id), DB_INT(now), by_user_id > 0 ? DB_INT(by_user_id) : DB_NULL), e);
 	if (n < 0)
 		return -1;
@@ -572,7 +572,7 @@ int acc_user_find_login(struct db *db, const char *login, long long *id, char st
 
 int acc_user_set_hash(struct db *db, long long user_id, const char *hash, struct err *e)
 {
-	return db_exec(db, "UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1",
+	return db_exec(db, "UPDATE users SET password_hash = $2, updated_at = $3, version = version + 1 WHERE id = $1",
 		       DB_ARGS(DB_INT(user_id), DB_TEXT(hash), DB_INT((long long)time(NULL))), e) < 0
 		   ? -1
 		   : 0;

@@ -265,15 +265,30 @@ done:
 static const char *const edit_fields[] = {"title", "first_name", "last_name",	   "email",
 					  "phone", "staff_id",	 "personnel_type", NULL};
 
+/* The refusal of an edit made from an older version of the account. */
+static int stale_err(struct err *e)
+{
+	err_field(e, ACC_STALE, "บัญชีผู้ใช้นี้ถูกแก้ไขโดยผู้อื่นหลังจากท่านเปิดหน้านี้ กรุณาตรวจสอบข้อมูลล่าสุดแล้วบันทึกอีกครั้ง");
+	e->status = 409;
+	return -1;
+}
+
 int acc_user_update(struct db *db, long long user_id, const struct acc_user_edit *u, json_t **changes, struct err *e)
 {
 	*changes = NULL;
 	json_t *old = db_row_json(db,
 				  "SELECT citizen_id, title, first_name, last_name, email, phone, staff_id, "
-				  "personnel_type FROM users WHERE id = $1",
+				  "personnel_type, version FROM users WHERE id = $1",
 				  DB_ARGS(DB_INT(user_id)), e);
 	if (!old)
 		return e->status == 404 ? err_set(e, 404, "ไม่พบบัญชีผู้ใช้") : -1;
+	/* an edit of an older copy: refused before anything else, even when
+	 * it changes nothing (it was decided on other data) */
+	long long version = json_integer_value(json_object_get(old, "version"));
+	if (u->version > 0 && u->version != version) {
+		json_decref(old);
+		return stale_err(e);
+	}
 	struct acc_user_new v = {
 	    .citizen_id = json_string_value(json_object_get(old, "citizen_id")),
 	    .email = nz(u->email),
@@ -321,14 +336,15 @@ int acc_user_update(struct db *db, long long user_id, const struct acc_user_edit
 	}
 	long long n = db_exec(db,
 			      "UPDATE users SET title = $2, first_name = $3, last_name = $4, email = $5, phone = $6, "
-			      "staff_id = $7, personnel_type = $8, updated_at = $9 WHERE id = $1",
+			      "staff_id = $7, personnel_type = $8, updated_at = $9, version = version + 1 "
+			      "WHERE id = $1 AND version = $10",
 			      DB_ARGS(DB_INT(user_id), DB_TEXT(v.title), DB_TEXT(v.first_name), DB_TEXT(v.last_name),
 				      DB_TEXT(v.email), DB_TEXT(v.phone), DB_TEXT(v.staff_id),
-				      DB_TEXT(v.personnel_type), DB_INT((long long)time(NULL))),
+				      DB_TEXT(v.personnel_type), DB_INT((long long)time(NULL)), DB_INT(version)),
 			      e);
-	if (n < 0) {
+	if (n <= 0) {
 		json_decref(ch);
-		return -1;
+		return n < 0 ? -1 : stale_err(e);
 	}
 	*changes = ch;
 	return 0;
@@ -380,7 +396,7 @@ long long acc_admin_reinstate(struct db *db, long long user_id, long long area_i
 	/* the old password stays void: a new one is set through the link */
 	if (db_exec(db,
 		    "UPDATE users SET status = 'active', cancelled_at = NULL, cancelled_by = NULL, password_hash = '', "
-		    "updated_at = $2 WHERE id = $1 AND status = 'cancelled'",
+		    "updated_at = $2, version = version + 1 WHERE id = $1 AND status = 'cancelled'",
 		    DB_ARGS(DB_INT(user_id), DB_INT((long long)time(NULL))), e) < 0)
 		return -1;
 	if (acc_grant_add(db, user_id, "school_admin", area_id, school, NULL, by_user_id, e) < 0) {
@@ -400,7 +416,8 @@ long long acc_admin_reinstate(struct db *db, long long user_id, long long area_i
 int acc_admin_reset_password(struct db *db, long long user_id, struct err *e)
 {
 	long long n =
-	    db_exec(db, "UPDATE users SET password_hash = '', updated_at = $2 WHERE id = $1 AND status = 'active'",
+	    db_exec(db, "UPDATE users SET password_hash = '', updated_at = $2, version = version + 1 "
+		    "WHERE id = $1 AND status = 'active'",
 		    DB_ARGS(DB_INT(user_id), DB_INT((long long)time(NULL))), e);
 	if (n < 0)
 		return -1;
@@ -573,7 +590,7 @@ static json_t *load_user(struct req *r, long long area)
 	json_t *u = uid > 0
 			? db_row_json(db,
 				      "SELECT id, citizen_id, username, title, first_name, last_name, email, phone, "
-				      "staff_id, personnel_type, status, cancelled_at, created_at "
+				      "staff_id, personnel_type, status, cancelled_at, created_at, version, updated_at "
 				      "FROM users WHERE id = $1",
 				      DB_ARGS(DB_INT(uid)), &e)
 			: NULL;
@@ -1101,6 +1118,8 @@ static int user_page(struct req *r, long long aid, json_t *area, json_t *u, int 
 			      json_string("แก้ไขข้อมูลผู้ใช้งาน"), "area", area, "account", u, "grants", grants, "form", form,
 			      "adding", 0, "action", json_object_get(u, "url"), "back_url", back, "history_url",
 			      history, "submit_label", "บันทึกข้อมูล (อัปเดตใหม่)");
+	/* the edit form carries the version it was made from (issue 10.6) */
+	json_object_set_new(m, "record_version", json_integer(json_integer_value(json_object_get(u, "version"))));
 	json_decref(u);
 	return view_page(r, status, "acc/user_form", m);
 }
@@ -1166,6 +1185,7 @@ static int user_post(struct req *r)
 	    .phone = form_value(r, "phone"),
 	    .staff_id = form_value(r, "staff_id"),
 	    .personnel_type = form_value(r, "personnel_type"),
+	    .version = form_version(r) > 0 ? form_version(r) : 0,
 	};
 	json_t *changes = NULL;
 	if (acc_user_update(db, uid, &ed, &changes, &e) < 0) {
@@ -1173,6 +1193,19 @@ static int user_post(struct req *r)
 			json_decref(area);
 			json_decref(u);
 			return view_err(r, &e);
+		}
+		if (e.status == 409 && !strcmp(e.field, ACC_STALE)) {
+			/* changed since the page was opened: nothing was kept, and
+			 * the form shows the account as it is now */
+			json_decref(u);
+			u = load_user(r, aid);
+			if (!u) {
+				json_decref(area);
+				return 0;
+			}
+			long long at = json_integer_value(json_object_get(u, "updated_at"));
+			form_stale(r, edit_form, u, at > 0 ? at : (long long)time(NULL), "บัญชีผู้ใช้");
+			return user_page(r, aid, area, u, 409);
 		}
 		form_error_err(r, &e);
 		return user_page(r, aid, area, u, e.status == 409 ? 409 : 422);
