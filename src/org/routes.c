@@ -230,6 +230,24 @@ static void school_audit(struct req *r, long long area_id, const char *action, l
 	acc_audit_in(r, req_db(r), area_id, acc_user_id(r), action, "school", id, d); /* takes d */
 }
 
+/* The codes' checks one by one, so a form with a wrong OBEC code AND a
+ * wrong SMIS code shows both at once (the domain stops at the first);
+ * true when both are right. */
+static bool codes_ok(struct req *r)
+{
+	struct err e1 = ERR_INIT, e2 = ERR_INIT;
+	bool ok = true;
+	if (org_school_code_check(form_value(r, "obec_code"), &e1) < 0) {
+		form_error_err(r, &e1);
+		ok = false;
+	}
+	if (org_smis_code_check(form_value(r, "smis_code"), &e2) < 0) {
+		form_error_err(r, &e2);
+		ok = false;
+	}
+	return ok;
+}
+
 static int school_new(struct req *r)
 {
 	long long id = req_param_id(r, "id");
@@ -243,7 +261,7 @@ static int school_new(struct req *r)
 	int rc;
 	if (!strcmp(req_method(r), "GET")) {
 		rc = school_form_page(r, 200, area, NULL);
-	} else if (!form_ok(r)) {
+	} else if (!form_ok(r) || !codes_ok(r)) {
 		rc = school_form_page(r, 422, area, NULL);
 	} else {
 		long long sid = org_school_add(db, id, form_value(r, "obec_code"), form_value(r, "smis_code"),
@@ -287,7 +305,7 @@ static int school_edit(struct req *r)
 	int rc;
 	if (!strcmp(req_method(r), "GET")) {
 		rc = school_form_page(r, 200, area, school);
-	} else if (!form_ok(r)) {
+	} else if (!form_ok(r) || !codes_ok(r)) {
 		rc = school_form_page(r, 422, area, school);
 	} else if (org_school_update(db, sid, 0, form_value(r, "obec_code"), form_value(r, "smis_code"),
 				     form_value(r, "name"), form_value(r, "district"), form_value(r, "province"),

@@ -190,6 +190,10 @@ test('a super admin adds and edits a school in the web pages; others cannot', as
     assert.match(r.text, /value="35010003"/);
     assert.match(r.text, /โรงเรียนใหม่/);
     assert.match(r.text, /ต้องมี 10 หลัก/);
+    // both codes wrong: both said at once
+    r = await sa.post(`/areas/${aid}/schools/new`, { obec_code: '350100003', smis_code: '3501003', name: 'โรงเรียนใหม่', district: 'เมือง', province: 'ยโสธร' }, { json: true });
+    assert.equal(r.status, 422);
+    assert.ok(r.json.form.errors.obec_code && r.json.form.errors.smis_code, JSON.stringify(r.json.form.errors));
     // a code another school has
     r = await sa.post(`/areas/${aid}/schools/new`, { obec_code: '3501000001', smis_code: '35010003', name: 'โรงเรียนใหม่' });
     assert.equal(r.status, 422);
