@@ -43,7 +43,7 @@ DATA_FILES := src/acc/common-passwords.txt
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps run test test-unit test-http bench clean static fmt
+.PHONY: all deps run test test-unit test-http bench clean static fmt check-banned
 
 # deps first, then the build (also under -j: the compiler needs the headers
 # the install step brings).
@@ -119,6 +119,13 @@ test-unit: deps $(if $(T),$(T:%=$(B)/tests/test_%),$(UNIT_BINS))
 
 test-http: all
 	@KHET_BIN=bin/khet $(WITH_PG) ./tests/run-http.sh $(call shq,$(N)) $(if $(F),$(F:%=tests/http/%.test.mjs),tests/http/*.test.mjs)
+
+# banned.h must refuse a banned call (a file with strcpy must not compile).
+check-banned:
+	@if printf '#include <string.h>\nvoid f(char *d) { strcpy(d, "x"); }\n' | \
+	    $(CC) $(CFLAGS_ALL) -x c -fsyntax-only - 2>/dev/null; then \
+		echo "src/core/banned.h lets strcpy compile"; exit 1; \
+	else echo "banned.h: strcpy refused"; fi
 
 run: all
 	./scripts/run.sh
