@@ -619,7 +619,6 @@ static bool expects_continue(struct req *r)
 	return x && strcasestr(x, "100-continue");
 }
 
-
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 				  const char *version, const char *upload, size_t *upload_size, void **con_cls)
 {

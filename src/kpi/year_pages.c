@@ -149,10 +149,10 @@ int kpi_year_get(struct req *r)
 			long long pid = json_integer_value(json_object_get(p, "id"));
 			snprintf(key, sizeof key, "%lld", pid);
 			json_t *my = kpi_may_report(g, area, unit, wg) ? json_object_get(mine, key) : NULL;
-			json_object_set_new(p, "report_url",
-					    my ? kpi_url_json("/kpi/reports/%lld",
-							      json_integer_value(json_object_get(my, "report_id")))
-					       : json_null());
+			json_object_set_new(
+			    p, "report_url",
+			    my ? kpi_url_json("/kpi/reports/%lld", json_integer_value(json_object_get(my, "report_id")))
+			       : json_null());
 			json_object_set(p, "my_status", my ? json_object_get(my, "status_label") : json_null());
 			json_object_set_new(p, "units_url",
 					    manage ? kpi_url_json("/kpi/periods/%lld/units", pid) : json_null());

@@ -29,8 +29,20 @@ static void test_parse_ok(void **state)
 static void test_parse_refused(void **state)
 {
 	(void)state;
-	static const char *const bad[] = {"", "-", "+", " 1", "1 ", "1x", "x1", "0x10", "1.5", "--1", "+-1",
-					  "9223372036854775808", "-9223372036854775809", "99999999999999999999"};
+	static const char *const bad[] = {"",
+					  "-",
+					  "+",
+					  " 1",
+					  "1 ",
+					  "1x",
+					  "x1",
+					  "0x10",
+					  "1.5",
+					  "--1",
+					  "+-1",
+					  "9223372036854775808",
+					  "-9223372036854775809",
+					  "99999999999999999999"};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		long long n = 7;
 		assert_int_equal(num_parse_ll(bad[i], LLONG_MIN, LLONG_MAX, &n), -1);

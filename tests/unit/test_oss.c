@@ -630,7 +630,7 @@ static void commit(struct db *db)
 
 /* A request of service svc by user at t, in its own transaction. */
 static long long submit(struct fx *f, long long area, const char *svc, long long user, long long t,
-			 char code_out[OSS_CODE_LEN + 1])
+			char code_out[OSS_CODE_LEN + 1])
 {
 	struct err e = ERR_INIT;
 	char code[OSS_CODE_LEN + 1];
