@@ -19,9 +19,20 @@ B      ?= build/rel
 OPT    ?= -O2 -g
 endif
 
-CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers \
+# Hardening (release and sanitizer builds alike): _FORTIFY_SOURCE needs the
+# optimiser (both builds have it: -O2, -O1); the compiler's own default is
+# undefined first so ours is not a redefinition. The extra warnings are errors
+# like the rest (-Werror).
+HARDEN   = -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2 -fstack-protector-strong
+WARN     = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers \
+           -Wformat=2 -Wshadow -Wvla
+LDHARDEN = -Wl,-z,relro,-z,now
+
+# src/core/banned.h is forced into every compile: strcpy, sprintf, atoi …
+# cannot compile (STYLE.md, git's banned.h).
+CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(WARN) $(HARDEN) -include src/core/banned.h \
              -Isrc -I$(B)/gen $(OPT) $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
-LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm $(LDLIBS)
+LDLIBS_ALL = $(LDHARDEN) $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm $(LDLIBS)
 
 SRCS      := $(shell find src -name '*.c' ! -name main.c | sort)
 OBJS      := $(SRCS:%.c=$(B)/%.o) $(B)/gen/embedded.o
@@ -32,7 +43,7 @@ DATA_FILES := src/acc/common-passwords.txt
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps run test test-unit test-http bench clean static fmt
+.PHONY: all deps run test test-unit test-http bench clean static fmt check-banned
 
 # deps first, then the build (also under -j: the compiler needs the headers
 # the install step brings).
@@ -108,6 +119,13 @@ test-unit: deps $(if $(T),$(T:%=$(B)/tests/test_%),$(UNIT_BINS))
 
 test-http: all
 	@KHET_BIN=bin/khet $(WITH_PG) ./tests/run-http.sh $(call shq,$(N)) $(if $(F),$(F:%=tests/http/%.test.mjs),tests/http/*.test.mjs)
+
+# banned.h must refuse a banned call (a file with strcpy must not compile).
+check-banned:
+	@if printf '#include <string.h>\nvoid f(char *d) { strcpy(d, "x"); }\n' | \
+	    $(CC) $(CFLAGS_ALL) -x c -fsyntax-only - 2>/dev/null; then \
+		echo "src/core/banned.h lets strcpy compile"; exit 1; \
+	else echo "banned.h: strcpy refused"; fi
 
 run: all
 	./scripts/run.sh

@@ -21,6 +21,7 @@
  * admin is the person's existing account when the citizen ID has one (one
  * person, one account, ACC-1), else a new account without a password, and
  * gets the set-password e-mail (ACC-8). */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,7 @@
 #include "core/db.h"
 #include "core/form.h"
 #include "core/log.h"
+#include "core/num.h"
 #include "core/thai.h"
 #include "core/view.h"
 #include "org/org.h"
@@ -920,7 +922,7 @@ static int req_year(struct req *r, bool from_form)
 	long long y = 0;
 	if (from_form) {
 		const char *v = form_value(r, "year");
-		y = *v ? atoll(v) : 0;
+		y = num_ll_or(v, 0);
 	} else {
 		y = req_query_int(r, "year", 0, 2500, 2700);
 	}
@@ -1187,8 +1189,8 @@ static int decisions_post(struct req *r)
 		if (!s || !*s)
 			continue;
 		const char *colon = strchr(s, ':');
-		long long grant = atoll(s);
-		if (!colon || grant <= 0) {
+		long long grant = 0;
+		if (!colon || num_parse_lln(s, (size_t)(colon - s), 1, LLONG_MAX, &grant) < 0) {
 			json_decref(changes);
 			err_field(&e, "choice", "สถานะที่เลือกไม่ถูกต้อง กรุณาเลือกจากรายการ");
 			return refused(r, &e, area, year, decisions_form, false);

@@ -11,6 +11,7 @@
  * (area_id, at DESC, id DESC) index, which "($1 = 0 OR area_id = $1)" would
  * not on PostgreSQL. There are at most 2^7 such texts, so the per-connection
  * statement cache stays small. */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -57,12 +58,18 @@ struct where {
 	int n;
 };
 
-static void where_add(struct where *w, const char *fragment, struct db_val v)
+/* fragment names its parameter as %1$d (possibly twice), given v's
+ * number ($1 the first) */
+static void where_add(struct where *w, struct db_val v, const char *fragment, ...)
+    __attribute__((format(printf, 3, 4)));
+static void where_add(struct where *w, struct db_val v, const char *fragment, ...)
 {
 	w->v[w->n++] = v;
 	buf_adds(&w->sql, w->n == 1 ? " WHERE " : " AND ");
-	/* fragment names its parameter as %1$d, possibly twice */
-	buf_addf(&w->sql, fragment, w->n);
+	va_list ap;
+	va_start(ap, fragment);
+	buf_vaddf(&w->sql, fragment, ap);
+	va_end(ap);
 }
 
 static int where_build(const struct audit_filter *f, struct where *w, struct err *e)
@@ -71,20 +78,20 @@ static int where_build(const struct audit_filter *f, struct where *w, struct err
 	if (f->from && f->to && f->from >= f->to)
 		return err_set(e, 400, "ช่วงวันที่ไม่ถูกต้อง วันที่เริ่มต้นต้องมาก่อนวันที่สิ้นสุด");
 	if (f->area_id)
-		where_add(w, "area_id = $%d", DB_INT(f->area_id));
+		where_add(w, DB_INT(f->area_id), "area_id = $%d", w->n + 1);
 	if (f->actor_user_id)
-		where_add(w, "actor_user_id = $%d", DB_INT(f->actor_user_id));
+		where_add(w, DB_INT(f->actor_user_id), "actor_user_id = $%d", w->n + 1);
 	if (f->action_prefix && *f->action_prefix)
-		where_add(w, "substr(action, 1, length(CAST($%1$d AS TEXT))) = CAST($%1$d AS TEXT)",
-			  DB_TEXT(f->action_prefix));
+		where_add(w, DB_TEXT(f->action_prefix),
+			  "substr(action, 1, length(CAST($%1$d AS TEXT))) = CAST($%1$d AS TEXT)", w->n + 1);
 	if (f->target_type && *f->target_type)
-		where_add(w, "target_type = $%d", DB_TEXT(f->target_type));
+		where_add(w, DB_TEXT(f->target_type), "target_type = $%d", w->n + 1);
 	if (f->target_id)
-		where_add(w, "target_id = $%d", DB_INT(f->target_id));
+		where_add(w, DB_INT(f->target_id), "target_id = $%d", w->n + 1);
 	if (f->from)
-		where_add(w, "at >= $%d", DB_INT(f->from));
+		where_add(w, DB_INT(f->from), "at >= $%d", w->n + 1);
 	if (f->to)
-		where_add(w, "at < $%d", DB_INT(f->to));
+		where_add(w, DB_INT(f->to), "at < $%d", w->n + 1);
 	return 0;
 }
 

@@ -18,6 +18,7 @@
 #include "core/buf.h"
 #include "core/db_internal.h"
 #include "core/jsonx.h"
+#include "core/num.h"
 
 /* Type OIDs from the server's pg_type.h, whose headers are not worth
  * needing for a few numbers that never change. */
@@ -184,7 +185,7 @@ static long long pg_exec(struct db *base, const char *sql, const struct db_val *
 	PGresult *r = pg_run(db, sql, p, n, e);
 	if (!r)
 		return -1;
-	long long changed = atoll(PQcmdTuples(r)); /* "" for statements without a count */
+	long long changed = num_ll_or(PQcmdTuples(r), 0); /* "" for statements without a count */
 	PQclear(r);
 	return changed;
 }
@@ -283,7 +284,7 @@ static long long pg_int(struct db_res *base, int col)
 		return 0;
 	if (PQftype(r->res, col) == OID_BOOL)
 		return v[0] == 't';
-	return strtoll(v, NULL, 10);
+	return num_ll_or(v, 0);
 }
 
 static const char *pg_text(struct db_res *base, int col)
@@ -329,7 +330,7 @@ static json_t *pg_row_json(struct db_res *base, struct err *e)
 			switch (PQftype(res, i)) {
 			case OID_INT2:
 			case OID_INT4:
-			case OID_INT8: v = json_integer(strtoll(s, NULL, 10)); break;
+			case OID_INT8: v = json_integer(num_ll_or(s, 0)); break;
 			case OID_BOOL: v = json_integer(s[0] == 't'); break;
 			case OID_NUMERIC:
 			case OID_FLOAT4:

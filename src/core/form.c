@@ -25,6 +25,7 @@
 
 #include "core/http_internal.h"
 #include "core/log.h"
+#include "core/num.h"
 #include "core/thai.h"
 
 #define FORM_TEXT_TOTAL_MAX (2LL * 1024 * 1024)
@@ -691,12 +692,12 @@ const char *form_value(struct req *r, const char *name)
 
 long long form_int(struct req *r, const char *name)
 {
-	return strtoll(form_value(r, name), NULL, 10);
+	return num_ll_or(form_value(r, name), 0);
 }
 
 long long form_satang(struct req *r, const char *name)
 {
-	return strtoll(form_value(r, name), NULL, 10);
+	return num_ll_or(form_value(r, name), 0);
 }
 
 json_t *form_values(struct req *r, const char *name)

@@ -17,6 +17,7 @@
 #include "core/buf.h"
 #include "core/db_internal.h"
 #include "core/embedded.h"
+#include "core/num.h"
 
 /* "khetmig": no other db_lock key should be this. */
 #define MIGRATE_LOCK_KEY 0x6b6865746d6967LL
@@ -55,7 +56,9 @@ static int mig_collect(struct mig *migs, struct err *e)
 			continue;
 		if (n < 10 || strspn(base, "0123456789") != 4 || base[4] != '_')
 			return err_set(e, 500, "migration %s: the name must be NNNN_what.sql", f->path);
-		int version = atoi(base);
+		long long v4 = 0;
+		num_parse_lln(base, 4, 0, 9999, &v4); /* four digits, checked above */
+		int version = (int)v4;
 		const struct embedded_file **slot;
 		struct mig *m = NULL;
 		for (int j = 0; j < count; j++)

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core/embedded.h"
+#include "core/num.h"
 
 #define MAX_ROLES 64
 
@@ -123,7 +124,9 @@ static int check_ranges(struct err *e)
 		const char *base = path + sizeof dir - 1;
 		if (strspn(base, "0123456789") != 4)
 			continue; /* migrate.c refuses a misnamed file */
-		int v = atoi(base);
+		long long v4 = 0;
+		num_parse_lln(base, 4, 0, 9999, &v4); /* four digits, checked above */
+		int v = (int)v4;
 		const char *owner = module_of_migration(v);
 		if (!owner)
 			return err_set(e, 500, "migration %s: its number is in no module's range", path);

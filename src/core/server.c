@@ -9,11 +9,13 @@
  * Every request leaves one access-log line and feeds the metrics. On
  * SIGTERM/SIGINT the daemon stops accepting, lets in-flight requests finish
  * (up to 30 s) and closes. */
+#include "core/num.h"
 #include "core/server.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <jansson.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
@@ -377,10 +379,21 @@ static bool csrf_token_ok(const char *s)
 	return true;
 }
 
+/* The body length the client announced (Content-Length), 0 without one;
+ * one that is not a number (or too big for one) counts as too long. */
+static long long declared_length(struct req *r)
+{
+	const char *cl = req_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	long long n = 0;
+	if (cl && num_parse_ll(cl, 0, LLONG_MAX, &n) < 0)
+		return LLONG_MAX;
+	return n;
+}
+
 static void set_client_ip(struct req *r)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	strcpy(r->client_ip, "-");
+	snprintf(r->client_ip, sizeof r->client_ip, "-");
 	if (cfg.trust_proxy) {
 		const char *xff = req_header(r, "X-Forwarded-For");
 		if (xff && *xff) {
@@ -517,8 +530,7 @@ static void on_headers(struct req *r, const char *url)
 	r->nparams = m.nparams;
 	if (!unsafe_method(r->method))
 		return;
-	const char *cl = req_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
-	if (cl && strtoll(cl, NULL, 10) > cfg.max_body) {
+	if (declared_length(r) > cfg.max_body) {
 		early(r, 413, "ข้อมูลที่ส่งมีขนาดใหญ่เกินกำหนด กรุณาลดขนาดไฟล์แนบแล้วส่งใหม่");
 		return;
 	}
@@ -605,13 +617,6 @@ static bool expects_continue(struct req *r)
 {
 	const char *x = req_header(r, "Expect");
 	return x && strcasestr(x, "100-continue");
-}
-
-/* The body length the client announced (Content-Length), 0 without one. */
-static long long declared_length(struct req *r)
-{
-	const char *cl = req_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
-	return cl ? strtoll(cl, NULL, 10) : 0;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
@@ -713,7 +718,7 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen
 			host[hl - 2] = 0;
 		}
 		if (!host[0])
-			strcpy(host, "0.0.0.0");
+			snprintf(host, sizeof host, "0.0.0.0");
 	}
 	char *end;
 	long p = strtol(ps, &end, 10);

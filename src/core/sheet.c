@@ -136,7 +136,7 @@ done:
 	memmove(out, out + start, o - start);
 	o -= start;
 	if (o == 0) {
-		strcpy(out, "Sheet1");
+		snprintf(out, cap, "Sheet1");
 		return;
 	}
 	out[o] = 0;

@@ -5,6 +5,7 @@
  * off at TABLE_MAX_UNZIPPED whatever the zip's directory claims, and its
  * rows are kept (a sheet of an area's or the country's schools is a few
  * megabytes at most) for table_next to hand out. */
+#include "core/num.h"
 #include "core/table_read.h"
 
 #include <errno.h>
@@ -354,7 +355,7 @@ static void sheet_start(void *ud, const XML_Char *name, const XML_Char **a)
 	const char *n = local(name);
 	if (!strcmp(n, "row")) {
 		const char *r = attr(a, "r");
-		x->cur_line = r ? atoll(r) : x->cur_line + 1;
+		x->cur_line = num_ll_or(r, x->cur_line + 1); /* r absent or not a number: the next */
 		x->ncells = 0;
 	} else if (!strcmp(n, "c")) {
 		const char *r = attr(a, "r");

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "acc/acc.h"
+#include "core/num.h"
 #include "core/pager.h"
 #include "core/audit.h"
 #include "core/db.h"
@@ -458,7 +459,7 @@ static int bulk_post(struct req *r)
 	long long n = 0;
 	json_array_foreach(ids, i, v)
 	{
-		long long id = strtoll(json_string_value(v), NULL, 10);
+		long long id = num_ll_or(json_string_value(v), 0);
 		if (dmc_learner_set_grade(req_db(r), sid, id, grade, room, acc_user_id(r), dmc_now(r), &e) < 0) {
 			if (!refusal(&e))
 				return fail(r, &e);

@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "core/db.h"
+#include "core/num.h"
 #include "kpi/kpi_internal.h"
 
 json_t *kpi_units(struct db *db, long long period_id, struct err *e)
@@ -159,8 +160,8 @@ long long kpi_units_add(struct db *db, long long period_id, json_t *school_ids, 
 	} else {
 		json_array_foreach(school_ids, i, v)
 		{
-			k = insert_unit(db, indicator_id, period_id, strtoll(json_string_value(v), NULL, 10), user_id,
-					now, e);
+			k = insert_unit(db, indicator_id, period_id, num_ll_or(json_string_value(v), 0), user_id, now,
+					e);
 			if (k < 0)
 				goto out;
 			n += k;

@@ -338,9 +338,9 @@ int kpi_indicator_page(struct req *r, int status, long long id, const char *erro
 	json_array_foreach(periods, i, x)
 	{
 		long long pid = json_integer_value(json_object_get(x, "id"));
-		json_object_set_new(x, "open_url", kpi_url_json("/kpi/periods/%lld/open", pid, 0));
-		json_object_set_new(x, "close_url", kpi_url_json("/kpi/periods/%lld/close", pid, 0));
-		json_object_set_new(x, "units_url", kpi_url_json("/kpi/periods/%lld/units", pid, 0));
+		json_object_set_new(x, "open_url", kpi_url_json("/kpi/periods/%lld/open", pid));
+		json_object_set_new(x, "close_url", kpi_url_json("/kpi/periods/%lld/close", pid));
+		json_object_set_new(x, "units_url", kpi_url_json("/kpi/periods/%lld/units", pid));
 		json_object_set_new(x, "closable",
 				    json_boolean(json_is_true(json_object_get(x, "opened")) &&
 						 json_integer_value(json_object_get(x, "n_saved")) == 0));
@@ -363,11 +363,11 @@ int kpi_indicator_page(struct req *r, int status, long long id, const char *erro
 	json_t *m = json_pack("{s:s, s:o, s:o, s:o, s:o, s:b, s:b, s:b, s:o, s:o, s:o}", "page_title", title,
 			      "indicator", ind, "files", files, "periods", periods, "slots", slots, "can_manage",
 			      manage, "can_review", kpi_may_review(acc_active_grant(r), area, wg), "has_files",
-			      json_array_size(files) > 0, "edit_url", kpi_url_json("/kpi/indicators/%lld/edit", id, 0),
-			      "matrix_url", kpi_url_json("/kpi/indicators/%lld/matrix", id, 0), "list_url",
-			      kpi_url_json("/kpi/%lld", json_integer_value(json_object_get(ind, "fiscal_year")), 0));
-	json_object_set_new(m, "status_url", kpi_url_json("/kpi/indicators/%lld/status", id, 0));
-	json_object_set_new(m, "files_url", kpi_url_json("/kpi/indicators/%lld/files", id, 0));
+			      json_array_size(files) > 0, "edit_url", kpi_url_json("/kpi/indicators/%lld/edit", id),
+			      "matrix_url", kpi_url_json("/kpi/indicators/%lld/matrix", id), "list_url",
+			      kpi_url_json("/kpi/%lld", json_integer_value(json_object_get(ind, "fiscal_year"))));
+	json_object_set_new(m, "status_url", kpi_url_json("/kpi/indicators/%lld/status", id));
+	json_object_set_new(m, "files_url", kpi_url_json("/kpi/indicators/%lld/files", id));
 	json_t *sc = json_array();
 	for (const struct choice *c = kpi_status_choices; c->value; c++)
 		json_array_append_new(sc,

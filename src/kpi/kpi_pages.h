@@ -50,8 +50,8 @@ bool kpi_year_area(struct req *r, int *fy, long long *area, int *answered);
  * (may be NULL) is stolen. */
 void kpi_audit(struct req *r, const char *action, const char *target_type, long long target_id, long long area_id,
 	       json_t *detail);
-/* fmt with a and b (at most two %lld) as a JSON string: the pages' links. */
-json_t *kpi_url_json(const char *fmt, long long a, long long b);
+/* fmt (printf) as a JSON string: the pages' links. */
+json_t *kpi_url_json(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The active grant may create indicators in area (a kpi_owner only for his
  * work group). */
 bool kpi_may_create(const struct acc_grant *g, long long area_id);

@@ -63,6 +63,6 @@ int kpi_matrix_get(struct req *r)
 	if (!json_object_get(m, "has_periods"))
 		json_object_set_new(m, "has_periods", json_boolean(json_array_size(json_object_get(m, "periods")) > 0));
 	json_object_set_new(m, "page_title", json_string("แสดงข้อมูลทุกรอบรายงาน"));
-	json_object_set_new(m, "indicator_url", kpi_url_json("/kpi/indicators/%lld", id, 0));
+	json_object_set_new(m, "indicator_url", kpi_url_json("/kpi/indicators/%lld", id));
 	return view_page(r, 200, "kpi/matrix", m);
 }

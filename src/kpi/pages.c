@@ -4,6 +4,7 @@
  * as the answer. The area is the active grant's; a super admin, who has
  * none, names it with ?area=. Records of another area answer 404, as if
  * they did not exist. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,10 +70,13 @@ void kpi_audit(struct req *r, const char *action, const char *target_type, long 
 	acc_audit_in(r, req_db(r), area_id, acc_user_id(r), action, target_type, target_id, detail);
 }
 
-json_t *kpi_url_json(const char *fmt, long long a, long long b)
+json_t *kpi_url_json(const char *fmt, ...)
 {
 	char u[128];
-	snprintf(u, sizeof u, fmt, a, b);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(u, sizeof u, fmt, ap);
+	va_end(ap);
 	return json_string(u);
 }
 

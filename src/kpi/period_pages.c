@@ -134,7 +134,7 @@ static int units_page(struct req *r, int status, long long pid, const char *erro
 		json_object_set_new(u, "no", json_integer((json_int_t)i + 1));
 		long long rid = json_integer_value(json_object_get(u, "report_id"));
 		json_object_set_new(u, "delete_url", kpi_url_json("/kpi/periods/%lld/units/%lld/delete", pid, rid));
-		json_object_set_new(u, "report_url", kpi_url_json("/kpi/reports/%lld", rid, 0));
+		json_object_set_new(u, "report_url", kpi_url_json("/kpi/reports/%lld", rid));
 		json_object_set_new(u, "can_remove",
 				    json_boolean(manage && json_is_true(json_object_get(u, "removable"))));
 	}
@@ -153,8 +153,8 @@ static int units_page(struct req *r, int status, long long pid, const char *erro
 	    "units", units, "free_schools", free_schools, "can_manage", manage, "has_units", json_array_size(units) > 0,
 	    "area_taken", area_taken, "has_free", json_array_size(free_schools) > 0, "unit_count",
 	    (json_int_t)json_array_size(units), "indicator_url",
-	    kpi_url_json("/kpi/indicators/%lld", json_integer_value(json_object_get(p, "indicator_id")), 0), "action",
-	    kpi_url_json("/kpi/periods/%lld/units", pid, 0));
+	    kpi_url_json("/kpi/indicators/%lld", json_integer_value(json_object_get(p, "indicator_id"))), "action",
+	    kpi_url_json("/kpi/periods/%lld/units", pid));
 	if (error)
 		json_object_set_new(m, "error", json_string(error));
 	return view_page(r, status, "kpi/units", m);

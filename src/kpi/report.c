@@ -466,8 +466,8 @@ int kpi_report_save(struct db *db, long long report_id, struct kpi_report_save_i
 		char field[24];
 		int row = in->added[k].row > 0 ? in->added[k].row : k + 1;
 		snprintf(field, sizeof field, "new_desc_%d", row);
-		const char *f = in->added[k].desc_field ? in->added[k].desc_field : field;
-		if (kpi_file_desc_check(in->added[k].desc, f, (int)json_array_size(files) + row, e) < 0)
+		const char *fname = in->added[k].desc_field ? in->added[k].desc_field : field;
+		if (kpi_file_desc_check(in->added[k].desc, fname, (int)json_array_size(files) + row, e) < 0)
 			goto out;
 	}
 	/* no score typed: the stored one stays (a save of files only must

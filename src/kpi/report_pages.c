@@ -121,21 +121,21 @@ static int report_page(struct req *r, int status, long long rid)
 		      reviewer && f.status == KPI_CONFIRMED, "can_unreview", reviewer && f.status == KPI_REVIEWED,
 		      "is_confirmed", f.status == KPI_CONFIRMED, "is_reviewed", f.status == KPI_REVIEWED, "is_draft",
 		      f.status == KPI_DRAFT, "has_files", json_array_size(files) > 0, "confirm_chosen", confirm_chosen,
-		      "action", kpi_url_json("/kpi/reports/%lld", rid, 0));
+		      "action", kpi_url_json("/kpi/reports/%lld", rid));
 	/* every form of the page carries the version it was made from
 	 * (issue 10.6): a save or a review on an older copy is refused */
 	json_object_set_new(m, "record_version", json_integer(json_integer_value(json_object_get(rep, "version"))));
 	json_object_set_new(m, "per_save", json_integer(KPI_FILES_PER_SAVE));
 	json_object_set_new(m, "files_room", json_integer(KPI_REPORT_FILES_MAX - kept));
 	json_object_set_new(m, "more_later", json_boolean(KPI_REPORT_FILES_MAX - kept > KPI_FILES_PER_SAVE));
-	json_object_set_new(m, "unconfirm_url", kpi_url_json("/kpi/reports/%lld/unconfirm", rid, 0));
-	json_object_set_new(m, "review_url", kpi_url_json("/kpi/reports/%lld/review", rid, 0));
-	json_object_set_new(m, "unreview_url", kpi_url_json("/kpi/reports/%lld/unreview", rid, 0));
+	json_object_set_new(m, "unconfirm_url", kpi_url_json("/kpi/reports/%lld/unconfirm", rid));
+	json_object_set_new(m, "review_url", kpi_url_json("/kpi/reports/%lld/review", rid));
+	json_object_set_new(m, "unreview_url", kpi_url_json("/kpi/reports/%lld/unreview", rid));
 	json_object_set_new(
 	    m, "matrix_url",
-	    kpi_url_json("/kpi/indicators/%lld/matrix", json_integer_value(json_object_get(rep, "indicator_id")), 0));
+	    kpi_url_json("/kpi/indicators/%lld/matrix", json_integer_value(json_object_get(rep, "indicator_id"))));
 	json_object_set_new(m, "list_url",
-			    kpi_url_json("/kpi/%lld", json_integer_value(json_object_get(rep, "fiscal_year")), 0));
+			    kpi_url_json("/kpi/%lld", json_integer_value(json_object_get(rep, "fiscal_year"))));
 	const char *closed_note = "";
 	if (reporter && !unit_open) {
 		if (f.indicator != KPI_IND_OPEN)

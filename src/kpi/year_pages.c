@@ -138,8 +138,8 @@ int kpi_year_get(struct req *r)
 		long long id = json_integer_value(json_object_get(ind, "id"));
 		json_object_set_new(ind, "can_manage", json_boolean(manage));
 		json_object_set_new(ind, "can_review", json_boolean(kpi_may_review(g, area, wg)));
-		json_object_set_new(ind, "url", kpi_url_json("/kpi/indicators/%lld", id, 0));
-		json_object_set_new(ind, "matrix_url", kpi_url_json("/kpi/indicators/%lld/matrix", id, 0));
+		json_object_set_new(ind, "url", kpi_url_json("/kpi/indicators/%lld", id));
+		json_object_set_new(ind, "matrix_url", kpi_url_json("/kpi/indicators/%lld/matrix", id));
 		json_object_set_new(ind, "no", json_integer((json_int_t)json_array_size(shown) + 1));
 		size_t k;
 		json_t *p;
@@ -149,13 +149,13 @@ int kpi_year_get(struct req *r)
 			long long pid = json_integer_value(json_object_get(p, "id"));
 			snprintf(key, sizeof key, "%lld", pid);
 			json_t *my = kpi_may_report(g, area, unit, wg) ? json_object_get(mine, key) : NULL;
-			json_object_set_new(p, "report_url",
-					    my ? kpi_url_json("/kpi/reports/%lld",
-							      json_integer_value(json_object_get(my, "report_id")), 0)
-					       : json_null());
+			json_object_set_new(
+			    p, "report_url",
+			    my ? kpi_url_json("/kpi/reports/%lld", json_integer_value(json_object_get(my, "report_id")))
+			       : json_null());
 			json_object_set(p, "my_status", my ? json_object_get(my, "status_label") : json_null());
 			json_object_set_new(p, "units_url",
-					    manage ? kpi_url_json("/kpi/periods/%lld/units", pid, 0) : json_null());
+					    manage ? kpi_url_json("/kpi/periods/%lld/units", pid) : json_null());
 		}
 		json_array_append(shown, ind);
 	}
@@ -183,7 +183,7 @@ int kpi_year_get(struct req *r)
 		json_t *d;
 		json_array_foreach(due, k, d) json_object_set_new(
 		    d, "report_url",
-		    kpi_url_json("/kpi/reports/%lld", json_integer_value(json_object_get(d, "report_id")), 0));
+		    kpi_url_json("/kpi/reports/%lld", json_integer_value(json_object_get(d, "report_id"))));
 		json_object_set_new(list, "has_due", json_boolean(json_array_size(due) > 0));
 		json_object_set_new(list, "due_more", json_boolean(more));
 		json_object_set_new(list, "due", due);

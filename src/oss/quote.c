@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/num.h"
 #include "core/thai.h"
 #include "core/view.h"
 #include "oss/oss_pages.h"
@@ -71,7 +72,7 @@ int oss_quote(struct req *r)
 	for (int i = 0; i < OSS_PP_ITEMS; i++)
 		qty[i] = req_query(r, oss_pp_items[i].key);
 	const char *a = req_query(r, "area_id");
-	long long area_id = a ? strtoll(a, NULL, 10) : 0;
+	long long area_id = num_ll_or(a, 0);
 	struct err e = ERR_INIT;
 	json_t *m = oss_quote_model(req_db(r), area_id, qty, &e);
 	if (!m)

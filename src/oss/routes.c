@@ -37,6 +37,7 @@
 #include "core/db.h"
 #include "core/form.h"
 #include "core/log.h"
+#include "core/num.h"
 #include "core/thai.h"
 #include "core/view.h"
 #include "org/org.h"
@@ -314,7 +315,7 @@ static int form_page(struct req *r, const struct oss_service_def *svc, json_t *r
 		return view_err(r, &e);
 	}
 	make_select(form, "area_id", areas);
-	long long area_id = strtoll(jstr(field_named(form, "area_id"), "value"), NULL, 10);
+	long long area_id = num_ll_or(jstr(field_named(form, "area_id"), "value"), 0);
 	bool pick_area = false;
 	json_t *quote = NULL, *calendars = NULL;
 	if (!strcmp(svc->code, "31")) {
@@ -622,7 +623,7 @@ static int new_post(struct req *r)
 	json_decref(none);
 	if (!form_ok(r))
 		return form_again(r, svc, NULL, NULL);
-	long long area_id = strtoll(form_value(r, "area_id"), NULL, 10);
+	long long area_id = num_ll_or(form_value(r, "area_id"), 0);
 	json_t *area = org_area_get(db, area_id, &e);
 	if (!area) {
 		if (e.status >= 500)
@@ -871,7 +872,7 @@ static int edit_post(struct req *r)
 		return rc;
 	}
 	long long area_id = jint(req, "area_id");
-	if (strtoll(form_value(r, "area_id"), NULL, 10) != area_id) {
+	if (num_ll_or(form_value(r, "area_id"), 0) != area_id) {
 		err_field(&e, "area_id",
 			  "เปลี่ยนสำนักงานเขตพื้นที่ของคำร้องที่ส่งแล้วไม่ได้ หากต้องการยื่นที่เขตอื่น กรุณายกเลิกคำร้องนี้แล้วยื่นใหม่");
 		rc = form_again(r, svc, req, &e);

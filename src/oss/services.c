@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "core/db.h"
+#include "core/num.h"
 #include "core/thai.h"
 #include "oss/oss_internal.h"
 
@@ -340,7 +341,7 @@ static int read_11(json_t *data, long long now, struct err *e)
 static int read_31(struct db *db, json_t *data, long long area_id, long long now, struct oss_booking_plan *bp,
 		   struct err *e)
 {
-	long long room_id = strtoll(json_string_value(json_object_get(data, "room_id")), NULL, 10);
+	long long room_id = num_ll_or(json_string_value(json_object_get(data, "room_id")), 0);
 	json_t *room = room_id > 0 ? oss_room_get(db, room_id, e) : NULL;
 	if (!room) {
 		if (room_id > 0 && e->status != 404)

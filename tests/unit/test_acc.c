@@ -179,9 +179,8 @@ static void test_user_validate(void **state)
 	BAD(personnel_type, "alien", "personnel_type");
 	BAD(password, "short", "password");
 	BAD(username, "No Spaces", "username");
-	char long_name[400] = "";
-	for (int i = 0; i < 101; i++)
-		strcat(long_name, "ก");
+	char long_name[400];
+	unit_repeat(long_name, sizeof long_name, "ก", 101);
 	BAD(first_name, long_name, "first_name");
 	long_name[300] = 0; /* exactly 100 Thai letters */
 	struct acc_user_new v = valid_user();

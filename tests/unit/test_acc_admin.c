@@ -311,9 +311,8 @@ static void test_update_email(void **state)
 	assert_null(ch);
 	err_clear(&e);
 	/* over-long and non-Thai names are refused by the account's rules */
-	char longname[400] = "";
-	for (int i = 0; i < 101; i++)
-		strcat(longname, "ก");
+	char longname[400];
+	unit_repeat(longname, sizeof longname, "ก", 101);
 	struct acc_user_edit bad = {"นาย", longname, "ผู้ดูแล", "schooladmin2@example.org", "", "", ""};
 	assert_int_equal(acc_user_update(en->db, d->sa2, &bad, &ch, &e), -1);
 	assert_string_equal(e.field, "first_name");

@@ -14,6 +14,7 @@
 #include "core/db.h"
 #include "core/db_internal.h"
 #include "core/embedded.h"
+#include "core/num.h"
 #include "core/thai.h"
 
 struct engine {
@@ -467,7 +468,10 @@ static int migration_versions(void)
 		const char *p = embedded_files[i].path;
 		if (strncmp(p, "db/migrations/", 14))
 			continue;
-		int v = atoi(p + 14);
+		long long v4 = 0;
+		if (num_parse_lln(p + 14, 4, 0, 9999, &v4) < 0)
+			fail_msg("migration %s: the name must start with four digits", p);
+		int v = (int)v4;
 		if (!seen[v]++)
 			n++;
 	}

@@ -30,6 +30,7 @@
 #include "core/db.h"
 #include "core/jobs.h"
 #include "core/mail.h"
+#include "core/num.h"
 #include "core/thai.h"
 
 extern char **environ;
@@ -129,7 +130,9 @@ static void smtp_start(struct smtp_server *s)
 	char *line = smtp_line(s, 15000);
 	if (!line)
 		fail_msg("the test SMTP server did not start (is python3-aiosmtpd installed?)");
-	s->port = atoi(line);
+	long long port = 0;
+	num_parse_ll(line, 1, 65535, &port); /* 0 (refused below) when not a port */
+	s->port = (int)port;
 	free(line);
 	assert_true(s->port > 0);
 	snprintf(s->url, sizeof s->url, "smtp://127.0.0.1:%d", s->port);

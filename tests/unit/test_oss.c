@@ -629,7 +629,8 @@ static void commit(struct db *db)
 }
 
 /* A request of service svc by user at t, in its own transaction. */
-static long long submit(struct fx *f, long long area, const char *svc, long long user, long long t, char *code_out)
+static long long submit(struct fx *f, long long area, const char *svc, long long user, long long t,
+			char code_out[OSS_CODE_LEN + 1])
 {
 	struct err e = ERR_INIT;
 	char code[OSS_CODE_LEN + 1];
@@ -646,7 +647,7 @@ static long long submit(struct fx *f, long long area, const char *svc, long long
 	json_decref(data);
 	buf_release(&search);
 	if (code_out)
-		strcpy(code_out, code);
+		memcpy(code_out, code, sizeof code);
 	return id;
 }
 
@@ -998,10 +999,10 @@ static void test_db_lists(void **state)
 			size_t n = json_array_size(a);
 			assert_int_equal(n, json_array_size(b));
 			assert_true(n > 0 || k == 1);
-			for (size_t i = 0; i < n; i++)
+			for (size_t j = 0; j < n; j++)
 				assert_int_equal(
-				    json_integer_value(json_object_get(json_array_get(a, i), "id")),
-				    json_integer_value(json_object_get(json_array_get(b, n - 1 - i), "id")));
+				    json_integer_value(json_object_get(json_array_get(a, j), "id")),
+				    json_integer_value(json_object_get(json_array_get(b, n - 1 - j), "id")));
 			json_decref(nw);
 			json_decref(ol);
 		}

@@ -4,11 +4,13 @@
  * onto more pages within bounds worked out from the font size. */
 #include "unit.h"
 
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/num.h"
 #include "core/pdf.h"
 
 static const char *find_bytes(const char *hay, size_t len, const char *needle, size_t from)
@@ -41,7 +43,11 @@ static int tree_count(const struct buf *b)
 	if (!p)
 		return -1;
 	const char *c = find_bytes(b->data, b->len, "/Count ", (size_t)(p - b->data));
-	return c ? atoi(c + 7) : -1;
+	if (!c)
+		return -1;
+	long long n = -1;
+	num_parse_lln(c + 7, strspn(c + 7, "0123456789"), 0, INT_MAX, &n);
+	return (int)n;
 }
 
 static void finish(struct pdf *p, struct buf *out)

@@ -283,9 +283,8 @@ static void test_lock(void **state)
 	STEP(f, acc_roster_decide(f->db, f->area, f->year, g2, "confirm", &by, &e));
 	/* a representative with the longest names a form lets through: the
 	 * refusal quoting them must still be whole UTF-8 text */
-	char longname[400] = "";
-	for (int i = 0; i < 100; i++)
-		strcat(longname, "ฐ");
+	char longname[400];
+	unit_repeat(longname, sizeof longname, "ฐ", 100);
 	assert_int_equal(db_exec(f->db, "UPDATE users SET first_name = $1, last_name = $1 WHERE id = $2",
 				 DB_ARGS(DB_TEXT(longname), DB_INT(by.user_id)), &e),
 			 1);
@@ -377,9 +376,8 @@ static void test_addition_rules(void **state)
 	assert_string_equal(e.field, "citizen_id");
 	err_clear(&e);
 	/* too long a name */
-	char longname[400] = "";
-	for (int i = 0; i < 101; i++)
-		strcat(longname, "ก");
+	char longname[400];
+	unit_repeat(longname, sizeof longname, "ก", 101);
 	a = addition(free_school, "1101700230708", "x1@example.org");
 	a.first_name = longname;
 	assert_int_equal(STEP(f, acc_roster_add(f->db, f->area, f->year, &a, &by, &e)), -1);

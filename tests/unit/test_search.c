@@ -82,11 +82,9 @@ static void test_query_check(void **state)
 	assert_int_equal(search_query_check("โรงเรียน", &e), 0);
 	char q[3 * SEARCH_QUERY_MAX + 4];
 	/* 100 Thai characters (3 bytes each) are taken, 101 are not */
-	q[0] = 0;
-	for (int i = 0; i < SEARCH_QUERY_MAX; i++)
-		strcat(q, "ก");
+	unit_repeat(q, sizeof q, "ก", SEARCH_QUERY_MAX);
 	assert_int_equal(search_query_check(q, &e), 0);
-	strcat(q, "ก");
+	unit_repeat(q, sizeof q, "ก", SEARCH_QUERY_MAX + 1);
 	assert_int_equal(search_query_check(q, &e), -1);
 	assert_string_equal(e.field, "q");
 	assert_string_equal(e.msg, "คำค้นยาวเกินไป (ไม่เกิน 100 ตัวอักษร)");

@@ -88,8 +88,7 @@ static void test_text_invisible_emoji_digits(void **state)
 static void test_citizen_id_invalid(void **state)
 {
 	/* Every other last digit of a valid ID is wrong. */
-	char id[14];
-	strcpy(id, "1101700230708");
+	char id[14] = "1101700230708";
 	for (char c = '0'; c <= '9'; c++) {
 		id[12] = c;
 		assert_int_equal(thai_citizen_id_valid(id), c == '8');
@@ -640,9 +639,8 @@ static void test_utf8_valid(void **state)
 static void test_err_cut_on_letter(void **state)
 {
 	(void)state;
-	char name[1600] = "";
-	for (int i = 0; i < 500; i++) /* 1,500 bytes: more than the message holds */
-		strcat(name, "ก");
+	char name[1600];
+	unit_repeat(name, sizeof name, "ก", 500); /* 1,500 bytes: more than the message holds */
 	for (int pad = 0; pad < 3; pad++) {
 		struct err e = ERR_INIT;
 		err_set(&e, 409, "%.*sชื่อ %s", pad, "xx", name);

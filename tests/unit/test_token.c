@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "core/db.h"
+#include "core/num.h"
 #include "core/token.h"
 
 #define SCHEMA "khet_unit_token"
@@ -57,7 +58,10 @@ static void issue_otp(struct db *db, long long user, char code[7])
 /* A 6-digit code that is not code. */
 static void other_code(const char code[7], char out[7], int k)
 {
-	snprintf(out, 7, "%06u", (unsigned)(atoi(code) + 1 + k) % 1000000u);
+	long long n = 0;
+	if (num_parse_ll(code, 0, 999999, &n) < 0)
+		fail_msg("not a 6-digit code: %s", code);
+	snprintf(out, 7, "%06u", (unsigned)(n + 1 + k) % 1000000u);
 }
 
 /* --- links --------------------------------------------------------------- */

@@ -12,6 +12,19 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <cmocka.h>
+#include <string.h>
+
+/* Fills out (cap bytes) with s n times, cut to whole copies that fit:
+ * the long names and queries tests build (strcat is banned). */
+static inline char *unit_repeat(char *out, size_t cap, const char *s, int n)
+{
+	size_t len = strlen(s), o = 0;
+	for (int k = 0; k < n && o + len < cap; k++, o += len)
+		memcpy(out + o, s, len);
+	if (cap)
+		out[o] = 0;
+	return out;
+}
 
 /* Runs before main: every test binary honours the filter without code of
  * its own. */

@@ -1,0 +1,69 @@
+/* test_num: num_parse_ll takes a whole number and nothing else (the
+ * checked replacement for the banned atoi/atoll). */
+#include "unit.h"
+
+#include <limits.h>
+
+#include "core/num.h"
+
+static void test_parse_ok(void **state)
+{
+	(void)state;
+	long long n = 7;
+	assert_int_equal(num_parse_ll("0", 0, 10, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(num_parse_ll("-42", -100, 100, &n), 0);
+	assert_int_equal(n, -42);
+	assert_int_equal(num_parse_ll("+42", -100, 100, &n), 0);
+	assert_int_equal(n, 42);
+	assert_int_equal(num_parse_ll("007", 0, 10, &n), 0);
+	assert_int_equal(n, 7);
+	assert_int_equal(num_parse_ll("9223372036854775807", LLONG_MIN, LLONG_MAX, &n), 0);
+	assert_true(n == LLONG_MAX);
+	assert_int_equal(num_parse_ll("-9223372036854775808", LLONG_MIN, LLONG_MAX, &n), 0);
+	assert_true(n == LLONG_MIN);
+	assert_int_equal(num_parse_lln("0102_acc.sql", 4, 0, 9999, &n), 0);
+	assert_int_equal(n, 102);
+}
+
+static void test_parse_refused(void **state)
+{
+	(void)state;
+	static const char *const bad[] = {"",
+					  "-",
+					  "+",
+					  " 1",
+					  "1 ",
+					  "1x",
+					  "x1",
+					  "0x10",
+					  "1.5",
+					  "--1",
+					  "+-1",
+					  "9223372036854775808",
+					  "-9223372036854775809",
+					  "99999999999999999999"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		long long n = 7;
+		assert_int_equal(num_parse_ll(bad[i], LLONG_MIN, LLONG_MAX, &n), -1);
+		assert_int_equal(n, 7); /* untouched */
+	}
+	long long n = 7;
+	assert_int_equal(num_parse_ll(NULL, 0, 10, &n), -1);
+	assert_int_equal(num_parse_ll("11", 0, 10, &n), -1);
+	assert_int_equal(num_parse_ll("-1", 0, 10, &n), -1);
+	assert_int_equal(num_parse_lln("12", 0, 0, 99, &n), -1);
+	assert_int_equal(n, 7);
+	assert_int_equal(num_ll_or("12x", -5), -5);
+	assert_int_equal(num_ll_or(NULL, -5), -5);
+	assert_int_equal(num_ll_or("12", -5), 12);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_parse_ok),
+	    cmocka_unit_test(test_parse_refused),
+	};
+	return cmocka_run_group_tests_name("num", tests, NULL, NULL);
+}
