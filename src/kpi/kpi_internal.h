@@ -391,6 +391,15 @@ int kpi_units_refresh(struct db *db, long long indicator_id, struct err *e);
  * reviewed_at, area_id, fiscal_year, work_group_id, indicator_status,
  * period_opened, type, …}. */
 json_t *kpi_report_get(struct db *db, long long report_id, struct err *e);
+/* The "รอตรวจ" queue (issue 10.15): the confirmed reports of an area's
+ * fiscal year awaiting review, oldest confirmation first, at most limit:
+ * [{report_id, indicator_id, number, name, work_group_id, work_group_name,
+ * indicator_status, unit_name, period_label, confirmed_at, confirmed_text,
+ * reporter_id, reporter_name, self}]. work_group > 0 keeps that work
+ * group's indicators only; exclude_reporter > 0 leaves out that user's own
+ * reports (nobody reviews his own). */
+json_t *kpi_review_queue(struct db *db, long long area_id, int fiscal_year, long long work_group,
+			 long long exclude_reporter, int limit, struct err *e);
 /* [{id, slot, description, filename, mime, size, uploaded_by_name,
  *   uploaded_at}] by slot. */
 json_t *kpi_report_files(struct db *db, long long report_id, struct err *e);

@@ -255,6 +255,49 @@ json_t *kpi_report_get(struct db *db, long long report_id, struct err *e)
 	return r;
 }
 
+json_t *kpi_review_queue(struct db *db, long long area_id, int fiscal_year, long long work_group,
+			 long long exclude_reporter, int limit, struct err *e)
+{
+	json_t *rows = db_rows_json(
+	    db,
+	    "SELECT r.id AS report_id, i.id AS indicator_id, i.number, i.name, i.work_group_id, "
+	    "w.name AS work_group_name, i.status AS indicator_status, COALESCE(s.name, a.name) AS unit_name, "
+	    "p.kind, p.seq, COALESCE(r.confirmed_at, 0) AS confirmed_at, COALESCE(r.reporter_id, 0) AS reporter_id, "
+	    "COALESCE(ur.title || ur.first_name || ' ' || ur.last_name, '') AS reporter_name, r.self_x100 "
+	    "FROM kpi_indicators i JOIN kpi_reports r ON r.indicator_id = i.id "
+	    "JOIN kpi_periods p ON p.id = r.period_id JOIN areas a ON a.id = i.area_id "
+	    "JOIN work_groups w ON w.id = i.work_group_id LEFT JOIN schools s ON s.id = r.school_id "
+	    "LEFT JOIN users ur ON ur.id = r.reporter_id "
+	    "WHERE i.area_id = $1 AND i.fiscal_year = $2 AND r.status = 'confirmed' "
+	    "AND ($3 = 0 OR i.work_group_id = $3) AND ($4 = 0 OR COALESCE(r.reporter_id, 0) <> $4) "
+	    "ORDER BY COALESCE(r.confirmed_at, 0), r.id LIMIT $5",
+	    DB_ARGS(DB_INT(area_id), DB_INT(fiscal_year), DB_INT(work_group > 0 ? work_group : 0),
+		    DB_INT(exclude_reporter > 0 ? exclude_reporter : 0), DB_INT(limit > 0 ? limit : 1)),
+	    e);
+	if (!rows)
+		return NULL;
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r)
+	{
+		struct kpi_period_def def;
+		struct err pe = ERR_INIT;
+		int k = kpi_kind_parse(json_string_value(json_object_get(r, "kind")));
+		json_object_set_new(r, "period_label",
+				    json_string(k >= 0 && kpi_period_def(fiscal_year, (enum kpi_kind)k,
+									 (int)json_integer_value(json_object_get(r, "seq")),
+									 &def, &pe) == 0
+						    ? def.title
+						    : ""));
+		struct buf b = BUF_INIT;
+		thai_datetime_short(&b, json_integer_value(json_object_get(r, "confirmed_at")));
+		json_object_set_new(r, "confirmed_text", json_string(buf_cstr(&b)));
+		buf_release(&b);
+		score_field(r, "self_x100", "self");
+	}
+	return rows;
+}
+
 void kpi_report_facts_of(json_t *r, struct kpi_report_facts *f)
 {
 	memset(f, 0, sizeof *f);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/db.h"
@@ -337,4 +338,69 @@ int kpi_report_attachment_get(struct req *r)
 	if (!f)
 		return view_err(r, &e);
 	return kpi_send_file(r, f);
+}
+
+/* ---- the "รอตรวจ" queue (issue 10.15) ------------------------------------- */
+
+#define KPI_QUEUE_MAX 500
+
+/* GET /kpi/review-queue: the queue of the user's fiscal year. */
+int kpi_review_queue_now_get(struct req *r)
+{
+	int fy = kpi_user_year(req_db(r), acc_user_id(r), (long long)time(NULL));
+	char u[48];
+	snprintf(u, sizeof u, "/kpi/%d/review-queue", fy);
+	return view_redirect(r, u, NULL);
+}
+
+/* GET /kpi/:year/review-queue: the confirmed reports awaiting review that
+ * the active grant may review (kpi_may_review), oldest confirmation
+ * first, each with its indicator, period, unit and a link to the report. */
+int kpi_review_queue_get(struct req *r)
+{
+	int fy, answered;
+	long long area;
+	if (!kpi_year_area(r, &fy, &area, &answered))
+		return answered;
+	const struct acc_grant *g = acc_active_grant(r);
+	/* which work groups the grant reviews: all of the area's (area admin,
+	 * super admin, a reviewer of the whole area), or its own one */
+	long long wg = 0;
+	if (kpi_may_manage(g, area, -1) ||
+	    (acc_grant_is(g, "kpi_reviewer") && g->area_id == area && g->work_group_id <= 0))
+		wg = 0;
+	else if ((acc_grant_is(g, "kpi_owner") || acc_grant_is(g, "kpi_reviewer")) && g->area_id == area &&
+		 g->work_group_id > 0)
+		wg = g->work_group_id;
+	else
+		return view_error(r, 403,
+				  "รายการรอตรวจสำหรับผู้ตรวจตัวชี้วัด เจ้าของตัวชี้วัด และแอดมินเขตเท่านั้น");
+	struct err e = ERR_INIT;
+	json_t *rows = kpi_review_queue(req_db(r), area, fy, wg, acc_user_id(r), KPI_QUEUE_MAX + 1, &e);
+	if (!rows)
+		return view_err(r, &e);
+	json_t *shown = json_array();
+	size_t i;
+	json_t *x;
+	json_array_foreach(rows, i, x)
+	{
+		long long iwg = json_integer_value(json_object_get(x, "work_group_id"));
+		bool hidden = !strcmp(json_string_value(json_object_get(x, "indicator_status")), "hidden");
+		if (!kpi_may_review(g, area, iwg) || (hidden && !kpi_may_manage(g, area, iwg)))
+			continue;
+		if (json_array_size(shown) >= KPI_QUEUE_MAX)
+			break;
+		json_object_set_new(x, "no", json_integer((json_int_t)json_array_size(shown) + 1));
+		json_object_set_new(x, "url", kpi_url_json("/kpi/reports/%lld", json_integer_value(json_object_get(x, "report_id")), 0));
+		json_object_set_new(x, "indicator_url",
+				    kpi_url_json("/kpi/indicators/%lld", json_integer_value(json_object_get(x, "indicator_id")), 0));
+		json_array_append(shown, x);
+	}
+	bool more = json_array_size(rows) > KPI_QUEUE_MAX;
+	json_decref(rows);
+	json_t *m = json_pack("{s:s, s:i, s:I, s:o, s:i, s:b, s:b}", "page_title", "รายงานรอตรวจ", "fiscal_year", fy,
+			      "area_id", (json_int_t)area, "rows", shown, "count", (int)json_array_size(shown),
+			      "has_rows", json_array_size(shown) > 0, "more", more);
+	json_object_set_new(m, "list_url", kpi_url_json("/kpi/%lld", fy, 0));
+	return view_page(r, 200, "kpi/review_queue", m);
 }
