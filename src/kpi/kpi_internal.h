@@ -420,11 +420,15 @@ struct kpi_new_file {
 	char *stored; /* set by kpi_report_save: where the file was moved */
 };
 struct kpi_report_save_in {
-	const char *desc[KPI_REPORT_FILES_MAX + 1]; /* [slot], slots 1..10; NULL or "" = unchanged */
+	/* [slot], slots 1..10; NULL = not sent, unchanged; "" = emptied, an
+	 * error (a kept file needs its description) */
+	const char *desc[KPI_REPORT_FILES_MAX + 1];
 	bool remove[KPI_REPORT_FILES_MAX + 1];
 	struct kpi_new_file *added;
 	int nadded;
-	const char *self_score; /* NULL or "" = the stored score stays */
+	/* NULL = not sent, the stored score stays; "" = emptied: an error
+	 * when a score is stored (it cannot be wiped), else no score */
+	const char *self_score;
 	bool confirm;
 	const char *data_dir; /* uploads are kept in DATA/kpi/reports/<id>/ */
 	/* Moves an upload to dest once everything is checked: the handler
@@ -432,7 +436,16 @@ struct kpi_report_save_in {
 	 * file); NULL renames path. */
 	int (*keep)(void *ctx, const struct kpi_new_file *f, const char *dest, struct err *e);
 	void *keep_ctx;
+	/* When set, every field error (descriptions, the score, too many
+	 * files, confirming without a score) is handed to it, all of them,
+	 * and the save then fails with status KPI_SAVE_FIELD_ERRORS and
+	 * nothing written; when NULL the first one is the error. pre_errors:
+	 * errors the caller found already (the save then only checks). */
+	void (*field_error)(void *ctx, const char *field, const char *msg);
+	void *error_ctx;
+	int pre_errors;
 };
+#define KPI_SAVE_FIELD_ERRORS 422
 int kpi_report_save(struct db *db, long long report_id, struct kpi_report_save_in *in, long long user_id,
 		    struct err *e);
 int kpi_report_unconfirm(struct db *db, long long report_id, long long user_id, struct err *e);

@@ -434,6 +434,21 @@ static int make_dirs(const char *dir, struct err *e)
 	return rc;
 }
 
+/* A field error fe of a save: handed to the caller's field_error (counted
+ * in *n, 0 returned) or, without one, the save's error (-1). A field-less
+ * error always ends the save. */
+static int gather(struct kpi_report_save_in *in, struct err *fe, int *n, struct err *e)
+{
+	if (in->field_error && fe->field[0]) {
+		in->field_error(in->error_ctx, fe->field, fe->msg);
+		(*n)++;
+		err_clear(fe);
+		return 0;
+	}
+	*e = *fe;
+	return -1;
+}
+
 int kpi_report_save(struct db *db, long long report_id, struct kpi_report_save_in *in, long long user_id, struct err *e)
 {
 	if (lock_report(db, report_id, e) < 0)
@@ -456,9 +471,11 @@ int kpi_report_save(struct db *db, long long report_id, struct kpi_report_save_i
 	if (!files)
 		goto out;
 
-	/* which slots stay, and their descriptions after this save */
+	/* which slots stay, and their descriptions after this save; every
+	 * problem is gathered (gather) so the form shows them all at once */
 	bool used[KPI_REPORT_FILES_MAX + 1] = {0};
-	int kept = 0;
+	int kept = 0, nerr = 0;
+	struct err fe = ERR_INIT;
 	size_t i;
 	json_t *fl;
 	json_array_foreach(files, i, fl)
@@ -470,15 +487,15 @@ int kpi_report_save(struct db *db, long long report_id, struct kpi_report_save_i
 		kept++;
 		/* a description is required on every save, not only when
 		 * confirming: the seed marks it บังคับกรอก, and a draft left
-		 * without one would only fail later */
-		bool edited = in->desc[slot] && *in->desc[slot];
-		const char *d = edited ? in->desc[slot] : json_string_value(json_object_get(fl, "description"));
+		 * without one would only fail later. Not sent: the stored one
+		 * stays; sent empty: the user wiped it, an error */
+		const char *d = in->desc[slot] ? in->desc[slot] : json_string_value(json_object_get(fl, "description"));
 		char field[24];
 		snprintf(field, sizeof field, "desc_%d", slot);
-		if (kpi_file_desc_check(d, field, slot, e) < 0)
+		if (kpi_file_desc_check(d, field, slot, &fe) < 0 && gather(in, &fe, &nerr, e) < 0)
 			goto out;
 	}
-	if (kpi_report_files_check(kept, in->nadded, e) < 0)
+	if (kpi_report_files_check(kept, in->nadded, &fe) < 0 && gather(in, &fe, &nerr, e) < 0)
 		goto out;
 	for (int k = 0; k < in->nadded; k++) {
 		/* the error names the row the file came in, numbered as the
@@ -488,27 +505,46 @@ int kpi_report_save(struct db *db, long long report_id, struct kpi_report_save_i
 		int row = in->added[k].row > 0 ? in->added[k].row : k + 1;
 		snprintf(field, sizeof field, "new_desc_%d", row);
 		const char *f = in->added[k].desc_field ? in->added[k].desc_field : field;
-		if (kpi_file_desc_check(in->added[k].desc, f, (int)json_array_size(files) + row, e) < 0)
+		if (kpi_file_desc_check(in->added[k].desc, f, (int)json_array_size(files) + row, &fe) < 0 &&
+		    gather(in, &fe, &nerr, e) < 0)
 			goto out;
 	}
-	/* no score typed: the stored one stays (a save of files only must
-	 * not wipe it) */
+	/* no score sent: the stored one stays (a save of files only must not
+	 * wipe it); a stored score sent back empty is an error, not a wipe */
 	long long self =
 	    json_is_integer(json_object_get(r, "self_x100")) ? json_integer_value(json_object_get(r, "self_x100")) : -1;
-	if (in->self_score && *in->self_score) {
+	bool score_ok = true;
+	if (in->self_score && !*in->self_score && self >= 0) {
+		err_field(&fe, "self_score",
+			  "กรุณากรอกคะแนนประเมินตนเอง (ลบคะแนนที่บันทึกไว้ให้ว่างไม่ได้ หากต้องการเปลี่ยนให้กรอกคะแนนใหม่)");
+		score_ok = false;
+		if (gather(in, &fe, &nerr, e) < 0)
+			goto out;
+	} else if (in->self_score && *in->self_score) {
 		const struct kpi_type *t = kpi_type_get(json_string_value(json_object_get(r, "type")));
 		if (!t) {
 			err_set(e, 500, "indicator of report %lld has an unknown type", report_id);
 			goto out;
 		}
-		if (kpi_score_parse(t, in->self_score, "คะแนนประเมินตนเอง", "self_score", &self, e) < 0)
-			goto out;
+		long long typed = -1;
+		if (kpi_score_parse(t, in->self_score, "คะแนนประเมินตนเอง", "self_score", &typed, &fe) < 0) {
+			score_ok = false;
+			if (gather(in, &fe, &nerr, e) < 0)
+				goto out;
+		} else {
+			self = typed;
+		}
 	}
-	f.has_self_score = self >= 0;
+	f.has_self_score = self >= 0 || !score_ok; /* a refused score is said once */
 	f.files = kept + in->nadded;
 	f.files_without_description = 0; /* each was checked above */
-	if (kpi_report_transition(&f, in->confirm ? KPI_CONFIRM : KPI_SAVE, &to, e) < 0)
+	if (kpi_report_transition(&f, in->confirm ? KPI_CONFIRM : KPI_SAVE, &to, &fe) < 0 &&
+	    gather(in, &fe, &nerr, e) < 0)
 		goto out;
+	if (nerr > 0 || in->pre_errors > 0) {
+		err_set(e, KPI_SAVE_FIELD_ERRORS, "กรุณาแก้ไขข้อมูลตามที่ระบุ");
+		goto out;
+	}
 
 	/* everything checked: write */
 	long long now = (long long)time(NULL);

@@ -380,3 +380,38 @@ test('the "รอตรวจ" queue lists the confirmed reports the grant may r
   assert.equal(go.status, 303);
   assert.match(go.headers.get ? go.headers.get('location') : go.headers.location, /^\/kpi\/\d{4}\/review-queue$/);
 });
+
+test('a report form tells every error at once; an emptied score or file description is an error, not kept', async () => {
+  const k = await ownIndicator(2584);
+  const rid = k.rSchool;
+  let r = await school.postMultipart(`/kpi/reports/${rid}`, { self_score: '3', confirm: '0', new_desc_1: 'หลักฐาน' },
+    { new_file_1: pdf('proof.pdf') });
+  assert.equal(r.status, 303, r.text.slice(0, 300));
+  const state = () => sql(`SELECT r.status || ' ' || r.self_x100 || ' ' || f.description FROM kpi_reports r
+    JOIN kpi_report_files f ON f.report_id = r.id WHERE r.id = ${rid}`);
+  assert.equal(state(), 'draft 300 หลักฐาน');
+  // the description and the score wiped, a description without its file,
+  // a file without its description: four errors in one answer
+  r = await school.postMultipart(`/kpi/reports/${rid}`,
+    { desc_1: '', self_score: '', confirm: '1', new_desc_2: 'คำสั่งแต่งตั้ง', new_desc_3: '' },
+    { new_file_3: pdf('c.pdf') }, { json: true });
+  assert.equal(r.status, 422, r.text.slice(0, 300));
+  const errs = r.json.form.errors;
+  assert.equal(errs.desc_1, 'กรุณาพิมพ์รายละเอียดคำอธิบายประกอบไฟล์ลำดับที่ 1 (บังคับกรอก)');
+  assert.match(errs.self_score, /^กรุณากรอกคะแนนประเมินตนเอง/);
+  assert.match(errs.new_desc_2, /^มีคำอธิบายไฟล์ลำดับที่ 3 แต่ยังไม่ได้เลือกไฟล์/);
+  assert.equal(errs.new_desc_3, 'กรุณาพิมพ์รายละเอียดคำอธิบายประกอบไฟล์ลำดับที่ 4 (บังคับกรอก)');
+  // nothing stored
+  assert.equal(state(), 'draft 300 หลักฐาน');
+  assert.equal(count(`SELECT COUNT(*) FROM kpi_report_files WHERE report_id = ${rid}`), 1);
+  // the page shows them together, with the emptied fields empty
+  r = await school.postMultipart(`/kpi/reports/${rid}`, { desc_1: '', self_score: '', confirm: '0' }, {});
+  assert.equal(r.status, 422);
+  assert.match(r.text, /กรุณาพิมพ์รายละเอียดคำอธิบายประกอบไฟล์ลำดับที่ 1/);
+  assert.match(r.text, /กรุณากรอกคะแนนประเมินตนเอง/);
+  assert.equal(state(), 'draft 300 หลักฐาน');
+  // a new score and description are taken
+  r = await school.postMultipart(`/kpi/reports/${rid}`, { desc_1: 'หลักฐานใหม่', self_score: '4', confirm: '1' }, {});
+  assert.equal(r.status, 303, r.text.slice(0, 300));
+  assert.equal(state(), 'confirmed 400 หลักฐานใหม่');
+});
