@@ -789,6 +789,16 @@ void form_stale(struct req *r, const struct field *fields, json_t *current, long
 		json_object_clear(r->form.values);
 }
 
+bool form_sent(struct req *r, const char *name)
+{
+	return r->form.values && json_object_get(r->form.values, name) != NULL;
+}
+
+bool form_has_error(struct req *r, const char *name)
+{
+	return r->form.errors && json_object_get(r->form.errors, name) != NULL;
+}
+
 void form_error(struct req *r, const char *field, const char *msg)
 {
 	if (!r->form.errors)

@@ -96,6 +96,10 @@ long long form_version(struct req *r);
  * differs from what was sent (stale_changed in the form model), and what
  * was typed forgotten, so form_model shows the record as it is now. */
 void form_stale(struct req *r, const struct field *fields, json_t *current, long long changed_at, const char *what);
+/* The field came with the request, even empty ("" is not "absent"). */
+bool form_sent(struct req *r, const char *name);
+/* The field has an error already. */
+bool form_has_error(struct req *r, const char *name);
 /* Adds a Thai error to a field (domain checks after form_ok). */
 void form_error(struct req *r, const char *field, const char *msg);
 /* Adds the field named by e->field (or a form-wide error) from an err. */

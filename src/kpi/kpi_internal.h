@@ -391,6 +391,15 @@ int kpi_units_refresh(struct db *db, long long indicator_id, struct err *e);
  * reviewed_at, area_id, fiscal_year, work_group_id, indicator_status,
  * period_opened, type, …}. */
 json_t *kpi_report_get(struct db *db, long long report_id, struct err *e);
+/* The "รอตรวจ" queue (issue 10.15): the confirmed reports of an area's
+ * fiscal year awaiting review, oldest confirmation first, at most limit:
+ * [{report_id, indicator_id, number, name, work_group_id, work_group_name,
+ * indicator_status, unit_name, period_label, confirmed_at, confirmed_text,
+ * reporter_id, reporter_name, self}]. work_group > 0 keeps that work
+ * group's indicators only; exclude_reporter > 0 leaves out that user's own
+ * reports (nobody reviews his own). */
+json_t *kpi_review_queue(struct db *db, long long area_id, int fiscal_year, long long work_group,
+			 long long exclude_reporter, int limit, struct err *e);
 /* [{id, slot, description, filename, mime, size, uploaded_by_name,
  *   uploaded_at}] by slot. */
 json_t *kpi_report_files(struct db *db, long long report_id, struct err *e);
@@ -411,11 +420,15 @@ struct kpi_new_file {
 	char *stored; /* set by kpi_report_save: where the file was moved */
 };
 struct kpi_report_save_in {
-	const char *desc[KPI_REPORT_FILES_MAX + 1]; /* [slot], slots 1..10; NULL or "" = unchanged */
+	/* [slot], slots 1..10; NULL = not sent, unchanged; "" = emptied, an
+	 * error (a kept file needs its description) */
+	const char *desc[KPI_REPORT_FILES_MAX + 1];
 	bool remove[KPI_REPORT_FILES_MAX + 1];
 	struct kpi_new_file *added;
 	int nadded;
-	const char *self_score; /* NULL or "" = the stored score stays */
+	/* NULL = not sent, the stored score stays; "" = emptied: an error
+	 * when a score is stored (it cannot be wiped), else no score */
+	const char *self_score;
 	bool confirm;
 	const char *data_dir; /* uploads are kept in DATA/kpi/reports/<id>/ */
 	/* Moves an upload to dest once everything is checked: the handler
@@ -427,10 +440,19 @@ struct kpi_report_save_in {
 	 * page's _version), 0 = not checked. An older one is refused with
 	 * 409 and the field KPI_STALE before anything is checked or written. */
 	long long version;
+	/* When set, every field error (descriptions, the score, too many
+	 * files, confirming without a score) is handed to it, all of them,
+	 * and the save then fails with status KPI_SAVE_FIELD_ERRORS and
+	 * nothing written; when NULL the first one is the error. pre_errors:
+	 * errors the caller found already (the save then only checks). */
+	void (*field_error)(void *ctx, const char *field, const char *msg);
+	void *error_ctx;
+	int pre_errors;
 };
 /* The err field of a refusal for a stale copy (the report changed since
  * the page was opened), so the page answers it with form_stale. */
 #define KPI_STALE "_version"
+#define KPI_SAVE_FIELD_ERRORS 422
 int kpi_report_save(struct db *db, long long report_id, struct kpi_report_save_in *in, long long user_id,
 		    struct err *e);
 /* version: the report's version the action was taken on (the page's

@@ -99,6 +99,10 @@ int kpi_report_unconfirm_post(struct req *r);
 int kpi_report_review_post(struct req *r);
 int kpi_report_unreview_post(struct req *r);
 int kpi_report_attachment_get(struct req *r);
+/* the "รอตรวจ" queue: GET /kpi/review-queue (the user's year) and
+ * GET /kpi/:year/review-queue */
+int kpi_review_queue_now_get(struct req *r);
+int kpi_review_queue_get(struct req *r);
 /* matrix_pages.c */
 int kpi_matrix_get(struct req *r);
 /* stats_pages.c: the route's data is a const enum kpi_stats_format */

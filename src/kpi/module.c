@@ -38,6 +38,8 @@ static const struct permission_def permissions[] = {
 static const struct menu_def menu[] = {
     {"/kpi", "KPI-Online", "@staff", false, 20},
     {"/kpi/stats", "สถิติตัวชี้วัด", "", true, 21},
+    /* the confirmed reports awaiting review (issue 10.15) */
+    {"/kpi/review-queue", "รายงานรอตรวจ", "kpi_reviewer kpi_owner area_admin", false, 22},
     {NULL},
 };
 

@@ -255,6 +255,49 @@ json_t *kpi_report_get(struct db *db, long long report_id, struct err *e)
 	return r;
 }
 
+json_t *kpi_review_queue(struct db *db, long long area_id, int fiscal_year, long long work_group,
+			 long long exclude_reporter, int limit, struct err *e)
+{
+	json_t *rows = db_rows_json(
+	    db,
+	    "SELECT r.id AS report_id, i.id AS indicator_id, i.number, i.name, i.work_group_id, "
+	    "w.name AS work_group_name, i.status AS indicator_status, COALESCE(s.name, a.name) AS unit_name, "
+	    "p.kind, p.seq, COALESCE(r.confirmed_at, 0) AS confirmed_at, COALESCE(r.reporter_id, 0) AS reporter_id, "
+	    "COALESCE(ur.title || ur.first_name || ' ' || ur.last_name, '') AS reporter_name, r.self_x100 "
+	    "FROM kpi_indicators i JOIN kpi_reports r ON r.indicator_id = i.id "
+	    "JOIN kpi_periods p ON p.id = r.period_id JOIN areas a ON a.id = i.area_id "
+	    "JOIN work_groups w ON w.id = i.work_group_id LEFT JOIN schools s ON s.id = r.school_id "
+	    "LEFT JOIN users ur ON ur.id = r.reporter_id "
+	    "WHERE i.area_id = $1 AND i.fiscal_year = $2 AND r.status = 'confirmed' "
+	    "AND ($3 = 0 OR i.work_group_id = $3) AND ($4 = 0 OR COALESCE(r.reporter_id, 0) <> $4) "
+	    "ORDER BY COALESCE(r.confirmed_at, 0), r.id LIMIT $5",
+	    DB_ARGS(DB_INT(area_id), DB_INT(fiscal_year), DB_INT(work_group > 0 ? work_group : 0),
+		    DB_INT(exclude_reporter > 0 ? exclude_reporter : 0), DB_INT(limit > 0 ? limit : 1)),
+	    e);
+	if (!rows)
+		return NULL;
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r)
+	{
+		struct kpi_period_def def;
+		struct err pe = ERR_INIT;
+		int k = kpi_kind_parse(json_string_value(json_object_get(r, "kind")));
+		json_object_set_new(r, "period_label",
+				    json_string(k >= 0 && kpi_period_def(fiscal_year, (enum kpi_kind)k,
+									 (int)json_integer_value(json_object_get(r, "seq")),
+									 &def, &pe) == 0
+						    ? def.title
+						    : ""));
+		struct buf b = BUF_INIT;
+		thai_datetime_short(&b, json_integer_value(json_object_get(r, "confirmed_at")));
+		json_object_set_new(r, "confirmed_text", json_string(buf_cstr(&b)));
+		buf_release(&b);
+		score_field(r, "self_x100", "self");
+	}
+	return rows;
+}
+
 void kpi_report_facts_of(json_t *r, struct kpi_report_facts *f)
 {
 	memset(f, 0, sizeof *f);
@@ -408,6 +451,21 @@ static int make_dirs(const char *dir, struct err *e)
 	return rc;
 }
 
+/* A field error fe of a save: handed to the caller's field_error (counted
+ * in *n, 0 returned) or, without one, the save's error (-1). A field-less
+ * error always ends the save. */
+static int gather(struct kpi_report_save_in *in, struct err *fe, int *n, struct err *e)
+{
+	if (in->field_error && fe->field[0]) {
+		in->field_error(in->error_ctx, fe->field, fe->msg);
+		(*n)++;
+		err_clear(fe);
+		return 0;
+	}
+	*e = *fe;
+	return -1;
+}
+
 int kpi_report_save(struct db *db, long long report_id, struct kpi_report_save_in *in, long long user_id, struct err *e)
 {
 	if (lock_report(db, report_id, e) < 0)
@@ -435,9 +493,11 @@ int kpi_report_save(struct db *db, long long report_id, struct kpi_report_save_i
 	if (!files)
 		goto out;
 
-	/* which slots stay, and their descriptions after this save */
+	/* which slots stay, and their descriptions after this save; every
+	 * problem is gathered (gather) so the form shows them all at once */
 	bool used[KPI_REPORT_FILES_MAX + 1] = {0};
-	int kept = 0;
+	int kept = 0, nerr = 0;
+	struct err fe = ERR_INIT;
 	size_t i;
 	json_t *fl;
 	json_array_foreach(files, i, fl)
@@ -449,15 +509,15 @@ int kpi_report_save(struct db *db, long long report_id, struct kpi_report_save_i
 		kept++;
 		/* a description is required on every save, not only when
 		 * confirming: the seed marks it บังคับกรอก, and a draft left
-		 * without one would only fail later */
-		bool edited = in->desc[slot] && *in->desc[slot];
-		const char *d = edited ? in->desc[slot] : json_string_value(json_object_get(fl, "description"));
+		 * without one would only fail later. Not sent: the stored one
+		 * stays; sent empty: the user wiped it, an error */
+		const char *d = in->desc[slot] ? in->desc[slot] : json_string_value(json_object_get(fl, "description"));
 		char field[24];
 		snprintf(field, sizeof field, "desc_%d", slot);
-		if (kpi_file_desc_check(d, field, slot, e) < 0)
+		if (kpi_file_desc_check(d, field, slot, &fe) < 0 && gather(in, &fe, &nerr, e) < 0)
 			goto out;
 	}
-	if (kpi_report_files_check(kept, in->nadded, e) < 0)
+	if (kpi_report_files_check(kept, in->nadded, &fe) < 0 && gather(in, &fe, &nerr, e) < 0)
 		goto out;
 	for (int k = 0; k < in->nadded; k++) {
 		/* the error names the row the file came in, numbered as the
@@ -467,27 +527,46 @@ int kpi_report_save(struct db *db, long long report_id, struct kpi_report_save_i
 		int row = in->added[k].row > 0 ? in->added[k].row : k + 1;
 		snprintf(field, sizeof field, "new_desc_%d", row);
 		const char *fname = in->added[k].desc_field ? in->added[k].desc_field : field;
-		if (kpi_file_desc_check(in->added[k].desc, fname, (int)json_array_size(files) + row, e) < 0)
+		if (kpi_file_desc_check(in->added[k].desc, fname, (int)json_array_size(files) + row, &fe) < 0 &&
+		    gather(in, &fe, &nerr, e) < 0)
 			goto out;
 	}
-	/* no score typed: the stored one stays (a save of files only must
-	 * not wipe it) */
+	/* no score sent: the stored one stays (a save of files only must not
+	 * wipe it); a stored score sent back empty is an error, not a wipe */
 	long long self =
 	    json_is_integer(json_object_get(r, "self_x100")) ? json_integer_value(json_object_get(r, "self_x100")) : -1;
-	if (in->self_score && *in->self_score) {
+	bool score_ok = true;
+	if (in->self_score && !*in->self_score && self >= 0) {
+		err_field(&fe, "self_score",
+			  "กรุณากรอกคะแนนประเมินตนเอง (ลบคะแนนที่บันทึกไว้ให้ว่างไม่ได้ หากต้องการเปลี่ยนให้กรอกคะแนนใหม่)");
+		score_ok = false;
+		if (gather(in, &fe, &nerr, e) < 0)
+			goto out;
+	} else if (in->self_score && *in->self_score) {
 		const struct kpi_type *t = kpi_type_get(json_string_value(json_object_get(r, "type")));
 		if (!t) {
 			err_set(e, 500, "indicator of report %lld has an unknown type", report_id);
 			goto out;
 		}
-		if (kpi_score_parse(t, in->self_score, "คะแนนประเมินตนเอง", "self_score", &self, e) < 0)
-			goto out;
+		long long typed = -1;
+		if (kpi_score_parse(t, in->self_score, "คะแนนประเมินตนเอง", "self_score", &typed, &fe) < 0) {
+			score_ok = false;
+			if (gather(in, &fe, &nerr, e) < 0)
+				goto out;
+		} else {
+			self = typed;
+		}
 	}
-	f.has_self_score = self >= 0;
+	f.has_self_score = self >= 0 || !score_ok; /* a refused score is said once */
 	f.files = kept + in->nadded;
 	f.files_without_description = 0; /* each was checked above */
-	if (kpi_report_transition(&f, in->confirm ? KPI_CONFIRM : KPI_SAVE, &to, e) < 0)
+	if (kpi_report_transition(&f, in->confirm ? KPI_CONFIRM : KPI_SAVE, &to, &fe) < 0 &&
+	    gather(in, &fe, &nerr, e) < 0)
 		goto out;
+	if (nerr > 0 || in->pre_errors > 0) {
+		err_set(e, KPI_SAVE_FIELD_ERRORS, "กรุณาแก้ไขข้อมูลตามที่ระบุ");
+		goto out;
+	}
 
 	/* everything checked: write, the report first — its version decides
 	 * whether this save was made on the report as it is */

@@ -83,10 +83,13 @@ static int report_page(struct req *r, int status, long long rid)
 		    kpi_url_json("/kpi/reports/%lld/files/%lld", rid, json_integer_value(json_object_get(x, "id"))));
 		snprintf(name, sizeof name, "desc_%lld", slot);
 		json_object_set_new(x, "desc_name", json_string(name));
+		/* what was sent, even emptied (its error says why), else the
+		 * stored description */
 		const char *typed = json_string_value(json_object_get(values, name));
-		json_object_set_new(
-		    x, "desc_value",
-		    json_string(typed && *typed ? typed : json_string_value(json_object_get(x, "description"))));
+		json_object_set_new(x, "desc_value",
+				    json_string(typed && (*typed || form_sent(r, name))
+						    ? typed
+						    : json_string_value(json_object_get(x, "description"))));
 		json_object_set(x, "desc_error",
 				json_object_get(errors, name) ? json_object_get(errors, name) : json_null());
 		snprintf(name, sizeof name, "remove_%lld", slot);
@@ -110,7 +113,9 @@ static int report_page(struct req *r, int status, long long rid)
 						fe ? fe : json_null(), "desc_error", de ? de : json_null()));
 	}
 	const char *sv = json_string_value(json_object_get(values, "self_score"));
-	json_t *self_value = json_string(sv && *sv ? sv : json_string_value(json_object_get(rep, "self")));
+	json_t *self_value = json_string(sv && (*sv || form_sent(r, "self_score"))
+					     ? sv
+					     : json_string_value(json_object_get(rep, "self")));
 	const char *cv = json_string_value(json_object_get(values, "confirm"));
 	bool confirm_chosen = cv && !strcmp(cv, "1");
 	json_t *m =
@@ -225,6 +230,15 @@ static bool report_scope(struct req *r, long long rid, long long *area, long lon
 	return true;
 }
 
+/* A save's field error, at its field unless the form's own check put one
+ * there first. */
+static void field_error(void *ctx, const char *field, const char *msg)
+{
+	struct req *r = ctx;
+	if (!form_has_error(r, field))
+		form_error(r, field, msg);
+}
+
 int kpi_report_save_post(struct req *r)
 {
 	long long rid = req_param_id(r, "id");
@@ -236,14 +250,17 @@ int kpi_report_save_post(struct req *r)
 				  school > 0
 				      ? "ท่านรายงานได้เฉพาะตัวชี้วัดของหน่วยงานของท่านเอง (รายงานแทนโรงเรียนหรือหน่วยงานอื่นไม่ได้)"
 				      : "รายงานในนามสำนักงานเขตพื้นที่ได้เฉพาะแอดมินเขตและเจ้าของตัวชี้วัดนี้");
-	if (!form_ok(r))
-		return report_page(r, 422, rid);
+	/* every problem of the form at once: the form's own checks, a
+	 * description without its file, and the save's checks (which then
+	 * write nothing) */
+	int pre = form_ok(r) ? 0 : 1;
 	struct kpi_report_save_in in;
 	memset(&in, 0, sizeof in);
 	for (int s = 1; s <= KPI_REPORT_FILES_MAX; s++) {
 		char name[24];
 		snprintf(name, sizeof name, "desc_%d", s);
-		in.desc[s] = form_value(r, name);
+		/* not sent: unchanged; sent empty: wiped, which the save refuses */
+		in.desc[s] = form_sent(r, name) ? form_value(r, name) : NULL;
 		snprintf(name, sizeof name, "remove_%d", s);
 		in.remove[s] = !strcmp(form_value(r, name), "1");
 	}
@@ -264,11 +281,13 @@ int kpi_report_save_post(struct req *r)
 		snprintf(dname, sizeof dname, "new_desc_%d", k);
 		const struct form_file *ff = form_file(r, fname);
 		if (!ff) {
-			/* a description typed without its file would be lost */
+			/* a description typed without its file would be lost (a
+			 * file refused by the form's checks has its own error) */
 			struct err oe = ERR_INIT;
-			if (kpi_file_orphan_desc_check(form_value(r, dname), false, dname, (int)on_file + k, &oe) < 0) {
+			if (!form_has_error(r, fname) && !form_has_error(r, dname) &&
+			    kpi_file_orphan_desc_check(form_value(r, dname), false, dname, (int)on_file + k, &oe) < 0) {
 				form_error_err(r, &oe);
-				return report_page(r, 422, rid);
+				pre++;
 			}
 			continue;
 		}
@@ -286,7 +305,10 @@ int kpi_report_save_post(struct req *r)
 	}
 	in.added = added;
 	in.nadded = n;
-	in.self_score = form_value(r, "self_score");
+	in.self_score = form_sent(r, "self_score") ? form_value(r, "self_score") : NULL;
+	in.field_error = field_error;
+	in.error_ctx = r;
+	in.pre_errors = pre;
 	in.confirm = !strcmp(form_value(r, "confirm"), "1");
 	in.data_dir = http_settings()->data_dir;
 	in.keep = keep_upload;
@@ -299,6 +321,8 @@ int kpi_report_save_post(struct req *r)
 			unlink(added[k].stored); /* moved, but the save failed: not referenced */
 		free(added[k].stored);
 	}
+	if (rc < 0 && e.status == KPI_SAVE_FIELD_ERRORS)
+		return report_page(r, 422, rid); /* the errors are at their fields */
 	if (rc < 0)
 		return report_failed(r, rid, &e);
 	char u[64];
@@ -381,4 +405,69 @@ int kpi_report_attachment_get(struct req *r)
 	if (!f)
 		return view_err(r, &e);
 	return kpi_send_file(r, f);
+}
+
+/* ---- the "รอตรวจ" queue (issue 10.15) ------------------------------------- */
+
+#define KPI_QUEUE_MAX 500
+
+/* GET /kpi/review-queue: the queue of the user's fiscal year. */
+int kpi_review_queue_now_get(struct req *r)
+{
+	int fy = kpi_user_year(req_db(r), acc_user_id(r), (long long)time(NULL));
+	char u[48];
+	snprintf(u, sizeof u, "/kpi/%d/review-queue", fy);
+	return view_redirect(r, u, NULL);
+}
+
+/* GET /kpi/:year/review-queue: the confirmed reports awaiting review that
+ * the active grant may review (kpi_may_review), oldest confirmation
+ * first, each with its indicator, period, unit and a link to the report. */
+int kpi_review_queue_get(struct req *r)
+{
+	int fy, answered;
+	long long area;
+	if (!kpi_year_area(r, &fy, &area, &answered))
+		return answered;
+	const struct acc_grant *g = acc_active_grant(r);
+	/* which work groups the grant reviews: all of the area's (area admin,
+	 * super admin, a reviewer of the whole area), or its own one */
+	long long wg = 0;
+	if (kpi_may_manage(g, area, -1) ||
+	    (acc_grant_is(g, "kpi_reviewer") && g->area_id == area && g->work_group_id <= 0))
+		wg = 0;
+	else if ((acc_grant_is(g, "kpi_owner") || acc_grant_is(g, "kpi_reviewer")) && g->area_id == area &&
+		 g->work_group_id > 0)
+		wg = g->work_group_id;
+	else
+		return view_error(r, 403,
+				  "รายการรอตรวจสำหรับผู้ตรวจตัวชี้วัด เจ้าของตัวชี้วัด และแอดมินเขตเท่านั้น");
+	struct err e = ERR_INIT;
+	json_t *rows = kpi_review_queue(req_db(r), area, fy, wg, acc_user_id(r), KPI_QUEUE_MAX + 1, &e);
+	if (!rows)
+		return view_err(r, &e);
+	json_t *shown = json_array();
+	size_t i;
+	json_t *x;
+	json_array_foreach(rows, i, x)
+	{
+		long long iwg = json_integer_value(json_object_get(x, "work_group_id"));
+		bool hidden = !strcmp(json_string_value(json_object_get(x, "indicator_status")), "hidden");
+		if (!kpi_may_review(g, area, iwg) || (hidden && !kpi_may_manage(g, area, iwg)))
+			continue;
+		if (json_array_size(shown) >= KPI_QUEUE_MAX)
+			break;
+		json_object_set_new(x, "no", json_integer((json_int_t)json_array_size(shown) + 1));
+		json_object_set_new(x, "url", kpi_url_json("/kpi/reports/%lld", (long long)json_integer_value(json_object_get(x, "report_id"))));
+		json_object_set_new(x, "indicator_url",
+				    kpi_url_json("/kpi/indicators/%lld", (long long)json_integer_value(json_object_get(x, "indicator_id"))));
+		json_array_append(shown, x);
+	}
+	bool more = json_array_size(rows) > KPI_QUEUE_MAX;
+	json_decref(rows);
+	json_t *m = json_pack("{s:s, s:i, s:I, s:o, s:i, s:b, s:b}", "page_title", "รายงานรอตรวจ", "fiscal_year", fy,
+			      "area_id", (json_int_t)area, "rows", shown, "count", (int)json_array_size(shown),
+			      "has_rows", json_array_size(shown) > 0, "more", more);
+	json_object_set_new(m, "list_url", kpi_url_json("/kpi/%d", fy));
+	return view_page(r, 200, "kpi/review_queue", m);
 }

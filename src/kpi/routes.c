@@ -24,6 +24,7 @@
  *   POST /kpi/periods/:id/open, …/close  (KPI-3)
  *   GET  /kpi/periods/:id/units, POST, POST …/units/:rid/delete  (KPI-4)
  *   GET  /kpi/admin/people, POST, POST …/:gid/revoke  KPI roles (people.c)
+ *   GET  /kpi/review-queue, /kpi/:year/review-queue  confirmed reports awaiting review
  *   GET  /kpi/reports/:id, POST (save / confirm), POST …/unconfirm,
  *        …/review, …/unreview, GET …/files/:fid  (KPI-5, KPI-6)
  *
@@ -251,7 +252,9 @@ static const struct route routes[] = {
     {"POST", "/kpi/reports/:id/review", kpi_report_review_post, review_form, NULL, STAFF},
     {"POST", "/kpi/reports/:id/unreview", kpi_report_unreview_post, empty_form, NULL, STAFF},
     {"GET", "/kpi/reports/:id/files/:fid", kpi_report_attachment_get, NULL, NULL, STAFF},
+    {"GET", "/kpi/review-queue", kpi_review_queue_now_get, NULL, NULL, STAFF},
     {"GET", "/kpi/:year", kpi_year_get, NULL, NULL, STAFF},
+    {"GET", "/kpi/:year/review-queue", kpi_review_queue_get, NULL, NULL, STAFF},
     {"GET", "/kpi/:year/new", kpi_indicator_new_get, NULL, NULL, STAFF},
     {"POST", "/kpi/:year/new", kpi_indicator_new_post, kpi_indicator_form, NULL, STAFF},
     {"POST", "/kpi/:year/copy", kpi_year_copy_post, copy_form, NULL, STAFF},

@@ -222,7 +222,7 @@ static int demo_requests(struct db *db, long long area_id, long long requests, s
 			st = (x >> 4) % 20 == 0 ? OSS_CANCELLED : OSS_COMPLETED;
 		else
 			st = (int)((x >> 4) % OSS_STATUS_COUNT);
-		char code[OSS_CODE_LEN + 1];
+		char code[OSS_CODE_MAX + 1];
 		oss_code_make(svc, t, code);
 		json_t *data = demo_data(svc, x, first_names[x % 10], last_names[(x >> 3) % 8]);
 		char *text = json_dumps(data, JSON_COMPACT);

@@ -98,14 +98,24 @@ int oss_action_for_target(enum oss_status target, enum oss_action *out);
 
 /* ---- reference codes (OSS-4) ---------------------------------------------- */
 
-/* service + submission time YYYYMMDDhhmmss in Bangkok: 16 digits + NUL. */
+/* service + submission time YYYYMMDDhhmmss in Bangkok: 16 digits; a
+ * second request of the service in the same second adds a sequence, 1 … 9
+ * as a 17th digit, then 10 … 99 as 17th and 18th (OSS_CODE_MAX). */
 #define OSS_CODE_LEN 16
-int oss_code_make(const char *service, long long t, char out[OSS_CODE_LEN + 1]);
+#define OSS_CODE_MAX 18
+#define OSS_CODE_SEQ_MAX 99
+/* The 16-digit code (sequence 0). */
+int oss_code_make(const char *service, long long t, char out[OSS_CODE_MAX + 1]);
+/* The code with sequence seq (0 … OSS_CODE_SEQ_MAX), -1 when out of range. */
+int oss_code_make_seq(const char *service, long long t, int seq, char out[OSS_CODE_MAX + 1]);
 /* The time a code names (UTC seconds), or -1 when it is not a well-formed
- * code: 16 ASCII digits, a known service, a real date and time. */
+ * code: 16 ASCII digits (a known service, a real date and time), or 17
+ * ending in 1 … 9, or 18 ending in 10 … 99. */
 long long oss_code_time(const char *code);
+/* The sequence of a well-formed code (0 for 16 digits), -1 otherwise. */
+int oss_code_seq(const char *code);
 /* 0 when well-formed, else -1 with a Thai message (field "code"): 400 for
- * a code of the wrong shape, 404 "ไม่พบคำร้องรหัสนี้" for 16 digits that name
+ * a code of the wrong shape, 404 "ไม่พบคำร้องรหัสนี้" for digits that name
  * no service or no real time (a made-up code). */
 int oss_code_check(const char *code, struct err *e);
 
@@ -194,14 +204,14 @@ int oss_appointment_check(const char *date, const char *time, long long now, lon
 #define OSS_LOCK_ROOM_BASE 0x6f73730000000000LL /* "oss" + room id */
 
 /* Stores a new request in the caller's transaction: picks a free reference
- * code for t (bumping the time a second at a time while the code is taken:
- * codes stay 16 digits and unique under the UNIQUE index, also when two
- * requests of a service arrive in the same second), the counters and the
+ * code for t (the 16-digit code while that second is free for the service,
+ * else the next sequence 1 … 99 of that second; unique under the UNIQUE
+ * index, also when requests of a service arrive at once), the counters and the
  * first history row. data is the service's fields as JSON (borrowed);
  * search the text searched by lists. Returns the id and writes the code. */
 long long oss_request_insert(struct db *db, long long area_id, const char *service, long long applicant_id,
 			     const char *actor_name, json_t *data, const char *search, long long t,
-			     char code[OSS_CODE_LEN + 1], struct err *e);
+			     char code[OSS_CODE_MAX + 1], struct err *e);
 /* Checks that no active booking of room overlaps slots (other than those of
  * request except_id), under the room's lock; the 409 message names the
  * clashing booking's time. Call inside the transaction that then stores

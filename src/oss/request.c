@@ -84,47 +84,45 @@ static const char sql_insert[] =
     "status_at, queued_at, search, applicant_name) VALUES ($1, $2, $3, $4, 'submitted', $5, '', $6, $6, $6, $6, $7, "
     "$8) ON CONFLICT (code) DO NOTHING RETURNING id";
 
-/* The latest code of the service at or after code, as a time, or -1. */
-static long long latest_code_time(struct db *db, const char *code, struct err *e, int *rc)
+/* How many codes the 16-digit code's second already has (its own and its
+ * sequences): every one of them sorts between base and base + "99". */
+static long long codes_of_second(struct db *db, const char *base, struct err *e, int *rc)
 {
-	char upper[OSS_CODE_LEN + 1];
-	memset(upper, '9', OSS_CODE_LEN);
-	upper[0] = code[0];
-	upper[1] = code[1];
-	upper[OSS_CODE_LEN] = 0;
-	struct db_res *res;
-	*rc = db_query(db, "SELECT MAX(code) FROM oss_requests WHERE code >= $1 AND code <= $2",
-		       DB_ARGS(DB_TEXT(code), DB_TEXT(upper)), &res, e);
-	if (*rc < 0)
-		return -1;
-	long long t = -1;
-	*rc = db_next(res, e);
-	if (*rc == 1 && !db_isnull(res, 0))
-		t = oss_code_time(db_text(res, 0));
-	db_res_free(res);
-	return t;
+	char upper[OSS_CODE_MAX + 1];
+	memcpy(upper, base, OSS_CODE_LEN);
+	memset(upper + OSS_CODE_LEN, '9', OSS_CODE_MAX - OSS_CODE_LEN);
+	upper[OSS_CODE_MAX] = 0;
+	long long n = 0;
+	*rc = db_int_value(db, "SELECT COUNT(*) FROM oss_requests WHERE code >= $1 AND code <= $2",
+			   DB_ARGS(DB_TEXT(base), DB_TEXT(upper)), &n, e);
+	return n;
 }
 
 long long oss_request_insert(struct db *db, long long area_id, const char *service, long long applicant_id,
 			     const char *actor_name, json_t *data, const char *search, long long t,
-			     char code[OSS_CODE_LEN + 1], struct err *e)
+			     char code[OSS_CODE_MAX + 1], struct err *e)
 {
 	char *text = json_dumps(data, JSON_COMPACT);
 	if (!text)
 		return err_set(e, 500, "oss_request_insert: data is not JSON");
-	long long id = 0, ct = t;
-	int rc = 0;
+	long long id = 0;
+	int rc = 0, seq = 0;
+	char base[OSS_CODE_MAX + 1];
 	struct buf name = BUF_INIT;
 	applicant_name(data, &name);
-	/* ON CONFLICT DO NOTHING: a taken code is no error, so the transaction
-	 * stays usable on PostgreSQL and we simply try the next free second.
-	 * After a miss, jump past the latest code already taken from there on
-	 * (one index seek) rather than walking a burst one second at a time. */
-	for (int attempt = 0; attempt < 20; attempt++) {
-		if (oss_code_make(service, ct, code) < 0) {
-			free(text);
-			return err_set(e, 500, "oss_request_insert: no code for service %s at %lld", service, ct);
-		}
+	if (oss_code_make(service, t, base) < 0) {
+		free(text);
+		buf_release(&name);
+		return err_set(e, 500, "oss_request_insert: no code for service %s at %lld", service, t);
+	}
+	/* The code keeps the submission second; a taken code moves to the next
+	 * sequence of that second. ON CONFLICT DO NOTHING: a taken code is no
+	 * error, so the transaction stays usable on PostgreSQL (where the
+	 * INSERT waits for a concurrent writer of the same code to commit).
+	 * After a miss, jump to the count of the second's codes (one index
+	 * range) rather than walking a burst one sequence at a time. */
+	while (seq <= OSS_CODE_SEQ_MAX) {
+		oss_code_make_seq(service, t, seq, code);
 		struct buf full = BUF_INIT;
 		buf_addf(&full, "%s %s", code, search ? search : "");
 		rc = db_int_value(db, sql_insert,
@@ -135,12 +133,12 @@ long long oss_request_insert(struct db *db, long long area_id, const char *servi
 		if (rc != 0)
 			break;
 		int qrc;
-		long long latest = latest_code_time(db, code, e, &qrc);
+		long long n = codes_of_second(db, base, e, &qrc);
 		if (qrc < 0) {
 			rc = -1;
 			break;
 		}
-		ct = latest >= ct ? latest + 1 : ct + 1;
+		seq = n > seq ? (int)(n > OSS_CODE_SEQ_MAX + 1 ? OSS_CODE_SEQ_MAX + 1 : n) : seq + 1;
 	}
 	free(text);
 	buf_release(&name);
@@ -531,12 +529,7 @@ json_t *oss_my_page(struct db *db, long long applicant_id, const char *service, 
 
 static bool is_code(const char *q)
 {
-	if (strlen(q) != OSS_CODE_LEN)
-		return false;
-	for (const char *s = q; *s; s++)
-		if (*s < '0' || *s > '9')
-			return false;
-	return true;
+	return oss_code_seq(q) >= 0;
 }
 
 json_t *oss_manage_page(struct db *db, long long area_id, const char *service, int status, long long overdue_before,

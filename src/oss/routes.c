@@ -652,7 +652,7 @@ static int new_post(struct req *r)
 	}
 	struct buf search = BUF_INIT;
 	oss_search_text("", data, &search);
-	char code[OSS_CODE_LEN + 1];
+	char code[OSS_CODE_MAX + 1];
 	long long id = oss_request_insert(db, area_id, svc->code, acc_user_id(r), acc_display_name(r), data,
 					  buf_cstr(&search), now, code, &e);
 	buf_release(&search);

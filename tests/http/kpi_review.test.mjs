@@ -327,3 +327,91 @@ test('a super admin\'s links keep the area he chose', async () => {
   assert.equal(r.status, 200);
   assert.match(r.headers.get('content-disposition'), new RegExp(`kpi-${FY}-${other}\\.xlsx`));
 });
+
+test('the "รอตรวจ" queue lists the confirmed reports the grant may review, oldest first', async () => {
+  const fy = 2583;
+  const k = await ownIndicator(fy);
+  // a second indicator, of work group 2
+  let r = await admin.post(`/kpi/${fy}/new`, indicator({ number: 'Q2', work_group_id: wg2 }), { json: true });
+  assert.equal(r.status, 200, r.text);
+  const ind2 = Number(r.json.location.split('/').pop());
+  const p2 = sql(`SELECT id FROM kpi_periods WHERE indicator_id = ${ind2} AND seq = 1`);
+  assert.equal((await admin.post(`/kpi/periods/${p2}/open`, {})).status, 303);
+  assert.equal((await admin.post(`/kpi/periods/${p2}/units`, { all_schools: '1', area_unit: '1' })).status, 303);
+  const r2 = unitReport(p2, 'schooladmin');
+  await save(school, k.rSchool, '3');
+  await save(school2, k.rSchool2, '4');
+  await save(school, r2, '5');
+  await save(owner, k.rArea, '2');
+  // confirmation times, oldest first: r2, the second school, the first school, the area office
+  const t0 = Math.floor(Date.now() / 1000) - 86400;
+  sql(`UPDATE kpi_reports SET confirmed_at = ${t0} WHERE id = ${r2}`);
+  sql(`UPDATE kpi_reports SET confirmed_at = ${t0 + 60} WHERE id = ${k.rSchool2}`);
+  sql(`UPDATE kpi_reports SET confirmed_at = ${t0 + 120} WHERE id = ${k.rSchool}`);
+  sql(`UPDATE kpi_reports SET confirmed_at = ${t0 + 180} WHERE id = ${k.rArea}`);
+  const ids = async (c) => (await getJson(c, `/kpi/${fy}/review-queue`)).rows.map((x) => x.report_id);
+  // the area's reviewer: every work group's, oldest first
+  assert.deepEqual(await ids(reviewer), [r2, k.rSchool2, k.rSchool, k.rArea]);
+  const q = await getJson(reviewer, `/kpi/${fy}/review-queue`);
+  const first = q.rows[0];
+  assert.equal(first.number, 'Q2');
+  assert.equal(first.url, `/kpi/reports/${r2}`);
+  assert.ok(first.unit_name && first.period_label, JSON.stringify(first));
+  assert.equal(first.self, '5');
+  // the owner of work group 1: its indicator only, and not his own report
+  assert.deepEqual(await ids(owner), [k.rSchool2, k.rSchool]);
+  // the area admin: all of them
+  assert.deepEqual(await ids(admin), [r2, k.rSchool2, k.rSchool, k.rArea]);
+  // schools and teachers have no queue
+  assert.equal((await school.get(`/kpi/${fy}/review-queue`)).status, 403);
+  assert.equal((await teacher.get(`/kpi/${fy}/review-queue`)).status, 403);
+  // a reviewed report leaves the queue; a draft is never in it
+  await review(r2, '4');
+  assert.deepEqual(await ids(reviewer), [k.rSchool2, k.rSchool, k.rArea]);
+  // the HTML page links each report
+  const html = await reviewer.get(`/kpi/${fy}/review-queue`);
+  assert.equal(html.status, 200);
+  assert.match(html.text, /รายงานรอตรวจ/);
+  assert.ok(html.text.includes(`href="/kpi/reports/${k.rSchool2}"`));
+  // the menu: reviewers, owners and the area admin; not a school
+  for (const c of [reviewer, owner, admin]) assert.match((await c.get(`/kpi/${fy}`)).text, /href="\/kpi\/review-queue"/);
+  assert.doesNotMatch((await school.get(`/kpi/${fy}`)).text, /href="\/kpi\/review-queue"/);
+  const go = await reviewer.get('/kpi/review-queue');
+  assert.equal(go.status, 303);
+  assert.match(go.headers.get ? go.headers.get('location') : go.headers.location, /^\/kpi\/\d{4}\/review-queue$/);
+});
+
+test('a report form tells every error at once; an emptied score or file description is an error, not kept', async () => {
+  const k = await ownIndicator(2584);
+  const rid = k.rSchool;
+  let r = await school.postMultipart(`/kpi/reports/${rid}`, { self_score: '3', confirm: '0', new_desc_1: 'หลักฐาน' },
+    { new_file_1: pdf('proof.pdf') });
+  assert.equal(r.status, 303, r.text.slice(0, 300));
+  const state = () => sql(`SELECT r.status || ' ' || r.self_x100 || ' ' || f.description FROM kpi_reports r
+    JOIN kpi_report_files f ON f.report_id = r.id WHERE r.id = ${rid}`);
+  assert.equal(state(), 'draft 300 หลักฐาน');
+  // the description and the score wiped, a description without its file,
+  // a file without its description: four errors in one answer
+  r = await school.postMultipart(`/kpi/reports/${rid}`,
+    { desc_1: '', self_score: '', confirm: '1', new_desc_2: 'คำสั่งแต่งตั้ง', new_desc_3: '' },
+    { new_file_3: pdf('c.pdf') }, { json: true });
+  assert.equal(r.status, 422, r.text.slice(0, 300));
+  const errs = r.json.form.errors;
+  assert.equal(errs.desc_1, 'กรุณาพิมพ์รายละเอียดคำอธิบายประกอบไฟล์ลำดับที่ 1 (บังคับกรอก)');
+  assert.match(errs.self_score, /^กรุณากรอกคะแนนประเมินตนเอง/);
+  assert.match(errs.new_desc_2, /^มีคำอธิบายไฟล์ลำดับที่ 3 แต่ยังไม่ได้เลือกไฟล์/);
+  assert.equal(errs.new_desc_3, 'กรุณาพิมพ์รายละเอียดคำอธิบายประกอบไฟล์ลำดับที่ 4 (บังคับกรอก)');
+  // nothing stored
+  assert.equal(state(), 'draft 300 หลักฐาน');
+  assert.equal(count(`SELECT COUNT(*) FROM kpi_report_files WHERE report_id = ${rid}`), 1);
+  // the page shows them together, with the emptied fields empty
+  r = await school.postMultipart(`/kpi/reports/${rid}`, { desc_1: '', self_score: '', confirm: '0' }, {});
+  assert.equal(r.status, 422);
+  assert.match(r.text, /กรุณาพิมพ์รายละเอียดคำอธิบายประกอบไฟล์ลำดับที่ 1/);
+  assert.match(r.text, /กรุณากรอกคะแนนประเมินตนเอง/);
+  assert.equal(state(), 'draft 300 หลักฐาน');
+  // a new score and description are taken
+  r = await school.postMultipart(`/kpi/reports/${rid}`, { desc_1: 'หลักฐานใหม่', self_score: '4', confirm: '1' }, {});
+  assert.equal(r.status, 303, r.text.slice(0, 300));
+  assert.equal(state(), 'confirmed 400 หลักฐานใหม่');
+});

@@ -448,3 +448,32 @@ test('message: a file sent with a message after completion leaves the result fil
   assert.equal(got.status, 200);
   assert.ok(got.body.equals(note.data));
 });
+
+test('reference codes: 50 requests of one service at once get unique codes that keep their submission second', async () => {
+  const d = new Date(Date.now() + 7 * 3600e3 + 20 * 86400e3).toISOString().slice(0, 10);
+  const fields = { area_id: String(areaId), ...person, visitor: 'คณะครูพร้อมกัน', subject: 'ขอเข้าพบพร้อมกัน', date: d, time: '10:00' };
+  const before = Number(sql(`SELECT COALESCE(MAX(id), 0) FROM oss_requests`));
+  const rs = await Promise.all(Array.from({ length: 50 }, (_, i) =>
+    (i % 2 ? citizen : teacher).postMultipart('/oss/new/32', fields, {}, { json: true })));
+  for (const r of rs) assert.equal(r.status, 200, r.text.slice(0, 300));
+  const told = rs.map((r) => r.json.message.match(/รหัสอ้างอิง (\d+)/)[1]);
+  assert.equal(new Set(told).size, 50);
+  const rows = sql(`SELECT code || '|' || created_at FROM oss_requests WHERE id > ${before} AND service = '32'`)
+    .split('\n').filter(Boolean).map((l) => l.split('|'));
+  assert.equal(rows.length, 50);
+  assert.deepEqual(rows.map((x) => x[0]).sort(), [...told].sort());
+  for (const [code, created] of rows) {
+    // 32 + YYYYMMDDhhmmss (Bangkok) + a sequence 1…9 or 10…99 after a clash
+    assert.match(code, /^32\d{14}(?:[1-9]|[1-9]\d)?$/, code);
+    const c = code.slice(2, 16);
+    const at = Date.parse(`${c.slice(0, 4)}-${c.slice(4, 6)}-${c.slice(6, 8)}T${c.slice(8, 10)}:${c.slice(10, 12)}:${c.slice(12, 14)}+07:00`) / 1000;
+    assert.ok(Math.abs(at - Number(created)) <= 1, `${code} names ${at}, created ${created}`);
+  }
+  // the public status check finds a longer code too
+  const long = told.find((x) => x.length > 16);
+  assert.ok(long, `a burst of 50 in ${new Set(told.map((x) => x.slice(0, 16))).size} seconds gave no sequence`);
+  const st = await server.client().get(`/oss/status?code=${long}`, { json: true });
+  assert.equal(st.status, 200, st.text.slice(0, 300));
+  const bad = await server.client().get(`/oss/status?code=${long.slice(0, 16)}0`, { json: true });
+  assert.equal(bad.status, 404);
+});

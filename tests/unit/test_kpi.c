@@ -949,11 +949,24 @@ static char *temp_upload(struct fx *f, int n)
 	return path;
 }
 
+struct seen_errors {
+	int n;
+	char fields[8][48];
+};
+static void seen_error(void *ctx, const char *field, const char *msg)
+{
+	struct seen_errors *s = ctx;
+	(void)msg;
+	if (s->n < 8)
+		snprintf(s->fields[s->n], sizeof s->fields[0], "%s", field);
+	s->n++;
+}
+
 static struct kpi_report_save_in save_in(struct fx *f, const char *score, bool confirm)
 {
 	struct kpi_report_save_in in;
 	memset(&in, 0, sizeof in);
-	in.self_score = score;
+	in.self_score = score && *score ? score : NULL; /* "": no score field sent */
 	in.confirm = confirm;
 	in.data_dir = f->data;
 	return in;
@@ -1279,11 +1292,15 @@ static void test_db_reports(void **state)
 	expect_err((int)TX(f->db, kpi_report_save(f->db, r1, &in, f->reporter, &e)), &e, 400, "new_file_1", NULL);
 	free_added(&in);
 	err_clear(&e);
-	/* an empty description leaves the kept one as it was; one too long is
-	 * refused */
+	/* a description not sent leaves the kept one as it was; one sent
+	 * empty (wiped) is refused at its field (issue 10.15), one too long
+	 * too */
 	in = save_in(f, "", false);
-	in.desc[2] = "";
 	assert_int_equal(TX(f->db, kpi_report_save(f->db, r1, &in, f->reporter, &e)), 0);
+	in.desc[2] = "";
+	expect_err((int)TX(f->db, kpi_report_save(f->db, r1, &in, f->reporter, &e)), &e, 400, "desc_2",
+		   "กรุณาพิมพ์รายละเอียดคำอธิบายประกอบไฟล์ลำดับที่ 2 (บังคับกรอก)");
+	err_clear(&e);
 	assert_int_equal(
 	    count(f->db, "SELECT COUNT(*) FROM kpi_report_files WHERE report_id = $1 AND description = ''", r1), 0);
 	struct buf longd = BUF_INIT;
@@ -1293,6 +1310,30 @@ static void test_db_reports(void **state)
 	expect_err((int)TX(f->db, kpi_report_save(f->db, r1, &in, f->reporter, &e)), &e, 400, "desc_2", NULL);
 	buf_release(&longd);
 	err_clear(&e);
+
+	/* with field_error every problem is told at once and nothing is
+	 * written; a stored score sent back empty is refused, not wiped */
+	in = save_in(f, "3", false);
+	assert_int_equal(TX(f->db, kpi_report_save(f->db, r1, &in, f->reporter, &e)), 0);
+	struct seen_errors seen = {0};
+	in = save_in(f, "ห้า", false);
+	in.desc[2] = "";
+	in.desc[3] = " ";
+	in.field_error = seen_error;
+	in.error_ctx = &seen;
+	expect_err((int)TX(f->db, kpi_report_save(f->db, r1, &in, f->reporter, &e)), &e, KPI_SAVE_FIELD_ERRORS, NULL,
+		   NULL);
+	err_clear(&e);
+	assert_int_equal(seen.n, 3);
+	assert_string_equal(seen.fields[0], "desc_2");
+	assert_string_equal(seen.fields[1], "desc_3");
+	assert_string_equal(seen.fields[2], "self_score");
+	in = save_in(f, NULL, false);
+	in.self_score = "";
+	expect_err((int)TX(f->db, kpi_report_save(f->db, r1, &in, f->reporter, &e)), &e, 400, "self_score",
+		   "กรุณากรอกคะแนนประเมินตนเอง (ลบคะแนนที่บันทึกไว้ให้ว่างไม่ได้ หากต้องการเปลี่ยนให้กรอกคะแนนใหม่)");
+	err_clear(&e);
+	assert_int_equal(count(f->db, "SELECT self_x100 FROM kpi_reports WHERE id = $1", r1), 300);
 
 	/* confirm with a score */
 	in = save_in(f, "4", true);

@@ -214,7 +214,7 @@ static void test_message_without_status(void **state)
 
 static void test_code_make(void **state)
 {
-	char code[OSS_CODE_LEN + 1];
+	char code[OSS_CODE_MAX + 1];
 	long long t = bkk(2024, 6, 25, 13, 11, 52);
 	assert_int_equal(oss_code_make("11", t, code), 0);
 	assert_string_equal(code, "1120240625131152"); /* the seed's example */
@@ -232,6 +232,29 @@ static void test_code_make(void **state)
 		assert_int_equal(oss_code_make(oss_service_codes[i], t2 + 1, code), 0);
 		assert_memory_equal(code + 2, "20250101000000", 14);
 	}
+	/* a second request of the second: a sequence after the 16 digits */
+	char seq[OSS_CODE_MAX + 1];
+	assert_int_equal(oss_code_make_seq("11", t, 0, seq), 0);
+	assert_string_equal(seq, "1120240625131152");
+	assert_int_equal(oss_code_make_seq("11", t, 1, seq), 0);
+	assert_string_equal(seq, "11202406251311521");
+	assert_int_equal(oss_code_time(seq), t);
+	assert_int_equal(oss_code_seq(seq), 1);
+	assert_int_equal(oss_code_make_seq("11", t, 9, seq), 0);
+	assert_string_equal(seq, "11202406251311529");
+	assert_int_equal(oss_code_make_seq("11", t, 10, seq), 0);
+	assert_string_equal(seq, "112024062513115210");
+	assert_int_equal(oss_code_time(seq), t);
+	assert_int_equal(oss_code_seq(seq), 10);
+	assert_int_equal(oss_code_make_seq("11", t, 99, seq), 0);
+	assert_string_equal(seq, "112024062513115299");
+	assert_int_equal(oss_code_seq(seq), 99);
+	assert_int_equal(oss_code_make_seq("11", t, 100, seq), -1);
+	assert_int_equal(oss_code_make_seq("11", t, -1, seq), -1);
+	/* no leading zero in a sequence, nothing longer than 18 */
+	assert_int_equal(oss_code_time("11202406251311520"), -1);
+	assert_int_equal(oss_code_time("112024062513115205"), -1);
+	assert_int_equal(oss_code_time("1120240625131152100"), -1);
 	assert_int_equal(oss_code_make("99", t, code), -1);
 	assert_int_equal(oss_code_make("1", t, code), -1);
 	assert_int_equal(oss_code_make(NULL, t, code), -1);
@@ -251,11 +274,16 @@ static void test_code_check(void **state)
 	struct err e = ERR_INIT;
 	assert_int_equal(oss_code_check("1120240625131152", &e), 0);
 	assert_int_equal(oss_code_check("4120240229235959", &e), 0); /* leap day */
-	expect_code_err("", 400, "กรุณากรอกรหัสอ้างอิงของคำร้อง (ตัวเลข 16 หลัก)");
-	expect_code_err(NULL, 400, "กรุณากรอกรหัสอ้างอิงของคำร้อง (ตัวเลข 16 หลัก)");
-	expect_code_err("112024062513115", 400, "รหัสอ้างอิงต้องมี 16 หลัก (กรอกมา 15 หลัก)");
-	expect_code_err("11202406251311521", 400, "รหัสอ้างอิงต้องมี 16 หลัก (กรอกมา 17 หลัก)");
-	expect_code_err("11-2024062513115", 400, "รหัสอ้างอิงต้องเป็นตัวเลขเท่านั้น (16 หลัก เช่น 1120240625131152)");
+	assert_int_equal(oss_code_check("11202406251311521", &e), 0);  /* the second of its second */
+	assert_int_equal(oss_code_check("112024062513115237", &e), 0); /* the 38th */
+	expect_code_err("", 400, "กรุณากรอกรหัสอ้างอิงของคำร้อง (ตัวเลข 16–18 หลัก)");
+	expect_code_err(NULL, 400, "กรุณากรอกรหัสอ้างอิงของคำร้อง (ตัวเลข 16–18 หลัก)");
+	expect_code_err("112024062513115", 400, "รหัสอ้างอิงต้องมี 16–18 หลัก (กรอกมา 15 หลัก)");
+	expect_code_err("1120240625131152123", 400, "รหัสอ้างอิงต้องมี 16–18 หลัก (กรอกมา 19 หลัก)");
+	expect_code_err("11-2024062513115", 400, "รหัสอ้างอิงต้องเป็นตัวเลขเท่านั้น (16–18 หลัก เช่น 1120240625131152)");
+	/* a sequence never starts with 0: no such request */
+	expect_code_err("11202406251311520", 404, "ไม่พบคำร้องรหัสนี้ กรุณาตรวจสอบรหัสอ้างอิงอีกครั้ง");
+	expect_code_err("112024062513115201", 404, "ไม่พบคำร้องรหัสนี้ กรุณาตรวจสอบรหัสอ้างอิงอีกครั้ง");
 	const char *made_up[] = {
 	    "9920240625131152", /* no such service */
 	    "1120241325131152", /* month 13 */
@@ -630,10 +658,10 @@ static void commit(struct db *db)
 
 /* A request of service svc by user at t, in its own transaction. */
 static long long submit(struct fx *f, long long area, const char *svc, long long user, long long t,
-			char code_out[OSS_CODE_LEN + 1])
+			char code_out[OSS_CODE_MAX + 1])
 {
 	struct err e = ERR_INIT;
-	char code[OSS_CODE_LEN + 1];
+	char code[OSS_CODE_MAX + 1];
 	json_t *data = json_pack("{s:s, s:s, s:s, s:s}", "title", "นาย", "first_name", "ผดุงสิทธิ์", "last_name", "ลาวรรณ",
 				 "purpose", "กู้เงินธนาคารออมสิน");
 	struct buf search = BUF_INIT;
@@ -670,21 +698,21 @@ static void test_db_codes_same_second(void **state)
 {
 	struct fx *f = fx_of(state);
 	long long t = bkk(2024, 6, 25, 13, 11, 52);
-	char c1[17], c2[17], c3[17], c4[17];
+	char c1[19], c2[19], c3[19], c4[19];
 	submit(f, f->area, "11", f->user, t, c1);
 	submit(f, f->area, "11", f->user2, t, c2);
 	assert_string_equal(c1, "1120240625131152");
-	assert_string_equal(c2, "1120240625131153"); /* the next free second */
-	/* a third in the same second skips both taken seconds */
+	assert_string_equal(c2, "11202406251311521"); /* the same second, sequence 1 */
+	/* a third in the same second takes the next sequence */
 	submit(f, f->area, "11", f->user, t, c3);
-	assert_string_equal(c3, "1120240625131154");
+	assert_string_equal(c3, "11202406251311522");
 	/* another service's code of the same second is its own */
 	submit(f, f->area, "12", f->user, t, c4);
 	assert_string_equal(c4, "1220240625131152");
 	/* a burst inside one transaction still gets distinct codes */
 	struct err e = ERR_INIT;
 	begin(f->db);
-	char seen[20][17];
+	char seen[20][19];
 	for (int i = 0; i < 20; i++) {
 		json_t *d = json_object();
 		if (oss_request_insert(f->db, f->area2, "32", f->user, "x", d, "", t, seen[i], &e) < 0)
@@ -694,7 +722,11 @@ static void test_db_codes_same_second(void **state)
 			assert_string_not_equal(seen[i], seen[j]);
 	}
 	commit(f->db);
-	assert_string_equal(seen[19], "3220240625131211"); /* 52 + 19 s = 13:12:11 */
+	assert_string_equal(seen[0], "3220240625131152");
+	assert_string_equal(seen[9], "32202406251311529");
+	assert_string_equal(seen[19], "322024062513115219"); /* the time stays 13:11:52 */
+	for (int i = 0; i < 20; i++)
+		assert_int_equal(oss_code_time(seen[i]), t);
 	assert_int_equal(int_value(f->db, "SELECT COUNT(DISTINCT code) FROM oss_requests", NULL, 0),
 			 int_value(f->db, "SELECT COUNT(*) FROM oss_requests", NULL, 0));
 	/* the request is found by its code, created_at keeps the real time */
@@ -1025,7 +1057,7 @@ static void test_db_lists(void **state)
 				     "AND status IN ('submitted', 'in_progress', 'resubmitted') AND queued_at < $3",
 				     DB_ARGS(DB_INT(f->area2), DB_TEXT(oss_service_codes[k]), DB_INT(t0 + 5 * 3600))));
 	/* a code as the query */
-	char code[17];
+	char code[OSS_CODE_MAX + 1];
 	oss_code_make("41", t0 + 3600, code);
 	p = oss_manage_page(f->db, f->area2, "41", -1, 0, OSS_SORT_NEWEST, code, 1, 10, &e);
 	assert_int_equal(json_integer_value(json_object_get(p, "total")), 1);
