@@ -6,8 +6,7 @@
 // assignments refused, and the statistics workbook's sheet name and numbers.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { inflateRawSync } from 'node:zlib';
-import { startServer, files, khet, AddressClient, ipSequence } from './lib.mjs';
+import { startServer, files, khet, AddressClient, ipSequence, unzip } from './lib.mjs';
 
 const PW = 'khet-demo-2567';
 const FY = 2566;
@@ -29,24 +28,6 @@ const indicator = (over = {}) => ({
   number: 'T10', name: 'ร้อยละของโรงเรียนที่ส่งแผนปฏิบัติการตามกำหนด', description: '', d1: '1', type: 'level5',
   weight: '1', criteria: '2, 3, 4, 5', period_kind: 'half', status: 'open', work_group_id: wg1, ...over,
 });
-function unzip(buf) {
-  let eocd = buf.length - 22;
-  while (eocd > 0 && buf.readUInt32LE(eocd) !== 0x06054b50) eocd--;
-  const n = buf.readUInt16LE(eocd + 10);
-  let p = buf.readUInt32LE(eocd + 16);
-  const out = {};
-  for (let i = 0; i < n; i++) {
-    const method = buf.readUInt16LE(p + 10), csize = buf.readUInt32LE(p + 20);
-    const nlen = buf.readUInt16LE(p + 28), xlen = buf.readUInt16LE(p + 30), clen = buf.readUInt16LE(p + 32);
-    const local = buf.readUInt32LE(p + 42);
-    const name = buf.subarray(p + 46, p + 46 + nlen).toString('utf8');
-    const data = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
-    const raw = buf.subarray(data, data + csize);
-    out[name] = (method === 0 ? raw : inflateRawSync(raw)).toString('utf8');
-    p += 46 + nlen + xlen + clen;
-  }
-  return out;
-}
 
 before(async () => {
   server = await startServer({ args: ['--trust-proxy'] });

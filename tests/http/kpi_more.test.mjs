@@ -11,8 +11,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { inflateRawSync } from 'node:zlib';
-import { startServer, engine, files, AddressClient, ipSequence } from './lib.mjs';
+import { startServer, engine, files, AddressClient, ipSequence, unzip } from './lib.mjs';
 
 const PW = 'khet-demo-2567';
 const FY = 2569;
@@ -360,25 +359,6 @@ test('report uploads: a file over 5 MB, an eleventh file and a request over the 
   assert.equal(stored(), 10);
 });
 
-// The entries of a zip archive (XLSX), read with zlib: name → text.
-function unzip(buf) {
-  const out = {};
-  let eocd = buf.length - 22;
-  while (eocd >= 0 && buf.readUInt32LE(eocd) !== 0x06054b50) eocd--;
-  const n = buf.readUInt16LE(eocd + 10);
-  let p = buf.readUInt32LE(eocd + 16);
-  for (let i = 0; i < n; i++) {
-    const method = buf.readUInt16LE(p + 10), csize = buf.readUInt32LE(p + 20);
-    const nlen = buf.readUInt16LE(p + 28), xlen = buf.readUInt16LE(p + 30), clen = buf.readUInt16LE(p + 32);
-    const off = buf.readUInt32LE(p + 42);
-    const name = buf.toString('utf8', p + 46, p + 46 + nlen);
-    const lnlen = buf.readUInt16LE(off + 26), lxlen = buf.readUInt16LE(off + 28);
-    const data = buf.subarray(off + 30 + lnlen + lxlen, off + 30 + lnlen + lxlen + csize);
-    out[name] = (method === 8 ? inflateRawSync(data) : data).toString('utf8');
-    p += 46 + nlen + xlen + clen;
-  }
-  return out;
-}
 
 async function download(c, path) {
   const res = await fetch(server.base + path, { headers: c ? { cookie: c.cookieHeader(), 'x-forwarded-for': c.ip } : {} });

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { inflateRawSync } from 'node:zlib';
 
 const BIN = process.env.KHET_BIN || 'bin/khet';
 
@@ -179,4 +180,39 @@ export function citizenId(first12) {
   let s = 0;
   for (let i = 0; i < 12; i++) s += Number(first12[i]) * (13 - i);
   return first12 + ((11 - (s % 11)) % 10);
+}
+
+// What the export tests read: the entries of a zip (an XLSX) as text,
+// and CSV rows (RFC 4180; a ="…" cell is read as the text a spreadsheet shows).
+export function unzip(buf) {
+  let eocd = buf.length - 22;
+  while (eocd > 0 && buf.readUInt32LE(eocd) !== 0x06054b50) eocd--;
+  const n = buf.readUInt16LE(eocd + 10);
+  let p = buf.readUInt32LE(eocd + 16);
+  const out = {};
+  for (let i = 0; i < n; i++) {
+    const method = buf.readUInt16LE(p + 10), csize = buf.readUInt32LE(p + 20);
+    const nlen = buf.readUInt16LE(p + 28), xlen = buf.readUInt16LE(p + 30), clen = buf.readUInt16LE(p + 32);
+    const local = buf.readUInt32LE(p + 42);
+    const name = buf.subarray(p + 46, p + 46 + nlen).toString('utf8');
+    const data = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const raw = buf.subarray(data, data + csize);
+    out[name] = (method === 0 ? raw : inflateRawSync(raw)).toString('utf8');
+    p += 46 + nlen + xlen + clen;
+  }
+  return out;
+}
+// RFC 4180 rows; a ="…" cell is read as the text a spreadsheet shows.
+export function parseCsv(text) {
+  const rows = [];
+  let row = [], cell = '', q = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (q) {
+      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (ch === '"') q = false; else cell += ch;
+    } else if (ch === '"') q = true;
+    else if (ch === ',') { row.push(cell); cell = ''; } else if (ch === '\r' && text[i + 1] === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; i++; } else cell += ch;
+  }
+  if (cell || row.length) { row.push(cell); rows.push(row); }
+  return rows.map((r) => r.map((c) => c.replace(/^="(.*)"$/, '$1')));
 }

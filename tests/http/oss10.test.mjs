@@ -5,8 +5,7 @@
 // error, and sign-in that brings the user back to the OSS page he was on.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { inflateRawSync } from 'node:zlib';
-import { startServer, files } from './lib.mjs';
+import { startServer, files, unzip, parseCsv } from './lib.mjs';
 
 const DEMO_PW = 'khet-demo-2567';
 let server, admin, officer, citizen, areaId;
@@ -23,38 +22,6 @@ async function bytes(c, path) {
   const headers = c.cookies.size ? { cookie: c.cookieHeader() } : {};
   const res = await fetch(server.base + path, { headers, redirect: 'manual' });
   return { status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) };
-}
-function unzip(buf) {
-  let eocd = buf.length - 22;
-  while (eocd > 0 && buf.readUInt32LE(eocd) !== 0x06054b50) eocd--;
-  const n = buf.readUInt16LE(eocd + 10);
-  let p = buf.readUInt32LE(eocd + 16);
-  const out = {};
-  for (let i = 0; i < n; i++) {
-    const method = buf.readUInt16LE(p + 10), csize = buf.readUInt32LE(p + 20);
-    const nlen = buf.readUInt16LE(p + 28), xlen = buf.readUInt16LE(p + 30), clen = buf.readUInt16LE(p + 32);
-    const local = buf.readUInt32LE(p + 42);
-    const name = buf.subarray(p + 46, p + 46 + nlen).toString('utf8');
-    const data = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
-    const raw = buf.subarray(data, data + csize);
-    out[name] = (method === 0 ? raw : inflateRawSync(raw)).toString('utf8');
-    p += 46 + nlen + xlen + clen;
-  }
-  return out;
-}
-// RFC 4180 rows; a ="…" cell is read as the text a spreadsheet shows.
-function parseCsv(text) {
-  const rows = [];
-  let row = [], cell = '', q = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (q) {
-      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (ch === '"') q = false; else cell += ch;
-    } else if (ch === '"') q = true;
-    else if (ch === ',') { row.push(cell); cell = ''; } else if (ch === '\r' && text[i + 1] === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; i++; } else cell += ch;
-  }
-  if (cell || row.length) { row.push(cell); rows.push(row); }
-  return rows.map((r) => r.map((c) => c.replace(/^="(.*)"$/, '$1')));
 }
 
 const person = { title: 'นาง', first_name: 'สมหญิง', last_name: 'สิบสิบสี่', phone: '0812345678' };

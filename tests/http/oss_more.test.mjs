@@ -7,8 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { inflateRawSync } from 'node:zlib';
-import { startServer, files, engine } from './lib.mjs';
+import { startServer, files, engine, unzip, parseCsv } from './lib.mjs';
 
 const DEMO_PW = 'khet-demo-2567';
 let server, admin, officer, citizen, teacher, areaId;
@@ -60,41 +59,7 @@ function pdfTitle(buf) {
 }
 const pdfPages = (buf) => (buf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
 
-// The members of a zip, read through its central directory.
-function unzip(buf) {
-  let eocd = buf.length - 22;
-  while (eocd > 0 && buf.readUInt32LE(eocd) !== 0x06054b50) eocd--;
-  const n = buf.readUInt16LE(eocd + 10);
-  let p = buf.readUInt32LE(eocd + 16);
-  const out = {};
-  for (let i = 0; i < n; i++) {
-    const method = buf.readUInt16LE(p + 10), csize = buf.readUInt32LE(p + 20);
-    const nlen = buf.readUInt16LE(p + 28), xlen = buf.readUInt16LE(p + 30), clen = buf.readUInt16LE(p + 32);
-    const local = buf.readUInt32LE(p + 42);
-    const name = buf.subarray(p + 46, p + 46 + nlen).toString('utf8');
-    const data = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
-    const raw = buf.subarray(data, data + csize);
-    out[name] = (method === 0 ? raw : inflateRawSync(raw)).toString('utf8');
-    p += 46 + nlen + xlen + clen;
-  }
-  return out;
-}
 
-// RFC 4180 rows of a CSV text (no BOM).
-function parseCsv(text) {
-  const rows = [];
-  let row = [], cell = '', q = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (q) {
-      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (ch === '"') q = false; else cell += ch;
-    } else if (ch === '"') q = true;
-    else if (ch === ',') { row.push(cell); cell = ''; } else if (ch === '\r' && text[i + 1] === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; i++; } else cell += ch;
-  }
-  if (cell || row.length) { row.push(cell); rows.push(row); }
-  // a code written ="…" (kept as text, sheet.h) reads as what it shows
-  return rows.map((r) => r.map((c) => c.replace(/^="(.*)"$/, '$1')));
-}
 
 let mine, cert;
 
