@@ -208,6 +208,17 @@ int kpi_stats_pdf(json_t *stats, struct buf *out, struct err *e)
 		 jint(tot, "assigned"));
 	const char *tcells[] = {"", "รวมทุกตัวชี้วัด", "", counts, "", ""};
 	pdf_table_row(p, tcells);
+	/* the public page's footnote goes with its PDF: an average of fewer
+	 * units than KPI_PUBLIC_MIN_UNITS is not shown */
+	if (json_is_true(json_object_get(stats, "avg_hidden_any"))) {
+		struct buf note = BUF_INIT;
+		buf_addf(&note,
+			 "* ไม่แสดงค่าเฉลี่ยคะแนนของตัวชี้วัดที่มีหน่วยงานรายงานผลน้อยกว่า %lld หน่วยงาน "
+			 "เพราะค่าเฉลี่ยจะเปิดเผยคะแนนของโรงเรียนใดโรงเรียนหนึ่งได้ (ค่าเฉลี่ยถ่วงน้ำหนักไม่นับตัวชี้วัดเหล่านี้)",
+			 jint(stats, "min_units"));
+		pdf_text(p, buf_cstr(&note));
+		buf_release(&note);
+	}
 
 	if (json_array_size(json_object_get(stats, "by_type"))) {
 		pdf_heading(p, "ค่าเฉลี่ยถ่วงน้ำหนักตามประเภทตัวชี้วัด");
