@@ -186,7 +186,8 @@ int kpi_stats_pdf(json_t *stats, struct buf *out, struct err *e)
 	pdf_heading(p, "สรุปผลรายตัวชี้วัด");
 	static const char *const head[] = {"หมายเลข",	    "ชื่อตัวชี้วัด",	       "กลุ่มงาน",
 					   "ยื่น/ตรวจ/ทั้งหมด", "เฉลี่ยประเมินตนเอง", "เฉลี่ยผลตรวจ"};
-	static const double w[] = {1, 4, 2, 1.4, 1.2, 1.2};
+	/* "หมายเลข" is one word: its column is wide enough not to break it */
+	static const double w[] = {1.7, 3.3, 2, 1.4, 1.2, 1.2};
 	pdf_table(p, 6, head, w);
 	size_t i;
 	json_t *r;

@@ -489,6 +489,8 @@ test('statistics: signed-in with units, public without, Excel and PDF (KPI-8)', 
   // (pdftotext may put a tone mark after the vowel above: match around it)
   const flat = pdfText.replace(/\s+/g, '');
   assert.match(flat, /\*ไม่แสดงค่าเฉลี่ยคะแนนของ/);
+  // a header is never broken inside a word ("หมายเ/ลข")
+  assert.match(flat, /หมายเลข/);
   assert.match(flat, /หน่วยงานรายงานผลน้อยกว่า3หน่วยงานเพราะค่าเฉลี่ยจะเปิดเผยคะแนน/);
   r = await v.get(`/kpi/stats/${FY}/xlsx?area=${area}`);
   assert.equal(r.status, 200);
