@@ -7,6 +7,8 @@
  *   2. monthly, percentage, all twelve months open and the first `units`
  *      schools assigned to every month, with reports in every state —
  *      the matrix the benchmark pages (300 units × 12 periods).
+ * Each reporting school reports by its own account, kpi-<OBEC code>, a
+ * kpi_reporter of that school (not one school's admin for every school).
  * The reports of indicator 2 are written with a few set-based statements,
  * not one call per report, so a demo of 300 units takes a moment. Running
  * it again changes nothing. */
@@ -40,6 +42,51 @@ static int demo_grant(struct db *db, long long user, const char *role, long long
 	return acc_demo_grant(db, &g, e);
 }
 
+/* The demo reporter of each of the first n schools of the area (by OBEC
+ * code): kpi-<OBEC code>, a kpi_reporter of that school; citizen ID 39 +
+ * the 10-digit OBEC code (+ check digit), unique among demo accounts.
+ * acc_demo_person hashes the password once for all of them. */
+static int demo_reporters(struct db *db, long long area, int n, struct err *e)
+{
+	json_t *rows = db_rows_json(db,
+				    "SELECT id, obec_code FROM schools WHERE area_id = $1 ORDER BY obec_code LIMIT $2",
+				    DB_ARGS(DB_INT(area), DB_INT(n)), e);
+	if (!rows)
+		return -1;
+	size_t i;
+	json_t *s;
+	int rc = 0;
+	json_array_foreach(rows, i, s)
+	{
+		const char *obec = json_string_value(json_object_get(s, "obec_code"));
+		if (!obec || strlen(obec) != 10 || strspn(obec, "0123456789") != 10)
+			continue; /* not a demo OBEC code: no citizen ID to derive */
+		char uname[32], id12[16], email[48];
+		snprintf(uname, sizeof uname, "kpi-%s", obec);
+		snprintf(id12, sizeof id12, "39%s", obec);
+		snprintf(email, sizeof email, "kpi-%s@example.org", obec);
+		struct acc_demo_person p = {uname, id12, "นาง", "รายงาน", "ตัวชี้วัด", email, "0810000023", "civil_servant"};
+		long long uid = acc_demo_person(db, &p, e);
+		struct acc_grant g = {0};
+		g.user_id = uid;
+		snprintf(g.role, sizeof g.role, "kpi_reporter");
+		g.area_id = area;
+		g.school_id = json_integer_value(json_object_get(s, "id"));
+		snprintf(g.module, sizeof g.module, "kpi");
+		if (uid < 0 || acc_demo_grant(db, &g, e) < 0) {
+			rc = -1;
+			break;
+		}
+	}
+	json_decref(rows);
+	return rc;
+}
+
+/* The reporter of a school made by demo_reporters, in SQL (sid: the
+ * school's id as an SQL expression). */
+#define REPORTER_OF(sid)                                                                                               \
+	"(SELECT u.id FROM users u JOIN schools sc ON u.username = 'kpi-' || sc.obec_code WHERE sc.id = " sid ")"
+
 static int demo_in(struct db *db, int units, struct err *e)
 {
 	long long wg = 0, one = 0;
@@ -54,16 +101,13 @@ static int demo_in(struct db *db, int units, struct err *e)
 	if (reviewer < 0 || demo_grant(db, owner, "kpi_owner", area, wg, e) < 0 ||
 	    demo_grant(db, reviewer, "kpi_reviewer", area, 0, e) < 0)
 		return -1;
-	long long reporter = 0;
-	int rc = db_int_value(db, "SELECT id FROM users WHERE username = 'schooladmin'", NULL, 0, &reporter, e);
-	if (rc < 0)
-		return -1;
-
 	int fy = thai_fiscal_year((long long)time(NULL));
-	rc = db_int_value(db, "SELECT 1 FROM kpi_indicators WHERE area_id = $1 AND fiscal_year = $2",
+	int rc = db_int_value(db, "SELECT 1 FROM kpi_indicators WHERE area_id = $1 AND fiscal_year = $2",
 			  DB_ARGS(DB_INT(area), DB_INT(fy)), &one, e);
 	if (rc)
 		return rc < 0 ? -1 : 0; /* made already */
+	if (demo_reporters(db, area, units > 5 ? units : 5, e) < 0)
+		return -1;
 
 	struct kpi_indicator_in a = {
 	    .d1 = "1",
@@ -121,15 +165,17 @@ static int demo_in(struct db *db, int units, struct err *e)
 	json_decref(ids);
 	long long p1 = json_integer_value(json_object_get(json_array_get(ps, 0), "id"));
 	json_decref(ps);
-	json_t *reports =
-	    db_rows_json(db, "SELECT id FROM kpi_reports WHERE period_id = $1 AND unit_key <> 0 ORDER BY id LIMIT 3",
-			 DB_ARGS(DB_INT(p1)), e);
+	json_t *reports = db_rows_json(db,
+				       "SELECT r.id, COALESCE(" REPORTER_OF("r.school_id") ", 0) AS reporter "
+				       "FROM kpi_reports r WHERE r.period_id = $1 AND r.unit_key <> 0 ORDER BY r.id LIMIT 3",
+				       DB_ARGS(DB_INT(p1)), e);
 	if (!reports)
 		return -1;
 	json_t *r;
 	json_array_foreach(reports, i, r)
 	{
 		long long rid = json_integer_value(json_object_get(r, "id"));
+		long long reporter = json_integer_value(json_object_get(r, "reporter"));
 		struct kpi_report_save_in in = {0};
 		in.self_score = i == 0 ? "4" : i == 1 ? "3.5" : "";
 		in.confirm = i < 2;
@@ -152,16 +198,17 @@ static int demo_in(struct db *db, int units, struct err *e)
 		"CASE (s.id + p.seq) % 4 WHEN 0 THEN 'reviewed' WHEN 1 THEN 'confirmed' WHEN 2 THEN 'draft' "
 		"ELSE 'assigned' END, "
 		"CASE WHEN (s.id + p.seq) % 4 < 3 THEN 5000 + ((s.id * 7 + p.seq * 13) % 50) * 100 END, "
+		"CASE WHEN (s.id + p.seq) % 4 < 3 THEN s.reporter END, "
 		"CASE WHEN (s.id + p.seq) % 4 < 3 THEN CAST($3 AS BIGINT) END, "
-		"CASE WHEN (s.id + p.seq) % 4 < 3 THEN CAST($4 AS BIGINT) END, "
-		"CASE WHEN (s.id + p.seq) % 4 < 2 THEN CAST($4 AS BIGINT) END, "
+		"CASE WHEN (s.id + p.seq) % 4 < 2 THEN CAST($3 AS BIGINT) END, "
 		"CASE WHEN (s.id + p.seq) % 4 = 0 THEN 6000 + ((s.id * 11 + p.seq) % 40) * 100 END, "
-		"CASE WHEN (s.id + p.seq) % 4 = 0 THEN CAST($5 AS BIGINT) END, "
 		"CASE WHEN (s.id + p.seq) % 4 = 0 THEN CAST($4 AS BIGINT) END, "
-		"CAST($6 AS BIGINT), CAST($4 AS BIGINT), CAST($4 AS BIGINT) "
-		"FROM kpi_periods p, (SELECT id FROM schools WHERE area_id = $2 ORDER BY obec_code LIMIT $7) s "
+		"CASE WHEN (s.id + p.seq) % 4 = 0 THEN CAST($3 AS BIGINT) END, "
+		"CAST($5 AS BIGINT), CAST($3 AS BIGINT), CAST($3 AS BIGINT) "
+		"FROM kpi_periods p, (SELECT s0.id, " REPORTER_OF("s0.id") " AS reporter FROM schools s0 "
+		"WHERE s0.area_id = $2 ORDER BY s0.obec_code LIMIT $6) s "
 		"WHERE p.indicator_id = $1",
-		DB_ARGS(DB_INT(ib), DB_INT(area), reporter > 0 ? DB_INT(reporter) : DB_NULL, DB_INT(now),
+		DB_ARGS(DB_INT(ib), DB_INT(area), DB_INT(now),
 			DB_INT(reviewer), DB_INT(owner), DB_INT(units)),
 		e) < 0)
 		return -1;
@@ -200,7 +247,7 @@ int kpi_demo(struct db *db, int units, struct err *e)
  * averages the public page then hides), with reports in every state. */
 static int bulk_in(struct db *db, int n_indicators, struct err *e)
 {
-	long long area = 0, have = 0, owner = 0, reporter = 0, reviewer = 0, last = 0;
+	long long area = 0, have = 0, owner = 0, reviewer = 0, last = 0;
 	if (db_int_value(db, "SELECT id FROM areas WHERE code = '3502'", NULL, 0, &area, e) <= 0)
 		return err_set(e, 400, "ยังไม่มีเขตพื้นที่ตัวอย่าง 3502: เรียก kpi_demo ก่อน");
 	int fy = thai_fiscal_year((long long)time(NULL));
@@ -208,8 +255,7 @@ static int bulk_in(struct db *db, int n_indicators, struct err *e)
 			 DB_ARGS(DB_INT(area), DB_INT(fy)), &have, e) < 0 ||
 	    db_int_value(db, "SELECT COALESCE(MAX(id), 0) FROM kpi_indicators", NULL, 0, &last, e) < 0 ||
 	    db_int_value(db, "SELECT id FROM users WHERE username = 'kpiowner'", NULL, 0, &owner, e) < 0 ||
-	    db_int_value(db, "SELECT id FROM users WHERE username = 'kpireviewer'", NULL, 0, &reviewer, e) < 0 ||
-	    db_int_value(db, "SELECT id FROM users WHERE username = 'schooladmin'", NULL, 0, &reporter, e) < 0)
+	    db_int_value(db, "SELECT id FROM users WHERE username = 'kpireviewer'", NULL, 0, &reviewer, e) < 0)
 		return -1;
 	if (have >= n_indicators)
 		return 0;
@@ -258,19 +304,19 @@ static int bulk_in(struct db *db, int n_indicators, struct err *e)
 		"ELSE 'assigned' END, "
 		"CASE WHEN (s.id + p.seq) % 4 < 3 THEN CASE i.type WHEN 'level5' THEN 100 + (s.id + p.seq) % 5 * 100 "
 		"WHEN 'percent' THEN 5000 + (s.id * 7 + p.seq) % 50 * 100 ELSE (s.id + p.seq) % 2 * 100 END END, "
+		"CASE WHEN (s.id + p.seq) % 4 < 3 THEN " REPORTER_OF("s.id") " END, "
 		"CASE WHEN (s.id + p.seq) % 4 < 3 THEN CAST($2 AS BIGINT) END, "
-		"CASE WHEN (s.id + p.seq) % 4 < 3 THEN CAST($3 AS BIGINT) END, "
-		"CASE WHEN (s.id + p.seq) % 4 < 2 THEN CAST($3 AS BIGINT) END, "
+		"CASE WHEN (s.id + p.seq) % 4 < 2 THEN CAST($2 AS BIGINT) END, "
 		"CASE WHEN (s.id + p.seq) % 4 = 0 THEN CASE i.type WHEN 'level5' THEN 300 + (s.id % 3) * 100 "
 		"WHEN 'percent' THEN 6000 + (s.id * 11 + p.seq) % 40 * 100 ELSE 100 END END, "
-		"CASE WHEN (s.id + p.seq) % 4 = 0 THEN CAST($4 AS BIGINT) END, "
 		"CASE WHEN (s.id + p.seq) % 4 = 0 THEN CAST($3 AS BIGINT) END, "
-		"CAST($3 AS BIGINT), CAST($3 AS BIGINT) "
+		"CASE WHEN (s.id + p.seq) % 4 = 0 THEN CAST($2 AS BIGINT) END, "
+		"CAST($2 AS BIGINT), CAST($2 AS BIGINT) "
 		"FROM kpi_periods p JOIN kpi_indicators i ON i.id = p.indicator_id, "
-		"(SELECT id, ROW_NUMBER() OVER (ORDER BY obec_code) AS rn FROM schools WHERE area_id = $5) s "
-		"WHERE i.id > $1 AND i.area_id = $5 AND i.fiscal_year = $6 "
+		"(SELECT id, ROW_NUMBER() OVER (ORDER BY obec_code) AS rn FROM schools WHERE area_id = $4) s "
+		"WHERE i.id > $1 AND i.area_id = $4 AND i.fiscal_year = $5 "
 		"AND s.rn <= CASE WHEN CAST(i.number AS BIGINT) % 10 = 0 THEN 2 ELSE 10 END",
-		DB_ARGS(DB_INT(last), reporter > 0 ? DB_INT(reporter) : DB_NULL, DB_INT(now),
+		DB_ARGS(DB_INT(last), DB_INT(now),
 			reviewer > 0 ? DB_INT(reviewer) : DB_NULL, DB_INT(area), DB_INT(fy)),
 		e) < 0)
 		return -1;

@@ -14,7 +14,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startServer, engine, files, AddressClient, ipSequence } from './lib.mjs';
+import { startServer, engine, files, AddressClient, ipSequence, khet } from './lib.mjs';
 
 const PW = 'khet-demo-2567';
 const FY = 2568;
@@ -511,4 +511,29 @@ test('copy a year: the next year starts from this one', async () => {
   // a school may not copy
   r = await school.post(`/kpi/${FY + 2}/copy`, { from_year: String(FY) }, { json: true });
   assert.equal(r.status, 403);
+});
+
+// issue 10.15: the demo's reports are made by each school's own staff, not
+// by one school's admin for every school; running `khet demo` again adds
+// nothing.
+test('demo: every school reports by its own reporter; khet demo twice adds nothing', () => {
+  const demoReports = count(`SELECT COUNT(*) FROM kpi_reports r JOIN kpi_indicators i ON i.id = r.indicator_id
+    WHERE r.reporter_id IS NOT NULL AND r.school_id IS NOT NULL AND i.name LIKE '%DMC%'`);
+  assert.ok(demoReports > 0, 'the demo has reports');
+  const foreign = count(`SELECT COUNT(*) FROM kpi_reports r WHERE r.reporter_id IS NOT NULL AND r.school_id IS NOT NULL
+    AND NOT EXISTS (SELECT 1 FROM grants g WHERE g.user_id = r.reporter_id AND g.school_id = r.school_id
+      AND g.revoked_at IS NULL)`);
+  assert.equal(foreign, 0, 'no report is made by a user without a role at its school');
+  // each reporting school's reporter is kpi-<obec code>, a kpi_reporter there
+  const schools = count(`SELECT COUNT(DISTINCT school_id) FROM kpi_reports WHERE reporter_id IS NOT NULL AND school_id IS NOT NULL`);
+  assert.ok(schools > 1, 'more than one school reports');
+  const own = count(`SELECT COUNT(DISTINCT r.school_id) FROM kpi_reports r JOIN schools s ON s.id = r.school_id
+    JOIN users u ON u.id = r.reporter_id JOIN grants g ON g.user_id = u.id AND g.school_id = s.id
+    WHERE u.username = 'kpi-' || s.obec_code AND g.role = 'kpi_reporter' AND g.revoked_at IS NULL`);
+  assert.ok(own >= schools - 2, `${own} of ${schools} schools report by their kpi- reporter`); // 2: schooladmin(2)'s tests
+  const tally = () => sql(`SELECT (SELECT COUNT(*) FROM users) || ' ' || (SELECT COUNT(*) FROM grants) || ' ' || (SELECT COUNT(*) FROM kpi_reports)`);
+  const was = tally();
+  const r = khet(['demo'], server.env);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(tally(), was);
 });
