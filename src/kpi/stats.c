@@ -77,13 +77,55 @@ static json_t *year_periods(struct db *db, long long area_id, int fy, struct err
 	return by;
 }
 
+/* The year's indicator attachments (the seed's document column), keyed by
+ * indicator id (as text) → [{id, slot, label, description, filename, url}]
+ * in slot order: one query for the whole list. */
+static json_t *year_files(struct db *db, long long area_id, int fy, struct err *e)
+{
+	json_t *rows = db_rows_json(db,
+				    "SELECT f.id, f.indicator_id, f.slot, f.description, f.filename "
+				    "FROM kpi_indicator_files f JOIN kpi_indicators i ON i.id = f.indicator_id "
+				    "WHERE i.area_id = $1 AND i.fiscal_year = $2 ORDER BY f.indicator_id, f.slot",
+				    DB_ARGS(DB_INT(area_id), DB_INT(fy)), e);
+	if (!rows)
+		return NULL;
+	json_t *by = json_object();
+	size_t i;
+	json_t *f;
+	struct buf b = BUF_INIT;
+	json_array_foreach(rows, i, f)
+	{
+		long long ind = json_integer_value(json_object_get(f, "indicator_id"));
+		buf_reset(&b);
+		json_object_set_new(
+		    f, "label", json_string(kpi_ind_file_label((int)json_integer_value(json_object_get(f, "slot")), &b)));
+		char url[80];
+		snprintf(url, sizeof url, "/kpi/indicators/%lld/files/%lld", ind,
+			 (long long)json_integer_value(json_object_get(f, "id")));
+		json_object_set_new(f, "url", json_string(url));
+		char key[32];
+		snprintf(key, sizeof key, "%lld", ind);
+		json_t *arr = json_object_get(by, key);
+		if (!arr) {
+			arr = json_array();
+			json_object_set_new(by, key, arr);
+		}
+		json_array_append(arr, f);
+	}
+	buf_release(&b);
+	json_decref(rows);
+	return by;
+}
+
 json_t *kpi_year_list(struct db *db, long long area_id, int fy, bool with_hidden, struct err *e)
 {
 	json_t *inds = year_indicators(db, area_id, fy, with_hidden, e);
 	if (!inds)
 		return NULL;
 	json_t *by = year_periods(db, area_id, fy, e);
-	if (!by) {
+	json_t *docs = by ? year_files(db, area_id, fy, e) : NULL;
+	if (!docs) {
+		json_decref(by);
 		json_decref(inds);
 		return NULL;
 	}
@@ -102,7 +144,11 @@ json_t *kpi_year_list(struct db *db, long long area_id, int fy, bool with_hidden
 		json_object_set_new(ind, "periods", open);
 		json_object_set(ind, "all_periods", all ? all : json_array());
 		json_object_set_new(ind, "no", json_integer((json_int_t)i + 1));
+		json_t *fs = json_object_get(docs, key);
+		json_object_set(ind, "files", fs ? fs : json_array());
+		json_object_set_new(ind, "has_files", json_boolean(fs != NULL));
 	}
+	json_decref(docs);
 	json_decref(by);
 	return json_pack("{s:o, s:I}", "indicators", inds, "count", (json_int_t)json_array_size(inds));
 }

@@ -537,3 +537,20 @@ test('demo: every school reports by its own reporter; khet demo twice adds nothi
   assert.equal(r.code, 0, r.stderr);
   assert.equal(tally(), was);
 });
+
+// issue 10.15: the seed's document column — each indicator row of the list
+// links its attached documents (description, assessment tool, others).
+test('list: an indicator row links its attached documents', async () => {
+  const { id } = await newIndicator();
+  let r = await admin.postMultipart(`/kpi/indicators/${id}/files`, { slot: '2', description: 'แบบประเมินระดับคุณภาพ' }, { file: pdf('tool.pdf') });
+  assert.equal(r.status, 303);
+  const fid = sql(`SELECT id FROM kpi_indicator_files WHERE indicator_id = ${id} AND slot = 2`);
+  for (const c of [admin, school]) {
+    r = await c.get(`/kpi/${FY}`);
+    assert.equal(r.status, 200);
+    assert.ok(r.text.includes(`href="/kpi/indicators/${id}/files/${fid}"`), 'the list links the file');
+    assert.ok(r.text.includes('เครื่องมือประเมินระดับคุณภาพ'));
+    const d = await c.get(`/kpi/indicators/${id}/files/${fid}`);
+    assert.equal(d.status, 200);
+  }
+});
