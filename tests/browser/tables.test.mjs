@@ -3,7 +3,11 @@
 // registrations, the applicant's list, the KPI matrix — on a 390 px phone, a
 // 1,280 px laptop and a 1,920 px desktop: no page scrolls sideways, and every
 // action (a link or button in a row) of the first rows is inside the
-// viewport without scrolling sideways.
+// viewport without scrolling sideways. The applicant's list, the officer's
+// list and the area admin's user list (.table-cards) become cards on the
+// phone — each row as wide as the page's column, the header row hidden, each
+// cell labelled by its column header, actions ≥ 44 px tall — and stay tables
+// on the laptop.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
@@ -135,3 +139,79 @@ for (const width of [390, 1280, 1920]) {
     assert.deepEqual(problems, []);
   });
 }
+
+const cardPages = () => [
+  ['citizen', '/oss/my'],
+  ['officer', '/oss/manage/list'],
+  ['areaadmin1', `/areas/${areaId}/users`],
+];
+
+// How the first rows of the page's .table-cards list are laid out.
+function cards() {
+  const vw = window.innerWidth;
+  const region = document.querySelector('main .table-cards');
+  if (!region) return { missing: true };
+  const table = region.querySelector('table');
+  const head = table.querySelector('thead tr');
+  const headers = [...head.children].map((th) => th.textContent.trim());
+  const hb = head.getBoundingClientRect();
+  const rows = [...table.querySelectorAll('tbody tr')].slice(0, 3).map((tr) => {
+    const b = tr.getBoundingClientRect();
+    const cells = [...tr.children];
+    return {
+      display: getComputedStyle(tr).display,
+      left: b.left, right: b.right, width: b.width,
+      // each data cell's label, as shown (::before) and as its column header
+      labels: cells.slice(1).map((td, i) => ({
+        shown: getComputedStyle(td, '::before').content.replace(/^"|"$/g, ''),
+        header: headers[i + 1], label: td.dataset.label ?? null,
+      })),
+      actions: [...tr.querySelectorAll('.row-actions a')].map((a) => {
+        const ab = a.getBoundingClientRect();
+        return { text: a.textContent.trim(), height: ab.height, left: ab.left, right: ab.right };
+      }),
+    };
+  });
+  return {
+    vw, scrollWidth: document.documentElement.scrollWidth,
+    headHidden: hb.width === 0 && hb.height === 0, tableDisplay: getComputedStyle(table).display, rows,
+  };
+}
+
+test('lists become cards at 390 px: rows full width, header hidden, cells labelled, actions in view and easy to tap', async () => {
+  const problems = [];
+  for (const [login, path] of cardPages()) {
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 900 }, locale: 'th-TH' });
+    const page = await ctx.newPage();
+    await page.goto(server.base + '/signin');
+    await page.locator('#f-login').fill(login);
+    await page.locator('#f-password').fill(PW);
+    await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/signin')), page.getByRole('button', { name: 'เข้าสู่ระบบ' }).click()]);
+    assert.equal((await page.goto(server.base + path)).status(), 200, `${login} ${path}`);
+    const c = await page.evaluate(cards);
+    const at = `${login} ${path}`;
+    if (c.missing) { problems.push(`${at}: no .table-cards list`); await ctx.close(); continue; }
+    if (c.scrollWidth > c.vw) problems.push(`${at}: page ${c.scrollWidth} px wide in ${c.vw}`);
+    if (!c.headHidden) problems.push(`${at}: header row shown`);
+    if (c.tableDisplay !== 'block') problems.push(`${at}: table is display ${c.tableDisplay}`);
+    if (!c.rows.length) problems.push(`${at}: no rows`);
+    for (const [i, r] of c.rows.entries()) {
+      if (r.display !== 'block') problems.push(`${at} row ${i + 1}: display ${r.display}`);
+      // as wide as the viewport minus the page's margins (≤ 24 px a side)
+      if (r.left < 0 || r.right > c.vw || r.width < c.vw - 48) problems.push(`${at} row ${i + 1}: ${Math.round(r.left)}–${Math.round(r.right)} in ${c.vw}`);
+      for (const l of r.labels)
+        if (l.label !== l.header || l.shown !== l.header) problems.push(`${at} row ${i + 1}: cell labelled “${l.shown}” (data-label “${l.label}”), column “${l.header}”`);
+      if (!r.actions.length) problems.push(`${at} row ${i + 1}: no actions`);
+      for (const a of r.actions) {
+        if (a.left < r.left || a.right > r.right) problems.push(`${at} row ${i + 1}: action ${a.text} outside its card`);
+        if (a.height < 44) problems.push(`${at} row ${i + 1}: action ${a.text} ${a.height} px tall`);
+      }
+    }
+    // the desktop keeps the table
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const d = await page.evaluate(cards);
+    if (d.headHidden || d.tableDisplay !== 'table' || d.rows.some((r) => r.display !== 'table-row')) problems.push(`${at}: not a table at 1,280 px`);
+    await ctx.close();
+  }
+  assert.deepEqual(problems, []);
+});
