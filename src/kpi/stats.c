@@ -142,10 +142,10 @@ json_t *kpi_year_list(struct db *db, long long area_id, int fy, bool with_hidden
 		json_array_foreach(all, k, p) if (json_is_true(json_object_get(p, "opened")))
 		    json_array_append(open, p);
 		json_object_set_new(ind, "periods", open);
-		json_object_set(ind, "all_periods", all ? all : json_array());
+		json_object_set_new(ind, "all_periods", all ? json_incref(all) : json_array());
 		json_object_set_new(ind, "no", json_integer((json_int_t)i + 1));
 		json_t *fs = json_object_get(docs, key);
-		json_object_set(ind, "files", fs ? fs : json_array());
+		json_object_set_new(ind, "files", fs ? json_incref(fs) : json_array());
 		json_object_set_new(ind, "has_files", json_boolean(fs != NULL));
 	}
 	json_decref(docs);
