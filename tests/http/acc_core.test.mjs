@@ -10,7 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, createHmac, randomInt } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { startServer, citizenId, engine, AddressClient, ipSequence } from './lib.mjs';
+import { startServer, citizenId, engine, AddressClient, ipSequence, solve, altcha } from './lib.mjs';
 
 const DEMO_PW = 'khet-demo-2567';
 let server;
@@ -28,21 +28,7 @@ before(async () => { server = await startServer({ args: ['--trust-proxy'] }); })
 after(async () => { await server?.stop(); });
 
 // Solves a challenge the way the ALTCHA widget does; returns the payload.
-export function solve(ch) {
-  for (let n = 0; n <= ch.maxnumber; n++) {
-    if (createHash('sha256').update(ch.salt + n).digest('hex') === ch.challenge) {
-      return Buffer.from(JSON.stringify({ algorithm: ch.algorithm, challenge: ch.challenge, number: n, salt: ch.salt, signature: ch.signature, took: 1 })).toString('base64');
-    }
-  }
-  throw new Error('no solution');
-}
 
-async function altcha(c) {
-  const r = await c.get('/altcha/challenge');
-  assert.equal(r.status, 200);
-  assert.match(r.headers.get('content-type'), /application\/json/);
-  return solve(JSON.parse(r.text));
-}
 
 let idSeq = randomInt(1e6, 9e6);
 const newCitizenId = () => citizenId('1' + String(idSeq++).padStart(7, '0') + String(randomInt(1000, 9999)));

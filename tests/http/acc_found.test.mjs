@@ -5,8 +5,8 @@
 // registration at a meeting from one office address.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, randomInt } from 'node:crypto';
-import { startServer, citizenId, AddressClient, ipSequence } from './lib.mjs';
+import { randomInt } from 'node:crypto';
+import { startServer, citizenId, AddressClient, ipSequence, solve, altcha } from './lib.mjs';
 import { startSmtp } from './smtp.mjs';
 
 const DEMO_PW = 'khet-demo-2567';
@@ -31,19 +31,6 @@ async function signin(login, c = client(), password = DEMO_PW) {
 let idSeq = randomInt(1e6, 9e6);
 const newCid = () => citizenId('5' + String(idSeq++).padStart(7, '0') + String(randomInt(1000, 9999)));
 
-function solve(ch) {
-  for (let k = 0; k <= ch.maxnumber; k++) {
-    if (createHash('sha256').update(ch.salt + k).digest('hex') === ch.challenge) {
-      return Buffer.from(JSON.stringify({ algorithm: ch.algorithm, challenge: ch.challenge, number: k, salt: ch.salt, signature: ch.signature, took: 1 })).toString('base64');
-    }
-  }
-  throw new Error('no solution');
-}
-async function altcha(c) {
-  const r = await c.get('/altcha/challenge');
-  assert.equal(r.status, 200);
-  return solve(JSON.parse(r.text));
-}
 
 const mailsTo = async (addr) => (await smtp.messages()).filter((m) => m.to.includes(addr));
 const nextMail = (addr, seen, what) => smtp.waitFor((m) => m.to.includes(addr) && (what ? what.test(m.subject) : true) && !seen.includes(m), 15000);

@@ -6,9 +6,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createHash, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { startServer, citizenId, engine, files, AddressClient, ipSequence } from './lib.mjs';
+import { startServer, citizenId, engine, files, AddressClient, ipSequence, solve, altcha } from './lib.mjs';
 import { startSmtp } from './smtp.mjs';
 
 const DEMO_PW = 'khet-demo-2567';
@@ -37,19 +37,6 @@ const newCid = () => citizenId('3' + String(idSeq++).padStart(7, '0') + String(r
 // A wrong check digit: the last digit of a valid ID moved by one.
 const badCheck = (cid) => cid.slice(0, 12) + String((Number(cid[12]) + 1) % 10);
 
-function solve(ch) {
-  for (let k = 0; k <= ch.maxnumber; k++) {
-    if (createHash('sha256').update(ch.salt + k).digest('hex') === ch.challenge) {
-      return Buffer.from(JSON.stringify({ algorithm: ch.algorithm, challenge: ch.challenge, number: k, salt: ch.salt, signature: ch.signature, took: 1 })).toString('base64');
-    }
-  }
-  throw new Error('no solution');
-}
-async function altcha(c) {
-  const r = await c.get('/altcha/challenge');
-  assert.equal(r.status, 200);
-  return solve(JSON.parse(r.text));
-}
 
 const mailsTo = async (addr) => (await smtp.messages()).filter((m) => m.to.includes(addr));
 const nextMail = (addr, seen, what) => smtp.waitFor((m) => m.to.includes(addr) && (what ? what.test(m.subject) : true) && !seen.includes(m), 15000);
