@@ -311,8 +311,9 @@ static int revoke_post(struct req *r)
 		return view_error(r, 409, "สิทธิ์นี้ถูกยกเลิกไปแล้ว (อาจมีผู้ดูแลคนอื่นยกเลิกก่อนหน้านี้) กรุณาโหลดหน้าใหม่เพื่อดูสิทธิ์ปัจจุบัน");
 	}
 	json_decref(g);
+	/* the revoke form's own error, not the add form's: answered here */
 	if (!form_ok(r))
-		return edit_page(r, aid, uid, 422);
+		return view_error(r, 422, "เหตุผลที่ยกเลิกสิทธิ์ยาวได้ไม่เกิน 500 ตัวอักษร กรุณาย่อแล้วกดยกเลิกสิทธิ์อีกครั้ง");
 	if (acc_grant_revoke(db, gid, acc_user_id(r), &e) < 0)
 		return e.status == 404 ? view_error(r, 409, "สิทธิ์นี้ถูกยกเลิกไปแล้ว กรุณาโหลดหน้าใหม่เพื่อดูสิทธิ์ปัจจุบัน")
 				       : view_err(r, &e);

@@ -189,8 +189,10 @@ static int session_regrant(struct db *db, struct acc_session *s, long long lost,
 		json_decref(old);
 	}
 	err_clear(e);
-	if (rc == 0)
-		return 0;
+	if (rc == 0) /* no role left: the session says so once, then holds none */
+		return db_exec(db, "UPDATE sessions SET grant_id = NULL WHERE id = $1", DB_ARGS(DB_INT(s->id)), e) < 0
+			   ? -1
+			   : 0;
 	return db_exec(db, "UPDATE sessions SET grant_id = $2 WHERE id = $1", DB_ARGS(DB_INT(s->id), DB_INT(s->grant.id)),
 		       e) < 0
 		   ? -1

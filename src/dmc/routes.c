@@ -363,11 +363,12 @@ static int school_page(struct req *r, int status, const char *error)
 		json_object_set_new(d, "at_text", text_time(jint(d, "at")));
 		json_object_set_new(d, "moved_out", json_boolean(!strcmp(jstr(d, "kind"), "move_out")));
 	}
-	char title[600];
-	snprintf(title, sizeof title, "ข้อมูลนักเรียน %s", jstr(school, "name"));
-	json_t *m = json_pack("{s:s, s:o, s:o, s:b, s:b, s:s?}", "page_title", title, "counts", counts, "departures", left,
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "ข้อมูลนักเรียน %s", jstr(school, "name"));
+	json_t *m = json_pack("{s:s, s:o, s:o, s:b, s:b, s:s?}", "page_title", buf_cstr(&title), "counts", counts, "departures", left,
 			      "has_departures", json_array_size(left) > 0, "can_enter", may_enter(acc_active_grant(r)),
 			      "error", error);
+	buf_release(&title);
 	school_link(m, school);
 	json_decref(school);
 	if (round_model(r, sid, m, &e) < 0) {
@@ -419,9 +420,10 @@ static int list_page(struct req *r, int status, const char *error)
 	buf_adds(&base, "&");
 	json_t *pager = pager_links(buf_cstr(&base), pg, pages);
 	buf_release(&base);
-	char title[600];
-	snprintf(title, sizeof title, "รายชื่อนักเรียน %s", jstr(school, "name"));
-	json_object_set_new(page, "page_title", json_string(title));
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "รายชื่อนักเรียน %s", jstr(school, "name"));
+	json_object_set_new(page, "page_title", json_string(buf_cstr(&title)));
+	buf_release(&title);
 	json_object_set_new(page, "q", json_string(q));
 	json_object_set_new(page, "grade", json_string(grade));
 	json_object_set_new(page, "grades", grades);
@@ -489,11 +491,13 @@ static int add_page(struct req *r, int status, json_t *school, long long elsewhe
 		json_decref(school);
 		return fail(r, &e);
 	}
-	char title[600], move_in[96];
-	snprintf(title, sizeof title, "เพิ่มนักเรียน %s", jstr(school, "name"));
+	char move_in[96];
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "เพิ่มนักเรียน %s", jstr(school, "name"));
 	snprintf(move_in, sizeof move_in, "/dmc/schools/%lld/move-in", jint(school, "id"));
-	json_t *m = json_pack("{s:s, s:o, s:b, s:s}", "page_title", title, "form", form, "offer_move_in", elsewhere != 0,
-			      "move_in_url", move_in);
+	json_t *m = json_pack("{s:s, s:o, s:b, s:s}", "page_title", buf_cstr(&title), "form", form, "offer_move_in",
+			      elsewhere != 0, "move_in_url", move_in);
+	buf_release(&title);
 	if (elsewhere) {
 		struct err se = ERR_INIT;
 		json_t *other = elsewhere > 0 ? org_school_get(req_db(r), elsewhere, &se) : NULL;
@@ -572,9 +576,10 @@ static int move_in_page(struct req *r, int status, json_t *school)
 		json_decref(school);
 		return fail(r, &e);
 	}
-	char title[600];
-	snprintf(title, sizeof title, "ย้ายนักเรียนเข้า %s", jstr(school, "name"));
-	json_t *m = json_pack("{s:s, s:o}", "page_title", title, "form", form);
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "ย้ายนักเรียนเข้า %s", jstr(school, "name"));
+	json_t *m = json_pack("{s:s, s:o}", "page_title", buf_cstr(&title), "form", form);
+	buf_release(&title);
 	school_link(m, school);
 	json_decref(school);
 	return view_page(r, status, "dmc/move_in", m);
@@ -676,11 +681,12 @@ static int learner_page(struct req *r, int status, json_t *l)
 		return fail(r, &e);
 	}
 	bool can_edit = may_enter(acc_active_grant(r)) && !strcmp(jstr(l, "status"), "active");
-	char title[600];
-	snprintf(title, sizeof title, "%s%s %s", jstr(l, "title_label"), jstr(l, "first_name"), jstr(l, "last_name"));
-	json_t *m = json_pack("{s:s, s:o, s:o, s:b, s:o, s:o, s:o, s:o}", "page_title", title, "learner", l, "events",
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "%s%s %s", jstr(l, "title_label"), jstr(l, "first_name"), jstr(l, "last_name"));
+	json_t *m = json_pack("{s:s, s:o, s:o, s:b, s:o, s:o, s:o, s:o}", "page_title", buf_cstr(&title), "learner", l, "events",
 			      events, "can_edit", can_edit, "name_form", fname, "body_form", fbody, "grade_form", fgrade,
 			      "move_out_form", fout);
+	buf_release(&title);
 	return view_page(r, status, "dmc/learner", m);
 }
 
@@ -808,10 +814,11 @@ static int snapshot_get(struct req *r)
 		return e.status == 404 || rid <= 0 ? view_error(r, 404, "ไม่พบรอบการจัดเก็บข้อมูลนี้") : fail(r, &e);
 	}
 	json_object_set_new(st, "certified_at_text", text_time(jint(st, "certified_at")));
-	char title[700];
-	snprintf(title, sizeof title, "ข้อมูลที่รับรองแล้ว %s", jstr(round, "label"));
-	json_t *m = json_pack("{s:s, s:o, s:o, s:o, s:b}", "page_title", title, "round", round, "progress", st, "counts",
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "ข้อมูลที่รับรองแล้ว %s", jstr(round, "label"));
+	json_t *m = json_pack("{s:s, s:o, s:o, s:o, s:b}", "page_title", buf_cstr(&title), "round", round, "progress", st, "counts",
 			      counts, "certified", jint(st, "certified_at") > 0);
+	buf_release(&title);
 	school_link(m, school);
 	json_decref(school);
 	return view_page(r, 200, "dmc/snapshot", m);
@@ -854,12 +861,13 @@ static int area_page(struct req *r, int status, const char *error)
 								 jint(row, "certified_at") > 0 &&
 								 !jint(row, "acknowledged_at")));
 	}
-	char title[600];
-	snprintf(title, sizeof title, "ข้อมูลนักเรียน (DMC) %s", jstr(area, "short_name"));
-	json_t *m = json_pack("{s:s, s:o, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:s?}", "page_title", title, "area",
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "ข้อมูลนักเรียน (DMC) %s", jstr(area, "short_name"));
+	json_t *m = json_pack("{s:s, s:o, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:s?}", "page_title", buf_cstr(&title), "area",
 			      area, "round", round, "schools", rows, "n_schools", (json_int_t)json_array_size(rows),
 			      "n_confirmed", (json_int_t)n_conf, "n_certified", (json_int_t)n_cert, "male", (json_int_t)tm,
 			      "female", (json_int_t)tf, "total", (json_int_t)(tm + tf), "error", error);
+	buf_release(&title);
 	return view_page(r, status, "dmc/area", m);
 }
 
