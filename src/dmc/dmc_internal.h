@@ -23,6 +23,10 @@ struct req;
  * so tests walk a round day without touching the machine's clock. */
 long long dmc_now(struct req *r);
 
+/* `khet import students FILE` (import.c): all or nothing, a line per bad
+ * row in report (struct import_def, core/module.h). */
+int dmc_import_students(struct db *db, const char *path, struct buf *report, struct err *e);
+
 /* ---- choice lists (data: dmc_titles, dmc_grades, …) ------------------ */
 
 enum dmc_list { DMC_TITLES, DMC_GRADES, DMC_DISADVANTAGED, DMC_DISABILITIES, DMC_NATIONALITIES };

@@ -13,6 +13,7 @@
  * demo schools. */
 #include "core/module.h"
 #include "dmc/dmc.h"
+#include "dmc/dmc_internal.h"
 
 static int demo(struct db *db, const struct demo_args *a, struct err *e)
 {
@@ -51,6 +52,13 @@ static const struct demo_flag demo_flags[] = {
     {NULL},
 };
 
+static const struct import_def imports[] = {
+    {"students", "learners of a school or an area from CSV or XLSX (school code, citizen ID or G-code, title, names, "
+		 "birth date, grade …)",
+     dmc_import_students},
+    {NULL},
+};
+
 static const struct mig_range migrations[] = {{500, 599}, {0, 0}};
 
 /* The actions this module writes to the audit trail (the area's audit
@@ -66,11 +74,13 @@ static const struct audit_action_def audit_actions[] = {
     {"dmc.round.confirm", "ยืนยันข้อมูลรอบสำรวจ"},
     {"dmc.round.certify", "รับรองข้อมูลรอบสำรวจ"},
     {"dmc.round.acknowledge", "เขตรับทราบข้อมูลรอบสำรวจ"},
+    {"dmc.import", "นำเข้าข้อมูลนักเรียนจากไฟล์"},
     {NULL, NULL},
 };
 
 const struct module dmc_module = {
     .audit_actions = audit_actions,
+    .imports = imports,
     .name = "dmc",
     .title = "ข้อมูลนักเรียนรายบุคคล (DMC)",
     .routes = routes,
