@@ -14,6 +14,15 @@
 
 struct req;
 
+/* SQL over a set of learner ids given as one JSON array parameter $2
+ * ("[3,5,8]"): pre, the set as a subquery, post — in each engine's words
+ * (SQLite json_each, PostgreSQL json_array_elements_text), so a change of
+ * many learners is one statement, not one per learner. Both texts are
+ * constants. */
+#define DMC_IDS_SQLITE "(SELECT value FROM json_each($2))"
+#define DMC_IDS_PG "(SELECT CAST(value AS BIGINT) FROM json_array_elements_text(CAST($2 AS JSON)))"
+#define DMC_BY_ENGINE(db, pre, post) (db_kind(db) == DB_SQLITE ? pre DMC_IDS_SQLITE post : pre DMC_IDS_PG post)
+
 /* Learners on a page of a school's list. */
 #define DMC_PAGE_SIZE 40
 
@@ -64,6 +73,14 @@ int dmc_learner_move_out(struct db *db, long long school_id, long long id, const
 /* Changes grade and room of an active learner of school_id (room 1–99). */
 int dmc_learner_set_grade(struct db *db, long long school_id, long long id, const char *grade, long long room,
 			  long long by, long long now, struct err *e);
+/* Changes grade and room of several active learners of school_id at once
+ * (DMC-2: one or many), all or none, in a fixed number of statements:
+ * every id must be an active learner of the school (404 at "ids"
+ * otherwise) and fit the grade's age rule (400 at "grade", naming the
+ * learner). At most DMC_MANY_MAX ids. Returns the number changed. */
+#define DMC_MANY_MAX 2000
+long long dmc_learners_set_grade_many(struct db *db, long long school_id, const long long *ids, size_t n,
+				      const char *grade, long long room, long long by, long long now, struct err *e);
 /* Changes title and names (no approval: seed 2.7.8); the title must fit
  * the learner's sex. */
 int dmc_learner_rename(struct db *db, long long school_id, long long id, const char *title, const char *first,
@@ -96,9 +113,13 @@ json_t *dmc_counts_table(struct db *db, long long school_id, struct err *e);
 /* Makes the three rounds of an academic year (BE) from dmc_round_defaults
  * unless they exist. */
 int dmc_rounds_ensure(struct db *db, int academic_year, struct err *e);
+/* The job "dmc-rounds" (hourly, and at start): makes sure the rounds of
+ * this academic year and the next exist, in its own transaction. */
+int dmc_rounds_job(struct db *db, struct err *e);
 /* The round whose confirm window has not closed yet at now, the earliest
  * (the current one on its day), {id, academic_year, round_no, label,
- * round_day, entry_from, open_at, close_at}; NULL with 404 when none. */
+ * round_day, entry_from, open_at, close_at}; NULL with 404 when none.
+ * Reads only (rounds are made by dmc_rounds_job / dmc_rounds_ensure). */
 json_t *dmc_round_current(struct db *db, long long now, struct err *e);
 json_t *dmc_round_get(struct db *db, long long id, struct err *e);
 /* A school's progress in a round: {confirmed_at, confirmed_by_name,

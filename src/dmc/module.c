@@ -13,6 +13,7 @@
  * demo schools. */
 #include "core/module.h"
 #include "dmc/dmc.h"
+#include "dmc/dmc_internal.h"
 
 static int demo(struct db *db, const struct demo_args *a, struct err *e)
 {
@@ -20,6 +21,12 @@ static int demo(struct db *db, const struct demo_args *a, struct err *e)
 	int schools = 3;
 	return dmc_demo(db, total / schools, schools, e);
 }
+
+/* the rounds of this academic year and the next, before anyone asks */
+static const struct job_def jobs[] = {
+    {"dmc-rounds", 3600, dmc_rounds_job},
+    {NULL},
+};
 
 static const struct route_table *const routes[] = {&dmc_routes, NULL};
 
@@ -74,6 +81,7 @@ const struct module dmc_module = {
     .name = "dmc",
     .title = "ข้อมูลนักเรียนรายบุคคล (DMC)",
     .routes = routes,
+    .jobs = jobs,
     .demo = demo,
     .demo_flags = demo_flags,
     .menu = menu,

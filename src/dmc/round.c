@@ -1,8 +1,10 @@
 /* round: the census rounds of an academic year (DMC-3) and a school's way
  * through one — confirmed by its data officer, certified by its director,
  * acknowledged by the area. A round is a settings row (dmc_rounds) made
- * from the layout in dmc_round_defaults the first time its year is needed,
- * so OBEC's habit of extending a window is an UPDATE of one row, not a
+ * from the layout in dmc_round_defaults by the hourly job (dmc_rounds_job:
+ * this academic year and the next, so a server that starts, or a year
+ * that turns, has its rounds before anyone asks) and by `khet demo`;
+ * pages only read them, a GET never writes. OBEC's habit of extending a window is an UPDATE of one row, not a
  * release. Confirm and certify are accepted only inside the round day's
  * window (dmc_window_state, a plain function) and in that order; each
  * step is taken once, under a per-school lock, so two clicks cannot both
@@ -12,6 +14,7 @@
  * was certified stays what it was whatever the school edits later. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/db.h"
 #include "core/jsonx.h"
@@ -69,11 +72,20 @@ int dmc_rounds_ensure(struct db *db, int year, struct err *e)
 
 #define ROUND_COLS "SELECT id, academic_year, round_no, label, round_day, entry_from, open_at, close_at FROM dmc_rounds "
 
+int dmc_rounds_job(struct db *db, struct err *e)
+{
+	int y = thai_academic_year((long long)time(NULL));
+	if (db_begin(db, e) < 0)
+		return -1;
+	if (dmc_rounds_ensure(db, y, e) < 0 || dmc_rounds_ensure(db, y + 1, e) < 0 || db_commit(db, e) < 0) {
+		db_rollback(db);
+		return -1;
+	}
+	return 0;
+}
+
 json_t *dmc_round_current(struct db *db, long long now, struct err *e)
 {
-	int y = thai_academic_year(now);
-	if (dmc_rounds_ensure(db, y, e) < 0 || dmc_rounds_ensure(db, y + 1, e) < 0)
-		return NULL;
 	json_t *r = db_row_json(db, ROUND_COLS "WHERE close_at + 60 > $1 ORDER BY close_at LIMIT 1",
 				DB_ARGS(DB_INT(now)), e);
 	if (!r && e->status == 404)

@@ -31,6 +31,7 @@
 #include "acc/acc.h"
 #include "core/num.h"
 #include "core/pager.h"
+#include "core/search.h"
 #include "core/audit.h"
 #include "core/db.h"
 #include "core/form.h"
@@ -310,8 +311,16 @@ static int round_model(struct req *r, long long sid, json_t *m, struct err *e)
 {
 	long long now = dmc_now(r);
 	json_t *round = dmc_round_current(req_db(r), now, e);
-	if (!round)
-		return -1;
+	if (!round) {
+		if (e->status != 404)
+			return -1;
+		/* no round laid out yet (the job makes them): the page without one */
+		err_clear(e);
+		json_object_set_new(m, "round", json_null());
+		json_object_set_new(m, "can_confirm", json_false());
+		json_object_set_new(m, "can_certify", json_false());
+		return 0;
+	}
 	json_t *st = dmc_round_school(req_db(r), jint(round, "id"), sid, e);
 	if (!st) {
 		json_decref(round);
@@ -395,9 +404,13 @@ static int list_page(struct req *r, int status, const char *error)
 	const char *q = req_query(r, "q"), *grade = req_query(r, "grade");
 	q = q ? q : "";
 	grade = grade ? grade : "";
-	struct err e = ERR_INIT;
-	if (strlen(q) > 300 || !thai_utf8_valid(q, strlen(q)))
+	struct err e = ERR_INIT, qe = ERR_INIT;
+	if (search_query_check(q, &qe) < 0) {
+		/* the box shows the message; the list is the whole school's */
+		status = 422;
+		error = error ? error : qe.msg;
 		q = "";
+	}
 	json_t *page = dmc_learner_list(req_db(r), sid, q, grade, req_query_int(r, "page", 1, 1, 1000000), &e);
 	json_t *grades = page ? dmc_choices(req_db(r), DMC_GRADES, &e) : NULL;
 	if (!grades) {
@@ -448,33 +461,33 @@ static int bulk_post(struct req *r)
 	json_t *school = school_for(r, &rc);
 	if (!school)
 		return rc;
-	long long sid = jint(school, "id");
+	long long sid = jint(school, "id"), area = jint(school, "area_id");
 	json_decref(school);
 	if (!form_ok(r))
 		return list_page(r, 422, "กรุณาเลือกนักเรียนอย่างน้อยหนึ่งคน ชั้นใหม่ และห้อง (1–99)");
-	json_t *ids = form_values(r, "ids");
+	json_t *vals = form_values(r, "ids");
 	const char *grade = form_value(r, "grade");
 	long long room = form_int(r, "room");
-	struct err e = ERR_INIT;
+	size_t n = json_array_size(vals);
+	long long *ids = xcalloc(n ? n : 1, sizeof *ids);
 	size_t i;
 	json_t *v;
-	long long n = 0;
-	json_array_foreach(ids, i, v)
-	{
-		long long id = num_ll_or(json_string_value(v), 0);
-		if (dmc_learner_set_grade(req_db(r), sid, id, grade, room, acc_user_id(r), dmc_now(r), &e) < 0) {
-			if (!refusal(&e))
-				return fail(r, &e);
-			return list_page(r, 422, e.msg); /* all or nothing: the transaction is rolled back */
-		}
-		n++;
-	}
-	acc_audit_in(r, req_db(r), 0, acc_user_id(r), "dmc.grade_bulk", "school", sid,
-		     json_pack("{s:s, s:I, s:I}", "grade", grade, "room", (json_int_t)room, "learners", (json_int_t)n));
-	char u[64], msg[256];
+	json_array_foreach(vals, i, v) ids[i] = num_ll_or(json_string_value(v), 0);
+	struct err e = ERR_INIT;
+	long long changed =
+	    dmc_learners_set_grade_many(req_db(r), sid, ids, n, grade, room, acc_user_id(r), dmc_now(r), &e);
+	free(ids);
+	if (changed < 0) /* all or nothing: the transaction is rolled back */
+		return refusal(&e) ? list_page(r, 422, e.msg) : fail(r, &e);
+	acc_audit_in(r, req_db(r), area, acc_user_id(r), "dmc.grade_bulk", "school", sid,
+		     json_pack("{s:s, s:I, s:I}", "grade", grade, "room", (json_int_t)room, "learners", (json_int_t)changed));
+	char u[64];
 	snprintf(u, sizeof u, "/dmc/schools/%lld/learners", sid);
-	snprintf(msg, sizeof msg, "เปลี่ยนชั้น/ห้องของนักเรียน %lld คนแล้ว", n);
-	return view_redirect(r, u, msg);
+	struct buf msg = BUF_INIT;
+	buf_addf(&msg, "เปลี่ยนชั้น/ห้องของนักเรียน %lld คนแล้ว", changed);
+	rc = view_redirect(r, u, buf_cstr(&msg));
+	buf_release(&msg);
+	return rc;
 }
 
 /* ---- adding and moving in ----------------------------------------------------------------- */
@@ -838,7 +851,9 @@ static int area_page(struct req *r, int status, const char *error)
 		return acc_deny(r, "ท่านดูข้อมูลนักเรียนได้เฉพาะของเขตพื้นที่ของท่าน");
 	}
 	json_t *round = dmc_round_current(req_db(r), dmc_now(r), &e);
-	json_t *rows = round ? dmc_area_progress(req_db(r), aid, jint(round, "id"), &e) : NULL;
+	if (!round && e.status == 404)
+		err_clear(&e); /* no round laid out yet: the schools without progress */
+	json_t *rows = e.status ? NULL : dmc_area_progress(req_db(r), aid, round ? jint(round, "id") : 0, &e);
 	if (!rows) {
 		json_decref(round);
 		json_decref(area);
@@ -864,7 +879,7 @@ static int area_page(struct req *r, int status, const char *error)
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "ข้อมูลนักเรียน (DMC) %s", jstr(area, "short_name"));
 	json_t *m = json_pack("{s:s, s:o, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:s?}", "page_title", buf_cstr(&title), "area",
-			      area, "round", round, "schools", rows, "n_schools", (json_int_t)json_array_size(rows),
+			      area, "round", round ? round : json_null(), "schools", rows, "n_schools", (json_int_t)json_array_size(rows),
 			      "n_confirmed", (json_int_t)n_conf, "n_certified", (json_int_t)n_cert, "male", (json_int_t)tm,
 			      "female", (json_int_t)tf, "total", (json_int_t)(tm + tf), "error", error);
 	buf_release(&title);

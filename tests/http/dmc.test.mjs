@@ -176,6 +176,40 @@ test('bulk grade change of many at once, all or nothing', async () => {
   assert.equal(sql(`SELECT grade FROM dmc_learners WHERE id = ${a.id}`), 'p2', 'nothing changed');
 });
 
+test('bulk grade change: one audit line in the school\'s area, the age rule of the new grade', async () => {
+  const a = await add(admin1, s1, { grade: 'k3', birth_date: '2021-01-01' });
+  const old = await add(admin1, s1, { grade: 'k3', birth_date: '2021-01-01' });
+  sql(`UPDATE dmc_learners SET birth_date = '2001-01-01' WHERE id = ${old.id}`);
+  const audits = count(`SELECT COUNT(*) FROM audit WHERE action = 'dmc.grade_bulk' AND target_id = ${s1} AND area_id = ${area}`);
+  const bad = await admin1.post(`/dmc/schools/${s1}/grade`, { ids: [String(a.id), String(old.id)], grade: 'p1', room: '1' }, { json: true });
+  assert.equal(bad.status, 422);
+  assert.match(bad.json.error, /ป\.1.*เกิน 15 ปี/);
+  assert.equal(sql(`SELECT grade FROM dmc_learners WHERE id = ${a.id}`), 'k3', 'nothing changed');
+  const ok = await admin1.post(`/dmc/schools/${s1}/grade`, { ids: [String(a.id)], grade: 'p1', room: '2' });
+  assert.equal(ok.status, 303);
+  assert.equal(count(`SELECT COUNT(*) FROM audit WHERE action = 'dmc.grade_bulk' AND target_id = ${s1} AND area_id = ${area}`), audits + 1);
+  // one learner's grade form and a move in follow the same rule
+  const one = await admin1.post(`/dmc/learners/${old.id}/grade`, { grade: 'p1', room: '1' }, { json: true });
+  assert.equal(one.status, 422);
+  assert.match(one.json.grade_form.errors.grade, /เกิน 15 ปี/);
+  const moved = await admin2.post(`/dmc/schools/${s2}/move-in`, { citizen_id: old.citizen_id, grade: 'p1', room: '1' }, { json: true });
+  assert.equal(moved.status, 422);
+  assert.match(moved.json.form.errors.grade, /เกิน 15 ปี/);
+  assert.equal(Number(sql(`SELECT school_id FROM dmc_learners WHERE id = ${old.id}`)), s1);
+});
+
+test('a page never writes: the school page at a time with no round laid out', async () => {
+  const rounds = count('SELECT COUNT(*) FROM dmc_rounds');
+  const far = { headers: { 'x-khet-test-now': String(Date.UTC(2300, 0, 1) / 1000) }, json: true };
+  const r = await admin1.get(`/dmc/schools/${s1}`, far);
+  assert.equal(r.status, 200);
+  assert.equal(r.json.round, null);
+  assert.equal((await areaOfficer.get(`/dmc/areas/${area}`, far)).status, 200);
+  assert.equal(count('SELECT COUNT(*) FROM dmc_rounds'), rounds);
+  const page = await admin1.get(`/dmc/schools/${s1}`, { headers: far.headers });
+  assert.match(page.text, /ยังไม่มีรอบ/);
+});
+
 test('bad weight, height and birth date are refused at the field and nothing is stored', async () => {
   const n = count('SELECT COUNT(*) FROM dmc_learners');
   const cases = [
@@ -222,6 +256,11 @@ test('a round day: 08:29 refused with when it opens, 08:30 confirm, certify, lat
   assert.match(late.json.error, /หมดเวลา/);
   const cert = await director.post(`/dmc/schools/${s1}/rounds/${round.id}/certify`, {}, at(round.close_at + 59));
   assert.equal(cert.status, 303, cert.text.slice(0, 300));
+  const snapRows = count(`SELECT COUNT(*) FROM dmc_snapshot WHERE round_id = ${round.id} AND school_id = ${s1}`);
+  const second = await director.post(`/dmc/schools/${s1}/rounds/${round.id}/certify`, {}, { ...at(round.close_at), json: true });
+  assert.equal(second.status, 409);
+  assert.match(second.json.error, /รับรองข้อมูลรอบนี้แล้ว/);
+  assert.equal(count(`SELECT COUNT(*) FROM dmc_snapshot WHERE round_id = ${round.id} AND school_id = ${s1}`), snapRows);
   const snap = await admin1.get(`/dmc/schools/${s1}/rounds/${round.id}`, { json: true });
   assert.equal(snap.status, 200);
   assert.equal(snap.json.certified, true);
@@ -236,6 +275,12 @@ test('a round day: 08:29 refused with when it opens, 08:30 confirm, certify, lat
   // the area acknowledges, once
   const ack = await areaOfficer.post(`/dmc/areas/${area}/rounds/${round.id}/schools/${s1}/acknowledge`, {});
   assert.equal(ack.status, 303);
+  assert.ok(count(`SELECT acknowledged_at FROM dmc_round_schools WHERE round_id = ${round.id} AND school_id = ${s1}`) > 0);
+  assert.equal(count(`SELECT COUNT(*) FROM audit WHERE action = 'dmc.round.acknowledge' AND target_id = ${s1}`), 1);
+  // a school not certified cannot be acknowledged; a school admin may not acknowledge
+  const notCert = await areaOfficer.post(`/dmc/areas/${area}/rounds/${round.id}/schools/${s2}/acknowledge`, {}, { json: true });
+  assert.equal(notCert.status, 409);
+  assert.equal((await admin1.post(`/dmc/areas/${area}/rounds/${round.id}/schools/${s1}/acknowledge`, {})).status, 403);
   const twice = await areaOfficer.post(`/dmc/areas/${area}/rounds/${round.id}/schools/${s1}/acknowledge`, {}, { json: true });
   assert.equal(twice.status, 409);
   const dash = await areaOfficer.get(`/dmc/areas/${area}`, { json: true });

@@ -14,6 +14,7 @@
 
 #include <string.h>
 
+#include "core/jsonx.h"
 #include "core/thai.h"
 #include "dmc/dmc.h"
 #include "dmc/dmc_internal.h"
@@ -212,6 +213,27 @@ static long long scalar(struct db *db, const char *sql, long long id)
 	return n;
 }
 
+static char text_buf[64];
+static const char *scalar_text(struct db *db, const char *sql, long long id)
+{
+	struct err e = ERR_INIT;
+	json_t *r = db_row_json(db, sql, DB_ARGS(DB_INT(id)), &e);
+	if (!r)
+		fail_msg("%s: %s", sql, e.msg);
+	const char *k;
+	json_t *v;
+	json_object_foreach(r, k, v) snprintf(text_buf, sizeof text_buf, "%s", json_string_value(v));
+	json_decref(r);
+	return text_buf;
+}
+
+/* the ident of a learner */
+static int db_int_text(struct db *db, long long id, char out[14])
+{
+	snprintf(out, 14, "%s", scalar_text(db, "SELECT ident FROM dmc_learners WHERE id = $1", id));
+	return 0;
+}
+
 static const long long NOW = 1781060000; /* 10 มิ.ย. 2569, 10:13 น. */
 
 static void test_one_active_record(void **state)
@@ -291,6 +313,81 @@ static void test_move_in_keeps_history_and_counts(void **state)
 	assert_int_equal(count_of(en->db, f->s1, "p5"), 1); /* the first p5 of s1 */
 }
 
+/* A: many learners at once — counts, history and the age rule, all or none */
+static void test_grade_many(void **state)
+{
+	struct engine *en = *state;
+	struct fx *f = en->data;
+	struct err e = ERR_INIT;
+	long long elsewhere = 0, ids[3];
+	for (int i = 0; i < 3; i++) {
+		char cid[14];
+		new_id(cid);
+		struct dmc_learner_in in = kid(cid, "k3");
+		in.birth_date = "2020-02-02";
+		ids[i] = dmc_learner_add(en->db, f->s1, &in, 0, NOW, &elsewhere, &e);
+		assert_true(ids[i] > 0);
+	}
+	long long k3 = count_of(en->db, f->s1, "k3"), p1 = count_of(en->db, f->s1, "p1");
+	long long both[] = {ids[0], ids[1], ids[0]}; /* a repeated id counts once */
+	assert_int_equal(dmc_learners_set_grade_many(en->db, f->s1, both, 3, "p1", 2, 0, NOW, &e), 2);
+	assert_int_equal(count_of(en->db, f->s1, "k3"), k3 - 2);
+	assert_int_equal(count_of(en->db, f->s1, "p1"), p1 + 2);
+	assert_int_equal(scalar(en->db, "SELECT room FROM dmc_learners WHERE id = $1", ids[1]), 2);
+	assert_int_equal(
+	    scalar(en->db, "SELECT COUNT(*) FROM dmc_learner_events WHERE learner_id = $1 AND kind = 'grade'", ids[0]), 1);
+	json_t *ev = db_row_json(en->db, "SELECT detail FROM dmc_learner_events WHERE learner_id = $1 AND kind = 'grade'",
+				 DB_ARGS(DB_INT(ids[0])), &e);
+	assert_non_null(ev);
+	assert_string_equal(jstr(ev, "detail"), "{\"from\":\"k3\",\"to\":\"p1\",\"room\":2}");
+	json_decref(ev);
+	/* one of another school: none changes */
+	char other[14];
+	new_id(other);
+	struct dmc_learner_in oin = kid(other, "k3");
+	long long oid = dmc_learner_add(en->db, f->s2, &oin, 0, NOW, &elsewhere, &e);
+	long long mixed[] = {ids[2], oid};
+	assert_int_equal(dmc_learners_set_grade_many(en->db, f->s1, mixed, 2, "k2", 1, 0, NOW, &e), -1);
+	assert_int_equal(e.status, 404);
+	assert_string_equal(e.field, "ids");
+	assert_int_equal(count_of(en->db, f->s1, "k3"), k3 - 2);
+	/* the age rule of ป.1 (15 years) for the grade change of one and of many */
+	err_clear(&e);
+	assert_int_equal(db_exec(en->db, "UPDATE dmc_learners SET birth_date = '2000-01-01' WHERE id = $1",
+				 DB_ARGS(DB_INT(ids[2])), &e),
+			 1);
+	long long old_one[] = {ids[2]};
+	assert_int_equal(dmc_learners_set_grade_many(en->db, f->s1, old_one, 1, "p1", 1, 0, NOW, &e), -1);
+	assert_string_equal(e.field, "grade");
+	assert_non_null(strstr(e.msg, "เกิน 15 ปี"));
+	err_clear(&e);
+	assert_int_equal(dmc_learner_set_grade(en->db, f->s1, ids[2], "p1", 1, 0, NOW, &e), -1);
+	assert_string_equal(e.field, "grade");
+	assert_string_equal(scalar_text(en->db, "SELECT grade FROM dmc_learners WHERE id = $1", ids[2]), "k3");
+	/* and for a move in to ป.1 */
+	err_clear(&e);
+	char cid[14];
+	assert_int_equal(db_int_text(en->db, ids[2], cid), 0);
+	assert_int_equal(dmc_learner_move_in(en->db, f->s2, cid, "p1", 1, 0, NOW, &e), -1);
+	assert_string_equal(e.field, "grade");
+	assert_int_equal(scalar(en->db, "SELECT school_id FROM dmc_learners WHERE id = $1", ids[2]), f->s1);
+	/* an empty choice */
+	assert_int_equal(dmc_learners_set_grade_many(en->db, f->s1, NULL, 0, "p1", 1, 0, NOW, &e), -1);
+	assert_string_equal(e.field, "ids");
+}
+
+/* A: a page never lays out rounds — reading a year with none finds none */
+static void test_round_current_reads_only(void **state)
+{
+	struct engine *en = *state;
+	struct err e = ERR_INIT;
+	long long far = bkk(2300, 1, 1, 10, 0, 0);
+	long long before = scalar(en->db, "SELECT COUNT(*) FROM dmc_rounds WHERE id > $1", 0);
+	assert_null(dmc_round_current(en->db, far, &e));
+	assert_int_equal(e.status, 404);
+	assert_int_equal(scalar(en->db, "SELECT COUNT(*) FROM dmc_rounds WHERE id > $1", 0), before);
+}
+
 /* A round step in its own transaction, as a handler runs it (the step
  * takes the school's lock, which needs one); rolled back when refused. */
 static int step(struct db *db, int (*fn)(struct db *, long long, long long, long long, long long, struct err *),
@@ -324,6 +421,13 @@ static void test_snapshot_frozen(void **state)
 	if (step(en->db, dmc_round_confirm, rid, f->s1, open, &e) != 0)
 		fail_msg("confirm: %d %s", e.status, e.msg);
 	assert_int_equal(step(en->db, dmc_round_confirm, rid, f->s1, open + 5, &e), -1); /* once */
+	long long close = bkk(2026, 6, 10, 16, 30, 0);
+	assert_int_equal(step(en->db, dmc_round_acknowledge, rid, f->s1, open + 30, &e), -1); /* not certified yet */
+	assert_int_equal(e.status, 409);
+	assert_int_equal(step(en->db, dmc_round_certify, rid, f->s1, close + 60, &e), -1); /* 16:31:00 */
+	assert_int_equal(e.status, 409);
+	assert_non_null(strstr(e.msg, "หมดเวลา"));
+	assert_int_equal(scalar(en->db, "SELECT COUNT(*) FROM dmc_snapshot WHERE round_id = $1", rid), 0);
 	assert_int_equal(step(en->db, dmc_round_certify, rid, f->s1, open + 60, &e), 0);
 	long long frozen = scalar(en->db, "SELECT COUNT(*) FROM dmc_snapshot WHERE round_id = $1", rid);
 	long long frozen_n = scalar(en->db, "SELECT COALESCE(SUM(n), 0) FROM dmc_snapshot_counts WHERE round_id = $1", rid);
@@ -337,7 +441,15 @@ static void test_snapshot_frozen(void **state)
 	assert_int_equal(scalar(en->db, "SELECT COALESCE(SUM(n), 0) FROM dmc_snapshot_counts WHERE round_id = $1", rid),
 			 frozen_n);
 	assert_int_equal(step(en->db, dmc_round_acknowledge, rid, f->s2, open, &e), -1); /* s2 never certified */
+	/* a second certify is refused and copies nothing more */
+	assert_int_equal(step(en->db, dmc_round_certify, rid, f->s1, open + 180, &e), -1);
+	assert_int_equal(e.status, 409);
+	assert_non_null(strstr(e.msg, "รับรองข้อมูลรอบนี้แล้ว"));
+	assert_int_equal(scalar(en->db, "SELECT COUNT(*) FROM dmc_snapshot WHERE round_id = $1", rid), frozen);
 	assert_int_equal(step(en->db, dmc_round_acknowledge, rid, f->s1, open, &e), 0);
+	assert_true(scalar(en->db, "SELECT acknowledged_at FROM dmc_round_schools WHERE round_id = $1", rid) > 0);
+	assert_int_equal(step(en->db, dmc_round_acknowledge, rid, f->s1, open + 5, &e), -1); /* once */
+	assert_int_equal(e.status, 409);
 }
 
 int main(void)
@@ -352,6 +464,8 @@ int main(void)
 	    cmocka_unit_test(test_one_active_record),
 	    cmocka_unit_test(test_move_in_keeps_history_and_counts),
 	    cmocka_unit_test(test_snapshot_frozen),
+	    cmocka_unit_test(test_grade_many),
+	    cmocka_unit_test(test_round_current_reads_only),
 	};
 	int failed = cmocka_run_group_tests_name("dmc_rules", pure, NULL, NULL);
 	engine_after_migrate = seed;
