@@ -81,6 +81,15 @@ int dmc_learner_set_grade(struct db *db, long long school_id, long long id, cons
 #define DMC_MANY_MAX 2000
 long long dmc_learners_set_grade_many(struct db *db, long long school_id, const long long *ids, size_t n,
 				      const char *grade, long long room, long long by, long long now, struct err *e);
+/* Marks (repeating) or unmarks active learners of school_id as repeating
+ * their grade (ซ้ำชั้น) at the next year-end promotion; all or none, 404
+ * at "ids" when one is not an active learner here. Returns the number
+ * whose mark changed (each gets a history line). */
+long long dmc_learners_set_repeating(struct db *db, long long school_id, const long long *ids, size_t n,
+				     bool repeating, long long by, long long now, struct err *e);
+/* Counts the school's active learners by grade × sex again into
+ * dmc_counts (after a change of the whole school, such as promotion). */
+int dmc_counts_rebuild(struct db *db, long long school_id, struct err *e);
 /* Changes title and names (no approval: seed 2.7.8); the title must fit
  * the learner's sex. */
 int dmc_learner_rename(struct db *db, long long school_id, long long id, const char *title, const char *first,
@@ -135,6 +144,43 @@ int dmc_round_certify(struct db *db, long long round_id, long long school_id, lo
 		      struct err *e);
 int dmc_round_acknowledge(struct db *db, long long round_id, long long school_id, long long by, long long now,
 			  struct err *e);
+/* ---- year-end promotion (promotion.c) ------------------------------------------ */
+
+/* The year-end round (round 3) a school's promotion concerns at now, with
+ * the dates that bound it: {round: {id, academic_year, label, close_at},
+ * state "before" (its window has not closed yet) | "open" (promotion
+ * allowed), opens_at (close of the round's window + 60),
+ * next_entry_from and next_open_at (round 1 of the next academic year:
+ * undo until its entry opens, promotion until its window opens)}; NULL
+ * with 404 when no year-end round is laid out. Reads only. */
+json_t *dmc_yearend(struct db *db, long long now, struct err *e);
+/* Promotes the school after the year-end round: every active learner to
+ * the next grade, the last grade of a level graduates (status
+ * 'graduated'), one marked repeating stays (and is unmarked for the new
+ * year) — dmc_promotion_of decides each — with a history line each and
+ * the counts rebuilt. 409 before the round's window closed, once the next
+ * round's window opened, or when done already. Returns the promotion id;
+ * *promoted, *graduated, *stayed get the numbers. */
+long long dmc_promote_school(struct db *db, long long school_id, long long by, long long now, long long *promoted,
+			     long long *graduated, long long *stayed, struct err *e);
+/* Undoes the school's standing promotion until the next round's entry
+ * opens (409 after, saying until when it could): the learners still as
+ * the promotion left them go back (grade, mark, graduates active again);
+ * one changed since (moved, regraded, moved in elsewhere) is left and
+ * counted in *skipped. Returns the number restored. */
+long long dmc_promotion_undo(struct db *db, long long school_id, long long by, long long now, long long *skipped,
+			     struct err *e);
+/* The school's promotion for a round that stands (not undone):
+ * {id, at, by_name, promoted, graduated, repeated}; NULL with 404 when none. */
+json_t *dmc_promotion_get(struct db *db, long long round_id, long long school_id, struct err *e);
+/* The school's active learners marked repeating, by grade then name:
+ * [{id, title, first_name, last_name, grade, grade_label, room}]. */
+json_t *dmc_repeaters(struct db *db, long long school_id, struct err *e);
+/* Active learners of one grade of a school (at most 1000), in Thai name
+ * order, with their mark: [{id, title, first_name, last_name, room,
+ * repeating}] — the list the data officer marks from. */
+json_t *dmc_grade_learners(struct db *db, long long school_id, const char *grade, struct err *e);
+
 /* The certified counts of a school in a round (dmc_counts_table's shape). */
 json_t *dmc_snapshot_counts(struct db *db, long long round_id, long long school_id, struct err *e);
 /* An area's schools with their progress in a round and their learners:

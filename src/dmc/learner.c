@@ -539,6 +539,62 @@ out:
 	return rc;
 }
 
+long long dmc_learners_set_repeating(struct db *db, long long school_id, const long long *ids, size_t n,
+				     bool repeating, long long by, long long now, struct err *e)
+{
+	if (n == 0)
+		return err_field(e, "ids", "กรุณาเลือกนักเรียนอย่างน้อยหนึ่งคน");
+	if (n > DMC_MANY_MAX)
+		return err_field(e, "ids", "เลือกนักเรียนได้ครั้งละไม่เกิน %d คน", DMC_MANY_MAX);
+	struct buf set = BUF_INIT;
+	size_t distinct;
+	ids_json(ids, n, &set, &distinct);
+	const char *js = buf_cstr(&set);
+	long long have = 0, rc = -1;
+	if (db_int_value(db,
+			 DMC_BY_ENGINE(db, "SELECT COUNT(*) FROM dmc_learners WHERE school_id = $1 AND status = 'active' AND id IN ",
+				       ""),
+			 DB_ARGS(DB_INT(school_id), DB_TEXT(js)), &have, e) < 0)
+		goto out;
+	if ((size_t)have != distinct) {
+		err_field(e, "ids", "นักเรียนบางคนที่เลือกไม่ได้อยู่ในโรงเรียนนี้แล้ว กรุณาโหลดรายชื่อใหม่แล้วเลือกอีกครั้ง");
+		e->status = 404;
+		goto out;
+	}
+	/* history only for those whose mark changes */
+	if (db_exec(db,
+		    DMC_BY_ENGINE(db,
+				  "INSERT INTO dmc_learner_events (learner_id, at, by_user, kind, from_school_id, to_school_id, "
+				  "destination, detail) SELECT id, $3, $4, 'repeating', school_id, school_id, '', "
+				  "CASE WHEN $5 = 1 THEN '{\"repeating\":true}' ELSE '{\"repeating\":false}' END "
+				  "FROM dmc_learners WHERE school_id = $1 AND status = 'active' AND repeating <> $5 AND id IN ",
+				  ""),
+		    DB_ARGS(DB_INT(school_id), DB_TEXT(js), DB_INT(now), by > 0 ? DB_INT(by) : DB_NULL,
+			    DB_INT(repeating ? 1 : 0)),
+		    e) < 0)
+		goto out;
+	rc = db_exec(db,
+		     DMC_BY_ENGINE(db,
+				   "UPDATE dmc_learners SET repeating = $3, updated_at = $4 WHERE school_id = $1 "
+				   "AND status = 'active' AND repeating <> $3 AND id IN ",
+				   ""),
+		     DB_ARGS(DB_INT(school_id), DB_TEXT(js), DB_INT(repeating ? 1 : 0), DB_INT(now)), e);
+out:
+	buf_release(&set);
+	return rc;
+}
+
+int dmc_counts_rebuild(struct db *db, long long school_id, struct err *e)
+{
+	if (db_exec(db, "DELETE FROM dmc_counts WHERE school_id = $1", DB_ARGS(DB_INT(school_id)), e) < 0 ||
+	    db_exec(db,
+		    "INSERT INTO dmc_counts (school_id, grade, sex, n) SELECT school_id, grade, sex, COUNT(*) "
+		    "FROM dmc_learners WHERE school_id = $1 AND status = 'active' GROUP BY school_id, grade, sex",
+		    DB_ARGS(DB_INT(school_id)), e) < 0)
+		return -1;
+	return 0;
+}
+
 int dmc_learner_rename(struct db *db, long long school_id, long long id, const char *title, const char *first,
 		       const char *last, long long by, long long now, struct err *e)
 {

@@ -12,6 +12,9 @@
  *   POST /dmc/schools/:sid/rounds/:rid/confirm  the data officer confirms
  *   POST /dmc/schools/:sid/rounds/:rid/certify  the director certifies (snapshot)
  *   GET  /dmc/schools/:sid/rounds/:rid          what was certified (snapshot counts)
+ *   GET  /dmc/schools/:sid/promotion            year-end promotion: who repeats, promote, undo
+ *   POST /dmc/schools/:sid/promotion[/undo]     promote the school / undo it
+ *   POST /dmc/schools/:sid/repeating            mark or unmark learners as repeating
  *   GET  /dmc/learners/:id                      the full record (each read audited)
  *   POST /dmc/learners/:id/move-out|name|body|grade
  *
@@ -637,6 +640,7 @@ static int move_in_post(struct req *r)
 static const char *const event_labels[][2] = {
     {"add", "เพิ่มนักเรียน"},  {"move_in", "ย้ายเข้า"},	  {"move_out", "ย้ายออก"},   {"grade", "เปลี่ยนชั้น/ห้อง"},
     {"name", "เปลี่ยนชื่อ"},	  {"body", "บันทึกน้ำหนัก/ส่วนสูง"}, {"promote", "เลื่อนชั้น"}, {"graduate", "จบการศึกษา"},
+    {"repeat", "ซ้ำชั้น (ไม่เลื่อนชั้น)"}, {"repeating", "ทำเครื่องหมายซ้ำชั้น"}, {"promote_undo", "ยกเลิกการเลื่อนชั้น"},
 };
 
 static const char *event_label(const char *kind)
@@ -837,6 +841,165 @@ static int snapshot_get(struct req *r)
 	return view_page(r, 200, "dmc/snapshot", m);
 }
 
+/* ---- year-end promotion ----------------------------------------------------------------- */
+
+static const struct choice mark_choices[] = {{"1", "ซ้ำชั้น"}, {"0", "ไม่ซ้ำชั้น"}, {NULL, NULL}};
+
+static const struct field repeating_form[] = {
+    {"ids", "นักเรียน", FT_INT, F_REQUIRED | F_MULTI, 0, 1},
+    {"repeating", "ซ้ำชั้น", FT_CHOICE, F_REQUIRED, 0, 0, NULL, NULL, mark_choices},
+    {"grade", "ชั้น", FT_TEXT, 0, 16},
+    {NULL},
+};
+
+static int promotion_page(struct req *r, int status, const char *error)
+{
+	int rc = 0;
+	json_t *school = school_for(r, &rc);
+	if (!school)
+		return rc;
+	long long sid = jint(school, "id"), now = dmc_now(r);
+	const char *grade = req_query(r, "grade");
+	if (!grade || strlen(grade) > 16)
+		grade = "";
+	struct err e = ERR_INIT;
+	json_t *ye = dmc_yearend(req_db(r), now, &e);
+	if (!ye && e.status != 404) {
+		json_decref(school);
+		return fail(r, &e);
+	}
+	err_clear(&e);
+	json_t *done = NULL;
+	if (ye) {
+		done = dmc_promotion_get(req_db(r), jint(json_object_get(ye, "round"), "id"), sid, &e);
+		if (!done && e.status != 404) {
+			json_decref(ye);
+			json_decref(school);
+			return fail(r, &e);
+		}
+		err_clear(&e);
+	}
+	json_t *rep = dmc_repeaters(req_db(r), sid, &e);
+	json_t *grades = rep ? dmc_choices(req_db(r), DMC_GRADES, &e) : NULL;
+	json_t *list = grades && *grade ? dmc_grade_learners(req_db(r), sid, grade, &e) : grades ? json_array() : NULL;
+	if (!list) {
+		json_decref(rep);
+		json_decref(grades);
+		json_decref(done);
+		json_decref(ye);
+		json_decref(school);
+		return fail(r, &e);
+	}
+	size_t i;
+	json_t *g;
+	json_array_foreach(grades, i, g) json_object_set_new(g, "selected", json_boolean(!strcmp(jstr(g, "value"), grade)));
+	json_array_foreach(list, i, g) json_object_set_new(g, "repeating", json_boolean(jint(g, "repeating") != 0));
+	bool enter = may_enter(acc_active_grant(r)), open = ye && !strcmp(jstr(ye, "state"), "open");
+	if (ye) {
+		json_object_set_new(ye, "opens_at_text", text_time(jint(ye, "opens_at")));
+		json_object_set_new(ye, "next_entry_from_text", text_time(jint(ye, "next_entry_from")));
+		json_object_set_new(ye, "next_open_at_text", text_time(jint(ye, "next_open_at")));
+	}
+	if (done)
+		json_object_set_new(done, "at_text", text_time(jint(done, "at")));
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "เลื่อนชั้นสิ้นปีการศึกษา %s", jstr(school, "name"));
+	json_t *m = json_pack(
+	    "{s:s, s:o, s:o, s:o, s:o, s:o, s:s, s:b, s:b, s:b, s:b, s:b, s:s?}", "page_title", buf_cstr(&title),
+	    "yearend", ye ? ye : json_null(), "promotion", done ? done : json_null(), "repeaters", rep, "grades", grades,
+	    "grade_learners", list, "grade", grade, "has_repeaters", json_array_size(rep) > 0, "has_grade_learners",
+	    json_array_size(list) > 0, "can_mark", enter, "can_promote", enter && open && !done, "can_undo",
+	    enter && done && ye && now < jint(ye, "next_entry_from"), "error", error);
+	buf_release(&title);
+	school_link(m, school);
+	json_decref(school);
+	return view_page(r, status, "dmc/promotion", m);
+}
+
+static int promotion_get(struct req *r)
+{
+	return promotion_page(r, 200, NULL);
+}
+
+static void promotion_url(char *u, size_t n, long long sid, const char *grade)
+{
+	snprintf(u, n, "/dmc/schools/%lld/promotion%s%s", sid, grade && *grade ? "?grade=" : "",
+		 grade && *grade && strlen(grade) <= 16 && strspn(grade, "kpm0123456789") == strlen(grade) ? grade : "");
+}
+
+static int repeating_post(struct req *r)
+{
+	int rc = 0;
+	json_t *school = school_for(r, &rc);
+	if (!school)
+		return rc;
+	long long sid = jint(school, "id"), area = jint(school, "area_id");
+	json_decref(school);
+	if (!form_ok(r))
+		return promotion_page(r, 422, "กรุณาเลือกนักเรียนอย่างน้อยหนึ่งคน");
+	json_t *vals = form_values(r, "ids");
+	size_t n = json_array_size(vals), i;
+	long long *ids = xcalloc(n ? n : 1, sizeof *ids);
+	json_t *v;
+	json_array_foreach(vals, i, v) ids[i] = num_ll_or(json_string_value(v), 0);
+	bool mark = !strcmp(form_value(r, "repeating"), "1");
+	struct err e = ERR_INIT;
+	long long changed = dmc_learners_set_repeating(req_db(r), sid, ids, n, mark, acc_user_id(r), dmc_now(r), &e);
+	free(ids);
+	if (changed < 0)
+		return refusal(&e) ? promotion_page(r, 422, e.msg) : fail(r, &e);
+	acc_audit_in(r, req_db(r), area, acc_user_id(r), "dmc.learner.repeating", "school", sid,
+		     json_pack("{s:b, s:I}", "repeating", mark, "learners", (json_int_t)changed));
+	char u[96];
+	promotion_url(u, sizeof u, sid, form_value(r, "grade"));
+	struct buf msg = BUF_INIT;
+	buf_addf(&msg, mark ? "ทำเครื่องหมายซ้ำชั้นแล้ว %lld คน" : "ยกเลิกเครื่องหมายซ้ำชั้นแล้ว %lld คน", changed);
+	rc = view_redirect(r, u, buf_cstr(&msg));
+	buf_release(&msg);
+	return rc;
+}
+
+enum promotion_action { PA_PROMOTE, PA_UNDO };
+
+static int promotion_post(struct req *r)
+{
+	int rc = 0;
+	json_t *school = school_for(r, &rc);
+	if (!school)
+		return rc;
+	long long sid = jint(school, "id"), area = jint(school, "area_id");
+	json_decref(school);
+	enum promotion_action act = (enum promotion_action)(long)(intptr_t)req_route_data(r);
+	struct err e = ERR_INIT;
+	struct buf msg = BUF_INIT;
+	if (act == PA_PROMOTE) {
+		long long up = 0, grad = 0, stay = 0;
+		long long pid = dmc_promote_school(req_db(r), sid, acc_user_id(r), dmc_now(r), &up, &grad, &stay, &e);
+		if (pid < 0)
+			return refusal(&e) ? promotion_page(r, e.status == 404 ? 404 : 409, e.msg) : fail(r, &e);
+		acc_audit_in(r, req_db(r), area, acc_user_id(r), "dmc.promotion", "school", sid,
+			     json_pack("{s:I, s:I, s:I, s:I}", "promotion_id", (json_int_t)pid, "promoted", (json_int_t)up,
+				       "graduated", (json_int_t)grad, "repeated", (json_int_t)stay));
+		buf_addf(&msg, "เลื่อนชั้นแล้ว: เลื่อนชั้น %lld คน จบการศึกษา %lld คน ซ้ำชั้น %lld คน", up, grad, stay);
+	} else {
+		long long skipped = 0;
+		long long n = dmc_promotion_undo(req_db(r), sid, acc_user_id(r), dmc_now(r), &skipped, &e);
+		if (n < 0)
+			return refusal(&e) ? promotion_page(r, e.status == 404 ? 404 : 409, e.msg) : fail(r, &e);
+		acc_audit_in(r, req_db(r), area, acc_user_id(r), "dmc.promotion.undo", "school", sid,
+			     json_pack("{s:I, s:I}", "restored", (json_int_t)n, "skipped", (json_int_t)skipped));
+		buf_addf(&msg, "ยกเลิกการเลื่อนชั้นแล้ว นักเรียนกลับชั้นเดิม %lld คน", n);
+		if (skipped)
+			buf_addf(&msg, " (%lld คนเปลี่ยนแปลงไปหลังเลื่อนชั้น เช่น ย้ายออกหรือย้ายเข้าโรงเรียนอื่น จึงคงไว้ตามเดิม)",
+				 skipped);
+	}
+	char u[96];
+	promotion_url(u, sizeof u, sid, NULL);
+	rc = view_redirect(r, u, buf_cstr(&msg));
+	buf_release(&msg);
+	return rc;
+}
+
 /* ---- the area ----------------------------------------------------------------------------------- */
 
 static int area_page(struct req *r, int status, const char *error)
@@ -935,6 +1098,12 @@ static const struct route routes[] = {
     {"POST", "/dmc/schools/:sid/rounds/:rid/certify", round_post, empty_form, NULL, ACCESS_SIGNED_IN, CERTIFY,
      DATA(RA_CERTIFY)},
     {"GET", "/dmc/schools/:sid/rounds/:rid", snapshot_get, NULL, NULL, SEEN},
+    {"GET", "/dmc/schools/:sid/promotion", promotion_get, NULL, NULL, SEEN},
+    {"POST", "/dmc/schools/:sid/promotion", promotion_post, empty_form, NULL, ACCESS_SIGNED_IN, ENTER,
+     DATA(PA_PROMOTE)},
+    {"POST", "/dmc/schools/:sid/promotion/undo", promotion_post, empty_form, NULL, ACCESS_SIGNED_IN, ENTER,
+     DATA(PA_UNDO)},
+    {"POST", "/dmc/schools/:sid/repeating", repeating_post, repeating_form, NULL, ACCESS_SIGNED_IN, ENTER},
     {"GET", "/dmc/learners/:id", learner_get, NULL, NULL, SEEN},
     {"POST", "/dmc/learners/:id/move-out", learner_post, move_out_form, NULL, ACCESS_SIGNED_IN, ENTER,
      DATA(ACT_MOVE_OUT)},

@@ -296,3 +296,68 @@ function engine_json(q) {
     ? `SELECT row_to_json(t) FROM (${q}) t`
     : `SELECT json_object('id', id, 'open_at', open_at, 'close_at', close_at) FROM (${q})`;
 }
+
+test('year-end promotion: mark who repeats, promote after the round, graduates leave, undo until the next entry', async () => {
+  const ye = JSON.parse(sql(engine_json('SELECT id, open_at, close_at FROM dmc_rounds WHERE round_no = 3 ORDER BY academic_year LIMIT 1')));
+  const next = JSON.parse(sql(engine_json(`SELECT id, entry_from AS open_at, open_at AS close_at FROM dmc_rounds
+    WHERE round_no = 1 AND academic_year = (SELECT academic_year + 1 FROM dmc_rounds WHERE id = ${ye.id})`)));
+  const at = (t) => ({ headers: { 'x-khet-test-now': String(t) } });
+  const six = await add(admin2, s2, { grade: 'p6', birth_date: '2014-02-02', first_name: 'จบชั้น' });
+  const stay = await add(admin2, s2, { grade: 'p3', birth_date: '2017-02-02', first_name: 'ซ้ำชั้น' });
+  const up = await add(admin2, s2, { grade: 'p2', first_name: 'เลื่อนชั้น' });
+  // before the year-end round's window closes: shown, refused
+  const early = await admin2.get(`/dmc/schools/${s2}/promotion`, { ...at(ye.close_at + 59), json: true });
+  assert.equal(early.status, 200);
+  assert.equal(early.json.yearend.state, 'before');
+  assert.equal(early.json.can_promote, false);
+  const refused = await admin2.post(`/dmc/schools/${s2}/promotion`, {}, { ...at(ye.close_at + 59), json: true });
+  assert.equal(refused.status, 409);
+  assert.match(refused.json.error, /ยังเลื่อนชั้นไม่ได้.*ตั้งแต่/);
+  assert.equal(sql(`SELECT grade FROM dmc_learners WHERE id = ${up.id}`), 'p2');
+  // mark the one who repeats, from the list of his grade
+  const list = await admin2.get(`/dmc/schools/${s2}/promotion?grade=p3`, { json: true });
+  assert.ok(list.json.grade_learners.some((l) => l.id === stay.id && l.repeating === false));
+  const mark = await admin2.post(`/dmc/schools/${s2}/repeating`, { ids: [String(stay.id)], repeating: '1', grade: 'p3' });
+  assert.equal(mark.status, 303);
+  assert.equal(mark.headers.get('location'), `/dmc/schools/${s2}/promotion?grade=p3`);
+  const marked = await admin2.get(`/dmc/schools/${s2}/promotion`, { json: true });
+  assert.ok(marked.json.repeaters.some((l) => l.id === stay.id));
+  const foreign = await admin2.post(`/dmc/schools/${s2}/repeating`, { ids: [String((await add(admin1, s1)).id)], repeating: '1' }, { json: true });
+  assert.equal(foreign.status, 422);
+  // the director may not promote; the data officer may, once
+  assert.equal((await director.post(`/dmc/schools/${s1}/promotion`, {}, at(ye.close_at + 60))).status, 403);
+  const active = count(`SELECT COUNT(*) FROM dmc_learners WHERE school_id = ${s2} AND status = 'active'`);
+  const finals = count(`SELECT COUNT(*) FROM dmc_learners l JOIN dmc_grades g ON g.code = l.grade
+    WHERE l.school_id = ${s2} AND l.status = 'active' AND g.final = 1 AND l.repeating = 0`);
+  const t = ye.close_at + 60;
+  const go = await admin2.post(`/dmc/schools/${s2}/promotion`, {}, at(t));
+  assert.equal(go.status, 303, go.text.slice(0, 300));
+  assert.equal(sql(`SELECT grade || ' ' || status FROM dmc_learners WHERE id = ${up.id}`), 'p3 active');
+  assert.equal(sql(`SELECT grade || ' ' || status FROM dmc_learners WHERE id = ${stay.id}`), 'p3 active');
+  assert.equal(sql(`SELECT grade || ' ' || status FROM dmc_learners WHERE id = ${six.id}`), 'p6 graduated');
+  assert.equal(count(`SELECT COUNT(*) FROM dmc_learners WHERE school_id = ${s2} AND status = 'active'`), active - finals);
+  assert.equal(count(`SELECT COALESCE(SUM(n), 0) FROM dmc_counts WHERE school_id = ${s2}`), active - finals);
+  assert.equal(count(`SELECT COUNT(*) FROM audit WHERE action = 'dmc.promotion' AND target_id = ${s2} AND area_id = ${area}`), 1);
+  const rec = await admin2.get(`/dmc/learners/${six.id}`, { json: true });
+  assert.ok(rec.json.events.some((e) => e.kind === 'graduate' && e.label === 'จบการศึกษา'));
+  const twice = await admin2.post(`/dmc/schools/${s2}/promotion`, {}, { ...at(t + 10), json: true });
+  assert.equal(twice.status, 409);
+  const done = await admin2.get(`/dmc/schools/${s2}/promotion`, { ...at(t + 20), json: true });
+  assert.equal(done.json.promotion.graduated, finals);
+  assert.equal(done.json.can_undo, true);
+  // undo: refused once the next round's entry opened, allowed before
+  const late = await admin2.post(`/dmc/schools/${s2}/promotion/undo`, {}, { ...at(next.open_at), json: true });
+  assert.equal(late.status, 409);
+  assert.match(late.json.error, /ยกเลิกการเลื่อนชั้นไม่ได้แล้ว/);
+  const undo = await admin2.post(`/dmc/schools/${s2}/promotion/undo`, {}, at(t + 30));
+  assert.equal(undo.status, 303);
+  assert.equal(sql(`SELECT grade || ' ' || status FROM dmc_learners WHERE id = ${up.id}`), 'p2 active');
+  assert.equal(sql(`SELECT grade || ' ' || status || ' ' || repeating FROM dmc_learners WHERE id = ${stay.id}`), 'p3 active 1');
+  assert.equal(sql(`SELECT grade || ' ' || status FROM dmc_learners WHERE id = ${six.id}`), 'p6 active');
+  assert.equal(count(`SELECT COALESCE(SUM(n), 0) FROM dmc_counts WHERE school_id = ${s2}`), active);
+  assert.equal(count(`SELECT COUNT(*) FROM audit WHERE action = 'dmc.promotion.undo' AND target_id = ${s2}`), 1);
+  const again = await admin2.post(`/dmc/schools/${s2}/promotion/undo`, {}, { ...at(t + 40), json: true });
+  assert.equal(again.status, 409);
+  // leave the school as the other tests expect it: not repeating
+  await admin2.post(`/dmc/schools/${s2}/repeating`, { ids: [String(stay.id)], repeating: '0' });
+});

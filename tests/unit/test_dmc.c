@@ -155,7 +155,7 @@ static void test_promotion(void **state)
 /* ---- storage on both engines --------------------------------------------------------- */
 
 struct fx {
-	long long s1, s2;
+	long long s1, s2, s3;
 };
 static struct fx sqlite_fx, pg_fx;
 
@@ -168,7 +168,8 @@ static int seed(struct engine *en, struct err *e)
 		return -1;
 	f->s1 = org_school_add(en->db, area, "1099010001", "99010001", "โรงเรียนบ้านหนึ่ง", "เมือง", "ยโสธร", e);
 	f->s2 = org_school_add(en->db, area, "1099010002", "99010002", "โรงเรียนบ้านสอง", "เมือง", "ยโสธร", e);
-	return f->s1 > 0 && f->s2 > 0 ? 0 : -1;
+	f->s3 = org_school_add(en->db, area, "1099010003", "99010003", "โรงเรียนบ้านสาม", "เมือง", "ยโสธร", e);
+	return f->s1 > 0 && f->s2 > 0 && f->s3 > 0 ? 0 : -1;
 }
 
 static int seq = 0;
@@ -388,6 +389,127 @@ static void test_round_current_reads_only(void **state)
 	assert_int_equal(scalar(en->db, "SELECT COUNT(*) FROM dmc_rounds WHERE id > $1", 0), before);
 }
 
+/* promote / undo in their own transaction, as a handler runs them (they
+ * take the school's lock); rolled back when refused */
+static long long promote_tx(struct db *db, long long sid, long long now, long long *up, long long *grad, long long *stay,
+			    struct err *e)
+{
+	err_clear(e);
+	if (db_begin(db, e) < 0)
+		fail_msg("begin: %s", e->msg);
+	long long rc = dmc_promote_school(db, sid, 0, now, up, grad, stay, e);
+	if (rc < 0)
+		db_rollback(db);
+	else if (db_commit(db, e) < 0)
+		fail_msg("commit: %s", e->msg);
+	return rc;
+}
+
+static long long undo_tx(struct db *db, long long sid, long long now, long long *skipped, struct err *e)
+{
+	err_clear(e);
+	if (db_begin(db, e) < 0)
+		fail_msg("begin: %s", e->msg);
+	long long rc = dmc_promotion_undo(db, sid, 0, now, skipped, e);
+	if (rc < 0)
+		db_rollback(db);
+	else if (db_commit(db, e) < 0)
+		fail_msg("commit: %s", e->msg);
+	return rc;
+}
+
+/* B: the year-end promotion of a school, its refusals and its undo */
+static void test_promotion_year_end(void **state)
+{
+	struct engine *en = *state;
+	struct fx *f = en->data;
+	struct err e = ERR_INIT;
+	assert_int_equal(dmc_rounds_ensure(en->db, 2569, &e), 0);
+	static const char *const grades[] = {"k3", "p3", "p6", "m3", "m6", "p2"};
+	long long ids[6], elsewhere = 0;
+	for (int i = 0; i < 6; i++) {
+		char cid[14];
+		new_id(cid);
+		struct dmc_learner_in in = kid(cid, grades[i]);
+		in.birth_date = "2012-01-01";
+		if (!strcmp(grades[i], "k3") || !strcmp(grades[i], "p2") || !strcmp(grades[i], "p3"))
+			in.birth_date = "2019-01-01";
+		ids[i] = dmc_learner_add(en->db, f->s3, &in, 0, NOW, &elsewhere, &e);
+		if (ids[i] < 0)
+			fail_msg("add %s: %s", grades[i], e.msg);
+	}
+	long long rep[] = {ids[5]};
+	assert_int_equal(dmc_learners_set_repeating(en->db, f->s3, rep, 1, true, 0, NOW, &e), 1);
+	assert_int_equal(dmc_learners_set_repeating(en->db, f->s3, rep, 1, true, 0, NOW, &e), 0); /* already */
+	long long foreign[] = {ids[0], 999999};
+	assert_int_equal(dmc_learners_set_repeating(en->db, f->s3, foreign, 2, true, 0, NOW, &e), -1);
+	assert_int_equal(e.status, 404);
+	err_clear(&e);
+	long long close = bkk(2027, 4, 30, 16, 30, 0), up, grad, stay;
+	/* 16:30:59 of the year-end round day: its window is still open */
+	assert_int_equal(promote_tx(en->db, f->s3, close + 59, &up, &grad, &stay, &e), -1);
+	assert_int_equal(e.status, 409);
+	assert_non_null(strstr(e.msg, "ยังเลื่อนชั้นไม่ได้"));
+	assert_string_equal(scalar_text(en->db, "SELECT grade FROM dmc_learners WHERE id = $1", ids[1]), "p3");
+	err_clear(&e);
+	long long at = close + 60;
+	long long pid = promote_tx(en->db, f->s3, at, &up, &grad, &stay, &e);
+	if (pid < 0)
+		fail_msg("promote: %s", e.msg);
+	assert_int_equal(up, 2);
+	assert_int_equal(grad, 3);
+	assert_int_equal(stay, 1);
+	/* each outcome is the rule's */
+	static const char *const after[] = {"p1", "p4", "p6", "m3", "m6", "p2"};
+	for (int i = 0; i < 6; i++) {
+		assert_string_equal(scalar_text(en->db, "SELECT grade FROM dmc_learners WHERE id = $1", ids[i]), after[i]);
+		bool final = !strcmp(grades[i], "p6") || !strcmp(grades[i], "m3") || !strcmp(grades[i], "m6");
+		enum dmc_promotion want = dmc_promotion_of(final, i == 5);
+		assert_string_equal(scalar_text(en->db, "SELECT status FROM dmc_learners WHERE id = $1", ids[i]),
+				    want == DMC_GRADUATE ? "graduated" : "active");
+	}
+	assert_int_equal(scalar(en->db, "SELECT repeating FROM dmc_learners WHERE id = $1", ids[5]), 0);
+	assert_int_equal(scalar(en->db, "SELECT COALESCE(SUM(n), 0) FROM dmc_counts WHERE school_id = $1", f->s3), 3);
+	assert_int_equal(count_of(en->db, f->s3, "p1"), 1);
+	assert_int_equal(count_of(en->db, f->s3, "p6"), 0);
+	assert_int_equal(
+	    scalar(en->db, "SELECT COUNT(*) FROM dmc_learner_events WHERE learner_id = $1 AND kind = 'graduate'", ids[2]), 1);
+	assert_int_equal(
+	    scalar(en->db, "SELECT COUNT(*) FROM dmc_learner_events WHERE learner_id = $1 AND kind = 'repeat'", ids[5]), 1);
+	/* once */
+	assert_int_equal(promote_tx(en->db, f->s3, at + 5, &up, &grad, &stay, &e), -1);
+	assert_int_equal(e.status, 409);
+	/* a ป.6 graduate moves on to a ม.1 school: undo leaves him there */
+	char cid[14];
+	assert_int_equal(db_int_text(en->db, ids[2], cid), 0);
+	err_clear(&e);
+	assert_int_equal(dmc_learner_move_in(en->db, f->s2, cid, "m1", 1, 0, at + 100, &e), ids[2]);
+	/* the next round's entry opens 16 May 2570: no undo from then on */
+	long long skipped = 0;
+	assert_int_equal(undo_tx(en->db, f->s3, bkk(2027, 5, 16, 0, 0, 0), &skipped, &e), -1);
+	assert_int_equal(e.status, 409);
+	assert_non_null(strstr(e.msg, "16 พ.ค. 2570"));
+	err_clear(&e);
+	assert_int_equal(undo_tx(en->db, f->s3, at + 200, &skipped, &e), 5);
+	assert_int_equal(skipped, 1);
+	static const char *const back[] = {"k3", "p3", "p6", "m3", "m6", "p2"};
+	for (int i = 0; i < 6; i++) {
+		if (i == 2)
+			continue;
+		char want[32];
+		snprintf(want, sizeof want, "%s active", back[i]);
+		assert_string_equal(scalar_text(en->db, "SELECT grade || ' ' || status FROM dmc_learners WHERE id = $1", ids[i]),
+				    want);
+	}
+	assert_int_equal(scalar(en->db, "SELECT repeating FROM dmc_learners WHERE id = $1", ids[5]), 1);
+	assert_int_equal(scalar(en->db, "SELECT school_id FROM dmc_learners WHERE id = $1", ids[2]), f->s2);
+	assert_int_equal(scalar(en->db, "SELECT COALESCE(SUM(n), 0) FROM dmc_counts WHERE school_id = $1", f->s3), 5);
+	assert_int_equal(count_of(en->db, f->s3, "m6"), 1);
+	/* undone, it may be done again */
+	assert_true(promote_tx(en->db, f->s3, at + 300, &up, &grad, &stay, &e) > 0);
+	assert_int_equal(grad, 2);
+}
+
 /* A round step in its own transaction, as a handler runs it (the step
  * takes the school's lock, which needs one); rolled back when refused. */
 static int step(struct db *db, int (*fn)(struct db *, long long, long long, long long, long long, struct err *),
@@ -466,6 +588,7 @@ int main(void)
 	    cmocka_unit_test(test_snapshot_frozen),
 	    cmocka_unit_test(test_grade_many),
 	    cmocka_unit_test(test_round_current_reads_only),
+	    cmocka_unit_test(test_promotion_year_end),
 	};
 	int failed = cmocka_run_group_tests_name("dmc_rules", pure, NULL, NULL);
 	engine_after_migrate = seed;
