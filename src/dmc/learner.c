@@ -595,6 +595,53 @@ int dmc_counts_rebuild(struct db *db, long long school_id, struct err *e)
 	return 0;
 }
 
+int dmc_ident_find(struct db *db, const char *ident, long long *id, long long *school, char status[16], struct err *e)
+{
+	return find_ident(db, ident, id, school, status, e);
+}
+
+int dmc_learner_remove(struct db *db, long long school_id, long long id, const char *reason, long long request_id,
+		       long long by, long long now, struct err *e)
+{
+	char grade[8], sex[2];
+	if (active_here(db, school_id, id, grade, sex, e) < 0)
+		return -1;
+	if (db_exec(db, "UPDATE dmc_learners SET status = 'removed', moved_to = '', updated_at = $2 WHERE id = $1",
+		    DB_ARGS(DB_INT(id), DB_INT(now)), e) < 0 ||
+	    count_add(db, school_id, grade, sex, -1, e) < 0)
+		return -1;
+	return event_add(db, id, now, by, "dropout", school_id, 0, "",
+			 json_pack("{s:s, s:I}", "reason", reason, "request_id", (json_int_t)request_id), e);
+}
+
+int dmc_learner_set_citizen_id(struct db *db, long long id, const char *cid, long long request_id, long long by,
+			       long long now, struct err *e)
+{
+	json_t *l = db_row_json(db, "SELECT ident, first_name, last_name, school_id FROM dmc_learners WHERE id = $1",
+				DB_ARGS(DB_INT(id)), e);
+	if (!l)
+		return e->status == 404 ? err_set(e, 404, "ไม่พบนักเรียนคนนี้") : -1;
+	struct buf search = BUF_INIT;
+	search_text(jstr(l, "first_name"), jstr(l, "last_name"), cid, &search);
+	long long rc = db_exec(db,
+			       "UPDATE dmc_learners SET citizen_id = $2, gcode = NULL, ident = $2, search = $3, updated_at = $4 "
+			       "WHERE id = $1",
+			       DB_ARGS(DB_INT(id), DB_TEXT(cid), DB_TEXT(buf_cstr(&search)), DB_INT(now)), e);
+	buf_release(&search);
+	if (rc < 0) {
+		json_decref(l);
+		if (e->status == 409) /* the index: the ID became another active learner's meanwhile */
+			return err_field(e, "new_citizen_id", "เลขประจำตัวประชาชนนี้เพิ่งถูกบันทึกให้นักเรียนคนอื่น กรุณาตรวจสอบ"),
+			       e->status = 409, -1;
+		return -1;
+	}
+	rc = event_add(db, id, now, by, "id_fix", jint(l, "school_id"), jint(l, "school_id"), "",
+		       json_pack("{s:s, s:s, s:I}", "from", jstr(l, "ident"), "to", cid, "request_id", (json_int_t)request_id),
+		       e);
+	json_decref(l);
+	return rc < 0 ? -1 : 0;
+}
+
 int dmc_learner_rename(struct db *db, long long school_id, long long id, const char *title, const char *first,
 		       const char *last, long long by, long long now, struct err *e)
 {

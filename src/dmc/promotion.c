@@ -24,38 +24,10 @@
 /* db_lock key: "dmcp" in the high bytes, the school below */
 #define LOCK_PROMOTION(school) (0x646d637000000000LL + (school))
 
-/* Round 1 of academic year `year`: its entry_from and open_at, from its
- * row or, before the job laid it out, from dmc_round_defaults (read only). */
 static int next_round_times(struct db *db, long long year, long long *entry_from, long long *open_at, struct err *e)
 {
-	json_t *r = db_row_json(db, "SELECT entry_from, open_at FROM dmc_rounds WHERE academic_year = $1 AND round_no = 1",
-				DB_ARGS(DB_INT(year)), e);
-	if (r) {
-		*entry_from = jint(r, "entry_from");
-		*open_at = jint(r, "open_at");
-		json_decref(r);
-		return 0;
-	}
-	if (e->status != 404)
-		return -1;
-	err_clear(e);
-	json_t *d = db_row_json(db,
-				"SELECT month, day, year_offset, entry_month, entry_day, entry_year_offset, open_time, "
-				"close_time FROM dmc_round_defaults WHERE round_no = 1",
-				NULL, 0, e);
-	if (!d)
-		return err_set(e, 500, "dmc_round_defaults: no round 1");
-	int ce = (int)year - 543, open = dmc_parse_hhmm(jstr(d, "open_time")), close = dmc_parse_hhmm(jstr(d, "close_time"));
 	long long close_at;
-	int rc = 0;
-	if (open < 0 || close < 0)
-		rc = err_set(e, 500, "dmc_round_defaults 1: bad time");
-	else
-		dmc_round_times(ce + (int)jint(d, "year_offset"), (int)jint(d, "month"), (int)jint(d, "day"), open, close,
-				ce + (int)jint(d, "entry_year_offset"), (int)jint(d, "entry_month"), (int)jint(d, "entry_day"),
-				open_at, &close_at, entry_from);
-	json_decref(d);
-	return rc;
+	return dmc_round_times_of(db, year, 1, entry_from, open_at, &close_at, e);
 }
 
 #define YEAREND_COLS "SELECT id, academic_year, label, open_at, close_at FROM dmc_rounds WHERE round_no = 3 "

@@ -15,8 +15,12 @@
  *   GET  /dmc/schools/:sid/promotion            year-end promotion: who repeats, promote, undo
  *   POST /dmc/schools/:sid/promotion[/undo]     promote the school / undo it
  *   POST /dmc/schools/:sid/repeating            mark or unmark learners as repeating
+ *   GET  /dmc/areas/:aid/requests               drop-outs and ID corrections awaiting the area
+ *   POST /dmc/areas/:aid/requests/:rid/approve|reject   the area decides
  *   GET  /dmc/learners/:id                      the full record (each read audited)
  *   POST /dmc/learners/:id/move-out|name|body|grade
+ *   POST /dmc/learners/:id/dropout|citizen-id   ask the area (drop-out, ID correction)
+ *   POST /dmc/learners/:id/requests/:rid/withdraw   the school withdraws its request
  *
  * Who may do what is decided here, once per handler, from the active
  * grant: a school role sees only its own school (acc_for_school), an area
@@ -221,6 +225,27 @@ static const struct field body_form[] = {
 static const struct field grade_form[] = {
     {"grade", "ชั้น", FT_TEXT, F_REQUIRED, 16},
     {"room", "ห้อง", FT_INT, F_REQUIRED, 99, 1},
+    {NULL},
+};
+
+static const struct field dropout_form[] = {
+    {"reason", "สาเหตุที่ออกกลางคัน", FT_TEXT, F_REQUIRED, 16},
+    {"dropout_note", "รายละเอียด", FT_TEXTAREA, 0, 500, 0, NULL, NULL, NULL, NULL,
+     "จำเป็นเมื่อเลือกสาเหตุ อื่น ๆ เช่น วันที่ไม่มาเรียน การติดตาม"},
+    {NULL},
+};
+
+static const struct field idfix_form[] = {
+    {"new_citizen_id", "เลขประจำตัวประชาชนที่ถูกต้อง", FT_TEXT, F_REQUIRED, 20, 0, NULL, NULL, NULL, NULL,
+     "13 หลัก ตามบัตรหรือทะเบียนบ้าน"},
+    {"fix_note", "เหตุผลที่ขอแก้ไข", FT_TEXTAREA, F_REQUIRED, 500, 0, NULL, NULL, NULL, NULL,
+     "เช่น กรอกเลขผิด หรือนักเรียนได้รับเลขประจำตัวประชาชนแทนรหัส G แล้ว"},
+    {NULL},
+};
+
+static const struct field decision_form[] = {
+    {"decision_note", "เหตุผล/หมายเหตุ", FT_TEXTAREA, 0, 500, 0, NULL, NULL, NULL, NULL,
+     "จำเป็นเมื่อไม่อนุมัติ เพื่อให้โรงเรียนแก้ไข"},
     {NULL},
 };
 
@@ -641,6 +666,7 @@ static const char *const event_labels[][2] = {
     {"add", "เพิ่มนักเรียน"},  {"move_in", "ย้ายเข้า"},	  {"move_out", "ย้ายออก"},   {"grade", "เปลี่ยนชั้น/ห้อง"},
     {"name", "เปลี่ยนชื่อ"},	  {"body", "บันทึกน้ำหนัก/ส่วนสูง"}, {"promote", "เลื่อนชั้น"}, {"graduate", "จบการศึกษา"},
     {"repeat", "ซ้ำชั้น (ไม่เลื่อนชั้น)"}, {"repeating", "ทำเครื่องหมายซ้ำชั้น"}, {"promote_undo", "ยกเลิกการเลื่อนชั้น"},
+    {"dropout", "ออกกลางคัน (เขตพื้นที่อนุมัติ)"}, {"id_fix", "แก้ไขเลขประจำตัวประชาชน (เขตพื้นที่อนุมัติ)"},
 };
 
 static const char *event_label(const char *kind)
@@ -651,7 +677,53 @@ static const char *event_label(const char *kind)
 	return kind;
 }
 
-static int learner_page(struct req *r, int status, json_t *l)
+static const char *request_kind_label(const char *kind)
+{
+	return !strcmp(kind, "dropout") ? "ขอจำหน่ายออกกลางคัน" : "ขอแก้ไขเลขประจำตัวประชาชน";
+}
+
+static const char *request_status_label(const char *st)
+{
+	return !strcmp(st, "pending")	 ? "รอเขตพื้นที่อนุมัติ"
+	       : !strcmp(st, "approved") ? "อนุมัติแล้ว"
+	       : !strcmp(st, "rejected") ? "ไม่อนุมัติ"
+					 : "โรงเรียนยกเลิกคำขอ";
+}
+
+static const char *learner_status_label(const char *st)
+{
+	return !strcmp(st, "active")	  ? "กำลังเรียน"
+	       : !strcmp(st, "moved_out") ? "ย้ายออก"
+	       : !strcmp(st, "graduated") ? "จบการศึกษา"
+					  : "ออกกลางคัน";
+}
+
+/* the reasons of a drop-out, a list kept in the database */
+static int make_dropout_select(struct req *r, json_t *form, struct err *e)
+{
+	json_t *f = field_named(form, "reason");
+	json_t *opts = db_rows_json(req_db(r), "SELECT code AS value, label FROM dmc_dropout_reasons ORDER BY sort", NULL,
+				    0, e);
+	if (!opts)
+		return -1;
+	const char *v = jstr(f, "value");
+	json_t *cs = json_array();
+	json_array_append_new(cs, json_pack("{s:s, s:s, s:b}", "value", "", "label", "— เลือก —", "selected", !*v));
+	size_t i;
+	json_t *o;
+	json_array_foreach(opts, i, o)
+	{
+		json_object_set_new(o, "selected", json_boolean(!strcmp(jstr(o, "value"), v)));
+		json_array_append(cs, o);
+	}
+	json_decref(opts);
+	json_object_set_new(f, "is_select", json_true());
+	json_object_set_new(f, "maxlength", json_null());
+	json_object_set_new(f, "choices", cs);
+	return 0;
+}
+
+static int learner_page(struct req *r, int status, json_t *l, const char *error)
 {
 	struct err e = ERR_INIT;
 	long long id = jint(l, "id");
@@ -698,11 +770,43 @@ static int learner_page(struct req *r, int status, json_t *l)
 		return fail(r, &e);
 	}
 	bool can_edit = may_enter(acc_active_grant(r)) && !strcmp(jstr(l, "status"), "active");
+	json_t *reqs = dmc_requests_learner(req_db(r), id, &e);
+	json_t *fdrop = form_model(r, dropout_form, NULL), *ffix = form_model(r, idfix_form, NULL);
+	if (!reqs || make_dropout_select(r, fdrop, &e) < 0) {
+		json_decref(reqs);
+		json_decref(fdrop);
+		json_decref(ffix);
+		json_decref(fname);
+		json_decref(fbody);
+		json_decref(fgrade);
+		json_decref(fout);
+		json_decref(events);
+		json_decref(l);
+		return fail(r, &e);
+	}
+	bool drop_pending = false, fix_pending = false;
+	json_t *rq;
+	json_array_foreach(reqs, i, rq)
+	{
+		bool pending = !strcmp(jstr(rq, "status"), "pending");
+		if (pending)
+			*(strcmp(jstr(rq, "kind"), "dropout") ? &fix_pending : &drop_pending) = true;
+		json_object_set_new(rq, "pending", json_boolean(pending));
+		json_object_set_new(rq, "kind_label", json_string(request_kind_label(jstr(rq, "kind"))));
+		json_object_set_new(rq, "status_label", json_string(request_status_label(jstr(rq, "status"))));
+		json_object_set_new(rq, "requested_at_text", text_time(jint(rq, "requested_at")));
+		json_object_set_new(rq, "decided_at_text", text_time(jint(rq, "decided_at")));
+		json_object_set_new(rq, "can_withdraw", json_boolean(pending && can_edit));
+	}
+	json_object_set_new(l, "status_label", json_string(learner_status_label(jstr(l, "status"))));
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "%s%s %s", jstr(l, "title_label"), jstr(l, "first_name"), jstr(l, "last_name"));
-	json_t *m = json_pack("{s:s, s:o, s:o, s:b, s:o, s:o, s:o, s:o}", "page_title", buf_cstr(&title), "learner", l, "events",
-			      events, "can_edit", can_edit, "name_form", fname, "body_form", fbody, "grade_form", fgrade,
-			      "move_out_form", fout);
+	json_t *m = json_pack("{s:s, s:o, s:o, s:b, s:o, s:o, s:o, s:o, s:o, s:b, s:o, s:o, s:b, s:b}", "page_title",
+			      buf_cstr(&title), "learner", l, "events", events, "can_edit", can_edit, "name_form", fname,
+			      "body_form", fbody, "grade_form", fgrade, "move_out_form", fout, "requests", reqs, "has_requests",
+			      json_array_size(reqs) > 0, "dropout_form", fdrop, "idfix_form", ffix, "can_request_dropout",
+			      can_edit && !drop_pending, "can_request_idfix", can_edit && !fix_pending);
+	json_object_set_new(m, "error", error ? json_string(error) : json_null());
 	buf_release(&title);
 	return view_page(r, status, "dmc/learner", m);
 }
@@ -711,10 +815,10 @@ static int learner_get(struct req *r)
 {
 	int rc = 0;
 	json_t *l = learner_for(r, &rc);
-	return l ? learner_page(r, 200, l) : rc;
+	return l ? learner_page(r, 200, l, NULL) : rc;
 }
 
-enum learner_action { ACT_MOVE_OUT, ACT_NAME, ACT_BODY, ACT_GRADE };
+enum learner_action { ACT_MOVE_OUT, ACT_NAME, ACT_BODY, ACT_GRADE, ACT_DROPOUT, ACT_IDFIX, ACT_WITHDRAW };
 
 static int learner_post(struct req *r)
 {
@@ -728,7 +832,7 @@ static int learner_post(struct req *r)
 		return acc_deny(r, "การแก้ไขข้อมูลนักเรียนทำได้เฉพาะเจ้าหน้าที่ข้อมูลนักเรียนและแอดมินของโรงเรียน");
 	}
 	if (!form_ok(r))
-		return learner_page(r, 422, l);
+		return learner_page(r, 422, l, NULL);
 	long long id = jint(l, "id"), sid = jint(l, "school_id"), by = acc_user_id(r), now = dmc_now(r);
 	struct db *db = req_db(r);
 	struct err e = ERR_INIT;
@@ -756,6 +860,34 @@ static int learner_post(struct req *r)
 		action = "dmc.learner.grade";
 		done = "บันทึกชั้นและห้องแล้ว";
 		break;
+	case ACT_DROPOUT:
+		rc = dmc_dropout_request(db, sid, id, form_value(r, "reason"), form_value(r, "dropout_note"), by, now, &e) < 0
+			 ? -1
+			 : 0;
+		action = "dmc.dropout.request";
+		done = "ส่งคำขอจำหน่ายนักเรียนออกกลางคันแล้ว รอเขตพื้นที่อนุมัติ (ระหว่างนี้นักเรียนยังนับอยู่ในโรงเรียน)";
+		if (rc < 0 && !*e.field)
+			snprintf(e.field, sizeof e.field, "reason");
+		if (rc < 0 && !strcmp(e.field, "note"))
+			snprintf(e.field, sizeof e.field, "dropout_note");
+		break;
+	case ACT_IDFIX:
+		rc = dmc_id_fix_request(db, sid, id, form_value(r, "new_citizen_id"), form_value(r, "fix_note"), by, now,
+					&e) < 0
+			 ? -1
+			 : 0;
+		action = "dmc.id_fix.request";
+		done = "ส่งคำขอแก้ไขเลขประจำตัวประชาชนแล้ว รอเขตพื้นที่อนุมัติ";
+		if (rc < 0 && !*e.field)
+			snprintf(e.field, sizeof e.field, "new_citizen_id");
+		if (rc < 0 && !strcmp(e.field, "note"))
+			snprintf(e.field, sizeof e.field, "fix_note");
+		break;
+	case ACT_WITHDRAW:
+		rc = dmc_request_withdraw(db, sid, id, req_param_id(r, "rid"), by, now, &e);
+		action = "dmc.request.withdraw";
+		done = "ยกเลิกคำขอแล้ว";
+		break;
 	}
 	if (rc < 0) {
 		if (!refusal(&e)) {
@@ -766,8 +898,10 @@ static int learner_post(struct req *r)
 			json_decref(l);
 			return view_error(r, 409, "นักเรียนคนนี้ไม่ได้อยู่ในโรงเรียนแล้ว จึงแก้ไขข้อมูลไม่ได้");
 		}
+		if (act == ACT_WITHDRAW) /* a button, not a form: the page says why */
+			return learner_page(r, e.status == 409 ? 409 : 422, l, e.msg);
 		form_error_err(r, &e);
-		return learner_page(r, 422, l);
+		return learner_page(r, e.status == 409 ? 409 : 422, l, NULL);
 	}
 	acc_audit_in(r, db, jint(l, "area_id"), by, action, "dmc_learner", id, NULL);
 	json_decref(l);
@@ -1075,6 +1209,81 @@ static int ack_post(struct req *r)
 	return view_redirect(r, u, "รับทราบข้อมูลของโรงเรียนแล้ว");
 }
 
+/* ---- what the area approves ------------------------------------------------------------------------ */
+
+static int requests_page(struct req *r, int status, const char *error)
+{
+	long long aid = req_param_id(r, "aid");
+	struct err e = ERR_INIT;
+	json_t *area = aid > 0 ? org_area_get(req_db(r), aid, &e) : NULL;
+	if (!area)
+		return aid > 0 && e.status >= 500 ? fail(r, &e) : view_error(r, 404, "ไม่พบสำนักงานเขตพื้นที่นี้");
+	const struct acc_grant *g = acc_active_grant(r);
+	if (!g || g->scope == SCOPE_SCHOOL || !may_see_area(r, aid)) {
+		json_decref(area);
+		return acc_deny(r, "คำขอของโรงเรียนดูได้เฉพาะเจ้าหน้าที่ของเขตพื้นที่");
+	}
+	json_t *reqs = dmc_requests_area(req_db(r), aid, &e);
+	if (!reqs) {
+		json_decref(area);
+		return fail(r, &e);
+	}
+	bool decide = acc_grant_is(g, "dmc_area");
+	const char *lists[] = {"pending", "decided"};
+	for (int k = 0; k < 2; k++) {
+		size_t i;
+		json_t *row;
+		json_array_foreach(json_object_get(reqs, lists[k]), i, row)
+		{
+			json_object_set_new(row, "kind_label", json_string(request_kind_label(jstr(row, "kind"))));
+			json_object_set_new(row, "is_dropout", json_boolean(!strcmp(jstr(row, "kind"), "dropout")));
+			json_object_set_new(row, "status_label", json_string(request_status_label(jstr(row, "status"))));
+			json_object_set_new(row, "requested_at_text", text_time(jint(row, "requested_at")));
+			json_object_set_new(row, "decided_at_text", text_time(jint(row, "decided_at")));
+		}
+	}
+	json_t *form = form_model(r, decision_form, NULL);
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "คำขอของโรงเรียนรออนุมัติ %s", jstr(area, "short_name"));
+	json_t *m = json_pack("{s:s, s:o, s:O, s:O, s:b, s:b, s:b, s:o, s:s?}", "page_title", buf_cstr(&title), "area", area,
+			      "pending", json_object_get(reqs, "pending"), "decided", json_object_get(reqs, "decided"),
+			      "has_pending", json_array_size(json_object_get(reqs, "pending")) > 0, "has_decided",
+			      json_array_size(json_object_get(reqs, "decided")) > 0, "can_decide", decide, "decision_form",
+			      form, "error", error);
+	json_decref(reqs);
+	buf_release(&title);
+	return view_page(r, status, "dmc/requests", m);
+}
+
+static int requests_get(struct req *r)
+{
+	return requests_page(r, 200, NULL);
+}
+
+static int decide_post(struct req *r)
+{
+	long long aid = req_param_id(r, "aid"), rid = req_param_id(r, "rid");
+	if (!acc_grant_is(acc_active_grant(r), "dmc_area") || !acc_in_area(r, aid))
+		return acc_deny(r, "การอนุมัติคำขอทำได้เฉพาะเจ้าหน้าที่ข้อมูลนักเรียนของเขตพื้นที่");
+	if (!form_ok(r))
+		return requests_page(r, 422, NULL);
+	bool approve = (intptr_t)req_route_data(r) == 1;
+	struct err e = ERR_INIT;
+	if (dmc_request_decide(req_db(r), aid, rid, approve, form_value(r, "decision_note"), acc_user_id(r), dmc_now(r),
+			       &e) < 0) {
+		if (!refusal(&e))
+			return fail(r, &e);
+		if (*e.field)
+			form_error_err(r, &e);
+		return requests_page(r, e.status == 404 ? 404 : e.status == 409 ? 409 : 422, e.msg);
+	}
+	acc_audit_in(r, req_db(r), aid, acc_user_id(r), approve ? "dmc.request.approve" : "dmc.request.reject",
+		     "dmc_request", rid, NULL);
+	char u[64];
+	snprintf(u, sizeof u, "/dmc/areas/%lld/requests", aid);
+	return view_redirect(r, u, approve ? "อนุมัติคำขอแล้ว" : "ไม่อนุมัติคำขอ และแจ้งเหตุผลให้โรงเรียนแล้ว");
+}
+
 /* ---- the table ------------------------------------------------------------------------------------ */
 
 #define SEEN ACCESS_SIGNED_IN, ALL
@@ -1086,6 +1295,11 @@ static const struct route routes[] = {
     {"GET", "/dmc/areas/:aid", area_get, NULL, NULL, SEEN},
     {"POST", "/dmc/areas/:aid/rounds/:rid/schools/:sid/acknowledge", ack_post, empty_form, NULL, ACCESS_SIGNED_IN,
      "dmc_area"},
+    {"GET", "/dmc/areas/:aid/requests", requests_get, NULL, NULL, SEEN},
+    {"POST", "/dmc/areas/:aid/requests/:rid/approve", decide_post, decision_form, NULL, ACCESS_SIGNED_IN, "dmc_area",
+     DATA(1)},
+    {"POST", "/dmc/areas/:aid/requests/:rid/reject", decide_post, decision_form, NULL, ACCESS_SIGNED_IN, "dmc_area",
+     DATA(0)},
     {"GET", "/dmc/schools/:sid", school_get, NULL, NULL, SEEN},
     {"GET", "/dmc/schools/:sid/learners", list_get, NULL, NULL, SEEN},
     {"GET", "/dmc/schools/:sid/learners/new", add_get, NULL, NULL, ACCESS_SIGNED_IN, ENTER},
@@ -1110,6 +1324,11 @@ static const struct route routes[] = {
     {"POST", "/dmc/learners/:id/name", learner_post, name_form, NULL, ACCESS_SIGNED_IN, ENTER, DATA(ACT_NAME)},
     {"POST", "/dmc/learners/:id/body", learner_post, body_form, NULL, ACCESS_SIGNED_IN, ENTER, DATA(ACT_BODY)},
     {"POST", "/dmc/learners/:id/grade", learner_post, grade_form, NULL, ACCESS_SIGNED_IN, ENTER, DATA(ACT_GRADE)},
+    {"POST", "/dmc/learners/:id/dropout", learner_post, dropout_form, NULL, ACCESS_SIGNED_IN, ENTER,
+     DATA(ACT_DROPOUT)},
+    {"POST", "/dmc/learners/:id/citizen-id", learner_post, idfix_form, NULL, ACCESS_SIGNED_IN, ENTER, DATA(ACT_IDFIX)},
+    {"POST", "/dmc/learners/:id/requests/:rid/withdraw", learner_post, empty_form, NULL, ACCESS_SIGNED_IN, ENTER,
+     DATA(ACT_WITHDRAW)},
     {NULL, NULL, NULL, NULL, NULL, 0, 0},
 };
 

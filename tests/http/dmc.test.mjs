@@ -361,3 +361,119 @@ test('year-end promotion: mark who repeats, promote after the round, graduates l
   // leave the school as the other tests expect it: not repeating
   await admin2.post(`/dmc/schools/${s2}/repeating`, { ids: [String(stay.id)], repeating: '0' });
 });
+
+test('drop-out: the school proposes with a reason, stays counted, the area rejects or approves once; withdraw', async () => {
+  const l = await add(admin1, s1, { grade: 'p4', birth_date: '2016-01-01' });
+  const c = counts(s1, 'p4', 'M');
+  const none = await admin1.post(`/dmc/learners/${l.id}/dropout`, { reason: '', dropout_note: '' }, { json: true });
+  assert.equal(none.status, 422);
+  assert.match(none.json.dropout_form.errors.reason, /สาเหตุ/);
+  const other = await admin1.post(`/dmc/learners/${l.id}/dropout`, { reason: 'other', dropout_note: '' }, { json: true });
+  assert.equal(other.status, 422);
+  assert.match(other.json.dropout_form.errors.dropout_note, /ระบุ/);
+  assert.equal(other.json.dropout_form.values.reason, 'other', 'the form shows what was typed');
+  const ask = await admin1.post(`/dmc/learners/${l.id}/dropout`, { reason: 'poverty', dropout_note: 'ขาดเรียนติดต่อกัน 40 วัน' });
+  assert.equal(ask.status, 303, ask.text.slice(0, 300));
+  const rid = count(`SELECT id FROM dmc_requests WHERE learner_id = ${l.id} AND status = 'pending'`);
+  assert.equal(counts(s1, 'p4', 'M'), c, 'still counted until the area approves');
+  assert.equal(sql(`SELECT status FROM dmc_learners WHERE id = ${l.id}`), 'active');
+  const page = await admin1.get(`/dmc/learners/${l.id}`, { json: true });
+  assert.equal(page.json.can_request_dropout, false);
+  assert.equal(page.json.requests[0].status_label, 'รอเขตพื้นที่อนุมัติ');
+  const again = await admin1.post(`/dmc/learners/${l.id}/dropout`, { reason: 'poverty', dropout_note: '' }, { json: true });
+  assert.equal(again.status, 409);
+  // the area's list: masked code, the school; only the area officer decides
+  const list = await areaOfficer.get(`/dmc/areas/${area}/requests`, { json: true });
+  assert.equal(list.status, 200);
+  const row = list.json.pending.find((x) => x.id === rid);
+  assert.ok(row);
+  assert.equal(row.ident_masked, `${l.citizen_id[0]}-xxxx-xxxxx-xx-${l.citizen_id[12]}`);
+  assert.ok(!JSON.stringify(list.json).includes(l.citizen_id));
+  assert.equal((await admin1.post(`/dmc/areas/${area}/requests/${rid}/approve`, {})).status, 403);
+  assert.equal((await admin1.get(`/dmc/areas/${area}/requests`)).status, 403);
+  const noNote = await areaOfficer.post(`/dmc/areas/${area}/requests/${rid}/reject`, { decision_note: '' }, { json: true });
+  assert.equal(noNote.status, 422);
+  assert.match(noNote.json.decision_form.errors.decision_note, /เหตุผล/);
+  const rej = await areaOfficer.post(`/dmc/areas/${area}/requests/${rid}/reject`, { decision_note: 'แนบหลักฐานการติดตามก่อน' });
+  assert.equal(rej.status, 303);
+  assert.equal(sql(`SELECT status FROM dmc_learners WHERE id = ${l.id}`), 'active');
+  // a second request, withdrawn by the school
+  await admin1.post(`/dmc/learners/${l.id}/dropout`, { reason: 'family', dropout_note: '' });
+  const r2 = count(`SELECT id FROM dmc_requests WHERE learner_id = ${l.id} AND status = 'pending'`);
+  const wd = await admin1.post(`/dmc/learners/${l.id}/requests/${r2}/withdraw`, {});
+  assert.equal(wd.status, 303);
+  const wd2 = await admin1.post(`/dmc/learners/${l.id}/requests/${r2}/withdraw`, {}, { json: true });
+  assert.equal(wd2.status, 409);
+  assert.match(wd2.json.error, /ไม่ได้รออนุมัติแล้ว/);
+  // a third, approved: the learner leaves the count; two officers at once, one wins
+  await admin1.post(`/dmc/learners/${l.id}/dropout`, { reason: 'work', dropout_note: '' });
+  const r3 = count(`SELECT id FROM dmc_requests WHERE learner_id = ${l.id} AND status = 'pending'`);
+  const other2 = await as('dmcarea');
+  const both = await Promise.all([
+    areaOfficer.post(`/dmc/areas/${area}/requests/${r3}/approve`, { decision_note: '' }),
+    other2.post(`/dmc/areas/${area}/requests/${r3}/approve`, { decision_note: '' }),
+  ]);
+  assert.deepEqual(both.map((x) => x.status).sort(), [303, 409]);
+  assert.equal(sql(`SELECT status FROM dmc_learners WHERE id = ${l.id}`), 'removed');
+  assert.equal(counts(s1, 'p4', 'M'), c - 1);
+  assert.equal(count(`SELECT COUNT(*) FROM dmc_learner_events WHERE learner_id = ${l.id} AND kind = 'dropout'`), 1);
+  assert.equal(count(`SELECT COUNT(*) FROM audit WHERE action = 'dmc.request.approve' AND target_id = ${r3} AND area_id = ${area}`), 1);
+  const after = await admin1.get(`/dmc/learners/${l.id}`, { json: true });
+  assert.equal(after.json.learner.status_label, 'ออกกลางคัน');
+});
+
+test('citizen-ID correction: refused after the round day\'s 16:30 saying when, check digit, a duplicate names only its school', async () => {
+  const r3 = JSON.parse(sql(engine_json('SELECT id, open_at, close_at FROM dmc_rounds WHERE round_no = 3 ORDER BY academic_year LIMIT 1')));
+  const at = (t) => ({ headers: { 'x-khet-test-now': String(t) }, json: true });
+  const l = await add(admin1, s1, { first_name: 'แก้เลข' });
+  const held = await add(admin2, s2, { first_name: 'เจ้าของเลข', last_name: 'ลับเฉพาะ' });
+  const good = newId();
+  const dashed = `${good[0]}-${good.slice(1, 5)}-${good.slice(5, 10)}-${good.slice(10, 12)}-${good[12]}`;
+  const n = count('SELECT COUNT(*) FROM dmc_requests');
+  const late = await admin1.post(`/dmc/learners/${l.id}/citizen-id`, { new_citizen_id: dashed, fix_note: 'กรอกผิด' }, at(r3.close_at + 60));
+  assert.equal(late.status, 409);
+  assert.match(late.json.idfix_form.errors.new_citizen_id, /หมดเวลาขอแก้ไข.*16:30 น\..*ยื่นคำขอได้อีกครั้งตั้งแต่ 16 พ\.ค\. 2570/);
+  assert.equal(late.json.idfix_form.values.new_citizen_id, dashed, 'what was typed is shown again');
+  const bad = good.slice(0, 12) + String((Number(good[12]) + 1) % 10);
+  const wrong = await admin1.post(`/dmc/learners/${l.id}/citizen-id`, { new_citizen_id: bad, fix_note: 'กรอกผิด' }, at(r3.close_at));
+  assert.equal(wrong.status, 422);
+  assert.match(wrong.json.idfix_form.errors.new_citizen_id, /ตรวจสอบ|หลักสุดท้าย|ไม่ถูกต้อง/);
+  const same = await admin1.post(`/dmc/learners/${l.id}/citizen-id`, { new_citizen_id: l.citizen_id, fix_note: 'x' }, at(r3.close_at));
+  assert.equal(same.status, 422);
+  const dup = await admin1.post(`/dmc/learners/${l.id}/citizen-id`, { new_citizen_id: held.citizen_id, fix_note: 'x' }, at(r3.close_at));
+  assert.equal(dup.status, 409);
+  const s2name = sql(`SELECT name FROM schools WHERE id = ${s2}`);
+  assert.ok(dup.json.idfix_form.errors.new_citizen_id.includes(s2name), 'names the school that holds it');
+  assert.ok(!JSON.stringify(dup.json).includes('เจ้าของเลข') && !JSON.stringify(dup.json).includes('ลับเฉพาะ'), 'and nothing of that learner');
+  assert.equal(count('SELECT COUNT(*) FROM dmc_requests'), n, 'nothing stored');
+  const ok = await admin1.post(`/dmc/learners/${l.id}/citizen-id`, { new_citizen_id: dashed, fix_note: 'กรอกผิดหนึ่งหลัก' }, { headers: at(r3.close_at).headers });
+  assert.equal(ok.status, 303, ok.text.slice(0, 300));
+  const rid = count(`SELECT id FROM dmc_requests WHERE learner_id = ${l.id} AND kind = 'id_fix' AND status = 'pending'`);
+  assert.equal(sql(`SELECT ident FROM dmc_learners WHERE id = ${l.id}`), l.citizen_id, 'unchanged until approved');
+  // the area approves after the cut-off: the request was in time
+  const appr = await areaOfficer.post(`/dmc/areas/${area}/requests/${rid}/approve`, { decision_note: '' }, { headers: at(r3.close_at + 3600).headers });
+  assert.equal(appr.status, 303);
+  assert.equal(sql(`SELECT ident FROM dmc_learners WHERE id = ${l.id}`), good);
+  const rec = await admin1.get(`/dmc/learners/${l.id}`, { json: true });
+  const ev = rec.json.events.find((e) => e.kind === 'id_fix');
+  assert.ok(ev && ev.detail.includes(l.citizen_id), 'the old ID stays in the history');
+  // a G-code replaced by the citizen ID the learner has since received (GC-1)
+  const gcode = 'G' + '6935' + String(Date.now() % 1e8).padStart(8, '0');
+  const g = await add(admin1, s1, { citizen_id: '', gcode });
+  const gid = newId();
+  const gr = await admin1.post(`/dmc/learners/${g.id}/citizen-id`, { new_citizen_id: gid, fix_note: 'ได้รับเลขประจำตัวประชาชนแล้ว' }, { headers: at(r3.close_at).headers });
+  assert.equal(gr.status, 303, gr.text.slice(0, 300));
+  const grid = count(`SELECT id FROM dmc_requests WHERE learner_id = ${g.id} AND status = 'pending'`);
+  // meanwhile the same ID is added at another school: the approval is refused
+  const clash = await add(admin2, s2, { citizen_id: gid });
+  const refused = await areaOfficer.post(`/dmc/areas/${area}/requests/${grid}/approve`, { decision_note: '' }, { json: true });
+  assert.equal(refused.status, 409);
+  assert.match(refused.json.error, /อนุมัติไม่ได้/);
+  assert.equal(sql(`SELECT ident FROM dmc_learners WHERE id = ${g.id}`), gcode);
+  await admin2.post(`/dmc/learners/${clash.id}/move-out`, { destination: 'ต่างประเทศ' });
+  const elsewhereId = newId();
+  sql(`UPDATE dmc_learners SET citizen_id = '${elsewhereId}', ident = '${elsewhereId}' WHERE id = ${clash.id}`);
+  const appr2 = await areaOfficer.post(`/dmc/areas/${area}/requests/${grid}/approve`, { decision_note: '' });
+  assert.equal(appr2.status, 303);
+  assert.equal(sql(`SELECT COALESCE(gcode, '-') || ' ' || citizen_id FROM dmc_learners WHERE id = ${g.id}`), `- ${gid}`);
+});

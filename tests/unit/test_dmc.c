@@ -152,6 +152,24 @@ static void test_promotion(void **state)
 	assert_int_equal(dmc_promotion_of(false, true), DMC_STAY);
 }
 
+/* D: citizen-ID corrections stop at the round day's cut-off until the
+ * next round's entry opens */
+static void test_correction_cutoff(void **state)
+{
+	(void)state;
+	long long close = bkk(2026, 6, 10, 16, 30, 0), next = bkk(2026, 10, 11, 0, 0, 0);
+	assert_int_equal(dmc_correction_reopens(close - 3600, 0, 0), 0); /* no round closed yet */
+	assert_int_equal(dmc_correction_reopens(close + 59, close, next), 0); /* 16:30:59 */
+	assert_int_equal(dmc_correction_reopens(close + 60, close, next), next); /* 16:31:00 */
+	assert_int_equal(dmc_correction_reopens(next - 1, close, next), next);
+	assert_int_equal(dmc_correction_reopens(next, close, next), 0);
+	struct buf b = BUF_INIT;
+	dmc_correction_message(close, next, &b);
+	assert_non_null(strstr(buf_cstr(&b), "10 มิ.ย. 2569 เวลา 16:30 น."));
+	assert_non_null(strstr(buf_cstr(&b), "11 ต.ค. 2569"));
+	buf_release(&b);
+}
+
 /* ---- storage on both engines --------------------------------------------------------- */
 
 struct fx {
@@ -510,6 +528,93 @@ static void test_promotion_year_end(void **state)
 	assert_int_equal(grad, 2);
 }
 
+/* C, D: what the area approves — a drop-out leaves only when approved,
+ * a correction needs a free, valid ID; decisions happen once */
+static void test_requests(void **state)
+{
+	struct engine *en = *state;
+	struct fx *f = en->data;
+	struct err e = ERR_INIT;
+	long long area = scalar(en->db, "SELECT area_id FROM schools WHERE id = $1", f->s1);
+	assert_int_equal(dmc_rounds_ensure(en->db, 2569, &e), 0);
+	char a[14], b[14], c[14];
+	new_id(a);
+	new_id(b);
+	new_id(c);
+	struct dmc_learner_in ia = kid(a, "p4"), ib = kid(b, "p4");
+	long long elsewhere = 0;
+	long long la = dmc_learner_add(en->db, f->s1, &ia, 0, NOW, &elsewhere, &e);
+	long long lb = dmc_learner_add(en->db, f->s2, &ib, 0, NOW, &elsewhere, &e);
+	assert_true(la > 0 && lb > 0);
+	long long before = count_of(en->db, f->s1, "p4");
+	/* drop-out: a reason from the list, still counted while pending */
+	assert_int_equal(dmc_dropout_request(en->db, f->s1, la, "nope", "", 0, NOW, &e), -1);
+	assert_string_equal(e.field, "reason");
+	err_clear(&e);
+	assert_int_equal(dmc_dropout_request(en->db, f->s1, la, "other", "", 0, NOW, &e), -1);
+	assert_string_equal(e.field, "note");
+	err_clear(&e);
+	assert_int_equal(dmc_dropout_request(en->db, f->s2, la, "poverty", "", 0, NOW, &e), -1); /* not s2's */
+	assert_int_equal(e.status, 404);
+	err_clear(&e);
+	long long rq = dmc_dropout_request(en->db, f->s1, la, "poverty", "", 0, NOW, &e);
+	assert_true(rq > 0);
+	assert_int_equal(count_of(en->db, f->s1, "p4"), before);
+	assert_int_equal(dmc_dropout_request(en->db, f->s1, la, "poverty", "", 0, NOW, &e), -1);
+	assert_int_equal(e.status, 409);
+	err_clear(&e);
+	/* another area's officer cannot decide it; a rejection needs a note */
+	assert_int_equal(dmc_request_decide(en->db, area + 1000, rq, true, "", 0, NOW, &e), -1);
+	assert_int_equal(e.status, 404);
+	err_clear(&e);
+	assert_int_equal(dmc_request_decide(en->db, area, rq, false, "", 0, NOW, &e), -1);
+	assert_string_equal(e.field, "decision_note");
+	err_clear(&e);
+	assert_int_equal(dmc_request_decide(en->db, area, rq, true, "", 0, NOW, &e), 0);
+	assert_int_equal(count_of(en->db, f->s1, "p4"), before - 1);
+	assert_string_equal(scalar_text(en->db, "SELECT status FROM dmc_learners WHERE id = $1", la), "removed");
+	assert_int_equal(dmc_request_decide(en->db, area, rq, false, "สาย", 0, NOW, &e), -1); /* once */
+	assert_int_equal(e.status, 409);
+	err_clear(&e);
+	assert_int_equal(dmc_request_withdraw(en->db, f->s1, la, rq, 0, NOW, &e), -1);
+	assert_int_equal(e.status, 409);
+	err_clear(&e);
+
+	/* correction: in time on the round day (16:30:59), refused at 16:31 */
+	long long close = bkk(2026, 6, 10, 16, 30, 0);
+	long long fix = dmc_id_fix_request(en->db, f->s2, lb, c, "กรอกผิด", 0, close + 60, &e);
+	assert_int_equal(fix, -1);
+	assert_int_equal(e.status, 409);
+	assert_non_null(strstr(e.msg, "11 ต.ค. 2569"));
+	err_clear(&e);
+	char bad[14];
+	snprintf(bad, sizeof bad, "%s", c);
+	bad[12] = (char)('0' + (bad[12] - '0' + 1) % 10);
+	assert_int_equal(dmc_id_fix_request(en->db, f->s2, lb, bad, "กรอกผิด", 0, close, &e), -1);
+	assert_string_equal(e.field, "new_citizen_id");
+	err_clear(&e);
+	assert_int_equal(dmc_id_fix_request(en->db, f->s2, lb, b, "กรอกผิด", 0, close, &e), -1); /* its own */
+	assert_string_equal(e.field, "new_citizen_id");
+	err_clear(&e);
+	/* a's record (removed, at s1) holds a: refused naming s1 only */
+	assert_int_equal(dmc_id_fix_request(en->db, f->s2, lb, a, "กรอกผิด", 0, close, &e), -1);
+	assert_int_equal(e.status, 409);
+	assert_non_null(strstr(e.msg, "โรงเรียนบ้านหนึ่ง"));
+	assert_null(strstr(e.msg, "มะลิ"));
+	err_clear(&e);
+	assert_int_equal(dmc_id_fix_request(en->db, f->s2, lb, c, "", 0, close, &e), -1);
+	assert_string_equal(e.field, "note");
+	err_clear(&e);
+	fix = dmc_id_fix_request(en->db, f->s2, lb, c, "กรอกผิด", 0, close + 59, &e);
+	assert_true(fix > 0);
+	assert_string_equal(scalar_text(en->db, "SELECT ident FROM dmc_learners WHERE id = $1", lb), b);
+	assert_int_equal(dmc_request_decide(en->db, area, fix, true, "", 0, close + 3600, &e), 0);
+	assert_string_equal(scalar_text(en->db, "SELECT ident FROM dmc_learners WHERE id = $1", lb), c);
+	assert_string_equal(scalar_text(en->db, "SELECT citizen_id FROM dmc_learners WHERE id = $1", lb), c);
+	assert_int_equal(
+	    scalar(en->db, "SELECT COUNT(*) FROM dmc_learner_events WHERE learner_id = $1 AND kind = 'id_fix'", lb), 1);
+}
+
 /* A round step in its own transaction, as a handler runs it (the step
  * takes the school's lock, which needs one); rolled back when refused. */
 static int step(struct db *db, int (*fn)(struct db *, long long, long long, long long, long long, struct err *),
@@ -581,6 +686,7 @@ int main(void)
 	    cmocka_unit_test(test_round_times),	 cmocka_unit_test(test_identity),
 	    cmocka_unit_test(test_measures),	 cmocka_unit_test(test_birth),
 	    cmocka_unit_test(test_promotion),
+	    cmocka_unit_test(test_correction_cutoff),
 	};
 	const struct CMUnitTest db_tests[] = {
 	    cmocka_unit_test(test_one_active_record),
@@ -589,6 +695,7 @@ int main(void)
 	    cmocka_unit_test(test_grade_many),
 	    cmocka_unit_test(test_round_current_reads_only),
 	    cmocka_unit_test(test_promotion_year_end),
+	    cmocka_unit_test(test_requests),
 	};
 	int failed = cmocka_run_group_tests_name("dmc_rules", pure, NULL, NULL);
 	engine_after_migrate = seed;
