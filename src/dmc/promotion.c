@@ -54,8 +54,8 @@ json_t *dmc_yearend(struct db *db, long long now, struct err *e)
 	}
 	const char *state = "open";
 	if (!round) {
-		round = db_row_json(db, YEAREND_COLS "AND close_at + 60 > $1 ORDER BY close_at LIMIT 1", DB_ARGS(DB_INT(now)),
-				    e);
+		round = db_row_json(db, YEAREND_COLS "AND close_at + 60 > $1 ORDER BY close_at LIMIT 1",
+				    DB_ARGS(DB_INT(now)), e);
 		if (!round) {
 			if (e->status == 404)
 				err_set(e, 404, "ยังไม่มีรอบสิ้นปีการศึกษา");
@@ -68,8 +68,8 @@ json_t *dmc_yearend(struct db *db, long long now, struct err *e)
 		state = "before";
 	}
 	return json_pack("{s:o, s:s, s:I, s:I, s:I}", "round", round, "state", state, "opens_at",
-			 (json_int_t)(jint(round, "close_at") + 60), "next_entry_from", (json_int_t)entry, "next_open_at",
-			 (json_int_t)open);
+			 (json_int_t)(jint(round, "close_at") + 60), "next_entry_from", (json_int_t)entry,
+			 "next_open_at", (json_int_t)open);
 }
 
 json_t *dmc_promotion_get(struct db *db, long long round_id, long long school_id, struct err *e)
@@ -87,7 +87,8 @@ json_t *dmc_promotion_get(struct db *db, long long round_id, long long school_id
 }
 
 /* What a promotion does to one grade, from the rule. */
-static int rows_of_grade(struct db *db, long long pid, long long school_id, json_t *grade, bool repeating, struct err *e)
+static int rows_of_grade(struct db *db, long long pid, long long school_id, json_t *grade, bool repeating,
+			 struct err *e)
 {
 	enum dmc_promotion p = dmc_promotion_of(jint(grade, "final") != 0, repeating);
 	const char *code = jstr(grade, "code"), *next = jstr(grade, "next_grade");
@@ -134,8 +135,8 @@ long long dmc_promote_school(struct db *db, long long school_id, long long by, l
 	if (strcmp(jstr(ye, "state"), "open")) {
 		struct buf when = BUF_INIT;
 		when_text(&when, jint(ye, "opens_at"));
-		err_set(e, 409, "ยังเลื่อนชั้นไม่ได้: เลื่อนชั้นได้หลังสิ้นสุดการยืนยันข้อมูล%s คือตั้งแต่ %s",
-			jstr(round, "label"), buf_cstr(&when));
+		err_set(e, 409, "ยังเลื่อนชั้นไม่ได้: เลื่อนชั้นได้หลังสิ้นสุดการยืนยันข้อมูล%s คือตั้งแต่ %s", jstr(round, "label"),
+			buf_cstr(&when));
 		buf_release(&when);
 		json_decref(ye);
 		return -1;
@@ -151,16 +152,17 @@ long long dmc_promote_school(struct db *db, long long school_id, long long by, l
 		return *e = pe, -1;
 	long long pid = -1;
 	struct db_res *res = NULL;
-	if (db_query(db,
-		     "INSERT INTO dmc_promotions (round_id, school_id, at, by_user) VALUES ($1, $2, $3, $4) RETURNING id",
-		     DB_ARGS(DB_INT(rid), DB_INT(school_id), DB_INT(now), by > 0 ? DB_INT(by) : DB_NULL), &res, e) == 0 &&
+	if (db_query(
+		db,
+		"INSERT INTO dmc_promotions (round_id, school_id, at, by_user) VALUES ($1, $2, $3, $4) RETURNING id",
+		DB_ARGS(DB_INT(rid), DB_INT(school_id), DB_INT(now), by > 0 ? DB_INT(by) : DB_NULL), &res, e) == 0 &&
 	    db_next(res, e) == 1)
 		pid = db_int(res, 0);
 	db_res_free(res);
 	if (pid < 0)
 		return e->status == 409 ? err_set(e, 409, "โรงเรียนเลื่อนชั้นนักเรียนของปีการศึกษานี้แล้ว") : -1;
-	json_t *grades = db_rows_json(db, "SELECT code, final, COALESCE(next_grade, '') AS next_grade FROM dmc_grades",
-				      NULL, 0, e);
+	json_t *grades =
+	    db_rows_json(db, "SELECT code, final, COALESCE(next_grade, '') AS next_grade FROM dmc_grades", NULL, 0, e);
 	if (!grades)
 		return -1;
 	size_t i;
@@ -168,7 +170,8 @@ long long dmc_promote_school(struct db *db, long long school_id, long long by, l
 	int rc = 0;
 	json_array_foreach(grades, i, g)
 	{
-		if (rows_of_grade(db, pid, school_id, g, false, e) < 0 || rows_of_grade(db, pid, school_id, g, true, e) < 0) {
+		if (rows_of_grade(db, pid, school_id, g, false, e) < 0 ||
+		    rows_of_grade(db, pid, school_id, g, true, e) < 0) {
 			rc = -1;
 			break;
 		}
@@ -192,11 +195,13 @@ long long dmc_promote_school(struct db *db, long long school_id, long long by, l
 		    DB_ARGS(DB_INT(pid), DB_INT(now)), e) < 0 ||
 	    db_exec(db,
 		    "UPDATE dmc_learners SET status = 'graduated', moved_to = '', repeating = 0, updated_at = $2 "
-		    "WHERE id IN (SELECT learner_id FROM dmc_promotion_rows WHERE promotion_id = $1 AND outcome = 'graduate')",
+		    "WHERE id IN (SELECT learner_id FROM dmc_promotion_rows WHERE promotion_id = $1 AND outcome = "
+		    "'graduate')",
 		    DB_ARGS(DB_INT(pid), DB_INT(now)), e) < 0 ||
 	    dmc_counts_rebuild(db, school_id, e) < 0)
 		return -1;
-	if ((*promoted = outcome_count(db, pid, "promote", e)) < 0 || (*graduated = outcome_count(db, pid, "graduate", e)) < 0 ||
+	if ((*promoted = outcome_count(db, pid, "promote", e)) < 0 ||
+	    (*graduated = outcome_count(db, pid, "graduate", e)) < 0 ||
 	    (*stayed = outcome_count(db, pid, "stay", e)) < 0)
 		return -1;
 	if (db_exec(db, "UPDATE dmc_promotions SET promoted = $2, graduated = $3, repeated = $4 WHERE id = $1",
@@ -208,7 +213,7 @@ long long dmc_promote_school(struct db *db, long long school_id, long long by, l
 /* a learner still where the promotion left it: in the school, and either
  * active in its to_grade (promoted, stayed) or graduated */
 #define STILL_THERE                                                                                                    \
-	"l.school_id = $2 AND ((pr.outcome = 'graduate' AND l.status = 'graduated') OR (pr.outcome <> 'graduate' "    \
+	"l.school_id = $2 AND ((pr.outcome = 'graduate' AND l.status = 'graduated') OR (pr.outcome <> 'graduate' "     \
 	"AND l.status = 'active' AND l.grade = pr.to_grade))"
 
 long long dmc_promotion_undo(struct db *db, long long school_id, long long by, long long now, long long *skipped,
@@ -251,14 +256,17 @@ long long dmc_promotion_undo(struct db *db, long long school_id, long long by, l
 		    "INSERT INTO dmc_learner_events (learner_id, at, by_user, kind, from_school_id, to_school_id, "
 		    "destination, detail) SELECT pr.learner_id, $3, $4, 'promote_undo', $2, $2, '', "
 		    "'{\"from\":\"' || pr.to_grade || '\",\"to\":\"' || pr.from_grade || '\",\"promotion_id\":' || "
-		    "CAST(pr.promotion_id AS TEXT) || '}' FROM dmc_promotion_rows pr JOIN dmc_learners l ON l.id = pr.learner_id "
+		    "CAST(pr.promotion_id AS TEXT) || '}' FROM dmc_promotion_rows pr JOIN dmc_learners l ON l.id = "
+		    "pr.learner_id "
 		    "WHERE pr.promotion_id = $1 AND " STILL_THERE,
 		    DB_ARGS(DB_INT(pid), DB_INT(school_id), DB_INT(now), by > 0 ? DB_INT(by) : DB_NULL), e) < 0)
 		return -1;
 	/* the graduates first: their status is the mark of being untouched */
 	if (db_exec(db,
-		    "UPDATE dmc_learners SET status = 'active', updated_at = $3 WHERE school_id = $2 AND status = 'graduated' "
-		    "AND id IN (SELECT learner_id FROM dmc_promotion_rows WHERE promotion_id = $1 AND outcome = 'graduate')",
+		    "UPDATE dmc_learners SET status = 'active', updated_at = $3 WHERE school_id = $2 AND status = "
+		    "'graduated' "
+		    "AND id IN (SELECT learner_id FROM dmc_promotion_rows WHERE promotion_id = $1 AND outcome = "
+		    "'graduate')",
 		    DB_ARGS(DB_INT(pid), DB_INT(school_id), DB_INT(now)), e) < 0 ||
 	    db_exec(db,
 		    "UPDATE dmc_learners SET grade = (SELECT pr.from_grade FROM dmc_promotion_rows pr "
@@ -278,12 +286,13 @@ long long dmc_promotion_undo(struct db *db, long long school_id, long long by, l
 
 json_t *dmc_repeaters(struct db *db, long long school_id, struct err *e)
 {
-	return db_rows_json(db,
-			    "SELECT l.id, t.label AS title, l.first_name, l.last_name, l.grade, g.label AS grade_label, "
-			    "l.room FROM dmc_learners l JOIN dmc_titles t ON t.code = l.title "
-			    "JOIN dmc_grades g ON g.code = l.grade WHERE l.school_id = $1 AND l.status = 'active' "
-			    "AND l.repeating = 1 ORDER BY g.sort, l.first_name COLLATE thai, l.last_name COLLATE thai, l.id",
-			    DB_ARGS(DB_INT(school_id)), e);
+	return db_rows_json(
+	    db,
+	    "SELECT l.id, t.label AS title, l.first_name, l.last_name, l.grade, g.label AS grade_label, "
+	    "l.room FROM dmc_learners l JOIN dmc_titles t ON t.code = l.title "
+	    "JOIN dmc_grades g ON g.code = l.grade WHERE l.school_id = $1 AND l.status = 'active' "
+	    "AND l.repeating = 1 ORDER BY g.sort, l.first_name COLLATE thai, l.last_name COLLATE thai, l.id",
+	    DB_ARGS(DB_INT(school_id)), e);
 }
 
 json_t *dmc_grade_learners(struct db *db, long long school_id, const char *grade, struct err *e)

@@ -34,10 +34,11 @@ static struct db_val id_or_null(long long id)
  * 404 otherwise (another school's learner is not the caller's to see). */
 static json_t *learner_here(struct db *db, long long school_id, long long id, struct err *e)
 {
-	json_t *l = db_row_json(db,
-				"SELECT l.ident, COALESCE(l.citizen_id, '') AS citizen_id, l.status, l.school_id, s.area_id "
-				"FROM dmc_learners l JOIN schools s ON s.id = l.school_id WHERE l.id = $1",
-				DB_ARGS(DB_INT(id)), e);
+	json_t *l =
+	    db_row_json(db,
+			"SELECT l.ident, COALESCE(l.citizen_id, '') AS citizen_id, l.status, l.school_id, s.area_id "
+			"FROM dmc_learners l JOIN schools s ON s.id = l.school_id WHERE l.id = $1",
+			DB_ARGS(DB_INT(id)), e);
 	if (!l)
 		return e->status == 404 ? (err_set(e, 404, "ไม่พบนักเรียนคนนี้ในโรงเรียน"), NULL) : NULL;
 	if (jint(l, "school_id") != school_id || strcmp(jstr(l, "status"), "active")) {
@@ -63,13 +64,15 @@ static long long insert_request(struct db *db, const char *kind, long long learn
 {
 	struct db_res *res = NULL;
 	long long id = -1;
-	if (db_query(db,
-		     "INSERT INTO dmc_requests (kind, learner_id, school_id, area_id, reason, note, old_ident, new_ident, "
-		     "status, requested_at, requested_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9, $10) "
-		     "ON CONFLICT DO NOTHING RETURNING id",
-		     DB_ARGS(DB_TEXT(kind), DB_INT(learner), DB_INT(school), DB_INT(area), reason ? DB_TEXT(reason) : DB_NULL,
-			     DB_TEXT(note ? note : ""), DB_TEXT(old_ident), DB_TEXT(new_ident), DB_INT(now), id_or_null(by)),
-		     &res, e) == 0) {
+	if (db_query(
+		db,
+		"INSERT INTO dmc_requests (kind, learner_id, school_id, area_id, reason, note, old_ident, new_ident, "
+		"status, requested_at, requested_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9, $10) "
+		"ON CONFLICT DO NOTHING RETURNING id",
+		DB_ARGS(DB_TEXT(kind), DB_INT(learner), DB_INT(school), DB_INT(area),
+			reason ? DB_TEXT(reason) : DB_NULL, DB_TEXT(note ? note : ""), DB_TEXT(old_ident),
+			DB_TEXT(new_ident), DB_INT(now), id_or_null(by)),
+		&res, e) == 0) {
 		int rc = db_next(res, e);
 		if (rc == 1)
 			id = db_int(res, 0);
@@ -219,11 +222,10 @@ long long dmc_id_fix_request(struct db *db, long long school_id, long long learn
 	if (note_check(note, "note", true, "เหตุผลที่ขอแก้ไข เช่น กรอกเลขผิด หรือได้รับเลขประจำตัวประชาชนแล้ว", e) < 0 ||
 	    holder_check(db, cid, learner_id, school_id, e) < 0)
 		goto out;
-	id = insert_request(db, "id_fix", learner_id, school_id, jint(l, "area_id"), NULL, note, jstr(l, "ident"), cid, by,
-			    now, e);
+	id = insert_request(db, "id_fix", learner_id, school_id, jint(l, "area_id"), NULL, note, jstr(l, "ident"), cid,
+			    by, now, e);
 	if (id < 0 && e->status == 409)
-		err_field(e, "new_citizen_id",
-			  "มีคำขอแก้ไขเลขประจำตัวประชาชนของนักเรียนคนนี้ หรือของเลขนี้ รอเขตพื้นที่อนุมัติอยู่แล้ว"),
+		err_field(e, "new_citizen_id", "มีคำขอแก้ไขเลขประจำตัวประชาชนของนักเรียนคนนี้ หรือของเลขนี้ รอเขตพื้นที่อนุมัติอยู่แล้ว"),
 		    e->status = 409;
 out:
 	json_decref(l);
@@ -235,11 +237,11 @@ out:
 int dmc_request_withdraw(struct db *db, long long school_id, long long learner_id, long long request_id, long long by,
 			 long long now, struct err *e)
 {
-	long long n = db_exec(db,
-			      "UPDATE dmc_requests SET status = 'withdrawn', decided_at = $3, decided_by = $4 "
-			      "WHERE id = $1 AND school_id = $2 AND learner_id = $5 AND status = 'pending'",
-			      DB_ARGS(DB_INT(request_id), DB_INT(school_id), DB_INT(now), id_or_null(by), DB_INT(learner_id)),
-			      e);
+	long long n =
+	    db_exec(db,
+		    "UPDATE dmc_requests SET status = 'withdrawn', decided_at = $3, decided_by = $4 "
+		    "WHERE id = $1 AND school_id = $2 AND learner_id = $5 AND status = 'pending'",
+		    DB_ARGS(DB_INT(request_id), DB_INT(school_id), DB_INT(now), id_or_null(by), DB_INT(learner_id)), e);
 	if (n < 0)
 		return -1;
 	return n == 1 ? 0 : err_set(e, 409, "คำขอนี้ไม่ได้รออนุมัติแล้ว (เขตพื้นที่พิจารณาแล้ว หรือยกเลิกไปแล้ว)");
@@ -252,21 +254,23 @@ int dmc_request_decide(struct db *db, long long area_id, long long request_id, b
 		return -1;
 	if (note_check(note, "decision_note", false, "หมายเหตุ", e) < 0)
 		return -1;
-	json_t *q = db_row_json(db,
-				"SELECT r.kind, r.learner_id, r.school_id, r.new_ident, r.status, "
-				"COALESCE(d.label, '') AS reason_label FROM dmc_requests r "
-				"LEFT JOIN dmc_dropout_reasons d ON d.code = r.reason WHERE r.id = $1 AND r.area_id = $2",
-				DB_ARGS(DB_INT(request_id), DB_INT(area_id)), e);
+	json_t *q =
+	    db_row_json(db,
+			"SELECT r.kind, r.learner_id, r.school_id, r.new_ident, r.status, "
+			"COALESCE(d.label, '') AS reason_label FROM dmc_requests r "
+			"LEFT JOIN dmc_dropout_reasons d ON d.code = r.reason WHERE r.id = $1 AND r.area_id = $2",
+			DB_ARGS(DB_INT(request_id), DB_INT(area_id)), e);
 	if (!q)
 		return e->status == 404 ? err_set(e, 404, "ไม่พบคำขอนี้ในเขตพื้นที่") : -1;
 	int rc = -1;
 	/* the row is the lock: of two deciders, the second changes nothing */
-	long long n = db_exec(db,
-			      "UPDATE dmc_requests SET status = $3, decided_at = $4, decided_by = $5, decision_note = $6 "
-			      "WHERE id = $1 AND area_id = $2 AND status = 'pending'",
-			      DB_ARGS(DB_INT(request_id), DB_INT(area_id), DB_TEXT(approve ? "approved" : "rejected"),
-				      DB_INT(now), id_or_null(by), DB_TEXT(note ? note : "")),
-			      e);
+	long long n =
+	    db_exec(db,
+		    "UPDATE dmc_requests SET status = $3, decided_at = $4, decided_by = $5, decision_note = $6 "
+		    "WHERE id = $1 AND area_id = $2 AND status = 'pending'",
+		    DB_ARGS(DB_INT(request_id), DB_INT(area_id), DB_TEXT(approve ? "approved" : "rejected"),
+			    DB_INT(now), id_or_null(by), DB_TEXT(note ? note : "")),
+		    e);
 	if (n < 0)
 		goto out;
 	if (n == 0) {
@@ -278,8 +282,8 @@ int dmc_request_decide(struct db *db, long long area_id, long long request_id, b
 		goto out;
 	}
 	if (!strcmp(jstr(q, "kind"), "dropout")) {
-		rc = dmc_learner_remove(db, jint(q, "school_id"), jint(q, "learner_id"), jstr(q, "reason_label"), request_id,
-					by, now, e);
+		rc = dmc_learner_remove(db, jint(q, "school_id"), jint(q, "learner_id"), jstr(q, "reason_label"),
+					request_id, by, now, e);
 		if (rc < 0 && e->status == 404)
 			err_set(e, 409,
 				"อนุมัติไม่ได้: นักเรียนคนนี้ไม่ได้อยู่ที่โรงเรียนที่ขอแล้ว (ย้ายออกหรือย้ายไปโรงเรียนอื่น) "
@@ -288,8 +292,8 @@ int dmc_request_decide(struct db *db, long long area_id, long long request_id, b
 		rc = holder_check(db, jstr(q, "new_ident"), jint(q, "learner_id"), jint(q, "school_id"), e);
 		/* its own pending request is the one being decided: no longer pending */
 		if (rc == 0)
-			rc = dmc_learner_set_citizen_id(db, jint(q, "learner_id"), jstr(q, "new_ident"), request_id, by, now,
-							e);
+			rc = dmc_learner_set_citizen_id(db, jint(q, "learner_id"), jstr(q, "new_ident"), request_id, by,
+							now, e);
 		if (rc < 0 && e->status == 409 && *e->field) {
 			struct buf msg = BUF_INIT;
 			buf_addf(&msg, "อนุมัติไม่ได้: %s", e->msg);
@@ -305,10 +309,10 @@ out:
 /* ---- lists ------------------------------------------------------------------------------------- */
 
 #define REQ_COLS                                                                                                       \
-	"SELECT r.id, r.kind, r.learner_id, r.school_id, s.name AS school_name, t.label AS title, l.first_name, "     \
-	"l.last_name, l.ident, COALESCE(d.label, '') AS reason_label, r.note, r.old_ident, r.new_ident, r.status, "             \
+	"SELECT r.id, r.kind, r.learner_id, r.school_id, s.name AS school_name, t.label AS title, l.first_name, "      \
+	"l.last_name, l.ident, COALESCE(d.label, '') AS reason_label, r.note, r.old_ident, r.new_ident, r.status, "    \
 	"r.requested_at, r.decided_at, r.decision_note FROM dmc_requests r JOIN schools s ON s.id = r.school_id "      \
-	"JOIN dmc_learners l ON l.id = r.learner_id JOIN dmc_titles t ON t.code = l.title "                             \
+	"JOIN dmc_learners l ON l.id = r.learner_id JOIN dmc_titles t ON t.code = l.title "                            \
 	"LEFT JOIN dmc_dropout_reasons d ON d.code = r.reason "
 
 /* codes masked for a list */

@@ -112,11 +112,14 @@ test('a wrong check digit, a duplicate here, and a learner of another school (of
   assert.equal(count('SELECT COUNT(*) FROM dmc_learners'), n, 'nothing stored');
 });
 
-test('the database refuses a second active record of one citizen ID', async () => {
+// The sqlite3 shell the tests use has no "thai" collation, so on SQLite any
+// INSERT into dmc_learners fails for that reason and would prove nothing;
+// test_one_active_record (tests/unit/test_dmc.c) covers both engines.
+test('the database refuses a second active record of one citizen ID', { skip: !process.env.KHET_TEST_PG && 'SQLite: see test_one_active_record' }, async () => {
   const l = await add(admin1, s1);
   assert.throws(() => sql(`INSERT INTO dmc_learners (citizen_id, ident, school_id, status, title, first_name, last_name, sex,
     birth_date, nationality, grade, created_at, updated_at) VALUES ('${l.citizen_id}', '${l.citizen_id}', ${s2}, 'active',
-    'boy', 'ซ้ำ', 'ซ้ำ', 'M', '2018-01-01', 'TH', 'p1', 0, 0)`));
+    'boy', 'ซ้ำ', 'ซ้ำ', 'M', '2018-01-01', 'TH', 'p1', 0, 0)`), /dmc_learners_one_active|duplicate key/);
 });
 
 test('move in from another school: the record moves with its history, the old school sees where it went', async () => {
