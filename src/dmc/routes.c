@@ -799,6 +799,23 @@ static int learner_page(struct req *r, int status, json_t *l, const char *error)
 		json_object_set_new(rq, "can_withdraw", json_boolean(pending && can_edit));
 	}
 	json_object_set_new(l, "status_label", json_string(learner_status_label(jstr(l, "status"))));
+	/* say before typing that corrections wait for the next round */
+	long long last_close = 0, reopens = 0;
+	struct buf closed = BUF_INIT;
+	if (can_edit && dmc_correction_window(req_db(r), dmc_now(r), &last_close, &reopens, &e) < 0) {
+		json_decref(reqs);
+		json_decref(fdrop);
+		json_decref(ffix);
+		json_decref(fname);
+		json_decref(fbody);
+		json_decref(fgrade);
+		json_decref(fout);
+		json_decref(events);
+		json_decref(l);
+		return fail(r, &e);
+	}
+	if (reopens)
+		dmc_correction_message(last_close, reopens, &closed);
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "%s%s %s", jstr(l, "title_label"), jstr(l, "first_name"), jstr(l, "last_name"));
 	json_t *m = json_pack("{s:s, s:o, s:o, s:b, s:o, s:o, s:o, s:o, s:o, s:b, s:o, s:o, s:b, s:b}", "page_title",
@@ -807,6 +824,8 @@ static int learner_page(struct req *r, int status, json_t *l, const char *error)
 			      json_array_size(reqs) > 0, "dropout_form", fdrop, "idfix_form", ffix, "can_request_dropout",
 			      can_edit && !drop_pending, "can_request_idfix", can_edit && !fix_pending);
 	json_object_set_new(m, "error", error ? json_string(error) : json_null());
+	json_object_set_new(m, "idfix_closed", reopens ? json_string(buf_cstr(&closed)) : json_null());
+	buf_release(&closed);
 	buf_release(&title);
 	return view_page(r, status, "dmc/learner", m);
 }

@@ -309,6 +309,10 @@ test('year-end promotion: mark who repeats, promote after the round, graduates l
   const stay = await add(admin2, s2, { grade: 'p3', birth_date: '2017-02-02', first_name: 'ซ้ำชั้น' });
   const up = await add(admin2, s2, { grade: 'p2', first_name: 'เลื่อนชั้น' });
   // before the year-end round's window closes: shown, refused
+  const html = await admin2.get(`/dmc/schools/${s2}/promotion?grade=p3`);
+  assert.equal(html.status, 200);
+  assert.match(html.text, /นักเรียนที่ซ้ำชั้น/);
+  assert.ok(html.text.includes('ซ้ำชั้น') && html.text.includes(stay.first_name));
   const early = await admin2.get(`/dmc/schools/${s2}/promotion`, { ...at(ye.close_at + 59), json: true });
   assert.equal(early.status, 200);
   assert.equal(early.json.yearend.state, 'before');
@@ -423,6 +427,15 @@ test('drop-out: the school proposes with a reason, stays counted, the area rejec
   assert.equal(count(`SELECT COUNT(*) FROM audit WHERE action = 'dmc.request.approve' AND target_id = ${r3} AND area_id = ${area}`), 1);
   const after = await admin1.get(`/dmc/learners/${l.id}`, { json: true });
   assert.equal(after.json.learner.status_label, 'ออกกลางคัน');
+  // the pages as a browser sees them
+  const fresh = await add(admin1, s1);
+  const html = await admin1.get(`/dmc/learners/${fresh.id}`);
+  assert.equal(html.status, 200);
+  assert.match(html.text, /ขอจำหน่ายนักเรียนออกกลางคัน/);
+  assert.match(html.text, /ขอแก้ไขเลขประจำตัวประชาชน/);
+  const areaHtml = await areaOfficer.get(`/dmc/areas/${area}/requests`);
+  assert.equal(areaHtml.status, 200);
+  assert.match(areaHtml.text, /พิจารณาแล้วล่าสุด/);
 });
 
 test('citizen-ID correction: refused after the round day\'s 16:30 saying when, check digit, a duplicate names only its school', async () => {
@@ -433,6 +446,9 @@ test('citizen-ID correction: refused after the round day\'s 16:30 saying when, c
   const good = newId();
   const dashed = `${good[0]}-${good.slice(1, 5)}-${good.slice(5, 10)}-${good.slice(10, 12)}-${good[12]}`;
   const n = count('SELECT COUNT(*) FROM dmc_requests');
+  const closedPage = await admin1.get(`/dmc/learners/${l.id}`, at(r3.close_at + 60));
+  assert.match(closedPage.json.idfix_closed, /ยื่นคำขอได้อีกครั้งตั้งแต่ 16 พ\.ค\. 2570/);
+  assert.equal((await admin1.get(`/dmc/learners/${l.id}`, at(r3.close_at))).json.idfix_closed, null);
   const late = await admin1.post(`/dmc/learners/${l.id}/citizen-id`, { new_citizen_id: dashed, fix_note: 'กรอกผิด' }, at(r3.close_at + 60));
   assert.equal(late.status, 409);
   assert.match(late.json.idfix_form.errors.new_citizen_id, /หมดเวลาขอแก้ไข.*16:30 น\..*ยื่นคำขอได้อีกครั้งตั้งแต่ 16 พ\.ค\. 2570/);
