@@ -487,11 +487,13 @@ long long dmc_learners_set_grade_many(struct db *db, long long school_id, const 
 	json_array_foreach(rows, i, row)
 	{
 		if (dmc_birth_check(jstr(row, "birth_date"), now, (int)jint(g, "max_age"), jstr(g, "label"), e) < 0) {
-			char msg[sizeof e->msg];
-			snprintf(msg, sizeof msg, "%s", e->msg);
+			/* which learner: the message names him */
+			struct buf msg = BUF_INIT;
+			buf_addf(&msg, "%s%s %s: %s", jstr(row, "title"), jstr(row, "first_name"), jstr(row, "last_name"),
+				 e->msg);
 			err_clear(e);
-			err_field(e, "grade", "%s%s %s: %s", jstr(row, "title"), jstr(row, "first_name"),
-				  jstr(row, "last_name"), msg);
+			err_field(e, "grade", "%s", buf_cstr(&msg));
+			buf_release(&msg);
 			goto out;
 		}
 	}
