@@ -22,6 +22,12 @@ static int demo(struct db *db, const struct demo_args *a, struct err *e)
 	return dmc_demo(db, total / schools, schools, e);
 }
 
+/* the rounds of this academic year and the next, before anyone asks */
+static const struct job_def jobs[] = {
+    {"dmc-rounds", 3600, dmc_rounds_job},
+    {NULL},
+};
+
 static const struct route_table *const routes[] = {&dmc_routes, NULL};
 
 static const struct role_def roles[] = {
@@ -71,6 +77,14 @@ static const struct audit_action_def audit_actions[] = {
     {"dmc.learner.body", "บันทึกน้ำหนักส่วนสูง"},
     {"dmc.learner.grade", "เปลี่ยนชั้น/ห้องเรียน"},
     {"dmc.grade_bulk", "เปลี่ยนชั้น/ห้องเรียนหลายคน"},
+    {"dmc.learner.repeating", "ทำเครื่องหมายนักเรียนซ้ำชั้น"},
+    {"dmc.promotion", "เลื่อนชั้นนักเรียนสิ้นปีการศึกษา"},
+    {"dmc.promotion.undo", "ยกเลิกการเลื่อนชั้นนักเรียน"},
+    {"dmc.dropout.request", "ขอจำหน่ายนักเรียนออกกลางคัน"},
+    {"dmc.id_fix.request", "ขอแก้ไขเลขประจำตัวประชาชนนักเรียน"},
+    {"dmc.request.withdraw", "โรงเรียนยกเลิกคำขอ"},
+    {"dmc.request.approve", "เขตอนุมัติคำขอของโรงเรียน"},
+    {"dmc.request.reject", "เขตไม่อนุมัติคำขอของโรงเรียน"},
     {"dmc.round.confirm", "ยืนยันข้อมูลรอบสำรวจ"},
     {"dmc.round.certify", "รับรองข้อมูลรอบสำรวจ"},
     {"dmc.round.acknowledge", "เขตรับทราบข้อมูลรอบสำรวจ"},
@@ -84,6 +98,7 @@ const struct module dmc_module = {
     .name = "dmc",
     .title = "ข้อมูลนักเรียนรายบุคคล (DMC)",
     .routes = routes,
+    .jobs = jobs,
     .demo = demo,
     .demo_flags = demo_flags,
     .menu = menu,
