@@ -7,7 +7,9 @@
  * because text built at run time may reuse an address with other text). */
 #include "core/db.h"
 
+#include <ctype.h>
 #include <stdlib.h>
+#include <strings.h>
 #include <string.h>
 
 #include "core/buf.h"
@@ -84,8 +86,16 @@ static int injected(struct err *e, const char *sql)
 	return db_fail(e, 503, "injected fault (X-Khet-Fault)", sql);
 }
 
+/* X-Khet-Fault: dblost=N — the connection dies before this call. */
+static void maybe_sever(struct db *db)
+{
+	if (fault_now(FAULT_DB_LOST) && db->eng->sever)
+		db->eng->sever(db);
+}
+
 int db_begin(struct db *db, struct err *e)
 {
+	maybe_sever(db);
 	if (fault_now(FAULT_DB))
 		return injected(e, "BEGIN");
 	return db->eng->begin(db, e);
@@ -93,6 +103,7 @@ int db_begin(struct db *db, struct err *e)
 
 int db_commit(struct db *db, struct err *e)
 {
+	maybe_sever(db);
 	if (fault_now(FAULT_DB))
 		return injected(e, "COMMIT");
 	return db->eng->commit(db, e);
@@ -105,13 +116,45 @@ void db_rollback(struct db *db)
 
 int db_lock(struct db *db, long long key, struct err *e)
 {
+	maybe_sever(db);
 	if (fault_now(FAULT_DB))
 		return injected(e, "lock");
 	return db->eng->lock(db, key, e);
 }
 
+/* INSERT … RETURNING and the like come through the query calls too. */
+static void note_sql(struct db *db, const char *sql)
+{
+	if (!db->wrote && !db_sql_reads(sql))
+		db->wrote = true;
+}
+
+bool db_lost(const struct db *db)
+{
+	return db->lost;
+}
+
+bool db_wrote(const struct db *db)
+{
+	return db->wrote;
+}
+
+void db_clean(struct db *db)
+{
+	db->wrote = false;
+}
+
+bool db_sql_reads(const char *sql)
+{
+	while (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '\r' || *sql == '(')
+		sql++;
+	return !strncasecmp(sql, "SELECT", 6) && !isalnum((unsigned char)sql[6]) && sql[6] != '_';
+}
+
 long long db_exec(struct db *db, const char *sql, const struct db_val *p, int n, struct err *e)
 {
+	maybe_sever(db);
+	db->wrote = true;
 	if (fault_now(FAULT_DB))
 		return injected(e, sql);
 	return db->eng->exec(db, sql, p, n, e);
@@ -119,11 +162,14 @@ long long db_exec(struct db *db, const char *sql, const struct db_val *p, int n,
 
 int db_exec_script(struct db *db, const char *sql, struct err *e)
 {
+	db->wrote = true;
 	return db->eng->exec_script(db, sql, e);
 }
 
 int db_query(struct db *db, const char *sql, const struct db_val *p, int n, struct db_res **out, struct err *e)
 {
+	maybe_sever(db);
+	note_sql(db, sql);
 	if (fault_now(FAULT_DB)) {
 		*out = NULL;
 		return injected(e, sql);
@@ -171,6 +217,8 @@ void db_res_free(struct db_res *r)
 
 json_t *db_rows_json(struct db *db, const char *sql, const struct db_val *p, int n, struct err *e)
 {
+	maybe_sever(db);
+	note_sql(db, sql);
 	if (fault_now(FAULT_DB)) {
 		injected(e, sql);
 		return NULL;
@@ -201,6 +249,8 @@ json_t *db_rows_json(struct db *db, const char *sql, const struct db_val *p, int
 
 json_t *db_row_json(struct db *db, const char *sql, const struct db_val *p, int n, struct err *e)
 {
+	maybe_sever(db);
+	note_sql(db, sql);
 	if (fault_now(FAULT_DB)) {
 		injected(e, sql);
 		return NULL;
@@ -221,6 +271,8 @@ json_t *db_row_json(struct db *db, const char *sql, const struct db_val *p, int 
 
 int db_int_value(struct db *db, const char *sql, const struct db_val *p, int n, long long *out, struct err *e)
 {
+	maybe_sever(db);
+	note_sql(db, sql);
 	if (fault_now(FAULT_DB))
 		return injected(e, sql);
 	const struct db_engine *eng = db->eng;
@@ -310,6 +362,7 @@ static void quote_ident(struct buf *b, const char *s)
 
 struct db_bulk *db_bulk_begin(struct db *db, const char *table, const char *const *cols, int ncols, struct err *e)
 {
+	db->wrote = true;
 	struct db_bulk *b = xcalloc(1, sizeof *b);
 	b->db = db;
 	b->ncols = ncols;

@@ -84,6 +84,9 @@ void form_cleanup(struct req *r);
  * place belong to rows that were never stored, so they go too. */
 void form_kept_discard(struct req *r);
 
+/* server.c: forgets the answer made so far and the headers added after
+ * the first nheaders, so a handler can run again from the start. */
+void req_discard_answer(struct req *r, int nheaders);
 /* server.c: queues r->response after adding the common headers. */
 void http_finish(struct req *r, int status, struct MHD_Response *resp);
 

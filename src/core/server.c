@@ -235,6 +235,20 @@ void req_set_cookie(struct req *r, const char *name, const char *value, long lon
 
 /* --- the answer ----------------------------------------------------------- */
 
+void req_discard_answer(struct req *r, int nheaders)
+{
+	if (r->response)
+		MHD_destroy_response(r->response);
+	r->response = NULL;
+	r->status = 0;
+	r->commit_on_error = false;
+	while (r->nheaders > nheaders) {
+		r->nheaders--;
+		free(r->headers[r->nheaders].name);
+		free(r->headers[r->nheaders].value);
+	}
+}
+
 void http_finish(struct req *r, int status, struct MHD_Response *resp)
 {
 	if (r->response)
@@ -300,6 +314,12 @@ static void healthz(struct req *r)
 	if (db && db_int_value(db, "SELECT 1", NULL, 0, &one, &e) == 1 && one == 1) {
 		buf_addf(&b, "{\"status\":\"ok\",\"db\":\"%s\"}\n", db_kind(db) == DB_SQLITE ? "sqlite" : "postgres");
 		plain(r, 200, "application/json", &b);
+	} else if (db && db_lost(db)) {
+		/* the server went away and the worker is trying again (db.h) */
+		log_error("healthz: database connection lost, reconnecting: %s", e.msg);
+		buf_adds(&b, "{\"status\":\"degraded\",\"db\":\"reconnecting\"}\n");
+		req_add_header(r, "Retry-After", "5");
+		plain(r, 503, "application/json", &b);
 	} else {
 		log_error("healthz: database check failed: %s", e.msg[0] ? e.msg : "cannot open");
 		buf_adds(&b, "{\"status\":\"error\",\"db\":\"unreachable\"}\n");
@@ -584,18 +604,40 @@ static void dispatch(struct req *r)
 	}
 	struct db *db = NULL;
 	struct err e = ERR_INIT;
+	int nheaders = r->nheaders;
+	bool retried = false;
+again:
 	if (unsafe) {
 		db = req_db(r);
 		if (!db || db_begin(db, &e) < 0) {
 			log_error("req %s: begin: %s", r->id, e.msg);
-			view_error(r, 503, "ระบบฐานข้อมูลไม่พร้อมใช้งานชั่วคราว กรุณาลองใหม่อีกครั้ง");
+			view_error(r, 503, NULL);
 			return;
 		}
 	}
+	/* the thread's connection, if it has one: what this request writes */
+	struct db *conn = pthread_getspecific(db_key);
+	if (conn)
+		db_clean(conn);
 	int rc = r->route->handler(r);
 	if (!r->response) {
 		log_error("req %s: %s %s: handler returned %d without an answer", r->id, r->method, r->path, rc);
 		view_error(r, 500, NULL);
+	}
+	/* The connection died under the handler before it wrote anything
+	 * (PostgreSQL restarted, a failover): nothing of it was stored, so it
+	 * runs once more, on a new connection, and the user sees no error.
+	 * One that wrote is answered 503 (view_error: Retry-After), never run
+	 * twice: its writes may have been applied. */
+	conn = pthread_getspecific(db_key);
+	if (!retried && conn && db_lost(conn) && !db_wrote(conn)) {
+		retried = true;
+		log_info("req %s: %s %s: database connection lost before any write; running it again", r->id, r->method,
+			 r->path);
+		if (unsafe)
+			db_rollback(db);
+		req_discard_answer(r, nheaders);
+		goto again;
 	}
 	if (!unsafe)
 		return;
@@ -604,7 +646,7 @@ static void dispatch(struct req *r)
 			log_error("req %s: commit: %s", r->id, e.msg);
 			db_rollback(db);
 			form_kept_discard(r);
-			view_error(r, 500, NULL);
+			view_error(r, e.status == 503 ? 503 : 500, NULL);
 		}
 	} else {
 		db_rollback(db);

@@ -331,6 +331,11 @@ static const char *status_title(int status)
 
 int view_error(struct req *r, int status, const char *message)
 {
+	if (status == 503) /* the database went away: come back shortly */
+		req_add_header(r, "Retry-After", "5");
+	if (!message && status == 503)
+		message = "ระบบฐานข้อมูลไม่พร้อมใช้งานชั่วคราว กรุณาลองใหม่ในอีกสักครู่ หากส่งแบบฟอร์มไว้ "
+			  "ให้ตรวจสอบก่อนว่าบันทึกแล้วหรือยังก่อนส่งซ้ำ";
 	if (!message)
 		message = status >= 500 ? "ขออภัย ระบบขัดข้องชั่วคราว กรุณาลองใหม่อีกครั้ง หากยังพบปัญหาโปรดแจ้งผู้ดูแลระบบพร้อมรหัสอ้างอิงด้านล่าง"
 					: status_title(status);

@@ -75,8 +75,9 @@ export async function startServer({ demo = true, env = {}, args = [] } = {}) {
     // Runs SQL on the server's database (sqlite3 / psql) and returns its
     // output; throws when the statement fails.
     sql(q) {
-      if (engine === 'postgres')
-        return execFileSync('psql', [db, '-qAtX', '-v', 'ON_ERROR_STOP=1', '-c', q], { encoding: 'utf8' }).trim();
+      // the database the server runs on (a test may name its own in env)
+      if (baseEnv.KHET_DB.startsWith('postgres'))
+        return execFileSync('psql', [baseEnv.KHET_DB, '-qAtX', '-v', 'ON_ERROR_STOP=1', '-c', q], { encoding: 'utf8' }).trim();
       return execFileSync('sqlite3', ['-cmd', '.timeout 10000', dir + '/khet.db', q], { encoding: 'utf8' }).trim();
     },
     client: () => new Client(base),
