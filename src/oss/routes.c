@@ -656,14 +656,15 @@ static int new_post(struct req *r)
 	long long id = oss_request_insert(db, area_id, svc->code, acc_user_id(r), acc_display_name(r), data,
 					  buf_cstr(&search), now, code, &e);
 	buf_release(&search);
-	json_decref(data);
-	if (id < 0)
+	if (id < 0 || (bp.nslots > 0 && oss_booking_store(db, id, bp.room_id, bp.slots, bp.nslots, bp.attendees,
+							  jstr(data, "chairman"), jstr(data, "coordinator"), &e) < 0)) {
+		json_decref(data);
 		return view_err(r, &e);
+	}
+	json_decref(data);
 	const char *slots[8];
 	int ns = slot_names(svc, slots, 8);
 	long long last = 0;
-	if (bp.nslots > 0 && oss_booking_store(db, id, bp.room_id, bp.slots, bp.nslots, bp.attendees, &e) < 0)
-		return view_err(r, &e);
 	json_t *req = oss_request_get(db, id, &e);
 	if (!req)
 		return view_err(r, &e);
@@ -907,6 +908,10 @@ static int edit_post(struct req *r)
 	int to = oss_request_move(db, req, OSS_APPLICANT, OSS_EDIT, acc_user_id(r), acc_display_name(r), "", data,
 				  buf_cstr(&search), 0, now, &e);
 	buf_release(&search);
+	if (to >= 0 && bp.nslots > 0 &&
+	    oss_booking_store(db, id, bp.room_id, bp.slots, bp.nslots, bp.attendees, jstr(data, "chairman"),
+			      jstr(data, "coordinator"), &e) < 0)
+		to = -1;
 	json_decref(data);
 	if (to < 0 && e.status == 409) {
 		/* changed since the form was opened: nothing is kept, and the
@@ -922,9 +927,7 @@ static int edit_post(struct req *r)
 		json_decref(now_req);
 		return rc;
 	}
-	if (to < 0 ||
-	    (bp.nslots > 0 && oss_booking_store(db, id, bp.room_id, bp.slots, bp.nslots, bp.attendees, &e) < 0) ||
-	    oss_keep_files(r, db, id, slots, ns, NULL, &last, &e) < 0) {
+	if (to < 0 || oss_keep_files(r, db, id, slots, ns, NULL, &last, &e) < 0) {
 		json_decref(req);
 		return view_err(r, &e);
 	}

@@ -875,7 +875,7 @@ static void test_db_bookings(void **state)
 	long long id = submit(f, f->area, "31", f->user, now, NULL);
 	begin(f->db);
 	assert_int_equal(oss_booking_free(f->db, room, s, n, id, &e), 0);
-	assert_int_equal(oss_booking_store(f->db, id, room, s, n, 20, &e), 0);
+	assert_int_equal(oss_booking_store(f->db, id, room, s, n, 20, "", "", &e), 0);
 	commit(f->db);
 
 	/* a clash on the second day names that booking */
