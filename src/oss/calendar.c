@@ -62,59 +62,130 @@ static const char sql_month[] =
 
 static const char *const weekdays[] = {"อาทิตย์", "จันทร์", "อังคาร", "พุธ", "พฤหัสบดี", "ศุกร์", "เสาร์"};
 
-/* One booking of the month as the page shows it, made straight from the
- * statement's row (no intermediate rows array). people: the viewer may see
- * the chairman and coordinator. */
-static json_t *calendar_row(struct db_res *res, long long me, bool people)
+/* One booking as the page shows it, read from the statement's row. */
+struct cal_row {
+	long long id;
+	int y, mo, d, wd;
+	char time[40]; /* "08:30–10:00 น." */
+	int status;
+	bool mine;
+	const char *service, *chairman, *coordinator; /* the statement's, until the next row */
+};
+
+static void cal_read(struct db_res *res, long long me, struct cal_row *c)
 {
-	long long start = db_int(res, 0), end = db_int(res, 1), id = db_int(res, 2);
-	int sy, smo, sd, sh, smi, ed, eh, emi, wd;
-	thai_local(start, &sy, &smo, &sd, &sh, &smi, NULL, &wd);
+	long long start = db_int(res, 0), end = db_int(res, 1);
+	int sh, smi, ed, eh, emi;
+	thai_local(start, &c->y, &c->mo, &c->d, &sh, &smi, NULL, &c->wd);
 	thai_local(end, NULL, NULL, &ed, &eh, &emi, NULL, NULL);
 	/* a booking ends within its day; midnight shows as 24:00 */
-	if (ed != sd && eh == 0 && emi == 0)
+	if (ed != c->d && eh == 0 && emi == 0)
 		eh = 24;
+	snprintf(c->time, sizeof c->time, "%02d:%02d–%02d:%02d น.", sh, smi, eh, emi);
+	c->id = db_int(res, 2);
+	c->service = db_text(res, 3);
+	c->status = oss_status_parse(db_text(res, 4));
+	c->mine = me > 0 && db_int(res, 5) == me;
+	c->chairman = db_text(res, 6);
+	c->coordinator = db_text(res, 7);
+}
+
+static void iso_day(struct buf *b, int y, int mo, int d)
+{
+	buf_add_int(b, y);
+	buf_addc(b, '-');
+	buf_add_2d(b, mo);
+	buf_addc(b, '-');
+	buf_add_2d(b, d);
+}
+
+static void day_text(struct buf *b, const struct cal_row *c, long long start)
+{
+	buf_adds(b, weekdays[c->wd % 7]);
+	buf_addc(b, ' ');
+	thai_date_short(b, start);
+}
+
+/* The JSON API's row: every field, by name. */
+static json_t *cal_json(const struct cal_row *c, long long start, bool people)
+{
 	struct buf b = BUF_INIT;
 	json_t *row = json_object();
-	buf_add_int(&b, sy);
-	buf_addc(&b, '-');
-	buf_add_2d(&b, smo);
-	buf_addc(&b, '-');
-	buf_add_2d(&b, sd);
+	iso_day(&b, c->y, c->mo, c->d);
 	json_object_set_new(row, "date", json_string_nocheck(buf_cstr(&b)));
 	buf_reset(&b);
-	buf_adds(&b, weekdays[wd % 7]);
-	buf_addc(&b, ' ');
-	thai_date_short(&b, start);
+	day_text(&b, c, start);
 	json_object_set_new(row, "date_text", json_string_nocheck(buf_cstr(&b)));
-	buf_reset(&b);
-	buf_add_2d(&b, sh);
-	buf_addc(&b, ':');
-	buf_add_2d(&b, smi);
-	buf_adds(&b, "–");
-	buf_add_2d(&b, eh);
-	buf_addc(&b, ':');
-	buf_add_2d(&b, emi);
-	buf_adds(&b, " น.");
-	json_object_set_new(row, "time_text", json_string_nocheck(buf_cstr(&b)));
-	int st = oss_status_parse(db_text(res, 4));
-	json_object_set_new(row, "service_name", json_string_nocheck(oss_service_name(db_text(res, 3))));
-	json_object_set_new(row, "status_label", json_string_nocheck(oss_status_label(st)));
-	json_object_set_new(row, "status_class", json_string_nocheck(oss_status_class(st)));
-	bool mine = me > 0 && db_int(res, 5) == me;
-	json_object_set_new(row, "mine", json_boolean(mine));
-	if (mine) {
+	json_object_set_new(row, "time_text", json_string_nocheck(c->time));
+	json_object_set_new(row, "service_name", json_string_nocheck(oss_service_name(c->service)));
+	json_object_set_new(row, "status_label", json_string_nocheck(oss_status_label(c->status)));
+	json_object_set_new(row, "status_class", json_string_nocheck(oss_status_class(c->status)));
+	json_object_set_new(row, "mine", json_boolean(c->mine));
+	if (c->mine) {
 		buf_reset(&b);
 		buf_adds(&b, "/oss/requests/");
-		buf_add_int(&b, id);
+		buf_add_int(&b, c->id);
 		json_object_set_new(row, "url", json_string_nocheck(buf_cstr(&b)));
 	}
-	if (people || mine) {
-		json_object_set_new(row, "chairman", jx_string(db_text(res, 6)));
-		json_object_set_new(row, "coordinator", jx_string(db_text(res, 7)));
+	if (people || c->mine) {
+		json_object_set_new(row, "chairman", jx_string(c->chairman));
+		json_object_set_new(row, "coordinator", jx_string(c->coordinator));
 	}
 	buf_release(&b);
 	return row;
+}
+
+/* The page's HTML of one booking, appended to out: a day's heading when
+ * the day changes (linking the day's detail in the month view), then
+ * the booking's line. detail: the day view, which names the chairman and
+ * coordinator (for those who may see them). */
+static void cal_html(struct buf *out, const struct cal_row *c, long long start, long long room_id, bool people,
+		     bool detail, int *last_day)
+{
+	int day = c->y * 10000 + c->mo * 100 + c->d;
+	if (day != *last_day) {
+		if (*last_day)
+			buf_adds(out, "</ul></li>\n");
+		*last_day = day;
+		buf_adds(out, "<li><strong>");
+		if (!detail) {
+			buf_adds(out, "<a href=\"/oss/rooms/");
+			buf_add_int(out, room_id);
+			buf_adds(out, "/calendar?day=");
+			iso_day(out, c->y, c->mo, c->d);
+			buf_adds(out, "\">");
+		}
+		buf_adds(out, "<time datetime=\"");
+		iso_day(out, c->y, c->mo, c->d);
+		buf_adds(out, "\">");
+		day_text(out, c, start);
+		buf_adds(out, detail ? "</time></strong><ul>\n" : "</time></a></strong><ul>\n");
+	}
+	buf_adds(out, "<li>");
+	buf_adds(out, c->time);
+	buf_adds(out, " <span class=\"badge ");
+	buf_adds(out, oss_status_class(c->status));
+	buf_adds(out, "\">");
+	buf_adds(out, oss_status_label(c->status));
+	buf_adds(out, "</span>");
+	if (c->mine) {
+		buf_adds(out, " <a href=\"/oss/requests/");
+		buf_add_int(out, c->id);
+		buf_adds(out, "\">การจองของคุณ</a>");
+	} else {
+		buf_adds(out, " <span class=\"muted\">มีผู้จองแล้ว</span>");
+	}
+	if (detail && (people || c->mine)) {
+		if (*c->chairman) {
+			buf_adds(out, "<br>ประธาน: ");
+			buf_add_html(out, c->chairman, strlen(c->chairman));
+		}
+		if (*c->coordinator) {
+			buf_adds(out, "<br>ผู้ประสานงาน: ");
+			buf_add_html(out, c->coordinator, strlen(c->coordinator));
+		}
+	}
+	buf_adds(out, "</li>\n");
 }
 
 int oss_room_calendar(struct req *r)
@@ -129,9 +200,15 @@ int oss_room_calendar(struct req *r)
 		return view_error(r, 404, "ไม่พบห้องประชุมที่ระบุ");
 	}
 	long long now = oss_now();
-	int y, mo;
-	const char *month = req_query(r, "month");
-	if (month && *month) {
+	int y, mo, dd = 0;
+	const char *month = req_query(r, "month"), *day = req_query(r, "day");
+	if (day && *day) {
+		/* one day's detail: ?day=2024-06-25 (or typed in BE) */
+		if (thai_date_input(day, &y, &mo, &dd) != 0) {
+			json_decref(room);
+			return view_error(r, 400, "วันที่ไม่ถูกต้อง กรุณาระบุเป็น วว/ดด/ปปปป (พ.ศ.) เช่น 25/06/2567");
+		}
+	} else if (month && *month) {
 		if (month_parse(month, &y, &mo) < 0) {
 			json_decref(room);
 			return view_error(r, 400, "เดือนไม่ถูกต้อง กรุณาระบุเป็น ปี ค.ศ.-เดือน เช่น 2024-06");
@@ -139,28 +216,46 @@ int oss_room_calendar(struct req *r)
 	} else {
 		thai_local(now, &y, &mo, NULL, NULL, NULL, NULL, NULL);
 	}
-	long long from = thai_from_local(y, mo, 1, 0, 0, 0);
-	long long to = mo == 12 ? thai_from_local(y + 1, 1, 1, 0, 0, 0) : thai_from_local(y, mo + 1, 1, 0, 0, 0);
+	bool detail = dd > 0;
+	long long from = thai_from_local(y, mo, detail ? dd : 1, 0, 0, 0);
+	long long to = detail ? from + 86400
+		       : mo == 12 ? thai_from_local(y + 1, 1, 1, 0, 0, 0)
+				  : thai_from_local(y, mo + 1, 1, 0, 0, 0);
 	/* staff of the room's area see who chairs and who coordinates each
 	 * meeting (as AMSS++ shows its office); anyone else only that the
 	 * time is taken, and his own bookings in full */
 	bool people = acc_grant_in_area(acc_active_grant(r), jint(room, "area_id"));
 	long long me = acc_user_id(r);
+	bool json = req_wants_json(r);
 	struct db_res *res;
 	if (db_query(db, sql_month, DB_ARGS(DB_INT(room_id), DB_INT(from), DB_INT(to)), &res, &e) < 0) {
 		json_decref(room);
 		return view_err(r, &e);
 	}
+	/* one pass: each row goes from the statement into the answer, the
+	 * API's JSON rows or the page's HTML (no model rows rendered again) */
 	json_t *out = json_array();
-	int rc;
-	while ((rc = db_next(res, &e)) == 1)
-		json_array_append_new(out, calendar_row(res, me, people));
+	struct buf html = BUF_INIT;
+	int rc, last_day = 0;
+	long long n = 0;
+	struct cal_row c;
+	while ((rc = db_next(res, &e)) == 1) {
+		cal_read(res, me, &c);
+		if (json)
+			json_array_append_new(out, cal_json(&c, db_int(res, 0), people));
+		else
+			cal_html(&html, &c, db_int(res, 0), room_id, people, detail, &last_day);
+		n++;
+	}
 	db_res_free(res);
 	if (rc < 0) {
+		buf_release(&html);
 		json_decref(out);
 		json_decref(room);
 		return view_err(r, &e);
 	}
+	if (last_day)
+		buf_adds(&html, "</ul></li>\n");
 	char prev[80], next[80], cur[16], title[200];
 	month_link(room_id, y, mo - 1, prev, sizeof prev);
 	month_link(room_id, y, mo + 1, next, sizeof next);
@@ -168,13 +263,22 @@ int oss_room_calendar(struct req *r)
 	snprintf(title, sizeof title, "ปฏิทินการจอง %s", jstr(room, "name"));
 	char month_text[64];
 	snprintf(month_text, sizeof month_text, "%s %d", thai_month_name(mo), y + 543);
-	char book[64];
+	struct buf day_txt = BUF_INIT;
+	if (detail)
+		thai_date_long(&day_txt, from + 12 * 3600);
+	char book[64], month_url[80];
 	snprintf(book, sizeof book, "/oss/new/31?area=%lld", jint(room, "area_id"));
-	json_t *m = json_pack("{s:s, s:{s:I, s:O, s:O, s:b}, s:s, s:s, s:s, s:s, s:o, s:b, s:s}", "page_title", title,
-			      "room", "id", (json_int_t)room_id, "name", json_object_get(room, "name"), "capacity",
-			      json_object_get(room, "capacity"), "active", jint(room, "active") != 0, "month", cur,
-			      "month_text", month_text, "prev_url", prev, "next_url", next, "rows", out, "has_rows",
-			      json_array_size(out) > 0, "book_url", book);
+	snprintf(month_url, sizeof month_url, "/oss/rooms/%lld/calendar?month=%s", room_id, cur);
+	json_t *m = json_pack("{s:s, s:{s:I, s:O, s:O, s:b}, s:s, s:s, s:s, s:s, s:o, s:b, s:s, s:I, s:s, s:s*, s:b}",
+			      "page_title", title, "room", "id", (json_int_t)room_id, "name",
+			      json_object_get(room, "name"), "capacity", json_object_get(room, "capacity"), "active",
+			      jint(room, "active") != 0, "month", cur, "month_text", month_text, "prev_url", prev,
+			      "next_url", next, "rows", out, "has_rows", n > 0, "book_url", book, "count", (json_int_t)n,
+			      "month_url", month_url, "day_text", detail ? buf_cstr(&day_txt) : NULL, "detail", detail);
+	buf_release(&day_txt);
+	if (!json)
+		json_object_set_new(m, "rows_html", json_stringn_nocheck(html.data ? html.data : "", html.len));
+	buf_release(&html);
 	json_decref(room);
 	return view_page(r, 200, "oss/calendar", m);
 }
