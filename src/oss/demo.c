@@ -407,10 +407,11 @@ static int demo_requests(struct db *db, long long area_id, long long requests, s
 			long long day_start = bday * 86400 - 7 * 3600;
 			rc = exec(db,
 				  "INSERT INTO oss_bookings (request_id, room_id, start_at, end_at, attendees, chairman, "
-				  "coordinator) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+				  "coordinator, status, applicant_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
 				  DB_ARGS(DB_INT(id), DB_INT(dr.id[broom]), DB_INT(day_start + demo_slots[bslot].from * 60LL),
 					  DB_INT(day_start + demo_slots[bslot].to * 60LL), DB_INT(attendees),
-					  DB_TEXT(chairmen[(x >> 12) % 4]), DB_TEXT(coordinators[(x >> 14) % 3])),
+					  DB_TEXT(chairmen[(x >> 12) % 4]), DB_TEXT(coordinators[(x >> 14) % 3]),
+					  DB_TEXT(oss_status_name(st)), DB_INT(applicant)),
 				  e);
 		}
 		long long ym = oss_ym(t);
