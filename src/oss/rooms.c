@@ -331,7 +331,7 @@ static const char sql_pending_list[] =
     "FROM oss_requests r LEFT JOIN oss_bookings b ON b.request_id = r.id LEFT JOIN oss_rooms o ON o.id = b.room_id "
     "WHERE r.area_id = $1 AND r.service = '31' AND r." PENDING_SQL " "
     "GROUP BY r.id, r.code, r.status, r.applicant_name, r.created_at, r.version, o.name "
-    "ORDER BY r.created_at, r.id LIMIT 200";
+    "ORDER BY r.created_at, r.id LIMIT 200"; /* APPROVE_LIST_MAX */
 
 static json_t *pending_rows(struct db *db, long long area_id, json_t *refused, struct err *e)
 {
@@ -384,6 +384,7 @@ static int approve_page(struct req *r, long long area_id, int status, json_t *re
 			      (json_int_t)json_array_size(rows), "refused", refused, "approved", approved,
 			      "has_refused", refused && json_object_size(refused) > 0, "message",
 			      form_value(r, "message"));
+	json_object_set_new(m, "capped", json_boolean(json_array_size(json_object_get(m, "rows")) >= APPROVE_LIST_MAX));
 	json_object_set_new(m, "form", form_model(r, oss_rooms_approve_form, NULL));
 	return view_page(r, status, "oss/rooms_approve", m);
 }
@@ -454,7 +455,7 @@ static int approved_clash(struct db *db, long long room, const struct oss_slot *
 /* Approves one ticked request "id:version": 1 approved, 0 refused with
  * the reason in *why, -1 on a fault. */
 static int approve_one(struct req *r, struct db *db, long long area_id, long long id, long long version,
-		       const char *message, struct buf *why, struct err *e)
+		       const char *message, struct buf *why, struct buf *codes, struct err *e)
 {
 	json_t *req = oss_request_get(db, id, e);
 	if (!req) {
@@ -509,6 +510,9 @@ static int approve_one(struct req *r, struct db *db, long long area_id, long lon
 		goto out;
 	}
 	oss_notify_status(r, db, req, message);
+	if (codes->len)
+		buf_adds(codes, ", ");
+	buf_adds(codes, jstr(req, "code"));
 	rc = 1;
 out:
 	json_decref(req);
@@ -534,6 +538,7 @@ int oss_rooms_approve_post(struct req *r)
 	const char *message = form_value(r, "message");
 	json_t *refused = json_object();
 	json_t *approved = json_array();
+	struct buf codes = BUF_INIT;
 	size_t i;
 	json_t *v;
 	json_array_foreach(picks, i, v)
@@ -548,9 +553,10 @@ int oss_rooms_approve_post(struct req *r)
 		if (bad || json_object_get(refused, key))
 			continue;
 		struct buf why = BUF_INIT;
-		int rc = approve_one(r, db, area, id, version, message, &why, &e);
+		int rc = approve_one(r, db, area, id, version, message, &why, &codes, &e);
 		if (rc < 0) {
 			buf_release(&why);
+			buf_release(&codes);
 			json_decref(refused);
 			json_decref(approved);
 			return view_err(r, &e);
@@ -562,9 +568,11 @@ int oss_rooms_approve_post(struct req *r)
 		buf_release(&why);
 	}
 	long long nok = (long long)json_array_size(approved);
+	/* the audit page shows these keys in Thai (จำนวน, รหัสอ้างอิง) */
 	if (nok > 0)
 		oss_audit(r, db, "oss.room.approve", "oss_requests", 0, area,
-			  json_pack("{s:O, s:I}", "approved", approved, "refused", (json_int_t)json_object_size(refused)));
+			  json_pack("{s:I, s:s}", "count", (json_int_t)nok, "code", buf_cstr(&codes)));
+	buf_release(&codes);
 	if (json_object_size(refused) > 0) {
 		/* what was approved stays; the list shows the others as they are
 		 * now, each refused one with its reason */
@@ -696,8 +704,11 @@ static int usage_export(struct req *r, enum sheet_format f, long long area_id, i
 		sheet_decimal2(s, (double)minutes / 60.0);
 		sheet_row_end(s);
 	}
+	struct buf what = BUF_INIT;
+	buf_addf(&what, "ปี พ.ศ. %d, %s", be, f == SHEET_XLSX ? "xlsx" : "csv");
 	oss_audit(r, req_db(r), "oss.room.usage_export", "oss_rooms", 0, area_id,
-		  json_pack("{s:i, s:s}", "year", be, "format", f == SHEET_XLSX ? "xlsx" : "csv"));
+		  json_pack("{s:s}", "filter", buf_cstr(&what)));
+	buf_release(&what);
 	struct buf out = BUF_INIT;
 	if (sheet_finish(s, &out, &e) < 0) {
 		buf_release(&out);
