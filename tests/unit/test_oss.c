@@ -6,7 +6,9 @@
  * PostgreSQL when KHET_TEST_PG names a server): unique codes for requests
  * of the same second, status moves with history and counters, a stale
  * status refused, booking overlaps refused naming the clash, list paging
- * and totals, area prices over the defaults, holidays. */
+ * and totals, area prices over the defaults, holidays, and the free-room
+ * search over an area's rooms with booking rows that follow their
+ * request's status (issue 10.14b). */
 #include "unit.h"
 
 #include <stdio.h>
