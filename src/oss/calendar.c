@@ -94,7 +94,8 @@ static void time_text(char out[40], int sh, int smi, int eh, int emi)
 	memcpy(p, unit, sizeof unit);
 }
 
-static void cal_read(struct db_res *res, long long me, struct cal_row *c)
+/* Reads the statement's row into c; returns the booking's start. */
+static long long cal_read(struct db_res *res, long long me, struct cal_row *c)
 {
 	long long start = db_int(res, 0), end = db_int(res, 1);
 	int sh, smi, ed, eh, emi;
@@ -109,6 +110,7 @@ static void cal_read(struct db_res *res, long long me, struct cal_row *c)
 	c->mine = me > 0 && db_int(res, 4) == me;
 	c->chairman = db_text(res, 5);
 	c->coordinator = db_text(res, 6);
+	return start;
 }
 
 static void iso_day(struct buf *b, int y, int mo, int d)
@@ -257,15 +259,17 @@ int oss_room_calendar(struct req *r)
 	 * API's JSON rows or the page's HTML (no model rows rendered again) */
 	json_t *out = json_array();
 	struct buf html = BUF_INIT;
+	if (!json)
+		buf_grow(&html, 16384); /* a full month is ~20 KB: grown once, not doubled from nothing */
 	int rc, last_day = 0;
 	long long n = 0;
 	struct cal_row c;
 	while ((rc = db_next(res, &e)) == 1) {
-		cal_read(res, me, &c);
+		long long start = cal_read(res, me, &c);
 		if (json)
-			json_array_append_new(out, cal_json(&c, db_int(res, 0), people));
+			json_array_append_new(out, cal_json(&c, start, people));
 		else
-			cal_html(&html, &c, db_int(res, 0), room_id, people, detail, &last_day);
+			cal_html(&html, &c, start, room_id, people, detail, &last_day);
 		n++;
 	}
 	db_res_free(res);
