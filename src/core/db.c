@@ -12,6 +12,7 @@
 
 #include "core/buf.h"
 #include "core/db_internal.h"
+#include "core/fault.h"
 
 static const char sqlite_prefix[] = "sqlite:";
 
@@ -76,13 +77,24 @@ enum db_kind db_kind(const struct db *db)
 	return db->kind;
 }
 
+/* A fault planned for this call (core/fault.h): the caller sees what a
+ * lost connection or a full disk gives it. */
+static int injected(struct err *e, const char *sql)
+{
+	return db_fail(e, 503, "injected fault (X-Khet-Fault)", sql);
+}
+
 int db_begin(struct db *db, struct err *e)
 {
+	if (fault_now(FAULT_DB))
+		return injected(e, "BEGIN");
 	return db->eng->begin(db, e);
 }
 
 int db_commit(struct db *db, struct err *e)
 {
+	if (fault_now(FAULT_DB))
+		return injected(e, "COMMIT");
 	return db->eng->commit(db, e);
 }
 
@@ -93,11 +105,15 @@ void db_rollback(struct db *db)
 
 int db_lock(struct db *db, long long key, struct err *e)
 {
+	if (fault_now(FAULT_DB))
+		return injected(e, "lock");
 	return db->eng->lock(db, key, e);
 }
 
 long long db_exec(struct db *db, const char *sql, const struct db_val *p, int n, struct err *e)
 {
+	if (fault_now(FAULT_DB))
+		return injected(e, sql);
 	return db->eng->exec(db, sql, p, n, e);
 }
 
@@ -108,11 +124,17 @@ int db_exec_script(struct db *db, const char *sql, struct err *e)
 
 int db_query(struct db *db, const char *sql, const struct db_val *p, int n, struct db_res **out, struct err *e)
 {
+	if (fault_now(FAULT_DB)) {
+		*out = NULL;
+		return injected(e, sql);
+	}
 	return db->eng->query(db, sql, p, n, 1, out, e);
 }
 
 int db_next(struct db_res *r, struct err *e)
 {
+	if (fault_now(FAULT_DB))
+		return injected(e, "fetching a row");
 	return r->eng->next(r, e);
 }
 
@@ -149,6 +171,10 @@ void db_res_free(struct db_res *r)
 
 json_t *db_rows_json(struct db *db, const char *sql, const struct db_val *p, int n, struct err *e)
 {
+	if (fault_now(FAULT_DB)) {
+		injected(e, sql);
+		return NULL;
+	}
 	const struct db_engine *eng = db->eng;
 	struct db_res *r;
 	/* keep = 0: every row is read before this returns, so the engine may
@@ -175,6 +201,10 @@ json_t *db_rows_json(struct db *db, const char *sql, const struct db_val *p, int
 
 json_t *db_row_json(struct db *db, const char *sql, const struct db_val *p, int n, struct err *e)
 {
+	if (fault_now(FAULT_DB)) {
+		injected(e, sql);
+		return NULL;
+	}
 	const struct db_engine *eng = db->eng;
 	struct db_res *r;
 	if (eng->query(db, sql, p, n, 0, &r, e))
@@ -191,6 +221,8 @@ json_t *db_row_json(struct db *db, const char *sql, const struct db_val *p, int 
 
 int db_int_value(struct db *db, const char *sql, const struct db_val *p, int n, long long *out, struct err *e)
 {
+	if (fault_now(FAULT_DB))
+		return injected(e, sql);
 	const struct db_engine *eng = db->eng;
 	struct db_res *r;
 	if (eng->query(db, sql, p, n, 0, &r, e))

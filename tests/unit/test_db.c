@@ -448,7 +448,7 @@ static void test_statement_cache(void **state)
 	db_res_free(outer);
 
 	/* db_query's text parameters may be freed before the rows are read. */
-	char *param = strdup("n42");
+	char *param = xstrdup("n42");
 	struct db_res *r;
 	assert_int_equal(db_query(db, "SELECT id FROM t_cache WHERE name = $1", DB_ARGS(DB_TEXT(param)), &r, &e), 0);
 	memset(param, 'x', 3);
