@@ -12,7 +12,7 @@
 // bookings here do not meet the demo's in the demo rooms.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, files, khet, parseCsv, unzip } from './lib.mjs';
+import { startServer, files, khet, parseCsv, unzip, faultWalk, testState } from './lib.mjs';
 
 const DEMO_PW = 'khet-demo-2567';
 let server, admin, officer, citizen, teacher, areaId, small, big;
@@ -338,4 +338,17 @@ test('usage report: a BE year per room and month, page, CSV and XLSX', async () 
     assert.equal(bad.status, 400, q);
     assert.match(bad.json.error.message, re);
   }
+});
+
+test('faults: bulk approval with its N-th database call failing is answered in Thai and stores nothing, until it succeeds', async () => {
+  const d = day(80);
+  const a = await book(citizen, { room_id: String(big), start_date: d, end_date: d, start_time: '08:00', end_time: '09:00' });
+  const b = await book(teacher, { room_id: String(big), start_date: d, end_date: d, start_time: '10:00', end_time: '11:00' });
+  const rows = (await officer.get('/oss/rooms/approve', { json: true })).json.rows;
+  const picks = [a, b].map((id) => rows.find((x) => x.id === id).pick);
+  const before = await testState(officer);
+  const faults = await faultWalk(officer, 'db', (headers) => officer.post('/oss/rooms/approve', { pick: picks }, { headers }));
+  assert.ok(faults >= 6, `only ${faults} database calls`);
+  assert.equal(num(`SELECT COUNT(*) FROM oss_requests WHERE id IN (${a}, ${b}) AND status = 'completed'`), 2);
+  assert.notDeepEqual(await testState(officer), before);
 });
