@@ -329,6 +329,9 @@ test('usage report: a BE year per room and month, page, CSV and XLSX', async () 
   const zip = unzip(Buffer.from(await (await fetch(server.base + `/oss/rooms/usage?year=${y + 543}&format=xlsx`, { headers: { cookie: officer.cookieHeader() } })).arrayBuffer()));
   const shared = Object.entries(zip).filter(([k]) => k.startsWith('xl/')).map(([, v]) => v).join('\n');
   assert.match(shared, /ห้องทดสอบใหญ่/);
+  // linked from the officers' dashboard and the area admin's rooms page
+  assert.match((await officer.get('/oss/manage')).text, /href="\/oss\/rooms\/usage"/);
+  assert.match((await admin.get('/oss/admin/rooms')).text, /href="\/oss\/rooms\/usage"/);
   // the area admin runs it too; a school's staff and the public may not
   assert.equal((await admin.get(`/oss/rooms/usage?year=${y + 543}`)).status, 200);
   assert.equal((await teacher.get('/oss/rooms/usage')).status, 403);
