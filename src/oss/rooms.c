@@ -538,6 +538,7 @@ int oss_rooms_approve_post(struct req *r)
 	const char *message = form_value(r, "message");
 	json_t *refused = json_object();
 	json_t *approved = json_array();
+	json_t *seen = json_object();
 	struct buf codes = BUF_INIT;
 	size_t i;
 	json_t *v;
@@ -550,13 +551,15 @@ int oss_rooms_approve_post(struct req *r)
 			  num_parse_ll(colon + 1, 0, 1LL << 62, &version) < 0;
 		char key[24];
 		snprintf(key, sizeof key, "%lld", id);
-		if (bad || json_object_get(refused, key))
-			continue;
+		if (bad || json_object_get(seen, key))
+			continue; /* a request ticked twice is decided once */
+		json_object_set_new(seen, key, json_true());
 		struct buf why = BUF_INIT;
 		int rc = approve_one(r, db, area, id, version, message, &why, &codes, &e);
 		if (rc < 0) {
 			buf_release(&why);
 			buf_release(&codes);
+			json_decref(seen);
 			json_decref(refused);
 			json_decref(approved);
 			return view_err(r, &e);
@@ -567,6 +570,7 @@ int oss_rooms_approve_post(struct req *r)
 			json_object_set_new(refused, key, json_string(buf_cstr(&why)));
 		buf_release(&why);
 	}
+	json_decref(seen);
 	long long nok = (long long)json_array_size(approved);
 	/* the audit page shows these keys in Thai (จำนวน, รหัสอ้างอิง) */
 	if (nok > 0)
