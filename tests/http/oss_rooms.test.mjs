@@ -58,7 +58,7 @@ async function book(c, over = {}) {
 const pendingSql = () => num(`SELECT COUNT(*) FROM oss_requests WHERE area_id = ${areaId} AND service = '31' ` +
   `AND status IN ('submitted', 'in_progress', 'resubmitted')`);
 const navBadge = (html) => {
-  const m = html.match(/href="\/oss\/rooms\/approve"[^>]*>อนุมัติห้องประชุม(?: <span[^>]*>(\d+)<\/span>)?<\/a>/);
+  const m = html.match(/href="\/oss\/rooms\/approve"[^>]*>อนุมัติห้องประชุม(?: <span class="badge[^"]*">(\d+)<span class="visually-hidden"> รายการรอดำเนินการ<\/span><\/span>)?<\/a>/);
   return m ? Number(m[1] ?? 0) : null;
 };
 
