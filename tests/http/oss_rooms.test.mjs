@@ -129,6 +129,9 @@ test('chairman and coordinator: on the form, the request, the calendar\'s day fo
   assert.equal(dayPage.status, 200);
   assert.match(dayPage.text, /ประธาน: นายประธาน ทดสอบ/);
   assert.match(dayPage.text, /ผู้ประสานงาน: นางประสาน งานดี/);
+  const badDay = await officer.get(`/oss/rooms/${small}/calendar?day=30/02/2570`, { json: true });
+  assert.equal(badDay.status, 400);
+  assert.match(badDay.json.error.message, /วว\/ดด\/ปปปป \(พ\.ศ\.\)/);
   const month = await officer.get(`/oss/rooms/${small}/calendar?month=${d.slice(0, 7)}`);
   assert.match(month.text, new RegExp(`href="/oss/rooms/${small}/calendar\\?day=${d}"`));
   // someone with no role in the area sees only that the time is taken …
