@@ -284,6 +284,141 @@ int db_fail(struct err *e, int status, const char *what, const char *sql)
 	return -1;
 }
 
+/* Bulk loading. */
+
+struct db_bulk {
+	struct db *db;
+	int ncols;
+	bool copy;	 /* PostgreSQL's COPY, else one INSERT per row */
+	bool failed;	 /* a row was refused: the rest are not sent */
+	struct buf sql;	 /* the INSERT (row by row) */
+	struct buf data; /* COPY rows not sent yet */
+	struct db_val *vals;
+	struct err first; /* the first failure */
+};
+
+static void quote_ident(struct buf *b, const char *s)
+{
+	buf_addc(b, '"');
+	for (; *s; s++) {
+		if (*s == '"')
+			buf_addc(b, '"');
+		buf_addc(b, *s);
+	}
+	buf_addc(b, '"');
+}
+
+struct db_bulk *db_bulk_begin(struct db *db, const char *table, const char *const *cols, int ncols, struct err *e)
+{
+	struct db_bulk *b = xcalloc(1, sizeof *b);
+	b->db = db;
+	b->ncols = ncols;
+	b->copy = db->eng->copy_begin != NULL;
+	b->first = (struct err)ERR_INIT;
+	struct buf head = BUF_INIT;
+	buf_adds(&head, b->copy ? "COPY " : "INSERT INTO ");
+	quote_ident(&head, table);
+	buf_adds(&head, " (");
+	for (int i = 0; i < ncols; i++) {
+		if (i)
+			buf_adds(&head, ", ");
+		quote_ident(&head, cols[i]);
+	}
+	buf_addc(&head, ')');
+	if (b->copy) {
+		buf_adds(&head, " FROM STDIN");
+		int rc = fault_now(FAULT_DB) ? injected(e, buf_cstr(&head)) : db->eng->copy_begin(db, buf_cstr(&head), e);
+		buf_release(&head);
+		if (rc < 0) {
+			free(b);
+			return NULL;
+		}
+		return b;
+	}
+	buf_adds(&head, " VALUES (");
+	for (int i = 0; i < ncols; i++)
+		buf_addf(&head, i ? ", $%d" : "$%d", i + 1);
+	buf_addc(&head, ')');
+	b->sql = head;
+	b->vals = xcalloc((size_t)ncols, sizeof *b->vals);
+	return b;
+}
+
+/* COPY's text format: \N for NULL; backslash, tab, newline and carriage
+ * return escaped. */
+static void copy_field(struct buf *out, const char *s)
+{
+	if (!s) {
+		buf_adds(out, "\\N");
+		return;
+	}
+	for (const char *p = s; *p; p++) {
+		switch (*p) {
+		case '\\': buf_adds(out, "\\\\"); break;
+		case '\t': buf_adds(out, "\\t"); break;
+		case '\n': buf_adds(out, "\\n"); break;
+		case '\r': buf_adds(out, "\\r"); break;
+		default: buf_addc(out, *p);
+		}
+	}
+}
+
+int db_bulk_row(struct db_bulk *b, const char *const *vals, struct err *e)
+{
+	if (b->failed)
+		return err_set(e, b->first.status, "%s", b->first.msg);
+	if (b->copy) {
+		for (int i = 0; i < b->ncols; i++) {
+			if (i)
+				buf_addc(&b->data, '\t');
+			copy_field(&b->data, vals[i]);
+		}
+		buf_addc(&b->data, '\n');
+		if (b->data.len < 256 * 1024)
+			return 0;
+		int rc = fault_now(FAULT_DB) ? injected(e, "COPY data")
+					     : b->db->eng->copy_data(b->db, b->data.data, b->data.len, e);
+		buf_reset(&b->data);
+		if (rc < 0) {
+			b->failed = true;
+			b->first = *e;
+		}
+		return rc;
+	}
+	for (int i = 0; i < b->ncols; i++)
+		b->vals[i] = vals[i] ? DB_TEXT(vals[i]) : DB_NULL;
+	if (db_exec(b->db, buf_cstr(&b->sql), b->vals, b->ncols, e) < 0) {
+		b->failed = true;
+		b->first = *e;
+		return -1;
+	}
+	return 0;
+}
+
+int db_bulk_end(struct db_bulk *b, bool ok, struct err *e)
+{
+	int rc = b->failed ? -1 : 0;
+	if (b->failed)
+		*e = b->first;
+	if (b->copy) {
+		if (rc == 0 && ok && b->data.len &&
+		    (fault_now(FAULT_DB) ? injected(e, "COPY data")
+					 : b->db->eng->copy_data(b->db, b->data.data, b->data.len, e)) < 0)
+			rc = -1;
+		struct err end = ERR_INIT;
+		int erc = b->db->eng->copy_end(b->db, rc == 0 && ok ? NULL : "aborted", &end);
+		if (rc == 0 && ok && erc < 0) {
+			*e = end;
+			rc = -1;
+		}
+	}
+	buf_release(&b->sql);
+	buf_release(&b->data);
+	free(b->vals);
+	free(b);
+	return rc;
+}
+
 /* The statement cache. */
 
 uint64_t db_cache_hash(const char *sql)

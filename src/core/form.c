@@ -260,15 +260,6 @@ static void set_error(struct req *r, const char *name, const char *fmt, ...)
 	buf_release(&b);
 }
 
-static size_t utf8_chars(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
 static char *trimmed(const char *s, size_t len)
 {
 	while (len && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')) {
@@ -581,7 +572,7 @@ int form_finish(struct req *r)
 			free(v);
 			continue;
 		}
-		if (p->text_overflow || (long long)utf8_chars(v) > field_max(f)) {
+		if (p->text_overflow || (long long)thai_utf8_chars(v) > field_max(f)) {
 			if (f->type != FT_FILE)
 				set_error(r, f->name, "%s ยาวได้ไม่เกิน %lld ตัวอักษร กรุณาย่อให้สั้นลง", label, field_max(f));
 			/* what was typed comes back to be shortened, unless it was
