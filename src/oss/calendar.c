@@ -241,7 +241,7 @@ int oss_room_calendar(struct req *r)
 	}
 	bool detail = dd > 0;
 	long long from = thai_from_local(y, mo, detail ? dd : 1, 0, 0, 0);
-	long long to = detail ? from + 86400
+	long long to = detail	  ? from + 86400
 		       : mo == 12 ? thai_from_local(y + 1, 1, 1, 0, 0, 0)
 				  : thai_from_local(y, mo + 1, 1, 0, 0, 0);
 	/* staff of the room's area see who chairs and who coordinates each
@@ -294,12 +294,12 @@ int oss_room_calendar(struct req *r)
 	char book[64], month_url[80];
 	snprintf(book, sizeof book, "/oss/new/31?area=%lld", jint(room, "area_id"));
 	snprintf(month_url, sizeof month_url, "/oss/rooms/%lld/calendar?month=%s", room_id, cur);
-	json_t *m = json_pack("{s:s, s:{s:I, s:O, s:O, s:b}, s:s, s:s, s:s, s:s, s:o, s:b, s:s, s:I, s:s, s:s*, s:b}",
-			      "page_title", title, "room", "id", (json_int_t)room_id, "name",
-			      json_object_get(room, "name"), "capacity", json_object_get(room, "capacity"), "active",
-			      jint(room, "active") != 0, "month", cur, "month_text", month_text, "prev_url", prev,
-			      "next_url", next, "rows", out, "has_rows", n > 0, "book_url", book, "count", (json_int_t)n,
-			      "month_url", month_url, "day_text", detail ? buf_cstr(&day_txt) : NULL, "detail", detail);
+	json_t *m = json_pack(
+	    "{s:s, s:{s:I, s:O, s:O, s:b}, s:s, s:s, s:s, s:s, s:o, s:b, s:s, s:I, s:s, s:s*, s:b}", "page_title",
+	    title, "room", "id", (json_int_t)room_id, "name", json_object_get(room, "name"), "capacity",
+	    json_object_get(room, "capacity"), "active", jint(room, "active") != 0, "month", cur, "month_text",
+	    month_text, "prev_url", prev, "next_url", next, "rows", out, "has_rows", n > 0, "book_url", book, "count",
+	    (json_int_t)n, "month_url", month_url, "day_text", detail ? buf_cstr(&day_txt) : NULL, "detail", detail);
 	buf_release(&day_txt);
 	if (!json)
 		json_object_set_new(m, "rows_html", json_stringn_nocheck(html.data ? html.data : "", html.len));

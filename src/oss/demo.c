@@ -232,10 +232,9 @@ static json_t *demo_data(const char *svc, unsigned x, const char *first, const c
 	return d;
 }
 
-static const char *const chairmen[] = {"นายประเสริฐ บุญมา ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา",
-				       "นางกาญจนา ศรีสุข รองผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา",
-				       "นายธนพล แก้วมณี ผู้อำนวยการกลุ่มนิเทศ ติดตามและประเมินผล",
-				       "นางสุดารัตน์ ทองดี ผู้อำนวยการกลุ่มบริหารงานบุคคล"};
+static const char *const chairmen[] = {
+    "นายประเสริฐ บุญมา ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา", "นางกาญจนา ศรีสุข รองผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา",
+    "นายธนพล แก้วมณี ผู้อำนวยการกลุ่มนิเทศ ติดตามและประเมินผล", "นางสุดารัตน์ ทองดี ผู้อำนวยการกลุ่มบริหารงานบุคคล"};
 static const char *const coordinators[] = {"นางสาวพรทิพย์ มีสุข โทร 0812345678", "นายอนุชา สายบุญ โทร 0898765432",
 					   "นางวิไลวรรณ ใจดี โทร 0861234567"};
 
@@ -251,8 +250,9 @@ struct demo_rooms {
 static int demo_rooms_load(struct db *db, long long area_id, long long day0, long long days, struct demo_rooms *dr,
 			   struct err *e)
 {
-	json_t *rows = db_rows_json(db, "SELECT id, name, capacity FROM oss_rooms WHERE area_id = $1 AND active = 1 "
-					"ORDER BY id",
+	json_t *rows = db_rows_json(db,
+				    "SELECT id, name, capacity FROM oss_rooms WHERE area_id = $1 AND active = 1 "
+				    "ORDER BY id",
 				    DB_ARGS(DB_INT(area_id)), e);
 	if (!rows)
 		return -1;
@@ -405,14 +405,15 @@ static int demo_requests(struct db *db, long long area_id, long long requests, s
 		    DB_ARGS(DB_INT(id), DB_INT(t), DB_INT(applicant)), e);
 		if (rc == 0 && bday >= 0) {
 			long long day_start = bday * 86400 - 7 * 3600;
-			rc = exec(db,
-				  "INSERT INTO oss_bookings (request_id, room_id, start_at, end_at, attendees, chairman, "
-				  "coordinator, status, applicant_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-				  DB_ARGS(DB_INT(id), DB_INT(dr.id[broom]), DB_INT(day_start + demo_slots[bslot].from * 60LL),
-					  DB_INT(day_start + demo_slots[bslot].to * 60LL), DB_INT(attendees),
-					  DB_TEXT(chairmen[(x >> 12) % 4]), DB_TEXT(coordinators[(x >> 14) % 3]),
-					  DB_TEXT(oss_status_name(st)), DB_INT(applicant)),
-				  e);
+			rc = exec(
+			    db,
+			    "INSERT INTO oss_bookings (request_id, room_id, start_at, end_at, attendees, chairman, "
+			    "coordinator, status, applicant_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+			    DB_ARGS(DB_INT(id), DB_INT(dr.id[broom]), DB_INT(day_start + demo_slots[bslot].from * 60LL),
+				    DB_INT(day_start + demo_slots[bslot].to * 60LL), DB_INT(attendees),
+				    DB_TEXT(chairmen[(x >> 12) % 4]), DB_TEXT(coordinators[(x >> 14) % 3]),
+				    DB_TEXT(oss_status_name(st)), DB_INT(applicant)),
+			    e);
 		}
 		long long ym = oss_ym(t);
 		int mi = (int)((ym / 100 - ym0 / 100) * 12 + (ym % 100 - ym0 % 100));

@@ -72,11 +72,13 @@
  * may still hold one beside it (the role switcher shows an officer's
  * services as one entry): the EXISTS, computed once, answers that in the
  * same statement. */
-static const char sql_pending_own[] = "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM oss_counts WHERE area_id = $1 AND service = '31' "
-				      "AND " PENDING_SQL;
+static const char sql_pending_own[] =
+    "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM oss_counts WHERE area_id = $1 AND service = '31' "
+    "AND " PENDING_SQL;
 static const char sql_pending_check[] =
     "SELECT CASE WHEN EXISTS (SELECT 1 FROM grants WHERE area_id = $1 AND role = 'officer' AND service = '31' "
-    "AND user_id = $2 AND revoked_at IS NULL) THEN (SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM oss_counts WHERE area_id = $1 "
+    "AND user_id = $2 AND revoked_at IS NULL) THEN (SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM oss_counts WHERE "
+    "area_id = $1 "
     "AND service = '31' AND " PENDING_SQL ") ELSE -1 END";
 
 int oss_rooms_badge(struct req *r, long long *count)
@@ -227,11 +229,11 @@ int oss_rooms_free_page(struct req *r)
 	const char *st = req_query(r, "start_time"), *et = req_query(r, "end_time");
 	const char *att = req_query(r, "attendees");
 	bool asked = (sd && *sd) || (ed && *ed) || (st && *st) || (et && *et);
-	json_t *m = json_pack("{s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:b, s:n, s:n, s:b}", "page_title",
-			      "ค้นหาห้องประชุมว่าง", "areas", area_opts, "start_date", sd ? sd : "", "end_date",
-			      ed && *ed ? ed : (sd ? sd : ""), "start_time", st && *st ? st : "09:00", "end_time",
-			      et && *et ? et : "12:00", "attendees", att ? att : "", "asked", asked, "error", "rooms",
-			      "has_rooms", false);
+	json_t *m =
+	    json_pack("{s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:b, s:n, s:n, s:b}", "page_title", "ค้นหาห้องประชุมว่าง",
+		      "areas", area_opts, "start_date", sd ? sd : "", "end_date", ed && *ed ? ed : (sd ? sd : ""),
+		      "start_time", st && *st ? st : "09:00", "end_time", et && *et ? et : "12:00", "attendees",
+		      att ? att : "", "asked", asked, "error", "rooms", "has_rooms", false);
 	if (!asked)
 		return view_page(r, 200, "oss/rooms_free", m);
 	int status = 200;
@@ -282,8 +284,9 @@ int oss_rooms_free_page(struct req *r)
 		char id[24], area[24];
 		snprintf(id, sizeof id, "%lld", jint(x, "id"));
 		snprintf(area, sizeof area, "%lld", area_id);
-		json_t *p = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "area", area, "room_id", id, "start_date", v0,
-				      "end_date", v1, "start_time", st, "end_time", et, "attendees", att ? att : "");
+		json_t *p =
+		    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "area", area, "room_id", id, "start_date", v0,
+			      "end_date", v1, "start_time", st, "end_time", et, "attendees", att ? att : "");
 		char *url = oss_url("/oss/new/31", p, 1);
 		json_decref(p);
 		json_object_set_new(x, "book_url", json_string(url));
@@ -354,13 +357,13 @@ static json_t *pending_rows(struct db *db, long long area_id, json_t *refused, s
 		snprintf(pick, sizeof pick, "%lld:%lld", id, db_int(res, 5));
 		snprintf(key, sizeof key, "%lld", id);
 		json_t *why = refused ? json_object_get(refused, key) : NULL;
-		json_t *row = json_pack("{s:I, s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:O?}", "id",
-					(json_int_t)id, "code", db_text(res, 1), "applicant_name", db_text(res, 3),
-					"created_at_text", oss_text_datetime(db_int(res, 4)), "status_label",
-					oss_status_label(st), "status_class", oss_status_class(st), "room_name",
-					db_text(res, 6), "when_text", buf_cstr(&when), "chairman", db_text(res, 10),
-					"coordinator", db_text(res, 11), "attendees", (json_int_t)db_int(res, 12), "pick",
-					pick, "refused", why);
+		json_t *row =
+		    json_pack("{s:I, s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:O?}", "id",
+			      (json_int_t)id, "code", db_text(res, 1), "applicant_name", db_text(res, 3),
+			      "created_at_text", oss_text_datetime(db_int(res, 4)), "status_label",
+			      oss_status_label(st), "status_class", oss_status_class(st), "room_name", db_text(res, 6),
+			      "when_text", buf_cstr(&when), "chairman", db_text(res, 10), "coordinator",
+			      db_text(res, 11), "attendees", (json_int_t)db_int(res, 12), "pick", pick, "refused", why);
 		buf_release(&when);
 		json_array_append_new(rows, row);
 	}
@@ -379,11 +382,10 @@ static int approve_page(struct req *r, long long area_id, int status, json_t *re
 	json_t *rows = pending_rows(db, area_id, refused, &e);
 	if (!rows)
 		return view_err(r, &e);
-	json_t *m = json_pack("{s:s, s:o, s:b, s:I, s:O?, s:O?, s:b, s:s}", "page_title", "อนุมัติการจองห้องประชุม",
-			      "rows", rows, "has_rows", json_array_size(rows) > 0, "count",
-			      (json_int_t)json_array_size(rows), "refused", refused, "approved", approved,
-			      "has_refused", refused && json_object_size(refused) > 0, "message",
-			      form_value(r, "message"));
+	json_t *m = json_pack("{s:s, s:o, s:b, s:I, s:O?, s:O?, s:b, s:s}", "page_title", "อนุมัติการจองห้องประชุม", "rows",
+			      rows, "has_rows", json_array_size(rows) > 0, "count", (json_int_t)json_array_size(rows),
+			      "refused", refused, "approved", approved, "has_refused",
+			      refused && json_object_size(refused) > 0, "message", form_value(r, "message"));
 	json_object_set_new(m, "capped", json_boolean(json_array_size(json_object_get(m, "rows")) >= APPROVE_LIST_MAX));
 	json_object_set_new(m, "form", form_model(r, oss_rooms_approve_form, NULL));
 	return view_page(r, status, "oss/rooms_approve", m);
@@ -614,8 +616,7 @@ static const char sql_usage[] = "SELECT b.room_id, b.start_at, b.end_at FROM oss
 /* The rooms of the area (all, in name order) with their bookings of CE
  * year y counted by Bangkok month: *rooms is the list the names borrow
  * from, the caller frees both. */
-static struct usage_room *usage_load(struct db *db, long long area_id, int y, json_t **rooms, size_t *n,
-				     struct err *e)
+static struct usage_room *usage_load(struct db *db, long long area_id, int y, json_t **rooms, size_t *n, struct err *e)
 {
 	*rooms = oss_rooms_list(db, area_id, false, e);
 	if (!*rooms)
@@ -767,8 +768,8 @@ int oss_rooms_usage(struct req *r)
 	}
 	json_t *months = json_array();
 	for (int m = 1; m <= 12; m++)
-		json_array_append_new(months, json_pack("{s:s, s:s}", "abbr", thai_month_abbr(m), "name",
-							thai_month_name(m)));
+		json_array_append_new(months,
+				      json_pack("{s:s, s:s}", "abbr", thai_month_abbr(m), "name", thai_month_name(m)));
 	json_t *rows = json_array();
 	long long month_count[12] = {0}, month_min[12] = {0};
 	for (size_t i = 0; i < n; i++) {
@@ -787,9 +788,10 @@ int oss_rooms_usage(struct req *r)
 		}
 		struct buf h = BUF_INIT;
 		hours_text(&h, minutes);
-		json_array_append_new(rows, json_pack("{s:I, s:s, s:I, s:o, s:I, s:s}", "id", (json_int_t)u[i].id, "name",
-						      u[i].name, "capacity", (json_int_t)u[i].capacity, "months", cells,
-						      "total", (json_int_t)total, "hours", buf_cstr(&h)));
+		json_array_append_new(rows,
+				      json_pack("{s:I, s:s, s:I, s:o, s:I, s:s}", "id", (json_int_t)u[i].id, "name",
+						u[i].name, "capacity", (json_int_t)u[i].capacity, "months", cells,
+						"total", (json_int_t)total, "hours", buf_cstr(&h)));
 		buf_release(&h);
 	}
 	json_t *totals = json_array();
@@ -814,9 +816,10 @@ int oss_rooms_usage(struct req *r)
 	snprintf(title, sizeof title, "การใช้ห้องประชุม ปี พ.ศ. %d", be);
 	snprintf(csv, sizeof csv, "/oss/rooms/usage?year=%d&format=csv", be);
 	snprintf(xlsx, sizeof xlsx, "/oss/rooms/usage?year=%d&format=xlsx", be);
-	json_t *m = json_pack("{s:s, s:i, s:o, s:o, s:o, s:o, s:I, s:s, s:b, s:s, s:s}", "page_title", title, "year", be,
-			      "years", years, "months", months, "rows", rows, "totals", totals, "total", (json_int_t)all,
-			      "hours", buf_cstr(&h), "has_rows", n > 0, "csv_url", csv, "xlsx_url", xlsx);
+	json_t *m =
+	    json_pack("{s:s, s:i, s:o, s:o, s:o, s:o, s:I, s:s, s:b, s:s, s:s}", "page_title", title, "year", be,
+		      "years", years, "months", months, "rows", rows, "totals", totals, "total", (json_int_t)all,
+		      "hours", buf_cstr(&h), "has_rows", n > 0, "csv_url", csv, "xlsx_url", xlsx);
 	buf_release(&h);
 	return view_page(r, 200, "oss/rooms_usage", m);
 }

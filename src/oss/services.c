@@ -460,9 +460,9 @@ json_t *oss_service_read(struct req *r, struct db *db, const struct oss_service_
 
 void oss_search_text(const char *code, json_t *data, struct buf *out)
 {
-	static const char *const keys[] = {"first_name", "last_name", "agency",	 "visitor", "school",	 "affiliation",
-					   "work_unit",	 "position",  "purpose", "subject", "cert_kind", "room_name",
-					   "chairman",	 "coordinator"};
+	static const char *const keys[] = {"first_name",  "last_name", "agency",   "visitor",	 "school",
+					   "affiliation", "work_unit", "position", "purpose",	 "subject",
+					   "cert_kind",	  "room_name", "chairman", "coordinator"};
 	buf_adds(out, code);
 	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
 		const char *v = json_string_value(json_object_get(data, keys[i]));

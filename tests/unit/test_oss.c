@@ -962,8 +962,9 @@ static void test_db_rooms_free(void **state)
 	assert_int_equal(oss_booking_free(f->db, a, s, n, id, &e), 0);
 	assert_int_equal(oss_booking_store(f->db, id, a, s, n, 5, "นายประธาน", "นางประสาน", &e), 0);
 	commit(f->db);
-	assert_int_equal(int_value(f->db, "SELECT COUNT(*) FROM oss_bookings WHERE request_id = $1 AND status = "
-					  "'submitted' AND chairman = 'นายประธาน' AND coordinator = 'นางประสาน'",
+	assert_int_equal(int_value(f->db,
+				   "SELECT COUNT(*) FROM oss_bookings WHERE request_id = $1 AND status = "
+				   "'submitted' AND chairman = 'นายประธาน' AND coordinator = 'นางประสาน'",
 				   DB_ARGS(DB_INT(id))),
 			 1);
 
@@ -997,12 +998,14 @@ static void test_db_rooms_free(void **state)
 	 * from the row) */
 	json_t *r = oss_request_get(f->db, id, &e);
 	begin(f->db);
-	assert_int_equal(oss_request_move(f->db, r, OSS_OFFICER, OSS_START, f->user2, "x", "", NULL, NULL, 0, now + 60, &e),
-			 OSS_IN_PROGRESS);
+	assert_int_equal(
+	    oss_request_move(f->db, r, OSS_OFFICER, OSS_START, f->user2, "x", "", NULL, NULL, 0, now + 60, &e),
+	    OSS_IN_PROGRESS);
 	commit(f->db);
 	json_decref(r);
-	assert_int_equal(int_value(f->db, "SELECT COUNT(*) FROM oss_bookings WHERE request_id = $1 AND status = "
-					  "'in_progress'",
+	assert_int_equal(int_value(f->db,
+				   "SELECT COUNT(*) FROM oss_bookings WHERE request_id = $1 AND status = "
+				   "'in_progress'",
 				   DB_ARGS(DB_INT(id))),
 			 1);
 }
@@ -1263,7 +1266,7 @@ static void test_db_settings(void **state)
 
 #define DB_TESTS                                                                                                       \
 	cmocka_unit_test(test_db_codes_same_second), cmocka_unit_test(test_db_moves),                                  \
-	    cmocka_unit_test(test_db_bookings), cmocka_unit_test(test_db_lists), cmocka_unit_test(test_db_settings),        \
+	    cmocka_unit_test(test_db_bookings), cmocka_unit_test(test_db_lists), cmocka_unit_test(test_db_settings),   \
 	    cmocka_unit_test(test_db_rooms_free)
 
 int main(void)
