@@ -513,6 +513,10 @@ static json_t *nav_list(struct req *r, const struct acc_grant *g, const struct n
 		bool show = g ? (!it->roles || (it->roles & g->bit)) : it->def->citizen;
 		if (!show)
 			continue;
+		/* a module's count of waiting work (core/module.h menu_def.badge) */
+		long long badge = 0;
+		if (it->def->badge && it->def->badge(r, &badge) < 0)
+			continue;
 		struct buf href = BUF_INIT;
 		const char *p = strstr(it->def->href, "{area}");
 		if (p) {
@@ -522,8 +526,11 @@ static json_t *nav_list(struct req *r, const struct acc_grant *g, const struct n
 		} else {
 			buf_adds(&href, it->def->href);
 		}
-		json_array_append_new(nav, json_pack("{s:s, s:s, s:b}", "href", buf_cstr(&href), "label", it->def->label,
-						     "current", nav_current(req_path(r), buf_cstr(&href))));
+		json_t *item = json_pack("{s:s, s:s, s:b}", "href", buf_cstr(&href), "label", it->def->label, "current",
+					 nav_current(req_path(r), buf_cstr(&href)));
+		if (badge > 0)
+			json_object_set_new(item, "badge", json_integer(badge));
+		json_array_append_new(nav, item);
 		buf_release(&href);
 	}
 	return nav;

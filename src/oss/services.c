@@ -162,6 +162,21 @@ const struct field oss_fields_31[] = {
      .pattern = "[0-9]+",
      .pattern_msg = "กรุณาเลือกห้องประชุมจากรายการ"},
     {.name = "purpose", .label = "วัตถุประสงค์", .type = FT_TEXTAREA, .flags = F_REQUIRED, .max = 1000},
+    /* issue 10.14b: who chairs the meeting and who to contact about it
+     * (AMSS++ keeps both on each booking); shown on the request, the room
+     * calendar and the exports */
+    {.name = "chairman",
+     .label = "ประธานการประชุม",
+     .type = FT_TEXT,
+     .flags = F_NAME,
+     .max = 200,
+     .hint = "ชื่อและตำแหน่ง เช่น นายสมชาย ใจดี รองผู้อำนวยการสำนักงานเขตพื้นที่"},
+    {.name = "coordinator",
+     .label = "ผู้ประสานงาน",
+     .type = FT_TEXT,
+     .flags = F_NAME,
+     .max = 200,
+     .hint = "ชื่อและเบอร์โทรศัพท์ของผู้ที่ติดต่อเรื่องการประชุมนี้ได้"},
     {.name = "start_date", .label = "วันที่เริ่มต้นใช้ห้อง", .type = FT_DATE, .flags = F_REQUIRED},
     {.name = "end_date",
      .label = "วันที่สิ้นสุดการใช้ห้อง",
@@ -445,8 +460,9 @@ json_t *oss_service_read(struct req *r, struct db *db, const struct oss_service_
 
 void oss_search_text(const char *code, json_t *data, struct buf *out)
 {
-	static const char *const keys[] = {"first_name", "last_name", "agency",	 "visitor", "school",	 "affiliation",
-					   "work_unit",	 "position",  "purpose", "subject", "cert_kind", "room_name"};
+	static const char *const keys[] = {"first_name",  "last_name", "agency",   "visitor",	 "school",
+					   "affiliation", "work_unit", "position", "purpose",	 "subject",
+					   "cert_kind",	  "room_name", "chairman", "coordinator"};
 	buf_adds(out, code);
 	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
 		const char *v = json_string_value(json_object_get(data, keys[i]));

@@ -234,3 +234,30 @@ export async function altcha(c) {
   if (r.status !== 200) throw new Error(`altcha challenge: ${r.status}`);
   return solve(JSON.parse(r.text));
 }
+
+// Fault injection (core/fault.h, a server with KHET_TEST_ROUTES=1): what is
+// stored — every table's row count and every file in the data folder.
+export async function testState(c) {
+  const r = await c.get('/_test/state', { json: true });
+  if (r.status !== 200) throw new Error(`/_test/state: ${r.status} ${r.text.slice(0, 300)}`);
+  return r.json;
+}
+
+// Sends send({ 'x-khet-fault': `${kind}=N` }) with N = 1, 2 … until it
+// succeeds (a 2xx or a redirect); every earlier failure must be a 4xx/5xx
+// answered in Thai that left testState as it was, the server still up.
+// Returns how many calls failed on the way.
+export async function faultWalk(c, kind, send, max = 400) {
+  const { default: assert } = await import('node:assert/strict');
+  for (let n = 1; n <= max; n++) {
+    const before = await testState(c);
+    const r = await send({ 'x-khet-fault': `${kind}=${n}` });
+    if (process.env.KHET_FAULT_DEBUG) console.log(kind, n, r.status, r.text.match(/[\u0E00-\u0E7F][^<"]*/g)?.slice(0, 3));
+    if (r.status < 400) return n - 1;
+    assert.ok(r.status >= 400 && r.status < 600, `${kind}=${n}: status ${r.status}`);
+    assert.match(r.text, /[\u0E00-\u0E7F]/, `${kind}=${n}: the answer says what happened in Thai`);
+    assert.deepEqual(await testState(c), before, `${kind}=${n} (${r.status}) left something stored`);
+    assert.equal((await c.get('/healthz')).status, 200, `${kind}=${n}: the server still answers`);
+  }
+  throw new Error(`${kind}: still failing after ${max} faults`);
+}
