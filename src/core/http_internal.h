@@ -40,6 +40,8 @@ struct req {
 	/* set by the URI log callback before the headers are read: the whole
 	 * request target's length (path and query); conn is NULL until then */
 	size_t target_len;
+	const char *raw_target; /* the target as received, for the framing check */
+	bool target_ok;         /* ... and whether it had no space or control byte */
 	struct MHD_Connection *conn;
 	const char *method;
 	char *path;
@@ -67,6 +69,8 @@ struct req {
 	struct resp_header *headers;
 	int nheaders;
 	char client_ip[64];
+	long long user_id;  /* the signed-in user the access log names, 0: none */
+	long long db_ns0;   /* the worker's database time when the request began */
 };
 
 /* form.c */

@@ -29,8 +29,10 @@
 #include <unistd.h>
 
 #include "core/assets.h"
+#include "core/conns.h"
 #include "core/db.h"
 #include "core/form.h"
+#include "core/framing.h"
 #include "core/http_internal.h"
 #include "core/log.h"
 #include "core/metrics.h"
@@ -422,6 +424,8 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 {
 	struct req *r = xcalloc(1, sizeof *r);
 	r->target_len = strlen(uri);
+	r->raw_target = uri;
+	r->target_ok = framing_target_ok(uri, r->target_len);
 	return r;
 }
 
@@ -624,9 +628,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 {
 	struct req *r = *con_cls;
 	if (!r || !r->conn) {
+		/* the header deadline closed it a moment ago: nothing more */
+		if (!conns_headers_done(c))
+			return MHD_NO;
 		r = req_new(r, c, url, method);
 		*con_cls = r;
 		atomic_fetch_add(&inflight, 1);
+		/* framing two parsers could read differently: refused before
+		 * anything of the body is read, and the connection closed so
+		 * no byte of it is taken for another request */
+		enum framing_fault ff = framing_check(c, method, r->raw_target, r->target_len, r->target_ok, version);
+		if (ff != FRAMING_OK) {
+			req_add_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+			view_error(r, 400, framing_fault_message(ff));
+			return queue(r);
+		}
 		on_headers(r, url);
 		/* An early refusal waits for the body, which is read and thrown
 		 * away: a browser still sending when the answer comes and the
@@ -670,6 +686,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
 	struct req *r = *con_cls;
+	conns_request_done(c);
 	if (!r)
 		return;
 	if (!r->conn) { /* ended before its headers were read (MHD answered) */
@@ -765,6 +782,11 @@ int server_run(const struct server_config *c, struct err *e)
 		cfg.workers = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (cfg.workers <= 0)
 		cfg.workers = 2;
+	if (cfg.header_timeout <= 0)
+		cfg.header_timeout = HTTP_HEADER_TIMEOUT_DEFAULT;
+	if (cfg.max_conn_per_ip < 0)
+		cfg.max_conn_per_ip = 0;
+	conns_init(cfg.header_timeout);
 	settings.data_dir = cfg.data_dir;
 	/* what an earlier crash left in the upload temp folder: files no
 	 * upload has touched for an hour (an upload streams and is kept or
@@ -816,6 +838,11 @@ int server_run(const struct server_config *c, struct err *e)
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg.workers, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_POOL_BYTES,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+		/* slow clients (issue 11 item 2): one address holds at most
+		 * this many connections (refused at accept beyond it), and a
+		 * request's headers have a deadline of their own (conns.c) */
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg.max_conn_per_ip,
+		MHD_OPTION_NOTIFY_CONNECTION, conns_notify, NULL,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
 		/* a second khet on a taken port would silently get half the
 		 * traffic (its own database, its own uploads): only when asked */
@@ -840,8 +867,19 @@ int server_run(const struct server_config *c, struct err *e)
 	printf("khet: ready at %s/\n", own_url);
 	fflush(stdout);
 
+	/* The main thread waits for the signal and, once a second, closes
+	 * the connections whose headers are overdue. */
 	int sig = 0;
-	sigwait(&sigs, &sig);
+	for (;;) {
+		struct timespec tick = {1, 0};
+		sig = sigtimedwait(&sigs, NULL, &tick);
+		if (sig == SIGINT || sig == SIGTERM)
+			break;
+		int n = conns_sweep();
+		if (n > 0)
+			log_info("khet: closed %d connection%s whose request headers took over %d s", n, n == 1 ? "" : "s",
+				 cfg.header_timeout);
+	}
 	log_info("khet: %s received, finishing %ld in-flight requests", sig == SIGTERM ? "SIGTERM" : "SIGINT",
 		 atomic_load(&inflight));
 	/* MHD stops accepting and hands the listening socket back; closing it
