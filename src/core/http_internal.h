@@ -70,7 +70,7 @@ struct req {
 	int nheaders;
 	char client_ip[64];
 	long long user_id;  /* the signed-in user the access log names, 0: none */
-	long long db_ns0;   /* the worker's database time when the request began */
+	long long db_ns;    /* time spent in database calls for this request */
 };
 
 /* form.c */
@@ -79,6 +79,13 @@ int form_feed(struct req *r, const char *data, size_t size);
 /* Finishes parsing and validates; returns -1 when the body was broken. */
 int form_finish(struct req *r);
 void form_cleanup(struct req *r);
+
+/* server.c: a response with body data (malloc'd; the response owns it
+ * from here) of Content-Type type, gzip-compressed once when the type is
+ * worth it, the body is not tiny and the client accepts gzip (with Vary:
+ * Accept-Encoding on every compressible type); sets r->resp_bytes to what
+ * is sent. */
+struct MHD_Response *http_body_response(struct req *r, char *data, size_t len, const char *type);
 
 /* server.c: queues r->response after adding the common headers. */
 void http_finish(struct req *r, int status, struct MHD_Response *resp);
