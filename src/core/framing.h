@@ -55,6 +55,10 @@ enum framing_fault framing_check(struct MHD_Connection *c, const char *method, c
  * the URI callback, its answer passed to framing_check as target_ok. */
 bool framing_target_ok(const char *t, size_t n);
 
+/* Whether this libmicrohttpd is the one whose byte layout framing_check
+ * reads (0.9.75); with another, only the field rules are checked. */
+bool framing_layout_known(void);
+
 /* The Thai sentence for a fault (for the 400 page). */
 const char *framing_fault_message(enum framing_fault f);
 

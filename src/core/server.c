@@ -296,7 +296,8 @@ struct MHD_Response *http_body_response(struct req *r, char *data, size_t len, c
 	bool compressible = gzip_type_compressible(type);
 	bool gz = false;
 	if (compressible && len >= GZIP_MIN_BYTES &&
-	    gzip_accepted(MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING))) {
+	    gzip_accepted(r->conn ? MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING)
+				  : NULL)) {
 		struct buf z = BUF_INIT;
 		if (gzip_compress(data, len, &z) == 0) {
 			free(data);
@@ -888,6 +889,10 @@ int server_run(const struct server_config *c, struct err *e)
 		cfg.max_conn_per_ip = 0;
 	conns_init(cfg.header_timeout);
 	started_at = time(NULL);
+	if (!framing_layout_known())
+		log_info("khet: libmicrohttpd %s: bare-LF and folded header lines are left to it (Khet reads the line "
+			 "layout of 0.9.75 only); the field rules are checked",
+			 MHD_get_version());
 	settings.data_dir = cfg.data_dir;
 	/* what an earlier crash left in the upload temp folder: files no
 	 * upload has touched for an hour (an upload streams and is kept or
