@@ -88,7 +88,7 @@ static void usage(FILE *f)
 		"  --trust-proxy        KHET_TRUST_PROXY  take the client address from X-Forwarded-For\n"
 		"  --share-port         KHET_SHARE_PORT   let several processes listen on the same port on purpose\n"
 		"  --header-timeout S   KHET_HEADER_TIMEOUT  seconds a request's headers may take to arrive whole\n"
-		"                                      (default 15; a slower client gets 408 and is closed)\n"
+		"                                      (default 15; a slower client is closed)\n"
 		"  --max-conn-per-ip N  KHET_MAX_CONN_PER_IP  open connections one client address may hold\n"
 		"                                      (default 64; 0 = no limit, the default with --trust-proxy)\n"
 		"  --quiet              KHET_QUIET     no access log\n"

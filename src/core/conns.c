@@ -108,14 +108,6 @@ void conns_request_done(struct MHD_Connection *c)
 	atomic_compare_exchange_strong(&e->since_ms, &zero, mono_ms());
 }
 
-/* What a client whose headers never came whole reads before the end. */
-#define TIMEOUT_BODY "หมดเวลารอคำขอ กรุณาลองใหม่อีกครั้ง\n"
-_Static_assert(sizeof TIMEOUT_BODY - 1 == 101, "Content-Length below");
-static const char timeout_answer[] = "HTTP/1.1 408 Request Timeout\r\n"
-				     "Content-Type: text/plain; charset=utf-8\r\n"
-				     "Connection: close\r\n"
-				     "Content-Length: 101\r\n\r\n" TIMEOUT_BODY;
-
 int conns_sweep(void)
 {
 	long long now = mono_ms();
@@ -127,11 +119,13 @@ int conns_sweep(void)
 			continue;
 		if (!atomic_compare_exchange_strong(&e->since_ms, &s, -1))
 			continue; /* its headers just came: the worker has it */
-		if (e->fd >= 0) {
-			/* best effort: a client that reads nothing just sees the end */
-			(void)!send(e->fd, timeout_answer, sizeof timeout_answer - 1, MSG_DONTWAIT | MSG_NOSIGNAL);
+		/* closed without an answer, as nginx does on its header
+		 * timeout: a browser's idle or preconnected socket may be
+		 * ended this way, and a browser retries on a closed idle
+		 * socket, while a 408 written there could be read as the
+		 * answer to a request it sends at that moment */
+		if (e->fd >= 0)
 			shutdown(e->fd, SHUT_RDWR);
-		}
 		closed++;
 	}
 	pthread_mutex_unlock(&mu);

@@ -5,8 +5,9 @@
  * clients hold every connection slot (issue 11, item 2). Here each request's
  * headers must arrive whole within a set time from when the server started
  * waiting for them (the connection's start, or the end of the previous
- * answer on a kept-alive connection), however the bytes trickle in; a
- * connection over it gets a 408 and is closed. */
+ * answer on a kept-alive connection, so it is also how long such a
+ * connection may sit idle), however the bytes trickle in; a connection
+ * over it is closed. */
 #ifndef KHET_CONNS_H
 #define KHET_CONNS_H
 
@@ -25,8 +26,8 @@ bool conns_headers_done(struct MHD_Connection *c);
 /* The answer is sent: the deadline for the next request's headers on this
  * kept-alive connection starts now. */
 void conns_request_done(struct MHD_Connection *c);
-/* Closes every connection whose headers are overdue (a 408 line, then
- * shutdown: libmicrohttpd sees the end and closes it in its own thread);
+/* Closes every connection whose headers are overdue (shutdown:
+ * libmicrohttpd sees the end and closes it in its own thread);
  * the server's main thread calls it about once a second. Returns how many
  * were closed. */
 int conns_sweep(void);
