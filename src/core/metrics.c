@@ -1,6 +1,7 @@
 /* metrics: fixed arrays of atomic counters sized at start (routes × known
  * status codes, plus a few built-in labels), so observing a request never
  * allocates or locks. */
+#include "core/alloc.h"
 #include "core/metrics.h"
 
 #include <stdatomic.h>
@@ -32,10 +33,10 @@ static atomic_ullong db_buckets[NBOUNDS + 1]; /* every request's database time *
 void metrics_init(int nroutes)
 {
 	nrows = nroutes + NBUILTIN;
-	counts = calloc((size_t)nrows * NSTATUS, sizeof *counts);
-	buckets = calloc((size_t)nrows * (NBOUNDS + 1), sizeof *buckets);
-	sum_us = calloc((size_t)nrows, sizeof *sum_us);
-	db_us = calloc((size_t)nrows, sizeof *db_us);
+	counts = xcalloc((size_t)nrows * NSTATUS, sizeof *counts);
+	buckets = xcalloc((size_t)nrows * (NBOUNDS + 1), sizeof *buckets);
+	sum_us = xcalloc((size_t)nrows, sizeof *sum_us);
+	db_us = xcalloc((size_t)nrows, sizeof *db_us);
 	for (size_t b = 0; b <= NBOUNDS; b++)
 		atomic_store(&db_buckets[b], 0);
 }

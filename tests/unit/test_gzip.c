@@ -49,7 +49,7 @@ static void roundtrip(const char *in, size_t n)
 	assert_true(z.len >= 18);
 	assert_int_equal((unsigned char)z.data[0], 0x1f); /* the gzip magic */
 	assert_int_equal((unsigned char)z.data[1], 0x8b);
-	char *out = malloc(n + 1);
+	char *out = xmalloc(n + 1);
 	z_stream s;
 	memset(&s, 0, sizeof s);
 	assert_int_equal(inflateInit2(&s, 15 + 16), Z_OK);
