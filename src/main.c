@@ -91,7 +91,7 @@ static void usage(FILE *f)
 		"  --header-timeout S   KHET_HEADER_TIMEOUT  seconds a request's headers may take to arrive whole\n"
 		"                                      (default 15; a slower client is closed)\n"
 		"  --max-conn-per-ip N  KHET_MAX_CONN_PER_IP  open connections one client address may hold\n"
-		"                                      (default 64; 0 = no limit, the default with --trust-proxy)\n"
+		"                                      (default 128; 0 = no limit, the default with --trust-proxy)\n"
 		"  --quiet              KHET_QUIET     no access log\n"
 		"  --dev                KHET_DEV       read templates from ./templates on every page\n");
 	for (int i = 0; khet_modules[i]; i++)

@@ -42,6 +42,6 @@ int server_run(const struct server_config *c, struct err *e);
  * client address may hold (without --trust-proxy; behind nginx every
  * connection comes from the proxy, which limits clients itself). */
 #define HTTP_HEADER_TIMEOUT_DEFAULT 15
-#define HTTP_CONN_PER_IP_DEFAULT 64
+#define HTTP_CONN_PER_IP_DEFAULT 128
 
 #endif
