@@ -188,18 +188,12 @@ const char *framing_fault_message(enum framing_fault f)
 	case FRAMING_LINE_ENDS:
 		return "รูปแบบคำขอไม่ถูกต้อง: ทุกบรรทัดของส่วนหัวต้องจบด้วย CRLF และห้ามต่อบรรทัด (folding) "
 		       "กรุณาส่งคำขอจากเบราว์เซอร์หรือโปรแกรมที่ทำตามมาตรฐาน HTTP";
-	case FRAMING_REQUEST_LINE:
-		return "รูปแบบคำขอไม่ถูกต้อง: บรรทัดแรกต้องเป็น วิธีการ ที่อยู่ และรุ่น HTTP คั่นด้วยช่องว่างเดียว";
-	case FRAMING_FIELD_NAME:
-		return "รูปแบบคำขอไม่ถูกต้อง: ชื่อส่วนหัว (header) มีอักขระที่ไม่อนุญาต หรือมีช่องว่างก่อนเครื่องหมาย :";
-	case FRAMING_FIELD_VALUE:
-		return "รูปแบบคำขอไม่ถูกต้อง: ค่าของส่วนหัว (header) มีอักขระควบคุมที่ไม่อนุญาต";
-	case FRAMING_HOST:
-		return "รูปแบบคำขอไม่ถูกต้อง: คำขอ HTTP/1.1 ต้องมีส่วนหัว Host หนึ่งรายการพอดี";
-	case FRAMING_CONTENT_LENGTH:
-		return "รูปแบบคำขอไม่ถูกต้อง: ต้องมี Content-Length ไม่เกินหนึ่งรายการ และเป็นตัวเลขเท่านั้น";
-	case FRAMING_CL_AND_TE:
-		return "รูปแบบคำขอไม่ถูกต้อง: ห้ามส่ง Content-Length พร้อมกับ Transfer-Encoding";
+	case FRAMING_REQUEST_LINE: return "รูปแบบคำขอไม่ถูกต้อง: บรรทัดแรกต้องเป็น วิธีการ ที่อยู่ และรุ่น HTTP คั่นด้วยช่องว่างเดียว";
+	case FRAMING_FIELD_NAME: return "รูปแบบคำขอไม่ถูกต้อง: ชื่อส่วนหัว (header) มีอักขระที่ไม่อนุญาต หรือมีช่องว่างก่อนเครื่องหมาย :";
+	case FRAMING_FIELD_VALUE: return "รูปแบบคำขอไม่ถูกต้อง: ค่าของส่วนหัว (header) มีอักขระควบคุมที่ไม่อนุญาต";
+	case FRAMING_HOST: return "รูปแบบคำขอไม่ถูกต้อง: คำขอ HTTP/1.1 ต้องมีส่วนหัว Host หนึ่งรายการพอดี";
+	case FRAMING_CONTENT_LENGTH: return "รูปแบบคำขอไม่ถูกต้อง: ต้องมี Content-Length ไม่เกินหนึ่งรายการ และเป็นตัวเลขเท่านั้น";
+	case FRAMING_CL_AND_TE: return "รูปแบบคำขอไม่ถูกต้อง: ห้ามส่ง Content-Length พร้อมกับ Transfer-Encoding";
 	case FRAMING_TRANSFER_CODING:
 		return "รูปแบบคำขอไม่ถูกต้อง: รองรับ Transfer-Encoding แบบ chunked เพียงอย่างเดียว และเฉพาะ HTTP/1.1";
 	}

@@ -22,13 +22,13 @@ struct framing_field {
 
 enum framing_fault {
 	FRAMING_OK = 0,
-	FRAMING_LINE_ENDS,      /* a bare LF, a folded (obs-fold) line, stray bytes between lines */
-	FRAMING_REQUEST_LINE,   /* not "METHOD SP target SP version" with single spaces */
-	FRAMING_FIELD_NAME,     /* a header name that is not a token (e.g. a space before the colon) */
-	FRAMING_FIELD_VALUE,    /* a control character (a bare CR, NUL …) in a header value */
-	FRAMING_HOST,           /* HTTP/1.1 without exactly one Host */
+	FRAMING_LINE_ENDS,	/* a bare LF, a folded (obs-fold) line, stray bytes between lines */
+	FRAMING_REQUEST_LINE,	/* not "METHOD SP target SP version" with single spaces */
+	FRAMING_FIELD_NAME,	/* a header name that is not a token (e.g. a space before the colon) */
+	FRAMING_FIELD_VALUE,	/* a control character (a bare CR, NUL …) in a header value */
+	FRAMING_HOST,		/* HTTP/1.1 without exactly one Host */
 	FRAMING_CONTENT_LENGTH, /* two Content-Lengths, or one that is not a number */
-	FRAMING_CL_AND_TE,      /* Content-Length and Transfer-Encoding together */
+	FRAMING_CL_AND_TE,	/* Content-Length and Transfer-Encoding together */
 	FRAMING_TRANSFER_CODING /* a Transfer-Encoding other than one "chunked", or one on HTTP/1.0 */
 };
 

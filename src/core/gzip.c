@@ -65,8 +65,9 @@ bool gzip_accepted(const char *ae)
 
 bool gzip_type_compressible(const char *t)
 {
-	static const char *const types[] = {"text/html",     "application/json", "text/csv", "text/plain",
-					    "image/svg+xml", "text/javascript",  "application/javascript", NULL};
+	static const char *const types[] = {
+	    "text/html",       "application/json",	 "text/csv", "text/plain", "image/svg+xml",
+	    "text/javascript", "application/javascript", NULL};
 	if (!t)
 		return false;
 	for (int i = 0; types[i]; i++) {

@@ -196,7 +196,8 @@ void jobs_metrics_write(struct buf *out)
 	buf_adds(out, "# HELP khet_job_failures_total Runs that ended in an error (logged).\n"
 		      "# TYPE khet_job_failures_total counter\n");
 	for (int i = 0; i < n; i++)
-		buf_addf(out, "khet_job_failures_total{job=\"%s\"} %llu\n", jobs[i].name, atomic_load(&jobs[i].failures));
+		buf_addf(out, "khet_job_failures_total{job=\"%s\"} %llu\n", jobs[i].name,
+			 atomic_load(&jobs[i].failures));
 	buf_adds(out, "# HELP khet_job_seconds_total Time spent running each job.\n"
 		      "# TYPE khet_job_seconds_total counter\n");
 	for (int i = 0; i < n; i++)

@@ -570,7 +570,8 @@ int mail_metrics_write(struct db *db, struct buf *out, struct err *e)
 		 "# TYPE khet_mail_outbox_oldest_queued_seconds gauge\nkhet_mail_outbox_oldest_queued_seconds %lld\n"
 		 "# HELP khet_mail_sent_total Mail this process sent.\n"
 		 "# TYPE khet_mail_sent_total counter\nkhet_mail_sent_total %llu\n"
-		 "# HELP khet_mail_send_failures_total Tries of this process that failed (each is retried later or given up).\n"
+		 "# HELP khet_mail_send_failures_total Tries of this process that failed (each is retried later or "
+		 "given up).\n"
 		 "# TYPE khet_mail_send_failures_total counter\nkhet_mail_send_failures_total %llu\n"
 		 "# HELP khet_mail_given_up_total Mail this process gave up on.\n"
 		 "# TYPE khet_mail_given_up_total counter\nkhet_mail_given_up_total %llu\n",

@@ -20,7 +20,7 @@ static void test_well_formed(void **state)
 	CHECK(FRAMING_OK, true, {"Host", "x"});
 	CHECK(FRAMING_OK, true, {"Host", "x"}, {"Content-Length", "0"}, {"X-Empty", ""}, {"X-Tab", "a\tb "});
 	CHECK(FRAMING_OK, true, {"host", "x"}, {"transfer-encoding", "Chunked"});
-	CHECK(FRAMING_OK, false, {"Accept", "*/*"}); /* HTTP/1.0 needs no Host */
+	CHECK(FRAMING_OK, false, {"Accept", "*/*"});			    /* HTTP/1.0 needs no Host */
 	CHECK(FRAMING_OK, true, {"Host", "x"}, {"X-Thai", "\xe0\xb8\x81"}); /* obs-text */
 	assert_int_equal(framing_fields_check(NULL, 0, false), FRAMING_OK);
 }
@@ -79,8 +79,9 @@ static void test_target(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_well_formed),	cmocka_unit_test(test_host),  cmocka_unit_test(test_lengths),
-	    cmocka_unit_test(test_transfer_coding), cmocka_unit_test(test_names_and_values), cmocka_unit_test(test_target),
+	    cmocka_unit_test(test_well_formed),	     cmocka_unit_test(test_host),
+	    cmocka_unit_test(test_lengths),	     cmocka_unit_test(test_transfer_coding),
+	    cmocka_unit_test(test_names_and_values), cmocka_unit_test(test_target),
 	};
 	return cmocka_run_group_tests_name("framing", tests, NULL, NULL);
 }

@@ -8,7 +8,8 @@
 
 static void test_secret_names(void **state)
 {
-	const char *secret[] = {"t", "T", "token", "otp", "password", "secret", "key", "sig", "citizen_id", "email", "phone"};
+	const char *secret[] = {"t",   "T",   "token",	    "otp",   "password", "secret",
+				"key", "sig", "citizen_id", "email", "phone"};
 	for (size_t i = 0; i < sizeof secret / sizeof *secret; i++)
 		assert_true(log_query_secret(secret[i]));
 	const char *plain[] = {"q", "page", "per_page", "area", "status", "sort", "tt", "tokens", ""};
@@ -25,8 +26,9 @@ static void test_query(void **state)
 	log_query_add(&b, "flag", NULL, false);
 	log_query_add(&b, "x", "a\nb&c=d", false);
 	log_query_add(&b, "citizen_id", "1103700012346", false);
-	assert_string_equal(buf_cstr(&b), "/password/set?t=***&q=%E0%B8%AB%E0%B8%99%E0%B8%AD%E0%B8%87%20%E0%B9%81%E0%B8%A7%E0%B8%87"
-					  "&flag&x=a%0Ab%26c%3Dd&citizen_id=***");
+	assert_string_equal(buf_cstr(&b),
+			    "/password/set?t=***&q=%E0%B8%AB%E0%B8%99%E0%B8%AD%E0%B8%87%20%E0%B9%81%E0%B8%A7%E0%B8%87"
+			    "&flag&x=a%0Ab%26c%3Dd&citizen_id=***");
 	buf_release(&b);
 }
 
