@@ -105,3 +105,22 @@ test('a kept-alive connection gets a fresh header deadline for each request', as
   await withTimeout(closed, (DEADLINE + 5) * 1000, 'an idle kept-alive connection closing');
   assert.equal(out.length, n);
 });
+
+test('a request whose headers trickle in but arrive whole within the deadline is served', async () => {
+  const u = new URL(s.base);
+  const sock = net.connect(Number(u.port), u.hostname);
+  let out = '';
+  sock.on('data', (d) => { out += d; });
+  const closed = new Promise((r) => sock.on('close', r));
+  await new Promise((r) => sock.on('connect', r));
+  const req = `GET /healthz HTTP/1.1\r\nHost: ${u.host}\r\nAccept: application/json\r\nX-Pad: ${'p'.repeat(3000)}\r\nConnection: close\r\n\r\n`;
+  // in 20 pieces over about 1 s (well under the 3 s deadline), split inside lines and CRLFs
+  const step = Math.ceil(req.length / 20);
+  for (let i = 0; i < req.length; i += step) {
+    sock.write(req.slice(i, i + step));
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await withTimeout(closed, 5000, 'the answer');
+  assert.match(out, /^HTTP\/1\.1 200 /, out.slice(0, 200));
+  assert.match(out, /"status":"ok"/);
+});
