@@ -37,6 +37,7 @@ struct opts {
 	int workers;
 	int dev, trust_proxy, share_port, quiet, test_routes;
 	long long max_body_mb;
+	long long header_timeout, max_conn_per_ip; /* max_conn_per_ip -1: the default */
 	struct demo_args *demo;
 };
 
@@ -87,6 +88,10 @@ static void usage(FILE *f)
 		"  --max-body-mb N      KHET_MAX_BODY_MB  largest request body (default 64)\n"
 		"  --trust-proxy        KHET_TRUST_PROXY  take the client address from X-Forwarded-For\n"
 		"  --share-port         KHET_SHARE_PORT   let several processes listen on the same port on purpose\n"
+		"  --header-timeout S   KHET_HEADER_TIMEOUT  seconds a request's headers may take to arrive whole\n"
+		"                                      (default 15; a slower client is closed)\n"
+		"  --max-conn-per-ip N  KHET_MAX_CONN_PER_IP  open connections one client address may hold\n"
+		"                                      (default 128; 0 = no limit, the default with --trust-proxy)\n"
 		"  --quiet              KHET_QUIET     no access log\n"
 		"  --dev                KHET_DEV       read templates from ./templates on every page\n");
 	for (int i = 0; khet_modules[i]; i++)
@@ -103,6 +108,7 @@ static const struct option global_longs[] = {
     {"mail-from", required_argument, 0, 'f'}, {"static", required_argument, 0, 'S'},
     {"max-body-mb", required_argument, 0, 'm'}, {"trust-proxy", no_argument, 0, 'p'},
     {"share-port", no_argument, 0, 'P'},
+    {"header-timeout", required_argument, 0, 'T'}, {"max-conn-per-ip", required_argument, 0, 'C'},
     {"quiet", no_argument, 0, 'q'},	     {"dev", no_argument, 0, 'v'},
     {"help", no_argument, 0, 'h'},
 };
@@ -146,6 +152,12 @@ static int parse(int argc, char **argv, int first, struct opts *o, int *nrest, c
 	o->workers = (int)n;
 	if (flag_number("max-body-mb (KHET_MAX_BODY_MB)", env_or("KHET_MAX_BODY_MB", "64"), 1, 4096, &o->max_body_mb) < 0)
 		return -1;
+	if (flag_number("header-timeout (KHET_HEADER_TIMEOUT)", env_or("KHET_HEADER_TIMEOUT", "15"), 1, 600,
+			&o->header_timeout) < 0)
+		return -1;
+	if (flag_number("max-conn-per-ip (KHET_MAX_CONN_PER_IP)", env_or("KHET_MAX_CONN_PER_IP", "-1"), -1, 100000,
+			&o->max_conn_per_ip) < 0)
+		return -1;
 	o->demo = demo_args_new();
 	/* the options: global, then the modules' demo flags */
 	size_t ndemo = 0;
@@ -183,6 +195,8 @@ static int parse(int argc, char **argv, int first, struct opts *o, int *nrest, c
 		case 'm': rc = flag_number("max-body-mb", optarg, 1, 4096, &o->max_body_mb); break;
 		case 'p': o->trust_proxy = 1; break;
 		case 'P': o->share_port = 1; break;
+		case 'T': rc = flag_number("header-timeout", optarg, 1, 600, &o->header_timeout); break;
+		case 'C': rc = flag_number("max-conn-per-ip", optarg, 0, 100000, &o->max_conn_per_ip); break;
 		case 'q': o->quiet = 1; break;
 		case 'v': o->dev = 1; break;
 		case 'h':
@@ -312,6 +326,11 @@ static int cmd_serve(struct opts *o)
 		.metrics_token = env_or("KHET_METRICS_TOKEN", NULL),
 		.max_body = o->max_body_mb * 1024 * 1024,
 		.test_routes = o->test_routes,
+		.header_timeout = (int)o->header_timeout,
+		/* behind the proxy every connection comes from it */
+		.max_conn_per_ip = o->max_conn_per_ip >= 0 ? (int)o->max_conn_per_ip
+				   : o->trust_proxy		  ? 0
+								  : HTTP_CONN_PER_IP_DEFAULT,
 	};
 	struct err e = ERR_INIT;
 	mail_configure(o->smtp_url, o->mail_from, o->base_url);

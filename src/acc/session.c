@@ -305,8 +305,10 @@ static int access_hook(struct req *r, const struct route *route, uint64_t roles)
 {
 	struct acc_session *s = NULL;
 	int rc = session_load(r, &s);
-	if (s)
+	if (s) {
 		req_set_ext(r, s, session_free);
+		req_set_user(r, s->user_id);
+	}
 	if (route->access == ACCESS_PUBLIC)
 		return 0;
 	if (rc < 0) {
@@ -442,6 +444,7 @@ int acc_session_start(struct req *r, struct db *db, long long user_id, long long
 	long long age = max_seconds - (now - (created_at > 0 ? created_at : now));
 	req_set_cookie(r, COOKIE, token, age > 0 ? age : 1, true);
 	sodium_memzero(token, sizeof token);
+	req_set_user(r, user_id); /* the access log names who signed in */
 	return 0;
 }
 

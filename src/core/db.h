@@ -92,6 +92,9 @@ int db_exec_script(struct db *db, const char *sql, struct err *e);
  * next db_next or db_res_free. */
 int db_query(struct db *db, const char *sql, const struct db_val *p, int n, struct db_res **out, struct err *e);
 int db_next(struct db_res *r, struct err *e);
+/* Nanoseconds this thread has spent in database calls since it started
+ * (the difference around a handler is that request's database time). */
+long long db_thread_ns(void);
 int db_ncols(struct db_res *r);
 const char *db_colname(struct db_res *r, int col);
 int db_isnull(struct db_res *r, int col);

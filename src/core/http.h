@@ -62,6 +62,8 @@ const char *req_header(struct req *r, const char *name);
 const char *req_cookie(struct req *r, const char *name);
 const char *req_method(struct req *r);
 const char *req_path(struct req *r);
+/* The signed-in user the access log names (the accounts layer sets it). */
+void req_set_user(struct req *r, long long user_id);
 /* The client's address as text (for audit and rate limits). */
 const char *req_client_ip(struct req *r);
 const char *req_id(struct req *r);

@@ -29,14 +29,23 @@
 #include <unistd.h>
 
 #include "core/assets.h"
+#include "core/conns.h"
 #include "core/db.h"
 #include "core/fault.h"
 #include "core/form.h"
+#include "core/framing.h"
+#include "core/gzip.h"
 #include "core/http_internal.h"
+#include "core/jobs.h"
 #include "core/log.h"
+#include "core/mail.h"
 #include "core/metrics.h"
 #include "core/router.h"
 #include "core/view.h"
+
+#ifndef KHET_VERSION
+#define KHET_VERSION "0.1.0"
+#endif
 
 static struct server_config cfg;
 static struct http_settings settings;
@@ -168,6 +177,11 @@ const char *req_path(struct req *r)
 	return r->path;
 }
 
+void req_set_user(struct req *r, long long user_id)
+{
+	r->user_id = user_id;
+}
+
 const char *req_client_ip(struct req *r)
 {
 	return r->client_ip;
@@ -292,15 +306,39 @@ static enum MHD_Result queue(struct req *r)
 	return ret;
 }
 
+struct MHD_Response *http_body_response(struct req *r, char *data, size_t len, const char *type)
+{
+	bool compressible = gzip_type_compressible(type);
+	bool gz = false;
+	if (compressible && len >= GZIP_MIN_BYTES &&
+	    gzip_accepted(r->conn ? MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING)
+				  : NULL)) {
+		struct buf z = BUF_INIT;
+		if (gzip_compress(data, len, &z) == 0) {
+			free(data);
+			data = buf_detach(&z, &len);
+			gz = true;
+		} else {
+			buf_release(&z);
+		}
+	}
+	r->resp_bytes = (long long)len;
+	struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	if (compressible)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+	if (gz)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+	return resp;
+}
+
 /* --- built-in routes ---------------------------------------------------- */
 
 static void plain(struct req *r, int status, const char *type, struct buf *b)
 {
 	size_t len;
 	char *data = buf_detach(b, &len);
-	r->resp_bytes = (long long)len;
-	struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	struct MHD_Response *resp = http_body_response(r, data, len, type);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	http_finish(r, status, resp);
 }
@@ -342,6 +380,22 @@ static bool metrics_allowed(struct req *r)
 	return ip && (!strncmp(ip, "127.", 4) || !strcmp(ip, "::1") || !strncmp(ip, "::ffff:127.", 11));
 }
 
+/* Which build is running, as a constant 1 with labels (the Prometheus
+ * convention), and since when. */
+static time_t started_at;
+
+static void build_info(struct buf *b, struct db *db)
+{
+	buf_addf(b,
+		 "# HELP khet_build_info The running build: version, libraries, database engine.\n"
+		 "# TYPE khet_build_info gauge\n"
+		 "khet_build_info{version=\"%s\",libmicrohttpd=\"%s\",jansson=\"%s\",compiler=\"%s\",engine=\"%s\"} 1\n"
+		 "# HELP khet_start_time_seconds When this process started serving (unix seconds).\n"
+		 "# TYPE khet_start_time_seconds gauge\nkhet_start_time_seconds %lld\n",
+		 KHET_VERSION, MHD_get_version(), JANSSON_VERSION, __VERSION__,
+		 db ? (db_kind(db) == DB_SQLITE ? "sqlite" : "postgres") : "unknown", (long long)started_at);
+}
+
 static void metrics(struct req *r)
 {
 	if (!metrics_allowed(r)) {
@@ -350,6 +404,18 @@ static void metrics(struct req *r)
 	}
 	struct buf b = BUF_INIT;
 	metrics_write(&b, atomic_load(&inflight));
+	buf_addf(&b,
+		 "# HELP khet_connections_open Client connections open now.\n# TYPE khet_connections_open gauge\n"
+		 "khet_connections_open %ld\n"
+		 "# HELP khet_header_timeouts_total Connections closed because a request's headers took too long.\n"
+		 "# TYPE khet_header_timeouts_total counter\nkhet_header_timeouts_total %llu\n",
+		 conns_open(), conns_timed_out());
+	jobs_metrics_write(&b);
+	struct db *db = req_db(r);
+	struct err e = ERR_INIT;
+	if (!db || mail_metrics_write(db, &b, &e) < 0)
+		log_error("metrics: the outbox figures: %s", db ? e.msg : "no database");
+	build_info(&b, db);
 	plain(r, 200, "text/plain; version=0.0.4; charset=utf-8", &b);
 }
 
@@ -359,7 +425,7 @@ static int serve_static(struct req *r)
 	if (!a)
 		return view_error(r, 404, "ไม่พบไฟล์ที่ต้องการ");
 	const char *ae = req_header(r, MHD_HTTP_HEADER_ACCEPT_ENCODING);
-	bool gz = a->gz && ae && strstr(ae, "gzip");
+	bool gz = a->gz && gzip_accepted(ae);
 	const char *data = gz ? a->gz : a->data;
 	size_t len = gz ? a->gz_len : a->len;
 	struct MHD_Response *resp =
@@ -443,6 +509,8 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 {
 	struct req *r = xcalloc(1, sizeof *r);
 	r->target_len = strlen(uri);
+	r->raw_target = uri;
+	r->target_ok = framing_target_ok(uri, r->target_len);
 	return r;
 }
 
@@ -670,13 +738,25 @@ static bool expects_continue(struct req *r)
 }
 
 static enum MHD_Result on_request_in(struct MHD_Connection *c, const char *url, const char *method,
-				     const char *upload, size_t *upload_size, void **con_cls)
+				     const char *version, const char *upload, size_t *upload_size, void **con_cls)
 {
 	struct req *r = *con_cls;
 	if (!r || !r->conn) {
+		/* the header deadline closed it a moment ago: nothing more */
+		if (!conns_headers_done(c))
+			return MHD_NO;
 		r = req_new(r, c, url, method);
 		*con_cls = r;
 		atomic_fetch_add(&inflight, 1);
+		/* framing two parsers could read differently: refused before
+		 * anything of the body is read, and the connection closed so
+		 * no byte of it is taken for another request */
+		enum framing_fault ff = framing_check(c, method, r->raw_target, r->target_len, r->target_ok, version);
+		if (ff != FRAMING_OK) {
+			req_add_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+			view_error(r, 400, framing_fault_message(ff));
+			return queue(r);
+		}
 		on_headers(r, url);
 		/* An early refusal waits for the body, which is read and thrown
 		 * away: a browser still sending when the answer comes and the
@@ -706,6 +786,9 @@ static enum MHD_Result on_request_in(struct MHD_Connection *c, const char *url, 
 		view_error(r, r->early_status, r->early_msg);
 		return queue(r);
 	}
+	/* the handler runs wholly on this thread, in this call: the
+	 * thread's database time around it is the request's */
+	long long db0 = db_thread_ns();
 	if (!strncmp(r->path, "/static/", 8))
 		serve_static(r);
 	else if (!strcmp(r->path, "/healthz"))
@@ -714,6 +797,7 @@ static enum MHD_Result on_request_in(struct MHD_Connection *c, const char *url, 
 		metrics(r);
 	else
 		dispatch(r);
+	r->db_ns = db_thread_ns() - db0;
 	return queue(r);
 }
 
@@ -724,14 +808,47 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	struct req *r = *con_cls;
 	if (r && r->conn)
 		fault_enter(&r->fault);
-	enum MHD_Result res = on_request_in(c, url, method, upload, upload_size, con_cls);
+	enum MHD_Result res = on_request_in(c, url, method, version, upload, upload_size, con_cls);
 	fault_leave();
 	return res;
+}
+
+struct log_query {
+	struct buf *out;
+	bool first;
+};
+
+static enum MHD_Result log_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct log_query *q = cls;
+	log_query_add(q->out, key, value, q->first);
+	q->first = false;
+	return MHD_YES;
+}
+
+/* The access-log line: the path with its query string re-encoded from
+ * what MHD parsed, secrets masked (log.c). */
+static void access_line(struct req *r, struct MHD_Connection *c, int status, long long dt)
+{
+	struct buf target = BUF_INIT;
+	buf_adds(&target, r->path);
+	struct log_query q = {&target, true};
+	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, log_arg, &q);
+	log_access(&(struct log_access_line){.client = r->client_ip,
+					     .method = r->method,
+					     .target = buf_cstr(&target),
+					     .id = r->id,
+					     .status = status,
+					     .bytes = r->resp_bytes,
+					     .dur_ns = dt,
+					     .user_id = r->user_id});
+	buf_release(&target);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
 	struct req *r = *con_cls;
+	conns_request_done(c);
 	if (!r)
 		return;
 	if (!r->conn) { /* ended before its headers were read (MHD answered) */
@@ -746,8 +863,9 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
 			    : !strcmp(r->path, "/metrics")     ? "metrics"
 							       : "unmatched";
 	int status = r->status ? r->status : 499; /* client went away before the answer */
-	metrics_observe(r->route_index, label, r->method, status, dt);
-	log_access(r->method, r->path, status, r->resp_bytes, dt, r->id);
+	metrics_observe(r->route_index, label, r->method, status, dt, r->db_ns);
+	if (log_access_on())
+		access_line(r, c, status, dt);
 	req_free(r);
 	*con_cls = NULL;
 	atomic_fetch_sub(&inflight, 1);
@@ -827,6 +945,16 @@ int server_run(const struct server_config *c, struct err *e)
 		cfg.workers = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (cfg.workers <= 0)
 		cfg.workers = 2;
+	if (cfg.header_timeout <= 0)
+		cfg.header_timeout = HTTP_HEADER_TIMEOUT_DEFAULT;
+	if (cfg.max_conn_per_ip < 0)
+		cfg.max_conn_per_ip = 0;
+	conns_init(cfg.header_timeout);
+	started_at = time(NULL);
+	if (!framing_layout_known())
+		log_info("khet: libmicrohttpd %s: bare-LF and folded header lines are left to it (Khet reads the line "
+			 "layout of 0.9.75 only); the field rules are checked",
+			 MHD_get_version());
 	settings.data_dir = cfg.data_dir;
 	/* what an earlier crash left in the upload temp folder: files no
 	 * upload has touched for an hour (an upload streams and is kept or
@@ -878,6 +1006,11 @@ int server_run(const struct server_config *c, struct err *e)
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg.workers, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_POOL_BYTES,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+		/* slow clients (issue 11 item 2): one address holds at most
+		 * this many connections (refused at accept beyond it), and a
+		 * request's headers have a deadline of their own (conns.c) */
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg.max_conn_per_ip,
+		MHD_OPTION_NOTIFY_CONNECTION, conns_notify, NULL,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
 		/* a second khet on a taken port would silently get half the
 		 * traffic (its own database, its own uploads): only when asked */
@@ -902,8 +1035,19 @@ int server_run(const struct server_config *c, struct err *e)
 	printf("khet: ready at %s/\n", own_url);
 	fflush(stdout);
 
+	/* The main thread waits for the signal and, once a second, closes
+	 * the connections whose headers are overdue. */
 	int sig = 0;
-	sigwait(&sigs, &sig);
+	for (;;) {
+		struct timespec tick = {1, 0};
+		sig = sigtimedwait(&sigs, NULL, &tick);
+		if (sig == SIGINT || sig == SIGTERM)
+			break;
+		int n = conns_sweep();
+		if (n > 0)
+			log_info("khet: closed %d connection%s whose request headers took over %d s", n, n == 1 ? "" : "s",
+				 cfg.header_timeout);
+	}
 	log_info("khet: %s received, finishing %ld in-flight requests", sig == SIGTERM ? "SIGTERM" : "SIGINT",
 		 atomic_load(&inflight));
 	/* MHD stops accepting and hands the listening socket back; closing it

@@ -190,9 +190,7 @@ static void respond_buf(struct req *r, int status, const char *type, struct buf 
 {
 	size_t len;
 	char *data = buf_detach(b, &len);
-	r->resp_bytes = (long long)len;
-	struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	struct MHD_Response *resp = http_body_response(r, data, len, type);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	http_finish(r, status, resp);
 }
@@ -381,9 +379,7 @@ int view_bytes(struct req *r, int status, const char *content_type, struct buf *
 {
 	size_t len;
 	char *data = buf_detach(body, &len);
-	r->resp_bytes = (long long)len;
-	struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+	struct MHD_Response *resp = http_body_response(r, data, len, content_type);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "private, no-store");
 	if (download_name)
 		add_disposition(resp, download_name);

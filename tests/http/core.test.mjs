@@ -175,7 +175,7 @@ test('/healthz answers ok and names the database engine', async () => {
   assert.deepEqual(JSON.parse(r.text), { status: 'ok', db: engine });
 });
 
-test('one access-log line per request: method, path, status, bytes, duration, request id', async () => {
+test('one access-log line per request: client, method, path, status, bytes, duration, request id, user', async () => {
   const reqs = [
     ['GET', '/areas/2', 200],
     ['GET', '/no/such/page', 404],
@@ -188,12 +188,14 @@ test('one access-log line per request: method, path, status, bytes, duration, re
     assert.match(id || '', /^[0-9a-f]{16}$/, 'X-Request-Id');
     const line = await logLine(s, id);
     assert.ok(line, `a log line with request id ${id}`);
-    const m = line.match(/^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z) (\S+) (\S+) (\d{3}) (\d+) ([\d.]+)ms ([0-9a-f]{16})$/);
-    assert.ok(m, `the line has time, method, path, status, bytes, duration, id: ${line}`);
+    const m = line.match(/^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z) 127\.0\.0\.1 (\S+) (\S+) (\d{3}) (\d+) ([\d.]+)ms ([0-9a-f]{16}) -$/);
+    assert.ok(m, `the line has time, client, method, path, status, bytes, duration, id, user: ${line}`);
     assert.equal(m[2], method);
     assert.equal(m[3], path);
     assert.equal(Number(m[4]), status);
-    assert.equal(Number(m[5]), Buffer.byteLength(r.text), 'bytes = the body sent');
+    // bytes = the body as sent (compressed when fetch accepted gzip)
+    const sent = r.headers.get('content-encoding') === 'gzip' ? Number(r.headers.get('content-length')) : Buffer.byteLength(r.text);
+    assert.equal(Number(m[5]), sent, 'bytes = the body sent');
     assert.ok(Number(m[6]) >= 0 && Number(m[6]) < 10000);
     assert.equal(m[7], id);
     assert.equal(s.log().split('\n').filter((l) => l.includes(id)).length, 1, 'exactly one line');
