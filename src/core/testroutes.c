@@ -2,10 +2,13 @@
  * it; POST validates it and answers 422 with the form shown again (input
  * kept, a Thai message at each bad field), or 200 with what was received,
  * including the detected type and size of the upload — which the tests
- * compare with what they sent. Nothing is stored. */
+ * compare with what they sent. Nothing is stored. /_test/routes lists every
+ * registered route (method, pattern, module, role spec), so a test can walk
+ * the real table instead of a copy of it that drifts. */
 #include "core/testroutes.h"
 
 #include "core/form.h"
+#include "core/router.h"
 #include "core/view.h"
 
 static const struct choice kinds[] = {{"a", "แบบ ก"}, {"b", "แบบ ข"}, {NULL, NULL}};
@@ -48,8 +51,21 @@ static int form_post(struct req *r)
 	return view_page(r, 200, "test_form", m);
 }
 
+static int routes_get(struct req *r)
+{
+	json_t *list = json_array();
+	for (int i = 0; i < router_count(); i++) {
+		const struct route *rt = router_route(i);
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:b}", "method", rt->method, "pattern",
+						      rt->pattern, "module", router_module(i), "roles",
+						      rt->roles ? rt->roles : "", "public", rt->access == ACCESS_PUBLIC));
+	}
+	return view_page(r, 200, "test_form", json_pack("{s:o}", "routes", list));
+}
+
 static const struct route routes[] = {
 	{"GET", "/_test/form", form_get, NULL, NULL, ACCESS_PUBLIC, 0},
+	{"GET", "/_test/routes", routes_get, NULL, NULL, ACCESS_PUBLIC, 0},
 	{"POST", "/_test/form", form_post, test_fields, NULL, ACCESS_PUBLIC, 0},
 	{NULL, NULL, NULL, NULL, NULL, 0, 0},
 };

@@ -1,0 +1,208 @@
+// pii.test.mjs: a page's JSON carries no personal field its HTML does not
+// show (issue 11.4, X-2, X-5). Every GET route of the real route table
+// (/_test/routes), its :params filled with ids of the demo data, is asked
+// for as HTML and as JSON by every demo identity (each role of each demo
+// sign-in, a super admin, and nobody signed in); every citizen ID, G-code,
+// e-mail and phone of a demo person that the JSON holds must be in the
+// HTML too. Then the reads themselves: a staff member who is shown
+// personal data leaves a personal.read row in the audit trail, one who is
+// shown none leaves none.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { startServer, citizenId, AddressClient, ipSequence, altcha, files } from './lib.mjs';
+
+const DEMO_PW = 'khet-demo-2567';
+const SUPER_PW = 'khet-super-2567-x';
+let server;
+const nextIp = ipSequence('10.71');
+const client = () => new AddressClient(server.base, nextIp());
+const sql = (q) => server.sql(q);
+const col = (q) => sql(q).split('\n').filter(Boolean);
+const n = (q) => Number(sql(q));
+
+async function signin(login, password = DEMO_PW) {
+  const c = client();
+  await c.get('/signin');
+  const r = await c.post('/signin', { login, password });
+  assert.equal(r.status, 303, `sign in ${login}: ${r.status}`);
+  return c;
+}
+
+// Every identity a demo page is seen as: nobody, then each active grant's
+// role of each demo sign-in (one grant per role), then the super admin.
+const DEMO_USERS = ['areaadmin1', 'areaadmin2', 'schooladmin', 'schooladmin2', 'teacher', 'officer', 'citizen',
+  'kpiowner', 'kpireviewer', 'schooldirector', 'dmcarea', 'superadmin'];
+async function identities() {
+  const out = [{ name: 'anonymous', c: client() }];
+  for (const u of DEMO_USERS) {
+    const grants = col(`SELECT MIN(g.id) || '|' || g.role FROM grants g JOIN users u ON u.id = g.user_id
+      WHERE u.username = '${u}' AND g.revoked_at IS NULL GROUP BY g.role ORDER BY MIN(g.id)`);
+    if (!grants.length) { out.push({ name: u, c: await signin(u, u === 'superadmin' ? SUPER_PW : DEMO_PW) }); continue; }
+    for (const g of grants) {
+      const [id, role] = g.split('|');
+      const c = await signin(u, u === 'superadmin' ? SUPER_PW : DEMO_PW);
+      const r = await c.post('/session/role', { role: id, next: '/account' });
+      assert.equal(r.status, 303, `${u} as ${role}`);
+      out.push({ name: `${u} as ${role}`, c });
+    }
+  }
+  return out;
+}
+
+// How each :param of a pattern becomes ids: keyed by the pattern up to and
+// including the parameter. A new route whose parameter is not here fails the
+// walk, so no route is skipped without anyone deciding to.
+function paramIds() {
+  const first = (q, k = 2) => col(`${q} LIMIT ${k}`);
+  const areas = col("SELECT id FROM areas WHERE code IN ('3502', '6201') ORDER BY code");
+  const schools = first('SELECT id FROM schools ORDER BY id');
+  const otherArea = col(`SELECT MIN(id) FROM schools WHERE area_id = ${areas[1]}`);
+  const oss = col('SELECT MIN(id) FROM oss_requests GROUP BY service ORDER BY service');
+  return {
+    '/access/requests/:rid': () => col('SELECT id FROM access_requests ORDER BY id'),
+    '/areas/:id': () => areas,
+    '/areas/:id/users/:uid': () => col(`SELECT id FROM users WHERE username IN ('schooladmin', 'schooladmin2', 'teacher', 'pii-cancelled') ORDER BY id`),
+    '/dev/mailbox/:id': () => first('SELECT id FROM outbox ORDER BY id DESC'),
+    '/dmc/areas/:aid': () => areas,
+    '/dmc/learners/:id': () => col(`SELECT MIN(id) FROM dmc_learners WHERE school_id IN (${schools[0]}, ${schools[1]}) GROUP BY school_id
+      UNION SELECT MIN(id) FROM dmc_learners WHERE gcode IS NOT NULL`),
+    '/dmc/schools/:sid': () => [...schools, ...otherArea],
+    '/dmc/schools/:sid/rounds/:rid': () => first('SELECT id FROM dmc_rounds ORDER BY id'),
+    '/kpi/:year': () => col('SELECT DISTINCT fiscal_year FROM kpi_indicators'),
+    '/kpi/stats/:year': () => col('SELECT DISTINCT fiscal_year FROM kpi_indicators'),
+    '/kpi/indicators/:id': () => col('SELECT id FROM kpi_indicators ORDER BY id'),
+    '/kpi/indicators/:id/files/:fid': (p) => col(`SELECT id FROM kpi_indicator_files WHERE indicator_id = ${p.id}`),
+    '/kpi/periods/:id': () => first('SELECT id FROM kpi_periods ORDER BY id'),
+    '/kpi/reports/:id': () => first('SELECT id FROM kpi_reports ORDER BY id'),
+    '/kpi/reports/:id/files/:fid': (p) => col(`SELECT id FROM kpi_report_files WHERE report_id = ${p.id}`),
+    '/oss/docs/:area': () => areas.slice(0, 1),
+    '/oss/docs/:area/:service': () => ['11'],
+    '/oss/docs/:area/:service/:kind': () => ['form'],
+    '/oss/manage/requests/:id': () => oss,
+    '/oss/new/:service': () => col('SELECT DISTINCT service FROM oss_requests ORDER BY service'),
+    '/oss/requests/:id': () => oss,
+    '/oss/requests/:id/files/:fid': (p) => col(`SELECT id FROM oss_files WHERE request_id = ${p.id}`),
+    '/oss/rooms/:id': () => first('SELECT id FROM oss_rooms ORDER BY id', 1),
+    '/school-admin/regs/:rid': () => col('SELECT id FROM school_admin_regs ORDER BY id'),
+    '/schools/:sid': () => [...schools.slice(0, 1), ...otherArea],
+  };
+}
+
+// The concrete paths of one pattern, or the parameter no table names.
+function expand(pattern, table) {
+  const segs = pattern.split('/');
+  let paths = [{ path: '', params: {} }];
+  for (let i = 1; i < segs.length; i++) {
+    const s = segs[i];
+    if (!s.startsWith(':')) { paths = paths.map((p) => ({ ...p, path: `${p.path}/${s}` })); continue; }
+    const key = segs.slice(0, i + 1).join('/');
+    if (!table[key]) return { missing: key };
+    const next = [];
+    for (const p of paths) for (const v of table[key](p.params)) next.push({ path: `${p.path}/${v}`, params: { ...p.params, [s.slice(1)]: v } });
+    paths = next;
+  }
+  return { paths: paths.map((p) => p.path || '/') };
+}
+
+// Lists show more rows under these filters.
+const EXTRA = ['/areas/:id/users?status=all', '/areas/:id/access-requests?status=all', '/areas/:id/school-admin-regs?status=all',
+  '/password/requests?status=all', '/oss/manage/list?status=all', '/areas/:id/audit?action=personal.'];
+
+// The personal values of the demo people: citizen IDs, G-codes, e-mails,
+// phones and LINE IDs from every table that holds them.
+function personalValues() {
+  const v = new Set();
+  const add = (q) => { for (const x of col(q)) if (x.length >= 6) v.add(x); };
+  add('SELECT citizen_id FROM users'); add('SELECT email FROM users'); add('SELECT phone FROM users');
+  add('SELECT citizen_id FROM dmc_learners WHERE citizen_id IS NOT NULL'); add('SELECT gcode FROM dmc_learners WHERE gcode IS NOT NULL');
+  add('SELECT guardian_phone FROM dmc_learners');
+  for (const t of ['school_admin_regs', 'roster_additions']) { add(`SELECT citizen_id FROM ${t}`); add(`SELECT email FROM ${t}`); add(`SELECT phone FROM ${t}`); }
+  add('SELECT line_id FROM password_requests'); add('SELECT phone FROM password_requests');
+  for (const r of col('SELECT data FROM oss_requests')) for (const [k, x] of Object.entries(JSON.parse(r)))
+    if (/phone|email|citizen/.test(k) && typeof x === 'string' && x.length >= 6) v.add(x);
+  return v;
+}
+
+// What a page's text shows: HTML entities decoded.
+const decode = (s) => s.replace(/&#(\d+);/g, (_, d) => String.fromCodePoint(Number(d))).replace(/&#x([0-9a-f]+);/gi, (_, h) => String.fromCodePoint(parseInt(h, 16)))
+  .replace(/&quot;/g, '"').replace(/&#39;|&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+// Candidates in any text: 13 digits, a G-code, an e-mail, a phone.
+const TOKEN = /G?\d{9,13}|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}|[A-Za-z][A-Za-z0-9._-]{3,}/g;
+
+async function pool(items, k, fn) {
+  let i = 0;
+  await Promise.all(Array.from({ length: k }, async () => { while (i < items.length) await fn(items[i++]); }));
+}
+
+before(async () => {
+  server = await startServer({ args: ['--trust-proxy'], demoArgs: ['--requests', '12'] });
+  // a super admin, as an operator makes one
+  const made = spawnSync(process.env.KHET_BIN || 'bin/khet', ['user', 'add', '--citizen-id', citizenId('110370008888'), '--email', 'pii-super@example.org',
+    '--username', 'superadmin', '--title', 'นาย', '--first-name', 'สุพจน์', '--last-name', 'ส่วนกลาง', '--role', 'super_admin', '--password-stdin'],
+  { env: { ...process.env, ...server.env }, input: SUPER_PW + '\n', encoding: 'utf8' });
+  assert.equal(made.status, 0, made.stderr);
+  // the queues the demo leaves empty: an access request, a school-admin
+  // registration and a password-change request, each with its personal data
+  const area1 = n("SELECT id FROM areas WHERE code = '3502'");
+  const teacher = await signin('teacher');
+  await teacher.get(`/access/requests/new?area=${area1}`);
+  const ar = await teacher.postMultipart('/access/requests', { area_id: String(area1), permission: 'officer:12', school_id: '', work_group_id: '',
+    position: 'นักจัดการงานทั่วไป', note: 'ขอสิทธิ์', confirm: '1' }, { file: { data: files.pdf(), filename: 'form.pdf', type: 'application/pdf' } });
+  assert.equal(ar.status, 303, ar.text.slice(0, 500));
+  const anon = client();
+  await anon.get('/school-admin/register');
+  const code = sql(`SELECT obec_code FROM schools WHERE area_id = ${area1} ORDER BY obec_code LIMIT 1 OFFSET 5`);
+  const reg = await anon.postMultipart('/school-admin/register', { school_code: code, registrant: 'director', delegated_by: '', citizen_id: citizenId('410370007777'),
+    title: 'นาย', first_name: 'อำนวย', last_name: 'การศึกษา', position: 'ผู้อำนวยการโรงเรียน', phone: '0891112222', email: 'pii-reg@example.net', altcha: await altcha(anon) }, {});
+  assert.equal(reg.status, 303, reg.text.slice(0, 500));
+  const [cid, first, last] = sql("SELECT citizen_id || '|' || first_name || '|' || last_name FROM users WHERE username = 'schooladmin2'").split('|');
+  const pr = await client().post('/password/request', { citizen_id: cid, first_name: first, last_name: last, phone: '0893334444', reason: 'forgot',
+    channel: 'line', line_id: 'pii.line.id', note: '', pledge: '1' });
+  assert.equal(pr.status, 303);
+});
+after(async () => { await server?.stop(); });
+
+test('every GET route, as every demo identity: the JSON holds no personal value the HTML does not show', async () => {
+  const routes = (await client().get('/_test/routes', { json: true })).json.routes.filter((r) => r.method === 'GET' && !r.pattern.startsWith('/_test/'));
+  assert.ok(routes.length > 80, `only ${routes.length} GET routes`);
+  const table = paramIds();
+  const urls = [], missing = [], empty = [];
+  for (const r of routes) {
+    const x = expand(r.pattern, table);
+    if (x.missing) { missing.push(`${r.pattern} (${x.missing})`); continue; }
+    if (!x.paths.length) empty.push(r.pattern);
+    urls.push(...x.paths);
+  }
+  assert.deepEqual(missing, [], 'routes with a parameter the walk cannot fill: add them to paramIds()');
+  for (const e of EXTRA) for (const a of table['/areas/:id']()) urls.push(e.replace(':id', a));
+  const personal = personalValues();
+  assert.ok(personal.size > 600, `personal values: ${personal.size}`);
+
+  const ids = await identities();
+  const leaks = new Map();
+  let pages = 0, withPersonal = 0;
+  const t0 = Date.now();
+  await pool(ids.flatMap((id) => urls.map((u) => ({ id, u }))), 8, async ({ id, u }) => {
+    const [h, j] = await Promise.all([id.c.get(u), id.c.get(u, { json: true })]);
+    if (!j.json || j.status >= 300) return;
+    pages++;
+    const html = decode(h.text);
+    let seen = false;
+    for (const tok of new Set(j.text.match(TOKEN) || [])) {
+      if (!personal.has(tok)) continue;
+      seen = true;
+      if (!html.includes(tok)) {
+        const k = `${id.name} GET ${u}`;
+        if (!leaks.has(k)) leaks.set(k, []);
+        leaks.get(k).push(tok);
+      }
+    }
+    if (seen) withPersonal++;
+  });
+  const report = [...leaks].map(([k, v]) => `${k}: ${v.slice(0, 4).join(', ')}${v.length > 4 ? ` … (${v.length})` : ''}`);
+  console.log(`pii walk: ${ids.length} identities × ${urls.length} URLs, ${pages} JSON pages (${withPersonal} with personal data) in ${Date.now() - t0} ms; routes with no data to walk: ${empty.join(' ')}`);
+  assert.deepEqual(report, []);
+  // the walk saw personal data at all (else it proves nothing)
+  assert.ok(withPersonal > 20, `pages with personal data: ${withPersonal}`);
+});
