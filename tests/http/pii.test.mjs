@@ -10,6 +10,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import http from 'node:http';
 import { startServer, citizenId, AddressClient, ipSequence, altcha, files } from './lib.mjs';
 
 const DEMO_PW = 'khet-demo-2567';
@@ -54,23 +55,26 @@ async function identities() {
 // including the parameter. A new route whose parameter is not here fails the
 // walk, so no route is skipped without anyone deciding to.
 function paramIds() {
-  const first = (q, k = 2) => col(`${q} LIMIT ${k}`);
+  const first = (q, k = 1) => col(`${q} LIMIT ${k}`);
   const areas = col("SELECT id FROM areas WHERE code IN ('3502', '6201') ORDER BY code");
-  const schools = first('SELECT id FROM schools ORDER BY id');
-  const otherArea = col(`SELECT MIN(id) FROM schools WHERE area_id = ${areas[1]}`);
-  const oss = col('SELECT MIN(id) FROM oss_requests GROUP BY service ORDER BY service');
+  const school = first(`SELECT id FROM schools WHERE area_id = ${areas[0]} ORDER BY id`);
+  const otherArea = first(`SELECT id FROM schools WHERE area_id = ${areas[1]} ORDER BY id`);
+  // the two sent through the forms in before() (with the applicant's
+  // citizen ID and e-mail in their data) and one of the demo's
+  const oss = col("SELECT MAX(id) FROM oss_requests WHERE service IN ('11', '21', '31') GROUP BY service ORDER BY service");
+  const year = () => col('SELECT DISTINCT fiscal_year FROM kpi_indicators');
   return {
     '/access/requests/:rid': () => col('SELECT id FROM access_requests ORDER BY id'),
     '/areas/:id': () => areas,
-    '/areas/:id/users/:uid': () => col(`SELECT id FROM users WHERE username IN ('schooladmin', 'schooladmin2', 'teacher', 'pii-cancelled') ORDER BY id`),
+    '/areas/:id/users/:uid': () => col("SELECT id FROM users WHERE username IN ('schooladmin', 'schooladmin2') ORDER BY id"),
     '/dev/mailbox/:id': () => first('SELECT id FROM outbox ORDER BY id DESC'),
     '/dmc/areas/:aid': () => areas,
-    '/dmc/learners/:id': () => col(`SELECT MIN(id) FROM dmc_learners WHERE school_id IN (${schools[0]}, ${schools[1]}) GROUP BY school_id
+    '/dmc/learners/:id': () => col(`SELECT MIN(id) FROM dmc_learners WHERE school_id = ${school[0]}
       UNION SELECT MIN(id) FROM dmc_learners WHERE gcode IS NOT NULL`),
-    '/dmc/schools/:sid': () => [...schools, ...otherArea],
+    '/dmc/schools/:sid': () => [...school, ...otherArea],
     '/dmc/schools/:sid/rounds/:rid': () => first('SELECT id FROM dmc_rounds ORDER BY id'),
-    '/kpi/:year': () => col('SELECT DISTINCT fiscal_year FROM kpi_indicators'),
-    '/kpi/stats/:year': () => col('SELECT DISTINCT fiscal_year FROM kpi_indicators'),
+    '/kpi/:year': year,
+    '/kpi/stats/:year': year,
     '/kpi/indicators/:id': () => col('SELECT id FROM kpi_indicators ORDER BY id'),
     '/kpi/indicators/:id/files/:fid': (p) => col(`SELECT id FROM kpi_indicator_files WHERE indicator_id = ${p.id}`),
     '/kpi/periods/:id': () => first('SELECT id FROM kpi_periods ORDER BY id'),
@@ -80,12 +84,12 @@ function paramIds() {
     '/oss/docs/:area/:service': () => ['11'],
     '/oss/docs/:area/:service/:kind': () => ['form'],
     '/oss/manage/requests/:id': () => oss,
-    '/oss/new/:service': () => col('SELECT DISTINCT service FROM oss_requests ORDER BY service'),
+    '/oss/new/:service': () => ['11', '12', '21', '31', '32', '41'],
     '/oss/requests/:id': () => oss,
-    '/oss/requests/:id/files/:fid': (p) => col(`SELECT id FROM oss_files WHERE request_id = ${p.id}`),
-    '/oss/rooms/:id': () => first('SELECT id FROM oss_rooms ORDER BY id', 1),
+    '/oss/requests/:id/files/:fid': (p) => first(`SELECT id FROM oss_files WHERE request_id = ${p.id}`),
+    '/oss/rooms/:id': () => first('SELECT id FROM oss_rooms ORDER BY id'),
     '/school-admin/regs/:rid': () => col('SELECT id FROM school_admin_regs ORDER BY id'),
-    '/schools/:sid': () => [...schools.slice(0, 1), ...otherArea],
+    '/schools/:sid': () => [...school, ...otherArea],
   };
 }
 
@@ -120,7 +124,7 @@ function personalValues() {
   for (const t of ['school_admin_regs', 'roster_additions']) { add(`SELECT citizen_id FROM ${t}`); add(`SELECT email FROM ${t}`); add(`SELECT phone FROM ${t}`); }
   add('SELECT line_id FROM password_requests'); add('SELECT phone FROM password_requests');
   for (const r of col('SELECT data FROM oss_requests')) for (const [k, x] of Object.entries(JSON.parse(r)))
-    if (/phone|email|citizen/.test(k) && typeof x === 'string' && x.length >= 6) v.add(x);
+    if (/phone|email|citizen|birth_date/.test(k) && typeof x === 'string' && x.length >= 6) v.add(x);
   return v;
 }
 
@@ -128,11 +132,27 @@ function personalValues() {
 const decode = (s) => s.replace(/&#(\d+);/g, (_, d) => String.fromCodePoint(Number(d))).replace(/&#x([0-9a-f]+);/gi, (_, h) => String.fromCodePoint(parseInt(h, 16)))
   .replace(/&quot;/g, '"').replace(/&#39;|&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 // Candidates in any text: 13 digits, a G-code, an e-mail, a phone.
-const TOKEN = /G?\d{9,13}|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}|[A-Za-z][A-Za-z0-9._-]{3,}/g;
+const TOKEN = /G?\d{9,13}|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}|[A-Za-z][A-Za-z0-9._-]{3,}(?=")/g;
 
 async function pool(items, k, fn) {
   let i = 0;
   await Promise.all(Array.from({ length: k }, async () => { while (i < items.length) await fn(items[i++]); }));
+}
+
+// Thousands of GETs: node:http over kept-alive connections costs a fraction
+// of fetch's CPU, which is most of the walk's time.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+function quickGet(c, path, json) {
+  const headers = { cookie: c.cookieHeader(), 'x-forwarded-for': c.ip, ...(json ? { accept: 'application/json' } : {}) };
+  return new Promise((resolve, reject) => {
+    const q = http.get(server.base + path, { agent, headers }, (r) => {
+      let text = '';
+      r.setEncoding('utf8');
+      r.on('data', (d) => { text += d; });
+      r.on('end', () => resolve({ status: r.statusCode, type: r.headers['content-type'] || '', text }));
+    });
+    q.on('error', reject);
+  });
 }
 
 before(async () => {
@@ -156,6 +176,19 @@ before(async () => {
   const reg = await anon.postMultipart('/school-admin/register', { school_code: code, registrant: 'director', delegated_by: '', citizen_id: citizenId('410370007777'),
     title: 'นาย', first_name: 'อำนวย', last_name: 'การศึกษา', position: 'ผู้อำนวยการโรงเรียน', phone: '0891112222', email: 'pii-reg@example.net', altcha: await altcha(anon) }, {});
   assert.equal(reg.status, 303, reg.text.slice(0, 500));
+  // One Stop Service requests sent through the forms: the applicant's
+  // citizen ID and account e-mail go into their data
+  const citizen = await signin('citizen');
+  const pdf = () => ({ data: files.pdf(), filename: 'บัตร.pdf', type: 'application/pdf' });
+  const person = { area_id: String(area1), title: 'นาย', first_name: 'ประชา', last_name: 'ชาวบ้าน', phone: '0895556666' };
+  for (const [service, fields] of [
+    ['11', { birth_date: '1985-05-12', nationality: 'ไทย', blood_group: 'O', address_registered: '382 หมู่ 8 ตำบลกุดชุม อำเภอกุดชุม จังหวัดยโสธร',
+      address_contact: 'เดียวกับทะเบียนบ้าน', work_unit: 'โรงเรียนบ้านหนองบัว', position: 'ครู', rank: 'ชำนาญการ', official_type: 'teacher' }],
+    ['21', { email: 'pii-oss@example.net', pledged: 'no' }]]) {
+    await citizen.get(`/oss/new/${service}`);
+    const r = await citizen.postMultipart(`/oss/new/${service}`, { ...person, ...fields }, { id_card: pdf() }, { json: true });
+    assert.equal(r.status, 200, `OSS ${service}: ${r.text.slice(0, 400)}`);
+  }
   const [cid, first, last] = sql("SELECT citizen_id || '|' || first_name || '|' || last_name FROM users WHERE username = 'schooladmin2'").split('|');
   const pr = await client().post('/password/request', { citizen_id: cid, first_name: first, last_name: last, phone: '0893334444', reason: 'forgot',
     channel: 'line', line_id: 'pii.line.id', note: '', pledge: '1' });
@@ -184,15 +217,18 @@ test('every GET route, as every demo identity: the JSON holds no personal value 
   let pages = 0, withPersonal = 0;
   const t0 = Date.now();
   await pool(ids.flatMap((id) => urls.map((u) => ({ id, u }))), 8, async ({ id, u }) => {
-    const [h, j] = await Promise.all([id.c.get(u), id.c.get(u, { json: true })]);
-    if (!j.json || j.status >= 300) return;
+    // a page the identity may not see answers the same to JSON: no model to compare
+    const h = await quickGet(id.c, u, false);
+    if (h.status !== 200 || !h.type.startsWith('text/html')) return;
+    const j = await quickGet(id.c, u, true);
+    if (j.status !== 200 || !j.type.startsWith('application/json')) return;
     pages++;
-    const html = decode(h.text);
+    let html = null;
     let seen = false;
     for (const tok of new Set(j.text.match(TOKEN) || [])) {
       if (!personal.has(tok)) continue;
       seen = true;
-      if (!html.includes(tok)) {
+      if (!h.text.includes(tok) && !(html ??= decode(h.text)).includes(tok)) {
         const k = `${id.name} GET ${u}`;
         if (!leaks.has(k)) leaks.set(k, []);
         leaks.get(k).push(tok);
