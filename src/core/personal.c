@@ -99,6 +99,9 @@ static void walk(struct personal *p, json_t *j, struct buf *path, int depth)
 			if (json_is_string(v)) {
 				if (json_string_length(v) && (personal_key(k) || (field && !strcmp(k, "value"))))
 					add(p, j, k, buf_cstr(path), v);
+			} else if (!strcmp(k, "errors")) {
+				/* a form's messages by field name ("errors": {"email": "…"}):
+				 * a Thai sentence about the field, never the person's data */
 			} else {
 				walk(p, v, path, depth + 1);
 			}

@@ -15,7 +15,8 @@
  * ("citizen_id_masked") is what lists show instead. Only strings count (a
  * boolean "email_taken" is no one's data). A form field's object ({name,
  * value, …} of form_model) holds a personal value when its name is a
- * personal key. Name a model's field accordingly and the rest follows;
+ * personal key; a form's "errors" object (messages by field name) holds
+ * none. Name a model's field accordingly and the rest follows;
  * nothing is declared per page. */
 #ifndef KHET_PERSONAL_H
 #define KHET_PERSONAL_H

@@ -242,3 +242,93 @@ test('every GET route, as every demo identity: the JSON holds no personal value 
   // the walk saw personal data at all (else it proves nothing)
   assert.ok(withPersonal > 20, `pages with personal data: ${withPersonal}`);
 });
+
+test('a read of personal data by staff is audited, page by page, HTML or JSON; his own data, a citizen and a page that shows none are not', async () => {
+  const last = () => n('SELECT COALESCE(MAX(id), 0) FROM audit');
+  const readsSince = (id) => col(`SELECT target_type || '|' || COALESCE(target_id, 0) || '|' || COALESCE(detail, '') FROM audit
+    WHERE action = 'personal.read' AND id > ${id} ORDER BY id`);
+  const area1 = n("SELECT id FROM areas WHERE code = '3502'");
+  const uid = n("SELECT id FROM users WHERE username = 'schooladmin'");
+  const admin = await signin('areaadmin1');
+
+  // the KPI people page shows e-mails: one row naming the page and the
+  // fields, never the values
+  let at = last();
+  const people = await admin.get('/kpi/admin/people');
+  assert.equal(people.status, 200);
+  assert.match(people.text, /kpiowner@example\.org/);
+  let rows = readsSince(at);
+  assert.equal(rows.length, 1, rows.join('\n'));
+  const [type, , detail] = rows[0].split('|');
+  assert.equal(type, 'page');
+  const d = JSON.parse(detail);
+  assert.equal(d.path, '/kpi/admin/people');
+  assert.deepEqual(d.fields, ['people[].email']);
+  assert.ok(d.count >= 2);
+  assert.doesNotMatch(detail, /@example\.org|0810000020|3100100000219/);
+  // the same read as JSON: audited too, and the phones the page does not show are not sent
+  at = last();
+  const pj = await admin.get('/kpi/admin/people', { json: true });
+  assert.ok(pj.json.people.some((p) => p.email === 'kpiowner@example.org'));
+  assert.ok(pj.json.people.every((p) => p.phone === undefined && p.citizen_id === undefined));
+  assert.equal(readsSince(at).length, 1);
+
+  // the users list writes its own row, naming the area: no second one; its
+  // JSON has the e-mails it shows, the masked citizen IDs, and no phones
+  at = last();
+  const lj = await admin.get(`/areas/${area1}/users`, { json: true });
+  assert.equal(lj.json.rows[0].email, 'schooladmin@example.org');
+  assert.equal(lj.json.rows[0].phone, undefined);
+  assert.equal(lj.json.rows[0].citizen_id_masked, '3-1001-xxxxx-xx-1');
+  rows = readsSince(at);
+  assert.equal(rows.length, 1, rows.join('\n'));
+  assert.match(rows[0], new RegExp(`^area\\|${area1}\\|`));
+
+  // the confirm dialogs show a name and a username: their JSON carries no
+  // citizen ID, e-mail or phone, and nothing is read
+  at = last();
+  for (const what of ['cancel', 'reset', 'reinstate']) {
+    const j = await admin.get(`/areas/${area1}/users/${uid}/${what}`, { json: true });
+    assert.equal(j.status, 200, what);
+    assert.equal(j.json.account.username, 'schooladmin');
+    for (const k of ['citizen_id', 'email', 'phone']) assert.equal(j.json.account[k], undefined, `${what}: ${k}`);
+    assert.doesNotMatch(j.text, /3100100000031|schooladmin@example\.org|0810000003/, what);
+  }
+  assert.deepEqual(readsSince(at), []);
+
+  // the edit page writes its own row naming the account: no second one
+  at = last();
+  const edit = await admin.get(`/areas/${area1}/users/${uid}`, { json: true });
+  assert.equal(edit.status, 200);
+  rows = readsSince(at);
+  assert.equal(rows.length, 1, rows.join('\n'));
+  assert.match(rows[0], new RegExp(`^user\\|${uid}\\|`));
+
+  // an officer opening a request sees the applicant's phone: audited; the
+  // applicant opening his own request is not staff reading: not audited
+  const req = n("SELECT MAX(id) FROM oss_requests WHERE service = '21'");
+  const officer = await signin('officer');
+  at = last();
+  const seen = await officer.get(`/oss/requests/${req}`, { json: true });
+  assert.equal(seen.status, 200);
+  assert.equal(seen.json.phone, '0895556666');
+  rows = readsSince(at);
+  assert.equal(rows.length, 1, rows.join('\n'));
+  assert.match(rows[0], new RegExp(`^oss_request\\|${req}\\|`));
+  const citizen = await signin('citizen');
+  at = last();
+  assert.equal((await citizen.get(`/oss/requests/${req}`)).status, 200);
+  assert.equal((await citizen.get('/account')).status, 200);
+  assert.deepEqual(readsSince(at), []);
+  // a staff member's own account page shows his own data: not someone else's read
+  at = last();
+  const own = await admin.get('/account');
+  assert.match(own.text, /areaadmin1@example\.org/);
+  assert.deepEqual(readsSince(at), []);
+
+  // the audit trail lists the read in Thai
+  const trail = await admin.get(`/areas/${area1}/audit?action=personal.read`);
+  assert.equal(trail.status, 200);
+  assert.match(trail.text, /ข้อมูลส่วนบุคคลที่แสดง/);
+  assert.match(trail.text, /people\[\]\.email/);
+});
