@@ -3,11 +3,13 @@
  * kept, a Thai message at each bad field), or 200 with what was received,
  * including the detected type and size of the upload — which the tests
  * compare with what they sent. Nothing is stored. /_test/routes lists every
- * registered route (method, pattern, module, role spec), so a test can walk
- * the real table instead of a copy of it that drifts. */
+ * registered route (method, pattern, module, role spec and the role codes
+ * it admits), so a test can walk the real table instead of a copy of it
+ * that drifts. */
 #include "core/testroutes.h"
 
 #include "core/form.h"
+#include "core/module.h"
 #include "core/router.h"
 #include "core/view.h"
 
@@ -56,9 +58,20 @@ static int routes_get(struct req *r)
 	json_t *list = json_array();
 	for (int i = 0; i < router_count(); i++) {
 		const struct route *rt = router_route(i);
-		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:b}", "method", rt->method, "pattern",
+		/* the roles its spec admits (null: any signed-in user, or anyone when public) */
+		json_t *admits = json_null();
+		uint64_t mask = router_roles(i);
+		if (mask && rt->access != ACCESS_PUBLIC) {
+			admits = json_array();
+			const struct role_def *d;
+			for (int k = 0; (d = module_role_at(k)); k++)
+				if (mask & module_role_bit(d->code))
+					json_array_append_new(admits, json_string(d->code));
+		}
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:b, s:o}", "method", rt->method, "pattern",
 						      rt->pattern, "module", router_module(i), "roles",
-						      rt->roles ? rt->roles : "", "public", rt->access == ACCESS_PUBLIC));
+						      rt->roles ? rt->roles : "", "public", rt->access == ACCESS_PUBLIC,
+						      "admits", admits));
 	}
 	return view_page(r, 200, "test_form", json_pack("{s:o}", "routes", list));
 }
