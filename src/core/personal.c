@@ -56,34 +56,39 @@ bool personal_key(const char *key)
 	return false;
 }
 
-static void add(struct personal *p, json_t *parent, const char *key, const char *path, json_t *v)
+/* Where the walk is: the keys from the root, each either an object's key
+ * or "[]" for an array's items. The path text is built only for a value
+ * that is kept, so a page without personal data costs no text at all. */
+struct trail {
+	const char *seg[MAX_WALK + 2];
+	int n;
+};
+
+static void add(struct personal *p, json_t *parent, const char *key, const struct trail *t, json_t *v)
 {
 	if (p->n == p->cap) {
 		p->cap = p->cap ? p->cap * 2 : 16;
 		p->v = xrealloc(p->v, p->cap * sizeof *p->v);
 	}
+	struct buf path = BUF_INIT;
+	for (int i = 0; i < t->n; i++) {
+		if (i && strcmp(t->seg[i], "[]"))
+			buf_addc(&path, '.');
+		buf_adds(&path, t->seg[i]);
+	}
 	struct value *x = &p->v[p->n++];
 	x->parent = parent;
 	x->key = xstrdup(key);
-	x->path = xstrdup(path);
+	x->path = buf_detach(&path, NULL);
 	x->s = json_string_value(v);
 	x->len = json_string_length(v);
 	x->shown = false;
 }
 
-static void cut(struct buf *b, size_t len)
+static void walk(struct personal *p, json_t *j, struct trail *t)
 {
-	b->len = len;
-	if (b->data)
-		b->data[len] = 0;
-}
-
-/* path holds where j is; it is restored before returning. */
-static void walk(struct personal *p, json_t *j, struct buf *path, int depth)
-{
-	if (depth > MAX_WALK)
+	if (t->n > MAX_WALK)
 		return;
-	size_t at = path->len;
 	if (json_is_object(j)) {
 		const char *k;
 		json_t *v;
@@ -93,27 +98,25 @@ static void walk(struct personal *p, json_t *j, struct buf *path, int depth)
 		bool field = json_is_string(name) && personal_key(json_string_value(name));
 		json_object_foreach(j, k, v)
 		{
-			if (at)
-				buf_addc(path, '.');
-			buf_adds(path, k);
+			t->seg[t->n++] = k;
 			if (json_is_string(v)) {
 				if (json_string_length(v) && (personal_key(k) || (field && !strcmp(k, "value"))))
-					add(p, j, k, buf_cstr(path), v);
+					add(p, j, k, t, v);
 			} else if (!strcmp(k, "errors")) {
 				/* a form's messages by field name ("errors": {"email": "…"}):
 				 * a Thai sentence about the field, never the person's data */
 			} else {
-				walk(p, v, path, depth + 1);
+				walk(p, v, t);
 			}
-			cut(path, at);
+			t->n--;
 		}
 	} else if (json_is_array(j)) {
 		size_t i;
 		json_t *v;
-		buf_adds(path, "[]");
+		t->seg[t->n++] = "[]";
 		/* a list of strings holds no key to prune by: only lists of objects matter */
-		json_array_foreach(j, i, v) if (json_is_object(v) || json_is_array(v)) walk(p, v, path, depth + 1);
-		cut(path, at);
+		json_array_foreach(j, i, v) if (json_is_object(v) || json_is_array(v)) walk(p, v, t);
+		t->n--;
 	}
 }
 
@@ -136,9 +139,8 @@ static int by_text_cmp(const void *a, const void *b)
 struct personal *personal_collect(json_t *model)
 {
 	struct personal tmp = {0};
-	struct buf path = BUF_INIT;
-	walk(&tmp, model, &path, 0);
-	buf_release(&path);
+	struct trail t = {.n = 0};
+	walk(&tmp, model, &t);
 	if (!tmp.n)
 		return NULL;
 	struct personal *p = xmalloc(sizeof *p);
