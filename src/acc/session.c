@@ -62,7 +62,7 @@ struct acc_session {
 	bool has_grant;
 	struct acc_grant grant;
 	long long grants_version; /* users.grants_version (0103): keys the switcher cache */
-	char *notice; /* told on this page: the active role was revoked */
+	char *notice;	    /* told on this page: the active role was revoked */
 	bool personal_read; /* this request wrote a personal.read row already */
 };
 

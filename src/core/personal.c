@@ -20,7 +20,8 @@
  * refuses to build) or a runaway model stops here instead of the stack. */
 #define MAX_WALK 32
 
-static const char *const stems[] = {"citizen_id", "gcode", "ident", "email", "phone", "address", "birth_date", "line_id"};
+static const char *const stems[] = {"citizen_id", "gcode",   "ident",	   "email",
+				    "phone",	  "address", "birth_date", "line_id"};
 
 struct value {
 	json_t *parent; /* the object holding it */
@@ -223,7 +224,7 @@ json_t *personal_shown(const struct personal *p)
 	json_t *a = json_array();
 	for (size_t i = 0; p && i < p->n; i++)
 		if (p->v[i].shown)
-			json_array_append_new(a, json_pack("{s:s, s:s%}", "path", p->v[i].path, "value", p->v[i].s,
-							   p->v[i].len));
+			json_array_append_new(
+			    a, json_pack("{s:s, s:s%}", "path", p->v[i].path, "value", p->v[i].s, p->v[i].len));
 	return a;
 }

@@ -12,12 +12,26 @@
 static void test_key_convention(void **state)
 {
 	(void)state;
-	static const char *const yes[] = {"citizen_id", "email", "phone", "gcode", "ident", "address", "birth_date",
-					  "line_id", "guardian_phone", "account_email", "new_email", "address_registered",
+	static const char *const yes[] = {"citizen_id",	     "email",		"phone",
+					  "gcode",	     "ident",		"address",
+					  "birth_date",	     "line_id",		"guardian_phone",
+					  "account_email",   "new_email",	"address_registered",
 					  "address_contact", "birth_date_text", "applicant_citizen_id"};
-	static const char *const no[] = {"citizen_id_masked", "email_masked", "ident_masked", "emails", "phones",
-					 "identity", "telephone_note", "name", "value", "id",
-					 "xemail", "emailx", "", "address_masked", "has_phone_x"};
+	static const char *const no[] = {"citizen_id_masked",
+					 "email_masked",
+					 "ident_masked",
+					 "emails",
+					 "phones",
+					 "identity",
+					 "telephone_note",
+					 "name",
+					 "value",
+					 "id",
+					 "xemail",
+					 "emailx",
+					 "",
+					 "address_masked",
+					 "has_phone_x"};
 	for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
 		if (!personal_key(yes[i]))
 			fail_msg("%s should be personal", yes[i]);
@@ -55,7 +69,9 @@ static void test_json_keeps_what_the_page_prints(void **state)
 			       "\"phone\": \"0810000003\", \"citizen_id\": \"3100100000031\", "
 			       "\"citizen_id_masked\": \"3-1001-xxxxx-xx-1\"}}",
 			       0, NULL);
-	assert_int_equal(json_of("{{account.display_name}} {{account.citizen_id_masked}} <a href=\"mailto:{{account.email}}\">", m), 1);
+	assert_int_equal(
+	    json_of("{{account.display_name}} {{account.citizen_id_masked}} <a href=\"mailto:{{account.email}}\">", m),
+	    1);
 	json_t *a = json_object_get(m, "account");
 	assert_string_equal(jstr(a, "email"), "a@example.org");
 	assert_null(json_object_get(a, "phone"));
@@ -78,12 +94,13 @@ static void test_shown_by_text_and_conditions(void **state)
 	(void)state;
 	/* printed through another key (a form's field value is a copy of the
 	 * record's): the record's copy is on the page too */
-	json_t *m = json_loads("{\"user\": {\"email\": \"a@x.org\", \"phone\": \"0811111111\"}, "
-			       "\"errors\": {\"phone\": \"กรุณากรอกเบอร์โทรศัพท์\"}, "
-			       "\"form\": {\"fields\": [{\"name\": \"email\", \"value\": \"a@x.org\"}, "
-			       "{\"name\": \"phone\", \"value\": \"0811111111\"}, {\"name\": \"note\", \"value\": \"hi\"}], "
-			       "\"values\": {\"email\": \"a@x.org\", \"phone\": \"0811111111\"}}, \"show_phone\": false}",
-			       0, NULL);
+	json_t *m =
+	    json_loads("{\"user\": {\"email\": \"a@x.org\", \"phone\": \"0811111111\"}, "
+		       "\"errors\": {\"phone\": \"กรุณากรอกเบอร์โทรศัพท์\"}, "
+		       "\"form\": {\"fields\": [{\"name\": \"email\", \"value\": \"a@x.org\"}, "
+		       "{\"name\": \"phone\", \"value\": \"0811111111\"}, {\"name\": \"note\", \"value\": \"hi\"}], "
+		       "\"values\": {\"email\": \"a@x.org\", \"phone\": \"0811111111\"}}, \"show_phone\": false}",
+		       0, NULL);
 	/* the phone is printed only under a condition that is false here */
 	assert_int_equal(json_of("{{#form.fields}}{{name}}{{/form.fields}} {{#form.values}}{{email}}{{/form.values}}"
 				 "{{#show_phone}}{{user.phone}}{{/show_phone}}",
