@@ -71,6 +71,7 @@ function paramIds() {
     '/areas/:id/users/:uid': () => col("SELECT id FROM users WHERE username IN ('schooladmin', 'schooladmin2') ORDER BY id"),
     '/dev/mailbox/:id': () => first('SELECT id FROM outbox ORDER BY id DESC'),
     '/dmc/areas/:aid': () => areas,
+    '/dmc/areas/:aid/requests/:rid': () => col('SELECT id FROM dmc_requests ORDER BY id'),
     '/dmc/learners/:id': () => col(`SELECT MIN(id) FROM dmc_learners WHERE school_id = ${school[0]}
       UNION SELECT MIN(id) FROM dmc_learners WHERE gcode IS NOT NULL`),
     '/dmc/schools/:sid': () => [...school, ...otherArea],
@@ -123,6 +124,7 @@ function personalValues() {
   add('SELECT citizen_id FROM users'); add('SELECT email FROM users'); add('SELECT phone FROM users');
   add('SELECT citizen_id FROM dmc_learners WHERE citizen_id IS NOT NULL'); add('SELECT gcode FROM dmc_learners WHERE gcode IS NOT NULL');
   add('SELECT guardian_phone FROM dmc_learners');
+  add("SELECT new_ident FROM dmc_requests WHERE kind = 'id_fix'");
   for (const t of ['school_admin_regs', 'roster_additions']) { add(`SELECT citizen_id FROM ${t}`); add(`SELECT email FROM ${t}`); add(`SELECT phone FROM ${t}`); }
   add('SELECT line_id FROM password_requests'); add('SELECT phone FROM password_requests');
   for (const r of col('SELECT data FROM oss_requests')) for (const [k, x] of Object.entries(JSON.parse(r)))
@@ -191,6 +193,16 @@ before(async () => {
     const r = await citizen.postMultipart(`/oss/new/${service}`, { ...person, ...fields }, { id_card: pdf() }, { json: true });
     assert.equal(r.status, 200, `OSS ${service}: ${r.text.slice(0, 400)}`);
   }
+  // a learner's citizen-ID correction waiting for the area (old and new IDs
+  // on the area's request page), asked for inside the correction window
+  const school = n(`SELECT id FROM schools WHERE area_id = ${area1} ORDER BY obec_code LIMIT 1`);
+  const learner = n(`SELECT MIN(id) FROM dmc_learners WHERE school_id = ${school} AND citizen_id IS NOT NULL AND status = 'active'`);
+  const close = n('SELECT close_at FROM dmc_rounds WHERE round_no = 3 ORDER BY academic_year LIMIT 1');
+  const dmc = await signin('schooladmin');
+  await dmc.get(`/dmc/learners/${learner}`);
+  const fix = await dmc.post(`/dmc/learners/${learner}/citizen-id`, { new_citizen_id: citizenId('193700066666'), fix_note: 'กรอกผิด' },
+    { headers: { 'x-khet-test-now': String(close) } });
+  assert.equal(fix.status, 303, fix.text.slice(0, 400));
   const [cid, first, last] = sql("SELECT citizen_id || '|' || first_name || '|' || last_name FROM users WHERE username = 'schooladmin2'").split('|');
   const pr = await client().post('/password/request', { citizen_id: cid, first_name: first, last_name: last, phone: '0893334444', reason: 'forgot',
     channel: 'line', line_id: 'pii.line.id', note: '', pledge: '1' });
