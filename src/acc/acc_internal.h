@@ -188,6 +188,9 @@ long long acc_user_area(struct db *db, long long user_id, struct err *e);
  * action itself already happened in the same transaction. */
 void acc_audit(struct req *r, struct db *db, long long actor, const char *action, const char *target_type,
 	       long long target_id, json_t *detail);
+/* This request wrote a 'personal.read' row naming what it read, so the
+ * page's generic one (session.c's personal hook) is not added. */
+void acc_note_personal_read(struct req *r);
 
 /* Whether user_id is one of the area's school admins, the people an area
  * admin manages (ACC-6): active with an active school_admin grant in a

@@ -20,6 +20,14 @@
  * reads the user's grants only then, so JSON answers and pages of visitors
  * cost no extra query.
  *
+ * The personal hook writes the trail of staff reading personal data (X-5):
+ * the view layer reports every page that printed someone's citizen ID,
+ * e-mail or phone (core/personal.h), and a user in a role gets one
+ * 'personal.read' row per such page, naming the page and the fields —
+ * never the values. A user reading only his own data, a visitor, and a
+ * page whose handler already wrote its own 'personal.read' row (with the
+ * record it read as the target) add none.
+ *
  * The scope helpers (acc_in_area, acc_for_school) are the one place that
  * says which area and school a grant reaches; the rules themselves are the
  * plain functions acc_grant_in_area / acc_grant_for_school. */
@@ -54,7 +62,8 @@ struct acc_session {
 	bool has_grant;
 	struct acc_grant grant;
 	long long grants_version; /* users.grants_version (0103): keys the switcher cache */
-	char *notice; /* told on this page: the active role was revoked */
+	char *notice;	    /* told on this page: the active role was revoked */
+	bool personal_read; /* this request wrote a personal.read row already */
 };
 
 static void session_free(void *p)
@@ -758,6 +767,61 @@ static void layout_hook(struct req *r, json_t *m)
 		json_object_set_new(m, "admin_nav", admin);
 }
 
+void acc_note_personal_read(struct req *r)
+{
+	struct acc_session *s = cur(r);
+	if (s)
+		s->personal_read = true;
+}
+
+static bool same_text(json_t *a, const char *b)
+{
+	return b && *b && json_is_string(a) && !strcmp(json_string_value(a), b);
+}
+
+static void personal_hook(struct req *r, const char *tmpl, json_t *shown)
+{
+	struct acc_session *s = cur(r);
+	if (!s || !s->has_grant || s->personal_read)
+		return;
+	struct db *db = req_db(r);
+	if (!db)
+		return;
+	struct err e = ERR_INIT;
+	json_t *me = db_row_json(db, "SELECT email, phone, citizen_id FROM users WHERE id = $1",
+				 DB_ARGS(DB_INT(s->user_id)), &e);
+	const char *own[3] = {jstr(me, "email"), jstr(me, "phone"), jstr(me, "citizen_id")};
+	json_t *fields = json_array();
+	long long count = 0;
+	size_t i;
+	json_t *x;
+	json_array_foreach(shown, i, x)
+	{
+		json_t *v = json_object_get(x, "value");
+		if (same_text(v, own[0]) || same_text(v, own[1]) || same_text(v, own[2]))
+			continue;
+		count++;
+		json_t *path = json_object_get(x, "path");
+		bool listed = false;
+		size_t j;
+		json_t *y;
+		json_array_foreach(fields, j, y) if (json_equal(y, path)) listed = true;
+		if (!listed)
+			json_array_append(fields, path);
+	}
+	json_decref(me);
+	if (!count) {
+		json_decref(fields);
+		return;
+	}
+	struct buf here = BUF_INIT;
+	req_here(r, &here);
+	json_t *d = json_pack("{s:s, s:s, s:o, s:I}", "path", buf_cstr(&here), "template", tmpl, "fields", fields,
+			      "count", (json_int_t)count);
+	buf_release(&here);
+	acc_audit_in(r, db, s->grant.area_id, s->user_id, "personal.read", "page", 0, d);
+}
+
 /* --- clean-up ------------------------------------------------------------- */
 
 int acc_session_cleanup(struct db *db, struct err *e)
@@ -789,4 +853,5 @@ void acc_init(void)
 	max_seconds = env_seconds("KHET_SESSION_MAX_SECONDS", 12 * 3600);
 	http_set_access_hook(access_hook);
 	view_set_layout_hook(layout_hook);
+	view_set_personal_hook(personal_hook);
 }

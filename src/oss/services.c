@@ -492,10 +492,12 @@ static const char *choice_label(const struct field *f, const char *v)
 	return v;
 }
 
-static void add_detail(json_t *list, const char *label, const char *value)
+/* name is the field's: a personal one (core/personal.h) makes value
+ * personal, so a page that does not print it leaves it out of its JSON */
+static void add_detail(json_t *list, const char *name, const char *label, const char *value)
 {
-	json_array_append_new(list,
-			      json_pack("{s:s, s:s, s:n, s:b}", "label", label, "value", value, "words", "is_amount", 0));
+	json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:n, s:b}", "name", name, "label", label, "value", value,
+					      "words", "is_amount", 0));
 }
 
 json_t *oss_service_details(const struct oss_service_def *svc, json_t *data)
@@ -526,8 +528,9 @@ json_t *oss_service_details(const struct oss_service_def *svc, json_t *data)
 			buf_adds(&b, " บาท");
 			struct buf w = BUF_INIT;
 			thai_baht_words(json_integer_value(v), &w);
-			json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:b}", "label", f->label, "value",
-							      buf_cstr(&b), "words", buf_cstr(&w), "is_amount", 1));
+			json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:b}", "name", f->name, "label",
+							      f->label, "value", buf_cstr(&b), "words", buf_cstr(&w),
+							      "is_amount", 1));
 			buf_release(&w);
 			continue;
 		} else if (f->type == FT_INT) {
@@ -548,7 +551,7 @@ json_t *oss_service_details(const struct oss_service_def *svc, json_t *data)
 			continue; /* the order table shows quantities */
 		if (!b.len)
 			continue; /* an optional field left empty */
-		add_detail(list, f->label, buf_cstr(&b));
+		add_detail(list, f->name, f->label, buf_cstr(&b));
 	}
 	buf_release(&b);
 	return list;

@@ -44,13 +44,14 @@ function sanitizerCheck(what, text) {
   if (m) throw new Error(`${what}: sanitizer report:\n${text.slice(Math.max(0, m.index - 200), m.index + 3000)}`);
 }
 
-export async function startServer({ demo = true, env = {}, args = [] } = {}) {
+// demoArgs: flags of `khet demo` (['--requests', '12']).
+export async function startServer({ demo = true, demoArgs = [], env = {}, args = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'khet-http-'));
   let db = `sqlite:${dir}/khet.db`, drop = () => {};
   if (process.env.KHET_TEST_PG) ({ url: db, drop } = pgDatabase());
   const baseEnv = { KHET_DATA: dir, KHET_DB: db, KHET_TEST_ROUTES: '1', KHET_WORKERS: '4', ...env };
   if (demo) {
-    const r = khet(['demo'], baseEnv);
+    const r = khet(['demo', ...demoArgs], baseEnv);
     if (r.code !== 0) throw new Error('khet demo failed: ' + r.stderr);
     sanitizerCheck('khet demo', r.stderr);
   }
