@@ -9,7 +9,7 @@
 set -eu
 
 PKGS="build-essential pkg-config
-zlib1g-dev libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libpq-dev
+zlib1g-dev libdeflate-dev libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libpq-dev
 libthai-dev libmagic-dev libcurl4-openssl-dev libcairo2-dev libpango1.0-dev
 libxlsxwriter-dev libqrencode-dev libcmocka-dev libzip-dev libexpat1-dev
 fonts-tlwg-laksaman sqlite3 postgresql-15 postgresql-client-15

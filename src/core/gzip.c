@@ -1,15 +1,13 @@
 /* gzip: Accept-Encoding read as RFC 9110 12.5.3 says (codings with
- * weights, "*", q=0 meaning "not this one"), and zlib's deflate with the
- * gzip wrapper into the growable buffer, sized by deflateBound so one call
- * does it. */
+ * weights, "*", q=0 meaning "not this one"), and libdeflate's whole-buffer
+ * gzip into the growable buffer, sized by its bound so one call does it. */
 #include "core/gzip.h"
 
-#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <zlib.h>
+#include <libdeflate.h>
 
 /* The q of one element's parameters ("; q=0.5"); 1 when absent. Only
  * whether it is zero matters here. */
@@ -78,17 +76,17 @@ bool gzip_type_compressible(const char *t)
 	return false;
 }
 
-/* One deflate state per thread, reset for each answer: deflateInit
- * allocates some 270 KB, which malloc maps fresh from the kernel each
- * time (page faults on every page), costing more than compressing a list
- * page. The key's destructor frees it when a worker thread ends. */
+/* One compressor per thread: libdeflate allocates its tables once, and a
+ * whole-buffer compression of a list page at level 1 costs about half of
+ * zlib's level 1 (and comes out a little smaller): measured 20 against 45 µs
+ * for a 6.5 KB schools page. The key's destructor frees it when a worker
+ * thread ends. */
 static pthread_key_t z_key;
 static pthread_once_t z_once = PTHREAD_ONCE_INIT;
 
 static void z_free(void *p)
 {
-	deflateEnd(p);
-	free(p);
+	libdeflate_free_compressor(p);
 }
 
 static void z_key_make(void)
@@ -96,40 +94,28 @@ static void z_key_make(void)
 	pthread_key_create(&z_key, z_free);
 }
 
-static z_stream *thread_stream(void)
+static struct libdeflate_compressor *thread_compressor(void)
 {
 	pthread_once(&z_once, z_key_make);
-	z_stream *z = pthread_getspecific(z_key);
-	if (z)
-		return deflateReset(z) == Z_OK ? z : NULL;
-	z = xcalloc(1, sizeof *z);
-	/* 15 + 16: a gzip header and trailer around the deflate stream;
-	 * level 1: the fastest, most of the gain on repetitive HTML */
-	if (deflateInit2(z, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-		free(z);
-		return NULL;
-	}
-	pthread_setspecific(z_key, z);
-	return z;
+	struct libdeflate_compressor *c = pthread_getspecific(z_key);
+	if (c)
+		return c;
+	c = libdeflate_alloc_compressor(1);
+	if (!c)
+		alloc_die(0);
+	pthread_setspecific(z_key, c);
+	return c;
 }
 
 int gzip_compress(const void *in, size_t n, struct buf *out)
 {
-	if (n > UINT_MAX / 2)
+	struct libdeflate_compressor *c = thread_compressor();
+	size_t cap = libdeflate_gzip_compress_bound(c, n);
+	buf_grow(out, cap);
+	size_t got = libdeflate_gzip_compress(c, in, n, out->data + out->len, cap);
+	if (!got)
 		return -1;
-	z_stream *z = thread_stream();
-	if (!z)
-		return -1;
-	uLong cap = deflateBound(z, (uLong)n);
-	buf_grow(out, (size_t)cap);
-	z->next_in = (Bytef *)in;
-	z->avail_in = (uInt)n;
-	z->next_out = (Bytef *)out->data + out->len;
-	z->avail_out = (uInt)cap;
-	int rc = deflate(z, Z_FINISH);
-	if (rc != Z_STREAM_END)
-		return -1;
-	out->len += (size_t)(cap - z->avail_out);
+	out->len += got;
 	out->data[out->len] = 0;
 	return 0;
 }

@@ -23,8 +23,8 @@ bool gzip_accepted(const char *accept_encoding);
 /* Whether a Content-Type is worth compressing (HTML, JSON, CSV, plain
  * text, SVG, JavaScript). */
 bool gzip_type_compressible(const char *content_type);
-/* Compresses n bytes into out as one gzip member; -1 when zlib fails (the
- * caller then sends the body as it is). */
+/* Compresses n bytes into out as one gzip member (libdeflate, level 1); -1
+ * when it fails (the caller then sends the body as it is). */
 int gzip_compress(const void *in, size_t n, struct buf *out);
 
 #endif
