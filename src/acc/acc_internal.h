@@ -63,6 +63,10 @@ int acc_password_hash(const char *password, char out[128], struct err *e);
 /* 1 when password matches hash, 0 when not (an empty or broken hash never
  * matches). */
 int acc_password_verify(const char *hash, const char *password);
+/* How many hashes acc_password_verify has checked in this process (the
+ * real ones and the dummy): the sign-in's "one check whatever was found"
+ * is tested by it. */
+long long acc_password_verifications(void);
 /* 1 when hash was made with other limits than today's and should be
  * replaced after a successful sign-in. */
 int acc_password_needs_rehash(const char *hash);
@@ -125,6 +129,17 @@ int acc_password_guessable(const char *password);
 /* Verifies password against a fixed dummy hash, so that a sign-in for an
  * account that does not exist takes as long as one that does. */
 void acc_password_burn(const char *password);
+/* Whether password signs in to the account acc_user_find_login found
+ * (found false: none matched; status and hash as it read them): true only
+ * for an active account whose hash matches. Always exactly one argon2id
+ * verification — against the dummy hash (acc_password_burn) when there is
+ * no account or it has no usable password — so every failure takes as
+ * long as every other. *dummy (may be NULL) says the dummy was used. */
+bool acc_signin_password_ok(bool found, const char *status, const char *hash, const char *password, bool *dummy);
+/* The network a client address stands for in sign-in limits (pure): an
+ * IPv4 address itself, an IPv6 address's /64 (one subscriber's prefix:
+ * its 2^64 addresses are one client), anything else as given. */
+void acc_client_net(const char *ip, struct buf *out);
 /* A username from an e-mail's local part: lower-case a-z 0-9 . _ -, at
  * most 32 characters, at least 3 (padded with "user"). */
 void acc_username_from_email(const char *email, char out[33]);
