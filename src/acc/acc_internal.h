@@ -148,6 +148,18 @@ void acc_username_from_email(const char *email, char out[33]);
 int acc_username_check(const char *s, struct err *e);
 /* Checks the fields of a new account without touching the database. */
 int acc_user_validate(const struct acc_user_new *u, struct err *e);
+/* db_lock key of "check then insert a user" ("khetacc"). */
+#define ACC_LOCK_USERS 0x6b686574616363LL
+/* Public registration (register.c, issue 11.6), which must not tell
+ * whether the citizen ID or the e-mail has an account: checks u as
+ * acc_user_create does (a username asked for and taken is 409, field
+ * "username", whoever asks); when neither the citizen ID nor the e-mail
+ * belongs to an account, creates it and mails its owner a welcome naming
+ * his username, returning its id; otherwise creates nothing, mails the
+ * owner of each account found that someone tried to register with his
+ * citizen ID or e-mail, and returns 0 with *existing the first one's id.
+ * -1 with e. Inside the caller's transaction (the mail goes with it). */
+long long acc_user_register(struct db *db, const struct acc_user_new *u, long long *existing, struct err *e);
 /* Replaces a user's password hash (after a rehash). */
 int acc_user_set_hash(struct db *db, long long user_id, const char *hash, struct err *e);
 

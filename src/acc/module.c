@@ -82,6 +82,7 @@ static const struct audit_action_def audit_actions[] = {
     {"personal.export", "ส่งออกข้อมูลส่วนบุคคล"},
     {"audit.export", "ส่งออกบันทึกการใช้งาน"},
     {"user.register", "ลงทะเบียนด้วยตนเอง"},
+    {"user.register_existing", "ลงทะเบียนด้วยข้อมูลของบัญชีที่มีอยู่แล้ว (แจ้งเจ้าของทางอีเมล)"},
     {"user.create", "สร้างบัญชีผู้ใช้"},
     {"user.add", "เพิ่มผู้ใช้"},
     {"user.update", "แก้ไขข้อมูลผู้ใช้"},

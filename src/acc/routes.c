@@ -2,7 +2,8 @@
  * account, the role switch (ACC-2) and the ALTCHA challenge. Each handler
  * reads the declared form, calls user.c / session.c / altcha.c and answers
  * through view.h, so every page is also JSON (X-2); JSON clients of POST
- * /signin get {ok, location}.
+ * /signin get {ok, location}. A registration answers the same whether it
+ * made an account or found one (register.c): no session, the sign-in page.
  *
  * Sign-in and registration each hash or verify one password with argon2id
  * (tens of milliseconds, 64 MB). The server runs a POST handler inside a
@@ -202,6 +203,11 @@ static int register_get(struct req *r)
 	return register_page(r, 200);
 }
 
+static const char register_done[] =
+    "ส่งการลงทะเบียนแล้ว ระบบส่งอีเมลแจ้งผลไปที่อีเมลของบัญชีแล้ว หากเป็นการลงทะเบียนใหม่ "
+    "เข้าสู่ระบบได้ทันทีด้วยอีเมลหรือเลขประจำตัวประชาชนกับรหัสผ่านที่ตั้งไว้ (ชื่อผู้ใช้อยู่ในอีเมล) "
+    "หากเคยลงทะเบียนไว้แล้ว บัญชีเดิมยังใช้งานได้ตามเดิม ให้เข้าสู่ระบบด้วยรหัสผ่านเดิม หรือขอรีเซ็ตรหัสผ่านหากจำไม่ได้";
+
 static int register_post_in(struct req *r, struct buf *uname);
 
 static int register_post(struct req *r)
@@ -255,8 +261,8 @@ static int register_post_in(struct req *r, struct buf *uname)
 	}
 	/* The bot check gates the expensive hash: a used solution is refused
 	 * before it; a good one is marked used and COMMITTED before it, so
-	 * that it stays used whatever follows (a 409 for a registered e-mail
-	 * must not hand the solution back for the next guess). */
+	 * that it stays used whatever follows (a taken username must not hand
+	 * the solution back for the next guess). */
 	const char *payload = form_value(r, "altcha");
 	if (acc_altcha_precheck(db, payload, now, &e) < 0 || acc_altcha_verify(db, payload, now, &e) < 0) {
 		if (e.status >= 500)
@@ -265,12 +271,15 @@ static int register_post_in(struct req *r, struct buf *uname)
 		form_error_err(r, &e);
 		return register_page(r, 422);
 	}
+	/* hashed whether or not an account is made: a known person's
+	 * registration takes as long as a new one's */
 	char hash[128];
 	if (leave_tx(db, &e) < 0 || acc_password_hash(pw, hash, &e) < 0 || enter_tx(db, &e) < 0)
 		return view_err(r, &e);
 	u.password = NULL;
 	u.password_hash = hash;
-	long long id = acc_user_create(db, &u, &e);
+	long long existing = 0;
+	long long id = acc_user_register(db, &u, &existing, &e);
 	sodium_memzero(hash, sizeof hash);
 	if (id < 0) {
 		if (e.status >= 500)
@@ -278,19 +287,14 @@ static int register_post_in(struct req *r, struct buf *uname)
 		form_error_err(r, &e);
 		return register_page(r, e.status == 409 ? 409 : 422);
 	}
-	/* signed in at once: a citizen may use One Stop Service right away */
-	struct err se = ERR_INIT;
-	if (acc_session_end(r, db, &se) < 0 || acc_session_start(r, db, id, -1, 0, &se) < 0)
-		return view_err(r, &se);
-	audit(r, db, id, "user.register", "user", id, json_pack("{s:s}", "email", u.email));
-	json_t *p = acc_user_profile(db, id, &e);
-	struct buf msg = BUF_INIT;
-	buf_addf(&msg, "ลงทะเบียนเรียบร้อยแล้ว ชื่อผู้ใช้ของคุณคือ %s ใช้เข้าสู่ระบบได้ทุกบริการ",
-		 p ? json_string_value(json_object_get(p, "username")) : "");
-	json_decref(p);
-	int rc = view_redirect(r, "/account", buf_cstr(&msg));
-	buf_release(&msg);
-	return rc;
+	/* The same answer whether an account was made or one existed (issue
+	 * 11.6): no session, the sign-in page, one text; the e-mail tells the
+	 * address's owner which it was (register.c). */
+	if (id > 0)
+		audit(r, db, id, "user.register", "user", id, json_pack("{s:s}", "email", u.email));
+	else
+		audit(r, db, 0, "user.register_existing", "user", existing, NULL);
+	return view_redirect(r, "/signin", register_done);
 }
 
 /* --- sign in / out -------------------------------------------------------- */

@@ -39,8 +39,7 @@
 #include "core/log.h"
 #include "core/thai.h"
 
-/* db_lock key of "check then insert a user" ("khetacc"). */
-#define LOCK_USERS 0x6b686574616363LL
+#define LOCK_USERS ACC_LOCK_USERS
 
 #define N(a) (sizeof(a) / sizeof *(a))
 

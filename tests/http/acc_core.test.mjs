@@ -52,13 +52,37 @@ async function signin(c, login, password, opts) {
   return c.post('/signin', { login, password }, opts);
 }
 
-test('register: a citizen registers with a real proof of work, is signed in, and sees the profile', async () => {
+// Registers and then signs in (a registration itself signs nobody in: it
+// answers the same whether it made an account or found one, issue 11.6).
+async function registerSignedIn(c, p) {
+  const r = await register(c, p);
+  assert.equal(r.status, 303, r.text.slice(0, 800));
+  assert.equal(r.headers.get('location'), '/signin');
+  const s = await signin(c, p.email, p.password);
+  assert.equal(s.status, 303, s.text.slice(0, 800));
+  return s;
+}
+
+// The mails queued to addr, newest first.
+const mailsTo = (addr) => {
+  const out = sql(`SELECT subject || '|' || replace(body, char(10), ' ') FROM outbox WHERE to_addr = '${addr}' ORDER BY id DESC`);
+  return out ? out.split('\n') : [];
+};
+
+test('register: a citizen registers with a real proof of work, is mailed his username, signs in and sees the profile', async () => {
   const c = client();
   const p = person({ email: 'Somchai.Dee+1@Example.NET' });
   const r = await register(c, p);
   assert.equal(r.status, 303, r.text);
-  assert.equal(r.headers.get('location'), '/account');
-  assert.ok(c.cookies.get('khet_session'), 'signed in at once');
+  assert.equal(r.headers.get('location'), '/signin');
+  assert.ok(!c.cookies.get('khet_session'), 'not signed in by the registration (an existing account could not be)');
+  const page = await c.get('/signin');
+  assert.match(page.text, /ส่งการลงทะเบียนแล้ว/);
+  const mails = mailsTo('somchai.dee+1@example.net');
+  assert.equal(mails.length, 1);
+  assert.match(mails[0], /^ลงทะเบียนบัญชีผู้ใช้ระบบ Khet เรียบร้อยแล้ว\|/);
+  assert.match(mails[0], /ชื่อผู้ใช้ของท่าน: somchai\.dee1/);
+  assert.equal((await signin(c, p.email, p.password)).status, 303);
   const a = await c.get('/account', { json: true });
   assert.equal(a.status, 200);
   assert.equal(a.json.profile.citizen_id, p.citizen_id);
@@ -80,7 +104,55 @@ test('register: JSON clients get the form model and {ok, location}', async () =>
   assert.equal(g.json.altcha_challenge_url, '/altcha/challenge');
   const r = await register(c, person({ username: 'json.user-' + idSeq }), { json: true });
   assert.equal(r.status, 200, r.text);
-  assert.deepEqual({ ok: r.json.ok, location: r.json.location }, { ok: true, location: '/account' });
+  assert.deepEqual({ ok: r.json.ok, location: r.json.location }, { ok: true, location: '/signin' });
+});
+
+// Issue 11.6: a registration used to answer 409 "อีเมลนี้ลงทะเบียนแล้ว", so
+// anyone could test whether an e-mail or citizen ID had an account.
+test('register: a registered e-mail or citizen ID gets the same answer as a new one, and its owner is mailed', async () => {
+  const owner = person();
+  await registerSignedIn(client(), owner);
+  const hashBefore = sql(`SELECT password_hash FROM users WHERE citizen_id = '${owner.citizen_id}'`);
+  const answers = {};
+  const norm = (r) => JSON.stringify({ status: r.status, location: r.headers.get('location'), json: r.json ?? null,
+    cookies: r.headers.getSetCookie().map((x) => x.replace(/=[^;]*/, '=V')).sort() });
+  for (const json of [false, true]) {
+    const fresh = person();
+    const cases = {
+      new: fresh,
+      email: person({ email: owner.email.toUpperCase() }),
+      citizen_id: person({ citizen_id: owner.citizen_id }),
+      both: person({ citizen_id: owner.citizen_id, email: owner.email }),
+    };
+    for (const [k, p] of Object.entries(cases)) {
+      const r = await register(client(), p, { json });
+      answers[`${k}/${json}`] = norm(r);
+      assert.equal(r.status, json ? 200 : 303, `${k}: ${r.text.slice(0, 500)}`);
+    }
+    for (const k of ['email', 'citizen_id', 'both'])
+      assert.equal(answers[`${k}/${json}`], answers[`new/${json}`], `${k} (json ${json}): the same answer as a new person`);
+    // the page after the redirect is the same too
+    const flash = async (p) => { const c = client(); await register(c, p); return (await c.get('/signin')).text.replace(/[\w-]{43}/g, 'T'); };
+    if (!json) assert.equal(await flash(person({ citizen_id: owner.citizen_id })), await flash(person()));
+  }
+  // nothing was made or changed for the known person; his owner was told by e-mail
+  assert.equal(sql(`SELECT COUNT(*) FROM users WHERE citizen_id = '${owner.citizen_id}'`), '1');
+  assert.equal(sql(`SELECT COUNT(*) FROM users WHERE email = '${owner.email}'`), '1');
+  assert.equal(sql(`SELECT password_hash FROM users WHERE citizen_id = '${owner.citizen_id}'`), hashBefore);
+  const told = mailsTo(owner.email).filter((m) => m.startsWith('มีการลงทะเบียนด้วยข้อมูลบัญชีของท่าน'));
+  assert.equal(told.length, 7, 'one mail to the owner per attempt (and none to the typed addresses of others)');
+  assert.ok(told.some((m) => /ด้วยเลขประจำตัวประชาชนของท่าน/.test(m)));
+  assert.ok(told.some((m) => /ด้วยอีเมลของท่าน/.test(m)));
+  assert.ok(told.some((m) => /ด้วยเลขประจำตัวประชาชนและอีเมลของท่าน/.test(m)));
+  assert.match(told[0], /\/password\/forgot/);
+  // the registrant with the owner's citizen ID and his own e-mail got nothing (it would tell him)
+  const q = person({ citizen_id: owner.citizen_id });
+  await register(client(), q);
+  assert.equal(mailsTo(q.email).length, 0);
+  assert.equal((await signin(client(), q.email, q.password)).status, 401);
+  // the owner still signs in with his own password
+  assert.equal((await signin(client(), owner.email, owner.password)).status, 303);
+  assert.ok(Number(sql("SELECT COUNT(*) FROM audit WHERE action = 'user.register_existing'")) >= 7);
 });
 
 test('sign in by username, citizen ID (with dashes) and e-mail (any case); JSON gets {ok, location}', async () => {
@@ -174,7 +246,7 @@ test('an unknown login is delayed exactly as a known one, with the same answers'
 test('unknown names, accounts without a password and wrong passwords answer alike (status, body, JSON)', async () => {
   const c = client();
   const p = person();
-  assert.equal((await register(c, p)).status, 303);
+  await registerSignedIn(c, p);
   await c.post('/signout', {});
   // an account whose password is not set yet (a new admin before his link)
   sql(`UPDATE users SET password_hash = '' WHERE citizen_id = '${p.citizen_id}'`);
@@ -206,7 +278,7 @@ test('20 failures from one address: that address waits, whatever the account', a
 test('a cancelled user cannot sign in, and the open session is refused at once', async () => {
   const c = client();
   const p = person();
-  assert.equal((await register(c, p)).status, 303);
+  await registerSignedIn(c, p);
   assert.equal((await c.get('/account')).status, 200);
   sql(`UPDATE users SET status = 'cancelled' WHERE citizen_id = '${p.citizen_id}'`);
   const a = await c.get('/account');
@@ -237,7 +309,7 @@ test('sign out ends the session', async () => {
 test('sessions end after 30 idle minutes and after 12 hours in all', async () => {
   const c = client();
   const p = person();
-  assert.equal((await register(c, p)).status, 303);
+  await registerSignedIn(c, p);
   assert.equal((await c.get('/account')).status, 200);
   const uid = sql(`SELECT id FROM users WHERE citizen_id = '${p.citizen_id}'`);
   sql(`UPDATE sessions SET last_seen = last_seen - 1801 WHERE user_id = ${uid}`);
@@ -354,18 +426,17 @@ test('bad input: check digit, duplicates that reveal nobody, long names, passwor
   assert.match(r.text, /หลักสุดท้าย|ตรวจสอบ/);
 
   assert.equal((await register(c, base)).status, 303);
-  await c.post('/signout', {});
-  // the same citizen ID again, with another e-mail
+  // the same citizen ID again, with another e-mail: the answer of a new one, nothing made
   const d = client();
   r = await register(d, { ...person(), citizen_id: base.citizen_id }, { json: true });
-  assert.equal(r.status, 409);
-  assert.equal(r.json.form.errors.citizen_id, 'เลขประจำตัวประชาชนนี้ลงทะเบียนแล้ว หากลืมรหัสผ่านให้ขอรีเซ็ต');
+  assert.equal(r.status, 200);
+  assert.deepEqual([r.json.ok, r.json.location], [true, '/signin']);
   assert.ok(!r.text.includes(base.email) && !r.text.includes('ทดสอบ ระบบบัญชี'), 'who holds it is not shown');
   // the same e-mail in other letters
   r = await register(d, { ...person(), email: base.email.toUpperCase() }, { json: true });
-  assert.equal(r.status, 409);
-  assert.match(r.json.form.errors.email, /อีเมลนี้ลงทะเบียนแล้ว/);
+  assert.equal(r.status, 200);
   assert.equal(sql(`SELECT COUNT(*) FROM users WHERE email = '${base.email}'`), '1');
+  assert.equal(sql(`SELECT COUNT(*) FROM users WHERE citizen_id = '${base.citizen_id}'`), '1');
 
   r = await register(d, person({ first_name: 'ก'.repeat(101) }), { json: true });
   assert.equal(r.status, 422);
@@ -392,6 +463,11 @@ test('bad input: check digit, duplicates that reveal nobody, long names, passwor
   r = await register(d, person({ username: 'citizen' }), { json: true });
   assert.equal(r.status, 409);
   assert.match(r.json.form.errors.username, /มีผู้ใช้แล้ว/);
+  // a taken username is said whoever registers: it tells nothing of the citizen ID or e-mail
+  r = await register(d, { ...person({ username: 'citizen' }), citizen_id: base.citizen_id }, { json: true });
+  assert.equal(r.status, 409);
+  assert.match(r.json.form.errors.username, /มีผู้ใช้แล้ว/);
+  assert.equal(r.json.form.errors.citizen_id, undefined);
   // a 10-character password that is not common is fine
   assert.equal((await register(client(), person({ password: 'kh3t!zq9wp', password2: 'kh3t!zq9wp' }))).status, 303);
 });
@@ -399,7 +475,7 @@ test('bad input: check digit, duplicates that reveal nobody, long names, passwor
 test('SQL and HTML in fields are stored as text and shown escaped', async () => {
   const c = client();
   const p = person({ first_name: 'สมชาย<script>alert(1)</script>', last_name: "ใจดี'); DROP TABLE users;--" });
-  assert.equal((await register(c, p)).status, 303);
+  await registerSignedIn(c, p);
   const h = await c.get('/account');
   assert.ok(!h.text.includes('<script>alert(1)'));
   assert.ok(h.text.includes('สมชาย&lt;script&gt;alert(1)&lt;/script&gt;'));
