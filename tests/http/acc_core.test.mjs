@@ -65,7 +65,8 @@ async function registerSignedIn(c, p) {
 
 // The mails queued to addr, newest first.
 const mailsTo = (addr) => {
-  const out = sql(`SELECT subject || '|' || replace(body, char(10), ' ') FROM outbox WHERE to_addr = '${addr}' ORDER BY id DESC`);
+  // a newline in the SQL text itself: char(10) is SQLite's, chr(10) PostgreSQL's
+  const out = sql(`SELECT subject || '|' || replace(body, '\n', ' ') FROM outbox WHERE to_addr = '${addr}' ORDER BY id DESC`);
   return out ? out.split('\n') : [];
 };
 
