@@ -410,6 +410,10 @@ int acc_setpw_link_send_path(struct db *db, long long user_id, const char *why, 
 int acc_setpw_link_send_note(struct db *db, long long user_id, const char *why, const char *note, struct buf *path,
 			     struct err *e);
 
+/* /signin/link (ask for a one-time sign-in link by e-mail) and
+ * /signin/link/use (follow it) (signin_link.c, issue 11.3). */
+extern const struct route_table acc_signin_link_routes;
+
 /* /password/set, /password/otp, /password/forgot, /password/request,
  * /password/requests and /account/password (src/acc/password*.c). */
 extern const struct route_table acc_password_routes;

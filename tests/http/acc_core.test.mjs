@@ -231,6 +231,51 @@ test('wrong passwords for teacher from address A delay A only, more each time; t
   assert.equal(sql(`SELECT COUNT(*) FROM ratelimit WHERE key LIKE 'signin:pair:user:%:${ipA}'`), '0');
 });
 
+test('the owner delayed on his own network signs in by an e-mailed one-time link, which ends the delays', async () => {
+  const c = client();
+  const p = person();
+  await registerSignedIn(c, p);
+  await c.post('/signout', {});
+  for (let i = 0; i < 5; i++) assert.equal((await signin(c, p.email, 'not-the-password-' + i)).status, 401);
+  const w = await signin(c, p.email, p.password);
+  assert.equal(w.status, 429);
+  assert.match(w.text, /href="\/signin\/link"/, 'the sign-in page offers the link');
+  assert.match(w.text, /ลิงก์ทางอีเมล/);
+  // asking: the same answer for the account, an unknown login and a cancelled one
+  const ask = async (login) => { await c.get('/signin/link'); return c.post('/signin/link', { login }); };
+  const before = mailsTo(p.email).length;
+  const a = await ask(p.citizen_id);
+  assert.equal(a.status, 303);
+  assert.equal(a.headers.get('location'), '/signin');
+  const u = await ask('nobody-such@example.net');
+  assert.deepEqual([u.status, u.headers.get('location')], [a.status, a.headers.get('location')]);
+  const sent = (await c.get('/signin')).text;
+  assert.match(sent, /ลิงก์เข้าสู่ระบบ/);
+  assert.equal(mailsTo('nobody-such@example.net').length, 0);
+  const mails = mailsTo(p.email);
+  assert.equal(mails.length, before + 1);
+  const link = mails[0].match(/\/signin\/link\/use\?t=[\w-]{43}/)[0];
+  // opening the link signs in nobody (mail scanners open links); the button does
+  const open = await c.get(link);
+  assert.equal(open.status, 200);
+  assert.match(open.text, /action="\/signin\/link\/use"/);
+  assert.equal((await c.get('/account')).status, 303, 'not signed in by opening the link');
+  const t = new URL(link, 'http://x').searchParams.get('t');
+  const go = await c.post('/signin/link/use', { t });
+  assert.equal(go.status, 303, go.text.slice(0, 800));
+  assert.equal((await c.get('/account', { json: true })).json.profile.citizen_id, p.citizen_id);
+  // single use
+  const again = await client().get(link);
+  assert.equal(again.status, 410);
+  assert.match(again.text, /ถูกใช้ไปแล้ว/);
+  assert.equal((await client().post('/signin/link/use', { t })).status, 410);
+  assert.equal((await client().post('/signin/link/use', { t: 'x'.repeat(43) })).status, 400);
+  // the delays of the owner's network ended with it
+  await c.post('/signout', {});
+  assert.equal((await signin(c, p.email, p.password)).status, 303);
+  assert.ok(Number(sql("SELECT COUNT(*) FROM audit WHERE action = 'auth.signin_link'")) >= 1);
+});
+
 test('an unknown login is delayed exactly as a known one, with the same answers', async () => {
   const known = client(), unknown = client();
   for (let i = 0; i < 6; i++) {
