@@ -276,6 +276,23 @@ test('the owner delayed on his own network signs in by an e-mailed one-time link
   assert.ok(Number(sql("SELECT COUNT(*) FROM audit WHERE action = 'auth.signin_link'")) >= 1);
 });
 
+test('sign-in links: at most 3 mails an hour to one account (quietly the same answer), 10 asks an hour from one network', async () => {
+  const c = client();
+  const ask = async (login) => { await c.get('/signin/link'); return c.post('/signin/link', { login }); };
+  const before = mailsTo('teacher@example.org').filter((m) => m.startsWith('ลิงก์เข้าสู่ระบบ')).length;
+  for (let i = 0; i < 4; i++) assert.equal((await ask('teacher')).status, 303);
+  assert.equal(mailsTo('teacher@example.org').filter((m) => m.startsWith('ลิงก์เข้าสู่ระบบ')).length, before + 3);
+  for (let i = 0; i < 6; i++) assert.equal((await ask(`ghost${i}`)).status, 303);
+  const over = await ask('teacher');
+  assert.equal(over.status, 429);
+  assert.match(over.text, /บ่อยเกินไป/);
+  assert.ok(Number(over.headers.get('retry-after')) > 0);
+  // an empty login: the form again, with what to fix
+  const empty = await c.post('/signin/link', { login: '' }, { json: true });
+  assert.equal(empty.status, 422);
+  assert.ok(empty.json.form.errors.login);
+});
+
 test('an unknown login is delayed exactly as a known one, with the same answers', async () => {
   const known = client(), unknown = client();
   for (let i = 0; i < 6; i++) {
