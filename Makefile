@@ -43,7 +43,7 @@ DATA_FILES := src/acc/common-passwords.txt
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps run test test-unit test-http bench clean static fmt check-banned
+.PHONY: all deps run test test-unit test-http bench clean static fmt check-banned analyze
 
 # deps first, then the build (also under -j: the compiler needs the headers
 # the install step brings).
@@ -126,6 +126,20 @@ check-banned:
 	    $(CC) $(CFLAGS_ALL) -x c -fsyntax-only - 2>/dev/null; then \
 		echo "src/core/banned.h lets strcpy compile"; exit 1; \
 	else echo "banned.h: strcpy refused"; fi
+
+# GCC's static analyzer (-fanalyzer) over every source file, warnings as
+# errors like the build; .ci/run runs it before the tests. A stamp per file,
+# so a second run redoes only what changed.
+ANALYZE_STAMPS := $(SRCS:%.c=build/analyze/%.ok) build/analyze/src/main.ok
+analyze: deps
+	@$(MAKE) --no-print-directory $(B)/gen/embedded.c
+	@$(MAKE) --no-print-directory $(ANALYZE_STAMPS)
+	@echo "analyze: $(words $(ANALYZE_STAMPS)) files clean"
+
+build/analyze/%.ok: %.c $(shell find src -name '*.h')
+	@mkdir -p $(dir $@)
+	$(say) ANALYZE $<
+	$(Q)$(CC) $(CFLAGS_ALL) -fanalyzer -c -o /dev/null $< && touch $@
 
 run: all
 	./scripts/run.sh

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/alloc.h"
 #include "core/jsonx.h"
 #include "core/db.h"
 #include "core/jobs.h"
@@ -245,10 +246,10 @@ static struct db *open_db(struct opts *o, char **url_out)
 	}
 	char *url;
 	if (o->db) {
-		url = strdup(o->db);
+		url = xstrdup(o->db);
 	} else {
 		size_t n = strlen(o->data) + 16;
-		url = malloc(n);
+		url = xmalloc(n);
 		snprintf(url, n, "sqlite:%s/khet.db", o->data);
 	}
 	struct err e = ERR_INIT;

@@ -80,8 +80,8 @@ static void decorate(json_t *x)
 	snprintf(u, sizeof u, "/access/requests/%lld/file", id);
 	json_object_set_new(x, "file_url", json_string(u));
 	json_t *granted = json_array();
-	char *keys = strdup(jstr(x, "granted")), *save = NULL;
-	for (char *k = keys ? strtok_r(keys, ",", &save) : NULL; k; k = strtok_r(NULL, ",", &save)) {
+	char *keys = xstrdup(jstr(x, "granted")), *save = NULL;
+	for (char *k = strtok_r(keys, ",", &save); k; k = strtok_r(NULL, ",", &save)) {
 		const struct permission_def *gp = module_permission(k);
 		json_array_append_new(granted, json_string(gp ? gp->label : k));
 	}

@@ -185,10 +185,8 @@ int acc_altcha_check(const unsigned char key[32], const char *payload, long long
 	size_t plen = strlen(payload);
 	if (plen > 4000)
 		return err_field(e, "altcha", "%s", msg_bad);
-	unsigned char *bin = malloc(plen + 1);
+	unsigned char *bin = xmalloc(plen + 1);
 	size_t blen = 0;
-	if (!bin)
-		return err_set(e, 500, "out of memory");
 	if (sodium_base642bin(bin, plen, payload, plen, " \r\n", &blen, NULL, sodium_base64_VARIANT_ORIGINAL) != 0) {
 		free(bin);
 		return err_field(e, "altcha", "%s", msg_bad);

@@ -11,6 +11,10 @@
  *   strtok                            strtok_r, or a scan by hand
  *   atoi, atol, atoll                 num_parse_ll (src/core/num.h): no
  *                                     silent 0 on garbage, no overflow
+ *   malloc, calloc, realloc,          xmalloc, xcalloc, xrealloc,
+ *   reallocarray, strdup, strndup     xreallocarray, xstrdup, xstrndup
+ *                                     (src/core/alloc.h: one out-of-memory
+ *                                     policy; alloc.c alone calls libc's)
  * strtol/strtoll with a NULL end pointer cannot be caught by a macro; use
  * num_parse_ll there too.
  *
@@ -45,6 +49,21 @@
 #define gets(x) BANNED(gets)
 #undef strtok
 #define strtok(x, y) BANNED(strtok)
+
+/* Function-like, so that __attribute__((malloc)) and a function pointer
+ * such as json_set_alloc_funcs(…, free) still compile. */
+#undef malloc
+#define malloc(n) BANNED(malloc)
+#undef calloc
+#define calloc(n, s) BANNED(calloc)
+#undef realloc
+#define realloc(p, n) BANNED(realloc)
+#undef reallocarray
+#define reallocarray(p, n, s) BANNED(reallocarray)
+#undef strdup
+#define strdup(s) BANNED(strdup)
+#undef strndup
+#define strndup(s, n) BANNED(strndup)
 
 #undef atoi
 #define atoi(x) BANNED(atoi)

@@ -1,4 +1,4 @@
-/* buf: the growable text buffer and the aborting allocators (see buf.h). */
+/* buf: the growable text buffer (see buf.h). */
 #include "core/buf.h"
 
 #include <stdint.h>
@@ -6,53 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static _Noreturn void oom(size_t n)
-{
-	fprintf(stderr, "khet: out of memory (%zu bytes)\n", n);
-	abort();
-}
-
-void *xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-	if (!p)
-		oom(n);
-	return p;
-}
-
-void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size ? size : 1);
-	if (!p)
-		oom(n * size);
-	return p;
-}
-
-void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-	if (!q)
-		oom(n);
-	return q;
-}
-
-char *xstrdup(const char *s)
-{
-	return xstrndup(s, strlen(s));
-}
-
-char *xstrndup(const char *s, size_t n)
-{
-	char *p = xmalloc(n + 1);
-	memcpy(p, s, n);
-	p[n] = 0;
-	return p;
-}
-
 void buf_grow(struct buf *b, size_t extra)
 {
 	if (extra > SIZE_MAX - b->len - 1)
-		oom(SIZE_MAX);
+		alloc_die(SIZE_MAX);
 	size_t need = b->len + extra + 1;
 	if (need <= b->cap)
 		return;

@@ -7,6 +7,8 @@
 #ifndef KHET_BUF_H
 #define KHET_BUF_H
 
+#include "core/alloc.h"
+
 #include <stdarg.h>
 #include <stddef.h>
 
@@ -44,11 +46,5 @@ void buf_release(struct buf *b);
 /* Hands the malloc'd string to the caller; the buffer is empty afterwards. */
 char *buf_detach(struct buf *b, size_t *len);
 
-/* Allocation helpers that abort on failure. */
-void *xmalloc(size_t n);
-void *xcalloc(size_t n, size_t size);
-void *xrealloc(void *p, size_t n);
-char *xstrdup(const char *s);
-char *xstrndup(const char *s, size_t n);
 
 #endif

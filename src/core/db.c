@@ -12,6 +12,7 @@
 
 #include "core/buf.h"
 #include "core/db_internal.h"
+#include "core/fault.h"
 
 static const char sqlite_prefix[] = "sqlite:";
 
@@ -76,13 +77,24 @@ enum db_kind db_kind(const struct db *db)
 	return db->kind;
 }
 
+/* A fault planned for this call (core/fault.h): the caller sees what a
+ * lost connection or a full disk gives it. */
+static int injected(struct err *e, const char *sql)
+{
+	return db_fail(e, 503, "injected fault (X-Khet-Fault)", sql);
+}
+
 int db_begin(struct db *db, struct err *e)
 {
+	if (fault_now(FAULT_DB))
+		return injected(e, "BEGIN");
 	return db->eng->begin(db, e);
 }
 
 int db_commit(struct db *db, struct err *e)
 {
+	if (fault_now(FAULT_DB))
+		return injected(e, "COMMIT");
 	return db->eng->commit(db, e);
 }
 
@@ -93,11 +105,15 @@ void db_rollback(struct db *db)
 
 int db_lock(struct db *db, long long key, struct err *e)
 {
+	if (fault_now(FAULT_DB))
+		return injected(e, "lock");
 	return db->eng->lock(db, key, e);
 }
 
 long long db_exec(struct db *db, const char *sql, const struct db_val *p, int n, struct err *e)
 {
+	if (fault_now(FAULT_DB))
+		return injected(e, sql);
 	return db->eng->exec(db, sql, p, n, e);
 }
 
@@ -108,11 +124,17 @@ int db_exec_script(struct db *db, const char *sql, struct err *e)
 
 int db_query(struct db *db, const char *sql, const struct db_val *p, int n, struct db_res **out, struct err *e)
 {
+	if (fault_now(FAULT_DB)) {
+		*out = NULL;
+		return injected(e, sql);
+	}
 	return db->eng->query(db, sql, p, n, 1, out, e);
 }
 
 int db_next(struct db_res *r, struct err *e)
 {
+	if (fault_now(FAULT_DB))
+		return injected(e, "fetching a row");
 	return r->eng->next(r, e);
 }
 
@@ -149,6 +171,10 @@ void db_res_free(struct db_res *r)
 
 json_t *db_rows_json(struct db *db, const char *sql, const struct db_val *p, int n, struct err *e)
 {
+	if (fault_now(FAULT_DB)) {
+		injected(e, sql);
+		return NULL;
+	}
 	const struct db_engine *eng = db->eng;
 	struct db_res *r;
 	/* keep = 0: every row is read before this returns, so the engine may
@@ -175,6 +201,10 @@ json_t *db_rows_json(struct db *db, const char *sql, const struct db_val *p, int
 
 json_t *db_row_json(struct db *db, const char *sql, const struct db_val *p, int n, struct err *e)
 {
+	if (fault_now(FAULT_DB)) {
+		injected(e, sql);
+		return NULL;
+	}
 	const struct db_engine *eng = db->eng;
 	struct db_res *r;
 	if (eng->query(db, sql, p, n, 0, &r, e))
@@ -191,6 +221,8 @@ json_t *db_row_json(struct db *db, const char *sql, const struct db_val *p, int 
 
 int db_int_value(struct db *db, const char *sql, const struct db_val *p, int n, long long *out, struct err *e)
 {
+	if (fault_now(FAULT_DB))
+		return injected(e, sql);
 	const struct db_engine *eng = db->eng;
 	struct db_res *r;
 	if (eng->query(db, sql, p, n, 0, &r, e))
@@ -250,6 +282,141 @@ int db_fail(struct err *e, int status, const char *what, const char *sql)
 	err_set(e, status, "%s", buf_cstr(&b));
 	buf_release(&b);
 	return -1;
+}
+
+/* Bulk loading. */
+
+struct db_bulk {
+	struct db *db;
+	int ncols;
+	bool copy;	 /* PostgreSQL's COPY, else one INSERT per row */
+	bool failed;	 /* a row was refused: the rest are not sent */
+	struct buf sql;	 /* the INSERT (row by row) */
+	struct buf data; /* COPY rows not sent yet */
+	struct db_val *vals;
+	struct err first; /* the first failure */
+};
+
+static void quote_ident(struct buf *b, const char *s)
+{
+	buf_addc(b, '"');
+	for (; *s; s++) {
+		if (*s == '"')
+			buf_addc(b, '"');
+		buf_addc(b, *s);
+	}
+	buf_addc(b, '"');
+}
+
+struct db_bulk *db_bulk_begin(struct db *db, const char *table, const char *const *cols, int ncols, struct err *e)
+{
+	struct db_bulk *b = xcalloc(1, sizeof *b);
+	b->db = db;
+	b->ncols = ncols;
+	b->copy = db->eng->copy_begin != NULL;
+	b->first = (struct err)ERR_INIT;
+	struct buf head = BUF_INIT;
+	buf_adds(&head, b->copy ? "COPY " : "INSERT INTO ");
+	quote_ident(&head, table);
+	buf_adds(&head, " (");
+	for (int i = 0; i < ncols; i++) {
+		if (i)
+			buf_adds(&head, ", ");
+		quote_ident(&head, cols[i]);
+	}
+	buf_addc(&head, ')');
+	if (b->copy) {
+		buf_adds(&head, " FROM STDIN");
+		int rc = fault_now(FAULT_DB) ? injected(e, buf_cstr(&head)) : db->eng->copy_begin(db, buf_cstr(&head), e);
+		buf_release(&head);
+		if (rc < 0) {
+			free(b);
+			return NULL;
+		}
+		return b;
+	}
+	buf_adds(&head, " VALUES (");
+	for (int i = 0; i < ncols; i++)
+		buf_addf(&head, i ? ", $%d" : "$%d", i + 1);
+	buf_addc(&head, ')');
+	b->sql = head;
+	b->vals = xcalloc((size_t)ncols, sizeof *b->vals);
+	return b;
+}
+
+/* COPY's text format: \N for NULL; backslash, tab, newline and carriage
+ * return escaped. */
+static void copy_field(struct buf *out, const char *s)
+{
+	if (!s) {
+		buf_adds(out, "\\N");
+		return;
+	}
+	for (const char *p = s; *p; p++) {
+		switch (*p) {
+		case '\\': buf_adds(out, "\\\\"); break;
+		case '\t': buf_adds(out, "\\t"); break;
+		case '\n': buf_adds(out, "\\n"); break;
+		case '\r': buf_adds(out, "\\r"); break;
+		default: buf_addc(out, *p);
+		}
+	}
+}
+
+int db_bulk_row(struct db_bulk *b, const char *const *vals, struct err *e)
+{
+	if (b->failed)
+		return err_set(e, b->first.status, "%s", b->first.msg);
+	if (b->copy) {
+		for (int i = 0; i < b->ncols; i++) {
+			if (i)
+				buf_addc(&b->data, '\t');
+			copy_field(&b->data, vals[i]);
+		}
+		buf_addc(&b->data, '\n');
+		if (b->data.len < 256 * 1024)
+			return 0;
+		int rc = fault_now(FAULT_DB) ? injected(e, "COPY data")
+					     : b->db->eng->copy_data(b->db, b->data.data, b->data.len, e);
+		buf_reset(&b->data);
+		if (rc < 0) {
+			b->failed = true;
+			b->first = *e;
+		}
+		return rc;
+	}
+	for (int i = 0; i < b->ncols; i++)
+		b->vals[i] = vals[i] ? DB_TEXT(vals[i]) : DB_NULL;
+	if (db_exec(b->db, buf_cstr(&b->sql), b->vals, b->ncols, e) < 0) {
+		b->failed = true;
+		b->first = *e;
+		return -1;
+	}
+	return 0;
+}
+
+int db_bulk_end(struct db_bulk *b, bool ok, struct err *e)
+{
+	int rc = b->failed ? -1 : 0;
+	if (b->failed)
+		*e = b->first;
+	if (b->copy) {
+		if (rc == 0 && ok && b->data.len &&
+		    (fault_now(FAULT_DB) ? injected(e, "COPY data")
+					 : b->db->eng->copy_data(b->db, b->data.data, b->data.len, e)) < 0)
+			rc = -1;
+		struct err end = ERR_INIT;
+		int erc = b->db->eng->copy_end(b->db, rc == 0 && ok ? NULL : "aborted", &end);
+		if (rc == 0 && ok && erc < 0) {
+			*e = end;
+			rc = -1;
+		}
+	}
+	buf_release(&b->sql);
+	buf_release(&b->data);
+	free(b->vals);
+	free(b);
+	return rc;
 }
 
 /* The statement cache. */

@@ -17,6 +17,7 @@
 #define KHET_DB_H
 
 #include <jansson.h>
+#include <stdbool.h>
 
 #include "core/err.h"
 
@@ -97,6 +98,23 @@ int db_isnull(struct db_res *r, int col);
 long long db_int(struct db_res *r, int col);
 const char *db_text(struct db_res *r, int col); /* "" for NULL */
 void db_res_free(struct db_res *r);
+
+/* Bulk loading: many rows into one table, as fast as the engine takes
+ * them — PostgreSQL through COPY … FROM STDIN, SQLite through one prepared
+ * INSERT run per row. Inside a transaction (nothing else may run on the
+ * connection between begin and end on PostgreSQL). Values are text, NULL
+ * for SQL NULL; the column's type converts them ("42" into a BIGINT).
+ *
+ *   struct db_bulk *b = db_bulk_begin(db, "t", cols, 3, &e);
+ *   while (...) if (db_bulk_row(b, vals, &e) < 0) break;
+ *   rc = db_bulk_end(b, ok, &e);     // ok false: nothing of it is kept
+ *
+ * db_bulk_end frees b and returns 0 when every row was stored, -1 with e
+ * (the first failure's) otherwise. */
+struct db_bulk;
+struct db_bulk *db_bulk_begin(struct db *db, const char *table, const char *const *cols, int ncols, struct err *e);
+int db_bulk_row(struct db_bulk *b, const char *const *vals, struct err *e);
+int db_bulk_end(struct db_bulk *b, bool ok, struct err *e);
 
 /* Conveniences for views: all rows as a JSON array of objects keyed by
  * column name (integers as JSON integers, text as strings, NULL as null);

@@ -37,6 +37,12 @@ struct db_engine {
 	/* The current row as a JSON object; NULL with e set on failure. */
 	json_t *(*row_json)(struct db_res *r, struct err *e);
 	void (*res_free)(struct db_res *r);
+	/* COPY … FROM STDIN (NULL: the engine has none, db_bulk inserts row
+	 * by row): begin runs sql, data sends rows in the engine's text
+	 * format, end finishes (fail: a reason to abort with, or NULL). */
+	int (*copy_begin)(struct db *db, const char *sql, struct err *e);
+	int (*copy_data)(struct db *db, const char *data, size_t len, struct err *e);
+	int (*copy_end)(struct db *db, const char *fail, struct err *e);
 };
 
 struct db_res {

@@ -483,6 +483,50 @@ int db_pg_open(const char *url, struct db **out, struct err *e)
 	return 0;
 }
 
+/* COPY … FROM STDIN: the connection is in copy mode from begin to end. */
+static int pg_copy_begin(struct db *base, const char *sql, struct err *e)
+{
+	struct pg_db *db = (struct pg_db *)base;
+	if (pg_ready(db, e))
+		return -1;
+	PGresult *r = PQexec(db->c, sql);
+	if (PQresultStatus(r) != PGRES_COPY_IN) {
+		pg_fail(db, r, sql, e);
+		PQclear(r);
+		return -1;
+	}
+	PQclear(r);
+	return 0;
+}
+
+static int pg_copy_data(struct db *base, const char *data, size_t len, struct err *e)
+{
+	struct pg_db *db = (struct pg_db *)base;
+	while (len > 0) {
+		int n = len > (1 << 30) ? 1 << 30 : (int)len;
+		if (PQputCopyData(db->c, data, n) != 1)
+			return pg_fail_text(e, 500, PQerrorMessage(db->c), "COPY data");
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int pg_copy_end(struct db *base, const char *fail, struct err *e)
+{
+	struct pg_db *db = (struct pg_db *)base;
+	int rc = 0;
+	if (PQputCopyEnd(db->c, fail) != 1)
+		rc = pg_fail_text(e, 500, PQerrorMessage(db->c), "COPY end");
+	PGresult *r;
+	while ((r = PQgetResult(db->c)) != NULL) {
+		if (rc == 0 && PQresultStatus(r) != PGRES_COMMAND_OK)
+			rc = pg_fail(db, r, "COPY", e);
+		PQclear(r);
+	}
+	return rc;
+}
+
 static const struct db_engine pg_engine = {
     .close = pg_close,
     .begin = pg_begin,
@@ -500,4 +544,7 @@ static const struct db_engine pg_engine = {
     .text = pg_text,
     .row_json = pg_row_json,
     .res_free = pg_res_free,
+    .copy_begin = pg_copy_begin,
+    .copy_data = pg_copy_data,
+    .copy_end = pg_copy_end,
 };

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/fault.h"
 #include "core/http_internal.h"
 #include "core/log.h"
 #include "core/num.h"
@@ -163,7 +164,7 @@ static void file_write(struct form_part *p, const char *data, size_t size)
 	}
 	size_t off = 0;
 	while (off < size) {
-		ssize_t n = write(p->fd, data + off, size - off);
+		ssize_t n = fault_now(FAULT_WRITE) ? (errno = ENOSPC, -1) : write(p->fd, data + off, size - off);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
@@ -257,15 +258,6 @@ static void set_error(struct req *r, const char *name, const char *fmt, ...)
 	va_end(ap);
 	json_object_set_new(r->form.errors, name, json_string(buf_cstr(&b)));
 	buf_release(&b);
-}
-
-static size_t utf8_chars(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			n++;
-	return n;
 }
 
 static char *trimmed(const char *s, size_t len)
@@ -540,9 +532,11 @@ int form_finish(struct req *r)
 		const struct field *f = p->field;
 		const char *label = f->label ? f->label : f->name;
 		if (p->is_file) {
-			if (p->tmp_path && (p->size > 0 || p->too_big))
+			/* a failed write says so even when nothing was written
+			 * yet: never a file silently left out */
+			if (p->tmp_path && (p->size > 0 || p->too_big || p->write_failed))
 				check_file(r, f, p);
-			else if (p->tmp_path && !p->write_failed)
+			else if (p->tmp_path)
 				/* a file was chosen but holds nothing: say that, not
 				 * "attach a file" */
 				set_error(r, f->name, "ไฟล์ %s ที่แนบในช่อง %s ว่างเปล่า (0 ไบต์) กรุณาเลือกไฟล์ใหม่",
@@ -578,7 +572,7 @@ int form_finish(struct req *r)
 			free(v);
 			continue;
 		}
-		if (p->text_overflow || (long long)utf8_chars(v) > field_max(f)) {
+		if (p->text_overflow || (long long)thai_utf8_chars(v) > field_max(f)) {
 			if (f->type != FT_FILE)
 				set_error(r, f->name, "%s ยาวได้ไม่เกิน %lld ตัวอักษร กรุณาย่อให้สั้นลง", label, field_max(f));
 			/* what was typed comes back to be shortened, unless it was
@@ -667,11 +661,20 @@ void form_cleanup(struct req *r)
 		p = next;
 	}
 	free(fs->files);
+	for (int i = 0; i < fs->nkept; i++)
+		free(fs->kept[i]);
+	free(fs->kept);
 	json_decref(fs->values);
 	json_decref(fs->typed);
 	json_decref(fs->errors);
 	json_decref(fs->changed);
 	memset(fs, 0, sizeof *fs);
+}
+
+void form_kept_discard(struct req *r)
+{
+	for (int i = 0; i < r->form.nkept; i++)
+		unlink(r->form.kept[i]);
 }
 
 /* --- what handlers use -------------------------------------------------- */
@@ -719,8 +722,11 @@ int form_file_keep(struct req *r, const char *name, const char *dest, struct err
 	const struct form_file *ff = form_file(r, name);
 	if (!ff)
 		return err_set(e, 400, "ไม่พบไฟล์ที่แนบ");
-	if (rename(ff->path, dest) < 0)
+	if (fault_now(FAULT_WRITE) ? (errno = ENOSPC, -1) : rename(ff->path, dest))
 		return err_set(e, 500, "rename %s → %s: %s", ff->path, dest, strerror(errno));
+	struct form_state *fs = &r->form;
+	fs->kept = xreallocarray(fs->kept, (size_t)fs->nkept + 1, sizeof *fs->kept);
+	fs->kept[fs->nkept++] = xstrdup(dest);
 	/* the part's temp path is now dest's old name: nothing to remove */
 	for (struct form_part *p = r->form.parts; p; p = p->next)
 		if (p->tmp_path == ff->path) {

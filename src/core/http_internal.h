@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include "core/buf.h"
+#include "core/fault.h"
 #include "core/form.h"
 #include "core/http.h"
 
@@ -26,6 +27,9 @@ struct form_state {
 	struct form_part *parts; /* text being collected / files being written */
 	struct form_file *files;
 	int nfiles;
+	char **kept;      /* form_file_keep's destinations: removed again when the
+			   * request's transaction rolls back */
+	int nkept;
 	long long text_bytes; /* all text fields, against the form limit */
 	bool broken;      /* body could not be parsed */
 	bool checked;
@@ -60,6 +64,7 @@ struct req {
 	bool csrf_bound;   /* csrf is the session's (req_csrf_bind), not the cookie's */
 	bool commit_on_error;
 	struct form_state form;
+	struct fault_plan fault; /* X-Khet-Fault, test servers only (core/fault.h) */
 	void *ext;
 	void (*ext_free)(void *);
 	/* the answer */
@@ -77,6 +82,9 @@ int form_feed(struct req *r, const char *data, size_t size);
 /* Finishes parsing and validates; returns -1 when the body was broken. */
 int form_finish(struct req *r);
 void form_cleanup(struct req *r);
+/* The request's transaction rolled back: the files form_file_keep put in
+ * place belong to rows that were never stored, so they go too. */
+void form_kept_discard(struct req *r);
 
 /* server.c: queues r->response after adding the common headers. */
 void http_finish(struct req *r, int status, struct MHD_Response *resp);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/jsonx.h"
 
 bool jx_utf8_ok(const char *s, size_t n)
@@ -127,9 +128,9 @@ static void *jx_malloc(size_t size)
 			l->n[k]--;
 			return f;
 		}
-		return malloc(k * 16);
+		return xmalloc(k * 16);
 	}
-	return malloc(size);
+	return xmalloc(size);
 }
 
 static void jx_free(void *p)
@@ -143,11 +144,7 @@ static void jx_free(void *p)
 	}
 	struct jx_lists *l = jx_tls;
 	if (!l) {
-		l = calloc(1, sizeof *l);
-		if (!l) {
-			free(p);
-			return;
-		}
+		l = xcalloc(1, sizeof *l);
 		jx_tls = l;
 		pthread_setspecific(jx_key, l);
 	}

@@ -1,6 +1,7 @@
 /* metrics: fixed arrays of atomic counters sized at start (routes × known
  * status codes, plus a few built-in labels), so observing a request never
  * allocates or locks. */
+#include "core/alloc.h"
 #include "core/metrics.h"
 
 #include <stdatomic.h>
@@ -30,9 +31,9 @@ static atomic_ullong *sum_us;  /* nrows */
 void metrics_init(int nroutes)
 {
 	nrows = nroutes + NBUILTIN;
-	counts = calloc((size_t)nrows * NSTATUS, sizeof *counts);
-	buckets = calloc((size_t)nrows * (NBOUNDS + 1), sizeof *buckets);
-	sum_us = calloc((size_t)nrows, sizeof *sum_us);
+	counts = xcalloc((size_t)nrows * NSTATUS, sizeof *counts);
+	buckets = xcalloc((size_t)nrows * (NBOUNDS + 1), sizeof *buckets);
+	sum_us = xcalloc((size_t)nrows, sizeof *sum_us);
 }
 
 void metrics_free(void)

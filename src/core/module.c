@@ -7,6 +7,7 @@
  * every module's range) is the build's mistake: module_check says which,
  * and the lookups abort with that message rather than serve a half-known
  * set of roles. */
+#include "core/alloc.h"
 #include "core/module.h"
 
 #include <pthread.h>
@@ -197,9 +198,7 @@ static int build(struct err *e)
 	for (int i = 0; khet_modules[i]; i++)
 		for (const struct permission_def *p = khet_modules[i]->permissions; p && p->key; p++)
 			cap++;
-	perms = calloc((size_t)cap + 1, sizeof *perms);
-	if (!perms)
-		return err_set(e, 500, "out of memory");
+	perms = xcalloc((size_t)cap + 1, sizeof *perms);
 	for (int i = 0; khet_modules[i]; i++) {
 		const struct module *m = khet_modules[i];
 		for (const struct permission_def *p = m->permissions; p && p->key; p++) {

@@ -31,6 +31,7 @@
 
 #include "core/assets.h"
 #include "core/db.h"
+#include "core/fault.h"
 #include "core/form.h"
 #include "core/http_internal.h"
 #include "core/log.h"
@@ -561,6 +562,11 @@ static void on_headers(struct req *r, const char *url)
 		early(r, 431, "ส่วนหัวของคำขอ (header) ใหญ่เกินกำหนด กรุณาล้างคุกกี้ของเว็บไซต์แล้วลองใหม่");
 		return;
 	}
+	const char *fault = cfg.test_routes ? req_header(r, "X-Khet-Fault") : NULL;
+	if (fault && fault_parse(fault, &r->fault) < 0) {
+		early(r, 400, "X-Khet-Fault ไม่ถูกต้อง: ใช้ db=N หรือ write=N (N ตั้งแต่ 1)");
+		return;
+	}
 	if (strncmp(r->path, "/static/", 8) == 0 || !strcmp(r->path, "/healthz") || !strcmp(r->path, "/metrics"))
 		return;
 	struct route_match m;
@@ -658,10 +664,12 @@ static void dispatch(struct req *r)
 		if (db_commit(db, &e) < 0) {
 			log_error("req %s: commit: %s", r->id, e.msg);
 			db_rollback(db);
+			form_kept_discard(r);
 			view_error(r, 500, NULL);
 		}
 	} else {
 		db_rollback(db);
+		form_kept_discard(r);
 	}
 }
 
@@ -680,8 +688,8 @@ static bool expects_continue(struct req *r)
 	return x && strcasestr(x, "100-continue");
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
-				  const char *version, const char *upload, size_t *upload_size, void **con_cls)
+static enum MHD_Result on_request_in(struct MHD_Connection *c, const char *url, const char *method,
+				     const char *upload, size_t *upload_size, void **con_cls)
 {
 	struct req *r = *con_cls;
 	if (!r || !r->conn) {
@@ -726,6 +734,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	else
 		dispatch(r);
 	return queue(r);
+}
+
+/* Each callback of a request counts its planned faults (core/fault.h). */
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+				  const char *version, const char *upload, size_t *upload_size, void **con_cls)
+{
+	struct req *r = *con_cls;
+	if (r && r->conn)
+		fault_enter(&r->fault);
+	enum MHD_Result res = on_request_in(c, url, method, upload, upload_size, con_cls);
+	fault_leave();
+	return res;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
@@ -836,7 +856,7 @@ int server_run(const struct server_config *c, struct err *e)
 	settings.base_url = cfg.base_url;
 	settings.dev = cfg.dev;
 
-	struct sockaddr_storage ss;
+	struct sockaddr_storage ss = {0};
 	socklen_t sslen = 0;
 	int port = 0;
 	if (parse_listen(cfg.listen, &ss, &sslen, &port, e) < 0)

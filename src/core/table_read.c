@@ -604,3 +604,98 @@ int table_next(struct table *t, struct table_row *row, struct err *e)
 	}
 	return 0;
 }
+
+/* ---- the header row and cells ---- */
+
+static void norm_header(const char *s, struct buf *out)
+{
+	for (; *s; s++) {
+		char c = *s;
+		if (strchr(" \t._-()", c))
+			continue;
+		buf_addc(out, c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c);
+	}
+	buf_cstr(out);
+}
+
+static int header_col(const char *cell, const struct table_column *cols, int ncols)
+{
+	struct buf n = BUF_INIT;
+	norm_header(cell, &n);
+	int found = -1;
+	for (int c = 0; c < ncols && found < 0; c++)
+		for (int i = 0; cols[c].aliases[i]; i++)
+			if (!strcmp(buf_cstr(&n), cols[c].aliases[i])) {
+				found = c;
+				break;
+			}
+	buf_release(&n);
+	return found;
+}
+
+int table_header(const struct table_row *row, const struct table_column *cols, int ncols, int *pos,
+		 struct buf *report, struct err *e)
+{
+	for (int c = 0; c < ncols; c++)
+		pos[c] = -1;
+	struct buf ignored = BUF_INIT;
+	for (int i = 0; i < row->ncells; i++) {
+		int c = header_col(row->cells[i], cols, ncols);
+		if (c < 0) {
+			if (*row->cells[i])
+				buf_addf(&ignored, "%s\"%s\"", ignored.len ? ", " : "", row->cells[i]);
+			continue;
+		}
+		if (pos[c] >= 0) {
+			buf_release(&ignored);
+			return err_set(e, 400,
+				       "line %lld: the column %s appears twice / บรรทัด %lld: มีคอลัมน์ %s ซ้ำสองคอลัมน์",
+				       row->line, cols[c].shown, row->line, cols[c].shown);
+		}
+		pos[c] = i;
+	}
+	struct buf missing = BUF_INIT;
+	for (int c = 0; c < ncols; c++)
+		if (cols[c].required && pos[c] < 0)
+			buf_addf(&missing, "%s%s", missing.len ? ", " : "", cols[c].shown);
+	for (int c = 0; c < ncols; c++) {
+		int g = cols[c].one_of;
+		bool first = true, found = false;
+		for (int k = 0; g && k < ncols; k++)
+			if (cols[k].one_of == g) {
+				first = first && k >= c;
+				found = found || pos[k] >= 0;
+			}
+		if (!g || !first || found)
+			continue; /* reported once, at the group's first column */
+		for (int k = c; k < ncols; k++)
+			if (cols[k].one_of == g)
+				buf_addf(&missing, "%s%s", k == c ? (missing.len ? ", " : "") : " or/หรือ ", cols[k].shown);
+	}
+	int rc = 0;
+	if (missing.len)
+		rc = err_set(e, 400,
+			     "line %lld: the header row lacks the columns %s / บรรทัด %lld (แถวหัวตาราง) ไม่มีคอลัมน์ %s "
+			     "ให้แถวแรกเป็นชื่อคอลัมน์",
+			     row->line, buf_cstr(&missing), row->line, buf_cstr(&missing));
+	else if (ignored.len)
+		buf_addf(report, "columns ignored / คอลัมน์ที่ไม่ได้ใช้: %s\n", buf_cstr(&ignored));
+	buf_release(&missing);
+	buf_release(&ignored);
+	return rc;
+}
+
+const char *table_cell(const struct table_row *row, int pos, struct buf *b)
+{
+	buf_reset(b);
+	if (pos < 0 || pos >= row->ncells)
+		return buf_cstr(b);
+	const char *s = row->cells[pos];
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
+		n--;
+	buf_add(b, s, n);
+	return buf_cstr(b);
+}

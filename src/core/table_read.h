@@ -26,7 +26,10 @@
 #ifndef KHET_TABLE_READ_H
 #define KHET_TABLE_READ_H
 
+#include <stdbool.h>
 #include <stddef.h>
+
+#include "core/buf.h"
 
 #include "core/err.h"
 
@@ -57,5 +60,28 @@ enum table_format table_format(const struct table *t);
  * -1 with e (400: an unclosed quote, too many rows or columns). */
 int table_next(struct table *t, struct table_row *row, struct err *e);
 void table_close(struct table *t);
+
+/* ---- the header row and cells, for importers ---- */
+
+/* A column an importer reads: how the report names it, whether a file must
+ * have it, and the header texts that name it, normalised: lower case,
+ * without spaces, dots, dashes, underscores or brackets ("OBEC code",
+ * "obec_code" and "รหัสโรงเรียน (10 หลัก)" are "obeccode", "obeccode" and
+ * "รหัสโรงเรียน10หลัก"). */
+struct table_column {
+	const char *shown;
+	bool required;
+	const char *aliases[12]; /* ends with NULL */
+	int one_of;		 /* columns sharing a number > 0: the file needs at least one of them */
+};
+/* Finds the columns in the header row: pos[i] is the cell of cols[i], -1
+ * when the file has none. A column named twice, or a required one (or all
+ * of a one_of group) missing, is -1 with e (400, English and Thai, naming the line and the columns);
+ * header cells that name nothing are listed in report ("columns ignored"). */
+int table_header(const struct table_row *row, const struct table_column *cols, int ncols, int *pos,
+		 struct buf *report, struct err *e);
+/* The text of cell pos (-1 or past the row's end: "") without surrounding
+ * spaces, tabs and line ends, as a copy in b. */
+const char *table_cell(const struct table_row *row, int pos, struct buf *b);
 
 #endif

@@ -2,9 +2,19 @@
  * it; POST validates it and answers 422 with the form shown again (input
  * kept, a Thai message at each bad field), or 200 with what was received,
  * including the detected type and size of the upload — which the tests
- * compare with what they sent. Nothing is stored. */
+ * compare with what they sent. Nothing is stored.
+ *
+ * /_test/state answers what is stored: the row count of every table and
+ * every file in the data folder (but the database's own and the uploads
+ * being received), so a fault-injection test (core/fault.h)
+ * can tell that a failed write left nothing behind. */
 #include "core/testroutes.h"
 
+#include <ftw.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/db.h"
 #include "core/form.h"
 #include "core/view.h"
 
@@ -48,7 +58,65 @@ static int form_post(struct req *r)
 	return view_page(r, 200, "test_form", m);
 }
 
+static _Thread_local json_t *state_files;
+static _Thread_local size_t state_prefix;
+
+static int state_file(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	const char *rel = path + state_prefix;
+	/* the database's own files, and uploads still being received */
+	if (type == FTW_F && strncmp(rel, "khet.db", 7) && strncmp(rel, "tmp/", 4))
+		json_array_append_new(state_files, json_string(rel));
+	return 0;
+}
+
+static int state_get(struct req *r)
+{
+	struct db *db = req_db(r);
+	struct err e = ERR_INIT;
+	json_t *names = db_rows_json(db,
+				     db_kind(db) == DB_SQLITE
+					     ? "SELECT name FROM sqlite_master WHERE type = 'table' "
+					       "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name"
+					     : "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() "
+					       "ORDER BY tablename",
+				     NULL, 0, &e);
+	if (!names)
+		return view_err(r, &e);
+	json_t *tables = json_object();
+	size_t i;
+	json_t *x;
+	json_array_foreach(names, i, x) {
+		const char *name = json_string_value(json_object_get(x, "name"));
+		struct buf sql = BUF_INIT;
+		buf_adds(&sql, "SELECT count(*) FROM \"");
+		for (const char *c = name; *c; c++)
+			buf_add(&sql, *c == '"' ? "\"\"" : c, *c == '"' ? 2 : 1);
+		buf_addc(&sql, '"');
+		long long n = 0;
+		int rc = db_int_value(db, buf_cstr(&sql), NULL, 0, &n, &e);
+		buf_release(&sql);
+		if (rc < 0) {
+			json_decref(names);
+			json_decref(tables);
+			return view_err(r, &e);
+		}
+		json_object_set_new(tables, name, json_integer(n));
+	}
+	json_decref(names);
+	struct buf dir = BUF_INIT;
+	buf_adds(&dir, http_settings()->data_dir);
+	state_files = json_array();
+	state_prefix = dir.len + 1;
+	nftw(buf_cstr(&dir), state_file, 16, FTW_PHYS);
+	buf_release(&dir);
+	json_t *m = json_pack("{s:o,s:o}", "tables", tables, "files", state_files);
+	state_files = NULL;
+	return view_page(r, 200, "test_form", m);
+}
+
 static const struct route routes[] = {
+	{"GET", "/_test/state", state_get, NULL, NULL, ACCESS_PUBLIC, 0},
 	{"GET", "/_test/form", form_get, NULL, NULL, ACCESS_PUBLIC, 0},
 	{"POST", "/_test/form", form_post, test_fields, NULL, ACCESS_PUBLIC, 0},
 	{NULL, NULL, NULL, NULL, NULL, 0, 0},

@@ -901,3 +901,12 @@ size_t thai_cut_words(const char *s, size_t max_chars)
 	free(cps);
 	return result;
 }
+
+size_t thai_utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			n++;
+	return n;
+}

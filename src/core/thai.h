@@ -87,6 +87,9 @@ void thai_search_terms(const char *text, struct buf *out);
  * alone is longer than max_chars. */
 size_t thai_cut_words(const char *s, size_t max_chars);
 
+/* The number of characters (code points) of UTF-8 text s: what a field's
+ * "at most N characters" counts. */
+size_t thai_utf8_chars(const char *s);
 /* 1 if s (len bytes) is valid UTF-8 without NUL or C0 controls other than
  * tab, CR and LF. */
 bool thai_utf8_valid(const char *s, size_t len);

@@ -149,7 +149,8 @@ int dmc_demo(struct db *db, long long per_school, int schools, struct err *e)
 	long long first = school_at(db, area, 0, e);
 	if (first < 0)
 		goto fail;
-	if (dmc_rounds_ensure(db, thai_academic_year(now), e) < 0)
+	/* this year's rounds and the next's, as the dmc-rounds job lays them */
+	if (dmc_rounds_ensure(db, thai_academic_year(now), e) < 0 || dmc_rounds_ensure(db, thai_academic_year(now) + 1, e) < 0)
 		goto fail;
 	if (first > 0) {
 		long long admin = 0;

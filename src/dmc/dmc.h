@@ -51,6 +51,20 @@ int dmc_parse_hhmm(const char *s);
 void dmc_round_times(int y, int m, int d, int open_min, int close_min, int ey, int em, int ed, long long *open_at,
 		     long long *close_at, long long *entry_from);
 
+/* ---- citizen-ID corrections and the round day's cut-off (DMC-3) -------- */
+
+/* Corrections of a citizen ID stop at the cut-off of a round day — the
+ * end of its confirm window, 16:30 with its closing minute, as
+ * dmc_window_state — because the round is then counted, and open again
+ * when the next round's entry period starts. last_close: close_at of the
+ * latest round whose window has closed at now (0: none yet); next_entry:
+ * the entry_from of the round after it. 0 when a request at now is in
+ * time, else the UTC second corrections open again. */
+long long dmc_correction_reopens(long long now, long long last_close, long long next_entry);
+/* The Thai sentence refusing a late correction: the cut-off it missed
+ * and when a correction may be requested again. */
+void dmc_correction_message(long long last_close, long long reopens, struct buf *out);
+
 /* ---- identity codes (DMC-1, GC-1, X-5) ---------------------------------- */
 
 /* A G-code: "G" + 12 digits (BE year 2, province 2, sequence 8). 0, or -1

@@ -14,6 +14,15 @@
 
 struct req;
 
+/* SQL over a set of learner ids given as one JSON array parameter $2
+ * ("[3,5,8]"): pre, the set as a subquery, post — in each engine's words
+ * (SQLite json_each, PostgreSQL json_array_elements_text), so a change of
+ * many learners is one statement, not one per learner. Both texts are
+ * constants. */
+#define DMC_IDS_SQLITE "(SELECT value FROM json_each($2))"
+#define DMC_IDS_PG "(SELECT CAST(value AS BIGINT) FROM json_array_elements_text(CAST($2 AS JSON)))"
+#define DMC_BY_ENGINE(db, pre, post) (db_kind(db) == DB_SQLITE ? pre DMC_IDS_SQLITE post : pre DMC_IDS_PG post)
+
 /* Learners on a page of a school's list. */
 #define DMC_PAGE_SIZE 40
 
@@ -22,6 +31,10 @@ struct req;
  * X-Khet-Test-Now header, else of the KHET_TEST_NOW environment variable,
  * so tests walk a round day without touching the machine's clock. */
 long long dmc_now(struct req *r);
+
+/* `khet import students FILE` (import.c): all or nothing, a line per bad
+ * row in report (struct import_def, core/module.h). */
+int dmc_import_students(struct db *db, const char *path, struct buf *report, struct err *e);
 
 /* ---- choice lists (data: dmc_titles, dmc_grades, …) ------------------ */
 
@@ -64,6 +77,38 @@ int dmc_learner_move_out(struct db *db, long long school_id, long long id, const
 /* Changes grade and room of an active learner of school_id (room 1–99). */
 int dmc_learner_set_grade(struct db *db, long long school_id, long long id, const char *grade, long long room,
 			  long long by, long long now, struct err *e);
+/* Changes grade and room of several active learners of school_id at once
+ * (DMC-2: one or many), all or none, in a fixed number of statements:
+ * every id must be an active learner of the school (404 at "ids"
+ * otherwise) and fit the grade's age rule (400 at "grade", naming the
+ * learner). At most DMC_MANY_MAX ids. Returns the number changed. */
+#define DMC_MANY_MAX 2000
+long long dmc_learners_set_grade_many(struct db *db, long long school_id, const long long *ids, size_t n,
+				      const char *grade, long long room, long long by, long long now, struct err *e);
+/* Marks (repeating) or unmarks active learners of school_id as repeating
+ * their grade (ซ้ำชั้น) at the next year-end promotion; all or none, 404
+ * at "ids" when one is not an active learner here. Returns the number
+ * whose mark changed (each gets a history line). */
+long long dmc_learners_set_repeating(struct db *db, long long school_id, const long long *ids, size_t n,
+				     bool repeating, long long by, long long now, struct err *e);
+/* Counts the school's active learners by grade × sex again into
+ * dmc_counts (after a change of the whole school, such as promotion). */
+int dmc_counts_rebuild(struct db *db, long long school_id, struct err *e);
+/* The record that holds ident (citizen ID or G-code): the active one if
+ * any, else the newest; 1 with *id, *school and status filled, 0 when
+ * none, -1 on error. */
+int dmc_ident_find(struct db *db, const char *ident, long long *id, long long *school, char status[16], struct err *e);
+/* Applies an approved drop-out: the active learner of school_id leaves
+ * with status 'removed' (ออกกลางคัน), out of the counts, with reason (the
+ * reason's label) and the request in its history. */
+int dmc_learner_remove(struct db *db, long long school_id, long long id, const char *reason, long long request_id,
+		       long long by, long long now, struct err *e);
+/* Applies an approved citizen-ID correction (cid already checked): the
+ * record's code becomes cid (a G-code is replaced, GC-1), the old code
+ * stays in the history. 409 at "new_citizen_id" when the database finds
+ * cid active on another record. */
+int dmc_learner_set_citizen_id(struct db *db, long long id, const char *cid, long long request_id, long long by,
+			       long long now, struct err *e);
 /* Changes title and names (no approval: seed 2.7.8); the title must fit
  * the learner's sex. */
 int dmc_learner_rename(struct db *db, long long school_id, long long id, const char *title, const char *first,
@@ -96,9 +141,17 @@ json_t *dmc_counts_table(struct db *db, long long school_id, struct err *e);
 /* Makes the three rounds of an academic year (BE) from dmc_round_defaults
  * unless they exist. */
 int dmc_rounds_ensure(struct db *db, int academic_year, struct err *e);
+/* The times of round round_no of academic year `year`: from its row, or,
+ * before the job laid it out, from dmc_round_defaults (reads only). */
+int dmc_round_times_of(struct db *db, long long year, int round_no, long long *entry_from, long long *open_at,
+		       long long *close_at, struct err *e);
+/* The job "dmc-rounds" (hourly, and at start): makes sure the rounds of
+ * this academic year and the next exist, in its own transaction. */
+int dmc_rounds_job(struct db *db, struct err *e);
 /* The round whose confirm window has not closed yet at now, the earliest
  * (the current one on its day), {id, academic_year, round_no, label,
- * round_day, entry_from, open_at, close_at}; NULL with 404 when none. */
+ * round_day, entry_from, open_at, close_at}; NULL with 404 when none.
+ * Reads only (rounds are made by dmc_rounds_job / dmc_rounds_ensure). */
 json_t *dmc_round_current(struct db *db, long long now, struct err *e);
 json_t *dmc_round_get(struct db *db, long long id, struct err *e);
 /* A school's progress in a round: {confirmed_at, confirmed_by_name,
@@ -114,6 +167,86 @@ int dmc_round_certify(struct db *db, long long round_id, long long school_id, lo
 		      struct err *e);
 int dmc_round_acknowledge(struct db *db, long long round_id, long long school_id, long long by, long long now,
 			  struct err *e);
+/* ---- what the area approves (request.c) ---------------------------------------- */
+
+/* The school proposes that an active learner dropped out (ออกกลางคัน):
+ * reason a code of dmc_dropout_reasons (field "reason"), note required
+ * for 'other'. 409 when one is pending already. The learner is unchanged
+ * (and counted) until the area approves. Returns the request id. */
+long long dmc_dropout_request(struct db *db, long long school_id, long long learner_id, const char *reason,
+			      const char *note, long long by, long long now, struct err *e);
+/* The school asks to correct an active learner's citizen ID (or replace
+ * its G-code) to typed (dashes and spaces allowed; field
+ * "new_citizen_id"), with a reason (note, required). Refused with 409
+ * and dmc_correction_message after a round day's cut-off until the next
+ * round's entry opens; 400 for a wrong length or check digit or the same
+ * ID; 409 when another record holds the ID (the message names that
+ * school only) or a request for it is pending. Returns the request id. */
+long long dmc_id_fix_request(struct db *db, long long school_id, long long learner_id, const char *typed,
+			     const char *note, long long by, long long now, struct err *e);
+/* Where corrections stand at now: *last_close the close_at of the
+ * latest round whose window has closed (0 none), *reopens as
+ * dmc_correction_reopens (0: open). Reads only. */
+int dmc_correction_window(struct db *db, long long now, long long *last_close, long long *reopens, struct err *e);
+/* The school withdraws a pending request of its learner (409 when no
+ * longer pending, or not that learner's). */
+int dmc_request_withdraw(struct db *db, long long school_id, long long learner_id, long long request_id, long long by,
+			 long long now, struct err *e);
+/* The area's census officer approves or rejects a pending request of the
+ * area (404 when not the area's, 409 when decided already — of two at
+ * once, one wins); a rejection needs a note (field "decision_note").
+ * Approving applies it: the drop-out removes the learner from the school
+ * and its counts (409 when it is no longer there), the correction sets
+ * the new ID (409 when another record holds it by now). */
+int dmc_request_decide(struct db *db, long long area_id, long long request_id, bool approve, const char *note,
+		       long long by, long long now, struct err *e);
+/* An area's requests: {pending: [...] oldest first, decided: [...] the
+ * latest 50}, each {id, kind, learner_id, school_id, school_name, title,
+ * first_name, last_name, ident_masked (the learner's code now),
+ * reason_label, note, old_ident_masked,
+ * new_ident_masked, status, requested_at, decided_at, decision_note}. */
+json_t *dmc_requests_area(struct db *db, long long area_id, struct err *e);
+/* A learner's requests, newest first (codes unmasked: the full record's
+ * page, which audits the read). */
+json_t *dmc_requests_learner(struct db *db, long long learner_id, struct err *e);
+
+/* ---- year-end promotion (promotion.c) ------------------------------------------ */
+
+/* The year-end round (round 3) a school's promotion concerns at now, with
+ * the dates that bound it: {round: {id, academic_year, label, close_at},
+ * state "before" (its window has not closed yet) | "open" (promotion
+ * allowed), opens_at (close of the round's window + 60),
+ * next_entry_from and next_open_at (round 1 of the next academic year:
+ * undo until its entry opens, promotion until its window opens)}; NULL
+ * with 404 when no year-end round is laid out. Reads only. */
+json_t *dmc_yearend(struct db *db, long long now, struct err *e);
+/* Promotes the school after the year-end round: every active learner to
+ * the next grade, the last grade of a level graduates (status
+ * 'graduated'), one marked repeating stays (and is unmarked for the new
+ * year) — dmc_promotion_of decides each — with a history line each and
+ * the counts rebuilt. 409 before the round's window closed, once the next
+ * round's window opened, or when done already. Returns the promotion id;
+ * *promoted, *graduated, *stayed get the numbers. */
+long long dmc_promote_school(struct db *db, long long school_id, long long by, long long now, long long *promoted,
+			     long long *graduated, long long *stayed, struct err *e);
+/* Undoes the school's standing promotion until the next round's entry
+ * opens (409 after, saying until when it could): the learners still as
+ * the promotion left them go back (grade, mark, graduates active again);
+ * one changed since (moved, regraded, moved in elsewhere) is left and
+ * counted in *skipped. Returns the number restored. */
+long long dmc_promotion_undo(struct db *db, long long school_id, long long by, long long now, long long *skipped,
+			     struct err *e);
+/* The school's promotion for a round that stands (not undone):
+ * {id, at, by_name, promoted, graduated, repeated}; NULL with 404 when none. */
+json_t *dmc_promotion_get(struct db *db, long long round_id, long long school_id, struct err *e);
+/* The school's active learners marked repeating, by grade then name:
+ * [{id, title, first_name, last_name, grade, grade_label, room}]. */
+json_t *dmc_repeaters(struct db *db, long long school_id, struct err *e);
+/* Active learners of one grade of a school (at most 1000), in Thai name
+ * order, with their mark: [{id, title, first_name, last_name, room,
+ * repeating}] — the list the data officer marks from. */
+json_t *dmc_grade_learners(struct db *db, long long school_id, const char *grade, struct err *e);
+
 /* The certified counts of a school in a round (dmc_counts_table's shape). */
 json_t *dmc_snapshot_counts(struct db *db, long long round_id, long long school_id, struct err *e);
 /* An area's schools with their progress in a round and their learners:

@@ -17,6 +17,7 @@
 
 #include "core/db.h"
 #include "core/jsonx.h"
+#include "core/search.h"
 #include "core/thai.h"
 #include "dmc/dmc_internal.h"
 
@@ -287,17 +288,37 @@ long long dmc_learner_add(struct db *db, long long school_id, const struct dmc_l
 
 /* The learner's grade and sex when it is active in school_id; 404 (as if
  * it did not exist) for another school's learner or one who left. */
-static int active_here(struct db *db, long long school_id, long long id, char grade[8], char sex[2], struct err *e)
+static int active_here_birth(struct db *db, long long school_id, long long id, char grade[8], char sex[2],
+			     char birth[16], struct err *e)
 {
-	json_t *l = db_row_json(db, "SELECT grade, sex, school_id, status FROM dmc_learners WHERE id = $1",
+	json_t *l = db_row_json(db, "SELECT grade, sex, birth_date, school_id, status FROM dmc_learners WHERE id = $1",
 				DB_ARGS(DB_INT(id)), e);
 	if (!l)
 		return e->status == 404 ? err_set(e, 404, "ไม่พบนักเรียนคนนี้ในโรงเรียน") : -1;
 	int ok = jint(l, "school_id") == school_id && !strcmp(jstr(l, "status"), "active");
 	snprintf(grade, 8, "%s", jstr(l, "grade"));
 	snprintf(sex, 2, "%s", jstr(l, "sex"));
+	if (birth)
+		snprintf(birth, 16, "%s", jstr(l, "birth_date"));
 	json_decref(l);
 	return ok ? 0 : err_set(e, 404, "ไม่พบนักเรียนคนนี้ในโรงเรียน (อาจย้ายออกไปแล้ว)");
+}
+
+static int active_here(struct db *db, long long school_id, long long id, char grade[8], char sex[2], struct err *e)
+{
+	return active_here_birth(db, school_id, id, grade, sex, NULL, e);
+}
+
+/* The age rule of a grade (its max_age) for a learner already recorded:
+ * the same check as adding, answered at the grade field, since that is
+ * what the user chose (the birth date is not on the form). */
+static int grade_age_check(const char *birth, long long now, json_t *grade, struct err *e)
+{
+	if (dmc_birth_check(birth, now, (int)jint(grade, "max_age"), jstr(grade, "label"), e) < 0) {
+		snprintf(e->field, sizeof e->field, "grade");
+		return -1;
+	}
+	return 0;
 }
 
 long long dmc_learner_move_in(struct db *db, long long school_id, const char *ident, const char *grade,
@@ -330,20 +351,23 @@ long long dmc_learner_move_in(struct db *db, long long school_id, const char *id
 	bool was_active = !strcmp(status, "active");
 	if (was_active && from == school_id)
 		return err_field(e, "citizen_id", "นักเรียนคนนี้อยู่ในโรงเรียนนี้แล้ว"), e->status = 409, -1;
-	json_t *l = db_row_json(db, "SELECT grade, sex FROM dmc_learners WHERE id = $1", DB_ARGS(DB_INT(id)), e);
+	json_t *l = db_row_json(db, "SELECT grade, sex, birth_date FROM dmc_learners WHERE id = $1", DB_ARGS(DB_INT(id)),
+				e);
 	if (!l)
 		return -1;
-	char old_grade[8], sex[2];
+	char old_grade[8], sex[2], birth[16];
 	snprintf(old_grade, sizeof old_grade, "%s", jstr(l, "grade"));
 	snprintf(sex, sizeof sex, "%s", jstr(l, "sex"));
+	snprintf(birth, sizeof birth, "%s", jstr(l, "birth_date"));
 	json_decref(l);
 	const char *new_grade = grade && *grade ? grade : old_grade;
-	if (grade && *grade) {
-		json_t *g = grade_row(db, grade, e);
-		if (!g)
-			return -1;
-		json_decref(g);
-	}
+	json_t *g = grade_row(db, new_grade, e);
+	if (!g)
+		return -1;
+	rc = grade_age_check(birth, now, g, e);
+	json_decref(g);
+	if (rc < 0)
+		return -1;
 	if (room < 1 || room > 99)
 		return err_field(e, "room", "ห้องต้องเป็นตัวเลข 1–99");
 	if (was_active && count_add(db, from, old_grade, sex, -1, e) < 0)
@@ -383,13 +407,16 @@ int dmc_learner_move_out(struct db *db, long long school_id, long long id, const
 int dmc_learner_set_grade(struct db *db, long long school_id, long long id, const char *grade, long long room,
 			  long long by, long long now, struct err *e)
 {
-	char old[8], sex[2];
-	if (active_here(db, school_id, id, old, sex, e) < 0)
+	char old[8], sex[2], birth[16];
+	if (active_here_birth(db, school_id, id, old, sex, birth, e) < 0)
 		return -1;
 	json_t *g = grade_row(db, grade, e);
 	if (!g)
 		return -1;
+	int rc = grade_age_check(birth, now, g, e);
 	json_decref(g);
+	if (rc < 0)
+		return -1;
 	if (room < 1 || room > 99)
 		return err_field(e, "room", "ห้องต้องเป็นตัวเลข 1–99");
 	if (db_exec(db, "UPDATE dmc_learners SET grade = $2, room = $3, updated_at = $4 WHERE id = $1",
@@ -399,6 +426,222 @@ int dmc_learner_set_grade(struct db *db, long long school_id, long long id, cons
 		return -1;
 	return event_add(db, id, now, by, "grade", school_id, school_id, "",
 			 json_pack("{s:s, s:s, s:I}", "from", old, "to", grade, "room", (json_int_t)room), e);
+}
+
+/* ---- many learners at once ------------------------------------------------------------ */
+
+/* ids as the JSON array DMC_IN_IDS reads ("[3,5,8]"); the number of
+ * distinct ids > 0 in *distinct. */
+static void ids_json(const long long *ids, size_t n, struct buf *out, size_t *distinct)
+{
+	*distinct = 0;
+	buf_addc(out, '[');
+	for (size_t i = 0; i < n; i++) {
+		bool seen = ids[i] <= 0;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = ids[j] == ids[i];
+		if (seen)
+			continue;
+		buf_addf(out, "%s%lld", *distinct ? "," : "", ids[i]);
+		++*distinct;
+	}
+	buf_addc(out, ']');
+}
+
+long long dmc_learners_set_grade_many(struct db *db, long long school_id, const long long *ids, size_t n,
+				      const char *grade, long long room, long long by, long long now, struct err *e)
+{
+	if (n == 0)
+		return err_field(e, "ids", "กรุณาเลือกนักเรียนอย่างน้อยหนึ่งคน");
+	if (n > DMC_MANY_MAX)
+		return err_field(e, "ids", "เลือกนักเรียนได้ครั้งละไม่เกิน %d คน", DMC_MANY_MAX);
+	json_t *g = grade_row(db, grade, e);
+	if (!g)
+		return -1;
+	if (room < 1 || room > 99) {
+		json_decref(g);
+		return err_field(e, "room", "ห้องต้องเป็นตัวเลข 1–99");
+	}
+	struct buf set = BUF_INIT;
+	size_t distinct;
+	ids_json(ids, n, &set, &distinct);
+	const char *js = buf_cstr(&set);
+	long long rc = -1;
+	/* the chosen learners, all active here: one read, the age rule in C */
+	json_t *rows = db_rows_json(db,
+				    DMC_BY_ENGINE(db,
+						  "SELECT l.id, t.label AS title, l.first_name, l.last_name, l.birth_date "
+						  "FROM dmc_learners l JOIN dmc_titles t ON t.code = l.title "
+						  "WHERE l.school_id = $1 AND l.status = 'active' AND l.id IN ",
+						  ""),
+				    DB_ARGS(DB_INT(school_id), DB_TEXT(js)), e);
+	if (!rows)
+		goto out;
+	if (json_array_size(rows) != distinct) {
+		err_field(e, "ids", "นักเรียนบางคนที่เลือกไม่ได้อยู่ในโรงเรียนนี้แล้ว กรุณาโหลดรายชื่อใหม่แล้วเลือกอีกครั้ง");
+		e->status = 404;
+		goto out;
+	}
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row)
+	{
+		if (dmc_birth_check(jstr(row, "birth_date"), now, (int)jint(g, "max_age"), jstr(g, "label"), e) < 0) {
+			/* which learner: the message names him */
+			struct buf msg = BUF_INIT;
+			buf_addf(&msg, "%s%s %s: %s", jstr(row, "title"), jstr(row, "first_name"), jstr(row, "last_name"),
+				 e->msg);
+			err_clear(e);
+			err_field(e, "grade", "%s", buf_cstr(&msg));
+			buf_release(&msg);
+			goto out;
+		}
+	}
+	/* counts out of the old grades, history, the change, counts into the new
+	 * grade: five statements whatever the number of learners */
+	if (db_exec(db,
+		    DMC_BY_ENGINE(db,
+				  "UPDATE dmc_counts SET n = n - (SELECT COUNT(*) FROM dmc_learners l "
+				  "WHERE l.school_id = dmc_counts.school_id AND l.status = 'active' "
+				  "AND l.grade = dmc_counts.grade AND l.sex = dmc_counts.sex AND l.id IN ",
+				  ") WHERE school_id = $1"),
+		    DB_ARGS(DB_INT(school_id), DB_TEXT(js)), e) < 0 ||
+	    db_exec(db,
+		    DMC_BY_ENGINE(db,
+				  "INSERT INTO dmc_learner_events (learner_id, at, by_user, kind, from_school_id, "
+				  "to_school_id, destination, detail) SELECT l.id, $3, $4, 'grade', l.school_id, l.school_id, "
+				  "'', '{\"from\":\"' || l.grade || '\",\"to\":\"' || CAST($5 AS TEXT) || '\",\"room\":' "
+				  "|| CAST($6 AS TEXT) || '}' FROM dmc_learners l WHERE l.school_id = $1 "
+				  "AND l.status = 'active' AND l.id IN ",
+				  ""),
+		    DB_ARGS(DB_INT(school_id), DB_TEXT(js), DB_INT(now), by > 0 ? DB_INT(by) : DB_NULL, DB_TEXT(grade),
+			    DB_INT(room)),
+		    e) < 0)
+		goto out;
+	rc = db_exec(db,
+		     DMC_BY_ENGINE(db,
+				   "UPDATE dmc_learners SET grade = $3, room = $4, updated_at = $5 "
+				   "WHERE school_id = $1 AND status = 'active' AND id IN ",
+				   ""),
+		     DB_ARGS(DB_INT(school_id), DB_TEXT(js), DB_TEXT(grade), DB_INT(room), DB_INT(now)), e);
+	if (rc < 0)
+		goto out;
+	if (db_exec(db,
+		    DMC_BY_ENGINE(db,
+				  "INSERT INTO dmc_counts (school_id, grade, sex, n) SELECT $1, $3, l.sex, COUNT(*) "
+				  "FROM dmc_learners l WHERE l.school_id = $1 AND l.status = 'active' AND l.id IN ",
+				  " GROUP BY l.sex ON CONFLICT (school_id, grade, sex) DO UPDATE SET n = dmc_counts.n + "
+				  "excluded.n"),
+		    DB_ARGS(DB_INT(school_id), DB_TEXT(js), DB_TEXT(grade)), e) < 0)
+		rc = -1;
+out:
+	json_decref(rows);
+	json_decref(g);
+	buf_release(&set);
+	return rc;
+}
+
+long long dmc_learners_set_repeating(struct db *db, long long school_id, const long long *ids, size_t n,
+				     bool repeating, long long by, long long now, struct err *e)
+{
+	if (n == 0)
+		return err_field(e, "ids", "กรุณาเลือกนักเรียนอย่างน้อยหนึ่งคน");
+	if (n > DMC_MANY_MAX)
+		return err_field(e, "ids", "เลือกนักเรียนได้ครั้งละไม่เกิน %d คน", DMC_MANY_MAX);
+	struct buf set = BUF_INIT;
+	size_t distinct;
+	ids_json(ids, n, &set, &distinct);
+	const char *js = buf_cstr(&set);
+	long long have = 0, rc = -1;
+	if (db_int_value(db,
+			 DMC_BY_ENGINE(db, "SELECT COUNT(*) FROM dmc_learners WHERE school_id = $1 AND status = 'active' AND id IN ",
+				       ""),
+			 DB_ARGS(DB_INT(school_id), DB_TEXT(js)), &have, e) < 0)
+		goto out;
+	if ((size_t)have != distinct) {
+		err_field(e, "ids", "นักเรียนบางคนที่เลือกไม่ได้อยู่ในโรงเรียนนี้แล้ว กรุณาโหลดรายชื่อใหม่แล้วเลือกอีกครั้ง");
+		e->status = 404;
+		goto out;
+	}
+	/* history only for those whose mark changes */
+	if (db_exec(db,
+		    DMC_BY_ENGINE(db,
+				  "INSERT INTO dmc_learner_events (learner_id, at, by_user, kind, from_school_id, to_school_id, "
+				  "destination, detail) SELECT id, $3, $4, 'repeating', school_id, school_id, '', "
+				  "CASE WHEN $5 = 1 THEN '{\"repeating\":true}' ELSE '{\"repeating\":false}' END "
+				  "FROM dmc_learners WHERE school_id = $1 AND status = 'active' AND repeating <> $5 AND id IN ",
+				  ""),
+		    DB_ARGS(DB_INT(school_id), DB_TEXT(js), DB_INT(now), by > 0 ? DB_INT(by) : DB_NULL,
+			    DB_INT(repeating ? 1 : 0)),
+		    e) < 0)
+		goto out;
+	rc = db_exec(db,
+		     DMC_BY_ENGINE(db,
+				   "UPDATE dmc_learners SET repeating = $3, updated_at = $4 WHERE school_id = $1 "
+				   "AND status = 'active' AND repeating <> $3 AND id IN ",
+				   ""),
+		     DB_ARGS(DB_INT(school_id), DB_TEXT(js), DB_INT(repeating ? 1 : 0), DB_INT(now)), e);
+out:
+	buf_release(&set);
+	return rc;
+}
+
+int dmc_counts_rebuild(struct db *db, long long school_id, struct err *e)
+{
+	if (db_exec(db, "DELETE FROM dmc_counts WHERE school_id = $1", DB_ARGS(DB_INT(school_id)), e) < 0 ||
+	    db_exec(db,
+		    "INSERT INTO dmc_counts (school_id, grade, sex, n) SELECT school_id, grade, sex, COUNT(*) "
+		    "FROM dmc_learners WHERE school_id = $1 AND status = 'active' GROUP BY school_id, grade, sex",
+		    DB_ARGS(DB_INT(school_id)), e) < 0)
+		return -1;
+	return 0;
+}
+
+int dmc_ident_find(struct db *db, const char *ident, long long *id, long long *school, char status[16], struct err *e)
+{
+	return find_ident(db, ident, id, school, status, e);
+}
+
+int dmc_learner_remove(struct db *db, long long school_id, long long id, const char *reason, long long request_id,
+		       long long by, long long now, struct err *e)
+{
+	char grade[8], sex[2];
+	if (active_here(db, school_id, id, grade, sex, e) < 0)
+		return -1;
+	if (db_exec(db, "UPDATE dmc_learners SET status = 'removed', moved_to = '', updated_at = $2 WHERE id = $1",
+		    DB_ARGS(DB_INT(id), DB_INT(now)), e) < 0 ||
+	    count_add(db, school_id, grade, sex, -1, e) < 0)
+		return -1;
+	return event_add(db, id, now, by, "dropout", school_id, 0, "",
+			 json_pack("{s:s, s:I}", "reason", reason, "request_id", (json_int_t)request_id), e);
+}
+
+int dmc_learner_set_citizen_id(struct db *db, long long id, const char *cid, long long request_id, long long by,
+			       long long now, struct err *e)
+{
+	json_t *l = db_row_json(db, "SELECT ident, first_name, last_name, school_id FROM dmc_learners WHERE id = $1",
+				DB_ARGS(DB_INT(id)), e);
+	if (!l)
+		return e->status == 404 ? err_set(e, 404, "ไม่พบนักเรียนคนนี้") : -1;
+	struct buf search = BUF_INIT;
+	search_text(jstr(l, "first_name"), jstr(l, "last_name"), cid, &search);
+	long long rc = db_exec(db,
+			       "UPDATE dmc_learners SET citizen_id = $2, gcode = NULL, ident = $2, search = $3, updated_at = $4 "
+			       "WHERE id = $1",
+			       DB_ARGS(DB_INT(id), DB_TEXT(cid), DB_TEXT(buf_cstr(&search)), DB_INT(now)), e);
+	buf_release(&search);
+	if (rc < 0) {
+		json_decref(l);
+		if (e->status == 409) /* the index: the ID became another active learner's meanwhile */
+			return err_field(e, "new_citizen_id", "เลขประจำตัวประชาชนนี้เพิ่งถูกบันทึกให้นักเรียนคนอื่น กรุณาตรวจสอบ"),
+			       e->status = 409, -1;
+		return -1;
+	}
+	rc = event_add(db, id, now, by, "id_fix", jint(l, "school_id"), jint(l, "school_id"), "",
+		       json_pack("{s:s, s:s, s:I}", "from", jstr(l, "ident"), "to", cid, "request_id", (json_int_t)request_id),
+		       e);
+	json_decref(l);
+	return rc < 0 ? -1 : 0;
 }
 
 int dmc_learner_rename(struct db *db, long long school_id, long long id, const char *title, const char *first,
@@ -491,61 +734,37 @@ json_t *dmc_learner_events(struct db *db, long long id, struct err *e)
 			    DB_ARGS(DB_INT(id)), e);
 }
 
-/* up to three words of q as LIKE patterns (unused slots "%") */
-#define QSLOTS 3
-static int search_patterns(const char *q, struct buf pat[QSLOTS])
-{
-	struct buf terms = BUF_INIT;
-	thai_search_terms(q ? q : "", &terms);
-	int n = 0;
-	const char *p = buf_cstr(&terms);
-	while (*p && n < QSLOTS) {
-		const char *sp = strchr(p, ' ');
-		size_t len = sp ? (size_t)(sp - p) : strlen(p);
-		if (len) {
-			buf_adds(&pat[n], "%");
-			buf_add(&pat[n], p, len);
-			buf_adds(&pat[n], "%");
-			n++;
-		}
-		p += len + (sp ? 1 : 0);
-	}
-	for (int i = n; i < QSLOTS; i++)
-		buf_adds(&pat[i], "%");
-	buf_release(&terms);
-	return n;
-}
-
 #define LIST_COLS                                                                                                      \
 	"SELECT l.id, l.ident, t.label AS title, l.first_name, l.last_name, l.sex, l.grade, g.label AS grade_label, "  \
 	"l.room FROM dmc_learners l JOIN dmc_titles t ON t.code = l.title JOIN dmc_grades g ON g.code = l.grade "
-#define LIST_ORDER " ORDER BY l.first_name COLLATE thai, l.last_name COLLATE thai, l.id LIMIT 40 OFFSET $6"
+/* the search slots of core/search.h (SEARCH_SLOTS of them: $2 … $7) */
+#define LIST_SEARCH                                                                                                    \
+	" AND l.search LIKE $2 AND l.search LIKE $3 AND l.search LIKE $4 AND l.search LIKE $5 AND l.search LIKE $6 "   \
+	"AND l.search LIKE $7"
+#define LIST_ORDER " ORDER BY l.first_name COLLATE thai, l.last_name COLLATE thai, l.id LIMIT 40 OFFSET $9"
+_Static_assert(SEARCH_SLOTS == 6, "LIST_SEARCH has one LIKE per search slot");
 
 json_t *dmc_learner_list(struct db *db, long long school_id, const char *q, const char *grade, long long page,
 			 struct err *e)
 {
-	struct buf pat[QSLOTS] = {BUF_INIT, BUF_INIT, BUF_INIT};
+	struct buf pat[SEARCH_SLOTS];
 	int words = search_patterns(q, pat);
 	bool by_grade = grade && *grade;
 	long long total = 0;
 	int rc;
+#define PATS                                                                                                           \
+	DB_TEXT(buf_cstr(&pat[0])), DB_TEXT(buf_cstr(&pat[1])), DB_TEXT(buf_cstr(&pat[2])), DB_TEXT(buf_cstr(&pat[3])), \
+	    DB_TEXT(buf_cstr(&pat[4])), DB_TEXT(buf_cstr(&pat[5]))
 	if (!words && !by_grade)
 		rc = db_int_value(db, "SELECT COALESCE(SUM(n), 0) FROM dmc_counts WHERE school_id = $1",
 				  DB_ARGS(DB_INT(school_id)), &total, e);
-	else if (by_grade)
-		rc = db_int_value(db,
-				  "SELECT COUNT(*) FROM dmc_learners WHERE school_id = $1 AND status = 'active' AND "
-				  "grade = $5 AND search LIKE $2 AND search LIKE $3 AND search LIKE $4",
-				  DB_ARGS(DB_INT(school_id), DB_TEXT(buf_cstr(&pat[0])), DB_TEXT(buf_cstr(&pat[1])),
-					  DB_TEXT(buf_cstr(&pat[2])), DB_TEXT(grade)),
-				  &total, e);
 	else
 		rc = db_int_value(db,
-				  "SELECT COUNT(*) FROM dmc_learners WHERE school_id = $1 AND status = 'active' AND "
-				  "search LIKE $2 AND search LIKE $3 AND search LIKE $4",
-				  DB_ARGS(DB_INT(school_id), DB_TEXT(buf_cstr(&pat[0])), DB_TEXT(buf_cstr(&pat[1])),
-					  DB_TEXT(buf_cstr(&pat[2]))),
-				  &total, e);
+				  by_grade ? "SELECT COUNT(*) FROM dmc_learners l WHERE l.school_id = $1 AND l.status = 'active' "
+					     "AND l.grade = $8" LIST_SEARCH
+					   : "SELECT COUNT(*) FROM dmc_learners l WHERE l.school_id = $1 AND l.status = 'active' "
+					     "AND $8 = ''" LIST_SEARCH,
+				  DB_ARGS(DB_INT(school_id), PATS, DB_TEXT(by_grade ? grade : "")), &total, e);
 	json_t *rows = NULL;
 	long long pages = total ? (total + DMC_PAGE_SIZE - 1) / DMC_PAGE_SIZE : 1;
 	if (page < 1)
@@ -555,16 +774,14 @@ json_t *dmc_learner_list(struct db *db, long long school_id, const char *q, cons
 	if (rc >= 0) {
 		long long off = (page - 1) * DMC_PAGE_SIZE;
 		rows = db_rows_json(db,
-				    by_grade ? LIST_COLS "WHERE l.school_id = $1 AND l.status = 'active' AND l.grade = $5 "
-							 "AND l.search LIKE $2 AND l.search LIKE $3 AND l.search LIKE $4" LIST_ORDER
-					     : LIST_COLS "WHERE l.school_id = $1 AND l.status = 'active' AND $5 = '' "
-							 "AND l.search LIKE $2 AND l.search LIKE $3 AND l.search LIKE $4" LIST_ORDER,
-				    DB_ARGS(DB_INT(school_id), DB_TEXT(buf_cstr(&pat[0])), DB_TEXT(buf_cstr(&pat[1])),
-					    DB_TEXT(buf_cstr(&pat[2])), DB_TEXT(by_grade ? grade : ""), DB_INT(off)),
-				    e);
+				    by_grade ? LIST_COLS "WHERE l.school_id = $1 AND l.status = 'active' AND l.grade = $8"
+							 LIST_SEARCH LIST_ORDER
+					     : LIST_COLS "WHERE l.school_id = $1 AND l.status = 'active' AND $8 = ''"
+							 LIST_SEARCH LIST_ORDER,
+				    DB_ARGS(DB_INT(school_id), PATS, DB_TEXT(by_grade ? grade : ""), DB_INT(off)), e);
 	}
-	for (int i = 0; i < QSLOTS; i++)
-		buf_release(&pat[i]);
+#undef PATS
+	search_patterns_release(pat);
 	if (!rows)
 		return NULL;
 	size_t i;

@@ -13,6 +13,7 @@
  * demo schools. */
 #include "core/module.h"
 #include "dmc/dmc.h"
+#include "dmc/dmc_internal.h"
 
 static int demo(struct db *db, const struct demo_args *a, struct err *e)
 {
@@ -20,6 +21,12 @@ static int demo(struct db *db, const struct demo_args *a, struct err *e)
 	int schools = 3;
 	return dmc_demo(db, total / schools, schools, e);
 }
+
+/* the rounds of this academic year and the next, before anyone asks */
+static const struct job_def jobs[] = {
+    {"dmc-rounds", 3600, dmc_rounds_job},
+    {NULL},
+};
 
 static const struct route_table *const routes[] = {&dmc_routes, NULL};
 
@@ -51,6 +58,13 @@ static const struct demo_flag demo_flags[] = {
     {NULL},
 };
 
+static const struct import_def imports[] = {
+    {"students", "learners of a school or an area from CSV or XLSX (school code, citizen ID or G-code, title, names, "
+		 "birth date, grade …)",
+     dmc_import_students},
+    {NULL},
+};
+
 static const struct mig_range migrations[] = {{500, 599}, {0, 0}};
 
 /* The actions this module writes to the audit trail (the area's audit
@@ -63,17 +77,28 @@ static const struct audit_action_def audit_actions[] = {
     {"dmc.learner.body", "บันทึกน้ำหนักส่วนสูง"},
     {"dmc.learner.grade", "เปลี่ยนชั้น/ห้องเรียน"},
     {"dmc.grade_bulk", "เปลี่ยนชั้น/ห้องเรียนหลายคน"},
+    {"dmc.learner.repeating", "ทำเครื่องหมายนักเรียนซ้ำชั้น"},
+    {"dmc.promotion", "เลื่อนชั้นนักเรียนสิ้นปีการศึกษา"},
+    {"dmc.promotion.undo", "ยกเลิกการเลื่อนชั้นนักเรียน"},
+    {"dmc.dropout.request", "ขอจำหน่ายนักเรียนออกกลางคัน"},
+    {"dmc.id_fix.request", "ขอแก้ไขเลขประจำตัวประชาชนนักเรียน"},
+    {"dmc.request.withdraw", "โรงเรียนยกเลิกคำขอ"},
+    {"dmc.request.approve", "เขตอนุมัติคำขอของโรงเรียน"},
+    {"dmc.request.reject", "เขตไม่อนุมัติคำขอของโรงเรียน"},
     {"dmc.round.confirm", "ยืนยันข้อมูลรอบสำรวจ"},
     {"dmc.round.certify", "รับรองข้อมูลรอบสำรวจ"},
     {"dmc.round.acknowledge", "เขตรับทราบข้อมูลรอบสำรวจ"},
+    {"dmc.import", "นำเข้าข้อมูลนักเรียนจากไฟล์"},
     {NULL, NULL},
 };
 
 const struct module dmc_module = {
     .audit_actions = audit_actions,
+    .imports = imports,
     .name = "dmc",
     .title = "ข้อมูลนักเรียนรายบุคคล (DMC)",
     .routes = routes,
+    .jobs = jobs,
     .demo = demo,
     .demo_flags = demo_flags,
     .menu = menu,

@@ -1,8 +1,10 @@
 /* round: the census rounds of an academic year (DMC-3) and a school's way
  * through one — confirmed by its data officer, certified by its director,
  * acknowledged by the area. A round is a settings row (dmc_rounds) made
- * from the layout in dmc_round_defaults the first time its year is needed,
- * so OBEC's habit of extending a window is an UPDATE of one row, not a
+ * from the layout in dmc_round_defaults by the hourly job (dmc_rounds_job:
+ * this academic year and the next, so a server that starts, or a year
+ * that turns, has its rounds before anyone asks) and by `khet demo`;
+ * pages only read them, a GET never writes. OBEC's habit of extending a window is an UPDATE of one row, not a
  * release. Confirm and certify are accepted only inside the round day's
  * window (dmc_window_state, a plain function) and in that order; each
  * step is taken once, under a per-school lock, so two clicks cannot both
@@ -12,6 +14,7 @@
  * was certified stays what it was whatever the school edits later. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/db.h"
 #include "core/jsonx.h"
@@ -67,13 +70,56 @@ int dmc_rounds_ensure(struct db *db, int year, struct err *e)
 	return rc;
 }
 
+int dmc_round_times_of(struct db *db, long long year, int round_no, long long *entry_from, long long *open_at,
+		       long long *close_at, struct err *e)
+{
+	json_t *r = db_row_json(db,
+				"SELECT entry_from, open_at, close_at FROM dmc_rounds WHERE academic_year = $1 AND round_no = $2",
+				DB_ARGS(DB_INT(year), DB_INT(round_no)), e);
+	if (r) {
+		*entry_from = jint(r, "entry_from");
+		*open_at = jint(r, "open_at");
+		*close_at = jint(r, "close_at");
+		json_decref(r);
+		return 0;
+	}
+	if (e->status != 404)
+		return -1;
+	err_clear(e);
+	json_t *d = db_row_json(db,
+				"SELECT month, day, year_offset, entry_month, entry_day, entry_year_offset, open_time, "
+				"close_time FROM dmc_round_defaults WHERE round_no = $1",
+				DB_ARGS(DB_INT(round_no)), e);
+	if (!d)
+		return err_set(e, 500, "dmc_round_defaults: no round %d", round_no);
+	int ce = (int)year - 543, open = dmc_parse_hhmm(jstr(d, "open_time")), close = dmc_parse_hhmm(jstr(d, "close_time"));
+	int rc = 0;
+	if (open < 0 || close < 0)
+		rc = err_set(e, 500, "dmc_round_defaults %d: bad time", round_no);
+	else
+		dmc_round_times(ce + (int)jint(d, "year_offset"), (int)jint(d, "month"), (int)jint(d, "day"), open, close,
+				ce + (int)jint(d, "entry_year_offset"), (int)jint(d, "entry_month"), (int)jint(d, "entry_day"),
+				open_at, close_at, entry_from);
+	json_decref(d);
+	return rc;
+}
+
 #define ROUND_COLS "SELECT id, academic_year, round_no, label, round_day, entry_from, open_at, close_at FROM dmc_rounds "
+
+int dmc_rounds_job(struct db *db, struct err *e)
+{
+	int y = thai_academic_year((long long)time(NULL));
+	if (db_begin(db, e) < 0)
+		return -1;
+	if (dmc_rounds_ensure(db, y, e) < 0 || dmc_rounds_ensure(db, y + 1, e) < 0 || db_commit(db, e) < 0) {
+		db_rollback(db);
+		return -1;
+	}
+	return 0;
+}
 
 json_t *dmc_round_current(struct db *db, long long now, struct err *e)
 {
-	int y = thai_academic_year(now);
-	if (dmc_rounds_ensure(db, y, e) < 0 || dmc_rounds_ensure(db, y + 1, e) < 0)
-		return NULL;
 	json_t *r = db_row_json(db, ROUND_COLS "WHERE close_at + 60 > $1 ORDER BY close_at LIMIT 1",
 				DB_ARGS(DB_INT(now)), e);
 	if (!r && e->status == 404)

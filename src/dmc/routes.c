@@ -12,8 +12,15 @@
  *   POST /dmc/schools/:sid/rounds/:rid/confirm  the data officer confirms
  *   POST /dmc/schools/:sid/rounds/:rid/certify  the director certifies (snapshot)
  *   GET  /dmc/schools/:sid/rounds/:rid          what was certified (snapshot counts)
+ *   GET  /dmc/schools/:sid/promotion            year-end promotion: who repeats, promote, undo
+ *   POST /dmc/schools/:sid/promotion[/undo]     promote the school / undo it
+ *   POST /dmc/schools/:sid/repeating            mark or unmark learners as repeating
+ *   GET  /dmc/areas/:aid/requests               drop-outs and ID corrections awaiting the area
+ *   POST /dmc/areas/:aid/requests/:rid/approve|reject   the area decides
  *   GET  /dmc/learners/:id                      the full record (each read audited)
  *   POST /dmc/learners/:id/move-out|name|body|grade
+ *   POST /dmc/learners/:id/dropout|citizen-id   ask the area (drop-out, ID correction)
+ *   POST /dmc/learners/:id/requests/:rid/withdraw   the school withdraws its request
  *
  * Who may do what is decided here, once per handler, from the active
  * grant: a school role sees only its own school (acc_for_school), an area
@@ -31,6 +38,7 @@
 #include "acc/acc.h"
 #include "core/num.h"
 #include "core/pager.h"
+#include "core/search.h"
 #include "core/audit.h"
 #include "core/db.h"
 #include "core/form.h"
@@ -220,6 +228,27 @@ static const struct field grade_form[] = {
     {NULL},
 };
 
+static const struct field dropout_form[] = {
+    {"reason", "สาเหตุที่ออกกลางคัน", FT_TEXT, F_REQUIRED, 16},
+    {"dropout_note", "รายละเอียด", FT_TEXTAREA, 0, 500, 0, NULL, NULL, NULL, NULL,
+     "จำเป็นเมื่อเลือกสาเหตุ อื่น ๆ เช่น วันที่ไม่มาเรียน การติดตาม"},
+    {NULL},
+};
+
+static const struct field idfix_form[] = {
+    {"new_citizen_id", "เลขประจำตัวประชาชนที่ถูกต้อง", FT_TEXT, F_REQUIRED, 20, 0, NULL, NULL, NULL, NULL,
+     "13 หลัก ตามบัตรหรือทะเบียนบ้าน"},
+    {"fix_note", "เหตุผลที่ขอแก้ไข", FT_TEXTAREA, F_REQUIRED, 500, 0, NULL, NULL, NULL, NULL,
+     "เช่น กรอกเลขผิด หรือนักเรียนได้รับเลขประจำตัวประชาชนแทนรหัส G แล้ว"},
+    {NULL},
+};
+
+static const struct field decision_form[] = {
+    {"decision_note", "เหตุผล/หมายเหตุ", FT_TEXTAREA, 0, 500, 0, NULL, NULL, NULL, NULL,
+     "จำเป็นเมื่อไม่อนุมัติ เพื่อให้โรงเรียนแก้ไข"},
+    {NULL},
+};
+
 static const struct field empty_form[] = {{NULL}};
 
 static json_t *field_named(json_t *form, const char *name)
@@ -310,8 +339,16 @@ static int round_model(struct req *r, long long sid, json_t *m, struct err *e)
 {
 	long long now = dmc_now(r);
 	json_t *round = dmc_round_current(req_db(r), now, e);
-	if (!round)
-		return -1;
+	if (!round) {
+		if (e->status != 404)
+			return -1;
+		/* no round laid out yet (the job makes them): the page without one */
+		err_clear(e);
+		json_object_set_new(m, "round", json_null());
+		json_object_set_new(m, "can_confirm", json_false());
+		json_object_set_new(m, "can_certify", json_false());
+		return 0;
+	}
 	json_t *st = dmc_round_school(req_db(r), jint(round, "id"), sid, e);
 	if (!st) {
 		json_decref(round);
@@ -395,9 +432,13 @@ static int list_page(struct req *r, int status, const char *error)
 	const char *q = req_query(r, "q"), *grade = req_query(r, "grade");
 	q = q ? q : "";
 	grade = grade ? grade : "";
-	struct err e = ERR_INIT;
-	if (strlen(q) > 300 || !thai_utf8_valid(q, strlen(q)))
+	struct err e = ERR_INIT, qe = ERR_INIT;
+	if (search_query_check(q, &qe) < 0) {
+		/* the box shows the message; the list is the whole school's */
+		status = 422;
+		error = error ? error : qe.msg;
 		q = "";
+	}
 	json_t *page = dmc_learner_list(req_db(r), sid, q, grade, req_query_int(r, "page", 1, 1, 1000000), &e);
 	json_t *grades = page ? dmc_choices(req_db(r), DMC_GRADES, &e) : NULL;
 	if (!grades) {
@@ -448,33 +489,33 @@ static int bulk_post(struct req *r)
 	json_t *school = school_for(r, &rc);
 	if (!school)
 		return rc;
-	long long sid = jint(school, "id");
+	long long sid = jint(school, "id"), area = jint(school, "area_id");
 	json_decref(school);
 	if (!form_ok(r))
 		return list_page(r, 422, "กรุณาเลือกนักเรียนอย่างน้อยหนึ่งคน ชั้นใหม่ และห้อง (1–99)");
-	json_t *ids = form_values(r, "ids");
+	json_t *vals = form_values(r, "ids");
 	const char *grade = form_value(r, "grade");
 	long long room = form_int(r, "room");
-	struct err e = ERR_INIT;
+	size_t n = json_array_size(vals);
+	long long *ids = xcalloc(n ? n : 1, sizeof *ids);
 	size_t i;
 	json_t *v;
-	long long n = 0;
-	json_array_foreach(ids, i, v)
-	{
-		long long id = num_ll_or(json_string_value(v), 0);
-		if (dmc_learner_set_grade(req_db(r), sid, id, grade, room, acc_user_id(r), dmc_now(r), &e) < 0) {
-			if (!refusal(&e))
-				return fail(r, &e);
-			return list_page(r, 422, e.msg); /* all or nothing: the transaction is rolled back */
-		}
-		n++;
-	}
-	acc_audit_in(r, req_db(r), 0, acc_user_id(r), "dmc.grade_bulk", "school", sid,
-		     json_pack("{s:s, s:I, s:I}", "grade", grade, "room", (json_int_t)room, "learners", (json_int_t)n));
-	char u[64], msg[256];
+	json_array_foreach(vals, i, v) ids[i] = num_ll_or(json_string_value(v), 0);
+	struct err e = ERR_INIT;
+	long long changed =
+	    dmc_learners_set_grade_many(req_db(r), sid, ids, n, grade, room, acc_user_id(r), dmc_now(r), &e);
+	free(ids);
+	if (changed < 0) /* all or nothing: the transaction is rolled back */
+		return refusal(&e) ? list_page(r, 422, e.msg) : fail(r, &e);
+	acc_audit_in(r, req_db(r), area, acc_user_id(r), "dmc.grade_bulk", "school", sid,
+		     json_pack("{s:s, s:I, s:I}", "grade", grade, "room", (json_int_t)room, "learners", (json_int_t)changed));
+	char u[64];
 	snprintf(u, sizeof u, "/dmc/schools/%lld/learners", sid);
-	snprintf(msg, sizeof msg, "เปลี่ยนชั้น/ห้องของนักเรียน %lld คนแล้ว", n);
-	return view_redirect(r, u, msg);
+	struct buf msg = BUF_INIT;
+	buf_addf(&msg, "เปลี่ยนชั้น/ห้องของนักเรียน %lld คนแล้ว", changed);
+	rc = view_redirect(r, u, buf_cstr(&msg));
+	buf_release(&msg);
+	return rc;
 }
 
 /* ---- adding and moving in ----------------------------------------------------------------- */
@@ -622,8 +663,10 @@ static int move_in_post(struct req *r)
 /* ---- one learner ------------------------------------------------------------------------------ */
 
 static const char *const event_labels[][2] = {
-    {"add", "เพิ่มนักเรียน"},  {"move_in", "ย้ายเข้า"},	  {"move_out", "ย้ายออก"},   {"grade", "เปลี่ยนชั้น/ห้อง"},
+    {"add", "เพิ่มนักเรียน"},  {"move_in", "ย้ายเข้า"}, {"import", "นำเข้าจากไฟล์"},	  {"move_out", "ย้ายออก"},   {"grade", "เปลี่ยนชั้น/ห้อง"},
     {"name", "เปลี่ยนชื่อ"},	  {"body", "บันทึกน้ำหนัก/ส่วนสูง"}, {"promote", "เลื่อนชั้น"}, {"graduate", "จบการศึกษา"},
+    {"repeat", "ซ้ำชั้น (ไม่เลื่อนชั้น)"}, {"repeating", "ทำเครื่องหมายซ้ำชั้น"}, {"promote_undo", "ยกเลิกการเลื่อนชั้น"},
+    {"dropout", "ออกกลางคัน (เขตพื้นที่อนุมัติ)"}, {"id_fix", "แก้ไขเลขประจำตัวประชาชน (เขตพื้นที่อนุมัติ)"},
 };
 
 static const char *event_label(const char *kind)
@@ -634,7 +677,53 @@ static const char *event_label(const char *kind)
 	return kind;
 }
 
-static int learner_page(struct req *r, int status, json_t *l)
+static const char *request_kind_label(const char *kind)
+{
+	return !strcmp(kind, "dropout") ? "ขอจำหน่ายออกกลางคัน" : "ขอแก้ไขเลขประจำตัวประชาชน";
+}
+
+static const char *request_status_label(const char *st)
+{
+	return !strcmp(st, "pending")	 ? "รอเขตพื้นที่อนุมัติ"
+	       : !strcmp(st, "approved") ? "อนุมัติแล้ว"
+	       : !strcmp(st, "rejected") ? "ไม่อนุมัติ"
+					 : "โรงเรียนยกเลิกคำขอ";
+}
+
+static const char *learner_status_label(const char *st)
+{
+	return !strcmp(st, "active")	  ? "กำลังเรียน"
+	       : !strcmp(st, "moved_out") ? "ย้ายออก"
+	       : !strcmp(st, "graduated") ? "จบการศึกษา"
+					  : "ออกกลางคัน";
+}
+
+/* the reasons of a drop-out, a list kept in the database */
+static int make_dropout_select(struct req *r, json_t *form, struct err *e)
+{
+	json_t *f = field_named(form, "reason");
+	json_t *opts = db_rows_json(req_db(r), "SELECT code AS value, label FROM dmc_dropout_reasons ORDER BY sort", NULL,
+				    0, e);
+	if (!opts)
+		return -1;
+	const char *v = jstr(f, "value");
+	json_t *cs = json_array();
+	json_array_append_new(cs, json_pack("{s:s, s:s, s:b}", "value", "", "label", "— เลือก —", "selected", !*v));
+	size_t i;
+	json_t *o;
+	json_array_foreach(opts, i, o)
+	{
+		json_object_set_new(o, "selected", json_boolean(!strcmp(jstr(o, "value"), v)));
+		json_array_append(cs, o);
+	}
+	json_decref(opts);
+	json_object_set_new(f, "is_select", json_true());
+	json_object_set_new(f, "maxlength", json_null());
+	json_object_set_new(f, "choices", cs);
+	return 0;
+}
+
+static int learner_page(struct req *r, int status, json_t *l, const char *error)
 {
 	struct err e = ERR_INIT;
 	long long id = jint(l, "id");
@@ -681,11 +770,62 @@ static int learner_page(struct req *r, int status, json_t *l)
 		return fail(r, &e);
 	}
 	bool can_edit = may_enter(acc_active_grant(r)) && !strcmp(jstr(l, "status"), "active");
+	json_t *reqs = dmc_requests_learner(req_db(r), id, &e);
+	json_t *fdrop = form_model(r, dropout_form, NULL), *ffix = form_model(r, idfix_form, NULL);
+	if (!reqs || make_dropout_select(r, fdrop, &e) < 0) {
+		json_decref(reqs);
+		json_decref(fdrop);
+		json_decref(ffix);
+		json_decref(fname);
+		json_decref(fbody);
+		json_decref(fgrade);
+		json_decref(fout);
+		json_decref(events);
+		json_decref(l);
+		return fail(r, &e);
+	}
+	bool drop_pending = false, fix_pending = false;
+	json_t *rq;
+	json_array_foreach(reqs, i, rq)
+	{
+		bool pending = !strcmp(jstr(rq, "status"), "pending");
+		if (pending)
+			*(strcmp(jstr(rq, "kind"), "dropout") ? &fix_pending : &drop_pending) = true;
+		json_object_set_new(rq, "pending", json_boolean(pending));
+		json_object_set_new(rq, "kind_label", json_string(request_kind_label(jstr(rq, "kind"))));
+		json_object_set_new(rq, "status_label", json_string(request_status_label(jstr(rq, "status"))));
+		json_object_set_new(rq, "requested_at_text", text_time(jint(rq, "requested_at")));
+		json_object_set_new(rq, "decided_at_text", text_time(jint(rq, "decided_at")));
+		json_object_set_new(rq, "can_withdraw", json_boolean(pending && can_edit));
+	}
+	json_object_set_new(l, "status_label", json_string(learner_status_label(jstr(l, "status"))));
+	/* say before typing that corrections wait for the next round */
+	long long last_close = 0, reopens = 0;
+	struct buf closed = BUF_INIT;
+	if (can_edit && dmc_correction_window(req_db(r), dmc_now(r), &last_close, &reopens, &e) < 0) {
+		json_decref(reqs);
+		json_decref(fdrop);
+		json_decref(ffix);
+		json_decref(fname);
+		json_decref(fbody);
+		json_decref(fgrade);
+		json_decref(fout);
+		json_decref(events);
+		json_decref(l);
+		return fail(r, &e);
+	}
+	if (reopens)
+		dmc_correction_message(last_close, reopens, &closed);
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "%s%s %s", jstr(l, "title_label"), jstr(l, "first_name"), jstr(l, "last_name"));
-	json_t *m = json_pack("{s:s, s:o, s:o, s:b, s:o, s:o, s:o, s:o}", "page_title", buf_cstr(&title), "learner", l, "events",
-			      events, "can_edit", can_edit, "name_form", fname, "body_form", fbody, "grade_form", fgrade,
-			      "move_out_form", fout);
+	json_t *m = json_pack("{s:s, s:o, s:o, s:b, s:o, s:o, s:o, s:o, s:o, s:b, s:o, s:o, s:b, s:b}", "page_title",
+			      buf_cstr(&title), "learner", l, "events", events, "can_edit", can_edit, "name_form", fname,
+			      "body_form", fbody, "grade_form", fgrade, "move_out_form", fout, "requests", reqs, "has_requests",
+			      json_array_size(reqs) > 0, "dropout_form", fdrop, "idfix_form", ffix, "can_request_dropout",
+			      can_edit && !drop_pending, "can_request_idfix", can_edit && !fix_pending);
+	json_object_set_new(m, "error", error ? json_string(error) : json_null());
+	json_object_set_new(m, "idfix_closed", reopens ? json_string(buf_cstr(&closed)) : json_null());
+	buf_release(&closed);
 	buf_release(&title);
 	return view_page(r, status, "dmc/learner", m);
 }
@@ -694,10 +834,10 @@ static int learner_get(struct req *r)
 {
 	int rc = 0;
 	json_t *l = learner_for(r, &rc);
-	return l ? learner_page(r, 200, l) : rc;
+	return l ? learner_page(r, 200, l, NULL) : rc;
 }
 
-enum learner_action { ACT_MOVE_OUT, ACT_NAME, ACT_BODY, ACT_GRADE };
+enum learner_action { ACT_MOVE_OUT, ACT_NAME, ACT_BODY, ACT_GRADE, ACT_DROPOUT, ACT_IDFIX, ACT_WITHDRAW };
 
 static int learner_post(struct req *r)
 {
@@ -711,7 +851,7 @@ static int learner_post(struct req *r)
 		return acc_deny(r, "การแก้ไขข้อมูลนักเรียนทำได้เฉพาะเจ้าหน้าที่ข้อมูลนักเรียนและแอดมินของโรงเรียน");
 	}
 	if (!form_ok(r))
-		return learner_page(r, 422, l);
+		return learner_page(r, 422, l, NULL);
 	long long id = jint(l, "id"), sid = jint(l, "school_id"), by = acc_user_id(r), now = dmc_now(r);
 	struct db *db = req_db(r);
 	struct err e = ERR_INIT;
@@ -739,6 +879,34 @@ static int learner_post(struct req *r)
 		action = "dmc.learner.grade";
 		done = "บันทึกชั้นและห้องแล้ว";
 		break;
+	case ACT_DROPOUT:
+		rc = dmc_dropout_request(db, sid, id, form_value(r, "reason"), form_value(r, "dropout_note"), by, now, &e) < 0
+			 ? -1
+			 : 0;
+		action = "dmc.dropout.request";
+		done = "ส่งคำขอจำหน่ายนักเรียนออกกลางคันแล้ว รอเขตพื้นที่อนุมัติ (ระหว่างนี้นักเรียนยังนับอยู่ในโรงเรียน)";
+		if (rc < 0 && !*e.field)
+			snprintf(e.field, sizeof e.field, "reason");
+		if (rc < 0 && !strcmp(e.field, "note"))
+			snprintf(e.field, sizeof e.field, "dropout_note");
+		break;
+	case ACT_IDFIX:
+		rc = dmc_id_fix_request(db, sid, id, form_value(r, "new_citizen_id"), form_value(r, "fix_note"), by, now,
+					&e) < 0
+			 ? -1
+			 : 0;
+		action = "dmc.id_fix.request";
+		done = "ส่งคำขอแก้ไขเลขประจำตัวประชาชนแล้ว รอเขตพื้นที่อนุมัติ";
+		if (rc < 0 && !*e.field)
+			snprintf(e.field, sizeof e.field, "new_citizen_id");
+		if (rc < 0 && !strcmp(e.field, "note"))
+			snprintf(e.field, sizeof e.field, "fix_note");
+		break;
+	case ACT_WITHDRAW:
+		rc = dmc_request_withdraw(db, sid, id, req_param_id(r, "rid"), by, now, &e);
+		action = "dmc.request.withdraw";
+		done = "ยกเลิกคำขอแล้ว";
+		break;
 	}
 	if (rc < 0) {
 		if (!refusal(&e)) {
@@ -749,8 +917,10 @@ static int learner_post(struct req *r)
 			json_decref(l);
 			return view_error(r, 409, "นักเรียนคนนี้ไม่ได้อยู่ในโรงเรียนแล้ว จึงแก้ไขข้อมูลไม่ได้");
 		}
+		if (act == ACT_WITHDRAW) /* a button, not a form: the page says why */
+			return learner_page(r, e.status == 409 ? 409 : 422, l, e.msg);
 		form_error_err(r, &e);
-		return learner_page(r, 422, l);
+		return learner_page(r, e.status == 409 ? 409 : 422, l, NULL);
 	}
 	acc_audit_in(r, db, jint(l, "area_id"), by, action, "dmc_learner", id, NULL);
 	json_decref(l);
@@ -824,6 +994,165 @@ static int snapshot_get(struct req *r)
 	return view_page(r, 200, "dmc/snapshot", m);
 }
 
+/* ---- year-end promotion ----------------------------------------------------------------- */
+
+static const struct choice mark_choices[] = {{"1", "ซ้ำชั้น"}, {"0", "ไม่ซ้ำชั้น"}, {NULL, NULL}};
+
+static const struct field repeating_form[] = {
+    {"ids", "นักเรียน", FT_INT, F_REQUIRED | F_MULTI, 0, 1},
+    {"repeating", "ซ้ำชั้น", FT_CHOICE, F_REQUIRED, 0, 0, NULL, NULL, mark_choices},
+    {"grade", "ชั้น", FT_TEXT, 0, 16},
+    {NULL},
+};
+
+static int promotion_page(struct req *r, int status, const char *error)
+{
+	int rc = 0;
+	json_t *school = school_for(r, &rc);
+	if (!school)
+		return rc;
+	long long sid = jint(school, "id"), now = dmc_now(r);
+	const char *grade = req_query(r, "grade");
+	if (!grade || strlen(grade) > 16)
+		grade = "";
+	struct err e = ERR_INIT;
+	json_t *ye = dmc_yearend(req_db(r), now, &e);
+	if (!ye && e.status != 404) {
+		json_decref(school);
+		return fail(r, &e);
+	}
+	err_clear(&e);
+	json_t *done = NULL;
+	if (ye) {
+		done = dmc_promotion_get(req_db(r), jint(json_object_get(ye, "round"), "id"), sid, &e);
+		if (!done && e.status != 404) {
+			json_decref(ye);
+			json_decref(school);
+			return fail(r, &e);
+		}
+		err_clear(&e);
+	}
+	json_t *rep = dmc_repeaters(req_db(r), sid, &e);
+	json_t *grades = rep ? dmc_choices(req_db(r), DMC_GRADES, &e) : NULL;
+	json_t *list = grades && *grade ? dmc_grade_learners(req_db(r), sid, grade, &e) : grades ? json_array() : NULL;
+	if (!list) {
+		json_decref(rep);
+		json_decref(grades);
+		json_decref(done);
+		json_decref(ye);
+		json_decref(school);
+		return fail(r, &e);
+	}
+	size_t i;
+	json_t *g;
+	json_array_foreach(grades, i, g) json_object_set_new(g, "selected", json_boolean(!strcmp(jstr(g, "value"), grade)));
+	json_array_foreach(list, i, g) json_object_set_new(g, "repeating", json_boolean(jint(g, "repeating") != 0));
+	bool enter = may_enter(acc_active_grant(r)), open = ye && !strcmp(jstr(ye, "state"), "open");
+	if (ye) {
+		json_object_set_new(ye, "opens_at_text", text_time(jint(ye, "opens_at")));
+		json_object_set_new(ye, "next_entry_from_text", text_time(jint(ye, "next_entry_from")));
+		json_object_set_new(ye, "next_open_at_text", text_time(jint(ye, "next_open_at")));
+	}
+	if (done)
+		json_object_set_new(done, "at_text", text_time(jint(done, "at")));
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "เลื่อนชั้นสิ้นปีการศึกษา %s", jstr(school, "name"));
+	json_t *m = json_pack(
+	    "{s:s, s:o, s:o, s:o, s:o, s:o, s:s, s:b, s:b, s:b, s:b, s:b, s:s?}", "page_title", buf_cstr(&title),
+	    "yearend", ye ? ye : json_null(), "promotion", done ? done : json_null(), "repeaters", rep, "grades", grades,
+	    "grade_learners", list, "grade", grade, "has_repeaters", json_array_size(rep) > 0, "has_grade_learners",
+	    json_array_size(list) > 0, "can_mark", enter, "can_promote", enter && open && !done, "can_undo",
+	    enter && done && ye && now < jint(ye, "next_entry_from"), "error", error);
+	buf_release(&title);
+	school_link(m, school);
+	json_decref(school);
+	return view_page(r, status, "dmc/promotion", m);
+}
+
+static int promotion_get(struct req *r)
+{
+	return promotion_page(r, 200, NULL);
+}
+
+static void promotion_url(char *u, size_t n, long long sid, const char *grade)
+{
+	snprintf(u, n, "/dmc/schools/%lld/promotion%s%s", sid, grade && *grade ? "?grade=" : "",
+		 grade && *grade && strlen(grade) <= 16 && strspn(grade, "kpm0123456789") == strlen(grade) ? grade : "");
+}
+
+static int repeating_post(struct req *r)
+{
+	int rc = 0;
+	json_t *school = school_for(r, &rc);
+	if (!school)
+		return rc;
+	long long sid = jint(school, "id"), area = jint(school, "area_id");
+	json_decref(school);
+	if (!form_ok(r))
+		return promotion_page(r, 422, "กรุณาเลือกนักเรียนอย่างน้อยหนึ่งคน");
+	json_t *vals = form_values(r, "ids");
+	size_t n = json_array_size(vals), i;
+	long long *ids = xcalloc(n ? n : 1, sizeof *ids);
+	json_t *v;
+	json_array_foreach(vals, i, v) ids[i] = num_ll_or(json_string_value(v), 0);
+	bool mark = !strcmp(form_value(r, "repeating"), "1");
+	struct err e = ERR_INIT;
+	long long changed = dmc_learners_set_repeating(req_db(r), sid, ids, n, mark, acc_user_id(r), dmc_now(r), &e);
+	free(ids);
+	if (changed < 0)
+		return refusal(&e) ? promotion_page(r, 422, e.msg) : fail(r, &e);
+	acc_audit_in(r, req_db(r), area, acc_user_id(r), "dmc.learner.repeating", "school", sid,
+		     json_pack("{s:b, s:I}", "repeating", mark, "learners", (json_int_t)changed));
+	char u[96];
+	promotion_url(u, sizeof u, sid, form_value(r, "grade"));
+	struct buf msg = BUF_INIT;
+	buf_addf(&msg, mark ? "ทำเครื่องหมายซ้ำชั้นแล้ว %lld คน" : "ยกเลิกเครื่องหมายซ้ำชั้นแล้ว %lld คน", changed);
+	rc = view_redirect(r, u, buf_cstr(&msg));
+	buf_release(&msg);
+	return rc;
+}
+
+enum promotion_action { PA_PROMOTE, PA_UNDO };
+
+static int promotion_post(struct req *r)
+{
+	int rc = 0;
+	json_t *school = school_for(r, &rc);
+	if (!school)
+		return rc;
+	long long sid = jint(school, "id"), area = jint(school, "area_id");
+	json_decref(school);
+	enum promotion_action act = (enum promotion_action)(long)(intptr_t)req_route_data(r);
+	struct err e = ERR_INIT;
+	struct buf msg = BUF_INIT;
+	if (act == PA_PROMOTE) {
+		long long up = 0, grad = 0, stay = 0;
+		long long pid = dmc_promote_school(req_db(r), sid, acc_user_id(r), dmc_now(r), &up, &grad, &stay, &e);
+		if (pid < 0)
+			return refusal(&e) ? promotion_page(r, e.status == 404 ? 404 : 409, e.msg) : fail(r, &e);
+		acc_audit_in(r, req_db(r), area, acc_user_id(r), "dmc.promotion", "school", sid,
+			     json_pack("{s:I, s:I, s:I, s:I}", "promotion_id", (json_int_t)pid, "promoted", (json_int_t)up,
+				       "graduated", (json_int_t)grad, "repeated", (json_int_t)stay));
+		buf_addf(&msg, "เลื่อนชั้นแล้ว: เลื่อนชั้น %lld คน จบการศึกษา %lld คน ซ้ำชั้น %lld คน", up, grad, stay);
+	} else {
+		long long skipped = 0;
+		long long n = dmc_promotion_undo(req_db(r), sid, acc_user_id(r), dmc_now(r), &skipped, &e);
+		if (n < 0)
+			return refusal(&e) ? promotion_page(r, e.status == 404 ? 404 : 409, e.msg) : fail(r, &e);
+		acc_audit_in(r, req_db(r), area, acc_user_id(r), "dmc.promotion.undo", "school", sid,
+			     json_pack("{s:I, s:I}", "restored", (json_int_t)n, "skipped", (json_int_t)skipped));
+		buf_addf(&msg, "ยกเลิกการเลื่อนชั้นแล้ว นักเรียนกลับชั้นเดิม %lld คน", n);
+		if (skipped)
+			buf_addf(&msg, " (%lld คนเปลี่ยนแปลงไปหลังเลื่อนชั้น เช่น ย้ายออกหรือย้ายเข้าโรงเรียนอื่น จึงคงไว้ตามเดิม)",
+				 skipped);
+	}
+	char u[96];
+	promotion_url(u, sizeof u, sid, NULL);
+	rc = view_redirect(r, u, buf_cstr(&msg));
+	buf_release(&msg);
+	return rc;
+}
+
 /* ---- the area ----------------------------------------------------------------------------------- */
 
 static int area_page(struct req *r, int status, const char *error)
@@ -838,7 +1167,9 @@ static int area_page(struct req *r, int status, const char *error)
 		return acc_deny(r, "ท่านดูข้อมูลนักเรียนได้เฉพาะของเขตพื้นที่ของท่าน");
 	}
 	json_t *round = dmc_round_current(req_db(r), dmc_now(r), &e);
-	json_t *rows = round ? dmc_area_progress(req_db(r), aid, jint(round, "id"), &e) : NULL;
+	if (!round && e.status == 404)
+		err_clear(&e); /* no round laid out yet: the schools without progress */
+	json_t *rows = e.status ? NULL : dmc_area_progress(req_db(r), aid, round ? jint(round, "id") : 0, &e);
 	if (!rows) {
 		json_decref(round);
 		json_decref(area);
@@ -864,7 +1195,7 @@ static int area_page(struct req *r, int status, const char *error)
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "ข้อมูลนักเรียน (DMC) %s", jstr(area, "short_name"));
 	json_t *m = json_pack("{s:s, s:o, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:s?}", "page_title", buf_cstr(&title), "area",
-			      area, "round", round, "schools", rows, "n_schools", (json_int_t)json_array_size(rows),
+			      area, "round", round ? round : json_null(), "schools", rows, "n_schools", (json_int_t)json_array_size(rows),
 			      "n_confirmed", (json_int_t)n_conf, "n_certified", (json_int_t)n_cert, "male", (json_int_t)tm,
 			      "female", (json_int_t)tf, "total", (json_int_t)(tm + tf), "error", error);
 	buf_release(&title);
@@ -897,6 +1228,81 @@ static int ack_post(struct req *r)
 	return view_redirect(r, u, "รับทราบข้อมูลของโรงเรียนแล้ว");
 }
 
+/* ---- what the area approves ------------------------------------------------------------------------ */
+
+static int requests_page(struct req *r, int status, const char *error)
+{
+	long long aid = req_param_id(r, "aid");
+	struct err e = ERR_INIT;
+	json_t *area = aid > 0 ? org_area_get(req_db(r), aid, &e) : NULL;
+	if (!area)
+		return aid > 0 && e.status >= 500 ? fail(r, &e) : view_error(r, 404, "ไม่พบสำนักงานเขตพื้นที่นี้");
+	const struct acc_grant *g = acc_active_grant(r);
+	if (!g || g->scope == SCOPE_SCHOOL || !may_see_area(r, aid)) {
+		json_decref(area);
+		return acc_deny(r, "คำขอของโรงเรียนดูได้เฉพาะเจ้าหน้าที่ของเขตพื้นที่");
+	}
+	json_t *reqs = dmc_requests_area(req_db(r), aid, &e);
+	if (!reqs) {
+		json_decref(area);
+		return fail(r, &e);
+	}
+	bool decide = acc_grant_is(g, "dmc_area");
+	const char *lists[] = {"pending", "decided"};
+	for (int k = 0; k < 2; k++) {
+		size_t i;
+		json_t *row;
+		json_array_foreach(json_object_get(reqs, lists[k]), i, row)
+		{
+			json_object_set_new(row, "kind_label", json_string(request_kind_label(jstr(row, "kind"))));
+			json_object_set_new(row, "is_dropout", json_boolean(!strcmp(jstr(row, "kind"), "dropout")));
+			json_object_set_new(row, "status_label", json_string(request_status_label(jstr(row, "status"))));
+			json_object_set_new(row, "requested_at_text", text_time(jint(row, "requested_at")));
+			json_object_set_new(row, "decided_at_text", text_time(jint(row, "decided_at")));
+		}
+	}
+	json_t *form = form_model(r, decision_form, NULL);
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "คำขอของโรงเรียนรออนุมัติ %s", jstr(area, "short_name"));
+	json_t *m = json_pack("{s:s, s:o, s:O, s:O, s:b, s:b, s:b, s:o, s:s?}", "page_title", buf_cstr(&title), "area", area,
+			      "pending", json_object_get(reqs, "pending"), "decided", json_object_get(reqs, "decided"),
+			      "has_pending", json_array_size(json_object_get(reqs, "pending")) > 0, "has_decided",
+			      json_array_size(json_object_get(reqs, "decided")) > 0, "can_decide", decide, "decision_form",
+			      form, "error", error);
+	json_decref(reqs);
+	buf_release(&title);
+	return view_page(r, status, "dmc/requests", m);
+}
+
+static int requests_get(struct req *r)
+{
+	return requests_page(r, 200, NULL);
+}
+
+static int decide_post(struct req *r)
+{
+	long long aid = req_param_id(r, "aid"), rid = req_param_id(r, "rid");
+	if (!acc_grant_is(acc_active_grant(r), "dmc_area") || !acc_in_area(r, aid))
+		return acc_deny(r, "การอนุมัติคำขอทำได้เฉพาะเจ้าหน้าที่ข้อมูลนักเรียนของเขตพื้นที่");
+	if (!form_ok(r))
+		return requests_page(r, 422, NULL);
+	bool approve = (intptr_t)req_route_data(r) == 1;
+	struct err e = ERR_INIT;
+	if (dmc_request_decide(req_db(r), aid, rid, approve, form_value(r, "decision_note"), acc_user_id(r), dmc_now(r),
+			       &e) < 0) {
+		if (!refusal(&e))
+			return fail(r, &e);
+		if (*e.field)
+			form_error_err(r, &e);
+		return requests_page(r, e.status == 404 ? 404 : e.status == 409 ? 409 : 422, e.msg);
+	}
+	acc_audit_in(r, req_db(r), aid, acc_user_id(r), approve ? "dmc.request.approve" : "dmc.request.reject",
+		     "dmc_request", rid, NULL);
+	char u[64];
+	snprintf(u, sizeof u, "/dmc/areas/%lld/requests", aid);
+	return view_redirect(r, u, approve ? "อนุมัติคำขอแล้ว" : "ไม่อนุมัติคำขอ และแจ้งเหตุผลให้โรงเรียนแล้ว");
+}
+
 /* ---- the table ------------------------------------------------------------------------------------ */
 
 #define SEEN ACCESS_SIGNED_IN, ALL
@@ -908,6 +1314,11 @@ static const struct route routes[] = {
     {"GET", "/dmc/areas/:aid", area_get, NULL, NULL, SEEN},
     {"POST", "/dmc/areas/:aid/rounds/:rid/schools/:sid/acknowledge", ack_post, empty_form, NULL, ACCESS_SIGNED_IN,
      "dmc_area"},
+    {"GET", "/dmc/areas/:aid/requests", requests_get, NULL, NULL, SEEN},
+    {"POST", "/dmc/areas/:aid/requests/:rid/approve", decide_post, decision_form, NULL, ACCESS_SIGNED_IN, "dmc_area",
+     DATA(1)},
+    {"POST", "/dmc/areas/:aid/requests/:rid/reject", decide_post, decision_form, NULL, ACCESS_SIGNED_IN, "dmc_area",
+     DATA(0)},
     {"GET", "/dmc/schools/:sid", school_get, NULL, NULL, SEEN},
     {"GET", "/dmc/schools/:sid/learners", list_get, NULL, NULL, SEEN},
     {"GET", "/dmc/schools/:sid/learners/new", add_get, NULL, NULL, ACCESS_SIGNED_IN, ENTER},
@@ -920,12 +1331,23 @@ static const struct route routes[] = {
     {"POST", "/dmc/schools/:sid/rounds/:rid/certify", round_post, empty_form, NULL, ACCESS_SIGNED_IN, CERTIFY,
      DATA(RA_CERTIFY)},
     {"GET", "/dmc/schools/:sid/rounds/:rid", snapshot_get, NULL, NULL, SEEN},
+    {"GET", "/dmc/schools/:sid/promotion", promotion_get, NULL, NULL, SEEN},
+    {"POST", "/dmc/schools/:sid/promotion", promotion_post, empty_form, NULL, ACCESS_SIGNED_IN, ENTER,
+     DATA(PA_PROMOTE)},
+    {"POST", "/dmc/schools/:sid/promotion/undo", promotion_post, empty_form, NULL, ACCESS_SIGNED_IN, ENTER,
+     DATA(PA_UNDO)},
+    {"POST", "/dmc/schools/:sid/repeating", repeating_post, repeating_form, NULL, ACCESS_SIGNED_IN, ENTER},
     {"GET", "/dmc/learners/:id", learner_get, NULL, NULL, SEEN},
     {"POST", "/dmc/learners/:id/move-out", learner_post, move_out_form, NULL, ACCESS_SIGNED_IN, ENTER,
      DATA(ACT_MOVE_OUT)},
     {"POST", "/dmc/learners/:id/name", learner_post, name_form, NULL, ACCESS_SIGNED_IN, ENTER, DATA(ACT_NAME)},
     {"POST", "/dmc/learners/:id/body", learner_post, body_form, NULL, ACCESS_SIGNED_IN, ENTER, DATA(ACT_BODY)},
     {"POST", "/dmc/learners/:id/grade", learner_post, grade_form, NULL, ACCESS_SIGNED_IN, ENTER, DATA(ACT_GRADE)},
+    {"POST", "/dmc/learners/:id/dropout", learner_post, dropout_form, NULL, ACCESS_SIGNED_IN, ENTER,
+     DATA(ACT_DROPOUT)},
+    {"POST", "/dmc/learners/:id/citizen-id", learner_post, idfix_form, NULL, ACCESS_SIGNED_IN, ENTER, DATA(ACT_IDFIX)},
+    {"POST", "/dmc/learners/:id/requests/:rid/withdraw", learner_post, empty_form, NULL, ACCESS_SIGNED_IN, ENTER,
+     DATA(ACT_WITHDRAW)},
     {NULL, NULL, NULL, NULL, NULL, 0, 0},
 };
 

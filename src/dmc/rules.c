@@ -71,6 +71,27 @@ void dmc_round_times(int y, int m, int d, int open_min, int close_min, int ey, i
 	*entry_from = thai_from_local(ey, em, ed, 0, 0, 0);
 }
 
+/* ---- citizen-ID corrections ------------------------------------------------------ */
+
+long long dmc_correction_reopens(long long now, long long last_close, long long next_entry)
+{
+	if (last_close <= 0 || now < last_close + 60)
+		return 0;
+	return now < next_entry ? next_entry : 0;
+}
+
+void dmc_correction_message(long long last_close, long long reopens, struct buf *out)
+{
+	struct buf day = BUF_INIT, again = BUF_INIT;
+	thai_date_short(&day, last_close);
+	thai_datetime_short(&again, reopens);
+	buf_addf(out, "หมดเวลาขอแก้ไขเลขประจำตัวประชาชนของรอบนี้แล้ว (ปิดรับวันที่ %s เวลา ", buf_cstr(&day));
+	hhmm(out, last_close);
+	buf_addf(out, " น.) ยื่นคำขอได้อีกครั้งตั้งแต่ %s เมื่อเริ่มบันทึกข้อมูลรอบถัดไป", buf_cstr(&again));
+	buf_release(&day);
+	buf_release(&again);
+}
+
 /* ---- identity codes ------------------------------------------------------------ */
 
 static bool digits(const char *s, size_t n)

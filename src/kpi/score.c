@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "kpi/kpi_internal.h"
 
 const struct kpi_type kpi_types[KPI_TYPE_COUNT] = {
@@ -106,11 +107,7 @@ int kpi_score_parse(const struct kpi_type *t, const char *text, const char *what
 		n--;
 	if (!n)
 		return err_field(e, field, "กรุณากรอก%s", what);
-	char *s = malloc(n + 1);
-	if (!s)
-		return err_set(e, 500, "out of memory");
-	memcpy(s, text, n);
-	s[n] = 0;
+	char *s = xstrndup(text, n);
 	long long v = 0;
 	int rc = parse_x100(s, &v);
 	free(s);

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/alloc.h"
 #include "core/db.h"
 #include "core/thai.h"
 #include "core/view.h"
@@ -268,8 +269,8 @@ json_t *kpi_matrix(struct db *db, long long indicator_id, long long page, long l
 		return NULL;
 	}
 	size_t nu = json_array_size(units);
-	long long *keys = calloc(nu ? nu : 1, sizeof *keys);
-	json_t **grid = calloc((nu ? nu : 1) * (np ? np : 1), sizeof *grid);
+	long long *keys = xcalloc(nu, sizeof *keys);
+	json_t **grid = xcalloc(nu * np, sizeof *grid);
 	json_t *u;
 	json_array_foreach(units, i, u) keys[i] = json_integer_value(json_object_get(u, "school_id"));
 
@@ -434,18 +435,18 @@ json_t *kpi_year_stats(struct db *db, long long area_id, int fy, bool with_units
 	/* per indicator: its type, average of reviewed and self scores and
 	 * weight, for the weighted figure of each type */
 	size_t cap = 64, n = 0;
-	long long *rev = malloc(cap * sizeof *rev), *self = malloc(cap * sizeof *self),
-		  *weights = malloc(cap * sizeof *weights);
-	int *types = malloc(cap * sizeof *types);
+	long long *rev = xreallocarray(NULL, cap, sizeof *rev), *self = xreallocarray(NULL, cap, sizeof *self),
+		  *weights = xreallocarray(NULL, cap, sizeof *weights);
+	int *types = xreallocarray(NULL, cap, sizeof *types);
 	bool any_hidden = false;
 	int rc;
 	while ((rc = db_next(res, e)) == 1) {
 		if (n == cap) {
 			cap *= 2;
-			rev = realloc(rev, cap * sizeof *rev);
-			self = realloc(self, cap * sizeof *self);
-			weights = realloc(weights, cap * sizeof *weights);
-			types = realloc(types, cap * sizeof *types);
+			rev = xreallocarray(rev, cap, sizeof *rev);
+			self = xreallocarray(self, cap, sizeof *self);
+			weights = xreallocarray(weights, cap, sizeof *weights);
+			types = xreallocarray(types, cap, sizeof *types);
 		}
 		const struct kpi_type *t = kpi_type_get(db_text(res, 3));
 		int kind = kpi_kind_parse(db_text(res, 4));
@@ -499,8 +500,7 @@ json_t *kpi_year_stats(struct db *db, long long area_id, int fy, bool with_units
 	 * not add up, so the weighted yearly figure is given per type: the
 	 * indicators' averages weighted by their weights (ค่าน้ำหนัก). */
 	json_t *by_type = json_array();
-	long long *tv = calloc(n ? n : 1, sizeof *tv), *ts = calloc(n ? n : 1, sizeof *ts),
-		  *tw = calloc(n ? n : 1, sizeof *tw);
+	long long *tv = xcalloc(n, sizeof *tv), *ts = xcalloc(n, sizeof *ts), *tw = xcalloc(n, sizeof *tw);
 	for (int t = 0; t < KPI_TYPE_COUNT; t++) {
 		size_t m = 0;
 		for (size_t i = 0; i < n; i++) {

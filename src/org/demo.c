@@ -169,8 +169,10 @@ static int insert_schools(struct db *db, const struct demo_area *a, long long ar
 {
 	struct demo_school s[BATCH];
 	struct db_val v[BATCH * COLS];
-	for (int k = 0; k < BATCH; k++)
-		s[k].name = s[k].search = (struct buf)BUF_INIT;
+	for (int k = 0; k < BATCH; k++) {
+		s[k].name = (struct buf)BUF_INIT;
+		s[k].search = (struct buf)BUF_INIT;
+	}
 	int ret = 0;
 	for (int i = 0; i < n && ret == 0; i += BATCH) {
 		int rows = n - i < BATCH ? n - i : BATCH;

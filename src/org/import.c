@@ -45,72 +45,24 @@
 
 enum col { C_OBEC, C_SMIS, C_NAME, C_AREA_CODE, C_AREA_NAME, C_DISTRICT, C_PROVINCE, C_WORK_GROUP, NCOL };
 
-/* Header names, normalised (see norm_header). */
-static const struct {
-	const char *shown; /* how the report names the column */
-	const char *aliases[9];
-} columns[NCOL] = {
-    [C_OBEC] = {"รหัสโรงเรียน (obec_code)",
+/* Header names, normalised (see table_header). */
+static const struct table_column columns[NCOL] = {
+    [C_OBEC] = {"รหัสโรงเรียน (obec_code)", true,
 		{"รหัสโรงเรียน", "รหัสโรงเรียน10หลัก", "รหัสสถานศึกษา", "รหัสสถานศึกษา10หลัก", "obeccode",
 		 "obecschoolcode", "schoolcode", "obec", NULL}},
-    [C_SMIS] = {"รหัส SMIS (smis_code)", {"รหัสsmis", "รหัสsmis8หลัก", "smis", "smiscode", "smis8", NULL}},
-    [C_NAME] = {"ชื่อโรงเรียน (school_name)",
+    [C_SMIS] = {"รหัส SMIS (smis_code)", true, {"รหัสsmis", "รหัสsmis8หลัก", "smis", "smiscode", "smis8", NULL}},
+    [C_NAME] = {"ชื่อโรงเรียน (school_name)", true,
 		{"ชื่อโรงเรียน", "ชื่อสถานศึกษา", "โรงเรียน", "schoolname", "name", NULL}},
-    [C_AREA_CODE] = {"รหัสเขตพื้นที่ (area_code)",
-		     {"รหัสเขต", "รหัสเขตพื้นที่", "รหัสสพท", "รหัสสำนักงานเขตพื้นที่", "areacode", NULL}},
-    [C_AREA_NAME] = {"สำนักงานเขตพื้นที่ (area_name)",
+    [C_AREA_CODE] = {"รหัสเขตพื้นที่ (area_code)", false,
+		     {"รหัสเขต", "รหัสเขตพื้นที่", "รหัสสพท", "รหัสสำนักงานเขตพื้นที่", "areacode", NULL}, 1},
+    [C_AREA_NAME] = {"สำนักงานเขตพื้นที่ (area_name)", false,
 		     {"เขตพื้นที่", "สำนักงานเขตพื้นที่", "สำนักงานเขตพื้นที่การศึกษา", "ชื่อเขตพื้นที่", "สังกัด",
-		      "สพท", "area", "areaname", NULL}},
-    [C_DISTRICT] = {"อำเภอ (district)", {"อำเภอ", "district", "amphoe", "amphur", NULL}},
-    [C_PROVINCE] = {"จังหวัด (province)", {"จังหวัด", "province", "changwat", NULL}},
-    [C_WORK_GROUP] = {"กลุ่มงาน (work_group)", {"กลุ่มงาน", "workgroup", NULL}},
+		      "สพท", "area", "areaname", NULL},
+		     1},
+    [C_DISTRICT] = {"อำเภอ (district)", false, {"อำเภอ", "district", "amphoe", "amphur", NULL}},
+    [C_PROVINCE] = {"จังหวัด (province)", false, {"จังหวัด", "province", "changwat", NULL}},
+    [C_WORK_GROUP] = {"กลุ่มงาน (work_group)", false, {"กลุ่มงาน", "workgroup", NULL}},
 };
-
-/* A header cell without case, spaces, dots, dashes, underscores or
- * brackets, so "OBEC code", "obec_code" and "รหัสโรงเรียน (10 หลัก)" compare
- * as written in the table above. */
-static void norm_header(const char *s, struct buf *out)
-{
-	for (; *s; s++) {
-		char c = *s;
-		if (strchr(" \t._-()", c))
-			continue;
-		buf_addc(out, c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c);
-	}
-	buf_cstr(out);
-}
-
-static int header_col(const char *cell)
-{
-	struct buf n = BUF_INIT;
-	norm_header(cell, &n);
-	int found = -1;
-	for (int c = 0; c < NCOL && found < 0; c++)
-		for (int i = 0; columns[c].aliases[i]; i++)
-			if (!strcmp(buf_cstr(&n), columns[c].aliases[i])) {
-				found = c;
-				break;
-			}
-	buf_release(&n);
-	return found;
-}
-
-/* A cell's text without surrounding spaces (a copy in b). */
-static const char *cell(const struct table_row *row, const int *pos, enum col c, struct buf *b)
-{
-	buf_reset(b);
-	int i = pos[c];
-	if (i < 0 || i >= row->ncells)
-		return buf_cstr(b);
-	const char *s = row->cells[i];
-	while (*s == ' ' || *s == '\t')
-		s++;
-	size_t n = strlen(s);
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
-		n--;
-	buf_add(b, s, n);
-	return buf_cstr(b);
-}
 
 /* The kind and short name of a new area from its name. */
 static void area_kind(const char *name, const char **kind, struct buf *short_name)
@@ -185,7 +137,7 @@ static int import_row(struct imp *im, const struct table_row *row, const int *po
 		b[i] = (struct buf)BUF_INIT;
 	const char *v[NCOL];
 	for (int i = 0; i < NCOL; i++)
-		v[i] = cell(row, pos, (enum col)i, &b[i]);
+		v[i] = table_cell(row, pos[i], &b[i]);
 	buf_reset(&im->why);
 	int rc = 0;
 	struct err e = ERR_INIT;
@@ -391,48 +343,6 @@ done:
 	return rc;
 }
 
-/* Finds the columns of the header row; -1 with e naming what is missing. */
-static int read_header(const struct table_row *row, int *pos, struct buf *report, struct err *e)
-{
-	for (int c = 0; c < NCOL; c++)
-		pos[c] = -1;
-	struct buf ignored = BUF_INIT;
-	for (int i = 0; i < row->ncells; i++) {
-		int c = header_col(row->cells[i]);
-		if (c < 0) {
-			if (*row->cells[i])
-				buf_addf(&ignored, "%s\"%s\"", ignored.len ? ", " : "", row->cells[i]);
-			continue;
-		}
-		if (pos[c] >= 0) {
-			buf_release(&ignored);
-			return err_set(e, 400,
-				       "line %lld: the column %s appears twice / บรรทัด %lld: มีคอลัมน์ %s ซ้ำสองคอลัมน์",
-				       row->line, columns[c].shown, row->line, columns[c].shown);
-		}
-		pos[c] = i;
-	}
-	struct buf missing = BUF_INIT;
-	static const enum col required[] = {C_OBEC, C_SMIS, C_NAME};
-	for (size_t i = 0; i < sizeof required / sizeof *required; i++)
-		if (pos[required[i]] < 0)
-			buf_addf(&missing, "%s%s", missing.len ? ", " : "", columns[required[i]].shown);
-	if (pos[C_AREA_CODE] < 0 && pos[C_AREA_NAME] < 0)
-		buf_addf(&missing, "%s%s or/หรือ %s", missing.len ? ", " : "", columns[C_AREA_CODE].shown,
-			 columns[C_AREA_NAME].shown);
-	int rc = 0;
-	if (missing.len)
-		rc = err_set(e, 400,
-			     "line %lld: the header row lacks the columns %s / บรรทัด %lld (แถวหัวตาราง) ไม่มีคอลัมน์ %s "
-			     "ให้แถวแรกเป็นชื่อคอลัมน์",
-			     row->line, buf_cstr(&missing), row->line, buf_cstr(&missing));
-	else if (ignored.len)
-		buf_addf(report, "columns ignored / คอลัมน์ที่ไม่ได้ใช้: %s\n", buf_cstr(&ignored));
-	buf_release(&missing);
-	buf_release(&ignored);
-	return rc;
-}
-
 int org_import(struct db *db, const char *path, struct buf *report, struct err *e)
 {
 	struct table *t;
@@ -452,7 +362,7 @@ int org_import(struct db *db, const char *path, struct buf *report, struct err *
 			break;
 		}
 		if (!header) {
-			rc = read_header(&row, pos, report, e);
+			rc = table_header(&row, columns, NCOL, pos, report, e);
 			header = true;
 			continue;
 		}

@@ -407,7 +407,7 @@ static char *solve(json_t *ch, long long number_override, const char *salt_overr
 	char *s = json_dumps(p, JSON_COMPACT);
 	json_decref(p);
 	size_t cap = sodium_base64_ENCODED_LEN(strlen(s), sodium_base64_VARIANT_ORIGINAL);
-	char *b = malloc(cap);
+	char *b = xmalloc(cap);
 	sodium_bin2base64(b, cap, (unsigned char *)s, strlen(s), sodium_base64_VARIANT_ORIGINAL);
 	free(s);
 	return b;

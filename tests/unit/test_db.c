@@ -370,6 +370,60 @@ static void test_transaction(void **state)
 	db_rollback(db);
 }
 
+/* db_bulk stores every value as given — NULL, tabs, line breaks,
+ * backslashes, Thai — on both engines (COPY's text format on PostgreSQL);
+ * a refused row fails the whole load, and ok = false keeps nothing. */
+static void test_bulk(void **state)
+{
+	struct db *db = ((struct engine *)*state)->db;
+	struct err e = ERR_INIT;
+	script(db, "DROP TABLE IF EXISTS t_bulk; CREATE TABLE t_bulk (id BIGINT PRIMARY KEY, v TEXT, n BIGINT)");
+	const char *cols[] = {"id", "v", "n"};
+	static const char *const odd[] = {"ก\tข", "line\nbreak\r", "back\\slash \\N", "", "นักเรียน \"คำพูด\""};
+	assert_int_equal(db_begin(db, &e), 0);
+	struct db_bulk *b = db_bulk_begin(db, "t_bulk", cols, 3, &e);
+	assert_non_null(b);
+	char id[24], n[24];
+	for (int i = 0; i < 3000; i++) {
+		snprintf(id, sizeof id, "%d", i + 1);
+		snprintf(n, sizeof n, "%d", i * 7);
+		const char *vals[] = {id, i % 6 == 5 ? NULL : odd[i % 6 == 5 ? 0 : i % 5], i % 4 ? n : NULL};
+		assert_int_equal(db_bulk_row(b, vals, &e), 0);
+	}
+	assert_int_equal(db_bulk_end(b, true, &e), 0);
+	assert_int_equal(db_commit(db, &e), 0);
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM t_bulk"), 3000);
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM t_bulk WHERE v IS NULL"), 500);
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM t_bulk WHERE n IS NULL"), 750);
+	assert_int_equal(count(db, "SELECT n FROM t_bulk WHERE id = 3000"), 2999 * 7);
+	for (int i = 0; i < 5; i++) {
+		struct db_res *r = NULL;
+		assert_int_equal(db_query(db, "SELECT v FROM t_bulk WHERE id = $1", DB_ARGS(DB_INT(i + 1)), &r, &e), 0);
+		assert_int_equal(db_next(r, &e), 1);
+		assert_string_equal(db_text(r, 0), odd[i]);
+		db_res_free(r);
+	}
+	/* a duplicate key fails the load, and the transaction keeps nothing */
+	assert_int_equal(db_begin(db, &e), 0);
+	b = db_bulk_begin(db, "t_bulk", cols, 3, &e);
+	assert_non_null(b);
+	const char *again[] = {"5000", "x", "1"}, *dup[] = {"1", "x", "1"};
+	assert_int_equal(db_bulk_row(b, again, &e), 0);
+	db_bulk_row(b, dup, &e); /* SQLite refuses it here, COPY at the end */
+	err_clear(&e);
+	assert_int_equal(db_bulk_end(b, true, &e), -1);
+	assert_int_equal(e.status, 409);
+	db_rollback(db);
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM t_bulk"), 3000);
+	/* ok = false: nothing of it once rolled back, and no error of its own */
+	assert_int_equal(db_begin(db, &e), 0);
+	b = db_bulk_begin(db, "t_bulk", cols, 3, &e);
+	assert_int_equal(db_bulk_row(b, again, &e), 0);
+	assert_int_equal(db_bulk_end(b, false, &e), 0);
+	db_rollback(db);
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM t_bulk WHERE id = 5000"), 0);
+}
+
 static void test_exec_changes(void **state)
 {
 	struct db *db = ((struct engine *)*state)->db;
@@ -448,7 +502,7 @@ static void test_statement_cache(void **state)
 	db_res_free(outer);
 
 	/* db_query's text parameters may be freed before the rows are read. */
-	char *param = strdup("n42");
+	char *param = xstrdup("n42");
 	struct db_res *r;
 	assert_int_equal(db_query(db, "SELECT id FROM t_cache WHERE name = $1", DB_ARGS(DB_TEXT(param)), &r, &e), 0);
 	memset(param, 'x', 3);
@@ -752,7 +806,7 @@ static void test_open_bad_pg(void **state)
 	    cmocka_unit_test(test_null_binding), cmocka_unit_test(test_json_types),                                    \
 	    cmocka_unit_test(test_error_message), cmocka_unit_test(test_row_json_404),                                 \
 	    cmocka_unit_test(test_int_value), cmocka_unit_test(test_constraint_409),                                   \
-	    cmocka_unit_test(test_transaction), cmocka_unit_test(test_exec_changes),                                   \
+	    cmocka_unit_test(test_transaction), cmocka_unit_test(test_exec_changes), cmocka_unit_test(test_bulk),                                   \
 	    cmocka_unit_test(test_statement_cache), cmocka_unit_test(test_migrate_once),                               \
 	    cmocka_unit_test(test_migrate_concurrent), cmocka_unit_test(test_migrate_fills_gap),                    \
 	    cmocka_unit_test(test_thai_order)

@@ -14,6 +14,7 @@
 
 #include <string.h>
 
+#include "core/jsonx.h"
 #include "core/thai.h"
 #include "dmc/dmc.h"
 #include "dmc/dmc_internal.h"
@@ -151,10 +152,28 @@ static void test_promotion(void **state)
 	assert_int_equal(dmc_promotion_of(false, true), DMC_STAY);
 }
 
+/* D: citizen-ID corrections stop at the round day's cut-off until the
+ * next round's entry opens */
+static void test_correction_cutoff(void **state)
+{
+	(void)state;
+	long long close = bkk(2026, 6, 10, 16, 30, 0), next = bkk(2026, 10, 11, 0, 0, 0);
+	assert_int_equal(dmc_correction_reopens(close - 3600, 0, 0), 0); /* no round closed yet */
+	assert_int_equal(dmc_correction_reopens(close + 59, close, next), 0); /* 16:30:59 */
+	assert_int_equal(dmc_correction_reopens(close + 60, close, next), next); /* 16:31:00 */
+	assert_int_equal(dmc_correction_reopens(next - 1, close, next), next);
+	assert_int_equal(dmc_correction_reopens(next, close, next), 0);
+	struct buf b = BUF_INIT;
+	dmc_correction_message(close, next, &b);
+	assert_non_null(strstr(buf_cstr(&b), "10 มิ.ย. 2569 เวลา 16:30 น."));
+	assert_non_null(strstr(buf_cstr(&b), "11 ต.ค. 2569"));
+	buf_release(&b);
+}
+
 /* ---- storage on both engines --------------------------------------------------------- */
 
 struct fx {
-	long long s1, s2;
+	long long s1, s2, s3;
 };
 static struct fx sqlite_fx, pg_fx;
 
@@ -167,7 +186,8 @@ static int seed(struct engine *en, struct err *e)
 		return -1;
 	f->s1 = org_school_add(en->db, area, "1099010001", "99010001", "โรงเรียนบ้านหนึ่ง", "เมือง", "ยโสธร", e);
 	f->s2 = org_school_add(en->db, area, "1099010002", "99010002", "โรงเรียนบ้านสอง", "เมือง", "ยโสธร", e);
-	return f->s1 > 0 && f->s2 > 0 ? 0 : -1;
+	f->s3 = org_school_add(en->db, area, "1099010003", "99010003", "โรงเรียนบ้านสาม", "เมือง", "ยโสธร", e);
+	return f->s1 > 0 && f->s2 > 0 && f->s3 > 0 ? 0 : -1;
 }
 
 static int seq = 0;
@@ -210,6 +230,27 @@ static long long scalar(struct db *db, const char *sql, long long id)
 	if (db_int_value(db, sql, DB_ARGS(DB_INT(id)), &n, &e) < 0)
 		fail_msg("%s: %s", sql, e.msg);
 	return n;
+}
+
+static char text_buf[64];
+static const char *scalar_text(struct db *db, const char *sql, long long id)
+{
+	struct err e = ERR_INIT;
+	json_t *r = db_row_json(db, sql, DB_ARGS(DB_INT(id)), &e);
+	if (!r)
+		fail_msg("%s: %s", sql, e.msg);
+	const char *k;
+	json_t *v;
+	json_object_foreach(r, k, v) snprintf(text_buf, sizeof text_buf, "%s", json_string_value(v));
+	json_decref(r);
+	return text_buf;
+}
+
+/* the ident of a learner */
+static int db_int_text(struct db *db, long long id, char out[14])
+{
+	snprintf(out, 14, "%s", scalar_text(db, "SELECT ident FROM dmc_learners WHERE id = $1", id));
+	return 0;
 }
 
 static const long long NOW = 1781060000; /* 10 มิ.ย. 2569, 10:13 น. */
@@ -291,6 +332,289 @@ static void test_move_in_keeps_history_and_counts(void **state)
 	assert_int_equal(count_of(en->db, f->s1, "p5"), 1); /* the first p5 of s1 */
 }
 
+/* A: many learners at once — counts, history and the age rule, all or none */
+static void test_grade_many(void **state)
+{
+	struct engine *en = *state;
+	struct fx *f = en->data;
+	struct err e = ERR_INIT;
+	long long elsewhere = 0, ids[3];
+	for (int i = 0; i < 3; i++) {
+		char cid[14];
+		new_id(cid);
+		struct dmc_learner_in in = kid(cid, "k3");
+		in.birth_date = "2020-02-02";
+		ids[i] = dmc_learner_add(en->db, f->s1, &in, 0, NOW, &elsewhere, &e);
+		assert_true(ids[i] > 0);
+	}
+	long long k3 = count_of(en->db, f->s1, "k3"), p1 = count_of(en->db, f->s1, "p1");
+	long long both[] = {ids[0], ids[1], ids[0]}; /* a repeated id counts once */
+	assert_int_equal(dmc_learners_set_grade_many(en->db, f->s1, both, 3, "p1", 2, 0, NOW, &e), 2);
+	assert_int_equal(count_of(en->db, f->s1, "k3"), k3 - 2);
+	assert_int_equal(count_of(en->db, f->s1, "p1"), p1 + 2);
+	assert_int_equal(scalar(en->db, "SELECT room FROM dmc_learners WHERE id = $1", ids[1]), 2);
+	assert_int_equal(
+	    scalar(en->db, "SELECT COUNT(*) FROM dmc_learner_events WHERE learner_id = $1 AND kind = 'grade'", ids[0]), 1);
+	json_t *ev = db_row_json(en->db, "SELECT detail FROM dmc_learner_events WHERE learner_id = $1 AND kind = 'grade'",
+				 DB_ARGS(DB_INT(ids[0])), &e);
+	assert_non_null(ev);
+	assert_string_equal(jstr(ev, "detail"), "{\"from\":\"k3\",\"to\":\"p1\",\"room\":2}");
+	json_decref(ev);
+	/* one of another school: none changes */
+	char other[14];
+	new_id(other);
+	struct dmc_learner_in oin = kid(other, "k3");
+	long long oid = dmc_learner_add(en->db, f->s2, &oin, 0, NOW, &elsewhere, &e);
+	long long mixed[] = {ids[2], oid};
+	assert_int_equal(dmc_learners_set_grade_many(en->db, f->s1, mixed, 2, "k2", 1, 0, NOW, &e), -1);
+	assert_int_equal(e.status, 404);
+	assert_string_equal(e.field, "ids");
+	assert_int_equal(count_of(en->db, f->s1, "k3"), k3 - 2);
+	/* the age rule of ป.1 (15 years) for the grade change of one and of many */
+	err_clear(&e);
+	assert_int_equal(db_exec(en->db, "UPDATE dmc_learners SET birth_date = '2000-01-01' WHERE id = $1",
+				 DB_ARGS(DB_INT(ids[2])), &e),
+			 1);
+	long long old_one[] = {ids[2]};
+	assert_int_equal(dmc_learners_set_grade_many(en->db, f->s1, old_one, 1, "p1", 1, 0, NOW, &e), -1);
+	assert_string_equal(e.field, "grade");
+	assert_non_null(strstr(e.msg, "เกิน 15 ปี"));
+	err_clear(&e);
+	assert_int_equal(dmc_learner_set_grade(en->db, f->s1, ids[2], "p1", 1, 0, NOW, &e), -1);
+	assert_string_equal(e.field, "grade");
+	assert_string_equal(scalar_text(en->db, "SELECT grade FROM dmc_learners WHERE id = $1", ids[2]), "k3");
+	/* and for a move in to ป.1 */
+	err_clear(&e);
+	char cid[14];
+	assert_int_equal(db_int_text(en->db, ids[2], cid), 0);
+	assert_int_equal(dmc_learner_move_in(en->db, f->s2, cid, "p1", 1, 0, NOW, &e), -1);
+	assert_string_equal(e.field, "grade");
+	assert_int_equal(scalar(en->db, "SELECT school_id FROM dmc_learners WHERE id = $1", ids[2]), f->s1);
+	/* an empty choice */
+	assert_int_equal(dmc_learners_set_grade_many(en->db, f->s1, NULL, 0, "p1", 1, 0, NOW, &e), -1);
+	assert_string_equal(e.field, "ids");
+}
+
+/* A: a page never lays out rounds — reading a year with none finds none */
+static void test_round_current_reads_only(void **state)
+{
+	struct engine *en = *state;
+	struct err e = ERR_INIT;
+	long long far = bkk(2300, 1, 1, 10, 0, 0);
+	long long before = scalar(en->db, "SELECT COUNT(*) FROM dmc_rounds WHERE id > $1", 0);
+	assert_null(dmc_round_current(en->db, far, &e));
+	assert_int_equal(e.status, 404);
+	assert_int_equal(scalar(en->db, "SELECT COUNT(*) FROM dmc_rounds WHERE id > $1", 0), before);
+}
+
+/* promote / undo in their own transaction, as a handler runs them (they
+ * take the school's lock); rolled back when refused */
+static long long promote_tx(struct db *db, long long sid, long long now, long long *up, long long *grad, long long *stay,
+			    struct err *e)
+{
+	err_clear(e);
+	if (db_begin(db, e) < 0)
+		fail_msg("begin: %s", e->msg);
+	long long rc = dmc_promote_school(db, sid, 0, now, up, grad, stay, e);
+	if (rc < 0)
+		db_rollback(db);
+	else if (db_commit(db, e) < 0)
+		fail_msg("commit: %s", e->msg);
+	return rc;
+}
+
+static long long undo_tx(struct db *db, long long sid, long long now, long long *skipped, struct err *e)
+{
+	err_clear(e);
+	if (db_begin(db, e) < 0)
+		fail_msg("begin: %s", e->msg);
+	long long rc = dmc_promotion_undo(db, sid, 0, now, skipped, e);
+	if (rc < 0)
+		db_rollback(db);
+	else if (db_commit(db, e) < 0)
+		fail_msg("commit: %s", e->msg);
+	return rc;
+}
+
+/* B: the year-end promotion of a school, its refusals and its undo */
+static void test_promotion_year_end(void **state)
+{
+	struct engine *en = *state;
+	struct fx *f = en->data;
+	struct err e = ERR_INIT;
+	assert_int_equal(dmc_rounds_ensure(en->db, 2569, &e), 0);
+	static const char *const grades[] = {"k3", "p3", "p6", "m3", "m6", "p2"};
+	long long ids[6], elsewhere = 0;
+	for (int i = 0; i < 6; i++) {
+		char cid[14];
+		new_id(cid);
+		struct dmc_learner_in in = kid(cid, grades[i]);
+		in.birth_date = "2012-01-01";
+		if (!strcmp(grades[i], "k3") || !strcmp(grades[i], "p2") || !strcmp(grades[i], "p3"))
+			in.birth_date = "2019-01-01";
+		ids[i] = dmc_learner_add(en->db, f->s3, &in, 0, NOW, &elsewhere, &e);
+		if (ids[i] < 0)
+			fail_msg("add %s: %s", grades[i], e.msg);
+	}
+	long long rep[] = {ids[5]};
+	assert_int_equal(dmc_learners_set_repeating(en->db, f->s3, rep, 1, true, 0, NOW, &e), 1);
+	assert_int_equal(dmc_learners_set_repeating(en->db, f->s3, rep, 1, true, 0, NOW, &e), 0); /* already */
+	long long foreign[] = {ids[0], 999999};
+	assert_int_equal(dmc_learners_set_repeating(en->db, f->s3, foreign, 2, true, 0, NOW, &e), -1);
+	assert_int_equal(e.status, 404);
+	err_clear(&e);
+	long long close = bkk(2027, 4, 30, 16, 30, 0), up, grad, stay;
+	/* 16:30:59 of the year-end round day: its window is still open */
+	assert_int_equal(promote_tx(en->db, f->s3, close + 59, &up, &grad, &stay, &e), -1);
+	assert_int_equal(e.status, 409);
+	assert_non_null(strstr(e.msg, "ยังเลื่อนชั้นไม่ได้"));
+	assert_string_equal(scalar_text(en->db, "SELECT grade FROM dmc_learners WHERE id = $1", ids[1]), "p3");
+	err_clear(&e);
+	long long at = close + 60;
+	long long pid = promote_tx(en->db, f->s3, at, &up, &grad, &stay, &e);
+	if (pid < 0)
+		fail_msg("promote: %s", e.msg);
+	assert_int_equal(up, 2);
+	assert_int_equal(grad, 3);
+	assert_int_equal(stay, 1);
+	/* each outcome is the rule's */
+	static const char *const after[] = {"p1", "p4", "p6", "m3", "m6", "p2"};
+	for (int i = 0; i < 6; i++) {
+		assert_string_equal(scalar_text(en->db, "SELECT grade FROM dmc_learners WHERE id = $1", ids[i]), after[i]);
+		bool final = !strcmp(grades[i], "p6") || !strcmp(grades[i], "m3") || !strcmp(grades[i], "m6");
+		enum dmc_promotion want = dmc_promotion_of(final, i == 5);
+		assert_string_equal(scalar_text(en->db, "SELECT status FROM dmc_learners WHERE id = $1", ids[i]),
+				    want == DMC_GRADUATE ? "graduated" : "active");
+	}
+	assert_int_equal(scalar(en->db, "SELECT repeating FROM dmc_learners WHERE id = $1", ids[5]), 0);
+	assert_int_equal(scalar(en->db, "SELECT COALESCE(SUM(n), 0) FROM dmc_counts WHERE school_id = $1", f->s3), 3);
+	assert_int_equal(count_of(en->db, f->s3, "p1"), 1);
+	assert_int_equal(count_of(en->db, f->s3, "p6"), 0);
+	assert_int_equal(
+	    scalar(en->db, "SELECT COUNT(*) FROM dmc_learner_events WHERE learner_id = $1 AND kind = 'graduate'", ids[2]), 1);
+	assert_int_equal(
+	    scalar(en->db, "SELECT COUNT(*) FROM dmc_learner_events WHERE learner_id = $1 AND kind = 'repeat'", ids[5]), 1);
+	/* once */
+	assert_int_equal(promote_tx(en->db, f->s3, at + 5, &up, &grad, &stay, &e), -1);
+	assert_int_equal(e.status, 409);
+	/* a ป.6 graduate moves on to a ม.1 school: undo leaves him there */
+	char cid[14];
+	assert_int_equal(db_int_text(en->db, ids[2], cid), 0);
+	err_clear(&e);
+	assert_int_equal(dmc_learner_move_in(en->db, f->s2, cid, "m1", 1, 0, at + 100, &e), ids[2]);
+	/* the next round's entry opens 16 May 2570: no undo from then on */
+	long long skipped = 0;
+	assert_int_equal(undo_tx(en->db, f->s3, bkk(2027, 5, 16, 0, 0, 0), &skipped, &e), -1);
+	assert_int_equal(e.status, 409);
+	assert_non_null(strstr(e.msg, "16 พ.ค. 2570"));
+	err_clear(&e);
+	assert_int_equal(undo_tx(en->db, f->s3, at + 200, &skipped, &e), 5);
+	assert_int_equal(skipped, 1);
+	static const char *const back[] = {"k3", "p3", "p6", "m3", "m6", "p2"};
+	for (int i = 0; i < 6; i++) {
+		if (i == 2)
+			continue;
+		char want[32];
+		snprintf(want, sizeof want, "%s active", back[i]);
+		assert_string_equal(scalar_text(en->db, "SELECT grade || ' ' || status FROM dmc_learners WHERE id = $1", ids[i]),
+				    want);
+	}
+	assert_int_equal(scalar(en->db, "SELECT repeating FROM dmc_learners WHERE id = $1", ids[5]), 1);
+	assert_int_equal(scalar(en->db, "SELECT school_id FROM dmc_learners WHERE id = $1", ids[2]), f->s2);
+	assert_int_equal(scalar(en->db, "SELECT COALESCE(SUM(n), 0) FROM dmc_counts WHERE school_id = $1", f->s3), 5);
+	assert_int_equal(count_of(en->db, f->s3, "m6"), 1);
+	/* undone, it may be done again */
+	assert_true(promote_tx(en->db, f->s3, at + 300, &up, &grad, &stay, &e) > 0);
+	assert_int_equal(grad, 2);
+}
+
+/* C, D: what the area approves — a drop-out leaves only when approved,
+ * a correction needs a free, valid ID; decisions happen once */
+static void test_requests(void **state)
+{
+	struct engine *en = *state;
+	struct fx *f = en->data;
+	struct err e = ERR_INIT;
+	long long area = scalar(en->db, "SELECT area_id FROM schools WHERE id = $1", f->s1);
+	assert_int_equal(dmc_rounds_ensure(en->db, 2569, &e), 0);
+	char a[14], b[14], c[14];
+	new_id(a);
+	new_id(b);
+	new_id(c);
+	struct dmc_learner_in ia = kid(a, "p4"), ib = kid(b, "p4");
+	long long elsewhere = 0;
+	long long la = dmc_learner_add(en->db, f->s1, &ia, 0, NOW, &elsewhere, &e);
+	long long lb = dmc_learner_add(en->db, f->s2, &ib, 0, NOW, &elsewhere, &e);
+	assert_true(la > 0 && lb > 0);
+	long long before = count_of(en->db, f->s1, "p4");
+	/* drop-out: a reason from the list, still counted while pending */
+	assert_int_equal(dmc_dropout_request(en->db, f->s1, la, "nope", "", 0, NOW, &e), -1);
+	assert_string_equal(e.field, "reason");
+	err_clear(&e);
+	assert_int_equal(dmc_dropout_request(en->db, f->s1, la, "other", "", 0, NOW, &e), -1);
+	assert_string_equal(e.field, "note");
+	err_clear(&e);
+	assert_int_equal(dmc_dropout_request(en->db, f->s2, la, "poverty", "", 0, NOW, &e), -1); /* not s2's */
+	assert_int_equal(e.status, 404);
+	err_clear(&e);
+	long long rq = dmc_dropout_request(en->db, f->s1, la, "poverty", "", 0, NOW, &e);
+	assert_true(rq > 0);
+	assert_int_equal(count_of(en->db, f->s1, "p4"), before);
+	assert_int_equal(dmc_dropout_request(en->db, f->s1, la, "poverty", "", 0, NOW, &e), -1);
+	assert_int_equal(e.status, 409);
+	err_clear(&e);
+	/* another area's officer cannot decide it; a rejection needs a note */
+	assert_int_equal(dmc_request_decide(en->db, area + 1000, rq, true, "", 0, NOW, &e), -1);
+	assert_int_equal(e.status, 404);
+	err_clear(&e);
+	assert_int_equal(dmc_request_decide(en->db, area, rq, false, "", 0, NOW, &e), -1);
+	assert_string_equal(e.field, "decision_note");
+	err_clear(&e);
+	assert_int_equal(dmc_request_decide(en->db, area, rq, true, "", 0, NOW, &e), 0);
+	assert_int_equal(count_of(en->db, f->s1, "p4"), before - 1);
+	assert_string_equal(scalar_text(en->db, "SELECT status FROM dmc_learners WHERE id = $1", la), "removed");
+	assert_int_equal(dmc_request_decide(en->db, area, rq, false, "สาย", 0, NOW, &e), -1); /* once */
+	assert_int_equal(e.status, 409);
+	err_clear(&e);
+	assert_int_equal(dmc_request_withdraw(en->db, f->s1, la, rq, 0, NOW, &e), -1);
+	assert_int_equal(e.status, 409);
+	err_clear(&e);
+
+	/* correction: in time on the round day (16:30:59), refused at 16:31 */
+	long long close = bkk(2026, 6, 10, 16, 30, 0);
+	long long fix = dmc_id_fix_request(en->db, f->s2, lb, c, "กรอกผิด", 0, close + 60, &e);
+	assert_int_equal(fix, -1);
+	assert_int_equal(e.status, 409);
+	assert_non_null(strstr(e.msg, "11 ต.ค. 2569"));
+	err_clear(&e);
+	char bad[14];
+	snprintf(bad, sizeof bad, "%s", c);
+	bad[12] = (char)('0' + (bad[12] - '0' + 1) % 10);
+	assert_int_equal(dmc_id_fix_request(en->db, f->s2, lb, bad, "กรอกผิด", 0, close, &e), -1);
+	assert_string_equal(e.field, "new_citizen_id");
+	err_clear(&e);
+	assert_int_equal(dmc_id_fix_request(en->db, f->s2, lb, b, "กรอกผิด", 0, close, &e), -1); /* its own */
+	assert_string_equal(e.field, "new_citizen_id");
+	err_clear(&e);
+	/* a's record (removed, at s1) holds a: refused naming s1 only */
+	assert_int_equal(dmc_id_fix_request(en->db, f->s2, lb, a, "กรอกผิด", 0, close, &e), -1);
+	assert_int_equal(e.status, 409);
+	assert_non_null(strstr(e.msg, "โรงเรียนบ้านหนึ่ง"));
+	assert_null(strstr(e.msg, "มะลิ"));
+	err_clear(&e);
+	assert_int_equal(dmc_id_fix_request(en->db, f->s2, lb, c, "", 0, close, &e), -1);
+	assert_string_equal(e.field, "note");
+	err_clear(&e);
+	fix = dmc_id_fix_request(en->db, f->s2, lb, c, "กรอกผิด", 0, close + 59, &e);
+	assert_true(fix > 0);
+	assert_string_equal(scalar_text(en->db, "SELECT ident FROM dmc_learners WHERE id = $1", lb), b);
+	assert_int_equal(dmc_request_decide(en->db, area, fix, true, "", 0, close + 3600, &e), 0);
+	assert_string_equal(scalar_text(en->db, "SELECT ident FROM dmc_learners WHERE id = $1", lb), c);
+	assert_string_equal(scalar_text(en->db, "SELECT citizen_id FROM dmc_learners WHERE id = $1", lb), c);
+	assert_int_equal(
+	    scalar(en->db, "SELECT COUNT(*) FROM dmc_learner_events WHERE learner_id = $1 AND kind = 'id_fix'", lb), 1);
+}
+
 /* A round step in its own transaction, as a handler runs it (the step
  * takes the school's lock, which needs one); rolled back when refused. */
 static int step(struct db *db, int (*fn)(struct db *, long long, long long, long long, long long, struct err *),
@@ -324,6 +648,13 @@ static void test_snapshot_frozen(void **state)
 	if (step(en->db, dmc_round_confirm, rid, f->s1, open, &e) != 0)
 		fail_msg("confirm: %d %s", e.status, e.msg);
 	assert_int_equal(step(en->db, dmc_round_confirm, rid, f->s1, open + 5, &e), -1); /* once */
+	long long close = bkk(2026, 6, 10, 16, 30, 0);
+	assert_int_equal(step(en->db, dmc_round_acknowledge, rid, f->s1, open + 30, &e), -1); /* not certified yet */
+	assert_int_equal(e.status, 409);
+	assert_int_equal(step(en->db, dmc_round_certify, rid, f->s1, close + 60, &e), -1); /* 16:31:00 */
+	assert_int_equal(e.status, 409);
+	assert_non_null(strstr(e.msg, "หมดเวลา"));
+	assert_int_equal(scalar(en->db, "SELECT COUNT(*) FROM dmc_snapshot WHERE round_id = $1", rid), 0);
 	assert_int_equal(step(en->db, dmc_round_certify, rid, f->s1, open + 60, &e), 0);
 	long long frozen = scalar(en->db, "SELECT COUNT(*) FROM dmc_snapshot WHERE round_id = $1", rid);
 	long long frozen_n = scalar(en->db, "SELECT COALESCE(SUM(n), 0) FROM dmc_snapshot_counts WHERE round_id = $1", rid);
@@ -337,7 +668,15 @@ static void test_snapshot_frozen(void **state)
 	assert_int_equal(scalar(en->db, "SELECT COALESCE(SUM(n), 0) FROM dmc_snapshot_counts WHERE round_id = $1", rid),
 			 frozen_n);
 	assert_int_equal(step(en->db, dmc_round_acknowledge, rid, f->s2, open, &e), -1); /* s2 never certified */
+	/* a second certify is refused and copies nothing more */
+	assert_int_equal(step(en->db, dmc_round_certify, rid, f->s1, open + 180, &e), -1);
+	assert_int_equal(e.status, 409);
+	assert_non_null(strstr(e.msg, "รับรองข้อมูลรอบนี้แล้ว"));
+	assert_int_equal(scalar(en->db, "SELECT COUNT(*) FROM dmc_snapshot WHERE round_id = $1", rid), frozen);
 	assert_int_equal(step(en->db, dmc_round_acknowledge, rid, f->s1, open, &e), 0);
+	assert_true(scalar(en->db, "SELECT acknowledged_at FROM dmc_round_schools WHERE round_id = $1", rid) > 0);
+	assert_int_equal(step(en->db, dmc_round_acknowledge, rid, f->s1, open + 5, &e), -1); /* once */
+	assert_int_equal(e.status, 409);
 }
 
 int main(void)
@@ -347,11 +686,16 @@ int main(void)
 	    cmocka_unit_test(test_round_times),	 cmocka_unit_test(test_identity),
 	    cmocka_unit_test(test_measures),	 cmocka_unit_test(test_birth),
 	    cmocka_unit_test(test_promotion),
+	    cmocka_unit_test(test_correction_cutoff),
 	};
 	const struct CMUnitTest db_tests[] = {
 	    cmocka_unit_test(test_one_active_record),
 	    cmocka_unit_test(test_move_in_keeps_history_and_counts),
 	    cmocka_unit_test(test_snapshot_frozen),
+	    cmocka_unit_test(test_grade_many),
+	    cmocka_unit_test(test_round_current_reads_only),
+	    cmocka_unit_test(test_promotion_year_end),
+	    cmocka_unit_test(test_requests),
 	};
 	int failed = cmocka_run_group_tests_name("dmc_rules", pure, NULL, NULL);
 	engine_after_migrate = seed;

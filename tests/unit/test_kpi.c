@@ -940,7 +940,7 @@ static json_t *ids_of(long long a, long long b)
 /* A temp file standing for an upload. */
 static char *temp_upload(struct fx *f, int n)
 {
-	char *path = malloc(300);
+	char *path = xmalloc(300);
 	snprintf(path, 300, "%s/upload-%d-%ld", f->data, n, (long)random());
 	FILE *fp = fopen(path, "w");
 	assert_non_null(fp);
@@ -983,7 +983,7 @@ static void free_added(struct kpi_report_save_in *in)
 
 static void add_files(struct fx *f, struct kpi_report_save_in *in, int n, const char *desc)
 {
-	in->added = calloc((size_t)n, sizeof *in->added);
+	in->added = xcalloc((size_t)n, sizeof *in->added);
 	in->nadded = n;
 	for (int i = 0; i < n; i++) {
 		in->added[i].desc = desc;

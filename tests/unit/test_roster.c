@@ -400,7 +400,7 @@ static void test_addition_rules(void **state)
 		struct db_res *res;
 		db_query(f->db, "SELECT email FROM users WHERE username = 'citizen'", NULL, 0, &res, &e);
 		assert_int_equal(db_next(res, &e), 1);
-		cemail = strdup(db_text(res, 0));
+		cemail = xstrdup(db_text(res, 0));
 		db_res_free(res);
 	}
 	for (char *p = cemail; *p; p++)

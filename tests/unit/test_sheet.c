@@ -112,7 +112,7 @@ static char *zip_member(const unsigned char *z, size_t len, const char *name)
 			size_t data = local + 30 + rd16(z + local + 26) + rd16(z + local + 28);
 			if (data + csize > len)
 				return NULL;
-			char *out = calloc(1, usize + 1);
+			char *out = xcalloc(1, usize + 1);
 			if (method == 0) {
 				memcpy(out, z + data, usize);
 				return out;

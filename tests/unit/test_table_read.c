@@ -203,7 +203,7 @@ static void test_xlsx(void **state)
 static void test_zip_bomb(void **state)
 {
 	size_t n = (size_t)TABLE_MAX_UNZIPPED + 1024;
-	char *big = malloc(n + 1);
+	char *big = xmalloc(n + 1);
 	static const char head[] = "<worksheet><sheetData><row><c t=\"inlineStr\"><is><t>";
 	memcpy(big, head, sizeof head - 1);
 	memset(big + sizeof head - 1, 'a', n - (sizeof head - 1));

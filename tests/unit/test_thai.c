@@ -241,7 +241,7 @@ static void test_dates_ignore_tz(void **state)
 {
 	/* The server's TZ must not change what users see. */
 	const char *old = getenv("TZ");
-	char *saved = old ? strdup(old) : NULL;
+	char *saved = old ? xstrdup(old) : NULL;
 	setenv("TZ", "America/New_York", 1);
 	tzset();
 	CHECK_BUF("25 มิ.ย. 2567, 13:11 น.", thai_datetime_short(out, 1719295860));

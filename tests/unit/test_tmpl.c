@@ -105,7 +105,7 @@ static int spec_load(struct spec *s)
 			getenv("KHET_MUSTACHE_SPEC") ? dir : "../shared/testdata/mustache-spec or /work/shared/testdata/mustache-spec");
 		return -1;
 	}
-	s->files = calloc((size_t)n, sizeof *s->files);
+	s->files = xcalloc((size_t)n, sizeof *s->files);
 	size_t cap = 0;
 	int rc = 0;
 	for (int i = 0; i < n; i++) {
@@ -129,8 +129,8 @@ static int spec_load(struct spec *s)
 			{
 				if (s->ncases == cap) {
 					cap = cap ? cap * 2 : 256;
-					s->cases = realloc(s->cases, cap * sizeof *s->cases);
-					s->names = realloc(s->names, cap * sizeof *s->names);
+					s->cases = xrealloc(s->cases, cap * sizeof *s->cases);
+					s->names = xrealloc(s->names, cap * sizeof *s->names);
 				}
 				char *name;
 				if (asprintf(&name, "%s: %s", list[i]->d_name,
@@ -548,7 +548,7 @@ int main(void)
 		return 1;
 	}
 	size_t n = nown + s.ncases;
-	struct CMUnitTest *tests = calloc(n, sizeof *tests);
+	struct CMUnitTest *tests = xcalloc(n, sizeof *tests);
 	memcpy(tests, own, sizeof own);
 	for (size_t i = 0; i < s.ncases; i++) {
 		struct CMUnitTest *t = &tests[nown + i];

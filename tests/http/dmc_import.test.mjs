@@ -1,0 +1,116 @@
+// dmc_import: `khet import students FILE` (issue 12 item 8) on the demo's
+// census data — a school's file loads with the checks of the pages, a second
+// run of the same file adds nothing, counts and history follow, and a file
+// with any bad row (check digit, unknown school or grade, the same learner
+// twice, a learner active at another school, weight 500 kg, a birth date in
+// the future, a ป.1 learner of 40) stores nothing and names every bad line.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { khet, startServer, citizenId } from './lib.mjs';
+
+const tmp = mkdtempSync(join(tmpdir(), 'khet-dmc-import-'));
+let s, school1, school2, obec1, obec2;
+const num = (q) => Number(s.sql(q));
+function file(name, text) {
+  const p = join(tmp, name);
+  writeFileSync(p, text);
+  return p;
+}
+let seq = 4000;
+const newCid = () => citizenId(`19901${String(seq++).padStart(7, '0')}`);
+const HEAD = '\ufeffรหัสโรงเรียน,เลขประจำตัวประชาชน,รหัส G,คำนำหน้า,ชื่อ,นามสกุล,เพศ,วันเกิด,ชั้น,ห้อง,น้ำหนัก,ส่วนสูง,สัญชาติ,ความพิการ\r\n';
+const learners = () => num('SELECT COUNT(*) FROM dmc_learners');
+const countsRight = (sid) => num(`SELECT COALESCE(SUM(n), 0) FROM dmc_counts WHERE school_id = ${sid}`) ===
+  num(`SELECT COUNT(*) FROM dmc_learners WHERE school_id = ${sid} AND status = 'active'`);
+
+before(async () => {
+  s = await startServer();
+  [school1, school2] = s.sql('SELECT id FROM schools ORDER BY id LIMIT 2').split('\n').map(Number);
+  obec1 = s.sql(`SELECT obec_code FROM schools WHERE id = ${school1}`);
+  obec2 = s.sql(`SELECT obec_code FROM schools WHERE id = ${school2}`);
+});
+after(async () => { await s?.stop(); });
+
+test('a school\'s file loads; a second run updates and adds nothing; counts, history and audit follow', async () => {
+  const a = newCid(), b = newCid();
+  const csv = HEAD +
+    `${obec1},${a},,ด.ช.,สมชาย,ใจดี,ชาย,12/05/2560,ป.1,1,22.5,120,ไทย,\r\n` +
+    `${obec1},${b},,ด.ญ.,"สมหญิง, ณ",รักเรียน,,2016-01-02,ป.2,2,,,,ออทิสติก\r\n` +
+    `${obec2},,G671000000077,ด.ช.,ไม่มี,บัตร,M,01/01/2559,ป.3,,,,เมียนมา,\r\n`;
+  const before = learners();
+  let r = khet(['import', 'students', file('good.csv', csv)], s.env);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /3 learners added, 0 updated/);
+  assert.match(r.stdout, /นักเรียนใหม่ 3 คน/);
+  assert.equal(learners(), before + 3);
+  assert.equal(s.sql(`SELECT school_id || '|' || grade || '|' || sex || '|' || birth_date || '|' || weight_x10 || '|' || room FROM dmc_learners WHERE ident = '${a}'`),
+    `${school1}|p1|M|2017-05-12|225|1`);
+  assert.equal(s.sql(`SELECT first_name || '|' || disability FROM dmc_learners WHERE ident = '${b}'`), 'สมหญิง, ณ|autism');
+  assert.equal(s.sql("SELECT nationality || '|' || school_id FROM dmc_learners WHERE ident = 'G671000000077'"), `MM|${school2}`);
+  assert.ok(countsRight(school1) && countsRight(school2), 'dmc_counts match the learners');
+  assert.equal(num(`SELECT COUNT(*) FROM dmc_learner_events e JOIN dmc_learners l ON l.id = e.learner_id WHERE l.ident = '${a}' AND e.kind = 'import'`), 1);
+  assert.ok(num("SELECT COUNT(*) FROM audit WHERE action = 'dmc.import'") >= 1);
+
+  // the same file again, with a grade changed: updated, nothing added
+  r = khet(['import', 'students', file('again.csv', csv.replace(',ป.1,1,', ',ป.2,3,'))], s.env);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /0 learners added, 3 updated/);
+  assert.equal(learners(), before + 3);
+  assert.equal(s.sql(`SELECT grade || '|' || room FROM dmc_learners WHERE ident = '${a}'`), 'p2|3');
+  assert.ok(countsRight(school1));
+});
+
+test('a file with bad rows stores nothing and names every bad line', async () => {
+  const elsewhere = s.sql(`SELECT ident FROM dmc_learners WHERE school_id = ${school2} AND status = 'active' AND citizen_id IS NOT NULL LIMIT 1`);
+  assert.ok(elsewhere);
+  const good = newCid(), twice = newCid();
+  const badDigit = good.slice(0, 12) + String((Number(good[12]) + 1) % 10);
+  const csv = HEAD +
+    `${obec1},${good},,ด.ช.,ดี,มาก,,12/05/2560,ป.1,,,,,\n` +            // 2: good, not stored either
+    `${obec1},${badDigit},,ด.ช.,ผิด,หลัก,,12/05/2560,ป.1,,,,,\n` +       // 3
+    `9999999999,${newCid()},,ด.ช.,ไม่มี,โรงเรียน,,12/05/2560,ป.1,,,,,\n` + // 4
+    `${obec1},${twice},,ด.ญ.,ซ้ำ,หนึ่ง,,12/05/2560,ป.1,,,,,\n` +        // 5
+    `${obec1},${twice},,ด.ญ.,ซ้ำ,สอง,,12/05/2560,ป.1,,,,,\n` +          // 6
+    `${obec1},${newCid()},,ด.ช.,ชั้น,ผิด,,12/05/2560,ป.9,,,,,\n` +       // 7
+    `${obec1},${newCid()},,ด.ช.,หนัก,มาก,,12/05/2560,ป.1,,500,120,,\n` + // 8
+    `${obec1},${newCid()},,ด.ช.,เกิด,อนาคต,,12/05/2599,ป.1,,,,,\n` +     // 9
+    `${obec1},${newCid()},,ด.ช.,อายุ,สี่สิบ,,12/05/2528,ป.1,,,,,\n` +    // 10
+    `${obec1},${newCid()},,ด.ญ.,เพศ,ไม่ตรง,ชาย,12/05/2560,ป.1,,,,,\n` +  // 11
+    `${obec1},,G67100000001,ด.ช.,จี,สั้น,,12/05/2560,ป.1,,,,,\n`;        // 12
+  const before = learners();
+  let r = khet(['import', 'students', file('bad.csv', csv)], s.env);
+  assert.equal(r.code, 1);
+  for (let line = 3; line <= 12; line++) {
+    if (line === 5) continue;
+    assert.match(r.stderr, new RegExp(`line ${line} / บรรทัด ${line}:`), `line ${line}`);
+  }
+  assert.doesNotMatch(r.stderr, /line 2 \//);
+  assert.doesNotMatch(r.stderr, /line 5 \//);
+  assert.match(r.stderr, /ไม่พบโรงเรียนรหัส 9999999999/);
+  assert.match(r.stderr, /นักเรียนคนเดียวกับบรรทัด 5/);
+  assert.match(r.stderr, /ชั้น "ป.9" ไม่มีในรายการ/);
+  assert.match(r.stderr, /คำนำหน้าไม่ตรงกับเพศ/);
+  assert.match(r.stderr, /9 bad rows of 11; nothing was stored/);
+  assert.equal(learners(), before);
+  assert.equal(num(`SELECT COUNT(*) FROM dmc_learners WHERE ident = '${good}'`), 0);
+
+  // every row good, but one learner is active at another school: a move in
+  const csv2 = HEAD + `${obec1},${good},,ด.ช.,ดี,มาก,,12/05/2560,ป.1,,,,,\n` +
+    `${obec1},${elsewhere},,ด.ช.,ย้าย,มา,,12/05/2560,ป.1,,,,,\n`;
+  r = khet(['import', 'students', file('elsewhere.csv', csv2)], s.env);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /line 3 \/ บรรทัด 3: .*ยังเรียนอยู่ที่.*ให้ใช้เมนูย้ายเข้า/);
+  assert.equal(learners(), before);
+
+  // the header must name the columns; without an ID column nothing is read
+  r = khet(['import', 'students', file('nohead.csv', 'รหัสโรงเรียน,คำนำหน้า,ชื่อ,นามสกุล,วันเกิด,ชั้น\n1,2,3,4,5,6\n')], s.env);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /ไม่มีคอลัมน์ เลขประจำตัวประชาชน \(citizen_id\) or\/หรือ รหัส G \(gcode\)/);
+  r = khet(['import', 'students', file('wrong.csv', 'a,b,c\n1,2,3\n')], s.env);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /ไม่มีคอลัมน์ รหัสโรงเรียน \(obec_code\)/);
+  assert.equal(learners(), before);
+});

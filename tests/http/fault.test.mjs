@@ -1,0 +1,155 @@
+// fault: fault injection (core/fault.h), SQLite's way of testing. A server
+// with KHET_TEST_ROUTES=1 makes the N-th database call or file write of a
+// request fail when the request says X-Khet-Fault: db=N (or write=N). Each
+// walk below sends the same write with N = 1, 2, 3 … until it succeeds: every
+// earlier failure must be answered with a clear Thai error (not a dropped
+// connection, not a crash) and leave what is stored exactly as it was —
+// every table's row count and every file in the data folder (/_test/state).
+// The writes: an OSS submission with files, a KPI report with a file, the
+// roster's yearly submission.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, files, AddressClient, ipSequence } from './lib.mjs';
+
+const PW = 'khet-demo-2567';
+const THAI = /[\u0E00-\u0E7F]/;
+const FY = 2568;
+let server, area;
+
+const nextIp = ipSequence('10.66');
+const client = () => new AddressClient(server.base, nextIp());
+const num = (q) => Number(server.sql(q));
+
+async function signin(login) {
+  const c = client();
+  await c.get('/signin');
+  const r = await c.post('/signin', { login, password: PW });
+  assert.equal(r.status, 303, `${login} signs in: ${r.status}`);
+  return c;
+}
+
+async function state(c) {
+  const r = await c.get('/_test/state', { json: true });
+  assert.equal(r.status, 200, r.text.slice(0, 300));
+  return r.json;
+}
+
+// Sends send({ 'x-khet-fault': `${kind}=N` }) with N = 1, 2 … until it
+// succeeds (a 2xx or a redirect); returns how many calls failed on the way.
+async function walk(c, kind, send, max = 400) {
+  for (let n = 1; n <= max; n++) {
+    const before = await state(c);
+    const r = await send({ 'x-khet-fault': `${kind}=${n}` });
+    if (process.env.KHET_FAULT_DEBUG) console.log(kind, n, r.status, r.text.match(/[\u0E00-\u0E7F][^<"]*/g)?.slice(0, 3));
+    if (r.status < 400) return n - 1;
+    assert.ok(r.status >= 400 && r.status < 600, `${kind}=${n}: status ${r.status}`);
+    assert.match(r.text, THAI, `${kind}=${n}: the answer says what happened in Thai`);
+    assert.deepEqual(await state(c), before, `${kind}=${n} (${r.status}) left something stored`);
+    assert.equal((await c.get('/healthz')).status, 200, `${kind}=${n}: the server still answers`);
+  }
+  assert.fail(`${kind}: still failing after ${max} faults`);
+}
+
+before(async () => {
+  server = await startServer({ args: ['--trust-proxy'], env: { KHET_TEST_ROUTES: '1' } });
+  area = num("SELECT id FROM areas WHERE code = '3502'");
+});
+after(async () => {
+  await server?.stop();
+  assert.doesNotMatch(server?.log() || '', /Sanitizer|runtime error:/);
+});
+
+test('a bad X-Khet-Fault is refused, and a production server ignores the header', async () => {
+  const c = client();
+  for (const bad of ['db', 'db=0', 'db=x', 'disk=3', 'db=1,,']) {
+    const r = await c.get('/', { headers: { 'x-khet-fault': bad } });
+    assert.equal(r.status, 400, bad);
+    assert.match(r.text, /X-Khet-Fault ไม่ถูกต้อง/);
+  }
+  // a GET whose first database call fails answers a Thai error page
+  const r = await c.get(`/areas/${area}/schools`, { headers: { 'x-khet-fault': 'db=1' } });
+  assert.ok(r.status >= 500, `status ${r.status}`);
+  assert.match(r.text, THAI);
+  const plain = await startServer({ demo: false, env: { KHET_TEST_ROUTES: '0' } });
+  try {
+    const p = await plain.client().get('/healthz', { headers: { 'x-khet-fault': 'db=1' } });
+    assert.equal(p.status, 200);
+    assert.equal((await plain.client().get('/_test/state')).status, 404);
+  } finally {
+    await plain.stop();
+  }
+});
+
+test('an OSS submission with files: every failed database call or file write stores nothing', async () => {
+  const c = await signin('citizen');
+  const fields = {
+    area_id: String(area), title: 'นาย', first_name: 'ผดุงสิทธิ์', last_name: 'ลาวรรณ', phone: '0812345678',
+    birth_date: '1985-05-12', nationality: 'ไทย', blood_group: 'O',
+    address_registered: '382 หมู่ 8 ตำบลกุดชุม อำเภอกุดชุม จังหวัดยโสธร', address_contact: 'เดียวกับทะเบียนบ้าน',
+    work_unit: 'กลุ่มส่งเสริมการศึกษาทางไกล', position: 'นักวิชาการคอมพิวเตอร์', rank: 'ชำนาญการ', official_type: 'teacher',
+  };
+  const attach = () => ({
+    id_card: { data: files.pdf(), filename: 'บัตร.pdf', type: 'application/pdf' },
+    other1: { data: files.png(), filename: 'slip.png', type: 'image/png' },
+  });
+  // each try a request of its own (the same form sent twice is one request)
+  let k = 0;
+  const send = (headers) => c.postMultipart('/oss/new/11', { ...fields, phone: `08123456${String(++k % 100).padStart(2, '0')}` },
+    attach(), { headers });
+  const before = await state(c);
+  const dbFaults = await walk(c, 'db', send);
+  assert.ok(dbFaults >= 5, `only ${dbFaults} database calls in a submission?`);
+  const after1 = await state(c);
+  assert.equal(after1.tables.oss_requests, before.tables.oss_requests + 1);
+  assert.equal(after1.files.length, before.files.length + 2);
+  const writeFaults = await walk(c, 'write', send);
+  assert.ok(writeFaults >= 2, `only ${writeFaults} file writes for two files?`);
+  const after2 = await state(c);
+  assert.equal(after2.tables.oss_requests, before.tables.oss_requests + 2);
+  assert.equal(after2.files.length, before.files.length + 4);
+});
+
+test('a KPI report with a file: every failed database call or file write stores nothing', async () => {
+  const admin = await signin('areaadmin1');
+  const school = await signin('schooladmin');
+  const wg = num("SELECT MIN(w.id) FROM work_groups w JOIN areas a ON a.id = w.area_id WHERE a.code = '3502'");
+  let r = await admin.post(`/kpi/${FY}/new`, {
+    number: '61', name: 'ร้อยละของนักเรียนที่อ่านออกเขียนได้', description: 'ทดสอบความล้มเหลว', d1: '1', type: 'level5',
+    weight: '1', criteria: '2, 3, 4, 5', period_kind: 'half', status: 'open', work_group_id: String(wg),
+  }, { json: true });
+  assert.equal(r.status, 200, r.text);
+  const id = Number(r.json.location.split('/').pop());
+  const p1 = (await admin.get(`/kpi/indicators/${id}`, { json: true })).json.periods[0].id;
+  r = await admin.post(`/kpi/periods/${p1}/open`, { due_date: '2025-04-15' }, { json: true });
+  assert.equal(r.status, 200, r.text);
+  r = await admin.post(`/kpi/periods/${p1}/units`, { all_schools: '1', area_unit: '1' }, { json: true });
+  assert.equal(r.status, 200, r.text);
+  const ind = (await school.get(`/kpi/${FY}`, { json: true })).json.indicators.find((i) => i.id === id);
+  const report = Number(ind.periods[0].report_url.split('/').pop());
+  let k = 0;
+  const send = (headers) => school.postMultipart(`/kpi/reports/${report}`,
+    { self_score: '4', confirm: '0', new_desc_1: `รายงานผลการดำเนินงาน ${++k}` },
+    { new_file_1: { data: files.pdf(), filename: 'a.pdf', type: 'application/pdf' } }, { headers });
+  const before = await state(school);
+  assert.ok(await walk(school, 'db', send) >= 3);
+  assert.ok(await walk(school, 'write', send) >= 1);
+  const after = await state(school);
+  assert.equal(after.files.length, before.files.length + 2);
+  const rep = (await school.get(`/kpi/reports/${report}`, { json: true })).json;
+  assert.equal(rep.files.length, 2);
+});
+
+test('the roster\'s yearly submission: every failed database call stores nothing', async () => {
+  const c = await signin('areaadmin1');
+  const year = (await c.get(`/areas/${area}/roster`, { json: true })).json.year;
+  const grants = server.sql(`SELECT g.id FROM grants g JOIN schools s ON s.id = g.school_id
+    WHERE g.role = 'school_admin' AND g.revoked_at IS NULL AND s.area_id = ${area} ORDER BY g.id`)
+    .split('\n').filter(Boolean);
+  assert.ok(grants.length >= 2);
+  let r = await c.post(`/areas/${area}/roster/decisions`, { year, choice: grants.map((g) => `${g}:confirm`) });
+  assert.equal(r.status, 303, r.text.slice(0, 500));
+  const faults = await walk(c, 'db', (headers) => c.post(`/areas/${area}/roster/submit`, { year, confirm: '1' }, { headers }));
+  assert.ok(faults >= 3);
+  const j = (await c.get(`/areas/${area}/roster`, { json: true })).json.roster;
+  assert.equal(j.status, 'submitted');
+});
