@@ -38,8 +38,7 @@ void acc_client_net(const char *ip, struct buf *out)
 {
 	struct in6_addr a;
 	char text[INET6_ADDRSTRLEN];
-	if (ip && strchr(ip, ':') && inet_pton(AF_INET6, ip, &a) == 1 &&
-	    !(IN6_IS_ADDR_V4MAPPED(&a))) {
+	if (ip && strchr(ip, ':') && inet_pton(AF_INET6, ip, &a) == 1 && !(IN6_IS_ADDR_V4MAPPED(&a))) {
 		memset(&a.s6_addr[8], 0, 8);
 		if (inet_ntop(AF_INET6, &a, text, sizeof text)) {
 			buf_addf(out, "%s/64", text);

@@ -59,9 +59,9 @@ static int tell_owner(struct db *db, json_t *x, const struct acc_user_new *u, lo
 	buf_addf(&name, "%s%s %s", jstr(x, "title"), jstr(x, "first_name"), jstr(x, "last_name"));
 	thai_datetime_short(&when, now);
 	const char *what = by_cid && by_email ? "เลขประจำตัวประชาชนและอีเมล" : by_cid ? "เลขประจำตัวประชาชน" : "อีเมล";
-	json_t *m = json_pack("{s:s, s:s, s:s, s:s, s:b}", "name", buf_cstr(&name), "what", what, "when",
-			      buf_cstr(&when), "username", jstr(x, "username"), "cancelled",
-			      strcmp(jstr(x, "status"), "active") != 0);
+	json_t *m =
+	    json_pack("{s:s, s:s, s:s, s:s, s:b}", "name", buf_cstr(&name), "what", what, "when", buf_cstr(&when),
+		      "username", jstr(x, "username"), "cancelled", strcmp(jstr(x, "status"), "active") != 0);
 	add_urls(m);
 	buf_release(&name);
 	buf_release(&when);
@@ -77,7 +77,8 @@ long long acc_user_register(struct db *db, const struct acc_user_new *u, long lo
 		return -1;
 	if (u->username && *u->username) {
 		long long one = 0;
-		int rc = db_int_value(db, "SELECT 1 FROM users WHERE username = $1", DB_ARGS(DB_TEXT(u->username)), &one, e);
+		int rc =
+		    db_int_value(db, "SELECT 1 FROM users WHERE username = $1", DB_ARGS(DB_TEXT(u->username)), &one, e);
 		if (rc < 0)
 			return -1;
 		if (rc == 1) {
@@ -87,11 +88,12 @@ long long acc_user_register(struct db *db, const struct acc_user_new *u, long lo
 		}
 	}
 	/* two seeks, one in each UNIQUE index */
-	json_t *found = db_rows_json(db,
-				     "SELECT id, citizen_id, email, username, title, first_name, last_name, status FROM users "
-				     "WHERE citizen_id = $1 UNION SELECT id, citizen_id, email, username, title, first_name, "
-				     "last_name, status FROM users WHERE email = $2 ORDER BY id",
-				     DB_ARGS(DB_TEXT(u->citizen_id), DB_TEXT(u->email)), e);
+	json_t *found =
+	    db_rows_json(db,
+			 "SELECT id, citizen_id, email, username, title, first_name, last_name, status FROM users "
+			 "WHERE citizen_id = $1 UNION SELECT id, citizen_id, email, username, title, first_name, "
+			 "last_name, status FROM users WHERE email = $2 ORDER BY id",
+			 DB_ARGS(DB_TEXT(u->citizen_id), DB_TEXT(u->email)), e);
 	if (!found)
 		return -1;
 	long long now = (long long)time(NULL);

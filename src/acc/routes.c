@@ -335,7 +335,10 @@ static int too_many(struct req *r, long long retry_after, bool address)
 	req_add_header(r, "Retry-After", secs);
 	struct buf msg = BUF_INIT;
 	if (address)
-		buf_addf(&msg, "มีการเข้าสู่ระบบไม่สำเร็จจากเครือข่ายนี้หลายครั้งเกินไป กรุณารออีก %lld นาทีแล้วลองใหม่", minutes);
+		buf_addf(&msg,
+			 "มีการเข้าสู่ระบบไม่สำเร็จจากเครือข่ายนี้หลายครั้งเกินไป กรุณารออีก %lld นาทีแล้วลองใหม่ "
+			 "หรือเข้าสู่ระบบด้วยลิงก์ทางอีเมลได้ทันที",
+			 minutes);
 	else
 		buf_addf(&msg,
 			 "เข้าสู่ระบบไม่สำเร็จหลายครั้งเกินไปจากเครือข่ายนี้ เพื่อความปลอดภัยกรุณารออีก %lld นาทีแล้วลองใหม่ "
@@ -412,7 +415,8 @@ static int signin_post(struct req *r)
 		goto out;
 	}
 	if (!ok) {
-		if (ratelimit_hit(db, buf_cstr(&ipkey), now, &e) < 0 || ratelimit_hit(db, buf_cstr(&pairkey), now, &e) < 0) {
+		if (ratelimit_hit(db, buf_cstr(&ipkey), now, &e) < 0 ||
+		    ratelimit_hit(db, buf_cstr(&pairkey), now, &e) < 0) {
 			rc = view_err(r, &e);
 			goto out;
 		}

@@ -110,7 +110,8 @@ static int ask_post(struct req *r)
 	long long now = (long long)time(NULL), wait = 0, retry = 0;
 	struct buf net = BUF_INIT;
 	acc_client_net(req_client_ip(r), &net);
-	int blocked = acc_attempt(r, db, LINK_ADDRESS_MAX, LINK_WINDOW, now, &wait, &e, "signinlink:ip:%s", buf_cstr(&net));
+	int blocked =
+	    acc_attempt(r, db, LINK_ADDRESS_MAX, LINK_WINDOW, now, &wait, &e, "signinlink:ip:%s", buf_cstr(&net));
 	buf_release(&net);
 	if (blocked < 0)
 		return view_err(r, &e);
@@ -167,16 +168,16 @@ static int use_get(struct req *r)
 	long long uid = 0;
 	if (token_check_link(db, SIGNIN_LINK_PURPOSE, t ? t : "", &uid, &e) < 0)
 		return problem(r, &e);
-	json_t *u = db_row_json(db, "SELECT username FROM users WHERE id = $1 AND status = 'active'", DB_ARGS(DB_INT(uid)),
-				&e);
+	json_t *u =
+	    db_row_json(db, "SELECT username FROM users WHERE id = $1 AND status = 'active'", DB_ARGS(DB_INT(uid)), &e);
 	if (!u) {
 		if (e.status != 404)
 			return view_err(r, &e);
 		err_set(&e, 410, "บัญชีนี้ถูกยกเลิกแล้ว หากต้องการใช้งานอีกครั้ง กรุณาติดต่อแอดมินเขตพื้นที่ของท่าน");
 		return problem(r, &e);
 	}
-	json_t *m = json_pack("{s:s, s:s, s:O, s:b}", "page_title", "เข้าสู่ระบบด้วยลิงก์ทางอีเมล", "t", t,
-			      "username", json_object_get(u, "username"), "problem", 0);
+	json_t *m = json_pack("{s:s, s:s, s:O, s:b}", "page_title", "เข้าสู่ระบบด้วยลิงก์ทางอีเมล", "t", t, "username",
+			      json_object_get(u, "username"), "problem", 0);
 	json_decref(u);
 	return view_page(r, 200, "acc/signin_link_use", m);
 }
@@ -195,8 +196,8 @@ static int use_post(struct req *r)
 	if (token_use_link(db, SIGNIN_LINK_PURPOSE, form_value(r, "t"), &uid, &e) < 0)
 		return problem(r, &e);
 	long long active = 0;
-	int rc = db_int_value(db, "SELECT 1 FROM users WHERE id = $1 AND status = 'active'", DB_ARGS(DB_INT(uid)), &active,
-			      &e);
+	int rc = db_int_value(db, "SELECT 1 FROM users WHERE id = $1 AND status = 'active'", DB_ARGS(DB_INT(uid)),
+			      &active, &e);
 	if (rc < 0)
 		return view_err(r, &e);
 	if (rc == 0) {

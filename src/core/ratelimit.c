@@ -120,8 +120,9 @@ int ratelimit_backoff(struct db *db, const char *key, int free_failures, long lo
 	struct buf k = BUF_INIT;
 	key_norm(key, &k);
 	struct db_res *r = NULL;
-	int rc = db_query(db, "SELECT COALESCE(SUM(hits), 0), COALESCE(MAX(at), 0) FROM ratelimit WHERE key = $1 AND at > $2",
-			  DB_ARGS(DB_TEXT(buf_cstr(&k)), DB_INT(now - window_seconds)), &r, e);
+	int rc = db_query(
+	    db, "SELECT COALESCE(SUM(hits), 0), COALESCE(MAX(at), 0) FROM ratelimit WHERE key = $1 AND at > $2",
+	    DB_ARGS(DB_TEXT(buf_cstr(&k)), DB_INT(now - window_seconds)), &r, e);
 	buf_release(&k);
 	if (rc)
 		return -1;
@@ -148,7 +149,8 @@ int ratelimit_clear_prefix(struct db *db, const char *prefix)
 		buf_addc(&pat, *p);
 	}
 	buf_addc(&pat, '%');
-	long long n = db_exec(db, "DELETE FROM ratelimit WHERE key LIKE $1 ESCAPE '\\'", DB_ARGS(DB_TEXT(buf_cstr(&pat))), &e);
+	long long n =
+	    db_exec(db, "DELETE FROM ratelimit WHERE key LIKE $1 ESCAPE '\\'", DB_ARGS(DB_TEXT(buf_cstr(&pat))), &e);
 	buf_release(&pat);
 	if (n < 0) {
 		log_error("ratelimit_clear_prefix: %s", e.msg);

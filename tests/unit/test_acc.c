@@ -69,8 +69,8 @@ static void test_password_guessable(void **state)
 {
 	(void)state;
 	struct err e = ERR_INIT;
-	const char *dressed[] = {"password1234", "PASSWORD1234",   "password2567!!", "Khet123456789",
-				 "2567password", "pass2567word",   "Qwerty@2567!",   "!!Admin25672567",
+	const char *dressed[] = {"password1234", "PASSWORD1234",  "password2567!!", "Khet123456789",
+				 "2567password", "pass2567word",  "Qwerty@2567!",   "!!Admin25672567",
 				 "iloveyou1234", "abc1234567890", "Sunshine.2567"};
 	for (size_t i = 0; i < sizeof dressed / sizeof *dressed; i++) {
 		err_clear(&e);
@@ -81,8 +81,9 @@ static void test_password_guessable(void **state)
 		assert_non_null(strstr(e.msg, "ตัวเลขหรือสัญลักษณ์"));
 	}
 	/* still allowed: several words, Thai phrases, mixed letters */
-	const char *fine[] = {"kh3t!zq9wp", "ม้าลายกินหญ้า-2567", "ช้างเผือกบินได้-2569", ACC_DEMO_PASSWORD,
-			      "correct-horse-battery", "Tr0ub4dor&3x", "110170023070"};
+	const char *fine[] = {"kh3t!zq9wp",	 "ม้าลายกินหญ้า-2567",	  "ช้างเผือกบินได้-2569",
+			      ACC_DEMO_PASSWORD, "correct-horse-battery", "Tr0ub4dor&3x",
+			      "110170023070"};
 	for (size_t i = 0; i < sizeof fine / sizeof *fine; i++) {
 		err_clear(&e);
 		assert_int_equal(acc_password_guessable(fine[i]), 0);
@@ -130,10 +131,10 @@ static void test_signin_dummy_hash(void **state)
 		const char *status, *hash, *password;
 		bool ok, dummy;
 	} cases[] = {
-	    {false, "", "", pw, false, true},			  /* no such account */
-	    {true, "active", "", pw, false, true},		  /* no password yet */
+	    {false, "", "", pw, false, true},			    /* no such account */
+	    {true, "active", "", pw, false, true},		    /* no password yet */
 	    {true, "active", "$argon2id$broken", pw, false, false}, /* checked, fails */
-	    {true, "active", "not-a-hash", pw, false, true},	  /* never a real check */
+	    {true, "active", "not-a-hash", pw, false, true},	    /* never a real check */
 	    {true, "active", h, "wrong-password-1", false, false},
 	    {true, "cancelled", h, pw, false, false},
 	    {true, "active", h, pw, true, false},
@@ -141,7 +142,8 @@ static void test_signin_dummy_hash(void **state)
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		long long before = acc_password_verifications();
 		bool dummy = !cases[i].dummy;
-		bool ok = acc_signin_password_ok(cases[i].found, cases[i].status, cases[i].hash, cases[i].password, &dummy);
+		bool ok =
+		    acc_signin_password_ok(cases[i].found, cases[i].status, cases[i].hash, cases[i].password, &dummy);
 		if (ok != cases[i].ok || dummy != cases[i].dummy)
 			fail_msg("case %zu: ok %d dummy %d", i, ok, dummy);
 		/* exactly one hash checked, whichever */
