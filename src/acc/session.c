@@ -3,17 +3,21 @@
  * khet_session: HttpOnly, SameSite=Lax, Secure behind https), so instances
  * share sessions through the database and a copy of the database signs
  * nobody in. A new token is issued at sign-in and at every role switch, so
- * a token seen before either is worth nothing after it.
+ * a token seen before either is worth nothing after it. The CSRF token of
+ * a signed-in page is derived from the session token (csrf_for), so it is
+ * bound to the session and rotates with it; a visitor's is his cookie's.
+ * The cookie is __Host-khet_session when the base URL is https (http.h).
  *
- * The access hook runs for every routed request, before the handler and
- * outside its transaction. It reads the session, the user's status and the
- * active grant in ONE query (a cancelled user is refused on the very next
- * request, ACC-6), enforces the idle (30 min) and absolute (12 h) limits,
- * and then the route's access and roles: a visitor on a signed-in page is
- * sent to /signin (JSON clients get 401), a user whose active role is not
- * in the route's mask gets a Thai 403 page and an 'auth.denied' line in the
- * audit trail. last_seen is written at most once a minute: a write per
- * request would serialise SQLite's writers behind page views.
+ * The identify hook runs for every routed request, before the CSRF check,
+ * the handler and its transaction. It reads the session, the user's status
+ * and the active grant in ONE query (a cancelled user is refused on the
+ * very next request, ACC-6) and enforces the idle (30 min) and absolute
+ * (12 h) limits. The access hook then, after the CSRF check, applies the
+ * route's access and roles: a visitor on a signed-in page is sent to
+ * /signin (JSON clients get 401), a user whose active role is not in the
+ * route's mask gets a Thai 403 page and an 'auth.denied' line in the audit
+ * trail. last_seen is written at most once a minute: a write per request
+ * would serialise SQLite's writers behind page views.
  *
  * The layout hook gives every HTML page the header's user (name, active
  * role, the roles to switch between) and a menu for the active role; it
@@ -208,9 +212,34 @@ static int session_regrant(struct db *db, struct acc_session *s, long long lost,
 		   : 0;
 }
 
+/* The session's CSRF token: a keyed BLAKE2b of a fixed text under the
+ * session's own secret token, so it is bound to the session without being
+ * stored — a new session token (sign-in, role switch) makes a new CSRF
+ * token, no other session can have it, and neither a copy of the database
+ * (which holds only the token's SHA-256) nor the page that shows it tells
+ * the session token. */
+static void csrf_for(const char *token, char out[TOKEN_CHARS + 1])
+{
+	static const char what[] = "khet csrf v1";
+	unsigned char h[32];
+	crypto_generichash(h, sizeof h, (const unsigned char *)what, sizeof what - 1, (const unsigned char *)token,
+			   strlen(token));
+	sodium_bin2base64(out, TOKEN_CHARS + 1, h, sizeof h, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+static void bind_csrf(struct req *r, const char *token)
+{
+	char csrf[TOKEN_CHARS + 1];
+	csrf_for(token, csrf);
+	req_csrf_bind(r, csrf);
+}
+
+/* The session cookie goes, and with it the session's CSRF token: the
+ * browser is a visitor with a fresh one. */
 static void clear_cookie(struct req *r)
 {
 	req_set_cookie(r, COOKIE, "", 0, true);
+	req_csrf_bind(r, NULL);
 }
 
 /* Reads the session the cookie names. Returns 1 with *out, 0 for no valid
@@ -280,6 +309,7 @@ static int session_load(struct req *r, struct acc_session **out)
 			log_error("req %s: session touch: %s", req_id(r), e.msg);
 		s->last_seen = now;
 	}
+	bind_csrf(r, token);
 	*out = s;
 	return 1;
 }
@@ -310,7 +340,8 @@ static void audit_denied(struct req *r, struct acc_session *s, const char *patte
 	json_decref(detail);
 }
 
-static int access_hook(struct req *r, const struct route *route, uint64_t roles)
+/* Before the CSRF check: the session, whose token the forms must carry. */
+static int identify_hook(struct req *r)
 {
 	struct acc_session *s = NULL;
 	int rc = session_load(r, &s);
@@ -318,12 +349,14 @@ static int access_hook(struct req *r, const struct route *route, uint64_t roles)
 		req_set_ext(r, s, session_free);
 		req_set_user(r, s->user_id);
 	}
+	return rc < 0 ? -1 : 0;
+}
+
+static int access_hook(struct req *r, const struct route *route, uint64_t roles)
+{
+	struct acc_session *s = req_get_ext(r);
 	if (route->access == ACCESS_PUBLIC)
 		return 0;
-	if (rc < 0) {
-		view_error(r, 503, "ระบบฐานข้อมูลไม่พร้อมใช้งานชั่วคราว กรุณาลองใหม่อีกครั้ง");
-		return 1;
-	}
 	if (!s) {
 		if (req_wants_json(r)) {
 			view_error(r, 401, "กรุณาเข้าสู่ระบบก่อนใช้งาน");
@@ -452,6 +485,8 @@ int acc_session_start(struct req *r, struct db *db, long long user_id, long long
 		return -1;
 	long long age = max_seconds - (now - (created_at > 0 ? created_at : now));
 	req_set_cookie(r, COOKIE, token, age > 0 ? age : 1, true);
+	/* the forms of the new session carry its own token from now on */
+	bind_csrf(r, token);
 	sodium_memzero(token, sizeof token);
 	req_set_user(r, user_id); /* the access log names who signed in */
 	return 0;
@@ -851,6 +886,7 @@ void acc_init(void)
 {
 	idle_seconds = env_seconds("KHET_SESSION_IDLE_SECONDS", 1800);
 	max_seconds = env_seconds("KHET_SESSION_MAX_SECONDS", 12 * 3600);
+	http_set_identify_hook(identify_hook);
 	http_set_access_hook(access_hook);
 	view_set_layout_hook(layout_hook);
 	view_set_personal_hook(personal_hook);

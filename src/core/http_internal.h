@@ -60,8 +60,10 @@ struct req {
 	long long body_bytes;
 	int early_status;   /* set when the request is refused before the handler */
 	const char *early_msg;
-	char csrf[48];
-	bool csrf_new;
+	char csrf[48];     /* the token forms must carry (req_csrf) */
+	bool csrf_new;     /* the csrf cookie is (re)sent with csrf */
+	bool csrf_cookie;  /* the request carried a well-formed csrf cookie */
+	bool csrf_bound;   /* csrf is the session's (req_csrf_bind), not the cookie's */
 	bool commit_on_error;
 	struct form_state form;
 	struct fault_plan fault; /* X-Khet-Fault, test servers only (core/fault.h) */

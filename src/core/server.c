@@ -13,6 +13,7 @@
 #include "core/server.h"
 
 #include <arpa/inet.h>
+#include <assert.h>
 #include <errno.h>
 #include <jansson.h>
 #include <limits.h>
@@ -52,10 +53,30 @@ static struct http_settings settings;
 static pthread_key_t db_key;
 static atomic_long inflight;
 static http_access_fn access_hook;
+static http_identify_fn identify_hook;
 
 void http_set_access_hook(http_access_fn fn)
 {
 	access_hook = fn;
+}
+
+void http_set_identify_hook(http_identify_fn fn)
+{
+	identify_hook = fn;
+}
+
+static bool https_base(void)
+{
+	return settings.base_url && strncmp(settings.base_url, "https:", 6) == 0;
+}
+
+const char *http_cookie_name(const char *name, struct buf *out)
+{
+	buf_reset(out);
+	if (https_base())
+		buf_adds(out, "__Host-");
+	buf_adds(out, name);
+	return buf_cstr(out);
 }
 
 const struct http_settings *http_settings(void)
@@ -164,7 +185,10 @@ const char *req_header(struct req *r, const char *name)
 
 const char *req_cookie(struct req *r, const char *name)
 {
-	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+	struct buf n = BUF_INIT;
+	const char *v = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, http_cookie_name(name, &n));
+	buf_release(&n);
+	return v;
 }
 
 const char *req_method(struct req *r)
@@ -207,6 +231,30 @@ const char *req_csrf(struct req *r)
 	return r->csrf;
 }
 
+static void csrf_fresh(struct req *r)
+{
+	unsigned char raw[32];
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2base64(r->csrf, sizeof r->csrf, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	r->csrf_new = true;
+}
+
+void req_csrf_bind(struct req *r, const char *token)
+{
+	if (!token) {
+		csrf_fresh(r);
+		r->csrf_bound = false;
+		r->csrf_cookie = false;
+		return;
+	}
+	assert(strlen(token) < sizeof r->csrf);
+	if (strcmp(r->csrf, token) != 0) {
+		snprintf(r->csrf, sizeof r->csrf, "%s", token);
+		r->csrf_new = true;
+	}
+	r->csrf_bound = true;
+}
+
 void *req_get_ext(struct req *r)
 {
 	return r->ext;
@@ -236,12 +284,13 @@ void req_add_header(struct req *r, const char *name, const char *value)
 void req_set_cookie(struct req *r, const char *name, const char *value, long long max_age, bool http_only)
 {
 	struct buf b = BUF_INIT;
-	buf_addf(&b, "%s=%s; Path=/; SameSite=Lax", name, value);
+	http_cookie_name(name, &b);
+	buf_addf(&b, "=%s; Path=/; SameSite=Lax", value);
 	if (max_age >= 0)
 		buf_addf(&b, "; Max-Age=%lld", max_age);
 	if (http_only)
 		buf_adds(&b, "; HttpOnly");
-	if (settings.base_url && strncmp(settings.base_url, "https:", 6) == 0)
+	if (https_base())
 		buf_adds(&b, "; Secure");
 	req_add_header(r, MHD_HTTP_HEADER_SET_COOKIE, buf_cstr(&b));
 	buf_release(&b);
@@ -281,12 +330,17 @@ static void add_common_headers(struct req *r, struct MHD_Response *resp)
 				"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
 				"font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
 				"base-uri 'none'; object-src 'none'");
+	/* behind https, browsers are told to come back only over https (a
+	 * year; sub-domains are the office's own business) */
+	if (https_base())
+		MHD_add_response_header(resp, "Strict-Transport-Security", HTTP_HSTS);
 	for (int i = 0; i < r->nheaders; i++)
 		MHD_add_response_header(resp, r->headers[i].name, r->headers[i].value);
 	if (r->csrf_new) {
 		struct buf b = BUF_INIT;
-		buf_addf(&b, "khet_csrf=%s; Path=/; SameSite=Lax; HttpOnly", r->csrf);
-		if (settings.base_url && strncmp(settings.base_url, "https:", 6) == 0)
+		http_cookie_name("khet_csrf", &b);
+		buf_addf(&b, "=%s; Path=/; SameSite=Lax; HttpOnly", r->csrf);
+		if (https_base())
 			buf_adds(&b, "; Secure");
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, buf_cstr(&b));
 		buf_release(&b);
@@ -529,14 +583,14 @@ static struct req *req_new(struct req *r, struct MHD_Connection *c, const char *
 		snprintf(r->id + 2 * i, 3, "%02x", rnd[i]);
 	const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
 	r->wants_json = accept && strstr(accept, "application/json") && !strstr(accept, "text/html");
-	const char *cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "khet_csrf");
+	struct buf name = BUF_INIT;
+	const char *cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, http_cookie_name("khet_csrf", &name));
+	buf_release(&name);
 	if (csrf_token_ok(cookie)) {
 		snprintf(r->csrf, sizeof r->csrf, "%s", cookie);
+		r->csrf_cookie = true;
 	} else {
-		unsigned char raw[32];
-		randombytes_buf(raw, sizeof raw);
-		sodium_bin2base64(r->csrf, sizeof r->csrf, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-		r->csrf_new = true;
+		csrf_fresh(r);
 	}
 	set_client_ip(r);
 	return r;
@@ -632,9 +686,12 @@ static void on_headers(struct req *r, const char *url)
 		early(r, 415, "รูปแบบข้อมูลที่ส่งมาไม่รองรับ กรุณาส่งผ่านแบบฟอร์มของระบบ");
 }
 
+/* With a session, the form must carry the session's token (the cookie
+ * does not count: a sibling sub-domain or an old copy could have set it);
+ * a visitor's form must carry the token of his cookie (double submit). */
 static bool csrf_ok(struct req *r)
 {
-	if (r->csrf_new)
+	if (!r->csrf_bound && !r->csrf_cookie)
 		return false; /* no cookie: the form did not come from us */
 	const char *sent = form_value(r, "_csrf");
 	if (!*sent)
@@ -649,6 +706,10 @@ static bool csrf_ok(struct req *r)
 static void dispatch(struct req *r)
 {
 	bool unsafe = unsafe_method(r->method);
+	if (identify_hook && identify_hook(r) < 0 && r->route->access != ACCESS_PUBLIC) {
+		view_error(r, 503, "ระบบฐานข้อมูลไม่พร้อมใช้งานชั่วคราว กรุณาลองใหม่อีกครั้ง");
+		return;
+	}
 	if (unsafe) {
 		if (form_finish(r) < 0) {
 			view_error(r, 400, "ข้อมูลที่ส่งมาไม่สมบูรณ์หรือขาดหาย กรุณาส่งแบบฟอร์มใหม่อีกครั้ง");

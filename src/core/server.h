@@ -36,6 +36,10 @@ int server_run(const struct server_config *c, struct err *e);
 
 /* Limits (bytes). */
 #define HTTP_URL_MAX 4096
+/* Strict-Transport-Security sent when the base URL is https: a year, as
+ * browsers' preload rules expect at least; no includeSubDomains, since
+ * other hosts of an office's domain may still be plain http. */
+#define HTTP_HSTS "max-age=31536000"
 #define HTTP_HEADERS_MAX 16384
 #define HTTP_BODY_MAX_DEFAULT (64LL * 1024 * 1024)
 /* Slow clients: seconds a request's headers may take, and connections one

@@ -70,6 +70,8 @@ export async function startServer({ demo = true, demoArgs = [], env = {}, args =
     });
     proc.on('exit', (code) => { clearTimeout(t); reject(new Error(`khet exited ${code}:\n${stderr}`)); });
   });
+  const baseUrl = args.includes('--base-url') ? args[args.indexOf('--base-url') + 1] : baseEnv.KHET_BASE_URL ?? process.env.KHET_BASE_URL;
+  if (/^https:/i.test(baseUrl ?? '')) httpsBases.add(base);
   const server = {
     base, dir, db, proc, env: baseEnv,
     log: () => stderr,
@@ -97,17 +99,23 @@ export async function startServer({ demo = true, demoArgs = [], env = {}, args =
   return server;
 }
 
-// A client with a cookie jar, like one browser.
-export class Client {
-  constructor(base) { this.base = base; this.cookies = new Map(); }
+// The base URLs of servers started with an https base URL, whose cookies
+// are named __Host-khet_… (http.h).
+const httpsBases = new Set();
 
-  cookieHeader() { return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '); }
+// A client with a cookie jar, like one browser. The jar holds cookies by
+// their plain names (khet_session, khet_csrf) on either kind of server;
+// towards a server with an https base URL they are sent as __Host-….
+export class Client {
+  constructor(base) { this.base = base; this.cookies = new Map(); this.prefix = httpsBases.has(base) ? '__Host-' : ''; }
+
+  cookieHeader() { return [...this.cookies].map(([k, v]) => `${this.prefix}${k}=${v}`).join('; '); }
 
   keepCookies(res) {
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(';');
       const i = pair.indexOf('=');
-      const k = pair.slice(0, i).trim(), v = pair.slice(i + 1).trim();
+      const k = pair.slice(0, i).trim().replace(/^__Host-/, ''), v = pair.slice(i + 1).trim();
       if (/Max-Age=0/i.test(c) || v === '') this.cookies.delete(k); else this.cookies.set(k, v);
     }
   }
@@ -128,7 +136,10 @@ export class Client {
 
   get(path, opts) { return this.request('GET', path, opts); }
 
-  // The CSRF token this client's cookie carries (GET any page first).
+  // The CSRF token the pages give this client to post (GET any page
+  // first). The server sends it in the csrf cookie: the visitor's own, or
+  // once signed in the session's (which the server checks against the
+  // session, not against the cookie).
   get csrf() { return this.cookies.get('khet_csrf'); }
 
   async ensureCsrf() { if (!this.csrf) await this.get('/'); return this.csrf; }
