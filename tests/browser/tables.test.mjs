@@ -11,7 +11,7 @@
 // on the laptop.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 import { startServer, files } from '../http/lib.mjs';
 
 const PW = 'khet-demo-2567';
@@ -26,12 +26,7 @@ async function client(login) {
 
 before(async () => {
   server = await startServer();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
   const admin = await client('areaadmin1');
   areaId = (await admin.get('/oss/admin', { json: true })).json.area.id;
   indicatorId = Number(server.sql('SELECT MIN(id) FROM kpi_indicators'));
