@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -397,6 +398,23 @@ static void plain(struct req *r, int status, const char *type, struct buf *b)
 	http_finish(r, status, resp);
 }
 
+/* Free bytes for Khet on the data folder's file system (-1: unknown), and
+ * whether that is below --min-free-mb: a full disk refuses every write
+ * (507, nothing half-stored) while reads go on, so the operator is told
+ * before it happens. */
+static long long data_free_bytes(void)
+{
+	struct statvfs v;
+	if (!cfg.data_dir || statvfs(cfg.data_dir, &v) < 0)
+		return -1;
+	return (long long)v.f_bavail * (long long)v.f_frsize;
+}
+
+static bool disk_low(long long free_bytes)
+{
+	return free_bytes >= 0 && free_bytes < cfg.min_free_mb * 1024 * 1024;
+}
+
 static void healthz(struct req *r)
 {
 	struct buf b = BUF_INIT;
@@ -404,7 +422,11 @@ static void healthz(struct req *r)
 	struct err e = ERR_INIT;
 	long long one = 0;
 	if (db && db_int_value(db, "SELECT 1", NULL, 0, &one, &e) == 1 && one == 1) {
-		buf_addf(&b, "{\"status\":\"ok\",\"db\":\"%s\"}\n", db_kind(db) == DB_SQLITE ? "sqlite" : "postgres");
+		/* a low disk still serves (reads go on): 200, "degraded" */
+		long long free_bytes = data_free_bytes();
+		buf_addf(&b, "{\"status\":\"%s\",\"db\":\"%s\",\"disk_free_mb\":%lld%s}\n",
+			 disk_low(free_bytes) ? "degraded" : "ok", db_kind(db) == DB_SQLITE ? "sqlite" : "postgres",
+			 free_bytes < 0 ? -1 : free_bytes / (1024 * 1024), disk_low(free_bytes) ? ",\"disk\":\"low\"" : "");
 		plain(r, 200, "application/json", &b);
 	} else if (db && db_lost(db)) {
 		/* the server went away and the worker is trying again (db.h) */
@@ -465,6 +487,13 @@ static void metrics(struct req *r)
 		 "# TYPE khet_header_timeouts_total counter\nkhet_header_timeouts_total %llu\n",
 		 conns_open(), conns_timed_out());
 	jobs_metrics_write(&b);
+	long long free_bytes = data_free_bytes();
+	buf_addf(&b,
+		 "# HELP khet_data_free_bytes Free space for Khet on the data folder's file system.\n"
+		 "# TYPE khet_data_free_bytes gauge\nkhet_data_free_bytes %lld\n"
+		 "# HELP khet_data_free_low 1 when that is below --min-free-mb (writes will soon be refused).\n"
+		 "# TYPE khet_data_free_low gauge\nkhet_data_free_low %d\n",
+		 free_bytes, disk_low(free_bytes) ? 1 : 0);
 	struct db *db = req_db(r);
 	struct err e = ERR_INIT;
 	if (!db || mail_metrics_write(db, &b, &e) < 0)
@@ -775,7 +804,8 @@ again:
 			log_error("req %s: commit: %s", r->id, e.msg);
 			db_rollback(db);
 			form_kept_discard(r);
-			view_error(r, e.status == 503 ? 503 : 500, NULL);
+			/* 503: the connection was lost; 507: the disk is full */
+			view_error(r, e.status == 503 || e.status == 507 ? e.status : 500, NULL);
 		}
 	} else {
 		db_rollback(db);

@@ -26,6 +26,7 @@ struct server_config {
 	const char *metrics_token; /* /metrics for "Authorization: Bearer <token>"; NULL: loopback clients only */
 	int max_conn_per_ip;       /* open connections from one client address; 0: no limit */
 	int header_timeout;        /* seconds a request's headers may take to arrive whole */
+	long long min_free_mb;     /* /healthz and /metrics warn below this much free space in data_dir */
 };
 
 /* Adds a module's routes; call before server_run. */

@@ -382,6 +382,7 @@ static const char *status_title(int status)
 	case 429: return "ส่งคำขอถี่เกินไป";
 	case 431: return "ส่วนหัวของคำขอใหญ่เกินกำหนด";
 	case 503: return "ระบบไม่พร้อมให้บริการชั่วคราว";
+	case 507: return "พื้นที่จัดเก็บข้อมูลเต็ม";
 	default: return status >= 500 ? "ระบบขัดข้อง" : "ไม่สามารถดำเนินการได้";
 	}
 }
@@ -390,6 +391,9 @@ int view_error(struct req *r, int status, const char *message)
 {
 	if (status == 503) /* the database went away: come back shortly */
 		req_add_header(r, "Retry-After", "5");
+	if (!message && status == 507)
+		message = "พื้นที่จัดเก็บข้อมูลของระบบเต็ม จึงบันทึกรายการนี้ไม่สำเร็จ ข้อมูลที่บันทึกไว้ก่อนหน้าไม่เสียหาย "
+			  "กรุณาแจ้งผู้ดูแลระบบ แล้วส่งใหม่ภายหลัง";
 	if (!message && status == 503)
 		message = "ระบบฐานข้อมูลไม่พร้อมใช้งานชั่วคราว กรุณาลองใหม่ในอีกสักครู่ หากส่งแบบฟอร์มไว้ "
 			  "ให้ตรวจสอบก่อนว่าบันทึกแล้วหรือยังก่อนส่งซ้ำ";

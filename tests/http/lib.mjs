@@ -81,7 +81,8 @@ export async function startServer({ demo = true, demoArgs = [], env = {}, args =
       // the database the server runs on (a test may name its own in env)
       if (baseEnv.KHET_DB.startsWith('postgres'))
         return execFileSync('psql', [baseEnv.KHET_DB, '-qAtX', '-v', 'ON_ERROR_STOP=1', '-c', q], { encoding: 'utf8' }).trim();
-      return execFileSync('sqlite3', ['-cmd', '.timeout 10000', dir + '/khet.db', q], { encoding: 'utf8' }).trim();
+      const file = baseEnv.KHET_DB.startsWith('sqlite:') ? baseEnv.KHET_DB.slice(7) : dir + '/khet.db';
+      return execFileSync('sqlite3', ['-cmd', '.timeout 10000', file, q], { encoding: 'utf8' }).trim();
     },
     client: () => new Client(base),
     async stop(signal = 'SIGTERM') {
