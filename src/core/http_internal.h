@@ -13,10 +13,12 @@
 #define REQ_MAX_PARAMS 8
 
 struct form_part; /* form.c */
+struct body_parser;
 
 struct form_state {
 	const struct field *fields;
-	struct MHD_PostProcessor *pp;
+	struct body_parser *pp; /* core/body.h */
+	const char *data_dir;   /* uploads go to its tmp/ */
 	json_t *values;   /* name → checked, normalised string, or array for F_MULTI */
 	json_t *typed;    /* the same names → exactly what was typed (trimmed), for
 			   * showing the form again: a money field holds "35210.50"
@@ -74,6 +76,12 @@ int form_begin(struct req *r, const struct field *fields);
 int form_feed(struct req *r, const char *data, size_t size);
 /* Finishes parsing and validates; returns -1 when the body was broken. */
 int form_finish(struct req *r);
+/* A whole body parsed and checked as a request's form would be — the same
+ * parts, uploads (temp files under data_dir/tmp) and validation — with no
+ * connection (unit tests, tests/fuzz). r starts zeroed; release it with
+ * form_cleanup. -1 for a Content-Type no parser takes or a broken body. */
+int form_parse_body(struct req *r, const struct field *fields, const char *content_type, const char *body,
+		    size_t len, const char *data_dir);
 void form_cleanup(struct req *r);
 
 /* server.c: queues r->response after adding the common headers. */
