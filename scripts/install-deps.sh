@@ -2,7 +2,8 @@
 # Installs the Debian packages Khet builds, runs, tests and benches with
 # (nginx-light: `make bench` measures Khet's pages against nginx serving the
 # same bytes as a static file, in the same run; poppler-utils: the tests read
-# the text of the PDFs Khet makes with pdftotext). Idempotent:
+# the text of the PDFs Khet makes with pdftotext; clang and libclang-rt-dev:
+# the libFuzzer targets of tests/fuzz, make fuzz). Idempotent:
 # when everything is present it prints nothing and touches nothing.
 set -eu
 
@@ -10,7 +11,7 @@ PKGS="build-essential pkg-config
 zlib1g-dev libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libpq-dev
 libthai-dev libmagic-dev libcurl4-openssl-dev libcairo2-dev libpango1.0-dev
 libxlsxwriter-dev libqrencode-dev libcmocka-dev libzip-dev libexpat1-dev
-fonts-tlwg-laksaman sqlite3 postgresql-15 postgresql-client-15
+fonts-tlwg-laksaman sqlite3 postgresql-15 postgresql-client-15 clang libclang-rt-dev
 chromium wrk nginx-light curl python3-aiosmtpd poppler-utils"
 
 missing=""
