@@ -60,7 +60,8 @@ static char *parse(const char *ct, const char *body, size_t len, size_t piece)
 		buf_release(&s.out);
 		return NULL;
 	}
-	return xstrdup(buf_cstr(&s.out));
+	buf_cstr(&s.out);
+	return buf_detach(&s.out, NULL);
 }
 
 /* The same result for the whole body and for every cut into two pieces
