@@ -347,6 +347,8 @@ static PGconn *pg_connect(const char *url, struct err *e)
 	return c;
 }
 
+/* 0 when r succeeded (the caller still owns it), else -1 with e and r
+ * cleared. */
 static int pg_ok(PGconn *c, PGresult *r, struct err *e)
 {
 	ExecStatusType s = PQresultStatus(r);
@@ -495,7 +497,10 @@ static int pg_snapshot(const char *url, const char *dir, json_t *tables, struct 
 	PGconn *c = pg_connect(url, e);
 	if (!c)
 		return -1;
-	int rc = pg_ok(c, PQexec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"), e);
+	PGresult *begin = PQexec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+	int rc = pg_ok(c, begin, e);
+	if (rc == 0)
+		PQclear(begin);
 	PGresult *snap = NULL;
 	if (rc == 0 && (rc = pg_ok(c, snap = PQexec(c, "SELECT pg_export_snapshot()"), e)) < 0)
 		snap = NULL;

@@ -11,7 +11,16 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, unlinkSync, appendFileSync, readdirSync, existsSync, cpSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, files, engine, khet, pgDatabase } from './lib.mjs';
+import { startServer, files, engine, khet as khetRaw, pgDatabase } from './lib.mjs';
+
+// Every run of the binary, refused ones too, must be clean under the
+// sanitizers (make test's ASan run): a leak on a refusal path still exits 1.
+const SANITIZER = /runtime error:|AddressSanitizer|LeakSanitizer/;
+function khet(args, env) {
+  const r = khetRaw(args, env);
+  assert.doesNotMatch(r.stderr, SANITIZER, `khet ${args.join(' ')}`);
+  return r;
+}
 
 const BIN = process.env.KHET_BIN || 'bin/khet';
 const DEMO_PW = 'khet-demo-2567';
@@ -131,7 +140,7 @@ test('backup while requests with files arrive, restore into an empty folder, eve
   sent.push(...during);
   const r = await backup;
   assert.equal(r.code, 0, r.stderr);
-  assert.doesNotMatch(r.stderr, /runtime error:|AddressSanitizer|LeakSanitizer/);
+  assert.doesNotMatch(r.stderr, SANITIZER);
   assert.match(r.stdout, /สำรองข้อมูลแล้ว.*backup written/);
   assert.ok(during.length >= 2);
   const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
