@@ -607,9 +607,23 @@ int backup_make(const char *db_url, const char *data_dir, const char *dir, struc
 	if (!real_data)
 		return err_set(e, 400, "ไม่พบโฟลเดอร์ข้อมูล %s — no data folder %s: %s", data_dir, data_dir,
 			       strerror(errno));
-	free(real_data);
-	if (backup_dir_prepare(dir, e) < 0)
+	if (backup_dir_prepare(dir, e) < 0) {
+		free(real_data);
 		return -1;
+	}
+	/* inside the data folder, each backup would carry all the earlier ones */
+	char *real_dir = realpath(dir, NULL);
+	size_t dl = strlen(real_data);
+	int inside = real_dir && !strncmp(real_dir, real_data, dl) && (real_dir[dl] == '/' || !real_dir[dl]);
+	free(real_dir);
+	free(real_data);
+	if (inside) {
+		rmdir(dir);
+		return err_set(e, 400,
+			       "โฟลเดอร์ข้อมูลสำรอง %s อยู่ในโฟลเดอร์ข้อมูล %s: เลือกที่อื่น (ดีที่สุดคืออีกดิสก์หนึ่ง) — the "
+			       "backup folder %s is inside the data folder %s: choose another place (best another disk)",
+			       dir, data_dir, dir, data_dir);
+	}
 	struct buf files_dir = BUF_INIT;
 	buf_addf(&files_dir, "%s/data", dir);
 	int rc = 0;

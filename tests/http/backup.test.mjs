@@ -264,6 +264,11 @@ test('restore refuses a cut-off backup, a changed file and a database that has d
   r = khet(['restore', dir, '--force'], t.env);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(count(), users);
+  // not inside the data folder: each backup would carry the earlier ones
+  r = khet(['backup', join(server.dir, 'backups')], server.env);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /อยู่ในโฟลเดอร์ข้อมูล.*inside the data folder/);
+  assert.equal(existsSync(join(server.dir, 'backups')), false);
   // usage
   assert.equal(khet(['backup'], server.env).code, 2);
   assert.equal(khet(['restore'], server.env).code, 2);
