@@ -30,6 +30,10 @@
 #include "core/thai.h"
 
 #define FORM_TEXT_TOTAL_MAX (2LL * 1024 * 1024)
+/* Values of declared fields in one body: a school's whole class list
+ * ticked fits many times over; "a=&a=&…" in a 64 MB body does not (each
+ * empty value costs a part and no text, so the text limit never stops it). */
+#define FORM_PARTS_MAX 50000
 
 struct form_part {
 	struct form_part *next;
@@ -87,24 +91,25 @@ static char *clean_filename(const char *name)
 
 static struct form_part *part_new(struct req *r, const char *key, const struct field *f)
 {
+	if (r->form.nparts >= FORM_PARTS_MAX)
+		return NULL;
 	struct form_part *p = xcalloc(1, sizeof *p);
 	p->key = xstrdup(key);
 	p->field = f;
 	p->fd = -1;
 	/* append, keeping the order the client sent */
-	struct form_part **tail = &r->form.parts;
-	while (*tail)
-		tail = &(*tail)->next;
-	*tail = p;
+	if (r->form.last)
+		r->form.last->next = p;
+	else
+		r->form.parts = p;
+	r->form.last = p;
+	r->form.nparts++;
 	return p;
 }
 
 static struct form_part *last_part(struct req *r)
 {
-	struct form_part *p = r->form.parts;
-	while (p && p->next)
-		p = p->next;
-	return p;
+	return r->form.last;
 }
 
 static void file_open(struct req *r, struct form_part *p)
@@ -189,7 +194,8 @@ static int on_part(void *cls, const char *key, const char *filename, const char 
 		return 0; /* undeclared: ignored */
 	struct form_part *p = last_part(r);
 	if (off == 0 || !p || strcmp(p->key, key)) {
-		p = part_new(r, key, f);
+		if (!(p = part_new(r, key, f)))
+			return -1; /* too many values: the body is refused (400) */
 		if (f && f->type == FT_FILE && filename) {
 			p->is_file = true;
 			p->filename = clean_filename(filename);

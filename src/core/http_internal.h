@@ -26,6 +26,8 @@ struct form_state {
 	json_t *errors;   /* name → Thai message; "_form" for form-wide */
 	json_t *changed;  /* form_stale: labels of fields whose current value differs */
 	struct form_part *parts; /* text being collected / files being written */
+	struct form_part *last;  /* the last of them (appending is O(1)) */
+	int nparts;
 	struct form_file *files;
 	int nfiles;
 	long long text_bytes; /* all text fields, against the form limit */
