@@ -96,7 +96,8 @@ static int copy_hash(const char *path, const char *dst, const char *final, struc
 			if (w < 0 && errno == EINTR)
 				continue;
 			if (w < 0) {
-				rc = err_set(e, 500, "เขียนไฟล์ %s ไม่ได้ — cannot write %s: %s", dst, dst, strerror(errno));
+				rc =
+				    err_set(e, 500, "เขียนไฟล์ %s ไม่ได้ — cannot write %s: %s", dst, dst, strerror(errno));
 				break;
 			}
 			off += w;
@@ -193,8 +194,8 @@ static int walk_copy(struct walk *w, const char *rel, struct err *e)
 	DIR *d = opendir(buf_cstr(&dir));
 	if (!d) {
 		int rc = errno == ENOENT && *rel ? 0 /* removed meanwhile */
-						  : err_set(e, 500, "อ่านโฟลเดอร์ %s ไม่ได้ — cannot read %s: %s",
-							    buf_cstr(&dir), buf_cstr(&dir), strerror(errno));
+						 : err_set(e, 500, "อ่านโฟลเดอร์ %s ไม่ได้ — cannot read %s: %s",
+							   buf_cstr(&dir), buf_cstr(&dir), strerror(errno));
 		buf_release(&dir);
 		return rc;
 	}
@@ -225,8 +226,8 @@ static int walk_copy(struct walk *w, const char *rel, struct err *e)
 		if (!S_ISREG(st.st_mode))
 			continue;
 		json_t *had = json_object_get(w->seen, buf_cstr(&child));
-		if (had && jint(had, "size") == (long long)st.st_size && jint(had, "mtime_ns") ==
-		    (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec)
+		if (had && jint(had, "size") == (long long)st.st_size &&
+		    jint(had, "mtime_ns") == (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec)
 			continue;
 		struct hashed h;
 		struct err ce = ERR_INIT;
@@ -237,10 +238,11 @@ static int walk_copy(struct walk *w, const char *rel, struct err *e)
 			rc = -1;
 			break;
 		}
-		json_object_set_new(w->seen, buf_cstr(&child),
-				    json_pack("{s:I, s:s, s:I, s:I}", "bytes", (json_int_t)h.bytes, "sha256", h.sha, "size",
-					      (json_int_t)st.st_size, "mtime_ns",
-					      (json_int_t)((long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec)));
+		json_object_set_new(
+		    w->seen, buf_cstr(&child),
+		    json_pack("{s:I, s:s, s:I, s:I}", "bytes", (json_int_t)h.bytes, "sha256", h.sha, "size",
+			      (json_int_t)st.st_size, "mtime_ns",
+			      (json_int_t)((long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec)));
 		w->copied++;
 	}
 	closedir(d);
@@ -515,9 +517,14 @@ static int pg_snapshot(const char *url, const char *dir, json_t *tables, struct 
 	if (rc == 0) {
 		buf_addf(&snaparg, "--snapshot=%s", PQgetvalue(snap, 0, 0));
 		buf_addf(&fileopt, "--file=%s", buf_cstr(&part));
-		char *argv[] = {"pg_dump",	   "--format=custom",	    "--no-sync",
-				(char *)buf_cstr(&snaparg), (char *)buf_cstr(&fileopt), "--dbname",
-				(char *)buf_cstr(&conninfo), NULL};
+		char *argv[] = {"pg_dump",
+				"--format=custom",
+				"--no-sync",
+				(char *)buf_cstr(&snaparg),
+				(char *)buf_cstr(&fileopt),
+				"--dbname",
+				(char *)buf_cstr(&conninfo),
+				NULL};
 		rc = run_pg_tool(argv, password, e);
 	}
 	PQclear(snap);
@@ -575,8 +582,8 @@ static int manifest_write(const char *dir, json_t *m, struct err *e)
 	buf_addf(&final, "%s/%s", dir, MANIFEST);
 	int rc = 0;
 	FILE *f = fopen(buf_cstr(&tmp), "w");
-	if (!f || json_dumpf(m, f, JSON_INDENT(1) | JSON_SORT_KEYS) < 0 || fputc('\n', f) == EOF ||
-	    fflush(f) == EOF || fsync(fileno(f)) < 0)
+	if (!f || json_dumpf(m, f, JSON_INDENT(1) | JSON_SORT_KEYS) < 0 || fputc('\n', f) == EOF || fflush(f) == EOF ||
+	    fsync(fileno(f)) < 0)
 		rc = err_set(e, 500, "เขียน %s ไม่ได้ — cannot write %s: %s", buf_cstr(&final), buf_cstr(&final),
 			     strerror(errno));
 	if (f && fclose(f) == EOF && rc == 0)
@@ -619,10 +626,11 @@ int backup_make(const char *db_url, const char *data_dir, const char *dir, struc
 	free(real_data);
 	if (inside) {
 		rmdir(dir);
-		return err_set(e, 400,
-			       "โฟลเดอร์ข้อมูลสำรอง %s อยู่ในโฟลเดอร์ข้อมูล %s: เลือกที่อื่น (ดีที่สุดคืออีกดิสก์หนึ่ง) — the "
-			       "backup folder %s is inside the data folder %s: choose another place (best another disk)",
-			       dir, data_dir, dir, data_dir);
+		return err_set(
+		    e, 400,
+		    "โฟลเดอร์ข้อมูลสำรอง %s อยู่ในโฟลเดอร์ข้อมูล %s: เลือกที่อื่น (ดีที่สุดคืออีกดิสก์หนึ่ง) — the "
+		    "backup folder %s is inside the data folder %s: choose another place (best another disk)",
+		    dir, data_dir, dir, data_dir);
 	}
 	struct buf files_dir = BUF_INIT;
 	buf_addf(&files_dir, "%s/data", dir);
@@ -657,7 +665,8 @@ int backup_make(const char *db_url, const char *data_dir, const char *dir, struc
 		long long total = 0;
 		const char *rel;
 		json_t *v;
-		json_object_foreach(w.seen, rel, v) {
+		json_object_foreach(w.seen, rel, v)
+		{
 			json_array_append_new(files, json_pack("{s:s, s:O, s:O}", "path", rel, "bytes",
 							       json_object_get(v, "bytes"), "sha256",
 							       json_object_get(v, "sha256")));
@@ -751,8 +760,7 @@ static json_t *manifest_check(const char *dir, struct err *e)
 	    (strcmp(engine, "sqlite") && strcmp(engine, "postgres")) || !json_is_object(db) ||
 	    !json_is_object(tables) || !json_is_array(files) ||
 	    strcmp(jstr(db, "file"), !strcmp(engine, "sqlite") ? SQLITE_FILE : PG_FILE)) {
-		err_set(e, 400,
-			"ข้อมูลสำรองเสียหาย: อ่าน %s ไม่ได้ (%s) — the backup is damaged: %s cannot be read (%s)",
+		err_set(e, 400, "ข้อมูลสำรองเสียหาย: อ่าน %s ไม่ได้ (%s) — the backup is damaged: %s cannot be read (%s)",
 			MANIFEST, m ? "รูปแบบไม่ถูกต้อง" : je.text, MANIFEST, m ? "unexpected content" : je.text);
 		json_decref(m);
 		m = NULL;
@@ -764,7 +772,8 @@ static json_t *manifest_check(const char *dir, struct err *e)
 		goto bad;
 	size_t i;
 	json_t *f;
-	json_array_foreach(files, i, f) {
+	json_array_foreach(files, i, f)
+	{
 		const char *rel = jstr(f, "path");
 		if (!rel_path_safe(rel)) {
 			err_set(e, 400,
@@ -803,7 +812,8 @@ static int counts_match(json_t *want, json_t *got, struct err *e)
 {
 	const char *name;
 	json_t *v;
-	json_object_foreach(want, name, v) {
+	json_object_foreach(want, name, v)
+	{
 		json_t *g = json_object_get(got, name);
 		if (!g)
 			return err_set(e, 500, "หลังกู้คืนไม่มีตาราง %s — after the restore, table %s is missing", name,
@@ -816,8 +826,7 @@ static int counts_match(json_t *want, json_t *got, struct err *e)
 				       (long long)json_integer_value(g), (long long)json_integer_value(v));
 	}
 	json_object_foreach(got, name, v) if (!json_object_get(want, name)) return err_set(
-	    e, 500, "หลังกู้คืนมีตาราง %s ที่ข้อมูลสำรองไม่มี — after the restore, table %s is not in the backup", name,
-	    name);
+	    e, 500, "หลังกู้คืนมีตาราง %s ที่ข้อมูลสำรองไม่มี — after the restore, table %s is not in the backup", name, name);
 	return 0;
 }
 
@@ -949,13 +958,13 @@ int backup_restore(const char *dir, const char *db_url, const char *data_dir, in
 	int rc = 0;
 	const char *engine = jstr(m, "engine");
 	if (strcmp(engine, sq ? "sqlite" : "postgres"))
-		rc = err_set(e, 400,
-			     "ข้อมูลสำรองนี้เป็นของ %s แต่ฐานข้อมูลปลายทางเป็น %s: กู้คืนได้เฉพาะฐานข้อมูลชนิดเดียวกัน — "
-			     "this backup is of %s but the target database is %s: restore into the same kind of database",
-			     engine, sq ? "sqlite" : "postgres", engine, sq ? "sqlite" : "postgres");
+		rc = err_set(
+		    e, 400,
+		    "ข้อมูลสำรองนี้เป็นของ %s แต่ฐานข้อมูลปลายทางเป็น %s: กู้คืนได้เฉพาะฐานข้อมูลชนิดเดียวกัน — "
+		    "this backup is of %s but the target database is %s: restore into the same kind of database",
+		    engine, sq ? "sqlite" : "postgres", engine, sq ? "sqlite" : "postgres");
 	if (rc == 0 && mkdir(data_dir, 0750) < 0 && errno != EEXIST)
-		rc = err_set(e, 500, "สร้างโฟลเดอร์ %s ไม่ได้ — cannot create %s: %s", data_dir, data_dir,
-			     strerror(errno));
+		rc = err_set(e, 500, "สร้างโฟลเดอร์ %s ไม่ได้ — cannot create %s: %s", data_dir, data_dir, strerror(errno));
 	if (rc == 0)
 		rc = sq ? sqlite_restore(dir, sq, m, force, e) : pg_restore_into(dir, db_url, m, force, e);
 	json_t *files = json_object_get(m, "files");
@@ -963,7 +972,8 @@ int backup_restore(const char *dir, const char *db_url, const char *data_dir, in
 	buf_addf(&from, "%s/data", dir);
 	size_t i;
 	json_t *f;
-	json_array_foreach(files, i, f) {
+	json_array_foreach(files, i, f)
+	{
 		if (rc < 0)
 			break;
 		struct hashed h;

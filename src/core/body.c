@@ -31,11 +31,11 @@ struct body_parser {
 	uint64_t delivered; /* bytes of the current value handed on */
 	int fed;	    /* any byte of the body seen */
 	/* urlencoded */
-	struct buf key;	    /* raw (still escaped) name */
-	struct buf keydec;  /* the decoded name of the current value */
-	struct buf out;	    /* decoded bytes of this call, handed on at its end */
+	struct buf key;	   /* raw (still escaped) name */
+	struct buf keydec; /* the decoded name of the current value */
+	struct buf out;	   /* decoded bytes of this call, handed on at its end */
 	int in_value;
-	char pct[3];	    /* a %XX escape being read: '%' and up to two chars */
+	char pct[3]; /* a %XX escape being read: '%' and up to two chars */
 	int npct;
 	/* multipart */
 	char *delim; /* "\r\n--" boundary */
@@ -377,9 +377,7 @@ static int mp_process(struct body_parser *p)
 			part_reset(p);
 			continue;
 		}
-		case M_EPILOGUE:
-			p->off = p->pend.len;
-			return 0;
+		case M_EPILOGUE: p->off = p->pend.len; return 0;
 		}
 	}
 }

@@ -43,9 +43,8 @@ json_t *cookie_flash_decode(const char *c)
 	size_t n = 0;
 	json_t *f = NULL;
 	/* first byte says the kind: o(k) or e(rror), then ':' */
-	if (sodium_base642bin(out, cl, c, cl, NULL, &n, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) == 0 &&
-	    n > 2 && (out[0] == 'o' || out[0] == 'e') && out[1] == ':' && thai_utf8_valid((char *)out, n) &&
-	    !memchr(out, 0, n))
+	if (sodium_base642bin(out, cl, c, cl, NULL, &n, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) == 0 && n > 2 &&
+	    (out[0] == 'o' || out[0] == 'e') && out[1] == ':' && thai_utf8_valid((char *)out, n) && !memchr(out, 0, n))
 		f = json_pack("{s:s, s:s%}", "kind", out[0] == 'e' ? "error" : "ok", "text", (char *)out + 2, n - 2);
 	free(out);
 	return f;

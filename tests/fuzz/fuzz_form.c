@@ -42,8 +42,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct req r;
 	memset(&r, 0, sizeof r);
-	if (form_parse_body(&r, fields, "application/x-www-form-urlencoded", (const char *)data, size, "/nonexistent") ==
-	    0) {
+	if (form_parse_body(&r, fields, "application/x-www-form-urlencoded", (const char *)data, size,
+			    "/nonexistent") == 0) {
 		for (const struct field *f = fields; f->name; f++)
 			(void)form_value(&r, f->name);
 		(void)form_int(&r, "n");

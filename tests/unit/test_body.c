@@ -207,7 +207,8 @@ static void test_form_parse_body(void **state)
 	struct buf b = BUF_INIT;
 	buf_adds(&b, "--B\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nก\r\n"
 		     "--B\r\nContent-Disposition: form-data; name=\"doc\"; filename=\"a.pdf\"\r\n"
-		     "Content-Type: application/pdf\r\n\r\n%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+		     "Content-Type: application/pdf\r\n\r\n%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 "
+		     "0 R>>\n%%EOF\n"
 		     "\r\n--B--\r\n");
 	memset(&r, 0, sizeof r);
 	assert_int_equal(form_parse_body(&r, fields, "multipart/form-data; boundary=B", b.data, b.len, dir), 0);

@@ -39,12 +39,14 @@ static void test_flash_forged(void **state)
 {
 	(void)state;
 	static const char *const bad[] = {
-	    "",	    "!!!!", "bzo",	   /* "o:" and nothing */
-	    "eA",			   /* one byte */
-	    "eDp4",			   /* "x:x": no kind */
-	    "bzr_",			   /* "o:\xff": not UTF-8 */
-	    "bzoAeA",			   /* "o:\0x": a NUL */
-	    "bzp4===",			   /* padding is not ours */
+	    "",	       /* empty */
+	    "!!!!",    /* not base64url */
+	    "bzo",     /* "o:" and nothing */
+	    "eA",      /* one byte */
+	    "eDp4",    /* "x:x": no kind */
+	    "bzr_",    /* "o:\xff": not UTF-8 */
+	    "bzoAeA",  /* "o:\0x": a NUL */
+	    "bzp4===", /* padding is not ours */
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
 		assert_null(cookie_flash_decode(bad[i]));
