@@ -111,20 +111,22 @@ int oss_room_calendar(struct req *r)
 		buf_release(&date);
 	}
 	json_decref(rows);
-	char prev[80], next[80], cur[16], title[200];
+	char prev[80], next[80], cur[16];
 	month_link(room_id, y, mo - 1, prev, sizeof prev);
 	month_link(room_id, y, mo + 1, next, sizeof next);
 	snprintf(cur, sizeof cur, "%04d-%02d", y, mo);
-	snprintf(title, sizeof title, "ปฏิทินการจอง %s", jstr(room, "name"));
+	struct buf title = BUF_INIT; /* the room's name: up to 100 Thai letters */
+	buf_addf(&title, "ปฏิทินการจอง %s", jstr(room, "name"));
 	char month_text[64];
 	snprintf(month_text, sizeof month_text, "%s %d", thai_month_name(mo), y + 543);
 	char book[64];
 	snprintf(book, sizeof book, "/oss/new/31?area=%lld", jint(room, "area_id"));
-	json_t *m = json_pack("{s:s, s:{s:I, s:O, s:O, s:b}, s:s, s:s, s:s, s:s, s:o, s:b, s:s}", "page_title", title,
+	json_t *m = json_pack("{s:s, s:{s:I, s:O, s:O, s:b}, s:s, s:s, s:s, s:s, s:o, s:b, s:s}", "page_title", buf_cstr(&title),
 			      "room", "id", (json_int_t)room_id, "name", json_object_get(room, "name"), "capacity",
 			      json_object_get(room, "capacity"), "active", jint(room, "active") != 0, "month", cur,
 			      "month_text", month_text, "prev_url", prev, "next_url", next, "rows", out, "has_rows",
 			      json_array_size(out) > 0, "book_url", book);
 	json_decref(room);
+	buf_release(&title);
 	return view_page(r, 200, "oss/calendar", m);
 }
