@@ -293,6 +293,14 @@ test('a room named "A" + 99 Thai letters: the rooms list, its edit form, the boo
     const citizen = await signin(server, 'citizen');
     await shows(citizen, `/oss/rooms/${id}/calendar`, name, 'room calendar (citizen)');
     await shows(citizen, `/oss/new/31?area=${area}`, name, 'booking form');
+    // renaming another room to this name is a clash: 409 with the form
+    // shown again (on PostgreSQL the unique violation aborted the
+    // transaction and the form could not be shown: a 500)
+    const other = sqlId(server, `SELECT min(id) FROM oss_rooms WHERE id <> ${id}`);
+    const clash = await admin.post(`/oss/admin/rooms/${other}`, { name, capacity: '5', active: '1' });
+    assert.equal(clash.status, 409, clash.text.slice(0, 300));
+    assert.ok(clash.text.includes(name), 'the clash names the room whole and keeps what was typed');
+    await shows(admin, '/oss/admin/rooms', name, 'rooms list after the clash');
   } finally {
     await server.stop();
   }
