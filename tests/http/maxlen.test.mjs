@@ -323,6 +323,15 @@ test('a KPI indicator with a 500-character Thai name: its page, the year list, e
     const id = Number(r.headers.get('location').match(/\/kpi\/indicators\/(\d+)/)?.[1] ||
       sqlId(server, "SELECT id FROM kpi_indicators WHERE number = '9.9'"));
     await shows(admin, `/kpi/indicators/${id}`, name, 'indicator page');
+    // a 20-character number of digits and Thai: its sort key (digits padded
+    // to 6) was cut at 63 bytes inside a Thai letter; PostgreSQL refused it
+    const number = 'A' + '1ก'.repeat(9);
+    const r2 = await admin.post(`/kpi/${year}/new`, {
+      number, name: thai(500, 'N'), criteria: '2, 3, 4, 5', type: 'level5', period_kind: 'once',
+      work_group_id: String(wg), status: 'open', weight: '1',
+    });
+    assert.equal(r2.status, 303, errorsOf(r2.text));
+    await shows(admin, `/kpi/${year}`, number, 'year list (number)');
     await shows(admin, `/kpi/indicators/${id}/edit`, name, 'indicator edit form');
     await shows(admin, `/kpi/indicators/${id}/matrix`, name, 'indicator matrix');
     await shows(admin, `/kpi/${year}`, name, 'year list');
