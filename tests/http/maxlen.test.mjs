@@ -455,3 +455,46 @@ test('an access request with maximum-length Thai position and note: the area que
     await server.stop();
   }
 });
+
+test('the yearly admin roster: an addition and a submitter with maximum-length Thai names are shown whole, also in the lock message', async () => {
+  const server = await startServer();
+  try {
+    const area = sqlId(server, "SELECT id FROM areas WHERE code = '3502'");
+    const first = thai(100, 'F'), last = thai(100, 'L', 9);
+    server.sql(`UPDATE users SET first_name = '${first}', last_name = '${last}' WHERE username = 'areaadmin1'`);
+    const c = await signin(server, 'areaadmin1');
+    const year = (await c.get(`/areas/${area}/roster`, { json: true })).json.year;
+    const grant = (u) => sqlId(server, `SELECT g.id FROM grants g JOIN users u ON u.id = g.user_id WHERE u.username = '${u}' AND g.role = 'school_admin' AND g.revoked_at IS NULL`);
+    let r = await c.post(`/areas/${area}/roster/decisions`, { year, choice: [`${grant('schooladmin')}:confirm`, `${grant('schooladmin2')}:confirm`] });
+    assert.equal(r.status, 303, errorsOf(r.text));
+    const school = sqlId(server, `SELECT id FROM schools WHERE area_id = ${area} ORDER BY id LIMIT 1 OFFSET 6`);
+    const add = {
+      year: String(year), citizen_id: citizenId('310370001234'), title: 'นาง', first_name: thai(100, 'G'), last_name: thai(100, 'H', 4),
+      email: 'maxlen.admin@school.example.org', staff_id: thai(32, 'S'), personnel_type: 'civil_servant', school_id: String(school),
+    };
+    // the form shown again after an error keeps every typed name whole
+    r = await c.post(`/areas/${area}/roster/additions`, { ...add, email: 'not-an-e-mail' });
+    assert.equal(r.status, 422);
+    for (const k of ['first_name', 'last_name', 'staff_id'])
+      assert.ok(unescapeHtml(r.text).includes(add[k]), `the form shown again keeps ${k} whole`);
+    r = await c.post(`/areas/${area}/roster/additions`, add);
+    assert.equal(r.status, 303, errorsOf(r.text));
+    for (const k of ['first_name', 'last_name'])
+      await shows(c, `/areas/${area}/roster`, add[k], `roster page (${k})`);
+    r = await c.post(`/areas/${area}/roster/submit`, { year, confirm: '1' });
+    assert.equal(r.status, 303, errorsOf(r.text));
+    const j = (await c.get(`/areas/${area}/roster`, { json: true })).json.roster;
+    assert.equal(j.submitted_by_name, `นาย${first} ${last}`.replace(/^นาย/, server.sql("SELECT title FROM users WHERE username = 'areaadmin1'")));
+    await shows(c, `/areas/${area}/roster`, first, 'roster page (submitter)');
+    await shows(c, `/areas/${area}/roster/additions/new?year=${year}`, first, 'add form (submitter)');
+    // a second submission is refused naming the submitter: cut on a word
+    // boundary, never inside a letter, the message's advice kept
+    r = await c.post(`/areas/${area}/roster/submit`, { year, confirm: '1' });
+    assert.equal(r.status, 409);
+    const msg = r.text.match(/รายชื่อแอดมินประจำปีการศึกษา \d+ ของเขตพื้นที่นี้ส่งแล้วโดย[^<]*/)?.[0] || '';
+    assert.ok(msg.includes('โดย นายF') && msg.includes('…'), `the lock message names the submitter, cut with …: ${msg}`);
+    assert.match(msg, /การเปลี่ยนแปลงระหว่างปีให้ทำที่หน้าจัดการผู้ใช้งาน/);
+  } finally {
+    await server.stop();
+  }
+});
