@@ -491,15 +491,21 @@ test('an access request with maximum-length Thai position and note: the area que
     const form = await teacher.get('/access/requests/new', { json: true });
     assert.equal(form.status, 200);
     const sid = sqlId(server, "SELECT s.id FROM grants g JOIN users u ON u.id = g.user_id JOIN schools s ON s.id = g.school_id WHERE u.username = 'teacher' LIMIT 1");
+    // a file name of 120 Thai letters (360 bytes): kept to 200 bytes, cut
+    // before a whole letter (a cut inside one made the name "file")
+    const fileName = thai(120, 'E') + '.pdf';
     const r = await teacher.postMultipart('/access/requests',
       { area_id: String(area), permission: 'director', school_id: String(sid), position, note, confirm: '1' },
-      { file: { data: files.pdf(), filename: 'คำขอ.pdf', type: 'application/pdf' } });
+      { file: { data: files.pdf(), filename: fileName, type: 'application/pdf' } });
     assert.equal(r.status, 303, r.text.slice(0, 600));
     const id = sqlId(server, `SELECT id FROM access_requests WHERE position = '${position}'`);
     assert.ok(id, 'the request is stored whole');
     await shows(teacher, `/access/requests/${id}`, position, 'request page (applicant)');
     const admin = await signin(server, 'areaadmin1');
     await shows(admin, `/access/requests/${id}`, note, 'request page (area admin)');
+    const stored = server.sql(`SELECT file_name FROM access_requests WHERE id = ${id}`);
+    assert.equal(stored, fileName.slice(0, 67), 'the file name is kept to 200 bytes, whole letters');
+    await shows(admin, `/access/requests/${id}`, stored, 'request page (file name)');
     const queue = await page(admin, `/areas/${area}/access-requests`);
     assert.ok(queue.includes(`/access/requests/${id}`), 'the area queue lists the request');
   } finally {
