@@ -103,16 +103,48 @@ static void set_display_name(json_t *row)
 	buf_release(&b);
 }
 
-/* A name quoted in a message, cut to NAME_CUT_CHARS characters on a word
- * boundary with "…" (struct err's msg holds 1024 bytes, and the message's
- * instructions after the name must stay; a name is up to 240 Thai letters,
- * 720 bytes). Never half a Thai letter, never a word cut in two: jansson
- * refuses text that is not UTF-8. Into out, which the caller releases. */
+/* A name quoted in a message, cut to NAME_CUT_CHARS characters with "…"
+ * (struct err's msg holds 1024 bytes, and the message's instructions after
+ * the name must stay; a name is up to 240 Thai letters, 720 bytes): on a
+ * word boundary (thai_cut_words), or, when that keeps less than half (a
+ * very long first name is one word), between letters, never before a
+ * vowel or tone mark. Never half a Thai letter: jansson refuses text that
+ * is not UTF-8. Into out, which the caller releases. */
 #define NAME_CUT_CHARS 80
+static bool thai_mark(const unsigned char *p)
+{
+	/* U+0E31, U+0E34–U+0E3A, U+0E47–U+0E4E: vowels and tone marks drawn
+	 * on the letter before them */
+	if (p[0] != 0xE0 || (p[1] != 0xB8 && p[1] != 0xB9))
+		return false;
+	unsigned cp = 0x0E00 + ((p[1] & 0x3Fu) << 6) + (p[2] & 0x3Fu);
+	return cp == 0x0E31 || (cp >= 0x0E34 && cp <= 0x0E3A) || (cp >= 0x0E47 && cp <= 0x0E4E);
+}
+
 static const char *cut(struct buf *out, const char *s)
 {
 	s = s ? s : "";
-	size_t keep = thai_cut_words(s, NAME_CUT_CHARS);
+	size_t keep = thai_cut_words(s, NAME_CUT_CHARS), kept = 0;
+	for (size_t i = 0; i < keep; i++)
+		kept += ((unsigned char)s[i] & 0xC0) != 0x80;
+	if (s[keep] && kept < NAME_CUT_CHARS / 2) {
+		/* one long word (a first name has no spaces inside): the word
+		 * cut would leave little more than the title, so cut by
+		 * letters, never between a letter and its marks */
+		size_t n = 0, chars = 0;
+		while (s[n] && chars < NAME_CUT_CHARS) {
+			n++;
+			while (((unsigned char)s[n] & 0xC0) == 0x80)
+				n++;
+			chars++;
+		}
+		while (n > 0 && s[n] && thai_mark((const unsigned char *)s + n)) {
+			n--;
+			while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+				n--;
+		}
+		keep = n;
+	}
 	buf_add(out, s, keep);
 	if (s[keep])
 		buf_adds(out, "…");
