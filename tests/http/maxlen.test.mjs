@@ -29,9 +29,11 @@ function addSuperAdmin(server) {
     'maxlen.super@obec.example', '--title', 'นาย', '--first-name', 'ทดสอบ', '--last-name', 'ส่วนกลาง', '--role', 'super_admin',
     '--password-stdin'], { env: { ...process.env, ...server.env }, input: SUPER_PW + '\n', encoding: 'utf8' });
 }
-const THAI_LETTERS = 'กขคฆงจฉชซฌญฎฏฐฑฒณดตถทธนบปผฝพฟภมยรลวศษสหฬอฮ';
+// Thai as people write it: consonants, vowels above and below, tone marks
+// (each one code point of 3 bytes; a field's limit counts code points).
+const THAI_LETTERS = 'เด็กน้อยปั้นดินเผาที่บ้านริมน้ำใสไก่จิกเด็กตายบนปากโอ่งฤๅษีเฒ่าฝึกฌานอยู่ในถ้ำ';
 
-// lead + Thai letters: exactly n characters (3 bytes each but the first).
+// lead + Thai: exactly n characters (3 bytes each but the first).
 function thai(n, lead = 'A', shift = 0) {
   let s = lead;
   for (let i = 0; s.length < n; i++) s += THAI_LETTERS[(i + shift) % THAI_LETTERS.length];
