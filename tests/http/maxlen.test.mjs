@@ -17,7 +17,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startServer, khet, files, citizenId } from './lib.mjs';
+import { startServer, khet, files, citizenId, unzip } from './lib.mjs';
 
 const DEMO_PW = 'khet-demo-2567';
 const SUPER_PW = 'maxlen-super-2567-ยาว';
@@ -324,6 +324,19 @@ test('a room named "A" + 99 Thai letters: the rooms list, its edit form, the boo
     const citizen = await signin(server, 'citizen');
     await shows(citizen, `/oss/rooms/${id}/calendar`, name, 'room calendar (citizen)');
     await shows(citizen, `/oss/new/31?area=${area}`, name, 'booking form');
+    // a booking of it: its month on the calendar, the request and its print
+    const day = new Date(Date.now() + 7 * 3600e3 + 40 * 86400e3).toISOString().slice(0, 10);
+    const booked = await citizen.postMultipart('/oss/new/31', {
+      area_id: String(area), title: 'นาย', first_name: 'ประชา', last_name: 'ชาวบ้าน', phone: '0812345678', agency: thai(200, 'G'),
+      attendees: '12', room_id: String(id), purpose: thai(1000, 'P'), start_date: day, end_date: day, start_time: '09:00', end_time: '11:00',
+    }, { letter: { data: files.pdf(), filename: 'หนังสือ.pdf', type: 'application/pdf' } });
+    assert.equal(booked.status, 303, errorsOf(booked.text));
+    const rid = Number(booked.headers.get('location').match(/(\d+)/)[1]);
+    const month = await page(citizen, `/oss/rooms/${id}/calendar?month=${day.slice(0, 7)}`);
+    assert.ok(month.includes(name) && month.includes(`/oss/requests/${rid}`), 'the month shows the room and the booking');
+    await shows(citizen, `/oss/requests/${rid}`, name, 'booking request page');
+    const print = await page(citizen, `/oss/requests/${rid}/print`);
+    assert.ok(print.includes(name), 'the print page names the room whole');
     // renaming another room to this name is a clash: 409 with the form
     // shown again (on PostgreSQL the unique violation aborted the
     // transaction and the form could not be shown: a 500)
@@ -393,6 +406,7 @@ test('a KPI indicator with a 500-character Thai name: its page, the year list, e
     assert.equal(pdf.status, 200);
     const xlsx = await raw(admin, 'GET', `/kpi/${year}/stats/xlsx`, undefined, {}, true);
     assert.equal(xlsx.status, 200);
+    assert.ok(Object.values(unzip(xlsx.bytes)).some((x) => x.includes(name)), 'the XLSX export names the indicator whole');
   } finally {
     await server.stop();
   }
@@ -475,6 +489,10 @@ test('a One Stop Service request with maximum-length Thai names and text: its pa
     const csv = await raw(officer, 'GET', '/oss/manage/list?service=32&format=csv');
     assert.equal(csv.status, 200);
     assert.ok(csv.text.includes(fields.first_name), 'CSV export shows the name');
+    const xlsx = await raw(officer, 'GET', '/oss/manage/list?service=32&format=xlsx', undefined, {}, true);
+    assert.equal(xlsx.status, 200);
+    const sheet = Object.values(unzip(xlsx.bytes)).join('');
+    assert.ok(sheet.includes(`${fields.title}${fields.first_name} ${fields.last_name}`), 'the XLSX export shows the applicant whole');
     // the officers' e-mail names the applicant whole (240 Thai letters)
     const name = `${fields.title}${fields.first_name} ${fields.last_name}`;
     const officerMail = server.sql(`SELECT count(*) FROM outbox WHERE body LIKE '%ผู้ยื่น: ${name}%'`);
