@@ -337,6 +337,14 @@ test('a room named "A" + 99 Thai letters: the rooms list, its edit form, the boo
     await shows(citizen, `/oss/requests/${rid}`, name, 'booking request page');
     const print = await page(citizen, `/oss/requests/${rid}/print`);
     assert.ok(print.includes(name), 'the print page names the room whole');
+    // the rooms' yearly use, as a page and as exports
+    const be = Number(day.slice(0, 4)) + 543;
+    await shows(admin, `/oss/rooms/usage?year=${be}`, name, 'room usage');
+    const csv = await raw(admin, 'GET', `/oss/rooms/usage?year=${be}&format=csv`);
+    assert.equal(csv.status, 200);
+    assert.ok(csv.text.includes(name), 'the usage CSV names the room whole');
+    const xlsx = await raw(admin, 'GET', `/oss/rooms/usage?year=${be}&format=xlsx`, undefined, {}, true);
+    assert.ok(Object.values(unzip(xlsx.bytes)).some((x) => x.includes(name)), 'the usage XLSX names the room whole');
     // renaming another room to this name is a clash: 409 with the form
     // shown again (on PostgreSQL the unique violation aborted the
     // transaction and the form could not be shown: a 500)
