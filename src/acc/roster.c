@@ -414,8 +414,8 @@ json_t *acc_roster_get(struct db *db, long long area_id, int year, int page, int
 	    !found	  ? "none"
 	    : r.submitted ? "submitted"
 			  : "draft",
-	    "locked", r.submitted, "submitted_by_name", submitter_json(db, &r),
-	    "submitted_at", r.submitted ? json_integer(r.submitted_at) : json_null(), "submitted_at_text",
+	    "locked", r.submitted, "submitted_by_name", submitter_json(db, &r), "submitted_at",
+	    r.submitted ? json_integer(r.submitted_at) : json_null(), "submitted_at_text",
 	    r.submitted ? json_string(buf_cstr(&when)) : json_null(), "counts", "admins", (json_int_t)c[0], "undecided",
 	    (json_int_t)c[1], "confirm", (json_int_t)c[2], "cancel", (json_int_t)c[3], "added", (json_int_t)c[4],
 	    "admins", page_obj(admins, c[0], page, pages), "additions", page_obj(adds, c[4], additions_page, apages));
@@ -1159,9 +1159,8 @@ static int add_page(struct req *r, int status, long long area_id, int year)
 	bool past = year < thai_academic_year((long long)time(NULL));
 	json_t *m = json_pack("{s:s, s:o, s:o, s:i, s:b, s:b, s:o, s:o, s:b}", "page_title", buf_cstr(&title), "area",
 			      area, "form", form, "year", year, "open", open, "locked", rr.submitted,
-			      "submitted_by_name", submitter_json(db, &rr),
-			      "submitted_at_text", rr.submitted ? json_string(buf_cstr(&when)) : json_null(), "past",
-			      past);
+			      "submitted_by_name", submitter_json(db, &rr), "submitted_at_text",
+			      rr.submitted ? json_string(buf_cstr(&when)) : json_null(), "past", past);
 	buf_release(&title);
 	buf_release(&when);
 	return view_page(r, status, "acc/roster_add", m);

@@ -149,10 +149,13 @@ static int state_get(struct req *r)
 }
 
 static const char *const type_names[] = {
-	[FT_TEXT] = "text",	  [FT_TEXTAREA] = "textarea", [FT_EMAIL] = "email", [FT_PASSWORD] = "password",
-	[FT_PHONE] = "phone",	  [FT_INT] = "int",	      [FT_MONEY] = "money", [FT_DATE] = "date",
-	[FT_TIME] = "time",	  [FT_CITIZEN_ID] = "citizen_id", [FT_CHOICE] = "choice", [FT_CHECKBOX] = "checkbox",
-	[FT_FILE] = "file",	  [FT_HIDDEN] = "hidden",
+    [FT_TEXT] = "text",	    [FT_TEXTAREA] = "textarea",
+    [FT_EMAIL] = "email",   [FT_PASSWORD] = "password",
+    [FT_PHONE] = "phone",   [FT_INT] = "int",
+    [FT_MONEY] = "money",   [FT_DATE] = "date",
+    [FT_TIME] = "time",	    [FT_CITIZEN_ID] = "citizen_id",
+    [FT_CHOICE] = "choice", [FT_CHECKBOX] = "checkbox",
+    [FT_FILE] = "file",	    [FT_HIDDEN] = "hidden",
 };
 
 static int forms_get(struct req *r)
@@ -167,11 +170,11 @@ static int forms_get(struct req *r)
 		json_t *fields = json_array();
 		for (const struct field *f = rt->form; f->name; f++) {
 			json_t *p = json_object_get(props, f->name);
-			json_t *fj = json_pack("{s:s, s:s, s:O?, s:b, s:b, s:b, s:I, s:s?}", "name", f->name, "type",
-					       type_names[f->type], "max", json_object_get(p, "maxLength"), "required",
-					       (f->flags & F_REQUIRED) != 0, "name_field", (f->flags & F_NAME) != 0,
-					       "multi", (f->flags & F_MULTI) != 0, "min", (json_int_t)f->min, "pattern",
-					       f->pattern);
+			json_t *fj =
+			    json_pack("{s:s, s:s, s:O?, s:b, s:b, s:b, s:I, s:s?}", "name", f->name, "type",
+				      type_names[f->type], "max", json_object_get(p, "maxLength"), "required",
+				      (f->flags & F_REQUIRED) != 0, "name_field", (f->flags & F_NAME) != 0, "multi",
+				      (f->flags & F_MULTI) != 0, "min", (json_int_t)f->min, "pattern", f->pattern);
 			if (f->type == FT_INT || f->type == FT_MONEY)
 				json_object_set_new(fj, "max_value", json_integer(f->max));
 			const struct choice *c = field_choices(f);

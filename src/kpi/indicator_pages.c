@@ -361,8 +361,7 @@ int kpi_indicator_page(struct req *r, int status, long long id, const char *erro
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "ตัวชี้วัด %s ปีงบประมาณ %lld", json_string_value(json_object_get(ind, "number")),
 		 (long long)json_integer_value(json_object_get(ind, "fiscal_year")));
-	json_t *m = json_pack("{s:s, s:o, s:o, s:o, s:o, s:b, s:b, s:b, s:o, s:o, s:o}", "page_title",
-			      buf_cstr(&title),
+	json_t *m = json_pack("{s:s, s:o, s:o, s:o, s:o, s:b, s:b, s:b, s:o, s:o, s:o}", "page_title", buf_cstr(&title),
 			      "indicator", ind, "files", files, "periods", periods, "slots", slots, "can_manage",
 			      manage, "can_review", kpi_may_review(acc_active_grant(r), area, wg), "has_files",
 			      json_array_size(files) > 0, "edit_url", kpi_url_json("/kpi/indicators/%lld/edit", id),

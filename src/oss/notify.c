@@ -52,11 +52,12 @@ static json_t *mail_model(json_t *req, const char *message)
 	json_t *data = json_object_get(req, "data");
 	/* up to 240 Thai letters: title, first and last name */
 	buf_addf(&name, "%s%s %s", jstr(data, "title"), jstr(data, "first_name"), jstr(data, "last_name"));
-	json_t *m = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b}", "code", jstr(req, "code"),
-			 "service_name", oss_service_name(jstr(req, "service")), "status_label",
-			 oss_status_label(st), "message", message ? message : "", "url", buf_cstr(&url), "process_url",
-			 buf_cstr(&process), "applicant_name", buf_cstr(&name), "returned", st == OSS_RETURNED,
-			 "completed", st == OSS_COMPLETED, "has_file", jint(req, "result_file_id") > 0);
+	json_t *m =
+	    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b}", "code", jstr(req, "code"), "service_name",
+		      oss_service_name(jstr(req, "service")), "status_label", oss_status_label(st), "message",
+		      message ? message : "", "url", buf_cstr(&url), "process_url", buf_cstr(&process),
+		      "applicant_name", buf_cstr(&name), "returned", st == OSS_RETURNED, "completed",
+		      st == OSS_COMPLETED, "has_file", jint(req, "result_file_id") > 0);
 	buf_release(&url);
 	buf_release(&process);
 	buf_release(&name);
