@@ -81,8 +81,16 @@ static char *clean_filename(const char *name)
 	for (const char *p = name; *p; p++)
 		if (*p == '/' || *p == '\\')
 			base = p + 1;
+	/* at most 200 bytes, cut before a whole letter (a Thai letter is 3
+	 * bytes: a cut inside one made the whole name "file") */
+	size_t n = strlen(base);
+	if (n > 200) {
+		n = 200;
+		while (n > 0 && ((unsigned char)base[n] & 0xC0) == 0x80)
+			n--;
+	}
 	struct buf b = BUF_INIT;
-	for (const char *p = base; *p && b.len < 200; p++)
+	for (const char *p = base; p < base + n; p++)
 		buf_addc(&b, ((unsigned char)*p < 0x20 || *p == '"' || *p == 0x7f) ? '_' : *p);
 	if (!b.len || !thai_utf8_valid(b.data, b.len)) {
 		buf_reset(&b);
