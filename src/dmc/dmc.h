@@ -70,6 +70,13 @@ void dmc_correction_message(long long last_close, long long reopens, struct buf 
 /* A G-code: "G" + 12 digits (BE year 2, province 2, sequence 8). 0, or -1
  * with e (field "gcode") saying what is wrong. */
 int dmc_gcode_check(const char *s, struct err *e);
+/* A new G-code from its parts (GC-1): "G", the last two digits of the
+ * Buddhist-era year of now (Bangkok), the province's two digits (the
+ * first two of its area's code, as OBEC numbers areas: 3502 → 35) and
+ * the sequence in eight. 0, or -1 with e (409) when the province is not
+ * two digits or the sequence is outside 1–99,999,999 (that year and
+ * province have run out of codes). */
+int dmc_gcode_make(long long now, const char *area_code, long long seq, char out[14], struct err *e);
 /* How lists show a code: a citizen ID as "1-xxxx-xxxxx-xx-3" (first and
  * last digit only: most learners are children), a G-code as
  * "G64xxxxxxxx01"; anything else as "x" for each character. */

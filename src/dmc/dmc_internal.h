@@ -56,6 +56,12 @@ struct dmc_learner_in {
 	const char *guardian_name, *guardian_phone, *address;
 };
 
+/* Checks every field of a learner but its code, as adding does (title
+ * fitting the sex, names, grade and the birth date's age for it, room,
+ * weight and height, the choice lists): 0 with *w and *h (tenths, -1 not
+ * given), or -1 with e at the field. */
+int dmc_learner_check_fields(struct db *db, const struct dmc_learner_in *in, long long now, long long *w,
+			     long long *h, struct err *e);
 /* Adds a learner found nowhere (DMC-2 เพิ่มนักเรียน / เพิ่มนักเรียนติด G) to
  * school_id and returns the new id. Every field is checked (field errors
  * 400). A code with a record already: 409 — in this school active, a
@@ -209,6 +215,54 @@ json_t *dmc_requests_area(struct db *db, long long area_id, struct err *e);
 /* A learner's requests, newest first (codes unmasked: the full record's
  * page, which audits the read). */
 json_t *dmc_requests_learner(struct db *db, long long learner_id, struct err *e);
+
+/* ---- G-codes (gcode.c, GC-1) ---------------------------------------------------------- */
+
+/* A document of a G-code request, already kept under the data folder. */
+struct dmc_gcode_doc {
+	const char *kind; /* student_form | guardian_doc | other_doc */
+	const char *path; /* relative to the data folder */
+	const char *filename, *mime;
+	long long size;
+};
+/* The school asks its area for a G-code for a learner without civil
+ * registration: in (citizen_id and gcode ignored) checked as
+ * dmc_learner_check_fields, a note (optional, at most 500 characters).
+ * Returns the request id; the caller then adds its documents. */
+long long dmc_gcode_request(struct db *db, long long school_id, const struct dmc_learner_in *in, const char *note,
+			    long long by, long long now, struct err *e);
+int dmc_gcode_doc_add(struct db *db, long long request_id, const struct dmc_gcode_doc *doc, struct err *e);
+/* The next sequence of (BE year of now, province of area_code) and the
+ * code made of it (dmc_gcode_make): the counter row is raised in the
+ * caller's transaction, so concurrent callers wait for each other and
+ * a rolled-back caller gives its number back. */
+int dmc_gcode_next(struct db *db, const char *area_code, long long now, char out[14], struct err *e);
+/* The area's census officer certifies (approve: a new code, the learner
+ * added to the requesting school with it — code and learner id in *code
+ * and *learner) or rejects (a note required, field "decision_note") a
+ * pending request of the area. 404 when not the area's; 409 when decided
+ * already (of two at once one wins) or when the learner can no longer be
+ * added as typed (e.g. the grade's age at approval). */
+int dmc_gcode_decide(struct db *db, long long area_id, long long request_id, bool approve, const char *note,
+		     long long by, long long now, char code[14], long long *learner, struct err *e);
+/* The school withdraws its pending request (409 when no longer pending). */
+int dmc_gcode_withdraw(struct db *db, long long school_id, long long request_id, long long by, long long now,
+		       struct err *e);
+/* A request with its typed data and documents: {id, school_id,
+ * school_name, area_id, title, title_label, first_name, last_name, grade,
+ * grade_label, data: {...}, note, status, requested_at, decided_at,
+ * decision_note, gcode, learner_id, docs: [{kind, filename, mime, size}]};
+ * NULL with 404 when none. */
+json_t *dmc_gcode_get(struct db *db, long long request_id, struct err *e);
+/* One document's {path, filename, mime}; NULL with 404. */
+json_t *dmc_gcode_doc_get(struct db *db, long long request_id, const char *kind, struct err *e);
+/* A school's requests, newest first (at most 200), and an area's
+ * {pending (oldest first, at most 500), decided (the latest 50)}: rows
+ * {id, school_id, school_name, title_label, first_name, last_name,
+ * grade_label, status, requested_at, decided_at, decision_note, gcode,
+ * learner_id}. */
+json_t *dmc_gcode_school(struct db *db, long long school_id, struct err *e);
+json_t *dmc_gcode_area(struct db *db, long long area_id, struct err *e);
 
 /* ---- year-end promotion (promotion.c) ------------------------------------------ */
 

@@ -89,6 +89,10 @@ static const struct audit_action_def audit_actions[] = {
     {"dmc.round.certify", "รับรองข้อมูลรอบสำรวจ"},
     {"dmc.round.acknowledge", "เขตรับทราบข้อมูลรอบสำรวจ"},
     {"dmc.import", "นำเข้าข้อมูลนักเรียนจากไฟล์"},
+    {"dmc.gcode.request", "โรงเรียนขอรหัส G"},
+    {"dmc.gcode.withdraw", "โรงเรียนยกเลิกคำขอรหัส G"},
+    {"dmc.gcode.approve", "เขตรับรองและออกรหัส G"},
+    {"dmc.gcode.reject", "เขตไม่รับรองคำขอรหัส G"},
     {NULL, NULL},
 };
 

@@ -21,6 +21,12 @@
  *   POST /dmc/learners/:id/move-out|name|body|grade
  *   POST /dmc/learners/:id/dropout|citizen-id   ask the area (drop-out, ID correction)
  *   POST /dmc/learners/:id/requests/:rid/withdraw   the school withdraws its request
+ *   GET  /dmc/schools/:sid/gcode                the school's G-code requests and their status
+ *   GET|POST /dmc/schools/:sid/gcode/new        ask for a G-code, with the documents (GC-1)
+ *   POST /dmc/schools/:sid/gcode/:gid/withdraw  the school withdraws a pending one
+ *   GET  /dmc/gcode/:gid[/docs/:kind]           a request and its documents (reads audited)
+ *   GET  /dmc/areas/:aid/gcode                  G-code requests awaiting the area
+ *   POST /dmc/areas/:aid/gcode/:gid/approve|reject   the area certifies (the code) or refuses
  *
  * Who may do what is decided here, once per handler, from the active
  * grant: a school role sees only its own school (acc_for_school), an area
@@ -31,9 +37,11 @@
  * area's census officer. Every bad input is answered with its page again
  * (422) and a Thai message at the field; the handler's transaction is
  * rolled back with any error answer, so nothing stored changes. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "acc/acc.h"
 #include "core/num.h"
@@ -1303,6 +1311,378 @@ static int decide_post(struct req *r)
 	return view_redirect(r, u, approve ? "อนุมัติคำขอแล้ว" : "ไม่อนุมัติคำขอ และแจ้งเหตุผลให้โรงเรียนแล้ว");
 }
 
+/* ---- G-codes (GC-1) ------------------------------------------------------------------------------- */
+
+#define MB5 (5LL * 1024 * 1024)
+#define DOC_HINT "ไฟล์ PDF, PNG หรือ JPG ไม่เกิน 5 MB"
+
+static const struct field gcode_form[] = {
+    {"title", "คำนำหน้าชื่อ", FT_TEXT, F_REQUIRED, 16},
+    {"first_name", "ชื่อ", FT_TEXT, F_REQUIRED | F_NAME, 100},
+    {"last_name", "นามสกุล", FT_TEXT, F_REQUIRED | F_NAME, 100},
+    {"sex", "เพศ", FT_CHOICE, F_REQUIRED, 0, 0, NULL, NULL, sex_choices},
+    {"birth_date", "วันเกิด", FT_DATE, F_REQUIRED},
+    {"nationality", "สัญชาติ", FT_TEXT, F_REQUIRED, 16},
+    {"grade", "ชั้น", FT_TEXT, F_REQUIRED, 16},
+    {"room", "ห้อง", FT_INT, F_REQUIRED, 99, 1},
+    {"weight", "น้ำหนัก (กิโลกรัม)", FT_TEXT, 0, 8, 0, NULL, NULL, NULL, NULL, "เช่น 35.5"},
+    {"height", "ส่วนสูง (เซนติเมตร)", FT_TEXT, 0, 8, 0, NULL, NULL, NULL, NULL, "เช่น 142"},
+    {"disadvantaged", "ความด้อยโอกาส", FT_TEXT, F_REQUIRED, 16},
+    {"disability", "ความพิการ", FT_TEXT, F_REQUIRED, 16},
+    {"guardian_name", "ชื่อผู้ปกครอง", FT_TEXT, F_REQUIRED, 200},
+    {"guardian_phone", "โทรศัพท์ผู้ปกครอง", FT_PHONE, 0},
+    {"address", "ที่อยู่", FT_TEXTAREA, F_REQUIRED, 500},
+    {"student_form", "แบบบันทึกข้อมูลนักเรียนพร้อมรูปถ่าย", FT_FILE, F_REQUIRED, MB5, 0, NULL, NULL, NULL, NULL, DOC_HINT},
+    {"guardian_doc", "เอกสารของบิดามารดาหรือผู้ปกครอง (เช่น หนังสือเดินทาง บัตรประจำตัว)", FT_FILE, F_REQUIRED, MB5, 0,
+     NULL, NULL, NULL, NULL, DOC_HINT},
+    {"other_doc", "เอกสารอื่น (ถ้ามี)", FT_FILE, 0, MB5, 0, NULL, NULL, NULL, NULL, DOC_HINT},
+    {"note", "หมายเหตุถึงเขตพื้นที่", FT_TEXTAREA, 0, 500},
+    {NULL},
+};
+
+static const char *const doc_kinds[][2] = {
+    {"student_form", "แบบบันทึกข้อมูลนักเรียนพร้อมรูปถ่าย"},
+    {"guardian_doc", "เอกสารของบิดามารดาหรือผู้ปกครอง"},
+    {"other_doc", "เอกสารอื่น"},
+};
+
+static const char *doc_label(const char *kind)
+{
+	for (size_t i = 0; i < sizeof doc_kinds / sizeof *doc_kinds; i++)
+		if (!strcmp(doc_kinds[i][0], kind))
+			return doc_kinds[i][1];
+	return NULL;
+}
+
+static const char *gcode_status_label(const char *st)
+{
+	return !strcmp(st, "pending")	 ? "รอเขตพื้นที่รับรอง"
+	       : !strcmp(st, "approved") ? "รับรองแล้ว"
+	       : !strcmp(st, "rejected") ? "ไม่รับรอง"
+					 : "โรงเรียนยกเลิกคำขอ";
+}
+
+static void gcode_rows_text(json_t *rows)
+{
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row)
+	{
+		json_object_set_new(row, "status_label", json_string(gcode_status_label(jstr(row, "status"))));
+		json_object_set_new(row, "pending", json_boolean(!strcmp(jstr(row, "status"), "pending")));
+		json_object_set_new(row, "requested_at_text", text_time(jint(row, "requested_at")));
+		json_object_set_new(row, "decided_at_text", text_time(jint(row, "decided_at")));
+	}
+}
+
+static int gcode_school_page(struct req *r, int status, const char *error)
+{
+	int rc = 0;
+	json_t *school = school_for(r, &rc);
+	if (!school)
+		return rc;
+	struct err e = ERR_INIT;
+	json_t *rows = dmc_gcode_school(req_db(r), jint(school, "id"), &e);
+	if (!rows) {
+		json_decref(school);
+		return fail(r, &e);
+	}
+	gcode_rows_text(rows);
+	bool enter = may_enter(acc_active_grant(r));
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row)
+	    json_object_set_new(row, "can_withdraw", json_boolean(enter && !strcmp(jstr(row, "status"), "pending")));
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "คำขอรหัส G %s", jstr(school, "name"));
+	json_t *m = json_pack("{s:s, s:o, s:b, s:b, s:s?}", "page_title", buf_cstr(&title), "requests", rows, "has_requests",
+			      json_array_size(rows) > 0, "can_enter", enter, "error", error);
+	buf_release(&title);
+	school_link(m, school);
+	json_decref(school);
+	return view_page(r, status, "dmc/gcode_school", m);
+}
+
+static int gcode_school_get(struct req *r)
+{
+	return gcode_school_page(r, 200, NULL);
+}
+
+static int gcode_new_page(struct req *r, int status, json_t *school)
+{
+	json_t *values = json_pack("{s:s, s:s, s:s, s:s}", "nationality", "XX", "disadvantaged", "none", "disability",
+				   "none", "room", "1");
+	json_t *form = form_model(r, gcode_form, values);
+	json_decref(values);
+	struct err e = ERR_INIT;
+	if (selects(r, form, &e) < 0) {
+		json_decref(form);
+		json_decref(school);
+		return fail(r, &e);
+	}
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "ขอรหัส G สำหรับนักเรียนที่ไม่มีหลักฐานทางทะเบียนราษฎร %s", jstr(school, "name"));
+	json_t *m = json_pack("{s:s, s:o}", "page_title", buf_cstr(&title), "form", form);
+	buf_release(&title);
+	school_link(m, school);
+	json_decref(school);
+	return view_page(r, status, "dmc/gcode_new", m);
+}
+
+static int gcode_new_get(struct req *r)
+{
+	int rc = 0;
+	json_t *school = school_for(r, &rc);
+	return school ? gcode_new_page(r, 200, school) : rc;
+}
+
+/* Moves the upload of field kind to DATA/files/dmc/gcode/<id>/<kind>.<ext>
+ * and records it. */
+static int gcode_keep(struct req *r, long long id, const char *kind, struct err *e)
+{
+	const struct form_file *ff = form_file(r, kind);
+	if (!ff)
+		return 0;
+	const char *ext = !strcmp(ff->mime, "application/pdf") ? "pdf" : !strcmp(ff->mime, "image/png") ? "png" : "jpg";
+	struct buf rel = BUF_INIT, dir = BUF_INIT;
+	buf_addf(&rel, "files/dmc/gcode/%lld/%s.%s", id, kind, ext);
+	struct dmc_gcode_doc d = {kind, buf_cstr(&rel), ff->filename, ff->mime, ff->size};
+	/* the row first, the move last: a failed insert leaves no file */
+	int rc = dmc_gcode_doc_add(req_db(r), id, &d, e);
+	const char *data_dir = http_settings()->data_dir;
+	static const char *const parts[] = {"files", "files/dmc", "files/dmc/gcode"};
+	for (size_t i = 0; rc == 0 && i < sizeof parts / sizeof *parts + 1; i++) {
+		buf_reset(&dir);
+		if (i < sizeof parts / sizeof *parts)
+			buf_addf(&dir, "%s/%s", data_dir, parts[i]);
+		else
+			buf_addf(&dir, "%s/files/dmc/gcode/%lld", data_dir, id);
+		if (mkdir(buf_cstr(&dir), 0750) < 0 && errno != EEXIST)
+			rc = err_set(e, 500, "mkdir %s: %s", buf_cstr(&dir), strerror(errno));
+	}
+	if (rc == 0) {
+		buf_reset(&dir);
+		buf_addf(&dir, "%s/%s", data_dir, buf_cstr(&rel));
+		rc = form_file_keep(r, kind, buf_cstr(&dir), e);
+	}
+	buf_release(&rel);
+	buf_release(&dir);
+	return rc;
+}
+
+static int gcode_new_post(struct req *r)
+{
+	int rc = 0;
+	json_t *school = school_for(r, &rc);
+	if (!school)
+		return rc;
+	if (!form_ok(r))
+		return gcode_new_page(r, 422, school);
+	struct dmc_learner_in in = {
+	    .citizen_id = "",
+	    .gcode = "",
+	    .title = form_value(r, "title"),
+	    .first_name = form_value(r, "first_name"),
+	    .last_name = form_value(r, "last_name"),
+	    .sex = form_value(r, "sex"),
+	    .birth_date = form_value(r, "birth_date"),
+	    .nationality = form_value(r, "nationality"),
+	    .grade = form_value(r, "grade"),
+	    .room = form_int(r, "room"),
+	    .weight = form_value(r, "weight"),
+	    .height = form_value(r, "height"),
+	    .disadvantaged = form_value(r, "disadvantaged"),
+	    .disability = form_value(r, "disability"),
+	    .guardian_name = form_value(r, "guardian_name"),
+	    .guardian_phone = form_value(r, "guardian_phone"),
+	    .address = form_value(r, "address"),
+	};
+	struct err e = ERR_INIT;
+	long long sid = jint(school, "id"), area = jint(school, "area_id");
+	long long id = dmc_gcode_request(req_db(r), sid, &in, form_value(r, "note"), acc_user_id(r), dmc_now(r), &e);
+	if (id < 0) {
+		if (!refusal(&e)) {
+			json_decref(school);
+			return fail(r, &e);
+		}
+		form_error_err(r, &e);
+		return gcode_new_page(r, 422, school);
+	}
+	json_decref(school);
+	for (size_t i = 0; i < sizeof doc_kinds / sizeof *doc_kinds; i++)
+		if (gcode_keep(r, id, doc_kinds[i][0], &e) < 0)
+			return fail(r, &e);
+	acc_audit_in(r, req_db(r), area, acc_user_id(r), "dmc.gcode.request", "dmc_gcode_request", id, NULL);
+	char u[64];
+	snprintf(u, sizeof u, "/dmc/gcode/%lld", id);
+	return view_redirect(r, u, "ส่งคำขอรหัส G แล้ว รอเขตพื้นที่ตรวจเอกสารและรับรอง");
+}
+
+static int gcode_withdraw_post(struct req *r)
+{
+	int rc = 0;
+	json_t *school = school_for(r, &rc);
+	if (!school)
+		return rc;
+	long long sid = jint(school, "id"), area = jint(school, "area_id"), gid = req_param_id(r, "gid");
+	json_decref(school);
+	if (!may_enter(acc_active_grant(r)))
+		return acc_deny(r, "การยกเลิกคำขอทำได้เฉพาะเจ้าหน้าที่ข้อมูลนักเรียนของโรงเรียน");
+	struct err e = ERR_INIT;
+	if (dmc_gcode_withdraw(req_db(r), sid, gid, acc_user_id(r), dmc_now(r), &e) < 0)
+		return refusal(&e) ? gcode_school_page(r, 409, e.msg) : fail(r, &e);
+	acc_audit_in(r, req_db(r), area, acc_user_id(r), "dmc.gcode.withdraw", "dmc_gcode_request", gid, NULL);
+	char u[64];
+	snprintf(u, sizeof u, "/dmc/schools/%lld/gcode", sid);
+	return view_redirect(r, u, "ยกเลิกคำขอรหัส G แล้ว");
+}
+
+/* The request of the path when the user may see its school; 404 otherwise. */
+static json_t *gcode_for(struct req *r, int *rc)
+{
+	long long gid = req_param_id(r, "gid");
+	struct err e = ERR_INIT;
+	json_t *g = gid > 0 ? dmc_gcode_get(req_db(r), gid, &e) : NULL;
+	if (!g) {
+		*rc = gid > 0 && e.status >= 500 ? fail(r, &e) : view_error(r, 404, "ไม่พบคำขอรหัส G นี้");
+		return NULL;
+	}
+	if (!may_see_school(r, jint(g, "school_id"))) {
+		json_decref(g);
+		*rc = view_error(r, 404, "ไม่พบคำขอรหัส G นี้");
+		return NULL;
+	}
+	return g;
+}
+
+static int gcode_get(struct req *r)
+{
+	int rc = 0;
+	json_t *g = gcode_for(r, &rc);
+	if (!g)
+		return rc;
+	long long gid = jint(g, "id");
+	/* the typed personal data and documents of a learner were read */
+	acc_audit_in(r, req_db(r), jint(g, "area_id"), acc_user_id(r), "personal.read", "dmc_gcode_request", gid, NULL);
+	json_object_set_new(g, "status_label", json_string(gcode_status_label(jstr(g, "status"))));
+	json_object_set_new(g, "pending", json_boolean(!strcmp(jstr(g, "status"), "pending")));
+	json_object_set_new(g, "approved", json_boolean(!strcmp(jstr(g, "status"), "approved")));
+	json_object_set_new(g, "requested_at_text", text_time(jint(g, "requested_at")));
+	json_object_set_new(g, "decided_at_text", text_time(jint(g, "decided_at")));
+	json_t *d = json_object_get(g, "data");
+	json_object_set_new(d, "sex_label", json_string(sex_label(jstr(d, "sex"))));
+	size_t i;
+	json_t *doc;
+	json_array_foreach(json_object_get(g, "docs"), i, doc)
+	{
+		const char *l = doc_label(jstr(doc, "kind"));
+		json_object_set_new(doc, "label", json_string(l ? l : jstr(doc, "kind")));
+		json_object_set_new(doc, "kb", json_integer((jint(doc, "size") + 1023) / 1024));
+	}
+	const struct acc_grant *ag = acc_active_grant(r);
+	bool decide = acc_grant_is(ag, "dmc_area") && acc_in_area(r, jint(g, "area_id")) && json_is_true(json_object_get(g, "pending"));
+	json_t *form = form_model(r, decision_form, NULL);
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "คำขอรหัส G: %s%s %s", jstr(g, "title_label"), jstr(g, "first_name"), jstr(g, "last_name"));
+	json_t *m = json_pack("{s:s, s:o, s:b, s:b, s:o}", "page_title", buf_cstr(&title), "req", g, "can_decide", decide,
+			      "can_withdraw", may_enter(ag) && json_is_true(json_object_get(g, "pending")), "decision_form", form);
+	buf_release(&title);
+	return view_page(r, 200, "dmc/gcode", m);
+}
+
+static int gcode_doc_get(struct req *r)
+{
+	int rc = 0;
+	json_t *g = gcode_for(r, &rc);
+	if (!g)
+		return rc;
+	const char *kind = req_param(r, "kind");
+	struct err e = ERR_INIT;
+	json_t *d = doc_label(kind) ? dmc_gcode_doc_get(req_db(r), jint(g, "id"), kind, &e) : NULL;
+	if (!d) {
+		json_decref(g);
+		return e.status >= 500 ? fail(r, &e) : view_error(r, 404, "ไม่พบเอกสารนี้");
+	}
+	acc_audit_in(r, req_db(r), jint(g, "area_id"), acc_user_id(r), "personal.read", "dmc_gcode_doc", jint(g, "id"),
+		     json_pack("{s:s}", "kind", kind));
+	struct buf path = BUF_INIT;
+	buf_addf(&path, "%s/%s", http_settings()->data_dir, jstr(d, "path"));
+	rc = view_file(r, buf_cstr(&path), jstr(d, "mime"), jstr(d, "filename"));
+	buf_release(&path);
+	json_decref(d);
+	json_decref(g);
+	return rc;
+}
+
+static int gcode_area_page(struct req *r, int status, const char *error)
+{
+	long long aid = req_param_id(r, "aid");
+	struct err e = ERR_INIT;
+	json_t *area = aid > 0 ? org_area_get(req_db(r), aid, &e) : NULL;
+	if (!area)
+		return aid > 0 && e.status >= 500 ? fail(r, &e) : view_error(r, 404, "ไม่พบสำนักงานเขตพื้นที่นี้");
+	const struct acc_grant *g = acc_active_grant(r);
+	if (!g || g->scope == SCOPE_SCHOOL || !may_see_area(r, aid)) {
+		json_decref(area);
+		return acc_deny(r, "คำขอรหัส G ของโรงเรียนดูได้เฉพาะเจ้าหน้าที่ของเขตพื้นที่");
+	}
+	json_t *lists = dmc_gcode_area(req_db(r), aid, &e);
+	if (!lists) {
+		json_decref(area);
+		return fail(r, &e);
+	}
+	gcode_rows_text(json_object_get(lists, "pending"));
+	gcode_rows_text(json_object_get(lists, "decided"));
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "คำขอรหัส G รอรับรอง %s", jstr(area, "short_name"));
+	json_t *m = json_pack("{s:s, s:o, s:O, s:O, s:b, s:b, s:b, s:s?}", "page_title", buf_cstr(&title), "area", area,
+			      "pending", json_object_get(lists, "pending"), "decided", json_object_get(lists, "decided"),
+			      "has_pending", json_array_size(json_object_get(lists, "pending")) > 0, "has_decided",
+			      json_array_size(json_object_get(lists, "decided")) > 0, "can_decide",
+			      acc_grant_is(g, "dmc_area"), "error", error);
+	json_decref(lists);
+	buf_release(&title);
+	return view_page(r, status, "dmc/gcode_area", m);
+}
+
+static int gcode_area_get(struct req *r)
+{
+	return gcode_area_page(r, 200, NULL);
+}
+
+static int gcode_decide_post(struct req *r)
+{
+	long long aid = req_param_id(r, "aid"), gid = req_param_id(r, "gid");
+	if (!acc_grant_is(acc_active_grant(r), "dmc_area") || !acc_in_area(r, aid))
+		return acc_deny(r, "การรับรองรหัส G ทำได้เฉพาะเจ้าหน้าที่ข้อมูลนักเรียนของเขตพื้นที่");
+	if (!form_ok(r))
+		return gcode_area_page(r, 422, NULL);
+	bool approve = (intptr_t)req_route_data(r) == 1;
+	struct err e = ERR_INIT;
+	char code[14];
+	long long learner = 0;
+	if (dmc_gcode_decide(req_db(r), aid, gid, approve, form_value(r, "decision_note"), acc_user_id(r), dmc_now(r),
+			     code, &learner, &e) < 0) {
+		if (!refusal(&e))
+			return fail(r, &e);
+		if (*e.field)
+			form_error_err(r, &e);
+		return gcode_area_page(r, e.status == 404 ? 404 : e.status == 409 ? 409 : 422, e.msg);
+	}
+	acc_audit_in(r, req_db(r), aid, acc_user_id(r), approve ? "dmc.gcode.approve" : "dmc.gcode.reject",
+		     "dmc_gcode_request", gid, approve ? json_pack("{s:s, s:I}", "gcode", code, "learner_id", (json_int_t)learner) : NULL);
+	char u[64];
+	snprintf(u, sizeof u, "/dmc/areas/%lld/gcode", aid);
+	struct buf msg = BUF_INIT;
+	if (approve)
+		buf_addf(&msg, "รับรองแล้ว ออกรหัส G %s และเพิ่มนักเรียนเข้าโรงเรียนแล้ว", code);
+	else
+		buf_adds(&msg, "ไม่รับรองคำขอ และแจ้งเหตุผลให้โรงเรียนแล้ว");
+	int rc = view_redirect(r, u, buf_cstr(&msg));
+	buf_release(&msg);
+	return rc;
+}
+
 /* ---- the table ------------------------------------------------------------------------------------ */
 
 #define SEEN ACCESS_SIGNED_IN, ALL
@@ -1348,6 +1728,17 @@ static const struct route routes[] = {
     {"POST", "/dmc/learners/:id/citizen-id", learner_post, idfix_form, NULL, ACCESS_SIGNED_IN, ENTER, DATA(ACT_IDFIX)},
     {"POST", "/dmc/learners/:id/requests/:rid/withdraw", learner_post, empty_form, NULL, ACCESS_SIGNED_IN, ENTER,
      DATA(ACT_WITHDRAW)},
+    {"GET", "/dmc/schools/:sid/gcode", gcode_school_get, NULL, NULL, SEEN},
+    {"GET", "/dmc/schools/:sid/gcode/new", gcode_new_get, NULL, NULL, ACCESS_SIGNED_IN, ENTER},
+    {"POST", "/dmc/schools/:sid/gcode/new", gcode_new_post, gcode_form, NULL, ACCESS_SIGNED_IN, ENTER},
+    {"POST", "/dmc/schools/:sid/gcode/:gid/withdraw", gcode_withdraw_post, empty_form, NULL, ACCESS_SIGNED_IN, ENTER},
+    {"GET", "/dmc/gcode/:gid", gcode_get, NULL, NULL, SEEN},
+    {"GET", "/dmc/gcode/:gid/docs/:kind", gcode_doc_get, NULL, NULL, SEEN},
+    {"GET", "/dmc/areas/:aid/gcode", gcode_area_get, NULL, NULL, SEEN},
+    {"POST", "/dmc/areas/:aid/gcode/:gid/approve", gcode_decide_post, decision_form, NULL, ACCESS_SIGNED_IN, "dmc_area",
+     DATA(1)},
+    {"POST", "/dmc/areas/:aid/gcode/:gid/reject", gcode_decide_post, decision_form, NULL, ACCESS_SIGNED_IN, "dmc_area",
+     DATA(0)},
     {NULL, NULL, NULL, NULL, NULL, 0, 0},
 };
 

@@ -170,6 +170,35 @@ static void test_correction_cutoff(void **state)
 	buf_release(&b);
 }
 
+static void test_gcode_make(void **state)
+{
+	(void)state;
+	struct err e = ERR_INIT;
+	char out[14];
+	/* 10 มิ.ย. 2569 → "69"; area 3502 → province 35 */
+	assert_int_equal(dmc_gcode_make(bkk(2026, 6, 10, 10, 0, 0), "3502", 1, out, &e), 0);
+	assert_string_equal(out, "G693500000001");
+	assert_int_equal(dmc_gcode_check(out, &e), 0);
+	assert_int_equal(dmc_gcode_make(bkk(2026, 6, 10, 10, 0, 0), "3502", 99999999, out, &e), 0);
+	assert_string_equal(out, "G693599999999");
+	/* the BE year turns with the Bangkok calendar year: 31 Dec 2026 23:59 Bangkok is 2569, 1 Jan is 2570 */
+	assert_int_equal(dmc_gcode_make(bkk(2026, 12, 31, 23, 59, 0), "1001", 42, out, &e), 0);
+	assert_string_equal(out, "G691000000042");
+	assert_int_equal(dmc_gcode_make(bkk(2027, 1, 1, 0, 0, 0), "1001", 42, out, &e), 0);
+	assert_string_equal(out, "G701000000042");
+	/* out of range: no code */
+	assert_int_equal(dmc_gcode_make(bkk(2026, 6, 10, 10, 0, 0), "3502", 0, out, &e), -1);
+	assert_int_equal(e.status, 409);
+	assert_string_equal(out, "");
+	err_clear(&e);
+	assert_int_equal(dmc_gcode_make(bkk(2026, 6, 10, 10, 0, 0), "3502", 100000000LL, out, &e), -1);
+	err_clear(&e);
+	assert_int_equal(dmc_gcode_make(bkk(2026, 6, 10, 10, 0, 0), "X5", 1, out, &e), -1);
+	err_clear(&e);
+	assert_int_equal(dmc_gcode_make(bkk(2026, 6, 10, 10, 0, 0), "3", 1, out, &e), -1);
+	err_clear(&e);
+}
+
 /* ---- storage on both engines --------------------------------------------------------- */
 
 struct fx {
@@ -679,6 +708,96 @@ static void test_snapshot_frozen(void **state)
 	assert_int_equal(e.status, 409);
 }
 
+/* GC-1: a request checked as adding checks, certified with the next
+ * number of the year and province, the learner added with the code and
+ * found by it; a refusal needs a reason; a decided request is not decided
+ * again; a number taken by an approval that failed is given back. */
+static void test_gcode_requests(void **state)
+{
+	struct engine *en = *state;
+	struct fx *f = en->data;
+	struct err e = ERR_INIT;
+	long long area = scalar(en->db, "SELECT area_id FROM schools WHERE id = $1", f->s1);
+	struct dmc_learner_in in = kid("", "p3");
+	in.nationality = "XX";
+	/* a field wrong: refused at the field, nothing stored */
+	struct dmc_learner_in bad = in;
+	bad.weight = "500";
+	assert_int_equal(dmc_gcode_request(en->db, f->s1, &bad, "", 0, NOW, &e), -1);
+	assert_string_equal(e.field, "weight");
+	err_clear(&e);
+	bad = in;
+	bad.title = "boy"; /* a boy's title for a girl */
+	assert_int_equal(dmc_gcode_request(en->db, f->s1, &bad, "", 0, NOW, &e), -1);
+	assert_string_equal(e.field, "title");
+	err_clear(&e);
+	assert_int_equal(scalar(en->db, "SELECT COUNT(*) FROM dmc_gcode_requests WHERE area_id = $1", area), 0);
+	long long r1 = dmc_gcode_request(en->db, f->s1, &in, "ไม่มีสูติบัตร", 0, NOW, &e);
+	long long r2 = dmc_gcode_request(en->db, f->s2, &in, "", 0, NOW, &e);
+	long long r3 = dmc_gcode_request(en->db, f->s1, &in, "", 0, NOW, &e);
+	assert_true(r1 > 0 && r2 > 0 && r3 > 0);
+	struct dmc_gcode_doc d = {"student_form", "files/dmc/gcode/x/student_form.pdf", "form.pdf", "application/pdf", 9};
+	assert_int_equal(dmc_gcode_doc_add(en->db, r1, &d, &e), 0);
+	json_t *g = dmc_gcode_get(en->db, r1, &e);
+	assert_non_null(g);
+	assert_string_equal(jstr(g, "status"), "pending");
+	assert_string_equal(jstr(json_object_get(g, "data"), "birth_date"), "2018-01-01");
+	assert_int_equal(json_array_size(json_object_get(g, "docs")), 1);
+	json_decref(g);
+	long long before = count_of(en->db, f->s1, "p3");
+	char code[14];
+	long long learner = 0;
+	/* not the area's: 404; a refusal without a reason: 400 */
+	assert_int_equal(dmc_gcode_decide(en->db, area + 1000, r1, true, "", 0, NOW, code, &learner, &e), -1);
+	assert_int_equal(e.status, 404);
+	err_clear(&e);
+	assert_int_equal(dmc_gcode_decide(en->db, area, r2, false, "", 0, NOW, code, &learner, &e), -1);
+	assert_string_equal(e.field, "decision_note");
+	err_clear(&e);
+	/* certified: G + 69 + 99 (area 9901) + 00000001, the learner added here */
+	assert_int_equal(dmc_gcode_decide(en->db, area, r1, true, "", 0, NOW, code, &learner, &e), 0);
+	assert_string_equal(code, "G699900000001");
+	assert_true(learner > 0);
+	assert_int_equal(count_of(en->db, f->s1, "p3"), before + 1);
+	assert_string_equal(scalar_text(en->db, "SELECT ident FROM dmc_learners WHERE id = $1", learner), code);
+	assert_string_equal(scalar_text(en->db, "SELECT gcode FROM dmc_gcode_requests WHERE id = $1", r1), code);
+	long long id = 0, school = 0;
+	char status[16];
+	assert_int_equal(dmc_ident_find(en->db, code, &id, &school, status, &e), 1);
+	assert_int_equal(id, learner);
+	/* decided already */
+	assert_int_equal(dmc_gcode_decide(en->db, area, r1, true, "", 0, NOW, code, &learner, &e), -1);
+	assert_int_equal(e.status, 409);
+	err_clear(&e);
+	/* a refusal with its reason; the school's withdrawal of a decided one is refused */
+	assert_int_equal(dmc_gcode_decide(en->db, area, r2, false, "เอกสารไม่ชัด", 0, NOW, code, &learner, &e), 0);
+	assert_int_equal(dmc_gcode_withdraw(en->db, f->s2, r2, 0, NOW, &e), -1);
+	assert_int_equal(e.status, 409);
+	err_clear(&e);
+	/* an approval that fails after taking its number gives it back with the rollback */
+	assert_int_equal(db_begin(en->db, &e), 0);
+	assert_int_equal(db_exec(en->db, "UPDATE dmc_gcode_requests SET data = '{}' WHERE id = $1", DB_ARGS(DB_INT(r3)), &e), 1);
+	assert_int_equal(dmc_gcode_decide(en->db, area, r3, true, "", 0, NOW, code, &learner, &e), -1);
+	assert_int_equal(e.status, 409);
+	err_clear(&e);
+	db_rollback(en->db);
+	assert_int_equal(dmc_gcode_decide(en->db, area, r3, true, "", 0, NOW, code, &learner, &e), 0);
+	assert_string_equal(code, "G699900000002");
+	/* the school withdraws a pending one of its own only */
+	long long r4 = dmc_gcode_request(en->db, f->s1, &in, "", 0, NOW, &e);
+	assert_int_equal(dmc_gcode_withdraw(en->db, f->s2, r4, 0, NOW, &e), -1);
+	err_clear(&e);
+	assert_int_equal(dmc_gcode_withdraw(en->db, f->s1, r4, 0, NOW, &e), 0);
+	json_t *lists = dmc_gcode_area(en->db, area, &e);
+	assert_non_null(lists);
+	assert_int_equal(json_array_size(json_object_get(lists, "pending")), 0);
+	assert_int_equal(json_array_size(json_object_get(lists, "decided")), 3);
+	json_decref(lists);
+	json_t *mine = dmc_gcode_school(en->db, f->s1, &e);
+	assert_int_equal(json_array_size(mine), 3);
+	json_decref(mine);
+}
+
 int main(void)
 {
 	const struct CMUnitTest pure[] = {
@@ -687,6 +806,7 @@ int main(void)
 	    cmocka_unit_test(test_measures),	 cmocka_unit_test(test_birth),
 	    cmocka_unit_test(test_promotion),
 	    cmocka_unit_test(test_correction_cutoff),
+	    cmocka_unit_test(test_gcode_make),
 	};
 	const struct CMUnitTest db_tests[] = {
 	    cmocka_unit_test(test_one_active_record),
@@ -696,6 +816,7 @@ int main(void)
 	    cmocka_unit_test(test_round_current_reads_only),
 	    cmocka_unit_test(test_promotion_year_end),
 	    cmocka_unit_test(test_requests),
+	    cmocka_unit_test(test_gcode_requests),
 	};
 	int failed = cmocka_run_group_tests_name("dmc_rules", pure, NULL, NULL);
 	engine_after_migrate = seed;
