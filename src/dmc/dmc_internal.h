@@ -62,6 +62,10 @@ struct dmc_learner_in {
  * given), or -1 with e at the field. */
 int dmc_learner_check_fields(struct db *db, const struct dmc_learner_in *in, long long now, long long *w,
 			     long long *h, struct err *e);
+/* Appends " " and ident as the search words hold it: lower case, as the
+ * words of a query are (a G-code's "G" is "g"), so the code is found on
+ * PostgreSQL, whose LIKE minds case, as on SQLite. */
+void dmc_search_ident(const char *ident, struct buf *out);
 /* Adds a learner found nowhere (DMC-2 เพิ่มนักเรียน / เพิ่มนักเรียนติด G) to
  * school_id and returns the new id. Every field is checked (field errors
  * 400). A code with a record already: 409 — in this school active, a

@@ -11,6 +11,7 @@
  * caller that runs inside one transaction — as every handler does — never
  * leaves them apart. Choice codes (titles, grades …) are checked against
  * their tables, which are data, not against lists in C. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,12 +97,19 @@ static int name_check(const char *s, const char *field, const char *what, struct
 	return 0;
 }
 
+void dmc_search_ident(const char *ident, struct buf *out)
+{
+	buf_addc(out, ' ');
+	for (const char *p = ident; p && *p; p++)
+		buf_addc(out, (char)tolower((unsigned char)*p));
+}
+
 static void search_text(const char *first, const char *last, const char *ident, struct buf *out)
 {
 	struct buf names = BUF_INIT;
 	buf_addf(&names, "%s %s", first, last);
 	thai_search_terms(buf_cstr(&names), out);
-	buf_addf(out, " %s", ident);
+	dmc_search_ident(ident, out);
 	buf_release(&names);
 }
 
