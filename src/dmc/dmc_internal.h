@@ -220,6 +220,20 @@ json_t *dmc_requests_area(struct db *db, long long area_id, struct err *e);
  * page, which audits the read). */
 json_t *dmc_requests_learner(struct db *db, long long learner_id, struct err *e);
 
+/* Weights and heights of school_id's active learners from the CSV or
+ * XLSX file at path (body_upload.c): columns เลขประจำตัวประชาชนหรือรหัส G,
+ * น้ำหนัก, ส่วนสูง (Thai or English names, any order, other columns
+ * ignored), at most DMC_UPLOAD_MAX rows. All or nothing: a file with any
+ * bad row (a code not active here or twice in the file, a weight or
+ * height missing or out of bounds) is refused (400 at field "file") with
+ * "แถวที่ N: reason" lines in report and nothing stored; a file that is
+ * not a table, too large, an XLSX bomb or with a wrong header is refused
+ * at "file" with table_read's Thai message. Returns the number of
+ * learners updated, each with a history line. */
+#define DMC_UPLOAD_MAX 5000
+long long dmc_body_upload(struct db *db, long long school_id, const char *path, long long by, long long now,
+			  struct buf *report, struct err *e);
+
 /* ---- G-codes (gcode.c, GC-1) ---------------------------------------------------------- */
 
 /* A document of a G-code request, already kept under the data folder. */

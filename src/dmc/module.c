@@ -89,6 +89,7 @@ static const struct audit_action_def audit_actions[] = {
     {"dmc.round.certify", "รับรองข้อมูลรอบสำรวจ"},
     {"dmc.round.acknowledge", "เขตรับทราบข้อมูลรอบสำรวจ"},
     {"dmc.import", "นำเข้าข้อมูลนักเรียนจากไฟล์"},
+    {"dmc.body_upload", "อัปโหลดน้ำหนักส่วนสูงจากไฟล์"},
     {"dmc.gcode.request", "โรงเรียนขอรหัส G"},
     {"dmc.gcode.withdraw", "โรงเรียนยกเลิกคำขอรหัส G"},
     {"dmc.gcode.approve", "เขตรับรองและออกรหัส G"},

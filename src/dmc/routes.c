@@ -21,6 +21,7 @@
  *   POST /dmc/learners/:id/move-out|name|body|grade
  *   POST /dmc/learners/:id/dropout|citizen-id   ask the area (drop-out, ID correction)
  *   POST /dmc/learners/:id/requests/:rid/withdraw   the school withdraws its request
+ *   GET|POST /dmc/schools/:sid/body-upload      weights and heights from a CSV/XLSX file, all or nothing
  *   GET  /dmc/schools/:sid/gcode                the school's G-code requests and their status
  *   GET|POST /dmc/schools/:sid/gcode/new        ask for a G-code, with the documents (GC-1)
  *   POST /dmc/schools/:sid/gcode/:gid/withdraw  the school withdraws a pending one
@@ -51,6 +52,7 @@
 #include "core/db.h"
 #include "core/form.h"
 #include "core/jsonx.h"
+#include "core/table_read.h"
 #include "core/thai.h"
 #include "core/view.h"
 #include "dmc/dmc_internal.h"
@@ -1311,6 +1313,82 @@ static int decide_post(struct req *r)
 	return view_redirect(r, u, approve ? "อนุมัติคำขอแล้ว" : "ไม่อนุมัติคำขอ และแจ้งเหตุผลให้โรงเรียนแล้ว");
 }
 
+/* ---- weights and heights from a file ------------------------------------------------------------ */
+
+static const struct field body_upload_form[] = {
+    {"file", "ไฟล์น้ำหนักและส่วนสูง (CSV หรือ XLSX)", FT_FILE, F_REQUIRED | F_TABLE, TABLE_MAX_FILE, 0, NULL, NULL, NULL,
+     NULL, "แถวแรกเป็นชื่อคอลัมน์: เลขประจำตัวประชาชน (หรือรหัส G), น้ำหนัก, ส่วนสูง — ไม่เกิน 20 MB"},
+    {NULL},
+};
+
+static int body_upload_page(struct req *r, int status, json_t *school, const char *report)
+{
+	json_t *form = form_model(r, body_upload_form, NULL);
+	json_t *lines = json_array();
+	if (report) {
+		const char *p = report;
+		while (*p) {
+			const char *nl = strchr(p, '\n');
+			size_t n = nl ? (size_t)(nl - p) : strlen(p);
+			if (n)
+				json_array_append_new(lines, json_stringn(p, n));
+			p += n + (nl ? 1 : 0);
+		}
+	}
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "อัปโหลดน้ำหนักและส่วนสูง %s", jstr(school, "name"));
+	json_t *m = json_pack("{s:s, s:o, s:o, s:b, s:i}", "page_title", buf_cstr(&title), "form", form, "bad_lines", lines,
+			      "has_bad_lines", json_array_size(lines) > 0, "max_rows", DMC_UPLOAD_MAX);
+	buf_release(&title);
+	school_link(m, school);
+	json_decref(school);
+	return view_page(r, status, "dmc/body_upload", m);
+}
+
+static int body_upload_get(struct req *r)
+{
+	int rc = 0;
+	json_t *school = school_for(r, &rc);
+	return school ? body_upload_page(r, 200, school, NULL) : rc;
+}
+
+static int body_upload_post(struct req *r)
+{
+	int rc = 0;
+	json_t *school = school_for(r, &rc);
+	if (!school)
+		return rc;
+	if (!form_ok(r))
+		return body_upload_page(r, 422, school, NULL);
+	const struct form_file *ff = form_file(r, "file");
+	long long sid = jint(school, "id"), area = jint(school, "area_id");
+	struct err e = ERR_INIT;
+	struct buf report = BUF_INIT;
+	long long n = dmc_body_upload(req_db(r), sid, ff->path, acc_user_id(r), dmc_now(r), &report, &e);
+	if (n < 0) {
+		if (!refusal(&e)) {
+			buf_release(&report);
+			json_decref(school);
+			return fail(r, &e);
+		}
+		form_error_err(r, &e);
+		rc = body_upload_page(r, e.status == 409 ? 409 : 422, school, buf_cstr(&report));
+		buf_release(&report);
+		return rc;
+	}
+	buf_release(&report);
+	json_decref(school);
+	acc_audit_in(r, req_db(r), area, acc_user_id(r), "dmc.body_upload", "school", sid,
+		     json_pack("{s:I, s:s}", "learners", (json_int_t)n, "file", ff->filename ? ff->filename : ""));
+	char u[64];
+	snprintf(u, sizeof u, "/dmc/schools/%lld/learners", sid);
+	struct buf msg = BUF_INIT;
+	buf_addf(&msg, "บันทึกน้ำหนักและส่วนสูงจากไฟล์แล้ว %lld คน", n);
+	rc = view_redirect(r, u, buf_cstr(&msg));
+	buf_release(&msg);
+	return rc;
+}
+
 /* ---- G-codes (GC-1) ------------------------------------------------------------------------------- */
 
 #define MB5 (5LL * 1024 * 1024)
@@ -1728,6 +1806,8 @@ static const struct route routes[] = {
     {"POST", "/dmc/learners/:id/citizen-id", learner_post, idfix_form, NULL, ACCESS_SIGNED_IN, ENTER, DATA(ACT_IDFIX)},
     {"POST", "/dmc/learners/:id/requests/:rid/withdraw", learner_post, empty_form, NULL, ACCESS_SIGNED_IN, ENTER,
      DATA(ACT_WITHDRAW)},
+    {"GET", "/dmc/schools/:sid/body-upload", body_upload_get, NULL, NULL, ACCESS_SIGNED_IN, ENTER},
+    {"POST", "/dmc/schools/:sid/body-upload", body_upload_post, body_upload_form, NULL, ACCESS_SIGNED_IN, ENTER},
     {"GET", "/dmc/schools/:sid/gcode", gcode_school_get, NULL, NULL, SEEN},
     {"GET", "/dmc/schools/:sid/gcode/new", gcode_new_get, NULL, NULL, ACCESS_SIGNED_IN, ENTER},
     {"POST", "/dmc/schools/:sid/gcode/new", gcode_new_post, gcode_form, NULL, ACCESS_SIGNED_IN, ENTER},
