@@ -234,6 +234,29 @@ json_t *dmc_requests_learner(struct db *db, long long learner_id, struct err *e)
 long long dmc_body_upload(struct db *db, long long school_id, const char *path, long long by, long long now,
 			  struct buf *report, struct err *e);
 
+/* ---- a school's basic data per round (basic.c, DMC-2 menu 2.2) ------------------------ */
+
+/* The grades a school teaches in a round and the rooms of each, beside
+ * its learners by grade × sex: {rows: [{grade, label, rooms, male,
+ * female, total, max_room}] for every grade in order (rooms 0: not
+ * taught), saved (the school saved it; else rooms are the highest room
+ * its learners are in), frozen (certified: counts and rooms as
+ * certified), version, updated_at, updated_by_name, rooms, grades_taught,
+ * male, female, total}. Counts come from dmc_counts (or
+ * dmc_snapshot_counts once certified), never by counting learners. */
+json_t *dmc_basic_get(struct db *db, long long round_id, long long school_id, struct err *e);
+/* Saves the rooms of grades[i] (rooms[i] 0–99, 0 = not taught; every
+ * grade once, from dmc_grades): a grade with learners needs at least as
+ * many rooms as the highest room they are in (400 at "rooms", naming the
+ * grade). version: of the page it was made from (-1 unchecked): another
+ * save since → 409 at field "_version". 409 once certified, 404 for no
+ * such round. */
+int dmc_basic_save(struct db *db, long long round_id, long long school_id, const char *const *grades,
+		   const long long *rooms, size_t n, long long version, long long by, long long now, struct err *e);
+/* At certification: the basic data as saved, or — never saved — the
+ * rooms the learners are in, kept as the round's (dmc_round_certify). */
+int dmc_basic_freeze(struct db *db, long long round_id, long long school_id, long long now, struct err *e);
+
 /* ---- G-codes (gcode.c, GC-1) ---------------------------------------------------------- */
 
 /* A document of a G-code request, already kept under the data folder. */

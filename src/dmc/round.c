@@ -242,7 +242,8 @@ int dmc_round_certify(struct db *db, long long round_id, long long school_id, lo
 		    "SELECT $1, school_id, grade, sex, n FROM dmc_counts WHERE school_id = $2 AND n > 0",
 		    DB_ARGS(DB_INT(round_id), DB_INT(school_id)), e) < 0)
 		return -1;
-	return 0;
+	/* the grades and rooms of the round (menu 2.2) freeze with it */
+	return dmc_basic_freeze(db, round_id, school_id, now, e);
 }
 
 int dmc_round_acknowledge(struct db *db, long long round_id, long long school_id, long long by, long long now,

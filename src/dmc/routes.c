@@ -21,6 +21,7 @@
  *   POST /dmc/learners/:id/move-out|name|body|grade
  *   POST /dmc/learners/:id/dropout|citizen-id   ask the area (drop-out, ID correction)
  *   POST /dmc/learners/:id/requests/:rid/withdraw   the school withdraws its request
+ *   GET|POST /dmc/schools/:sid/rounds/:rid/basic   grades taught and rooms, counts by grade × sex
  *   GET|POST /dmc/schools/:sid/body-upload      weights and heights from a CSV/XLSX file, all or nothing
  *   GET  /dmc/schools/:sid/gcode                the school's G-code requests and their status
  *   GET|POST /dmc/schools/:sid/gcode/new        ask for a G-code, with the documents (GC-1)
@@ -171,6 +172,8 @@ static void tenths_text(json_t *o, const char *key, const char *out_key)
 	snprintf(s, sizeof s, "%lld.%lld", x / 10, x % 10);
 	json_object_set_new(o, out_key, json_string(s));
 }
+
+static void basic_shown(json_t *basic);
 
 /* ---- forms ----------------------------------------------------------------------- */
 
@@ -384,6 +387,12 @@ static int round_model(struct req *r, long long sid, json_t *m, struct err *e)
 	json_object_set_new(m, "can_confirm", json_boolean(may_enter(g) && !confirmed));
 	json_object_set_new(m, "can_certify", json_boolean(may_certify(g) && confirmed && !certified));
 	json_object_set_new(round, "progress", st);
+	json_t *basic = dmc_basic_get(req_db(r), jint(round, "id"), sid, e);
+	if (!basic) {
+		json_decref(round);
+		return -1;
+	}
+	json_object_set_new(m, "basic", basic);
 	json_object_set_new(m, "round", round);
 	return 0;
 }
@@ -993,11 +1002,20 @@ static int snapshot_get(struct req *r)
 		json_decref(school);
 		return e.status == 404 || rid <= 0 ? view_error(r, 404, "ไม่พบรอบการจัดเก็บข้อมูลนี้") : fail(r, &e);
 	}
+	json_t *basic = dmc_basic_get(req_db(r), rid, jint(school, "id"), &e);
+	if (!basic) {
+		json_decref(round);
+		json_decref(st);
+		json_decref(counts);
+		json_decref(school);
+		return fail(r, &e);
+	}
+	basic_shown(basic);
 	json_object_set_new(st, "certified_at_text", text_time(jint(st, "certified_at")));
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "ข้อมูลที่รับรองแล้ว %s", jstr(round, "label"));
-	json_t *m = json_pack("{s:s, s:o, s:o, s:o, s:b}", "page_title", buf_cstr(&title), "round", round, "progress", st, "counts",
-			      counts, "certified", jint(st, "certified_at") > 0);
+	json_t *m = json_pack("{s:s, s:o, s:o, s:o, s:b, s:o}", "page_title", buf_cstr(&title), "round", round, "progress", st,
+			      "counts", counts, "certified", jint(st, "certified_at") > 0, "basic", basic);
 	buf_release(&title);
 	school_link(m, school);
 	json_decref(school);
@@ -1311,6 +1329,115 @@ static int decide_post(struct req *r)
 	char u[64];
 	snprintf(u, sizeof u, "/dmc/areas/%lld/requests", aid);
 	return view_redirect(r, u, approve ? "อนุมัติคำขอแล้ว" : "ไม่อนุมัติคำขอ และแจ้งเหตุผลให้โรงเรียนแล้ว");
+}
+
+/* ---- a school's basic data for a round (menu 2.2) ------------------------------------------------- */
+
+static const struct field basic_form[] = {
+    {"grade", "ชั้น", FT_TEXT, F_MULTI, 16},
+    {"rooms", "จำนวนห้อง", FT_INT, F_MULTI, 99, 0},
+    {NULL},
+};
+
+/* rows to show: taught, or with learners */
+static void basic_shown(json_t *basic)
+{
+	size_t i;
+	json_t *g;
+	json_array_foreach(json_object_get(basic, "rows"), i, g)
+	    json_object_set_new(g, "shown", json_boolean(jint(g, "rooms") > 0 || jint(g, "total") > 0));
+	json_object_set_new(basic, "updated_at_text", text_time(jint(basic, "updated_at")));
+}
+
+static int basic_page(struct req *r, int status, const char *error)
+{
+	int rc = 0;
+	json_t *school = school_for(r, &rc);
+	if (!school)
+		return rc;
+	long long sid = jint(school, "id"), rid = req_param_id(r, "rid");
+	struct err e = ERR_INIT;
+	json_t *round = rid > 0 ? dmc_round_get(req_db(r), rid, &e) : NULL;
+	json_t *basic = round ? dmc_basic_get(req_db(r), rid, sid, &e) : NULL;
+	if (!basic) {
+		json_decref(round);
+		json_decref(school);
+		return e.status == 404 || rid <= 0 ? view_error(r, 404, "ไม่พบรอบการจัดเก็บข้อมูลนี้") : fail(r, &e);
+	}
+	/* a refused form shows what was typed */
+	json_t *typed = status == 422 ? form_values(r, "rooms") : NULL;
+	json_t *tg = status == 422 ? form_values(r, "grade") : NULL;
+	size_t i;
+	json_t *g;
+	json_array_foreach(json_object_get(basic, "rows"), i, g)
+	{
+		json_object_set_new(g, "rooms_text", json_sprintf("%lld", jint(g, "rooms")));
+		size_t k;
+		json_t *v;
+		json_array_foreach(tg, k, v) if (json_is_string(v) && !strcmp(json_string_value(v), jstr(g, "grade")) &&
+						 json_array_get(typed, k))
+		    json_object_set(g, "rooms_text", json_array_get(typed, k));
+	}
+	basic_shown(basic);
+	json_t *form = form_model(r, basic_form, NULL);
+	bool edit = may_enter(acc_active_grant(r)) && !json_is_true(json_object_get(basic, "frozen"));
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "ข้อมูลพื้นฐาน %s %s", jstr(school, "name"), jstr(round, "label"));
+	json_t *m = json_pack("{s:s, s:o, s:O, s:o, s:b, s:I, s:s?}", "page_title", buf_cstr(&title), "round", round, "basic",
+			      basic, "form", form, "can_edit", edit, "record_version", (json_int_t)jint(basic, "version"),
+			      "error", error);
+	json_decref(basic);
+	buf_release(&title);
+	school_link(m, school);
+	json_decref(school);
+	return view_page(r, status, "dmc/basic", m);
+}
+
+static int basic_get(struct req *r)
+{
+	return basic_page(r, 200, NULL);
+}
+
+static int basic_post(struct req *r)
+{
+	int rc = 0;
+	json_t *school = school_for(r, &rc);
+	if (!school)
+		return rc;
+	long long sid = jint(school, "id"), area = jint(school, "area_id"), rid = req_param_id(r, "rid");
+	json_decref(school);
+	if (!form_ok(r))
+		return basic_page(r, 422, "กรุณากรอกจำนวนห้องของแต่ละชั้นเป็นตัวเลข 0–99 (0 = ไม่เปิดสอน)");
+	json_t *gs = form_values(r, "grade"), *rs = form_values(r, "rooms");
+	size_t n = json_array_size(gs);
+	if (n != json_array_size(rs))
+		return basic_page(r, 422, "กรุณากรอกจำนวนห้องให้ครบทุกชั้น (0 = ไม่เปิดสอน)");
+	const char **grades = xcalloc(n ? n : 1, sizeof *grades);
+	long long *rooms = xcalloc(n ? n : 1, sizeof *rooms);
+	for (size_t i = 0; i < n; i++) {
+		grades[i] = json_string_value(json_array_get(gs, i));
+		rooms[i] = num_ll_or(json_string_value(json_array_get(rs, i)), -1);
+	}
+	struct err e = ERR_INIT;
+	rc = dmc_basic_save(req_db(r), rid, sid, grades, rooms, n, form_version(r), acc_user_id(r), dmc_now(r), &e);
+	free(grades);
+	free(rooms);
+	if (rc < 0) {
+		if (!refusal(&e))
+			return fail(r, &e);
+		if (e.status == 404)
+			return view_error(r, 404, e.msg);
+		if (!strcmp(e.field, "_version")) {
+			form_stale(r, basic_form, NULL, dmc_now(r), "ข้อมูลพื้นฐาน");
+			return basic_page(r, 409, NULL);
+		}
+		return basic_page(r, e.status == 409 ? 409 : 422, e.msg);
+	}
+	acc_audit_in(r, req_db(r), area, acc_user_id(r), "dmc.basic.save", "school", sid,
+		     json_pack("{s:I}", "round_id", (json_int_t)rid));
+	char u[96];
+	snprintf(u, sizeof u, "/dmc/schools/%lld/rounds/%lld/basic", sid, rid);
+	return view_redirect(r, u, "บันทึกข้อมูลพื้นฐาน (ชั้นและจำนวนห้อง) แล้ว");
 }
 
 /* ---- weights and heights from a file ------------------------------------------------------------ */
@@ -1806,6 +1933,8 @@ static const struct route routes[] = {
     {"POST", "/dmc/learners/:id/citizen-id", learner_post, idfix_form, NULL, ACCESS_SIGNED_IN, ENTER, DATA(ACT_IDFIX)},
     {"POST", "/dmc/learners/:id/requests/:rid/withdraw", learner_post, empty_form, NULL, ACCESS_SIGNED_IN, ENTER,
      DATA(ACT_WITHDRAW)},
+    {"GET", "/dmc/schools/:sid/rounds/:rid/basic", basic_get, NULL, NULL, SEEN},
+    {"POST", "/dmc/schools/:sid/rounds/:rid/basic", basic_post, basic_form, NULL, ACCESS_SIGNED_IN, ENTER},
     {"GET", "/dmc/schools/:sid/body-upload", body_upload_get, NULL, NULL, ACCESS_SIGNED_IN, ENTER},
     {"POST", "/dmc/schools/:sid/body-upload", body_upload_post, body_upload_form, NULL, ACCESS_SIGNED_IN, ENTER},
     {"GET", "/dmc/schools/:sid/gcode", gcode_school_get, NULL, NULL, SEEN},

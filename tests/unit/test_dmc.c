@@ -14,6 +14,7 @@
 
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/jsonx.h"
 #include "core/thai.h"
 #include "dmc/dmc.h"
@@ -798,6 +799,108 @@ static void test_gcode_requests(void **state)
 	json_decref(mine);
 }
 
+static json_t *basic_row(json_t *basic, const char *grade)
+{
+	size_t i;
+	json_t *r;
+	json_array_foreach(json_object_get(basic, "rows"), i, r) if (!strcmp(jstr(r, "grade"), grade)) return r;
+	fail_msg("no row %s", grade);
+	return NULL;
+}
+
+/* Basic data per round (menu 2.2): the suggestion from the learners'
+ * rooms, the rules of a save, the version, and certification freezing a
+ * school that never saved. Round 2 of 2569, school s3. */
+static void test_basic_data(void **state)
+{
+	struct engine *en = *state;
+	struct fx *f = en->data;
+	struct err e = ERR_INIT;
+	assert_int_equal(dmc_rounds_ensure(en->db, 2569, &e), 0);
+	long long rid = scalar(en->db, "SELECT id FROM dmc_rounds WHERE academic_year = $1 AND round_no = 2", 2569);
+	char a[14], b[14];
+	new_id(a);
+	new_id(b);
+	struct dmc_learner_in ia = kid(a, "p5"), ib = kid(b, "p5");
+	ib.room = 2;
+	long long elsewhere = 0;
+	assert_true(dmc_learner_add(en->db, f->s3, &ia, 0, NOW, &elsewhere, &e) > 0);
+	assert_true(dmc_learner_add(en->db, f->s3, &ib, 0, NOW, &elsewhere, &e) > 0);
+	json_t *g = dmc_basic_get(en->db, rid, f->s3, &e);
+	assert_non_null(g);
+	assert_false(json_is_true(json_object_get(g, "saved")));
+	json_t *p5 = basic_row(g, "p5");
+	assert_int_equal(jint(p5, "rooms"), 2); /* ป.5 rooms 1 and 2 */
+	assert_int_equal(jint(p5, "female"), 2);
+	assert_int_equal(jint(basic_row(g, "p6"), "rooms"), 0);
+	assert_int_equal(jint(g, "female"), scalar(en->db, "SELECT COALESCE(SUM(n), 0) FROM dmc_counts WHERE school_id = $1 AND sex = 'F'", f->s3));
+	json_decref(g);
+	/* the form sends every grade: those of other tests' learners keep their rooms */
+	g = dmc_basic_get(en->db, rid, f->s3, &e);
+	size_t ng = json_array_size(json_object_get(g, "rows")), i6 = 0;
+	const char **all = xcalloc(ng, sizeof *all);
+	long long *allr = xcalloc(ng, sizeof *allr);
+	for (size_t i = 0; i < ng; i++) {
+		json_t *row = json_array_get(json_object_get(g, "rows"), i);
+		all[i] = jstr(row, "grade");
+		allr[i] = jint(row, "rooms");
+		if (!strcmp(all[i], "p6"))
+			allr[i6 = i] = 3;
+	}
+	const char *grades[] = {"p5", "p6"};
+	long long rooms[] = {1, 3};
+	assert_int_equal(dmc_basic_save(en->db, rid, f->s3, grades, rooms, 2, -1, 0, NOW, &e), -1); /* room 2 exists */
+	assert_string_equal(e.field, "rooms");
+	err_clear(&e);
+	const char *only6[] = {"p6"};
+	long long three[] = {3};
+	assert_int_equal(dmc_basic_save(en->db, rid, f->s3, only6, three, 1, -1, 0, NOW, &e), -1); /* ป.5 left out */
+	err_clear(&e);
+	const char *twice[] = {"p5", "p5"};
+	long long two2[] = {2, 2};
+	assert_int_equal(dmc_basic_save(en->db, rid, f->s3, twice, two2, 2, -1, 0, NOW, &e), -1);
+	err_clear(&e);
+	const char *nope[] = {"p5", "x9"};
+	assert_int_equal(dmc_basic_save(en->db, rid, f->s3, nope, two2, 2, -1, 0, NOW, &e), -1);
+	err_clear(&e);
+	assert_int_equal(dmc_basic_save(en->db, rid + 1000, f->s3, grades, rooms, 2, -1, 0, NOW, &e), -1);
+	assert_int_equal(e.status, 404);
+	err_clear(&e);
+	assert_int_equal(dmc_basic_save(en->db, rid, f->s3, all, allr, ng, 0, 0, NOW, &e), 0);
+	assert_int_equal(dmc_basic_save(en->db, rid, f->s3, all, allr, ng, 0, 0, NOW, &e), -1); /* stale */
+	assert_int_equal(e.status, 409);
+	assert_string_equal(e.field, "_version");
+	err_clear(&e);
+	allr[i6] = 4;
+	assert_int_equal(dmc_basic_save(en->db, rid, f->s3, all, allr, ng, 1, 0, NOW, &e), 0);
+	free(all);
+	free(allr);
+	json_decref(g);
+	g = dmc_basic_get(en->db, rid, f->s3, &e);
+	assert_int_equal(jint(basic_row(g, "p6"), "rooms"), 4);
+	assert_int_equal(jint(basic_row(g, "p5"), "rooms"), 2);
+	assert_int_equal(jint(g, "version"), 2);
+	json_decref(g);
+	/* s2 never saves: certification keeps the rooms its learners are in */
+	char c[14];
+	new_id(c);
+	struct dmc_learner_in ic = kid(c, "m1");
+	ic.birth_date = "2013-01-01";
+	ic.room = 3;
+	assert_true(dmc_learner_add(en->db, f->s2, &ic, 0, NOW, &elsewhere, &e) > 0);
+	long long open = scalar(en->db, "SELECT open_at FROM dmc_rounds WHERE id = $1", rid);
+	assert_int_equal(step(en->db, dmc_round_confirm, rid, f->s2, open, &e), 0);
+	assert_int_equal(step(en->db, dmc_round_certify, rid, f->s2, open + 60, &e), 0);
+	assert_int_equal(scalar(en->db, "SELECT rooms FROM dmc_school_grades WHERE school_id = $1 AND grade = 'm1'", f->s2), 3);
+	g = dmc_basic_get(en->db, rid, f->s2, &e);
+	assert_true(json_is_true(json_object_get(g, "frozen")));
+	json_decref(g);
+	const char *m1[] = {"m1"};
+	assert_int_equal(dmc_basic_save(en->db, rid, f->s2, m1, three, 1, -1, 0, NOW, &e), -1);
+	assert_int_equal(e.status, 409);
+	err_clear(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest pure[] = {
@@ -817,6 +920,7 @@ int main(void)
 	    cmocka_unit_test(test_promotion_year_end),
 	    cmocka_unit_test(test_requests),
 	    cmocka_unit_test(test_gcode_requests),
+	    cmocka_unit_test(test_basic_data),
 	};
 	int failed = cmocka_run_group_tests_name("dmc_rules", pure, NULL, NULL);
 	engine_after_migrate = seed;
