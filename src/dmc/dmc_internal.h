@@ -234,6 +234,24 @@ json_t *dmc_requests_learner(struct db *db, long long learner_id, struct err *e)
 long long dmc_body_upload(struct db *db, long long school_id, const char *path, long long by, long long now,
 			  struct buf *report, struct err *e);
 
+/* ---- round settings (settings.c, DMC-3) ---------------------------------------------------- */
+
+/* Academic years (BE) with rounds laid out: [{academic_year}] ascending. */
+json_t *dmc_round_years(struct db *db, struct err *e);
+/* The rounds of an academic year: [{id, academic_year, round_no, label,
+ * round_day, entry_from, open_at, close_at, entry_day ("YYYY-MM-DD"),
+ * open_time, close_time ("HH:MM", Bangkok), version, updated_at,
+ * certified (schools that certified it)}]. */
+json_t *dmc_rounds_year(struct db *db, long long year, struct err *e);
+/* Sets a round's day, first day of entry ("YYYY-MM-DD", CE) and confirm
+ * window ("HH:MM" Bangkok on the day): 400 at the field for a bad value,
+ * a close not after the open, entry after the day, or a window not
+ * between the rounds before and after it; 409 once a school has
+ * certified the round; version of the page (-1 unchecked): another save
+ * since → 409 at field "_version"; 404 for no such round. */
+int dmc_round_update(struct db *db, long long round_id, const char *day, const char *entry_day, const char *open_time,
+		     const char *close_time, long long version, long long by, long long now, struct err *e);
+
 /* ---- a school's basic data per round (basic.c, DMC-2 menu 2.2) ------------------------ */
 
 /* The grades a school teaches in a round and the rooms of each, beside

@@ -21,6 +21,8 @@
  *   POST /dmc/learners/:id/move-out|name|body|grade
  *   POST /dmc/learners/:id/dropout|citizen-id   ask the area (drop-out, ID correction)
  *   POST /dmc/learners/:id/requests/:rid/withdraw   the school withdraws its request
+ *   GET  /dmc/rounds[?year=]                    the rounds of a year: day, entry, window (OBEC sets)
+ *   POST /dmc/rounds/:rid                       change one, refused once a school certified it
  *   GET|POST /dmc/schools/:sid/rounds/:rid/basic   grades taught and rooms, counts by grade × sex
  *   GET|POST /dmc/schools/:sid/body-upload      weights and heights from a CSV/XLSX file, all or nothing
  *   GET  /dmc/schools/:sid/gcode                the school's G-code requests and their status
@@ -1331,6 +1333,128 @@ static int decide_post(struct req *r)
 	return view_redirect(r, u, approve ? "อนุมัติคำขอแล้ว" : "ไม่อนุมัติคำขอ และแจ้งเหตุผลให้โรงเรียนแล้ว");
 }
 
+/* ---- round settings (OBEC) --------------------------------------------------------------------------- */
+
+static const struct field round_form[] = {
+    {"round_day", "วันที่ของรอบ (ข้อมูล ณ วันที่)", FT_DATE, F_REQUIRED},
+    {"entry_day", "วันเริ่มบันทึก/ตรวจทานข้อมูล", FT_DATE, F_REQUIRED},
+    {"open_time", "เวลาเริ่มยืนยันและรับรอง", FT_TIME, F_REQUIRED},
+    {"close_time", "เวลาสิ้นสุดการยืนยันและรับรอง", FT_TIME, F_REQUIRED},
+    {NULL},
+};
+
+static bool may_set_rounds(const struct acc_grant *g)
+{
+	return acc_grant_is(g, "super_admin");
+}
+
+/* The year's rounds, each with its form; edited: the round whose form
+ * came back (its typed values and errors), 0 for none. */
+static int rounds_page(struct req *r, int status, long long edited, const char *error)
+{
+	const struct acc_grant *g = acc_active_grant(r);
+	if (!g || g->scope == SCOPE_SCHOOL)
+		return acc_deny(r, "การตั้งค่ารอบการจัดเก็บข้อมูลดูได้เฉพาะเจ้าหน้าที่เขตพื้นที่และ สพฐ.");
+	struct err e = ERR_INIT;
+	long long year = req_query_int(r, "year", 0, 2400, 2700);
+	if (edited > 0) {
+		json_t *rd = dmc_round_get(req_db(r), edited, &e);
+		if (!rd)
+			return e.status == 404 ? view_error(r, 404, "ไม่พบรอบการจัดเก็บข้อมูลนี้") : fail(r, &e);
+		year = jint(rd, "academic_year");
+		json_decref(rd);
+	}
+	if (!year)
+		year = thai_academic_year(dmc_now(r));
+	json_t *years = dmc_round_years(req_db(r), &e);
+	json_t *rounds = years ? dmc_rounds_year(req_db(r), year, &e) : NULL;
+	if (!rounds) {
+		json_decref(years);
+		return fail(r, &e);
+	}
+	bool edit = may_set_rounds(g);
+	size_t i;
+	json_t *rd;
+	json_array_foreach(years, i, rd) json_object_set_new(rd, "selected", json_boolean(jint(rd, "academic_year") == year));
+	json_array_foreach(rounds, i, rd)
+	{
+		struct buf w = BUF_INIT, en = BUF_INIT;
+		thai_date_long(&w, jint(rd, "open_at"));
+		thai_date_short(&en, jint(rd, "entry_from"));
+		json_object_set_new(rd, "day_text", json_string(buf_cstr(&w)));
+		json_object_set_new(rd, "entry_text", json_string(buf_cstr(&en)));
+		buf_release(&w);
+		buf_release(&en);
+		json_object_set_new(rd, "updated_at_text", text_time(jint(rd, "updated_at")));
+		json_object_set_new(rd, "locked", json_boolean(jint(rd, "certified") > 0));
+		json_object_set_new(rd, "can_edit", json_boolean(edit && jint(rd, "certified") == 0));
+		json_t *values = json_pack("{s:s, s:s, s:s, s:s}", "round_day", jstr(rd, "round_day"), "entry_day",
+					   jstr(rd, "entry_day"), "open_time", jstr(rd, "open_time"), "close_time",
+					   jstr(rd, "close_time"));
+		/* only the round whose form was sent shows what was typed */
+		json_t *form = jint(rd, "id") == edited ? form_model(r, round_form, values) : NULL;
+		if (!form) {
+			json_t *fields = json_array();
+			for (const struct field *f = round_form; f->name; f++)
+				json_array_append_new(fields, json_pack("{s:s, s:s, s:s, s:s}", "name", f->name, "label", f->label,
+									"value", jstr(values, f->name), "type",
+									f->type == FT_TIME ? "time" : "date"));
+			form = json_pack("{s:o, s:b}", "fields", fields, "has_errors", false);
+		}
+		json_decref(values);
+		json_object_set_new(rd, "form", form);
+		json_object_set_new(rd, "record_version", json_integer(jint(rd, "version")));
+	}
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "วันและเวลาของรอบการจัดเก็บข้อมูล ปีการศึกษา %lld", year);
+	json_t *m = json_pack("{s:s, s:o, s:o, s:I, s:b, s:b, s:s?}", "page_title", buf_cstr(&title), "years", years, "rounds",
+			      rounds, "year", (json_int_t)year, "has_rounds", json_array_size(rounds) > 0, "can_edit", edit,
+			      "error", error);
+	buf_release(&title);
+	return view_page(r, status, "dmc/rounds", m);
+}
+
+static int rounds_get(struct req *r)
+{
+	return rounds_page(r, 200, 0, NULL);
+}
+
+static int round_settings_post(struct req *r)
+{
+	long long rid = req_param_id(r, "rid");
+	if (!may_set_rounds(acc_active_grant(r)))
+		return acc_deny(r, "วันและเวลาของรอบการจัดเก็บข้อมูลตั้งได้เฉพาะผู้ดูแลระบบของ สพฐ.");
+	if (!form_ok(r))
+		return rounds_page(r, 422, rid, NULL);
+	struct err e = ERR_INIT;
+	if (dmc_round_update(req_db(r), rid, form_value(r, "round_day"), form_value(r, "entry_day"),
+			     form_value(r, "open_time"), form_value(r, "close_time"), form_version(r), acc_user_id(r),
+			     dmc_now(r), &e) < 0) {
+		if (!refusal(&e))
+			return fail(r, &e);
+		if (e.status == 404)
+			return view_error(r, 404, e.msg);
+		if (!strcmp(e.field, "_version")) {
+			form_stale(r, round_form, NULL, dmc_now(r), "รอบการจัดเก็บข้อมูล");
+			return rounds_page(r, 409, rid, NULL);
+		}
+		if (*e.field) {
+			form_error_err(r, &e);
+			return rounds_page(r, 422, rid, NULL);
+		}
+		return rounds_page(r, e.status == 409 ? 409 : 422, rid, e.msg);
+	}
+	acc_audit_in(r, req_db(r), 0, acc_user_id(r), "dmc.round.settings", "dmc_round", rid,
+		  json_pack("{s:s, s:s, s:s, s:s}", "round_day", form_value(r, "round_day"), "entry_day",
+			    form_value(r, "entry_day"), "open_time", form_value(r, "open_time"), "close_time",
+			    form_value(r, "close_time")));
+	json_t *rd = dmc_round_get(req_db(r), rid, &e);
+	char u[64];
+	snprintf(u, sizeof u, "/dmc/rounds?year=%lld", rd ? jint(rd, "academic_year") : 0LL);
+	json_decref(rd);
+	return view_redirect(r, u, "บันทึกวันและเวลาของรอบแล้ว");
+}
+
 /* ---- a school's basic data for a round (menu 2.2) ------------------------------------------------- */
 
 static const struct field basic_form[] = {
@@ -1933,6 +2057,8 @@ static const struct route routes[] = {
     {"POST", "/dmc/learners/:id/citizen-id", learner_post, idfix_form, NULL, ACCESS_SIGNED_IN, ENTER, DATA(ACT_IDFIX)},
     {"POST", "/dmc/learners/:id/requests/:rid/withdraw", learner_post, empty_form, NULL, ACCESS_SIGNED_IN, ENTER,
      DATA(ACT_WITHDRAW)},
+    {"GET", "/dmc/rounds", rounds_get, NULL, NULL, SEEN},
+    {"POST", "/dmc/rounds/:rid", round_settings_post, round_form, NULL, ACCESS_SIGNED_IN, "super_admin"},
     {"GET", "/dmc/schools/:sid/rounds/:rid/basic", basic_get, NULL, NULL, SEEN},
     {"POST", "/dmc/schools/:sid/rounds/:rid/basic", basic_post, basic_form, NULL, ACCESS_SIGNED_IN, ENTER},
     {"GET", "/dmc/schools/:sid/body-upload", body_upload_get, NULL, NULL, ACCESS_SIGNED_IN, ENTER},

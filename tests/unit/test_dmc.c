@@ -901,6 +901,65 @@ static void test_basic_data(void **state)
 	err_clear(&e);
 }
 
+/* Round settings: a window moved, the order with the rounds around it,
+ * the version, and a round certified by a school is locked. Year 2571,
+ * which no other test uses. */
+static void test_round_settings(void **state)
+{
+	struct engine *en = *state;
+	struct fx *f = en->data;
+	struct err e = ERR_INIT;
+	assert_int_equal(dmc_rounds_ensure(en->db, 2570, &e), 0);
+	assert_int_equal(dmc_rounds_ensure(en->db, 2571, &e), 0);
+	json_t *rs = dmc_rounds_year(en->db, 2571, &e);
+	assert_int_equal(json_array_size(rs), 3);
+	json_t *r1 = json_array_get(rs, 0);
+	long long id = jint(r1, "id");
+	assert_string_equal(jstr(r1, "round_day"), "2028-06-10");
+	assert_string_equal(jstr(r1, "entry_day"), "2028-05-16");
+	assert_string_equal(jstr(r1, "open_time"), "08:30");
+	assert_string_equal(jstr(r1, "close_time"), "16:30");
+	assert_int_equal(jint(r1, "certified"), 0);
+	/* refused at their fields */
+	assert_int_equal(dmc_round_update(en->db, id, "2028-06-12", "2028-05-16", "16:30", "08:30", -1, 0, NOW, &e), -1);
+	assert_string_equal(e.field, "close_time");
+	err_clear(&e);
+	assert_int_equal(dmc_round_update(en->db, id, "2028-06-12", "2028-06-13", "08:30", "16:30", -1, 0, NOW, &e), -1);
+	assert_string_equal(e.field, "entry_day");
+	err_clear(&e);
+	assert_int_equal(dmc_round_update(en->db, id, "2028-11-10", "2028-05-16", "08:30", "16:30", -1, 0, NOW, &e), -1);
+	assert_string_equal(e.field, "round_day"); /* on round 2's day */
+	err_clear(&e);
+	assert_int_equal(dmc_round_update(en->db, id, "2028-04-30", "2028-03-01", "08:30", "16:30", -1, 0, NOW, &e), -1);
+	assert_string_equal(e.field, "round_day"); /* on the year before's round 3 */
+	err_clear(&e);
+	assert_int_equal(dmc_round_update(en->db, id, "2028-06-12", "2028-05-16", "8.30", "16:30", -1, 0, NOW, &e), -1);
+	assert_string_equal(e.field, "open_time");
+	err_clear(&e);
+	/* moved: two days later, 09:00–17:30 Bangkok */
+	assert_int_equal(dmc_round_update(en->db, id, "2028-06-12", "2028-05-20", "09:00", "17:30", 1, 0, NOW, &e), 0);
+	assert_int_equal(scalar(en->db, "SELECT open_at FROM dmc_rounds WHERE id = $1", id), bkk(2028, 6, 12, 9, 0, 0));
+	assert_int_equal(scalar(en->db, "SELECT close_at FROM dmc_rounds WHERE id = $1", id), bkk(2028, 6, 12, 17, 30, 0));
+	assert_int_equal(scalar(en->db, "SELECT entry_from FROM dmc_rounds WHERE id = $1", id), bkk(2028, 5, 20, 0, 0, 0));
+	assert_string_equal(scalar_text(en->db, "SELECT round_day FROM dmc_rounds WHERE id = $1", id), "2028-06-12");
+	/* the page it came from is old now */
+	assert_int_equal(dmc_round_update(en->db, id, "2028-06-13", "2028-05-20", "09:00", "17:30", 1, 0, NOW, &e), -1);
+	assert_int_equal(e.status, 409);
+	assert_string_equal(e.field, "_version");
+	err_clear(&e);
+	/* certified by one school: locked */
+	long long open = bkk(2028, 6, 12, 9, 0, 0);
+	assert_int_equal(step(en->db, dmc_round_confirm, id, f->s1, open, &e), 0);
+	assert_int_equal(step(en->db, dmc_round_certify, id, f->s1, open + 60, &e), 0);
+	assert_int_equal(dmc_round_update(en->db, id, "2028-06-13", "2028-05-20", "09:00", "17:30", 2, 0, NOW, &e), -1);
+	assert_int_equal(e.status, 409);
+	err_clear(&e);
+	assert_int_equal(dmc_round_update(en->db, id + 100000, "2028-06-13", "2028-05-20", "09:00", "17:30", -1, 0, NOW, &e), -1);
+	assert_int_equal(e.status, 404);
+	err_clear(&e);
+	json_decref(rs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest pure[] = {
@@ -921,6 +980,7 @@ int main(void)
 	    cmocka_unit_test(test_requests),
 	    cmocka_unit_test(test_gcode_requests),
 	    cmocka_unit_test(test_basic_data),
+	    cmocka_unit_test(test_round_settings),
 	};
 	int failed = cmocka_run_group_tests_name("dmc_rules", pure, NULL, NULL);
 	engine_after_migrate = seed;
