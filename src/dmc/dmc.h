@@ -110,6 +110,21 @@ enum dmc_promotion {
  * the last of its level. */
 enum dmc_promotion dmc_promotion_of(bool final_grade, bool repeating);
 
+/* ---- the per-head subsidy (DMC-4) --------------------------------------- */
+
+/* Levels of schooling a rate is set for, in this order: อนุบาล, ประถม,
+ * ม.ต้น, ม.ปลาย (dmc_grades.level). */
+#define DMC_NLEVELS 4
+extern const char *const dmc_levels[DMC_NLEVELS];	/* "kinder" "primary" "lower" "upper" */
+extern const char *const dmc_level_labels[DMC_NLEVELS]; /* Thai */
+/* The index of a level code, -1 for none. */
+int dmc_level_index(const char *level);
+/* The subsidy of headcounts by level at rates by level (satang a learner
+ * a year): amounts[i] = heads[i] × rates[i] (when amounts is not NULL),
+ * and their sum is returned. Negative inputs count as 0. */
+long long dmc_subsidy_amount(const long long heads[DMC_NLEVELS], const long long rates[DMC_NLEVELS],
+			     long long amounts[DMC_NLEVELS]);
+
 /* ---- for the platform ----------------------------------------------------- */
 
 /* The module's pages (routes.c). */

@@ -234,6 +234,24 @@ json_t *dmc_requests_learner(struct db *db, long long learner_id, struct err *e)
 long long dmc_body_upload(struct db *db, long long school_id, const char *path, long long by, long long now,
 			  struct buf *report, struct err *e);
 
+/* ---- the per-head subsidy (subsidy.c, DMC-4) ------------------------------------------------ */
+
+/* The rates (satang a learner a year) of an academic year: its own rows,
+ * else year 0's standing ones; *own (may be NULL) says which. */
+int dmc_subsidy_rates(struct db *db, long long year, long long rates[DMC_NLEVELS], bool *own, struct err *e);
+/* Sets an academic year's own rates (0 – 1,000,000 baht each; 400 at the
+ * level's field otherwise). */
+int dmc_subsidy_rates_set(struct db *db, long long year, const long long rates[DMC_NLEVELS], long long by,
+			  long long now, struct err *e);
+/* The subsidy from what schools certified in a round: of one school
+ * (school_id > 0) or of every certified school of area_id: {round,
+ * schools: [{school_id, name, levels: [{level, label, heads, rate_satang,
+ * amount_satang}], heads, amount_satang}] in Thai name order, totals (the
+ * same shape, summed), rates [{level, label, rate_satang}], own_rates}.
+ * A school that has not certified the round has no row. 404 for no such
+ * round. */
+json_t *dmc_subsidy_area(struct db *db, long long round_id, long long area_id, long long school_id, struct err *e);
+
 /* ---- round settings (settings.c, DMC-3) ---------------------------------------------------- */
 
 /* Academic years (BE) with rounds laid out: [{academic_year}] ascending. */

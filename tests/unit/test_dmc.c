@@ -200,6 +200,29 @@ static void test_gcode_make(void **state)
 	err_clear(&e);
 }
 
+static void test_subsidy_amount(void **state)
+{
+	(void)state;
+	/* SPEC DMC-4's rates in satang: 1,700 / 1,900 / 3,500 / 3,800 baht */
+	const long long rates[DMC_NLEVELS] = {170000, 190000, 350000, 380000};
+	const long long heads[DMC_NLEVELS] = {20, 120, 0, 3};
+	long long amounts[DMC_NLEVELS];
+	assert_int_equal(dmc_subsidy_amount(heads, rates, amounts), 20 * 170000 + 120 * 190000 + 3 * 380000);
+	assert_int_equal(amounts[0], 3400000);
+	assert_int_equal(amounts[1], 22800000);
+	assert_int_equal(amounts[2], 0);
+	assert_int_equal(amounts[3], 1140000);
+	const long long none[DMC_NLEVELS] = {0, 0, 0, 0}, neg[DMC_NLEVELS] = {-5, 1, 0, 0};
+	assert_int_equal(dmc_subsidy_amount(none, rates, NULL), 0);
+	assert_int_equal(dmc_subsidy_amount(neg, rates, NULL), 190000);
+	/* a large school at a high rate stays exact */
+	const long long big[DMC_NLEVELS] = {0, 0, 0, 5000};
+	assert_int_equal(dmc_subsidy_amount(big, rates, NULL), 1900000000LL);
+	assert_int_equal(dmc_level_index("lower"), 2);
+	assert_int_equal(dmc_level_index("nope"), -1);
+	assert_int_equal(dmc_level_index(NULL), -1);
+}
+
 /* ---- storage on both engines --------------------------------------------------------- */
 
 struct fx {
@@ -960,6 +983,80 @@ static void test_round_settings(void **state)
 	json_decref(rs);
 }
 
+/* The subsidy from certified snapshots: standing rates, then a year's
+ * own; a school not certified has no row; later edits move nothing. */
+static void test_subsidy_from_snapshot(void **state)
+{
+	struct engine *en = *state;
+	struct fx *f = en->data;
+	struct err e = ERR_INIT;
+	long long rates[DMC_NLEVELS];
+	bool own = true;
+	assert_int_equal(dmc_subsidy_rates(en->db, 2572, rates, &own, &e), 0);
+	assert_false(own);
+	assert_int_equal(rates[1], 190000);
+	assert_int_equal(dmc_rounds_ensure(en->db, 2572, &e), 0);
+	long long rid = scalar(en->db, "SELECT id FROM dmc_rounds WHERE academic_year = $1 AND round_no = 1", 2572);
+	long long open = scalar(en->db, "SELECT open_at FROM dmc_rounds WHERE id = $1", rid);
+	char a[14], b[14];
+	new_id(a);
+	new_id(b);
+	struct dmc_learner_in ia = kid(a, "k2"), ib = kid(b, "m5");
+	ia.birth_date = "2025-01-01";
+	ib.birth_date = "2013-01-01";
+	long long elsewhere = 0;
+	assert_true(dmc_learner_add(en->db, f->s3, &ia, 0, NOW, &elsewhere, &e) > 0);
+	assert_true(dmc_learner_add(en->db, f->s3, &ib, 0, NOW, &elsewhere, &e) > 0);
+	assert_int_equal(step(en->db, dmc_round_confirm, rid, f->s3, open, &e), 0);
+	assert_int_equal(step(en->db, dmc_round_certify, rid, f->s3, open + 60, &e), 0);
+	long long area = scalar(en->db, "SELECT area_id FROM schools WHERE id = $1", f->s3);
+	json_t *all = dmc_subsidy_area(en->db, rid, area, 0, &e);
+	assert_non_null(all);
+	assert_int_equal(json_array_size(json_object_get(all, "schools")), 1); /* only s3 certified */
+	json_t *row = json_array_get(json_object_get(all, "schools"), 0);
+	assert_int_equal(jint(row, "school_id"), f->s3);
+	long long k = scalar(en->db, "SELECT COALESCE(SUM(c.n), 0) FROM dmc_snapshot_counts c JOIN dmc_grades g ON g.code = c.grade "
+				     "WHERE c.round_id = $1 AND g.level = 'kinder'", rid);
+	long long up = scalar(en->db, "SELECT COALESCE(SUM(c.n), 0) FROM dmc_snapshot_counts c JOIN dmc_grades g ON g.code = c.grade "
+				      "WHERE c.round_id = $1 AND g.level = 'upper'", rid);
+	long long heads = scalar(en->db, "SELECT COALESCE(SUM(n), 0) FROM dmc_snapshot_counts WHERE round_id = $1", rid);
+	assert_true(k >= 1 && up >= 1);
+	assert_int_equal(jint(json_array_get(json_object_get(row, "levels"), 0), "heads"), k);
+	assert_int_equal(jint(json_array_get(json_object_get(row, "levels"), 3), "amount_satang"), up * 380000);
+	assert_int_equal(jint(row, "heads"), heads);
+	long long amount = jint(row, "amount_satang");
+	assert_int_equal(jint(json_object_get(all, "totals"), "amount_satang"), amount);
+	json_decref(all);
+	/* the year's own rates */
+	const long long mine[DMC_NLEVELS] = {200000, 200000, 400000, 400000};
+	assert_int_equal(dmc_subsidy_rates_set(en->db, 2572, mine, 0, NOW, &e), 0);
+	const long long bad[DMC_NLEVELS] = {200000, -1, 400000, 400000};
+	assert_int_equal(dmc_subsidy_rates_set(en->db, 2572, bad, 0, NOW, &e), -1);
+	assert_string_equal(e.field, "primary");
+	err_clear(&e);
+	assert_int_equal(dmc_subsidy_rates(en->db, 2572, rates, &own, &e), 0);
+	assert_true(own);
+	assert_int_equal(rates[3], 400000);
+	/* a learner added after certification changes nothing */
+	char c[14];
+	new_id(c);
+	struct dmc_learner_in ic = kid(c, "m5");
+	ic.birth_date = "2013-01-01";
+	assert_true(dmc_learner_add(en->db, f->s3, &ic, 0, NOW, &elsewhere, &e) > 0);
+	json_t *one = dmc_subsidy_area(en->db, rid, 0, f->s3, &e);
+	row = json_array_get(json_object_get(one, "schools"), 0);
+	assert_int_equal(jint(row, "heads"), heads);
+	assert_int_equal(jint(json_array_get(json_object_get(row, "levels"), 3), "amount_satang"), up * 400000);
+	json_decref(one);
+	/* a school that has not certified: nothing */
+	one = dmc_subsidy_area(en->db, rid, 0, f->s1, &e);
+	assert_int_equal(json_array_size(json_object_get(one, "schools")), 0);
+	json_decref(one);
+	assert_null(dmc_subsidy_area(en->db, rid + 100000, area, 0, &e));
+	assert_int_equal(e.status, 404);
+	err_clear(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest pure[] = {
@@ -969,6 +1066,7 @@ int main(void)
 	    cmocka_unit_test(test_promotion),
 	    cmocka_unit_test(test_correction_cutoff),
 	    cmocka_unit_test(test_gcode_make),
+	    cmocka_unit_test(test_subsidy_amount),
 	};
 	const struct CMUnitTest db_tests[] = {
 	    cmocka_unit_test(test_one_active_record),
@@ -981,6 +1079,7 @@ int main(void)
 	    cmocka_unit_test(test_gcode_requests),
 	    cmocka_unit_test(test_basic_data),
 	    cmocka_unit_test(test_round_settings),
+	    cmocka_unit_test(test_subsidy_from_snapshot),
 	};
 	int failed = cmocka_run_group_tests_name("dmc_rules", pure, NULL, NULL);
 	engine_after_migrate = seed;
