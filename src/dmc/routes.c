@@ -21,6 +21,8 @@
  *   POST /dmc/learners/:id/move-out|name|body|grade
  *   POST /dmc/learners/:id/dropout|citizen-id   ask the area (drop-out, ID correction)
  *   POST /dmc/learners/:id/requests/:rid/withdraw   the school withdraws its request
+ *   GET  /dmc/areas/:aid/rounds/:rid/subsidy[?format=xlsx|csv]   per-head subsidy of certified schools
+ *   GET  /dmc/subsidy-rates[?year=], POST /dmc/subsidy-rates/:year   rates per level and year (OBEC sets)
  *   GET  /dmc/rounds[?year=]                    the rounds of a year: day, entry, window (OBEC sets)
  *   POST /dmc/rounds/:rid                       change one, refused once a school certified it
  *   GET|POST /dmc/schools/:sid/rounds/:rid/basic   grades taught and rooms, counts by grade × sex
@@ -51,6 +53,7 @@
 #include "core/num.h"
 #include "core/pager.h"
 #include "core/search.h"
+#include "core/sheet.h"
 #include "core/audit.h"
 #include "core/db.h"
 #include "core/form.h"
@@ -176,6 +179,7 @@ static void tenths_text(json_t *o, const char *key, const char *out_key)
 }
 
 static void basic_shown(json_t *basic);
+static void subsidy_text(json_t *sub);
 
 /* ---- forms ----------------------------------------------------------------------- */
 
@@ -1016,8 +1020,18 @@ static int snapshot_get(struct req *r)
 	json_object_set_new(st, "certified_at_text", text_time(jint(st, "certified_at")));
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "ข้อมูลที่รับรองแล้ว %s", jstr(round, "label"));
-	json_t *m = json_pack("{s:s, s:o, s:o, s:o, s:b, s:o}", "page_title", buf_cstr(&title), "round", round, "progress", st,
-			      "counts", counts, "certified", jint(st, "certified_at") > 0, "basic", basic);
+	json_t *sub = dmc_subsidy_area(req_db(r), rid, 0, jint(school, "id"), &e);
+	if (!sub) {
+		json_decref(round);
+		json_decref(st);
+		json_decref(counts);
+		json_decref(basic);
+		json_decref(school);
+		return fail(r, &e);
+	}
+	subsidy_text(sub);
+	json_t *m = json_pack("{s:s, s:o, s:o, s:o, s:b, s:o, s:o}", "page_title", buf_cstr(&title), "round", round, "progress", st,
+			      "counts", counts, "certified", jint(st, "certified_at") > 0, "basic", basic, "subsidy", sub);
 	buf_release(&title);
 	school_link(m, school);
 	json_decref(school);
@@ -1331,6 +1345,189 @@ static int decide_post(struct req *r)
 	char u[64];
 	snprintf(u, sizeof u, "/dmc/areas/%lld/requests", aid);
 	return view_redirect(r, u, approve ? "อนุมัติคำขอแล้ว" : "ไม่อนุมัติคำขอ และแจ้งเหตุผลให้โรงเรียนแล้ว");
+}
+
+/* ---- the per-head subsidy (DMC-4) ------------------------------------------------------------------- */
+
+static json_t *baht(long long satang)
+{
+	struct buf b = BUF_INIT;
+	thai_baht_format(satang, &b);
+	json_t *s = json_string(buf_cstr(&b));
+	buf_release(&b);
+	return s;
+}
+
+/* baht texts for a subsidy model (dmc_subsidy_area) */
+static void subsidy_text(json_t *sub)
+{
+	size_t i, k;
+	json_t *row, *lv;
+	json_array_foreach(json_object_get(sub, "schools"), i, row)
+	{
+		json_object_set_new(row, "amount_text", baht(jint(row, "amount_satang")));
+		json_array_foreach(json_object_get(row, "levels"), k, lv)
+		{
+			json_object_set_new(lv, "amount_text", baht(jint(lv, "amount_satang")));
+			json_object_set_new(lv, "rate_text", baht(jint(lv, "rate_satang")));
+		}
+	}
+	json_t *t = json_object_get(sub, "totals");
+	json_object_set_new(t, "amount_text", baht(jint(t, "amount_satang")));
+	json_array_foreach(json_object_get(t, "levels"), k, lv)
+	{
+		json_object_set_new(lv, "amount_text", baht(jint(lv, "amount_satang")));
+		json_object_set_new(lv, "rate_text", baht(jint(lv, "rate_satang")));
+	}
+	json_array_foreach(json_object_get(sub, "rates"), k, lv) json_object_set_new(lv, "rate_text", baht(jint(lv, "rate_satang")));
+	json_object_set_new(sub, "has_schools", json_boolean(json_array_size(json_object_get(sub, "schools")) > 0));
+}
+
+static int subsidy_export(struct req *r, json_t *sub, json_t *area, enum sheet_format fmt)
+{
+	static const struct sheet_col cols[] = {
+	    {"โรงเรียน", 40},	{"อนุบาล (คน)", 12},   {"ประถมศึกษา (คน)", 14}, {"ม.ต้น (คน)", 12}, {"ม.ปลาย (คน)", 12},
+	    {"รวม (คน)", 10},	{"อนุบาล (บาท)", 14},  {"ประถมศึกษา (บาท)", 16}, {"ม.ต้น (บาท)", 14}, {"ม.ปลาย (บาท)", 14},
+	    {"รวมเงินอุดหนุน (บาท)", 18},
+	};
+	struct err e = ERR_INIT;
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "เงินอุดหนุนรายหัว %s", jstr(area, "short_name"));
+	struct sheet *sh = sheet_new(fmt, buf_cstr(&title), (int)(sizeof cols / sizeof *cols), cols, &e);
+	buf_release(&title);
+	if (!sh)
+		return fail(r, &e);
+	json_t *rows = json_array();
+	json_array_extend(rows, json_object_get(sub, "schools"));
+	json_t *tot = json_deep_copy(json_object_get(sub, "totals"));
+	json_object_set_new(tot, "name", json_string("รวมทั้งเขตพื้นที่"));
+	json_array_append_new(rows, tot);
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row)
+	{
+		sheet_text(sh, jstr(row, "name"));
+		for (int k = 0; k < DMC_NLEVELS; k++)
+			sheet_number(sh, (double)jint(json_array_get(json_object_get(row, "levels"), (size_t)k), "heads"));
+		sheet_number(sh, (double)jint(row, "heads"));
+		for (int k = 0; k < DMC_NLEVELS; k++)
+			sheet_decimal2(sh, (double)jint(json_array_get(json_object_get(row, "levels"), (size_t)k), "amount_satang") /
+					       100.0);
+		sheet_decimal2(sh, (double)jint(row, "amount_satang") / 100.0);
+		sheet_row_end(sh);
+	}
+	json_decref(rows);
+	struct buf out = BUF_INIT;
+	if (sheet_finish(sh, &out, &e) < 0) {
+		buf_release(&out);
+		return fail(r, &e);
+	}
+	int rc = view_bytes(r, 200, sheet_content_type(fmt), &out, fmt == SHEET_XLSX ? "เงินอุดหนุนรายหัว.xlsx" : "เงินอุดหนุนรายหัว.csv");
+	buf_release(&out);
+	return rc;
+}
+
+static int subsidy_area_get(struct req *r)
+{
+	long long aid = req_param_id(r, "aid"), rid = req_param_id(r, "rid");
+	struct err e = ERR_INIT;
+	json_t *area = aid > 0 ? org_area_get(req_db(r), aid, &e) : NULL;
+	if (!area)
+		return aid > 0 && e.status >= 500 ? fail(r, &e) : view_error(r, 404, "ไม่พบสำนักงานเขตพื้นที่นี้");
+	const struct acc_grant *g = acc_active_grant(r);
+	if (!g || g->scope == SCOPE_SCHOOL || !may_see_area(r, aid)) {
+		json_decref(area);
+		return acc_deny(r, "เงินอุดหนุนรายหัวของเขตพื้นที่ดูได้เฉพาะเจ้าหน้าที่ของเขตพื้นที่และ สพฐ.");
+	}
+	json_t *sub = rid > 0 ? dmc_subsidy_area(req_db(r), rid, aid, 0, &e) : NULL;
+	if (!sub) {
+		json_decref(area);
+		return e.status == 404 || rid <= 0 ? view_error(r, 404, "ไม่พบรอบการจัดเก็บข้อมูลนี้") : fail(r, &e);
+	}
+	const char *format = req_query(r, "format");
+	if (format && (!strcmp(format, "xlsx") || !strcmp(format, "csv"))) {
+		int rc = subsidy_export(r, sub, area, !strcmp(format, "xlsx") ? SHEET_XLSX : SHEET_CSV);
+		acc_audit_in(r, req_db(r), aid, acc_user_id(r), "dmc.subsidy.export", "dmc_round", rid,
+			     json_pack("{s:s}", "format", format));
+		json_decref(sub);
+		json_decref(area);
+		return rc;
+	}
+	subsidy_text(sub);
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "เงินอุดหนุนรายหัว %s %s", jstr(area, "short_name"), jstr(json_object_get(sub, "round"), "label"));
+	json_object_set_new(sub, "page_title", json_string(buf_cstr(&title)));
+	buf_release(&title);
+	json_object_set_new(sub, "area", area);
+	return view_page(r, 200, "dmc/subsidy", sub);
+}
+
+static const struct field rates_form[] = {
+    {"kinder", "อนุบาล (บาท/คน/ปี)", FT_MONEY, F_REQUIRED, 100000000LL},
+    {"primary", "ประถมศึกษา (บาท/คน/ปี)", FT_MONEY, F_REQUIRED, 100000000LL},
+    {"lower", "มัธยมศึกษาตอนต้น (บาท/คน/ปี)", FT_MONEY, F_REQUIRED, 100000000LL},
+    {"upper", "มัธยมศึกษาตอนปลาย (บาท/คน/ปี)", FT_MONEY, F_REQUIRED, 100000000LL},
+    {NULL},
+};
+
+static int rates_page(struct req *r, int status, long long year)
+{
+	const struct acc_grant *g = acc_active_grant(r);
+	if (!g || g->scope == SCOPE_SCHOOL)
+		return acc_deny(r, "อัตราเงินอุดหนุนรายหัวดูได้เฉพาะเจ้าหน้าที่เขตพื้นที่และ สพฐ.");
+	if (!year)
+		year = req_query_int(r, "year", thai_academic_year(dmc_now(r)), 2500, 2700);
+	struct err e = ERR_INIT;
+	long long rates[DMC_NLEVELS];
+	bool own = false;
+	if (dmc_subsidy_rates(req_db(r), year, rates, &own, &e) < 0)
+		return fail(r, &e);
+	json_t *values = json_object(), *list = json_array();
+	for (int k = 0; k < DMC_NLEVELS; k++) {
+		struct buf b = BUF_INIT;
+		buf_addf(&b, "%lld.%02lld", rates[k] / 100, rates[k] % 100);
+		json_object_set_new(values, dmc_levels[k], json_string(buf_cstr(&b)));
+		buf_release(&b);
+		json_array_append_new(list, json_pack("{s:s, s:o}", "label", dmc_level_labels[k], "rate_text", baht(rates[k])));
+	}
+	json_t *form = form_model(r, rates_form, values);
+	json_decref(values);
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "อัตราเงินอุดหนุนรายหัว ปีการศึกษา %lld", year);
+	json_t *m = json_pack("{s:s, s:I, s:o, s:o, s:b, s:b}", "page_title", buf_cstr(&title), "year", (json_int_t)year,
+			      "rates", list, "form", form, "own_rates", own, "can_edit", acc_grant_is(g, "super_admin"));
+	buf_release(&title);
+	return view_page(r, status, "dmc/rates", m);
+}
+
+static int rates_get(struct req *r)
+{
+	return rates_page(r, 200, 0);
+}
+
+static int rates_post(struct req *r)
+{
+	long long year = req_param_id(r, "year");
+	if (!acc_grant_is(acc_active_grant(r), "super_admin"))
+		return acc_deny(r, "อัตราเงินอุดหนุนรายหัวตั้งได้เฉพาะผู้ดูแลระบบของ สพฐ.");
+	if (!form_ok(r))
+		return rates_page(r, 422, year);
+	long long rates[DMC_NLEVELS];
+	for (int k = 0; k < DMC_NLEVELS; k++)
+		rates[k] = form_satang(r, dmc_levels[k]);
+	struct err e = ERR_INIT;
+	if (dmc_subsidy_rates_set(req_db(r), year, rates, acc_user_id(r), dmc_now(r), &e) < 0) {
+		if (!refusal(&e))
+			return fail(r, &e);
+		form_error_err(r, &e);
+		return rates_page(r, 422, year);
+	}
+	acc_audit_in(r, req_db(r), 0, acc_user_id(r), "dmc.subsidy.rates", "dmc_subsidy_year", year,
+		     json_pack("{s:I, s:I, s:I, s:I}", "kinder", (json_int_t)rates[0], "primary", (json_int_t)rates[1], "lower",
+			       (json_int_t)rates[2], "upper", (json_int_t)rates[3]));
+	char u[64];
+	snprintf(u, sizeof u, "/dmc/subsidy-rates?year=%lld", year);
+	return view_redirect(r, u, "บันทึกอัตราเงินอุดหนุนรายหัวของปีการศึกษานี้แล้ว");
 }
 
 /* ---- round settings (OBEC) --------------------------------------------------------------------------- */
@@ -2057,6 +2254,9 @@ static const struct route routes[] = {
     {"POST", "/dmc/learners/:id/citizen-id", learner_post, idfix_form, NULL, ACCESS_SIGNED_IN, ENTER, DATA(ACT_IDFIX)},
     {"POST", "/dmc/learners/:id/requests/:rid/withdraw", learner_post, empty_form, NULL, ACCESS_SIGNED_IN, ENTER,
      DATA(ACT_WITHDRAW)},
+    {"GET", "/dmc/areas/:aid/rounds/:rid/subsidy", subsidy_area_get, NULL, NULL, SEEN},
+    {"GET", "/dmc/subsidy-rates", rates_get, NULL, NULL, SEEN},
+    {"POST", "/dmc/subsidy-rates/:year", rates_post, rates_form, NULL, ACCESS_SIGNED_IN, "super_admin"},
     {"GET", "/dmc/rounds", rounds_get, NULL, NULL, SEEN},
     {"POST", "/dmc/rounds/:rid", round_settings_post, round_form, NULL, ACCESS_SIGNED_IN, "super_admin"},
     {"GET", "/dmc/schools/:sid/rounds/:rid/basic", basic_get, NULL, NULL, SEEN},
