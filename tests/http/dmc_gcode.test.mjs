@@ -105,6 +105,17 @@ test('asked → the school sees it pending → the area reads the documents (aud
   assert.equal(doc.status, 200);
   assert.equal(doc.headers.get('content-type'), 'image/png');
   assert.equal(count(`SELECT COUNT(*) FROM audit WHERE action = 'personal.read' AND target_type = 'dmc_gcode_doc' AND target_id = ${id}`), reads + 1);
+  // the pages as a browser sees them
+  const schoolHtml = await admin1.get(`/dmc/schools/${s1}/gcode`);
+  assert.equal(schoolHtml.status, 200);
+  assert.match(schoolHtml.text, /รอเขตพื้นที่รับรอง/);
+  const areaHtml = await areaOfficer.get(`/dmc/areas/${area}/gcode`);
+  assert.equal(areaHtml.status, 200);
+  assert.ok(areaHtml.text.includes('ใบเตย'));
+  const reqHtml = await areaOfficer.get(`/dmc/gcode/${id}`);
+  assert.equal(reqHtml.status, 200);
+  assert.match(reqHtml.text, /รับรองและออกรหัส G/);
+  assert.ok(reqHtml.text.includes(`/dmc/gcode/${id}/docs/student_form`));
   const view = await areaOfficer.get(`/dmc/gcode/${id}`, { json: true });
   assert.equal(view.json.can_decide, true);
   assert.equal(view.json.req.data.birth_date, '2017-05-06');

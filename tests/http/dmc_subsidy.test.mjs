@@ -80,6 +80,12 @@ test('the area: certified schools only, totals, XLSX and CSV; a school role is r
   assert.ok(Object.values(parts).some((x) => x.includes(name)), 'the school is in the workbook');
   assert.equal(count("SELECT COUNT(*) FROM audit WHERE action = 'dmc.subsidy.export'"), 2);
   assert.equal((await admin1.get(`/dmc/areas/${area}/rounds/${round.id}/subsidy`)).status, 403);
+  const html = await areaOfficer.get(`/dmc/areas/${area}/rounds/${round.id}/subsidy`);
+  assert.equal(html.status, 200);
+  assert.ok(html.text.includes(name));
+  assert.match(html.text, /รวมทั้งเขตพื้นที่/);
+  const dash = await areaOfficer.get(`/dmc/areas/${area}`);
+  assert.ok(dash.text.includes(`/dmc/areas/${area}/rounds/`) && dash.text.includes('/subsidy'), 'linked from the area page');
 });
 
 test('rates: the area reads, OBEC sets a year\'s own (a bad amount refused), the figures follow; later edits move nothing', async () => {
@@ -111,4 +117,8 @@ test('rates: the area reads, OBEC sets a year\'s own (a bad amount refused), the
   const after = await areaOfficer.get(`/dmc/areas/${area}/rounds/${round.id}/subsidy`, { json: true });
   assert.equal(after.json.totals.heads, before);
   assert.equal((await admin1.get(`/dmc/subsidy-rates?year=${year}`)).status, 403);
+  const page = await sa.get(`/dmc/subsidy-rates?year=${year}`);
+  assert.equal(page.status, 200);
+  assert.match(page.text, /2,100\.50 บาท/);
+  assert.match(page.text, new RegExp(`บันทึกอัตราของปีการศึกษา ${year}`));
 });
