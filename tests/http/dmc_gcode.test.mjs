@@ -10,7 +10,7 @@
 // certify. Demo sign-ins: schooladmin, schooladmin2, dmcarea.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, AddressClient, ipSequence, files } from './lib.mjs';
+import { startServer, AddressClient, ipSequence, files, citizenId } from './lib.mjs';
 
 const PW = 'khet-demo-2567';
 let server, s1, s2, area, admin1, admin2, areaOfficer;
@@ -175,4 +175,28 @@ test('six certifications at once give six different codes, one after another', a
   const seqs = codes.map((c) => Number(c.slice(5))).sort((a, b) => a - b);
   for (let i = 1; i < 6; i++) assert.equal(seqs[i], seqs[0] + i, 'consecutive numbers');
   assert.equal(count(`SELECT COUNT(*) FROM dmc_learners WHERE ident IN (${codes.map((c) => `'${c}'`).join(',')})`), 6);
+});
+
+test('a G-code learner later gets a citizen ID: it replaces the code, the code stays in the history', async () => {
+  const id = await ask(admin1, s1, { first_name: 'ได้บัตร' });
+  assert.equal((await areaOfficer.post(`/dmc/areas/${area}/gcode/${id}/approve`, {})).status, 303);
+  const code = sql(`SELECT gcode FROM dmc_gcode_requests WHERE id = ${id}`);
+  const lid = Number(sql(`SELECT learner_id FROM dmc_gcode_requests WHERE id = ${id}`));
+  // inside an entry period, when corrections are open
+  const t = Number(sql('SELECT entry_from FROM dmc_rounds ORDER BY close_at DESC LIMIT 1')) + 3600;
+  const at = { headers: { 'x-khet-test-now': String(t) } };
+  const cid = citizenId('14' + String(Date.now() % 1e10).padStart(10, '0'));
+  const asked = await admin1.post(`/dmc/learners/${lid}/citizen-id`, { new_citizen_id: cid, fix_note: 'ได้รับเลขประจำตัวประชาชนแล้ว' }, at);
+  assert.equal(asked.status, 303, asked.text.slice(0, 300));
+  const rid = Number(sql(`SELECT id FROM dmc_requests WHERE learner_id = ${lid} AND kind = 'id_fix' AND status = 'pending'`));
+  assert.equal((await areaOfficer.post(`/dmc/areas/${area}/requests/${rid}/approve`, { decision_note: '' }, at)).status, 303);
+  assert.equal(sql(`SELECT ident || '|' || COALESCE(gcode, '-') FROM dmc_learners WHERE id = ${lid}`), `${cid}|-`);
+  const ev = JSON.parse(sql(`SELECT detail FROM dmc_learner_events WHERE learner_id = ${lid} AND kind = 'id_fix'`));
+  assert.equal(ev.from, code);
+  assert.equal(ev.to, cid);
+  assert.equal(sql(`SELECT gcode FROM dmc_gcode_requests WHERE id = ${id}`), code, 'the request keeps the code it gave');
+  const byCode = await admin1.get(`/dmc/schools/${s1}/learners?q=${code}`, { json: true });
+  assert.equal(byCode.json.rows.length, 0);
+  const byId = await admin1.get(`/dmc/schools/${s1}/learners?q=${cid}`, { json: true });
+  assert.deepEqual(byId.json.rows.map((x) => x.id), [lid]);
 });
