@@ -21,7 +21,7 @@
  *   POST /dmc/learners/:id/move-out|name|body|grade
  *   POST /dmc/learners/:id/dropout|citizen-id   ask the area (drop-out, ID correction)
  *   POST /dmc/learners/:id/requests/:rid/withdraw   the school withdraws its request
- *   GET  /dmc/areas/:aid/rounds/:rid/subsidy[?format=xlsx|csv]   per-head subsidy of certified schools
+ *   GET  /dmc/areas/:aid/rounds/:rid/subsidy[?format=xlsx|csv|pdf]   per-head subsidy of certified schools
  *   GET  /dmc/subsidy-rates[?year=], POST /dmc/subsidy-rates/:year   rates per level and year (OBEC sets)
  *   GET  /dmc/rounds[?year=]                    the rounds of a year: day, entry, window (OBEC sets)
  *   POST /dmc/rounds/:rid                       change one, refused once a school certified it
@@ -52,6 +52,7 @@
 #include "acc/acc.h"
 #include "core/num.h"
 #include "core/pager.h"
+#include "core/pdf.h"
 #include "core/search.h"
 #include "core/sheet.h"
 #include "core/audit.h"
@@ -1427,6 +1428,82 @@ static int subsidy_export(struct req *r, json_t *sub, json_t *area, enum sheet_f
 	return rc;
 }
 
+/* The area's subsidy as an A4 document: the rates, a row per certified
+ * school (learners by level, the amount) and the total in words. */
+static int subsidy_pdf(struct req *r, json_t *sub, json_t *area)
+{
+	struct buf title = BUF_INIT, line = BUF_INIT;
+	buf_addf(&title, "เงินอุดหนุนรายหัว %s", jstr(area, "name"));
+	struct pdf *p = pdf_new(buf_cstr(&title));
+	json_t *round = json_object_get(sub, "round");
+	buf_addf(&line, "%s (จากข้อมูลที่ผู้อำนวยการสถานศึกษารับรองแล้ว)", jstr(round, "label"));
+	pdf_subtitle(p, buf_cstr(&line));
+	buf_reset(&line);
+	buf_addf(&line, "อัตราต่อคนต่อปี ปีการศึกษา %lld%s: ", jint(round, "academic_year"),
+		 json_is_true(json_object_get(sub, "own_rates")) ? "" : " (อัตรามาตรฐาน)");
+	size_t i;
+	json_t *x;
+	json_array_foreach(json_object_get(sub, "rates"), i, x)
+	{
+		buf_addf(&line, "%s%s ", i ? " · " : "", jstr(x, "label"));
+		thai_baht_format(jint(x, "rate_satang"), &line);
+		buf_adds(&line, " บาท");
+	}
+	pdf_text(p, buf_cstr(&line));
+	static const char *const heads[] = {"โรงเรียน", "อนุบาล", "ประถม", "ม.ต้น", "ม.ปลาย", "รวม (คน)", "เงินอุดหนุน (บาท)"};
+	static const double widths[] = {3.2, 1, 1, 1, 1, 1.1, 1.8};
+	pdf_table(p, 7, heads, widths);
+	json_t *rows = json_array();
+	json_array_extend(rows, json_object_get(sub, "schools"));
+	json_t *tot = json_deep_copy(json_object_get(sub, "totals"));
+	json_object_set_new(tot, "name", json_string("รวมทั้งเขตพื้นที่"));
+	json_array_append_new(rows, tot);
+	json_array_foreach(rows, i, x)
+	{
+		char n[DMC_NLEVELS][24], all[24];
+		const char *cells[7];
+		cells[0] = jstr(x, "name");
+		for (int k = 0; k < DMC_NLEVELS; k++) {
+			snprintf(n[k], sizeof n[k], "%lld", jint(json_array_get(json_object_get(x, "levels"), (size_t)k), "heads"));
+			cells[1 + k] = n[k];
+		}
+		snprintf(all, sizeof all, "%lld", jint(x, "heads"));
+		cells[5] = all;
+		struct buf amount = BUF_INIT;
+		thai_baht_format(jint(x, "amount_satang"), &amount);
+		cells[6] = buf_cstr(&amount);
+		pdf_table_row(p, cells);
+		buf_release(&amount);
+	}
+	json_decref(rows);
+	struct buf amount = BUF_INIT, words = BUF_INIT;
+	long long total = jint(json_object_get(sub, "totals"), "amount_satang");
+	thai_baht_format(total, &amount);
+	buf_adds(&amount, " บาท");
+	buf_adds(&words, "(");
+	thai_baht_words(total, &words);
+	buf_adds(&words, ")");
+	pdf_space(p, 4);
+	pdf_row_amount(p, "รวมเงินอุดหนุนรายหัวทั้งเขตพื้นที่", buf_cstr(&amount), buf_cstr(&words));
+	buf_release(&amount);
+	buf_release(&words);
+	buf_reset(&line);
+	buf_adds(&line, "พิมพ์เมื่อ ");
+	thai_datetime_short(&line, dmc_now(r));
+	pdf_footer(p, buf_cstr(&line));
+	buf_release(&line);
+	buf_release(&title);
+	struct buf out = BUF_INIT;
+	struct err e = ERR_INIT;
+	if (pdf_finish(p, &out, &e) < 0) {
+		buf_release(&out);
+		return fail(r, &e);
+	}
+	int rc = view_bytes(r, 200, "application/pdf", &out, "เงินอุดหนุนรายหัว.pdf");
+	buf_release(&out);
+	return rc;
+}
+
 static int subsidy_area_get(struct req *r)
 {
 	long long aid = req_param_id(r, "aid"), rid = req_param_id(r, "rid");
@@ -1445,8 +1522,9 @@ static int subsidy_area_get(struct req *r)
 		return e.status == 404 || rid <= 0 ? view_error(r, 404, "ไม่พบรอบการจัดเก็บข้อมูลนี้") : fail(r, &e);
 	}
 	const char *format = req_query(r, "format");
-	if (format && (!strcmp(format, "xlsx") || !strcmp(format, "csv"))) {
-		int rc = subsidy_export(r, sub, area, !strcmp(format, "xlsx") ? SHEET_XLSX : SHEET_CSV);
+	if (format && (!strcmp(format, "xlsx") || !strcmp(format, "csv") || !strcmp(format, "pdf"))) {
+		int rc = !strcmp(format, "pdf") ? subsidy_pdf(r, sub, area)
+						: subsidy_export(r, sub, area, !strcmp(format, "xlsx") ? SHEET_XLSX : SHEET_CSV);
 		acc_audit_in(r, req_db(r), aid, acc_user_id(r), "dmc.subsidy.export", "dmc_round", rid,
 			     json_pack("{s:s}", "format", format));
 		json_decref(sub);

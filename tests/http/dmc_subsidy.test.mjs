@@ -1,7 +1,7 @@
 // dmc_subsidy: the per-head subsidy (DMC-4) through the real binary — a
 // school certifies a round, its snapshot page shows learners by level ×
 // rate = amount from the certified counts; the area's page lists the
-// certified schools only, with totals, exported as XLSX and CSV; the rates
+// certified schools only, with totals, exported as XLSX and CSV and printed as PDF; the rates
 // page: the area reads it, OBEC's super admin sets a year's own rates
 // (a bad amount refused at its field) and the figures follow; a school
 // role cannot see the area's figures; later edits do not move them.
@@ -78,7 +78,15 @@ test('the area: certified schools only, totals, XLSX and CSV; a school role is r
   assert.match(res.headers.get('content-type'), /spreadsheetml/);
   const parts = unzip(Buffer.from(await res.arrayBuffer()));
   assert.ok(Object.values(parts).some((x) => x.includes(name)), 'the school is in the workbook');
-  assert.equal(count("SELECT COUNT(*) FROM audit WHERE action = 'dmc.subsidy.export'"), 2);
+  const pdf = await fetch(`${server.base}/dmc/areas/${area}/rounds/${round.id}/subsidy?format=pdf`, {
+    headers: { cookie: areaOfficer.cookieHeader(), 'x-forwarded-for': areaOfficer.ip },
+  });
+  assert.equal(pdf.status, 200);
+  assert.equal(pdf.headers.get('content-type'), 'application/pdf');
+  const bytes = Buffer.from(await pdf.arrayBuffer());
+  assert.equal(bytes.subarray(0, 5).toString(), '%PDF-');
+  assert.ok(bytes.length > 1000);
+  assert.equal(count("SELECT COUNT(*) FROM audit WHERE action = 'dmc.subsidy.export'"), 3);
   assert.equal((await admin1.get(`/dmc/areas/${area}/rounds/${round.id}/subsidy`)).status, 403);
   const html = await areaOfficer.get(`/dmc/areas/${area}/rounds/${round.id}/subsidy`);
   assert.equal(html.status, 200);
