@@ -164,6 +164,12 @@ int dmc_rounds_job(struct db *db, struct err *e);
  * Reads only (rounds are made by dmc_rounds_job / dmc_rounds_ensure). */
 json_t *dmc_round_current(struct db *db, long long now, struct err *e);
 json_t *dmc_round_get(struct db *db, long long id, struct err *e);
+/* A round as a school's area sees it: close_at is the area's extension
+ * when it has one (national_close_at the round's own, extended 1/0). */
+json_t *dmc_round_for_school(struct db *db, long long round_id, long long school_id, struct err *e);
+/* dmc_round_current as an area sees it: the earliest round whose window,
+ * with the area's extension, has not closed at now. */
+json_t *dmc_round_current_area(struct db *db, long long area_id, long long now, struct err *e);
 /* A school's progress in a round: {confirmed_at, confirmed_by_name,
  * certified_at, …, acknowledged_at} (nulls when not yet). */
 json_t *dmc_round_school(struct db *db, long long round_id, long long school_id, struct err *e);
@@ -269,6 +275,18 @@ json_t *dmc_rounds_year(struct db *db, long long year, struct err *e);
  * since → 409 at field "_version"; 404 for no such round. */
 int dmc_round_update(struct db *db, long long round_id, const char *day, const char *entry_day, const char *open_time,
 		     const char *close_time, long long version, long long by, long long now, struct err *e);
+
+/* An area's census officer closes a round day's window later for the
+ * area's schools: close_time "HH:MM" (Bangkok, on the round day) after
+ * the national close (400 at "close_time"); "" or the national close
+ * time removes the extension. 409 once the window, extension included,
+ * has closed for the area (a closed window is not reopened); version of
+ * the extension on the page (-1 unchecked) → 409 at "_version". */
+int dmc_round_extend(struct db *db, long long round_id, long long area_id, const char *close_time, long long version,
+		     long long by, long long now, struct err *e);
+/* The area's extensions of a year's rounds: {round_id → {close_at,
+ * close_time, version}} (an object keyed by the round's id as text). */
+json_t *dmc_round_extensions(struct db *db, long long area_id, long long year, struct err *e);
 
 /* ---- a school's basic data per round (basic.c, DMC-2 menu 2.2) ------------------------ */
 

@@ -25,6 +25,7 @@
  *   GET  /dmc/subsidy-rates[?year=], POST /dmc/subsidy-rates/:year   rates per level and year (OBEC sets)
  *   GET  /dmc/rounds[?year=]                    the rounds of a year: day, entry, window (OBEC sets)
  *   POST /dmc/rounds/:rid                       change one, refused once a school certified it
+ *   POST /dmc/rounds/:rid/extend                an area closes the round day later for its schools
  *   GET|POST /dmc/schools/:sid/rounds/:rid/basic   grades taught and rooms, counts by grade × sex
  *   GET|POST /dmc/schools/:sid/body-upload      weights and heights from a CSV/XLSX file, all or nothing
  *   GET  /dmc/schools/:sid/gcode                the school's G-code requests and their status
@@ -358,7 +359,8 @@ static int areas_page(struct req *r)
 static int round_model(struct req *r, long long sid, json_t *m, struct err *e)
 {
 	long long now = dmc_now(r);
-	json_t *round = dmc_round_current(req_db(r), now, e);
+	/* the round as the school's area sees it (an area may extend the window) */
+	json_t *round = dmc_round_current_area(req_db(r), jint(json_object_get(m, "school"), "area_id"), now, e);
 	if (!round) {
 		if (e->status != 404)
 			return -1;
@@ -1211,7 +1213,7 @@ static int area_page(struct req *r, int status, const char *error)
 		json_decref(area);
 		return acc_deny(r, "ท่านดูข้อมูลนักเรียนได้เฉพาะของเขตพื้นที่ของท่าน");
 	}
-	json_t *round = dmc_round_current(req_db(r), dmc_now(r), &e);
+	json_t *round = dmc_round_current_area(req_db(r), aid, dmc_now(r), &e);
 	if (!round && e.status == 404)
 		err_clear(&e); /* no round laid out yet: the schools without progress */
 	json_t *rows = e.status ? NULL : dmc_area_progress(req_db(r), aid, round ? jint(round, "id") : 0, &e);
@@ -1648,9 +1650,30 @@ static int rounds_page(struct req *r, int status, long long edited, const char *
 		return fail(r, &e);
 	}
 	bool edit = may_set_rounds(g);
+	/* an area's census officer or admin may close a round day later for the area */
+	long long area = g->scope == SCOPE_AREA && (acc_grant_is(g, "dmc_area") || acc_grant_is(g, "area_admin")) ? g->area_id : 0;
+	json_t *exts = area > 0 ? dmc_round_extensions(req_db(r), area, year, &e) : json_object();
+	if (!exts) {
+		json_decref(years);
+		json_decref(rounds);
+		return fail(r, &e);
+	}
+	long long now = dmc_now(r);
 	size_t i;
 	json_t *rd;
 	json_array_foreach(years, i, rd) json_object_set_new(rd, "selected", json_boolean(jint(rd, "academic_year") == year));
+	json_array_foreach(rounds, i, rd)
+	{
+		char k[32];
+		snprintf(k, sizeof k, "%lld", jint(rd, "id"));
+		json_t *x = json_object_get(exts, k);
+		long long effective = x ? jint(x, "close_at") : jint(rd, "close_at");
+		json_object_set_new(rd, "ext_close_time", json_string(x ? jstr(x, "close_time") : jstr(rd, "close_time")));
+		json_object_set_new(rd, "ext_version", json_integer(x ? jint(x, "version") : 0));
+		json_object_set_new(rd, "extended", json_boolean(x != NULL));
+		json_object_set_new(rd, "can_extend", json_boolean(area > 0 && now < effective + 60));
+	}
+	json_decref(exts);
 	json_array_foreach(rounds, i, rd)
 	{
 		struct buf w = BUF_INIT, en = BUF_INIT;
@@ -1728,6 +1751,39 @@ static int round_settings_post(struct req *r)
 	snprintf(u, sizeof u, "/dmc/rounds?year=%lld", rd ? jint(rd, "academic_year") : 0LL);
 	json_decref(rd);
 	return view_redirect(r, u, "บันทึกวันและเวลาของรอบแล้ว");
+}
+
+static const struct field extend_form[] = {
+    {"close_time", "เวลาปิดการยืนยันและรับรองสำหรับโรงเรียนในเขต", FT_TEXT, 0, 5, 0, NULL, NULL, NULL, NULL,
+     "ชช:นน ในวันของรอบ เว้นว่างเพื่อใช้เวลาของ สพฐ."},
+    {NULL},
+};
+
+static int round_extend_post(struct req *r)
+{
+	long long rid = req_param_id(r, "rid");
+	const struct acc_grant *g = acc_active_grant(r);
+	if (!g || g->scope != SCOPE_AREA || g->area_id <= 0 || !(acc_grant_is(g, "dmc_area") || acc_grant_is(g, "area_admin")))
+		return acc_deny(r, "การขยายเวลาของรอบทำได้เฉพาะเจ้าหน้าที่ข้อมูลนักเรียนหรือผู้ดูแลของเขตพื้นที่");
+	if (!form_ok(r))
+		return rounds_page(r, 422, rid, NULL);
+	struct err e = ERR_INIT;
+	if (dmc_round_extend(req_db(r), rid, g->area_id, form_value(r, "close_time"), form_version(r), acc_user_id(r),
+			     dmc_now(r), &e) < 0) {
+		if (!refusal(&e))
+			return fail(r, &e);
+		if (e.status == 404)
+			return view_error(r, 404, e.msg);
+		return rounds_page(r, e.status == 409 ? 409 : 422, rid, e.msg);
+	}
+	acc_audit_in(r, req_db(r), g->area_id, acc_user_id(r), "dmc.round.extend", "dmc_round", rid,
+		     json_pack("{s:s}", "close_time", form_value(r, "close_time")));
+	json_t *rd = dmc_round_get(req_db(r), rid, &e);
+	char u[64];
+	snprintf(u, sizeof u, "/dmc/rounds?year=%lld", rd ? jint(rd, "academic_year") : 0LL);
+	json_decref(rd);
+	return view_redirect(r, u, *form_value(r, "close_time") ? "ขยายเวลาปิดของรอบสำหรับโรงเรียนในเขตแล้ว"
+								 : "ยกเลิกการขยายเวลา ใช้เวลาของ สพฐ. แล้ว");
 }
 
 /* ---- a school's basic data for a round (menu 2.2) ------------------------------------------------- */
@@ -2337,6 +2393,7 @@ static const struct route routes[] = {
     {"POST", "/dmc/subsidy-rates/:year", rates_post, rates_form, NULL, ACCESS_SIGNED_IN, "super_admin"},
     {"GET", "/dmc/rounds", rounds_get, NULL, NULL, SEEN},
     {"POST", "/dmc/rounds/:rid", round_settings_post, round_form, NULL, ACCESS_SIGNED_IN, "super_admin"},
+    {"POST", "/dmc/rounds/:rid/extend", round_extend_post, extend_form, NULL, ACCESS_SIGNED_IN, "dmc_area area_admin"},
     {"GET", "/dmc/schools/:sid/rounds/:rid/basic", basic_get, NULL, NULL, SEEN},
     {"POST", "/dmc/schools/:sid/rounds/:rid/basic", basic_post, basic_form, NULL, ACCESS_SIGNED_IN, ENTER},
     {"GET", "/dmc/schools/:sid/body-upload", body_upload_get, NULL, NULL, ACCESS_SIGNED_IN, ENTER},

@@ -149,3 +149,85 @@ int dmc_round_update(struct db *db, long long round_id, const char *day, const c
 		return err_field(e, "_version", "รอบนี้ถูกแก้ไขโดยผู้อื่นหลังจากท่านเปิดหน้านี้"), e->status = 409, -1;
 	return 0;
 }
+
+int dmc_round_extend(struct db *db, long long round_id, long long area_id, const char *close_time, long long version,
+		     long long by, long long now, struct err *e)
+{
+	json_t *r = db_row_json(db,
+				"SELECT r.round_day, r.open_at, r.close_at, x.close_at AS ext, COALESCE(x.version, 0) AS version "
+				"FROM dmc_rounds r LEFT JOIN dmc_round_areas x ON x.round_id = r.id AND x.area_id = $2 "
+				"WHERE r.id = $1",
+				DB_ARGS(DB_INT(round_id), DB_INT(area_id)), e);
+	if (!r)
+		return e->status == 404 ? err_set(e, 404, "ไม่พบรอบการจัดเก็บข้อมูลนี้") : -1;
+	long long national = jint(r, "close_at"), ext = jint(r, "ext"), cur_version = jint(r, "version");
+	long long effective = ext ? ext : national;
+	int y = 0, m = 0, d = 0;
+	thai_parse_date(jstr(r, "round_day"), &y, &m, &d);
+	long long day_start = thai_from_local(y, m, d, 0, 0, 0);
+	json_decref(r);
+	if (now >= effective + 60)
+		return err_set(e, 409, "ช่วงเวลายืนยันและรับรองของรอบนี้ปิดแล้ว จึงขยายเวลาย้อนหลังไม่ได้");
+	if (version >= 0 && version != cur_version)
+		return err_field(e, "_version", "การขยายเวลาของรอบนี้ถูกแก้ไขโดยผู้อื่นหลังจากท่านเปิดหน้านี้"), e->status = 409,
+		       -1;
+	long long at = 0;
+	if (close_time && *close_time) {
+		int min = dmc_parse_hhmm(close_time);
+		if (min < 0)
+			return err_field(e, "close_time", "เวลาปิดต้องอยู่ในรูป ชช:นน เช่น 18:00");
+		at = day_start + (long long)min * 60;
+		if (at < national)
+			return err_field(e, "close_time", "เวลาปิดที่ขยายต้องไม่ก่อนเวลาปิดของ สพฐ. (ขยายได้เท่านั้น ย่นไม่ได้)");
+		if (at <= now)
+			return err_field(e, "close_time", "เวลาปิดที่ขยายต้องเป็นเวลาที่ยังมาไม่ถึง");
+		if (at == national)
+			at = 0;
+	}
+	long long n;
+	if (!at)
+		n = db_exec(db, "DELETE FROM dmc_round_areas WHERE round_id = $1 AND area_id = $2",
+			    DB_ARGS(DB_INT(round_id), DB_INT(area_id)), e);
+	else if (cur_version)
+		n = db_exec(db,
+			    "UPDATE dmc_round_areas SET close_at = $3, version = version + 1, updated_at = $4, updated_by = $5 "
+			    "WHERE round_id = $1 AND area_id = $2 AND version = $6",
+			    DB_ARGS(DB_INT(round_id), DB_INT(area_id), DB_INT(at), DB_INT(now), by > 0 ? DB_INT(by) : DB_NULL,
+				    DB_INT(cur_version)),
+			    e);
+	else
+		n = db_exec(db,
+			    "INSERT INTO dmc_round_areas (round_id, area_id, close_at, version, updated_at, updated_by) "
+			    "VALUES ($1, $2, $3, 1, $4, $5) ON CONFLICT DO NOTHING",
+			    DB_ARGS(DB_INT(round_id), DB_INT(area_id), DB_INT(at), DB_INT(now), by > 0 ? DB_INT(by) : DB_NULL),
+			    e);
+	if (n < 0)
+		return -1;
+	if (n == 0 && at)
+		return err_field(e, "_version", "การขยายเวลาของรอบนี้ถูกแก้ไขโดยผู้อื่นหลังจากท่านเปิดหน้านี้"), e->status = 409,
+		       -1;
+	return 0;
+}
+
+json_t *dmc_round_extensions(struct db *db, long long area_id, long long year, struct err *e)
+{
+	json_t *rows = db_rows_json(db,
+				    "SELECT x.round_id, x.close_at, x.version FROM dmc_round_areas x "
+				    "JOIN dmc_rounds r ON r.id = x.round_id WHERE x.area_id = $1 AND r.academic_year = $2",
+				    DB_ARGS(DB_INT(area_id), DB_INT(year)), e);
+	if (!rows)
+		return NULL;
+	json_t *out = json_object();
+	size_t i;
+	json_t *x;
+	json_array_foreach(rows, i, x)
+	{
+		char t[16], k[32];
+		hhmm(jint(x, "close_at"), t);
+		json_object_set_new(x, "close_time", json_string(t));
+		snprintf(k, sizeof k, "%lld", jint(x, "round_id"));
+		json_object_set(out, k, x);
+	}
+	json_decref(rows);
+	return out;
+}

@@ -105,3 +105,43 @@ test('OBEC moves the window: confirm follows it; a stale page is told; certified
   assert.equal(page.json.rounds[1].locked, true);
   assert.equal(page.json.rounds[1].can_edit, false);
 });
+
+test('an area closes a round day later for its own schools: confirm and certify follow, other areas do not', async () => {
+  const day = (await areaOfficer.get(`/dmc/rounds?year=${year}`, { json: true })).json.rounds[0].round_day;
+  // on the round day's morning
+  const page = await areaOfficer.get(`/dmc/rounds?year=${year}`, { ...at(bkk(day, '10:00')), json: true });
+  const r1 = page.json.rounds[0];
+  assert.equal(r1.can_extend, true);
+  assert.equal(r1.extended, false);
+  const html = await areaOfficer.get(`/dmc/rounds?year=${year}`, at(bkk(day, '10:00')));
+  assert.match(html.text, /ขยายเวลาสำหรับเขต/);
+  const ext = (fields, t) => areaOfficer.post(`/dmc/rounds/${r1.id}/extend`, { _version: '0', ...fields }, { ...at(t), json: true });
+  // shorter than OBEC's, or no time: refused
+  const shorter = await ext({ close_time: '16:00' }, bkk(day, '10:00'));
+  assert.equal(shorter.status, 422);
+  assert.match(shorter.json.error, /ไม่ก่อนเวลาปิดของ สพฐ\./);
+  assert.equal((await ext({ close_time: '6 โมงเย็น' }, bkk(day, '10:00'))).status, 422);
+  assert.equal((await sa.post(`/dmc/rounds/${r1.id}/extend`, { close_time: '18:00' })).status, 403, 'an area\'s, not OBEC\'s');
+  const ok = await areaOfficer.post(`/dmc/rounds/${r1.id}/extend`, { _version: '0', close_time: '18:00' }, at(bkk(day, '10:00')));
+  assert.equal(ok.status, 303, ok.text.slice(0, 300));
+  assert.equal(Number(sql(`SELECT close_at FROM dmc_round_areas WHERE round_id = ${r1.id}`)), bkk(day, '18:00'));
+  assert.equal(Number(sql(`SELECT close_at FROM dmc_rounds WHERE id = ${r1.id}`)), bkk(day, '16:30'), 'the round itself is unchanged');
+  // the same page again: stale
+  assert.equal((await ext({ close_time: '19:00' }, bkk(day, '10:05'))).status, 409);
+  // the area's school: 17:00 confirm, 18:00:30 certify (the closing minute)
+  const school = await admin1.get(`/dmc/schools/${s1}`, { ...at(bkk(day, '17:00')), json: true });
+  assert.equal(school.json.round.id, r1.id);
+  assert.equal(school.json.round.window_open, true);
+  const c = await admin1.post(`/dmc/schools/${s1}/rounds/${r1.id}/confirm`, {}, at(bkk(day, '17:00')));
+  assert.equal(c.status, 303, c.text.slice(0, 300));
+  const d = await director.post(`/dmc/schools/${s1}/rounds/${r1.id}/certify`, {}, at(bkk(day, '18:00') + 30));
+  assert.equal(d.status, 303, d.text.slice(0, 300));
+  // another area sees no extension
+  const other = await as('areaadmin2');
+  const theirs = await other.get(`/dmc/rounds?year=${year}`, { json: true });
+  assert.equal(theirs.json.rounds[0].extended, false);
+  // after the extended close: no more changes
+  const late = await ext({ _version: '1', close_time: '20:00' }, bkk(day, '18:02'));
+  assert.equal(late.status, 409);
+  assert.match(late.json.error, /ปิดแล้ว/);
+});

@@ -1057,6 +1057,53 @@ static void test_subsidy_from_snapshot(void **state)
 	err_clear(&e);
 }
 
+/* An area's extension: later close for its schools only, never earlier,
+ * not after the window closed; the national round row untouched. Year 2573. */
+static void test_round_extension(void **state)
+{
+	struct engine *en = *state;
+	struct fx *f = en->data;
+	struct err e = ERR_INIT;
+	assert_int_equal(dmc_rounds_ensure(en->db, 2573, &e), 0);
+	long long rid = scalar(en->db, "SELECT id FROM dmc_rounds WHERE academic_year = $1 AND round_no = 1", 2573);
+	long long area = scalar(en->db, "SELECT area_id FROM schools WHERE id = $1", f->s1);
+	long long other_area = org_area_add(en->db, en->kind == DB_SQLITE ? "9951" : "9952", "สำนักงานเขตทดสอบอื่น",
+					    "สพป.ทดสอบอื่น", "primary", "ยโสธร", &e);
+	assert_true(other_area > 0);
+	long long other = org_school_add(en->db, other_area, en->kind == DB_SQLITE ? "1099510001" : "1099520001",
+					 en->kind == DB_SQLITE ? "99510001" : "99520001", "โรงเรียนเขตอื่น", "เมือง", "ยโสธร", &e);
+	assert_true(other > 0);
+	long long morning = bkk(2030, 6, 10, 10, 0, 0), at17 = bkk(2030, 6, 10, 17, 0, 0);
+	assert_int_equal(dmc_round_extend(en->db, rid, area, "16:00", -1, 0, morning, &e), -1);
+	assert_string_equal(e.field, "close_time");
+	err_clear(&e);
+	assert_int_equal(dmc_round_extend(en->db, rid, area, "18:00", 0, 0, morning, &e), 0);
+	assert_int_equal(dmc_round_extend(en->db, rid, area, "19:00", 0, 0, morning, &e), -1); /* stale */
+	assert_int_equal(e.status, 409);
+	err_clear(&e);
+	json_t *x = dmc_round_for_school(en->db, rid, f->s1, &e);
+	assert_int_equal(jint(x, "close_at"), bkk(2030, 6, 10, 18, 0, 0));
+	assert_int_equal(jint(x, "extended"), 1);
+	json_decref(x);
+	x = dmc_round_for_school(en->db, rid, other, &e);
+	assert_int_equal(jint(x, "close_at"), bkk(2030, 6, 10, 16, 30, 0));
+	json_decref(x);
+	assert_int_equal(step(en->db, dmc_round_confirm, rid, f->s1, at17, &e), 0);
+	assert_int_equal(step(en->db, dmc_round_confirm, rid, other, at17, &e), -1);
+	assert_int_equal(e.status, 409);
+	json_t *cur = dmc_round_current_area(en->db, area, at17, &e);
+	assert_int_equal(jint(cur, "id"), rid);
+	json_decref(cur);
+	cur = dmc_round_current_area(en->db, other_area, at17, &e);
+	assert_true(jint(cur, "id") != rid);
+	json_decref(cur);
+	/* closed: not reopened */
+	assert_int_equal(dmc_round_extend(en->db, rid, area, "20:00", -1, 0, bkk(2030, 6, 10, 18, 1, 0), &e), -1);
+	assert_int_equal(e.status, 409);
+	err_clear(&e);
+	assert_int_equal(scalar(en->db, "SELECT close_at FROM dmc_rounds WHERE id = $1", rid), bkk(2030, 6, 10, 16, 30, 0));
+}
+
 int main(void)
 {
 	const struct CMUnitTest pure[] = {
@@ -1080,6 +1127,7 @@ int main(void)
 	    cmocka_unit_test(test_basic_data),
 	    cmocka_unit_test(test_round_settings),
 	    cmocka_unit_test(test_subsidy_from_snapshot),
+	    cmocka_unit_test(test_round_extension),
 	};
 	int failed = cmocka_run_group_tests_name("dmc_rules", pure, NULL, NULL);
 	engine_after_migrate = seed;
