@@ -125,9 +125,18 @@ int dmc_rounds_job(struct db *db, struct err *e)
 
 json_t *dmc_round_for_school(struct db *db, long long round_id, long long school_id, struct err *e)
 {
+	/* PostgreSQL: a share lock on the round's row for the rest of the
+	 * step, so OBEC's change of the round (settings.c, FOR UPDATE) waits
+	 * for a certification in flight and then sees it, and a step waits
+	 * for a change in flight and then reads the new times. Steps share
+	 * the lock, so schools never wait for each other. SQLite's writers
+	 * are serialised already. */
 	json_t *r = db_row_json(db,
-				AREA_ROUND_COLS "JOIN schools s ON s.id = $2 LEFT JOIN dmc_round_areas x "
-						"ON x.round_id = r.id AND x.area_id = s.area_id WHERE r.id = $1",
+				db_kind(db) == DB_SQLITE
+				    ? AREA_ROUND_COLS "JOIN schools s ON s.id = $2 LEFT JOIN dmc_round_areas x "
+						      "ON x.round_id = r.id AND x.area_id = s.area_id WHERE r.id = $1"
+				    : AREA_ROUND_COLS "JOIN schools s ON s.id = $2 LEFT JOIN dmc_round_areas x "
+						      "ON x.round_id = r.id AND x.area_id = s.area_id WHERE r.id = $1 FOR SHARE OF r",
 				DB_ARGS(DB_INT(round_id), DB_INT(school_id)), e);
 	if (!r && e->status == 404)
 		err_set(e, 404, "ไม่พบรอบการจัดเก็บข้อมูลนี้");

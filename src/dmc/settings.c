@@ -87,7 +87,12 @@ static int neighbours(struct db *db, long long id, long long open_at, long long 
 int dmc_round_update(struct db *db, long long round_id, const char *day, const char *entry_day, const char *open_time,
 		     const char *close_time, long long version, long long by, long long now, struct err *e)
 {
-	json_t *cur = db_row_json(db, "SELECT id, version, open_at FROM dmc_rounds WHERE id = $1", DB_ARGS(DB_INT(round_id)), e);
+	/* PostgreSQL: wait for certifications in flight (they hold the row in
+	 * share mode, round.c) so the count below sees them */
+	json_t *cur = db_row_json(db,
+				  db_kind(db) == DB_SQLITE ? "SELECT id, version, open_at FROM dmc_rounds WHERE id = $1"
+							   : "SELECT id, version, open_at FROM dmc_rounds WHERE id = $1 FOR UPDATE",
+				  DB_ARGS(DB_INT(round_id)), e);
 	if (!cur)
 		return e->status == 404 ? err_set(e, 404, "ไม่พบรอบการจัดเก็บข้อมูลนี้") : -1;
 	long long cur_version = jint(cur, "version"), old_open = jint(cur, "open_at");

@@ -145,3 +145,23 @@ test('an area closes a round day later for its own schools: confirm and certify 
   assert.equal(late.status, 409);
   assert.match(late.json.error, /ปิดแล้ว/);
 });
+
+test('OBEC\'s change and a certification at once: a round is never changed under a certification', async () => {
+  const r = (await sa.get(`/dmc/rounds?year=${year}`, { json: true })).json.rounds[2];
+  const t = bkk(r.round_day, '10:00');
+  assert.equal((await admin1.post(`/dmc/schools/${s1}/rounds/${r.id}/confirm`, {}, at(t))).status, 303);
+  // both inside the old and the new window, sent together
+  const [chg, cert] = await Promise.all([
+    sa.post(`/dmc/rounds/${r.id}`, form(r, { close_time: '17:00' }), at(t + 5)),
+    director.post(`/dmc/schools/${s1}/rounds/${r.id}/certify`, {}, at(t + 5)),
+  ]);
+  assert.equal(cert.status, 303, 'the certification goes through either way');
+  if (chg.status === 303) {
+    // the change came first: the certification saw it
+    assert.equal(Number(sql(`SELECT close_at FROM dmc_rounds WHERE id = ${r.id}`)), bkk(r.round_day, '17:00'));
+  } else {
+    assert.equal(chg.status, 409);
+    assert.equal(Number(sql(`SELECT close_at FROM dmc_rounds WHERE id = ${r.id}`)), bkk(r.round_day, '16:30'));
+  }
+  assert.equal(Number(sql(`SELECT COUNT(*) FROM dmc_round_schools WHERE round_id = ${r.id} AND certified_at IS NOT NULL`)), 1);
+});
