@@ -18,9 +18,9 @@
 static int certified(struct db *db, long long round_id, long long school_id, bool *out, struct err *e)
 {
 	long long at = 0;
-	int rc = db_int_value(db,
-			      "SELECT COALESCE(certified_at, 0) FROM dmc_round_schools WHERE round_id = $1 AND school_id = $2",
-			      DB_ARGS(DB_INT(round_id), DB_INT(school_id)), &at, e);
+	int rc = db_int_value(
+	    db, "SELECT COALESCE(certified_at, 0) FROM dmc_round_schools WHERE round_id = $1 AND school_id = $2",
+	    DB_ARGS(DB_INT(round_id), DB_INT(school_id)), &at, e);
 	if (rc < 0)
 		return -1;
 	*out = rc == 1 && at > 0;
@@ -31,11 +31,13 @@ static int certified(struct db *db, long long round_id, long long school_id, boo
 static int learner_side(struct db *db, long long round_id, long long school_id, bool frozen, json_t **counts,
 			json_t **maxroom, struct err *e)
 {
-	json_t *c = frozen ? db_rows_json(db,
-					  "SELECT grade, sex, n FROM dmc_snapshot_counts WHERE round_id = $1 AND school_id = $2",
-					  DB_ARGS(DB_INT(round_id), DB_INT(school_id)), e)
-			   : db_rows_json(db, "SELECT grade, sex, n FROM dmc_counts WHERE school_id = $1 AND n > 0",
-					  DB_ARGS(DB_INT(school_id)), e);
+	json_t *c =
+	    frozen
+		? db_rows_json(db,
+			       "SELECT grade, sex, n FROM dmc_snapshot_counts WHERE round_id = $1 AND school_id = $2",
+			       DB_ARGS(DB_INT(round_id), DB_INT(school_id)), e)
+		: db_rows_json(db, "SELECT grade, sex, n FROM dmc_counts WHERE school_id = $1 AND n > 0",
+			       DB_ARGS(DB_INT(school_id)), e);
 	if (!c)
 		return -1;
 	json_t *m = frozen ? db_rows_json(db,
@@ -74,19 +76,21 @@ json_t *dmc_basic_get(struct db *db, long long round_id, long long school_id, st
 	bool frozen;
 	if (certified(db, round_id, school_id, &frozen, e) < 0)
 		return NULL;
-	json_t *head = db_row_json(db,
-				   "SELECT b.version, b.updated_at, COALESCE(u.first_name || ' ' || u.last_name, '') AS by_name "
-				   "FROM dmc_school_basic b LEFT JOIN users u ON u.id = b.updated_by "
-				   "WHERE b.round_id = $1 AND b.school_id = $2",
-				   DB_ARGS(DB_INT(round_id), DB_INT(school_id)), e);
+	json_t *head =
+	    db_row_json(db,
+			"SELECT b.version, b.updated_at, COALESCE(u.first_name || ' ' || u.last_name, '') AS by_name "
+			"FROM dmc_school_basic b LEFT JOIN users u ON u.id = b.updated_by "
+			"WHERE b.round_id = $1 AND b.school_id = $2",
+			DB_ARGS(DB_INT(round_id), DB_INT(school_id)), e);
 	if (!head && e->status != 404)
 		return NULL;
 	err_clear(e);
-	json_t *grades = db_rows_json(db,
-				      "SELECT g.code AS grade, g.label, COALESCE(s.rooms, 0) AS rooms FROM dmc_grades g "
-				      "LEFT JOIN dmc_school_grades s ON s.grade = g.code AND s.round_id = $1 AND s.school_id = $2 "
-				      "ORDER BY g.sort",
-				      DB_ARGS(DB_INT(round_id), DB_INT(school_id)), e);
+	json_t *grades =
+	    db_rows_json(db,
+			 "SELECT g.code AS grade, g.label, COALESCE(s.rooms, 0) AS rooms FROM dmc_grades g "
+			 "LEFT JOIN dmc_school_grades s ON s.grade = g.code AND s.round_id = $1 AND s.school_id = $2 "
+			 "ORDER BY g.sort",
+			 DB_ARGS(DB_INT(round_id), DB_INT(school_id)), e);
 	json_t *counts = NULL, *maxroom = NULL;
 	if (!grades || learner_side(db, round_id, school_id, frozen, &counts, &maxroom, e) < 0) {
 		json_decref(grades);
@@ -115,9 +119,10 @@ json_t *dmc_basic_get(struct db *db, long long round_id, long long school_id, st
 	}
 	json_decref(counts);
 	json_decref(maxroom);
-	json_t *out = json_pack("{s:o, s:b, s:b, s:I, s:I, s:I, s:I, s:I}", "rows", grades, "saved", head != NULL, "frozen",
-				frozen, "rooms", (json_int_t)rooms, "grades_taught", (json_int_t)taught, "male",
-				(json_int_t)male, "female", (json_int_t)female, "total", (json_int_t)(male + female));
+	json_t *out =
+	    json_pack("{s:o, s:b, s:b, s:I, s:I, s:I, s:I, s:I}", "rows", grades, "saved", head != NULL, "frozen",
+		      frozen, "rooms", (json_int_t)rooms, "grades_taught", (json_int_t)taught, "male", (json_int_t)male,
+		      "female", (json_int_t)female, "total", (json_int_t)(male + female));
 	json_object_set_new(out, "version", json_integer(head ? jint(head, "version") : 0));
 	json_object_set_new(out, "updated_at", json_integer(head ? jint(head, "updated_at") : 0));
 	json_object_set_new(out, "updated_by_name", json_string(head ? jstr(head, "by_name") : ""));
@@ -125,8 +130,7 @@ json_t *dmc_basic_get(struct db *db, long long round_id, long long school_id, st
 	return out;
 }
 
-#define SQLITE_SET                                                                                                     \
-	"SELECT json_extract(value, '$.g'), CAST(json_extract(value, '$.r') AS INTEGER) FROM json_each($3)"
+#define SQLITE_SET "SELECT json_extract(value, '$.g'), CAST(json_extract(value, '$.r') AS INTEGER) FROM json_each($3)"
 #define PG_SET "SELECT x->>'g', CAST(x->>'r' AS BIGINT) FROM json_array_elements(CAST($3 AS JSON)) AS x"
 
 int dmc_basic_save(struct db *db, long long round_id, long long school_id, const char *const *grades,
@@ -182,9 +186,9 @@ int dmc_basic_save(struct db *db, long long round_id, long long school_id, const
 	/* a grade with learners left out of the form counts as 0 rooms */
 	const char *g;
 	json_t *c;
-	json_object_foreach(counts, g, c) if (rc == 0 && !json_object_get(seen, g)) rc =
-	    err_field(e, "rooms", "ชั้น %s มีนักเรียนอยู่ จึงต้องกรอกจำนวนห้อง",
-		      json_string_value(json_object_get(labels, g)) ? json_string_value(json_object_get(labels, g)) : g);
+	json_object_foreach(counts, g, c) if (rc == 0 && !json_object_get(seen, g)) rc = err_field(
+	    e, "rooms", "ชั้น %s มีนักเรียนอยู่ จึงต้องกรอกจำนวนห้อง",
+	    json_string_value(json_object_get(labels, g)) ? json_string_value(json_object_get(labels, g)) : g);
 	json_decref(labels);
 	json_decref(seen);
 	json_decref(counts);
@@ -206,16 +210,17 @@ int dmc_basic_save(struct db *db, long long round_id, long long school_id, const
 		changed = db_exec(db,
 				  "UPDATE dmc_school_basic SET version = version + 1, updated_at = $3, updated_by = $4 "
 				  "WHERE round_id = $1 AND school_id = $2 AND version = $5",
-				  DB_ARGS(DB_INT(round_id), DB_INT(school_id), DB_INT(now), by > 0 ? DB_INT(by) : DB_NULL,
-					  DB_INT(cur)),
+				  DB_ARGS(DB_INT(round_id), DB_INT(school_id), DB_INT(now),
+					  by > 0 ? DB_INT(by) : DB_NULL, DB_INT(cur)),
 				  e);
 	else if (version > 0)
 		changed = 0;
 	else
-		changed = db_exec(db,
-				  "INSERT INTO dmc_school_basic (round_id, school_id, version, updated_at, updated_by) "
-				  "VALUES ($1, $2, 1, $3, $4) ON CONFLICT DO NOTHING",
-				  DB_ARGS(DB_INT(round_id), DB_INT(school_id), DB_INT(now), by > 0 ? DB_INT(by) : DB_NULL), e);
+		changed = db_exec(
+		    db,
+		    "INSERT INTO dmc_school_basic (round_id, school_id, version, updated_at, updated_by) "
+		    "VALUES ($1, $2, 1, $3, $4) ON CONFLICT DO NOTHING",
+		    DB_ARGS(DB_INT(round_id), DB_INT(school_id), DB_INT(now), by > 0 ? DB_INT(by) : DB_NULL), e);
 	if (rc == 0 && changed < 0)
 		rc = -1;
 	if (rc == 0 && changed == 0)
@@ -225,13 +230,14 @@ int dmc_basic_save(struct db *db, long long round_id, long long school_id, const
 	if (rc == 0 && db_exec(db, "DELETE FROM dmc_school_grades WHERE round_id = $1 AND school_id = $2",
 			       DB_ARGS(DB_INT(round_id), DB_INT(school_id)), e) < 0)
 		rc = -1;
-	if (rc == 0 && db_exec(db,
-			       db_kind(db) == DB_SQLITE
-				   ? "INSERT INTO dmc_school_grades (round_id, school_id, grade, rooms) SELECT $1, $2, * "
-				     "FROM (" SQLITE_SET ")"
-				   : "INSERT INTO dmc_school_grades (round_id, school_id, grade, rooms) SELECT $1, $2, s.* "
-				     "FROM (" PG_SET ") AS s",
-			       DB_ARGS(DB_INT(round_id), DB_INT(school_id), DB_TEXT(text)), e) < 0)
+	if (rc == 0 &&
+	    db_exec(db,
+		    db_kind(db) == DB_SQLITE
+			? "INSERT INTO dmc_school_grades (round_id, school_id, grade, rooms) SELECT $1, $2, * "
+			  "FROM (" SQLITE_SET ")"
+			: "INSERT INTO dmc_school_grades (round_id, school_id, grade, rooms) SELECT $1, $2, s.* "
+			  "FROM (" PG_SET ") AS s",
+		    DB_ARGS(DB_INT(round_id), DB_INT(school_id), DB_TEXT(text)), e) < 0)
 		rc = -1;
 	free(text);
 	return rc;
@@ -249,7 +255,8 @@ int dmc_basic_freeze(struct db *db, long long round_id, long long school_id, lon
 		return 0;
 	return db_exec(db,
 		       "INSERT INTO dmc_school_grades (round_id, school_id, grade, rooms) "
-		       "SELECT $1, school_id, grade, MAX(room) FROM dmc_learners WHERE school_id = $2 AND status = 'active' "
+		       "SELECT $1, school_id, grade, MAX(room) FROM dmc_learners WHERE school_id = $2 AND status = "
+		       "'active' "
 		       "GROUP BY school_id, grade",
 		       DB_ARGS(DB_INT(round_id), DB_INT(school_id)), e) < 0
 		   ? -1

@@ -26,8 +26,8 @@ enum { C_IDENT, C_WEIGHT, C_HEIGHT, NCOL };
 static const struct table_column columns[NCOL] = {
     {"เลขประจำตัวประชาชนหรือรหัส G (citizen_id)",
      true,
-     {"เลขประจำตัวประชาชน", "เลขประจำตัวประชาชน13หลัก", "เลขประจำตัวประชาชนหรือรหัสg", "รหัสg", "รหัสนักเรียน",
-      "citizenid", "gcode", "ident", "id", NULL}},
+     {"เลขประจำตัวประชาชน", "เลขประจำตัวประชาชน13หลัก", "เลขประจำตัวประชาชนหรือรหัสg", "รหัสg", "รหัสนักเรียน", "citizenid",
+      "gcode", "ident", "id", NULL}},
     {"น้ำหนัก (weight)", true, {"น้ำหนัก", "น้ำหนักกก", "น้ำหนักกิโลกรัม", "weight", "weightkg", NULL}},
     {"ส่วนสูง (height)", true, {"ส่วนสูง", "ส่วนสูงซม", "ส่วนสูงเซนติเมตร", "height", "heightcm", NULL}},
 };
@@ -116,36 +116,39 @@ static int measure(const char *typed, const char *what, const char *unit, long l
 }
 
 #define SQLITE_ROWS                                                                                                    \
-	"(SELECT CAST(json_extract(value, '$.id') AS INTEGER) AS id, CAST(json_extract(value, '$.w') AS INTEGER) AS w, " \
+	"(SELECT CAST(json_extract(value, '$.id') AS INTEGER) AS id, CAST(json_extract(value, '$.w') AS INTEGER) AS "  \
+	"w, "                                                                                                          \
 	"CAST(json_extract(value, '$.h') AS INTEGER) AS h FROM json_each($2))"
 #define PG_ROWS                                                                                                        \
-	"(SELECT CAST(x->>'id' AS BIGINT) AS id, CAST(x->>'w' AS BIGINT) AS w, CAST(x->>'h' AS BIGINT) AS h "         \
+	"(SELECT CAST(x->>'id' AS BIGINT) AS id, CAST(x->>'w' AS BIGINT) AS w, CAST(x->>'h' AS BIGINT) AS h "          \
 	"FROM json_array_elements(CAST($2 AS JSON)) AS x)"
 
 static int store(struct db *db, long long school_id, json_t *rows, long long by, long long now, struct err *e)
 {
 	char *text = json_dumps(rows, JSON_COMPACT);
 	bool lite = db_kind(db) == DB_SQLITE;
-	long long n = db_exec(db,
-			      lite ? "UPDATE dmc_learners SET weight_x10 = j.w, height_x10 = j.h, updated_at = $1 "
-				     "FROM " SQLITE_ROWS " AS j WHERE dmc_learners.id = j.id AND dmc_learners.school_id = $3 "
-				     "AND dmc_learners.status = 'active'"
-				   : "UPDATE dmc_learners AS l SET weight_x10 = j.w, height_x10 = j.h, updated_at = $1 "
-				     "FROM " PG_ROWS " AS j WHERE l.id = j.id AND l.school_id = $3 AND l.status = 'active'",
-			      DB_ARGS(DB_INT(now), DB_TEXT(text), DB_INT(school_id)), e);
+	long long n =
+	    db_exec(db,
+		    lite ? "UPDATE dmc_learners SET weight_x10 = j.w, height_x10 = j.h, updated_at = $1 "
+			   "FROM " SQLITE_ROWS " AS j WHERE dmc_learners.id = j.id AND dmc_learners.school_id = $3 "
+			   "AND dmc_learners.status = 'active'"
+			 : "UPDATE dmc_learners AS l SET weight_x10 = j.w, height_x10 = j.h, updated_at = $1 "
+			   "FROM " PG_ROWS " AS j WHERE l.id = j.id AND l.school_id = $3 AND l.status = 'active'",
+		    DB_ARGS(DB_INT(now), DB_TEXT(text), DB_INT(school_id)), e);
 	if (n >= 0 && n != (long long)json_array_size(rows))
 		n = err_set(e, 409, "ข้อมูลนักเรียนเปลี่ยนไประหว่างบันทึก (มีนักเรียนย้ายออก) กรุณาอัปโหลดไฟล์อีกครั้ง");
 	if (n >= 0)
-		n = db_exec(db,
-			    lite ? "INSERT INTO dmc_learner_events (learner_id, at, by_user, kind, from_school_id, "
-				   "to_school_id, destination, detail) SELECT j.id, $1, $4, 'body', $3, $3, '', "
-				   "json_object('weight_x10', j.w, 'height_x10', j.h, 'via', 'upload') FROM " SQLITE_ROWS
-				   " AS j"
-				 : "INSERT INTO dmc_learner_events (learner_id, at, by_user, kind, from_school_id, "
-				   "to_school_id, destination, detail) SELECT j.id, $1, $4, 'body', $3, $3, '', "
-				   "CAST(json_build_object('weight_x10', j.w, 'height_x10', j.h, 'via', 'upload') AS TEXT) "
-				   "FROM " PG_ROWS " AS j",
-			    DB_ARGS(DB_INT(now), DB_TEXT(text), DB_INT(school_id), by > 0 ? DB_INT(by) : DB_NULL), e);
+		n = db_exec(
+		    db,
+		    lite ? "INSERT INTO dmc_learner_events (learner_id, at, by_user, kind, from_school_id, "
+			   "to_school_id, destination, detail) SELECT j.id, $1, $4, 'body', $3, $3, '', "
+			   "json_object('weight_x10', j.w, 'height_x10', j.h, 'via', 'upload') FROM " SQLITE_ROWS
+			   " AS j"
+			 : "INSERT INTO dmc_learner_events (learner_id, at, by_user, kind, from_school_id, "
+			   "to_school_id, destination, detail) SELECT j.id, $1, $4, 'body', $3, $3, '', "
+			   "CAST(json_build_object('weight_x10', j.w, 'height_x10', j.h, 'via', 'upload') AS TEXT) "
+			   "FROM " PG_ROWS " AS j",
+		    DB_ARGS(DB_INT(now), DB_TEXT(text), DB_INT(school_id), by > 0 ? DB_INT(by) : DB_NULL), e);
 	free(text);
 	return n < 0 ? -1 : 0;
 }
@@ -210,8 +213,8 @@ long long dmc_body_upload(struct db *db, long long school_id, const char *path, 
 			bad_line(&u, row.line, buf_cstr(&why));
 			continue;
 		}
-		json_array_append_new(rows, json_pack("{s:I, s:s, s:I, s:I}", "line", (json_int_t)row.line, "ident", ident,
-						      "w", (json_int_t)w, "h", (json_int_t)h));
+		json_array_append_new(rows, json_pack("{s:I, s:s, s:I, s:I}", "line", (json_int_t)row.line, "ident",
+						      ident, "w", (json_int_t)w, "h", (json_int_t)h));
 		json_array_append_new(idents, json_string(ident));
 	}
 	if (!header || nrows == 0) {
@@ -220,13 +223,13 @@ long long dmc_body_upload(struct db *db, long long school_id, const char *path, 
 	}
 	/* the codes of the file that are active learners here: one query */
 	char *set = json_dumps(idents, JSON_COMPACT);
-	json_t *found = db_rows_json(db,
-				     db_kind(db) == DB_SQLITE
-					 ? "SELECT ident, id FROM dmc_learners WHERE school_id = $1 AND status = 'active' "
-					   "AND ident IN (SELECT value FROM json_each($2))"
-					 : "SELECT ident, id FROM dmc_learners WHERE school_id = $1 AND status = 'active' "
-					   "AND ident IN (SELECT value FROM json_array_elements_text(CAST($2 AS JSON)))",
-				     DB_ARGS(DB_INT(school_id), DB_TEXT(set)), e);
+	json_t *found = db_rows_json(
+	    db,
+	    db_kind(db) == DB_SQLITE ? "SELECT ident, id FROM dmc_learners WHERE school_id = $1 AND status = 'active' "
+				       "AND ident IN (SELECT value FROM json_each($2))"
+				     : "SELECT ident, id FROM dmc_learners WHERE school_id = $1 AND status = 'active' "
+				       "AND ident IN (SELECT value FROM json_array_elements_text(CAST($2 AS JSON)))",
+	    DB_ARGS(DB_INT(school_id), DB_TEXT(set)), e);
 	free(set);
 	if (!found)
 		goto out;
@@ -246,8 +249,8 @@ long long dmc_body_upload(struct db *db, long long school_id, const char *path, 
 			bad_line(&u, jint(x, "line"), buf_cstr(&why));
 			continue;
 		}
-		json_array_append_new(store_rows, json_pack("{s:O, s:O, s:O}", "id", id, "w", json_object_get(x, "w"), "h",
-							    json_object_get(x, "h")));
+		json_array_append_new(store_rows, json_pack("{s:O, s:O, s:O}", "id", id, "w", json_object_get(x, "w"),
+							    "h", json_object_get(x, "h")));
 	}
 	json_decref(ids);
 	if (u.bad) {

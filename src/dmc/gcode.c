@@ -53,12 +53,12 @@ long long dmc_gcode_request(struct db *db, long long school_id, const struct dmc
 		return rc == 0 ? err_set(e, 404, "ไม่พบโรงเรียนนี้") : -1;
 	json_t *data = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "title",
 				 or_empty(in->title), "first_name", or_empty(in->first_name), "last_name",
-				 or_empty(in->last_name), "sex", or_empty(in->sex), "birth_date", or_empty(in->birth_date),
-				 "nationality", or_empty(in->nationality), "grade", or_empty(in->grade), "room",
-				 (json_int_t)in->room, "weight", or_empty(in->weight), "height", or_empty(in->height),
-				 "disadvantaged", or_empty(in->disadvantaged), "disability", or_empty(in->disability),
-				 "guardian_name", or_empty(in->guardian_name), "guardian_phone",
-				 or_empty(in->guardian_phone), "address", or_empty(in->address));
+				 or_empty(in->last_name), "sex", or_empty(in->sex), "birth_date",
+				 or_empty(in->birth_date), "nationality", or_empty(in->nationality), "grade",
+				 or_empty(in->grade), "room", (json_int_t)in->room, "weight", or_empty(in->weight),
+				 "height", or_empty(in->height), "disadvantaged", or_empty(in->disadvantaged),
+				 "disability", or_empty(in->disability), "guardian_name", or_empty(in->guardian_name),
+				 "guardian_phone", or_empty(in->guardian_phone), "address", or_empty(in->address));
 	char *text = json_dumps(data, JSON_COMPACT);
 	json_decref(data);
 	struct db_res *res = NULL;
@@ -102,8 +102,7 @@ int dmc_gcode_next(struct db *db, const char *area_code, long long now, char out
 		return -1;
 	struct db_res *res = NULL;
 	long long seq = -1;
-	if (db_query(db,
-		     "UPDATE dmc_gcode_seq SET last = last + 1 WHERE be_year = $1 AND province = $2 RETURNING last",
+	if (db_query(db, "UPDATE dmc_gcode_seq SET last = last + 1 WHERE be_year = $1 AND province = $2 RETURNING last",
 		     DB_ARGS(DB_INT(year), DB_TEXT(province)), &res, e) == 0 &&
 	    db_next(res, e) == 1)
 		seq = db_int(res, 0);
@@ -226,7 +225,8 @@ json_t *dmc_gcode_get(struct db *db, long long request_id, struct err *e)
 	json_t *r = db_row_json(db, GC_COLS "WHERE r.id = $1", DB_ARGS(DB_INT(request_id)), e);
 	if (!r)
 		return e->status == 404 ? (err_set(e, 404, "ไม่พบคำขอรหัส G นี้"), NULL) : NULL;
-	json_t *raw = db_row_json(db, "SELECT data FROM dmc_gcode_requests WHERE id = $1", DB_ARGS(DB_INT(request_id)), e);
+	json_t *raw =
+	    db_row_json(db, "SELECT data FROM dmc_gcode_requests WHERE id = $1", DB_ARGS(DB_INT(request_id)), e);
 	json_t *docs = raw ? db_rows_json(db,
 					  "SELECT kind, filename, mime, size FROM dmc_gcode_docs WHERE request_id = $1 "
 					  "ORDER BY kind",
@@ -246,8 +246,9 @@ json_t *dmc_gcode_get(struct db *db, long long request_id, struct err *e)
 
 json_t *dmc_gcode_doc_get(struct db *db, long long request_id, const char *kind, struct err *e)
 {
-	json_t *d = db_row_json(db, "SELECT path, filename, mime FROM dmc_gcode_docs WHERE request_id = $1 AND kind = $2",
-				DB_ARGS(DB_INT(request_id), DB_TEXT(kind)), e);
+	json_t *d =
+	    db_row_json(db, "SELECT path, filename, mime FROM dmc_gcode_docs WHERE request_id = $1 AND kind = $2",
+			DB_ARGS(DB_INT(request_id), DB_TEXT(kind)), e);
 	if (!d && e->status == 404)
 		err_set(e, 404, "ไม่พบเอกสารนี้");
 	return d;

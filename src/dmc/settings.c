@@ -40,7 +40,8 @@ json_t *dmc_rounds_year(struct db *db, long long year, struct err *e)
 	    db,
 	    "SELECT r.id, r.academic_year, r.round_no, r.label, r.round_day, r.entry_from, r.open_at, r.close_at, "
 	    "r.version, COALESCE(r.updated_at, 0) AS updated_at, "
-	    "(SELECT COUNT(*) FROM dmc_round_schools s WHERE s.round_id = r.id AND s.certified_at IS NOT NULL) AS certified "
+	    "(SELECT COUNT(*) FROM dmc_round_schools s WHERE s.round_id = r.id AND s.certified_at IS NOT NULL) AS "
+	    "certified "
 	    "FROM dmc_rounds r WHERE r.academic_year = $1 ORDER BY r.round_no",
 	    DB_ARGS(DB_INT(year)), e);
 	size_t i;
@@ -63,18 +64,18 @@ static int neighbours(struct db *db, long long id, long long open_at, long long 
 		      struct err *e)
 {
 	*prev_close = *next_open = 0;
-	json_t *p = db_row_json(db,
-				"SELECT close_at FROM dmc_rounds WHERE id <> $1 AND open_at < $2 ORDER BY open_at DESC LIMIT 1",
-				DB_ARGS(DB_INT(id), DB_INT(open_at)), e);
+	json_t *p = db_row_json(
+	    db, "SELECT close_at FROM dmc_rounds WHERE id <> $1 AND open_at < $2 ORDER BY open_at DESC LIMIT 1",
+	    DB_ARGS(DB_INT(id), DB_INT(open_at)), e);
 	if (p)
 		*prev_close = jint(p, "close_at");
 	else if (e->status != 404)
 		return -1;
 	err_clear(e);
 	json_decref(p);
-	json_t *n = db_row_json(db,
-				"SELECT open_at FROM dmc_rounds WHERE id <> $1 AND open_at >= $2 ORDER BY open_at LIMIT 1",
-				DB_ARGS(DB_INT(id), DB_INT(open_at)), e);
+	json_t *n =
+	    db_row_json(db, "SELECT open_at FROM dmc_rounds WHERE id <> $1 AND open_at >= $2 ORDER BY open_at LIMIT 1",
+			DB_ARGS(DB_INT(id), DB_INT(open_at)), e);
 	if (n)
 		*next_open = jint(n, "open_at");
 	else if (e->status != 404)
@@ -90,16 +91,16 @@ int dmc_round_update(struct db *db, long long round_id, const char *day, const c
 	/* PostgreSQL: wait for certifications in flight (they hold the row in
 	 * share mode, round.c) so the count below sees them */
 	json_t *cur = db_row_json(db,
-				  db_kind(db) == DB_SQLITE ? "SELECT id, version, open_at FROM dmc_rounds WHERE id = $1"
-							   : "SELECT id, version, open_at FROM dmc_rounds WHERE id = $1 FOR UPDATE",
+				  db_kind(db) == DB_SQLITE
+				      ? "SELECT id, version, open_at FROM dmc_rounds WHERE id = $1"
+				      : "SELECT id, version, open_at FROM dmc_rounds WHERE id = $1 FOR UPDATE",
 				  DB_ARGS(DB_INT(round_id)), e);
 	if (!cur)
 		return e->status == 404 ? err_set(e, 404, "ไม่พบรอบการจัดเก็บข้อมูลนี้") : -1;
 	long long cur_version = jint(cur, "version"), old_open = jint(cur, "open_at");
 	json_decref(cur);
 	long long certified = 0;
-	if (db_int_value(db,
-			 "SELECT COUNT(*) FROM dmc_round_schools WHERE round_id = $1 AND certified_at IS NOT NULL",
+	if (db_int_value(db, "SELECT COUNT(*) FROM dmc_round_schools WHERE round_id = $1 AND certified_at IS NOT NULL",
 			 DB_ARGS(DB_INT(round_id)), &certified, e) < 0)
 		return -1;
 	if (certified > 0)
@@ -142,12 +143,13 @@ int dmc_round_update(struct db *db, long long round_id, const char *day, const c
 		return err_field(e, "_version", "รอบนี้ถูกแก้ไขโดยผู้อื่นหลังจากท่านเปิดหน้านี้"), e->status = 409, -1;
 	char rd[32];
 	snprintf(rd, sizeof rd, "%04d-%02d-%02d", y, m, d);
-	long long n = db_exec(db,
-			      "UPDATE dmc_rounds SET round_day = $2, entry_from = $3, open_at = $4, close_at = $5, "
-			      "version = version + 1, updated_at = $6, updated_by = $7 WHERE id = $1 AND version = $8",
-			      DB_ARGS(DB_INT(round_id), DB_TEXT(rd), DB_INT(entry_from), DB_INT(open_at), DB_INT(close_at),
-				      DB_INT(now), by > 0 ? DB_INT(by) : DB_NULL, DB_INT(cur_version)),
-			      e);
+	long long n =
+	    db_exec(db,
+		    "UPDATE dmc_rounds SET round_day = $2, entry_from = $3, open_at = $4, close_at = $5, "
+		    "version = version + 1, updated_at = $6, updated_by = $7 WHERE id = $1 AND version = $8",
+		    DB_ARGS(DB_INT(round_id), DB_TEXT(rd), DB_INT(entry_from), DB_INT(open_at), DB_INT(close_at),
+			    DB_INT(now), by > 0 ? DB_INT(by) : DB_NULL, DB_INT(cur_version)),
+		    e);
 	if (n < 0)
 		return -1;
 	if (n == 0)
@@ -158,11 +160,12 @@ int dmc_round_update(struct db *db, long long round_id, const char *day, const c
 int dmc_round_extend(struct db *db, long long round_id, long long area_id, const char *close_time, long long version,
 		     long long by, long long now, struct err *e)
 {
-	json_t *r = db_row_json(db,
-				"SELECT r.round_day, r.open_at, r.close_at, x.close_at AS ext, COALESCE(x.version, 0) AS version "
-				"FROM dmc_rounds r LEFT JOIN dmc_round_areas x ON x.round_id = r.id AND x.area_id = $2 "
-				"WHERE r.id = $1",
-				DB_ARGS(DB_INT(round_id), DB_INT(area_id)), e);
+	json_t *r = db_row_json(
+	    db,
+	    "SELECT r.round_day, r.open_at, r.close_at, x.close_at AS ext, COALESCE(x.version, 0) AS version "
+	    "FROM dmc_rounds r LEFT JOIN dmc_round_areas x ON x.round_id = r.id AND x.area_id = $2 "
+	    "WHERE r.id = $1",
+	    DB_ARGS(DB_INT(round_id), DB_INT(area_id)), e);
 	if (!r)
 		return e->status == 404 ? err_set(e, 404, "ไม่พบรอบการจัดเก็บข้อมูลนี้") : -1;
 	long long national = jint(r, "close_at"), ext = jint(r, "ext"), cur_version = jint(r, "version");
@@ -174,8 +177,7 @@ int dmc_round_extend(struct db *db, long long round_id, long long area_id, const
 	if (now >= effective + 60)
 		return err_set(e, 409, "ช่วงเวลายืนยันและรับรองของรอบนี้ปิดแล้ว จึงขยายเวลาย้อนหลังไม่ได้");
 	if (version >= 0 && version != cur_version)
-		return err_field(e, "_version", "การขยายเวลาของรอบนี้ถูกแก้ไขโดยผู้อื่นหลังจากท่านเปิดหน้านี้"), e->status = 409,
-		       -1;
+		return err_field(e, "_version", "การขยายเวลาของรอบนี้ถูกแก้ไขโดยผู้อื่นหลังจากท่านเปิดหน้านี้"), e->status = 409, -1;
 	long long at = 0;
 	if (close_time && *close_time) {
 		int min = dmc_parse_hhmm(close_time);
@@ -194,32 +196,34 @@ int dmc_round_extend(struct db *db, long long round_id, long long area_id, const
 		n = db_exec(db, "DELETE FROM dmc_round_areas WHERE round_id = $1 AND area_id = $2",
 			    DB_ARGS(DB_INT(round_id), DB_INT(area_id)), e);
 	else if (cur_version)
-		n = db_exec(db,
-			    "UPDATE dmc_round_areas SET close_at = $3, version = version + 1, updated_at = $4, updated_by = $5 "
-			    "WHERE round_id = $1 AND area_id = $2 AND version = $6",
-			    DB_ARGS(DB_INT(round_id), DB_INT(area_id), DB_INT(at), DB_INT(now), by > 0 ? DB_INT(by) : DB_NULL,
-				    DB_INT(cur_version)),
-			    e);
+		n = db_exec(
+		    db,
+		    "UPDATE dmc_round_areas SET close_at = $3, version = version + 1, updated_at = $4, updated_by = $5 "
+		    "WHERE round_id = $1 AND area_id = $2 AND version = $6",
+		    DB_ARGS(DB_INT(round_id), DB_INT(area_id), DB_INT(at), DB_INT(now), by > 0 ? DB_INT(by) : DB_NULL,
+			    DB_INT(cur_version)),
+		    e);
 	else
-		n = db_exec(db,
-			    "INSERT INTO dmc_round_areas (round_id, area_id, close_at, version, updated_at, updated_by) "
-			    "VALUES ($1, $2, $3, 1, $4, $5) ON CONFLICT DO NOTHING",
-			    DB_ARGS(DB_INT(round_id), DB_INT(area_id), DB_INT(at), DB_INT(now), by > 0 ? DB_INT(by) : DB_NULL),
-			    e);
+		n = db_exec(
+		    db,
+		    "INSERT INTO dmc_round_areas (round_id, area_id, close_at, version, updated_at, updated_by) "
+		    "VALUES ($1, $2, $3, 1, $4, $5) ON CONFLICT DO NOTHING",
+		    DB_ARGS(DB_INT(round_id), DB_INT(area_id), DB_INT(at), DB_INT(now), by > 0 ? DB_INT(by) : DB_NULL),
+		    e);
 	if (n < 0)
 		return -1;
 	if (n == 0 && at)
-		return err_field(e, "_version", "การขยายเวลาของรอบนี้ถูกแก้ไขโดยผู้อื่นหลังจากท่านเปิดหน้านี้"), e->status = 409,
-		       -1;
+		return err_field(e, "_version", "การขยายเวลาของรอบนี้ถูกแก้ไขโดยผู้อื่นหลังจากท่านเปิดหน้านี้"), e->status = 409, -1;
 	return 0;
 }
 
 json_t *dmc_round_extensions(struct db *db, long long area_id, long long year, struct err *e)
 {
-	json_t *rows = db_rows_json(db,
-				    "SELECT x.round_id, x.close_at, x.version FROM dmc_round_areas x "
-				    "JOIN dmc_rounds r ON r.id = x.round_id WHERE x.area_id = $1 AND r.academic_year = $2",
-				    DB_ARGS(DB_INT(area_id), DB_INT(year)), e);
+	json_t *rows =
+	    db_rows_json(db,
+			 "SELECT x.round_id, x.close_at, x.version FROM dmc_round_areas x "
+			 "JOIN dmc_rounds r ON r.id = x.round_id WHERE x.area_id = $1 AND r.academic_year = $2",
+			 DB_ARGS(DB_INT(area_id), DB_INT(year)), e);
 	if (!rows)
 		return NULL;
 	json_t *out = json_object();

@@ -116,18 +116,19 @@ json_t *dmc_subsidy_area(struct db *db, long long round_id, long long area_id, l
 		return NULL;
 	}
 	/* certified schools only: their frozen counts by level, one query */
-	json_t *rows = school_id > 0
-			   ? db_rows_json(db,
-					  "SELECT s.id AS school_id, s.name, g.level, SUM(c.n) AS n FROM dmc_snapshot_counts c "
-					  "JOIN schools s ON s.id = c.school_id JOIN dmc_grades g ON g.code = c.grade "
-					  "WHERE c.round_id = $1 AND c.school_id = $2 GROUP BY s.id, s.name, g.level",
-					  DB_ARGS(DB_INT(round_id), DB_INT(school_id)), e)
-			   : db_rows_json(db,
-					  "SELECT s.id AS school_id, s.name, g.level, SUM(c.n) AS n FROM schools s "
-					  "JOIN dmc_snapshot_counts c ON c.school_id = s.id AND c.round_id = $1 "
-					  "JOIN dmc_grades g ON g.code = c.grade WHERE s.area_id = $2 "
-					  "GROUP BY s.id, s.name, g.level ORDER BY s.name COLLATE thai, s.id",
-					  DB_ARGS(DB_INT(round_id), DB_INT(area_id)), e);
+	json_t *rows =
+	    school_id > 0
+		? db_rows_json(db,
+			       "SELECT s.id AS school_id, s.name, g.level, SUM(c.n) AS n FROM dmc_snapshot_counts c "
+			       "JOIN schools s ON s.id = c.school_id JOIN dmc_grades g ON g.code = c.grade "
+			       "WHERE c.round_id = $1 AND c.school_id = $2 GROUP BY s.id, s.name, g.level",
+			       DB_ARGS(DB_INT(round_id), DB_INT(school_id)), e)
+		: db_rows_json(db,
+			       "SELECT s.id AS school_id, s.name, g.level, SUM(c.n) AS n FROM schools s "
+			       "JOIN dmc_snapshot_counts c ON c.school_id = s.id AND c.round_id = $1 "
+			       "JOIN dmc_grades g ON g.code = c.grade WHERE s.area_id = $2 "
+			       "GROUP BY s.id, s.name, g.level ORDER BY s.name COLLATE thai, s.id",
+			       DB_ARGS(DB_INT(round_id), DB_INT(area_id)), e);
 	if (!rows) {
 		json_decref(round);
 		return NULL;
