@@ -322,8 +322,10 @@ struct dmc_gcode_doc {
 };
 /* The school asks its area for a G-code for a learner without civil
  * registration: in (citizen_id and gcode ignored) checked as
- * dmc_learner_check_fields, a note (optional, at most 500 characters).
- * Returns the request id; the caller then adds its documents. */
+ * dmc_learner_check_fields, a note (optional, at most 500 characters);
+ * 409 at "first_name" when the school has a pending request with the same
+ * names and birth date. Returns the request id; the caller then adds its
+ * documents. */
 long long dmc_gcode_request(struct db *db, long long school_id, const struct dmc_learner_in *in, const char *note,
 			    long long by, long long now, struct err *e);
 int dmc_gcode_doc_add(struct db *db, long long request_id, const struct dmc_gcode_doc *doc, struct err *e);

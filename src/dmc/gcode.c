@@ -51,6 +51,29 @@ long long dmc_gcode_request(struct db *db, long long school_id, const struct dmc
 	int rc = db_int_value(db, "SELECT area_id FROM schools WHERE id = $1", DB_ARGS(DB_INT(school_id)), &area, e);
 	if (rc <= 0)
 		return rc == 0 ? err_set(e, 404, "ไม่พบโรงเรียนนี้") : -1;
+	/* the same child asked for twice: one of the school's few pending
+	 * requests with the same names and birth date */
+	json_t *same = db_rows_json(db,
+				    "SELECT data FROM dmc_gcode_requests WHERE school_id = $1 AND status = 'pending' "
+				    "AND first_name = $2 AND last_name = $3",
+				    DB_ARGS(DB_INT(school_id), DB_TEXT(in->first_name), DB_TEXT(in->last_name)), e);
+	if (!same)
+		return -1;
+	size_t i;
+	json_t *x;
+	bool dup = false;
+	json_array_foreach(same, i, x)
+	{
+		json_t *d = json_loads(jstr(x, "data"), 0, NULL);
+		dup = dup || (d && !strcmp(jstr(d, "birth_date"), or_empty(in->birth_date)));
+		json_decref(d);
+	}
+	json_decref(same);
+	if (dup)
+		return err_field(e, "first_name",
+				 "โรงเรียนมีคำขอรหัส G ของนักเรียนชื่อนี้ วันเกิดนี้ รอเขตพื้นที่รับรองอยู่แล้ว "
+				 "ไม่ต้องยื่นซ้ำ (ดูสถานะได้ที่หน้าคำขอรหัส G)"),
+		       e->status = 409, -1;
 	json_t *data = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "title",
 				 or_empty(in->title), "first_name", or_empty(in->first_name), "last_name",
 				 or_empty(in->last_name), "sex", or_empty(in->sex), "birth_date",

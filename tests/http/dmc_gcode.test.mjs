@@ -157,6 +157,12 @@ test('a refusal needs a reason, the school sees it; the school withdraws a pendi
   assert.equal(row.decision_note, 'รูปถ่ายไม่ชัด กรุณาแนบใหม่');
   assert.equal(row.gcode, null);
   const id2 = await ask(admin1, s1);
+  // the same child again while that one is pending: refused, nothing stored
+  const n = count('SELECT COUNT(*) FROM dmc_gcode_requests');
+  const again = await admin1.postMultipart(`/dmc/schools/${s1}/gcode/new`, learner(), docs(), { json: true });
+  assert.equal(again.status, 422);
+  assert.match(again.json.form.errors.first_name, /รอเขตพื้นที่รับรองอยู่แล้ว/);
+  assert.equal(count('SELECT COUNT(*) FROM dmc_gcode_requests'), n);
   assert.equal((await admin2.post(`/dmc/schools/${s2}/gcode/${id2}/withdraw`, {})).status, 409, 'not its request');
   assert.equal((await admin1.post(`/dmc/schools/${s1}/gcode/${id2}/withdraw`, {})).status, 303);
   assert.equal(sql(`SELECT status FROM dmc_gcode_requests WHERE id = ${id2}`), 'withdrawn');
