@@ -525,6 +525,11 @@ static void check_file(struct req *r, const struct field *f, struct form_part *p
 {
 	const char *label = f->label ? f->label : f->name;
 	long long max = field_max(f);
+	if (p->too_big && (f->flags & F_TABLE)) {
+		set_error(r, f->name, "ไฟล์ %s มีขนาดใหญ่เกิน %.1f MB กรุณาแบ่งเป็นหลายไฟล์ หรือบันทึกเฉพาะคอลัมน์ที่ใช้", label,
+			  (double)max / (1024.0 * 1024.0));
+		return;
+	}
 	if (p->too_big) {
 		set_error(r, f->name, "ไฟล์ %s มีขนาดใหญ่เกิน %.1f MB กรุณาลดขนาดไฟล์หรือสแกนใหม่ด้วยความละเอียดที่ต่ำลง",
 			  label, (double)max / (1024.0 * 1024.0));
@@ -541,9 +546,20 @@ static void check_file(struct req *r, const struct field *f, struct form_part *p
 		set_error(r, f->name, "บันทึกไฟล์ %s ไม่สำเร็จ กรุณาลองส่งใหม่อีกครั้ง", label);
 		return;
 	}
-	const char *mime = file_type_by_content(p->tmp_path);
-	static const char *const ok[] = {"image/png", "image/jpeg", "application/pdf"};
 	const char *found = NULL;
+	if (f->flags & F_TABLE) {
+		/* the handler's table reader judges the content */
+		char head[4] = {0};
+		int fd = open(p->tmp_path, O_RDONLY | O_CLOEXEC);
+		ssize_t got = fd >= 0 ? read(fd, head, sizeof head) : -1;
+		if (fd >= 0)
+			close(fd);
+		found = got == 4 && !memcmp(head, "PK\x03\x04", 4)
+			    ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+			    : "text/csv";
+	}
+	const char *mime = found ? NULL : file_type_by_content(p->tmp_path);
+	static const char *const ok[] = {"image/png", "image/jpeg", "application/pdf"};
 	for (size_t i = 0; mime && i < 3; i++)
 		if (!strcmp(mime, ok[i]))
 			found = ok[i];
@@ -933,7 +949,10 @@ json_t *form_model(struct req *r, const struct field *fields, json_t *values)
 		json_object_set_new(fm, "inputmode", str_or_null(inputmode));
 		const char *ac = f->type == FT_EMAIL ? "email" : f->type == FT_PHONE ? "tel" : NULL;
 		json_object_set_new(fm, "autocomplete", str_or_null(ac));
-		json_object_set_new(fm, "accept", f->type == FT_FILE ? json_string("image/png,image/jpeg,application/pdf,.pdf,.png,.jpg,.jpeg") : json_null());
+		json_object_set_new(fm, "accept",
+				    f->type != FT_FILE	    ? json_null()
+				    : f->flags & F_TABLE ? json_string(".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+							 : json_string("image/png,image/jpeg,application/pdf,.pdf,.png,.jpg,.jpeg"));
 		json_object_set_new(fm, "max_bytes", f->type == FT_FILE ? json_integer(field_max(f)) : json_null());
 		/* what the user typed comes back exactly as typed (never the
 		 * normalised value: money in satang, a citizen ID without its

@@ -34,6 +34,12 @@ enum field_type {
 #define F_REQUIRED 1u
 #define F_MULTI 2u /* FT_CHOICE: several values (checkbox list) */
 #define F_NAME 4u  /* a person's name: no emoji (invisible characters are refused in every field) */
+/* FT_FILE: a table (CSV or XLSX) rather than png/jpeg/pdf. The form takes
+ * any bytes up to max; the handler reads them with core/table_read, which
+ * finds the format by content and refuses anything else (and XLSX bombs)
+ * with a message for the field. mime is the xlsx type for a zip, else
+ * text/csv. */
+#define F_TABLE 8u
 
 struct choice {
 	const char *value;

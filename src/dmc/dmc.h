@@ -70,6 +70,13 @@ void dmc_correction_message(long long last_close, long long reopens, struct buf 
 /* A G-code: "G" + 12 digits (BE year 2, province 2, sequence 8). 0, or -1
  * with e (field "gcode") saying what is wrong. */
 int dmc_gcode_check(const char *s, struct err *e);
+/* A new G-code from its parts (GC-1): "G", the last two digits of the
+ * Buddhist-era year of now (Bangkok), the province's two digits (the
+ * first two of its area's code, as OBEC numbers areas: 3502 → 35) and
+ * the sequence in eight. 0, or -1 with e (409) when the province is not
+ * two digits or the sequence is outside 1–99,999,999 (that year and
+ * province have run out of codes). */
+int dmc_gcode_make(long long now, const char *area_code, long long seq, char out[14], struct err *e);
 /* How lists show a code: a citizen ID as "1-xxxx-xxxxx-xx-3" (first and
  * last digit only: most learners are children), a G-code as
  * "G64xxxxxxxx01"; anything else as "x" for each character. */
@@ -102,6 +109,21 @@ enum dmc_promotion {
 /* What the year-end round does to a learner in a grade that is or is not
  * the last of its level. */
 enum dmc_promotion dmc_promotion_of(bool final_grade, bool repeating);
+
+/* ---- the per-head subsidy (DMC-4) --------------------------------------- */
+
+/* Levels of schooling a rate is set for, in this order: อนุบาล, ประถม,
+ * ม.ต้น, ม.ปลาย (dmc_grades.level). */
+#define DMC_NLEVELS 4
+extern const char *const dmc_levels[DMC_NLEVELS];	/* "kinder" "primary" "lower" "upper" */
+extern const char *const dmc_level_labels[DMC_NLEVELS]; /* Thai */
+/* The index of a level code, -1 for none. */
+int dmc_level_index(const char *level);
+/* The subsidy of headcounts by level at rates by level (satang a learner
+ * a year): amounts[i] = heads[i] × rates[i] (when amounts is not NULL),
+ * and their sum is returned. Negative inputs count as 0. */
+long long dmc_subsidy_amount(const long long heads[DMC_NLEVELS], const long long rates[DMC_NLEVELS],
+			     long long amounts[DMC_NLEVELS]);
 
 /* ---- for the platform ----------------------------------------------------- */
 

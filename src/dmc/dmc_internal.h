@@ -56,6 +56,16 @@ struct dmc_learner_in {
 	const char *guardian_name, *guardian_phone, *address;
 };
 
+/* Checks every field of a learner but its code, as adding does (title
+ * fitting the sex, names, grade and the birth date's age for it, room,
+ * weight and height, the choice lists): 0 with *w and *h (tenths, -1 not
+ * given), or -1 with e at the field. */
+int dmc_learner_check_fields(struct db *db, const struct dmc_learner_in *in, long long now, long long *w,
+			     long long *h, struct err *e);
+/* Appends " " and ident as the search words hold it: lower case, as the
+ * words of a query are (a G-code's "G" is "g"), so the code is found on
+ * PostgreSQL, whose LIKE minds case, as on SQLite. */
+void dmc_search_ident(const char *ident, struct buf *out);
 /* Adds a learner found nowhere (DMC-2 เพิ่มนักเรียน / เพิ่มนักเรียนติด G) to
  * school_id and returns the new id. Every field is checked (field errors
  * 400). A code with a record already: 409 — in this school active, a
@@ -154,6 +164,12 @@ int dmc_rounds_job(struct db *db, struct err *e);
  * Reads only (rounds are made by dmc_rounds_job / dmc_rounds_ensure). */
 json_t *dmc_round_current(struct db *db, long long now, struct err *e);
 json_t *dmc_round_get(struct db *db, long long id, struct err *e);
+/* A round as a school's area sees it: close_at is the area's extension
+ * when it has one (national_close_at the round's own, extended 1/0). */
+json_t *dmc_round_for_school(struct db *db, long long round_id, long long school_id, struct err *e);
+/* dmc_round_current as an area sees it: the earliest round whose window,
+ * with the area's extension, has not closed at now. */
+json_t *dmc_round_current_area(struct db *db, long long area_id, long long now, struct err *e);
 /* A school's progress in a round: {confirmed_at, confirmed_by_name,
  * certified_at, …, acknowledged_at} (nulls when not yet). */
 json_t *dmc_round_school(struct db *db, long long round_id, long long school_id, struct err *e);
@@ -209,6 +225,141 @@ json_t *dmc_requests_area(struct db *db, long long area_id, struct err *e);
 /* A learner's requests, newest first (codes unmasked: the full record's
  * page, which audits the read). */
 json_t *dmc_requests_learner(struct db *db, long long learner_id, struct err *e);
+
+/* Weights and heights of school_id's active learners from the CSV or
+ * XLSX file at path (body_upload.c): columns เลขประจำตัวประชาชนหรือรหัส G,
+ * น้ำหนัก, ส่วนสูง (Thai or English names, any order, other columns
+ * ignored), at most DMC_UPLOAD_MAX rows. All or nothing: a file with any
+ * bad row (a code not active here or twice in the file, a weight or
+ * height missing or out of bounds) is refused (400 at field "file") with
+ * "แถวที่ N: reason" lines in report and nothing stored; a file that is
+ * not a table, too large, an XLSX bomb or with a wrong header is refused
+ * at "file" with table_read's Thai message. Returns the number of
+ * learners updated, each with a history line. */
+#define DMC_UPLOAD_MAX 5000
+long long dmc_body_upload(struct db *db, long long school_id, const char *path, long long by, long long now,
+			  struct buf *report, struct err *e);
+
+/* ---- the per-head subsidy (subsidy.c, DMC-4) ------------------------------------------------ */
+
+/* The rates (satang a learner a year) of an academic year: its own rows,
+ * else year 0's standing ones; *own (may be NULL) says which. */
+int dmc_subsidy_rates(struct db *db, long long year, long long rates[DMC_NLEVELS], bool *own, struct err *e);
+/* Sets an academic year's own rates (0 – 1,000,000 baht each; 400 at the
+ * level's field otherwise). */
+int dmc_subsidy_rates_set(struct db *db, long long year, const long long rates[DMC_NLEVELS], long long by,
+			  long long now, struct err *e);
+/* The subsidy from what schools certified in a round: of one school
+ * (school_id > 0) or of every certified school of area_id: {round,
+ * schools: [{school_id, name, levels: [{level, label, heads, rate_satang,
+ * amount_satang}], heads, amount_satang}] in Thai name order, totals (the
+ * same shape, summed), rates [{level, label, rate_satang}], own_rates}.
+ * A school that has not certified the round has no row. 404 for no such
+ * round. */
+json_t *dmc_subsidy_area(struct db *db, long long round_id, long long area_id, long long school_id, struct err *e);
+
+/* ---- round settings (settings.c, DMC-3) ---------------------------------------------------- */
+
+/* Academic years (BE) with rounds laid out: [{academic_year}] ascending. */
+json_t *dmc_round_years(struct db *db, struct err *e);
+/* The rounds of an academic year: [{id, academic_year, round_no, label,
+ * round_day, entry_from, open_at, close_at, entry_day ("YYYY-MM-DD"),
+ * open_time, close_time ("HH:MM", Bangkok), version, updated_at,
+ * certified (schools that certified it)}]. */
+json_t *dmc_rounds_year(struct db *db, long long year, struct err *e);
+/* Sets a round's day, first day of entry ("YYYY-MM-DD", CE) and confirm
+ * window ("HH:MM" Bangkok on the day): 400 at the field for a bad value,
+ * a close not after the open, entry after the day, or a window not
+ * between the rounds before and after it; 409 once a school has
+ * certified the round; version of the page (-1 unchecked): another save
+ * since → 409 at field "_version"; 404 for no such round. */
+int dmc_round_update(struct db *db, long long round_id, const char *day, const char *entry_day, const char *open_time,
+		     const char *close_time, long long version, long long by, long long now, struct err *e);
+
+/* An area's census officer closes a round day's window later for the
+ * area's schools: close_time "HH:MM" (Bangkok, on the round day) after
+ * the national close (400 at "close_time"); "" or the national close
+ * time removes the extension. 409 once the window, extension included,
+ * has closed for the area (a closed window is not reopened); version of
+ * the extension on the page (-1 unchecked) → 409 at "_version". */
+int dmc_round_extend(struct db *db, long long round_id, long long area_id, const char *close_time, long long version,
+		     long long by, long long now, struct err *e);
+/* The area's extensions of a year's rounds: {round_id → {close_at,
+ * close_time, version}} (an object keyed by the round's id as text). */
+json_t *dmc_round_extensions(struct db *db, long long area_id, long long year, struct err *e);
+
+/* ---- a school's basic data per round (basic.c, DMC-2 menu 2.2) ------------------------ */
+
+/* The grades a school teaches in a round and the rooms of each, beside
+ * its learners by grade × sex: {rows: [{grade, label, rooms, male,
+ * female, total, max_room}] for every grade in order (rooms 0: not
+ * taught), saved (the school saved it; else rooms are the highest room
+ * its learners are in), frozen (certified: counts and rooms as
+ * certified), version, updated_at, updated_by_name, rooms, grades_taught,
+ * male, female, total}. Counts come from dmc_counts (or
+ * dmc_snapshot_counts once certified), never by counting learners. */
+json_t *dmc_basic_get(struct db *db, long long round_id, long long school_id, struct err *e);
+/* Saves the rooms of grades[i] (rooms[i] 0–99, 0 = not taught; every
+ * grade once, from dmc_grades): a grade with learners needs at least as
+ * many rooms as the highest room they are in (400 at "rooms", naming the
+ * grade). version: of the page it was made from (-1 unchecked): another
+ * save since → 409 at field "_version". 409 once certified, 404 for no
+ * such round. */
+int dmc_basic_save(struct db *db, long long round_id, long long school_id, const char *const *grades,
+		   const long long *rooms, size_t n, long long version, long long by, long long now, struct err *e);
+/* At certification: the basic data as saved, or — never saved — the
+ * rooms the learners are in, kept as the round's (dmc_round_certify). */
+int dmc_basic_freeze(struct db *db, long long round_id, long long school_id, long long now, struct err *e);
+
+/* ---- G-codes (gcode.c, GC-1) ---------------------------------------------------------- */
+
+/* A document of a G-code request, already kept under the data folder. */
+struct dmc_gcode_doc {
+	const char *kind; /* student_form | guardian_doc | other_doc */
+	const char *path; /* relative to the data folder */
+	const char *filename, *mime;
+	long long size;
+};
+/* The school asks its area for a G-code for a learner without civil
+ * registration: in (citizen_id and gcode ignored) checked as
+ * dmc_learner_check_fields, a note (optional, at most 500 characters);
+ * 409 at "first_name" when the school has a pending request with the same
+ * names and birth date. Returns the request id; the caller then adds its
+ * documents. */
+long long dmc_gcode_request(struct db *db, long long school_id, const struct dmc_learner_in *in, const char *note,
+			    long long by, long long now, struct err *e);
+int dmc_gcode_doc_add(struct db *db, long long request_id, const struct dmc_gcode_doc *doc, struct err *e);
+/* The next sequence of (BE year of now, province of area_code) and the
+ * code made of it (dmc_gcode_make): the counter row is raised in the
+ * caller's transaction, so concurrent callers wait for each other and
+ * a rolled-back caller gives its number back. */
+int dmc_gcode_next(struct db *db, const char *area_code, long long now, char out[14], struct err *e);
+/* The area's census officer certifies (approve: a new code, the learner
+ * added to the requesting school with it — code and learner id in *code
+ * and *learner) or rejects (a note required, field "decision_note") a
+ * pending request of the area. 404 when not the area's; 409 when decided
+ * already (of two at once one wins) or when the learner can no longer be
+ * added as typed (e.g. the grade's age at approval). */
+int dmc_gcode_decide(struct db *db, long long area_id, long long request_id, bool approve, const char *note,
+		     long long by, long long now, char code[14], long long *learner, struct err *e);
+/* The school withdraws its pending request (409 when no longer pending). */
+int dmc_gcode_withdraw(struct db *db, long long school_id, long long request_id, long long by, long long now,
+		       struct err *e);
+/* A request with its typed data and documents: {id, school_id,
+ * school_name, area_id, title, title_label, first_name, last_name, grade,
+ * grade_label, data: {...}, note, status, requested_at, decided_at,
+ * decision_note, gcode, learner_id, docs: [{kind, filename, mime, size}]};
+ * NULL with 404 when none. */
+json_t *dmc_gcode_get(struct db *db, long long request_id, struct err *e);
+/* One document's {path, filename, mime}; NULL with 404. */
+json_t *dmc_gcode_doc_get(struct db *db, long long request_id, const char *kind, struct err *e);
+/* A school's requests, newest first (at most 200), and an area's
+ * {pending (oldest first, at most 500), decided (the latest 50)}: rows
+ * {id, school_id, school_name, title_label, first_name, last_name,
+ * grade_label, status, requested_at, decided_at, decision_note, gcode,
+ * learner_id}. */
+json_t *dmc_gcode_school(struct db *db, long long school_id, struct err *e);
+json_t *dmc_gcode_area(struct db *db, long long area_id, struct err *e);
 
 /* ---- year-end promotion (promotion.c) ------------------------------------------ */
 

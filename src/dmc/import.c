@@ -337,7 +337,7 @@ done:
 		struct buf search = BUF_INIT, names = BUF_INIT;
 		buf_addf(&names, "%s %s", v[C_FIRST], v[C_LAST]);
 		thai_search_terms(buf_cstr(&names), &search);
-		buf_addf(&search, " %s", ident);
+		dmc_search_ident(ident, &search);
 		sv[S_LINE] = line;
 		sv[S_SCHOOL] = sid;
 		sv[S_CID] = *cid ? cid : NULL;

@@ -11,6 +11,7 @@
  * caller that runs inside one transaction — as every handler does — never
  * leaves them apart. Choice codes (titles, grades …) are checked against
  * their tables, which are data, not against lists in C. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,12 +97,19 @@ static int name_check(const char *s, const char *field, const char *what, struct
 	return 0;
 }
 
+void dmc_search_ident(const char *ident, struct buf *out)
+{
+	buf_addc(out, ' ');
+	for (const char *p = ident; p && *p; p++)
+		buf_addc(out, (char)tolower((unsigned char)*p));
+}
+
 static void search_text(const char *first, const char *last, const char *ident, struct buf *out)
 {
 	struct buf names = BUF_INIT;
 	buf_addf(&names, "%s %s", first, last);
 	thai_search_terms(buf_cstr(&names), out);
-	buf_addf(out, " %s", ident);
+	dmc_search_ident(ident, out);
 	buf_release(&names);
 }
 
@@ -189,6 +197,39 @@ static const char dup_elsewhere[] =
     "เลขนี้มีประวัตินักเรียนอยู่ในระบบแล้ว (นักเรียนหนึ่งคนมีได้เพียงระเบียนเดียว) หากนักเรียนมาเรียนที่โรงเรียนนี้ "
     "ให้ใช้เมนูย้ายเข้า ระเบียนและประวัติจะย้ายมาด้วย";
 
+int dmc_learner_check_fields(struct db *db, const struct dmc_learner_in *in, long long now, long long *w,
+			     long long *h, struct err *e)
+{
+	char tsex[2];
+	if (title_sex(db, in->title, tsex, e) < 0)
+		return -1;
+	if (name_check(in->first_name, "first_name", "ชื่อ", e) < 0 ||
+	    name_check(in->last_name, "last_name", "นามสกุล", e) < 0)
+		return -1;
+	if (strcmp(in->sex, "M") && strcmp(in->sex, "F"))
+		return err_field(e, "sex", "กรุณาเลือกเพศ");
+	if (strcmp(in->sex, tsex))
+		return err_field(e, "title", "คำนำหน้าชื่อไม่ตรงกับเพศที่เลือก กรุณาตรวจสอบ");
+	json_t *g = grade_row(db, in->grade, e);
+	if (!g)
+		return -1;
+	int rc = dmc_birth_check(in->birth_date, now, (int)jint(g, "max_age"), jstr(g, "label"), e);
+	json_decref(g);
+	if (rc < 0)
+		return -1;
+	if (in->room < 1 || in->room > 99)
+		return err_field(e, "room", "ห้องต้องเป็นตัวเลข 1–99");
+	if (optional_tenths(in->weight, "weight", "น้ำหนัก", w, e) < 0 ||
+	    optional_tenths(in->height, "height", "ส่วนสูง", h, e) < 0 || dmc_body_check(*w, *h, e) < 0)
+		return -1;
+	if (check_list(db, DMC_NATIONALITIES, in->nationality, "nationality", "กรุณาเลือกสัญชาติจากรายการ", e) < 0 ||
+	    check_list(db, DMC_DISADVANTAGED, in->disadvantaged, "disadvantaged", "กรุณาเลือกสถานะความด้อยโอกาสจากรายการ",
+		       e) < 0 ||
+	    check_list(db, DMC_DISABILITIES, in->disability, "disability", "กรุณาเลือกประเภทความพิการจากรายการ", e) < 0)
+		return -1;
+	return 0;
+}
+
 long long dmc_learner_add(struct db *db, long long school_id, const struct dmc_learner_in *in, long long by,
 			  long long now, long long *elsewhere, struct err *e)
 {
@@ -210,34 +251,10 @@ long long dmc_learner_add(struct db *db, long long school_id, const struct dmc_l
 		snprintf(gup, sizeof gup, "G%s", gc + 1);
 	}
 	const char *ident = *cid ? cid : gup;
-	char tsex[2];
-	if (title_sex(db, in->title, tsex, e) < 0)
-		return -1;
-	if (name_check(in->first_name, "first_name", "ชื่อ", e) < 0 ||
-	    name_check(in->last_name, "last_name", "นามสกุล", e) < 0)
-		return -1;
-	if (strcmp(in->sex, "M") && strcmp(in->sex, "F"))
-		return err_field(e, "sex", "กรุณาเลือกเพศ");
-	if (strcmp(in->sex, tsex))
-		return err_field(e, "title", "คำนำหน้าชื่อไม่ตรงกับเพศที่เลือก กรุณาตรวจสอบ");
-	json_t *g = grade_row(db, in->grade, e);
-	if (!g)
-		return -1;
-	int rc = dmc_birth_check(in->birth_date, now, (int)jint(g, "max_age"), jstr(g, "label"), e);
-	json_decref(g);
-	if (rc < 0)
-		return -1;
-	if (in->room < 1 || in->room > 99)
-		return err_field(e, "room", "ห้องต้องเป็นตัวเลข 1–99");
 	long long w, h;
-	if (optional_tenths(in->weight, "weight", "น้ำหนัก", &w, e) < 0 ||
-	    optional_tenths(in->height, "height", "ส่วนสูง", &h, e) < 0 || dmc_body_check(w, h, e) < 0)
+	if (dmc_learner_check_fields(db, in, now, &w, &h, e) < 0)
 		return -1;
-	if (check_list(db, DMC_NATIONALITIES, in->nationality, "nationality", "กรุณาเลือกสัญชาติจากรายการ", e) < 0 ||
-	    check_list(db, DMC_DISADVANTAGED, in->disadvantaged, "disadvantaged", "กรุณาเลือกสถานะความด้อยโอกาสจากรายการ",
-		       e) < 0 ||
-	    check_list(db, DMC_DISABILITIES, in->disability, "disability", "กรุณาเลือกประเภทความพิการจากรายการ", e) < 0)
-		return -1;
+	int rc;
 
 	long long found = 0, found_school = 0;
 	char status[16];

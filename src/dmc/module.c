@@ -89,6 +89,16 @@ static const struct audit_action_def audit_actions[] = {
     {"dmc.round.certify", "รับรองข้อมูลรอบสำรวจ"},
     {"dmc.round.acknowledge", "เขตรับทราบข้อมูลรอบสำรวจ"},
     {"dmc.import", "นำเข้าข้อมูลนักเรียนจากไฟล์"},
+    {"dmc.body_upload", "อัปโหลดน้ำหนักส่วนสูงจากไฟล์"},
+    {"dmc.subsidy.export", "ส่งออกเงินอุดหนุนรายหัว"},
+    {"dmc.subsidy.rates", "ตั้งอัตราเงินอุดหนุนรายหัว"},
+    {"dmc.round.extend", "เขตขยายเวลาปิดของรอบ"},
+    {"dmc.round.settings", "ตั้งวันและเวลาของรอบการจัดเก็บข้อมูล"},
+    {"dmc.basic.save", "บันทึกข้อมูลพื้นฐานของโรงเรียน (ชั้นและห้อง)"},
+    {"dmc.gcode.request", "โรงเรียนขอรหัส G"},
+    {"dmc.gcode.withdraw", "โรงเรียนยกเลิกคำขอรหัส G"},
+    {"dmc.gcode.approve", "เขตรับรองและออกรหัส G"},
+    {"dmc.gcode.reject", "เขตไม่รับรองคำขอรหัส G"},
     {NULL, NULL},
 };
 

@@ -122,6 +122,43 @@ int dmc_rounds_job(struct db *db, struct err *e)
 	return 0;
 }
 
+#define AREA_ROUND_COLS                                                                                                \
+	"SELECT r.id, r.academic_year, r.round_no, r.label, r.round_day, r.entry_from, r.open_at, "                    \
+	"COALESCE(x.close_at, r.close_at) AS close_at, r.close_at AS national_close_at, "                              \
+	"CASE WHEN x.close_at IS NULL THEN 0 ELSE 1 END AS extended FROM dmc_rounds r "
+
+json_t *dmc_round_for_school(struct db *db, long long round_id, long long school_id, struct err *e)
+{
+	/* PostgreSQL: a share lock on the round's row for the rest of the
+	 * step, so OBEC's change of the round (settings.c, FOR UPDATE) waits
+	 * for a certification in flight and then sees it, and a step waits
+	 * for a change in flight and then reads the new times. Steps share
+	 * the lock, so schools never wait for each other. SQLite's writers
+	 * are serialised already. */
+	json_t *r = db_row_json(db,
+				db_kind(db) == DB_SQLITE
+				    ? AREA_ROUND_COLS "JOIN schools s ON s.id = $2 LEFT JOIN dmc_round_areas x "
+						      "ON x.round_id = r.id AND x.area_id = s.area_id WHERE r.id = $1"
+				    : AREA_ROUND_COLS "JOIN schools s ON s.id = $2 LEFT JOIN dmc_round_areas x "
+						      "ON x.round_id = r.id AND x.area_id = s.area_id WHERE r.id = $1 FOR SHARE OF r",
+				DB_ARGS(DB_INT(round_id), DB_INT(school_id)), e);
+	if (!r && e->status == 404)
+		err_set(e, 404, "ไม่พบรอบการจัดเก็บข้อมูลนี้");
+	return r;
+}
+
+json_t *dmc_round_current_area(struct db *db, long long area_id, long long now, struct err *e)
+{
+	json_t *r = db_row_json(db,
+				AREA_ROUND_COLS "LEFT JOIN dmc_round_areas x ON x.round_id = r.id AND x.area_id = $2 "
+						"WHERE COALESCE(x.close_at, r.close_at) + 60 > $1 "
+						"ORDER BY COALESCE(x.close_at, r.close_at) LIMIT 1",
+				DB_ARGS(DB_INT(now), DB_INT(area_id)), e);
+	if (!r && e->status == 404)
+		err_set(e, 404, "ยังไม่มีรอบการจัดเก็บข้อมูล");
+	return r;
+}
+
 json_t *dmc_round_current(struct db *db, long long now, struct err *e)
 {
 	json_t *r = db_row_json(db, ROUND_COLS "WHERE close_at + 60 > $1 ORDER BY close_at LIMIT 1",
@@ -168,7 +205,8 @@ static json_t *step_start(struct db *db, long long round_id, long long school_id
 {
 	if (db_lock(db, LOCK_ROUND_SCHOOL(school_id), e) < 0)
 		return NULL;
-	json_t *round = dmc_round_get(db, round_id, e);
+	/* the window as the school's area sees it (an area may extend it) */
+	json_t *round = dmc_round_for_school(db, round_id, school_id, e);
 	if (!round)
 		return NULL;
 	if (need_window) {
@@ -246,7 +284,8 @@ int dmc_round_certify(struct db *db, long long round_id, long long school_id, lo
 		    "SELECT $1, school_id, grade, sex, n FROM dmc_counts WHERE school_id = $2 AND n > 0",
 		    DB_ARGS(DB_INT(round_id), DB_INT(school_id)), e) < 0)
 		return -1;
-	return 0;
+	/* the grades and rooms of the round (menu 2.2) freeze with it */
+	return dmc_basic_freeze(db, round_id, school_id, now, e);
 }
 
 int dmc_round_acknowledge(struct db *db, long long round_id, long long school_id, long long by, long long now,

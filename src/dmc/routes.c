@@ -21,6 +21,19 @@
  *   POST /dmc/learners/:id/move-out|name|body|grade
  *   POST /dmc/learners/:id/dropout|citizen-id   ask the area (drop-out, ID correction)
  *   POST /dmc/learners/:id/requests/:rid/withdraw   the school withdraws its request
+ *   GET  /dmc/areas/:aid/rounds/:rid/subsidy[?format=xlsx|csv|pdf]   per-head subsidy of certified schools
+ *   GET  /dmc/subsidy-rates[?year=], POST /dmc/subsidy-rates/:year   rates per level and year (OBEC sets)
+ *   GET  /dmc/rounds[?year=]                    the rounds of a year: day, entry, window (OBEC sets)
+ *   POST /dmc/rounds/:rid                       change one, refused once a school certified it
+ *   POST /dmc/rounds/:rid/extend                an area closes the round day later for its schools
+ *   GET|POST /dmc/schools/:sid/rounds/:rid/basic   grades taught and rooms, counts by grade × sex
+ *   GET|POST /dmc/schools/:sid/body-upload      weights and heights from a CSV/XLSX file, all or nothing
+ *   GET  /dmc/schools/:sid/gcode                the school's G-code requests and their status
+ *   GET|POST /dmc/schools/:sid/gcode/new        ask for a G-code, with the documents (GC-1)
+ *   POST /dmc/schools/:sid/gcode/:gid/withdraw  the school withdraws a pending one
+ *   GET  /dmc/gcode/:gid[/docs/:kind]           a request and its documents (reads audited)
+ *   GET  /dmc/areas/:aid/gcode                  G-code requests awaiting the area
+ *   POST /dmc/areas/:aid/gcode/:gid/approve|reject   the area certifies (the code) or refuses
  *
  * Who may do what is decided here, once per handler, from the active
  * grant: a school role sees only its own school (acc_for_school), an area
@@ -31,18 +44,23 @@
  * area's census officer. Every bad input is answered with its page again
  * (422) and a Thai message at the field; the handler's transaction is
  * rolled back with any error answer, so nothing stored changes. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "acc/acc.h"
 #include "core/num.h"
 #include "core/pager.h"
+#include "core/pdf.h"
 #include "core/search.h"
+#include "core/sheet.h"
 #include "core/audit.h"
 #include "core/db.h"
 #include "core/form.h"
 #include "core/jsonx.h"
+#include "core/table_read.h"
 #include "core/thai.h"
 #include "core/view.h"
 #include "dmc/dmc_internal.h"
@@ -161,6 +179,9 @@ static void tenths_text(json_t *o, const char *key, const char *out_key)
 	snprintf(s, sizeof s, "%lld.%lld", x / 10, x % 10);
 	json_object_set_new(o, out_key, json_string(s));
 }
+
+static void basic_shown(json_t *basic);
+static void subsidy_text(json_t *sub);
 
 /* ---- forms ----------------------------------------------------------------------- */
 
@@ -338,7 +359,8 @@ static int areas_page(struct req *r)
 static int round_model(struct req *r, long long sid, json_t *m, struct err *e)
 {
 	long long now = dmc_now(r);
-	json_t *round = dmc_round_current(req_db(r), now, e);
+	/* the round as the school's area sees it (an area may extend the window) */
+	json_t *round = dmc_round_current_area(req_db(r), jint(json_object_get(m, "school"), "area_id"), now, e);
 	if (!round) {
 		if (e->status != 404)
 			return -1;
@@ -374,6 +396,12 @@ static int round_model(struct req *r, long long sid, json_t *m, struct err *e)
 	json_object_set_new(m, "can_confirm", json_boolean(may_enter(g) && !confirmed));
 	json_object_set_new(m, "can_certify", json_boolean(may_certify(g) && confirmed && !certified));
 	json_object_set_new(round, "progress", st);
+	json_t *basic = dmc_basic_get(req_db(r), jint(round, "id"), sid, e);
+	if (!basic) {
+		json_decref(round);
+		return -1;
+	}
+	json_object_set_new(m, "basic", basic);
 	json_object_set_new(m, "round", round);
 	return 0;
 }
@@ -983,11 +1011,30 @@ static int snapshot_get(struct req *r)
 		json_decref(school);
 		return e.status == 404 || rid <= 0 ? view_error(r, 404, "ไม่พบรอบการจัดเก็บข้อมูลนี้") : fail(r, &e);
 	}
+	json_t *basic = dmc_basic_get(req_db(r), rid, jint(school, "id"), &e);
+	if (!basic) {
+		json_decref(round);
+		json_decref(st);
+		json_decref(counts);
+		json_decref(school);
+		return fail(r, &e);
+	}
+	basic_shown(basic);
 	json_object_set_new(st, "certified_at_text", text_time(jint(st, "certified_at")));
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "ข้อมูลที่รับรองแล้ว %s", jstr(round, "label"));
-	json_t *m = json_pack("{s:s, s:o, s:o, s:o, s:b}", "page_title", buf_cstr(&title), "round", round, "progress", st, "counts",
-			      counts, "certified", jint(st, "certified_at") > 0);
+	json_t *sub = dmc_subsidy_area(req_db(r), rid, 0, jint(school, "id"), &e);
+	if (!sub) {
+		json_decref(round);
+		json_decref(st);
+		json_decref(counts);
+		json_decref(basic);
+		json_decref(school);
+		return fail(r, &e);
+	}
+	subsidy_text(sub);
+	json_t *m = json_pack("{s:s, s:o, s:o, s:o, s:b, s:o, s:o}", "page_title", buf_cstr(&title), "round", round, "progress", st,
+			      "counts", counts, "certified", jint(st, "certified_at") > 0, "basic", basic, "subsidy", sub);
 	buf_release(&title);
 	school_link(m, school);
 	json_decref(school);
@@ -1166,7 +1213,7 @@ static int area_page(struct req *r, int status, const char *error)
 		json_decref(area);
 		return acc_deny(r, "ท่านดูข้อมูลนักเรียนได้เฉพาะของเขตพื้นที่ของท่าน");
 	}
-	json_t *round = dmc_round_current(req_db(r), dmc_now(r), &e);
+	json_t *round = dmc_round_current_area(req_db(r), aid, dmc_now(r), &e);
 	if (!round && e.status == 404)
 		err_clear(&e); /* no round laid out yet: the schools without progress */
 	json_t *rows = e.status ? NULL : dmc_area_progress(req_db(r), aid, round ? jint(round, "id") : 0, &e);
@@ -1303,6 +1350,999 @@ static int decide_post(struct req *r)
 	return view_redirect(r, u, approve ? "อนุมัติคำขอแล้ว" : "ไม่อนุมัติคำขอ และแจ้งเหตุผลให้โรงเรียนแล้ว");
 }
 
+/* ---- the per-head subsidy (DMC-4) ------------------------------------------------------------------- */
+
+static json_t *baht(long long satang)
+{
+	struct buf b = BUF_INIT;
+	thai_baht_format(satang, &b);
+	json_t *s = json_string(buf_cstr(&b));
+	buf_release(&b);
+	return s;
+}
+
+/* baht texts for a subsidy model (dmc_subsidy_area) */
+static void subsidy_text(json_t *sub)
+{
+	size_t i, k;
+	json_t *row, *lv;
+	json_array_foreach(json_object_get(sub, "schools"), i, row)
+	{
+		json_object_set_new(row, "amount_text", baht(jint(row, "amount_satang")));
+		json_array_foreach(json_object_get(row, "levels"), k, lv)
+		{
+			json_object_set_new(lv, "amount_text", baht(jint(lv, "amount_satang")));
+			json_object_set_new(lv, "rate_text", baht(jint(lv, "rate_satang")));
+		}
+	}
+	json_t *t = json_object_get(sub, "totals");
+	json_object_set_new(t, "amount_text", baht(jint(t, "amount_satang")));
+	json_array_foreach(json_object_get(t, "levels"), k, lv)
+	{
+		json_object_set_new(lv, "amount_text", baht(jint(lv, "amount_satang")));
+		json_object_set_new(lv, "rate_text", baht(jint(lv, "rate_satang")));
+	}
+	json_array_foreach(json_object_get(sub, "rates"), k, lv) json_object_set_new(lv, "rate_text", baht(jint(lv, "rate_satang")));
+	json_object_set_new(sub, "has_schools", json_boolean(json_array_size(json_object_get(sub, "schools")) > 0));
+}
+
+static int subsidy_export(struct req *r, json_t *sub, json_t *area, enum sheet_format fmt)
+{
+	static const struct sheet_col cols[] = {
+	    {"โรงเรียน", 40},	{"อนุบาล (คน)", 12},   {"ประถมศึกษา (คน)", 14}, {"ม.ต้น (คน)", 12}, {"ม.ปลาย (คน)", 12},
+	    {"รวม (คน)", 10},	{"อนุบาล (บาท)", 14},  {"ประถมศึกษา (บาท)", 16}, {"ม.ต้น (บาท)", 14}, {"ม.ปลาย (บาท)", 14},
+	    {"รวมเงินอุดหนุน (บาท)", 18},
+	};
+	struct err e = ERR_INIT;
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "เงินอุดหนุนรายหัว %s", jstr(area, "short_name"));
+	struct sheet *sh = sheet_new(fmt, buf_cstr(&title), (int)(sizeof cols / sizeof *cols), cols, &e);
+	buf_release(&title);
+	if (!sh)
+		return fail(r, &e);
+	json_t *rows = json_array();
+	json_array_extend(rows, json_object_get(sub, "schools"));
+	json_t *tot = json_deep_copy(json_object_get(sub, "totals"));
+	json_object_set_new(tot, "name", json_string("รวมทั้งเขตพื้นที่"));
+	json_array_append_new(rows, tot);
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row)
+	{
+		sheet_text(sh, jstr(row, "name"));
+		for (int k = 0; k < DMC_NLEVELS; k++)
+			sheet_number(sh, (double)jint(json_array_get(json_object_get(row, "levels"), (size_t)k), "heads"));
+		sheet_number(sh, (double)jint(row, "heads"));
+		for (int k = 0; k < DMC_NLEVELS; k++)
+			sheet_decimal2(sh, (double)jint(json_array_get(json_object_get(row, "levels"), (size_t)k), "amount_satang") /
+					       100.0);
+		sheet_decimal2(sh, (double)jint(row, "amount_satang") / 100.0);
+		sheet_row_end(sh);
+	}
+	json_decref(rows);
+	struct buf out = BUF_INIT;
+	if (sheet_finish(sh, &out, &e) < 0) {
+		buf_release(&out);
+		return fail(r, &e);
+	}
+	int rc = view_bytes(r, 200, sheet_content_type(fmt), &out, fmt == SHEET_XLSX ? "เงินอุดหนุนรายหัว.xlsx" : "เงินอุดหนุนรายหัว.csv");
+	buf_release(&out);
+	return rc;
+}
+
+/* The area's subsidy as an A4 document: the rates, a row per certified
+ * school (learners by level, the amount) and the total in words. */
+static int subsidy_pdf(struct req *r, json_t *sub, json_t *area)
+{
+	struct buf title = BUF_INIT, line = BUF_INIT;
+	buf_addf(&title, "เงินอุดหนุนรายหัว %s", jstr(area, "name"));
+	struct pdf *p = pdf_new(buf_cstr(&title));
+	json_t *round = json_object_get(sub, "round");
+	buf_addf(&line, "%s (จากข้อมูลที่ผู้อำนวยการสถานศึกษารับรองแล้ว)", jstr(round, "label"));
+	pdf_subtitle(p, buf_cstr(&line));
+	buf_reset(&line);
+	buf_addf(&line, "อัตราต่อคนต่อปี ปีการศึกษา %lld%s: ", jint(round, "academic_year"),
+		 json_is_true(json_object_get(sub, "own_rates")) ? "" : " (อัตรามาตรฐาน)");
+	size_t i;
+	json_t *x;
+	json_array_foreach(json_object_get(sub, "rates"), i, x)
+	{
+		buf_addf(&line, "%s%s ", i ? " · " : "", jstr(x, "label"));
+		thai_baht_format(jint(x, "rate_satang"), &line);
+		buf_adds(&line, " บาท");
+	}
+	pdf_text(p, buf_cstr(&line));
+	static const char *const heads[] = {"โรงเรียน", "อนุบาล", "ประถม", "ม.ต้น", "ม.ปลาย", "รวม (คน)", "เงินอุดหนุน (บาท)"};
+	static const double widths[] = {3.2, 1, 1, 1, 1, 1.1, 1.8};
+	pdf_table(p, 7, heads, widths);
+	json_t *rows = json_array();
+	json_array_extend(rows, json_object_get(sub, "schools"));
+	json_t *tot = json_deep_copy(json_object_get(sub, "totals"));
+	json_object_set_new(tot, "name", json_string("รวมทั้งเขตพื้นที่"));
+	json_array_append_new(rows, tot);
+	json_array_foreach(rows, i, x)
+	{
+		char n[DMC_NLEVELS][24], all[24];
+		const char *cells[7];
+		cells[0] = jstr(x, "name");
+		for (int k = 0; k < DMC_NLEVELS; k++) {
+			snprintf(n[k], sizeof n[k], "%lld", jint(json_array_get(json_object_get(x, "levels"), (size_t)k), "heads"));
+			cells[1 + k] = n[k];
+		}
+		snprintf(all, sizeof all, "%lld", jint(x, "heads"));
+		cells[5] = all;
+		struct buf amount = BUF_INIT;
+		thai_baht_format(jint(x, "amount_satang"), &amount);
+		cells[6] = buf_cstr(&amount);
+		pdf_table_row(p, cells);
+		buf_release(&amount);
+	}
+	json_decref(rows);
+	struct buf amount = BUF_INIT, words = BUF_INIT;
+	long long total = jint(json_object_get(sub, "totals"), "amount_satang");
+	thai_baht_format(total, &amount);
+	buf_adds(&amount, " บาท");
+	buf_adds(&words, "(");
+	thai_baht_words(total, &words);
+	buf_adds(&words, ")");
+	pdf_space(p, 4);
+	pdf_row_amount(p, "รวมเงินอุดหนุนรายหัวทั้งเขตพื้นที่", buf_cstr(&amount), buf_cstr(&words));
+	buf_release(&amount);
+	buf_release(&words);
+	buf_reset(&line);
+	buf_adds(&line, "พิมพ์เมื่อ ");
+	thai_datetime_short(&line, dmc_now(r));
+	pdf_footer(p, buf_cstr(&line));
+	buf_release(&line);
+	buf_release(&title);
+	struct buf out = BUF_INIT;
+	struct err e = ERR_INIT;
+	if (pdf_finish(p, &out, &e) < 0) {
+		buf_release(&out);
+		return fail(r, &e);
+	}
+	int rc = view_bytes(r, 200, "application/pdf", &out, "เงินอุดหนุนรายหัว.pdf");
+	buf_release(&out);
+	return rc;
+}
+
+static int subsidy_area_get(struct req *r)
+{
+	long long aid = req_param_id(r, "aid"), rid = req_param_id(r, "rid");
+	struct err e = ERR_INIT;
+	json_t *area = aid > 0 ? org_area_get(req_db(r), aid, &e) : NULL;
+	if (!area)
+		return aid > 0 && e.status >= 500 ? fail(r, &e) : view_error(r, 404, "ไม่พบสำนักงานเขตพื้นที่นี้");
+	const struct acc_grant *g = acc_active_grant(r);
+	if (!g || g->scope == SCOPE_SCHOOL || !may_see_area(r, aid)) {
+		json_decref(area);
+		return acc_deny(r, "เงินอุดหนุนรายหัวของเขตพื้นที่ดูได้เฉพาะเจ้าหน้าที่ของเขตพื้นที่และ สพฐ.");
+	}
+	json_t *sub = rid > 0 ? dmc_subsidy_area(req_db(r), rid, aid, 0, &e) : NULL;
+	if (!sub) {
+		json_decref(area);
+		return e.status == 404 || rid <= 0 ? view_error(r, 404, "ไม่พบรอบการจัดเก็บข้อมูลนี้") : fail(r, &e);
+	}
+	const char *format = req_query(r, "format");
+	if (format && (!strcmp(format, "xlsx") || !strcmp(format, "csv") || !strcmp(format, "pdf"))) {
+		int rc = !strcmp(format, "pdf") ? subsidy_pdf(r, sub, area)
+						: subsidy_export(r, sub, area, !strcmp(format, "xlsx") ? SHEET_XLSX : SHEET_CSV);
+		acc_audit_in(r, req_db(r), aid, acc_user_id(r), "dmc.subsidy.export", "dmc_round", rid,
+			     json_pack("{s:s}", "format", format));
+		json_decref(sub);
+		json_decref(area);
+		return rc;
+	}
+	subsidy_text(sub);
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "เงินอุดหนุนรายหัว %s %s", jstr(area, "short_name"), jstr(json_object_get(sub, "round"), "label"));
+	json_object_set_new(sub, "page_title", json_string(buf_cstr(&title)));
+	buf_release(&title);
+	json_object_set_new(sub, "area", area);
+	return view_page(r, 200, "dmc/subsidy", sub);
+}
+
+static const struct field rates_form[] = {
+    {"kinder", "อนุบาล (บาท/คน/ปี)", FT_MONEY, F_REQUIRED, 100000000LL},
+    {"primary", "ประถมศึกษา (บาท/คน/ปี)", FT_MONEY, F_REQUIRED, 100000000LL},
+    {"lower", "มัธยมศึกษาตอนต้น (บาท/คน/ปี)", FT_MONEY, F_REQUIRED, 100000000LL},
+    {"upper", "มัธยมศึกษาตอนปลาย (บาท/คน/ปี)", FT_MONEY, F_REQUIRED, 100000000LL},
+    {NULL},
+};
+
+static int rates_page(struct req *r, int status, long long year)
+{
+	const struct acc_grant *g = acc_active_grant(r);
+	if (!g || g->scope == SCOPE_SCHOOL)
+		return acc_deny(r, "อัตราเงินอุดหนุนรายหัวดูได้เฉพาะเจ้าหน้าที่เขตพื้นที่และ สพฐ.");
+	if (!year)
+		year = req_query_int(r, "year", thai_academic_year(dmc_now(r)), 2500, 2700);
+	struct err e = ERR_INIT;
+	long long rates[DMC_NLEVELS];
+	bool own = false;
+	if (dmc_subsidy_rates(req_db(r), year, rates, &own, &e) < 0)
+		return fail(r, &e);
+	json_t *values = json_object(), *list = json_array();
+	for (int k = 0; k < DMC_NLEVELS; k++) {
+		struct buf b = BUF_INIT;
+		buf_addf(&b, "%lld.%02lld", rates[k] / 100, rates[k] % 100);
+		json_object_set_new(values, dmc_levels[k], json_string(buf_cstr(&b)));
+		buf_release(&b);
+		json_array_append_new(list, json_pack("{s:s, s:o}", "label", dmc_level_labels[k], "rate_text", baht(rates[k])));
+	}
+	json_t *form = form_model(r, rates_form, values);
+	json_decref(values);
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "อัตราเงินอุดหนุนรายหัว ปีการศึกษา %lld", year);
+	json_t *m = json_pack("{s:s, s:I, s:o, s:o, s:b, s:b}", "page_title", buf_cstr(&title), "year", (json_int_t)year,
+			      "rates", list, "form", form, "own_rates", own, "can_edit", acc_grant_is(g, "super_admin"));
+	buf_release(&title);
+	return view_page(r, status, "dmc/rates", m);
+}
+
+static int rates_get(struct req *r)
+{
+	return rates_page(r, 200, 0);
+}
+
+static int rates_post(struct req *r)
+{
+	long long year = req_param_id(r, "year");
+	if (!acc_grant_is(acc_active_grant(r), "super_admin"))
+		return acc_deny(r, "อัตราเงินอุดหนุนรายหัวตั้งได้เฉพาะผู้ดูแลระบบของ สพฐ.");
+	if (!form_ok(r))
+		return rates_page(r, 422, year);
+	long long rates[DMC_NLEVELS];
+	for (int k = 0; k < DMC_NLEVELS; k++)
+		rates[k] = form_satang(r, dmc_levels[k]);
+	struct err e = ERR_INIT;
+	if (dmc_subsidy_rates_set(req_db(r), year, rates, acc_user_id(r), dmc_now(r), &e) < 0) {
+		if (!refusal(&e))
+			return fail(r, &e);
+		form_error_err(r, &e);
+		return rates_page(r, 422, year);
+	}
+	acc_audit_in(r, req_db(r), 0, acc_user_id(r), "dmc.subsidy.rates", "dmc_subsidy_year", year,
+		     json_pack("{s:I, s:I, s:I, s:I}", "kinder", (json_int_t)rates[0], "primary", (json_int_t)rates[1], "lower",
+			       (json_int_t)rates[2], "upper", (json_int_t)rates[3]));
+	char u[64];
+	snprintf(u, sizeof u, "/dmc/subsidy-rates?year=%lld", year);
+	return view_redirect(r, u, "บันทึกอัตราเงินอุดหนุนรายหัวของปีการศึกษานี้แล้ว");
+}
+
+/* ---- round settings (OBEC) --------------------------------------------------------------------------- */
+
+static const struct field round_form[] = {
+    {"round_day", "วันที่ของรอบ (ข้อมูล ณ วันที่)", FT_DATE, F_REQUIRED},
+    {"entry_day", "วันเริ่มบันทึก/ตรวจทานข้อมูล", FT_DATE, F_REQUIRED},
+    {"open_time", "เวลาเริ่มยืนยันและรับรอง", FT_TIME, F_REQUIRED},
+    {"close_time", "เวลาสิ้นสุดการยืนยันและรับรอง", FT_TIME, F_REQUIRED},
+    {NULL},
+};
+
+static bool may_set_rounds(const struct acc_grant *g)
+{
+	return acc_grant_is(g, "super_admin");
+}
+
+/* The year's rounds, each with its form; edited: the round whose form
+ * came back (its typed values and errors), 0 for none. */
+static int rounds_page(struct req *r, int status, long long edited, const char *error)
+{
+	const struct acc_grant *g = acc_active_grant(r);
+	if (!g || g->scope == SCOPE_SCHOOL)
+		return acc_deny(r, "การตั้งค่ารอบการจัดเก็บข้อมูลดูได้เฉพาะเจ้าหน้าที่เขตพื้นที่และ สพฐ.");
+	struct err e = ERR_INIT;
+	long long year = req_query_int(r, "year", 0, 2400, 2700);
+	if (edited > 0) {
+		json_t *rd = dmc_round_get(req_db(r), edited, &e);
+		if (!rd)
+			return e.status == 404 ? view_error(r, 404, "ไม่พบรอบการจัดเก็บข้อมูลนี้") : fail(r, &e);
+		year = jint(rd, "academic_year");
+		json_decref(rd);
+	}
+	if (!year)
+		year = thai_academic_year(dmc_now(r));
+	json_t *years = dmc_round_years(req_db(r), &e);
+	json_t *rounds = years ? dmc_rounds_year(req_db(r), year, &e) : NULL;
+	if (!rounds) {
+		json_decref(years);
+		return fail(r, &e);
+	}
+	bool edit = may_set_rounds(g);
+	/* an area's census officer or admin may close a round day later for the area */
+	long long area = g->scope == SCOPE_AREA && (acc_grant_is(g, "dmc_area") || acc_grant_is(g, "area_admin")) ? g->area_id : 0;
+	json_t *exts = area > 0 ? dmc_round_extensions(req_db(r), area, year, &e) : json_object();
+	if (!exts) {
+		json_decref(years);
+		json_decref(rounds);
+		return fail(r, &e);
+	}
+	long long now = dmc_now(r);
+	size_t i;
+	json_t *rd;
+	json_array_foreach(years, i, rd) json_object_set_new(rd, "selected", json_boolean(jint(rd, "academic_year") == year));
+	json_array_foreach(rounds, i, rd)
+	{
+		char k[32];
+		snprintf(k, sizeof k, "%lld", jint(rd, "id"));
+		json_t *x = json_object_get(exts, k);
+		long long effective = x ? jint(x, "close_at") : jint(rd, "close_at");
+		json_object_set_new(rd, "ext_close_time", json_string(x ? jstr(x, "close_time") : jstr(rd, "close_time")));
+		json_object_set_new(rd, "ext_version", json_integer(x ? jint(x, "version") : 0));
+		json_object_set_new(rd, "extended", json_boolean(x != NULL));
+		json_object_set_new(rd, "can_extend", json_boolean(area > 0 && now < effective + 60));
+	}
+	json_decref(exts);
+	json_array_foreach(rounds, i, rd)
+	{
+		struct buf w = BUF_INIT, en = BUF_INIT;
+		thai_date_long(&w, jint(rd, "open_at"));
+		thai_date_short(&en, jint(rd, "entry_from"));
+		json_object_set_new(rd, "day_text", json_string(buf_cstr(&w)));
+		json_object_set_new(rd, "entry_text", json_string(buf_cstr(&en)));
+		buf_release(&w);
+		buf_release(&en);
+		json_object_set_new(rd, "updated_at_text", text_time(jint(rd, "updated_at")));
+		json_object_set_new(rd, "locked", json_boolean(jint(rd, "certified") > 0));
+		json_object_set_new(rd, "can_edit", json_boolean(edit && jint(rd, "certified") == 0));
+		json_t *values = json_pack("{s:s, s:s, s:s, s:s}", "round_day", jstr(rd, "round_day"), "entry_day",
+					   jstr(rd, "entry_day"), "open_time", jstr(rd, "open_time"), "close_time",
+					   jstr(rd, "close_time"));
+		/* only the round whose form was sent shows what was typed */
+		json_t *form = jint(rd, "id") == edited ? form_model(r, round_form, values) : NULL;
+		if (!form) {
+			json_t *fields = json_array();
+			for (const struct field *f = round_form; f->name; f++)
+				json_array_append_new(fields, json_pack("{s:s, s:s, s:s, s:s}", "name", f->name, "label", f->label,
+									"value", jstr(values, f->name), "type",
+									f->type == FT_TIME ? "time" : "date"));
+			form = json_pack("{s:o, s:b}", "fields", fields, "has_errors", false);
+		}
+		json_decref(values);
+		json_object_set_new(rd, "form", form);
+		json_object_set_new(rd, "record_version", json_integer(jint(rd, "version")));
+	}
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "วันและเวลาของรอบการจัดเก็บข้อมูล ปีการศึกษา %lld", year);
+	json_t *m = json_pack("{s:s, s:o, s:o, s:I, s:b, s:b, s:s?}", "page_title", buf_cstr(&title), "years", years, "rounds",
+			      rounds, "year", (json_int_t)year, "has_rounds", json_array_size(rounds) > 0, "can_edit", edit,
+			      "error", error);
+	buf_release(&title);
+	return view_page(r, status, "dmc/rounds", m);
+}
+
+static int rounds_get(struct req *r)
+{
+	return rounds_page(r, 200, 0, NULL);
+}
+
+static int round_settings_post(struct req *r)
+{
+	long long rid = req_param_id(r, "rid");
+	if (!may_set_rounds(acc_active_grant(r)))
+		return acc_deny(r, "วันและเวลาของรอบการจัดเก็บข้อมูลตั้งได้เฉพาะผู้ดูแลระบบของ สพฐ.");
+	if (!form_ok(r))
+		return rounds_page(r, 422, rid, NULL);
+	struct err e = ERR_INIT;
+	if (dmc_round_update(req_db(r), rid, form_value(r, "round_day"), form_value(r, "entry_day"),
+			     form_value(r, "open_time"), form_value(r, "close_time"), form_version(r), acc_user_id(r),
+			     dmc_now(r), &e) < 0) {
+		if (!refusal(&e))
+			return fail(r, &e);
+		if (e.status == 404)
+			return view_error(r, 404, e.msg);
+		if (!strcmp(e.field, "_version")) {
+			form_stale(r, round_form, NULL, dmc_now(r), "รอบการจัดเก็บข้อมูล");
+			return rounds_page(r, 409, rid, NULL);
+		}
+		if (*e.field) {
+			form_error_err(r, &e);
+			return rounds_page(r, 422, rid, NULL);
+		}
+		return rounds_page(r, e.status == 409 ? 409 : 422, rid, e.msg);
+	}
+	acc_audit_in(r, req_db(r), 0, acc_user_id(r), "dmc.round.settings", "dmc_round", rid,
+		  json_pack("{s:s, s:s, s:s, s:s}", "round_day", form_value(r, "round_day"), "entry_day",
+			    form_value(r, "entry_day"), "open_time", form_value(r, "open_time"), "close_time",
+			    form_value(r, "close_time")));
+	json_t *rd = dmc_round_get(req_db(r), rid, &e);
+	char u[64];
+	snprintf(u, sizeof u, "/dmc/rounds?year=%lld", rd ? jint(rd, "academic_year") : 0LL);
+	json_decref(rd);
+	return view_redirect(r, u, "บันทึกวันและเวลาของรอบแล้ว");
+}
+
+static const struct field extend_form[] = {
+    {"close_time", "เวลาปิดการยืนยันและรับรองสำหรับโรงเรียนในเขต", FT_TEXT, 0, 5, 0, NULL, NULL, NULL, NULL,
+     "ชช:นน ในวันของรอบ เว้นว่างเพื่อใช้เวลาของ สพฐ."},
+    {NULL},
+};
+
+static int round_extend_post(struct req *r)
+{
+	long long rid = req_param_id(r, "rid");
+	const struct acc_grant *g = acc_active_grant(r);
+	if (!g || g->scope != SCOPE_AREA || g->area_id <= 0 || !(acc_grant_is(g, "dmc_area") || acc_grant_is(g, "area_admin")))
+		return acc_deny(r, "การขยายเวลาของรอบทำได้เฉพาะเจ้าหน้าที่ข้อมูลนักเรียนหรือผู้ดูแลของเขตพื้นที่");
+	if (!form_ok(r))
+		return rounds_page(r, 422, rid, NULL);
+	struct err e = ERR_INIT;
+	if (dmc_round_extend(req_db(r), rid, g->area_id, form_value(r, "close_time"), form_version(r), acc_user_id(r),
+			     dmc_now(r), &e) < 0) {
+		if (!refusal(&e))
+			return fail(r, &e);
+		if (e.status == 404)
+			return view_error(r, 404, e.msg);
+		return rounds_page(r, e.status == 409 ? 409 : 422, rid, e.msg);
+	}
+	acc_audit_in(r, req_db(r), g->area_id, acc_user_id(r), "dmc.round.extend", "dmc_round", rid,
+		     json_pack("{s:s}", "close_time", form_value(r, "close_time")));
+	json_t *rd = dmc_round_get(req_db(r), rid, &e);
+	char u[64];
+	snprintf(u, sizeof u, "/dmc/rounds?year=%lld", rd ? jint(rd, "academic_year") : 0LL);
+	json_decref(rd);
+	return view_redirect(r, u, *form_value(r, "close_time") ? "ขยายเวลาปิดของรอบสำหรับโรงเรียนในเขตแล้ว"
+								 : "ยกเลิกการขยายเวลา ใช้เวลาของ สพฐ. แล้ว");
+}
+
+/* ---- a school's basic data for a round (menu 2.2) ------------------------------------------------- */
+
+static const struct field basic_form[] = {
+    {"grade", "ชั้น", FT_TEXT, F_MULTI, 16},
+    {"rooms", "จำนวนห้อง", FT_INT, F_MULTI, 99, 0},
+    {NULL},
+};
+
+/* rows to show: taught, or with learners */
+static void basic_shown(json_t *basic)
+{
+	size_t i;
+	json_t *g;
+	json_array_foreach(json_object_get(basic, "rows"), i, g)
+	    json_object_set_new(g, "shown", json_boolean(jint(g, "rooms") > 0 || jint(g, "total") > 0));
+	json_object_set_new(basic, "updated_at_text", text_time(jint(basic, "updated_at")));
+}
+
+static int basic_page(struct req *r, int status, const char *error)
+{
+	int rc = 0;
+	json_t *school = school_for(r, &rc);
+	if (!school)
+		return rc;
+	long long sid = jint(school, "id"), rid = req_param_id(r, "rid");
+	struct err e = ERR_INIT;
+	json_t *round = rid > 0 ? dmc_round_get(req_db(r), rid, &e) : NULL;
+	json_t *basic = round ? dmc_basic_get(req_db(r), rid, sid, &e) : NULL;
+	if (!basic) {
+		json_decref(round);
+		json_decref(school);
+		return e.status == 404 || rid <= 0 ? view_error(r, 404, "ไม่พบรอบการจัดเก็บข้อมูลนี้") : fail(r, &e);
+	}
+	/* a refused form shows what was typed */
+	json_t *typed = status == 422 ? form_values(r, "rooms") : NULL;
+	json_t *tg = status == 422 ? form_values(r, "grade") : NULL;
+	size_t i;
+	json_t *g;
+	json_array_foreach(json_object_get(basic, "rows"), i, g)
+	{
+		json_object_set_new(g, "rooms_text", json_sprintf("%lld", jint(g, "rooms")));
+		size_t k;
+		json_t *v;
+		json_array_foreach(tg, k, v) if (json_is_string(v) && !strcmp(json_string_value(v), jstr(g, "grade")) &&
+						 json_array_get(typed, k))
+		    json_object_set(g, "rooms_text", json_array_get(typed, k));
+	}
+	basic_shown(basic);
+	json_t *form = form_model(r, basic_form, NULL);
+	bool edit = may_enter(acc_active_grant(r)) && !json_is_true(json_object_get(basic, "frozen"));
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "ข้อมูลพื้นฐาน %s %s", jstr(school, "name"), jstr(round, "label"));
+	json_t *m = json_pack("{s:s, s:o, s:O, s:o, s:b, s:I, s:s?}", "page_title", buf_cstr(&title), "round", round, "basic",
+			      basic, "form", form, "can_edit", edit, "record_version", (json_int_t)jint(basic, "version"),
+			      "error", error);
+	json_decref(basic);
+	buf_release(&title);
+	school_link(m, school);
+	json_decref(school);
+	return view_page(r, status, "dmc/basic", m);
+}
+
+static int basic_get(struct req *r)
+{
+	return basic_page(r, 200, NULL);
+}
+
+static int basic_post(struct req *r)
+{
+	int rc = 0;
+	json_t *school = school_for(r, &rc);
+	if (!school)
+		return rc;
+	long long sid = jint(school, "id"), area = jint(school, "area_id"), rid = req_param_id(r, "rid");
+	json_decref(school);
+	if (!form_ok(r))
+		return basic_page(r, 422, "กรุณากรอกจำนวนห้องของแต่ละชั้นเป็นตัวเลข 0–99 (0 = ไม่เปิดสอน)");
+	json_t *gs = form_values(r, "grade"), *rs = form_values(r, "rooms");
+	size_t n = json_array_size(gs);
+	if (n != json_array_size(rs))
+		return basic_page(r, 422, "กรุณากรอกจำนวนห้องให้ครบทุกชั้น (0 = ไม่เปิดสอน)");
+	const char **grades = xcalloc(n ? n : 1, sizeof *grades);
+	long long *rooms = xcalloc(n ? n : 1, sizeof *rooms);
+	for (size_t i = 0; i < n; i++) {
+		grades[i] = json_string_value(json_array_get(gs, i));
+		rooms[i] = num_ll_or(json_string_value(json_array_get(rs, i)), -1);
+	}
+	struct err e = ERR_INIT;
+	rc = dmc_basic_save(req_db(r), rid, sid, grades, rooms, n, form_version(r), acc_user_id(r), dmc_now(r), &e);
+	free(grades);
+	free(rooms);
+	if (rc < 0) {
+		if (!refusal(&e))
+			return fail(r, &e);
+		if (e.status == 404)
+			return view_error(r, 404, e.msg);
+		if (!strcmp(e.field, "_version")) {
+			form_stale(r, basic_form, NULL, dmc_now(r), "ข้อมูลพื้นฐาน");
+			return basic_page(r, 409, NULL);
+		}
+		return basic_page(r, e.status == 409 ? 409 : 422, e.msg);
+	}
+	acc_audit_in(r, req_db(r), area, acc_user_id(r), "dmc.basic.save", "school", sid,
+		     json_pack("{s:I}", "round_id", (json_int_t)rid));
+	char u[96];
+	snprintf(u, sizeof u, "/dmc/schools/%lld/rounds/%lld/basic", sid, rid);
+	return view_redirect(r, u, "บันทึกข้อมูลพื้นฐาน (ชั้นและจำนวนห้อง) แล้ว");
+}
+
+/* ---- weights and heights from a file ------------------------------------------------------------ */
+
+static const struct field body_upload_form[] = {
+    {"file", "ไฟล์น้ำหนักและส่วนสูง (CSV หรือ XLSX)", FT_FILE, F_REQUIRED | F_TABLE, TABLE_MAX_FILE, 0, NULL, NULL, NULL,
+     NULL, "แถวแรกเป็นชื่อคอลัมน์: เลขประจำตัวประชาชน (หรือรหัส G), น้ำหนัก, ส่วนสูง — ไม่เกิน 20 MB"},
+    {NULL},
+};
+
+static int body_upload_page(struct req *r, int status, json_t *school, const char *report)
+{
+	json_t *form = form_model(r, body_upload_form, NULL);
+	json_t *lines = json_array();
+	if (report) {
+		const char *p = report;
+		while (*p) {
+			const char *nl = strchr(p, '\n');
+			size_t n = nl ? (size_t)(nl - p) : strlen(p);
+			if (n)
+				json_array_append_new(lines, json_stringn(p, n));
+			p += n + (nl ? 1 : 0);
+		}
+	}
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "อัปโหลดน้ำหนักและส่วนสูง %s", jstr(school, "name"));
+	json_t *m = json_pack("{s:s, s:o, s:o, s:b, s:i}", "page_title", buf_cstr(&title), "form", form, "bad_lines", lines,
+			      "has_bad_lines", json_array_size(lines) > 0, "max_rows", DMC_UPLOAD_MAX);
+	buf_release(&title);
+	school_link(m, school);
+	json_decref(school);
+	return view_page(r, status, "dmc/body_upload", m);
+}
+
+static int body_upload_get(struct req *r)
+{
+	int rc = 0;
+	json_t *school = school_for(r, &rc);
+	return school ? body_upload_page(r, 200, school, NULL) : rc;
+}
+
+static int body_upload_post(struct req *r)
+{
+	int rc = 0;
+	json_t *school = school_for(r, &rc);
+	if (!school)
+		return rc;
+	if (!form_ok(r))
+		return body_upload_page(r, 422, school, NULL);
+	const struct form_file *ff = form_file(r, "file");
+	long long sid = jint(school, "id"), area = jint(school, "area_id");
+	struct err e = ERR_INIT;
+	struct buf report = BUF_INIT;
+	long long n = dmc_body_upload(req_db(r), sid, ff->path, acc_user_id(r), dmc_now(r), &report, &e);
+	if (n < 0) {
+		if (!refusal(&e)) {
+			buf_release(&report);
+			json_decref(school);
+			return fail(r, &e);
+		}
+		form_error_err(r, &e);
+		rc = body_upload_page(r, e.status == 409 ? 409 : 422, school, buf_cstr(&report));
+		buf_release(&report);
+		return rc;
+	}
+	buf_release(&report);
+	json_decref(school);
+	acc_audit_in(r, req_db(r), area, acc_user_id(r), "dmc.body_upload", "school", sid,
+		     json_pack("{s:I, s:s}", "learners", (json_int_t)n, "file", ff->filename ? ff->filename : ""));
+	char u[64];
+	snprintf(u, sizeof u, "/dmc/schools/%lld/learners", sid);
+	struct buf msg = BUF_INIT;
+	buf_addf(&msg, "บันทึกน้ำหนักและส่วนสูงจากไฟล์แล้ว %lld คน", n);
+	rc = view_redirect(r, u, buf_cstr(&msg));
+	buf_release(&msg);
+	return rc;
+}
+
+/* ---- G-codes (GC-1) ------------------------------------------------------------------------------- */
+
+#define MB5 (5LL * 1024 * 1024)
+#define DOC_HINT "ไฟล์ PDF, PNG หรือ JPG ไม่เกิน 5 MB"
+
+static const struct field gcode_form[] = {
+    {"title", "คำนำหน้าชื่อ", FT_TEXT, F_REQUIRED, 16},
+    {"first_name", "ชื่อ", FT_TEXT, F_REQUIRED | F_NAME, 100},
+    {"last_name", "นามสกุล", FT_TEXT, F_REQUIRED | F_NAME, 100},
+    {"sex", "เพศ", FT_CHOICE, F_REQUIRED, 0, 0, NULL, NULL, sex_choices},
+    {"birth_date", "วันเกิด", FT_DATE, F_REQUIRED},
+    {"nationality", "สัญชาติ", FT_TEXT, F_REQUIRED, 16},
+    {"grade", "ชั้น", FT_TEXT, F_REQUIRED, 16},
+    {"room", "ห้อง", FT_INT, F_REQUIRED, 99, 1},
+    {"weight", "น้ำหนัก (กิโลกรัม)", FT_TEXT, 0, 8, 0, NULL, NULL, NULL, NULL, "เช่น 35.5"},
+    {"height", "ส่วนสูง (เซนติเมตร)", FT_TEXT, 0, 8, 0, NULL, NULL, NULL, NULL, "เช่น 142"},
+    {"disadvantaged", "ความด้อยโอกาส", FT_TEXT, F_REQUIRED, 16},
+    {"disability", "ความพิการ", FT_TEXT, F_REQUIRED, 16},
+    {"guardian_name", "ชื่อผู้ปกครอง", FT_TEXT, F_REQUIRED, 200},
+    {"guardian_phone", "โทรศัพท์ผู้ปกครอง", FT_PHONE, 0},
+    {"address", "ที่อยู่", FT_TEXTAREA, F_REQUIRED, 500},
+    {"student_form", "แบบบันทึกข้อมูลนักเรียนพร้อมรูปถ่าย", FT_FILE, F_REQUIRED, MB5, 0, NULL, NULL, NULL, NULL, DOC_HINT},
+    {"guardian_doc", "เอกสารของบิดามารดาหรือผู้ปกครอง (เช่น หนังสือเดินทาง บัตรประจำตัว)", FT_FILE, F_REQUIRED, MB5, 0,
+     NULL, NULL, NULL, NULL, DOC_HINT},
+    {"other_doc", "เอกสารอื่น (ถ้ามี)", FT_FILE, 0, MB5, 0, NULL, NULL, NULL, NULL, DOC_HINT},
+    {"note", "หมายเหตุถึงเขตพื้นที่", FT_TEXTAREA, 0, 500},
+    {NULL},
+};
+
+static const char *const doc_kinds[][2] = {
+    {"student_form", "แบบบันทึกข้อมูลนักเรียนพร้อมรูปถ่าย"},
+    {"guardian_doc", "เอกสารของบิดามารดาหรือผู้ปกครอง"},
+    {"other_doc", "เอกสารอื่น"},
+};
+
+static const char *doc_label(const char *kind)
+{
+	for (size_t i = 0; i < sizeof doc_kinds / sizeof *doc_kinds; i++)
+		if (!strcmp(doc_kinds[i][0], kind))
+			return doc_kinds[i][1];
+	return NULL;
+}
+
+static const char *gcode_status_label(const char *st)
+{
+	return !strcmp(st, "pending")	 ? "รอเขตพื้นที่รับรอง"
+	       : !strcmp(st, "approved") ? "รับรองแล้ว"
+	       : !strcmp(st, "rejected") ? "ไม่รับรอง"
+					 : "โรงเรียนยกเลิกคำขอ";
+}
+
+static void gcode_rows_text(json_t *rows)
+{
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row)
+	{
+		json_object_set_new(row, "status_label", json_string(gcode_status_label(jstr(row, "status"))));
+		json_object_set_new(row, "pending", json_boolean(!strcmp(jstr(row, "status"), "pending")));
+		json_object_set_new(row, "requested_at_text", text_time(jint(row, "requested_at")));
+		json_object_set_new(row, "decided_at_text", text_time(jint(row, "decided_at")));
+	}
+}
+
+static int gcode_school_page(struct req *r, int status, const char *error)
+{
+	int rc = 0;
+	json_t *school = school_for(r, &rc);
+	if (!school)
+		return rc;
+	struct err e = ERR_INIT;
+	json_t *rows = dmc_gcode_school(req_db(r), jint(school, "id"), &e);
+	if (!rows) {
+		json_decref(school);
+		return fail(r, &e);
+	}
+	gcode_rows_text(rows);
+	bool enter = may_enter(acc_active_grant(r));
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row)
+	    json_object_set_new(row, "can_withdraw", json_boolean(enter && !strcmp(jstr(row, "status"), "pending")));
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "คำขอรหัส G %s", jstr(school, "name"));
+	json_t *m = json_pack("{s:s, s:o, s:b, s:b, s:s?}", "page_title", buf_cstr(&title), "requests", rows, "has_requests",
+			      json_array_size(rows) > 0, "can_enter", enter, "error", error);
+	buf_release(&title);
+	school_link(m, school);
+	json_decref(school);
+	return view_page(r, status, "dmc/gcode_school", m);
+}
+
+static int gcode_school_get(struct req *r)
+{
+	return gcode_school_page(r, 200, NULL);
+}
+
+static int gcode_new_page(struct req *r, int status, json_t *school)
+{
+	json_t *values = json_pack("{s:s, s:s, s:s, s:s}", "nationality", "XX", "disadvantaged", "none", "disability",
+				   "none", "room", "1");
+	json_t *form = form_model(r, gcode_form, values);
+	json_decref(values);
+	struct err e = ERR_INIT;
+	if (selects(r, form, &e) < 0) {
+		json_decref(form);
+		json_decref(school);
+		return fail(r, &e);
+	}
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "ขอรหัส G สำหรับนักเรียนที่ไม่มีหลักฐานทางทะเบียนราษฎร %s", jstr(school, "name"));
+	json_t *m = json_pack("{s:s, s:o}", "page_title", buf_cstr(&title), "form", form);
+	buf_release(&title);
+	school_link(m, school);
+	json_decref(school);
+	return view_page(r, status, "dmc/gcode_new", m);
+}
+
+static int gcode_new_get(struct req *r)
+{
+	int rc = 0;
+	json_t *school = school_for(r, &rc);
+	return school ? gcode_new_page(r, 200, school) : rc;
+}
+
+/* Moves the upload of field kind to DATA/files/dmc/gcode/<id>/<kind>.<ext>
+ * and records it. */
+static int gcode_keep(struct req *r, long long id, const char *kind, struct err *e)
+{
+	const struct form_file *ff = form_file(r, kind);
+	if (!ff)
+		return 0;
+	const char *ext = !strcmp(ff->mime, "application/pdf") ? "pdf" : !strcmp(ff->mime, "image/png") ? "png" : "jpg";
+	struct buf rel = BUF_INIT, dir = BUF_INIT;
+	buf_addf(&rel, "files/dmc/gcode/%lld/%s.%s", id, kind, ext);
+	struct dmc_gcode_doc d = {kind, buf_cstr(&rel), ff->filename, ff->mime, ff->size};
+	/* the row first, the move last: a failed insert leaves no file */
+	int rc = dmc_gcode_doc_add(req_db(r), id, &d, e);
+	const char *data_dir = http_settings()->data_dir;
+	static const char *const parts[] = {"files", "files/dmc", "files/dmc/gcode"};
+	for (size_t i = 0; rc == 0 && i < sizeof parts / sizeof *parts + 1; i++) {
+		buf_reset(&dir);
+		if (i < sizeof parts / sizeof *parts)
+			buf_addf(&dir, "%s/%s", data_dir, parts[i]);
+		else
+			buf_addf(&dir, "%s/files/dmc/gcode/%lld", data_dir, id);
+		if (mkdir(buf_cstr(&dir), 0750) < 0 && errno != EEXIST)
+			rc = err_set(e, 500, "mkdir %s: %s", buf_cstr(&dir), strerror(errno));
+	}
+	if (rc == 0) {
+		buf_reset(&dir);
+		buf_addf(&dir, "%s/%s", data_dir, buf_cstr(&rel));
+		rc = form_file_keep(r, kind, buf_cstr(&dir), e);
+	}
+	buf_release(&rel);
+	buf_release(&dir);
+	return rc;
+}
+
+static int gcode_new_post(struct req *r)
+{
+	int rc = 0;
+	json_t *school = school_for(r, &rc);
+	if (!school)
+		return rc;
+	if (!form_ok(r))
+		return gcode_new_page(r, 422, school);
+	struct dmc_learner_in in = {
+	    .citizen_id = "",
+	    .gcode = "",
+	    .title = form_value(r, "title"),
+	    .first_name = form_value(r, "first_name"),
+	    .last_name = form_value(r, "last_name"),
+	    .sex = form_value(r, "sex"),
+	    .birth_date = form_value(r, "birth_date"),
+	    .nationality = form_value(r, "nationality"),
+	    .grade = form_value(r, "grade"),
+	    .room = form_int(r, "room"),
+	    .weight = form_value(r, "weight"),
+	    .height = form_value(r, "height"),
+	    .disadvantaged = form_value(r, "disadvantaged"),
+	    .disability = form_value(r, "disability"),
+	    .guardian_name = form_value(r, "guardian_name"),
+	    .guardian_phone = form_value(r, "guardian_phone"),
+	    .address = form_value(r, "address"),
+	};
+	struct err e = ERR_INIT;
+	long long sid = jint(school, "id"), area = jint(school, "area_id");
+	long long id = dmc_gcode_request(req_db(r), sid, &in, form_value(r, "note"), acc_user_id(r), dmc_now(r), &e);
+	if (id < 0) {
+		if (!refusal(&e)) {
+			json_decref(school);
+			return fail(r, &e);
+		}
+		form_error_err(r, &e);
+		return gcode_new_page(r, 422, school);
+	}
+	json_decref(school);
+	for (size_t i = 0; i < sizeof doc_kinds / sizeof *doc_kinds; i++)
+		if (gcode_keep(r, id, doc_kinds[i][0], &e) < 0)
+			return fail(r, &e);
+	acc_audit_in(r, req_db(r), area, acc_user_id(r), "dmc.gcode.request", "dmc_gcode_request", id, NULL);
+	char u[64];
+	snprintf(u, sizeof u, "/dmc/gcode/%lld", id);
+	return view_redirect(r, u, "ส่งคำขอรหัส G แล้ว รอเขตพื้นที่ตรวจเอกสารและรับรอง");
+}
+
+static int gcode_withdraw_post(struct req *r)
+{
+	int rc = 0;
+	json_t *school = school_for(r, &rc);
+	if (!school)
+		return rc;
+	long long sid = jint(school, "id"), area = jint(school, "area_id"), gid = req_param_id(r, "gid");
+	json_decref(school);
+	if (!may_enter(acc_active_grant(r)))
+		return acc_deny(r, "การยกเลิกคำขอทำได้เฉพาะเจ้าหน้าที่ข้อมูลนักเรียนของโรงเรียน");
+	struct err e = ERR_INIT;
+	if (dmc_gcode_withdraw(req_db(r), sid, gid, acc_user_id(r), dmc_now(r), &e) < 0)
+		return refusal(&e) ? gcode_school_page(r, 409, e.msg) : fail(r, &e);
+	acc_audit_in(r, req_db(r), area, acc_user_id(r), "dmc.gcode.withdraw", "dmc_gcode_request", gid, NULL);
+	char u[64];
+	snprintf(u, sizeof u, "/dmc/schools/%lld/gcode", sid);
+	return view_redirect(r, u, "ยกเลิกคำขอรหัส G แล้ว");
+}
+
+/* The request of the path when the user may see its school; 404 otherwise. */
+static json_t *gcode_for(struct req *r, int *rc)
+{
+	long long gid = req_param_id(r, "gid");
+	struct err e = ERR_INIT;
+	json_t *g = gid > 0 ? dmc_gcode_get(req_db(r), gid, &e) : NULL;
+	if (!g) {
+		*rc = gid > 0 && e.status >= 500 ? fail(r, &e) : view_error(r, 404, "ไม่พบคำขอรหัส G นี้");
+		return NULL;
+	}
+	if (!may_see_school(r, jint(g, "school_id"))) {
+		json_decref(g);
+		*rc = view_error(r, 404, "ไม่พบคำขอรหัส G นี้");
+		return NULL;
+	}
+	return g;
+}
+
+static int gcode_get(struct req *r)
+{
+	int rc = 0;
+	json_t *g = gcode_for(r, &rc);
+	if (!g)
+		return rc;
+	long long gid = jint(g, "id");
+	/* the typed personal data and documents of a learner were read */
+	acc_audit_in(r, req_db(r), jint(g, "area_id"), acc_user_id(r), "personal.read", "dmc_gcode_request", gid, NULL);
+	json_object_set_new(g, "status_label", json_string(gcode_status_label(jstr(g, "status"))));
+	json_object_set_new(g, "pending", json_boolean(!strcmp(jstr(g, "status"), "pending")));
+	json_object_set_new(g, "approved", json_boolean(!strcmp(jstr(g, "status"), "approved")));
+	json_object_set_new(g, "requested_at_text", text_time(jint(g, "requested_at")));
+	json_object_set_new(g, "decided_at_text", text_time(jint(g, "decided_at")));
+	json_t *d = json_object_get(g, "data");
+	json_object_set_new(d, "sex_label", json_string(sex_label(jstr(d, "sex"))));
+	size_t i;
+	json_t *doc;
+	json_array_foreach(json_object_get(g, "docs"), i, doc)
+	{
+		const char *l = doc_label(jstr(doc, "kind"));
+		json_object_set_new(doc, "label", json_string(l ? l : jstr(doc, "kind")));
+		json_object_set_new(doc, "kb", json_integer((jint(doc, "size") + 1023) / 1024));
+	}
+	const struct acc_grant *ag = acc_active_grant(r);
+	bool decide = acc_grant_is(ag, "dmc_area") && acc_in_area(r, jint(g, "area_id")) && json_is_true(json_object_get(g, "pending"));
+	json_t *form = form_model(r, decision_form, NULL);
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "คำขอรหัส G: %s%s %s", jstr(g, "title_label"), jstr(g, "first_name"), jstr(g, "last_name"));
+	json_t *m = json_pack("{s:s, s:o, s:b, s:b, s:o}", "page_title", buf_cstr(&title), "req", g, "can_decide", decide,
+			      "can_withdraw", may_enter(ag) && json_is_true(json_object_get(g, "pending")), "decision_form", form);
+	buf_release(&title);
+	return view_page(r, 200, "dmc/gcode", m);
+}
+
+static int gcode_doc_get(struct req *r)
+{
+	int rc = 0;
+	json_t *g = gcode_for(r, &rc);
+	if (!g)
+		return rc;
+	const char *kind = req_param(r, "kind");
+	struct err e = ERR_INIT;
+	json_t *d = doc_label(kind) ? dmc_gcode_doc_get(req_db(r), jint(g, "id"), kind, &e) : NULL;
+	if (!d) {
+		json_decref(g);
+		return e.status >= 500 ? fail(r, &e) : view_error(r, 404, "ไม่พบเอกสารนี้");
+	}
+	acc_audit_in(r, req_db(r), jint(g, "area_id"), acc_user_id(r), "personal.read", "dmc_gcode_doc", jint(g, "id"),
+		     json_pack("{s:s}", "kind", kind));
+	struct buf path = BUF_INIT;
+	buf_addf(&path, "%s/%s", http_settings()->data_dir, jstr(d, "path"));
+	rc = view_file(r, buf_cstr(&path), jstr(d, "mime"), jstr(d, "filename"));
+	buf_release(&path);
+	json_decref(d);
+	json_decref(g);
+	return rc;
+}
+
+static int gcode_area_page(struct req *r, int status, const char *error)
+{
+	long long aid = req_param_id(r, "aid");
+	struct err e = ERR_INIT;
+	json_t *area = aid > 0 ? org_area_get(req_db(r), aid, &e) : NULL;
+	if (!area)
+		return aid > 0 && e.status >= 500 ? fail(r, &e) : view_error(r, 404, "ไม่พบสำนักงานเขตพื้นที่นี้");
+	const struct acc_grant *g = acc_active_grant(r);
+	if (!g || g->scope == SCOPE_SCHOOL || !may_see_area(r, aid)) {
+		json_decref(area);
+		return acc_deny(r, "คำขอรหัส G ของโรงเรียนดูได้เฉพาะเจ้าหน้าที่ของเขตพื้นที่");
+	}
+	json_t *lists = dmc_gcode_area(req_db(r), aid, &e);
+	if (!lists) {
+		json_decref(area);
+		return fail(r, &e);
+	}
+	gcode_rows_text(json_object_get(lists, "pending"));
+	gcode_rows_text(json_object_get(lists, "decided"));
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "คำขอรหัส G รอรับรอง %s", jstr(area, "short_name"));
+	json_t *m = json_pack("{s:s, s:o, s:O, s:O, s:b, s:b, s:b, s:s?}", "page_title", buf_cstr(&title), "area", area,
+			      "pending", json_object_get(lists, "pending"), "decided", json_object_get(lists, "decided"),
+			      "has_pending", json_array_size(json_object_get(lists, "pending")) > 0, "has_decided",
+			      json_array_size(json_object_get(lists, "decided")) > 0, "can_decide",
+			      acc_grant_is(g, "dmc_area"), "error", error);
+	json_decref(lists);
+	buf_release(&title);
+	return view_page(r, status, "dmc/gcode_area", m);
+}
+
+static int gcode_area_get(struct req *r)
+{
+	return gcode_area_page(r, 200, NULL);
+}
+
+static int gcode_decide_post(struct req *r)
+{
+	long long aid = req_param_id(r, "aid"), gid = req_param_id(r, "gid");
+	if (!acc_grant_is(acc_active_grant(r), "dmc_area") || !acc_in_area(r, aid))
+		return acc_deny(r, "การรับรองรหัส G ทำได้เฉพาะเจ้าหน้าที่ข้อมูลนักเรียนของเขตพื้นที่");
+	if (!form_ok(r))
+		return gcode_area_page(r, 422, NULL);
+	bool approve = (intptr_t)req_route_data(r) == 1;
+	struct err e = ERR_INIT;
+	char code[14];
+	long long learner = 0;
+	if (dmc_gcode_decide(req_db(r), aid, gid, approve, form_value(r, "decision_note"), acc_user_id(r), dmc_now(r),
+			     code, &learner, &e) < 0) {
+		if (!refusal(&e))
+			return fail(r, &e);
+		if (*e.field)
+			form_error_err(r, &e);
+		return gcode_area_page(r, e.status == 404 ? 404 : e.status == 409 ? 409 : 422, e.msg);
+	}
+	acc_audit_in(r, req_db(r), aid, acc_user_id(r), approve ? "dmc.gcode.approve" : "dmc.gcode.reject",
+		     "dmc_gcode_request", gid, approve ? json_pack("{s:s, s:I}", "gcode", code, "learner_id", (json_int_t)learner) : NULL);
+	char u[64];
+	snprintf(u, sizeof u, "/dmc/areas/%lld/gcode", aid);
+	struct buf msg = BUF_INIT;
+	if (approve)
+		buf_addf(&msg, "รับรองแล้ว ออกรหัส G %s และเพิ่มนักเรียนเข้าโรงเรียนแล้ว", code);
+	else
+		buf_adds(&msg, "ไม่รับรองคำขอ และแจ้งเหตุผลให้โรงเรียนแล้ว");
+	int rc = view_redirect(r, u, buf_cstr(&msg));
+	buf_release(&msg);
+	return rc;
+}
+
 /* ---- the table ------------------------------------------------------------------------------------ */
 
 #define SEEN ACCESS_SIGNED_IN, ALL
@@ -1348,6 +2388,27 @@ static const struct route routes[] = {
     {"POST", "/dmc/learners/:id/citizen-id", learner_post, idfix_form, NULL, ACCESS_SIGNED_IN, ENTER, DATA(ACT_IDFIX)},
     {"POST", "/dmc/learners/:id/requests/:rid/withdraw", learner_post, empty_form, NULL, ACCESS_SIGNED_IN, ENTER,
      DATA(ACT_WITHDRAW)},
+    {"GET", "/dmc/areas/:aid/rounds/:rid/subsidy", subsidy_area_get, NULL, NULL, SEEN},
+    {"GET", "/dmc/subsidy-rates", rates_get, NULL, NULL, SEEN},
+    {"POST", "/dmc/subsidy-rates/:year", rates_post, rates_form, NULL, ACCESS_SIGNED_IN, "super_admin"},
+    {"GET", "/dmc/rounds", rounds_get, NULL, NULL, SEEN},
+    {"POST", "/dmc/rounds/:rid", round_settings_post, round_form, NULL, ACCESS_SIGNED_IN, "super_admin"},
+    {"POST", "/dmc/rounds/:rid/extend", round_extend_post, extend_form, NULL, ACCESS_SIGNED_IN, "dmc_area area_admin"},
+    {"GET", "/dmc/schools/:sid/rounds/:rid/basic", basic_get, NULL, NULL, SEEN},
+    {"POST", "/dmc/schools/:sid/rounds/:rid/basic", basic_post, basic_form, NULL, ACCESS_SIGNED_IN, ENTER},
+    {"GET", "/dmc/schools/:sid/body-upload", body_upload_get, NULL, NULL, ACCESS_SIGNED_IN, ENTER},
+    {"POST", "/dmc/schools/:sid/body-upload", body_upload_post, body_upload_form, NULL, ACCESS_SIGNED_IN, ENTER},
+    {"GET", "/dmc/schools/:sid/gcode", gcode_school_get, NULL, NULL, SEEN},
+    {"GET", "/dmc/schools/:sid/gcode/new", gcode_new_get, NULL, NULL, ACCESS_SIGNED_IN, ENTER},
+    {"POST", "/dmc/schools/:sid/gcode/new", gcode_new_post, gcode_form, NULL, ACCESS_SIGNED_IN, ENTER},
+    {"POST", "/dmc/schools/:sid/gcode/:gid/withdraw", gcode_withdraw_post, empty_form, NULL, ACCESS_SIGNED_IN, ENTER},
+    {"GET", "/dmc/gcode/:gid", gcode_get, NULL, NULL, SEEN},
+    {"GET", "/dmc/gcode/:gid/docs/:kind", gcode_doc_get, NULL, NULL, SEEN},
+    {"GET", "/dmc/areas/:aid/gcode", gcode_area_get, NULL, NULL, SEEN},
+    {"POST", "/dmc/areas/:aid/gcode/:gid/approve", gcode_decide_post, decision_form, NULL, ACCESS_SIGNED_IN, "dmc_area",
+     DATA(1)},
+    {"POST", "/dmc/areas/:aid/gcode/:gid/reject", gcode_decide_post, decision_form, NULL, ACCESS_SIGNED_IN, "dmc_area",
+     DATA(0)},
     {NULL, NULL, NULL, NULL, NULL, 0, 0},
 };
 

@@ -113,6 +113,28 @@ int dmc_gcode_check(const char *s, struct err *e)
 	return 0;
 }
 
+int dmc_gcode_make(long long now, const char *area_code, long long seq, char out[14], struct err *e)
+{
+	out[0] = 0;
+	if (!area_code || strlen(area_code) < 2 || !digits(area_code, 2))
+		return err_set(e, 409, "ออกรหัส G ไม่ได้: รหัสเขตพื้นที่ของโรงเรียนไม่ขึ้นต้นด้วยรหัสจังหวัด 2 หลัก "
+				       "กรุณาแจ้งผู้ดูแลระบบให้แก้ไขรหัสเขตพื้นที่");
+	if (seq < 1 || seq > 99999999LL)
+		return err_set(e, 409, "ออกรหัส G ไม่ได้: ลำดับของปีและจังหวัดนี้ครบ 99,999,999 รหัสแล้ว");
+	int y, mo, d, h, mi, s, wd;
+	thai_local(now, &y, &mo, &d, &h, &mi, &s, &wd);
+	int be = (y + 543) % 100;
+	out[0] = 'G';
+	out[1] = (char)('0' + be / 10);
+	out[2] = (char)('0' + be % 10);
+	out[3] = area_code[0];
+	out[4] = area_code[1];
+	for (int i = 12; i >= 5; i--, seq /= 10)
+		out[i] = (char)('0' + seq % 10);
+	out[13] = 0;
+	return 0;
+}
+
 void dmc_ident_mask(const char *ident, struct buf *out)
 {
 	size_t n = ident ? strlen(ident) : 0;

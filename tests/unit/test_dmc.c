@@ -14,6 +14,7 @@
 
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/jsonx.h"
 #include "core/thai.h"
 #include "dmc/dmc.h"
@@ -168,6 +169,58 @@ static void test_correction_cutoff(void **state)
 	assert_non_null(strstr(buf_cstr(&b), "10 มิ.ย. 2569 เวลา 16:30 น."));
 	assert_non_null(strstr(buf_cstr(&b), "11 ต.ค. 2569"));
 	buf_release(&b);
+}
+
+static void test_gcode_make(void **state)
+{
+	(void)state;
+	struct err e = ERR_INIT;
+	char out[14];
+	/* 10 มิ.ย. 2569 → "69"; area 3502 → province 35 */
+	assert_int_equal(dmc_gcode_make(bkk(2026, 6, 10, 10, 0, 0), "3502", 1, out, &e), 0);
+	assert_string_equal(out, "G693500000001");
+	assert_int_equal(dmc_gcode_check(out, &e), 0);
+	assert_int_equal(dmc_gcode_make(bkk(2026, 6, 10, 10, 0, 0), "3502", 99999999, out, &e), 0);
+	assert_string_equal(out, "G693599999999");
+	/* the BE year turns with the Bangkok calendar year: 31 Dec 2026 23:59 Bangkok is 2569, 1 Jan is 2570 */
+	assert_int_equal(dmc_gcode_make(bkk(2026, 12, 31, 23, 59, 0), "1001", 42, out, &e), 0);
+	assert_string_equal(out, "G691000000042");
+	assert_int_equal(dmc_gcode_make(bkk(2027, 1, 1, 0, 0, 0), "1001", 42, out, &e), 0);
+	assert_string_equal(out, "G701000000042");
+	/* out of range: no code */
+	assert_int_equal(dmc_gcode_make(bkk(2026, 6, 10, 10, 0, 0), "3502", 0, out, &e), -1);
+	assert_int_equal(e.status, 409);
+	assert_string_equal(out, "");
+	err_clear(&e);
+	assert_int_equal(dmc_gcode_make(bkk(2026, 6, 10, 10, 0, 0), "3502", 100000000LL, out, &e), -1);
+	err_clear(&e);
+	assert_int_equal(dmc_gcode_make(bkk(2026, 6, 10, 10, 0, 0), "X5", 1, out, &e), -1);
+	err_clear(&e);
+	assert_int_equal(dmc_gcode_make(bkk(2026, 6, 10, 10, 0, 0), "3", 1, out, &e), -1);
+	err_clear(&e);
+}
+
+static void test_subsidy_amount(void **state)
+{
+	(void)state;
+	/* SPEC DMC-4's rates in satang: 1,700 / 1,900 / 3,500 / 3,800 baht */
+	const long long rates[DMC_NLEVELS] = {170000, 190000, 350000, 380000};
+	const long long heads[DMC_NLEVELS] = {20, 120, 0, 3};
+	long long amounts[DMC_NLEVELS];
+	assert_int_equal(dmc_subsidy_amount(heads, rates, amounts), 20 * 170000 + 120 * 190000 + 3 * 380000);
+	assert_int_equal(amounts[0], 3400000);
+	assert_int_equal(amounts[1], 22800000);
+	assert_int_equal(amounts[2], 0);
+	assert_int_equal(amounts[3], 1140000);
+	const long long none[DMC_NLEVELS] = {0, 0, 0, 0}, neg[DMC_NLEVELS] = {-5, 1, 0, 0};
+	assert_int_equal(dmc_subsidy_amount(none, rates, NULL), 0);
+	assert_int_equal(dmc_subsidy_amount(neg, rates, NULL), 190000);
+	/* a large school at a high rate stays exact */
+	const long long big[DMC_NLEVELS] = {0, 0, 0, 5000};
+	assert_int_equal(dmc_subsidy_amount(big, rates, NULL), 1900000000LL);
+	assert_int_equal(dmc_level_index("lower"), 2);
+	assert_int_equal(dmc_level_index("nope"), -1);
+	assert_int_equal(dmc_level_index(NULL), -1);
 }
 
 /* ---- storage on both engines --------------------------------------------------------- */
@@ -679,6 +732,386 @@ static void test_snapshot_frozen(void **state)
 	assert_int_equal(e.status, 409);
 }
 
+/* GC-1: a request checked as adding checks, certified with the next
+ * number of the year and province, the learner added with the code and
+ * found by it; a refusal needs a reason; a decided request is not decided
+ * again; a number taken by an approval that failed is given back. */
+static void test_gcode_requests(void **state)
+{
+	struct engine *en = *state;
+	struct fx *f = en->data;
+	struct err e = ERR_INIT;
+	long long area = scalar(en->db, "SELECT area_id FROM schools WHERE id = $1", f->s1);
+	struct dmc_learner_in in = kid("", "p3");
+	in.nationality = "XX";
+	/* a field wrong: refused at the field, nothing stored */
+	struct dmc_learner_in bad = in;
+	bad.weight = "500";
+	assert_int_equal(dmc_gcode_request(en->db, f->s1, &bad, "", 0, NOW, &e), -1);
+	assert_string_equal(e.field, "weight");
+	err_clear(&e);
+	bad = in;
+	bad.title = "boy"; /* a boy's title for a girl */
+	assert_int_equal(dmc_gcode_request(en->db, f->s1, &bad, "", 0, NOW, &e), -1);
+	assert_string_equal(e.field, "title");
+	err_clear(&e);
+	assert_int_equal(scalar(en->db, "SELECT COUNT(*) FROM dmc_gcode_requests WHERE area_id = $1", area), 0);
+	long long r1 = dmc_gcode_request(en->db, f->s1, &in, "ไม่มีสูติบัตร", 0, NOW, &e);
+	long long r2 = dmc_gcode_request(en->db, f->s2, &in, "", 0, NOW, &e);
+	/* the same child twice at one school while pending: refused */
+	assert_int_equal(dmc_gcode_request(en->db, f->s1, &in, "", 0, NOW, &e), -1);
+	assert_int_equal(e.status, 409);
+	assert_string_equal(e.field, "first_name");
+	err_clear(&e);
+	struct dmc_learner_in twin = in;
+	twin.birth_date = "2018-01-02";
+	long long r3 = dmc_gcode_request(en->db, f->s1, &twin, "", 0, NOW, &e);
+	assert_true(r1 > 0 && r2 > 0 && r3 > 0);
+	struct dmc_gcode_doc d = {"student_form", "files/dmc/gcode/x/student_form.pdf", "form.pdf", "application/pdf", 9};
+	assert_int_equal(dmc_gcode_doc_add(en->db, r1, &d, &e), 0);
+	json_t *g = dmc_gcode_get(en->db, r1, &e);
+	assert_non_null(g);
+	assert_string_equal(jstr(g, "status"), "pending");
+	assert_string_equal(jstr(json_object_get(g, "data"), "birth_date"), "2018-01-01");
+	assert_int_equal(json_array_size(json_object_get(g, "docs")), 1);
+	json_decref(g);
+	long long before = count_of(en->db, f->s1, "p3");
+	char code[14];
+	long long learner = 0;
+	/* not the area's: 404; a refusal without a reason: 400 */
+	assert_int_equal(dmc_gcode_decide(en->db, area + 1000, r1, true, "", 0, NOW, code, &learner, &e), -1);
+	assert_int_equal(e.status, 404);
+	err_clear(&e);
+	assert_int_equal(dmc_gcode_decide(en->db, area, r2, false, "", 0, NOW, code, &learner, &e), -1);
+	assert_string_equal(e.field, "decision_note");
+	err_clear(&e);
+	/* certified: G + 69 + 99 (area 9901) + 00000001, the learner added here */
+	assert_int_equal(dmc_gcode_decide(en->db, area, r1, true, "", 0, NOW, code, &learner, &e), 0);
+	assert_string_equal(code, "G699900000001");
+	assert_true(learner > 0);
+	assert_int_equal(count_of(en->db, f->s1, "p3"), before + 1);
+	assert_string_equal(scalar_text(en->db, "SELECT ident FROM dmc_learners WHERE id = $1", learner), code);
+	assert_string_equal(scalar_text(en->db, "SELECT gcode FROM dmc_gcode_requests WHERE id = $1", r1), code);
+	long long id = 0, school = 0;
+	char status[16];
+	assert_int_equal(dmc_ident_find(en->db, code, &id, &school, status, &e), 1);
+	assert_int_equal(id, learner);
+	/* decided already */
+	assert_int_equal(dmc_gcode_decide(en->db, area, r1, true, "", 0, NOW, code, &learner, &e), -1);
+	assert_int_equal(e.status, 409);
+	err_clear(&e);
+	/* a refusal with its reason; the school's withdrawal of a decided one is refused */
+	assert_int_equal(dmc_gcode_decide(en->db, area, r2, false, "เอกสารไม่ชัด", 0, NOW, code, &learner, &e), 0);
+	assert_int_equal(dmc_gcode_withdraw(en->db, f->s2, r2, 0, NOW, &e), -1);
+	assert_int_equal(e.status, 409);
+	err_clear(&e);
+	/* an approval that fails after taking its number gives it back with the rollback */
+	assert_int_equal(db_begin(en->db, &e), 0);
+	assert_int_equal(db_exec(en->db, "UPDATE dmc_gcode_requests SET data = '{}' WHERE id = $1", DB_ARGS(DB_INT(r3)), &e), 1);
+	assert_int_equal(dmc_gcode_decide(en->db, area, r3, true, "", 0, NOW, code, &learner, &e), -1);
+	assert_int_equal(e.status, 409);
+	err_clear(&e);
+	db_rollback(en->db);
+	assert_int_equal(dmc_gcode_decide(en->db, area, r3, true, "", 0, NOW, code, &learner, &e), 0);
+	assert_string_equal(code, "G699900000002");
+	/* the school withdraws a pending one of its own only (r1 is decided: the same child may be asked again) */
+	long long r4 = dmc_gcode_request(en->db, f->s1, &in, "", 0, NOW, &e);
+	assert_true(r4 > 0);
+	assert_int_equal(dmc_gcode_withdraw(en->db, f->s2, r4, 0, NOW, &e), -1);
+	err_clear(&e);
+	assert_int_equal(dmc_gcode_withdraw(en->db, f->s1, r4, 0, NOW, &e), 0);
+	json_t *lists = dmc_gcode_area(en->db, area, &e);
+	assert_non_null(lists);
+	assert_int_equal(json_array_size(json_object_get(lists, "pending")), 0);
+	assert_int_equal(json_array_size(json_object_get(lists, "decided")), 3);
+	json_decref(lists);
+	json_t *mine = dmc_gcode_school(en->db, f->s1, &e);
+	assert_int_equal(json_array_size(mine), 3);
+	json_decref(mine);
+}
+
+static json_t *basic_row(json_t *basic, const char *grade)
+{
+	size_t i;
+	json_t *r;
+	json_array_foreach(json_object_get(basic, "rows"), i, r) if (!strcmp(jstr(r, "grade"), grade)) return r;
+	fail_msg("no row %s", grade);
+	return NULL;
+}
+
+/* Basic data per round (menu 2.2): the suggestion from the learners'
+ * rooms, the rules of a save, the version, and certification freezing a
+ * school that never saved. Round 2 of 2569, school s3. */
+static void test_basic_data(void **state)
+{
+	struct engine *en = *state;
+	struct fx *f = en->data;
+	struct err e = ERR_INIT;
+	assert_int_equal(dmc_rounds_ensure(en->db, 2569, &e), 0);
+	long long rid = scalar(en->db, "SELECT id FROM dmc_rounds WHERE academic_year = $1 AND round_no = 2", 2569);
+	char a[14], b[14];
+	new_id(a);
+	new_id(b);
+	struct dmc_learner_in ia = kid(a, "p5"), ib = kid(b, "p5");
+	ib.room = 2;
+	long long elsewhere = 0;
+	assert_true(dmc_learner_add(en->db, f->s3, &ia, 0, NOW, &elsewhere, &e) > 0);
+	assert_true(dmc_learner_add(en->db, f->s3, &ib, 0, NOW, &elsewhere, &e) > 0);
+	json_t *g = dmc_basic_get(en->db, rid, f->s3, &e);
+	assert_non_null(g);
+	assert_false(json_is_true(json_object_get(g, "saved")));
+	json_t *p5 = basic_row(g, "p5");
+	assert_int_equal(jint(p5, "rooms"), 2); /* ป.5 rooms 1 and 2 */
+	assert_int_equal(jint(p5, "female"), 2);
+	assert_int_equal(jint(basic_row(g, "p6"), "rooms"), 0);
+	assert_int_equal(jint(g, "female"), scalar(en->db, "SELECT COALESCE(SUM(n), 0) FROM dmc_counts WHERE school_id = $1 AND sex = 'F'", f->s3));
+	json_decref(g);
+	/* the form sends every grade: those of other tests' learners keep their rooms */
+	g = dmc_basic_get(en->db, rid, f->s3, &e);
+	size_t ng = json_array_size(json_object_get(g, "rows")), i6 = 0;
+	const char **all = xcalloc(ng, sizeof *all);
+	long long *allr = xcalloc(ng, sizeof *allr);
+	for (size_t i = 0; i < ng; i++) {
+		json_t *row = json_array_get(json_object_get(g, "rows"), i);
+		all[i] = jstr(row, "grade");
+		allr[i] = jint(row, "rooms");
+		if (!strcmp(all[i], "p6"))
+			allr[i6 = i] = 3;
+	}
+	const char *grades[] = {"p5", "p6"};
+	long long rooms[] = {1, 3};
+	assert_int_equal(dmc_basic_save(en->db, rid, f->s3, grades, rooms, 2, -1, 0, NOW, &e), -1); /* room 2 exists */
+	assert_string_equal(e.field, "rooms");
+	err_clear(&e);
+	const char *only6[] = {"p6"};
+	long long three[] = {3};
+	assert_int_equal(dmc_basic_save(en->db, rid, f->s3, only6, three, 1, -1, 0, NOW, &e), -1); /* ป.5 left out */
+	err_clear(&e);
+	const char *twice[] = {"p5", "p5"};
+	long long two2[] = {2, 2};
+	assert_int_equal(dmc_basic_save(en->db, rid, f->s3, twice, two2, 2, -1, 0, NOW, &e), -1);
+	err_clear(&e);
+	const char *nope[] = {"p5", "x9"};
+	assert_int_equal(dmc_basic_save(en->db, rid, f->s3, nope, two2, 2, -1, 0, NOW, &e), -1);
+	err_clear(&e);
+	assert_int_equal(dmc_basic_save(en->db, rid + 1000, f->s3, grades, rooms, 2, -1, 0, NOW, &e), -1);
+	assert_int_equal(e.status, 404);
+	err_clear(&e);
+	assert_int_equal(dmc_basic_save(en->db, rid, f->s3, all, allr, ng, 0, 0, NOW, &e), 0);
+	assert_int_equal(dmc_basic_save(en->db, rid, f->s3, all, allr, ng, 0, 0, NOW, &e), -1); /* stale */
+	assert_int_equal(e.status, 409);
+	assert_string_equal(e.field, "_version");
+	err_clear(&e);
+	allr[i6] = 4;
+	assert_int_equal(dmc_basic_save(en->db, rid, f->s3, all, allr, ng, 1, 0, NOW, &e), 0);
+	free(all);
+	free(allr);
+	json_decref(g);
+	g = dmc_basic_get(en->db, rid, f->s3, &e);
+	assert_int_equal(jint(basic_row(g, "p6"), "rooms"), 4);
+	assert_int_equal(jint(basic_row(g, "p5"), "rooms"), 2);
+	assert_int_equal(jint(g, "version"), 2);
+	json_decref(g);
+	/* s2 never saves: certification keeps the rooms its learners are in */
+	char c[14];
+	new_id(c);
+	struct dmc_learner_in ic = kid(c, "m1");
+	ic.birth_date = "2013-01-01";
+	ic.room = 3;
+	assert_true(dmc_learner_add(en->db, f->s2, &ic, 0, NOW, &elsewhere, &e) > 0);
+	long long open = scalar(en->db, "SELECT open_at FROM dmc_rounds WHERE id = $1", rid);
+	assert_int_equal(step(en->db, dmc_round_confirm, rid, f->s2, open, &e), 0);
+	assert_int_equal(step(en->db, dmc_round_certify, rid, f->s2, open + 60, &e), 0);
+	assert_int_equal(scalar(en->db, "SELECT rooms FROM dmc_school_grades WHERE school_id = $1 AND grade = 'm1'", f->s2), 3);
+	g = dmc_basic_get(en->db, rid, f->s2, &e);
+	assert_true(json_is_true(json_object_get(g, "frozen")));
+	json_decref(g);
+	const char *m1[] = {"m1"};
+	assert_int_equal(dmc_basic_save(en->db, rid, f->s2, m1, three, 1, -1, 0, NOW, &e), -1);
+	assert_int_equal(e.status, 409);
+	err_clear(&e);
+}
+
+/* Round settings: a window moved, the order with the rounds around it,
+ * the version, and a round certified by a school is locked. Year 2571,
+ * which no other test uses. */
+static void test_round_settings(void **state)
+{
+	struct engine *en = *state;
+	struct fx *f = en->data;
+	struct err e = ERR_INIT;
+	assert_int_equal(dmc_rounds_ensure(en->db, 2570, &e), 0);
+	assert_int_equal(dmc_rounds_ensure(en->db, 2571, &e), 0);
+	json_t *rs = dmc_rounds_year(en->db, 2571, &e);
+	assert_int_equal(json_array_size(rs), 3);
+	json_t *r1 = json_array_get(rs, 0);
+	long long id = jint(r1, "id");
+	assert_string_equal(jstr(r1, "round_day"), "2028-06-10");
+	assert_string_equal(jstr(r1, "entry_day"), "2028-05-16");
+	assert_string_equal(jstr(r1, "open_time"), "08:30");
+	assert_string_equal(jstr(r1, "close_time"), "16:30");
+	assert_int_equal(jint(r1, "certified"), 0);
+	/* refused at their fields */
+	assert_int_equal(dmc_round_update(en->db, id, "2028-06-12", "2028-05-16", "16:30", "08:30", -1, 0, NOW, &e), -1);
+	assert_string_equal(e.field, "close_time");
+	err_clear(&e);
+	assert_int_equal(dmc_round_update(en->db, id, "2028-06-12", "2028-06-13", "08:30", "16:30", -1, 0, NOW, &e), -1);
+	assert_string_equal(e.field, "entry_day");
+	err_clear(&e);
+	assert_int_equal(dmc_round_update(en->db, id, "2028-11-10", "2028-05-16", "08:30", "16:30", -1, 0, NOW, &e), -1);
+	assert_string_equal(e.field, "round_day"); /* on round 2's day */
+	err_clear(&e);
+	assert_int_equal(dmc_round_update(en->db, id, "2028-04-30", "2028-03-01", "08:30", "16:30", -1, 0, NOW, &e), -1);
+	assert_string_equal(e.field, "round_day"); /* on the year before's round 3 */
+	err_clear(&e);
+	assert_int_equal(dmc_round_update(en->db, id, "2028-06-12", "2028-05-16", "8.30", "16:30", -1, 0, NOW, &e), -1);
+	assert_string_equal(e.field, "open_time");
+	err_clear(&e);
+	/* moved: two days later, 09:00–17:30 Bangkok */
+	assert_int_equal(dmc_round_update(en->db, id, "2028-06-12", "2028-05-20", "09:00", "17:30", 1, 0, NOW, &e), 0);
+	assert_int_equal(scalar(en->db, "SELECT open_at FROM dmc_rounds WHERE id = $1", id), bkk(2028, 6, 12, 9, 0, 0));
+	assert_int_equal(scalar(en->db, "SELECT close_at FROM dmc_rounds WHERE id = $1", id), bkk(2028, 6, 12, 17, 30, 0));
+	assert_int_equal(scalar(en->db, "SELECT entry_from FROM dmc_rounds WHERE id = $1", id), bkk(2028, 5, 20, 0, 0, 0));
+	assert_string_equal(scalar_text(en->db, "SELECT round_day FROM dmc_rounds WHERE id = $1", id), "2028-06-12");
+	/* the page it came from is old now */
+	assert_int_equal(dmc_round_update(en->db, id, "2028-06-13", "2028-05-20", "09:00", "17:30", 1, 0, NOW, &e), -1);
+	assert_int_equal(e.status, 409);
+	assert_string_equal(e.field, "_version");
+	err_clear(&e);
+	/* certified by one school: locked */
+	long long open = bkk(2028, 6, 12, 9, 0, 0);
+	assert_int_equal(step(en->db, dmc_round_confirm, id, f->s1, open, &e), 0);
+	assert_int_equal(step(en->db, dmc_round_certify, id, f->s1, open + 60, &e), 0);
+	assert_int_equal(dmc_round_update(en->db, id, "2028-06-13", "2028-05-20", "09:00", "17:30", 2, 0, NOW, &e), -1);
+	assert_int_equal(e.status, 409);
+	err_clear(&e);
+	assert_int_equal(dmc_round_update(en->db, id + 100000, "2028-06-13", "2028-05-20", "09:00", "17:30", -1, 0, NOW, &e), -1);
+	assert_int_equal(e.status, 404);
+	err_clear(&e);
+	json_decref(rs);
+}
+
+/* The subsidy from certified snapshots: standing rates, then a year's
+ * own; a school not certified has no row; later edits move nothing. */
+static void test_subsidy_from_snapshot(void **state)
+{
+	struct engine *en = *state;
+	struct fx *f = en->data;
+	struct err e = ERR_INIT;
+	long long rates[DMC_NLEVELS];
+	bool own = true;
+	assert_int_equal(dmc_subsidy_rates(en->db, 2572, rates, &own, &e), 0);
+	assert_false(own);
+	assert_int_equal(rates[1], 190000);
+	assert_int_equal(dmc_rounds_ensure(en->db, 2572, &e), 0);
+	long long rid = scalar(en->db, "SELECT id FROM dmc_rounds WHERE academic_year = $1 AND round_no = 1", 2572);
+	long long open = scalar(en->db, "SELECT open_at FROM dmc_rounds WHERE id = $1", rid);
+	char a[14], b[14];
+	new_id(a);
+	new_id(b);
+	struct dmc_learner_in ia = kid(a, "k2"), ib = kid(b, "m5");
+	ia.birth_date = "2025-01-01";
+	ib.birth_date = "2013-01-01";
+	long long elsewhere = 0;
+	assert_true(dmc_learner_add(en->db, f->s3, &ia, 0, NOW, &elsewhere, &e) > 0);
+	assert_true(dmc_learner_add(en->db, f->s3, &ib, 0, NOW, &elsewhere, &e) > 0);
+	assert_int_equal(step(en->db, dmc_round_confirm, rid, f->s3, open, &e), 0);
+	assert_int_equal(step(en->db, dmc_round_certify, rid, f->s3, open + 60, &e), 0);
+	long long area = scalar(en->db, "SELECT area_id FROM schools WHERE id = $1", f->s3);
+	json_t *all = dmc_subsidy_area(en->db, rid, area, 0, &e);
+	assert_non_null(all);
+	assert_int_equal(json_array_size(json_object_get(all, "schools")), 1); /* only s3 certified */
+	json_t *row = json_array_get(json_object_get(all, "schools"), 0);
+	assert_int_equal(jint(row, "school_id"), f->s3);
+	long long k = scalar(en->db, "SELECT COALESCE(SUM(c.n), 0) FROM dmc_snapshot_counts c JOIN dmc_grades g ON g.code = c.grade "
+				     "WHERE c.round_id = $1 AND g.level = 'kinder'", rid);
+	long long up = scalar(en->db, "SELECT COALESCE(SUM(c.n), 0) FROM dmc_snapshot_counts c JOIN dmc_grades g ON g.code = c.grade "
+				      "WHERE c.round_id = $1 AND g.level = 'upper'", rid);
+	long long heads = scalar(en->db, "SELECT COALESCE(SUM(n), 0) FROM dmc_snapshot_counts WHERE round_id = $1", rid);
+	assert_true(k >= 1 && up >= 1);
+	assert_int_equal(jint(json_array_get(json_object_get(row, "levels"), 0), "heads"), k);
+	assert_int_equal(jint(json_array_get(json_object_get(row, "levels"), 3), "amount_satang"), up * 380000);
+	assert_int_equal(jint(row, "heads"), heads);
+	long long amount = jint(row, "amount_satang");
+	assert_int_equal(jint(json_object_get(all, "totals"), "amount_satang"), amount);
+	json_decref(all);
+	/* the year's own rates */
+	const long long mine[DMC_NLEVELS] = {200000, 200000, 400000, 400000};
+	assert_int_equal(dmc_subsidy_rates_set(en->db, 2572, mine, 0, NOW, &e), 0);
+	const long long bad[DMC_NLEVELS] = {200000, -1, 400000, 400000};
+	assert_int_equal(dmc_subsidy_rates_set(en->db, 2572, bad, 0, NOW, &e), -1);
+	assert_string_equal(e.field, "primary");
+	err_clear(&e);
+	assert_int_equal(dmc_subsidy_rates(en->db, 2572, rates, &own, &e), 0);
+	assert_true(own);
+	assert_int_equal(rates[3], 400000);
+	/* a learner added after certification changes nothing */
+	char c[14];
+	new_id(c);
+	struct dmc_learner_in ic = kid(c, "m5");
+	ic.birth_date = "2013-01-01";
+	assert_true(dmc_learner_add(en->db, f->s3, &ic, 0, NOW, &elsewhere, &e) > 0);
+	json_t *one = dmc_subsidy_area(en->db, rid, 0, f->s3, &e);
+	row = json_array_get(json_object_get(one, "schools"), 0);
+	assert_int_equal(jint(row, "heads"), heads);
+	assert_int_equal(jint(json_array_get(json_object_get(row, "levels"), 3), "amount_satang"), up * 400000);
+	json_decref(one);
+	/* a school that has not certified: nothing */
+	one = dmc_subsidy_area(en->db, rid, 0, f->s1, &e);
+	assert_int_equal(json_array_size(json_object_get(one, "schools")), 0);
+	json_decref(one);
+	assert_null(dmc_subsidy_area(en->db, rid + 100000, area, 0, &e));
+	assert_int_equal(e.status, 404);
+	err_clear(&e);
+}
+
+/* An area's extension: later close for its schools only, never earlier,
+ * not after the window closed; the national round row untouched. Year 2573. */
+static void test_round_extension(void **state)
+{
+	struct engine *en = *state;
+	struct fx *f = en->data;
+	struct err e = ERR_INIT;
+	assert_int_equal(dmc_rounds_ensure(en->db, 2573, &e), 0);
+	long long rid = scalar(en->db, "SELECT id FROM dmc_rounds WHERE academic_year = $1 AND round_no = 1", 2573);
+	long long area = scalar(en->db, "SELECT area_id FROM schools WHERE id = $1", f->s1);
+	long long other_area = org_area_add(en->db, en->kind == DB_SQLITE ? "9951" : "9952", "สำนักงานเขตทดสอบอื่น",
+					    "สพป.ทดสอบอื่น", "primary", "ยโสธร", &e);
+	assert_true(other_area > 0);
+	long long other = org_school_add(en->db, other_area, en->kind == DB_SQLITE ? "1099510001" : "1099520001",
+					 en->kind == DB_SQLITE ? "99510001" : "99520001", "โรงเรียนเขตอื่น", "เมือง", "ยโสธร", &e);
+	assert_true(other > 0);
+	long long morning = bkk(2030, 6, 10, 10, 0, 0), at17 = bkk(2030, 6, 10, 17, 0, 0);
+	assert_int_equal(dmc_round_extend(en->db, rid, area, "16:00", -1, 0, morning, &e), -1);
+	assert_string_equal(e.field, "close_time");
+	err_clear(&e);
+	assert_int_equal(dmc_round_extend(en->db, rid, area, "18:00", 0, 0, morning, &e), 0);
+	assert_int_equal(dmc_round_extend(en->db, rid, area, "19:00", 0, 0, morning, &e), -1); /* stale */
+	assert_int_equal(e.status, 409);
+	err_clear(&e);
+	json_t *x = dmc_round_for_school(en->db, rid, f->s1, &e);
+	assert_int_equal(jint(x, "close_at"), bkk(2030, 6, 10, 18, 0, 0));
+	assert_int_equal(jint(x, "extended"), 1);
+	json_decref(x);
+	x = dmc_round_for_school(en->db, rid, other, &e);
+	assert_int_equal(jint(x, "close_at"), bkk(2030, 6, 10, 16, 30, 0));
+	json_decref(x);
+	assert_int_equal(step(en->db, dmc_round_confirm, rid, f->s1, at17, &e), 0);
+	assert_int_equal(step(en->db, dmc_round_confirm, rid, other, at17, &e), -1);
+	assert_int_equal(e.status, 409);
+	json_t *cur = dmc_round_current_area(en->db, area, at17, &e);
+	assert_int_equal(jint(cur, "id"), rid);
+	json_decref(cur);
+	cur = dmc_round_current_area(en->db, other_area, at17, &e);
+	assert_true(jint(cur, "id") != rid);
+	json_decref(cur);
+	/* closed: not reopened */
+	assert_int_equal(dmc_round_extend(en->db, rid, area, "20:00", -1, 0, bkk(2030, 6, 10, 18, 1, 0), &e), -1);
+	assert_int_equal(e.status, 409);
+	err_clear(&e);
+	assert_int_equal(scalar(en->db, "SELECT close_at FROM dmc_rounds WHERE id = $1", rid), bkk(2030, 6, 10, 16, 30, 0));
+}
+
 int main(void)
 {
 	const struct CMUnitTest pure[] = {
@@ -687,6 +1120,8 @@ int main(void)
 	    cmocka_unit_test(test_measures),	 cmocka_unit_test(test_birth),
 	    cmocka_unit_test(test_promotion),
 	    cmocka_unit_test(test_correction_cutoff),
+	    cmocka_unit_test(test_gcode_make),
+	    cmocka_unit_test(test_subsidy_amount),
 	};
 	const struct CMUnitTest db_tests[] = {
 	    cmocka_unit_test(test_one_active_record),
@@ -696,6 +1131,11 @@ int main(void)
 	    cmocka_unit_test(test_round_current_reads_only),
 	    cmocka_unit_test(test_promotion_year_end),
 	    cmocka_unit_test(test_requests),
+	    cmocka_unit_test(test_gcode_requests),
+	    cmocka_unit_test(test_basic_data),
+	    cmocka_unit_test(test_round_settings),
+	    cmocka_unit_test(test_subsidy_from_snapshot),
+	    cmocka_unit_test(test_round_extension),
 	};
 	int failed = cmocka_run_group_tests_name("dmc_rules", pure, NULL, NULL);
 	engine_after_migrate = seed;

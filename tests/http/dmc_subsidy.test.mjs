@@ -1,0 +1,132 @@
+// dmc_subsidy: the per-head subsidy (DMC-4) through the real binary — a
+// school certifies a round, its snapshot page shows learners by level ×
+// rate = amount from the certified counts; the area's page lists the
+// certified schools only, with totals, exported as XLSX and CSV and printed as PDF; the rates
+// page: the area reads it, OBEC's super admin sets a year's own rates
+// (a bad amount refused at its field) and the figures follow; a school
+// role cannot see the area's figures; later edits do not move them.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, AddressClient, ipSequence, citizenId, unzip, parseCsv } from './lib.mjs';
+
+const PW = 'khet-demo-2567';
+let server, s1, area, admin1, director, areaOfficer, sa, round, year;
+const nextIp = ipSequence('10.65');
+async function as(login) {
+  const c = new AddressClient(server.base, nextIp());
+  await c.get('/signin');
+  const r = await c.post('/signin', { login, password: PW });
+  assert.equal(r.status, 303, `sign in ${login}: ${r.status}`);
+  return c;
+}
+const sql = (q) => server.sql(q);
+const count = (q) => Number(sql(q));
+const at = (t) => ({ headers: { 'x-khet-test-now': String(t) } });
+const STD = { kinder: 170000, primary: 190000, lower: 350000, upper: 380000 };
+const heads = (level) => count(`SELECT COALESCE(SUM(c.n), 0) FROM dmc_snapshot_counts c JOIN dmc_grades g ON g.code = c.grade WHERE c.round_id = ${round.id} AND c.school_id = ${s1} AND g.level = '${level}'`);
+const expected = (rates) => Object.keys(rates).reduce((a, l) => a + heads(l) * rates[l], 0);
+const baht = (satang) => (satang / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+before(async () => {
+  server = await startServer({ args: ['--trust-proxy'] });
+  area = Number(sql("SELECT id FROM areas WHERE code = '3502'"));
+  s1 = Number(sql(`SELECT id FROM schools WHERE area_id = ${area} ORDER BY obec_code LIMIT 1`));
+  sql(`INSERT INTO grants (user_id, role, granted_at) SELECT id, 'super_admin', 0 FROM users WHERE username = 'citizen'`);
+  admin1 = await as('schooladmin');
+  director = await as('schooldirector');
+  areaOfficer = await as('dmcarea');
+  sa = await as('citizen');
+  const id = Number(sql('SELECT id FROM dmc_rounds ORDER BY close_at DESC LIMIT 1'));
+  round = { id, open_at: Number(sql(`SELECT open_at FROM dmc_rounds WHERE id = ${id}`)) };
+  year = Number(sql(`SELECT academic_year FROM dmc_rounds WHERE id = ${id}`));
+  assert.equal((await admin1.post(`/dmc/schools/${s1}/rounds/${id}/confirm`, {}, at(round.open_at))).status, 303);
+  assert.equal((await director.post(`/dmc/schools/${s1}/rounds/${id}/certify`, {}, at(round.open_at + 60))).status, 303);
+});
+after(async () => { await server?.stop(); });
+
+test('the school\'s snapshot shows its subsidy from the certified counts at the standing rates', async () => {
+  const snap = await admin1.get(`/dmc/schools/${s1}/rounds/${round.id}`, { json: true });
+  assert.equal(snap.status, 200);
+  const row = snap.json.subsidy.schools[0];
+  assert.ok(row.heads > 0, 'the demo school has learners');
+  assert.equal(row.heads, count(`SELECT SUM(n) FROM dmc_snapshot_counts WHERE round_id = ${round.id} AND school_id = ${s1}`));
+  assert.equal(row.amount_satang, expected(STD));
+  assert.equal(row.levels.find((l) => l.level === 'primary').amount_satang, heads('primary') * STD.primary);
+  assert.equal(row.amount_text, baht(expected(STD)));
+  const html = await admin1.get(`/dmc/schools/${s1}/rounds/${round.id}`);
+  assert.match(html.text, /เงินอุดหนุนรายหัวจากข้อมูลที่รับรอง/);
+});
+
+test('the area: certified schools only, totals, XLSX and CSV; a school role is refused', async () => {
+  const r = await areaOfficer.get(`/dmc/areas/${area}/rounds/${round.id}/subsidy`, { json: true });
+  assert.equal(r.status, 200);
+  assert.deepEqual(r.json.schools.map((x) => x.school_id), [s1], 'only the certified school');
+  assert.equal(r.json.totals.amount_satang, expected(STD));
+  assert.equal(r.json.own_rates, false);
+  const csv = await areaOfficer.get(`/dmc/areas/${area}/rounds/${round.id}/subsidy?format=csv`);
+  assert.equal(csv.status, 200);
+  const rows = parseCsv(csv.text.replace(/^\ufeff/, ''));
+  assert.equal(rows[0][0], 'โรงเรียน');
+  const name = sql(`SELECT name FROM schools WHERE id = ${s1}`);
+  assert.equal(rows[1][0], name);
+  assert.equal(Number(rows[1][10]), expected(STD) / 100);
+  assert.equal(rows[2][0], 'รวมทั้งเขตพื้นที่');
+  const res = await fetch(`${server.base}/dmc/areas/${area}/rounds/${round.id}/subsidy?format=xlsx`, {
+    headers: { cookie: areaOfficer.cookieHeader(), 'x-forwarded-for': areaOfficer.ip },
+  });
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type'), /spreadsheetml/);
+  const parts = unzip(Buffer.from(await res.arrayBuffer()));
+  assert.ok(Object.values(parts).some((x) => x.includes(name)), 'the school is in the workbook');
+  const pdf = await fetch(`${server.base}/dmc/areas/${area}/rounds/${round.id}/subsidy?format=pdf`, {
+    headers: { cookie: areaOfficer.cookieHeader(), 'x-forwarded-for': areaOfficer.ip },
+  });
+  assert.equal(pdf.status, 200);
+  assert.equal(pdf.headers.get('content-type'), 'application/pdf');
+  const bytes = Buffer.from(await pdf.arrayBuffer());
+  assert.equal(bytes.subarray(0, 5).toString(), '%PDF-');
+  assert.ok(bytes.length > 1000);
+  assert.equal(count("SELECT COUNT(*) FROM audit WHERE action = 'dmc.subsidy.export'"), 3);
+  assert.equal((await admin1.get(`/dmc/areas/${area}/rounds/${round.id}/subsidy`)).status, 403);
+  const html = await areaOfficer.get(`/dmc/areas/${area}/rounds/${round.id}/subsidy`);
+  assert.equal(html.status, 200);
+  assert.ok(html.text.includes(name));
+  assert.match(html.text, /รวมทั้งเขตพื้นที่/);
+  const dash = await areaOfficer.get(`/dmc/areas/${area}`);
+  assert.ok(dash.text.includes(`/dmc/areas/${area}/rounds/`) && dash.text.includes('/subsidy'), 'linked from the area page');
+});
+
+test('rates: the area reads, OBEC sets a year\'s own (a bad amount refused), the figures follow; later edits move nothing', async () => {
+  const view = await areaOfficer.get(`/dmc/subsidy-rates?year=${year}`, { json: true });
+  assert.equal(view.status, 200);
+  assert.equal(view.json.can_edit, false);
+  assert.equal(view.json.own_rates, false);
+  const mine = { kinder: '2000', primary: '2100.50', lower: '3800', upper: '4000' };
+  assert.equal((await areaOfficer.post(`/dmc/subsidy-rates/${year}`, mine)).status, 403);
+  const bad = await sa.post(`/dmc/subsidy-rates/${year}`, { ...mine, lower: 'สามพัน' }, { json: true });
+  assert.equal(bad.status, 422);
+  assert.ok(bad.json.form.errors.lower);
+  assert.equal(bad.json.form.values.lower, 'สามพัน');
+  assert.equal(count(`SELECT COUNT(*) FROM dmc_subsidy_rates WHERE academic_year = ${year}`), 0);
+  const ok = await sa.post(`/dmc/subsidy-rates/${year}`, mine);
+  assert.equal(ok.status, 303, ok.text.slice(0, 300));
+  const own = { kinder: 200000, primary: 210050, lower: 380000, upper: 400000 };
+  const r = await areaOfficer.get(`/dmc/areas/${area}/rounds/${round.id}/subsidy`, { json: true });
+  assert.equal(r.json.own_rates, true);
+  assert.equal(r.json.totals.amount_satang, expected(own));
+  // a learner added after certification: the figures stay
+  const before = r.json.totals.heads;
+  const add = await admin1.post(`/dmc/schools/${s1}/learners/new`, {
+    citizen_id: citizenId('15' + String(Date.now() % 1e10).padStart(10, '0')), gcode: '', title: 'boy', first_name: 'มาใหม่',
+    last_name: 'หลังรับรอง', sex: 'M', birth_date: '2018-03-04', nationality: 'TH', grade: 'p2', room: '1', weight: '', height: '',
+    disadvantaged: 'none', disability: 'none', guardian_name: '', guardian_phone: '', address: '',
+  });
+  assert.equal(add.status, 303);
+  const after = await areaOfficer.get(`/dmc/areas/${area}/rounds/${round.id}/subsidy`, { json: true });
+  assert.equal(after.json.totals.heads, before);
+  assert.equal((await admin1.get(`/dmc/subsidy-rates?year=${year}`)).status, 403);
+  const page = await sa.get(`/dmc/subsidy-rates?year=${year}`);
+  assert.equal(page.status, 200);
+  assert.match(page.text, /2,100\.50 บาท/);
+  assert.match(page.text, new RegExp(`บันทึกอัตราของปีการศึกษา ${year}`));
+});
