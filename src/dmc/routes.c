@@ -1789,7 +1789,8 @@ static int round_extend_post(struct req *r)
 /* ---- a school's basic data for a round (menu 2.2) ------------------------------------------------- */
 
 static const struct field basic_form[] = {
-    {"grade", "ชั้น", FT_TEXT, F_MULTI, 16},
+    /* the row's grade code, carried in the form (not typed) */
+    {"grade", "ชั้น", FT_HIDDEN, F_MULTI, 16},
     {"rooms", "จำนวนห้อง", FT_INT, F_MULTI, 99, 0},
     {NULL},
 };

@@ -72,6 +72,9 @@ function paramIds() {
     '/dev/mailbox/:id': () => first('SELECT id FROM outbox ORDER BY id DESC'),
     '/dmc/areas/:aid': () => areas,
     '/dmc/areas/:aid/requests/:rid': () => col('SELECT id FROM dmc_requests ORDER BY id'),
+    '/dmc/areas/:aid/rounds/:rid': () => first('SELECT id FROM dmc_rounds ORDER BY id'),
+    '/dmc/gcode/:gid': () => col('SELECT id FROM dmc_gcode_requests ORDER BY id'),
+    '/dmc/gcode/:gid/docs/:kind': (p) => col(`SELECT kind FROM dmc_gcode_docs WHERE request_id = ${p.gid} ORDER BY kind`),
     '/dmc/learners/:id': () => col(`SELECT MIN(id) FROM dmc_learners WHERE school_id = ${school[0]}
       UNION SELECT MIN(id) FROM dmc_learners WHERE gcode IS NOT NULL`),
     '/dmc/schools/:sid': () => [...school, ...otherArea],
@@ -203,6 +206,18 @@ before(async () => {
   const fix = await dmc.post(`/dmc/learners/${learner}/citizen-id`, { new_citizen_id: citizenId('193700066666'), fix_note: 'กรอกผิด' },
     { headers: { 'x-khet-test-now': String(close) } });
   assert.equal(fix.status, 303, fix.text.slice(0, 400));
+  // a G-code request waiting for the area, with its documents (guardian's
+  // phone and the learner's birth date on its pages)
+  const gcode = await dmc.postMultipart(`/dmc/schools/${school}/gcode/new`, {
+    title: 'girl', first_name: 'นาหลิ่ง', last_name: 'ไร้สัญชาติ', sex: 'F', birth_date: '2017-05-06',
+    nationality: 'XX', grade: 'p3', room: '1', weight: '25', height: '125', disadvantaged: 'minority',
+    disability: 'none', guardian_name: 'นางมะเอ ไร้สัญชาติ', guardian_phone: '0812345678',
+    address: '5 หมู่ 1 บ้านชายแดน', note: '',
+  }, {
+    student_form: { data: files.pdf(), filename: 'form.pdf', type: 'application/pdf' },
+    guardian_doc: { data: files.png(), filename: 'passport.png', type: 'image/png' },
+  });
+  assert.equal(gcode.status, 303, gcode.text.slice(0, 400));
   const [cid, first, last] = sql("SELECT citizen_id || '|' || first_name || '|' || last_name FROM users WHERE username = 'schooladmin2'").split('|');
   const pr = await client().post('/password/request', { citizen_id: cid, first_name: first, last_name: last, phone: '0893334444', reason: 'forgot',
     channel: 'line', line_id: 'pii.line.id', note: '', pledge: '1' });
