@@ -17,6 +17,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -116,6 +117,12 @@ int conns_sweep(void)
 	for (struct conn *e = head; e; e = e->next) {
 		long long s = atomic_load(&e->since_ms);
 		if (s <= 0 || now - s <= deadline_ms)
+			continue;
+		/* bytes the server has not read yet: the client did send, and
+		 * the connection's worker is busy (a sign-in's password hash):
+		 * the wait is ours, not the client's */
+		int unread = 0;
+		if (e->fd >= 0 && ioctl(e->fd, FIONREAD, &unread) == 0 && unread > 0)
 			continue;
 		if (!atomic_compare_exchange_strong(&e->since_ms, &s, -1))
 			continue; /* its headers just came: the worker has it */
