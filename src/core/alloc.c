@@ -2,6 +2,8 @@
  * the C library's allocators by name. */
 #include "core/alloc.h"
 
+#include "core/fault.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +15,15 @@
 #undef strdup
 #undef strndup
 
+/* X-Khet-Fault: alloc=N on a test server (core/fault.h). */
+static void injected(size_t n)
+{
+	if (fault_now(FAULT_ALLOC)) {
+		fprintf(stderr, "khet: out of memory (%zu bytes; injected by X-Khet-Fault)\n", n);
+		abort();
+	}
+}
+
 _Noreturn void alloc_die(size_t n)
 {
 	fprintf(stderr, "khet: out of memory (%zu bytes)\n", n);
@@ -21,6 +32,7 @@ _Noreturn void alloc_die(size_t n)
 
 void *xmalloc(size_t n)
 {
+	injected(n);
 	void *p = malloc(n ? n : 1);
 	if (!p)
 		alloc_die(n);
@@ -29,6 +41,7 @@ void *xmalloc(size_t n)
 
 void *xcalloc(size_t n, size_t size)
 {
+	injected(n * size);
 	if (size && n > SIZE_MAX / size)
 		alloc_die(SIZE_MAX);
 	void *p = calloc(n ? n : 1, size ? size : 1);
@@ -39,6 +52,7 @@ void *xcalloc(size_t n, size_t size)
 
 void *xrealloc(void *p, size_t n)
 {
+	injected(n);
 	void *q = realloc(p, n ? n : 1);
 	if (!q)
 		alloc_die(n);

@@ -134,3 +134,56 @@ test('the roster\'s yearly submission: every failed database call stores nothing
   const j = (await c.get(`/areas/${area}/roster`, { json: true })).json.roster;
   assert.equal(j.status, 'submitted');
 });
+
+// alloc=N: the N-th allocation fails, and under the out-of-memory policy
+// the process ends right there (abort), like a kill -9 in the middle of
+// the request. Restarted on the same data, the server holds exactly what
+// it held before: no row and no file of the half-done submission. N runs
+// 1 … 12 and then grows by half each time, until a submission goes through
+// (a restart per N: every N would take minutes).
+test('an allocation that fails ends the process mid-submission; restarted, nothing of it is stored', async () => {
+  let s = await startServer({ demo: true, env: { KHET_TEST_ROUTES: '1' } });
+  const { dir, db } = s;
+  const drop = () => s.stop();
+  try {
+    const area1 = Number(s.sql("SELECT id FROM areas WHERE code = '3502'"));
+    const signin = async () => {
+      const c = s.client();
+      await c.get('/signin');
+      const r = await c.post('/signin', { login: 'citizen', password: PW });
+      assert.equal(r.status, 303);
+      return c;
+    };
+    const fields = { area_id: String(area1), title: 'นาย', first_name: 'ผดุงสิทธิ์', last_name: 'ลาวรรณ', phone: '0812345678',
+      school: 'โรงเรียนบ้านหนองบัว', pp1_p: '2', pp3_p: '10', pp1_b: '0', pp2_b: '', pp3_b: '' };
+    const letter = { purchase_letter: { data: files.pdf(), filename: 'letter.pdf', type: 'application/pdf' } };
+    let c = await signin();
+    let crashes = 0, done = false;
+    for (let n = 1; n < 200000 && !done; n = n < 12 ? n + 1 : Math.ceil(n * 1.5)) {
+      const before = await testState(c);
+      let r;
+      try {
+        r = await c.postMultipart('/oss/new/41', { ...fields, phone: `08${String(10000000 + n)}` }, letter,
+          { json: true, headers: { 'x-khet-fault': `alloc=${n}` } });
+      } catch {
+        r = null; // the process ended under the request
+      }
+      if (r && r.status === 200) { done = true; break; }
+      assert.equal(r, null, `alloc=${n}: answered ${r?.status} instead of ending`);
+      crashes++;
+      await new Promise((res) => (s.proc.exitCode !== null || s.proc.signalCode ? res() : s.proc.on('exit', res)));
+      assert.match(s.log(), /out of memory \(\d+ bytes; injected by X-Khet-Fault\)/);
+      // the same data folder and database, a new process
+      s = await startServer({ demo: false, data: dir, db, env: { KHET_TEST_ROUTES: '1' } });
+      c = await signin();
+      const afterState = await testState(c);
+      delete before.tables.sessions; delete afterState.tables.sessions; // the new sign-in's
+      delete before.tables.audit; delete afterState.tables.audit;
+      assert.deepEqual(afterState, before, `alloc=${n}: the half-done submission left something`);
+    }
+    assert.ok(done, 'the walk reached a submission that went through');
+    assert.ok(crashes >= 12, `only ${crashes} allocations in a submission?`);
+  } finally {
+    await drop();
+  }
+});
