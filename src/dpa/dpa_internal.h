@@ -25,6 +25,11 @@ json_t *dpa_choices(struct db *db, enum dpa_list which, struct err *e);
 
 /* ---- records (staff.c) -------------------------------------------------- */
 
+/* Checks the typed values of in without the database: citizen ID, names
+ * and texts, dates (none in the future; arrival not before appointment,
+ * appointment after birth, 18 years old at least) and salary. 0, or -1
+ * with e at the first bad field. */
+int dpa_staff_check_values(const struct dpa_staff_in *in, long long now, struct err *e);
 /* Checks every typed field of in (citizen ID, names, codes against their
  * lists, dates, salary): 0, or -1 with e at the first bad field. Sets
  * *needs_posno from the type. now: dates may not be in the future. */

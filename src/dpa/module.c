@@ -36,6 +36,13 @@ static const struct menu_def menu[] = {
     {NULL},
 };
 
+static const struct import_def imports[] = {
+    {"personnel", "teachers and staff of a school or an area from CSV or XLSX (school code, citizen ID, title, "
+		  "names, type, position, standing, salary, dates …)",
+     dpa_import_personnel},
+    {NULL},
+};
+
 static const struct mig_range migrations[] = {{600, 699}, {0, 0}};
 
 static const struct audit_action_def audit_actions[] = {
@@ -46,6 +53,7 @@ static const struct audit_action_def audit_actions[] = {
     {"dpa.transfer.approve", "อนุมัติการย้ายข้อมูลบุคลากร"},
     {"dpa.transfer.refuse", "ไม่อนุมัติการย้ายข้อมูลบุคลากร"},
     {"dpa.transfer.withdraw", "ยกเลิกคำขอย้ายข้อมูลบุคลากร"},
+    {"dpa.import", "นำเข้าข้อมูลบุคลากรจากไฟล์"},
     {NULL, NULL},
 };
 
@@ -59,4 +67,5 @@ const struct module dpa_module = {
     .permissions = permissions,
     .migrations = migrations,
     .audit_actions = audit_actions,
+    .imports = imports,
 };

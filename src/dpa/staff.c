@@ -69,9 +69,8 @@ static int date_check(const char *s, const char *field, const char *what, const 
 	return 0;
 }
 
-int dpa_staff_check(struct db *db, const struct dpa_staff_in *in, long long now, bool *needs_posno, struct err *e)
+int dpa_staff_check_values(const struct dpa_staff_in *in, long long now, struct err *e)
 {
-	*needs_posno = true;
 	if (thai_citizen_id_check(in->citizen_id, e) < 0)
 		return -1;
 	if (text_check(in->title, true, 40, "title", "คำนำหน้าชื่อ", e) < 0 ||
@@ -99,6 +98,14 @@ int dpa_staff_check(struct db *db, const struct dpa_staff_in *in, long long now,
 	if (*in->appointed_on && *in->arrived_on && strcmp(in->arrived_on, in->appointed_on) < 0)
 		return err_field(e, "arrived_on", "วันที่มาปฏิบัติงานที่หน่วยงานนี้ต้องไม่ก่อนวันบรรจุแต่งตั้ง");
 	if (in->salary >= 0 && dpa_salary_check(in->salary, e) < 0)
+		return -1;
+	return 0;
+}
+
+int dpa_staff_check(struct db *db, const struct dpa_staff_in *in, long long now, bool *needs_posno, struct err *e)
+{
+	*needs_posno = true;
+	if (dpa_staff_check_values(in, now, e) < 0)
 		return -1;
 	int k;
 	if (*in->type) {
