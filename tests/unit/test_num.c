@@ -74,7 +74,7 @@ static void test_money(void **state)
 	assert_int_equal(num_money("1500."), -1);
 	assert_int_equal(num_money("1500.505"), -1);
 	assert_int_equal(num_money("15a"), -1);
-	assert_int_equal(num_money("1234567890123"), -1); /* more than 12 digits of baht */
+	assert_int_equal(num_money("12345678901234"), -1); /* more than 13 digits of baht */
 }
 
 int main(void)
