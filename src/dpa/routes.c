@@ -341,7 +341,9 @@ static int school_get(struct req *r)
 static int add_page(struct req *r, int status, json_t *school, const char *found, const char *cid)
 {
 	json_t *form = form_model(r, add_form, NULL);
-	json_t *tform = form_model(r, transfer_form, cid ? json_pack("{s:s}", "citizen_id", cid) : NULL);
+	json_t *tvalues = cid ? json_pack("{s:s}", "citizen_id", cid) : NULL;
+	json_t *tform = form_model(r, transfer_form, tvalues); /* values are borrowed */
+	json_decref(tvalues);
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "เพิ่มบุคลากร %s", jstr(school, "name"));
 	json_t *m = json_pack("{s:s, s:o, s:o, s:b, s:s, s:s}", "page_title", buf_cstr(&title), "form", form,
@@ -423,7 +425,9 @@ static int new_page(struct req *r, int status, json_t *school, bool offer, const
 	}
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "เพิ่มบุคลากรใหม่ %s", jstr(school, "name"));
-	json_t *tform = form_model(r, transfer_form, json_pack("{s:s}", "citizen_id", form_value(r, "citizen_id")));
+	json_t *tvalues = json_pack("{s:s}", "citizen_id", form_value(r, "citizen_id"));
+	json_t *tform = form_model(r, transfer_form, tvalues);
+	json_decref(tvalues);
 	json_t *m = json_pack("{s:s, s:o, s:b, s:s, s:o}", "page_title", buf_cstr(&title), "form", form, "offer_transfer",
 			      offer, "found_at", found ? found : "", "transfer_form", tform);
 	buf_release(&title);
