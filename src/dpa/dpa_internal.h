@@ -72,9 +72,18 @@ int dpa_school_counts(struct db *db, long long school_id, long long *recorded, l
 /* A school's active staff retiring in fiscal year fy (CE), by name:
  * [{id, title, first_name, last_name, birth_date, position_label}]. */
 json_t *dpa_retiring(struct db *db, long long school_id, int fy, struct err *e);
-/* An area's schools with their staff: [{school_id, name, recorded,
+/* An area's schools with their staff: [{school_id, name, obec_code, recorded,
  * incomplete}] in Thai order of name, schools without staff included. */
 json_t *dpa_area_schools(struct db *db, long long area_id, struct err *e);
+
+/* Active staff of an area's schools by school and type:
+ * [{school_id, type ("" for none yet), n}]. */
+json_t *dpa_area_type_counts(struct db *db, long long area_id, struct err *e);
+/* A school's whole roster in Thai name order, without citizen IDs and
+ * salaries (exports and the PDF for signing): [{id, title, first_name,
+ * last_name, type_label, position_label, position_no, standing_label,
+ * subject, missing}]. */
+json_t *dpa_school_roster(struct db *db, long long school_id, struct err *e);
 
 /* ---- transfers (transfer.c) ---------------------------------------------- */
 

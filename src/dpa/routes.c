@@ -3,7 +3,7 @@
  *
  *   GET  /dpa                                  to the user's school or area
  *   GET  /dpa/areas                            areas (national roles)
- *   GET  /dpa/areas/:aid                       the area: recorded / incomplete by school
+ *   GET  /dpa/areas/:aid                       the area: recorded / incomplete / by type, by school
  *   GET  /dpa/areas/:aid/transfers             the area's transfer queue (7 days: flagged)
  *   GET  /dpa/schools/:sid                     the staff list: recorded N / incomplete M, search, masked
  *   GET|POST /dpa/schools/:sid/add             add by citizen ID: new record, or the transfer offer
@@ -11,6 +11,9 @@
  *   POST /dpa/schools/:sid/transfers           ask for a person recorded at another school
  *   GET  /dpa/schools/:sid/transfers           the school's queue: asked of us, asked by us
  *   GET  /dpa/schools/:sid/retiring            who retires this fiscal year
+ *   GET  /dpa/schools/:sid/export?format=csv|xlsx   the roster (no IDs, no salaries)
+ *   GET  /dpa/schools/:sid/roster.pdf          the roster for signing
+ *   GET  /dpa/areas/:aid/export?format=csv|xlsx     the area's table: counts by school and type
  *   POST /dpa/transfers/:tid/approve|refuse    the person's school or its area decides
  *   POST /dpa/transfers/:tid/withdraw          the asking school withdraws
  *   GET  /dpa/staff/:id                        the full record (each read audited), history
@@ -35,7 +38,9 @@
 #include "core/form.h"
 #include "core/jsonx.h"
 #include "core/pager.h"
+#include "core/pdf.h"
 #include "core/search.h"
+#include "core/sheet.h"
 #include "core/thai.h"
 #include "core/view.h"
 #include "dpa/dpa_internal.h"
@@ -797,6 +802,141 @@ static int retiring_get(struct req *r)
 	return view_page(r, 200, "dpa/retiring", m);
 }
 
+/* ---- a school's roster: exports and the PDF for signing (DPA-4) ------------------------------ */
+
+/* GET /dpa/schools/:sid/export?format=csv|xlsx — the roster without
+ * citizen IDs and salaries. */
+static int school_export(struct req *r)
+{
+	enum sheet_format f;
+	const char *format = req_query(r, "format");
+	if (sheet_parse_format(format ? format : "", &f) < 0)
+		return view_error(r, 404, "ไม่มีรูปแบบไฟล์นี้ เลือกได้เฉพาะ csv หรือ xlsx");
+	int rc = 0;
+	json_t *school = school_for(r, &rc);
+	if (!school)
+		return rc;
+	struct err e = ERR_INIT;
+	json_t *rows = dpa_school_roster(req_db(r), jint(school, "id"), &e);
+	if (!rows) {
+		json_decref(school);
+		return fail(r, &e);
+	}
+	static const struct sheet_col cols[] = {{"ลำดับ", 6},	     {"คำนำหน้า", 10}, {"ชื่อ", 18},
+						{"นามสกุล", 18},     {"ประเภท", 24},   {"ตำแหน่ง", 24},
+						{"เลขที่ตำแหน่ง", 12}, {"วิทยฐานะ", 16},  {"วิชาเอก", 18},
+						{"ข้อมูลที่ขาด (รายการ)", 12}};
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "บุคลากร %s", jstr(school, "name"));
+	struct sheet *sh = sheet_new(f, buf_cstr(&title), 10, cols, &e);
+	if (!sh) {
+		buf_release(&title);
+		json_decref(rows);
+		json_decref(school);
+		return fail(r, &e);
+	}
+	size_t i;
+	json_t *x;
+	json_array_foreach(rows, i, x)
+	{
+		sheet_number(sh, (double)(i + 1));
+		sheet_text(sh, jstr(x, "title"));
+		sheet_text(sh, jstr(x, "first_name"));
+		sheet_text(sh, jstr(x, "last_name"));
+		sheet_text(sh, jstr(x, "type_label"));
+		sheet_text(sh, jstr(x, "position_label"));
+		sheet_code(sh, jstr(x, "position_no"));
+		sheet_text(sh, jstr(x, "standing_label"));
+		sheet_text(sh, jstr(x, "subject"));
+		sheet_number(sh, (double)jint(x, "missing"));
+		sheet_row_end(sh);
+	}
+	json_decref(rows);
+	struct buf out = BUF_INIT;
+	if (sheet_finish(sh, &out, &e) < 0) {
+		buf_release(&title);
+		json_decref(school);
+		return fail(r, &e);
+	}
+	buf_adds(&title, sheet_extension(f));
+	rc = view_bytes(r, 200, sheet_content_type(f), &out, buf_cstr(&title));
+	buf_release(&title);
+	json_decref(school);
+	return rc;
+}
+
+/* GET /dpa/schools/:sid/roster.pdf — the roster each person signs, and
+ * the director certifies (seed 004: the school checks its list against the
+ * people actually there). */
+static int roster_pdf(struct req *r)
+{
+	int rc = 0;
+	json_t *school = school_for(r, &rc);
+	if (!school)
+		return rc;
+	struct err e = ERR_INIT;
+	json_t *rows = dpa_school_roster(req_db(r), jint(school, "id"), &e);
+	json_t *area = rows ? org_area_get(req_db(r), jint(school, "area_id"), &e) : NULL;
+	if (!area) {
+		json_decref(rows);
+		json_decref(school);
+		return fail(r, &e);
+	}
+	struct pdf *p = pdf_new("บัญชีรายชื่อข้าราชการครูและบุคลากรทางการศึกษา");
+	pdf_subtitle(p, jstr(school, "name"));
+	pdf_subtitle(p, jstr(area, "name"));
+	struct buf line = BUF_INIT;
+	thai_date_long(&line, clock_now(r));
+	struct buf foot = BUF_INIT;
+	buf_addf(&foot, "พิมพ์จากระบบ Khet เมื่อ %s", buf_cstr(&line));
+	pdf_footer(p, buf_cstr(&foot));
+	buf_reset(&line);
+	buf_addf(&line, "รวม %zu คน", json_array_size(rows));
+	pdf_subtitle(p, buf_cstr(&line));
+	pdf_space(p, 3);
+	static const char *const heads[] = {"ที่", "ชื่อ-นามสกุล", "ตำแหน่ง / เลขที่", "วิทยฐานะ", "ลายมือชื่อ"};
+	static const double widths[] = {0.5, 2.4, 2.2, 1.4, 1.6};
+	pdf_table(p, 5, heads, widths);
+	size_t i;
+	json_t *x;
+	struct buf name = BUF_INIT, pos = BUF_INIT;
+	json_array_foreach(rows, i, x)
+	{
+		char no[24];
+		snprintf(no, sizeof no, "%zu", i + 1);
+		buf_reset(&name);
+		buf_addf(&name, "%s%s %s", jstr(x, "title"), jstr(x, "first_name"), jstr(x, "last_name"));
+		buf_reset(&pos);
+		buf_adds(&pos, jstr(x, "position_label"));
+		if (*jstr(x, "position_no"))
+			buf_addf(&pos, " / %s", jstr(x, "position_no"));
+		pdf_table_row(p, (const char *[]){no, buf_cstr(&name), buf_cstr(&pos), jstr(x, "standing_label"), ""});
+	}
+	pdf_space(p, 12);
+	pdf_text(p, "ขอรับรองว่ารายชื่อข้างต้นถูกต้องตรงตามที่ปฏิบัติงานจริงในสถานศึกษา\n\n"
+		    "ลงชื่อ ........................................................ ผู้รับรอง\n"
+		    "(........................................................)\n"
+		    "ผู้อำนวยการสถานศึกษา\n"
+		    "วันที่ ........ เดือน .................... พ.ศ. ............");
+	buf_release(&name);
+	buf_release(&pos);
+	buf_release(&line);
+	buf_release(&foot);
+	json_decref(rows);
+	json_decref(area);
+	struct buf out = BUF_INIT;
+	if (pdf_finish(p, &out, &e) < 0) {
+		json_decref(school);
+		return fail(r, &e);
+	}
+	struct buf fname = BUF_INIT;
+	buf_addf(&fname, "บัญชีรายชื่อบุคลากร %s.pdf", jstr(school, "name"));
+	rc = view_bytes(r, 200, PDF_CONTENT_TYPE, &out, buf_cstr(&fname));
+	buf_release(&fname);
+	json_decref(school);
+	return rc;
+}
+
 /* ---- the area (DPA-4) -------------------------------------------------------------------------- */
 
 static json_t *area_for(struct req *r, int *rc)
@@ -814,18 +954,24 @@ static json_t *area_for(struct req *r, int *rc)
 	return a;
 }
 
-static int area_get(struct req *r)
+/* The area's schools with recorded / incomplete and the counts by type
+ * (DPA-4): {types: [{value, label}], schools: [{school_id, name, obec_code,
+ * recorded, incomplete, complete, by_type: [{n}] in the types' order,
+ * untyped}], recorded, incomplete, by_type totals}. */
+static json_t *area_model(struct req *r, json_t *area, struct err *e)
 {
-	int rc = 0;
-	json_t *area = area_for(r, &rc);
-	if (!area)
-		return rc;
-	struct err e = ERR_INIT;
-	json_t *rows = dpa_area_schools(req_db(r), jint(area, "id"), &e);
-	if (!rows) {
-		json_decref(area);
-		return fail(r, &e);
+	long long aid = jint(area, "id");
+	json_t *rows = dpa_area_schools(req_db(r), aid, e);
+	json_t *types = rows ? dpa_choices(req_db(r), DPA_TYPES, e) : NULL;
+	json_t *counts = types ? dpa_area_type_counts(req_db(r), aid, e) : NULL;
+	if (!counts) {
+		json_decref(rows);
+		json_decref(types);
+		return NULL;
 	}
+	size_t nt = json_array_size(types);
+	/* school id → its row, to put each count in place in one pass */
+	json_t *by_id = json_object();
 	long long rec = 0, inc = 0;
 	size_t i;
 	json_t *x;
@@ -834,13 +980,125 @@ static int area_get(struct req *r)
 		rec += jint(x, "recorded");
 		inc += jint(x, "incomplete");
 		json_object_set_new(x, "complete", json_boolean(jint(x, "recorded") > 0 && !jint(x, "incomplete")));
+		json_t *bt = json_array();
+		for (size_t k = 0; k < nt; k++)
+			json_array_append_new(bt, json_pack("{s:I}", "n", (json_int_t)0));
+		json_object_set_new(x, "by_type", bt);
+		json_object_set_new(x, "untyped", json_integer(0));
+		char key[24];
+		snprintf(key, sizeof key, "%lld", jint(x, "school_id"));
+		json_object_set(by_id, key, x);
+	}
+	json_t *totals = json_array();
+	for (size_t k = 0; k < nt; k++)
+		json_array_append_new(totals, json_pack("{s:I}", "n", (json_int_t)0));
+	json_array_foreach(counts, i, x)
+	{
+		char key[24];
+		snprintf(key, sizeof key, "%lld", jint(x, "school_id"));
+		json_t *row = json_object_get(by_id, key);
+		if (!row)
+			continue;
+		const char *t = jstr(x, "type");
+		long long n = jint(x, "n");
+		for (size_t k = 0; k < nt; k++)
+			if (!strcmp(jstr(json_array_get(types, k), "value"), t)) {
+				json_object_set_new(json_array_get(json_object_get(row, "by_type"), k), "n", json_integer(n));
+				json_t *tot = json_array_get(totals, k);
+				json_object_set_new(tot, "n", json_integer(jint(tot, "n") + n));
+				goto next;
+			}
+		json_object_set_new(row, "untyped", json_integer(jint(row, "untyped") + n));
+	next:;
+	}
+	json_decref(by_id);
+	json_decref(counts);
+	return json_pack("{s:o, s:o, s:I, s:I, s:o}", "types", types, "schools", rows, "recorded", (json_int_t)rec,
+			 "incomplete", (json_int_t)inc, "by_type", totals);
+}
+
+static int area_get(struct req *r)
+{
+	int rc = 0;
+	json_t *area = area_for(r, &rc);
+	if (!area)
+		return rc;
+	struct err e = ERR_INIT;
+	json_t *m = area_model(r, area, &e);
+	if (!m) {
+		json_decref(area);
+		return fail(r, &e);
 	}
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "ทะเบียนบุคลากร %s", jstr(area, "name"));
-	json_t *m = json_pack("{s:s, s:o, s:o, s:I, s:I}", "page_title", buf_cstr(&title), "area", area, "schools", rows,
-			      "recorded", (json_int_t)rec, "incomplete", (json_int_t)inc);
+	json_object_set_new(m, "page_title", json_string(buf_cstr(&title)));
 	buf_release(&title);
+	json_object_set_new(m, "area", area);
 	return view_page(r, 200, "dpa/area", m);
+}
+
+/* GET /dpa/areas/:aid/export?format=csv|xlsx — the area page's table. */
+static int area_export(struct req *r)
+{
+	enum sheet_format f;
+	const char *format = req_query(r, "format");
+	if (sheet_parse_format(format ? format : "", &f) < 0)
+		return view_error(r, 404, "ไม่มีรูปแบบไฟล์นี้ เลือกได้เฉพาะ csv หรือ xlsx");
+	int rc = 0;
+	json_t *area = area_for(r, &rc);
+	if (!area)
+		return rc;
+	struct err e = ERR_INIT;
+	json_t *m = area_model(r, area, &e);
+	if (!m) {
+		json_decref(area);
+		return fail(r, &e);
+	}
+	json_t *types = json_object_get(m, "types");
+	size_t nt = json_array_size(types);
+	struct sheet_col cols[24];
+	int nc = 0;
+	cols[nc++] = (struct sheet_col){"รหัสโรงเรียน", 14};
+	cols[nc++] = (struct sheet_col){"โรงเรียน", 40};
+	cols[nc++] = (struct sheet_col){"บันทึกแล้ว (คน)", 12};
+	cols[nc++] = (struct sheet_col){"ข้อมูลไม่ครบ (คน)", 12};
+	for (size_t k = 0; k < nt && nc < 23; k++)
+		cols[nc++] = (struct sheet_col){jstr(json_array_get(types, k), "label"), 14};
+	cols[nc++] = (struct sheet_col){"ยังไม่ระบุประเภท", 12};
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "บุคลากร %s", jstr(area, "short_name"));
+	struct sheet *sh = sheet_new(f, buf_cstr(&title), nc, cols, &e);
+	if (!sh) {
+		buf_release(&title);
+		json_decref(m);
+		json_decref(area);
+		return fail(r, &e);
+	}
+	size_t i;
+	json_t *x;
+	json_array_foreach(json_object_get(m, "schools"), i, x)
+	{
+		sheet_code(sh, jstr(x, "obec_code"));
+		sheet_text(sh, jstr(x, "name"));
+		sheet_number(sh, (double)jint(x, "recorded"));
+		sheet_number(sh, (double)jint(x, "incomplete"));
+		for (size_t k = 0; k < nt && k < 19; k++)
+			sheet_number(sh, (double)jint(json_array_get(json_object_get(x, "by_type"), k), "n"));
+		sheet_number(sh, (double)jint(x, "untyped"));
+		sheet_row_end(sh);
+	}
+	json_decref(m);
+	struct buf out = BUF_INIT;
+	if (sheet_finish(sh, &out, &e) < 0) {
+		buf_release(&title);
+		json_decref(area);
+		return fail(r, &e);
+	}
+	buf_adds(&title, sheet_extension(f));
+	rc = view_bytes(r, 200, sheet_content_type(f), &out, buf_cstr(&title));
+	buf_release(&title);
+	json_decref(area);
+	return rc;
 }
 
 static int area_transfers_get(struct req *r)
@@ -882,6 +1140,7 @@ static const struct route routes[] = {
     {"GET", "/dpa/areas", areas_page, NULL, NULL, SEEN},
     {"GET", "/dpa/areas/:aid", area_get, NULL, NULL, SEEN},
     {"GET", "/dpa/areas/:aid/transfers", area_transfers_get, NULL, NULL, SEEN},
+    {"GET", "/dpa/areas/:aid/export", area_export, NULL, NULL, SEEN},
     {"GET", "/dpa/schools/:sid", school_get, NULL, NULL, SEEN},
     {"GET", "/dpa/schools/:sid/add", add_get, NULL, NULL, ENTER},
     {"POST", "/dpa/schools/:sid/add", add_post, add_form, NULL, ENTER},
@@ -890,6 +1149,8 @@ static const struct route routes[] = {
     {"GET", "/dpa/schools/:sid/transfers", transfers_get, NULL, NULL, SEEN},
     {"POST", "/dpa/schools/:sid/transfers", transfer_post, transfer_form, NULL, ENTER},
     {"GET", "/dpa/schools/:sid/retiring", retiring_get, NULL, NULL, SEEN},
+    {"GET", "/dpa/schools/:sid/export", school_export, NULL, NULL, SEEN},
+    {"GET", "/dpa/schools/:sid/roster.pdf", roster_pdf, NULL, NULL, SEEN},
     {"POST", "/dpa/transfers/:tid/approve", decide_post, decision_form, NULL, ENTER, DATA(D_APPROVE)},
     {"POST", "/dpa/transfers/:tid/refuse", decide_post, decision_form, NULL, ENTER, DATA(D_REFUSE)},
     {"POST", "/dpa/transfers/:tid/withdraw", decide_post, empty_form, NULL, ENTER, DATA(D_WITHDRAW)},

@@ -477,10 +477,30 @@ json_t *dpa_retiring(struct db *db, long long school_id, int fy, struct err *e)
 json_t *dpa_area_schools(struct db *db, long long area_id, struct err *e)
 {
 	return db_rows_json(db,
-			    "SELECT sc.id AS school_id, sc.name, COALESCE(c.recorded, 0) AS recorded, "
+			    "SELECT sc.id AS school_id, sc.name, sc.obec_code, COALESCE(c.recorded, 0) AS recorded, "
 			    "COALESCE(c.incomplete, 0) AS incomplete FROM schools sc LEFT JOIN "
 			    "(SELECT school_id, COUNT(*) AS recorded, SUM(CASE WHEN missing > 0 THEN 1 ELSE 0 END) AS incomplete "
 			    "FROM dpa_staff WHERE area_id = $1 AND status = 'active' GROUP BY school_id) c "
 			    "ON c.school_id = sc.id WHERE sc.area_id = $1 ORDER BY sc.name COLLATE thai, sc.id",
 			    DB_ARGS(DB_INT(area_id)), e);
+}
+
+json_t *dpa_area_type_counts(struct db *db, long long area_id, struct err *e)
+{
+	return db_rows_json(db,
+			    "SELECT school_id, COALESCE(type, '') AS type, COUNT(*) AS n FROM dpa_staff "
+			    "WHERE area_id = $1 AND status = 'active' AND school_id IS NOT NULL GROUP BY school_id, type",
+			    DB_ARGS(DB_INT(area_id)), e);
+}
+
+json_t *dpa_school_roster(struct db *db, long long school_id, struct err *e)
+{
+	return db_rows_json(db,
+			    "SELECT s.id, s.title, s.first_name, s.last_name, COALESCE(t.label, '') AS type_label, "
+			    "COALESCE(p.label, '') AS position_label, s.position_no, COALESCE(st.label, '') AS standing_label, "
+			    "s.subject, s.missing FROM dpa_staff s LEFT JOIN dpa_types t ON t.code = s.type "
+			    "LEFT JOIN dpa_positions p ON p.code = s.position LEFT JOIN dpa_standings st ON st.code = s.standing "
+			    "WHERE s.school_id = $1 AND s.status = 'active' "
+			    "ORDER BY s.first_name COLLATE thai, s.last_name COLLATE thai, s.id",
+			    DB_ARGS(DB_INT(school_id)), e);
 }

@@ -13,7 +13,7 @@
 // (second school), areaadmin1 (area 3502), areaadmin2 (area 6201).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, AddressClient, ipSequence, citizenId } from './lib.mjs';
+import { startServer, AddressClient, ipSequence, citizenId, parseCsv, unzip } from './lib.mjs';
 
 const PW = 'khet-demo-2567';
 let server, s1, s2, area, area2, admin1, admin2, areaAdmin, areaAdmin2;
@@ -307,7 +307,44 @@ test('the area: recorded and incomplete by school', async () => {
   const row = r.json.schools.find((x) => x.school_id === s1);
   assert.equal(row.recorded, count(`SELECT COUNT(*) FROM dpa_staff WHERE school_id = ${s1} AND status = 'active'`));
   assert.equal(r.json.recorded, count(`SELECT COUNT(*) FROM dpa_staff WHERE area_id = ${area} AND status = 'active' AND school_id IS NOT NULL`));
+  const types = r.json.types.map((t) => t.value);
+  const teachers = row.by_type[types.indexOf('teacher')].n;
+  assert.equal(teachers, count(`SELECT COUNT(*) FROM dpa_staff WHERE school_id = ${s1} AND status = 'active' AND type = 'teacher'`));
+  assert.equal(row.by_type.reduce((a, x) => a + x.n, 0) + row.untyped, row.recorded);
   assert.equal((await areaAdmin2.get(`/dpa/areas/${area}`)).status, 404);
   const menu = await admin1.get('/');
   assert.match(menu.text, /ทะเบียนบุคลากร \(DPA\)/);
+});
+
+const bytes = async (c, path) => {
+  const r = await fetch(server.base + path, { headers: { cookie: c.cookieHeader(), 'x-forwarded-for': c.ip } });
+  return { status: r.status, type: r.headers.get('content-type'), body: Buffer.from(await r.arrayBuffer()) };
+};
+
+test('exports: the area table as CSV and XLSX, a school roster without IDs or salaries, the PDF roster for signing', async () => {
+  const csv = await bytes(areaAdmin, `/dpa/areas/${area}/export?format=csv`);
+  assert.equal(csv.status, 200);
+  const rows = parseCsv(csv.body.toString('utf8').replace(/^\ufeff/, ''));
+  assert.equal(rows[0][0], 'รหัสโรงเรียน');
+  assert.ok(rows[0].includes('ข้าราชการครู'));
+  const obec = sql(`SELECT obec_code FROM schools WHERE id = ${s1}`);
+  const line = rows.find((x) => x[0] === obec);
+  assert.equal(Number(line[2]), count(`SELECT COUNT(*) FROM dpa_staff WHERE school_id = ${s1} AND status = 'active'`));
+  const xlsx = await bytes(areaAdmin, `/dpa/areas/${area}/export?format=xlsx`);
+  assert.equal(xlsx.status, 200);
+  assert.match(Object.values(unzip(xlsx.body)).join(''), /ข้าราชการครู/);
+  assert.equal((await bytes(areaAdmin, `/dpa/areas/${area}/export?format=doc`)).status, 404);
+  assert.equal((await bytes(areaAdmin2, `/dpa/areas/${area}/export?format=csv`)).status, 404);
+  const roster = await bytes(admin1, `/dpa/schools/${s1}/export?format=csv`);
+  assert.equal(roster.status, 200);
+  const text = roster.body.toString('utf8');
+  const people = sql(`SELECT citizen_id || '|' || COALESCE(salary, 0) FROM dpa_staff WHERE school_id = ${s1} AND status = 'active'`).split('\n');
+  assert.equal(parseCsv(text.replace(/^\ufeff/, '')).length, people.length + 1);
+  for (const p of people) assert.ok(!text.includes(p.split('|')[0]), 'no citizen ID in the export');
+  assert.equal((await bytes(admin2, `/dpa/schools/${s1}/export?format=csv`)).status, 404);
+  const pdf = await bytes(admin1, `/dpa/schools/${s1}/roster.pdf`);
+  assert.equal(pdf.status, 200);
+  assert.equal(pdf.type, 'application/pdf');
+  assert.equal(pdf.body.subarray(0, 5).toString('latin1'), '%PDF-');
+  assert.equal((await bytes(admin2, `/dpa/schools/${s1}/roster.pdf`)).status, 404);
 });
