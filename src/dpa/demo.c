@@ -5,7 +5,9 @@
  * school; about one in six records lacks something (a phone, a subject,
  * the date of arrival), so "incomplete" means something; some are due to
  * retire this fiscal year; and one transfer request waits: the first
- * school of the first area asks for a teacher of its second school. The
+ * school of the first area asks for a teacher of its second school; the
+ * demo's teacher, school admin and director get their records from their
+ * accounts (DPA-5). The
  * records go in through dpa_staff_add, the same path as the page. The
  * generator is deterministic and a school that has staff already is left
  * alone, so running the demo again adds nothing. */
@@ -13,7 +15,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "acc/acc.h"
 #include "core/db.h"
+#include "core/jsonx.h"
 #include "core/thai.h"
 #include "dpa/dpa_internal.h"
 
@@ -131,6 +135,71 @@ static int demo_school(struct db *db, long long area, long long school, int nth,
 	return 0;
 }
 
+/* The demo's own school people get their records too, from their accounts,
+ * so DPA-5 shows at once: their account page names the record and the One
+ * Stop Service forms come filled with position, standing and salary. */
+static int demo_accounts(struct db *db, long long now, struct err *e)
+{
+	static const struct {
+		const char *username, *type, *position, *standing;
+		long long salary;
+		const char *birth, *subject;
+	} people[] = {
+	    {"teacher", "teacher", "teacher", "professional", 3253000, "1984-08-12", "วิทยาศาสตร์"},
+	    {"schooladmin", "teacher", "teacher", "senior", 4190000, "1979-02-03", "คอมพิวเตอร์"},
+	    {"schooldirector", "executive", "director", "senior", 5384000, "1971-11-20", "การบริหารการศึกษา"},
+	};
+	for (size_t i = 0; i < sizeof people / sizeof *people; i++) {
+		long long uid = 0;
+		char st[16] = "", hash[128];
+		int k = acc_user_find_login(db, people[i].username, &uid, st, hash, e);
+		explicit_bzero(hash, sizeof hash);
+		if (k < 0)
+			return -1;
+		if (k == 0)
+			continue;
+		json_t *p = acc_user_profile(db, uid, e);
+		json_t *g = p ? db_row_json(db,
+					    "SELECT g.school_id, s.area_id FROM grants g JOIN schools s ON s.id = g.school_id "
+					    "WHERE g.user_id = $1 AND g.revoked_at IS NULL ORDER BY g.id LIMIT 1",
+					    DB_ARGS(DB_INT(uid)), e)
+			      : NULL;
+		if (!g) {
+			json_decref(p);
+			if (e->status == 404) { /* no school grant: nothing to record */
+				err_clear(e);
+				continue;
+			}
+			return -1;
+		}
+		long long have = 0;
+		if (db_int_value(db, "SELECT COUNT(*) FROM dpa_staff WHERE citizen_id = $1",
+				 DB_ARGS(DB_TEXT(jstr(p, "citizen_id"))), &have, e) < 0) {
+			json_decref(p);
+			json_decref(g);
+			return -1;
+		}
+		if (!have) {
+			struct dpa_staff_in in = {
+			    .citizen_id = jstr(p, "citizen_id"), .title = jstr(p, "title"), .first_name = jstr(p, "first_name"),
+			    .last_name = jstr(p, "last_name"), .birth_date = people[i].birth, .type = people[i].type,
+			    .position = people[i].position, .position_no = "1001", .standing = people[i].standing,
+			    .salary = people[i].salary, .appointed_on = "2008-05-16", .arrived_on = "2018-05-16",
+			    .education = "ค.บ.", .subject = people[i].subject, .phone = jstr(p, "phone"), .email = jstr(p, "email"),
+			};
+			long long elsewhere = 0;
+			if (dpa_staff_add(db, jint(g, "area_id"), jint(g, "school_id"), &in, 0, now, &elsewhere, "add", e) < 0) {
+				json_decref(p);
+				json_decref(g);
+				return -1;
+			}
+		}
+		json_decref(p);
+		json_decref(g);
+	}
+	return 0;
+}
+
 int dpa_demo(struct db *db, struct err *e)
 {
 	long long now = (long long)time(NULL);
@@ -188,6 +257,8 @@ int dpa_demo(struct db *db, struct err *e)
 		}
 	}
 	json_decref(areas);
+	if (demo_accounts(db, now, e) < 0)
+		goto fail;
 	return db_commit(db, e);
 fail:
 	db_rollback(db);

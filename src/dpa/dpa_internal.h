@@ -114,6 +114,14 @@ json_t *dpa_transfers_school(struct db *db, long long school_id, long long now, 
  * first, flagged when unanswered DPA_TRANSFER_FLAG_SECONDS or longer. */
 json_t *dpa_transfers_area(struct db *db, long long area_id, long long now, struct err *e);
 
+/* ---- data entered once (person.c, DPA-5) ------------------------------------ */
+
+/* The module's person hooks (core/module.h): what an active record says of
+ * the person of citizen_id (work_unit, position, rank, academic_standing,
+ * salary in baht, birth_date), and the account page's line. */
+int dpa_person_profile(struct db *db, const char *citizen_id, json_t *into, struct err *e);
+json_t *dpa_person_links(struct db *db, const char *citizen_id, struct err *e);
+
 /* ---- demo and import -------------------------------------------------------- */
 
 int dpa_demo(struct db *db, struct err *e);

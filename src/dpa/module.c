@@ -68,4 +68,6 @@ const struct module dpa_module = {
     .migrations = migrations,
     .audit_actions = audit_actions,
     .imports = imports,
+    .person_profile = dpa_person_profile,
+    .person_links = dpa_person_links,
 };

@@ -699,6 +699,19 @@ static int staff_page(struct req *r, int status, json_t *s, const char *error)
 		return fail(r, &e);
 	}
 	bool can_edit = active && may_enter(r, jint(s, "school_id"), jint(s, "area_id"));
+	/* DPA-5: the Khet account of the same citizen ID, if any */
+	long long uid = 0;
+	char ust[16] = "", hash[128];
+	int k = acc_user_find_login(req_db(r), jstr(s, "citizen_id"), &uid, ust, hash, &e);
+	explicit_bzero(hash, sizeof hash);
+	json_t *account = json_null();
+	if (k == 1 && !strcmp(ust, "active")) {
+		json_t *p = acc_user_profile(req_db(r), uid, &e);
+		if (p)
+			account = json_pack("{s:I, s:s}", "id", (json_int_t)uid, "username", jstr(p, "username"));
+		json_decref(p);
+	}
+	json_object_set_new(s, "account", account);
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "%s%s %s", jstr(s, "title"), jstr(s, "first_name"), jstr(s, "last_name"));
 	json_t *m = json_pack("{s:s, s:o, s:o, s:b, s:o, s:o, s:I}", "page_title", buf_cstr(&title), "staff", s, "events",

@@ -348,3 +348,49 @@ test('exports: the area table as CSV and XLSX, a school roster without IDs or sa
   assert.equal(pdf.body.subarray(0, 5).toString('latin1'), '%PDF-');
   assert.equal((await bytes(admin2, `/dpa/schools/${s1}/roster.pdf`)).status, 404);
 });
+
+test('data entered once (DPA-5): account and record linked by citizen ID; One Stop Service forms filled from the record', async () => {
+  const teacher = await as('teacher');
+  const cid = sql("SELECT citizen_id FROM users WHERE username = 'teacher'");
+  const id = Number(sql(`SELECT id FROM dpa_staff WHERE citizen_id = '${cid}'`));
+  assert.ok(id > 0, 'the demo teacher has a personnel record');
+  const school = sql(`SELECT sc.name FROM dpa_staff s JOIN schools sc ON sc.id = s.school_id WHERE s.id = ${id}`);
+  const acct = await teacher.get('/account', { json: true });
+  assert.equal(acct.status, 200);
+  const link = acct.json.person_links.find((l) => /DPA/.test(l.label));
+  assert.ok(link, 'the account page names the record');
+  assert.match(link.text, /ครู ชำนาญการ/);
+  assert.ok(link.text.includes(school));
+  const html = await teacher.get('/account');
+  assert.match(html.text, /ทะเบียนบุคลากร \(DPA\)/);
+  // the ID card's and the certificate's forms come filled from the record
+  const card = await teacher.get('/oss/new/11', { json: true });
+  assert.equal(card.status, 200);
+  const v11 = card.json.form.values;
+  assert.equal(v11.work_unit, school);
+  assert.equal(v11.position, 'ครู');
+  assert.equal(v11.rank, 'ชำนาญการ');
+  const cert = await teacher.get('/oss/new/12', { json: true });
+  const v12 = cert.json.form.values;
+  assert.equal(v12.salary, '32530.00');
+  assert.equal(v12.academic_standing, 'ชำนาญการ');
+  assert.equal(v12.work_unit, school);
+  // an edit of the record is what the next form shows
+  const v = Number(sql(`SELECT version FROM dpa_staff WHERE id = ${id}`));
+  const rec = (await admin1.get(`/dpa/staff/${id}`, { json: true })).json.staff;
+  assert.equal(rec.account.username, 'teacher');
+  const f = { ...person(), _version: String(v), title: rec.title, first_name: rec.first_name, last_name: rec.last_name,
+    birth_date: rec.birth_date, standing: 'senior', salary: '41000' };
+  delete f.citizen_id;
+  assert.equal((await admin1.post(`/dpa/staff/${id}/edit`, f)).status, 303);
+  const again = (await teacher.get('/oss/new/12', { json: true })).json.form.values;
+  assert.equal(again.salary, '41000.00');
+  assert.equal(again.academic_standing, 'ชำนาญการพิเศษ');
+  // a person without a record: nothing filled, no link
+  const citizen = await as('citizen');
+  assert.equal((await citizen.get('/account', { json: true })).json.person_links.length, 0);
+  assert.ok(!(await citizen.get('/oss/new/11', { json: true })).json.form.values.work_unit);
+  // a removed record no longer speaks for the person
+  assert.equal((await admin1.post(`/dpa/staff/${id}/remove`, { reason: 'moved', removed_on: '01/11/2569' })).status, 303);
+  assert.ok(!(await teacher.get('/oss/new/12', { json: true })).json.form.values.salary);
+});
