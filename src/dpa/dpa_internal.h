@@ -60,18 +60,22 @@ int dpa_staff_remove(struct db *db, long long id, long long version, const char 
 json_t *dpa_staff_get(struct db *db, long long id, struct err *e);
 /* Its history oldest first, with the schools' names. */
 json_t *dpa_staff_events(struct db *db, long long id, struct err *e);
-/* One page (40) of a school's active staff in Thai name order, filtered
+/* The lists below are of a place: the school school_id, or, with
+ * school_id 0, the area office of area_id (records with no school). */
+/* One page (40) of a place's active staff in Thai name order, filtered
  * by the words of q and, incomplete, to those who lack something:
  * {rows:[{id, cid_masked, title, first_name, last_name, type_label,
  * position_label, salary_masked, missing}], total, page, pages,
  * recorded, incomplete}. Citizen IDs and salaries are masked (X-5). */
-json_t *dpa_staff_list(struct db *db, long long school_id, const char *q, bool incomplete, long long page,
-		       struct err *e);
-/* "recorded N / incomplete M" of a school's active staff. */
+json_t *dpa_staff_list(struct db *db, long long school_id, long long area_id, const char *q, bool incomplete,
+		       long long page, struct err *e);
+/* "recorded N / incomplete M" of a place's / a school's active staff. */
+int dpa_place_counts(struct db *db, long long school_id, long long area_id, long long *recorded,
+		     long long *incomplete, struct err *e);
 int dpa_school_counts(struct db *db, long long school_id, long long *recorded, long long *incomplete, struct err *e);
-/* A school's active staff retiring in fiscal year fy (CE), by name:
+/* A place's active staff retiring in fiscal year fy (CE), by name:
  * [{id, title, first_name, last_name, birth_date, position_label}]. */
-json_t *dpa_retiring(struct db *db, long long school_id, int fy, struct err *e);
+json_t *dpa_retiring(struct db *db, long long school_id, long long area_id, int fy, struct err *e);
 /* An area's schools with their staff: [{school_id, name, obec_code, recorded,
  * incomplete}] in Thai order of name, schools without staff included. */
 json_t *dpa_area_schools(struct db *db, long long area_id, struct err *e);
@@ -79,11 +83,11 @@ json_t *dpa_area_schools(struct db *db, long long area_id, struct err *e);
 /* Active staff of an area's schools by school and type:
  * [{school_id, type ("" for none yet), n}]. */
 json_t *dpa_area_type_counts(struct db *db, long long area_id, struct err *e);
-/* A school's whole roster in Thai name order, without citizen IDs and
+/* A place's whole roster in Thai name order, without citizen IDs and
  * salaries (exports and the PDF for signing): [{id, title, first_name,
  * last_name, type_label, position_label, position_no, standing_label,
  * subject, missing}]. */
-json_t *dpa_school_roster(struct db *db, long long school_id, struct err *e);
+json_t *dpa_school_roster(struct db *db, long long school_id, long long area_id, struct err *e);
 
 /* ---- transfers (transfer.c) ---------------------------------------------- */
 

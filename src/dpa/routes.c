@@ -5,6 +5,8 @@
  *   GET  /dpa/areas                            areas (national roles)
  *   GET  /dpa/areas/:aid                       the area: recorded / incomplete / by type, by school
  *   GET  /dpa/areas/:aid/transfers             the area's transfer queue (7 days: flagged)
+ *   GET  /dpa/areas/:aid/office[/add|/new|/retiring|/export|/roster.pdf]
+ *                                              the same for the area office's own staff (no school)
  *   GET  /dpa/schools/:sid                     the staff list: recorded N / incomplete M, search, masked
  *   GET|POST /dpa/schools/:sid/add             add by citizen ID: new record, or the transfer offer
  *   GET|POST /dpa/schools/:sid/new             the new record's form
@@ -107,11 +109,37 @@ static void date_text(json_t *o, const char *key, const char *out_key)
 	buf_release(&b);
 }
 
-/* The school of the path when the user may see it; else answers (404) and
- * returns NULL with *rc set. */
+/* The area office of the path (/dpa/areas/:aid/office…): its staff are
+ * the records with no school. Area roles of the area and the super admin
+ * see it. */
+static json_t *office_for(struct req *r, int *rc)
+{
+	long long aid = req_param_id(r, "aid");
+	struct err e = ERR_INIT;
+	json_t *a = aid > 0 ? org_area_get(req_db(r), aid, &e) : NULL;
+	const struct acc_grant *g = acc_active_grant(r);
+	if (!a || !g || g->scope == SCOPE_SCHOOL || !acc_in_area(r, aid)) {
+		json_decref(a);
+		*rc = !a && aid > 0 && e.status >= 500 ? fail(r, &e) : view_error(r, 404, "ไม่พบสำนักงานเขตพื้นที่นี้");
+		return NULL;
+	}
+	char base[64];
+	snprintf(base, sizeof base, "/dpa/areas/%lld/office", aid);
+	json_t *pl = json_pack("{s:i, s:I, s:s, s:b, s:s}", "id", 0, "area_id", (json_int_t)aid, "name", jstr(a, "name"),
+			       "office", 1, "base", base);
+	json_decref(a);
+	return pl;
+}
+
+/* The place of the path — a school (:sid), or an area office — as {id
+ * (the school; 0 for the office), area_id, name, office, base (the list's
+ * URL)} when the user may see it; else answers (404) and returns NULL with
+ * *rc set. */
 static json_t *school_for(struct req *r, int *rc)
 {
 	long long sid = req_param_id(r, "sid");
+	if (sid <= 0 && req_param_id(r, "aid") > 0)
+		return office_for(r, rc);
 	struct err e = ERR_INIT;
 	json_t *s = sid > 0 ? org_school_get(req_db(r), sid, &e) : NULL;
 	if (!s) {
@@ -123,6 +151,10 @@ static json_t *school_for(struct req *r, int *rc)
 		*rc = view_error(r, 404, "ไม่พบโรงเรียนนี้");
 		return NULL;
 	}
+	char base[64];
+	snprintf(base, sizeof base, "/dpa/schools/%lld", sid);
+	json_object_set_new(s, "base", json_string(base));
+	json_object_set_new(s, "office", json_false());
 	return s;
 }
 
@@ -308,13 +340,14 @@ static int school_page(struct req *r, int status, const char *error)
 		error = error ? error : qe.msg;
 		q = "";
 	}
-	json_t *page = dpa_staff_list(req_db(r), sid, q, incomplete, req_query_int(r, "page", 1, 1, 1000000), &e);
+	json_t *page = dpa_staff_list(req_db(r), sid, jint(school, "area_id"), q, incomplete,
+				      req_query_int(r, "page", 1, 1, 1000000), &e);
 	if (!page) {
 		json_decref(school);
 		return fail(r, &e);
 	}
 	struct buf base = BUF_INIT;
-	buf_addf(&base, "/dpa/schools/%lld?q=", sid);
+	buf_addf(&base, "%s?q=", jstr(school, "base"));
 	buf_add_urlenc(&base, q);
 	buf_adds(&base, incomplete ? "&incomplete=1&" : "&");
 	long long pages = jint(page, "pages");
@@ -395,21 +428,32 @@ static int add_post(struct req *r)
 		return fail(r, &e);
 	}
 	if (k == 1 && !strcmp(st, "active")) {
-		if (at == sid) {
-			form_error(r, "citizen_id", "บุคลากรคนนี้มีรายชื่ออยู่ในโรงเรียนนี้แล้ว");
+		if (at == sid && (sid > 0 || area == jint(school, "area_id"))) {
+			form_error(r, "citizen_id", "บุคลากรคนนี้มีรายชื่ออยู่ในหน่วยงานนี้แล้ว");
 			return add_page(r, 409, school, NULL, NULL);
 		}
 		json_t *where = at > 0 ? org_school_get(req_db(r), at, &e) : org_area_get(req_db(r), area, &e);
 		struct buf name = BUF_INIT;
 		buf_adds(&name, where ? jstr(where, "name") : "หน่วยงานอื่น");
 		json_decref(where);
+		if (sid == 0) {
+			/* a transfer request moves a person into a school; the area
+			 * office takes a person the school has removed (ย้าย) */
+			struct buf msg = BUF_INIT;
+			buf_addf(&msg, "บุคลากรคนนี้มีข้อมูลอยู่ที่%s ให้หน่วยงานนั้นจำหน่ายด้วยเหตุ \"ย้าย\" ก่อน แล้วจึงเพิ่มที่สำนักงานเขต",
+				 buf_cstr(&name));
+			form_error(r, "citizen_id", buf_cstr(&msg));
+			buf_release(&msg);
+			buf_release(&name);
+			return add_page(r, 409, school, NULL, NULL);
+		}
 		rc = add_page(r, 200, school, buf_cstr(&name), cid);
 		buf_release(&name);
 		return rc;
 	}
 	/* not found, or removed (the same record comes back): the form */
-	char u[96];
-	snprintf(u, sizeof u, "/dpa/schools/%lld/new?citizen_id=%s", sid, cid);
+	char u[128];
+	snprintf(u, sizeof u, "%s/new?citizen_id=%s", jstr(school, "base"), cid);
 	json_decref(school);
 	return view_redirect(r, u, NULL);
 }
@@ -477,8 +521,8 @@ static int new_post(struct req *r)
 		}
 		form_error_err(r, &e);
 		if (elsewhere) {
-			/* the message names where; the page offers the transfer */
-			return new_page(r, 409, school, true, "");
+			/* the message names where; a school's page offers the transfer */
+			return new_page(r, 409, school, sid > 0, "");
 		}
 		return new_page(r, e.status == 409 ? 409 : 422, school, false, NULL);
 	}
@@ -781,8 +825,10 @@ static int staff_post(struct req *r)
 	char u[64];
 	if (act == ACT_EDIT)
 		snprintf(u, sizeof u, "/dpa/staff/%lld", id);
-	else
+	else if (sid > 0)
 		snprintf(u, sizeof u, "/dpa/schools/%lld", sid);
+	else
+		snprintf(u, sizeof u, "/dpa/areas/%lld/office", aid);
 	return view_redirect(r, u, act == ACT_EDIT ? "บันทึกข้อมูลแล้ว" : "จำหน่ายบุคลากรออกจากรายชื่อแล้ว ประวัติยังคงอยู่");
 }
 
@@ -796,7 +842,7 @@ static int retiring_get(struct req *r)
 		return rc;
 	int fy_be = thai_fiscal_year(clock_now(r));
 	struct err e = ERR_INIT;
-	json_t *rows = dpa_retiring(req_db(r), jint(school, "id"), fy_be - 543, &e);
+	json_t *rows = dpa_retiring(req_db(r), jint(school, "id"), jint(school, "area_id"), fy_be - 543, &e);
 	if (!rows) {
 		json_decref(school);
 		return fail(r, &e);
@@ -830,7 +876,7 @@ static int school_export(struct req *r)
 	if (!school)
 		return rc;
 	struct err e = ERR_INIT;
-	json_t *rows = dpa_school_roster(req_db(r), jint(school, "id"), &e);
+	json_t *rows = dpa_school_roster(req_db(r), jint(school, "id"), jint(school, "area_id"), &e);
 	if (!rows) {
 		json_decref(school);
 		return fail(r, &e);
@@ -888,7 +934,7 @@ static int roster_pdf(struct req *r)
 	if (!school)
 		return rc;
 	struct err e = ERR_INIT;
-	json_t *rows = dpa_school_roster(req_db(r), jint(school, "id"), &e);
+	json_t *rows = dpa_school_roster(req_db(r), jint(school, "id"), jint(school, "area_id"), &e);
 	json_t *area = rows ? org_area_get(req_db(r), jint(school, "area_id"), &e) : NULL;
 	if (!area) {
 		json_decref(rows);
@@ -1154,6 +1200,14 @@ static const struct route routes[] = {
     {"GET", "/dpa/areas/:aid", area_get, NULL, NULL, SEEN},
     {"GET", "/dpa/areas/:aid/transfers", area_transfers_get, NULL, NULL, SEEN},
     {"GET", "/dpa/areas/:aid/export", area_export, NULL, NULL, SEEN},
+    {"GET", "/dpa/areas/:aid/office", school_get, NULL, NULL, SEEN},
+    {"GET", "/dpa/areas/:aid/office/add", add_get, NULL, NULL, ENTER},
+    {"POST", "/dpa/areas/:aid/office/add", add_post, add_form, NULL, ENTER},
+    {"GET", "/dpa/areas/:aid/office/new", new_get, NULL, NULL, ENTER},
+    {"POST", "/dpa/areas/:aid/office/new", new_post, new_form, NULL, ENTER},
+    {"GET", "/dpa/areas/:aid/office/retiring", retiring_get, NULL, NULL, SEEN},
+    {"GET", "/dpa/areas/:aid/office/export", school_export, NULL, NULL, SEEN},
+    {"GET", "/dpa/areas/:aid/office/roster.pdf", roster_pdf, NULL, NULL, SEEN},
     {"GET", "/dpa/schools/:sid", school_get, NULL, NULL, SEEN},
     {"GET", "/dpa/schools/:sid/add", add_get, NULL, NULL, ENTER},
     {"POST", "/dpa/schools/:sid/add", add_post, add_form, NULL, ENTER},

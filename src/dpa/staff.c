@@ -384,13 +384,24 @@ json_t *dpa_staff_events(struct db *db, long long id, struct err *e)
 			    DB_ARGS(DB_INT(id)), e);
 }
 
-int dpa_school_counts(struct db *db, long long school_id, long long *recorded, long long *incomplete, struct err *e)
+/* Where a list is: "s.school_id = $1" for a school, the area office
+ * (school_id NULL) of area $1 otherwise — two constant texts, so a school's
+ * list keeps its index. */
+#define AT_SCHOOL "s.school_id = $1"
+#define AT_OFFICE "s.school_id IS NULL AND s.area_id = $1"
+#define PLACE_SQL(school_id, before, after) ((school_id) > 0 ? before AT_SCHOOL after : before AT_OFFICE after)
+#define PLACE_KEY(school_id, area_id) DB_INT((school_id) > 0 ? (school_id) : (area_id))
+
+int dpa_place_counts(struct db *db, long long school_id, long long area_id, long long *recorded,
+		     long long *incomplete, struct err *e)
 {
 	struct db_res *r = NULL;
 	if (db_query(db,
-		     "SELECT COUNT(*), COALESCE(SUM(CASE WHEN missing > 0 THEN 1 ELSE 0 END), 0) FROM dpa_staff "
-		     "WHERE school_id = $1 AND status = 'active'",
-		     DB_ARGS(DB_INT(school_id)), &r, e) < 0)
+		     PLACE_SQL(school_id,
+			       "SELECT COUNT(*), COALESCE(SUM(CASE WHEN missing > 0 THEN 1 ELSE 0 END), 0) FROM dpa_staff s "
+			       "WHERE ",
+			       " AND s.status = 'active'"),
+		     DB_ARGS(PLACE_KEY(school_id, area_id)), &r, e) < 0)
 		return -1;
 	int rc = db_next(r, e);
 	if (rc == 1) {
@@ -401,21 +412,26 @@ int dpa_school_counts(struct db *db, long long school_id, long long *recorded, l
 	return rc < 0 ? -1 : 0;
 }
 
+int dpa_school_counts(struct db *db, long long school_id, long long *recorded, long long *incomplete, struct err *e)
+{
+	return dpa_place_counts(db, school_id, 0, recorded, incomplete, e);
+}
+
 #define LIST_COLS                                                                                                      \
 	"SELECT s.id, s.citizen_id, s.title, s.first_name, s.last_name, COALESCE(t.label, '') AS type_label, "        \
 	"COALESCE(p.label, '') AS position_label, s.salary, s.missing FROM dpa_staff s "                              \
 	"LEFT JOIN dpa_types t ON t.code = s.type LEFT JOIN dpa_positions p ON p.code = s.position "
 /* the search slots of core/search.h: $2 … $7 */
 #define LIST_WHERE                                                                                                     \
-	"WHERE s.school_id = $1 AND s.status = 'active' AND s.missing >= $8 AND s.search LIKE $2 AND "               \
+	" AND s.status = 'active' AND s.missing >= $8 AND s.search LIKE $2 AND "                                     \
 	"s.search LIKE $3 AND s.search LIKE $4 AND s.search LIKE $5 AND s.search LIKE $6 AND s.search LIKE $7"
 _Static_assert(SEARCH_SLOTS == 6, "LIST_WHERE has one LIKE per search slot");
 
-json_t *dpa_staff_list(struct db *db, long long school_id, const char *q, bool incomplete, long long page,
-		       struct err *e)
+json_t *dpa_staff_list(struct db *db, long long school_id, long long area_id, const char *q, bool incomplete,
+		       long long page, struct err *e)
 {
 	long long recorded = 0, lacking = 0;
-	if (dpa_school_counts(db, school_id, &recorded, &lacking, e) < 0)
+	if (dpa_place_counts(db, school_id, area_id, &recorded, &lacking, e) < 0)
 		return NULL;
 	struct buf pat[SEARCH_SLOTS];
 	int words = search_patterns(q, pat);
@@ -425,8 +441,8 @@ json_t *dpa_staff_list(struct db *db, long long school_id, const char *q, bool i
 	DB_TEXT(buf_cstr(&pat[0])), DB_TEXT(buf_cstr(&pat[1])), DB_TEXT(buf_cstr(&pat[2])), DB_TEXT(buf_cstr(&pat[3])), \
 	    DB_TEXT(buf_cstr(&pat[4])), DB_TEXT(buf_cstr(&pat[5]))
 	if (words)
-		rc = db_int_value(db, "SELECT COUNT(*) FROM dpa_staff s " LIST_WHERE,
-				  DB_ARGS(DB_INT(school_id), PATS, DB_INT(incomplete ? 1 : 0)), &total, e);
+		rc = db_int_value(db, PLACE_SQL(school_id, "SELECT COUNT(*) FROM dpa_staff s WHERE ", LIST_WHERE),
+				  DB_ARGS(PLACE_KEY(school_id, area_id), PATS, DB_INT(incomplete ? 1 : 0)), &total, e);
 	json_t *rows = NULL;
 	long long pages = total ? (total + DPA_PAGE_SIZE - 1) / DPA_PAGE_SIZE : 1;
 	if (page < 1)
@@ -435,9 +451,10 @@ json_t *dpa_staff_list(struct db *db, long long school_id, const char *q, bool i
 		page = pages;
 	if (rc >= 0)
 		rows = db_rows_json(db,
-				    LIST_COLS LIST_WHERE
-				    " ORDER BY s.first_name COLLATE thai, s.last_name COLLATE thai, s.id LIMIT 40 OFFSET $9",
-				    DB_ARGS(DB_INT(school_id), PATS, DB_INT(incomplete ? 1 : 0),
+				    PLACE_SQL(school_id, LIST_COLS "WHERE ",
+					      LIST_WHERE " ORDER BY s.first_name COLLATE thai, s.last_name COLLATE thai, s.id "
+							 "LIMIT 40 OFFSET $9"),
+				    DB_ARGS(PLACE_KEY(school_id, area_id), PATS, DB_INT(incomplete ? 1 : 0),
 					    DB_INT((page - 1) * DPA_PAGE_SIZE)),
 				    e);
 #undef PATS
@@ -463,15 +480,16 @@ json_t *dpa_staff_list(struct db *db, long long school_id, const char *q, bool i
 			 (json_int_t)lacking);
 }
 
-json_t *dpa_retiring(struct db *db, long long school_id, int fy, struct err *e)
+json_t *dpa_retiring(struct db *db, long long school_id, long long area_id, int fy, struct err *e)
 {
 	return db_rows_json(db,
-			    "SELECT s.id, s.title, s.first_name, s.last_name, s.birth_date, "
-			    "COALESCE(p.label, '') AS position_label FROM dpa_staff s "
-			    "LEFT JOIN dpa_positions p ON p.code = s.position "
-			    "WHERE s.school_id = $1 AND s.status = 'active' AND s.retire_fy = $2 "
-			    "ORDER BY s.first_name COLLATE thai, s.last_name COLLATE thai, s.id",
-			    DB_ARGS(DB_INT(school_id), DB_INT(fy)), e);
+			    PLACE_SQL(school_id,
+				      "SELECT s.id, s.title, s.first_name, s.last_name, s.birth_date, "
+				      "COALESCE(p.label, '') AS position_label FROM dpa_staff s "
+				      "LEFT JOIN dpa_positions p ON p.code = s.position WHERE ",
+				      " AND s.status = 'active' AND s.retire_fy = $2 "
+				      "ORDER BY s.first_name COLLATE thai, s.last_name COLLATE thai, s.id"),
+			    DB_ARGS(PLACE_KEY(school_id, area_id), DB_INT(fy)), e);
 }
 
 json_t *dpa_area_schools(struct db *db, long long area_id, struct err *e)
@@ -493,14 +511,15 @@ json_t *dpa_area_type_counts(struct db *db, long long area_id, struct err *e)
 			    DB_ARGS(DB_INT(area_id)), e);
 }
 
-json_t *dpa_school_roster(struct db *db, long long school_id, struct err *e)
+json_t *dpa_school_roster(struct db *db, long long school_id, long long area_id, struct err *e)
 {
 	return db_rows_json(db,
-			    "SELECT s.id, s.title, s.first_name, s.last_name, COALESCE(t.label, '') AS type_label, "
-			    "COALESCE(p.label, '') AS position_label, s.position_no, COALESCE(st.label, '') AS standing_label, "
-			    "s.subject, s.missing FROM dpa_staff s LEFT JOIN dpa_types t ON t.code = s.type "
-			    "LEFT JOIN dpa_positions p ON p.code = s.position LEFT JOIN dpa_standings st ON st.code = s.standing "
-			    "WHERE s.school_id = $1 AND s.status = 'active' "
-			    "ORDER BY s.first_name COLLATE thai, s.last_name COLLATE thai, s.id",
-			    DB_ARGS(DB_INT(school_id)), e);
+			    PLACE_SQL(school_id,
+				      "SELECT s.id, s.title, s.first_name, s.last_name, COALESCE(t.label, '') AS type_label, "
+				      "COALESCE(p.label, '') AS position_label, s.position_no, "
+				      "COALESCE(st.label, '') AS standing_label, s.subject, s.missing FROM dpa_staff s "
+				      "LEFT JOIN dpa_types t ON t.code = s.type LEFT JOIN dpa_positions p ON p.code = s.position "
+				      "LEFT JOIN dpa_standings st ON st.code = s.standing WHERE ",
+				      " AND s.status = 'active' ORDER BY s.first_name COLLATE thai, s.last_name COLLATE thai, s.id"),
+			    DB_ARGS(PLACE_KEY(school_id, area_id)), e);
 }

@@ -114,7 +114,7 @@ test('add by citizen ID: not found goes to the form, the form stores the record'
   assert.equal(count(`SELECT COUNT(*) FROM dpa_staff_events WHERE staff_id = ${l.id} AND kind = 'add'`), 1);
   const again = await admin1.post(`/dpa/schools/${s1}/add`, { citizen_id: cid }, { json: true });
   assert.equal(again.status, 409);
-  assert.match(again.json.form.errors.citizen_id, /อยู่ในโรงเรียนนี้แล้ว/);
+  assert.match(again.json.form.errors.citizen_id, /อยู่ในหน่วยงานนี้แล้ว/);
 });
 
 test('bad input: check digit, salary negative or over 200,000, dates, nothing stored', async () => {
@@ -393,4 +393,41 @@ test('data entered once (DPA-5): account and record linked by citizen ID; One St
   // a removed record no longer speaks for the person
   assert.equal((await admin1.post(`/dpa/staff/${id}/remove`, { reason: 'moved', removed_on: '01/11/2569' })).status, 303);
   assert.ok(!(await teacher.get('/oss/new/12', { json: true })).json.form.values.salary);
+});
+
+test('the area office keeps its own staff (no school); a school asks for one, the area approves', async () => {
+  const r0 = await areaAdmin.post(`/dpa/areas/${area}/office/add`, { citizen_id: newId() });
+  assert.equal(r0.status, 303);
+  assert.match(r0.headers.get('location'), new RegExp(`^/dpa/areas/${area}/office/new\\?citizen_id=`));
+  const f = person({ type: 'support', position: 'supervisor', first_name: 'นิเทศ' });
+  const r = await areaAdmin.post(`/dpa/areas/${area}/office/new`, f);
+  assert.equal(r.status, 303, r.text.slice(0, 300));
+  const id = Number(r.headers.get('location').split('/').pop());
+  assert.equal(sql(`SELECT COALESCE(school_id, 0) || '|' || area_id FROM dpa_staff WHERE id = ${id}`), `0|${area}`);
+  const list = await areaAdmin.get(`/dpa/areas/${area}/office`, { json: true });
+  assert.equal(list.status, 200);
+  assert.ok(list.json.rows.some((x) => x.id === id));
+  assert.equal(list.json.recorded, count(`SELECT COUNT(*) FROM dpa_staff WHERE school_id IS NULL AND area_id = ${area} AND status = 'active'`));
+  assert.equal(list.json.school.office, true);
+  // school roles do not see the office; another area's admin neither
+  assert.equal((await admin1.get(`/dpa/areas/${area}/office`)).status, 404);
+  assert.equal((await admin1.get(`/dpa/staff/${id}`)).status, 404);
+  assert.equal((await areaAdmin2.get(`/dpa/areas/${area}/office`)).status, 404);
+  assert.equal((await areaAdmin2.post(`/dpa/areas/${area}/office/new`, person())).status, 404);
+  // the office cannot take a person a school holds: told to have him removed first
+  const held = sql(`SELECT citizen_id FROM dpa_staff WHERE school_id = ${s2} AND status = 'active' LIMIT 1`);
+  const taken = await areaAdmin.post(`/dpa/areas/${area}/office/add`, { citizen_id: held }, { json: true });
+  assert.equal(taken.status, 409);
+  assert.match(taken.json.form.errors.citizen_id, /จำหน่าย/);
+  // a school asks for the office's person; the area decides, the record moves
+  const offer = await admin1.post(`/dpa/schools/${s1}/add`, { citizen_id: f.citizen_id }, { json: true });
+  assert.equal(offer.json.offer_transfer, true);
+  assert.equal((await admin1.post(`/dpa/schools/${s1}/transfers`, { citizen_id: f.citizen_id })).status, 303);
+  const tid = Number(sql(`SELECT id FROM dpa_transfers WHERE staff_id = ${id} AND status = 'pending'`));
+  assert.ok((await areaAdmin.get(`/dpa/areas/${area}/transfers`, { json: true })).json.pending.some((t) => t.id === tid));
+  assert.equal((await admin2.post(`/dpa/transfers/${tid}/approve`, {})).status, 404, 'no school holds him: the area decides');
+  assert.equal((await areaAdmin.post(`/dpa/transfers/${tid}/approve`, {})).status, 303);
+  assert.equal(count(`SELECT school_id FROM dpa_staff WHERE id = ${id}`), s1);
+  const pdf = await bytes(areaAdmin, `/dpa/areas/${area}/office/roster.pdf`);
+  assert.equal(pdf.status, 200);
 });

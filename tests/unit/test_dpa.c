@@ -401,7 +401,7 @@ static void test_stale_edit_and_counts(void **state)
 	assert_int_equal(dpa_school_counts(en->db, f->s2, &rec, &inc, &e), 0);
 	assert_int_equal(inc, inc0);
 	/* the list masks IDs and salaries and finds by ID */
-	json_t *page = dpa_staff_list(en->db, f->s2, cid, false, 1, &e);
+	json_t *page = dpa_staff_list(en->db, f->s2, f->area, cid, false, 1, &e);
 	assert_non_null(page);
 	assert_int_equal(json_array_size(json_object_get(page, "rows")), 1);
 	char *dump = json_dumps(page, 0);
