@@ -7,7 +7,7 @@
 SHELL = /bin/sh
 
 PKGS   = zlib libmicrohttpd jansson libsodium sqlite3 libpq libthai libmagic libcurl \
-         cairo pangocairo xlsxwriter libqrencode libzip expat
+         cairo pangocairo xlsxwriter libqrencode libzip expat libdeflate
 SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 # B is the build folder; SAN=1 builds with AddressSanitizer + UBSan into build/san.

@@ -43,7 +43,8 @@ RSS_MAX_MB=64
 # The pages, one line each:
 #   page NAME PATH [MIN_REQ_PER_S|MIN_PERCENT_OF_NGINX%|-] [MAX_P99_MS|-] [LOGIN]
 # PATH may hold one {A..B}: wrk cycles through every page of that range;
-# {FY} is the current Thai fiscal year. @NAME is the URL of a built asset,
+# {FY} is the current Thai fiscal year; {LASTMONTH} the month before this one
+# (YYYY-MM, CE). @NAME is the URL of a built asset,
 # looked up in static/dist/manifest.json. A target left out (or -) is
 # measured and printed but not checked. LOGIN: the demo user the page is
 # asked as (signed in once with curl; wrk sends the session cookie).
@@ -61,6 +62,11 @@ pages() {
 	# KPI (200 indicators in the demo year): the all-periods matrix of the
 	# monthly indicator (300 units, 12 periods) and the first area's public
 	# statistics page
+	# meeting rooms (issue 10.14b): the month before this one of each of
+	# the first area's twelve rooms, whose demo bookings fill it (about
+	# 60–150 a room), as the demo officer (an approver: the pending
+	# badge's count is part of every page he gets)
+	page rooms_cal "/oss/rooms/{1..12}/calendar?month={LASTMONTH}" 5000 20 officer
 	page kpi_mx   "/kpi/indicators/2/matrix?page={1..12}" 2000 50 areaadmin1
 	page kpi_pub  "/kpi/stats/{FY}?area=1" 2000 50
 }
@@ -106,9 +112,12 @@ asset_url() {
 # The Thai fiscal year of today (October starts the next one).
 FY=$(($(date +%Y) + 543 + ($(date +%-m) >= 10 ? 1 : 0)))
 
+LASTMONTH=$(date -d "$(date +%Y-%m-15) -1 month" +%Y-%m)
+
 # Prints the request paths of one page line, one a line.
 expand_path() {
 	local p=${1//\{FY\}/$FY}
+	p=${p//\{LASTMONTH\}/$LASTMONTH}
 	if [ "$p" = '!nginx' ]; then
 		printf '%s\n' "$NGINX_URL"
 	elif [[ $p == @* ]]; then

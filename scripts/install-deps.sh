@@ -1,17 +1,19 @@
 #!/bin/sh
 # Installs the Debian packages Khet builds, runs, tests and benches with
 # (nginx-light: `make bench` measures Khet's pages against nginx serving the
-# same bytes as a static file, in the same run; poppler-utils: the tests read
-# the text of the PDFs Khet makes with pdftotext). Idempotent:
+# same bytes as a static file, in the same run, and deploy.test.mjs runs
+# deploy/nginx.conf; poppler-utils: the tests read the text of the PDFs Khet
+# makes with pdftotext; systemd: systemd-analyze rates deploy/khet.service;
+# openssl: deploy.test.mjs's throwaway certificate). Idempotent:
 # when everything is present it prints nothing and touches nothing.
 set -eu
 
 PKGS="build-essential pkg-config
-zlib1g-dev libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libpq-dev
+zlib1g-dev libdeflate-dev libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libpq-dev
 libthai-dev libmagic-dev libcurl4-openssl-dev libcairo2-dev libpango1.0-dev
 libxlsxwriter-dev libqrencode-dev libcmocka-dev libzip-dev libexpat1-dev
 fonts-tlwg-laksaman sqlite3 postgresql-15 postgresql-client-15
-chromium wrk nginx-light curl python3-aiosmtpd poppler-utils"
+chromium wrk nginx-light curl python3-aiosmtpd poppler-utils systemd openssl"
 
 missing=""
 for p in $PKGS; do

@@ -8,6 +8,9 @@
 #                                  "khet", and prints only its URL:
 #                                  postgres://postgres@127.0.0.1:PORT/khet
 #   scripts/pg-test.sh stop DIR    stops it and removes DIR
+#   scripts/pg-test.sh down DIR    stops the server and keeps DIR (a test of
+#                                  a database that goes away)
+#   scripts/pg-test.sh up DIR      starts it again on the same port
 #
 # initdb and postgres refuse to run as root, and CI runs as root: then they
 # run as the postgres system user, which must be able to reach DIR (so DIR
@@ -19,7 +22,7 @@ set -eu
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 
 usage() {
-	echo "usage: $0 start|stop DIR" >&2
+	echo "usage: $0 start|stop|down|up DIR" >&2
 	exit 2
 }
 [ $# -eq 2 ] || usage
@@ -102,8 +105,21 @@ stop() {
 	rm -rf "$dir"
 }
 
+down() {
+	as_pg "$PGBIN/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null
+}
+
+up() {
+	port=$(cat "$dir/port")
+	as_pg "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+		-o "-c listen_addresses=127.0.0.1 -p $port -k '$dir' -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+		start >/dev/null
+}
+
 case $cmd in
 start) start ;;
 stop) stop ;;
+down) down ;;
+up) up ;;
 *) usage ;;
 esac

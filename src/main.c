@@ -37,6 +37,8 @@ struct opts {
 	int workers;
 	int dev, trust_proxy, share_port, quiet, test_routes;
 	long long max_body_mb;
+	long long header_timeout, max_conn_per_ip; /* max_conn_per_ip -1: the default */
+	long long min_free_mb;
 	struct demo_args *demo;
 };
 
@@ -62,6 +64,8 @@ static void usage(FILE *f)
 		"commands:\n"
 		"  serve     run the web server until SIGTERM/SIGINT\n"
 		"  migrate   apply database migrations and exit\n"
+		"  check     check the database: SQLite's PRAGMA integrity_check (with Khet's Thai collation),\n"
+		"            e.g. after a full disk or a crash; exit 1 when it finds a problem\n"
 		"  demo      create demo data (two area offices with work groups and schools)\n"
 		"  import KIND FILE   load a CSV or XLSX file, all rows or none (kinds below)\n");
 	for (int i = 0; khet_modules[i]; i++)
@@ -87,6 +91,12 @@ static void usage(FILE *f)
 		"  --max-body-mb N      KHET_MAX_BODY_MB  largest request body (default 64)\n"
 		"  --trust-proxy        KHET_TRUST_PROXY  take the client address from X-Forwarded-For\n"
 		"  --share-port         KHET_SHARE_PORT   let several processes listen on the same port on purpose\n"
+		"  --header-timeout S   KHET_HEADER_TIMEOUT  seconds a request's headers may take to arrive whole\n"
+		"                                      (default 15; a slower client is closed)\n"
+		"  --max-conn-per-ip N  KHET_MAX_CONN_PER_IP  open connections one client address may hold\n"
+		"                                      (default 128; 0 = no limit, the default with --trust-proxy)\n"
+		"  --min-free-mb N      KHET_MIN_FREE_MB  /healthz and /metrics warn when the data folder's disk\n"
+		"                                      has less free space than this (default 500)\n"
 		"  --quiet              KHET_QUIET     no access log\n"
 		"  --dev                KHET_DEV       read templates from ./templates on every page\n");
 	for (int i = 0; khet_modules[i]; i++)
@@ -103,6 +113,8 @@ static const struct option global_longs[] = {
     {"mail-from", required_argument, 0, 'f'}, {"static", required_argument, 0, 'S'},
     {"max-body-mb", required_argument, 0, 'm'}, {"trust-proxy", no_argument, 0, 'p'},
     {"share-port", no_argument, 0, 'P'},
+    {"header-timeout", required_argument, 0, 'T'}, {"max-conn-per-ip", required_argument, 0, 'C'},
+    {"min-free-mb", required_argument, 0, 'F'},
     {"quiet", no_argument, 0, 'q'},	     {"dev", no_argument, 0, 'v'},
     {"help", no_argument, 0, 'h'},
 };
@@ -146,6 +158,15 @@ static int parse(int argc, char **argv, int first, struct opts *o, int *nrest, c
 	o->workers = (int)n;
 	if (flag_number("max-body-mb (KHET_MAX_BODY_MB)", env_or("KHET_MAX_BODY_MB", "64"), 1, 4096, &o->max_body_mb) < 0)
 		return -1;
+	if (flag_number("header-timeout (KHET_HEADER_TIMEOUT)", env_or("KHET_HEADER_TIMEOUT", "15"), 1, 600,
+			&o->header_timeout) < 0)
+		return -1;
+	if (flag_number("max-conn-per-ip (KHET_MAX_CONN_PER_IP)", env_or("KHET_MAX_CONN_PER_IP", "-1"), -1, 100000,
+			&o->max_conn_per_ip) < 0)
+		return -1;
+	if (flag_number("min-free-mb (KHET_MIN_FREE_MB)", env_or("KHET_MIN_FREE_MB", "500"), 0, 100000000,
+			&o->min_free_mb) < 0)
+		return -1;
 	o->demo = demo_args_new();
 	/* the options: global, then the modules' demo flags */
 	size_t ndemo = 0;
@@ -183,6 +204,9 @@ static int parse(int argc, char **argv, int first, struct opts *o, int *nrest, c
 		case 'm': rc = flag_number("max-body-mb", optarg, 1, 4096, &o->max_body_mb); break;
 		case 'p': o->trust_proxy = 1; break;
 		case 'P': o->share_port = 1; break;
+		case 'T': rc = flag_number("header-timeout", optarg, 1, 600, &o->header_timeout); break;
+		case 'C': rc = flag_number("max-conn-per-ip", optarg, 0, 100000, &o->max_conn_per_ip); break;
+		case 'F': rc = flag_number("min-free-mb", optarg, 0, 100000000, &o->min_free_mb); break;
 		case 'q': o->quiet = 1; break;
 		case 'v': o->dev = 1; break;
 		case 'h':
@@ -312,6 +336,12 @@ static int cmd_serve(struct opts *o)
 		.metrics_token = env_or("KHET_METRICS_TOKEN", NULL),
 		.max_body = o->max_body_mb * 1024 * 1024,
 		.test_routes = o->test_routes,
+		.header_timeout = (int)o->header_timeout,
+		.min_free_mb = o->min_free_mb,
+		/* behind the proxy every connection comes from it */
+		.max_conn_per_ip = o->max_conn_per_ip >= 0 ? (int)o->max_conn_per_ip
+				   : o->trust_proxy		  ? 0
+								  : HTTP_CONN_PER_IP_DEFAULT,
 	};
 	struct err e = ERR_INIT;
 	mail_configure(o->smtp_url, o->mail_from, o->base_url);
@@ -344,6 +374,51 @@ static int cmd_migrate(struct opts *o)
 	db_close(db);
 	free(url);
 	return 0;
+}
+
+/* `khet check`: the database's own consistency check through Khet's
+ * connection, which knows the thai collation its indexes use (the sqlite3
+ * shell does not). PostgreSQL checks its pages itself; a query answers. */
+static int cmd_check(struct opts *o)
+{
+	char *url;
+	struct db *db = open_db(o, &url);
+	if (!db)
+		return 1;
+	struct err e = ERR_INIT;
+	int rc = 0;
+	json_t *rows = db_rows_json(db, db_kind(db) == DB_SQLITE ? "PRAGMA integrity_check" : "SELECT 'ok' AS r", NULL, 0,
+				    &e);
+	if (!rows) {
+		fprintf(stderr, "khet: check %s: %s\n", url, e.msg);
+		rc = 1;
+	} else {
+		size_t i;
+		json_t *x;
+		const char *first = NULL;
+		json_array_foreach(rows, i, x) {
+			const char *k;
+			json_t *v;
+			json_object_foreach(x, k, v) {
+				if (!first)
+					first = json_string_value(v);
+				if (json_array_size(rows) > 1 || strcmp(nz(json_string_value(v)), "ok"))
+					fprintf(stderr, "%s\n", nz(json_string_value(v)));
+			}
+		}
+		if (json_array_size(rows) == 1 && first && !strcmp(first, "ok")) {
+			printf("khet: database %s: ok\n", url);
+		} else {
+			fprintf(stderr, "khet: database %s has problems (above) / ฐานข้อมูลมีปัญหา (รายการข้างบน): "
+					"restore the last backup\n",
+				url);
+			rc = 1;
+		}
+		json_decref(rows);
+	}
+	db_close(db);
+	free(url);
+	return rc;
 }
 
 static int cmd_demo(struct opts *o)
@@ -461,6 +536,8 @@ int main(int argc, char **argv)
 		rc = cmd_serve(&o);
 	} else if (!strcmp(cmd, "migrate")) {
 		rc = cmd_migrate(&o);
+	} else if (!strcmp(cmd, "check")) {
+		rc = cmd_check(&o);
 	} else if (!strcmp(cmd, "demo")) {
 		rc = cmd_demo(&o);
 	} else {

@@ -63,6 +63,10 @@ int acc_password_hash(const char *password, char out[128], struct err *e);
 /* 1 when password matches hash, 0 when not (an empty or broken hash never
  * matches). */
 int acc_password_verify(const char *hash, const char *password);
+/* How many hashes acc_password_verify has checked in this process (the
+ * real ones and the dummy): the sign-in's "one check whatever was found"
+ * is tested by it. */
+long long acc_password_verifications(void);
 /* 1 when hash was made with other limits than today's and should be
  * replaced after a successful sign-in. */
 int acc_password_needs_rehash(const char *hash);
@@ -125,6 +129,17 @@ int acc_password_guessable(const char *password);
 /* Verifies password against a fixed dummy hash, so that a sign-in for an
  * account that does not exist takes as long as one that does. */
 void acc_password_burn(const char *password);
+/* Whether password signs in to the account acc_user_find_login found
+ * (found false: none matched; status and hash as it read them): true only
+ * for an active account whose hash matches. Always exactly one argon2id
+ * verification — against the dummy hash (acc_password_burn) when there is
+ * no account or it has no usable password — so every failure takes as
+ * long as every other. *dummy (may be NULL) says the dummy was used. */
+bool acc_signin_password_ok(bool found, const char *status, const char *hash, const char *password, bool *dummy);
+/* The network a client address stands for in sign-in limits (pure): an
+ * IPv4 address itself, an IPv6 address's /64 (one subscriber's prefix:
+ * its 2^64 addresses are one client), anything else as given. */
+void acc_client_net(const char *ip, struct buf *out);
 /* A username from an e-mail's local part: lower-case a-z 0-9 . _ -, at
  * most 32 characters, at least 3 (padded with "user"). */
 void acc_username_from_email(const char *email, char out[33]);
@@ -133,6 +148,18 @@ void acc_username_from_email(const char *email, char out[33]);
 int acc_username_check(const char *s, struct err *e);
 /* Checks the fields of a new account without touching the database. */
 int acc_user_validate(const struct acc_user_new *u, struct err *e);
+/* db_lock key of "check then insert a user" ("khetacc"). */
+#define ACC_LOCK_USERS 0x6b686574616363LL
+/* Public registration (register.c, issue 11.6), which must not tell
+ * whether the citizen ID or the e-mail has an account: checks u as
+ * acc_user_create does (a username asked for and taken is 409, field
+ * "username", whoever asks); when neither the citizen ID nor the e-mail
+ * belongs to an account, creates it and mails its owner a welcome naming
+ * his username, returning its id; otherwise creates nothing, mails the
+ * owner of each account found that someone tried to register with his
+ * citizen ID or e-mail, and returns 0 with *existing the first one's id.
+ * -1 with e. Inside the caller's transaction (the mail goes with it). */
+long long acc_user_register(struct db *db, const struct acc_user_new *u, long long *existing, struct err *e);
 /* Replaces a user's password hash (after a rehash). */
 int acc_user_set_hash(struct db *db, long long user_id, const char *hash, struct err *e);
 
@@ -188,6 +215,9 @@ long long acc_user_area(struct db *db, long long user_id, struct err *e);
  * action itself already happened in the same transaction. */
 void acc_audit(struct req *r, struct db *db, long long actor, const char *action, const char *target_type,
 	       long long target_id, json_t *detail);
+/* This request wrote a 'personal.read' row naming what it read, so the
+ * page's generic one (session.c's personal hook) is not added. */
+void acc_note_personal_read(struct req *r);
 
 /* Whether user_id is one of the area's school admins, the people an area
  * admin manages (ACC-6): active with an active school_admin grant in a
@@ -382,6 +412,10 @@ int acc_setpw_link_send_path(struct db *db, long long user_id, const char *why, 
  * none). */
 int acc_setpw_link_send_note(struct db *db, long long user_id, const char *why, const char *note, struct buf *path,
 			     struct err *e);
+
+/* /signin/link (ask for a one-time sign-in link by e-mail) and
+ * /signin/link/use (follow it) (signin_link.c, issue 11.3). */
+extern const struct route_table acc_signin_link_routes;
 
 /* /password/set, /password/otp, /password/forgot, /password/request,
  * /password/requests and /account/password (src/acc/password*.c). */

@@ -1,8 +1,12 @@
 /* attempt: the limit on how often a form may be posted from one network or
  * for one account (ratelimit.h), as the module's public forms apply it:
- * each allowed attempt counts, one over the limit waits. */
+ * each allowed attempt counts, one over the limit waits; and what "one
+ * network" is for the sign-in limits (an IPv6 /64 is one client, or a
+ * single host could try from 2^64 addresses). */
+#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "acc/acc_internal.h"
 #include "core/buf.h"
@@ -28,4 +32,18 @@ int acc_attempt(struct req *r, struct db *db, int max, int window, long long now
 		*minutes = (retry + 59) / 60;
 	}
 	return blocked;
+}
+
+void acc_client_net(const char *ip, struct buf *out)
+{
+	struct in6_addr a;
+	char text[INET6_ADDRSTRLEN];
+	if (ip && strchr(ip, ':') && inet_pton(AF_INET6, ip, &a) == 1 && !(IN6_IS_ADDR_V4MAPPED(&a))) {
+		memset(&a.s6_addr[8], 0, 8);
+		if (inet_ntop(AF_INET6, &a, text, sizeof text)) {
+			buf_addf(out, "%s/64", text);
+			return;
+		}
+	}
+	buf_adds(out, ip ? ip : "");
 }

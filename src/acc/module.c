@@ -15,7 +15,7 @@ static int demo(struct db *db, const struct demo_args *a, struct err *e)
 static const struct route_table *const routes[] = {
     &acc_routes,	 &acc_roster_routes,	 &acc_directory_routes,	  &acc_admin_routes,
     &acc_audit_routes, &acc_request_routes, &acc_request_form_routes, &acc_reg_session_routes, &acc_schooladmin_routes, &acc_password_routes,
-    &acc_grant_routes, NULL,
+    &acc_grant_routes, &acc_signin_link_routes, NULL,
 };
 
 static const struct job_def jobs[] = {
@@ -76,12 +76,15 @@ static const struct audit_action_def audit_actions[] = {
     {"auth.signin", "เข้าสู่ระบบ"},
     {"auth.signout", "ออกจากระบบ"},
     {"auth.signin_failed", "เข้าสู่ระบบไม่สำเร็จ"},
+    {"auth.signin_link_sent", "ขอลิงก์เข้าสู่ระบบทางอีเมล"},
+    {"auth.signin_link", "เข้าสู่ระบบด้วยลิงก์ทางอีเมล"},
     {"auth.role_switch", "เปลี่ยนบทบาท"},
     {"auth.denied", "ถูกปฏิเสธการเข้าถึง"},
     {"personal.read", "เปิดดูข้อมูลส่วนบุคคล"},
     {"personal.export", "ส่งออกข้อมูลส่วนบุคคล"},
     {"audit.export", "ส่งออกบันทึกการใช้งาน"},
     {"user.register", "ลงทะเบียนด้วยตนเอง"},
+    {"user.register_existing", "ลงทะเบียนด้วยข้อมูลของบัญชีที่มีอยู่แล้ว (แจ้งเจ้าของทางอีเมล)"},
     {"user.create", "สร้างบัญชีผู้ใช้"},
     {"user.add", "เพิ่มผู้ใช้"},
     {"user.update", "แก้ไขข้อมูลผู้ใช้"},

@@ -273,9 +273,10 @@ static int otp_post(struct req *r)
 	/* this browser's own session, if any, ended with the others */
 	acc_session_end(r, db, &e);
 	err_clear(&e);
+	/* the account's sign-in delays end, from every network (routes.c) */
 	struct buf key = BUF_INIT;
-	buf_addf(&key, "signin:user:%lld", uid);
-	ratelimit_clear(db, buf_cstr(&key));
+	buf_addf(&key, "signin:pair:user:%lld:", uid);
+	ratelimit_clear_prefix(db, buf_cstr(&key));
 	buf_release(&key);
 	acc_audit(r, db, uid, "user.password_set", "user", uid, NULL);
 	return view_redirect(r, "/signin", "ตั้งรหัสผ่านใหม่เรียบร้อยแล้ว กรุณาเข้าสู่ระบบด้วยรหัสผ่านใหม่");

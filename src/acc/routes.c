@@ -2,7 +2,8 @@
  * account, the role switch (ACC-2) and the ALTCHA challenge. Each handler
  * reads the declared form, calls user.c / session.c / altcha.c and answers
  * through view.h, so every page is also JSON (X-2); JSON clients of POST
- * /signin get {ok, location}.
+ * /signin get {ok, location}. A registration answers the same whether it
+ * made an account or found one (register.c): no session, the sign-in page.
  *
  * Sign-in and registration each hash or verify one password with argon2id
  * (tens of milliseconds, 64 MB). The server runs a POST handler inside a
@@ -13,13 +14,17 @@
  * and hash outside any transaction, and begin a new one for their writes,
  * which the server then commits or rolls back as usual.
  *
- * Sign-in failures say the same thing whether the account exists, is
- * cancelled, or the password is wrong, and are counted per account and per
- * client address in the database (ratelimit), committed although the
- * answer is an error (req_commit_on_error): 5 failures of one account in 15
- * minutes, or 20 from one address, make further attempts wait. An
- * identifier that names no account is counted under its own text, so it
- * locks exactly as an existing one would. */
+ * Sign-in failures say the same thing whether the account exists, has no
+ * password yet, is cancelled, or the password is wrong, and take as long
+ * (one argon2id check each, against a dummy hash where there is no real
+ * one). They are counted in the database (ratelimit), committed although
+ * the answer is an error (req_commit_on_error): per account AND client
+ * network, with growing delays after 5 (1, 2, 4 … 30 minutes), so that
+ * someone who types the teacher's name with wrong passwords delays only
+ * himself — the teacher signing in from anywhere else is not touched; and
+ * 20 from one network in 15 minutes make that network wait, whatever the
+ * account. An identifier that names no account is counted under its own
+ * text, so it answers exactly as an existing one would. */
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,9 +42,14 @@
 #include "core/view.h"
 #include "org/org.h"
 
-#define ACCOUNT_MAX_FAILS 5
 #define ADDRESS_MAX_FAILS 20
 #define FAIL_WINDOW (15 * 60)
+/* One account from one network: 5 failures free, then 1, 2, 4 … minutes
+ * between attempts, at most 30, counted over a day. */
+#define PAIR_FREE_FAILS 5
+#define PAIR_FIRST_WAIT 60
+#define PAIR_LONGEST_WAIT (30 * 60)
+#define PAIR_WINDOW RATELIMIT_KEEP
 /* Registrations (POST /register past the form's checks) per client address. */
 #define REGISTER_ADDRESS_MAX 20
 #define REGISTER_WINDOW (15 * 60)
@@ -193,6 +203,11 @@ static int register_get(struct req *r)
 	return register_page(r, 200);
 }
 
+static const char register_done[] =
+    "ส่งการลงทะเบียนแล้ว ระบบส่งอีเมลแจ้งผลไปที่อีเมลของบัญชีแล้ว หากเป็นการลงทะเบียนใหม่ "
+    "เข้าสู่ระบบได้ทันทีด้วยอีเมลหรือเลขประจำตัวประชาชนกับรหัสผ่านที่ตั้งไว้ (ชื่อผู้ใช้อยู่ในอีเมล) "
+    "หากเคยลงทะเบียนไว้แล้ว บัญชีเดิมยังใช้งานได้ตามเดิม ให้เข้าสู่ระบบด้วยรหัสผ่านเดิม หรือขอรีเซ็ตรหัสผ่านหากจำไม่ได้";
+
 static int register_post_in(struct req *r, struct buf *uname);
 
 static int register_post(struct req *r)
@@ -246,8 +261,8 @@ static int register_post_in(struct req *r, struct buf *uname)
 	}
 	/* The bot check gates the expensive hash: a used solution is refused
 	 * before it; a good one is marked used and COMMITTED before it, so
-	 * that it stays used whatever follows (a 409 for a registered e-mail
-	 * must not hand the solution back for the next guess). */
+	 * that it stays used whatever follows (a taken username must not hand
+	 * the solution back for the next guess). */
 	const char *payload = form_value(r, "altcha");
 	if (acc_altcha_precheck(db, payload, now, &e) < 0 || acc_altcha_verify(db, payload, now, &e) < 0) {
 		if (e.status >= 500)
@@ -256,12 +271,15 @@ static int register_post_in(struct req *r, struct buf *uname)
 		form_error_err(r, &e);
 		return register_page(r, 422);
 	}
+	/* hashed whether or not an account is made: a known person's
+	 * registration takes as long as a new one's */
 	char hash[128];
 	if (leave_tx(db, &e) < 0 || acc_password_hash(pw, hash, &e) < 0 || enter_tx(db, &e) < 0)
 		return view_err(r, &e);
 	u.password = NULL;
 	u.password_hash = hash;
-	long long id = acc_user_create(db, &u, &e);
+	long long existing = 0;
+	long long id = acc_user_register(db, &u, &existing, &e);
 	sodium_memzero(hash, sizeof hash);
 	if (id < 0) {
 		if (e.status >= 500)
@@ -269,19 +287,14 @@ static int register_post_in(struct req *r, struct buf *uname)
 		form_error_err(r, &e);
 		return register_page(r, e.status == 409 ? 409 : 422);
 	}
-	/* signed in at once: a citizen may use One Stop Service right away */
-	struct err se = ERR_INIT;
-	if (acc_session_end(r, db, &se) < 0 || acc_session_start(r, db, id, -1, 0, &se) < 0)
-		return view_err(r, &se);
-	audit(r, db, id, "user.register", "user", id, json_pack("{s:s}", "email", u.email));
-	json_t *p = acc_user_profile(db, id, &e);
-	struct buf msg = BUF_INIT;
-	buf_addf(&msg, "ลงทะเบียนเรียบร้อยแล้ว ชื่อผู้ใช้ของคุณคือ %s ใช้เข้าสู่ระบบได้ทุกบริการ",
-		 p ? json_string_value(json_object_get(p, "username")) : "");
-	json_decref(p);
-	int rc = view_redirect(r, "/account", buf_cstr(&msg));
-	buf_release(&msg);
-	return rc;
+	/* The same answer whether an account was made or one existed (issue
+	 * 11.6): no session, the sign-in page, one text; the e-mail tells the
+	 * address's owner which it was (register.c). */
+	if (id > 0)
+		audit(r, db, id, "user.register", "user", id, json_pack("{s:s}", "email", u.email));
+	else
+		audit(r, db, 0, "user.register_existing", "user", existing, NULL);
+	return view_redirect(r, "/signin", register_done);
 }
 
 /* --- sign in / out -------------------------------------------------------- */
@@ -322,15 +335,33 @@ static int too_many(struct req *r, long long retry_after, bool address)
 	req_add_header(r, "Retry-After", secs);
 	struct buf msg = BUF_INIT;
 	if (address)
-		buf_addf(&msg, "มีการเข้าสู่ระบบไม่สำเร็จจากเครือข่ายนี้หลายครั้งเกินไป กรุณารออีก %lld นาทีแล้วลองใหม่", minutes);
+		buf_addf(&msg,
+			 "มีการเข้าสู่ระบบไม่สำเร็จจากเครือข่ายนี้หลายครั้งเกินไป กรุณารออีก %lld นาทีแล้วลองใหม่ "
+			 "หรือเข้าสู่ระบบด้วยลิงก์ทางอีเมลได้ทันที",
+			 minutes);
 	else
 		buf_addf(&msg,
-			 "เข้าสู่ระบบไม่สำเร็จหลายครั้งเกินไป เพื่อความปลอดภัยกรุณารออีก %lld นาทีแล้วลองใหม่ "
-			 "หรือขอรีเซ็ตรหัสผ่าน",
+			 "เข้าสู่ระบบไม่สำเร็จหลายครั้งเกินไปจากเครือข่ายนี้ เพื่อความปลอดภัยกรุณารออีก %lld นาทีแล้วลองใหม่ "
+			 "หรือเข้าสู่ระบบด้วยลิงก์ทางอีเมลได้ทันที หรือขอรีเซ็ตรหัสผ่าน",
 			 minutes);
 	int rc = signin_page(r, 429, buf_cstr(&msg));
 	buf_release(&msg);
 	return rc;
+}
+
+/* The failures of one account from one network (acc_client_net), or of
+ * one unknown login text from it: whoever types a login the owner uses
+ * delays only himself and his own network, never the owner elsewhere. */
+static void pair_key(struct buf *key, bool found, long long uid, const char *login, const char *net)
+{
+	if (found) {
+		buf_addf(key, "signin:pair:user:%lld:%s", uid, net);
+		return;
+	}
+	buf_adds(key, "signin:pair:login:");
+	for (const char *p = login; *p; p++)
+		buf_addc(key, (*p >= 'A' && *p <= 'Z') ? (char)(*p + 32) : *p);
+	buf_addf(key, ":%s", net);
 }
 
 static int signin_post(struct req *r)
@@ -351,77 +382,72 @@ static int signin_post(struct req *r)
 	if (leave_tx(db, &e) < 0)
 		return view_err(r, &e);
 
-	struct buf ipkey = BUF_INIT, acctkey = BUF_INIT;
-	buf_addf(&ipkey, "signin:ip:%s", req_client_ip(r));
+	struct buf net = BUF_INIT, ipkey = BUF_INIT, pairkey = BUF_INIT;
+	acc_client_net(req_client_ip(r), &net);
+	buf_addf(&ipkey, "signin:ip:%s", buf_cstr(&net));
 	long long retry = 0;
 	int blocked = ratelimit_check(db, buf_cstr(&ipkey), ADDRESS_MAX_FAILS, FAIL_WINDOW, now, &retry, &e);
 	long long uid = 0;
 	char status[16] = "", hash[128] = "";
 	int found = blocked ? 0 : acc_user_find_login(db, login, &uid, status, hash, &e);
+	int rc;
+	bool ok = false;
 	if (blocked < 0 || found < 0) {
-		buf_release(&ipkey);
-		return view_err(r, &e);
+		rc = view_err(r, &e);
+		goto out;
 	}
 	if (blocked) {
-		buf_release(&ipkey);
-		return too_many(r, retry, true);
+		rc = too_many(r, retry, true);
+		goto out;
 	}
-	if (found) {
-		buf_addf(&acctkey, "signin:user:%lld", uid);
-	} else {
-		buf_adds(&acctkey, "signin:login:");
-		for (const char *p = login; *p; p++)
-			buf_addc(&acctkey, (*p >= 'A' && *p <= 'Z') ? (char)(*p + 32) : *p);
-	}
-	blocked = ratelimit_check(db, buf_cstr(&acctkey), ACCOUNT_MAX_FAILS, FAIL_WINDOW, now, &retry, &e);
+	pair_key(&pairkey, found == 1, uid, login, buf_cstr(&net));
+	blocked = ratelimit_backoff(db, buf_cstr(&pairkey), PAIR_FREE_FAILS, PAIR_FIRST_WAIT, PAIR_LONGEST_WAIT,
+				    PAIR_WINDOW, now, &retry, &e);
 	if (blocked) {
-		buf_release(&ipkey);
-		buf_release(&acctkey);
-		return blocked < 0 ? view_err(r, &e) : too_many(r, retry, false);
+		rc = blocked < 0 ? view_err(r, &e) : too_many(r, retry, false);
+		goto out;
 	}
-	bool ok;
-	if (found) {
-		ok = acc_password_verify(hash, pw) == 1 && !strcmp(status, "active");
-	} else {
-		acc_password_burn(pw); /* as long as a real check */
-		ok = false;
-	}
+	/* one argon2id check whatever was found: no account, one without a
+	 * password and a wrong password all take as long */
+	ok = acc_signin_password_ok(found == 1, status, hash, pw, NULL);
 	if (enter_tx(db, &e) < 0) {
-		buf_release(&ipkey);
-		buf_release(&acctkey);
-		return view_err(r, &e);
+		rc = view_err(r, &e);
+		goto out;
 	}
 	if (!ok) {
 		if (ratelimit_hit(db, buf_cstr(&ipkey), now, &e) < 0 ||
-		    ratelimit_hit(db, buf_cstr(&acctkey), now, &e) < 0) {
-			buf_release(&ipkey);
-			buf_release(&acctkey);
-			return view_err(r, &e);
+		    ratelimit_hit(db, buf_cstr(&pairkey), now, &e) < 0) {
+			rc = view_err(r, &e);
+			goto out;
 		}
-		if (found)
+		if (found == 1)
 			audit(r, db, 0, "auth.signin_failed", "user", uid, NULL);
-		buf_release(&ipkey);
-		buf_release(&acctkey);
 		/* the failure counts although the answer is an error */
 		req_commit_on_error(r);
-		return signin_page(r, 401, signin_failed);
+		rc = signin_page(r, 401, signin_failed);
+		goto out;
 	}
-	buf_release(&ipkey);
-	ratelimit_clear(db, buf_cstr(&acctkey));
-	buf_release(&acctkey);
+	ratelimit_clear(db, buf_cstr(&pairkey));
 	if (acc_password_needs_rehash(hash)) {
 		char fresh[128];
 		if (acc_password_hash(pw, fresh, &e) == 0)
 			acc_user_set_hash(db, uid, fresh, &e);
 		sodium_memzero(fresh, sizeof fresh);
 	}
-	sodium_memzero(hash, sizeof hash);
 	err_clear(&e);
 	/* a new token at every sign-in: whatever this browser held before is void */
-	if (acc_session_end(r, db, &e) < 0 || acc_session_start(r, db, uid, 0, 0, &e) < 0)
-		return view_err(r, &e);
+	if (acc_session_end(r, db, &e) < 0 || acc_session_start(r, db, uid, 0, 0, &e) < 0) {
+		rc = view_err(r, &e);
+		goto out;
+	}
 	audit(r, db, uid, "auth.signin", "user", uid, NULL);
-	return view_redirect(r, acc_safe_next(form_value(r, "next"), "/"), NULL);
+	rc = view_redirect(r, acc_safe_next(form_value(r, "next"), "/"), NULL);
+out:
+	sodium_memzero(hash, sizeof hash);
+	buf_release(&net);
+	buf_release(&ipkey);
+	buf_release(&pairkey);
+	return rc;
 }
 
 static int signout_post(struct req *r)

@@ -3,22 +3,34 @@
  * khet_session: HttpOnly, SameSite=Lax, Secure behind https), so instances
  * share sessions through the database and a copy of the database signs
  * nobody in. A new token is issued at sign-in and at every role switch, so
- * a token seen before either is worth nothing after it.
+ * a token seen before either is worth nothing after it. The CSRF token of
+ * a signed-in page is derived from the session token (csrf_for), so it is
+ * bound to the session and rotates with it; a visitor's is his cookie's.
+ * The cookie is __Host-khet_session when the base URL is https (http.h).
  *
- * The access hook runs for every routed request, before the handler and
- * outside its transaction. It reads the session, the user's status and the
- * active grant in ONE query (a cancelled user is refused on the very next
- * request, ACC-6), enforces the idle (30 min) and absolute (12 h) limits,
- * and then the route's access and roles: a visitor on a signed-in page is
- * sent to /signin (JSON clients get 401), a user whose active role is not
- * in the route's mask gets a Thai 403 page and an 'auth.denied' line in the
- * audit trail. last_seen is written at most once a minute: a write per
- * request would serialise SQLite's writers behind page views.
+ * The identify hook runs for every routed request, before the CSRF check,
+ * the handler and its transaction. It reads the session, the user's status
+ * and the active grant in ONE query (a cancelled user is refused on the
+ * very next request, ACC-6) and enforces the idle (30 min) and absolute
+ * (12 h) limits. The access hook then, after the CSRF check, applies the
+ * route's access and roles: a visitor on a signed-in page is sent to
+ * /signin (JSON clients get 401), a user whose active role is not in the
+ * route's mask gets a Thai 403 page and an 'auth.denied' line in the audit
+ * trail. last_seen is written at most once a minute: a write per request
+ * would serialise SQLite's writers behind page views.
  *
  * The layout hook gives every HTML page the header's user (name, active
  * role, the roles to switch between) and a menu for the active role; it
  * reads the user's grants only then, so JSON answers and pages of visitors
  * cost no extra query.
+ *
+ * The personal hook writes the trail of staff reading personal data (X-5):
+ * the view layer reports every page that printed someone's citizen ID,
+ * e-mail or phone (core/personal.h), and a user in a role gets one
+ * 'personal.read' row per such page, naming the page and the fields —
+ * never the values. A user reading only his own data, a visitor, and a
+ * page whose handler already wrote its own 'personal.read' row (with the
+ * record it read as the target) add none.
  *
  * The scope helpers (acc_in_area, acc_for_school) are the one place that
  * says which area and school a grant reaches; the rules themselves are the
@@ -54,7 +66,8 @@ struct acc_session {
 	bool has_grant;
 	struct acc_grant grant;
 	long long grants_version; /* users.grants_version (0103): keys the switcher cache */
-	char *notice; /* told on this page: the active role was revoked */
+	char *notice;	    /* told on this page: the active role was revoked */
+	bool personal_read; /* this request wrote a personal.read row already */
 };
 
 static void session_free(void *p)
@@ -199,9 +212,34 @@ static int session_regrant(struct db *db, struct acc_session *s, long long lost,
 		   : 0;
 }
 
+/* The session's CSRF token: a keyed BLAKE2b of a fixed text under the
+ * session's own secret token, so it is bound to the session without being
+ * stored — a new session token (sign-in, role switch) makes a new CSRF
+ * token, no other session can have it, and neither a copy of the database
+ * (which holds only the token's SHA-256) nor the page that shows it tells
+ * the session token. */
+static void csrf_for(const char *token, char out[TOKEN_CHARS + 1])
+{
+	static const char what[] = "khet csrf v1";
+	unsigned char h[32];
+	crypto_generichash(h, sizeof h, (const unsigned char *)what, sizeof what - 1, (const unsigned char *)token,
+			   strlen(token));
+	sodium_bin2base64(out, TOKEN_CHARS + 1, h, sizeof h, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+static void bind_csrf(struct req *r, const char *token)
+{
+	char csrf[TOKEN_CHARS + 1];
+	csrf_for(token, csrf);
+	req_csrf_bind(r, csrf);
+}
+
+/* The session cookie goes, and with it the session's CSRF token: the
+ * browser is a visitor with a fresh one. */
 static void clear_cookie(struct req *r)
 {
 	req_set_cookie(r, COOKIE, "", 0, true);
+	req_csrf_bind(r, NULL);
 }
 
 /* Reads the session the cookie names. Returns 1 with *out, 0 for no valid
@@ -271,6 +309,7 @@ static int session_load(struct req *r, struct acc_session **out)
 			log_error("req %s: session touch: %s", req_id(r), e.msg);
 		s->last_seen = now;
 	}
+	bind_csrf(r, token);
 	*out = s;
 	return 1;
 }
@@ -301,18 +340,23 @@ static void audit_denied(struct req *r, struct acc_session *s, const char *patte
 	json_decref(detail);
 }
 
-static int access_hook(struct req *r, const struct route *route, uint64_t roles)
+/* Before the CSRF check: the session, whose token the forms must carry. */
+static int identify_hook(struct req *r)
 {
 	struct acc_session *s = NULL;
 	int rc = session_load(r, &s);
-	if (s)
+	if (s) {
 		req_set_ext(r, s, session_free);
+		req_set_user(r, s->user_id);
+	}
+	return rc < 0 ? -1 : 0;
+}
+
+static int access_hook(struct req *r, const struct route *route, uint64_t roles)
+{
+	struct acc_session *s = req_get_ext(r);
 	if (route->access == ACCESS_PUBLIC)
 		return 0;
-	if (rc < 0) {
-		view_error(r, 503, "ระบบฐานข้อมูลไม่พร้อมใช้งานชั่วคราว กรุณาลองใหม่อีกครั้ง");
-		return 1;
-	}
 	if (!s) {
 		if (req_wants_json(r)) {
 			view_error(r, 401, "กรุณาเข้าสู่ระบบก่อนใช้งาน");
@@ -441,7 +485,10 @@ int acc_session_start(struct req *r, struct db *db, long long user_id, long long
 		return -1;
 	long long age = max_seconds - (now - (created_at > 0 ? created_at : now));
 	req_set_cookie(r, COOKIE, token, age > 0 ? age : 1, true);
+	/* the forms of the new session carry its own token from now on */
+	bind_csrf(r, token);
 	sodium_memzero(token, sizeof token);
+	req_set_user(r, user_id); /* the access log names who signed in */
 	return 0;
 }
 
@@ -513,6 +560,10 @@ static json_t *nav_list(struct req *r, const struct acc_grant *g, const struct n
 		bool show = g ? (!it->roles || (it->roles & g->bit)) : it->def->citizen;
 		if (!show)
 			continue;
+		/* a module's count of waiting work (core/module.h menu_def.badge) */
+		long long badge = 0;
+		if (it->def->badge && it->def->badge(r, &badge) < 0)
+			continue;
 		struct buf href = BUF_INIT;
 		const char *p = strstr(it->def->href, "{area}");
 		if (p) {
@@ -522,8 +573,11 @@ static json_t *nav_list(struct req *r, const struct acc_grant *g, const struct n
 		} else {
 			buf_adds(&href, it->def->href);
 		}
-		json_array_append_new(nav, json_pack("{s:s, s:s, s:b}", "href", buf_cstr(&href), "label", it->def->label,
-						     "current", nav_current(req_path(r), buf_cstr(&href))));
+		json_t *item = json_pack("{s:s, s:s, s:b}", "href", buf_cstr(&href), "label", it->def->label, "current",
+					 nav_current(req_path(r), buf_cstr(&href)));
+		if (badge > 0)
+			json_object_set_new(item, "badge", json_integer(badge));
+		json_array_append_new(nav, item);
 		buf_release(&href);
 	}
 	return nav;
@@ -748,6 +802,61 @@ static void layout_hook(struct req *r, json_t *m)
 		json_object_set_new(m, "admin_nav", admin);
 }
 
+void acc_note_personal_read(struct req *r)
+{
+	struct acc_session *s = cur(r);
+	if (s)
+		s->personal_read = true;
+}
+
+static bool same_text(json_t *a, const char *b)
+{
+	return b && *b && json_is_string(a) && !strcmp(json_string_value(a), b);
+}
+
+static void personal_hook(struct req *r, const char *tmpl, json_t *shown)
+{
+	struct acc_session *s = cur(r);
+	if (!s || !s->has_grant || s->personal_read)
+		return;
+	struct db *db = req_db(r);
+	if (!db)
+		return;
+	struct err e = ERR_INIT;
+	json_t *me = db_row_json(db, "SELECT email, phone, citizen_id FROM users WHERE id = $1",
+				 DB_ARGS(DB_INT(s->user_id)), &e);
+	const char *own[3] = {jstr(me, "email"), jstr(me, "phone"), jstr(me, "citizen_id")};
+	json_t *fields = json_array();
+	long long count = 0;
+	size_t i;
+	json_t *x;
+	json_array_foreach(shown, i, x)
+	{
+		json_t *v = json_object_get(x, "value");
+		if (same_text(v, own[0]) || same_text(v, own[1]) || same_text(v, own[2]))
+			continue;
+		count++;
+		json_t *path = json_object_get(x, "path");
+		bool listed = false;
+		size_t j;
+		json_t *y;
+		json_array_foreach(fields, j, y) if (json_equal(y, path)) listed = true;
+		if (!listed)
+			json_array_append(fields, path);
+	}
+	json_decref(me);
+	if (!count) {
+		json_decref(fields);
+		return;
+	}
+	struct buf here = BUF_INIT;
+	req_here(r, &here);
+	json_t *d = json_pack("{s:s, s:s, s:o, s:I}", "path", buf_cstr(&here), "template", tmpl, "fields", fields,
+			      "count", (json_int_t)count);
+	buf_release(&here);
+	acc_audit_in(r, db, s->grant.area_id, s->user_id, "personal.read", "page", 0, d);
+}
+
 /* --- clean-up ------------------------------------------------------------- */
 
 int acc_session_cleanup(struct db *db, struct err *e)
@@ -777,6 +886,8 @@ void acc_init(void)
 {
 	idle_seconds = env_seconds("KHET_SESSION_IDLE_SECONDS", 1800);
 	max_seconds = env_seconds("KHET_SESSION_MAX_SECONDS", 12 * 3600);
+	http_set_identify_hook(identify_hook);
 	http_set_access_hook(access_hook);
 	view_set_layout_hook(layout_hook);
+	view_set_personal_hook(personal_hook);
 }

@@ -24,6 +24,7 @@
  * verify takes about 64 MB for some tens of milliseconds, so memory, not
  * CPU, bounds how many sign-ins run at once (workers × 64 MB). */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,8 +39,7 @@
 #include "core/log.h"
 #include "core/thai.h"
 
-/* db_lock key of "check then insert a user" ("khetacc"). */
-#define LOCK_USERS 0x6b686574616363LL
+#define LOCK_USERS ACC_LOCK_USERS
 
 #define N(a) (sizeof(a) / sizeof *(a))
 
@@ -250,10 +250,18 @@ int acc_password_hash(const char *password, char out[128], struct err *e)
 	return 0;
 }
 
+static atomic_llong verifications;
+
+long long acc_password_verifications(void)
+{
+	return atomic_load(&verifications);
+}
+
 int acc_password_verify(const char *hash, const char *password)
 {
 	if (!hash || !*hash || !password || strlen(hash) >= crypto_pwhash_STRBYTES)
 		return 0;
+	atomic_fetch_add(&verifications, 1);
 	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
 }
 
@@ -277,6 +285,22 @@ void acc_password_burn(const char *password)
 {
 	pthread_once(&dummy_once, dummy_make);
 	(void)acc_password_verify(dummy_hash, password);
+}
+
+bool acc_signin_password_ok(bool found, const char *status, const char *hash, const char *password, bool *dummy)
+{
+	/* a hash libsodium can check; anything else (no password set yet, a
+	 * password voided by a reset: "") would answer at once, in about a
+	 * millisecond against tens for a real check, and tell the account
+	 * apart from an unknown name */
+	bool usable = found && hash && !strncmp(hash, "$argon2", 7) && strlen(hash) < crypto_pwhash_STRBYTES;
+	if (dummy)
+		*dummy = !usable;
+	if (!usable) {
+		acc_password_burn(password ? password : "");
+		return false;
+	}
+	return acc_password_verify(hash, password) == 1 && status && !strcmp(status, "active");
 }
 
 /* --- usernames ---------------------------------------------------------- */

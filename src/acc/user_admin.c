@@ -90,6 +90,8 @@ void acc_audit_in(struct req *r, struct db *db, long long area_id, long long act
 	struct err e = ERR_INIT;
 	if (audit_add(db, &a, &e) < 0)
 		log_error("req %s: audit %s: %s", req_id(r), action, e.msg);
+	else if (!strcmp(action, "personal.read"))
+		acc_note_personal_read(r); /* the page's own row: the view layer adds none */
 	json_decref(detail);
 }
 

@@ -7,14 +7,42 @@
  * because text built at run time may reuse an address with other text). */
 #include "core/db.h"
 
+#include <ctype.h>
 #include <stdlib.h>
+#include <strings.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/buf.h"
 #include "core/db_internal.h"
 #include "core/fault.h"
 
 static const char sqlite_prefix[] = "sqlite:";
+
+/* The time this thread has spent in database calls (statement work, row
+ * reads, transactions), for /metrics' DB time per request: the server
+ * reads it before and after a handler on the same thread. */
+static _Thread_local long long thread_db_ns;
+
+static long long tick(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+long long db_thread_ns(void)
+{
+	return thread_db_ns;
+}
+
+/* Runs one call of the engine and adds its time to the thread's. */
+#define TIMED(T, call)                                                                                                 \
+	do {                                                                                                           \
+		long long t0_ = tick();                                                                                \
+		T = call;                                                                                              \
+		thread_db_ns += tick() - t0_;                                                                          \
+	} while (0)
 
 int db_url_known(const char *url)
 {
@@ -84,58 +112,114 @@ static int injected(struct err *e, const char *sql)
 	return db_fail(e, 503, "injected fault (X-Khet-Fault)", sql);
 }
 
+/* X-Khet-Fault: dblost=N — the connection dies before this call. */
+static void maybe_sever(struct db *db)
+{
+	if (fault_now(FAULT_DB_LOST) && db->eng->sever)
+		db->eng->sever(db);
+}
+
 int db_begin(struct db *db, struct err *e)
 {
+	maybe_sever(db);
 	if (fault_now(FAULT_DB))
 		return injected(e, "BEGIN");
-	return db->eng->begin(db, e);
+	int rc;
+	TIMED(rc, db->eng->begin(db, e));
+	return rc;
 }
 
 int db_commit(struct db *db, struct err *e)
 {
+	maybe_sever(db);
 	if (fault_now(FAULT_DB))
 		return injected(e, "COMMIT");
-	return db->eng->commit(db, e);
+	int rc;
+	TIMED(rc, db->eng->commit(db, e));
+	return rc;
 }
 
 void db_rollback(struct db *db)
 {
+	long long t0 = tick();
 	db->eng->rollback(db);
+	thread_db_ns += tick() - t0;
 }
 
 int db_lock(struct db *db, long long key, struct err *e)
 {
+	maybe_sever(db);
 	if (fault_now(FAULT_DB))
 		return injected(e, "lock");
 	return db->eng->lock(db, key, e);
 }
 
+/* INSERT … RETURNING and the like come through the query calls too. */
+static void note_sql(struct db *db, const char *sql)
+{
+	if (!db->wrote && !db_sql_reads(sql))
+		db->wrote = true;
+}
+
+bool db_lost(const struct db *db)
+{
+	return db->lost;
+}
+
+bool db_wrote(const struct db *db)
+{
+	return db->wrote;
+}
+
+void db_clean(struct db *db)
+{
+	db->wrote = false;
+}
+
+bool db_sql_reads(const char *sql)
+{
+	while (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '\r' || *sql == '(')
+		sql++;
+	return !strncasecmp(sql, "SELECT", 6) && !isalnum((unsigned char)sql[6]) && sql[6] != '_';
+}
+
 long long db_exec(struct db *db, const char *sql, const struct db_val *p, int n, struct err *e)
 {
+	maybe_sever(db);
+	db->wrote = true;
 	if (fault_now(FAULT_DB))
 		return injected(e, sql);
-	return db->eng->exec(db, sql, p, n, e);
+	long long rc;
+	TIMED(rc, db->eng->exec(db, sql, p, n, e));
+	return rc;
 }
 
 int db_exec_script(struct db *db, const char *sql, struct err *e)
 {
+	db->wrote = true;
 	return db->eng->exec_script(db, sql, e);
 }
 
 int db_query(struct db *db, const char *sql, const struct db_val *p, int n, struct db_res **out, struct err *e)
 {
+	maybe_sever(db);
+	note_sql(db, sql);
 	if (fault_now(FAULT_DB)) {
 		*out = NULL;
 		return injected(e, sql);
 	}
-	return db->eng->query(db, sql, p, n, 1, out, e);
+	int rc;
+	TIMED(rc, db->eng->query(db, sql, p, n, 1, out, e));
+	return rc;
 }
 
 int db_next(struct db_res *r, struct err *e)
 {
 	if (fault_now(FAULT_DB))
 		return injected(e, "fetching a row");
-	return r->eng->next(r, e);
+	int rc;
+	TIMED(rc, r->eng->next(r, e));
+	return rc;
 }
 
 int db_ncols(struct db_res *r)
@@ -169,8 +253,10 @@ void db_res_free(struct db_res *r)
 		r->eng->res_free(r);
 }
 
-json_t *db_rows_json(struct db *db, const char *sql, const struct db_val *p, int n, struct err *e)
+static json_t *db_rows_json_(struct db *db, const char *sql, const struct db_val *p, int n, struct err *e)
 {
+	maybe_sever(db);
+	note_sql(db, sql);
 	if (fault_now(FAULT_DB)) {
 		injected(e, sql);
 		return NULL;
@@ -199,8 +285,10 @@ json_t *db_rows_json(struct db *db, const char *sql, const struct db_val *p, int
 	return rows;
 }
 
-json_t *db_row_json(struct db *db, const char *sql, const struct db_val *p, int n, struct err *e)
+static json_t *db_row_json_(struct db *db, const char *sql, const struct db_val *p, int n, struct err *e)
 {
+	maybe_sever(db);
+	note_sql(db, sql);
 	if (fault_now(FAULT_DB)) {
 		injected(e, sql);
 		return NULL;
@@ -219,8 +307,10 @@ json_t *db_row_json(struct db *db, const char *sql, const struct db_val *p, int 
 	return o;
 }
 
-int db_int_value(struct db *db, const char *sql, const struct db_val *p, int n, long long *out, struct err *e)
+static int db_int_value_(struct db *db, const char *sql, const struct db_val *p, int n, long long *out, struct err *e)
 {
+	maybe_sever(db);
+	note_sql(db, sql);
 	if (fault_now(FAULT_DB))
 		return injected(e, sql);
 	const struct db_engine *eng = db->eng;
@@ -231,6 +321,27 @@ int db_int_value(struct db *db, const char *sql, const struct db_val *p, int n, 
 	if (rc == 1)
 		*out = eng->isnull(r, 0) ? 0 : eng->int_(r, 0);
 	eng->res_free(r);
+	return rc;
+}
+
+json_t *db_rows_json(struct db *db, const char *sql, const struct db_val *p, int n, struct err *e)
+{
+	json_t *j;
+	TIMED(j, db_rows_json_(db, sql, p, n, e));
+	return j;
+}
+
+json_t *db_row_json(struct db *db, const char *sql, const struct db_val *p, int n, struct err *e)
+{
+	json_t *j;
+	TIMED(j, db_row_json_(db, sql, p, n, e));
+	return j;
+}
+
+int db_int_value(struct db *db, const char *sql, const struct db_val *p, int n, long long *out, struct err *e)
+{
+	int rc;
+	TIMED(rc, db_int_value_(db, sql, p, n, out, e));
 	return rc;
 }
 
@@ -310,6 +421,7 @@ static void quote_ident(struct buf *b, const char *s)
 
 struct db_bulk *db_bulk_begin(struct db *db, const char *table, const char *const *cols, int ncols, struct err *e)
 {
+	db->wrote = true;
 	struct db_bulk *b = xcalloc(1, sizeof *b);
 	b->db = db;
 	b->ncols = ncols;

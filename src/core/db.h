@@ -92,12 +92,32 @@ int db_exec_script(struct db *db, const char *sql, struct err *e);
  * next db_next or db_res_free. */
 int db_query(struct db *db, const char *sql, const struct db_val *p, int n, struct db_res **out, struct err *e);
 int db_next(struct db_res *r, struct err *e);
+/* Nanoseconds this thread has spent in database calls since it started
+ * (the difference around a handler is that request's database time). */
+long long db_thread_ns(void);
 int db_ncols(struct db_res *r);
 const char *db_colname(struct db_res *r, int col);
 int db_isnull(struct db_res *r, int col);
 long long db_int(struct db_res *r, int col);
 const char *db_text(struct db_res *r, int col); /* "" for NULL */
 void db_res_free(struct db_res *r);
+
+/* A lost connection (PostgreSQL restarted, a network blip, a pooler's idle
+ * timeout): the call that finds it fails with status 503 and db_lost is
+ * true until a call succeeds again. Between transactions the next call
+ * reconnects, at most once per back-off step (0.1 s doubling to 5 s) while
+ * the server stays away, so a dead server costs a request no connect
+ * timeout. A read outside a transaction, and a BEGIN, that find the
+ * connection dead are run once more on the new one by the engine itself.
+ * db_wrote: a statement that may have changed data (anything but a SELECT)
+ * ran since db_clean — a request whose connection was lost before it
+ * wrote can be run again whole; one that wrote must not (it may have been
+ * applied). SQLite never loses its connection. */
+bool db_lost(const struct db *db);
+bool db_wrote(const struct db *db);
+void db_clean(struct db *db);
+/* Whether sql only reads: it starts with SELECT (a WITH may write). */
+bool db_sql_reads(const char *sql);
 
 /* Bulk loading: many rows into one table, as fast as the engine takes
  * them — PostgreSQL through COPY … FROM STDIN, SQLite through one prepared

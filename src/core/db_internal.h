@@ -9,6 +9,7 @@
 #ifndef KHET_DB_INTERNAL_H
 #define KHET_DB_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -43,6 +44,9 @@ struct db_engine {
 	int (*copy_begin)(struct db *db, const char *sql, struct err *e);
 	int (*copy_data)(struct db *db, const char *data, size_t len, struct err *e);
 	int (*copy_end)(struct db *db, const char *fail, struct err *e);
+	/* Cuts the connection as a network failure would (fault injection);
+	 * NULL: the engine has no connection to lose. */
+	void (*sever)(struct db *db);
 };
 
 struct db_res {
@@ -77,6 +81,8 @@ struct db {
 	const struct db_engine *eng;
 	enum db_kind kind;
 	struct db_cache cache; /* SQL text → the engine's statement record */
+	bool lost;  /* the engine found the connection dead (db_lost) */
+	bool wrote; /* a statement that may change data ran (db_wrote) */
 };
 
 /* How many statements the connection keeps prepared (for tests). */

@@ -7,13 +7,17 @@
  * tells which values are integers so JSON carries 42, not "42", exactly as
  * SQLite gives it. A connection that drops between transactions is
  * re-opened on the next call (its prepared statements are then prepared
- * again); one that drops inside a transaction fails until db_rollback, so a
- * transaction is never silently split in two. */
+ * again), with back-off while the server stays away; a read outside a
+ * transaction and a BEGIN that find it dead run once more on the new one.
+ * One that drops inside a transaction fails (503) until db_rollback, so a
+ * transaction is never silently split in two (db.h, db_lost). */
 #include <errno.h>
 #include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
 
 #include "core/buf.h"
 #include "core/db_internal.h"
@@ -55,7 +59,25 @@ struct pg_db {
 	unsigned next_name; /* for statement names */
 	int in_tx;	    /* between db_begin and db_commit/db_rollback */
 	struct pg_res *free_res;
+	long long retry_at_ms; /* the connection is dead: no new try before this */
+	long long backoff_ms;  /* the wait after the next failed try */
 };
+
+/* Back-off between tries to reconnect while the server is away. */
+#define PG_BACKOFF_MIN_MS 100
+#define PG_BACKOFF_MAX_MS 5000
+
+static long long mono_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static bool pg_dead(struct pg_db *db)
+{
+	return PQstatus(db->c) != CONNECTION_OK;
+}
 
 static const struct db_engine pg_engine;
 
@@ -66,8 +88,17 @@ static int pg_fail_text(struct err *e, int status, const char *msg, const char *
 	return db_fail(e, status, msg ? msg : "unknown error", sql);
 }
 
+/* A failure that left the connection dead: 503, db_lost. */
+static int pg_fail_lost(struct pg_db *db, const char *sql, struct err *e)
+{
+	db->base.lost = true;
+	return pg_fail_text(e, 503, PQerrorMessage(db->c), sql);
+}
+
 static int pg_fail(struct pg_db *db, PGresult *r, const char *sql, struct err *e)
 {
+	if (pg_dead(db))
+		return pg_fail_lost(db, sql, e);
 	if (!r)
 		return pg_fail_text(e, 500, PQerrorMessage(db->c), sql);
 	const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
@@ -93,13 +124,25 @@ static int pg_fail(struct pg_db *db, PGresult *r, const char *sql, struct err *e
 
 static int pg_ready(struct pg_db *db, struct err *e)
 {
-	if (PQstatus(db->c) == CONNECTION_OK)
+	if (!pg_dead(db))
 		return 0;
+	db->base.lost = true;
 	if (db->in_tx)
-		return db_fail(e, 500, "connection to PostgreSQL lost inside a transaction", NULL);
+		return db_fail(e, 503, "connection to PostgreSQL lost inside a transaction", NULL);
+	long long now = mono_ms();
+	if (now < db->retry_at_ms)
+		return db_fail(e, 503, "PostgreSQL unreachable; reconnecting", NULL);
 	PQreset(db->c);
-	if (PQstatus(db->c) != CONNECTION_OK)
-		return pg_fail_text(e, 500, PQerrorMessage(db->c), NULL);
+	if (pg_dead(db)) {
+		db->backoff_ms = db->backoff_ms ? db->backoff_ms * 2 : PG_BACKOFF_MIN_MS;
+		if (db->backoff_ms > PG_BACKOFF_MAX_MS)
+			db->backoff_ms = PG_BACKOFF_MAX_MS;
+		db->retry_at_ms = mono_ms() + db->backoff_ms;
+		return pg_fail_text(e, 503, PQerrorMessage(db->c), NULL);
+	}
+	db->backoff_ms = 0;
+	db->retry_at_ms = 0;
+	db->base.lost = false;
 	db->gen++; /* the server forgot every prepared statement */
 	return 0;
 }
@@ -143,8 +186,21 @@ static const char *pg_prepared(struct pg_db *db, const char *sql, struct err *e)
 	return s->name;
 }
 
-/* Runs sql with p; returns a result that succeeded, or NULL with e set. */
+static PGresult *pg_run_once(struct pg_db *db, const char *sql, const struct db_val *p, int n, struct err *e);
+
+/* Runs sql with p; returns a result that succeeded, or NULL with e set. A
+ * read outside a transaction that finds the connection dead runs once more
+ * on a new one: it changed nothing, and the request need not fail. */
 static PGresult *pg_run(struct pg_db *db, const char *sql, const struct db_val *p, int n, struct err *e)
+{
+	PGresult *r = pg_run_once(db, sql, p, n, e);
+	if (r || db->in_tx || !pg_dead(db) || !db_sql_reads(sql))
+		return r;
+	err_clear(e);
+	return pg_run_once(db, sql, p, n, e);
+}
+
+static PGresult *pg_run_once(struct pg_db *db, const char *sql, const struct db_val *p, int n, struct err *e)
 {
 	if (pg_ready(db, e))
 		return NULL;
@@ -172,8 +228,10 @@ static PGresult *pg_run(struct pg_db *db, const char *sql, const struct db_val *
 		free(vals);
 	}
 	ExecStatusType st = PQresultStatus(r);
-	if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)
+	if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
+		db->base.lost = false;
 		return r;
+	}
 	pg_fail(db, r, sql, e);
 	PQclear(r);
 	return NULL;
@@ -372,6 +430,13 @@ static int pg_begin(struct db *base, struct err *e)
 	/* Named, not left to the server's default: the code is written for
 	 * READ COMMITTED plus db_lock where a rule needs serialising. */
 	PGresult *r = pg_simple(db, "BEGIN ISOLATION LEVEL READ COMMITTED", e);
+	if (!r && pg_dead(db)) {
+		/* found dead at the start: nothing was sent yet, begin anew */
+		err_clear(e);
+		if (pg_ready(db, e))
+			return -1;
+		r = pg_simple(db, "BEGIN ISOLATION LEVEL READ COMMITTED", e);
+	}
 	if (!r)
 		return -1;
 	PQclear(r);
@@ -450,8 +515,12 @@ int db_pg_open(const char *url, struct db **out, struct err *e)
 	*out = NULL;
 	/* expand_dbname: the URL is read as a connection string; the keys after
 	 * it override it (client_encoding) or fill in (fallback_…). */
-	const char *const keys[] = {"dbname", "client_encoding", "fallback_application_name", NULL};
-	const char *const vals[] = {url, "UTF8", "khet", NULL};
+	/* A connect that hangs on a server gone away would hold a worker:
+	 * 5 s unless the URL says otherwise. */
+	bool timeout = strstr(url, "connect_timeout") != NULL;
+	const char *const keys[] = {"dbname", "client_encoding", "fallback_application_name",
+				    timeout ? NULL : "connect_timeout", NULL};
+	const char *const vals[] = {url, "UTF8", "khet", timeout ? NULL : "5", NULL};
 	PGconn *c = PQconnectdbParams(keys, vals, 1);
 	const char *why = NULL;
 	if (!c)
@@ -527,6 +596,16 @@ static int pg_copy_end(struct db *base, const char *fail, struct err *e)
 	return rc;
 }
 
+/* The socket shut down under libpq, as a dead server or network leaves
+ * it: the next call fails and finds the connection bad. */
+static void pg_sever(struct db *base)
+{
+	struct pg_db *db = (struct pg_db *)base;
+	int fd = PQsocket(db->c);
+	if (fd >= 0)
+		shutdown(fd, SHUT_RDWR);
+}
+
 static const struct db_engine pg_engine = {
     .close = pg_close,
     .begin = pg_begin,
@@ -547,4 +626,5 @@ static const struct db_engine pg_engine = {
     .copy_begin = pg_copy_begin,
     .copy_data = pg_copy_data,
     .copy_end = pg_copy_end,
+    .sever = pg_sever,
 };

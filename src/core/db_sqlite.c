@@ -46,12 +46,22 @@ struct sq_db {
 
 static const struct db_engine sq_engine;
 
+/* Every SQLITE_CONSTRAINT_* (unique, primary key, foreign key, not null,
+ * check) is a conflict with what is stored: 409, as on PostgreSQL. A full
+ * disk is 507 (Insufficient Storage): the statement, and its transaction,
+ * changed nothing, and the page says so. */
+static int sq_status(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_CONSTRAINT: return 409;
+	case SQLITE_FULL: return 507;
+	default: return 500;
+	}
+}
+
 static int sq_fail(struct sq_db *db, int rc, const char *sql, struct err *e)
 {
-	/* Every SQLITE_CONSTRAINT_* (unique, primary key, foreign key, not null,
-	 * check) is a conflict with what is stored: 409, as on PostgreSQL. */
-	int status = (rc & 0xff) == SQLITE_CONSTRAINT ? 409 : 500;
-	return db_fail(e, status, sqlite3_errmsg(db->h), sql);
+	return db_fail(e, sq_status(rc), sqlite3_errmsg(db->h), sql);
 }
 
 /* Returns a statement for sql, from the cache when it is free there. */
@@ -179,7 +189,7 @@ static int sq_exec_script(struct db *base, const char *sql, struct err *e)
 	int rc = sqlite3_exec(db->h, sql, NULL, NULL, &msg);
 	if (rc == SQLITE_OK)
 		return 0;
-	db_fail(e, (rc & 0xff) == SQLITE_CONSTRAINT ? 409 : 500, msg ? msg : sqlite3_errstr(rc), sql);
+	db_fail(e, sq_status(rc), msg ? msg : sqlite3_errstr(rc), sql);
 	sqlite3_free(msg);
 	return -1;
 }

@@ -24,6 +24,8 @@ int fault_parse(const char *spec, struct fault_plan *p)
 			k = FAULT_DB;
 		else if ((size_t)(eq - s) == 5 && !strncmp(s, "write", 5))
 			k = FAULT_WRITE;
+		else if ((size_t)(eq - s) == 6 && !strncmp(s, "dblost", 6))
+			k = FAULT_DB_LOST;
 		else
 			goto bad;
 		long long n;

@@ -8,6 +8,10 @@
  *                             fetching a row, exec, lock, commit)
  *     X-Khet-Fault: write=N   the N-th file write fails (an upload's temp
  *                             file, keeping an upload in its place)
+ *     X-Khet-Fault: dblost=N  the connection is cut just before the N-th
+ *                             database call (PostgreSQL: the socket is shut
+ *                             down, so the call meets a real lost connection;
+ *                             SQLite has none to lose)
  * A production server never does. Allocation is not injected: under the
  * out-of-memory policy (core/alloc.h) a failed allocation ends the process,
  * and what a crash leaves is what the transaction and the upload cleanup
@@ -20,14 +24,14 @@
 
 #include <stdbool.h>
 
-enum fault_kind { FAULT_DB, FAULT_WRITE, FAULT_KINDS };
+enum fault_kind { FAULT_DB, FAULT_WRITE, FAULT_DB_LOST, FAULT_KINDS };
 
 struct fault_plan {
 	long long at[FAULT_KINDS];   /* the call that fails (1-based); 0 = none */
 	long long seen[FAULT_KINDS]; /* calls so far */
 };
 
-/* Reads "db=N" or "write=N" (several, comma-separated) into *p; 0 when the
+/* Reads "db=N", "write=N" or "dblost=N" (several, comma-separated) into *p; 0 when the
  * text is well formed, -1 when not (then *p plans nothing). */
 int fault_parse(const char *spec, struct fault_plan *p);
 /* The plan this thread counts against until fault_leave (NULL: none). */

@@ -45,6 +45,7 @@ struct form_part {
 	long long size;
 	bool too_big;
 	bool write_failed;
+	bool disk_full; /* the write failed for want of space (ENOSPC, EDQUOT) */
 };
 
 static const struct field *find_field(const struct field *fields, const char *name)
@@ -118,6 +119,7 @@ static void file_open(struct req *r, struct form_part *p)
 	if (p->fd < 0) {
 		log_error("req %s: upload temp file %s: %s", r->id, p->tmp_path, strerror(errno));
 		p->write_failed = true;
+		p->disk_full = errno == ENOSPC || errno == EDQUOT;
 	}
 }
 
@@ -169,6 +171,7 @@ static void file_write(struct form_part *p, const char *data, size_t size)
 			continue;
 		if (n <= 0) {
 			p->write_failed = true;
+			p->disk_full = n < 0 && (errno == ENOSPC || errno == EDQUOT);
 			return;
 		}
 		off += (size_t)n;
@@ -456,6 +459,13 @@ static void check_file(struct req *r, const struct field *f, struct form_part *p
 	if (p->too_big) {
 		set_error(r, f->name, "ไฟล์ %s มีขนาดใหญ่เกิน %.1f MB กรุณาลดขนาดไฟล์หรือสแกนใหม่ด้วยความละเอียดที่ต่ำลง",
 			  label, (double)max / (1024.0 * 1024.0));
+		return;
+	}
+	if (p->write_failed && p->disk_full) {
+		set_error(r, f->name,
+			  "บันทึกไฟล์ %s ไม่สำเร็จ เพราะพื้นที่จัดเก็บของระบบเต็ม ข้อมูลที่บันทึกไว้ก่อนหน้าไม่เสียหาย "
+			  "กรุณาแจ้งผู้ดูแลระบบ แล้วส่งใหม่ภายหลัง",
+			  label);
 		return;
 	}
 	if (p->write_failed) {

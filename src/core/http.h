@@ -1,7 +1,9 @@
 /* http: the request as handlers see it, and the route table every module
  * declares. A module lists its routes as a constant array of struct route;
- * the server matches method + path pattern ("/areas/:id/schools"), checks the
- * CSRF token on every unsafe method, parses the body with the route's
+ * the server matches method + path pattern ("/areas/:id/schools"), reads
+ * who is asking (the identify hook), checks the CSRF token on every unsafe
+ * method — the session's own token when there is a session, else the
+ * visitor's cookie (double submit) — parses the body with the route's
  * declared form (see form.h), opens the worker's database connection and
  * calls the handler. A handler reads checked values from the request, calls
  * the module's domain functions and answers through view.h; it never prints
@@ -62,6 +64,8 @@ const char *req_header(struct req *r, const char *name);
 const char *req_cookie(struct req *r, const char *name);
 const char *req_method(struct req *r);
 const char *req_path(struct req *r);
+/* The signed-in user the access log names (the accounts layer sets it). */
+void req_set_user(struct req *r, long long user_id);
 /* The client's address as text (for audit and rate limits). */
 const char *req_client_ip(struct req *r);
 const char *req_id(struct req *r);
@@ -74,6 +78,17 @@ bool req_wants_json(struct req *r);
 struct db *req_db(struct req *r);
 /* The CSRF token forms on this page must carry as _csrf. */
 const char *req_csrf(struct req *r);
+/* Binds the request's CSRF token to who is asking: token (43 characters
+ * of base64url) is the session's own, derived from its secret by the
+ * layer that keeps sessions, so a token from the cookie, from before a
+ * sign-in or role switch, or from another session no longer passes.
+ * NULL: a fresh visitor token (the session ended). Either way the csrf
+ * cookie carries the new value to the client. */
+void req_csrf_bind(struct req *r, const char *token);
+/* The name a cookie really has: "__Host-" + name when the base URL is
+ * https (a sub-domain cannot set or shadow it), else name. req_cookie and
+ * req_set_cookie apply it themselves. */
+const char *http_cookie_name(const char *name, struct buf *out);
 /* Per-request data a later layer attaches (the session, in accounts). */
 void *req_get_ext(struct req *r);
 void req_set_ext(struct req *r, void *ext, void (*free_fn)(void *));
@@ -97,6 +112,12 @@ void req_set_cookie(struct req *r, const char *name, const char *value, long lon
  * hook, routes that are not ACCESS_PUBLIC are refused with 403. */
 typedef int (*http_access_fn)(struct req *r, const struct route *route, uint64_t roles);
 void http_set_access_hook(http_access_fn fn);
+/* Who is asking, read for every routed request BEFORE the CSRF check
+ * (accounts: the session from its cookie, which binds the CSRF token with
+ * req_csrf_bind). Returns 0, or -1 when it could not tell (the database
+ * failed): a route that is not ACCESS_PUBLIC then answers 503. */
+typedef int (*http_identify_fn)(struct req *r);
+void http_set_identify_hook(http_identify_fn fn);
 
 /* Server-wide settings handlers may read. */
 struct http_settings {

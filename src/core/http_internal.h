@@ -44,6 +44,8 @@ struct req {
 	/* set by the URI log callback before the headers are read: the whole
 	 * request target's length (path and query); conn is NULL until then */
 	size_t target_len;
+	const char *raw_target; /* the target as received, for the framing check */
+	bool target_ok;         /* ... and whether it had no space or control byte */
 	struct MHD_Connection *conn;
 	const char *method;
 	char *path;
@@ -58,8 +60,10 @@ struct req {
 	long long body_bytes;
 	int early_status;   /* set when the request is refused before the handler */
 	const char *early_msg;
-	char csrf[48];
-	bool csrf_new;
+	char csrf[48];     /* the token forms must carry (req_csrf) */
+	bool csrf_new;     /* the csrf cookie is (re)sent with csrf */
+	bool csrf_cookie;  /* the request carried a well-formed csrf cookie */
+	bool csrf_bound;   /* csrf is the session's (req_csrf_bind), not the cookie's */
 	bool commit_on_error;
 	struct form_state form;
 	struct fault_plan fault; /* X-Khet-Fault, test servers only (core/fault.h) */
@@ -72,6 +76,8 @@ struct req {
 	struct resp_header *headers;
 	int nheaders;
 	char client_ip[64];
+	long long user_id;  /* the signed-in user the access log names, 0: none */
+	long long db_ns;    /* time spent in database calls for this request */
 };
 
 /* form.c */
@@ -83,6 +89,16 @@ void form_cleanup(struct req *r);
 /* The request's transaction rolled back: the files form_file_keep put in
  * place belong to rows that were never stored, so they go too. */
 void form_kept_discard(struct req *r);
+
+/* server.c: forgets the answer made so far and the headers added after
+ * the first nheaders, so a handler can run again from the start. */
+void req_discard_answer(struct req *r, int nheaders);
+/* server.c: a response with body data (malloc'd; the response owns it
+ * from here) of Content-Type type, gzip-compressed once when the type is
+ * worth it, the body is not tiny and the client accepts gzip (with Vary:
+ * Accept-Encoding on every compressible type); sets r->resp_bytes to what
+ * is sent. */
+struct MHD_Response *http_body_response(struct req *r, char *data, size_t len, const char *type);
 
 /* server.c: queues r->response after adding the common headers. */
 void http_finish(struct req *r, int status, struct MHD_Response *resp);

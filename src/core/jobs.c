@@ -21,6 +21,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/buf.h"
 #include "core/db.h"
 #include "core/log.h"
 
@@ -31,6 +32,9 @@ struct job {
 	int interval_s;
 	job_fn fn;
 	long long due_ms; /* monotonic */
+	/* for /metrics, read by HTTP workers while the job thread writes */
+	atomic_ullong runs, failures, busy_us;
+	atomic_llong last_run; /* unix seconds */
 };
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
@@ -65,7 +69,11 @@ void jobs_add(const char *name, int interval_seconds, job_fn fn)
 	assert(name && fn && interval_seconds >= 1);
 	pthread_mutex_lock(&mu);
 	assert(njobs < JOBS_MAX && !running);
-	jobs[njobs++] = (struct job){name, interval_seconds, fn, 0};
+	struct job *j = &jobs[njobs++];
+	j->name = name;
+	j->interval_s = interval_seconds;
+	j->fn = fn;
+	j->due_ms = 0;
 	pthread_mutex_unlock(&mu);
 }
 
@@ -77,7 +85,13 @@ bool jobs_stopping(void)
 static void run_one(struct job *j)
 {
 	struct err e = ERR_INIT;
+	long long t0 = mono_ms();
 	int rc = j->fn(job_db, &e);
+	atomic_fetch_add(&j->runs, 1);
+	atomic_fetch_add(&j->busy_us, (unsigned long long)(mono_ms() - t0) * 1000);
+	atomic_store(&j->last_run, (long long)time(NULL));
+	if (rc < 0)
+		atomic_fetch_add(&j->failures, 1);
 	/* A job that failed inside a transaction leaves it to us to end it:
 	 * PostgreSQL would refuse every statement of the next job otherwise. */
 	db_rollback(job_db);
@@ -168,6 +182,32 @@ void jobs_stop(void)
 	db_close(job_db);
 	job_db = NULL;
 	pthread_mutex_unlock(&mu);
+}
+
+void jobs_metrics_write(struct buf *out)
+{
+	pthread_mutex_lock(&mu);
+	int n = njobs;
+	pthread_mutex_unlock(&mu);
+	buf_adds(out, "# HELP khet_job_runs_total Runs of each background job in this process.\n"
+		      "# TYPE khet_job_runs_total counter\n");
+	for (int i = 0; i < n; i++)
+		buf_addf(out, "khet_job_runs_total{job=\"%s\"} %llu\n", jobs[i].name, atomic_load(&jobs[i].runs));
+	buf_adds(out, "# HELP khet_job_failures_total Runs that ended in an error (logged).\n"
+		      "# TYPE khet_job_failures_total counter\n");
+	for (int i = 0; i < n; i++)
+		buf_addf(out, "khet_job_failures_total{job=\"%s\"} %llu\n", jobs[i].name,
+			 atomic_load(&jobs[i].failures));
+	buf_adds(out, "# HELP khet_job_seconds_total Time spent running each job.\n"
+		      "# TYPE khet_job_seconds_total counter\n");
+	for (int i = 0; i < n; i++)
+		buf_addf(out, "khet_job_seconds_total{job=\"%s\"} %.3f\n", jobs[i].name,
+			 (double)atomic_load(&jobs[i].busy_us) / 1e6);
+	buf_adds(out, "# HELP khet_job_last_run_timestamp_seconds When each job last ran (0: not yet).\n"
+		      "# TYPE khet_job_last_run_timestamp_seconds gauge\n");
+	for (int i = 0; i < n; i++)
+		buf_addf(out, "khet_job_last_run_timestamp_seconds{job=\"%s\"} %lld\n", jobs[i].name,
+			 atomic_load(&jobs[i].last_run));
 }
 
 void jobs_kick(const char *name, int delay_ms)

@@ -35,5 +35,8 @@ void jobs_stop(void);
 void jobs_kick(const char *name, int delay_ms);
 /* True while jobs_stop waits for the thread: a job ends its work early. */
 bool jobs_stopping(void);
+struct buf;
+/* Appends each job's runs, failures, time spent and last run for /metrics. */
+void jobs_metrics_write(struct buf *out);
 
 #endif

@@ -1,10 +1,12 @@
 /* log: stderr lines with an ISO time in UTC; the access log is one line per
- * request (method, path, status, bytes, duration, request id). */
+ * request (client address, method, path and query with secrets masked,
+ * status, bytes sent, duration, request id, user id). */
 #include "core/log.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -15,6 +17,11 @@ static int access_on = 1;
 void log_set_access(int on)
 {
 	access_on = on;
+}
+
+bool log_access_on(void)
+{
+	return access_on;
 }
 
 static void stamp(struct buf *b)
@@ -65,16 +72,61 @@ void log_error(const char *fmt, ...)
 	va_end(ap);
 }
 
-void log_access(const char *method, const char *path, int status, long long bytes, long long dur_ns, const char *id)
+/* Query arguments whose values are secrets (an e-mailed link's token, a
+ * password) or personal data (PDPA: a log is read by operators, kept for
+ * months and copied around). Matched case-insensitively on the name. */
+static const char *const secret_params[] = {"t",      "token", "otp",   "code_otp", "password", "secret", "key",
+					    "sig",    "signature", "citizen_id", "cid", "email", "phone",
+					    NULL};
+
+bool log_query_secret(const char *name)
+{
+	for (int i = 0; secret_params[i]; i++)
+		if (!strcasecmp(name, secret_params[i]))
+			return true;
+	return false;
+}
+
+void log_query_add(struct buf *out, const char *name, const char *value, bool first)
+{
+	buf_addc(out, first ? '?' : '&');
+	buf_add_urlenc(out, name);
+	if (!value)
+		return;
+	buf_addc(out, '=');
+	if (log_query_secret(name))
+		buf_adds(out, "***");
+	else
+		buf_add_urlenc(out, value);
+}
+
+/* Client text in a log line: control characters would forge lines, a
+ * space would shift the fields. */
+static void add_field(struct buf *b, const char *s)
+{
+	if (!s || !*s) {
+		buf_addc(b, '-');
+		return;
+	}
+	for (const char *p = s; *p; p++)
+		buf_addc(b, (unsigned char)*p <= 0x20 || *p == 0x7f ? '?' : *p);
+}
+
+void log_access(const struct log_access_line *l)
 {
 	if (!access_on)
 		return;
 	struct buf b = BUF_INIT;
 	stamp(&b);
-	buf_addf(&b, "%s ", method);
-	/* A path is client input: control characters would forge log lines. */
-	for (const char *p = path; *p; p++)
-		buf_addc(&b, (unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p);
-	buf_addf(&b, " %d %lld %.3fms %s", status, bytes, (double)dur_ns / 1e6, id);
+	add_field(&b, l->client);
+	buf_addc(&b, ' ');
+	add_field(&b, l->method);
+	buf_addc(&b, ' ');
+	add_field(&b, l->target);
+	buf_addf(&b, " %d %lld %.3fms %s ", l->status, l->bytes, (double)l->dur_ns / 1e6, l->id);
+	if (l->user_id > 0)
+		buf_addf(&b, "%lld", l->user_id);
+	else
+		buf_addc(&b, '-');
 	emit(&b);
 }

@@ -3,11 +3,31 @@
 #ifndef KHET_LOG_H
 #define KHET_LOG_H
 
+#include <stdbool.h>
+
+struct buf;
+
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* The access-log line: time method path status bytes duration request-id. */
-void log_access(const char *method, const char *path, int status, long long bytes, long long dur_ns, const char *id);
+/* The access-log line: time client method target status bytes duration
+ * request-id user. target is the path with its query string (as
+ * log_query_add builds it); user is the signed-in user's id, 0 for none
+ * ("-"). Control characters in client text are replaced. */
+struct log_access_line {
+	const char *client, *method, *target, *id;
+	int status;
+	long long bytes, dur_ns, user_id;
+};
+void log_access(const struct log_access_line *l);
+/* Appends one query argument to out ('?' before the first, '&' after),
+ * URL-encoded; the value of a secret or personal one (t, token, password,
+ * citizen_id …) is written as "***". first is true for the first. */
+void log_query_add(struct buf *out, const char *name, const char *value, bool first);
+/* Whether a query argument's value is kept out of the log. */
+bool log_query_secret(const char *name);
 /* Silences the access log (bench); errors are still written. */
 void log_set_access(int on);
+/* Whether the access log is on (the line is not built when it is not). */
+bool log_access_on(void);
 
 #endif

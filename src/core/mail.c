@@ -25,6 +25,7 @@
 
 #include <curl/curl.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -478,6 +479,9 @@ static const char sql_retry[] = "UPDATE outbox SET attempts = $2, status = $3, n
 				"last_error = $5, claimed_until = 0 WHERE id = $1";
 static const char sql_release[] = "UPDATE outbox SET claimed_until = 0 WHERE id = $1";
 
+/* This process's sending since start, for /metrics. */
+static atomic_ullong n_sent, n_tries_failed, n_given_up;
+
 /* Sends one claimed mail and stores the outcome. Returns 1 sent, 0 not,
  * -1 when the database failed. */
 static int send_one(struct db *db, long long id, struct err *e)
@@ -515,6 +519,7 @@ static int send_one(struct db *db, long long id, struct err *e)
 	int rc = 0;
 	if (res == SENT) {
 		rc = db_exec(db, sql_sent, DB_ARGS(DB_INT(id), DB_INT(now)), e) < 0 ? -1 : 1;
+		atomic_fetch_add(&n_sent, 1);
 		log_info("mail: #%lld sent", id);
 	} else if (res == CANCELLED) {
 		/* Shutting down: not the mail's fault, so no attempt is counted;
@@ -528,6 +533,9 @@ static int send_one(struct db *db, long long id, struct err *e)
 		struct db_val v[] = {DB_INT(id), DB_INT(tries), DB_TEXT(status), DB_INT(next), DB_TEXT(buf_cstr(&why))};
 		if (db_exec(db, sql_retry, v, 5, e) < 0)
 			rc = -1;
+		atomic_fetch_add(&n_tries_failed, 1);
+		if (wait < 0)
+			atomic_fetch_add(&n_given_up, 1);
 		if (wait < 0)
 			log_error("mail: #%lld failed for good after %d tries: %s", id, tries, buf_cstr(&why));
 		else
@@ -541,6 +549,35 @@ static int send_one(struct db *db, long long id, struct err *e)
 	free(subject);
 	free(body);
 	return rc;
+}
+
+int mail_metrics_write(struct db *db, struct buf *out, struct err *e)
+{
+	/* both counts are ranges of the outbox_due index (status first) */
+	long long queued = 0, failed = 0, oldest = 0;
+	if (db_int_value(db, "SELECT COUNT(*) FROM outbox WHERE status = 'queued'", NULL, 0, &queued, e) < 0 ||
+	    db_int_value(db, "SELECT COUNT(*) FROM outbox WHERE status = 'failed'", NULL, 0, &failed, e) < 0 ||
+	    db_int_value(db, "SELECT COALESCE(MIN(created_at), 0) FROM outbox WHERE status = 'queued'", NULL, 0,
+			 &oldest, e) < 0)
+		return -1;
+	long long age = oldest > 0 ? (long long)time(NULL) - oldest : 0;
+	buf_addf(out,
+		 "# HELP khet_mail_outbox_queued Mail waiting to be sent (the backlog).\n"
+		 "# TYPE khet_mail_outbox_queued gauge\nkhet_mail_outbox_queued %lld\n"
+		 "# HELP khet_mail_outbox_failed Mail given up after the last try (last_error says why).\n"
+		 "# TYPE khet_mail_outbox_failed gauge\nkhet_mail_outbox_failed %lld\n"
+		 "# HELP khet_mail_outbox_oldest_queued_seconds Age of the oldest mail waiting, 0 when none.\n"
+		 "# TYPE khet_mail_outbox_oldest_queued_seconds gauge\nkhet_mail_outbox_oldest_queued_seconds %lld\n"
+		 "# HELP khet_mail_sent_total Mail this process sent.\n"
+		 "# TYPE khet_mail_sent_total counter\nkhet_mail_sent_total %llu\n"
+		 "# HELP khet_mail_send_failures_total Tries of this process that failed (each is retried later or "
+		 "given up).\n"
+		 "# TYPE khet_mail_send_failures_total counter\nkhet_mail_send_failures_total %llu\n"
+		 "# HELP khet_mail_given_up_total Mail this process gave up on.\n"
+		 "# TYPE khet_mail_given_up_total counter\nkhet_mail_given_up_total %llu\n",
+		 queued, failed, age > 0 ? age : 0, atomic_load(&n_sent), atomic_load(&n_tries_failed),
+		 atomic_load(&n_given_up));
+	return 0;
 }
 
 int mail_send_due(struct db *db, struct err *e)

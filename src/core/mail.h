@@ -42,6 +42,11 @@ int mail_queue(struct db *db, const char *to, const char *subject, const char *t
  * failed. Safe to run on several instances at once: a mail is claimed by
  * one of them before it is sent. */
 int mail_send_due(struct db *db, struct err *e);
+/* Appends the outbox's figures for /metrics (Prometheus text): mail
+ * waiting to be sent, given up, the age of the oldest waiting one (from the
+ * database, so every instance shows the same), and this process's sends
+ * and failed tries since start. */
+int mail_metrics_write(struct db *db, struct buf *out, struct err *e);
 /* Wakes the mail job now. For code that knows its mail is committed (a
  * command-line tool, a test); mail_queue itself asks for a run shortly
  * after, which usually is after the caller's commit. */

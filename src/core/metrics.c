@@ -27,6 +27,8 @@ static int nrows;
 static atomic_ullong *counts;  /* nrows × NSTATUS */
 static atomic_ullong *buckets; /* nrows × (NBOUNDS + 1) */
 static atomic_ullong *sum_us;  /* nrows */
+static atomic_ullong *db_us;   /* nrows: time in database calls */
+static atomic_ullong db_buckets[NBOUNDS + 1]; /* every request's database time */
 
 void metrics_init(int nroutes)
 {
@@ -34,6 +36,9 @@ void metrics_init(int nroutes)
 	counts = xcalloc((size_t)nrows * NSTATUS, sizeof *counts);
 	buckets = xcalloc((size_t)nrows * (NBOUNDS + 1), sizeof *buckets);
 	sum_us = xcalloc((size_t)nrows, sizeof *sum_us);
+	db_us = xcalloc((size_t)nrows, sizeof *db_us);
+	for (size_t b = 0; b <= NBOUNDS; b++)
+		atomic_store(&db_buckets[b], 0);
 }
 
 void metrics_free(void)
@@ -41,7 +46,8 @@ void metrics_free(void)
 	free(counts);
 	free(buckets);
 	free(sum_us);
-	counts = buckets = sum_us = NULL;
+	free(db_us);
+	counts = buckets = sum_us = db_us = NULL;
 }
 
 static int row_of(int route, const char *label, const char *method)
@@ -58,7 +64,8 @@ static int row_of(int route, const char *label, const char *method)
 	return l * NMETHOD + m;
 }
 
-void metrics_observe(int route, const char *label, const char *method, int status, long long dur_ns)
+void metrics_observe(int route, const char *label, const char *method, int status, long long dur_ns,
+		     long long db_ns)
 {
 	if (!counts)
 		return;
@@ -75,6 +82,14 @@ void metrics_observe(int route, const char *label, const char *method, int statu
 		b++;
 	atomic_fetch_add_explicit(&buckets[(size_t)row * (NBOUNDS + 1) + b], 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&sum_us[row], (unsigned long long)(dur_ns / 1000), memory_order_relaxed);
+	if (db_ns < 0)
+		db_ns = 0;
+	atomic_fetch_add_explicit(&db_us[row], (unsigned long long)(db_ns / 1000), memory_order_relaxed);
+	double dsecs = (double)db_ns / 1e9;
+	size_t db = 0;
+	while (db < NBOUNDS && dsecs > bounds[db])
+		db++;
+	atomic_fetch_add_explicit(&db_buckets[db], 1, memory_order_relaxed);
 }
 
 static const char *row_label(int row)
@@ -128,6 +143,28 @@ void metrics_write(struct buf *out, long inflight)
 		buf_addf(out, "khet_request_duration_seconds_sum{method=\"%s\",route=\"%s\"} %.6f\n", m, l,
 			 (double)atomic_load(&sum_us[row]) / 1e6);
 		buf_addf(out, "khet_request_duration_seconds_count{method=\"%s\",route=\"%s\"} %llu\n", m, l, cum);
+	}
+	buf_adds(out, "# HELP khet_request_db_seconds Time a request spent in database calls.\n"
+		      "# TYPE khet_request_db_seconds histogram\n");
+	unsigned long long run = 0;
+	for (size_t b = 0; b < NBOUNDS; b++) {
+		run += atomic_load_explicit(&db_buckets[b], memory_order_relaxed);
+		buf_addf(out, "khet_request_db_seconds_bucket{le=\"%g\"} %llu\n", bounds[b], run);
+	}
+	run += atomic_load_explicit(&db_buckets[NBOUNDS], memory_order_relaxed);
+	buf_addf(out, "khet_request_db_seconds_bucket{le=\"+Inf\"} %llu\n", run);
+	unsigned long long dbsum = 0;
+	for (int row = 0; row < nrows; row++)
+		dbsum += atomic_load_explicit(&db_us[row], memory_order_relaxed);
+	buf_addf(out, "khet_request_db_seconds_sum %.6f\nkhet_request_db_seconds_count %llu\n", (double)dbsum / 1e6, run);
+	buf_adds(out, "# HELP khet_route_db_seconds_total Time in database calls by route (divide by the route's "
+		      "khet_request_duration_seconds_count for the mean per request).\n"
+		      "# TYPE khet_route_db_seconds_total counter\n");
+	for (int row = 0; row < nrows; row++) {
+		unsigned long long us = atomic_load_explicit(&db_us[row], memory_order_relaxed);
+		if (us)
+			buf_addf(out, "khet_route_db_seconds_total{method=\"%s\",route=\"%s\"} %.6f\n", row_method(row),
+				 row_label(row), (double)us / 1e6);
 	}
 	buf_addf(out, "# HELP khet_requests_in_flight Requests being processed.\n# TYPE khet_requests_in_flight gauge\n"
 		      "khet_requests_in_flight %ld\n", inflight);

@@ -10,7 +10,8 @@ void metrics_init(int nroutes);
 void metrics_free(void);
 /* route is an index into the router (or -1 with label naming the built-in:
  * static, healthz, metrics, unmatched — counted per request method). */
-void metrics_observe(int route, const char *label, const char *method, int status, long long dur_ns);
+void metrics_observe(int route, const char *label, const char *method, int status, long long dur_ns,
+		     long long db_ns);
 void metrics_write(struct buf *out, long inflight);
 
 #endif

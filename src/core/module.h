@@ -82,6 +82,14 @@ struct menu_def {
 	const char *roles; /* role spec of who sees it; NULL or "": every signed-in user */
 	bool citizen;	   /* also shown to a signed-in user without a role */
 	int order;	   /* place in the menu, low first (ties: module order) */
+	/* Optional, for a number beside the label ("อนุมัติห้องประชุม 3": work
+	 * waiting for this user). Called on every page the entry is shown
+	 * on, so it may cost at most one cheap indexed query: returns 0 with
+	 * *count (0 shows no number), or -1 to leave the entry out for this
+	 * user (the role spec let him see it, but it is not his work). A
+	 * failure to count is the module's to log; it must not fail the
+	 * page. */
+	int (*badge)(struct req *r, long long *count);
 };
 
 /* --- background jobs, demo data, operator commands ---------------------- */

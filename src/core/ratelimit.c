@@ -100,6 +100,65 @@ int ratelimit_check(struct db *db, const char *key, int max, int window_seconds,
 	return 1;
 }
 
+long long ratelimit_backoff_delay(long long failures, int free_failures, long long base_seconds, long long cap_seconds)
+{
+	if (failures < free_failures || base_seconds < 1)
+		return 0;
+	long long d = base_seconds;
+	for (long long i = free_failures; i < failures && d < cap_seconds; i++)
+		d *= 2;
+	return d > cap_seconds ? cap_seconds : d;
+}
+
+int ratelimit_backoff(struct db *db, const char *key, int free_failures, long long base_seconds, long long cap_seconds,
+		      int window_seconds, long long now, long long *retry_after, struct err *e)
+{
+	*retry_after = 0;
+	if (free_failures < 0 || base_seconds < 1 || cap_seconds < base_seconds || window_seconds < 1 ||
+	    window_seconds > RATELIMIT_KEEP)
+		return err_set(e, 500, "ratelimit_backoff: free >= 0, 1 <= base <= cap, the window at most a day");
+	struct buf k = BUF_INIT;
+	key_norm(key, &k);
+	struct db_res *r = NULL;
+	int rc = db_query(
+	    db, "SELECT COALESCE(SUM(hits), 0), COALESCE(MAX(at), 0) FROM ratelimit WHERE key = $1 AND at > $2",
+	    DB_ARGS(DB_TEXT(buf_cstr(&k)), DB_INT(now - window_seconds)), &r, e);
+	buf_release(&k);
+	if (rc)
+		return -1;
+	rc = db_next(r, e);
+	long long failures = rc == 1 ? db_int(r, 0) : 0, last = rc == 1 ? db_int(r, 1) : 0;
+	db_res_free(r);
+	if (rc < 0)
+		return -1;
+	long long wait = last + ratelimit_backoff_delay(failures, free_failures, base_seconds, cap_seconds) - now;
+	if (failures < free_failures || wait <= 0)
+		return 0;
+	*retry_after = wait;
+	return 1;
+}
+
+int ratelimit_clear_prefix(struct db *db, const char *prefix)
+{
+	struct err e = ERR_INIT;
+	struct buf pat = BUF_INIT;
+	/* LIKE's own characters in the prefix match only themselves */
+	for (const char *p = prefix; *p; p++) {
+		if (*p == '%' || *p == '_' || *p == '\\')
+			buf_addc(&pat, '\\');
+		buf_addc(&pat, *p);
+	}
+	buf_addc(&pat, '%');
+	long long n =
+	    db_exec(db, "DELETE FROM ratelimit WHERE key LIKE $1 ESCAPE '\\'", DB_ARGS(DB_TEXT(buf_cstr(&pat))), &e);
+	buf_release(&pat);
+	if (n < 0) {
+		log_error("ratelimit_clear_prefix: %s", e.msg);
+		return -1;
+	}
+	return 0;
+}
+
 int ratelimit_clear(struct db *db, const char *key)
 {
 	struct err e = ERR_INIT;

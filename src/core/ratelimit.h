@@ -1,8 +1,9 @@
 /* ratelimit: failures counted per key in the database, so that every
  * instance behind a load balancer sees the same counts (DESIGN: instances
- * keep no state). Sign-in uses it: "after 5 failures for an account in 15
- * minutes, further attempts wait", and a larger limit per client address.
- * Keys are the caller's text, one namespace per use: "signin:user:42",
+ * keep no state). Two shapes: a sliding limit ("20 failures from one
+ * address in 15 minutes, then wait") and growing delays (ratelimit_backoff:
+ * sign-in per account and address). Keys are the caller's text, one
+ * namespace per use: "signin:pair:user:42:203.0.113.9",
  * "signin:ip:203.0.113.9". Long keys are stored as their SHA-256.
  *
  * The window slides: a failure counts for window_seconds after the second
@@ -38,6 +39,21 @@ int ratelimit_hit(struct db *db, const char *key, long long now, struct err *e);
  * attempt is allowed again; 0 when allowed (*retry_after 0); -1 on error. */
 int ratelimit_check(struct db *db, const char *key, int max, int window_seconds, long long now, long long *retry_after,
 		    struct err *e);
+/* Growing delays instead of a fixed lock: the first free_failures failures
+ * of key in the window_seconds before now cost nothing; from then on each
+ * further attempt must wait ratelimit_backoff_delay(failures) after the latest
+ * failure. 1 when the wait is not over, with *retry_after the seconds left
+ * (>= 1); 0 when allowed; -1 on error. Sign-in uses it per account and
+ * client address, so that nobody can lock another's account from his own
+ * address. */
+int ratelimit_backoff(struct db *db, const char *key, int free_failures, long long base_seconds, long long cap_seconds,
+		      int window_seconds, long long now, long long *retry_after, struct err *e);
+/* The wait after that many failures (pure): 0 below free_failures, then
+ * base, twice base, four times … at most cap. */
+long long ratelimit_backoff_delay(long long failures, int free_failures, long long base_seconds, long long cap_seconds);
+/* Forgets the failures of every key that starts with prefix (a password
+ * set anew: its account's failures from every address). 0 or -1 (logged). */
+int ratelimit_clear_prefix(struct db *db, const char *prefix);
 /* Forgets key's failures (a successful sign-in). A failure is logged, not
  * returned to the user: the sign-in it follows stands. Returns 0 or -1. */
 int ratelimit_clear(struct db *db, const char *key);

@@ -13,6 +13,7 @@
 #include "core/server.h"
 
 #include <arpa/inet.h>
+#include <assert.h>
 #include <errno.h>
 #include <jansson.h>
 #include <limits.h>
@@ -25,28 +26,58 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "core/assets.h"
+#include "core/conns.h"
 #include "core/db.h"
 #include "core/fault.h"
 #include "core/form.h"
+#include "core/framing.h"
+#include "core/gzip.h"
 #include "core/http_internal.h"
+#include "core/jobs.h"
 #include "core/log.h"
+#include "core/mail.h"
 #include "core/metrics.h"
 #include "core/router.h"
 #include "core/view.h"
+
+#ifndef KHET_VERSION
+#define KHET_VERSION "0.1.0"
+#endif
 
 static struct server_config cfg;
 static struct http_settings settings;
 static pthread_key_t db_key;
 static atomic_long inflight;
 static http_access_fn access_hook;
+static http_identify_fn identify_hook;
 
 void http_set_access_hook(http_access_fn fn)
 {
 	access_hook = fn;
+}
+
+void http_set_identify_hook(http_identify_fn fn)
+{
+	identify_hook = fn;
+}
+
+static bool https_base(void)
+{
+	return settings.base_url && strncmp(settings.base_url, "https:", 6) == 0;
+}
+
+const char *http_cookie_name(const char *name, struct buf *out)
+{
+	buf_reset(out);
+	if (https_base())
+		buf_adds(out, "__Host-");
+	buf_adds(out, name);
+	return buf_cstr(out);
 }
 
 const struct http_settings *http_settings(void)
@@ -155,7 +186,10 @@ const char *req_header(struct req *r, const char *name)
 
 const char *req_cookie(struct req *r, const char *name)
 {
-	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+	struct buf n = BUF_INIT;
+	const char *v = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, http_cookie_name(name, &n));
+	buf_release(&n);
+	return v;
 }
 
 const char *req_method(struct req *r)
@@ -166,6 +200,11 @@ const char *req_method(struct req *r)
 const char *req_path(struct req *r)
 {
 	return r->path;
+}
+
+void req_set_user(struct req *r, long long user_id)
+{
+	r->user_id = user_id;
 }
 
 const char *req_client_ip(struct req *r)
@@ -191,6 +230,30 @@ bool req_wants_json(struct req *r)
 const char *req_csrf(struct req *r)
 {
 	return r->csrf;
+}
+
+static void csrf_fresh(struct req *r)
+{
+	unsigned char raw[32];
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2base64(r->csrf, sizeof r->csrf, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	r->csrf_new = true;
+}
+
+void req_csrf_bind(struct req *r, const char *token)
+{
+	if (!token) {
+		csrf_fresh(r);
+		r->csrf_bound = false;
+		r->csrf_cookie = false;
+		return;
+	}
+	assert(strlen(token) < sizeof r->csrf);
+	if (strcmp(r->csrf, token) != 0) {
+		snprintf(r->csrf, sizeof r->csrf, "%s", token);
+		r->csrf_new = true;
+	}
+	r->csrf_bound = true;
 }
 
 void *req_get_ext(struct req *r)
@@ -222,18 +285,33 @@ void req_add_header(struct req *r, const char *name, const char *value)
 void req_set_cookie(struct req *r, const char *name, const char *value, long long max_age, bool http_only)
 {
 	struct buf b = BUF_INIT;
-	buf_addf(&b, "%s=%s; Path=/; SameSite=Lax", name, value);
+	http_cookie_name(name, &b);
+	buf_addf(&b, "=%s; Path=/; SameSite=Lax", value);
 	if (max_age >= 0)
 		buf_addf(&b, "; Max-Age=%lld", max_age);
 	if (http_only)
 		buf_adds(&b, "; HttpOnly");
-	if (settings.base_url && strncmp(settings.base_url, "https:", 6) == 0)
+	if (https_base())
 		buf_adds(&b, "; Secure");
 	req_add_header(r, MHD_HTTP_HEADER_SET_COOKIE, buf_cstr(&b));
 	buf_release(&b);
 }
 
 /* --- the answer ----------------------------------------------------------- */
+
+void req_discard_answer(struct req *r, int nheaders)
+{
+	if (r->response)
+		MHD_destroy_response(r->response);
+	r->response = NULL;
+	r->status = 0;
+	r->commit_on_error = false;
+	while (r->nheaders > nheaders) {
+		r->nheaders--;
+		free(r->headers[r->nheaders].name);
+		free(r->headers[r->nheaders].value);
+	}
+}
 
 void http_finish(struct req *r, int status, struct MHD_Response *resp)
 {
@@ -253,12 +331,17 @@ static void add_common_headers(struct req *r, struct MHD_Response *resp)
 				"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
 				"font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
 				"base-uri 'none'; object-src 'none'");
+	/* behind https, browsers are told to come back only over https (a
+	 * year; sub-domains are the office's own business) */
+	if (https_base())
+		MHD_add_response_header(resp, "Strict-Transport-Security", HTTP_HSTS);
 	for (int i = 0; i < r->nheaders; i++)
 		MHD_add_response_header(resp, r->headers[i].name, r->headers[i].value);
 	if (r->csrf_new) {
 		struct buf b = BUF_INIT;
-		buf_addf(&b, "khet_csrf=%s; Path=/; SameSite=Lax; HttpOnly", r->csrf);
-		if (settings.base_url && strncmp(settings.base_url, "https:", 6) == 0)
+		http_cookie_name("khet_csrf", &b);
+		buf_addf(&b, "=%s; Path=/; SameSite=Lax; HttpOnly", r->csrf);
+		if (https_base())
 			buf_adds(&b, "; Secure");
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, buf_cstr(&b));
 		buf_release(&b);
@@ -278,17 +361,58 @@ static enum MHD_Result queue(struct req *r)
 	return ret;
 }
 
+struct MHD_Response *http_body_response(struct req *r, char *data, size_t len, const char *type)
+{
+	bool compressible = gzip_type_compressible(type);
+	bool gz = false;
+	if (compressible && len >= GZIP_MIN_BYTES &&
+	    gzip_accepted(r->conn ? MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING)
+				  : NULL)) {
+		struct buf z = BUF_INIT;
+		if (gzip_compress(data, len, &z) == 0) {
+			free(data);
+			data = buf_detach(&z, &len);
+			gz = true;
+		} else {
+			buf_release(&z);
+		}
+	}
+	r->resp_bytes = (long long)len;
+	struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	if (compressible)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+	if (gz)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+	return resp;
+}
+
 /* --- built-in routes ---------------------------------------------------- */
 
 static void plain(struct req *r, int status, const char *type, struct buf *b)
 {
 	size_t len;
 	char *data = buf_detach(b, &len);
-	r->resp_bytes = (long long)len;
-	struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	struct MHD_Response *resp = http_body_response(r, data, len, type);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	http_finish(r, status, resp);
+}
+
+/* Free bytes for Khet on the data folder's file system (-1: unknown), and
+ * whether that is below --min-free-mb: a full disk refuses every write
+ * (507, nothing half-stored) while reads go on, so the operator is told
+ * before it happens. */
+static long long data_free_bytes(void)
+{
+	struct statvfs v;
+	if (!cfg.data_dir || statvfs(cfg.data_dir, &v) < 0)
+		return -1;
+	return (long long)v.f_bavail * (long long)v.f_frsize;
+}
+
+static bool disk_low(long long free_bytes)
+{
+	return free_bytes >= 0 && free_bytes < cfg.min_free_mb * 1024 * 1024;
 }
 
 static void healthz(struct req *r)
@@ -298,8 +422,18 @@ static void healthz(struct req *r)
 	struct err e = ERR_INIT;
 	long long one = 0;
 	if (db && db_int_value(db, "SELECT 1", NULL, 0, &one, &e) == 1 && one == 1) {
-		buf_addf(&b, "{\"status\":\"ok\",\"db\":\"%s\"}\n", db_kind(db) == DB_SQLITE ? "sqlite" : "postgres");
+		/* a low disk still serves (reads go on): 200, "degraded" */
+		long long free_bytes = data_free_bytes();
+		buf_addf(&b, "{\"status\":\"%s\",\"db\":\"%s\",\"disk_free_mb\":%lld%s}\n",
+			 disk_low(free_bytes) ? "degraded" : "ok", db_kind(db) == DB_SQLITE ? "sqlite" : "postgres",
+			 free_bytes < 0 ? -1 : free_bytes / (1024 * 1024), disk_low(free_bytes) ? ",\"disk\":\"low\"" : "");
 		plain(r, 200, "application/json", &b);
+	} else if (db && db_lost(db)) {
+		/* the server went away and the worker is trying again (db.h) */
+		log_error("healthz: database connection lost, reconnecting: %s", e.msg);
+		buf_adds(&b, "{\"status\":\"degraded\",\"db\":\"reconnecting\"}\n");
+		req_add_header(r, "Retry-After", "5");
+		plain(r, 503, "application/json", &b);
 	} else {
 		log_error("healthz: database check failed: %s", e.msg[0] ? e.msg : "cannot open");
 		buf_adds(&b, "{\"status\":\"error\",\"db\":\"unreachable\"}\n");
@@ -322,6 +456,22 @@ static bool metrics_allowed(struct req *r)
 	return ip && (!strncmp(ip, "127.", 4) || !strcmp(ip, "::1") || !strncmp(ip, "::ffff:127.", 11));
 }
 
+/* Which build is running, as a constant 1 with labels (the Prometheus
+ * convention), and since when. */
+static time_t started_at;
+
+static void build_info(struct buf *b, struct db *db)
+{
+	buf_addf(b,
+		 "# HELP khet_build_info The running build: version, libraries, database engine.\n"
+		 "# TYPE khet_build_info gauge\n"
+		 "khet_build_info{version=\"%s\",libmicrohttpd=\"%s\",jansson=\"%s\",compiler=\"%s\",engine=\"%s\"} 1\n"
+		 "# HELP khet_start_time_seconds When this process started serving (unix seconds).\n"
+		 "# TYPE khet_start_time_seconds gauge\nkhet_start_time_seconds %lld\n",
+		 KHET_VERSION, MHD_get_version(), JANSSON_VERSION, __VERSION__,
+		 db ? (db_kind(db) == DB_SQLITE ? "sqlite" : "postgres") : "unknown", (long long)started_at);
+}
+
 static void metrics(struct req *r)
 {
 	if (!metrics_allowed(r)) {
@@ -330,6 +480,25 @@ static void metrics(struct req *r)
 	}
 	struct buf b = BUF_INIT;
 	metrics_write(&b, atomic_load(&inflight));
+	buf_addf(&b,
+		 "# HELP khet_connections_open Client connections open now.\n# TYPE khet_connections_open gauge\n"
+		 "khet_connections_open %ld\n"
+		 "# HELP khet_header_timeouts_total Connections closed because a request's headers took too long.\n"
+		 "# TYPE khet_header_timeouts_total counter\nkhet_header_timeouts_total %llu\n",
+		 conns_open(), conns_timed_out());
+	jobs_metrics_write(&b);
+	long long free_bytes = data_free_bytes();
+	buf_addf(&b,
+		 "# HELP khet_data_free_bytes Free space for Khet on the data folder's file system.\n"
+		 "# TYPE khet_data_free_bytes gauge\nkhet_data_free_bytes %lld\n"
+		 "# HELP khet_data_free_low 1 when that is below --min-free-mb (writes will soon be refused).\n"
+		 "# TYPE khet_data_free_low gauge\nkhet_data_free_low %d\n",
+		 free_bytes, disk_low(free_bytes) ? 1 : 0);
+	struct db *db = req_db(r);
+	struct err e = ERR_INIT;
+	if (!db || mail_metrics_write(db, &b, &e) < 0)
+		log_error("metrics: the outbox figures: %s", db ? e.msg : "no database");
+	build_info(&b, db);
 	plain(r, 200, "text/plain; version=0.0.4; charset=utf-8", &b);
 }
 
@@ -339,7 +508,7 @@ static int serve_static(struct req *r)
 	if (!a)
 		return view_error(r, 404, "ไม่พบไฟล์ที่ต้องการ");
 	const char *ae = req_header(r, MHD_HTTP_HEADER_ACCEPT_ENCODING);
-	bool gz = a->gz && ae && strstr(ae, "gzip");
+	bool gz = a->gz && gzip_accepted(ae);
 	const char *data = gz ? a->gz : a->data;
 	size_t len = gz ? a->gz_len : a->len;
 	struct MHD_Response *resp =
@@ -423,6 +592,8 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 {
 	struct req *r = xcalloc(1, sizeof *r);
 	r->target_len = strlen(uri);
+	r->raw_target = uri;
+	r->target_ok = framing_target_ok(uri, r->target_len);
 	return r;
 }
 
@@ -441,14 +612,14 @@ static struct req *req_new(struct req *r, struct MHD_Connection *c, const char *
 		snprintf(r->id + 2 * i, 3, "%02x", rnd[i]);
 	const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
 	r->wants_json = accept && strstr(accept, "application/json") && !strstr(accept, "text/html");
-	const char *cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "khet_csrf");
+	struct buf name = BUF_INIT;
+	const char *cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, http_cookie_name("khet_csrf", &name));
+	buf_release(&name);
 	if (csrf_token_ok(cookie)) {
 		snprintf(r->csrf, sizeof r->csrf, "%s", cookie);
+		r->csrf_cookie = true;
 	} else {
-		unsigned char raw[32];
-		randombytes_buf(raw, sizeof raw);
-		sodium_bin2base64(r->csrf, sizeof r->csrf, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-		r->csrf_new = true;
+		csrf_fresh(r);
 	}
 	set_client_ip(r);
 	return r;
@@ -544,9 +715,12 @@ static void on_headers(struct req *r, const char *url)
 		early(r, 415, "รูปแบบข้อมูลที่ส่งมาไม่รองรับ กรุณาส่งผ่านแบบฟอร์มของระบบ");
 }
 
+/* With a session, the form must carry the session's token (the cookie
+ * does not count: a sibling sub-domain or an old copy could have set it);
+ * a visitor's form must carry the token of his cookie (double submit). */
 static bool csrf_ok(struct req *r)
 {
-	if (r->csrf_new)
+	if (!r->csrf_bound && !r->csrf_cookie)
 		return false; /* no cookie: the form did not come from us */
 	const char *sent = form_value(r, "_csrf");
 	if (!*sent)
@@ -561,6 +735,10 @@ static bool csrf_ok(struct req *r)
 static void dispatch(struct req *r)
 {
 	bool unsafe = unsafe_method(r->method);
+	if (identify_hook && identify_hook(r) < 0 && r->route->access != ACCESS_PUBLIC) {
+		view_error(r, 503, "ระบบฐานข้อมูลไม่พร้อมใช้งานชั่วคราว กรุณาลองใหม่อีกครั้ง");
+		return;
+	}
 	if (unsafe) {
 		if (form_finish(r) < 0) {
 			view_error(r, 400, "ข้อมูลที่ส่งมาไม่สมบูรณ์หรือขาดหาย กรุณาส่งแบบฟอร์มใหม่อีกครั้ง");
@@ -584,18 +762,40 @@ static void dispatch(struct req *r)
 	}
 	struct db *db = NULL;
 	struct err e = ERR_INIT;
+	int nheaders = r->nheaders;
+	bool retried = false;
+again:
 	if (unsafe) {
 		db = req_db(r);
 		if (!db || db_begin(db, &e) < 0) {
 			log_error("req %s: begin: %s", r->id, e.msg);
-			view_error(r, 503, "ระบบฐานข้อมูลไม่พร้อมใช้งานชั่วคราว กรุณาลองใหม่อีกครั้ง");
+			view_error(r, 503, NULL);
 			return;
 		}
 	}
+	/* the thread's connection, if it has one: what this request writes */
+	struct db *conn = pthread_getspecific(db_key);
+	if (conn)
+		db_clean(conn);
 	int rc = r->route->handler(r);
 	if (!r->response) {
 		log_error("req %s: %s %s: handler returned %d without an answer", r->id, r->method, r->path, rc);
 		view_error(r, 500, NULL);
+	}
+	/* The connection died under the handler before it wrote anything
+	 * (PostgreSQL restarted, a failover): nothing of it was stored, so it
+	 * runs once more, on a new connection, and the user sees no error.
+	 * One that wrote is answered 503 (view_error: Retry-After), never run
+	 * twice: its writes may have been applied. */
+	conn = pthread_getspecific(db_key);
+	if (!retried && conn && db_lost(conn) && !db_wrote(conn)) {
+		retried = true;
+		log_info("req %s: %s %s: database connection lost before any write; running it again", r->id, r->method,
+			 r->path);
+		if (unsafe)
+			db_rollback(db);
+		req_discard_answer(r, nheaders);
+		goto again;
 	}
 	if (!unsafe)
 		return;
@@ -604,7 +804,8 @@ static void dispatch(struct req *r)
 			log_error("req %s: commit: %s", r->id, e.msg);
 			db_rollback(db);
 			form_kept_discard(r);
-			view_error(r, 500, NULL);
+			/* 503: the connection was lost; 507: the disk is full */
+			view_error(r, e.status == 503 || e.status == 507 ? e.status : 500, NULL);
 		}
 	} else {
 		db_rollback(db);
@@ -628,13 +829,25 @@ static bool expects_continue(struct req *r)
 }
 
 static enum MHD_Result on_request_in(struct MHD_Connection *c, const char *url, const char *method,
-				     const char *upload, size_t *upload_size, void **con_cls)
+				     const char *version, const char *upload, size_t *upload_size, void **con_cls)
 {
 	struct req *r = *con_cls;
 	if (!r || !r->conn) {
+		/* the header deadline closed it a moment ago: nothing more */
+		if (!conns_headers_done(c))
+			return MHD_NO;
 		r = req_new(r, c, url, method);
 		*con_cls = r;
 		atomic_fetch_add(&inflight, 1);
+		/* framing two parsers could read differently: refused before
+		 * anything of the body is read, and the connection closed so
+		 * no byte of it is taken for another request */
+		enum framing_fault ff = framing_check(c, method, r->raw_target, r->target_len, r->target_ok, version);
+		if (ff != FRAMING_OK) {
+			req_add_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+			view_error(r, 400, framing_fault_message(ff));
+			return queue(r);
+		}
 		on_headers(r, url);
 		/* An early refusal waits for the body, which is read and thrown
 		 * away: a browser still sending when the answer comes and the
@@ -664,6 +877,9 @@ static enum MHD_Result on_request_in(struct MHD_Connection *c, const char *url, 
 		view_error(r, r->early_status, r->early_msg);
 		return queue(r);
 	}
+	/* the handler runs wholly on this thread, in this call: the
+	 * thread's database time around it is the request's */
+	long long db0 = db_thread_ns();
 	if (!strncmp(r->path, "/static/", 8))
 		serve_static(r);
 	else if (!strcmp(r->path, "/healthz"))
@@ -672,6 +888,7 @@ static enum MHD_Result on_request_in(struct MHD_Connection *c, const char *url, 
 		metrics(r);
 	else
 		dispatch(r);
+	r->db_ns = db_thread_ns() - db0;
 	return queue(r);
 }
 
@@ -682,14 +899,47 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	struct req *r = *con_cls;
 	if (r && r->conn)
 		fault_enter(&r->fault);
-	enum MHD_Result res = on_request_in(c, url, method, upload, upload_size, con_cls);
+	enum MHD_Result res = on_request_in(c, url, method, version, upload, upload_size, con_cls);
 	fault_leave();
 	return res;
+}
+
+struct log_query {
+	struct buf *out;
+	bool first;
+};
+
+static enum MHD_Result log_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct log_query *q = cls;
+	log_query_add(q->out, key, value, q->first);
+	q->first = false;
+	return MHD_YES;
+}
+
+/* The access-log line: the path with its query string re-encoded from
+ * what MHD parsed, secrets masked (log.c). */
+static void access_line(struct req *r, struct MHD_Connection *c, int status, long long dt)
+{
+	struct buf target = BUF_INIT;
+	buf_adds(&target, r->path);
+	struct log_query q = {&target, true};
+	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, log_arg, &q);
+	log_access(&(struct log_access_line){.client = r->client_ip,
+					     .method = r->method,
+					     .target = buf_cstr(&target),
+					     .id = r->id,
+					     .status = status,
+					     .bytes = r->resp_bytes,
+					     .dur_ns = dt,
+					     .user_id = r->user_id});
+	buf_release(&target);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
 	struct req *r = *con_cls;
+	conns_request_done(c);
 	if (!r)
 		return;
 	if (!r->conn) { /* ended before its headers were read (MHD answered) */
@@ -704,8 +954,9 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
 			    : !strcmp(r->path, "/metrics")     ? "metrics"
 							       : "unmatched";
 	int status = r->status ? r->status : 499; /* client went away before the answer */
-	metrics_observe(r->route_index, label, r->method, status, dt);
-	log_access(r->method, r->path, status, r->resp_bytes, dt, r->id);
+	metrics_observe(r->route_index, label, r->method, status, dt, r->db_ns);
+	if (log_access_on())
+		access_line(r, c, status, dt);
 	req_free(r);
 	*con_cls = NULL;
 	atomic_fetch_sub(&inflight, 1);
@@ -785,6 +1036,16 @@ int server_run(const struct server_config *c, struct err *e)
 		cfg.workers = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (cfg.workers <= 0)
 		cfg.workers = 2;
+	if (cfg.header_timeout <= 0)
+		cfg.header_timeout = HTTP_HEADER_TIMEOUT_DEFAULT;
+	if (cfg.max_conn_per_ip < 0)
+		cfg.max_conn_per_ip = 0;
+	conns_init(cfg.header_timeout);
+	started_at = time(NULL);
+	if (!framing_layout_known())
+		log_info("khet: libmicrohttpd %s: bare-LF and folded header lines are left to it (Khet reads the line "
+			 "layout of 0.9.75 only); the field rules are checked",
+			 MHD_get_version());
 	settings.data_dir = cfg.data_dir;
 	/* what an earlier crash left in the upload temp folder: files no
 	 * upload has touched for an hour (an upload streams and is kept or
@@ -836,6 +1097,11 @@ int server_run(const struct server_config *c, struct err *e)
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg.workers, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_POOL_BYTES,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+		/* slow clients (issue 11 item 2): one address holds at most
+		 * this many connections (refused at accept beyond it), and a
+		 * request's headers have a deadline of their own (conns.c) */
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg.max_conn_per_ip,
+		MHD_OPTION_NOTIFY_CONNECTION, conns_notify, NULL,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
 		/* a second khet on a taken port would silently get half the
 		 * traffic (its own database, its own uploads): only when asked */
@@ -860,8 +1126,19 @@ int server_run(const struct server_config *c, struct err *e)
 	printf("khet: ready at %s/\n", own_url);
 	fflush(stdout);
 
+	/* The main thread waits for the signal and, once a second, closes
+	 * the connections whose headers are overdue. */
 	int sig = 0;
-	sigwait(&sigs, &sig);
+	for (;;) {
+		struct timespec tick = {1, 0};
+		sig = sigtimedwait(&sigs, NULL, &tick);
+		if (sig == SIGINT || sig == SIGTERM)
+			break;
+		int n = conns_sweep();
+		if (n > 0)
+			log_info("khet: closed %d connection%s whose request headers took over %d s", n, n == 1 ? "" : "s",
+				 cfg.header_timeout);
+	}
 	log_info("khet: %s received, finishing %ld in-flight requests", sig == SIGTERM ? "SIGTERM" : "SIGINT",
 		 atomic_load(&inflight));
 	/* MHD stops accepting and hands the listening socket back; closing it

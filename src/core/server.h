@@ -24,6 +24,9 @@ struct server_config {
 	long long max_body;        /* bytes */
 	bool test_routes;          /* the /_test/ routes for the HTTP tests of the core */
 	const char *metrics_token; /* /metrics for "Authorization: Bearer <token>"; NULL: loopback clients only */
+	int max_conn_per_ip;       /* open connections from one client address; 0: no limit */
+	int header_timeout;        /* seconds a request's headers may take to arrive whole */
+	long long min_free_mb;     /* /healthz and /metrics warn below this much free space in data_dir */
 };
 
 /* Adds a module's routes; call before server_run. */
@@ -34,7 +37,16 @@ int server_run(const struct server_config *c, struct err *e);
 
 /* Limits (bytes). */
 #define HTTP_URL_MAX 4096
+/* Strict-Transport-Security sent when the base URL is https: a year, as
+ * browsers' preload rules expect at least; no includeSubDomains, since
+ * other hosts of an office's domain may still be plain http. */
+#define HTTP_HSTS "max-age=31536000"
 #define HTTP_HEADERS_MAX 16384
 #define HTTP_BODY_MAX_DEFAULT (64LL * 1024 * 1024)
+/* Slow clients: seconds a request's headers may take, and connections one
+ * client address may hold (without --trust-proxy; behind nginx every
+ * connection comes from the proxy, which limits clients itself). */
+#define HTTP_HEADER_TIMEOUT_DEFAULT 15
+#define HTTP_CONN_PER_IP_DEFAULT 128
 
 #endif

@@ -699,3 +699,32 @@ const char *table_cell(const struct table_row *row, int pos, struct buf *b)
 	buf_add(b, s, n);
 	return buf_cstr(b);
 }
+
+int table_each_row(struct table *t, const struct table_column *cols, int ncols, int *pos, struct buf *report,
+		   int (*row)(void *ctx, const struct table_row *row, const int *pos), void *ctx, struct err *e)
+{
+	struct table_row r;
+	bool header = false;
+	int n, rc = 0;
+	while (rc == 0 && (n = table_next(t, &r, e)) != 0) {
+		if (n < 0)
+			return -1;
+		if (!header) {
+			rc = table_header(&r, cols, ncols, pos, report, e);
+			header = true;
+			continue;
+		}
+		rc = row(ctx, &r, pos);
+	}
+	if (rc == 0 && !header)
+		rc = err_set(e, 400, "the file has no rows / ไฟล์ไม่มีข้อมูล (แถวแรกต้องเป็นชื่อคอลัมน์)");
+	return rc < 0 ? -1 : 0;
+}
+
+int table_bad_rows(struct err *e, long long bad, long long rows)
+{
+	return err_set(e, 400,
+		       "%lld bad row%s of %lld; nothing was stored — fix the rows above and import the file again "
+		       "/ มี %lld แถวที่ไม่ถูกต้องจาก %lld แถว ยังไม่ได้บันทึกข้อมูลใดเลย ให้แก้แถวข้างต้นแล้วนำเข้าใหม่",
+		       bad, bad == 1 ? "" : "s", rows, bad, rows);
+}

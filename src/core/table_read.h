@@ -80,6 +80,16 @@ struct table_column {
  * header cells that name nothing are listed in report ("columns ignored"). */
 int table_header(const struct table_row *row, const struct table_column *cols, int ncols, int *pos,
 		 struct buf *report, struct err *e);
+/* An importer's loop: the first row is the header (table_header fills
+ * pos), then row(ctx, row, pos) for every data row until it returns < 0.
+ * 0 at the end; -1 with e when the file cannot be read, its header is
+ * wrong, it has no rows at all, or row failed (row sets e). */
+int table_each_row(struct table *t, const struct table_column *cols, int ncols, int *pos, struct buf *report,
+		   int (*row)(void *ctx, const struct table_row *row, const int *pos), void *ctx, struct err *e);
+/* The importers' answer to a file with bad rows: 400, "N bad rows of M;
+ * nothing was stored …" in English and Thai. Returns -1. */
+int table_bad_rows(struct err *e, long long bad, long long rows);
+
 /* The text of cell pos (-1 or past the row's end: "") without surrounding
  * spaces, tabs and line ends, as a copy in b. */
 const char *table_cell(const struct table_row *row, int pos, struct buf *b);

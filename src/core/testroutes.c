@@ -2,7 +2,10 @@
  * it; POST validates it and answers 422 with the form shown again (input
  * kept, a Thai message at each bad field), or 200 with what was received,
  * including the detected type and size of the upload — which the tests
- * compare with what they sent. Nothing is stored.
+ * compare with what they sent. Nothing is stored. /_test/routes lists every
+ * registered route (method, pattern, module, role spec and the role codes
+ * it admits), so a test can walk the real table instead of a copy of it
+ * that drifts.
  *
  * /_test/state answers what is stored: the row count of every table and
  * every file in the data folder (but the database's own and the uploads
@@ -16,6 +19,8 @@
 #include "core/buf.h"
 #include "core/db.h"
 #include "core/form.h"
+#include "core/module.h"
+#include "core/router.h"
 #include "core/view.h"
 
 static const struct choice kinds[] = {{"a", "แบบ ก"}, {"b", "แบบ ข"}, {NULL, NULL}};
@@ -56,6 +61,29 @@ static int form_post(struct req *r)
 		json_object_set_new(m, "doc", json_pack("{s:s,s:s,s:I}", "mime", ff->mime, "filename", ff->filename, "size",
 							(json_int_t)ff->size));
 	return view_page(r, 200, "test_form", m);
+}
+
+static int routes_get(struct req *r)
+{
+	json_t *list = json_array();
+	for (int i = 0; i < router_count(); i++) {
+		const struct route *rt = router_route(i);
+		/* the roles its spec admits (null: any signed-in user, or anyone when public) */
+		json_t *admits = json_null();
+		uint64_t mask = router_roles(i);
+		if (mask && rt->access != ACCESS_PUBLIC) {
+			admits = json_array();
+			const struct role_def *d;
+			for (int k = 0; (d = module_role_at(k)); k++)
+				if (mask & module_role_bit(d->code))
+					json_array_append_new(admits, json_string(d->code));
+		}
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:b, s:o}", "method", rt->method, "pattern",
+						      rt->pattern, "module", router_module(i), "roles",
+						      rt->roles ? rt->roles : "", "public", rt->access == ACCESS_PUBLIC,
+						      "admits", admits));
+	}
+	return view_page(r, 200, "test_form", json_pack("{s:o}", "routes", list));
 }
 
 static _Thread_local json_t *state_files;
@@ -118,6 +146,7 @@ static int state_get(struct req *r)
 static const struct route routes[] = {
 	{"GET", "/_test/state", state_get, NULL, NULL, ACCESS_PUBLIC, 0},
 	{"GET", "/_test/form", form_get, NULL, NULL, ACCESS_PUBLIC, 0},
+	{"GET", "/_test/routes", routes_get, NULL, NULL, ACCESS_PUBLIC, 0},
 	{"POST", "/_test/form", form_post, test_fields, NULL, ACCESS_PUBLIC, 0},
 	{NULL, NULL, NULL, NULL, NULL, 0, 0},
 };

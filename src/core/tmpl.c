@@ -741,6 +741,7 @@ struct render {
 	const struct defs *defs;
 	int depth;
 	bool pending; /* at the start of a line: indentation is due before the next output */
+	const struct tmpl_watch *watch;
 };
 
 static void emit_indent(struct buf *out, const struct indent *ind)
@@ -819,6 +820,8 @@ static void emit_value(struct render *r, json_t *v, bool escape)
 	}
 	if (!n)
 		return;
+	if (r->watch && json_is_string(v))
+		r->watch->seen(r->watch->arg, v);
 	if (r->pending) {
 		emit_indent(r->out, r->ind);
 		r->pending = false;
@@ -982,10 +985,16 @@ static int render_nodes(struct render *r, const struct node *kids, size_t n, con
 
 int tmpl_render(const struct tmpl_set *set, const char *name, json_t *ctx, struct buf *out, struct err *e)
 {
+	return tmpl_render_watch(set, name, ctx, out, NULL, e);
+}
+
+int tmpl_render_watch(const struct tmpl_set *set, const char *name, json_t *ctx, struct buf *out,
+		      const struct tmpl_watch *watch, struct err *e)
+{
 	const struct tmpl *t = set_get(set, name, strlen(name));
 	if (!t)
 		return err_set(e, 500, "template %s not found", name);
-	struct render r = {.set = set, .out = out, .e = e, .cur = t, .pending = true};
+	struct render r = {.set = set, .out = out, .e = e, .cur = t, .pending = true, .watch = watch};
 	struct frame root = {ctx, NULL};
 	size_t start = out->len;
 	if (render_nodes(&r, t->kids, t->nkids, ctx ? &root : NULL) < 0) {

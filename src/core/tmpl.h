@@ -42,4 +42,17 @@ int tmpl_set_has(const struct tmpl_set *set, const char *name);
  * itself) fail; on failure out is left as it was before the call. */
 int tmpl_render(const struct tmpl_set *set, const char *name, json_t *ctx, struct buf *out, struct err *e);
 
+/* Who watches what a render prints: seen(arg, v) for every non-empty
+ * string value a variable tag ({{x}}, {{{x}}}, {{&x}}, {{.}}) prints, in
+ * page order. A section that only tests a value does not print it. The
+ * view layer uses it to learn which personal fields a page shows
+ * (core/personal.h). */
+struct tmpl_watch {
+	void (*seen)(void *arg, json_t *v);
+	void *arg;
+};
+/* tmpl_render with a watch (NULL: none). */
+int tmpl_render_watch(const struct tmpl_set *set, const char *name, json_t *ctx, struct buf *out,
+		      const struct tmpl_watch *watch, struct err *e);
+
 #endif

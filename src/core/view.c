@@ -1,8 +1,12 @@
 /* view: turning a handler's model into the answer. HTML pages are the page
  * template (which extends templates/layout.html through mustache
  * inheritance) rendered with the model plus the layout's own data; JSON
- * clients get the handler's model untouched, so the API never leaks layout
- * details and every page is an API (X-2). Templates are parsed once at
+ * clients get the handler's model without the layout's data, so every page
+ * is an API (X-2), and without the personal fields its page does not print
+ * (core/personal.h): a handler may load a whole record for a page that
+ * shows two of its fields, and the JSON still shows no more than the page
+ * does. Which personal fields a page printed, HTML or JSON, goes to the
+ * personal hook for the audit trail (X-5). Templates are parsed once at
  * start from the copies compiled into the binary; under --dev they are read
  * from disk again for every page so an edit shows on reload. A one-shot
  * message after a redirect ("บันทึกเรียบร้อย") travels in a short-lived
@@ -24,6 +28,7 @@
 #include "core/embedded.h"
 #include "core/http_internal.h"
 #include "core/log.h"
+#include "core/personal.h"
 #include "core/thai.h"
 #include "core/tmpl.h"
 
@@ -35,10 +40,16 @@ static struct tmpl_set *tmpls;
 static char *dev_dir;
 static json_t *asset_model;
 static view_layout_hook layout_hook;
+static view_personal_hook personal_hook;
 
 void view_set_layout_hook(view_layout_hook hook)
 {
 	layout_hook = hook;
+}
+
+void view_set_personal_hook(view_personal_hook hook)
+{
+	personal_hook = hook;
 }
 
 /* "templates/oss/list.html" → "oss/list" */
@@ -174,25 +185,28 @@ const char *view_asset(const char *logical)
 	return assets_url(logical);
 }
 
-int view_render_text(const char *tmpl, json_t *model, struct buf *out, struct err *e)
+static int render(const char *tmpl, json_t *model, struct buf *out, const struct tmpl_watch *watch, struct err *e)
 {
 	if (!dev_dir)
-		return tmpl_render(tmpls, tmpl, model, out, e);
+		return tmpl_render_watch(tmpls, tmpl, model, out, watch, e);
 	struct tmpl_set *set = tmpl_set_new();
 	int rc = load_dir(set, dev_dir, "", e);
 	if (rc == 0)
-		rc = tmpl_render(set, tmpl, model, out, e);
+		rc = tmpl_render_watch(set, tmpl, model, out, watch, e);
 	tmpl_set_free(set);
 	return rc;
+}
+
+int view_render_text(const char *tmpl, json_t *model, struct buf *out, struct err *e)
+{
+	return render(tmpl, model, out, NULL, e);
 }
 
 static void respond_buf(struct req *r, int status, const char *type, struct buf *b)
 {
 	size_t len;
 	char *data = buf_detach(b, &len);
-	r->resp_bytes = (long long)len;
-	struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	struct MHD_Response *resp = http_body_response(r, data, len, type);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	http_finish(r, status, resp);
 }
@@ -252,6 +266,41 @@ static void layout_model(struct req *r, json_t *m)
 		layout_hook(r, m);
 }
 
+/* The personal fields a page showed go to the audit hook. */
+static void report_personal(struct req *r, const char *tmpl, const struct personal *p)
+{
+	if (!personal_hook || !personal_shown_count(p))
+		return;
+	json_t *shown = personal_shown(p);
+	personal_hook(r, tmpl, shown);
+	json_decref(shown);
+}
+
+/* A JSON answer carries the personal fields its HTML shows and no others
+ * (personal.h): the page is rendered as it would be for the browser, into
+ * a buffer thrown away, watching what it prints. The layout's own data is
+ * not added (no page shows personal data depending on it, and it would
+ * cost the session's navigation); a template that fails to render shows
+ * nothing, so every personal field goes. */
+static void json_personal(struct req *r, const char *tmpl, json_t *model)
+{
+	struct personal *p = personal_collect(model);
+	if (!p)
+		return;
+	struct tmpl_watch w = {personal_seen, p};
+	struct buf scratch = BUF_INIT;
+	struct err e = ERR_INIT;
+	if (render(tmpl, model, &scratch, &w, &e) < 0) {
+		log_error("req %s: render %s for its JSON: %s", r->id, tmpl, e.msg);
+		personal_free(p);
+		p = personal_collect(model);
+	}
+	buf_release(&scratch);
+	personal_prune(p);
+	report_personal(r, tmpl, p);
+	personal_free(p);
+}
+
 int view_page(struct req *r, int status, const char *tmpl, json_t *model)
 {
 	if (!model)
@@ -259,14 +308,22 @@ int view_page(struct req *r, int status, const char *tmpl, json_t *model)
 	if (status <= 0)
 		status = 200;
 	if (r->wants_json) {
+		json_personal(r, tmpl, model);
 		respond_json(r, status, model);
 		json_decref(model);
 		return 0;
 	}
+	/* before the layout's data joins the model: only the page's own count */
+	struct personal *p = personal_collect(model);
+	struct tmpl_watch w = {personal_seen, p};
 	layout_model(r, model);
 	struct buf b = BUF_INIT;
 	struct err e = ERR_INIT;
-	if (view_render_text(tmpl, model, &b, &e) < 0) {
+	int rc = render(tmpl, model, &b, p ? &w : NULL, &e);
+	if (rc == 0)
+		report_personal(r, tmpl, p);
+	personal_free(p);
+	if (rc < 0) {
 		log_error("req %s: render %s: %s", r->id, tmpl, e.msg);
 		buf_release(&b);
 		json_decref(model);
@@ -325,12 +382,21 @@ static const char *status_title(int status)
 	case 429: return "ส่งคำขอถี่เกินไป";
 	case 431: return "ส่วนหัวของคำขอใหญ่เกินกำหนด";
 	case 503: return "ระบบไม่พร้อมให้บริการชั่วคราว";
+	case 507: return "พื้นที่จัดเก็บข้อมูลเต็ม";
 	default: return status >= 500 ? "ระบบขัดข้อง" : "ไม่สามารถดำเนินการได้";
 	}
 }
 
 int view_error(struct req *r, int status, const char *message)
 {
+	if (status == 503) /* the database went away: come back shortly */
+		req_add_header(r, "Retry-After", "5");
+	if (!message && status == 507)
+		message = "พื้นที่จัดเก็บข้อมูลของระบบเต็ม จึงบันทึกรายการนี้ไม่สำเร็จ ข้อมูลที่บันทึกไว้ก่อนหน้าไม่เสียหาย "
+			  "กรุณาแจ้งผู้ดูแลระบบ แล้วส่งใหม่ภายหลัง";
+	if (!message && status == 503)
+		message = "ระบบฐานข้อมูลไม่พร้อมใช้งานชั่วคราว กรุณาลองใหม่ในอีกสักครู่ หากส่งแบบฟอร์มไว้ "
+			  "ให้ตรวจสอบก่อนว่าบันทึกแล้วหรือยังก่อนส่งซ้ำ";
 	if (!message)
 		message = status >= 500 ? "ขออภัย ระบบขัดข้องชั่วคราว กรุณาลองใหม่อีกครั้ง หากยังพบปัญหาโปรดแจ้งผู้ดูแลระบบพร้อมรหัสอ้างอิงด้านล่าง"
 					: status_title(status);
@@ -376,9 +442,7 @@ int view_bytes(struct req *r, int status, const char *content_type, struct buf *
 {
 	size_t len;
 	char *data = buf_detach(body, &len);
-	r->resp_bytes = (long long)len;
-	struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+	struct MHD_Response *resp = http_body_response(r, data, len, content_type);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "private, no-store");
 	if (download_name)
 		add_disposition(resp, download_name);

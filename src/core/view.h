@@ -14,7 +14,9 @@
 #include "core/http.h"
 
 /* Renders templates/<tmpl>.html with model (status 200 unless given). The
- * model's "page_title" is the <title>; absent, "Khet". */
+ * model's "page_title" is the <title>; absent, "Khet". A JSON client gets
+ * the model itself, less the personal fields (core/personal.h) the page
+ * does not print. */
 int view_page(struct req *r, int status, const char *tmpl, json_t *model);
 /* 303 See Other to location (after a successful POST); JSON clients get
  * {"ok":true,"location":…} with 200. An optional flash text is shown on the
@@ -39,6 +41,14 @@ int view_file(struct req *r, const char *path, const char *content_type, const c
  * Called for every HTML page with the layout model to fill. */
 typedef void (*view_layout_hook)(struct req *r, json_t *layout);
 void view_set_layout_hook(view_layout_hook hook);
+
+/* What a page showed of personal data (core/personal.h), for the audit
+ * trail a later layer keeps (accounts: reads by staff, X-5). Called once
+ * for every page, HTML or JSON, that showed any, with the template's name
+ * and shown = [{path, value}] (borrowed). A JSON answer never carries a
+ * personal field its page would not show: view_page drops the others. */
+typedef void (*view_personal_hook)(struct req *r, const char *tmpl, json_t *shown);
+void view_set_personal_hook(view_personal_hook hook);
 
 /* Loads templates (from the binary, or from dir when dir != NULL: --dev
  * reloads them from disk on every page) and the static asset manifest. */

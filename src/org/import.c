@@ -343,6 +343,11 @@ done:
 	return rc;
 }
 
+static int row_cb(void *ctx, const struct table_row *row, const int *pos)
+{
+	return import_row(ctx, row, pos);
+}
+
 int org_import(struct db *db, const char *path, struct buf *report, struct err *e)
 {
 	struct table *t;
@@ -352,29 +357,11 @@ int org_import(struct db *db, const char *path, struct buf *report, struct err *
 			 .smis_at = json_object()};
 	int rc = db_begin(db, e);
 	bool in_tx = rc == 0;
-	struct table_row row;
 	int pos[NCOL];
-	bool header = false;
-	int n;
-	while (rc == 0 && (n = table_next(t, &row, e)) != 0) {
-		if (n < 0) {
-			rc = -1;
-			break;
-		}
-		if (!header) {
-			rc = table_header(&row, columns, NCOL, pos, report, e);
-			header = true;
-			continue;
-		}
-		rc = import_row(&im, &row, pos);
-	}
-	if (rc == 0 && !header)
-		rc = err_set(e, 400, "the file has no rows / ไฟล์ไม่มีข้อมูล (แถวแรกต้องเป็นชื่อคอลัมน์)");
+	if (rc == 0)
+		rc = table_each_row(t, columns, NCOL, pos, report, row_cb, &im, e);
 	if (rc == 0 && im.bad)
-		rc = err_set(e, 400,
-			     "%lld bad row%s of %lld; nothing was stored — fix the rows above and import the file "
-			     "again / มี %lld แถวที่ไม่ถูกต้องจาก %lld แถว ยังไม่ได้บันทึกข้อมูลใดเลย ให้แก้แถวข้างต้นแล้วนำเข้าใหม่",
-			     im.bad, im.bad == 1 ? "" : "s", im.rows, im.bad, im.rows);
+		rc = table_bad_rows(e, im.bad, im.rows);
 	if (rc == 0) {
 		json_t *d = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "file", path, "areas_added",
 				      (json_int_t)im.areas_added, "areas_renamed", (json_int_t)im.areas_renamed,

@@ -23,7 +23,11 @@
  * range on oss_bookings (room_id, start_at) that stays a handful of rows
  * however long the room's history grows. A cancelled request's rows are
  * deleted (the request keeps what was asked in its data), so the room is
- * free again at once. */
+ * free again at once.
+ *
+ * Each row also keeps the chairman and coordinator of the meeting and the
+ * request's applicant and status (oss_request_move updates it), so that
+ * the room calendar reads a month from the index alone (migration 0303). */
 #include <stdio.h>
 #include <string.h>
 
@@ -195,16 +199,18 @@ int oss_booking_free(struct db *db, long long room_id, const struct oss_slot *sl
 }
 
 int oss_booking_store(struct db *db, long long request_id, long long room_id, const struct oss_slot *slots, int n,
-		      long long attendees, struct err *e)
+		      long long attendees, const char *chairman, const char *coordinator, struct err *e)
 {
 	if (db_exec(db, "DELETE FROM oss_bookings WHERE request_id = $1", DB_ARGS(DB_INT(request_id)), e) < 0)
 		return -1;
 	for (int i = 0; i < n; i++)
 		if (db_exec(db,
-			    "INSERT INTO oss_bookings (request_id, room_id, start_at, end_at, attendees) "
-			    "VALUES ($1, $2, $3, $4, $5)",
+			    "INSERT INTO oss_bookings (request_id, room_id, start_at, end_at, attendees, chairman, "
+			    "coordinator, status, applicant_id) SELECT $1, $2, $3, $4, $5, $6, $7, r.status, "
+			    "r.applicant_id FROM oss_requests r WHERE r.id = $1",
 			    DB_ARGS(DB_INT(request_id), DB_INT(room_id), DB_INT(slots[i].start), DB_INT(slots[i].end),
-				    DB_INT(attendees)),
+				    DB_INT(attendees), DB_TEXT(chairman ? chairman : ""),
+				    DB_TEXT(coordinator ? coordinator : "")),
 			    e) < 0)
 			return -1;
 	return 0;

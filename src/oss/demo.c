@@ -12,7 +12,20 @@
  * unrealistically long. Requests go in with one INSERT each inside one
  * transaction and the counters are written once at the end, not per row.
  * Codes are unique by construction: each request gets its own second. Once
- * any demo request exists, running again adds none. */
+ * any demo request exists, running again adds none.
+ *
+ * Room requests (service 31) are real bookings (issue 10.14b): each one not
+ * cancelled gets its oss_bookings row, one to fourteen days after it was
+ * submitted, in the first free (room, slot) of that day or a later one,
+ * from a table of five meeting slots a day (08:30 … 17:30). A bitmap of
+ * (day, room, slot) taken keeps them from overlapping by construction, so
+ * no lock or query per booking is needed; the request's data names the
+ * same room, date, times, chairman and coordinator as its row. The area's
+ * two rooms hold five bookings a day each; when the requests need more
+ * (the benchmark's 200,000 requests hold about 33,000 bookings over two
+ * years), the area gets as many small rooms beside them as keep the
+ * bitmap under 80 % full, so the room calendars are full but never
+ * impossible. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,18 +42,50 @@ static int exec(struct db *db, const char *sql, const struct db_val *p, int n, s
 	return db_exec(db, sql, p, n, e) < 0 ? -1 : 0;
 }
 
-static int rooms_and_holidays(struct db *db, long long area_id, struct err *e)
+/* The demo's meeting slots of a day, local minutes [from, to). */
+static const struct {
+	int from, to;
+	const char *start, *end;
+} demo_slots[] = {{510, 600, "08:30", "10:00"},
+		  {600, 720, "10:00", "12:00"},
+		  {780, 870, "13:00", "14:30"},
+		  {870, 960, "14:30", "16:00"},
+		  {960, 1050, "16:00", "17:30"}};
+#define DEMO_SLOTS ((int)(sizeof demo_slots / sizeof *demo_slots))
+/* Bookings follow their request by 1 … DEMO_LEAD days. */
+#define DEMO_LEAD 14
+/* Demo rooms beyond the area's two are this small. */
+#define DEMO_SMALL_ROOM_CAP 20
+
+/* The extra small rooms the area needs for `requests` requests: a sixth
+ * of them are room requests; the bitmap stays under 80 % full. */
+static int demo_extra_rooms(long long requests, long long span_days)
+{
+	long long bookings = requests / OSS_SERVICE_COUNT + 1;
+	long long per_room = (span_days + DEMO_LEAD) * DEMO_SLOTS * 8 / 10;
+	long long rooms = (bookings + per_room - 1) / per_room;
+	return rooms > 2 ? (int)(rooms - 2 > 200 ? 200 : rooms - 2) : 0;
+}
+
+/* The area's rooms: the two every area has, then extra small ones
+ * (ห้องประชุมย่อย 1 …) for the demo requests' bookings. */
+static int rooms_and_holidays(struct db *db, long long area_id, int extra, struct err *e)
 {
 	static const struct {
 		const char *name;
 		long long cap;
 	} rooms[] = {{"ห้องประชุมพุทธรักษา", 30}, {"ห้องประชุมราชพฤกษ์", 120}};
+	static const char sql_room[] = "INSERT INTO oss_rooms (area_id, name, capacity, active) VALUES ($1, $2, $3, 1) "
+				       "ON CONFLICT (area_id, name) DO NOTHING";
 	for (size_t i = 0; i < 2; i++)
-		if (exec(db,
-			 "INSERT INTO oss_rooms (area_id, name, capacity, active) VALUES ($1, $2, $3, 1) "
-			 "ON CONFLICT (area_id, name) DO NOTHING",
-			 DB_ARGS(DB_INT(area_id), DB_TEXT(rooms[i].name), DB_INT(rooms[i].cap)), e) < 0)
+		if (exec(db, sql_room, DB_ARGS(DB_INT(area_id), DB_TEXT(rooms[i].name), DB_INT(rooms[i].cap)), e) < 0)
 			return -1;
+	for (int i = 1; i <= extra; i++) {
+		char name[64];
+		snprintf(name, sizeof name, "ห้องประชุมย่อย %d", i);
+		if (exec(db, sql_room, DB_ARGS(DB_INT(area_id), DB_TEXT(name), DB_INT(DEMO_SMALL_ROOM_CAP)), e) < 0)
+			return -1;
+	}
 	static const struct {
 		int m, d;
 		const char *name;
@@ -187,6 +232,82 @@ static json_t *demo_data(const char *svc, unsigned x, const char *first, const c
 	return d;
 }
 
+static const char *const chairmen[] = {
+    "นายประเสริฐ บุญมา ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา", "นางกาญจนา ศรีสุข รองผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา",
+    "นายธนพล แก้วมณี ผู้อำนวยการกลุ่มนิเทศ ติดตามและประเมินผล", "นางสุดารัตน์ ทองดี ผู้อำนวยการกลุ่มบริหารงานบุคคล"};
+static const char *const coordinators[] = {"นางสาวพรทิพย์ มีสุข โทร 0812345678", "นายอนุชา สายบุญ โทร 0898765432",
+					   "นางวิไลวรรณ ใจดี โทร 0861234567"};
+
+/* The area's rooms for the demo bookings, in id order. */
+struct demo_rooms {
+	int n;
+	long long *id, *cap;
+	char **name;
+	unsigned char *taken; /* [day][room][slot] */
+	long long day0, days;
+};
+
+static int demo_rooms_load(struct db *db, long long area_id, long long day0, long long days, struct demo_rooms *dr,
+			   struct err *e)
+{
+	json_t *rows = db_rows_json(db,
+				    "SELECT id, name, capacity FROM oss_rooms WHERE area_id = $1 AND active = 1 "
+				    "ORDER BY id",
+				    DB_ARGS(DB_INT(area_id)), e);
+	if (!rows)
+		return -1;
+	dr->n = (int)json_array_size(rows);
+	dr->id = xcalloc((size_t)dr->n + 1, sizeof *dr->id);
+	dr->cap = xcalloc((size_t)dr->n + 1, sizeof *dr->cap);
+	dr->name = xcalloc((size_t)dr->n + 1, sizeof *dr->name);
+	size_t i;
+	json_t *x;
+	json_array_foreach(rows, i, x)
+	{
+		dr->id[i] = json_integer_value(json_object_get(x, "id"));
+		dr->cap[i] = json_integer_value(json_object_get(x, "capacity"));
+		dr->name[i] = xstrdup(json_string_value(json_object_get(x, "name")));
+	}
+	json_decref(rows);
+	dr->day0 = day0;
+	dr->days = days;
+	dr->taken = xcalloc((size_t)(days * (dr->n ? dr->n : 1) * DEMO_SLOTS), 1);
+	return 0;
+}
+
+static void demo_rooms_free(struct demo_rooms *dr)
+{
+	for (int i = 0; i < dr->n; i++)
+		free(dr->name[i]);
+	free(dr->name);
+	free(dr->id);
+	free(dr->cap);
+	free(dr->taken);
+}
+
+/* The first free (day, room, slot) from day on, starting at the room and
+ * slot x picks; marks it taken. 0, or -1 when the bitmap is full to its
+ * end (the caller books nothing then). */
+static int demo_book(struct demo_rooms *dr, long long day, unsigned x, long long *d_out, int *room, int *slot)
+{
+	if (dr->n == 0)
+		return -1;
+	for (long long d = day; d < dr->day0 + dr->days; d++)
+		for (int k = 0; k < dr->n * DEMO_SLOTS; k++) {
+			int ro = (int)((x + (unsigned)(k / DEMO_SLOTS)) % (unsigned)dr->n);
+			int sl = (int)(((x >> 5) + (unsigned)k) % DEMO_SLOTS);
+			unsigned char *t = &dr->taken[((d - dr->day0) * dr->n + ro) * DEMO_SLOTS + sl];
+			if (*t)
+				continue;
+			*t = 1;
+			*d_out = d;
+			*room = ro;
+			*slot = sl;
+			return 0;
+		}
+	return -1;
+}
+
 static int demo_requests(struct db *db, long long area_id, long long requests, struct err *e)
 {
 	long long have = 0;
@@ -210,6 +331,12 @@ static int demo_requests(struct db *db, long long area_id, long long requests, s
 	static long long counts[OSS_SERVICE_COUNT][MONTHS][OSS_STATUS_COUNT];
 	memset(counts, 0, sizeof counts);
 	long long ym0 = oss_ym(now - requests * step);
+	struct demo_rooms dr = {0};
+	long long day_first = oss_day_of(now - requests * step);
+	if (demo_rooms_load(db, area_id, day_first, oss_day_of(now) - day_first + DEMO_LEAD + 2, &dr, e) < 0) {
+		free(apps);
+		return -1;
+	}
 	int rc = 0;
 	for (long long i = 0; i < requests && rc == 0; i++) {
 		long long t = now - (requests - i) * step;
@@ -225,6 +352,27 @@ static int demo_requests(struct db *db, long long area_id, long long requests, s
 		char code[OSS_CODE_MAX + 1];
 		oss_code_make(svc, t, code);
 		json_t *data = demo_data(svc, x, first_names[x % 10], last_names[(x >> 3) % 8]);
+		/* a room request not cancelled holds its room: the booking the
+		 * data describes, in a free slot */
+		long long bday = -1;
+		int broom = 0, bslot = 0;
+		long long attendees = 0;
+		if (!strcmp(svc, "31") && st != OSS_CANCELLED &&
+		    demo_book(&dr, oss_day_of(t) + 1 + (x >> 9) % DEMO_LEAD, x, &bday, &broom, &bslot) == 0) {
+			char date[16];
+			int y, mo, d;
+			thai_local(bday * 86400 - 7 * 3600 + 12 * 3600, &y, &mo, &d, NULL, NULL, NULL, NULL);
+			snprintf(date, sizeof date, "%04d-%02d-%02d", y, mo, d);
+			attendees = 5 + x % 20;
+			if (attendees > dr.cap[broom])
+				attendees = dr.cap[broom];
+			json_object_update_new(
+			    data, json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "room_id",
+					    (json_int_t)dr.id[broom], "room_name", dr.name[broom], "attendees",
+					    (json_int_t)attendees, "start_date", date, "end_date", date, "start_time",
+					    demo_slots[bslot].start, "end_time", demo_slots[bslot].end, "chairman",
+					    chairmen[(x >> 12) % 4], "coordinator", coordinators[(x >> 14) % 3]));
+		}
 		char *text = json_dumps(data, JSON_COMPACT);
 		struct buf search = BUF_INIT, name = BUF_INIT;
 		oss_search_text(code, data, &search);
@@ -255,12 +403,25 @@ static int demo_requests(struct db *db, long long area_id, long long requests, s
 		    "INSERT INTO oss_history (request_id, at, actor_id, actor_name, actor_role, action, from_status, "
 		    "to_status, message) VALUES ($1, $2, $3, '', 'applicant', 'submit', NULL, 'submitted', '')",
 		    DB_ARGS(DB_INT(id), DB_INT(t), DB_INT(applicant)), e);
+		if (rc == 0 && bday >= 0) {
+			long long day_start = bday * 86400 - 7 * 3600;
+			rc = exec(
+			    db,
+			    "INSERT INTO oss_bookings (request_id, room_id, start_at, end_at, attendees, chairman, "
+			    "coordinator, status, applicant_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+			    DB_ARGS(DB_INT(id), DB_INT(dr.id[broom]), DB_INT(day_start + demo_slots[bslot].from * 60LL),
+				    DB_INT(day_start + demo_slots[bslot].to * 60LL), DB_INT(attendees),
+				    DB_TEXT(chairmen[(x >> 12) % 4]), DB_TEXT(coordinators[(x >> 14) % 3]),
+				    DB_TEXT(oss_status_name(st)), DB_INT(applicant)),
+			    e);
+		}
 		long long ym = oss_ym(t);
 		int mi = (int)((ym / 100 - ym0 / 100) * 12 + (ym % 100 - ym0 % 100));
 		if (mi >= 0 && mi < MONTHS)
 			counts[s][mi][st]++;
 	}
 	free(apps);
+	demo_rooms_free(&dr);
 	for (int s = 0; s < OSS_SERVICE_COUNT && rc == 0; s++)
 		for (int mi = 0; mi < MONTHS && rc == 0; mi++)
 			for (int st = 0; st < OSS_STATUS_COUNT && rc == 0; st++) {
@@ -292,19 +453,24 @@ int oss_demo(struct db *db, long long requests, struct err *e)
 	int rc = 0;
 	size_t i;
 	json_t *a;
-	json_array_foreach(areas, i, a) if (rc == 0) rc =
-	    rooms_and_holidays(db, json_integer_value(json_object_get(a, "id")), e);
-	if (rc == 0)
-		rc = demo_officers(db, e);
 	/* the requests go to the first demo area (สพป.ยโสธร เขต 2 when present) */
 	long long area = 0;
-	if (rc == 0) {
-		int found = db_int_value(db, "SELECT id FROM areas WHERE code = '3502'", NULL, 0, &area, e);
-		if (found < 0)
-			rc = -1;
-		else if (found == 0 && json_array_size(areas) > 0)
-			area = json_integer_value(json_object_get(json_array_get(areas, 0), "id"));
-	}
+	int found = db_int_value(db, "SELECT id FROM areas WHERE code = '3502'", NULL, 0, &area, e);
+	if (found < 0)
+		rc = -1;
+	else if (found == 0 && json_array_size(areas) > 0)
+		area = json_integer_value(json_object_get(json_array_get(areas, 0), "id"));
+	/* its rooms first, so that they are rooms 1, 2, … of a fresh database
+	 * (the benchmark's calendar pages name them) */
+	long long have = 0;
+	if (rc == 0 && db_int_value(db, "SELECT COUNT(*) FROM oss_requests", NULL, 0, &have, e) < 0)
+		rc = -1;
+	if (rc == 0 && area > 0)
+		rc = rooms_and_holidays(db, area, have == 0 ? demo_extra_rooms(requests, 2 * 365) : 0, e);
+	json_array_foreach(areas, i, a) if (rc == 0 && json_integer_value(json_object_get(a, "id")) != area) rc =
+	    rooms_and_holidays(db, json_integer_value(json_object_get(a, "id")), 0, e);
+	if (rc == 0)
+		rc = demo_officers(db, e);
 	if (rc == 0 && area > 0)
 		rc = demo_requests(db, area, requests, e);
 	json_decref(areas);

@@ -5,7 +5,8 @@
  * the rows come from one query (oss_manage_each) and go straight into the
  * sheet, at most OSS_EXPORT_MAX of them (a cut file says so in its last
  * row, and the list page next to the buttons). The export holds personal data (names, phones), so it is audited
- * like a read of a request (X-5). */
+ * like a read of a request (X-5). Room bookings (31) add the booking's
+ * room, dates, hours, chairman and coordinator (issue 10.14b). */
 #include <stdio.h>
 #include <string.h>
 
@@ -16,6 +17,7 @@
 
 struct export_ctx {
 	struct sheet *s;
+	bool rooms; /* service 31: the booking's columns too */
 	long long now, overdue_before;
 	const long long *hol;
 	size_t nhol;
@@ -55,15 +57,51 @@ static int add_row(const struct oss_export_row *row, long long n, void *arg)
 		sheet_text(s, "");
 	}
 	sheet_text(s, row->has_result ? "มี" : "");
+	if (x->rooms) {
+		/* the booking as the request holds it (issue 10.14b) */
+		sheet_text(s, jstr(d, "room_name"));
+		struct buf b = BUF_INIT;
+		long long d0 = oss_day_parse(jstr(d, "start_date")), d1 = oss_day_parse(jstr(d, "end_date"));
+		if (d0 >= 0)
+			thai_date_short(&b, d0 * 86400 - 7 * 3600 + 12 * 3600);
+		if (d1 > d0) {
+			buf_adds(&b, " – ");
+			thai_date_short(&b, d1 * 86400 - 7 * 3600 + 12 * 3600);
+		}
+		sheet_text(s, buf_cstr(&b));
+		buf_reset(&b);
+		if (*jstr(d, "start_time"))
+			buf_addf(&b, "%s–%s น.", jstr(d, "start_time"), jstr(d, "end_time"));
+		sheet_text(s, buf_cstr(&b));
+		buf_release(&b);
+		sheet_text(s, jstr(d, "chairman"));
+		sheet_text(s, jstr(d, "coordinator"));
+	}
 	sheet_row_end(s);
 	return 0;
 }
 
 static const struct sheet_col cols[] = {
-    {"ที่", 6},		{"รหัสอ้างอิง", 20},     {"ผู้ยื่นคำร้อง", 30}, {"เบอร์โทรศัพท์", 14},
-    {"อีเมล", 26},	{"วันที่ยื่น", 22},	      {"สถานะ", 30},	{"วันที่เปลี่ยนสถานะ", 22},
-    {"ข้อความล่าสุด", 40}, {"รอ (วันทำการ)", 12}, {"เกินกำหนด", 12}, {"ไฟล์จากเจ้าหน้าที่", 14},
+    {"ที่", 6},
+    {"รหัสอ้างอิง", 20},
+    {"ผู้ยื่นคำร้อง", 30},
+    {"เบอร์โทรศัพท์", 14},
+    {"อีเมล", 26},
+    {"วันที่ยื่น", 22},
+    {"สถานะ", 30},
+    {"วันที่เปลี่ยนสถานะ", 22},
+    {"ข้อความล่าสุด", 40},
+    {"รอ (วันทำการ)", 12},
+    {"เกินกำหนด", 12},
+    {"ไฟล์จากเจ้าหน้าที่", 14},
+    /* service 31 only */
+    {"ห้องประชุม", 24},
+    {"วันที่ใช้ห้อง", 26},
+    {"เวลา", 16},
+    {"ประธานการประชุม", 36},
+    {"ผู้ประสานงาน", 36},
 };
+#define COLS_ALL 12
 
 int oss_manage_export(struct req *r, enum sheet_format f, long long area_id, const char *service, int status,
 		      long long overdue_before, long long mark_before, enum oss_sort sort, const char *q, long long now,
@@ -73,8 +111,9 @@ int oss_manage_export(struct req *r, enum sheet_format f, long long area_id, con
 	struct err e = ERR_INIT;
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "คำร้อง %s", oss_service_name(service));
-	struct export_ctx x = {.now = now, .overdue_before = mark_before, .hol = hol, .nhol = nhol};
-	x.s = sheet_new(f, buf_cstr(&title), (int)(sizeof cols / sizeof *cols), cols, &e);
+	struct export_ctx x = {
+	    .now = now, .overdue_before = mark_before, .hol = hol, .nhol = nhol, .rooms = !strcmp(service, "31")};
+	x.s = sheet_new(f, buf_cstr(&title), x.rooms ? (int)(sizeof cols / sizeof *cols) : COLS_ALL, cols, &e);
 	buf_release(&title);
 	if (!x.s)
 		return view_err(r, &e);

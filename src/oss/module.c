@@ -8,6 +8,7 @@
  * --requests N`. */
 #include "core/module.h"
 #include "oss/oss.h"
+#include "oss/oss_pages.h"
 
 static int demo(struct db *db, const struct demo_args *a, struct err *e)
 {
@@ -35,6 +36,8 @@ static const struct permission_def permissions[] = {
 
 static const struct menu_def menu[] = {
     {"/oss", "One Stop Service", NULL, true, 10},
+    /* the room approvers' queue, with the count waiting on every page */
+    {"/oss/rooms/approve", "อนุมัติห้องประชุม", "officer", false, 11, oss_rooms_badge},
     {NULL},
 };
 
@@ -61,6 +64,8 @@ static const struct audit_action_def audit_actions[] = {
     {"oss.officer.unassign", "ยกเลิกการมอบหมายเจ้าหน้าที่บริการ"},
     {"oss.prices.update", "แก้ไขราคาแบบพิมพ์"},
     {"oss.room.add", "เพิ่มห้องประชุม"},
+    {"oss.room.approve", "อนุมัติการจองห้องประชุม"},
+    {"oss.room.usage_export", "ส่งออกรายงานการใช้ห้องประชุม"},
     {"oss.room.update", "แก้ไขห้องประชุม"},
     {NULL, NULL},
 };

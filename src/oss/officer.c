@@ -236,6 +236,8 @@ int oss_manage_dashboard(struct req *r)
 			      "ระบบจัดการคำขอรับบริการ", "services", services, "status_heads", heads, "months", months,
 			      "month_heads", names, "fiscal_year", fy, "prev_year_url", prev, "next_year_url", next,
 			      "promise_days", OSS_PROMISE_DAYS, "area_admin", s.admin, "has_assigned", s.mask != 0);
+	/* the meeting-room desk (rooms.c) for those who approve room bookings */
+	json_object_set_new(m, "rooms_approver", json_boolean((s.mask & oss_service_bit("31")) != 0));
 	return view_page(r, 200, "oss/manage", m);
 }
 

@@ -218,8 +218,10 @@ long long oss_request_insert(struct db *db, long long area_id, const char *servi
  * the booking with oss_booking_store. */
 int oss_booking_free(struct db *db, long long room_id, const struct oss_slot *slots, int n, long long except_id,
 		     struct err *e);
+/* Replaces the request's booking rows by slots; chairman and coordinator
+ * (the form's, "" when not given) are kept on each row for the calendar. */
 int oss_booking_store(struct db *db, long long request_id, long long room_id, const struct oss_slot *slots, int n,
-		      long long attendees, struct err *e);
+		      long long attendees, const char *chairman, const char *coordinator, struct err *e);
 /* Sorted holiday day numbers of an area (malloc'd; *n set). */
 long long *oss_holidays_load(struct db *db, long long area_id, size_t *n, struct err *e);
 /* The unit prices in satang an area uses (its own settings over the

@@ -57,8 +57,8 @@ json_t *oss_service_read(struct req *r, struct db *db, const struct oss_service_
 /* The text a list searches for a request (thai_search_terms of the code,
  * the names and the service's main text fields). */
 void oss_search_text(const char *code, json_t *data, struct buf *out);
-/* The request's fields as [{label, value}] for the view and print pages:
- * choices by their label, money in baht, dates in BE. */
+/* The request's fields as [{name, label, value}] for the view and print
+ * pages: choices by their label, money in baht, dates in BE. */
 json_t *oss_service_details(const struct oss_service_def *svc, json_t *data);
 
 /* ---- requests (request.c) ------------------------------------------------- */

@@ -85,6 +85,25 @@ json_t *oss_quote_model(struct db *db, long long area_id, const char *const qty_
 int oss_quote(struct req *r);
 /* GET /oss/rooms/:id/calendar?month=YYYY-MM (calendar.c). */
 int oss_room_calendar(struct req *r);
+/* The meeting-room desk (rooms.c, issue 10.14b): GET /oss/rooms/free,
+ * GET and POST /oss/rooms/approve (bulk approval), GET /oss/rooms/usage
+ * (?year=BE&format=csv|xlsx). */
+int oss_rooms_free_page(struct req *r);
+int oss_rooms_approve_get(struct req *r);
+int oss_rooms_approve_post(struct req *r);
+extern const struct field oss_rooms_approve_form[];
+int oss_rooms_usage(struct req *r);
+/* The area's active rooms [{id, area_id, name, capacity, active, free,
+ * fits, taken_text}] for the day slots slots[0..n) (n ≥ 1, in time order):
+ * free when no booking overlaps any slot and the room holds attendees
+ * (0: any size); taken_text the first overlapping booking's time. One
+ * query for all rooms. */
+json_t *oss_rooms_free(struct db *db, long long area_id, const struct oss_slot *slots, int n, long long attendees,
+		       struct err *e);
+/* The approvers' menu count (core/module.h menu_def.badge): the area's
+ * room requests waiting for a decision, for an officer who serves room
+ * bookings there; -1 (entry hidden) for anyone else. One query. */
+int oss_rooms_badge(struct req *r, long long *count);
 /* GET /oss/requests/:id/pdf (print.c). */
 int oss_request_pdf(struct req *r);
 

@@ -274,6 +274,12 @@ int oss_request_move(struct db *db, json_t *req, enum oss_actor who, enum oss_ac
 	if (to == OSS_CANCELLED &&
 	    db_exec(db, "DELETE FROM oss_bookings WHERE request_id = $1", DB_ARGS(DB_INT(id)), e) < 0)
 		return -1;
+	/* a booking's rows carry its request's status for the room calendar
+	 * (migration 0303) */
+	if (to != OSS_CANCELLED && (int)to != from && service && !strcmp(service, "31") &&
+	    db_exec(db, "UPDATE oss_bookings SET status = $2 WHERE request_id = $1",
+		    DB_ARGS(DB_INT(id), DB_TEXT(to_name)), e) < 0)
+		return -1;
 	if (history_add(db, id, now, actor_id, actor_name, who, oss_action_name(act), from_name, oss_status_name(to),
 			message, file_id, e) < 0)
 		return -1;

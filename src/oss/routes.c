@@ -9,6 +9,9 @@
  *   POST /oss/new/11 … /oss/new/41    submit (one declared form per service)
  *   GET  /oss/my                      the applicant's list: tabs, search, paging
  *   GET  /oss/rooms/:id/calendar      a meeting room's bookings of a month (calendar.c)
+ *   GET  /oss/rooms/free              free rooms of an area for a date range (rooms.c)
+ *   GET/POST /oss/rooms/approve       approvers: pending room requests, bulk approval (rooms.c)
+ *   GET  /oss/rooms/usage             a year's room use by month, CSV/XLSX (rooms.c)
  *   GET  /oss/requests/:id            one request (applicant or its officers)
  *   GET  /oss/requests/:id/print      the printable document (OSS-8)
  *   GET  /oss/requests/:id/pdf        the same as a PDF (print.c)
@@ -310,6 +313,17 @@ static int form_page(struct req *r, const struct oss_service_def *svc, json_t *r
 		if (a > 0)
 			snprintf(area, sizeof area, "%lld", a);
 		json_object_set_new(values, "area_id", json_string(area));
+		if (!strcmp(svc->code, "31")) {
+			/* a booking opened from the free-room search comes with
+			 * the room, dates, times and attendees searched for */
+			static const char *const asked[] = {"room_id",	  "start_date", "end_date",
+							    "start_time", "end_time",	"attendees"};
+			for (size_t i = 0; i < sizeof asked / sizeof *asked; i++) {
+				const char *v = req_query(r, asked[i]);
+				if (v && *v)
+					json_object_set_new(values, asked[i], json_string(v));
+			}
+		}
 	}
 	json_t *form = form_model(r, svc->fields, values);
 	json_decref(values);
@@ -661,14 +675,15 @@ static int new_post(struct req *r)
 	long long id = oss_request_insert(db, area_id, svc->code, acc_user_id(r), acc_display_name(r), data,
 					  buf_cstr(&search), now, code, &e);
 	buf_release(&search);
-	json_decref(data);
-	if (id < 0)
+	if (id < 0 || (bp.nslots > 0 && oss_booking_store(db, id, bp.room_id, bp.slots, bp.nslots, bp.attendees,
+							  jstr(data, "chairman"), jstr(data, "coordinator"), &e) < 0)) {
+		json_decref(data);
 		return view_err(r, &e);
+	}
+	json_decref(data);
 	const char *slots[8];
 	int ns = slot_names(svc, slots, 8);
 	long long last = 0;
-	if (bp.nslots > 0 && oss_booking_store(db, id, bp.room_id, bp.slots, bp.nslots, bp.attendees, &e) < 0)
-		return view_err(r, &e);
 	json_t *req = oss_request_get(db, id, &e);
 	if (!req)
 		return view_err(r, &e);
@@ -912,6 +927,10 @@ static int edit_post(struct req *r)
 	int to = oss_request_move(db, req, OSS_APPLICANT, OSS_EDIT, acc_user_id(r), acc_display_name(r), "", data,
 				  buf_cstr(&search), 0, now, &e);
 	buf_release(&search);
+	if (to >= 0 && bp.nslots > 0 &&
+	    oss_booking_store(db, id, bp.room_id, bp.slots, bp.nslots, bp.attendees, jstr(data, "chairman"),
+			      jstr(data, "coordinator"), &e) < 0)
+		to = -1;
 	json_decref(data);
 	if (to < 0 && e.status == 409) {
 		/* changed since the form was opened: nothing is kept, and the
@@ -927,9 +946,7 @@ static int edit_post(struct req *r)
 		json_decref(now_req);
 		return rc;
 	}
-	if (to < 0 ||
-	    (bp.nslots > 0 && oss_booking_store(db, id, bp.room_id, bp.slots, bp.nslots, bp.attendees, &e) < 0) ||
-	    oss_keep_files(r, db, id, slots, ns, NULL, &last, &e) < 0) {
+	if (to < 0 || oss_keep_files(r, db, id, slots, ns, NULL, &last, &e) < 0) {
 		json_decref(req);
 		return view_err(r, &e);
 	}
@@ -1026,6 +1043,12 @@ static const struct route routes[] = {
     {"GET", "/oss/new/:service", new_get, NULL, "oss.new", SIGNED, 0},
     {"GET", "/oss/quote", oss_quote, NULL, "oss.quote", SIGNED, 0},
     {"GET", "/oss/rooms/:id/calendar", oss_room_calendar, NULL, "oss.room.calendar", SIGNED, 0},
+    /* the meeting-room desk (rooms.c) */
+    {"GET", "/oss/rooms/free", oss_rooms_free_page, NULL, "oss.room.free", SIGNED, 0},
+    {"GET", "/oss/rooms/approve", oss_rooms_approve_get, NULL, "oss.room.approve", SIGNED, "officer"},
+    {"POST", "/oss/rooms/approve", oss_rooms_approve_post, oss_rooms_approve_form, "oss.room.approve", SIGNED,
+     "officer"},
+    {"GET", "/oss/rooms/usage", oss_rooms_usage, NULL, "oss.room.usage", SIGNED, STAFF},
     {"POST", "/oss/new/11", new_post, oss_fields_11, "oss.submit", SIGNED, 0},
     {"POST", "/oss/new/12", new_post, oss_fields_12, "oss.submit", SIGNED, 0},
     {"POST", "/oss/new/21", new_post, oss_fields_21, "oss.submit", SIGNED, 0},

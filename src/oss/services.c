@@ -162,6 +162,21 @@ const struct field oss_fields_31[] = {
      .pattern = "[0-9]+",
      .pattern_msg = "กรุณาเลือกห้องประชุมจากรายการ"},
     {.name = "purpose", .label = "วัตถุประสงค์", .type = FT_TEXTAREA, .flags = F_REQUIRED, .max = 1000},
+    /* issue 10.14b: who chairs the meeting and who to contact about it
+     * (AMSS++ keeps both on each booking); shown on the request, the room
+     * calendar and the exports */
+    {.name = "chairman",
+     .label = "ประธานการประชุม",
+     .type = FT_TEXT,
+     .flags = F_NAME,
+     .max = 200,
+     .hint = "ชื่อและตำแหน่ง เช่น นายสมชาย ใจดี รองผู้อำนวยการสำนักงานเขตพื้นที่"},
+    {.name = "coordinator",
+     .label = "ผู้ประสานงาน",
+     .type = FT_TEXT,
+     .flags = F_NAME,
+     .max = 200,
+     .hint = "ชื่อและเบอร์โทรศัพท์ของผู้ที่ติดต่อเรื่องการประชุมนี้ได้"},
     {.name = "start_date", .label = "วันที่เริ่มต้นใช้ห้อง", .type = FT_DATE, .flags = F_REQUIRED},
     {.name = "end_date",
      .label = "วันที่สิ้นสุดการใช้ห้อง",
@@ -445,8 +460,9 @@ json_t *oss_service_read(struct req *r, struct db *db, const struct oss_service_
 
 void oss_search_text(const char *code, json_t *data, struct buf *out)
 {
-	static const char *const keys[] = {"first_name", "last_name", "agency",	 "visitor", "school",	 "affiliation",
-					   "work_unit",	 "position",  "purpose", "subject", "cert_kind", "room_name"};
+	static const char *const keys[] = {"first_name",  "last_name", "agency",   "visitor",	 "school",
+					   "affiliation", "work_unit", "position", "purpose",	 "subject",
+					   "cert_kind",	  "room_name", "chairman", "coordinator"};
 	buf_adds(out, code);
 	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
 		const char *v = json_string_value(json_object_get(data, keys[i]));
@@ -476,10 +492,12 @@ static const char *choice_label(const struct field *f, const char *v)
 	return v;
 }
 
-static void add_detail(json_t *list, const char *label, const char *value)
+/* name is the field's: a personal one (core/personal.h) makes value
+ * personal, so a page that does not print it leaves it out of its JSON */
+static void add_detail(json_t *list, const char *name, const char *label, const char *value)
 {
-	json_array_append_new(list,
-			      json_pack("{s:s, s:s, s:n, s:b}", "label", label, "value", value, "words", "is_amount", 0));
+	json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:n, s:b}", "name", name, "label", label, "value", value,
+					      "words", "is_amount", 0));
 }
 
 json_t *oss_service_details(const struct oss_service_def *svc, json_t *data)
@@ -510,8 +528,9 @@ json_t *oss_service_details(const struct oss_service_def *svc, json_t *data)
 			buf_adds(&b, " บาท");
 			struct buf w = BUF_INIT;
 			thai_baht_words(json_integer_value(v), &w);
-			json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:b}", "label", f->label, "value",
-							      buf_cstr(&b), "words", buf_cstr(&w), "is_amount", 1));
+			json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:b}", "name", f->name, "label",
+							      f->label, "value", buf_cstr(&b), "words", buf_cstr(&w),
+							      "is_amount", 1));
 			buf_release(&w);
 			continue;
 		} else if (f->type == FT_INT) {
@@ -532,7 +551,7 @@ json_t *oss_service_details(const struct oss_service_def *svc, json_t *data)
 			continue; /* the order table shows quantities */
 		if (!b.len)
 			continue; /* an optional field left empty */
-		add_detail(list, f->label, buf_cstr(&b));
+		add_detail(list, f->name, f->label, buf_cstr(&b));
 	}
 	buf_release(&b);
 	return list;

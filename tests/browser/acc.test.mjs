@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 import { execFileSync } from 'node:child_process';
 import { startServer, citizenId, engine, files } from '../http/lib.mjs';
 
@@ -20,12 +20,7 @@ function sql(q) {
 
 before(async () => {
   server = await startServer();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -59,7 +54,7 @@ async function signOut(page) {
 }
 
 // The issue's flow in one go: a new citizen registers (the widget solving
-// its proof of work), signs out and in again; an area admin approves his
+// its proof of work), signs in, out and in again; an area admin approves his
 // access request for two officer services (over HTTP, as a second person
 // would in another browser); the header then offers both roles, he switches
 // from one to the other, and signs out.
@@ -89,14 +84,19 @@ test('a new citizen registers, signs in, gets two roles approved, switches role 
   ]);
   await page.waitForLoadState('load');
   assert.equal(resp.status(), 303, await page.locator('main').innerText());
-  await page.waitForURL(server.base + '/account');
-  await page.getByText('ลงทะเบียนเรียบร้อยแล้ว').waitFor();
+  // the same answer as for a person registered already (issue 11.6): the
+  // sign-in page with a note; the username comes by e-mail
+  await page.waitForURL(server.base + '/signin');
+  await page.getByText('ส่งการลงทะเบียนแล้ว').waitFor();
+  await signIn(page, cid, password);
   const who = page.locator('.account-who');
+  await page.goto(server.base + '/account');
   assert.match(await who.innerText(), /นางสาวมาลี ทดลองใช้/);
   assert.match(await who.innerText(), /ผู้ใช้ทั่วไป/);
   assert.equal(await page.locator('#role-switch').count(), 0); // no roles yet
   await signOut(page);
   await signIn(page, cid, password);
+  await page.goto(server.base + '/account');
   assert.match(await who.innerText(), /นางสาวมาลี ทดลองใช้/);
 
   // He asks for access with the director-signed form, and area 3502's

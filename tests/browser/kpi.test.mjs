@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 import { startServer, files } from '../http/lib.mjs';
 
 const PW = 'khet-demo-2567';
@@ -18,12 +18,7 @@ let server, browser, pdfPath, pngPath;
 
 before(async () => {
   server = await startServer();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
   pdfPath = join(mkdtempSync(join(tmpdir(), 'khet-kpi-')), 'รายงานผล.pdf');
   writeFileSync(pdfPath, files.pdf());
   pngPath = join(mkdtempSync(join(tmpdir(), 'khet-kpi-')), 'ภาพกิจกรรม.png');

@@ -1,6 +1,7 @@
 // tables (browser, issue 10.9): the pages with wide tables — the officer's
 // dashboard and list, the area admin's account list, roster and school-admin
-// registrations, the applicant's list, the KPI matrix — on a 390 px phone, a
+// registrations, the applicant's list, the KPI matrix, the meeting-room
+// desk (approvals, the usage report, a calendar day, the free-room search) — on a 390 px phone, a
 // 1,280 px laptop and a 1,920 px desktop: no page scrolls sideways, and every
 // action (a link or button in a row) of the first rows is inside the
 // viewport without scrolling sideways. The applicant's list, the officer's
@@ -10,11 +11,11 @@
 // on the laptop.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 import { startServer, files } from '../http/lib.mjs';
 
 const PW = 'khet-demo-2567';
-let server, browser, areaId, indicatorId;
+let server, browser, areaId, indicatorId, roomId, roomDay;
 
 async function client(login) {
   const c = server.client();
@@ -25,12 +26,7 @@ async function client(login) {
 
 before(async () => {
   server = await startServer();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
   const admin = await client('areaadmin1');
   areaId = (await admin.get('/oss/admin', { json: true })).json.area.id;
   indicatorId = Number(server.sql('SELECT MIN(id) FROM kpi_indicators'));
@@ -45,6 +41,19 @@ before(async () => {
     }, { id_card: { data: files.pdf(), filename: 'บัตร.pdf', type: 'application/pdf' } }, { json: true });
     assert.equal(r.status, 200);
   }
+  // a room booking with a long chairman and coordinator, so the approvers'
+  // list and the calendar have a row (issue 10.14b)
+  const room = Number(server.sql(`SELECT MIN(id) FROM oss_rooms WHERE area_id = ${areaId}`));
+  const day = new Date(Date.now() + 7 * 3600e3 + 30 * 86400e3).toISOString().slice(0, 10);
+  const b = await citizen.postMultipart('/oss/new/31', {
+    area_id: String(areaId), title: 'นางสาว', first_name: 'ปิยะนุชประภาพรรณ', last_name: 'ศรีสุวรรณวงศ์ไพบูลย์กิจ', phone: '0812345678',
+    agency: 'กลุ่มส่งเสริมการศึกษาทางไกล เทคโนโลยีสารสนเทศและการสื่อสาร', attendees: '12', room_id: String(room),
+    purpose: 'ประชุมเชิงปฏิบัติการ', chairman: 'นายประเสริฐศักดิ์ บุญมากมายมหาศาล รองผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา',
+    coordinator: 'นางสาวพรทิพย์ประภา มีสุขสวัสดิ์ โทร 0812345678', start_date: day, end_date: day, start_time: '09:00', end_time: '12:00',
+  }, { letter: { data: files.pdf(), filename: 'หนังสือ.pdf', type: 'application/pdf' } }, { json: true });
+  assert.equal(b.status, 200, b.text.slice(0, 300));
+  roomId = room;
+  roomDay = day;
 });
 
 after(async () => {
@@ -61,6 +70,11 @@ const pages = () => [
   ['areaadmin1', `/kpi/indicators/${indicatorId}/matrix`],
   ['citizen', '/oss/my'],
   ['schooladmin', '/oss/my'],
+  // the meeting-room desk (issue 10.14b)
+  ['officer', '/oss/rooms/approve'],
+  ['officer', '/oss/rooms/usage'],
+  ['officer', `/oss/rooms/${roomId}/calendar?day=${roomDay}`],
+  ['citizen', `/oss/rooms/free?area=${areaId}&start_date=${roomDay}&start_time=09:00&end_time=10:00&attendees=5`],
 ];
 
 // What does not fit: the page's sideways scroll, and the actions of the

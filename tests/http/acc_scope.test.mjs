@@ -241,12 +241,16 @@ async function register(c, fields) {
   return c.post('/register', fields, { json: true });
 }
 
-test('register: a solution stays used after a 409, a replay is refused in Thai, attempts per address are limited', async () => {
+test('register: a solution stays used after a registered e-mail, a replay is refused in Thai, attempts per address are limited', async () => {
   const c = client();
   const payload = await altcha(c);
-  // A registered e-mail: 409, and the solution is spent all the same.
+  // A registered e-mail: the answer of a new one (issue 11.6), no account
+  // made, and the solution is spent all the same.
+  const users = n('SELECT COUNT(*) FROM users');
   const taken = await register(c, person({ email: 'teacher@example.org', altcha: payload }));
-  assert.equal(taken.status, 409);
+  assert.equal(taken.status, 200);
+  assert.equal(taken.json.location, '/signin');
+  assert.equal(n('SELECT COUNT(*) FROM users'), users);
   const chal = JSON.parse(Buffer.from(payload, 'base64').toString()).challenge;
   assert.equal(n(`SELECT COUNT(*) FROM altcha_used WHERE challenge = '${chal}'`), 1);
   const users0 = n('SELECT COUNT(*) FROM users');

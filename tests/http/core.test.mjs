@@ -153,7 +153,9 @@ test('settings come from environment variables, and a flag wins over its variabl
     assert.notEqual(new URL(base).port, '8080', 'KHET_LISTEN port 0 picked a free port');
     const hz = await fetch(base + '/healthz');
     assert.equal(hz.status, 200);
-    assert.deepEqual(await hz.json(), { status: 'ok', db: engine });
+    const hj = await hz.json();
+    assert.deepEqual({ status: hj.status, db: hj.db }, { status: 'ok', db: engine });
+    assert.ok(Number.isInteger(hj.disk_free_mb));
     const page = await fetch(base + '/areas');
     assert.equal(page.status, 200);
     const big = await rawHttp(base, 'POST /_test/form HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n' +
@@ -172,10 +174,13 @@ test('/healthz answers ok and names the database engine', async () => {
   const r = await c.get('/healthz');
   assert.equal(r.status, 200);
   assert.match(r.headers.get('content-type'), /^application\/json/);
-  assert.deepEqual(JSON.parse(r.text), { status: 'ok', db: engine });
+  const j = JSON.parse(r.text);
+  assert.deepEqual({ status: j.status, db: j.db }, { status: 'ok', db: engine });
+  // the data folder's free space, for the operator (diskfull.test.mjs: low)
+  assert.ok(Number.isInteger(j.disk_free_mb) && j.disk_free_mb > 0, r.text);
 });
 
-test('one access-log line per request: method, path, status, bytes, duration, request id', async () => {
+test('one access-log line per request: client, method, path, status, bytes, duration, request id, user', async () => {
   const reqs = [
     ['GET', '/areas/2', 200],
     ['GET', '/no/such/page', 404],
@@ -188,12 +193,14 @@ test('one access-log line per request: method, path, status, bytes, duration, re
     assert.match(id || '', /^[0-9a-f]{16}$/, 'X-Request-Id');
     const line = await logLine(s, id);
     assert.ok(line, `a log line with request id ${id}`);
-    const m = line.match(/^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z) (\S+) (\S+) (\d{3}) (\d+) ([\d.]+)ms ([0-9a-f]{16})$/);
-    assert.ok(m, `the line has time, method, path, status, bytes, duration, id: ${line}`);
+    const m = line.match(/^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z) 127\.0\.0\.1 (\S+) (\S+) (\d{3}) (\d+) ([\d.]+)ms ([0-9a-f]{16}) -$/);
+    assert.ok(m, `the line has time, client, method, path, status, bytes, duration, id, user: ${line}`);
     assert.equal(m[2], method);
     assert.equal(m[3], path);
     assert.equal(Number(m[4]), status);
-    assert.equal(Number(m[5]), Buffer.byteLength(r.text), 'bytes = the body sent');
+    // bytes = the body as sent (compressed when fetch accepted gzip)
+    const sent = r.headers.get('content-encoding') === 'gzip' ? Number(r.headers.get('content-length')) : Buffer.byteLength(r.text);
+    assert.equal(Number(m[5]), sent, 'bytes = the body sent');
     assert.ok(Number(m[6]) >= 0 && Number(m[6]) < 10000);
     assert.equal(m[7], id);
     assert.equal(s.log().split('\n').filter((l) => l.includes(id)).length, 1, 'exactly one line');

@@ -9,7 +9,7 @@
 // roster's yearly submission.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, files, AddressClient, ipSequence } from './lib.mjs';
+import { startServer, files, AddressClient, ipSequence, testState, faultWalk } from './lib.mjs';
 
 const PW = 'khet-demo-2567';
 const THAI = /[\u0E00-\u0E7F]/;
@@ -28,27 +28,8 @@ async function signin(login) {
   return c;
 }
 
-async function state(c) {
-  const r = await c.get('/_test/state', { json: true });
-  assert.equal(r.status, 200, r.text.slice(0, 300));
-  return r.json;
-}
-
-// Sends send({ 'x-khet-fault': `${kind}=N` }) with N = 1, 2 … until it
-// succeeds (a 2xx or a redirect); returns how many calls failed on the way.
-async function walk(c, kind, send, max = 400) {
-  for (let n = 1; n <= max; n++) {
-    const before = await state(c);
-    const r = await send({ 'x-khet-fault': `${kind}=${n}` });
-    if (process.env.KHET_FAULT_DEBUG) console.log(kind, n, r.status, r.text.match(/[\u0E00-\u0E7F][^<"]*/g)?.slice(0, 3));
-    if (r.status < 400) return n - 1;
-    assert.ok(r.status >= 400 && r.status < 600, `${kind}=${n}: status ${r.status}`);
-    assert.match(r.text, THAI, `${kind}=${n}: the answer says what happened in Thai`);
-    assert.deepEqual(await state(c), before, `${kind}=${n} (${r.status}) left something stored`);
-    assert.equal((await c.get('/healthz')).status, 200, `${kind}=${n}: the server still answers`);
-  }
-  assert.fail(`${kind}: still failing after ${max} faults`);
-}
+const state = testState;
+const walk = faultWalk;
 
 before(async () => {
   server = await startServer({ args: ['--trust-proxy'], env: { KHET_TEST_ROUTES: '1' } });

@@ -44,13 +44,14 @@ function sanitizerCheck(what, text) {
   if (m) throw new Error(`${what}: sanitizer report:\n${text.slice(Math.max(0, m.index - 200), m.index + 3000)}`);
 }
 
-export async function startServer({ demo = true, env = {}, args = [] } = {}) {
+// demoArgs: flags of `khet demo` (['--requests', '12']).
+export async function startServer({ demo = true, demoArgs = [], env = {}, args = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'khet-http-'));
   let db = `sqlite:${dir}/khet.db`, drop = () => {};
   if (process.env.KHET_TEST_PG) ({ url: db, drop } = pgDatabase());
   const baseEnv = { KHET_DATA: dir, KHET_DB: db, KHET_TEST_ROUTES: '1', KHET_WORKERS: '4', ...env };
   if (demo) {
-    const r = khet(['demo'], baseEnv);
+    const r = khet(['demo', ...demoArgs], baseEnv);
     if (r.code !== 0) throw new Error('khet demo failed: ' + r.stderr);
     sanitizerCheck('khet demo', r.stderr);
   }
@@ -69,15 +70,19 @@ export async function startServer({ demo = true, env = {}, args = [] } = {}) {
     });
     proc.on('exit', (code) => { clearTimeout(t); reject(new Error(`khet exited ${code}:\n${stderr}`)); });
   });
+  const baseUrl = args.includes('--base-url') ? args[args.indexOf('--base-url') + 1] : baseEnv.KHET_BASE_URL ?? process.env.KHET_BASE_URL;
+  if (/^https:/i.test(baseUrl ?? '')) httpsBases.add(base);
   const server = {
     base, dir, db, proc, env: baseEnv,
     log: () => stderr,
     // Runs SQL on the server's database (sqlite3 / psql) and returns its
     // output; throws when the statement fails.
     sql(q) {
-      if (engine === 'postgres')
-        return execFileSync('psql', [db, '-qAtX', '-v', 'ON_ERROR_STOP=1', '-c', q], { encoding: 'utf8' }).trim();
-      return execFileSync('sqlite3', ['-cmd', '.timeout 10000', dir + '/khet.db', q], { encoding: 'utf8' }).trim();
+      // the database the server runs on (a test may name its own in env)
+      if (baseEnv.KHET_DB.startsWith('postgres'))
+        return execFileSync('psql', [baseEnv.KHET_DB, '-qAtX', '-v', 'ON_ERROR_STOP=1', '-c', q], { encoding: 'utf8' }).trim();
+      const file = baseEnv.KHET_DB.startsWith('sqlite:') ? baseEnv.KHET_DB.slice(7) : dir + '/khet.db';
+      return execFileSync('sqlite3', ['-cmd', '.timeout 10000', file, q], { encoding: 'utf8' }).trim();
     },
     client: () => new Client(base),
     async stop(signal = 'SIGTERM') {
@@ -95,17 +100,23 @@ export async function startServer({ demo = true, env = {}, args = [] } = {}) {
   return server;
 }
 
-// A client with a cookie jar, like one browser.
-export class Client {
-  constructor(base) { this.base = base; this.cookies = new Map(); }
+// The base URLs of servers started with an https base URL, whose cookies
+// are named __Host-khet_… (http.h).
+const httpsBases = new Set();
 
-  cookieHeader() { return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '); }
+// A client with a cookie jar, like one browser. The jar holds cookies by
+// their plain names (khet_session, khet_csrf) on either kind of server;
+// towards a server with an https base URL they are sent as __Host-….
+export class Client {
+  constructor(base) { this.base = base; this.cookies = new Map(); this.prefix = httpsBases.has(base) ? '__Host-' : ''; }
+
+  cookieHeader() { return [...this.cookies].map(([k, v]) => `${this.prefix}${k}=${v}`).join('; '); }
 
   keepCookies(res) {
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(';');
       const i = pair.indexOf('=');
-      const k = pair.slice(0, i).trim(), v = pair.slice(i + 1).trim();
+      const k = pair.slice(0, i).trim().replace(/^__Host-/, ''), v = pair.slice(i + 1).trim();
       if (/Max-Age=0/i.test(c) || v === '') this.cookies.delete(k); else this.cookies.set(k, v);
     }
   }
@@ -126,7 +137,10 @@ export class Client {
 
   get(path, opts) { return this.request('GET', path, opts); }
 
-  // The CSRF token this client's cookie carries (GET any page first).
+  // The CSRF token the pages give this client to post (GET any page
+  // first). The server sends it in the csrf cookie: the visitor's own, or
+  // once signed in the session's (which the server checks against the
+  // session, not against the cookie).
   get csrf() { return this.cookies.get('khet_csrf'); }
 
   async ensureCsrf() { if (!this.csrf) await this.get('/'); return this.csrf; }
@@ -232,4 +246,31 @@ export async function altcha(c) {
   const r = await c.get('/altcha/challenge');
   if (r.status !== 200) throw new Error(`altcha challenge: ${r.status}`);
   return solve(JSON.parse(r.text));
+}
+
+// Fault injection (core/fault.h, a server with KHET_TEST_ROUTES=1): what is
+// stored — every table's row count and every file in the data folder.
+export async function testState(c) {
+  const r = await c.get('/_test/state', { json: true });
+  if (r.status !== 200) throw new Error(`/_test/state: ${r.status} ${r.text.slice(0, 300)}`);
+  return r.json;
+}
+
+// Sends send({ 'x-khet-fault': `${kind}=N` }) with N = 1, 2 … until it
+// succeeds (a 2xx or a redirect); every earlier failure must be a 4xx/5xx
+// answered in Thai that left testState as it was, the server still up.
+// Returns how many calls failed on the way.
+export async function faultWalk(c, kind, send, max = 400) {
+  const { default: assert } = await import('node:assert/strict');
+  for (let n = 1; n <= max; n++) {
+    const before = await testState(c);
+    const r = await send({ 'x-khet-fault': `${kind}=${n}` });
+    if (process.env.KHET_FAULT_DEBUG) console.log(kind, n, r.status, r.text.match(/[\u0E00-\u0E7F][^<"]*/g)?.slice(0, 3));
+    if (r.status < 400) return n - 1;
+    assert.ok(r.status >= 400 && r.status < 600, `${kind}=${n}: status ${r.status}`);
+    assert.match(r.text, /[\u0E00-\u0E7F]/, `${kind}=${n}: the answer says what happened in Thai`);
+    assert.deepEqual(await testState(c), before, `${kind}=${n} (${r.status}) left something stored`);
+    assert.equal((await c.get('/healthz')).status, 200, `${kind}=${n}: the server still answers`);
+  }
+  throw new Error(`${kind}: still failing after ${max} faults`);
 }

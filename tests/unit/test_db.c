@@ -424,6 +424,41 @@ static void test_bulk(void **state)
 	assert_int_equal(count(db, "SELECT COUNT(*) FROM t_bulk WHERE id = 5000"), 0);
 }
 
+/* The retry rule's two facts (db.h): which SQL only reads, and whether a
+ * statement that may have written ran since db_clean. A request whose
+ * connection was lost is run again only when nothing wrote. */
+static void test_wrote(void **state)
+{
+	struct db *db = ((struct engine *)*state)->db;
+	struct err e = ERR_INIT;
+	assert_true(db_sql_reads("SELECT 1"));
+	assert_true(db_sql_reads("  select id FROM t"));
+	assert_true(db_sql_reads("\n\t(SELECT 1) UNION (SELECT 2)"));
+	assert_false(db_sql_reads("SELECTED"));
+	assert_false(db_sql_reads("INSERT INTO t VALUES (1)"));
+	assert_false(db_sql_reads("WITH x AS (DELETE FROM t RETURNING *) SELECT * FROM x"));
+	assert_false(db_sql_reads("UPDATE t SET a = 1"));
+	assert_false(db_sql_reads(""));
+	script(db, "DROP TABLE IF EXISTS t_wrote; CREATE TABLE t_wrote (id BIGINT)");
+	db_clean(db);
+	assert_false(db_wrote(db));
+	long long n;
+	assert_int_equal(db_int_value(db, "SELECT COUNT(*) FROM t_wrote", NULL, 0, &n, &e), 1);
+	json_decref(db_rows_json(db, "SELECT id FROM t_wrote", NULL, 0, &e));
+	assert_false(db_wrote(db));
+	struct db_res *r = NULL;
+	assert_int_equal(db_query(db, "INSERT INTO t_wrote (id) VALUES (1) RETURNING id", NULL, 0, &r, &e), 0);
+	assert_int_equal(db_next(r, &e), 1);
+	db_res_free(r);
+	assert_true(db_wrote(db));
+	db_clean(db);
+	assert_int_equal(db_exec(db, "DELETE FROM t_wrote", NULL, 0, &e), 1);
+	assert_true(db_wrote(db));
+	db_clean(db);
+	assert_false(db_wrote(db));
+	assert_false(db_lost(db));
+}
+
 static void test_exec_changes(void **state)
 {
 	struct db *db = ((struct engine *)*state)->db;
@@ -737,19 +772,35 @@ static void test_pg_reconnect(void **state)
 	assert_int_equal(db_int_value(db, sql, DB_ARGS(DB_INT(2)), &v, &e), 1);
 	assert_int_equal(v, 42);
 
+	/* a read outside a transaction runs again on a new connection */
 	kill_backend(en, db);
-	assert_int_equal(db_int_value(db, sql, DB_ARGS(DB_INT(2)), &v, &e), -1);
-	err_clear(&e);
 	v = 0;
 	assert_int_equal(db_int_value(db, sql, DB_ARGS(DB_INT(2)), &v, &e), 1);
 	assert_int_equal(v, 42);
+	assert_false(db_lost(db));
+	/* a write is not run again: it fails, 503, and the next call reconnects */
+	kill_backend(en, db);
+	assert_int_equal(db_exec(db, "SET application_name = 'khet'", NULL, 0, &e), -1);
+	assert_int_equal(e.status, 503);
+	assert_true(db_lost(db));
+	err_clear(&e);
+	assert_int_equal(db_int_value(db, sql, DB_ARGS(DB_INT(2)), &v, &e), 1);
+	assert_false(db_lost(db));
+	/* BEGIN on a dead connection: begins on a new one */
+	kill_backend(en, db);
+	assert_int_equal(db_begin(db, &e), 0);
+	assert_int_equal(db_int_value(db, sql, DB_ARGS(DB_INT(1)), &v, &e), 1);
+	assert_int_equal(v, 41);
+	db_rollback(db);
 
 	assert_int_equal(db_begin(db, &e), 0);
 	kill_backend(en, db);
 	assert_int_equal(db_int_value(db, sql, DB_ARGS(DB_INT(2)), &v, &e), -1);
+	assert_int_equal(e.status, 503);
 	err_clear(&e);
 	assert_int_equal(db_int_value(db, sql, DB_ARGS(DB_INT(2)), &v, &e), -1);
 	assert_non_null(strstr(e.msg, "inside a transaction"));
+	assert_true(db_lost(db));
 	db_rollback(db);
 	err_clear(&e);
 	assert_int_equal(db_int_value(db, sql, DB_ARGS(DB_INT(3)), &v, &e), 1);
@@ -806,7 +857,7 @@ static void test_open_bad_pg(void **state)
 	    cmocka_unit_test(test_null_binding), cmocka_unit_test(test_json_types),                                    \
 	    cmocka_unit_test(test_error_message), cmocka_unit_test(test_row_json_404),                                 \
 	    cmocka_unit_test(test_int_value), cmocka_unit_test(test_constraint_409),                                   \
-	    cmocka_unit_test(test_transaction), cmocka_unit_test(test_exec_changes), cmocka_unit_test(test_bulk),                                   \
+	    cmocka_unit_test(test_transaction), cmocka_unit_test(test_exec_changes), cmocka_unit_test(test_bulk), cmocka_unit_test(test_wrote),                                   \
 	    cmocka_unit_test(test_statement_cache), cmocka_unit_test(test_migrate_once),                               \
 	    cmocka_unit_test(test_migrate_concurrent), cmocka_unit_test(test_migrate_fills_gap),                    \
 	    cmocka_unit_test(test_thai_order)

@@ -6,7 +6,9 @@
  * PostgreSQL when KHET_TEST_PG names a server): unique codes for requests
  * of the same second, status moves with history and counters, a stale
  * status refused, booking overlaps refused naming the clash, list paging
- * and totals, area prices over the defaults, holidays. */
+ * and totals, area prices over the defaults, holidays, and the free-room
+ * search over an area's rooms with booking rows that follow their
+ * request's status (issue 10.14b). */
 #include "unit.h"
 
 #include <stdio.h>
@@ -19,6 +21,7 @@
 #include "org/org.h"
 #include "oss/oss.h"
 #include "oss/oss_internal.h"
+#include "oss/oss_pages.h"
 
 /* Bangkok local time → UTC seconds. */
 static long long bkk(int y, int mo, int d, int h, int mi, int s)
@@ -875,7 +878,7 @@ static void test_db_bookings(void **state)
 	long long id = submit(f, f->area, "31", f->user, now, NULL);
 	begin(f->db);
 	assert_int_equal(oss_booking_free(f->db, room, s, n, id, &e), 0);
-	assert_int_equal(oss_booking_store(f->db, id, room, s, n, 20, &e), 0);
+	assert_int_equal(oss_booking_store(f->db, id, room, s, n, 20, "", "", &e), 0);
 	commit(f->db);
 
 	/* a clash on the second day names that booking */
@@ -929,6 +932,82 @@ static void test_db_bookings(void **state)
 	rooms = oss_rooms_list(f->db, f->area, true, &e);
 	assert_int_equal(json_array_size(rooms), 1);
 	json_decref(rooms);
+}
+
+/* Issue 10.14b: the free-room search over an area's rooms (one query for
+ * all of them), and a booking row following its request's status. */
+static json_t *room_of(json_t *rooms, long long id)
+{
+	size_t i;
+	json_t *x;
+	json_array_foreach(rooms, i, x) if (json_integer_value(json_object_get(x, "id")) == id) return x;
+	return NULL;
+}
+
+static void test_db_rooms_free(void **state)
+{
+	struct fx *f = fx_of(state);
+	struct err e = ERR_INIT;
+	begin(f->db);
+	long long a = oss_room_add(f->db, f->area, "ห้องว่างทดสอบ ก", 10, &e);
+	long long b = oss_room_add(f->db, f->area, "ห้องว่างทดสอบ ข", 50, &e);
+	long long other = oss_room_add(f->db, f->area2, "ห้องว่างทดสอบ เขตอื่น", 50, &e);
+	assert_true(a > 0 && b > 0 && other > 0);
+	commit(f->db);
+	long long now = bkk(2024, 6, 24, 8, 0, 0);
+	struct oss_slot s[OSS_BOOKING_MAX_DAYS];
+	int n = oss_booking_slots("2024-07-02", "2024-07-02", "10:00", "11:00", now, s, 14, &e);
+	long long id = submit(f, f->area, "31", f->user, now, NULL);
+	begin(f->db);
+	assert_int_equal(oss_booking_free(f->db, a, s, n, id, &e), 0);
+	assert_int_equal(oss_booking_store(f->db, id, a, s, n, 5, "นายประธาน", "นางประสาน", &e), 0);
+	commit(f->db);
+	assert_int_equal(int_value(f->db,
+				   "SELECT COUNT(*) FROM oss_bookings WHERE request_id = $1 AND status = "
+				   "'submitted' AND chairman = 'นายประธาน' AND coordinator = 'นางประสาน'",
+				   DB_ARGS(DB_INT(id))),
+			 1);
+
+	/* three days, the same hours: a is taken on the second, b is free */
+	struct oss_slot q[OSS_BOOKING_MAX_DAYS];
+	int m = oss_booking_slots("2024-07-01", "2024-07-03", "09:00", "12:00", now, q, 14, &e);
+	assert_int_equal(m, 3);
+	json_t *rooms = oss_rooms_free(f->db, f->area, q, m, 5, &e);
+	assert_non_null(rooms);
+	assert_null(room_of(rooms, other)); /* another area's room is not offered */
+	json_t *ra = room_of(rooms, a), *rb = room_of(rooms, b);
+	assert_false(json_is_true(json_object_get(ra, "free")));
+	assert_string_equal(json_string_value(json_object_get(ra, "taken_text")), "2 ก.ค. 2567 10:00–11:00 น.");
+	assert_true(json_is_true(json_object_get(rb, "free")));
+	json_decref(rooms);
+	/* more people than a holds: not free, though nothing is in the way */
+	m = oss_booking_slots("2024-07-03", "2024-07-03", "09:00", "12:00", now, q, 14, &e);
+	rooms = oss_rooms_free(f->db, f->area, q, m, 20, &e);
+	ra = room_of(rooms, a);
+	assert_false(json_is_true(json_object_get(ra, "free")));
+	assert_false(json_is_true(json_object_get(ra, "fits")));
+	assert_true(json_is_null(json_object_get(ra, "taken_text")));
+	json_decref(rooms);
+	/* touching hours are free */
+	m = oss_booking_slots("2024-07-02", "2024-07-02", "11:00", "12:00", now, q, 14, &e);
+	rooms = oss_rooms_free(f->db, f->area, q, m, 0, &e);
+	assert_true(json_is_true(json_object_get(room_of(rooms, a), "free")));
+	json_decref(rooms);
+
+	/* the booking row follows the request's status (the calendar reads it
+	 * from the row) */
+	json_t *r = oss_request_get(f->db, id, &e);
+	begin(f->db);
+	assert_int_equal(
+	    oss_request_move(f->db, r, OSS_OFFICER, OSS_START, f->user2, "x", "", NULL, NULL, 0, now + 60, &e),
+	    OSS_IN_PROGRESS);
+	commit(f->db);
+	json_decref(r);
+	assert_int_equal(int_value(f->db,
+				   "SELECT COUNT(*) FROM oss_bookings WHERE request_id = $1 AND status = "
+				   "'in_progress'",
+				   DB_ARGS(DB_INT(id))),
+			 1);
 }
 
 static void test_db_lists(void **state)
@@ -1187,7 +1266,8 @@ static void test_db_settings(void **state)
 
 #define DB_TESTS                                                                                                       \
 	cmocka_unit_test(test_db_codes_same_second), cmocka_unit_test(test_db_moves),                                  \
-	    cmocka_unit_test(test_db_bookings), cmocka_unit_test(test_db_lists), cmocka_unit_test(test_db_settings)
+	    cmocka_unit_test(test_db_bookings), cmocka_unit_test(test_db_lists), cmocka_unit_test(test_db_settings),   \
+	    cmocka_unit_test(test_db_rooms_free)
 
 int main(void)
 {

@@ -259,10 +259,69 @@ static void test_concurrent_hits(void **state)
 	assert_int_equal(count(en->db, "SELECT COUNT(*) FROM ratelimit WHERE key = 'conc:key'"), 2);
 }
 
+/* Growing delays (sign-in per account and address): 5 free failures, then
+ * 60 s, 120 s, 240 s … at most 1800 s after the latest failure. */
+static void test_backoff(void **state)
+{
+	struct db *db = ((struct engine *)*state)->db;
+	struct err e = ERR_INIT;
+	long long retry = -1;
+	const long long t0 = 1700600000;
+#define BACKOFF(at) ratelimit_backoff(db, "bo:a", 5, 60, 1800, RATELIMIT_KEEP, (at), &retry, &e)
+	for (int i = 0; i < 5; i++) {
+		assert_int_equal(BACKOFF(t0 + i), 0);
+		assert_int_equal(retry, 0);
+		hit(db, "bo:a", t0 + i);
+	}
+	/* the fifth failure was at t0 + 4: wait 60 s from it */
+	assert_int_equal(BACKOFF(t0 + 4), 1);
+	assert_int_equal(retry, 60);
+	assert_int_equal(BACKOFF(t0 + 63), 1);
+	assert_int_equal(retry, 1);
+	assert_int_equal(BACKOFF(t0 + 64), 0);
+	/* a sixth failure doubles the wait */
+	hit(db, "bo:a", t0 + 64);
+	assert_int_equal(BACKOFF(t0 + 64), 1);
+	assert_int_equal(retry, 120);
+	hit(db, "bo:a", t0 + 184);
+	assert_int_equal(BACKOFF(t0 + 184), 1);
+	assert_int_equal(retry, 240);
+	/* another key (the owner from elsewhere) waits for nothing */
+	assert_int_equal(ratelimit_backoff(db, "bo:b", 5, 60, 1800, RATELIMIT_KEEP, t0 + 184, &retry, &e), 0);
+	/* a day later the failures no longer count */
+	assert_int_equal(BACKOFF(t0 + 184 + RATELIMIT_KEEP), 0);
+#undef BACKOFF
+	/* the delay itself */
+	assert_int_equal(ratelimit_backoff_delay(4, 5, 60, 1800), 0);
+	assert_int_equal(ratelimit_backoff_delay(5, 5, 60, 1800), 60);
+	assert_int_equal(ratelimit_backoff_delay(9, 5, 60, 1800), 960);
+	assert_int_equal(ratelimit_backoff_delay(10, 5, 60, 1800), 1800);
+	assert_int_equal(ratelimit_backoff_delay(1000000, 5, 60, 1800), 1800);
+	assert_int_equal(ratelimit_backoff(db, "bo:a", 5, 0, 1800, 900, t0, &retry, &e), -1);
+	assert_int_equal(e.status, 500);
+}
+
+/* A prefix clears every address of an account, and only that account. */
+static void test_clear_prefix(void **state)
+{
+	struct db *db = ((struct engine *)*state)->db;
+	hit(db, "signin:pair:user:4:10.0.0.1", 1700700000);
+	hit(db, "signin:pair:user:4:10.0.0.2", 1700700000);
+	hit(db, "signin:pair:user:42:10.0.0.1", 1700700000);
+	hit(db, "signin:pair:user_4:x", 1700700000);
+	assert_int_equal(ratelimit_clear_prefix(db, "signin:pair:user:4:"), 0);
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM ratelimit WHERE key LIKE 'signin:pair:user:4:%'"), 0);
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM ratelimit WHERE key = 'signin:pair:user:42:10.0.0.1'"), 1);
+	assert_int_equal(ratelimit_clear_prefix(db, "signin:pair:user_"), 0);
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM ratelimit WHERE key = 'signin:pair:user:42:10.0.0.1'"), 1);
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM ratelimit WHERE key = 'signin:pair:user_4:x'"), 0);
+}
+
 #define ENGINE_TESTS                                                                                                   \
 	cmocka_unit_test(test_window), cmocka_unit_test(test_same_second_and_wait), cmocka_unit_test(test_clear),      \
 	    cmocka_unit_test(test_long_key), cmocka_unit_test(test_bad_args), cmocka_unit_test(test_transaction),      \
-	    cmocka_unit_test(test_concurrent_hits), cmocka_unit_test(test_purge)
+	    cmocka_unit_test(test_concurrent_hits), cmocka_unit_test(test_purge), cmocka_unit_test(test_backoff),      \
+	    cmocka_unit_test(test_clear_prefix)
 
 int main(void)
 {

@@ -1,0 +1,230 @@
+/* personal: finding the personal values of a view model and learning which
+ * of them a page printed (see personal.h for the naming convention and why
+ * the view layer does this for every page).
+ *
+ * Collecting walks the model once and keeps each personal string with the
+ * object and key it sits under, so pruning is a json_object_del per value.
+ * "Shown" is decided by text, not by the json_t a template printed: a form
+ * prints its field's value, which form_model copies from the record, and
+ * the record's copy of the same e-mail is then on the page too. Values are
+ * kept sorted by text, so each string a page prints costs one binary search
+ * and nothing is allocated while rendering. */
+#include "core/personal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+
+/* Depth of the walk: our models nest a few levels; a cycle (which jansson
+ * refuses to build) or a runaway model stops here instead of the stack. */
+#define MAX_WALK 32
+
+static const char *const stems[] = {"citizen_id", "gcode",   "ident",	   "email",
+				    "phone",	  "address", "birth_date", "line_id"};
+
+struct value {
+	json_t *parent; /* the object holding it */
+	char *key;	/* its key there (a copy: pruning deletes the original) */
+	char *path;	/* "rows[].email", for the audit trail */
+	const char *s;	/* the text, owned by the model */
+	size_t len;
+	bool shown;
+};
+
+struct personal {
+	struct value *v;
+	size_t n, cap;
+	size_t *by_text; /* indexes of v sorted by text */
+};
+
+bool personal_key(const char *key)
+{
+	size_t kl = strlen(key);
+	static const char masked[] = "_masked";
+	if (kl >= sizeof masked - 1 && !strcmp(key + kl - (sizeof masked - 1), masked))
+		return false;
+	for (size_t i = 0; i < sizeof stems / sizeof *stems; i++) {
+		size_t sl = strlen(stems[i]);
+		if (kl < sl)
+			continue;
+		/* the whole key, its last words ("guardian_phone") or its first ("address_contact") */
+		if (!strcmp(key + kl - sl, stems[i]) && (kl == sl || key[kl - sl - 1] == '_'))
+			return true;
+		if (!strncmp(key, stems[i], sl) && key[sl] == '_')
+			return true;
+	}
+	return false;
+}
+
+/* Where the walk is: the keys from the root, each either an object's key
+ * or "[]" for an array's items. The path text is built only for a value
+ * that is kept, so a page without personal data costs no text at all. */
+struct trail {
+	const char *seg[MAX_WALK + 2];
+	int n;
+};
+
+static void add(struct personal *p, json_t *parent, const char *key, const struct trail *t, json_t *v)
+{
+	if (p->n == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 16;
+		p->v = xrealloc(p->v, p->cap * sizeof *p->v);
+	}
+	struct buf path = BUF_INIT;
+	for (int i = 0; i < t->n; i++) {
+		if (i && strcmp(t->seg[i], "[]"))
+			buf_addc(&path, '.');
+		buf_adds(&path, t->seg[i]);
+	}
+	struct value *x = &p->v[p->n++];
+	x->parent = parent;
+	x->key = xstrdup(key);
+	x->path = buf_detach(&path, NULL);
+	x->s = json_string_value(v);
+	x->len = json_string_length(v);
+	x->shown = false;
+}
+
+static void walk(struct personal *p, json_t *j, struct trail *t)
+{
+	if (t->n > MAX_WALK)
+		return;
+	if (json_is_object(j)) {
+		const char *k;
+		json_t *v;
+		/* a form field (form_model: {name, value, …}) holds a personal
+		 * value when its name is a personal key */
+		json_t *name = json_object_get(j, "name");
+		bool field = json_is_string(name) && personal_key(json_string_value(name));
+		json_object_foreach(j, k, v)
+		{
+			t->seg[t->n++] = k;
+			if (json_is_string(v)) {
+				if (json_string_length(v) && (personal_key(k) || (field && !strcmp(k, "value"))))
+					add(p, j, k, t, v);
+			} else if (!strcmp(k, "errors")) {
+				/* a form's messages by field name ("errors": {"email": "…"}):
+				 * a Thai sentence about the field, never the person's data */
+			} else {
+				walk(p, v, t);
+			}
+			t->n--;
+		}
+	} else if (json_is_array(j)) {
+		size_t i;
+		json_t *v;
+		t->seg[t->n++] = "[]";
+		/* a list of strings holds no key to prune by: only lists of objects matter */
+		json_array_foreach(j, i, v) if (json_is_object(v) || json_is_array(v)) walk(p, v, t);
+		t->n--;
+	}
+}
+
+/* qsort has no argument (qsort_r is not C11): the set being sorted, per thread */
+static _Thread_local const struct personal *sort_ctx;
+
+static int text_cmp3(const char *a, size_t al, const char *b, size_t bl)
+{
+	if (al != bl)
+		return al < bl ? -1 : 1;
+	return memcmp(a, b, al);
+}
+
+static int by_text_cmp(const void *a, const void *b)
+{
+	const struct value *x = &sort_ctx->v[*(const size_t *)a], *y = &sort_ctx->v[*(const size_t *)b];
+	return text_cmp3(x->s, x->len, y->s, y->len);
+}
+
+struct personal *personal_collect(json_t *model)
+{
+	struct personal tmp = {0};
+	struct trail t = {.n = 0};
+	walk(&tmp, model, &t);
+	if (!tmp.n)
+		return NULL;
+	struct personal *p = xmalloc(sizeof *p);
+	*p = tmp;
+	p->by_text = xmalloc(p->n * sizeof *p->by_text);
+	for (size_t i = 0; i < p->n; i++)
+		p->by_text[i] = i;
+	sort_ctx = p;
+	qsort(p->by_text, p->n, sizeof *p->by_text, by_text_cmp);
+	sort_ctx = NULL;
+	return p;
+}
+
+void personal_free(struct personal *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->n; i++) {
+		free(p->v[i].key);
+		free(p->v[i].path);
+	}
+	free(p->v);
+	free(p->by_text);
+	free(p);
+}
+
+size_t personal_count(const struct personal *p)
+{
+	return p ? p->n : 0;
+}
+
+size_t personal_shown_count(const struct personal *p)
+{
+	size_t n = 0;
+	for (size_t i = 0; p && i < p->n; i++)
+		n += p->v[i].shown;
+	return n;
+}
+
+void personal_seen(void *arg, json_t *v)
+{
+	struct personal *p = arg;
+	const char *s = json_string_value(v);
+	size_t len = json_string_length(v);
+	if (!s)
+		return;
+	/* the first value whose text is not below s */
+	size_t lo = 0, hi = p->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct value *x = &p->v[p->by_text[mid]];
+		if (text_cmp3(x->s, x->len, s, len) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < p->n; lo++) {
+		struct value *x = &p->v[p->by_text[lo]];
+		if (text_cmp3(x->s, x->len, s, len))
+			break;
+		x->shown = true;
+	}
+}
+
+void personal_prune(struct personal *p)
+{
+	for (size_t i = 0; p && i < p->n; i++) {
+		struct value *x = &p->v[i];
+		if (x->shown)
+			continue;
+		/* the text belongs to the model: forget it before it goes */
+		x->s = NULL;
+		x->len = 0;
+		json_object_del(x->parent, x->key);
+	}
+}
+
+json_t *personal_shown(const struct personal *p)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; p && i < p->n; i++)
+		if (p->v[i].shown)
+			json_array_append_new(
+			    a, json_pack("{s:s, s:s%}", "path", p->v[i].path, "value", p->v[i].s, p->v[i].len));
+	return a;
+}

@@ -1,0 +1,42 @@
+/* test_log: the access log's query string (issue 11 item 15): arguments
+ * re-encoded, and the values of secret or personal ones (an e-mailed
+ * link's t=, a password, a citizen ID) written as ***. */
+#include "unit.h"
+
+#include "core/buf.h"
+#include "core/log.h"
+
+static void test_secret_names(void **state)
+{
+	const char *secret[] = {"t",   "T",   "token",	    "otp",   "password", "secret",
+				"key", "sig", "citizen_id", "email", "phone"};
+	for (size_t i = 0; i < sizeof secret / sizeof *secret; i++)
+		assert_true(log_query_secret(secret[i]));
+	const char *plain[] = {"q", "page", "per_page", "area", "status", "sort", "tt", "tokens", ""};
+	for (size_t i = 0; i < sizeof plain / sizeof *plain; i++)
+		assert_false(log_query_secret(plain[i]));
+}
+
+static void test_query(void **state)
+{
+	struct buf b = BUF_INIT;
+	buf_adds(&b, "/password/set");
+	log_query_add(&b, "t", "abc123SECRET", true);
+	log_query_add(&b, "q", "หนอง แวง", false);
+	log_query_add(&b, "flag", NULL, false);
+	log_query_add(&b, "x", "a\nb&c=d", false);
+	log_query_add(&b, "citizen_id", "1103700012346", false);
+	assert_string_equal(buf_cstr(&b),
+			    "/password/set?t=***&q=%E0%B8%AB%E0%B8%99%E0%B8%AD%E0%B8%87%20%E0%B9%81%E0%B8%A7%E0%B8%87"
+			    "&flag&x=a%0Ab%26c%3Dd&citizen_id=***");
+	buf_release(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_secret_names),
+	    cmocka_unit_test(test_query),
+	};
+	return cmocka_run_group_tests_name("log", tests, NULL, NULL);
+}

@@ -1,0 +1,168 @@
+/* test_personal: which model keys are personal data (core/personal.h) and
+ * what a JSON answer keeps of them: exactly the values its template prints,
+ * whichever key printed them, with a section that only tests a value, a
+ * template that hides it behind a condition, a form field {name, value} and
+ * a record shared by two places of one model. */
+#include "unit.h"
+
+#include "core/jsonx.h"
+#include "core/personal.h"
+#include "core/tmpl.h"
+
+static void test_key_convention(void **state)
+{
+	(void)state;
+	static const char *const yes[] = {"citizen_id",	     "email",		"phone",
+					  "gcode",	     "ident",		"address",
+					  "birth_date",	     "line_id",		"guardian_phone",
+					  "account_email",   "new_email",	"address_registered",
+					  "address_contact", "birth_date_text", "applicant_citizen_id"};
+	static const char *const no[] = {"citizen_id_masked",
+					 "email_masked",
+					 "ident_masked",
+					 "emails",
+					 "phones",
+					 "identity",
+					 "telephone_note",
+					 "name",
+					 "value",
+					 "id",
+					 "xemail",
+					 "emailx",
+					 "",
+					 "address_masked",
+					 "has_phone_x"};
+	for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
+		if (!personal_key(yes[i]))
+			fail_msg("%s should be personal", yes[i]);
+	for (size_t i = 0; i < sizeof no / sizeof *no; i++)
+		if (personal_key(no[i]))
+			fail_msg("%s should not be personal", no[i]);
+}
+
+/* Renders src with model, keeps what it printed, prunes the rest (what
+ * view_page does for a JSON client) and returns the number of values shown. */
+static size_t json_of(const char *src, json_t *model)
+{
+	struct tmpl_set *set = tmpl_set_new();
+	struct err e = ERR_INIT;
+	assert_int_equal(tmpl_set_add(set, "page", src, strlen(src), &e), 0);
+	struct personal *p = personal_collect(model);
+	size_t shown = 0;
+	if (p) {
+		struct tmpl_watch w = {personal_seen, p};
+		struct buf out = BUF_INIT;
+		assert_int_equal(tmpl_render_watch(set, "page", model, &out, &w, &e), 0);
+		buf_release(&out);
+		shown = personal_shown_count(p);
+		personal_prune(p);
+		personal_free(p);
+	}
+	tmpl_set_free(set);
+	return shown;
+}
+
+static void test_json_keeps_what_the_page_prints(void **state)
+{
+	(void)state;
+	json_t *m = json_loads("{\"account\": {\"id\": 3, \"display_name\": \"สมทรง\", \"email\": \"a@example.org\", "
+			       "\"phone\": \"0810000003\", \"citizen_id\": \"3100100000031\", "
+			       "\"citizen_id_masked\": \"3-1001-xxxxx-xx-1\"}}",
+			       0, NULL);
+	assert_int_equal(
+	    json_of("{{account.display_name}} {{account.citizen_id_masked}} <a href=\"mailto:{{account.email}}\">", m),
+	    1);
+	json_t *a = json_object_get(m, "account");
+	assert_string_equal(jstr(a, "email"), "a@example.org");
+	assert_null(json_object_get(a, "phone"));
+	assert_null(json_object_get(a, "citizen_id"));
+	/* what is not personal stays whether printed or not */
+	assert_int_equal(json_integer_value(json_object_get(a, "id")), 3);
+	assert_string_equal(jstr(a, "citizen_id_masked"), "3-1001-xxxxx-xx-1");
+	json_decref(m);
+
+	/* a page that prints none of them keeps none: nothing to collect after */
+	m = json_loads("{\"rows\": [{\"email\": \"a@x.org\", \"phone\": \"081\"}, {\"email\": \"b@x.org\"}]}", 0, NULL);
+	assert_int_equal(json_of("{{#rows}}<li>{{#email}}has mail{{/email}}</li>{{/rows}}", m), 0);
+	assert_null(personal_collect(m));
+	assert_int_equal(json_array_size(json_object_get(m, "rows")), 2);
+	json_decref(m);
+}
+
+static void test_shown_by_text_and_conditions(void **state)
+{
+	(void)state;
+	/* printed through another key (a form's field value is a copy of the
+	 * record's): the record's copy is on the page too */
+	json_t *m =
+	    json_loads("{\"user\": {\"email\": \"a@x.org\", \"phone\": \"0811111111\"}, "
+		       "\"errors\": {\"phone\": \"กรุณากรอกเบอร์โทรศัพท์\"}, "
+		       "\"form\": {\"fields\": [{\"name\": \"email\", \"value\": \"a@x.org\"}, "
+		       "{\"name\": \"phone\", \"value\": \"0811111111\"}, {\"name\": \"note\", \"value\": \"hi\"}], "
+		       "\"values\": {\"email\": \"a@x.org\", \"phone\": \"0811111111\"}}, \"show_phone\": false}",
+		       0, NULL);
+	/* the phone is printed only under a condition that is false here */
+	assert_int_equal(json_of("{{#form.fields}}{{name}}{{/form.fields}} {{#form.values}}{{email}}{{/form.values}}"
+				 "{{#show_phone}}{{user.phone}}{{/show_phone}}",
+				 m),
+			 3);
+	json_t *u = json_object_get(m, "user");
+	assert_string_equal(jstr(u, "email"), "a@x.org");
+	assert_null(json_object_get(u, "phone"));
+	json_t *f = json_object_get(m, "form");
+	assert_null(json_object_get(json_object_get(f, "values"), "phone"));
+	json_t *fields = json_object_get(f, "fields");
+	assert_string_equal(jstr(json_array_get(fields, 0), "value"), "a@x.org");
+	assert_null(json_object_get(json_array_get(fields, 1), "value"));
+	assert_string_equal(jstr(json_array_get(fields, 1), "name"), "phone");
+	/* a form's message about a personal field is no one's data: kept */
+	assert_string_equal(jstr(json_object_get(m, "errors"), "phone"), "กรุณากรอกเบอร์โทรศัพท์");
+	/* a field that is not personal keeps its value */
+	assert_string_equal(jstr(json_array_get(fields, 2), "value"), "hi");
+	json_decref(m);
+}
+
+static void test_shared_record_and_paths(void **state)
+{
+	(void)state;
+	/* one record set in two places of the model (json_object_set): pruned once, no harm done */
+	json_t *rec = json_pack("{s:s, s:s}", "email", "c@x.org", "guardian_phone", "0822222222");
+	json_t *m = json_pack("{s:O, s:[O]}", "learner", rec, "rows", rec);
+	struct tmpl_set *set = tmpl_set_new();
+	struct err e = ERR_INIT;
+	const char *src = "{{#rows}}{{guardian_phone}}{{/rows}}";
+	assert_int_equal(tmpl_set_add(set, "page", src, strlen(src), &e), 0);
+	struct personal *p = personal_collect(m);
+	assert_non_null(p);
+	assert_int_equal(personal_count(p), 4);
+	struct tmpl_watch w = {personal_seen, p};
+	struct buf out = BUF_INIT;
+	assert_int_equal(tmpl_render_watch(set, "page", m, &out, &w, &e), 0);
+	assert_string_equal(buf_cstr(&out), "0822222222");
+	json_t *shown = personal_shown(p);
+	/* both places of the phone, by path, with the value */
+	assert_int_equal(json_array_size(shown), 2);
+	assert_string_equal(jstr(json_array_get(shown, 0), "path"), "learner.guardian_phone");
+	assert_string_equal(jstr(json_array_get(shown, 1), "path"), "rows[].guardian_phone");
+	assert_string_equal(jstr(json_array_get(shown, 1), "value"), "0822222222");
+	json_decref(shown);
+	personal_prune(p);
+	personal_free(p);
+	assert_null(json_object_get(rec, "email"));
+	assert_string_equal(jstr(rec, "guardian_phone"), "0822222222");
+	buf_release(&out);
+	tmpl_set_free(set);
+	json_decref(rec);
+	json_decref(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_key_convention),
+	    cmocka_unit_test(test_json_keeps_what_the_page_prints),
+	    cmocka_unit_test(test_shown_by_text_and_conditions),
+	    cmocka_unit_test(test_shared_record_and_paths),
+	};
+	return cmocka_run_group_tests_name("personal", tests, NULL, NULL);
+}
