@@ -338,6 +338,11 @@ done:
 	return rc;
 }
 
+static int row_cb(void *ctx, const struct table_row *row, const int *pos)
+{
+	return import_row(ctx, row, pos);
+}
+
 /* Rows whose person is recorded elsewhere or was removed: bad rows. */
 static int check_stored(struct imp *im)
 {
@@ -492,27 +497,14 @@ int dpa_import_personnel(struct db *db, const char *path, struct buf *report, st
 		rc = -1;
 	if (rc == 0 && !(im.bulk = db_bulk_begin(db, "dpa_import", stage_cols, NSTAGE, e)))
 		rc = -1;
-	struct table_row row;
 	int pos[NCOL];
-	bool header = false;
-	int n;
-	while (rc == 0 && (n = table_next(t, &row, e)) != 0) {
-		if (n < 0) {
-			rc = -1;
-			break;
-		}
-		if (!header) {
-			rc = table_header(&row, columns, NCOL, pos, report, e);
-			header = true;
-			continue;
-		}
-		rc = import_row(&im, &row, pos);
-	}
+	if (rc == 0)
+		rc = table_each_row(t, columns, NCOL, pos, report, row_cb, &im, e);
+	/* the good rows stay staged even after a bad one, so the checks
+	 * against stored records report their lines too */
 	if (im.bulk && db_bulk_end(im.bulk, rc == 0, rc == 0 ? e : &(struct err)ERR_INIT) < 0 && rc == 0)
 		rc = -1;
-	if (rc == 0 && !header)
-		rc = err_set(e, 400, "the file has no rows / ไฟล์ไม่มีข้อมูล (แถวแรกต้องเป็นชื่อคอลัมน์)");
-	if (rc == 0 && header)
+	if (rc == 0)
 		rc = check_stored(&im);
 	long long added = 0, updated = 0;
 	if (rc == 0 && !im.bad)
@@ -521,10 +513,7 @@ int dpa_import_personnel(struct db *db, const char *path, struct buf *report, st
 		if (im.bad > REPORT_MAX)
 			buf_addf(report, "… and %lld more bad rows / และแถวที่ไม่ถูกต้องอีก %lld แถว\n", im.bad - REPORT_MAX,
 				 im.bad - REPORT_MAX);
-		rc = err_set(e, 400,
-			     "%lld bad row%s of %lld; nothing was stored — fix the rows above and import the file again "
-			     "/ มี %lld แถวที่ไม่ถูกต้องจาก %lld แถว ยังไม่ได้บันทึกข้อมูลใดเลย ให้แก้แถวข้างต้นแล้วนำเข้าใหม่",
-			     im.bad, im.bad == 1 ? "" : "s", im.rows, im.bad, im.rows);
+		rc = table_bad_rows(e, im.bad, im.rows);
 	}
 	if (rc == 0 && db_exec(db, "DROP TABLE dpa_import", NULL, 0, e) < 0)
 		rc = -1;

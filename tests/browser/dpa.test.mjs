@@ -11,8 +11,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { startServer } from '../http/lib.mjs';
+import { launchChromium } from './chromium.mjs';
 
 const OUT = join(dirname(fileURLToPath(import.meta.url)), 'out');
 const PHONE = { width: 375, height: 667 };
@@ -24,12 +24,7 @@ before(async () => {
   server = await startServer();
   const area = Number(server.sql("SELECT id FROM areas WHERE code = '3502'"));
   [s1, s2] = server.sql(`SELECT id FROM schools WHERE area_id = ${area} ORDER BY obec_code LIMIT 2`).split('\n').map(Number);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
