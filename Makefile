@@ -10,8 +10,16 @@ PKGS   = zlib libmicrohttpd jansson libsodium sqlite3 libpq libthai libmagic lib
          cairo pangocairo xlsxwriter libqrencode libzip expat libdeflate
 SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-# B is the build folder; SAN=1 builds with AddressSanitizer + UBSan into build/san.
-ifeq ($(SAN),1)
+# B is the build folder; SAN=1 builds with AddressSanitizer + UBSan into build/san;
+# FUZZ=1 builds everything with clang for libFuzzer into build/fuzz (make fuzz).
+ifeq ($(FUZZ),1)
+B      ?= build/fuzz
+CC     := clang
+OPT    ?= -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+# clang's -Wformat=2 also flags vsnprintf(fmt) inside buf_vaddf, which gcc
+# (the build of record) leaves to the callers' format attributes
+FUZZWARN = -Wno-format-nonliteral
+else ifeq ($(SAN),1)
 B      ?= build/san
 OPT    ?= -O1 -g $(SANFLAGS)
 else
@@ -25,7 +33,7 @@ endif
 # like the rest (-Werror).
 HARDEN   = -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 WARN     = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers \
-           -Wformat=2 -Wshadow -Wvla
+           -Wformat=2 -Wshadow -Wvla $(FUZZWARN)
 LDHARDEN = -Wl,-z,relro,-z,now
 
 # src/core/banned.h is forced into every compile: strcpy, sprintf, atoi …
@@ -43,7 +51,7 @@ DATA_FILES := src/acc/common-passwords.txt
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps run test test-unit test-http bench clean static fmt check-banned analyze
+.PHONY: all deps run test test-unit test-http bench clean static fmt check-banned analyze fuzz fuzz-build
 
 # deps first, then the build (also under -j: the compiler needs the headers
 # the install step brings).
@@ -119,6 +127,25 @@ test-unit: deps $(if $(T),$(T:%=$(B)/tests/test_%),$(UNIT_BINS))
 
 test-http: all
 	@KHET_BIN=bin/khet $(WITH_PG) ./tests/run-http.sh $(call shq,$(N)) $(if $(F),$(F:%=tests/http/%.test.mjs),tests/http/*.test.mjs)
+
+# libFuzzer targets (tests/fuzz/fuzz_NAME.c), built with Debian's clang and
+# ASan + UBSan; `make fuzz` runs each for FUZZ_SECONDS (default 60) from its
+# seed corpus (tests/fuzz/corpus/NAME), `make fuzz FUZZ_T="body form"` some
+# of them; make test runs each for a few seconds (tests/run-all.sh).
+FUZZ_SRCS    := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS    := $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/bin/%)
+FUZZ_SECONDS ?= 60
+
+build/fuzz/bin/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(OBJS)
+	@mkdir -p $(dir $@)
+	$(say) LINK $@
+	$(Q)$(CC) $(CFLAGS_ALL) -fsanitize=fuzzer -Itests/fuzz -o $(TMP) $< $(OBJS) $(LDLIBS_ALL) && mv -f $(TMP) $@
+
+fuzz-build: deps
+	@$(MAKE) --no-print-directory FUZZ=1 $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	@./tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_T)
 
 # banned.h must refuse a banned call (a file with strcpy must not compile).
 check-banned:

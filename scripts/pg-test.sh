@@ -11,6 +11,16 @@
 #   scripts/pg-test.sh down DIR    stops the server and keeps DIR (a test of
 #                                  a database that goes away)
 #   scripts/pg-test.sh up DIR      starts it again on the same port
+#   scripts/pg-test.sh standby DIR PRIMARY_DIR
+#                                  a streaming standby of the server in
+#                                  PRIMARY_DIR (pg_basebackup), named
+#                                  khet_standby, on a free port; prints its URL
+#   scripts/pg-test.sh promote DIR the standby becomes a primary
+#   scripts/pg-test.sh crash DIR   kill -9 of the server (as a dead machine)
+# PG_TEST_SYNC=1 at start: synchronous_commit stays on, and once a standby
+# is made the primary waits for it to have each commit (synchronous
+# replication), for the failover test; otherwise durability is off (the
+# data is thrown away).
 #
 # initdb and postgres refuse to run as root, and CI runs as root: then they
 # run as the postgres system user, which must be able to reach DIR (so DIR
@@ -22,12 +32,13 @@ set -eu
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 
 usage() {
-	echo "usage: $0 start|stop|down|up DIR" >&2
+	echo "usage: $0 start|stop|down|up|promote|crash DIR, or standby DIR PRIMARY_DIR" >&2
 	exit 2
 }
-[ $# -eq 2 ] || usage
+[ $# -eq 2 ] || [ $# -eq 3 ] || usage
 cmd=$1
 dir=$2
+primary=${3:-}
 case $dir in
 /*) ;;
 *) dir=$(pwd)/$dir ;;
@@ -39,6 +50,16 @@ as_pg() {
 		runuser -u postgres -- "$@"
 	else
 		"$@"
+	fi
+}
+
+# The server's settings: loopback, the port, its socket in DIR, and no
+# durability (thrown away anyway) unless the cluster is the failover test's.
+server_opts() {
+	if [ -e "$dir/sync" ]; then
+		echo "-c listen_addresses=127.0.0.1 -p $1 -k '$dir' -c fsync=off"
+	else
+		echo "-c listen_addresses=127.0.0.1 -p $1 -k '$dir' -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 	fi
 }
 
@@ -75,11 +96,14 @@ start() {
 		cat "$dir/initdb.log" >&2
 		exit 1
 	fi
+	if [ "${PG_TEST_SYNC:-}" = 1 ]; then
+		touch "$dir/sync"
+	fi
 	tries=0
 	while :; do
 		port=$(free_port)
 		if as_pg "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-			-o "-c listen_addresses=127.0.0.1 -p $port -k '$dir' -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+			-o "$(server_opts "$port")" \
 			start >/dev/null 2>&1; then
 			break
 		fi
@@ -111,9 +135,41 @@ down() {
 
 up() {
 	port=$(cat "$dir/port")
-	as_pg "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-		-o "-c listen_addresses=127.0.0.1 -p $port -k '$dir' -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-		start >/dev/null
+	as_pg "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$(server_opts "$port")" start >/dev/null
+}
+
+standby() {
+	[ -n "$primary" ] || usage
+	pport=$(cat "$primary/port")
+	mkdir -p "$dir"
+	chmod 700 "$dir"
+	[ "$(id -u)" -eq 0 ] && chown postgres:postgres "$dir"
+	touch "$dir/sync"
+	if ! as_pg "$PGBIN/pg_basebackup" -d "host=127.0.0.1 port=$pport user=postgres application_name=khet_standby" \
+		-D "$dir/data" -R -X stream >"$dir/basebackup.log" 2>&1; then
+		cat "$dir/basebackup.log" >&2
+		exit 1
+	fi
+	port=$(free_port)
+	if ! as_pg "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$(server_opts "$port")" \
+		start >/dev/null 2>&1; then
+		cat "$dir/server.log" >&2
+		exit 1
+	fi
+	echo "$port" >"$dir/port"
+	# from now on the primary's commits wait for this standby to have them
+	# (set after the copy, so the standby itself waits for nobody)
+	as_pg "$PGBIN/psql" -h 127.0.0.1 -p "$pport" -U postgres -qAtX -d khet \
+		-c "ALTER SYSTEM SET synchronous_standby_names = 'khet_standby'" -c "SELECT pg_reload_conf()" >/dev/null
+	echo "postgres://postgres@127.0.0.1:$port/khet"
+}
+
+promote() {
+	as_pg "$PGBIN/pg_ctl" -D "$dir/data" -w -t 60 promote >/dev/null
+}
+
+crash() {
+	kill -9 "$(head -n1 "$dir/data/postmaster.pid")"
 }
 
 case $cmd in
@@ -121,5 +177,8 @@ start) start ;;
 stop) stop ;;
 down) down ;;
 up) up ;;
+standby) standby ;;
+promote) promote ;;
+crash) crash ;;
 *) usage ;;
 esac

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/alloc.h"
+#include "core/backup.h"
 #include "core/jsonx.h"
 #include "core/db.h"
 #include "core/jobs.h"
@@ -67,7 +68,12 @@ static void usage(FILE *f)
 		"  check     check the database: SQLite's PRAGMA integrity_check (with Khet's Thai collation),\n"
 		"            e.g. after a full disk or a crash; exit 1 when it finds a problem\n"
 		"  demo      create demo data (two area offices with work groups and schools)\n"
-		"  import KIND FILE   load a CSV or XLSX file, all rows or none (kinds below)\n");
+		"  import KIND FILE   load a CSV or XLSX file, all rows or none (kinds below)\n"
+		"  backup DIR         copy the database and the uploaded files into a new folder DIR,\n"
+		"                     consistent while khet serve runs (README: Backup)\n"
+		"  restore DIR [--force]  check every checksum of the backup in DIR, then restore it into\n"
+		"                     the database and data folder named by --db/--data (an empty\n"
+		"                     database unless --force)\n");
 	for (int i = 0; khet_modules[i]; i++)
 		for (const struct command_def *c = khet_modules[i]->commands; c && c->name; c++)
 			fprintf(f, "  %-9s %s (khet %s help)\n", c->name, c->summary, c->name);
@@ -260,6 +266,17 @@ static int parse(int argc, char **argv, int first, struct opts *o, int *nrest, c
 	return 0;
 }
 
+/* The database URL the flags name (malloc'd): --db, else the SQLite file
+ * of the data folder. */
+static char *db_url_of(const struct opts *o)
+{
+	if (o->db)
+		return xstrdup(o->db);
+	struct buf u = BUF_INIT;
+	buf_addf(&u, "sqlite:%s/khet.db", o->data);
+	return buf_detach(&u, NULL);
+}
+
 /* Opens the database named by the flags, creating the data folder for the
  * SQLite default, and brings its schema up to date. */
 static struct db *open_db(struct opts *o, char **url_out)
@@ -268,14 +285,7 @@ static struct db *open_db(struct opts *o, char **url_out)
 		fprintf(stderr, "khet: cannot create the data folder %s: %s\n", o->data, strerror(errno));
 		return NULL;
 	}
-	char *url;
-	if (o->db) {
-		url = xstrdup(o->db);
-	} else {
-		size_t n = strlen(o->data) + 16;
-		url = xmalloc(n);
-		snprintf(url, n, "sqlite:%s/khet.db", o->data);
-	}
+	char *url = db_url_of(o);
 	struct err e = ERR_INIT;
 	if (!db_url_known(url)) {
 		fprintf(stderr, "khet: unknown database URL %s — use sqlite:PATH or postgres://USER@HOST:PORT/DB\n", url);
@@ -468,6 +478,49 @@ static int cmd_import(struct opts *o, int argc, char **argv)
 	return rc < 0 ? 1 : 0;
 }
 
+/* `khet backup DIR` and `khet restore DIR [--force]` (core/backup.h): no
+ * migration first — a backup copies the database as it is, and a restore
+ * needs the target as it is to tell whether it is empty. */
+static int cmd_backup(struct opts *o, int argc, char **argv)
+{
+	int restore = !strcmp(argv[0], "restore"), force = 0;
+	const char *dir = NULL;
+	int bad = 0;
+	for (int i = 1; i < argc; i++) {
+		if (restore && !strcmp(argv[i], "--force"))
+			force = 1;
+		else if (!strcmp(argv[i], "help"))
+			bad = 1;
+		else if (!dir && argv[i][0] != '-')
+			dir = argv[i];
+		else
+			bad = 1;
+	}
+	if (bad || !dir) {
+		fprintf(bad && argc == 2 ? stdout : stderr,
+			restore ? "usage: khet restore DIR [--force] [--db URL] [--data DIR]\n"
+				: "usage: khet backup DIR [--db URL] [--data DIR]\n");
+		return 2;
+	}
+	char *url = db_url_of(o);
+	if (!db_url_known(url)) {
+		fprintf(stderr, "khet: unknown database URL %s — use sqlite:PATH or postgres://USER@HOST:PORT/DB\n", url);
+		free(url);
+		return 2;
+	}
+	struct err e = ERR_INIT;
+	struct buf report = BUF_INIT;
+	int rc = restore ? backup_restore(dir, url, o->data, force, &report, &e)
+			 : backup_make(url, o->data, dir, &report, &e);
+	if (rc < 0)
+		fprintf(stderr, "khet: %s\n", e.msg);
+	else
+		fputs(buf_cstr(&report), stdout);
+	buf_release(&report);
+	free(url);
+	return rc < 0 ? 1 : 0;
+}
+
 /* A module's command (`khet user …`) on the opened database. */
 static int cmd_module(const struct command_def *c, struct opts *o, int argc, char **argv)
 {
@@ -522,13 +575,15 @@ int main(int argc, char **argv)
 	struct opts o = {0};
 	const struct command_def *mc = module_command(cmd);
 	int rc = 2;
-	if (mc || !strcmp(cmd, "import")) {
+	if (mc || !strcmp(cmd, "import") || !strcmp(cmd, "backup") || !strcmp(cmd, "restore")) {
 		/* the command's own words and flags stay for it, in order */
 		char **rest = xcalloc((size_t)argc + 1, sizeof *rest);
 		int nrest = 0;
 		rest[nrest++] = argv[1];
 		if (parse(argc, argv, 2, &o, &nrest, rest) == 0)
-			rc = mc ? cmd_module(mc, &o, nrest, rest) : cmd_import(&o, nrest, rest);
+			rc = mc			      ? cmd_module(mc, &o, nrest, rest)
+			     : !strcmp(cmd, "import") ? cmd_import(&o, nrest, rest)
+						      : cmd_backup(&o, nrest, rest);
 		free(rest);
 	} else if (parse(argc, argv, 2, &o, NULL, NULL) < 0) {
 		rc = 2;

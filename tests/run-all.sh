@@ -6,6 +6,8 @@
 #     started here in a temp folder on a free loopback port
 #  4. browser tests (Playwright driving Debian's Chromium)
 #  5. unit + HTTP tests again with AddressSanitizer + UBSan
+#  6. every libFuzzer target of tests/fuzz for a few seconds
+#     (FUZZ_TEST_SECONDS, default 5; `make fuzz` runs them for longer)
 set -u
 cd "$(dirname "$0")/.."
 JOBS=$(nproc 2>/dev/null || echo 2)
@@ -85,6 +87,18 @@ if make -s SAN=1 build/san/khet $(ls tests/unit/test_*.c | sed 's|tests/unit/\(.
 else
 	tail -n 40 "$LOG/san-build.log"
 	count "sanitizer-build" 0 1
+fi
+
+echo "== fuzz"
+if make -s fuzz-build >"$LOG/fuzz-build.log" 2>&1; then
+	out=$(./tests/fuzz/run.sh "${FUZZ_TEST_SECONDS:-5}" 2>&1)
+	printf '%s\n' "$out" | grep -v '^fuzz:' | head -n 80
+	line=$(printf '%s\n' "$out" | grep '^fuzz:' | tail -n1)
+	p=$(echo "$line" | sed -n 's/.* \([0-9]*\) passed.*/\1/p'); f=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed.*/\1/p')
+	count fuzz "${p:-0}" "${f:-1}"
+else
+	tail -n 40 "$LOG/fuzz-build.log"
+	count fuzz-build 0 1
 fi
 
 echo "$PASS passed, $FAIL failed"

@@ -143,17 +143,19 @@ static void permission_text(struct buf *b, const char *s)
 {
 	const char *p = s;
 	bool first = true;
+	struct buf k = BUF_INIT; /* stored text: never cut to a fixed size */
 	while (*p) {
 		const char *c = strchr(p, ',');
 		size_t n = c ? (size_t)(c - p) : strlen(p);
-		char k[64];
-		snprintf(k, sizeof k, "%.*s", (int)(n < 63 ? n : 63), p);
-		const struct permission_def *d = module_permission(k);
-		const char *rl = d ? NULL : acc_role_label(k);
-		buf_addf(b, "%s%s", first ? "" : ", ", d ? d->label : rl ? rl : k);
+		buf_reset(&k);
+		buf_add(&k, p, n);
+		const struct permission_def *d = module_permission(buf_cstr(&k));
+		const char *rl = d ? NULL : acc_role_label(buf_cstr(&k));
+		buf_addf(b, "%s%s", first ? "" : ", ", d ? d->label : rl ? rl : buf_cstr(&k));
 		first = false;
 		p = c ? c + 1 : p + n;
 	}
+	buf_release(&k);
 }
 
 static void value_text(struct buf *b, const char *key, json_t *v)

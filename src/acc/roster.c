@@ -103,33 +103,59 @@ static void set_display_name(json_t *row)
 	buf_release(&b);
 }
 
-/* Cuts s to at most cap - 1 bytes on a character boundary, so a long name
- * quoted in a message never leaves half a Thai letter (struct err's msg is
- * 512 bytes, and jansson refuses text that is not UTF-8). */
-static const char *cut(char *buf, size_t cap, const char *s)
+/* A name quoted in a message, cut to NAME_CUT_CHARS characters with "…"
+ * (struct err's msg holds 1024 bytes, and the message's instructions after
+ * the name must stay; a name is up to 240 Thai letters, 720 bytes): on a
+ * word boundary (thai_cut_words), or, when that keeps less than half (a
+ * very long first name is one word), between letters, never before a
+ * vowel or tone mark. Never half a Thai letter: jansson refuses text that
+ * is not UTF-8. Into out, which the caller releases. */
+#define NAME_CUT_CHARS 80
+static bool thai_mark(const unsigned char *p)
 {
-	size_t n = s ? strlen(s) : 0;
-	if (n > cap - 1)
-		n = cap - 1;
-	memcpy(buf, s ? s : "", n);
-	buf[n] = 0;
-	while (n && !thai_utf8_valid(buf, n))
-		buf[--n] = 0;
-	return buf;
+	/* U+0E31, U+0E34–U+0E3A, U+0E47–U+0E4E: vowels and tone marks drawn
+	 * on the letter before them */
+	if (p[0] != 0xE0 || (p[1] != 0xB8 && p[1] != 0xB9))
+		return false;
+	unsigned cp = 0x0E00 + ((p[1] & 0x3Fu) << 6) + (p[2] & 0x3Fu);
+	return cp == 0x0E31 || (cp >= 0x0E34 && cp <= 0x0E3A) || (cp >= 0x0E47 && cp <= 0x0E4E);
 }
 
-/* The same for a message already made. */
-static void msg_fix(struct err *e)
+static const char *cut(struct buf *out, const char *s)
 {
-	char tmp[sizeof e->msg];
-	snprintf(e->msg, sizeof e->msg, "%s", cut(tmp, sizeof tmp, e->msg));
+	s = s ? s : "";
+	size_t keep = thai_cut_words(s, NAME_CUT_CHARS), kept = 0;
+	for (size_t i = 0; i < keep; i++)
+		kept += ((unsigned char)s[i] & 0xC0) != 0x80;
+	if (s[keep] && kept < NAME_CUT_CHARS / 2) {
+		/* one long word (a first name has no spaces inside): the word
+		 * cut would leave little more than the title, so cut by
+		 * letters, never between a letter and its marks */
+		size_t n = 0, chars = 0;
+		while (s[n] && chars < NAME_CUT_CHARS) {
+			n++;
+			while (((unsigned char)s[n] & 0xC0) == 0x80)
+				n++;
+			chars++;
+		}
+		while (n > 0 && s[n] && thai_mark((const unsigned char *)s + n)) {
+			n--;
+			while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+				n--;
+		}
+		keep = n;
+	}
+	buf_add(out, s, keep);
+	if (s[keep])
+		buf_adds(out, "…");
+	return buf_cstr(out);
 }
 
 struct roster_row {
 	long long id;
 	bool submitted;
 	long long submitted_at;
-	char by_name[320];
+	long long submitted_by;
 };
 
 /* Reads the roster of (area, year): 1 and fills *out, 0 when none, -1. */
@@ -138,9 +164,8 @@ static int roster_find(struct db *db, long long area_id, int year, struct roster
 	memset(out, 0, sizeof *out);
 	struct db_res *res;
 	if (db_query(db,
-		     "SELECT r.id, r.status, r.submitted_at, u.title, u.first_name, u.last_name "
-		     "FROM rosters r LEFT JOIN users u ON u.id = r.submitted_by "
-		     "WHERE r.area_id = $1 AND r.academic_year = $2",
+		     "SELECT r.id, r.status, r.submitted_at, r.submitted_by "
+		     "FROM rosters r WHERE r.area_id = $1 AND r.academic_year = $2",
 		     DB_ARGS(DB_INT(area_id), DB_INT(year)), &res, e) < 0)
 		return -1;
 	int rc = db_next(res, e);
@@ -148,25 +173,55 @@ static int roster_find(struct db *db, long long area_id, int year, struct roster
 		out->id = db_int(res, 0);
 		out->submitted = !strcmp(db_text(res, 1), "submitted");
 		out->submitted_at = db_isnull(res, 2) ? 0 : db_int(res, 2);
-		snprintf(out->by_name, sizeof out->by_name, "%s%s %s", db_text(res, 3), db_text(res, 4),
-			 db_text(res, 5));
+		out->submitted_by = db_isnull(res, 3) ? 0 : db_int(res, 3);
 	}
 	db_res_free(res);
 	return rc;
 }
 
-/* The 409 of a locked year, naming who submitted it and when. */
-static int locked(struct err *e, int year, const struct roster_row *r)
+/* Appends the name of who submitted roster r (up to 240 Thai letters, so
+ * a growable buffer, never a fixed array). */
+static int submitter_name(struct db *db, const struct roster_row *r, struct buf *out, struct err *e)
 {
-	struct buf when = BUF_INIT;
+	struct db_res *res;
+	if (db_query(db, "SELECT title, first_name, last_name FROM users WHERE id = $1",
+		     DB_ARGS(DB_INT(r->submitted_by)), &res, e) < 0)
+		return -1;
+	int rc = db_next(res, e);
+	if (rc == 1)
+		buf_addf(out, "%s%s %s", db_text(res, 0), db_text(res, 1), db_text(res, 2));
+	db_res_free(res);
+	return rc < 0 ? -1 : 0;
+}
+
+/* The same as a JSON string for a page (null while not submitted). */
+static json_t *submitter_json(struct db *db, const struct roster_row *r)
+{
+	if (!r->submitted)
+		return json_null();
+	struct buf name = BUF_INIT;
+	struct err e = ERR_INIT;
+	if (submitter_name(db, r, &name, &e) < 0)
+		log_error("roster %lld: submitter: %s", r->id, e.msg);
+	json_t *j = json_string(buf_cstr(&name));
+	buf_release(&name);
+	return j;
+}
+
+/* The 409 of a locked year, naming who submitted it and when. */
+static int locked(struct db *db, struct err *e, int year, const struct roster_row *r)
+{
+	struct buf when = BUF_INIT, who = BUF_INIT, name = BUF_INIT;
+	if (submitter_name(db, r, &who, e) < 0)
+		return -1;
 	thai_datetime_short(&when, r->submitted_at);
-	char name[160];
 	err_set(e, 409,
 		"รายชื่อแอดมินประจำปีการศึกษา %d ของเขตพื้นที่นี้ส่งแล้วโดย %s เมื่อ %s จึงถูกล็อกไว้ "
 		"ส่งหรือแก้ไขซ้ำไม่ได้ การเปลี่ยนแปลงระหว่างปีให้ทำที่หน้าจัดการผู้ใช้งาน",
-		year, cut(name, sizeof name, r->by_name), buf_cstr(&when));
+		year, cut(&name, buf_cstr(&who)), buf_cstr(&when));
 	buf_release(&when);
-	msg_fix(e);
+	buf_release(&who);
+	buf_release(&name);
 	return -1;
 }
 
@@ -194,7 +249,7 @@ static long long draft_get(struct db *db, long long area_id, int year, long long
 	long long now = (long long)time(NULL);
 	if (rc == 1) {
 		if (r.submitted)
-			return locked(e, year, &r);
+			return locked(db, e, year, &r);
 		if (db_exec(db, "UPDATE rosters SET updated_at = $2, updated_by = $3 WHERE id = $1",
 			    DB_ARGS(DB_INT(r.id), DB_INT(now), by > 0 ? DB_INT(by) : DB_NULL), e) < 0)
 			return -1;
@@ -359,8 +414,8 @@ json_t *acc_roster_get(struct db *db, long long area_id, int year, int page, int
 	    !found	  ? "none"
 	    : r.submitted ? "submitted"
 			  : "draft",
-	    "locked", r.submitted, "submitted_by_name", r.submitted ? json_string(r.by_name) : json_null(),
-	    "submitted_at", r.submitted ? json_integer(r.submitted_at) : json_null(), "submitted_at_text",
+	    "locked", r.submitted, "submitted_by_name", submitter_json(db, &r), "submitted_at",
+	    r.submitted ? json_integer(r.submitted_at) : json_null(), "submitted_at_text",
 	    r.submitted ? json_string(buf_cstr(&when)) : json_null(), "counts", "admins", (json_int_t)c[0], "undecided",
 	    (json_int_t)c[1], "confirm", (json_int_t)c[2], "cancel", (json_int_t)c[3], "added", (json_int_t)c[4],
 	    "admins", page_obj(admins, c[0], page, pages), "additions", page_obj(adds, c[4], additions_page, apages));
@@ -544,13 +599,14 @@ long long acc_roster_add(struct db *db, long long area_id, int year, const struc
 		goto out;
 	rc = db_next(res, e);
 	if (rc == 1) {
-		char who[320], name[120];
-		snprintf(who, sizeof who, "%s%s %s", db_text(res, 0), db_text(res, 1), db_text(res, 2));
+		struct buf who = BUF_INIT, name = BUF_INIT;
+		buf_addf(&who, "%s%s %s", db_text(res, 0), db_text(res, 1), db_text(res, 2));
 		err_set(e, 409,
 			"สถานศึกษานี้มีแอดมินอยู่แล้ว (%s) 1 โรงเรียนมีแอดมินได้ 1 คน "
 			"กรุณาเลือกยกเลิกแอดมินเดิมในรายชื่อและบันทึกก่อน แล้วจึงเพิ่มแอดมินใหม่",
-			cut(name, sizeof name, who));
-		msg_fix(e);
+			cut(&name, buf_cstr(&who)));
+		buf_release(&who);
+		buf_release(&name);
 		snprintf(e->field, sizeof e->field, "school_id");
 	}
 	db_res_free(res);
@@ -625,9 +681,9 @@ static void name_addition(struct err *e, const char *who)
 	char msg[sizeof e->msg];
 	snprintf(msg, sizeof msg, "%s", e->msg);
 	if (e->status != 500) {
-		char name[120];
-		err_set(e, e->status, "เพิ่ม %s ไม่ได้: %s", cut(name, sizeof name, who), msg);
-		msg_fix(e);
+		struct buf name = BUF_INIT;
+		err_set(e, e->status, "เพิ่ม %s ไม่ได้: %s", cut(&name, who), msg);
+		buf_release(&name);
 	}
 }
 
@@ -655,10 +711,10 @@ static int apply_addition(struct db *db, long long area_id, json_t *a, const str
 	struct buf who = BUF_INIT;
 	buf_addf(&who, "%s%s %s", jstr(a, "title"), jstr(a, "first_name"), jstr(a, "last_name"));
 	if (cancelled) {
-		char name[120];
+		struct buf name = BUF_INIT;
 		err_set(e, 409, "บัญชีของ %s ถูกยกเลิกไปแล้ว กรุณาเปิดใช้บัญชีเดิมก่อน หรือลบรายการขอเพิ่มนี้",
-			cut(name, sizeof name, buf_cstr(&who)));
-		msg_fix(e);
+			cut(&name, buf_cstr(&who)));
+		buf_release(&name);
 		buf_release(&who);
 		return -1;
 	}
@@ -728,7 +784,7 @@ int acc_roster_submit(struct db *db, long long area_id, int year, const struct a
 		return -1;
 	/* locked first: a refused second submission writes nothing */
 	if (rc == 1 && r.submitted)
-		return locked(e, year, &r);
+		return locked(db, e, year, &r);
 	long long roster = draft_get(db, area_id, year, by ? by->user_id : 0, e);
 	if (roster < 0)
 		return -1;
@@ -747,14 +803,15 @@ int acc_roster_submit(struct db *db, long long area_id, int year, const struct a
 			return -1;
 		rc = db_next(res, e);
 		if (rc == 1) {
-			char who[640], name[150];
-			snprintf(who, sizeof who, "%s%s %s %s", db_text(res, 0), db_text(res, 1), db_text(res, 2),
+			struct buf who = BUF_INIT, name = BUF_INIT;
+			buf_addf(&who, "%s%s %s %s", db_text(res, 0), db_text(res, 1), db_text(res, 2),
 				 db_text(res, 3));
 			err_set(e, 400,
 				"ยังไม่ได้เลือกสถานะของแอดมิน %lld คน (เช่น %s) "
 				"กรุณาเลือก ยืนยัน หรือ ยกเลิก ให้ครบทุกคนและบันทึกก่อนส่ง",
-				c[1], cut(name, sizeof name, who));
-			msg_fix(e);
+				c[1], cut(&name, buf_cstr(&who)));
+			buf_release(&who);
+			buf_release(&name);
 		}
 		db_res_free(res);
 		if (rc == 1)
@@ -1102,9 +1159,8 @@ static int add_page(struct req *r, int status, long long area_id, int year)
 	bool past = year < thai_academic_year((long long)time(NULL));
 	json_t *m = json_pack("{s:s, s:o, s:o, s:i, s:b, s:b, s:o, s:o, s:b}", "page_title", buf_cstr(&title), "area",
 			      area, "form", form, "year", year, "open", open, "locked", rr.submitted,
-			      "submitted_by_name", rr.submitted ? json_string(rr.by_name) : json_null(),
-			      "submitted_at_text", rr.submitted ? json_string(buf_cstr(&when)) : json_null(), "past",
-			      past);
+			      "submitted_by_name", submitter_json(db, &rr), "submitted_at_text",
+			      rr.submitted ? json_string(buf_cstr(&when)) : json_null(), "past", past);
 	buf_release(&title);
 	buf_release(&when);
 	return view_page(r, status, "acc/roster_add", m);

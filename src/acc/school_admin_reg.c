@@ -256,6 +256,8 @@ static int reg_post(struct req *r)
 	if (!db)
 		return acc_db_unavailable(r);
 	struct err e = ERR_INIT;
+	/* a size set by law: the e-mail field refuses more than 254 bytes
+	 * (RFC 5321), and this copy is used only once the form is valid */
 	char email[256];
 	snprintf(email, sizeof email, "%s", form_value(r, "email"));
 	for (char *p = email; *p; p++)

@@ -42,6 +42,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/cookie.h"
 #include "core/jsonx.h"
 #include "acc/acc_internal.h"
 #include "core/audit.h"
@@ -108,17 +109,6 @@ bool acc_grant_allowed(const struct acc_grant *g, uint64_t roles)
 }
 
 /* --- tokens ------------------------------------------------------------- */
-
-static bool token_ok(const char *s)
-{
-	if (!s || strlen(s) != TOKEN_CHARS)
-		return false;
-	for (; *s; s++)
-		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-' ||
-		      *s == '_'))
-			return false;
-	return true;
-}
 
 static void token_hash(const char *token, char out[65])
 {
@@ -251,7 +241,7 @@ static int session_load(struct req *r, struct acc_session **out)
 	const char *token = req_cookie(r, COOKIE);
 	if (!token || !*token)
 		return 0;
-	if (!token_ok(token)) {
+	if (!cookie_token_ok(token)) {
 		clear_cookie(r);
 		return 0;
 	}

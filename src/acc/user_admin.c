@@ -1109,17 +1109,16 @@ static int user_page(struct req *r, long long aid, json_t *area, json_t *u, int 
 	json_t *form = form_model(r, edit_form, u);
 	make_select(form, "title", title_options());
 	make_select(form, "personnel_type", personnel_options());
-	char back[64], history[128];
+	char back[64];
 	snprintf(back, sizeof back, "/areas/%lld/users", aid);
-	struct buf h = BUF_INIT;
+	struct buf h = BUF_INIT; /* the username, URL-encoded */
 	buf_addf(&h, "/areas/%lld/audit?user=", aid);
 	buf_add_urlenc(&h, nz(json_string_value(json_object_get(u, "username"))));
-	snprintf(history, sizeof history, "%s", buf_cstr(&h));
-	buf_release(&h);
 	json_t *m = json_pack("{s:o, s:o, s:O, s:o, s:o, s:b, s:O, s:s, s:s, s:s}", "page_title",
 			      json_string("แก้ไขข้อมูลผู้ใช้งาน"), "area", area, "account", u, "grants", grants, "form", form,
 			      "adding", 0, "action", json_object_get(u, "url"), "back_url", back, "history_url",
-			      history, "submit_label", "บันทึกข้อมูล (อัปเดตใหม่)");
+			      buf_cstr(&h), "submit_label", "บันทึกข้อมูล (อัปเดตใหม่)");
+	buf_release(&h);
 	/* the edit form carries the version it was made from (issue 10.6) */
 	json_object_set_new(m, "record_version", json_integer(json_integer_value(json_object_get(u, "version"))));
 	json_decref(u);

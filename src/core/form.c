@@ -1,6 +1,6 @@
 /* form: parsing and checking a request body against a route's declared
- * fields. Bodies arrive in pieces from MHD's post processor (urlencoded or
- * multipart); text is collected up to a little over the field's limit and
+ * fields. Bodies arrive in pieces through the body parser (core/body.c:
+ * urlencoded or multipart); text is collected up to a little over the field's limit and
  * no further, and uploads are written straight to a temp file under the data
  * folder, cut off the moment they pass their limit, so no body is ever held
  * whole in memory. After the body ends every field is validated and gets a
@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/body.h"
 #include "core/fault.h"
 #include "core/http_internal.h"
 #include "core/log.h"
@@ -30,6 +31,10 @@
 #include "core/thai.h"
 
 #define FORM_TEXT_TOTAL_MAX (2LL * 1024 * 1024)
+/* Values of declared fields in one body: a school's whole class list
+ * ticked fits many times over; "a=&a=&…" in a 64 MB body does not (each
+ * empty value costs a part and no text, so the text limit never stops it). */
+#define FORM_PARTS_MAX 50000
 
 struct form_part {
 	struct form_part *next;
@@ -76,8 +81,16 @@ static char *clean_filename(const char *name)
 	for (const char *p = name; *p; p++)
 		if (*p == '/' || *p == '\\')
 			base = p + 1;
+	/* at most 200 bytes, cut before a whole letter (a Thai letter is 3
+	 * bytes: a cut inside one made the whole name "file") */
+	size_t n = strlen(base);
+	if (n > 200) {
+		n = 200;
+		while (n > 0 && ((unsigned char)base[n] & 0xC0) == 0x80)
+			n--;
+	}
 	struct buf b = BUF_INIT;
-	for (const char *p = base; *p && b.len < 200; p++)
+	for (const char *p = base; p < base + n; p++)
 		buf_addc(&b, ((unsigned char)*p < 0x20 || *p == '"' || *p == 0x7f) ? '_' : *p);
 	if (!b.len || !thai_utf8_valid(b.data, b.len)) {
 		buf_reset(&b);
@@ -88,30 +101,31 @@ static char *clean_filename(const char *name)
 
 static struct form_part *part_new(struct req *r, const char *key, const struct field *f)
 {
+	if (r->form.nparts >= FORM_PARTS_MAX)
+		return NULL;
 	struct form_part *p = xcalloc(1, sizeof *p);
 	p->key = xstrdup(key);
 	p->field = f;
 	p->fd = -1;
 	/* append, keeping the order the client sent */
-	struct form_part **tail = &r->form.parts;
-	while (*tail)
-		tail = &(*tail)->next;
-	*tail = p;
+	if (r->form.last)
+		r->form.last->next = p;
+	else
+		r->form.parts = p;
+	r->form.last = p;
+	r->form.nparts++;
 	return p;
 }
 
 static struct form_part *last_part(struct req *r)
 {
-	struct form_part *p = r->form.parts;
-	while (p && p->next)
-		p = p->next;
-	return p;
+	return r->form.last;
 }
 
 static void file_open(struct req *r, struct form_part *p)
 {
 	struct buf path = BUF_INIT;
-	buf_addf(&path, "%s/tmp", http_settings()->data_dir);
+	buf_addf(&path, "%s/tmp", r->form.data_dir);
 	mkdir(buf_cstr(&path), 0700);
 	buf_adds(&path, "/upload-XXXXXX");
 	p->tmp_path = buf_detach(&path, NULL);
@@ -179,21 +193,21 @@ static void file_write(struct form_part *p, const char *data, size_t size)
 	p->size += (long long)size;
 }
 
-static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
-			       const char *content_type, const char *transfer_encoding, const char *data,
-			       uint64_t off, size_t size)
+static int on_part(void *cls, const char *key, const char *filename, const char *content_type, const char *data,
+		   uint64_t off, size_t size)
 {
 	struct req *r = cls;
 	if (!key)
-		return MHD_YES;
+		return 0;
 	const struct field *f = find_field(r->form.fields, key);
 	/* the platform's own hidden fields: every form may carry them */
 	bool csrf = !strcmp(key, "_csrf") || !strcmp(key, "_version");
 	if (!f && !csrf)
-		return MHD_YES; /* undeclared: ignored */
+		return 0; /* undeclared: ignored */
 	struct form_part *p = last_part(r);
 	if (off == 0 || !p || strcmp(p->key, key)) {
-		p = part_new(r, key, f);
+		if (!(p = part_new(r, key, f)))
+			return -1; /* too many values: the body is refused (400) */
 		if (f && f->type == FT_FILE && filename) {
 			p->is_file = true;
 			p->filename = clean_filename(filename);
@@ -202,49 +216,76 @@ static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *k
 		}
 	}
 	if (!size)
-		return MHD_YES;
+		return 0;
 	if (p->is_file) {
 		if (p->fd >= 0 || p->too_big)
 			file_write(p, data, size);
 		else if (!p->tmp_path)
 			p->size += (long long)size; /* data without a file name: dropped */
-		return MHD_YES;
+		return 0;
 	}
 	long long cap = f ? field_max(f) * 4 + 16 : 64;
 	r->form.text_bytes += (long long)size;
 	if (r->form.text_bytes > FORM_TEXT_TOTAL_MAX || (long long)(p->text.len + size) > cap) {
 		p->text_overflow = true;
-		return MHD_YES;
+		return 0;
 	}
 	buf_add(&p->text, data, size);
-	return MHD_YES;
+	return 0;
+}
+
+/* Starts a body of this Content-Type (NULL or "": none) against fields;
+ * uploads go to data_dir/tmp. */
+static int form_begin_body(struct req *r, const struct field *fields, const char *ct, bool empty,
+			   const char *data_dir)
+{
+	struct form_state *fs = &r->form;
+	fs->fields = fields;
+	fs->data_dir = data_dir;
+	fs->values = json_object();
+	fs->typed = json_object();
+	fs->errors = json_object();
+	if (!ct || !*ct)
+		return empty ? 0 : -1; /* an empty POST is fine */
+	fs->pp = body_parser_new(ct, on_part, r);
+	return fs->pp ? 0 : -1;
 }
 
 int form_begin(struct req *r, const struct field *fields)
 {
-	struct form_state *fs = &r->form;
-	fs->fields = fields;
-	fs->values = json_object();
-	fs->typed = json_object();
-	fs->errors = json_object();
 	const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-	if (!ct || !*ct) {
-		const char *cl = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-		return (!cl || !strcmp(cl, "0")) ? 0 : -1; /* an empty POST is fine */
-	}
-	fs->pp = MHD_create_post_processor(r->conn, 16 * 1024, on_part, r);
-	return fs->pp ? 0 : -1;
+	const char *cl = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	return form_begin_body(r, fields, ct, !cl || !strcmp(cl, "0"), http_settings()->data_dir);
 }
 
 int form_feed(struct req *r, const char *data, size_t size)
 {
 	if (r->form.broken || !r->form.pp)
 		return -1;
-	if (MHD_post_process(r->form.pp, data, size) != MHD_YES) {
+	if (body_parser_feed(r->form.pp, data, size) < 0) {
 		r->form.broken = true;
 		return -1;
 	}
 	return 0;
+}
+
+int form_parse_body(struct req *r, const struct field *fields, const char *content_type, const char *body,
+		    size_t len, const char *data_dir)
+{
+	if (form_begin_body(r, fields, content_type, len == 0, data_dir) < 0)
+		return -1;
+	/* in pieces of a few sizes, as a connection delivers them: a value
+	 * cut anywhere must read the same */
+	static const size_t cuts[] = {1, 7, 4096};
+	size_t i = 0, k = 0;
+	while (i < len && r->form.pp) {
+		size_t n = len - i < cuts[k % 3] ? len - i : cuts[k % 3];
+		if (form_feed(r, body + i, n) < 0)
+			break;
+		i += n;
+		k++;
+	}
+	return form_finish(r);
 }
 
 /* --- validation --------------------------------------------------------- */
@@ -499,8 +540,9 @@ int form_finish(struct req *r)
 		return fs->broken ? -1 : 0;
 	fs->checked = true;
 	if (fs->pp) {
-		if (MHD_destroy_post_processor(fs->pp) != MHD_YES)
+		if (body_parser_finish(fs->pp) < 0)
 			fs->broken = true;
+		body_parser_free(fs->pp);
 		fs->pp = NULL;
 	}
 	if (fs->broken)
@@ -626,8 +668,7 @@ int form_finish(struct req *r)
 void form_cleanup(struct req *r)
 {
 	struct form_state *fs = &r->form;
-	if (fs->pp)
-		MHD_destroy_post_processor(fs->pp);
+	body_parser_free(fs->pp);
 	struct form_part *p = fs->parts;
 	while (p) {
 		struct form_part *next = p->next;

@@ -1,6 +1,6 @@
 /* form: declared body fields (Kore's validators, here a table). A route names
  * its field list; the server parses urlencoded and multipart bodies through
- * MHD's post processor against it, streams uploads to a temp file cutting
+ * core/body.c against it, streams uploads to a temp file cutting
  * them off at the field's limit while streaming, checks file types by
  * content (libmagic), and validates every field (required, length in
  * characters, UTF-8, pattern, choices, type). The handler then finds checked

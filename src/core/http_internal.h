@@ -14,10 +14,12 @@
 #define REQ_MAX_PARAMS 8
 
 struct form_part; /* form.c */
+struct body_parser;
 
 struct form_state {
 	const struct field *fields;
-	struct MHD_PostProcessor *pp;
+	struct body_parser *pp; /* core/body.h */
+	const char *data_dir;   /* uploads go to its tmp/ */
 	json_t *values;   /* name → checked, normalised string, or array for F_MULTI */
 	json_t *typed;    /* the same names → exactly what was typed (trimmed), for
 			   * showing the form again: a money field holds "35210.50"
@@ -25,6 +27,8 @@ struct form_state {
 	json_t *errors;   /* name → Thai message; "_form" for form-wide */
 	json_t *changed;  /* form_stale: labels of fields whose current value differs */
 	struct form_part *parts; /* text being collected / files being written */
+	struct form_part *last;  /* the last of them (appending is O(1)) */
+	int nparts;
 	struct form_file *files;
 	int nfiles;
 	char **kept;      /* form_file_keep's destinations: removed again when the
@@ -85,6 +89,12 @@ int form_begin(struct req *r, const struct field *fields);
 int form_feed(struct req *r, const char *data, size_t size);
 /* Finishes parsing and validates; returns -1 when the body was broken. */
 int form_finish(struct req *r);
+/* A whole body parsed and checked as a request's form would be — the same
+ * parts, uploads (temp files under data_dir/tmp) and validation — with no
+ * connection (unit tests, tests/fuzz). r starts zeroed; release it with
+ * form_cleanup. -1 for a Content-Type no parser takes or a broken body. */
+int form_parse_body(struct req *r, const struct field *fields, const char *content_type, const char *body,
+		    size_t len, const char *data_dir);
 void form_cleanup(struct req *r);
 /* The request's transaction rolled back: the files form_file_keep put in
  * place belong to rows that were never stored, so they go too. */

@@ -234,6 +234,7 @@ struct xctx {
 	int col;	/* column of the current <c>, 0-based */
 	char ctype[16]; /* its t attribute */
 	int in_v, in_is;
+	int in_row;	/* inside <row>: rows do not nest, cells live in rows */
 	/* workbook / rels */
 	struct buf first_rid;
 	struct buf target;
@@ -353,11 +354,23 @@ static void sheet_start(void *ud, const XML_Char *name, const XML_Char **a)
 {
 	struct xctx *x = ud;
 	const char *n = local(name);
+	if (x->failed)
+		return;
 	if (!strcmp(n, "row")) {
+		/* a row inside a row would drop the cells gathered so far */
+		if (x->in_row) {
+			xfail(x, bad_xlsx, "a row inside a row");
+			return;
+		}
+		x->in_row = 1;
 		const char *r = attr(a, "r");
 		x->cur_line = num_ll_or(r, x->cur_line + 1); /* r absent or not a number: the next */
 		x->ncells = 0;
 	} else if (!strcmp(n, "c")) {
+		if (!x->in_row) {
+			xfail(x, bad_xlsx, "a cell outside a row");
+			return;
+		}
 		const char *r = attr(a, "r");
 		const char *ty = attr(a, "t");
 		x->col = r ? ref_col(r) : x->ncells;
@@ -383,6 +396,8 @@ static void sheet_end(void *ud, const XML_Char *name)
 {
 	struct xctx *x = ud;
 	const char *n = local(name);
+	if (x->failed)
+		return; /* expat may still end the element whose handler failed */
 	if (!strcmp(n, "v")) {
 		x->in_v = x->in_t = 0;
 	} else if (!strcmp(n, "t")) {
@@ -424,6 +439,7 @@ static void sheet_end(void *ud, const XML_Char *name)
 		buf_release(&val);
 	} else if (!strcmp(n, "row")) {
 		struct table *t = x->t;
+		x->in_row = 0;
 		if (x->ncells == 0)
 			return;
 		if (t->nx >= TABLE_MAX_ROWS) {

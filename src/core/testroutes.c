@@ -10,7 +10,12 @@
  * /_test/state answers what is stored: the row count of every table and
  * every file in the data folder (but the database's own and the uploads
  * being received), so a fault-injection test (core/fault.h)
- * can tell that a failed write left nothing behind. */
+ * can tell that a failed write left nothing behind.
+ *
+ * /_test/forms lists every POST route of the route table with its declared
+ * fields (kind, limit in characters, whether required or a person's name,
+ * choices, pattern), so the maximum-length test (tests/http/maxlen) fills
+ * every text field of every form without a list of its own to keep up. */
 #include "core/testroutes.h"
 
 #include <ftw.h>
@@ -143,7 +148,53 @@ static int state_get(struct req *r)
 	return view_page(r, 200, "test_form", m);
 }
 
+static const char *const type_names[] = {
+    [FT_TEXT] = "text",	    [FT_TEXTAREA] = "textarea",
+    [FT_EMAIL] = "email",   [FT_PASSWORD] = "password",
+    [FT_PHONE] = "phone",   [FT_INT] = "int",
+    [FT_MONEY] = "money",   [FT_DATE] = "date",
+    [FT_TIME] = "time",	    [FT_CITIZEN_ID] = "citizen_id",
+    [FT_CHOICE] = "choice", [FT_CHECKBOX] = "checkbox",
+    [FT_FILE] = "file",	    [FT_HIDDEN] = "hidden",
+};
+
+static int forms_get(struct req *r)
+{
+	json_t *list = json_array();
+	for (int i = 0; i < router_count(); i++) {
+		const struct route *rt = router_route(i);
+		if (strcmp(rt->method, "POST") || !rt->form)
+			continue;
+		json_t *schema = form_schema(rt->form);
+		json_t *props = json_object_get(schema, "properties");
+		json_t *fields = json_array();
+		for (const struct field *f = rt->form; f->name; f++) {
+			json_t *p = json_object_get(props, f->name);
+			json_t *fj =
+			    json_pack("{s:s, s:s, s:O?, s:b, s:b, s:b, s:I, s:s?}", "name", f->name, "type",
+				      type_names[f->type], "max", json_object_get(p, "maxLength"), "required",
+				      (f->flags & F_REQUIRED) != 0, "name_field", (f->flags & F_NAME) != 0, "multi",
+				      (f->flags & F_MULTI) != 0, "min", (json_int_t)f->min, "pattern", f->pattern);
+			if (f->type == FT_INT || f->type == FT_MONEY)
+				json_object_set_new(fj, "max_value", json_integer(f->max));
+			const struct choice *c = field_choices(f);
+			if (c) {
+				json_t *cs = json_array();
+				for (; c->value; c++)
+					json_array_append_new(cs, json_string(c->value));
+				json_object_set_new(fj, "choices", cs);
+			}
+			json_array_append_new(fields, fj);
+		}
+		json_decref(schema);
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s?, s:o}", "pattern", rt->pattern, "module",
+						      router_module(i), "roles", rt->roles, "fields", fields));
+	}
+	return view_page(r, 200, "test_form", json_pack("{s:o}", "forms", list));
+}
+
 static const struct route routes[] = {
+	{"GET", "/_test/forms", forms_get, NULL, NULL, ACCESS_PUBLIC, 0},
 	{"GET", "/_test/state", state_get, NULL, NULL, ACCESS_PUBLIC, 0},
 	{"GET", "/_test/form", form_get, NULL, NULL, ACCESS_PUBLIC, 0},
 	{"GET", "/_test/routes", routes_get, NULL, NULL, ACCESS_PUBLIC, 0},

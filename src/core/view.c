@@ -11,6 +11,7 @@
  * from disk again for every page so an edit shows on reload. A one-shot
  * message after a redirect ("บันทึกเรียบร้อย") travels in a short-lived
  * cookie, since instances keep no state of their own. */
+#include "core/cookie.h"
 #include "core/view.h"
 
 #include <dirent.h>
@@ -221,26 +222,15 @@ static void respond_json(struct req *r, int status, json_t *j)
 	respond_buf(r, status, "application/json; charset=utf-8", &b);
 }
 
-/* The flash cookie holds base64url of the UTF-8 text. */
+/* The flash cookie (core/cookie.h) is shown once: cleared as it is read. */
 static void take_flash(struct req *r, json_t *model)
 {
 	const char *c = req_cookie(r, "khet_flash");
 	if (!c || !*c)
 		return;
-	size_t cl = strlen(c);
-	if (cl < 1500) {
-		unsigned char *out = xmalloc(cl + 1);
-		size_t n = 0;
-		if (sodium_base642bin(out, cl, c, cl, NULL, &n, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) == 0 &&
-		    thai_utf8_valid((char *)out, n) && n > 2) {
-			/* first byte says the kind: o(k) or e(rror) */
-			json_t *f = json_object();
-			json_object_set_new(f, "kind", json_string(out[0] == 'e' ? "error" : "ok"));
-			json_object_set_new(f, "text", json_stringn((char *)out + 2, n - 2));
-			json_object_set_new(model, "flash", f);
-		}
-		free(out);
-	}
+	json_t *f = cookie_flash_decode(c);
+	if (f)
+		json_object_set_new(model, "flash", f);
 	req_set_cookie(r, "khet_flash", "", 0, true);
 }
 
@@ -340,14 +330,10 @@ int view_page(struct req *r, int status, const char *tmpl, json_t *model)
 int view_redirect(struct req *r, const char *location, const char *flash)
 {
 	if (flash && *flash && !r->wants_json) {
-		struct buf raw = BUF_INIT;
-		buf_addf(&raw, "o:%s", flash);
-		size_t cap = sodium_base64_ENCODED_LEN(raw.len, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-		char *enc = xmalloc(cap);
-		sodium_bin2base64(enc, cap, (unsigned char *)raw.data, raw.len, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-		req_set_cookie(r, "khet_flash", enc, 60, true);
-		free(enc);
-		buf_release(&raw);
+		struct buf enc = BUF_INIT;
+		cookie_flash_encode(false, flash, &enc);
+		req_set_cookie(r, "khet_flash", buf_cstr(&enc), 60, true);
+		buf_release(&enc);
 	}
 	if (r->wants_json) {
 		json_t *j = json_pack("{s:b,s:s}", "ok", 1, "location", location);

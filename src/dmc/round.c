@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/buf.h"
 #include "core/db.h"
 #include "core/jsonx.h"
 #include "core/thai.h"
@@ -54,14 +55,17 @@ int dmc_rounds_ensure(struct db *db, int year, struct err *e)
 				(int)jint(d, "entry_day"), &open_at, &close_at, &entry_from);
 		char day[16];
 		snprintf(day, sizeof day, "%04d-%02d-%02d", y, m, dd);
-		char label[512];
-		snprintf(label, sizeof label, "%s ปีการศึกษา %d", jstr(d, "label"), year);
-		if (db_exec(db,
-			    "INSERT INTO dmc_rounds (academic_year, round_no, label, round_day, entry_from, open_at, close_at) "
-			    "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (academic_year, round_no) DO NOTHING",
-			    DB_ARGS(DB_INT(year), DB_INT(jint(d, "round_no")), DB_TEXT(label), DB_TEXT(day),
-				    DB_INT(entry_from), DB_INT(open_at), DB_INT(close_at)),
-			    e) < 0) {
+		struct buf label = BUF_INIT; /* a label from the database */
+		buf_addf(&label, "%s ปีการศึกษา %d", jstr(d, "label"), year);
+		long long n = db_exec(
+		    db,
+		    "INSERT INTO dmc_rounds (academic_year, round_no, label, round_day, entry_from, open_at, "
+		    "close_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (academic_year, round_no) DO NOTHING",
+		    DB_ARGS(DB_INT(year), DB_INT(jint(d, "round_no")), DB_TEXT(buf_cstr(&label)), DB_TEXT(day),
+			    DB_INT(entry_from), DB_INT(open_at), DB_INT(close_at)),
+		    e);
+		buf_release(&label);
+		if (n < 0) {
 			rc = -1;
 			break;
 		}

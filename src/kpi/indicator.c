@@ -79,7 +79,7 @@ static int text_check(const char *s, const char *field, const char *label, size_
 	return 0;
 }
 
-void kpi_number_sort_key(const char *number, char out[64])
+void kpi_number_sort_key(const char *number, char out[KPI_SORT_KEY_SIZE])
 {
 	struct buf b = BUF_INIT;
 	const char *p = number ? number : "";
@@ -100,7 +100,11 @@ void kpi_number_sort_key(const char *number, char out[64])
 			buf_addc(&b, *p++);
 		}
 	}
-	snprintf(out, 64, "%s", buf_cstr(&b));
+	size_t n = b.len < KPI_SORT_KEY_SIZE - 1 ? b.len : KPI_SORT_KEY_SIZE - 1;
+	while (n > 0 && n < b.len && ((unsigned char)b.data[n] & 0xC0) == 0x80)
+		n--; /* the cut falls inside a letter: drop the whole letter */
+	memcpy(out, buf_cstr(&b), n);
+	out[n] = 0;
 	buf_release(&b);
 }
 

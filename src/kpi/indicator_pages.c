@@ -153,18 +153,19 @@ static int indicator_form_page(struct req *r, int status, long long area, int fy
 		json_decref(form);
 		return view_err(r, &e);
 	}
-	char title[512], action[64];
+	char action[64];
+	struct buf title = BUF_INIT; /* the indicator's number is typed text */
 	if (ind) {
-		snprintf(title, sizeof title, "แก้ไขตัวชี้วัด %s ปีงบประมาณ %d",
-			 json_string_value(json_object_get(ind, "number")), fy);
+		buf_addf(&title, "แก้ไขตัวชี้วัด %s ปีงบประมาณ %d", json_string_value(json_object_get(ind, "number")), fy);
 		snprintf(action, sizeof action, "/kpi/indicators/%lld/edit",
 			 (long long)json_integer_value(json_object_get(ind, "id")));
 	} else {
-		snprintf(title, sizeof title, "กำหนดตัวชี้วัด ปีงบประมาณ %d", fy);
+		buf_addf(&title, "กำหนดตัวชี้วัด ปีงบประมาณ %d", fy);
 		snprintf(action, sizeof action, "/kpi/%d/new", fy);
 	}
-	json_t *m = json_pack("{s:s, s:o, s:s, s:i, s:b}", "page_title", title, "form", form, "action", action,
-			      "fiscal_year", fy, "editing", ind != NULL);
+	json_t *m = json_pack("{s:s, s:o, s:s, s:i, s:b}", "page_title", buf_cstr(&title), "form", form, "action",
+			      action, "fiscal_year", fy, "editing", ind != NULL);
+	buf_release(&title);
 	if (ind)
 		json_object_set(m, "indicator", ind);
 	return view_page(r, status, "kpi/indicator_form", m);
@@ -357,15 +358,16 @@ int kpi_indicator_page(struct req *r, int status, long long id, const char *erro
 	}
 	long long area = json_integer_value(json_object_get(ind, "area_id"));
 	long long wg = json_integer_value(json_object_get(ind, "work_group_id"));
-	char title[512];
-	snprintf(title, sizeof title, "ตัวชี้วัด %s ปีงบประมาณ %lld", json_string_value(json_object_get(ind, "number")),
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "ตัวชี้วัด %s ปีงบประมาณ %lld", json_string_value(json_object_get(ind, "number")),
 		 (long long)json_integer_value(json_object_get(ind, "fiscal_year")));
-	json_t *m = json_pack("{s:s, s:o, s:o, s:o, s:o, s:b, s:b, s:b, s:o, s:o, s:o}", "page_title", title,
+	json_t *m = json_pack("{s:s, s:o, s:o, s:o, s:o, s:b, s:b, s:b, s:o, s:o, s:o}", "page_title", buf_cstr(&title),
 			      "indicator", ind, "files", files, "periods", periods, "slots", slots, "can_manage",
 			      manage, "can_review", kpi_may_review(acc_active_grant(r), area, wg), "has_files",
 			      json_array_size(files) > 0, "edit_url", kpi_url_json("/kpi/indicators/%lld/edit", id),
 			      "matrix_url", kpi_url_json("/kpi/indicators/%lld/matrix", id), "list_url",
 			      kpi_url_json("/kpi/%lld", json_integer_value(json_object_get(ind, "fiscal_year"))));
+	buf_release(&title);
 	json_object_set_new(m, "status_url", kpi_url_json("/kpi/indicators/%lld/status", id));
 	json_object_set_new(m, "files_url", kpi_url_json("/kpi/indicators/%lld/files", id));
 	json_t *sc = json_array();

@@ -172,6 +172,8 @@ struct kpi_indicator_in {
 	const char *status; /* a kpi_ind_status name */
 	long long work_group_id;
 };
+/* The size of an indicator number's sort key (kpi_number_sort_key). */
+#define KPI_SORT_KEY_SIZE 128
 /* The checked values, ready to store. criteria is a new reference. */
 struct kpi_indicator_ok {
 	const struct kpi_type *type;
@@ -179,13 +181,17 @@ struct kpi_indicator_ok {
 	enum kpi_ind_status status;
 	long long weight_x100;
 	json_t *criteria;
-	char sort_key[64];
+	char sort_key[KPI_SORT_KEY_SIZE];
 };
 /* Checks every field (with e->field the first wrong one). */
 int kpi_indicator_check(const struct kpi_indicator_in *in, struct kpi_indicator_ok *out, struct err *e);
 /* A key that sorts indicator numbers as people read them: "2" before
- * "10", "1.2" before "1.10" (each run of digits zero-padded). */
-void kpi_number_sort_key(const char *number, char out[64]);
+ * "10", "1.2" before "1.10" (each run of digits zero-padded). A number is
+ * at most 20 characters and a character grows to at most 6 bytes (a lone
+ * digit padded; UTF-8 is at most 4), so 20 × 6 + 1 bytes always hold the
+ * key; a longer one (a number not checked) is cut on a UTF-8 boundary,
+ * never inside a Thai letter (PostgreSQL refuses a cut one). */
+void kpi_number_sort_key(const char *number, char out[KPI_SORT_KEY_SIZE]);
 
 /* Attachments of an indicator (KPI-2): slots 1–11, 1 "คำอธิบายตัวชี้วัด",
  * 2 "เครื่องมือประเมินระดับคุณภาพ", 3–11 other files. */

@@ -281,11 +281,12 @@ int oss_room_calendar(struct req *r)
 	}
 	if (last_day)
 		buf_adds(&html, "</ul></li>\n");
-	char prev[80], next[80], cur[16], title[200];
+	char prev[80], next[80], cur[16];
 	month_link(room_id, y, mo - 1, prev, sizeof prev);
 	month_link(room_id, y, mo + 1, next, sizeof next);
 	snprintf(cur, sizeof cur, "%04d-%02d", y, mo);
-	snprintf(title, sizeof title, "ปฏิทินการจอง %s", jstr(room, "name"));
+	struct buf title = BUF_INIT; /* the room's name: up to 100 Thai letters */
+	buf_addf(&title, "ปฏิทินการจอง %s", jstr(room, "name"));
 	char month_text[64];
 	snprintf(month_text, sizeof month_text, "%s %d", thai_month_name(mo), y + 543);
 	struct buf day_txt = BUF_INIT;
@@ -296,7 +297,7 @@ int oss_room_calendar(struct req *r)
 	snprintf(month_url, sizeof month_url, "/oss/rooms/%lld/calendar?month=%s", room_id, cur);
 	json_t *m = json_pack(
 	    "{s:s, s:{s:I, s:O, s:O, s:b}, s:s, s:s, s:s, s:s, s:o, s:b, s:s, s:I, s:s, s:s*, s:b}", "page_title",
-	    title, "room", "id", (json_int_t)room_id, "name", json_object_get(room, "name"), "capacity",
+	    buf_cstr(&title), "room", "id", (json_int_t)room_id, "name", json_object_get(room, "name"), "capacity",
 	    json_object_get(room, "capacity"), "active", jint(room, "active") != 0, "month", cur, "month_text",
 	    month_text, "prev_url", prev, "next_url", next, "rows", out, "has_rows", n > 0, "book_url", book, "count",
 	    (json_int_t)n, "month_url", month_url, "day_text", detail ? buf_cstr(&day_txt) : NULL, "detail", detail);
@@ -305,5 +306,6 @@ int oss_room_calendar(struct req *r)
 		json_object_set_new(m, "rows_html", json_stringn_nocheck(html.data ? html.data : "", html.len));
 	buf_release(&html);
 	json_decref(room);
+	buf_release(&title);
 	return view_page(r, 200, "oss/calendar", m);
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "acc/acc.h"
+#include "core/buf.h"
 #include "core/db.h"
 #include "core/log.h"
 #include "core/mail.h"
@@ -45,19 +46,22 @@ static json_t *mail_model(json_t *req, const char *message)
 {
 	int st = oss_status_parse(jstr(req, "status"));
 	const char *base = mail_base_url();
-	char url[256];
-	snprintf(url, sizeof url, "%s/oss/requests/%lld", base, jint(req, "id"));
-	char process[256];
-	snprintf(process, sizeof process, "%s/oss/manage/requests/%lld", base, jint(req, "id"));
+	struct buf url = BUF_INIT, process = BUF_INIT, name = BUF_INIT;
+	buf_addf(&url, "%s/oss/requests/%lld", base, jint(req, "id"));
+	buf_addf(&process, "%s/oss/manage/requests/%lld", base, jint(req, "id"));
 	json_t *data = json_object_get(req, "data");
-	char name[400];
-	snprintf(name, sizeof name, "%s%s %s", jstr(data, "title"), jstr(data, "first_name"),
-		 jstr(data, "last_name"));
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b}", "code", jstr(req, "code"),
-			 "service_name", oss_service_name(jstr(req, "service")), "status_label",
-			 oss_status_label(st), "message", message ? message : "", "url", url, "process_url", process,
-			 "applicant_name", name, "returned", st == OSS_RETURNED, "completed", st == OSS_COMPLETED,
-			 "has_file", jint(req, "result_file_id") > 0);
+	/* up to 240 Thai letters: title, first and last name */
+	buf_addf(&name, "%s%s %s", jstr(data, "title"), jstr(data, "first_name"), jstr(data, "last_name"));
+	json_t *m =
+	    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b}", "code", jstr(req, "code"), "service_name",
+		      oss_service_name(jstr(req, "service")), "status_label", oss_status_label(st), "message",
+		      message ? message : "", "url", buf_cstr(&url), "process_url", buf_cstr(&process),
+		      "applicant_name", buf_cstr(&name), "returned", st == OSS_RETURNED, "completed",
+		      st == OSS_COMPLETED, "has_file", jint(req, "result_file_id") > 0);
+	buf_release(&url);
+	buf_release(&process);
+	buf_release(&name);
+	return m;
 }
 
 static void to_officers(struct req *r, struct db *db, json_t *req, const char *subject, json_t *m)

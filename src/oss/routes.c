@@ -232,10 +232,12 @@ static json_t *room_options(struct db *db, long long area_id, json_t **calendars
 	json_t *a;
 	json_array_foreach(rooms, i, a)
 	{
-		char id[24], label[400];
+		char id[24];
 		snprintf(id, sizeof id, "%lld", jint(a, "id"));
-		snprintf(label, sizeof label, "%s (จุได้ %lld คน)", jstr(a, "name"), jint(a, "capacity"));
-		json_array_append_new(opts, json_pack("{s:s, s:s}", "value", id, "label", label));
+		struct buf label = BUF_INIT; /* the room's name: up to 100 Thai letters */
+		buf_addf(&label, "%s (จุได้ %lld คน)", jstr(a, "name"), jint(a, "capacity"));
+		json_array_append_new(opts, json_pack("{s:s, s:s}", "value", id, "label", buf_cstr(&label)));
+		buf_release(&label);
 		char url[64];
 		snprintf(url, sizeof url, "/oss/rooms/%lld/calendar", jint(a, "id"));
 		json_array_append_new(*calendars,

@@ -229,6 +229,18 @@ int oss_room_update(struct db *db, long long area_id, long long id, const char *
 {
 	if (room_check(name, capacity, e) < 0)
 		return -1;
+	/* the clash is looked for first: on PostgreSQL a unique violation
+	 * aborts the transaction, and the form shown again needs it */
+	long long other = 0;
+	int rc = db_int_value(db, "SELECT id FROM oss_rooms WHERE area_id = $1 AND name = $2 AND id <> $3 LIMIT 1",
+			      DB_ARGS(DB_INT(area_id), DB_TEXT(name), DB_INT(id)), &other, e);
+	if (rc < 0)
+		return -1;
+	if (rc == 1) {
+		err_field(e, "name", "มีห้องประชุมชื่อ %s อยู่แล้ว", name);
+		e->status = 409;
+		return -1;
+	}
 	long long n =
 	    db_exec(db, "UPDATE oss_rooms SET name = $3, capacity = $4, active = $5 WHERE id = $1 AND area_id = $2",
 		    DB_ARGS(DB_INT(id), DB_INT(area_id), DB_TEXT(name), DB_INT(capacity), DB_INT(active ? 1 : 0)), e);

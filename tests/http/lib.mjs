@@ -14,7 +14,8 @@ const BIN = process.env.KHET_BIN || 'bin/khet';
 
 export const engine = process.env.KHET_TEST_PG ? 'postgres' : 'sqlite';
 
-function pgDatabase() {
+// A new empty database on the test PostgreSQL server: { url, drop }.
+export function pgDatabase() {
   const admin = new URL(process.env.KHET_TEST_PG);
   const name = 'khet_' + randomBytes(6).toString('hex');
   execFileSync('psql', [admin.href, '-q', '-c', `CREATE DATABASE ${name}`], { stdio: 'pipe' });
@@ -44,11 +45,13 @@ function sanitizerCheck(what, text) {
   if (m) throw new Error(`${what}: sanitizer report:\n${text.slice(Math.max(0, m.index - 200), m.index + 3000)}`);
 }
 
-// demoArgs: flags of `khet demo` (['--requests', '12']).
-export async function startServer({ demo = true, demoArgs = [], env = {}, args = [] } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'khet-http-'));
-  let db = `sqlite:${dir}/khet.db`, drop = () => {};
-  if (process.env.KHET_TEST_PG) ({ url: db, drop } = pgDatabase());
+// demoArgs: flags of `khet demo` (['--requests', '12']). data and db:
+// serve an existing data folder and database (a restored backup) instead of
+// new ones; stop() removes them all the same.
+export async function startServer({ demo = true, demoArgs = [], env = {}, args = [], data, db: dbUrl, dropDb } = {}) {
+  const dir = data || mkdtempSync(join(tmpdir(), 'khet-http-'));
+  let db = dbUrl || `sqlite:${dir}/khet.db`, drop = dropDb || (() => {});
+  if (process.env.KHET_TEST_PG && !dbUrl) ({ url: db, drop } = pgDatabase());
   const baseEnv = { KHET_DATA: dir, KHET_DB: db, KHET_TEST_ROUTES: '1', KHET_WORKERS: '4', ...env };
   if (demo) {
     const r = khet(['demo', ...demoArgs], baseEnv);

@@ -464,9 +464,9 @@ static void test_indicator_check(void **state)
 	in.d3 = "123456789012345678901";
 	indicator_bad(in, "d3", "รหัสมิติ D3ยาวได้ไม่เกิน 20 ตัวอักษร");
 
-	char key[64];
+	char key[KPI_SORT_KEY_SIZE];
 	kpi_number_sort_key("2", key);
-	char key10[64];
+	char key10[KPI_SORT_KEY_SIZE];
 	kpi_number_sort_key("10", key10);
 	assert_true(strcmp(key, key10) < 0);
 	kpi_number_sort_key("1.2", key);
@@ -474,6 +474,15 @@ static void test_indicator_check(void **state)
 	assert_true(strcmp(key, key10) < 0);
 	kpi_number_sort_key("007", key);
 	assert_string_equal(key, "000007");
+	/* 20 characters of digits and Thai (issue 11.9: the key was cut at 63
+	 * bytes inside a Thai letter, and PostgreSQL refused the indicator) */
+	kpi_number_sort_key("A1ก1ก1ก1ก1ก1ก1ก1ก1ก", key);
+	assert_string_equal(key, "A000001ก000001ก000001ก000001ก000001ก000001ก000001ก000001ก000001ก");
+	assert_true(thai_utf8_valid(key, strlen(key)));
+	/* a key longer than the buffer (an unchecked number) ends on a whole letter */
+	kpi_number_sort_key("1ก1ก1ก1ก1ก1ก1ก1ก1ก1ก1ก1ก1ก1ก1ก", key);
+	assert_true(strlen(key) < KPI_SORT_KEY_SIZE);
+	assert_true(thai_utf8_valid(key, strlen(key)));
 
 	assert_int_equal(kpi_ind_status_parse("open"), KPI_IND_OPEN);
 	assert_int_equal(kpi_ind_status_parse("close"), KPI_IND_CLOSE);

@@ -197,6 +197,25 @@ static void test_xlsx(void **state)
 	assert_int_equal(table_open_mem(z.data, z.len, &t, &e), -1);
 	assert_non_null(strstr(e.msg, "shared string"));
 	buf_release(&z);
+
+	/* found by tests/fuzz/fuzz_table: a row inside a row, or a cell outside
+	 * any row, dropped the cells gathered so far (a leak, and cells of one
+	 * row read into another); both are refused as a damaged workbook */
+	static const char *const broken[] = {
+	    "<worksheet><sheetData><row><c t=\"inlineStr\"><is><t>a</t></is></c><row><c><v>1</v></c></row></row>"
+	    "</sheetData></worksheet>",
+	    "<worksheet><sheetData><c t=\"inlineStr\"><is><t>a</t></is></c><row><c><v>1</v></c></row>"
+	    "</sheetData></worksheet>",
+	};
+	for (size_t i = 0; i < sizeof broken / sizeof *broken; i++) {
+		const char *bad[] = {"xl/workbook.xml", "<workbook/>", "xl/worksheets/sheet1.xml", broken[i], NULL};
+		make_zip(bad, &z);
+		err_clear(&e);
+		assert_int_equal(table_open_mem(z.data, z.len, &t, &e), -1);
+		assert_non_null(strstr(e.msg, "not a readable XLSX"));
+		assert_non_null(strstr(e.msg, i == 0 ? "a row inside a row" : "a cell outside a row"));
+		buf_release(&z);
+	}
 }
 
 /* A sheet that inflates past TABLE_MAX_UNZIPPED from a small file. */
