@@ -31,14 +31,14 @@ static unsigned next_rand(void)
 }
 #define PICK(a) (a[next_rand() % (sizeof a / sizeof *a)])
 
-static const char *const men[] = {"สมชาย", "ประเสริฐ", "วิชัย", "สุรชัย", "ธนพล", "อนันต์", "กิตติศักดิ์", "ณรงค์",
-				  "บุญเลิศ", "ไพโรจน์", "สมศักดิ์", "เอกชัย"};
-static const char *const women[] = {"สุภาพร", "วันเพ็ญ", "กาญจนา", "ศิริวรรณ", "อรทัย", "นงลักษณ์", "พรทิพย์", "เยาวลักษณ์",
-				    "จันทร์เพ็ญ", "รัชนี", "ปราณี", "อัมพร"};
-static const char *const lasts[] = {"ศรีสุข", "บุญมา", "แก้วมณี", "ทองดี", "พรหมวงศ์", "สายบุญ", "จันทร์เพ็ง", "ภูมิพันธ์",
-				    "วงศ์ใหญ่", "คำภา", "ไชยสิทธิ์", "อินทร์แก้ว", "โพธิ์ศรี", "เหล่าสุวรรณ"};
-static const char *const subjects[] = {"ภาษาไทย", "คณิตศาสตร์", "วิทยาศาสตร์", "สังคมศึกษา", "ภาษาอังกฤษ", "สุขศึกษาและพลศึกษา",
-				       "ศิลปะ", "การงานอาชีพ", "ปฐมวัย", "คอมพิวเตอร์"};
+static const char *const men[] = {"สมชาย",  "ประเสริฐ", "วิชัย",	"สุรชัย",	  "ธนพล",  "อนันต์",
+				  "กิตติศักดิ์", "ณรงค์",    "บุญเลิศ", "ไพโรจน์", "สมศักดิ์", "เอกชัย"};
+static const char *const women[] = {"สุภาพร", "วันเพ็ญ",	 "กาญจนา",  "ศิริวรรณ", "อรทัย", "นงลักษณ์",
+				    "พรทิพย์", "เยาวลักษณ์", "จันทร์เพ็ญ", "รัชนี",    "ปราณี", "อัมพร"};
+static const char *const lasts[] = {"ศรีสุข",  "บุญมา",   "แก้วมณี", "ทองดี",	  "พรหมวงศ์", "สายบุญ", "จันทร์เพ็ง",
+				    "ภูมิพันธ์", "วงศ์ใหญ่", "คำภา",	"ไชยสิทธิ์", "อินทร์แก้ว", "โพธิ์ศรี", "เหล่าสุวรรณ"};
+static const char *const subjects[] = {"ภาษาไทย",	  "คณิตศาสตร์", "วิทยาศาสตร์",  "สังคมศึกษา", "ภาษาอังกฤษ",
+				       "สุขศึกษาและพลศึกษา", "ศิลปะ",     "การงานอาชีพ", "ปฐมวัย",	"คอมพิวเตอร์"};
 static const char *const degrees[] = {"ค.บ.", "กศ.บ.", "ศษ.บ.", "วท.บ.", "ศศ.บ.", "ค.ม.", "กศ.ม."};
 
 static void citizen_id(unsigned long long seq, char out[14])
@@ -159,11 +159,12 @@ static int demo_accounts(struct db *db, long long now, struct err *e)
 		if (k == 0)
 			continue;
 		json_t *p = acc_user_profile(db, uid, e);
-		json_t *g = p ? db_row_json(db,
-					    "SELECT g.school_id, s.area_id FROM grants g JOIN schools s ON s.id = g.school_id "
-					    "WHERE g.user_id = $1 AND g.revoked_at IS NULL ORDER BY g.id LIMIT 1",
-					    DB_ARGS(DB_INT(uid)), e)
-			      : NULL;
+		json_t *g =
+		    p ? db_row_json(db,
+				    "SELECT g.school_id, s.area_id FROM grants g JOIN schools s ON s.id = g.school_id "
+				    "WHERE g.user_id = $1 AND g.revoked_at IS NULL ORDER BY g.id LIMIT 1",
+				    DB_ARGS(DB_INT(uid)), e)
+		      : NULL;
 		if (!g) {
 			json_decref(p);
 			if (e->status == 404) { /* no school grant: nothing to record */
@@ -181,14 +182,26 @@ static int demo_accounts(struct db *db, long long now, struct err *e)
 		}
 		if (!have) {
 			struct dpa_staff_in in = {
-			    .citizen_id = jstr(p, "citizen_id"), .title = jstr(p, "title"), .first_name = jstr(p, "first_name"),
-			    .last_name = jstr(p, "last_name"), .birth_date = people[i].birth, .type = people[i].type,
-			    .position = people[i].position, .position_no = "1001", .standing = people[i].standing,
-			    .salary = people[i].salary, .appointed_on = "2008-05-16", .arrived_on = "2018-05-16",
-			    .education = "ค.บ.", .subject = people[i].subject, .phone = jstr(p, "phone"), .email = jstr(p, "email"),
+			    .citizen_id = jstr(p, "citizen_id"),
+			    .title = jstr(p, "title"),
+			    .first_name = jstr(p, "first_name"),
+			    .last_name = jstr(p, "last_name"),
+			    .birth_date = people[i].birth,
+			    .type = people[i].type,
+			    .position = people[i].position,
+			    .position_no = "1001",
+			    .standing = people[i].standing,
+			    .salary = people[i].salary,
+			    .appointed_on = "2008-05-16",
+			    .arrived_on = "2018-05-16",
+			    .education = "ค.บ.",
+			    .subject = people[i].subject,
+			    .phone = jstr(p, "phone"),
+			    .email = jstr(p, "email"),
 			};
 			long long elsewhere = 0;
-			if (dpa_staff_add(db, jint(g, "area_id"), jint(g, "school_id"), &in, 0, now, &elsewhere, "add", e) < 0) {
+			if (dpa_staff_add(db, jint(g, "area_id"), jint(g, "school_id"), &in, 0, now, &elsewhere, "add",
+					  e) < 0) {
 				json_decref(p);
 				json_decref(g);
 				return -1;
@@ -214,8 +227,9 @@ int dpa_demo(struct db *db, struct err *e)
 	json_array_foreach(areas, ai, a)
 	{
 		long long area = json_integer_value(json_object_get(a, "id"));
-		json_t *schools = db_rows_json(db, "SELECT id FROM schools WHERE area_id = $1 ORDER BY obec_code LIMIT 30",
-					       DB_ARGS(DB_INT(area)), e);
+		json_t *schools =
+		    db_rows_json(db, "SELECT id FROM schools WHERE area_id = $1 ORDER BY obec_code LIMIT 30",
+				 DB_ARGS(DB_INT(area)), e);
 		if (!schools) {
 			json_decref(areas);
 			goto fail;
@@ -236,13 +250,15 @@ int dpa_demo(struct db *db, struct err *e)
 		    db_int_value(db, "SELECT COUNT(*) FROM dpa_transfers", NULL, 0, &any, e) >= 0 && !any) {
 			long long first = json_integer_value(json_object_get(json_array_get(schools, 0), "id"));
 			long long second = json_integer_value(json_object_get(json_array_get(schools, 1), "id"));
-			json_t *p = db_row_json(db,
-						"SELECT citizen_id FROM dpa_staff WHERE school_id = $1 AND status = 'active' "
-						"AND type = 'teacher' ORDER BY id LIMIT 1",
-						DB_ARGS(DB_INT(second)), e);
-			long long tid = p ? dpa_transfer_request(db, first, json_string_value(json_object_get(p, "citizen_id")),
-								 "ขอย้ายตามคำสั่งย้ายประจำปี", 0, now - 2 * 86400, e)
-					  : -1;
+			json_t *p =
+			    db_row_json(db,
+					"SELECT citizen_id FROM dpa_staff WHERE school_id = $1 AND status = 'active' "
+					"AND type = 'teacher' ORDER BY id LIMIT 1",
+					DB_ARGS(DB_INT(second)), e);
+			long long tid =
+			    p ? dpa_transfer_request(db, first, json_string_value(json_object_get(p, "citizen_id")),
+						     "ขอย้ายตามคำสั่งย้ายประจำปี", 0, now - 2 * 86400, e)
+			      : -1;
 			json_decref(p);
 			if (tid < 0) {
 				json_decref(schools);

@@ -53,8 +53,8 @@ int dpa_staff_update(struct db *db, long long id, long long version, const struc
 		     long long now, struct err *e);
 /* Removes (จำหน่าย) an active record with a reason code and date
  * (dpa_removal_date_check). 409 when not active any more. */
-int dpa_staff_remove(struct db *db, long long id, long long version, const char *reason, const char *date,
-		     long long by, long long now, struct err *e);
+int dpa_staff_remove(struct db *db, long long id, long long version, const char *reason, const char *date, long long by,
+		     long long now, struct err *e);
 /* One record, unmarked, with labels, its school's name and what it lacks
  * ({…, missing_list}); NULL with 404 when none. */
 json_t *dpa_staff_get(struct db *db, long long id, struct err *e);
@@ -70,8 +70,8 @@ json_t *dpa_staff_events(struct db *db, long long id, struct err *e);
 json_t *dpa_staff_list(struct db *db, long long school_id, long long area_id, const char *q, bool incomplete,
 		       long long page, struct err *e);
 /* "recorded N / incomplete M" of a place's / a school's active staff. */
-int dpa_place_counts(struct db *db, long long school_id, long long area_id, long long *recorded,
-		     long long *incomplete, struct err *e);
+int dpa_place_counts(struct db *db, long long school_id, long long area_id, long long *recorded, long long *incomplete,
+		     struct err *e);
 int dpa_school_counts(struct db *db, long long school_id, long long *recorded, long long *incomplete, struct err *e);
 /* A place's active staff retiring in fiscal year fy (CE), by name:
  * [{id, title, first_name, last_name, birth_date, position_label}]. */
@@ -107,8 +107,7 @@ json_t *dpa_transfer_get(struct db *db, long long id, struct err *e);
 int dpa_transfer_decide(struct db *db, long long id, bool approve, const char *note, long long by, long long now,
 			struct err *e);
 /* The requesting school withdraws its pending request (409 when decided). */
-int dpa_transfer_withdraw(struct db *db, long long id, long long to_school, long long by, long long now,
-			  struct err *e);
+int dpa_transfer_withdraw(struct db *db, long long id, long long to_school, long long by, long long now, struct err *e);
 /* A school's queue: {incoming: requests for its staff, pending, oldest
  * first; outgoing: its own requests, the latest 50}, each {id, staff
  * names, cid_masked, from/to school names, status, note, decision_note,

@@ -69,9 +69,11 @@ enum col {
 };
 
 static const struct table_column columns[NCOL] = {
-    [C_SCHOOL] = {"รหัสโรงเรียน (obec_code)", true,
+    [C_SCHOOL] = {"รหัสโรงเรียน (obec_code)",
+		  true,
 		  {"รหัสโรงเรียน", "รหัสโรงเรียน10หลัก", "รหัสสถานศึกษา", "obeccode", "schoolcode", "obec", NULL}},
-    [C_CID] = {"เลขประจำตัวประชาชน (citizen_id)", true,
+    [C_CID] = {"เลขประจำตัวประชาชน (citizen_id)",
+	       true,
 	       {"เลขประจำตัวประชาชน", "เลขประจำตัวประชาชน13หลัก", "เลขบัตรประชาชน", "citizenid", "cid", "pid", NULL}},
     [C_TITLE] = {"คำนำหน้า (title)", true, {"คำนำหน้า", "คำนำหน้าชื่อ", "title", "prefix", NULL}},
     [C_FIRST] = {"ชื่อ (first_name)", true, {"ชื่อ", "firstname", "name", NULL}},
@@ -82,9 +84,9 @@ static const struct table_column columns[NCOL] = {
     [C_POSNO] = {"เลขที่ตำแหน่ง (position_no)", false, {"เลขที่ตำแหน่ง", "positionno", "positionnumber", NULL}},
     [C_STANDING] = {"วิทยฐานะ (standing)", false, {"วิทยฐานะ", "standing", "academicstanding", NULL}},
     [C_SALARY] = {"เงินเดือน (salary)", false, {"เงินเดือน", "เงินเดือนบาท", "salary", NULL}},
-    [C_APPOINTED] = {"วันบรรจุ (appointed_on)", false,
-		     {"วันบรรจุ", "วันบรรจุแต่งตั้ง", "appointedon", "appointed", NULL}},
-    [C_ARRIVED] = {"วันที่มาปฏิบัติงาน (arrived_on)", false,
+    [C_APPOINTED] = {"วันบรรจุ (appointed_on)", false, {"วันบรรจุ", "วันบรรจุแต่งตั้ง", "appointedon", "appointed", NULL}},
+    [C_ARRIVED] = {"วันที่มาปฏิบัติงาน (arrived_on)",
+		   false,
 		   {"วันที่มาปฏิบัติงาน", "วันที่มาปฏิบัติงานที่หน่วยงานนี้", "วันที่ย้ายมา", "arrivedon", "arrived", NULL}},
     [C_EDU] = {"วุฒิการศึกษา (education)", false, {"วุฒิการศึกษา", "วุฒิ", "education", NULL}},
     [C_SUBJECT] = {"วิชาเอก (subject)", false, {"วิชาเอก", "กลุ่มสาระ", "subject", "major", NULL}},
@@ -118,9 +120,9 @@ enum stage {
 	NSTAGE
 };
 static const char *const stage_cols[NSTAGE] = {
-    "line",	    "citizen_id", "area_id",   "school_id",	"title",      "first_name", "last_name", "birth_date",
-    "type",	    "position",	  "position_no", "standing",	"salary",     "appointed_on", "arrived_on", "education",
-    "subject",	    "phone",	  "email",	"missing",	"retire_fy",  "search"};
+    "line",    "citizen_id", "area_id",	    "school_id", "title",     "first_name",   "last_name",  "birth_date",
+    "type",    "position",   "position_no", "standing",	 "salary",    "appointed_on", "arrived_on", "education",
+    "subject", "phone",	     "email",	    "missing",	 "retire_fy", "search"};
 
 #define REPORT_MAX 1000
 
@@ -163,7 +165,8 @@ static json_t *list_map(struct db *db, const char *sql, struct err *e)
 	json_t *m = json_object();
 	size_t i;
 	json_t *r;
-	json_array_foreach(rows, i, r) {
+	json_array_foreach(rows, i, r)
+	{
 		json_object_set(m, jstr(r, "code"), r);
 		json_object_set(m, jstr(r, "label"), r);
 	}
@@ -360,12 +363,14 @@ static int check_stored(struct imp *im)
 		buf_reset(&why);
 		if (!strcmp(db_text(r, 1), "active"))
 			buf_addf(&why,
-				 "the person is recorded at another school: ask for a transfer instead / บุคลากรคนนี้มีข้อมูลอยู่ที่%s "
+				 "the person is recorded at another school: ask for a transfer instead / "
+				 "บุคลากรคนนี้มีข้อมูลอยู่ที่%s "
 				 "ให้ขอย้ายข้อมูลแทนการนำเข้า",
 				 db_text(r, 2));
 		else
 			buf_addf(&why,
-				 "the person was removed: add him on the page, the same record comes back / บุคลากรคนนี้ถูกจำหน่ายแล้ว "
+				 "the person was removed: add him on the page, the same record comes back / "
+				 "บุคลากรคนนี้ถูกจำหน่ายแล้ว "
 				 "(ล่าสุดที่%s) ให้เพิ่มผ่านหน้าเว็บ ระเบียนเดิมจะกลับมา",
 				 db_text(r, 2));
 		bad_line(im, db_int(r, 0), buf_cstr(&why));
@@ -377,11 +382,11 @@ static int check_stored(struct imp *im)
 
 /* a stored row differs from the file's */
 #define CHANGED                                                                                                        \
-	"(st.title <> s.title OR st.first_name <> s.first_name OR st.last_name <> s.last_name "                     \
-	"OR st.birth_date IS DISTINCT FROM s.birth_date OR st.type IS DISTINCT FROM s.type "                          \
-	"OR st.position IS DISTINCT FROM s.position OR st.position_no <> s.position_no "                             \
-	"OR st.standing IS DISTINCT FROM s.standing OR st.salary IS DISTINCT FROM s.salary "                          \
-	"OR st.appointed_on IS DISTINCT FROM s.appointed_on OR st.arrived_on IS DISTINCT FROM s.arrived_on "          \
+	"(st.title <> s.title OR st.first_name <> s.first_name OR st.last_name <> s.last_name "                        \
+	"OR st.birth_date IS DISTINCT FROM s.birth_date OR st.type IS DISTINCT FROM s.type "                           \
+	"OR st.position IS DISTINCT FROM s.position OR st.position_no <> s.position_no "                               \
+	"OR st.standing IS DISTINCT FROM s.standing OR st.salary IS DISTINCT FROM s.salary "                           \
+	"OR st.appointed_on IS DISTINCT FROM s.appointed_on OR st.arrived_on IS DISTINCT FROM s.arrived_on "           \
 	"OR st.education <> s.education OR st.subject <> s.subject OR st.phone <> s.phone OR st.email <> s.email)"
 
 static int store(struct imp *im, long long *added, long long *updated)
@@ -396,26 +401,28 @@ static int store(struct imp *im, long long *added, long long *updated)
 		    "JOIN dpa_staff st ON st.citizen_id = s.citizen_id WHERE " CHANGED,
 		    DB_ARGS(DB_INT(now)), e) < 0)
 		return -1;
-	*updated = db_exec(db,
-			   "UPDATE dpa_staff AS st SET title = s.title, first_name = s.first_name, last_name = s.last_name, "
-			   "birth_date = s.birth_date, type = s.type, position = s.position, position_no = s.position_no, "
-			   "standing = s.standing, salary = s.salary, appointed_on = s.appointed_on, "
-			   "arrived_on = s.arrived_on, education = s.education, subject = s.subject, phone = s.phone, "
-			   "email = s.email, missing = s.missing, retire_fy = s.retire_fy, search = s.search, "
-			   "version = st.version + 1, updated_at = $1 FROM dpa_import s "
-			   "WHERE st.citizen_id = s.citizen_id AND " CHANGED,
-			   DB_ARGS(DB_INT(now)), e);
+	*updated =
+	    db_exec(db,
+		    "UPDATE dpa_staff AS st SET title = s.title, first_name = s.first_name, last_name = s.last_name, "
+		    "birth_date = s.birth_date, type = s.type, position = s.position, position_no = s.position_no, "
+		    "standing = s.standing, salary = s.salary, appointed_on = s.appointed_on, "
+		    "arrived_on = s.arrived_on, education = s.education, subject = s.subject, phone = s.phone, "
+		    "email = s.email, missing = s.missing, retire_fy = s.retire_fy, search = s.search, "
+		    "version = st.version + 1, updated_at = $1 FROM dpa_import s "
+		    "WHERE st.citizen_id = s.citizen_id AND " CHANGED,
+		    DB_ARGS(DB_INT(now)), e);
 	if (*updated < 0)
 		return -1;
-	*added = db_exec(db,
-			 "INSERT INTO dpa_staff (citizen_id, area_id, school_id, status, title, first_name, last_name, "
-			 "birth_date, type, position, position_no, standing, salary, appointed_on, arrived_on, education, "
-			 "subject, phone, email, missing, retire_fy, search, created_at, updated_at) "
-			 "SELECT citizen_id, area_id, school_id, 'active', title, first_name, last_name, birth_date, type, "
-			 "position, position_no, standing, salary, appointed_on, arrived_on, education, subject, phone, "
-			 "email, missing, retire_fy, search, $1, $1 FROM dpa_import s "
-			 "WHERE NOT EXISTS (SELECT 1 FROM dpa_staff st WHERE st.citizen_id = s.citizen_id) ORDER BY line",
-			 DB_ARGS(DB_INT(now)), e);
+	*added =
+	    db_exec(db,
+		    "INSERT INTO dpa_staff (citizen_id, area_id, school_id, status, title, first_name, last_name, "
+		    "birth_date, type, position, position_no, standing, salary, appointed_on, arrived_on, education, "
+		    "subject, phone, email, missing, retire_fy, search, created_at, updated_at) "
+		    "SELECT citizen_id, area_id, school_id, 'active', title, first_name, last_name, birth_date, type, "
+		    "position, position_no, standing, salary, appointed_on, arrived_on, education, subject, phone, "
+		    "email, missing, retire_fy, search, $1, $1 FROM dpa_import s "
+		    "WHERE NOT EXISTS (SELECT 1 FROM dpa_staff st WHERE st.citizen_id = s.citizen_id) ORDER BY line",
+		    DB_ARGS(DB_INT(now)), e);
 	if (*added < 0)
 		return -1;
 	if (db_exec(db,
@@ -425,16 +432,18 @@ static int store(struct imp *im, long long *added, long long *updated)
 		    "AND NOT EXISTS (SELECT 1 FROM dpa_staff_events ev WHERE ev.staff_id = st.id)",
 		    DB_ARGS(DB_INT(now)), e) < 0)
 		return -1;
-	json_t *areas = db_rows_json(db,
-				     "SELECT area_id, COUNT(*) AS n, COUNT(DISTINCT school_id) AS schools FROM dpa_import "
-				     "GROUP BY area_id",
-				     NULL, 0, e);
+	json_t *areas =
+	    db_rows_json(db,
+			 "SELECT area_id, COUNT(*) AS n, COUNT(DISTINCT school_id) AS schools FROM dpa_import "
+			 "GROUP BY area_id",
+			 NULL, 0, e);
 	if (!areas)
 		return -1;
 	size_t i;
 	json_t *a;
 	int rc = 0;
-	json_array_foreach(areas, i, a) {
+	json_array_foreach(areas, i, a)
+	{
 		json_t *d = json_pack("{s:I,s:I}", "staff", (json_int_t)jint(a, "n"), "schools",
 				      (json_int_t)jint(a, "schools"));
 		struct audit_entry en = {.actor_role = "cli",
@@ -464,8 +473,8 @@ static int load_lists(struct imp *im)
 		return -1;
 	int rc;
 	while ((rc = db_next(r, im->e)) == 1)
-		json_object_set_new(im->schools, db_text(r, 0), json_pack("[I,I]", (json_int_t)db_int(r, 1),
-									  (json_int_t)db_int(r, 2)));
+		json_object_set_new(im->schools, db_text(r, 0),
+				    json_pack("[I,I]", (json_int_t)db_int(r, 1), (json_int_t)db_int(r, 2)));
 	db_res_free(r);
 	return rc < 0 ? -1 : 0;
 }

@@ -37,8 +37,9 @@ static const struct menu_def menu[] = {
 };
 
 static const struct import_def imports[] = {
-    {"personnel", "teachers and staff of a school or an area from CSV or XLSX (school code, citizen ID, title, "
-		  "names, type, position, standing, salary, dates …)",
+    {"personnel",
+     "teachers and staff of a school or an area from CSV or XLSX (school code, citizen ID, title, "
+     "names, type, position, standing, salary, dates …)",
      dpa_import_personnel},
     {NULL},
 };

@@ -15,11 +15,11 @@
 #include "dpa/dpa_internal.h"
 
 #define PERSON_SQL                                                                                                     \
-	"SELECT s.id, COALESCE(sc.name, a.name) AS work_unit, COALESCE(p.label, '') AS position, "                    \
-	"COALESCE(st.label, '') AS standing, s.salary, COALESCE(s.birth_date, '') AS birth_date, "                    \
+	"SELECT s.id, COALESCE(sc.name, a.name) AS work_unit, COALESCE(p.label, '') AS position, "                     \
+	"COALESCE(st.label, '') AS standing, s.salary, COALESCE(s.birth_date, '') AS birth_date, "                     \
 	"COALESCE(t.label, '') AS type FROM dpa_staff s JOIN areas a ON a.id = s.area_id "                             \
-	"LEFT JOIN schools sc ON sc.id = s.school_id LEFT JOIN dpa_positions p ON p.code = s.position "               \
-	"LEFT JOIN dpa_standings st ON st.code = s.standing LEFT JOIN dpa_types t ON t.code = s.type "                \
+	"LEFT JOIN schools sc ON sc.id = s.school_id LEFT JOIN dpa_positions p ON p.code = s.position "                \
+	"LEFT JOIN dpa_standings st ON st.code = s.standing LEFT JOIN dpa_types t ON t.code = s.type "                 \
 	"WHERE s.citizen_id = $1 AND s.status = 'active'"
 
 static void set_absent(json_t *into, const char *key, const char *value)
@@ -67,8 +67,8 @@ json_t *dpa_person_links(struct db *db, const char *citizen_id, struct err *e)
 		if (*jstr(s, "standing") && strcmp(jstr(s, "standing"), "ไม่มีวิทยฐานะ"))
 			buf_addf(&t, " %s", jstr(s, "standing"));
 		buf_addf(&t, "%s%s", t.len ? " · " : "", jstr(s, "work_unit"));
-		json_array_append_new(out, json_pack("{s:s, s:s, s:n}", "label", "ทะเบียนบุคลากร (DPA)", "text",
-						     buf_cstr(&t), "href"));
+		json_array_append_new(
+		    out, json_pack("{s:s, s:s, s:n}", "label", "ทะเบียนบุคลากร (DPA)", "text", buf_cstr(&t), "href"));
 		buf_release(&t);
 	}
 	json_decref(rows);

@@ -125,8 +125,8 @@ static json_t *office_for(struct req *r, int *rc)
 	}
 	char base[64];
 	snprintf(base, sizeof base, "/dpa/areas/%lld/office", aid);
-	json_t *pl = json_pack("{s:i, s:I, s:s, s:b, s:s}", "id", 0, "area_id", (json_int_t)aid, "name", jstr(a, "name"),
-			       "office", 1, "base", base);
+	json_t *pl = json_pack("{s:i, s:I, s:s, s:b, s:s}", "id", 0, "area_id", (json_int_t)aid, "name",
+			       jstr(a, "name"), "office", 1, "base", base);
 	json_decref(a);
 	return pl;
 }
@@ -182,20 +182,16 @@ static json_t *staff_for(struct req *r, int *rc)
 /* ---- forms ----------------------------------------------------------------------------- */
 
 #define RECORD_FIELDS                                                                                                  \
-	{"title", "คำนำหน้าชื่อ", FT_TEXT, F_REQUIRED, 40, 0, NULL, NULL, NULL, NULL, "เช่น นาย นาง นางสาว ว่าที่ร้อยตรี"}, \
-	    {"first_name", "ชื่อ", FT_TEXT, F_REQUIRED | F_NAME, 100},                                                     \
-	    {"last_name", "นามสกุล", FT_TEXT, F_REQUIRED | F_NAME, 100},                                                   \
-	    {"birth_date", "วันเกิด", FT_DATE, 0},                                                                         \
-	    {"type", "ประเภทบุคลากร", FT_TEXT, 0, 16},                                                                     \
-	    {"position", "ตำแหน่ง", FT_TEXT, 0, 16},                                                                        \
-	    {"position_no", "เลขที่ตำแหน่ง", FT_TEXT, 0, 20},                                                               \
-	    {"standing", "วิทยฐานะ", FT_TEXT, 0, 16},                                                                       \
-	    {"salary", "เงินเดือน (บาท)", FT_MONEY, 0, 0, 0, NULL, NULL, NULL, NULL, "ไม่เกิน 200,000 บาท"},                \
-	    {"appointed_on", "วันบรรจุแต่งตั้ง", FT_DATE, 0},                                                               \
-	    {"arrived_on", "วันที่มาปฏิบัติงานที่หน่วยงานนี้", FT_DATE, 0},                                                  \
-	    {"education", "วุฒิการศึกษาสูงสุด", FT_TEXT, 0, 200, 0, NULL, NULL, NULL, NULL, "เช่น ค.บ. (คณิตศาสตร์)"},       \
-	    {"subject", "วิชาเอก/กลุ่มสาระที่สอน", FT_TEXT, 0, 100},                                                       \
-	    {"phone", "โทรศัพท์", FT_PHONE, 0}, {"email", "อีเมล", FT_EMAIL, 0},
+	{"title", "คำนำหน้าชื่อ", FT_TEXT, F_REQUIRED, 40, 0, NULL, NULL, NULL, NULL, "เช่น นาย นาง นางสาว ว่าที่ร้อยตรี"},     \
+	    {"first_name", "ชื่อ", FT_TEXT, F_REQUIRED | F_NAME, 100},                                                   \
+	    {"last_name", "นามสกุล", FT_TEXT, F_REQUIRED | F_NAME, 100}, {"birth_date", "วันเกิด", FT_DATE, 0},           \
+	    {"type", "ประเภทบุคลากร", FT_TEXT, 0, 16}, {"position", "ตำแหน่ง", FT_TEXT, 0, 16},                          \
+	    {"position_no", "เลขที่ตำแหน่ง", FT_TEXT, 0, 20}, {"standing", "วิทยฐานะ", FT_TEXT, 0, 16},                    \
+	    {"salary", "เงินเดือน (บาท)", FT_MONEY, 0, 0, 0, NULL, NULL, NULL, NULL, "ไม่เกิน 200,000 บาท"},               \
+	    {"appointed_on", "วันบรรจุแต่งตั้ง", FT_DATE, 0}, {"arrived_on", "วันที่มาปฏิบัติงานที่หน่วยงานนี้", FT_DATE, 0},          \
+	    {"education", "วุฒิการศึกษาสูงสุด", FT_TEXT, 0, 200, 0, NULL, NULL, NULL, NULL, "เช่น ค.บ. (คณิตศาสตร์)"},         \
+	    {"subject", "วิชาเอก/กลุ่มสาระที่สอน", FT_TEXT, 0, 100}, {"phone", "โทรศัพท์", FT_PHONE, 0},                      \
+	    {"email", "อีเมล", FT_EMAIL, 0},
 
 static const struct field new_form[] = {
     {"citizen_id", "เลขประจำตัวประชาชน", FT_CITIZEN_ID, F_REQUIRED},
@@ -265,9 +261,10 @@ static int make_select(struct req *r, json_t *form, const char *name, enum dpa_l
 
 static int selects(struct req *r, json_t *form, struct err *e)
 {
-	return make_select(r, form, "type", DPA_TYPES, e) < 0 || make_select(r, form, "position", DPA_POSITIONS, e) < 0 ||
-			   make_select(r, form, "standing", DPA_STANDINGS, e) < 0 ||
-			   make_select(r, form, "reason", DPA_REASONS, e) < 0
+	return make_select(r, form, "type", DPA_TYPES, e) < 0 ||
+		       make_select(r, form, "position", DPA_POSITIONS, e) < 0 ||
+		       make_select(r, form, "standing", DPA_STANDINGS, e) < 0 ||
+		       make_select(r, form, "reason", DPA_REASONS, e) < 0
 		   ? -1
 		   : 0;
 }
@@ -477,8 +474,8 @@ static int new_page(struct req *r, int status, json_t *school, bool offer, const
 	json_t *tvalues = json_pack("{s:s}", "citizen_id", form_value(r, "citizen_id"));
 	json_t *tform = form_model(r, transfer_form, tvalues);
 	json_decref(tvalues);
-	json_t *m = json_pack("{s:s, s:o, s:b, s:s, s:o}", "page_title", buf_cstr(&title), "form", form, "offer_transfer",
-			      offer, "found_at", found ? found : "", "transfer_form", tform);
+	json_t *m = json_pack("{s:s, s:o, s:b, s:s, s:o}", "page_title", buf_cstr(&title), "form", form,
+			      "offer_transfer", offer, "found_at", found ? found : "", "transfer_form", tform);
 	buf_release(&title);
 	json_object_set_new(m, "school", school);
 	return view_page(r, status, "dpa/new", m);
@@ -668,7 +665,7 @@ static int decide_post(struct req *r)
 	else
 		snprintf(u, sizeof u, "/dpa/areas/%lld/transfers", from_area);
 	return view_redirect(r, u,
-			     d == D_APPROVE	? "อนุมัติการย้ายแล้ว ข้อมูลและประวัติของบุคลากรย้ายไปที่โรงเรียนปลายทางแล้ว"
+			     d == D_APPROVE  ? "อนุมัติการย้ายแล้ว ข้อมูลและประวัติของบุคลากรย้ายไปที่โรงเรียนปลายทางแล้ว"
 			     : d == D_REFUSE ? "ไม่อนุมัติการย้าย และแจ้งเหตุผลให้โรงเรียนที่ขอแล้ว"
 					     : "ยกเลิกคำขอย้ายแล้ว");
 }
@@ -677,8 +674,8 @@ static int decide_post(struct req *r)
 
 static const char *event_label(const char *kind)
 {
-	static const char *const labels[][2] = {{"add", "เพิ่มบุคลากร"},	  {"edit", "แก้ไขข้อมูล"},
-						{"transfer", "ย้ายข้อมูล"},	  {"remove", "จำหน่าย"},
+	static const char *const labels[][2] = {{"add", "เพิ่มบุคลากร"},	    {"edit", "แก้ไขข้อมูล"},
+						{"transfer", "ย้ายข้อมูล"},    {"remove", "จำหน่าย"},
 						{"readd", "กลับเข้าปฏิบัติงาน"}, {"import", "นำเข้าจากไฟล์"}};
 	for (size_t i = 0; i < sizeof labels / sizeof *labels; i++)
 		if (!strcmp(kind, labels[i][0]))
@@ -726,8 +723,8 @@ static int staff_page(struct req *r, int status, json_t *s, const char *error)
 	} else {
 		json_object_set_new(s, "retire_text", json_string(""));
 	}
-	json_t *values = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "title",
-				   jstr(s, "title"), "first_name", jstr(s, "first_name"), "last_name",
+	json_t *values = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+				   "title", jstr(s, "title"), "first_name", jstr(s, "first_name"), "last_name",
 				   jstr(s, "last_name"), "birth_date", jstr(s, "birth_date"), "type", jstr(s, "type"),
 				   "position", jstr(s, "position"), "position_no", jstr(s, "position_no"), "standing",
 				   jstr(s, "standing"), "salary", salary, "appointed_on", jstr(s, "appointed_on"),
@@ -758,9 +755,9 @@ static int staff_page(struct req *r, int status, json_t *s, const char *error)
 	json_object_set_new(s, "account", account);
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "%s%s %s", jstr(s, "title"), jstr(s, "first_name"), jstr(s, "last_name"));
-	json_t *m = json_pack("{s:s, s:o, s:o, s:b, s:o, s:o, s:I}", "page_title", buf_cstr(&title), "staff", s, "events",
-			      events, "can_edit", can_edit, "edit_form", fedit, "remove_form", fremove, "record_version",
-			      (json_int_t)jint(s, "version"));
+	json_t *m = json_pack("{s:s, s:o, s:o, s:b, s:o, s:o, s:I}", "page_title", buf_cstr(&title), "staff", s,
+			      "events", events, "can_edit", can_edit, "edit_form", fedit, "remove_form", fremove,
+			      "record_version", (json_int_t)jint(s, "version"));
 	json_object_set_new(m, "error", error ? json_string(error) : json_null());
 	buf_release(&title);
 	return view_page(r, status, "dpa/staff", m);
@@ -796,8 +793,8 @@ static int staff_post(struct req *r)
 		in.citizen_id = jstr(s, "citizen_id");
 		rc = dpa_staff_update(req_db(r), id, version, &in, by, now, &e);
 	} else {
-		rc = dpa_staff_remove(req_db(r), id, version, form_value(r, "reason"), form_value(r, "removed_on"), by, now,
-				      &e);
+		rc = dpa_staff_remove(req_db(r), id, version, form_value(r, "reason"), form_value(r, "removed_on"), by,
+				      now, &e);
 	}
 	if (rc < 0) {
 		if (!refusal(&e)) {
@@ -881,10 +878,9 @@ static int school_export(struct req *r)
 		json_decref(school);
 		return fail(r, &e);
 	}
-	static const struct sheet_col cols[] = {{"ลำดับ", 6},	     {"คำนำหน้า", 10}, {"ชื่อ", 18},
-						{"นามสกุล", 18},     {"ประเภท", 24},   {"ตำแหน่ง", 24},
-						{"เลขที่ตำแหน่ง", 12}, {"วิทยฐานะ", 16},  {"วิชาเอก", 18},
-						{"ข้อมูลที่ขาด (รายการ)", 12}};
+	static const struct sheet_col cols[] = {
+	    {"ลำดับ", 6},    {"คำนำหน้า", 10},	{"ชื่อ", 18},	 {"นามสกุล", 18}, {"ประเภท", 24},
+	    {"ตำแหน่ง", 24}, {"เลขที่ตำแหน่ง", 12}, {"วิทยฐานะ", 16}, {"วิชาเอก", 18}, {"ข้อมูลที่ขาด (รายการ)", 12}};
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "บุคลากร %s", jstr(school, "name"));
 	struct sheet *sh = sheet_new(f, buf_cstr(&title), 10, cols, &e);
@@ -1006,8 +1002,7 @@ static json_t *area_for(struct req *r, int *rc)
 	const struct acc_grant *g = acc_active_grant(r);
 	if (!a || !g || g->scope == SCOPE_SCHOOL || !acc_in_area(r, aid)) {
 		json_decref(a);
-		*rc = a == NULL && aid > 0 && e.status >= 500 ? fail(r, &e)
-							       : view_error(r, 404, "ไม่พบสำนักงานเขตพื้นที่นี้");
+		*rc = a == NULL && aid > 0 && e.status >= 500 ? fail(r, &e) : view_error(r, 404, "ไม่พบสำนักงานเขตพื้นที่นี้");
 		return NULL;
 	}
 	return a;
@@ -1062,7 +1057,8 @@ static json_t *area_model(struct req *r, json_t *area, struct err *e)
 		long long n = jint(x, "n");
 		for (size_t k = 0; k < nt; k++)
 			if (!strcmp(jstr(json_array_get(types, k), "value"), t)) {
-				json_object_set_new(json_array_get(json_object_get(row, "by_type"), k), "n", json_integer(n));
+				json_object_set_new(json_array_get(json_object_get(row, "by_type"), k), "n",
+						    json_integer(n));
 				json_t *tot = json_array_get(totals, k);
 				json_object_set_new(tot, "n", json_integer(jint(tot, "n") + n));
 				goto next;

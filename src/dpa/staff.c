@@ -110,8 +110,8 @@ int dpa_staff_check(struct db *db, const struct dpa_staff_in *in, long long now,
 	int k;
 	if (*in->type) {
 		long long need = -1;
-		k = db_int_value(db, "SELECT needs_position_no FROM dpa_types WHERE code = $1", DB_ARGS(DB_TEXT(in->type)),
-				 &need, e);
+		k = db_int_value(db, "SELECT needs_position_no FROM dpa_types WHERE code = $1",
+				 DB_ARGS(DB_TEXT(in->type)), &need, e);
 		if (k < 0)
 			return -1;
 		if (k == 0)
@@ -163,13 +163,14 @@ static void search_of(const struct dpa_staff_in *in, struct buf *out)
 static int add_event(struct db *db, long long staff, long long by, long long now, const char *kind, long long from,
 		     long long to, const char *detail, struct err *e)
 {
-	return db_exec(db,
-		       "INSERT INTO dpa_staff_events (staff_id, at, by_user, kind, from_school_id, to_school_id, detail) "
-		       "VALUES ($1, $2, $3, $4, $5, $6, $7)",
-		       DB_ARGS(DB_INT(staff), DB_INT(now), by > 0 ? DB_INT(by) : DB_NULL, DB_TEXT(kind),
-			       from > 0 ? DB_INT(from) : DB_NULL, to > 0 ? DB_INT(to) : DB_NULL,
-			       DB_TEXT(detail ? detail : "{}")),
-		       e) < 0
+	return db_exec(
+		   db,
+		   "INSERT INTO dpa_staff_events (staff_id, at, by_user, kind, from_school_id, to_school_id, detail) "
+		   "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+		   DB_ARGS(DB_INT(staff), DB_INT(now), by > 0 ? DB_INT(by) : DB_NULL, DB_TEXT(kind),
+			   from > 0 ? DB_INT(from) : DB_NULL, to > 0 ? DB_INT(to) : DB_NULL,
+			   DB_TEXT(detail ? detail : "{}")),
+		   e) < 0
 		   ? -1
 		   : 0;
 }
@@ -178,8 +179,9 @@ static int add_event(struct db *db, long long staff, long long by, long long now
 static void place_name(struct db *db, long long school, long long area, struct buf *out)
 {
 	struct err e = ERR_INIT;
-	json_t *row = school > 0 ? db_row_json(db, "SELECT name FROM schools WHERE id = $1", DB_ARGS(DB_INT(school)), &e)
-				 : db_row_json(db, "SELECT name FROM areas WHERE id = $1", DB_ARGS(DB_INT(area)), &e);
+	json_t *row = school > 0
+			  ? db_row_json(db, "SELECT name FROM schools WHERE id = $1", DB_ARGS(DB_INT(school)), &e)
+			  : db_row_json(db, "SELECT name FROM areas WHERE id = $1", DB_ARGS(DB_INT(area)), &e);
 	buf_adds(out, row ? jstr(row, "name") : "หน่วยงานอื่น");
 	json_decref(row);
 }
@@ -202,8 +204,7 @@ long long dpa_staff_add(struct db *db, long long area_id, long long school_id, c
 		*elsewhere = at > 0 ? at : -at_area;
 		struct buf where = BUF_INIT;
 		place_name(db, at, at_area, &where);
-		err_field(e, "citizen_id",
-			  "บุคลากรคนนี้มีข้อมูลอยู่ที่%s แล้ว บุคคลหนึ่งมีได้ระเบียนเดียว ให้ขอย้ายข้อมูลมาที่หน่วยงานนี้แทน",
+		err_field(e, "citizen_id", "บุคลากรคนนี้มีข้อมูลอยู่ที่%s แล้ว บุคคลหนึ่งมีได้ระเบียนเดียว ให้ขอย้ายข้อมูลมาที่หน่วยงานนี้แทน",
 			  buf_cstr(&where));
 		e->status = 409;
 		buf_release(&where);
@@ -216,39 +217,39 @@ long long dpa_staff_add(struct db *db, long long area_id, long long school_id, c
 	long long rc;
 	if (found) {
 		/* a person who left and comes back: the same record, here again */
-		rc = db_exec(db,
-			     "UPDATE dpa_staff SET area_id = $2, school_id = $3, status = 'active', title = $4, "
-			     "first_name = $5, last_name = $6, birth_date = $7, type = $8, position = $9, "
-			     "position_no = $10, standing = $11, salary = $12, appointed_on = $13, arrived_on = $14, "
-			     "education = $15, subject = $16, phone = $17, email = $18, missing = $19, retire_fy = $20, "
-			     "removed_reason = NULL, removed_on = NULL, search = $21, version = version + 1, "
-			     "updated_at = $22 WHERE id = $1 AND status = 'removed'",
-			     DB_ARGS(DB_INT(id), DB_INT(area_id), school_id > 0 ? DB_INT(school_id) : DB_NULL,
-				     DB_TEXT(in->title), DB_TEXT(in->first_name), DB_TEXT(in->last_name), opt(in->birth_date),
-				     opt(in->type), opt(in->position), DB_TEXT(in->position_no), opt(in->standing),
-				     in->salary >= 0 ? DB_INT(in->salary) : DB_NULL, opt(in->appointed_on),
-				     opt(in->arrived_on), DB_TEXT(in->education), DB_TEXT(in->subject), DB_TEXT(in->phone),
-				     DB_TEXT(in->email), DB_INT(missing), fy > 0 ? DB_INT(fy) : DB_NULL,
-				     DB_TEXT(buf_cstr(&search)), DB_INT(now)),
-			     e);
+		rc = db_exec(
+		    db,
+		    "UPDATE dpa_staff SET area_id = $2, school_id = $3, status = 'active', title = $4, "
+		    "first_name = $5, last_name = $6, birth_date = $7, type = $8, position = $9, "
+		    "position_no = $10, standing = $11, salary = $12, appointed_on = $13, arrived_on = $14, "
+		    "education = $15, subject = $16, phone = $17, email = $18, missing = $19, retire_fy = $20, "
+		    "removed_reason = NULL, removed_on = NULL, search = $21, version = version + 1, "
+		    "updated_at = $22 WHERE id = $1 AND status = 'removed'",
+		    DB_ARGS(DB_INT(id), DB_INT(area_id), school_id > 0 ? DB_INT(school_id) : DB_NULL,
+			    DB_TEXT(in->title), DB_TEXT(in->first_name), DB_TEXT(in->last_name), opt(in->birth_date),
+			    opt(in->type), opt(in->position), DB_TEXT(in->position_no), opt(in->standing),
+			    in->salary >= 0 ? DB_INT(in->salary) : DB_NULL, opt(in->appointed_on), opt(in->arrived_on),
+			    DB_TEXT(in->education), DB_TEXT(in->subject), DB_TEXT(in->phone), DB_TEXT(in->email),
+			    DB_INT(missing), fy > 0 ? DB_INT(fy) : DB_NULL, DB_TEXT(buf_cstr(&search)), DB_INT(now)),
+		    e);
 		if (rc == 0)
 			rc = err_set(e, 409, "ระเบียนของบุคลากรคนนี้เพิ่งถูกเปลี่ยน กรุณาลองใหม่");
 		kind = "readd";
 	} else {
-		rc = db_exec(db,
-			     "INSERT INTO dpa_staff (citizen_id, area_id, school_id, status, title, first_name, last_name, "
-			     "birth_date, type, position, position_no, standing, salary, appointed_on, arrived_on, "
-			     "education, subject, phone, email, missing, retire_fy, search, created_at, updated_at) "
-			     "VALUES ($1, $2, $3, 'active', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
-			     "$17, $18, $19, $20, $21, $22, $22)",
-			     DB_ARGS(DB_TEXT(in->citizen_id), DB_INT(area_id), school_id > 0 ? DB_INT(school_id) : DB_NULL,
-				     DB_TEXT(in->title), DB_TEXT(in->first_name), DB_TEXT(in->last_name), opt(in->birth_date),
-				     opt(in->type), opt(in->position), DB_TEXT(in->position_no), opt(in->standing),
-				     in->salary >= 0 ? DB_INT(in->salary) : DB_NULL, opt(in->appointed_on),
-				     opt(in->arrived_on), DB_TEXT(in->education), DB_TEXT(in->subject), DB_TEXT(in->phone),
-				     DB_TEXT(in->email), DB_INT(missing), fy > 0 ? DB_INT(fy) : DB_NULL,
-				     DB_TEXT(buf_cstr(&search)), DB_INT(now)),
-			     e);
+		rc = db_exec(
+		    db,
+		    "INSERT INTO dpa_staff (citizen_id, area_id, school_id, status, title, first_name, last_name, "
+		    "birth_date, type, position, position_no, standing, salary, appointed_on, arrived_on, "
+		    "education, subject, phone, email, missing, retire_fy, search, created_at, updated_at) "
+		    "VALUES ($1, $2, $3, 'active', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
+		    "$17, $18, $19, $20, $21, $22, $22)",
+		    DB_ARGS(DB_TEXT(in->citizen_id), DB_INT(area_id), school_id > 0 ? DB_INT(school_id) : DB_NULL,
+			    DB_TEXT(in->title), DB_TEXT(in->first_name), DB_TEXT(in->last_name), opt(in->birth_date),
+			    opt(in->type), opt(in->position), DB_TEXT(in->position_no), opt(in->standing),
+			    in->salary >= 0 ? DB_INT(in->salary) : DB_NULL, opt(in->appointed_on), opt(in->arrived_on),
+			    DB_TEXT(in->education), DB_TEXT(in->subject), DB_TEXT(in->phone), DB_TEXT(in->email),
+			    DB_INT(missing), fy > 0 ? DB_INT(fy) : DB_NULL, DB_TEXT(buf_cstr(&search)), DB_INT(now)),
+		    e);
 		if (rc < 0 && e->status == 409) { /* another writer recorded the same ID first */
 			err_clear(e);
 			err_field(e, "citizen_id", "บุคลากรคนนี้เพิ่งถูกบันทึกโดยผู้ใช้อื่น ตรวจสอบรายชื่ออีกครั้ง");
@@ -273,20 +274,20 @@ int dpa_staff_update(struct db *db, long long id, long long version, const struc
 	int fy = dpa_retire_fy(in->birth_date);
 	struct buf search = BUF_INIT;
 	search_of(in, &search);
-	long long n = db_exec(db,
-			      "UPDATE dpa_staff SET title = $2, first_name = $3, last_name = $4, birth_date = $5, type = $6, "
-			      "position = $7, position_no = $8, standing = $9, salary = $10, appointed_on = $11, "
-			      "arrived_on = $12, education = $13, subject = $14, phone = $15, email = $16, missing = $17, "
-			      "retire_fy = $18, search = $19, version = version + 1, updated_at = $20 "
-			      "WHERE id = $1 AND status = 'active' AND ($21 < 0 OR version = $21)",
-			      DB_ARGS(DB_INT(id), DB_TEXT(in->title), DB_TEXT(in->first_name), DB_TEXT(in->last_name),
-				      opt(in->birth_date), opt(in->type), opt(in->position), DB_TEXT(in->position_no),
-				      opt(in->standing), in->salary >= 0 ? DB_INT(in->salary) : DB_NULL,
-				      opt(in->appointed_on), opt(in->arrived_on), DB_TEXT(in->education),
-				      DB_TEXT(in->subject), DB_TEXT(in->phone), DB_TEXT(in->email), DB_INT(missing),
-				      fy > 0 ? DB_INT(fy) : DB_NULL, DB_TEXT(buf_cstr(&search)), DB_INT(now),
-				      DB_INT(version)),
-			      e);
+	long long n =
+	    db_exec(db,
+		    "UPDATE dpa_staff SET title = $2, first_name = $3, last_name = $4, birth_date = $5, type = $6, "
+		    "position = $7, position_no = $8, standing = $9, salary = $10, appointed_on = $11, "
+		    "arrived_on = $12, education = $13, subject = $14, phone = $15, email = $16, missing = $17, "
+		    "retire_fy = $18, search = $19, version = version + 1, updated_at = $20 "
+		    "WHERE id = $1 AND status = 'active' AND ($21 < 0 OR version = $21)",
+		    DB_ARGS(DB_INT(id), DB_TEXT(in->title), DB_TEXT(in->first_name), DB_TEXT(in->last_name),
+			    opt(in->birth_date), opt(in->type), opt(in->position), DB_TEXT(in->position_no),
+			    opt(in->standing), in->salary >= 0 ? DB_INT(in->salary) : DB_NULL, opt(in->appointed_on),
+			    opt(in->arrived_on), DB_TEXT(in->education), DB_TEXT(in->subject), DB_TEXT(in->phone),
+			    DB_TEXT(in->email), DB_INT(missing), fy > 0 ? DB_INT(fy) : DB_NULL,
+			    DB_TEXT(buf_cstr(&search)), DB_INT(now), DB_INT(version)),
+		    e);
 	buf_release(&search);
 	if (n < 0)
 		return -1;
@@ -295,8 +296,8 @@ int dpa_staff_update(struct db *db, long long id, long long version, const struc
 	return add_event(db, id, by, now, "edit", 0, 0, NULL, e);
 }
 
-int dpa_staff_remove(struct db *db, long long id, long long version, const char *reason, const char *date,
-		     long long by, long long now, struct err *e)
+int dpa_staff_remove(struct db *db, long long id, long long version, const char *reason, const char *date, long long by,
+		     long long now, struct err *e)
 {
 	if (!reason || !*reason)
 		return err_field(e, "reason", "กรุณาเลือกเหตุที่จำหน่าย");
@@ -335,18 +336,19 @@ int dpa_staff_remove(struct db *db, long long id, long long version, const char 
 }
 
 #define GET_COLS                                                                                                       \
-	"SELECT s.id, s.citizen_id, s.area_id, COALESCE(s.school_id, 0) AS school_id, s.status, s.title, "            \
-	"s.first_name, s.last_name, COALESCE(s.birth_date, '') AS birth_date, COALESCE(s.type, '') AS type, "         \
-	"COALESCE(t.label, '') AS type_label, COALESCE(t.needs_position_no, 1) AS needs_position_no, "               \
-	"COALESCE(s.position, '') AS position, COALESCE(p.label, '') AS position_label, s.position_no, "             \
-	"COALESCE(s.standing, '') AS standing, COALESCE(st.label, '') AS standing_label, s.salary, "                 \
-	"COALESCE(s.appointed_on, '') AS appointed_on, COALESCE(s.arrived_on, '') AS arrived_on, s.education, "      \
-	"s.subject, s.phone, s.email, s.missing, s.retire_fy, COALESCE(s.removed_reason, '') AS removed_reason, "    \
-	"COALESCE(rr.label, '') AS removed_reason_label, COALESCE(s.removed_on, '') AS removed_on, s.version, "      \
-	"s.updated_at, COALESCE(sc.name, a.name) AS place_name, a.name AS area_name "                                \
-	"FROM dpa_staff s JOIN areas a ON a.id = s.area_id LEFT JOIN schools sc ON sc.id = s.school_id "             \
-	"LEFT JOIN dpa_types t ON t.code = s.type LEFT JOIN dpa_positions p ON p.code = s.position "                 \
-	"LEFT JOIN dpa_standings st ON st.code = s.standing LEFT JOIN dpa_remove_reasons rr ON rr.code = s.removed_reason "
+	"SELECT s.id, s.citizen_id, s.area_id, COALESCE(s.school_id, 0) AS school_id, s.status, s.title, "             \
+	"s.first_name, s.last_name, COALESCE(s.birth_date, '') AS birth_date, COALESCE(s.type, '') AS type, "          \
+	"COALESCE(t.label, '') AS type_label, COALESCE(t.needs_position_no, 1) AS needs_position_no, "                 \
+	"COALESCE(s.position, '') AS position, COALESCE(p.label, '') AS position_label, s.position_no, "               \
+	"COALESCE(s.standing, '') AS standing, COALESCE(st.label, '') AS standing_label, s.salary, "                   \
+	"COALESCE(s.appointed_on, '') AS appointed_on, COALESCE(s.arrived_on, '') AS arrived_on, s.education, "        \
+	"s.subject, s.phone, s.email, s.missing, s.retire_fy, COALESCE(s.removed_reason, '') AS removed_reason, "      \
+	"COALESCE(rr.label, '') AS removed_reason_label, COALESCE(s.removed_on, '') AS removed_on, s.version, "        \
+	"s.updated_at, COALESCE(sc.name, a.name) AS place_name, a.name AS area_name "                                  \
+	"FROM dpa_staff s JOIN areas a ON a.id = s.area_id LEFT JOIN schools sc ON sc.id = s.school_id "               \
+	"LEFT JOIN dpa_types t ON t.code = s.type LEFT JOIN dpa_positions p ON p.code = s.position "                   \
+	"LEFT JOIN dpa_standings st ON st.code = s.standing LEFT JOIN dpa_remove_reasons rr ON rr.code = "             \
+	"s.removed_reason "
 
 json_t *dpa_staff_get(struct db *db, long long id, struct err *e)
 {
@@ -375,13 +377,14 @@ json_t *dpa_staff_get(struct db *db, long long id, struct err *e)
 
 json_t *dpa_staff_events(struct db *db, long long id, struct err *e)
 {
-	return db_rows_json(db,
-			    "SELECT ev.id, ev.at, ev.kind, ev.detail, COALESCE(fs.name, '') AS from_name, "
-			    "COALESCE(ts.name, '') AS to_name, COALESCE(u.first_name || ' ' || u.last_name, '') AS by_name "
-			    "FROM dpa_staff_events ev LEFT JOIN schools fs ON fs.id = ev.from_school_id "
-			    "LEFT JOIN schools ts ON ts.id = ev.to_school_id LEFT JOIN users u ON u.id = ev.by_user "
-			    "WHERE ev.staff_id = $1 ORDER BY ev.at, ev.id",
-			    DB_ARGS(DB_INT(id)), e);
+	return db_rows_json(
+	    db,
+	    "SELECT ev.id, ev.at, ev.kind, ev.detail, COALESCE(fs.name, '') AS from_name, "
+	    "COALESCE(ts.name, '') AS to_name, COALESCE(u.first_name || ' ' || u.last_name, '') AS by_name "
+	    "FROM dpa_staff_events ev LEFT JOIN schools fs ON fs.id = ev.from_school_id "
+	    "LEFT JOIN schools ts ON ts.id = ev.to_school_id LEFT JOIN users u ON u.id = ev.by_user "
+	    "WHERE ev.staff_id = $1 ORDER BY ev.at, ev.id",
+	    DB_ARGS(DB_INT(id)), e);
 }
 
 /* Where a list is: "s.school_id = $1" for a school, the area office
@@ -392,16 +395,17 @@ json_t *dpa_staff_events(struct db *db, long long id, struct err *e)
 #define PLACE_SQL(school_id, before, after) ((school_id) > 0 ? before AT_SCHOOL after : before AT_OFFICE after)
 #define PLACE_KEY(school_id, area_id) DB_INT((school_id) > 0 ? (school_id) : (area_id))
 
-int dpa_place_counts(struct db *db, long long school_id, long long area_id, long long *recorded,
-		     long long *incomplete, struct err *e)
+int dpa_place_counts(struct db *db, long long school_id, long long area_id, long long *recorded, long long *incomplete,
+		     struct err *e)
 {
 	struct db_res *r = NULL;
-	if (db_query(db,
-		     PLACE_SQL(school_id,
-			       "SELECT COUNT(*), COALESCE(SUM(CASE WHEN missing > 0 THEN 1 ELSE 0 END), 0) FROM dpa_staff s "
-			       "WHERE ",
-			       " AND s.status = 'active'"),
-		     DB_ARGS(PLACE_KEY(school_id, area_id)), &r, e) < 0)
+	if (db_query(
+		db,
+		PLACE_SQL(school_id,
+			  "SELECT COUNT(*), COALESCE(SUM(CASE WHEN missing > 0 THEN 1 ELSE 0 END), 0) FROM dpa_staff s "
+			  "WHERE ",
+			  " AND s.status = 'active'"),
+		DB_ARGS(PLACE_KEY(school_id, area_id)), &r, e) < 0)
 		return -1;
 	int rc = db_next(r, e);
 	if (rc == 1) {
@@ -418,12 +422,12 @@ int dpa_school_counts(struct db *db, long long school_id, long long *recorded, l
 }
 
 #define LIST_COLS                                                                                                      \
-	"SELECT s.id, s.citizen_id, s.title, s.first_name, s.last_name, COALESCE(t.label, '') AS type_label, "        \
-	"COALESCE(p.label, '') AS position_label, s.salary, s.missing FROM dpa_staff s "                              \
+	"SELECT s.id, s.citizen_id, s.title, s.first_name, s.last_name, COALESCE(t.label, '') AS type_label, "         \
+	"COALESCE(p.label, '') AS position_label, s.salary, s.missing FROM dpa_staff s "                               \
 	"LEFT JOIN dpa_types t ON t.code = s.type LEFT JOIN dpa_positions p ON p.code = s.position "
 /* the search slots of core/search.h: $2 … $7 */
 #define LIST_WHERE                                                                                                     \
-	" AND s.status = 'active' AND s.missing >= $8 AND s.search LIKE $2 AND "                                     \
+	" AND s.status = 'active' AND s.missing >= $8 AND s.search LIKE $2 AND "                                       \
 	"s.search LIKE $3 AND s.search LIKE $4 AND s.search LIKE $5 AND s.search LIKE $6 AND s.search LIKE $7"
 _Static_assert(SEARCH_SLOTS == 6, "LIST_WHERE has one LIKE per search slot");
 
@@ -438,8 +442,8 @@ json_t *dpa_staff_list(struct db *db, long long school_id, long long area_id, co
 	long long total = incomplete ? lacking : recorded;
 	int rc = 0;
 #define PATS                                                                                                           \
-	DB_TEXT(buf_cstr(&pat[0])), DB_TEXT(buf_cstr(&pat[1])), DB_TEXT(buf_cstr(&pat[2])), DB_TEXT(buf_cstr(&pat[3])), \
-	    DB_TEXT(buf_cstr(&pat[4])), DB_TEXT(buf_cstr(&pat[5]))
+	DB_TEXT(buf_cstr(&pat[0])), DB_TEXT(buf_cstr(&pat[1])), DB_TEXT(buf_cstr(&pat[2])),                            \
+	    DB_TEXT(buf_cstr(&pat[3])), DB_TEXT(buf_cstr(&pat[4])), DB_TEXT(buf_cstr(&pat[5]))
 	if (words)
 		rc = db_int_value(db, PLACE_SQL(school_id, "SELECT COUNT(*) FROM dpa_staff s WHERE ", LIST_WHERE),
 				  DB_ARGS(PLACE_KEY(school_id, area_id), PATS, DB_INT(incomplete ? 1 : 0)), &total, e);
@@ -452,8 +456,9 @@ json_t *dpa_staff_list(struct db *db, long long school_id, long long area_id, co
 	if (rc >= 0)
 		rows = db_rows_json(db,
 				    PLACE_SQL(school_id, LIST_COLS "WHERE ",
-					      LIST_WHERE " ORDER BY s.first_name COLLATE thai, s.last_name COLLATE thai, s.id "
-							 "LIMIT 40 OFFSET $9"),
+					      LIST_WHERE
+					      " ORDER BY s.first_name COLLATE thai, s.last_name COLLATE thai, s.id "
+					      "LIMIT 40 OFFSET $9"),
 				    DB_ARGS(PLACE_KEY(school_id, area_id), PATS, DB_INT(incomplete ? 1 : 0),
 					    DB_INT((page - 1) * DPA_PAGE_SIZE)),
 				    e);
@@ -494,32 +499,35 @@ json_t *dpa_retiring(struct db *db, long long school_id, long long area_id, int 
 
 json_t *dpa_area_schools(struct db *db, long long area_id, struct err *e)
 {
-	return db_rows_json(db,
-			    "SELECT sc.id AS school_id, sc.name, sc.obec_code, COALESCE(c.recorded, 0) AS recorded, "
-			    "COALESCE(c.incomplete, 0) AS incomplete FROM schools sc LEFT JOIN "
-			    "(SELECT school_id, COUNT(*) AS recorded, SUM(CASE WHEN missing > 0 THEN 1 ELSE 0 END) AS incomplete "
-			    "FROM dpa_staff WHERE area_id = $1 AND status = 'active' GROUP BY school_id) c "
-			    "ON c.school_id = sc.id WHERE sc.area_id = $1 ORDER BY sc.name COLLATE thai, sc.id",
-			    DB_ARGS(DB_INT(area_id)), e);
+	return db_rows_json(
+	    db,
+	    "SELECT sc.id AS school_id, sc.name, sc.obec_code, COALESCE(c.recorded, 0) AS recorded, "
+	    "COALESCE(c.incomplete, 0) AS incomplete FROM schools sc LEFT JOIN "
+	    "(SELECT school_id, COUNT(*) AS recorded, SUM(CASE WHEN missing > 0 THEN 1 ELSE 0 END) AS incomplete "
+	    "FROM dpa_staff WHERE area_id = $1 AND status = 'active' GROUP BY school_id) c "
+	    "ON c.school_id = sc.id WHERE sc.area_id = $1 ORDER BY sc.name COLLATE thai, sc.id",
+	    DB_ARGS(DB_INT(area_id)), e);
 }
 
 json_t *dpa_area_type_counts(struct db *db, long long area_id, struct err *e)
 {
-	return db_rows_json(db,
-			    "SELECT school_id, COALESCE(type, '') AS type, COUNT(*) AS n FROM dpa_staff "
-			    "WHERE area_id = $1 AND status = 'active' AND school_id IS NOT NULL GROUP BY school_id, type",
-			    DB_ARGS(DB_INT(area_id)), e);
+	return db_rows_json(
+	    db,
+	    "SELECT school_id, COALESCE(type, '') AS type, COUNT(*) AS n FROM dpa_staff "
+	    "WHERE area_id = $1 AND status = 'active' AND school_id IS NOT NULL GROUP BY school_id, type",
+	    DB_ARGS(DB_INT(area_id)), e);
 }
 
 json_t *dpa_school_roster(struct db *db, long long school_id, long long area_id, struct err *e)
 {
-	return db_rows_json(db,
-			    PLACE_SQL(school_id,
-				      "SELECT s.id, s.title, s.first_name, s.last_name, COALESCE(t.label, '') AS type_label, "
-				      "COALESCE(p.label, '') AS position_label, s.position_no, "
-				      "COALESCE(st.label, '') AS standing_label, s.subject, s.missing FROM dpa_staff s "
-				      "LEFT JOIN dpa_types t ON t.code = s.type LEFT JOIN dpa_positions p ON p.code = s.position "
-				      "LEFT JOIN dpa_standings st ON st.code = s.standing WHERE ",
-				      " AND s.status = 'active' ORDER BY s.first_name COLLATE thai, s.last_name COLLATE thai, s.id"),
-			    DB_ARGS(PLACE_KEY(school_id, area_id)), e);
+	return db_rows_json(
+	    db,
+	    PLACE_SQL(school_id,
+		      "SELECT s.id, s.title, s.first_name, s.last_name, COALESCE(t.label, '') AS type_label, "
+		      "COALESCE(p.label, '') AS position_label, s.position_no, "
+		      "COALESCE(st.label, '') AS standing_label, s.subject, s.missing FROM dpa_staff s "
+		      "LEFT JOIN dpa_types t ON t.code = s.type LEFT JOIN dpa_positions p ON p.code = s.position "
+		      "LEFT JOIN dpa_standings st ON st.code = s.standing WHERE ",
+		      " AND s.status = 'active' ORDER BY s.first_name COLLATE thai, s.last_name COLLATE thai, s.id"),
+	    DB_ARGS(PLACE_KEY(school_id, area_id)), e);
 }

@@ -58,12 +58,13 @@ long long dpa_transfer_request(struct db *db, long long to_school, const char *c
 		e->status = 409;
 		return -1;
 	}
-	if (db_exec(db,
-		    "INSERT INTO dpa_transfers (staff_id, from_area_id, from_school_id, to_area_id, to_school_id, status, "
-		    "note, requested_by, requested_at) VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8)",
-		    DB_ARGS(DB_INT(id), DB_INT(area), school > 0 ? DB_INT(school) : DB_NULL, DB_INT(to_area),
-			    DB_INT(to_school), DB_TEXT(note), by > 0 ? DB_INT(by) : DB_NULL, DB_INT(now)),
-		    e) < 0) {
+	if (db_exec(
+		db,
+		"INSERT INTO dpa_transfers (staff_id, from_area_id, from_school_id, to_area_id, to_school_id, status, "
+		"note, requested_by, requested_at) VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8)",
+		DB_ARGS(DB_INT(id), DB_INT(area), school > 0 ? DB_INT(school) : DB_NULL, DB_INT(to_area),
+			DB_INT(to_school), DB_TEXT(note), by > 0 ? DB_INT(by) : DB_NULL, DB_INT(now)),
+		e) < 0) {
 		if (e->status == 409) { /* another school asked in the same moment */
 			err_clear(e);
 			err_field(e, "citizen_id", "บุคลากรคนนี้อยู่ระหว่างการขอย้ายอยู่แล้ว");
@@ -80,10 +81,11 @@ long long dpa_transfer_request(struct db *db, long long to_school, const char *c
 
 json_t *dpa_transfer_get(struct db *db, long long id, struct err *e)
 {
-	json_t *t = db_row_json(db,
-				"SELECT id, staff_id, from_area_id, COALESCE(from_school_id, 0) AS from_school_id, to_area_id, "
-				"to_school_id, status, note, requested_at FROM dpa_transfers WHERE id = $1",
-				DB_ARGS(DB_INT(id)), e);
+	json_t *t =
+	    db_row_json(db,
+			"SELECT id, staff_id, from_area_id, COALESCE(from_school_id, 0) AS from_school_id, to_area_id, "
+			"to_school_id, status, note, requested_at FROM dpa_transfers WHERE id = $1",
+			DB_ARGS(DB_INT(id)), e);
 	if (!t && e->status == 404)
 		err_set(e, 404, "ไม่พบคำขอย้ายนี้");
 	return t;
@@ -102,12 +104,13 @@ int dpa_transfer_decide(struct db *db, long long id, bool approve, const char *n
 	long long staff = jint(t, "staff_id"), from = jint(t, "from_school_id"), to = jint(t, "to_school_id"),
 		  to_area = jint(t, "to_area_id");
 	json_decref(t);
-	long long n = db_exec(db,
-			      "UPDATE dpa_transfers SET status = $2, decided_by = $3, decided_at = $4, decision_note = $5 "
-			      "WHERE id = $1 AND status = 'pending'",
-			      DB_ARGS(DB_INT(id), DB_TEXT(approve ? "approved" : "refused"), by > 0 ? DB_INT(by) : DB_NULL,
-				      DB_INT(now), DB_TEXT(note ? note : "")),
-			      e);
+	long long n =
+	    db_exec(db,
+		    "UPDATE dpa_transfers SET status = $2, decided_by = $3, decided_at = $4, decision_note = $5 "
+		    "WHERE id = $1 AND status = 'pending'",
+		    DB_ARGS(DB_INT(id), DB_TEXT(approve ? "approved" : "refused"), by > 0 ? DB_INT(by) : DB_NULL,
+			    DB_INT(now), DB_TEXT(note ? note : "")),
+		    e);
 	if (n < 0)
 		return -1;
 	if (n == 0)
@@ -126,18 +129,18 @@ int dpa_transfer_decide(struct db *db, long long id, bool approve, const char *n
 		return err_set(e, 409, "บุคลากรคนนี้ไม่ได้อยู่ที่โรงเรียนเดิมแล้ว (ถูกจำหน่ายหรือย้ายไปแล้ว) จึงอนุมัติไม่ได้");
 	char d[64];
 	snprintf(d, sizeof d, "{\"transfer_id\":%lld}", id);
-	return db_exec(db,
-		       "INSERT INTO dpa_staff_events (staff_id, at, by_user, kind, from_school_id, to_school_id, detail) "
-		       "VALUES ($1, $2, $3, 'transfer', $4, $5, $6)",
-		       DB_ARGS(DB_INT(staff), DB_INT(now), by > 0 ? DB_INT(by) : DB_NULL, from > 0 ? DB_INT(from) : DB_NULL,
-			       DB_INT(to), DB_TEXT(d)),
-		       e) < 0
+	return db_exec(
+		   db,
+		   "INSERT INTO dpa_staff_events (staff_id, at, by_user, kind, from_school_id, to_school_id, detail) "
+		   "VALUES ($1, $2, $3, 'transfer', $4, $5, $6)",
+		   DB_ARGS(DB_INT(staff), DB_INT(now), by > 0 ? DB_INT(by) : DB_NULL, from > 0 ? DB_INT(from) : DB_NULL,
+			   DB_INT(to), DB_TEXT(d)),
+		   e) < 0
 		   ? -1
 		   : 0;
 }
 
-int dpa_transfer_withdraw(struct db *db, long long id, long long to_school, long long by, long long now,
-			  struct err *e)
+int dpa_transfer_withdraw(struct db *db, long long id, long long to_school, long long by, long long now, struct err *e)
 {
 	long long n = db_exec(db,
 			      "UPDATE dpa_transfers SET status = 'withdrawn', decided_by = $3, decided_at = $4 "
@@ -149,10 +152,10 @@ int dpa_transfer_withdraw(struct db *db, long long id, long long to_school, long
 }
 
 #define QUEUE_COLS                                                                                                     \
-	"SELECT t.id, t.staff_id, t.status, t.note, t.decision_note, t.requested_at, t.decided_at, "                 \
+	"SELECT t.id, t.staff_id, t.status, t.note, t.decision_note, t.requested_at, t.decided_at, "                   \
 	"COALESCE(t.from_school_id, 0) AS from_school_id, t.to_school_id, s.citizen_id, s.title, s.first_name, "       \
 	"s.last_name, COALESCE(fs.name, fa.name) AS from_name, ts.name AS to_name "                                    \
-	"FROM dpa_transfers t JOIN dpa_staff s ON s.id = t.staff_id JOIN areas fa ON fa.id = t.from_area_id "        \
+	"FROM dpa_transfers t JOIN dpa_staff s ON s.id = t.staff_id JOIN areas fa ON fa.id = t.from_area_id "          \
 	"LEFT JOIN schools fs ON fs.id = t.from_school_id JOIN schools ts ON ts.id = t.to_school_id "
 
 static json_t *shape(json_t *rows, long long now)
@@ -166,8 +169,8 @@ static json_t *shape(json_t *rows, long long now)
 		json_object_set_new(r, "cid_masked", json_string(buf_cstr(&m)));
 		json_object_del(r, "citizen_id");
 		buf_release(&m);
-		bool flagged = !strcmp(jstr(r, "status"), "pending") &&
-			       now - jint(r, "requested_at") >= DPA_TRANSFER_FLAG_SECONDS;
+		bool flagged =
+		    !strcmp(jstr(r, "status"), "pending") && now - jint(r, "requested_at") >= DPA_TRANSFER_FLAG_SECONDS;
 		json_object_set_new(r, "flagged", json_boolean(flagged));
 	}
 	return rows;
@@ -175,12 +178,14 @@ static json_t *shape(json_t *rows, long long now)
 
 json_t *dpa_transfers_school(struct db *db, long long school_id, long long now, struct err *e)
 {
-	json_t *in = db_rows_json(db, QUEUE_COLS "WHERE t.from_school_id = $1 AND t.status = 'pending' "
-				  "ORDER BY t.requested_at, t.id",
+	json_t *in = db_rows_json(db,
+				  QUEUE_COLS "WHERE t.from_school_id = $1 AND t.status = 'pending' "
+					     "ORDER BY t.requested_at, t.id",
 				  DB_ARGS(DB_INT(school_id)), e);
-	json_t *out = in ? db_rows_json(db, QUEUE_COLS "WHERE t.to_school_id = $1 ORDER BY t.requested_at DESC, t.id DESC "
-				       "LIMIT 50",
-				       DB_ARGS(DB_INT(school_id)), e)
+	json_t *out = in ? db_rows_json(db,
+					QUEUE_COLS "WHERE t.to_school_id = $1 ORDER BY t.requested_at DESC, t.id DESC "
+						   "LIMIT 50",
+					DB_ARGS(DB_INT(school_id)), e)
 			 : NULL;
 	if (!out) {
 		json_decref(in);
@@ -191,8 +196,9 @@ json_t *dpa_transfers_school(struct db *db, long long school_id, long long now, 
 
 json_t *dpa_transfers_area(struct db *db, long long area_id, long long now, struct err *e)
 {
-	json_t *rows = db_rows_json(db, QUEUE_COLS "WHERE t.from_area_id = $1 AND t.status = 'pending' "
-				    "ORDER BY t.requested_at, t.id",
+	json_t *rows = db_rows_json(db,
+				    QUEUE_COLS "WHERE t.from_area_id = $1 AND t.status = 'pending' "
+					       "ORDER BY t.requested_at, t.id",
 				    DB_ARGS(DB_INT(area_id)), e);
 	return rows ? shape(rows, now) : NULL;
 }

@@ -82,10 +82,22 @@ static void test_missing(void **state)
 {
 	(void)state;
 	struct dpa_staff_in full = {
-	    .citizen_id = "1103700012346", .title = "นาย", .first_name = "สมชาย", .last_name = "ใจดี",
-	    .birth_date = "1980-01-02", .type = "teacher", .position = "teacher", .position_no = "1234",
-	    .standing = "professional", .salary = 3000000, .appointed_on = "2005-05-16", .arrived_on = "2010-05-16",
-	    .education = "ค.บ.", .subject = "คณิตศาสตร์", .phone = "0812345678", .email = "",
+	    .citizen_id = "1103700012346",
+	    .title = "นาย",
+	    .first_name = "สมชาย",
+	    .last_name = "ใจดี",
+	    .birth_date = "1980-01-02",
+	    .type = "teacher",
+	    .position = "teacher",
+	    .position_no = "1234",
+	    .standing = "professional",
+	    .salary = 3000000,
+	    .appointed_on = "2005-05-16",
+	    .arrived_on = "2010-05-16",
+	    .education = "ค.บ.",
+	    .subject = "คณิตศาสตร์",
+	    .phone = "0812345678",
+	    .email = "",
 	};
 	struct buf b = BUF_INIT;
 	assert_int_equal(dpa_missing(&full, true, &b), 0);
@@ -143,10 +155,22 @@ static void new_id(char out[14])
 static struct dpa_staff_in person(const char *cid)
 {
 	struct dpa_staff_in in = {
-	    .citizen_id = cid, .title = "นาง", .first_name = "สุภาพร", .last_name = "ทดสอบ", .birth_date = "1975-03-04",
-	    .type = "teacher", .position = "teacher", .position_no = "4411", .standing = "senior", .salary = 4512000,
-	    .appointed_on = "1999-05-17", .arrived_on = "2015-05-16", .education = "ค.บ.", .subject = "ภาษาไทย",
-	    .phone = "0812345678", .email = "",
+	    .citizen_id = cid,
+	    .title = "นาง",
+	    .first_name = "สุภาพร",
+	    .last_name = "ทดสอบ",
+	    .birth_date = "1975-03-04",
+	    .type = "teacher",
+	    .position = "teacher",
+	    .position_no = "4411",
+	    .standing = "senior",
+	    .salary = 4512000,
+	    .appointed_on = "1999-05-17",
+	    .arrived_on = "2015-05-16",
+	    .education = "ค.บ.",
+	    .subject = "ภาษาไทย",
+	    .phone = "0812345678",
+	    .email = "",
 	};
 	return in;
 }
@@ -201,10 +225,11 @@ static void test_one_record_per_person(void **state)
 	assert_non_null(strstr(e.msg, "โรงเรียนบ้านหนึ่ง"));
 	assert_non_null(strstr(e.msg, "ขอย้าย"));
 	/* the database itself refuses a second row of the ID */
-	long long rc = db_exec(en->db,
-			       "INSERT INTO dpa_staff (citizen_id, area_id, school_id, status, title, first_name, last_name, "
-			       "created_at, updated_at) VALUES ($1, $2, $3, 'active', 'นาย', 'ก', 'ข', 1, 1)",
-			       DB_ARGS(DB_TEXT(cid), DB_INT(f->area), DB_INT(f->s2)), &e);
+	long long rc =
+	    db_exec(en->db,
+		    "INSERT INTO dpa_staff (citizen_id, area_id, school_id, status, title, first_name, last_name, "
+		    "created_at, updated_at) VALUES ($1, $2, $3, 'active', 'นาย', 'ก', 'ข', 1, 1)",
+		    DB_ARGS(DB_TEXT(cid), DB_INT(f->area), DB_INT(f->s2)), &e);
 	assert_int_equal(rc, -1);
 	assert_int_equal(e.status, 409);
 	assert_int_equal(scalar(en->db, "SELECT COUNT(*) FROM dpa_staff WHERE id >= $1", id), 1);
@@ -232,8 +257,8 @@ static void test_one_record_per_person(void **state)
 	assert_int_equal(IN_TX(en->db, dpa_staff_add(en->db, f->area, f->s2, &bad, 0, NOW, &elsewhere, "add", &e)), -1);
 	assert_string_equal(e.field, "type");
 	long long stored = -1;
-	assert_int_equal(db_int_value(en->db, "SELECT COUNT(*) FROM dpa_staff WHERE citizen_id = $1", DB_ARGS(DB_TEXT(cid2)),
-				      &stored, &e),
+	assert_int_equal(db_int_value(en->db, "SELECT COUNT(*) FROM dpa_staff WHERE citizen_id = $1",
+				      DB_ARGS(DB_TEXT(cid2)), &stored, &e),
 			 1);
 	assert_int_equal(stored, 0);
 }
@@ -309,10 +334,11 @@ static void test_transfer(void **state)
 	assert_int_equal(e.status, 409);
 	assert_non_null(strstr(e.msg, "ระหว่างการขอย้าย"));
 	/* the database refuses a second pending row too */
-	long long rc = db_exec(en->db,
-			       "INSERT INTO dpa_transfers (staff_id, from_area_id, from_school_id, to_area_id, to_school_id, "
-			       "status, requested_at) VALUES ($1, $2, $3, $2, $4, 'pending', 1)",
-			       DB_ARGS(DB_INT(id), DB_INT(f->area), DB_INT(f->s1), DB_INT(f->s2)), &e);
+	long long rc =
+	    db_exec(en->db,
+		    "INSERT INTO dpa_transfers (staff_id, from_area_id, from_school_id, to_area_id, to_school_id, "
+		    "status, requested_at) VALUES ($1, $2, $3, $2, $4, 'pending', 1)",
+		    DB_ARGS(DB_INT(id), DB_INT(f->area), DB_INT(f->s1), DB_INT(f->s2)), &e);
 	assert_int_equal(rc, -1);
 	assert_int_equal(e.status, 409);
 	/* the queues: the school asked, the area of the person's school; flagged after 7 days */
@@ -360,8 +386,8 @@ static void test_transfer(void **state)
 	long long t3 = IN_TX(en->db, dpa_transfer_request(en->db, f->s1, cid, "", 0, NOW + 200, &e));
 	assert_true(t3 > 0);
 	assert_int_equal(IN_TX(en->db, dpa_staff_remove(en->db, id, -1, "retired", "2026-12-01", 0, NOW + 300, &e)), 0);
-	assert_int_equal(scalar(en->db, "SELECT COUNT(*) FROM dpa_transfers WHERE id = $1 AND status = 'withdrawn'", t3),
-			 1);
+	assert_int_equal(
+	    scalar(en->db, "SELECT COUNT(*) FROM dpa_transfers WHERE id = $1 AND status = 'withdrawn'", t3), 1);
 	err_clear(&e);
 	assert_int_equal(IN_TX(en->db, dpa_transfer_request(en->db, f->s1, cid, "", 0, NOW + 400, &e)), -1);
 	assert_int_equal(e.status, 409);
