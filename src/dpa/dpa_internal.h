@@ -103,7 +103,9 @@ json_t *dpa_transfer_get(struct db *db, long long id, struct err *e);
 /* Approves (the record moves with its history) or refuses (a reason is
  * required, field decision_note) a pending request; 409 when decided
  * already (of two at once one wins) or the person is no longer where the
- * request found him. The caller checks who may decide. */
+ * request found him. The requester is e-mailed the decision (and a
+ * refusal's reason) in the same transaction. The caller checks who may
+ * decide. */
 int dpa_transfer_decide(struct db *db, long long id, bool approve, const char *note, long long by, long long now,
 			struct err *e);
 /* The requesting school withdraws its pending request (409 when decided). */

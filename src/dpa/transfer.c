@@ -6,15 +6,19 @@
  * why. One request per person is pending at a time (a partial UNIQUE
  * index, so two schools asking at once cannot both be pending), and a
  * decision is taken only from 'pending' in the UPDATE itself, so of two
- * decisions at once exactly one wins and the other is answered 409.
+ * decisions at once exactly one wins and the other is answered 409. The
+ * requester is told the decision (a refusal with its reason) on the
+ * school's queue page and by e-mail through the outbox.
  * A request nobody answers for DPA_TRANSFER_FLAG_SECONDS (7 days) shows
  * flagged, first, in the area's queue: the area can always decide, so
  * nothing waits for a school that does not answer. */
 #include <stdio.h>
 #include <string.h>
 
+#include "acc/acc.h"
 #include "core/db.h"
 #include "core/jsonx.h"
+#include "core/mail.h"
 #include "core/thai.h"
 #include "dpa/dpa_internal.h"
 
@@ -91,6 +95,52 @@ json_t *dpa_transfer_get(struct db *db, long long id, struct err *e)
 	return t;
 }
 
+/* The requester is told the decision by e-mail, in the decision's
+ * transaction (the outbox): who, from where, and a refusal's reason.
+ * A request made by the command line or the demo (no requester) or by an
+ * account without a usable address is told on its queue page only. */
+static int notify_requester(struct db *db, long long id, bool approve, const char *note, struct err *e)
+{
+	json_t *t = db_row_json(
+	    db,
+	    "SELECT COALESCE(t.requested_by, 0) AS requested_by, t.to_school_id, s.title, s.first_name, "
+	    "s.last_name, COALESCE(fs.name, fa.name) AS from_name, ts.name AS to_name "
+	    "FROM dpa_transfers t JOIN dpa_staff s ON s.id = t.staff_id JOIN areas fa ON fa.id = t.from_area_id "
+	    "LEFT JOIN schools fs ON fs.id = t.from_school_id JOIN schools ts ON ts.id = t.to_school_id "
+	    "WHERE t.id = $1",
+	    DB_ARGS(DB_INT(id)), e);
+	if (!t)
+		return -1;
+	int rc = 0;
+	struct err pe = ERR_INIT;
+	json_t *p = jint(t, "requested_by") > 0 ? acc_user_profile(db, jint(t, "requested_by"), &pe) : NULL;
+	const char *to = p ? jstr(p, "email") : "";
+	if (*to) {
+		struct buf subject = BUF_INIT, body = BUF_INIT;
+		buf_addf(&subject, "ผลการขอย้ายข้อมูลบุคลากร: %s%s %s — %s", jstr(t, "title"), jstr(t, "first_name"),
+			 jstr(t, "last_name"), approve ? "อนุมัติ" : "ไม่อนุมัติ");
+		buf_addf(&body, "เรียน %s%s %s\n\nคำขอย้ายข้อมูลของ %s%s %s จาก %s มาที่ %s ", jstr(p, "title"),
+			 jstr(p, "first_name"), jstr(p, "last_name"), jstr(t, "title"), jstr(t, "first_name"),
+			 jstr(t, "last_name"), jstr(t, "from_name"), jstr(t, "to_name"));
+		if (approve)
+			buf_adds(&body, "ได้รับการอนุมัติแล้ว ข้อมูลและประวัติของบุคลากรย้ายมาอยู่ในรายชื่อของโรงเรียนแล้ว "
+					"กรุณาบันทึกวันที่มาปฏิบัติงานที่โรงเรียน\n");
+		else
+			buf_addf(&body, "ไม่ได้รับการอนุมัติ\nเหตุผล: %s\n", note);
+		buf_addf(&body, "\nดูคำขอ: %s/dpa/schools/%lld/transfers\n", mail_base_url(), jint(t, "to_school_id"));
+		rc = mail_queue(db, to, buf_cstr(&subject), buf_cstr(&body), e);
+		if (rc < 0 && e->status == 400) { /* an address the outbox refuses: the queue page still says it */
+			err_clear(e);
+			rc = 0;
+		}
+		buf_release(&subject);
+		buf_release(&body);
+	}
+	json_decref(p);
+	json_decref(t);
+	return rc;
+}
+
 int dpa_transfer_decide(struct db *db, long long id, bool approve, const char *note, long long by, long long now,
 			struct err *e)
 {
@@ -116,7 +166,7 @@ int dpa_transfer_decide(struct db *db, long long id, bool approve, const char *n
 	if (n == 0)
 		return err_set(e, 409, "คำขอย้ายนี้ได้รับการพิจารณาไปแล้ว");
 	if (!approve)
-		return 0;
+		return notify_requester(db, id, false, note, e);
 	/* the one record moves, as it is, with its history */
 	n = db_exec(db,
 		    "UPDATE dpa_staff SET school_id = $2, area_id = $3, arrived_on = NULL, "
@@ -129,15 +179,14 @@ int dpa_transfer_decide(struct db *db, long long id, bool approve, const char *n
 		return err_set(e, 409, "บุคลากรคนนี้ไม่ได้อยู่ที่โรงเรียนเดิมแล้ว (ถูกจำหน่ายหรือย้ายไปแล้ว) จึงอนุมัติไม่ได้");
 	char d[64];
 	snprintf(d, sizeof d, "{\"transfer_id\":%lld}", id);
-	return db_exec(
-		   db,
-		   "INSERT INTO dpa_staff_events (staff_id, at, by_user, kind, from_school_id, to_school_id, detail) "
-		   "VALUES ($1, $2, $3, 'transfer', $4, $5, $6)",
-		   DB_ARGS(DB_INT(staff), DB_INT(now), by > 0 ? DB_INT(by) : DB_NULL, from > 0 ? DB_INT(from) : DB_NULL,
-			   DB_INT(to), DB_TEXT(d)),
-		   e) < 0
-		   ? -1
-		   : 0;
+	if (db_exec(db,
+		    "INSERT INTO dpa_staff_events (staff_id, at, by_user, kind, from_school_id, to_school_id, detail) "
+		    "VALUES ($1, $2, $3, 'transfer', $4, $5, $6)",
+		    DB_ARGS(DB_INT(staff), DB_INT(now), by > 0 ? DB_INT(by) : DB_NULL,
+			    from > 0 ? DB_INT(from) : DB_NULL, DB_INT(to), DB_TEXT(d)),
+		    e) < 0)
+		return -1;
+	return notify_requester(db, id, true, NULL, e);
 }
 
 int dpa_transfer_withdraw(struct db *db, long long id, long long to_school, long long by, long long now, struct err *e)

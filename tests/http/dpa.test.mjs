@@ -187,6 +187,7 @@ test('a person of another school: offered the transfer; asked, approved by that 
   assert.equal(rec.status, 200);
   assert.deepEqual(rec.json.events.map((e) => e.kind), ['add', 'transfer']);
   assert.equal((await admin2.get(`/dpa/staff/${l.id}`)).status, 404, 'the old school no longer sees him');
+  assert.match(sql(`SELECT subject FROM outbox WHERE to_addr = (SELECT email FROM users WHERE username = 'schooladmin') ORDER BY id DESC LIMIT 1`), /ย้ายได้.*อนุมัติ/);
   assert.ok(count(`SELECT COUNT(*) FROM audit WHERE action = 'dpa.transfer.approve' AND target_id = ${tid}`) === 1);
 });
 
@@ -204,6 +205,10 @@ test('refused with a reason the requester sees; a refusal without one is refused
   const t = mine.json.outgoing.find((x) => x.id === tid);
   assert.equal(t.status, 'refused');
   assert.equal(t.decision_note, 'ยังไม่ครบวาระ 2 ปี');
+  // and by e-mail, with the reason
+  const mail = sql(`SELECT subject || '|' || body FROM outbox WHERE to_addr = (SELECT email FROM users WHERE username = 'schooladmin') ORDER BY id DESC LIMIT 1`);
+  assert.match(mail, /ไม่อนุมัติ/);
+  assert.match(mail, /ยังไม่ครบวาระ 2 ปี/);
   assert.equal(count(`SELECT school_id FROM dpa_staff WHERE id = ${l.id}`), s2);
 });
 
