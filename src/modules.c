@@ -10,7 +10,8 @@
 	M(acc) /* accounts, roles, access (ACC) */                                                                    \
 	M(oss) /* One Stop Service (OSS) */                                                                           \
 	M(kpi) /* KPI-Online (KPI) */                                                                                 \
-	M(dmc) /* student census (DMC) */
+	M(dmc) /* student census (DMC) */                                                                             \
+	M(dpa) /* personnel registry (DPA) */
 
 #define DECLARE(name) extern const struct module name##_module;
 KHET_MODULES(DECLARE)

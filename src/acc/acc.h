@@ -100,7 +100,9 @@ struct acc_user_new {
 long long acc_user_create(struct db *db, const struct acc_user_new *u, struct err *e);
 /* {id, citizen_id, title, first_name, last_name, first_name_en,
  *  last_name_en, phone, email, username, staff_id, personnel_type} of an
- * active user — what One Stop Service forms are filled in from (OSS-3).
+ * active user, and what the modules hold about the person under the names
+ * forms use (module_person_profile: work_unit, position, salary …) —
+ * what One Stop Service forms are filled in from (OSS-3, DPA-5).
  * NULL with 404 when there is no such active user. */
 json_t *acc_user_profile(struct db *db, long long user_id, struct err *e);
 /* Finds an active or cancelled account by username, citizen ID or e-mail:

@@ -520,9 +520,17 @@ static int account_page(struct req *r)
 		 json_string_value(json_object_get(p, "last_name_en")));
 	json_object_set_new(p, "name_en", json_string(en.len > 1 ? buf_cstr(&en) : ""));
 	buf_release(&en);
-	json_t *m = json_pack("{s:s, s:o, s:o, s:b, s:o, s:b}", "page_title", "บัญชีของฉัน", "profile", p, "grants",
-			      grants, "has_grants", json_array_size(grants) > 0, "active_grant", grant_json(g),
-			      "multi_role", json_array_size(grants) > 1);
+	/* the records other modules keep of the same person (DPA-5) */
+	json_t *links = module_person_links(db, json_string_value(json_object_get(p, "citizen_id")), &e);
+	if (!links) {
+		json_decref(p);
+		json_decref(grants);
+		return view_err(r, &e);
+	}
+	json_t *m = json_pack("{s:s, s:o, s:o, s:b, s:o, s:b, s:o, s:b}", "page_title", "บัญชีของฉัน", "profile", p,
+			      "grants", grants, "has_grants", json_array_size(grants) > 0, "active_grant", grant_json(g),
+			      "multi_role", json_array_size(grants) > 1, "person_links", links, "has_person_links",
+			      json_array_size(links) > 0);
 	return view_page(r, 200, "acc/account", m);
 }
 

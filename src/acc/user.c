@@ -543,6 +543,11 @@ json_t *acc_user_profile(struct db *db, long long user_id, struct err *e)
 			DB_ARGS(DB_INT(user_id)), e);
 	if (!j && e->status == 404)
 		err_set(e, 404, "ไม่พบบัญชีผู้ใช้");
+	/* data entered once (DPA-5): what the modules hold about the person */
+	if (j && module_person_profile(db, json_string_value(json_object_get(j, "citizen_id")), j, e) < 0) {
+		json_decref(j);
+		return NULL;
+	}
 	return j;
 }
 

@@ -347,34 +347,6 @@ static bool pattern_ok(const char *pattern, const char *value)
 }
 
 /* Whole baht with up to two decimals, no sign: satang, or -1. */
-static long long parse_money(const char *s)
-{
-	long long baht = 0, sat = 0;
-	const char *p = s;
-	int digits = 0;
-	for (; *p >= '0' && *p <= '9'; p++, digits++) {
-		if (digits > 12)
-			return -1;
-		baht = baht * 10 + (*p - '0');
-	}
-	if (*p == ',' || !digits)
-		return -1;
-	if (*p == '.') {
-		p++;
-		int dec = 0;
-		for (; *p >= '0' && *p <= '9'; p++, dec++) {
-			if (dec == 2)
-				return -1;
-			sat = sat * 10 + (*p - '0');
-		}
-		if (!dec)
-			return -1;
-		if (dec == 1)
-			sat *= 10;
-	}
-	return *p ? -1 : baht * 100 + sat;
-}
-
 static const char *check_value(struct req *r, const struct field *f, const char *v, struct buf *norm)
 {
 	const char *label = f->label ? f->label : f->name;
@@ -422,7 +394,7 @@ static const char *check_value(struct req *r, const struct field *f, const char 
 	case FT_MONEY: {
 		if (v[0] == '-')
 			return "จำนวนเงินต้องไม่ติดลบ";
-		long long s = parse_money(v);
+		long long s = num_money(v);
 		if (s < 0)
 			return "จำนวนเงินต้องเป็นตัวเลข ทศนิยมไม่เกิน 2 ตำแหน่ง เช่น 1500 หรือ 1500.50";
 		if (s < f->min)

@@ -349,6 +349,31 @@ const char *module_of_migration(int version)
 	return NULL;
 }
 
+int module_person_profile(struct db *db, const char *citizen_id, json_t *into, struct err *e)
+{
+	for (int i = 0; citizen_id && *citizen_id && khet_modules[i]; i++)
+		if (khet_modules[i]->person_profile && khet_modules[i]->person_profile(db, citizen_id, into, e) < 0)
+			return -1;
+	return 0;
+}
+
+json_t *module_person_links(struct db *db, const char *citizen_id, struct err *e)
+{
+	json_t *all = json_array();
+	for (int i = 0; citizen_id && *citizen_id && khet_modules[i]; i++) {
+		if (!khet_modules[i]->person_links)
+			continue;
+		json_t *l = khet_modules[i]->person_links(db, citizen_id, e);
+		if (!l) {
+			json_decref(all);
+			return NULL;
+		}
+		json_array_extend(all, l);
+		json_decref(l);
+	}
+	return all;
+}
+
 const struct command_def *module_command(const char *name)
 {
 	for (int i = 0; name && khet_modules[i]; i++)

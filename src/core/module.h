@@ -28,6 +28,7 @@
 #ifndef KHET_MODULE_H
 #define KHET_MODULE_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -164,6 +165,16 @@ struct module {
 	/* the actions it writes to the audit trail, with Thai labels for the
 	 * area's audit page and its filter; ends with {NULL} */
 	const struct audit_action_def *audit_actions;
+	/* Data entered once (DPA-5): what the module holds about the person of
+	 * a citizen ID, for other modules that never name it. person_profile
+	 * adds values under the names forms use for them (work_unit, position,
+	 * rank, academic_standing, salary in baht, birth_date …; strings) to
+	 * into, leaving keys already there alone — the accounts module's
+	 * profile, which One Stop Service fills its forms from, is built so.
+	 * person_links gives what the account page lists: [{label, text, href}].
+	 * Both may be NULL; both read only. */
+	int (*person_profile)(struct db *db, const char *citizen_id, json_t *into, struct err *e);
+	json_t *(*person_links)(struct db *db, const char *citizen_id, struct err *e);
 };
 
 /* Where modules' audit actions are listed, in module order: the Thai
@@ -210,6 +221,12 @@ const struct permission_def *module_permission_at(int i);
 /* The module of a migration number, NULL when no module owns it (the
  * platform's own numbers are owned by "core"). */
 const char *module_of_migration(int version);
+
+/* Every module's person_profile over into, in module order (the first to
+ * set a key keeps it); 0, or -1 with e. */
+int module_person_profile(struct db *db, const char *citizen_id, json_t *into, struct err *e);
+/* Every module's person_links, concatenated in module order; NULL with e. */
+json_t *module_person_links(struct db *db, const char *citizen_id, struct err *e);
 
 /* The command / importer of a name, NULL if none. */
 const struct command_def *module_command(const char *name);

@@ -44,3 +44,31 @@ long long num_ll_or(const char *s, long long dflt)
 	long long n;
 	return num_parse_ll(s, LLONG_MIN, LLONG_MAX, &n) < 0 ? dflt : n;
 }
+
+long long num_money(const char *s)
+{
+	long long baht = 0, sat = 0;
+	const char *p = s;
+	int digits = 0;
+	for (; *p >= '0' && *p <= '9'; p++, digits++) {
+		if (digits > 12)
+			return -1;
+		baht = baht * 10 + (*p - '0');
+	}
+	if (*p == ',' || !digits)
+		return -1;
+	if (*p == '.') {
+		p++;
+		int dec = 0;
+		for (; *p >= '0' && *p <= '9'; p++, dec++) {
+			if (dec == 2)
+				return -1;
+			sat = sat * 10 + (*p - '0');
+		}
+		if (!dec)
+			return -1;
+		if (dec == 1)
+			sat *= 10;
+	}
+	return *p ? -1 : baht * 100 + sat;
+}

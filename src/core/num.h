@@ -19,4 +19,10 @@ int num_parse_lln(const char *s, size_t len, long long min, long long max, long 
  * validated, a database column) where a bad one has one sensible answer. */
 long long num_ll_or(const char *s, long long dflt);
 
+/* Baht as typed into a money field — digits with up to two decimals
+ * ("1500", "1500.5", "1500.50"; no sign, no thousands separators) — in
+ * satang (150050); -1 for anything else. The form's FT_MONEY and the
+ * importers read money through it. */
+long long num_money(const char *s);
+
 #endif

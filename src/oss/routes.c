@@ -300,11 +300,16 @@ static int form_page(struct req *r, const struct oss_service_def *svc, json_t *r
 		return view_err(r, &e);
 	}
 	if (!values) {
-		/* OSS-3: the applicant's own data comes from the account */
+		/* OSS-3: the applicant's own data comes from the account, and
+		 * DPA-5: what other modules hold about him (position, salary …,
+		 * acc_user_profile) — every field named like a key of the
+		 * profile starts with its value, still editable */
 		values = json_object();
-		static const char *const keys[] = {"title", "first_name", "last_name", "phone", "email"};
-		for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
-			json_object_set(values, keys[i], json_object_get(profile, keys[i]));
+		for (const struct field *f = svc->fields; f->name; f++) {
+			json_t *v = json_object_get(profile, f->name);
+			if (json_is_string(v) && f->type != FT_FILE && f->type != FT_HIDDEN)
+				json_object_set(values, f->name, v);
+		}
 		long long a = default_area(r, db);
 		char area[24] = "";
 		if (a > 0)

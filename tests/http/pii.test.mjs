@@ -79,6 +79,11 @@ function paramIds() {
       UNION SELECT MIN(id) FROM dmc_learners WHERE gcode IS NOT NULL`),
     '/dmc/schools/:sid': () => [...school, ...otherArea],
     '/dmc/schools/:sid/rounds/:rid': () => first('SELECT id FROM dmc_rounds ORDER BY id'),
+    '/dpa/areas/:aid': () => areas,
+    '/dpa/schools/:sid': () => [...school, ...otherArea],
+    // a record of the first school, and the demo people's own (DPA-5: the account's line)
+    '/dpa/staff/:id': () => col(`SELECT MIN(id) FROM dpa_staff WHERE school_id = ${school[0]}
+      UNION SELECT s.id FROM dpa_staff s JOIN users u ON u.citizen_id = s.citizen_id`),
     '/kpi/:year': year,
     '/kpi/stats/:year': year,
     '/kpi/indicators/:id': () => col('SELECT id FROM kpi_indicators ORDER BY id'),
@@ -127,6 +132,7 @@ function personalValues() {
   add('SELECT citizen_id FROM users'); add('SELECT email FROM users'); add('SELECT phone FROM users');
   add('SELECT citizen_id FROM dmc_learners WHERE citizen_id IS NOT NULL'); add('SELECT gcode FROM dmc_learners WHERE gcode IS NOT NULL');
   add('SELECT guardian_phone FROM dmc_learners');
+  add('SELECT citizen_id FROM dpa_staff'); add('SELECT phone FROM dpa_staff'); add("SELECT email FROM dpa_staff WHERE email <> ''");
   add("SELECT new_ident FROM dmc_requests WHERE kind = 'id_fix'");
   for (const t of ['school_admin_regs', 'roster_additions']) { add(`SELECT citizen_id FROM ${t}`); add(`SELECT email FROM ${t}`); add(`SELECT phone FROM ${t}`); }
   add('SELECT line_id FROM password_requests'); add('SELECT phone FROM password_requests');

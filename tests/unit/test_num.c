@@ -59,11 +59,30 @@ static void test_parse_refused(void **state)
 	assert_int_equal(num_ll_or("12", -5), 12);
 }
 
+/* baht as typed into a money field (FT_MONEY and the importers) */
+static void test_money(void **state)
+{
+	(void)state;
+	assert_int_equal(num_money("1500"), 150000);
+	assert_int_equal(num_money("1500.5"), 150050);
+	assert_int_equal(num_money("1500.50"), 150050);
+	assert_int_equal(num_money("0"), 0);
+	assert_int_equal(num_money("0.01"), 1);
+	assert_int_equal(num_money(""), -1);
+	assert_int_equal(num_money("-5"), -1);
+	assert_int_equal(num_money("1,500"), -1);
+	assert_int_equal(num_money("1500."), -1);
+	assert_int_equal(num_money("1500.505"), -1);
+	assert_int_equal(num_money("15a"), -1);
+	assert_int_equal(num_money("12345678901234"), -1); /* more than 13 digits of baht */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_parse_ok),
 	    cmocka_unit_test(test_parse_refused),
+	    cmocka_unit_test(test_money),
 	};
 	return cmocka_run_group_tests_name("num", tests, NULL, NULL);
 }

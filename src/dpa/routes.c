@@ -1,0 +1,1226 @@
+/* routes: the personnel registry's pages and the module's route table
+ * (DPA-1 … DPA-4).
+ *
+ *   GET  /dpa                                  to the user's school or area
+ *   GET  /dpa/areas                            areas (national roles)
+ *   GET  /dpa/areas/:aid                       the area: recorded / incomplete / by type, by school
+ *   GET  /dpa/areas/:aid/transfers             the area's transfer queue (7 days: flagged)
+ *   GET  /dpa/areas/:aid/office[/add|/new|/retiring|/export|/roster.pdf]
+ *                                              the same for the area office's own staff (no school)
+ *   GET  /dpa/schools/:sid                     the staff list: recorded N / incomplete M, search, masked
+ *   GET|POST /dpa/schools/:sid/add             add by citizen ID: new record, or the transfer offer
+ *   GET|POST /dpa/schools/:sid/new             the new record's form
+ *   POST /dpa/schools/:sid/transfers           ask for a person recorded at another school
+ *   GET  /dpa/schools/:sid/transfers           the school's queue: asked of us, asked by us
+ *   GET  /dpa/schools/:sid/retiring            who retires this fiscal year
+ *   GET  /dpa/schools/:sid/export?format=csv|xlsx   the roster (no IDs, no salaries)
+ *   GET  /dpa/schools/:sid/roster.pdf          the roster for signing
+ *   GET  /dpa/areas/:aid/export?format=csv|xlsx     the area's table: counts by school and type
+ *   POST /dpa/transfers/:tid/approve|refuse    the person's school or its area decides
+ *   POST /dpa/transfers/:tid/withdraw          the asking school withdraws
+ *   GET  /dpa/staff/:id                        the full record (each read audited), history
+ *   POST /dpa/staff/:id/edit|remove            save (stale copy: 409), remove with reason and date
+ *
+ * Who may do what is decided here, once per handler, from the active
+ * grant: school roles (the school's personnel officer, its admin) act on
+ * their own school, area roles (the area's personnel officer, the area
+ * admin) on the schools of their area, the super admin everywhere; a
+ * record or request outside that is answered 404, as if it did not exist.
+ * Every bad input is answered with its page again and a Thai message at
+ * the field; the handler's transaction is rolled back with any error
+ * answer, so nothing stored changes. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "acc/acc.h"
+#include "core/clock.h"
+#include "core/db.h"
+#include "core/form.h"
+#include "core/jsonx.h"
+#include "core/pager.h"
+#include "core/pdf.h"
+#include "core/search.h"
+#include "core/sheet.h"
+#include "core/thai.h"
+#include "core/view.h"
+#include "dpa/dpa_internal.h"
+#include "org/org.h"
+
+#define SCHOOL_ROLES "dpa_officer school_admin"
+#define AREA_ROLES "dpa_area area_admin"
+#define ALL "dpa_officer dpa_area school_admin director area_admin super_admin"
+
+static bool refusal(const struct err *e)
+{
+	return e->status >= 400 && e->status < 500 && !strstr(e->msg, "(SQL: ");
+}
+
+static int fail(struct req *r, struct err *e)
+{
+	if (strstr(e->msg, "(SQL: "))
+		e->status = 500;
+	return view_err(r, e);
+}
+
+/* ---- who may do what --------------------------------------------------------------- */
+
+static bool is_school_role(const struct acc_grant *g)
+{
+	return acc_grant_is(g, "dpa_officer") || acc_grant_is(g, "school_admin");
+}
+
+static bool is_area_role(const struct acc_grant *g)
+{
+	return acc_grant_is(g, "dpa_area") || acc_grant_is(g, "area_admin");
+}
+
+/* may change the staff of school sid (area aid): its own school roles,
+ * its area's roles, the super admin */
+static bool may_enter(struct req *r, long long sid, long long aid)
+{
+	const struct acc_grant *g = acc_active_grant(r);
+	if (acc_grant_is(g, "super_admin"))
+		return true;
+	if (is_school_role(g))
+		return sid > 0 && g->school_id == sid;
+	return is_area_role(g) && g->area_id == aid;
+}
+
+static json_t *text_time(long long t)
+{
+	if (!t)
+		return json_null();
+	struct buf b = BUF_INIT;
+	thai_datetime_short(&b, t);
+	json_t *s = json_string(buf_cstr(&b));
+	buf_release(&b);
+	return s;
+}
+
+static void date_text(json_t *o, const char *key, const char *out_key)
+{
+	int y, m, d;
+	struct buf b = BUF_INIT;
+	if (thai_parse_date(jstr(o, key), &y, &m, &d) == 0)
+		buf_addf(&b, "%d %s %d", d, thai_month_abbr(m), y + 543);
+	json_object_set_new(o, out_key, json_string(buf_cstr(&b)));
+	buf_release(&b);
+}
+
+/* The area office of the path (/dpa/areas/:aid/office…): its staff are
+ * the records with no school. Area roles of the area and the super admin
+ * see it. */
+static json_t *office_for(struct req *r, int *rc)
+{
+	long long aid = req_param_id(r, "aid");
+	struct err e = ERR_INIT;
+	json_t *a = aid > 0 ? org_area_get(req_db(r), aid, &e) : NULL;
+	const struct acc_grant *g = acc_active_grant(r);
+	if (!a || !g || g->scope == SCOPE_SCHOOL || !acc_in_area(r, aid)) {
+		json_decref(a);
+		*rc = !a && aid > 0 && e.status >= 500 ? fail(r, &e) : view_error(r, 404, "ไม่พบสำนักงานเขตพื้นที่นี้");
+		return NULL;
+	}
+	char base[64];
+	snprintf(base, sizeof base, "/dpa/areas/%lld/office", aid);
+	json_t *pl = json_pack("{s:i, s:I, s:s, s:b, s:s}", "id", 0, "area_id", (json_int_t)aid, "name",
+			       jstr(a, "name"), "office", 1, "base", base);
+	json_decref(a);
+	return pl;
+}
+
+/* The place of the path — a school (:sid), or an area office — as {id
+ * (the school; 0 for the office), area_id, name, office, base (the list's
+ * URL)} when the user may see it; else answers (404) and returns NULL with
+ * *rc set. */
+static json_t *school_for(struct req *r, int *rc)
+{
+	long long sid = req_param_id(r, "sid");
+	if (sid <= 0 && req_param_id(r, "aid") > 0)
+		return office_for(r, rc);
+	struct err e = ERR_INIT;
+	json_t *s = sid > 0 ? org_school_get(req_db(r), sid, &e) : NULL;
+	if (!s) {
+		*rc = sid > 0 && e.status >= 500 ? fail(r, &e) : view_error(r, 404, "ไม่พบโรงเรียนนี้");
+		return NULL;
+	}
+	if (!acc_for_school(r, sid)) {
+		json_decref(s);
+		*rc = view_error(r, 404, "ไม่พบโรงเรียนนี้");
+		return NULL;
+	}
+	char base[64];
+	snprintf(base, sizeof base, "/dpa/schools/%lld", sid);
+	json_object_set_new(s, "base", json_string(base));
+	json_object_set_new(s, "office", json_false());
+	return s;
+}
+
+/* The record of the path when the user may see its school or area; 404 otherwise. */
+static json_t *staff_for(struct req *r, int *rc)
+{
+	long long id = req_param_id(r, "id");
+	struct err e = ERR_INIT;
+	json_t *s = id > 0 ? dpa_staff_get(req_db(r), id, &e) : NULL;
+	if (!s) {
+		*rc = id > 0 && e.status >= 500 ? fail(r, &e) : view_error(r, 404, "ไม่พบบุคลากรคนนี้");
+		return NULL;
+	}
+	long long sid = jint(s, "school_id");
+	bool seen = sid > 0 ? acc_for_school(r, sid) : acc_in_area(r, jint(s, "area_id"));
+	const struct acc_grant *g = acc_active_grant(r);
+	if (!seen || (g && g->scope == SCOPE_SCHOOL && sid == 0)) {
+		json_decref(s);
+		*rc = view_error(r, 404, "ไม่พบบุคลากรคนนี้");
+		return NULL;
+	}
+	return s;
+}
+
+/* ---- forms ----------------------------------------------------------------------------- */
+
+#define RECORD_FIELDS                                                                                                  \
+	{"title", "คำนำหน้าชื่อ", FT_TEXT, F_REQUIRED, 40, 0, NULL, NULL, NULL, NULL, "เช่น นาย นาง นางสาว ว่าที่ร้อยตรี"},     \
+	    {"first_name", "ชื่อ", FT_TEXT, F_REQUIRED | F_NAME, 100},                                                   \
+	    {"last_name", "นามสกุล", FT_TEXT, F_REQUIRED | F_NAME, 100}, {"birth_date", "วันเกิด", FT_DATE, 0},           \
+	    {"type", "ประเภทบุคลากร", FT_TEXT, 0, 16}, {"position", "ตำแหน่ง", FT_TEXT, 0, 16},                          \
+	    {"position_no", "เลขที่ตำแหน่ง", FT_TEXT, 0, 20}, {"standing", "วิทยฐานะ", FT_TEXT, 0, 16},                    \
+	    {"salary", "เงินเดือน (บาท)", FT_MONEY, 0, 0, 0, NULL, NULL, NULL, NULL, "ไม่เกิน 200,000 บาท"},               \
+	    {"appointed_on", "วันบรรจุแต่งตั้ง", FT_DATE, 0}, {"arrived_on", "วันที่มาปฏิบัติงานที่หน่วยงานนี้", FT_DATE, 0},          \
+	    {"education", "วุฒิการศึกษาสูงสุด", FT_TEXT, 0, 200, 0, NULL, NULL, NULL, NULL, "เช่น ค.บ. (คณิตศาสตร์)"},         \
+	    {"subject", "วิชาเอก/กลุ่มสาระที่สอน", FT_TEXT, 0, 100}, {"phone", "โทรศัพท์", FT_PHONE, 0},                      \
+	    {"email", "อีเมล", FT_EMAIL, 0},
+
+static const struct field new_form[] = {
+    {"citizen_id", "เลขประจำตัวประชาชน", FT_CITIZEN_ID, F_REQUIRED},
+    RECORD_FIELDS{NULL},
+};
+
+static const struct field edit_form[] = {RECORD_FIELDS{NULL}};
+
+static const struct field add_form[] = {
+    {"citizen_id", "เลขประจำตัวประชาชน", FT_CITIZEN_ID, F_REQUIRED, 0, 0, NULL, NULL, NULL, NULL,
+     "13 หลัก ระบบจะค้นว่ามีข้อมูลของบุคคลนี้อยู่แล้วหรือไม่"},
+    {NULL},
+};
+
+static const struct field transfer_form[] = {
+    {"citizen_id", "เลขประจำตัวประชาชน", FT_CITIZEN_ID, F_REQUIRED},
+    {"note", "หมายเหตุถึงโรงเรียนต้นทาง", FT_TEXTAREA, 0, 500},
+    {NULL},
+};
+
+static const struct field remove_form[] = {
+    {"reason", "เหตุที่จำหน่าย", FT_TEXT, F_REQUIRED, 16},
+    {"removed_on", "วันที่จำหน่าย", FT_DATE, F_REQUIRED},
+    {NULL},
+};
+
+static const struct field decision_form[] = {
+    {"decision_note", "เหตุผล (จำเป็นเมื่อไม่อนุมัติ)", FT_TEXTAREA, 0, 500},
+    {NULL},
+};
+
+static const struct field empty_form[] = {{NULL}};
+
+static json_t *field_named(json_t *form, const char *name)
+{
+	size_t i;
+	json_t *f;
+	json_array_foreach(json_object_get(form, "fields"), i, f) if (!strcmp(jstr(f, "name"), name)) return f;
+	return NULL;
+}
+
+/* Shows a text field as a select of a choice list kept in the database. */
+static int make_select(struct req *r, json_t *form, const char *name, enum dpa_list which, struct err *e)
+{
+	json_t *f = field_named(form, name);
+	if (!f)
+		return 0;
+	json_t *opts = dpa_choices(req_db(r), which, e);
+	if (!opts)
+		return -1;
+	const char *v = jstr(f, "value");
+	json_t *cs = json_array();
+	json_array_append_new(cs, json_pack("{s:s, s:s, s:b}", "value", "", "label", "— เลือก —", "selected", !*v));
+	size_t i;
+	json_t *o;
+	json_array_foreach(opts, i, o)
+	{
+		json_object_set_new(o, "selected", json_boolean(!strcmp(jstr(o, "value"), v)));
+		json_array_append(cs, o);
+	}
+	json_decref(opts);
+	json_object_set_new(f, "is_select", json_true());
+	json_object_set_new(f, "maxlength", json_null());
+	json_object_set_new(f, "choices", cs);
+	return 0;
+}
+
+static int selects(struct req *r, json_t *form, struct err *e)
+{
+	return make_select(r, form, "type", DPA_TYPES, e) < 0 ||
+		       make_select(r, form, "position", DPA_POSITIONS, e) < 0 ||
+		       make_select(r, form, "standing", DPA_STANDINGS, e) < 0 ||
+		       make_select(r, form, "reason", DPA_REASONS, e) < 0
+		   ? -1
+		   : 0;
+}
+
+static struct dpa_staff_in staff_in(struct req *r)
+{
+	struct dpa_staff_in in = {
+	    .citizen_id = form_value(r, "citizen_id"),
+	    .title = form_value(r, "title"),
+	    .first_name = form_value(r, "first_name"),
+	    .last_name = form_value(r, "last_name"),
+	    .birth_date = form_value(r, "birth_date"),
+	    .type = form_value(r, "type"),
+	    .position = form_value(r, "position"),
+	    .position_no = form_value(r, "position_no"),
+	    .standing = form_value(r, "standing"),
+	    .salary = *form_value(r, "salary") ? form_satang(r, "salary") : -1,
+	    .appointed_on = form_value(r, "appointed_on"),
+	    .arrived_on = form_value(r, "arrived_on"),
+	    .education = form_value(r, "education"),
+	    .subject = form_value(r, "subject"),
+	    .phone = form_value(r, "phone"),
+	    .email = form_value(r, "email"),
+	};
+	return in;
+}
+
+/* ---- /dpa ---------------------------------------------------------------------------------- */
+
+static int dpa_home(struct req *r)
+{
+	const struct acc_grant *g = acc_active_grant(r);
+	char u[64];
+	if (g && g->scope == SCOPE_SCHOOL && g->school_id > 0)
+		snprintf(u, sizeof u, "/dpa/schools/%lld", g->school_id);
+	else if (g && g->scope == SCOPE_AREA && g->area_id > 0)
+		snprintf(u, sizeof u, "/dpa/areas/%lld", g->area_id);
+	else
+		snprintf(u, sizeof u, "/dpa/areas");
+	return view_redirect(r, u, NULL);
+}
+
+static int areas_page(struct req *r)
+{
+	if (!acc_grant_is(acc_active_grant(r), "super_admin"))
+		return dpa_home(r);
+	struct err e = ERR_INIT;
+	json_t *areas = org_areas_list(req_db(r), &e);
+	if (!areas)
+		return fail(r, &e);
+	return view_page(r, 200, "dpa/areas",
+			 json_pack("{s:s, s:o}", "page_title", "ทะเบียนบุคลากร รายเขตพื้นที่", "areas", areas));
+}
+
+/* ---- the school's list ------------------------------------------------------------------------ */
+
+static int school_page(struct req *r, int status, const char *error)
+{
+	int rc = 0;
+	json_t *school = school_for(r, &rc);
+	if (!school)
+		return rc;
+	long long sid = jint(school, "id");
+	const char *q = req_query(r, "q");
+	q = q ? q : "";
+	bool incomplete = req_query_int(r, "incomplete", 0, 0, 1) == 1;
+	struct err e = ERR_INIT, qe = ERR_INIT;
+	if (search_query_check(q, &qe) < 0) {
+		status = 422;
+		error = error ? error : qe.msg;
+		q = "";
+	}
+	json_t *page = dpa_staff_list(req_db(r), sid, jint(school, "area_id"), q, incomplete,
+				      req_query_int(r, "page", 1, 1, 1000000), &e);
+	if (!page) {
+		json_decref(school);
+		return fail(r, &e);
+	}
+	struct buf base = BUF_INIT;
+	buf_addf(&base, "%s?q=", jstr(school, "base"));
+	buf_add_urlenc(&base, q);
+	buf_adds(&base, incomplete ? "&incomplete=1&" : "&");
+	long long pages = jint(page, "pages");
+	json_object_set_new(page, "pager", pager_links(buf_cstr(&base), jint(page, "page"), pages));
+	buf_release(&base);
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "ทะเบียนบุคลากร %s", jstr(school, "name"));
+	json_object_set_new(page, "page_title", json_string(buf_cstr(&title)));
+	buf_release(&title);
+	json_object_set_new(page, "q", json_string(q));
+	json_object_set_new(page, "incomplete_only", json_boolean(incomplete));
+	json_object_set_new(page, "has_pager", json_boolean(pages > 1));
+	json_object_set_new(page, "has_rows", json_boolean(json_array_size(json_object_get(page, "rows")) > 0));
+	json_object_set_new(page, "can_enter", json_boolean(may_enter(r, sid, jint(school, "area_id"))));
+	json_object_set_new(page, "error", error ? json_string(error) : json_null());
+	json_object_set_new(page, "school", school);
+	return view_page(r, status, "dpa/school", page);
+}
+
+static int school_get(struct req *r)
+{
+	return school_page(r, 200, NULL);
+}
+
+/* ---- adding by citizen ID (DPA-2) --------------------------------------------------------------- */
+
+/* The add page: the citizen ID box, and when the ID is recorded at another
+ * school the offer to ask for a transfer (found: that school's name). */
+static int add_page(struct req *r, int status, json_t *school, const char *found, const char *cid)
+{
+	json_t *form = form_model(r, add_form, NULL);
+	json_t *tvalues = cid ? json_pack("{s:s}", "citizen_id", cid) : NULL;
+	json_t *tform = form_model(r, transfer_form, tvalues); /* values are borrowed */
+	json_decref(tvalues);
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "เพิ่มบุคลากร %s", jstr(school, "name"));
+	json_t *m = json_pack("{s:s, s:o, s:o, s:b, s:s, s:s}", "page_title", buf_cstr(&title), "form", form,
+			      "transfer_form", tform, "offer_transfer", found != NULL, "found_at", found ? found : "",
+			      "citizen_id", cid ? cid : "");
+	buf_release(&title);
+	json_object_set_new(m, "school", school);
+	return view_page(r, status, "dpa/add", m);
+}
+
+static int add_get(struct req *r)
+{
+	int rc = 0;
+	json_t *school = school_for(r, &rc);
+	if (!school)
+		return rc;
+	if (!may_enter(r, jint(school, "id"), jint(school, "area_id"))) {
+		json_decref(school);
+		return view_error(r, 404, "ไม่พบโรงเรียนนี้");
+	}
+	return add_page(r, 200, school, NULL, NULL);
+}
+
+static int add_post(struct req *r)
+{
+	int rc = 0;
+	json_t *school = school_for(r, &rc);
+	if (!school)
+		return rc;
+	long long sid = jint(school, "id");
+	if (!may_enter(r, sid, jint(school, "area_id"))) {
+		json_decref(school);
+		return view_error(r, 404, "ไม่พบโรงเรียนนี้");
+	}
+	if (!form_ok(r))
+		return add_page(r, 422, school, NULL, NULL);
+	const char *cid = form_value(r, "citizen_id");
+	struct err e = ERR_INIT;
+	long long id = 0, at = 0, area = 0;
+	char st[16] = "";
+	int k = dpa_staff_find(req_db(r), cid, &id, &at, &area, st, &e);
+	if (k < 0) {
+		json_decref(school);
+		return fail(r, &e);
+	}
+	if (k == 1 && !strcmp(st, "active")) {
+		if (at == sid && (sid > 0 || area == jint(school, "area_id"))) {
+			form_error(r, "citizen_id", "บุคลากรคนนี้มีรายชื่ออยู่ในหน่วยงานนี้แล้ว");
+			return add_page(r, 409, school, NULL, NULL);
+		}
+		json_t *where = at > 0 ? org_school_get(req_db(r), at, &e) : org_area_get(req_db(r), area, &e);
+		struct buf name = BUF_INIT;
+		buf_adds(&name, where ? jstr(where, "name") : "หน่วยงานอื่น");
+		json_decref(where);
+		if (sid == 0) {
+			/* a transfer request moves a person into a school; the area
+			 * office takes a person the school has removed (ย้าย) */
+			struct buf msg = BUF_INIT;
+			buf_addf(&msg, "บุคลากรคนนี้มีข้อมูลอยู่ที่%s ให้หน่วยงานนั้นจำหน่ายด้วยเหตุ \"ย้าย\" ก่อน แล้วจึงเพิ่มที่สำนักงานเขต",
+				 buf_cstr(&name));
+			form_error(r, "citizen_id", buf_cstr(&msg));
+			buf_release(&msg);
+			buf_release(&name);
+			return add_page(r, 409, school, NULL, NULL);
+		}
+		rc = add_page(r, 200, school, buf_cstr(&name), cid);
+		buf_release(&name);
+		return rc;
+	}
+	/* not found, or removed (the same record comes back): the form */
+	char u[128];
+	snprintf(u, sizeof u, "%s/new?citizen_id=%s", jstr(school, "base"), cid);
+	json_decref(school);
+	return view_redirect(r, u, NULL);
+}
+
+static int new_page(struct req *r, int status, json_t *school, bool offer, const char *found)
+{
+	json_t *values = json_object();
+	const char *cid = req_query(r, "citizen_id");
+	if (cid && strlen(cid) == 13 && thai_citizen_id_valid(cid))
+		json_object_set_new(values, "citizen_id", json_string(cid));
+	json_t *form = form_model(r, new_form, values);
+	json_decref(values);
+	struct err e = ERR_INIT;
+	if (selects(r, form, &e) < 0) {
+		json_decref(form);
+		json_decref(school);
+		return fail(r, &e);
+	}
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "เพิ่มบุคลากรใหม่ %s", jstr(school, "name"));
+	json_t *tvalues = json_pack("{s:s}", "citizen_id", form_value(r, "citizen_id"));
+	json_t *tform = form_model(r, transfer_form, tvalues);
+	json_decref(tvalues);
+	json_t *m = json_pack("{s:s, s:o, s:b, s:s, s:o}", "page_title", buf_cstr(&title), "form", form,
+			      "offer_transfer", offer, "found_at", found ? found : "", "transfer_form", tform);
+	buf_release(&title);
+	json_object_set_new(m, "school", school);
+	return view_page(r, status, "dpa/new", m);
+}
+
+static int new_get(struct req *r)
+{
+	int rc = 0;
+	json_t *school = school_for(r, &rc);
+	if (!school)
+		return rc;
+	if (!may_enter(r, jint(school, "id"), jint(school, "area_id"))) {
+		json_decref(school);
+		return view_error(r, 404, "ไม่พบโรงเรียนนี้");
+	}
+	return new_page(r, 200, school, false, NULL);
+}
+
+static int new_post(struct req *r)
+{
+	int rc = 0;
+	json_t *school = school_for(r, &rc);
+	if (!school)
+		return rc;
+	long long sid = jint(school, "id"), aid = jint(school, "area_id");
+	if (!may_enter(r, sid, aid)) {
+		json_decref(school);
+		return view_error(r, 404, "ไม่พบโรงเรียนนี้");
+	}
+	if (!form_ok(r))
+		return new_page(r, 422, school, false, NULL);
+	struct dpa_staff_in in = staff_in(r);
+	struct err e = ERR_INIT;
+	long long elsewhere = 0;
+	long long id = dpa_staff_add(req_db(r), aid, sid, &in, acc_user_id(r), clock_now(r), &elsewhere, "add", &e);
+	if (id < 0) {
+		if (!refusal(&e)) {
+			json_decref(school);
+			return fail(r, &e);
+		}
+		form_error_err(r, &e);
+		if (elsewhere) {
+			/* the message names where; a school's page offers the transfer */
+			return new_page(r, 409, school, sid > 0, "");
+		}
+		return new_page(r, e.status == 409 ? 409 : 422, school, false, NULL);
+	}
+	acc_audit_in(r, req_db(r), aid, acc_user_id(r), "dpa.staff.add", "dpa_staff", id, NULL);
+	json_decref(school);
+	char u[64];
+	snprintf(u, sizeof u, "/dpa/staff/%lld", id);
+	return view_redirect(r, u, "เพิ่มบุคลากรแล้ว");
+}
+
+/* ---- transfers (DPA-2) ------------------------------------------------------------------------ */
+
+static void queue_texts(json_t *rows)
+{
+	static const char *const labels[][2] = {
+	    {"pending", "รอพิจารณา"}, {"approved", "อนุมัติแล้ว"}, {"refused", "ไม่อนุมัติ"}, {"withdrawn", "ยกเลิกแล้ว"}};
+	size_t i;
+	json_t *t;
+	json_array_foreach(rows, i, t)
+	{
+		const char *st = jstr(t, "status");
+		for (size_t k = 0; k < sizeof labels / sizeof *labels; k++)
+			if (!strcmp(st, labels[k][0]))
+				json_object_set_new(t, "status_label", json_string(labels[k][1]));
+		json_object_set_new(t, "pending", json_boolean(!strcmp(st, "pending")));
+		json_object_set_new(t, "refused", json_boolean(!strcmp(st, "refused")));
+		json_object_set_new(t, "requested_at_text", text_time(jint(t, "requested_at")));
+		json_object_set_new(t, "decided_at_text", text_time(jint(t, "decided_at")));
+	}
+}
+
+static int transfers_page(struct req *r, int status, const char *error)
+{
+	int rc = 0;
+	json_t *school = school_for(r, &rc);
+	if (!school)
+		return rc;
+	long long sid = jint(school, "id");
+	struct err e = ERR_INIT;
+	json_t *q = dpa_transfers_school(req_db(r), sid, clock_now(r), &e);
+	if (!q) {
+		json_decref(school);
+		return fail(r, &e);
+	}
+	queue_texts(json_object_get(q, "incoming"));
+	queue_texts(json_object_get(q, "outgoing"));
+	bool can = may_enter(r, sid, jint(school, "area_id"));
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "คำขอย้ายบุคลากร %s", jstr(school, "name"));
+	json_object_set_new(q, "page_title", json_string(buf_cstr(&title)));
+	buf_release(&title);
+	json_object_set_new(q, "can_decide", json_boolean(can));
+	json_object_set_new(q, "has_incoming", json_boolean(json_array_size(json_object_get(q, "incoming")) > 0));
+	json_object_set_new(q, "has_outgoing", json_boolean(json_array_size(json_object_get(q, "outgoing")) > 0));
+	json_object_set_new(q, "decision_form", form_model(r, decision_form, NULL));
+	json_object_set_new(q, "error", error ? json_string(error) : json_null());
+	json_object_set_new(q, "school", school);
+	return view_page(r, status, "dpa/transfers", q);
+}
+
+static int transfers_get(struct req *r)
+{
+	return transfers_page(r, 200, NULL);
+}
+
+static int transfer_post(struct req *r)
+{
+	int rc = 0;
+	json_t *school = school_for(r, &rc);
+	if (!school)
+		return rc;
+	long long sid = jint(school, "id"), aid = jint(school, "area_id");
+	if (!may_enter(r, sid, aid)) {
+		json_decref(school);
+		return view_error(r, 404, "ไม่พบโรงเรียนนี้");
+	}
+	if (!form_ok(r))
+		return add_page(r, 422, school, NULL, NULL);
+	struct err e = ERR_INIT;
+	long long tid = dpa_transfer_request(req_db(r), sid, form_value(r, "citizen_id"), form_value(r, "note"),
+					     acc_user_id(r), clock_now(r), &e);
+	if (tid < 0) {
+		if (!refusal(&e)) {
+			json_decref(school);
+			return fail(r, &e);
+		}
+		form_error_err(r, &e);
+		return add_page(r, e.status == 409 ? 409 : 422, school, NULL, NULL);
+	}
+	acc_audit_in(r, req_db(r), aid, acc_user_id(r), "dpa.transfer.request", "dpa_transfer", tid, NULL);
+	json_decref(school);
+	char u[64];
+	snprintf(u, sizeof u, "/dpa/schools/%lld/transfers", sid);
+	return view_redirect(r, u, "ส่งคำขอย้ายข้อมูลบุคลากรแล้ว รอโรงเรียนต้นทางหรือเขตพื้นที่อนุมัติ");
+}
+
+enum decision { D_APPROVE, D_REFUSE, D_WITHDRAW };
+
+/* may decide a request for staff of school from (area from_area) */
+static bool may_decide(struct req *r, long long from, long long from_area)
+{
+	const struct acc_grant *g = acc_active_grant(r);
+	if (acc_grant_is(g, "super_admin"))
+		return true;
+	if (is_school_role(g))
+		return from > 0 && g->school_id == from;
+	return is_area_role(g) && g->area_id == from_area;
+}
+
+static int decide_post(struct req *r)
+{
+	enum decision d = (enum decision)(intptr_t)req_route_data(r);
+	long long tid = req_param_id(r, "tid");
+	struct err e = ERR_INIT;
+	json_t *t = tid > 0 ? dpa_transfer_get(req_db(r), tid, &e) : NULL;
+	if (!t)
+		return tid > 0 && e.status >= 500 ? fail(r, &e) : view_error(r, 404, "ไม่พบคำขอย้ายนี้");
+	long long from = jint(t, "from_school_id"), from_area = jint(t, "from_area_id"), to = jint(t, "to_school_id"),
+		  to_area = jint(t, "to_area_id");
+	json_decref(t);
+	bool allowed = d == D_WITHDRAW ? may_enter(r, to, to_area) : may_decide(r, from, from_area);
+	if (!allowed)
+		return view_error(r, 404, "ไม่พบคำขอย้ายนี้");
+	if (!form_ok(r))
+		return view_error(r, 422, "ข้อมูลที่ส่งมาไม่ถูกต้อง");
+	long long by = acc_user_id(r), now = clock_now(r);
+	const char *note = form_value(r, "decision_note");
+	int rc = d == D_WITHDRAW ? dpa_transfer_withdraw(req_db(r), tid, to, by, now, &e)
+				 : dpa_transfer_decide(req_db(r), tid, d == D_APPROVE, note, by, now, &e);
+	if (rc < 0) {
+		if (!refusal(&e))
+			return fail(r, &e);
+		return view_error(r, e.status == 409 ? 409 : 422, e.msg);
+	}
+	static const char *const actions[] = {"dpa.transfer.approve", "dpa.transfer.refuse", "dpa.transfer.withdraw"};
+	acc_audit_in(r, req_db(r), d == D_WITHDRAW ? to_area : from_area, by, actions[d], "dpa_transfer", tid, NULL);
+	const struct acc_grant *g = acc_active_grant(r);
+	char u[64];
+	if (d == D_WITHDRAW)
+		snprintf(u, sizeof u, "/dpa/schools/%lld/transfers", to);
+	else if (g && g->scope == SCOPE_SCHOOL)
+		snprintf(u, sizeof u, "/dpa/schools/%lld/transfers", from);
+	else
+		snprintf(u, sizeof u, "/dpa/areas/%lld/transfers", from_area);
+	return view_redirect(r, u,
+			     d == D_APPROVE  ? "อนุมัติการย้ายแล้ว ข้อมูลและประวัติของบุคลากรย้ายไปที่โรงเรียนปลายทางแล้ว"
+			     : d == D_REFUSE ? "ไม่อนุมัติการย้าย และแจ้งเหตุผลให้โรงเรียนที่ขอแล้ว"
+					     : "ยกเลิกคำขอย้ายแล้ว");
+}
+
+/* ---- one record ------------------------------------------------------------------------------- */
+
+static const char *event_label(const char *kind)
+{
+	static const char *const labels[][2] = {{"add", "เพิ่มบุคลากร"},	    {"edit", "แก้ไขข้อมูล"},
+						{"transfer", "ย้ายข้อมูล"},    {"remove", "จำหน่าย"},
+						{"readd", "กลับเข้าปฏิบัติงาน"}, {"import", "นำเข้าจากไฟล์"}};
+	for (size_t i = 0; i < sizeof labels / sizeof *labels; i++)
+		if (!strcmp(kind, labels[i][0]))
+			return labels[i][1];
+	return kind;
+}
+
+static int staff_page(struct req *r, int status, json_t *s, const char *error)
+{
+	struct err e = ERR_INIT;
+	long long id = jint(s, "id");
+	json_t *events = dpa_staff_events(req_db(r), id, &e);
+	if (!events) {
+		json_decref(s);
+		return fail(r, &e);
+	}
+	size_t i;
+	json_t *ev;
+	json_array_foreach(events, i, ev)
+	{
+		json_object_set_new(ev, "at_text", text_time(jint(ev, "at")));
+		json_object_set_new(ev, "label", json_string(event_label(jstr(ev, "kind"))));
+	}
+	/* a staff member read a person's citizen ID and salary */
+	acc_audit_in(r, req_db(r), jint(s, "area_id"), acc_user_id(r), "personal.read", "dpa_staff", id, NULL);
+	bool active = !strcmp(jstr(s, "status"), "active");
+	json_object_set_new(s, "active", json_boolean(active));
+	date_text(s, "birth_date", "birth_date_text");
+	date_text(s, "appointed_on", "appointed_on_text");
+	date_text(s, "arrived_on", "arrived_on_text");
+	date_text(s, "removed_on", "removed_on_text");
+	struct buf money = BUF_INIT;
+	char salary[32] = "";
+	if (json_is_integer(json_object_get(s, "salary"))) {
+		thai_baht_format(jint(s, "salary"), &money);
+		long long v = jint(s, "salary");
+		snprintf(salary, sizeof salary, v % 100 ? "%lld.%02lld" : "%lld", v / 100, v % 100);
+	}
+	json_object_set_new(s, "salary_text", json_string(buf_cstr(&money)));
+	buf_release(&money);
+	if (json_is_integer(json_object_get(s, "retire_fy"))) {
+		char rt[48];
+		snprintf(rt, sizeof rt, "30 ก.ย. %lld", jint(s, "retire_fy") + 543);
+		json_object_set_new(s, "retire_text", json_string(rt));
+	} else {
+		json_object_set_new(s, "retire_text", json_string(""));
+	}
+	json_t *values = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+				   "title", jstr(s, "title"), "first_name", jstr(s, "first_name"), "last_name",
+				   jstr(s, "last_name"), "birth_date", jstr(s, "birth_date"), "type", jstr(s, "type"),
+				   "position", jstr(s, "position"), "position_no", jstr(s, "position_no"), "standing",
+				   jstr(s, "standing"), "salary", salary, "appointed_on", jstr(s, "appointed_on"),
+				   "arrived_on", jstr(s, "arrived_on"), "education", jstr(s, "education"), "subject",
+				   jstr(s, "subject"), "phone", jstr(s, "phone"), "email", jstr(s, "email"));
+	json_t *fedit = form_model(r, edit_form, values), *fremove = form_model(r, remove_form, NULL);
+	json_decref(values);
+	if (selects(r, fedit, &e) < 0 || selects(r, fremove, &e) < 0) {
+		json_decref(fedit);
+		json_decref(fremove);
+		json_decref(events);
+		json_decref(s);
+		return fail(r, &e);
+	}
+	bool can_edit = active && may_enter(r, jint(s, "school_id"), jint(s, "area_id"));
+	/* DPA-5: the Khet account of the same citizen ID, if any */
+	long long uid = 0;
+	char ust[16] = "", hash[128];
+	int k = acc_user_find_login(req_db(r), jstr(s, "citizen_id"), &uid, ust, hash, &e);
+	explicit_bzero(hash, sizeof hash);
+	json_t *account = json_null();
+	if (k == 1 && !strcmp(ust, "active")) {
+		json_t *p = acc_user_profile(req_db(r), uid, &e);
+		if (p)
+			account = json_pack("{s:I, s:s}", "id", (json_int_t)uid, "username", jstr(p, "username"));
+		json_decref(p);
+	}
+	json_object_set_new(s, "account", account);
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "%s%s %s", jstr(s, "title"), jstr(s, "first_name"), jstr(s, "last_name"));
+	json_t *m = json_pack("{s:s, s:o, s:o, s:b, s:o, s:o, s:I}", "page_title", buf_cstr(&title), "staff", s,
+			      "events", events, "can_edit", can_edit, "edit_form", fedit, "remove_form", fremove,
+			      "record_version", (json_int_t)jint(s, "version"));
+	json_object_set_new(m, "error", error ? json_string(error) : json_null());
+	buf_release(&title);
+	return view_page(r, status, "dpa/staff", m);
+}
+
+static int staff_get(struct req *r)
+{
+	int rc = 0;
+	json_t *s = staff_for(r, &rc);
+	return s ? staff_page(r, 200, s, NULL) : rc;
+}
+
+enum staff_action { ACT_EDIT, ACT_REMOVE };
+
+static int staff_post(struct req *r)
+{
+	int rc = 0;
+	json_t *s = staff_for(r, &rc);
+	if (!s)
+		return rc;
+	enum staff_action act = (enum staff_action)(intptr_t)req_route_data(r);
+	long long id = jint(s, "id"), sid = jint(s, "school_id"), aid = jint(s, "area_id");
+	if (!may_enter(r, sid, aid)) {
+		json_decref(s);
+		return view_error(r, 404, "ไม่พบบุคลากรคนนี้");
+	}
+	if (!form_ok(r))
+		return staff_page(r, 422, s, NULL);
+	struct err e = ERR_INIT;
+	long long by = acc_user_id(r), now = clock_now(r), version = form_version(r);
+	if (act == ACT_EDIT) {
+		struct dpa_staff_in in = staff_in(r);
+		in.citizen_id = jstr(s, "citizen_id");
+		rc = dpa_staff_update(req_db(r), id, version, &in, by, now, &e);
+	} else {
+		rc = dpa_staff_remove(req_db(r), id, version, form_value(r, "reason"), form_value(r, "removed_on"), by,
+				      now, &e);
+	}
+	if (rc < 0) {
+		if (!refusal(&e)) {
+			json_decref(s);
+			return fail(r, &e);
+		}
+		if (e.status == 409 && act == ACT_EDIT) {
+			/* a stale copy: the record as it is now, with what changed named */
+			json_t *cur = dpa_staff_get(req_db(r), id, &e);
+			if (!cur) {
+				json_decref(s);
+				return fail(r, &e);
+			}
+			form_stale(r, edit_form, cur, jint(cur, "updated_at"), "ข้อมูลบุคลากร");
+			json_decref(s);
+			return staff_page(r, 409, cur, NULL);
+		}
+		if (*e.field)
+			form_error_err(r, &e);
+		return staff_page(r, e.status == 409 ? 409 : 422, s, *e.field ? NULL : e.msg);
+	}
+	acc_audit_in(r, req_db(r), aid, by, act == ACT_EDIT ? "dpa.staff.edit" : "dpa.staff.remove", "dpa_staff", id,
+		     NULL);
+	json_decref(s);
+	char u[64];
+	if (act == ACT_EDIT)
+		snprintf(u, sizeof u, "/dpa/staff/%lld", id);
+	else if (sid > 0)
+		snprintf(u, sizeof u, "/dpa/schools/%lld", sid);
+	else
+		snprintf(u, sizeof u, "/dpa/areas/%lld/office", aid);
+	return view_redirect(r, u, act == ACT_EDIT ? "บันทึกข้อมูลแล้ว" : "จำหน่ายบุคลากรออกจากรายชื่อแล้ว ประวัติยังคงอยู่");
+}
+
+/* ---- retiring this fiscal year (DPA-3) ----------------------------------------------------------- */
+
+static int retiring_get(struct req *r)
+{
+	int rc = 0;
+	json_t *school = school_for(r, &rc);
+	if (!school)
+		return rc;
+	int fy_be = thai_fiscal_year(clock_now(r));
+	struct err e = ERR_INIT;
+	json_t *rows = dpa_retiring(req_db(r), jint(school, "id"), jint(school, "area_id"), fy_be - 543, &e);
+	if (!rows) {
+		json_decref(school);
+		return fail(r, &e);
+	}
+	size_t i;
+	json_t *x;
+	json_array_foreach(rows, i, x) date_text(x, "birth_date", "birth_date_text");
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "ผู้เกษียณอายุราชการ ปีงบประมาณ %d %s", fy_be, jstr(school, "name"));
+	char day[48];
+	snprintf(day, sizeof day, "30 กันยายน %d", fy_be);
+	json_t *m = json_pack("{s:s, s:o, s:b, s:i, s:s}", "page_title", buf_cstr(&title), "rows", rows, "has_rows",
+			      json_array_size(rows) > 0, "fiscal_year", fy_be, "retire_day", day);
+	buf_release(&title);
+	json_object_set_new(m, "school", school);
+	return view_page(r, 200, "dpa/retiring", m);
+}
+
+/* ---- a school's roster: exports and the PDF for signing (DPA-4) ------------------------------ */
+
+/* GET /dpa/schools/:sid/export?format=csv|xlsx — the roster without
+ * citizen IDs and salaries. */
+static int school_export(struct req *r)
+{
+	enum sheet_format f;
+	const char *format = req_query(r, "format");
+	if (sheet_parse_format(format ? format : "", &f) < 0)
+		return view_error(r, 404, "ไม่มีรูปแบบไฟล์นี้ เลือกได้เฉพาะ csv หรือ xlsx");
+	int rc = 0;
+	json_t *school = school_for(r, &rc);
+	if (!school)
+		return rc;
+	struct err e = ERR_INIT;
+	json_t *rows = dpa_school_roster(req_db(r), jint(school, "id"), jint(school, "area_id"), &e);
+	if (!rows) {
+		json_decref(school);
+		return fail(r, &e);
+	}
+	static const struct sheet_col cols[] = {
+	    {"ลำดับ", 6},    {"คำนำหน้า", 10},	{"ชื่อ", 18},	 {"นามสกุล", 18}, {"ประเภท", 24},
+	    {"ตำแหน่ง", 24}, {"เลขที่ตำแหน่ง", 12}, {"วิทยฐานะ", 16}, {"วิชาเอก", 18}, {"ข้อมูลที่ขาด (รายการ)", 12}};
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "บุคลากร %s", jstr(school, "name"));
+	struct sheet *sh = sheet_new(f, buf_cstr(&title), 10, cols, &e);
+	if (!sh) {
+		buf_release(&title);
+		json_decref(rows);
+		json_decref(school);
+		return fail(r, &e);
+	}
+	size_t i;
+	json_t *x;
+	json_array_foreach(rows, i, x)
+	{
+		sheet_number(sh, (double)(i + 1));
+		sheet_text(sh, jstr(x, "title"));
+		sheet_text(sh, jstr(x, "first_name"));
+		sheet_text(sh, jstr(x, "last_name"));
+		sheet_text(sh, jstr(x, "type_label"));
+		sheet_text(sh, jstr(x, "position_label"));
+		sheet_code(sh, jstr(x, "position_no"));
+		sheet_text(sh, jstr(x, "standing_label"));
+		sheet_text(sh, jstr(x, "subject"));
+		sheet_number(sh, (double)jint(x, "missing"));
+		sheet_row_end(sh);
+	}
+	json_decref(rows);
+	struct buf out = BUF_INIT;
+	if (sheet_finish(sh, &out, &e) < 0) {
+		buf_release(&title);
+		json_decref(school);
+		return fail(r, &e);
+	}
+	buf_adds(&title, sheet_extension(f));
+	rc = view_bytes(r, 200, sheet_content_type(f), &out, buf_cstr(&title));
+	buf_release(&title);
+	json_decref(school);
+	return rc;
+}
+
+/* GET /dpa/schools/:sid/roster.pdf — the roster each person signs, and
+ * the director certifies (seed 004: the school checks its list against the
+ * people actually there). */
+static int roster_pdf(struct req *r)
+{
+	int rc = 0;
+	json_t *school = school_for(r, &rc);
+	if (!school)
+		return rc;
+	struct err e = ERR_INIT;
+	json_t *rows = dpa_school_roster(req_db(r), jint(school, "id"), jint(school, "area_id"), &e);
+	json_t *area = rows ? org_area_get(req_db(r), jint(school, "area_id"), &e) : NULL;
+	if (!area) {
+		json_decref(rows);
+		json_decref(school);
+		return fail(r, &e);
+	}
+	struct pdf *p = pdf_new("บัญชีรายชื่อข้าราชการครูและบุคลากรทางการศึกษา");
+	pdf_subtitle(p, jstr(school, "name"));
+	pdf_subtitle(p, jstr(area, "name"));
+	struct buf line = BUF_INIT;
+	thai_date_long(&line, clock_now(r));
+	struct buf foot = BUF_INIT;
+	buf_addf(&foot, "พิมพ์จากระบบ Khet เมื่อ %s", buf_cstr(&line));
+	pdf_footer(p, buf_cstr(&foot));
+	buf_reset(&line);
+	buf_addf(&line, "รวม %zu คน", json_array_size(rows));
+	pdf_subtitle(p, buf_cstr(&line));
+	pdf_space(p, 3);
+	static const char *const heads[] = {"ที่", "ชื่อ-นามสกุล", "ตำแหน่ง / เลขที่", "วิทยฐานะ", "ลายมือชื่อ"};
+	static const double widths[] = {0.5, 2.4, 2.2, 1.4, 1.6};
+	pdf_table(p, 5, heads, widths);
+	size_t i;
+	json_t *x;
+	struct buf name = BUF_INIT, pos = BUF_INIT;
+	json_array_foreach(rows, i, x)
+	{
+		char no[24];
+		snprintf(no, sizeof no, "%zu", i + 1);
+		buf_reset(&name);
+		buf_addf(&name, "%s%s %s", jstr(x, "title"), jstr(x, "first_name"), jstr(x, "last_name"));
+		buf_reset(&pos);
+		buf_adds(&pos, jstr(x, "position_label"));
+		if (*jstr(x, "position_no"))
+			buf_addf(&pos, " / %s", jstr(x, "position_no"));
+		pdf_table_row(p, (const char *[]){no, buf_cstr(&name), buf_cstr(&pos), jstr(x, "standing_label"), ""});
+	}
+	pdf_space(p, 12);
+	pdf_text(p, "ขอรับรองว่ารายชื่อข้างต้นถูกต้องตรงตามที่ปฏิบัติงานจริงในสถานศึกษา\n\n"
+		    "ลงชื่อ ........................................................ ผู้รับรอง\n"
+		    "(........................................................)\n"
+		    "ผู้อำนวยการสถานศึกษา\n"
+		    "วันที่ ........ เดือน .................... พ.ศ. ............");
+	buf_release(&name);
+	buf_release(&pos);
+	buf_release(&line);
+	buf_release(&foot);
+	json_decref(rows);
+	json_decref(area);
+	struct buf out = BUF_INIT;
+	if (pdf_finish(p, &out, &e) < 0) {
+		json_decref(school);
+		return fail(r, &e);
+	}
+	struct buf fname = BUF_INIT;
+	buf_addf(&fname, "บัญชีรายชื่อบุคลากร %s.pdf", jstr(school, "name"));
+	rc = view_bytes(r, 200, PDF_CONTENT_TYPE, &out, buf_cstr(&fname));
+	buf_release(&fname);
+	json_decref(school);
+	return rc;
+}
+
+/* ---- the area (DPA-4) -------------------------------------------------------------------------- */
+
+static json_t *area_for(struct req *r, int *rc)
+{
+	long long aid = req_param_id(r, "aid");
+	struct err e = ERR_INIT;
+	json_t *a = aid > 0 ? org_area_get(req_db(r), aid, &e) : NULL;
+	const struct acc_grant *g = acc_active_grant(r);
+	if (!a || !g || g->scope == SCOPE_SCHOOL || !acc_in_area(r, aid)) {
+		json_decref(a);
+		*rc = a == NULL && aid > 0 && e.status >= 500 ? fail(r, &e) : view_error(r, 404, "ไม่พบสำนักงานเขตพื้นที่นี้");
+		return NULL;
+	}
+	return a;
+}
+
+/* The area's schools with recorded / incomplete and the counts by type
+ * (DPA-4): {types: [{value, label}], schools: [{school_id, name, obec_code,
+ * recorded, incomplete, complete, by_type: [{n}] in the types' order,
+ * untyped}], recorded, incomplete, by_type totals}. */
+static json_t *area_model(struct req *r, json_t *area, struct err *e)
+{
+	long long aid = jint(area, "id");
+	json_t *rows = dpa_area_schools(req_db(r), aid, e);
+	json_t *types = rows ? dpa_choices(req_db(r), DPA_TYPES, e) : NULL;
+	json_t *counts = types ? dpa_area_type_counts(req_db(r), aid, e) : NULL;
+	if (!counts) {
+		json_decref(rows);
+		json_decref(types);
+		return NULL;
+	}
+	size_t nt = json_array_size(types);
+	/* school id → its row, to put each count in place in one pass */
+	json_t *by_id = json_object();
+	long long rec = 0, inc = 0;
+	size_t i;
+	json_t *x;
+	json_array_foreach(rows, i, x)
+	{
+		rec += jint(x, "recorded");
+		inc += jint(x, "incomplete");
+		json_object_set_new(x, "complete", json_boolean(jint(x, "recorded") > 0 && !jint(x, "incomplete")));
+		json_t *bt = json_array();
+		for (size_t k = 0; k < nt; k++)
+			json_array_append_new(bt, json_pack("{s:I}", "n", (json_int_t)0));
+		json_object_set_new(x, "by_type", bt);
+		json_object_set_new(x, "untyped", json_integer(0));
+		char key[24];
+		snprintf(key, sizeof key, "%lld", jint(x, "school_id"));
+		json_object_set(by_id, key, x);
+	}
+	json_t *totals = json_array();
+	for (size_t k = 0; k < nt; k++)
+		json_array_append_new(totals, json_pack("{s:I}", "n", (json_int_t)0));
+	json_array_foreach(counts, i, x)
+	{
+		char key[24];
+		snprintf(key, sizeof key, "%lld", jint(x, "school_id"));
+		json_t *row = json_object_get(by_id, key);
+		if (!row)
+			continue;
+		const char *t = jstr(x, "type");
+		long long n = jint(x, "n");
+		for (size_t k = 0; k < nt; k++)
+			if (!strcmp(jstr(json_array_get(types, k), "value"), t)) {
+				json_object_set_new(json_array_get(json_object_get(row, "by_type"), k), "n",
+						    json_integer(n));
+				json_t *tot = json_array_get(totals, k);
+				json_object_set_new(tot, "n", json_integer(jint(tot, "n") + n));
+				goto next;
+			}
+		json_object_set_new(row, "untyped", json_integer(jint(row, "untyped") + n));
+	next:;
+	}
+	json_decref(by_id);
+	json_decref(counts);
+	return json_pack("{s:o, s:o, s:I, s:I, s:o}", "types", types, "schools", rows, "recorded", (json_int_t)rec,
+			 "incomplete", (json_int_t)inc, "by_type", totals);
+}
+
+static int area_get(struct req *r)
+{
+	int rc = 0;
+	json_t *area = area_for(r, &rc);
+	if (!area)
+		return rc;
+	struct err e = ERR_INIT;
+	json_t *m = area_model(r, area, &e);
+	if (!m) {
+		json_decref(area);
+		return fail(r, &e);
+	}
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "ทะเบียนบุคลากร %s", jstr(area, "name"));
+	json_object_set_new(m, "page_title", json_string(buf_cstr(&title)));
+	buf_release(&title);
+	json_object_set_new(m, "area", area);
+	return view_page(r, 200, "dpa/area", m);
+}
+
+/* GET /dpa/areas/:aid/export?format=csv|xlsx — the area page's table. */
+static int area_export(struct req *r)
+{
+	enum sheet_format f;
+	const char *format = req_query(r, "format");
+	if (sheet_parse_format(format ? format : "", &f) < 0)
+		return view_error(r, 404, "ไม่มีรูปแบบไฟล์นี้ เลือกได้เฉพาะ csv หรือ xlsx");
+	int rc = 0;
+	json_t *area = area_for(r, &rc);
+	if (!area)
+		return rc;
+	struct err e = ERR_INIT;
+	json_t *m = area_model(r, area, &e);
+	if (!m) {
+		json_decref(area);
+		return fail(r, &e);
+	}
+	json_t *types = json_object_get(m, "types");
+	size_t nt = json_array_size(types);
+	struct sheet_col cols[24];
+	int nc = 0;
+	cols[nc++] = (struct sheet_col){"รหัสโรงเรียน", 14};
+	cols[nc++] = (struct sheet_col){"โรงเรียน", 40};
+	cols[nc++] = (struct sheet_col){"บันทึกแล้ว (คน)", 12};
+	cols[nc++] = (struct sheet_col){"ข้อมูลไม่ครบ (คน)", 12};
+	for (size_t k = 0; k < nt && nc < 23; k++)
+		cols[nc++] = (struct sheet_col){jstr(json_array_get(types, k), "label"), 14};
+	cols[nc++] = (struct sheet_col){"ยังไม่ระบุประเภท", 12};
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "บุคลากร %s", jstr(area, "short_name"));
+	struct sheet *sh = sheet_new(f, buf_cstr(&title), nc, cols, &e);
+	if (!sh) {
+		buf_release(&title);
+		json_decref(m);
+		json_decref(area);
+		return fail(r, &e);
+	}
+	size_t i;
+	json_t *x;
+	json_array_foreach(json_object_get(m, "schools"), i, x)
+	{
+		sheet_code(sh, jstr(x, "obec_code"));
+		sheet_text(sh, jstr(x, "name"));
+		sheet_number(sh, (double)jint(x, "recorded"));
+		sheet_number(sh, (double)jint(x, "incomplete"));
+		for (size_t k = 0; k < nt && k < 19; k++)
+			sheet_number(sh, (double)jint(json_array_get(json_object_get(x, "by_type"), k), "n"));
+		sheet_number(sh, (double)jint(x, "untyped"));
+		sheet_row_end(sh);
+	}
+	json_decref(m);
+	struct buf out = BUF_INIT;
+	if (sheet_finish(sh, &out, &e) < 0) {
+		buf_release(&title);
+		json_decref(area);
+		return fail(r, &e);
+	}
+	buf_adds(&title, sheet_extension(f));
+	rc = view_bytes(r, 200, sheet_content_type(f), &out, buf_cstr(&title));
+	buf_release(&title);
+	json_decref(area);
+	return rc;
+}
+
+static int area_transfers_get(struct req *r)
+{
+	int rc = 0;
+	json_t *area = area_for(r, &rc);
+	if (!area)
+		return rc;
+	struct err e = ERR_INIT;
+	json_t *rows = dpa_transfers_area(req_db(r), jint(area, "id"), clock_now(r), &e);
+	if (!rows) {
+		json_decref(area);
+		return fail(r, &e);
+	}
+	queue_texts(rows);
+	long long flagged = 0;
+	size_t i;
+	json_t *x;
+	json_array_foreach(rows, i, x) flagged += json_is_true(json_object_get(x, "flagged"));
+	const struct acc_grant *g = acc_active_grant(r);
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "คำขอย้ายบุคลากรรอพิจารณา %s", jstr(area, "name"));
+	json_t *m = json_pack("{s:s, s:o, s:o, s:b, s:I, s:b, s:o}", "page_title", buf_cstr(&title), "area", area,
+			      "pending", rows, "has_pending", json_array_size(rows) > 0, "flagged", (json_int_t)flagged,
+			      "can_decide", is_area_role(g) || acc_grant_is(g, "super_admin"), "decision_form",
+			      form_model(r, decision_form, NULL));
+	buf_release(&title);
+	return view_page(r, 200, "dpa/area_transfers", m);
+}
+
+/* ---- the table ------------------------------------------------------------------------------------ */
+
+#define SEEN ACCESS_SIGNED_IN, ALL
+#define DATA(x) ((const void *)(intptr_t)(x))
+#define ENTER ACCESS_SIGNED_IN, SCHOOL_ROLES " " AREA_ROLES " super_admin"
+
+static const struct route routes[] = {
+    {"GET", "/dpa", dpa_home, NULL, "dpa", SEEN},
+    {"GET", "/dpa/areas", areas_page, NULL, NULL, SEEN},
+    {"GET", "/dpa/areas/:aid", area_get, NULL, NULL, SEEN},
+    {"GET", "/dpa/areas/:aid/transfers", area_transfers_get, NULL, NULL, SEEN},
+    {"GET", "/dpa/areas/:aid/export", area_export, NULL, NULL, SEEN},
+    {"GET", "/dpa/areas/:aid/office", school_get, NULL, NULL, SEEN},
+    {"GET", "/dpa/areas/:aid/office/add", add_get, NULL, NULL, ENTER},
+    {"POST", "/dpa/areas/:aid/office/add", add_post, add_form, NULL, ENTER},
+    {"GET", "/dpa/areas/:aid/office/new", new_get, NULL, NULL, ENTER},
+    {"POST", "/dpa/areas/:aid/office/new", new_post, new_form, NULL, ENTER},
+    {"GET", "/dpa/areas/:aid/office/retiring", retiring_get, NULL, NULL, SEEN},
+    {"GET", "/dpa/areas/:aid/office/export", school_export, NULL, NULL, SEEN},
+    {"GET", "/dpa/areas/:aid/office/roster.pdf", roster_pdf, NULL, NULL, SEEN},
+    {"GET", "/dpa/schools/:sid", school_get, NULL, NULL, SEEN},
+    {"GET", "/dpa/schools/:sid/add", add_get, NULL, NULL, ENTER},
+    {"POST", "/dpa/schools/:sid/add", add_post, add_form, NULL, ENTER},
+    {"GET", "/dpa/schools/:sid/new", new_get, NULL, NULL, ENTER},
+    {"POST", "/dpa/schools/:sid/new", new_post, new_form, NULL, ENTER},
+    {"GET", "/dpa/schools/:sid/transfers", transfers_get, NULL, NULL, SEEN},
+    {"POST", "/dpa/schools/:sid/transfers", transfer_post, transfer_form, NULL, ENTER},
+    {"GET", "/dpa/schools/:sid/retiring", retiring_get, NULL, NULL, SEEN},
+    {"GET", "/dpa/schools/:sid/export", school_export, NULL, NULL, SEEN},
+    {"GET", "/dpa/schools/:sid/roster.pdf", roster_pdf, NULL, NULL, SEEN},
+    {"POST", "/dpa/transfers/:tid/approve", decide_post, decision_form, NULL, ENTER, DATA(D_APPROVE)},
+    {"POST", "/dpa/transfers/:tid/refuse", decide_post, decision_form, NULL, ENTER, DATA(D_REFUSE)},
+    {"POST", "/dpa/transfers/:tid/withdraw", decide_post, empty_form, NULL, ENTER, DATA(D_WITHDRAW)},
+    {"GET", "/dpa/staff/:id", staff_get, NULL, NULL, SEEN},
+    {"POST", "/dpa/staff/:id/edit", staff_post, edit_form, NULL, ENTER, DATA(ACT_EDIT)},
+    {"POST", "/dpa/staff/:id/remove", staff_post, remove_form, NULL, ENTER, DATA(ACT_REMOVE)},
+    {NULL, NULL, NULL, NULL, NULL, 0, 0},
+};
+
+const struct route_table dpa_routes = {"dpa", routes};

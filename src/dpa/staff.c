@@ -1,0 +1,533 @@
+/* staff: the records of the registry (DPA-1, DPA-3) — adding a person,
+ * saving what the school typed, removing a person who left, and the lists
+ * a school and an area read.
+ *
+ * One person, one record: the citizen ID is UNIQUE in dpa_staff whatever
+ * the status, so the database itself refuses a second record however two
+ * writers race; adding checks first only to say in Thai where the person
+ * is, and offer the transfer. What a record lacks (missing) and the fiscal
+ * year it retires in (retire_fy) are computed by the rules of rules.c on
+ * every write and stored, so the lists count and filter by index. Every
+ * change writes a history row in the same transaction. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/db.h"
+#include "core/jsonx.h"
+#include "core/search.h"
+#include "core/thai.h"
+#include "dpa/dpa_internal.h"
+
+static struct db_val opt(const char *s)
+{
+	return s && *s ? DB_TEXT(s) : DB_NULL;
+}
+
+json_t *dpa_choices(struct db *db, enum dpa_list which, struct err *e)
+{
+	static const char *const sql[] = {
+	    [DPA_TYPES] = "SELECT code AS value, label FROM dpa_types ORDER BY sort",
+	    [DPA_POSITIONS] = "SELECT code AS value, label FROM dpa_positions ORDER BY sort",
+	    [DPA_STANDINGS] = "SELECT code AS value, label FROM dpa_standings ORDER BY sort",
+	    [DPA_REASONS] = "SELECT code AS value, label FROM dpa_remove_reasons ORDER BY sort",
+	};
+	return db_rows_json(db, sql[which], NULL, 0, e);
+}
+
+static int text_check(const char *s, bool required, size_t max, const char *field, const char *what, struct err *e)
+{
+	if (required && !*s)
+		return err_field(e, field, "กรุณากรอก%s", what);
+	if (!thai_utf8_valid(s, strlen(s)) || strchr(s, '\n') || strchr(s, '\t'))
+		return err_field(e, field, "%s มีอักขระที่ใช้ไม่ได้ (ขึ้นบรรทัดใหม่หรือแท็บ)", what);
+	if (thai_utf8_chars(s) > max)
+		return err_field(e, field, "%s ยาวเกิน %zu ตัวอักษร", what, max);
+	return 0;
+}
+
+/* a code of a list: 1 when it is there */
+static int code_known(struct db *db, const char *sql, const char *code, struct err *e)
+{
+	long long n = 0;
+	if (db_int_value(db, sql, DB_ARGS(DB_TEXT(code)), &n, e) < 0)
+		return -1;
+	return n > 0;
+}
+
+static int date_check(const char *s, const char *field, const char *what, const char *today, struct err *e)
+{
+	int y, m, d;
+	if (!*s)
+		return 0;
+	if (thai_parse_date(s, &y, &m, &d) < 0)
+		return err_field(e, field, "%s ไม่ใช่วันที่ กรุณากรอกเป็น วัน/เดือน/ปี พ.ศ.", what);
+	if (strcmp(s, today) > 0)
+		return err_field(e, field, "%s ต้องไม่เป็นวันในอนาคต", what);
+	if (y < 1900)
+		return err_field(e, field, "%s เก่าเกินไป ตรวจสอบปี พ.ศ.", what);
+	return 0;
+}
+
+int dpa_staff_check_values(const struct dpa_staff_in *in, long long now, struct err *e)
+{
+	if (thai_citizen_id_check(in->citizen_id, e) < 0)
+		return -1;
+	if (text_check(in->title, true, 40, "title", "คำนำหน้าชื่อ", e) < 0 ||
+	    text_check(in->first_name, true, 100, "first_name", "ชื่อ", e) < 0 ||
+	    text_check(in->last_name, true, 100, "last_name", "นามสกุล", e) < 0 ||
+	    text_check(in->position_no, false, 20, "position_no", "เลขที่ตำแหน่ง", e) < 0 ||
+	    text_check(in->education, false, 200, "education", "วุฒิการศึกษา", e) < 0 ||
+	    text_check(in->subject, false, 100, "subject", "วิชาเอก/กลุ่มสาระ", e) < 0 ||
+	    text_check(in->phone, false, 30, "phone", "โทรศัพท์", e) < 0 ||
+	    text_check(in->email, false, 200, "email", "อีเมล", e) < 0)
+		return -1;
+	int y, m, d;
+	thai_local(now, &y, &m, &d, NULL, NULL, NULL, NULL);
+	char today[32], adult[32];
+	snprintf(today, sizeof today, "%04d-%02d-%02d", y, m, d);
+	snprintf(adult, sizeof adult, "%04d-%02d-%02d", y - 18, m, d);
+	if (date_check(in->birth_date, "birth_date", "วันเกิด", today, e) < 0 ||
+	    date_check(in->appointed_on, "appointed_on", "วันบรรจุแต่งตั้ง", today, e) < 0 ||
+	    date_check(in->arrived_on, "arrived_on", "วันที่มาปฏิบัติงานที่หน่วยงานนี้", today, e) < 0)
+		return -1;
+	if (*in->birth_date && strcmp(in->birth_date, adult) > 0)
+		return err_field(e, "birth_date", "วันเกิดนี้ทำให้อายุไม่ถึง 18 ปี ตรวจสอบปี พ.ศ.");
+	if (*in->birth_date && *in->appointed_on && strcmp(in->appointed_on, in->birth_date) <= 0)
+		return err_field(e, "appointed_on", "วันบรรจุแต่งตั้งต้องหลังวันเกิด");
+	if (*in->appointed_on && *in->arrived_on && strcmp(in->arrived_on, in->appointed_on) < 0)
+		return err_field(e, "arrived_on", "วันที่มาปฏิบัติงานที่หน่วยงานนี้ต้องไม่ก่อนวันบรรจุแต่งตั้ง");
+	if (in->salary >= 0 && dpa_salary_check(in->salary, e) < 0)
+		return -1;
+	return 0;
+}
+
+int dpa_staff_check(struct db *db, const struct dpa_staff_in *in, long long now, bool *needs_posno, struct err *e)
+{
+	*needs_posno = true;
+	if (dpa_staff_check_values(in, now, e) < 0)
+		return -1;
+	int k;
+	if (*in->type) {
+		long long need = -1;
+		k = db_int_value(db, "SELECT needs_position_no FROM dpa_types WHERE code = $1",
+				 DB_ARGS(DB_TEXT(in->type)), &need, e);
+		if (k < 0)
+			return -1;
+		if (k == 0)
+			return err_field(e, "type", "ประเภทบุคลากร \"%s\" ไม่มีในรายการ", in->type);
+		*needs_posno = need != 0;
+	}
+	if (*in->position) {
+		if ((k = code_known(db, "SELECT COUNT(*) FROM dpa_positions WHERE code = $1", in->position, e)) < 0)
+			return -1;
+		if (!k)
+			return err_field(e, "position", "ตำแหน่ง \"%s\" ไม่มีในรายการ", in->position);
+	}
+	if (*in->standing) {
+		if ((k = code_known(db, "SELECT COUNT(*) FROM dpa_standings WHERE code = $1", in->standing, e)) < 0)
+			return -1;
+		if (!k)
+			return err_field(e, "standing", "วิทยฐานะ \"%s\" ไม่มีในรายการ", in->standing);
+	}
+	return 0;
+}
+
+int dpa_staff_find(struct db *db, const char *cid, long long *id, long long *school, long long *area, char status[16],
+		   struct err *e)
+{
+	struct db_res *r = NULL;
+	if (db_query(db, "SELECT id, COALESCE(school_id, 0), area_id, status FROM dpa_staff WHERE citizen_id = $1",
+		     DB_ARGS(DB_TEXT(cid)), &r, e) < 0)
+		return -1;
+	int rc = db_next(r, e);
+	if (rc == 1) {
+		*id = db_int(r, 0);
+		*school = db_int(r, 1);
+		*area = db_int(r, 2);
+		snprintf(status, 16, "%s", db_text(r, 3));
+	}
+	db_res_free(r);
+	return rc;
+}
+
+static void search_of(const struct dpa_staff_in *in, struct buf *out)
+{
+	struct buf names = BUF_INIT;
+	buf_addf(&names, "%s %s", in->first_name, in->last_name);
+	thai_search_terms(buf_cstr(&names), out);
+	buf_addf(out, " %s", in->citizen_id);
+	buf_release(&names);
+}
+
+static int add_event(struct db *db, long long staff, long long by, long long now, const char *kind, long long from,
+		     long long to, const char *detail, struct err *e)
+{
+	return db_exec(
+		   db,
+		   "INSERT INTO dpa_staff_events (staff_id, at, by_user, kind, from_school_id, to_school_id, detail) "
+		   "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+		   DB_ARGS(DB_INT(staff), DB_INT(now), by > 0 ? DB_INT(by) : DB_NULL, DB_TEXT(kind),
+			   from > 0 ? DB_INT(from) : DB_NULL, to > 0 ? DB_INT(to) : DB_NULL,
+			   DB_TEXT(detail ? detail : "{}")),
+		   e) < 0
+		   ? -1
+		   : 0;
+}
+
+/* where a record is, in words: "โรงเรียนบ้าน…" or the area office's name */
+static void place_name(struct db *db, long long school, long long area, struct buf *out)
+{
+	struct err e = ERR_INIT;
+	json_t *row = school > 0
+			  ? db_row_json(db, "SELECT name FROM schools WHERE id = $1", DB_ARGS(DB_INT(school)), &e)
+			  : db_row_json(db, "SELECT name FROM areas WHERE id = $1", DB_ARGS(DB_INT(area)), &e);
+	buf_adds(out, row ? jstr(row, "name") : "หน่วยงานอื่น");
+	json_decref(row);
+}
+
+long long dpa_staff_add(struct db *db, long long area_id, long long school_id, const struct dpa_staff_in *in,
+			long long by, long long now, long long *elsewhere, const char *kind, struct err *e)
+{
+	*elsewhere = 0;
+	bool needs_posno;
+	if (dpa_staff_check(db, in, now, &needs_posno, e) < 0)
+		return -1;
+	long long id = 0, at = 0, at_area = 0;
+	char status[16] = "";
+	int found = dpa_staff_find(db, in->citizen_id, &id, &at, &at_area, status, e);
+	if (found < 0)
+		return -1;
+	if (found && !strcmp(status, "active")) {
+		if (at == school_id)
+			return err_field(e, "citizen_id", "บุคลากรคนนี้มีรายชื่ออยู่ในหน่วยงานนี้แล้ว");
+		*elsewhere = at > 0 ? at : -at_area;
+		struct buf where = BUF_INIT;
+		place_name(db, at, at_area, &where);
+		err_field(e, "citizen_id", "บุคลากรคนนี้มีข้อมูลอยู่ที่%s แล้ว บุคคลหนึ่งมีได้ระเบียนเดียว ให้ขอย้ายข้อมูลมาที่หน่วยงานนี้แทน",
+			  buf_cstr(&where));
+		e->status = 409;
+		buf_release(&where);
+		return -1;
+	}
+	int missing = dpa_missing(in, needs_posno, NULL);
+	int fy = dpa_retire_fy(in->birth_date);
+	struct buf search = BUF_INIT;
+	search_of(in, &search);
+	long long rc;
+	if (found) {
+		/* a person who left and comes back: the same record, here again */
+		rc = db_exec(
+		    db,
+		    "UPDATE dpa_staff SET area_id = $2, school_id = $3, status = 'active', title = $4, "
+		    "first_name = $5, last_name = $6, birth_date = $7, type = $8, position = $9, "
+		    "position_no = $10, standing = $11, salary = $12, appointed_on = $13, arrived_on = $14, "
+		    "education = $15, subject = $16, phone = $17, email = $18, missing = $19, retire_fy = $20, "
+		    "removed_reason = NULL, removed_on = NULL, search = $21, version = version + 1, "
+		    "updated_at = $22 WHERE id = $1 AND status = 'removed'",
+		    DB_ARGS(DB_INT(id), DB_INT(area_id), school_id > 0 ? DB_INT(school_id) : DB_NULL,
+			    DB_TEXT(in->title), DB_TEXT(in->first_name), DB_TEXT(in->last_name), opt(in->birth_date),
+			    opt(in->type), opt(in->position), DB_TEXT(in->position_no), opt(in->standing),
+			    in->salary >= 0 ? DB_INT(in->salary) : DB_NULL, opt(in->appointed_on), opt(in->arrived_on),
+			    DB_TEXT(in->education), DB_TEXT(in->subject), DB_TEXT(in->phone), DB_TEXT(in->email),
+			    DB_INT(missing), fy > 0 ? DB_INT(fy) : DB_NULL, DB_TEXT(buf_cstr(&search)), DB_INT(now)),
+		    e);
+		if (rc == 0)
+			rc = err_set(e, 409, "ระเบียนของบุคลากรคนนี้เพิ่งถูกเปลี่ยน กรุณาลองใหม่");
+		kind = "readd";
+	} else {
+		rc = db_exec(
+		    db,
+		    "INSERT INTO dpa_staff (citizen_id, area_id, school_id, status, title, first_name, last_name, "
+		    "birth_date, type, position, position_no, standing, salary, appointed_on, arrived_on, "
+		    "education, subject, phone, email, missing, retire_fy, search, created_at, updated_at) "
+		    "VALUES ($1, $2, $3, 'active', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
+		    "$17, $18, $19, $20, $21, $22, $22)",
+		    DB_ARGS(DB_TEXT(in->citizen_id), DB_INT(area_id), school_id > 0 ? DB_INT(school_id) : DB_NULL,
+			    DB_TEXT(in->title), DB_TEXT(in->first_name), DB_TEXT(in->last_name), opt(in->birth_date),
+			    opt(in->type), opt(in->position), DB_TEXT(in->position_no), opt(in->standing),
+			    in->salary >= 0 ? DB_INT(in->salary) : DB_NULL, opt(in->appointed_on), opt(in->arrived_on),
+			    DB_TEXT(in->education), DB_TEXT(in->subject), DB_TEXT(in->phone), DB_TEXT(in->email),
+			    DB_INT(missing), fy > 0 ? DB_INT(fy) : DB_NULL, DB_TEXT(buf_cstr(&search)), DB_INT(now)),
+		    e);
+		if (rc < 0 && e->status == 409) { /* another writer recorded the same ID first */
+			err_clear(e);
+			err_field(e, "citizen_id", "บุคลากรคนนี้เพิ่งถูกบันทึกโดยผู้ใช้อื่น ตรวจสอบรายชื่ออีกครั้ง");
+			e->status = 409;
+		}
+		if (rc >= 0 && dpa_staff_find(db, in->citizen_id, &id, &at, &at_area, status, e) != 1)
+			rc = -1;
+	}
+	buf_release(&search);
+	if (rc < 0 || add_event(db, id, by, now, kind, 0, school_id, NULL, e) < 0)
+		return -1;
+	return id;
+}
+
+int dpa_staff_update(struct db *db, long long id, long long version, const struct dpa_staff_in *in, long long by,
+		     long long now, struct err *e)
+{
+	bool needs_posno;
+	if (dpa_staff_check(db, in, now, &needs_posno, e) < 0)
+		return -1;
+	int missing = dpa_missing(in, needs_posno, NULL);
+	int fy = dpa_retire_fy(in->birth_date);
+	struct buf search = BUF_INIT;
+	search_of(in, &search);
+	long long n =
+	    db_exec(db,
+		    "UPDATE dpa_staff SET title = $2, first_name = $3, last_name = $4, birth_date = $5, type = $6, "
+		    "position = $7, position_no = $8, standing = $9, salary = $10, appointed_on = $11, "
+		    "arrived_on = $12, education = $13, subject = $14, phone = $15, email = $16, missing = $17, "
+		    "retire_fy = $18, search = $19, version = version + 1, updated_at = $20 "
+		    "WHERE id = $1 AND status = 'active' AND ($21 < 0 OR version = $21)",
+		    DB_ARGS(DB_INT(id), DB_TEXT(in->title), DB_TEXT(in->first_name), DB_TEXT(in->last_name),
+			    opt(in->birth_date), opt(in->type), opt(in->position), DB_TEXT(in->position_no),
+			    opt(in->standing), in->salary >= 0 ? DB_INT(in->salary) : DB_NULL, opt(in->appointed_on),
+			    opt(in->arrived_on), DB_TEXT(in->education), DB_TEXT(in->subject), DB_TEXT(in->phone),
+			    DB_TEXT(in->email), DB_INT(missing), fy > 0 ? DB_INT(fy) : DB_NULL,
+			    DB_TEXT(buf_cstr(&search)), DB_INT(now), DB_INT(version)),
+		    e);
+	buf_release(&search);
+	if (n < 0)
+		return -1;
+	if (n == 0)
+		return err_set(e, 409, "ข้อมูลของบุคลากรคนนี้ถูกแก้ไขหรือจำหน่ายไปก่อนแล้ว");
+	return add_event(db, id, by, now, "edit", 0, 0, NULL, e);
+}
+
+int dpa_staff_remove(struct db *db, long long id, long long version, const char *reason, const char *date, long long by,
+		     long long now, struct err *e)
+{
+	if (!reason || !*reason)
+		return err_field(e, "reason", "กรุณาเลือกเหตุที่จำหน่าย");
+	int k = code_known(db, "SELECT COUNT(*) FROM dpa_remove_reasons WHERE code = $1", reason, e);
+	if (k < 0)
+		return -1;
+	if (!k)
+		return err_field(e, "reason", "เหตุที่จำหน่าย \"%s\" ไม่มีในรายการ", reason);
+	if (dpa_removal_date_check(date, now, e) < 0)
+		return -1;
+	long long school = 0;
+	if (db_int_value(db, "SELECT COALESCE(school_id, 0) FROM dpa_staff WHERE id = $1", DB_ARGS(DB_INT(id)), &school,
+			 e) < 0)
+		return -1;
+	long long n = db_exec(db,
+			      "UPDATE dpa_staff SET status = 'removed', removed_reason = $2, removed_on = $3, "
+			      "version = version + 1, updated_at = $4 WHERE id = $1 AND status = 'active' "
+			      "AND ($5 < 0 OR version = $5)",
+			      DB_ARGS(DB_INT(id), DB_TEXT(reason), DB_TEXT(date), DB_INT(now), DB_INT(version)), e);
+	if (n < 0)
+		return -1;
+	if (n == 0)
+		return err_set(e, 409, "บุคลากรคนนี้ถูกจำหน่ายหรือแก้ไขไปก่อนแล้ว");
+	/* a pending transfer of a person who left has nothing left to move */
+	if (db_exec(db,
+		    "UPDATE dpa_transfers SET status = 'withdrawn', decided_at = $2, decided_by = $3, "
+		    "decision_note = 'บุคลากรถูกจำหน่ายแล้ว' WHERE staff_id = $1 AND status = 'pending'",
+		    DB_ARGS(DB_INT(id), DB_INT(now), by > 0 ? DB_INT(by) : DB_NULL), e) < 0)
+		return -1;
+	json_t *d = json_pack("{s:s, s:s}", "reason", reason, "date", date);
+	char *ds = json_dumps(d, JSON_COMPACT);
+	int rc = add_event(db, id, by, now, "remove", school, 0, ds, e);
+	free(ds);
+	json_decref(d);
+	return rc;
+}
+
+#define GET_COLS                                                                                                       \
+	"SELECT s.id, s.citizen_id, s.area_id, COALESCE(s.school_id, 0) AS school_id, s.status, s.title, "             \
+	"s.first_name, s.last_name, COALESCE(s.birth_date, '') AS birth_date, COALESCE(s.type, '') AS type, "          \
+	"COALESCE(t.label, '') AS type_label, COALESCE(t.needs_position_no, 1) AS needs_position_no, "                 \
+	"COALESCE(s.position, '') AS position, COALESCE(p.label, '') AS position_label, s.position_no, "               \
+	"COALESCE(s.standing, '') AS standing, COALESCE(st.label, '') AS standing_label, s.salary, "                   \
+	"COALESCE(s.appointed_on, '') AS appointed_on, COALESCE(s.arrived_on, '') AS arrived_on, s.education, "        \
+	"s.subject, s.phone, s.email, s.missing, s.retire_fy, COALESCE(s.removed_reason, '') AS removed_reason, "      \
+	"COALESCE(rr.label, '') AS removed_reason_label, COALESCE(s.removed_on, '') AS removed_on, s.version, "        \
+	"s.updated_at, COALESCE(sc.name, a.name) AS place_name, a.name AS area_name "                                  \
+	"FROM dpa_staff s JOIN areas a ON a.id = s.area_id LEFT JOIN schools sc ON sc.id = s.school_id "               \
+	"LEFT JOIN dpa_types t ON t.code = s.type LEFT JOIN dpa_positions p ON p.code = s.position "                   \
+	"LEFT JOIN dpa_standings st ON st.code = s.standing LEFT JOIN dpa_remove_reasons rr ON rr.code = "             \
+	"s.removed_reason "
+
+json_t *dpa_staff_get(struct db *db, long long id, struct err *e)
+{
+	json_t *s = db_row_json(db, GET_COLS "WHERE s.id = $1", DB_ARGS(DB_INT(id)), e);
+	if (!s)
+		return NULL;
+	struct dpa_staff_in in = {
+	    .birth_date = jstr(s, "birth_date"),
+	    .type = jstr(s, "type"),
+	    .position = jstr(s, "position"),
+	    .position_no = jstr(s, "position_no"),
+	    .standing = jstr(s, "standing"),
+	    .salary = json_is_integer(json_object_get(s, "salary")) ? jint(s, "salary") : -1,
+	    .appointed_on = jstr(s, "appointed_on"),
+	    .arrived_on = jstr(s, "arrived_on"),
+	    .education = jstr(s, "education"),
+	    .subject = jstr(s, "subject"),
+	    .phone = jstr(s, "phone"),
+	};
+	struct buf m = BUF_INIT;
+	dpa_missing(&in, jint(s, "needs_position_no") != 0, &m);
+	json_object_set_new(s, "missing_list", json_string(buf_cstr(&m)));
+	buf_release(&m);
+	return s;
+}
+
+json_t *dpa_staff_events(struct db *db, long long id, struct err *e)
+{
+	return db_rows_json(
+	    db,
+	    "SELECT ev.id, ev.at, ev.kind, ev.detail, COALESCE(fs.name, '') AS from_name, "
+	    "COALESCE(ts.name, '') AS to_name, COALESCE(u.first_name || ' ' || u.last_name, '') AS by_name "
+	    "FROM dpa_staff_events ev LEFT JOIN schools fs ON fs.id = ev.from_school_id "
+	    "LEFT JOIN schools ts ON ts.id = ev.to_school_id LEFT JOIN users u ON u.id = ev.by_user "
+	    "WHERE ev.staff_id = $1 ORDER BY ev.at, ev.id",
+	    DB_ARGS(DB_INT(id)), e);
+}
+
+/* Where a list is: "s.school_id = $1" for a school, the area office
+ * (school_id NULL) of area $1 otherwise — two constant texts, so a school's
+ * list keeps its index. */
+#define AT_SCHOOL "s.school_id = $1"
+#define AT_OFFICE "s.school_id IS NULL AND s.area_id = $1"
+#define PLACE_SQL(school_id, before, after) ((school_id) > 0 ? before AT_SCHOOL after : before AT_OFFICE after)
+#define PLACE_KEY(school_id, area_id) DB_INT((school_id) > 0 ? (school_id) : (area_id))
+
+int dpa_place_counts(struct db *db, long long school_id, long long area_id, long long *recorded, long long *incomplete,
+		     struct err *e)
+{
+	struct db_res *r = NULL;
+	if (db_query(
+		db,
+		PLACE_SQL(school_id,
+			  "SELECT COUNT(*), COALESCE(SUM(CASE WHEN missing > 0 THEN 1 ELSE 0 END), 0) FROM dpa_staff s "
+			  "WHERE ",
+			  " AND s.status = 'active'"),
+		DB_ARGS(PLACE_KEY(school_id, area_id)), &r, e) < 0)
+		return -1;
+	int rc = db_next(r, e);
+	if (rc == 1) {
+		*recorded = db_int(r, 0);
+		*incomplete = db_int(r, 1);
+	}
+	db_res_free(r);
+	return rc < 0 ? -1 : 0;
+}
+
+int dpa_school_counts(struct db *db, long long school_id, long long *recorded, long long *incomplete, struct err *e)
+{
+	return dpa_place_counts(db, school_id, 0, recorded, incomplete, e);
+}
+
+#define LIST_COLS                                                                                                      \
+	"SELECT s.id, s.citizen_id, s.title, s.first_name, s.last_name, COALESCE(t.label, '') AS type_label, "         \
+	"COALESCE(p.label, '') AS position_label, s.salary, s.missing FROM dpa_staff s "                               \
+	"LEFT JOIN dpa_types t ON t.code = s.type LEFT JOIN dpa_positions p ON p.code = s.position "
+/* the search slots of core/search.h: $2 … $7 */
+#define LIST_WHERE                                                                                                     \
+	" AND s.status = 'active' AND s.missing >= $8 AND s.search LIKE $2 AND "                                       \
+	"s.search LIKE $3 AND s.search LIKE $4 AND s.search LIKE $5 AND s.search LIKE $6 AND s.search LIKE $7"
+_Static_assert(SEARCH_SLOTS == 6, "LIST_WHERE has one LIKE per search slot");
+
+json_t *dpa_staff_list(struct db *db, long long school_id, long long area_id, const char *q, bool incomplete,
+		       long long page, struct err *e)
+{
+	long long recorded = 0, lacking = 0;
+	if (dpa_place_counts(db, school_id, area_id, &recorded, &lacking, e) < 0)
+		return NULL;
+	struct buf pat[SEARCH_SLOTS];
+	int words = search_patterns(q, pat);
+	long long total = incomplete ? lacking : recorded;
+	int rc = 0;
+#define PATS                                                                                                           \
+	DB_TEXT(buf_cstr(&pat[0])), DB_TEXT(buf_cstr(&pat[1])), DB_TEXT(buf_cstr(&pat[2])),                            \
+	    DB_TEXT(buf_cstr(&pat[3])), DB_TEXT(buf_cstr(&pat[4])), DB_TEXT(buf_cstr(&pat[5]))
+	if (words)
+		rc = db_int_value(db, PLACE_SQL(school_id, "SELECT COUNT(*) FROM dpa_staff s WHERE ", LIST_WHERE),
+				  DB_ARGS(PLACE_KEY(school_id, area_id), PATS, DB_INT(incomplete ? 1 : 0)), &total, e);
+	json_t *rows = NULL;
+	long long pages = total ? (total + DPA_PAGE_SIZE - 1) / DPA_PAGE_SIZE : 1;
+	if (page < 1)
+		page = 1;
+	if (page > pages)
+		page = pages;
+	if (rc >= 0)
+		rows = db_rows_json(db,
+				    PLACE_SQL(school_id, LIST_COLS "WHERE ",
+					      LIST_WHERE
+					      " ORDER BY s.first_name COLLATE thai, s.last_name COLLATE thai, s.id "
+					      "LIMIT 40 OFFSET $9"),
+				    DB_ARGS(PLACE_KEY(school_id, area_id), PATS, DB_INT(incomplete ? 1 : 0),
+					    DB_INT((page - 1) * DPA_PAGE_SIZE)),
+				    e);
+#undef PATS
+	search_patterns_release(pat);
+	if (!rows)
+		return NULL;
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row)
+	{
+		struct buf m = BUF_INIT;
+		thai_citizen_id_mask(jstr(row, "citizen_id"), &m);
+		json_object_set_new(row, "cid_masked", json_string(buf_cstr(&m)));
+		json_object_del(row, "citizen_id");
+		/* a list says whether the salary is recorded, never what it is */
+		bool has_salary = json_is_integer(json_object_get(row, "salary"));
+		json_object_set_new(row, "salary_masked", json_string(has_salary ? "xx,xxx.xx" : ""));
+		json_object_del(row, "salary");
+		buf_release(&m);
+	}
+	return json_pack("{s:o, s:I, s:I, s:I, s:I, s:I}", "rows", rows, "total", (json_int_t)total, "page",
+			 (json_int_t)page, "pages", (json_int_t)pages, "recorded", (json_int_t)recorded, "incomplete",
+			 (json_int_t)lacking);
+}
+
+json_t *dpa_retiring(struct db *db, long long school_id, long long area_id, int fy, struct err *e)
+{
+	return db_rows_json(db,
+			    PLACE_SQL(school_id,
+				      "SELECT s.id, s.title, s.first_name, s.last_name, s.birth_date, "
+				      "COALESCE(p.label, '') AS position_label FROM dpa_staff s "
+				      "LEFT JOIN dpa_positions p ON p.code = s.position WHERE ",
+				      " AND s.status = 'active' AND s.retire_fy = $2 "
+				      "ORDER BY s.first_name COLLATE thai, s.last_name COLLATE thai, s.id"),
+			    DB_ARGS(PLACE_KEY(school_id, area_id), DB_INT(fy)), e);
+}
+
+json_t *dpa_area_schools(struct db *db, long long area_id, struct err *e)
+{
+	return db_rows_json(
+	    db,
+	    "SELECT sc.id AS school_id, sc.name, sc.obec_code, COALESCE(c.recorded, 0) AS recorded, "
+	    "COALESCE(c.incomplete, 0) AS incomplete FROM schools sc LEFT JOIN "
+	    "(SELECT school_id, COUNT(*) AS recorded, SUM(CASE WHEN missing > 0 THEN 1 ELSE 0 END) AS incomplete "
+	    "FROM dpa_staff WHERE area_id = $1 AND status = 'active' GROUP BY school_id) c "
+	    "ON c.school_id = sc.id WHERE sc.area_id = $1 ORDER BY sc.name COLLATE thai, sc.id",
+	    DB_ARGS(DB_INT(area_id)), e);
+}
+
+json_t *dpa_area_type_counts(struct db *db, long long area_id, struct err *e)
+{
+	return db_rows_json(
+	    db,
+	    "SELECT school_id, COALESCE(type, '') AS type, COUNT(*) AS n FROM dpa_staff "
+	    "WHERE area_id = $1 AND status = 'active' AND school_id IS NOT NULL GROUP BY school_id, type",
+	    DB_ARGS(DB_INT(area_id)), e);
+}
+
+json_t *dpa_school_roster(struct db *db, long long school_id, long long area_id, struct err *e)
+{
+	return db_rows_json(
+	    db,
+	    PLACE_SQL(school_id,
+		      "SELECT s.id, s.title, s.first_name, s.last_name, COALESCE(t.label, '') AS type_label, "
+		      "COALESCE(p.label, '') AS position_label, s.position_no, "
+		      "COALESCE(st.label, '') AS standing_label, s.subject, s.missing FROM dpa_staff s "
+		      "LEFT JOIN dpa_types t ON t.code = s.type LEFT JOIN dpa_positions p ON p.code = s.position "
+		      "LEFT JOIN dpa_standings st ON st.code = s.standing WHERE ",
+		      " AND s.status = 'active' ORDER BY s.first_name COLLATE thai, s.last_name COLLATE thai, s.id"),
+	    DB_ARGS(PLACE_KEY(school_id, area_id)), e);
+}

@@ -1,0 +1,98 @@
+// dpa (browser): the transfer flow of the personnel registry (DPA-2) in a
+// real Chromium on a phone — the first school's admin opens the registry
+// from the menu, adds a person by citizen ID, is told the person is
+// recorded at the second school and offered the transfer, asks for it and
+// sees it pending; the second school's admin approves it from her queue;
+// the person is then in the first school's list, with the transfer in his
+// history. No script error, no CSP violation, no sideways scrolling.
+// Screenshots go to tests/browser/out/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer } from '../http/lib.mjs';
+import { launchChromium } from './chromium.mjs';
+
+const OUT = join(dirname(fileURLToPath(import.meta.url)), 'out');
+const PHONE = { width: 375, height: 667 };
+const DEMO_PW = 'khet-demo-2567';
+let server, browser, s1, s2;
+
+before(async () => {
+  mkdirSync(OUT, { recursive: true });
+  server = await startServer();
+  const area = Number(server.sql("SELECT id FROM areas WHERE code = '3502'"));
+  [s1, s2] = server.sql(`SELECT id FROM schools WHERE area_id = ${area} ORDER BY obec_code LIMIT 2`).split('\n').map(Number);
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function newPage() {
+  const ctx = await browser.newContext({ viewport: PHONE, locale: 'th-TH' });
+  const page = await ctx.newPage();
+  page.problems = [];
+  await page.addInitScript(() => {
+    window.__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  page.on('pageerror', (err) => page.problems.push('pageerror: ' + err.message));
+  page.on('console', (m) => { if (m.type() === 'error') page.problems.push(`console: ${m.text()}`); });
+  return page;
+}
+
+async function signIn(page, login) {
+  await page.goto(server.base + '/signin');
+  await page.locator('#f-login').fill(login);
+  await page.locator('#f-password').fill(DEMO_PW);
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/signin')), page.getByRole('button', { name: 'เข้าสู่ระบบ' }).click()]);
+}
+
+async function clean(page, what) {
+  assert.deepEqual(await page.evaluate(() => window.__csp), [], `${what}: no CSP violations`);
+  const m = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+  assert.ok(m.scroll <= m.client, `${what}: no horizontal scroll (${m.scroll} > ${m.client})`);
+  assert.deepEqual(page.problems, [], `${what}: no script errors`);
+}
+
+test('a school asks for a teacher of another school by citizen ID; that school approves; the record moves', async () => {
+  // a teacher of the second school without a pending request
+  const row = server.sql(`SELECT s.id || '|' || s.citizen_id || '|' || s.first_name FROM dpa_staff s WHERE s.school_id = ${s2}
+    AND s.status = 'active' AND NOT EXISTS (SELECT 1 FROM dpa_transfers t WHERE t.staff_id = s.id) ORDER BY s.id LIMIT 1`);
+  const [id, cid, first] = row.split('|');
+  const page = await newPage();
+  await signIn(page, 'schooladmin');
+  await page.goto(server.base + '/dpa');
+  await page.waitForURL(`**/dpa/schools/${s1}`);
+  await assert.doesNotReject(page.getByText(/บันทึกแล้ว \d+ คน/).waitFor());
+  await clean(page, 'the school list');
+  await page.getByRole('link', { name: 'เพิ่มบุคลากร' }).click();
+  await page.locator('#f-citizen_id').fill(cid);
+  await page.getByRole('button', { name: 'ค้นหาและเพิ่ม' }).click();
+  await page.getByRole('heading', { name: /มีข้อมูลอยู่ที่/ }).waitFor();
+  await page.screenshot({ path: join(OUT, 'dpa-transfer-offer.png'), fullPage: true });
+  await clean(page, 'the transfer offer');
+  await page.locator('#f-note').fill('ย้ายตามคำสั่งเขต');
+  await Promise.all([page.waitForURL(`**/dpa/schools/${s1}/transfers`), page.getByRole('button', { name: 'ขอย้ายข้อมูลมาที่โรงเรียนนี้' }).click()]);
+  await page.getByText('รอพิจารณา').first().waitFor();
+  await clean(page, 'the requests page');
+
+  const other = await newPage();
+  await signIn(other, 'schooladmin2');
+  await other.goto(server.base + `/dpa/schools/${s2}/transfers`);
+  const item = other.locator('li', { hasText: first }).filter({ hasText: 'ย้ายตามคำสั่งเขต' });
+  await item.getByRole('button', { name: 'อนุมัติ', exact: true }).click();
+  await other.getByText(/อนุมัติการย้ายแล้ว/).waitFor();
+  await other.screenshot({ path: join(OUT, 'dpa-transfer-approved.png'), fullPage: true });
+  await clean(other, 'the approval');
+  assert.equal(Number(server.sql(`SELECT school_id FROM dpa_staff WHERE id = ${id}`)), s1);
+
+  await page.goto(server.base + `/dpa/schools/${s1}?q=${cid}`);
+  await page.getByRole('link', { name: new RegExp(first) }).click();
+  await page.getByText('ย้ายข้อมูล').first().waitFor();
+  await clean(page, 'the moved record');
+});
