@@ -596,8 +596,9 @@ static int transfer_post(struct req *r)
 		json_decref(school);
 		return view_error(r, 404, "ไม่พบโรงเรียนนี้");
 	}
+	/* a refused request shows the request form again, with what was typed */
 	if (!form_ok(r))
-		return add_page(r, 422, school, NULL, NULL);
+		return add_page(r, 422, school, "", NULL);
 	struct err e = ERR_INIT;
 	long long tid = dpa_transfer_request(req_db(r), sid, form_value(r, "citizen_id"), form_value(r, "note"),
 					     acc_user_id(r), clock_now(r), &e);
@@ -607,7 +608,7 @@ static int transfer_post(struct req *r)
 			return fail(r, &e);
 		}
 		form_error_err(r, &e);
-		return add_page(r, e.status == 409 ? 409 : 422, school, NULL, NULL);
+		return add_page(r, e.status == 409 ? 409 : 422, school, "", NULL);
 	}
 	acc_audit_in(r, req_db(r), aid, acc_user_id(r), "dpa.transfer.request", "dpa_transfer", tid, NULL);
 	json_decref(school);
