@@ -14,7 +14,7 @@ zlib1g-dev libdeflate-dev libmicrohttpd-dev libjansson-dev libsodium-dev libsqli
 libthai-dev libmagic-dev libcurl4-openssl-dev libcairo2-dev libpango1.0-dev
 libxlsxwriter-dev libqrencode-dev libcmocka-dev libzip-dev libexpat1-dev
 fonts-tlwg-laksaman sqlite3 postgresql-15 postgresql-client-15 clang libclang-rt-dev
-chromium wrk nginx-light curl python3-aiosmtpd poppler-utils systemd openssl"
+chromium wrk nginx-light curl python3-aiosmtpd poppler-utils systemd openssl pgbouncer"
 
 missing=""
 for p in $PKGS; do

@@ -40,6 +40,7 @@ struct opts {
 	long long max_body_mb;
 	long long header_timeout, max_conn_per_ip; /* max_conn_per_ip -1: the default */
 	long long min_free_mb;
+	int db_pooler;
 	struct demo_args *demo;
 };
 
@@ -101,6 +102,8 @@ static void usage(FILE *f)
 		"                                      (default 15; a slower client is closed)\n"
 		"  --max-conn-per-ip N  KHET_MAX_CONN_PER_IP  open connections one client address may hold\n"
 		"                                      (default 128; 0 = no limit, the default with --trust-proxy)\n"
+		"  --db-pooler          KHET_DB_POOLER PostgreSQL is reached through a pooler in transaction mode\n"
+		"                                      (PgBouncer): no named prepared statements\n"
 		"  --min-free-mb N      KHET_MIN_FREE_MB  /healthz and /metrics warn when the data folder's disk\n"
 		"                                      has less free space than this (default 500)\n"
 		"  --quiet              KHET_QUIET     no access log\n"
@@ -120,7 +123,7 @@ static const struct option global_longs[] = {
     {"max-body-mb", required_argument, 0, 'm'}, {"trust-proxy", no_argument, 0, 'p'},
     {"share-port", no_argument, 0, 'P'},
     {"header-timeout", required_argument, 0, 'T'}, {"max-conn-per-ip", required_argument, 0, 'C'},
-    {"min-free-mb", required_argument, 0, 'F'},
+    {"min-free-mb", required_argument, 0, 'F'}, {"db-pooler", no_argument, 0, 'B'},
     {"quiet", no_argument, 0, 'q'},	     {"dev", no_argument, 0, 'v'},
     {"help", no_argument, 0, 'h'},
 };
@@ -158,6 +161,7 @@ static int parse(int argc, char **argv, int first, struct opts *o, int *nrest, c
 	o->share_port = env_flag("KHET_SHARE_PORT");
 	o->quiet = env_flag("KHET_QUIET");
 	o->test_routes = env_flag("KHET_TEST_ROUTES");
+	o->db_pooler = env_flag("KHET_DB_POOLER");
 	long long n;
 	if (flag_number("workers (KHET_WORKERS)", env_or("KHET_WORKERS", "0"), 0, 1024, &n) < 0)
 		return -1;
@@ -213,6 +217,7 @@ static int parse(int argc, char **argv, int first, struct opts *o, int *nrest, c
 		case 'T': rc = flag_number("header-timeout", optarg, 1, 600, &o->header_timeout); break;
 		case 'C': rc = flag_number("max-conn-per-ip", optarg, 0, 100000, &o->max_conn_per_ip); break;
 		case 'F': rc = flag_number("min-free-mb", optarg, 0, 100000000, &o->min_free_mb); break;
+		case 'B': o->db_pooler = 1; break;
 		case 'q': o->quiet = 1; break;
 		case 'v': o->dev = 1; break;
 		case 'h':
@@ -281,6 +286,7 @@ static char *db_url_of(const struct opts *o)
  * SQLite default, and brings its schema up to date. */
 static struct db *open_db(struct opts *o, char **url_out)
 {
+	db_set_pooled(o->db_pooler);
 	if (mkdir(o->data, 0750) < 0 && errno != EEXIST) {
 		fprintf(stderr, "khet: cannot create the data folder %s: %s\n", o->data, strerror(errno));
 		return NULL;

@@ -119,6 +119,12 @@ void db_clean(struct db *db);
 /* Whether sql only reads: it starts with SELECT (a WITH may write). */
 bool db_sql_reads(const char *sql);
 
+/* PostgreSQL reached through a pooler in transaction mode (PgBouncer before
+ * 1.21, whose server connection changes between transactions): no named
+ * prepared statements — each call sends its SQL. Set once at start
+ * (`--db-pooler`), before any connection is used. */
+void db_set_pooled(bool on);
+
 /* Bulk loading: many rows into one table, as fast as the engine takes
  * them — PostgreSQL through COPY … FROM STDIN, SQLite through one prepared
  * INSERT run per row. Inside a transaction (nothing else may run on the

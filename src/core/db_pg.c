@@ -200,11 +200,22 @@ static PGresult *pg_run(struct pg_db *db, const char *sql, const struct db_val *
 	return pg_run_once(db, sql, p, n, e);
 }
 
+/* Behind a pooler in transaction mode (PgBouncer before 1.21) a statement
+ * prepared on one server connection is unknown on the next: db_set_pooled
+ * turns named statements off, and each call parses its SQL again
+ * (PQexecParams, the unnamed statement). */
+static bool pooled;
+
+void db_set_pooled(bool on)
+{
+	pooled = on;
+}
+
 static PGresult *pg_run_once(struct pg_db *db, const char *sql, const struct db_val *p, int n, struct err *e)
 {
 	if (pg_ready(db, e))
 		return NULL;
-	const char *name = pg_prepared(db, sql, e);
+	const char *name = pooled ? "" : pg_prepared(db, sql, e);
 	if (!name)
 		return NULL;
 	/* Integers are printed into these; a statement with more parameters
@@ -222,7 +233,8 @@ static PGresult *pg_run_once(struct pg_db *db, const char *sql, const struct db_
 			vals[i] = p[i].t == DBT_TEXT ? p[i].s : NULL;
 		}
 	}
-	PGresult *r = PQexecPrepared(db->c, name, n, vals, NULL, NULL, 0);
+	PGresult *r = pooled ? PQexecParams(db->c, sql, n, NULL, vals, NULL, NULL, 0)
+			     : PQexecPrepared(db->c, name, n, vals, NULL, NULL, 0);
 	if (n > FEW) {
 		free(nums);
 		free(vals);
