@@ -41,6 +41,7 @@ struct opts {
 	long long header_timeout, max_conn_per_ip; /* max_conn_per_ip -1: the default */
 	long long min_free_mb;
 	int db_pooler;
+	const char *db_read;
 	struct demo_args *demo;
 };
 
@@ -102,6 +103,8 @@ static void usage(FILE *f)
 		"                                      (default 15; a slower client is closed)\n"
 		"  --max-conn-per-ip N  KHET_MAX_CONN_PER_IP  open connections one client address may hold\n"
 		"                                      (default 128; 0 = no limit, the default with --trust-proxy)\n"
+		"  --db-read URL        KHET_DB_READ   a PostgreSQL read replica for statistics, dashboards and\n"
+		"                                      public lists (a browser that just wrote reads the primary)\n"
 		"  --db-pooler          KHET_DB_POOLER PostgreSQL is reached through a pooler in transaction mode\n"
 		"                                      (PgBouncer): no named prepared statements\n"
 		"  --min-free-mb N      KHET_MIN_FREE_MB  /healthz and /metrics warn when the data folder's disk\n"
@@ -124,6 +127,7 @@ static const struct option global_longs[] = {
     {"share-port", no_argument, 0, 'P'},
     {"header-timeout", required_argument, 0, 'T'}, {"max-conn-per-ip", required_argument, 0, 'C'},
     {"min-free-mb", required_argument, 0, 'F'}, {"db-pooler", no_argument, 0, 'B'},
+    {"db-read", required_argument, 0, 'R'},
     {"quiet", no_argument, 0, 'q'},	     {"dev", no_argument, 0, 'v'},
     {"help", no_argument, 0, 'h'},
 };
@@ -162,6 +166,7 @@ static int parse(int argc, char **argv, int first, struct opts *o, int *nrest, c
 	o->quiet = env_flag("KHET_QUIET");
 	o->test_routes = env_flag("KHET_TEST_ROUTES");
 	o->db_pooler = env_flag("KHET_DB_POOLER");
+	o->db_read = env_or("KHET_DB_READ", NULL);
 	long long n;
 	if (flag_number("workers (KHET_WORKERS)", env_or("KHET_WORKERS", "0"), 0, 1024, &n) < 0)
 		return -1;
@@ -218,6 +223,7 @@ static int parse(int argc, char **argv, int first, struct opts *o, int *nrest, c
 		case 'C': rc = flag_number("max-conn-per-ip", optarg, 0, 100000, &o->max_conn_per_ip); break;
 		case 'F': rc = flag_number("min-free-mb", optarg, 0, 100000000, &o->min_free_mb); break;
 		case 'B': o->db_pooler = 1; break;
+		case 'R': o->db_read = optarg; break;
 		case 'q': o->quiet = 1; break;
 		case 'v': o->dev = 1; break;
 		case 'h':
@@ -341,6 +347,7 @@ static int cmd_serve(struct opts *o)
 	struct server_config c = {
 		.listen = o->listen,
 		.db_url = url,
+		.db_read_url = o->db_read && *o->db_read ? o->db_read : NULL,
 		.data_dir = o->data,
 		.base_url = o->base_url,
 		.static_dir = o->static_dir,

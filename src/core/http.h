@@ -41,7 +41,15 @@ struct route {
 				     * or "@school" (see core/module.h); NULL: per access */
 	const void *data;           /* what the handler reads with req_route_data (one
 				     * handler serving several routes, e.g. per format) */
+	unsigned flags;             /* ROUTE_* */
 };
+
+/* A read-only page that may show data some seconds old — statistics,
+ * dashboards, exports, public lists: with --db-read its req_db is the read
+ * replica, unless the browser wrote something in the last 30 s (then the
+ * primary, so a user never misses his own change). Such a handler must not
+ * write. */
+#define ROUTE_MAY_LAG 1u
 
 /* Each module exposes its tables terminated by a route with method NULL. */
 struct route_table {

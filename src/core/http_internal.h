@@ -61,6 +61,7 @@ struct req {
 	char id[20];
 	long long t0_ns;
 	bool wants_json;
+	bool use_replica; /* the handler's req_db is the read replica (ROUTE_MAY_LAG) */
 	long long body_bytes;
 	int early_status;   /* set when the request is refused before the handler */
 	const char *early_msg;

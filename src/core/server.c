@@ -52,6 +52,9 @@
 static struct server_config cfg;
 static struct http_settings settings;
 static pthread_key_t db_key;
+/* A write's browser reads the primary this long (a replica is normally
+ * well under a second behind). */
+#define REPLICA_FRESH_SECONDS 30
 static atomic_long inflight;
 static http_access_fn access_hook;
 static http_identify_fn identify_hook;
@@ -97,8 +100,55 @@ static void db_destroy(void *p)
 	db_close(p);
 }
 
+static pthread_key_t db_read_key;
+
+/* The replica's connection of this thread; NULL (logged) when it cannot be
+ * opened, and the caller reads the primary instead. */
+static _Thread_local long long replica_retry_at; /* no try before (unix s) */
+
+static struct db *replica_db(struct req *r)
+{
+	struct db *db = pthread_getspecific(db_read_key);
+	if (db && !db_lost(db))
+		return db;
+	long long now = (long long)time(NULL);
+	if (db) {
+		/* a dead replica: the primary serves; a new try in 5 s */
+		pthread_setspecific(db_read_key, NULL);
+		db_close(db);
+		replica_retry_at = now + 5;
+		return NULL;
+	}
+	if (now < replica_retry_at)
+		return NULL;
+	struct err e = ERR_INIT;
+	if (db_open(cfg.db_read_url, &db, &e) < 0) {
+		log_error("req %s: read replica: %s (reading the primary)", r ? r->id : "-", e.msg);
+		replica_retry_at = now + 5;
+		return NULL;
+	}
+	pthread_setspecific(db_read_key, db);
+	return db;
+}
+
+/* Whether this browser wrote something lately (the khet_wrote cookie,
+ * set after each committed write): its pages read the primary. */
+static bool wrote_lately(struct req *r)
+{
+	struct buf name = BUF_INIT;
+	const char *v = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, http_cookie_name("khet_wrote", &name));
+	buf_release(&name);
+	long long t;
+	return v && num_parse_ll(v, 0, LLONG_MAX, &t) == 0 && (long long)time(NULL) - t < REPLICA_FRESH_SECONDS;
+}
+
 struct db *req_db(struct req *r)
 {
+	if (r && r->use_replica) {
+		struct db *rdb = replica_db(r);
+		if (rdb)
+			return rdb;
+	}
 	struct db *db = pthread_getspecific(db_key);
 	if (db)
 		return db;
@@ -763,7 +813,7 @@ static void dispatch(struct req *r)
 	struct db *db = NULL;
 	struct err e = ERR_INIT;
 	int nheaders = r->nheaders;
-	bool retried = false;
+	bool retried = false, replica_ok = true;
 again:
 	if (unsafe) {
 		db = req_db(r);
@@ -777,7 +827,19 @@ again:
 	struct db *conn = pthread_getspecific(db_key);
 	if (conn)
 		db_clean(conn);
+	r->use_replica = !unsafe && replica_ok && cfg.db_read_url && (r->route->flags & ROUTE_MAY_LAG) && !wrote_lately(r);
+	bool used_replica = r->use_replica;
 	int rc = r->route->handler(r);
+	r->use_replica = false;
+	/* the replica died under a read: the same page from the primary */
+	struct db *rconn = used_replica ? pthread_getspecific(db_read_key) : NULL;
+	if (!retried && rconn && db_lost(rconn)) {
+		retried = true;
+		replica_ok = false;
+		log_error("req %s: read replica lost; reading the primary", r->id);
+		req_discard_answer(r, nheaders);
+		goto again;
+	}
 	if (!r->response) {
 		log_error("req %s: %s %s: handler returned %d without an answer", r->id, r->method, r->path, rc);
 		view_error(r, 500, NULL);
@@ -800,7 +862,15 @@ again:
 	if (!unsafe)
 		return;
 	if (rc == 0 && (r->status < 400 || r->commit_on_error)) {
-		if (db_commit(db, &e) < 0) {
+		bool wrote = db_wrote(db);
+		if (db_commit(db, &e) == 0) {
+			if (cfg.db_read_url && wrote) {
+				/* the next pages of this browser read the primary */
+				char now[24];
+				snprintf(now, sizeof now, "%lld", (long long)time(NULL));
+				req_set_cookie(r, "khet_wrote", now, REPLICA_FRESH_SECONDS, true);
+			}
+		} else {
 			log_error("req %s: commit: %s", r->id, e.msg);
 			db_rollback(db);
 			form_kept_discard(r);
@@ -1074,6 +1144,8 @@ int server_run(const struct server_config *c, struct err *e)
 			       "e.g. https://khet.example.go.th / การเปิดให้บริการที่ %s ต้องกำหนด --base-url "
 			       "(ที่อยู่สาธารณะของระบบที่ใช้สร้างลิงก์)",
 			       cfg.listen, cfg.listen);
+	if (pthread_key_create(&db_read_key, db_destroy) != 0)
+		return err_set(e, 500, "pthread_key_create failed");
 	if (pthread_key_create(&db_key, db_destroy) != 0)
 		return err_set(e, 500, "pthread_key_create failed");
 	if (view_init(cfg.templates_dir, cfg.static_dir, e) < 0)
@@ -1154,6 +1226,8 @@ int server_run(const struct server_config *c, struct err *e)
 	view_shutdown();
 	struct db *db = pthread_getspecific(db_key);
 	if (db)
+		db_close(db);
+	if ((db = pthread_getspecific(db_read_key)))
 		db_close(db);
 	router_reset();
 	metrics_free();

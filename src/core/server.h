@@ -13,6 +13,7 @@
 struct server_config {
 	const char *listen;        /* "HOST:PORT" or "PORT" */
 	const char *db_url;
+	const char *db_read_url;   /* a read replica for ROUTE_MAY_LAG pages, or NULL */
 	const char *data_dir;
 	const char *base_url;
 	const char *static_dir;    /* built assets (static/dist) */

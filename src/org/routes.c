@@ -331,10 +331,10 @@ static int school_edit(struct req *r)
 }
 
 static const struct route routes[] = {
-    {"GET", "/", home, NULL, "home", ACCESS_PUBLIC, 0},
-    {"GET", "/areas", areas_page, NULL, NULL, ACCESS_PUBLIC, 0},
-    {"GET", "/areas/:id", area_page, NULL, NULL, ACCESS_PUBLIC, 0},
-    {"GET", "/areas/:id/schools", schools_page, NULL, NULL, ACCESS_PUBLIC, 0},
+    {"GET", "/", home, NULL, "home", ACCESS_PUBLIC, 0, NULL, ROUTE_MAY_LAG},
+    {"GET", "/areas", areas_page, NULL, NULL, ACCESS_PUBLIC, 0, NULL, ROUTE_MAY_LAG},
+    {"GET", "/areas/:id", area_page, NULL, NULL, ACCESS_PUBLIC, 0, NULL, ROUTE_MAY_LAG},
+    {"GET", "/areas/:id/schools", schools_page, NULL, NULL, ACCESS_PUBLIC, 0, NULL, ROUTE_MAY_LAG},
     {"GET", "/areas/:id/schools/new", school_new, NULL, "org.school.new", ACCESS_SIGNED_IN, "super_admin"},
     {"POST", "/areas/:id/schools/new", school_new, school_form, "org.school.new", ACCESS_SIGNED_IN, "super_admin"},
     {"GET", "/schools/:sid/edit", school_edit, NULL, "org.school.edit", ACCESS_SIGNED_IN, "super_admin"},

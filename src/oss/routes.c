@@ -1071,7 +1071,7 @@ static const struct route routes[] = {
     {"GET", "/oss/requests/:id/cancel", cancel_get, NULL, "oss.cancel", SIGNED, 0},
     {"POST", "/oss/requests/:id/cancel", cancel_post, cancel_form, "oss.cancel", SIGNED, 0},
     /* officers (officer.c) */
-    {"GET", "/oss/manage", oss_manage_dashboard, NULL, "oss.manage", SIGNED, STAFF},
+    {"GET", "/oss/manage", oss_manage_dashboard, NULL, "oss.manage", SIGNED, STAFF, NULL, ROUTE_MAY_LAG},
     {"GET", "/oss/manage/list", oss_manage_list, NULL, "oss.manage.list", SIGNED, STAFF},
     {"GET", "/oss/manage/requests/:id", oss_process_get, NULL, "oss.process", SIGNED, STAFF},
     {"POST", "/oss/manage/requests/:id", oss_process_post, oss_process_form, "oss.process", SIGNED, STAFF},
