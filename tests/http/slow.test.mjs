@@ -99,7 +99,7 @@ test('a kept-alive connection gets a fresh header deadline for each request', as
     await new Promise((r) => setTimeout(r, 1000));
   }
   assert.equal((out.match(/HTTP\/1\.1 200 /g) || []).length, DEADLINE + 2, out.slice(0, 300));
-  assert.doesNotMatch(out, /408/);
+  assert.doesNotMatch(out, /HTTP\/1\.1 408/); // not a request id that holds "408"
   // then idle: closed after the deadline, with nothing more written
   const n = out.length;
   await withTimeout(closed, (DEADLINE + 5) * 1000, 'an idle kept-alive connection closing');
