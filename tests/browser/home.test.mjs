@@ -44,7 +44,11 @@ async function newPage(viewport) {
   });
   page.on('pageerror', (err) => page.problems.push('pageerror: ' + err.message));
   page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') page.problems.push(`console ${m.type()}: ${m.text()}`); });
-  page.on('requestfailed', (r) => page.problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  // ERR_ABORTED: the page navigated away (a click) while a request such as
+  // the favicon was still loading: cancelled by the browser, not failed
+  page.on('requestfailed', (r) => {
+    if (r.failure()?.errorText !== 'net::ERR_ABORTED') page.problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
+  });
   page.on('response', (r) => {
     if (!r.url().startsWith(server.base)) return;
     if (r.status() >= 400) page.problems.push(`HTTP ${r.status()}: ${r.url()}`);
