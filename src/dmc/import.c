@@ -44,6 +44,7 @@
 #include "core/db.h"
 #include "core/jsonx.h"
 #include "core/num.h"
+#include "core/staged.h"
 #include "core/table_read.h"
 #include "core/thai.h"
 #include "dmc/dmc_internal.h"
@@ -71,10 +72,13 @@ enum col {
 };
 
 static const struct table_column columns[NCOL] = {
-    [C_SCHOOL] = {"รหัสโรงเรียน (obec_code)", true,
+    [C_SCHOOL] = {"รหัสโรงเรียน (obec_code)",
+		  true,
 		  {"รหัสโรงเรียน", "รหัสโรงเรียน10หลัก", "รหัสสถานศึกษา", "obeccode", "schoolcode", "obec", NULL}},
-    [C_CID] = {"เลขประจำตัวประชาชน (citizen_id)", false,
-	       {"เลขประจำตัวประชาชน", "เลขประจำตัวประชาชน13หลัก", "เลขบัตรประชาชน", "citizenid", "cid", "pid", NULL}, 1},
+    [C_CID] = {"เลขประจำตัวประชาชน (citizen_id)",
+	       false,
+	       {"เลขประจำตัวประชาชน", "เลขประจำตัวประชาชน13หลัก", "เลขบัตรประชาชน", "citizenid", "cid", "pid", NULL},
+	       1},
     [C_GCODE] = {"รหัส G (gcode)", false, {"รหัสg", "gcode", "จีโค้ด", NULL}, 1},
     [C_TITLE] = {"คำนำหน้า (title)", true, {"คำนำหน้า", "คำนำหน้าชื่อ", "title", "prefix", NULL}},
     [C_FIRST] = {"ชื่อ (first_name)", true, {"ชื่อ", "firstname", "name", NULL}},
@@ -86,11 +90,13 @@ static const struct table_column columns[NCOL] = {
     [C_WEIGHT] = {"น้ำหนัก (weight)", false, {"น้ำหนัก", "น้ำหนักกก", "weight", "weightkg", NULL}},
     [C_HEIGHT] = {"ส่วนสูง (height)", false, {"ส่วนสูง", "ส่วนสูงซม", "height", "heightcm", NULL}},
     [C_NAT] = {"สัญชาติ (nationality)", false, {"สัญชาติ", "nationality", NULL}},
-    [C_DISADV] = {"ความด้อยโอกาส (disadvantaged)", false,
+    [C_DISADV] = {"ความด้อยโอกาส (disadvantaged)",
+		  false,
 		  {"ความด้อยโอกาส", "ด้อยโอกาส", "สถานะความด้อยโอกาส", "disadvantaged", NULL}},
     [C_DISAB] = {"ความพิการ (disability)", false, {"ความพิการ", "ประเภทความพิการ", "disability", NULL}},
     [C_GUARDIAN] = {"ผู้ปกครอง (guardian_name)", false, {"ผู้ปกครอง", "ชื่อผู้ปกครอง", "guardianname", "guardian", NULL}},
-    [C_GPHONE] = {"โทรศัพท์ผู้ปกครอง (guardian_phone)", false,
+    [C_GPHONE] = {"โทรศัพท์ผู้ปกครอง (guardian_phone)",
+		  false,
 		  {"โทรศัพท์ผู้ปกครอง", "เบอร์โทรผู้ปกครอง", "guardianphone", "phone", NULL}},
     [C_ADDRESS] = {"ที่อยู่ (address)", false, {"ที่อยู่", "address", NULL}},
 };
@@ -121,25 +127,21 @@ enum stage {
 	NSTAGE
 };
 static const char *const stage_cols[NSTAGE] = {
-    "line",	     "school_id",     "citizen_id", "gcode",	    "ident",	      "title",	       "first_name",
-    "last_name",     "sex",	      "birth_date", "nationality", "grade",	      "room",	       "weight_x10",
-    "height_x10",    "disadvantaged", "disability", "guardian_name", "guardian_phone", "address",       "search"};
-
-/* Most bad rows the report lists; the rest are counted. */
-#define REPORT_MAX 1000
+    "line",	  "school_id",	   "citizen_id", "gcode",	  "ident",	    "title",   "first_name",
+    "last_name",  "sex",	   "birth_date", "nationality",	  "grade",	    "room",    "weight_x10",
+    "height_x10", "disadvantaged", "disability", "guardian_name", "guardian_phone", "address", "search"};
 
 struct imp {
 	struct db *db;
-	struct buf *report;
-	struct err *e;	  /* a fault (500) that stops the import */
+	struct staged *st; /* the run: bad rows, loading (core/staged.h) */
+	struct err *e;	   /* a fault (500) that stops the import */
 	long long now;
 	json_t *titles;	  /* code and label → {code, sex} */
 	json_t *grades;	  /* code and label → {code, label, max_age} */
 	json_t *lists[3]; /* nationalities, disadvantaged, disabilities: code and label → code */
 	json_t *schools;  /* OBEC code → id (0: none) */
 	json_t *ident_at; /* ident → line, in this file */
-	struct db_bulk *bulk;
-	long long rows, bad;
+	long long added, updated;
 	struct buf why;
 };
 
@@ -155,12 +157,6 @@ static void reason(struct imp *im, const char *en, const char *th, ...)
 	va_end(ap);
 }
 
-static void bad_line(struct imp *im, long long line, const char *why)
-{
-	if (++im->bad <= REPORT_MAX)
-		buf_addf(im->report, "line %lld / บรรทัด %lld: %s\n", line, line, why);
-}
-
 /* code → code and label → code of a choice list, plus what lookup needs. */
 static json_t *list_map(struct db *db, const char *sql, struct err *e)
 {
@@ -170,7 +166,8 @@ static json_t *list_map(struct db *db, const char *sql, struct err *e)
 	json_t *m = json_object();
 	size_t i;
 	json_t *r;
-	json_array_foreach(rows, i, r) {
+	json_array_foreach(rows, i, r)
+	{
 		json_object_set(m, jstr(r, "code"), r);
 		json_object_set(m, jstr(r, "label"), r);
 	}
@@ -219,7 +216,6 @@ static int import_row(struct imp *im, const struct table_row *row, const int *po
 		v[i] = table_cell(row, pos[i], &b[i]);
 	}
 	buf_reset(&im->why);
-	im->rows++;
 	struct err e = ERR_INIT;
 	char line[24], room[24], weight[24], height[24], birth[16], gup[14] = "";
 	snprintf(line, sizeof line, "%lld", row->line);
@@ -330,8 +326,8 @@ static int import_row(struct imp *im, const struct table_row *row, const int *po
 
 done:
 	if (rc == 0 && im->why.len)
-		bad_line(im, row->line, buf_cstr(&im->why));
-	if (rc == 0 && !im->why.len && !im->bad) {
+		staged_bad(im->st, row->line, buf_cstr(&im->why));
+	if (rc == 0 && !im->why.len) {
 		char sid[24];
 		snprintf(sid, sizeof sid, "%lld", school);
 		struct buf search = BUF_INIT, names = BUF_INIT;
@@ -359,7 +355,7 @@ done:
 		sv[S_GPHONE] = v[C_GPHONE];
 		sv[S_ADDRESS] = v[C_ADDRESS];
 		sv[S_SEARCH] = buf_cstr(&search);
-		rc = db_bulk_row(im->bulk, sv, im->e);
+		rc = staged_load(im->st, sv, im->e);
 		buf_release(&search);
 		buf_release(&names);
 	}
@@ -368,9 +364,11 @@ done:
 	return rc;
 }
 
-static int row_cb(void *ctx, const struct table_row *row, const int *pos)
+static int row_cb(void *ctx, struct staged *st, const struct table_row *row, const int *pos)
 {
-	return import_row(ctx, row, pos);
+	struct imp *im = ctx;
+	im->st = st;
+	return import_row(im, row, pos);
 }
 
 /* Rows whose code has a record that is not this school's active one:
@@ -394,11 +392,12 @@ static int check_stored(struct imp *im)
 				 "ให้ใช้เมนูย้ายเข้าแทนการนำเข้า",
 				 db_text(r, 2));
 		else
-			buf_addf(&why,
-				 "the learner has a record already: move him in instead / นักเรียนคนนี้มีระเบียนอยู่แล้ว (ล่าสุดที่%s) "
-				 "นักเรียนหนึ่งคนมีได้ระเบียนเดียว ให้ใช้เมนูย้ายเข้า",
-				 db_text(r, 2));
-		bad_line(im, db_int(r, 0), buf_cstr(&why));
+			buf_addf(
+			    &why,
+			    "the learner has a record already: move him in instead / นักเรียนคนนี้มีระเบียนอยู่แล้ว (ล่าสุดที่%s) "
+			    "นักเรียนหนึ่งคนมีได้ระเบียนเดียว ให้ใช้เมนูย้ายเข้า",
+			    db_text(r, 2));
+		staged_bad(im->st, db_int(r, 0), buf_cstr(&why));
 	}
 	buf_release(&why);
 	db_res_free(r);
@@ -411,15 +410,16 @@ static int store(struct imp *im, long long *added, long long *updated)
 	struct db *db = im->db;
 	struct err *e = im->e;
 	long long now = im->now;
-	*updated = db_exec(db,
-			   "UPDATE dmc_learners SET title = s.title, first_name = s.first_name, last_name = s.last_name, "
-			   "sex = s.sex, birth_date = s.birth_date, nationality = s.nationality, grade = s.grade, "
-			   "room = s.room, weight_x10 = s.weight_x10, height_x10 = s.height_x10, "
-			   "disadvantaged = s.disadvantaged, disability = s.disability, guardian_name = s.guardian_name, "
-			   "guardian_phone = s.guardian_phone, address = s.address, search = s.search, updated_at = $1 "
-			   "FROM dmc_import s WHERE dmc_learners.ident = s.ident AND dmc_learners.status = 'active' "
-			   "AND dmc_learners.school_id = s.school_id",
-			   DB_ARGS(DB_INT(now)), e);
+	*updated =
+	    db_exec(db,
+		    "UPDATE dmc_learners SET title = s.title, first_name = s.first_name, last_name = s.last_name, "
+		    "sex = s.sex, birth_date = s.birth_date, nationality = s.nationality, grade = s.grade, "
+		    "room = s.room, weight_x10 = s.weight_x10, height_x10 = s.height_x10, "
+		    "disadvantaged = s.disadvantaged, disability = s.disability, guardian_name = s.guardian_name, "
+		    "guardian_phone = s.guardian_phone, address = s.address, search = s.search, updated_at = $1 "
+		    "FROM dmc_import s WHERE dmc_learners.ident = s.ident AND dmc_learners.status = 'active' "
+		    "AND dmc_learners.school_id = s.school_id",
+		    DB_ARGS(DB_INT(now)), e);
 	if (*updated < 0)
 		return -1;
 	*added = db_exec(db,
@@ -438,8 +438,8 @@ static int store(struct imp *im, long long *added, long long *updated)
 		    "SELECT l.id, $1, NULL, 'import', s.school_id, '{}' FROM dmc_import s "
 		    "JOIN dmc_learners l ON l.ident = s.ident AND l.status = 'active'",
 		    DB_ARGS(DB_INT(now)), e) < 0 ||
-	    db_exec(db, "DELETE FROM dmc_counts WHERE school_id IN (SELECT DISTINCT school_id FROM dmc_import)", NULL, 0,
-		    e) < 0 ||
+	    db_exec(db, "DELETE FROM dmc_counts WHERE school_id IN (SELECT DISTINCT school_id FROM dmc_import)", NULL,
+		    0, e) < 0 ||
 	    db_exec(db,
 		    "INSERT INTO dmc_counts (school_id, grade, sex, n) SELECT school_id, grade, sex, COUNT(*) "
 		    "FROM dmc_learners WHERE status = 'active' "
@@ -456,7 +456,8 @@ static int store(struct imp *im, long long *added, long long *updated)
 	size_t i;
 	json_t *a;
 	int rc = 0;
-	json_array_foreach(areas, i, a) {
+	json_array_foreach(areas, i, a)
+	{
 		json_t *d = json_pack("{s:I,s:I}", "learners", (json_int_t)jint(a, "n"), "schools",
 				      (json_int_t)jint(a, "schools"));
 		struct audit_entry en = {.actor_role = "cli",
@@ -495,60 +496,51 @@ static int load_lists(struct imp *im)
 	return rc < 0 ? -1 : 0;
 }
 
+static int prepare_cb(void *ctx, struct err *e)
+{
+	return load_lists(ctx);
+}
+
+static int check_cb(void *ctx, struct staged *st)
+{
+	return check_stored(ctx);
+}
+
+static int store_cb(void *ctx, struct staged *st)
+{
+	struct imp *im = ctx;
+	return store(im, &im->added, &im->updated);
+}
+
+static const struct staged_def students = {
+    .table = "dmc_import",
+    .create_sql = "CREATE TEMP TABLE dmc_import (line BIGINT NOT NULL, school_id BIGINT NOT NULL, "
+		  "citizen_id TEXT, gcode TEXT, ident TEXT NOT NULL, title TEXT NOT NULL, "
+		  "first_name TEXT NOT NULL, last_name TEXT NOT NULL, sex TEXT NOT NULL, "
+		  "birth_date TEXT NOT NULL, nationality TEXT NOT NULL, grade TEXT NOT NULL, "
+		  "room BIGINT NOT NULL, weight_x10 BIGINT, height_x10 BIGINT, disadvantaged TEXT NOT NULL, "
+		  "disability TEXT NOT NULL, guardian_name TEXT NOT NULL, guardian_phone TEXT NOT NULL, "
+		  "address TEXT NOT NULL, search TEXT NOT NULL)",
+    .cols = stage_cols,
+    .ncols = NSTAGE,
+    .columns = columns,
+    .ncolumns = NCOL,
+    .prepare = prepare_cb,
+    .row = row_cb,
+    .check = check_cb,
+    .store = store_cb,
+};
+
 int dmc_import_students(struct db *db, const char *path, struct buf *report, struct err *e)
 {
-	struct table *t;
-	if (table_open(path, &t, e) < 0)
-		return -1;
-	struct imp im = {.db = db,
-			 .report = report,
-			 .e = e,
-			 .now = (long long)time(NULL),
-			 .schools = json_object(),
-			 .ident_at = json_object()};
-	int rc = db_begin(db, e);
-	bool in_tx = rc == 0;
-	if (rc == 0)
-		rc = load_lists(&im);
-	if (rc == 0 && db_exec(db,
-			       "CREATE TEMP TABLE dmc_import (line BIGINT NOT NULL, school_id BIGINT NOT NULL, "
-			       "citizen_id TEXT, gcode TEXT, ident TEXT NOT NULL, title TEXT NOT NULL, "
-			       "first_name TEXT NOT NULL, last_name TEXT NOT NULL, sex TEXT NOT NULL, "
-			       "birth_date TEXT NOT NULL, nationality TEXT NOT NULL, grade TEXT NOT NULL, "
-			       "room BIGINT NOT NULL, weight_x10 BIGINT, height_x10 BIGINT, disadvantaged TEXT NOT NULL, "
-			       "disability TEXT NOT NULL, guardian_name TEXT NOT NULL, guardian_phone TEXT NOT NULL, "
-			       "address TEXT NOT NULL, search TEXT NOT NULL)",
-			       NULL, 0, e) < 0)
-		rc = -1;
-	if (rc == 0 && !(im.bulk = db_bulk_begin(db, "dmc_import", stage_cols, NSTAGE, e)))
-		rc = -1;
-	int pos[NCOL];
-	if (rc == 0)
-		rc = table_each_row(t, columns, NCOL, pos, report, row_cb, &im, e);
-	if (im.bulk && db_bulk_end(im.bulk, rc == 0 && !im.bad, rc == 0 ? e : &(struct err)ERR_INIT) < 0 && rc == 0)
-		rc = -1;
-	if (rc == 0 && !im.bad)
-		rc = check_stored(&im);
-	long long added = 0, updated = 0;
-	if (rc == 0 && !im.bad)
-		rc = store(&im, &added, &updated);
-	if (rc == 0 && im.bad) {
-		if (im.bad > REPORT_MAX)
-			buf_addf(report, "… and %lld more bad rows / และแถวที่ไม่ถูกต้องอีก %lld แถว\n", im.bad - REPORT_MAX,
-				 im.bad - REPORT_MAX);
-		rc = table_bad_rows(e, im.bad, im.rows);
-	}
-	if (rc == 0 && db_exec(db, "DROP TABLE dmc_import", NULL, 0, e) < 0)
-		rc = -1;
-	if (rc == 0)
-		rc = db_commit(db, e);
-	if (rc < 0 && in_tx)
-		db_rollback(db);
+	struct imp im = {
+	    .db = db, .e = e, .now = (long long)time(NULL), .schools = json_object(), .ident_at = json_object()};
+	int rc = staged_run(db, path, &students, &im, report, NULL, e);
 	if (rc == 0)
 		buf_addf(report,
 			 "imported %s: %lld learners added, %lld updated\n"
 			 "นำเข้าแล้ว: นักเรียนใหม่ %lld คน ปรับปรุงข้อมูล %lld คน\n",
-			 path, added, updated, added, updated);
+			 path, im.added, im.updated, im.added, im.updated);
 	json_decref(im.titles);
 	json_decref(im.grades);
 	for (int i = 0; i < 3; i++)
@@ -556,6 +548,5 @@ int dmc_import_students(struct db *db, const char *path, struct buf *report, str
 	json_decref(im.schools);
 	json_decref(im.ident_at);
 	buf_release(&im.why);
-	table_close(t);
-	return rc < 0 ? -1 : 0;
+	return rc;
 }

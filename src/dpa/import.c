@@ -43,6 +43,7 @@
 #include "core/db.h"
 #include "core/jsonx.h"
 #include "core/num.h"
+#include "core/staged.h"
 #include "core/table_read.h"
 #include "core/thai.h"
 #include "dpa/dpa_internal.h"
@@ -124,18 +125,15 @@ static const char *const stage_cols[NSTAGE] = {
     "type",    "position",   "position_no", "standing",	 "salary",    "appointed_on", "arrived_on", "education",
     "subject", "phone",	     "email",	    "missing",	 "retire_fy", "search"};
 
-#define REPORT_MAX 1000
-
 struct imp {
 	struct db *db;
-	struct buf *report;
+	struct staged *st; /* the run: bad rows, loading (core/staged.h) */
 	struct err *e;
 	long long now;
 	json_t *lists[3]; /* types, positions, standings: code and label → row */
 	json_t *schools;  /* OBEC code → [id, area_id] */
 	json_t *cid_at;	  /* citizen ID → line, in this file */
-	struct db_bulk *bulk;
-	long long rows, bad;
+	long long added, updated;
 	struct buf why;
 };
 
@@ -149,12 +147,6 @@ static void reason(struct imp *im, const char *en, const char *th, ...)
 	va_start(ap, th);
 	buf_vaddf(&im->why, th, ap);
 	va_end(ap);
-}
-
-static void bad_line(struct imp *im, long long line, const char *why)
-{
-	if (++im->bad <= REPORT_MAX)
-		buf_addf(im->report, "line %lld / บรรทัด %lld: %s\n", line, line, why);
 }
 
 static json_t *list_map(struct db *db, const char *sql, struct err *e)
@@ -213,7 +205,6 @@ static int import_row(struct imp *im, const struct table_row *row, const int *po
 		v[i] = table_cell(row, pos[i], &b[i]);
 	}
 	buf_reset(&im->why);
-	im->rows++;
 	int rc = 0;
 	char cid[14] = "", birth[32] = "", appointed[32] = "", arrived[32] = "";
 	long long salary = -1, school = 0, area = 0;
@@ -294,7 +285,7 @@ static int import_row(struct imp *im, const struct table_row *row, const int *po
 
 done:
 	if (im->why.len)
-		bad_line(im, row->line, buf_cstr(&im->why));
+		staged_bad(im->st, row->line, buf_cstr(&im->why));
 	if (!im->why.len) { /* staged even after a bad row: the stored checks report it too */
 		char line[24], sid[24], aid[24], sal[24], miss[24], fy[24];
 		snprintf(line, sizeof line, "%lld", row->line);
@@ -332,7 +323,7 @@ done:
 		    [S_RETIRE] = rfy > 0 ? fy : NULL,
 		    [S_SEARCH] = buf_cstr(&search),
 		};
-		rc = db_bulk_row(im->bulk, sv, im->e);
+		rc = staged_load(im->st, sv, im->e);
 		buf_release(&search);
 		buf_release(&names);
 	}
@@ -341,9 +332,11 @@ done:
 	return rc;
 }
 
-static int row_cb(void *ctx, const struct table_row *row, const int *pos)
+static int row_cb(void *ctx, struct staged *st, const struct table_row *row, const int *pos)
 {
-	return import_row(ctx, row, pos);
+	struct imp *im = ctx;
+	im->st = st;
+	return import_row(im, row, pos);
 }
 
 /* Rows whose person is recorded elsewhere or was removed: bad rows. */
@@ -373,7 +366,7 @@ static int check_stored(struct imp *im)
 				 "บุคลากรคนนี้ถูกจำหน่ายแล้ว "
 				 "(ล่าสุดที่%s) ให้เพิ่มผ่านหน้าเว็บ ระเบียนเดิมจะกลับมา",
 				 db_text(r, 2));
-		bad_line(im, db_int(r, 0), buf_cstr(&why));
+		staged_bad(im->st, db_int(r, 0), buf_cstr(&why));
 	}
 	buf_release(&why);
 	db_res_free(r);
@@ -479,67 +472,60 @@ static int load_lists(struct imp *im)
 	return rc < 0 ? -1 : 0;
 }
 
+static int prepare_cb(void *ctx, struct err *e)
+{
+	return load_lists(ctx);
+}
+
+static int check_cb(void *ctx, struct staged *st)
+{
+	return check_stored(ctx);
+}
+
+static int store_cb(void *ctx, struct staged *st)
+{
+	struct imp *im = ctx;
+	return store(im, &im->added, &im->updated);
+}
+
+static const struct staged_def personnel = {
+    .table = "dpa_import",
+    .create_sql = "CREATE TEMP TABLE dpa_import (line BIGINT NOT NULL, citizen_id TEXT NOT NULL, "
+		  "area_id BIGINT NOT NULL, school_id BIGINT NOT NULL, title TEXT NOT NULL, "
+		  "first_name TEXT NOT NULL, last_name TEXT NOT NULL, birth_date TEXT, type TEXT, "
+		  "position TEXT, position_no TEXT NOT NULL, standing TEXT, salary BIGINT, "
+		  "appointed_on TEXT, arrived_on TEXT, education TEXT NOT NULL, subject TEXT NOT NULL, "
+		  "phone TEXT NOT NULL, email TEXT NOT NULL, missing BIGINT NOT NULL, retire_fy BIGINT, "
+		  "search TEXT NOT NULL)",
+    .cols = stage_cols,
+    .ncols = NSTAGE,
+    .columns = columns,
+    .ncolumns = NCOL,
+    /* the good rows stay staged even after a bad one, so the checks
+     * against stored records report their lines too */
+    .load_after_bad = true,
+    .prepare = prepare_cb,
+    .row = row_cb,
+    .check = check_cb,
+    .store = store_cb,
+};
+
 int dpa_import_personnel(struct db *db, const char *path, struct buf *report, struct err *e)
 {
-	struct table *t;
-	if (table_open(path, &t, e) < 0)
-		return -1;
-	struct imp im = {.db = db,
-			 .report = report,
-			 .e = e,
-			 .now = (long long)time(NULL),
-			 .schools = json_object(),
-			 .cid_at = json_object()};
-	int rc = db_begin(db, e);
-	bool in_tx = rc == 0;
-	if (rc == 0)
-		rc = load_lists(&im);
-	if (rc == 0 && db_exec(db,
-			       "CREATE TEMP TABLE dpa_import (line BIGINT NOT NULL, citizen_id TEXT NOT NULL, "
-			       "area_id BIGINT NOT NULL, school_id BIGINT NOT NULL, title TEXT NOT NULL, "
-			       "first_name TEXT NOT NULL, last_name TEXT NOT NULL, birth_date TEXT, type TEXT, "
-			       "position TEXT, position_no TEXT NOT NULL, standing TEXT, salary BIGINT, "
-			       "appointed_on TEXT, arrived_on TEXT, education TEXT NOT NULL, subject TEXT NOT NULL, "
-			       "phone TEXT NOT NULL, email TEXT NOT NULL, missing BIGINT NOT NULL, retire_fy BIGINT, "
-			       "search TEXT NOT NULL)",
-			       NULL, 0, e) < 0)
-		rc = -1;
-	if (rc == 0 && !(im.bulk = db_bulk_begin(db, "dpa_import", stage_cols, NSTAGE, e)))
-		rc = -1;
-	int pos[NCOL];
-	if (rc == 0)
-		rc = table_each_row(t, columns, NCOL, pos, report, row_cb, &im, e);
-	/* the good rows stay staged even after a bad one, so the checks
-	 * against stored records report their lines too */
-	if (im.bulk && db_bulk_end(im.bulk, rc == 0, rc == 0 ? e : &(struct err)ERR_INIT) < 0 && rc == 0)
-		rc = -1;
-	if (rc == 0)
-		rc = check_stored(&im);
-	long long added = 0, updated = 0;
-	if (rc == 0 && !im.bad)
-		rc = store(&im, &added, &updated);
-	if (rc == 0 && im.bad) {
-		if (im.bad > REPORT_MAX)
-			buf_addf(report, "… and %lld more bad rows / และแถวที่ไม่ถูกต้องอีก %lld แถว\n", im.bad - REPORT_MAX,
-				 im.bad - REPORT_MAX);
-		rc = table_bad_rows(e, im.bad, im.rows);
-	}
-	if (rc == 0 && db_exec(db, "DROP TABLE dpa_import", NULL, 0, e) < 0)
-		rc = -1;
-	if (rc == 0)
-		rc = db_commit(db, e);
-	if (rc < 0 && in_tx)
-		db_rollback(db);
+	struct imp im = {
+	    .db = db, .e = e, .now = (long long)time(NULL), .schools = json_object(), .cid_at = json_object()};
+	long long rows = 0;
+	int rc = staged_run(db, path, &personnel, &im, report, &rows, e);
 	if (rc == 0)
 		buf_addf(report,
 			 "imported %s: %lld people added, %lld updated, %lld unchanged\n"
 			 "นำเข้าแล้ว: บุคลากรใหม่ %lld คน ปรับปรุงข้อมูล %lld คน ไม่เปลี่ยนแปลง %lld คน\n",
-			 path, added, updated, im.rows - added - updated, added, updated, im.rows - added - updated);
+			 path, im.added, im.updated, rows - im.added - im.updated, im.added, im.updated,
+			 rows - im.added - im.updated);
 	for (int i = 0; i < 3; i++)
 		json_decref(im.lists[i]);
 	json_decref(im.schools);
 	json_decref(im.cid_at);
 	buf_release(&im.why);
-	table_close(t);
-	return rc < 0 ? -1 : 0;
+	return rc;
 }
