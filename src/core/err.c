@@ -57,3 +57,8 @@ void err_clear(struct err *e)
 	e->field[0] = 0;
 	e->msg[0] = 0;
 }
+
+bool err_refusal(const struct err *e)
+{
+	return e->status >= 400 && e->status < 500 && !strstr(e->msg, "(SQL: ");
+}

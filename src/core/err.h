@@ -7,6 +7,8 @@
 #ifndef KHET_ERR_H
 #define KHET_ERR_H
 
+#include <stdbool.h>
+
 struct err {
 	int status;      /* 0 when no error was set */
 	char field[48];  /* form field the message belongs to, or "" */
@@ -20,5 +22,11 @@ int err_set(struct err *e, int status, const char *fmt, ...) __attribute__((form
 /* Like err_set, naming the form field the message belongs to. */
 int err_field(struct err *e, const char *field, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void err_clear(struct err *e);
+/* A domain refusal (a Thai message for the user, at its field or for the
+ * page) rather than a fault: 4xx, and not a constraint the database refused
+ * with the engine's own text (core/db.c's db_fail appends "(SQL: …)") —
+ * the domain turns the constraints it expects into Thai messages, so one
+ * that still carries the engine's text is a fault, logged and never shown. */
+bool err_refusal(const struct err *e);
 
 #endif

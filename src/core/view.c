@@ -403,6 +403,13 @@ int view_error(struct req *r, int status, const char *message)
 	return view_page(r, status, "error", m);
 }
 
+int view_fault(struct req *r, struct err *e)
+{
+	if (strstr(e->msg, "(SQL: "))
+		e->status = 500;
+	return view_err(r, e);
+}
+
 int view_err(struct req *r, const struct err *e)
 {
 	if (e->status <= 0 || e->status >= 500) {

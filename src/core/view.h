@@ -27,6 +27,10 @@ int view_error(struct req *r, int status, const char *message);
 /* view_error with the status and message an err carries; a status of 500 or
  * 0 logs e->msg and shows a generic Thai message instead. */
 int view_err(struct req *r, const struct err *e);
+/* view_err for a failure that is not a refusal (err_refusal): an engine's
+ * constraint text is a fault — 500, logged, a generic Thai page — whatever
+ * status it came with. */
+int view_fault(struct req *r, struct err *e);
 /* Raw bytes with a content type; download_name, when given, makes it an
  * attachment (Content-Disposition with the UTF-8 name). Takes body. */
 int view_bytes(struct req *r, int status, const char *content_type, struct buf *body, const char *download_name);

@@ -70,25 +70,6 @@
 #define ENTER "dmc_officer school_admin"
 #define CERTIFY "dmc_certifier director"
 
-/* A domain refusal (a Thai message for the user, at its field or for the
- * page) rather than a fault. The database reports a constraint it refused
- * as 409 too, with the engine's text and the statement (core/db.c's
- * db_fail appends "(SQL: …)"): the domain turns the constraints it expects
- * (one active record per learner) into Thai messages, so one that still
- * carries the engine's text is a fault, logged and never shown. */
-static bool refusal(const struct err *e)
-{
-	return e->status >= 400 && e->status < 500 && !strstr(e->msg, "(SQL: ");
-}
-
-/* Answers a failure that is not a refusal: an engine's constraint text is
- * a fault (500: logged, a generic Thai page), whatever status it came with. */
-static int fail(struct req *r, struct err *e)
-{
-	if (strstr(e->msg, "(SQL: "))
-		e->status = 500;
-	return view_err(r, e);
-}
 
 /* ---- who may do what ----------------------------------------------------------- */
 
@@ -120,7 +101,7 @@ static json_t *school_for(struct req *r, int *rc)
 	struct err e = ERR_INIT;
 	json_t *s = sid > 0 ? org_school_get(req_db(r), sid, &e) : NULL;
 	if (!s) {
-		*rc = sid > 0 && e.status >= 500 ? fail(r, &e) : view_error(r, 404, "ไม่พบโรงเรียนนี้");
+		*rc = sid > 0 && e.status >= 500 ? view_fault(r, &e) : view_error(r, 404, "ไม่พบโรงเรียนนี้");
 		return NULL;
 	}
 	if (!may_see_school(r, sid)) {
@@ -138,7 +119,7 @@ static json_t *learner_for(struct req *r, int *rc)
 	struct err e = ERR_INIT;
 	json_t *l = id > 0 ? dmc_learner_get(req_db(r), id, &e) : NULL;
 	if (!l) {
-		*rc = id > 0 && e.status >= 500 ? fail(r, &e) : view_error(r, 404, "ไม่พบนักเรียนคนนี้");
+		*rc = id > 0 && e.status >= 500 ? view_fault(r, &e) : view_error(r, 404, "ไม่พบนักเรียนคนนี้");
 		return NULL;
 	}
 	if (!may_see_school(r, jint(l, "school_id"))) {
@@ -347,7 +328,7 @@ static int areas_page(struct req *r)
 	struct err e = ERR_INIT;
 	json_t *areas = org_areas_list(req_db(r), &e);
 	if (!areas)
-		return fail(r, &e);
+		return view_fault(r, &e);
 	return view_page(r, 200, "dmc/areas",
 			 json_pack("{s:s, s:o}", "page_title", "ข้อมูลนักเรียน (DMC) รายเขตพื้นที่", "areas", areas));
 }
@@ -419,7 +400,7 @@ static int school_page(struct req *r, int status, const char *error)
 	if (!left) {
 		json_decref(counts);
 		json_decref(school);
-		return fail(r, &e);
+		return view_fault(r, &e);
 	}
 	size_t i;
 	json_t *d;
@@ -438,7 +419,7 @@ static int school_page(struct req *r, int status, const char *error)
 	json_decref(school);
 	if (round_model(r, sid, m, &e) < 0) {
 		json_decref(m);
-		return fail(r, &e);
+		return view_fault(r, &e);
 	}
 	return view_page(r, status, "dmc/school", m);
 }
@@ -472,7 +453,7 @@ static int list_page(struct req *r, int status, const char *error)
 	if (!grades) {
 		json_decref(page);
 		json_decref(school);
-		return fail(r, &e);
+		return view_fault(r, &e);
 	}
 	size_t i;
 	json_t *g;
@@ -534,7 +515,7 @@ static int bulk_post(struct req *r)
 	    dmc_learners_set_grade_many(req_db(r), sid, ids, n, grade, room, acc_user_id(r), dmc_now(r), &e);
 	free(ids);
 	if (changed < 0) /* all or nothing: the transaction is rolled back */
-		return refusal(&e) ? list_page(r, 422, e.msg) : fail(r, &e);
+		return err_refusal(&e) ? list_page(r, 422, e.msg) : view_fault(r, &e);
 	acc_audit_in(r, req_db(r), area, acc_user_id(r), "dmc.grade_bulk", "school", sid,
 		     json_pack("{s:s, s:I, s:I}", "grade", grade, "room", (json_int_t)room, "learners", (json_int_t)changed));
 	char u[64];
@@ -558,7 +539,7 @@ static int add_page(struct req *r, int status, json_t *school, long long elsewhe
 	if (selects(r, form, &e) < 0) {
 		json_decref(form);
 		json_decref(school);
-		return fail(r, &e);
+		return view_fault(r, &e);
 	}
 	char move_in[96];
 	struct buf title = BUF_INIT;
@@ -616,9 +597,9 @@ static int add_post(struct req *r)
 	long long elsewhere = 0;
 	long long id = dmc_learner_add(req_db(r), jint(school, "id"), &in, acc_user_id(r), dmc_now(r), &elsewhere, &e);
 	if (id < 0) {
-		if (!refusal(&e)) {
+		if (!err_refusal(&e)) {
 			json_decref(school);
-			return fail(r, &e);
+			return view_fault(r, &e);
 		}
 		form_error_err(r, &e);
 		/* elsewhere == our own school: a past record here (moved out) */
@@ -643,7 +624,7 @@ static int move_in_page(struct req *r, int status, json_t *school)
 	if (make_select(r, form, "grade", DMC_GRADES, "— ชั้นเดิม —", &e) < 0) {
 		json_decref(form);
 		json_decref(school);
-		return fail(r, &e);
+		return view_fault(r, &e);
 	}
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "ย้ายนักเรียนเข้า %s", jstr(school, "name"));
@@ -673,9 +654,9 @@ static int move_in_post(struct req *r)
 	long long id = dmc_learner_move_in(req_db(r), jint(school, "id"), form_value(r, "citizen_id"),
 					   form_value(r, "grade"), form_int(r, "room"), acc_user_id(r), dmc_now(r), &e);
 	if (id < 0) {
-		if (!refusal(&e)) {
+		if (!err_refusal(&e)) {
 			json_decref(school);
-			return fail(r, &e);
+			return view_fault(r, &e);
 		}
 		form_error_err(r, &e);
 		return move_in_page(r, 422, school);
@@ -758,7 +739,7 @@ static int learner_page(struct req *r, int status, json_t *l, const char *error)
 	json_t *events = dmc_learner_events(req_db(r), id, &e);
 	if (!events) {
 		json_decref(l);
-		return fail(r, &e);
+		return view_fault(r, &e);
 	}
 	size_t i;
 	json_t *ev;
@@ -795,7 +776,7 @@ static int learner_page(struct req *r, int status, json_t *l, const char *error)
 		json_decref(fout);
 		json_decref(events);
 		json_decref(l);
-		return fail(r, &e);
+		return view_fault(r, &e);
 	}
 	bool can_edit = may_enter(acc_active_grant(r)) && !strcmp(jstr(l, "status"), "active");
 	json_t *reqs = dmc_requests_learner(req_db(r), id, &e);
@@ -810,7 +791,7 @@ static int learner_page(struct req *r, int status, json_t *l, const char *error)
 		json_decref(fout);
 		json_decref(events);
 		json_decref(l);
-		return fail(r, &e);
+		return view_fault(r, &e);
 	}
 	bool drop_pending = false, fix_pending = false;
 	json_t *rq;
@@ -840,7 +821,7 @@ static int learner_page(struct req *r, int status, json_t *l, const char *error)
 		json_decref(fout);
 		json_decref(events);
 		json_decref(l);
-		return fail(r, &e);
+		return view_fault(r, &e);
 	}
 	if (reopens)
 		dmc_correction_message(last_close, reopens, &closed);
@@ -937,9 +918,9 @@ static int learner_post(struct req *r)
 		break;
 	}
 	if (rc < 0) {
-		if (!refusal(&e)) {
+		if (!err_refusal(&e)) {
 			json_decref(l);
-			return fail(r, &e);
+			return view_fault(r, &e);
 		}
 		if (e.status == 404) {
 			json_decref(l);
@@ -981,8 +962,8 @@ static int round_post(struct req *r)
 	rc = act == RA_CONFIRM ? dmc_round_confirm(req_db(r), rid, sid, acc_user_id(r), dmc_now(r), &e)
 			       : dmc_round_certify(req_db(r), rid, sid, acc_user_id(r), dmc_now(r), &e);
 	if (rc < 0) {
-		if (!refusal(&e))
-			return fail(r, &e);
+		if (!err_refusal(&e))
+			return view_fault(r, &e);
 		return school_page(r, e.status == 404 ? 404 : 409, e.msg);
 	}
 	acc_audit_in(r, req_db(r), area, acc_user_id(r), act == RA_CONFIRM ? "dmc.round.confirm" : "dmc.round.certify",
@@ -1009,7 +990,7 @@ static int snapshot_get(struct req *r)
 		json_decref(round);
 		json_decref(st);
 		json_decref(school);
-		return e.status == 404 || rid <= 0 ? view_error(r, 404, "ไม่พบรอบการจัดเก็บข้อมูลนี้") : fail(r, &e);
+		return e.status == 404 || rid <= 0 ? view_error(r, 404, "ไม่พบรอบการจัดเก็บข้อมูลนี้") : view_fault(r, &e);
 	}
 	json_t *basic = dmc_basic_get(req_db(r), rid, jint(school, "id"), &e);
 	if (!basic) {
@@ -1017,7 +998,7 @@ static int snapshot_get(struct req *r)
 		json_decref(st);
 		json_decref(counts);
 		json_decref(school);
-		return fail(r, &e);
+		return view_fault(r, &e);
 	}
 	basic_shown(basic);
 	json_object_set_new(st, "certified_at_text", text_time(jint(st, "certified_at")));
@@ -1030,7 +1011,7 @@ static int snapshot_get(struct req *r)
 		json_decref(counts);
 		json_decref(basic);
 		json_decref(school);
-		return fail(r, &e);
+		return view_fault(r, &e);
 	}
 	subsidy_text(sub);
 	json_t *m = json_pack("{s:s, s:o, s:o, s:o, s:b, s:o, s:o}", "page_title", buf_cstr(&title), "round", round, "progress", st,
@@ -1066,7 +1047,7 @@ static int promotion_page(struct req *r, int status, const char *error)
 	json_t *ye = dmc_yearend(req_db(r), now, &e);
 	if (!ye && e.status != 404) {
 		json_decref(school);
-		return fail(r, &e);
+		return view_fault(r, &e);
 	}
 	err_clear(&e);
 	json_t *done = NULL;
@@ -1075,7 +1056,7 @@ static int promotion_page(struct req *r, int status, const char *error)
 		if (!done && e.status != 404) {
 			json_decref(ye);
 			json_decref(school);
-			return fail(r, &e);
+			return view_fault(r, &e);
 		}
 		err_clear(&e);
 	}
@@ -1088,7 +1069,7 @@ static int promotion_page(struct req *r, int status, const char *error)
 		json_decref(done);
 		json_decref(ye);
 		json_decref(school);
-		return fail(r, &e);
+		return view_fault(r, &e);
 	}
 	size_t i;
 	json_t *g;
@@ -1147,7 +1128,7 @@ static int repeating_post(struct req *r)
 	long long changed = dmc_learners_set_repeating(req_db(r), sid, ids, n, mark, acc_user_id(r), dmc_now(r), &e);
 	free(ids);
 	if (changed < 0)
-		return refusal(&e) ? promotion_page(r, 422, e.msg) : fail(r, &e);
+		return err_refusal(&e) ? promotion_page(r, 422, e.msg) : view_fault(r, &e);
 	acc_audit_in(r, req_db(r), area, acc_user_id(r), "dmc.learner.repeating", "school", sid,
 		     json_pack("{s:b, s:I}", "repeating", mark, "learners", (json_int_t)changed));
 	char u[96];
@@ -1176,7 +1157,7 @@ static int promotion_post(struct req *r)
 		long long up = 0, grad = 0, stay = 0;
 		long long pid = dmc_promote_school(req_db(r), sid, acc_user_id(r), dmc_now(r), &up, &grad, &stay, &e);
 		if (pid < 0)
-			return refusal(&e) ? promotion_page(r, e.status == 404 ? 404 : 409, e.msg) : fail(r, &e);
+			return err_refusal(&e) ? promotion_page(r, e.status == 404 ? 404 : 409, e.msg) : view_fault(r, &e);
 		acc_audit_in(r, req_db(r), area, acc_user_id(r), "dmc.promotion", "school", sid,
 			     json_pack("{s:I, s:I, s:I, s:I}", "promotion_id", (json_int_t)pid, "promoted", (json_int_t)up,
 				       "graduated", (json_int_t)grad, "repeated", (json_int_t)stay));
@@ -1185,7 +1166,7 @@ static int promotion_post(struct req *r)
 		long long skipped = 0;
 		long long n = dmc_promotion_undo(req_db(r), sid, acc_user_id(r), dmc_now(r), &skipped, &e);
 		if (n < 0)
-			return refusal(&e) ? promotion_page(r, e.status == 404 ? 404 : 409, e.msg) : fail(r, &e);
+			return err_refusal(&e) ? promotion_page(r, e.status == 404 ? 404 : 409, e.msg) : view_fault(r, &e);
 		acc_audit_in(r, req_db(r), area, acc_user_id(r), "dmc.promotion.undo", "school", sid,
 			     json_pack("{s:I, s:I}", "restored", (json_int_t)n, "skipped", (json_int_t)skipped));
 		buf_addf(&msg, "ยกเลิกการเลื่อนชั้นแล้ว นักเรียนกลับชั้นเดิม %lld คน", n);
@@ -1208,7 +1189,7 @@ static int area_page(struct req *r, int status, const char *error)
 	struct err e = ERR_INIT;
 	json_t *area = aid > 0 ? org_area_get(req_db(r), aid, &e) : NULL;
 	if (!area)
-		return aid > 0 && e.status >= 500 ? fail(r, &e) : view_error(r, 404, "ไม่พบสำนักงานเขตพื้นที่นี้");
+		return aid > 0 && e.status >= 500 ? view_fault(r, &e) : view_error(r, 404, "ไม่พบสำนักงานเขตพื้นที่นี้");
 	if (!may_see_area(r, aid)) {
 		json_decref(area);
 		return acc_deny(r, "ท่านดูข้อมูลนักเรียนได้เฉพาะของเขตพื้นที่ของท่าน");
@@ -1220,7 +1201,7 @@ static int area_page(struct req *r, int status, const char *error)
 	if (!rows) {
 		json_decref(round);
 		json_decref(area);
-		return fail(r, &e);
+		return view_fault(r, &e);
 	}
 	long long n_conf = 0, n_cert = 0, tm = 0, tf = 0;
 	size_t i;
@@ -1267,7 +1248,7 @@ static int ack_post(struct req *r)
 	}
 	json_decref(school);
 	if (dmc_round_acknowledge(req_db(r), rid, sid, acc_user_id(r), dmc_now(r), &e) < 0)
-		return refusal(&e) ? area_page(r, e.status == 404 ? 404 : 409, e.msg) : fail(r, &e);
+		return err_refusal(&e) ? area_page(r, e.status == 404 ? 404 : 409, e.msg) : view_fault(r, &e);
 	acc_audit_in(r, req_db(r), aid, acc_user_id(r), "dmc.round.acknowledge", "school", sid,
 		     json_pack("{s:I}", "round_id", (json_int_t)rid));
 	char u[64];
@@ -1283,7 +1264,7 @@ static int requests_page(struct req *r, int status, const char *error)
 	struct err e = ERR_INIT;
 	json_t *area = aid > 0 ? org_area_get(req_db(r), aid, &e) : NULL;
 	if (!area)
-		return aid > 0 && e.status >= 500 ? fail(r, &e) : view_error(r, 404, "ไม่พบสำนักงานเขตพื้นที่นี้");
+		return aid > 0 && e.status >= 500 ? view_fault(r, &e) : view_error(r, 404, "ไม่พบสำนักงานเขตพื้นที่นี้");
 	const struct acc_grant *g = acc_active_grant(r);
 	if (!g || g->scope == SCOPE_SCHOOL || !may_see_area(r, aid)) {
 		json_decref(area);
@@ -1292,7 +1273,7 @@ static int requests_page(struct req *r, int status, const char *error)
 	json_t *reqs = dmc_requests_area(req_db(r), aid, &e);
 	if (!reqs) {
 		json_decref(area);
-		return fail(r, &e);
+		return view_fault(r, &e);
 	}
 	bool decide = acc_grant_is(g, "dmc_area");
 	const char *lists[] = {"pending", "decided"};
@@ -1337,8 +1318,8 @@ static int decide_post(struct req *r)
 	struct err e = ERR_INIT;
 	if (dmc_request_decide(req_db(r), aid, rid, approve, form_value(r, "decision_note"), acc_user_id(r), dmc_now(r),
 			       &e) < 0) {
-		if (!refusal(&e))
-			return fail(r, &e);
+		if (!err_refusal(&e))
+			return view_fault(r, &e);
 		if (*e.field)
 			form_error_err(r, &e);
 		return requests_page(r, e.status == 404 ? 404 : e.status == 409 ? 409 : 422, e.msg);
@@ -1399,7 +1380,7 @@ static int subsidy_export(struct req *r, json_t *sub, json_t *area, enum sheet_f
 	struct sheet *sh = sheet_new(fmt, buf_cstr(&title), (int)(sizeof cols / sizeof *cols), cols, &e);
 	buf_release(&title);
 	if (!sh)
-		return fail(r, &e);
+		return view_fault(r, &e);
 	json_t *rows = json_array();
 	json_array_extend(rows, json_object_get(sub, "schools"));
 	json_t *tot = json_deep_copy(json_object_get(sub, "totals"));
@@ -1423,7 +1404,7 @@ static int subsidy_export(struct req *r, json_t *sub, json_t *area, enum sheet_f
 	struct buf out = BUF_INIT;
 	if (sheet_finish(sh, &out, &e) < 0) {
 		buf_release(&out);
-		return fail(r, &e);
+		return view_fault(r, &e);
 	}
 	int rc = view_bytes(r, 200, sheet_content_type(fmt), &out, fmt == SHEET_XLSX ? "เงินอุดหนุนรายหัว.xlsx" : "เงินอุดหนุนรายหัว.csv");
 	buf_release(&out);
@@ -1499,7 +1480,7 @@ static int subsidy_pdf(struct req *r, json_t *sub, json_t *area)
 	struct err e = ERR_INIT;
 	if (pdf_finish(p, &out, &e) < 0) {
 		buf_release(&out);
-		return fail(r, &e);
+		return view_fault(r, &e);
 	}
 	int rc = view_bytes(r, 200, "application/pdf", &out, "เงินอุดหนุนรายหัว.pdf");
 	buf_release(&out);
@@ -1512,7 +1493,7 @@ static int subsidy_area_get(struct req *r)
 	struct err e = ERR_INIT;
 	json_t *area = aid > 0 ? org_area_get(req_db(r), aid, &e) : NULL;
 	if (!area)
-		return aid > 0 && e.status >= 500 ? fail(r, &e) : view_error(r, 404, "ไม่พบสำนักงานเขตพื้นที่นี้");
+		return aid > 0 && e.status >= 500 ? view_fault(r, &e) : view_error(r, 404, "ไม่พบสำนักงานเขตพื้นที่นี้");
 	const struct acc_grant *g = acc_active_grant(r);
 	if (!g || g->scope == SCOPE_SCHOOL || !may_see_area(r, aid)) {
 		json_decref(area);
@@ -1521,7 +1502,7 @@ static int subsidy_area_get(struct req *r)
 	json_t *sub = rid > 0 ? dmc_subsidy_area(req_db(r), rid, aid, 0, &e) : NULL;
 	if (!sub) {
 		json_decref(area);
-		return e.status == 404 || rid <= 0 ? view_error(r, 404, "ไม่พบรอบการจัดเก็บข้อมูลนี้") : fail(r, &e);
+		return e.status == 404 || rid <= 0 ? view_error(r, 404, "ไม่พบรอบการจัดเก็บข้อมูลนี้") : view_fault(r, &e);
 	}
 	const char *format = req_query(r, "format");
 	if (format && (!strcmp(format, "xlsx") || !strcmp(format, "csv") || !strcmp(format, "pdf"))) {
@@ -1561,7 +1542,7 @@ static int rates_page(struct req *r, int status, long long year)
 	long long rates[DMC_NLEVELS];
 	bool own = false;
 	if (dmc_subsidy_rates(req_db(r), year, rates, &own, &e) < 0)
-		return fail(r, &e);
+		return view_fault(r, &e);
 	json_t *values = json_object(), *list = json_array();
 	for (int k = 0; k < DMC_NLEVELS; k++) {
 		struct buf b = BUF_INIT;
@@ -1597,8 +1578,8 @@ static int rates_post(struct req *r)
 		rates[k] = form_satang(r, dmc_levels[k]);
 	struct err e = ERR_INIT;
 	if (dmc_subsidy_rates_set(req_db(r), year, rates, acc_user_id(r), dmc_now(r), &e) < 0) {
-		if (!refusal(&e))
-			return fail(r, &e);
+		if (!err_refusal(&e))
+			return view_fault(r, &e);
 		form_error_err(r, &e);
 		return rates_page(r, 422, year);
 	}
@@ -1637,7 +1618,7 @@ static int rounds_page(struct req *r, int status, long long edited, const char *
 	if (edited > 0) {
 		json_t *rd = dmc_round_get(req_db(r), edited, &e);
 		if (!rd)
-			return e.status == 404 ? view_error(r, 404, "ไม่พบรอบการจัดเก็บข้อมูลนี้") : fail(r, &e);
+			return e.status == 404 ? view_error(r, 404, "ไม่พบรอบการจัดเก็บข้อมูลนี้") : view_fault(r, &e);
 		year = jint(rd, "academic_year");
 		json_decref(rd);
 	}
@@ -1647,7 +1628,7 @@ static int rounds_page(struct req *r, int status, long long edited, const char *
 	json_t *rounds = years ? dmc_rounds_year(req_db(r), year, &e) : NULL;
 	if (!rounds) {
 		json_decref(years);
-		return fail(r, &e);
+		return view_fault(r, &e);
 	}
 	bool edit = may_set_rounds(g);
 	/* an area's census officer or admin may close a round day later for the area */
@@ -1656,7 +1637,7 @@ static int rounds_page(struct req *r, int status, long long edited, const char *
 	if (!exts) {
 		json_decref(years);
 		json_decref(rounds);
-		return fail(r, &e);
+		return view_fault(r, &e);
 	}
 	long long now = dmc_now(r);
 	size_t i;
@@ -1728,8 +1709,8 @@ static int round_settings_post(struct req *r)
 	if (dmc_round_update(req_db(r), rid, form_value(r, "round_day"), form_value(r, "entry_day"),
 			     form_value(r, "open_time"), form_value(r, "close_time"), form_version(r), acc_user_id(r),
 			     dmc_now(r), &e) < 0) {
-		if (!refusal(&e))
-			return fail(r, &e);
+		if (!err_refusal(&e))
+			return view_fault(r, &e);
 		if (e.status == 404)
 			return view_error(r, 404, e.msg);
 		if (!strcmp(e.field, "_version")) {
@@ -1770,8 +1751,8 @@ static int round_extend_post(struct req *r)
 	struct err e = ERR_INIT;
 	if (dmc_round_extend(req_db(r), rid, g->area_id, form_value(r, "close_time"), form_version(r), acc_user_id(r),
 			     dmc_now(r), &e) < 0) {
-		if (!refusal(&e))
-			return fail(r, &e);
+		if (!err_refusal(&e))
+			return view_fault(r, &e);
 		if (e.status == 404)
 			return view_error(r, 404, e.msg);
 		return rounds_page(r, e.status == 409 ? 409 : 422, rid, e.msg);
@@ -1818,7 +1799,7 @@ static int basic_page(struct req *r, int status, const char *error)
 	if (!basic) {
 		json_decref(round);
 		json_decref(school);
-		return e.status == 404 || rid <= 0 ? view_error(r, 404, "ไม่พบรอบการจัดเก็บข้อมูลนี้") : fail(r, &e);
+		return e.status == 404 || rid <= 0 ? view_error(r, 404, "ไม่พบรอบการจัดเก็บข้อมูลนี้") : view_fault(r, &e);
 	}
 	/* a refused form shows what was typed */
 	json_t *typed = status == 422 ? form_values(r, "rooms") : NULL;
@@ -1879,8 +1860,8 @@ static int basic_post(struct req *r)
 	free(grades);
 	free(rooms);
 	if (rc < 0) {
-		if (!refusal(&e))
-			return fail(r, &e);
+		if (!err_refusal(&e))
+			return view_fault(r, &e);
 		if (e.status == 404)
 			return view_error(r, 404, e.msg);
 		if (!strcmp(e.field, "_version")) {
@@ -1949,10 +1930,10 @@ static int body_upload_post(struct req *r)
 	struct buf report = BUF_INIT;
 	long long n = dmc_body_upload(req_db(r), sid, ff->path, acc_user_id(r), dmc_now(r), &report, &e);
 	if (n < 0) {
-		if (!refusal(&e)) {
+		if (!err_refusal(&e)) {
 			buf_release(&report);
 			json_decref(school);
-			return fail(r, &e);
+			return view_fault(r, &e);
 		}
 		form_error_err(r, &e);
 		rc = body_upload_page(r, e.status == 409 ? 409 : 422, school, buf_cstr(&report));
@@ -2046,7 +2027,7 @@ static int gcode_school_page(struct req *r, int status, const char *error)
 	json_t *rows = dmc_gcode_school(req_db(r), jint(school, "id"), &e);
 	if (!rows) {
 		json_decref(school);
-		return fail(r, &e);
+		return view_fault(r, &e);
 	}
 	gcode_rows_text(rows);
 	bool enter = may_enter(acc_active_grant(r));
@@ -2079,7 +2060,7 @@ static int gcode_new_page(struct req *r, int status, json_t *school)
 	if (selects(r, form, &e) < 0) {
 		json_decref(form);
 		json_decref(school);
-		return fail(r, &e);
+		return view_fault(r, &e);
 	}
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "ขอรหัส G สำหรับนักเรียนที่ไม่มีหลักฐานทางทะเบียนราษฎร %s", jstr(school, "name"));
@@ -2162,9 +2143,9 @@ static int gcode_new_post(struct req *r)
 	long long sid = jint(school, "id"), area = jint(school, "area_id");
 	long long id = dmc_gcode_request(req_db(r), sid, &in, form_value(r, "note"), acc_user_id(r), dmc_now(r), &e);
 	if (id < 0) {
-		if (!refusal(&e)) {
+		if (!err_refusal(&e)) {
 			json_decref(school);
-			return fail(r, &e);
+			return view_fault(r, &e);
 		}
 		form_error_err(r, &e);
 		return gcode_new_page(r, 422, school);
@@ -2172,7 +2153,7 @@ static int gcode_new_post(struct req *r)
 	json_decref(school);
 	for (size_t i = 0; i < sizeof doc_kinds / sizeof *doc_kinds; i++)
 		if (gcode_keep(r, id, doc_kinds[i][0], &e) < 0)
-			return fail(r, &e);
+			return view_fault(r, &e);
 	acc_audit_in(r, req_db(r), area, acc_user_id(r), "dmc.gcode.request", "dmc_gcode_request", id, NULL);
 	char u[64];
 	snprintf(u, sizeof u, "/dmc/gcode/%lld", id);
@@ -2191,7 +2172,7 @@ static int gcode_withdraw_post(struct req *r)
 		return acc_deny(r, "การยกเลิกคำขอทำได้เฉพาะเจ้าหน้าที่ข้อมูลนักเรียนของโรงเรียน");
 	struct err e = ERR_INIT;
 	if (dmc_gcode_withdraw(req_db(r), sid, gid, acc_user_id(r), dmc_now(r), &e) < 0)
-		return refusal(&e) ? gcode_school_page(r, 409, e.msg) : fail(r, &e);
+		return err_refusal(&e) ? gcode_school_page(r, 409, e.msg) : view_fault(r, &e);
 	acc_audit_in(r, req_db(r), area, acc_user_id(r), "dmc.gcode.withdraw", "dmc_gcode_request", gid, NULL);
 	char u[64];
 	snprintf(u, sizeof u, "/dmc/schools/%lld/gcode", sid);
@@ -2205,7 +2186,7 @@ static json_t *gcode_for(struct req *r, int *rc)
 	struct err e = ERR_INIT;
 	json_t *g = gid > 0 ? dmc_gcode_get(req_db(r), gid, &e) : NULL;
 	if (!g) {
-		*rc = gid > 0 && e.status >= 500 ? fail(r, &e) : view_error(r, 404, "ไม่พบคำขอรหัส G นี้");
+		*rc = gid > 0 && e.status >= 500 ? view_fault(r, &e) : view_error(r, 404, "ไม่พบคำขอรหัส G นี้");
 		return NULL;
 	}
 	if (!may_see_school(r, jint(g, "school_id"))) {
@@ -2262,7 +2243,7 @@ static int gcode_doc_get(struct req *r)
 	json_t *d = doc_label(kind) ? dmc_gcode_doc_get(req_db(r), jint(g, "id"), kind, &e) : NULL;
 	if (!d) {
 		json_decref(g);
-		return e.status >= 500 ? fail(r, &e) : view_error(r, 404, "ไม่พบเอกสารนี้");
+		return e.status >= 500 ? view_fault(r, &e) : view_error(r, 404, "ไม่พบเอกสารนี้");
 	}
 	acc_audit_in(r, req_db(r), jint(g, "area_id"), acc_user_id(r), "personal.read", "dmc_gcode_doc", jint(g, "id"),
 		     json_pack("{s:s}", "kind", kind));
@@ -2281,7 +2262,7 @@ static int gcode_area_page(struct req *r, int status, const char *error)
 	struct err e = ERR_INIT;
 	json_t *area = aid > 0 ? org_area_get(req_db(r), aid, &e) : NULL;
 	if (!area)
-		return aid > 0 && e.status >= 500 ? fail(r, &e) : view_error(r, 404, "ไม่พบสำนักงานเขตพื้นที่นี้");
+		return aid > 0 && e.status >= 500 ? view_fault(r, &e) : view_error(r, 404, "ไม่พบสำนักงานเขตพื้นที่นี้");
 	const struct acc_grant *g = acc_active_grant(r);
 	if (!g || g->scope == SCOPE_SCHOOL || !may_see_area(r, aid)) {
 		json_decref(area);
@@ -2290,7 +2271,7 @@ static int gcode_area_page(struct req *r, int status, const char *error)
 	json_t *lists = dmc_gcode_area(req_db(r), aid, &e);
 	if (!lists) {
 		json_decref(area);
-		return fail(r, &e);
+		return view_fault(r, &e);
 	}
 	gcode_rows_text(json_object_get(lists, "pending"));
 	gcode_rows_text(json_object_get(lists, "decided"));
@@ -2324,8 +2305,8 @@ static int gcode_decide_post(struct req *r)
 	long long learner = 0;
 	if (dmc_gcode_decide(req_db(r), aid, gid, approve, form_value(r, "decision_note"), acc_user_id(r), dmc_now(r),
 			     code, &learner, &e) < 0) {
-		if (!refusal(&e))
-			return fail(r, &e);
+		if (!err_refusal(&e))
+			return view_fault(r, &e);
 		if (*e.field)
 			form_error_err(r, &e);
 		return gcode_area_page(r, e.status == 404 ? 404 : e.status == 409 ? 409 : 422, e.msg);

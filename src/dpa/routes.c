@@ -52,17 +52,6 @@
 #define AREA_ROLES "dpa_area area_admin"
 #define ALL "dpa_officer dpa_area school_admin director area_admin super_admin"
 
-static bool refusal(const struct err *e)
-{
-	return e->status >= 400 && e->status < 500 && !strstr(e->msg, "(SQL: ");
-}
-
-static int fail(struct req *r, struct err *e)
-{
-	if (strstr(e->msg, "(SQL: "))
-		e->status = 500;
-	return view_err(r, e);
-}
 
 /* ---- who may do what --------------------------------------------------------------- */
 
@@ -120,7 +109,7 @@ static json_t *office_for(struct req *r, int *rc)
 	const struct acc_grant *g = acc_active_grant(r);
 	if (!a || !g || g->scope == SCOPE_SCHOOL || !acc_in_area(r, aid)) {
 		json_decref(a);
-		*rc = !a && aid > 0 && e.status >= 500 ? fail(r, &e) : view_error(r, 404, "ไม่พบสำนักงานเขตพื้นที่นี้");
+		*rc = !a && aid > 0 && e.status >= 500 ? view_fault(r, &e) : view_error(r, 404, "ไม่พบสำนักงานเขตพื้นที่นี้");
 		return NULL;
 	}
 	char base[64];
@@ -143,7 +132,7 @@ static json_t *school_for(struct req *r, int *rc)
 	struct err e = ERR_INIT;
 	json_t *s = sid > 0 ? org_school_get(req_db(r), sid, &e) : NULL;
 	if (!s) {
-		*rc = sid > 0 && e.status >= 500 ? fail(r, &e) : view_error(r, 404, "ไม่พบโรงเรียนนี้");
+		*rc = sid > 0 && e.status >= 500 ? view_fault(r, &e) : view_error(r, 404, "ไม่พบโรงเรียนนี้");
 		return NULL;
 	}
 	if (!acc_for_school(r, sid)) {
@@ -165,7 +154,7 @@ static json_t *staff_for(struct req *r, int *rc)
 	struct err e = ERR_INIT;
 	json_t *s = id > 0 ? dpa_staff_get(req_db(r), id, &e) : NULL;
 	if (!s) {
-		*rc = id > 0 && e.status >= 500 ? fail(r, &e) : view_error(r, 404, "ไม่พบบุคลากรคนนี้");
+		*rc = id > 0 && e.status >= 500 ? view_fault(r, &e) : view_error(r, 404, "ไม่พบบุคลากรคนนี้");
 		return NULL;
 	}
 	long long sid = jint(s, "school_id");
@@ -314,7 +303,7 @@ static int areas_page(struct req *r)
 	struct err e = ERR_INIT;
 	json_t *areas = org_areas_list(req_db(r), &e);
 	if (!areas)
-		return fail(r, &e);
+		return view_fault(r, &e);
 	return view_page(r, 200, "dpa/areas",
 			 json_pack("{s:s, s:o}", "page_title", "ทะเบียนบุคลากร รายเขตพื้นที่", "areas", areas));
 }
@@ -341,7 +330,7 @@ static int school_page(struct req *r, int status, const char *error)
 				      req_query_int(r, "page", 1, 1, 1000000), &e);
 	if (!page) {
 		json_decref(school);
-		return fail(r, &e);
+		return view_fault(r, &e);
 	}
 	struct buf base = BUF_INIT;
 	buf_addf(&base, "%s?q=", jstr(school, "base"));
@@ -422,7 +411,7 @@ static int add_post(struct req *r)
 	int k = dpa_staff_find(req_db(r), cid, &id, &at, &area, st, &e);
 	if (k < 0) {
 		json_decref(school);
-		return fail(r, &e);
+		return view_fault(r, &e);
 	}
 	if (k == 1 && !strcmp(st, "active")) {
 		if (at == sid && (sid > 0 || area == jint(school, "area_id"))) {
@@ -467,7 +456,7 @@ static int new_page(struct req *r, int status, json_t *school, bool offer, const
 	if (selects(r, form, &e) < 0) {
 		json_decref(form);
 		json_decref(school);
-		return fail(r, &e);
+		return view_fault(r, &e);
 	}
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "เพิ่มบุคลากรใหม่ %s", jstr(school, "name"));
@@ -512,9 +501,9 @@ static int new_post(struct req *r)
 	long long elsewhere = 0;
 	long long id = dpa_staff_add(req_db(r), aid, sid, &in, acc_user_id(r), clock_now(r), &elsewhere, "add", &e);
 	if (id < 0) {
-		if (!refusal(&e)) {
+		if (!err_refusal(&e)) {
 			json_decref(school);
-			return fail(r, &e);
+			return view_fault(r, &e);
 		}
 		form_error_err(r, &e);
 		if (elsewhere) {
@@ -562,7 +551,7 @@ static int transfers_page(struct req *r, int status, const char *error)
 	json_t *q = dpa_transfers_school(req_db(r), sid, clock_now(r), &e);
 	if (!q) {
 		json_decref(school);
-		return fail(r, &e);
+		return view_fault(r, &e);
 	}
 	queue_texts(json_object_get(q, "incoming"));
 	queue_texts(json_object_get(q, "outgoing"));
@@ -603,9 +592,9 @@ static int transfer_post(struct req *r)
 	long long tid = dpa_transfer_request(req_db(r), sid, form_value(r, "citizen_id"), form_value(r, "note"),
 					     acc_user_id(r), clock_now(r), &e);
 	if (tid < 0) {
-		if (!refusal(&e)) {
+		if (!err_refusal(&e)) {
 			json_decref(school);
-			return fail(r, &e);
+			return view_fault(r, &e);
 		}
 		form_error_err(r, &e);
 		return add_page(r, e.status == 409 ? 409 : 422, school, "", NULL);
@@ -637,7 +626,7 @@ static int decide_post(struct req *r)
 	struct err e = ERR_INIT;
 	json_t *t = tid > 0 ? dpa_transfer_get(req_db(r), tid, &e) : NULL;
 	if (!t)
-		return tid > 0 && e.status >= 500 ? fail(r, &e) : view_error(r, 404, "ไม่พบคำขอย้ายนี้");
+		return tid > 0 && e.status >= 500 ? view_fault(r, &e) : view_error(r, 404, "ไม่พบคำขอย้ายนี้");
 	long long from = jint(t, "from_school_id"), from_area = jint(t, "from_area_id"), to = jint(t, "to_school_id"),
 		  to_area = jint(t, "to_area_id");
 	json_decref(t);
@@ -651,8 +640,8 @@ static int decide_post(struct req *r)
 	int rc = d == D_WITHDRAW ? dpa_transfer_withdraw(req_db(r), tid, to, by, now, &e)
 				 : dpa_transfer_decide(req_db(r), tid, d == D_APPROVE, note, by, now, &e);
 	if (rc < 0) {
-		if (!refusal(&e))
-			return fail(r, &e);
+		if (!err_refusal(&e))
+			return view_fault(r, &e);
 		return view_error(r, e.status == 409 ? 409 : 422, e.msg);
 	}
 	static const char *const actions[] = {"dpa.transfer.approve", "dpa.transfer.refuse", "dpa.transfer.withdraw"};
@@ -691,7 +680,7 @@ static int staff_page(struct req *r, int status, json_t *s, const char *error)
 	json_t *events = dpa_staff_events(req_db(r), id, &e);
 	if (!events) {
 		json_decref(s);
-		return fail(r, &e);
+		return view_fault(r, &e);
 	}
 	size_t i;
 	json_t *ev;
@@ -738,7 +727,7 @@ static int staff_page(struct req *r, int status, json_t *s, const char *error)
 		json_decref(fremove);
 		json_decref(events);
 		json_decref(s);
-		return fail(r, &e);
+		return view_fault(r, &e);
 	}
 	bool can_edit = active && may_enter(r, jint(s, "school_id"), jint(s, "area_id"));
 	/* DPA-5: the Khet account of the same citizen ID, if any */
@@ -798,16 +787,16 @@ static int staff_post(struct req *r)
 				      now, &e);
 	}
 	if (rc < 0) {
-		if (!refusal(&e)) {
+		if (!err_refusal(&e)) {
 			json_decref(s);
-			return fail(r, &e);
+			return view_fault(r, &e);
 		}
 		if (e.status == 409 && act == ACT_EDIT) {
 			/* a stale copy: the record as it is now, with what changed named */
 			json_t *cur = dpa_staff_get(req_db(r), id, &e);
 			if (!cur) {
 				json_decref(s);
-				return fail(r, &e);
+				return view_fault(r, &e);
 			}
 			form_stale(r, edit_form, cur, jint(cur, "updated_at"), "ข้อมูลบุคลากร");
 			json_decref(s);
@@ -843,7 +832,7 @@ static int retiring_get(struct req *r)
 	json_t *rows = dpa_retiring(req_db(r), jint(school, "id"), jint(school, "area_id"), fy_be - 543, &e);
 	if (!rows) {
 		json_decref(school);
-		return fail(r, &e);
+		return view_fault(r, &e);
 	}
 	size_t i;
 	json_t *x;
@@ -877,7 +866,7 @@ static int school_export(struct req *r)
 	json_t *rows = dpa_school_roster(req_db(r), jint(school, "id"), jint(school, "area_id"), &e);
 	if (!rows) {
 		json_decref(school);
-		return fail(r, &e);
+		return view_fault(r, &e);
 	}
 	static const struct sheet_col cols[] = {
 	    {"ลำดับ", 6},    {"คำนำหน้า", 10},	{"ชื่อ", 18},	 {"นามสกุล", 18}, {"ประเภท", 24},
@@ -889,7 +878,7 @@ static int school_export(struct req *r)
 		buf_release(&title);
 		json_decref(rows);
 		json_decref(school);
-		return fail(r, &e);
+		return view_fault(r, &e);
 	}
 	size_t i;
 	json_t *x;
@@ -912,7 +901,7 @@ static int school_export(struct req *r)
 	if (sheet_finish(sh, &out, &e) < 0) {
 		buf_release(&title);
 		json_decref(school);
-		return fail(r, &e);
+		return view_fault(r, &e);
 	}
 	buf_adds(&title, sheet_extension(f));
 	rc = view_bytes(r, 200, sheet_content_type(f), &out, buf_cstr(&title));
@@ -936,7 +925,7 @@ static int roster_pdf(struct req *r)
 	if (!area) {
 		json_decref(rows);
 		json_decref(school);
-		return fail(r, &e);
+		return view_fault(r, &e);
 	}
 	struct pdf *p = pdf_new("บัญชีรายชื่อข้าราชการครูและบุคลากรทางการศึกษา");
 	pdf_subtitle(p, jstr(school, "name"));
@@ -983,7 +972,7 @@ static int roster_pdf(struct req *r)
 	struct buf out = BUF_INIT;
 	if (pdf_finish(p, &out, &e) < 0) {
 		json_decref(school);
-		return fail(r, &e);
+		return view_fault(r, &e);
 	}
 	struct buf fname = BUF_INIT;
 	buf_addf(&fname, "บัญชีรายชื่อบุคลากร %s.pdf", jstr(school, "name"));
@@ -1003,7 +992,7 @@ static json_t *area_for(struct req *r, int *rc)
 	const struct acc_grant *g = acc_active_grant(r);
 	if (!a || !g || g->scope == SCOPE_SCHOOL || !acc_in_area(r, aid)) {
 		json_decref(a);
-		*rc = a == NULL && aid > 0 && e.status >= 500 ? fail(r, &e) : view_error(r, 404, "ไม่พบสำนักงานเขตพื้นที่นี้");
+		*rc = a == NULL && aid > 0 && e.status >= 500 ? view_fault(r, &e) : view_error(r, 404, "ไม่พบสำนักงานเขตพื้นที่นี้");
 		return NULL;
 	}
 	return a;
@@ -1083,7 +1072,7 @@ static int area_get(struct req *r)
 	json_t *m = area_model(r, area, &e);
 	if (!m) {
 		json_decref(area);
-		return fail(r, &e);
+		return view_fault(r, &e);
 	}
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "ทะเบียนบุคลากร %s", jstr(area, "name"));
@@ -1108,7 +1097,7 @@ static int area_export(struct req *r)
 	json_t *m = area_model(r, area, &e);
 	if (!m) {
 		json_decref(area);
-		return fail(r, &e);
+		return view_fault(r, &e);
 	}
 	json_t *types = json_object_get(m, "types");
 	size_t nt = json_array_size(types);
@@ -1128,7 +1117,7 @@ static int area_export(struct req *r)
 		buf_release(&title);
 		json_decref(m);
 		json_decref(area);
-		return fail(r, &e);
+		return view_fault(r, &e);
 	}
 	size_t i;
 	json_t *x;
@@ -1148,7 +1137,7 @@ static int area_export(struct req *r)
 	if (sheet_finish(sh, &out, &e) < 0) {
 		buf_release(&title);
 		json_decref(area);
-		return fail(r, &e);
+		return view_fault(r, &e);
 	}
 	buf_adds(&title, sheet_extension(f));
 	rc = view_bytes(r, 200, sheet_content_type(f), &out, buf_cstr(&title));
@@ -1167,7 +1156,7 @@ static int area_transfers_get(struct req *r)
 	json_t *rows = dpa_transfers_area(req_db(r), jint(area, "id"), clock_now(r), &e);
 	if (!rows) {
 		json_decref(area);
-		return fail(r, &e);
+		return view_fault(r, &e);
 	}
 	queue_texts(rows);
 	long long flagged = 0;
