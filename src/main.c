@@ -21,6 +21,7 @@
 #include "core/jobs.h"
 #include "core/mail.h"
 #include "core/mailbox.h"
+#include "core/num.h"
 #include "core/log.h"
 #include "core/ratelimit.h"
 #include "core/server.h"
@@ -133,19 +134,18 @@ static const struct option global_longs[] = {
 };
 #define NGLOBAL (sizeof global_longs / sizeof *global_longs)
 
-/* A whole number flag value: all digits (a leading minus allowed), in
- * range; else -1 with a message. */
+/* A whole number flag value through the checked parser (core/num.h: an
+ * optional sign and digits only, no spaces, no overflow), in range; else
+ * -1 with a message in Thai and English. */
 static int flag_number(const char *name, const char *v, long long min, long long max, long long *out)
 {
-	char *end;
-	errno = 0;
-	long long n = strtoll(v, &end, 10);
-	if (!*v || *end || errno || n < min || n > max) {
-		fprintf(stderr, "khet: --%s must be a whole number between %lld and %lld (got \"%s\")\n", name, min, max,
-			v);
+	if (num_parse_ll(v, min, max, out) < 0) {
+		fprintf(stderr,
+			"khet: --%s ต้องเป็นจำนวนเต็มตั้งแต่ %lld ถึง %lld (ได้รับ \"%s\") / "
+			"--%s must be a whole number between %lld and %lld (got \"%s\")\n",
+			name, min, max, v, name, min, max, v);
 		return -1;
 	}
-	*out = n;
 	return 0;
 }
 

@@ -87,6 +87,22 @@ bool log_query_secret(const char *name)
 	return false;
 }
 
+/* Masked whole, while a search for a place or a word stays readable. */
+bool log_query_personal(const char *value)
+{
+	if (strchr(value, '@'))
+		return true;
+	int digits = 0;
+	for (const char *p = value; *p; p++) {
+		if (*p >= '0' && *p <= '9') {
+			if (++digits >= 9)
+				return true;
+		} else if ((*p != '-' && *p != ' ') || digits == 0)
+			digits = 0;
+	}
+	return false;
+}
+
 void log_query_add(struct buf *out, const char *name, const char *value, bool first)
 {
 	buf_addc(out, first ? '?' : '&');
@@ -94,7 +110,7 @@ void log_query_add(struct buf *out, const char *name, const char *value, bool fi
 	if (!value)
 		return;
 	buf_addc(out, '=');
-	if (log_query_secret(name))
+	if (log_query_secret(name) || log_query_personal(value))
 		buf_adds(out, "***");
 	else
 		buf_add_urlenc(out, value);

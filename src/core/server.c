@@ -1088,6 +1088,21 @@ void server_add_routes(const struct route_table *t)
 	router_add(t);
 }
 
+/* Why the listening address could not be taken, when MHD could not start:
+ * a bind of our own to the same address (MHD does not hand its errno
+ * back), so a taken port, an address of another machine and a privileged
+ * port get their own message. 0 when the bind now works (the port was
+ * freed meanwhile). */
+static int bind_errno(const struct sockaddr_storage *ss, socklen_t len)
+{
+	int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return errno;
+	int why = bind(fd, (const struct sockaddr *)ss, len) < 0 ? errno : 0;
+	close(fd);
+	return why;
+}
+
 /* Each connection's memory pool (MHD_OPTION_CONNECTION_MEMORY_LIMIT) holds
  * the request line and headers as read, MHD's header list and the answer's
  * headers. It must hold a request just under both limits, and one a little
@@ -1180,10 +1195,27 @@ int server_run(const struct server_config *c, struct err *e)
 		MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)(cfg.share_port ? 1 : 0), MHD_OPTION_END);
 	if (!d) {
 		view_shutdown();
+		int why = bind_errno(&ss, sslen);
+		if (why == EADDRNOTAVAIL)
+			return err_set(e, 500,
+				       "cannot listen on %s: the address is not one of this machine's / "
+				       "เริ่มเซิร์ฟเวอร์ที่ %s ไม่ได้ ที่อยู่ IP นี้ไม่ใช่ของเครื่องนี้ "
+				       "ใช้ 127.0.0.1, 0.0.0.0 หรือที่อยู่ของเครื่อง (ดูด้วยคำสั่ง ip addr)",
+				       cfg.listen, cfg.listen);
+		if (why == EACCES)
+			return err_set(e, 500,
+				       "cannot listen on %s: a port below 1024 needs privileges / "
+				       "เริ่มเซิร์ฟเวอร์ที่ %s ไม่ได้ พอร์ตต่ำกว่า 1024 ต้องใช้สิทธิ์พิเศษ "
+				       "ใช้พอร์ตตั้งแต่ 1024 ขึ้นไปหลัง nginx",
+				       cfg.listen, cfg.listen);
+		if (why != EADDRINUSE && why != 0)
+			return err_set(e, 500, "cannot listen on %s: %s / เริ่มเซิร์ฟเวอร์ที่ %s ไม่ได้ (%s)", cfg.listen,
+				       strerror(why), cfg.listen, strerror(why));
 		return err_set(e, 500,
 			       "cannot listen on %s: the port is in use by another program (another khet?) / "
 			       "เริ่มเซิร์ฟเวอร์ที่ %s ไม่ได้ พอร์ตนี้มีโปรแกรมอื่นใช้อยู่ (อาจเป็น khet อีกตัว) "
-			       "หยุดโปรแกรมนั้นหรือใช้พอร์ตอื่น; ถ้าตั้งใจให้หลายโปรเซสใช้พอร์ตเดียวกัน ให้ใส่ --share-port",
+			       "หยุดโปรแกรมนั้นหรือใช้พอร์ตอื่น; ถ้าตั้งใจให้หลายโปรเซสใช้พอร์ตเดียวกัน ให้ใส่ --share-port "
+			       "กับทุกโปรเซส",
 			       cfg.listen, cfg.listen);
 	}
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);

@@ -225,3 +225,24 @@ test('a super admin adds and edits a school in the web pages; others cannot', as
     await s.stop();
   }
 });
+
+// Issue 11.10, checked from outside: a number flag or its environment
+// variable that is not exactly a whole number in range stops khet before it
+// listens (exit 2), saying so in Thai and English — " 4" and "12abc" were
+// read as 4 and 12 by strtoll.
+test('khet serve refuses a number flag that is not exactly a whole number in range, in Thai and English', () => {
+  const env = { KHET_DATA: mkdtempSync(join(tmp, 'flags-')), KHET_LISTEN: '127.0.0.1:0' };
+  for (const [args, extra] of [
+    [['--workers', 'abc'], {}], [['--workers', ' 4'], {}], [['--workers', '0'], {}],
+    [['--max-body-mb', '12abc'], {}], [['--max-body-mb', '99999999999999999999'], {}],
+    [['--header-timeout', '1e3'], {}], [['--max-conn-per-ip', '-1'], {}], [['--min-free-mb', ''], {}],
+    [[], { KHET_WORKERS: '4 ' }], [[], { KHET_MAX_BODY_MB: '0x10' }],
+  ]) {
+    const r = khet(['serve', ...args], { ...env, ...extra });
+    const what = JSON.stringify([args, extra]);
+    assert.equal(r.code, 2, `${what}: refused before listening\n${r.stderr}`);
+    assert.match(r.stderr, /ต้องเป็นจำนวนเต็มตั้งแต่ -?\d+ ถึง \d+/, `${what}: said in Thai`);
+    assert.match(r.stderr, /must be a whole number between -?\d+ and \d+/, `${what}: said in English`);
+    assert.doesNotMatch(r.stderr + r.stdout, /listening on/, `${what}: never listened`);
+  }
+});

@@ -62,6 +62,13 @@ test('the access log names the client address, the signed-in user and the query 
   assert.equal(m[3], uid, 'the user id');
   assert.equal(m[2], '/areas?q=%E0%B8%AB%E0%B8%99%E0%B8%AD%E0%B8%87%E0%B9%81%E0%B8%A7%E0%B8%87&t=***&citizen_id=***&page=2');
   assert.doesNotMatch(s.log(), /SECRETTOKEN123|1103700012346/, 'the secret and the citizen ID are in no log line');
+  // a citizen ID, a phone or an e-mail typed into a search box (q=) is
+  // personal whatever the argument's name; a year stays readable
+  const searched = await c.get('/areas?q=' + encodeURIComponent('1-1037-00012-34-6') + '&year=2570');
+  assert.match(await logLine(searched.headers.get('x-request-id')), / GET \/areas\?q=\*\*\*&year=2570 /);
+  const mailed = await c.get('/areas?q=' + encodeURIComponent('nid@example.org'));
+  assert.match(await logLine(mailed.headers.get('x-request-id')), / GET \/areas\?q=\*\*\* /);
+  assert.doesNotMatch(s.log(), /00012|nid@example/, 'the searched ID and e-mail are in no log line');
   // someone not signed in: "-"
   const anon = await s.client().get('/areas');
   assert.match(await logLine(anon.headers.get('x-request-id')), / -$/);

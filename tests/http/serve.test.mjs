@@ -23,6 +23,17 @@ test('a second khet serve on a taken port refuses to start', () => {
   assert.match(r.stderr, /พอร์ตนี้มีโปรแกรมอื่นใช้อยู่/);
 });
 
+// Found by the acceptance check: every failure to listen was reported as
+// "the port is in use"; an address that is not the machine's says so.
+test('an address that is not one of the machine\'s is named as such, not as a taken port', () => {
+  const r = spawnSync(BIN, ['serve', '--listen', '203.0.113.77:18000', '--base-url', 'https://khet.example.go.th'],
+    { env: { ...process.env, ...server.env }, encoding: 'utf8', timeout: 10000 });
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /the address is not one of this machine's/);
+  assert.match(r.stderr, /ที่อยู่ IP นี้ไม่ใช่ของเครื่องนี้/);
+  assert.doesNotMatch(r.stderr, /port is in use/);
+});
+
 test('--share-port starts a second one on purpose', async () => {
   const port = new URL(server.base).port;
   // the first must have asked too: a shared port needs every listener to agree
