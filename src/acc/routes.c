@@ -624,7 +624,7 @@ static const struct route routes[] = {
     {"POST", "/register", register_post, register_form, NULL, ACCESS_PUBLIC, 0},
     {"GET", "/signin", signin_get, NULL, NULL, ACCESS_PUBLIC, 0},
     {"POST", "/signin", signin_post, signin_form, NULL, ACCESS_PUBLIC, 0},
-    {"POST", "/signout", signout_post, signout_form, NULL, ACCESS_PUBLIC, 0},
+    {"POST", "/signout", signout_post, signout_form, NULL, ACCESS_PUBLIC, 0, NULL, ROUTE_NO_CSRF},
     {"GET", "/account", account_page, NULL, NULL, ACCESS_SIGNED_IN, 0},
     {"GET", "/session/role", role_get, NULL, NULL, ACCESS_SIGNED_IN, 0},
     {"POST", "/session/role", role_post, role_form, NULL, ACCESS_SIGNED_IN, 0},

@@ -50,6 +50,12 @@ struct route {
  * primary, so a user never misses his own change). Such a handler must not
  * write. */
 #define ROUTE_MAY_LAG 1u
+/* A POST that needs no CSRF token: signing out. Another site cannot make
+ * the browser send it with the session (the cookie is SameSite=Lax), and a
+ * sign-out form left open in an old tab (its token from before a sign-in or
+ * role switch elsewhere) must still sign out — on a shared office computer
+ * a refused sign-out leaves the next person signed in. */
+#define ROUTE_NO_CSRF 2u
 
 /* Each module exposes its tables terminated by a route with method NULL. */
 struct route_table {

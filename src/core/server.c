@@ -794,7 +794,7 @@ static void dispatch(struct req *r)
 			view_error(r, 400, "ข้อมูลที่ส่งมาไม่สมบูรณ์หรือขาดหาย กรุณาส่งแบบฟอร์มใหม่อีกครั้ง");
 			return;
 		}
-		if (!csrf_ok(r)) {
+		if (!(r->route->flags & ROUTE_NO_CSRF) && !csrf_ok(r)) {
 			view_error(r, 403,
 				   "แบบฟอร์มหมดอายุหรือไม่ได้ส่งจากหน้าของระบบ กรุณาโหลดหน้าใหม่แล้วส่งอีกครั้ง");
 			return;

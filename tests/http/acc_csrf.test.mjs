@@ -70,14 +70,14 @@ test('a token from another session is refused, even with that session\'s csrf co
   await signin(a, 'teacher');
   await signin(b, 'teacher');
   assert.notEqual(a.csrf, b.csrf, 'each session has its own token');
-  const r = await a.post('/signout', {}, { csrf: b.csrf });
+  const r = await a.post('/session/role', { role: '1' }, { csrf: b.csrf });
   assert.equal(r.status, 403);
   a.cookies.set('khet_csrf', b.csrf);
-  const r2 = await a.post('/signout', {}, { csrf: b.csrf });
+  const r2 = await a.post('/session/role', { role: '1' }, { csrf: b.csrf });
   assert.equal(r2.status, 403);
   assert.equal((await a.get('/account')).status, 200, 'still signed in');
   // the header form (X-CSRF-Token) is held to the same rule
-  const h = await a.request('POST', '/signout', { headers: { 'x-csrf-token': b.csrf, 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
+  const h = await a.request('POST', '/session/role', { headers: { 'x-csrf-token': b.csrf, 'content-type': 'application/x-www-form-urlencoded' }, body: 'role=1' });
   assert.equal(h.status, 403);
   // the token of a's own session (which a's pages carry) works
   const mine = (await a.get('/account')).text.match(/name="_csrf" value="([\w-]{43})"/)[1];
@@ -88,6 +88,18 @@ test('a token from another session is refused, even with that session\'s csrf co
   const v = await a.post('/signin', { login: 'teacher', password: DEMO_PW }, { csrf: mine });
   assert.equal(v.status, 403);
   assert.notEqual(a.csrf, mine, 'a fresh visitor token came with the sign-out');
+});
+
+test('a sign-out from an old tab (its token from before a role switch) still signs out', async () => {
+  const c = client();
+  await signin(c, 'schooladmin');
+  const stale = (await c.get('/account')).text.match(/name="_csrf" value="([\w-]{43})"/)[1];
+  const grants = (await c.get('/account', { json: true })).json.grants;
+  assert.equal((await c.post('/session/role', { role: grants.find((g) => g.role === 'homeroom').id })).status, 303);
+  assert.notEqual(c.csrf, stale);
+  const out = await c.post('/signout', {}, { csrf: stale });
+  assert.equal(out.status, 303);
+  assert.equal((await c.get('/account')).status, 303, 'signed out');
 });
 
 test('over plain http: plain cookie names, no Strict-Transport-Security', async () => {
