@@ -128,7 +128,16 @@ export class Client {
     const h = { ...headers };
     if (this.cookies.size) h.cookie = this.cookieHeader();
     if (json) h.accept = 'application/json';
-    const res = await fetch(this.base + path, { method, body, headers: h, redirect });
+    let res;
+    try {
+      res = await fetch(this.base + path, { method, body, headers: h, redirect });
+    } catch (e) {
+      // a kept-alive socket the server closed just as it was reused (the
+      // client cannot tell in advance): a GET is sent again once, as a
+      // browser does; anything else is the test's to see
+      if (method !== 'GET' || !/fetch failed/.test(String(e))) throw e;
+      res = await fetch(this.base + path, { method, body, headers: h, redirect });
+    }
     this.keepCookies(res);
     const text = await res.text();
     let data;
