@@ -1,11 +1,11 @@
 // tables (browser, issue 10.9): the pages with wide tables — the officer's
 // dashboard and list, the area admin's account list, roster and school-admin
 // registrations, the applicant's list, the KPI matrix, the meeting-room
-// desk (approvals, the usage report, a calendar day, the free-room search) — on a 390 px phone, a
+// desk (approvals, the usage report, a calendar day, the free-room search), the KPI reviewers' queue — on a 390 px phone, a
 // 1,280 px laptop and a 1,920 px desktop: no page scrolls sideways, and every
 // action (a link or button in a row) of the first rows is inside the
 // viewport without scrolling sideways. The applicant's list, the officer's
-// list and the area admin's user list (.table-cards) become cards on the
+// list, the area admin's user list and the KPI review queue (.table-cards) become cards on the
 // phone — each row as wide as the page's column, the header row hidden, each
 // cell labelled by its column header, actions ≥ 44 px tall — and stay tables
 // on the laptop.
@@ -75,6 +75,8 @@ const pages = () => [
   ['officer', '/oss/rooms/usage'],
   ['officer', `/oss/rooms/${roomId}/calendar?day=${roomDay}`],
   ['citizen', `/oss/rooms/free?area=${areaId}&start_date=${roomDay}&start_time=09:00&end_time=10:00&attendees=5`],
+  // the reviewers' "รอตรวจ" queue (issue 10.15; acceptance walk of issue 10)
+  ['kpireviewer', '/kpi/review-queue'],
 ];
 
 // What does not fit: the page's sideways scroll, and the actions of the
@@ -158,6 +160,7 @@ const cardPages = () => [
   ['citizen', '/oss/my'],
   ['officer', '/oss/manage/list'],
   ['areaadmin1', `/areas/${areaId}/users`],
+  ['kpireviewer', '/kpi/review-queue'],
 ];
 
 // How the first rows of the page's .table-cards list are laid out.
