@@ -1,7 +1,7 @@
 // tables (browser, issue 10.9): the pages with wide tables — the officer's
 // dashboard and list, the area admin's account list, roster and school-admin
 // registrations, the applicant's list, the KPI matrix, the meeting-room
-// desk (approvals, the usage report, a calendar day, the free-room search), the KPI reviewers' queue — on a 390 px phone, a
+// desk (approvals, the usage report, a calendar day, the free-room search), the KPI reviewers' queue and indicator list — on a 390 px phone, a
 // 1,280 px laptop and a 1,920 px desktop: no page scrolls sideways, and every
 // action (a link or button in a row) of the first rows is inside the
 // viewport without scrolling sideways. The applicant's list, the officer's
@@ -77,6 +77,9 @@ const pages = () => [
   ['citizen', `/oss/rooms/free?area=${areaId}&start_date=${roomDay}&start_time=09:00&end_time=10:00&attendees=5`],
   // the reviewers' "รอตรวจ" queue (issue 10.15; acceptance walk of issue 10)
   ['kpireviewer', '/kpi/review-queue'],
+  // the KPI indicator list with its per-period report buttons (seed 003)
+  ['kpiowner', '/kpi'],
+  ['schooladmin', '/kpi'],
 ];
 
 // What does not fit: the page's sideways scroll, and the actions of the
@@ -231,4 +234,20 @@ test('lists become cards at 390 px: rows full width, header hidden, cells labell
     await ctx.close();
   }
   assert.deepEqual(problems, []);
+});
+
+// A row of buttons written as a list (ul.actions, the KPI pages) shows the
+// buttons only: no list bullets squeezed between them on a phone.
+test('a row of buttons (ul.actions) has no list bullets', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 900 }, locale: 'th-TH' });
+  const page = await ctx.newPage();
+  await page.goto(server.base + '/signin');
+  await page.locator('#f-login').fill('kpiowner');
+  await page.locator('#f-password').fill(PW);
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/signin')), page.getByRole('button', { name: 'เข้าสู่ระบบ' }).click()]);
+  assert.equal((await page.goto(server.base + '/kpi')).status(), 200);
+  const items = await page.evaluate(() => [...document.querySelectorAll('main ul.actions > li')].map((li) => getComputedStyle(li).listStyleType));
+  assert.ok(items.length >= 2, 'the KPI list has its row of buttons');
+  assert.deepEqual([...new Set(items)], ['none']);
+  await ctx.close();
 });
