@@ -294,7 +294,10 @@ static int demo_book(struct demo_rooms *dr, long long day, unsigned x, long long
 		return -1;
 	for (long long d = day; d < dr->day0 + dr->days; d++)
 		for (int k = 0; k < dr->n * DEMO_SLOTS; k++) {
-			int ro = (int)((x + (unsigned)(k / DEMO_SLOTS)) % (unsigned)dr->n);
+			/* not x's low bits: they chose the service (x % 6 == 3 for a
+			 * room request, always odd), which put every booking in the
+			 * second room of two */
+			int ro = (int)(((x >> 20) + (unsigned)(k / DEMO_SLOTS)) % (unsigned)dr->n);
 			int sl = (int)(((x >> 5) + (unsigned)k) % DEMO_SLOTS);
 			unsigned char *t = &dr->taken[((d - dr->day0) * dr->n + ro) * DEMO_SLOTS + sl];
 			if (*t)
