@@ -103,7 +103,8 @@ function measure() {
   for (const table of document.querySelectorAll('main table')) {
     const rows = [...table.querySelectorAll('tbody tr')].slice(0, 3);
     // a matrix's cells are data; its actions are in the first column
-    const actions = table.classList.contains('matrix') ? ':scope > :first-child :is(a[href], button)' : 'a[href], button';
+    // (a choice made in the row — the roster's select — is an action too)
+    const actions = table.classList.contains('matrix') ? ':scope > :first-child :is(a[href], button)' : 'a[href], button, select, input:not([type=hidden])';
     for (const row of rows)
       for (const a of row.querySelectorAll(actions)) {
         const b = a.getBoundingClientRect();
