@@ -80,6 +80,9 @@ const pages = () => [
   // the KPI indicator list with its per-period report buttons (seed 003)
   ['kpiowner', '/kpi'],
   ['schooladmin', '/kpi'],
+  // the area admin's meeting rooms and KPI people (their inputs and buttons per row)
+  ['areaadmin1', '/oss/admin/rooms'],
+  ['areaadmin1', `/kpi/admin/people?area=${areaId}`],
 ];
 
 // What does not fit: the page's sideways scroll, and the actions of the
