@@ -40,8 +40,11 @@ json_t *acc_request_form_blocks(const char *area_name)
 	add(a, "text", "คำนำหน้า" SHORT " ชื่อ" SHORT SHORT " นามสกุล" SHORT SHORT);
 	add(a, "text", "Title" SHORT " Name" SHORT SHORT " Surname" SHORT SHORT);
 	add(a, "text", "ประเภท  ( ) ข้าราชการ   ( ) พนักงานราชการ/ลูกจ้างประจำ   ( ) ลูกจ้างชั่วคราว/จ้างเหมาบริการ");
-	add(a, "text", "ตำแหน่ง" SHORT SHORT " เบอร์โทรศัพท์ (ที่ทำงาน)" SHORT " เบอร์โทรศัพท์มือถือ" SHORT);
-	add(a, "text", "อีเมล (ที่ลงทะเบียนในระบบ)" DOTS DOTS);
+	/* each line fits the page: a dotted blank does not break, so a line too
+	 * long broke its label instead ("เบอร์/โทรศัพท์มือถือ", "ลงทะเบียนใน/ระบบ") */
+	add(a, "text", "ตำแหน่ง" SHORT SHORT " เบอร์โทรศัพท์ (ที่ทำงาน)" SHORT);
+	add(a, "text", "เบอร์โทรศัพท์มือถือ" SHORT SHORT);
+	add(a, "text", "อีเมล (ที่ลงทะเบียนในระบบ)" DOTS);
 	add(a, "text", "โรงเรียน / กลุ่มงาน" DOTS " จังหวัด" SHORT SHORT);
 	add(a, "text",
 	    "สิทธิ  ( ) เจ้าหน้าที่ที่เพิ่มใหม่   ( ) เพื่อทดแทน ชื่อ" SHORT SHORT " เนื่องจาก ( ) ลาออก ( ) ย้ายไปสังกัด" SHORT);

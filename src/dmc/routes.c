@@ -1434,7 +1434,8 @@ static int subsidy_pdf(struct req *r, json_t *sub, json_t *area)
 	}
 	pdf_text(p, buf_cstr(&line));
 	static const char *const heads[] = {"โรงเรียน", "อนุบาล", "ประถม", "ม.ต้น", "ม.ปลาย", "รวม (คน)", "เงินอุดหนุน (บาท)"};
-	static const double widths[] = {3.2, 1, 1, 1, 1, 1.1, 1.8};
+	/* wide enough for each header in one piece ("อนุบา/ล", "ม.ปลา/ย" at 1) */
+	static const double widths[] = {2.6, 1.25, 1.2, 1.2, 1.25, 1.1, 1.8};
 	pdf_table(p, 7, heads, widths);
 	json_t *rows = json_array();
 	json_array_extend(rows, json_object_get(sub, "schools"));

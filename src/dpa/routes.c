@@ -927,9 +927,13 @@ static int roster_pdf(struct req *r)
 		json_decref(school);
 		return view_fault(r, &e);
 	}
+	/* the area office's own roster: its name once (it is the area's), and
+	 * certified by the area's director, not a school's */
+	int office = json_is_true(json_object_get(school, "office"));
 	struct pdf *p = pdf_new("บัญชีรายชื่อข้าราชการครูและบุคลากรทางการศึกษา");
 	pdf_subtitle(p, jstr(school, "name"));
-	pdf_subtitle(p, jstr(area, "name"));
+	if (!office)
+		pdf_subtitle(p, jstr(area, "name"));
 	struct buf line = BUF_INIT;
 	thai_date_long(&line, clock_now(r));
 	struct buf foot = BUF_INIT;
@@ -958,11 +962,16 @@ static int roster_pdf(struct req *r)
 		pdf_table_row(p, (const char *[]){no, buf_cstr(&name), buf_cstr(&pos), jstr(x, "standing_label"), ""});
 	}
 	pdf_space(p, 12);
-	pdf_text(p, "ขอรับรองว่ารายชื่อข้างต้นถูกต้องตรงตามที่ปฏิบัติงานจริงในสถานศึกษา\n\n"
-		    "ลงชื่อ ........................................................ ผู้รับรอง\n"
-		    "(........................................................)\n"
-		    "ผู้อำนวยการสถานศึกษา\n"
-		    "วันที่ ........ เดือน .................... พ.ศ. ............");
+	buf_reset(&line);
+	buf_addf(&line,
+		 "ขอรับรองว่ารายชื่อข้างต้นถูกต้องตรงตามที่ปฏิบัติงานจริงใน%s\n\n"
+		 "ลงชื่อ ........................................................ ผู้รับรอง\n"
+		 "(........................................................)\n"
+		 "%s\n"
+		 "วันที่ ........ เดือน .................... พ.ศ. ............",
+		 office ? "สำนักงานเขตพื้นที่การศึกษา" : "สถานศึกษา",
+		 office ? "ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา" : "ผู้อำนวยการสถานศึกษา");
+	pdf_text(p, buf_cstr(&line));
 	buf_release(&name);
 	buf_release(&pos);
 	buf_release(&line);

@@ -224,7 +224,7 @@ int kpi_stats_pdf(json_t *stats, struct buf *out, struct err *e)
 	if (json_array_size(json_object_get(stats, "by_type"))) {
 		pdf_heading(p, "ค่าเฉลี่ยถ่วงน้ำหนักตามประเภทตัวชี้วัด");
 		static const char *const th[] = {"ประเภทตัวชี้วัด", "จำนวนตัวชี้วัด", "เฉลี่ยประเมินตนเอง", "เฉลี่ยผลตรวจ"};
-		static const double tw[] = {3, 1, 1.2, 1.2};
+		static const double tw[] = {2.6, 1.4, 1.2, 1.2};
 		pdf_table(p, 4, th, tw);
 		json_array_foreach(json_object_get(stats, "by_type"), i, r)
 		{

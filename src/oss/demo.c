@@ -294,7 +294,10 @@ static int demo_book(struct demo_rooms *dr, long long day, unsigned x, long long
 		return -1;
 	for (long long d = day; d < dr->day0 + dr->days; d++)
 		for (int k = 0; k < dr->n * DEMO_SLOTS; k++) {
-			int ro = (int)((x + (unsigned)(k / DEMO_SLOTS)) % (unsigned)dr->n);
+			/* not x's low bits: they chose the service (x % 6 == 3 for a
+			 * room request, always odd), which put every booking in the
+			 * second room of two */
+			int ro = (int)(((x >> 20) + (unsigned)(k / DEMO_SLOTS)) % (unsigned)dr->n);
 			int sl = (int)(((x >> 5) + (unsigned)k) % DEMO_SLOTS);
 			unsigned char *t = &dr->taken[((d - dr->day0) * dr->n + ro) * DEMO_SLOTS + sl];
 			if (*t)
@@ -381,6 +384,8 @@ static int demo_requests(struct db *db, long long area_id, long long requests, s
 			 json_string_value(json_object_get(data, "last_name")));
 		json_decref(data);
 		long long status_at = t + (st == OSS_SUBMITTED ? 0 : 3600 * (1 + x % 72));
+		if (status_at > now) /* a recent request's last step is not in the future */
+			status_at = now;
 		long long id = 0;
 		int r = db_int_value(
 		    db,

@@ -1,11 +1,11 @@
 // tables (browser, issue 10.9): the pages with wide tables — the officer's
 // dashboard and list, the area admin's account list, roster and school-admin
 // registrations, the applicant's list, the KPI matrix, the meeting-room
-// desk (approvals, the usage report, a calendar day, the free-room search) — on a 390 px phone, a
+// desk (approvals, the usage report, a calendar day, the free-room search), the KPI reviewers' queue and indicator list — on a 390 px phone, a
 // 1,280 px laptop and a 1,920 px desktop: no page scrolls sideways, and every
 // action (a link or button in a row) of the first rows is inside the
 // viewport without scrolling sideways. The applicant's list, the officer's
-// list and the area admin's user list (.table-cards) become cards on the
+// list, the area admin's user list and the KPI review queue (.table-cards) become cards on the
 // phone — each row as wide as the page's column, the header row hidden, each
 // cell labelled by its column header, actions ≥ 44 px tall — and stay tables
 // on the laptop.
@@ -75,6 +75,14 @@ const pages = () => [
   ['officer', '/oss/rooms/usage'],
   ['officer', `/oss/rooms/${roomId}/calendar?day=${roomDay}`],
   ['citizen', `/oss/rooms/free?area=${areaId}&start_date=${roomDay}&start_time=09:00&end_time=10:00&attendees=5`],
+  // the reviewers' "รอตรวจ" queue (issue 10.15; acceptance walk of issue 10)
+  ['kpireviewer', '/kpi/review-queue'],
+  // the KPI indicator list with its per-period report buttons (seed 003)
+  ['kpiowner', '/kpi'],
+  ['schooladmin', '/kpi'],
+  // the area admin's meeting rooms and KPI people (their inputs and buttons per row)
+  ['areaadmin1', '/oss/admin/rooms'],
+  ['areaadmin1', `/kpi/admin/people?area=${areaId}`],
 ];
 
 // What does not fit: the page's sideways scroll, and the actions of the
@@ -98,7 +106,8 @@ function measure() {
   for (const table of document.querySelectorAll('main table')) {
     const rows = [...table.querySelectorAll('tbody tr')].slice(0, 3);
     // a matrix's cells are data; its actions are in the first column
-    const actions = table.classList.contains('matrix') ? ':scope > :first-child :is(a[href], button)' : 'a[href], button';
+    // (a choice made in the row — the roster's select — is an action too)
+    const actions = table.classList.contains('matrix') ? ':scope > :first-child :is(a[href], button)' : 'a[href], button, select, input:not([type=hidden])';
     for (const row of rows)
       for (const a of row.querySelectorAll(actions)) {
         const b = a.getBoundingClientRect();
@@ -158,6 +167,7 @@ const cardPages = () => [
   ['citizen', '/oss/my'],
   ['officer', '/oss/manage/list'],
   ['areaadmin1', `/areas/${areaId}/users`],
+  ['kpireviewer', '/kpi/review-queue'],
 ];
 
 // How the first rows of the page's .table-cards list are laid out.
@@ -228,4 +238,20 @@ test('lists become cards at 390 px: rows full width, header hidden, cells labell
     await ctx.close();
   }
   assert.deepEqual(problems, []);
+});
+
+// A row of buttons written as a list (ul.actions, the KPI pages) shows the
+// buttons only: no list bullets squeezed between them on a phone.
+test('a row of buttons (ul.actions) has no list bullets', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 900 }, locale: 'th-TH' });
+  const page = await ctx.newPage();
+  await page.goto(server.base + '/signin');
+  await page.locator('#f-login').fill('kpiowner');
+  await page.locator('#f-password').fill(PW);
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/signin')), page.getByRole('button', { name: 'เข้าสู่ระบบ' }).click()]);
+  assert.equal((await page.goto(server.base + '/kpi')).status(), 200);
+  const items = await page.evaluate(() => [...document.querySelectorAll('main ul.actions > li')].map((li) => getComputedStyle(li).listStyleType));
+  assert.ok(items.length >= 2, 'the KPI list has its row of buttons');
+  assert.deepEqual([...new Set(items)], ['none']);
+  await ctx.close();
 });

@@ -6,6 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { startServer, citizenId, AddressClient, ipSequence, solve, altcha } from './lib.mjs';
 import { startSmtp } from './smtp.mjs';
 
@@ -165,6 +166,10 @@ test('10.12 blank access-request form: a PDF (Thai font, the seed\'s title) link
   const m = body.toString('latin1').match(/\/Title\s*<(?:FEFF|feff)([0-9A-Fa-f]+)>/);
   assert.ok(m);
   assert.equal(Buffer.from(m[1], 'hex').swap16().toString('utf16le'), 'แบบคำขอรับสิทธิ์การใช้งานระบบสารสนเทศ');
+  // no label broken across lines by its dotted blank ("เบอร์/โทรศัพท์มือถือ")
+  const lines = execFileSync('pdftotext', ['-', '-'], { input: body, encoding: 'utf8' }).split('\n');
+  for (const label of ['เบอร์โทรศัพท์มือถือ', 'อีเมล (ที่ลงทะเบียนในระบบ)', 'เบอร์โทรศัพท์ (ที่ทำงาน)'])
+    assert.ok(lines.some((l) => l.includes(label)), `${label} on one line`);
 });
 
 test('10.10 registration at a meeting: an area admin\'s session lets one address register 25 schools; without one the 21st is refused', async () => {

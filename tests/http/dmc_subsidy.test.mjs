@@ -7,6 +7,7 @@
 // role cannot see the area's figures; later edits do not move them.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { startServer, AddressClient, ipSequence, citizenId, unzip, parseCsv } from './lib.mjs';
 
 const PW = 'khet-demo-2567';
@@ -86,6 +87,9 @@ test('the area: certified schools only, totals, XLSX and CSV; a school role is r
   const bytes = Buffer.from(await pdf.arrayBuffer());
   assert.equal(bytes.subarray(0, 5).toString(), '%PDF-');
   assert.ok(bytes.length > 1000);
+  // each column header in one piece, never "อนุบา/ล" (acceptance walk of issue 10)
+  const heads = execFileSync('pdftotext', ['-layout', '-', '-'], { input: bytes, encoding: 'utf8' }).split('\n').find((l) => l.includes('โรงเรียน') && l.includes('ประถม')) ?? '';
+  for (const h of ['อนุบาล', 'ประถม', 'ม.ต้น', 'ม.ปลาย']) assert.ok(heads.includes(h), `header ${h} whole in: ${heads}`);
   assert.equal(count("SELECT COUNT(*) FROM audit WHERE action = 'dmc.subsidy.export'"), 3);
   assert.equal((await admin1.get(`/dmc/areas/${area}/rounds/${round.id}/subsidy`)).status, 403);
   const html = await areaOfficer.get(`/dmc/areas/${area}/rounds/${round.id}/subsidy`);

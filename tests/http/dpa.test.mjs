@@ -13,6 +13,7 @@
 // (second school), areaadmin1 (area 3502), areaadmin2 (area 6201).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { startServer, AddressClient, ipSequence, citizenId, parseCsv, unzip } from './lib.mjs';
 
 const PW = 'khet-demo-2567';
@@ -349,6 +350,8 @@ test('exports: the area table as CSV and XLSX, a school roster without IDs or sa
   assert.equal((await bytes(admin2, `/dpa/schools/${s1}/export?format=csv`)).status, 404);
   const pdf = await bytes(admin1, `/dpa/schools/${s1}/roster.pdf`);
   assert.equal(pdf.status, 200);
+  const schoolText = execFileSync('pdftotext', ['-', '-'], { input: pdf.body, encoding: 'utf8' }).replace(/\s+/g, '');
+  assert.ok(schoolText.includes('ปฏิบัติงานจริงในสถานศึกษา') && schoolText.includes('ผู้อำนวยการสถานศึกษา'));
   assert.equal(pdf.type, 'application/pdf');
   assert.equal(pdf.body.subarray(0, 5).toString('latin1'), '%PDF-');
   assert.equal((await bytes(admin2, `/dpa/schools/${s1}/roster.pdf`)).status, 404);
@@ -435,4 +438,11 @@ test('the area office keeps its own staff (no school); a school asks for one, th
   assert.equal(count(`SELECT school_id FROM dpa_staff WHERE id = ${id}`), s1);
   const pdf = await bytes(areaAdmin, `/dpa/areas/${area}/office/roster.pdf`);
   assert.equal(pdf.status, 200);
+  // the office's roster names the office once and is certified by the
+  // area's director, not "ผู้อำนวยการสถานศึกษา" (acceptance walk of issue 10)
+  const officeText = execFileSync('pdftotext', ['-', '-'], { input: pdf.body, encoding: 'utf8' }).replace(/\s+/g, '');
+  const areaName = sql(`SELECT name FROM areas WHERE id = ${area}`).replace(/\s+/g, '');
+  assert.equal(officeText.split(areaName).length - 1, 1, 'the area office named once');
+  assert.ok(officeText.includes('ปฏิบัติงานจริงในสำนักงานเขตพื้นที่การศึกษา'));
+  assert.ok(!officeText.includes('สถานศึกษา'), 'no school wording on the office roster');
 });

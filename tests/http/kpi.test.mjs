@@ -491,6 +491,8 @@ test('statistics: signed-in with units, public without, Excel and PDF (KPI-8)', 
   assert.match(flat, /\*ไม่แสดงค่าเฉลี่ยคะแนนของ/);
   // a header is never broken inside a word ("หมายเ/ลข")
   assert.match(flat, /หมายเลข/);
+  // nor "จำนวนตัวชี้/วัด" in the table by indicator type (acceptance walk of issue 10)
+  assert.match(flat, /จำนวนตัวชี(้ว|ว้)ัด/);
   assert.match(flat, /หน่วยงานรายงานผลน้อยกว่า3หน่วยงานเพราะค่าเฉลี่ยจะเปิดเผยคะแนน/);
   r = await v.get(`/kpi/stats/${FY}/xlsx?area=${area}`);
   assert.equal(r.status, 200);

@@ -85,6 +85,13 @@ test('demo: every room request not cancelled is a real booking, and no two booki
     `AND a.start_at < b.end_at AND b.start_at < a.end_at`), 0);
   assert.equal(num(`SELECT COUNT(*) FROM oss_bookings b JOIN oss_requests r ON r.id = b.request_id ` +
     `WHERE b.status <> r.status OR b.applicant_id <> r.applicant_id`), 0);
+  // no demo request changed its status after now (the officer's list and
+  // its export showed "status changed 9 Dec" on 7 Dec)
+  const now = Math.floor(Date.now() / 1000) + 5;
+  assert.equal(num(`SELECT COUNT(*) FROM oss_requests WHERE status_at > ${now} OR updated_at > ${now} OR created_at > ${now}`), 0);
+  // every demo room of the area is used (the usage report showed ห้องประชุมพุทธรักษา at 0 all year)
+  assert.equal(num(`SELECT COUNT(*) FROM oss_rooms r WHERE r.area_id IN (SELECT area_id FROM oss_requests WHERE service = '31') ` +
+    `AND r.name LIKE 'ห้องประชุม%' AND NOT EXISTS (SELECT 1 FROM oss_bookings b WHERE b.room_id = r.id)`), 0);
   // the request's data names the same room and day as its booking
   const [id, room, start] = sql(`SELECT request_id, room_id, start_at FROM oss_bookings ORDER BY id DESC LIMIT 1`).split('|').map(Number);
   const v = await officer.get(`/oss/requests/${id}`, { json: true });
