@@ -11,3 +11,26 @@ export function launchChromium() {
       '--disable-sync', '--no-first-run'],
   });
 }
+
+// A page that records script errors and console errors (page.problems) and
+// Content-Security-Policy violations (window.__csp), Thai locale.
+export async function openPage(browser, viewport) {
+  const ctx = await browser.newContext({ viewport, locale: 'th-TH' });
+  const page = await ctx.newPage();
+  page.problems = [];
+  await page.addInitScript(() => {
+    window.__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  page.on('pageerror', (err) => page.problems.push('pageerror: ' + err.message));
+  page.on('console', (m) => { if (m.type() === 'error') page.problems.push(`console: ${m.text()}`); });
+  return page;
+}
+
+// Signs in through the sign-in form and waits to leave it.
+export async function signInAs(page, base, login, password) {
+  await page.goto(base + '/signin');
+  await page.locator('#f-login').fill(login);
+  await page.locator('#f-password').fill(password);
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/signin')), page.getByRole('button', { name: 'เข้าสู่ระบบ' }).click()]);
+}

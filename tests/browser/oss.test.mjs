@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launchChromium } from './chromium.mjs';
+import { launchChromium, openPage, signInAs } from './chromium.mjs';
 import { startServer, files } from '../http/lib.mjs';
 
 const OUT = join(dirname(fileURLToPath(import.meta.url)), 'out');
@@ -43,25 +43,9 @@ after(async () => {
   await server?.stop();
 });
 
-async function newPage() {
-  const ctx = await browser.newContext({ viewport: PHONE, locale: 'th-TH' });
-  const page = await ctx.newPage();
-  page.problems = [];
-  await page.addInitScript(() => {
-    window.__csp = [];
-    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
-  });
-  page.on('pageerror', (err) => page.problems.push('pageerror: ' + err.message));
-  page.on('console', (m) => { if (m.type() === 'error') page.problems.push(`console: ${m.text()}`); });
-  return page;
-}
+const newPage = () => openPage(browser, PHONE);
 
-async function signIn(page, login) {
-  await page.goto(server.base + '/signin');
-  await page.locator('#f-login').fill(login);
-  await page.locator('#f-password').fill(DEMO_PW);
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/signin')), page.getByRole('button', { name: 'เข้าสู่ระบบ' }).click()]);
-}
+const signIn = (page, login) => signInAs(page, server.base, login, DEMO_PW);
 
 async function clean(page, what) {
   assert.deepEqual(await page.evaluate(() => window.__csp), [], `${what}: no CSP violations`);
