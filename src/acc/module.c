@@ -134,4 +134,5 @@ const struct module acc_module = {
     .permissions = permissions,
     .commands = commands,
     .migrations = migrations,
+    .deadlines = acc_deadlines,
 };

@@ -115,4 +115,5 @@ const struct module dmc_module = {
     .roles = roles,
     .permissions = permissions,
     .migrations = migrations,
+    .deadlines = dmc_deadlines,
 };

@@ -3,6 +3,7 @@
  * and `khet demo --indicators N`. */
 #include "core/module.h"
 #include "kpi/kpi.h"
+#include "kpi/kpi_internal.h"
 
 static int demo(struct db *db, const struct demo_args *a, struct err *e)
 {
@@ -87,4 +88,5 @@ const struct module kpi_module = {
     .roles = roles,
     .permissions = permissions,
     .migrations = migrations,
+    .deadlines = kpi_deadlines,
 };
