@@ -20,6 +20,18 @@
 
 #define ICS_MAX 75
 
+/* Appends one unit (a UTF-8 sequence, an escape) that a fold must not
+ * cut, folding before it when it does not fit on the line. */
+static void fold_unit(struct buf *out, const char *s, size_t n, size_t *col)
+{
+	if (*col + n > ICS_MAX) {
+		buf_add(out, "\r\n ", 3);
+		*col = 1;
+	}
+	buf_add(out, s, n);
+	*col += n;
+}
+
 /* Appends s (n octets) to out, folding at ICS_MAX octets a line; *col is
  * the octets on the current line so far. */
 static void fold_add(struct buf *out, const char *s, size_t n, size_t *col)
@@ -57,20 +69,20 @@ void ics_line(struct buf *out, const char *name, const char *value, bool escape)
 		if (c == '\r')
 			continue;
 		if (c == '\n') {
-			fold_add(out, "\\n", 2, &col);
+			fold_unit(out, "\\n", 2, &col);
 			continue;
 		}
 		if (c < 0x20 || c == 0x7f)
 			continue; /* controls are not allowed in a value */
 		if (escape && (c == '\\' || c == ';' || c == ',')) {
 			char esc[2] = {'\\', (char)c};
-			fold_add(out, esc, 2, &col);
+			fold_unit(out, esc, 2, &col);
 			continue;
 		}
 		/* a whole UTF-8 sequence at once, so a fold never cuts it */
 		size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
 		size_t have = strnlen(p, len);
-		fold_add(out, p, have, &col);
+		fold_unit(out, p, have, &col);
 		p += have - 1;
 	}
 	buf_add(out, "\r\n", 2);
