@@ -50,7 +50,7 @@ json_t *cal_deadlines(struct db *db, long long area_id, long long school_id, lon
 		return NULL;
 	}
 	size_t n = json_array_size(all), i;
-	json_t **v = n ? xcalloc(n, sizeof *v) : NULL;
+	json_t **v = xcalloc(n + 1, sizeof *v);
 	json_t *dl;
 	json_array_foreach(all, i, dl)
 	{
