@@ -62,8 +62,8 @@ static json_t *deadline_of(int year, long long area_id)
 	buf_addf(&title, "ทำเนียบแอดมินประจำปีการศึกษา %d: ยืนยัน ยกเลิก หรือเพิ่มแอดมินสถานศึกษา", year);
 	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:[]}", "key", key, "module", "acc", "title",
 			      buf_cstr(&title), "opens", opens, "due", due, "href", href, "note",
-			      "ตรวจสอบรายชื่อแอดมินของโรงเรียนในทำเนียบแอดมิน แล้วแจ้งเขตพื้นที่ให้ยืนยัน ยกเลิก หรือเพิ่มผู้ดูแล",
-			      "remind", "school_admin", "owing");
+			      "ตรวจสอบรายชื่อแอดมินของโรงเรียนในทำเนียบแอดมิน แล้วแจ้งเขตพื้นที่ให้ยืนยัน ยกเลิก หรือเพิ่มผู้ดูแล", "remind",
+			      "school_admin", "owing");
 	buf_release(&title);
 	return o;
 }
@@ -81,10 +81,9 @@ int acc_deadlines(struct db *db, const struct deadline_query *q, json_t *out, st
 			years[n++] = y;
 	if (!n)
 		return 0;
-	json_t *rows = db_rows_json(db, sql,
-				    DB_ARGS(DB_INT(q->area_id), DB_INT(q->school_id), DB_INT(years[0]), DB_INT(years[1]),
-					    DB_INT(years[2])),
-				    e);
+	json_t *rows = db_rows_json(
+	    db, sql,
+	    DB_ARGS(DB_INT(q->area_id), DB_INT(q->school_id), DB_INT(years[0]), DB_INT(years[1]), DB_INT(years[2])), e);
 	if (!rows)
 		return -1;
 	json_t *cur = NULL;
@@ -101,8 +100,9 @@ int acc_deadlines(struct db *db, const struct deadline_query *q, json_t *out, st
 		if (jint(row, "school_id") <= 0)
 			continue;
 		json_array_append_new(json_object_get(cur, "owing"),
-				      json_pack("{s:I, s:s, s:s}", "school_id", (json_int_t)jint(row, "school_id"), "name",
-						jstr(row, "name"), "detail", "เขตยังไม่ได้ยืนยันแอดมินของโรงเรียนในทำเนียบ"));
+				      json_pack("{s:I, s:s, s:s}", "school_id", (json_int_t)jint(row, "school_id"),
+						"name", jstr(row, "name"), "detail",
+						"เขตยังไม่ได้ยืนยันแอดมินของโรงเรียนในทำเนียบ"));
 	}
 	json_decref(rows);
 	return 0;

@@ -70,7 +70,8 @@ json_t *cal_deadlines(struct db *db, long long area_id, long long school_id, lon
 		json_object_set_new(dl, "open", json_boolean(opens <= now && now <= due));
 		long long days = (due - now) / 86400;
 		json_object_set_new(dl, "days_left", json_integer(due >= now ? days : 0));
-		json_object_set_new(dl, "owing_count", json_integer((json_int_t)json_array_size(json_object_get(dl, "owing"))));
+		json_object_set_new(dl, "owing_count",
+				    json_integer((json_int_t)json_array_size(json_object_get(dl, "owing"))));
 		buf_release(&dt);
 		buf_release(&ot);
 		v[i] = json_incref(dl);
@@ -101,7 +102,8 @@ int cal_feed_new(struct db *db, const char *scope, long long unit_id, long long 
 	sodium_bin2base64(token, sizeof token, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	token_hash(token, hash);
 	if (db_exec(db,
-		    "INSERT INTO cal_feeds (scope, unit_id, token_hash, created_at, created_by) VALUES ($1, $2, $3, $4, $5) "
+		    "INSERT INTO cal_feeds (scope, unit_id, token_hash, created_at, created_by) VALUES ($1, $2, $3, "
+		    "$4, $5) "
 		    "ON CONFLICT (scope, unit_id) DO UPDATE SET token_hash = excluded.token_hash, "
 		    "created_at = excluded.created_at, created_by = excluded.created_by",
 		    DB_ARGS(DB_TEXT(scope), DB_INT(unit_id), DB_TEXT(hash), DB_INT(now), by > 0 ? DB_INT(by) : DB_NULL),

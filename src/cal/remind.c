@@ -91,17 +91,16 @@ static void compose(json_t *dl, json_t *school, int kind, long long now, struct 
 
 /* Claims one reminder and queues its mails in one transaction; returns the
  * mails queued (0 when another run claimed it first), or -1. */
-static int remind_one(struct db *db, json_t *dl, json_t *school, int kind, json_t *people, long long now,
-		      struct err *e)
+static int remind_one(struct db *db, json_t *dl, json_t *school, int kind, json_t *people, long long now, struct err *e)
 {
 	long long sid = jint(school, "school_id");
 	if (db_begin(db, e) < 0)
 		return -1;
-	long long claimed =
-	    db_exec(db,
-		    "INSERT INTO cal_reminders (deadline_key, school_id, kind, due, sent_at) VALUES ($1, $2, $3, $4, $5) "
-		    "ON CONFLICT DO NOTHING",
-		    DB_ARGS(DB_TEXT(jstr(dl, "key")), DB_INT(sid), DB_INT(kind), DB_TEXT(jstr(dl, "due")), DB_INT(now)), e);
+	long long claimed = db_exec(
+	    db,
+	    "INSERT INTO cal_reminders (deadline_key, school_id, kind, due, sent_at) VALUES ($1, $2, $3, $4, $5) "
+	    "ON CONFLICT DO NOTHING",
+	    DB_ARGS(DB_TEXT(jstr(dl, "key")), DB_INT(sid), DB_INT(kind), DB_TEXT(jstr(dl, "due")), DB_INT(now)), e);
 	if (claimed < 0)
 		goto fail;
 	int sent = 0;
@@ -162,11 +161,12 @@ static int remind_area(struct db *db, long long area_id, long long now, struct e
 		if (!kind || !*jstr(dl, "remind") || !json_array_size(json_object_get(dl, "owing")))
 			continue;
 		if (!people) {
-			people = db_rows_json(db,
-					      "SELECT g.school_id, g.role, u.email FROM schools s JOIN grants g ON g.school_id = s.id "
-					      "JOIN users u ON u.id = g.user_id WHERE s.area_id = $1 AND g.revoked_at IS NULL "
-					      "AND u.status = 'active' ORDER BY g.school_id, u.email",
-					      DB_ARGS(DB_INT(area_id)), e);
+			people = db_rows_json(
+			    db,
+			    "SELECT g.school_id, g.role, u.email FROM schools s JOIN grants g ON g.school_id = s.id "
+			    "JOIN users u ON u.id = g.user_id WHERE s.area_id = $1 AND g.revoked_at IS NULL "
+			    "AND u.status = 'active' ORDER BY g.school_id, u.email",
+			    DB_ARGS(DB_INT(area_id)), e);
 			if (!people) {
 				json_decref(dls);
 				return -1;

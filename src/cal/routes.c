@@ -115,8 +115,8 @@ static int area_page(struct req *r, const char *feed_url)
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "ปฏิทินการจัดทำข้อมูล %s", jstr(area, "short_name"));
 	json_t *m = json_pack("{s:s, s:o, s:I, s:I, s:o, s:o, s:o}", "page_title", buf_cstr(&title), "area", area,
-			      "n_upcoming", (json_int_t)json_array_size(up), "n_past", (json_int_t)json_array_size(past),
-			      "upcoming", up, "past", past, "feed", feed);
+			      "n_upcoming", (json_int_t)json_array_size(up), "n_past",
+			      (json_int_t)json_array_size(past), "upcoming", up, "past", past, "feed", feed);
 	buf_release(&title);
 	return view_page(r, 200, "cal/area", m);
 }
@@ -177,9 +177,10 @@ static int school_page(struct req *r, const char *feed_url)
 		json_t *what = json_array();
 		json_array_foreach(owing, j, o)
 		{
-			json_array_append_new(what, json_pack("{s:s, s:s}", "detail",
-							      *jstr(o, "detail") ? jstr(o, "detail") : "ยังไม่ได้ดำเนินการ",
-							      "href", *jstr(o, "href") ? jstr(o, "href") : jstr(dl, "href")));
+			json_array_append_new(what,
+					      json_pack("{s:s, s:s}", "detail",
+							*jstr(o, "detail") ? jstr(o, "detail") : "ยังไม่ได้ดำเนินการ",
+							"href", *jstr(o, "href") ? jstr(o, "href") : jstr(dl, "href")));
 		}
 		json_object_set_new(dl, "what", what);
 		json_array_append(owed, dl);
@@ -227,8 +228,8 @@ static int feed_post(struct req *r)
 		buf_release(&token);
 		return view_fault(r, &e);
 	}
-	acc_audit_in(r, req_db(r), g && g->area_id ? g->area_id : 0, acc_user_id(r), "cal.feed.new", area ? "area" : "school",
-		     id, NULL);
+	acc_audit_in(r, req_db(r), g && g->area_id ? g->area_id : 0, acc_user_id(r), "cal.feed.new",
+		     area ? "area" : "school", id, NULL);
 	struct buf url = BUF_INIT;
 	buf_addf(&url, "%s/cal/%s/%lld/calendar.ics?t=%s", mail_base_url(), area ? "areas" : "schools", id,
 		 buf_cstr(&token));
@@ -265,8 +266,8 @@ static int feed_get(struct req *r)
 	if (!unit)
 		return e.status >= 500 ? view_fault(r, &e) : view_error(r, 404, "ไม่พบหน่วยงานนี้");
 	long long now = clock_now(r);
-	json_t *all = cal_deadlines(req_db(r), area ? id : jint(unit, "area_id"), area ? 0 : id, now, PAST_DAYS,
-				    AHEAD_DAYS, &e);
+	json_t *all =
+	    cal_deadlines(req_db(r), area ? id : jint(unit, "area_id"), area ? 0 : id, now, PAST_DAYS, AHEAD_DAYS, &e);
 	if (!all) {
 		json_decref(unit);
 		return view_fault(r, &e);

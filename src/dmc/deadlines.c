@@ -53,8 +53,8 @@ static json_t *deadline_of(json_t *row)
 	thai_local(jint(row, "open_at"), &y, &mo, &d, &oh, &om, &s, &wd);
 	thai_local(jint(row, "close_at"), &y, &mo, &d, &ch, &cm, &s, &wd);
 	thai_date_long(&day, jint(row, "open_at"));
-	buf_addf(&note, "เจ้าหน้าที่ยืนยันข้อมูลและผู้อำนวยการรับรองข้อมูล วันที่ %s เวลา %02d.%02d–%02d.%02d น.", buf_cstr(&day),
-		 oh, om, ch, cm);
+	buf_addf(&note, "เจ้าหน้าที่ยืนยันข้อมูลและผู้อำนวยการรับรองข้อมูล วันที่ %s เวลา %02d.%02d–%02d.%02d น.", buf_cstr(&day), oh,
+		 om, ch, cm);
 	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:[]}", "key", key, "module", "dmc", "title",
 			      buf_cstr(&title), "opens", opens, "due", due, "href", "/dmc", "note", buf_cstr(&note),
 			      "remind", "school_admin dmc_officer director dmc_certifier", "owing");
@@ -69,8 +69,8 @@ int dmc_deadlines(struct db *db, const struct deadline_query *q, json_t *out, st
 	long long from = day_edge(q->from, false), to = day_edge(q->to, true);
 	if (from < 0 || to < 0)
 		return err_set(e, 400, "ช่วงวันที่ไม่ถูกต้อง");
-	json_t *rows = db_rows_json(db, sql, DB_ARGS(DB_INT(q->area_id), DB_INT(q->school_id), DB_INT(from), DB_INT(to)),
-				    e);
+	json_t *rows =
+	    db_rows_json(db, sql, DB_ARGS(DB_INT(q->area_id), DB_INT(q->school_id), DB_INT(from), DB_INT(to)), e);
 	if (!rows)
 		return -1;
 	json_t *cur = NULL;

@@ -53,8 +53,8 @@ static json_t *deadline_of(json_t *row)
 
 int kpi_deadlines(struct db *db, const struct deadline_query *q, json_t *out, struct err *e)
 {
-	json_t *rows = db_rows_json(db, sql,
-				    DB_ARGS(DB_INT(q->area_id), DB_INT(q->school_id), DB_TEXT(q->from), DB_TEXT(q->to)), e);
+	json_t *rows = db_rows_json(
+	    db, sql, DB_ARGS(DB_INT(q->area_id), DB_INT(q->school_id), DB_TEXT(q->from), DB_TEXT(q->to)), e);
 	if (!rows)
 		return -1;
 	json_t *cur = NULL;
@@ -74,9 +74,9 @@ int kpi_deadlines(struct db *db, const struct deadline_query *q, json_t *out, st
 		struct buf detail = BUF_INIT;
 		buf_addf(&detail, "ยังไม่ยืนยัน %lld จาก %lld รายงาน", left, jint(row, "n"));
 		json_array_append_new(json_object_get(cur, "owing"),
-				      json_pack("{s:I, s:s, s:s, s:I, s:s}", "school_id", (json_int_t)jint(row, "school_id"),
-						"name", jstr(row, "name"), "detail", buf_cstr(&detail), "count",
-						(json_int_t)left, "href", "/kpi"));
+				      json_pack("{s:I, s:s, s:s, s:I, s:s}", "school_id",
+						(json_int_t)jint(row, "school_id"), "name", jstr(row, "name"), "detail",
+						buf_cstr(&detail), "count", (json_int_t)left, "href", "/kpi"));
 		buf_release(&detail);
 	}
 	json_decref(rows);

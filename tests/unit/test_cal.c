@@ -154,25 +154,36 @@ static void test_ics_calendar(void **state)
 {
 	(void)state;
 	long long due = thai_from_local(2027, 4, 30, 16, 30, 0);
-	json_t *dls = json_pack(
-	    "[{s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:[{s:s, s:s}]}]", "key", "dmc.2569.3.confirm", "title",
-	    "ข้อมูลนักเรียน รอบที่ 3, สิ้นปี; ทดสอบ", "href", "/dmc", "note", "ยืนยัน 08.30–16.30 น.", "due_at", (json_int_t)due,
-	    "due_text", "30 เม.ย. 2570, 16:30 น.", "opens_text", "1 มี.ค. 2570, 00:00 น.", "remind", "school_admin", "owing",
-	    "name", "โรงเรียนบ้านทดสอบ", "detail", "ยังไม่ยืนยันข้อมูล");
+	json_t *dls =
+	    json_pack("[{s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:[{s:s, s:s}]}]", "key", "dmc.2569.3.confirm",
+		      "title", "ข้อมูลนักเรียน รอบที่ 3, สิ้นปี; ทดสอบ", "href", "/dmc", "note", "ยืนยัน 08.30–16.30 น.", "due_at",
+		      (json_int_t)due, "due_text", "30 เม.ย. 2570, 16:30 น.", "opens_text", "1 มี.ค. 2570, 00:00 น.",
+		      "remind", "school_admin", "owing", "name", "โรงเรียนบ้านทดสอบ", "detail", "ยังไม่ยืนยันข้อมูล");
 	struct buf b = BUF_INIT, u = BUF_INIT;
 	ics_calendar(&b, "ปฏิทินการจัดทำข้อมูล สพป.ยโสธร เขต 2", "a1", "khet.example.go.th", "https://khet.example.go.th",
 		     dls, false, thai_from_local(2026, 12, 7, 10, 0, 0));
 	const char *s = buf_cstr(&b);
 	check_folded(s, &u);
-	const char *want[] = {
-	    "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Khet//Data calendar//TH", "BEGIN:VTIMEZONE", "TZID:Asia/Bangkok",
-	    "TZOFFSETTO:+0700", "END:VTIMEZONE", "BEGIN:VEVENT", "UID:dmc.2569.3.confirm.a1@khet.example.go.th",
-	    "DTSTAMP:20261207T030000Z", "DTSTART;TZID=Asia/Bangkok:20270430T160000",
-	    "DTEND;TZID=Asia/Bangkok:20270430T163000",
-	    "SUMMARY:ครบกำหนด: ข้อมูลนักเรียน รอบที่ 3\\, สิ้นปี\\; ทดสอบ (ค้าง 1 โรงเรียน)",
-	    "DESCRIPTION:ยืนยัน 08.30–16.30 น.\\nเริ่ม 1 มี.ค. 2570\\, 00:00 น.\\nครบกำหนด 30 เม.ย. 2570\\, 16:30 น.\\nโรงเรียนที่ยังค้าง 1 แห่ง:\\n- "
-	    "โรงเรียนบ้านทดสอบ (ยังไม่ยืนยันข้อมูล)\\nhttps://khet.example.go.th/dmc",
-	    "URL:https://khet.example.go.th/dmc", "END:VEVENT", "END:VCALENDAR", NULL};
+	const char *want[] = {"BEGIN:VCALENDAR",
+			      "VERSION:2.0",
+			      "PRODID:-//Khet//Data calendar//TH",
+			      "BEGIN:VTIMEZONE",
+			      "TZID:Asia/Bangkok",
+			      "TZOFFSETTO:+0700",
+			      "END:VTIMEZONE",
+			      "BEGIN:VEVENT",
+			      "UID:dmc.2569.3.confirm.a1@khet.example.go.th",
+			      "DTSTAMP:20261207T030000Z",
+			      "DTSTART;TZID=Asia/Bangkok:20270430T160000",
+			      "DTEND;TZID=Asia/Bangkok:20270430T163000",
+			      "SUMMARY:ครบกำหนด: ข้อมูลนักเรียน รอบที่ 3\\, สิ้นปี\\; ทดสอบ (ค้าง 1 โรงเรียน)",
+			      "DESCRIPTION:ยืนยัน 08.30–16.30 น.\\nเริ่ม 1 มี.ค. 2570\\, 00:00 น.\\nครบกำหนด 30 เม.ย. "
+			      "2570\\, 16:30 น.\\nโรงเรียนที่ยังค้าง 1 แห่ง:\\n- "
+			      "โรงเรียนบ้านทดสอบ (ยังไม่ยืนยันข้อมูล)\\nhttps://khet.example.go.th/dmc",
+			      "URL:https://khet.example.go.th/dmc",
+			      "END:VEVENT",
+			      "END:VCALENDAR",
+			      NULL};
 	/* each expected line, unfolded, in order */
 	struct buf lines = BUF_INIT;
 	const char *p = s;
