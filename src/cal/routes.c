@@ -29,6 +29,7 @@
 
 #define PAST_DAYS 365
 #define AHEAD_DAYS 400
+#define OWING_SHOWN 200
 
 static const struct field empty_form[] = {{NULL}};
 
@@ -106,6 +107,16 @@ static int area_page(struct req *r, const char *feed_url)
 	json_t *dl;
 	json_array_foreach(all, i, dl)
 	{
+		/* the page names at most OWING_SHOWN schools a deadline (an area
+		 * of thousands); the JSON keeps them all in "owing" */
+		json_t *owing = json_object_get(dl, "owing");
+		size_t n = json_array_size(owing);
+		json_t *shown = json_array();
+		for (size_t k = 0; k < n && k < OWING_SHOWN; k++)
+			json_array_append(shown, json_array_get(owing, k));
+		json_object_set_new(dl, "owing_shown", shown);
+		json_object_set_new(dl, "owing_more",
+				    json_integer(n > OWING_SHOWN ? (json_int_t)(n - OWING_SHOWN) : 0));
 		if (json_is_true(json_object_get(dl, "past")))
 			json_array_insert(past, 0, dl); /* the latest past one first */
 		else
