@@ -219,6 +219,7 @@ static int feed_post(struct req *r)
 	long long id = req_param_id(r, "id");
 	const struct acc_grant *g = acc_active_grant(r);
 	struct err e = ERR_INIT;
+	long long audit_area = id; /* the area whose admins see the audit row */
 	if (area) {
 		if (id <= 0 || !acc_in_area(r, id) || !may_manage_area(g))
 			return acc_deny(r, "ลิงก์ปฏิทินของเขตพื้นที่สร้างได้โดยแอดมินเขตของเขตนั้น");
@@ -230,6 +231,7 @@ static int feed_post(struct req *r)
 		json_t *s = id > 0 ? org_school_get(req_db(r), id, &e) : NULL;
 		if (!s)
 			return id > 0 && e.status >= 500 ? view_fault(r, &e) : view_error(r, 404, "ไม่พบโรงเรียนนี้");
+		audit_area = jint(s, "area_id");
 		json_decref(s);
 		if (!acc_for_school(r, id) || !may_manage_school(g))
 			return acc_deny(r, "ลิงก์ปฏิทินของโรงเรียนสร้างได้โดยแอดมินของโรงเรียนหรือแอดมินเขต");
@@ -239,8 +241,7 @@ static int feed_post(struct req *r)
 		buf_release(&token);
 		return view_fault(r, &e);
 	}
-	acc_audit_in(r, req_db(r), g && g->area_id ? g->area_id : 0, acc_user_id(r), "cal.feed.new",
-		     area ? "area" : "school", id, NULL);
+	acc_audit_in(r, req_db(r), audit_area, acc_user_id(r), "cal.feed.new", area ? "area" : "school", id, NULL);
 	struct buf url = BUF_INIT;
 	buf_addf(&url, "%s/cal/%s/%lld/calendar.ics?t=%s", mail_base_url(), area ? "areas" : "schools", id,
 		 buf_cstr(&token));

@@ -263,6 +263,8 @@ test('a school\'s feed: its own deadlines only; made by its admin, not by anothe
   const r = await c.post(`/cal/schools/${s1}/feed`, {}, { json: true });
   assert.equal(r.status, 200, r.text);
   const path = r.json.feed.url.replace('https://khet.example.go.th', '');
+  // written to the area's audit trail, naming the school
+  assert.equal(sql(`SELECT area_id FROM audit WHERE action = 'cal.feed.new' AND target_type = 'school' AND target_id = ${s1}`), String(area));
   const f = await fetchFeed(path);
   assert.equal(f.status, 200);
   checkRaw(f.body);
