@@ -173,9 +173,10 @@ static int school_page(struct req *r, const char *feed_url)
 		json_decref(school);
 		return view_fault(r, &e);
 	}
-	/* owed: late ones first (they are first by due time), then upcoming;
-	 * done: what no longer names the school */
-	json_t *owed = json_array(), *done = json_array();
+	/* owed: still owed and not yet due, soonest first; late: still owed
+	 * after the due time, latest first; done: what no longer names the
+	 * school */
+	json_t *owed = json_array(), *late = json_array(), *done = json_array();
 	size_t i, j;
 	json_t *dl, *o;
 	json_array_foreach(all, i, dl)
@@ -194,14 +195,18 @@ static int school_page(struct req *r, const char *feed_url)
 							"href", *jstr(o, "href") ? jstr(o, "href") : jstr(dl, "href")));
 		}
 		json_object_set_new(dl, "what", what);
-		json_array_append(owed, dl);
+		if (json_is_true(json_object_get(dl, "past")))
+			json_array_insert(late, 0, dl);
+		else
+			json_array_append(owed, dl);
 	}
 	json_decref(all);
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "ปฏิทินข้อมูล %s: สิ่งที่ต้องส่งและกำหนดส่ง", jstr(school, "name"));
-	json_t *m = json_pack("{s:s, s:o, s:I, s:I, s:o, s:o, s:o}", "page_title", buf_cstr(&title), "school", school,
-			      "n_owed", (json_int_t)json_array_size(owed), "n_done", (json_int_t)json_array_size(done),
-			      "owed", owed, "done", done, "feed", feed);
+	json_t *m = json_pack("{s:s, s:o, s:I, s:I, s:I, s:o, s:o, s:o, s:o}", "page_title", buf_cstr(&title), "school",
+			      school, "n_owed", (json_int_t)json_array_size(owed), "n_late",
+			      (json_int_t)json_array_size(late), "n_done", (json_int_t)json_array_size(done), "owed",
+			      owed, "late", late, "done", done, "feed", feed);
 	buf_release(&title);
 	return view_page(r, 200, "cal/school", m);
 }

@@ -151,7 +151,11 @@ test('a school sees what it owes and by when, and no other school\'s', async () 
   assert.ok(r.json.owed.length >= 1);
   assert.equal(r.json.n_owed, r.json.owed.length);
   assert.ok(r.json.owed.some((d) => d.module === 'dmc'));
-  for (const d of r.json.owed) {
+  // owed: not yet due, soonest first; late: past due and still owed
+  assert.ok(r.json.owed.every((d) => !d.past) && r.json.late.every((d) => d.past));
+  const soon = r.json.owed.map((d) => d.due_at);
+  assert.deepEqual(soon, [...soon].sort((a, b) => a - b));
+  for (const d of [...r.json.owed, ...r.json.late]) {
     assert.deepEqual(owingIds(d), [s2]);
     assert.ok(d.what.length >= 1 && d.what[0].detail);
     assert.match(d.due_text, /25\d\d/); // BE years
