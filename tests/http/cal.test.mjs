@@ -234,6 +234,9 @@ test('the area\'s iCalendar feed: parsed by ical.js, Thai, Asia/Bangkok, stable 
     assert.equal(ev.endDate.toUnixTime(), d.due_at);
     assert.equal(ev.startDate.toUnixTime(), d.due_at - 1800);
     if (d.owing_count) assert.ok(ev.description.includes(d.owing[0].name));
+    // escaped commas and line breaks come back as they were
+    assert.match(d.due_text, /, /);
+    assert.ok(ev.description.includes(`ครบกำหนด ${d.due_text}\n`), ev.description);
     assert.ok(cal.getAllSubcomponents('vevent').find((v) => v.getFirstPropertyValue('uid') === ev.uid).getFirstPropertyValue('dtstamp'));
   }
   // a round of the census: 16:30 in Bangkok is 09:30 UTC
