@@ -29,6 +29,15 @@ const sql = (q) => server.sql(q);
 const at = (t) => ({ headers: { 'x-khet-test-now': String(t) } });
 const schoolOf = (u) => Number(sql(`SELECT g.school_id FROM grants g JOIN users u ON u.id = g.user_id WHERE u.username = '${u}' AND g.role = 'school_admin'`));
 const owingIds = (dl) => dl.owing.map((o) => o.school_id);
+// The coming roster, after the area confirmed the second school's admin
+// in it (again: a decision is an upsert, so each test can run alone).
+async function rosterDecidedForS2(admin) {
+  const roster = (await admin.get(`/cal/areas/${area}`, { json: true })).json.upcoming.find((x) => x.module === 'acc');
+  const g2 = sql(`SELECT id FROM grants WHERE school_id = ${s2} AND role = 'school_admin' AND revoked_at IS NULL`);
+  const r = await admin.post(`/areas/${area}/roster/decisions`, { year: roster.key.split('.')[1], choice: `${g2}:confirm` });
+  assert.equal(r.status, 303, r.text);
+  return roster;
+}
 
 before(async () => {
   smtp = await startSmtp();
@@ -161,9 +170,10 @@ test('a school sees what it owes and by when, and no other school\'s', async () 
     assert.match(d.due_text, /25\d\d/); // BE years
   }
   // the coming roster was decided for this school: done, not owed
-  const coming = (await (await as('areaadmin1')).get(`/cal/areas/${area}`, { json: true })).json.upcoming.find((d) => d.module === 'acc');
-  assert.ok(r.json.done.some((d) => d.key === coming.key));
-  assert.ok(!r.json.owed.some((d) => d.key === coming.key));
+  const coming = await rosterDecidedForS2(await as('areaadmin1'));
+  const after = (await c.get(`/cal/schools/${s2}`, { json: true })).json;
+  assert.ok(after.done.some((d) => d.key === coming.key));
+  assert.ok(!after.owed.some((d) => d.key === coming.key));
   const html = await c.get(`/cal/schools/${s2}`);
   assert.match(html.text, /สิ่งที่โรงเรียนยังค้าง/);
   // another school's calendar: refused; its area's admin may see it
@@ -291,6 +301,7 @@ test('reminders: a week and a day before a deadline, to the schools that owe it,
   // the roster of the coming year is owed by the first school and not the
   // second (decided above); the census round by the second, not the first
   const admin = await as('areaadmin1');
+  await rosterDecidedForS2(admin);
   const m = (await admin.get(`/cal/areas/${area}`, { json: true })).json;
   const roster = m.upcoming.find((x) => x.module === 'acc');
   assert.ok(owingIds(roster).includes(s1) && !owingIds(roster).includes(s2));
