@@ -94,6 +94,8 @@ test('the area page lists census rounds, KPI due dates and the roster, each with
   assert.equal((await (await as('areaadmin2')).get(`/cal/areas/${area}`)).status, 403);
   assert.equal((await (await as('schooladmin')).get(`/cal/areas/${area}`)).status, 403);
   assert.equal((await admin.get('/cal/areas/999999')).status, 404);
+  assert.equal((await admin.get('/cal/areas/abc')).status, 404);
+  assert.equal((await admin.get('/cal/areas/-1')).status, 404);
   // /cal takes each to his own calendar
   assert.equal((await admin.get('/cal')).headers.get('location'), `/cal/areas/${area}`);
   assert.equal((await (await as('schooladmin')).get('/cal')).headers.get('location'), `/cal/schools/${s1}`);
