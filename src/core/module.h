@@ -175,6 +175,12 @@ struct module {
 	 * Both may be NULL; both read only. */
 	int (*person_profile)(struct db *db, const char *citizen_id, json_t *into, struct err *e);
 	json_t *(*person_links)(struct db *db, const char *citizen_id, struct err *e);
+	/* The rooms a school teaches in an academic year (BE), from what the
+	 * module knows of its classes (the census's rooms per grade): 1 with
+	 * *rooms, 0 when it has no data for that school and year, -1 with e.
+	 * Other modules (the buildings' budget request list) read it through
+	 * module_school_rooms without naming the module. May be NULL. */
+	int (*school_rooms)(struct db *db, long long school_id, int year, long long *rooms, struct err *e);
 };
 
 /* Where modules' audit actions are listed, in module order: the Thai
@@ -227,6 +233,10 @@ const char *module_of_migration(int version);
 int module_person_profile(struct db *db, const char *citizen_id, json_t *into, struct err *e);
 /* Every module's person_links, concatenated in module order; NULL with e. */
 json_t *module_person_links(struct db *db, const char *citizen_id, struct err *e);
+
+/* The first module's school_rooms that has data (1 with *rooms); 0 when
+ * no module has any (or none declares the hook), -1 with e. */
+int module_school_rooms(struct db *db, long long school_id, int year, long long *rooms, struct err *e);
 
 /* The command / importer of a name, NULL if none. */
 const struct command_def *module_command(const char *name);

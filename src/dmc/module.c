@@ -115,4 +115,5 @@ const struct module dmc_module = {
     .roles = roles,
     .permissions = permissions,
     .migrations = migrations,
+    .school_rooms = dmc_school_rooms,
 };
