@@ -8,15 +8,24 @@
  * 100, a negative or zero area, lat/long, room rows); the needs of the
  * budget request list (classrooms lacking counted only from good and fair
  * buildings, never below 0; ทรุดโทรม older than 40 years to replace, 40
- * exactly not); and an image's size from a PNG or JPEG header. */
-#include "unit.h"
+ * exactly not); and an image's size from a PNG or JPEG header. Then on a
+ * fresh SQLite file (and PostgreSQL when KHET_TEST_PG names a server): a
+ * submission refused naming each missing item with nothing stored, then
+ * made; the budget list from it; and the data calendar's reader
+ * (bld_deadlines): the window overlapping the asked dates, the schools
+ * still owing, an area's extension moving the due time. */
+#define SCHEMA "khet_unit_bld"
+#include "engine.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "bld/bld.h"
 #include "core/clock.h"
+#include "core/jsonx.h"
 #include "core/thai.h"
+#include "bld/bld_internal.h"
+#include "org/org.h"
 
 /* now as the server sees it: the test clock of core/clock.c */
 static long long at(int y, int mo, int d, int h, int mi)
@@ -251,6 +260,146 @@ static void test_image_size(void **state)
 	assert_int_equal(tw, 1);
 }
 
+/* ---- storage ------------------------------------------------------------------------ */
+
+struct fx {
+	long long area, area2, s1, s2, s3;
+};
+static struct fx sqlite_fx, pg_fx;
+
+static int seed(struct engine *en, struct err *e)
+{
+	struct fx *f = en->kind == DB_SQLITE ? &sqlite_fx : &pg_fx;
+	en->data = f;
+	f->area = org_area_add(en->db, "9901", "สำนักงานเขตทดสอบ", "สพป.ทดสอบ", "primary", "ยโสธร", e);
+	f->area2 = org_area_add(en->db, "9902", "สำนักงานเขตทดสอบสอง", "สพป.ทดสอบ 2", "primary", "ยโสธร", e);
+	if (f->area < 0 || f->area2 < 0)
+		return -1;
+	f->s1 = org_school_add(en->db, f->area, "1099010001", "99010001", "โรงเรียนบ้านหนึ่ง", "เมือง", "ยโสธร", e);
+	f->s2 = org_school_add(en->db, f->area, "1099010002", "99010002", "โรงเรียนบ้านสอง", "เมือง", "ยโสธร", e);
+	f->s3 = org_school_add(en->db, f->area2, "1099020003", "99020003", "โรงเรียนบ้านสาม", "เมือง", "ยโสธร", e);
+	return f->s1 > 0 && f->s2 > 0 && f->s3 > 0 ? 0 : -1;
+}
+
+#define IN_TX(db, call)                                                                                                \
+	({                                                                                                             \
+		struct err te_ = ERR_INIT;                                                                             \
+		if (db_begin(db, &te_) < 0)                                                                            \
+			fail_msg("begin: %s", te_.msg);                                                                \
+		long long rc_ = (call);                                                                                \
+		if (rc_ < 0)                                                                                           \
+			db_rollback(db);                                                                               \
+		else if (db_commit(db, &te_) < 0)                                                                      \
+			fail_msg("commit: %s", te_.msg);                                                               \
+		rc_;                                                                                                   \
+	})
+
+static long long scalar(struct db *db, const char *sql, long long id)
+{
+	long long n = 0;
+	struct err e = ERR_INIT;
+	if (db_int_value(db, sql, DB_ARGS(DB_INT(id)), &n, &e) < 0)
+		fail_msg("%s: %s", sql, e.msg);
+	return n;
+}
+
+static void test_db_submit_budget_deadlines(void **state)
+{
+	struct engine *en = *state;
+	struct fx *f = en->data;
+	struct db *db = en->db;
+	struct err e = ERR_INIT;
+	long long now = thai_from_local(2026, 10, 2, 9, 0, 0);
+	struct bld_building_in in = good();
+	long long b1 = IN_TX(db, bld_building_add(db, f->s1, f->area, &in, 0, now, &e));
+	assert_true(b1 > 0);
+	in.name = "อาคารไม้";
+	in.condition = "dilapidated";
+	in.year_built = 2520;
+	in.rooms[0].n = 3;
+	long long b2 = IN_TX(db, bld_building_add(db, f->s1, f->area, &in, 0, now, &e));
+	assert_true(b2 > 0);
+	/* missing: a photo of each, the rooms taught (no census module data) */
+	err_clear(&e);
+	assert_int_equal(IN_TX(db, bld_submit(db, 2569, f->s1, f->area, -1, 0, now, &e)), -1);
+	assert_int_equal(e.status, 400);
+	assert_non_null(strstr(e.msg, "อาคารเรียน 1: ยังไม่มีรูปถ่าย"));
+	assert_non_null(strstr(e.msg, "อาคารไม้: ยังไม่มีรูปถ่าย"));
+	assert_non_null(strstr(e.msg, "จำนวนห้องเรียน"));
+	assert_int_equal(scalar(db, "SELECT COUNT(*) FROM bld_school_years WHERE school_id = $1", f->s1), 0);
+	assert_true(IN_TX(db, bld_photo_add(db, b1, "files/bld/x.png", "x.png", "image/png", 10, 1, 1, 0, now, &e)) > 0);
+	assert_true(IN_TX(db, bld_photo_add(db, b2, "files/bld/y.png", "y.png", "image/png", 10, 1, 1, 0, now, &e)) > 0);
+	err_clear(&e);
+	assert_int_equal(IN_TX(db, bld_submit(db, 2569, f->s1, f->area, 10, 0, now, &e)), 0);
+	/* twice: 409 */
+	assert_int_equal(IN_TX(db, bld_submit(db, 2569, f->s1, f->area, 10, 0, now, &e)), -1);
+	assert_int_equal(e.status, 409);
+	/* and now nothing may change until the area reopens */
+	err_clear(&e);
+	assert_int_equal(bld_may_change(db, f->s1, f->area, now, &e), -1);
+	assert_int_equal(e.status, 409);
+
+	json_t *bud = bld_budget(db, f->area, 2569, &e);
+	assert_non_null(bud);
+	assert_int_equal(jint(bud, "fiscal_year"), 2571);
+	json_t *sc = json_array_get(json_object_get(bud, "schools"), 0);
+	assert_int_equal(json_array_size(json_object_get(bud, "schools")), 1);
+	assert_int_equal(jint(sc, "school_id"), f->s1);
+	assert_int_equal(jint(sc, "taught"), 10);
+	assert_int_equal(jint(sc, "usable"), 6);
+	assert_int_equal(jint(sc, "lacking"), 4);
+	assert_int_equal(json_array_size(json_object_get(sc, "replace")), 1);
+	assert_int_equal(json_array_size(json_object_get(bud, "not_submitted")), 1);
+	json_decref(bud);
+
+	/* the data calendar: October 2026 holds the window; s2 still owes */
+	json_t *out = json_array();
+	struct deadline_query q = {f->area, 0, "2026-10-01", "2026-10-31"};
+	assert_int_equal(bld_deadlines(db, &q, out, &e), 0);
+	assert_int_equal(json_array_size(out), 1);
+	json_t *d = json_array_get(out, 0);
+	assert_string_equal(jstr(d, "key"), "bld.2569");
+	assert_string_equal(jstr(d, "module"), "bld");
+	assert_string_equal(jstr(d, "title"), "ข้อมูลอาคารเรียน (B-OBEC) ปี 2569");
+	assert_string_equal(jstr(d, "opens"), "2026-10-01T00:00:00+07:00");
+	assert_string_equal(jstr(d, "due"), "2026-10-30T16:30:00+07:00");
+	json_t *owing = json_object_get(d, "owing");
+	assert_int_equal(json_array_size(owing), 1);
+	assert_int_equal(jint(json_array_get(owing, 0), "school_id"), f->s2);
+	assert_string_equal(jstr(json_array_get(owing, 0), "name"), "โรงเรียนบ้านสอง");
+	json_array_clear(out);
+	/* the one school that submitted owes nothing */
+	struct deadline_query q1 = {f->area, f->s1, "2026-10-01", "2026-10-31"};
+	assert_int_equal(bld_deadlines(db, &q1, out, &e), 0);
+	assert_int_equal(json_array_size(json_object_get(json_array_get(out, 0), "owing")), 0);
+	json_array_clear(out);
+	/* after the close: nothing, until the area extends */
+	struct deadline_query q2 = {f->area, 0, "2026-11-01", "2026-12-31"};
+	assert_int_equal(bld_deadlines(db, &q2, out, &e), 0);
+	assert_int_equal(json_array_size(out), 0);
+	long long ext = thai_from_local(2026, 11, 6, 16, 30, 0);
+	assert_int_equal(IN_TX(db, bld_area_extend(db, 2569, f->area, ext, 0, now, &e)), 0);
+	assert_int_equal(bld_deadlines(db, &q2, out, &e), 0);
+	assert_int_equal(json_array_size(out), 1);
+	assert_string_equal(jstr(json_array_get(out, 0), "due"), "2026-11-06T16:30:00+07:00");
+	json_array_clear(out);
+	/* the other area keeps OBEC's close */
+	struct deadline_query q3 = {f->area2, 0, "2026-11-01", "2026-12-31"};
+	assert_int_equal(bld_deadlines(db, &q3, out, &e), 0);
+	assert_int_equal(json_array_size(out), 0);
+	/* an extension earlier than the close is refused */
+	err_clear(&e);
+	assert_int_equal(IN_TX(db, bld_area_extend(db, 2569, f->area2, thai_from_local(2026, 10, 20, 16, 30, 0), 0, now, &e)), -1);
+	assert_string_equal(e.field, "closes_on");
+	json_decref(out);
+	/* the area reopens: the school may change again */
+	assert_int_equal(IN_TX(db, bld_reopen(db, 2569, f->s1, 0, now, &e)), 0);
+	err_clear(&e);
+	assert_int_equal(bld_may_change(db, f->s1, f->area, now, &e), 0);
+	assert_int_equal(IN_TX(db, bld_reopen(db, 2569, f->s1, 0, now, &e)), -1);
+	assert_int_equal(e.status, 409);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -258,5 +407,11 @@ int main(void)
 	    cmocka_unit_test(test_window_year_and_message), cmocka_unit_test(test_building_check),
 	    cmocka_unit_test(test_needs),			 cmocka_unit_test(test_image_size),
 	};
-	return cmocka_run_group_tests_name("bld", tests, NULL, NULL);
+	const struct CMUnitTest db_tests[] = {
+	    cmocka_unit_test(test_db_submit_budget_deadlines),
+	};
+	int failed = cmocka_run_group_tests_name("bld", tests, NULL, NULL);
+	engine_after_migrate = seed;
+	failed += run_engine_groups("bld", db_tests);
+	return failed ? 1 : 0;
 }
