@@ -10,7 +10,7 @@
  *   POST /bld/buildings/:id/edit              save
  *   POST /bld/buildings/:id/photos            add a photo (jpg/png by content, 5 at most)
  *   POST /bld/photos/:pid/delete              remove a photo
- *   GET  /bld/photos/:pid                     the photo itself (thumbnails link it)
+ *   GET  /bld/buildings/:id/files/:fid        a photo itself (thumbnails show it)
  *   GET  /bld/areas/:aid[?year=]              the area's overview: who submitted, conditions, ages, photos
  *   POST /bld/areas/:aid/extend               the area's later close for its schools
  *   GET  /bld/areas/:aid/budget[?format=xlsx] the budget request list for the next fiscal year
@@ -717,12 +717,18 @@ static int photo_post(struct req *r)
 	return view_redirect(r, u, "เพิ่มรูปถ่ายแล้ว");
 }
 
-/* The photo of the path and its building when the user may see it. */
+/* The photo of the path and its building when the user may see it
+ * (/bld/buildings/:id/files/:fid names both; /bld/photos/:pid the photo). */
 static json_t *photo_for(struct req *r, json_t **building, int *rc)
 {
-	long long pid = req_param_id(r, "pid");
+	long long pid = req_param_id(r, *req_param(r, "fid") ? "fid" : "pid");
+	long long bid = *req_param(r, "id") ? req_param_id(r, "id") : 0;
 	struct err e = ERR_INIT;
 	json_t *p = pid > 0 ? bld_photo_get(req_db(r), pid, &e) : NULL;
+	if (p && bid != 0 && jint(p, "building_id") != bid) {
+		json_decref(p);
+		p = NULL;
+	}
 	json_t *b = p ? bld_building_get(req_db(r), jint(p, "building_id"), &e) : NULL;
 	if (!b || !acc_for_school(r, jint(b, "school_id"))) {
 		*rc = pid > 0 && e.status >= 500 ? view_fault(r, &e) : view_error(r, 404, "ไม่พบรูปถ่ายนี้");
@@ -1178,7 +1184,7 @@ static const struct route routes[] = {
     {"GET", "/bld/buildings/:id", building_get, NULL, NULL, SEEN},
     {"POST", "/bld/buildings/:id/edit", building_edit, building_form, NULL, ENTER},
     {"POST", "/bld/buildings/:id/photos", photo_post, photo_form, NULL, ENTER},
-    {"GET", "/bld/photos/:pid", photo_get, NULL, NULL, SEEN},
+    {"GET", "/bld/buildings/:id/files/:fid", photo_get, NULL, NULL, SEEN},
     {"POST", "/bld/photos/:pid/delete", photo_delete, empty_form, NULL, ENTER},
     {"GET", "/bld/areas/:aid", area_get, NULL, NULL, SEEN},
     {"POST", "/bld/areas/:aid/extend", extend_post, extend_form, NULL, AREA},

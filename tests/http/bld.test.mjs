@@ -153,11 +153,11 @@ test("a school's whole October: add, bad input, photos, stale edit, submit, refu
   const path = sql(`SELECT path FROM bld_photos WHERE building_id = ${b1}`);
   assert.ok(existsSync(`${server.dir}/${path}`), path);
   const pid = Number(sql(`SELECT id FROM bld_photos WHERE building_id = ${b1}`));
-  const img = await officer.get(`/bld/photos/${pid}`);
+  const img = await officer.get(`/bld/buildings/${b1}/files/${pid}`);
   assert.equal(img.status, 200);
   assert.equal(img.headers.get('content-type'), 'image/png');
   const page = await officer.get(`/bld/buildings/${b1}`);
-  assert.match(page.text, new RegExp(`<img src="/bld/photos/${pid}" width="1" height="1"`));
+  assert.match(page.text, new RegExp(`<img src="/bld/buildings/${b1}/files/${pid}" width="1" height="1"`));
   // at most 5 photos
   for (let i = 0; i < 4; i++)
     assert.equal((await officer.postMultipart(`/bld/buildings/${b1}/photos`, {}, { photo: png() })).status, 303);
@@ -172,7 +172,8 @@ test("a school's whole October: add, bad input, photos, stale edit, submit, refu
   // another school's building: 404, nothing changed
   assert.equal((await admin2.get(`/bld/buildings/${b1}`)).status, 404);
   assert.equal((await admin2.post(`/bld/buildings/${b1}/edit`, building({ floors: '4' }))).status, 404);
-  assert.equal((await admin2.get(`/bld/photos/${pid + 1}`)).status, 404);
+  assert.equal((await admin2.get(`/bld/buildings/${b1}/files/${pid + 1}`)).status, 404);
+  assert.equal((await officer.get(`/bld/buildings/${b1}/files/${pid + 1}`)).status, 404, 'a photo under another building');
   assert.equal((await admin2.get(`/bld/schools/${sx}`)).status, 404);
 
   // edit: a stale copy 409, a good one kept in the history
