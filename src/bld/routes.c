@@ -783,12 +783,10 @@ static int photo_delete(struct req *r)
 		json_decref(b);
 		return view_fault(r, &e);
 	}
-	/* the file goes with its row (a failed commit after this leaves a
-	 * row without its file, shown as a broken image, never a wrong one) */
-	struct buf path = BUF_INIT;
-	buf_addf(&path, "%s/%s", http_settings()->data_dir, jstr(p, "path"));
-	unlink(buf_cstr(&path));
-	buf_release(&path);
+	/* the file stays on disk, named by no row (as a KPI attachment's
+	 * does): removing it before the commit could leave a row without its
+	 * file when the commit fails; the unreferenced-file sweep is the
+	 * platform's known gap */
 	acc_audit_in(r, req_db(r), aid, acc_user_id(r), "bld.photo.remove", "bld_photo", jint(p, "id"), NULL);
 	json_decref(p);
 	json_decref(b);

@@ -167,7 +167,8 @@ test("a school's whole October: add, bad input, photos, stale edit, submit, refu
   assert.equal(count(`SELECT COUNT(*) FROM bld_photos WHERE building_id = ${b1}`), 5);
   const del = await officer.post(`/bld/photos/${pid}/delete`, {});
   assert.equal(del.status, 303);
-  assert.ok(!existsSync(`${server.dir}/${path}`));
+  assert.equal(count(`SELECT COUNT(*) FROM bld_photos WHERE id = ${pid}`), 0);
+  assert.match(sql(`SELECT changes FROM bld_history WHERE building_id = ${b1} AND kind = 'photo_remove'`), /ลบรูปถ่าย front\.png/);
 
   // another school's building: 404, nothing changed
   assert.equal((await admin2.get(`/bld/buildings/${b1}`)).status, 404);

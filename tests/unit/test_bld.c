@@ -392,6 +392,19 @@ static void test_db_submit_budget_deadlines(void **state)
 	assert_int_equal(IN_TX(db, bld_area_extend(db, 2569, f->area2, thai_from_local(2026, 10, 20, 16, 30, 0), 0, now, &e)), -1);
 	assert_string_equal(e.field, "closes_on");
 	json_decref(out);
+	/* OBEC's own settings of a year replace the default */
+	struct bld_window w;
+	long long ac = -1;
+	assert_int_equal(IN_TX(db, bld_window_set(db, 2570, thai_from_local(2027, 10, 5, 0, 0, 0),
+						 thai_from_local(2027, 11, 2, 12, 0, 0), 0, now, &e)),
+			 0);
+	assert_int_equal(bld_window_get(db, 2570, f->area2, &w, &ac, &e), 0);
+	assert_int_equal(ac, 0);
+	assert_int_equal(bld_window_at(&w, ac, thai_from_local(2027, 10, 4, 12, 0, 0)), BLD_BEFORE);
+	assert_int_equal(bld_window_at(&w, ac, thai_from_local(2027, 11, 2, 11, 59, 0)), BLD_OPEN);
+	err_clear(&e);
+	assert_int_equal(IN_TX(db, bld_window_set(db, 2571, 100, 100, 0, now, &e)), -1);
+	assert_string_equal(e.field, "closes_on");
 	/* the area reopens: the school may change again */
 	assert_int_equal(IN_TX(db, bld_reopen(db, 2569, f->s1, 0, now, &e)), 0);
 	err_clear(&e);
