@@ -249,7 +249,13 @@ static int building_models(struct req *r, json_t *values, json_t *m, struct err 
 		json_t *fu = field_named(rooms, un), *fn = field_named(rooms, nn);
 		json_array_append_new(rows, json_pack("{s:i, s:O, s:O}", "no", i, "use", fu, "n", fn));
 	}
-	/* the form-wide errors of both parts, for the summary at the top */
+	/* the summary at the top lists the wrong fields of both parts */
+	json_t *summary = json_deep_copy(main);
+	json_t *sf = json_object_get(summary, "fields");
+	size_t k;
+	json_t *rf;
+	json_array_foreach(json_object_get(rooms, "fields"), k, rf) json_array_append(sf, rf);
+	json_object_set_new(m, "summary", summary);
 	json_object_set_new(m, "form", main);
 	json_object_set_new(m, "room_rows", rows);
 	json_object_set_new(m, "room_errors", json_boolean(json_is_true(json_object_get(rooms, "has_errors"))));

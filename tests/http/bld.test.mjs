@@ -122,6 +122,8 @@ test("a school's whole October: add, bad input, photos, stale edit, submit, refu
   const html = await officer.post(`/bld/schools/${sx}/new`, building({ year_built: '1995' }));
   assert.equal(html.status, 422);
   assert.match(html.text, /value="1995"/);
+  const rooms = await officer.post(`/bld/schools/${sx}/new`, building({ room_use_2: 'classroom' }));
+  assert.match(rooms.text, /<a href="#f-room_use_2">/, 'the error of a room row is in the summary at the top');
   assert.equal(count('SELECT COUNT(*) FROM bld_buildings'), n0);
 
   const b1 = await add(officer, sx);
