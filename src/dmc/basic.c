@@ -274,9 +274,12 @@ int dmc_school_rooms(struct db *db, long long school_id, int year, long long *ro
 {
 	long long n = 0;
 	int k = db_int_value(db,
+			     /* the year's (at most three) rounds, latest first, each
+			      * checked on the primary key's (round_id, school_id) */
 			     "SELECT SUM(g.rooms) FROM dmc_school_grades g WHERE g.school_id = $1 AND g.round_id = "
-			     "(SELECT MAX(g2.round_id) FROM dmc_school_grades g2 JOIN dmc_rounds r ON r.id = g2.round_id "
-			     "WHERE g2.school_id = $1 AND r.academic_year = $2)",
+			     "(SELECT r.id FROM dmc_rounds r WHERE r.academic_year = $2 AND EXISTS (SELECT 1 FROM "
+			     "dmc_school_grades g2 WHERE g2.round_id = r.id AND g2.school_id = $1) ORDER BY r.round_no "
+			     "DESC LIMIT 1)",
 			     DB_ARGS(DB_INT(school_id), DB_INT(year)), &n, e);
 	if (k < 0)
 		return -1;

@@ -287,6 +287,16 @@ test("the census's rooms reach the school page through the school_rooms hook", a
   assert.ok(learners > 0, 'the census demo has learners at the first school');
   assert.ok(p.json.census_rooms > 0, JSON.stringify(p.json.census_rooms));
   assert.equal(p.json.ask_rooms, false);
+  // rooms per grade saved for the year's rounds: the latest round's count
+  const r1 = Number(sql('SELECT id FROM dmc_rounds WHERE academic_year = 2570 AND round_no = 1'));
+  const r2 = Number(sql('SELECT id FROM dmc_rounds WHERE academic_year = 2570 AND round_no = 2'));
+  sql(`INSERT INTO dmc_school_basic (round_id, school_id, updated_at) VALUES (${r1}, ${s1}, 1), (${r2}, ${s1}, 1)`);
+  sql(`INSERT INTO dmc_school_grades (round_id, school_id, grade, rooms) VALUES (${r1}, ${s1}, 'p1', 9),
+    (${r2}, ${s1}, 'p1', 2), (${r2}, ${s1}, 'p2', 3)`);
+  const saved = await admin1.get(`/bld/schools/${s1}`, { json: true });
+  assert.equal(saved.json.census_rooms, 5);
+  const other = await admin1.get(`/bld/schools/${s1}?year=2569`, { json: true });
+  assert.notEqual(other.json.census_rooms, 5, 'another year: not those rounds');
   const q = await officer.get(`/bld/schools/${sx}`, { json: true });
   assert.equal(q.json.census_rooms, null);
   assert.equal(q.json.ask_rooms, true);
