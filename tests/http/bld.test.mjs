@@ -17,7 +17,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { startServer, AddressClient, ipSequence, files, unzip, khet } from './lib.mjs';
+import { startServer, AddressClient, ipSequence, files, unzip, khet, faultWalk } from './lib.mjs';
 
 const PW = 'khet-demo-2567';
 let server, area, s1, s2, sx, admin1, admin2, areaAdmin, officer;
@@ -311,4 +311,27 @@ test('the demo year: its budget list holds the submitted demo schools only', asy
   const html = await areaAdmin.get(`/bld/areas/${area}?year=${y}`);
   assert.equal(html.status, 200);
   assert.match(html.text, /ส่งข้อมูลแล้ว 5 จาก/);
+});
+
+test('adding a building, a photo and submitting: every failed database call or file write stores nothing', async () => {
+  now = T(2027, 10, 3);
+  // the officer's school again, reopened by hand (an earlier test submitted it)
+  const c = officer;
+  const school = sx;
+  sql(`UPDATE bld_school_years SET submitted_at = NULL, submitted_by = NULL WHERE school_id = ${school}`);
+  let k = 0;
+  const addFaults = await faultWalk(c, 'db', (headers) =>
+    c.post(`/bld/schools/${school}/new`, building({ name: `อาคารทดสอบความผิดพลาด ${++k}` }), { headers }));
+  assert.ok(addFaults >= 3, `database calls of an add: ${addFaults}`);
+  const b = Number(sql(`SELECT MAX(id) FROM bld_buildings WHERE school_id = ${school}`));
+  const photoDb = await faultWalk(c, 'db', (headers) => c.postMultipart(`/bld/buildings/${b}/photos`, {}, { photo: png() }, { headers }));
+  assert.ok(photoDb >= 3, `database calls of a photo: ${photoDb}`);
+  const photoWrite = await faultWalk(c, 'write', (headers) => c.postMultipart(`/bld/buildings/${b}/photos`, {}, { photo: png() }, { headers }));
+  assert.ok(photoWrite >= 1, `file writes of a photo: ${photoWrite}`);
+  // the rest of the school's buildings get their photo, then the submission is walked
+  for (const id of sql(`SELECT b.id FROM bld_buildings b WHERE b.school_id = ${school} AND NOT EXISTS (SELECT 1 FROM bld_photos p WHERE p.building_id = b.id)`).split('\n').filter(Boolean))
+    assert.equal((await c.postMultipart(`/bld/buildings/${id}/photos`, {}, { photo: png() })).status, 303);
+  const submitFaults = await faultWalk(c, 'db', (headers) => c.post(`/bld/schools/${school}/submit`, { rooms_taught: '9' }, { headers }));
+  assert.ok(submitFaults >= 3, `database calls of a submission: ${submitFaults}`);
+  assert.equal(count(`SELECT COUNT(*) FROM bld_school_years WHERE school_id = ${school} AND year = 2570 AND submitted_at IS NOT NULL`), 1);
 });
