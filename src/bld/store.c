@@ -719,7 +719,8 @@ json_t *bld_budget(struct db *db, long long area_id, int year, struct err *e)
 	json_t *schools = db_rows_json(
 	    db,
 	    "SELECT s.id AS school_id, s.name, s.obec_code, COALESCE(y.submitted_at, 0) AS submitted_at, "
-	    "COALESCE(y.rooms_taught, -1) AS taught, COALESCE(y.rooms_source, '') AS rooms_source FROM schools s "
+	    "COALESCE(y.rooms_taught, -1) AS taught, COALESCE(y.rooms_source, '') AS rooms_source, "
+	    "COALESCE(y.reopened_at, 0) AS reopened_at FROM schools s "
 	    "LEFT JOIN bld_school_years y ON y.school_id = s.id AND y.year = $2 WHERE s.area_id = $1 "
 	    "ORDER BY s.name COLLATE thai, s.id",
 	    DB_ARGS(DB_INT(area_id), DB_INT(year)), e);
@@ -760,7 +761,10 @@ json_t *bld_budget(struct db *db, long long area_id, int year, struct err *e)
 			json_array_append_new(not, json_pack("{s:I, s:s, s:s, s:s}", "school_id",
 							     (json_int_t)jint(x, "school_id"), "name", jstr(x, "name"),
 							     "obec_code", jstr(x, "obec_code"), "reason",
-							     "ไม่ได้ส่งข้อมูลอาคารเรียนภายในกำหนด"));
+							     jint(x, "reopened_at") > 0
+								 ? "ไม่ได้ส่งข้อมูลอาคารเรียนภายในกำหนด (เขตพื้นที่เปิดให้แก้ไขแล้ว "
+								   "โรงเรียนยังไม่ส่งใหม่)"
+								 : "ไม่ได้ส่งข้อมูลอาคารเรียนภายในกำหนด"));
 			continue;
 		}
 		char k[24];

@@ -409,6 +409,18 @@ static void test_db_submit_budget_deadlines(void **state)
 	assert_int_equal(IN_TX(db, bld_reopen(db, 2569, f->s1, 0, now, &e)), 0);
 	err_clear(&e);
 	assert_int_equal(bld_may_change(db, f->s1, f->area, now, &e), 0);
+	/* reopened and not sent again: off the budget list, with that reason */
+	bud = bld_budget(db, f->area, 2569, &e);
+	assert_non_null(bud);
+	assert_int_equal(json_array_size(json_object_get(bud, "schools")), 0);
+	json_t *ns = json_object_get(bud, "not_submitted");
+	assert_int_equal(json_array_size(ns), 2);
+	for (size_t i = 0; i < 2; i++) {
+		json_t *x = json_array_get(ns, i);
+		assert_non_null(strstr(jstr(x, "reason"), "ไม่ได้ส่งข้อมูล"));
+		assert_true((strstr(jstr(x, "reason"), "เปิดให้แก้ไข") != NULL) == (jint(x, "school_id") == f->s1));
+	}
+	json_decref(bud);
 	assert_int_equal(IN_TX(db, bld_reopen(db, 2569, f->s1, 0, now, &e)), -1);
 	assert_int_equal(e.status, 409);
 }
