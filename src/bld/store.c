@@ -15,6 +15,9 @@
 #include "core/module.h"
 #include "core/thai.h"
 
+/* db_lock keys of this module: "bld" in the high bytes, the building id below */
+#define BLD_LOCK_PHOTOS (0x626c64LL << 32)
+
 /* ---- choice lists ------------------------------------------------------------- */
 
 static const char *const list_sql[] = {
@@ -456,8 +459,11 @@ int bld_building_update(struct db *db, long long id, long long version, const st
 long long bld_photo_add(struct db *db, long long building_id, const char *path, const char *filename,
 			const char *mime, long long size, long w, long h, long long by, long long now, struct err *e)
 {
+	/* two uploads at once on PostgreSQL: one counts after the other's
+	 * insert, so a building never holds more than BLD_MAX_PHOTOS */
 	long long n = 0;
-	if (db_int_value(db, "SELECT COUNT(*) FROM bld_photos WHERE building_id = $1", DB_ARGS(DB_INT(building_id)), &n,
+	if (db_lock(db, BLD_LOCK_PHOTOS + building_id, e) < 0 ||
+	    db_int_value(db, "SELECT COUNT(*) FROM bld_photos WHERE building_id = $1", DB_ARGS(DB_INT(building_id)), &n,
 			 e) < 0)
 		return -1;
 	if (n >= BLD_MAX_PHOTOS) {
