@@ -335,3 +335,30 @@ test('adding a building, a photo and submitting: every failed database call or f
   assert.ok(submitFaults >= 3, `database calls of a submission: ${submitFaults}`);
   assert.equal(count(`SELECT COUNT(*) FROM bld_school_years WHERE school_id = ${school} AND year = 2570 AND submitted_at IS NOT NULL`), 1);
 });
+
+test("OBEC's settings of a year's window: a later year opens and closes when set; a close before the opening refused", async () => {
+  sql(`INSERT INTO grants (user_id, role, granted_at) SELECT id, 'super_admin', 0 FROM users WHERE username = 'citizen'
+    AND NOT EXISTS (SELECT 1 FROM grants g JOIN users u ON u.id = g.user_id WHERE u.username = 'citizen' AND g.role = 'super_admin')`);
+  now = T(2028, 9, 1);
+  const sa = await as('citizen');
+  assert.equal((await sa.get('/bld/windows')).status, 200);
+  assert.equal((await areaAdmin.get('/bld/windows')).status, 403);
+  let r = await sa.post('/bld/windows', { year: '2571', opens_on: '05/10/2571', closes_on: '04/10/2571', closes_time: '16:30' }, { json: true });
+  assert.equal(r.status, 422);
+  assert.match(r.json.form.errors.closes_on, /หลังวันเปิดรับข้อมูล/);
+  assert.equal(count('SELECT COUNT(*) FROM bld_windows'), 0);
+  r = await sa.post('/bld/windows', { year: '2571', opens_on: '05/10/2571', closes_on: '05/11/2571', closes_time: '12:00' });
+  assert.equal(r.status, 303);
+  now = T(2028, 10, 2);
+  let p = await officer.get(`/bld/schools/${sx}`, { json: true });
+  assert.equal(p.json.window.open, false);
+  assert.match(p.json.window.message, /5 ตุลาคม 2571 เวลา 00:00 น\..*5 พฤศจิกายน 2571 เวลา 12:00 น\./);
+  now = T(2028, 11, 5, 11, 59);
+  p = await officer.get(`/bld/schools/${sx}`, { json: true });
+  assert.equal(p.json.window.open, true);
+  now = T(2028, 11, 5, 12, 0);
+  p = await officer.get(`/bld/schools/${sx}`, { json: true });
+  assert.equal(p.json.window.open, false);
+  const areas = await sa.get('/bld/areas', { json: true });
+  assert.ok(areas.json.areas.length >= 2);
+});
