@@ -358,6 +358,18 @@ int module_person_profile(struct db *db, const char *citizen_id, json_t *into, s
 	return 0;
 }
 
+int module_school_rooms(struct db *db, long long school_id, int year, long long *rooms, struct err *e)
+{
+	for (int i = 0; khet_modules[i]; i++) {
+		if (!khet_modules[i]->school_rooms)
+			continue;
+		int k = khet_modules[i]->school_rooms(db, school_id, year, rooms, e);
+		if (k != 0)
+			return k;
+	}
+	return 0;
+}
+
 json_t *module_person_links(struct db *db, const char *citizen_id, struct err *e)
 {
 	json_t *all = json_array();

@@ -216,9 +216,15 @@ struct module {
 	 *    "owing":[{"school_id":1,"name":"…", optional "detail":"…Thai…",
 	 *              "count":3, "href":"/dmc/schools/1"}, …]}
 	 * owing: the schools (of the area, or the one school) that still owe
-	 * it, in Thai order of name, computed set-based: one query per call,
-	 * never one per school. Read only; 0, or -1 with e. May be NULL. */
+	 * it, in Thai order of name, computed set-based: a few queries per call
+	 * at most, never one per school. Read only; 0, or -1 with e. May be NULL. */
 	int (*deadlines)(struct db *db, const struct deadline_query *q, json_t *out, struct err *e);
+	/* The rooms a school teaches in an academic year (BE), from what the
+	 * module knows of its classes (the census's rooms per grade): 1 with
+	 * *rooms, 0 when it has no data for that school and year, -1 with e.
+	 * Other modules (the buildings' budget request list) read it through
+	 * module_school_rooms without naming the module. May be NULL. */
+	int (*school_rooms)(struct db *db, long long school_id, int year, long long *rooms, struct err *e);
 };
 
 /* Where modules' audit actions are listed, in module order: the Thai
@@ -271,6 +277,10 @@ const char *module_of_migration(int version);
 int module_person_profile(struct db *db, const char *citizen_id, json_t *into, struct err *e);
 /* Every module's person_links, concatenated in module order; NULL with e. */
 json_t *module_person_links(struct db *db, const char *citizen_id, struct err *e);
+
+/* The first module's school_rooms that has data (1 with *rooms); 0 when
+ * no module has any (or none declares the hook), -1 with e. */
+int module_school_rooms(struct db *db, long long school_id, int year, long long *rooms, struct err *e);
 
 /* The command / importer of a name, NULL if none. */
 const struct command_def *module_command(const char *name);

@@ -314,6 +314,11 @@ int dmc_basic_save(struct db *db, long long round_id, long long school_id, const
 /* At certification: the basic data as saved, or — never saved — the
  * rooms the learners are in, kept as the round's (dmc_round_certify). */
 int dmc_basic_freeze(struct db *db, long long round_id, long long school_id, long long now, struct err *e);
+/* The platform's school_rooms hook (core/module.h): the rooms a school
+ * teaches in academic year year (BE) — its saved rooms per grade of the
+ * year's latest round, else the rooms its active learners are in. 1 with
+ * *rooms, 0 without data, -1. */
+int dmc_school_rooms(struct db *db, long long school_id, int year, long long *rooms, struct err *e);
 
 /* ---- G-codes (gcode.c, GC-1) ---------------------------------------------------------- */
 

@@ -116,4 +116,5 @@ const struct module dmc_module = {
     .permissions = permissions,
     .migrations = migrations,
     .deadlines = dmc_deadlines,
+    .school_rooms = dmc_school_rooms,
 };

@@ -371,12 +371,14 @@ static void test_db_one_statement_per_module(void **state)
 	for (size_t i = 1; i < json_array_size(dls); i++)
 		assert_true(jint(json_array_get(dls, i - 1), "due_at") <= jint(json_array_get(dls, i), "due_at"));
 	json_decref(dls);
-	/* one statement per module with deadlines (census, KPI, roster …) */
+	/* at least one statement per module with deadlines (census, KPI,
+	 * roster, buildings …: the buildings' windows are read per year of
+	 * the span), never one per school: see below */
 	long long hooks = 0;
 	for (int i = 0; khet_modules[i]; i++)
 		hooks += khet_modules[i]->deadlines != NULL;
-	assert_true(hooks >= 3);
-	assert_int_equal(small, hooks);
+	assert_true(hooks >= 4);
+	assert_true(small >= hooks && small <= 4 * hooks);
 	/* twenty more schools: the same statements */
 	for (int i = 0; i < 20; i++) {
 		char obec[16], smis[16], name[64];
