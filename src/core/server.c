@@ -574,6 +574,30 @@ static int serve_static(struct req *r)
 	return 0;
 }
 
+/* /favicon.ico, which browsers ask for on their own whatever the page
+ * links: the layout's icon (static/favicon.svg; browsers take an SVG from
+ * that address too), cached for a year like the other assets. */
+static int serve_favicon(struct req *r)
+{
+	const char *url = assets_url("favicon.svg");
+	const struct asset *a = url && !strncmp(url, "/static/", 8) ? assets_find(url + 8) : NULL;
+	if (!a)
+		return view_error(r, 404, "ไม่พบไฟล์ที่ต้องการ");
+	const char *ae = req_header(r, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+	bool gz = a->gz && gzip_accepted(ae);
+	struct MHD_Response *resp = MHD_create_response_from_buffer(gz ? a->gz_len : a->len,
+								    (void *)(gz ? a->gz : a->data), MHD_RESPMEM_PERSISTENT);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, a->type);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "public, max-age=31536000");
+	if (a->gz)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+	if (gz)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+	r->resp_bytes = (long long)(gz ? a->gz_len : a->len);
+	http_finish(r, 200, resp);
+	return 0;
+}
+
 /* --- request life ------------------------------------------------------- */
 
 static bool unsafe_method(const char *m)
@@ -695,17 +719,14 @@ static void req_free(struct req *r)
 	free(r);
 }
 
-/* Percent-decodes a path parameter; refuses encoded NULs and bad UTF-8 by
- * leaving the raw text (the handler then finds no such record). */
+/* A path parameter as it is in the path. libmicrohttpd has already
+ * percent-decoded the whole path once before Khet sees it (its unescape
+ * callback), so decoding again here would read "%2541" as "A" instead of
+ * "%41" (issue 11): the value is copied as it is. An encoded NUL ends the
+ * path where libmicrohttpd put it. */
 static char *param_dup(const char *s, size_t n)
 {
-	char *p = xstrndup(s, n);
-	size_t len = MHD_http_unescape(p);
-	if (memchr(p, 0, len) != NULL && strlen(p) != len) {
-		free(p);
-		return xstrndup(s, n);
-	}
-	return p;
+	return xstrndup(s, n);
 }
 
 static void early(struct req *r, int status, const char *msg)
@@ -734,7 +755,8 @@ static void on_headers(struct req *r, const char *url)
 		early(r, 400, "X-Khet-Fault ไม่ถูกต้อง: ใช้ db=N หรือ write=N (N ตั้งแต่ 1)");
 		return;
 	}
-	if (strncmp(r->path, "/static/", 8) == 0 || !strcmp(r->path, "/healthz") || !strcmp(r->path, "/metrics"))
+	if (strncmp(r->path, "/static/", 8) == 0 || !strcmp(r->path, "/healthz") || !strcmp(r->path, "/metrics") ||
+	    !strcmp(r->path, "/favicon.ico"))
 		return;
 	struct route_match m;
 	char allow[64];
@@ -956,6 +978,8 @@ static enum MHD_Result on_request_in(struct MHD_Connection *c, const char *url, 
 		healthz(r);
 	else if (!strcmp(r->path, "/metrics"))
 		metrics(r);
+	else if (!strcmp(r->path, "/favicon.ico"))
+		serve_favicon(r);
 	else
 		dispatch(r);
 	r->db_ns = db_thread_ns() - db0;
@@ -1022,6 +1046,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
 			    : !strncmp(r->path, "/static/", 8) ? "static"
 			    : !strcmp(r->path, "/healthz")     ? "healthz"
 			    : !strcmp(r->path, "/metrics")     ? "metrics"
+			    : !strcmp(r->path, "/favicon.ico") ? "favicon"
 							       : "unmatched";
 	int status = r->status ? r->status : 499; /* client went away before the answer */
 	metrics_observe(r->route_index, label, r->method, status, dt, r->db_ns);
