@@ -364,6 +364,7 @@ static const char *status_title(int status)
 	case 403: return "ไม่มีสิทธิ์ดำเนินการ";
 	case 404: return "ไม่พบหน้าที่ต้องการ";
 	case 405: return "วิธีการส่งข้อมูลไม่ถูกต้อง";
+	case 408: return "หมดเวลารอข้อมูล";
 	case 409: return "ข้อมูลซ้ำหรือขัดแย้งกับที่มีอยู่";
 	case 413: return "ข้อมูลมีขนาดใหญ่เกินกำหนด";
 	case 414: return "ที่อยู่ยาวเกินกำหนด";
