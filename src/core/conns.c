@@ -308,7 +308,9 @@ void conns_request_done(struct MHD_Connection *c)
 	struct conn *e = entry(c);
 	if (!e)
 		return;
-	long long zero = 0;
+	long long zero = 0, b = atomic_load(&e->body_ms);
+	if (b > 0) /* a body the request ended without (the client left) */
+		atomic_compare_exchange_strong(&e->body_ms, &b, 0);
 	atomic_compare_exchange_strong(&e->since_ms, &zero, mono_ms());
 }
 

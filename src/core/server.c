@@ -945,9 +945,6 @@ static enum MHD_Result on_request_in(struct MHD_Connection *c, const char *url, 
 			return queue(r);
 		}
 		on_headers(r, url);
-		/* a body is coming: its pace is watched (conns.h) */
-		if (declared_length(r) > 0 || req_header(r, MHD_HTTP_HEADER_TRANSFER_ENCODING))
-			conns_body_begin(c, r->wants_json);
 		/* An early refusal waits for the body, which is read and thrown
 		 * away: a browser still sending when the answer comes and the
 		 * connection closes shows "connection reset", not the Thai page.
@@ -957,6 +954,9 @@ static enum MHD_Result on_request_in(struct MHD_Connection *c, const char *url, 
 			view_error(r, r->early_status, r->early_msg);
 			return queue(r);
 		}
+		/* a body is coming: its pace is watched (conns.h) */
+		if (declared_length(r) > 0 || req_header(r, MHD_HTTP_HEADER_TRANSFER_ENCODING))
+			conns_body_begin(c, r->wants_json);
 		return MHD_YES;
 	}
 	if (*upload_size) {
