@@ -25,6 +25,7 @@
 #include "core/log.h"
 #include "core/ratelimit.h"
 #include "core/server.h"
+#include "core/uploads.h"
 #include "core/token.h"
 #include "core/view.h"
 #include "core/module.h"
@@ -347,6 +348,20 @@ static int cmd_serve(struct opts *o)
 	struct db *db = open_db(o, &url);
 	if (!db)
 		return 1;
+	/* uploads a crash left in place before their commit: named by no
+	 * row, and older than a request takes (core/uploads.h) */
+	struct err se = ERR_INIT;
+	long long age = 600;
+	if (flag_number("KHET_UPLOAD_SWEEP_SECONDS", env_or("KHET_UPLOAD_SWEEP_SECONDS", "600"), 0, 100000000, &age) < 0) {
+		db_close(db);
+		free(url);
+		return 2;
+	}
+	int swept = uploads_sweep_all(db, o->data, age, &se);
+	if (swept < 0)
+		log_error("khet: the sweep of unnamed uploads: %s (those folders are left as they are)", se.msg);
+	else if (swept > 0)
+		log_info("khet: removed %d upload%s no row names", swept, swept == 1 ? "" : "s");
 	db_close(db);
 	if (o->quiet)
 		log_set_access(0);
