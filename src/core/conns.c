@@ -175,6 +175,8 @@ static void shed_oldest(const struct conn *fresh)
 	}
 	if (!best)
 		return; /* every other one is being handled: nothing to shed */
+	if (unread(best))
+		return; /* its bytes came and its worker is busy: not the client's fault (one check, not one per entry) */
 	long long t = best_t;
 	if (!atomic_compare_exchange_strong(best_body ? &best->body_ms : &best->since_ms, &t, -1))
 		return; /* it just completed: the worker has it */
