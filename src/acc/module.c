@@ -142,4 +142,5 @@ const struct module acc_module = {
     .commands = commands,
     .migrations = migrations,
     .uploads = uploads,
+    .deadlines = acc_deadlines,
 };

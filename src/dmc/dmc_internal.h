@@ -158,6 +158,10 @@ int dmc_round_times_of(struct db *db, long long year, int round_no, long long *e
 /* The job "dmc-rounds" (hourly, and at start): makes sure the rounds of
  * this academic year and the next exist, in its own transaction. */
 int dmc_rounds_job(struct db *db, struct err *e);
+/* The rounds as data deadlines (X-7, core/module.h's deadlines hook;
+ * deadlines.c). */
+struct deadline_query;
+int dmc_deadlines(struct db *db, const struct deadline_query *q, json_t *out, struct err *e);
 /* The round whose confirm window has not closed yet at now, the earliest
  * (the current one on its day), {id, academic_year, round_no, label,
  * round_day, entry_from, open_at, close_at}; NULL with 404 when none.

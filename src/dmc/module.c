@@ -122,4 +122,5 @@ const struct module dmc_module = {
     .permissions = permissions,
     .migrations = migrations,
     .uploads = uploads,
+    .deadlines = dmc_deadlines,
 };

@@ -3,6 +3,7 @@
  * and `khet demo --indicators N`. */
 #include "core/module.h"
 #include "kpi/kpi.h"
+#include "kpi/kpi_internal.h"
 
 static int demo(struct db *db, const struct demo_args *a, struct err *e)
 {
@@ -95,4 +96,5 @@ const struct module kpi_module = {
     .permissions = permissions,
     .migrations = migrations,
     .uploads = uploads,
+    .deadlines = kpi_deadlines,
 };

@@ -72,6 +72,8 @@ function paramIds() {
     '/access/requests/:rid': () => col('SELECT id FROM access_requests ORDER BY id'),
     '/areas/:id': () => areas,
     '/areas/:id/users/:uid': () => col("SELECT id FROM users WHERE username IN ('schooladmin', 'schooladmin2') ORDER BY id"),
+    '/cal/areas/:id': () => areas,
+    '/cal/schools/:id': () => [...school, ...otherArea],
     '/dev/mailbox/:id': () => first('SELECT id FROM outbox ORDER BY id DESC'),
     '/dmc/areas/:aid': () => areas,
     '/dmc/areas/:aid/requests/:rid': () => col('SELECT id FROM dmc_requests ORDER BY id'),
