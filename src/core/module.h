@@ -139,6 +139,18 @@ struct import_def {
 	int (*run)(struct db *db, const char *path, struct buf *report, struct err *e);
 };
 
+/* Where a module keeps uploaded files and which column names each: dir is
+ * a folder under the data folder that only this module writes ("files/oss"),
+ * table.column holds a file's path (relative to the data folder, or
+ * absolute). Several entries may share a dir. At start `khet serve` removes
+ * the files of each dir that no row names (core/uploads.h: a crash after
+ * an upload was put in place and before its commit). */
+struct upload_column {
+	const char *dir;
+	const char *table;
+	const char *column;
+};
+
 /* A range of migration numbers (db/migrations/NNNN_*.sql) a module owns. */
 struct mig_range {
 	int from, to;
@@ -186,6 +198,7 @@ struct module {
 	const struct command_def *commands;	   /* ends with {NULL} */
 	const struct import_def *imports;	   /* ends with {NULL} */
 	const struct mig_range *migrations;	   /* ends with {0, 0} */
+	const struct upload_column *uploads;	   /* ends with {NULL}; NULL: it keeps no uploads */
 	/* the actions it writes to the audit trail, with Thai labels for the
 	 * area's audit page and its filter; ends with {NULL} */
 	const struct audit_action_def *audit_actions;
