@@ -51,6 +51,14 @@ static const struct audit_action_def audit_actions[] = {
     {NULL, NULL},
 };
 
+/* The folder of its photos and the column that names them (core/uploads.h):
+ * a photo deleted from its building, or left by a crash before its row was
+ * committed, is removed at the next start. */
+static const struct upload_column uploads[] = {
+    {"files/bld", "bld_photos", "path"},
+    {NULL, NULL, NULL},
+};
+
 const struct module bld_module = {
     .name = "bld",
     .title = "ข้อมูลอาคารเรียน (B-OBEC)",
@@ -61,5 +69,6 @@ const struct module bld_module = {
     .permissions = permissions,
     .migrations = migrations,
     .deadlines = bld_deadlines,
+    .uploads = uploads,
     .audit_actions = audit_actions,
 };
