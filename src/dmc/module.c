@@ -99,6 +99,8 @@ static const struct audit_action_def audit_actions[] = {
     {"dmc.gcode.withdraw", "โรงเรียนยกเลิกคำขอรหัส G"},
     {"dmc.gcode.approve", "เขตรับรองและออกรหัส G"},
     {"dmc.gcode.reject", "เขตไม่รับรองคำขอรหัส G"},
+    {"dmc.dashboard.export", "ส่งออกข้อมูลนักเรียนรายโรงเรียน/รายเขต"},
+    {"dmc.duplicate.resolve", "เขตตรวจสอบนักเรียนที่มีข้อมูลซ้ำซ้อน"},
     {NULL, NULL},
 };
 
