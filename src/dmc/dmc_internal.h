@@ -359,6 +359,11 @@ json_t *dmc_gcode_doc_get(struct db *db, long long request_id, const char *kind,
  * grade_label, status, requested_at, decided_at, decision_note, gcode,
  * learner_id}. */
 json_t *dmc_gcode_school(struct db *db, long long school_id, struct err *e);
+/* The census's checker of F_ALT_ID fields (core/form.h, registered at
+ * init): 0 when typed does not start with G; a G-code of the wrong shape
+ * or held by no record → -1 (400, a Thai message); one a record holds →
+ * 1 with norm ("G" + 12 digits). */
+int dmc_gcode_known(struct db *db, const char *typed, char norm[16], struct err *e);
 json_t *dmc_gcode_area(struct db *db, long long area_id, struct err *e);
 
 /* ---- year-end promotion (promotion.c) ------------------------------------------ */

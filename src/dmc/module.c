@@ -11,9 +11,18 @@
  * certifying holds either way, since no one role does both. Migrations
  * 0500–0599 are the module's; `khet demo --students N` fills the first
  * demo schools. */
+#include "core/form.h"
 #include "core/module.h"
 #include "dmc/dmc.h"
 #include "dmc/dmc_internal.h"
+
+/* G-codes are usable wherever a form takes a citizen ID or such a code
+ * (GC-1: F_ALT_ID fields, e.g. One Stop Service's), without that module
+ * naming this one */
+static void init(void)
+{
+	form_alt_id_register(dmc_gcode_known);
+}
 
 static int demo(struct db *db, const struct demo_args *a, struct err *e)
 {
@@ -111,6 +120,7 @@ const struct module dmc_module = {
     .title = "ข้อมูลนักเรียนรายบุคคล (DMC)",
     .routes = routes,
     .jobs = jobs,
+    .init = init,
     .demo = demo,
     .demo_flags = demo_flags,
     .menu = menu,
