@@ -964,6 +964,99 @@ static int round_post(struct req *r)
 					       : "รับรองข้อมูลแล้ว ข้อมูลรอบนี้ถูกบันทึกเป็นข้อมูล ณ วันรับรอง");
 }
 
+/* A school's per-head subsidy as an A4 document (DMC-4), from what it
+ * certified in the round: the rates, learners, rate and amount per level,
+ * the total in figures and words, and the certified learners by grade ×
+ * sex — the snapshot, so printing it again later gives the same page. */
+static int school_subsidy_pdf(struct req *r, json_t *school, json_t *round, json_t *st, json_t *counts, json_t *sub)
+{
+	struct buf title = BUF_INIT, line = BUF_INIT;
+	buf_addf(&title, "เงินอุดหนุนรายหัว %s", jstr(school, "name"));
+	struct pdf *p = pdf_new(buf_cstr(&title));
+	pdf_subtitle(p, jstr(round, "label"));
+	pdf_text(p, "คำนวณจากข้อมูลนักเรียนที่ผู้อำนวยการสถานศึกษารับรองแล้ว (ข้อมูล ณ วันรับรอง)");
+	pdf_row(p, "โรงเรียน", jstr(school, "name"));
+	pdf_row(p, "รหัสโรงเรียน", jstr(school, "obec_code"));
+	buf_reset(&line);
+	thai_datetime_short(&line, jint(st, "certified_at"));
+	if (*jstr(st, "certified_by_name") && strcmp(jstr(st, "certified_by_name"), " "))
+		buf_addf(&line, " โดย %s", jstr(st, "certified_by_name"));
+	pdf_row(p, "รับรองข้อมูลเมื่อ", buf_cstr(&line));
+	buf_reset(&line);
+	buf_addf(&line, "อัตราต่อคนต่อปี ปีการศึกษา %lld%s", jint(round, "academic_year"),
+		 json_is_true(json_object_get(sub, "own_rates")) ? "" : " (อัตรามาตรฐาน)");
+	pdf_heading(p, buf_cstr(&line));
+	static const char *const heads[] = {"ระดับ", "นักเรียน (คน)", "อัตราต่อคน (บาท)", "เงินอุดหนุน (บาท)"};
+	static const double widths[] = {2.8, 1.8, 2.2, 2.4};
+	pdf_table(p, 4, heads, widths);
+	json_t *row = json_array_get(json_object_get(sub, "schools"), 0);
+	size_t i;
+	json_t *lv;
+	json_array_foreach(json_object_get(row, "levels"), i, lv)
+	{
+		char n[24];
+		snprintf(n, sizeof n, "%lld", jint(lv, "heads"));
+		struct buf rate = BUF_INIT, amount = BUF_INIT;
+		thai_baht_format(jint(lv, "rate_satang"), &rate);
+		thai_baht_format(jint(lv, "amount_satang"), &amount);
+		const char *cells[] = {jstr(lv, "label"), n, buf_cstr(&rate), buf_cstr(&amount)};
+		pdf_table_row(p, cells);
+		buf_release(&rate);
+		buf_release(&amount);
+	}
+	{
+		char n[24];
+		snprintf(n, sizeof n, "%lld", jint(row, "heads"));
+		struct buf amount = BUF_INIT;
+		thai_baht_format(jint(row, "amount_satang"), &amount);
+		const char *cells[] = {"รวม", n, "", buf_cstr(&amount)};
+		pdf_table_row(p, cells);
+		buf_release(&amount);
+	}
+	struct buf amount = BUF_INIT, words = BUF_INIT;
+	long long total = jint(row, "amount_satang");
+	thai_baht_format(total, &amount);
+	buf_adds(&amount, " บาท");
+	buf_adds(&words, "(");
+	thai_baht_words(total, &words);
+	buf_adds(&words, ")");
+	pdf_space(p, 4);
+	pdf_row_amount(p, "รวมเงินอุดหนุนรายหัวของโรงเรียน", buf_cstr(&amount), buf_cstr(&words));
+	buf_release(&amount);
+	buf_release(&words);
+	pdf_heading(p, "นักเรียนที่รับรองแล้ว รายชั้น");
+	static const char *const gheads[] = {"ชั้น", "ชาย", "หญิง", "รวม"};
+	static const double gwidths[] = {2.0, 1.5, 1.5, 1.5};
+	pdf_table(p, 4, gheads, gwidths);
+	json_t *g;
+	json_array_foreach(json_object_get(counts, "rows"), i, g)
+	{
+		if (jint(g, "total") <= 0)
+			continue;
+		char m[24], f[24], t[24];
+		snprintf(m, sizeof m, "%lld", jint(g, "male"));
+		snprintf(f, sizeof f, "%lld", jint(g, "female"));
+		snprintf(t, sizeof t, "%lld", jint(g, "total"));
+		const char *cells[] = {jstr(g, "label"), m, f, t};
+		pdf_table_row(p, cells);
+	}
+	buf_reset(&line);
+	buf_adds(&line, "พิมพ์เมื่อ ");
+	thai_datetime_short(&line, dmc_now(r));
+	pdf_footer(p, buf_cstr(&line));
+	buf_release(&line);
+	buf_release(&title);
+	struct buf out = BUF_INIT;
+	struct err e = ERR_INIT;
+	if (pdf_finish(p, &out, &e) < 0) {
+		buf_release(&out);
+		return view_fault(r, &e);
+	}
+	int rc = view_bytes(r, 200, "application/pdf", &out, "เงินอุดหนุนรายหัวของโรงเรียน.pdf");
+	buf_release(&out);
+	return rc;
+}
+
 static int snapshot_get(struct req *r)
 {
 	int rc = 0;
@@ -1001,6 +1094,24 @@ static int snapshot_get(struct req *r)
 		json_decref(basic);
 		json_decref(school);
 		return view_fault(r, &e);
+	}
+	const char *format = req_query(r, "format");
+	if (format && !strcmp(format, "pdf")) {
+		if (jint(st, "certified_at") <= 0 || !json_array_size(json_object_get(sub, "schools")))
+			rc = view_error(r, 404, "โรงเรียนยังไม่ได้รับรองข้อมูลรอบนี้ จึงยังไม่มีเงินอุดหนุนรายหัวจากข้อมูลที่รับรอง");
+		else {
+			rc = school_subsidy_pdf(r, school, round, st, counts, sub);
+			acc_audit_in(r, req_db(r), jint(school, "area_id"), acc_user_id(r), "dmc.subsidy.export", "school",
+				     jint(school, "id"), json_pack("{s:s, s:I}", "format", "pdf", "round_id", (json_int_t)rid));
+		}
+		buf_release(&title);
+		json_decref(round);
+		json_decref(st);
+		json_decref(counts);
+		json_decref(basic);
+		json_decref(sub);
+		json_decref(school);
+		return rc;
 	}
 	subsidy_text(sub);
 	json_t *m = json_pack("{s:s, s:o, s:o, s:o, s:b, s:o, s:o}", "page_title", buf_cstr(&title), "round", round, "progress", st,
