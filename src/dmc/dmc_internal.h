@@ -200,10 +200,12 @@ long long dmc_dropout_request(struct db *db, long long school_id, long long lear
  * school only) or a request for it is pending. Returns the request id. */
 long long dmc_id_fix_request(struct db *db, long long school_id, long long learner_id, const char *typed,
 			     const char *note, long long by, long long now, struct err *e);
-/* Where corrections stand at now: *last_close the close_at of the
- * latest round whose window has closed (0 none), *reopens as
- * dmc_correction_reopens (0: open). Reads only. */
-int dmc_correction_window(struct db *db, long long now, long long *last_close, long long *reopens, struct err *e);
+/* Where corrections stand at now for school_id: *last_close the close_at
+ * of the latest round whose window has closed (0 none) — the close of
+ * the school's area when the area extended it (dmc_round_areas), else
+ * OBEC's — *reopens as dmc_correction_reopens (0: open). Reads only. */
+int dmc_correction_window(struct db *db, long long school_id, long long now, long long *last_close, long long *reopens,
+			  struct err *e);
 /* The school withdraws a pending request of its learner (409 when no
  * longer pending, or not that learner's). */
 int dmc_request_withdraw(struct db *db, long long school_id, long long learner_id, long long request_id, long long by,
@@ -374,8 +376,10 @@ json_t *dmc_gcode_area(struct db *db, long long area_id, struct err *e);
  * allowed), opens_at (close of the round's window + 60),
  * next_entry_from and next_open_at (round 1 of the next academic year:
  * undo until its entry opens, promotion until its window opens)}; NULL
- * with 404 when no year-end round is laid out. Reads only. */
-json_t *dmc_yearend(struct db *db, long long now, struct err *e);
+ * with 404 when no year-end round is laid out. The round's close is the
+ * school's area's extension when it has one, so promotion waits for it.
+ * Reads only. */
+json_t *dmc_yearend(struct db *db, long long school_id, long long now, struct err *e);
 /* Promotes the school after the year-end round: every active learner to
  * the next grade, the last grade of a level graduates (status
  * 'graduated'), one marked repeating stays (and is unmarked for the new

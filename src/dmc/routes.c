@@ -800,7 +800,7 @@ static int learner_page(struct req *r, int status, json_t *l, const char *error)
 	/* say before typing that corrections wait for the next round */
 	long long last_close = 0, reopens = 0;
 	struct buf closed = BUF_INIT;
-	if (can_edit && dmc_correction_window(req_db(r), dmc_now(r), &last_close, &reopens, &e) < 0) {
+	if (can_edit && dmc_correction_window(req_db(r), jint(l, "school_id"), dmc_now(r), &last_close, &reopens, &e) < 0) {
 		json_decref(reqs);
 		json_decref(fdrop);
 		json_decref(ffix);
@@ -1144,7 +1144,7 @@ static int promotion_page(struct req *r, int status, const char *error)
 	if (!grade || strlen(grade) > 16)
 		grade = "";
 	struct err e = ERR_INIT;
-	json_t *ye = dmc_yearend(req_db(r), now, &e);
+	json_t *ye = dmc_yearend(req_db(r), sid, now, &e);
 	if (!ye && e.status != 404) {
 		json_decref(school);
 		return view_fault(r, &e);

@@ -1112,6 +1112,82 @@ static void test_round_extension(void **state)
 	assert_int_equal(scalar(en->db, "SELECT close_at FROM dmc_rounds WHERE id = $1", rid), bkk(2030, 6, 10, 16, 30, 0));
 }
 
+/* An area's extension of a round day (dmc_round_areas) moves the year-end
+ * promotion and the citizen-ID correction cut-off for its schools, not
+ * only the confirm window; another area's schools keep OBEC's close. */
+static void test_extension_moves_promotion_and_corrections(void **state)
+{
+	struct engine *en = *state;
+	struct fx *f = en->data;
+	struct err e = ERR_INIT;
+	assert_int_equal(dmc_rounds_ensure(en->db, 2574, &e), 0);
+	long long rid = scalar(en->db, "SELECT id FROM dmc_rounds WHERE academic_year = $1 AND round_no = 3", 2574);
+	long long area = scalar(en->db, "SELECT area_id FROM schools WHERE id = $1", f->s1);
+	long long other_area = org_area_add(en->db, en->kind == DB_SQLITE ? "9953" : "9954", "สำนักงานเขตทดสอบขยาย",
+					    "สพป.ทดสอบขยาย", "primary", "ยโสธร", &e);
+	assert_true(other_area > 0);
+	long long other = org_school_add(en->db, other_area, en->kind == DB_SQLITE ? "1099530001" : "1099540001",
+					 en->kind == DB_SQLITE ? "99530001" : "99540001", "โรงเรียนไม่ขยายเวลา", "เมือง",
+					 "ยโสธร", &e);
+	assert_true(other > 0);
+	/* the year-end round day of 2574: 30 April 2032; the area closes at 18:00 */
+	long long morning = bkk(2032, 4, 30, 9, 0, 0), at17 = bkk(2032, 4, 30, 17, 0, 0);
+	long long at1800 = bkk(2032, 4, 30, 18, 0, 59), at1801 = bkk(2032, 4, 30, 18, 1, 0);
+	assert_int_equal(dmc_round_extend(en->db, rid, area, "18:00", -1, 0, morning, &e), 0);
+
+	/* promotion: the other area's school may promote at 17:00, ours waits for 18:01 */
+	json_t *ye = dmc_yearend(en->db, other, at17, &e);
+	assert_non_null(ye);
+	assert_string_equal(jstr(ye, "state"), "open");
+	assert_int_equal(jint(ye, "opens_at"), bkk(2032, 4, 30, 16, 31, 0));
+	json_decref(ye);
+	ye = dmc_yearend(en->db, f->s1, at17, &e);
+	assert_non_null(ye);
+	assert_string_equal(jstr(ye, "state"), "before");
+	assert_int_equal(jint(json_object_get(ye, "round"), "id"), rid);
+	assert_int_equal(jint(ye, "opens_at"), bkk(2032, 4, 30, 18, 1, 0));
+	json_decref(ye);
+	ye = dmc_yearend(en->db, f->s1, at1801, &e);
+	assert_string_equal(jstr(ye, "state"), "open");
+	json_decref(ye);
+	long long up, grad, stay;
+	assert_int_equal(db_begin(en->db, &e), 0);
+	assert_int_equal(dmc_promote_school(en->db, f->s1, 0, at17, &up, &grad, &stay, &e), -1);
+	assert_int_equal(e.status, 409);
+	db_rollback(en->db);
+	err_clear(&e);
+
+	/* corrections: ours still open at 17:00 and through 18:00's minute, the other's closed at 16:31 */
+	long long last_close = 0, reopens = 0;
+	assert_int_equal(dmc_correction_window(en->db, f->s1, at17, &last_close, &reopens, &e), 0);
+	assert_int_equal(reopens, 0);
+	assert_int_equal(dmc_correction_window(en->db, f->s1, at1800, &last_close, &reopens, &e), 0);
+	assert_int_equal(reopens, 0);
+	assert_int_equal(dmc_correction_window(en->db, other, at17, &last_close, &reopens, &e), 0);
+	assert_int_equal(last_close, bkk(2032, 4, 30, 16, 30, 0));
+	assert_true(reopens > at17);
+	assert_int_equal(dmc_correction_window(en->db, f->s1, at1801, &last_close, &reopens, &e), 0);
+	assert_int_equal(last_close, bkk(2032, 4, 30, 18, 0, 0));
+	assert_true(reopens > at1801);
+	/* and the request itself follows it */
+	char cid[14], fix[14];
+	new_id(cid);
+	long long elsewhere = 0;
+	struct dmc_learner_in in = kid(cid, "p4");
+	assert_int_equal(db_begin(en->db, &e), 0);
+	long long id = dmc_learner_add(en->db, f->s1, &in, 0, morning, &elsewhere, &e);
+	assert_true(id > 0);
+	assert_int_equal(db_commit(en->db, &e), 0);
+	new_id(fix);
+	assert_int_equal(db_begin(en->db, &e), 0);
+	assert_true(dmc_id_fix_request(en->db, f->s1, id, fix, "กรอกผิด", 0, at17, &e) > 0);
+	db_rollback(en->db);
+	assert_int_equal(db_begin(en->db, &e), 0);
+	assert_int_equal(dmc_id_fix_request(en->db, f->s1, id, fix, "กรอกผิด", 0, at1801, &e), -1);
+	assert_int_equal(e.status, 409);
+	db_rollback(en->db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest pure[] = {
@@ -1136,6 +1212,7 @@ int main(void)
 	    cmocka_unit_test(test_round_settings),
 	    cmocka_unit_test(test_subsidy_from_snapshot),
 	    cmocka_unit_test(test_round_extension),
+	    cmocka_unit_test(test_extension_moves_promotion_and_corrections),
 	};
 	int failed = cmocka_run_group_tests_name("dmc_rules", pure, NULL, NULL);
 	engine_after_migrate = seed;
