@@ -28,7 +28,7 @@ static int demo(struct db *db, const struct demo_args *a, struct err *e)
 {
 	long long total = demo_arg(a, "students");
 	int schools = 3;
-	return dmc_demo(db, total / schools, schools, e);
+	return dmc_demo(db, total / schools, schools, demo_data_dir(a), e);
 }
 
 /* the rounds of this academic year and the next, before anyone asks */

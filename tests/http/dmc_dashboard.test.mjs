@@ -251,3 +251,29 @@ test('the national dashboard sums the areas; exports hold the numbers; schools a
   assert.equal(own.headers.get('location'), `/dmc/areas/${area}`);
   assert.equal((await admin1.get(`/dmc/areas/${area}?format=csv`)).status, 403);
 });
+
+test('the demo: G-code requests (one pending, one certified with its learner) and the schools\' basic data of the round', async () => {
+  const g = await admin1.get(`/dmc/schools/${s1}/gcode`, { json: true });
+  assert.equal(g.status, 200);
+  const statuses = g.json.requests.map((x) => x.status).sort();
+  assert.deepEqual(statuses, ['approved', 'pending']);
+  const done = g.json.requests.find((x) => x.status === 'approved');
+  assert.match(done.gcode ?? sql(`SELECT gcode FROM dmc_gcode_requests WHERE id = ${done.id}`), /^G\d{12}$/);
+  assert.equal(count(`SELECT COUNT(*) FROM dmc_learners l JOIN dmc_gcode_requests r ON r.learner_id = l.id WHERE r.id = ${done.id} AND l.school_id = ${s1} AND l.status = 'active'`), 1);
+  const pend = g.json.requests.find((x) => x.status === 'pending');
+  const area1 = await areaOfficer.get(`/dmc/areas/${area}/gcode`, { json: true });
+  assert.ok(area1.json.pending.some((x) => x.id === pend.id), 'waiting for the area');
+  // its documents are files the area can open
+  const doc = await fetchBytes(areaOfficer, `/dmc/gcode/${pend.id}/docs/student_form`);
+  assert.equal(doc.status, 200);
+  assert.equal(doc.bytes.subarray(0, 5).toString(), '%PDF-');
+  // every demo school with learners has the round's basic data saved
+  // (the third demo school: no test here touches it)
+  const s3 = Number(sql(`SELECT id FROM schools WHERE area_id = ${area} ORDER BY obec_code LIMIT 1 OFFSET 2`));
+  const rid = Number(sql(`SELECT round_id FROM dmc_school_basic WHERE school_id = ${s3}`));
+  assert.ok(rid > 0);
+  const basic = await areaOfficer.get(`/dmc/schools/${s3}/rounds/${rid}/basic`, { json: true });
+  assert.equal(basic.status, 200);
+  assert.equal(basic.json.basic.saved, true);
+  assert.ok(basic.json.basic.rows.some((r) => r.rooms === 2 && r.total > 0), 'the grades taught, two rooms each');
+});
