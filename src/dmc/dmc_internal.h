@@ -409,10 +409,6 @@ json_t *dmc_grade_learners(struct db *db, long long school_id, const char *grade
 
 /* The certified counts of a school in a round (dmc_counts_table's shape). */
 json_t *dmc_snapshot_counts(struct db *db, long long round_id, long long school_id, struct err *e);
-/* An area's schools with their progress in a round and their learners:
- * [{school_id, name, confirmed_at, certified_at, acknowledged_at, total,
- *   male, female}] in Thai order of name. */
-json_t *dmc_area_progress(struct db *db, long long area_id, long long round_id, struct err *e);
 
 /* ---- dashboards and duplicates (dashboard.c, DMC-5) ------------------------------------- */
 

@@ -318,15 +318,3 @@ int dmc_round_acknowledge(struct db *db, long long round_id, long long school_id
 		   ? -1
 		   : 0;
 }
-
-json_t *dmc_area_progress(struct db *db, long long area_id, long long round_id, struct err *e)
-{
-	return db_rows_json(
-	    db,
-	    "SELECT s.id AS school_id, s.name, rs.confirmed_at, rs.certified_at, rs.acknowledged_at, "
-	    "(SELECT COALESCE(SUM(c.n), 0) FROM dmc_counts c WHERE c.school_id = s.id AND c.sex = 'M') AS male, "
-	    "(SELECT COALESCE(SUM(c.n), 0) FROM dmc_counts c WHERE c.school_id = s.id AND c.sex = 'F') AS female "
-	    "FROM schools s LEFT JOIN dmc_round_schools rs ON rs.school_id = s.id AND rs.round_id = $2 "
-	    "WHERE s.area_id = $1 ORDER BY s.name COLLATE thai, s.id",
-	    DB_ARGS(DB_INT(area_id), DB_INT(round_id)), e);
-}
