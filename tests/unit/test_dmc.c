@@ -1188,6 +1188,63 @@ static void test_extension_moves_promotion_and_corrections(void **state)
 	db_rollback(en->db);
 }
 
+/* dmc_area_counts (migration 0509's triggers) is the sum of the area's
+ * dmc_counts after every kind of change: add, move in from another school,
+ * a rebuild of a school's counts, and a school moved to another area. */
+static long long area_mismatch(struct db *db)
+{
+	long long n = -1;
+	struct err e = ERR_INIT;
+	if (db_int_value(db,
+			 "SELECT COUNT(*) FROM (SELECT s.area_id, c.grade, c.sex, SUM(c.n) AS n FROM dmc_counts c "
+			 "JOIN schools s ON s.id = c.school_id GROUP BY s.area_id, c.grade, c.sex) x "
+			 "FULL JOIN dmc_area_counts a ON a.area_id = x.area_id AND a.grade = x.grade AND a.sex = x.sex "
+			 "WHERE COALESCE(a.n, 0) <> COALESCE(x.n, 0)",
+			 NULL, 0, &n, &e) < 0)
+		fail_msg("area counts: %s", e.msg);
+	return n;
+}
+
+static void test_area_counts_kept(void **state)
+{
+	struct engine *en = *state;
+	struct fx *f = en->data;
+	struct err e = ERR_INIT;
+	long long area = scalar(en->db, "SELECT area_id FROM schools WHERE id = $1", f->s1);
+	char a[14], b[14];
+	new_id(a);
+	new_id(b);
+	long long elsewhere = 0;
+	struct dmc_learner_in la = kid(a, "p5"), lb = kid(b, "p5");
+	la.birth_date = lb.birth_date = "2015-02-02";
+	long long before = scalar(en->db, "SELECT COALESCE(SUM(n), 0) FROM dmc_area_counts WHERE area_id = $1 AND grade = 'p5'",
+				  area);
+	assert_int_equal(db_begin(en->db, &e), 0);
+	assert_true(dmc_learner_add(en->db, f->s1, &la, 0, NOW, &elsewhere, &e) > 0);
+	assert_true(dmc_learner_add(en->db, f->s3, &lb, 0, NOW, &elsewhere, &e) > 0);
+	assert_true(dmc_learner_move_in(en->db, f->s2, a, "p5", 1, 0, NOW, &e) > 0);
+	assert_int_equal(dmc_counts_rebuild(en->db, f->s2, &e), 0);
+	assert_int_equal(db_commit(en->db, &e), 0);
+	assert_int_equal(area_mismatch(en->db), 0);
+	assert_int_equal(scalar(en->db, "SELECT COALESCE(SUM(n), 0) FROM dmc_area_counts WHERE area_id = $1 AND grade = 'p5'",
+				area),
+			 before + 2);
+	/* the third school moves to another area: its counts go with it */
+	long long other = org_area_add(en->db, en->kind == DB_SQLITE ? "9955" : "9956", "สำนักงานเขตทดสอบนับ",
+				       "สพป.ทดสอบนับ", "primary", "ยโสธร", &e);
+	assert_true(other > 0);
+	long long s3n = scalar(en->db, "SELECT COALESCE(SUM(n), 0) FROM dmc_counts WHERE school_id = $1", f->s3);
+	assert_true(s3n > 0);
+	assert_true(db_exec(en->db, "UPDATE schools SET area_id = $2 WHERE id = $1", DB_ARGS(DB_INT(f->s3), DB_INT(other)),
+			    &e) == 1);
+	assert_int_equal(area_mismatch(en->db), 0);
+	assert_int_equal(scalar(en->db, "SELECT COALESCE(SUM(n), 0) FROM dmc_area_counts WHERE area_id = $1", other), s3n);
+	assert_true(db_exec(en->db, "UPDATE schools SET area_id = $2 WHERE id = $1", DB_ARGS(DB_INT(f->s3), DB_INT(area)),
+			    &e) == 1);
+	assert_int_equal(area_mismatch(en->db), 0);
+	assert_int_equal(scalar(en->db, "SELECT COALESCE(SUM(n), 0) FROM dmc_area_counts WHERE area_id = $1", other), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest pure[] = {
@@ -1213,6 +1270,7 @@ int main(void)
 	    cmocka_unit_test(test_subsidy_from_snapshot),
 	    cmocka_unit_test(test_round_extension),
 	    cmocka_unit_test(test_extension_moves_promotion_and_corrections),
+	    cmocka_unit_test(test_area_counts_kept),
 	};
 	int failed = cmocka_run_group_tests_name("dmc_rules", pure, NULL, NULL);
 	engine_after_migrate = seed;
