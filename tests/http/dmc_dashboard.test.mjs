@@ -76,6 +76,13 @@ before(async () => {
 });
 after(async () => { await server?.stop(); });
 
+// s1 confirmed and certified in a round at its window (once: each test may run alone)
+async function certifyS1(rd) {
+  if (count(`SELECT COUNT(*) FROM dmc_round_schools WHERE round_id = ${rd.id} AND school_id = ${s1} AND certified_at IS NOT NULL`)) return;
+  assert.equal((await admin1.post(`/dmc/schools/${s1}/rounds/${rd.id}/confirm`, {}, at(rd.open_at))).status, 303);
+  assert.equal((await director.post(`/dmc/schools/${s1}/rounds/${rd.id}/certify`, {}, at(rd.open_at + 60))).status, 303);
+}
+
 async function switchTo(c, role, school) {
   const g = Number(sql(`SELECT g.id FROM grants g JOIN users u ON u.id = g.user_id WHERE u.username = 'teacher' AND g.role = '${role}' AND g.school_id = ${school}`));
   const r = await c.post('/session/role', { role: String(g), next: `/dmc/schools/${school}` });
@@ -181,7 +188,9 @@ test('duplicates: same names and birth date at two schools, one learner certifie
   assert.equal((await admin2.post(`/dmc/learners/${d2.id}/name`, { title: 'girl', first_name: 'ชื่อจริง', last_name: 'สองที่' })).status, 303);
   list = await areaOfficer.get(`/dmc/areas/${area}/duplicates`, { json: true });
   assert.ok(!list.json.duplicates.some((d) => d.learner_b === Math.max(c.id, d2.id)), 'renamed: no longer a pair');
-  // certified twice in one round: s1 certified r2 (previous test) with this learner, who then moves to s2, which certifies
+  // certified twice in one round: s1 certified r2 with this learner, who then moves to s2, which certifies
+  await certifyS1(r1);
+  await certifyS1(r2);
   const moved = await add(admin1, s1, { first_name: 'ย้ายหลังรับรอง', last_name: 'นับสองครั้ง' });
   sql(`INSERT INTO dmc_snapshot (round_id, school_id, learner_id, ident, title, first_name, last_name, sex, birth_date, nationality, grade, room, disadvantaged, disability)
        SELECT ${r2.id}, school_id, id, ident, title, first_name, last_name, sex, birth_date, nationality, grade, room, disadvantaged, disability FROM dmc_learners WHERE id = ${moved.id}`);
