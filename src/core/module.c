@@ -453,6 +453,7 @@ struct demo_args {
 	int n;
 	const struct demo_flag **flags;
 	long long *values;
+	const char *data_dir;
 };
 
 struct demo_args *demo_args_new(void)
@@ -484,6 +485,16 @@ int demo_args_set(struct demo_args *a, const char *name, long long value, struct
 			return 0;
 		}
 	return err_set(e, 400, "unknown flag --%s", name);
+}
+
+void demo_args_set_data_dir(struct demo_args *a, const char *dir)
+{
+	a->data_dir = dir;
+}
+
+const char *demo_data_dir(const struct demo_args *a)
+{
+	return a ? a->data_dir : NULL;
 }
 
 long long demo_arg(const struct demo_args *a, const char *name)

@@ -111,6 +111,11 @@ struct demo_args;
 /* The value of a demo flag (its default when not given); 0 for a name no
  * module declares. */
 long long demo_arg(const struct demo_args *a, const char *name);
+/* The data folder `khet demo` runs with, where demo data that has files
+ * (uploaded documents) puts them; NULL when not set (the module then
+ * leaves out what needs files). */
+const char *demo_data_dir(const struct demo_args *a);
+void demo_args_set_data_dir(struct demo_args *a, const char *dir);
 
 /* What an operator command runs against: the opened, migrated database,
  * and the settings of the command line. */

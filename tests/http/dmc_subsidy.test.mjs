@@ -134,3 +134,34 @@ test('rates: the area reads, OBEC sets a year\'s own (a bad amount refused), the
   assert.match(page.text, /2,100\.50 บาท/);
   assert.match(page.text, new RegExp(`บันทึกอัตราของปีการศึกษา ${year}`));
 });
+
+test('the school\'s subsidy PDF: from the snapshot, read whole by pdftotext; none before certifying; another school refused', async () => {
+  const get = (c, path) => fetch(`${server.base}${path}`, { headers: { cookie: c.cookieHeader(), 'x-forwarded-for': c.ip } });
+  const res = await get(admin1, `/dmc/schools/${s1}/rounds/${round.id}?format=pdf`);
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('content-type'), 'application/pdf');
+  const bytes = Buffer.from(await res.arrayBuffer());
+  assert.equal(bytes.subarray(0, 5).toString(), '%PDF-');
+  const text = execFileSync('pdftotext', ['-layout', '-', '-'], { input: bytes, encoding: 'utf8' });
+  const name = sql(`SELECT name FROM schools WHERE id = ${s1}`);
+  assert.ok(text.includes(name), 'the school');
+  assert.ok(text.includes('เงินอุดหนุนรายหัว'));
+  for (const h of ['ประถมศึกษา', 'อนุบาล', 'นักเรียน (คน)']) assert.ok(text.includes(h), `${h} whole`);
+  const snap = await admin1.get(`/dmc/schools/${s1}/rounds/${round.id}`, { json: true });
+  const row = snap.json.subsidy.schools[0];
+  assert.ok(text.includes(row.amount_text), `the total ${row.amount_text}`);
+  assert.ok(text.includes(String(row.heads)), 'the learners');
+  assert.match(text, /ถ้วน|สตางค์/, 'the total in words');
+  // the snapshot: a later learner does not change the page
+  const again = Buffer.from(await (await get(admin1, `/dmc/schools/${s1}/rounds/${round.id}?format=pdf`)).arrayBuffer());
+  assert.ok(execFileSync('pdftotext', ['-layout', '-', '-'], { input: again, encoding: 'utf8' }).includes(row.amount_text));
+  assert.ok(count(`SELECT COUNT(*) FROM audit WHERE action = 'dmc.subsidy.export' AND target_type = 'school' AND target_id = ${s1}`) >= 2);
+  // a school that has not certified: no subsidy to print
+  const s2 = Number(sql(`SELECT id FROM schools WHERE area_id = ${area} ORDER BY obec_code LIMIT 1 OFFSET 1`));
+  assert.equal((await get(areaOfficer, `/dmc/schools/${s2}/rounds/${round.id}?format=pdf`)).status, 404);
+  // another school's staff cannot print it
+  const other = await as('schooladmin2');
+  assert.equal((await get(other, `/dmc/schools/${s1}/rounds/${round.id}?format=pdf`)).status, 403);
+  const html = await admin1.get(`/dmc/schools/${s1}/rounds/${round.id}`);
+  assert.ok(html.text.includes(`/dmc/schools/${s1}/rounds/${round.id}?format=pdf`), 'linked from the snapshot page');
+});
