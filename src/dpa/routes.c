@@ -944,8 +944,11 @@ static int roster_pdf(struct req *r)
 	pdf_subtitle(p, buf_cstr(&line));
 	pdf_space(p, 3);
 	static const char *const heads[] = {"ที่", "ชื่อ-นามสกุล", "ตำแหน่ง / เลขที่", "วิทยฐานะ", "ลายมือชื่อ"};
-	static const double widths[] = {0.5, 2.4, 2.2, 1.4, 1.6};
+	/* names and standings whole ("แก้วมณี", "ชำนาญการพิเศษ"): wrapped only
+	 * at their spaces, in a column wide enough for a long full name */
+	static const double widths[] = {0.5, 3.1, 2.1, 1.9, 1.3};
 	pdf_table(p, 5, heads, widths);
+	pdf_table_kinds(p, "nwtwt");
 	size_t i;
 	json_t *x;
 	struct buf name = BUF_INIT, pos = BUF_INIT;

@@ -351,6 +351,15 @@ test('exports: the area table as CSV and XLSX, a school roster without IDs or sa
   const pdf = await bytes(admin1, `/dpa/schools/${s1}/roster.pdf`);
   assert.equal(pdf.status, 200);
   const schoolText = execFileSync('pdftotext', ['-', '-'], { input: pdf.body, encoding: 'utf8' }).replace(/\s+/g, '');
+  // every surname whole on its line, never "แก้ว/มณี" or "อินทร์/แก้ว" (the
+  // dictionary sees two words in it): a names column breaks only at spaces
+  // (acceptance walk of issue 10); pdftotext puts a space before a
+  // thanthakhat after a vowel above ("สิทธิ ์"), which is taken out
+  const layoutText = execFileSync('pdftotext', ['-layout', '-', '-'], { input: pdf.body, encoding: 'utf8' })
+    .replace(/ (?=[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e])/g, '');
+  const surnames = sql(`SELECT last_name FROM dpa_staff WHERE school_id = ${s1} AND status = 'active'`).split('\n');
+  assert.ok(surnames.some((n) => n === 'แก้วมณี' || n === 'อินทร์แก้ว' || n.length >= 7), 'a long surname to check');
+  for (const n of surnames) assert.ok(layoutText.includes(n), `surname ${n} whole in the roster PDF`);
   assert.ok(schoolText.includes('ปฏิบัติงานจริงในสถานศึกษา') && schoolText.includes('ผู้อำนวยการสถานศึกษา'));
   assert.equal(pdf.type, 'application/pdf');
   assert.equal(pdf.body.subarray(0, 5).toString('latin1'), '%PDF-');
