@@ -5,6 +5,7 @@
 // error, and sign-in that brings the user back to the OSS page he was on.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { startServer, files, unzip, parseCsv } from './lib.mjs';
 
 const DEMO_PW = 'khet-demo-2567';
@@ -115,6 +116,11 @@ test('titles: never "คำขอขอ…"; the certificate shows amounts right
   assert.equal(doc.status, 200);
   const m = doc.body.toString('latin1').match(/\/Title\s*<(?:FEFF|feff)([0-9A-Fa-f]+)>/);
   assert.equal(Buffer.from(m[1], 'hex').swap16().toString('utf16le'), 'แบบคำขอหนังสือรับรอง');
+  // in the PDF the salary and the standing pay end at the same x (right-aligned, lined up)
+  const words = [...execFileSync('pdftotext', ['-bbox', '-', '-'], { input: doc.body, encoding: 'utf8' })
+    .matchAll(/<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>([^<]*)<\/word>/g)];
+  const end = (t) => Number(words.find((w) => w[2] === t)?.[1]);
+  assert.ok(end('25,000.00') > 0 && Math.abs(end('25,000.00') - end('3,500.50')) < 0.5, `${end('25,000.00')} ${end('3,500.50')}`);
 });
 
 test('files: a 0-byte file is said to be empty, for a required and an optional slot; nothing stored', async () => {
