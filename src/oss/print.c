@@ -115,7 +115,7 @@ static void build(struct pdf *p, json_t *m, json_t *area)
 
 	pdf_heading(p, "ประวัติการดำเนินการ");
 	static const char *const hh[] = {"วันที่", "ผู้ดำเนินการ", "สถานะ", "ข้อความ"};
-	static const double hw[] = {1.6, 1.6, 1.6, 2.4};
+	static const double hw[] = {1.5, 2.1, 1.5, 2.4}; /* an officer's full name on one line */
 	pdf_table(p, 4, hh, hw);
 	pdf_table_kinds(p, "twtt"); /* the officer's name whole */
 	json_array_foreach(json_object_get(m, "history"), i, d)

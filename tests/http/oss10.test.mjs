@@ -164,3 +164,30 @@ test('sign-in from an OSS page brings the user back to it, query and all', async
   assert.equal(s.status, 303);
   assert.equal(s.headers.get('location'), page);
 });
+
+test('demo requests: every history row names its actor; a completed one shows the officer\'s steps, also in its PDF', async () => {
+  const demo = await startServer({ demoArgs: ['--requests', '120'] });
+  const sql = (q) => demo.sql(q);
+  try {
+  const officer = demo.client();
+  await officer.get('/signin');
+  assert.equal((await officer.post('/signin', { login: 'officer', password: DEMO_PW })).status, 303);
+  assert.equal(Number(sql("SELECT COUNT(*) FROM oss_history WHERE actor_name = ''")), 0, 'no history row without an actor');
+  const id = Number(sql("SELECT r.id FROM oss_requests r JOIN users u ON u.id = r.applicant_id WHERE r.status = 'completed' ORDER BY r.id LIMIT 1"));
+  assert.ok(id > 0, 'the demo has a completed request');
+  const req = (await officer.get(`/oss/requests/${id}`, { json: true })).json;
+  const steps = req.history.map((h) => h.actor_name);
+  assert.ok(req.history.length >= 3, `submit, start, complete: ${JSON.stringify(steps)}`);
+  const officerName = sql("SELECT title || first_name || ' ' || last_name FROM users WHERE username = 'officer'");
+  assert.equal(steps.filter((n) => n === officerName).length, 2, 'the officer took it and completed it');
+  assert.equal(steps[0], req.applicant_name);
+  for (const st of ['returned', 'resubmitted', 'in_progress']) {
+    const n = Number(sql(`SELECT COUNT(*) FROM oss_requests r WHERE r.status = '${st}' AND NOT EXISTS (SELECT 1 FROM oss_history h WHERE h.request_id = r.id AND h.to_status = '${st}')`));
+    assert.equal(n, 0, `every ${st} request has the step that made it so`);
+  }
+  const res = await fetch(`${demo.base}/oss/requests/${id}/pdf`, { headers: { cookie: officer.cookieHeader() } });
+  const doc = { body: Buffer.from(await res.arrayBuffer()) };
+  const text = execFileSync('pdftotext', ['-layout', '-', '-'], { input: doc.body, encoding: 'utf8' });
+  assert.ok(text.includes(officerName), `the print names the officer on one line: ${text}`);
+  } finally { await demo.stop(); }
+});
