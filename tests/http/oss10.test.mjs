@@ -191,3 +191,32 @@ test('demo requests: every history row names its actor; a completed one shows th
   assert.ok(text.includes(officerName), `the print names the officer on one line: ${text}`);
   } finally { await demo.stop(); }
 });
+
+test('money typed with thousands separators or Thai digits is accepted; shown again as typed after an error (issue 10 i)', async () => {
+  const fields = {
+    area_id: String(areaId), ...person, official_type: 'teacher', work_unit: 'โรงเรียนบ้านหนองบัว', position: 'ครู',
+    salary: '25,000.50', standing_pay: '๓,๕๐๐', cert_kind: 'รับรองเงินเดือน', purpose: 'กู้เงินธนาคาร',
+  };
+  const attach = () => ({ id_card: pdf(), pay_slip: { data: files.png(), filename: 'slip.png', type: 'image/png' } });
+  // another field wrong: the amounts are no error and come back exactly as typed
+  const bad = await citizen.postMultipart('/oss/new/12', { ...fields, phone: '12' }, attach(), { json: true });
+  assert.equal(bad.status, 422);
+  assert.ok(bad.json.form.errors.phone);
+  assert.equal(bad.json.form.errors.salary, undefined, JSON.stringify(bad.json.form.errors));
+  assert.equal(bad.json.form.errors.standing_pay, undefined);
+  assert.equal(bad.json.form.values.salary, '25,000.50');
+  assert.equal(bad.json.form.values.standing_pay, '๓,๕๐๐');
+  const html = await citizen.postMultipart('/oss/new/12', { ...fields, phone: '12' }, attach());
+  assert.match(html.text, /value="25,000\.50"/);
+  // fixed: stored in satang, shown as baht
+  const cert = await submitOk(citizen, '12', fields, attach());
+  const salary = process.env.KHET_TEST_PG ? "data::jsonb->>'salary'" : "json_extract(data, '$.salary')";
+  assert.equal(Number(sql(`SELECT ${salary} FROM oss_requests WHERE id = ${cert.id}`)), 2500050);
+  assert.equal(cert.details.find((d) => d.label.startsWith('อัตราเงินเดือน')).value, '25,000.50 บาท');
+  assert.equal(cert.details.find((d) => d.label.startsWith('เงินวิทยฐานะ')).value, '3,500.00 บาท');
+  // a separator in the wrong place is still refused, at the field
+  const wrong = await citizen.postMultipart('/oss/new/12', { ...fields, salary: '25,00' }, attach(), { json: true });
+  assert.equal(wrong.status, 422);
+  assert.match(wrong.json.form.errors.salary, /1,500\.50/);
+  assert.equal(wrong.json.form.values.salary, '25,00');
+});
