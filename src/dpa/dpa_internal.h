@@ -126,6 +126,11 @@ json_t *dpa_transfers_area(struct db *db, long long area_id, long long now, stru
  * salary in baht, birth_date), and the account page's line. */
 int dpa_person_profile(struct db *db, const char *citizen_id, json_t *into, struct err *e);
 json_t *dpa_person_links(struct db *db, const char *citizen_id, struct err *e);
+/* The module's person_record and person_add_href (core/module.h): the
+ * active record of a citizen ID, and the new-record form of a school with
+ * the citizen ID filled in. */
+int dpa_person_record(struct db *db, const char *citizen_id, json_t **out, struct err *e);
+void dpa_person_add_href(long long school_id, const char *citizen_id, struct buf *out);
 
 /* ---- demo and import -------------------------------------------------------- */
 

@@ -71,4 +71,6 @@ const struct module dpa_module = {
     .imports = imports,
     .person_profile = dpa_person_profile,
     .person_links = dpa_person_links,
+    .person_record = dpa_person_record,
+    .person_add_href = dpa_person_add_href,
 };

@@ -743,6 +743,16 @@ static int staff_page(struct req *r, int status, json_t *s, const char *error)
 		json_decref(p);
 	}
 	json_object_set_new(s, "account", account);
+	/* issue 13 item 5: from the record, the school's admin gives the
+	 * person a Khet account with the teacher role (or the role to his
+	 * account) — the accounts module's one "add a teacher" flow */
+	const struct acc_grant *g = acc_active_grant(r);
+	if (active && jint(s, "school_id") > 0 && acc_grant_is(g, "school_admin") && g->school_id == jint(s, "school_id")) {
+		struct buf t = BUF_INIT;
+		acc_teacher_href(jstr(s, "citizen_id"), &t);
+		json_object_set_new(s, "teacher_url", json_string(buf_cstr(&t)));
+		buf_release(&t);
+	}
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "%s%s %s", jstr(s, "title"), jstr(s, "first_name"), jstr(s, "last_name"));
 	json_t *m = json_pack("{s:s, s:o, s:o, s:b, s:o, s:o, s:I}", "page_title", buf_cstr(&title), "staff", s,

@@ -455,3 +455,85 @@ test('the area office keeps its own staff (no school); a school asks for one, th
   assert.ok(officeText.includes('ปฏิบัติงานจริงในสำนักงานเขตพื้นที่การศึกษา'));
   assert.ok(!officeText.includes('สถานศึกษา'), 'no school wording on the office roster');
 });
+
+test('add a teacher, one flow (issue 13 item 5): from the personnel record to a new account with the teacher role; from the accounts page through the record to an existing account; another school refused', async () => {
+  const teacherGrants = (cid) => count(`SELECT COUNT(*) FROM grants g JOIN users u ON u.id = g.user_id WHERE u.citizen_id = '${cid}' AND g.role = 'teacher' AND g.school_id = ${s1} AND g.revoked_at IS NULL`);
+  // 1. from the personnel record: the record's page links to the accounts flow
+  const p = await add(admin1, s1, { email: '' });
+  const rec = await admin1.get(`/dpa/staff/${p.id}`);
+  assert.equal(rec.status, 200);
+  const link = rec.text.match(/href="(\/teachers\?citizen_id=\d{13})"/);
+  assert.ok(link, 'the record links to "add a teacher"');
+  assert.equal(link[1], `/teachers?citizen_id=${p.citizen_id}`);
+  assert.doesNotMatch((await admin2.get(`/dpa/staff/${p.id}`)).text, /\/teachers\?citizen_id=/, 'not for another school');
+  let page = await admin1.get(link[1], { json: true });
+  assert.equal(page.status, 200);
+  assert.equal(page.json.recorded, true);
+  assert.equal(page.json.no_account, true);
+  assert.equal(page.json.person_name, `${p.title}${p.first_name} ${p.last_name}`);
+  // the record has no e-mail: one must be typed, at the field, nothing stored
+  const users0 = count('SELECT COUNT(*) FROM users');
+  let r = await admin1.post('/teachers', { citizen_id: p.citizen_id, email: '' }, { json: true });
+  assert.equal(r.status, 422);
+  assert.match(r.json.form.errors.email, /อีเมล/);
+  // an e-mail of another account: refused at the field
+  const taken = sql("SELECT email FROM users WHERE username = 'citizen'");
+  r = await admin1.post('/teachers', { citizen_id: p.citizen_id, email: taken }, { json: true });
+  assert.equal(r.status, 409);
+  assert.match(r.json.form.errors.email, /อีเมลนี้เป็นอีเมลของบัญชีผู้ใช้อื่น/);
+  assert.equal(r.json.form.values.email, taken);
+  assert.equal(count('SELECT COUNT(*) FROM users'), users0, 'nothing stored');
+  const email = `kru${p.citizen_id}@example.net`;
+  r = await admin1.post('/teachers', { citizen_id: p.citizen_id, email });
+  assert.equal(r.status, 303, r.text.slice(0, 400));
+  assert.equal(count(`SELECT COUNT(*) FROM users WHERE citizen_id = '${p.citizen_id}' AND email = '${email}' AND status = 'active'`), 1);
+  assert.equal(sql(`SELECT first_name || ' ' || last_name FROM users WHERE citizen_id = '${p.citizen_id}'`), `${p.first_name} ${p.last_name}`, 'the account from the record');
+  assert.equal(teacherGrants(p.citizen_id), 1);
+  assert.equal(count(`SELECT COUNT(*) FROM audit WHERE action = 'user.add' AND detail LIKE '%teacher%' AND target_id = (SELECT id FROM users WHERE citizen_id = '${p.citizen_id}')`), 1);
+  // the record now shows the account, and the flow says the role is there
+  assert.match((await admin1.get(`/dpa/staff/${p.id}`)).text, /<code>kru/);
+  page = await admin1.get(link[1], { json: true });
+  assert.equal(page.json.is_teacher, true);
+  r = await admin1.post('/teachers', { citizen_id: p.citizen_id }, { json: true });
+  assert.equal(r.status, 409, 'twice: refused');
+  assert.equal(teacherGrants(p.citizen_id), 1);
+  const list = await admin1.get('/teachers', { json: true });
+  assert.ok(list.json.teachers.some((t) => t.name === `${p.title}${p.first_name} ${p.last_name}`), 'listed among the school\'s teachers');
+
+  // 2. from the accounts page: a citizen ID not recorded → record it first
+  const cid = sql("SELECT citizen_id FROM users WHERE username = 'citizen'");
+  assert.equal(count(`SELECT COUNT(*) FROM dpa_staff WHERE citizen_id = '${cid}'`), 0, 'the demo citizen has no record');
+  page = await admin1.get(`/teachers?citizen_id=${cid}`, { json: true });
+  assert.equal(page.json.recorded, false);
+  assert.match(page.json.not_recorded, /บันทึกข้อมูลบุคลากร/);
+  assert.equal(page.json.add_href, `/dpa/schools/${s1}/new?citizen_id=${cid}`);
+  r = await admin1.post('/teachers', { citizen_id: cid }, { json: true });
+  assert.equal(r.status, 409);
+  assert.match(r.json.form.errors.citizen_id, /ไม่พบบุคคลนี้ในทะเบียนบุคลากร/);
+  assert.equal(teacherGrants(cid), 0);
+  const form = await admin1.get(page.json.add_href);
+  assert.equal(form.status, 200);
+  assert.match(form.text, new RegExp(`value="${cid}"`), 'the record\'s form has the citizen ID');
+  const citizenRec = await add(admin1, s1, { citizen_id: cid, email: '' });
+  // a bad citizen ID in the lookup: a Thai message at the field
+  const bad = await admin1.get('/teachers?citizen_id=1234567890123', { json: true });
+  assert.equal(bad.status, 400);
+  assert.ok(bad.json.lookup_error);
+  // another school's admin: the person is not his school's, nothing stored
+  r = await admin2.post('/teachers', { citizen_id: cid }, { json: true });
+  assert.equal(r.status, 409);
+  assert.match(r.json.form.errors.citizen_id, /หน่วยงานอื่น/);
+  assert.equal(count(`SELECT COUNT(*) FROM grants g JOIN users u ON u.id = g.user_id WHERE u.citizen_id = '${cid}' AND g.role = 'teacher'`), 0);
+  // not a school admin: refused
+  assert.equal((await areaAdmin.get('/teachers')).status, 403);
+  // the existing account gets the role; its e-mail stays
+  page = await admin1.get(`/teachers?citizen_id=${cid}`, { json: true });
+  assert.equal(page.json.can_grant, true);
+  r = await admin1.post('/teachers', { citizen_id: cid });
+  assert.equal(r.status, 303, r.text.slice(0, 400));
+  assert.equal(teacherGrants(cid), 1);
+  assert.equal(sql(`SELECT email FROM users WHERE citizen_id = '${cid}'`), taken);
+  assert.equal(count(`SELECT COUNT(*) FROM users WHERE citizen_id = '${cid}'`), 1, 'one person, one account');
+  assert.equal(count(`SELECT COUNT(*) FROM grants g JOIN users u ON u.id = g.user_id WHERE u.citizen_id = '${cid}' AND g.role = 'teacher' AND g.granted_by = (SELECT id FROM users WHERE username = 'schooladmin')`), 1);
+  assert.ok(citizenRec.id > 0);
+});
