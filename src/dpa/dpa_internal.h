@@ -109,6 +109,16 @@ json_t *dpa_transfer_get(struct db *db, long long id, struct err *e);
 int dpa_transfer_decide(struct db *db, long long id, bool approve, const char *note, long long by, long long now,
 			struct err *e);
 /* The requesting school withdraws its pending request (409 when decided). */
+/* The area office takes a person of one of its area's schools into its
+ * own staff (issue 13: a teacher seconded to the office): the area decides
+ * its schools' transfers, so the record moves at once, with its history
+ * and a 'transfer' event to the office. Refused (409, field citizen_id)
+ * for a person already at the office, at another area's unit, or with a
+ * transfer request pending; 404 for one recorded nowhere (added instead).
+ * Back to a school: the school's transfer request, which the area decides.
+ * Returns the record's id. */
+long long dpa_office_take(struct db *db, long long area_id, const char *cid, long long by, long long now,
+			  struct err *e);
 int dpa_transfer_withdraw(struct db *db, long long id, long long to_school, long long by, long long now, struct err *e);
 /* A school's queue: {incoming: requests for its staff, pending, oldest
  * first; outgoing: its own requests, the latest 50}, each {id, staff

@@ -54,6 +54,7 @@ static const struct audit_action_def audit_actions[] = {
     {"dpa.transfer.approve", "อนุมัติการย้ายข้อมูลบุคลากร"},
     {"dpa.transfer.refuse", "ไม่อนุมัติการย้ายข้อมูลบุคลากร"},
     {"dpa.transfer.withdraw", "ยกเลิกคำขอย้ายข้อมูลบุคลากร"},
+    {"dpa.transfer.office", "ย้ายบุคลากรของโรงเรียนเข้าสำนักงานเขตพื้นที่"},
     {"dpa.import", "นำเข้าข้อมูลบุคลากรจากไฟล์"},
     {NULL, NULL},
 };

@@ -431,11 +431,16 @@ test('the area office keeps its own staff (no school); a school asks for one, th
   assert.equal((await admin1.get(`/dpa/staff/${id}`)).status, 404);
   assert.equal((await areaAdmin2.get(`/dpa/areas/${area}/office`)).status, 404);
   assert.equal((await areaAdmin2.post(`/dpa/areas/${area}/office/new`, person())).status, 404);
-  // the office cannot take a person a school holds: told to have him removed first
-  const held = sql(`SELECT citizen_id FROM dpa_staff WHERE school_id = ${s2} AND status = 'active' LIMIT 1`);
+  // the office cannot take a person another area's school holds: told to have him removed first
+  const held = sql(`SELECT citizen_id FROM dpa_staff WHERE area_id = ${area2} AND school_id IS NOT NULL AND status = 'active' LIMIT 1`);
   const taken = await areaAdmin.post(`/dpa/areas/${area}/office/add`, { citizen_id: held }, { json: true });
   assert.equal(taken.status, 409);
   assert.match(taken.json.form.errors.citizen_id, /จำหน่าย/);
+  // one of its own schools' people: offered the move into the office (issue 13)
+  const own = sql(`SELECT citizen_id FROM dpa_staff WHERE school_id = ${s2} AND status = 'active' LIMIT 1`);
+  const offered = await areaAdmin.post(`/dpa/areas/${area}/office/add`, { citizen_id: own }, { json: true });
+  assert.equal(offered.status, 200);
+  assert.equal(offered.json.offer_transfer, true);
   // a school asks for the office's person; the area decides, the record moves
   const offer = await admin1.post(`/dpa/schools/${s1}/add`, { citizen_id: f.citizen_id }, { json: true });
   assert.equal(offer.json.offer_transfer, true);
@@ -536,4 +541,40 @@ test('add a teacher, one flow (issue 13 item 5): from the personnel record to a 
   assert.equal(count(`SELECT COUNT(*) FROM users WHERE citizen_id = '${cid}'`), 1, 'one person, one account');
   assert.equal(count(`SELECT COUNT(*) FROM grants g JOIN users u ON u.id = g.user_id WHERE u.citizen_id = '${cid}' AND g.role = 'teacher' AND g.granted_by = (SELECT id FROM users WHERE username = 'schooladmin')`), 1);
   assert.ok(citizenRec.id > 0);
+});
+
+test('into the area office and back (issue 13): the area takes a person of its school into the office at once; the school asks him back, the area approves; the history shows both', async () => {
+  const p = await add(admin2, s2, {});
+  const office = `/dpa/areas/${area}/office`;
+  // a school role may not move people into the office; another area's admin neither
+  assert.equal((await admin2.post(`${office}/transfers`, { citizen_id: p.citizen_id })).status, 404);
+  assert.equal((await areaAdmin2.post(`${office}/transfers`, { citizen_id: p.citizen_id })).status, 404);
+  // a pending transfer request for him: decided first
+  assert.equal((await admin1.post(`/dpa/schools/${s1}/transfers`, { citizen_id: p.citizen_id })).status, 303);
+  const tid = Number(sql(`SELECT id FROM dpa_transfers WHERE staff_id = ${p.id} AND status = 'pending'`));
+  let r = await areaAdmin.post(`${office}/transfers`, { citizen_id: p.citizen_id }, { json: true });
+  assert.equal(r.status, 409);
+  assert.match(r.json.form.errors.citizen_id, /ระหว่างการขอย้าย/);
+  assert.equal(count(`SELECT school_id FROM dpa_staff WHERE id = ${p.id}`), s2, 'nothing moved');
+  assert.equal((await areaAdmin.post(`/dpa/transfers/${tid}/refuse`, { decision_note: 'ยังต้องสอนที่โรงเรียนเดิม' })).status, 303);
+  // into the office: at once, with its history
+  r = await areaAdmin.post(`${office}/transfers`, { citizen_id: p.citizen_id, note: 'ช่วยราชการ' });
+  assert.equal(r.status, 303, r.text.slice(0, 400));
+  assert.equal(r.headers.get('location'), `/dpa/staff/${p.id}`);
+  assert.equal(sql(`SELECT COALESCE(school_id, 0) || '|' || area_id || '|' || status FROM dpa_staff WHERE id = ${p.id}`), `0|${area}|active`);
+  assert.equal(count(`SELECT COUNT(*) FROM dpa_staff_events WHERE staff_id = ${p.id} AND kind = 'transfer' AND from_school_id = ${s2} AND to_school_id IS NULL`), 1);
+  assert.equal(count(`SELECT COUNT(*) FROM audit WHERE action = 'dpa.transfer.office' AND target_id = ${p.id}`), 1);
+  assert.ok((await areaAdmin.get(office, { json: true })).json.rows.some((x) => x.id === p.id), 'on the office\'s list');
+  assert.equal((await admin2.get(`/dpa/staff/${p.id}`)).status, 404, 'no longer the school\'s');
+  const again = await areaAdmin.post(`${office}/transfers`, { citizen_id: p.citizen_id }, { json: true });
+  assert.equal(again.status, 409);
+  // back to the school: the school asks, the area approves
+  assert.equal((await admin2.post(`/dpa/schools/${s2}/transfers`, { citizen_id: p.citizen_id })).status, 303);
+  const back = Number(sql(`SELECT id FROM dpa_transfers WHERE staff_id = ${p.id} AND status = 'pending'`));
+  assert.equal((await areaAdmin.post(`/dpa/transfers/${back}/approve`, {})).status, 303);
+  assert.equal(count(`SELECT school_id FROM dpa_staff WHERE id = ${p.id}`), s2);
+  const page = await admin2.get(`/dpa/staff/${p.id}`, { json: true });
+  const moves = page.json.events.filter((ev) => ev.kind === 'transfer').map((ev) => `${ev.from_name}→${ev.to_name}`);
+  const s2name = sql(`SELECT name FROM schools WHERE id = ${s2}`);
+  assert.deepEqual(moves, [`${s2name}→สำนักงานเขตพื้นที่`, `สำนักงานเขตพื้นที่→${s2name}`]);
 });
