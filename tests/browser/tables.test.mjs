@@ -83,6 +83,8 @@ const pages = () => [
   // the area admin's meeting rooms and KPI people (their inputs and buttons per row)
   ['areaadmin1', '/oss/admin/rooms'],
   ['areaadmin1', `/kpi/admin/people?area=${areaId}`],
+  // a school admin's "add a teacher" with the school's teacher accounts (issue 13 item 5)
+  ['schooladmin', '/teachers'],
 ];
 
 // What does not fit: the page's sideways scroll, and the actions of the
