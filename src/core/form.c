@@ -434,7 +434,7 @@ static const char *check_value(struct req *r, const struct field *f, const char 
 			return "จำนวนเงินต้องไม่ติดลบ";
 		long long s = num_money(v);
 		if (s < 0)
-			return "จำนวนเงินต้องเป็นตัวเลข ทศนิยมไม่เกิน 2 ตำแหน่ง เช่น 1500 หรือ 1500.50";
+			return "จำนวนเงินต้องเป็นตัวเลข ทศนิยมไม่เกิน 2 ตำแหน่ง เช่น 1500, 1,500 หรือ 1,500.50";
 		if (s < f->min)
 			return "จำนวนเงินน้อยเกินกำหนด";
 		if (f->max > 0 && s > f->max)

@@ -1927,12 +1927,14 @@ static int subsidy_export(struct req *r, json_t *sub, json_t *area, enum sheet_f
  * school (learners by level, the amount) and the total in words. */
 static int subsidy_pdf(struct req *r, json_t *sub, json_t *area)
 {
-	struct buf title = BUF_INIT, line = BUF_INIT;
-	buf_addf(&title, "เงินอุดหนุนรายหัว %s", jstr(area, "name"));
-	struct pdf *p = pdf_new(buf_cstr(&title));
+	struct buf line = BUF_INIT;
+	struct pdf *p = pdf_new("เงินอุดหนุนรายหัว");
+	/* the area, the round and the note each a line of its own, never
+	 * wrapped in the middle of a phrase */
+	pdf_subtitle(p, jstr(area, "name"));
 	json_t *round = json_object_get(sub, "round");
-	buf_addf(&line, "%s (จากข้อมูลที่ผู้อำนวยการสถานศึกษารับรองแล้ว)", jstr(round, "label"));
-	pdf_subtitle(p, buf_cstr(&line));
+	pdf_subtitle(p, jstr(round, "label"));
+	pdf_subtitle(p, "(จากข้อมูลที่ผู้อำนวยการสถานศึกษารับรองแล้ว)");
 	buf_reset(&line);
 	buf_addf(&line, "อัตราต่อคนต่อปี ปีการศึกษา %lld%s: ", jint(round, "academic_year"),
 		 json_is_true(json_object_get(sub, "own_rates")) ? "" : " (อัตรามาตรฐาน)");
@@ -1949,6 +1951,7 @@ static int subsidy_pdf(struct req *r, json_t *sub, json_t *area)
 	/* wide enough for each header in one piece ("อนุบา/ล", "ม.ปลา/ย" at 1) */
 	static const double widths[] = {2.6, 1.25, 1.2, 1.2, 1.25, 1.1, 1.8};
 	pdf_table(p, 7, heads, widths);
+	pdf_table_kinds(p, "wnnnnnn"); /* counts and money right-aligned */
 	json_t *rows = json_array();
 	json_array_extend(rows, json_object_get(sub, "schools"));
 	json_t *tot = json_deep_copy(json_object_get(sub, "totals"));
@@ -1988,7 +1991,6 @@ static int subsidy_pdf(struct req *r, json_t *sub, json_t *area)
 	thai_datetime_short(&line, dmc_now(r));
 	pdf_footer(p, buf_cstr(&line));
 	buf_release(&line);
-	buf_release(&title);
 	struct buf out = BUF_INIT;
 	struct err e = ERR_INIT;
 	if (pdf_finish(p, &out, &e) < 0) {

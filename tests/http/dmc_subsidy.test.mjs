@@ -90,6 +90,24 @@ test('the area: certified schools only, totals, XLSX and CSV; a school role is r
   // each column header in one piece, never "อนุบา/ล" (acceptance walk of issue 10)
   const heads = execFileSync('pdftotext', ['-layout', '-', '-'], { input: bytes, encoding: 'utf8' }).split('\n').find((l) => l.includes('โรงเรียน') && l.includes('ประถม')) ?? '';
   for (const h of ['อนุบาล', 'ประถม', 'ม.ต้น', 'ม.ปลาย']) assert.ok(heads.includes(h), `header ${h} whole in: ${heads}`);
+  // money and counts right-aligned in their columns (acceptance walk of
+  // issue 10): the amount ends at the table's right edge (A4 595.28 pt,
+  // right margin 20 mm, cell padding 3 pt), not where a left-aligned
+  // figure of its width would
+  const words = [...execFileSync('pdftotext', ['-bbox', '-', '-'], { input: bytes, encoding: 'utf8' })
+    .matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)"[^>]*>([^<]*)<\/word>/g)]
+    .map((m) => ({ x0: Number(m[1]), y: Number(m[2]), x1: Number(m[3]), text: m[4] }));
+  const edge = 595.28 - 20 * 72 / 25.4 - 3;
+  const amountText = baht(expected(STD)); // once: each figure is a few queries
+  const amounts = words.filter((w) => w.text === amountText);
+  assert.ok(amounts.length >= 2, 'the school\'s and the total\'s amounts');
+  const inTable = amounts.filter((w) => Math.abs(w.x1 - edge) < 1.5);
+  assert.equal(inTable.length, 2, `amounts right-aligned at ${edge}: ${JSON.stringify(amounts)}`);
+  // the title and its subtitles wrap between phrases: the area's name and
+  // the note each whole on a line
+  const lines = execFileSync('pdftotext', ['-layout', '-', '-'], { input: bytes, encoding: 'utf8' }).split('\n').map((l) => l.trim());
+  assert.ok(lines.includes(sql(`SELECT name FROM areas WHERE id = ${area}`)), 'the area\'s name on a line of its own');
+  assert.ok(lines.includes('(จากข้อมูลที่ผู้อำนวยการสถานศึกษารับรองแล้ว)'), lines.slice(0, 6).join('\n'));
   assert.equal(count("SELECT COUNT(*) FROM audit WHERE action = 'dmc.subsidy.export'"), 3);
   assert.equal((await admin1.get(`/dmc/areas/${area}/rounds/${round.id}/subsidy`)).status, 403);
   const html = await areaOfficer.get(`/dmc/areas/${area}/rounds/${round.id}/subsidy`);
