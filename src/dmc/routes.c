@@ -989,6 +989,7 @@ static int school_subsidy_pdf(struct req *r, json_t *school, json_t *round, json
 	static const char *const heads[] = {"ระดับ", "นักเรียน (คน)", "อัตราต่อคน (บาท)", "เงินอุดหนุน (บาท)"};
 	static const double widths[] = {2.8, 1.8, 2.2, 2.4};
 	pdf_table(p, 4, heads, widths);
+	pdf_table_kinds(p, "tnnn"); /* heads and money right-aligned */
 	json_t *row = json_array_get(json_object_get(sub, "schools"), 0);
 	size_t i;
 	json_t *lv;
@@ -1028,6 +1029,7 @@ static int school_subsidy_pdf(struct req *r, json_t *school, json_t *round, json
 	static const char *const gheads[] = {"ชั้น", "ชาย", "หญิง", "รวม"};
 	static const double gwidths[] = {2.0, 1.5, 1.5, 1.5};
 	pdf_table(p, 4, gheads, gwidths);
+	pdf_table_kinds(p, "tnnn");
 	json_t *g;
 	json_array_foreach(json_object_get(counts, "rows"), i, g)
 	{
