@@ -35,7 +35,7 @@ static int check_rc;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 /* The platform's own migrations (collation, mail, audit and tokens). */
-static const struct mig_range core_migrations[] = {{1, 1}, {3, 4}, {0, 0}};
+static const struct mig_range core_migrations[] = {{1, 1}, {3, 4}, {30, 39}, {0, 0}};
 
 static bool code_ok(const char *s, size_t max)
 {

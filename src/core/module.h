@@ -38,6 +38,7 @@
 #include "core/jobs.h"
 
 struct db;
+struct api_def; /* core/api.h */
 
 /* --- roles and permissions ------------------------------------------------ */
 
@@ -175,6 +176,10 @@ struct module {
 	 * Both may be NULL; both read only. */
 	int (*person_profile)(struct db *db, const char *citizen_id, json_t *into, struct err *e);
 	json_t *(*person_links)(struct db *db, const char *citizen_id, struct err *e);
+	/* Its resources under /api/v1 (core/api.h): routes with a declared
+	 * scope, query parameters and response schema, from which the OpenAPI
+	 * document is built. NULL: none. */
+	const struct api_def *api;
 };
 
 /* Where modules' audit actions are listed, in module order: the Thai
