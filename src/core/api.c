@@ -615,7 +615,7 @@ json_t *api_openapi(void)
 		}
 	}
 	json_t *doc = json_pack(
-	    "{s:s, s:{s:s, s:s, s:s}, s:o, s:o, s:{s:{s:o}, s:{s:{s:s, s:s, s:s}, s:{s:s, s:s, s:s, s:s}}}}", "openapi",
+	    "{s:s, s:{s:s, s:s, s:s}, s:o, s:o, s:{s:{s:o}, s:{s:{s:s, s:s, s:s}, s:{s:s, s:s, s:s}}}}", "openapi",
 	    "3.1.0", "info", "title", "Khet API", "version", "1",
 	    "description",
 	    "API ของระบบ Khet สำหรับระบบอื่นของเขตพื้นที่ (เวลาเป็น ISO 8601 +07:00, วันที่ ISO, เงินเป็นบาทแบบข้อความ "

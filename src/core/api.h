@@ -129,6 +129,14 @@ void api_page_redirected(struct req *r, const char *location);
 
 /* --- types --------------------------------------------------------------- */
 
+/* JSON Schema pieces for the declared response schemas. */
+#define API_ENUM_SCHEMA                                                                                                \
+	"{\"type\":\"object\",\"required\":[\"code\",\"label_th\"],\"properties\":{\"code\":{\"type\":\"string\"}," \
+	"\"label_th\":{\"type\":\"string\"}}}"
+#define API_TIME_SCHEMA "{\"type\":[\"string\",\"null\"],\"format\":\"date-time\"}"
+#define API_DATE_SCHEMA "{\"type\":[\"string\",\"null\"],\"format\":\"date\"}"
+#define API_MONEY_SCHEMA "{\"type\":\"string\",\"pattern\":\"^-?[0-9]+\\\\.[0-9]{2}$\"}"
+
 /* UTC seconds as "2026-12-07T13:35:00+07:00" (null for 0). */
 json_t *api_time(long long t);
 /* Satang as "35210.50". */

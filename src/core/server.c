@@ -669,7 +669,8 @@ static struct req *req_new(struct req *r, struct MHD_Connection *c, const char *
 	r->wants_json = accept && strstr(accept, "application/json") && !strstr(accept, "text/html");
 	/* the API answers JSON whatever the client accepts; its reference
 	 * page is the one HTML page under /api/ */
-	if (!strncmp(url, API_PREFIX "/", sizeof API_PREFIX) && strcmp(url, API_PREFIX "/docs"))
+	bool api = !strncmp(url, API_PREFIX "/", sizeof API_PREFIX) && strcmp(url, API_PREFIX "/docs");
+	if (api)
 		r->wants_json = true;
 	struct buf name = BUF_INIT;
 	const char *cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, http_cookie_name("khet_csrf", &name));
@@ -679,6 +680,7 @@ static struct req *req_new(struct req *r, struct MHD_Connection *c, const char *
 		r->csrf_cookie = true;
 	} else {
 		csrf_fresh(r);
+		r->csrf_new = !api; /* a script needs no CSRF cookie */
 	}
 	set_client_ip(r);
 	return r;
