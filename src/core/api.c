@@ -565,8 +565,9 @@ static json_t *op_of(const struct api_def *d, const struct api_route *a, json_t 
 		ok = item;
 	json_t *resp = json_object();
 	const char *okcode = strcmp(a->method, "POST") ? "200" : "201";
+	bool binary = a->schema && strstr(a->schema, "\"binary\"");
 	json_t *okr = json_pack("{s:s, s:{s:{s:o}}}", "description", a->list ? "รายการ / a page of the list" : "OK",
-				"content", "application/json", "schema", ok);
+				"content", binary ? "application/octet-stream" : "application/json", "schema", ok);
 	if (a->list)
 		json_object_set_new(okr, "headers",
 				    json_pack("{s:{s:s, s:{s:s}}, s:{s:s, s:{s:s}}}", "Link", "description",

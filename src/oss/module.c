@@ -70,7 +70,10 @@ static const struct audit_action_def audit_actions[] = {
     {NULL, NULL},
 };
 
+extern const struct api_def oss_api; /* api.c */
+
 const struct module oss_module = {
+    .api = &oss_api,
     .audit_actions = audit_actions,
     .name = "oss",
     .title = "One Stop Service",
