@@ -301,23 +301,26 @@ static int create_post(struct req *r)
 	long long aid = page_area(r);
 	if (aid < 0)
 		return 0;
-	if (!form_ok(r))
-		return page(r, aid, 422, NULL);
+	/* every field's own checks first, then the rules, so each error is
+	 * named at once */
 	struct db *db = req_db(r);
 	if (!db)
 		return acc_db_unavailable(r);
 	struct err e = ERR_INIT;
 	long long now = clock_now(r);
 	/* the expiry: the end of the chosen day in Bangkok, within a year */
-	int y = 0, mo = 0, d = 0;
-	sscanf(form_value(r, "expires"), "%d-%d-%d", &y, &mo, &d);
-	long long expires = thai_from_local(y, mo, d, 23, 59, 59);
-	if (expires <= now)
-		form_error(r, "expires", "วันหมดอายุต้องเป็นวันนี้หรือหลังจากนี้");
-	else if (expires > now + ACC_API_TOKEN_MAX_DAYS * 86400LL)
-		form_error(r, "expires", "วันหมดอายุต้องไม่เกิน 1 ปีนับจากวันนี้");
+	long long expires = 0;
+	if (!form_has_error(r, "expires")) {
+		int y = 0, mo = 0, d = 0;
+		sscanf(form_value(r, "expires"), "%d-%d-%d", &y, &mo, &d);
+		expires = thai_from_local(y, mo, d, 23, 59, 59);
+		if (expires <= now)
+			form_error(r, "expires", "วันหมดอายุต้องเป็นวันนี้หรือหลังจากนี้");
+		else if (expires > now + ACC_API_TOKEN_MAX_DAYS * 86400LL)
+			form_error(r, "expires", "วันหมดอายุต้องไม่เกิน 1 ปีนับจากวันนี้");
+	}
 	struct buf scopes = BUF_INIT;
-	if (acc_api_scopes_join(form_values(r, "scopes"), &scopes, &e) < 0)
+	if (!form_has_error(r, "scopes") && acc_api_scopes_join(form_values(r, "scopes"), &scopes, &e) < 0)
 		form_error_err(r, &e);
 	err_clear(&e);
 	bool service = !strcmp(form_value(r, "kind"), "service");

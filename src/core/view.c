@@ -317,8 +317,9 @@ int view_page(struct req *r, int status, const char *tmpl, json_t *model)
 		/* the page shown again with its errors: the one error shape beside
 		 * the page's own model */
 		json_t *fields = form_fields_of(r);
-		json_object_set_new(model, "error", api_error_body(status, error_code(r, status), form_message(r, status),
-								   fields, r->id));
+		json_t *b = api_error_body(status, error_code(r, status), form_message(r, status), fields, r->id);
+		json_object_set(model, "error", json_object_get(b, "error"));
+		json_decref(b);
 		json_decref(fields);
 	}
 	if (r->wants_json) {

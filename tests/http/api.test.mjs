@@ -1,0 +1,214 @@
+// api: /api/v1 through the real binary (issue 15), on SQLite and
+// (KHET_TEST_PG) PostgreSQL. The script-only scenario: the area admin
+// makes tokens on /areas/:id/tokens → a script submits a One Stop Service
+// request with a file using only its token → an officer's token processes
+// it (and a stale _version is 409) → the applicant sees it in his browser
+// session. Revoked and expired tokens are 401 in the error shape, a
+// read-only token is 403 on a write, lists page with Link and
+// X-Total-Count, unknown parameters are 400, the error shape is the same
+// for the pages' JSON, and every page says Vary: Accept.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, files } from './lib.mjs';
+
+const DEMO_PW = 'khet-demo-2567';
+let server, admin, areaId;
+
+async function signedIn(login) {
+  const c = server.client();
+  await c.get('/signin');
+  const r = await c.post('/signin', { login, password: DEMO_PW });
+  assert.equal(r.status, 303, `sign in ${login}: ${r.status}`);
+  return c;
+}
+
+// A date in BE as the form takes it, days from today (Bangkok).
+function beDate(days) {
+  const d = new Date(Date.now() + 7 * 3600e3 + days * 86400e3);
+  return `${String(d.getUTCDate()).padStart(2, '0')}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${d.getUTCFullYear() + 543}`;
+}
+
+// Makes a token on the area admin's page and reads it from the answer.
+async function makeToken(fields) {
+  const r = await admin.post(`/areas/${areaId}/tokens`, { kind: 'personal', expires: beDate(30), ...fields });
+  assert.equal(r.status, 201, r.text.slice(0, 2000));
+  const m = r.text.match(/data-token>(khet_[A-Za-z0-9_-]{43})</);
+  assert.ok(m, 'the new token is shown once');
+  return m[1];
+}
+
+// A script's call: the token alone, no cookie.
+async function call(token, method, path, { json, form } = {}) {
+  const headers = { authorization: `Bearer ${token}` };
+  let body;
+  if (json) { headers['content-type'] = 'application/json'; body = JSON.stringify(json); }
+  if (form) body = form;
+  const res = await fetch(server.base + path, { method, headers, body });
+  const text = await res.text();
+  let data;
+  try { data = JSON.parse(text); } catch {}
+  return { status: res.status, headers: res.headers, json: data, text };
+}
+
+function errorShape(r, status, code) {
+  assert.equal(r.status, status, r.text);
+  const e = r.json?.error;
+  assert.ok(e, 'an error body: ' + r.text);
+  assert.equal(e.status, status);
+  if (code) assert.equal(e.code, code);
+  assert.equal(typeof e.message, 'string');
+  assert.ok(/[\u0E00-\u0E7F]/.test(e.message), 'the message is Thai: ' + e.message);
+  assert.equal(typeof e.fields, 'object');
+  assert.match(e.request_id, /^[0-9a-f]{16}$/);
+  assert.equal(e.request_id, r.headers.get('x-request-id'));
+}
+
+before(async () => {
+  server = await startServer();
+  areaId = Number(server.sql("SELECT a.id FROM areas a JOIN grants g ON g.area_id = a.id JOIN users u ON u.id = g.user_id WHERE u.username = 'areaadmin1' AND g.role = 'area_admin'"));
+  admin = await signedIn('areaadmin1');
+});
+
+after(async () => { await server?.stop(); });
+
+test('the area admin makes tokens: shown once, stored hashed, listed with their scopes', async () => {
+  const token = await makeToken({ name: 'ระบบ MIS', scopes: ['org:read'] });
+  assert.equal(server.sql(`SELECT COUNT(*) FROM api_tokens WHERE hash LIKE '%${token.slice(5, 20)}%'`), '0');
+  const page = await admin.get(`/areas/${areaId}/tokens`);
+  assert.equal(page.status, 200);
+  assert.ok(page.text.includes('ระบบ MIS'));
+  assert.ok(!page.text.includes(token), 'not shown again');
+  assert.ok(page.text.includes('org:read'));
+  // the form's refusals: no scope, an expiry over a year, an unknown user
+  const bad = await admin.post(`/areas/${areaId}/tokens`, { name: 'x', kind: 'personal', expires: beDate(400), login: 'nobody-here' }, { json: true });
+  errorShape({ ...bad, headers: bad.headers }, 422, 'validation_failed');
+  assert.ok(bad.json.error.fields.scopes);
+  assert.match(bad.json.error.fields.expires, /1 ปี/);
+  assert.match(bad.json.error.fields.login, /ไม่พบผู้ใช้/);
+  // another area's page is not his
+  const other = Number(server.sql(`SELECT id FROM areas WHERE id <> ${areaId} ORDER BY id LIMIT 1`));
+  const denied = await admin.get(`/areas/${other}/tokens`);
+  assert.equal(denied.status, 403);
+});
+
+test('script-only scenario: submit with a file by token, an officer token processes it, the applicant sees it', async () => {
+  const applicant = await makeToken({ name: 'สคริปต์ของครู', login: 'teacher', scopes: ['oss:write'] });
+  const officerToken = await makeToken({ name: 'ระบบงานเจ้าหน้าที่', login: 'officer', role: 'officer', scopes: ['oss:write'] });
+  const fd = new FormData();
+  for (const [k, v] of Object.entries({ area_id: String(areaId), title: 'นาย', first_name: 'สมหมาย', last_name: 'ใจงาม', phone: '0810000001', email: 'teacher@example.org', pledged: 'no' }))
+    fd.append(k, v);
+  fd.append('id_card', new Blob([files.pdf()], { type: 'application/pdf' }), 'บัตร.pdf');
+  const sub = await call(applicant, 'POST', '/api/v1/oss/services/21/requests', { form: fd });
+  assert.equal(sub.status, 201, sub.text);
+  const item = sub.json;
+  assert.equal(sub.headers.get('location'), `/api/v1/oss/requests/${item.id}`);
+  assert.equal(typeof item.id, 'number');
+  assert.deepEqual(item.service, { code: '21', label_th: item.service.label_th });
+  assert.equal(item.status.code, 'submitted');
+  assert.match(item.created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00$/);
+  assert.equal(item.files.length, 1);
+  assert.equal(item.files[0].href, `/api/v1/oss/requests/${item.id}/files/${item.files[0].id}`);
+  assert.equal(item.history[0].to_status.code, 'submitted');
+  // the file by its link, with the token
+  const f = await fetch(server.base + item.files[0].href, { headers: { authorization: `Bearer ${applicant}` } });
+  assert.equal(f.status, 200);
+  assert.equal(f.headers.get('content-type'), 'application/pdf');
+  // a JSON body is checked by the same fields as the form: every error at its field
+  const bad = await call(applicant, 'POST', '/api/v1/oss/services/21/requests', { json: { area_id: areaId, title: 'นาย', email: 'not-mail' } });
+  errorShape(bad, 422, 'validation_failed');
+  assert.ok(bad.json.error.fields.first_name);
+  assert.ok(bad.json.error.fields.email);
+  assert.ok(bad.json.error.fields.id_card, 'the missing attachment is named');
+  // the officer's token: the officer's list of service 21, then the status change
+  const list = await call(officerToken, 'GET', '/api/v1/oss/requests?service=21&status=submitted');
+  assert.equal(list.status, 200, list.text);
+  assert.ok(list.json.items.some((x) => x.id === item.id));
+  const moved = await call(officerToken, 'POST', `/api/v1/oss/requests/${item.id}/status`, { json: { status: 'in_progress', _version: item.version } });
+  assert.equal(moved.status, 200, moved.text);
+  assert.equal(moved.json.status.code, 'in_progress');
+  assert.equal(moved.json.history.at(-1).to_status.code, 'in_progress');
+  // the same decision from the stale copy: 409 stale_version, nothing stored
+  const stale = await call(officerToken, 'POST', `/api/v1/oss/requests/${item.id}/status`, { json: { status: 'completed', _version: item.version } });
+  errorShape(stale, 409, 'stale_version');
+  assert.equal(server.sql(`SELECT status FROM oss_requests WHERE id = ${item.id}`), 'in_progress');
+  // the applicant, in his browser session, sees the officer's step
+  const teacher = await signedIn('teacher');
+  const seen = await teacher.get(`/oss/requests/${item.id}`, { json: true });
+  assert.equal(seen.status, 200);
+  assert.equal(seen.json.request?.status ?? seen.json.status, 'in_progress');
+  // every use of a token is in the audit trail (one row per token per minute)
+  assert.ok(Number(server.sql(`SELECT COUNT(*) FROM audit WHERE action = 'api.token.use'`)) >= 2);
+  const used = server.sql(`SELECT last_used_at IS NOT NULL FROM api_tokens WHERE name = 'สคริปต์ของครู'`);
+  assert.equal(used, '1');
+});
+
+test('revoked and expired tokens are 401, a read-only token is 403 on a write, no token is 401', async () => {
+  const ro = await makeToken({ name: 'อ่านอย่างเดียว', login: 'teacher', scopes: ['oss:read', 'org:read'] });
+  assert.equal((await call(ro, 'GET', '/api/v1/oss/requests')).status, 200);
+  const w = await call(ro, 'POST', '/api/v1/oss/services/21/requests', { json: { area_id: areaId } });
+  errorShape(w, 403, 'insufficient_scope');
+  const gone = await makeToken({ name: 'จะเพิกถอน', scopes: ['org:read'] });
+  assert.equal((await call(gone, 'GET', '/api/v1/areas')).status, 200);
+  const tid = server.sql(`SELECT id FROM api_tokens WHERE name = 'จะเพิกถอน'`);
+  const rv = await admin.post(`/areas/${areaId}/tokens/${tid}/revoke`, {});
+  assert.equal(rv.status, 303);
+  errorShape(await call(gone, 'GET', '/api/v1/areas'), 401, 'token_revoked');
+  const old = await makeToken({ name: 'หมดอายุ', scopes: ['org:read'] });
+  server.sql(`UPDATE api_tokens SET expires_at = 1000 WHERE name = 'หมดอายุ'`);
+  errorShape(await call(old, 'GET', '/api/v1/areas'), 401, 'token_expired');
+  errorShape(await call('khet_' + 'A'.repeat(43), 'GET', '/api/v1/areas'), 401, 'invalid_token');
+  const anon = await fetch(server.base + '/api/v1/areas');
+  assert.equal(anon.status, 401);
+  assert.match(anon.headers.get('www-authenticate'), /^Bearer/);
+  // a token is for the API only: a page ignores it
+  const page = await fetch(server.base + '/oss/my', { headers: { authorization: `Bearer ${ro}`, accept: 'application/json' } });
+  assert.equal(page.status, 401);
+});
+
+test('lists: page, per_page, Link, X-Total-Count and total; unknown or bad parameters are 400', async () => {
+  const t = await makeToken({ name: 'หน้า', scopes: ['org:read'] });
+  const total = Number(server.sql(`SELECT COUNT(*) FROM schools WHERE area_id = ${areaId}`));
+  const r = await call(t, 'GET', `/api/v1/areas/${areaId}/schools?per_page=7&page=2`);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.items.length, 7);
+  assert.equal(r.json.total, total);
+  assert.equal(r.json.page, 2);
+  assert.equal(r.json.per_page, 7);
+  assert.equal(r.headers.get('x-total-count'), String(total));
+  const link = r.headers.get('link');
+  const last = Math.ceil(total / 7);
+  assert.ok(link.includes(`</api/v1/areas/${areaId}/schools?per_page=7&page=3>; rel="next"`), link);
+  assert.ok(link.includes(`page=1>; rel="prev"`), link);
+  assert.ok(link.includes(`page=1>; rel="first"`), link);
+  assert.ok(link.includes(`page=${last}>; rel="last"`), link);
+  const p1 = await call(t, 'GET', `/api/v1/areas/${areaId}/schools?per_page=7`);
+  assert.ok(!p1.headers.get('link').includes('rel="prev"'));
+  assert.notEqual(p1.json.items[0].id, r.json.items[0].id);
+  const s = p1.json.items[0];
+  assert.match(s.obec_code, /^\d{10}$/);
+  assert.equal(typeof s.id, 'number');
+  for (const q of ['per_page=201', 'per_page=0', 'page=0', 'page=x', 'sort=district', 'foo=1']) {
+    const b = await call(t, 'GET', `/api/v1/areas/${areaId}/schools?${q}`);
+    errorShape(b, 400, 'invalid_parameter');
+    assert.equal(Object.keys(b.json.error.fields).length, 1, q);
+  }
+  const kinds = await call(t, 'GET', '/api/v1/areas?kind=primary&sort=-code');
+  assert.equal(kinds.status, 200);
+  assert.ok(kinds.json.items.every((a) => a.kind.code === 'primary' && a.kind.label_th));
+  errorShape(await call(t, 'GET', '/api/v1/areas?kind=other'), 400, 'invalid_parameter');
+  errorShape(await call(t, 'GET', '/api/v1/areas/999999'), 404, 'not_found');
+});
+
+test('one error shape for the pages JSON too, and Vary: Accept on every page', async () => {
+  const c = server.client();
+  const r = await c.get('/no/such/page', { json: true });
+  errorShape(r, 404, 'not_found');
+  const home = await c.get('/');
+  assert.match(home.headers.get('vary'), /\bAccept\b/);
+  const areas = await c.get('/areas', { json: true });
+  assert.match(areas.headers.get('vary'), /\bAccept\b/);
+  // a page's form shown again with its errors carries the same error object
+  const bad = await admin.post(`/areas/${areaId}/tokens`, { name: '', kind: 'personal', expires: beDate(10), scopes: ['org:read'] }, { json: true });
+  assert.equal(bad.status, 422);
+  assert.ok(bad.json.error.fields.name);
+});
