@@ -124,7 +124,10 @@ static const struct audit_action_def audit_actions[] = {
     {NULL, NULL},
 };
 
+extern const struct api_def acc_api; /* api.c */
+
 const struct module acc_module = {
+    .api = &acc_api,
     .audit_actions = audit_actions,
     .name = "acc",
     .title = "บัญชีผู้ใช้และสิทธิ์",

@@ -199,6 +199,40 @@ test('lists: page, per_page, Link, X-Total-Count and total; unknown or bad param
   errorShape(await call(t, 'GET', '/api/v1/areas/999999'), 404, 'not_found');
 });
 
+test('users: what the caller may see, citizen IDs masked, reads of others audited (X-5)', async () => {
+  const mine = await makeToken({ name: 'ครูอ่านบัญชี', login: 'teacher', scopes: ['acc:read'] });
+  const teacherId = Number(server.sql("SELECT id FROM users WHERE username = 'teacher'"));
+  const cid = server.sql("SELECT citizen_id FROM users WHERE username = 'teacher'");
+  const self = await call(mine, 'GET', '/api/v1/users');
+  assert.equal(self.status, 200, self.text);
+  assert.equal(self.json.total, 1);
+  assert.equal(self.json.items[0].id, teacherId);
+  assert.ok(self.json.items[0].email, 'his own e-mail');
+  assert.ok(!self.text.includes(cid), 'the citizen ID is never whole');
+  assert.ok(self.json.items[0].citizen_id_masked.length > 0);
+  const adminId = Number(server.sql("SELECT id FROM users WHERE username = 'areaadmin1'"));
+  errorShape(await call(mine, 'GET', `/api/v1/users/${adminId}`), 404, 'not_found');
+  const before = Number(server.sql("SELECT COUNT(*) FROM audit WHERE action = 'personal.read'"));
+  const adm = await makeToken({ name: 'แอดมินอ่านบัญชี', scopes: ['acc:read'] });
+  const list = await call(adm, 'GET', '/api/v1/users?per_page=200');
+  assert.equal(list.status, 200);
+  assert.ok(list.json.items.some((u) => u.id === teacherId && u.email));
+  for (const u of list.json.items) assert.ok(!('citizen_id' in u));
+  const inArea = Number(server.sql(`SELECT COUNT(DISTINCT user_id) FROM grants WHERE area_id = ${areaId} AND revoked_at IS NULL`));
+  assert.equal(list.json.total, inArea);
+  assert.ok(Number(server.sql("SELECT COUNT(*) FROM audit WHERE action = 'personal.read'")) > before, 'the read is audited');
+  const detail = server.sql("SELECT detail FROM audit WHERE action = 'personal.read' ORDER BY id DESC LIMIT 1");
+  assert.ok(!detail.includes('@'), 'the trail names fields, never values');
+  // grants and the audit trail
+  const grants = await call(adm, 'GET', '/api/v1/grants');
+  assert.equal(grants.status, 200);
+  assert.ok(grants.json.items.every((g) => g.area_id === areaId && g.role.code && g.role.label_th));
+  const events = await call(adm, 'GET', '/api/v1/audit-events?action=api.token&per_page=5');
+  assert.equal(events.status, 200, events.text);
+  assert.ok(events.json.items.length > 0 && events.json.items.every((x) => x.action.code.startsWith('api.token')));
+  errorShape(await call(mine, 'GET', '/api/v1/audit-events'), 403);
+});
+
 test('one error shape for the pages JSON too, and Vary: Accept on every page', async () => {
   const c = server.client();
   const r = await c.get('/no/such/page', { json: true });

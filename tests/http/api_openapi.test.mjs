@@ -89,6 +89,10 @@ test('sample answers match their documented schemas (and errors the Error schema
     [teacher, '/api/v1/oss/requests', '/api/v1/oss/requests'],
     [officer, '/api/v1/oss/requests?service=21', '/api/v1/oss/requests'],
     [teacher, `/api/v1/oss/requests/${rid}`, '/api/v1/oss/requests/{id}'],
+    [admin, '/api/v1/users', '/api/v1/users'],
+    [teacher, `/api/v1/users/${server.sql("SELECT id FROM users WHERE username = 'teacher'")}`, '/api/v1/users/{id}'],
+    [admin, '/api/v1/grants', '/api/v1/grants'],
+    [admin, '/api/v1/audit-events', '/api/v1/audit-events'],
   ];
   for (const extra of (globalThis.apiSamples || [])) samples.push(extra);
   const checked = new Set();
