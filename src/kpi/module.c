@@ -74,7 +74,10 @@ static const struct audit_action_def audit_actions[] = {
     {NULL, NULL},
 };
 
+extern const struct api_def kpi_api; /* api.c */
+
 const struct module kpi_module = {
+    .api = &kpi_api,
     .audit_actions = audit_actions,
     .name = "kpi",
     .title = "KPI-Online",

@@ -94,7 +94,16 @@ test('sample answers match their documented schemas (and errors the Error schema
     [admin, '/api/v1/grants', '/api/v1/grants'],
     [admin, '/api/v1/audit-events', '/api/v1/audit-events'],
   ];
-  for (const extra of (globalThis.apiSamples || [])) samples.push(extra);
+  // KPI: the demo's indicators, periods and reports of the area
+  const kind = server.sql(`SELECT i.id || ' ' || i.fiscal_year || ' ' || p.id || ' ' || r.id FROM kpi_reports r JOIN kpi_periods p ON p.id = r.period_id
+    JOIN kpi_indicators i ON i.id = r.indicator_id WHERE i.area_id = ${areaId} AND i.status <> 'hidden' ORDER BY r.id LIMIT 1`).split(' ');
+  const [ind, fy, per, rep] = kind;
+  samples.push([admin, '/api/v1/kpi/years', '/api/v1/kpi/years'],
+    [admin, `/api/v1/kpi/years/${fy}/indicators`, '/api/v1/kpi/years/{year}/indicators'],
+    [admin, `/api/v1/kpi/indicators/${ind}`, '/api/v1/kpi/indicators/{id}'],
+    [admin, `/api/v1/kpi/indicators/${ind}/periods`, '/api/v1/kpi/indicators/{id}/periods'],
+    [admin, `/api/v1/kpi/periods/${per}/reports`, '/api/v1/kpi/periods/{id}/reports'],
+    [admin, `/api/v1/kpi/reports/${rep}`, '/api/v1/kpi/reports/{id}']);
   const checked = new Set();
   for (const [who, url, path] of samples) {
     const r = await who.get(url);
