@@ -20,6 +20,7 @@
 #include "core/db.h"
 #include "core/form.h"
 #include "core/jsonx.h"
+#include "core/thai.h"
 #include "core/view.h"
 #include "oss/oss.h"
 #include "oss/oss_internal.h"
@@ -291,6 +292,123 @@ static int file_get(struct req *r)
 	return rc;
 }
 
+/* --- meeting rooms and their bookings (OSS-2.4, OSS-7) --------------------------- */
+
+static const char room_schema[] =
+    "{\"type\":\"object\",\"required\":[\"id\",\"area_id\",\"name\",\"capacity\",\"active\"],\"properties\":{"
+    "\"id\":{\"type\":\"integer\"},\"area_id\":{\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"capacity\":{"
+    "\"type\":\"integer\"},\"active\":{\"type\":\"boolean\"},\"bookings_href\":{\"type\":\"string\"}}}";
+
+static const char booking_schema[] =
+    "{\"type\":\"object\",\"required\":[\"id\",\"request_id\",\"room_id\",\"start_at\",\"end_at\",\"attendees\","
+    "\"status\"],\"properties\":{\"id\":{\"type\":\"integer\"},\"request_id\":{\"type\":\"integer\"},\"room_id\":{"
+    "\"type\":\"integer\"},\"start_at\":" TIME ",\"end_at\":" TIME ",\"attendees\":{\"type\":\"integer\"},"
+    "\"status\":" ENUM ",\"chairman\":{\"type\":\"string\",\"description\":\"เฉพาะเจ้าหน้าที่ของเขตและผู้จอง / staff of "
+    "the area and the booker only\"},\"coordinator\":{\"type\":\"string\"}}}";
+
+static int rooms_list(struct req *r)
+{
+	struct api_page pg;
+	if (api_page(r, &pg) < 0)
+		return 0;
+	struct db *db = req_db(r);
+	struct err e = ERR_INIT;
+	long long aid = req_param_id(r, "id");
+	long long total = 0;
+	if (db_int_value(db, "SELECT COUNT(*) FROM oss_rooms WHERE area_id = $1", DB_ARGS(DB_INT(aid)), &total, &e) < 0)
+		return api_err(r, &e);
+	/* UNIQUE (area_id, name) */
+	char sql[256];
+	snprintf(sql, sizeof sql,
+		 "SELECT id, area_id, name, capacity, active FROM oss_rooms WHERE area_id = $1 ORDER BY name %s, id "
+		 "LIMIT $2 OFFSET $3",
+		 pg.desc ? "DESC" : "ASC");
+	json_t *rows = db_rows_json(db, sql, DB_ARGS(DB_INT(aid), DB_INT(pg.per_page), DB_INT(pg.offset)), &e);
+	if (!rows)
+		return api_err(r, &e);
+	json_t *items = json_array();
+	size_t i;
+	json_t *x;
+	json_array_foreach(rows, i, x)
+	{
+		char href[80];
+		snprintf(href, sizeof href, API_PREFIX "/oss/rooms/%lld/bookings", jint(x, "id"));
+		json_array_append_new(items, json_pack("{s:I, s:I, s:s, s:I, s:b, s:s}", "id", (json_int_t)jint(x, "id"),
+						       "area_id", (json_int_t)jint(x, "area_id"), "name", jstr(x, "name"),
+						       "capacity", (json_int_t)jint(x, "capacity"), "active",
+						       jint(x, "active") != 0, "bookings_href", href));
+	}
+	json_decref(rows);
+	return api_list(r, &pg, items, total);
+}
+
+/* YYYY-MM-DD → Bangkok midnight (UTC seconds); -1 when not a date. */
+static long long day_start(const char *iso)
+{
+	int y, m, d;
+	if (!iso || strlen(iso) != 10 || sscanf(iso, "%d-%d-%d", &y, &m, &d) != 3)
+		return -1;
+	return thai_from_local(y, m, d, 0, 0, 0);
+}
+
+static int bookings_list(struct req *r)
+{
+	struct api_page pg;
+	if (api_page(r, &pg) < 0)
+		return 0;
+	struct db *db = req_db(r);
+	struct err e = ERR_INIT;
+	long long rid = req_param_id(r, "id");
+	json_t *room = db_row_json(db, "SELECT id, area_id FROM oss_rooms WHERE id = $1", DB_ARGS(DB_INT(rid)), &e);
+	if (!room)
+		return e.status == 404 ? api_error(r, 404, NULL, "ไม่พบห้องประชุมที่ระบุ", NULL) : api_err(r, &e);
+	long long area = jint(room, "area_id");
+	json_decref(room);
+	/* from … to (inclusive), by default this month and the next */
+	long long now = oss_now();
+	long long from = req_query(r, "from") ? day_start(req_query(r, "from")) : now - 31 * 86400LL;
+	long long to = req_query(r, "to") ? day_start(req_query(r, "to")) + 86400 : now + 62 * 86400LL;
+	if (to - from > 366 * 86400LL || to <= from)
+		return api_error(r, 400, "invalid_parameter", "ช่วงวันที่ต้องไม่เกิน 1 ปี และวันเริ่มต้องไม่หลังวันสิ้นสุด",
+				 json_pack("{s:s}", "to", "ช่วงวันที่ไม่ถูกต้อง"));
+	long long total = 0;
+	if (db_int_value(db, "SELECT COUNT(*) FROM oss_bookings WHERE room_id = $1 AND start_at >= $2 AND start_at < $3",
+			 DB_ARGS(DB_INT(rid), DB_INT(from), DB_INT(to)), &total, &e) < 0)
+		return api_err(r, &e);
+	/* the covering index oss_bookings_room (room_id, start_at, id, …) */
+	char sql[320];
+	snprintf(sql, sizeof sql,
+		 "SELECT id, request_id, room_id, start_at, end_at, attendees, status, applicant_id, chairman, coordinator "
+		 "FROM oss_bookings WHERE room_id = $1 AND start_at >= $2 AND start_at < $3 ORDER BY start_at %s, id %s "
+		 "LIMIT $4 OFFSET $5",
+		 pg.desc ? "DESC" : "ASC", pg.desc ? "DESC" : "ASC");
+	json_t *rows = db_rows_json(db, sql, DB_ARGS(DB_INT(rid), DB_INT(from), DB_INT(to), DB_INT(pg.per_page), DB_INT(pg.offset)),
+				    &e);
+	if (!rows)
+		return api_err(r, &e);
+	const struct acc_grant *g = acc_active_grant(r);
+	bool staff = acc_grant_is(g, "super_admin") || (staff_grant(g) && g->area_id == area);
+	json_t *items = json_array();
+	size_t i;
+	json_t *x;
+	json_array_foreach(rows, i, x)
+	{
+		json_t *b = json_pack("{s:I, s:I, s:I, s:o, s:o, s:I, s:o}", "id", (json_int_t)jint(x, "id"), "request_id",
+				      (json_int_t)jint(x, "request_id"), "room_id", (json_int_t)jint(x, "room_id"), "start_at",
+				      api_time(jint(x, "start_at")), "end_at", api_time(jint(x, "end_at")), "attendees",
+				      (json_int_t)jint(x, "attendees"), "status", status_enum(jstr(x, "status")));
+		/* who chairs a meeting: the area's staff and the booker, as the
+		 * calendar's day detail */
+		if (staff || jint(x, "applicant_id") == acc_user_id(r)) {
+			json_object_set_new(b, "chairman", json_string(jstr(x, "chairman")));
+			json_object_set_new(b, "coordinator", json_string(jstr(x, "coordinator")));
+		}
+		json_array_append_new(items, b);
+	}
+	json_decref(rows);
+	return api_list(r, &pg, items, total);
+}
+
 /* --- writes: the pages' own handlers ------------------------------------------ */
 
 static long long id_after(const char *location, const char *prefix)
@@ -329,6 +447,11 @@ static const struct choice status_choices[] = {
     {"resubmitted", "resubmitted"}, {"completed", "completed"},	{"cancelled", "cancelled"},
     {NULL, NULL},
 };
+static const struct api_param booking_params[] = {
+    {"from", AP_DATE, "ตั้งแต่วันที่ (ค่าเริ่มต้น 31 วันก่อน)", "from date (default: 31 days ago)"},
+    {"to", AP_DATE, "ถึงวันที่ (ไม่เกิน 1 ปีจากวันเริ่ม)", "to date, inclusive (at most a year after from)"},
+    {NULL},
+};
 static const struct api_param list_params[] = {
     {"service", AP_CHOICE, "บริการ (เจ้าหน้าที่: ค่าเริ่มต้นคือบริการของบทบาทที่ใช้อยู่)",
      "service (officers: by default the active grant's)", service_choices},
@@ -352,6 +475,11 @@ static const struct api_route routes[] = {
      item_schema},
     {"GET", "/oss/requests/:id/files/:fid", file_get, NULL, "oss:read", NULL, "ไฟล์แนบของคำร้อง",
      "A file of the request (png, jpeg or pdf)", "{\"type\":\"string\",\"format\":\"binary\"}"},
+    {"GET", "/oss/areas/:id/rooms", rooms_list, NULL, "oss:read", NULL, "ห้องประชุมของเขตพื้นที่",
+     "The area office's meeting rooms", room_schema, true, NULL, "name"},
+    {"GET", "/oss/rooms/:id/bookings", bookings_list, NULL, "oss:read", NULL,
+     "การจองห้องประชุม (หนึ่งแถวต่อวันของการจอง) ในช่วงวันที่", "A room's bookings (one per day of a booking) in a range",
+     booking_schema, true, booking_params, "start_at"},
     SUBMIT("11", oss_fields_11, 0),
     SUBMIT("12", oss_fields_12, 1),
     SUBMIT("21", oss_fields_21, 2),

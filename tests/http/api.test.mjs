@@ -199,6 +199,34 @@ test('lists: page, per_page, Link, X-Total-Count and total; unknown or bad param
   errorShape(await call(t, 'GET', '/api/v1/areas/999999'), 404, 'not_found');
 });
 
+test('meeting rooms and bookings: who chairs a meeting only to the area staff and the booker', async () => {
+  const t = await makeToken({ name: 'ครูจองห้อง', login: 'teacher', scopes: ['oss:write'] });
+  const rooms = await call(t, 'GET', `/api/v1/oss/areas/${areaId}/rooms`);
+  assert.equal(rooms.status, 200, rooms.text);
+  assert.ok(rooms.json.items.length > 0);
+  const room = rooms.json.items[0];
+  const day = new Date(Date.now() + 7 * 3600e3 + 45 * 86400e3).toISOString().slice(0, 10);
+  const fd = new FormData();
+  for (const [k, v] of Object.entries({ area_id: String(areaId), title: 'นาย', first_name: 'สมหมาย', last_name: 'ใจงาม', phone: '0810000001',
+    agency: 'กลุ่มนิเทศ', attendees: '5', room_id: String(room.id), purpose: 'ประชุมประจำเดือน', start_date: day, end_date: day,
+    start_time: '09:00', end_time: '11:00', chairman: 'นายประธาน ทดสอบ' })) fd.append(k, v);
+  fd.append('letter', new Blob([files.pdf()], { type: 'application/pdf' }), 'letter.pdf');
+  const sub = await call(t, 'POST', '/api/v1/oss/services/31/requests', { form: fd });
+  assert.equal(sub.status, 201, sub.text);
+  const q = `/api/v1/oss/rooms/${room.id}/bookings?from=${day}&to=${day}`;
+  const mine = await call(t, 'GET', q);
+  assert.equal(mine.status, 200, mine.text);
+  assert.equal(mine.json.total, 1);
+  assert.equal(mine.json.items[0].request_id, sub.json.id);
+  assert.equal(mine.json.items[0].chairman, 'นายประธาน ทดสอบ');
+  assert.match(mine.json.items[0].start_at, /T09:00:00\+07:00$/);
+  const other = await makeToken({ name: 'โรงเรียนอื่นดูห้อง', login: 'schooladmin2', scopes: ['oss:read'] });
+  const theirs = await call(other, 'GET', q);
+  assert.equal(theirs.json.total, 1);
+  assert.ok(!('chairman' in theirs.json.items[0]));
+  errorShape(await call(t, 'GET', `/api/v1/oss/rooms/${room.id}/bookings?from=2020-01-01&to=2024-01-01`), 400, 'invalid_parameter');
+});
+
 test('users: what the caller may see, citizen IDs masked, reads of others audited (X-5)', async () => {
   const mine = await makeToken({ name: 'ครูอ่านบัญชี', login: 'teacher', scopes: ['acc:read'] });
   const teacherId = Number(server.sql("SELECT id FROM users WHERE username = 'teacher'"));

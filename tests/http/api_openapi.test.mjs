@@ -98,6 +98,15 @@ test('sample answers match their documented schemas (and errors the Error schema
   const kind = server.sql(`SELECT i.id || ' ' || i.fiscal_year || ' ' || p.id || ' ' || r.id FROM kpi_reports r JOIN kpi_periods p ON p.id = r.period_id
     JOIN kpi_indicators i ON i.id = r.indicator_id WHERE i.area_id = ${areaId} AND i.status <> 'hidden' ORDER BY r.id LIMIT 1`).split(' ');
   const [ind, fy, per, rep] = kind;
+  // a room booked by the page, for the rooms and bookings
+  const room = Number(server.sql(`SELECT id FROM oss_rooms WHERE area_id = ${areaId} ORDER BY id LIMIT 1`));
+  const day = new Date(Date.now() + 7 * 3600e3 + 50 * 86400e3).toISOString().slice(0, 10);
+  const booked = await teacher.postMultipart('/oss/new/31', { area_id: String(areaId), title: 'นาย', first_name: 'ก', last_name: 'ข', phone: '0810000003',
+    agency: 'กลุ่มนิเทศ', attendees: '5', room_id: String(room), purpose: 'ประชุม', start_date: day, end_date: day, start_time: '13:00', end_time: '15:00' },
+  { letter: { data: files.pdf(), filename: 'l.pdf', type: 'application/pdf' } }, { json: true });
+  assert.equal(booked.status, 200, booked.text.slice(0, 500));
+  samples.push([teacher, `/api/v1/oss/areas/${areaId}/rooms`, '/api/v1/oss/areas/{id}/rooms'],
+    [officer, `/api/v1/oss/rooms/${room}/bookings?from=${day}&to=${day}`, '/api/v1/oss/rooms/{id}/bookings']);
   samples.push([admin, '/api/v1/kpi/years', '/api/v1/kpi/years'],
     [admin, `/api/v1/kpi/years/${fy}/indicators`, '/api/v1/kpi/years/{year}/indicators'],
     [admin, `/api/v1/kpi/indicators/${ind}`, '/api/v1/kpi/indicators/{id}'],
