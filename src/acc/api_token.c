@@ -12,9 +12,10 @@
  * A personal token acts as its owner in one of his grants in the area (the
  * role asked for, else his first), so it can do what he can do in that
  * role and its scopes allow, and nothing once the grant ends. A service
- * account acts in its own grant: an area role of the area (an officer with
- * its service), and the admin who made it answers for it in the audit
- * trail. */
+ * account acts in its own grant: an area role of the area (not one whose
+ * part a module reads from a person's grants: an officer's services, a
+ * KPI owner's work group), and the admin who made it answers for it in
+ * the audit trail. */
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,8 +164,6 @@ static const struct field token_form[] = {
      NULL, "เว้นว่างไว้คือตัวท่านเอง"},
     {"role", "บทบาท", FT_CHOICE, 0, 0, 0, NULL, NULL, NULL, role_choices,
      "โทเคนส่วนบุคคล: บทบาทของผู้ใช้ในเขตพื้นที่นี้ (เว้นว่างคือบทบาทแรก) · บัญชีบริการ: บทบาทของบัญชี"},
-    {"service", "รหัสบริการ (สำหรับบทบาทเจ้าหน้าที่ผู้ให้บริการ เช่น 31)", FT_TEXT, 0, 2, 0, "[0-9]{2}",
-     "รหัสบริการเป็นตัวเลข 2 หลัก"},
     {"scopes", "ขอบเขตสิทธิ์", FT_CHOICE, F_REQUIRED | F_MULTI, 0, 0, NULL, NULL, NULL, scope_choices,
      "บันทึก (write) รวมการอ่าน (read) ของระบบเดียวกัน"},
     {"expires", "วันหมดอายุ (ไม่เกิน 1 ปี)", FT_DATE, F_REQUIRED},
@@ -325,7 +324,7 @@ static int create_post(struct req *r)
 	err_clear(&e);
 	bool service = !strcmp(form_value(r, "kind"), "service");
 	const char *role = form_value(r, "role");
-	const char *qual = form_value(r, "service");
+	const char *qual = "";
 	long long user_id = acc_user_id(r), gid = 0;
 	if (!service) {
 		const char *login = form_value(r, "login");
@@ -353,8 +352,10 @@ static int create_post(struct req *r)
 		else if (rd->scope != (aid ? SCOPE_AREA : SCOPE_NATIONAL))
 			form_error(r, "role",
 				   aid ? "บัญชีบริการของเขตพื้นที่ใช้ได้เฉพาะบทบาทระดับเขตพื้นที่" : "บัญชีบริการของ สพฐ. ใช้ได้เฉพาะบทบาทระดับประเทศ");
-		else if ((rd->flags & ROLE_QUALIFIED) && !module_permission_of(role, qual))
-			form_error(r, "service", "บทบาทนี้ต้องระบุรหัสบริการที่มีอยู่ในระบบ");
+		else if (rd->flags & (ROLE_QUALIFIED | ROLE_WORK_GROUP))
+			/* a module reads such a role's part (an officer's services, an
+			 * owner's work group) from the person's own grants */
+			form_error(r, "role", "บทบาทนี้ต้องเป็นของบุคคล ให้สร้างโทเคนส่วนบุคคลของผู้ที่ได้รับบทบาทนี้แทน");
 	}
 	if (!form_ok(r)) {
 		buf_release(&scopes);

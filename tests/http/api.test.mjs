@@ -142,6 +142,32 @@ test('script-only scenario: submit with a file by token, an officer token proces
   assert.equal(used, '1');
 });
 
+test('a service account acts in its own grant; a personal token ends with its grant', async () => {
+  const bad = await admin.post(`/areas/${areaId}/tokens`, { name: 'x', kind: 'service', role: 'officer', scopes: ['oss:read'], expires: beDate(10) }, { json: true });
+  assert.equal(bad.status, 422);
+  assert.ok(bad.json.error.fields.role);
+  const none = await admin.post(`/areas/${areaId}/tokens`, { name: 'x', kind: 'service', scopes: ['oss:read'], expires: beDate(10) }, { json: true });
+  assert.ok(none.json.error.fields.role);
+  const svc = await makeToken({ name: 'แดชบอร์ดจังหวัด', kind: 'service', role: 'area_admin', scopes: ['oss:read', 'org:read'] });
+  const list = await call(svc, 'GET', '/api/v1/oss/requests?service=21');
+  assert.equal(list.status, 200, list.text);
+  assert.ok(list.json.total >= 1);
+  const row = server.sql("SELECT actor_role || ' ' || actor_user_id FROM audit WHERE action = 'api.token.use' ORDER BY id DESC LIMIT 1");
+  assert.equal(row, `area_admin ${server.sql("SELECT id FROM users WHERE username = 'areaadmin1'")}`);
+  // another area's requests are not its area's
+  const other = Number(server.sql(`SELECT id FROM areas WHERE id <> ${areaId} ORDER BY id LIMIT 1`));
+  const o = await call(svc, 'GET', `/api/v1/areas/${other}`);
+  assert.equal(o.status, 200); /* the organisation is public */
+  // a personal token acts in its owner's grant, and not once it is revoked
+  const t = await makeToken({ name: 'ครูชั่วคราว', login: 'teacher', scopes: ['acc:read'] });
+  const gid = server.sql("SELECT grant_id FROM api_tokens WHERE name = 'ครูชั่วคราว'");
+  assert.equal((await call(t, 'GET', '/api/v1/grants')).json.items.some((g) => String(g.id) === gid), true);
+  server.sql(`UPDATE grants SET revoked_at = 1 WHERE id = ${gid}`);
+  const after = await call(t, 'GET', '/api/v1/grants');
+  assert.ok(!after.json.items.some((g) => String(g.id) === gid));
+  server.sql(`UPDATE grants SET revoked_at = NULL WHERE id = ${gid}`);
+});
+
 test('revoked and expired tokens are 401, a read-only token is 403 on a write, no token is 401', async () => {
   const ro = await makeToken({ name: 'อ่านอย่างเดียว', login: 'teacher', scopes: ['oss:read', 'org:read'] });
   assert.equal((await call(ro, 'GET', '/api/v1/oss/requests')).status, 200);
@@ -273,4 +299,30 @@ test('one error shape for the pages JSON too, and Vary: Accept on every page', a
   const bad = await admin.post(`/areas/${areaId}/tokens`, { name: '', kind: 'personal', expires: beDate(10), scopes: ['org:read'] }, { json: true });
   assert.equal(bad.status, 422);
   assert.ok(bad.json.error.fields.name);
+});
+
+test('each token has its own rate (KHET_API_RATE calls a minute): 429 with Retry-After, then the others still pass', async () => {
+  const s = await startServer({ env: { KHET_API_RATE: '3' } });
+  try {
+    const a = s.client();
+    await a.get('/signin');
+    assert.equal((await a.post('/signin', { login: 'areaadmin1', password: DEMO_PW })).status, 303);
+    const aid = Number(s.sql("SELECT area_id FROM grants g JOIN users u ON u.id = g.user_id WHERE u.username = 'areaadmin1' AND g.role = 'area_admin'"));
+    const mk = async (name) => {
+      const r = await a.post(`/areas/${aid}/tokens`, { name, kind: 'personal', scopes: ['org:read'], expires: beDate(5) });
+      assert.equal(r.status, 201);
+      return r.text.match(/data-token>(khet_[A-Za-z0-9_-]{43})</)[1];
+    };
+    const t1 = await mk('หนึ่ง'), t2 = await mk('สอง');
+    const get = (t) => fetch(s.base + '/api/v1/areas', { headers: { authorization: `Bearer ${t}` } });
+    for (let i = 0; i < 3; i++) assert.equal((await get(t1)).status, 200);
+    const over = await get(t1);
+    assert.equal(over.status, 429);
+    assert.ok(Number(over.headers.get('retry-after')) >= 1);
+    const body = await over.json();
+    assert.equal(body.error.code, 'rate_limited');
+    assert.equal((await get(t2)).status, 200, 'another token is not slowed');
+  } finally {
+    await s.stop();
+  }
 });
