@@ -102,7 +102,10 @@ static const struct audit_action_def audit_actions[] = {
     {NULL, NULL},
 };
 
+extern const struct api_def dmc_api; /* api.c */
+
 const struct module dmc_module = {
+    .api = &dmc_api,
     .audit_actions = audit_actions,
     .imports = imports,
     .name = "dmc",

@@ -287,6 +287,27 @@ test('users: what the caller may see, citizen IDs masked, reads of others audite
   errorShape(await call(mine, 'GET', '/api/v1/audit-events'), 403);
 });
 
+test('census learners and personnel per school: masked, and only for who may see the school', async () => {
+  const t = await makeToken({ name: 'ระบบ MIS โรงเรียน', login: 'schooladmin', scopes: ['dmc:read', 'dpa:read'] });
+  const sid = Number(server.sql("SELECT school_id FROM grants g JOIN users u ON u.id = g.user_id WHERE u.username = 'schooladmin' AND g.role = 'school_admin'"));
+  const l = await call(t, 'GET', `/api/v1/dmc/schools/${sid}/learners?per_page=200`);
+  assert.equal(l.status, 200, l.text);
+  assert.equal(l.json.total, Number(server.sql(`SELECT COUNT(*) FROM dmc_learners WHERE school_id = ${sid} AND status = 'active'`)));
+  assert.ok(l.json.items.length > 0);
+  for (const id of server.sql(`SELECT ident FROM dmc_learners WHERE school_id = ${sid}`).split('\n'))
+    assert.ok(!l.text.includes(id), 'no whole citizen ID or G-code');
+  assert.ok(l.json.items.every((x) => x.ident_masked && x.grade.code && x.grade.label_th && !('birth_date' in x)));
+  const s = await call(t, 'GET', `/api/v1/dpa/schools/${sid}/staff`);
+  assert.equal(s.status, 200, s.text);
+  assert.ok(s.json.items.length > 0);
+  for (const id of server.sql(`SELECT citizen_id FROM dpa_staff WHERE school_id = ${sid}`).split('\n'))
+    assert.ok(!s.text.includes(id), 'no whole citizen ID');
+  assert.ok(s.json.items.every((x) => !('salary' in x) && !('phone' in x) && x.citizen_id_masked));
+  const other = await makeToken({ name: 'โรงเรียนที่สอง', login: 'schooladmin2', scopes: ['dmc:read', 'dpa:read'] });
+  errorShape(await call(other, 'GET', `/api/v1/dmc/schools/${sid}/learners`), 404, 'not_found');
+  errorShape(await call(other, 'GET', `/api/v1/dpa/schools/${sid}/staff`), 404, 'not_found');
+});
+
 test('one error shape for the pages JSON too, and Vary: Accept on every page', async () => {
   const c = server.client();
   const r = await c.get('/no/such/page', { json: true });

@@ -107,6 +107,8 @@ test('sample answers match their documented schemas (and errors the Error schema
   assert.equal(booked.status, 200, booked.text.slice(0, 500));
   samples.push([teacher, `/api/v1/oss/areas/${areaId}/rooms`, '/api/v1/oss/areas/{id}/rooms'],
     [officer, `/api/v1/oss/rooms/${room}/bookings?from=${day}&to=${day}`, '/api/v1/oss/rooms/{id}/bookings']);
+  samples.push([admin, `/api/v1/dmc/schools/${school}/learners`, '/api/v1/dmc/schools/{id}/learners'],
+    [admin, `/api/v1/dpa/schools/${school}/staff`, '/api/v1/dpa/schools/{id}/staff']);
   samples.push([admin, '/api/v1/kpi/years', '/api/v1/kpi/years'],
     [admin, `/api/v1/kpi/years/${fy}/indicators`, '/api/v1/kpi/years/{year}/indicators'],
     [admin, `/api/v1/kpi/indicators/${ind}`, '/api/v1/kpi/indicators/{id}'],

@@ -110,6 +110,8 @@ function paramIds() {
     '/api/v1/schools/:id': () => [...school, ...otherArea],
     '/api/v1/users/:id': () => col("SELECT id FROM users WHERE username IN ('teacher', 'schooladmin2', 'citizen') ORDER BY id"),
     '/api/v1/oss/areas/:id': () => areas,
+    '/api/v1/dmc/schools/:id': () => [...school, ...otherArea],
+    '/api/v1/dpa/schools/:id': () => [...school, ...otherArea],
     '/api/v1/oss/rooms/:id': () => first('SELECT id FROM oss_rooms ORDER BY id'),
     '/api/v1/oss/requests/:id': () => oss,
     '/api/v1/oss/requests/:id/files/:fid': (p) => first(`SELECT id FROM oss_files WHERE request_id = ${p.id}`),
