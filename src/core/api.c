@@ -655,11 +655,16 @@ static json_t *docs_model(void)
 			json_t *names = json_array();
 			oa_path(a->path, &p, names);
 			json_decref(names);
+			/* the schema laid out to read */
+			json_t *sj = json_loads(a->schema ? a->schema : "{}", 0, NULL);
+			char *pretty = sj ? json_dumps(sj, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+			json_decref(sj);
 			json_array_append_new(
 			    ops, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:o, s:b, s:o, s:b, s:s}", "method", a->method,
 					   "path", buf_cstr(&p), "th", a->th, "en", a->en, "scope", a->scope, "list", a->list,
 					   "params", params, "has_params", json_array_size(params) > 0, "fields", fields,
-					   "has_fields", a->body != NULL, "schema", a->schema ? a->schema : "{}"));
+					   "has_fields", a->body != NULL, "schema", pretty ? pretty : "{}"));
+			free(pretty);
 			buf_release(&p);
 		}
 		json_array_append_new(groups, json_pack("{s:s, s:s, s:o}", "module", d->module, "th", d->th, "ops", ops));
