@@ -138,7 +138,7 @@ test('script-only scenario: submit with a file by token, an officer token proces
   assert.equal(seen.json.request?.status ?? seen.json.status, 'in_progress');
   // every use of a token is in the audit trail (one row per token per minute)
   assert.ok(Number(server.sql(`SELECT COUNT(*) FROM audit WHERE action = 'api.token.use'`)) >= 2);
-  const used = server.sql(`SELECT last_used_at IS NOT NULL FROM api_tokens WHERE name = 'สคริปต์ของครู'`);
+  const used = server.sql(`SELECT COUNT(*) FROM api_tokens WHERE name = 'สคริปต์ของครู' AND last_used_at IS NOT NULL`);
   assert.equal(used, '1');
 });
 
