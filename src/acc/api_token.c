@@ -16,6 +16,7 @@
  * part a module reads from a person's grants: an officer's services, a
  * KPI owner's work group), and the admin who made it answers for it in
  * the audit trail. */
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,21 +136,20 @@ static const struct choice kind_choices[] = {
     {NULL, NULL},
 };
 
+/* every role has a bit of a 64-bit mask: at most 64 (module.h) */
+static struct choice role_list[65];
+static pthread_once_t roles_once = PTHREAD_ONCE_INIT;
+
+static void roles_build(void)
+{
+	for (int i = 0; i < 64 && module_role_at(i); i++)
+		role_list[i] = (struct choice){module_role_at(i)->code, module_role_at(i)->label};
+}
+
 static const struct choice *role_choices(void)
 {
-	static struct choice *c;
-	if (c)
-		return c;
-	int n = 0;
-	while (module_role_at(n))
-		n++;
-	struct choice *list = xcalloc((size_t)n + 1, sizeof *list);
-	for (int i = 0; i < n; i++) {
-		list[i].value = module_role_at(i)->code;
-		list[i].label = module_role_at(i)->label;
-	}
-	c = list; /* built once, kept for the process */
-	return c;
+	pthread_once(&roles_once, roles_build);
+	return role_list;
 }
 
 static const struct choice *scope_choices(void)

@@ -3,6 +3,7 @@
 #include "core/api.h"
 
 #include <microhttpd.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -358,34 +359,41 @@ const void *api_route_data(struct req *r)
 	return ar ? ar->data : NULL;
 }
 
-static struct choice *scope_choices;
+/* Built once at start from the module list, in static storage (a fixed
+ * bound: exceeding it is the build's mistake, stopped at start). */
+#define API_MODULES_MAX 32
+#define API_ROUTES_MAX 512
+#define API_PATH_MAX 128
 
-const struct choice *api_scope_choices(void)
+static struct choice scope_list[2 * API_MODULES_MAX + 1];
+static char scope_text[2 * API_MODULES_MAX][2][96];
+static pthread_once_t scopes_once = PTHREAD_ONCE_INIT;
+
+static void scopes_build(void)
 {
-	if (scope_choices)
-		return scope_choices;
-	int n = 0;
-	for (int i = 0; khet_modules[i]; i++)
-		if (khet_modules[i]->api)
-			n += 2;
-	struct choice *c = xcalloc((size_t)n + 1, sizeof *c);
 	int k = 0;
 	for (int i = 0; khet_modules[i]; i++) {
 		const struct api_def *d = khet_modules[i]->api;
 		if (!d)
 			continue;
-		struct buf v = BUF_INIT, l = BUF_INIT;
-		buf_addf(&v, "%s:read", d->module);
-		buf_addf(&l, "%s: อ่าน", d->th);
-		c[k].value = buf_detach(&v, NULL);
-		c[k++].label = buf_detach(&l, NULL);
-		buf_addf(&v, "%s:write", d->module);
-		buf_addf(&l, "%s: บันทึก", d->th);
-		c[k].value = buf_detach(&v, NULL);
-		c[k++].label = buf_detach(&l, NULL);
+		if (k + 2 > 2 * API_MODULES_MAX) {
+			log_error("api: more than %d modules with an API", API_MODULES_MAX);
+			abort();
+		}
+		for (int w = 0; w < 2; w++, k++) {
+			snprintf(scope_text[k][0], sizeof scope_text[k][0], "%s:%s", d->module, w ? "write" : "read");
+			snprintf(scope_text[k][1], sizeof scope_text[k][1], "%s: %s", d->th, w ? "บันทึก" : "อ่าน");
+			scope_list[k].value = scope_text[k][0];
+			scope_list[k].label = scope_text[k][1];
+		}
 	}
-	scope_choices = c; /* built once at start, kept for the process */
-	return c;
+	scope_list[k] = (struct choice){NULL, NULL};
+}
+
+const struct choice *api_scope_choices(void)
+{
+	pthread_once(&scopes_once, scopes_build);
+	return scope_list;
 }
 
 static int openapi_json(struct req *r)
@@ -407,28 +415,35 @@ static const struct route core_api_routes[] = {
 };
 static const struct route_table core_api_table = {"core", core_api_routes};
 
+static struct route route_pool[API_ROUTES_MAX + API_MODULES_MAX];
+static char path_pool[API_ROUTES_MAX][API_PATH_MAX];
+static struct route_table table_pool[API_MODULES_MAX];
+
 void api_register(void)
 {
 	router_add(&core_api_table);
+	int nr = 0, np = 0, nt = 0;
 	for (int i = 0; khet_modules[i]; i++) {
 		const struct api_def *d = khet_modules[i]->api;
 		if (!d)
 			continue;
-		int n = 0;
-		while (d->routes[n].method)
-			n++;
-		struct route *rs = xcalloc((size_t)n + 1, sizeof *rs);
-		for (int k = 0; k < n; k++) {
-			const struct api_route *a = &d->routes[k];
-			struct buf p = BUF_INIT;
-			buf_addf(&p, "%s%s", API_PREFIX, a->path);
-			rs[k] = (struct route){a->method, buf_detach(&p, NULL), a->handler, a->body, NULL,
-					       ACCESS_SIGNED_IN, a->roles, a, ROUTE_API};
+		if (nt >= API_MODULES_MAX) {
+			log_error("api: more than %d modules with an API", API_MODULES_MAX);
+			abort();
 		}
-		struct route_table *t = xcalloc(1, sizeof *t);
-		t->module = khet_modules[i]->name;
-		t->routes = rs;
-		router_add(t); /* kept for the process, as the static tables are */
+		struct route *rs = &route_pool[nr];
+		for (const struct api_route *a = d->routes; a->method; a++) {
+			if (np >= API_ROUTES_MAX || strlen(API_PREFIX) + strlen(a->path) >= API_PATH_MAX) {
+				log_error("api: too many API routes, or %s too long", a->path);
+				abort();
+			}
+			snprintf(path_pool[np], API_PATH_MAX, "%s%s", API_PREFIX, a->path);
+			route_pool[nr++] = (struct route){a->method, path_pool[np++], a->handler, a->body, NULL,
+							  ACCESS_SIGNED_IN, a->roles, a, ROUTE_API};
+		}
+		route_pool[nr++] = (struct route){NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, 0}; /* the table's end */
+		table_pool[nt] = (struct route_table){khet_modules[i]->name, rs};
+		router_add(&table_pool[nt++]);
 	}
 }
 
