@@ -475,9 +475,54 @@ static const char *bearer_message(const char *code)
 	return "โทเคนไม่ถูกต้อง กรุณาตรวจสอบค่า Authorization: Bearer";
 }
 
+/* The per-token rate: calls are counted in core/ratelimit (shared by
+ * every instance), but written once a second per token and process, not
+ * once a call: a worker counts a token's calls of the current second here
+ * (pending) and the first call of a later second writes them. A call is
+ * refused when the stored calls of the last minute and this process's
+ * pending ones reach the limit. At most a second of one process's calls
+ * is lost when it stops. */
+#define RATE_SLOTS 256
+static struct rate_slot {
+	long long token_id, second, pending;
+} rate_slots[RATE_SLOTS];
+static pthread_mutex_t rate_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void rate_key(long long token_id, char key[48])
+{
+	snprintf(key, 48, "api:token:%lld", token_id);
+}
+
+/* The calls of this second pending for token_id (*local); fills *flush
+ * with what must be written first (flush->pending 0: nothing). */
+static void rate_pending(long long token_id, long long now, long long *local, struct rate_slot *flush)
+{
+	memset(flush, 0, sizeof *flush);
+	pthread_mutex_lock(&rate_lock);
+	struct rate_slot *sl = &rate_slots[(unsigned long long)token_id % RATE_SLOTS];
+	if (sl->token_id != token_id || sl->second != now) {
+		*flush = *sl; /* another token's, or an earlier second's */
+		sl->token_id = token_id;
+		sl->second = now;
+		sl->pending = 0;
+	}
+	*local = sl->pending;
+	pthread_mutex_unlock(&rate_lock);
+}
+
+/* Counts an allowed call (a refused one does not count). */
+static void rate_count(long long token_id, long long now)
+{
+	pthread_mutex_lock(&rate_lock);
+	struct rate_slot *sl = &rate_slots[(unsigned long long)token_id % RATE_SLOTS];
+	if (sl->token_id == token_id && sl->second == now)
+		sl->pending++;
+	pthread_mutex_unlock(&rate_lock);
+}
+
 /* The token may call the route: its scopes hold the route's, and it is
- * not over its rate (core/ratelimit: KHET_API_RATE calls a minute). 0, or
- * 1 when refused (answered). */
+ * not over its rate (KHET_API_RATE calls a minute). 0, or 1 when refused
+ * (answered). */
 static long long api_rate = 1200;
 
 static int token_access(struct req *r, struct acc_session *s, const struct route *route)
@@ -498,19 +543,27 @@ static int token_access(struct req *r, struct acc_session *s, const struct route
 		return 1;
 	}
 	char key[48];
-	snprintf(key, sizeof key, "api:token:%lld", s->token_id);
-	long long now = clock_now(r), retry = 0;
+	long long now = clock_now(r), retry = 0, local = 0;
+	struct rate_slot flush;
+	rate_pending(s->token_id, now, &local, &flush);
 	struct err e = ERR_INIT;
-	int rc = ratelimit_check(db, key, (int)api_rate, 60, now, &retry, &e);
+	if (flush.pending > 0) {
+		rate_key(flush.token_id, key);
+		if (ratelimit_hit_n(db, key, flush.second, flush.pending, &e) < 0)
+			log_error("req %s: api rate: %s", req_id(r), e.msg);
+	}
+	rate_key(s->token_id, key);
+	int rc = local >= api_rate ? 1 : ratelimit_check(db, key, (int)(api_rate - local), 60, now, &retry, &e);
 	if (rc == 1) {
 		char ra[24];
-		snprintf(ra, sizeof ra, "%lld", retry);
+		snprintf(ra, sizeof ra, "%lld", retry > 0 ? retry : 60);
 		req_add_header(r, "Retry-After", ra);
 		api_error(r, 429, NULL, "เรียกใช้ด้วยโทเคนนี้ถี่เกินกำหนด กรุณารอแล้วลองใหม่", NULL);
 		return 1;
 	}
-	if (rc < 0 || ratelimit_hit(db, key, now, &e) < 0)
+	if (rc < 0)
 		log_error("req %s: api rate: %s", req_id(r), e.msg);
+	rate_count(s->token_id, now);
 	return 0;
 }
 
