@@ -579,7 +579,8 @@ static json_t *op_of(const struct api_def *d, const struct api_route *a, json_t 
 	else
 		ok = item;
 	json_t *resp = json_object();
-	const char *okcode = strcmp(a->method, "POST") ? "200" : "201";
+	char okcode[16];
+	snprintf(okcode, sizeof okcode, "%d", a->status > 0 ? a->status : 200);
 	bool binary = a->schema && strstr(a->schema, "\"binary\"");
 	json_t *okr = json_pack("{s:s, s:{s:{s:o}}}", "description", a->list ? "รายการ / a page of the list" : "OK",
 				"content", binary ? "application/octet-stream" : "application/json", "schema", ok);

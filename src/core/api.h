@@ -61,6 +61,7 @@ struct api_route {
 	const char *sort;	   /* sort keys allowed, space-separated ("created_at id"); the
 				    * first is the default; "-key" asks for descending */
 	const void *data;	   /* what the handler reads with api_route_data */
+	int status;		   /* its success status: 0 is 200; 201 for one that creates */
 };
 
 struct api_def {

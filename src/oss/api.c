@@ -463,7 +463,7 @@ static const struct api_param list_params[] = {
 	{"POST", "/oss/services/" code "/requests", submit, fields, "oss:write", NULL,                                  \
 	 "ยื่นคำร้องบริการ " code " (ไฟล์แนบส่งแบบ multipart/form-data)",                                              \
 	 "Submit a request of service " code " (attachments as multipart/form-data)", item_schema, false, NULL, NULL,   \
-	 &oss_services[i]}
+	 &oss_services[i], 201}
 
 static const struct api_route routes[] = {
     {"GET", "/oss/requests", requests_list, NULL, "oss:read", NULL,

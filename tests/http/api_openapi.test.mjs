@@ -127,6 +127,16 @@ test('sample answers match their documented schemas (and errors the Error schema
   // every documented GET with a JSON answer was sampled
   for (const [p, item] of Object.entries(doc.paths))
     if (item.get?.responses['200'].content['application/json']) assert.ok(checked.has(p), 'no sample for GET ' + p);
+  // a write's answer: a request submitted through the API (a browser
+  // session: the CSRF token in the form) against the POST's 201 schema
+  const sub = await teacher.postMultipart('/api/v1/oss/services/21/requests', fd, { id_card: { data: files.pdf(), filename: 'b.pdf', type: 'application/pdf' } });
+  assert.equal(sub.status, 201, sub.text.slice(0, 500));
+  const vp = ajv.compile(doc.paths['/api/v1/oss/services/21/requests'].post.responses['201'].content['application/json'].schema);
+  assert.ok(vp(sub.json), JSON.stringify(vp.errors));
+  const pr = await officer.request('POST', `/api/v1/oss/requests/${sub.json.id}/status`, { body: JSON.stringify({ status: 'in_progress', _version: sub.json.version, _csrf: officer.csrf }), headers: { 'content-type': 'application/json' } });
+  assert.equal(pr.status, 200, pr.text.slice(0, 500));
+  const vs = ajv.compile(doc.paths['/api/v1/oss/requests/{id}/status'].post.responses['200'].content['application/json'].schema);
+  assert.ok(vs(pr.json), JSON.stringify(vs.errors));
   // errors: the Error component
   const err = ajv.compile(doc.components.schemas.Error);
   for (const [who, url] of [[server.client(), '/api/v1/areas'], [admin, '/api/v1/areas?foo=1'], [admin, '/api/v1/areas/0'], [teacher, `/api/v1/oss/requests/${rid + 100000}`]]) {
