@@ -102,6 +102,12 @@ static const struct audit_action_def audit_actions[] = {
     {NULL, NULL},
 };
 
+/* The folder of its uploads and the columns that name them (core/uploads.h). */
+static const struct upload_column uploads[] = {
+    {"files/dmc", "dmc_gcode_docs", "path"},
+    {NULL, NULL, NULL},
+};
+
 extern const struct api_def dmc_api; /* api.c */
 
 const struct module dmc_module = {
@@ -118,4 +124,7 @@ const struct module dmc_module = {
     .roles = roles,
     .permissions = permissions,
     .migrations = migrations,
+    .uploads = uploads,
+    .deadlines = dmc_deadlines,
+    .school_rooms = dmc_school_rooms,
 };

@@ -70,6 +70,13 @@ static const struct audit_action_def audit_actions[] = {
     {NULL, NULL},
 };
 
+/* The folder of its uploads and the columns that name them (core/uploads.h). */
+static const struct upload_column uploads[] = {
+    {"files/oss", "oss_files", "path"},
+    {"files/oss", "oss_documents", "path"},
+    {NULL, NULL, NULL},
+};
+
 extern const struct api_def oss_api; /* api.c */
 
 const struct module oss_module = {
@@ -85,4 +92,5 @@ const struct module oss_module = {
     .roles = roles,
     .permissions = permissions,
     .migrations = migrations,
+    .uploads = uploads,
 };
