@@ -28,6 +28,7 @@ const char *api_code_of(int status)
 	case 403: return "forbidden";
 	case 404: return "not_found";
 	case 405: return "method_not_allowed";
+	case 408: return "timeout";
 	case 409: return "conflict";
 	case 413: return "too_large";
 	case 414: return "uri_too_long";
