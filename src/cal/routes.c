@@ -117,6 +117,8 @@ static int area_page(struct req *r, const char *feed_url)
 		json_object_set_new(dl, "owing_shown", shown);
 		json_object_set_new(dl, "owing_more",
 				    json_integer(n > OWING_SHOWN ? (json_int_t)(n - OWING_SHOWN) : 0));
+		/* the template shows a section for any number, 0 too */
+		json_object_set_new(dl, "has_more", json_boolean(n > OWING_SHOWN));
 		if (json_is_true(json_object_get(dl, "past")))
 			json_array_insert(past, 0, dl); /* the latest past one first */
 		else

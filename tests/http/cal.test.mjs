@@ -90,6 +90,9 @@ test('the area page lists census rounds, KPI due dates and the roster, each with
   assert.match(html.text, /ปฏิทินการจัดทำข้อมูล/);
   assert.match(html.text, /<h2 id="past-h">ผ่านไปแล้ว \(\d+\)<\/h2>[^]*<details id="past-list">/);
   assert.ok(html.text.includes(s1Name));
+  // every owing school of the demo area is named: no "and 0 more" under each deadline
+  assert.ok(all.every((d) => d.owing_count <= 200 && d.owing_more === 0 && d.has_more === false));
+  assert.ok(!html.text.includes('และอีก'), 'no "และอีก 0 แห่ง" when every owing school is listed');
   // another area's admin and a school role cannot see it
   assert.equal((await (await as('areaadmin2')).get(`/cal/areas/${area}`)).status, 403);
   assert.equal((await (await as('schooladmin')).get(`/cal/areas/${area}`)).status, 403);
