@@ -356,3 +356,27 @@ test('reminders: a week and a day before a deadline, to the schools that owe it,
   // KPI reminds by itself: the calendar sends none for it
   assert.equal(Number(sql("SELECT COUNT(*) FROM cal_reminders WHERE deadline_key LIKE 'kpi.%'")), 0);
 });
+
+// A server started by hand without --base-url (README "Running khet": links
+// then start with the loopback address it listens on): the subscription
+// link shown is still a whole URL a calendar program can open, and the
+// feed's events link back to the server, not a bare path.
+test('without --base-url the subscription link is the server\'s own absolute address', async () => {
+  const own = await startServer({ env: { KHET_BASE_URL: '' } });
+  try {
+    const c = new AddressClient(own.base, nextIp());
+    await c.get('/signin');
+    assert.equal((await c.post('/signin', { login: 'areaadmin1', password: PW })).status, 303);
+    const aid = Number(own.sql("SELECT id FROM areas WHERE code = '3502'"));
+    const r = await c.post(`/cal/areas/${aid}/feed`, {}, { json: true });
+    assert.equal(r.status, 200, r.text);
+    assert.match(r.json.feed.url, new RegExp(`^${own.base.replace(/[.]/g, '\\.')}/cal/areas/${aid}/calendar\\.ics\\?t=[A-Za-z0-9_-]{43}$`));
+    const res = await fetch(r.json.feed.url);
+    assert.equal(res.status, 200);
+    const cal = new ICAL.Component(ICAL.parse(await res.text()));
+    const urls = cal.getAllSubcomponents('vevent').map((v) => v.getFirstPropertyValue('url'));
+    assert.ok(urls.length > 0 && urls.every((u) => u && u.startsWith(own.base + '/')), urls.join(' '));
+  } finally {
+    await own.stop();
+  }
+});
