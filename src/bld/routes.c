@@ -291,6 +291,12 @@ static struct bld_building_in building_in(struct req *r)
 	return in;
 }
 
+/* bld_building_errors' reporter: the message at its field of the request's form */
+static void field_error(void *ctx, const char *field, const char *msg)
+{
+	form_error(ctx, field, msg);
+}
+
 /* The stored building as form values. */
 static json_t *building_values(json_t *b)
 {
@@ -504,9 +510,10 @@ static int new_post(struct req *r)
 	if (!form_ok(r))
 		return new_page(r, 422, s, NULL);
 	struct bld_building_in in = building_in(r);
-	long long id = -1;
-	if (bld_building_check(&in, bld_year_at(now), &e) == 0)
-		id = bld_building_add(req_db(r), sid, aid, &in, acc_user_id(r), now, &e);
+	/* every bad field at once, each at its field */
+	if (bld_building_errors(&in, bld_year_at(now), field_error, r) > 0)
+		return new_page(r, 422, s, NULL);
+	long long id = bld_building_add(req_db(r), sid, aid, &in, acc_user_id(r), now, &e);
 	if (id < 0) {
 		if (!err_refusal(&e)) {
 			json_decref(s);
@@ -614,9 +621,9 @@ static int building_edit(struct req *r)
 		json_decref(cur);
 		return building_page(r, 409, b, NULL);
 	}
-	rc = bld_building_check(&in, bld_year_at(now), &e);
-	if (rc == 0)
-		rc = bld_building_update(req_db(r), id, version, &in, acc_user_id(r), now, &e);
+	if (bld_building_errors(&in, bld_year_at(now), field_error, r) > 0)
+		return building_page(r, 422, b, NULL);
+	rc = bld_building_update(req_db(r), id, version, &in, acc_user_id(r), now, &e);
 	if (rc < 0) {
 		if (!err_refusal(&e)) {
 			json_decref(b);

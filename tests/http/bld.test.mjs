@@ -119,6 +119,13 @@ test("a school's whole October: add, bad input, photos, stale edit, submit, refu
     const shown = [...r.json.form.fields, ...r.json.room_rows.flatMap((x) => [x.use, x.n])].find((f) => f.name === k);
     assert.equal(shown.value, over[k], `${k} shown as typed`);
   }
+  // several bad fields at once: each named at its field in one answer, not one per try
+  const all = await officer.post(`/bld/schools/${sx}/new`, building({ year_built: '1995', floors: '0', area_m2: '-5', room_n_1: '0' }), { json: true });
+  assert.equal(all.status, 422);
+  assert.deepEqual(Object.keys(all.json.form.errors).sort(), ['area_m2', 'floors', 'room_n_1', 'year_built'], JSON.stringify(all.json.form.errors));
+  assert.match(all.json.form.errors.year_built, /ค\.ศ\./);
+  const allHtml = await officer.post(`/bld/schools/${sx}/new`, building({ year_built: '1995', floors: '0', area_m2: '-5' }));
+  assert.match(allHtml.text, /กรุณาแก้ไขข้อมูล 3 รายการ/);
   const html = await officer.post(`/bld/schools/${sx}/new`, building({ year_built: '1995' }));
   assert.equal(html.status, 422);
   assert.match(html.text, /value="1995"/);
