@@ -221,6 +221,23 @@ static void make_select(json_t *form, const char *name, json_t *opts)
 	json_object_set_new(f, "choices", cs);
 }
 
+/* A page with two forms (a building's: the photo and the edit form): each
+ * form's summary counts only its own fields' errors, and the form-wide
+ * message only when it was the form posted, so a refused photo does not
+ * leave the edit form saying "กรุณาแก้ไขข้อมูล 1 รายการ" with nothing listed. */
+static void own_errors(json_t *m, bool posted)
+{
+	size_t i, n = 0;
+	json_t *f;
+	json_array_foreach(json_object_get(m, "fields"), i, f) if (json_is_string(json_object_get(f, "error"))) n++;
+	if (!posted)
+		json_object_set_new(m, "form_error", json_null());
+	if (json_is_string(json_object_get(m, "form_error")))
+		n++;
+	json_object_set_new(m, "has_errors", json_boolean(n > 0));
+	json_object_set_new(m, "error_count", json_integer((json_int_t)n));
+}
+
 /* The building form's two models: main (fields) and room_rows [{no, use,
  * n}] (field models), selects filled from the lists. */
 static int building_models(struct req *r, json_t *values, json_t *m, struct err *e)
@@ -255,6 +272,8 @@ static int building_models(struct req *r, json_t *values, json_t *m, struct err 
 	size_t k;
 	json_t *rf;
 	json_array_foreach(json_object_get(rooms, "fields"), k, rf) json_array_append(sf, rf);
+	/* the building form is the one posted when its fields came (not the photo's) */
+	own_errors(summary, form_sent(r, "name"));
 	json_object_set_new(m, "summary", summary);
 	json_object_set_new(m, "form", main);
 	json_object_set_new(m, "room_rows", rows);
@@ -581,7 +600,9 @@ static int building_page(struct req *r, int status, json_t *b, const char *error
 		return view_fault(r, &e);
 	}
 	json_decref(values);
-	json_object_set_new(m, "photo_form", form_model(r, photo_form, NULL));
+	json_t *pf = form_model(r, photo_form, NULL);
+	own_errors(pf, !form_sent(r, "name"));
+	json_object_set_new(m, "photo_form", pf);
 	json_object_set_new(m, "photo_room",
 			    json_boolean(json_array_size(json_object_get(b, "photos")) < BLD_MAX_PHOTOS));
 	json_object_set_new(m, "error", error ? json_string(error) : json_null());

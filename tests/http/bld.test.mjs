@@ -155,6 +155,16 @@ test("a school's whole October: add, bad input, photos, stale edit, submit, refu
     assert.ok(r.json.photo_form.errors.photo, JSON.stringify(r.json.photo_form.errors));
   }
   assert.equal(count(`SELECT COUNT(*) FROM bld_photos WHERE building_id = ${b1}`), 0);
+  // the page has two forms: only the photo form says what to fix, the edit form below it no count of nothing
+  const pdfPage = await officer.postMultipart(`/bld/buildings/${b1}/photos`, {}, { photo: { data: files.pdf(), filename: 'a.pdf', type: 'application/pdf' } });
+  assert.equal(pdfPage.status, 422);
+  assert.equal(pdfPage.text.match(/กรุณาแก้ไขข้อมูล \d+ รายการ/g)?.length, 1, 'one error summary, at the photo form');
+  assert.match(pdfPage.text, /<a href="#f-photo">/);
+  // and a refused edit leaves the photo form without a summary
+  const editPage = await officer.post(`/bld/buildings/${b1}/edit`, building({ floors: '0' }));
+  assert.equal(editPage.status, 422);
+  assert.equal(editPage.text.match(/กรุณาแก้ไขข้อมูล \d+ รายการ/g)?.length, 1, 'one error summary, at the edit form');
+  assert.match(editPage.text, /<a href="#f-floors">/);
   for (const b of [b1, b2]) {
     const r = await officer.postMultipart(`/bld/buildings/${b}/photos`, {}, { photo: png() });
     assert.equal(r.status, 303, `photo: ${r.status} ${r.text.slice(0, 400)}`);
