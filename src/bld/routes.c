@@ -36,6 +36,7 @@
 
 #include "acc/acc.h"
 #include "bld/bld_internal.h"
+#include "core/alloc.h"
 #include "core/clock.h"
 #include "core/db.h"
 #include "core/form.h"
@@ -703,14 +704,27 @@ static int photo_post(struct req *r)
 		return building_page(r, 422, b, NULL);
 	}
 	/* its size from the header: a file libmagic called an image but
-	 * whose header has no size is not one we can show */
-	unsigned char head[65536];
+	 * whose header has no size is not one we can show. The whole file
+	 * (5 MB at most): a phone's JPEG may carry more than 64 KB of EXIF
+	 * and XMP segments (a Pixel's depth map) before its frame header */
+	size_t cap = ff->size > 0 ? (size_t)ff->size : 1;
+	unsigned char *head = xmalloc(cap);
 	long w = 0, h = 0;
 	int fd = open(ff->path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd >= 0 ? read(fd, head, sizeof head) : -1;
+	size_t got = 0;
+	while (fd >= 0 && got < cap) {
+		ssize_t k = read(fd, head + got, cap - got);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		got += (size_t)k;
+	}
 	if (fd >= 0)
 		close(fd);
-	if (n <= 0 || bld_image_size(head, (size_t)n, &w, &h) < 0) {
+	int sized = got > 0 ? bld_image_size(head, got, &w, &h) : -1;
+	free(head);
+	if (sized < 0) {
 		form_error(r, "photo", "อ่านไฟล์รูปภาพนี้ไม่ได้ กรุณาส่งไฟล์ JPG หรือ PNG ที่เปิดดูได้");
 		return building_page(r, 422, b, NULL);
 	}

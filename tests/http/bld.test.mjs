@@ -155,6 +155,15 @@ test("a school's whole October: add, bad input, photos, stale edit, submit, refu
     assert.ok(r.json.photo_form.errors.photo, JSON.stringify(r.json.photo_form.errors));
   }
   assert.equal(count(`SELECT COUNT(*) FROM bld_photos WHERE building_id = ${b1}`), 0);
+  // a phone's JPEG: 85 KB of EXIF and XMP segments before its frame header (640 × 480) is a photo like any other
+  const seg = (marker, n) => { const b = Buffer.alloc(4 + n); b[0] = 0xff; b[1] = marker; b.writeUInt16BE(n + 2, 2); b.write(marker === 0xe1 ? 'Exif\0\0' : 'ICC', 4); return b; };
+  const sof = Buffer.from('ffc0001108' + '01e0' + '0280' + '03011100021101031101', 'hex');
+  const phone = Buffer.concat([Buffer.from('ffd8', 'hex'), seg(0xe1, 65533), seg(0xe2, 20000), sof, Buffer.from('ffd9', 'hex')]);
+  const big = await officer.postMultipart(`/bld/buildings/${b1}/photos`, {}, { photo: { data: phone, filename: 'IMG_2001.jpg', type: 'image/jpeg' } });
+  assert.equal(big.status, 303, `phone JPEG: ${big.status} ${big.text.slice(0, 300)}`);
+  assert.equal(sql(`SELECT width || 'x' || height FROM bld_photos WHERE building_id = ${b1} AND filename = 'IMG_2001.jpg'`), '640x480');
+  const bigId = sql(`SELECT id FROM bld_photos WHERE building_id = ${b1} AND filename = 'IMG_2001.jpg'`);
+  assert.equal((await officer.post(`/bld/photos/${bigId}/delete`, {})).status, 303);
   // the page has two forms: only the photo form says what to fix, the edit form below it no count of nothing
   const pdfPage = await officer.postMultipart(`/bld/buildings/${b1}/photos`, {}, { photo: { data: files.pdf(), filename: 'a.pdf', type: 'application/pdf' } });
   assert.equal(pdfPage.status, 422);
