@@ -990,6 +990,42 @@ static int extend_post(struct req *r)
 
 /* ---- the budget request list ------------------------------------------------------------------------ */
 
+/* While the year's window is still open (or not yet open) a school that
+ * has not submitted has not missed anything yet: its reason says until
+ * when it can still send, not "ไม่ได้ส่ง…ภายในกำหนด". */
+static int budget_reasons(struct req *r, json_t *m, long long aid, int year, struct err *e)
+{
+	struct bld_window w;
+	long long ac = 0, now = clock_now(r);
+	if (bld_window_get(req_db(r), year, aid, &w, &ac, e) < 0)
+		return -1;
+	enum bld_window_state st = bld_window_at(&w, ac, now);
+	if (st == BLD_CLOSED)
+		return 0;
+	struct buf when = BUF_INIT, open = BUF_INIT, reopened = BUF_INIT;
+	thai_datetime_short(&when, bld_window_close(&w, ac));
+	if (st == BLD_BEFORE) {
+		struct buf opens = BUF_INIT;
+		thai_datetime_short(&opens, w.opens);
+		buf_addf(&open, "ยังไม่ถึงช่วงส่งข้อมูลอาคารเรียน (เปิดรับ %s ถึง %s)", buf_cstr(&opens), buf_cstr(&when));
+		buf_release(&opens);
+	} else {
+		buf_addf(&open, "ยังไม่ได้ส่งข้อมูลอาคารเรียน (ยังส่งได้ถึง %s)", buf_cstr(&when));
+	}
+	buf_addf(&reopened, "เขตพื้นที่เปิดให้แก้ไขแล้ว โรงเรียนยังไม่ส่งใหม่ (ยังส่งได้ถึง %s)", buf_cstr(&when));
+	size_t i;
+	json_t *x;
+	json_array_foreach(json_object_get(m, "not_submitted"), i, x)
+	{
+		bool re = strstr(jstr(x, "reason"), "เปิดให้แก้ไข") != NULL;
+		json_object_set_new(x, "reason", json_string(buf_cstr(re && st == BLD_OPEN ? &reopened : &open)));
+	}
+	buf_release(&when);
+	buf_release(&open);
+	buf_release(&reopened);
+	return 0;
+}
+
 static int budget_get(struct req *r)
 {
 	int rc = 0;
@@ -1005,6 +1041,10 @@ static int budget_get(struct req *r)
 	}
 	struct err e = ERR_INIT;
 	json_t *m = bld_budget(req_db(r), jint(a, "id"), year, &e);
+	if (m && budget_reasons(r, m, jint(a, "id"), year, &e) < 0) {
+		json_decref(m);
+		m = NULL;
+	}
 	if (!m) {
 		json_decref(a);
 		return view_fault(r, &e);
@@ -1091,6 +1131,10 @@ static int budget_pdf(struct req *r)
 	int year = year_of(r);
 	struct err e = ERR_INIT;
 	json_t *m = bld_budget(req_db(r), jint(a, "id"), year, &e);
+	if (m && budget_reasons(r, m, jint(a, "id"), year, &e) < 0) {
+		json_decref(m);
+		m = NULL;
+	}
 	if (!m) {
 		json_decref(a);
 		return view_fault(r, &e);

@@ -251,7 +251,9 @@ test("a school's whole October: add, bad input, photos, stale edit, submit, refu
   assert.deepEqual(mine.replace.map((x) => [x.name, x.age]), [['อาคารไม้เก่า', 50]]);
   assert.equal(list.json.schools.length, 1, 'only the school that submitted in 2570');
   const not = list.json.not_submitted.find((x) => x.school_id === s1);
-  assert.match(not.reason, /ไม่ได้ส่งข้อมูล/);
+  // the window is still open: the school has missed nothing yet, it is told until when it can send
+  assert.match(not.reason, /ยังไม่ได้ส่งข้อมูลอาคารเรียน \(ยังส่งได้ถึง 30 ต\.ค\. 2570, 16:30 น\.\)/);
+  assert.doesNotMatch(not.reason, /ภายในกำหนด/);
   assert.equal(list.json.schools.length + list.json.not_submitted.length,
     count(`SELECT COUNT(*) FROM schools WHERE area_id = ${area}`));
   const x = await areaAdmin.get(`/bld/areas/${area}/budget?year=2570&format=xlsx`);
@@ -290,6 +292,12 @@ test('after 16:30 on 30 October: refused with when the next opens, until the are
   now = T(2027, 10, 31, 10, 0);
   r = await admin1.post(`/bld/buildings/${b}/edit`, building({ floors: '3' }), { json: true });
   assert.equal(r.status, 409);
+  // closed: a school that did not submit is off the budget list "ภายในกำหนด"; a year not yet open says when it opens
+  const closedList = await areaAdmin.get(`/bld/areas/${area}/budget?year=2570`, { json: true });
+  assert.ok(closedList.json.not_submitted.length > 0);
+  assert.ok(closedList.json.not_submitted.every((x) => /ภายในกำหนด/.test(x.reason)), JSON.stringify(closedList.json.not_submitted[0]));
+  const nextList = await areaAdmin.get(`/bld/areas/${area}/budget?year=2571`, { json: true });
+  assert.match(nextList.json.not_submitted[0].reason, /ยังไม่ถึงช่วงส่งข้อมูลอาคารเรียน \(เปิดรับ 1 ต\.ค\. 2571/);
   assert.equal(count(`SELECT COUNT(*) FROM bld_buildings WHERE name = 'สายไปหนึ่งนาที'`), 0);
   // an extension earlier than the close is refused; a later one opens it for the area's schools
   r = await areaAdmin.post(`/bld/areas/${area}/extend`, { closes_on: '29/10/2570', closes_time: '16:30' }, { json: true });
