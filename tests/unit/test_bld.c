@@ -404,6 +404,8 @@ static void test_db_submit_budget_deadlines(void **state)
 	assert_int_equal(json_array_size(owing), 1);
 	assert_int_equal(jint(json_array_get(owing, 0), "school_id"), f->s2);
 	assert_string_equal(jstr(json_array_get(owing, 0), "name"), "โรงเรียนบ้านสอง");
+	/* what it still has to do: it has no building yet */
+	assert_string_equal(jstr(json_array_get(owing, 0), "detail"), "ยังไม่ได้กรอกข้อมูลอาคารและส่งข้อมูล");
 	json_array_clear(out);
 	/* the one school that submitted owes nothing */
 	struct deadline_query q1 = {f->area, f->s1, "2026-10-01", "2026-10-31"};
