@@ -454,7 +454,9 @@ static int school_page(struct req *r, int status, json_t *school, const char *er
 	json_object_set_new(m, "census_rooms", k == 1 ? json_integer(census) : json_null());
 	json_object_set_new(m, "ask_rooms", json_boolean(k == 0));
 	json_object_set_new(m, "can_change", json_boolean(enter && can == 0));
-	json_object_set_new(m, "refusal", json_string(enter && can < 0 && current ? ce.msg : ""));
+	/* a closed (or not yet open) window is said once, on the window's line */
+	bool win_open = json_is_true(json_object_get(win, "open"));
+	json_object_set_new(m, "refusal", json_string(enter && can < 0 && current && win_open ? ce.msg : ""));
 	json_object_set_new(m, "can_reopen", json_boolean(sub > 0 && may_area(r, aid) && current));
 	json_object_set_new(m, "submit_form", form_model(r, submit_form, values));
 	json_decref(values);

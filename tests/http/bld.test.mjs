@@ -90,6 +90,9 @@ test('before 1 October: the page says when it opens; adding and submitting are r
   assert.equal(page.json.window.open, false);
   assert.match(page.json.window.message, /1 ตุลาคม 2570 เวลา 00:00 น\..*30 ตุลาคม 2570 เวลา 16:30 น\./);
   assert.equal(page.json.can_change, false);
+  // said once, on the window's line, not a second time below it
+  const html = await officer.get(`/bld/schools/${sx}`);
+  assert.equal(html.text.match(/ยังไม่เปิดรับข้อมูลอาคารเรียน ปี 2570/g)?.length, 1);
   const r = await officer.post(`/bld/schools/${sx}/new`, building(), { json: true });
   assert.equal(r.status, 409);
   assert.match(r.text, /ยังไม่เปิดรับข้อมูล.*1 ตุลาคม 2570/);
