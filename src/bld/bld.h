@@ -82,6 +82,10 @@ struct bld_building_in {
  * Thailand's box; room rows: a count needs a use, 1–200, a use once. 0,
  * or -1 with e at the first bad field. */
 int bld_building_check(const struct bld_building_in *in, int year_now, struct err *e);
+/* The same rules, every bad field named (once, its first failed rule) to
+ * fn, so a form shows them all at once; returns how many. */
+typedef void (*bld_field_error_fn)(void *ctx, const char *field, const char *msg);
+int bld_building_errors(const struct bld_building_in *in, int year_now, bld_field_error_fn fn, void *ctx);
 /* The condition's Thai label, "" for an unknown code. */
 const char *bld_condition_label(const char *code);
 

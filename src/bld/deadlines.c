@@ -19,6 +19,13 @@ static void iso_bkk(long long t, char out[32])
 	snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d+07:00", y, mo, d, h, mi, s);
 }
 
+/* What an owing school still has to do, for the calendar's "ยังค้าง"
+ * (one statement still: the EXISTS reads bld_buildings_school) */
+#define DETAIL                                                                                                         \
+	"CASE WHEN y.reopened_at IS NOT NULL THEN 'เขตพื้นที่เปิดให้แก้ไขแล้ว ยังไม่ได้ส่งข้อมูลอีกครั้ง' "           \
+	"WHEN EXISTS (SELECT 1 FROM bld_buildings b WHERE b.school_id = s.id) THEN "                                \
+	"'กรอกข้อมูลอาคารแล้ว ยังไม่ได้กดส่งข้อมูล' ELSE 'ยังไม่ได้กรอกข้อมูลอาคารและส่งข้อมูล' END AS detail"
+
 int bld_deadlines(struct db *db, const struct deadline_query *q, json_t *out, struct err *e)
 {
 	int fy, fm, fd, ty, tm, td;
@@ -35,14 +42,14 @@ int bld_deadlines(struct db *db, const struct deadline_query *q, json_t *out, st
 			continue;
 		json_t *owing = q->school_id > 0
 				    ? db_rows_json(db,
-						   "SELECT s.id AS school_id, s.name FROM schools s LEFT JOIN bld_school_years y "
-						   "ON y.school_id = s.id AND y.year = $2 WHERE s.id = $1 AND s.area_id = $3 AND "
-						   "y.submitted_at IS NULL",
+						   "SELECT s.id AS school_id, s.name, " DETAIL " FROM schools s LEFT JOIN "
+						   "bld_school_years y ON y.school_id = s.id AND y.year = $2 WHERE s.id = $1 AND "
+						   "s.area_id = $3 AND y.submitted_at IS NULL",
 						   DB_ARGS(DB_INT(q->school_id), DB_INT(y), DB_INT(q->area_id)), e)
 				    : db_rows_json(db,
-						   "SELECT s.id AS school_id, s.name FROM schools s LEFT JOIN bld_school_years y "
-						   "ON y.school_id = s.id AND y.year = $2 WHERE s.area_id = $1 AND y.submitted_at "
-						   "IS NULL ORDER BY s.name COLLATE thai, s.id",
+						   "SELECT s.id AS school_id, s.name, " DETAIL " FROM schools s LEFT JOIN "
+						   "bld_school_years y ON y.school_id = s.id AND y.year = $2 WHERE s.area_id = $1 AND "
+						   "y.submitted_at IS NULL ORDER BY s.name COLLATE thai, s.id",
 						   DB_ARGS(DB_INT(q->area_id), DB_INT(y)), e);
 		if (!owing)
 			return -1;

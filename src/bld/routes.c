@@ -36,6 +36,7 @@
 
 #include "acc/acc.h"
 #include "bld/bld_internal.h"
+#include "core/alloc.h"
 #include "core/clock.h"
 #include "core/db.h"
 #include "core/form.h"
@@ -221,6 +222,23 @@ static void make_select(json_t *form, const char *name, json_t *opts)
 	json_object_set_new(f, "choices", cs);
 }
 
+/* A page with two forms (a building's: the photo and the edit form): each
+ * form's summary counts only its own fields' errors, and the form-wide
+ * message only when it was the form posted, so a refused photo does not
+ * leave the edit form saying "กรุณาแก้ไขข้อมูล 1 รายการ" with nothing listed. */
+static void own_errors(json_t *m, bool posted)
+{
+	size_t i, n = 0;
+	json_t *f;
+	json_array_foreach(json_object_get(m, "fields"), i, f) if (json_is_string(json_object_get(f, "error"))) n++;
+	if (!posted)
+		json_object_set_new(m, "form_error", json_null());
+	if (json_is_string(json_object_get(m, "form_error")))
+		n++;
+	json_object_set_new(m, "has_errors", json_boolean(n > 0));
+	json_object_set_new(m, "error_count", json_integer((json_int_t)n));
+}
+
 /* The building form's two models: main (fields) and room_rows [{no, use,
  * n}] (field models), selects filled from the lists. */
 static int building_models(struct req *r, json_t *values, json_t *m, struct err *e)
@@ -255,6 +273,8 @@ static int building_models(struct req *r, json_t *values, json_t *m, struct err 
 	size_t k;
 	json_t *rf;
 	json_array_foreach(json_object_get(rooms, "fields"), k, rf) json_array_append(sf, rf);
+	/* the building form is the one posted when its fields came (not the photo's) */
+	own_errors(summary, form_sent(r, "name"));
 	json_object_set_new(m, "summary", summary);
 	json_object_set_new(m, "form", main);
 	json_object_set_new(m, "room_rows", rows);
@@ -289,6 +309,12 @@ static struct bld_building_in building_in(struct req *r)
 		in.rooms[i].n = *form_value(r, nn) ? form_int(r, nn) : -1;
 	}
 	return in;
+}
+
+/* bld_building_errors' reporter: the message at its field of the request's form */
+static void field_error(void *ctx, const char *field, const char *msg)
+{
+	form_error(ctx, field, msg);
 }
 
 /* The stored building as form values. */
@@ -428,7 +454,9 @@ static int school_page(struct req *r, int status, json_t *school, const char *er
 	json_object_set_new(m, "census_rooms", k == 1 ? json_integer(census) : json_null());
 	json_object_set_new(m, "ask_rooms", json_boolean(k == 0));
 	json_object_set_new(m, "can_change", json_boolean(enter && can == 0));
-	json_object_set_new(m, "refusal", json_string(enter && can < 0 && current ? ce.msg : ""));
+	/* a closed (or not yet open) window is said once, on the window's line */
+	bool win_open = json_is_true(json_object_get(win, "open"));
+	json_object_set_new(m, "refusal", json_string(enter && can < 0 && current && win_open ? ce.msg : ""));
 	json_object_set_new(m, "can_reopen", json_boolean(sub > 0 && may_area(r, aid) && current));
 	json_object_set_new(m, "submit_form", form_model(r, submit_form, values));
 	json_decref(values);
@@ -504,9 +532,10 @@ static int new_post(struct req *r)
 	if (!form_ok(r))
 		return new_page(r, 422, s, NULL);
 	struct bld_building_in in = building_in(r);
-	long long id = -1;
-	if (bld_building_check(&in, bld_year_at(now), &e) == 0)
-		id = bld_building_add(req_db(r), sid, aid, &in, acc_user_id(r), now, &e);
+	/* every bad field at once, each at its field */
+	if (bld_building_errors(&in, bld_year_at(now), field_error, r) > 0)
+		return new_page(r, 422, s, NULL);
+	long long id = bld_building_add(req_db(r), sid, aid, &in, acc_user_id(r), now, &e);
 	if (id < 0) {
 		if (!err_refusal(&e)) {
 			json_decref(s);
@@ -574,7 +603,9 @@ static int building_page(struct req *r, int status, json_t *b, const char *error
 		return view_fault(r, &e);
 	}
 	json_decref(values);
-	json_object_set_new(m, "photo_form", form_model(r, photo_form, NULL));
+	json_t *pf = form_model(r, photo_form, NULL);
+	own_errors(pf, !form_sent(r, "name"));
+	json_object_set_new(m, "photo_form", pf);
 	json_object_set_new(m, "photo_room",
 			    json_boolean(json_array_size(json_object_get(b, "photos")) < BLD_MAX_PHOTOS));
 	json_object_set_new(m, "error", error ? json_string(error) : json_null());
@@ -614,9 +645,9 @@ static int building_edit(struct req *r)
 		json_decref(cur);
 		return building_page(r, 409, b, NULL);
 	}
-	rc = bld_building_check(&in, bld_year_at(now), &e);
-	if (rc == 0)
-		rc = bld_building_update(req_db(r), id, version, &in, acc_user_id(r), now, &e);
+	if (bld_building_errors(&in, bld_year_at(now), field_error, r) > 0)
+		return building_page(r, 422, b, NULL);
+	rc = bld_building_update(req_db(r), id, version, &in, acc_user_id(r), now, &e);
 	if (rc < 0) {
 		if (!err_refusal(&e)) {
 			json_decref(b);
@@ -675,14 +706,27 @@ static int photo_post(struct req *r)
 		return building_page(r, 422, b, NULL);
 	}
 	/* its size from the header: a file libmagic called an image but
-	 * whose header has no size is not one we can show */
-	unsigned char head[65536];
+	 * whose header has no size is not one we can show. The whole file
+	 * (5 MB at most): a phone's JPEG may carry more than 64 KB of EXIF
+	 * and XMP segments (a Pixel's depth map) before its frame header */
+	size_t cap = ff->size > 0 ? (size_t)ff->size : 1;
+	unsigned char *head = xmalloc(cap);
 	long w = 0, h = 0;
 	int fd = open(ff->path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd >= 0 ? read(fd, head, sizeof head) : -1;
+	size_t got = 0;
+	while (fd >= 0 && got < cap) {
+		ssize_t k = read(fd, head + got, cap - got);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		got += (size_t)k;
+	}
 	if (fd >= 0)
 		close(fd);
-	if (n <= 0 || bld_image_size(head, (size_t)n, &w, &h) < 0) {
+	int sized = got > 0 ? bld_image_size(head, got, &w, &h) : -1;
+	free(head);
+	if (sized < 0) {
 		form_error(r, "photo", "อ่านไฟล์รูปภาพนี้ไม่ได้ กรุณาส่งไฟล์ JPG หรือ PNG ที่เปิดดูได้");
 		return building_page(r, 422, b, NULL);
 	}
@@ -948,6 +992,42 @@ static int extend_post(struct req *r)
 
 /* ---- the budget request list ------------------------------------------------------------------------ */
 
+/* While the year's window is still open (or not yet open) a school that
+ * has not submitted has not missed anything yet: its reason says until
+ * when it can still send, not "ไม่ได้ส่ง…ภายในกำหนด". */
+static int budget_reasons(struct req *r, json_t *m, long long aid, int year, struct err *e)
+{
+	struct bld_window w;
+	long long ac = 0, now = clock_now(r);
+	if (bld_window_get(req_db(r), year, aid, &w, &ac, e) < 0)
+		return -1;
+	enum bld_window_state st = bld_window_at(&w, ac, now);
+	if (st == BLD_CLOSED)
+		return 0;
+	struct buf when = BUF_INIT, open = BUF_INIT, reopened = BUF_INIT;
+	thai_datetime_short(&when, bld_window_close(&w, ac));
+	if (st == BLD_BEFORE) {
+		struct buf opens = BUF_INIT;
+		thai_datetime_short(&opens, w.opens);
+		buf_addf(&open, "ยังไม่ถึงช่วงส่งข้อมูลอาคารเรียน (เปิดรับ %s ถึง %s)", buf_cstr(&opens), buf_cstr(&when));
+		buf_release(&opens);
+	} else {
+		buf_addf(&open, "ยังไม่ได้ส่งข้อมูลอาคารเรียน (ยังส่งได้ถึง %s)", buf_cstr(&when));
+	}
+	buf_addf(&reopened, "เขตพื้นที่เปิดให้แก้ไขแล้ว โรงเรียนยังไม่ส่งใหม่ (ยังส่งได้ถึง %s)", buf_cstr(&when));
+	size_t i;
+	json_t *x;
+	json_array_foreach(json_object_get(m, "not_submitted"), i, x)
+	{
+		bool re = strstr(jstr(x, "reason"), "เปิดให้แก้ไข") != NULL;
+		json_object_set_new(x, "reason", json_string(buf_cstr(re && st == BLD_OPEN ? &reopened : &open)));
+	}
+	buf_release(&when);
+	buf_release(&open);
+	buf_release(&reopened);
+	return 0;
+}
+
 static int budget_get(struct req *r)
 {
 	int rc = 0;
@@ -963,6 +1043,10 @@ static int budget_get(struct req *r)
 	}
 	struct err e = ERR_INIT;
 	json_t *m = bld_budget(req_db(r), jint(a, "id"), year, &e);
+	if (m && budget_reasons(r, m, jint(a, "id"), year, &e) < 0) {
+		json_decref(m);
+		m = NULL;
+	}
 	if (!m) {
 		json_decref(a);
 		return view_fault(r, &e);
@@ -1049,6 +1133,10 @@ static int budget_pdf(struct req *r)
 	int year = year_of(r);
 	struct err e = ERR_INIT;
 	json_t *m = bld_budget(req_db(r), jint(a, "id"), year, &e);
+	if (m && budget_reasons(r, m, jint(a, "id"), year, &e) < 0) {
+		json_decref(m);
+		m = NULL;
+	}
 	if (!m) {
 		json_decref(a);
 		return view_fault(r, &e);

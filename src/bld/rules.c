@@ -2,6 +2,7 @@
  * a time, a building's typed values, the needs of the budget request list
  * and an image's size from its header. No database, no request: the unit
  * tests (tests/unit/test_bld.c) walk them with any clock. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,51 +92,81 @@ static int degree(const char *s, double lo, double hi)
 	return 0;
 }
 
-int bld_building_check(const struct bld_building_in *in, int year_now, struct err *e)
+/* Each bad field once, to fn: the message of its first failed rule. */
+static int report(bld_field_error_fn fn, void *ctx, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int report(bld_field_error_fn fn, void *ctx, const char *field, const char *fmt, ...)
 {
+	struct err e = ERR_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(e.msg, sizeof e.msg, fmt, ap);
+	va_end(ap);
+	fn(ctx, field, e.msg);
+	return 1;
+}
+
+int bld_building_errors(const struct bld_building_in *in, int year_now, bld_field_error_fn fn, void *ctx)
+{
+	int n = 0;
 	if (in->year_built < 1000 || in->year_built > 9999)
-		return err_field(e, "year_built", "กรุณากรอกปีที่สร้างเป็นปีพุทธศักราช 4 หลัก เช่น 2538");
-	if (in->year_built < 2400)
-		return err_field(e, "year_built",
-				 "ปีที่สร้างต้องเป็นปีพุทธศักราช (พ.ศ.) ไม่ใช่คริสต์ศักราช (ค.ศ.): ค.ศ. %lld คือ พ.ศ. %lld",
-				 in->year_built, in->year_built + 543);
-	if (in->year_built > year_now)
-		return err_field(e, "year_built", "ปีที่สร้างต้องไม่อยู่ในอนาคต (ไม่เกิน พ.ศ. %d)", year_now);
+		n += report(fn, ctx, "year_built", "กรุณากรอกปีที่สร้างเป็นปีพุทธศักราช 4 หลัก เช่น 2538");
+	else if (in->year_built < 2400)
+		n += report(fn, ctx, "year_built",
+			    "ปีที่สร้างต้องเป็นปีพุทธศักราช (พ.ศ.) ไม่ใช่คริสต์ศักราช (ค.ศ.): ค.ศ. %lld คือ พ.ศ. %lld",
+			    in->year_built, in->year_built + 543);
+	else if (in->year_built > year_now)
+		n += report(fn, ctx, "year_built", "ปีที่สร้างต้องไม่อยู่ในอนาคต (ไม่เกิน พ.ศ. %d)", year_now);
 	if (in->floors < 1 || in->floors > 20)
-		return err_field(e, "floors", "จำนวนชั้นต้องอยู่ระหว่าง 1 ถึง 20 ชั้น");
+		n += report(fn, ctx, "floors", "จำนวนชั้นต้องอยู่ระหว่าง 1 ถึง 20 ชั้น");
 	if (in->area_m2 <= 0)
-		return err_field(e, "area_m2", "พื้นที่ใช้สอยต้องมากกว่า 0 ตารางเมตร");
-	if (in->area_m2 > 1000000)
-		return err_field(e, "area_m2", "พื้นที่ใช้สอยต้องไม่เกิน 1,000,000 ตารางเมตร");
+		n += report(fn, ctx, "area_m2", "พื้นที่ใช้สอยต้องมากกว่า 0 ตารางเมตร");
+	else if (in->area_m2 > 1000000)
+		n += report(fn, ctx, "area_m2", "พื้นที่ใช้สอยต้องไม่เกิน 1,000,000 ตารางเมตร");
 	if (!*bld_condition_label(in->condition))
-		return err_field(e, "condition", "กรุณาเลือกสภาพอาคาร: ดี พอใช้ ชำรุด หรือ ทรุดโทรม");
+		n += report(fn, ctx, "condition", "กรุณาเลือกสภาพอาคาร: ดี พอใช้ ชำรุด หรือ ทรุดโทรม");
 	bool has_lat = in->lat && *in->lat, has_lng = in->lng && *in->lng;
 	if (has_lat != has_lng)
-		return err_field(e, has_lat ? "lng" : "lat", "กรุณากรอกทั้งละติจูดและลองจิจูด หรือเว้นว่างทั้งสองช่อง");
+		n += report(fn, ctx, has_lat ? "lng" : "lat", "กรุณากรอกทั้งละติจูดและลองจิจูด หรือเว้นว่างทั้งสองช่อง");
 	if (has_lat && degree(in->lat, 5.0, 21.0) < 0)
-		return err_field(e, "lat", "ละติจูดต้องเป็นทศนิยมองศาในประเทศไทย ระหว่าง 5 ถึง 21 เช่น 15.7944");
+		n += report(fn, ctx, "lat", "ละติจูดต้องเป็นทศนิยมองศาในประเทศไทย ระหว่าง 5 ถึง 21 เช่น 15.7944");
 	if (has_lng && degree(in->lng, 97.0, 106.0) < 0)
-		return err_field(e, "lng", "ลองจิจูดต้องเป็นทศนิยมองศาในประเทศไทย ระหว่าง 97 ถึง 106 เช่น 104.1453");
+		n += report(fn, ctx, "lng", "ลองจิจูดต้องเป็นทศนิยมองศาในประเทศไทย ระหว่าง 97 ถึง 106 เช่น 104.1453");
 	for (int i = 0; i < BLD_ROOM_ROWS; i++) {
 		const char *u = in->rooms[i].use ? in->rooms[i].use : "";
-		long long n = in->rooms[i].n;
+		long long rn = in->rooms[i].n;
 		char f[32];
-		if (!*u && n < 0)
+		if (!*u && rn < 0)
 			continue;
 		if (!*u) {
 			snprintf(f, sizeof f, "room_use_%d", i + 1);
-			return err_field(e, f, "กรุณาเลือกการใช้งานของห้องแถวที่ %d", i + 1);
+			n += report(fn, ctx, f, "กรุณาเลือกการใช้งานของห้องแถวที่ %d", i + 1);
+			continue;
 		}
 		snprintf(f, sizeof f, "room_n_%d", i + 1);
-		if (n < 1 || n > 200)
-			return err_field(e, f, "จำนวนห้องแถวที่ %d ต้องอยู่ระหว่าง 1 ถึง 200 ห้อง", i + 1);
+		if (rn < 1 || rn > 200)
+			n += report(fn, ctx, f, "จำนวนห้องแถวที่ %d ต้องอยู่ระหว่าง 1 ถึง 200 ห้อง", i + 1);
 		for (int k = 0; k < i; k++)
 			if (in->rooms[k].use && !strcmp(in->rooms[k].use, u)) {
 				snprintf(f, sizeof f, "room_use_%d", i + 1);
-				return err_field(e, f, "การใช้งานนี้มีอยู่แล้วในแถวที่ %d ให้รวมจำนวนห้องไว้ในแถวเดียว", k + 1);
+				n += report(fn, ctx, f, "การใช้งานนี้มีอยู่แล้วในแถวที่ %d ให้รวมจำนวนห้องไว้ในแถวเดียว", k + 1);
+				break;
 			}
 	}
-	return 0;
+	return n;
+}
+
+static void first_error(void *ctx, const char *field, const char *msg)
+{
+	struct err *e = ctx;
+	if (!e->status)
+		err_field(e, field, "%s", msg);
+}
+
+int bld_building_check(const struct bld_building_in *in, int year_now, struct err *e)
+{
+	err_clear(e);
+	return bld_building_errors(in, year_now, first_error, e) > 0 ? -1 : 0;
 }
 
 /* ---- needs --------------------------------------------------------------------- */

@@ -22,7 +22,6 @@
 #include "core/db.h"
 #include "core/form.h"
 #include "core/jsonx.h"
-#include "core/mail.h"
 #include "core/thai.h"
 #include "core/view.h"
 #include "org/org.h"
@@ -81,6 +80,20 @@ static bool may_manage_school(const struct acc_grant *g)
 	return acc_grant_is(g, "school_admin") || may_manage_area(g);
 }
 
+/* The public URL links start with, without a trailing "/": --base-url, or
+ * the loopback address the server listens on when none was given (the
+ * server's own, as the directory's QR code uses), so the subscription
+ * link is always one a calendar program can open. */
+static const char *public_base(struct buf *out)
+{
+	const char *b = http_settings()->base_url;
+	size_t n = b ? strlen(b) : 0;
+	while (n && b[n - 1] == '/')
+		n--;
+	buf_add(out, b ? b : "", n);
+	return buf_cstr(out);
+}
+
 /* ---- the area's calendar ----------------------------------------------------- */
 
 static int area_page(struct req *r, const char *feed_url)
@@ -117,6 +130,8 @@ static int area_page(struct req *r, const char *feed_url)
 		json_object_set_new(dl, "owing_shown", shown);
 		json_object_set_new(dl, "owing_more",
 				    json_integer(n > OWING_SHOWN ? (json_int_t)(n - OWING_SHOWN) : 0));
+		/* the template shows a section for any number, 0 too */
+		json_object_set_new(dl, "has_more", json_boolean(n > OWING_SHOWN));
 		if (json_is_true(json_object_get(dl, "past")))
 			json_array_insert(past, 0, dl); /* the latest past one first */
 		else
@@ -247,10 +262,11 @@ static int feed_post(struct req *r)
 		return view_fault(r, &e);
 	}
 	acc_audit_in(r, req_db(r), audit_area, acc_user_id(r), "cal.feed.new", area ? "area" : "school", id, NULL);
-	struct buf url = BUF_INIT;
-	buf_addf(&url, "%s/cal/%s/%lld/calendar.ics?t=%s", mail_base_url(), area ? "areas" : "schools", id,
+	struct buf url = BUF_INIT, base = BUF_INIT;
+	buf_addf(&url, "%s/cal/%s/%lld/calendar.ics?t=%s", public_base(&base), area ? "areas" : "schools", id,
 		 buf_cstr(&token));
 	buf_release(&token);
+	buf_release(&base);
 	int rc = area ? area_page(r, buf_cstr(&url)) : school_page(r, buf_cstr(&url));
 	buf_release(&url);
 	return rc;
@@ -289,16 +305,18 @@ static int feed_get(struct req *r)
 		json_decref(unit);
 		return view_fault(r, &e);
 	}
-	struct buf name = BUF_INIT, scope = BUF_INIT, host = BUF_INIT, out = BUF_INIT;
+	struct buf name = BUF_INIT, scope = BUF_INIT, host = BUF_INIT, out = BUF_INIT, base = BUF_INIT;
 	buf_addf(&name, "ปฏิทินการจัดทำข้อมูล %s", jstr(unit, area ? "short_name" : "name"));
 	buf_addf(&scope, "%s%lld", area ? "a" : "s", id);
-	ics_calendar(&out, buf_cstr(&name), buf_cstr(&scope), base_host(mail_base_url(), &host), mail_base_url(), all,
+	public_base(&base);
+	ics_calendar(&out, buf_cstr(&name), buf_cstr(&scope), base_host(buf_cstr(&base), &host), buf_cstr(&base), all,
 		     !area, now);
 	json_decref(all);
 	json_decref(unit);
 	buf_release(&name);
 	buf_release(&scope);
 	buf_release(&host);
+	buf_release(&base);
 	req_add_header(r, "Cache-Control", "private, max-age=300");
 	int rc = view_bytes(r, 200, "text/calendar; charset=utf-8", &out, NULL);
 	buf_release(&out);

@@ -33,6 +33,8 @@ test('the area admin\'s calendar on a phone: from the menu, past ones collapsed,
   const round = page.locator('article[id^="dl-dmc."]').first();
   assert.match(await round.textContent(), /โรงเรียนที่ยังค้าง \d+ แห่ง/);
   assert.equal(await round.locator('details').getAttribute('open'), '');
+  // every owing school of the demo area is named: no "และอีก 0 แห่ง" under the lists
+  assert.equal(await page.getByText(/และอีก \d+ แห่ง/).count(), 0);
   // the past ones are collapsed: not visible until opened
   const past = page.locator('#past-list > article').first();
   assert.equal(await past.isVisible(), false);

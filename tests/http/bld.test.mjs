@@ -90,6 +90,9 @@ test('before 1 October: the page says when it opens; adding and submitting are r
   assert.equal(page.json.window.open, false);
   assert.match(page.json.window.message, /1 ตุลาคม 2570 เวลา 00:00 น\..*30 ตุลาคม 2570 เวลา 16:30 น\./);
   assert.equal(page.json.can_change, false);
+  // said once, on the window's line, not a second time below it
+  const html = await officer.get(`/bld/schools/${sx}`);
+  assert.equal(html.text.match(/ยังไม่เปิดรับข้อมูลอาคารเรียน ปี 2570/g)?.length, 1);
   const r = await officer.post(`/bld/schools/${sx}/new`, building(), { json: true });
   assert.equal(r.status, 409);
   assert.match(r.text, /ยังไม่เปิดรับข้อมูล.*1 ตุลาคม 2570/);
@@ -119,6 +122,13 @@ test("a school's whole October: add, bad input, photos, stale edit, submit, refu
     const shown = [...r.json.form.fields, ...r.json.room_rows.flatMap((x) => [x.use, x.n])].find((f) => f.name === k);
     assert.equal(shown.value, over[k], `${k} shown as typed`);
   }
+  // several bad fields at once: each named at its field in one answer, not one per try
+  const all = await officer.post(`/bld/schools/${sx}/new`, building({ year_built: '1995', floors: '0', area_m2: '-5', room_n_1: '0' }), { json: true });
+  assert.equal(all.status, 422);
+  assert.deepEqual(Object.keys(all.json.form.errors).sort(), ['area_m2', 'floors', 'room_n_1', 'year_built'], JSON.stringify(all.json.form.errors));
+  assert.match(all.json.form.errors.year_built, /ค\.ศ\./);
+  const allHtml = await officer.post(`/bld/schools/${sx}/new`, building({ year_built: '1995', floors: '0', area_m2: '-5' }));
+  assert.match(allHtml.text, /กรุณาแก้ไขข้อมูล 3 รายการ/);
   const html = await officer.post(`/bld/schools/${sx}/new`, building({ year_built: '1995' }));
   assert.equal(html.status, 422);
   assert.match(html.text, /value="1995"/);
@@ -148,6 +158,25 @@ test("a school's whole October: add, bad input, photos, stale edit, submit, refu
     assert.ok(r.json.photo_form.errors.photo, JSON.stringify(r.json.photo_form.errors));
   }
   assert.equal(count(`SELECT COUNT(*) FROM bld_photos WHERE building_id = ${b1}`), 0);
+  // a phone's JPEG: 85 KB of EXIF and XMP segments before its frame header (640 × 480) is a photo like any other
+  const seg = (marker, n) => { const b = Buffer.alloc(4 + n); b[0] = 0xff; b[1] = marker; b.writeUInt16BE(n + 2, 2); b.write(marker === 0xe1 ? 'Exif\0\0' : 'ICC', 4); return b; };
+  const sof = Buffer.from('ffc0001108' + '01e0' + '0280' + '03011100021101031101', 'hex');
+  const phone = Buffer.concat([Buffer.from('ffd8', 'hex'), seg(0xe1, 65533), seg(0xe2, 20000), sof, Buffer.from('ffd9', 'hex')]);
+  const big = await officer.postMultipart(`/bld/buildings/${b1}/photos`, {}, { photo: { data: phone, filename: 'IMG_2001.jpg', type: 'image/jpeg' } });
+  assert.equal(big.status, 303, `phone JPEG: ${big.status} ${big.text.slice(0, 300)}`);
+  assert.equal(sql(`SELECT width || 'x' || height FROM bld_photos WHERE building_id = ${b1} AND filename = 'IMG_2001.jpg'`), '640x480');
+  const bigId = sql(`SELECT id FROM bld_photos WHERE building_id = ${b1} AND filename = 'IMG_2001.jpg'`);
+  assert.equal((await officer.post(`/bld/photos/${bigId}/delete`, {})).status, 303);
+  // the page has two forms: only the photo form says what to fix, the edit form below it no count of nothing
+  const pdfPage = await officer.postMultipart(`/bld/buildings/${b1}/photos`, {}, { photo: { data: files.pdf(), filename: 'a.pdf', type: 'application/pdf' } });
+  assert.equal(pdfPage.status, 422);
+  assert.equal(pdfPage.text.match(/กรุณาแก้ไขข้อมูล \d+ รายการ/g)?.length, 1, 'one error summary, at the photo form');
+  assert.match(pdfPage.text, /<a href="#f-photo">/);
+  // and a refused edit leaves the photo form without a summary
+  const editPage = await officer.post(`/bld/buildings/${b1}/edit`, building({ floors: '0' }));
+  assert.equal(editPage.status, 422);
+  assert.equal(editPage.text.match(/กรุณาแก้ไขข้อมูล \d+ รายการ/g)?.length, 1, 'one error summary, at the edit form');
+  assert.match(editPage.text, /<a href="#f-floors">/);
   for (const b of [b1, b2]) {
     const r = await officer.postMultipart(`/bld/buildings/${b}/photos`, {}, { photo: png() });
     assert.equal(r.status, 303, `photo: ${r.status} ${r.text.slice(0, 400)}`);
@@ -225,7 +254,9 @@ test("a school's whole October: add, bad input, photos, stale edit, submit, refu
   assert.deepEqual(mine.replace.map((x) => [x.name, x.age]), [['อาคารไม้เก่า', 50]]);
   assert.equal(list.json.schools.length, 1, 'only the school that submitted in 2570');
   const not = list.json.not_submitted.find((x) => x.school_id === s1);
-  assert.match(not.reason, /ไม่ได้ส่งข้อมูล/);
+  // the window is still open: the school has missed nothing yet, it is told until when it can send
+  assert.match(not.reason, /ยังไม่ได้ส่งข้อมูลอาคารเรียน \(ยังส่งได้ถึง 30 ต\.ค\. 2570, 16:30 น\.\)/);
+  assert.doesNotMatch(not.reason, /ภายในกำหนด/);
   assert.equal(list.json.schools.length + list.json.not_submitted.length,
     count(`SELECT COUNT(*) FROM schools WHERE area_id = ${area}`));
   const x = await areaAdmin.get(`/bld/areas/${area}/budget?year=2570&format=xlsx`);
@@ -264,6 +295,12 @@ test('after 16:30 on 30 October: refused with when the next opens, until the are
   now = T(2027, 10, 31, 10, 0);
   r = await admin1.post(`/bld/buildings/${b}/edit`, building({ floors: '3' }), { json: true });
   assert.equal(r.status, 409);
+  // closed: a school that did not submit is off the budget list "ภายในกำหนด"; a year not yet open says when it opens
+  const closedList = await areaAdmin.get(`/bld/areas/${area}/budget?year=2570`, { json: true });
+  assert.ok(closedList.json.not_submitted.length > 0);
+  assert.ok(closedList.json.not_submitted.every((x) => /ภายในกำหนด/.test(x.reason)), JSON.stringify(closedList.json.not_submitted[0]));
+  const nextList = await areaAdmin.get(`/bld/areas/${area}/budget?year=2571`, { json: true });
+  assert.match(nextList.json.not_submitted[0].reason, /ยังไม่ถึงช่วงส่งข้อมูลอาคารเรียน \(เปิดรับ 1 ต\.ค\. 2571/);
   assert.equal(count(`SELECT COUNT(*) FROM bld_buildings WHERE name = 'สายไปหนึ่งนาที'`), 0);
   // an extension earlier than the close is refused; a later one opens it for the area's schools
   r = await areaAdmin.post(`/bld/areas/${area}/extend`, { closes_on: '29/10/2570', closes_time: '16:30' }, { json: true });

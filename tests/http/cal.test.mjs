@@ -90,6 +90,9 @@ test('the area page lists census rounds, KPI due dates and the roster, each with
   assert.match(html.text, /ปฏิทินการจัดทำข้อมูล/);
   assert.match(html.text, /<h2 id="past-h">ผ่านไปแล้ว \(\d+\)<\/h2>[^]*<details id="past-list">/);
   assert.ok(html.text.includes(s1Name));
+  // every owing school of the demo area is named: no "and 0 more" under each deadline
+  assert.ok(all.every((d) => d.owing_count <= 200 && d.owing_more === 0 && d.has_more === false));
+  assert.ok(!html.text.includes('และอีก'), 'no "และอีก 0 แห่ง" when every owing school is listed');
   // another area's admin and a school role cannot see it
   assert.equal((await (await as('areaadmin2')).get(`/cal/areas/${area}`)).status, 403);
   assert.equal((await (await as('schooladmin')).get(`/cal/areas/${area}`)).status, 403);
@@ -352,4 +355,28 @@ test('reminders: a week and a day before a deadline, to the schools that owe it,
   assert.equal(rows(1) + rows(7), 2 * roster.owing_count);
   // KPI reminds by itself: the calendar sends none for it
   assert.equal(Number(sql("SELECT COUNT(*) FROM cal_reminders WHERE deadline_key LIKE 'kpi.%'")), 0);
+});
+
+// A server started by hand without --base-url (README "Running khet": links
+// then start with the loopback address it listens on): the subscription
+// link shown is still a whole URL a calendar program can open, and the
+// feed's events link back to the server, not a bare path.
+test('without --base-url the subscription link is the server\'s own absolute address', async () => {
+  const own = await startServer({ env: { KHET_BASE_URL: '' } });
+  try {
+    const c = new AddressClient(own.base, nextIp());
+    await c.get('/signin');
+    assert.equal((await c.post('/signin', { login: 'areaadmin1', password: PW })).status, 303);
+    const aid = Number(own.sql("SELECT id FROM areas WHERE code = '3502'"));
+    const r = await c.post(`/cal/areas/${aid}/feed`, {}, { json: true });
+    assert.equal(r.status, 200, r.text);
+    assert.match(r.json.feed.url, new RegExp(`^${own.base.replace(/[.]/g, '\\.')}/cal/areas/${aid}/calendar\\.ics\\?t=[A-Za-z0-9_-]{43}$`));
+    const res = await fetch(r.json.feed.url);
+    assert.equal(res.status, 200);
+    const cal = new ICAL.Component(ICAL.parse(await res.text()));
+    const urls = cal.getAllSubcomponents('vevent').map((v) => v.getFirstPropertyValue('url'));
+    assert.ok(urls.length > 0 && urls.every((u) => u && u.startsWith(own.base + '/')), urls.join(' '));
+  } finally {
+    await own.stop();
+  }
 });

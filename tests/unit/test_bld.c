@@ -137,6 +137,43 @@ static void expect(struct bld_building_in in, const char *field, const char *wor
 		fail_msg("%s: \"%s\" lacks \"%s\"", field, e.msg, words);
 }
 
+/* bld_building_errors names every bad field once, so the form shows them all */
+struct seen {
+	char fields[8][32];
+	int n;
+};
+
+static void collect(void *ctx, const char *field, const char *msg)
+{
+	struct seen *s = ctx;
+	assert_true(msg && *msg);
+	if (s->n < 8)
+		snprintf(s->fields[s->n], sizeof s->fields[0], "%s", field);
+	s->n++;
+}
+
+static void test_building_errors_all(void **state)
+{
+	(void)state;
+	struct seen s = {0};
+	struct bld_building_in in = good();
+	assert_int_equal(bld_building_errors(&in, 2569, collect, &s), 0);
+	in.year_built = 1995;
+	in.floors = 0;
+	in.area_m2 = -5;
+	in.rooms[0].n = 0;
+	assert_int_equal(bld_building_errors(&in, 2569, collect, &s), 4);
+	assert_int_equal(s.n, 4);
+	assert_string_equal(s.fields[0], "year_built");
+	assert_string_equal(s.fields[1], "floors");
+	assert_string_equal(s.fields[2], "area_m2");
+	assert_string_equal(s.fields[3], "room_n_1");
+	/* the one-error form still gives the first */
+	struct err e = ERR_INIT;
+	assert_int_equal(bld_building_check(&in, 2569, &e), -1);
+	assert_string_equal(e.field, "year_built");
+}
+
 static void test_building_check(void **state)
 {
 	(void)state;
@@ -367,6 +404,8 @@ static void test_db_submit_budget_deadlines(void **state)
 	assert_int_equal(json_array_size(owing), 1);
 	assert_int_equal(jint(json_array_get(owing, 0), "school_id"), f->s2);
 	assert_string_equal(jstr(json_array_get(owing, 0), "name"), "โรงเรียนบ้านสอง");
+	/* what it still has to do: it has no building yet */
+	assert_string_equal(jstr(json_array_get(owing, 0), "detail"), "ยังไม่ได้กรอกข้อมูลอาคารและส่งข้อมูล");
 	json_array_clear(out);
 	/* the one school that submitted owes nothing */
 	struct deadline_query q1 = {f->area, f->s1, "2026-10-01", "2026-10-31"};
@@ -429,7 +468,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_window_edges),	 cmocka_unit_test(test_window_extension),
-	    cmocka_unit_test(test_window_year_and_message), cmocka_unit_test(test_building_check),
+	    cmocka_unit_test(test_window_year_and_message), cmocka_unit_test(test_building_check), cmocka_unit_test(test_building_errors_all),
 	    cmocka_unit_test(test_needs),			 cmocka_unit_test(test_image_size),
 	};
 	const struct CMUnitTest db_tests[] = {
