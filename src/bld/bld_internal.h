@@ -101,6 +101,6 @@ json_t *bld_budget(struct db *db, long long area_id, int year, struct err *e);
 
 /* ---- demo -------------------------------------------------------------------- */
 
-int bld_demo(struct db *db, struct err *e);
+int bld_demo(struct db *db, const char *data_dir, struct err *e);
 
 #endif

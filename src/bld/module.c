@@ -14,8 +14,7 @@
 
 static int demo(struct db *db, const struct demo_args *a, struct err *e)
 {
-	(void)a;
-	return bld_demo(db, e);
+	return bld_demo(db, demo_data_dir(a), e);
 }
 
 static const struct route_table *const routes[] = {&bld_routes, NULL};

@@ -387,8 +387,14 @@ static void add_common_headers(struct req *r, struct MHD_Response *resp)
 	 * year; sub-domains are the office's own business) */
 	if (https_base())
 		MHD_add_response_header(resp, "Strict-Transport-Security", HTTP_HSTS);
-	for (int i = 0; i < r->nheaders; i++)
+	for (int i = 0; i < r->nheaders; i++) {
+		/* a handler's Cache-Control replaces the view's default (the
+		 * data calendar's feed may be cached 5 minutes): one header, not two */
+		const char *old = MHD_get_response_header(resp, r->headers[i].name);
+		if (old && !strcasecmp(r->headers[i].name, MHD_HTTP_HEADER_CACHE_CONTROL))
+			MHD_del_response_header(resp, r->headers[i].name, old);
 		MHD_add_response_header(resp, r->headers[i].name, r->headers[i].value);
+	}
 	/* a page is HTML or JSON by the Accept header: caches keep both */
 	if (!MHD_get_response_header(resp, MHD_HTTP_HEADER_VARY))
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Accept");

@@ -78,6 +78,9 @@ test('the demo: buildings in the first 10 schools of each area, some ทรุ�
   assert.equal(count(`SELECT COUNT(DISTINCT school_id) FROM bld_buildings WHERE area_id = ${area}`), 10);
   assert.ok(count("SELECT COUNT(*) FROM bld_buildings WHERE condition = 'dilapidated' AND year_built <= 2529") > 0);
   assert.equal(count(`SELECT COUNT(*) FROM bld_school_years WHERE area_id = ${area} AND submitted_at IS NOT NULL`), 5);
+  // every demo building has a photo (a drawing made by the demo), so a
+  // submitted demo school has all that submitting asks for
+  assert.equal(count('SELECT COUNT(*) FROM bld_buildings b WHERE NOT EXISTS (SELECT 1 FROM bld_photos p WHERE p.building_id = b.id)'), 0);
   assert.equal(count(`SELECT COUNT(*) FROM bld_buildings WHERE school_id = ${sx}`), 0);
   const home = await officer.get('/bld');
   assert.equal(home.headers.get('location'), `/bld/schools/${sx}`);

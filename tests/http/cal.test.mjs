@@ -204,7 +204,7 @@ function checkRaw(buf) {
 
 async function fetchFeed(path) {
   const res = await fetch(server.base + path);
-  return { status: res.status, type: res.headers.get('content-type'), body: Buffer.from(await res.arrayBuffer()) };
+  return { status: res.status, type: res.headers.get('content-type'), cache: res.headers.get('cache-control'), body: Buffer.from(await res.arrayBuffer()) };
 }
 
 test('the area\'s iCalendar feed: parsed by ical.js, Thai, Asia/Bangkok, stable UIDs; wrong or replaced tokens refused', async () => {
@@ -227,6 +227,8 @@ test('the area\'s iCalendar feed: parsed by ical.js, Thai, Asia/Bangkok, stable 
   const f = await fetchFeed(path);
   assert.equal(f.status, 200);
   assert.match(f.type, /^text\/calendar/);
+  // one Cache-Control: the feed's own 5 minutes, not also the view's no-store
+  assert.equal(f.cache, 'private, max-age=300');
   checkRaw(f.body);
   const cal = new ICAL.Component(ICAL.parse(f.body.toString('utf8')));
   assert.equal(cal.getFirstPropertyValue('version'), '2.0');
