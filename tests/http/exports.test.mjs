@@ -74,3 +74,45 @@ test('schools: CSV and XLSX of the area list with its search, codes as text, the
   assert.equal(bad.status, 404);
   assert.match(bad.text, /csv หรือ xlsx/);
 });
+
+test('users: the area admin list as CSV and XLSX with its filters, citizen IDs masked as on the page, the export audited', async () => {
+  const admin = await as('areaadmin1');
+  const page = await admin.get(`/areas/${area}/users?status=all`);
+  assert.equal(page.status, 200);
+  assert.match(page.text, /format=xlsx/);
+  const total = Number(page.text.match(/ทั้งหมด (\d+) รายการ/)[1]);
+  assert.ok(total > 0);
+  const before = Number(sql("SELECT COUNT(*) FROM audit WHERE action = 'personal.read' AND detail LIKE '%\"export\"%'"));
+  const csv = await download(admin, `/areas/${area}/users?status=all&format=csv`);
+  assert.equal(csv.status, 200);
+  assertFileName(csv, 'users', 'csv');
+  const { rows } = readCsv(csv.buf);
+  assert.equal(rows[0][0], 'ชื่อผู้ใช้ (user)');
+  assert.equal(rows.length - 1, total, 'every row of every page');
+  const ci = rows[0].indexOf('เลขประจำตัวประชาชน');
+  for (const r of rows.slice(1)) assert.ok(!/\d{13}/.test(r.join(',')), `no whole citizen ID: ${r}`);
+  assert.ok(rows.slice(1).some((r) => /x/i.test(r[ci])), 'masked IDs');
+  // codes as text
+  const oi = rows[0].indexOf('รหัสสถานศึกษา');
+  assert.ok(csv.buf.toString().includes(`"=""${rows[1][oi]}"""`));
+  const after = Number(sql("SELECT COUNT(*) FROM audit WHERE action = 'personal.read' AND detail LIKE '%\"export\"%'"));
+  assert.equal(after, before + 1, 'the export is audited');
+
+  // a filter of the page filters the file
+  const school = Number(sql(`SELECT id FROM schools WHERE area_id = ${area} ORDER BY obec_code LIMIT 1`));
+  const one = readCsv((await download(admin, `/areas/${area}/users?status=all&school=${school}&format=csv`)).buf).rows;
+  assert.ok(one.length - 1 >= 1 && one.length - 1 <= total);
+  assert.ok(one.slice(1).every((r) => r[oi] === sql(`SELECT obec_code FROM schools WHERE id = ${school}`)), 'only that school');
+
+  const x = await download(admin, `/areas/${area}/users?status=all&format=xlsx`);
+  assert.equal(x.status, 200);
+  const wb = readXlsx(x.buf);
+  assertWorkbook(wb, rows[0]);
+  assert.equal(wb.rows.length, rows.length);
+  assertSheetName(wb.sheets[0], 'ผู้ใช้งาน สพป.ยโสธร เขต 2');
+  assert.ok(wb.rows.slice(1).every((r) => r[oi].type === 's'));
+  // another area's admin cannot export this area's users
+  const other = await as('areaadmin2');
+  const no = await download(other, `/areas/${area}/users?format=csv`);
+  assert.equal(no.status, 403);
+});
