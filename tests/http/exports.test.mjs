@@ -116,3 +116,37 @@ test('users: the area admin list as CSV and XLSX with its filters, citizen IDs m
   const no = await download(other, `/areas/${area}/users?format=csv`);
   assert.equal(no.status, 403);
 });
+
+test('admin directory (public) and the yearly roster: CSV and XLSX of every admin, no personal data', async () => {
+  const anon = new AddressClient(server.base, nextIp());
+  const page = await anon.get(`/areas/${area}/directory`);
+  assert.match(page.text, new RegExp(`href="/areas/${area}/directory\\?format=csv"`));
+  const total = Number(sql(`SELECT COUNT(*) FROM grants g JOIN users u ON u.id = g.user_id WHERE g.area_id = ${area} AND g.role = 'school_admin' AND g.revoked_at IS NULL AND u.status = 'active'`));
+  const csv = await download(anon, `/areas/${area}/directory?format=csv`);
+  assert.equal(csv.status, 200);
+  assertFileName(csv, 'admin-directory', 'csv');
+  const { rows } = readCsv(csv.buf);
+  assert.deepEqual(rows[0], ['สถานศึกษา', 'รหัสโรงเรียน', 'คำนำหน้า', 'ชื่อ', 'นามสกุล', 'บทบาท']);
+  assert.equal(rows.length - 1, total);
+  assert.ok(!/@|\d{13}/.test(csv.buf.toString()), 'no e-mail or citizen ID');
+  const x = readXlsx((await download(anon, `/areas/${area}/directory?format=xlsx`)).buf);
+  assertWorkbook(x, rows[0]);
+  assert.equal(x.rows.length, rows.length);
+  assertSheetName(x.sheets[0], 'ทำเนียบแอดมินสถานศึกษา สพป.ยโสธร เขต 2');
+  assert.ok(x.rows.slice(1).every((r) => r[1].type === 's' && /^\d{10}$/.test(r[1].value)));
+
+  const admin = await as('areaadmin1');
+  const rp = await admin.get(`/areas/${area}/roster`);
+  assert.equal(rp.status, 200);
+  assert.match(rp.text, /format=xlsx/);
+  const rc = await download(admin, `/areas/${area}/roster?format=csv`);
+  assert.equal(rc.status, 200);
+  assert.match(rc.headers.get('content-disposition'), /filename="admin-roster-\d{4}-\d{4}-\d{2}-\d{2}\.csv"/);
+  const rr = readCsv(rc.buf).rows;
+  assert.equal(rr[0][6], 'สถานะในปีการศึกษา');
+  assert.equal(rr.length - 1, total + Number(sql(`SELECT COUNT(*) FROM roster_additions a JOIN rosters r ON r.id = a.roster_id WHERE r.area_id = ${area} AND r.status = 'draft'`)), 'all admins, not one page of 50');
+  const rx = readXlsx((await download(admin, `/areas/${area}/roster?format=xlsx`)).buf);
+  assertWorkbook(rx, rr[0]);
+  // only the area's own admins may export its roster
+  assert.equal((await download(await as('areaadmin2'), `/areas/${area}/roster?format=csv`)).status, 403);
+});
