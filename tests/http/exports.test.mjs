@@ -150,3 +150,33 @@ test('admin directory (public) and the yearly roster: CSV and XLSX of every admi
   // only the area's own admins may export its roster
   assert.equal((await download(await as('areaadmin2'), `/areas/${area}/roster?format=csv`)).status, 403);
 });
+
+test('audit: CSV and XLSX of the filtered trail, times as date-time cells in BE, ids as numbers, the export itself audited', async () => {
+  const admin = await as('areaadmin1');
+  await admin.get(`/areas/${area}/users`); // a personal.read row to find
+  const page = await admin.get(`/areas/${area}/audit?action=personal.`, { json: true });
+  assert.equal(page.status, 200);
+  const total = page.json.total;
+  assert.ok(total >= 1);
+  assert.match(page.json.xlsx_url, new RegExp(`^/areas/${area}/audit\\.xlsx\\?action=personal\\.`));
+  const csv = await download(admin, page.json.csv_url);
+  assert.equal(csv.status, 200);
+  assertFileName(csv, 'audit-3502', 'csv');
+  const { rows } = readCsv(csv.buf);
+  assert.equal(rows.length - 1, total);
+  assert.match(rows[1][1], /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/, 'ISO Bangkok time in CSV');
+  const x = await download(admin, page.json.xlsx_url);
+  assert.equal(x.status, 200);
+  assertFileName(x, 'audit-3502', 'xlsx');
+  const wb = readXlsx(x.buf);
+  assertWorkbook(wb, rows[0]);
+  assert.equal(wb.rows.length, rows.length);
+  const r1 = wb.rows[1];
+  assert.equal(r1[0].type, 'n');
+  assert.equal(r1[1].type, 'd', 'the time is a date cell');
+  assert.equal(r1[1].format, THAI_DATETIME_FMT);
+  // the cell is Bangkok wall time: the same minute the CSV says
+  assert.equal(r1[1].value.toISOString().slice(0, 16).replace('T', ' '), rows[1][1]);
+  assert.equal(r1[6].type, 's');
+  assert.equal(Number(sql(`SELECT COUNT(*) FROM audit WHERE action = 'audit.export' AND area_id = ${area} AND detail LIKE '%xlsx%'`)), 1);
+});
