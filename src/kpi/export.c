@@ -27,7 +27,7 @@ static void title_of(json_t *stats, struct buf *out)
 	buf_addf(out, "สรุปผลการรายงานตัวชี้วัด ปีงบประมาณ %lld", jint(stats, "fiscal_year"));
 }
 
-/* ---- XLSX ---------------------------------------------------------------- */
+/* ---- XLSX and CSV (the same cells) ----------------------------------------- */
 
 /* A decimal text ("3.5", "" for none) as a number cell, or an empty one. */
 static void kpi_cell_decimal(struct sheet *s, json_t *o, const char *k)
@@ -52,7 +52,7 @@ static void sheet_labels(struct sheet *s, const char *const *cells, int n)
 	sheet_row_end(s);
 }
 
-int kpi_stats_xlsx(json_t *stats, struct buf *out, struct err *e)
+int kpi_stats_sheet(json_t *stats, enum sheet_format f, struct buf *out, struct err *e)
 {
 	static const struct sheet_col cols[] = {
 	    {"ที่", 6},	      {"หมายเลข", 10},	       {"ชื่อตัวชี้วัด", 60},	      {"กลุ่มงาน", 30}, {"ประเภท", 26},
@@ -61,7 +61,7 @@ int kpi_stats_xlsx(json_t *stats, struct buf *out, struct err *e)
 	};
 	struct buf t = BUF_INIT;
 	title_of(stats, &t);
-	struct sheet *s = sheet_new(SHEET_XLSX, buf_cstr(&t), (int)(sizeof cols / sizeof *cols), cols, e);
+	struct sheet *s = sheet_new(f, buf_cstr(&t), (int)(sizeof cols / sizeof *cols), cols, e);
 	buf_release(&t);
 	if (!s)
 		return -1;

@@ -24,6 +24,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/form.h"
+#include "core/sheet.h"
 #include "kpi/kpi.h"
 
 struct acc_grant;
@@ -523,7 +524,7 @@ int kpi_matrix_table_for(struct db *db, long long indicator_id, long long page, 
  * of indicators, periods, units and reports calls it. */
 void kpi_stats_touch(void);
 /* Exports of the statistics. */
-int kpi_stats_xlsx(json_t *stats, struct buf *out, struct err *e);
+int kpi_stats_sheet(json_t *stats, enum sheet_format f, struct buf *out, struct err *e);
 int kpi_stats_pdf(json_t *stats, struct buf *out, struct err *e);
 
 /* Unit display name of a report row's school (NULL: the area office). */

@@ -180,3 +180,40 @@ test('audit: CSV and XLSX of the filtered trail, times as date-time cells in BE,
   assert.equal(r1[6].type, 's');
   assert.equal(Number(sql(`SELECT COUNT(*) FROM audit WHERE action = 'audit.export' AND area_id = ${area} AND detail LIKE '%xlsx%'`)), 1);
 });
+
+test('KPI statistics: public and staff CSV beside the XLSX, numbers as numbers rounded to 2 decimals', async () => {
+  const fy = Number(sql(`SELECT MAX(fiscal_year) FROM kpi_indicators WHERE area_id = ${area}`));
+  assert.ok(fy > 2500);
+  const anon = new AddressClient(server.base, nextIp());
+  const pg = await anon.get(`/kpi/stats/${fy}?area=${area}`);
+  assert.equal(pg.status, 200);
+  assert.match(pg.text, new RegExp(`href="/kpi/stats/${fy}/csv\\?area=${area}"`));
+  const st = (await anon.get(`/kpi/stats/${fy}?area=${area}`, { json: true })).json;
+  const csv = await download(anon, `/kpi/stats/${fy}/csv?area=${area}`);
+  assert.equal(csv.status, 200);
+  assertFileName(csv, `kpi-stats-${fy}-${area}`, 'csv');
+  const { rows } = readCsv(csv.buf);
+  assert.equal(rows[0][2], 'ชื่อตัวชี้วัด');
+  assert.deepEqual(rows.slice(1, 1 + st.indicators.length).map((r) => r[2]), st.indicators.map((i) => i.name));
+  const x = await download(anon, `/kpi/stats/${fy}/xlsx?area=${area}`);
+  assertFileName(x, `kpi-stats-${fy}-${area}`, 'xlsx');
+  const wb = readXlsx(x.buf);
+  assertWorkbook(wb, rows[0]);
+  assertSheetName(wb.sheets[0], `สรุปผลการรายงานตัวชี้วัด ปีงบประมาณ ${fy}`);
+  for (const [k, ind] of st.indicators.entries()) {
+    const r = wb.rows[1 + k];
+    assert.equal(r[0].type, 'n');
+    assert.equal(r[7].type, 'n', 'units assigned is a number');
+    assert.equal(r[7].value, ind.assigned);
+    if (ind.percent_submitted !== '') {
+      assert.equal(r[10].type, 'n');
+      assert.equal(r[10].value, Math.round(Number(ind.percent_submitted) * 100) / 100, 'rounded to its 2 decimals');
+      assert.equal(r[10].format, '0.00');
+    }
+  }
+  // the staff's CSV lists units too
+  const admin = await as('areaadmin1');
+  const sc = await download(admin, `/kpi/${fy}/stats/csv`);
+  assert.equal(sc.status, 200);
+  assert.ok(readCsv(sc.buf).rows.some((r) => r[2] === 'สรุปรายหน่วยงาน'));
+});
