@@ -487,7 +487,8 @@ json_t *kpi_unit_reports(struct db *db, long long area_id, int fy, long long sch
  * state ("none", "pending" รอส่ง, "draft", "waiting" รอตรวจ, "reviewed"),
  * self, reporter, review, reviewer}]}], total_units, page, pages,
  * per_page}. A fixed number of queries per page (periods, unit count, one
- * query for the page's cells), never one per cell. */
+ * query for the page's cells), never one per cell. per_page 0: every unit
+ * on one page (the export). */
 json_t *kpi_matrix(struct db *db, long long indicator_id, long long page, long long per_page, struct err *e);
 
 /* Yearly statistics (KPI-8): {fiscal_year, area, indicators: [{id, number,

@@ -217,3 +217,30 @@ test('KPI statistics: public and staff CSV beside the XLSX, numbers as numbers r
   assert.equal(sc.status, 200);
   assert.ok(readCsv(sc.buf).rows.some((r) => r[2] === 'สรุปรายหน่วยงาน'));
 });
+
+test('KPI matrix: every unit and open period as CSV and XLSX, scores as numbers', async () => {
+  const admin = await as('areaadmin1');
+  const id = Number(sql(`SELECT i.id FROM kpi_indicators i WHERE i.area_id = ${area} AND EXISTS (SELECT 1 FROM kpi_periods p WHERE p.indicator_id = i.id AND p.opened_at IS NOT NULL) AND EXISTS (SELECT 1 FROM kpi_reports r WHERE r.indicator_id = i.id AND r.self_x100 IS NOT NULL) ORDER BY i.id LIMIT 1`));
+  assert.ok(id > 0, 'a demo indicator with reports');
+  const m = (await admin.get(`/kpi/indicators/${id}/matrix?per_page=100`, { json: true })).json;
+  const page = await admin.get(`/kpi/indicators/${id}/matrix`);
+  assert.match(page.text, new RegExp(`href="/kpi/indicators/${id}/matrix\\?format=xlsx"`));
+  const csv = await download(admin, `/kpi/indicators/${id}/matrix?format=csv`);
+  assert.equal(csv.status, 200);
+  assertFileName(csv, `kpi-matrix-${id}`, 'csv');
+  const { rows } = readCsv(csv.buf);
+  assert.equal(rows[0].length, 2 + 3 * m.periods.length);
+  assert.equal(rows[0][2], `${m.periods[0].label} สถานะ`);
+  assert.equal(rows.length - 1, m.total_units, 'every unit, not a page of 25');
+  assert.deepEqual(rows.slice(1).map((r) => r[1]), m.units.map((u) => u.unit_name));
+  const wb = readXlsx((await download(admin, `/kpi/indicators/${id}/matrix?format=xlsx`)).buf);
+  assertWorkbook(wb, rows[0]);
+  let scores = 0;
+  m.units.forEach((u, k) => u.cells.forEach((c, p) => {
+    const cell = wb.rows[1 + k][2 + 3 * p + 1];
+    if (c.self) { scores++; assert.equal(cell.type, 'n'); assert.equal(cell.value, Number(c.self)); }
+    const label = wb.rows[1 + k][2 + 3 * p].value;
+    assert.equal(label, { none: '-', pending: 'รอส่ง', draft: 'รอส่ง', waiting: 'รอตรวจ', reviewed: 'ตรวจแล้ว' }[c.state]);
+  }));
+  assert.ok(scores > 0, 'some self-assessment scores');
+});
