@@ -25,7 +25,7 @@ const THAI_DATE_FMT = '[$-107041E]d mmm yyyy';
 const THAI_DATETIME_FMT = '[$-107041E]d mmm yyyy hh:mm';
 
 before(async () => {
-  server = await startServer({ args: ['--trust-proxy'] });
+  server = await startServer({ args: ['--trust-proxy'], demoArgs: ['--requests', '60'] });
   area = Number(sql("SELECT id FROM areas WHERE code = '3502'"));
   area2 = Number(sql("SELECT id FROM areas WHERE code = '6201'"));
 });
@@ -243,4 +243,52 @@ test('KPI matrix: every unit and open period as CSV and XLSX, scores as numbers'
     assert.equal(label, { none: '-', pending: 'รอส่ง', draft: 'รอส่ง', waiting: 'รอตรวจ', reviewed: 'ตรวจแล้ว' }[c.state]);
   }));
   assert.ok(scores > 0, 'some self-assessment scores');
+});
+
+test('OSS: the summary report (counts by service and status, by month) and the officer list with date-time cells', async () => {
+  const officer = await as('officer');
+  const dash = await officer.get('/oss/manage', { json: true });
+  assert.equal(dash.status, 200);
+  const fy = dash.json.fiscal_year;
+  const html = await officer.get(`/oss/manage?year=${fy}`);
+  assert.match(html.text, new RegExp(`href="/oss/manage\\?year=${fy}&amp;format=xlsx"`));
+  const csv = await download(officer, `/oss/manage?year=${fy}&format=csv`);
+  assert.equal(csv.status, 200);
+  assertFileName(csv, `oss-summary-${fy}`, 'csv');
+  const { rows } = readCsv(csv.buf);
+  assert.equal(rows[0][0], 'บริการ');
+  assert.deepEqual(rows[0].slice(1, 1 + dash.json.status_heads.length), dash.json.status_heads.map((h) => h.label));
+  dash.json.services.forEach((s, k) => {
+    assert.equal(rows[1 + k][0], `${s.code} ${s.name}`);
+    assert.deepEqual(rows[1 + k].slice(1, 1 + s.cells.length).map(Number), s.cells.map((c) => c.n));
+  });
+  const wb = readXlsx((await download(officer, `/oss/manage?year=${fy}&format=xlsx`)).buf);
+  assertWorkbook(wb, rows[0]);
+  assertSheetName(wb.sheets[0], `สรุปคำขอรับบริการ ปีงบประมาณ ${fy}`);
+  const ns = dash.json.services.length;
+  assert.ok(wb.rows[1].slice(1).every((c) => c.type === 'n'), 'counts are numbers');
+  assert.equal(wb.rows[2 + ns][0].value, 'เดือนที่ยื่น');
+  assert.equal(wb.rows.length, 1 + ns + 1 + 1 + 12);
+  assert.equal(wb.rows[3 + ns].at(-1).type, 'n');
+  // a citizen has no summary
+  const citizen = await as('citizen');
+  assert.equal((await download(citizen, '/oss/manage?format=csv')).status, 403);
+
+  // the officer's list: times as date-time cells, codes and phones as text
+  const svc = dash.json.services.find((s) => s.total > 0 && s.assigned);
+  if (svc) {
+    const lc = await download(officer, `/oss/manage/list?service=${svc.code}&format=csv`);
+    assertFileName(lc, `oss-requests-${svc.code}`, 'csv');
+    const lr = readCsv(lc.buf).rows;
+    assert.match(lr[1][5], /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+    const lx = readXlsx((await download(officer, `/oss/manage/list?service=${svc.code}&format=xlsx`)).buf);
+    assertWorkbook(lx, lr[0]);
+    assert.equal(lx.rows[1][1].type, 's');
+    assert.equal(lx.rows[1][3].type, 's');
+    assert.match(lx.rows[1][3].value, /^0/, 'the phone keeps its leading 0');
+    assert.equal(lx.rows[1][5].type, 'd');
+    assert.equal(lx.rows[1][5].format, THAI_DATETIME_FMT);
+    assert.equal(lx.rows[1][5].value.toISOString().slice(0, 16).replace('T', ' '), lr[1][5]);
+  }
+  assert.ok(svc, 'demo requests to export');
 });
