@@ -55,6 +55,7 @@
 #include "core/pager.h"
 #include "core/pdf.h"
 #include "core/search.h"
+#include "core/export.h"
 #include "core/sheet.h"
 #include "core/audit.h"
 #include "core/db.h"
@@ -448,7 +449,38 @@ static int list_page(struct req *r, int status, const char *error)
 		error = error ? error : qe.msg;
 		q = "";
 	}
-	json_t *page = dmc_learner_list(req_db(r), sid, q, grade, req_query_int(r, "page", 1, 1, 1000000), &e);
+	enum sheet_format fmt;
+	bool file = status == 200 && !error && export_asked(r, &fmt);
+	json_t *page =
+	    dmc_learner_list(req_db(r), sid, q, grade, file ? 0 : req_query_int(r, "page", 1, 1, 1000000), &e);
+	if (file) {
+		if (!page) {
+			json_decref(school);
+			return view_fault(r, &e);
+		}
+		json_t *row;
+		size_t k;
+		json_array_foreach(json_object_get(page, "rows"), k, row)
+		    json_object_set_new(row, "sex_label", json_string(sex_label(jstr(row, "sex"))));
+		/* the page's columns: the code masked as on the page */
+		static const struct sheet_col cols[] = {
+		    {"เลขประจำตัว", 20, SHEET_TEXT, 0, "ident_masked"}, {"คำนำหน้า", 10, SHEET_TEXT, 0, "title"},
+		    {"ชื่อ", 18, SHEET_TEXT, 0, "first_name"},	      {"นามสกุล", 18, SHEET_TEXT, 0, "last_name"},
+		    {"เพศ", 8, SHEET_ENUM, 0, "sex_label"},	      {"ชั้น", 10, SHEET_ENUM, 0, "grade_label"},
+		    {"ห้อง", 6, SHEET_NUMBER, 0, "room"}};
+		struct buf t = BUF_INIT;
+		buf_addf(&t, "นักเรียน %s", jstr(school, "name"));
+		char base[48];
+		snprintf(base, sizeof base, "learners-%s", jstr(school, "obec_code"));
+		acc_audit_in(r, req_db(r), jint(school, "area_id"), acc_user_id(r), "dmc.learners.export", "school", sid,
+			     json_pack("{s:s, s:s, s:s, s:I}", "format", fmt == SHEET_XLSX ? "xlsx" : "csv", "q", q,
+				       "grade", grade, "rows", (json_int_t)json_array_size(json_object_get(page, "rows"))));
+		json_decref(school);
+		const struct export_list l = {buf_cstr(&t), base, 7, cols};
+		rc = export_rows(r, fmt, &l, json_object_get(page, "rows"), page);
+		buf_release(&t);
+		return rc;
+	}
 	json_t *grades = page ? dmc_choices(req_db(r), DMC_GRADES, &e) : NULL;
 	if (!grades) {
 		json_decref(page);
@@ -484,6 +516,8 @@ static int list_page(struct req *r, int status, const char *error)
 	json_object_set_new(page, "error", error ? json_string(error) : json_null());
 	school_link(page, school);
 	json_decref(school);
+	if (status == 200)
+		export_links(r, page);
 	return view_page(r, status, "dmc/learners", page);
 }
 
