@@ -519,6 +519,11 @@ void sheet_json(struct sheet *s, json_t *v)
 	if (json_is_string(v)) {
 		sheet_value(s, json_string_value(v));
 	} else if (json_is_integer(v)) {
+		enum sheet_kind k = s->col < s->ncols ? s->cols[s->col].kind : SHEET_TEXT;
+		if ((k == SHEET_DATE || k == SHEET_DATETIME) && json_integer_value(v) <= 0) {
+			sheet_value(s, NULL); /* 0: no time (not yet confirmed …) */
+			return;
+		}
 		snprintf(tmp, sizeof tmp, "%lld", (long long)json_integer_value(v));
 		sheet_value(s, tmp);
 	} else if (json_is_real(v)) {

@@ -104,7 +104,8 @@ void sheet_datetime(struct sheet *s, long long t);
  * holds: "74.54", "35,210.50", "2026-12-07", "0812345678"); NULL or ""
  * is an empty cell, a value that does not parse as its kind is text. */
 void sheet_value(struct sheet *s, const char *text);
-/* The same from a JSON value (integer, real, string, null). */
+/* The same from a JSON value (integer, real, string, null); an integer 0
+ * in a date or date-time column is "none": an empty cell. */
 void sheet_json(struct sheet *s, json_t *v);
 /* One row: each column's key read from the object o (no key: empty). */
 void sheet_json_row(struct sheet *s, json_t *o);

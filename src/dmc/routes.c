@@ -1256,11 +1256,35 @@ static int area_page(struct req *r, int status, const char *error)
 	}
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "ข้อมูลนักเรียน (DMC) %s", jstr(area, "short_name"));
+	enum sheet_format fmt;
+	if (status == 200 && export_asked(r, &fmt)) {
+		/* the dashboard's table: counts and times, no learner */
+		static const struct sheet_col cols[] = {
+		    {"โรงเรียน", 40, SHEET_TEXT, 0, "name"},
+		    {"ยืนยันข้อมูลเมื่อ", 20, SHEET_DATETIME, 0, "confirmed_at"},
+		    {"ผู้อำนวยการรับรองเมื่อ", 20, SHEET_DATETIME, 0, "certified_at"},
+		    {"เขตรับทราบเมื่อ", 20, SHEET_DATETIME, 0, "acknowledged_at"},
+		    {"ชาย", 8, SHEET_NUMBER, 0, "male"},
+		    {"หญิง", 8, SHEET_NUMBER, 0, "female"},
+		    {"รวม", 8, SHEET_NUMBER, 0, "total"}};
+		if (round)
+			buf_addf(&title, " %s", jstr(round, "label"));
+		char base[48];
+		snprintf(base, sizeof base, "dmc-area-%s", jstr(area, "code"));
+		json_decref(round);
+		json_decref(area);
+		const struct export_list l = {buf_cstr(&title), base, 7, cols};
+		int rc = export_rows(r, fmt, &l, rows, rows);
+		buf_release(&title);
+		return rc;
+	}
 	json_t *m = json_pack("{s:s, s:o, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:s?}", "page_title", buf_cstr(&title), "area",
 			      area, "round", round ? round : json_null(), "schools", rows, "n_schools", (json_int_t)json_array_size(rows),
 			      "n_confirmed", (json_int_t)n_conf, "n_certified", (json_int_t)n_cert, "male", (json_int_t)tm,
 			      "female", (json_int_t)tf, "total", (json_int_t)(tm + tf), "error", error);
 	buf_release(&title);
+	if (status == 200)
+		export_links(r, m);
 	return view_page(r, status, "dmc/area", m);
 }
 

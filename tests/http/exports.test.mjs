@@ -292,3 +292,51 @@ test('OSS: the summary report (counts by service and status, by month) and the o
   }
   assert.ok(svc, 'demo requests to export');
 });
+
+test('DMC: a school\'s learners (masked as the page, filters kept, audited) and the area dashboard as CSV and XLSX', async () => {
+  const officer = await as('schooladmin');
+  const sid = Number(sql("SELECT g.school_id FROM grants g JOIN users u ON u.id = g.user_id WHERE u.username = 'schooladmin' AND g.role = 'school_admin'"));
+  const obec = sql(`SELECT obec_code FROM schools WHERE id = ${sid}`);
+  const page = (await officer.get(`/dmc/schools/${sid}/learners`, { json: true })).json;
+  assert.ok(page.total > 40, 'more than one page of learners');
+  const html = await officer.get(`/dmc/schools/${sid}/learners`);
+  assert.match(html.text, new RegExp(`href="/dmc/schools/${sid}/learners\\?format=csv"`));
+  const before = Number(sql("SELECT COUNT(*) FROM audit WHERE action = 'dmc.learners.export'"));
+  const csv = await download(officer, `/dmc/schools/${sid}/learners?format=csv`);
+  assert.equal(csv.status, 200);
+  assertFileName(csv, `learners-${obec}`, 'csv');
+  const { rows } = readCsv(csv.buf);
+  assert.deepEqual(rows[0], ['เลขประจำตัว', 'คำนำหน้า', 'ชื่อ', 'นามสกุล', 'เพศ', 'ชั้น', 'ห้อง']);
+  assert.equal(rows.length - 1, page.total, 'every learner, not a page of 40');
+  assert.equal(rows[1][0], page.rows[0].ident_masked, 'masked as the page masks');
+  assert.ok(!/\d{13}/.test(csv.buf.toString()), 'no whole citizen ID');
+  assert.equal(Number(sql("SELECT COUNT(*) FROM audit WHERE action = 'dmc.learners.export'")), before + 1);
+  // the grade filter of the page
+  const grade = page.rows[0].grade;
+  const g = (await officer.get(`/dmc/schools/${sid}/learners?grade=${encodeURIComponent(grade)}`, { json: true })).json;
+  const gr = readCsv((await download(officer, `/dmc/schools/${sid}/learners?grade=${encodeURIComponent(grade)}&format=csv`)).buf).rows;
+  assert.equal(gr.length - 1, g.total);
+  assert.ok(gr.slice(1).every((r) => r[5] === page.rows[0].grade_label));
+  const wb = readXlsx((await download(officer, `/dmc/schools/${sid}/learners?format=xlsx`)).buf);
+  assertWorkbook(wb, rows[0]);
+  assert.equal(wb.rows[1][6].type, 'n', 'the room is a number');
+  // another school's admin cannot export it
+  assert.equal((await download(await as('schooladmin2'), `/dmc/schools/${sid}/learners?format=csv`)).status, 403);
+
+  const dmcArea = await as('dmcarea');
+  const dash = (await dmcArea.get(`/dmc/areas/${area}`, { json: true })).json;
+  const ac = await download(dmcArea, `/dmc/areas/${area}?format=csv`);
+  assert.equal(ac.status, 200);
+  assertFileName(ac, 'dmc-area-3502', 'csv');
+  const ar = readCsv(ac.buf).rows;
+  assert.equal(ar.length - 1, dash.schools.length);
+  assert.deepEqual(ar.slice(1).map((r) => Number(r[6])), dash.schools.map((s) => s.total));
+  const ax = readXlsx((await download(dmcArea, `/dmc/areas/${area}?format=xlsx`)).buf);
+  assertWorkbook(ax, ar[0]);
+  dash.schools.forEach((s, k) => {
+    const c = ax.rows[1 + k][1];
+    if (s.confirmed_at > 0) { assert.equal(c.type, 'd'); assert.equal(c.format, THAI_DATETIME_FMT); }
+    else assert.equal(c, undefined, 'not confirmed: an empty cell, not 1970');
+    assert.equal(ax.rows[1 + k][6].value, s.total);
+  });
+});
