@@ -340,3 +340,25 @@ test('DMC: a school\'s learners (masked as the page, filters kept, audited) and 
     assert.equal(ax.rows[1 + k][6].value, s.total);
   });
 });
+
+test('DPA: a school\'s staff list and the area table through the same export path (names, kinds, no IDs or salaries)', async () => {
+  const admin = await as('schooladmin');
+  const sid = Number(sql("SELECT g.school_id FROM grants g JOIN users u ON u.id = g.user_id WHERE u.username = 'schooladmin' AND g.role = 'school_admin'"));
+  const obec = sql(`SELECT obec_code FROM schools WHERE id = ${sid}`);
+  const csv = await download(admin, `/dpa/schools/${sid}/export?format=csv`);
+  assert.equal(csv.status, 200);
+  assertFileName(csv, `staff-${obec}`, 'csv');
+  const { rows } = readCsv(csv.buf);
+  assert.equal(rows.length - 1, Number(sql(`SELECT COUNT(*) FROM dpa_staff WHERE school_id = ${sid} AND status = 'active'`)));
+  const wb = readXlsx((await download(admin, `/dpa/schools/${sid}/export?format=xlsx`)).buf);
+  assertWorkbook(wb, rows[0]);
+  assert.equal(wb.rows[1][0].type, 'n');
+  assert.ok(wb.rows.slice(1).every((r) => !r[6] || r[6].type === 's'), 'position numbers are text');
+  const areaAdmin = await as('areaadmin1');
+  const ac = await download(areaAdmin, `/dpa/areas/${area}/export?format=xlsx`);
+  assertFileName(ac, 'staff-area-3502', 'xlsx');
+  const ax = readXlsx(ac.buf);
+  assert.equal(ax.rows[0][0].value, 'รหัสโรงเรียน');
+  assert.ok(ax.rows.slice(1).every((r) => r[0].type === 's' && r[2].type === 'n'));
+  assert.equal((await download(areaAdmin, `/dpa/areas/${area}/export?format=doc`)).status, 404);
+});
