@@ -1428,17 +1428,22 @@ static void subsidy_text(json_t *sub)
 static int subsidy_export(struct req *r, json_t *sub, json_t *area, enum sheet_format fmt)
 {
 	static const struct sheet_col cols[] = {
-	    {"โรงเรียน", 40},	{"อนุบาล (คน)", 12},   {"ประถมศึกษา (คน)", 14}, {"ม.ต้น (คน)", 12}, {"ม.ปลาย (คน)", 12},
-	    {"รวม (คน)", 10},	{"อนุบาล (บาท)", 14},  {"ประถมศึกษา (บาท)", 16}, {"ม.ต้น (บาท)", 14}, {"ม.ปลาย (บาท)", 14},
-	    {"รวมเงินอุดหนุน (บาท)", 18},
+	    {"โรงเรียน", 40, SHEET_TEXT},		  {"อนุบาล (คน)", 12, SHEET_NUMBER},	 {"ประถมศึกษา (คน)", 14, SHEET_NUMBER},
+	    {"ม.ต้น (คน)", 12, SHEET_NUMBER},		  {"ม.ปลาย (คน)", 12, SHEET_NUMBER},	 {"รวม (คน)", 10, SHEET_NUMBER},
+	    {"อนุบาล (บาท)", 14, SHEET_MONEY},		  {"ประถมศึกษา (บาท)", 16, SHEET_MONEY}, {"ม.ต้น (บาท)", 14, SHEET_MONEY},
+	    {"ม.ปลาย (บาท)", 14, SHEET_MONEY},	  {"รวมเงินอุดหนุน (บาท)", 18, SHEET_MONEY},
 	};
 	struct err e = ERR_INIT;
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "เงินอุดหนุนรายหัว %s", jstr(area, "short_name"));
-	struct sheet *sh = sheet_new(fmt, buf_cstr(&title), (int)(sizeof cols / sizeof *cols), cols, &e);
-	buf_release(&title);
-	if (!sh)
+	char base[48];
+	snprintf(base, sizeof base, "dmc-subsidy-%s", jstr(area, "code"));
+	const struct export_list l = {buf_cstr(&title), base, (int)(sizeof cols / sizeof *cols), cols};
+	struct sheet *sh = export_begin(r, fmt, &l, &e);
+	if (!sh) {
+		buf_release(&title);
 		return view_fault(r, &e);
+	}
 	json_t *rows = json_array();
 	json_array_extend(rows, json_object_get(sub, "schools"));
 	json_t *tot = json_deep_copy(json_object_get(sub, "totals"));
@@ -1452,20 +1457,16 @@ static int subsidy_export(struct req *r, json_t *sub, json_t *area, enum sheet_f
 		for (int k = 0; k < DMC_NLEVELS; k++)
 			sheet_number(sh, (double)jint(json_array_get(json_object_get(row, "levels"), (size_t)k), "heads"));
 		sheet_number(sh, (double)jint(row, "heads"));
+		/* satang to baht: money cells (#,##0.00) */
 		for (int k = 0; k < DMC_NLEVELS; k++)
-			sheet_decimal2(sh, (double)jint(json_array_get(json_object_get(row, "levels"), (size_t)k), "amount_satang") /
-					       100.0);
-		sheet_decimal2(sh, (double)jint(row, "amount_satang") / 100.0);
+			sheet_money(sh, (double)jint(json_array_get(json_object_get(row, "levels"), (size_t)k), "amount_satang") /
+					    100.0);
+		sheet_money(sh, (double)jint(row, "amount_satang") / 100.0);
 		sheet_row_end(sh);
 	}
 	json_decref(rows);
-	struct buf out = BUF_INIT;
-	if (sheet_finish(sh, &out, &e) < 0) {
-		buf_release(&out);
-		return view_fault(r, &e);
-	}
-	int rc = view_bytes(r, 200, sheet_content_type(fmt), &out, fmt == SHEET_XLSX ? "เงินอุดหนุนรายหัว.xlsx" : "เงินอุดหนุนรายหัว.csv");
-	buf_release(&out);
+	int rc = export_end(r, sh, fmt, &l);
+	buf_release(&title);
 	return rc;
 }
 
