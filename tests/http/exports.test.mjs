@@ -362,3 +362,25 @@ test('DPA: a school\'s staff list and the area table through the same export pat
   assert.ok(ax.rows.slice(1).every((r) => r[0].type === 's' && r[2].type === 'n'));
   assert.equal((await download(areaAdmin, `/dpa/areas/${area}/export?format=doc`)).status, 404);
 });
+
+test('KPI indicator list of a year: the indicators the page shows as CSV and XLSX', async () => {
+  const fy = Number(sql(`SELECT MAX(fiscal_year) FROM kpi_indicators WHERE area_id = ${area}`));
+  const admin = await as('areaadmin1');
+  const page = (await admin.get(`/kpi/${fy}`, { json: true })).json;
+  assert.ok(page.indicators.length >= 1);
+  assert.match((await admin.get(`/kpi/${fy}`)).text, new RegExp(`href="/kpi/${fy}\\?format=xlsx"`));
+  const csv = await download(admin, `/kpi/${fy}?format=csv`);
+  assert.equal(csv.status, 200);
+  assertFileName(csv, `kpi-indicators-${fy}-${area}`, 'csv');
+  const { rows, text } = readCsv(csv.buf);
+  assert.deepEqual(rows.slice(1).map((r) => r[2]), page.indicators.map((i) => i.name));
+  // an indicator number such as 1.10 stays text (never 1.1 or a date)
+  assert.ok(text.includes(`"=""${page.indicators[0].number}"""`) || !/^[\d.]+$/.test(page.indicators[0].number));
+  const wb = readXlsx((await download(admin, `/kpi/${fy}?format=xlsx`)).buf);
+  assertWorkbook(wb, rows[0]);
+  assertSheetName(wb.sheets[0], `รายการตัวชี้วัด ปีงบประมาณ ${fy}`);
+  page.indicators.forEach((ind, k) => {
+    assert.equal(wb.rows[1 + k][1].type, 's');
+    assert.equal(wb.rows[1 + k][10].value, ind.periods.length);
+  });
+});
