@@ -840,12 +840,30 @@ static int retiring_get(struct req *r)
 	json_array_foreach(rows, i, x) date_text(x, "birth_date", "birth_date_text");
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "ผู้เกษียณอายุราชการ ปีงบประมาณ %d %s", fy_be, jstr(school, "name"));
+	enum sheet_format f;
+	if (export_asked(r, &f)) {
+		/* the page's list; the birth dates it shows are personal: the
+		 * export reports them (personal.read) as the page does */
+		static const struct sheet_col cols[] = {
+		    {"คำนำหน้า", 10, SHEET_TEXT, 0, "title"},	    {"ชื่อ", 18, SHEET_TEXT, 0, "first_name"},
+		    {"นามสกุล", 18, SHEET_TEXT, 0, "last_name"},	    {"วันเกิด", 16, SHEET_DATE, 0, "birth_date"},
+		    {"ตำแหน่ง", 24, SHEET_ENUM, 0, "position_label"}};
+		char base[64];
+		snprintf(base, sizeof base, "retiring-%d-%s", fy_be,
+			 *jstr(school, "obec_code") ? jstr(school, "obec_code") : "office");
+		json_decref(school);
+		const struct export_list l = {buf_cstr(&title), base, 5, cols};
+		rc = export_rows(r, f, &l, rows, rows);
+		buf_release(&title);
+		return rc;
+	}
 	char day[48];
 	snprintf(day, sizeof day, "30 กันยายน %d", fy_be);
 	json_t *m = json_pack("{s:s, s:o, s:b, s:i, s:s}", "page_title", buf_cstr(&title), "rows", rows, "has_rows",
 			      json_array_size(rows) > 0, "fiscal_year", fy_be, "retire_day", day);
 	buf_release(&title);
 	json_object_set_new(m, "school", school);
+	export_links(r, m);
 	return view_page(r, 200, "dpa/retiring", m);
 }
 

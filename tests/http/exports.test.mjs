@@ -384,3 +384,23 @@ test('KPI indicator list of a year: the indicators the page shows as CSV and XLS
     assert.equal(wb.rows[1 + k][10].value, ind.periods.length);
   });
 });
+
+test('DPA retiring list: birth dates as date cells in BE, the export audited as a read of personal data', async () => {
+  const admin = await as('schooladmin');
+  const sid = Number(sql("SELECT g.school_id FROM grants g JOIN users u ON u.id = g.user_id WHERE u.username = 'schooladmin' AND g.role = 'school_admin'"));
+  const page = (await admin.get(`/dpa/schools/${sid}/retiring`, { json: true })).json;
+  assert.ok(page.rows.length >= 1, 'the demo has people retiring this year');
+  const before = Number(sql("SELECT COUNT(*) FROM audit WHERE action = 'personal.read' AND detail LIKE '%export:retiring%'"));
+  const csv = await download(admin, `/dpa/schools/${sid}/retiring?format=csv`);
+  assert.equal(csv.status, 200);
+  const { rows } = readCsv(csv.buf);
+  assert.equal(rows.length - 1, page.rows.length);
+  assert.match(rows[1][3], /^\d{4}-\d{2}-\d{2}$/);
+  assert.equal(Number(sql("SELECT COUNT(*) FROM audit WHERE action = 'personal.read' AND detail LIKE '%export:retiring%'")), before + 1);
+  const wb = readXlsx((await download(admin, `/dpa/schools/${sid}/retiring?format=xlsx`)).buf);
+  assertWorkbook(wb, rows[0]);
+  const c = wb.rows[1][3];
+  assert.equal(c.type, 'd');
+  assert.equal(c.format, THAI_DATE_FMT);
+  assert.equal(c.value.toISOString().slice(0, 10), rows[1][3]);
+});
