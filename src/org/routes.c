@@ -69,9 +69,19 @@ static int areas_page(struct req *r)
 	{
 		add_kind_name(a);
 	}
-	return view_page(r, 200, "org/areas",
-			 json_pack("{s:s, s:b, s:o}", "page_title", "สำนักงานเขตพื้นที่การศึกษา", "has_areas",
-				   json_array_size(areas) > 0, "areas", areas));
+	enum sheet_format f;
+	if (export_asked(r, &f)) {
+		static const struct sheet_col cols[] = {
+		    {"รหัสเขตพื้นที่", 12, SHEET_CODE, 0, "code"}, {"ชื่อย่อ", 24, SHEET_TEXT, 0, "short_name"},
+		    {"สำนักงานเขตพื้นที่การศึกษา", 50, SHEET_TEXT, 0, "name"}, {"ประเภท", 14, SHEET_ENUM, 0, "kind_name"},
+		    {"จังหวัด", 16, SHEET_TEXT, 0, "province"},		 {"จำนวนโรงเรียน", 12, SHEET_NUMBER, 0, "school_count"}};
+		static const struct export_list l = {"สำนักงานเขตพื้นที่การศึกษา", "areas", 6, cols};
+		return export_rows(r, f, &l, areas, areas);
+	}
+	json_t *m = json_pack("{s:s, s:b, s:o}", "page_title", "สำนักงานเขตพื้นที่การศึกษา", "has_areas",
+			      json_array_size(areas) > 0, "areas", areas);
+	export_links(r, m);
+	return view_page(r, 200, "org/areas", m);
 }
 
 static int area_page(struct req *r)

@@ -75,6 +75,21 @@ test('schools: CSV and XLSX of the area list with its search, codes as text, the
   assert.match(bad.text, /csv หรือ xlsx/);
 });
 
+test('areas: the public list of area offices as CSV and XLSX, area codes as text, school counts as numbers', async () => {
+  const c = new AddressClient(server.base, nextIp());
+  assert.match((await c.get('/areas')).text, /href="\/areas\?format=xlsx"/);
+  const csv = await download(c, '/areas?format=csv');
+  assert.equal(csv.status, 200);
+  assertFileName(csv, 'areas', 'csv');
+  const { rows, text } = readCsv(csv.buf);
+  assert.deepEqual(rows.slice(1).map((r) => r[0]), ['3502', '6201']);
+  assert.ok(text.includes('"=""3502"""'));
+  const wb = readXlsx((await download(c, '/areas?format=xlsx')).buf);
+  assertWorkbook(wb, rows[0]);
+  assert.equal(wb.sheets[0], 'สำนักงานเขตพื้นที่การศึกษา');
+  assert.deepEqual(wb.rows.slice(1).map((r) => [r[0].type, r[5].type, r[5].value]), [['s', 'n', 30], ['s', 'n', 30]]);
+});
+
 test('users: the area admin list as CSV and XLSX with its filters, citizen IDs masked as on the page, the export audited', async () => {
   const admin = await as('areaadmin1');
   const page = await admin.get(`/areas/${area}/users?status=all`);
