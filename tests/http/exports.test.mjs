@@ -419,3 +419,24 @@ test('DPA retiring list: birth dates as date cells in BE, the export audited as 
   assert.equal(c.format, THAI_DATE_FMT);
   assert.equal(c.value.toISOString().slice(0, 10), rows[1][3]);
 });
+
+test('OSS: an applicant\'s own list as CSV and XLSX (his requests only, codes as text, times as dates)', async () => {
+  const citizen = await as('citizen');
+  const page = (await citizen.get('/oss/my?per_page=10', { json: true })).json;
+  const csv = await download(citizen, '/oss/my?format=csv');
+  assert.equal(csv.status, 200);
+  assertFileName(csv, 'my-requests', 'csv');
+  const { rows } = readCsv(csv.buf);
+  assert.equal(rows.length - 1, page.total, 'every request, not a page of 10');
+  if (page.total > 0) {
+    assert.equal(rows[1][1], page.rows[0].code);
+    const wb = readXlsx((await download(citizen, '/oss/my?format=xlsx')).buf);
+    assertWorkbook(wb, rows[0]);
+    assert.equal(wb.rows[1][1].type, 's');
+    assert.equal(wb.rows[1][3].type, 'd');
+  }
+  // another person's export holds none of them
+  const other = readCsv((await download(await as('teacher'), '/oss/my?format=csv')).buf).rows;
+  assert.ok(!other.slice(1).some((r) => rows.slice(1).some((x) => x[1] === r[1])));
+  assert.ok(page.total > 0, 'the demo citizen has requests');
+});
