@@ -452,7 +452,8 @@ json_t *acc_permission_matrix(struct db *db, long long user_id, long long area_i
  * (1-based, ACC_MATRIX_PER_PAGE a page) in Thai name order: {head [{key,
  * label}], rows [{id, username, title, first_name, last_name, status,
  * display_name, columns (as above, over the grants in the area)}], total,
- * page, pages}. Three queries whatever the page's size. */
+ * page, pages}. Three queries whatever the page's size; page 0: every
+ * user on one page (the export). */
 #define ACC_MATRIX_PER_PAGE 50
 json_t *acc_permission_area_matrix(struct db *db, long long area_id, long long page, struct err *e);
 /* A school-admin registration's registrant ("director", "deputy",

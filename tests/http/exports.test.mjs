@@ -440,3 +440,21 @@ test('OSS: an applicant\'s own list as CSV and XLSX (his requests only, codes as
   assert.ok(!other.slice(1).some((r) => rows.slice(1).some((x) => x[1] === r[1])));
   assert.ok(page.total > 0, 'the demo citizen has requests');
 });
+
+test('permission matrix of an area: every user, one column per permission, as CSV and XLSX', async () => {
+  const admin = await as('areaadmin1');
+  const page = (await admin.get(`/areas/${area}/permissions`, { json: true })).json;
+  assert.match((await admin.get(`/areas/${area}/permissions`)).text, new RegExp(`href="/areas/${area}/permissions\\?format=xlsx"`));
+  const csv = await download(admin, `/areas/${area}/permissions?format=csv`);
+  assert.equal(csv.status, 200);
+  assertFileName(csv, 'permissions-3502', 'csv');
+  const { rows } = readCsv(csv.buf);
+  assert.deepEqual(rows[0].slice(3), page.head.map((h) => h.label));
+  assert.equal(rows.length - 1, page.total, 'every user, not a page of 50');
+  const officer = rows.find((r) => r[0] === 'officer');
+  assert.ok(officer && officer.slice(3).filter((v) => v === 'Enabled').length >= 6, 'the officer holds six services');
+  const wb = readXlsx((await download(admin, `/areas/${area}/permissions?format=xlsx`)).buf);
+  assertWorkbook(wb, rows[0]);
+  assert.equal(wb.rows.length, rows.length);
+  assert.equal((await download(await as('areaadmin2'), `/areas/${area}/permissions?format=csv`)).status, 403);
+});
