@@ -25,6 +25,7 @@
 #include "core/log.h"
 #include "core/ratelimit.h"
 #include "core/server.h"
+#include "core/uploads.h"
 #include "core/token.h"
 #include "core/view.h"
 #include "core/module.h"
@@ -40,6 +41,7 @@ struct opts {
 	int dev, trust_proxy, share_port, quiet, test_routes;
 	long long max_body_mb;
 	long long header_timeout, max_conn_per_ip; /* max_conn_per_ip -1: the default */
+	long long max_conns, body_timeout, body_min_rate_kb;
 	long long min_free_mb;
 	int db_pooler;
 	const char *db_read;
@@ -104,6 +106,11 @@ static void usage(FILE *f)
 		"                                      (default 15; a slower client is closed)\n"
 		"  --max-conn-per-ip N  KHET_MAX_CONN_PER_IP  open connections one client address may hold\n"
 		"                                      (default 128; 0 = no limit, the default with --trust-proxy)\n"
+		"  --max-conns N        KHET_MAX_CONNS  connections open at once (default 4096); near it the\n"
+		"                                      oldest incomplete requests are closed\n"
+		"  --body-timeout S     KHET_BODY_TIMEOUT  seconds a request body may lag behind --body-min-rate\n"
+		"                                      (default 30; then the Thai 408 and the connection closed)\n"
+		"  --body-min-rate KB   KHET_BODY_MIN_RATE  KB a second a body must keep up after that (default 4)\n"
 		"  --db-read URL        KHET_DB_READ   a PostgreSQL read replica for statistics, dashboards and\n"
 		"                                      public lists (a browser that just wrote reads the primary)\n"
 		"  --db-pooler          KHET_DB_POOLER PostgreSQL is reached through a pooler in transaction mode\n"
@@ -127,6 +134,8 @@ static const struct option global_longs[] = {
     {"max-body-mb", required_argument, 0, 'm'}, {"trust-proxy", no_argument, 0, 'p'},
     {"share-port", no_argument, 0, 'P'},
     {"header-timeout", required_argument, 0, 'T'}, {"max-conn-per-ip", required_argument, 0, 'C'},
+    {"max-conns", required_argument, 0, 'N'}, {"body-timeout", required_argument, 0, 'O'},
+    {"body-min-rate", required_argument, 0, 'r'},
     {"min-free-mb", required_argument, 0, 'F'}, {"db-pooler", no_argument, 0, 'B'},
     {"db-read", required_argument, 0, 'R'},
     {"quiet", no_argument, 0, 'q'},	     {"dev", no_argument, 0, 'v'},
@@ -179,6 +188,13 @@ static int parse(int argc, char **argv, int first, struct opts *o, int *nrest, c
 	if (flag_number("max-conn-per-ip (KHET_MAX_CONN_PER_IP)", env_or("KHET_MAX_CONN_PER_IP", "-1"), -1, 100000,
 			&o->max_conn_per_ip) < 0)
 		return -1;
+	if (flag_number("max-conns (KHET_MAX_CONNS)", env_or("KHET_MAX_CONNS", "4096"), 16, 1000000, &o->max_conns) < 0)
+		return -1;
+	if (flag_number("body-timeout (KHET_BODY_TIMEOUT)", env_or("KHET_BODY_TIMEOUT", "30"), 1, 3600, &o->body_timeout) < 0)
+		return -1;
+	if (flag_number("body-min-rate (KHET_BODY_MIN_RATE)", env_or("KHET_BODY_MIN_RATE", "4"), 1, 1000000,
+			&o->body_min_rate_kb) < 0)
+		return -1;
 	if (flag_number("min-free-mb (KHET_MIN_FREE_MB)", env_or("KHET_MIN_FREE_MB", "500"), 0, 100000000,
 			&o->min_free_mb) < 0)
 		return -1;
@@ -221,6 +237,9 @@ static int parse(int argc, char **argv, int first, struct opts *o, int *nrest, c
 		case 'P': o->share_port = 1; break;
 		case 'T': rc = flag_number("header-timeout", optarg, 1, 600, &o->header_timeout); break;
 		case 'C': rc = flag_number("max-conn-per-ip", optarg, 0, 100000, &o->max_conn_per_ip); break;
+		case 'N': rc = flag_number("max-conns", optarg, 16, 1000000, &o->max_conns); break;
+		case 'O': rc = flag_number("body-timeout", optarg, 1, 3600, &o->body_timeout); break;
+		case 'r': rc = flag_number("body-min-rate", optarg, 1, 1000000, &o->body_min_rate_kb); break;
 		case 'F': rc = flag_number("min-free-mb", optarg, 0, 100000000, &o->min_free_mb); break;
 		case 'B': o->db_pooler = 1; break;
 		case 'R': o->db_read = optarg; break;
@@ -329,6 +348,20 @@ static int cmd_serve(struct opts *o)
 	struct db *db = open_db(o, &url);
 	if (!db)
 		return 1;
+	/* uploads a crash left in place before their commit: named by no
+	 * row, and older than a request takes (core/uploads.h) */
+	struct err se = ERR_INIT;
+	long long age = 600;
+	if (flag_number("KHET_UPLOAD_SWEEP_SECONDS", env_or("KHET_UPLOAD_SWEEP_SECONDS", "600"), 0, 100000000, &age) < 0) {
+		db_close(db);
+		free(url);
+		return 2;
+	}
+	int swept = uploads_sweep_all(db, o->data, age, &se);
+	if (swept < 0)
+		log_error("khet: the sweep of unnamed uploads: %s (those folders are left as they are)", se.msg);
+	else if (swept > 0)
+		log_info("khet: removed %d upload%s no row names", swept, swept == 1 ? "" : "s");
 	db_close(db);
 	if (o->quiet)
 		log_set_access(0);
@@ -360,6 +393,9 @@ static int cmd_serve(struct opts *o)
 		.max_body = o->max_body_mb * 1024 * 1024,
 		.test_routes = o->test_routes,
 		.header_timeout = (int)o->header_timeout,
+		.max_conns = (int)o->max_conns,
+		.body_timeout = (int)o->body_timeout,
+		.body_min_rate = o->body_min_rate_kb * 1024,
 		.min_free_mb = o->min_free_mb,
 		/* behind the proxy every connection comes from it */
 		.max_conn_per_ip = o->max_conn_per_ip >= 0 ? (int)o->max_conn_per_ip

@@ -11,7 +11,9 @@
 	M(oss) /* One Stop Service (OSS) */                                                                           \
 	M(kpi) /* KPI-Online (KPI) */                                                                                 \
 	M(dmc) /* student census (DMC) */                                                                             \
-	M(dpa) /* personnel registry (DPA) */
+	M(dpa) /* personnel registry (DPA) */                                                                         \
+	M(bld) /* school buildings (B-OBEC) */                                                                      \
+	M(cal) /* the area's data calendar */
 
 #define DECLARE(name) extern const struct module name##_module;
 KHET_MODULES(DECLARE)

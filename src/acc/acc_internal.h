@@ -532,4 +532,9 @@ extern const struct route_table acc_grant_routes;
  * auth.denied row, whose text for another area is denied). */
 int acc_area_user_check(struct req *r, struct db *db, long long aid, long long uid, const char *denied);
 
+/* The yearly roster as a data deadline (X-7, core/module.h's deadlines
+ * hook; deadlines.c). */
+struct deadline_query;
+int acc_deadlines(struct db *db, const struct deadline_query *q, json_t *out, struct err *e);
+
 #endif

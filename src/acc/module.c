@@ -120,6 +120,13 @@ static const struct audit_action_def audit_actions[] = {
     {NULL, NULL},
 };
 
+/* The folder of its uploads and the columns that name them (core/uploads.h). */
+static const struct upload_column uploads[] = {
+    {"files/acc", "access_requests", "file_path"},
+    {"files/acc", "school_admin_regs", "file_path"},
+    {NULL, NULL, NULL},
+};
+
 const struct module acc_module = {
     .audit_actions = audit_actions,
     .name = "acc",
@@ -134,4 +141,6 @@ const struct module acc_module = {
     .permissions = permissions,
     .commands = commands,
     .migrations = migrations,
+    .uploads = uploads,
+    .deadlines = acc_deadlines,
 };

@@ -11,7 +11,7 @@
 #include "core/router.h"
 
 static const int statuses[] = {200, 201, 204, 301, 302, 303, 304, 400, 401, 403, 404, 405,
-			       409, 413, 414, 415, 422, 429, 431, 499, 500, 503, 0};
+			       408, 409, 413, 414, 415, 422, 429, 431, 499, 500, 503, 0};
 #define NSTATUS (sizeof statuses / sizeof statuses[0]) /* last: other */
 static const double bounds[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
 #define NBOUNDS (sizeof bounds / sizeof bounds[0])

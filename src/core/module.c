@@ -17,6 +17,7 @@
 
 #include "core/embedded.h"
 #include "core/num.h"
+#include "core/thai.h"
 
 #define MAX_ROLES 64
 
@@ -357,6 +358,18 @@ int module_person_profile(struct db *db, const char *citizen_id, json_t *into, s
 	return 0;
 }
 
+int module_school_rooms(struct db *db, long long school_id, int year, long long *rooms, struct err *e)
+{
+	for (int i = 0; khet_modules[i]; i++) {
+		if (!khet_modules[i]->school_rooms)
+			continue;
+		int k = khet_modules[i]->school_rooms(db, school_id, year, rooms, e);
+		if (k != 0)
+			return k;
+	}
+	return 0;
+}
+
 json_t *module_person_links(struct db *db, const char *citizen_id, struct err *e)
 {
 	json_t *all = json_array();
@@ -372,6 +385,48 @@ json_t *module_person_links(struct db *db, const char *citizen_id, struct err *e
 		json_decref(l);
 	}
 	return all;
+}
+
+int module_deadlines(struct db *db, const struct deadline_query *q, json_t *out, struct err *e)
+{
+	for (int i = 0; khet_modules[i]; i++)
+		if (khet_modules[i]->deadlines && khet_modules[i]->deadlines(db, q, out, e) < 0)
+			return -1;
+	return 0;
+}
+
+void deadline_time(long long t, char out[32])
+{
+	int y, mo, d, h, mi, s, wd;
+	thai_local(t, &y, &mo, &d, &h, &mi, &s, &wd);
+	snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d+07:00", y, mo, d, h, mi, s);
+}
+
+long long deadline_time_parse(const char *s)
+{
+	int y, mo, d, h, mi, sec, n = 0;
+	if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 || n != 19)
+		return -1;
+	char date[11];
+	memcpy(date, s, 10);
+	date[10] = 0;
+	int cy, cm, cd;
+	if (thai_parse_date(date, &cy, &cm, &cd) < 0 || h > 23 || mi > 59 || sec > 60)
+		return -1;
+	const char *z = s + 19;
+	long long off;
+	if (!strcmp(z, "Z")) {
+		off = 0;
+	} else if ((z[0] == '+' || z[0] == '-') && strlen(z) == 6 && z[3] == ':' && z[1] >= '0' && z[1] <= '9' &&
+		   z[2] >= '0' && z[2] <= '9' && z[4] >= '0' && z[4] <= '5' && z[5] >= '0' && z[5] <= '9') {
+		off = ((z[1] - '0') * 10 + (z[2] - '0')) * 3600LL + ((z[4] - '0') * 10 + (z[5] - '0')) * 60LL;
+		if (z[0] == '-')
+			off = -off;
+	} else {
+		return -1;
+	}
+	/* Bangkok is UTC+7 with no daylight saving: local → UTC, then the offset */
+	return thai_from_local(y, mo, d, h, mi, sec) + 7 * 3600LL - off;
 }
 
 const struct command_def *module_command(const char *name)

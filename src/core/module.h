@@ -139,10 +139,46 @@ struct import_def {
 	int (*run)(struct db *db, const char *path, struct buf *report, struct err *e);
 };
 
+/* Where a module keeps uploaded files and which column names each: dir is
+ * a folder under the data folder that only this module writes ("files/oss"),
+ * table.column holds a file's path (relative to the data folder, or
+ * absolute). Several entries may share a dir. At start `khet serve` removes
+ * the files of each dir that no row names (core/uploads.h: a crash after
+ * an upload was put in place and before its commit). */
+struct upload_column {
+	const char *dir;
+	const char *table;
+	const char *column;
+};
+
 /* A range of migration numbers (db/migrations/NNNN_*.sql) a module owns. */
 struct mig_range {
 	int from, to;
 };
+
+/* --- deadlines (X-7, the area's data calendar) ---------------------------- */
+
+/* What the calendar asks every module: its data deadlines of one area (or
+ * one school of it) that overlap a span of days. Guarded so that a module
+ * written before this seam, with its own copy, still compiles. */
+#ifndef KHET_DEADLINE_QUERY
+#define KHET_DEADLINE_QUERY
+struct deadline_query {
+	long long area_id;
+	long long school_id; /* 0 = every school of the area */
+	const char *from, *to; /* ISO dates, inclusive */
+};
+#endif
+
+/* A deadline time as the hook writes it: "2027-04-30T16:30:00+07:00"
+ * (Bangkok local time of UTC seconds t); and back, -1 when s is not one
+ * (the offset is read, so "…Z" or another zone works too). */
+void deadline_time(long long t, char out[32]);
+long long deadline_time_parse(const char *s);
+
+/* Every module's deadlines hook in module order, into out (an array);
+ * 0, or -1 with e. */
+int module_deadlines(struct db *db, const struct deadline_query *q, json_t *out, struct err *e);
 
 struct module {
 	const char *name;  /* "oss": its folder, templates/<name>/, metrics label */
@@ -162,6 +198,7 @@ struct module {
 	const struct command_def *commands;	   /* ends with {NULL} */
 	const struct import_def *imports;	   /* ends with {NULL} */
 	const struct mig_range *migrations;	   /* ends with {0, 0} */
+	const struct upload_column *uploads;	   /* ends with {NULL}; NULL: it keeps no uploads */
 	/* the actions it writes to the audit trail, with Thai labels for the
 	 * area's audit page and its filter; ends with {NULL} */
 	const struct audit_action_def *audit_actions;
@@ -175,6 +212,32 @@ struct module {
 	 * Both may be NULL; both read only. */
 	int (*person_profile)(struct db *db, const char *citizen_id, json_t *into, struct err *e);
 	json_t *(*person_links)(struct db *db, const char *citizen_id, struct err *e);
+	/* Its data deadlines (X-7) of q's area — or of q's one school — whose
+	 * span [opens, due] overlaps the days [q->from, q->to], appended to
+	 * out as objects, one per deadline, in any order:
+	 *   {"key":"dmc.2569.1.confirm"   stable and unique over all modules
+	 *                                  (the iCalendar UID and the reminders'
+	 *                                  key), [a-z0-9._-];
+	 *    "module":"dmc", "title":"…Thai…",
+	 *    "opens":"2027-03-01T00:00:00+07:00", "due":"…" (deadline_time),
+	 *    "href":"/dmc"                 where the work is done;
+	 *    "note":"…"                    optional Thai line (the confirm window);
+	 *    "remind":"school_admin …"     optional role spec: at a school that
+	 *                                  owes it, who gets the calendar's
+	 *                                  e-mail reminders; absent or "": none
+	 *                                  (the module reminds by itself, as KPI);
+	 *    "owing":[{"school_id":1,"name":"…", optional "detail":"…Thai…",
+	 *              "count":3, "href":"/dmc/schools/1"}, …]}
+	 * owing: the schools (of the area, or the one school) that still owe
+	 * it, in Thai order of name, computed set-based: a few queries per call
+	 * at most, never one per school. Read only; 0, or -1 with e. May be NULL. */
+	int (*deadlines)(struct db *db, const struct deadline_query *q, json_t *out, struct err *e);
+	/* The rooms a school teaches in an academic year (BE), from what the
+	 * module knows of its classes (the census's rooms per grade): 1 with
+	 * *rooms, 0 when it has no data for that school and year, -1 with e.
+	 * Other modules (the buildings' budget request list) read it through
+	 * module_school_rooms without naming the module. May be NULL. */
+	int (*school_rooms)(struct db *db, long long school_id, int year, long long *rooms, struct err *e);
 };
 
 /* Where modules' audit actions are listed, in module order: the Thai
@@ -227,6 +290,10 @@ const char *module_of_migration(int version);
 int module_person_profile(struct db *db, const char *citizen_id, json_t *into, struct err *e);
 /* Every module's person_links, concatenated in module order; NULL with e. */
 json_t *module_person_links(struct db *db, const char *citizen_id, struct err *e);
+
+/* The first module's school_rooms that has data (1 with *rooms); 0 when
+ * no module has any (or none declares the hook), -1 with e. */
+int module_school_rooms(struct db *db, long long school_id, int year, long long *rooms, struct err *e);
 
 /* The command / importer of a name, NULL if none. */
 const struct command_def *module_command(const char *name);

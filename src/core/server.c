@@ -534,8 +534,12 @@ static void metrics(struct req *r)
 		 "# HELP khet_connections_open Client connections open now.\n# TYPE khet_connections_open gauge\n"
 		 "khet_connections_open %ld\n"
 		 "# HELP khet_header_timeouts_total Connections closed because a request's headers took too long.\n"
-		 "# TYPE khet_header_timeouts_total counter\nkhet_header_timeouts_total %llu\n",
-		 conns_open(), conns_timed_out());
+		 "# TYPE khet_header_timeouts_total counter\nkhet_header_timeouts_total %llu\n"
+		 "# HELP khet_body_timeouts_total Requests answered 408 because their body came slower than --body-min-rate.\n"
+		 "# TYPE khet_body_timeouts_total counter\nkhet_body_timeouts_total %llu\n"
+		 "# HELP khet_connections_shed_total Incomplete connections closed to stay below the connection cap.\n"
+		 "# TYPE khet_connections_shed_total counter\nkhet_connections_shed_total %llu\n",
+		 conns_open(), conns_timed_out(), conns_body_timed_out(), conns_shed());
 	jobs_metrics_write(&b);
 	long long free_bytes = data_free_bytes();
 	buf_addf(&b,
@@ -570,6 +574,30 @@ static int serve_static(struct req *r)
 	if (gz)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
 	r->resp_bytes = (long long)len;
+	http_finish(r, 200, resp);
+	return 0;
+}
+
+/* /favicon.ico, which browsers ask for on their own whatever the page
+ * links: the layout's icon (static/favicon.svg; browsers take an SVG from
+ * that address too), cached for a year like the other assets. */
+static int serve_favicon(struct req *r)
+{
+	const char *url = assets_url("favicon.svg");
+	const struct asset *a = url && !strncmp(url, "/static/", 8) ? assets_find(url + 8) : NULL;
+	if (!a)
+		return view_error(r, 404, "ไม่พบไฟล์ที่ต้องการ");
+	const char *ae = req_header(r, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+	bool gz = a->gz && gzip_accepted(ae);
+	struct MHD_Response *resp = MHD_create_response_from_buffer(gz ? a->gz_len : a->len,
+								    (void *)(gz ? a->gz : a->data), MHD_RESPMEM_PERSISTENT);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, a->type);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "public, max-age=31536000");
+	if (a->gz)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+	if (gz)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+	r->resp_bytes = (long long)(gz ? a->gz_len : a->len);
 	http_finish(r, 200, resp);
 	return 0;
 }
@@ -695,17 +723,14 @@ static void req_free(struct req *r)
 	free(r);
 }
 
-/* Percent-decodes a path parameter; refuses encoded NULs and bad UTF-8 by
- * leaving the raw text (the handler then finds no such record). */
+/* A path parameter as it is in the path. libmicrohttpd has already
+ * percent-decoded the whole path once before Khet sees it (its unescape
+ * callback), so decoding again here would read "%2541" as "A" instead of
+ * "%41" (issue 11): the value is copied as it is. An encoded NUL ends the
+ * path where libmicrohttpd put it. */
 static char *param_dup(const char *s, size_t n)
 {
-	char *p = xstrndup(s, n);
-	size_t len = MHD_http_unescape(p);
-	if (memchr(p, 0, len) != NULL && strlen(p) != len) {
-		free(p);
-		return xstrndup(s, n);
-	}
-	return p;
+	return xstrndup(s, n);
 }
 
 static void early(struct req *r, int status, const char *msg)
@@ -734,7 +759,8 @@ static void on_headers(struct req *r, const char *url)
 		early(r, 400, "X-Khet-Fault ไม่ถูกต้อง: ใช้ db=N หรือ write=N (N ตั้งแต่ 1)");
 		return;
 	}
-	if (strncmp(r->path, "/static/", 8) == 0 || !strcmp(r->path, "/healthz") || !strcmp(r->path, "/metrics"))
+	if (strncmp(r->path, "/static/", 8) == 0 || !strcmp(r->path, "/healthz") || !strcmp(r->path, "/metrics") ||
+	    !strcmp(r->path, "/favicon.ico"))
 		return;
 	struct route_match m;
 	char allow[64];
@@ -928,10 +954,19 @@ static enum MHD_Result on_request_in(struct MHD_Connection *c, const char *url, 
 			view_error(r, r->early_status, r->early_msg);
 			return queue(r);
 		}
+		/* a body is coming: its pace is watched (conns.h) */
+		if (declared_length(r) > 0 || req_header(r, MHD_HTTP_HEADER_TRANSFER_ENCODING))
+			conns_body_begin(c, r->wants_json);
 		return MHD_YES;
 	}
 	if (*upload_size) {
 		r->body_bytes += (long long)*upload_size;
+		/* a body that trickles in slower than --body-min-rate after
+		 * --body-timeout: the Thai 408, and the connection closed */
+		if (conns_body_progress(c, r->body_bytes) == CONNS_BODY_GONE) {
+			r->status = 408;
+			return MHD_NO;
+		}
 		if (r->body_bytes > cfg.max_body)
 			early(r, 413, "ข้อมูลที่ส่งมีขนาดใหญ่เกินกำหนด กรุณาลดขนาดไฟล์แนบแล้วส่งใหม่");
 		else if (!r->early_status && r->form.pp)
@@ -943,6 +978,9 @@ static enum MHD_Result on_request_in(struct MHD_Connection *c, const char *url, 
 		}
 		return MHD_YES;
 	}
+	/* the body is whole: unless the pace check closed it meanwhile */
+	if (!conns_body_done(c))
+		return MHD_NO;
 	if (r->early_status) {
 		view_error(r, r->early_status, r->early_msg);
 		return queue(r);
@@ -956,6 +994,8 @@ static enum MHD_Result on_request_in(struct MHD_Connection *c, const char *url, 
 		healthz(r);
 	else if (!strcmp(r->path, "/metrics"))
 		metrics(r);
+	else if (!strcmp(r->path, "/favicon.ico"))
+		serve_favicon(r);
 	else
 		dispatch(r);
 	r->db_ns = db_thread_ns() - db0;
@@ -1022,6 +1062,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
 			    : !strncmp(r->path, "/static/", 8) ? "static"
 			    : !strcmp(r->path, "/healthz")     ? "healthz"
 			    : !strcmp(r->path, "/metrics")     ? "metrics"
+			    : !strcmp(r->path, "/favicon.ico") ? "static"
 							       : "unmatched";
 	int status = r->status ? r->status : 499; /* client went away before the answer */
 	metrics_observe(r->route_index, label, r->method, status, dt, r->db_ns);
@@ -1125,7 +1166,13 @@ int server_run(const struct server_config *c, struct err *e)
 		cfg.header_timeout = HTTP_HEADER_TIMEOUT_DEFAULT;
 	if (cfg.max_conn_per_ip < 0)
 		cfg.max_conn_per_ip = 0;
-	conns_init(cfg.header_timeout);
+	if (cfg.max_conns <= 0)
+		cfg.max_conns = HTTP_MAX_CONNS_DEFAULT;
+	if (cfg.body_timeout <= 0)
+		cfg.body_timeout = HTTP_BODY_TIMEOUT_DEFAULT;
+	if (cfg.body_min_rate <= 0)
+		cfg.body_min_rate = HTTP_BODY_MIN_RATE_DEFAULT;
+	conns_init(cfg.header_timeout, cfg.max_conns, cfg.body_timeout, cfg.body_min_rate);
 	started_at = time(NULL);
 	if (!framing_layout_known())
 		log_info("khet: libmicrohttpd %s: bare-LF and folded header lines are left to it (Khet reads the line "
@@ -1183,7 +1230,9 @@ int server_run(const struct server_config *c, struct err *e)
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg.workers, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_POOL_BYTES,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+		/* near this cap the oldest incomplete connections are shed
+		 * (conns.c), so slow clients do not reach it */
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg.max_conns, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
 		/* slow clients (issue 11 item 2): one address holds at most
 		 * this many connections (refused at accept beyond it), and a
 		 * request's headers have a deadline of their own (conns.c) */

@@ -27,6 +27,9 @@ struct server_config {
 	const char *metrics_token; /* /metrics for "Authorization: Bearer <token>"; NULL: loopback clients only */
 	int max_conn_per_ip;       /* open connections from one client address; 0: no limit */
 	int header_timeout;        /* seconds a request's headers may take to arrive whole */
+	int max_conns;             /* connections open at once (near it the oldest incomplete are shed) */
+	int body_timeout;          /* seconds a body may fall behind body_min_rate */
+	long long body_min_rate;   /* bytes a second a body must keep up after body_timeout */
 	long long min_free_mb;     /* /healthz and /metrics warn below this much free space in data_dir */
 };
 
@@ -49,5 +52,10 @@ int server_run(const struct server_config *c, struct err *e);
  * connection comes from the proxy, which limits clients itself). */
 #define HTTP_HEADER_TIMEOUT_DEFAULT 15
 #define HTTP_CONN_PER_IP_DEFAULT 128
+/* Connections open at once; seconds a body may lag, and the pace
+ * (bytes a second) it must keep after that. */
+#define HTTP_MAX_CONNS_DEFAULT 4096
+#define HTTP_BODY_TIMEOUT_DEFAULT 30
+#define HTTP_BODY_MIN_RATE_DEFAULT (4LL * 1024)
 
 #endif

@@ -193,7 +193,14 @@ static int forms_get(struct req *r)
 	return view_page(r, 200, "test_form", json_pack("{s:o}", "forms", list));
 }
 
+/* A path parameter as the handler gets it (decoded once: issue 11). */
+static int param_get(struct req *r)
+{
+	return view_page(r, 200, "test_form", json_pack("{s:s}", "p", req_param(r, "p")));
+}
+
 static const struct route routes[] = {
+	{"GET", "/_test/param/:p", param_get, NULL, NULL, ACCESS_PUBLIC, 0},
 	{"GET", "/_test/forms", forms_get, NULL, NULL, ACCESS_PUBLIC, 0},
 	{"GET", "/_test/state", state_get, NULL, NULL, ACCESS_PUBLIC, 0},
 	{"GET", "/_test/form", form_get, NULL, NULL, ACCESS_PUBLIC, 0},

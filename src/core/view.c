@@ -30,6 +30,7 @@
 #include "core/http_internal.h"
 #include "core/log.h"
 #include "core/personal.h"
+#include "core/server.h"
 #include "core/thai.h"
 #include "core/tmpl.h"
 
@@ -242,11 +243,14 @@ static void layout_model(struct req *r, json_t *m)
 	thai_local((long long)time(NULL), &y, &mo, &d, &h, &mi, &s, &wd);
 	json_object_set_new(m, "year_be", json_integer(y + 543));
 	json_object_set_new(m, "version", json_string(KHET_VERSION));
-	json_object_set_new(m, "path", json_string(r->path));
-	/* the page with its query, URL-encoded, for /signin?next= */
+	/* the page with its query, URL-encoded, for /signin?next= — not a
+	 * URL over the limit (the 414 page): it is no page to come back to,
+	 * and its 12 KB would be echoed into every link of the page */
 	struct buf here = BUF_INIT, enc = BUF_INIT;
 	req_here(r, &here);
-	if (strncmp(r->path ? r->path : "", "/signin", 7) != 0)
+	bool too_long = here.len > HTTP_URL_MAX;
+	json_object_set_new(m, "path", json_string(too_long ? "/" : r->path));
+	if (!too_long && strncmp(r->path ? r->path : "", "/signin", 7) != 0)
 		buf_add_urlenc(&enc, buf_cstr(&here));
 	json_object_set_new(m, "next_enc", json_string(buf_cstr(&enc)));
 	buf_release(&here);
@@ -360,6 +364,7 @@ static const char *status_title(int status)
 	case 403: return "ไม่มีสิทธิ์ดำเนินการ";
 	case 404: return "ไม่พบหน้าที่ต้องการ";
 	case 405: return "วิธีการส่งข้อมูลไม่ถูกต้อง";
+	case 408: return "หมดเวลารอข้อมูล";
 	case 409: return "ข้อมูลซ้ำหรือขัดแย้งกับที่มีอยู่";
 	case 413: return "ข้อมูลมีขนาดใหญ่เกินกำหนด";
 	case 414: return "ที่อยู่ยาวเกินกำหนด";

@@ -262,3 +262,41 @@ int dmc_basic_freeze(struct db *db, long long round_id, long long school_id, lon
 		   ? -1
 		   : 0;
 }
+
+/* The platform's school_rooms hook (core/module.h): the rooms a school
+ * teaches in academic year year (BE), for modules that never name the
+ * census (the buildings' budget request list). The latest round of that
+ * year whose basic data the school saved (or certification froze) gives
+ * the sum of its rooms per grade; without one, the rooms its active
+ * learners are in (the highest room number of each grade, 1 for a grade
+ * without room numbers). 0 when the school has neither. */
+int dmc_school_rooms(struct db *db, long long school_id, int year, long long *rooms, struct err *e)
+{
+	long long n = 0;
+	int k = db_int_value(db,
+			     /* the year's (at most three) rounds, latest first, each
+			      * checked on the primary key's (round_id, school_id) */
+			     "SELECT SUM(g.rooms) FROM dmc_school_grades g WHERE g.school_id = $1 AND g.round_id = "
+			     "(SELECT r.id FROM dmc_rounds r WHERE r.academic_year = $2 AND EXISTS (SELECT 1 FROM "
+			     "dmc_school_grades g2 WHERE g2.round_id = r.id AND g2.school_id = $1) ORDER BY r.round_no "
+			     "DESC LIMIT 1)",
+			     DB_ARGS(DB_INT(school_id), DB_INT(year)), &n, e);
+	if (k < 0)
+		return -1;
+	if (k == 1 && n > 0) {
+		*rooms = n;
+		return 1;
+	}
+	n = 0;
+	k = db_int_value(db,
+			 "SELECT COALESCE(SUM(m), 0) FROM (SELECT CASE WHEN MAX(room) > 0 THEN MAX(room) ELSE 1 END AS m "
+			 "FROM dmc_learners WHERE school_id = $1 AND status = 'active' GROUP BY grade) x",
+			 DB_ARGS(DB_INT(school_id)), &n, e);
+	if (k < 0)
+		return -1;
+	if (n > 0) {
+		*rooms = n;
+		return 1;
+	}
+	return 0;
+}

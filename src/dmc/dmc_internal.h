@@ -159,6 +159,10 @@ int dmc_round_times_of(struct db *db, long long year, int round_no, long long *e
 /* The job "dmc-rounds" (hourly, and at start): makes sure the rounds of
  * this academic year and the next exist, in its own transaction. */
 int dmc_rounds_job(struct db *db, struct err *e);
+/* The rounds as data deadlines (X-7, core/module.h's deadlines hook;
+ * deadlines.c). */
+struct deadline_query;
+int dmc_deadlines(struct db *db, const struct deadline_query *q, json_t *out, struct err *e);
 /* The round whose confirm window has not closed yet at now, the earliest
  * (the current one on its day), {id, academic_year, round_no, label,
  * round_day, entry_from, open_at, close_at}; NULL with 404 when none.
@@ -311,6 +315,11 @@ int dmc_basic_save(struct db *db, long long round_id, long long school_id, const
 /* At certification: the basic data as saved, or — never saved — the
  * rooms the learners are in, kept as the round's (dmc_round_certify). */
 int dmc_basic_freeze(struct db *db, long long round_id, long long school_id, long long now, struct err *e);
+/* The platform's school_rooms hook (core/module.h): the rooms a school
+ * teaches in academic year year (BE) — its saved rooms per grade of the
+ * year's latest round, else the rooms its active learners are in. 1 with
+ * *rooms, 0 without data, -1. */
+int dmc_school_rooms(struct db *db, long long school_id, int year, long long *rooms, struct err *e);
 
 /* ---- G-codes (gcode.c, GC-1) ---------------------------------------------------------- */
 

@@ -102,6 +102,12 @@ static const struct audit_action_def audit_actions[] = {
     {NULL, NULL},
 };
 
+/* The folder of its uploads and the columns that name them (core/uploads.h). */
+static const struct upload_column uploads[] = {
+    {"files/dmc", "dmc_gcode_docs", "path"},
+    {NULL, NULL, NULL},
+};
+
 const struct module dmc_module = {
     .audit_actions = audit_actions,
     .imports = imports,
@@ -115,4 +121,7 @@ const struct module dmc_module = {
     .roles = roles,
     .permissions = permissions,
     .migrations = migrations,
+    .uploads = uploads,
+    .deadlines = dmc_deadlines,
+    .school_rooms = dmc_school_rooms,
 };

@@ -531,4 +531,9 @@ int kpi_stats_pdf(json_t *stats, struct buf *out, struct err *e);
 /* Unit display name of a report row's school (NULL: the area office). */
 json_t *kpi_area_units(struct db *db, long long area_id, struct err *e);
 
+/* Report due dates as data deadlines (X-7, core/module.h's deadlines
+ * hook; deadlines.c). */
+struct deadline_query;
+int kpi_deadlines(struct db *db, const struct deadline_query *q, json_t *out, struct err *e);
+
 #endif

@@ -3,6 +3,7 @@
  * and `khet demo --indicators N`. */
 #include "core/module.h"
 #include "kpi/kpi.h"
+#include "kpi/kpi_internal.h"
 
 static int demo(struct db *db, const struct demo_args *a, struct err *e)
 {
@@ -74,6 +75,13 @@ static const struct audit_action_def audit_actions[] = {
     {NULL, NULL},
 };
 
+/* The folder of its uploads and the columns that name them (core/uploads.h). */
+static const struct upload_column uploads[] = {
+    {"kpi", "kpi_indicator_files", "path"},
+    {"kpi", "kpi_report_files", "path"},
+    {NULL, NULL, NULL},
+};
+
 const struct module kpi_module = {
     .audit_actions = audit_actions,
     .name = "kpi",
@@ -87,4 +95,6 @@ const struct module kpi_module = {
     .roles = roles,
     .permissions = permissions,
     .migrations = migrations,
+    .uploads = uploads,
+    .deadlines = kpi_deadlines,
 };

@@ -70,6 +70,13 @@ static const struct audit_action_def audit_actions[] = {
     {NULL, NULL},
 };
 
+/* The folder of its uploads and the columns that name them (core/uploads.h). */
+static const struct upload_column uploads[] = {
+    {"files/oss", "oss_files", "path"},
+    {"files/oss", "oss_documents", "path"},
+    {NULL, NULL, NULL},
+};
+
 const struct module oss_module = {
     .audit_actions = audit_actions,
     .name = "oss",
@@ -82,4 +89,5 @@ const struct module oss_module = {
     .roles = roles,
     .permissions = permissions,
     .migrations = migrations,
+    .uploads = uploads,
 };

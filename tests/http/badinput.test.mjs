@@ -169,6 +169,40 @@ test('a URL over the limit in its query string (5000 characters) → 414 Thai pa
   assertThaiError(r.status, r.headers.get('content-type'), r.text, 414, 'the limit counts the whole URL, query included');
 });
 
+test('the 414 page does not echo the long URL (not in its sign-in link, nowhere)', async () => {
+  const long = 'q'.repeat(12000);
+  for (const url of ['/areas?x=' + long, '/' + long]) {
+    const r = await c.get(url);
+    assert.equal(r.status, 414);
+    assert.ok(!r.text.includes('q'.repeat(100)), 'no part of the URL in the page');
+    assert.ok(r.text.length < 20000, `a small page (${r.text.length} bytes)`);
+    assert.doesNotMatch(r.text, /\/signin\?next=[^"]/, 'the sign-in link carries no next');
+  }
+  // a page under the limit still links back to itself
+  const ok = await fetch(s.base + '/areas?x=1');
+  assert.match(await ok.text(), /\/signin\?next=%2Fareas%3Fx%3D1/);
+});
+
+test('/favicon.ico is the site\'s icon, cached long', async () => {
+  const r = await fetch(s.base + '/favicon.ico');
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type'), /^image\/svg\+xml/);
+  assert.match(r.headers.get('cache-control'), /max-age=31536000/);
+  const body = await r.text();
+  assert.match(body, /<svg/);
+});
+
+test('a path parameter is percent-decoded once: %2541 is "%41", %E0%B8%81 is "ก"', async () => {
+  const one = await fetch(s.base + '/_test/param/%2541', { headers: { accept: 'application/json' } });
+  assert.equal(one.status, 200);
+  assert.equal((await one.json()).p, '%41');
+  const thai = await fetch(s.base + '/_test/param/%E0%B8%81x', { headers: { accept: 'application/json' } });
+  assert.equal((await thai.json()).p, 'กx');
+  // an ID route: /areas/%2531 is not area 1
+  const id = await fetch(s.base + '/areas/%2531', { headers: { accept: 'application/json' } });
+  assert.equal(id.status, 404);
+});
+
 test('a body over the limit (Content-Length 33 MB) with Expect: 100-continue → 413 Thai page before the body is sent', async () => {
   await c.ensureCsrf();
   const head = (accept, size = 33 * MiB) => `POST /_test/form HTTP/1.1\r\nHost: ${host()}\r\nCookie: khet_csrf=${c.csrf}\r\n${accept}` +

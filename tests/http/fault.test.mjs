@@ -142,7 +142,7 @@ test('the roster\'s yearly submission: every failed database call stores nothing
 // 1 … 12 and then grows by half each time, until a submission goes through
 // (a restart per N: every N would take minutes).
 test('an allocation that fails ends the process mid-submission; restarted, nothing of it is stored', async () => {
-  let s = await startServer({ demo: true, env: { KHET_TEST_ROUTES: '1' } });
+  let s = await startServer({ demo: true, env: { KHET_TEST_ROUTES: '1', KHET_WORKERS: '1' } });
   const { dir, db } = s;
   const drop = () => s.stop();
   try {
@@ -158,8 +158,11 @@ test('an allocation that fails ends the process mid-submission; restarted, nothi
       school: 'โรงเรียนบ้านหนองบัว', pp1_p: '2', pp3_p: '10', pp1_b: '0', pp2_b: '', pp3_b: '' };
     const letter = { purchase_letter: { data: files.pdf(), filename: 'letter.pdf', type: 'application/pdf' } };
     let c = await signin();
-    let crashes = 0, done = false;
-    for (let n = 1; n < 200000 && !done; n = n < 12 ? n + 1 : Math.ceil(n * 1.5)) {
+    // One try with alloc=n: 'done' (stored and answered), or 'crash' (the
+    // process ended; restarted on the same data, nothing of it is stored),
+    // or 'swept' (a crash whose upload was already in place: the restart's
+    // sweep of unnamed uploads, core/uploads.h, removed it).
+    const attempt = async (n) => {
       const before = await testState(c);
       let r;
       try {
@@ -168,28 +171,51 @@ test('an allocation that fails ends the process mid-submission; restarted, nothi
       } catch {
         r = null; // the process ended under the request
       }
-      if (r && r.status === 200) { done = true; break; }
+      if (r && r.status === 200) {
+        // a new process for the next try too: each try starts the same
+        // way (a first submission in a fresh process allocates more)
+        const exited = new Promise((res) => s.proc.on('exit', res));
+        s.proc.kill('SIGTERM');
+        await exited;
+        s = await startServer({ demo: false, data: dir, db, env: { KHET_TEST_ROUTES: '1', KHET_WORKERS: '1' } });
+        c = await signin();
+        return 'done';
+      }
       assert.equal(r, null, `alloc=${n}: answered ${r?.status} instead of ending`);
-      crashes++;
       await new Promise((res) => (s.proc.exitCode !== null || s.proc.signalCode ? res() : s.proc.on('exit', res)));
       assert.match(s.log(), /out of memory \(\d+ bytes; injected by X-Khet-Fault\)/);
       // the same data folder and database, a new process
-      s = await startServer({ demo: false, data: dir, db, env: { KHET_TEST_ROUTES: '1' } });
+      // (its sweep of unnamed uploads takes files of any age here)
+      s = await startServer({ demo: false, data: dir, db, env: { KHET_TEST_ROUTES: '1', KHET_UPLOAD_SWEEP_SECONDS: '0', KHET_WORKERS: '1' } });
       c = await signin();
       const afterState = await testState(c);
       delete before.tables.sessions; delete afterState.tables.sessions; // the new sign-in's
       delete before.tables.audit; delete afterState.tables.audit;
       assert.deepEqual(afterState.tables, before.tables, `alloc=${n}: the half-done submission left a row`);
-      // A crash after an upload was put in place and before the commit
-      // leaves that file behind, named by no row (known gap: uploads are
-      // moved before the commit; a sweep of unreferenced files is not built).
-      // It must never be a file a stored row names.
-      const named = new Set(s.sql("SELECT path FROM oss_files").split('\n').filter(Boolean).map((x) => x.replace(/^.*?files\//, 'files/')));
-      for (const f of afterState.files.filter((x) => !before.files.includes(x)))
-        assert.ok(!named.has(f), `alloc=${n}: ${f} is named by a stored row`);
+      // not a file of it either: one put in place before the crash is swept
+      assert.deepEqual(afterState.files.filter((x) => !before.files.includes(x)), [],
+        `alloc=${n}: a file of the half-done submission is left`);
+      return /removed \d+ uploads? no row names/.test(s.log()) ? 'swept' : 'crash';
+    };
+    let crashes = 0, lastCrash = 0, doneAt = 0, swept = 0;
+    for (let n = 1; n < 200000 && !doneAt; n = n < 12 ? n + 1 : Math.ceil(n * 1.5)) {
+      const how = await attempt(n);
+      if (how === 'done') doneAt = n;
+      else { crashes++; lastCrash = n; if (how === 'swept') swept = n; }
     }
-    assert.ok(done, 'the walk reached a submission that went through');
+    assert.ok(doneAt, 'the walk reached a submission that went through');
     assert.ok(crashes >= 12, `only ${crashes} allocations in a submission?`);
+    // The crashes between putting the upload in place and the commit lie
+    // between the last crash and the first success: found by bisection
+    // (before them a crash leaves no file, after them the request is done).
+    for (let lo = lastCrash, hi = doneAt; !swept && hi - lo > 1;) {
+      const mid = Math.floor((lo + hi) / 2);
+      const how = await attempt(mid);
+      if (how === 'done') hi = mid;
+      else if (how === 'swept') swept = mid;
+      else lo = mid;
+    }
+    assert.ok(swept, 'a crash fell between putting the upload in place and the commit, and the restart swept its file');
   } finally {
     await drop();
   }
