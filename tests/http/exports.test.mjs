@@ -458,3 +458,29 @@ test('permission matrix of an area: every user, one column per permission, as CS
   assert.equal(wb.rows.length, rows.length);
   assert.equal((await download(await as('areaadmin2'), `/areas/${area}/permissions?format=csv`)).status, 403);
 });
+
+test('buildings (bld): the area\'s school table and the budget list through the same export path', async () => {
+  const admin = await as('areaadmin1');
+  const page = (await admin.get(`/bld/areas/${area}`, { json: true })).json;
+  assert.equal(page.schools.length, 30);
+  assert.match((await admin.get(`/bld/areas/${area}`)).text, /format=xlsx/);
+  const csv = await download(admin, `/bld/areas/${area}?format=csv`);
+  assert.equal(csv.status, 200);
+  assertFileName(csv, `bld-area-${page.year}-3502`, 'csv');
+  const { rows } = readCsv(csv.buf);
+  assert.equal(rows.length - 1, page.schools.length);
+  const wb = readXlsx((await download(admin, `/bld/areas/${area}?format=xlsx`)).buf);
+  assertWorkbook(wb, rows[0]);
+  page.schools.forEach((s, k) => {
+    assert.equal(wb.rows[1 + k][0].type, 's');
+    assert.equal(wb.rows[1 + k][2].value, s.buildings);
+    if (s.submitted_at > 0) assert.equal(wb.rows[1 + k][3].type, 'd');
+    else assert.equal(wb.rows[1 + k][3], undefined);
+  });
+  const b = await download(admin, `/bld/areas/${area}/budget?format=xlsx`);
+  assert.equal(b.status, 200);
+  assert.match(b.headers.get('content-disposition'), /filename="bld-budget-\d{4}-3502-\d{4}-\d{2}-\d{2}\.xlsx"/);
+  const bw = readXlsx(b.buf);
+  assert.equal(bw.rows[0][0].value, 'รหัสโรงเรียน');
+  assert.ok(bw.rows.slice(1).every((r) => r[0].type === 's'));
+});
