@@ -484,3 +484,25 @@ test('buildings (bld): the area\'s school table and the budget list through the 
   assert.equal(bw.rows[0][0].value, 'รหัสโรงเรียน');
   assert.ok(bw.rows.slice(1).every((r) => r[0].type === 's'));
 });
+
+test('data calendar (cal) of an area: its deadlines as CSV and XLSX, dates as date cells', async () => {
+  const admin = await as('areaadmin1');
+  const page = (await admin.get(`/cal/areas/${area}`, { json: true })).json;
+  const n = page.upcoming.length + page.past.length;
+  assert.ok(n > 0, 'the demo calendar has deadlines');
+  assert.match((await admin.get(`/cal/areas/${area}`)).text, /format=xlsx/);
+  const csv = await download(admin, `/cal/areas/${area}?format=csv`);
+  assert.equal(csv.status, 200);
+  assertFileName(csv, 'calendar-3502', 'csv');
+  const { rows } = readCsv(csv.buf);
+  assert.equal(rows.length - 1, n);
+  assert.match(rows[1][2], /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+  const wb = readXlsx((await download(admin, `/cal/areas/${area}?format=xlsx`)).buf);
+  assertWorkbook(wb, rows[0]);
+  for (const r of wb.rows.slice(1)) {
+    assert.equal(r[2].type, 'd');
+    assert.equal(r[2].format, THAI_DATETIME_FMT);
+    assert.equal(r[4].type, 'n');
+  }
+  assert.equal((await download(await as('areaadmin2'), `/cal/areas/${area}?format=csv`)).status, 403);
+});
