@@ -653,12 +653,15 @@ static int queue_page(struct req *r)
 	struct err e = ERR_INIT;
 	const char *status = acc_queue_status(r, status_filter);
 	struct org_paging pg;
+	/* ?format=csv|xlsx: every request of the status filter, one query */
+	enum sheet_format fmt;
+	bool file = export_asked(r, &fmt);
 	json_t *rows = acc_queue_rows(
 	    r, aid, status,
 	    "SELECT COUNT(*) FROM access_requests WHERE area_id = $1 AND (CAST($2 AS TEXT) = '' OR status = $2)",
 	    REQUEST_COLUMNS "WHERE r.area_id = $1 AND (CAST($2 AS TEXT) = '' OR r.status = $2) "
 			    "ORDER BY r.id DESC LIMIT $3 OFFSET $4",
-	    PER_PAGE, &pg, &e);
+	    file ? ORG_ALL_ROWS : PER_PAGE, &pg, &e);
 	if (!rows) {
 		json_decref(area);
 		return view_err(r, &e);
@@ -672,9 +675,32 @@ static int queue_page(struct req *r)
 		snprintf(u, sizeof u, "/areas/%lld/users/%lld/permissions", aid, jint(x, "user_id"));
 		json_object_set_new(x, "matrix_url", json_string(u));
 	}
+	if (file) {
+		static const struct sheet_col cols[] = {
+		    {"เลขที่คำขอ", 10, SHEET_NUMBER, 0, "id"},
+		    {"ผู้ขอ", 28, SHEET_TEXT, 0, "applicant_name"},
+		    {"ชื่อผู้ใช้ (user)", 16, SHEET_TEXT, 0, "username"},
+		    {"สิทธิ์ที่ขอ", 28, SHEET_ENUM, 0, "permission_label"},
+		    {"หน่วยงาน", 30, SHEET_TEXT, 0, "unit_label"},
+		    {"ตำแหน่ง", 20, SHEET_TEXT, 0, "position"},
+		    {"ยื่นเมื่อ", 20, SHEET_DATETIME, 0, "created_at"},
+		    {"สถานะ", 16, SHEET_ENUM, 0, "status_label"},
+		    {"พิจารณาเมื่อ", 20, SHEET_DATETIME, 0, "decided_at"},
+		    {"เหตุผลการพิจารณา", 30, SHEET_TEXT, 0, "decision_note"}};
+		struct buf t = BUF_INIT;
+		buf_addf(&t, "คำขอรับสิทธิ์การใช้งาน %s", jstr(area, "short_name"));
+		char base[48];
+		snprintf(base, sizeof base, "access-requests-%s", jstr(area, "code"));
+		json_decref(area);
+		const struct export_list l = {buf_cstr(&t), base, 10, cols};
+		rc = export_rows(r, fmt, &l, rows, rows);
+		buf_release(&t);
+		return rc;
+	}
 	char path[64];
 	snprintf(path, sizeof path, "/areas/%lld/access-requests", aid);
 	json_t *m = acc_queue_model("คำขอรับสิทธิ์การใช้งาน", path, area, rows, status_filter, status, &pg);
+	export_links(r, m);
 	return view_page(r, 200, "acc/request_queue", m);
 }
 

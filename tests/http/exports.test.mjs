@@ -7,7 +7,7 @@
 // date and the Thai name beside it; personal data exported is audited.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, AddressClient, ipSequence } from './lib.mjs';
+import { startServer, AddressClient, ipSequence, files } from './lib.mjs';
 import { download, readCsv, readXlsx, assertWorkbook, assertSheetName, assertFileName } from './sheets.mjs';
 
 const PW = 'khet-demo-2567';
@@ -505,4 +505,26 @@ test('data calendar (cal) of an area: its deadlines as CSV and XLSX, dates as da
     assert.equal(r[4].type, 'n');
   }
   assert.equal((await download(await as('areaadmin2'), `/cal/areas/${area}?format=csv`)).status, 403);
+});
+
+test('access requests of an area: the queue with its status filter as CSV and XLSX', async () => {
+  // a teacher asks for an officer's permission (with the signed form)
+  const teacher = await as('teacher');
+  await teacher.get(`/access/requests/new?area=${area}`);
+  const sent = await teacher.postMultipart('/access/requests', { area_id: String(area), permission: 'officer:12', school_id: '', work_group_id: '', position: 'นักจัดการงานทั่วไป', note: 'ส่งออก', confirm: '1' },
+    { file: { data: files.pdf(), filename: 'form.pdf', type: 'application/pdf' } });
+  assert.equal(sent.status, 303, sent.text.slice(0, 300));
+  const admin = await as('areaadmin1');
+  const page = (await admin.get(`/areas/${area}/access-requests?status=all`, { json: true })).json;
+  assert.ok(page.rows.length >= 1);
+  const csv = await download(admin, `/areas/${area}/access-requests?status=all&format=csv`);
+  assert.equal(csv.status, 200);
+  assertFileName(csv, 'access-requests-3502', 'csv');
+  const { rows } = readCsv(csv.buf);
+  assert.equal(rows[0][0], 'เลขที่คำขอ');
+  assert.equal(rows.length - 1, page.total ?? page.rows.length);
+  const wb = readXlsx((await download(admin, `/areas/${area}/access-requests?status=all&format=xlsx`)).buf);
+  assertWorkbook(wb, rows[0]);
+  for (const r of wb.rows.slice(1)) { assert.equal(r[0].type, 'n'); assert.equal(r[6].type, 'd'); }
+  assert.equal((await download(await as('areaadmin2'), `/areas/${area}/access-requests?format=csv`)).status, 403);
 });
