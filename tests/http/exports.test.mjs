@@ -528,3 +528,21 @@ test('access requests of an area: the queue with its status filter as CSV and XL
   for (const r of wb.rows.slice(1)) { assert.equal(r[0].type, 'n'); assert.equal(r[6].type, 'd'); }
   assert.equal((await download(await as('areaadmin2'), `/areas/${area}/access-requests?format=csv`)).status, 403);
 });
+
+test('KPI review queue: the reports waiting for review as CSV and XLSX', async () => {
+  const fy = Number(sql(`SELECT MAX(fiscal_year) FROM kpi_indicators WHERE area_id = ${area}`));
+  const admin = await as('areaadmin1');
+  const page = (await admin.get(`/kpi/${fy}/review-queue`, { json: true })).json;
+  const csv = await download(admin, `/kpi/${fy}/review-queue?format=csv`);
+  assert.equal(csv.status, 200);
+  assertFileName(csv, `kpi-review-queue-${fy}-${area}`, 'csv');
+  const { rows } = readCsv(csv.buf);
+  assert.equal(rows.length - 1, page.rows.length);
+  const wb = readXlsx((await download(admin, `/kpi/${fy}/review-queue?format=xlsx`)).buf);
+  assertWorkbook(wb, rows[0]);
+  page.rows.forEach((x, k) => {
+    assert.equal(wb.rows[1 + k][6].type, 'd');
+    if (x.self) assert.equal(wb.rows[1 + k][8].value, Number(x.self));
+  });
+  assert.ok(page.rows.length > 0, 'the demo has reports waiting');
+});
