@@ -1347,6 +1347,31 @@ static int requests_page(struct req *r, int status, const char *error)
 			json_object_set_new(row, "decided_at_text", text_time(jint(row, "decided_at")));
 		}
 	}
+	enum sheet_format fmt;
+	if (status == 200 && export_asked(r, &fmt)) {
+		/* the pending requests, then the latest decided, as on the page;
+		 * codes masked as there */
+		json_t *rows = json_array();
+		json_array_extend(rows, json_object_get(reqs, "pending"));
+		json_array_extend(rows, json_object_get(reqs, "decided"));
+		static const struct sheet_col cols[] = {
+		    {"คำขอ", 22, SHEET_ENUM, 0, "kind_label"},	  {"โรงเรียน", 36, SHEET_TEXT, 0, "school_name"},
+		    {"คำนำหน้า", 10, SHEET_TEXT, 0, "title"},	  {"ชื่อ", 18, SHEET_TEXT, 0, "first_name"},
+		    {"นามสกุล", 18, SHEET_TEXT, 0, "last_name"},	  {"เลขประจำตัว", 20, SHEET_TEXT, 0, "ident_masked"},
+		    {"เหตุผล", 24, SHEET_TEXT, 0, "reason_label"},	  {"ยื่นเมื่อ", 20, SHEET_DATETIME, 0, "requested_at"},
+		    {"สถานะ", 16, SHEET_ENUM, 0, "status_label"},	  {"พิจารณาเมื่อ", 20, SHEET_DATETIME, 0, "decided_at"},
+		    {"หมายเหตุการพิจารณา", 30, SHEET_TEXT, 0, "decision_note"}};
+		struct buf t = BUF_INIT;
+		buf_addf(&t, "คำขอของโรงเรียน %s", jstr(area, "short_name"));
+		char base[48];
+		snprintf(base, sizeof base, "dmc-requests-%s", jstr(area, "code"));
+		json_decref(reqs);
+		json_decref(area);
+		const struct export_list l = {buf_cstr(&t), base, 11, cols};
+		int rc = export_rows(r, fmt, &l, rows, rows);
+		buf_release(&t);
+		return rc;
+	}
 	json_t *form = form_model(r, decision_form, NULL);
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "คำขอของโรงเรียนรออนุมัติ %s", jstr(area, "short_name"));
@@ -1357,6 +1382,8 @@ static int requests_page(struct req *r, int status, const char *error)
 			      form, "error", error);
 	json_decref(reqs);
 	buf_release(&title);
+	if (status == 200)
+		export_links(r, m);
 	return view_page(r, status, "dmc/requests", m);
 }
 

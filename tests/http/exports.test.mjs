@@ -546,3 +546,18 @@ test('KPI review queue: the reports waiting for review as CSV and XLSX', async (
   });
   assert.ok(page.rows.length > 0, 'the demo has reports waiting');
 });
+
+test('DMC requests of an area (drop-out, ID correction): pending and decided as CSV and XLSX, codes masked', async () => {
+  const dmcArea = await as('dmcarea');
+  const page = (await dmcArea.get(`/dmc/areas/${area}/requests`, { json: true })).json;
+  const csv = await download(dmcArea, `/dmc/areas/${area}/requests?format=csv`);
+  assert.equal(csv.status, 200);
+  assertFileName(csv, 'dmc-requests-3502', 'csv');
+  const { rows } = readCsv(csv.buf);
+  assert.equal(rows[0][0], 'คำขอ');
+  assert.equal(rows.length - 1, page.pending.length + page.decided.length);
+  assert.ok(!/\d{13}/.test(csv.buf.toString()), 'no whole citizen ID');
+  const wb = readXlsx((await download(dmcArea, `/dmc/areas/${area}/requests?format=xlsx`)).buf);
+  assertWorkbook(wb, rows[0]);
+  assert.equal((await download(await as('schooladmin'), `/dmc/areas/${area}/requests?format=csv`)).status, 403);
+});
