@@ -1167,15 +1167,38 @@ static int area_transfers_get(struct req *r)
 	long long flagged = 0;
 	size_t i;
 	json_t *x;
-	json_array_foreach(rows, i, x) flagged += json_is_true(json_object_get(x, "flagged"));
+	json_array_foreach(rows, i, x)
+	{
+		flagged += json_is_true(json_object_get(x, "flagged"));
+		json_object_set_new(x, "flag_label",
+				    json_string(json_is_true(json_object_get(x, "flagged")) ? "รอเกิน 7 วัน" : ""));
+	}
 	const struct acc_grant *g = acc_active_grant(r);
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "คำขอย้ายบุคลากรรอพิจารณา %s", jstr(area, "name"));
+	enum sheet_format f;
+	if (export_asked(r, &f)) {
+		/* the queue as the page shows it: the citizen ID masked */
+		static const struct sheet_col cols[] = {
+		    {"ยื่นเมื่อ", 20, SHEET_DATETIME, 0, "requested_at"}, {"โรงเรียนที่ขอ", 36, SHEET_TEXT, 0, "to_name"},
+		    {"คำนำหน้า", 10, SHEET_TEXT, 0, "title"},		 {"ชื่อ", 18, SHEET_TEXT, 0, "first_name"},
+		    {"นามสกุล", 18, SHEET_TEXT, 0, "last_name"},		 {"เลขประจำตัวประชาชน", 20, SHEET_TEXT, 0, "cid_masked"},
+		    {"จากโรงเรียน", 36, SHEET_TEXT, 0, "from_name"},	 {"หมายเหตุ", 30, SHEET_TEXT, 0, "note"},
+		    {"รอนาน", 12, SHEET_ENUM, 0, "flag_label"}};
+		char base[48];
+		snprintf(base, sizeof base, "dpa-transfers-%s", jstr(area, "code"));
+		json_decref(area);
+		const struct export_list l = {buf_cstr(&title), base, 9, cols};
+		int rc2 = export_rows(r, f, &l, rows, rows);
+		buf_release(&title);
+		return rc2;
+	}
 	json_t *m = json_pack("{s:s, s:o, s:o, s:b, s:I, s:b, s:o}", "page_title", buf_cstr(&title), "area", area,
 			      "pending", rows, "has_pending", json_array_size(rows) > 0, "flagged", (json_int_t)flagged,
 			      "can_decide", is_area_role(g) || acc_grant_is(g, "super_admin"), "decision_form",
 			      form_model(r, decision_form, NULL));
 	buf_release(&title);
+	export_links(r, m);
 	return view_page(r, 200, "dpa/area_transfers", m);
 }
 

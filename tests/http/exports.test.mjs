@@ -561,3 +561,19 @@ test('DMC requests of an area (drop-out, ID correction): pending and decided as 
   assertWorkbook(wb, rows[0]);
   assert.equal((await download(await as('schooladmin'), `/dmc/areas/${area}/requests?format=csv`)).status, 403);
 });
+
+test('DPA transfer requests waiting for the area as CSV and XLSX, citizen IDs masked', async () => {
+  const admin = await as('areaadmin1');
+  const page = (await admin.get(`/dpa/areas/${area}/transfers`, { json: true })).json;
+  assert.ok(page.pending.length >= 1, 'the demo has one pending transfer');
+  const csv = await download(admin, `/dpa/areas/${area}/transfers?format=csv`);
+  assert.equal(csv.status, 200);
+  assertFileName(csv, 'dpa-transfers-3502', 'csv');
+  const { rows } = readCsv(csv.buf);
+  assert.equal(rows.length - 1, page.pending.length);
+  assert.equal(rows[1][5], page.pending[0].cid_masked);
+  assert.ok(!/\d{13}/.test(csv.buf.toString()), 'no whole citizen ID');
+  const wb = readXlsx((await download(admin, `/dpa/areas/${area}/transfers?format=xlsx`)).buf);
+  assertWorkbook(wb, rows[0]);
+  assert.equal(wb.rows[1][0].type, 'd');
+});
