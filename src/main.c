@@ -488,6 +488,7 @@ static int cmd_demo(struct opts *o)
 		return 1;
 	struct err e = ERR_INIT;
 	int rc = 0;
+	demo_args_set_data_dir(o->demo, o->data);
 	for (int i = 0; rc == 0 && khet_modules[i]; i++)
 		if (khet_modules[i]->demo && (rc = khet_modules[i]->demo(db, o->demo, &e)) < 0)
 			fprintf(stderr, "khet: demo data (%s): %s\n", khet_modules[i]->name, e.msg);

@@ -526,6 +526,9 @@ extern const struct route_table acc_request_form_routes;
 /* /areas/:id/users/:uid/permissions/edit and its grant and revoke posts
  * (grant_pages.c): the area admin edits a user's permissions. */
 extern const struct route_table acc_grant_routes;
+/* /teachers (teachers.c): a school admin's "add a teacher" from the
+ * school's personnel record (issue 13 item 5). */
+extern const struct route_table acc_teacher_routes;
 /* Whether the request's active grant may see and change the permissions
  * of user uid in area aid (the user holds or held a grant there, or asked
  * for one): -1 to go on, else the request was answered (403 with an

@@ -358,6 +358,19 @@ int module_person_profile(struct db *db, const char *citizen_id, json_t *into, s
 	return 0;
 }
 
+int module_person_record(struct db *db, const char *citizen_id, json_t **out, struct err *e)
+{
+	*out = NULL;
+	for (int i = 0; citizen_id && *citizen_id && khet_modules[i]; i++) {
+		if (!khet_modules[i]->person_record)
+			continue;
+		int k = khet_modules[i]->person_record(db, citizen_id, out, e);
+		if (k != 0)
+			return k;
+	}
+	return 0;
+}
+
 int module_school_rooms(struct db *db, long long school_id, int year, long long *rooms, struct err *e)
 {
 	for (int i = 0; khet_modules[i]; i++) {
@@ -368,6 +381,16 @@ int module_school_rooms(struct db *db, long long school_id, int year, long long 
 			return k;
 	}
 	return 0;
+}
+
+bool module_person_add_href(long long school_id, const char *citizen_id, struct buf *out)
+{
+	for (int i = 0; khet_modules[i]; i++)
+		if (khet_modules[i]->person_add_href) {
+			khet_modules[i]->person_add_href(school_id, citizen_id, out);
+			return true;
+		}
+	return false;
 }
 
 json_t *module_person_links(struct db *db, const char *citizen_id, struct err *e)
@@ -453,6 +476,7 @@ struct demo_args {
 	int n;
 	const struct demo_flag **flags;
 	long long *values;
+	const char *data_dir;
 };
 
 struct demo_args *demo_args_new(void)
@@ -484,6 +508,16 @@ int demo_args_set(struct demo_args *a, const char *name, long long value, struct
 			return 0;
 		}
 	return err_set(e, 400, "unknown flag --%s", name);
+}
+
+void demo_args_set_data_dir(struct demo_args *a, const char *dir)
+{
+	a->data_dir = dir;
+}
+
+const char *demo_data_dir(const struct demo_args *a)
+{
+	return a ? a->data_dir : NULL;
 }
 
 long long demo_arg(const struct demo_args *a, const char *name)

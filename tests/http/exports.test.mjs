@@ -344,15 +344,17 @@ test('DMC: a school\'s learners (masked as the page, filters kept, audited) and 
   assert.equal(ac.status, 200);
   assertFileName(ac, 'dmc-area-3502', 'csv');
   const ar = readCsv(ac.buf).rows;
-  assert.equal(ar.length - 1, dash.schools.length);
-  assert.deepEqual(ar.slice(1).map((r) => Number(r[6])), dash.schools.map((s) => s.total));
+  const ti = ar[0].indexOf('รวม');
+  assert.equal(ar.length - 1, dash.schools.length + 1, 'a row per school and the area total');
+  assert.deepEqual(ar.slice(1, -1).map((r) => Number(r[ti])), dash.schools.map((s) => s.total));
   const ax = readXlsx((await download(dmcArea, `/dmc/areas/${area}?format=xlsx`)).buf);
   assertWorkbook(ax, ar[0]);
   dash.schools.forEach((s, k) => {
-    const c = ax.rows[1 + k][1];
+    assert.equal(ax.rows[1 + k][1].type, 's', 'the OBEC code is text');
+    const c = ax.rows[1 + k][2];
     if (s.confirmed_at > 0) { assert.equal(c.type, 'd'); assert.equal(c.format, THAI_DATETIME_FMT); }
     else assert.equal(c, undefined, 'not confirmed: an empty cell, not 1970');
-    assert.equal(ax.rows[1 + k][6].value, s.total);
+    assert.equal(ax.rows[1 + k][ti].value, s.total);
   });
 });
 
