@@ -28,6 +28,7 @@
 #include "core/uploads.h"
 #include "core/token.h"
 #include "core/view.h"
+#include "core/api.h"
 #include "core/module.h"
 #include "core/testroutes.h"
 
@@ -374,6 +375,7 @@ static int cmd_serve(struct opts *o)
 		for (const struct job_def *j = m->jobs; j && j->name; j++)
 			jobs_add(j->name, j->interval, j->fn);
 	}
+	api_register(); /* every module's /api/v1 resources, the document and its page */
 	server_add_routes(&mailbox_routes); /* refuses itself unless dev mail on loopback */
 	if (o->test_routes)
 		server_add_routes(&test_routes);

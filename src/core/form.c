@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -255,6 +256,10 @@ int form_begin(struct req *r, const struct field *fields)
 {
 	const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
 	const char *cl = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	/* a JSON body is the API's (/api/v1); the pages take forms only */
+	if (ct && !strncasecmp(ct + strspn(ct, " \t"), "application/json", 16) &&
+	    !(r->route && (r->route->flags & ROUTE_API)))
+		return -1;
 	return form_begin_body(r, fields, ct, !cl || !strcmp(cl, "0"), http_settings()->data_dir);
 }
 

@@ -9,6 +9,7 @@
  * set of roles. */
 #include "core/alloc.h"
 #include "core/module.h"
+#include "core/api.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -36,7 +37,7 @@ static int check_rc;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 /* The platform's own migrations (collation, mail, audit and tokens). */
-static const struct mig_range core_migrations[] = {{1, 1}, {3, 4}, {0, 0}};
+static const struct mig_range core_migrations[] = {{1, 1}, {3, 4}, {30, 39}, {0, 0}};
 
 static bool code_ok(const char *s, size_t max)
 {
@@ -236,6 +237,17 @@ static int build(struct err *e)
 					return err_set(e, 500, "module %s: route %s %s: %s", m->name, r->method, r->pattern,
 						       e->msg);
 			}
+		/* its API resources: known roles, a scope of its own module */
+		for (const struct api_route *a = m->api ? m->api->routes : NULL; a && a->method; a++) {
+			uint64_t mask;
+			if (spec_mask(a->roles, &mask, e) < 0)
+				return err_set(e, 500, "module %s: API route %s %s: %s", m->name, a->method, a->path, e->msg);
+			size_t ml = strlen(m->api->module);
+			if (!a->scope || strncmp(a->scope, m->api->module, ml) ||
+			    (strcmp(a->scope + ml, ":read") && strcmp(a->scope + ml, ":write")))
+				return err_set(e, 500, "module %s: API route %s %s: scope must be %s:read or %s:write", m->name,
+					       a->method, a->path, m->api->module, m->api->module);
+		}
 		if (check_menu(m, m->menu, e) < 0 || check_menu(m, m->admin_menu, e) < 0)
 			return -1;
 		for (const struct command_def *c = m->commands; c && c->name; c++)

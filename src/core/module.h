@@ -38,6 +38,7 @@
 #include "core/jobs.h"
 
 struct db;
+struct api_def; /* core/api.h */
 
 /* --- roles and permissions ------------------------------------------------ */
 
@@ -228,6 +229,10 @@ struct module {
 	 * him first"). Both may be NULL. */
 	int (*person_record)(struct db *db, const char *citizen_id, json_t **out, struct err *e);
 	void (*person_add_href)(long long school_id, const char *citizen_id, struct buf *out);
+	/* Its resources under /api/v1 (core/api.h): routes with a declared
+	 * scope, query parameters and response schema, from which the OpenAPI
+	 * document is built. NULL: none. */
+	const struct api_def *api;
 	/* Its data deadlines (X-7) of q's area — or of q's one school — whose
 	 * span [opens, due] overlaps the days [q->from, q->to], appended to
 	 * out as objects, one per deadline, in any order:

@@ -119,7 +119,10 @@ static const struct upload_column uploads[] = {
     {NULL, NULL, NULL},
 };
 
+extern const struct api_def dmc_api; /* api.c */
+
 const struct module dmc_module = {
+    .api = &dmc_api,
     .audit_actions = audit_actions,
     .imports = imports,
     .name = "dmc",

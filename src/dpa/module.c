@@ -59,7 +59,10 @@ static const struct audit_action_def audit_actions[] = {
     {NULL, NULL},
 };
 
+extern const struct api_def dpa_api; /* api.c */
+
 const struct module dpa_module = {
+    .api = &dpa_api,
     .name = "dpa",
     .title = "ทะเบียนบุคลากร (DPA)",
     .routes = routes,

@@ -54,6 +54,13 @@ before(async () => {
   assert.equal(b.status, 200, b.text.slice(0, 300));
   roomId = room;
   roomDay = day;
+  // an API token with a long name, so the tokens page has a row (issue 15)
+  const d = new Date(Date.now() + 7 * 3600e3 + 30 * 86400e3);
+  const t = await admin.post(`/areas/${areaId}/tokens`, {
+    name: 'ระบบสารสนเทศเพื่อการบริหารจัดการสถานศึกษาของสำนักงานเขตพื้นที่', kind: 'personal', login: 'officer', scopes: ['oss:read', 'org:read'],
+    expires: `${String(d.getUTCDate()).padStart(2, '0')}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${d.getUTCFullYear() + 543}`,
+  });
+  assert.equal(t.status, 201, t.text.slice(0, 300));
 });
 
 after(async () => {
@@ -85,6 +92,8 @@ const pages = () => [
   ['areaadmin1', `/kpi/admin/people?area=${areaId}`],
   // a school admin's "add a teacher" with the school's teacher accounts (issue 13 item 5)
   ['schooladmin', '/teachers'],
+  // the area admin's API tokens (issue 15)
+  ['areaadmin1', `/areas/${areaId}/tokens`],
 ];
 
 // What does not fit: the page's sideways scroll, and the actions of the
