@@ -357,7 +357,8 @@ struct acc_roster_actor {
 	const char *ip;
 };
 
-/* One page (1-based, 50 a page) of the roster of area_id for year:
+/* One page (1-based, 50 a page; page 0: every row of both lists, for the
+ * export) of the roster of area_id for year:
  * {area_id, year, status ("none", "draft", "submitted"), locked,
  *  submitted_by_name, submitted_at, submitted_at_text, counts {admins,
  *  undecided, confirm, cancel, added}, admins {rows, total, page, pages},
@@ -398,7 +399,7 @@ int acc_roster_remove(struct db *db, long long area_id, int year, long long addi
 int acc_roster_submit(struct db *db, long long area_id, int year, const struct acc_roster_actor *by, struct err *e);
 
 /* The public directory (ทำเนียบแอดมิน) of an area, one page (1-based, 100
- * a page) in school order: {rows [{school_name, obec_code, title,
+ * a page; page 0: every row, for the export) in school order: {rows [{school_name, obec_code, title,
  * first_name, last_name, display_name, role_label}], total, page, pages,
  * roster (the latest submitted {academic_year, submitted_at_text} or
  * null)}. Nothing more of a person: no citizen ID, e-mail or phone. */
@@ -470,7 +471,8 @@ json_t *acc_permission_matrix(struct db *db, long long user_id, long long area_i
  * (1-based, ACC_MATRIX_PER_PAGE a page) in Thai name order: {head [{key,
  * label}], rows [{id, username, title, first_name, last_name, status,
  * display_name, columns (as above, over the grants in the area)}], total,
- * page, pages}. Three queries whatever the page's size. */
+ * page, pages}. Three queries whatever the page's size; page 0: every
+ * user on one page (the export). */
 #define ACC_MATRIX_PER_PAGE 50
 json_t *acc_permission_area_matrix(struct db *db, long long area_id, long long page, struct err *e);
 /* A school-admin registration's registrant ("director", "deputy",

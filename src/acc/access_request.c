@@ -28,6 +28,7 @@
 #include "acc/acc_internal.h"
 #include "core/buf.h"
 #include "core/db.h"
+#include "core/export.h"
 #include "core/form.h"
 #include "core/log.h"
 #include "core/mail.h"
@@ -652,12 +653,15 @@ static int queue_page(struct req *r)
 	struct err e = ERR_INIT;
 	const char *status = acc_queue_status(r, status_filter);
 	struct org_paging pg;
+	/* ?format=csv|xlsx: every request of the status filter, one query */
+	enum sheet_format fmt;
+	bool file = export_asked(r, &fmt);
 	json_t *rows = acc_queue_rows(
 	    r, aid, status,
 	    "SELECT COUNT(*) FROM access_requests WHERE area_id = $1 AND (CAST($2 AS TEXT) = '' OR status = $2)",
 	    REQUEST_COLUMNS "WHERE r.area_id = $1 AND (CAST($2 AS TEXT) = '' OR r.status = $2) "
 			    "ORDER BY r.id DESC LIMIT $3 OFFSET $4",
-	    PER_PAGE, &pg, &e);
+	    file ? ORG_ALL_ROWS : PER_PAGE, &pg, &e);
 	if (!rows) {
 		json_decref(area);
 		return view_err(r, &e);
@@ -671,9 +675,32 @@ static int queue_page(struct req *r)
 		snprintf(u, sizeof u, "/areas/%lld/users/%lld/permissions", aid, jint(x, "user_id"));
 		json_object_set_new(x, "matrix_url", json_string(u));
 	}
+	if (file) {
+		static const struct sheet_col cols[] = {
+		    {"เลขที่คำขอ", 10, SHEET_NUMBER, 0, "id"},
+		    {"ผู้ขอ", 28, SHEET_TEXT, 0, "applicant_name"},
+		    {"ชื่อผู้ใช้ (user)", 16, SHEET_TEXT, 0, "username"},
+		    {"สิทธิ์ที่ขอ", 28, SHEET_ENUM, 0, "permission_label"},
+		    {"หน่วยงาน", 30, SHEET_TEXT, 0, "unit_label"},
+		    {"ตำแหน่ง", 20, SHEET_TEXT, 0, "position"},
+		    {"ยื่นเมื่อ", 20, SHEET_DATETIME, 0, "created_at"},
+		    {"สถานะ", 16, SHEET_ENUM, 0, "status_label"},
+		    {"พิจารณาเมื่อ", 20, SHEET_DATETIME, 0, "decided_at"},
+		    {"เหตุผลการพิจารณา", 30, SHEET_TEXT, 0, "decision_note"}};
+		struct buf t = BUF_INIT;
+		buf_addf(&t, "คำขอรับสิทธิ์การใช้งาน %s", jstr(area, "short_name"));
+		char base[48];
+		snprintf(base, sizeof base, "access-requests-%s", jstr(area, "code"));
+		json_decref(area);
+		const struct export_list l = {buf_cstr(&t), base, 10, cols};
+		rc = export_rows(r, fmt, &l, rows, rows);
+		buf_release(&t);
+		return rc;
+	}
 	char path[64];
 	snprintf(path, sizeof path, "/areas/%lld/access-requests", aid);
 	json_t *m = acc_queue_model("คำขอรับสิทธิ์การใช้งาน", path, area, rows, status_filter, status, &pg);
+	export_links(r, m);
 	return view_page(r, 200, "acc/request_queue", m);
 }
 
@@ -736,6 +763,53 @@ static int user_matrix(struct req *r)
 }
 
 /* The area's users with their permissions, one row each (seed 003 part 4). */
+/* GET /areas/:id/permissions?format=csv|xlsx — every user of the area with
+ * one column per permission ("Enabled" where he holds it), as the page
+ * (names and usernames only, no personal field). Takes area and m. */
+static int matrix_export(struct req *r, enum sheet_format f, json_t *area, json_t *m)
+{
+	json_t *head = json_object_get(m, "head");
+	struct sheet_col cols[64];
+	int nc = 0;
+	cols[nc++] = (struct sheet_col){"ชื่อผู้ใช้ (user)", 16, SHEET_TEXT};
+	cols[nc++] = (struct sheet_col){"ชื่อ - นามสกุล", 28, SHEET_TEXT};
+	cols[nc++] = (struct sheet_col){"สถานะบัญชี", 12, SHEET_ENUM};
+	size_t np = json_array_size(head), i;
+	if (np > 61)
+		np = 61;
+	for (i = 0; i < np; i++)
+		cols[nc++] = (struct sheet_col){jstr(json_array_get(head, i), "label"), 14, SHEET_ENUM};
+	struct buf t = BUF_INIT;
+	buf_addf(&t, "สิทธิ์การใช้งาน %s", jstr(area, "short_name"));
+	char base[48];
+	snprintf(base, sizeof base, "permissions-%s", jstr(area, "code"));
+	const struct export_list l = {buf_cstr(&t), base, nc, cols};
+	struct err e = ERR_INIT;
+	struct sheet *s = export_begin(r, f, &l, &e);
+	if (!s) {
+		buf_release(&t);
+		json_decref(m);
+		json_decref(area);
+		return view_fault(r, &e);
+	}
+	json_t *x;
+	json_array_foreach(json_object_get(m, "rows"), i, x)
+	{
+		sheet_text(s, jstr(x, "username"));
+		sheet_text(s, jstr(x, "display_name"));
+		sheet_text(s, !strcmp(jstr(x, "status"), "active") ? "ใช้งานอยู่" : "ยกเลิกแล้ว");
+		json_t *c = json_object_get(x, "columns");
+		for (size_t k = 0; k < np; k++)
+			sheet_text(s, json_is_true(json_object_get(json_array_get(c, k), "enabled")) ? "Enabled" : "");
+		sheet_row_end(s);
+	}
+	json_decref(m);
+	json_decref(area);
+	int rc = export_end(r, s, f, &l);
+	buf_release(&t);
+	return rc;
+}
+
 static int area_matrix(struct req *r)
 {
 	long long aid;
@@ -745,10 +819,17 @@ static int area_matrix(struct req *r)
 		return rc;
 	struct db *db = req_db(r);
 	struct err e = ERR_INIT;
-	json_t *m = acc_permission_area_matrix(db, aid, req_query_int(r, "page", 1, 1, 1000000), &e);
+	enum sheet_format fmt;
+	bool file = export_asked(r, &fmt);
+	json_t *m = acc_permission_area_matrix(db, aid, file ? 0 : req_query_int(r, "page", 1, 1, 1000000), &e);
 	if (!m) {
 		json_decref(area);
 		return view_err(r, &e);
+	}
+	if (file) {
+		acc_audit_in(r, db, aid, acc_user_id(r), "personal.read", "area", aid,
+			     json_pack("{s:s, s:s}", "page", "permissions", "export", fmt == SHEET_XLSX ? "xlsx" : "csv"));
+		return matrix_export(r, fmt, area, m);
 	}
 	size_t i;
 	json_t *x;
@@ -769,6 +850,7 @@ static int area_matrix(struct req *r)
 	acc_add_paging(m, buf_cstr(&base), jint(m, "page"), jint(m, "pages"));
 	buf_release(&title);
 	buf_release(&base);
+	export_links(r, m);
 	return view_page(r, 200, "acc/request_area_matrix", m);
 }
 

@@ -25,6 +25,7 @@
 #include "core/audit.h"
 #include "core/buf.h"
 #include "core/db.h"
+#include "core/export.h"
 #include "core/sheet.h"
 #include "core/thai.h"
 #include "core/view.h"
@@ -427,72 +428,59 @@ static int add_names(struct db *db, json_t *rows, struct err *e)
 	return 0;
 }
 
-/* The CSV of a filter, with the same names and Thai labels as the page:
- * read 500 rows at a time (one names query each), newest first. More than
- * AUDIT_CSV_MAX_ROWS is refused (400) asking for a shorter range. */
-static int audit_csv_build(struct db *db, struct audit_filter f, struct buf *out, struct err *e)
+/* The file of a filter (CSV or XLSX), with the same names and Thai labels
+ * as the page: read 500 rows at a time (one names query each), newest
+ * first, into one sheet. More than AUDIT_CSV_MAX_ROWS is refused (400)
+ * asking for a shorter range. */
+static const struct sheet_col audit_cols[] = {
+    {"ลำดับที่", 10, SHEET_NUMBER, 0, "id"},
+    {"วันเวลา", 20, SHEET_DATETIME, 0, "at"},
+    {"ผู้ดำเนินการ", 28, SHEET_TEXT, 0, "actor_name"},
+    {"ชื่อผู้ใช้ผู้ดำเนินการ", 18, SHEET_TEXT, 0, "actor_username"},
+    {"บทบาท", 18, SHEET_ENUM, 0, "actor_role_label"},
+    {"ที่อยู่ IP", 16, SHEET_TEXT, 0, "ip"},
+    {"การดำเนินการ", 30, SHEET_ENUM, 0, "action_label"},
+    {"รหัสการดำเนินการ", 22, SHEET_TEXT, 0, "action"},
+    {"ประเภทเป้าหมาย", 14, SHEET_TEXT, 0, "target_type"},
+    {"รหัสเป้าหมาย", 12, SHEET_NUMBER, 0, "target_id"},
+    {"ผู้ใช้เป้าหมาย", 28, SHEET_TEXT, 0, "target_name"},
+    {"รายละเอียด", 60, SHEET_TEXT, 0, "detail_text"},
+};
+
+static int audit_sheet_build(struct db *db, struct audit_filter f, struct sheet *sh, struct err *e)
 {
-	static const struct sheet_col cols[] = {
-	    {"ลำดับที่", 0},	    {"วันเวลา", 0},	   {"ผู้ดำเนินการ", 0},	  {"ชื่อผู้ใช้ผู้ดำเนินการ", 0},
-	    {"บทบาท", 0},	    {"ที่อยู่ IP", 0},	   {"การดำเนินการ", 0},	  {"รหัสการดำเนินการ", 0},
-	    {"ประเภทเป้าหมาย", 0}, {"รหัสเป้าหมาย", 0}, {"ผู้ใช้เป้าหมาย", 0}, {"รายละเอียด", 0},
-	};
 	f.per_page = 500;
 	f.page = 1;
-	struct sheet *sh = NULL;
 	for (long long pages = 1; f.page <= pages; f.page++) {
 		json_t *l = audit_list(db, &f, e);
 		if (!l)
-			goto fail;
+			return -1;
 		long long total = json_integer_value(json_object_get(l, "total"));
 		if (total > AUDIT_CSV_MAX_ROWS) {
 			json_decref(l);
-			err_set(e, 400,
-				"มีรายการ %lld รายการ เกินกว่าที่ส่งออกได้ในครั้งเดียว (%d รายการ) กรุณาเลือกช่วงวันที่ให้สั้นลง",
-				total, AUDIT_CSV_MAX_ROWS);
-			goto fail;
+			return err_set(
+			    e, 400, "มีรายการ %lld รายการ เกินกว่าที่ส่งออกได้ในครั้งเดียว (%d รายการ) กรุณาเลือกช่วงวันที่ให้สั้นลง",
+			    total, AUDIT_CSV_MAX_ROWS);
 		}
 		pages = json_integer_value(json_object_get(l, "pages"));
 		json_t *rows = json_object_get(l, "rows");
-		if (!sh && !(sh = sheet_new(SHEET_CSV, "audit", (int)(sizeof cols / sizeof cols[0]), cols, e))) {
-			json_decref(l);
-			return -1;
-		}
 		if (add_names(db, rows, e) < 0) {
 			json_decref(l);
-			goto fail;
+			return -1;
 		}
 		size_t i;
 		json_t *x;
 		json_array_foreach(rows, i, x)
 		{
 			json_t *a = json_object_get(x, "actor"), *t = json_object_get(x, "target_user");
-			char num[24];
-			sheet_number(sh, (double)json_integer_value(json_object_get(x, "id")));
-			sheet_text(sh, jstr(x, "at_text"));
-			sheet_text(sh, a ? jstr(a, "name") : "");
-			sheet_text(sh, a ? jstr(a, "username") : "");
-			sheet_text(sh, jstr(x, "actor_role_label"));
-			sheet_text(sh, jstr(x, "ip"));
-			sheet_text(sh, jstr(x, "action_label"));
-			sheet_text(sh, jstr(x, "action"));
-			sheet_text(sh, jstr(x, "target_type"));
-			json_t *tid = json_object_get(x, "target_id");
-			snprintf(num, sizeof num, "%lld", (long long)json_integer_value(tid));
-			sheet_text(sh, json_is_integer(tid) ? num : "");
-			sheet_text(sh, t ? jstr(t, "name") : "");
-			sheet_text(sh, jstr(x, "detail_text"));
-			sheet_row_end(sh);
+			json_object_set_new(x, "actor_name", json_string(a ? jstr(a, "name") : ""));
+			json_object_set_new(x, "actor_username", json_string(a ? jstr(a, "username") : ""));
+			json_object_set_new(x, "target_name", json_string(t ? jstr(t, "name") : ""));
+			sheet_json_row(sh, x);
 		}
 		json_decref(l);
 	}
-	if (!sh && !(sh = sheet_new(SHEET_CSV, "audit", (int)(sizeof cols / sizeof cols[0]), cols, e)))
-		return -1;
-	return sheet_finish(sh, out, e);
-fail:
-	if (sh)
-		sheet_free(sh);
-	return -1;
+	return 0;
 }
 
 /* Scope check; the area's id, or 0 when answered (403 audited). */
@@ -565,6 +553,10 @@ static int audit_page(struct req *r)
 	filter_query(&u, &p, false);
 	/* without the last "&" or "?" */
 	json_object_set_new(list, "csv_url", json_stringn(buf_cstr(&u), u.len - 1));
+	buf_reset(&u);
+	buf_addf(&u, "/areas/%lld/audit.xlsx?", aid);
+	filter_query(&u, &p, false);
+	json_object_set_new(list, "xlsx_url", json_stringn(buf_cstr(&u), u.len - 1));
 	buf_release(&u);
 	buf_release(&base);
 
@@ -634,26 +626,28 @@ static int audit_csv_get(struct req *r)
 		return rc;
 	}
 	json_decref(p.errors);
-	struct buf out = BUF_INIT;
-	if (audit_csv_build(db, p.f, &out, &e) < 0) {
-		buf_release(&out);
-		json_decref(area);
+	enum sheet_format fmt = req_route_data(r) ? SHEET_XLSX : SHEET_CSV;
+	struct buf t = BUF_INIT;
+	buf_addf(&t, "บันทึกการใช้งาน %s", nz(json_string_value(json_object_get(area, "short_name"))));
+	char base[48];
+	/* an ASCII name with the area's code (and the date, added by export) */
+	snprintf(base, sizeof base, "audit-%s", nz(json_string_value(json_object_get(area, "code"))));
+	json_decref(area);
+	const struct export_list l = {buf_cstr(&t), base, (int)(sizeof audit_cols / sizeof *audit_cols), audit_cols};
+	struct sheet *sh = export_begin(r, fmt, &l, &e);
+	if (!sh || audit_sheet_build(db, p.f, sh, &e) < 0) {
+		sheet_free(sh);
+		buf_release(&t);
 		return e.status == 400 ? view_error(r, 422, e.msg) : view_err(r, &e);
 	}
 	struct buf q = BUF_INIT;
 	filter_query(&q, &p, false);
 	acc_audit_in(r, db, aid, acc_user_id(r), "audit.export", "area", aid,
-		     json_pack("{s:s, s:I}", "filter", buf_cstr(&q), "bytes", (json_int_t)out.len));
+		     json_pack("{s:s, s:s}", "filter", buf_cstr(&q), "format", fmt == SHEET_XLSX ? "xlsx" : "csv"));
 	buf_release(&q);
-	char name[96];
-	/* an ASCII name, the date in Bangkok (the Thai title is inside) */
-	time_t now = time(NULL) + 7 * 3600;
-	struct tm tm;
-	gmtime_r(&now, &tm);
-	snprintf(name, sizeof name, "audit-%s-%04d%02d%02d.csv", nz(json_string_value(json_object_get(area, "code"))),
-		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-	json_decref(area);
-	return view_bytes(r, 200, "text/csv; charset=utf-8", &out, name);
+	int rc = export_end(r, sh, fmt, &l);
+	buf_release(&t);
+	return rc;
 }
 
 #define AREA_ROLES "area_admin super_admin"
@@ -661,6 +655,7 @@ static int audit_csv_get(struct req *r)
 static const struct route routes[] = {
     {"GET", "/areas/:id/audit", audit_page, NULL, NULL, ACCESS_SIGNED_IN, AREA_ROLES},
     {"GET", "/areas/:id/audit.csv", audit_csv_get, NULL, NULL, ACCESS_SIGNED_IN, AREA_ROLES},
+    {"GET", "/areas/:id/audit.xlsx", audit_csv_get, NULL, NULL, ACCESS_SIGNED_IN, AREA_ROLES, "xlsx"},
     {NULL, NULL, NULL, NULL, NULL, 0, 0},
 };
 

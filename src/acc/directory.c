@@ -15,6 +15,7 @@
 #include "acc/acc_internal.h"
 #include "core/buf.h"
 #include "core/db.h"
+#include "core/export.h"
 #include "core/log.h"
 #include "core/qr.h"
 #include "core/thai.h"
@@ -34,7 +35,9 @@ json_t *acc_directory_page(struct db *db, long long area_id, int page, struct er
 			 "AND u.status = 'active'",
 			 DB_ARGS(DB_INT(area_id)), &total, e) < 0)
 		return NULL;
-	long long pages = total ? (total + DIRECTORY_PER_PAGE - 1) / DIRECTORY_PER_PAGE : 1;
+	/* page 0: every row (the export) */
+	long long per_page = page == 0 ? (total > 0 ? total : 1) : DIRECTORY_PER_PAGE;
+	long long pages = total ? (total + per_page - 1) / per_page : 1;
 	if (page < 1)
 		page = 1;
 	if (page > pages)
@@ -46,7 +49,7 @@ json_t *acc_directory_page(struct db *db, long long area_id, int page, struct er
 	    "WHERE g.area_id = $1 AND g.role = 'school_admin' AND g.revoked_at IS NULL "
 	    "AND u.status = 'active' "
 	    "ORDER BY s.name COLLATE thai, g.id LIMIT $2 OFFSET $3",
-	    DB_ARGS(DB_INT(area_id), DB_INT(DIRECTORY_PER_PAGE), DB_INT((long long)(page - 1) * DIRECTORY_PER_PAGE)),
+	    DB_ARGS(DB_INT(area_id), DB_INT(per_page), DB_INT((long long)(page - 1) * per_page)),
 	    e);
 	if (!rows)
 		return NULL;
@@ -136,11 +139,27 @@ static int directory_get(struct req *r)
 	if (!id)
 		return rc;
 	struct err e = ERR_INIT;
-	json_t *dir = acc_directory_page(req_db(r), id, (int)req_query_int(r, "page", 1, 1, 100000), &e);
+	enum sheet_format f;
+	bool file = export_asked(r, &f);
+	json_t *dir = acc_directory_page(req_db(r), id, file ? 0 : (int)req_query_int(r, "page", 1, 1, 100000), &e);
 	if (!dir) {
 		json_decref(area);
 		return view_err(r, &e);
 	}
+	if (file) {
+		static const struct sheet_col cols[] = {
+		    {"สถานศึกษา", 40, SHEET_TEXT, 0, "school_name"}, {"รหัสโรงเรียน", 14, SHEET_CODE, 0, "obec_code"},
+		    {"คำนำหน้า", 8, SHEET_TEXT, 0, "title"},	    {"ชื่อ", 16, SHEET_TEXT, 0, "first_name"},
+		    {"นามสกุล", 18, SHEET_TEXT, 0, "last_name"},	    {"บทบาท", 20, SHEET_ENUM, 0, "role_label"}};
+		struct buf t = BUF_INIT;
+		buf_addf(&t, "ทำเนียบแอดมินสถานศึกษา %s", json_string_value(json_object_get(area, "short_name")));
+		json_decref(area);
+		const struct export_list l = {buf_cstr(&t), "admin-directory", 6, cols};
+		rc = export_rows(r, f, &l, json_object_get(dir, "rows"), dir);
+		buf_release(&t);
+		return rc;
+	}
+	export_links(r, dir);
 	struct buf url = BUF_INIT, title = BUF_INIT, qr = BUF_INIT;
 	directory_url(r, id, &url);
 	buf_addf(&title, "ทำเนียบแอดมินสถานศึกษา — %s", json_string_value(json_object_get(area, "short_name")));

@@ -150,22 +150,24 @@ json_t *acc_permission_area_matrix(struct db *db, long long area_id, long long p
 	if (db_int_value(db, "SELECT COUNT(DISTINCT user_id) FROM grants WHERE area_id = $1 AND revoked_at IS NULL",
 			 DB_ARGS(DB_INT(area_id)), &total, e) < 0)
 		return NULL;
-	long long pages = total ? (total + ACC_MATRIX_PER_PAGE - 1) / ACC_MATRIX_PER_PAGE : 1;
+	/* page 0: every user on one page (the export) */
+	long long per = page == 0 ? (total > 0 ? total : 1) : ACC_MATRIX_PER_PAGE;
+	long long pages = total ? (total + per - 1) / per : 1;
 	if (page < 1)
 		page = 1;
 	if (page > pages)
 		page = pages;
-	long long offset = (page - 1) * ACC_MATRIX_PER_PAGE;
+	long long offset = (page - 1) * per;
 	json_t *users =
 	    db_rows_json(db,
 			 "SELECT u.id, u.username, u.title, u.first_name, u.last_name, u.status FROM users u "
 			 "WHERE u.id IN (" AREA_USERS_PAGE ") "
 			 "ORDER BY u.first_name COLLATE thai, u.last_name COLLATE thai, u.id",
-			 DB_ARGS(DB_INT(area_id), DB_INT(ACC_MATRIX_PER_PAGE), DB_INT(offset)), e);
+			 DB_ARGS(DB_INT(area_id), DB_INT(per), DB_INT(offset)), e);
 	json_t *grants = users ? db_rows_json(db,
 					      GRANT_COLUMNS "WHERE g.area_id = $1 AND g.revoked_at IS NULL "
 							    "AND g.user_id IN (" AREA_USERS_PAGE ") ORDER BY g.id",
-					      DB_ARGS(DB_INT(area_id), DB_INT(ACC_MATRIX_PER_PAGE), DB_INT(offset)), e)
+					      DB_ARGS(DB_INT(area_id), DB_INT(per), DB_INT(offset)), e)
 			       : NULL;
 	if (!grants) {
 		json_decref(users);

@@ -32,6 +32,7 @@
 #include "core/audit.h"
 #include "core/buf.h"
 #include "core/db.h"
+#include "core/export.h"
 #include "core/form.h"
 #include "core/log.h"
 #include "core/num.h"
@@ -351,13 +352,17 @@ json_t *acc_roster_get(struct db *db, long long area_id, int year, int page, int
 		return NULL;
 	}
 	long long pages, offset;
-	paging(c[0], ADMINS_PER_PAGE, &page, &pages, &offset);
+	/* page 0: every row of both lists on one page (the export) */
+	bool all = page == 0;
+	int per = all ? (c[0] > 0 && c[0] < INT_MAX ? (int)c[0] : 1) : ADMINS_PER_PAGE;
+	int aper = all ? (c[4] > 0 && c[4] < INT_MAX ? (int)c[4] : 1) : ADDITIONS_PER_PAGE;
+	if (all)
+		page = additions_page = 1;
+	paging(c[0], per, &page, &pages, &offset);
 	json_t *admins =
-	    r.submitted
-		? db_rows_json(db, sql_submitted_admins, DB_ARGS(DB_INT(r.id), DB_INT(ADMINS_PER_PAGE), DB_INT(offset)),
-			       e)
-		: db_rows_json(db, sql_draft_admins,
-			       DB_ARGS(DB_INT(area_id), DB_INT(r.id), DB_INT(ADMINS_PER_PAGE), DB_INT(offset)), e);
+	    r.submitted ? db_rows_json(db, sql_submitted_admins, DB_ARGS(DB_INT(r.id), DB_INT(per), DB_INT(offset)), e)
+			: db_rows_json(db, sql_draft_admins,
+				       DB_ARGS(DB_INT(area_id), DB_INT(r.id), DB_INT(per), DB_INT(offset)), e);
 	if (!admins)
 		return NULL;
 	size_t i;
@@ -371,7 +376,7 @@ json_t *acc_roster_get(struct db *db, long long area_id, int year, int page, int
 		json_object_set_new(x, "cancelled", json_boolean(d && strcmp(d, "confirm") != 0));
 	}
 	long long apages, aoffset;
-	paging(c[4], ADDITIONS_PER_PAGE, &additions_page, &apages, &aoffset);
+	paging(c[4], aper, &additions_page, &apages, &aoffset);
 	json_t *adds =
 	    db_rows_json(db,
 			 "SELECT a.id, a.citizen_id, a.title, a.first_name, a.last_name, a.email, a.phone, a.staff_id, "
@@ -380,7 +385,7 @@ json_t *acc_roster_get(struct db *db, long long area_id, int year, int page, int
 			 "FROM roster_additions a JOIN schools s ON s.id = a.school_id "
 			 "LEFT JOIN users x ON x.citizen_id = a.citizen_id "
 			 "WHERE a.roster_id = $1 ORDER BY a.id LIMIT $2 OFFSET $3",
-			 DB_ARGS(DB_INT(r.id), DB_INT(ADDITIONS_PER_PAGE), DB_INT(aoffset)), e);
+			 DB_ARGS(DB_INT(r.id), DB_INT(aper), DB_INT(aoffset)), e);
 	if (!adds) {
 		json_decref(admins);
 		return NULL;
@@ -1026,6 +1031,50 @@ static const char *const decision_order[] = {"", "confirm", "moved", "resigned",
 
 /* The roster page: status 200, or the status of a refused POST whose form
  * (errform) holds the errors to show. */
+/* GET /areas/:id/roster?year=&format=csv|xlsx — the year's admins with
+ * their decisions, then the additions ("เพิ่มใหม่"), in one sheet; as the
+ * page, a past year never sent has none. No personal field: names,
+ * schools, usernames. Takes area and roster. */
+static int roster_export(struct req *r, enum sheet_format f, json_t *area, json_t *roster, int year, long long now)
+{
+	bool past_unsent = year < thai_academic_year(now) && !json_is_true(json_object_get(roster, "locked"));
+	json_t *rows = json_array();
+	size_t i;
+	json_t *x;
+	if (!past_unsent) {
+		json_array_foreach(json_object_get(json_object_get(roster, "admins"), "rows"), i, x)
+		{
+			json_t *row = json_deep_copy(x);
+			if (!json_is_string(json_object_get(row, "decision_label")))
+				json_object_set_new(row, "decision_label", json_string("ยังไม่เลือก"));
+			json_array_append_new(rows, row);
+		}
+		json_array_foreach(json_object_get(json_object_get(roster, "additions"), "rows"), i, x)
+		{
+			json_array_append_new(
+			    rows, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "school_name", jstr(x, "school_name"),
+					    "obec_code", jstr(x, "obec_code"), "title", jstr(x, "title"), "first_name",
+					    jstr(x, "first_name"), "last_name", jstr(x, "last_name"), "username", "",
+					    "decision_label", "เพิ่มใหม่"));
+		}
+	}
+	static const struct sheet_col cols[] = {
+	    {"สถานศึกษา", 40, SHEET_TEXT, 0, "school_name"}, {"รหัสโรงเรียน", 14, SHEET_CODE, 0, "obec_code"},
+	    {"คำนำหน้า", 8, SHEET_TEXT, 0, "title"},	    {"ชื่อ", 16, SHEET_TEXT, 0, "first_name"},
+	    {"นามสกุล", 18, SHEET_TEXT, 0, "last_name"},	    {"ชื่อผู้ใช้ (user)", 16, SHEET_TEXT, 0, "username"},
+	    {"สถานะในปีการศึกษา", 20, SHEET_ENUM, 0, "decision_label"}};
+	struct buf t = BUF_INIT;
+	buf_addf(&t, "รายชื่อแอดมินสถานศึกษา ปีการศึกษา %d %s", year, jstr(area, "short_name"));
+	char base[32];
+	snprintf(base, sizeof base, "admin-roster-%d", year);
+	const struct export_list l = {buf_cstr(&t), base, 7, cols};
+	json_decref(area);
+	json_decref(roster);
+	int rc = export_rows(r, f, &l, rows, rows);
+	buf_release(&t);
+	return rc;
+}
+
 static int roster_page(struct req *r, int status, long long area_id, int year, const struct field *errform)
 {
 	struct db *db = req_db(r);
@@ -1038,12 +1087,17 @@ static int roster_page(struct req *r, int status, long long area_id, int year, c
 	int page = (int)req_query_int(r, "page", 1, 1, 100000);
 	if (errform == decisions_form && form_int(r, "page") > 0)
 		page = (int)form_int(r, "page");
-	json_t *roster = acc_roster_get(db, area_id, year, page, (int)req_query_int(r, "apage", 1, 1, 100000), &e);
+	enum sheet_format fmt;
+	bool file = !errform && export_asked(r, &fmt);
+	json_t *roster = acc_roster_get(db, area_id, year, file ? 0 : page,
+					(int)req_query_int(r, "apage", 1, 1, 100000), &e);
 	if (!roster) {
 		json_decref(area);
 		return view_err(r, &e);
 	}
 	long long now = (long long)time(NULL);
+	if (file)
+		return roster_export(r, fmt, area, roster, year, now);
 	const struct acc_grant *g = acc_active_grant(r);
 	bool open = acc_roster_year_open(year, now);
 	bool editable = open && !json_is_true(json_object_get(roster, "locked")) && acc_grant_is(g, "area_admin");
@@ -1089,6 +1143,8 @@ static int roster_page(struct req *r, int status, long long area_id, int year, c
 			      json_array_size(errors) > 0, "directory_url", dir, "past", past, "past_unsent",
 			      past_unsent, "current_open", !past, "current_year", cur);
 	buf_release(&title);
+	if (!past_unsent && !errform)
+		export_links(r, m);
 	return view_page(r, status, "acc/roster", m);
 }
 

@@ -48,6 +48,7 @@
 #include "core/audit.h"
 #include "core/buf.h"
 #include "core/db.h"
+#include "core/export.h"
 #include "core/form.h"
 #include "core/log.h"
 #include "core/mail.h"
@@ -838,6 +839,11 @@ static int list_page(struct req *r)
 	}
 	long long page = req_query_int(r, "page", 1, 1, 1000000000LL);
 	long long per_page = req_query_int(r, "per_page", 25, 1, 100);
+	/* ?format=csv|xlsx: every row the filters find, one query */
+	enum sheet_format fmt;
+	bool file = export_asked(r, &fmt);
+	if (file)
+		page = 1, per_page = ORG_ALL_ROWS;
 	struct acc_admin_filter f = {
 	    .area_id = aid,
 	    .q = q,
@@ -869,6 +875,34 @@ static int list_page(struct req *r)
 		user_urls(x, aid);
 		json_object_set_new(x, "role_label", json_string(acc_role_label("school_admin")));
 	}
+	if (file) {
+		json_decref(schools);
+		json_decref(errors);
+		acc_audit_in(r, db, aid, acc_user_id(r), "personal.read", "area", aid,
+			     json_pack("{s:s, s:s, s:s, s:I}", "page", "users", "export", fmt == SHEET_XLSX ? "xlsx" : "csv",
+				       "status", status, "rows", (json_int_t)json_array_size(rows)));
+		static const struct sheet_col cols[] = {
+		    {"ชื่อผู้ใช้ (user)", 16, SHEET_TEXT, 0, "username"},
+		    {"คำนำหน้า", 8, SHEET_TEXT, 0, "title"},
+		    {"ชื่อ", 16, SHEET_TEXT, 0, "first_name"},
+		    {"นามสกุล", 18, SHEET_TEXT, 0, "last_name"},
+		    {"สถานศึกษา", 36, SHEET_TEXT, 0, "school_name"},
+		    {"รหัสสถานศึกษา", 14, SHEET_CODE, 0, "obec_code"},
+		    {"อีเมล", 28, SHEET_TEXT, 0, "email"},
+		    {"เลขประจำตัวประชาชน", 20, SHEET_TEXT, 0, "citizen_id_masked"},
+		    {"ประเภทบุคลากร", 24, SHEET_ENUM, 0, "personnel_type_label"},
+		    {"สถานะ", 16, SHEET_ENUM, 0, "status_label"},
+		    {"ยกเลิกเมื่อ", 20, SHEET_DATETIME, 0, "cancelled_at"},
+		};
+		struct buf t = BUF_INIT;
+		buf_addf(&t, "ผู้ใช้งาน %s", jstr(area, "short_name"));
+		json_decref(area);
+		const struct export_list l = {buf_cstr(&t), "users", (int)(sizeof cols / sizeof *cols), cols};
+		int rc = export_rows(r, fmt, &l, rows, list);
+		buf_release(&t);
+		return rc;
+	}
+	export_links(r, list);
 	page = json_integer_value(json_object_get(list, "page"));
 	per_page = json_integer_value(json_object_get(list, "per_page"));
 	long long pages = json_integer_value(json_object_get(list, "pages"));

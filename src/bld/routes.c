@@ -42,6 +42,7 @@
 #include "core/form.h"
 #include "core/jsonx.h"
 #include "core/pdf.h"
+#include "core/export.h"
 #include "core/sheet.h"
 #include "core/thai.h"
 #include "core/view.h"
@@ -936,6 +937,22 @@ static int area_page(struct req *r, int status, json_t *area, const char *error)
 	json_object_set_new(m, "has_photos", json_boolean(json_array_size(json_object_get(m, "dilapidated_photos")) > 0));
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "ข้อมูลอาคารเรียน ปี %d %s", year, jstr(area, "name"));
+	enum sheet_format f;
+	if (status == 200 && export_asked(r, &f)) {
+		/* the page's table of schools */
+		static const struct sheet_col cols[] = {
+		    {"รหัสโรงเรียน", 14, SHEET_CODE, 0, "obec_code"}, {"โรงเรียน", 40, SHEET_TEXT, 0, "name"},
+		    {"จำนวนอาคาร", 10, SHEET_NUMBER, 0, "buildings"},	 {"ส่งข้อมูลเมื่อ", 20, SHEET_DATETIME, 0, "submitted_at"},
+		    {"เขตเปิดให้แก้ไขเมื่อ", 20, SHEET_DATETIME, 0, "reopened_at"}};
+		char base[48];
+		snprintf(base, sizeof base, "bld-area-%d-%s", year, jstr(area, "code"));
+		json_decref(win);
+		json_decref(area);
+		const struct export_list l = {buf_cstr(&title), base, 5, cols};
+		int rc = export_rows(r, f, &l, json_object_get(m, "schools"), m);
+		buf_release(&title);
+		return rc;
+	}
 	json_object_set_new(m, "page_title", json_string(buf_cstr(&title)));
 	buf_release(&title);
 	json_object_set_new(m, "window", win);
@@ -944,6 +961,8 @@ static int area_page(struct req *r, int status, json_t *area, const char *error)
 	json_object_set_new(m, "extend_form", form_model(r, extend_form, NULL));
 	json_object_set_new(m, "error", error ? json_string(error) : json_null());
 	json_object_set_new(m, "area", area);
+	if (status == 200)
+		export_links(r, m);
 	return view_page(r, status, "bld/area", m);
 }
 
@@ -1071,10 +1090,14 @@ static int budget_get(struct req *r)
 		json_object_set_new(m, "area", a);
 		return view_page(r, 200, "bld/budget", m);
 	}
-	static const struct sheet_col cols[] = {{"รหัสโรงเรียน", 14}, {"โรงเรียน", 36},	   {"สถานะ", 28},
-						{"ห้องเรียนที่สอน", 12},	{"ที่มา", 12},	   {"ห้องเรียนที่ใช้ได้", 12},
-						{"ห้องเรียนที่ขาด", 12},	{"อาคารที่ควรสร้างทดแทน", 40}};
-	struct sheet *sh = sheet_new(f, "คำขอตั้งงบประมาณ", 8, cols, &e);
+	static const struct sheet_col cols[] = {
+	    {"รหัสโรงเรียน", 14, SHEET_CODE},	{"โรงเรียน", 36, SHEET_TEXT},		{"สถานะ", 28, SHEET_ENUM},
+	    {"ห้องเรียนที่สอน", 12, SHEET_NUMBER}, {"ที่มา", 12, SHEET_ENUM},		{"ห้องเรียนที่ใช้ได้", 12, SHEET_NUMBER},
+	    {"ห้องเรียนที่ขาด", 12, SHEET_NUMBER}, {"อาคารที่ควรสร้างทดแทน", 40, SHEET_TEXT}};
+	char base[48];
+	snprintf(base, sizeof base, "bld-budget-%lld-%s", jint(m, "fiscal_year"), jstr(a, "code"));
+	const struct export_list l = {"คำขอตั้งงบประมาณ", base, 8, cols};
+	struct sheet *sh = export_begin(r, f, &l, &e);
 	if (!sh) {
 		buf_release(&title);
 		json_decref(m);
@@ -1111,16 +1134,9 @@ static int budget_get(struct req *r)
 	}
 	buf_release(&rep);
 	json_decref(m);
-	struct buf out = BUF_INIT;
-	if (sheet_finish(sh, &out, &e) < 0) {
-		buf_release(&title);
-		json_decref(a);
-		return view_fault(r, &e);
-	}
-	buf_adds(&title, sheet_extension(f));
-	rc = view_bytes(r, 200, sheet_content_type(f), &out, buf_cstr(&title));
-	buf_release(&title);
 	json_decref(a);
+	rc = export_end(r, sh, f, &l);
+	buf_release(&title);
 	return rc;
 }
 

@@ -20,6 +20,7 @@
 #include "cal/cal_internal.h"
 #include "core/clock.h"
 #include "core/db.h"
+#include "core/export.h"
 #include "core/form.h"
 #include "core/jsonx.h"
 #include "core/thai.h"
@@ -115,9 +116,32 @@ static int area_page(struct req *r, const char *feed_url)
 		json_decref(area);
 		return view_fault(r, &e);
 	}
-	json_t *up = json_array(), *past = json_array();
 	size_t i;
 	json_t *dl;
+	enum sheet_format f;
+	if (!feed_url && export_asked(r, &f)) {
+		/* the deadlines of the page, by due time: dates as date cells */
+		json_array_foreach(all, i, dl) json_object_set_new(
+		    dl, "state_label",
+		    json_string(json_is_true(json_object_get(dl, "past")) ? "ผ่านไปแล้ว"
+				: json_is_true(json_object_get(dl, "open")) ? "เปิดอยู่"
+									    : "ยังไม่เปิด"));
+		static const struct sheet_col cols[] = {
+		    {"กำหนดการ", 50, SHEET_TEXT, 0, "title"},	 {"เริ่ม", 20, SHEET_DATETIME, 0, "opens_at"},
+		    {"ครบกำหนด", 20, SHEET_DATETIME, 0, "due_at"},	 {"สถานะ", 12, SHEET_ENUM, 0, "state_label"},
+		    {"โรงเรียนที่ยังค้าง", 14, SHEET_NUMBER, 0, "owing_count"}, {"หมายเหตุ", 40, SHEET_TEXT, 0, "note"}};
+		struct buf t = BUF_INIT;
+		buf_addf(&t, "ปฏิทินการจัดทำข้อมูล %s", jstr(area, "short_name"));
+		char base[48];
+		snprintf(base, sizeof base, "calendar-%s", jstr(area, "code"));
+		json_decref(feed);
+		json_decref(area);
+		const struct export_list l = {buf_cstr(&t), base, 6, cols};
+		int rc = export_rows(r, f, &l, all, all);
+		buf_release(&t);
+		return rc;
+	}
+	json_t *up = json_array(), *past = json_array();
 	json_array_foreach(all, i, dl)
 	{
 		/* the page names at most OWING_SHOWN schools a deadline (an area
@@ -144,6 +168,8 @@ static int area_page(struct req *r, const char *feed_url)
 			      "n_upcoming", (json_int_t)json_array_size(up), "n_past",
 			      (json_int_t)json_array_size(past), "upcoming", up, "past", past, "feed", feed);
 	buf_release(&title);
+	if (!feed_url)
+		export_links(r, m);
 	return view_page(r, 200, "cal/area", m);
 }
 

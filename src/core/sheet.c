@@ -29,8 +29,19 @@ struct sheet {
 	lxw_worksheet *ws;
 	char *title;
 	int failed; /* an libxlsxwriter error seen while writing */
-	lxw_format *two; /* 0.00, made when first used */
+	lxw_format *dec[7]; /* 0, 0.0 … 0.000000, made when first used */
+	lxw_format *money, *date, *datetime;
+	struct {
+		enum sheet_kind kind;
+		int decimals;
+		const char *key;
+	} cols[MAX_COLS];
 };
+
+/* Thai locale (041E), Buddhist calendar (07), Arabic digits (01): Excel and
+ * LibreOffice both show the BE year and Thai month names from it. */
+#define SHEET_FMT_DATE "[$-107041E]d mmm yyyy"
+#define SHEET_FMT_DATETIME "[$-107041E]d mmm yyyy hh:mm"
 
 void sheet_csv_field(struct buf *out, const char *s)
 {
@@ -106,7 +117,7 @@ int sheet_parse_format(const char *s, enum sheet_format *f)
 
 /* A worksheet name Excel accepts: at most 31 characters (UTF-8 aware), no
  * []:*?/\ and not starting or ending with '. */
-static void sheet_name(const char *title, char *out, size_t cap)
+void sheet_name(const char *title, char *out, size_t cap)
 {
 	size_t o = 0;
 	int chars = 0;
@@ -152,6 +163,11 @@ struct sheet *sheet_new(enum sheet_format f, const char *title, int ncols, const
 	s->f = f;
 	s->ncols = ncols;
 	s->title = xstrdup(title ? title : "");
+	for (int i = 0; i < ncols; i++) {
+		s->cols[i].kind = cols[i].kind;
+		s->cols[i].decimals = cols[i].decimals < 0 ? 0 : cols[i].decimals > 6 ? 6 : cols[i].decimals;
+		s->cols[i].key = cols[i].key;
+	}
 	if (f == SHEET_CSV) {
 		buf_add(&s->csv, "\xEF\xBB\xBF", 3);
 		for (int i = 0; i < ncols; i++) {
@@ -259,22 +275,286 @@ void sheet_code(struct sheet *s, const char *code)
 	s->col++;
 }
 
-void sheet_decimal2(struct sheet *s, double v)
+static double round_to(double v, int decimals)
 {
-	v = round(v * 100.0) / 100.0;
+	double p = 1;
+	for (int i = 0; i < decimals; i++)
+		p *= 10;
+	double r = round(v * p) / p;
+	return r == 0 ? 0 : r; /* no -0 */
+}
+
+static lxw_format *num_format(struct sheet *s, lxw_format **slot, const char *code)
+{
+	if (!*slot) {
+		*slot = workbook_add_format(s->wb);
+		format_set_num_format(*slot, code);
+	}
+	return *slot;
+}
+
+void sheet_decimal(struct sheet *s, double v, int decimals)
+{
+	if (decimals < 0)
+		decimals = 0;
+	if (decimals > 6)
+		decimals = 6;
+	if (!isfinite(v)) {
+		sheet_text(s, NULL);
+		return;
+	}
+	v = round_to(v, decimals);
 	if (!next_cell(s))
 		return;
 	if (s->f == SHEET_CSV) {
-		buf_addf(&s->csv, "%.2f", v);
+		buf_addf(&s->csv, "%.*f", decimals, v);
 	} else {
-		if (!s->two) {
-			s->two = workbook_add_format(s->wb);
-			format_set_num_format(s->two, "0.00");
+		lxw_format *fmt = NULL;
+		if (decimals > 0) {
+			char code[16] = "0.";
+			memset(code + 2, '0', (size_t)decimals);
+			code[2 + decimals] = 0;
+			fmt = num_format(s, &s->dec[decimals], code);
 		}
-		if (worksheet_write_number(s->ws, s->row, (lxw_col_t)s->col, v, s->two) != LXW_NO_ERROR)
+		if (worksheet_write_number(s->ws, s->row, (lxw_col_t)s->col, v, fmt) != LXW_NO_ERROR)
 			s->failed = 1;
 	}
 	s->col++;
+}
+
+void sheet_decimal2(struct sheet *s, double v)
+{
+	sheet_decimal(s, v, 2);
+}
+
+void sheet_money(struct sheet *s, double baht)
+{
+	if (!isfinite(baht)) {
+		sheet_text(s, NULL);
+		return;
+	}
+	baht = round_to(baht, 2);
+	if (!next_cell(s))
+		return;
+	if (s->f == SHEET_CSV)
+		buf_addf(&s->csv, "%.2f", baht);
+	else if (worksheet_write_number(s->ws, s->row, (lxw_col_t)s->col, baht,
+					num_format(s, &s->money, "#,##0.00")) != LXW_NO_ERROR)
+		s->failed = 1;
+	s->col++;
+}
+
+void sheet_date(struct sheet *s, int y, int m, int d)
+{
+	if (!next_cell(s))
+		return;
+	if (s->f == SHEET_CSV) {
+		buf_addf(&s->csv, "%04d-%02d-%02d", y, m, d);
+	} else {
+		lxw_datetime dt = {.year = y, .month = m, .day = d};
+		if (worksheet_write_datetime(s->ws, s->row, (lxw_col_t)s->col, &dt,
+					     num_format(s, &s->date, SHEET_FMT_DATE)) != LXW_NO_ERROR)
+			s->failed = 1;
+	}
+	s->col++;
+}
+
+void sheet_datetime(struct sheet *s, long long t)
+{
+	int y, mo, d, h, mi, sec;
+	thai_local(t, &y, &mo, &d, &h, &mi, &sec, NULL);
+	if (!next_cell(s))
+		return;
+	if (s->f == SHEET_CSV) {
+		buf_addf(&s->csv, "%04d-%02d-%02d %02d:%02d", y, mo, d, h, mi);
+	} else {
+		lxw_datetime dt = {.year = y, .month = mo, .day = d, .hour = h, .min = mi, .sec = sec};
+		if (worksheet_write_datetime(s->ws, s->row, (lxw_col_t)s->col, &dt,
+					     num_format(s, &s->datetime, SHEET_FMT_DATETIME)) != LXW_NO_ERROR)
+			s->failed = 1;
+	}
+	s->col++;
+}
+
+/* "35,210.50", " 74.54 ", "-3" → a number; false when anything else is there. */
+static bool parse_number(const char *t, double *v)
+{
+	char clean[64];
+	size_t n = 0;
+	for (const char *c = t; *c; c++) {
+		if (*c == ',' || *c == ' ')
+			continue;
+		if (!strchr("0123456789.-+", *c) || n + 1 >= sizeof clean)
+			return false;
+		clean[n++] = *c;
+	}
+	clean[n] = 0;
+	if (!n)
+		return false;
+	char *end;
+	*v = strtod(clean, &end);
+	return *end == 0 && isfinite(*v);
+}
+
+static bool all_digits(const char *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (t[i] < '0' || t[i] > '9')
+			return false;
+	return n > 0;
+}
+
+/* ISO "YYYY-MM-DD[T ]hh:mm[:ss][Z|±hh:mm]" → UTC seconds (no offset:
+ * Bangkok time). */
+static bool parse_iso_datetime(const char *t, long long *out)
+{
+	int y, mo, d, h = 0, mi = 0, sec = 0, n = 0;
+	if (sscanf(t, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10)
+		return false;
+	const char *p = t + 10;
+	if (*p == 'T' || *p == ' ') {
+		int k = 0;
+		if (sscanf(p + 1, "%2d:%2d%n", &h, &mi, &k) != 2)
+			return false;
+		p += 1 + k;
+		if (*p == ':') {
+			k = 0;
+			if (sscanf(p + 1, "%2d%n", &sec, &k) != 1)
+				return false;
+			p += 1 + k;
+			if (*p == '.')
+				for (p++; *p >= '0' && *p <= '9'; p++)
+					;
+		}
+	}
+	long long utc = thai_from_local(y, mo, d, h, mi, sec);
+	if (*p == 'Z' || *p == '+' || *p == '-') {
+		long long off = 0;
+		if (*p != 'Z') {
+			int oh = 0, om = 0;
+			if (sscanf(p + 1, "%2d:%2d", &oh, &om) < 1)
+				return false;
+			off = (oh * 3600LL + om * 60LL) * (*p == '-' ? -1 : 1);
+		}
+		/* the local reading was Bangkok (+07:00); move it to the given offset */
+		utc += 7 * 3600LL - off;
+	} else if (*p) {
+		return false;
+	}
+	*out = utc;
+	return true;
+}
+
+void sheet_value(struct sheet *s, const char *t)
+{
+	if (s->col >= s->ncols) {
+		s->col++;
+		return;
+	}
+	if (!t || !*t) {
+		sheet_text(s, NULL);
+		return;
+	}
+	double v;
+	int y, m, d;
+	long long when;
+	switch (s->cols[s->col].kind) {
+	case SHEET_CODE:
+	case SHEET_PHONE:
+		sheet_code(s, t);
+		return;
+	case SHEET_NUMBER:
+		if (parse_number(t, &v)) {
+			sheet_decimal(s, v, s->cols[s->col].decimals);
+			return;
+		}
+		break;
+	case SHEET_MONEY:
+		if (parse_number(t, &v)) {
+			sheet_money(s, v);
+			return;
+		}
+		break;
+	case SHEET_SATANG:
+		if (parse_number(t, &v)) {
+			sheet_money(s, v / 100.0);
+			return;
+		}
+		break;
+	case SHEET_DATE:
+		if (all_digits(t, strlen(t)) && strlen(t) > 8) { /* epoch seconds */
+			thai_local(strtoll(t, NULL, 10), &y, &m, &d, NULL, NULL, NULL, NULL);
+			sheet_date(s, y, m, d);
+			return;
+		}
+		char day[11] = {0};
+		/* an ISO date-time's date part ("2026-12-07 13:35:00") */
+		if (strlen(t) > 10 && (t[10] == 'T' || t[10] == ' ') && t[4] == '-')
+			memcpy(day, t, 10);
+		if (thai_date_input(day[0] ? day : t, &y, &m, &d) == 0) {
+			sheet_date(s, y, m, d);
+			return;
+		}
+		break;
+	case SHEET_DATETIME:
+		if (all_digits(t, strlen(t))) {
+			sheet_datetime(s, strtoll(t, NULL, 10));
+			return;
+		}
+		if (parse_iso_datetime(t, &when)) {
+			sheet_datetime(s, when);
+			return;
+		}
+		break;
+	case SHEET_TEXT:
+	case SHEET_ENUM:
+		break;
+	}
+	sheet_text(s, t);
+}
+
+void sheet_json(struct sheet *s, json_t *v)
+{
+	char tmp[64];
+	if (json_is_string(v)) {
+		sheet_value(s, json_string_value(v));
+	} else if (json_is_integer(v)) {
+		enum sheet_kind k = s->col < s->ncols ? s->cols[s->col].kind : SHEET_TEXT;
+		if ((k == SHEET_DATE || k == SHEET_DATETIME) && json_integer_value(v) <= 0) {
+			sheet_value(s, NULL); /* 0: no time (not yet confirmed …) */
+			return;
+		}
+		snprintf(tmp, sizeof tmp, "%lld", (long long)json_integer_value(v));
+		sheet_value(s, tmp);
+	} else if (json_is_real(v)) {
+		snprintf(tmp, sizeof tmp, "%.17g", json_real_value(v));
+		sheet_value(s, tmp);
+	} else if (json_is_true(v)) {
+		sheet_value(s, "ใช่");
+	} else {
+		sheet_value(s, NULL);
+	}
+}
+
+void sheet_json_row(struct sheet *s, json_t *o)
+{
+	for (int i = 0; i < s->ncols; i++)
+		sheet_json(s, s->cols[i].key ? json_object_get(o, s->cols[i].key) : NULL);
+	sheet_row_end(s);
+}
+
+void sheet_filename(struct buf *out, const char *base, long long t, enum sheet_format f)
+{
+	size_t start = out->len;
+	for (const char *c = base ? base : ""; *c; c++)
+		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '-' ||
+		    *c == '_' || (*c == '.' && out->len > start))
+			buf_addc(out, *c);
+	if (out->len == start)
+		buf_adds(out, "export");
+	int y, m, d;
+	thai_local(t, &y, &m, &d, NULL, NULL, NULL, NULL);
+	buf_addf(out, "-%04d-%02d-%02d%s", y, m, d, sheet_extension(f));
 }
 
 void sheet_row_end(struct sheet *s)

@@ -34,14 +34,49 @@
 #ifndef KHET_SHEET_H
 #define KHET_SHEET_H
 
+#include <jansson.h>
+#include <stddef.h>
+
 #include "core/buf.h"
 #include "core/err.h"
 
 enum sheet_format { SHEET_CSV, SHEET_XLSX };
 
+/* What a column holds: a list declares its columns once (header, kind,
+ * model key) and gets CSV and XLSX from the same declaration.
+ *
+ *   kind            CSV                              XLSX
+ *   SHEET_TEXT      text, formula-guarded            string cell
+ *   SHEET_ENUM      the Thai label, as text          string cell
+ *   SHEET_CODE      ="0123" when only digits/phone    string cell
+ *   SHEET_PHONE     like CODE (keeps the leading 0)   string cell
+ *   SHEET_NUMBER    rounded to .decimals             number, 0.00… format when decimals > 0
+ *   SHEET_MONEY     baht, 2 decimals ("35210.50")    number, #,##0.00
+ *   SHEET_SATANG    integer satang written as MONEY  number, #,##0.00
+ *   SHEET_DATE      ISO 2026-12-07                   date cell, [$-107041E]d mmm yyyy (7 ธ.ค. 2569)
+ *   SHEET_DATETIME  2026-12-07 13:35 (Bangkok)       date-time cell, [$-107041E]d mmm yyyy hh:mm
+ *
+ * A date value is ISO "YYYY-MM-DD…", a typed BE/CE date ("07/12/2569") or
+ * epoch seconds; a date-time is epoch seconds or ISO "YYYY-MM-DD hh:mm[:ss]"
+ * (Bangkok time; a trailing Z or ±hh:mm offset is honoured). */
+enum sheet_kind {
+	SHEET_TEXT = 0,
+	SHEET_CODE,
+	SHEET_PHONE,
+	SHEET_NUMBER,
+	SHEET_MONEY,
+	SHEET_SATANG,
+	SHEET_DATE,
+	SHEET_DATETIME,
+	SHEET_ENUM,
+};
+
 struct sheet_col {
 	const char *header;
 	double width; /* in characters for XLSX (0: default); unused by CSV */
+	enum sheet_kind kind;
+	int decimals;	 /* SHEET_NUMBER: digits after the point (0..6) */
+	const char *key; /* the model's key, for sheet_json_row */
 };
 
 struct sheet;
@@ -57,6 +92,23 @@ void sheet_number(struct sheet *s, double v);
 void sheet_code(struct sheet *s, const char *code);
 /* A number rounded to 2 decimals and shown with them (0.00) in XLSX. */
 void sheet_decimal2(struct sheet *s, double v);
+/* A number rounded to `decimals` (0..6) and shown with them in XLSX. */
+void sheet_decimal(struct sheet *s, double v, int decimals);
+/* Baht: rounded to satang, #,##0.00 in XLSX. */
+void sheet_money(struct sheet *s, double baht);
+/* A CE calendar date; a date cell in XLSX. */
+void sheet_date(struct sheet *s, int y, int m, int d);
+/* UTC epoch seconds, shown in Bangkok time. */
+void sheet_datetime(struct sheet *s, long long t);
+/* The next cell by its column's declared kind, from text (what a model
+ * holds: "74.54", "35,210.50", "2026-12-07", "0812345678"); NULL or ""
+ * is an empty cell, a value that does not parse as its kind is text. */
+void sheet_value(struct sheet *s, const char *text);
+/* The same from a JSON value (integer, real, string, null); an integer 0
+ * in a date or date-time column is "none": an empty cell. */
+void sheet_json(struct sheet *s, json_t *v);
+/* One row: each column's key read from the object o (no key: empty). */
+void sheet_json_row(struct sheet *s, json_t *o);
 /* Ends the current row (missing cells stay empty). */
 void sheet_row_end(struct sheet *s);
 /* Appends the file to out and frees s; -1 with e (500) on failure. */
@@ -74,5 +126,12 @@ int sheet_parse_format(const char *s, enum sheet_format *f);
 void sheet_csv_field(struct buf *out, const char *s);
 /* The CSV field sheet_code writes. */
 void sheet_csv_code(struct buf *out, const char *s);
+/* The worksheet name XLSX gives a title: at most 31 characters, cut on a
+ * word boundary (Thai words by th_brk), []:*?/\\ replaced (exposed for
+ * tests). */
+void sheet_name(const char *title, char *out, size_t cap);
+/* "base-2026-12-07.csv": an ASCII-safe download name with the ISO date of
+ * t (Bangkok); base is kept to [A-Za-z0-9._-]. */
+void sheet_filename(struct buf *out, const char *base, long long t, enum sheet_format f);
 
 #endif

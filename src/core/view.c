@@ -505,16 +505,39 @@ int view_err(struct req *r, const struct err *e)
 	return view_error(r, e->status, e->msg);
 }
 
-static void add_disposition(struct MHD_Response *resp, const char *name)
+static void add_disposition2(struct MHD_Response *resp, const char *name, const char *utf8)
 {
 	struct buf b = BUF_INIT;
 	buf_adds(&b, "attachment; filename=\"");
 	for (const char *p = name; *p; p++)
 		buf_addc(&b, ((unsigned char)*p < 0x80 && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20) ? *p : '_');
 	buf_adds(&b, "\"; filename*=UTF-8''");
-	buf_add_urlenc(&b, name);
+	buf_add_urlenc(&b, utf8 ? utf8 : name);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, buf_cstr(&b));
 	buf_release(&b);
+}
+
+static void add_disposition(struct MHD_Response *resp, const char *name)
+{
+	add_disposition2(resp, name, NULL);
+}
+
+int view_download(struct req *r, const char *content_type, struct buf *body, const char *ascii_name,
+		  const char *utf8_name)
+{
+	size_t len;
+	char *data = buf_detach(body, &len);
+	struct MHD_Response *resp = http_body_response(r, data, len, content_type);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "private, no-store");
+	add_disposition2(resp, ascii_name, utf8_name);
+	http_finish(r, 200, resp);
+	return 0;
+}
+
+void view_personal_report(struct req *r, const char *what, json_t *shown)
+{
+	if (personal_hook && json_array_size(shown))
+		personal_hook(r, what, shown);
 }
 
 int view_bytes(struct req *r, int status, const char *content_type, struct buf *body, const char *download_name)

@@ -34,6 +34,11 @@ int view_fault(struct req *r, struct err *e);
 /* Raw bytes with a content type; download_name, when given, makes it an
  * attachment (Content-Disposition with the UTF-8 name). Takes body. */
 int view_bytes(struct req *r, int status, const char *content_type, struct buf *body, const char *download_name);
+/* A download (200, private): Content-Disposition attachment with the
+ * ASCII name as filename= and, RFC 6266, the UTF-8 name (Thai) as
+ * filename*=UTF-8''…; utf8_name NULL: the ASCII name for both. Takes body. */
+int view_download(struct req *r, const char *content_type, struct buf *body, const char *ascii_name,
+		  const char *utf8_name);
 /* Bytes that are the same for every visitor (a QR code, a public image):
  * 200, Cache-Control: public for max_age seconds, and no cookie set, so a
  * shared cache may keep them. Takes body. */
@@ -53,6 +58,10 @@ void view_set_layout_hook(view_layout_hook hook);
  * personal field its page would not show: view_page drops the others. */
 typedef void (*view_personal_hook)(struct req *r, const char *tmpl, json_t *shown);
 void view_set_personal_hook(view_personal_hook hook);
+/* Reports personal data a handler sent other than through view_page (a
+ * CSV/XLSX export: core/export.h) to the same hook; what is the export's
+ * name, shown as above. */
+void view_personal_report(struct req *r, const char *what, json_t *shown);
 
 /* Loads templates (from the binary, or from dir when dir != NULL: --dev
  * reloads them from disk on every page) and the static asset manifest. */

@@ -134,7 +134,8 @@ json_t *dmc_learner_events(struct db *db, long long id, struct err *e);
 /* One page of a school's active learners in Thai name order (40 a page),
  * filtered by grade ("" any) and by the words of q (names or code):
  * {rows:[{id, ident_masked, title, first_name, last_name, sex, grade,
- * grade_label, room}], total, page, pages}. Codes are masked (X-5). */
+ * grade_label, room}], total, page, pages}. Codes are masked (X-5). Page 0:
+ * every row on one page (the export). */
 json_t *dmc_learner_list(struct db *db, long long school_id, const char *q, const char *grade, long long page,
 			 struct err *e);
 /* Learners who left the school (moved out, or moved in elsewhere), newest

@@ -763,7 +763,7 @@ json_t *dmc_learner_events(struct db *db, long long id, struct err *e)
 #define LIST_SEARCH                                                                                                    \
 	" AND l.search LIKE $2 AND l.search LIKE $3 AND l.search LIKE $4 AND l.search LIKE $5 AND l.search LIKE $6 "   \
 	"AND l.search LIKE $7"
-#define LIST_ORDER " ORDER BY l.first_name COLLATE thai, l.last_name COLLATE thai, l.id LIMIT 40 OFFSET $9"
+#define LIST_ORDER " ORDER BY l.first_name COLLATE thai, l.last_name COLLATE thai, l.id LIMIT $10 OFFSET $9"
 _Static_assert(SEARCH_SLOTS == 6, "LIST_SEARCH has one LIKE per search slot");
 
 json_t *dmc_learner_list(struct db *db, long long school_id, const char *q, const char *grade, long long page,
@@ -788,19 +788,22 @@ json_t *dmc_learner_list(struct db *db, long long school_id, const char *q, cons
 					     "AND $8 = ''" LIST_SEARCH,
 				  DB_ARGS(DB_INT(school_id), PATS, DB_TEXT(by_grade ? grade : "")), &total, e);
 	json_t *rows = NULL;
-	long long pages = total ? (total + DMC_PAGE_SIZE - 1) / DMC_PAGE_SIZE : 1;
+	/* page 0: every row on one page (the export) */
+	long long per = page == 0 ? (total > 0 ? total : 1) : DMC_PAGE_SIZE;
+	long long pages = total ? (total + per - 1) / per : 1;
 	if (page < 1)
 		page = 1;
 	if (page > pages)
 		page = pages;
 	if (rc >= 0) {
-		long long off = (page - 1) * DMC_PAGE_SIZE;
+		long long off = (page - 1) * per;
 		rows = db_rows_json(db,
 				    by_grade ? LIST_COLS "WHERE l.school_id = $1 AND l.status = 'active' AND l.grade = $8"
 							 LIST_SEARCH LIST_ORDER
 					     : LIST_COLS "WHERE l.school_id = $1 AND l.status = 'active' AND $8 = ''"
 							 LIST_SEARCH LIST_ORDER,
-				    DB_ARGS(DB_INT(school_id), PATS, DB_TEXT(by_grade ? grade : ""), DB_INT(off)), e);
+				    DB_ARGS(DB_INT(school_id), PATS, DB_TEXT(by_grade ? grade : ""), DB_INT(off), DB_INT(per)),
+				    e);
 	}
 #undef PATS
 	search_patterns_release(pat);

@@ -57,6 +57,7 @@
 #include "core/pager.h"
 #include "core/pdf.h"
 #include "core/search.h"
+#include "core/export.h"
 #include "core/sheet.h"
 #include "core/audit.h"
 #include "core/db.h"
@@ -437,7 +438,38 @@ static int list_page(struct req *r, int status, const char *error)
 		error = error ? error : qe.msg;
 		q = "";
 	}
-	json_t *page = dmc_learner_list(req_db(r), sid, q, grade, req_query_int(r, "page", 1, 1, 1000000), &e);
+	enum sheet_format fmt;
+	bool file = status == 200 && !error && export_asked(r, &fmt);
+	json_t *page =
+	    dmc_learner_list(req_db(r), sid, q, grade, file ? 0 : req_query_int(r, "page", 1, 1, 1000000), &e);
+	if (file) {
+		if (!page) {
+			json_decref(school);
+			return view_fault(r, &e);
+		}
+		json_t *row;
+		size_t k;
+		json_array_foreach(json_object_get(page, "rows"), k, row)
+		    json_object_set_new(row, "sex_label", json_string(sex_label(jstr(row, "sex"))));
+		/* the page's columns: the code masked as on the page */
+		static const struct sheet_col cols[] = {
+		    {"เลขประจำตัว", 20, SHEET_TEXT, 0, "ident_masked"}, {"คำนำหน้า", 10, SHEET_TEXT, 0, "title"},
+		    {"ชื่อ", 18, SHEET_TEXT, 0, "first_name"},	      {"นามสกุล", 18, SHEET_TEXT, 0, "last_name"},
+		    {"เพศ", 8, SHEET_ENUM, 0, "sex_label"},	      {"ชั้น", 10, SHEET_ENUM, 0, "grade_label"},
+		    {"ห้อง", 6, SHEET_NUMBER, 0, "room"}};
+		struct buf t = BUF_INIT;
+		buf_addf(&t, "นักเรียน %s", jstr(school, "name"));
+		char base[48];
+		snprintf(base, sizeof base, "learners-%s", jstr(school, "obec_code"));
+		acc_audit_in(r, req_db(r), jint(school, "area_id"), acc_user_id(r), "dmc.learners.export", "school", sid,
+			     json_pack("{s:s, s:s, s:s, s:I}", "format", fmt == SHEET_XLSX ? "xlsx" : "csv", "q", q,
+				       "grade", grade, "rows", (json_int_t)json_array_size(json_object_get(page, "rows"))));
+		json_decref(school);
+		const struct export_list l = {buf_cstr(&t), base, 7, cols};
+		rc = export_rows(r, fmt, &l, json_object_get(page, "rows"), page);
+		buf_release(&t);
+		return rc;
+	}
 	json_t *grades = page ? dmc_choices(req_db(r), DMC_GRADES, &e) : NULL;
 	if (!grades) {
 		json_decref(page);
@@ -473,6 +505,8 @@ static int list_page(struct req *r, int status, const char *error)
 	json_object_set_new(page, "error", error ? json_string(error) : json_null());
 	school_link(page, school);
 	json_decref(school);
+	if (status == 200)
+		export_links(r, page);
 	return view_page(r, status, "dmc/learners", page);
 }
 
@@ -1394,7 +1428,8 @@ static int area_export(struct req *r, json_t *area, json_t *round, json_t *dash,
 	size_t nc = 0;
 	static const char *const first[] = {"โรงเรียน", "รหัสโรงเรียน", "ยืนยันเมื่อ", "รับรองเมื่อ", "เขตรับทราบเมื่อ"};
 	for (i = 0; i < 5; i++)
-		cols[nc++] = (struct sheet_col){first[i], i == 0 ? 40 : 18};
+		cols[nc++] = (struct sheet_col){first[i], i == 0 ? 40 : 18,
+						i == 0 ? SHEET_TEXT : i == 1 ? SHEET_CODE : SHEET_DATETIME};
 	size_t *offs = xcalloc(ng * 2 + 1, sizeof *offs);
 	for (i = 0; i < ng && nc + 2 < 56; i++) {
 		offs[2 * i] = heads.len;
@@ -1407,19 +1442,25 @@ static int area_export(struct req *r, json_t *area, json_t *round, json_t *dash,
 	}
 	static const char *const last[] = {"ชาย", "หญิง", "รวม", "รับรองรอบนี้", "รับรองรอบก่อน", "เปลี่ยนแปลง"};
 	for (size_t k = 0; k < 6; k++)
-		cols[nc++] = (struct sheet_col){last[k], 12};
+		cols[nc++] = (struct sheet_col){last[k], 12, SHEET_NUMBER};
 	for (i = 0; i < ng; i++) {
 		cols[5 + 2 * i].header = heads.data + offs[2 * i];
 		cols[5 + 2 * i].width = 10;
+		cols[5 + 2 * i].kind = SHEET_NUMBER;
 		cols[5 + 2 * i + 1].header = heads.data + offs[2 * i + 1];
 		cols[5 + 2 * i + 1].width = 10;
+		cols[5 + 2 * i + 1].kind = SHEET_NUMBER;
 	}
 	free(offs);
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "ข้อมูลนักเรียน %s", jstr(area, "short_name"));
-	struct sheet *sh = sheet_new(fmt, buf_cstr(&title), (int)nc, cols, &e);
-	buf_release(&title);
+	/* dmc-area-3502-2026-12-07.xlsx (core/export.h), the Thai title as UTF-8 name */
+	char base[48];
+	snprintf(base, sizeof base, "dmc-area-%s", jstr(area, "code"));
+	const struct export_list l = {buf_cstr(&title), base, (int)nc, cols};
+	struct sheet *sh = export_begin(r, fmt, &l, &e);
 	if (!sh) {
+		buf_release(&title);
 		buf_release(&heads);
 		json_decref(grades);
 		return view_fault(r, &e);
@@ -1429,14 +1470,10 @@ static int area_export(struct req *r, json_t *area, json_t *round, json_t *dash,
 	{
 		sheet_text(sh, jstr(row, "name"));
 		sheet_code(sh, jstr(row, "obec_code"));
+		/* date-time cells (Bangkok, shown in BE); none yet: empty */
 		const char *times[] = {"confirmed_at", "certified_at", "acknowledged_at"};
-		for (int t = 0; t < 3; t++) {
-			struct buf b = BUF_INIT;
-			if (jint(row, times[t]) > 0)
-				thai_datetime_short(&b, jint(row, times[t]));
-			sheet_text(sh, buf_cstr(&b));
-			buf_release(&b);
-		}
+		for (int t = 0; t < 3; t++)
+			sheet_json(sh, json_object_get(row, times[t]));
 		size_t k;
 		json_t *c;
 		json_array_foreach(json_object_get(row, "all_grades"), k, c)
@@ -1478,18 +1515,11 @@ static int area_export(struct req *r, json_t *area, json_t *round, json_t *dash,
 	sheet_number(sh, (double)jint(dash, "prev_total"));
 	sheet_text(sh, "");
 	sheet_row_end(sh);
-	struct buf out = BUF_INIT;
-	int rc = sheet_finish(sh, &out, &e);
+	(void)round;
+	int rc = export_end(r, sh, fmt, &l);
+	buf_release(&title);
 	buf_release(&heads);
 	json_decref(grades);
-	(void)round;
-	if (rc < 0) {
-		buf_release(&out);
-		return view_fault(r, &e);
-	}
-	rc = view_bytes(r, 200, sheet_content_type(fmt), &out,
-			fmt == SHEET_XLSX ? "ข้อมูลนักเรียนรายโรงเรียน.xlsx" : "ข้อมูลนักเรียนรายโรงเรียน.csv");
-	buf_release(&out);
 	return rc;
 }
 
@@ -1573,13 +1603,15 @@ static int area_get(struct req *r)
 static int national_export(struct req *r, json_t *dash, enum sheet_format fmt)
 {
 	static const struct sheet_col cols[] = {
-	    {"เขตพื้นที่", 40}, {"รหัสเขต", 10},	 {"โรงเรียน", 10},	{"ยืนยันแล้ว", 12},     {"รับรองแล้ว", 12},
-	    {"ชาย", 12},	{"หญิง", 12},	 {"รวม", 12},		{"รับรองรอบนี้ (คน)", 16}, {"รับรองรอบก่อน (คน)", 16},
-	    {"เปลี่ยนแปลง", 12},
+	    {"เขตพื้นที่", 40, SHEET_TEXT},	   {"รหัสเขต", 10, SHEET_CODE},	       {"โรงเรียน", 10, SHEET_NUMBER},
+	    {"ยืนยันแล้ว", 12, SHEET_NUMBER},	   {"รับรองแล้ว", 12, SHEET_NUMBER},	       {"ชาย", 12, SHEET_NUMBER},
+	    {"หญิง", 12, SHEET_NUMBER},	   {"รวม", 12, SHEET_NUMBER},		       {"รับรองรอบนี้ (คน)", 16, SHEET_NUMBER},
+	    {"รับรองรอบก่อน (คน)", 16, SHEET_NUMBER}, {"เปลี่ยนแปลง", 12, SHEET_NUMBER},
 	};
 	struct err e = ERR_INIT;
-	struct sheet *sh =
-	    sheet_new(fmt, "ข้อมูลนักเรียนรายเขตพื้นที่", (int)(sizeof cols / sizeof *cols), cols, &e);
+	static const struct export_list l = {"ข้อมูลนักเรียนรายเขตพื้นที่", "dmc-areas", (int)(sizeof cols / sizeof *cols),
+					     cols};
+	struct sheet *sh = export_begin(r, fmt, &l, &e);
 	if (!sh)
 		return view_fault(r, &e);
 	size_t i;
@@ -1612,15 +1644,7 @@ static int national_export(struct req *r, json_t *dash, enum sheet_format fmt)
 		sheet_number(sh, (double)jint(dash, tot[t]));
 	sheet_text(sh, "");
 	sheet_row_end(sh);
-	struct buf out = BUF_INIT;
-	if (sheet_finish(sh, &out, &e) < 0) {
-		buf_release(&out);
-		return view_fault(r, &e);
-	}
-	int rc = view_bytes(r, 200, sheet_content_type(fmt), &out,
-			    fmt == SHEET_XLSX ? "ข้อมูลนักเรียนรายเขตพื้นที่.xlsx" : "ข้อมูลนักเรียนรายเขตพื้นที่.csv");
-	buf_release(&out);
-	return rc;
+	return export_end(r, sh, fmt, &l);
 }
 
 /* GET /dmc/areas: the national dashboard (OBEC's viewer, the super
@@ -1803,6 +1827,31 @@ static int requests_page(struct req *r, int status, const char *error)
 			json_object_set_new(row, "decided_at_text", text_time(jint(row, "decided_at")));
 		}
 	}
+	enum sheet_format fmt;
+	if (status == 200 && export_asked(r, &fmt)) {
+		/* the pending requests, then the latest decided, as on the page;
+		 * codes masked as there */
+		json_t *rows = json_array();
+		json_array_extend(rows, json_object_get(reqs, "pending"));
+		json_array_extend(rows, json_object_get(reqs, "decided"));
+		static const struct sheet_col cols[] = {
+		    {"คำขอ", 22, SHEET_ENUM, 0, "kind_label"},	  {"โรงเรียน", 36, SHEET_TEXT, 0, "school_name"},
+		    {"คำนำหน้า", 10, SHEET_TEXT, 0, "title"},	  {"ชื่อ", 18, SHEET_TEXT, 0, "first_name"},
+		    {"นามสกุล", 18, SHEET_TEXT, 0, "last_name"},	  {"เลขประจำตัว", 20, SHEET_TEXT, 0, "ident_masked"},
+		    {"เหตุผล", 24, SHEET_TEXT, 0, "reason_label"},	  {"ยื่นเมื่อ", 20, SHEET_DATETIME, 0, "requested_at"},
+		    {"สถานะ", 16, SHEET_ENUM, 0, "status_label"},	  {"พิจารณาเมื่อ", 20, SHEET_DATETIME, 0, "decided_at"},
+		    {"หมายเหตุการพิจารณา", 30, SHEET_TEXT, 0, "decision_note"}};
+		struct buf t = BUF_INIT;
+		buf_addf(&t, "คำขอของโรงเรียน %s", jstr(area, "short_name"));
+		char base[48];
+		snprintf(base, sizeof base, "dmc-requests-%s", jstr(area, "code"));
+		json_decref(reqs);
+		json_decref(area);
+		const struct export_list l = {buf_cstr(&t), base, 11, cols};
+		int rc = export_rows(r, fmt, &l, rows, rows);
+		buf_release(&t);
+		return rc;
+	}
 	json_t *form = form_model(r, decision_form, NULL);
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "คำขอของโรงเรียนรออนุมัติ %s", jstr(area, "short_name"));
@@ -1813,6 +1862,8 @@ static int requests_page(struct req *r, int status, const char *error)
 			      form, "error", error);
 	json_decref(reqs);
 	buf_release(&title);
+	if (status == 200)
+		export_links(r, m);
 	return view_page(r, status, "dmc/requests", m);
 }
 
@@ -1884,17 +1935,22 @@ static void subsidy_text(json_t *sub)
 static int subsidy_export(struct req *r, json_t *sub, json_t *area, enum sheet_format fmt)
 {
 	static const struct sheet_col cols[] = {
-	    {"โรงเรียน", 40},	{"อนุบาล (คน)", 12},   {"ประถมศึกษา (คน)", 14}, {"ม.ต้น (คน)", 12}, {"ม.ปลาย (คน)", 12},
-	    {"รวม (คน)", 10},	{"อนุบาล (บาท)", 14},  {"ประถมศึกษา (บาท)", 16}, {"ม.ต้น (บาท)", 14}, {"ม.ปลาย (บาท)", 14},
-	    {"รวมเงินอุดหนุน (บาท)", 18},
+	    {"โรงเรียน", 40, SHEET_TEXT},		  {"อนุบาล (คน)", 12, SHEET_NUMBER},	 {"ประถมศึกษา (คน)", 14, SHEET_NUMBER},
+	    {"ม.ต้น (คน)", 12, SHEET_NUMBER},		  {"ม.ปลาย (คน)", 12, SHEET_NUMBER},	 {"รวม (คน)", 10, SHEET_NUMBER},
+	    {"อนุบาล (บาท)", 14, SHEET_MONEY},		  {"ประถมศึกษา (บาท)", 16, SHEET_MONEY}, {"ม.ต้น (บาท)", 14, SHEET_MONEY},
+	    {"ม.ปลาย (บาท)", 14, SHEET_MONEY},	  {"รวมเงินอุดหนุน (บาท)", 18, SHEET_MONEY},
 	};
 	struct err e = ERR_INIT;
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "เงินอุดหนุนรายหัว %s", jstr(area, "short_name"));
-	struct sheet *sh = sheet_new(fmt, buf_cstr(&title), (int)(sizeof cols / sizeof *cols), cols, &e);
-	buf_release(&title);
-	if (!sh)
+	char base[48];
+	snprintf(base, sizeof base, "dmc-subsidy-%s", jstr(area, "code"));
+	const struct export_list l = {buf_cstr(&title), base, (int)(sizeof cols / sizeof *cols), cols};
+	struct sheet *sh = export_begin(r, fmt, &l, &e);
+	if (!sh) {
+		buf_release(&title);
 		return view_fault(r, &e);
+	}
 	json_t *rows = json_array();
 	json_array_extend(rows, json_object_get(sub, "schools"));
 	json_t *tot = json_deep_copy(json_object_get(sub, "totals"));
@@ -1908,20 +1964,16 @@ static int subsidy_export(struct req *r, json_t *sub, json_t *area, enum sheet_f
 		for (int k = 0; k < DMC_NLEVELS; k++)
 			sheet_number(sh, (double)jint(json_array_get(json_object_get(row, "levels"), (size_t)k), "heads"));
 		sheet_number(sh, (double)jint(row, "heads"));
+		/* satang to baht: money cells (#,##0.00) */
 		for (int k = 0; k < DMC_NLEVELS; k++)
-			sheet_decimal2(sh, (double)jint(json_array_get(json_object_get(row, "levels"), (size_t)k), "amount_satang") /
-					       100.0);
-		sheet_decimal2(sh, (double)jint(row, "amount_satang") / 100.0);
+			sheet_money(sh, (double)jint(json_array_get(json_object_get(row, "levels"), (size_t)k), "amount_satang") /
+					    100.0);
+		sheet_money(sh, (double)jint(row, "amount_satang") / 100.0);
 		sheet_row_end(sh);
 	}
 	json_decref(rows);
-	struct buf out = BUF_INIT;
-	if (sheet_finish(sh, &out, &e) < 0) {
-		buf_release(&out);
-		return view_fault(r, &e);
-	}
-	int rc = view_bytes(r, 200, sheet_content_type(fmt), &out, fmt == SHEET_XLSX ? "เงินอุดหนุนรายหัว.xlsx" : "เงินอุดหนุนรายหัว.csv");
-	buf_release(&out);
+	int rc = export_end(r, sh, fmt, &l);
+	buf_release(&title);
 	return rc;
 }
 

@@ -42,6 +42,7 @@
 #include "core/pager.h"
 #include "core/pdf.h"
 #include "core/search.h"
+#include "core/export.h"
 #include "core/sheet.h"
 #include "core/thai.h"
 #include "core/view.h"
@@ -889,12 +890,30 @@ static int retiring_get(struct req *r)
 	json_array_foreach(rows, i, x) date_text(x, "birth_date", "birth_date_text");
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "ผู้เกษียณอายุราชการ ปีงบประมาณ %d %s", fy_be, jstr(school, "name"));
+	enum sheet_format f;
+	if (export_asked(r, &f)) {
+		/* the page's list; the birth dates it shows are personal: the
+		 * export reports them (personal.read) as the page does */
+		static const struct sheet_col cols[] = {
+		    {"คำนำหน้า", 10, SHEET_TEXT, 0, "title"},	    {"ชื่อ", 18, SHEET_TEXT, 0, "first_name"},
+		    {"นามสกุล", 18, SHEET_TEXT, 0, "last_name"},	    {"วันเกิด", 16, SHEET_DATE, 0, "birth_date"},
+		    {"ตำแหน่ง", 24, SHEET_ENUM, 0, "position_label"}};
+		char base[64];
+		snprintf(base, sizeof base, "retiring-%d-%s", fy_be,
+			 *jstr(school, "obec_code") ? jstr(school, "obec_code") : "office");
+		json_decref(school);
+		const struct export_list l = {buf_cstr(&title), base, 5, cols};
+		rc = export_rows(r, f, &l, rows, rows);
+		buf_release(&title);
+		return rc;
+	}
 	char day[48];
 	snprintf(day, sizeof day, "30 กันยายน %d", fy_be);
 	json_t *m = json_pack("{s:s, s:o, s:b, s:i, s:s}", "page_title", buf_cstr(&title), "rows", rows, "has_rows",
 			      json_array_size(rows) > 0, "fiscal_year", fy_be, "retire_day", day);
 	buf_release(&title);
 	json_object_set_new(m, "school", school);
+	export_links(r, m);
 	return view_page(r, 200, "dpa/retiring", m);
 }
 
@@ -905,9 +924,8 @@ static int retiring_get(struct req *r)
 static int school_export(struct req *r)
 {
 	enum sheet_format f;
-	const char *format = req_query(r, "format");
-	if (sheet_parse_format(format ? format : "", &f) < 0)
-		return view_error(r, 404, "ไม่มีรูปแบบไฟล์นี้ เลือกได้เฉพาะ csv หรือ xlsx");
+	if (!export_asked(r, &f))
+		f = (enum sheet_format)-1; /* no ?format=: export_rows answers 404 */
 	int rc = 0;
 	json_t *school = school_for(r, &rc);
 	if (!school)
@@ -918,45 +936,28 @@ static int school_export(struct req *r)
 		json_decref(school);
 		return view_fault(r, &e);
 	}
-	static const struct sheet_col cols[] = {
-	    {"ลำดับ", 6},    {"คำนำหน้า", 10},	{"ชื่อ", 18},	 {"นามสกุล", 18}, {"ประเภท", 24},
-	    {"ตำแหน่ง", 24}, {"เลขที่ตำแหน่ง", 12}, {"วิทยฐานะ", 16}, {"วิชาเอก", 18}, {"ข้อมูลที่ขาด (รายการ)", 12}};
-	struct buf title = BUF_INIT;
-	buf_addf(&title, "บุคลากร %s", jstr(school, "name"));
-	struct sheet *sh = sheet_new(f, buf_cstr(&title), 10, cols, &e);
-	if (!sh) {
-		buf_release(&title);
-		json_decref(rows);
-		json_decref(school);
-		return view_fault(r, &e);
-	}
 	size_t i;
 	json_t *x;
-	json_array_foreach(rows, i, x)
-	{
-		sheet_number(sh, (double)(i + 1));
-		sheet_text(sh, jstr(x, "title"));
-		sheet_text(sh, jstr(x, "first_name"));
-		sheet_text(sh, jstr(x, "last_name"));
-		sheet_text(sh, jstr(x, "type_label"));
-		sheet_text(sh, jstr(x, "position_label"));
-		sheet_code(sh, jstr(x, "position_no"));
-		sheet_text(sh, jstr(x, "standing_label"));
-		sheet_text(sh, jstr(x, "subject"));
-		sheet_number(sh, (double)jint(x, "missing"));
-		sheet_row_end(sh);
-	}
-	json_decref(rows);
-	struct buf out = BUF_INIT;
-	if (sheet_finish(sh, &out, &e) < 0) {
-		buf_release(&title);
-		json_decref(school);
-		return view_fault(r, &e);
-	}
-	buf_adds(&title, sheet_extension(f));
-	rc = view_bytes(r, 200, sheet_content_type(f), &out, buf_cstr(&title));
-	buf_release(&title);
+	json_array_foreach(rows, i, x) json_object_set_new(x, "no", json_integer((json_int_t)i + 1));
+	static const struct sheet_col cols[] = {
+	    {"ลำดับ", 6, SHEET_NUMBER, 0, "no"},
+	    {"คำนำหน้า", 10, SHEET_TEXT, 0, "title"},
+	    {"ชื่อ", 18, SHEET_TEXT, 0, "first_name"},
+	    {"นามสกุล", 18, SHEET_TEXT, 0, "last_name"},
+	    {"ประเภท", 24, SHEET_ENUM, 0, "type_label"},
+	    {"ตำแหน่ง", 24, SHEET_ENUM, 0, "position_label"},
+	    {"เลขที่ตำแหน่ง", 12, SHEET_CODE, 0, "position_no"},
+	    {"วิทยฐานะ", 16, SHEET_ENUM, 0, "standing_label"},
+	    {"วิชาเอก", 18, SHEET_TEXT, 0, "subject"},
+	    {"ข้อมูลที่ขาด (รายการ)", 12, SHEET_NUMBER, 0, "missing"}};
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "บุคลากร %s", jstr(school, "name"));
+	char base[48];
+	snprintf(base, sizeof base, "staff-%s", *jstr(school, "obec_code") ? jstr(school, "obec_code") : "office");
+	const struct export_list l = {buf_cstr(&title), base, 10, cols};
 	json_decref(school);
+	rc = export_rows(r, f, &l, rows, rows);
+	buf_release(&title);
 	return rc;
 }
 
@@ -1148,8 +1149,7 @@ static int area_get(struct req *r)
 static int area_export(struct req *r)
 {
 	enum sheet_format f;
-	const char *format = req_query(r, "format");
-	if (sheet_parse_format(format ? format : "", &f) < 0)
+	if (!export_asked(r, &f) || (f != SHEET_CSV && f != SHEET_XLSX))
 		return view_error(r, 404, "ไม่มีรูปแบบไฟล์นี้ เลือกได้เฉพาะ csv หรือ xlsx");
 	int rc = 0;
 	json_t *area = area_for(r, &rc);
@@ -1165,16 +1165,19 @@ static int area_export(struct req *r)
 	size_t nt = json_array_size(types);
 	struct sheet_col cols[24];
 	int nc = 0;
-	cols[nc++] = (struct sheet_col){"รหัสโรงเรียน", 14};
-	cols[nc++] = (struct sheet_col){"โรงเรียน", 40};
-	cols[nc++] = (struct sheet_col){"บันทึกแล้ว (คน)", 12};
-	cols[nc++] = (struct sheet_col){"ข้อมูลไม่ครบ (คน)", 12};
+	cols[nc++] = (struct sheet_col){"รหัสโรงเรียน", 14, SHEET_CODE};
+	cols[nc++] = (struct sheet_col){"โรงเรียน", 40, SHEET_TEXT};
+	cols[nc++] = (struct sheet_col){"บันทึกแล้ว (คน)", 12, SHEET_NUMBER};
+	cols[nc++] = (struct sheet_col){"ข้อมูลไม่ครบ (คน)", 12, SHEET_NUMBER};
 	for (size_t k = 0; k < nt && nc < 23; k++)
-		cols[nc++] = (struct sheet_col){jstr(json_array_get(types, k), "label"), 14};
-	cols[nc++] = (struct sheet_col){"ยังไม่ระบุประเภท", 12};
+		cols[nc++] = (struct sheet_col){jstr(json_array_get(types, k), "label"), 14, SHEET_NUMBER};
+	cols[nc++] = (struct sheet_col){"ยังไม่ระบุประเภท", 12, SHEET_NUMBER};
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "บุคลากร %s", jstr(area, "short_name"));
-	struct sheet *sh = sheet_new(f, buf_cstr(&title), nc, cols, &e);
+	char base[48];
+	snprintf(base, sizeof base, "staff-area-%s", jstr(area, "code"));
+	const struct export_list l = {buf_cstr(&title), base, nc, cols};
+	struct sheet *sh = export_begin(r, f, &l, &e);
 	if (!sh) {
 		buf_release(&title);
 		json_decref(m);
@@ -1195,16 +1198,9 @@ static int area_export(struct req *r)
 		sheet_row_end(sh);
 	}
 	json_decref(m);
-	struct buf out = BUF_INIT;
-	if (sheet_finish(sh, &out, &e) < 0) {
-		buf_release(&title);
-		json_decref(area);
-		return view_fault(r, &e);
-	}
-	buf_adds(&title, sheet_extension(f));
-	rc = view_bytes(r, 200, sheet_content_type(f), &out, buf_cstr(&title));
-	buf_release(&title);
 	json_decref(area);
+	rc = export_end(r, sh, f, &l);
+	buf_release(&title);
 	return rc;
 }
 
@@ -1224,15 +1220,38 @@ static int area_transfers_get(struct req *r)
 	long long flagged = 0;
 	size_t i;
 	json_t *x;
-	json_array_foreach(rows, i, x) flagged += json_is_true(json_object_get(x, "flagged"));
+	json_array_foreach(rows, i, x)
+	{
+		flagged += json_is_true(json_object_get(x, "flagged"));
+		json_object_set_new(x, "flag_label",
+				    json_string(json_is_true(json_object_get(x, "flagged")) ? "รอเกิน 7 วัน" : ""));
+	}
 	const struct acc_grant *g = acc_active_grant(r);
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "คำขอย้ายบุคลากรรอพิจารณา %s", jstr(area, "name"));
+	enum sheet_format f;
+	if (export_asked(r, &f)) {
+		/* the queue as the page shows it: the citizen ID masked */
+		static const struct sheet_col cols[] = {
+		    {"ยื่นเมื่อ", 20, SHEET_DATETIME, 0, "requested_at"}, {"โรงเรียนที่ขอ", 36, SHEET_TEXT, 0, "to_name"},
+		    {"คำนำหน้า", 10, SHEET_TEXT, 0, "title"},		 {"ชื่อ", 18, SHEET_TEXT, 0, "first_name"},
+		    {"นามสกุล", 18, SHEET_TEXT, 0, "last_name"},		 {"เลขประจำตัวประชาชน", 20, SHEET_TEXT, 0, "cid_masked"},
+		    {"จากโรงเรียน", 36, SHEET_TEXT, 0, "from_name"},	 {"หมายเหตุ", 30, SHEET_TEXT, 0, "note"},
+		    {"รอนาน", 12, SHEET_ENUM, 0, "flag_label"}};
+		char base[48];
+		snprintf(base, sizeof base, "dpa-transfers-%s", jstr(area, "code"));
+		json_decref(area);
+		const struct export_list l = {buf_cstr(&title), base, 9, cols};
+		int rc2 = export_rows(r, f, &l, rows, rows);
+		buf_release(&title);
+		return rc2;
+	}
 	json_t *m = json_pack("{s:s, s:o, s:o, s:b, s:I, s:b, s:o}", "page_title", buf_cstr(&title), "area", area,
 			      "pending", rows, "has_pending", json_array_size(rows) > 0, "flagged", (json_int_t)flagged,
 			      "can_decide", is_area_role(g) || acc_grant_is(g, "super_admin"), "decision_form",
 			      form_model(r, decision_form, NULL));
 	buf_release(&title);
+	export_links(r, m);
 	return view_page(r, 200, "dpa/area_transfers", m);
 }
 

@@ -27,10 +27,10 @@ static void title_of(json_t *stats, struct buf *out)
 	buf_addf(out, "สรุปผลการรายงานตัวชี้วัด ปีงบประมาณ %lld", jint(stats, "fiscal_year"));
 }
 
-/* ---- XLSX ---------------------------------------------------------------- */
+/* ---- XLSX and CSV (the same cells) ----------------------------------------- */
 
 /* A decimal text ("3.5", "" for none) as a number cell, or an empty one. */
-static void sheet_decimal(struct sheet *s, json_t *o, const char *k)
+static void kpi_cell_decimal(struct sheet *s, json_t *o, const char *k)
 {
 	const char *t = jstr(o, k);
 	if (*t) /* 74.54, never 74.54000000000001 */
@@ -52,7 +52,7 @@ static void sheet_labels(struct sheet *s, const char *const *cells, int n)
 	sheet_row_end(s);
 }
 
-int kpi_stats_xlsx(json_t *stats, struct buf *out, struct err *e)
+int kpi_stats_sheet(json_t *stats, enum sheet_format f, struct buf *out, struct err *e)
 {
 	static const struct sheet_col cols[] = {
 	    {"ที่", 6},	      {"หมายเลข", 10},	       {"ชื่อตัวชี้วัด", 60},	      {"กลุ่มงาน", 30}, {"ประเภท", 26},
@@ -61,7 +61,7 @@ int kpi_stats_xlsx(json_t *stats, struct buf *out, struct err *e)
 	};
 	struct buf t = BUF_INIT;
 	title_of(stats, &t);
-	struct sheet *s = sheet_new(SHEET_XLSX, buf_cstr(&t), (int)(sizeof cols / sizeof *cols), cols, e);
+	struct sheet *s = sheet_new(f, buf_cstr(&t), (int)(sizeof cols / sizeof *cols), cols, e);
 	buf_release(&t);
 	if (!s)
 		return -1;
@@ -74,14 +74,14 @@ int kpi_stats_xlsx(json_t *stats, struct buf *out, struct err *e)
 		sheet_text(s, jstr(r, "name"));
 		sheet_text(s, jstr(r, "work_group_name"));
 		sheet_text(s, jstr(r, "type_label"));
-		sheet_decimal(s, r, "weight");
+		kpi_cell_decimal(s, r, "weight");
 		sheet_count(s, r, "periods_opened");
 		sheet_count(s, r, "assigned");
 		sheet_count(s, r, "submitted");
 		sheet_count(s, r, "reviewed");
-		sheet_decimal(s, r, "percent_submitted");
-		sheet_decimal(s, r, "avg_self");
-		sheet_decimal(s, r, "avg_review");
+		kpi_cell_decimal(s, r, "percent_submitted");
+		kpi_cell_decimal(s, r, "avg_self");
+		kpi_cell_decimal(s, r, "avg_review");
 		sheet_row_end(s);
 	}
 	json_t *tot = json_object_get(stats, "totals");
@@ -93,7 +93,7 @@ int kpi_stats_xlsx(json_t *stats, struct buf *out, struct err *e)
 	sheet_count(s, tot, "assigned");
 	sheet_count(s, tot, "submitted");
 	sheet_count(s, tot, "reviewed");
-	sheet_decimal(s, tot, "percent_submitted");
+	kpi_cell_decimal(s, tot, "percent_submitted");
 	sheet_row_end(s);
 
 	sheet_row_end(s);
@@ -119,8 +119,8 @@ int kpi_stats_xlsx(json_t *stats, struct buf *out, struct err *e)
 		sheet_count(s, r, "count");
 		for (int c = 0; c < 7; c++)
 			sheet_text(s, NULL);
-		sheet_decimal(s, r, "weighted_self");
-		sheet_decimal(s, r, "weighted_review");
+		kpi_cell_decimal(s, r, "weighted_self");
+		kpi_cell_decimal(s, r, "weighted_review");
 		sheet_row_end(s);
 	}
 
@@ -138,7 +138,7 @@ int kpi_stats_xlsx(json_t *stats, struct buf *out, struct err *e)
 		sheet_count(s, r, "assigned");
 		sheet_count(s, r, "submitted");
 		sheet_count(s, r, "reviewed");
-		sheet_decimal(s, r, "percent_submitted");
+		kpi_cell_decimal(s, r, "percent_submitted");
 		sheet_row_end(s);
 	}
 
@@ -158,7 +158,7 @@ int kpi_stats_xlsx(json_t *stats, struct buf *out, struct err *e)
 			sheet_count(s, r, "assigned");
 			sheet_count(s, r, "submitted");
 			sheet_count(s, r, "reviewed");
-			sheet_decimal(s, r, "percent_submitted");
+			kpi_cell_decimal(s, r, "percent_submitted");
 			sheet_row_end(s);
 		}
 	}

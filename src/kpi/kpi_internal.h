@@ -24,6 +24,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/form.h"
+#include "core/sheet.h"
 #include "kpi/kpi.h"
 
 struct acc_grant;
@@ -487,7 +488,8 @@ json_t *kpi_unit_reports(struct db *db, long long area_id, int fy, long long sch
  * state ("none", "pending" รอส่ง, "draft", "waiting" รอตรวจ, "reviewed"),
  * self, reporter, review, reviewer}]}], total_units, page, pages,
  * per_page}. A fixed number of queries per page (periods, unit count, one
- * query for the page's cells), never one per cell. */
+ * query for the page's cells), never one per cell. per_page 0: every unit
+ * on one page (the export). */
 json_t *kpi_matrix(struct db *db, long long indicator_id, long long page, long long per_page, struct err *e);
 
 /* Yearly statistics (KPI-8): {fiscal_year, area, indicators: [{id, number,
@@ -524,7 +526,7 @@ int kpi_matrix_table_for(struct db *db, long long indicator_id, long long page, 
  * of indicators, periods, units and reports calls it. */
 void kpi_stats_touch(void);
 /* Exports of the statistics. */
-int kpi_stats_xlsx(json_t *stats, struct buf *out, struct err *e);
+int kpi_stats_sheet(json_t *stats, enum sheet_format f, struct buf *out, struct err *e);
 int kpi_stats_pdf(json_t *stats, struct buf *out, struct err *e);
 
 /* Unit display name of a report row's school (NULL: the area office). */

@@ -108,7 +108,7 @@ int kpi_review_queue_get(struct req *r);
 /* matrix_pages.c */
 int kpi_matrix_get(struct req *r);
 /* stats_pages.c: the route's data is a const enum kpi_stats_format */
-enum kpi_stats_format { KPI_STATS_HTML, KPI_STATS_XLSX, KPI_STATS_PDF };
+enum kpi_stats_format { KPI_STATS_HTML, KPI_STATS_XLSX, KPI_STATS_PDF, KPI_STATS_CSV };
 int kpi_stats_get(struct req *r);
 int kpi_public_stats_get(struct req *r);
 /* GET /kpi/stats: the current fiscal year's public page (?area= kept). */

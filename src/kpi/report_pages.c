@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "core/db.h"
+#include "core/export.h"
 #include "core/view.h"
 #include "kpi/kpi_pages.h"
 
@@ -469,5 +470,21 @@ int kpi_review_queue_get(struct req *r)
 			      "area_id", (json_int_t)area, "rows", shown, "count", (int)json_array_size(shown),
 			      "has_rows", json_array_size(shown) > 0, "more", more);
 	json_object_set_new(m, "list_url", kpi_url_json("/kpi/%d", fy));
+	enum sheet_format f;
+	if (export_asked(r, &f)) {
+		/* the queue the page shows (at most KPI_QUEUE_MAX, oldest first) */
+		static const struct sheet_col cols[] = {
+		    {"ที่", 6, SHEET_NUMBER, 0, "no"},		       {"หมายเลข", 10, SHEET_CODE, 0, "number"},
+		    {"ตัวชี้วัด", 40, SHEET_TEXT, 0, "name"},	       {"กลุ่มงาน", 28, SHEET_TEXT, 0, "work_group_name"},
+		    {"รอบรายงาน", 16, SHEET_TEXT, 0, "period_label"},       {"หน่วยงาน", 36, SHEET_TEXT, 0, "unit_name"},
+		    {"ยืนยันผลเมื่อ", 20, SHEET_DATETIME, 0, "confirmed_at"}, {"ผู้รายงาน", 24, SHEET_TEXT, 0, "reporter_name"},
+		    {"คะแนนประเมินตนเอง", 12, SHEET_NUMBER, 2, "self"}};
+		char title[96], base[48];
+		snprintf(title, sizeof title, "รายงานรอตรวจ ปีงบประมาณ %d", fy);
+		snprintf(base, sizeof base, "kpi-review-queue-%d-%lld", fy, area);
+		const struct export_list l = {title, base, 9, cols};
+		return export_rows(r, f, &l, json_object_get(m, "rows"), m);
+	}
+	export_links(r, m);
 	return view_page(r, 200, "kpi/review_queue", m);
 }

@@ -12,11 +12,11 @@
  *
  *   GET  /kpi                          → the user's fiscal year
  *   GET  /kpi/years, POST /kpi/years   year picker (KPI-1)
- *   GET  /kpi/stats/:year[/xlsx|/pdf]  public statistics, aggregates only (KPI-8)
+ *   GET  /kpi/stats/:year[/xlsx|/csv|/pdf]  public statistics, aggregates only (KPI-8)
  *   GET  /kpi/:year                    indicator list with [ยื่น/ตรวจ/ทั้งหมด] (KPI-7)
  *   GET  /kpi/:year/new, POST          new indicator (KPI-2)
  *   POST /kpi/:year/copy               copy another year's indicators
- *   GET  /kpi/:year/stats[/xlsx|/pdf]  yearly statistics with units (KPI-8)
+ *   GET  /kpi/:year/stats[/xlsx|/csv|/pdf]  yearly statistics with units (KPI-8)
  *   GET  /kpi/indicators/:id           one indicator, its files and periods
  *   GET  /kpi/indicators/:id/edit, POST, POST …/status, …/files, …/files/:fid/delete
  *   GET  /kpi/indicators/:id/files/:fid
@@ -220,7 +220,8 @@ const struct field kpi_report_form[] = {
 #define STAFF ACCESS_SIGNED_IN, "@staff"
 
 /* the statistics' formats, one handler each for the staff's and the public's */
-static const enum kpi_stats_format as_html = KPI_STATS_HTML, as_xlsx = KPI_STATS_XLSX, as_pdf = KPI_STATS_PDF;
+static const enum kpi_stats_format as_html = KPI_STATS_HTML, as_xlsx = KPI_STATS_XLSX, as_pdf = KPI_STATS_PDF,
+					 as_csv = KPI_STATS_CSV;
 
 static const struct route routes[] = {
     {"GET", "/kpi", kpi_home_get, NULL, "kpi", STAFF},
@@ -229,6 +230,7 @@ static const struct route routes[] = {
     {"GET", "/kpi/stats", kpi_public_stats_now_get, NULL, NULL, ACCESS_PUBLIC},
     {"GET", "/kpi/stats/:year", kpi_public_stats_get, NULL, NULL, ACCESS_PUBLIC, NULL, &as_html, ROUTE_MAY_LAG},
     {"GET", "/kpi/stats/:year/xlsx", kpi_public_stats_get, NULL, NULL, ACCESS_PUBLIC, NULL, &as_xlsx, ROUTE_MAY_LAG},
+    {"GET", "/kpi/stats/:year/csv", kpi_public_stats_get, NULL, NULL, ACCESS_PUBLIC, NULL, &as_csv, ROUTE_MAY_LAG},
     {"GET", "/kpi/stats/:year/pdf", kpi_public_stats_get, NULL, NULL, ACCESS_PUBLIC, NULL, &as_pdf, ROUTE_MAY_LAG},
     {"GET", "/kpi/admin/people", kpi_people_get, NULL, NULL, STAFF},
     {"POST", "/kpi/admin/people", kpi_people_post, kpi_people_form, NULL, STAFF},
@@ -260,6 +262,7 @@ static const struct route routes[] = {
     {"POST", "/kpi/:year/copy", kpi_year_copy_post, copy_form, NULL, STAFF},
     {"GET", "/kpi/:year/stats", kpi_stats_get, NULL, NULL, STAFF, &as_html},
     {"GET", "/kpi/:year/stats/xlsx", kpi_stats_get, NULL, NULL, STAFF, &as_xlsx},
+    {"GET", "/kpi/:year/stats/csv", kpi_stats_get, NULL, NULL, STAFF, &as_csv},
     {"GET", "/kpi/:year/stats/pdf", kpi_stats_get, NULL, NULL, STAFF, &as_pdf},
     {NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL},
 };

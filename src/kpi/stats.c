@@ -249,9 +249,11 @@ json_t *kpi_matrix(struct db *db, long long indicator_id, long long page, long l
 	if (np > KPI_PERIODS_MAX)
 		np = KPI_PERIODS_MAX;
 
-	if (per_page < 1 || per_page > 100)
-		per_page = 25;
 	long long total = json_integer_value(json_object_get(ind, "n_units"));
+	if (per_page == 0) /* the export: every unit */
+		per_page = total > 0 ? total : 1;
+	else if (per_page < 1 || per_page > 100)
+		per_page = 25;
 	long long pages = total > 0 ? (total + per_page - 1) / per_page : 1;
 	if (page < 1)
 		page = 1;

@@ -3,9 +3,13 @@
  * only (no unit or person). One handler serves the three formats of each:
  * the route's data names the format (routes.c). */
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "core/buf.h"
+#include "core/clock.h"
+#include "core/jsonx.h"
+#include "core/sheet.h"
 #include "core/thai.h"
 #include "core/view.h"
 #include "kpi/kpi_pages.h"
@@ -24,21 +28,37 @@ static int stats_answer(struct req *r, json_t *st, enum kpi_stats_format fmt, co
 		return view_page(r, 200, tmpl, st);
 	struct buf out = BUF_INIT;
 	struct err e = ERR_INIT;
-	int rc = fmt == KPI_STATS_XLSX ? kpi_stats_xlsx(st, &out, &e) : kpi_stats_pdf(st, &out, &e);
-	char name[64];
-	snprintf(name, sizeof name, "kpi-%lld-%lld.%s",
+	enum sheet_format sf = fmt == KPI_STATS_CSV ? SHEET_CSV : SHEET_XLSX;
+	int rc = fmt == KPI_STATS_PDF ? kpi_stats_pdf(st, &out, &e) : kpi_stats_sheet(st, sf, &out, &e);
+	/* kpi-stats-2569-1-2026-12-07.xlsx, and the Thai title as the UTF-8 name */
+	char base[64];
+	snprintf(base, sizeof base, "kpi-stats-%lld-%lld",
 		 (long long)json_integer_value(json_object_get(st, "fiscal_year")),
-		 (long long)json_integer_value(json_object_get(json_object_get(st, "area"), "id")),
-		 fmt == KPI_STATS_XLSX ? "xlsx" : "pdf");
+		 (long long)json_integer_value(json_object_get(json_object_get(st, "area"), "id")));
+	struct buf ascii = BUF_INIT, utf8 = BUF_INIT;
+	long long now = clock_now(r);
+	if (fmt == KPI_STATS_PDF) {
+		sheet_filename(&ascii, base, now, SHEET_CSV);
+		ascii.len -= 4; /* ".csv" */
+		buf_adds(&ascii, ".pdf");
+	} else {
+		sheet_filename(&ascii, base, now, sf);
+	}
+	buf_addf(&utf8, "%s %s%s", jstr(st, "page_title"), jstr(json_object_get(st, "area"), "short_name"),
+		 buf_cstr(&ascii) + strlen(base));
 	json_decref(st);
 	if (rc < 0) {
 		buf_release(&out);
+		buf_release(&ascii);
+		buf_release(&utf8);
 		return view_err(r, &e);
 	}
-	return view_bytes(r, 200,
-			  fmt == KPI_STATS_XLSX ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-						: "application/pdf",
-			  &out, name);
+	rc = view_download(r,
+			   fmt == KPI_STATS_PDF ? "application/pdf" : sheet_content_type(sf), &out, buf_cstr(&ascii),
+			   buf_cstr(&utf8));
+	buf_release(&ascii);
+	buf_release(&utf8);
+	return rc;
 }
 
 /* Names statistics st of fiscal year fy "<what> ปีงบประมาณ fy", at base. */

@@ -9,6 +9,7 @@
 
 #include "core/db.h"
 #include "core/thai.h"
+#include "core/export.h"
 #include "core/view.h"
 #include "kpi/kpi_pages.h"
 #include "org/org.h"
@@ -196,6 +197,29 @@ int kpi_year_get(struct req *r)
 	char title[512];
 	snprintf(title, sizeof title, "รายการตัวชี้วัด ปีงบประมาณ %d", fy);
 	json_object_set_new(list, "page_title", json_string(title));
+	enum sheet_format f;
+	if (export_asked(r, &f)) {
+		/* the indicators this user sees on the page, as a file */
+		static const struct sheet_col cols[] = {
+		    {"ที่", 6, SHEET_NUMBER, 0, "no"},
+		    {"หมายเลข", 10, SHEET_CODE, 0, "number"},
+		    {"ชื่อตัวชี้วัด", 50, SHEET_TEXT, 0, "name"},
+		    {"รายละเอียด", 40, SHEET_TEXT, 0, "description"},
+		    {"รูปแบบ", 24, SHEET_ENUM, 0, "type_label"},
+		    {"เกณฑ์", 30, SHEET_TEXT, 0, "criteria_text"},
+		    {"กลุ่มงาน", 30, SHEET_TEXT, 0, "work_group_name"},
+		    {"ประเภท", 20, SHEET_ENUM, 0, "kind_label"},
+		    {"น้ำหนัก", 10, SHEET_NUMBER, 2, "weight"},
+		    {"หน่วยงานที่ต้องรายงาน", 12, SHEET_NUMBER, 0, "n_units"},
+		    {"รอบที่เปิดแล้ว", 12, SHEET_NUMBER, 0, "periods_open"}};
+		json_array_foreach(json_object_get(list, "indicators"), i, ind) json_object_set_new(
+		    ind, "periods_open", json_integer((json_int_t)json_array_size(json_object_get(ind, "periods"))));
+		char base[48];
+		snprintf(base, sizeof base, "kpi-indicators-%d-%lld", fy, area);
+		const struct export_list l = {title, base, (int)(sizeof cols / sizeof *cols), cols};
+		return export_rows(r, f, &l, json_object_get(list, "indicators"), list);
+	}
+	export_links(r, list);
 	return view_page(r, 200, "kpi/list", list);
 }
 /* ---- copying a year ------------------------------------------------------- */

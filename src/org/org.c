@@ -120,7 +120,7 @@ int org_text_check(const char *s, bool required, size_t max, const char *field, 
 
 void org_paging(long long total, long long page, long long per_page, struct org_paging *p)
 {
-	if (per_page != 10 && per_page != 25 && per_page != 50 && per_page != 100)
+	if (per_page != 10 && per_page != 25 && per_page != 50 && per_page != 100 && per_page != ORG_ALL_ROWS)
 		per_page = 10;
 	if (total < 0)
 		total = 0;

@@ -29,11 +29,13 @@ int org_school_code_check(const char *s, struct err *e);
 int org_smis_code_check(const char *s, struct err *e);
 
 /* Paging of a list of total rows (pure, for handlers and tests): per_page is
- * forced to 10/25/50/100 (else 10), page to [1, pages]; pages is at least 1;
+ * forced to 10/25/50/100 or ORG_ALL_ROWS (an export: every row on one
+ * page; never from a query string) (else 10), page to [1, pages]; pages is at least 1;
  * from/to are 1-based row numbers of the page (0/0 for an empty list). */
 struct org_paging {
 	long long total, page, pages, per_page, from, to, offset;
 };
+#define ORG_ALL_ROWS 10000000LL
 void org_paging(long long total, long long page, long long per_page, struct org_paging *out);
 
 /* One area {id, code, name, short_name, kind, province, school_count};

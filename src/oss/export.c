@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/export.h"
 #include "core/sheet.h"
 #include "core/thai.h"
 #include "core/view.h"
@@ -22,14 +23,6 @@ struct export_ctx {
 	const long long *hol;
 	size_t nhol;
 };
-
-static void text_time(struct sheet *s, long long t)
-{
-	struct buf b = BUF_INIT;
-	thai_datetime_short(&b, t);
-	sheet_text(s, buf_cstr(&b));
-	buf_release(&b);
-}
 
 static int add_row(const struct oss_export_row *row, long long n, void *arg)
 {
@@ -44,9 +37,12 @@ static int add_row(const struct oss_export_row *row, long long n, void *arg)
 	buf_release(&name);
 	sheet_code(s, jstr(d, "phone"));
 	sheet_text(s, jstr(d, "email"));
-	text_time(s, row->created_at);
+	sheet_datetime(s, row->created_at);
 	sheet_text(s, row->status >= 0 ? oss_status_label((enum oss_status)row->status) : "");
-	text_time(s, row->status_at);
+	if (row->status_at > 0)
+		sheet_datetime(s, row->status_at);
+	else
+		sheet_text(s, NULL);
 	sheet_text(s, row->note);
 	bool waiting = row->status == OSS_SUBMITTED || row->status == OSS_IN_PROGRESS || row->status == OSS_RESUBMITTED;
 	if (waiting) {
@@ -81,25 +77,27 @@ static int add_row(const struct oss_export_row *row, long long n, void *arg)
 	return 0;
 }
 
+/* Times are date-time cells (Bangkok, shown in BE) in XLSX and ISO in
+ * CSV; codes and phones stay text (core/sheet.h). */
 static const struct sheet_col cols[] = {
-    {"ที่", 6},
-    {"รหัสอ้างอิง", 20},
-    {"ผู้ยื่นคำร้อง", 30},
-    {"เบอร์โทรศัพท์", 14},
-    {"อีเมล", 26},
-    {"วันที่ยื่น", 22},
-    {"สถานะ", 30},
-    {"วันที่เปลี่ยนสถานะ", 22},
-    {"ข้อความล่าสุด", 40},
-    {"รอ (วันทำการ)", 12},
-    {"เกินกำหนด", 12},
-    {"ไฟล์จากเจ้าหน้าที่", 14},
+    {"ที่", 6, SHEET_NUMBER},
+    {"รหัสอ้างอิง", 20, SHEET_CODE},
+    {"ผู้ยื่นคำร้อง", 30, SHEET_TEXT},
+    {"เบอร์โทรศัพท์", 14, SHEET_PHONE},
+    {"อีเมล", 26, SHEET_TEXT},
+    {"วันที่ยื่น", 20, SHEET_DATETIME},
+    {"สถานะ", 30, SHEET_ENUM},
+    {"วันที่เปลี่ยนสถานะ", 20, SHEET_DATETIME},
+    {"ข้อความล่าสุด", 40, SHEET_TEXT},
+    {"รอ (วันทำการ)", 12, SHEET_NUMBER},
+    {"เกินกำหนด", 12, SHEET_ENUM},
+    {"ไฟล์จากเจ้าหน้าที่", 14, SHEET_ENUM},
     /* service 31 only */
-    {"ห้องประชุม", 24},
-    {"วันที่ใช้ห้อง", 26},
-    {"เวลา", 16},
-    {"ประธานการประชุม", 36},
-    {"ผู้ประสานงาน", 36},
+    {"ห้องประชุม", 24, SHEET_TEXT},
+    {"วันที่ใช้ห้อง", 26, SHEET_TEXT},
+    {"เวลา", 16, SHEET_TEXT},
+    {"ประธานการประชุม", 36, SHEET_TEXT},
+    {"ผู้ประสานงาน", 36, SHEET_TEXT},
 };
 #define COLS_ALL 12
 
@@ -113,13 +111,20 @@ int oss_manage_export(struct req *r, enum sheet_format f, long long area_id, con
 	buf_addf(&title, "คำร้อง %s", oss_service_name(service));
 	struct export_ctx x = {
 	    .now = now, .overdue_before = mark_before, .hol = hol, .nhol = nhol, .rooms = !strcmp(service, "31")};
-	x.s = sheet_new(f, buf_cstr(&title), x.rooms ? (int)(sizeof cols / sizeof *cols) : COLS_ALL, cols, &e);
-	buf_release(&title);
-	if (!x.s)
+	/* oss-requests-11-2026-12-07.csv, and the Thai title as the UTF-8 name */
+	char base[48];
+	snprintf(base, sizeof base, "oss-requests-%s", service);
+	const struct export_list l = {buf_cstr(&title), base, x.rooms ? (int)(sizeof cols / sizeof *cols) : COLS_ALL,
+				      cols};
+	x.s = export_begin(r, f, &l, &e);
+	if (!x.s) {
+		buf_release(&title);
 		return view_err(r, &e);
+	}
 	bool cut = false;
 	if (oss_manage_each(db, area_id, service, status, overdue_before, sort, q, add_row, &x, &cut, &e) < 0) {
 		sheet_free(x.s);
+		buf_release(&title);
 		if (e.status == 400) /* a search the list would refuse too */
 			return view_error(r, 400, e.msg);
 		return view_err(r, &e);
@@ -136,15 +141,7 @@ int oss_manage_export(struct req *r, enum sheet_format f, long long area_id, con
 	oss_audit(r, db, "personal.export", "oss_requests", 0, area_id,
 		  json_pack("{s:s, s:s, s:s, s:s}", "service", service, "format", f == SHEET_XLSX ? "xlsx" : "csv",
 			    "status", status >= 0 ? oss_status_name((enum oss_status)status) : "", "q", q ? q : ""));
-	struct buf out = BUF_INIT;
-	if (sheet_finish(x.s, &out, &e) < 0) {
-		buf_release(&out);
-		return view_err(r, &e);
-	}
-	/* คำร้อง-11-25670625.csv: service and the Bangkok date of the export */
-	int y, mo, d, h, mi, sec, wd;
-	thai_local(now, &y, &mo, &d, &h, &mi, &sec, &wd);
-	char name[64];
-	snprintf(name, sizeof name, "คำร้อง-%s-%04d%02d%02d%s", service, y + 543, mo, d, sheet_extension(f));
-	return view_bytes(r, 200, sheet_content_type(f), &out, name);
+	int rc = export_end(r, x.s, f, &l);
+	buf_release(&title);
+	return rc;
 }

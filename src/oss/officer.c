@@ -21,7 +21,9 @@
 
 #include "acc/acc.h"
 #include "core/db.h"
+#include "core/export.h"
 #include "core/form.h"
+#include "core/jsonx.h"
 #include "core/sheet.h"
 #include "core/thai.h"
 #include "core/view.h"
@@ -108,6 +110,69 @@ static int not_assigned(struct req *r, const char *service)
 }
 
 /* ---- dashboard --------------------------------------------------------------- */
+
+/* GET /oss/manage?year=&format=csv|xlsx — the summary report (OSS-7) as
+ * the dashboard shows it: requests by service and status with the open
+ * and overdue ones, then, after an empty row, submissions by month and
+ * service of the fiscal year. Counts only (no person), from the same
+ * counters (oss_counts) as the page. Takes m. */
+static int summary_export(struct req *r, enum sheet_format f, json_t *m)
+{
+	struct sheet_col cols[OSS_STATUS_COUNT + 4];
+	int nc = 0;
+	cols[nc++] = (struct sheet_col){"บริการ", 40, SHEET_TEXT};
+	size_t i;
+	json_t *x;
+	json_array_foreach(json_object_get(m, "status_heads"), i, x) if (nc < OSS_STATUS_COUNT + 1) cols[nc++] =
+	    (struct sheet_col){jstr(x, "label"), 16, SHEET_NUMBER};
+	cols[nc++] = (struct sheet_col){"รวม", 10, SHEET_NUMBER};
+	cols[nc++] = (struct sheet_col){"ค้างดำเนินการ", 12, SHEET_NUMBER};
+	cols[nc++] = (struct sheet_col){"เกินกำหนด", 12, SHEET_NUMBER};
+	struct buf t = BUF_INIT;
+	buf_addf(&t, "สรุปคำขอรับบริการ ปีงบประมาณ %lld", jint(m, "fiscal_year"));
+	char base[48];
+	snprintf(base, sizeof base, "oss-summary-%lld", jint(m, "fiscal_year"));
+	const struct export_list l = {buf_cstr(&t), base, nc, cols};
+	struct err e = ERR_INIT;
+	struct sheet *sh = export_begin(r, f, &l, &e);
+	if (!sh) {
+		buf_release(&t);
+		json_decref(m);
+		return view_fault(r, &e);
+	}
+	json_array_foreach(json_object_get(m, "services"), i, x)
+	{
+		char name[160];
+		snprintf(name, sizeof name, "%s %s", jstr(x, "code"), jstr(x, "name"));
+		sheet_text(sh, name);
+		size_t k;
+		json_t *c;
+		json_array_foreach(json_object_get(x, "cells"), k, c) sheet_number(sh, (double)jint(c, "n"));
+		sheet_number(sh, (double)jint(x, "total"));
+		sheet_number(sh, (double)jint(x, "open"));
+		sheet_number(sh, (double)jint(x, "overdue"));
+		sheet_row_end(sh);
+	}
+	/* by month: its own header row, one column per service shown */
+	sheet_row_end(sh);
+	sheet_text(sh, "เดือนที่ยื่น");
+	json_array_foreach(json_object_get(m, "month_heads"), i, x) sheet_text(sh, json_string_value(x));
+	sheet_text(sh, "รวม");
+	sheet_row_end(sh);
+	json_array_foreach(json_object_get(m, "months"), i, x)
+	{
+		sheet_text(sh, jstr(x, "label"));
+		size_t k;
+		json_t *c;
+		json_array_foreach(json_object_get(x, "cells"), k, c) sheet_number(sh, (double)json_integer_value(c));
+		sheet_number(sh, (double)jint(x, "total"));
+		sheet_row_end(sh);
+	}
+	json_decref(m);
+	int rc = export_end(r, sh, f, &l);
+	buf_release(&t);
+	return rc;
+}
 
 int oss_manage_dashboard(struct req *r)
 {
@@ -238,6 +303,10 @@ int oss_manage_dashboard(struct req *r)
 			      "promise_days", OSS_PROMISE_DAYS, "area_admin", s.admin, "has_assigned", s.mask != 0);
 	/* the meeting-room desk (rooms.c) for those who approve room bookings */
 	json_object_set_new(m, "rooms_approver", json_boolean((s.mask & oss_service_bit("31")) != 0));
+	enum sheet_format f;
+	if (export_asked(r, &f))
+		return summary_export(r, f, m);
+	export_links(r, m);
 	return view_page(r, 200, "oss/manage", m);
 }
 

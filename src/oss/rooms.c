@@ -50,6 +50,7 @@
 #include "core/jsonx.h"
 #include "core/log.h"
 #include "core/num.h"
+#include "core/export.h"
 #include "core/sheet.h"
 #include "core/thai.h"
 #include "core/view.h"
@@ -683,17 +684,19 @@ static int usage_export(struct req *r, enum sheet_format f, long long area_id, i
 	struct err e = ERR_INIT;
 	struct sheet_col cols[2 + 12 + 2];
 	char heads[12][32];
-	cols[0] = (struct sheet_col){"ห้องประชุม", 30};
-	cols[1] = (struct sheet_col){"ความจุ (คน)", 10};
+	cols[0] = (struct sheet_col){"ห้องประชุม", 30, SHEET_TEXT};
+	cols[1] = (struct sheet_col){"ความจุ (คน)", 10, SHEET_NUMBER};
 	for (int m = 0; m < 12; m++) {
 		snprintf(heads[m], sizeof heads[m], "%s (ครั้ง)", thai_month_abbr(m + 1));
-		cols[2 + m] = (struct sheet_col){heads[m], 10};
+		cols[2 + m] = (struct sheet_col){heads[m], 10, SHEET_NUMBER};
 	}
-	cols[14] = (struct sheet_col){"รวม (ครั้ง)", 10};
-	cols[15] = (struct sheet_col){"รวม (ชั่วโมง)", 12};
-	char title[96];
+	cols[14] = (struct sheet_col){"รวม (ครั้ง)", 10, SHEET_NUMBER};
+	cols[15] = (struct sheet_col){"รวม (ชั่วโมง)", 12, SHEET_NUMBER, 2};
+	char title[96], base[48];
 	snprintf(title, sizeof title, "การใช้ห้องประชุม ปี %d", be);
-	struct sheet *s = sheet_new(f, title, 16, cols, &e);
+	snprintf(base, sizeof base, "room-usage-%d", be);
+	const struct export_list l = {title, base, 16, cols};
+	struct sheet *s = export_begin(r, f, &l, &e);
 	if (!s)
 		return view_err(r, &e);
 	for (size_t i = 0; i < n; i++) {
@@ -714,14 +717,7 @@ static int usage_export(struct req *r, enum sheet_format f, long long area_id, i
 	oss_audit(r, req_db(r), "oss.room.usage_export", "oss_rooms", 0, area_id,
 		  json_pack("{s:s}", "filter", buf_cstr(&what)));
 	buf_release(&what);
-	struct buf out = BUF_INIT;
-	if (sheet_finish(s, &out, &e) < 0) {
-		buf_release(&out);
-		return view_err(r, &e);
-	}
-	char name[64];
-	snprintf(name, sizeof name, "การใช้ห้องประชุม-%d%s", be, sheet_extension(f));
-	return view_bytes(r, 200, sheet_content_type(f), &out, name);
+	return export_end(r, s, f, &l);
 }
 
 int oss_rooms_usage(struct req *r)

@@ -39,6 +39,7 @@
 #include "acc/acc.h"
 #include "core/api.h"
 #include "core/db.h"
+#include "core/export.h"
 #include "core/form.h"
 #include "core/log.h"
 #include "core/num.h"
@@ -727,6 +728,11 @@ static int my_list(struct req *r)
 	const char *q = oss_trim(req_query(r, "q"), &qb);
 	long long page = req_query_int(r, "page", 1, 1, 1000000000LL);
 	long long per_page = req_query_int(r, "per_page", 10, 1, 100);
+	/* ?format=csv|xlsx: every request of the tab and search, one query */
+	enum sheet_format fmt;
+	bool file = export_asked(r, &fmt);
+	if (file)
+		page = 1, per_page = ORG_ALL_ROWS;
 	struct err e = ERR_INIT;
 	json_t *m = oss_my_page(db, acc_user_id(r), service, q, page, per_page, &e);
 	if (!m) {
@@ -739,6 +745,19 @@ static int my_list(struct req *r)
 	json_t *row;
 	json_array_foreach(json_object_get(m, "rows"), i, row)
 	    oss_list_row(row, total - (from - 1) - (long long)i, false, 0, NULL, 0, 0);
+	if (file) {
+		static const struct sheet_col cols[] = {
+		    {"ที่", 6, SHEET_NUMBER, 0, "no"},
+		    {"รหัสอ้างอิง", 20, SHEET_CODE, 0, "code"},
+		    {"บริการ", 36, SHEET_ENUM, 0, "service_name"},
+		    {"วันที่ยื่น", 20, SHEET_DATETIME, 0, "created_at"},
+		    {"สถานะ", 30, SHEET_ENUM, 0, "status_label"},
+		    {"วันที่เปลี่ยนสถานะ", 20, SHEET_DATETIME, 0, "status_at"}};
+		static const struct export_list l = {"คำร้องของฉัน", "my-requests", 6, cols};
+		buf_release(&qb);
+		return export_rows(r, fmt, &l, json_object_get(m, "rows"), m);
+	}
+	export_links(r, m);
 	json_t *params = json_pack("{s:s, s:s, s:I}", "service", service, "q", q, "per_page",
 				   (json_int_t)(jint(m, "per_page") == 10 ? 0 : jint(m, "per_page")));
 	oss_pager(m, "/oss/my", params);

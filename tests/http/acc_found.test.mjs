@@ -269,7 +269,7 @@ test('10.12 audit page: Thai labels for every action, every action in the filter
   const csv = await a.get(`/areas/${area1}/audit.csv?action=access_request.`);
   assert.equal(csv.status, 200);
   const cd = csv.headers.get('content-disposition');
-  assert.match(cd, /filename="?audit-3502-\d{8}\.csv/);
+  assert.match(cd, /filename="?audit-3502-\d{4}-\d{2}-\d{2}\.csv/);
   assert.doesNotMatch(cd.replace(/filename\*=[^;]*/, ''), /[^\x20-\x7e]/);
   assert.match(csv.text, /อนุมัติคำขอรับสิทธิ์/);
   assert.match(csv.text, /สิทธิ์ที่ให้: /);

@@ -9,6 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { startServer, AddressClient, ipSequence, citizenId, unzip, parseCsv } from './lib.mjs';
+import { readXlsx } from './sheets.mjs';
 
 const PW = 'khet-demo-2567';
 let server, s1, area, admin1, director, areaOfficer, sa, round, year;
@@ -77,8 +78,16 @@ test('the area: certified schools only, totals, XLSX and CSV; a school role is r
   });
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-type'), /spreadsheetml/);
-  const parts = unzip(Buffer.from(await res.arrayBuffer()));
+  const xbuf = Buffer.from(await res.arrayBuffer());
+  const parts = unzip(xbuf);
   assert.ok(Object.values(parts).some((x) => x.includes(name)), 'the school is in the workbook');
+  // money as numbers in baht with #,##0.00 (core/export), heads as numbers
+  const wb = readXlsx(xbuf);
+  assert.equal(wb.rows[1][10].type, 'n');
+  assert.equal(wb.rows[1][10].value, expected(STD) / 100);
+  assert.equal(wb.rows[1][10].format, '#,##0.00');
+  assert.equal(wb.rows[1][5].type, 'n');
+  assert.match(res.headers.get('content-disposition'), /filename="dmc-subsidy-\d{4}-\d{4}-\d{2}-\d{2}\.xlsx"/);
   const pdf = await fetch(`${server.base}/dmc/areas/${area}/rounds/${round.id}/subsidy?format=pdf`, {
     headers: { cookie: areaOfficer.cookieHeader(), 'x-forwarded-for': areaOfficer.ip },
   });

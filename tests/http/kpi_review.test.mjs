@@ -325,7 +325,7 @@ test('a super admin\'s links keep the area he chose', async () => {
   // and the export is that area's
   r = await sa.get(`/kpi/${FY}/stats/xlsx?area=${other}`);
   assert.equal(r.status, 200);
-  assert.match(r.headers.get('content-disposition'), new RegExp(`kpi-${FY}-${other}\\.xlsx`));
+  assert.match(r.headers.get('content-disposition'), new RegExp(`filename="kpi-stats-${FY}-${other}-\\d{4}-\\d{2}-\\d{2}\\.xlsx"`));
 });
 
 test('the "รอตรวจ" queue lists the confirmed reports the grant may review, oldest first', async () => {

@@ -1511,7 +1511,7 @@ static void test_db_matrix_and_stats(void **state)
 	assert_string_equal(json_string_value(json_object_get(json_object_get(st, "totals"), "percent_submitted")),
 			    "20");
 	struct buf x = BUF_INIT;
-	assert_int_equal(kpi_stats_xlsx(st, &x, &e), 0);
+	assert_int_equal(kpi_stats_sheet(st, SHEET_XLSX, &x, &e), 0);
 	assert_true(x.len > 1000);
 	assert_memory_equal(x.data, "PK", 2); /* a zip */
 	buf_reset(&x);

@@ -8,6 +8,7 @@
 #include <zlib.h>
 
 #include "core/sheet.h"
+#include "core/thai.h"
 
 static void test_csv_field_quoting(void **state)
 {
@@ -229,6 +230,133 @@ static void test_codes_and_decimals(void **state)
 	buf_release(&out);
 }
 
+
+/* Worksheet names: at most 31 characters, cut where a word ends (Thai
+ * words by th_brk), never inside one. */
+static void test_sheet_name_cut(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+	    {"โรงเรียน", "โรงเรียน"},
+	    {"", "Sheet1"},
+	    {"a/b:c", "a_b_c"},
+	    /* exactly 31 characters: kept whole */
+	    {"รายชื่อโรงเรียนในสังกัดสำนักงาน", "รายชื่อโรงเรียนในสังกัดสำนักงาน"},
+	    /* the 31st character is inside พื้นที่ (no space there): cut before it,
+	     * never "…เขตพื้นท" */
+	    {"รายชื่อโรงเรียนในสังกัดเขตพื้นที่การศึกษา", "รายชื่อโรงเรียนในสังกัดเขต"},
+	    {"สรุปผลการรายงานตัวชี้วัด ปีงบประมาณ 2569", "สรุปผลการรายงานตัวชี้วัด"},
+	    {"Statistics of the indicators of the year", "Statistics of the indicators of"},
+	    {"Statistics of the indicators ofthe year", "Statistics of the indicators"},
+	    {"'quoted'", "quoted"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char out[160];
+		sheet_name(cases[i].in, out, sizeof out);
+		assert_string_equal(out, cases[i].want);
+	}
+	/* every cut of a long Thai title is a prefix of whole words */
+	char out[160];
+	sheet_name("ผลการประเมินตนเองของหน่วยงานตามตัวชี้วัดประจำปี", out, sizeof out);
+	assert_true(strlen(out) > 0);
+	assert_true(thai_utf8_chars(out) <= 31);
+	assert_int_equal(strncmp(out, "ผลการประเมินตนเองของหน่วยงานตามตัวชี้วัดประจำปี", strlen(out)), 0);
+	assert_int_equal(thai_cut_words(out, 31), strlen(out));
+}
+
+static void test_filename(void **state)
+{
+	(void)state;
+	struct buf b = BUF_INIT;
+	/* 2026-12-06 18:00 UTC is already the 7th in Bangkok */
+	sheet_filename(&b, "schools", 1796580000LL, SHEET_XLSX);
+	assert_string_equal(buf_cstr(&b), "schools-2026-12-07.xlsx");
+	buf_reset(&b);
+	sheet_filename(&b, "ผู้ใช้ users/../x\"", 1796580000LL, SHEET_CSV);
+	assert_string_equal(buf_cstr(&b), "users..x-2026-12-07.csv");
+	buf_reset(&b);
+	sheet_filename(&b, "ภาษาไทย", 1796580000LL, SHEET_CSV);
+	assert_string_equal(buf_cstr(&b), "export-2026-12-07.csv");
+	buf_release(&b);
+}
+
+static const struct sheet_col kinds[] = {
+    {"ข้อความ", 10, SHEET_TEXT, 0, "t"},  {"รหัส", 10, SHEET_CODE, 0, "code"},
+    {"โทรศัพท์", 10, SHEET_PHONE, 0, "phone"}, {"จำนวน", 10, SHEET_NUMBER, 2, "n"},
+    {"เงิน", 10, SHEET_MONEY, 0, "baht"}, {"สตางค์", 10, SHEET_SATANG, 0, "satang"},
+    {"วันที่", 10, SHEET_DATE, 0, "d"},   {"เวลา", 10, SHEET_DATETIME, 0, "at"},
+    {"สถานะ", 10, SHEET_ENUM, 0, "status_label"}, {"ไม่มีคีย์", 10, SHEET_TEXT, 0, NULL},
+};
+
+static json_t *kinds_row(void)
+{
+	return json_pack("{s:s, s:s, s:s, s:f, s:s, s:i, s:s, s:i, s:s}", "t", "-1 หรือ =SUM(A1)", "code",
+			 "0100012345", "phone", "081-234-5678", "n", 74.536, "baht", "35,210.5", "satang", 3521050,
+			 "d", "2026-12-07", "at", 1796614500 /* 2026-12-07 03:35 UTC */, "status_label", "รอดำเนินการ");
+}
+
+/* Each declared kind, from the model's values, in CSV. */
+static void test_kinds_csv(void **state)
+{
+	(void)state;
+	struct err e = ERR_INIT;
+	struct sheet *s = sheet_new(SHEET_CSV, "t", 10, kinds, &e);
+	json_t *row = kinds_row();
+	sheet_json_row(s, row);
+	/* typed BE dates and ISO date-times with an offset */
+	json_object_set_new(row, "d", json_string("07/12/2569"));
+	json_object_set_new(row, "at", json_string("2026-12-07T10:35:00+07:00"));
+	json_object_set_new(row, "n", json_string("not a number"));
+	json_object_set_new(row, "baht", json_integer(12));
+	sheet_json_row(s, row);
+	json_decref(row);
+	struct buf out = BUF_INIT;
+	assert_int_equal(sheet_finish(s, &out, &e), 0);
+	const char *csv = buf_cstr(&out);
+	assert_memory_equal(csv, "\xEF\xBB\xBF", 3);
+	assert_non_null(strstr(csv, "\r\n'-1 หรือ =SUM(A1),\"=\"\"0100012345\"\"\",\"=\"\"081-234-5678\"\"\",74.54,35210.50,"
+				    "35210.50,2026-12-07,2026-12-07 10:35,รอดำเนินการ,\r\n"));
+	assert_non_null(strstr(csv, ",not a number,12.00,35210.50,2026-12-07,2026-12-07 10:35,"));
+	buf_release(&out);
+}
+
+/* The same row in XLSX: dates are date cells (a serial number with the
+ * Thai Buddhist-calendar format), money and numbers are numbers. */
+static void test_kinds_xlsx(void **state)
+{
+	(void)state;
+	struct err e = ERR_INIT;
+	struct sheet *s = sheet_new(SHEET_XLSX, "ชนิดข้อมูล", 10, kinds, &e);
+	json_t *row = kinds_row();
+	sheet_json_row(s, row);
+	json_decref(row);
+	struct buf out = BUF_INIT;
+	assert_int_equal(sheet_finish(s, &out, &e), 0);
+	char *ws = zip_member((unsigned char *)out.data, out.len, "xl/worksheets/sheet1.xml");
+	assert_non_null(ws);
+	assert_non_null(strstr(ws, "<t>0100012345</t>"));
+	assert_non_null(strstr(ws, "<t>081-234-5678</t>"));
+	/* 2026-12-07 is Excel serial 46363; 10:35 is 0.44097… of a day */
+	const char *g = strstr(ws, "<c r=\"G2\"");
+	assert_non_null(g);
+	assert_non_null(strstr(g, "<v>46363</v>"));
+	const char *h = strstr(ws, "<c r=\"H2\"");
+	assert_non_null(h);
+	h = strstr(h, "<v>");
+	assert_true(strtod(h + 3, NULL) > 46363.44 && strtod(h + 3, NULL) < 46363.45);
+	const char *m = strstr(ws, "<c r=\"E2\"");
+	assert_non_null(strstr(m, "<v>35210.5</v>"));
+	free(ws);
+	char *styles = zip_member((unsigned char *)out.data, out.len, "xl/styles.xml");
+	assert_non_null(strstr(styles, "formatCode=\"[$-107041E]d mmm yyyy\""));
+	assert_non_null(strstr(styles, "formatCode=\"[$-107041E]d mmm yyyy hh:mm\""));
+	assert_non_null(strstr(styles, "formatCode=\"#,##0.00\""));
+	free(styles);
+	buf_release(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -237,6 +365,10 @@ int main(void)
 	    cmocka_unit_test(test_formats),
 	    cmocka_unit_test(test_xlsx),
 	    cmocka_unit_test(test_codes_and_decimals),
+	    cmocka_unit_test(test_sheet_name_cut),
+	    cmocka_unit_test(test_filename),
+	    cmocka_unit_test(test_kinds_csv),
+	    cmocka_unit_test(test_kinds_xlsx),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
