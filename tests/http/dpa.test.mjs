@@ -534,6 +534,13 @@ test('add a teacher, one flow (issue 13 item 5): from the personnel record to a 
   // the existing account gets the role; its e-mail stays
   page = await admin1.get(`/teachers?citizen_id=${cid}`, { json: true });
   assert.equal(page.json.can_grant, true);
+  // typed with Thai digits (and dashes) on a Thai keyboard: the same person
+  // (acceptance walk of issues 10 item 7 and 13: "ต้องเป็นตัวเลขเท่านั้น" before)
+  const thai = [...cid].map((d) => String.fromCodePoint(0x0e50 + Number(d))).join('');
+  const typed = await admin1.get(`/teachers?citizen_id=${encodeURIComponent(`${thai.slice(0, 1)}-${thai.slice(1, 5)}-${thai.slice(5)}`)}`, { json: true });
+  assert.equal(typed.status, 200, JSON.stringify(typed.json?.lookup_error));
+  assert.equal(typed.json.citizen_id, cid);
+  assert.equal(typed.json.can_grant, true);
   r = await admin1.post('/teachers', { citizen_id: cid });
   assert.equal(r.status, 303, r.text.slice(0, 400));
   assert.equal(teacherGrants(cid), 1);
