@@ -100,6 +100,19 @@ test('the school list: recorded N / incomplete M, IDs and salaries masked; the f
   assert.equal(count(`SELECT COUNT(*) FROM audit WHERE action = 'personal.read' AND target_type = 'dpa_staff' AND target_id = ${l.id}`), before + 1);
   const found = await admin1.get(`/dpa/schools/${s1}?q=${l.citizen_id}`, { json: true });
   assert.deepEqual(found.json.rows.map((x) => x.id), [l.id]);
+  // a complete record reads "ครบ" in the list and has no "incomplete"
+  // notice on its page; an incomplete one says what it lacks ("ขาด 0
+  // รายการ" and "ข้อมูลยังไม่ครบ 0 รายการ:" before: the template took
+  // the number 0 for true; acceptance walk of issue 13)
+  assert.equal(count(`SELECT missing FROM dpa_staff WHERE id = ${l.id}`), 0, 'the added person is complete');
+  const row = (await admin1.get(`/dpa/schools/${s1}?q=${l.citizen_id}`)).text;
+  assert.doesNotMatch(row, /ขาด 0 รายการ/);
+  assert.match(row, /<td>ครบ<\/td>/);
+  const page = (await admin1.get(`/dpa/staff/${l.id}`)).text;
+  assert.doesNotMatch(page, /ข้อมูลยังไม่ครบ/);
+  const lacking = Number(sql(`SELECT id FROM dpa_staff WHERE school_id = ${s1} AND status = 'active' AND missing > 0 ORDER BY id LIMIT 1`));
+  const lp = (await admin1.get(`/dpa/staff/${lacking}`)).text;
+  assert.match(lp, new RegExp(`ข้อมูลยังไม่ครบ ${count(`SELECT missing FROM dpa_staff WHERE id = ${lacking}`)} รายการ: [^<]+`));
 });
 
 test('add by citizen ID: not found goes to the form, the form stores the record', async () => {
