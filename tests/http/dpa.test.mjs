@@ -174,6 +174,11 @@ test('a person of another school: offered the transfer; asked, approved by that 
   assert.equal(offer.status, 200);
   assert.equal(offer.json.offer_transfer, true);
   assert.match(offer.json.found_at, /\S/);
+  // the page names the unit, then a space ("…เขต 2แล้ว" before), and its
+  // note goes to the unit of origin, a school or the area office
+  const offerPage = await admin1.post(`/dpa/schools/${s1}/add`, { citizen_id: l.citizen_id });
+  assert.match(offerPage.text, new RegExp(`มีข้อมูลอยู่ที่${offer.json.found_at} แล้ว`));
+  assert.match(offerPage.text, /หมายเหตุถึงหน่วยงานต้นทาง/);
   const asNew = await admin1.post(`/dpa/schools/${s1}/new`, person({ citizen_id: l.citizen_id }), { json: true });
   assert.equal(asNew.status, 409);
   assert.equal(asNew.json.offer_transfer, true);
