@@ -83,10 +83,17 @@ int thai_citizen_id_normalize(const char *s, char out[14])
 	for (; *s; s++) {
 		if (*s == ' ' || *s == '-' || *s == '\t')
 			continue;
+		char c = *s;
+		/* a Thai digit ๐…๙ (U+0E50…U+0E59: E0 B9 90…99) is the same digit */
+		const unsigned char *u = (const unsigned char *)s;
+		if (u[0] == 0xE0 && u[1] == 0xB9 && u[2] >= 0x90 && u[2] <= 0x99) {
+			c = (char)('0' + (u[2] - 0x90));
+			s += 2;
+		}
 		/* Keep counting past 13 so an over-long input is refused rather
 		 * than silently cut to a different, possibly valid, ID. */
 		if (n < 13)
-			out[n] = *s;
+			out[n] = c;
 		n++;
 	}
 	out[n < 13 ? n : 13] = 0;

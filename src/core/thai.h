@@ -18,7 +18,8 @@
  * dashes and spaces are NOT accepted here (normalize first). */
 bool thai_citizen_id_valid(const char *s);
 int thai_citizen_id_check(const char *s, struct err *e);
-/* Copies s without spaces and dashes into out (at most 13 digits + NUL);
+/* Copies s without spaces and dashes, Thai digits ๐…๙ as 0…9, into out
+ * (at most 13 digits + NUL);
  * returns 0, or -1 if what is left is not 13 characters. */
 int thai_citizen_id_normalize(const char *s, char out[14]);
 /* "1-2345-67890-12-3" style masking for lists: "1-2345-xxxxx-xx-3". */

@@ -198,7 +198,7 @@ static const struct field add_form[] = {
 
 static const struct field transfer_form[] = {
     {"citizen_id", "เลขประจำตัวประชาชน", FT_CITIZEN_ID, F_REQUIRED},
-    {"note", "หมายเหตุถึงโรงเรียนต้นทาง", FT_TEXTAREA, 0, 500},
+    {"note", "หมายเหตุถึงหน่วยงานต้นทาง", FT_TEXTAREA, 0, 500},
     {NULL},
 };
 

@@ -371,6 +371,7 @@ json_t *dpa_staff_get(struct db *db, long long id, struct err *e)
 	struct buf m = BUF_INIT;
 	dpa_missing(&in, jint(s, "needs_position_no") != 0, &m);
 	json_object_set_new(s, "missing_list", json_string(buf_cstr(&m)));
+	json_object_set_new(s, "incomplete", json_boolean(jint(s, "missing") > 0));
 	buf_release(&m);
 	return s;
 }
@@ -481,6 +482,8 @@ json_t *dpa_staff_list(struct db *db, long long school_id, long long area_id, co
 		bool has_salary = json_is_integer(json_object_get(row, "salary"));
 		json_object_set_new(row, "salary_masked", json_string(has_salary ? "xx,xxx.xx" : ""));
 		json_object_del(row, "salary");
+		/* the template's {{#incomplete}}: a number 0 would read as true */
+		json_object_set_new(row, "incomplete", json_boolean(jint(row, "missing") > 0));
 		buf_release(&m);
 	}
 	return json_pack("{s:o, s:I, s:I, s:I, s:I, s:I}", "rows", rows, "total", (json_int_t)total, "page",

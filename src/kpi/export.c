@@ -186,8 +186,10 @@ int kpi_stats_pdf(json_t *stats, struct buf *out, struct err *e)
 	pdf_heading(p, "สรุปผลรายตัวชี้วัด");
 	static const char *const head[] = {"หมายเลข",	    "ชื่อตัวชี้วัด",	       "กลุ่มงาน",
 					   "ยื่น/ตรวจ/ทั้งหมด", "เฉลี่ยประเมินตนเอง", "เฉลี่ยผลตรวจ"};
-	/* "หมายเลข" is one word: its column is wide enough not to break it */
-	static const double w[] = {1.7, 3.3, 2, 1.4, 1.2, 1.2};
+	/* "หมายเลข" is one word: its column is wide enough not to break it; a
+	 * work group's name ("กลุ่มอำนวยการ", not "กลุ่มอำนวย/การ") and the
+	 * counts ("180/90/360", not "180/90/ 360") fit their columns whole */
+	static const double w[] = {1.7, 2.4, 2.4, 2.0, 1.3, 1.2};
 	pdf_table(p, 6, head, w);
 	pdf_table_kinds(p, "ttwnnn");
 	size_t i;

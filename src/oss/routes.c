@@ -648,8 +648,20 @@ static int new_post(struct req *r)
 	json_t *none = json_array();
 	bool files_ok = files_complete(r, svc, none);
 	json_decref(none);
-	if (!form_ok(r))
+	if (!form_ok(r)) {
+		/* the service's own check (a booking's days and times, an
+		 * appointment's day) is said at once with the fields' errors, at
+		 * its field if that has none yet, not left for a second try */
+		struct oss_booking_plan bp0 = {0};
+		struct err e0 = ERR_INIT;
+		json_t *d0 =
+		    oss_service_read(r, db, svc, num_ll_or(form_value(r, "area_id"), 0), oss_now(), &bp0, &e0);
+		if (d0)
+			json_decref(d0);
+		else if (e0.status > 0 && e0.status < 500 && e0.field[0] && !form_has_error(r, e0.field))
+			form_error_err(r, &e0);
 		return form_again(r, svc, NULL, NULL);
+	}
 	long long area_id = num_ll_or(form_value(r, "area_id"), 0);
 	json_t *area = org_area_get(db, area_id, &e);
 	if (!area) {

@@ -112,6 +112,13 @@ test('register: every error at once — a guessable password or a mismatch shown
   const short = await register(c, person({ first_name: '', password: 'สั้น', password2: 'สั้น' }), { json: true });
   assert.ok(short.json.form.errors.first_name);
   assert.match(short.json.form.errors.password, /อย่างน้อย 10 ตัวอักษร/);
+  // an emoji in the last name is named as the last name's error, not the
+  // first name's ("นามสกุล ชื่อต้องไม่มีอีโมจิ…" before; acceptance walk of issue 10)
+  const emoji = await register(c, person({ last_name: 'ใจดี😀', phone: '12' }), { json: true });
+  assert.equal(emoji.status, 422);
+  assert.match(emoji.json.form.errors.last_name, /^นามสกุล ต้องไม่มีอีโมจิหรือสัญลักษณ์รูปภาพ/);
+  assert.ok(emoji.json.form.errors.phone, 'beside the other errors');
+  assert.equal(emoji.json.form.values.last_name, 'ใจดี😀', 'shown as typed');
 });
 
 test('register: JSON clients get the form model and {ok, location}', async () => {

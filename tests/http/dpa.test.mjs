@@ -100,6 +100,19 @@ test('the school list: recorded N / incomplete M, IDs and salaries masked; the f
   assert.equal(count(`SELECT COUNT(*) FROM audit WHERE action = 'personal.read' AND target_type = 'dpa_staff' AND target_id = ${l.id}`), before + 1);
   const found = await admin1.get(`/dpa/schools/${s1}?q=${l.citizen_id}`, { json: true });
   assert.deepEqual(found.json.rows.map((x) => x.id), [l.id]);
+  // a complete record reads "ครบ" in the list and has no "incomplete"
+  // notice on its page; an incomplete one says what it lacks ("ขาด 0
+  // รายการ" and "ข้อมูลยังไม่ครบ 0 รายการ:" before: the template took
+  // the number 0 for true; acceptance walk of issue 13)
+  assert.equal(count(`SELECT missing FROM dpa_staff WHERE id = ${l.id}`), 0, 'the added person is complete');
+  const row = (await admin1.get(`/dpa/schools/${s1}?q=${l.citizen_id}`)).text;
+  assert.doesNotMatch(row, /ขาด 0 รายการ/);
+  assert.match(row, /<td>ครบ<\/td>/);
+  const page = (await admin1.get(`/dpa/staff/${l.id}`)).text;
+  assert.doesNotMatch(page, /ข้อมูลยังไม่ครบ/);
+  const lacking = Number(sql(`SELECT id FROM dpa_staff WHERE school_id = ${s1} AND status = 'active' AND missing > 0 ORDER BY id LIMIT 1`));
+  const lp = (await admin1.get(`/dpa/staff/${lacking}`)).text;
+  assert.match(lp, new RegExp(`ข้อมูลยังไม่ครบ ${count(`SELECT missing FROM dpa_staff WHERE id = ${lacking}`)} รายการ: [^<]+`));
 });
 
 test('add by citizen ID: not found goes to the form, the form stores the record', async () => {
@@ -161,6 +174,11 @@ test('a person of another school: offered the transfer; asked, approved by that 
   assert.equal(offer.status, 200);
   assert.equal(offer.json.offer_transfer, true);
   assert.match(offer.json.found_at, /\S/);
+  // the page names the unit, then a space ("…เขต 2แล้ว" before), and its
+  // note goes to the unit of origin, a school or the area office
+  const offerPage = await admin1.post(`/dpa/schools/${s1}/add`, { citizen_id: l.citizen_id });
+  assert.match(offerPage.text, new RegExp(`มีข้อมูลอยู่ที่${offer.json.found_at} แล้ว`));
+  assert.match(offerPage.text, /หมายเหตุถึงหน่วยงานต้นทาง/);
   const asNew = await admin1.post(`/dpa/schools/${s1}/new`, person({ citizen_id: l.citizen_id }), { json: true });
   assert.equal(asNew.status, 409);
   assert.equal(asNew.json.offer_transfer, true);
@@ -534,6 +552,13 @@ test('add a teacher, one flow (issue 13 item 5): from the personnel record to a 
   // the existing account gets the role; its e-mail stays
   page = await admin1.get(`/teachers?citizen_id=${cid}`, { json: true });
   assert.equal(page.json.can_grant, true);
+  // typed with Thai digits (and dashes) on a Thai keyboard: the same person
+  // (acceptance walk of issues 10 item 7 and 13: "ต้องเป็นตัวเลขเท่านั้น" before)
+  const thai = [...cid].map((d) => String.fromCodePoint(0x0e50 + Number(d))).join('');
+  const typed = await admin1.get(`/teachers?citizen_id=${encodeURIComponent(`${thai.slice(0, 1)}-${thai.slice(1, 5)}-${thai.slice(5)}`)}`, { json: true });
+  assert.equal(typed.status, 200, JSON.stringify(typed.json?.lookup_error));
+  assert.equal(typed.json.citizen_id, cid);
+  assert.equal(typed.json.can_grant, true);
   r = await admin1.post('/teachers', { citizen_id: cid });
   assert.equal(r.status, 303, r.text.slice(0, 400));
   assert.equal(teacherGrants(cid), 1);

@@ -360,6 +360,23 @@ test('report uploads: a file over 5 MB, an eleventh file and a request over the 
 });
 
 
+// The PDF's text line by line (pdftotext's words grouped by page and baseline,
+// joined without spaces) with Thai vowel and tone marks left out, as
+// pdftotext may move a tone mark off its vowel.
+const flatThai = (s) => s.replace(/[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\s]/g, '');
+function pdfLines(body) {
+  const rows = new Map();
+  let page = 0;
+  for (const w of execFileSync('pdftotext', ['-bbox', '-', '-'], { input: body, encoding: 'utf8', maxBuffer: 1 << 26 })
+    .matchAll(/<page |<word xMin="([\d.]+)" yMin="[\d.]+" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<\/word>/g)) {
+    if (w[0] === '<page ') { page++; continue; }
+    const y = `${page}:${Math.round(Number(w[2]))}`;
+    if (!rows.has(y)) rows.set(y, []);
+    rows.get(y).push([Number(w[1]), w[3]]);
+  }
+  return [...rows.values()].map((ws) => flatThai(ws.sort((a, b) => a[0] - b[0]).map((w) => w[1]).join('')));
+}
+
 async function download(c, path) {
   const res = await fetch(server.base + path, { headers: c ? { cookie: c.cookieHeader(), 'x-forwarded-for': c.ip } : {} });
   return { status: res.status, type: res.headers.get('content-type'), disp: res.headers.get('content-disposition'), body: Buffer.from(await res.arrayBuffer()) };
@@ -395,6 +412,18 @@ test('statistics exports: the workbook holds the page\'s figures; the public one
   assert.equal(d.type, 'application/pdf');
   assert.equal(d.body.subarray(0, 5).toString(), '%PDF-');
   assert.ok(d.body.length > 2000);
+  // each indicator's work group whole ("กลุ่มอำนวย/การ" before) and its
+  // counts "submitted/reviewed/assigned" in one piece ("180/90/ 360"): on
+  // the indicator's first line of the PDF (acceptance walk of issues 10 and 13)
+  const lines = pdfLines(d.body);
+  for (const i of st.indicators) {
+    const line = lines.find((l) => l.startsWith(flatThai(i.number) + flatThai(i.name).slice(0, 6)));
+    assert.ok(line, `indicator ${i.number} in the PDF:\n${lines.join('\n')}`);
+    for (const want of [i.work_group_name, `${i.submitted}/${i.reviewed}/${i.assigned}`])
+      assert.ok(line.includes(flatThai(want)), `"${want}" on the line of indicator ${i.number}: ${line}`);
+  }
+  const tot = st.totals;
+  assert.ok(lines.some((l) => l.includes(`${tot.submitted}/${tot.reviewed}/${tot.assigned}`)), 'the totals\' counts in one piece');
   // public: no sign-in, aggregates only
   d = await download(null, `/kpi/stats/${FY}/xlsx?area=${area}`);
   assert.equal(d.status, 200);

@@ -128,6 +128,14 @@ test('chairman and coordinator: on the form, the request, the calendar\'s day fo
   assert.equal(ce.status, 422);
   assert.match(ce.json.form.errors.start_date, new RegExp(`^วันที่เริ่มต้นใช้ห้อง 25 มิ\\.ย\\. ${ceYear - 1 + 543} \\(ค\\.ศ\\. ${ceYear - 1}\\) เป็นวันที่ผ่านมาแล้ว กรุณาตรวจสอบปีที่กรอก: ปีนี้คือ พ\\.ศ\\. ${ceYear + 543}`));
   assert.equal(ce.json.form.values.start_date, lastYearCe);
+  // beside another field's error and a missing letter, at once: the day is
+  // not left for a second try (acceptance walk of issue 10: it was)
+  const both = await citizen.postMultipart('/oss/new/31', roomFields({ phone: '12', start_date: lastYearCe, end_date: lastYearCe }), {}, { json: true });
+  assert.equal(both.status, 422);
+  assert.ok(both.json.form.errors.phone, JSON.stringify(both.json.form.errors));
+  assert.ok(both.json.form.errors.letter, JSON.stringify(both.json.form.errors));
+  assert.match(both.json.form.errors.start_date || '', /เป็นวันที่ผ่านมาแล้ว กรุณาตรวจสอบปีที่กรอก/);
+  assert.equal(num('SELECT COUNT(*) FROM oss_requests'), n0);
   assert.equal(num('SELECT COUNT(*) FROM oss_requests'), n0);
   const id = await book(citizen, { start_date: d, end_date: d, chairman: 'นายประธาน ทดสอบ', coordinator: 'นางประสาน งานดี โทร 0899999999' });
   const v = await citizen.get(`/oss/requests/${id}`, { json: true });

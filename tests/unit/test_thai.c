@@ -136,6 +136,13 @@ static void test_citizen_id_normalize(void **state)
 	assert_string_equal(out, "1101700230708");
 	assert_int_equal(thai_citizen_id_normalize("1-1017", out), -1);
 	assert_string_equal(out, "11017");
+	/* Thai digits ๐…๙ are the same digits (issue 10 item 7): a lookup box
+	 * typed on a Thai keyboard finds the person */
+	assert_int_equal(thai_citizen_id_normalize("๑-๑๐๑๗-๐๐๒๓๐-๗๐-๘", out), 0);
+	assert_string_equal(out, "1101700230708");
+	assert_int_equal(thai_citizen_id_normalize("1101700๒๓๐708", out), 0);
+	assert_string_equal(out, "1101700230708");
+	assert_int_equal(thai_citizen_id_normalize("๑๑๐๑๗๐๐๒๓๐๗๐๘๙", out), -1);
 	/* Too long is refused, and out is still a terminated 13-byte prefix. */
 	assert_int_equal(thai_citizen_id_normalize("1101700230708999999", out), -1);
 	assert_int_equal(strlen(out), 13);
