@@ -979,9 +979,11 @@ static int school_subsidy_pdf(struct req *r, json_t *school, json_t *round, json
 	pdf_row(p, "รหัสโรงเรียน", jstr(school, "obec_code"));
 	buf_reset(&line);
 	thai_datetime_short(&line, jint(st, "certified_at"));
-	if (*jstr(st, "certified_by_name") && strcmp(jstr(st, "certified_by_name"), " "))
-		buf_addf(&line, " โดย %s", jstr(st, "certified_by_name"));
 	pdf_row(p, "รับรองข้อมูลเมื่อ", buf_cstr(&line));
+	/* the certifier on a row of his own: after the date the value column has
+	 * no room left, and a name must not be broken between its words */
+	if (*jstr(st, "certified_by_name") && strcmp(jstr(st, "certified_by_name"), " "))
+		pdf_row(p, "ผู้รับรอง", jstr(st, "certified_by_name"));
 	buf_reset(&line);
 	buf_addf(&line, "อัตราต่อคนต่อปี ปีการศึกษา %lld%s", jint(round, "academic_year"),
 		 json_is_true(json_object_get(sub, "own_rates")) ? "" : " (อัตรามาตรฐาน)");
