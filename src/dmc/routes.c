@@ -721,6 +721,22 @@ static int make_dropout_select(struct req *r, json_t *form, struct err *e)
 	return 0;
 }
 
+enum learner_action { ACT_MOVE_OUT, ACT_NAME, ACT_BODY, ACT_GRADE, ACT_DROPOUT, ACT_IDFIX, ACT_WITHDRAW };
+
+/* The learner page holds six forms, and form_model gives each the errors of
+ * the request: only the form that was sent shows them (and its summary);
+ * the others are as on a fresh page. */
+static void form_quiet(json_t *fm)
+{
+	json_object_set_new(fm, "has_errors", json_false());
+	json_object_set_new(fm, "error_count", json_integer(0));
+	json_object_set_new(fm, "form_error", json_null());
+	json_object_set_new(fm, "errors", json_object());
+	size_t i;
+	json_t *f;
+	json_array_foreach(json_object_get(fm, "fields"), i, f) json_object_set_new(f, "error", json_null());
+}
+
 static int learner_page(struct req *r, int status, json_t *l, const char *error)
 {
 	struct err e = ERR_INIT;
@@ -782,6 +798,14 @@ static int learner_page(struct req *r, int status, json_t *l, const char *error)
 		json_decref(l);
 		return view_fault(r, &e);
 	}
+	if (!strcmp(req_method(r), "POST")) {
+		enum learner_action act = (enum learner_action)(long)(intptr_t)req_route_data(r);
+		json_t *const forms[] = {fout, fname, fbody, fgrade, fdrop, ffix};
+		const enum learner_action acts[] = {ACT_MOVE_OUT, ACT_NAME, ACT_BODY, ACT_GRADE, ACT_DROPOUT, ACT_IDFIX};
+		for (size_t k = 0; k < sizeof forms / sizeof *forms; k++)
+			if (acts[k] != act)
+				form_quiet(forms[k]);
+	}
 	bool drop_pending = false, fix_pending = false;
 	json_t *rq;
 	json_array_foreach(reqs, i, rq)
@@ -835,7 +859,6 @@ static int learner_get(struct req *r)
 	return l ? learner_page(r, 200, l, NULL) : rc;
 }
 
-enum learner_action { ACT_MOVE_OUT, ACT_NAME, ACT_BODY, ACT_GRADE, ACT_DROPOUT, ACT_IDFIX, ACT_WITHDRAW };
 
 static int learner_post(struct req *r)
 {

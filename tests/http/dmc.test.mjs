@@ -235,6 +235,13 @@ test('bad weight, height and birth date are refused at the field and nothing is 
   const w = await admin1.post(`/dmc/learners/${l.id}/body`, { weight: '-3', height: '120' }, { json: true });
   assert.equal(w.status, 422);
   assert.match(w.json.body_form.errors.weight, /น้ำหนัก/);
+  // the page's other forms (grade, name, move out, requests) show no error:
+  // one summary, the body form's (acceptance walk of issue 12)
+  for (const f of ['name_form', 'grade_form', 'move_out_form', 'dropout_form', 'idfix_form'])
+    assert.equal(w.json[f].has_errors, false, `${f} has no error`);
+  const page = await admin1.post(`/dmc/learners/${l.id}/body`, { weight: '500', height: '120' });
+  assert.equal(page.status, 422);
+  assert.equal(page.text.split('class="error-summary"').length - 1, 1, 'one error summary on the page');
   assert.equal(sql(`SELECT weight_x10 FROM dmc_learners WHERE id = ${l.id}`), '245');
   const ok = await admin1.post(`/dmc/learners/${l.id}/body`, { weight: '26.5', height: '125.5' });
   assert.equal(ok.status, 303);
