@@ -240,7 +240,7 @@ static const struct field dropout_form[] = {
 };
 
 static const struct field idfix_form[] = {
-    {"new_citizen_id", "เลขประจำตัวประชาชนที่ถูกต้อง", FT_TEXT, F_REQUIRED, 20, 0, NULL, NULL, NULL, NULL,
+    {"new_citizen_id", "เลขประจำตัวประชาชนที่ถูกต้อง", FT_CITIZEN_ID, F_REQUIRED, 0, 0, NULL, NULL, NULL, NULL,
      "13 หลัก ตามบัตรหรือทะเบียนบ้าน"},
     {"fix_note", "เหตุผลที่ขอแก้ไข", FT_TEXTAREA, F_REQUIRED, 500, 0, NULL, NULL, NULL, NULL,
      "เช่น กรอกเลขผิด หรือนักเรียนได้รับเลขประจำตัวประชาชนแทนรหัส G แล้ว"},

@@ -468,6 +468,11 @@ test('citizen-ID correction: refused after the round day\'s 16:30 saying when, c
   const wrong = await admin1.post(`/dmc/learners/${l.id}/citizen-id`, { new_citizen_id: bad, fix_note: 'กรอกผิด' }, at(r3.close_at));
   assert.equal(wrong.status, 422);
   assert.match(wrong.json.idfix_form.errors.new_citizen_id, /ตรวจสอบ|หลักสุดท้าย|ไม่ถูกต้อง/);
+  // a wrong check digit and no reason: both said at once, not one a try
+  const both = await admin1.post(`/dmc/learners/${l.id}/citizen-id`, { new_citizen_id: bad, fix_note: '' }, at(r3.close_at));
+  assert.equal(both.status, 422);
+  assert.match(both.json.idfix_form.errors.new_citizen_id || '', /หลักสุดท้าย/);
+  assert.match(both.json.idfix_form.errors.fix_note || '', /เหตุผล/);
   const same = await admin1.post(`/dmc/learners/${l.id}/citizen-id`, { new_citizen_id: l.citizen_id, fix_note: 'x' }, at(r3.close_at));
   assert.equal(same.status, 422);
   const dup = await admin1.post(`/dmc/learners/${l.id}/citizen-id`, { new_citizen_id: held.citizen_id, fix_note: 'x' }, at(r3.close_at));
