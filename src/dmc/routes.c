@@ -518,6 +518,13 @@ static int bulk_post(struct req *r)
 
 /* ---- adding and moving in ----------------------------------------------------------------- */
 
+/* dmc_learner_check_all's report: a refusal shown at its field */
+static void refusal_to_form(void *ctx, const struct err *refusal)
+{
+	if (!*refusal->field || !form_has_error(ctx, refusal->field)) /* the form's own check said it first */
+		form_error_err(ctx, refusal);
+}
+
 static int add_page(struct req *r, int status, json_t *school, long long elsewhere)
 {
 	json_t *values = json_pack("{s:s, s:s, s:s, s:s, s:s}", "nationality", "TH", "disadvantaged", "none",
@@ -561,8 +568,6 @@ static int add_post(struct req *r)
 	json_t *school = school_for(r, &rc);
 	if (!school)
 		return rc;
-	if (!form_ok(r))
-		return add_page(r, 422, school, 0);
 	struct dmc_learner_in in = {
 	    .citizen_id = form_value(r, "citizen_id"),
 	    .gcode = form_value(r, "gcode"),
@@ -583,6 +588,14 @@ static int add_post(struct req *r)
 	    .address = form_value(r, "address"),
 	};
 	struct err e = ERR_INIT;
+	/* every wrong field at once (a check digit and a weight of 500 kg), before the code is looked up */
+	int wrong = dmc_learner_add_errors(req_db(r), &in, dmc_now(r), refusal_to_form, r, &e);
+	if (wrong < 0) {
+		json_decref(school);
+		return view_fault(r, &e);
+	}
+	if (wrong > 0 || !form_ok(r))
+		return add_page(r, 422, school, 0);
 	long long elsewhere = 0;
 	long long id = dmc_learner_add(req_db(r), jint(school, "id"), &in, acc_user_id(r), dmc_now(r), &elsewhere, &e);
 	if (id < 0) {

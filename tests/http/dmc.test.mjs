@@ -230,6 +230,14 @@ test('bad weight, height and birth date are refused at the field and nothing is 
     assert.equal(r.status, 422, JSON.stringify(over));
     assert.match(r.json.form.errors[field] || '', msg, JSON.stringify(over));
   }
+  // several wrong fields: every one said at once, what was typed kept (acceptance walk of issue 12)
+  const id = newId();
+  const badId = id.slice(0, 12) + String((Number(id[12]) + 1) % 10);
+  const many = await admin1.post(`/dmc/schools/${s1}/learners/new`, learner({ citizen_id: badId, weight: '500', height: '20', birth_date: '2099-01-01' }), { json: true });
+  assert.equal(many.status, 422);
+  assert.deepEqual(Object.keys(many.json.form.errors).sort(), ['birth_date', 'citizen_id', 'height', 'weight']);
+  assert.match(many.json.form.errors.citizen_id, /หลักสุดท้าย/);
+  assert.equal(many.json.form.values.weight, '500');
   assert.equal(count('SELECT COUNT(*) FROM dmc_learners'), n);
   const l = await add(admin1, s1);
   const w = await admin1.post(`/dmc/learners/${l.id}/body`, { weight: '-3', height: '120' }, { json: true });
