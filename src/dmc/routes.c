@@ -2768,6 +2768,12 @@ static int gcode_get(struct req *r)
 	json_object_set_new(g, "decided_at_text", text_time(jint(g, "decided_at")));
 	json_t *d = json_object_get(g, "data");
 	json_object_set_new(d, "sex_label", json_string(sex_label(jstr(d, "sex"))));
+	struct buf bd = BUF_INIT; /* shown in BE, as on the learner's page */
+	int y, mo, dd;
+	if (thai_parse_date(jstr(d, "birth_date"), &y, &mo, &dd) == 0)
+		buf_addf(&bd, "%d %s %d", dd, thai_month_abbr(mo), y + 543);
+	json_object_set_new(d, "birth_date_text", json_string(buf_cstr(&bd)));
+	buf_release(&bd);
 	size_t i;
 	json_t *doc;
 	json_array_foreach(json_object_get(g, "docs"), i, doc)
