@@ -62,6 +62,17 @@ struct dmc_learner_in {
  * given), or -1 with e at the field. */
 int dmc_learner_check_fields(struct db *db, const struct dmc_learner_in *in, long long now, long long *w,
 			     long long *h, struct err *e);
+/* The same checks, each one whatever the others found: every refusal goes
+ * to report (with no report, the first ends the checks as above); the
+ * number of refusals, or -1 on a fault (in e). A form shows all of them at
+ * once instead of one a try. */
+int dmc_learner_check_all(struct db *db, const struct dmc_learner_in *in, long long now, long long *w, long long *h,
+			  void (*report)(void *ctx, const struct err *refusal), void *ctx, struct err *e);
+/* dmc_learner_check_all and the code (a citizen ID's check digit, a G-code's
+ * shape, one of the two given), as dmc_learner_add checks them before it
+ * looks the code up. */
+int dmc_learner_add_errors(struct db *db, const struct dmc_learner_in *in, long long now,
+			   void (*report)(void *ctx, const struct err *refusal), void *ctx, struct err *e);
 /* Appends " " and ident as the search words hold it: lower case, as the
  * words of a query are (a G-code's "G" is "g"), so the code is found on
  * PostgreSQL, whose LIKE minds case, as on SQLite. */

@@ -197,38 +197,77 @@ static const char dup_elsewhere[] =
     "เลขนี้มีประวัตินักเรียนอยู่ในระบบแล้ว (นักเรียนหนึ่งคนมีได้เพียงระเบียนเดียว) หากนักเรียนมาเรียนที่โรงเรียนนี้ "
     "ให้ใช้เมนูย้ายเข้า ระเบียนและประวัติจะย้ายมาด้วย";
 
+/* One check of dmc_learner_check_all: a fault ends the checks; a refusal
+ * goes to report and the checks go on, or, without report, ends them. */
+#define CHECK(call)                                                                                                    \
+	do {                                                                                                           \
+		struct err se_ = ERR_INIT;                                                                             \
+		if ((call) < 0) {                                                                                      \
+			if (!err_refusal(&se_) || !report) {                                                           \
+				*e = se_;                                                                              \
+				return -1;                                                                             \
+			}                                                                                              \
+			report(ctx, &se_);                                                                             \
+			n++;                                                                                           \
+		}                                                                                                      \
+	} while (0)
+
+int dmc_learner_check_all(struct db *db, const struct dmc_learner_in *in, long long now, long long *w, long long *h,
+			  void (*report)(void *ctx, const struct err *refusal), void *ctx, struct err *e)
+{
+	int n = 0;
+	char tsex[2] = "";
+	CHECK(title_sex(db, in->title, tsex, &se_));
+	CHECK(name_check(in->first_name, "first_name", "ชื่อ", &se_));
+	CHECK(name_check(in->last_name, "last_name", "นามสกุล", &se_));
+	if (strcmp(in->sex, "M") && strcmp(in->sex, "F"))
+		CHECK(err_field(&se_, "sex", "กรุณาเลือกเพศ"));
+	else if (*tsex && strcmp(in->sex, tsex))
+		CHECK(err_field(&se_, "title", "คำนำหน้าชื่อไม่ตรงกับเพศที่เลือก กรุณาตรวจสอบ"));
+	json_t *g = NULL;
+	CHECK((g = grade_row(db, in->grade, &se_)) ? 0 : -1);
+	if (g) {
+		CHECK(dmc_birth_check(in->birth_date, now, (int)jint(g, "max_age"), jstr(g, "label"), &se_));
+		json_decref(g);
+	}
+	if (in->room < 1 || in->room > 99)
+		CHECK(err_field(&se_, "room", "ห้องต้องเป็นตัวเลข 1–99"));
+	CHECK(optional_tenths(in->weight, "weight", "น้ำหนัก", w, &se_));
+	CHECK(optional_tenths(in->height, "height", "ส่วนสูง", h, &se_));
+	CHECK(dmc_body_check(*w, -1, &se_));
+	CHECK(dmc_body_check(-1, *h, &se_));
+	CHECK(check_list(db, DMC_NATIONALITIES, in->nationality, "nationality", "กรุณาเลือกสัญชาติจากรายการ", &se_));
+	CHECK(check_list(db, DMC_DISADVANTAGED, in->disadvantaged, "disadvantaged",
+			 "กรุณาเลือกสถานะความด้อยโอกาสจากรายการ", &se_));
+	CHECK(check_list(db, DMC_DISABILITIES, in->disability, "disability", "กรุณาเลือกประเภทความพิการจากรายการ", &se_));
+	return n;
+}
+
 int dmc_learner_check_fields(struct db *db, const struct dmc_learner_in *in, long long now, long long *w,
 			     long long *h, struct err *e)
 {
-	char tsex[2];
-	if (title_sex(db, in->title, tsex, e) < 0)
-		return -1;
-	if (name_check(in->first_name, "first_name", "ชื่อ", e) < 0 ||
-	    name_check(in->last_name, "last_name", "นามสกุล", e) < 0)
-		return -1;
-	if (strcmp(in->sex, "M") && strcmp(in->sex, "F"))
-		return err_field(e, "sex", "กรุณาเลือกเพศ");
-	if (strcmp(in->sex, tsex))
-		return err_field(e, "title", "คำนำหน้าชื่อไม่ตรงกับเพศที่เลือก กรุณาตรวจสอบ");
-	json_t *g = grade_row(db, in->grade, e);
-	if (!g)
-		return -1;
-	int rc = dmc_birth_check(in->birth_date, now, (int)jint(g, "max_age"), jstr(g, "label"), e);
-	json_decref(g);
-	if (rc < 0)
-		return -1;
-	if (in->room < 1 || in->room > 99)
-		return err_field(e, "room", "ห้องต้องเป็นตัวเลข 1–99");
-	if (optional_tenths(in->weight, "weight", "น้ำหนัก", w, e) < 0 ||
-	    optional_tenths(in->height, "height", "ส่วนสูง", h, e) < 0 || dmc_body_check(*w, *h, e) < 0)
-		return -1;
-	if (check_list(db, DMC_NATIONALITIES, in->nationality, "nationality", "กรุณาเลือกสัญชาติจากรายการ", e) < 0 ||
-	    check_list(db, DMC_DISADVANTAGED, in->disadvantaged, "disadvantaged", "กรุณาเลือกสถานะความด้อยโอกาสจากรายการ",
-		       e) < 0 ||
-	    check_list(db, DMC_DISABILITIES, in->disability, "disability", "กรุณาเลือกประเภทความพิการจากรายการ", e) < 0)
-		return -1;
-	return 0;
+	return dmc_learner_check_all(db, in, now, w, h, NULL, NULL, e) < 0 ? -1 : 0;
 }
+
+int dmc_learner_add_errors(struct db *db, const struct dmc_learner_in *in, long long now,
+			   void (*report)(void *ctx, const struct err *refusal), void *ctx, struct err *e)
+{
+	int n = 0;
+	const char *cid = in->citizen_id ? in->citizen_id : "", *gc = in->gcode ? in->gcode : "";
+	if (!*cid && !*gc)
+		CHECK(err_field(&se_, "citizen_id",
+				"กรุณากรอกเลขประจำตัวประชาชน หรือรหัส G สำหรับนักเรียนที่ไม่มีหลักฐานทางทะเบียนราษฎร"));
+	else if (*cid && *gc)
+		CHECK(err_field(&se_, "gcode", "กรอกเลขประจำตัวประชาชนหรือรหัส G อย่างใดอย่างหนึ่งเท่านั้น"));
+	else if (*cid)
+		CHECK(thai_citizen_id_check(cid, &se_));
+	else
+		CHECK(dmc_gcode_check(gc, &se_));
+	long long w, h;
+	int m = dmc_learner_check_all(db, in, now, &w, &h, report, ctx, e);
+	return m < 0 ? -1 : n + m;
+}
+#undef CHECK
 
 long long dmc_learner_add(struct db *db, long long school_id, const struct dmc_learner_in *in, long long by,
 			  long long now, long long *elsewhere, struct err *e)

@@ -241,7 +241,7 @@ static const struct field dropout_form[] = {
 };
 
 static const struct field idfix_form[] = {
-    {"new_citizen_id", "เลขประจำตัวประชาชนที่ถูกต้อง", FT_TEXT, F_REQUIRED, 20, 0, NULL, NULL, NULL, NULL,
+    {"new_citizen_id", "เลขประจำตัวประชาชนที่ถูกต้อง", FT_CITIZEN_ID, F_REQUIRED, 0, 0, NULL, NULL, NULL, NULL,
      "13 หลัก ตามบัตรหรือทะเบียนบ้าน"},
     {"fix_note", "เหตุผลที่ขอแก้ไข", FT_TEXTAREA, F_REQUIRED, 500, 0, NULL, NULL, NULL, NULL,
      "เช่น กรอกเลขผิด หรือนักเรียนได้รับเลขประจำตัวประชาชนแทนรหัส G แล้ว"},
@@ -552,6 +552,13 @@ static int bulk_post(struct req *r)
 
 /* ---- adding and moving in ----------------------------------------------------------------- */
 
+/* dmc_learner_check_all's report: a refusal shown at its field */
+static void refusal_to_form(void *ctx, const struct err *refusal)
+{
+	if (!*refusal->field || !form_has_error(ctx, refusal->field)) /* the form's own check said it first */
+		form_error_err(ctx, refusal);
+}
+
 static int add_page(struct req *r, int status, json_t *school, long long elsewhere)
 {
 	json_t *values = json_pack("{s:s, s:s, s:s, s:s, s:s}", "nationality", "TH", "disadvantaged", "none",
@@ -595,8 +602,6 @@ static int add_post(struct req *r)
 	json_t *school = school_for(r, &rc);
 	if (!school)
 		return rc;
-	if (!form_ok(r))
-		return add_page(r, 422, school, 0);
 	struct dmc_learner_in in = {
 	    .citizen_id = form_value(r, "citizen_id"),
 	    .gcode = form_value(r, "gcode"),
@@ -617,6 +622,14 @@ static int add_post(struct req *r)
 	    .address = form_value(r, "address"),
 	};
 	struct err e = ERR_INIT;
+	/* every wrong field at once (a check digit and a weight of 500 kg), before the code is looked up */
+	int wrong = dmc_learner_add_errors(req_db(r), &in, dmc_now(r), refusal_to_form, r, &e);
+	if (wrong < 0) {
+		json_decref(school);
+		return view_fault(r, &e);
+	}
+	if (wrong > 0 || !form_ok(r))
+		return add_page(r, 422, school, 0);
 	long long elsewhere = 0;
 	long long id = dmc_learner_add(req_db(r), jint(school, "id"), &in, acc_user_id(r), dmc_now(r), &elsewhere, &e);
 	if (id < 0) {
@@ -755,6 +768,22 @@ static int make_dropout_select(struct req *r, json_t *form, struct err *e)
 	return 0;
 }
 
+enum learner_action { ACT_MOVE_OUT, ACT_NAME, ACT_BODY, ACT_GRADE, ACT_DROPOUT, ACT_IDFIX, ACT_WITHDRAW };
+
+/* The learner page holds six forms, and form_model gives each the errors of
+ * the request: only the form that was sent shows them (and its summary);
+ * the others are as on a fresh page. */
+static void form_quiet(json_t *fm)
+{
+	json_object_set_new(fm, "has_errors", json_false());
+	json_object_set_new(fm, "error_count", json_integer(0));
+	json_object_set_new(fm, "form_error", json_null());
+	json_object_set_new(fm, "errors", json_object());
+	size_t i;
+	json_t *f;
+	json_array_foreach(json_object_get(fm, "fields"), i, f) json_object_set_new(f, "error", json_null());
+}
+
 static int learner_page(struct req *r, int status, json_t *l, const char *error)
 {
 	struct err e = ERR_INIT;
@@ -816,6 +845,14 @@ static int learner_page(struct req *r, int status, json_t *l, const char *error)
 		json_decref(l);
 		return view_fault(r, &e);
 	}
+	if (!strcmp(req_method(r), "POST")) {
+		enum learner_action act = (enum learner_action)(long)(intptr_t)req_route_data(r);
+		json_t *const forms[] = {fout, fname, fbody, fgrade, fdrop, ffix};
+		const enum learner_action acts[] = {ACT_MOVE_OUT, ACT_NAME, ACT_BODY, ACT_GRADE, ACT_DROPOUT, ACT_IDFIX};
+		for (size_t k = 0; k < sizeof forms / sizeof *forms; k++)
+			if (acts[k] != act)
+				form_quiet(forms[k]);
+	}
 	bool drop_pending = false, fix_pending = false;
 	json_t *rq;
 	json_array_foreach(reqs, i, rq)
@@ -869,7 +906,6 @@ static int learner_get(struct req *r)
 	return l ? learner_page(r, 200, l, NULL) : rc;
 }
 
-enum learner_action { ACT_MOVE_OUT, ACT_NAME, ACT_BODY, ACT_GRADE, ACT_DROPOUT, ACT_IDFIX, ACT_WITHDRAW };
 
 static int learner_post(struct req *r)
 {
@@ -1013,9 +1049,11 @@ static int school_subsidy_pdf(struct req *r, json_t *school, json_t *round, json
 	pdf_row(p, "รหัสโรงเรียน", jstr(school, "obec_code"));
 	buf_reset(&line);
 	thai_datetime_short(&line, jint(st, "certified_at"));
-	if (*jstr(st, "certified_by_name") && strcmp(jstr(st, "certified_by_name"), " "))
-		buf_addf(&line, " โดย %s", jstr(st, "certified_by_name"));
 	pdf_row(p, "รับรองข้อมูลเมื่อ", buf_cstr(&line));
+	/* the certifier on a row of his own: after the date the value column has
+	 * no room left, and a name must not be broken between its words */
+	if (*jstr(st, "certified_by_name") && strcmp(jstr(st, "certified_by_name"), " "))
+		pdf_row(p, "ผู้รับรอง", jstr(st, "certified_by_name"));
 	buf_reset(&line);
 	buf_addf(&line, "อัตราต่อคนต่อปี ปีการศึกษา %lld%s", jint(round, "academic_year"),
 		 json_is_true(json_object_get(sub, "own_rates")) ? "" : " (อัตรามาตรฐาน)");
@@ -2782,6 +2820,12 @@ static int gcode_get(struct req *r)
 	json_object_set_new(g, "decided_at_text", text_time(jint(g, "decided_at")));
 	json_t *d = json_object_get(g, "data");
 	json_object_set_new(d, "sex_label", json_string(sex_label(jstr(d, "sex"))));
+	struct buf bd = BUF_INIT; /* shown in BE, as on the learner's page */
+	int y, mo, dd;
+	if (thai_parse_date(jstr(d, "birth_date"), &y, &mo, &dd) == 0)
+		buf_addf(&bd, "%d %s %d", dd, thai_month_abbr(mo), y + 543);
+	json_object_set_new(d, "birth_date_text", json_string(buf_cstr(&bd)));
+	buf_release(&bd);
 	size_t i;
 	json_t *doc;
 	json_array_foreach(json_object_get(g, "docs"), i, doc)

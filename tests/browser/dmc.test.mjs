@@ -139,6 +139,12 @@ test('the area\'s dashboard and its duplicates on a phone: the chart, the school
   await page.getByRole('region', { name: /ความก้าวหน้าของโรงเรียน/ }).waitFor();
   await page.screenshot({ path: join(OUT, 'dmc-area.png'), fullPage: true });
   await clean(page, 'the area dashboard');
+  // the school certified by the first test: its "รับทราบ" button keeps its
+  // word on one line (it was broken into "รับ / ทราบ" in its narrow cell)
+  const ack = page.getByRole('button', { name: 'รับทราบ' }).first();
+  await ack.waitFor();
+  const lines = await ack.evaluate((b) => { const r = document.createRange(); r.selectNodeContents(b); return new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size; });
+  assert.equal(lines, 1, 'the button รับทราบ on one line');
   await page.getByRole('link', { name: /นักเรียนที่มีข้อมูลซ้ำซ้อน/ }).click();
   await page.getByRole('heading', { name: /นักเรียนที่มีข้อมูลซ้ำซ้อน/ }).waitFor();
   await clean(page, 'the duplicates page');

@@ -15,7 +15,7 @@ import { launchChromium } from './chromium.mjs';
 import { startServer, files } from '../http/lib.mjs';
 
 const PW = 'khet-demo-2567';
-let server, browser, areaId, indicatorId, roomId, roomDay;
+let server, browser, areaId, indicatorId, roomId, roomDay, schoolId;
 
 async function client(login) {
   const c = server.client();
@@ -30,6 +30,7 @@ before(async () => {
   const admin = await client('areaadmin1');
   areaId = (await admin.get('/oss/admin', { json: true })).json.area.id;
   indicatorId = Number(server.sql('SELECT MIN(id) FROM kpi_indicators'));
+  schoolId = Number(server.sql(`SELECT id FROM schools WHERE area_id = ${areaId} ORDER BY obec_code LIMIT 1`));
   // a few requests with long Thai names, so the lists have rows
   const citizen = await client('citizen');
   for (let i = 0; i < 3; i++) {
@@ -94,6 +95,10 @@ const pages = () => [
   ['schooladmin', '/teachers'],
   // the area admin's API tokens (issue 15)
   ['areaadmin1', `/areas/${areaId}/tokens`],
+  // the census's learner list (a tick box and the name per row) and the
+  // school's G-code requests (the code and "withdraw" per row): acceptance walk of issue 12
+  ['schooladmin', `/dmc/schools/${schoolId}/learners`],
+  ['schooladmin', `/dmc/schools/${schoolId}/gcode`],
 ];
 
 // What does not fit: the page's sideways scroll, and the actions of the

@@ -230,11 +230,26 @@ test('bad weight, height and birth date are refused at the field and nothing is 
     assert.equal(r.status, 422, JSON.stringify(over));
     assert.match(r.json.form.errors[field] || '', msg, JSON.stringify(over));
   }
+  // several wrong fields: every one said at once, what was typed kept (acceptance walk of issue 12)
+  const id = newId();
+  const badId = id.slice(0, 12) + String((Number(id[12]) + 1) % 10);
+  const many = await admin1.post(`/dmc/schools/${s1}/learners/new`, learner({ citizen_id: badId, weight: '500', height: '20', birth_date: '2099-01-01' }), { json: true });
+  assert.equal(many.status, 422);
+  assert.deepEqual(Object.keys(many.json.form.errors).sort(), ['birth_date', 'citizen_id', 'height', 'weight']);
+  assert.match(many.json.form.errors.citizen_id, /หลักสุดท้าย/);
+  assert.equal(many.json.form.values.weight, '500');
   assert.equal(count('SELECT COUNT(*) FROM dmc_learners'), n);
   const l = await add(admin1, s1);
   const w = await admin1.post(`/dmc/learners/${l.id}/body`, { weight: '-3', height: '120' }, { json: true });
   assert.equal(w.status, 422);
   assert.match(w.json.body_form.errors.weight, /น้ำหนัก/);
+  // the page's other forms (grade, name, move out, requests) show no error:
+  // one summary, the body form's (acceptance walk of issue 12)
+  for (const f of ['name_form', 'grade_form', 'move_out_form', 'dropout_form', 'idfix_form'])
+    assert.equal(w.json[f].has_errors, false, `${f} has no error`);
+  const page = await admin1.post(`/dmc/learners/${l.id}/body`, { weight: '500', height: '120' });
+  assert.equal(page.status, 422);
+  assert.equal(page.text.split('class="error-summary"').length - 1, 1, 'one error summary on the page');
   assert.equal(sql(`SELECT weight_x10 FROM dmc_learners WHERE id = ${l.id}`), '245');
   const ok = await admin1.post(`/dmc/learners/${l.id}/body`, { weight: '26.5', height: '125.5' });
   assert.equal(ok.status, 303);
@@ -461,6 +476,11 @@ test('citizen-ID correction: refused after the round day\'s 16:30 saying when, c
   const wrong = await admin1.post(`/dmc/learners/${l.id}/citizen-id`, { new_citizen_id: bad, fix_note: 'กรอกผิด' }, at(r3.close_at));
   assert.equal(wrong.status, 422);
   assert.match(wrong.json.idfix_form.errors.new_citizen_id, /ตรวจสอบ|หลักสุดท้าย|ไม่ถูกต้อง/);
+  // a wrong check digit and no reason: both said at once, not one a try
+  const both = await admin1.post(`/dmc/learners/${l.id}/citizen-id`, { new_citizen_id: bad, fix_note: '' }, at(r3.close_at));
+  assert.equal(both.status, 422);
+  assert.match(both.json.idfix_form.errors.new_citizen_id || '', /หลักสุดท้าย/);
+  assert.match(both.json.idfix_form.errors.fix_note || '', /เหตุผล/);
   const same = await admin1.post(`/dmc/learners/${l.id}/citizen-id`, { new_citizen_id: l.citizen_id, fix_note: 'x' }, at(r3.close_at));
   assert.equal(same.status, 422);
   const dup = await admin1.post(`/dmc/learners/${l.id}/citizen-id`, { new_citizen_id: held.citizen_id, fix_note: 'x' }, at(r3.close_at));

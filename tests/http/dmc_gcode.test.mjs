@@ -115,10 +115,13 @@ test('asked → the school sees it pending → the area reads the documents (aud
   const reqHtml = await areaOfficer.get(`/dmc/gcode/${id}`);
   assert.equal(reqHtml.status, 200);
   assert.match(reqHtml.text, /รับรองและออกรหัส G/);
+  // the birth date in BE as every page shows it, not the stored CE ISO date
+  assert.match(reqHtml.text, /6 พ\.ค\. 2560/);
+  assert.ok(!reqHtml.text.includes('2017-05-06') && !reqHtml.text.includes('ค.ศ.'), 'no CE date on the page');
   assert.ok(reqHtml.text.includes(`/dmc/gcode/${id}/docs/student_form`));
   const view = await areaOfficer.get(`/dmc/gcode/${id}`, { json: true });
   assert.equal(view.json.can_decide, true);
-  assert.equal(view.json.req.data.birth_date, '2017-05-06');
+  assert.equal(view.json.req.data.birth_date_text, '6 พ.ค. 2560');
   const before = Number(sql(`SELECT COALESCE(SUM(n), 0) FROM dmc_counts WHERE school_id = ${s1} AND grade = 'p3' AND sex = 'F'`));
   const ok = await areaOfficer.post(`/dmc/areas/${area}/gcode/${id}/approve`, { decision_note: '' });
   assert.equal(ok.status, 303);

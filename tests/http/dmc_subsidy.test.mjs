@@ -179,6 +179,10 @@ test('the school\'s subsidy PDF: from the snapshot, read whole by pdftotext; non
   assert.ok(text.includes(row.amount_text), `the total ${row.amount_text}`);
   assert.ok(text.includes(String(row.heads)), 'the learners');
   assert.match(text, /ถ้วน|สตางค์/, 'the total in words');
+  // the director who certified, his name whole on one line (a name is not
+  // broken between its words as libthai would break "รับรองดี")
+  const director = sql("SELECT title || first_name || ' ' || last_name FROM users WHERE username = 'schooldirector'");
+  assert.ok(text.split('\n').some((l) => l.includes(director)), `the certifier ${director} on one line:\n${text}`);
   // the snapshot: a later learner does not change the page
   const again = Buffer.from(await (await get(admin1, `/dmc/schools/${s1}/rounds/${round.id}?format=pdf`)).arrayBuffer());
   assert.ok(execFileSync('pdftotext', ['-layout', '-', '-'], { input: again, encoding: 'utf8' }).includes(row.amount_text));

@@ -531,6 +531,69 @@ static void test_concurrent_render(void **state)
 	tmpl_set_free(set);
 }
 
+/* Khet's templates open a long comment with "{{!" at the end of a line and
+ * close it with "}}" on a line of its own. A comment ends at its first "}}",
+ * so a "}}" inside the text (a model described as "{a, b}}") ends it early
+ * and the rest is printed on the page: every multi-line comment of
+ * templates/ must close at the start of a line. */
+static int comments_close_alone(const char *path, int *nfiles)
+{
+	DIR *d = opendir(path);
+	if (!d)
+		fail_msg("cannot open %s (run from the repository root)", path);
+	int bad = 0;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		char sub[PATH_MAX];
+		snprintf(sub, sizeof sub, "%s/%s", path, de->d_name);
+		size_t nl = strlen(de->d_name);
+		if (nl > 5 && !strcmp(de->d_name + nl - 5, ".html")) {
+			FILE *f = fopen(sub, "rb");
+			assert_non_null(f);
+			static char src[1 << 20];
+			size_t n = fread(src, 1, sizeof src - 1, f);
+			fclose(f);
+			src[n] = 0;
+			(*nfiles)++;
+			for (const char *c = strstr(src, "{{!"); c; c = strstr(c, "{{!")) {
+				const char *end = strstr(c, "}}");
+				if (!end)
+					break;
+				const char *ls = end;
+				while (ls > c && ls[-1] != '\n')
+					ls--;
+				if (c[3] == '\n' && ls > c) {
+					int only_space = 1;
+					for (const char *q = ls; q < end; q++)
+						if (*q != ' ' && *q != '\t')
+							only_space = 0;
+					if (!only_space) {
+						print_error("%s: the comment opened at byte %zu ends mid-line at byte %zu; the "
+							    "text after it is shown on the page\n",
+							    sub, (size_t)(c - src), (size_t)(end - src));
+						bad++;
+					}
+				}
+				c = end + 2;
+			}
+		} else if (de->d_type == DT_DIR) {
+			bad += comments_close_alone(sub, nfiles);
+		}
+	}
+	closedir(d);
+	return bad;
+}
+
+static void test_project_comments_close_alone(void **state)
+{
+	(void)state;
+	int nfiles = 0;
+	assert_int_equal(comments_close_alone("templates", &nfiles), 0);
+	assert_true(nfiles > 50);
+}
+
 int main(void)
 {
 	jx_alloc_init(); /* as khet's main does: every case below runs with it */
@@ -539,7 +602,7 @@ int main(void)
 	    cmocka_unit_test(test_recursion_limit),   cmocka_unit_test(test_values),
 	    cmocka_unit_test(test_unknown_names),     cmocka_unit_test(test_layout),
 	    cmocka_unit_test(test_concurrent_render), cmocka_unit_test(test_numbers_and_alloc),
-	    cmocka_unit_test(test_utf8_like_jansson),
+	    cmocka_unit_test(test_utf8_like_jansson), cmocka_unit_test(test_project_comments_close_alone),
 	};
 	size_t nown = sizeof own / sizeof *own;
 	struct spec s = {0};
