@@ -98,18 +98,12 @@ static int year_of(struct req *r)
 	return (int)req_query_int(r, "year", now, 2500, 2700);
 }
 
+static const struct acc_place school_path = {"sid"}, area_path = {"aid", NULL, true};
+
 /* The school of the path when the user may see it; 404 otherwise. */
 static json_t *school_for(struct req *r, int *rc)
 {
-	long long sid = req_param_id(r, "sid");
-	struct err e = ERR_INIT;
-	json_t *s = sid > 0 ? org_school_get(req_db(r), sid, &e) : NULL;
-	if (!s || !acc_for_school(r, sid)) {
-		*rc = !s && sid > 0 && e.status >= 500 ? view_fault(r, &e) : view_error(r, 404, "ไม่พบโรงเรียนนี้");
-		json_decref(s);
-		return NULL;
-	}
-	return s;
+	return acc_school_for(r, &school_path, NULL, rc);
 }
 
 /* The building of the path when the user may see its school; 404 otherwise. */
@@ -128,16 +122,7 @@ static json_t *building_for(struct req *r, int *rc)
 
 static json_t *area_for(struct req *r, int *rc)
 {
-	long long aid = req_param_id(r, "aid");
-	struct err e = ERR_INIT;
-	json_t *a = aid > 0 ? org_area_get(req_db(r), aid, &e) : NULL;
-	const struct acc_grant *g = acc_active_grant(r);
-	if (!a || !g || g->scope == SCOPE_SCHOOL || !acc_in_area(r, aid)) {
-		json_decref(a);
-		*rc = !a && aid > 0 && e.status >= 500 ? view_fault(r, &e) : view_error(r, 404, "ไม่พบสำนักงานเขตพื้นที่นี้");
-		return NULL;
-	}
-	return a;
+	return acc_area_for(r, &area_path, NULL, rc);
 }
 
 /* ---- forms ---------------------------------------------------------------------------------- */
@@ -332,27 +317,14 @@ static void thumbs(json_t *b)
 
 static int bld_home(struct req *r)
 {
-	const struct acc_grant *g = acc_active_grant(r);
-	char u[64];
-	if (g && g->scope == SCOPE_SCHOOL && g->school_id > 0)
-		snprintf(u, sizeof u, "/bld/schools/%lld", g->school_id);
-	else if (g && g->scope == SCOPE_AREA && g->area_id > 0)
-		snprintf(u, sizeof u, "/bld/areas/%lld", g->area_id);
-	else
-		snprintf(u, sizeof u, "/bld/areas");
-	return view_redirect(r, u, NULL);
+	return acc_home_redirect(r, "/bld");
 }
 
 static int areas_page(struct req *r)
 {
 	if (!acc_grant_is(acc_active_grant(r), "super_admin"))
 		return bld_home(r);
-	struct err e = ERR_INIT;
-	json_t *areas = org_areas_list(req_db(r), &e);
-	if (!areas)
-		return view_fault(r, &e);
-	return view_page(r, 200, "bld/areas",
-			 json_pack("{s:s, s:o}", "page_title", "ข้อมูลอาคารเรียน (B-OBEC) รายเขตพื้นที่", "areas", areas));
+	return acc_areas_page(r, "bld/areas", "ข้อมูลอาคารเรียน (B-OBEC) รายเขตพื้นที่");
 }
 
 /* ---- the window as shown ------------------------------------------------------------------------ */

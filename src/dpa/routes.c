@@ -98,20 +98,17 @@ static void date_text(json_t *o, const char *key, const char *out_key)
 	buf_release(&b);
 }
 
+static const struct acc_place school_path = {"sid"}, area_path = {"aid", NULL, true};
+
 /* The area office of the path (/dpa/areas/:aid/office…): its staff are
  * the records with no school. Area roles of the area and the super admin
  * see it. */
 static json_t *office_for(struct req *r, int *rc)
 {
-	long long aid = req_param_id(r, "aid");
-	struct err e = ERR_INIT;
-	json_t *a = aid > 0 ? org_area_get(req_db(r), aid, &e) : NULL;
-	const struct acc_grant *g = acc_active_grant(r);
-	if (!a || !g || g->scope == SCOPE_SCHOOL || !acc_in_area(r, aid)) {
-		json_decref(a);
-		*rc = !a && aid > 0 && e.status >= 500 ? view_fault(r, &e) : view_error(r, 404, "ไม่พบสำนักงานเขตพื้นที่นี้");
+	json_t *a = acc_area_for(r, &area_path, NULL, rc);
+	if (!a)
 		return NULL;
-	}
+	long long aid = jint(a, "id");
 	char base[64];
 	snprintf(base, sizeof base, "/dpa/areas/%lld/office", aid);
 	json_t *pl = json_pack("{s:i, s:I, s:s, s:b, s:s}", "id", 0, "area_id", (json_int_t)aid, "name",
@@ -129,17 +126,9 @@ static json_t *school_for(struct req *r, int *rc)
 	long long sid = req_param_id(r, "sid");
 	if (sid <= 0 && req_param_id(r, "aid") > 0)
 		return office_for(r, rc);
-	struct err e = ERR_INIT;
-	json_t *s = sid > 0 ? org_school_get(req_db(r), sid, &e) : NULL;
-	if (!s) {
-		*rc = sid > 0 && e.status >= 500 ? view_fault(r, &e) : view_error(r, 404, "ไม่พบโรงเรียนนี้");
+	json_t *s = acc_school_for(r, &school_path, NULL, rc);
+	if (!s)
 		return NULL;
-	}
-	if (!acc_for_school(r, sid)) {
-		json_decref(s);
-		*rc = view_error(r, 404, "ไม่พบโรงเรียนนี้");
-		return NULL;
-	}
 	char base[64];
 	snprintf(base, sizeof base, "/dpa/schools/%lld", sid);
 	json_object_set_new(s, "base", json_string(base));
@@ -285,27 +274,14 @@ static struct dpa_staff_in staff_in(struct req *r)
 
 static int dpa_home(struct req *r)
 {
-	const struct acc_grant *g = acc_active_grant(r);
-	char u[64];
-	if (g && g->scope == SCOPE_SCHOOL && g->school_id > 0)
-		snprintf(u, sizeof u, "/dpa/schools/%lld", g->school_id);
-	else if (g && g->scope == SCOPE_AREA && g->area_id > 0)
-		snprintf(u, sizeof u, "/dpa/areas/%lld", g->area_id);
-	else
-		snprintf(u, sizeof u, "/dpa/areas");
-	return view_redirect(r, u, NULL);
+	return acc_home_redirect(r, "/dpa");
 }
 
 static int areas_page(struct req *r)
 {
 	if (!acc_grant_is(acc_active_grant(r), "super_admin"))
 		return dpa_home(r);
-	struct err e = ERR_INIT;
-	json_t *areas = org_areas_list(req_db(r), &e);
-	if (!areas)
-		return view_fault(r, &e);
-	return view_page(r, 200, "dpa/areas",
-			 json_pack("{s:s, s:o}", "page_title", "ทะเบียนบุคลากร รายเขตพื้นที่", "areas", areas));
+	return acc_areas_page(r, "dpa/areas", "ทะเบียนบุคลากร รายเขตพื้นที่");
 }
 
 /* ---- the school's list ------------------------------------------------------------------------ */
@@ -1048,16 +1024,7 @@ static int roster_pdf(struct req *r)
 
 static json_t *area_for(struct req *r, int *rc)
 {
-	long long aid = req_param_id(r, "aid");
-	struct err e = ERR_INIT;
-	json_t *a = aid > 0 ? org_area_get(req_db(r), aid, &e) : NULL;
-	const struct acc_grant *g = acc_active_grant(r);
-	if (!a || !g || g->scope == SCOPE_SCHOOL || !acc_in_area(r, aid)) {
-		json_decref(a);
-		*rc = a == NULL && aid > 0 && e.status >= 500 ? view_fault(r, &e) : view_error(r, 404, "ไม่พบสำนักงานเขตพื้นที่นี้");
-		return NULL;
-	}
-	return a;
+	return acc_area_for(r, &area_path, NULL, rc);
 }
 
 /* The area's schools with recorded / incomplete and the counts by type
