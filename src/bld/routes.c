@@ -999,14 +999,7 @@ static int budget_get(struct req *r)
 	}
 	buf_release(&rep);
 	json_decref(m);
-	struct buf out = BUF_INIT;
-	if (sheet_finish(sh, &out, &e) < 0) {
-		buf_release(&title);
-		json_decref(a);
-		return view_fault(r, &e);
-	}
-	buf_adds(&title, sheet_extension(f));
-	rc = view_bytes(r, 200, sheet_content_type(f), &out, buf_cstr(&title));
+	rc = sheet_send(r, sh, buf_cstr(&title));
 	buf_release(&title);
 	json_decref(a);
 	return rc;

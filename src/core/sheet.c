@@ -3,6 +3,7 @@
  * back and removed at the end. */
 #include "core/sheet.h"
 #include "core/thai.h"
+#include "core/view.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -321,6 +322,22 @@ int sheet_finish(struct sheet *s, struct buf *out, struct err *e)
 			rc = read_file(s->path, out, e);
 	}
 	sheet_free(s);
+	return rc;
+}
+
+int sheet_send(struct req *r, struct sheet *s, const char *name)
+{
+	enum sheet_format f = s->f;
+	struct err e = ERR_INIT;
+	struct buf out = BUF_INIT;
+	if (sheet_finish(s, &out, &e) < 0) {
+		buf_release(&out);
+		return view_fault(r, &e);
+	}
+	struct buf file = BUF_INIT;
+	buf_addf(&file, "%s%s", name, sheet_extension(f));
+	int rc = view_bytes(r, 200, sheet_content_type(f), &out, buf_cstr(&file));
+	buf_release(&file);
 	return rc;
 }
 

@@ -62,6 +62,11 @@ void sheet_row_end(struct sheet *s);
 /* Appends the file to out and frees s; -1 with e (500) on failure. */
 int sheet_finish(struct sheet *s, struct buf *out, struct err *e);
 void sheet_free(struct sheet *s);
+/* Finishes s (sheet_finish, so s is freed either way) and answers it as
+ * the attachment name plus its extension (.csv / .xlsx); a failure answers
+ * view_fault. Returns what the view function returned. */
+struct req;
+int sheet_send(struct req *r, struct sheet *s, const char *name);
 
 /* "text/csv; charset=utf-8" or the XLSX MIME type; ".csv" or ".xlsx". */
 const char *sheet_content_type(enum sheet_format f);

@@ -1455,19 +1455,10 @@ static int area_export(struct req *r, json_t *area, json_t *round, json_t *dash,
 	sheet_number(sh, (double)jint(dash, "prev_total"));
 	sheet_text(sh, "");
 	sheet_row_end(sh);
-	struct buf out = BUF_INIT;
-	int rc = sheet_finish(sh, &out, &e);
 	buf_release(&heads);
 	json_decref(grades);
 	(void)round;
-	if (rc < 0) {
-		buf_release(&out);
-		return view_fault(r, &e);
-	}
-	rc = view_bytes(r, 200, sheet_content_type(fmt), &out,
-			fmt == SHEET_XLSX ? "ข้อมูลนักเรียนรายโรงเรียน.xlsx" : "ข้อมูลนักเรียนรายโรงเรียน.csv");
-	buf_release(&out);
-	return rc;
+	return sheet_send(r, sh, "ข้อมูลนักเรียนรายโรงเรียน");
 }
 
 static int area_page(struct req *r, int status, const char *error)
@@ -1585,15 +1576,7 @@ static int national_export(struct req *r, json_t *dash, enum sheet_format fmt)
 		sheet_number(sh, (double)jint(dash, tot[t]));
 	sheet_text(sh, "");
 	sheet_row_end(sh);
-	struct buf out = BUF_INIT;
-	if (sheet_finish(sh, &out, &e) < 0) {
-		buf_release(&out);
-		return view_fault(r, &e);
-	}
-	int rc = view_bytes(r, 200, sheet_content_type(fmt), &out,
-			    fmt == SHEET_XLSX ? "ข้อมูลนักเรียนรายเขตพื้นที่.xlsx" : "ข้อมูลนักเรียนรายเขตพื้นที่.csv");
-	buf_release(&out);
-	return rc;
+	return sheet_send(r, sh, "ข้อมูลนักเรียนรายเขตพื้นที่");
 }
 
 /* GET /dmc/areas: the national dashboard (OBEC's viewer, the super
@@ -1880,14 +1863,7 @@ static int subsidy_export(struct req *r, json_t *sub, json_t *area, enum sheet_f
 		sheet_row_end(sh);
 	}
 	json_decref(rows);
-	struct buf out = BUF_INIT;
-	if (sheet_finish(sh, &out, &e) < 0) {
-		buf_release(&out);
-		return view_fault(r, &e);
-	}
-	int rc = view_bytes(r, 200, sheet_content_type(fmt), &out, fmt == SHEET_XLSX ? "เงินอุดหนุนรายหัว.xlsx" : "เงินอุดหนุนรายหัว.csv");
-	buf_release(&out);
-	return rc;
+	return sheet_send(r, sh, "เงินอุดหนุนรายหัว");
 }
 
 /* The area's subsidy as an A4 document: the rates, a row per certified

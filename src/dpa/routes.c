@@ -923,14 +923,7 @@ static int school_export(struct req *r)
 		sheet_row_end(sh);
 	}
 	json_decref(rows);
-	struct buf out = BUF_INIT;
-	if (sheet_finish(sh, &out, &e) < 0) {
-		buf_release(&title);
-		json_decref(school);
-		return view_fault(r, &e);
-	}
-	buf_adds(&title, sheet_extension(f));
-	rc = view_bytes(r, 200, sheet_content_type(f), &out, buf_cstr(&title));
+	rc = sheet_send(r, sh, buf_cstr(&title));
 	buf_release(&title);
 	json_decref(school);
 	return rc;
@@ -1162,14 +1155,7 @@ static int area_export(struct req *r)
 		sheet_row_end(sh);
 	}
 	json_decref(m);
-	struct buf out = BUF_INIT;
-	if (sheet_finish(sh, &out, &e) < 0) {
-		buf_release(&title);
-		json_decref(area);
-		return view_fault(r, &e);
-	}
-	buf_adds(&title, sheet_extension(f));
-	rc = view_bytes(r, 200, sheet_content_type(f), &out, buf_cstr(&title));
+	rc = sheet_send(r, sh, buf_cstr(&title));
 	buf_release(&title);
 	json_decref(area);
 	return rc;

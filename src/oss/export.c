@@ -136,15 +136,10 @@ int oss_manage_export(struct req *r, enum sheet_format f, long long area_id, con
 	oss_audit(r, db, "personal.export", "oss_requests", 0, area_id,
 		  json_pack("{s:s, s:s, s:s, s:s}", "service", service, "format", f == SHEET_XLSX ? "xlsx" : "csv",
 			    "status", status >= 0 ? oss_status_name((enum oss_status)status) : "", "q", q ? q : ""));
-	struct buf out = BUF_INIT;
-	if (sheet_finish(x.s, &out, &e) < 0) {
-		buf_release(&out);
-		return view_err(r, &e);
-	}
 	/* คำร้อง-11-25670625.csv: service and the Bangkok date of the export */
 	int y, mo, d, h, mi, sec, wd;
 	thai_local(now, &y, &mo, &d, &h, &mi, &sec, &wd);
 	char name[64];
-	snprintf(name, sizeof name, "คำร้อง-%s-%04d%02d%02d%s", service, y + 543, mo, d, sheet_extension(f));
-	return view_bytes(r, 200, sheet_content_type(f), &out, name);
+	snprintf(name, sizeof name, "คำร้อง-%s-%04d%02d%02d", service, y + 543, mo, d);
+	return sheet_send(r, x.s, name);
 }

@@ -714,14 +714,9 @@ static int usage_export(struct req *r, enum sheet_format f, long long area_id, i
 	oss_audit(r, req_db(r), "oss.room.usage_export", "oss_rooms", 0, area_id,
 		  json_pack("{s:s}", "filter", buf_cstr(&what)));
 	buf_release(&what);
-	struct buf out = BUF_INIT;
-	if (sheet_finish(s, &out, &e) < 0) {
-		buf_release(&out);
-		return view_err(r, &e);
-	}
 	char name[64];
-	snprintf(name, sizeof name, "การใช้ห้องประชุม-%d%s", be, sheet_extension(f));
-	return view_bytes(r, 200, sheet_content_type(f), &out, name);
+	snprintf(name, sizeof name, "การใช้ห้องประชุม-%d", be);
+	return sheet_send(r, s, name);
 }
 
 int oss_rooms_usage(struct req *r)

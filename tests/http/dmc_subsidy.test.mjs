@@ -77,6 +77,7 @@ test('the area: certified schools only, totals, XLSX and CSV; a school role is r
   });
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-type'), /spreadsheetml/);
+  assert.match(decodeURIComponent(res.headers.get('content-disposition')), /เงินอุดหนุนรายหัว\.xlsx/);
   const parts = unzip(Buffer.from(await res.arrayBuffer()));
   assert.ok(Object.values(parts).some((x) => x.includes(name)), 'the school is in the workbook');
   const pdf = await fetch(`${server.base}/dmc/areas/${area}/rounds/${round.id}/subsidy?format=pdf`, {
