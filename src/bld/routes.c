@@ -179,33 +179,6 @@ static const struct field window_form[] = {
 
 static const struct field empty_form[] = {{NULL}};
 
-static json_t *field_named(json_t *form, const char *name)
-{
-	size_t i;
-	json_t *f;
-	json_array_foreach(json_object_get(form, "fields"), i, f) if (!strcmp(jstr(f, "name"), name)) return f;
-	return NULL;
-}
-
-/* Shows a text field as a select of a list kept in the database. */
-static void make_select(json_t *form, const char *name, json_t *opts)
-{
-	json_t *f = field_named(form, name);
-	if (!f)
-		return;
-	const char *v = jstr(f, "value");
-	json_t *cs = json_array();
-	json_array_append_new(cs, json_pack("{s:s, s:s, s:b}", "value", "", "label", "— เลือก —", "selected", !*v));
-	size_t i;
-	json_t *o;
-	json_array_foreach(opts, i, o) json_array_append_new(
-	    cs, json_pack("{s:s, s:s, s:b}", "value", jstr(o, "value"), "label", jstr(o, "label"), "selected",
-			  !strcmp(jstr(o, "value"), v)));
-	json_object_set_new(f, "is_select", json_true());
-	json_object_set_new(f, "maxlength", json_null());
-	json_object_set_new(f, "choices", cs);
-}
-
 /* The building form's two models: main (fields) and room_rows [{no, use,
  * n}] (field models), selects filled from the lists. */
 static int building_models(struct req *r, json_t *values, json_t *m, struct err *e)
@@ -221,17 +194,17 @@ static int building_models(struct req *r, json_t *values, json_t *m, struct err 
 		return -1;
 	}
 	json_t *main = form_model(r, main_fields, values);
-	make_select(main, "type", types);
-	make_select(main, "plan", plans);
-	make_select(main, "budget_source", sources);
+	form_select(main, "type", json_incref(types), NULL);
+	form_select(main, "plan", json_incref(plans), NULL);
+	form_select(main, "budget_source", json_incref(sources), NULL);
 	json_t *rooms = form_model(r, room_fields, values);
 	json_t *rows = json_array();
 	for (int i = 1; i <= BLD_ROOM_ROWS; i++) {
 		char un[24], nn[24];
 		snprintf(un, sizeof un, "room_use_%d", i);
 		snprintf(nn, sizeof nn, "room_n_%d", i);
-		make_select(rooms, un, uses);
-		json_t *fu = field_named(rooms, un), *fn = field_named(rooms, nn);
+		form_select(rooms, un, json_incref(uses), NULL);
+		json_t *fu = form_field(rooms, un), *fn = form_field(rooms, nn);
 		json_array_append_new(rows, json_pack("{s:i, s:O, s:O}", "no", i, "use", fu, "n", fn));
 	}
 	/* the summary at the top lists the wrong fields of both parts */

@@ -203,37 +203,15 @@ static const struct field decision_form[] = {
 
 static const struct field empty_form[] = {{NULL}};
 
-static json_t *field_named(json_t *form, const char *name)
-{
-	size_t i;
-	json_t *f;
-	json_array_foreach(json_object_get(form, "fields"), i, f) if (!strcmp(jstr(f, "name"), name)) return f;
-	return NULL;
-}
-
 /* Shows a text field as a select of a choice list kept in the database. */
 static int make_select(struct req *r, json_t *form, const char *name, enum dpa_list which, struct err *e)
 {
-	json_t *f = field_named(form, name);
-	if (!f)
-		return 0;
+	if (!form_field(form, name))
+		return 0; /* no query for a form without the field */
 	json_t *opts = dpa_choices(req_db(r), which, e);
 	if (!opts)
 		return -1;
-	const char *v = jstr(f, "value");
-	json_t *cs = json_array();
-	json_array_append_new(cs, json_pack("{s:s, s:s, s:b}", "value", "", "label", "— เลือก —", "selected", !*v));
-	size_t i;
-	json_t *o;
-	json_array_foreach(opts, i, o)
-	{
-		json_object_set_new(o, "selected", json_boolean(!strcmp(jstr(o, "value"), v)));
-		json_array_append(cs, o);
-	}
-	json_decref(opts);
-	json_object_set_new(f, "is_select", json_true());
-	json_object_set_new(f, "maxlength", json_null());
-	json_object_set_new(f, "choices", cs);
+	form_select(form, name, opts, NULL);
 	return 0;
 }
 
