@@ -29,7 +29,9 @@ static void test_field_by_name(void **state)
 	json_t *form = a_form("x");
 	assert_string_equal(json_string_value(json_object_get(form_field(form, "b"), "value")), "y");
 	assert_null(form_field(form, "c"));
-	assert_null(form_field(json_object(), "a"));
+	json_t *none = json_object();
+	assert_null(form_field(none, "a"));
+	json_decref(none);
 	json_decref(form);
 }
 
