@@ -18,6 +18,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/err.h"
@@ -139,6 +140,31 @@ bool acc_for_school(struct req *r, long long school_id);
  * req_commit_on_error, so call it before the handler writes anything.
  * Returns 0, like the view functions. */
 int acc_deny(struct req *r, const char *message);
+
+/* --- a module's pages of a place (place.c) ------------------------------- */
+
+/* Where a module's home sends the user: base/schools/:id for a school
+ * grant, base/areas/:id for an area grant (true); base/areas otherwise
+ * (false). base is the module's path, e.g. "/bld". */
+bool acc_home_url(struct req *r, const char *base, char *u, size_t n);
+/* Answers the module home (GET base) with a redirect to acc_home_url. */
+int acc_home_redirect(struct req *r, const char *base);
+/* The page of every area (template tmpl, given page_title and areas):
+ * a module's list for the super admin. */
+int acc_areas_page(struct req *r, const char *tmpl, const char *title);
+
+/* How a module looks up the school or area of its path. */
+struct acc_place {
+	const char *param;  /* the path's parameter: "sid", "aid", "id" */
+	const char *viewer; /* a role that sees every school and area, or NULL */
+	bool areas_only;    /* (an area) a school grant does not see it */
+};
+/* The school (org_school_get) or area (org_area_get) of the path when the
+ * active grant reaches it (or holds p->viewer); else answers and returns
+ * NULL with *rc set: 404 for no such place, and for a place not the user's
+ * acc_deny(deny), or 404 too when deny is NULL. */
+json_t *acc_school_for(struct req *r, const struct acc_place *p, const char *deny, int *rc);
+json_t *acc_area_for(struct req *r, const struct acc_place *p, const char *deny, int *rc);
 
 /* Appends the page where a school admin gives the person of citizen_id a
  * Khet account with the teacher role of his school, or adds that role to

@@ -170,6 +170,14 @@ int acc_user_set_hash(struct db *db, long long user_id, const char *hash, struct
 int acc_attempt(struct req *r, struct db *db, int max, int window, long long now, long long *minutes, struct err *e,
 		const char *key_fmt, ...) __attribute__((format(printf, 8, 9)));
 
+/* The active account that login names (a citizen ID may be typed with
+ * dashes or spaces) for a mail sent to it at most max times in window
+ * seconds (key "<what>:user:<id>", counted here; attempt.c): its id; 0 when
+ * there is none, it is not active or it is over its limit — quietly, so the
+ * form's answer stays the same; -1 with e. */
+long long acc_mail_account(struct db *db, const char *login, const char *what, int max, int window, long long now,
+			   struct err *e);
+
 /* Registration at a meeting (registration_session.c, issue 10.10): while
  * an area admin's session for the client's address runs, a public
  * registration form (form: "register", "saregister") may be posted

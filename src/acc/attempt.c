@@ -4,6 +4,7 @@
  * network" is for the sign-in limits (an IPv6 /64 is one client, or a
  * single host could try from 2^64 addresses). */
 #include <arpa/inet.h>
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "acc/acc_internal.h"
 #include "core/buf.h"
 #include "core/ratelimit.h"
+#include "core/thai.h"
 
 int acc_attempt(struct req *r, struct db *db, int max, int window, long long now, long long *minutes, struct err *e,
 		const char *key_fmt, ...)
@@ -32,6 +34,29 @@ int acc_attempt(struct req *r, struct db *db, int max, int window, long long now
 		*minutes = (retry + 59) / 60;
 	}
 	return blocked;
+}
+
+long long acc_mail_account(struct db *db, const char *login, const char *what, int max, int window, long long now,
+			   struct err *e)
+{
+	char cid[14];
+	if (thai_citizen_id_normalize(login, cid) == 0 && strspn(cid, "0123456789") == 13)
+		login = cid;
+	long long uid = 0, retry = 0;
+	char status[16] = "", hash[128] = "";
+	int found = acc_user_find_login(db, login, &uid, status, hash, e);
+	sodium_memzero(hash, sizeof hash);
+	if (found < 0)
+		return -1;
+	if (!found || strcmp(status, "active"))
+		return 0;
+	struct buf key = BUF_INIT;
+	buf_addf(&key, "%s:user:%lld", what, uid);
+	int blocked = ratelimit_check(db, buf_cstr(&key), max, window, now, &retry, e);
+	if (blocked == 0 && ratelimit_hit(db, buf_cstr(&key), now, e) < 0)
+		blocked = -1;
+	buf_release(&key);
+	return blocked < 0 ? -1 : blocked ? 0 : uid;
 }
 
 void acc_client_net(const char *ip, struct buf *out)

@@ -336,7 +336,7 @@ static int forgot_post(struct req *r)
 	if (!form_ok(r))
 		return forgot_page(r, 422, NULL);
 	struct err e = ERR_INIT;
-	long long now = (long long)time(NULL), retry = 0, wait = 0;
+	long long now = (long long)time(NULL), wait = 0;
 	int blocked =
 	    acc_attempt(r, db, FORGOT_ADDRESS_MAX, FORGOT_WINDOW, now, &wait, &e, "pwforgot:ip:%s", req_client_ip(r));
 	if (blocked < 0)
@@ -348,31 +348,14 @@ static int forgot_post(struct req *r)
 		req_commit_on_error(r);
 		return forgot_page(r, 429, msg);
 	}
-	/* a citizen ID may be typed with dashes or spaces */
-	char cid[14];
-	const char *login = form_value(r, "login");
-	if (thai_citizen_id_normalize(login, cid) == 0 && strspn(cid, "0123456789") == 13)
-		login = cid;
-	long long uid = 0;
-	char status[16] = "", hash[128] = "";
-	int found = acc_user_find_login(db, login, &uid, status, hash, &e);
-	sodium_memzero(hash, sizeof hash);
-	if (found < 0)
+	long long uid = acc_mail_account(db, form_value(r, "login"), "pwforgot", FORGOT_ACCOUNT_MAX, FORGOT_WINDOW, now, &e);
+	if (uid > 0 && acc_setpw_link_send(db, uid, "forgot", &e) < 0)
+		uid = -1;
+	if (uid < 0)
 		return view_err(r, &e);
-	if (found && !strcmp(status, "active")) {
-		struct buf key = BUF_INIT;
-		buf_addf(&key, "pwforgot:user:%lld", uid);
-		blocked = ratelimit_check(db, buf_cstr(&key), FORGOT_ACCOUNT_MAX, FORGOT_WINDOW, now, &retry, &e);
-		if (blocked == 0 &&
-		    (ratelimit_hit(db, buf_cstr(&key), now, &e) < 0 || acc_setpw_link_send(db, uid, "forgot", &e) < 0))
-			blocked = -1;
-		buf_release(&key);
-		if (blocked < 0)
-			return view_err(r, &e);
-		/* over the account's limit: quietly nothing, the same answer */
-		if (!blocked)
-			acc_audit(r, db, 0, "user.password_forgot", "user", uid, NULL);
-	}
+	/* none, or over the account's limit: quietly nothing, the same answer */
+	if (uid > 0)
+		acc_audit(r, db, 0, "user.password_forgot", "user", uid, NULL);
 	return view_redirect(r, "/password/forgot/sent", NULL);
 }
 

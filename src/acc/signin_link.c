@@ -107,7 +107,7 @@ static int ask_post(struct req *r)
 	if (!form_ok(r))
 		return ask_page(r, 422, NULL);
 	struct err e = ERR_INIT;
-	long long now = (long long)time(NULL), wait = 0, retry = 0;
+	long long now = (long long)time(NULL), wait = 0;
 	struct buf net = BUF_INIT;
 	acc_client_net(req_client_ip(r), &net);
 	int blocked =
@@ -123,29 +123,14 @@ static int ask_post(struct req *r)
 		buf_release(&msg);
 		return rc;
 	}
-	char cid[14];
-	const char *login = form_value(r, "login");
-	if (thai_citizen_id_normalize(login, cid) == 0 && strspn(cid, "0123456789") == 13)
-		login = cid;
-	long long uid = 0;
-	char status[16] = "", hash[128] = "";
-	int found = acc_user_find_login(db, login, &uid, status, hash, &e);
-	sodium_memzero(hash, sizeof hash);
-	if (found < 0)
+	long long uid = acc_mail_account(db, form_value(r, "login"), "signinlink", LINK_ACCOUNT_MAX, LINK_WINDOW, now, &e);
+	if (uid > 0 && link_send(db, uid, &e) < 0)
+		uid = -1;
+	if (uid < 0)
 		return view_err(r, &e);
-	if (found && !strcmp(status, "active")) {
-		struct buf key = BUF_INIT;
-		buf_addf(&key, "signinlink:user:%lld", uid);
-		blocked = ratelimit_check(db, buf_cstr(&key), LINK_ACCOUNT_MAX, LINK_WINDOW, now, &retry, &e);
-		if (blocked == 0 && (ratelimit_hit(db, buf_cstr(&key), now, &e) < 0 || link_send(db, uid, &e) < 0))
-			blocked = -1;
-		buf_release(&key);
-		if (blocked < 0)
-			return view_err(r, &e);
-		/* over the account's limit: quietly no mail, the same answer */
-		if (!blocked)
-			acc_audit(r, db, 0, "auth.signin_link_sent", "user", uid, NULL);
-	}
+	/* none, or over the account's limit: quietly no mail, the same answer */
+	if (uid > 0)
+		acc_audit(r, db, 0, "auth.signin_link_sent", "user", uid, NULL);
 	return view_redirect(r, "/signin", asked);
 }
 

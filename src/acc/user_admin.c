@@ -684,34 +684,6 @@ static void user_urls(json_t *x, long long area)
 	json_object_set_new(x, "reinstate_url", json_string(u));
 }
 
-/* Turns a form field into a select of the given [{value, label}]. */
-static void make_select(json_t *form, const char *name, json_t *options)
-{
-	size_t i;
-	json_t *f;
-	json_array_foreach(json_object_get(form, "fields"), i, f)
-	{
-		if (strcmp(json_string_value(json_object_get(f, "name")), name))
-			continue;
-		const char *cur = nz(json_string_value(json_object_get(f, "value")));
-		json_t *cs = json_array();
-		json_array_append_new(
-		    cs, json_pack("{s:s, s:s, s:b}", "value", "", "label", "— เลือก —", "selected", !*cur));
-		size_t k;
-		json_t *o;
-		json_array_foreach(options, k, o)
-		{
-			const char *v = json_string_value(json_object_get(o, "value"));
-			json_array_append_new(cs, json_pack("{s:s, s:O, s:b}", "value", v, "label",
-							    json_object_get(o, "label"), "selected", !strcmp(v, cur)));
-		}
-		json_object_set_new(f, "choices", cs);
-		json_object_set_new(f, "is_select", json_true());
-		json_object_set_new(f, "maxlength", json_null());
-	}
-	json_decref(options);
-}
-
 static json_t *title_options(void)
 {
 	json_t *a = json_array();
@@ -1004,9 +976,9 @@ static int add_page(struct req *r, long long aid, json_t *area, int status)
 		return view_err(r, &e);
 	}
 	json_t *form = form_model(r, add_form, NULL);
-	make_select(form, "school_id", schools);
-	make_select(form, "title", title_options());
-	make_select(form, "personnel_type", personnel_options());
+	form_select(form, "school_id", schools, NULL);
+	form_select(form, "title", title_options(), NULL);
+	form_select(form, "personnel_type", personnel_options(), NULL);
 	char action[64], back[64];
 	snprintf(action, sizeof action, "/areas/%lld/users", aid);
 	snprintf(back, sizeof back, "/areas/%lld/users", aid);
@@ -1141,8 +1113,8 @@ static int user_page(struct req *r, long long aid, json_t *area, json_t *u, int 
 	decorate_user(u);
 	user_urls(u, aid);
 	json_t *form = form_model(r, edit_form, u);
-	make_select(form, "title", title_options());
-	make_select(form, "personnel_type", personnel_options());
+	form_select(form, "title", title_options(), NULL);
+	form_select(form, "personnel_type", personnel_options(), NULL);
 	char back[64];
 	snprintf(back, sizeof back, "/areas/%lld/users", aid);
 	struct buf h = BUF_INIT; /* the username, URL-encoded */

@@ -100,18 +100,12 @@ static int year_of(struct req *r)
 	return (int)req_query_int(r, "year", now, 2500, 2700);
 }
 
+static const struct acc_place school_path = {"sid"}, area_path = {"aid", NULL, true};
+
 /* The school of the path when the user may see it; 404 otherwise. */
 static json_t *school_for(struct req *r, int *rc)
 {
-	long long sid = req_param_id(r, "sid");
-	struct err e = ERR_INIT;
-	json_t *s = sid > 0 ? org_school_get(req_db(r), sid, &e) : NULL;
-	if (!s || !acc_for_school(r, sid)) {
-		*rc = !s && sid > 0 && e.status >= 500 ? view_fault(r, &e) : view_error(r, 404, "ไม่พบโรงเรียนนี้");
-		json_decref(s);
-		return NULL;
-	}
-	return s;
+	return acc_school_for(r, &school_path, NULL, rc);
 }
 
 /* The building of the path when the user may see its school; 404 otherwise. */
@@ -130,16 +124,7 @@ static json_t *building_for(struct req *r, int *rc)
 
 static json_t *area_for(struct req *r, int *rc)
 {
-	long long aid = req_param_id(r, "aid");
-	struct err e = ERR_INIT;
-	json_t *a = aid > 0 ? org_area_get(req_db(r), aid, &e) : NULL;
-	const struct acc_grant *g = acc_active_grant(r);
-	if (!a || !g || g->scope == SCOPE_SCHOOL || !acc_in_area(r, aid)) {
-		json_decref(a);
-		*rc = !a && aid > 0 && e.status >= 500 ? view_fault(r, &e) : view_error(r, 404, "ไม่พบสำนักงานเขตพื้นที่นี้");
-		return NULL;
-	}
-	return a;
+	return acc_area_for(r, &area_path, NULL, rc);
 }
 
 /* ---- forms ---------------------------------------------------------------------------------- */
@@ -196,33 +181,6 @@ static const struct field window_form[] = {
 
 static const struct field empty_form[] = {{NULL}};
 
-static json_t *field_named(json_t *form, const char *name)
-{
-	size_t i;
-	json_t *f;
-	json_array_foreach(json_object_get(form, "fields"), i, f) if (!strcmp(jstr(f, "name"), name)) return f;
-	return NULL;
-}
-
-/* Shows a text field as a select of a list kept in the database. */
-static void make_select(json_t *form, const char *name, json_t *opts)
-{
-	json_t *f = field_named(form, name);
-	if (!f)
-		return;
-	const char *v = jstr(f, "value");
-	json_t *cs = json_array();
-	json_array_append_new(cs, json_pack("{s:s, s:s, s:b}", "value", "", "label", "— เลือก —", "selected", !*v));
-	size_t i;
-	json_t *o;
-	json_array_foreach(opts, i, o) json_array_append_new(
-	    cs, json_pack("{s:s, s:s, s:b}", "value", jstr(o, "value"), "label", jstr(o, "label"), "selected",
-			  !strcmp(jstr(o, "value"), v)));
-	json_object_set_new(f, "is_select", json_true());
-	json_object_set_new(f, "maxlength", json_null());
-	json_object_set_new(f, "choices", cs);
-}
-
 /* A page with two forms (a building's: the photo and the edit form): each
  * form's summary counts only its own fields' errors, and the form-wide
  * message only when it was the form posted, so a refused photo does not
@@ -255,17 +213,17 @@ static int building_models(struct req *r, json_t *values, json_t *m, struct err 
 		return -1;
 	}
 	json_t *main = form_model(r, main_fields, values);
-	make_select(main, "type", types);
-	make_select(main, "plan", plans);
-	make_select(main, "budget_source", sources);
+	form_select(main, "type", json_incref(types), NULL);
+	form_select(main, "plan", json_incref(plans), NULL);
+	form_select(main, "budget_source", json_incref(sources), NULL);
 	json_t *rooms = form_model(r, room_fields, values);
 	json_t *rows = json_array();
 	for (int i = 1; i <= BLD_ROOM_ROWS; i++) {
 		char un[24], nn[24];
 		snprintf(un, sizeof un, "room_use_%d", i);
 		snprintf(nn, sizeof nn, "room_n_%d", i);
-		make_select(rooms, un, uses);
-		json_t *fu = field_named(rooms, un), *fn = field_named(rooms, nn);
+		form_select(rooms, un, json_incref(uses), NULL);
+		json_t *fu = form_field(rooms, un), *fn = form_field(rooms, nn);
 		json_array_append_new(rows, json_pack("{s:i, s:O, s:O}", "no", i, "use", fu, "n", fn));
 	}
 	/* the summary at the top lists the wrong fields of both parts */
@@ -359,27 +317,14 @@ static void thumbs(json_t *b)
 
 static int bld_home(struct req *r)
 {
-	const struct acc_grant *g = acc_active_grant(r);
-	char u[64];
-	if (g && g->scope == SCOPE_SCHOOL && g->school_id > 0)
-		snprintf(u, sizeof u, "/bld/schools/%lld", g->school_id);
-	else if (g && g->scope == SCOPE_AREA && g->area_id > 0)
-		snprintf(u, sizeof u, "/bld/areas/%lld", g->area_id);
-	else
-		snprintf(u, sizeof u, "/bld/areas");
-	return view_redirect(r, u, NULL);
+	return acc_home_redirect(r, "/bld");
 }
 
 static int areas_page(struct req *r)
 {
 	if (!acc_grant_is(acc_active_grant(r), "super_admin"))
 		return bld_home(r);
-	struct err e = ERR_INIT;
-	json_t *areas = org_areas_list(req_db(r), &e);
-	if (!areas)
-		return view_fault(r, &e);
-	return view_page(r, 200, "bld/areas",
-			 json_pack("{s:s, s:o}", "page_title", "ข้อมูลอาคารเรียน (B-OBEC) รายเขตพื้นที่", "areas", areas));
+	return acc_areas_page(r, "bld/areas", "ข้อมูลอาคารเรียน (B-OBEC) รายเขตพื้นที่");
 }
 
 /* ---- the window as shown ------------------------------------------------------------------------ */

@@ -33,23 +33,14 @@
 
 static const struct field empty_form[] = {{NULL}};
 
+static const struct acc_place place_path = {"id"};
+
 static int cal_home(struct req *r)
 {
-	const struct acc_grant *g = acc_active_grant(r);
 	char u[64];
-	if (g && g->scope == SCOPE_SCHOOL && g->school_id > 0) {
-		snprintf(u, sizeof u, "/cal/schools/%lld", g->school_id);
-	} else if (g && g->scope == SCOPE_AREA && g->area_id > 0) {
-		snprintf(u, sizeof u, "/cal/areas/%lld", g->area_id);
-	} else {
-		struct err e = ERR_INIT;
-		json_t *areas = org_areas_list(req_db(r), &e);
-		if (!areas)
-			return view_fault(r, &e);
-		return view_page(r, 200, "cal/areas",
-				 json_pack("{s:s, s:o}", "page_title", "ปฏิทินการจัดทำข้อมูลรายเขตพื้นที่", "areas", areas));
-	}
-	return view_redirect(r, u, NULL);
+	if (acc_home_url(r, "/cal", u, sizeof u))
+		return view_redirect(r, u, NULL);
+	return acc_areas_page(r, "cal/areas", "ปฏิทินการจัดทำข้อมูลรายเขตพื้นที่");
 }
 
 /* The feed box of a page: url is the new link (only right after making it). */
@@ -99,15 +90,12 @@ static const char *public_base(struct buf *out)
 
 static int area_page(struct req *r, const char *feed_url)
 {
-	long long id = req_param_id(r, "id");
-	struct err e = ERR_INIT;
-	json_t *area = id > 0 ? org_area_get(req_db(r), id, &e) : NULL;
+	int rc = 0;
+	json_t *area = acc_area_for(r, &place_path, "ท่านดูปฏิทินข้อมูลได้เฉพาะของเขตพื้นที่ของท่าน", &rc);
 	if (!area)
-		return id > 0 && e.status >= 500 ? view_fault(r, &e) : view_error(r, 404, "ไม่พบสำนักงานเขตพื้นที่นี้");
-	if (!acc_in_area(r, id)) {
-		json_decref(area);
-		return acc_deny(r, "ท่านดูปฏิทินข้อมูลได้เฉพาะของเขตพื้นที่ของท่าน");
-	}
+		return rc;
+	long long id = jint(area, "id");
+	struct err e = ERR_INIT;
 	long long now = clock_now(r);
 	json_t *all = cal_deadlines(req_db(r), id, 0, now, PAST_DAYS, AHEAD_DAYS, &e);
 	json_t *feed = all ? feed_model(r, "area", id, may_manage_area(acc_active_grant(r)), feed_url, &e) : NULL;
@@ -137,9 +125,9 @@ static int area_page(struct req *r, const char *feed_url)
 		json_decref(feed);
 		json_decref(area);
 		const struct export_list l = {buf_cstr(&t), base, 6, cols};
-		int rc = export_rows(r, f, &l, all, all);
+		int sent = export_rows(r, f, &l, all, all);
 		buf_release(&t);
-		return rc;
+		return sent;
 	}
 	json_t *up = json_array(), *past = json_array();
 	json_array_foreach(all, i, dl)
@@ -183,19 +171,7 @@ static int area_get(struct req *r)
 /* The school of the path when the user may see it; else answers. */
 static json_t *school_for(struct req *r, int *rc)
 {
-	long long id = req_param_id(r, "id");
-	struct err e = ERR_INIT;
-	json_t *s = id > 0 ? org_school_get(req_db(r), id, &e) : NULL;
-	if (!s) {
-		*rc = id > 0 && e.status >= 500 ? view_fault(r, &e) : view_error(r, 404, "ไม่พบโรงเรียนนี้");
-		return NULL;
-	}
-	if (!acc_for_school(r, id)) {
-		json_decref(s);
-		*rc = acc_deny(r, "ท่านดูปฏิทินข้อมูลได้เฉพาะของโรงเรียนในความรับผิดชอบของท่าน");
-		return NULL;
-	}
-	return s;
+	return acc_school_for(r, &place_path, "ท่านดูปฏิทินข้อมูลได้เฉพาะของโรงเรียนในความรับผิดชอบของท่าน", rc);
 }
 
 static int school_page(struct req *r, const char *feed_url)

@@ -1054,6 +1054,46 @@ const struct choice *field_choices(const struct field *f)
 	return f->choices_fn ? f->choices_fn() : f->choices;
 }
 
+json_t *form_field(json_t *form, const char *name)
+{
+	size_t i;
+	json_t *f;
+	json_array_foreach(json_object_get(form, "fields"), i, f)
+	{
+		const char *n = json_string_value(json_object_get(f, "name"));
+		if (n && !strcmp(n, name))
+			return f;
+	}
+	return NULL;
+}
+
+void form_select(json_t *form, const char *name, json_t *options, const char *empty_label)
+{
+	json_t *f = form_field(form, name);
+	if (!f) {
+		json_decref(options);
+		return;
+	}
+	const char *v = json_string_value(json_object_get(f, "value"));
+	v = v ? v : "";
+	json_t *cs = json_array();
+	json_array_append_new(cs, json_pack("{s:s, s:s, s:b}", "value", "", "label",
+					    empty_label ? empty_label : "— เลือก —", "selected", !*v));
+	size_t i;
+	json_t *o;
+	json_array_foreach(options, i, o)
+	{
+		const char *ov = json_string_value(json_object_get(o, "value"));
+		json_t *c = json_deep_copy(o);
+		json_object_set_new(c, "selected", json_boolean(!strcmp(ov ? ov : "", v)));
+		json_array_append_new(cs, c);
+	}
+	json_decref(options);
+	json_object_set_new(f, "is_select", json_true());
+	json_object_set_new(f, "maxlength", json_null());
+	json_object_set_new(f, "choices", cs);
+}
+
 json_t *form_schema(const struct field *fields)
 {
 	json_t *props = json_object(), *req = json_array();

@@ -133,6 +133,14 @@ void form_error_err(struct req *r, const struct err *e);
  * values overrides the shown values (e.g. a record being edited) where the
  * request had none. */
 json_t *form_model(struct req *r, const struct field *fields, json_t *values);
+/* The field named name of a form_model, or NULL. */
+json_t *form_field(json_t *form, const char *name);
+/* Shows the text field name of a form_model as a select of options
+ * [{value, label}] (a list kept in the database or made at run time): first
+ * an empty choice labelled empty_label ("— เลือก —" when NULL), the field's
+ * value selected. Takes options (copies each, so one list may serve several
+ * fields); nothing when the form has no such field. */
+void form_select(json_t *form, const char *name, json_t *options, const char *empty_label);
 /* The note form_model puts at a file field ("again") when the form comes
  * back with errors and the field's file came with the refused submission. */
 extern const char form_file_again_msg[];

@@ -3,6 +3,7 @@
  * back and removed at the end. */
 #include "core/sheet.h"
 #include "core/thai.h"
+#include "core/view.h"
 
 #include <errno.h>
 #include <stdbool.h>

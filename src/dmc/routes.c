@@ -91,28 +91,13 @@ static bool may_see_school(struct req *r, long long sid)
 	return acc_grant_is(acc_active_grant(r), "dmc_viewer") || acc_for_school(r, sid);
 }
 
-static bool may_see_area(struct req *r, long long aid)
-{
-	return acc_grant_is(acc_active_grant(r), "dmc_viewer") || acc_in_area(r, aid);
-}
+static const struct acc_place school_path = {"sid", "dmc_viewer"}, area_path = {"aid", "dmc_viewer", true};
 
 /* The school of the path when the user may see it; else answers (404 for
  * no such school, 403 for another's) and returns NULL with *rc set. */
 static json_t *school_for(struct req *r, int *rc)
 {
-	long long sid = req_param_id(r, "sid");
-	struct err e = ERR_INIT;
-	json_t *s = sid > 0 ? org_school_get(req_db(r), sid, &e) : NULL;
-	if (!s) {
-		*rc = sid > 0 && e.status >= 500 ? view_fault(r, &e) : view_error(r, 404, "ไม่พบโรงเรียนนี้");
-		return NULL;
-	}
-	if (!may_see_school(r, sid)) {
-		json_decref(s);
-		*rc = acc_deny(r, "ท่านดูข้อมูลนักเรียนได้เฉพาะของโรงเรียนในความรับผิดชอบของท่าน");
-		return NULL;
-	}
-	return s;
+	return acc_school_for(r, &school_path, "ท่านดูข้อมูลนักเรียนได้เฉพาะของโรงเรียนในความรับผิดชอบของท่าน", rc);
 }
 
 /* The learner of the path when the user may see its school; 404 otherwise. */
@@ -256,38 +241,16 @@ static const struct field decision_form[] = {
 
 static const struct field empty_form[] = {{NULL}};
 
-static json_t *field_named(json_t *form, const char *name)
-{
-	size_t i;
-	json_t *f;
-	json_array_foreach(json_object_get(form, "fields"), i, f) if (!strcmp(jstr(f, "name"), name)) return f;
-	return NULL;
-}
-
 /* Shows a text field as a select of a choice list kept in the database. */
 static int make_select(struct req *r, json_t *form, const char *name, enum dmc_list which, const char *empty_label,
 		       struct err *e)
 {
-	json_t *f = field_named(form, name);
-	if (!f)
-		return 0;
+	if (!form_field(form, name))
+		return 0; /* no query for a form without the field */
 	json_t *opts = dmc_choices(req_db(r), which, e);
 	if (!opts)
 		return -1;
-	const char *v = jstr(f, "value");
-	json_t *cs = json_array();
-	json_array_append_new(cs, json_pack("{s:s, s:s, s:b}", "value", "", "label", empty_label, "selected", !*v));
-	size_t i;
-	json_t *o;
-	json_array_foreach(opts, i, o)
-	{
-		json_object_set_new(o, "selected", json_boolean(!strcmp(jstr(o, "value"), v)));
-		json_array_append(cs, o);
-	}
-	json_decref(opts);
-	json_object_set_new(f, "is_select", json_true());
-	json_object_set_new(f, "maxlength", json_null());
-	json_object_set_new(f, "choices", cs);
+	form_select(form, name, opts, empty_label);
 	return 0;
 }
 
@@ -312,15 +275,7 @@ static void school_link(json_t *m, json_t *school)
 
 static int dmc_home(struct req *r)
 {
-	const struct acc_grant *g = acc_active_grant(r);
-	char u[64];
-	if (g && g->scope == SCOPE_SCHOOL && g->school_id > 0)
-		snprintf(u, sizeof u, "/dmc/schools/%lld", g->school_id);
-	else if (g && g->scope == SCOPE_AREA && g->area_id > 0)
-		snprintf(u, sizeof u, "/dmc/areas/%lld", g->area_id);
-	else
-		snprintf(u, sizeof u, "/dmc/areas");
-	return view_redirect(r, u, NULL);
+	return acc_home_redirect(r, "/dmc");
 }
 
 /* ---- the school's page ---------------------------------------------------------------- */
@@ -746,7 +701,7 @@ static const char *learner_status_label(const char *st)
 /* the reasons of a drop-out, a list kept in the database */
 static int make_dropout_select(struct req *r, json_t *form, struct err *e)
 {
-	json_t *f = field_named(form, "reason");
+	json_t *f = form_field(form, "reason");
 	json_t *opts = db_rows_json(req_db(r), "SELECT code AS value, label FROM dmc_dropout_reasons ORDER BY sort", NULL,
 				    0, e);
 	if (!opts)
@@ -1563,16 +1518,12 @@ static int area_export(struct req *r, json_t *area, json_t *round, json_t *dash,
 
 static int area_page(struct req *r, int status, const char *error)
 {
-	long long aid = req_param_id(r, "aid");
-	struct err e = ERR_INIT;
-	json_t *area = aid > 0 ? org_area_get(req_db(r), aid, &e) : NULL;
+	int rc = 0;
+	json_t *area = acc_area_for(r, &area_path, "ข้อมูลนักเรียนรายโรงเรียนของเขตพื้นที่ดูได้เฉพาะเจ้าหน้าที่ของเขตพื้นที่และ สพฐ.", &rc);
 	if (!area)
-		return aid > 0 && e.status >= 500 ? view_fault(r, &e) : view_error(r, 404, "ไม่พบสำนักงานเขตพื้นที่นี้");
-	const struct acc_grant *g = acc_active_grant(r);
-	if (!g || g->scope == SCOPE_SCHOOL || !may_see_area(r, aid)) {
-		json_decref(area);
-		return acc_deny(r, "ข้อมูลนักเรียนรายโรงเรียนของเขตพื้นที่ดูได้เฉพาะเจ้าหน้าที่ของเขตพื้นที่และ สพฐ.");
-	}
+		return rc;
+	long long aid = jint(area, "id");
+	struct err e = ERR_INIT;
 	bool past = false;
 	json_t *round = dashboard_round(r, aid, &past, &e);
 	json_t *prev = e.status ? NULL : previous_round(r, round, &e);
@@ -1590,7 +1541,7 @@ static int area_page(struct req *r, int status, const char *error)
 	enum sheet_format fmt;
 	const char *format = req_query(r, "format");
 	if (format && sheet_parse_format(format, &fmt) == 0) {
-		int rc = area_export(r, area, round, dash, fmt);
+		rc = area_export(r, area, round, dash, fmt);
 		acc_audit_in(r, req_db(r), aid, acc_user_id(r), "dmc.dashboard.export", "area", aid,
 			     json_pack("{s:s, s:I}", "format", format, "round_id", (json_int_t)(round ? jint(round, "id") : 0)));
 		json_decref(round);
@@ -1748,16 +1699,12 @@ static const struct field resolve_form[] = {
 
 static int duplicates_page(struct req *r, int status, const char *error)
 {
-	long long aid = req_param_id(r, "aid");
-	struct err e = ERR_INIT;
-	json_t *area = aid > 0 ? org_area_get(req_db(r), aid, &e) : NULL;
+	int rc = 0;
+	json_t *area = acc_area_for(r, &area_path, "รายการนักเรียนซ้ำซ้อนดูได้เฉพาะเจ้าหน้าที่ของเขตพื้นที่และ สพฐ.", &rc);
 	if (!area)
-		return aid > 0 && e.status >= 500 ? view_fault(r, &e) : view_error(r, 404, "ไม่พบสำนักงานเขตพื้นที่นี้");
-	const struct acc_grant *g = acc_active_grant(r);
-	if (!g || g->scope == SCOPE_SCHOOL || !may_see_area(r, aid)) {
-		json_decref(area);
-		return acc_deny(r, "รายการนักเรียนซ้ำซ้อนดูได้เฉพาะเจ้าหน้าที่ของเขตพื้นที่และ สพฐ.");
-	}
+		return rc;
+	long long aid = jint(area, "id");
+	struct err e = ERR_INIT;
 	json_t *rows = dmc_duplicates_area(req_db(r), aid, &e);
 	if (!rows) {
 		json_decref(area);
@@ -1777,7 +1724,7 @@ static int duplicates_page(struct req *r, int status, const char *error)
 	buf_addf(&title, "นักเรียนที่มีข้อมูลซ้ำซ้อน %s", jstr(area, "short_name"));
 	json_t *m = json_pack("{s:s, s:o, s:o, s:b, s:b, s:o, s:s?}", "page_title", buf_cstr(&title), "area", area,
 			      "duplicates", rows, "has_duplicates", json_array_size(rows) > 0, "can_resolve",
-			      acc_grant_is(g, "dmc_area"), "resolve_form", form, "error", error);
+			      acc_grant_is(acc_active_grant(r), "dmc_area"), "resolve_form", form, "error", error);
 	buf_release(&title);
 	return view_page(r, status, "dmc/duplicates", m);
 }
@@ -1836,22 +1783,18 @@ static int ack_post(struct req *r)
 
 static int requests_page(struct req *r, int status, const char *error)
 {
-	long long aid = req_param_id(r, "aid");
-	struct err e = ERR_INIT;
-	json_t *area = aid > 0 ? org_area_get(req_db(r), aid, &e) : NULL;
+	int rc = 0;
+	json_t *area = acc_area_for(r, &area_path, "คำขอของโรงเรียนดูได้เฉพาะเจ้าหน้าที่ของเขตพื้นที่", &rc);
 	if (!area)
-		return aid > 0 && e.status >= 500 ? view_fault(r, &e) : view_error(r, 404, "ไม่พบสำนักงานเขตพื้นที่นี้");
-	const struct acc_grant *g = acc_active_grant(r);
-	if (!g || g->scope == SCOPE_SCHOOL || !may_see_area(r, aid)) {
-		json_decref(area);
-		return acc_deny(r, "คำขอของโรงเรียนดูได้เฉพาะเจ้าหน้าที่ของเขตพื้นที่");
-	}
+		return rc;
+	long long aid = jint(area, "id");
+	struct err e = ERR_INIT;
 	json_t *reqs = dmc_requests_area(req_db(r), aid, &e);
 	if (!reqs) {
 		json_decref(area);
 		return view_fault(r, &e);
 	}
-	bool decide = acc_grant_is(g, "dmc_area");
+	bool decide = acc_grant_is(acc_active_grant(r), "dmc_area");
 	const char *lists[] = {"pending", "decided"};
 	for (int k = 0; k < 2; k++) {
 		size_t i;
@@ -1886,9 +1829,9 @@ static int requests_page(struct req *r, int status, const char *error)
 		json_decref(reqs);
 		json_decref(area);
 		const struct export_list l = {buf_cstr(&t), base, 11, cols};
-		int rc = export_rows(r, fmt, &l, rows, rows);
+		int sent = export_rows(r, fmt, &l, rows, rows);
 		buf_release(&t);
-		return rc;
+		return sent;
 	}
 	json_t *form = form_model(r, decision_form, NULL);
 	struct buf title = BUF_INIT;
@@ -2096,16 +2039,12 @@ static int subsidy_pdf(struct req *r, json_t *sub, json_t *area)
 
 static int subsidy_area_get(struct req *r)
 {
-	long long aid = req_param_id(r, "aid"), rid = req_param_id(r, "rid");
-	struct err e = ERR_INIT;
-	json_t *area = aid > 0 ? org_area_get(req_db(r), aid, &e) : NULL;
+	int rc = 0;
+	json_t *area = acc_area_for(r, &area_path, "เงินอุดหนุนรายหัวของเขตพื้นที่ดูได้เฉพาะเจ้าหน้าที่ของเขตพื้นที่และ สพฐ.", &rc);
 	if (!area)
-		return aid > 0 && e.status >= 500 ? view_fault(r, &e) : view_error(r, 404, "ไม่พบสำนักงานเขตพื้นที่นี้");
-	const struct acc_grant *g = acc_active_grant(r);
-	if (!g || g->scope == SCOPE_SCHOOL || !may_see_area(r, aid)) {
-		json_decref(area);
-		return acc_deny(r, "เงินอุดหนุนรายหัวของเขตพื้นที่ดูได้เฉพาะเจ้าหน้าที่ของเขตพื้นที่และ สพฐ.");
-	}
+		return rc;
+	long long aid = jint(area, "id"), rid = req_param_id(r, "rid");
+	struct err e = ERR_INIT;
 	json_t *sub = rid > 0 ? dmc_subsidy_area(req_db(r), rid, aid, 0, &e) : NULL;
 	if (!sub) {
 		json_decref(area);
@@ -2113,7 +2052,7 @@ static int subsidy_area_get(struct req *r)
 	}
 	const char *format = req_query(r, "format");
 	if (format && (!strcmp(format, "xlsx") || !strcmp(format, "csv") || !strcmp(format, "pdf"))) {
-		int rc = !strcmp(format, "pdf") ? subsidy_pdf(r, sub, area)
+		rc = !strcmp(format, "pdf") ? subsidy_pdf(r, sub, area)
 						: subsidy_export(r, sub, area, !strcmp(format, "xlsx") ? SHEET_XLSX : SHEET_CSV);
 		acc_audit_in(r, req_db(r), aid, acc_user_id(r), "dmc.subsidy.export", "dmc_round", rid,
 			     json_pack("{s:s}", "format", format));
@@ -2871,16 +2810,12 @@ static int gcode_doc_get(struct req *r)
 
 static int gcode_area_page(struct req *r, int status, const char *error)
 {
-	long long aid = req_param_id(r, "aid");
-	struct err e = ERR_INIT;
-	json_t *area = aid > 0 ? org_area_get(req_db(r), aid, &e) : NULL;
+	int rc = 0;
+	json_t *area = acc_area_for(r, &area_path, "คำขอรหัส G ของโรงเรียนดูได้เฉพาะเจ้าหน้าที่ของเขตพื้นที่", &rc);
 	if (!area)
-		return aid > 0 && e.status >= 500 ? view_fault(r, &e) : view_error(r, 404, "ไม่พบสำนักงานเขตพื้นที่นี้");
-	const struct acc_grant *g = acc_active_grant(r);
-	if (!g || g->scope == SCOPE_SCHOOL || !may_see_area(r, aid)) {
-		json_decref(area);
-		return acc_deny(r, "คำขอรหัส G ของโรงเรียนดูได้เฉพาะเจ้าหน้าที่ของเขตพื้นที่");
-	}
+		return rc;
+	long long aid = jint(area, "id");
+	struct err e = ERR_INIT;
 	json_t *lists = dmc_gcode_area(req_db(r), aid, &e);
 	if (!lists) {
 		json_decref(area);
@@ -2894,7 +2829,7 @@ static int gcode_area_page(struct req *r, int status, const char *error)
 			      "pending", json_object_get(lists, "pending"), "decided", json_object_get(lists, "decided"),
 			      "has_pending", json_array_size(json_object_get(lists, "pending")) > 0, "has_decided",
 			      json_array_size(json_object_get(lists, "decided")) > 0, "can_decide",
-			      acc_grant_is(g, "dmc_area"), "error", error);
+			      acc_grant_is(acc_active_grant(r), "dmc_area"), "error", error);
 	json_decref(lists);
 	buf_release(&title);
 	return view_page(r, status, "dmc/gcode_area", m);

@@ -99,20 +99,17 @@ static void date_text(json_t *o, const char *key, const char *out_key)
 	buf_release(&b);
 }
 
+static const struct acc_place school_path = {"sid"}, area_path = {"aid", NULL, true};
+
 /* The area office of the path (/dpa/areas/:aid/office…): its staff are
  * the records with no school. Area roles of the area and the super admin
  * see it. */
 static json_t *office_for(struct req *r, int *rc)
 {
-	long long aid = req_param_id(r, "aid");
-	struct err e = ERR_INIT;
-	json_t *a = aid > 0 ? org_area_get(req_db(r), aid, &e) : NULL;
-	const struct acc_grant *g = acc_active_grant(r);
-	if (!a || !g || g->scope == SCOPE_SCHOOL || !acc_in_area(r, aid)) {
-		json_decref(a);
-		*rc = !a && aid > 0 && e.status >= 500 ? view_fault(r, &e) : view_error(r, 404, "ไม่พบสำนักงานเขตพื้นที่นี้");
+	json_t *a = acc_area_for(r, &area_path, NULL, rc);
+	if (!a)
 		return NULL;
-	}
+	long long aid = jint(a, "id");
 	char base[64];
 	snprintf(base, sizeof base, "/dpa/areas/%lld/office", aid);
 	json_t *pl = json_pack("{s:i, s:I, s:s, s:b, s:s}", "id", 0, "area_id", (json_int_t)aid, "name",
@@ -130,17 +127,9 @@ static json_t *school_for(struct req *r, int *rc)
 	long long sid = req_param_id(r, "sid");
 	if (sid <= 0 && req_param_id(r, "aid") > 0)
 		return office_for(r, rc);
-	struct err e = ERR_INIT;
-	json_t *s = sid > 0 ? org_school_get(req_db(r), sid, &e) : NULL;
-	if (!s) {
-		*rc = sid > 0 && e.status >= 500 ? view_fault(r, &e) : view_error(r, 404, "ไม่พบโรงเรียนนี้");
+	json_t *s = acc_school_for(r, &school_path, NULL, rc);
+	if (!s)
 		return NULL;
-	}
-	if (!acc_for_school(r, sid)) {
-		json_decref(s);
-		*rc = view_error(r, 404, "ไม่พบโรงเรียนนี้");
-		return NULL;
-	}
 	char base[64];
 	snprintf(base, sizeof base, "/dpa/schools/%lld", sid);
 	json_object_set_new(s, "base", json_string(base));
@@ -215,37 +204,15 @@ static const struct field decision_form[] = {
 
 static const struct field empty_form[] = {{NULL}};
 
-static json_t *field_named(json_t *form, const char *name)
-{
-	size_t i;
-	json_t *f;
-	json_array_foreach(json_object_get(form, "fields"), i, f) if (!strcmp(jstr(f, "name"), name)) return f;
-	return NULL;
-}
-
 /* Shows a text field as a select of a choice list kept in the database. */
 static int make_select(struct req *r, json_t *form, const char *name, enum dpa_list which, struct err *e)
 {
-	json_t *f = field_named(form, name);
-	if (!f)
-		return 0;
+	if (!form_field(form, name))
+		return 0; /* no query for a form without the field */
 	json_t *opts = dpa_choices(req_db(r), which, e);
 	if (!opts)
 		return -1;
-	const char *v = jstr(f, "value");
-	json_t *cs = json_array();
-	json_array_append_new(cs, json_pack("{s:s, s:s, s:b}", "value", "", "label", "— เลือก —", "selected", !*v));
-	size_t i;
-	json_t *o;
-	json_array_foreach(opts, i, o)
-	{
-		json_object_set_new(o, "selected", json_boolean(!strcmp(jstr(o, "value"), v)));
-		json_array_append(cs, o);
-	}
-	json_decref(opts);
-	json_object_set_new(f, "is_select", json_true());
-	json_object_set_new(f, "maxlength", json_null());
-	json_object_set_new(f, "choices", cs);
+	form_select(form, name, opts, NULL);
 	return 0;
 }
 
@@ -286,27 +253,14 @@ static struct dpa_staff_in staff_in(struct req *r)
 
 static int dpa_home(struct req *r)
 {
-	const struct acc_grant *g = acc_active_grant(r);
-	char u[64];
-	if (g && g->scope == SCOPE_SCHOOL && g->school_id > 0)
-		snprintf(u, sizeof u, "/dpa/schools/%lld", g->school_id);
-	else if (g && g->scope == SCOPE_AREA && g->area_id > 0)
-		snprintf(u, sizeof u, "/dpa/areas/%lld", g->area_id);
-	else
-		snprintf(u, sizeof u, "/dpa/areas");
-	return view_redirect(r, u, NULL);
+	return acc_home_redirect(r, "/dpa");
 }
 
 static int areas_page(struct req *r)
 {
 	if (!acc_grant_is(acc_active_grant(r), "super_admin"))
 		return dpa_home(r);
-	struct err e = ERR_INIT;
-	json_t *areas = org_areas_list(req_db(r), &e);
-	if (!areas)
-		return view_fault(r, &e);
-	return view_page(r, 200, "dpa/areas",
-			 json_pack("{s:s, s:o}", "page_title", "ทะเบียนบุคลากร รายเขตพื้นที่", "areas", areas));
+	return acc_areas_page(r, "dpa/areas", "ทะเบียนบุคลากร รายเขตพื้นที่");
 }
 
 /* ---- the school's list ------------------------------------------------------------------------ */
@@ -1049,16 +1003,7 @@ static int roster_pdf(struct req *r)
 
 static json_t *area_for(struct req *r, int *rc)
 {
-	long long aid = req_param_id(r, "aid");
-	struct err e = ERR_INIT;
-	json_t *a = aid > 0 ? org_area_get(req_db(r), aid, &e) : NULL;
-	const struct acc_grant *g = acc_active_grant(r);
-	if (!a || !g || g->scope == SCOPE_SCHOOL || !acc_in_area(r, aid)) {
-		json_decref(a);
-		*rc = a == NULL && aid > 0 && e.status >= 500 ? view_fault(r, &e) : view_error(r, 404, "ไม่พบสำนักงานเขตพื้นที่นี้");
-		return NULL;
-	}
-	return a;
+	return acc_area_for(r, &area_path, NULL, rc);
 }
 
 /* The area's schools with recorded / incomplete and the counts by type

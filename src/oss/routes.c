@@ -170,39 +170,6 @@ static int privacy_page(struct req *r)
 
 /* ---- the service forms ---------------------------------------------------------- */
 
-static json_t *field_named(json_t *form, const char *name)
-{
-	size_t i;
-	json_t *f;
-	json_array_foreach(json_object_get(form, "fields"), i, f) if (!strcmp(jstr(f, "name"), name)) return f;
-	return NULL;
-}
-
-/* Shows a text field as a select of options [{value, label}] (settings
- * that a static choice list cannot hold: areas, rooms). */
-static void make_select(json_t *form, const char *name, json_t *options)
-{
-	json_t *f = field_named(form, name);
-	if (!f) {
-		json_decref(options);
-		return;
-	}
-	const char *v = jstr(f, "value");
-	json_t *cs = json_array();
-	json_array_append_new(cs, json_pack("{s:s, s:s, s:b}", "value", "", "label", "— เลือก —", "selected", !*v));
-	size_t i;
-	json_t *o;
-	json_array_foreach(options, i, o)
-	{
-		json_object_set_new(o, "selected", json_boolean(!strcmp(jstr(o, "value"), v)));
-		json_array_append(cs, o);
-	}
-	json_decref(options);
-	json_object_set_new(f, "is_select", json_true());
-	json_object_set_new(f, "maxlength", json_null());
-	json_object_set_new(f, "choices", cs);
-}
-
 static json_t *area_options(struct db *db, struct err *e)
 {
 	json_t *areas = org_areas_list(db, e);
@@ -337,8 +304,8 @@ static int form_page(struct req *r, const struct oss_service_def *svc, json_t *r
 		json_decref(profile);
 		return view_err(r, &e);
 	}
-	make_select(form, "area_id", areas);
-	long long area_id = num_ll_or(jstr(field_named(form, "area_id"), "value"), 0);
+	form_select(form, "area_id", areas, NULL);
+	long long area_id = num_ll_or(jstr(form_field(form, "area_id"), "value"), 0);
 	bool pick_area = false;
 	json_t *quote = NULL, *calendars = NULL;
 	if (!strcmp(svc->code, "31")) {
@@ -352,7 +319,7 @@ static int form_page(struct req *r, const struct oss_service_def *svc, json_t *r
 			json_decref(profile);
 			return view_err(r, &e);
 		}
-		make_select(form, "room_id", rooms);
+		form_select(form, "room_id", rooms, NULL);
 	}
 	if (!strcmp(svc->code, "41")) {
 		long long price[OSS_PP_ITEMS];
@@ -366,13 +333,13 @@ static int form_page(struct req *r, const struct oss_service_def *svc, json_t *r
 			buf_addf(&h, "%s ราคา%sละ ", oss_pp_items[i].level, oss_pp_items[i].unit);
 			thai_baht_format(price[i], &h);
 			buf_adds(&h, " บาท");
-			json_object_set_new(field_named(form, oss_pp_items[i].key), "hint", json_string(buf_cstr(&h)));
+			json_object_set_new(form_field(form, oss_pp_items[i].key), "hint", json_string(buf_cstr(&h)));
 			buf_release(&h);
 		}
 		/* the total as typed so far; htmx refreshes it on every change */
 		const char *qty[OSS_PP_ITEMS];
 		for (int i = 0; i < OSS_PP_ITEMS; i++)
-			qty[i] = jstr(field_named(form, oss_pp_items[i].key), "value");
+			qty[i] = jstr(form_field(form, oss_pp_items[i].key), "value");
 		quote = oss_quote_model(db, area_id, qty, &e);
 		if (!quote) {
 			json_decref(form);
@@ -390,7 +357,7 @@ static int form_page(struct req *r, const struct oss_service_def *svc, json_t *r
 		return view_err(r, &e);
 	}
 	for (const struct oss_file_slot *s = svc->slots; s->name; s++) {
-		json_t *f = field_named(form, s->name);
+		json_t *f = form_field(form, s->name);
 		json_t *have = NULL;
 		size_t i;
 		json_t *x;

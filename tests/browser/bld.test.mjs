@@ -9,21 +9,15 @@
 // scrolling. Screenshots go to tests/browser/out/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startServer, files } from '../http/lib.mjs';
-import { launchChromium, openPage, signInAs } from './chromium.mjs';
+import { join } from 'node:path';
+import { launchChromium, openPage, signInAs, assertClean, PHONE, DEMO_PW, OUT } from './chromium.mjs';
 
-const OUT = join(dirname(fileURLToPath(import.meta.url)), 'out');
-const PHONE = { width: 375, height: 667 };
-const DEMO_PW = 'khet-demo-2567';
 // 2 October 2027 09:00 in Bangkok: the window of year 2570 is open
 const NOW = Date.UTC(2027, 9, 2, 2, 0) / 1000;
 let server, browser, s1;
 
 before(async () => {
-  mkdirSync(OUT, { recursive: true });
   server = await startServer({ env: { KHET_TEST_NOW: String(NOW) } });
   const area = Number(server.sql("SELECT id FROM areas WHERE code = '3502'"));
   s1 = Number(server.sql(`SELECT id FROM schools WHERE area_id = ${area} ORDER BY obec_code LIMIT 1`));
@@ -39,20 +33,13 @@ after(async () => {
   await server?.stop();
 });
 
-async function clean(page, what) {
-  assert.deepEqual(await page.evaluate(() => window.__csp), [], `${what}: no CSP violations`);
-  const m = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
-  assert.ok(m.scroll <= m.client, `${what}: no horizontal scroll (${m.scroll} > ${m.client})`);
-  assert.deepEqual(page.problems, [], `${what}: no script errors`);
-}
-
 test('a school adds a building with its rooms and a photo, then submits', async () => {
   const page = await openPage(browser, PHONE);
   await signInAs(page, server.base, 'schooladmin', DEMO_PW);
   await page.goto(server.base + '/bld');
   await page.waitForURL(`**/bld/schools/${s1}`);
   await page.getByText('เปิดรับข้อมูลอยู่').waitFor();
-  await clean(page, 'the school page');
+  await assertClean(page, 'the school page');
   await page.getByRole('link', { name: 'เพิ่มอาคาร/สิ่งก่อสร้าง' }).click();
   await page.locator('#f-name').fill('อาคารเรียน 2 ชั้น');
   await page.locator('#f-type').selectOption('classroom');
@@ -74,7 +61,7 @@ test('a school adds a building with its rooms and a photo, then submits', async 
   assert.equal(await page.locator('#f-room_n_1').inputValue(), '6');
   // the refused form is answered 422, which Chromium logs; nothing else may be
   page.problems = page.problems.filter((p) => !/status of 422/.test(p));
-  await clean(page, 'the building form with an error');
+  await assertClean(page, 'the building form with an error');
   await page.locator('#f-year_built').fill('2538');
   await Promise.all([page.waitForURL('**/bld/buildings/*'), page.getByRole('button', { name: 'บันทึกอาคาร' }).click()]);
   await page.getByText('เพิ่มข้อมูลอาคารแล้ว').waitFor();
@@ -85,12 +72,12 @@ test('a school adds a building with its rooms and a photo, then submits', async 
   await img.waitFor();
   assert.ok(await img.evaluate((i) => i.complete && i.naturalWidth > 0), 'the thumbnail loads');
   await page.screenshot({ path: join(OUT, 'bld-building.png'), fullPage: true });
-  await clean(page, 'the building page');
+  await assertClean(page, 'the building page');
   await page.getByRole('link', { name: server.sql(`SELECT name FROM schools WHERE id = ${s1}`) }).click();
   await page.waitForURL(`**/bld/schools/${s1}`);
   await Promise.all([page.waitForURL(`**/bld/schools/${s1}`), page.getByRole('button', { name: 'ส่งข้อมูล' }).click()]);
   await page.getByText(/ส่งข้อมูลแล้วเมื่อ/).waitFor();
   await page.screenshot({ path: join(OUT, 'bld-submitted.png'), fullPage: true });
-  await clean(page, 'the submitted school');
+  await assertClean(page, 'the submitted school');
   assert.equal(Number(server.sql(`SELECT COUNT(*) FROM bld_school_years WHERE school_id = ${s1} AND year = 2570 AND submitted_at IS NOT NULL`)), 1);
 });

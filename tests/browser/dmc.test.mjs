@@ -8,21 +8,15 @@
 // violation, no sideways scrolling. Screenshots go to tests/browser/out/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startServer, citizenId } from '../http/lib.mjs';
-import { launchChromium, openPage, signInAs } from './chromium.mjs';
+import { join } from 'node:path';
+import { launchChromium, openPage, signInAs, assertClean, PHONE, DEMO_PW, OUT } from './chromium.mjs';
 
-const OUT = join(dirname(fileURLToPath(import.meta.url)), 'out');
-const PHONE = { width: 375, height: 667 };
-const DEMO_PW = 'khet-demo-2567';
 let server, browser, s1, s2, round;
 const sql = (q) => server.sql(q);
 const count = (q) => Number(sql(q));
 
 before(async () => {
-  mkdirSync(OUT, { recursive: true });
   server = await startServer();
   const area = Number(sql("SELECT id FROM areas WHERE code = '3502'"));
   [s1, s2] = sql(`SELECT id FROM schools WHERE area_id = ${area} ORDER BY obec_code LIMIT 2`).split('\n').map(Number);
@@ -37,13 +31,6 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-async function clean(page, what) {
-  assert.deepEqual(await page.evaluate(() => window.__csp), [], `${what}: no CSP violations`);
-  const m = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
-  assert.ok(m.scroll <= m.client, `${what}: no horizontal scroll (${m.scroll} > ${m.client})`);
-  assert.deepEqual(page.problems, [], `${what}: no script errors`);
-}
 
 // Chromium asks for /favicon.ico on its own after some redirects (the
 // pages name their icon, an SVG); that probe is not the page's: answer it
@@ -62,7 +49,7 @@ test('a school\'s round: add, move in, upload weights, confirm in the window, ce
   await signInAs(page, server.base, 'schooladmin', DEMO_PW);
   await page.goto(server.base + '/dmc');
   await page.waitForURL(`**/dmc/schools/${s1}`);
-  await clean(page, 'the school page');
+  await assertClean(page, 'the school page');
 
   // add a learner found nowhere
   const cid = citizenId('1' + String(Date.now() % 1e11).padStart(11, '0'));
@@ -78,12 +65,12 @@ test('a school\'s round: add, move in, upload weights, confirm in the window, ce
   await page.locator('#f-room').fill('1');
   await page.locator('#f-disadvantaged').selectOption('none');
   await page.locator('#f-disability').selectOption('none');
-  await clean(page, 'the add form');
+  await assertClean(page, 'the add form');
   await Promise.all([page.waitForURL(/\/dmc\/learners\/\d+$/), page.getByRole('button', { name: 'บันทึกนักเรียน' }).click()]);
   const added = Number(new URL(page.url()).pathname.split('/').pop());
   assert.equal(count(`SELECT COUNT(*) FROM dmc_learners WHERE id = ${added} AND school_id = ${s1} AND status = 'active' AND ident = '${cid}'`), 1);
   await page.screenshot({ path: join(OUT, 'dmc-added.png'), fullPage: true });
-  await clean(page, 'the learner page');
+  await assertClean(page, 'the learner page');
 
   // move in a learner of the second school
   const other = sql(`SELECT id || '|' || ident FROM dmc_learners WHERE school_id = ${s2} AND status = 'active' AND citizen_id IS NOT NULL ORDER BY id LIMIT 1`).split('|');
@@ -91,7 +78,7 @@ test('a school\'s round: add, move in, upload weights, confirm in the window, ce
   await page.getByRole('link', { name: 'ย้ายเข้า' }).click();
   await page.locator('#f-citizen_id').fill(other[1]);
   await page.locator('#f-room').fill('1');
-  await clean(page, 'the move-in form');
+  await assertClean(page, 'the move-in form');
   await Promise.all([page.waitForURL((u) => !u.pathname.endsWith('/move-in')), page.getByRole('button', { name: 'ย้ายเข้า' }).click()]);
   assert.equal(Number(sql(`SELECT school_id FROM dmc_learners WHERE id = ${other[0]}`)), s1, 'the record moved');
 
@@ -99,7 +86,7 @@ test('a school\'s round: add, move in, upload weights, confirm in the window, ce
   await page.goto(server.base + `/dmc/schools/${s1}/body-upload`);
   const csv = `เลขประจำตัวประชาชน,น้ำหนัก,ส่วนสูง\r\n${cid},23.5,121\r\n${other[1]},31,136.5\r\n`;
   await page.locator('input[type=file]').setInputFiles({ name: 'น้ำหนักส่วนสูง.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
-  await clean(page, 'the upload form');
+  await assertClean(page, 'the upload form');
   await page.getByRole('button', { name: 'อัปโหลดและบันทึก' }).click();
   await page.waitForLoadState();
   assert.equal(Number(sql(`SELECT weight_x10 FROM dmc_learners WHERE id = ${added}`)), 235);
@@ -110,7 +97,7 @@ test('a school\'s round: add, move in, upload weights, confirm in the window, ce
   await page.goto(server.base + `/dmc/schools/${s1}`);
   await Promise.all([page.waitForURL(`**/dmc/schools/${s1}`), page.getByRole('button', { name: 'ยืนยันข้อมูล' }).click()]);
   await page.getByText(/ยืนยันข้อมูลแล้ว/).first().waitFor();
-  await clean(page, 'confirmed');
+  await assertClean(page, 'confirmed');
   assert.ok(count(`SELECT confirmed_at FROM dmc_round_schools WHERE round_id = ${round.id} AND school_id = ${s1}`) > 0);
 
   // the director certifies and sees the snapshot
@@ -127,7 +114,7 @@ test('a school\'s round: add, move in, upload weights, confirm in the window, ce
   const foot = await dir.locator('tfoot tr').first().innerText();
   assert.ok(foot.includes(String(active)), `the snapshot counts ${active} learners: ${foot}`);
   await dir.screenshot({ path: join(OUT, 'dmc-snapshot.png'), fullPage: true });
-  await clean(dir, 'the snapshot');
+  await assertClean(dir, 'the snapshot');
 });
 
 test('the area\'s dashboard and its duplicates on a phone: the chart, the schools\' table scrolls inside its region', async () => {
@@ -138,7 +125,7 @@ test('the area\'s dashboard and its duplicates on a phone: the chart, the school
   await page.locator('svg[role=img]').first().waitFor();
   await page.getByRole('region', { name: /ความก้าวหน้าของโรงเรียน/ }).waitFor();
   await page.screenshot({ path: join(OUT, 'dmc-area.png'), fullPage: true });
-  await clean(page, 'the area dashboard');
+  await assertClean(page, 'the area dashboard');
   // the school certified by the first test: its "รับทราบ" button keeps its
   // word on one line (it was broken into "รับ / ทราบ" in its narrow cell)
   const ack = page.getByRole('button', { name: 'รับทราบ' }).first();
@@ -147,5 +134,5 @@ test('the area\'s dashboard and its duplicates on a phone: the chart, the school
   assert.equal(lines, 1, 'the button รับทราบ on one line');
   await page.getByRole('link', { name: /นักเรียนที่มีข้อมูลซ้ำซ้อน/ }).click();
   await page.getByRole('heading', { name: /นักเรียนที่มีข้อมูลซ้ำซ้อน/ }).waitFor();
-  await clean(page, 'the duplicates page');
+  await assertClean(page, 'the duplicates page');
 });

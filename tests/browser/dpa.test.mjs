@@ -8,19 +8,13 @@
 // Screenshots go to tests/browser/out/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startServer } from '../http/lib.mjs';
-import { launchChromium, openPage, signInAs } from './chromium.mjs';
+import { join } from 'node:path';
+import { launchChromium, openPage, signInAs, assertClean, PHONE, DEMO_PW, OUT } from './chromium.mjs';
 
-const OUT = join(dirname(fileURLToPath(import.meta.url)), 'out');
-const PHONE = { width: 375, height: 667 };
-const DEMO_PW = 'khet-demo-2567';
 let server, browser, s1, s2;
 
 before(async () => {
-  mkdirSync(OUT, { recursive: true });
   server = await startServer();
   const area = Number(server.sql("SELECT id FROM areas WHERE code = '3502'"));
   [s1, s2] = server.sql(`SELECT id FROM schools WHERE area_id = ${area} ORDER BY obec_code LIMIT 2`).split('\n').map(Number);
@@ -36,13 +30,6 @@ const newPage = () => openPage(browser, PHONE);
 
 const signIn = (page, login) => signInAs(page, server.base, login, DEMO_PW);
 
-async function clean(page, what) {
-  assert.deepEqual(await page.evaluate(() => window.__csp), [], `${what}: no CSP violations`);
-  const m = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
-  assert.ok(m.scroll <= m.client, `${what}: no horizontal scroll (${m.scroll} > ${m.client})`);
-  assert.deepEqual(page.problems, [], `${what}: no script errors`);
-}
-
 test('a school asks for a teacher of another school by citizen ID; that school approves; the record moves', async () => {
   // a teacher of the second school without a pending request
   const row = server.sql(`SELECT s.id || '|' || s.citizen_id || '|' || s.first_name FROM dpa_staff s WHERE s.school_id = ${s2}
@@ -53,17 +40,17 @@ test('a school asks for a teacher of another school by citizen ID; that school a
   await page.goto(server.base + '/dpa');
   await page.waitForURL(`**/dpa/schools/${s1}`);
   await assert.doesNotReject(page.getByText(/บันทึกแล้ว \d+ คน/).waitFor());
-  await clean(page, 'the school list');
+  await assertClean(page, 'the school list');
   await page.getByRole('link', { name: 'เพิ่มบุคลากร' }).click();
   await page.locator('#f-citizen_id').fill(cid);
   await page.getByRole('button', { name: 'ค้นหาและเพิ่ม' }).click();
   await page.getByRole('heading', { name: /มีข้อมูลอยู่ที่/ }).waitFor();
   await page.screenshot({ path: join(OUT, 'dpa-transfer-offer.png'), fullPage: true });
-  await clean(page, 'the transfer offer');
+  await assertClean(page, 'the transfer offer');
   await page.locator('#f-note').fill('ย้ายตามคำสั่งเขต');
   await Promise.all([page.waitForURL(`**/dpa/schools/${s1}/transfers`), page.getByRole('button', { name: 'ขอย้ายข้อมูลมาที่โรงเรียนนี้' }).click()]);
   await page.getByText('รอพิจารณา').first().waitFor();
-  await clean(page, 'the requests page');
+  await assertClean(page, 'the requests page');
 
   const other = await newPage();
   await signIn(other, 'schooladmin2');
@@ -72,11 +59,11 @@ test('a school asks for a teacher of another school by citizen ID; that school a
   await item.getByRole('button', { name: 'อนุมัติ', exact: true }).click();
   await other.getByText(/อนุมัติการย้ายแล้ว/).waitFor();
   await other.screenshot({ path: join(OUT, 'dpa-transfer-approved.png'), fullPage: true });
-  await clean(other, 'the approval');
+  await assertClean(other, 'the approval');
   assert.equal(Number(server.sql(`SELECT school_id FROM dpa_staff WHERE id = ${id}`)), s1);
 
   await page.goto(server.base + `/dpa/schools/${s1}?q=${cid}`);
   await page.getByRole('link', { name: new RegExp(first) }).click();
   await page.getByText('ย้ายข้อมูล').first().waitFor();
-  await clean(page, 'the moved record');
+  await assertClean(page, 'the moved record');
 });

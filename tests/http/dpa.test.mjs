@@ -342,7 +342,12 @@ test('the area: recorded and incomplete by school', async () => {
 
 const bytes = async (c, path) => {
   const r = await fetch(server.base + path, { headers: { cookie: c.cookieHeader(), 'x-forwarded-for': c.ip } });
-  return { status: r.status, type: r.headers.get('content-type'), body: Buffer.from(await r.arrayBuffer()) };
+  return {
+    status: r.status,
+    type: r.headers.get('content-type'),
+    file: decodeURIComponent(r.headers.get('content-disposition') || ''),
+    body: Buffer.from(await r.arrayBuffer()),
+  };
 };
 
 test('exports: the area table as CSV and XLSX, a school roster without IDs or salaries, the PDF roster for signing', async () => {
@@ -354,8 +359,10 @@ test('exports: the area table as CSV and XLSX, a school roster without IDs or sa
   const obec = sql(`SELECT obec_code FROM schools WHERE id = ${s1}`);
   const line = rows.find((x) => x[0] === obec);
   assert.equal(Number(line[2]), count(`SELECT COUNT(*) FROM dpa_staff WHERE school_id = ${s1} AND status = 'active'`));
+  assert.match(csv.file, /บุคลากร .+\.csv/);
   const xlsx = await bytes(areaAdmin, `/dpa/areas/${area}/export?format=xlsx`);
   assert.equal(xlsx.status, 200);
+  assert.match(xlsx.file, /บุคลากร .+\.xlsx/);
   assert.match(Object.values(unzip(xlsx.body)).join(''), /ข้าราชการครู/);
   assert.equal((await bytes(areaAdmin, `/dpa/areas/${area}/export?format=doc`)).status, 404);
   assert.equal((await bytes(areaAdmin2, `/dpa/areas/${area}/export?format=csv`)).status, 404);
