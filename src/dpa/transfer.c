@@ -152,7 +152,7 @@ int dpa_transfer_decide(struct db *db, long long id, bool approve, const char *n
 	if (!t)
 		return -1;
 	long long staff = jint(t, "staff_id"), from = jint(t, "from_school_id"), to = jint(t, "to_school_id"),
-		  to_area = jint(t, "to_area_id");
+		  to_area = jint(t, "to_area_id"), from_area = jint(t, "from_area_id");
 	json_decref(t);
 	long long n =
 	    db_exec(db,
@@ -185,6 +185,9 @@ int dpa_transfer_decide(struct db *db, long long id, bool approve, const char *n
 		    DB_ARGS(DB_INT(staff), DB_INT(now), by > 0 ? DB_INT(by) : DB_NULL,
 			    from > 0 ? DB_INT(from) : DB_NULL, DB_INT(to), DB_TEXT(d)),
 		    e) < 0)
+		return -1;
+	/* both places' counts (counts.c), in this transaction */
+	if (dpa_counts_refresh(db, from_area, from, e) < 0 || dpa_counts_refresh(db, to_area, to, e) < 0)
 		return -1;
 	return notify_requester(db, id, true, NULL, e);
 }
