@@ -137,7 +137,9 @@ json_t *dpa_person_links(struct db *db, const char *citizen_id, struct err *e);
 
 /* ---- demo and import -------------------------------------------------------- */
 
-int dpa_demo(struct db *db, struct err *e);
+/* staff > 0 (`khet demo --staff N`): N records spread over every school of
+ * every area instead of 15–60 in the first 30 schools of each. */
+int dpa_demo(struct db *db, long long staff, struct err *e);
 int dpa_import_personnel(struct db *db, const char *path, struct buf *report, struct err *e);
 
 #endif
