@@ -261,6 +261,21 @@ server_alive() {
 # the `times` builtin, which must not run in a subshell) and the machine's
 # busy ticks, so that what other processes took shows too.
 server_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$SRV/stat"; }
+# On PostgreSQL the server's share is Khet plus the database: the khet
+# process and every process of the primary's and the standby's clusters
+# (postmaster and its backends), so "others" stays what else ran.
+pg_server_ticks() {
+	local t p d
+	t=$(server_ticks)
+	for d in "$PG_BASE-p" "$PG_BASE-s"; do
+		[ -f "$d/data/postmaster.pid" ] || continue
+		p=$(head -n1 "$d/data/postmaster.pid")
+		for p in "$p" $(pgrep -P "$p" || true); do
+			t=$((t + $(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$p/stat" 2>/dev/null || echo 0)))
+		done
+	done
+	echo "$t"
+}
 machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
 times_file_secs() {
 	awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/); print u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$1"
@@ -425,6 +440,7 @@ run_page() {
 	export BENCH_COOKIE
 	URL_BASE=$BASE ticks=server_ticks
 	if [ "${P_PATH[$i]}" = '!nginx' ]; then URL_BASE=$NGX_BASE ticks=nginx_ticks; fi
+	if [ "${P_SRV[$i]}" != sqlite ]; then ticks=pg_server_ticks; fi
 	check_urls "$name" "${urls[@]}"
 	shown=${P_PATH[$i]}
 	[[ $shown == @* ]] && shown=${urls[0]}
@@ -602,14 +618,14 @@ report() {
 		printf 'khet serve --db-read on its streaming standby (asked as users who have not written lately).\n'
 	fi
 	printf '\n'
-	printf '%-8s %-38s %9s %7s %8s %8s %8s %8s %13s  %s\n' page path "req/s" "%nginx" "p50 ms" "p90 ms" "p99 ms" "bytes" "CPU% s/w/o" "targets"
+	printf '%-13s %-38s %9s %7s %8s %8s %8s %8s %13s  %s\n' page path "req/s" "%nginx" "p50 ms" "p90 ms" "p99 ms" "bytes" "CPU% s/w/o" "targets"
 	local i t
 	for i in "${!P_NAME[@]}"; do
 		t=""
 		if [[ ${P_RPS[$i]} == *% ]]; then t="req/s >= ${P_RPS[$i]} of nginx ${R_RPS_OK[$i]}"
 		elif [ "${P_RPS[$i]}" != - ]; then t="req/s >= ${P_RPS[$i]} ${R_RPS_OK[$i]}"; fi
 		if [ "${P_P99[$i]}" != - ]; then t="${t:+$t, }p99 <= ${P_P99[$i]} ms ${R_P99_OK[$i]}"; fi
-		printf '%-8s %-38s %9s %7s %8s %8s %8s %8s %13s  %s\n' "${P_NAME[$i]}" "${R_PATHS[$i]}" "${R_RPS[$i]}" "${R_PCT[$i]}" \
+		printf '%-13s %-38s %9s %7s %8s %8s %8s %8s %13s  %s\n' "${P_NAME[$i]}" "${R_PATHS[$i]}" "${R_RPS[$i]}" "${R_PCT[$i]}" \
 			"${R_P50[$i]}" "${R_P90[$i]}" "${R_P99[$i]}" "${R_BYTES[$i]}" "${R_CPU[$i]}" "${t:-(none)}"
 	done
 	if [ "$n_signins" -gt 0 ]; then
@@ -634,7 +650,8 @@ report() {
 		if [ -n "${R_SOCK[$i]}" ]; then printf 'note: %s had socket errors: %s\n' "${P_NAME[$i]}" "${R_SOCK[$i]}"; fi
 	done
 	printf '(bytes: mean response, headers included, gzip accepted. CPU%% s/w/o: CPU time of the server / wrk /\n'
-	printf ' all other processes over the run, 100 = one core of %d; "o" well above 0 means the machine was busy\n' "$cpus"
+	printf ' all other processes over the run, 100 = one core of %d; on pg_*/pgr_* "s" is Khet and PostgreSQL (primary\n' "$cpus"
+	printf ' and standby) together; "o" well above 0 means the machine was busy\n'
 	printf ' with something else and the figures are low)\n'
 	for i in "${!P_NAME[@]}"; do
 		if [ "${R_CPU[$i]##*/}" -gt 10 ]; then
