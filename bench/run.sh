@@ -530,7 +530,7 @@ sqlite_stop_rc=$stop_rc sqlite_stop_note=$stop_note
 # ---- PostgreSQL: primary alone, then with --db-read on its standby -----------
 pg_wanted=
 for k in "${P_SRV[@]}"; do [ "$k" = sqlite ] || pg_wanted=1; done
-pg_demo_s= pg_db_mb= pg_schools=0 pg_stop_note=
+pg_demo_s="" pg_db_mb="" pg_schools=0 pg_stop_note=""
 PG_PURL=
 # the standby has replayed everything the primary wrote (sessions included)
 standby_caught_up() {
