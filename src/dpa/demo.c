@@ -124,7 +124,8 @@ static int demo_school(struct db *db, long long area, long long school, int nth,
 		snprintf(arrived, sizeof arrived, "%04d-%02d-16", ry, 7 + (int)(next_rand() % 4));
 		snprintf(posno, sizeof posno, "%u", 1000 + next_rand() % 90000);
 		snprintf(phone, sizeof phone, "08%08u", next_rand() % 100000000u);
-		bool lacking = i % 6 == 3;
+		/* one in six lacks something (counted over the whole run with --staff) */
+		bool lacking = (bulk ? bulk + (unsigned long long)i : (unsigned long long)i) % 6 == 3;
 		int lack = (int)(next_rand() % 3);
 		struct buf edu = BUF_INIT;
 		buf_addf(&edu, "%s (%s)", PICK(degrees), PICK(subjects));
