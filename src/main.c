@@ -28,6 +28,7 @@
 #include "core/uploads.h"
 #include "core/token.h"
 #include "core/view.h"
+#include "core/api.h"
 #include "core/module.h"
 #include "core/testroutes.h"
 
@@ -374,6 +375,7 @@ static int cmd_serve(struct opts *o)
 		for (const struct job_def *j = m->jobs; j && j->name; j++)
 			jobs_add(j->name, j->interval, j->fn);
 	}
+	api_register(); /* every module's /api/v1 resources, the document and its page */
 	server_add_routes(&mailbox_routes); /* refuses itself unless dev mail on loopback */
 	if (o->test_routes)
 		server_add_routes(&test_routes);
@@ -488,6 +490,7 @@ static int cmd_demo(struct opts *o)
 		return 1;
 	struct err e = ERR_INIT;
 	int rc = 0;
+	demo_args_set_data_dir(o->demo, o->data);
 	for (int i = 0; rc == 0 && khet_modules[i]; i++)
 		if (khet_modules[i]->demo && (rc = khet_modules[i]->demo(db, o->demo, &e)) < 0)
 			fprintf(stderr, "khet: demo data (%s): %s\n", khet_modules[i]->name, e.msg);

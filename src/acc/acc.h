@@ -140,6 +140,11 @@ bool acc_for_school(struct req *r, long long school_id);
  * Returns 0, like the view functions. */
 int acc_deny(struct req *r, const char *message);
 
+/* Appends the page where a school admin gives the person of citizen_id a
+ * Khet account with the teacher role of his school, or adds that role to
+ * the person's account (teachers.c): what a personnel record links to. */
+void acc_teacher_href(const char *citizen_id, struct buf *out);
+
 /* --- demo data ------------------------------------------------------------- */
 
 /* `khet demo` signs every demo user in with this password. */

@@ -182,6 +182,25 @@ int acc_reg_attempt(struct req *r, struct db *db, const char *form, int max, int
 /* GET/POST /areas/:id/registration-session and …/:sid/stop. */
 extern const struct route_table acc_reg_session_routes;
 
+/* API tokens (api_token.c, issue 15.4): "khet_" and 43 characters of
+ * base64url (32 random bytes). Only the SHA-256 (hex) is stored. */
+#define ACC_API_TOKEN_CHARS 48
+#define ACC_API_TOKEN_MAX_DAYS 366
+void acc_api_token_make(char out[ACC_API_TOKEN_CHARS + 1]);
+bool acc_api_token_format_ok(const char *token);
+void acc_api_token_hash(const char *token, char out[65]);
+/* Whether a token's scopes ("oss:read kpi:write") hold needed ("oss:read");
+ * module:write holds module:read too. A NULL or empty need is held. */
+bool acc_api_scopes_allow(const char *scopes, const char *needed);
+/* The scopes asked for on the form (values of api_scope_choices), sorted
+ * and space-separated into out; -1 with e (field "scopes") when none or an
+ * unknown one. */
+int acc_api_scopes_join(json_t *values, struct buf *out, struct err *e);
+/* The token of the request (0: a browser session or none). */
+long long acc_api_token_id(struct req *r);
+/* GET/POST /areas/:id/tokens, /admin/tokens and their revoke. */
+extern const struct route_table acc_api_token_routes;
+
 /* Sessions (session.c). */
 struct acc_session;
 /* Creates a session for user_id with grant_id active (0: the user's first
@@ -524,6 +543,9 @@ extern const struct route_table acc_request_form_routes;
 /* /areas/:id/users/:uid/permissions/edit and its grant and revoke posts
  * (grant_pages.c): the area admin edits a user's permissions. */
 extern const struct route_table acc_grant_routes;
+/* /teachers (teachers.c): a school admin's "add a teacher" from the
+ * school's personnel record (issue 13 item 5). */
+extern const struct route_table acc_teacher_routes;
 /* Whether the request's active grant may see and change the permissions
  * of user uid in area aid (the user holds or held a grant there, or asked
  * for one): -1 to go on, else the request was answered (403 with an

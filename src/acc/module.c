@@ -15,7 +15,7 @@ static int demo(struct db *db, const struct demo_args *a, struct err *e)
 static const struct route_table *const routes[] = {
     &acc_routes,	 &acc_roster_routes,	 &acc_directory_routes,	  &acc_admin_routes,
     &acc_audit_routes, &acc_request_routes, &acc_request_form_routes, &acc_reg_session_routes, &acc_schooladmin_routes, &acc_password_routes,
-    &acc_grant_routes, &acc_signin_link_routes, NULL,
+    &acc_grant_routes, &acc_signin_link_routes, &acc_teacher_routes, &acc_api_token_routes, NULL,
 };
 
 static const struct job_def jobs[] = {
@@ -39,7 +39,9 @@ static const struct permission_def permissions[] = {
     {"area_admin", "area_admin", "", "แอดมินเขต", false, "super_admin"},
     {"school_admin", "school_admin", "", "แอดมินสถานศึกษา", false, NULL},
     {"director", "director", "", "ผู้อำนวยการสถานศึกษา", true, NULL},
-    {"teacher", "teacher", "", "ครู", true, NULL},
+    /* a school admin gives it at his own school (/teachers, from the
+     * school's personnel record); the area admins as before */
+    {"teacher", "teacher", "", "ครู", true, "school_admin area_admin super_admin"},
     {"homeroom", "homeroom", "", "ครูประจำชั้น", true, NULL},
     {NULL},
 };
@@ -47,6 +49,7 @@ static const struct permission_def permissions[] = {
 static const struct menu_def menu[] = {
     {"/areas/{area}/users", "งานแอดมินเขต", "area_admin", false, 80},
     {"/password/requests", "คำขอเปลี่ยนรหัสผ่าน", "super_admin", false, 85},
+    {"/teachers", "ครูในสถานศึกษา", "school_admin", false, 75},
     {"/account", "บัญชีของฉัน", NULL, true, 90},
     {NULL},
 };
@@ -59,6 +62,7 @@ static const struct menu_def admin_menu[] = {
     {"/areas/{area}/permissions", "สิทธิ์การใช้งาน", "area_admin", false, 50},
     {"/areas/{area}/roster", "ทำเนียบประจำปี", "area_admin", false, 60},
     {"/areas/{area}/audit", "บันทึกการใช้งาน", "area_admin", false, 70},
+    {"/areas/{area}/tokens", "โทเคน API", "area_admin", false, 80},
     {NULL},
 };
 
@@ -117,6 +121,9 @@ static const struct audit_action_def audit_actions[] = {
     {"roster.add", "เพิ่มแอดมินจากทำเนียบ"},
     {"registration_session.start", "เปิดช่วงลงทะเบียนพร้อมกัน"},
     {"registration_session.stop", "ปิดช่วงลงทะเบียนพร้อมกัน"},
+    {"api.token.create", "สร้างโทเคน API"},
+    {"api.token.revoke", "เพิกถอนโทเคน API"},
+    {"api.token.use", "เรียกใช้ API ด้วยโทเคน"},
     {NULL, NULL},
 };
 
@@ -127,7 +134,10 @@ static const struct upload_column uploads[] = {
     {NULL, NULL, NULL},
 };
 
+extern const struct api_def acc_api; /* api.c */
+
 const struct module acc_module = {
+    .api = &acc_api,
     .audit_actions = audit_actions,
     .name = "acc",
     .title = "บัญชีผู้ใช้และสิทธิ์",

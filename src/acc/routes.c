@@ -225,7 +225,17 @@ static int register_post_in(struct req *r, struct buf *uname)
 		return acc_db_unavailable(r);
 	struct err e = ERR_INIT;
 	const char *pw = form_value(r, "password");
-	if (form_ok(r) && strcmp(pw, form_value(r, "password2")))
+	/* the password's own checks beside the other fields' errors, all at
+	 * once (issue 10: it used to wait until everything else was fixed);
+	 * against the citizen ID only when that one is good */
+	if (!form_has_error(r, "password") && *pw) {
+		const char *cid = form_has_error(r, "citizen_id") ? "" : form_value(r, "citizen_id");
+		if (acc_password_check(pw, cid, &e) < 0) {
+			form_error_err(r, &e);
+			err_clear(&e);
+		}
+	}
+	if (!form_has_error(r, "password") && !form_has_error(r, "password2") && strcmp(pw, form_value(r, "password2")))
 		form_error(r, "password2", "รหัสผ่านทั้งสองช่องไม่ตรงกัน กรุณาพิมพ์ให้เหมือนกัน");
 	/* usernames are lower-case: "Somchai" means "somchai" */
 	for (const char *p = form_value(r, "username"); *p; p++)

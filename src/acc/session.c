@@ -42,7 +42,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/api.h"
+#include "core/clock.h"
 #include "core/cookie.h"
+#include "core/ratelimit.h"
+#include <strings.h>
 #include "core/jsonx.h"
 #include "acc/acc_internal.h"
 #include "core/audit.h"
@@ -69,6 +73,10 @@ struct acc_session {
 	long long grants_version; /* users.grants_version (0103): keys the switcher cache */
 	char *notice;	    /* told on this page: the active role was revoked */
 	bool personal_read; /* this request wrote a personal.read row already */
+	/* an API call with a bearer token (api_token.c) */
+	long long token_id;	/* 0: a browser session */
+	char scopes[256];
+	const char *bearer_bad; /* the token was refused: the code to answer 401 with */
 };
 
 static void session_free(void *p)
@@ -118,6 +126,12 @@ static void token_hash(const char *token, char out[65])
 }
 
 /* --- the request's session ---------------------------------------------- */
+
+static struct acc_session *cur(struct req *r)
+{
+	struct acc_session *s = req_get_ext(r);
+	return s && !s->bearer_bad ? s : NULL;
+}
 
 static const char session_sql[] =
     "SELECT s.id, s.user_id, s.created_at, s.last_seen, u.status, u.title, u.first_name, u.last_name, "
@@ -330,10 +344,246 @@ static void audit_denied(struct req *r, struct acc_session *s, const char *patte
 	json_decref(detail);
 }
 
+/* --- API tokens (issue 15.4; the pages are api_token.c) ------------------ */
+
+static const char token_sql[] =
+    "SELECT t.id, t.kind, t.user_id, t.scopes, t.expires_at, t.revoked_at, t.last_used_at, u.status, u.title, "
+    "u.first_name, u.last_name, g.id, g.role, g.area_id, g.school_id, g.work_group_id, g.module, g.service, "
+    "t.role, t.role_area_id, t.role_school_id, t.role_service, t.name "
+    "FROM api_tokens t JOIN users u ON u.id = t.user_id "
+    "LEFT JOIN grants g ON g.id = t.grant_id AND g.revoked_at IS NULL WHERE t.hash = $1";
+
+/* The caller of an API route with `Authorization: Bearer khet_…`: the
+ * session it acts as (1), a refused token (1 with s->bearer_bad set, so
+ * the access hook answers 401), or -1 when the database failed. A personal
+ * token acts as its owner in the grant it names, while that grant is
+ * active; a service account in its own grant. Its use is written at most
+ * once a minute (last_used_at and an 'api.token.use' audit row). */
+static int token_load(struct req *r, const char *token, struct acc_session **out)
+{
+	struct acc_session *s = xcalloc(1, sizeof *s);
+	*out = s;
+	if (!acc_api_token_format_ok(token)) {
+		s->bearer_bad = "invalid_token";
+		return 1;
+	}
+	struct db *db = req_db(r);
+	if (!db)
+		return -1;
+	char hash[65];
+	acc_api_token_hash(token, hash);
+	struct err e = ERR_INIT;
+	struct db_res *res;
+	if (db_query(db, token_sql, DB_ARGS(DB_TEXT(hash)), &res, &e) < 0) {
+		log_error("req %s: token: %s", req_id(r), e.msg);
+		return -1;
+	}
+	int rc = db_next(res, &e);
+	if (rc <= 0) {
+		db_res_free(res);
+		if (rc < 0) {
+			log_error("req %s: token: %s", req_id(r), e.msg);
+			return -1;
+		}
+		s->bearer_bad = "invalid_token";
+		return 1;
+	}
+	long long now = clock_now(r);
+	s->token_id = db_int(res, 0);
+	bool service = !strcmp(db_text(res, 1), "service");
+	s->user_id = db_int(res, 2);
+	snprintf(s->scopes, sizeof s->scopes, "%s", db_text(res, 3));
+	long long expires = db_int(res, 4), last_used = db_isnull(res, 6) ? 0 : db_int(res, 6);
+	if (!db_isnull(res, 5))
+		s->bearer_bad = "token_revoked";
+	else if (expires <= now)
+		s->bearer_bad = "token_expired";
+	else if (strcmp(db_text(res, 7), "active"))
+		s->bearer_bad = "invalid_token";
+	struct buf name = BUF_INIT;
+	if (service)
+		buf_addf(&name, "%s", db_text(res, 22));
+	else
+		buf_addf(&name, "%s%s %s", db_text(res, 8), db_text(res, 9), db_text(res, 10));
+	s->display_name = buf_detach(&name, NULL);
+	s->created_at = s->last_seen = now;
+	if (service) {
+		s->grant.id = 0;
+		s->grant.user_id = s->user_id;
+		snprintf(s->grant.role, sizeof s->grant.role, "%s", db_text(res, 18));
+		acc_grant_resolve(&s->grant);
+		s->grant.area_id = db_int(res, 19);
+		s->grant.school_id = db_int(res, 20);
+		snprintf(s->grant.service, sizeof s->grant.service, "%s", db_text(res, 21));
+		s->has_grant = s->grant.bit != 0;
+	} else if (!db_isnull(res, 11)) {
+		grant_from_row(&s->grant, s->user_id, res, 11);
+		s->has_grant = s->grant.bit != 0;
+	}
+	db_res_free(res);
+	if (s->bearer_bad)
+		return 1;
+	if (now - last_used >= 60) {
+		long long n = db_exec(db,
+				      "UPDATE api_tokens SET last_used_at = $2, last_used_ip = $3 WHERE id = $1 AND "
+				      "(last_used_at IS NULL OR last_used_at <= $4)",
+				      DB_ARGS(DB_INT(s->token_id), DB_INT(now), DB_TEXT(req_client_ip(r)), DB_INT(now - 60)),
+				      &e);
+		if (n == 1) {
+			json_t *detail = json_pack("{s:s, s:s}", "method", req_method(r), "path", req_path(r));
+			struct audit_entry a = {
+			    .actor_user_id = s->user_id,
+			    .actor_role = s->has_grant ? s->grant.role : "",
+			    .area_id = s->has_grant ? s->grant.area_id : 0,
+			    .ip = req_client_ip(r),
+			    .action = "api.token.use",
+			    .target_type = "api_token",
+			    .target_id = s->token_id,
+			    .detail = detail,
+			};
+			if (audit_add(db, &a, &e) < 0)
+				log_error("req %s: audit api.token.use: %s", req_id(r), e.msg);
+			json_decref(detail);
+		} else if (n < 0) {
+			log_error("req %s: token use: %s", req_id(r), e.msg);
+		}
+	}
+	return 1;
+}
+
+/* The bearer token of an API request, NULL when there is none (a page
+ * never takes one: only /api/v1 does). */
+static const char *bearer_of(struct req *r)
+{
+	if (strncmp(req_path(r), API_PREFIX "/", sizeof API_PREFIX))
+		return NULL;
+	const char *h = req_header(r, "Authorization");
+	if (!h || strncasecmp(h, "Bearer ", 7))
+		return NULL;
+	h += 7;
+	while (*h == ' ')
+		h++;
+	return h;
+}
+
+static const char *bearer_message(const char *code)
+{
+	if (!strcmp(code, "token_revoked"))
+		return "โทเคนนี้ถูกเพิกถอนแล้ว กรุณาขอโทเคนใหม่จากแอดมินเขต";
+	if (!strcmp(code, "token_expired"))
+		return "โทเคนนี้หมดอายุแล้ว กรุณาขอโทเคนใหม่จากแอดมินเขต";
+	return "โทเคนไม่ถูกต้อง กรุณาตรวจสอบค่า Authorization: Bearer";
+}
+
+/* The per-token rate: calls are counted in core/ratelimit (shared by
+ * every instance), but written once a second per token and process, not
+ * once a call: a worker counts a token's calls of the current second here
+ * (pending) and the first call of a later second writes them. A call is
+ * refused when the stored calls of the last minute and this process's
+ * pending ones reach the limit. At most a second of one process's calls
+ * is lost when it stops. */
+#define RATE_SLOTS 256
+static struct rate_slot {
+	long long token_id, second, pending;
+} rate_slots[RATE_SLOTS];
+static pthread_mutex_t rate_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void rate_key(long long token_id, char key[48])
+{
+	snprintf(key, 48, "api:token:%lld", token_id);
+}
+
+/* The calls of this second pending for token_id (*local); fills *flush
+ * with what must be written first (flush->pending 0: nothing). */
+static void rate_pending(long long token_id, long long now, long long *local, struct rate_slot *flush)
+{
+	memset(flush, 0, sizeof *flush);
+	pthread_mutex_lock(&rate_lock);
+	struct rate_slot *sl = &rate_slots[(unsigned long long)token_id % RATE_SLOTS];
+	if (sl->token_id != token_id || sl->second != now) {
+		*flush = *sl; /* another token's, or an earlier second's */
+		sl->token_id = token_id;
+		sl->second = now;
+		sl->pending = 0;
+	}
+	*local = sl->pending;
+	pthread_mutex_unlock(&rate_lock);
+}
+
+/* Counts an allowed call (a refused one does not count). */
+static void rate_count(long long token_id, long long now)
+{
+	pthread_mutex_lock(&rate_lock);
+	struct rate_slot *sl = &rate_slots[(unsigned long long)token_id % RATE_SLOTS];
+	if (sl->token_id == token_id && sl->second == now)
+		sl->pending++;
+	pthread_mutex_unlock(&rate_lock);
+}
+
+/* The token may call the route: its scopes hold the route's, and it is
+ * not over its rate (KHET_API_RATE calls a minute). 0, or 1 when refused
+ * (answered). */
+static long long api_rate = 1200;
+
+static int token_access(struct req *r, struct acc_session *s, const struct route *route)
+{
+	const struct api_route *ar = (route->flags & ROUTE_API) ? route->data : NULL;
+	if (!ar) /* the document itself is public; a page never takes a token */
+		return route->access == ACCESS_PUBLIC ? 0 : (api_error(r, 401, "invalid_token", bearer_message(""), NULL), 1);
+	if (!acc_api_scopes_allow(s->scopes, ar->scope)) {
+		struct buf m = BUF_INIT;
+		buf_addf(&m, "โทเคนนี้ไม่มีขอบเขต %s ที่จำเป็นสำหรับคำขอนี้", ar->scope);
+		api_error(r, 403, "insufficient_scope", buf_cstr(&m), NULL);
+		buf_release(&m);
+		return 1;
+	}
+	struct db *db = req_db(r);
+	if (!db) {
+		api_error(r, 503, NULL, "ระบบฐานข้อมูลไม่พร้อมใช้งานชั่วคราว กรุณาลองใหม่อีกครั้ง", NULL);
+		return 1;
+	}
+	char key[48];
+	long long now = clock_now(r), retry = 0, local = 0;
+	struct rate_slot flush;
+	rate_pending(s->token_id, now, &local, &flush);
+	struct err e = ERR_INIT;
+	if (flush.pending > 0) {
+		rate_key(flush.token_id, key);
+		if (ratelimit_hit_n(db, key, flush.second, flush.pending, &e) < 0)
+			log_error("req %s: api rate: %s", req_id(r), e.msg);
+	}
+	rate_key(s->token_id, key);
+	int rc = local >= api_rate ? 1 : ratelimit_check(db, key, (int)(api_rate - local), 60, now, &retry, &e);
+	if (rc == 1) {
+		char ra[24];
+		snprintf(ra, sizeof ra, "%lld", retry > 0 ? retry : 60);
+		req_add_header(r, "Retry-After", ra);
+		api_error(r, 429, NULL, "เรียกใช้ด้วยโทเคนนี้ถี่เกินกำหนด กรุณารอแล้วลองใหม่", NULL);
+		return 1;
+	}
+	if (rc < 0)
+		log_error("req %s: api rate: %s", req_id(r), e.msg);
+	rate_count(s->token_id, now);
+	return 0;
+}
+
 /* Before the CSRF check: the session, whose token the forms must carry. */
 static int identify_hook(struct req *r)
 {
 	struct acc_session *s = NULL;
+	const char *bearer = bearer_of(r);
+	if (bearer) {
+		/* a script: the token alone says who calls, never a cookie */
+		int rc = token_load(r, bearer, &s);
+		if (rc < 0) {
+			session_free(s);
+			return -1;
+		}
+		req_set_ext(r, s, session_free);
+		if (!s->bearer_bad)
+			req_set_user(r, s->user_id);
+		return 0;
+	}
 	int rc = session_load(r, &s);
 	if (s) {
 		req_set_ext(r, s, session_free);
@@ -345,6 +595,12 @@ static int identify_hook(struct req *r)
 static int access_hook(struct req *r, const struct route *route, uint64_t roles)
 {
 	struct acc_session *s = req_get_ext(r);
+	if (s && s->bearer_bad) {
+		api_error(r, 401, s->bearer_bad, bearer_message(s->bearer_bad), NULL);
+		return 1;
+	}
+	if (s && s->token_id && token_access(r, s, route))
+		return 1;
 	if (route->access == ACCESS_PUBLIC)
 		return 0;
 	if (!s) {
@@ -370,6 +626,12 @@ static int access_hook(struct req *r, const struct route *route, uint64_t roles)
 	return 0;
 }
 
+long long acc_api_token_id(struct req *r)
+{
+	struct acc_session *s = cur(r);
+	return s ? s->token_id : 0;
+}
+
 /* --- the request's user, for handlers ------------------------------------- */
 
 int acc_deny(struct req *r, const char *message)
@@ -381,10 +643,6 @@ int acc_deny(struct req *r, const char *message)
 	return view_error(r, 403, message ? message : denied_msg);
 }
 
-static struct acc_session *cur(struct req *r)
-{
-	return req_get_ext(r);
-}
 
 long long acc_user_id(struct req *r)
 {
@@ -876,6 +1134,7 @@ void acc_init(void)
 {
 	idle_seconds = env_seconds("KHET_SESSION_IDLE_SECONDS", 1800);
 	max_seconds = env_seconds("KHET_SESSION_MAX_SECONDS", 12 * 3600);
+	api_rate = env_seconds("KHET_API_RATE", 1200);
 	http_set_identify_hook(identify_hook);
 	http_set_access_hook(access_hook);
 	view_set_layout_hook(layout_hook);

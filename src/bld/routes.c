@@ -1073,6 +1073,7 @@ static int budget_pdf(struct req *r)
 	static const char *const heads[] = {"ที่", "โรงเรียน", "ห้องที่สอน", "ใช้ได้", "ขาด", "อาคารที่ควรสร้างทดแทน"};
 	static const double widths[] = {0.4, 2.4, 0.8, 0.7, 0.6, 2.6};
 	pdf_table(p, 6, heads, widths);
+	pdf_table_kinds(p, "nwnnnt"); /* counts right-aligned, school names whole */
 	size_t i;
 	json_t *x;
 	struct buf rep = BUF_INIT;
@@ -1096,6 +1097,7 @@ static int budget_pdf(struct req *r)
 	static const char *const heads2[] = {"ที่", "โรงเรียน", "เหตุผล"};
 	static const double widths2[] = {0.4, 3.2, 3.9};
 	pdf_table(p, 3, heads2, widths2);
+	pdf_table_kinds(p, "nwt");
 	json_array_foreach(json_object_get(m, "not_submitted"), i, x)
 	{
 		char no[24];

@@ -11,16 +11,27 @@
  * headers are bounded (BODY_PART_HEADERS_MAX) so a part that never ends
  * its headers cannot grow memory. The first delimiter of a body has no
  * CRLF before it; the parser starts with one in the buffer, as if the
- * preamble were empty, so one search finds every delimiter. */
+ * preamble were empty, so one search finds every delimiter.
+ *
+ * An application/json body (the API, /api/v1) is one object whose members
+ * are the form's fields: it is collected whole (at most BODY_JSON_MAX
+ * bytes) and delivered at finish as if it had been urlencoded — a string
+ * as it is, a number as its decimal text, true as "1" (a checkbox), false
+ * and null as absent, an array of scalars as the field repeated (F_MULTI).
+ * A nested object, or anything but an object at the top, is malformed. So
+ * a JSON body is checked by the very field list of the page's form. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include <jansson.h>
+#include <stdio.h>
+
 #include "core/body.h"
 #include "core/buf.h"
 
-enum kind { URLENC, MULTIPART };
+enum kind { URLENC, MULTIPART, JSONBODY };
 enum mstate { M_PREAMBLE, M_AFTER_DELIM, M_HEADERS, M_DATA, M_EPILOGUE };
 
 struct body_parser {
@@ -395,6 +406,71 @@ static int mp_feed(struct body_parser *p, const char *s, size_t n)
 	return rc;
 }
 
+/* --- JSON ------------------------------------------------------------------- */
+
+static int json_value(struct body_parser *p, const char *key, json_t *v)
+{
+	char num[64];
+	const char *text = NULL;
+	size_t n = 0;
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		text = json_string_value(v);
+		n = json_string_length(v);
+		break;
+	case JSON_INTEGER:
+		n = (size_t)snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		text = num;
+		break;
+	case JSON_REAL:
+		n = (size_t)snprintf(num, sizeof num, "%.15g", json_real_value(v));
+		text = num;
+		break;
+	case JSON_TRUE:
+		text = "1";
+		n = 1;
+		break;
+	case JSON_FALSE:
+	case JSON_NULL:
+		return 0;
+	default:
+		return -1; /* objects and arrays inside an array */
+	}
+	p->delivered = 0;
+	return deliver(p, key, text, n);
+}
+
+static int json_finish(struct body_parser *p)
+{
+	if (!p->fed)
+		return 0;
+	json_error_t je;
+	json_t *root = json_loadb(p->pend.data, p->pend.len, JSON_REJECT_DUPLICATES, &je);
+	if (!json_is_object(root)) {
+		json_decref(root);
+		return -1;
+	}
+	const char *k;
+	json_t *v;
+	int rc = 0;
+	json_object_foreach(root, k, v)
+	{
+		if (rc < 0)
+			break;
+		if (strlen(k) > BODY_KEY_MAX) {
+			rc = -1;
+		} else if (json_is_array(v)) {
+			size_t i;
+			json_t *x;
+			json_array_foreach(v, i, x) if (rc == 0 && json_value(p, k, x) < 0) rc = -1;
+		} else {
+			rc = json_value(p, k, v);
+		}
+	}
+	json_decref(root);
+	return rc;
+}
+
 /* --- the public face ------------------------------------------------------ */
 
 struct body_parser *body_parser_new(const char *content_type, body_value_fn fn, void *cls)
@@ -423,6 +499,10 @@ struct body_parser *body_parser_new(const char *content_type, body_value_fn fn, 
 		p->delim = buf_detach(&d, NULL);
 		buf_add(&p->pend, "\r\n", 2); /* see the top of this file */
 		p->st = M_PREAMBLE;
+	} else if (!strncasecmp(s, "application/json", 16) &&
+		   (!s[16] || s[16] == ';' || s[16] == ' ' || s[16] == '\t')) {
+		p = xcalloc(1, sizeof *p);
+		p->kind = JSONBODY;
 	} else {
 		return NULL;
 	}
@@ -438,7 +518,14 @@ int body_parser_feed(struct body_parser *p, const char *data, size_t size)
 	if (!size)
 		return 0;
 	p->fed = 1;
-	int rc = p->kind == URLENC ? url_feed(p, data, size) : mp_feed(p, data, size);
+	int rc;
+	if (p->kind == JSONBODY) {
+		rc = p->pend.len + size > BODY_JSON_MAX ? -1 : 0;
+		if (rc == 0)
+			buf_add(&p->pend, data, size);
+	} else {
+		rc = p->kind == URLENC ? url_feed(p, data, size) : mp_feed(p, data, size);
+	}
 	if (rc < 0)
 		p->broken = 1;
 	return rc;
@@ -451,6 +538,8 @@ int body_parser_finish(struct body_parser *p)
 	int rc = 0;
 	if (p->kind == URLENC)
 		rc = url_pair_end(p);
+	else if (p->kind == JSONBODY)
+		rc = json_finish(p);
 	else if (p->fed && p->st != M_EPILOGUE)
 		rc = -1; /* cut off before the closing delimiter */
 	if (rc < 0)

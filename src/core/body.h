@@ -41,5 +41,7 @@ void body_parser_free(struct body_parser *p);
 /* Longest field name, and longest header block of one multipart part. */
 #define BODY_KEY_MAX 1024
 #define BODY_PART_HEADERS_MAX 8192
+/* Largest application/json body (the API's; files come by multipart). */
+#define BODY_JSON_MAX (1024 * 1024)
 
 #endif

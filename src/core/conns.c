@@ -90,10 +90,12 @@ static const char *const page_503 =
 	"<h1>ระบบมีผู้ใช้งานมาก</h1><p>ขณะนี้มีการเชื่อมต่อเข้ามาจำนวนมาก ข้อมูลที่ส่งมายังไม่ครบจึงถูกยกเลิก "
 	"กรุณาส่งแบบฟอร์มใหม่อีกครั้งในอีกสักครู่</p></body></html>\n";
 
-static const char *const json_408 = "{\"error\":{\"status\":408,\"message\":\"" CONNS_BODY_LATE_MESSAGE "\"}}\n";
+/* the one error shape (core/api.h); no request has an id yet */
+static const char *const json_408 = "{\"error\":{\"status\":408,\"code\":\"timeout\",\"message\":\"" CONNS_BODY_LATE_MESSAGE
+				    "\",\"fields\":{},\"request_id\":\"\"}}\n";
 static const char *const json_503 =
 	"{\"error\":{\"status\":503,\"message\":\"ขณะนี้มีการเชื่อมต่อเข้ามาจำนวนมาก ข้อมูลที่ส่งมายังไม่ครบจึงถูกยกเลิก "
-	"กรุณาส่งใหม่อีกครั้งในอีกสักครู่\"}}\n";
+	"กรุณาส่งใหม่อีกครั้งในอีกสักครู่\",\"code\":\"unavailable\",\"fields\":{},\"request_id\":\"\"}}\n";
 static char answers[4][1536]; /* 408, 503; HTML then JSON */
 
 static void build_answer(char *out, size_t size, const char *status_line, const char *type, const char *page)

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -255,6 +256,10 @@ int form_begin(struct req *r, const struct field *fields)
 {
 	const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
 	const char *cl = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	/* a JSON body is the API's (/api/v1); the pages take forms only */
+	if (ct && !strncasecmp(ct + strspn(ct, " \t"), "application/json", 16) &&
+	    !(r->route && (r->route->flags & ROUTE_API)))
+		return -1;
 	return form_begin_body(r, fields, ct, !cl || !strcmp(cl, "0"), http_settings()->data_dir);
 }
 
@@ -347,6 +352,44 @@ static bool pattern_ok(const char *pattern, const char *value)
 }
 
 /* Whole baht with up to two decimals, no sign: satang, or -1. */
+/* ---- identity codes other than a citizen ID (F_ALT_ID) ---------------------------- */
+
+#define ALT_ID_MAX 4
+static form_alt_id_fn alt_ids[ALT_ID_MAX];
+static int n_alt_ids;
+
+void form_alt_id_register(form_alt_id_fn fn)
+{
+	for (int i = 0; i < n_alt_ids; i++)
+		if (alt_ids[i] == fn)
+			return;
+	if (fn && n_alt_ids < ALT_ID_MAX)
+		alt_ids[n_alt_ids++] = fn;
+}
+
+/* 1 with norm when a registered checker knows v, 0 when none takes it,
+ * -1 with e (a Thai message for the field) when one refuses it. */
+static int alt_id_check(struct req *r, const char *v, struct buf *norm, struct err *e)
+{
+	for (int i = 0; i < n_alt_ids; i++) {
+		char code[16] = "";
+		int rc = alt_ids[i](req_db(r), v, code, e);
+		if (rc == 0)
+			continue;
+		if (rc > 0) {
+			buf_adds(norm, code);
+			return 1;
+		}
+		if (e->status >= 500 || !e->msg[0]) {
+			log_error("req %s: identity code check: %s", req_id(r), e->msg);
+			err_clear(e);
+			err_set(e, 503, "ตรวจสอบรหัสนี้ไม่ได้ในขณะนี้ กรุณาลองใหม่อีกครั้ง");
+		}
+		return -1;
+	}
+	return 0;
+}
+
 static const char *check_value(struct req *r, const struct field *f, const char *v, struct buf *norm)
 {
 	const char *label = f->label ? f->label : f->name;
@@ -396,7 +439,7 @@ static const char *check_value(struct req *r, const struct field *f, const char 
 			return "จำนวนเงินต้องไม่ติดลบ";
 		long long s = num_money(v);
 		if (s < 0)
-			return "จำนวนเงินต้องเป็นตัวเลข ทศนิยมไม่เกิน 2 ตำแหน่ง เช่น 1500 หรือ 1500.50";
+			return "จำนวนเงินต้องเป็นตัวเลข ทศนิยมไม่เกิน 2 ตำแหน่ง เช่น 1500, 1,500 หรือ 1,500.50";
 		if (s < f->min)
 			return "จำนวนเงินน้อยเกินกำหนด";
 		if (f->max > 0 && s > f->max)
@@ -428,6 +471,15 @@ static const char *check_value(struct req *r, const struct field *f, const char 
 	case FT_CITIZEN_ID: {
 		char id[14];
 		struct err e = ERR_INIT;
+		if (f->flags & F_ALT_ID) {
+			int rc = alt_id_check(r, v, norm, &e);
+			if (rc > 0)
+				return NULL;
+			if (rc < 0) {
+				json_object_set_new(r->form.errors, f->name, json_string(e.msg));
+				return "";
+			}
+		}
 		if (thai_citizen_id_normalize(v, id) < 0) {
 			thai_citizen_id_check(v, &e);
 			buf_adds(norm, v);
@@ -915,7 +967,8 @@ json_t *form_model(struct req *r, const struct field *fields, json_t *values)
 		json_object_set_new(fm, "is_date", json_boolean(f->type == FT_DATE));
 		/* a date's decimal keypad has the "." that the parser takes as
 		 * well as "/" (a phone's numeric keypad has neither) */
-		const char *inputmode = f->type == FT_INT || f->type == FT_CITIZEN_ID ? "numeric"
+		/* a G-code's "G" is not on a numeric keypad */
+		const char *inputmode = f->type == FT_INT || (f->type == FT_CITIZEN_ID && !(f->flags & F_ALT_ID)) ? "numeric"
 					: f->type == FT_MONEY || f->type == FT_DATE	 ? "decimal"
 											 : NULL;
 		json_object_set_new(fm, "inputmode", str_or_null(inputmode));

@@ -40,6 +40,12 @@ enum field_type {
  * with a message for the field. mime is the xlsx type for a zip, else
  * text/csv. */
 #define F_TABLE 8u
+/* FT_CITIZEN_ID: also takes an identity code issued to a person without a
+ * citizen ID (the census's G-code, GC-1) when a module that issues such
+ * codes registered a checker (form_alt_id_register) and the checker knows
+ * the code; the checked value is then that code. Only where the stored
+ * column takes either (not an account's 13-digit citizen_id). */
+#define F_ALT_ID 16u
 
 struct choice {
 	const char *value;
@@ -74,6 +80,17 @@ struct form_file {
 	const char *mime;      /* image/png, image/jpeg or application/pdf */
 	long long size;
 };
+
+/* Identity codes other than a citizen ID (GC-1's G-codes) for F_ALT_ID
+ * fields. A module that issues them registers a checker from its init
+ * hook (core knows no module): it returns 0 when typed is not its kind of
+ * code (the field then checks a citizen ID as usual), 1 with norm (the
+ * code as stored, NUL-terminated) when it is one that exists, -1 with e
+ * when it is its kind but wrong or unknown (400 and a Thai message for
+ * the field) or on a fault (500). db may be NULL (no database): answer
+ * -1 with 500. At most 4 checkers; registering one twice keeps one. */
+typedef int (*form_alt_id_fn)(struct db *db, const char *typed, char norm[16], struct err *e);
+void form_alt_id_register(form_alt_id_fn fn);
 
 /* True when the body parsed and every field is valid. */
 bool form_ok(struct req *r);

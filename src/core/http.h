@@ -56,6 +56,9 @@ struct route {
  * role switch elsewhere) must still sign out — on a shared office computer
  * a refused sign-out leaves the next person signed in. */
 #define ROUTE_NO_CSRF 2u
+/* A route of the integrators' API (core/api.h): answers JSON only, in the
+ * API's error shape; a bearer token may call it, without a CSRF token. */
+#define ROUTE_API 4u
 
 /* Each module exposes its tables terminated by a route with method NULL. */
 struct route_table {

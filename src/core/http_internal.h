@@ -61,6 +61,9 @@ struct req {
 	char id[20];
 	long long t0_ns;
 	bool wants_json;
+	bool api_mode;      /* a page handler runs for the API (core/api.h) */
+	char *api_location; /* ... and redirected here */
+	const char *err_code; /* the error shape's code when not the status's own */
 	bool use_replica; /* the handler's req_db is the read replica (ROUTE_MAY_LAG) */
 	long long body_bytes;
 	int early_status;   /* set when the request is refused before the handler */

@@ -9,6 +9,7 @@
  * set of roles. */
 #include "core/alloc.h"
 #include "core/module.h"
+#include "core/api.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -36,7 +37,7 @@ static int check_rc;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 /* The platform's own migrations (collation, mail, audit and tokens). */
-static const struct mig_range core_migrations[] = {{1, 1}, {3, 4}, {0, 0}};
+static const struct mig_range core_migrations[] = {{1, 1}, {3, 4}, {30, 39}, {0, 0}};
 
 static bool code_ok(const char *s, size_t max)
 {
@@ -236,6 +237,17 @@ static int build(struct err *e)
 					return err_set(e, 500, "module %s: route %s %s: %s", m->name, r->method, r->pattern,
 						       e->msg);
 			}
+		/* its API resources: known roles, a scope of its own module */
+		for (const struct api_route *a = m->api ? m->api->routes : NULL; a && a->method; a++) {
+			uint64_t mask;
+			if (spec_mask(a->roles, &mask, e) < 0)
+				return err_set(e, 500, "module %s: API route %s %s: %s", m->name, a->method, a->path, e->msg);
+			size_t ml = strlen(m->api->module);
+			if (!a->scope || strncmp(a->scope, m->api->module, ml) ||
+			    (strcmp(a->scope + ml, ":read") && strcmp(a->scope + ml, ":write")))
+				return err_set(e, 500, "module %s: API route %s %s: scope must be %s:read or %s:write", m->name,
+					       a->method, a->path, m->api->module, m->api->module);
+		}
 		if (check_menu(m, m->menu, e) < 0 || check_menu(m, m->admin_menu, e) < 0)
 			return -1;
 		for (const struct command_def *c = m->commands; c && c->name; c++)
@@ -358,6 +370,19 @@ int module_person_profile(struct db *db, const char *citizen_id, json_t *into, s
 	return 0;
 }
 
+int module_person_record(struct db *db, const char *citizen_id, json_t **out, struct err *e)
+{
+	*out = NULL;
+	for (int i = 0; citizen_id && *citizen_id && khet_modules[i]; i++) {
+		if (!khet_modules[i]->person_record)
+			continue;
+		int k = khet_modules[i]->person_record(db, citizen_id, out, e);
+		if (k != 0)
+			return k;
+	}
+	return 0;
+}
+
 int module_school_rooms(struct db *db, long long school_id, int year, long long *rooms, struct err *e)
 {
 	for (int i = 0; khet_modules[i]; i++) {
@@ -368,6 +393,16 @@ int module_school_rooms(struct db *db, long long school_id, int year, long long 
 			return k;
 	}
 	return 0;
+}
+
+bool module_person_add_href(long long school_id, const char *citizen_id, struct buf *out)
+{
+	for (int i = 0; khet_modules[i]; i++)
+		if (khet_modules[i]->person_add_href) {
+			khet_modules[i]->person_add_href(school_id, citizen_id, out);
+			return true;
+		}
+	return false;
 }
 
 json_t *module_person_links(struct db *db, const char *citizen_id, struct err *e)
@@ -453,6 +488,7 @@ struct demo_args {
 	int n;
 	const struct demo_flag **flags;
 	long long *values;
+	const char *data_dir;
 };
 
 struct demo_args *demo_args_new(void)
@@ -484,6 +520,16 @@ int demo_args_set(struct demo_args *a, const char *name, long long value, struct
 			return 0;
 		}
 	return err_set(e, 400, "unknown flag --%s", name);
+}
+
+void demo_args_set_data_dir(struct demo_args *a, const char *dir)
+{
+	a->data_dir = dir;
+}
+
+const char *demo_data_dir(const struct demo_args *a)
+{
+	return a ? a->data_dir : NULL;
 }
 
 long long demo_arg(const struct demo_args *a, const char *name)

@@ -38,6 +38,7 @@
 #include "core/jobs.h"
 
 struct db;
+struct api_def; /* core/api.h */
 
 /* --- roles and permissions ------------------------------------------------ */
 
@@ -111,6 +112,11 @@ struct demo_args;
 /* The value of a demo flag (its default when not given); 0 for a name no
  * module declares. */
 long long demo_arg(const struct demo_args *a, const char *name);
+/* The data folder `khet demo` runs with, where demo data that has files
+ * (uploaded documents) puts them; NULL when not set (the module then
+ * leaves out what needs files). */
+const char *demo_data_dir(const struct demo_args *a);
+void demo_args_set_data_dir(struct demo_args *a, const char *dir);
 
 /* What an operator command runs against: the opened, migrated database,
  * and the settings of the command line. */
@@ -212,6 +218,21 @@ struct module {
 	 * Both may be NULL; both read only. */
 	int (*person_profile)(struct db *db, const char *citizen_id, json_t *into, struct err *e);
 	json_t *(*person_links)(struct db *db, const char *citizen_id, struct err *e);
+	/* A flow that starts from the person's record (a school admin's "add a
+	 * teacher": the record first, then the account, DPA-5) without naming
+	 * the module that keeps it. person_record: 1 and *out = {school_id (0:
+	 * an area office's staff), area_id, title, first_name, last_name,
+	 * phone, email ("" when unknown), href (the record's page)} of the
+	 * person's current record; 0 when the module holds none; -1 with e.
+	 * person_add_href appends to out the page where the module records a
+	 * person of citizen_id at school_id (the way to "not found: record
+	 * him first"). Both may be NULL. */
+	int (*person_record)(struct db *db, const char *citizen_id, json_t **out, struct err *e);
+	void (*person_add_href)(long long school_id, const char *citizen_id, struct buf *out);
+	/* Its resources under /api/v1 (core/api.h): routes with a declared
+	 * scope, query parameters and response schema, from which the OpenAPI
+	 * document is built. NULL: none. */
+	const struct api_def *api;
 	/* Its data deadlines (X-7) of q's area — or of q's one school — whose
 	 * span [opens, due] overlaps the days [q->from, q->to], appended to
 	 * out as objects, one per deadline, in any order:
@@ -290,6 +311,12 @@ const char *module_of_migration(int version);
 int module_person_profile(struct db *db, const char *citizen_id, json_t *into, struct err *e);
 /* Every module's person_links, concatenated in module order; NULL with e. */
 json_t *module_person_links(struct db *db, const char *citizen_id, struct err *e);
+/* The first module's person_record that has one: 1 and *out (the caller's
+ * to free), 0 when no module holds a record of the person, -1 with e. */
+int module_person_record(struct db *db, const char *citizen_id, json_t **out, struct err *e);
+/* The first module's person_add_href appended to out: true, or false
+ * (out untouched) when no module records persons. */
+bool module_person_add_href(long long school_id, const char *citizen_id, struct buf *out);
 
 /* The first module's school_rooms that has data (1 with *rooms); 0 when
  * no module has any (or none declares the hook), -1 with e. */

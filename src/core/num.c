@@ -45,25 +45,60 @@ long long num_ll_or(const char *s, long long dflt)
 	return num_parse_ll(s, LLONG_MIN, LLONG_MAX, &n) < 0 ? dflt : n;
 }
 
+/* The digit at *p — ASCII or Thai (๐…๙, U+0E50–U+0E59, E0 B9 90–99 in
+ * UTF-8) — advancing *p past it; -1 (and *p unmoved) for anything else. */
+static int money_digit(const char **p)
+{
+	const unsigned char *u = (const unsigned char *)*p;
+	if (u[0] >= '0' && u[0] <= '9') {
+		(*p)++;
+		return u[0] - '0';
+	}
+	if (u[0] == 0xE0 && u[1] == 0xB9 && u[2] >= 0x90 && u[2] <= 0x99) {
+		*p += 3;
+		return u[2] - 0x90;
+	}
+	return -1;
+}
+
 long long num_money(const char *s)
 {
+	if (!s)
+		return -1;
 	long long baht = 0, sat = 0;
 	const char *p = s;
-	int digits = 0;
-	for (; *p >= '0' && *p <= '9'; p++, digits++) {
-		if (digits > 12)
+	int digits = 0;  /* of the whole baht */
+	int group = 0;   /* digits since the last separator */
+	bool sep = false; /* a thousands separator seen */
+	for (;;) {
+		int d = money_digit(&p);
+		if (d >= 0) {
+			if (digits == 13)
+				return -1;
+			baht = baht * 10 + d;
+			digits++;
+			group++;
+			continue;
+		}
+		if (*p != ',')
+			break;
+		/* "1,500": the first group 1–3 digits, every later one 3 */
+		if (group == 0 || group > 3 || (sep && group != 3))
 			return -1;
-		baht = baht * 10 + (*p - '0');
+		sep = true;
+		group = 0;
+		p++;
 	}
-	if (*p == ',' || !digits)
+	if (!digits || (sep && group != 3))
 		return -1;
 	if (*p == '.') {
 		p++;
-		int dec = 0;
-		for (; *p >= '0' && *p <= '9'; p++, dec++) {
+		int dec = 0, d;
+		while ((d = money_digit(&p)) >= 0) {
 			if (dec == 2)
 				return -1;
-			sat = sat * 10 + (*p - '0');
+			sat = sat * 10 + d;
+			dec++;
 		}
 		if (!dec)
 			return -1;

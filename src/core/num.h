@@ -20,9 +20,12 @@ int num_parse_lln(const char *s, size_t len, long long min, long long max, long 
 long long num_ll_or(const char *s, long long dflt);
 
 /* Baht as typed into a money field — digits with up to two decimals
- * ("1500", "1500.5", "1500.50"; no sign, no thousands separators) — in
- * satang (150050); -1 for anything else. The form's FT_MONEY and the
- * importers read money through it. */
+ * ("1500", "1500.5", "1500.50"), with or without thousands separators
+ * ("1,500.50", "1,234,567"; each group after the first exactly three
+ * digits, so "1,50" and "15,00" are refused as ambiguous), in ASCII or
+ * Thai digits ("๑,๕๐๐") or both; no sign, no spaces, at most 13 digits of
+ * whole baht — in satang (150050); -1 for anything else. The form's
+ * FT_MONEY and the importers read money through it. */
 long long num_money(const char *s);
 
 #endif

@@ -32,6 +32,7 @@ struct block {
 	int n; /* number of strings */
 	char **s;
 	double *widths; /* B_TABLE: absolute column widths in points */
+	char kinds[MAX_COLS]; /* B_TABLE: PDF_COL_* of each column ('t' unless set) */
 	double mm;	/* B_SPACE */
 };
 
@@ -141,11 +142,21 @@ void pdf_table(struct pdf *p, int ncols, const char *const *headers, const doubl
 		b->s[i] = dup_or_empty(headers ? headers[i] : NULL);
 		double w = widths && widths[i] > 0 ? widths[i] : 1.0;
 		b->widths[i] = w;
+		b->kinds[i] = PDF_COL_TEXT;
 		sum += w;
 	}
 	for (int i = 0; i < ncols; i++)
 		b->widths[i] = b->widths[i] / sum * BODY_W;
 	p->table_cols = ncols;
+}
+
+void pdf_table_kinds(struct pdf *p, const char *kinds)
+{
+	if (!p->table_cols || !p->len || p->b[p->len - 1].kind != B_TABLE || !kinds)
+		return; /* only right after pdf_table */
+	struct block *b = &p->b[p->len - 1];
+	for (int i = 0; i < b->n && kinds[i]; i++)
+		b->kinds[i] = kinds[i] == PDF_COL_NUMBER || kinds[i] == PDF_COL_WORDS ? kinds[i] : PDF_COL_TEXT;
 }
 
 void pdf_table_row(struct pdf *p, const char *const *cells)
@@ -202,6 +213,41 @@ static double height_of(PangoLayout *l)
 	int w, h;
 	pango_layout_get_size(l, &w, &h);
 	return (double)h / PANGO_SCALE;
+}
+
+/* Lets l break only at spaces (no break inside a run of other
+ * characters: a surname "แก้วมณี" stays whole although libthai's
+ * dictionary sees two words in it), as long as every run fits the width;
+ * otherwise l keeps its ordinary Thai word breaking, so nothing runs out
+ * of its box. */
+static void keep_words(PangoLayout *l, const char *text, double width)
+{
+	PangoAttrList *al = pango_attr_list_new();
+	size_t i = 0, n = strlen(text);
+	bool any = false;
+	while (i < n) {
+		while (i < n && (text[i] == ' ' || text[i] == '\n'))
+			i++;
+		size_t j = i;
+		while (j < n && text[j] != ' ' && text[j] != '\n')
+			j++;
+		if (j > i) {
+			PangoAttribute *a = pango_attr_allow_breaks_new(FALSE);
+			a->start_index = (guint)i;
+			a->end_index = (guint)j;
+			pango_attr_list_insert(al, a);
+			any = true;
+		}
+		i = j;
+	}
+	if (any) {
+		pango_layout_set_attributes(l, al);
+		int w, h;
+		pango_layout_get_size(l, &w, &h);
+		if ((double)w / PANGO_SCALE > width + 0.5)
+			pango_layout_set_attributes(l, NULL);
+	}
+	pango_attr_list_unref(al);
 }
 
 static void show(struct pass *ps, PangoLayout *l, double x, double y)
@@ -287,7 +333,11 @@ static double row_layouts(struct pass *ps, const struct block *t, char *const *c
 {
 	double h = 0;
 	for (int i = 0; i < t->n; i++) {
-		out[i] = layout(ps, cells[i], t->widths[i] - 2 * CELL_PAD, 14, bold, PANGO_ALIGN_LEFT);
+		double w = t->widths[i] - 2 * CELL_PAD;
+		char k = t->kinds[i];
+		out[i] = layout(ps, cells[i], w, 14, bold, k == PDF_COL_NUMBER ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
+		if (k == PDF_COL_NUMBER || k == PDF_COL_WORDS || bold)
+			keep_words(out[i], cells[i], w);
 		double ch = height_of(out[i]);
 		if (ch > h)
 			h = ch;
@@ -332,6 +382,7 @@ static void block(struct pass *ps, const struct block *b)
 	case B_SUBTITLE: {
 		bool title = b->kind == B_TITLE;
 		PangoLayout *l = layout(ps, b->s[0], BODY_W, title ? 20 : BODY_PT, title, PANGO_ALIGN_CENTER);
+		keep_words(l, b->s[0], BODY_W); /* a long title wraps between its phrases */
 		need(ps, height_of(l));
 		show(ps, l, MARGIN_L, ps->y);
 		ps->y += height_of(l) + (title ? 2 * MM : 0);

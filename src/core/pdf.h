@@ -31,7 +31,8 @@
 struct pdf;
 
 /* A new A4 document; title is centred in bold at the top of page 1 and is
- * the PDF's Title metadata (NULL: none). */
+ * the PDF's Title metadata (NULL: none). Title and subtitles wrap only at
+ * their spaces when each space-separated piece fits the line. */
 struct pdf *pdf_new(const char *title);
 /* A centred line under the title (office name, document number). */
 void pdf_subtitle(struct pdf *p, const char *text);
@@ -55,6 +56,22 @@ void pdf_space(struct pdf *p, double mm);
  * widths are relative column widths (NULL: equal). Rows follow with
  * pdf_table_row until the next non-table block. */
 void pdf_table(struct pdf *p, int ncols, const char *const *headers, const double *widths);
+/* The kinds of the columns of the table just started (call right after
+ * pdf_table; otherwise ignored), one letter a column, missing ones text:
+ *   PDF_COL_TEXT   't' left-aligned, wraps at spaces and Thai word
+ *                  boundaries (libthai's dictionary);
+ *   PDF_COL_WORDS  'w' left-aligned, wraps only at spaces: person names
+ *                  ("แก้วมณี" is one surname, never "แก้ว/มณี");
+ *   PDF_COL_NUMBER 'n' right-aligned and kept in one piece: money, counts
+ *                  (the header cell too), so figures line up.
+ * A 'w' or 'n' cell whose longest piece is wider than the column wraps
+ * like text rather than run out of its box. Header cells never break
+ * inside a space-separated word when it fits ("หมายเ/ลข").
+ *   pdf_table(p, 3, h, w); pdf_table_kinds(p, "twn"); */
+#define PDF_COL_TEXT 't'
+#define PDF_COL_WORDS 'w'
+#define PDF_COL_NUMBER 'n'
+void pdf_table_kinds(struct pdf *p, const char *kinds);
 /* One row of ncols cells (NULL cell: empty); cells wrap, a row never splits
  * across pages. */
 void pdf_table_row(struct pdf *p, const char *const *cells);

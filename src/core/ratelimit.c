@@ -35,16 +35,21 @@ static void key_norm(const char *key, struct buf *out)
 	buf_addf(out, "sha256:%s", hex);
 }
 
-int ratelimit_hit(struct db *db, const char *key, long long now, struct err *e)
+int ratelimit_hit_n(struct db *db, const char *key, long long at, long long hits, struct err *e)
 {
 	struct buf k = BUF_INIT;
 	key_norm(key, &k);
 	long long n = db_exec(db,
-			      "INSERT INTO ratelimit (key, at, hits) VALUES ($1, $2, 1) "
-			      "ON CONFLICT (key, at) DO UPDATE SET hits = ratelimit.hits + 1",
-			      DB_ARGS(DB_TEXT(buf_cstr(&k)), DB_INT(now)), e);
+			      "INSERT INTO ratelimit (key, at, hits) VALUES ($1, $2, $3) "
+			      "ON CONFLICT (key, at) DO UPDATE SET hits = ratelimit.hits + $3",
+			      DB_ARGS(DB_TEXT(buf_cstr(&k)), DB_INT(at), DB_INT(hits)), e);
 	buf_release(&k);
 	return n < 0 ? -1 : 0;
+}
+
+int ratelimit_hit(struct db *db, const char *key, long long now, struct err *e)
+{
+	return ratelimit_hit_n(db, key, now, 1, e);
 }
 
 int ratelimit_check(struct db *db, const char *key, int max, int window_seconds, long long now, long long *retry_after,

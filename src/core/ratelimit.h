@@ -34,6 +34,9 @@ struct db;
 
 /* Records one failure against key at now. */
 int ratelimit_hit(struct db *db, const char *key, long long now, struct err *e);
+/* Records hits of the second at at once (a caller that counts a busy key
+ * in memory and writes it once a second: the API's per-token rate). */
+int ratelimit_hit_n(struct db *db, const char *key, long long at, long long hits, struct err *e);
 /* 1 when key has max or more failures in the window_seconds before now,
  * with *retry_after the seconds (>= 1) until one of them ages out and an
  * attempt is allowed again; 0 when allowed (*retry_after 0); -1 on error. */

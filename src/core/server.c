@@ -25,11 +25,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "core/api.h"
 #include "core/assets.h"
 #include "core/conns.h"
 #include "core/db.h"
@@ -387,6 +389,9 @@ static void add_common_headers(struct req *r, struct MHD_Response *resp)
 		MHD_add_response_header(resp, "Strict-Transport-Security", HTTP_HSTS);
 	for (int i = 0; i < r->nheaders; i++)
 		MHD_add_response_header(resp, r->headers[i].name, r->headers[i].value);
+	/* a page is HTML or JSON by the Accept header: caches keep both */
+	if (!MHD_get_response_header(resp, MHD_HTTP_HEADER_VARY))
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Accept");
 	if (r->csrf_new) {
 		struct buf b = BUF_INIT;
 		http_cookie_name("khet_csrf", &b);
@@ -430,8 +435,8 @@ struct MHD_Response *http_body_response(struct req *r, char *data, size_t len, c
 	r->resp_bytes = (long long)len;
 	struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-	if (compressible)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+	/* every page is HTML or JSON by the Accept header */
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, compressible ? "Accept, Accept-Encoding" : "Accept");
 	if (gz)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
 	return resp;
@@ -690,6 +695,11 @@ static struct req *req_new(struct req *r, struct MHD_Connection *c, const char *
 		snprintf(r->id + 2 * i, 3, "%02x", rnd[i]);
 	const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
 	r->wants_json = accept && strstr(accept, "application/json") && !strstr(accept, "text/html");
+	/* the API answers JSON whatever the client accepts; its reference
+	 * page is the one HTML page under /api/ */
+	bool api = !strncmp(url, API_PREFIX "/", sizeof API_PREFIX) && strcmp(url, API_PREFIX "/docs");
+	if (api)
+		r->wants_json = true;
 	struct buf name = BUF_INIT;
 	const char *cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, http_cookie_name("khet_csrf", &name));
 	buf_release(&name);
@@ -698,6 +708,7 @@ static struct req *req_new(struct req *r, struct MHD_Connection *c, const char *
 		r->csrf_cookie = true;
 	} else {
 		csrf_fresh(r);
+		r->csrf_new = !api; /* a script needs no CSRF cookie */
 	}
 	set_client_ip(r);
 	return r;
@@ -720,6 +731,7 @@ static void req_free(struct req *r)
 	}
 	free(r->headers);
 	free(r->path);
+	free(r->api_location);
 	free(r);
 }
 
@@ -820,7 +832,12 @@ static void dispatch(struct req *r)
 			view_error(r, 400, "ข้อมูลที่ส่งมาไม่สมบูรณ์หรือขาดหาย กรุณาส่งแบบฟอร์มใหม่อีกครั้ง");
 			return;
 		}
-		if (!(r->route->flags & ROUTE_NO_CSRF) && !csrf_ok(r)) {
+		/* a bearer token is no cookie a browser sends by itself: an API
+		 * call with one needs no CSRF token (the identify hook reads no
+		 * session cookie for it) */
+		bool bearer = (r->route->flags & ROUTE_API) && req_header(r, MHD_HTTP_HEADER_AUTHORIZATION) &&
+			      !strncasecmp(req_header(r, MHD_HTTP_HEADER_AUTHORIZATION), "Bearer ", 7);
+		if (!(r->route->flags & ROUTE_NO_CSRF) && !bearer && !csrf_ok(r)) {
 			view_error(r, 403,
 				   "แบบฟอร์มหมดอายุหรือไม่ได้ส่งจากหน้าของระบบ กรุณาโหลดหน้าใหม่แล้วส่งอีกครั้ง");
 			return;

@@ -83,10 +83,10 @@ static int routes_get(struct req *r)
 				if (mask & module_role_bit(d->code))
 					json_array_append_new(admits, json_string(d->code));
 		}
-		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:b, s:o}", "method", rt->method, "pattern",
-						      rt->pattern, "module", router_module(i), "roles",
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:b, s:o, s:b}", "method", rt->method,
+						      "pattern", rt->pattern, "module", router_module(i), "roles",
 						      rt->roles ? rt->roles : "", "public", rt->access == ACCESS_PUBLIC,
-						      "admits", admits));
+						      "admits", admits, "api", (rt->flags & ROUTE_API) != 0));
 	}
 	return view_page(r, 200, "test_form", json_pack("{s:o}", "routes", list));
 }

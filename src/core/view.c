@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/api.h"
 #include "core/assets.h"
 #include "core/embedded.h"
 #include "core/http_internal.h"
@@ -295,12 +296,36 @@ static void json_personal(struct req *r, const char *tmpl, json_t *model)
 	personal_free(p);
 }
 
+static json_t *form_fields_of(struct req *r);
+static const char *form_message(struct req *r, int status);
+static const char *error_code(struct req *r, int status);
+static int error_json(struct req *r, int status, const char *message);
+
 int view_page(struct req *r, int status, const char *tmpl, json_t *model)
 {
 	if (!model)
 		model = json_object();
 	if (status <= 0)
 		status = 200;
+	if (r->api_mode) {
+		/* a page handler writing for the API showed its form again:
+		 * its errors in the API's shape, never the page's model */
+		json_decref(model);
+		if (status < 400) {
+			log_error("req %s: %s %s: page %s shown to an API write", r->id, r->method, r->path, tmpl);
+			return api_error(r, 500, NULL, "ขออภัย ระบบขัดข้องชั่วคราว", NULL);
+		}
+		return error_json(r, status, NULL);
+	}
+	if (r->wants_json && status >= 400 && !json_object_get(model, "error")) {
+		/* the page shown again with its errors: the one error shape beside
+		 * the page's own model */
+		json_t *fields = form_fields_of(r);
+		json_t *b = api_error_body(status, error_code(r, status), form_message(r, status), fields, r->id);
+		json_object_set(model, "error", json_object_get(b, "error"));
+		json_decref(b);
+		json_decref(fields);
+	}
 	if (r->wants_json) {
 		json_personal(r, tmpl, model);
 		respond_json(r, status, model);
@@ -333,6 +358,10 @@ int view_page(struct req *r, int status, const char *tmpl, json_t *model)
 
 int view_redirect(struct req *r, const char *location, const char *flash)
 {
+	if (r->api_mode) {
+		api_page_redirected(r, location);
+		return 0;
+	}
 	if (flash && *flash && !r->wants_json) {
 		struct buf enc = BUF_INIT;
 		cookie_flash_encode(false, flash, &enc);
@@ -378,6 +407,55 @@ static const char *status_title(int status)
 	}
 }
 
+/* The form's field errors (not the form-wide one) as {name: message},
+ * NULL when none. */
+static json_t *form_fields_of(struct req *r)
+{
+	json_t *errs = r->form.errors;
+	if (!errs || !json_object_size(errs))
+		return NULL;
+	json_t *f = json_deep_copy(errs);
+	json_object_del(f, "_form");
+	return f;
+}
+
+/* The form-wide message, else the first field's, else the status's title. */
+static const char *form_message(struct req *r, int status)
+{
+	json_t *errs = r->form.errors;
+	const char *m = json_string_value(json_object_get(errs, "_form"));
+	if (m)
+		return m;
+	if (errs && json_object_size(errs))
+		return "ข้อมูลที่ส่งมาไม่ถูกต้อง กรุณาแก้ไขตามข้อความของแต่ละช่อง";
+	return status_title(status);
+}
+
+static const char *error_code(struct req *r, int status)
+{
+	if (r->err_code)
+		return r->err_code;
+	if (status == 409 && r->form.changed)
+		return "stale_version";
+	if ((status == 400 || status == 422) && r->form.errors && json_object_size(r->form.errors))
+		return "validation_failed";
+	return api_code_of(status);
+}
+
+/* The one error shape (core/api.h), for the API and the pages' JSON. */
+static int error_json(struct req *r, int status, const char *message)
+{
+	json_t *fields = form_fields_of(r);
+	json_t *j = api_error_body(status, error_code(r, status), message ? message : form_message(r, status), fields,
+				   r->id);
+	json_decref(fields);
+	if (status == 401)
+		req_add_header(r, "WWW-Authenticate", "Bearer realm=\"khet\"");
+	respond_json(r, status, j);
+	json_decref(j);
+	return 0;
+}
+
 int view_error(struct req *r, int status, const char *message)
 {
 	if (status == 503) /* the database went away: come back shortly */
@@ -391,12 +469,8 @@ int view_error(struct req *r, int status, const char *message)
 	if (!message)
 		message = status >= 500 ? "ขออภัย ระบบขัดข้องชั่วคราว กรุณาลองใหม่อีกครั้ง หากยังพบปัญหาโปรดแจ้งผู้ดูแลระบบพร้อมรหัสอ้างอิงด้านล่าง"
 					: status_title(status);
-	if (r->wants_json) {
-		json_t *j = json_pack("{s:{s:i,s:s,s:s}}", "error", "status", status, "message", message, "request_id", r->id);
-		respond_json(r, status, j);
-		json_decref(j);
-		return 0;
-	}
+	if (r->wants_json || r->api_mode)
+		return error_json(r, status, message);
 	/* the heading says the title already: the paragraph keeps only the
 	 * rest of a message that starts with it ("ไม่พบหน้าที่ต้องการ กรุณา…") */
 	const char *title = status_title(status), *body = message;
@@ -420,6 +494,13 @@ int view_err(struct req *r, const struct err *e)
 	if (e->status <= 0 || e->status >= 500) {
 		log_error("req %s: %s %s: %s", r->id, r->method, r->path, e->msg);
 		return view_error(r, e->status > 0 ? e->status : 500, NULL);
+	}
+	/* a refusal at a field: the error shape names it (JSON answers) */
+	if (e->field[0] && (r->wants_json || r->api_mode)) {
+		if (!r->form.errors)
+			r->form.errors = json_object();
+		if (!json_object_get(r->form.errors, e->field))
+			json_object_set_new(r->form.errors, e->field, json_string(e->msg));
 	}
 	return view_error(r, e->status, e->msg);
 }

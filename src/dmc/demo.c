@@ -8,13 +8,23 @@
  * the area's census officer. Learners go in through dmc_learner_add, the
  * same path as the page, so counts and history are right by construction.
  * The generator is deterministic and a school that has learners already
- * is left alone, so running the demo again adds nothing. */
+ * is left alone, so running the demo again adds nothing.
+ *
+ * Beside the learners: each demo school's basic data of the round in
+ * progress (the grades it teaches and two rooms each), and at the first
+ * school two G-code requests (GC-1) with their documents (PDFs made with
+ * core/pdf under the data folder) — one waiting for the area, one the
+ * area certified, whose learner is in the school with the code. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "acc/acc.h"
 #include "core/db.h"
+#include "core/jsonx.h"
+#include "core/pdf.h"
 #include "core/thai.h"
 #include "dmc/dmc_internal.h"
 
@@ -133,7 +143,149 @@ static int grant(struct db *db, long long user, const char *role, long long area
 	return acc_demo_grant(db, &g, e);
 }
 
-int dmc_demo(struct db *db, long long per_school, int schools, struct err *e)
+/* The round in progress: the grades the school's learners are in, two
+ * rooms each (the demo's learners are in rooms 1 and 2), saved as its
+ * basic data unless it has some. */
+static int demo_basic(struct db *db, long long school, long long now, struct err *e)
+{
+	json_t *round = dmc_round_current(db, now, e);
+	if (!round)
+		return e->status == 404 ? (err_clear(e), 0) : -1;
+	long long rid = jint(round, "id"), have = 0;
+	json_decref(round);
+	if (db_int_value(db, "SELECT COUNT(*) FROM dmc_school_basic WHERE round_id = $1 AND school_id = $2",
+			 DB_ARGS(DB_INT(rid), DB_INT(school)), &have, e) < 0)
+		return -1;
+	if (have)
+		return 0;
+	json_t *glist = dmc_choices(db, DMC_GRADES, e);
+	json_t *counts = glist ? db_rows_json(db, "SELECT grade, SUM(n) AS n FROM dmc_counts WHERE school_id = $1 "
+						   "GROUP BY grade",
+					       DB_ARGS(DB_INT(school)), e)
+				: NULL;
+	if (!counts) {
+		json_decref(glist);
+		return -1;
+	}
+	size_t n = json_array_size(glist), i, k;
+	const char *codes[32];
+	long long rooms[32];
+	json_t *g, *c;
+	json_array_foreach(glist, i, g)
+	{
+		if (i >= 32)
+			break;
+		codes[i] = jstr(g, "value");
+		rooms[i] = 0;
+		json_array_foreach(counts, k, c) if (!strcmp(jstr(c, "grade"), codes[i]) && jint(c, "n") > 0) rooms[i] = 2;
+	}
+	int rc = dmc_basic_save(db, rid, school, codes, rooms, n < 32 ? n : 32, -1, 0, now, e);
+	json_decref(counts);
+	json_decref(glist);
+	return rc;
+}
+
+static int mkdirs(const char *data_dir, long long id, struct err *e)
+{
+	struct buf dir = BUF_INIT;
+	static const char *const parts[] = {"files", "files/dmc", "files/dmc/gcode"};
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i <= sizeof parts / sizeof *parts; i++) {
+		buf_reset(&dir);
+		if (i < sizeof parts / sizeof *parts)
+			buf_addf(&dir, "%s/%s", data_dir, parts[i]);
+		else
+			buf_addf(&dir, "%s/files/dmc/gcode/%lld", data_dir, id);
+		if (mkdir(buf_cstr(&dir), 0750) < 0 && errno != EEXIST)
+			rc = err_set(e, 500, "mkdir %s: %s", buf_cstr(&dir), strerror(errno));
+	}
+	buf_release(&dir);
+	return rc;
+}
+
+/* A document of a demo request: a one-page PDF saying what it stands for. */
+static int demo_doc(struct db *db, const char *data_dir, long long id, const char *kind, const char *title,
+		    const char *who, struct err *e)
+{
+	struct pdf *p = pdf_new(title);
+	pdf_subtitle(p, "เอกสารตัวอย่างสำหรับการสาธิตระบบ");
+	pdf_row(p, "นักเรียน", who);
+	pdf_text(p, "เอกสารนี้สร้างโดยคำสั่ง khet demo แทนเอกสารจริงที่โรงเรียนแนบเมื่อขอรหัส G");
+	struct buf out = BUF_INIT, rel = BUF_INIT, path = BUF_INIT;
+	int rc = pdf_finish(p, &out, e);
+	buf_addf(&rel, "files/dmc/gcode/%lld/%s.pdf", id, kind);
+	buf_addf(&path, "%s/%s", data_dir, buf_cstr(&rel));
+	if (rc == 0)
+		rc = mkdirs(data_dir, id, e);
+	if (rc == 0) {
+		FILE *f = fopen(buf_cstr(&path), "wb");
+		if (!f || fwrite(out.data, 1, out.len, f) != out.len)
+			rc = err_set(e, 500, "write %s: %s", buf_cstr(&path), strerror(errno));
+		if (f && fclose(f) != 0 && rc == 0)
+			rc = err_set(e, 500, "write %s: %s", buf_cstr(&path), strerror(errno));
+	}
+	if (rc == 0) {
+		char name[64];
+		snprintf(name, sizeof name, "%s.pdf", kind);
+		struct dmc_gcode_doc d = {kind, buf_cstr(&rel), name, "application/pdf", (long long)out.len};
+		rc = dmc_gcode_doc_add(db, id, &d, e);
+	}
+	buf_release(&out);
+	buf_release(&rel);
+	buf_release(&path);
+	return rc;
+}
+
+/* Two G-code requests of the first school, with their documents: one
+ * waiting for the area, one certified by the area's officer. */
+static int demo_gcodes(struct db *db, long long school, long long area, long long officer, long long by,
+		       const char *data_dir, long long now, struct err *e)
+{
+	long long have = 0;
+	if (db_int_value(db, "SELECT COUNT(*) FROM dmc_gcode_requests WHERE school_id = $1", DB_ARGS(DB_INT(school)),
+			 &have, e) < 0)
+		return -1;
+	if (have || !data_dir)
+		return 0;
+	int ty, tm, td;
+	thai_local(now, &ty, &tm, &td, NULL, NULL, NULL, NULL);
+	int start_year = (tm > 5 || (tm == 5 && td >= 16)) ? ty : ty - 1;
+	char birth1[32], birth2[32];
+	snprintf(birth1, sizeof birth1, "%04d-03-14", start_year - 7);
+	snprintf(birth2, sizeof birth2, "%04d-11-02", start_year - 9);
+	struct dmc_learner_in kids[2] = {
+	    {.citizen_id = "", .gcode = "", .title = "boy", .first_name = "จ่อ", .last_name = "หม่อง", .sex = "M",
+	     .birth_date = birth1, .nationality = "MM", .grade = "p1", .room = 1, .weight = "21.5", .height = "118",
+	     .disadvantaged = "minority", .disability = "none", .guardian_name = "นายอ่อง หม่อง",
+	     .guardian_phone = "0891234567", .address = "12 หมู่ 4 บ้านหนองบัว"},
+	    {.citizen_id = "", .gcode = "", .title = "girl", .first_name = "ซาซา", .last_name = "ไหน่", .sex = "F",
+	     .birth_date = birth2, .nationality = "XX", .grade = "p3", .room = 1, .weight = "26", .height = "128",
+	     .disadvantaged = "minority", .disability = "none", .guardian_name = "นางมิ ไหน่",
+	     .guardian_phone = "0897654321", .address = "5 หมู่ 2 บ้านโนนสูง"},
+	};
+	for (int i = 0; i < 2; i++) {
+		long long id = dmc_gcode_request(db, school, &kids[i], i ? "ผู้ปกครองมีหนังสือเดินทาง" : "", by, now, e);
+		if (id < 0)
+			return -1;
+		struct buf who = BUF_INIT;
+		buf_addf(&who, "%s %s", kids[i].first_name, kids[i].last_name);
+		int rc = demo_doc(db, data_dir, id, "student_form", "แบบบันทึกข้อมูลนักเรียนพร้อมรูปถ่าย", buf_cstr(&who), e);
+		if (rc == 0)
+			rc = demo_doc(db, data_dir, id, "guardian_doc", "สำเนาเอกสารของผู้ปกครอง", buf_cstr(&who), e);
+		buf_release(&who);
+		if (rc < 0)
+			return -1;
+		if (i == 1) {
+			char code[14];
+			long long learner = 0;
+			if (dmc_gcode_decide(db, area, id, true, "ตรวจเอกสารครบถ้วน", officer, now, code, &learner, e) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+int dmc_demo(struct db *db, long long per_school, int schools, const char *data_dir, struct err *e)
 {
 	static const struct acc_demo_person director = {
 	    "schooldirector", "310010000031", "นาย", "วิชัย", "รับรองดี", "schooldirector@example.org", "0810000031",
@@ -152,11 +304,12 @@ int dmc_demo(struct db *db, long long per_school, int schools, struct err *e)
 	/* this year's rounds and the next's, as the dmc-rounds job lays them */
 	if (dmc_rounds_ensure(db, thai_academic_year(now), e) < 0 || dmc_rounds_ensure(db, thai_academic_year(now) + 1, e) < 0)
 		goto fail;
+	long long admin = 0, ao = 0;
 	if (first > 0) {
-		long long admin = 0;
 		if (db_int_value(db, "SELECT id FROM users WHERE username = 'schooladmin'", NULL, 0, &admin, e) < 0)
 			goto fail;
-		long long dir = acc_demo_person(db, &director, e), ao = acc_demo_person(db, &area_officer, e);
+		long long dir = acc_demo_person(db, &director, e);
+		ao = acc_demo_person(db, &area_officer, e);
 		if (dir < 0 || ao < 0 || (admin > 0 && grant(db, admin, "dmc_officer", 0, first, e) < 0) ||
 		    grant(db, dir, "dmc_certifier", 0, first, e) < 0 || grant(db, ao, "dmc_area", area, 0, e) < 0)
 			goto fail;
@@ -167,9 +320,11 @@ int dmc_demo(struct db *db, long long per_school, int schools, struct err *e)
 			goto fail;
 		if (s == 0)
 			break;
-		if (demo_school(db, s, i, per_school, now, e) < 0)
+		if (demo_school(db, s, i, per_school, now, e) < 0 || demo_basic(db, s, now, e) < 0)
 			goto fail;
 	}
+	if (first > 0 && demo_gcodes(db, first, area, ao, admin, data_dir, now, e) < 0)
+		goto fail;
 	return db_commit(db, e);
 fail:
 	db_rollback(db);

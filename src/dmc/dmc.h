@@ -130,8 +130,11 @@ long long dmc_subsidy_amount(const long long heads[DMC_NLEVELS], const long long
 /* The module's pages (routes.c). */
 extern const struct route_table dmc_routes;
 /* `khet demo`: learners in the first schools of the first demo area, the
- * census people of its first school, and the rounds of this year
- * (demo.c). per_school learners in each of `schools` schools. */
-int dmc_demo(struct db *db, long long per_school, int schools, struct err *e);
+ * census people of its first school, the rounds of this year, the
+ * schools' basic data of the round in progress and, when data_dir is
+ * given (the documents are files), two G-code requests of the first
+ * school, one pending and one certified (demo.c). per_school learners in
+ * each of `schools` schools. */
+int dmc_demo(struct db *db, long long per_school, int schools, const char *data_dir, struct err *e);
 
 #endif

@@ -204,10 +204,12 @@ long long dmc_dropout_request(struct db *db, long long school_id, long long lear
  * school only) or a request for it is pending. Returns the request id. */
 long long dmc_id_fix_request(struct db *db, long long school_id, long long learner_id, const char *typed,
 			     const char *note, long long by, long long now, struct err *e);
-/* Where corrections stand at now: *last_close the close_at of the
- * latest round whose window has closed (0 none), *reopens as
- * dmc_correction_reopens (0: open). Reads only. */
-int dmc_correction_window(struct db *db, long long now, long long *last_close, long long *reopens, struct err *e);
+/* Where corrections stand at now for school_id: *last_close the close_at
+ * of the latest round whose window has closed (0 none) — the close of
+ * the school's area when the area extended it (dmc_round_areas), else
+ * OBEC's — *reopens as dmc_correction_reopens (0: open). Reads only. */
+int dmc_correction_window(struct db *db, long long school_id, long long now, long long *last_close, long long *reopens,
+			  struct err *e);
 /* The school withdraws a pending request of its learner (409 when no
  * longer pending, or not that learner's). */
 int dmc_request_withdraw(struct db *db, long long school_id, long long learner_id, long long request_id, long long by,
@@ -368,6 +370,11 @@ json_t *dmc_gcode_doc_get(struct db *db, long long request_id, const char *kind,
  * grade_label, status, requested_at, decided_at, decision_note, gcode,
  * learner_id}. */
 json_t *dmc_gcode_school(struct db *db, long long school_id, struct err *e);
+/* The census's checker of F_ALT_ID fields (core/form.h, registered at
+ * init): 0 when typed does not start with G; a G-code of the wrong shape
+ * or held by no record → -1 (400, a Thai message); one a record holds →
+ * 1 with norm ("G" + 12 digits). */
+int dmc_gcode_known(struct db *db, const char *typed, char norm[16], struct err *e);
 json_t *dmc_gcode_area(struct db *db, long long area_id, struct err *e);
 
 /* ---- year-end promotion (promotion.c) ------------------------------------------ */
@@ -378,8 +385,10 @@ json_t *dmc_gcode_area(struct db *db, long long area_id, struct err *e);
  * allowed), opens_at (close of the round's window + 60),
  * next_entry_from and next_open_at (round 1 of the next academic year:
  * undo until its entry opens, promotion until its window opens)}; NULL
- * with 404 when no year-end round is laid out. Reads only. */
-json_t *dmc_yearend(struct db *db, long long now, struct err *e);
+ * with 404 when no year-end round is laid out. The round's close is the
+ * school's area's extension when it has one, so promotion waits for it.
+ * Reads only. */
+json_t *dmc_yearend(struct db *db, long long school_id, long long now, struct err *e);
 /* Promotes the school after the year-end round: every active learner to
  * the next grade, the last grade of a level graduates (status
  * 'graduated'), one marked repeating stays (and is unmarked for the new
@@ -409,9 +418,56 @@ json_t *dmc_grade_learners(struct db *db, long long school_id, const char *grade
 
 /* The certified counts of a school in a round (dmc_counts_table's shape). */
 json_t *dmc_snapshot_counts(struct db *db, long long round_id, long long school_id, struct err *e);
-/* An area's schools with their progress in a round and their learners:
- * [{school_id, name, confirmed_at, certified_at, acknowledged_at, total,
- *   male, female}] in Thai order of name. */
-json_t *dmc_area_progress(struct db *db, long long area_id, long long round_id, struct err *e);
+
+/* ---- dashboards and duplicates (dashboard.c, DMC-5) ------------------------------------- */
+
+/* Flags learner_id's active record against active records at other
+ * schools with the same first name, last name and birth date (kind
+ * 'name'); each pair once. Called by add, move in, rename. */
+int dmc_dup_check_learner(struct db *db, long long learner_id, long long now, struct err *e);
+/* The same for every learner of an import (its temp table dmc_import). */
+int dmc_dup_check_schools_import(struct db *db, long long now, struct err *e);
+/* After school_id certified round_id: its snapshot's learners already in
+ * another school's snapshot of the round (kind 'round'). */
+int dmc_dup_check_round(struct db *db, long long round_id, long long school_id, long long now, struct err *e);
+/* A learner moved to school_id: its 'name' pairs follow it (school, area). */
+int dmc_dup_moved(struct db *db, long long learner_id, long long school_id, struct err *e);
+/* An area's open duplicates still standing (a 'name' pair whose records
+ * are both active at different schools and still share names and birth
+ * date), oldest first, at most 500: [{id, kind, is_round, round_id,
+ * round_label, found_at, learner_a, learner_b, school_a, school_b,
+ * school_a_name, school_b_name, area_a, area_b, a_title, a_first_name,
+ * a_last_name, a_ident_masked, a_birth_date (dd/mm/BE), a_status, b_…}]. */
+json_t *dmc_duplicates_area(struct db *db, long long area_id, struct err *e);
+long long dmc_duplicates_count(struct db *db, long long area_id, struct err *e);
+/* The area's officer marks one resolved with a note (400 at
+ * "resolution_note" when empty; 404 when not the area's; 409 when
+ * resolved already). */
+int dmc_duplicate_resolve(struct db *db, long long area_id, long long id, const char *note, long long by,
+			  long long now, struct err *e);
+/* The round before (academic_year, round_no): {id, academic_year,
+ * round_no, label}; NULL with 404 when none. */
+json_t *dmc_round_previous(struct db *db, long long year, long long round_no, struct err *e);
+/* An area's schools in a round: {schools: [{school_id, name, obec_code,
+ * confirmed_at, certified_at, acknowledged_at, certified_total,
+ * prev_total, now_total, change, male, female, total, grades: [{grade,
+ * male, female, total}] (the grades shown), all_grades (every grade)}] in
+ * Thai name order, grade_heads [{grade, label}] (grades with learners in
+ * the area), area_grades [{grade, label, male, female, total, shown}],
+ * n_schools, n_confirmed, n_certified, n_acknowledged, male, female,
+ * total, certified_total, prev_total, n_prev}. Counts are dmc_counts
+ * (kept), or with certified_counts the round's snapshot counts; now_total
+ * is what a school certified in the round, else its learners today, and
+ * change = now_total − what it certified in prev_round_id (null when it
+ * did not). */
+json_t *dmc_area_dashboard(struct db *db, long long area_id, long long round_id, long long prev_round_id,
+			   bool certified_counts, struct err *e);
+/* Every area: {areas: [{area_id, code, name, short_name, school_count,
+ * male, female, total (kept counts), confirmed, certified, certified_total
+ * (in round_id), prev_total (certified in prev_round_id, null none),
+ * change}], grades [{grade, label, male, female, total}] national, male,
+ * female, total, confirmed, certified, schools, certified_total,
+ * prev_total}. */
+json_t *dmc_national_dashboard(struct db *db, long long round_id, long long prev_round_id, struct err *e);
 
 #endif

@@ -302,3 +302,28 @@ json_t *dmc_gcode_area(struct db *db, long long area_id, struct err *e)
 	}
 	return json_pack("{s:o, s:o}", "pending", pending, "decided", decided);
 }
+
+/* ---- a G-code typed where a citizen ID is (GC-1) ------------------------------------- */
+
+int dmc_gcode_known(struct db *db, const char *typed, char norm[16], struct err *e)
+{
+	if (!typed || (typed[0] != 'G' && typed[0] != 'g'))
+		return 0; /* a citizen ID, or nothing of ours */
+	if (dmc_gcode_check(typed, e) < 0)
+		return -1;
+	char code[14];
+	snprintf(code, sizeof code, "G%s", typed + 1);
+	if (!db)
+		return err_set(e, 500, "no database");
+	long long n = 0;
+	/* a code some record holds now (one replaced by a citizen ID is only
+	 * history: the person goes by the ID) */
+	if (db_int_value(db, "SELECT COUNT(*) FROM dmc_learners WHERE ident = $1", DB_ARGS(DB_TEXT(code)), &n, e) < 0)
+		return -1;
+	if (!n)
+		return err_field(e, "gcode",
+				 "ไม่พบรหัส G นี้ในระบบ กรุณาตรวจสอบ (ใช้ได้เฉพาะรหัส G ที่เขตพื้นที่รับรองแล้ว) "
+				 "หรือกรอกเลขประจำตัวประชาชน 13 หลัก");
+	snprintf(norm, 16, "%s", code);
+	return 1;
+}

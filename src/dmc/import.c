@@ -444,7 +444,9 @@ static int store(struct imp *im, long long *added, long long *updated)
 		    "INSERT INTO dmc_counts (school_id, grade, sex, n) SELECT school_id, grade, sex, COUNT(*) "
 		    "FROM dmc_learners WHERE status = 'active' "
 		    "AND school_id IN (SELECT DISTINCT school_id FROM dmc_import) GROUP BY school_id, grade, sex",
-		    NULL, 0, e) < 0)
+		    NULL, 0, e) < 0 ||
+	    /* the same names and birth date active at another school (DMC-5) */
+	    dmc_dup_check_schools_import(db, now, e) < 0)
 		return -1;
 	/* one audit row per area, with what the file did there */
 	json_t *areas = db_rows_json(db,

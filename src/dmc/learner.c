@@ -296,7 +296,8 @@ long long dmc_learner_add(struct db *db, long long school_id, const struct dmc_l
 		return -1;
 	}
 	if (count_add(db, school_id, in->grade, in->sex, 1, e) < 0 ||
-	    event_add(db, id, now, by, "add", 0, school_id, "", json_pack("{s:s}", "grade", in->grade), e) < 0)
+	    event_add(db, id, now, by, "add", 0, school_id, "", json_pack("{s:s}", "grade", in->grade), e) < 0 ||
+	    dmc_dup_check_learner(db, id, now, e) < 0)
 		return -1;
 	return id;
 }
@@ -400,7 +401,9 @@ long long dmc_learner_move_in(struct db *db, long long school_id, const char *id
 	if (count_add(db, school_id, new_grade, sex, 1, e) < 0 ||
 	    event_add(db, id, now, by, "move_in", from, school_id, "",
 		      json_pack("{s:s, s:s, s:s}", "previous_status", status, "from_grade", old_grade, "grade", new_grade),
-		      e) < 0)
+		      e) < 0 ||
+	    /* its open duplicate pairs follow it, and it may make a new one here */
+	    dmc_dup_moved(db, id, school_id, e) < 0 || dmc_dup_check_learner(db, id, now, e) < 0)
 		return -1;
 	return id;
 }
@@ -691,10 +694,12 @@ int dmc_learner_rename(struct db *db, long long school_id, long long id, const c
 		json_decref(old);
 		return -1;
 	}
-	return event_add(db, id, now, by, "name", school_id, school_id, "",
-			 json_pack("{s:o, s:{s:s, s:s, s:s}}", "from", old, "to", "title", title, "first_name", first,
-				   "last_name", last),
-			 e);
+	if (event_add(db, id, now, by, "name", school_id, school_id, "",
+		      json_pack("{s:o, s:{s:s, s:s, s:s}}", "from", old, "to", "title", title, "first_name", first,
+				"last_name", last),
+		      e) < 0)
+		return -1;
+	return dmc_dup_check_learner(db, id, now, e);
 }
 
 int dmc_learner_set_body(struct db *db, long long school_id, long long id, const char *weight, const char *height,

@@ -11,15 +11,24 @@
  * certifying holds either way, since no one role does both. Migrations
  * 0500–0599 are the module's; `khet demo --students N` fills the first
  * demo schools. */
+#include "core/form.h"
 #include "core/module.h"
 #include "dmc/dmc.h"
 #include "dmc/dmc_internal.h"
+
+/* G-codes are usable wherever a form takes a citizen ID or such a code
+ * (GC-1: F_ALT_ID fields, e.g. One Stop Service's), without that module
+ * naming this one */
+static void init(void)
+{
+	form_alt_id_register(dmc_gcode_known);
+}
 
 static int demo(struct db *db, const struct demo_args *a, struct err *e)
 {
 	long long total = demo_arg(a, "students");
 	int schools = 3;
-	return dmc_demo(db, total / schools, schools, e);
+	return dmc_demo(db, total / schools, schools, demo_data_dir(a), e);
 }
 
 /* the rounds of this academic year and the next, before anyone asks */
@@ -99,6 +108,8 @@ static const struct audit_action_def audit_actions[] = {
     {"dmc.gcode.withdraw", "โรงเรียนยกเลิกคำขอรหัส G"},
     {"dmc.gcode.approve", "เขตรับรองและออกรหัส G"},
     {"dmc.gcode.reject", "เขตไม่รับรองคำขอรหัส G"},
+    {"dmc.dashboard.export", "ส่งออกข้อมูลนักเรียนรายโรงเรียน/รายเขต"},
+    {"dmc.duplicate.resolve", "เขตตรวจสอบนักเรียนที่มีข้อมูลซ้ำซ้อน"},
     {NULL, NULL},
 };
 
@@ -108,13 +119,17 @@ static const struct upload_column uploads[] = {
     {NULL, NULL, NULL},
 };
 
+extern const struct api_def dmc_api; /* api.c */
+
 const struct module dmc_module = {
+    .api = &dmc_api,
     .audit_actions = audit_actions,
     .imports = imports,
     .name = "dmc",
     .title = "ข้อมูลนักเรียนรายบุคคล (DMC)",
     .routes = routes,
     .jobs = jobs,
+    .init = init,
     .demo = demo,
     .demo_flags = demo_flags,
     .menu = menu,

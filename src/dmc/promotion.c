@@ -30,14 +30,20 @@ static int next_round_times(struct db *db, long long year, long long *entry_from
 	return dmc_round_times_of(db, year, 1, entry_from, open_at, &close_at, e);
 }
 
-#define YEAREND_COLS "SELECT id, academic_year, label, open_at, close_at FROM dmc_rounds WHERE round_no = 3 "
+/* a year-end round as the school's area sees it: its close is the area's
+ * extension when it has one (dmc_round_areas), so promotion waits for it */
+#define YEAREND_CLOSE "COALESCE(x.close_at, r.close_at)"
+#define YEAREND_COLS                                                                                                   \
+	"SELECT r.id, r.academic_year, r.label, r.open_at, " YEAREND_CLOSE " AS close_at FROM dmc_rounds r "            \
+	"LEFT JOIN dmc_round_areas x ON x.round_id = r.id AND x.area_id = (SELECT area_id FROM schools WHERE id = $2) " \
+	"WHERE r.round_no = 3 "
 
-json_t *dmc_yearend(struct db *db, long long now, struct err *e)
+json_t *dmc_yearend(struct db *db, long long school_id, long long now, struct err *e)
 {
 	/* the latest year-end round whose window has closed, while its
 	 * promotion period lasts; else the next one ahead */
-	json_t *round = db_row_json(db, YEAREND_COLS "AND close_at + 60 <= $1 ORDER BY close_at DESC LIMIT 1",
-				    DB_ARGS(DB_INT(now)), e);
+	json_t *round = db_row_json(db, YEAREND_COLS "AND " YEAREND_CLOSE " + 60 <= $1 ORDER BY 5 DESC LIMIT 1",
+				    DB_ARGS(DB_INT(now), DB_INT(school_id)), e);
 	if (!round && e->status != 404)
 		return NULL;
 	err_clear(e);
@@ -54,8 +60,8 @@ json_t *dmc_yearend(struct db *db, long long now, struct err *e)
 	}
 	const char *state = "open";
 	if (!round) {
-		round = db_row_json(db, YEAREND_COLS "AND close_at + 60 > $1 ORDER BY close_at LIMIT 1",
-				    DB_ARGS(DB_INT(now)), e);
+		round = db_row_json(db, YEAREND_COLS "AND " YEAREND_CLOSE " + 60 > $1 ORDER BY 5 LIMIT 1",
+				    DB_ARGS(DB_INT(now), DB_INT(school_id)), e);
 		if (!round) {
 			if (e->status == 404)
 				err_set(e, 404, "ยังไม่มีรอบสิ้นปีการศึกษา");
@@ -127,7 +133,7 @@ long long dmc_promote_school(struct db *db, long long school_id, long long by, l
 	*promoted = *graduated = *stayed = 0;
 	if (db_lock(db, LOCK_PROMOTION(school_id), e) < 0)
 		return -1;
-	json_t *ye = dmc_yearend(db, now, e);
+	json_t *ye = dmc_yearend(db, school_id, now, e);
 	if (!ye)
 		return e->status == 404 ? (e->status = 409, -1) : -1;
 	json_t *round = json_object_get(ye, "round");

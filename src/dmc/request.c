@@ -112,13 +112,18 @@ out:
 
 /* ---- citizen-ID correction -------------------------------------------------------------- */
 
-int dmc_correction_window(struct db *db, long long now, long long *last_close, long long *reopens, struct err *e)
+int dmc_correction_window(struct db *db, long long school_id, long long now, long long *last_close, long long *reopens,
+			  struct err *e)
 {
 	*last_close = *reopens = 0;
+	/* the cut-off as the school's area sees it: an area that closes the
+	 * round day later (dmc_round_areas) takes corrections until then */
 	json_t *r = db_row_json(db,
-				"SELECT academic_year, round_no, close_at FROM dmc_rounds WHERE close_at + 60 <= $1 "
-				"ORDER BY close_at DESC LIMIT 1",
-				DB_ARGS(DB_INT(now)), e);
+				"SELECT r.academic_year, r.round_no, COALESCE(x.close_at, r.close_at) AS close_at "
+				"FROM dmc_rounds r LEFT JOIN dmc_round_areas x ON x.round_id = r.id "
+				"AND x.area_id = (SELECT area_id FROM schools WHERE id = $2) "
+				"WHERE COALESCE(x.close_at, r.close_at) + 60 <= $1 ORDER BY 3 DESC LIMIT 1",
+				DB_ARGS(DB_INT(now), DB_INT(school_id)), e);
 	if (!r) {
 		if (e->status != 404)
 			return -1;
@@ -189,7 +194,7 @@ long long dmc_id_fix_request(struct db *db, long long school_id, long long learn
 	if (!l)
 		return -1;
 	long long last_close, reopens;
-	if (dmc_correction_window(db, now, &last_close, &reopens, e) < 0) {
+	if (dmc_correction_window(db, school_id, now, &last_close, &reopens, e) < 0) {
 		json_decref(l);
 		return -1;
 	}

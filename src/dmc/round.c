@@ -282,7 +282,17 @@ int dmc_round_certify(struct db *db, long long round_id, long long school_id, lo
 	    db_exec(db,
 		    "INSERT INTO dmc_snapshot_counts (round_id, school_id, grade, sex, n) "
 		    "SELECT $1, school_id, grade, sex, n FROM dmc_counts WHERE school_id = $2 AND n > 0",
-		    DB_ARGS(DB_INT(round_id), DB_INT(school_id)), e) < 0)
+		    DB_ARGS(DB_INT(round_id), DB_INT(school_id)), e) < 0 ||
+	    /* its totals on the round's row, for the national dashboard (DMC-5) */
+	    db_exec(db,
+		    "UPDATE dmc_round_schools SET "
+		    "certified_male = (SELECT COALESCE(SUM(n), 0) FROM dmc_snapshot_counts c WHERE c.round_id = $1 "
+		    "AND c.school_id = $2 AND c.sex = 'M'), "
+		    "certified_female = (SELECT COALESCE(SUM(n), 0) FROM dmc_snapshot_counts c WHERE c.round_id = $1 "
+		    "AND c.school_id = $2 AND c.sex = 'F') WHERE round_id = $1 AND school_id = $2",
+		    DB_ARGS(DB_INT(round_id), DB_INT(school_id)), e) < 0 ||
+	    /* a learner another school certified in this round too: counted twice */
+	    dmc_dup_check_round(db, round_id, school_id, now, e) < 0)
 		return -1;
 	/* the grades and rooms of the round (menu 2.2) freeze with it */
 	return dmc_basic_freeze(db, round_id, school_id, now, e);
@@ -307,16 +317,4 @@ int dmc_round_acknowledge(struct db *db, long long round_id, long long school_id
 		       DB_ARGS(DB_INT(round_id), DB_INT(school_id), DB_INT(now), by > 0 ? DB_INT(by) : DB_NULL), e) < 0
 		   ? -1
 		   : 0;
-}
-
-json_t *dmc_area_progress(struct db *db, long long area_id, long long round_id, struct err *e)
-{
-	return db_rows_json(
-	    db,
-	    "SELECT s.id AS school_id, s.name, rs.confirmed_at, rs.certified_at, rs.acknowledged_at, "
-	    "(SELECT COALESCE(SUM(c.n), 0) FROM dmc_counts c WHERE c.school_id = s.id AND c.sex = 'M') AS male, "
-	    "(SELECT COALESCE(SUM(c.n), 0) FROM dmc_counts c WHERE c.school_id = s.id AND c.sex = 'F') AS female "
-	    "FROM schools s LEFT JOIN dmc_round_schools rs ON rs.school_id = s.id AND rs.round_id = $2 "
-	    "WHERE s.area_id = $1 ORDER BY s.name COLLATE thai, s.id",
-	    DB_ARGS(DB_INT(area_id), DB_INT(round_id)), e);
 }

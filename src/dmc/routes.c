@@ -1,8 +1,10 @@
 /* routes: the census pages and the module's route table (DMC-1 … DMC-3).
  *
  *   GET  /dmc                                   to the user's school or area
- *   GET  /dmc/areas                             areas (national roles)
- *   GET  /dmc/areas/:aid                        an area's schools in the current round
+ *   GET  /dmc/areas[?round=&format=csv|xlsx]    the national dashboard, per area (national roles)
+ *   GET  /dmc/areas/:aid[?round=&format=csv|xlsx]   an area's dashboard: each school in the round
+ *   GET  /dmc/areas/:aid/duplicates             learners recorded in two places, to resolve
+ *   POST /dmc/areas/:aid/duplicates/:did/resolve   the area's officer marks one resolved
  *   POST /dmc/areas/:aid/rounds/:rid/schools/:sid/acknowledge   the area acknowledges
  *   GET  /dmc/schools/:sid                      counts by grade × sex, the round, who left
  *   GET  /dmc/schools/:sid/learners             list: 40 a page, search, grade filter
@@ -318,19 +320,6 @@ static int dmc_home(struct req *r)
 	else
 		snprintf(u, sizeof u, "/dmc/areas");
 	return view_redirect(r, u, NULL);
-}
-
-static int areas_page(struct req *r)
-{
-	const struct acc_grant *g = acc_active_grant(r);
-	if (!acc_grant_is(g, "dmc_viewer") && !acc_grant_is(g, "super_admin"))
-		return dmc_home(r);
-	struct err e = ERR_INIT;
-	json_t *areas = org_areas_list(req_db(r), &e);
-	if (!areas)
-		return view_fault(r, &e);
-	return view_page(r, 200, "dmc/areas",
-			 json_pack("{s:s, s:o}", "page_title", "ข้อมูลนักเรียน (DMC) รายเขตพื้นที่", "areas", areas));
 }
 
 /* ---- the school's page ---------------------------------------------------------------- */
@@ -811,7 +800,7 @@ static int learner_page(struct req *r, int status, json_t *l, const char *error)
 	/* say before typing that corrections wait for the next round */
 	long long last_close = 0, reopens = 0;
 	struct buf closed = BUF_INIT;
-	if (can_edit && dmc_correction_window(req_db(r), dmc_now(r), &last_close, &reopens, &e) < 0) {
+	if (can_edit && dmc_correction_window(req_db(r), jint(l, "school_id"), dmc_now(r), &last_close, &reopens, &e) < 0) {
 		json_decref(reqs);
 		json_decref(fdrop);
 		json_decref(ffix);
@@ -975,6 +964,101 @@ static int round_post(struct req *r)
 					       : "รับรองข้อมูลแล้ว ข้อมูลรอบนี้ถูกบันทึกเป็นข้อมูล ณ วันรับรอง");
 }
 
+/* A school's per-head subsidy as an A4 document (DMC-4), from what it
+ * certified in the round: the rates, learners, rate and amount per level,
+ * the total in figures and words, and the certified learners by grade ×
+ * sex — the snapshot, so printing it again later gives the same page. */
+static int school_subsidy_pdf(struct req *r, json_t *school, json_t *round, json_t *st, json_t *counts, json_t *sub)
+{
+	struct buf title = BUF_INIT, line = BUF_INIT;
+	buf_addf(&title, "เงินอุดหนุนรายหัว %s", jstr(school, "name"));
+	struct pdf *p = pdf_new(buf_cstr(&title));
+	pdf_subtitle(p, jstr(round, "label"));
+	pdf_text(p, "คำนวณจากข้อมูลนักเรียนที่ผู้อำนวยการสถานศึกษารับรองแล้ว (ข้อมูล ณ วันรับรอง)");
+	pdf_row(p, "โรงเรียน", jstr(school, "name"));
+	pdf_row(p, "รหัสโรงเรียน", jstr(school, "obec_code"));
+	buf_reset(&line);
+	thai_datetime_short(&line, jint(st, "certified_at"));
+	if (*jstr(st, "certified_by_name") && strcmp(jstr(st, "certified_by_name"), " "))
+		buf_addf(&line, " โดย %s", jstr(st, "certified_by_name"));
+	pdf_row(p, "รับรองข้อมูลเมื่อ", buf_cstr(&line));
+	buf_reset(&line);
+	buf_addf(&line, "อัตราต่อคนต่อปี ปีการศึกษา %lld%s", jint(round, "academic_year"),
+		 json_is_true(json_object_get(sub, "own_rates")) ? "" : " (อัตรามาตรฐาน)");
+	pdf_heading(p, buf_cstr(&line));
+	static const char *const heads[] = {"ระดับ", "นักเรียน (คน)", "อัตราต่อคน (บาท)", "เงินอุดหนุน (บาท)"};
+	static const double widths[] = {2.8, 1.8, 2.2, 2.4};
+	pdf_table(p, 4, heads, widths);
+	pdf_table_kinds(p, "tnnn"); /* heads and money right-aligned */
+	json_t *row = json_array_get(json_object_get(sub, "schools"), 0);
+	size_t i;
+	json_t *lv;
+	json_array_foreach(json_object_get(row, "levels"), i, lv)
+	{
+		char n[24];
+		snprintf(n, sizeof n, "%lld", jint(lv, "heads"));
+		struct buf rate = BUF_INIT, amount = BUF_INIT;
+		thai_baht_format(jint(lv, "rate_satang"), &rate);
+		thai_baht_format(jint(lv, "amount_satang"), &amount);
+		const char *cells[] = {jstr(lv, "label"), n, buf_cstr(&rate), buf_cstr(&amount)};
+		pdf_table_row(p, cells);
+		buf_release(&rate);
+		buf_release(&amount);
+	}
+	{
+		char n[24];
+		snprintf(n, sizeof n, "%lld", jint(row, "heads"));
+		struct buf amount = BUF_INIT;
+		thai_baht_format(jint(row, "amount_satang"), &amount);
+		const char *cells[] = {"รวม", n, "", buf_cstr(&amount)};
+		pdf_table_row(p, cells);
+		buf_release(&amount);
+	}
+	struct buf amount = BUF_INIT, words = BUF_INIT;
+	long long total = jint(row, "amount_satang");
+	thai_baht_format(total, &amount);
+	buf_adds(&amount, " บาท");
+	buf_adds(&words, "(");
+	thai_baht_words(total, &words);
+	buf_adds(&words, ")");
+	pdf_space(p, 4);
+	pdf_row_amount(p, "รวมเงินอุดหนุนรายหัวของโรงเรียน", buf_cstr(&amount), buf_cstr(&words));
+	buf_release(&amount);
+	buf_release(&words);
+	pdf_heading(p, "นักเรียนที่รับรองแล้ว รายชั้น");
+	static const char *const gheads[] = {"ชั้น", "ชาย", "หญิง", "รวม"};
+	static const double gwidths[] = {2.0, 1.5, 1.5, 1.5};
+	pdf_table(p, 4, gheads, gwidths);
+	pdf_table_kinds(p, "tnnn");
+	json_t *g;
+	json_array_foreach(json_object_get(counts, "rows"), i, g)
+	{
+		if (jint(g, "total") <= 0)
+			continue;
+		char m[24], f[24], t[24];
+		snprintf(m, sizeof m, "%lld", jint(g, "male"));
+		snprintf(f, sizeof f, "%lld", jint(g, "female"));
+		snprintf(t, sizeof t, "%lld", jint(g, "total"));
+		const char *cells[] = {jstr(g, "label"), m, f, t};
+		pdf_table_row(p, cells);
+	}
+	buf_reset(&line);
+	buf_adds(&line, "พิมพ์เมื่อ ");
+	thai_datetime_short(&line, dmc_now(r));
+	pdf_footer(p, buf_cstr(&line));
+	buf_release(&line);
+	buf_release(&title);
+	struct buf out = BUF_INIT;
+	struct err e = ERR_INIT;
+	if (pdf_finish(p, &out, &e) < 0) {
+		buf_release(&out);
+		return view_fault(r, &e);
+	}
+	int rc = view_bytes(r, 200, "application/pdf", &out, "เงินอุดหนุนรายหัวของโรงเรียน.pdf");
+	buf_release(&out);
+	return rc;
+}
+
 static int snapshot_get(struct req *r)
 {
 	int rc = 0;
@@ -1013,6 +1097,24 @@ static int snapshot_get(struct req *r)
 		json_decref(school);
 		return view_fault(r, &e);
 	}
+	const char *format = req_query(r, "format");
+	if (format && !strcmp(format, "pdf")) {
+		if (jint(st, "certified_at") <= 0 || !json_array_size(json_object_get(sub, "schools")))
+			rc = view_error(r, 404, "โรงเรียนยังไม่ได้รับรองข้อมูลรอบนี้ จึงยังไม่มีเงินอุดหนุนรายหัวจากข้อมูลที่รับรอง");
+		else {
+			rc = school_subsidy_pdf(r, school, round, st, counts, sub);
+			acc_audit_in(r, req_db(r), jint(school, "area_id"), acc_user_id(r), "dmc.subsidy.export", "school",
+				     jint(school, "id"), json_pack("{s:s, s:I}", "format", "pdf", "round_id", (json_int_t)rid));
+		}
+		buf_release(&title);
+		json_decref(round);
+		json_decref(st);
+		json_decref(counts);
+		json_decref(basic);
+		json_decref(sub);
+		json_decref(school);
+		return rc;
+	}
 	subsidy_text(sub);
 	json_t *m = json_pack("{s:s, s:o, s:o, s:o, s:b, s:o, s:o}", "page_title", buf_cstr(&title), "round", round, "progress", st,
 			      "counts", counts, "certified", jint(st, "certified_at") > 0, "basic", basic, "subsidy", sub);
@@ -1044,7 +1146,7 @@ static int promotion_page(struct req *r, int status, const char *error)
 	if (!grade || strlen(grade) > 16)
 		grade = "";
 	struct err e = ERR_INIT;
-	json_t *ye = dmc_yearend(req_db(r), now, &e);
+	json_t *ye = dmc_yearend(req_db(r), sid, now, &e);
 	if (!ye && e.status != 404) {
 		json_decref(school);
 		return view_fault(r, &e);
@@ -1183,6 +1285,214 @@ static int promotion_post(struct req *r)
 
 /* ---- the area ----------------------------------------------------------------------------------- */
 
+/* The stacked bars of learners by grade (boys below, girls above) as SVG
+ * geometry worked out here, as the OSS officers' chart does
+ * (presentation attributes only: the CSP's style-src 'self' holds). */
+static json_t *grade_chart(json_t *grades, long long *peak_out)
+{
+	long long peak = 0;
+	size_t n = 0, i;
+	json_t *g;
+	json_array_foreach(grades, i, g) if (json_is_true(json_object_get(g, "shown")))
+	{
+		n++;
+		if (jint(g, "total") > peak)
+			peak = jint(g, "total");
+	}
+	json_t *bars = json_array();
+	const double left = 40, top = 16, plot_w = 590, plot_h = 160, slot = n ? plot_w / (double)n : plot_w;
+	size_t k = 0;
+	json_array_foreach(grades, i, g)
+	{
+		if (!json_is_true(json_object_get(g, "shown")))
+			continue;
+		long long m = jint(g, "male"), f = jint(g, "female");
+		double hm = peak > 0 ? plot_h * (double)m / (double)peak : 0, hf = peak > 0 ? plot_h * (double)f / (double)peak : 0;
+		double x = left + slot * (double)k + slot * 0.15;
+		char num[7][32];
+		snprintf(num[0], sizeof num[0], "%.1f", x);
+		snprintf(num[1], sizeof num[1], "%.1f", top + plot_h - hm);
+		snprintf(num[2], sizeof num[2], "%.1f", slot * 0.7);
+		snprintf(num[3], sizeof num[3], "%.1f", hm);
+		snprintf(num[4], sizeof num[4], "%.1f", top + plot_h - hm - hf);
+		snprintf(num[5], sizeof num[5], "%.1f", hf);
+		snprintf(num[6], sizeof num[6], "%.1f", x + slot * 0.35);
+		char ty[32];
+		snprintf(ty, sizeof ty, "%.1f", top + plot_h - hm - hf - 4);
+		json_array_append_new(bars, json_pack("{s:s, s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "label",
+						      jstr(g, "label"), "male", (json_int_t)m, "female", (json_int_t)f,
+						      "total", (json_int_t)(m + f), "x", num[0], "ym", num[1], "w", num[2],
+						      "hm", num[3], "yf", num[4], "hf", num[5], "cx", num[6], "ty", ty));
+		k++;
+	}
+	*peak_out = peak;
+	return bars;
+}
+
+static void signed_text(json_t *row, const char *key, const char *out)
+{
+	json_t *v = json_object_get(row, key);
+	char s[32] = "-";
+	if (json_is_integer(v))
+		snprintf(s, sizeof s, "%s%lld", json_integer_value(v) > 0 ? "+" : "", (long long)json_integer_value(v));
+	json_object_set_new(row, out, json_string(s));
+}
+
+/* The round an area or national page shows: ?round=ID, else the current
+ * one (the area's, with its extension, when area_id > 0). *past: its
+ * window has closed (the counts shown are then what was certified). NULL
+ * with e->status 0 when no round is laid out yet. */
+static json_t *dashboard_round(struct req *r, long long area_id, bool *past, struct err *e)
+{
+	long long rid = req_query_int(r, "round", 0, 0, (long long)1 << 53), now = dmc_now(r);
+	json_t *round = NULL;
+	*past = false;
+	if (rid > 0) {
+		round = dmc_round_get(req_db(r), rid, e);
+		if (round)
+			*past = now >= jint(round, "close_at") + 60;
+		return round;
+	}
+	round = area_id > 0 ? dmc_round_current_area(req_db(r), area_id, now, e) : dmc_round_current(req_db(r), now, e);
+	if (!round && e->status == 404) {
+		err_clear(e);
+		/* every round closed: the last one, as certified */
+		round = db_row_json(req_db(r),
+				    "SELECT id, academic_year, round_no, label, round_day, entry_from, open_at, close_at "
+				    "FROM dmc_rounds ORDER BY close_at DESC LIMIT 1",
+				    NULL, 0, e);
+		if (!round && e->status == 404)
+			err_clear(e);
+		*past = round != NULL;
+	}
+	return round;
+}
+
+static json_t *previous_round(struct req *r, json_t *round, struct err *e)
+{
+	if (!round)
+		return json_null();
+	json_t *p = dmc_round_previous(req_db(r), jint(round, "academic_year"), jint(round, "round_no"), e);
+	if (!p && e->status == 404) {
+		err_clear(e);
+		return json_null();
+	}
+	return p;
+}
+
+/* The area's dashboard as CSV or XLSX: a row per school with its
+ * progress, learners by every grade × sex, totals and the change. */
+static int area_export(struct req *r, json_t *area, json_t *round, json_t *dash, enum sheet_format fmt)
+{
+	struct err e = ERR_INIT;
+	json_t *grades = dmc_choices(req_db(r), DMC_GRADES, &e);
+	if (!grades)
+		return view_fault(r, &e);
+	size_t ng = json_array_size(grades), i;
+	struct sheet_col cols[64];
+	struct buf heads = BUF_INIT; /* the grade headers' texts, kept while the sheet is made */
+	size_t nc = 0;
+	static const char *const first[] = {"โรงเรียน", "รหัสโรงเรียน", "ยืนยันเมื่อ", "รับรองเมื่อ", "เขตรับทราบเมื่อ"};
+	for (i = 0; i < 5; i++)
+		cols[nc++] = (struct sheet_col){first[i], i == 0 ? 40 : 18};
+	size_t *offs = xcalloc(ng * 2 + 1, sizeof *offs);
+	for (i = 0; i < ng && nc + 2 < 56; i++) {
+		offs[2 * i] = heads.len;
+		buf_addf(&heads, "%s ชาย", jstr(json_array_get(grades, i), "label"));
+		buf_addc(&heads, '\0');
+		offs[2 * i + 1] = heads.len;
+		buf_addf(&heads, "%s หญิง", jstr(json_array_get(grades, i), "label"));
+		buf_addc(&heads, '\0');
+		nc += 2;
+	}
+	static const char *const last[] = {"ชาย", "หญิง", "รวม", "รับรองรอบนี้", "รับรองรอบก่อน", "เปลี่ยนแปลง"};
+	for (size_t k = 0; k < 6; k++)
+		cols[nc++] = (struct sheet_col){last[k], 12};
+	for (i = 0; i < ng; i++) {
+		cols[5 + 2 * i].header = heads.data + offs[2 * i];
+		cols[5 + 2 * i].width = 10;
+		cols[5 + 2 * i + 1].header = heads.data + offs[2 * i + 1];
+		cols[5 + 2 * i + 1].width = 10;
+	}
+	free(offs);
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "ข้อมูลนักเรียน %s", jstr(area, "short_name"));
+	struct sheet *sh = sheet_new(fmt, buf_cstr(&title), (int)nc, cols, &e);
+	buf_release(&title);
+	if (!sh) {
+		buf_release(&heads);
+		json_decref(grades);
+		return view_fault(r, &e);
+	}
+	json_t *row;
+	json_array_foreach(json_object_get(dash, "schools"), i, row)
+	{
+		sheet_text(sh, jstr(row, "name"));
+		sheet_code(sh, jstr(row, "obec_code"));
+		const char *times[] = {"confirmed_at", "certified_at", "acknowledged_at"};
+		for (int t = 0; t < 3; t++) {
+			struct buf b = BUF_INIT;
+			if (jint(row, times[t]) > 0)
+				thai_datetime_short(&b, jint(row, times[t]));
+			sheet_text(sh, buf_cstr(&b));
+			buf_release(&b);
+		}
+		size_t k;
+		json_t *c;
+		json_array_foreach(json_object_get(row, "all_grades"), k, c)
+		{
+			if (k >= ng)
+				break;
+			sheet_number(sh, (double)jint(c, "male"));
+			sheet_number(sh, (double)jint(c, "female"));
+		}
+		sheet_number(sh, (double)jint(row, "male"));
+		sheet_number(sh, (double)jint(row, "female"));
+		sheet_number(sh, (double)jint(row, "total"));
+		const char *opt[] = {"certified_total", "prev_total", "change"};
+		for (int t = 0; t < 3; t++) {
+			json_t *v = json_object_get(row, opt[t]);
+			if (json_is_integer(v))
+				sheet_number(sh, (double)json_integer_value(v));
+			else
+				sheet_text(sh, "");
+		}
+		sheet_row_end(sh);
+	}
+	/* the area's total row */
+	sheet_text(sh, "รวมทั้งเขตพื้นที่");
+	sheet_text(sh, "");
+	for (int t = 0; t < 3; t++)
+		sheet_text(sh, "");
+	json_array_foreach(json_object_get(dash, "area_grades"), i, row)
+	{
+		if (i >= ng)
+			break;
+		sheet_number(sh, (double)jint(row, "male"));
+		sheet_number(sh, (double)jint(row, "female"));
+	}
+	sheet_number(sh, (double)jint(dash, "male"));
+	sheet_number(sh, (double)jint(dash, "female"));
+	sheet_number(sh, (double)jint(dash, "total"));
+	sheet_number(sh, (double)jint(dash, "certified_total"));
+	sheet_number(sh, (double)jint(dash, "prev_total"));
+	sheet_text(sh, "");
+	sheet_row_end(sh);
+	struct buf out = BUF_INIT;
+	int rc = sheet_finish(sh, &out, &e);
+	buf_release(&heads);
+	json_decref(grades);
+	(void)round;
+	if (rc < 0) {
+		buf_release(&out);
+		return view_fault(r, &e);
+	}
+	rc = view_bytes(r, 200, sheet_content_type(fmt), &out,
+			fmt == SHEET_XLSX ? "ข้อมูลนักเรียนรายโรงเรียน.xlsx" : "ข้อมูลนักเรียนรายโรงเรียน.csv");
+	buf_release(&out);
+	return rc;
+}
+
 static int area_page(struct req *r, int status, const char *error)
 {
 	long long aid = req_param_id(r, "aid");
@@ -1190,49 +1500,253 @@ static int area_page(struct req *r, int status, const char *error)
 	json_t *area = aid > 0 ? org_area_get(req_db(r), aid, &e) : NULL;
 	if (!area)
 		return aid > 0 && e.status >= 500 ? view_fault(r, &e) : view_error(r, 404, "ไม่พบสำนักงานเขตพื้นที่นี้");
-	if (!may_see_area(r, aid)) {
+	const struct acc_grant *g = acc_active_grant(r);
+	if (!g || g->scope == SCOPE_SCHOOL || !may_see_area(r, aid)) {
 		json_decref(area);
-		return acc_deny(r, "ท่านดูข้อมูลนักเรียนได้เฉพาะของเขตพื้นที่ของท่าน");
+		return acc_deny(r, "ข้อมูลนักเรียนรายโรงเรียนของเขตพื้นที่ดูได้เฉพาะเจ้าหน้าที่ของเขตพื้นที่และ สพฐ.");
 	}
-	json_t *round = dmc_round_current_area(req_db(r), aid, dmc_now(r), &e);
-	if (!round && e.status == 404)
-		err_clear(&e); /* no round laid out yet: the schools without progress */
-	json_t *rows = e.status ? NULL : dmc_area_progress(req_db(r), aid, round ? jint(round, "id") : 0, &e);
-	if (!rows) {
+	bool past = false;
+	json_t *round = dashboard_round(r, aid, &past, &e);
+	json_t *prev = e.status ? NULL : previous_round(r, round, &e);
+	json_t *dash = e.status ? NULL
+				: dmc_area_dashboard(req_db(r), aid, round ? jint(round, "id") : 0,
+						     json_is_object(prev) ? jint(prev, "id") : 0, past, &e);
+	long long ndup = dash ? dmc_duplicates_count(req_db(r), aid, &e) : -1;
+	if (ndup < 0) {
 		json_decref(round);
+		json_decref(prev);
+		json_decref(dash);
 		json_decref(area);
-		return view_fault(r, &e);
+		return e.status == 404 ? view_error(r, 404, "ไม่พบรอบการจัดเก็บข้อมูลนี้") : view_fault(r, &e);
 	}
-	long long n_conf = 0, n_cert = 0, tm = 0, tf = 0;
+	enum sheet_format fmt;
+	const char *format = req_query(r, "format");
+	if (format && sheet_parse_format(format, &fmt) == 0) {
+		int rc = area_export(r, area, round, dash, fmt);
+		acc_audit_in(r, req_db(r), aid, acc_user_id(r), "dmc.dashboard.export", "area", aid,
+			     json_pack("{s:s, s:I}", "format", format, "round_id", (json_int_t)(round ? jint(round, "id") : 0)));
+		json_decref(round);
+		json_decref(prev);
+		json_decref(dash);
+		json_decref(area);
+		return rc;
+	}
 	size_t i;
 	json_t *row;
-	json_array_foreach(rows, i, row)
+	json_array_foreach(json_object_get(dash, "schools"), i, row)
 	{
-		n_conf += jint(row, "confirmed_at") > 0;
-		n_cert += jint(row, "certified_at") > 0;
-		tm += jint(row, "male");
-		tf += jint(row, "female");
-		json_object_set_new(row, "total", json_integer(jint(row, "male") + jint(row, "female")));
 		json_object_set_new(row, "confirmed_at_text", text_time(jint(row, "confirmed_at")));
 		json_object_set_new(row, "certified_at_text", text_time(jint(row, "certified_at")));
 		json_object_set_new(row, "acknowledged_at_text", text_time(jint(row, "acknowledged_at")));
 		json_object_set_new(row, "can_ack", json_boolean(acc_grant_is(acc_active_grant(r), "dmc_area") &&
 								 jint(row, "certified_at") > 0 &&
 								 !jint(row, "acknowledged_at")));
+		signed_text(row, "change", "change_text");
+		json_object_set_new(row, "prev_text", json_is_integer(json_object_get(row, "prev_total"))
+							  ? json_sprintf("%lld", jint(row, "prev_total"))
+							  : json_string("-"));
 	}
+	long long peak = 0;
+	json_t *bars = grade_chart(json_object_get(dash, "area_grades"), &peak);
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "ข้อมูลนักเรียน (DMC) %s", jstr(area, "short_name"));
-	json_t *m = json_pack("{s:s, s:o, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:s?}", "page_title", buf_cstr(&title), "area",
-			      area, "round", round ? round : json_null(), "schools", rows, "n_schools", (json_int_t)json_array_size(rows),
-			      "n_confirmed", (json_int_t)n_conf, "n_certified", (json_int_t)n_cert, "male", (json_int_t)tm,
-			      "female", (json_int_t)tf, "total", (json_int_t)(tm + tf), "error", error);
+	json_object_set_new(dash, "page_title", json_string(buf_cstr(&title)));
 	buf_release(&title);
-	return view_page(r, status, "dmc/area", m);
+	json_object_set_new(dash, "area", area);
+	json_object_set_new(dash, "round", round ? round : json_null());
+	json_object_set_new(dash, "prev_round", prev);
+	json_object_set_new(dash, "past", json_boolean(past));
+	json_object_set_new(dash, "chart_bars", bars);
+	json_object_set_new(dash, "has_chart", json_boolean(peak > 0));
+	json_object_set_new(dash, "chart_peak", json_integer(peak));
+	json_object_set_new(dash, "duplicates", json_integer(ndup));
+	json_object_set_new(dash, "error", error ? json_string(error) : json_null());
+	return view_page(r, status, "dmc/area", dash);
 }
 
 static int area_get(struct req *r)
 {
 	return area_page(r, 200, NULL);
+}
+
+/* The national dashboard (DMC-5) as CSV or XLSX: a row per area. */
+static int national_export(struct req *r, json_t *dash, enum sheet_format fmt)
+{
+	static const struct sheet_col cols[] = {
+	    {"เขตพื้นที่", 40}, {"รหัสเขต", 10},	 {"โรงเรียน", 10},	{"ยืนยันแล้ว", 12},     {"รับรองแล้ว", 12},
+	    {"ชาย", 12},	{"หญิง", 12},	 {"รวม", 12},		{"รับรองรอบนี้ (คน)", 16}, {"รับรองรอบก่อน (คน)", 16},
+	    {"เปลี่ยนแปลง", 12},
+	};
+	struct err e = ERR_INIT;
+	struct sheet *sh =
+	    sheet_new(fmt, "ข้อมูลนักเรียนรายเขตพื้นที่", (int)(sizeof cols / sizeof *cols), cols, &e);
+	if (!sh)
+		return view_fault(r, &e);
+	size_t i;
+	json_t *row;
+	json_array_foreach(json_object_get(dash, "areas"), i, row)
+	{
+		sheet_text(sh, jstr(row, "name"));
+		sheet_code(sh, jstr(row, "code"));
+		sheet_number(sh, (double)jint(row, "school_count"));
+		sheet_number(sh, (double)jint(row, "confirmed"));
+		sheet_number(sh, (double)jint(row, "certified"));
+		sheet_number(sh, (double)jint(row, "male"));
+		sheet_number(sh, (double)jint(row, "female"));
+		sheet_number(sh, (double)jint(row, "total"));
+		sheet_number(sh, (double)jint(row, "certified_total"));
+		const char *opt[] = {"prev_total", "change"};
+		for (int t = 0; t < 2; t++) {
+			json_t *v = json_object_get(row, opt[t]);
+			if (json_is_integer(v))
+				sheet_number(sh, (double)json_integer_value(v));
+			else
+				sheet_text(sh, "");
+		}
+		sheet_row_end(sh);
+	}
+	sheet_text(sh, "รวมทั้งประเทศ");
+	sheet_text(sh, "");
+	const char *tot[] = {"schools", "confirmed", "certified", "male", "female", "total", "certified_total", "prev_total"};
+	for (int t = 0; t < 8; t++)
+		sheet_number(sh, (double)jint(dash, tot[t]));
+	sheet_text(sh, "");
+	sheet_row_end(sh);
+	struct buf out = BUF_INIT;
+	if (sheet_finish(sh, &out, &e) < 0) {
+		buf_release(&out);
+		return view_fault(r, &e);
+	}
+	int rc = view_bytes(r, 200, sheet_content_type(fmt), &out,
+			    fmt == SHEET_XLSX ? "ข้อมูลนักเรียนรายเขตพื้นที่.xlsx" : "ข้อมูลนักเรียนรายเขตพื้นที่.csv");
+	buf_release(&out);
+	return rc;
+}
+
+/* GET /dmc/areas: the national dashboard (OBEC's viewer, the super
+ * admin): each area's schools that confirmed and certified in the round,
+ * its learners by sex (kept counts), what it certified in this round and
+ * the last, the change, and the nation's learners by grade × sex. */
+static int areas_page(struct req *r)
+{
+	const struct acc_grant *g = acc_active_grant(r);
+	if (!acc_grant_is(g, "dmc_viewer") && !acc_grant_is(g, "super_admin"))
+		return dmc_home(r);
+	struct err e = ERR_INIT;
+	bool past = false;
+	json_t *round = dashboard_round(r, 0, &past, &e);
+	json_t *prev = e.status ? NULL : previous_round(r, round, &e);
+	json_t *dash = e.status ? NULL
+				: dmc_national_dashboard(req_db(r), round ? jint(round, "id") : 0,
+							 json_is_object(prev) ? jint(prev, "id") : 0, &e);
+	if (!dash) {
+		json_decref(round);
+		json_decref(prev);
+		return e.status == 404 ? view_error(r, 404, "ไม่พบรอบการจัดเก็บข้อมูลนี้") : view_fault(r, &e);
+	}
+	enum sheet_format fmt;
+	const char *format = req_query(r, "format");
+	if (format && sheet_parse_format(format, &fmt) == 0) {
+		int rc = national_export(r, dash, fmt);
+		acc_audit_in(r, req_db(r), 0, acc_user_id(r), "dmc.dashboard.export", "dmc_round",
+			     round ? jint(round, "id") : 0, json_pack("{s:s}", "format", format));
+		json_decref(round);
+		json_decref(prev);
+		json_decref(dash);
+		return rc;
+	}
+	size_t i;
+	json_t *row;
+	json_array_foreach(json_object_get(dash, "areas"), i, row)
+	{
+		signed_text(row, "change", "change_text");
+		json_object_set_new(row, "prev_text", json_is_integer(json_object_get(row, "prev_total"))
+							  ? json_sprintf("%lld", jint(row, "prev_total"))
+							  : json_string("-"));
+	}
+	json_array_foreach(json_object_get(dash, "grades"), i, row) json_object_set_new(row, "shown", json_true());
+	long long peak = 0;
+	json_t *bars = grade_chart(json_object_get(dash, "grades"), &peak);
+	json_object_set_new(dash, "page_title", json_string("ข้อมูลนักเรียน (DMC) ระดับประเทศ รายเขตพื้นที่"));
+	json_object_set_new(dash, "round", round ? round : json_null());
+	json_object_set_new(dash, "prev_round", prev);
+	json_object_set_new(dash, "chart_bars", bars);
+	json_object_set_new(dash, "has_chart", json_boolean(peak > 0));
+	json_object_set_new(dash, "chart_peak", json_integer(peak));
+	return view_page(r, 200, "dmc/areas", dash);
+}
+
+/* ---- learners recorded in two places (DMC-5) ------------------------------------------------ */
+
+static const struct field resolve_form[] = {
+    {"resolution_note", "ผลการตรวจสอบ", FT_TEXTAREA, F_REQUIRED, 500, 0, NULL, NULL, NULL, NULL,
+     "เช่น เป็นนักเรียนคนละคน หรือโรงเรียนใดจำหน่าย/แก้ไขข้อมูลแล้ว"},
+    {NULL},
+};
+
+static int duplicates_page(struct req *r, int status, const char *error)
+{
+	long long aid = req_param_id(r, "aid");
+	struct err e = ERR_INIT;
+	json_t *area = aid > 0 ? org_area_get(req_db(r), aid, &e) : NULL;
+	if (!area)
+		return aid > 0 && e.status >= 500 ? view_fault(r, &e) : view_error(r, 404, "ไม่พบสำนักงานเขตพื้นที่นี้");
+	const struct acc_grant *g = acc_active_grant(r);
+	if (!g || g->scope == SCOPE_SCHOOL || !may_see_area(r, aid)) {
+		json_decref(area);
+		return acc_deny(r, "รายการนักเรียนซ้ำซ้อนดูได้เฉพาะเจ้าหน้าที่ของเขตพื้นที่และ สพฐ.");
+	}
+	json_t *rows = dmc_duplicates_area(req_db(r), aid, &e);
+	if (!rows) {
+		json_decref(area);
+		return view_fault(r, &e);
+	}
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row)
+	{
+		json_object_set_new(row, "found_at_text", text_time(jint(row, "found_at")));
+		json_object_set_new(row, "kind_label", json_string(!strcmp(jstr(row, "kind"), "round")
+									? "รับรองซ้ำในรอบเดียวกันโดยสองโรงเรียน"
+									: "ชื่อ นามสกุล และวันเกิดตรงกันในสองโรงเรียน"));
+	}
+	json_t *form = form_model(r, resolve_form, NULL);
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "นักเรียนที่มีข้อมูลซ้ำซ้อน %s", jstr(area, "short_name"));
+	json_t *m = json_pack("{s:s, s:o, s:o, s:b, s:b, s:o, s:s?}", "page_title", buf_cstr(&title), "area", area,
+			      "duplicates", rows, "has_duplicates", json_array_size(rows) > 0, "can_resolve",
+			      acc_grant_is(g, "dmc_area"), "resolve_form", form, "error", error);
+	buf_release(&title);
+	return view_page(r, status, "dmc/duplicates", m);
+}
+
+static int duplicates_get(struct req *r)
+{
+	return duplicates_page(r, 200, NULL);
+}
+
+static int resolve_post(struct req *r)
+{
+	long long aid = req_param_id(r, "aid"), did = req_param_id(r, "did");
+	if (!acc_grant_is(acc_active_grant(r), "dmc_area") || !acc_in_area(r, aid))
+		return acc_deny(r, "การตรวจสอบข้อมูลซ้ำซ้อนทำได้เฉพาะเจ้าหน้าที่ข้อมูลนักเรียนของเขตพื้นที่");
+	if (!form_ok(r))
+		return duplicates_page(r, 422, "กรุณาระบุผลการตรวจสอบ");
+	struct err e = ERR_INIT;
+	if (dmc_duplicate_resolve(req_db(r), aid, did, form_value(r, "resolution_note"), acc_user_id(r), dmc_now(r), &e) <
+	    0) {
+		if (!err_refusal(&e))
+			return view_fault(r, &e);
+		if (e.status == 404)
+			return view_error(r, 404, e.msg);
+		form_error_err(r, &e);
+		return duplicates_page(r, e.status == 409 ? 409 : 422, e.msg);
+	}
+	acc_audit_in(r, req_db(r), aid, acc_user_id(r), "dmc.duplicate.resolve", "dmc_duplicate", did,
+		     json_pack("{s:s}", "note", form_value(r, "resolution_note")));
+	char u[64];
+	snprintf(u, sizeof u, "/dmc/areas/%lld/duplicates", aid);
+	return view_redirect(r, u, "บันทึกผลการตรวจสอบแล้ว");
 }
 
 static int ack_post(struct req *r)
@@ -1415,12 +1929,14 @@ static int subsidy_export(struct req *r, json_t *sub, json_t *area, enum sheet_f
  * school (learners by level, the amount) and the total in words. */
 static int subsidy_pdf(struct req *r, json_t *sub, json_t *area)
 {
-	struct buf title = BUF_INIT, line = BUF_INIT;
-	buf_addf(&title, "เงินอุดหนุนรายหัว %s", jstr(area, "name"));
-	struct pdf *p = pdf_new(buf_cstr(&title));
+	struct buf line = BUF_INIT;
+	struct pdf *p = pdf_new("เงินอุดหนุนรายหัว");
+	/* the area, the round and the note each a line of its own, never
+	 * wrapped in the middle of a phrase */
+	pdf_subtitle(p, jstr(area, "name"));
 	json_t *round = json_object_get(sub, "round");
-	buf_addf(&line, "%s (จากข้อมูลที่ผู้อำนวยการสถานศึกษารับรองแล้ว)", jstr(round, "label"));
-	pdf_subtitle(p, buf_cstr(&line));
+	pdf_subtitle(p, jstr(round, "label"));
+	pdf_subtitle(p, "(จากข้อมูลที่ผู้อำนวยการสถานศึกษารับรองแล้ว)");
 	buf_reset(&line);
 	buf_addf(&line, "อัตราต่อคนต่อปี ปีการศึกษา %lld%s: ", jint(round, "academic_year"),
 		 json_is_true(json_object_get(sub, "own_rates")) ? "" : " (อัตรามาตรฐาน)");
@@ -1437,6 +1953,7 @@ static int subsidy_pdf(struct req *r, json_t *sub, json_t *area)
 	/* wide enough for each header in one piece ("อนุบา/ล", "ม.ปลา/ย" at 1) */
 	static const double widths[] = {2.6, 1.25, 1.2, 1.2, 1.25, 1.1, 1.8};
 	pdf_table(p, 7, heads, widths);
+	pdf_table_kinds(p, "wnnnnnn"); /* counts and money right-aligned */
 	json_t *rows = json_array();
 	json_array_extend(rows, json_object_get(sub, "schools"));
 	json_t *tot = json_deep_copy(json_object_get(sub, "totals"));
@@ -1476,7 +1993,6 @@ static int subsidy_pdf(struct req *r, json_t *sub, json_t *area)
 	thai_datetime_short(&line, dmc_now(r));
 	pdf_footer(p, buf_cstr(&line));
 	buf_release(&line);
-	buf_release(&title);
 	struct buf out = BUF_INIT;
 	struct err e = ERR_INIT;
 	if (pdf_finish(p, &out, &e) < 0) {
@@ -2337,6 +2853,8 @@ static const struct route routes[] = {
     {"GET", "/dmc/areas/:aid", area_get, NULL, NULL, SEEN},
     {"POST", "/dmc/areas/:aid/rounds/:rid/schools/:sid/acknowledge", ack_post, empty_form, NULL, ACCESS_SIGNED_IN,
      "dmc_area"},
+    {"GET", "/dmc/areas/:aid/duplicates", duplicates_get, NULL, NULL, SEEN},
+    {"POST", "/dmc/areas/:aid/duplicates/:did/resolve", resolve_post, resolve_form, NULL, ACCESS_SIGNED_IN, "dmc_area"},
     {"GET", "/dmc/areas/:aid/requests", requests_get, NULL, NULL, SEEN},
     {"POST", "/dmc/areas/:aid/requests/:rid/approve", decide_post, decision_form, NULL, ACCESS_SIGNED_IN, "dmc_area",
      DATA(1)},

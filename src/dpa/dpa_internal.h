@@ -117,6 +117,16 @@ json_t *dpa_transfer_get(struct db *db, long long id, struct err *e);
 int dpa_transfer_decide(struct db *db, long long id, bool approve, const char *note, long long by, long long now,
 			struct err *e);
 /* The requesting school withdraws its pending request (409 when decided). */
+/* The area office takes a person of one of its area's schools into its
+ * own staff (issue 13: a teacher seconded to the office): the area decides
+ * its schools' transfers, so the record moves at once, with its history
+ * and a 'transfer' event to the office. Refused (409, field citizen_id)
+ * for a person already at the office, at another area's unit, or with a
+ * transfer request pending; 404 for one recorded nowhere (added instead).
+ * Back to a school: the school's transfer request, which the area decides.
+ * Returns the record's id. */
+long long dpa_office_take(struct db *db, long long area_id, const char *cid, long long by, long long now,
+			  struct err *e);
 int dpa_transfer_withdraw(struct db *db, long long id, long long to_school, long long by, long long now, struct err *e);
 /* A school's queue: {incoming: requests for its staff, pending, oldest
  * first; outgoing: its own requests, the latest 50}, each {id, staff
@@ -134,6 +144,11 @@ json_t *dpa_transfers_area(struct db *db, long long area_id, long long now, stru
  * salary in baht, birth_date), and the account page's line. */
 int dpa_person_profile(struct db *db, const char *citizen_id, json_t *into, struct err *e);
 json_t *dpa_person_links(struct db *db, const char *citizen_id, struct err *e);
+/* The module's person_record and person_add_href (core/module.h): the
+ * active record of a citizen ID, and the new-record form of a school with
+ * the citizen ID filled in. */
+int dpa_person_record(struct db *db, const char *citizen_id, json_t **out, struct err *e);
+void dpa_person_add_href(long long school_id, const char *citizen_id, struct buf *out);
 
 /* ---- demo and import -------------------------------------------------------- */
 

@@ -62,11 +62,15 @@ static const struct audit_action_def audit_actions[] = {
     {"dpa.transfer.approve", "อนุมัติการย้ายข้อมูลบุคลากร"},
     {"dpa.transfer.refuse", "ไม่อนุมัติการย้ายข้อมูลบุคลากร"},
     {"dpa.transfer.withdraw", "ยกเลิกคำขอย้ายข้อมูลบุคลากร"},
+    {"dpa.transfer.office", "ย้ายบุคลากรของโรงเรียนเข้าสำนักงานเขตพื้นที่"},
     {"dpa.import", "นำเข้าข้อมูลบุคลากรจากไฟล์"},
     {NULL, NULL},
 };
 
+extern const struct api_def dpa_api; /* api.c */
+
 const struct module dpa_module = {
+    .api = &dpa_api,
     .name = "dpa",
     .title = "ทะเบียนบุคลากร (DPA)",
     .routes = routes,
@@ -80,4 +84,6 @@ const struct module dpa_module = {
     .imports = imports,
     .person_profile = dpa_person_profile,
     .person_links = dpa_person_links,
+    .person_record = dpa_person_record,
+    .person_add_href = dpa_person_add_href,
 };

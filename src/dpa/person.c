@@ -74,3 +74,30 @@ json_t *dpa_person_links(struct db *db, const char *citizen_id, struct err *e)
 	json_decref(rows);
 	return out;
 }
+
+int dpa_person_record(struct db *db, const char *citizen_id, json_t **out, struct err *e)
+{
+	json_t *rows = db_rows_json(db,
+				    "SELECT id, COALESCE(school_id, 0) AS school_id, area_id, title, first_name, last_name, "
+				    "phone, email FROM dpa_staff WHERE citizen_id = $1 AND status = 'active'",
+				    DB_ARGS(DB_TEXT(citizen_id)), e);
+	if (!rows)
+		return -1;
+	json_t *s = json_array_get(rows, 0);
+	if (!s) {
+		json_decref(rows);
+		return 0;
+	}
+	char href[48];
+	snprintf(href, sizeof href, "/dpa/staff/%lld", jint(s, "id"));
+	json_object_set_new(s, "href", json_string(href));
+	json_object_del(s, "id");
+	*out = json_incref(s);
+	json_decref(rows);
+	return 1;
+}
+
+void dpa_person_add_href(long long school_id, const char *citizen_id, struct buf *out)
+{
+	buf_addf(out, "/dpa/schools/%lld/new?citizen_id=%s", school_id, citizen_id ? citizen_id : "");
+}

@@ -422,9 +422,16 @@ static int add_post(struct req *r)
 		struct buf name = BUF_INIT;
 		buf_adds(&name, where ? jstr(where, "name") : "หน่วยงานอื่น");
 		json_decref(where);
+		if (sid == 0 && at > 0 && area == jint(school, "area_id")) {
+			/* a person of a school of the area: the office takes him
+			 * (the area decides its schools' transfers) */
+			rc = add_page(r, 200, school, buf_cstr(&name), cid);
+			buf_release(&name);
+			return rc;
+		}
 		if (sid == 0) {
-			/* a transfer request moves a person into a school; the area
-			 * office takes a person the school has removed (ย้าย) */
+			/* a person of another area's unit: that unit removes him
+			 * (ย้าย) first, then the office adds him */
 			struct buf msg = BUF_INIT;
 			buf_addf(&msg, "บุคลากรคนนี้มีข้อมูลอยู่ที่%s ให้หน่วยงานนั้นจำหน่ายด้วยเหตุ \"ย้าย\" ก่อน แล้วจึงเพิ่มที่สำนักงานเขต",
 				 buf_cstr(&name));
@@ -606,6 +613,39 @@ static int transfer_post(struct req *r)
 	return view_redirect(r, u, "ส่งคำขอย้ายข้อมูลบุคลากรแล้ว รอโรงเรียนต้นทางหรือเขตพื้นที่อนุมัติ");
 }
 
+/* POST /dpa/areas/:aid/office/transfers — the area office takes a person
+ * of one of its schools into its own staff at once (dpa_office_take). */
+static int office_take_post(struct req *r)
+{
+	int rc = 0;
+	json_t *office = office_for(r, &rc);
+	if (!office)
+		return rc;
+	long long aid = jint(office, "area_id");
+	if (!may_enter(r, 0, aid)) {
+		json_decref(office);
+		return view_error(r, 404, "ไม่พบสำนักงานเขตพื้นที่นี้");
+	}
+	if (!form_ok(r))
+		return add_page(r, 422, office, "", NULL);
+	struct err e = ERR_INIT;
+	long long id = dpa_office_take(req_db(r), aid, form_value(r, "citizen_id"), acc_user_id(r), clock_now(r), &e);
+	if (id < 0) {
+		if (!err_refusal(&e)) {
+			json_decref(office);
+			return view_fault(r, &e);
+		}
+		form_error_err(r, &e);
+		return add_page(r, e.status == 409 ? 409 : 422, office, "", NULL);
+	}
+	acc_audit_in(r, req_db(r), aid, acc_user_id(r), "dpa.transfer.office", "dpa_staff", id,
+		     json_pack("{s:s}", "note", form_value(r, "note")));
+	json_decref(office);
+	char u[64];
+	snprintf(u, sizeof u, "/dpa/staff/%lld", id);
+	return view_redirect(r, u, "ย้ายข้อมูลบุคลากรเข้าสำนักงานเขตพื้นที่แล้ว กรุณาบันทึกวันที่มาปฏิบัติงาน");
+}
+
 enum decision { D_APPROVE, D_REFUSE, D_WITHDRAW };
 
 /* may decide a request for staff of school from (area from_area) */
@@ -743,6 +783,16 @@ static int staff_page(struct req *r, int status, json_t *s, const char *error)
 		json_decref(p);
 	}
 	json_object_set_new(s, "account", account);
+	/* issue 13 item 5: from the record, the school's admin gives the
+	 * person a Khet account with the teacher role (or the role to his
+	 * account) — the accounts module's one "add a teacher" flow */
+	const struct acc_grant *g = acc_active_grant(r);
+	if (active && jint(s, "school_id") > 0 && acc_grant_is(g, "school_admin") && g->school_id == jint(s, "school_id")) {
+		struct buf t = BUF_INIT;
+		acc_teacher_href(jstr(s, "citizen_id"), &t);
+		json_object_set_new(s, "teacher_url", json_string(buf_cstr(&t)));
+		buf_release(&t);
+	}
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "%s%s %s", jstr(s, "title"), jstr(s, "first_name"), jstr(s, "last_name"));
 	json_t *m = json_pack("{s:s, s:o, s:o, s:b, s:o, s:o, s:I}", "page_title", buf_cstr(&title), "staff", s,
@@ -944,8 +994,11 @@ static int roster_pdf(struct req *r)
 	pdf_subtitle(p, buf_cstr(&line));
 	pdf_space(p, 3);
 	static const char *const heads[] = {"ที่", "ชื่อ-นามสกุล", "ตำแหน่ง / เลขที่", "วิทยฐานะ", "ลายมือชื่อ"};
-	static const double widths[] = {0.5, 2.4, 2.2, 1.4, 1.6};
+	/* names and standings whole ("แก้วมณี", "ชำนาญการพิเศษ"): wrapped only
+	 * at their spaces, in a column wide enough for a long full name */
+	static const double widths[] = {0.5, 3.1, 2.1, 1.9, 1.3};
 	pdf_table(p, 5, heads, widths);
+	pdf_table_kinds(p, "nwtwt");
 	size_t i;
 	json_t *x;
 	struct buf name = BUF_INIT, pos = BUF_INIT;
@@ -1198,6 +1251,7 @@ static const struct route routes[] = {
     {"GET", "/dpa/areas/:aid/office", school_get, NULL, NULL, SEEN},
     {"GET", "/dpa/areas/:aid/office/add", add_get, NULL, NULL, ENTER},
     {"POST", "/dpa/areas/:aid/office/add", add_post, add_form, NULL, ENTER},
+    {"POST", "/dpa/areas/:aid/office/transfers", office_take_post, transfer_form, NULL, ENTER},
     {"GET", "/dpa/areas/:aid/office/new", new_get, NULL, NULL, ENTER},
     {"POST", "/dpa/areas/:aid/office/new", new_post, new_form, NULL, ENTER},
     {"GET", "/dpa/areas/:aid/office/retiring", retiring_get, NULL, NULL, SEEN},

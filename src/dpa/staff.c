@@ -397,8 +397,11 @@ json_t *dpa_staff_events(struct db *db, long long id, struct err *e)
 {
 	return db_rows_json(
 	    db,
-	    "SELECT ev.id, ev.at, ev.kind, ev.detail, COALESCE(fs.name, '') AS from_name, "
-	    "COALESCE(ts.name, '') AS to_name, COALESCE(u.first_name || ' ' || u.last_name, '') AS by_name "
+	    /* a transfer's end without a school is the area office */
+	    "SELECT ev.id, ev.at, ev.kind, ev.detail, "
+	    "COALESCE(fs.name, CASE WHEN ev.kind = 'transfer' THEN 'สำนักงานเขตพื้นที่' ELSE '' END) AS from_name, "
+	    "COALESCE(ts.name, CASE WHEN ev.kind = 'transfer' THEN 'สำนักงานเขตพื้นที่' ELSE '' END) AS to_name, "
+	    "COALESCE(u.first_name || ' ' || u.last_name, '') AS by_name "
 	    "FROM dpa_staff_events ev LEFT JOIN schools fs ON fs.id = ev.from_school_id "
 	    "LEFT JOIN schools ts ON ts.id = ev.to_school_id LEFT JOIN users u ON u.id = ev.by_user "
 	    "WHERE ev.staff_id = $1 ORDER BY ev.at, ev.id",

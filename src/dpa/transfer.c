@@ -192,6 +192,65 @@ int dpa_transfer_decide(struct db *db, long long id, bool approve, const char *n
 	return notify_requester(db, id, true, NULL, e);
 }
 
+long long dpa_office_take(struct db *db, long long area_id, const char *cid, long long by, long long now,
+			  struct err *e)
+{
+	if (thai_citizen_id_check(cid, e) < 0)
+		return -1;
+	long long id = 0, school = 0, area = 0;
+	char status[16] = "";
+	int k = dpa_staff_find(db, cid, &id, &school, &area, status, e);
+	if (k < 0)
+		return -1;
+	if (k == 0 || strcmp(status, "active")) {
+		err_field(e, "citizen_id", "ไม่พบบุคลากรคนนี้ในโรงเรียนใด ให้เพิ่มเป็นบุคลากรของสำนักงานเขตพื้นที่");
+		e->status = 404;
+		return -1;
+	}
+	if (school == 0 && area == area_id) {
+		err_field(e, "citizen_id", "บุคลากรคนนี้มีรายชื่ออยู่ในสำนักงานเขตพื้นที่แล้ว");
+		e->status = 409;
+		return -1;
+	}
+	if (school == 0 || area != area_id) {
+		err_field(e, "citizen_id",
+			  "บุคลากรคนนี้อยู่ในหน่วยงานของเขตพื้นที่อื่น ให้หน่วยงานนั้นจำหน่ายด้วยเหตุ \"ย้าย\" ก่อน "
+			  "แล้วจึงเพิ่มที่สำนักงานเขตพื้นที่");
+		e->status = 409;
+		return -1;
+	}
+	long long pending = 0;
+	if (db_int_value(db, "SELECT COUNT(*) FROM dpa_transfers WHERE staff_id = $1 AND status = 'pending'",
+			 DB_ARGS(DB_INT(id)), &pending, e) < 0)
+		return -1;
+	if (pending) {
+		err_field(e, "citizen_id",
+			  "บุคลากรคนนี้อยู่ระหว่างการขอย้ายไปโรงเรียนอื่น พิจารณาคำขอนั้นก่อน (อนุมัติหรือไม่อนุมัติ) แล้วจึงย้ายเข้าสำนักงานเขตพื้นที่");
+		e->status = 409;
+		return -1;
+	}
+	/* the one record moves, with its history; where it arrives is the
+	 * office's to record (arrived_on), as after any transfer */
+	long long n = db_exec(db,
+			      "UPDATE dpa_staff SET school_id = NULL, arrived_on = NULL, "
+			      "missing = missing + CASE WHEN arrived_on IS NULL THEN 0 ELSE 1 END, version = version + 1, "
+			      "updated_at = $3 WHERE id = $1 AND status = 'active' AND school_id = $2",
+			      DB_ARGS(DB_INT(id), DB_INT(school), DB_INT(now)), e);
+	if (n < 0)
+		return -1;
+	if (n == 0)
+		return err_set(e, 409, "บุคลากรคนนี้ไม่ได้อยู่ที่โรงเรียนเดิมแล้ว (ถูกจำหน่ายหรือย้ายไปแล้ว)");
+	if (db_exec(db,
+		    "INSERT INTO dpa_staff_events (staff_id, at, by_user, kind, from_school_id, to_school_id, detail) "
+		    "VALUES ($1, $2, $3, 'transfer', $4, NULL, '{\"office\":true}')",
+		    DB_ARGS(DB_INT(id), DB_INT(now), by > 0 ? DB_INT(by) : DB_NULL, DB_INT(school)), e) < 0)
+		return -1;
+	/* the school's counts and the office's (counts.c), in this transaction */
+	if (dpa_counts_refresh(db, area, school, e) < 0 || dpa_counts_refresh(db, area, 0, e) < 0)
+		return -1;
+	return id;
+}
+
 int dpa_transfer_withdraw(struct db *db, long long id, long long to_school, long long by, long long now, struct err *e)
 {
 	long long n = db_exec(db,

@@ -189,6 +189,7 @@ int kpi_stats_pdf(json_t *stats, struct buf *out, struct err *e)
 	/* "หมายเลข" is one word: its column is wide enough not to break it */
 	static const double w[] = {1.7, 3.3, 2, 1.4, 1.2, 1.2};
 	pdf_table(p, 6, head, w);
+	pdf_table_kinds(p, "ttwnnn");
 	size_t i;
 	json_t *r;
 	char counts[80];
@@ -226,6 +227,7 @@ int kpi_stats_pdf(json_t *stats, struct buf *out, struct err *e)
 		static const char *const th[] = {"ประเภทตัวชี้วัด", "จำนวนตัวชี้วัด", "เฉลี่ยประเมินตนเอง", "เฉลี่ยผลตรวจ"};
 		static const double tw[] = {2.6, 1.4, 1.2, 1.2};
 		pdf_table(p, 4, th, tw);
+		pdf_table_kinds(p, "tnnn");
 		json_array_foreach(json_object_get(stats, "by_type"), i, r)
 		{
 			char n[24];
@@ -242,6 +244,7 @@ int kpi_stats_pdf(json_t *stats, struct buf *out, struct err *e)
 		pdf_heading(p, "ร้อยละการส่งรายงานตามกลุ่มงาน");
 		const char *gh[] = {"กลุ่มงาน", ch[1], ch[2]};
 		pdf_table(p, 3, gh, cw);
+		pdf_table_kinds(p, "wnn");
 		json_array_foreach(json_object_get(stats, "by_group"), i, r)
 		{
 			snprintf(counts, sizeof counts, "%lld/%lld/%lld", jint(r, "submitted"), jint(r, "reviewed"),
@@ -255,6 +258,7 @@ int kpi_stats_pdf(json_t *stats, struct buf *out, struct err *e)
 		pdf_heading(p, "สรุปรายหน่วยงาน");
 		const char *uh[] = {"หน่วยงาน", ch[1], ch[2]};
 		pdf_table(p, 3, uh, cw);
+		pdf_table_kinds(p, "wnn");
 		json_array_foreach(units, i, r)
 		{
 			snprintf(counts, sizeof counts, "%lld/%lld/%lld", jint(r, "submitted"), jint(r, "reviewed"),

@@ -369,7 +369,8 @@ int kpi_period_lock(struct db *db, long long period_id, struct err *e);
  * change of a report, unit or period calls it in the same transaction. */
 int kpi_period_recount(struct db *db, long long period_id, struct err *e);
 /* Adds label, title, opened, due_text, start_text, end_text (Thai BE
- * dates), avg_self and avg_review to a row
+ * dates), avg_self and avg_review, avg_pair ("[80.00, –]", "" when
+ * neither average is there) and has_avg to a row
  * with the columns of kpi_periods (kind, seq, opened_at, due_date, the
  * counters). */
 void kpi_period_decorate(json_t *p, int fy);

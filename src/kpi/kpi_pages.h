@@ -31,6 +31,8 @@ extern const struct field kpi_year_form[];
 extern const struct field kpi_indicator_form[];
 extern const struct field kpi_ind_file_form[];
 extern const struct field kpi_report_form[];
+/* The reviewer's form (review_score), for the page and the API. */
+extern const struct field kpi_review_form[];
 /* kpi_report_form declares new_file_1 … new_file_11: one more than a save
  * takes, so that an eleventh upload is read and refused with a clear
  * message instead of being silently dropped. */

@@ -82,7 +82,10 @@ static const struct upload_column uploads[] = {
     {NULL, NULL, NULL},
 };
 
+extern const struct api_def kpi_api; /* api.c */
+
 const struct module kpi_module = {
+    .api = &kpi_api,
     .audit_actions = audit_actions,
     .name = "kpi",
     .title = "KPI-Online",

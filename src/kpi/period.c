@@ -315,6 +315,16 @@ static void period_decorate(json_t *p, int fy)
 	if (a >= 0)
 		kpi_score_text(a, &b);
 	json_object_set_new(p, "avg_review", json_string(buf_cstr(&b)));
+	/* the pair as the pages show it: "[80.00, 75.50]", "–" for the one
+	 * not there yet, and nothing at all when neither is (never "[, ]") */
+	const char *as = json_string_value(json_object_get(p, "avg_self"));
+	const char *ar = json_string_value(json_object_get(p, "avg_review"));
+	bool has_avg = *as || *ar;
+	buf_reset(&b);
+	if (has_avg)
+		buf_addf(&b, "[%s, %s]", *as ? as : "–", *ar ? ar : "–");
+	json_object_set_new(p, "avg_pair", json_string(buf_cstr(&b)));
+	json_object_set_new(p, "has_avg", json_boolean(has_avg));
 	buf_release(&b);
 }
 

@@ -136,7 +136,7 @@ static const struct field units_form[] = {
     {NULL},
 };
 
-static const struct field review_form[] = {
+const struct field kpi_review_form[] = {
     {.name = "review_score", .label = "คะแนนผลการประเมิน", .type = FT_TEXT, .max = 20},
     {NULL},
 };
@@ -249,7 +249,7 @@ static const struct route routes[] = {
     {"GET", "/kpi/reports/:id", kpi_report_view_get, NULL, NULL, STAFF},
     {"POST", "/kpi/reports/:id", kpi_report_save_post, kpi_report_form, NULL, STAFF},
     {"POST", "/kpi/reports/:id/unconfirm", kpi_report_unconfirm_post, empty_form, NULL, STAFF},
-    {"POST", "/kpi/reports/:id/review", kpi_report_review_post, review_form, NULL, STAFF},
+    {"POST", "/kpi/reports/:id/review", kpi_report_review_post, kpi_review_form, NULL, STAFF},
     {"POST", "/kpi/reports/:id/unreview", kpi_report_unreview_post, empty_form, NULL, STAFF},
     {"GET", "/kpi/reports/:id/files/:fid", kpi_report_attachment_get, NULL, NULL, STAFF},
     {"GET", "/kpi/review-queue", kpi_review_queue_now_get, NULL, NULL, STAFF},

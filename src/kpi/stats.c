@@ -357,7 +357,12 @@ json_t *kpi_matrix(struct db *db, long long indicator_id, long long page, long l
 		json_decref(ind);
 		return NULL;
 	}
-	json_t *none = json_pack("{s:s, s:i, s:b}", "state", "none", "report_id", 0, "none", 1);
+	/* each cell carries its period's label (plabel: the column a phone's
+	 * card names it by); a period's empty cell is shared by every unit */
+	json_t *none[KPI_PERIODS_MAX];
+	for (size_t k = 0; k < np; k++)
+		none[k] = json_pack("{s:s, s:i, s:b, s:O}", "state", "none", "report_id", 0, "none", 1, "plabel",
+				    json_object_get(json_array_get(periods, k), "label"));
 	json_array_foreach(units, i, u)
 	{
 		json_object_set_new_nocheck(u, "no", json_integer((json_int_t)(offset + (long long)i + 1)));
@@ -365,11 +370,14 @@ json_t *kpi_matrix(struct db *db, long long indicator_id, long long page, long l
 		json_t *row = json_array();
 		for (size_t k = 0; k < np; k++) {
 			json_t *c = grid[i * np + k];
-			json_array_append_new(row, c ? c : json_incref(none));
+			if (c)
+				json_object_set_nocheck(c, "plabel", json_object_get(json_array_get(periods, k), "label"));
+			json_array_append_new(row, c ? c : json_incref(none[k]));
 		}
 		json_object_set_new_nocheck(u, "cells", row);
 	}
-	json_decref(none);
+	for (size_t k = 0; k < np; k++)
+		json_decref(none[k]);
 	free(grid);
 	free(keys);
 	return json_pack("{s:o, s:o, s:o, s:I, s:I, s:I, s:I, s:b}", "indicator", ind, "periods", periods, "units",

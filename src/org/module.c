@@ -41,7 +41,10 @@ static const struct audit_action_def audit_actions[] = {
     {NULL, NULL},
 };
 
+extern const struct api_def org_api; /* api.c */
+
 const struct module org_module = {
+    .api = &org_api,
     .audit_actions = audit_actions,
     .name = "org",
     .title = "หน่วยงานและโรงเรียน",

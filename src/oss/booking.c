@@ -54,6 +54,36 @@ static long long day_start(long long day)
 	return day * 86400 - 7 * 3600;
 }
 
+/* " กรุณาตรวจสอบปีที่กรอก: ปีนี้คือ พ.ศ. 2569 (ค.ศ. 2026)": the year of
+ * now, so the example never goes stale. */
+static void year_hint(char *out, size_t n, long long now)
+{
+	int y = 0;
+	thai_local(now, &y, NULL, NULL, NULL, NULL, NULL, NULL);
+	snprintf(out, n, "กรุณาตรวจสอบปีที่กรอก: ปีนี้คือ พ.ศ. %d (ค.ศ. %d)", y + 543, y);
+}
+
+/* The refusal of a day that is past: a plain one for a day of this year,
+ * one that says how the date was read, in พ.ศ. and ค.ศ., for an earlier
+ * year — "25/06/2025" is read as a CE year, 25 มิ.ย. 2568, which a user
+ * who meant 2025 of another calendar cannot guess from "past" alone. */
+static int past_day(struct err *e, const char *field, const char *what, long long day, long long now)
+{
+	int y = 0, ynow = 0;
+	long long t = day_start(day) + 12 * 3600;
+	thai_local(t, &y, NULL, NULL, NULL, NULL, NULL, NULL);
+	thai_local(now, &ynow, NULL, NULL, NULL, NULL, NULL, NULL);
+	if (y >= ynow)
+		return err_field(e, field, "%sเป็นวันที่ผ่านมาแล้ว กรุณาเลือกวันนี้หรือวันถัดไป", what);
+	struct buf b = BUF_INIT;
+	thai_date_short(&b, t);
+	char hint[160];
+	year_hint(hint, sizeof hint, now);
+	err_field(e, field, "%s %s (ค.ศ. %d) เป็นวันที่ผ่านมาแล้ว %s", what, buf_cstr(&b), y, hint);
+	buf_release(&b);
+	return -1;
+}
+
 int oss_booking_slots(const char *start_date, const char *end_date, const char *start_time, const char *end_time,
 		      long long now, struct oss_slot *out, int max, struct err *e)
 {
@@ -83,14 +113,15 @@ int oss_booking_slots(const char *start_date, const char *end_date, const char *
 	if (days > OSS_BOOKING_MAX_DAYS)
 		return err_field(e, "end_date", "จองห้องประชุมได้ครั้งละไม่เกิน %d วัน (เลือกมา %lld วัน)", OSS_BOOKING_MAX_DAYS,
 				 days);
-	if (d0 > oss_day_of(now) + OSS_AHEAD_DAYS)
-		return err_field(e, "start_date",
-				 "วันที่เริ่มต้นใช้ห้องอยู่ไกลเกินไป (จองล่วงหน้าได้ไม่เกิน 2 ปี) "
-				 "กรุณาตรวจสอบปีที่กรอก: ปี พ.ศ. 2567 ตรงกับปี ค.ศ. 2024");
+	if (d0 > oss_day_of(now) + OSS_AHEAD_DAYS) {
+		char hint[160];
+		year_hint(hint, sizeof hint, now);
+		return err_field(e, "start_date", "วันที่เริ่มต้นใช้ห้องอยู่ไกลเกินไป (จองล่วงหน้าได้ไม่เกิน 2 ปี) %s", hint);
+	}
 	long long first = day_start(d0) + m0 * 60LL;
 	if (first < now) {
 		if (d0 < oss_day_of(now))
-			return err_field(e, "start_date", "วันที่เริ่มต้นใช้ห้องเป็นวันที่ผ่านมาแล้ว กรุณาเลือกวันนี้หรือวันถัดไป");
+			return past_day(e, "start_date", "วันที่เริ่มต้นใช้ห้อง", d0, now);
 		return err_field(e, "start_time", "เวลาเริ่มต้นผ่านมาแล้ว กรุณาเลือกเวลาที่ยังไม่ถึง");
 	}
 	if (days > max)
@@ -145,14 +176,15 @@ int oss_appointment_check(const char *date, const char *time, long long now, lon
 	int m = parse_hm(time);
 	if (m < 0)
 		return err_field(e, "time", "เวลานัดหมายไม่ถูกต้อง กรุณากรอกในรูปแบบ ชั่วโมง:นาที เช่น 13:30");
-	if (d > oss_day_of(now) + OSS_AHEAD_DAYS)
-		return err_field(e, "date",
-				 "วันขอนัดหมายอยู่ไกลเกินไป (นัดล่วงหน้าได้ไม่เกิน 2 ปี) "
-				 "กรุณาตรวจสอบปีที่กรอก: ปี พ.ศ. 2567 ตรงกับปี ค.ศ. 2024");
+	if (d > oss_day_of(now) + OSS_AHEAD_DAYS) {
+		char hint[160];
+		year_hint(hint, sizeof hint, now);
+		return err_field(e, "date", "วันขอนัดหมายอยู่ไกลเกินไป (นัดล่วงหน้าได้ไม่เกิน 2 ปี) %s", hint);
+	}
 	long long t = day_start(d) + m * 60LL;
 	if (t < now) {
 		if (d < oss_day_of(now))
-			return err_field(e, "date", "วันขอนัดหมายเป็นวันที่ผ่านมาแล้ว กรุณาเลือกวันนี้หรือวันถัดไป");
+			return past_day(e, "date", "วันขอนัดหมาย", d, now);
 		return err_field(e, "time", "เวลานัดหมายผ่านมาแล้ว กรุณาเลือกเวลาที่ยังไม่ถึง");
 	}
 	*at = t;

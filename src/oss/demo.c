@@ -123,6 +123,11 @@ static int rooms_and_holidays(struct db *db, long long area_id, int extra, struc
 /* The demo officer ("officer") serves every service of the first demo area
  * (สพป.ยโสธร เขต 2): one officer grant per service, as an area admin would
  * give them. */
+/* The demo officer's user id and name, for the officer's steps in the
+ * demo requests' history (set by demo_officers). */
+static long long demo_officer_id;
+static const char demo_officer_name[] = "นางบริการ ด้วยใจ";
+
 static int demo_officers(struct db *db, struct err *e)
 {
 	static const struct acc_demo_person officer = {
@@ -132,6 +137,7 @@ static int demo_officers(struct db *db, struct err *e)
 	long long uid = area > 0 ? acc_demo_person(db, &officer, e) : -1;
 	if (uid < 0)
 		return -1;
+	demo_officer_id = uid;
 	for (int s = 0; s < OSS_SERVICE_COUNT; s++) {
 		struct acc_grant g = {0};
 		g.user_id = uid;
@@ -311,6 +317,67 @@ static int demo_book(struct demo_rooms *dr, long long day, unsigned x, long long
 	return -1;
 }
 
+/* One row of a demo request's history. */
+static int demo_step(struct db *db, long long id, long long at, bool officer, long long actor, const char *name,
+		     const char *action, const char *from, const char *to, const char *message, struct err *e)
+{
+	return exec(db,
+		    "INSERT INTO oss_history (request_id, at, actor_id, actor_name, actor_role, action, from_status, "
+		    "to_status, message) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+		    DB_ARGS(DB_INT(id), DB_INT(at), DB_INT(actor), DB_TEXT(name), DB_TEXT(officer ? "officer" : "applicant"),
+			    DB_TEXT(action), from ? DB_TEXT(from) : DB_NULL, DB_TEXT(to), DB_TEXT(message)),
+		    e);
+}
+
+/* The officer's message of a demo request's last step (its note). */
+static const char *demo_note(int st)
+{
+	switch (st) {
+	case OSS_RETURNED:
+	case OSS_RESUBMITTED: return "กรุณาแนบสำเนาเอกสารที่อ่านได้ชัดเจน และตรวจสอบเบอร์โทรศัพท์";
+	case OSS_COMPLETED: return "ดำเนินการเรียบร้อยแล้ว ติดต่อรับเอกสารได้ที่กลุ่มอำนวยการ";
+	default: return "";
+	}
+}
+
+/* The history of a demo request that reached status st at status_at,
+ * submitted at t by the applicant: the steps that lead there, each with
+ * its actor's name — the officer's start, return and completion, the
+ * applicant's fix or cancellation (a completed request's print lists the
+ * officer's steps like a real one's). */
+static int demo_history(struct db *db, long long id, int st, long long t, long long status_at, long long applicant,
+			const char *applicant_name, struct err *e)
+{
+	long long d = status_at - t;
+	long long off = demo_officer_id;
+	const char *on = demo_officer_name;
+	if (demo_step(db, id, t, false, applicant, applicant_name, "submit", NULL, "submitted", "", e) < 0)
+		return -1;
+	switch (st) {
+	case OSS_SUBMITTED: return 0;
+	case OSS_IN_PROGRESS:
+		return demo_step(db, id, status_at, true, off, on, "start", "submitted", "in_progress", "", e);
+	case OSS_RETURNED:
+		if (demo_step(db, id, t + d / 2, true, off, on, "start", "submitted", "in_progress", "", e) < 0)
+			return -1;
+		return demo_step(db, id, status_at, true, off, on, "return", "in_progress", "returned", demo_note(st), e);
+	case OSS_RESUBMITTED:
+		if (demo_step(db, id, t + d / 3, true, off, on, "start", "submitted", "in_progress", "", e) < 0 ||
+		    demo_step(db, id, t + 2 * d / 3, true, off, on, "return", "in_progress", "returned", demo_note(st), e) < 0)
+			return -1;
+		return demo_step(db, id, status_at, false, applicant, applicant_name, "edit", "returned", "resubmitted", "",
+				 e);
+	case OSS_COMPLETED:
+		if (demo_step(db, id, t + d / 2, true, off, on, "start", "submitted", "in_progress", "", e) < 0)
+			return -1;
+		return demo_step(db, id, status_at, true, off, on, "complete", "in_progress", "completed", demo_note(st), e);
+	case OSS_CANCELLED:
+		return demo_step(db, id, status_at, false, applicant, applicant_name, "cancel", "submitted", "cancelled", "",
+				 e);
+	default: return 0;
+	}
+}
+
 static int demo_requests(struct db *db, long long area_id, long long requests, struct err *e)
 {
 	long long have = 0;
@@ -390,24 +457,18 @@ static int demo_requests(struct db *db, long long area_id, long long requests, s
 		int r = db_int_value(
 		    db,
 		    "INSERT INTO oss_requests (code, area_id, service, applicant_id, status, data, note, created_at, "
-		    "updated_at, status_at, queued_at, search, applicant_name) VALUES ($1, $2, $3, $4, $5, $6, '', $7, "
+		    "updated_at, status_at, queued_at, search, applicant_name) VALUES ($1, $2, $3, $4, $5, $6, $11, $7, "
 		    "$8, $8, $7, $9, $10) RETURNING id",
 		    DB_ARGS(DB_TEXT(code), DB_INT(area_id), DB_TEXT(svc), DB_INT(applicant),
 			    DB_TEXT(oss_status_name(st)), DB_TEXT(text), DB_INT(t), DB_INT(status_at),
-			    DB_TEXT(buf_cstr(&search)), DB_TEXT(buf_cstr(&name))),
+			    DB_TEXT(buf_cstr(&search)), DB_TEXT(buf_cstr(&name)), DB_TEXT(demo_note(st))),
 		    &id, e);
 		free(text);
 		buf_release(&search);
+		rc = r <= 0 ? -1 : demo_history(db, id, st, t, status_at, applicant, buf_cstr(&name), e);
 		buf_release(&name);
-		if (r <= 0) {
-			rc = -1;
+		if (rc < 0)
 			break;
-		}
-		rc = exec(
-		    db,
-		    "INSERT INTO oss_history (request_id, at, actor_id, actor_name, actor_role, action, from_status, "
-		    "to_status, message) VALUES ($1, $2, $3, '', 'applicant', 'submit', NULL, 'submitted', '')",
-		    DB_ARGS(DB_INT(id), DB_INT(t), DB_INT(applicant)), e);
 		if (rc == 0 && bday >= 0) {
 			long long day_start = bday * 86400 - 7 * 3600;
 			rc = exec(

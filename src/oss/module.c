@@ -77,7 +77,10 @@ static const struct upload_column uploads[] = {
     {NULL, NULL, NULL},
 };
 
+extern const struct api_def oss_api; /* api.c */
+
 const struct module oss_module = {
+    .api = &oss_api,
     .audit_actions = audit_actions,
     .name = "oss",
     .title = "One Stop Service",

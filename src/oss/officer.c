@@ -164,8 +164,8 @@ int oss_manage_dashboard(struct req *r)
 			char url[96];
 			snprintf(url, sizeof url, "/oss/manage/list?service=%s&status=%s", d->code,
 				 oss_status_name(st));
-			json_array_append_new(
-			    cells, json_pack("{s:I, s:s?}", "n", (json_int_t)n, "url", assigned ? url : NULL));
+			json_array_append_new(cells, json_pack("{s:I, s:s?, s:s}", "n", (json_int_t)n, "url",
+							       assigned ? url : NULL, "label", oss_status_label(st)));
 		}
 		long long overdue = overdue_of[i];
 		char list[64], od[80];

@@ -35,6 +35,10 @@ bool oss_officer_of(struct req *r, struct db *db, long long area_id, const char 
 int oss_not_assigned_err(const char *service, struct err *e);
 int oss_access(struct req *r, struct db *db, json_t *request, bool *officer, struct err *e);
 /* oss_request_get + oss_access. */
+/* The page's submit (POST /oss/new/:service), for the API's
+ * POST /api/v1/oss/services/:service/requests (api.c): the service is the
+ * API route's data. */
+int oss_submit_post(struct req *r);
 json_t *oss_load_visible(struct req *r, struct db *db, long long id, bool *officer, struct err *e);
 /* One audit row (X-5 reads, admin actions); detail is stolen. */
 void oss_audit(struct req *r, struct db *db, const char *action, const char *target_type, long long target_id,

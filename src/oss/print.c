@@ -76,6 +76,7 @@ static void build(struct pdf *p, json_t *m, json_t *area)
 		static const char *const h[] = {"แบบพิมพ์", "จำนวน", "ราคาต่อหน่วย (บาท)", "เป็นเงิน (บาท)"};
 		static const double w[] = {3, 1.2, 1.5, 1.5};
 		pdf_table(p, 4, h, w);
+		pdf_table_kinds(p, "tnnn"); /* figures right-aligned, lined up */
 		json_array_foreach(json_object_get(order, "lines"), i, d)
 		{
 			char item[256], qty[64];
@@ -114,8 +115,9 @@ static void build(struct pdf *p, json_t *m, json_t *area)
 
 	pdf_heading(p, "ประวัติการดำเนินการ");
 	static const char *const hh[] = {"วันที่", "ผู้ดำเนินการ", "สถานะ", "ข้อความ"};
-	static const double hw[] = {1.6, 1.6, 1.6, 2.4};
+	static const double hw[] = {1.5, 2.1, 1.5, 2.4}; /* an officer's full name on one line */
 	pdf_table(p, 4, hh, hw);
+	pdf_table_kinds(p, "twtt"); /* the officer's name whole */
 	json_array_foreach(json_object_get(m, "history"), i, d)
 	{
 		const char *msg = jstr(d, "message");

@@ -37,6 +37,7 @@
 #include <sodium.h>
 
 #include "acc/acc.h"
+#include "core/api.h"
 #include "core/db.h"
 #include "core/form.h"
 #include "core/log.h"
@@ -622,6 +623,10 @@ static void add_applicant(struct req *r, json_t *data, json_t *profile)
 
 static const struct oss_service_def *service_of_path(struct req *r, const char *prefix)
 {
+	/* the API's submit routes name their service as their data (api.c) */
+	const struct oss_service_def *api = api_route_data(r);
+	if (api)
+		return api;
 	const char *p = req_path(r);
 	size_t n = strlen(prefix);
 	if (strncmp(p, prefix, n))
@@ -703,6 +708,11 @@ static int new_post(struct req *r)
 	int rc = view_redirect(r, url, buf_cstr(&flash));
 	buf_release(&flash);
 	return rc;
+}
+
+int oss_submit_post(struct req *r)
+{
+	return new_post(r);
 }
 
 /* ---- the applicant's list -------------------------------------------------------- */

@@ -125,6 +125,14 @@ const struct field oss_fields_12[] = {
      .flags = F_REQUIRED,
      .max = 200,
      .hint = "เช่น กู้เงินธนาคาร"},
+    /* a letter about one's child at school (e.g. for the education
+     * allowance): the child's citizen ID, or the G-code of a child
+     * without one (GC-1: F_ALT_ID, checked by the module that issues it) */
+    {.name = "child_citizen_id",
+     .label = "เลขประจำตัวประชาชนหรือรหัส G ของบุตร",
+     .type = FT_CITIZEN_ID,
+     .flags = F_ALT_ID,
+     .hint = "กรอกเมื่อขอหนังสือรับรองเกี่ยวกับบุตรที่เป็นนักเรียน เช่น เพื่อเบิกค่าการศึกษาบุตร"},
     FILE_FIELD("id_card", "สำเนาบัตรประชาชน"),
     FILE_FIELD("pay_slip", "สำเนาสลิปเงินเดือน เดือนสุดท้าย"),
     FILE_FIELD("other1", "เอกสารอื่นๆ 1"),

@@ -54,6 +54,13 @@ before(async () => {
   assert.equal(b.status, 200, b.text.slice(0, 300));
   roomId = room;
   roomDay = day;
+  // an API token with a long name, so the tokens page has a row (issue 15)
+  const d = new Date(Date.now() + 7 * 3600e3 + 30 * 86400e3);
+  const t = await admin.post(`/areas/${areaId}/tokens`, {
+    name: 'ระบบสารสนเทศเพื่อการบริหารจัดการสถานศึกษาของสำนักงานเขตพื้นที่', kind: 'personal', login: 'officer', scopes: ['oss:read', 'org:read'],
+    expires: `${String(d.getUTCDate()).padStart(2, '0')}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${d.getUTCFullYear() + 543}`,
+  });
+  assert.equal(t.status, 201, t.text.slice(0, 300));
 });
 
 after(async () => {
@@ -83,6 +90,10 @@ const pages = () => [
   // the area admin's meeting rooms and KPI people (their inputs and buttons per row)
   ['areaadmin1', '/oss/admin/rooms'],
   ['areaadmin1', `/kpi/admin/people?area=${areaId}`],
+  // a school admin's "add a teacher" with the school's teacher accounts (issue 13 item 5)
+  ['schooladmin', '/teachers'],
+  // the area admin's API tokens (issue 15)
+  ['areaadmin1', `/areas/${areaId}/tokens`],
 ];
 
 // What does not fit: the page's sideways scroll, and the actions of the
@@ -254,4 +265,57 @@ test('a row of buttons (ul.actions) has no list bullets', async () => {
   assert.ok(items.length >= 2, 'the KPI list has its row of buttons');
   assert.deepEqual([...new Set(items)], ['none']);
   await ctx.close();
+});
+
+// The figures of a matrix are links too (the officer's dashboard: requests
+// per service and status; the KPI matrix: a school's report per period):
+// on a phone each one is reachable without sideways scrolling — no table
+// region wider than its box, every link of the first rows inside the
+// viewport — and each figure is labelled by its column (acceptance walk
+// of issue 10, item g).
+function figures() {
+  const vw = window.innerWidth;
+  const out = { vw, scrollWidth: document.documentElement.scrollWidth, wide: [], off: [], unlabelled: [], links: 0 };
+  for (const region of document.querySelectorAll('main .table-scroll')) {
+    if (!region.querySelector('table.matrix')) continue;
+    if (region.scrollWidth > region.clientWidth + 1) out.wide.push(`${region.querySelector('caption')?.textContent.trim().slice(0, 40)}: ${region.scrollWidth} in ${region.clientWidth}`);
+    for (const row of [...region.querySelectorAll('tbody tr')].slice(0, 3)) {
+      for (const a of row.querySelectorAll('a[href]')) {
+        out.links++;
+        const b = a.getBoundingClientRect();
+        if (b.left < -0.5 || b.right > vw + 0.5) out.off.push(`${a.textContent.trim().slice(0, 20)} [${Math.round(b.left)}–${Math.round(b.right)}]`);
+      }
+      for (const td of row.querySelectorAll('td')) {
+        if (td.getBoundingClientRect().width === 0) continue;
+        if (!getComputedStyle(td, '::before').content.replace(/^"|"$|^none$/g, '')) out.unlabelled.push(td.textContent.trim().slice(0, 20));
+      }
+    }
+  }
+  return out;
+}
+
+test('matrix figures fit a 390 px phone: the officer\'s dashboard and the KPI matrix (area and school), each figure in view and labelled', async () => {
+  const problems = [];
+  for (const [login, path] of [
+    ['officer', '/oss/manage'],
+    ['areaadmin1', `/kpi/indicators/${indicatorId}/matrix`],
+    ['schooladmin', `/kpi/indicators/${indicatorId}/matrix`],
+  ]) {
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 900 }, locale: 'th-TH' });
+    const page = await ctx.newPage();
+    await page.goto(server.base + '/signin');
+    await page.locator('#f-login').fill(login);
+    await page.locator('#f-password').fill(PW);
+    await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/signin')), page.getByRole('button', { name: 'เข้าสู่ระบบ' }).click()]);
+    assert.equal((await page.goto(server.base + path)).status(), 200, `${login} ${path}`);
+    const f = await page.evaluate(figures);
+    const at = `${login} ${path}`;
+    if (f.scrollWidth > f.vw) problems.push(`${at}: page ${f.scrollWidth} px wide in ${f.vw}`);
+    if (!f.links && login !== 'schooladmin') problems.push(`${at}: no figure links to check`);
+    for (const w of f.wide) problems.push(`${at}: table scrolls sideways: ${w}`);
+    for (const o of f.off) problems.push(`${at}: figure off-screen: ${o}`);
+    if (f.unlabelled.length) problems.push(`${at}: figures without their column's label: ${f.unlabelled.slice(0, 5).join(', ')}`);
+    await ctx.close();
+  }
+  assert.deepEqual(problems, []);
 });

@@ -1,4 +1,4 @@
-/* fuzz_body: the urlencoded and multipart body parser (core/body.c), as a
+/* fuzz_body: the urlencoded, multipart and JSON body parser (core/body.c), as a
  * plain function over bytes. The first byte picks the Content-Type (the
  * input's first line names one when it is 'c'); the rest is the body. It
  * runs twice: through the parser alone, cut where the input says, checking
@@ -64,8 +64,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *own = NULL;
 	const char *body = (const char *)data + 2;
 	size_t len = size - 2;
-	switch (data[0] % 4) {
+	switch (data[0] % 5) {
 	case 0: ct = "application/x-www-form-urlencoded"; break;
+	case 4: ct = "application/json"; break; /* the API's bodies */
 	case 1: ct = "multipart/form-data; boundary=B"; break;
 	case 2: ct = "multipart/form-data; boundary=\"--=_x y\""; break;
 	default: {

@@ -96,6 +96,24 @@ test('register: a citizen registers with a real proof of work, is mailed his use
   assert.match(h.text, /somchai\.dee1/);
 });
 
+test('register: every error at once — a guessable password or a mismatch shown beside a bad phone and e-mail (issue 10 f)', async () => {
+  const c = client();
+  const p = person({ phone: '12', email: 'not-an-email', password: 'password1234', password2: 'password1234' });
+  const r = await register(c, p, { json: true });
+  assert.equal(r.status, 422);
+  const errs = r.json.form.errors;
+  assert.ok(errs.phone && errs.email, JSON.stringify(errs));
+  assert.match(errs.password, /คาดเดาได้ง่าย|ใช้กันมาก/);
+  assert.equal(r.json.form.values.phone, '12', 'shown as typed');
+  const m = await register(c, person({ phone: '12', password: 'ม้าลายกินหญ้า-2567', password2: 'ม้าลายกินหญ้า-2568' }), { json: true });
+  assert.equal(m.status, 422);
+  assert.ok(m.json.form.errors.phone);
+  assert.match(m.json.form.errors.password2, /ไม่ตรงกัน/);
+  const short = await register(c, person({ first_name: '', password: 'สั้น', password2: 'สั้น' }), { json: true });
+  assert.ok(short.json.form.errors.first_name);
+  assert.match(short.json.form.errors.password, /อย่างน้อย 10 ตัวอักษร/);
+});
+
 test('register: JSON clients get the form model and {ok, location}', async () => {
   const c = client();
   const g = await c.get('/register', { json: true });
@@ -321,7 +339,8 @@ test('unknown names, accounts without a password and wrong passwords answer alik
     assert.equal(h.status, 401, k);
     assert.equal(j.status, 401, k);
     html[k] = h.text.replaceAll(login, 'LOGIN').replace(/[\w-]{43}/g, 'TOKEN');
-    json[k] = JSON.stringify(j.json).replaceAll(login, 'LOGIN');
+    // the error's request_id is each request's own (as its X-Request-Id)
+    json[k] = JSON.stringify(j.json).replaceAll(login, 'LOGIN').replace(/"request_id":"[0-9a-f]{16}"/, '"request_id":"ID"');
   }
   for (const k of ['nopassword', 'unknown', 'name']) {
     assert.equal(html[k], html.known, `${k}: the same page as a wrong password`);

@@ -210,7 +210,7 @@ test('nginx refuses a malformed Content-Length (+5, -5, 5x, 0x5, "5, 5", too lar
         const o = await rawTls(`POST /_test/form HTTP/1.1\r\nHost: localhost\r\n${json ? 'Accept: application/json\r\n' : ''}` +
           `Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ${cl}\r\nConnection: close\r\n\r\n${body}`);
         assert.match(o, /^HTTP\/1\.1 400 /, `${JSON.stringify(cl)}: ${o.slice(0, 200)}`);
-        if (json) assert.match(o, /\{"error": \{"status": 400, "message": "คำขอไม่ถูกต้อง/, JSON.stringify(cl));
+        if (json) assert.match(o, /\{"error": \{"status": 400, "code": "invalid", "message": "คำขอไม่ถูกต้อง/, JSON.stringify(cl));
         else assert.match(o, /<html lang="th">[\s\S]*คำขอไม่ถูกต้อง/, JSON.stringify(cl));
         assert.doesNotMatch(o, /Your HTTP request/, 'not libmicrohttpd\'s English page');
       }

@@ -42,6 +42,9 @@ before(async () => {
   director = await as('schooldirector');
   const id = Number(sql('SELECT id FROM dmc_rounds ORDER BY close_at DESC LIMIT 1'));
   round = { id, open_at: Number(sql(`SELECT open_at FROM dmc_rounds WHERE id = ${id}`)), close_at: Number(sql(`SELECT close_at FROM dmc_rounds WHERE id = ${id}`)) };
+  // `khet demo` saves the demo schools' basic data of the round in progress: start from a school that never saved
+  sql(`DELETE FROM dmc_school_grades WHERE school_id = ${s1}`);
+  sql(`DELETE FROM dmc_school_basic WHERE school_id = ${s1}`);
   // a learner in ป.2 room 3
   const r = await admin1.post(`/dmc/schools/${s1}/learners/new`, {
     citizen_id: newId(), gcode: '', title: 'girl', first_name: 'ห้อง', last_name: 'สาม', sex: 'F', birth_date: '2018-03-04',

@@ -114,3 +114,16 @@ test('a file with bad rows stores nothing and names every bad line', async () =>
   assert.match(r.stderr, /ไม่มีคอลัมน์ รหัสโรงเรียน \(obec_code\)/);
   assert.equal(learners(), before);
 });
+
+test('a learner imported with the names and birth date of one active at another school is flagged for the area (DMC-5)', async () => {
+  const [first, last, birth] = s.sql(`SELECT first_name || '|' || last_name || '|' || birth_date FROM dmc_learners
+    WHERE school_id = ${school2} AND status = 'active' AND citizen_id IS NOT NULL ORDER BY id LIMIT 1`).split('|');
+  const other = num(`SELECT id FROM dmc_learners WHERE school_id = ${school2} AND status = 'active' AND first_name = '${first}' AND last_name = '${last}' AND birth_date = '${birth}' ORDER BY id LIMIT 1`);
+  const cid = newCid();
+  const grade = s.sql(`SELECT g.label FROM dmc_learners l JOIN dmc_grades g ON g.code = l.grade WHERE l.id = ${other}`);
+  const title = s.sql(`SELECT t.label FROM dmc_learners l JOIN dmc_titles t ON t.code = l.title WHERE l.id = ${other}`);
+  const r = khet(['import', 'students', file('twin.csv', HEAD + `${obec1},${cid},,${title},${first},${last},,${birth},${grade},,,,,\r\n`)], s.env);
+  assert.equal(r.code, 0, r.stderr);
+  const mine = num(`SELECT id FROM dmc_learners WHERE ident = '${cid}'`);
+  assert.equal(num(`SELECT COUNT(*) FROM dmc_duplicates WHERE kind = 'name' AND learner_a = ${Math.min(mine, other)} AND learner_b = ${Math.max(mine, other)} AND resolved_at IS NULL`), 1);
+});

@@ -90,6 +90,24 @@ test('the area: certified schools only, totals, XLSX and CSV; a school role is r
   // each column header in one piece, never "อนุบา/ล" (acceptance walk of issue 10)
   const heads = execFileSync('pdftotext', ['-layout', '-', '-'], { input: bytes, encoding: 'utf8' }).split('\n').find((l) => l.includes('โรงเรียน') && l.includes('ประถม')) ?? '';
   for (const h of ['อนุบาล', 'ประถม', 'ม.ต้น', 'ม.ปลาย']) assert.ok(heads.includes(h), `header ${h} whole in: ${heads}`);
+  // money and counts right-aligned in their columns (acceptance walk of
+  // issue 10): the amount ends at the table's right edge (A4 595.28 pt,
+  // right margin 20 mm, cell padding 3 pt), not where a left-aligned
+  // figure of its width would
+  const words = [...execFileSync('pdftotext', ['-bbox', '-', '-'], { input: bytes, encoding: 'utf8' })
+    .matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)"[^>]*>([^<]*)<\/word>/g)]
+    .map((m) => ({ x0: Number(m[1]), y: Number(m[2]), x1: Number(m[3]), text: m[4] }));
+  const edge = 595.28 - 20 * 72 / 25.4 - 3;
+  const amountText = baht(expected(STD)); // once: each figure is a few queries
+  const amounts = words.filter((w) => w.text === amountText);
+  assert.ok(amounts.length >= 2, 'the school\'s and the total\'s amounts');
+  const inTable = amounts.filter((w) => Math.abs(w.x1 - edge) < 1.5);
+  assert.equal(inTable.length, 2, `amounts right-aligned at ${edge}: ${JSON.stringify(amounts)}`);
+  // the title and its subtitles wrap between phrases: the area's name and
+  // the note each whole on a line
+  const lines = execFileSync('pdftotext', ['-layout', '-', '-'], { input: bytes, encoding: 'utf8' }).split('\n').map((l) => l.trim());
+  assert.ok(lines.includes(sql(`SELECT name FROM areas WHERE id = ${area}`)), 'the area\'s name on a line of its own');
+  assert.ok(lines.includes('(จากข้อมูลที่ผู้อำนวยการสถานศึกษารับรองแล้ว)'), lines.slice(0, 6).join('\n'));
   assert.equal(count("SELECT COUNT(*) FROM audit WHERE action = 'dmc.subsidy.export'"), 3);
   assert.equal((await admin1.get(`/dmc/areas/${area}/rounds/${round.id}/subsidy`)).status, 403);
   const html = await areaOfficer.get(`/dmc/areas/${area}/rounds/${round.id}/subsidy`);
@@ -133,4 +151,35 @@ test('rates: the area reads, OBEC sets a year\'s own (a bad amount refused), the
   assert.equal(page.status, 200);
   assert.match(page.text, /2,100\.50 บาท/);
   assert.match(page.text, new RegExp(`บันทึกอัตราของปีการศึกษา ${year}`));
+});
+
+test('the school\'s subsidy PDF: from the snapshot, read whole by pdftotext; none before certifying; another school refused', async () => {
+  const get = (c, path) => fetch(`${server.base}${path}`, { headers: { cookie: c.cookieHeader(), 'x-forwarded-for': c.ip } });
+  const res = await get(admin1, `/dmc/schools/${s1}/rounds/${round.id}?format=pdf`);
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('content-type'), 'application/pdf');
+  const bytes = Buffer.from(await res.arrayBuffer());
+  assert.equal(bytes.subarray(0, 5).toString(), '%PDF-');
+  const text = execFileSync('pdftotext', ['-layout', '-', '-'], { input: bytes, encoding: 'utf8' });
+  const name = sql(`SELECT name FROM schools WHERE id = ${s1}`);
+  assert.ok(text.includes(name), 'the school');
+  assert.ok(text.includes('เงินอุดหนุนรายหัว'));
+  for (const h of ['ประถมศึกษา', 'อนุบาล', 'นักเรียน (คน)']) assert.ok(text.includes(h), `${h} whole`);
+  const snap = await admin1.get(`/dmc/schools/${s1}/rounds/${round.id}`, { json: true });
+  const row = snap.json.subsidy.schools[0];
+  assert.ok(text.includes(row.amount_text), `the total ${row.amount_text}`);
+  assert.ok(text.includes(String(row.heads)), 'the learners');
+  assert.match(text, /ถ้วน|สตางค์/, 'the total in words');
+  // the snapshot: a later learner does not change the page
+  const again = Buffer.from(await (await get(admin1, `/dmc/schools/${s1}/rounds/${round.id}?format=pdf`)).arrayBuffer());
+  assert.ok(execFileSync('pdftotext', ['-layout', '-', '-'], { input: again, encoding: 'utf8' }).includes(row.amount_text));
+  assert.ok(count(`SELECT COUNT(*) FROM audit WHERE action = 'dmc.subsidy.export' AND target_type = 'school' AND target_id = ${s1}`) >= 2);
+  // a school that has not certified: no subsidy to print
+  const s2 = Number(sql(`SELECT id FROM schools WHERE area_id = ${area} ORDER BY obec_code LIMIT 1 OFFSET 1`));
+  assert.equal((await get(areaOfficer, `/dmc/schools/${s2}/rounds/${round.id}?format=pdf`)).status, 404);
+  // another school's staff cannot print it
+  const other = await as('schooladmin2');
+  assert.equal((await get(other, `/dmc/schools/${s1}/rounds/${round.id}?format=pdf`)).status, 403);
+  const html = await admin1.get(`/dmc/schools/${s1}/rounds/${round.id}`);
+  assert.ok(html.text.includes(`/dmc/schools/${s1}/rounds/${round.id}?format=pdf`), 'linked from the snapshot page');
 });

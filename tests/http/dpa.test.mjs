@@ -351,6 +351,15 @@ test('exports: the area table as CSV and XLSX, a school roster without IDs or sa
   const pdf = await bytes(admin1, `/dpa/schools/${s1}/roster.pdf`);
   assert.equal(pdf.status, 200);
   const schoolText = execFileSync('pdftotext', ['-', '-'], { input: pdf.body, encoding: 'utf8' }).replace(/\s+/g, '');
+  // every surname whole on its line, never "แก้ว/มณี" or "อินทร์/แก้ว" (the
+  // dictionary sees two words in it): a names column breaks only at spaces
+  // (acceptance walk of issue 10); pdftotext puts a space before a
+  // thanthakhat after a vowel above ("สิทธิ ์"), which is taken out
+  const layoutText = execFileSync('pdftotext', ['-layout', '-', '-'], { input: pdf.body, encoding: 'utf8' })
+    .replace(/ (?=[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e])/g, '');
+  const surnames = sql(`SELECT last_name FROM dpa_staff WHERE school_id = ${s1} AND status = 'active'`).split('\n');
+  assert.ok(surnames.some((n) => n === 'แก้วมณี' || n === 'อินทร์แก้ว' || n.length >= 7), 'a long surname to check');
+  for (const n of surnames) assert.ok(layoutText.includes(n), `surname ${n} whole in the roster PDF`);
   assert.ok(schoolText.includes('ปฏิบัติงานจริงในสถานศึกษา') && schoolText.includes('ผู้อำนวยการสถานศึกษา'));
   assert.equal(pdf.type, 'application/pdf');
   assert.equal(pdf.body.subarray(0, 5).toString('latin1'), '%PDF-');
@@ -422,11 +431,16 @@ test('the area office keeps its own staff (no school); a school asks for one, th
   assert.equal((await admin1.get(`/dpa/staff/${id}`)).status, 404);
   assert.equal((await areaAdmin2.get(`/dpa/areas/${area}/office`)).status, 404);
   assert.equal((await areaAdmin2.post(`/dpa/areas/${area}/office/new`, person())).status, 404);
-  // the office cannot take a person a school holds: told to have him removed first
-  const held = sql(`SELECT citizen_id FROM dpa_staff WHERE school_id = ${s2} AND status = 'active' LIMIT 1`);
+  // the office cannot take a person another area's school holds: told to have him removed first
+  const held = sql(`SELECT citizen_id FROM dpa_staff WHERE area_id = ${area2} AND school_id IS NOT NULL AND status = 'active' LIMIT 1`);
   const taken = await areaAdmin.post(`/dpa/areas/${area}/office/add`, { citizen_id: held }, { json: true });
   assert.equal(taken.status, 409);
   assert.match(taken.json.form.errors.citizen_id, /จำหน่าย/);
+  // one of its own schools' people: offered the move into the office (issue 13)
+  const own = sql(`SELECT citizen_id FROM dpa_staff WHERE school_id = ${s2} AND status = 'active' LIMIT 1`);
+  const offered = await areaAdmin.post(`/dpa/areas/${area}/office/add`, { citizen_id: own }, { json: true });
+  assert.equal(offered.status, 200);
+  assert.equal(offered.json.offer_transfer, true);
   // a school asks for the office's person; the area decides, the record moves
   const offer = await admin1.post(`/dpa/schools/${s1}/add`, { citizen_id: f.citizen_id }, { json: true });
   assert.equal(offer.json.offer_transfer, true);
@@ -445,4 +459,122 @@ test('the area office keeps its own staff (no school); a school asks for one, th
   assert.equal(officeText.split(areaName).length - 1, 1, 'the area office named once');
   assert.ok(officeText.includes('ปฏิบัติงานจริงในสำนักงานเขตพื้นที่การศึกษา'));
   assert.ok(!officeText.includes('สถานศึกษา'), 'no school wording on the office roster');
+});
+
+test('add a teacher, one flow (issue 13 item 5): from the personnel record to a new account with the teacher role; from the accounts page through the record to an existing account; another school refused', async () => {
+  const teacherGrants = (cid) => count(`SELECT COUNT(*) FROM grants g JOIN users u ON u.id = g.user_id WHERE u.citizen_id = '${cid}' AND g.role = 'teacher' AND g.school_id = ${s1} AND g.revoked_at IS NULL`);
+  // 1. from the personnel record: the record's page links to the accounts flow
+  const p = await add(admin1, s1, { email: '' });
+  const rec = await admin1.get(`/dpa/staff/${p.id}`);
+  assert.equal(rec.status, 200);
+  const link = rec.text.match(/href="(\/teachers\?citizen_id=\d{13})"/);
+  assert.ok(link, 'the record links to "add a teacher"');
+  assert.equal(link[1], `/teachers?citizen_id=${p.citizen_id}`);
+  assert.doesNotMatch((await admin2.get(`/dpa/staff/${p.id}`)).text, /\/teachers\?citizen_id=/, 'not for another school');
+  let page = await admin1.get(link[1], { json: true });
+  assert.equal(page.status, 200);
+  assert.equal(page.json.recorded, true);
+  assert.equal(page.json.no_account, true);
+  assert.equal(page.json.person_name, `${p.title}${p.first_name} ${p.last_name}`);
+  // the record has no e-mail: one must be typed, at the field, nothing stored
+  const users0 = count('SELECT COUNT(*) FROM users');
+  let r = await admin1.post('/teachers', { citizen_id: p.citizen_id, email: '' }, { json: true });
+  assert.equal(r.status, 422);
+  assert.match(r.json.form.errors.email, /อีเมล/);
+  // an e-mail of another account: refused at the field
+  const taken = sql("SELECT email FROM users WHERE username = 'citizen'");
+  r = await admin1.post('/teachers', { citizen_id: p.citizen_id, email: taken }, { json: true });
+  assert.equal(r.status, 409);
+  assert.match(r.json.form.errors.email, /อีเมลนี้เป็นอีเมลของบัญชีผู้ใช้อื่น/);
+  assert.equal(r.json.form.values.email, taken);
+  assert.equal(count('SELECT COUNT(*) FROM users'), users0, 'nothing stored');
+  const email = `kru${p.citizen_id}@example.net`;
+  r = await admin1.post('/teachers', { citizen_id: p.citizen_id, email });
+  assert.equal(r.status, 303, r.text.slice(0, 400));
+  assert.equal(count(`SELECT COUNT(*) FROM users WHERE citizen_id = '${p.citizen_id}' AND email = '${email}' AND status = 'active'`), 1);
+  assert.equal(sql(`SELECT first_name || ' ' || last_name FROM users WHERE citizen_id = '${p.citizen_id}'`), `${p.first_name} ${p.last_name}`, 'the account from the record');
+  assert.equal(teacherGrants(p.citizen_id), 1);
+  assert.equal(count(`SELECT COUNT(*) FROM audit WHERE action = 'user.add' AND detail LIKE '%teacher%' AND target_id = (SELECT id FROM users WHERE citizen_id = '${p.citizen_id}')`), 1);
+  // the record now shows the account, and the flow says the role is there
+  assert.match((await admin1.get(`/dpa/staff/${p.id}`)).text, /<code>kru/);
+  page = await admin1.get(link[1], { json: true });
+  assert.equal(page.json.is_teacher, true);
+  r = await admin1.post('/teachers', { citizen_id: p.citizen_id }, { json: true });
+  assert.equal(r.status, 409, 'twice: refused');
+  assert.equal(teacherGrants(p.citizen_id), 1);
+  const list = await admin1.get('/teachers', { json: true });
+  assert.ok(list.json.teachers.some((t) => t.name === `${p.title}${p.first_name} ${p.last_name}`), 'listed among the school\'s teachers');
+
+  // 2. from the accounts page: a citizen ID not recorded → record it first
+  const cid = sql("SELECT citizen_id FROM users WHERE username = 'citizen'");
+  assert.equal(count(`SELECT COUNT(*) FROM dpa_staff WHERE citizen_id = '${cid}'`), 0, 'the demo citizen has no record');
+  page = await admin1.get(`/teachers?citizen_id=${cid}`, { json: true });
+  assert.equal(page.json.recorded, false);
+  assert.match(page.json.not_recorded, /บันทึกข้อมูลบุคลากร/);
+  assert.equal(page.json.add_href, `/dpa/schools/${s1}/new?citizen_id=${cid}`);
+  r = await admin1.post('/teachers', { citizen_id: cid }, { json: true });
+  assert.equal(r.status, 409);
+  assert.match(r.json.form.errors.citizen_id, /ไม่พบบุคคลนี้ในทะเบียนบุคลากร/);
+  assert.equal(teacherGrants(cid), 0);
+  const form = await admin1.get(page.json.add_href);
+  assert.equal(form.status, 200);
+  assert.match(form.text, new RegExp(`value="${cid}"`), 'the record\'s form has the citizen ID');
+  const citizenRec = await add(admin1, s1, { citizen_id: cid, email: '' });
+  // a bad citizen ID in the lookup: a Thai message at the field
+  const bad = await admin1.get('/teachers?citizen_id=1234567890123', { json: true });
+  assert.equal(bad.status, 400);
+  assert.ok(bad.json.lookup_error);
+  // another school's admin: the person is not his school's, nothing stored
+  r = await admin2.post('/teachers', { citizen_id: cid }, { json: true });
+  assert.equal(r.status, 409);
+  assert.match(r.json.form.errors.citizen_id, /หน่วยงานอื่น/);
+  assert.equal(count(`SELECT COUNT(*) FROM grants g JOIN users u ON u.id = g.user_id WHERE u.citizen_id = '${cid}' AND g.role = 'teacher'`), 0);
+  // not a school admin: refused
+  assert.equal((await areaAdmin.get('/teachers')).status, 403);
+  // the existing account gets the role; its e-mail stays
+  page = await admin1.get(`/teachers?citizen_id=${cid}`, { json: true });
+  assert.equal(page.json.can_grant, true);
+  r = await admin1.post('/teachers', { citizen_id: cid });
+  assert.equal(r.status, 303, r.text.slice(0, 400));
+  assert.equal(teacherGrants(cid), 1);
+  assert.equal(sql(`SELECT email FROM users WHERE citizen_id = '${cid}'`), taken);
+  assert.equal(count(`SELECT COUNT(*) FROM users WHERE citizen_id = '${cid}'`), 1, 'one person, one account');
+  assert.equal(count(`SELECT COUNT(*) FROM grants g JOIN users u ON u.id = g.user_id WHERE u.citizen_id = '${cid}' AND g.role = 'teacher' AND g.granted_by = (SELECT id FROM users WHERE username = 'schooladmin')`), 1);
+  assert.ok(citizenRec.id > 0);
+});
+
+test('into the area office and back (issue 13): the area takes a person of its school into the office at once; the school asks him back, the area approves; the history shows both', async () => {
+  const p = await add(admin2, s2, {});
+  const office = `/dpa/areas/${area}/office`;
+  // a school role may not move people into the office; another area's admin neither
+  assert.equal((await admin2.post(`${office}/transfers`, { citizen_id: p.citizen_id })).status, 404);
+  assert.equal((await areaAdmin2.post(`${office}/transfers`, { citizen_id: p.citizen_id })).status, 404);
+  // a pending transfer request for him: decided first
+  assert.equal((await admin1.post(`/dpa/schools/${s1}/transfers`, { citizen_id: p.citizen_id })).status, 303);
+  const tid = Number(sql(`SELECT id FROM dpa_transfers WHERE staff_id = ${p.id} AND status = 'pending'`));
+  let r = await areaAdmin.post(`${office}/transfers`, { citizen_id: p.citizen_id }, { json: true });
+  assert.equal(r.status, 409);
+  assert.match(r.json.form.errors.citizen_id, /ระหว่างการขอย้าย/);
+  assert.equal(count(`SELECT school_id FROM dpa_staff WHERE id = ${p.id}`), s2, 'nothing moved');
+  assert.equal((await areaAdmin.post(`/dpa/transfers/${tid}/refuse`, { decision_note: 'ยังต้องสอนที่โรงเรียนเดิม' })).status, 303);
+  // into the office: at once, with its history
+  r = await areaAdmin.post(`${office}/transfers`, { citizen_id: p.citizen_id, note: 'ช่วยราชการ' });
+  assert.equal(r.status, 303, r.text.slice(0, 400));
+  assert.equal(r.headers.get('location'), `/dpa/staff/${p.id}`);
+  assert.equal(sql(`SELECT COALESCE(school_id, 0) || '|' || area_id || '|' || status FROM dpa_staff WHERE id = ${p.id}`), `0|${area}|active`);
+  assert.equal(count(`SELECT COUNT(*) FROM dpa_staff_events WHERE staff_id = ${p.id} AND kind = 'transfer' AND from_school_id = ${s2} AND to_school_id IS NULL`), 1);
+  assert.equal(count(`SELECT COUNT(*) FROM audit WHERE action = 'dpa.transfer.office' AND target_id = ${p.id}`), 1);
+  assert.ok((await areaAdmin.get(office, { json: true })).json.rows.some((x) => x.id === p.id), 'on the office\'s list');
+  assert.equal((await admin2.get(`/dpa/staff/${p.id}`)).status, 404, 'no longer the school\'s');
+  const again = await areaAdmin.post(`${office}/transfers`, { citizen_id: p.citizen_id }, { json: true });
+  assert.equal(again.status, 409);
+  // back to the school: the school asks, the area approves
+  assert.equal((await admin2.post(`/dpa/schools/${s2}/transfers`, { citizen_id: p.citizen_id })).status, 303);
+  const back = Number(sql(`SELECT id FROM dpa_transfers WHERE staff_id = ${p.id} AND status = 'pending'`));
+  assert.equal((await areaAdmin.post(`/dpa/transfers/${back}/approve`, {})).status, 303);
+  assert.equal(count(`SELECT school_id FROM dpa_staff WHERE id = ${p.id}`), s2);
+  const page = await admin2.get(`/dpa/staff/${p.id}`, { json: true });
+  const moves = page.json.events.filter((ev) => ev.kind === 'transfer').map((ev) => `${ev.from_name}→${ev.to_name}`);
+  const s2name = sql(`SELECT name FROM schools WHERE id = ${s2}`);
+  assert.deepEqual(moves, [`${s2name}→สำนักงานเขตพื้นที่`, `สำนักงานเขตพื้นที่→${s2name}`]);
 });

@@ -409,3 +409,24 @@ test('statistics exports: the workbook holds the page\'s figures; the public one
   d = await download(null, `/kpi/stats/${FY}/pdf`);
   assert.equal(d.status, 400);
 });
+
+test('a period without averages shows none — never "[, ]" — on the indicator list, the indicator and the matrix (issue 10 h)', async () => {
+  const pid = count('SELECT MIN(id) FROM kpi_periods WHERE opened_at IS NOT NULL AND self_n = 0 AND review_n = 0');
+  assert.ok(pid > 0, 'the demo has an opened period nobody has reported in yet');
+  const ind = count(`SELECT indicator_id FROM kpi_periods WHERE id = ${pid}`);
+  const owner = await as('kpiowner');
+  for (const [c, path] of [[owner, '/kpi'], [admin, `/kpi/indicators/${ind}`], [admin, `/kpi/indicators/${ind}/matrix`]]) {
+    let r = await c.get(path);
+    if (r.status === 303) r = await c.get(r.headers.get('location')); // /kpi → this fiscal year's list
+    assert.equal(r.status, 200, path);
+    { const m = r.text.match(/.{0,200}\[\s*,\s*\].{0,100}/); assert.equal(m, null, `${path} shows "[, ]": ${m}`); }
+  }
+  // a period with averages still shows them, a missing review as "–"
+  const per = (await admin.get(`/kpi/indicators/${ind}`, { json: true })).json;
+  const all = per.periods ?? per.indicator?.periods ?? [];
+  for (const p of all) {
+    if (p.avg_self && p.avg_review) assert.equal(p.avg_pair, `[${p.avg_self}, ${p.avg_review}]`);
+    else if (p.avg_self) assert.equal(p.avg_pair, `[${p.avg_self}, –]`);
+    else if (!p.avg_review) assert.equal(p.avg_pair, '');
+  }
+});

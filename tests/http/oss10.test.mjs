@@ -5,6 +5,7 @@
 // error, and sign-in that brings the user back to the OSS page he was on.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { startServer, files, unzip, parseCsv } from './lib.mjs';
 
 const DEMO_PW = 'khet-demo-2567';
@@ -115,6 +116,11 @@ test('titles: never "คำขอขอ…"; the certificate shows amounts right
   assert.equal(doc.status, 200);
   const m = doc.body.toString('latin1').match(/\/Title\s*<(?:FEFF|feff)([0-9A-Fa-f]+)>/);
   assert.equal(Buffer.from(m[1], 'hex').swap16().toString('utf16le'), 'แบบคำขอหนังสือรับรอง');
+  // in the PDF the salary and the standing pay end at the same x (right-aligned, lined up)
+  const words = [...execFileSync('pdftotext', ['-bbox', '-', '-'], { input: doc.body, encoding: 'utf8' })
+    .matchAll(/<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>([^<]*)<\/word>/g)];
+  const end = (t) => Number(words.find((w) => w[2] === t)?.[1]);
+  assert.ok(end('25,000.00') > 0 && Math.abs(end('25,000.00') - end('3,500.50')) < 0.5, `${end('25,000.00')} ${end('3,500.50')}`);
 });
 
 test('files: a 0-byte file is said to be empty, for a required and an optional slot; nothing stored', async () => {
@@ -157,4 +163,60 @@ test('sign-in from an OSS page brings the user back to it, query and all', async
   const s = await anon.post('/signin', { login: 'citizen', password: DEMO_PW, next: page });
   assert.equal(s.status, 303);
   assert.equal(s.headers.get('location'), page);
+});
+
+test('demo requests: every history row names its actor; a completed one shows the officer\'s steps, also in its PDF', async () => {
+  const demo = await startServer({ demoArgs: ['--requests', '120'] });
+  const sql = (q) => demo.sql(q);
+  try {
+  const officer = demo.client();
+  await officer.get('/signin');
+  assert.equal((await officer.post('/signin', { login: 'officer', password: DEMO_PW })).status, 303);
+  assert.equal(Number(sql("SELECT COUNT(*) FROM oss_history WHERE actor_name = ''")), 0, 'no history row without an actor');
+  const id = Number(sql("SELECT r.id FROM oss_requests r JOIN users u ON u.id = r.applicant_id WHERE r.status = 'completed' ORDER BY r.id LIMIT 1"));
+  assert.ok(id > 0, 'the demo has a completed request');
+  const req = (await officer.get(`/oss/requests/${id}`, { json: true })).json;
+  const steps = req.history.map((h) => h.actor_name);
+  assert.ok(req.history.length >= 3, `submit, start, complete: ${JSON.stringify(steps)}`);
+  const officerName = sql("SELECT title || first_name || ' ' || last_name FROM users WHERE username = 'officer'");
+  assert.equal(steps.filter((n) => n === officerName).length, 2, 'the officer took it and completed it');
+  assert.equal(steps[0], req.applicant_name);
+  for (const st of ['returned', 'resubmitted', 'in_progress']) {
+    const n = Number(sql(`SELECT COUNT(*) FROM oss_requests r WHERE r.status = '${st}' AND NOT EXISTS (SELECT 1 FROM oss_history h WHERE h.request_id = r.id AND h.to_status = '${st}')`));
+    assert.equal(n, 0, `every ${st} request has the step that made it so`);
+  }
+  const res = await fetch(`${demo.base}/oss/requests/${id}/pdf`, { headers: { cookie: officer.cookieHeader() } });
+  const doc = { body: Buffer.from(await res.arrayBuffer()) };
+  const text = execFileSync('pdftotext', ['-layout', '-', '-'], { input: doc.body, encoding: 'utf8' });
+  assert.ok(text.includes(officerName), `the print names the officer on one line: ${text}`);
+  } finally { await demo.stop(); }
+});
+
+test('money typed with thousands separators or Thai digits is accepted; shown again as typed after an error (issue 10 i)', async () => {
+  const fields = {
+    area_id: String(areaId), ...person, official_type: 'teacher', work_unit: 'โรงเรียนบ้านหนองบัว', position: 'ครู',
+    salary: '25,000.50', standing_pay: '๓,๕๐๐', cert_kind: 'รับรองเงินเดือน', purpose: 'กู้เงินธนาคาร',
+  };
+  const attach = () => ({ id_card: pdf(), pay_slip: { data: files.png(), filename: 'slip.png', type: 'image/png' } });
+  // another field wrong: the amounts are no error and come back exactly as typed
+  const bad = await citizen.postMultipart('/oss/new/12', { ...fields, phone: '12' }, attach(), { json: true });
+  assert.equal(bad.status, 422);
+  assert.ok(bad.json.form.errors.phone);
+  assert.equal(bad.json.form.errors.salary, undefined, JSON.stringify(bad.json.form.errors));
+  assert.equal(bad.json.form.errors.standing_pay, undefined);
+  assert.equal(bad.json.form.values.salary, '25,000.50');
+  assert.equal(bad.json.form.values.standing_pay, '๓,๕๐๐');
+  const html = await citizen.postMultipart('/oss/new/12', { ...fields, phone: '12' }, attach());
+  assert.match(html.text, /value="25,000\.50"/);
+  // fixed: stored in satang, shown as baht
+  const cert = await submitOk(citizen, '12', fields, attach());
+  const salary = process.env.KHET_TEST_PG ? "data::jsonb->>'salary'" : "json_extract(data, '$.salary')";
+  assert.equal(Number(sql(`SELECT ${salary} FROM oss_requests WHERE id = ${cert.id}`)), 2500050);
+  assert.equal(cert.details.find((d) => d.label.startsWith('อัตราเงินเดือน')).value, '25,000.50 บาท');
+  assert.equal(cert.details.find((d) => d.label.startsWith('เงินวิทยฐานะ')).value, '3,500.00 บาท');
+  // a separator in the wrong place is still refused, at the field
+  const wrong = await citizen.postMultipart('/oss/new/12', { ...fields, salary: '25,00' }, attach(), { json: true });
+  assert.equal(wrong.status, 422);
+  assert.match(wrong.json.form.errors.salary, /1,500\.50/);
+  assert.equal(wrong.json.form.values.salary, '25,00');
 });

@@ -41,6 +41,10 @@ function be(iso) {
 const person = { title: 'นาย', first_name: 'ผดุงสิทธิ์', last_name: 'ลาวรรณ', phone: '0812345678' };
 const pdf = () => ({ data: files.pdf(), filename: 'หนังสือ.pdf', type: 'application/pdf' });
 
+// this year in Bangkok, and 25 June of last year typed with its CE year
+const ceYear = Number(new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 4));
+const lastYearCe = `25/06/${ceYear - 1}`;
+
 function roomFields(over = {}) {
   return {
     area_id: String(areaId), ...person, agency: 'กลุ่มนิเทศ ติดตามและประเมินผล', attendees: '8', room_id: String(small),
@@ -119,6 +123,11 @@ test('chairman and coordinator: on the form, the request, the calendar\'s day fo
   const emoji = await citizen.postMultipart('/oss/new/31', roomFields({ start_date: d, end_date: d, coordinator: 'สมชาย 😀' }), { letter: pdf() }, { json: true });
   assert.equal(emoji.status, 422);
   assert.match(JSON.stringify(emoji.json), /อีโมจิ/);
+  // "25/06/<last year CE>" on the booking form: refused with พ.ศ./ค.ศ., kept as typed
+  const ce = await citizen.postMultipart('/oss/new/31', roomFields({ start_date: lastYearCe, end_date: lastYearCe }), { letter: pdf() }, { json: true });
+  assert.equal(ce.status, 422);
+  assert.match(ce.json.form.errors.start_date, new RegExp(`^วันที่เริ่มต้นใช้ห้อง 25 มิ\\.ย\\. ${ceYear - 1 + 543} \\(ค\\.ศ\\. ${ceYear - 1}\\) เป็นวันที่ผ่านมาแล้ว กรุณาตรวจสอบปีที่กรอก: ปีนี้คือ พ\\.ศ\\. ${ceYear + 543}`));
+  assert.equal(ce.json.form.values.start_date, lastYearCe);
   assert.equal(num('SELECT COUNT(*) FROM oss_requests'), n0);
   const id = await book(citizen, { start_date: d, end_date: d, chairman: 'นายประธาน ทดสอบ', coordinator: 'นางประสาน งานดี โทร 0899999999' });
   const v = await citizen.get(`/oss/requests/${id}`, { json: true });
@@ -211,6 +220,9 @@ test('free rooms: a date range searched over all of the area\'s rooms, page and 
     [{ start_time: '12:00', end_time: '09:00' }, /เวลาสิ้นสุดต้องหลังเวลาเริ่มต้น/],
     [{ start_date: '31/02/2570' }, /วว\/ดด\/ปปปป/],
     [{ start_date: be(day(-3)), end_date: be(day(-3)) }, /ผ่านมาแล้ว/],
+    // a CE year typed (read as CE, a past year): the message says how it
+    // was read, in พ.ศ. and ค.ศ., and this year's (computed, not fixed)
+    [{ start_date: lastYearCe, end_date: lastYearCe }, new RegExp(`ค\\.ศ\\. ${ceYear - 1}\\) เป็นวันที่ผ่านมาแล้ว.*ปีนี้คือ พ\\.ศ\\. ${ceYear + 543} \\(ค\\.ศ\\. ${ceYear}\\)`)],
     [{ attendees: 'สิบ' }, /จำนวนผู้เข้าร่วมประชุม/],
     [{ area: '999999' }, /สำนักงานเขตพื้นที่/],
   ]) {

@@ -109,6 +109,22 @@ function paramIds() {
     '/oss/requests/:id/files/:fid': (p) => first(`SELECT id FROM oss_files WHERE request_id = ${p.id}`),
     '/oss/rooms/:id': () => first('SELECT id FROM oss_rooms ORDER BY id'),
     '/school-admin/regs/:rid': () => col('SELECT id FROM school_admin_regs ORDER BY id'),
+    // the API (/api/v1): JSON only, so its walk checks that every answer
+    // is refused or given by the route table's roles and scopes; what it
+    // masks is api.test.mjs's
+    '/api/v1/areas/:id': () => areas,
+    '/api/v1/schools/:id': () => [...school, ...otherArea],
+    '/api/v1/users/:id': () => col("SELECT id FROM users WHERE username IN ('teacher', 'schooladmin2', 'citizen') ORDER BY id"),
+    '/api/v1/oss/areas/:id': () => areas,
+    '/api/v1/dmc/schools/:id': () => [...school, ...otherArea],
+    '/api/v1/dpa/schools/:id': () => [...school, ...otherArea],
+    '/api/v1/oss/rooms/:id': () => first('SELECT id FROM oss_rooms ORDER BY id'),
+    '/api/v1/oss/requests/:id': () => oss,
+    '/api/v1/oss/requests/:id/files/:fid': (p) => first(`SELECT id FROM oss_files WHERE request_id = ${p.id}`),
+    '/api/v1/kpi/years/:year': year,
+    '/api/v1/kpi/indicators/:id': () => first('SELECT id FROM kpi_indicators ORDER BY id'),
+    '/api/v1/kpi/periods/:id': () => first('SELECT id FROM kpi_periods ORDER BY id'),
+    '/api/v1/kpi/reports/:id': () => first('SELECT id FROM kpi_reports ORDER BY id'),
     '/schools/:sid': () => [...school, ...otherArea],
   };
 }

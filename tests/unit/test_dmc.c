@@ -1112,6 +1112,139 @@ static void test_round_extension(void **state)
 	assert_int_equal(scalar(en->db, "SELECT close_at FROM dmc_rounds WHERE id = $1", rid), bkk(2030, 6, 10, 16, 30, 0));
 }
 
+/* An area's extension of a round day (dmc_round_areas) moves the year-end
+ * promotion and the citizen-ID correction cut-off for its schools, not
+ * only the confirm window; another area's schools keep OBEC's close. */
+static void test_extension_moves_promotion_and_corrections(void **state)
+{
+	struct engine *en = *state;
+	struct fx *f = en->data;
+	struct err e = ERR_INIT;
+	assert_int_equal(dmc_rounds_ensure(en->db, 2574, &e), 0);
+	long long rid = scalar(en->db, "SELECT id FROM dmc_rounds WHERE academic_year = $1 AND round_no = 3", 2574);
+	long long area = scalar(en->db, "SELECT area_id FROM schools WHERE id = $1", f->s1);
+	long long other_area = org_area_add(en->db, en->kind == DB_SQLITE ? "9953" : "9954", "สำนักงานเขตทดสอบขยาย",
+					    "สพป.ทดสอบขยาย", "primary", "ยโสธร", &e);
+	assert_true(other_area > 0);
+	long long other = org_school_add(en->db, other_area, en->kind == DB_SQLITE ? "1099530001" : "1099540001",
+					 en->kind == DB_SQLITE ? "99530001" : "99540001", "โรงเรียนไม่ขยายเวลา", "เมือง",
+					 "ยโสธร", &e);
+	assert_true(other > 0);
+	/* the year-end round day of 2574: 30 April 2032; the area closes at 18:00 */
+	long long morning = bkk(2032, 4, 30, 9, 0, 0), at17 = bkk(2032, 4, 30, 17, 0, 0);
+	long long at1800 = bkk(2032, 4, 30, 18, 0, 59), at1801 = bkk(2032, 4, 30, 18, 1, 0);
+	assert_int_equal(dmc_round_extend(en->db, rid, area, "18:00", -1, 0, morning, &e), 0);
+
+	/* promotion: the other area's school may promote at 17:00, ours waits for 18:01 */
+	json_t *ye = dmc_yearend(en->db, other, at17, &e);
+	assert_non_null(ye);
+	assert_string_equal(jstr(ye, "state"), "open");
+	assert_int_equal(jint(ye, "opens_at"), bkk(2032, 4, 30, 16, 31, 0));
+	json_decref(ye);
+	ye = dmc_yearend(en->db, f->s1, at17, &e);
+	assert_non_null(ye);
+	assert_string_equal(jstr(ye, "state"), "before");
+	assert_int_equal(jint(json_object_get(ye, "round"), "id"), rid);
+	assert_int_equal(jint(ye, "opens_at"), bkk(2032, 4, 30, 18, 1, 0));
+	json_decref(ye);
+	ye = dmc_yearend(en->db, f->s1, at1801, &e);
+	assert_string_equal(jstr(ye, "state"), "open");
+	json_decref(ye);
+	long long up, grad, stay;
+	assert_int_equal(db_begin(en->db, &e), 0);
+	assert_int_equal(dmc_promote_school(en->db, f->s1, 0, at17, &up, &grad, &stay, &e), -1);
+	assert_int_equal(e.status, 409);
+	db_rollback(en->db);
+	err_clear(&e);
+
+	/* corrections: ours still open at 17:00 and through 18:00's minute, the other's closed at 16:31 */
+	long long last_close = 0, reopens = 0;
+	assert_int_equal(dmc_correction_window(en->db, f->s1, at17, &last_close, &reopens, &e), 0);
+	assert_int_equal(reopens, 0);
+	assert_int_equal(dmc_correction_window(en->db, f->s1, at1800, &last_close, &reopens, &e), 0);
+	assert_int_equal(reopens, 0);
+	assert_int_equal(dmc_correction_window(en->db, other, at17, &last_close, &reopens, &e), 0);
+	assert_int_equal(last_close, bkk(2032, 4, 30, 16, 30, 0));
+	assert_true(reopens > at17);
+	assert_int_equal(dmc_correction_window(en->db, f->s1, at1801, &last_close, &reopens, &e), 0);
+	assert_int_equal(last_close, bkk(2032, 4, 30, 18, 0, 0));
+	assert_true(reopens > at1801);
+	/* and the request itself follows it */
+	char cid[14], fix[14];
+	new_id(cid);
+	long long elsewhere = 0;
+	struct dmc_learner_in in = kid(cid, "p4");
+	assert_int_equal(db_begin(en->db, &e), 0);
+	long long id = dmc_learner_add(en->db, f->s1, &in, 0, morning, &elsewhere, &e);
+	assert_true(id > 0);
+	assert_int_equal(db_commit(en->db, &e), 0);
+	new_id(fix);
+	assert_int_equal(db_begin(en->db, &e), 0);
+	assert_true(dmc_id_fix_request(en->db, f->s1, id, fix, "กรอกผิด", 0, at17, &e) > 0);
+	db_rollback(en->db);
+	assert_int_equal(db_begin(en->db, &e), 0);
+	assert_int_equal(dmc_id_fix_request(en->db, f->s1, id, fix, "กรอกผิด", 0, at1801, &e), -1);
+	assert_int_equal(e.status, 409);
+	db_rollback(en->db);
+}
+
+/* dmc_area_counts (migration 0509's triggers) is the sum of the area's
+ * dmc_counts after every kind of change: add, move in from another school,
+ * a rebuild of a school's counts, and a school moved to another area. */
+static long long area_mismatch(struct db *db)
+{
+	long long n = -1;
+	struct err e = ERR_INIT;
+	if (db_int_value(db,
+			 "SELECT COUNT(*) FROM (SELECT s.area_id, c.grade, c.sex, SUM(c.n) AS n FROM dmc_counts c "
+			 "JOIN schools s ON s.id = c.school_id GROUP BY s.area_id, c.grade, c.sex) x "
+			 "FULL JOIN dmc_area_counts a ON a.area_id = x.area_id AND a.grade = x.grade AND a.sex = x.sex "
+			 "WHERE COALESCE(a.n, 0) <> COALESCE(x.n, 0)",
+			 NULL, 0, &n, &e) < 0)
+		fail_msg("area counts: %s", e.msg);
+	return n;
+}
+
+static void test_area_counts_kept(void **state)
+{
+	struct engine *en = *state;
+	struct fx *f = en->data;
+	struct err e = ERR_INIT;
+	long long area = scalar(en->db, "SELECT area_id FROM schools WHERE id = $1", f->s1);
+	char a[14], b[14];
+	new_id(a);
+	new_id(b);
+	long long elsewhere = 0;
+	struct dmc_learner_in la = kid(a, "p5"), lb = kid(b, "p5");
+	la.birth_date = lb.birth_date = "2015-02-02";
+	long long before = scalar(en->db, "SELECT COALESCE(SUM(n), 0) FROM dmc_area_counts WHERE area_id = $1 AND grade = 'p5'",
+				  area);
+	assert_int_equal(db_begin(en->db, &e), 0);
+	assert_true(dmc_learner_add(en->db, f->s1, &la, 0, NOW, &elsewhere, &e) > 0);
+	assert_true(dmc_learner_add(en->db, f->s3, &lb, 0, NOW, &elsewhere, &e) > 0);
+	assert_true(dmc_learner_move_in(en->db, f->s2, a, "p5", 1, 0, NOW, &e) > 0);
+	assert_int_equal(dmc_counts_rebuild(en->db, f->s2, &e), 0);
+	assert_int_equal(db_commit(en->db, &e), 0);
+	assert_int_equal(area_mismatch(en->db), 0);
+	assert_int_equal(scalar(en->db, "SELECT COALESCE(SUM(n), 0) FROM dmc_area_counts WHERE area_id = $1 AND grade = 'p5'",
+				area),
+			 before + 2);
+	/* the third school moves to another area: its counts go with it */
+	long long other = org_area_add(en->db, en->kind == DB_SQLITE ? "9955" : "9956", "สำนักงานเขตทดสอบนับ",
+				       "สพป.ทดสอบนับ", "primary", "ยโสธร", &e);
+	assert_true(other > 0);
+	long long s3n = scalar(en->db, "SELECT COALESCE(SUM(n), 0) FROM dmc_counts WHERE school_id = $1", f->s3);
+	assert_true(s3n > 0);
+	assert_true(db_exec(en->db, "UPDATE schools SET area_id = $2 WHERE id = $1", DB_ARGS(DB_INT(f->s3), DB_INT(other)),
+			    &e) == 1);
+	assert_int_equal(area_mismatch(en->db), 0);
+	assert_int_equal(scalar(en->db, "SELECT COALESCE(SUM(n), 0) FROM dmc_area_counts WHERE area_id = $1", other), s3n);
+	assert_true(db_exec(en->db, "UPDATE schools SET area_id = $2 WHERE id = $1", DB_ARGS(DB_INT(f->s3), DB_INT(area)),
+			    &e) == 1);
+	assert_int_equal(area_mismatch(en->db), 0);
+	assert_int_equal(scalar(en->db, "SELECT COALESCE(SUM(n), 0) FROM dmc_area_counts WHERE area_id = $1", other), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest pure[] = {
@@ -1136,6 +1269,8 @@ int main(void)
 	    cmocka_unit_test(test_round_settings),
 	    cmocka_unit_test(test_subsidy_from_snapshot),
 	    cmocka_unit_test(test_round_extension),
+	    cmocka_unit_test(test_extension_moves_promotion_and_corrections),
+	    cmocka_unit_test(test_area_counts_kept),
 	};
 	int failed = cmocka_run_group_tests_name("dmc_rules", pure, NULL, NULL);
 	engine_after_migrate = seed;

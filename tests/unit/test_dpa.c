@@ -547,15 +547,20 @@ static void test_counts_follow_every_write(void **state)
 	long long t2 = IN_TX(en->db, dpa_transfer_request(en->db, f->s2, d, "", 0, NOW + 6, &e));
 	assert_int_equal(IN_TX(en->db, dpa_transfer_decide(en->db, t2, false, "ไม่อนุมัติ", 0, NOW + 7, &e)), 0);
 	assert_int_equal(counts_drift(en->db), 0);
-	/* removals: a school's and the office's last one (its row stays at zero) */
+	/* the area office takes d from its school: both places recounted */
+	assert_int_equal(IN_TX(en->db, dpa_office_take(en->db, f->area, d, 0, NOW + 7, &e)), id);
+	assert_int_equal(counts_drift(en->db), 0);
+	place(en->db, f->s1, f->area, &rec, &inc);
+	assert_int_equal(rec, rec0 + 1);
+	/* removals: a school's last new one and one of the office's */
 	assert_int_equal(IN_TX(en->db, dpa_staff_remove(en->db, ia, -1, "retired", "2026-11-30", 0, NOW + 8, &e)), 0);
 	assert_int_equal(IN_TX(en->db, dpa_staff_remove(en->db, ic, -1, "resigned", "2026-11-30", 0, NOW + 8, &e)), 0);
 	assert_int_equal(counts_drift(en->db), 0);
 	place(en->db, 0, f->area, &rec, &inc);
-	assert_int_equal(rec, off0);
-	assert_int_equal(inc, offi0);
+	assert_int_equal(rec, off0 + 1); /* d, who lacks a type */
+	assert_int_equal(inc, offi0 + 1);
 	place(en->db, f->s1, f->area, &rec, &inc);
-	assert_int_equal(rec, rec0 + 1);
+	assert_int_equal(rec, rec0); /* back to what it was */
 	/* the removed person comes back at another school (re-add) */
 	assert_int_equal(IN_TX(en->db, dpa_staff_add(en->db, f->area, f->s2, &pa, 0, NOW + 9, &elsewhere, "add", &e)), ia);
 	assert_int_equal(counts_drift(en->db), 0);

@@ -70,7 +70,32 @@ static void test_money(void **state)
 	assert_int_equal(num_money("0.01"), 1);
 	assert_int_equal(num_money(""), -1);
 	assert_int_equal(num_money("-5"), -1);
-	assert_int_equal(num_money("1,500"), -1);
+	/* thousands separators, as people type amounts (issue 10 i) */
+	assert_int_equal(num_money("1,500"), 150000);
+	assert_int_equal(num_money("1,500.50"), 150050);
+	assert_int_equal(num_money("1,234,567.5"), 123456750);
+	assert_int_equal(num_money("999,999"), 99999900);
+	assert_int_equal(num_money("1,234,567,890,123"), 123456789012300);
+	assert_int_equal(num_money("12,345,678,901,234"), -1); /* 14 digits */
+	/* a separator only between groups of three */
+	assert_int_equal(num_money("1,50"), -1);
+	assert_int_equal(num_money("15,00"), -1);
+	assert_int_equal(num_money("1,5000"), -1);
+	assert_int_equal(num_money("1500,000"), -1);
+	assert_int_equal(num_money(",500"), -1);
+	assert_int_equal(num_money("1,500,"), -1);
+	assert_int_equal(num_money("1,,500"), -1);
+	assert_int_equal(num_money("1,500.5,0"), -1);
+	assert_int_equal(num_money("1.500,50"), -1);
+	assert_int_equal(num_money("1 500"), -1);
+	/* Thai digits, alone or with ASCII ones and separators */
+	assert_int_equal(num_money("๑๕๐๐"), 150000);
+	assert_int_equal(num_money("๑,๕๐๐.๕๐"), 150050);
+	assert_int_equal(num_money("๒๕,000"), 2500000);
+	assert_int_equal(num_money("๑,๕๐"), -1);
+	assert_int_equal(num_money("\xe0\xb9"), -1);    /* a cut Thai digit */
+	assert_int_equal(num_money("\xe0\xb9\x9a"), -1); /* U+0E5A is no digit */
+	assert_int_equal(num_money(NULL), -1);
 	assert_int_equal(num_money("1500."), -1);
 	assert_int_equal(num_money("1500.505"), -1);
 	assert_int_equal(num_money("15a"), -1);

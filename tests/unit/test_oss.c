@@ -502,6 +502,29 @@ static void test_booking_slots(void **state)
 	err_clear(&e);
 	assert_int_equal(oss_appointment_check("2567-06-25", "10:00", now, &at, &e), -1);
 	assert_non_null(strstr(e.msg, "พ.ศ."));
+	/* the far-ahead message's example is this year, not a fixed one */
+	assert_non_null(strstr(e.msg, "พ.ศ. 2567 (ค.ศ. 2024)"));
+	err_clear(&e);
+	long long later = bkk(2026, 12, 7, 10, 0, 0);
+	assert_int_equal(oss_booking_slots("2569-06-25", "2569-06-25", "09:00", "12:00", later, s, 14, &e), -1);
+	assert_string_equal(e.msg, "วันที่เริ่มต้นใช้ห้องอยู่ไกลเกินไป (จองล่วงหน้าได้ไม่เกิน 2 ปี) "
+				   "กรุณาตรวจสอบปีที่กรอก: ปีนี้คือ พ.ศ. 2569 (ค.ศ. 2026)");
+	/* a day of an earlier year ("25/06/2025" is read as CE: 25 มิ.ย. 2568):
+	 * not just "past", the message says how it was read, in พ.ศ. and ค.ศ. */
+	err_clear(&e);
+	assert_int_equal(oss_booking_slots("2025-06-25", "2025-06-25", "09:00", "12:00", later, s, 14, &e), -1);
+	assert_string_equal(e.field, "start_date");
+	assert_string_equal(e.msg, "วันที่เริ่มต้นใช้ห้อง 25 มิ.ย. 2568 (ค.ศ. 2025) เป็นวันที่ผ่านมาแล้ว "
+				   "กรุณาตรวจสอบปีที่กรอก: ปีนี้คือ พ.ศ. 2569 (ค.ศ. 2026)");
+	err_clear(&e);
+	assert_int_equal(oss_appointment_check("2025-06-25", "10:00", later, &at, &e), -1);
+	assert_string_equal(e.field, "date");
+	assert_string_equal(e.msg, "วันขอนัดหมาย 25 มิ.ย. 2568 (ค.ศ. 2025) เป็นวันที่ผ่านมาแล้ว "
+				   "กรุณาตรวจสอบปีที่กรอก: ปีนี้คือ พ.ศ. 2569 (ค.ศ. 2026)");
+	/* last month is plainly past */
+	err_clear(&e);
+	assert_int_equal(oss_booking_slots("2026-11-07", "2026-11-07", "09:00", "12:00", later, s, 14, &e), -1);
+	assert_string_equal(e.msg, "วันที่เริ่มต้นใช้ห้องเป็นวันที่ผ่านมาแล้ว กรุณาเลือกวันนี้หรือวันถัดไป");
 	/* two years ahead is still a booking */
 	err_clear(&e);
 	assert_int_equal(oss_booking_slots("2026-06-24", "2026-06-24", "09:00", "12:00", now, s, 14, &e), 1);

@@ -83,6 +83,30 @@ static void test_short_document(void **state)
 	buf_release(&out);
 }
 
+/* Column kinds: words kept whole, numbers right-aligned; a piece wider than
+ * its column (or a kinds string too short, too long, or with a letter it
+ * does not know) still lays out; kinds outside a table are ignored. */
+static void test_table_kinds(void **state)
+{
+	struct pdf *p = pdf_new("เงินอุดหนุนรายหัว สำนักงานเขตพื้นที่การศึกษาประถมศึกษายโสธร เขต 2");
+	pdf_table_kinds(p, "nnn"); /* no table yet: ignored */
+	pdf_subtitle(p, "รอบที่ 3 ณ 30 เมษายน (สิ้นปีการศึกษา) ปีการศึกษา 2570 (จากข้อมูลที่ผู้อำนวยการสถานศึกษารับรองแล้ว)");
+	const char *h[] = {"ชื่อ-นามสกุล", "หมายเหตุ", "เงินเดือน (บาท)", "x"};
+	const double w[] = {0.6, 3, 1, 1};
+	pdf_table(p, 4, h, w);
+	pdf_table_kinds(p, "wtnq?"); /* 'q' is text; the fifth letter is past the table */
+	for (int i = 0; i < 30; i++)
+		pdf_table_row(p, (const char *[]){"นางสาวกาญจนาภรณ์ แก้วมณีวงศ์สกุลใหญ่", "ข้อความยาว ๆ", "1,234,567.50", NULL});
+	pdf_table_kinds(p, "tt"); /* after rows: ignored */
+	pdf_table_row(p, (const char *[]){"", "", "", ""});
+	pdf_text(p, "จบ");
+	pdf_table_kinds(p, "n"); /* not a table: ignored */
+	struct buf out = BUF_INIT;
+	finish(p, &out);
+	assert_in_range(page_count(&out), 2, 12);
+	buf_release(&out);
+}
+
 static void test_page_breaks_exact(void **state)
 {
 	for (int breaks = 0; breaks < 4; breaks++) {
@@ -180,6 +204,7 @@ static void test_free_without_finish(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_table_kinds),
 	    cmocka_unit_test(test_short_document),   cmocka_unit_test(test_page_breaks_exact),
 	    cmocka_unit_test(test_long_table_flows), cmocka_unit_test(test_long_paragraph_flows),
 	    cmocka_unit_test(test_threads),	     cmocka_unit_test(test_free_without_finish),

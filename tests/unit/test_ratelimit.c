@@ -46,6 +46,22 @@ static long long count(struct db *db, const char *sql)
 	return n;
 }
 
+/* Several hits of one second written at once (the API's per-token rate):
+ * the same count as one hit at a time, adding to the second's row. */
+static void test_hit_n(void **state)
+{
+	struct db *db = ((struct engine *)*state)->db;
+	struct err e = ERR_INIT;
+	long long t = 1700600000, retry = 0;
+	assert_int_equal(ratelimit_hit_n(db, "n:key", t, 3, &e), 0);
+	assert_int_equal(check(db, "n:key", t + 1, &retry), 0); /* 3 of 5 */
+	hit(db, "n:key", t);
+	assert_int_equal(ratelimit_hit_n(db, "n:key", t, 1, &e), 0);
+	assert_int_equal(check(db, "n:key", t + 1, &retry), 1); /* 5 of 5 */
+	assert_int_equal(retry, 899);
+	assert_int_equal(count(db, "SELECT hits FROM ratelimit WHERE key = 'n:key'"), 5);
+}
+
 static void test_window(void **state)
 {
 	struct db *db = ((struct engine *)*state)->db;
@@ -321,7 +337,7 @@ static void test_clear_prefix(void **state)
 	cmocka_unit_test(test_window), cmocka_unit_test(test_same_second_and_wait), cmocka_unit_test(test_clear),      \
 	    cmocka_unit_test(test_long_key), cmocka_unit_test(test_bad_args), cmocka_unit_test(test_transaction),      \
 	    cmocka_unit_test(test_concurrent_hits), cmocka_unit_test(test_purge), cmocka_unit_test(test_backoff),      \
-	    cmocka_unit_test(test_clear_prefix)
+	    cmocka_unit_test(test_clear_prefix), cmocka_unit_test(test_hit_n)
 
 int main(void)
 {

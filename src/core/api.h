@@ -1,0 +1,150 @@
+/* api: the integrators' API under /api/v1 (issue 15, SPEC X-2). The pages'
+ * JSON is each template's view model and is internal; the API is the
+ * contract: resources with a stable schema, one error shape, ISO times
+ * with +07:00, ISO dates, money as decimal baht strings, enums as {code,
+ * label_th}, paged lists with Link headers and a total, filters and sort
+ * declared per resource and checked, bearer tokens with scopes.
+ *
+ * A module declares its resources as data in its struct module (the field
+ * `api`): each struct api_route is an ordinary route (method, path under
+ * /api/v1, handler, the body's declared fields — the SAME list as the
+ * page's form, so a JSON body is validated exactly as the form is — and
+ * the role spec), plus what the OpenAPI document says of it: the scope it
+ * needs, Thai and English summaries, its query parameters, its sort keys
+ * and the JSON Schema of what it answers. api_register turns every
+ * module's list into routes flagged ROUTE_API, and the document
+ * (/api/v1/openapi.json) and its reference page (/api/v1/docs) are built
+ * from the same list, so nothing is documented by hand.
+ *
+ * Errors, of the API and of the pages' JSON alike (core/view.c):
+ *   {"error":{"status":409,"code":"stale_version","message":"…Thai…",
+ *             "fields":{"name":"…"},"request_id":"…"}}
+ * code is stable and machine-readable (api_code_of gives the default of a
+ * status; api_error names another). */
+#ifndef KHET_API_H
+#define KHET_API_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "core/err.h"
+#include "core/form.h"
+#include "core/http.h"
+
+/* Every API route is a route flagged ROUTE_API (http.h); its data is its
+ * api_route. */
+
+#define API_PREFIX "/api/v1"
+#define API_PER_PAGE_DEFAULT 50
+#define API_PER_PAGE_MAX 200
+
+/* A query parameter: a filter of a list. */
+enum api_param_type { AP_INT, AP_TEXT, AP_DATE, AP_CHOICE, AP_BOOL };
+struct api_param {
+	const char *name;
+	enum api_param_type type;
+	const char *th, *en;	      /* descriptions */
+	const struct choice *choices; /* AP_CHOICE: the allowed codes */
+};
+
+struct api_route {
+	const char *method;	   /* "GET", "POST", "PATCH" */
+	const char *path;	   /* under /api/v1: "/oss/requests/:id" */
+	handler_fn handler;
+	const struct field *body;  /* POST/PATCH: the form's own field list */
+	const char *scope;	   /* "oss:read", "oss:write" */
+	const char *roles;	   /* role spec as routes have it; NULL: any signed-in caller */
+	const char *th, *en;	   /* summary */
+	const char *schema;	   /* JSON Schema (text) of the item answered */
+	bool list;		   /* a paged list of schema items */
+	const struct api_param *params; /* filters; ends with {NULL} */
+	const char *sort;	   /* sort keys allowed, space-separated ("created_at id"); the
+				    * first is the default; "-key" asks for descending */
+	const void *data;	   /* what the handler reads with api_route_data */
+	int status;		   /* its success status: 0 is 200; 201 for one that creates */
+};
+
+struct api_def {
+	const char *module;		 /* its scopes are module:read / module:write */
+	const char *th;			 /* the tag's Thai name */
+	const struct api_route *routes; /* ends with {NULL} */
+};
+
+/* Registers every module's API routes and the document's own two, once,
+ * before serving (main.c). */
+void api_register(void);
+/* The api_route of the request's route, NULL when it is not an API route. */
+const struct api_route *api_route_of(struct req *r);
+const void *api_route_data(struct req *r);
+/* The scopes modules' APIs offer ("oss:read" …) as choices, for the token
+ * form; ends with {NULL, NULL}. */
+const struct choice *api_scope_choices(void);
+/* The OpenAPI 3.1 document (a new reference). */
+json_t *api_openapi(void);
+
+/* --- answers ------------------------------------------------------------- */
+
+/* A paged list's request: page (1…), per_page (1…200, default 50), sort
+ * (a declared key; desc when asked with "-"), checked with the declared
+ * filters: an unknown parameter or a bad value answers 400 in the error
+ * shape and api_page returns -1 (the handler returns 0). */
+struct api_page {
+	long long page, per_page, offset;
+	const char *sort; /* the key without "-" */
+	bool desc;
+};
+int api_page(struct req *r, struct api_page *pg);
+/* Parses page/per_page/sort from given values (pure, for unit tests):
+ * 0, or -1 with e (e->field the parameter). */
+int api_page_parse(const char *page, const char *per_page, const char *sort, const char *allowed, struct api_page *pg,
+		   struct err *e);
+/* Answers a list: {"items":[…],"total":n,"page":p,"per_page":k} with
+ * X-Total-Count and Link (first, prev, next, last). Takes items. */
+int api_list(struct req *r, const struct api_page *pg, json_t *items, long long total);
+/* Answers one item (200, or 201 with Location for a created one). Takes item. */
+int api_item(struct req *r, int status, json_t *item);
+/* The error shape with a code of the caller's ("insufficient_scope"). fields
+ * (taken, may be NULL) maps field names to Thai messages. */
+int api_error(struct req *r, int status, const char *code, const char *message, json_t *fields);
+/* An err as the error shape (a fault: 500, logged, generic message). */
+int api_err(struct req *r, const struct err *e);
+/* The stable code of a status (400 invalid, 401 unauthorized, 403
+ * forbidden, 404 not_found, 409 conflict, 422 invalid, 429 rate_limited,
+ * 5xx server_error …). */
+const char *api_code_of(int status);
+/* The body of an error answer (view.c uses it for the pages' JSON too);
+ * fields borrowed. */
+json_t *api_error_body(int status, const char *code, const char *message, json_t *fields, const char *request_id);
+
+/* A write done by the page's own handler (the same domain functions,
+ * transaction, audit, 409 on a stale version): page runs with the API's
+ * request; its form errors and refusals come back in the error shape, and
+ * the place it redirects to on success is given to result, which answers
+ * (api_item …) from what was stored. */
+int api_call_page(struct req *r, handler_fn page, int (*result)(struct req *r, const char *location));
+/* Whether the answer made so far is in API mode (a page handler running
+ * under api_call_page); view.c asks. */
+bool api_page_mode(struct req *r);
+/* view.c: a page handler under api_call_page redirected to location. */
+void api_page_redirected(struct req *r, const char *location);
+
+/* --- types --------------------------------------------------------------- */
+
+/* JSON Schema pieces for the declared response schemas. */
+#define API_ENUM_SCHEMA                                                                                                \
+	"{\"type\":\"object\",\"required\":[\"code\",\"label_th\"],\"properties\":{\"code\":{\"type\":\"string\"}," \
+	"\"label_th\":{\"type\":\"string\"}}}"
+#define API_TIME_SCHEMA "{\"type\":[\"string\",\"null\"],\"format\":\"date-time\"}"
+#define API_DATE_SCHEMA "{\"type\":[\"string\",\"null\"],\"format\":\"date\"}"
+#define API_MONEY_SCHEMA "{\"type\":\"string\",\"pattern\":\"^-?[0-9]+\\\\.[0-9]{2}$\"}"
+
+/* UTC seconds as "2026-12-07T13:35:00+07:00" (null for 0). */
+json_t *api_time(long long t);
+/* Satang as "35210.50". */
+json_t *api_money(long long satang);
+/* {code, label_th}. */
+json_t *api_enum(const char *code, const char *label_th);
+/* An ISO date text ("2026-12-07") as it is, null for "" or NULL. */
+json_t *api_date(const char *iso);
+
+#endif

@@ -1,0 +1,502 @@
+/* dashboard: the area and national census dashboards (DMC-5) and the
+ * learners recorded in two places that the area resolves.
+ *
+ * Nothing here counts learners. A school's counts by grade × sex are the
+ * rows of dmc_counts, kept in the transaction of every change
+ * (learner.c); an area's are dmc_area_counts, kept from dmc_counts by
+ * triggers (migration 0509); what a school certified is
+ * dmc_snapshot_counts and, as totals, its dmc_round_schools row
+ * (certified_male/female, written by dmc_round_certify). So an area's
+ * page reads about 30 rows per school and the national page one row per
+ * area × grade × sex plus one per school that took part in the round.
+ *
+ * Duplicates (dmc_duplicates, migration 0510) are flagged when they arise,
+ * not searched for on each view: a record added, moved in, renamed or
+ * imported is looked up by its names and birth date among the active
+ * records of other schools (the partial index dmc_learners_person), and a
+ * certification looks up its snapshot's learners in the other schools'
+ * snapshots of the round (dmc_snapshot_learner). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/db.h"
+#include "core/jsonx.h"
+#include "core/thai.h"
+#include "dmc/dmc_internal.h"
+
+/* ---- flagging duplicates ---------------------------------------------------------------- */
+
+int dmc_dup_check_learner(struct db *db, long long learner_id, long long now, struct err *e)
+{
+	/* the pair is stored once, the smaller id as side a */
+	return db_exec(db,
+		       "INSERT INTO dmc_duplicates (kind, learner_a, learner_b, round_id, school_a, school_b, area_a, "
+		       "area_b, found_at) "
+		       "SELECT 'name', CASE WHEN l.id < o.id THEN l.id ELSE o.id END, "
+		       "CASE WHEN l.id < o.id THEN o.id ELSE l.id END, 0, "
+		       "CASE WHEN l.id < o.id THEN l.school_id ELSE o.school_id END, "
+		       "CASE WHEN l.id < o.id THEN o.school_id ELSE l.school_id END, "
+		       "CASE WHEN l.id < o.id THEN sl.area_id ELSE so.area_id END, "
+		       "CASE WHEN l.id < o.id THEN so.area_id ELSE sl.area_id END, CAST($2 AS BIGINT) "
+		       "FROM dmc_learners l JOIN dmc_learners o ON o.first_name = l.first_name "
+		       "AND o.last_name = l.last_name AND o.birth_date = l.birth_date AND o.status = 'active' "
+		       "AND o.school_id <> l.school_id "
+		       "JOIN schools sl ON sl.id = l.school_id JOIN schools so ON so.id = o.school_id "
+		       "WHERE l.id = $1 AND l.status = 'active' "
+		       "ON CONFLICT (kind, learner_a, learner_b, round_id, school_a, school_b) DO NOTHING",
+		       DB_ARGS(DB_INT(learner_id), DB_INT(now)), e) < 0
+		   ? -1
+		   : 0;
+}
+
+int dmc_dup_check_schools_import(struct db *db, long long now, struct err *e)
+{
+	/* every learner of the import's rows (dmc_import, import.c) at once */
+	return db_exec(db,
+		       "INSERT INTO dmc_duplicates (kind, learner_a, learner_b, round_id, school_a, school_b, area_a, "
+		       "area_b, found_at) "
+		       "SELECT DISTINCT 'name', CASE WHEN l.id < o.id THEN l.id ELSE o.id END, "
+		       "CASE WHEN l.id < o.id THEN o.id ELSE l.id END, 0, "
+		       "CASE WHEN l.id < o.id THEN l.school_id ELSE o.school_id END, "
+		       "CASE WHEN l.id < o.id THEN o.school_id ELSE l.school_id END, "
+		       "CASE WHEN l.id < o.id THEN sl.area_id ELSE so.area_id END, "
+		       "CASE WHEN l.id < o.id THEN so.area_id ELSE sl.area_id END, CAST($1 AS BIGINT) "
+		       "FROM dmc_import i JOIN dmc_learners l ON l.ident = i.ident AND l.status = 'active' "
+		       "JOIN dmc_learners o ON o.first_name = l.first_name "
+		       "AND o.last_name = l.last_name AND o.birth_date = l.birth_date AND o.status = 'active' "
+		       "AND o.school_id <> l.school_id "
+		       "JOIN schools sl ON sl.id = l.school_id JOIN schools so ON so.id = o.school_id WHERE 1 = 1 "
+		       "ON CONFLICT (kind, learner_a, learner_b, round_id, school_a, school_b) DO NOTHING",
+		       DB_ARGS(DB_INT(now)), e) < 0
+		   ? -1
+		   : 0;
+}
+
+int dmc_dup_check_round(struct db *db, long long round_id, long long school_id, long long now, struct err *e)
+{
+	return db_exec(db,
+		       "INSERT INTO dmc_duplicates (kind, learner_a, learner_b, round_id, school_a, school_b, area_a, "
+		       "area_b, found_at) "
+		       "SELECT 'round', a.learner_id, a.learner_id, a.round_id, "
+		       "CASE WHEN a.school_id < b.school_id THEN a.school_id ELSE b.school_id END, "
+		       "CASE WHEN a.school_id < b.school_id THEN b.school_id ELSE a.school_id END, "
+		       "CASE WHEN a.school_id < b.school_id THEN sa.area_id ELSE sb.area_id END, "
+		       "CASE WHEN a.school_id < b.school_id THEN sb.area_id ELSE sa.area_id END, CAST($3 AS BIGINT) "
+		       "FROM dmc_snapshot a JOIN dmc_snapshot b ON b.round_id = a.round_id "
+		       "AND b.learner_id = a.learner_id AND b.school_id <> a.school_id "
+		       "JOIN schools sa ON sa.id = a.school_id JOIN schools sb ON sb.id = b.school_id "
+		       "WHERE a.round_id = $1 AND a.school_id = $2 "
+		       "ON CONFLICT (kind, learner_a, learner_b, round_id, school_a, school_b) DO NOTHING",
+		       DB_ARGS(DB_INT(round_id), DB_INT(school_id), DB_INT(now)), e) < 0
+		   ? -1
+		   : 0;
+}
+
+int dmc_dup_moved(struct db *db, long long learner_id, long long school_id, struct err *e)
+{
+	if (db_exec(db,
+		    "UPDATE dmc_duplicates SET school_a = $2, area_a = (SELECT area_id FROM schools WHERE id = $2) "
+		    "WHERE kind = 'name' AND learner_a = $1",
+		    DB_ARGS(DB_INT(learner_id), DB_INT(school_id)), e) < 0 ||
+	    db_exec(db,
+		    "UPDATE dmc_duplicates SET school_b = $2, area_b = (SELECT area_id FROM schools WHERE id = $2) "
+		    "WHERE kind = 'name' AND learner_b = $1",
+		    DB_ARGS(DB_INT(learner_id), DB_INT(school_id)), e) < 0)
+		return -1;
+	return 0;
+}
+
+/* ---- the area's list of duplicates ------------------------------------------------------ */
+
+/* The open rows of an area (two ranges of the partial indexes), still a
+ * duplicate: a 'name' pair whose records are both active at different
+ * schools and still share names and birth date. */
+#define DUP_OPEN                                                                                                       \
+	"FROM (SELECT id FROM dmc_duplicates WHERE area_a = $1 AND resolved_at IS NULL UNION "                         \
+	"SELECT id FROM dmc_duplicates WHERE area_b = $1 AND resolved_at IS NULL) x "                                  \
+	"JOIN dmc_duplicates d ON d.id = x.id JOIN dmc_learners a ON a.id = d.learner_a "                             \
+	"JOIN dmc_learners b ON b.id = d.learner_b "                                                                   \
+	"WHERE d.kind = 'round' OR (a.status = 'active' AND b.status = 'active' AND a.school_id <> b.school_id "      \
+	"AND a.first_name = b.first_name AND a.last_name = b.last_name AND a.birth_date = b.birth_date) "
+
+long long dmc_duplicates_count(struct db *db, long long area_id, struct err *e)
+{
+	long long n = 0;
+	if (db_int_value(db, "SELECT COUNT(*) " DUP_OPEN, DB_ARGS(DB_INT(area_id)), &n, e) < 0)
+		return -1;
+	return n;
+}
+
+static void masked(json_t *row, const char *key, const char *out_key)
+{
+	struct buf b = BUF_INIT;
+	dmc_ident_mask(jstr(row, key), &b);
+	json_object_set_new(row, out_key, json_string(buf_cstr(&b)));
+	json_object_del(row, key);
+	buf_release(&b);
+}
+
+static void birth_shown(json_t *row, const char *key)
+{
+	struct buf b = BUF_INIT;
+	thai_date_field(&b, jstr(row, key));
+	json_object_set_new(row, key, json_string(buf_cstr(&b)));
+	buf_release(&b);
+}
+
+json_t *dmc_duplicates_area(struct db *db, long long area_id, struct err *e)
+{
+	json_t *rows = db_rows_json(
+	    db,
+	    "SELECT d.id, d.kind, d.round_id, d.found_at, d.learner_a, d.learner_b, d.school_a, d.school_b, d.area_a, "
+	    "d.area_b, sa.name AS school_a_name, sb.name AS school_b_name, COALESCE(r.label, '') AS round_label, "
+	    "ta.label AS a_title, a.first_name AS a_first_name, a.last_name AS a_last_name, a.ident AS a_ident, "
+	    "a.birth_date AS a_birth_date, a.status AS a_status, "
+	    "tb.label AS b_title, b.first_name AS b_first_name, b.last_name AS b_last_name, b.ident AS b_ident, "
+	    "b.birth_date AS b_birth_date, b.status AS b_status "
+	    "FROM (SELECT id FROM dmc_duplicates WHERE area_a = $1 AND resolved_at IS NULL UNION "
+	    "SELECT id FROM dmc_duplicates WHERE area_b = $1 AND resolved_at IS NULL) x "
+	    "JOIN dmc_duplicates d ON d.id = x.id JOIN dmc_learners a ON a.id = d.learner_a "
+	    "JOIN dmc_learners b ON b.id = d.learner_b JOIN schools sa ON sa.id = d.school_a "
+	    "JOIN schools sb ON sb.id = d.school_b JOIN dmc_titles ta ON ta.code = a.title "
+	    "JOIN dmc_titles tb ON tb.code = b.title LEFT JOIN dmc_rounds r ON r.id = d.round_id "
+	    "WHERE d.kind = 'round' OR (a.status = 'active' AND b.status = 'active' AND a.school_id <> b.school_id "
+	    "AND a.first_name = b.first_name AND a.last_name = b.last_name AND a.birth_date = b.birth_date) "
+	    "ORDER BY d.found_at, d.id LIMIT 500",
+	    DB_ARGS(DB_INT(area_id)), e);
+	if (!rows)
+		return NULL;
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row)
+	{
+		masked(row, "a_ident", "a_ident_masked");
+		masked(row, "b_ident", "b_ident_masked");
+		birth_shown(row, "a_birth_date");
+		birth_shown(row, "b_birth_date");
+		json_object_set_new(row, "is_round", json_boolean(!strcmp(jstr(row, "kind"), "round")));
+	}
+	return rows;
+}
+
+int dmc_duplicate_resolve(struct db *db, long long area_id, long long id, const char *note, long long by,
+			  long long now, struct err *e)
+{
+	if (!note || !*note)
+		return err_field(e, "resolution_note",
+				 "กรุณาระบุผลการตรวจสอบ เช่น เป็นนักเรียนคนละคน หรือโรงเรียนใดแก้ไขข้อมูลแล้ว");
+	json_t *d = db_row_json(db, "SELECT area_a, area_b, resolved_at FROM dmc_duplicates WHERE id = $1",
+				DB_ARGS(DB_INT(id)), e);
+	if (!d) {
+		if (e->status == 404)
+			err_set(e, 404, "ไม่พบรายการนี้");
+		return -1;
+	}
+	bool mine = jint(d, "area_a") == area_id || jint(d, "area_b") == area_id;
+	bool done = jint(d, "resolved_at") > 0;
+	json_decref(d);
+	if (!mine)
+		return err_set(e, 404, "ไม่พบรายการนี้");
+	if (done)
+		return err_set(e, 409, "รายการนี้ได้รับการตรวจสอบแล้ว");
+	long long n = db_exec(db,
+			      "UPDATE dmc_duplicates SET resolved_at = $2, resolved_by = $3, resolution_note = $4 "
+			      "WHERE id = $1 AND resolved_at IS NULL",
+			      DB_ARGS(DB_INT(id), DB_INT(now), by > 0 ? DB_INT(by) : DB_NULL, DB_TEXT(note)), e);
+	if (n < 0)
+		return -1;
+	if (n == 0)
+		return err_set(e, 409, "รายการนี้ได้รับการตรวจสอบแล้ว");
+	return 0;
+}
+
+/* ---- rounds ----------------------------------------------------------------------------- */
+
+json_t *dmc_round_previous(struct db *db, long long year, long long round_no, struct err *e)
+{
+	json_t *r = db_row_json(db,
+				"SELECT id, academic_year, round_no, label FROM dmc_rounds "
+				"WHERE academic_year < $1 OR (academic_year = $1 AND round_no < $2) "
+				"ORDER BY academic_year DESC, round_no DESC LIMIT 1",
+				DB_ARGS(DB_INT(year), DB_INT(round_no)), e);
+	if (!r && e->status == 404)
+		err_set(e, 404, "ไม่มีรอบก่อนหน้า");
+	return r;
+}
+
+/* ---- the area's dashboard ----------------------------------------------------------------- */
+
+/* grades: [{value, label}] in order → index of a code, -1 for none */
+static int grade_index(json_t *grades, const char *code)
+{
+	size_t i;
+	json_t *g;
+	json_array_foreach(grades, i, g) if (!strcmp(jstr(g, "value"), code)) return (int)i;
+	return -1;
+}
+
+#define MAX_GRADES 32
+
+json_t *dmc_area_dashboard(struct db *db, long long area_id, long long round_id, long long prev_round_id,
+			   bool certified_counts, struct err *e)
+{
+	json_t *grades = dmc_choices(db, DMC_GRADES, e);
+	if (!grades)
+		return NULL;
+	size_t ng = json_array_size(grades);
+	if (ng > MAX_GRADES) {
+		json_decref(grades);
+		err_set(e, 500, "dmc_grades: more than %d grades", MAX_GRADES);
+		return NULL;
+	}
+	/* each school once, with its progress in the round and the last one */
+	json_t *schools = db_rows_json(
+	    db,
+	    "SELECT s.id AS school_id, s.name, s.obec_code, rs.confirmed_at, rs.certified_at, rs.acknowledged_at, "
+	    "rs.certified_male, rs.certified_female, ps.certified_at AS prev_certified_at, "
+	    "ps.certified_male AS prev_male, ps.certified_female AS prev_female "
+	    "FROM schools s LEFT JOIN dmc_round_schools rs ON rs.round_id = $2 AND rs.school_id = s.id "
+	    "LEFT JOIN dmc_round_schools ps ON ps.round_id = $3 AND ps.school_id = s.id "
+	    "WHERE s.area_id = $1 ORDER BY s.name COLLATE thai, s.id",
+	    DB_ARGS(DB_INT(area_id), DB_INT(round_id), DB_INT(prev_round_id)), e);
+	/* learners by school, grade and sex: kept counts, or what was certified */
+	json_t *counts =
+	    !schools ? NULL
+	    : certified_counts
+		? db_rows_json(db,
+			       "SELECT c.school_id, c.grade, c.sex, c.n FROM schools s JOIN dmc_snapshot_counts c "
+			       "ON c.round_id = $2 AND c.school_id = s.id WHERE s.area_id = $1 AND c.n > 0",
+			       DB_ARGS(DB_INT(area_id), DB_INT(round_id)), e)
+		: db_rows_json(db,
+			       "SELECT c.school_id, c.grade, c.sex, c.n FROM schools s JOIN dmc_counts c "
+			       "ON c.school_id = s.id WHERE s.area_id = $1 AND c.n > 0",
+			       DB_ARGS(DB_INT(area_id)), e);
+	if (!counts) {
+		json_decref(grades);
+		json_decref(schools);
+		return NULL;
+	}
+	/* schools by id → their index (rows are few hundred: a linear map by
+	 * position after one pass) */
+	size_t ns = json_array_size(schools);
+	long long *ids = xcalloc(ns ? ns : 1, sizeof *ids);
+	long long(*cell)[MAX_GRADES][2] = xcalloc(ns ? ns : 1, sizeof *cell);
+	long long tot[MAX_GRADES][2] = {{0}};
+	size_t i;
+	json_t *row;
+	json_array_foreach(schools, i, row) ids[i] = jint(row, "school_id");
+	size_t hint = 0;
+	json_array_foreach(counts, i, row)
+	{
+		long long sid = jint(row, "school_id");
+		size_t k = hint < ns && ids[hint] == sid ? hint : ns;
+		if (k == ns)
+			for (k = 0; k < ns && ids[k] != sid; k++)
+				;
+		int g = grade_index(grades, jstr(row, "grade"));
+		if (k == ns || g < 0)
+			continue;
+		hint = k;
+		int sx = !strcmp(jstr(row, "sex"), "F");
+		cell[k][g][sx] += jint(row, "n");
+		tot[g][sx] += jint(row, "n");
+	}
+	/* the grades any school of the area has learners in (all when none) */
+	bool shown[MAX_GRADES];
+	size_t nshown = 0;
+	for (size_t g = 0; g < ng; g++) {
+		shown[g] = tot[g][0] + tot[g][1] > 0;
+		nshown += shown[g];
+	}
+	if (!nshown)
+		for (size_t g = 0; g < ng; g++)
+			shown[g] = true;
+	json_t *grade_heads = json_array(), *area_grades = json_array();
+	long long am = 0, af = 0;
+	for (size_t g = 0; g < ng; g++) {
+		json_t *gr = json_array_get(grades, g);
+		am += tot[g][0];
+		af += tot[g][1];
+		json_array_append_new(area_grades, json_pack("{s:s, s:s, s:I, s:I, s:I, s:b}", "grade", jstr(gr, "value"),
+							      "label", jstr(gr, "label"), "male", (json_int_t)tot[g][0],
+							      "female", (json_int_t)tot[g][1], "total",
+							      (json_int_t)(tot[g][0] + tot[g][1]), "shown", shown[g]));
+		if (shown[g])
+			json_array_append_new(grade_heads, json_pack("{s:s, s:s}", "grade", jstr(gr, "value"), "label",
+								     jstr(gr, "label")));
+	}
+	long long n_conf = 0, n_cert = 0, n_ack = 0, cert_total = 0, prev_total = 0, n_prev = 0;
+	json_array_foreach(schools, i, row)
+	{
+		json_t *cells = json_array(), *all = json_array();
+		long long m = 0, f = 0;
+		for (size_t g = 0; g < ng; g++) {
+			m += cell[i][g][0];
+			f += cell[i][g][1];
+			json_t *c = json_pack("{s:s, s:I, s:I, s:I}", "grade", jstr(json_array_get(grades, g), "value"),
+					      "male", (json_int_t)cell[i][g][0], "female", (json_int_t)cell[i][g][1], "total",
+					      (json_int_t)(cell[i][g][0] + cell[i][g][1]));
+			if (shown[g])
+				json_array_append(cells, c);
+			json_array_append_new(all, c);
+		}
+		json_object_set_new(row, "grades", cells);
+		json_object_set_new(row, "all_grades", all);
+		json_object_set_new(row, "male", json_integer(m));
+		json_object_set_new(row, "female", json_integer(f));
+		json_object_set_new(row, "total", json_integer(m + f));
+		bool cert = jint(row, "certified_at") > 0, prev = jint(row, "prev_certified_at") > 0;
+		n_conf += jint(row, "confirmed_at") > 0;
+		n_cert += cert;
+		n_ack += jint(row, "acknowledged_at") > 0;
+		long long ct = jint(row, "certified_male") + jint(row, "certified_female");
+		long long pt = jint(row, "prev_male") + jint(row, "prev_female");
+		json_object_set_new(row, "certified_total", cert ? json_integer(ct) : json_null());
+		json_object_set_new(row, "prev_total", prev ? json_integer(pt) : json_null());
+		/* now: what the school certified in this round, else its learners
+		 * today; the change is against what it certified last round */
+		long long now_total = cert ? ct : m + f;
+		json_object_set_new(row, "now_total", json_integer(now_total));
+		json_object_set_new(row, "change", prev ? json_integer(now_total - pt) : json_null());
+		if (cert)
+			cert_total += ct;
+		if (prev) {
+			prev_total += pt;
+			n_prev++;
+		}
+	}
+	free(ids);
+	free(cell);
+	json_decref(counts);
+	json_decref(grades);
+	return json_pack("{s:o, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "schools", schools,
+			 "grade_heads", grade_heads, "area_grades", area_grades, "n_schools", (json_int_t)ns,
+			 "n_confirmed", (json_int_t)n_conf, "n_certified", (json_int_t)n_cert, "n_acknowledged",
+			 (json_int_t)n_ack, "male", (json_int_t)am, "female", (json_int_t)af, "total",
+			 (json_int_t)(am + af), "certified_total", (json_int_t)cert_total, "prev_total",
+			 (json_int_t)prev_total, "n_prev", (json_int_t)n_prev);
+}
+
+/* ---- the national dashboard --------------------------------------------------------------- */
+
+json_t *dmc_national_dashboard(struct db *db, long long round_id, long long prev_round_id, struct err *e)
+{
+	json_t *areas = db_rows_json(db, "SELECT id AS area_id, code, name, short_name, school_count FROM areas "
+					 "ORDER BY name COLLATE thai, id",
+				     NULL, 0, e);
+	json_t *counts = areas ? db_rows_json(db, "SELECT area_id, grade, sex, n FROM dmc_area_counts WHERE n > 0", NULL,
+					       0, e)
+			       : NULL;
+	json_t *prog =
+	    counts ? db_rows_json(db,
+				  "SELECT s.area_id, COUNT(rs.confirmed_at) AS confirmed, COUNT(rs.certified_at) AS certified, "
+				  "COALESCE(SUM(rs.certified_male), 0) AS cm, COALESCE(SUM(rs.certified_female), 0) AS cf "
+				  "FROM dmc_round_schools rs JOIN schools s ON s.id = rs.school_id WHERE rs.round_id = $1 "
+				  "GROUP BY s.area_id",
+				  DB_ARGS(DB_INT(round_id)), e)
+		   : NULL;
+	json_t *prev =
+	    prog ? db_rows_json(db,
+				"SELECT s.area_id, COUNT(rs.certified_at) AS certified, "
+				"COALESCE(SUM(rs.certified_male), 0) + COALESCE(SUM(rs.certified_female), 0) AS total "
+				"FROM dmc_round_schools rs JOIN schools s ON s.id = rs.school_id WHERE rs.round_id = $1 "
+				"AND rs.certified_at IS NOT NULL GROUP BY s.area_id",
+				DB_ARGS(DB_INT(prev_round_id)), e)
+		 : NULL;
+	json_t *grades = prev ? dmc_choices(db, DMC_GRADES, e) : NULL;
+	if (!grades) {
+		json_decref(areas);
+		json_decref(counts);
+		json_decref(prog);
+		json_decref(prev);
+		return NULL;
+	}
+	size_t na = json_array_size(areas), ng = json_array_size(grades);
+	if (ng > MAX_GRADES)
+		ng = MAX_GRADES;
+	long long nat[MAX_GRADES][2] = {{0}};
+	json_t *by_area = json_object();
+	size_t i;
+	json_t *row;
+	json_array_foreach(areas, i, row)
+	{
+		char k[24];
+		snprintf(k, sizeof k, "%lld", jint(row, "area_id"));
+		json_object_set(by_area, k, row);
+		json_object_set_new(row, "male", json_integer(0));
+		json_object_set_new(row, "female", json_integer(0));
+		json_object_set_new(row, "confirmed", json_integer(0));
+		json_object_set_new(row, "certified", json_integer(0));
+		json_object_set_new(row, "certified_total", json_integer(0));
+		json_object_set_new(row, "prev_total", json_null());
+		json_object_set_new(row, "change", json_null());
+	}
+	json_array_foreach(counts, i, row)
+	{
+		char k[24];
+		snprintf(k, sizeof k, "%lld", jint(row, "area_id"));
+		json_t *a = json_object_get(by_area, k);
+		int g = grade_index(grades, jstr(row, "grade")), sx = !strcmp(jstr(row, "sex"), "F");
+		if (!a || g < 0 || (size_t)g >= ng)
+			continue;
+		const char *key = sx ? "female" : "male";
+		json_object_set_new(a, key, json_integer(jint(a, key) + jint(row, "n")));
+		nat[g][sx] += jint(row, "n");
+	}
+	json_array_foreach(prog, i, row)
+	{
+		char k[24];
+		snprintf(k, sizeof k, "%lld", jint(row, "area_id"));
+		json_t *a = json_object_get(by_area, k);
+		if (!a)
+			continue;
+		json_object_set_new(a, "confirmed", json_integer(jint(row, "confirmed")));
+		json_object_set_new(a, "certified", json_integer(jint(row, "certified")));
+		json_object_set_new(a, "certified_total", json_integer(jint(row, "cm") + jint(row, "cf")));
+	}
+	json_array_foreach(prev, i, row)
+	{
+		char k[24];
+		snprintf(k, sizeof k, "%lld", jint(row, "area_id"));
+		json_t *a = json_object_get(by_area, k);
+		if (a)
+			json_object_set_new(a, "prev_total", json_integer(jint(row, "total")));
+	}
+	long long tm = 0, tf = 0, tconf = 0, tcert = 0, tschools = 0, tct = 0, tprev = 0;
+	json_array_foreach(areas, i, row)
+	{
+		json_object_set_new(row, "total", json_integer(jint(row, "male") + jint(row, "female")));
+		/* the change since the last round: what the area's schools
+		 * certified in this round against what they certified then */
+		if (!json_is_null(json_object_get(row, "prev_total")))
+			json_object_set_new(row, "change",
+					    json_integer(jint(row, "certified_total") - jint(row, "prev_total")));
+		tm += jint(row, "male");
+		tf += jint(row, "female");
+		tconf += jint(row, "confirmed");
+		tcert += jint(row, "certified");
+		tschools += jint(row, "school_count");
+		tct += jint(row, "certified_total");
+		tprev += jint(row, "prev_total");
+	}
+	json_t *nat_grades = json_array();
+	for (size_t g = 0; g < ng; g++) {
+		json_t *gr = json_array_get(grades, g);
+		json_array_append_new(nat_grades, json_pack("{s:s, s:s, s:I, s:I, s:I}", "grade", jstr(gr, "value"), "label",
+							     jstr(gr, "label"), "male", (json_int_t)nat[g][0], "female",
+							     (json_int_t)nat[g][1], "total",
+							     (json_int_t)(nat[g][0] + nat[g][1])));
+	}
+	json_decref(by_area);
+	json_decref(counts);
+	json_decref(prog);
+	json_decref(prev);
+	json_decref(grades);
+	(void)na;
+	return json_pack("{s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "areas", areas, "grades", nat_grades,
+			 "male", (json_int_t)tm, "female", (json_int_t)tf, "total", (json_int_t)(tm + tf), "confirmed",
+			 (json_int_t)tconf, "certified", (json_int_t)tcert, "schools", (json_int_t)tschools,
+			 "certified_total", (json_int_t)tct, "prev_total", (json_int_t)tprev);
+}

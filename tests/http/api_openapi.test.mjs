@@ -1,0 +1,156 @@
+// api_openapi: the OpenAPI 3.1 document of /api/v1 (issue 15.5) through the
+// real binary: a real validator (@seriousme/openapi-schema-validator)
+// accepts it, every API route of the route table (/_test/routes) is in it
+// with its method, every GET's documented 200 schema matches what the
+// server answers for a sample request (ajv, with the document's formats),
+// every documented error matches the Error schema, and /api/v1/docs is a
+// page of our own (no outside script, style or font).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { startServer, files } from './lib.mjs';
+
+const DEMO_PW = 'khet-demo-2567';
+let server, doc, officer, teacher, admin, areaId;
+
+async function signedIn(login) {
+  const c = server.client();
+  await c.get('/signin');
+  const r = await c.post('/signin', { login, password: DEMO_PW });
+  assert.equal(r.status, 303, `sign in ${login}: ${r.status}`);
+  return c;
+}
+
+before(async () => {
+  server = await startServer();
+  doc = (await server.client().get('/api/v1/openapi.json')).json;
+  areaId = Number(server.sql("SELECT area_id FROM grants g JOIN users u ON u.id = g.user_id WHERE u.username = 'areaadmin1' AND g.role = 'area_admin'"));
+  admin = await signedIn('areaadmin1');
+  officer = await signedIn('officer');
+  teacher = await signedIn('teacher');
+});
+
+after(async () => { await server?.stop(); });
+
+test('a real OpenAPI 3.1 validator accepts the document', async () => {
+  assert.equal(doc.openapi, '3.1.0');
+  const v = new Validator();
+  const res = await v.validate(doc);
+  assert.ok(res.valid, JSON.stringify(res.errors, null, 1)?.slice(0, 3000));
+  assert.equal(v.version, '3.1');
+  // Thai and English descriptions on every operation
+  for (const [p, item] of Object.entries(doc.paths))
+    for (const [m, op] of Object.entries(item)) {
+      assert.ok(/[\u0E00-\u0E7F]/.test(op.description) && /[a-z]{3}/.test(op.summary), `${m} ${p}`);
+    }
+});
+
+test('every API route of the route table is in the document, and nothing else', async () => {
+  const routes = (await server.client().get('/_test/routes', { json: true })).json.routes.filter((r) => r.api);
+  assert.ok(routes.length >= 10, 'API routes registered: ' + routes.length);
+  const documented = new Set();
+  for (const [p, item] of Object.entries(doc.paths))
+    for (const m of Object.keys(item)) documented.add(`${m.toUpperCase()} ${p}`);
+  const inTable = new Set();
+  for (const r of routes) {
+    if (r.pattern === '/api/v1/openapi.json') continue;
+    const key = `${r.method} ${r.pattern.replace(/:([a-z_]+)/g, '{$1}')}`;
+    inTable.add(key);
+    assert.ok(documented.has(key), 'not documented: ' + key);
+  }
+  for (const k of documented) assert.ok(inTable.has(k), 'documented but not routed: ' + k);
+});
+
+// The 200 schema of a GET, compiled with the document's formats.
+function validatorFor(ajv, path, method = 'get', code = '200') {
+  const op = doc.paths[path]?.[method];
+  assert.ok(op, `${method} ${path} is documented`);
+  const schema = op.responses[code].content['application/json'].schema;
+  return ajv.compile(schema);
+}
+
+test('sample answers match their documented schemas (and errors the Error schema)', async () => {
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats(ajv);
+  // a request to read, made by the page
+  const fd = { area_id: String(areaId), title: 'นาง', first_name: 'สมใจ', last_name: 'ตัวอย่าง', phone: '0810000002', email: 'x@example.org', pledged: 'no' };
+  const made = await teacher.postMultipart('/oss/new/21', fd, { id_card: { data: files.pdf(), filename: 'a.pdf', type: 'application/pdf' } }, { json: true });
+  assert.equal(made.status, 200, made.text.slice(0, 500));
+  const rid = Number(made.json.location.split('/').pop());
+  const school = Number(server.sql(`SELECT id FROM schools WHERE area_id = ${areaId} ORDER BY id LIMIT 1`));
+  const samples = [
+    [admin, '/api/v1/areas', '/api/v1/areas'],
+    [admin, `/api/v1/areas/${areaId}`, '/api/v1/areas/{id}'],
+    [admin, `/api/v1/areas/${areaId}/work-groups`, '/api/v1/areas/{id}/work-groups'],
+    [admin, `/api/v1/areas/${areaId}/schools?per_page=5`, '/api/v1/areas/{id}/schools'],
+    [admin, `/api/v1/schools/${school}`, '/api/v1/schools/{id}'],
+    [teacher, '/api/v1/oss/requests', '/api/v1/oss/requests'],
+    [officer, '/api/v1/oss/requests?service=21', '/api/v1/oss/requests'],
+    [teacher, `/api/v1/oss/requests/${rid}`, '/api/v1/oss/requests/{id}'],
+    [admin, '/api/v1/users', '/api/v1/users'],
+    [teacher, `/api/v1/users/${server.sql("SELECT id FROM users WHERE username = 'teacher'")}`, '/api/v1/users/{id}'],
+    [admin, '/api/v1/grants', '/api/v1/grants'],
+    [admin, '/api/v1/audit-events', '/api/v1/audit-events'],
+  ];
+  // KPI: the demo's indicators, periods and reports of the area
+  const kind = server.sql(`SELECT i.id || ' ' || i.fiscal_year || ' ' || p.id || ' ' || r.id FROM kpi_reports r JOIN kpi_periods p ON p.id = r.period_id
+    JOIN kpi_indicators i ON i.id = r.indicator_id WHERE i.area_id = ${areaId} AND i.status <> 'hidden' ORDER BY r.id LIMIT 1`).split(' ');
+  const [ind, fy, per, rep] = kind;
+  // a room booked by the page, for the rooms and bookings
+  const room = Number(server.sql(`SELECT id FROM oss_rooms WHERE area_id = ${areaId} ORDER BY id LIMIT 1`));
+  const day = new Date(Date.now() + 7 * 3600e3 + 50 * 86400e3).toISOString().slice(0, 10);
+  const booked = await teacher.postMultipart('/oss/new/31', { area_id: String(areaId), title: 'นาย', first_name: 'ก', last_name: 'ข', phone: '0810000003',
+    agency: 'กลุ่มนิเทศ', attendees: '5', room_id: String(room), purpose: 'ประชุม', start_date: day, end_date: day, start_time: '13:00', end_time: '15:00' },
+  { letter: { data: files.pdf(), filename: 'l.pdf', type: 'application/pdf' } }, { json: true });
+  assert.equal(booked.status, 200, booked.text.slice(0, 500));
+  samples.push([teacher, `/api/v1/oss/areas/${areaId}/rooms`, '/api/v1/oss/areas/{id}/rooms'],
+    [officer, `/api/v1/oss/rooms/${room}/bookings?from=${day}&to=${day}`, '/api/v1/oss/rooms/{id}/bookings']);
+  samples.push([admin, `/api/v1/dmc/schools/${school}/learners`, '/api/v1/dmc/schools/{id}/learners'],
+    [admin, `/api/v1/dpa/schools/${school}/staff`, '/api/v1/dpa/schools/{id}/staff']);
+  samples.push([admin, '/api/v1/kpi/years', '/api/v1/kpi/years'],
+    [admin, `/api/v1/kpi/years/${fy}/indicators`, '/api/v1/kpi/years/{year}/indicators'],
+    [admin, `/api/v1/kpi/indicators/${ind}`, '/api/v1/kpi/indicators/{id}'],
+    [admin, `/api/v1/kpi/indicators/${ind}/periods`, '/api/v1/kpi/indicators/{id}/periods'],
+    [admin, `/api/v1/kpi/periods/${per}/reports`, '/api/v1/kpi/periods/{id}/reports'],
+    [admin, `/api/v1/kpi/reports/${rep}`, '/api/v1/kpi/reports/{id}']);
+  const checked = new Set();
+  for (const [who, url, path] of samples) {
+    const r = await who.get(url);
+    assert.equal(r.status, 200, `${url}: ${r.text.slice(0, 300)}`);
+    const v = validatorFor(ajv, path);
+    assert.ok(v(r.json), `${url}: ${JSON.stringify(v.errors).slice(0, 1500)}`);
+    if (r.json.items) assert.ok(r.json.items.length > 0, `${url} has items to check`);
+    checked.add(path);
+  }
+  // every documented GET with a JSON answer was sampled
+  for (const [p, item] of Object.entries(doc.paths))
+    if (item.get?.responses['200'].content['application/json']) assert.ok(checked.has(p), 'no sample for GET ' + p);
+  // a write's answer: a request submitted through the API (a browser
+  // session: the CSRF token in the form) against the POST's 201 schema
+  const sub = await teacher.postMultipart('/api/v1/oss/services/21/requests', fd, { id_card: { data: files.pdf(), filename: 'b.pdf', type: 'application/pdf' } });
+  assert.equal(sub.status, 201, sub.text.slice(0, 500));
+  const vp = ajv.compile(doc.paths['/api/v1/oss/services/21/requests'].post.responses['201'].content['application/json'].schema);
+  assert.ok(vp(sub.json), JSON.stringify(vp.errors));
+  const pr = await officer.request('POST', `/api/v1/oss/requests/${sub.json.id}/status`, { body: JSON.stringify({ status: 'in_progress', _version: sub.json.version, _csrf: officer.csrf }), headers: { 'content-type': 'application/json' } });
+  assert.equal(pr.status, 200, pr.text.slice(0, 500));
+  const vs = ajv.compile(doc.paths['/api/v1/oss/requests/{id}/status'].post.responses['200'].content['application/json'].schema);
+  assert.ok(vs(pr.json), JSON.stringify(vs.errors));
+  // errors: the Error component
+  const err = ajv.compile(doc.components.schemas.Error);
+  for (const [who, url] of [[server.client(), '/api/v1/areas'], [admin, '/api/v1/areas?foo=1'], [admin, '/api/v1/areas/0'], [teacher, `/api/v1/oss/requests/${rid + 100000}`]]) {
+    const r = await who.get(url);
+    assert.ok(r.status >= 400, url);
+    assert.ok(err(r.json), `${url}: ${JSON.stringify(err.errors)}`);
+  }
+});
+
+test('the reference page is ours: no outside script, style or font', async () => {
+  const r = await server.client().get('/api/v1/docs');
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type'), /text\/html/);
+  assert.ok(r.text.includes('/api/v1/oss/requests/{id}'));
+  assert.ok(r.text.includes('oss:write'));
+  assert.ok(!/(src|href)="(https?:)?\/\//.test(r.text), 'no outside resource');
+});

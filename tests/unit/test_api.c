@@ -1,0 +1,249 @@
+/* test_api: the pure parts of /api/v1 (issue 15): page/per_page/sort
+ * parsing, the API's types (ISO times with +07:00, baht strings, enums),
+ * the error body, JSON request bodies as the form layer reads them
+ * (core/body.c), and API tokens — their format, their stored hash and
+ * scopes (src/acc/api_token.c). */
+#include "unit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "acc/acc_internal.h"
+#include "core/api.h"
+#include "core/body.h"
+#include "core/buf.h"
+
+static void test_page_parse(void **state)
+{
+	(void)state;
+	struct api_page pg;
+	struct err e = ERR_INIT;
+	assert_int_equal(api_page_parse(NULL, NULL, NULL, "-created_at id", &pg, &e), 0);
+	assert_int_equal(pg.page, 1);
+	assert_int_equal(pg.per_page, API_PER_PAGE_DEFAULT);
+	assert_int_equal(pg.offset, 0);
+	assert_string_equal(pg.sort, "created_at"); /* the first declared key, as declared */
+	assert_true(pg.desc);
+	assert_int_equal(api_page_parse("3", "200", "id", "-created_at id", &pg, &e), 0);
+	assert_int_equal(pg.offset, 400);
+	assert_string_equal(pg.sort, "id");
+	assert_false(pg.desc);
+	assert_int_equal(api_page_parse(NULL, NULL, "-id", "-created_at id", &pg, &e), 0);
+	assert_true(pg.desc);
+	assert_int_equal(api_page_parse(NULL, NULL, "created_at", "-created_at id", &pg, &e), 0);
+	assert_false(pg.desc);
+	/* refused, each at its parameter */
+	static const char *const bad[][3] = {
+	    {"0", NULL, NULL}, {"-1", NULL, NULL},  {"x", NULL, NULL},	{"", NULL, NULL},     {"1.5", NULL, NULL},
+	    {NULL, "0", NULL}, {NULL, "201", NULL}, {NULL, "", NULL},	{NULL, "5x", NULL},   {NULL, NULL, "name"},
+	    {NULL, NULL, "-"}, {NULL, NULL, ""},    {NULL, NULL, "id "}, {NULL, NULL, "--id"},
+	};
+	static const char *const field[] = {"page", "page", "page", "page", "page", "per_page", "per_page",
+					    "per_page", "per_page", "sort", "sort", "sort", "sort", "sort"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		err_clear(&e);
+		assert_int_equal(api_page_parse(bad[i][0], bad[i][1], bad[i][2], "-created_at id", &pg, &e), -1);
+		assert_string_equal(e.field, field[i]);
+		assert_true(e.msg[0] != 0);
+	}
+	/* no sort declared: none may be asked for */
+	err_clear(&e);
+	assert_int_equal(api_page_parse(NULL, NULL, "id", NULL, &pg, &e), -1);
+	assert_int_equal(api_page_parse(NULL, NULL, NULL, NULL, &pg, &e), 0);
+	assert_null(pg.sort);
+}
+
+static void test_types(void **state)
+{
+	(void)state;
+	json_t *t = api_time(1796625300); /* 2026-12-07T06:35:00Z */
+	assert_string_equal(json_string_value(t), "2026-12-07T13:35:00+07:00");
+	json_decref(t);
+	t = api_time(0);
+	assert_true(json_is_null(t));
+	json_decref(t);
+	static const struct {
+		long long satang;
+		const char *text;
+	} m[] = {{3521050, "35210.50"}, {0, "0.00"}, {5, "0.05"}, {-150, "-1.50"}, {100000000000LL, "1000000000.00"}};
+	for (size_t i = 0; i < sizeof m / sizeof *m; i++) {
+		json_t *v = api_money(m[i].satang);
+		assert_string_equal(json_string_value(v), m[i].text);
+		json_decref(v);
+	}
+	json_t *en = api_enum("submitted", "ส่งคำร้องแล้ว");
+	assert_string_equal(json_string_value(json_object_get(en, "code")), "submitted");
+	assert_string_equal(json_string_value(json_object_get(en, "label_th")), "ส่งคำร้องแล้ว");
+	json_decref(en);
+	json_t *d = api_date("");
+	assert_true(json_is_null(d));
+	json_decref(d);
+	json_t *fields = json_pack("{s:s}", "name", "กรุณากรอกชื่อ");
+	json_t *b = api_error_body(409, "stale_version", "มีผู้แก้ไขก่อน", fields, "abc");
+	json_t *err = json_object_get(b, "error");
+	assert_int_equal(json_integer_value(json_object_get(err, "status")), 409);
+	assert_string_equal(json_string_value(json_object_get(err, "code")), "stale_version");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(err, "fields"), "name")), "กรุณากรอกชื่อ");
+	assert_string_equal(json_string_value(json_object_get(err, "request_id")), "abc");
+	json_decref(b);
+	json_decref(fields);
+	b = api_error_body(404, NULL, "ไม่พบ", NULL, "x");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(b, "error"), "code")), "not_found");
+	assert_true(json_is_object(json_object_get(json_object_get(b, "error"), "fields")));
+	json_decref(b);
+	assert_string_equal(api_code_of(429), "rate_limited");
+	assert_string_equal(api_code_of(503), "unavailable");
+}
+
+static int collect(void *cls, const char *key, const char *filename, const char *ct, const char *data, uint64_t off,
+		   size_t size)
+{
+	struct buf *out = cls;
+	(void)filename;
+	(void)ct;
+	if (off == 0) {
+		if (out->len)
+			buf_addc(out, ';');
+		buf_addf(out, "%s=", key);
+	}
+	buf_add(out, data, size);
+	return 0;
+}
+
+/* A JSON body fed in pieces of `piece` bytes: its values as the form
+ * layer gets them, or NULL when refused. */
+static char *json_body(const char *body, size_t piece)
+{
+	struct buf out = BUF_INIT;
+	struct body_parser *p = body_parser_new("application/json; charset=utf-8", collect, &out);
+	assert_non_null(p);
+	size_t len = strlen(body);
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < len;) {
+		size_t n = piece && len - i > piece ? piece : len - i;
+		rc = body_parser_feed(p, body + i, n);
+		i += n;
+	}
+	if (rc == 0)
+		rc = body_parser_finish(p);
+	body_parser_free(p);
+	if (rc < 0) {
+		buf_release(&out);
+		return NULL;
+	}
+	buf_cstr(&out);
+	return buf_detach(&out, NULL);
+}
+
+static void test_json_body(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *body, *want;
+	} cases[] = {
+	    {"{\"name\":\"สมชาย\",\"n\":5,\"salary\":35210.5,\"ok\":true,\"no\":false,\"nil\":null}",
+	     "name=สมชาย;n=5;salary=35210.5;ok=1"},
+	    {"{\"scopes\":[\"oss:read\",\"kpi:write\"]}", "scopes=oss:read;scopes=kpi:write"},
+	    {"{}", ""},
+	    {"", ""},
+	    {"{\"a\":{\"b\":1}}", NULL},	 /* nested objects are no form */
+	    {"{\"a\":[[1]]}", NULL},		 /* nor arrays of arrays */
+	    {"[1,2]", NULL},			 /* the top is an object */
+	    {"{\"a\":1,\"a\":2}", NULL},	 /* a name twice */
+	    {"{\"a\":\"x\"", NULL},		 /* cut off */
+	    {"\"text\"", NULL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+		for (size_t piece = 0; piece < 4; piece++) {
+			char *got = json_body(cases[i].body, piece);
+			if (cases[i].want) {
+				assert_non_null(got);
+				assert_string_equal(got, cases[i].want);
+			} else {
+				assert_null(got);
+			}
+			free(got);
+		}
+	/* a body over BODY_JSON_MAX is refused while it is fed */
+	struct buf big = BUF_INIT;
+	buf_adds(&big, "{\"a\":\"");
+	for (int i = 0; i < BODY_JSON_MAX; i++)
+		buf_addc(&big, 'x');
+	buf_adds(&big, "\"}");
+	char *got = json_body(buf_cstr(&big), 65536);
+	assert_null(got);
+	buf_release(&big);
+}
+
+static void test_token(void **state)
+{
+	(void)state;
+	char a[ACC_API_TOKEN_CHARS + 1], b[ACC_API_TOKEN_CHARS + 1];
+	acc_api_token_make(a);
+	acc_api_token_make(b);
+	assert_int_equal(strlen(a), ACC_API_TOKEN_CHARS);
+	assert_memory_equal(a, "khet_", 5);
+	assert_true(acc_api_token_format_ok(a));
+	assert_string_not_equal(a, b);
+	char ha[65], ha2[65], hb[65];
+	acc_api_token_hash(a, ha);
+	acc_api_token_hash(a, ha2);
+	acc_api_token_hash(b, hb);
+	assert_int_equal(strlen(ha), 64);
+	assert_string_equal(ha, ha2);
+	assert_string_not_equal(ha, hb);
+	assert_null(strstr(ha, a + 5)); /* the hash is not the token */
+	/* SHA-256 of a known text */
+	acc_api_token_hash("abc", ha);
+	assert_string_equal(ha, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	assert_false(acc_api_token_format_ok(NULL));
+	assert_false(acc_api_token_format_ok(""));
+	assert_false(acc_api_token_format_ok("khet_short"));
+	char bad[ACC_API_TOKEN_CHARS + 1];
+	memcpy(bad, a, sizeof bad);
+	bad[10] = '+';
+	assert_false(acc_api_token_format_ok(bad));
+	memcpy(bad, a, sizeof bad);
+	bad[0] = 'K';
+	assert_false(acc_api_token_format_ok(bad));
+}
+
+static void test_scopes(void **state)
+{
+	(void)state;
+	assert_true(acc_api_scopes_allow("oss:read kpi:write", "oss:read"));
+	assert_true(acc_api_scopes_allow("oss:read kpi:write", "kpi:write"));
+	assert_true(acc_api_scopes_allow("oss:read kpi:write", "kpi:read")); /* write holds read */
+	assert_false(acc_api_scopes_allow("oss:read kpi:write", "oss:write"));
+	assert_false(acc_api_scopes_allow("oss:read", "org:read"));
+	assert_false(acc_api_scopes_allow("oss:reader", "oss:read")); /* whole words only */
+	assert_false(acc_api_scopes_allow("xoss:write", "oss:read"));
+	assert_false(acc_api_scopes_allow("", "oss:read"));
+	assert_true(acc_api_scopes_allow("", NULL));
+	assert_true(acc_api_scopes_allow("org:read", ""));
+	/* the form's list: known scopes only, sorted, once each */
+	struct buf out = BUF_INIT;
+	struct err e = ERR_INIT;
+	json_t *v = json_pack("[s,s,s]", "oss:write", "org:read", "oss:write");
+	assert_int_equal(acc_api_scopes_join(v, &out, &e), 0);
+	assert_string_equal(buf_cstr(&out), "org:read oss:write");
+	json_decref(v);
+	v = json_pack("[s]", "oss:admin");
+	assert_int_equal(acc_api_scopes_join(v, &out, &e), -1);
+	assert_string_equal(e.field, "scopes");
+	json_decref(v);
+	err_clear(&e);
+	v = json_array();
+	assert_int_equal(acc_api_scopes_join(v, &out, &e), -1);
+	json_decref(v);
+	buf_release(&out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_page_parse), cmocka_unit_test(test_types),  cmocka_unit_test(test_json_body),
+	    cmocka_unit_test(test_token),      cmocka_unit_test(test_scopes),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
