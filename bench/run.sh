@@ -21,6 +21,17 @@
 # threads), BENCH_SCHOOLS (15000 per area, 2 areas), BENCH_REQUESTS (One
 # Stop Service requests, 200000), BENCH_PAGES (names of the pages to run,
 # default all), BENCH_RESULTS (folder, bench/results).
+#
+# PostgreSQL part (pages pg_* and pgr_*; BENCH_PG=0 leaves it out): after the
+# SQLite pages, a throw-away primary (scripts/pg-test.sh) gets its own demo
+# data — 2 areas x BENCH_PG_SCHOOLS (14500: 29,000 schools, the national
+# figure), BENCH_PG_STAFF personnel records (450000) and BENCH_PG_REQUESTS
+# (200000) — then a streaming standby is made of it (pg_basebackup). The
+# pg_* pages are measured on `khet serve` against the primary alone; then a
+# second `khet serve --db-read STANDBY` serves the pgr_* pages (issue 16
+# item 3: the KPI public statistics and the OSS dashboard, with and without
+# a replica, printed side by side). The personnel pages (issue 13) are
+# measured on the primary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -38,10 +49,14 @@ BENCH_SCHOOLS=${BENCH_SCHOOLS:-15000}
 BENCH_REQUESTS=${BENCH_REQUESTS:-200000}
 BENCH_PAGES=${BENCH_PAGES:-}
 BENCH_RESULTS=${BENCH_RESULTS:-$ROOT/bench/results}
+BENCH_PG=${BENCH_PG:-1}
+BENCH_PG_SCHOOLS=${BENCH_PG_SCHOOLS:-14500}
+BENCH_PG_STAFF=${BENCH_PG_STAFF:-450000}
+BENCH_PG_REQUESTS=${BENCH_PG_REQUESTS:-200000}
 RSS_MAX_MB=64
 
 # The pages, one line each:
-#   page NAME PATH [MIN_REQ_PER_S|MIN_PERCENT_OF_NGINX%|-] [MAX_P99_MS|-] [LOGIN]
+#   page NAME PATH [MIN_REQ_PER_S|MIN_PERCENT_OF_NGINX%|-] [MAX_P99_MS|-] [LOGIN|-] [sqlite|pg|pgr]
 # PATH may hold one {A..B}: wrk cycles through every page of that range;
 # {FY} is the current Thai fiscal year; {LASTMONTH} the month before this one
 # (YYYY-MM, CE). @NAME is the URL of a built asset,
@@ -49,7 +64,10 @@ RSS_MAX_MB=64
 # measured and printed but not checked. LOGIN: the demo user the page is
 # asked as (signed in once with curl; wrk sends the session cookie).
 # !nginx is nginx serving the schools page's bytes (always run, first: the
-# percentages are of it).
+# percentages are of it). The last word says which server answers: the
+# SQLite one (default), pg (PostgreSQL primary alone) or pgr (the same
+# primary with --db-read on its streaming standby); a pgr_NAME page is
+# shown side by side with pg_NAME.
 pages() {
 	page nginx    "!nginx"
 	page static   "@app.css"
@@ -69,6 +87,19 @@ pages() {
 	page rooms_cal "/oss/rooms/{1..12}/calendar?month={LASTMONTH}" 5000 20 officer
 	page kpi_mx   "/kpi/indicators/2/matrix?page={1..12}" 2000 50 areaadmin1
 	page kpi_pub  "/kpi/stats/{FY}?area=1" 2000 50
+	# ---- PostgreSQL (BENCH_PG=0 leaves these out) ----
+	# issue 16 item 3: the KPI public statistics (anonymous) and the OSS
+	# dashboard (the demo officer, who sees it), without and with a read
+	# replica; no target is given, the figures are printed
+	page pg_kpi_pub   "/kpi/stats/{FY}?area=1" - - - pg
+	page pg_oss_dash  "/oss/manage" - - officer pg
+	# issue 13: the area's personnel completeness page and a school's staff
+	# list (50 schools of the first area), as the first area's admin, with
+	# BENCH_PG_STAFF records in 2 x BENCH_PG_SCHOOLS schools
+	page pg_dpa_area  "/dpa/areas/1" 5000 30 areaadmin1 pg
+	page pg_dpa_school "/dpa/schools/{1..50}" 5000 30 areaadmin1 pg
+	page pgr_kpi_pub  "/kpi/stats/{FY}?area=1" - - - pgr
+	page pgr_oss_dash "/oss/manage" - - officer pgr
 }
 
 die() {
@@ -86,18 +117,21 @@ NGINX=$(command -v nginx || true)
 [ -n "$NGINX" ] || NGINX=/usr/sbin/nginx
 [ -x "$NGINX" ] || die "nginx is not installed (scripts/install-deps.sh installs nginx-light)"
 [ -f "$MANIFEST" ] || die "$MANIFEST is missing — run make (it builds the assets)"
-for v in BENCH_SECONDS BENCH_WARMUP BENCH_CONNECTIONS BENCH_THREADS BENCH_WORKERS BENCH_SCHOOLS BENCH_REQUESTS; do
+for v in BENCH_SECONDS BENCH_WARMUP BENCH_CONNECTIONS BENCH_THREADS BENCH_WORKERS BENCH_SCHOOLS BENCH_REQUESTS \
+	BENCH_PG_SCHOOLS BENCH_PG_STAFF BENCH_PG_REQUESTS; do
 	if ! [[ ${!v} =~ ^[1-9][0-9]*$ ]]; then die "$v must be a positive whole number, not '${!v}'"; fi
 done
 
 # ---- the page list ---------------------------------------------------------
-P_NAME=() P_PATH=() P_RPS=() P_P99=() P_USER=()
+P_NAME=() P_PATH=() P_RPS=() P_P99=() P_USER=() P_SRV=()
 page() {
-	local name=$1 path=$2 rps=${3:--} p99=${4:--} user=${5:-}
+	local name=$1 path=$2 rps=${3:--} p99=${4:--} user=${5:-} srv=${6:-sqlite}
+	[ "$user" = - ] && user=
 	if [ -n "$BENCH_PAGES" ] && [ "$name" != nginx ] && [[ " $BENCH_PAGES " != *" $name "* ]]; then
 		return 0
 	fi
-	P_NAME+=("$name") P_PATH+=("$path") P_RPS+=("$rps") P_P99+=("$p99") P_USER+=("$user")
+	if [ "$srv" != sqlite ] && [ "$BENCH_PG" = 0 ]; then return 0; fi
+	P_NAME+=("$name") P_PATH+=("$path") P_RPS+=("$rps") P_P99+=("$p99") P_USER+=("$user") P_SRV+=("$srv")
 }
 pages
 [ ${#P_NAME[@]} -gt 0 ] || die "BENCH_PAGES='$BENCH_PAGES' names no page (pages: $(declare -f pages | awk '$1=="page"{printf "%s ", $2}'))"
@@ -135,6 +169,10 @@ expand_path() {
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/khet-bench.XXXXXX")
 SRV=
 NGX=
+# the PostgreSQL part's clusters: beside $TMP, not in it (when run as root
+# the postgres user must reach them, and mktemp -d folders are 0700)
+PG_BASE=
+PG_TEST=$ROOT/scripts/pg-test.sh
 cleanup() {
 	if [ -n "$NGX" ] && kill -0 "$NGX" 2>/dev/null; then
 		kill -TERM "$NGX" 2>/dev/null || true
@@ -145,6 +183,10 @@ cleanup() {
 		kill -TERM "$SRV" 2>/dev/null || true
 		for _ in $(seq 50); do kill -0 "$SRV" 2>/dev/null || break; sleep 0.1; done
 		kill -KILL "$SRV" 2>/dev/null || true
+	fi
+	if [ -n "$PG_BASE" ]; then
+		"$PG_TEST" stop "$PG_BASE-s" >/dev/null 2>&1 || true
+		"$PG_TEST" stop "$PG_BASE-p" >/dev/null 2>&1 || true
 	fi
 	rm -rf "$TMP"
 }
@@ -169,26 +211,48 @@ demo_s=$(awk -v ms=$(($(now_ms) - t0)) 'BEGIN { printf "%.1f", ms / 1000 }')
 db_mb=$(awk -v b="$(stat -c %s "$TMP/khet.db" 2>/dev/null || echo 0)" 'BEGIN { printf "%.1f", b / 1048576 }')
 printf 'bench: demo data made in %s s (database %s MB)\n' "$demo_s" "$db_mb"
 
-"$KHET" serve --listen 127.0.0.1:0 --quiet --workers "$BENCH_WORKERS" --static "$ROOT/static/dist" \
-	>"$TMP/server.out" 2>"$TMP/server.err" &
-SRV=$!
-BASE=
-for _ in $(seq 300); do
-	BASE=$(grep -o 'http://[^/ ]*' "$TMP/server.out" 2>/dev/null | head -n1 || true)
-	[ -n "$BASE" ] && break
-	kill -0 "$SRV" 2>/dev/null || break
-	sleep 0.1
-done
-if [ -z "$BASE" ]; then
-	cat "$TMP/server.out" "$TMP/server.err" >&2
-	die "khet serve did not say it was ready within 30 s"
-fi
-printf 'bench: server pid %d at %s, %d workers, on %d CPUs\n' "$SRV" "$BASE" "$BENCH_WORKERS" "$cpus"
+# Starts `khet serve` (extra arguments after the log name) on a free
+# loopback port; sets SRV, BASE and SRV_ERR.
+start_khet() {
+	local log=$1
+	shift
+	"$KHET" serve --listen 127.0.0.1:0 --quiet --workers "$BENCH_WORKERS" --static "$ROOT/static/dist" "$@" \
+		>"$TMP/$log.out" 2>"$TMP/$log.err" &
+	SRV=$!
+	SRV_ERR=$TMP/$log.err
+	BASE=
+	for _ in $(seq 300); do
+		BASE=$(grep -o 'http://[^/ ]*' "$TMP/$log.out" 2>/dev/null | head -n1 || true)
+		[ -n "$BASE" ] && break
+		kill -0 "$SRV" 2>/dev/null || break
+		sleep 0.1
+	done
+	if [ -z "$BASE" ]; then
+		cat "$TMP/$log.out" "$TMP/$log.err" >&2
+		die "khet serve did not say it was ready within 30 s"
+	fi
+	printf 'bench: server pid %d at %s, %d workers, on %d CPUs %s\n' "$SRV" "$BASE" "$BENCH_WORKERS" "$cpus" "$*"
+}
 
+# Stops the server with SIGTERM; sets stop_rc and stop_note.
+stop_khet() {
+	kill -TERM "$SRV"
+	stop_rc=0
+	for _ in $(seq 100); do kill -0 "$SRV" 2>/dev/null || break; sleep 0.1; done
+	if kill -0 "$SRV" 2>/dev/null; then
+		stop_note="did NOT stop within 10 s of SIGTERM"
+	else
+		wait "$SRV" || stop_rc=$?
+		stop_note="stopped on SIGTERM, exit code $stop_rc"
+	fi
+	SRV=
+}
+
+start_khet server
 server_alive() {
 	kill -0 "$SRV" 2>/dev/null && return 0
 	echo "---- server stderr (last 30 lines) ----" >&2
-	tail -n 30 "$TMP/server.err" >&2
+	tail -n 30 "$SRV_ERR" >&2
 	die "the server died while $1"
 }
 
@@ -197,6 +261,21 @@ server_alive() {
 # the `times` builtin, which must not run in a subshell) and the machine's
 # busy ticks, so that what other processes took shows too.
 server_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$SRV/stat"; }
+# On PostgreSQL the server's share is Khet plus the database: the khet
+# process and every process of the primary's and the standby's clusters
+# (postmaster and its backends), so "others" stays what else ran.
+pg_server_ticks() {
+	local t p d
+	t=$(server_ticks)
+	for d in "$PG_BASE-p" "$PG_BASE-s"; do
+		[ -f "$d/data/postmaster.pid" ] || continue
+		p=$(head -n1 "$d/data/postmaster.pid")
+		for p in "$p" $(pgrep -P "$p" || true); do
+			t=$((t + $(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$p/stat" 2>/dev/null || echo 0)))
+		done
+	done
+	echo "$t"
+}
 machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
 times_file_secs() {
 	awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/); print u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$1"
@@ -213,8 +292,11 @@ signin() {
 	code=$(curl -s -c "$jar" -b "$jar" -o "$TMP/signin.out" -w '%{http_code}' --data-urlencode "_csrf=$csrf" \
 		--data-urlencode "login=$login" --data-urlencode "password=khet-demo-2567" "$BASE/signin" || echo 000)
 	[ "$code" = 303 ] || die "signing in as $login answered $code, not 303"
-	# curl writes HttpOnly cookies as "#HttpOnly_host ..." lines
-	awk '(/^#HttpOnly_/ || !/^#/) && NF >= 7 { printf "%s%s=%s", sep, $6, $7; sep = "; " }' "$jar"
+	# curl writes HttpOnly cookies as "#HttpOnly_host ..." lines. khet_wrote
+	# (a browser that has just written reads the primary for 30 s, issue 16
+	# item 3) is left out: wrk asks as a user who has not written lately,
+	# so a --db-read server sends his lagging pages to the replica.
+	awk '(/^#HttpOnly_/ || !/^#/) && NF >= 7 && $6 !~ /khet_wrote/ { printf "%s%s=%s", sep, $6, $7; sep = "; " }' "$jar"
 }
 
 # Every URL must answer 200 itself (no redirect to a sign-in page, no 404).
@@ -243,9 +325,12 @@ ms() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1000 }'; }
 # peak-RSS mark is then reset (clear_refs 5), so the figure checked against
 # the target is what serving pages holds.
 declare -A COOKIES=()
-for u in "${P_USER[@]}"; do
+for i in "${!P_NAME[@]}"; do
+	u=${P_USER[$i]}
+	[ "${P_SRV[$i]}" = sqlite ] || continue
 	if [ -n "$u" ] && [ -z "${COOKIES[$u]:-}" ]; then COOKIES[$u]=$(signin "$u"); fi
 done
+n_signins=${#COOKIES[@]}
 signin_rss_kb=$(awk '/^VmHWM:/ { print $2 }' "/proc/$SRV/status")
 signin_rss_mb=$(awk -v k="$signin_rss_kb" 'BEGIN { printf "%.1f", k / 1024 }')
 if [ ${#COOKIES[@]} -gt 0 ] && ! echo 5 >"/proc/$SRV/clear_refs" 2>/dev/null; then
@@ -341,8 +426,12 @@ nginx_ticks() {
 # ---- the runs --------------------------------------------------------------
 NGX_RPS= R_PCT=()
 R_PATHS=() R_RPS=() R_P50=() R_P90=() R_P99=() R_MAX=() R_REQS=() R_BYTES=() R_CPU=() R_SOCK=() R_RPS_OK=() R_P99_OK=()
+R_NOTE=()
 invalid=""
-for i in "${!P_NAME[@]}"; do
+# Runs page i against the server now started (BASE, SRV; nginx for !nginx)
+# with the cookie of its user in COOKIES; its figures go in R_*[i].
+run_page() {
+	local i=$1 name shown line rps kv ticks0 ticks1 mticks0 mticks1 ms0 ms1 wrk0 wrk1
 	name=${P_NAME[$i]}
 	mapfile -t urls < <(expand_path "${P_PATH[$i]}")
 	[ ${#urls[@]} -gt 0 ] || die "page $name has no URL"
@@ -351,11 +440,12 @@ for i in "${!P_NAME[@]}"; do
 	export BENCH_COOKIE
 	URL_BASE=$BASE ticks=server_ticks
 	if [ "${P_PATH[$i]}" = '!nginx' ]; then URL_BASE=$NGX_BASE ticks=nginx_ticks; fi
+	if [ "${P_SRV[$i]}" != sqlite ]; then ticks=pg_server_ticks; fi
 	check_urls "$name" "${urls[@]}"
 	shown=${P_PATH[$i]}
 	[[ $shown == @* ]] && shown=${urls[0]}
 	[ "$shown" = '!nginx' ] && shown="nginx static ${urls[0]}"
-	R_PATHS+=("$shown")
+	R_PATHS[$i]=$shown
 
 	printf 'bench: %-8s %s (%d URL%s): warm-up %d s, run %d s\n' "$name" "$shown" ${#urls[@]} \
 		"$([ ${#urls[@]} -eq 1 ] || echo s)" "$BENCH_WARMUP" "$BENCH_SECONDS"
@@ -363,6 +453,8 @@ for i in "${!P_NAME[@]}"; do
 		>"$TMP/warm.$name" 2>&1 || { cat "$TMP/warm.$name" >&2; die "wrk failed on $name (warm-up)"; }
 	server_alive "warming up $name"
 
+	local rt0
+	rt0=$(replica_xacts)
 	times >"$TMP/times0"
 	ticks0=$($ticks) mticks0=$(machine_ticks) ms0=$(now_ms)
 	wrk -t"$BENCH_THREADS" -c"$BENCH_CONNECTIONS" -d"${BENCH_SECONDS}s" --latency -s "$WRK_LUA" "$URL_BASE/" -- "${urls[@]}" \
@@ -371,6 +463,10 @@ for i in "${!P_NAME[@]}"; do
 	times >"$TMP/times1"
 	ticks1=$($ticks) mticks1=$(machine_ticks) ms1=$(now_ms)
 	wrk0=$(times_file_secs "$TMP/times0") wrk1=$(times_file_secs "$TMP/times1")
+	# the transactions the standby ran meanwhile: proof that a pgr page
+	# read the replica (its statistics count its own read transactions)
+	R_NOTE[$i]=
+	if [ "${P_SRV[$i]}" = pgr ]; then R_NOTE[$i]=$(($(replica_xacts) - rt0)); fi
 
 	line=$(grep '^BENCH ' "$TMP/wrk.$name" || true)
 	[ -n "$line" ] || { cat "$TMP/wrk.$name" >&2; die "no BENCH line in wrk's output for $name"; }
@@ -379,33 +475,43 @@ for i in "${!P_NAME[@]}"; do
 	[ "${m[requests]}" -gt 0 ] || die "page $name: wrk completed no request"
 
 	rps=$(awk -v r="${m[requests]}" -v d="${m[duration_us]}" 'BEGIN { printf "%.0f", r / (d / 1e6) }')
-	R_RPS+=("$rps") R_P50+=("$(ms "${m[p50_us]}")") R_P90+=("$(ms "${m[p90_us]}")") R_P99+=("$(ms "${m[p99_us]}")")
-	R_MAX+=("$(ms "${m[max_us]}")") R_REQS+=("${m[requests]}")
-	R_BYTES+=("$(awk -v b="${m[bytes]}" -v r="${m[requests]}" 'BEGIN { printf "%.0f", b / r }')")
+	R_RPS[$i]=$rps R_P50[$i]=$(ms "${m[p50_us]}") R_P90[$i]=$(ms "${m[p90_us]}") R_P99[$i]=$(ms "${m[p99_us]}")
+	R_MAX[$i]=$(ms "${m[max_us]}") R_REQS[$i]=${m[requests]}
+	R_BYTES[$i]=$(awk -v b="${m[bytes]}" -v r="${m[requests]}" 'BEGIN { printf "%.0f", b / r }')
 	# server/wrk/others, % of one core over the run's wall time
-	R_CPU+=("$(awk -v t=$((ticks1 - ticks0)) -v mt=$((mticks1 - mticks0)) -v w="$(awk -v a="$wrk0" -v b="$wrk1" 'BEGIN { print b - a }')" \
+	R_CPU[$i]=$(awk -v t=$((ticks1 - ticks0)) -v mt=$((mticks1 - mticks0)) -v w="$(awk -v a="$wrk0" -v b="$wrk1" 'BEGIN { print b - a }')" \
 		-v hz="$CLK_TCK" -v ms=$((ms1 - ms0)) 'BEGIN {
 			s = t / hz; o = mt / hz - s - w; if (o < 0) o = 0
-			printf "%.0f/%.0f/%.0f", 100 * s / (ms / 1000), 100 * w / (ms / 1000), 100 * o / (ms / 1000) }')")
-	if [ $((m[connect] + m[read] + m[write] + m[timeout])) -eq 0 ]; then R_SOCK+=("")
-	else R_SOCK+=("connect ${m[connect]}, read ${m[read]}, write ${m[write]}, timeout ${m[timeout]}"); fi
+			printf "%.0f/%.0f/%.0f", 100 * s / (ms / 1000), 100 * w / (ms / 1000), 100 * o / (ms / 1000) }')
+	if [ $((m[connect] + m[read] + m[write] + m[timeout])) -eq 0 ]; then R_SOCK[$i]=
+	else R_SOCK[$i]="connect ${m[connect]}, read ${m[read]}, write ${m[write]}, timeout ${m[timeout]}"; fi
 
 	if [ "${m[non2xx]}" -gt 0 ]; then
 		invalid="$invalid page $name: ${m[non2xx]} of ${m[requests]} responses were not 2xx/3xx;"
 	fi
 	# nginx runs first; each page's req/s as a percentage of it
 	if [ "${P_PATH[$i]}" = '!nginx' ]; then NGX_RPS=$rps; fi
-	R_PCT+=("$(awk -v a="$rps" -v n="${NGX_RPS:-0}" 'BEGIN { if (n > 0) printf "%.1f", 100 * a / n; else printf "-" }')")
-	if [ "${P_RPS[$i]}" = - ]; then R_RPS_OK+=("-")
+	R_PCT[$i]=$(awk -v a="$rps" -v n="${NGX_RPS:-0}" 'BEGIN { if (n > 0) printf "%.1f", 100 * a / n; else printf "-" }')
+	if [ "${P_RPS[$i]}" = - ]; then R_RPS_OK[$i]=-
 	elif [[ ${P_RPS[$i]} == *% ]]; then
-		if awk -v a="${R_PCT[$i]}" -v t="${P_RPS[$i]%\%}" 'BEGIN { exit !(a != "-" && a >= t) }'; then R_RPS_OK+=("PASS")
-		else R_RPS_OK+=("MISS"); fi
-	elif awk -v a="$rps" -v t="${P_RPS[$i]}" 'BEGIN { exit !(a >= t) }'; then R_RPS_OK+=("PASS")
-	else R_RPS_OK+=("MISS"); fi
-	if [ "${P_P99[$i]}" = - ]; then R_P99_OK+=("-")
-	elif awk -v a="${m[p99_us]}" -v t="${P_P99[$i]}" 'BEGIN { exit !(a <= t * 1000) }'; then R_P99_OK+=("PASS")
-	else R_P99_OK+=("MISS"); fi
+		if awk -v a="${R_PCT[$i]}" -v t="${P_RPS[$i]%\%}" 'BEGIN { exit !(a != "-" && a >= t) }'; then R_RPS_OK[$i]=PASS
+		else R_RPS_OK[$i]=MISS; fi
+	elif awk -v a="$rps" -v t="${P_RPS[$i]}" 'BEGIN { exit !(a >= t) }'; then R_RPS_OK[$i]=PASS
+	else R_RPS_OK[$i]=MISS; fi
+	if [ "${P_P99[$i]}" = - ]; then R_P99_OK[$i]=-
+	elif awk -v a="${m[p99_us]}" -v t="${P_P99[$i]}" 'BEGIN { exit !(a <= t * 1000) }'; then R_P99_OK[$i]=PASS
+	else R_P99_OK[$i]=MISS; fi
 	unset m
+}
+# the standby's transactions so far (0 without one)
+PG_SURL=
+replica_xacts() {
+	if [ -z "$PG_SURL" ]; then echo 0; return; fi
+	psql "$PG_SURL" -qAtX -c "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = 'khet'" 2>/dev/null || echo 0
+}
+
+for i in "${!P_NAME[@]}"; do
+	if [ "${P_SRV[$i]}" = sqlite ]; then run_page "$i"; fi
 done
 
 # VmHWM is the most the server's memory held resident while serving the
@@ -418,16 +524,79 @@ rss_mb=$(awk -v k="$rss_kb" 'BEGIN { printf "%.1f", k / 1024 }')
 rss_now_mb=$(awk -v k="$rss_now_kb" 'BEGIN { printf "%.1f", k / 1024 }')
 rss_ok=$(awk -v a="$rss_kb" -v t="$RSS_MAX_MB" 'BEGIN { print (a <= t * 1024) ? "PASS" : "MISS" }')
 
-kill -TERM "$SRV"
-stop_rc=0
-for _ in $(seq 100); do kill -0 "$SRV" 2>/dev/null || break; sleep 0.1; done
-if kill -0 "$SRV" 2>/dev/null; then
-	stop_note="did NOT stop within 10 s of SIGTERM"
-else
-	wait "$SRV" || stop_rc=$?
-	stop_note="stopped on SIGTERM, exit code $stop_rc"
+stop_khet
+sqlite_stop_rc=$stop_rc sqlite_stop_note=$stop_note
+
+# ---- PostgreSQL: primary alone, then with --db-read on its standby -----------
+pg_wanted=
+for k in "${P_SRV[@]}"; do [ "$k" = sqlite ] || pg_wanted=1; done
+pg_demo_s="" pg_db_mb="" pg_schools=0 pg_stop_note=""
+PG_PURL=
+# the standby has replayed everything the primary wrote (sessions included)
+standby_caught_up() {
+	local want got
+	want=$(psql "$PG_PURL" -qAtX -c "SELECT pg_current_wal_lsn()")
+	for _ in $(seq 600); do
+		got=$(psql "$PG_SURL" -qAtX -c "SELECT pg_wal_lsn_diff(pg_last_wal_replay_lsn(), '$want') >= 0" || true)
+		[ "$got" = t ] && return 0
+		sleep 0.1
+	done
+	die "the standby did not replay the primary's WAL within 60 s"
+}
+# signs in, on the server now started, the users of the pages of kind $1
+pg_signins() {
+	local i u
+	for i in "${!P_NAME[@]}"; do
+		u=${P_USER[$i]}
+		[ "${P_SRV[$i]}" = "$1" ] || continue
+		if [ -n "$u" ] && [ -z "${PG_COOKIES[$u]:-}" ]; then PG_COOKIES[$u]=$(signin "$u"); fi
+	done
+}
+if [ -n "$pg_wanted" ]; then
+	[ -x "$PG_TEST" ] || die "$PG_TEST is missing"
+	command -v psql >/dev/null || die "psql is not installed (scripts/install-deps.sh installs PostgreSQL; BENCH_PG=0 skips this part)"
+	PG_BASE=$(mktemp -u "${TMPDIR:-/tmp}/khet-bench-pg.XXXXXX")
+	PG_PURL=$("$PG_TEST" start "$PG_BASE-p") || die "the PostgreSQL primary did not start"
+	pg_schools=$((2 * BENCH_PG_SCHOOLS))
+	printf 'bench: PostgreSQL primary %s: demo data (2 areas x %d schools, %d staff, %d requests)\n' "$PG_PURL" \
+		"$BENCH_PG_SCHOOLS" "$BENCH_PG_STAFF" "$BENCH_PG_REQUESTS"
+	mkdir -p "$TMP/pg"
+	t0=$(now_ms)
+	KHET_DATA=$TMP/pg KHET_DB=$PG_PURL "$KHET" demo --schools "$BENCH_PG_SCHOOLS" --requests "$BENCH_PG_REQUESTS" \
+		--indicators 200 --staff "$BENCH_PG_STAFF" >"$TMP/pg-demo.out" 2>&1 || { cat "$TMP/pg-demo.out" >&2; die "khet demo on PostgreSQL failed"; }
+	pg_demo_s=$(awk -v ms=$(($(now_ms) - t0)) 'BEGIN { printf "%.1f", ms / 1000 }')
+	pg_db_mb=$(psql "$PG_PURL" -qAtX -c "SELECT round(pg_database_size('khet') / 1048576.0, 1)")
+	psql "$PG_PURL" -qAtX -c "VACUUM ANALYZE" >/dev/null
+	printf 'bench: demo data made in %s s (database %s MB); making the streaming standby\n' "$pg_demo_s" "$pg_db_mb"
+	PG_SURL=$("$PG_TEST" standby "$PG_BASE-s" "$PG_BASE-p") || die "the PostgreSQL standby did not start"
+	# the bench does not measure synchronous replication: commits do not wait
+	psql "$PG_PURL" -qAtX -c "ALTER SYSTEM SET synchronous_standby_names = ''" -c "SELECT pg_reload_conf()" >/dev/null
+
+	declare -A PG_COOKIES=()
+	for kind in pg pgr; do
+		want=
+		for k in "${P_SRV[@]}"; do [ "$k" = "$kind" ] && want=1; done
+		[ -n "$want" ] || continue
+		if [ "$kind" = pg ]; then
+			KHET_DATA=$TMP/pg KHET_DB=$PG_PURL start_khet pg
+		else
+			KHET_DATA=$TMP/pg KHET_DB=$PG_PURL start_khet pgr --db-read "$PG_SURL"
+		fi
+		pg_signins "$kind"
+		standby_caught_up
+		for k in "${!PG_COOKIES[@]}"; do COOKIES[pg:$k]=${PG_COOKIES[$k]}; done
+		for i in "${!P_NAME[@]}"; do
+			[ "${P_SRV[$i]}" = "$kind" ] || continue
+			u=${P_USER[$i]}
+			if [ -n "$u" ]; then P_USER[$i]=pg:$u; fi
+			run_page "$i"
+			P_USER[$i]=$u
+		done
+		stop_khet
+		pg_stop_note="${pg_stop_note:+$pg_stop_note; }$kind server $stop_note"
+	done
 fi
-SRV=
+stop_rc=$sqlite_stop_rc stop_note=$sqlite_stop_note
 
 # ---- report ----------------------------------------------------------------
 stamp=$(date +%Y%m%d-%H%M%S)
@@ -440,34 +609,49 @@ report() {
 	printf '%d schools in 2 areas, %d One Stop Service requests (demo data made in %s s, database %s MB);\n' \
 		"$schools_total" "$BENCH_REQUESTS" "$demo_s" "$db_mb"
 	printf 'wrk runs on the same machine. %%nginx: req/s as a percentage of nginx serving the bytes of\n' 
-	printf '%s as a static file in the same run (%s req/s).\n\n' "$NGINX_PAGE" "${NGX_RPS:-?}" 
-	printf '%-8s %-38s %9s %7s %8s %8s %8s %8s %13s  %s\n' page path "req/s" "%nginx" "p50 ms" "p90 ms" "p99 ms" "bytes" "CPU% s/w/o" "targets"
+	printf '%s as a static file in the same run (%s req/s).\n' "$NGINX_PAGE" "${NGX_RPS:-?}"
+	if [ -n "$pg_wanted" ]; then
+		printf 'pg_* / pgr_*: PostgreSQL 15 (scripts/pg-test.sh, fsync off), %d schools in 2 areas, %d staff, %d requests\n' \
+			"$pg_schools" "$BENCH_PG_STAFF" "$BENCH_PG_REQUESTS"
+		printf '(demo data made in %s s, database %s MB); pg_* on khet serve against the primary alone, pgr_* on\n' \
+			"$pg_demo_s" "$pg_db_mb"
+		printf 'khet serve --db-read on its streaming standby (asked as users who have not written lately).\n'
+	fi
+	printf '\n'
+	printf '%-13s %-38s %9s %7s %8s %8s %8s %8s %13s  %s\n' page path "req/s" "%nginx" "p50 ms" "p90 ms" "p99 ms" "bytes" "CPU% s/w/o" "targets"
 	local i t
 	for i in "${!P_NAME[@]}"; do
 		t=""
 		if [[ ${P_RPS[$i]} == *% ]]; then t="req/s >= ${P_RPS[$i]} of nginx ${R_RPS_OK[$i]}"
 		elif [ "${P_RPS[$i]}" != - ]; then t="req/s >= ${P_RPS[$i]} ${R_RPS_OK[$i]}"; fi
 		if [ "${P_P99[$i]}" != - ]; then t="${t:+$t, }p99 <= ${P_P99[$i]} ms ${R_P99_OK[$i]}"; fi
-		printf '%-8s %-38s %9s %7s %8s %8s %8s %8s %13s  %s\n' "${P_NAME[$i]}" "${R_PATHS[$i]}" "${R_RPS[$i]}" "${R_PCT[$i]}" \
+		printf '%-13s %-38s %9s %7s %8s %8s %8s %8s %13s  %s\n' "${P_NAME[$i]}" "${R_PATHS[$i]}" "${R_RPS[$i]}" "${R_PCT[$i]}" \
 			"${R_P50[$i]}" "${R_P90[$i]}" "${R_P99[$i]}" "${R_BYTES[$i]}" "${R_CPU[$i]}" "${t:-(none)}"
 	done
-	if [ ${#COOKIES[@]} -gt 0 ]; then
-		printf '\nsign-ins before the runs (%d users, argon2id 64 MB each): peak RSS %s MB\n' "${#COOKIES[@]}" "$signin_rss_mb"
+	if [ "$n_signins" -gt 0 ]; then
+		printf '\nsign-ins before the runs (%d users, argon2id 64 MB each): peak RSS %s MB\n' "$n_signins" "$signin_rss_mb"
 	fi
 	printf '\nserver peak RSS serving the pages (VmHWM): %s MB   target <= %d MB %s   (RSS at the end %s MB, %s threads)\n' \
 		"$rss_mb" "$RSS_MAX_MB" "$rss_ok" "$rss_now_mb" "$threads"
 	printf 'server %s\n' "$stop_note"
+	if [ -n "$pg_stop_note" ]; then printf 'PostgreSQL: %s\n' "$pg_stop_note"; fi
+	replica_table
 	local nerr
-	nerr=$(grep -cv ' khet: \| mail: ' "$TMP/server.err" 2>/dev/null || true)
-	if [ "${nerr:-0}" -gt 0 ]; then
-		printf 'server logged %d other lines during the runs; the last ones:\n' "$nerr"
-		grep -v ' khet: \| mail: ' "$TMP/server.err" | tail -n 5 | cut -c1-200
-	fi
+	local log
+	for log in server pg pgr; do
+		[ -f "$TMP/$log.err" ] || continue
+		nerr=$(grep -cv ' khet: \| mail: ' "$TMP/$log.err" 2>/dev/null || true)
+		if [ "${nerr:-0}" -gt 0 ]; then
+			printf '%s logged %d other lines during the runs; the last ones:\n' "$log" "$nerr"
+			grep -v ' khet: \| mail: ' "$TMP/$log.err" | tail -n 5 | cut -c1-200
+		fi
+	done
 	for i in "${!P_NAME[@]}"; do
 		if [ -n "${R_SOCK[$i]}" ]; then printf 'note: %s had socket errors: %s\n' "${P_NAME[$i]}" "${R_SOCK[$i]}"; fi
 	done
 	printf '(bytes: mean response, headers included, gzip accepted. CPU%% s/w/o: CPU time of the server / wrk /\n'
-	printf ' all other processes over the run, 100 = one core of %d; "o" well above 0 means the machine was busy\n' "$cpus"
+	printf ' all other processes over the run, 100 = one core of %d; on pg_*/pgr_* "s" is Khet and PostgreSQL (primary\n' "$cpus"
+	printf ' and standby) together; "o" well above 0 means the machine was busy\n'
 	printf ' with something else and the figures are low)\n'
 	for i in "${!P_NAME[@]}"; do
 		if [ "${R_CPU[$i]##*/}" -gt 10 ]; then
@@ -484,6 +668,57 @@ report() {
 	else printf '\nRESULT: %d target%s MISSED\n' "$n" "$([ "$n" -eq 1 ] || echo s)"; fi
 }
 
+# The index of page NAME (none: empty).
+page_index() {
+	local i
+	for i in "${!P_NAME[@]}"; do
+		if [ "${P_NAME[$i]}" = "$1" ]; then echo "$i"; return; fi
+	done
+}
+# issue 16 item 3: each pgr_X beside its pg_X
+replica_table() {
+	local i j base header=
+	for i in "${!P_NAME[@]}"; do
+		[ "${P_SRV[$i]}" = pgr ] || continue
+		base=${P_NAME[$i]#pgr_}
+		j=$(page_index "pg_$base")
+		if [ -z "$header" ]; then
+			printf '\nwith and without a read replica (PostgreSQL; --db-read):\n'
+			printf '%-10s | %9s %7s %8s | %9s %7s %8s %12s | %s\n' page "req/s" "%nginx" "p99 ms" "req/s" "%nginx" "p99 ms" \
+				"replica xact" "replica/primary req/s"
+			printf '%-10s | %-26s | %-39s |\n' "" "primary alone" "primary + --db-read standby"
+			header=1
+		fi
+		printf '%-10s | %9s %7s %8s | %9s %7s %8s %12s | %s\n' "$base" "${R_RPS[$j]:--}" "${R_PCT[$j]:--}" "${R_P99[$j]:--}" \
+			"${R_RPS[$i]}" "${R_PCT[$i]}" "${R_P99[$i]}" "${R_NOTE[$i]}" \
+			"$(awk -v a="${R_RPS[$i]}" -v b="${R_RPS[$j]:-0}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "-" }')"
+	done
+	if [ -n "$header" ]; then
+		printf '(replica xact: transactions the standby ran during the run, its pg_stat_database; > 0: the pages\n'
+		printf ' were read there. No target is given by the issue: the figures are printed.)\n'
+	fi
+}
+replica_json() {
+	local i j base sep=""
+	printf '  "replica": ['
+	for i in "${!P_NAME[@]}"; do
+		[ "${P_SRV[$i]}" = pgr ] || continue
+		base=${P_NAME[$i]#pgr_}
+		j=$(page_index "pg_$base")
+		printf '%s\n    {"page": %s, "primary": {"requests_per_s": %s, "percent_of_nginx": %s, "p99_ms": %s}, "with_replica": {"requests_per_s": %s, "percent_of_nginx": %s, "p99_ms": %s, "replica_transactions": %s}}' \
+			"$sep" "$(json_str "$base")" "${R_RPS[$j]:-null}" "$(json_num_or_null "${R_PCT[$j]:--}")" "${R_P99[$j]:-null}" \
+			"${R_RPS[$i]}" "$(json_num_or_null "${R_PCT[$i]}")" "${R_P99[$i]}" "${R_NOTE[$i]:-0}"
+		sep=,
+	done
+	printf '%s],\n' "$([ -n "$sep" ] && printf '\n  ')"
+}
+db_of() {
+	case ${P_SRV[$1]} in
+	pg) echo postgresql ;;
+	pgr) echo postgresql+replica ;;
+	*) if [ "${P_PATH[$1]}" = '!nginx' ]; then echo static; else echo sqlite; fi ;;
+	esac
+}
 json_str() { local s=${1//\\/\\\\}; s=${s//\"/\\\"}; printf '"%s"' "$s"; }
 json_num_or_null() { if [ "$1" = - ]; then printf null; else printf '%s' "$1"; fi; }
 json_pct_target() { if [[ $1 == *% ]]; then printf '%s' "${1%\%}"; else printf null; fi; }
@@ -496,13 +731,18 @@ json() {
 		"$BENCH_THREADS" "$BENCH_CONNECTIONS" "$BENCH_SECONDS" "$BENCH_WARMUP"
 	printf '  "server": {"workers": %d, "database": "sqlite", "schools": %d, "oss_requests": %d, "signin_peak_rss_mb": %s, "peak_rss_mb": %s, "end_rss_mb": %s, "rss_max_mb": %d, "rss": "%s", "threads": %s, "stop": %s},\n' \
 		"$BENCH_WORKERS" "$schools_total" "$BENCH_REQUESTS" "${signin_rss_mb:-null}" "$rss_mb" "$rss_now_mb" "$RSS_MAX_MB" "$rss_ok" "$threads" "$(json_str "$stop_note")"
+	if [ -n "$pg_wanted" ]; then
+		printf '  "postgresql": {"schools": %d, "staff": %d, "oss_requests": %d, "demo_seconds": %s, "database_mb": %s, "stop": %s},\n' \
+			"$pg_schools" "$BENCH_PG_STAFF" "$BENCH_PG_REQUESTS" "$pg_demo_s" "${pg_db_mb:-null}" "$(json_str "$pg_stop_note")"
+		replica_json
+	fi
 	printf '  "nginx": {"version": %s, "workers": %d, "page": %s, "url": %s, "requests_per_s": %s},\n' \
 		"$(json_str "$("$NGINX" -v 2>&1 | sed 's/^nginx version: //')")" "$cpus" "$(json_str "$NGINX_PAGE")" \
 		"$(json_str "$NGINX_URL")" "${NGX_RPS:-null}"
 	printf '  "pages": [\n'
 	for i in "${!P_NAME[@]}"; do
-		printf '%s    {"name": %s, "path": %s, "url": %s, "requests": %s, "requests_per_s": %s, "percent_of_nginx": %s, "p50_ms": %s, "p90_ms": %s, "p99_ms": %s, "max_ms": %s, "mean_bytes": %s, "cpu_percent_server_wrk_other": %s, "socket_errors": %s, "min_requests_per_s": %s, "min_percent_of_nginx": %s, "requests_per_s_result": "%s", "max_p99_ms": %s, "p99_result": "%s"}' \
-			"$sep" "$(json_str "${P_NAME[$i]}")" "$(json_str "${P_PATH[$i]}")" "$(json_str "${R_PATHS[$i]}")" "${R_REQS[$i]}" "${R_RPS[$i]}" \
+		printf '%s    {"name": %s, "database": %s, "path": %s, "url": %s, "requests": %s, "requests_per_s": %s, "percent_of_nginx": %s, "p50_ms": %s, "p90_ms": %s, "p99_ms": %s, "max_ms": %s, "mean_bytes": %s, "cpu_percent_server_wrk_other": %s, "socket_errors": %s, "min_requests_per_s": %s, "min_percent_of_nginx": %s, "requests_per_s_result": "%s", "max_p99_ms": %s, "p99_result": "%s"}' \
+			"$sep" "$(json_str "${P_NAME[$i]}")" "$(json_str "$(db_of "$i")")" "$(json_str "${P_PATH[$i]}")" "$(json_str "${R_PATHS[$i]}")" "${R_REQS[$i]}" "${R_RPS[$i]}" \
 			"$(json_num_or_null "${R_PCT[$i]}")" "${R_P50[$i]}" \
 			"${R_P90[$i]}" "${R_P99[$i]}" "${R_MAX[$i]}" "${R_BYTES[$i]}" "$(json_str "${R_CPU[$i]}")" "$(json_str "${R_SOCK[$i]}")" \
 			"$(json_rps_target "${P_RPS[$i]}")" "$(json_pct_target "${P_RPS[$i]}")" "${R_RPS_OK[$i]}" "$(json_num_or_null "${P_P99[$i]}")" "${R_P99_OK[$i]}"

@@ -10,7 +10,8 @@
  * accounts (DPA-5). The
  * records go in through dpa_staff_add, the same path as the page. The
  * generator is deterministic and a school that has staff already is left
- * alone, so running the demo again adds nothing. */
+ * alone, so running the demo again adds nothing. `--staff N` (the bench's
+ * national figure) spreads N records over every school instead. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -51,7 +52,22 @@ static void citizen_id(unsigned long long seq, char out[14])
 	snprintf(out, 14, "%s%d", d12, (11 - s % 11) % 10);
 }
 
-static int demo_school(struct db *db, long long area, long long school, int nth, long long now, struct err *e)
+/* --staff: the national figure's records, numbered from 1 (prefix 5, apart
+ * from the usual demo's 3 3500 … and the accounts' IDs) */
+static void bulk_citizen_id(unsigned long long seq, char out[14])
+{
+	char d12[13];
+	snprintf(d12, sizeof d12, "5%04llu%07llu", 1001 + seq / 10000000ULL % 8000, seq % 10000000ULL);
+	int s = 0;
+	for (int i = 0; i < 12; i++)
+		s += (d12[i] - '0') * (13 - i);
+	snprintf(out, 14, "%s%d", d12, (11 - s % 11) % 10);
+}
+
+/* The staff of one school: n of them (0: 15 to 60 by nth); bulk > 0 numbers
+ * their citizen IDs from bulk (--staff). */
+static int demo_school(struct db *db, long long area, long long school, int nth, int n, unsigned long long bulk,
+		       long long now, struct err *e)
 {
 	long long have = 0;
 	if (db_int_value(db, "SELECT COUNT(*) FROM dpa_staff WHERE school_id = $1", DB_ARGS(DB_INT(school)), &have, e) <
@@ -62,11 +78,15 @@ static int demo_school(struct db *db, long long area, long long school, int nth,
 	int ty, tm, td;
 	thai_local(now, &ty, &tm, &td, NULL, NULL, NULL, NULL);
 	int fy = tm >= 10 ? ty + 1 : ty; /* CE year this fiscal year ends in */
-	int n = 15 + (int)((unsigned)(nth * 17 + 7) % 46);
+	if (n <= 0)
+		n = 15 + (int)((unsigned)(nth * 17 + 7) % 46);
 	for (int i = 0; i < n; i++) {
 		bool man = next_rand() % 3 == 0;
 		char cid[14], birth[32], appointed[32], arrived[32], posno[16], phone[16];
-		citizen_id((unsigned long long)nth * 1000ULL + (unsigned long long)i + 1, cid);
+		if (bulk)
+			bulk_citizen_id(bulk + (unsigned long long)i, cid);
+		else
+			citizen_id((unsigned long long)nth * 1000ULL + (unsigned long long)i + 1, cid);
 		/* the first of a school is its director; one in twenty-four retires this year */
 		const char *type, *position, *standing;
 		long long salary;
@@ -104,7 +124,8 @@ static int demo_school(struct db *db, long long area, long long school, int nth,
 		snprintf(arrived, sizeof arrived, "%04d-%02d-16", ry, 7 + (int)(next_rand() % 4));
 		snprintf(posno, sizeof posno, "%u", 1000 + next_rand() % 90000);
 		snprintf(phone, sizeof phone, "08%08u", next_rand() % 100000000u);
-		bool lacking = i % 6 == 3;
+		/* one in six lacks something (counted over the whole run with --staff) */
+		bool lacking = (bulk ? bulk + (unsigned long long)i : (unsigned long long)i) % 6 == 3;
 		int lack = (int)(next_rand() % 3);
 		struct buf edu = BUF_INIT;
 		buf_addf(&edu, "%s (%s)", PICK(degrees), PICK(subjects));
@@ -213,11 +234,55 @@ static int demo_accounts(struct db *db, long long now, struct err *e)
 	return 0;
 }
 
-int dpa_demo(struct db *db, struct err *e)
+/* --staff N: N records over every school of every area, as evenly as
+ * whole numbers allow (the bench's national figure: 450,000 in 29,000
+ * schools, 15 or 16 a school), in the areas' and schools' code order.
+ * Through dpa_staff_add like the rest, so the counts are kept as a page
+ * keeps them. */
+static int demo_bulk(struct db *db, long long staff, long long now, struct err *e)
+{
+	long long nschools = 0, have = 0;
+	if (db_int_value(db, "SELECT COUNT(*) FROM schools", NULL, 0, &nschools, e) < 0 ||
+	    db_int_value(db, "SELECT COUNT(*) FROM dpa_staff WHERE citizen_id LIKE '5%'", NULL, 0, &have, e) < 0)
+		return -1;
+	if (nschools == 0 || have > 0) /* nothing to fill, or filled by an earlier run */
+		return 0;
+	struct db_res *r = NULL;
+	if (db_query(db,
+		     "SELECT s.area_id, s.id FROM schools s JOIN areas a ON a.id = s.area_id ORDER BY a.code, s.obec_code",
+		     NULL, 0, &r, e) < 0)
+		return -1;
+	json_t *list = json_array();
+	int rc;
+	while ((rc = db_next(r, e)) == 1)
+		json_array_append_new(list, json_pack("[I,I]", (json_int_t)db_int(r, 0), (json_int_t)db_int(r, 1)));
+	db_res_free(r);
+	unsigned long long seq = 1;
+	size_t i;
+	json_t *x;
+	json_array_foreach(list, i, x)
+	{
+		if (rc < 0)
+			break;
+		long long n = staff / nschools + ((long long)i < staff % nschools ? 1 : 0);
+		if (n == 0)
+			continue;
+		if (demo_school(db, json_integer_value(json_array_get(x, 0)), json_integer_value(json_array_get(x, 1)),
+				(int)i, (int)n, seq, now, e) < 0)
+			rc = -1;
+		seq += (unsigned long long)n;
+	}
+	json_decref(list);
+	return rc < 0 ? -1 : 0;
+}
+
+int dpa_demo(struct db *db, long long staff, struct err *e)
 {
 	long long now = (long long)time(NULL);
 	if (db_begin(db, e) < 0)
 		return -1;
+	if (staff > 0 && demo_bulk(db, staff, now, e) < 0)
+		goto fail;
 	json_t *areas = db_rows_json(db, "SELECT id FROM areas ORDER BY code", NULL, 0, e);
 	if (!areas)
 		goto fail;
@@ -238,7 +303,8 @@ int dpa_demo(struct db *db, struct err *e)
 		json_t *s;
 		json_array_foreach(schools, i, s)
 		{
-			if (demo_school(db, area, json_integer_value(json_object_get(s, "id")), nth++, now, e) < 0) {
+			if (staff <= 0 &&
+			    demo_school(db, area, json_integer_value(json_object_get(s, "id")), nth++, 0, 0, now, e) < 0) {
 				json_decref(schools);
 				json_decref(areas);
 				goto fail;

@@ -89,6 +89,14 @@ json_t *dpa_area_type_counts(struct db *db, long long area_id, struct err *e);
  * subject, missing}]. */
 json_t *dpa_school_roster(struct db *db, long long school_id, long long area_id, struct err *e);
 
+/* ---- counts (counts.c, migration 0610) ------------------------------------ */
+
+/* Recounts one place (school_id, or the area office of area_id with
+ * school_id 0) into dpa_counts and dpa_type_counts, after locking its
+ * row: every write that changes a place's active or incomplete staff calls
+ * it, in its transaction, for each place it touched. */
+int dpa_counts_refresh(struct db *db, long long area_id, long long school_id, struct err *e);
+
 /* ---- transfers (transfer.c) ---------------------------------------------- */
 
 /* School to_school asks for the person of cid recorded at another school
@@ -144,7 +152,9 @@ void dpa_person_add_href(long long school_id, const char *citizen_id, struct buf
 
 /* ---- demo and import -------------------------------------------------------- */
 
-int dpa_demo(struct db *db, struct err *e);
+/* staff > 0 (`khet demo --staff N`): N records spread over every school of
+ * every area instead of 15–60 in the first 30 schools of each. */
+int dpa_demo(struct db *db, long long staff, struct err *e);
 int dpa_import_personnel(struct db *db, const char *path, struct buf *report, struct err *e);
 
 #endif

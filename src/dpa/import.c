@@ -425,6 +425,26 @@ static int store(struct imp *im, long long *added, long long *updated)
 		    "AND NOT EXISTS (SELECT 1 FROM dpa_staff_events ev WHERE ev.staff_id = st.id)",
 		    DB_ARGS(DB_INT(now)), e) < 0)
 		return -1;
+	/* the counts of every place the file names (counts.c), in this transaction */
+	struct db_res *pr = NULL;
+	if (db_query(db, "SELECT DISTINCT area_id, COALESCE(school_id, 0) FROM dpa_import", NULL, 0, &pr, e) < 0)
+		return -1;
+	json_t *places = json_array();
+	int k;
+	while ((k = db_next(pr, e)) == 1)
+		json_array_append_new(places, json_pack("[I,I]", (json_int_t)db_int(pr, 0), (json_int_t)db_int(pr, 1)));
+	db_res_free(pr);
+	size_t pi;
+	json_t *pl;
+	json_array_foreach(places, pi, pl)
+	{
+		if (k >= 0 && dpa_counts_refresh(db, json_integer_value(json_array_get(pl, 0)),
+						 json_integer_value(json_array_get(pl, 1)), e) < 0)
+			k = -1;
+	}
+	json_decref(places);
+	if (k < 0)
+		return -1;
 	json_t *areas =
 	    db_rows_json(db,
 			 "SELECT area_id, COUNT(*) AS n, COUNT(DISTINCT school_id) AS schools FROM dpa_import "

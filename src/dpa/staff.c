@@ -186,6 +186,21 @@ static void place_name(struct db *db, long long school, long long area, struct b
 	json_decref(row);
 }
 
+/* the counts of the place a record is at (counts.c) */
+static int place_refresh(struct db *db, long long id, struct err *e)
+{
+	struct db_res *r = NULL;
+	if (db_query(db, "SELECT area_id, COALESCE(school_id, 0) FROM dpa_staff WHERE id = $1", DB_ARGS(DB_INT(id)),
+		     &r, e) < 0)
+		return -1;
+	int rc = db_next(r, e);
+	long long area = rc == 1 ? db_int(r, 0) : 0, school = rc == 1 ? db_int(r, 1) : 0;
+	db_res_free(r);
+	if (rc < 0)
+		return -1;
+	return rc == 1 ? dpa_counts_refresh(db, area, school, e) : 0;
+}
+
 long long dpa_staff_add(struct db *db, long long area_id, long long school_id, const struct dpa_staff_in *in,
 			long long by, long long now, long long *elsewhere, const char *kind, struct err *e)
 {
@@ -259,7 +274,8 @@ long long dpa_staff_add(struct db *db, long long area_id, long long school_id, c
 			rc = -1;
 	}
 	buf_release(&search);
-	if (rc < 0 || add_event(db, id, by, now, kind, 0, school_id, NULL, e) < 0)
+	if (rc < 0 || add_event(db, id, by, now, kind, 0, school_id, NULL, e) < 0 ||
+	    dpa_counts_refresh(db, area_id, school_id, e) < 0)
 		return -1;
 	return id;
 }
@@ -293,7 +309,9 @@ int dpa_staff_update(struct db *db, long long id, long long version, const struc
 		return -1;
 	if (n == 0)
 		return err_set(e, 409, "ข้อมูลของบุคลากรคนนี้ถูกแก้ไขหรือจำหน่ายไปก่อนแล้ว");
-	return add_event(db, id, by, now, "edit", 0, 0, NULL, e);
+	if (add_event(db, id, by, now, "edit", 0, 0, NULL, e) < 0)
+		return -1;
+	return place_refresh(db, id, e);
 }
 
 int dpa_staff_remove(struct db *db, long long id, long long version, const char *reason, const char *date, long long by,
@@ -332,7 +350,7 @@ int dpa_staff_remove(struct db *db, long long id, long long version, const char 
 	int rc = add_event(db, id, by, now, "remove", school, 0, ds, e);
 	free(ds);
 	json_decref(d);
-	return rc;
+	return rc < 0 ? -1 : place_refresh(db, id, e);
 }
 
 #define GET_COLS                                                                                                       \
@@ -402,14 +420,13 @@ json_t *dpa_staff_events(struct db *db, long long id, struct err *e)
 int dpa_place_counts(struct db *db, long long school_id, long long area_id, long long *recorded, long long *incomplete,
 		     struct err *e)
 {
+	/* the maintained counts (counts.c): one primary-key row; none yet is 0 / 0 */
 	struct db_res *r = NULL;
-	if (db_query(
-		db,
-		PLACE_SQL(school_id,
-			  "SELECT COUNT(*), COALESCE(SUM(CASE WHEN missing > 0 THEN 1 ELSE 0 END), 0) FROM dpa_staff s "
-			  "WHERE ",
-			  " AND s.status = 'active'"),
-		DB_ARGS(PLACE_KEY(school_id, area_id)), &r, e) < 0)
+	*recorded = *incomplete = 0;
+	if (db_query(db,
+		     school_id > 0 ? "SELECT recorded, incomplete FROM dpa_counts WHERE school_id = $1"
+				   : "SELECT recorded, incomplete FROM dpa_counts WHERE school_id = 0 AND area_id = $1",
+		     DB_ARGS(PLACE_KEY(school_id, area_id)), &r, e) < 0)
 		return -1;
 	int rc = db_next(r, e);
 	if (rc == 1) {
@@ -508,10 +525,8 @@ json_t *dpa_area_schools(struct db *db, long long area_id, struct err *e)
 	return db_rows_json(
 	    db,
 	    "SELECT sc.id AS school_id, sc.name, sc.obec_code, COALESCE(c.recorded, 0) AS recorded, "
-	    "COALESCE(c.incomplete, 0) AS incomplete FROM schools sc LEFT JOIN "
-	    "(SELECT school_id, COUNT(*) AS recorded, SUM(CASE WHEN missing > 0 THEN 1 ELSE 0 END) AS incomplete "
-	    "FROM dpa_staff WHERE area_id = $1 AND status = 'active' GROUP BY school_id) c "
-	    "ON c.school_id = sc.id WHERE sc.area_id = $1 ORDER BY sc.name COLLATE thai, sc.id",
+	    "COALESCE(c.incomplete, 0) AS incomplete FROM schools sc LEFT JOIN dpa_counts c "
+	    "ON c.school_id = sc.id AND c.area_id = $1 WHERE sc.area_id = $1 ORDER BY sc.name COLLATE thai, sc.id",
 	    DB_ARGS(DB_INT(area_id)), e);
 }
 
@@ -519,8 +534,8 @@ json_t *dpa_area_type_counts(struct db *db, long long area_id, struct err *e)
 {
 	return db_rows_json(
 	    db,
-	    "SELECT school_id, COALESCE(type, '') AS type, COUNT(*) AS n FROM dpa_staff "
-	    "WHERE area_id = $1 AND status = 'active' AND school_id IS NOT NULL GROUP BY school_id, type",
+	    "SELECT school_id, type, recorded AS n FROM dpa_type_counts WHERE area_id = $1 AND school_id > 0 "
+	    "AND recorded > 0",
 	    DB_ARGS(DB_INT(area_id)), e);
 }
 

@@ -152,7 +152,7 @@ int dpa_transfer_decide(struct db *db, long long id, bool approve, const char *n
 	if (!t)
 		return -1;
 	long long staff = jint(t, "staff_id"), from = jint(t, "from_school_id"), to = jint(t, "to_school_id"),
-		  to_area = jint(t, "to_area_id");
+		  to_area = jint(t, "to_area_id"), from_area = jint(t, "from_area_id");
 	json_decref(t);
 	long long n =
 	    db_exec(db,
@@ -185,6 +185,9 @@ int dpa_transfer_decide(struct db *db, long long id, bool approve, const char *n
 		    DB_ARGS(DB_INT(staff), DB_INT(now), by > 0 ? DB_INT(by) : DB_NULL,
 			    from > 0 ? DB_INT(from) : DB_NULL, DB_INT(to), DB_TEXT(d)),
 		    e) < 0)
+		return -1;
+	/* both places' counts (counts.c), in this transaction */
+	if (dpa_counts_refresh(db, from_area, from, e) < 0 || dpa_counts_refresh(db, to_area, to, e) < 0)
 		return -1;
 	return notify_requester(db, id, true, NULL, e);
 }
@@ -241,6 +244,9 @@ long long dpa_office_take(struct db *db, long long area_id, const char *cid, lon
 		    "INSERT INTO dpa_staff_events (staff_id, at, by_user, kind, from_school_id, to_school_id, detail) "
 		    "VALUES ($1, $2, $3, 'transfer', $4, NULL, '{\"office\":true}')",
 		    DB_ARGS(DB_INT(id), DB_INT(now), by > 0 ? DB_INT(by) : DB_NULL, DB_INT(school)), e) < 0)
+		return -1;
+	/* the school's counts and the office's (counts.c), in this transaction */
+	if (dpa_counts_refresh(db, area, school, e) < 0 || dpa_counts_refresh(db, area, 0, e) < 0)
 		return -1;
 	return id;
 }

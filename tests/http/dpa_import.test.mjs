@@ -26,6 +26,15 @@ let seq = 5000;
 const newCid = () => citizenId(`39902${String(seq++).padStart(7, '0')}`);
 const HEAD = '\ufeffรหัสโรงเรียน,เลขประจำตัวประชาชน,คำนำหน้า,ชื่อ,นามสกุล,วันเกิด,ประเภทบุคลากร,ตำแหน่ง,เลขที่ตำแหน่ง,วิทยฐานะ,เงินเดือน,วันบรรจุ,วันที่มาปฏิบัติงาน,วุฒิการศึกษา,วิชาเอก,โทรศัพท์\r\n';
 const staff = () => num('SELECT COUNT(*) FROM dpa_staff');
+// the kept counts (dpa_counts, dpa_type_counts: migration 0610) against a
+// recount of dpa_staff: the rows either side lacks
+const RECOUNT = "SELECT COALESCE(school_id, 0), area_id, COUNT(*), SUM(CASE WHEN missing > 0 THEN 1 ELSE 0 END) FROM dpa_staff WHERE status = 'active' GROUP BY COALESCE(school_id, 0), area_id";
+const KEPT = 'SELECT school_id, area_id, recorded, incomplete FROM dpa_counts WHERE recorded > 0';
+const RETYPE = "SELECT COALESCE(school_id, 0), area_id, COALESCE(type, ''), COUNT(*), SUM(CASE WHEN missing > 0 THEN 1 ELSE 0 END) FROM dpa_staff WHERE status = 'active' GROUP BY COALESCE(school_id, 0), area_id, COALESCE(type, '')";
+const KEPT_TYPE = 'SELECT school_id, area_id, type, recorded, incomplete FROM dpa_type_counts';
+const drift = () => [[RECOUNT, KEPT], [KEPT, RECOUNT], [RETYPE, KEPT_TYPE], [KEPT_TYPE, RETYPE]]
+  .reduce((n, [a, b]) => n + num(`SELECT COUNT(*) FROM (${a} EXCEPT ${b}) d`), 0);
+const kept = (school) => s.sql(`SELECT recorded || '/' || incomplete FROM dpa_counts WHERE school_id = ${school}`);
 
 before(async () => {
   s = await startServer();
@@ -42,8 +51,13 @@ test('a file loads; a second run changes nothing; a changed row updates that per
     `${obec1},${b},นาย,สมชาย,อัตราจ้าง,1995-01-02,contract,hired_teacher,,none,15000,2020-05-16,2020-05-16,วท.บ.,คณิตศาสตร์,0899999999\r\n` +
     `${obec2},${c.slice(0, 1)}-${c.slice(1, 5)}-${c.slice(5, 10)}-${c.slice(10, 12)}-${c[12]},นางสาว,ข้อมูล,ยังไม่ครบ,,,,,,,,,,,\r\n`;
   const before = staff();
+  assert.equal(drift(), 0, 'the demo\'s counts are kept');
+  const [rec2, inc2] = (kept(school2) || '0/0').split('/').map(Number);
   let r = khet(['import', 'personnel', file('good.csv', csv)], s.env);
   assert.equal(r.code, 0, r.stderr + r.stdout);
+  // the import keeps the counts of each school it names
+  assert.equal(drift(), 0, 'the counts follow the import');
+  assert.equal(kept(school2), `${rec2 + 1}/${inc2 + 1}`);
   assert.match(r.stdout, /3 people added, 0 updated/);
   assert.match(r.stdout, /บุคลากรใหม่ 3 คน/);
   assert.equal(staff(), before + 3);
@@ -68,6 +82,7 @@ test('a file loads; a second run changes nothing; a changed row updates that per
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /0 people added, 1 updated, 2 unchanged/);
   assert.equal(s.sql(`SELECT phone FROM dpa_staff WHERE citizen_id = '${a}'`), '0811112222');
+  assert.equal(drift(), 0);
   assert.equal(num(`SELECT COUNT(*) FROM dpa_staff_events e JOIN dpa_staff p ON p.id = e.staff_id WHERE p.citizen_id = '${a}'`), 2);
 });
 

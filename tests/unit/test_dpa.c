@@ -9,7 +9,8 @@
  * transfer, a removed person coming back to the same record, a transfer
  * moving the record with its history, two decisions at once (one wins),
  * one pending request per person, a stale save refused, and the counts
- * "recorded N / incomplete M". */
+ * "recorded N / incomplete M"; the maintained counts (dpa_counts,
+ * dpa_type_counts) equal a recount after every kind of write. */
 #define SCHEMA "khet_unit_dpa"
 #include "engine.h"
 
@@ -437,6 +438,155 @@ static void test_stale_edit_and_counts(void **state)
 	json_decref(page);
 }
 
+/* The maintained counts (migration 0610, src/dpa/counts.c) against a
+ * recount of dpa_staff: rows of either side the other lacks. A place at 0
+ * keeps its dpa_counts row with zeros, so only rows with staff compare. */
+static long long counts_drift(struct db *db)
+{
+#define RECOUNT_PLACE                                                                                                  \
+	"SELECT COALESCE(school_id, 0) AS school_id, area_id, COUNT(*) AS recorded, "                                  \
+	"SUM(CASE WHEN missing > 0 THEN 1 ELSE 0 END) AS incomplete FROM dpa_staff WHERE status = 'active' "           \
+	"GROUP BY COALESCE(school_id, 0), area_id"
+#define KEPT_PLACE "SELECT school_id, area_id, recorded, incomplete FROM dpa_counts WHERE recorded > 0"
+#define RECOUNT_TYPE                                                                                                   \
+	"SELECT COALESCE(school_id, 0) AS school_id, area_id, COALESCE(type, '') AS type, COUNT(*) AS recorded, "      \
+	"SUM(CASE WHEN missing > 0 THEN 1 ELSE 0 END) AS incomplete FROM dpa_staff WHERE status = 'active' "           \
+	"GROUP BY COALESCE(school_id, 0), area_id, COALESCE(type, '')"
+#define KEPT_TYPE "SELECT school_id, area_id, type, recorded, incomplete FROM dpa_type_counts"
+	static const char *const sql[] = {
+	    "SELECT COUNT(*) FROM (" RECOUNT_PLACE " EXCEPT " KEPT_PLACE ") d",
+	    "SELECT COUNT(*) FROM (" KEPT_PLACE " EXCEPT " RECOUNT_PLACE ") d",
+	    "SELECT COUNT(*) FROM (" RECOUNT_TYPE " EXCEPT " KEPT_TYPE ") d",
+	    "SELECT COUNT(*) FROM (" KEPT_TYPE " EXCEPT " RECOUNT_TYPE ") d",
+	    /* a place at zero lacks nothing either */
+	    "SELECT COUNT(*) FROM dpa_counts WHERE recorded = 0 AND incomplete <> 0",
+	};
+	long long total = 0;
+	for (size_t i = 0; i < sizeof sql / sizeof *sql; i++) {
+		long long n = 0;
+		struct err e = ERR_INIT;
+		if (db_int_value(db, sql[i], NULL, 0, &n, &e) < 0)
+			fail_msg("%s: %s", sql[i], e.msg);
+		total += n;
+	}
+	return total;
+}
+
+/* one place's maintained figures */
+static void place(struct db *db, long long school, long long area, long long *rec, long long *inc)
+{
+	struct err e = ERR_INIT;
+	if (dpa_place_counts(db, school, area, rec, inc, &e) < 0)
+		fail_msg("counts: %s", e.msg);
+}
+
+static void test_counts_follow_every_write(void **state)
+{
+	struct engine *en = *state;
+	struct fx *f = en->data;
+	struct err e = ERR_INIT;
+	long long elsewhere = 0, rec = 0, inc = 0, rec0 = 0, inc0 = 0, off0 = 0, offi0 = 0, r3 = 0, i3 = 0;
+	assert_int_equal(counts_drift(en->db), 0);
+	place(en->db, f->s1, f->area, &rec0, &inc0);
+	place(en->db, 0, f->area, &off0, &offi0);
+	place(en->db, f->s3, f->area2, &r3, &i3);
+	/* add: one complete, one lacking its subject, one at the area office, one untyped */
+	char a[14], b[14], c[14], d[14];
+	new_id(a), new_id(b), new_id(c), new_id(d);
+	struct dpa_staff_in pa = person(a), pb = person(b), pc = person(c), pd = person(d);
+	pb.subject = "";
+	pc.type = "support";
+	pd.type = "";
+	long long ia = IN_TX(en->db, dpa_staff_add(en->db, f->area, f->s1, &pa, 0, NOW, &elsewhere, "add", &e));
+	long long ib = IN_TX(en->db, dpa_staff_add(en->db, f->area, f->s1, &pb, 0, NOW, &elsewhere, "add", &e));
+	long long ic = IN_TX(en->db, dpa_staff_add(en->db, f->area, 0, &pc, 0, NOW, &elsewhere, "add", &e));
+	long long id = IN_TX(en->db, dpa_staff_add(en->db, f->area, f->s1, &pd, 0, NOW, &elsewhere, "add", &e));
+	if (!(ia > 0 && ib > 0 && ic > 0 && id > 0))
+		fail_msg("add: %lld %lld %lld %lld: %s", ia, ib, ic, id, e.msg);
+	assert_int_equal(counts_drift(en->db), 0);
+	place(en->db, f->s1, f->area, &rec, &inc);
+	assert_int_equal(rec, rec0 + 3);
+	assert_int_equal(inc, inc0 + 2); /* b lacks a subject, d a type */
+	place(en->db, 0, f->area, &rec, &inc);
+	assert_int_equal(rec, off0 + 1);
+	/* a refused add (the same person again) changes nothing */
+	err_clear(&e);
+	assert_int_equal(IN_TX(en->db, dpa_staff_add(en->db, f->area, f->s2, &pa, 0, NOW, &elsewhere, "add", &e)), -1);
+	assert_int_equal(counts_drift(en->db), 0);
+	/* edit making b complete, then a incomplete, then the office's person untyped */
+	pb.subject = "ภาษาไทย";
+	assert_int_equal(IN_TX(en->db, dpa_staff_update(en->db, ib, -1, &pb, 0, NOW + 1, &e)), 0);
+	assert_int_equal(counts_drift(en->db), 0);
+	place(en->db, f->s1, f->area, &rec, &inc);
+	assert_int_equal(inc, inc0 + 1);
+	pa.phone = "";
+	assert_int_equal(IN_TX(en->db, dpa_staff_update(en->db, ia, -1, &pa, 0, NOW + 2, &e)), 0);
+	pc.type = "";
+	assert_int_equal(IN_TX(en->db, dpa_staff_update(en->db, ic, -1, &pc, 0, NOW + 2, &e)), 0);
+	assert_int_equal(counts_drift(en->db), 0);
+	place(en->db, f->s1, f->area, &rec, &inc);
+	assert_int_equal(inc, inc0 + 2);
+	/* a stale edit is refused and counts nothing */
+	err_clear(&e);
+	pb.subject = "";
+	assert_int_equal(IN_TX(en->db, dpa_staff_update(en->db, ib, 1, &pb, 0, NOW + 3, &e)), -1);
+	assert_int_equal(counts_drift(en->db), 0);
+	/* transfer approved to a school of the other area: both places recounted */
+	err_clear(&e);
+	long long t = IN_TX(en->db, dpa_transfer_request(en->db, f->s3, b, "", 0, NOW + 4, &e));
+	assert_true(t > 0);
+	assert_int_equal(counts_drift(en->db), 0); /* a request moves nobody */
+	assert_int_equal(IN_TX(en->db, dpa_transfer_decide(en->db, t, true, "", 0, NOW + 5, &e)), 0);
+	assert_int_equal(counts_drift(en->db), 0);
+	place(en->db, f->s1, f->area, &rec, &inc);
+	assert_int_equal(rec, rec0 + 2);
+	place(en->db, f->s3, f->area2, &rec, &inc);
+	assert_int_equal(rec, r3 + 1);
+	assert_int_equal(inc, i3 + 1); /* the arrival date is cleared by the move */
+	/* a refused transfer moves nobody */
+	long long t2 = IN_TX(en->db, dpa_transfer_request(en->db, f->s2, d, "", 0, NOW + 6, &e));
+	assert_int_equal(IN_TX(en->db, dpa_transfer_decide(en->db, t2, false, "ไม่อนุมัติ", 0, NOW + 7, &e)), 0);
+	assert_int_equal(counts_drift(en->db), 0);
+	/* the area office takes d from its school: both places recounted */
+	assert_int_equal(IN_TX(en->db, dpa_office_take(en->db, f->area, d, 0, NOW + 7, &e)), id);
+	assert_int_equal(counts_drift(en->db), 0);
+	place(en->db, f->s1, f->area, &rec, &inc);
+	assert_int_equal(rec, rec0 + 1);
+	/* removals: a school's last new one and one of the office's */
+	assert_int_equal(IN_TX(en->db, dpa_staff_remove(en->db, ia, -1, "retired", "2026-11-30", 0, NOW + 8, &e)), 0);
+	assert_int_equal(IN_TX(en->db, dpa_staff_remove(en->db, ic, -1, "resigned", "2026-11-30", 0, NOW + 8, &e)), 0);
+	assert_int_equal(counts_drift(en->db), 0);
+	place(en->db, 0, f->area, &rec, &inc);
+	assert_int_equal(rec, off0 + 1); /* d, who lacks a type */
+	assert_int_equal(inc, offi0 + 1);
+	place(en->db, f->s1, f->area, &rec, &inc);
+	assert_int_equal(rec, rec0); /* back to what it was */
+	/* the removed person comes back at another school (re-add) */
+	assert_int_equal(IN_TX(en->db, dpa_staff_add(en->db, f->area, f->s2, &pa, 0, NOW + 9, &elsewhere, "add", &e)), ia);
+	assert_int_equal(counts_drift(en->db), 0);
+	/* the area page reads the same figures */
+	json_t *rows = dpa_area_schools(en->db, f->area, &e);
+	assert_non_null(rows);
+	size_t i;
+	json_t *x;
+	long long sum = 0;
+	json_array_foreach(rows, i, x) sum += jint(x, "recorded");
+	json_decref(rows);
+	assert_int_equal(sum, scalar(en->db,
+				     "SELECT COUNT(*) FROM dpa_staff WHERE area_id = $1 AND status = 'active' "
+				     "AND school_id IS NOT NULL",
+				     f->area));
+	json_t *types = dpa_area_type_counts(en->db, f->area, &e);
+	assert_non_null(types);
+	sum = 0;
+	json_array_foreach(types, i, x) sum += jint(x, "n");
+	json_decref(types);
+	assert_int_equal(sum, scalar(en->db,
+				     "SELECT COUNT(*) FROM dpa_staff WHERE area_id = $1 AND status = 'active' "
+				     "AND school_id IS NOT NULL",
+				     f->area));
+}
+
 int main(void)
 {
 	const struct CMUnitTest pure[] = {
@@ -449,6 +599,7 @@ int main(void)
 	    cmocka_unit_test(test_remove_and_come_back),
 	    cmocka_unit_test(test_transfer),
 	    cmocka_unit_test(test_stale_edit_and_counts),
+	    cmocka_unit_test(test_counts_follow_every_write),
 	};
 	int failed = cmocka_run_group_tests_name("dpa_rules", pure, NULL, NULL);
 	engine_after_migrate = seed;
