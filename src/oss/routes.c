@@ -605,6 +605,20 @@ static const struct oss_service_def *service_of_path(struct req *r, const char *
 
 /* ---- submit ---------------------------------------------------------------- */
 
+/* A form with field errors also says the service's own check (a booking's
+ * days and times, an appointment's day: past, far ahead, BE typed as CE)
+ * at once, at its field if that has no error yet, not on a second try. */
+static void service_check_at_once(struct req *r, struct db *db, const struct oss_service_def *svc, long long area_id)
+{
+	struct oss_booking_plan bp = {0};
+	struct err e = ERR_INIT;
+	json_t *d = oss_service_read(r, db, svc, area_id, oss_now(), &bp, &e);
+	if (d)
+		json_decref(d);
+	else if (e.status > 0 && e.status < 500 && e.field[0] && !form_has_error(r, e.field))
+		form_error_err(r, &e);
+}
+
 static int new_post(struct req *r)
 {
 	const struct oss_service_def *svc = service_of_path(r, "/oss/new/");
@@ -616,17 +630,7 @@ static int new_post(struct req *r)
 	bool files_ok = files_complete(r, svc, none);
 	json_decref(none);
 	if (!form_ok(r)) {
-		/* the service's own check (a booking's days and times, an
-		 * appointment's day) is said at once with the fields' errors, at
-		 * its field if that has none yet, not left for a second try */
-		struct oss_booking_plan bp0 = {0};
-		struct err e0 = ERR_INIT;
-		json_t *d0 =
-		    oss_service_read(r, db, svc, num_ll_or(form_value(r, "area_id"), 0), oss_now(), &bp0, &e0);
-		if (d0)
-			json_decref(d0);
-		else if (e0.status > 0 && e0.status < 500 && e0.field[0] && !form_has_error(r, e0.field))
-			form_error_err(r, &e0);
+		service_check_at_once(r, db, svc, num_ll_or(form_value(r, "area_id"), 0));
 		return form_again(r, svc, NULL, NULL);
 	}
 	long long area_id = num_ll_or(form_value(r, "area_id"), 0);
@@ -897,6 +901,7 @@ static int edit_post(struct req *r)
 	bool files_ok = files_complete(r, svc, stored);
 	json_decref(stored);
 	if (!form_ok(r)) {
+		service_check_at_once(r, db, svc, jint(req, "area_id"));
 		rc = form_again(r, svc, req, NULL);
 		json_decref(req);
 		return rc;

@@ -142,6 +142,13 @@ test('chairman and coordinator: on the form, the request, the calendar\'s day fo
   const detail = Object.fromEntries(v.json.details.map((x) => [x.label, x.value]));
   assert.equal(detail['ประธานการประชุม'], 'นายประธาน ทดสอบ');
   assert.equal(detail['ผู้ประสานงาน'], 'นางประสาน งานดี โทร 0899999999');
+  // its edit form says the day at once with another field's error too
+  const before = sql(`SELECT MIN(start_at) FROM oss_bookings WHERE request_id = ${id}`);
+  const bad = await citizen.postMultipart(`/oss/edit/31/${id}`, roomFields({ phone: '12', start_date: lastYearCe, end_date: lastYearCe }), {}, { json: true });
+  assert.equal(bad.status, 422);
+  assert.ok(bad.json.form.errors.phone, JSON.stringify(bad.json.form.errors));
+  assert.match(bad.json.form.errors.start_date || '', /เป็นวันที่ผ่านมาแล้ว กรุณาตรวจสอบปีที่กรอก/);
+  assert.equal(sql(`SELECT MIN(start_at) FROM oss_bookings WHERE request_id = ${id}`), before);
   assert.match((await citizen.get(`/oss/requests/${id}`)).text, /นายประธาน ทดสอบ/);
   assert.equal(sql(`SELECT chairman || '|' || coordinator FROM oss_bookings WHERE request_id = ${id}`), 'นายประธาน ทดสอบ|นางประสาน งานดี โทร 0899999999');
   // the calendar: the area's staff see them, on the day's detail page too
