@@ -160,8 +160,13 @@ static unsigned next_rand(void)
 	return (unsigned)(rng >> 11);
 }
 
+/* men's names at even places, women's at odd: the title follows (name_title) */
 static const char *const first_names[] = {"สมชาย",  "สมหญิง", "ผดุงสิทธิ์", "วิไลวรรณ", "ประเสริฐ",
 					  "กาญจนา", "ธนพล",  "สุดารัตน์", "อนุชา",	  "พรทิพย์"};
+static const char *name_title(unsigned k)
+{
+	return k % 2 ? "นาง" : "นาย";
+}
 static const char *const last_names[] = {"ใจดี", "ลาวรรณ", "ศรีสุข", "บุญมา", "แก้วมณี", "ทองดี", "มีสุข", "สายบุญ"};
 
 static void citizen_id(long long n, char out[14])
@@ -195,7 +200,7 @@ static long long *demo_applicants(struct db *db, long long requests, int *n, str
 		struct acc_user_new u = {
 		    .citizen_id = cid,
 		    .email = email,
-		    .title = i % 2 ? "นาง" : "นาย",
+		    .title = name_title((unsigned)i % 10),
 		    .first_name = first_names[i % 10],
 		    .last_name = last_names[i % 8],
 		    .phone = "0812345678",
@@ -210,9 +215,9 @@ static long long *demo_applicants(struct db *db, long long requests, int *n, str
 	return ids;
 }
 
-static json_t *demo_data(const char *svc, unsigned x, const char *first, const char *last)
+static json_t *demo_data(const char *svc, unsigned x, const char *title, const char *first, const char *last)
 {
-	json_t *d = json_pack("{s:s, s:s, s:s, s:s}", "title", "นาย", "first_name", first, "last_name", last, "phone",
+	json_t *d = json_pack("{s:s, s:s, s:s, s:s}", "title", title, "first_name", first, "last_name", last, "phone",
 			      "0812345678");
 	if (!strcmp(svc, "11"))
 		json_object_update_new(d, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "birth_date", "1985-05-12",
@@ -421,7 +426,7 @@ static int demo_requests(struct db *db, long long area_id, long long requests, s
 			st = (int)((x >> 4) % OSS_STATUS_COUNT);
 		char code[OSS_CODE_MAX + 1];
 		oss_code_make(svc, t, code);
-		json_t *data = demo_data(svc, x, first_names[x % 10], last_names[(x >> 3) % 8]);
+		json_t *data = demo_data(svc, x, name_title(x % 10), first_names[x % 10], last_names[(x >> 3) % 8]);
 		/* a room request not cancelled holds its room: the booking the
 		 * data describes, in a free slot */
 		long long bday = -1;

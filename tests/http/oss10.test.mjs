@@ -173,6 +173,10 @@ test('demo requests: every history row names its actor; a completed one shows th
   await officer.get('/signin');
   assert.equal((await officer.post('/signin', { login: 'officer', password: DEMO_PW })).status, 303);
   assert.equal(Number(sql("SELECT COUNT(*) FROM oss_history WHERE actor_name = ''")), 0, 'no history row without an actor');
+  // a woman's name never has the title นาย ("นายพรทิพย์", acceptance walk of issue 10)
+  for (const woman of ['สมหญิง', 'วิไลวรรณ', 'กาญจนา', 'สุดารัตน์', 'พรทิพย์'])
+    assert.equal(Number(sql(`SELECT COUNT(*) FROM oss_requests WHERE data LIKE '%"first_name":"${woman}"%' AND data LIKE '%"title":"นาย"%'`)), 0, `no นาย${woman}`);
+  assert.ok(Number(sql(`SELECT COUNT(*) FROM oss_requests WHERE data LIKE '%"title":"นาง"%'`)) > 0, 'some applicants are นาง');
   const id = Number(sql("SELECT r.id FROM oss_requests r JOIN users u ON u.id = r.applicant_id WHERE r.status = 'completed' ORDER BY r.id LIMIT 1"));
   assert.ok(id > 0, 'the demo has a completed request');
   const req = (await officer.get(`/oss/requests/${id}`, { json: true })).json;
