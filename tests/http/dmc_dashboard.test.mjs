@@ -228,7 +228,7 @@ test('the national dashboard sums the areas; exports hold the numbers; schools a
   // the national export
   const csv = await obec.get('/dmc/areas?format=csv');
   assert.equal(csv.status, 200);
-  assert.match(decodeURIComponent(csv.headers.get('content-disposition')), /ข้อมูลนักเรียนรายเขตพื้นที่\.csv/);
+  assert.match(decodeURIComponent(csv.headers.get('content-disposition')), /ข้อมูลนักเรียนรายเขตพื้นที่-\d{4}-\d{2}-\d{2}\.csv/);
   const rows = parseCsv(csv.text.replace(/^\ufeff/, ''));
   assert.equal(rows[0][0], 'เขตพื้นที่');
   const name = sql(`SELECT name FROM areas WHERE id = ${area}`);
@@ -243,7 +243,7 @@ test('the national dashboard sums the areas; exports hold the numbers; schools a
   // the area's export: a row per school, learners by grade × sex
   const acsv = await areaOfficer.get(`/dmc/areas/${area}?format=csv`);
   assert.equal(acsv.status, 200);
-  assert.match(decodeURIComponent(acsv.headers.get('content-disposition')), /ข้อมูลนักเรียนรายโรงเรียน\.csv/);
+  assert.match(decodeURIComponent(acsv.headers.get('content-disposition')), /filename="dmc-area-\d{4}-\d{4}-\d{2}-\d{2}\.csv".*ข้อมูลนักเรียน สพป\..+-\d{4}-\d{2}-\d{2}\.csv/);
   const arows = parseCsv(acsv.text.replace(/^\ufeff/, ''));
   const head = arows[0];
   assert.equal(head[0], 'โรงเรียน');
