@@ -227,8 +227,15 @@ int dmc_learner_check_all(struct db *db, const struct dmc_learner_in *in, long l
 	json_t *g = NULL;
 	CHECK((g = grade_row(db, in->grade, &se_)) ? 0 : -1);
 	if (g) {
-		CHECK(dmc_birth_check(in->birth_date, now, (int)jint(g, "max_age"), jstr(g, "label"), &se_));
+		/* the grade's row is let go before the check, which may return */
+		int max_age = (int)jint(g, "max_age");
+		struct buf label = BUF_INIT;
+		buf_adds(&label, jstr(g, "label"));
 		json_decref(g);
+		struct err be = ERR_INIT;
+		int rc = dmc_birth_check(in->birth_date, now, max_age, buf_cstr(&label), &be);
+		buf_release(&label);
+		CHECK(rc < 0 ? (se_ = be, -1) : 0);
 	}
 	if (in->room < 1 || in->room > 99)
 		CHECK(err_field(&se_, "room", "ห้องต้องเป็นตัวเลข 1–99"));
