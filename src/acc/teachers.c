@@ -309,12 +309,14 @@ static int teachers_post(struct req *r)
 	} else {
 		/* a new account from the record: its names and phone, the e-mail
 		 * typed or else the record's */
-		char email[256];
-		snprintf(email, sizeof email, "%s", *form_value(r, "email") ? form_value(r, "email") : jstr(rec, "email"));
+		struct buf em = BUF_INIT;
+		buf_adds(&em, *form_value(r, "email") ? form_value(r, "email") : jstr(rec, "email"));
+		char *email = (char *)buf_cstr(&em);
 		for (char *p = email; *p; p++)
 			if (*p >= 'A' && *p <= 'Z')
 				*p = (char)(*p + 32);
 		if (!*email) {
+			buf_release(&em);
 			json_decref(rec);
 			err_set(&e, 422, "กรุณากรอกอีเมลของครู ใช้รับลิงก์ตั้งรหัสผ่าน (ทะเบียนบุคลากรยังไม่มีอีเมลของบุคคลนี้)");
 			snprintf(e.field, sizeof e.field, "email");
@@ -330,6 +332,7 @@ static int teachers_post(struct req *r)
 		};
 		long long id = acc_user_validate(&u, &e) < 0 ? -1 : acc_user_create(db, &u, &e);
 		if (id < 0) {
+			buf_release(&em);
 			json_decref(rec);
 			if (e.status >= 500 || !e.status)
 				return view_err(r, &e);
@@ -340,6 +343,7 @@ static int teachers_post(struct req *r)
 		}
 		if (acc_grant_add(db, id, "teacher", area, school, NULL, by, &e) < 0 ||
 		    acc_setpw_link_send(db, id, "new", &e) < 0) {
+			buf_release(&em);
 			json_decref(rec);
 			return view_err(r, &e);
 		}
@@ -348,6 +352,7 @@ static int teachers_post(struct req *r)
 				       (json_int_t)school, "via", "teachers"));
 		buf_addf(&msg, "สร้างบัญชีของ%s%s %s และให้สิทธิ์ครูของโรงเรียนแล้ว ระบบส่งลิงก์ตั้งรหัสผ่านไปที่ %s",
 			 jstr(rec, "title"), jstr(rec, "first_name"), jstr(rec, "last_name"), email);
+		buf_release(&em);
 	}
 	json_decref(rec);
 	struct buf loc = BUF_INIT;
