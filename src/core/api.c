@@ -367,7 +367,7 @@ const void *api_route_data(struct req *r)
 #define API_PATH_MAX 128
 
 static struct choice scope_list[2 * API_MODULES_MAX + 1];
-static char scope_text[2 * API_MODULES_MAX][2][96];
+static char scope_code[2 * API_MODULES_MAX][64];
 static pthread_once_t scopes_once = PTHREAD_ONCE_INIT;
 
 static void scopes_build(void)
@@ -382,10 +382,15 @@ static void scopes_build(void)
 			abort();
 		}
 		for (int w = 0; w < 2; w++, k++) {
-			snprintf(scope_text[k][0], sizeof scope_text[k][0], "%s:%s", d->module, w ? "write" : "read");
-			snprintf(scope_text[k][1], sizeof scope_text[k][1], "%s: %s", d->th, w ? "บันทึก" : "อ่าน");
-			scope_list[k].value = scope_text[k][0];
-			scope_list[k].label = scope_text[k][1];
+			snprintf(scope_code[k], sizeof scope_code[k], "%s:%s", d->module, w ? "write" : "read");
+			/* the Thai label whole (a fixed array cut "…: อ่าน" and
+			 * "…: บันทึก" of a long module name to the same text); kept
+			 * for the life of the process */
+			struct buf label = BUF_INIT;
+			buf_addf(&label, "%s: %s", d->th, w ? "บันทึก" : "อ่าน");
+			scope_list[k].value = scope_code[k];
+			scope_list[k].label = xstrdup(buf_cstr(&label));
+			buf_release(&label);
 		}
 	}
 	scope_list[k] = (struct choice){NULL, NULL};
