@@ -32,8 +32,14 @@ bool uploads_name_in(const char *dir, const char *stored, char *out, size_t size
 			if (!strncmp(p + 1, dir, dl) && p[dl + 1] == '/')
 				rest = p + dl + 2;
 	}
-	if (!rest || !*rest || strlen(rest) >= size || strstr(rest, "..") != NULL)
+	if (!rest || !*rest || strlen(rest) >= size)
 		return false;
+	/* a ".." part would leave dir; ".." inside a name ("report..pdf") is
+	 * an ordinary name, and refusing it would let the sweep remove a file
+	 * a row names */
+	for (const char *p = rest; p; p = strchr(p, '/') ? strchr(p, '/') + 1 : NULL)
+		if (p[0] == '.' && p[1] == '.' && (p[2] == '/' || p[2] == '\0'))
+			return false;
 	memcpy(out, rest, strlen(rest) + 1);
 	return true;
 }

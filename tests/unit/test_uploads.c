@@ -34,6 +34,10 @@ static void test_name_in(void **state)
 	assert_false(uploads_name_in("files/oss", "files/oss/", out, sizeof out));
 	assert_false(uploads_name_in("files/oss", "", out, sizeof out));
 	assert_false(uploads_name_in("files/oss", "files/oss/../acc/x.pdf", out, sizeof out));
+	assert_false(uploads_name_in("files/oss", "files/oss/1/..", out, sizeof out));
+	/* ".." inside a name is a name: its file is kept by the sweep */
+	assert_true(uploads_name_in("files/oss", "files/oss/1/report..pdf", out, sizeof out));
+	assert_string_equal(out, "1/report..pdf");
 	assert_false(uploads_name_in("files/oss", "files/oss/1/x.pdf", out, 4)); /* does not fit */
 }
 
