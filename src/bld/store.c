@@ -78,6 +78,13 @@ int bld_window_set(struct db *db, int year, long long opens, long long closes, l
 {
 	if (closes <= opens)
 		return err_field(e, "closes_on", "วันปิดรับข้อมูลต้องอยู่หลังวันเปิดรับข้อมูล");
+	/* the window of year Y opens in year Y: a date typed in another year
+	 * would silently replace that year's window */
+	int oy, mo, d, h, mi, sec;
+	thai_local(opens, &oy, &mo, &d, &h, &mi, &sec, NULL);
+	if (oy + 543 != year)
+		return err_field(e, "opens_on", "วันเปิดรับข้อมูลต้องอยู่ในปี พ.ศ. %d ที่เลือก (วันที่กรอกอยู่ในปี พ.ศ. %d)",
+				 year, oy + 543);
 	return db_exec(db,
 		       "INSERT INTO bld_windows (year, opens_at, closes_at, updated_at, updated_by) VALUES ($1, $2, $3, "
 		       "$4, $5) ON CONFLICT (year) DO UPDATE SET opens_at = excluded.opens_at, closes_at = "

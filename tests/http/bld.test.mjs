@@ -387,6 +387,12 @@ test("OBEC's settings of a year's window: a later year opens and closes when set
   assert.equal(r.status, 422);
   assert.match(r.json.form.errors.closes_on, /หลังวันเปิดรับข้อมูล/);
   assert.equal(count('SELECT COUNT(*) FROM bld_windows'), 0);
+  // dates of another year than the one chosen: refused at the field, no year's window replaced
+  r = await sa.post('/bld/windows', { year: '2571', opens_on: '05/10/2572', closes_on: '05/11/2572', closes_time: '16:30' }, { json: true });
+  assert.equal(r.status, 422);
+  assert.match(r.json.form.errors.opens_on, /ปี พ\.ศ\. 2571 ที่เลือก/);
+  assert.equal(r.json.form.values.opens_on, '05/10/2572');
+  assert.equal(count('SELECT COUNT(*) FROM bld_windows'), 0);
   r = await sa.post('/bld/windows', { year: '2571', opens_on: '05/10/2571', closes_on: '05/11/2571', closes_time: '12:00' });
   assert.equal(r.status, 303);
   now = T(2028, 10, 2);
