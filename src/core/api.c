@@ -172,6 +172,21 @@ static const struct api_param *param_of(const struct api_route *ar, const char *
 	return NULL;
 }
 
+/* The parameter named in the error, cut to q->bad on a whole UTF-8
+ * letter (a key cut inside a Thai letter made the error's JSON invalid,
+ * and the caller was not told which parameter). */
+static void bad_key(struct qcheck *q, const char *key)
+{
+	size_t n = strlen(key);
+	if (n >= sizeof q->bad) {
+		n = sizeof q->bad - 1;
+		while (n > 0 && ((unsigned char)key[n] & 0xC0) == 0x80)
+			n--;
+	}
+	memcpy(q->bad, key, n);
+	q->bad[n] = '\0';
+}
+
 static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
 	struct qcheck *q = cls;
@@ -181,7 +196,7 @@ static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char 
 		return MHD_YES;
 	const struct api_param *p = param_of(q->ar, key);
 	if (!p) {
-		snprintf(q->bad, sizeof q->bad, "%.79s", key);
+		bad_key(q, key);
 		snprintf(q->why, sizeof q->why, "ไม่รู้จักพารามิเตอร์นี้");
 		return MHD_NO;
 	}
@@ -222,7 +237,7 @@ static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char 
 		break;
 	}
 	if (!ok)
-		snprintf(q->bad, sizeof q->bad, "%.79s", key);
+		bad_key(q, key);
 	return ok ? MHD_YES : MHD_NO;
 }
 

@@ -224,6 +224,13 @@ test('lists: page, per_page, Link, X-Total-Count and total; unknown or bad param
     errorShape(b, 400, 'invalid_parameter');
     assert.equal(Object.keys(b.json.error.fields).length, 1, q);
   }
+  // an unknown parameter with a long Thai name: named in the error, cut on a whole letter
+  const thaiKey = 'ตัวกรอง'.repeat(8);
+  const tb = await call(t, 'GET', `/api/v1/areas/${areaId}/schools?${encodeURIComponent(thaiKey)}=1`);
+  errorShape(tb, 400, 'invalid_parameter');
+  const named = Object.keys(tb.json.error.fields);
+  assert.equal(named.length, 1);
+  assert.ok(named[0].length > 0 && thaiKey.startsWith(named[0]), named[0]);
   const kinds = await call(t, 'GET', '/api/v1/areas?kind=primary&sort=-code');
   assert.equal(kinds.status, 200);
   assert.ok(kinds.json.items.every((a) => a.kind.code === 'primary' && a.kind.label_th));
