@@ -317,6 +317,11 @@ void api_page_redirected(struct req *r, const char *location)
 	r->api_location = xstrdup(location);
 }
 
+void api_set_error_code(struct req *r, const char *code)
+{
+	r->err_code = code;
+}
+
 int api_call_page(struct req *r, handler_fn page, int (*result)(struct req *r, const char *location))
 {
 	r->api_mode = true;
