@@ -25,6 +25,7 @@
 #include "core/db.h"
 #include "core/jsonx.h"
 #include "core/thai.h"
+#include "dmc/dmc.h"
 #include "dmc/dmc_internal.h"
 #include "dmc/dmc_pages.h"
 
@@ -57,13 +58,11 @@ static bool may_see(struct req *r, long long school_id)
 	return acc_grant_is(acc_active_grant(r), "dmc_viewer") || acc_for_school(r, school_id);
 }
 
-/* A citizen ID or G-code as lists show it. */
+/* A citizen ID or G-code as the census's pages show it (X-5: most
+ * learners are children, so less than an adult's mask shows). */
 static void ident_mask(const char *ident, struct buf *m)
 {
-	if (ident[0] == 'G') /* a G-code: its letter and the last four */
-		buf_addf(m, "G-xxxxxxxx-%s", strlen(ident) > 4 ? ident + strlen(ident) - 4 : "");
-	else
-		thai_citizen_id_mask(ident, m);
+	dmc_ident_mask(ident, m);
 }
 
 static int learners_list(struct req *r)
