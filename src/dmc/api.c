@@ -25,6 +25,7 @@
 #include "core/db.h"
 #include "core/jsonx.h"
 #include "core/thai.h"
+#include "core/view.h"
 #include "dmc/dmc.h"
 #include "dmc/dmc_internal.h"
 #include "dmc/dmc_pages.h"
@@ -486,8 +487,8 @@ static const char gcode_schema[] =
     TIME ",\"decision_note\":{\"type\":\"string\"},\"gcode\":{\"type\":[\"string\",\"null\"],\"description\":"
     "\"รหัส G ที่เขตพื้นที่ออกให้ / the G-code the area issued\"},\"learner_id\":{\"type\":[\"integer\",\"null\"]},"
     "\"docs\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"required\":[\"kind\",\"filename\",\"mime\","
-    "\"size\"],\"properties\":{\"kind\":{\"type\":\"string\"},\"filename\":{\"type\":\"string\"},\"mime\":{\"type\":"
-    "\"string\"},\"size\":{\"type\":\"integer\"}}}}}}";
+    "\"size\",\"href\"],\"properties\":{\"kind\":{\"type\":\"string\"},\"filename\":{\"type\":\"string\"},"
+    "\"mime\":{\"type\":\"string\"},\"size\":{\"type\":\"integer\"},\"href\":{\"type\":\"string\"}}}}}}";
 
 static const char *gcode_status_label(const char *st)
 {
@@ -508,9 +509,14 @@ static int gcode_answer(struct req *r, int status, long long gid)
 	json_t *docs = json_array();
 	size_t i;
 	json_t *d;
-	json_array_foreach(json_object_get(g, "docs"), i, d) json_array_append_new(
-	    docs, json_pack("{s:s, s:s, s:s, s:I}", "kind", jstr(d, "kind"), "filename", jstr(d, "filename"), "mime",
-			    jstr(d, "mime"), "size", (json_int_t)jint(d, "size")));
+	json_array_foreach(json_object_get(g, "docs"), i, d)
+	{
+		char href[96];
+		snprintf(href, sizeof href, API_PREFIX "/dmc/gcode/%lld/docs/%s", gid, jstr(d, "kind"));
+		json_array_append_new(docs, json_pack("{s:s, s:s, s:s, s:I, s:s}", "kind", jstr(d, "kind"), "filename",
+						      jstr(d, "filename"), "mime", jstr(d, "mime"), "size",
+						      (json_int_t)jint(d, "size"), "href", href));
+	}
 	long long lid = jint(g, "learner_id");
 	json_t *item = json_pack(
 	    "{s:I, s:I, s:I, s:o, s:s, s:s, s:o, s:o, s:s, s:o, s:o, s:s, s:o, s:o, s:o}", "id", (json_int_t)gid,
@@ -533,6 +539,36 @@ static int gcode_answer(struct req *r, int status, long long gid)
 static int gcode_get(struct req *r)
 {
 	return gcode_answer(r, 200, req_param_id(r, "gid"));
+}
+
+/* A document of a request the caller may see; each read audited as the
+ * page's (X-5: a learner's documents). */
+static int gcode_doc_get(struct req *r)
+{
+	long long gid = req_param_id(r, "gid");
+	const char *kind = req_param(r, "kind");
+	struct db *db = req_db(r);
+	struct err e = ERR_INIT;
+	json_t *g = gid > 0 ? dmc_gcode_get(db, gid, &e) : NULL;
+	if (!g || !may_see(r, jint(g, "school_id"))) {
+		json_decref(g);
+		return gid > 0 && e.status >= 500 ? api_err(r, &e) : api_error(r, 404, NULL, "ไม่พบคำขอรหัส G นี้", NULL);
+	}
+	bool known = !strcmp(kind, "student_form") || !strcmp(kind, "guardian_doc") || !strcmp(kind, "other_doc");
+	json_t *d = known ? dmc_gcode_doc_get(db, gid, kind, &e) : NULL;
+	if (!d) {
+		json_decref(g);
+		return known && e.status >= 500 ? api_err(r, &e) : api_error(r, 404, NULL, "ไม่พบเอกสารนี้", NULL);
+	}
+	acc_audit_in(r, db, jint(g, "area_id"), acc_user_id(r), "personal.read", "dmc_gcode_doc", gid,
+		     json_pack("{s:s, s:s}", "kind", kind, "page", "api"));
+	struct buf path = BUF_INIT;
+	buf_addf(&path, "%s/%s", http_settings()->data_dir, jstr(d, "path"));
+	int rc = view_file(r, buf_cstr(&path), jstr(d, "mime"), jstr(d, "filename"));
+	buf_release(&path);
+	json_decref(d);
+	json_decref(g);
+	return rc;
 }
 
 static int gcode_asked(struct req *r, const char *location)
@@ -570,6 +606,13 @@ static const struct api_param params[] = {
 };
 static const struct api_param round_params[] = {
     {"year", AP_INT, "ปีการศึกษา (พ.ศ.) ค่าเริ่มต้น: ปีของรอบปัจจุบัน", "academic year (BE); default: the current round's"},
+    {NULL},
+};
+static const struct choice doc_choices[] = {
+    {"student_form", "แบบบันทึกข้อมูลนักเรียนพร้อมรูปถ่าย"}, {"guardian_doc", "เอกสารของบิดามารดาหรือผู้ปกครอง"},
+    {"other_doc", "เอกสารอื่น"}, {NULL, NULL}};
+static const struct api_param doc_params[] = {
+    {"kind", AP_CHOICE, "ชนิดเอกสาร (ในเส้นทาง)", "the document's kind (in the path)", doc_choices},
     {NULL},
 };
 static const struct api_param dashboard_params[] = {
@@ -634,6 +677,10 @@ static const struct api_route routes[] = {
      gcode_schema, false, NULL, NULL, NULL, 201},
     {"GET", "/dmc/gcode/:gid", gcode_get, NULL, "dmc:read", ALL, "คำขอรหัส G หนึ่งรายการ", "One G-code request",
      gcode_schema},
+    {"GET", "/dmc/gcode/:gid/docs/:kind", gcode_doc_get, NULL, "dmc:read", ALL,
+     "เอกสารของคำขอรหัส G (student_form, guardian_doc, other_doc) การอ่านแต่ละครั้งถูกบันทึก",
+     "A document of the request (student_form, guardian_doc, other_doc); each read is audited",
+     "{\"type\":\"string\",\"format\":\"binary\"}", false, doc_params},
     {"POST", "/dmc/areas/:aid/gcode/:gid/approve", gcode_decide, dmc_decision_form, "dmc:write", "dmc_area",
      "เขตพื้นที่รับรอง: ออกรหัส G และเพิ่มนักเรียนเข้าโรงเรียน", "The area certifies: issues the G-code and adds the learner",
      gcode_schema, false, NULL, NULL, &yes},

@@ -167,6 +167,22 @@ test('dmc: an ID active at another school is move_in_offered; the move in; edits
   assert.equal(out.json.moved_to, 'โรงเรียนในกรุงเทพฯ');
 });
 
+test('dmc: the learner page\'s forms carry the record\'s version: a save from an older copy is 409, nothing changed', async () => {
+  const a = await call(tSchool1, 'POST', `/api/v1/dmc/schools/${s1}/learners`, { json: learner() });
+  assert.equal(a.status, 201, a.text);
+  const page = server.client();
+  await page.get('/signin');
+  assert.equal((await page.post('/signin', { login: 'schooladmin', password: PW })).status, 303);
+  const html = await page.get(`/dmc/learners/${a.json.id}`);
+  assert.ok(html.text.includes(`name="_version" value="${a.json.version}"`), 'the forms carry _version');
+  const edit = await call(tSchool1, 'PATCH', `/api/v1/dmc/learners/${a.json.id}`, { json: { title: 'boy', first_name: 'สคริปต์', last_name: 'แก้ก่อน' } });
+  assert.equal(edit.status, 200, edit.text);
+  const stale = await page.post(`/dmc/learners/${a.json.id}/name`, { title: 'boy', first_name: 'หน้าเว็บ', last_name: 'แก้ทีหลัง', _version: String(a.json.version) });
+  assert.equal(stale.status, 409, stale.text.slice(0, 300));
+  assert.match(stale.text, /ข้อมูลนักเรียน/);
+  assert.equal(sql(`SELECT first_name FROM dmc_learners WHERE id = ${a.json.id}`), 'สคริปต์');
+});
+
 test('dmc: a drop-out asked by the school token, approved by the area token', async () => {
   const a = await call(tSchool1, 'POST', `/api/v1/dmc/schools/${s1}/learners`, { json: learner() });
   assert.equal(a.status, 201, a.text);
@@ -233,6 +249,16 @@ test('dmc: a G-code asked with its documents (multipart), certified by the area'
   assert.equal(g.json.status.code, 'pending');
   assert.equal(g.json.docs.length, 2);
   assert.equal(g.json.gcode, null);
+  // a document by its link, with the token; each read audited (X-5)
+  const doc = g.json.docs.find((d) => d.kind === 'student_form');
+  assert.equal(doc.href, `/api/v1/dmc/gcode/${g.json.id}/docs/student_form`);
+  const reads = count(`SELECT COUNT(*) FROM audit WHERE action = 'personal.read' AND target_type = 'dmc_gcode_doc' AND target_id = ${g.json.id}`);
+  const file = await fetch(server.base + doc.href, { headers: { authorization: `Bearer ${tRead}` } });
+  assert.equal(file.status, 200);
+  assert.equal(file.headers.get('content-type'), 'application/pdf');
+  assert.equal(count(`SELECT COUNT(*) FROM audit WHERE action = 'personal.read' AND target_type = 'dmc_gcode_doc' AND target_id = ${g.json.id}`), reads + 1);
+  errorShape(await call(tSchool2, 'GET', doc.href), 404);
+  errorShape(await call(tRead, 'GET', `/api/v1/dmc/gcode/${g.json.id}/docs/other_doc`), 404);
   const ok = await call(tArea, 'POST', `/api/v1/dmc/areas/${area}/gcode/${g.json.id}/approve`, { json: {} });
   assert.equal(ok.status, 200, ok.text);
   assert.equal(ok.json.status.code, 'approved');
@@ -275,7 +301,7 @@ test('dpa: a school token adds a staff record; bad check digit, read-only, anoth
   assert.equal(rm.json.removed_on, '2026-01-15');
 });
 
-test('dpa: another school\'s person is transfer_offered; the transfer asked, read by both, refused, asked again, approved', async () => {
+test('dpa: another school\'s person is transfer_offered; the transfer asked, read by both sides, a refusal without its reason 422 at the field, approved', async () => {
   const p = person();
   const a = await call(tDpa1, 'POST', `/api/v1/dpa/schools/${s1}/staff`, { json: p });
   assert.equal(a.status, 201, a.text);
