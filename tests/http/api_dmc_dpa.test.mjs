@@ -294,6 +294,13 @@ test('dpa: a school token adds a staff record; bad check digit, read-only, anoth
   const stale = await call(tDpa1, 'PATCH', `/api/v1/dpa/staff/${r.json.id}`, { json: { ...rest, position_no: '9999', _version: r.json.version } });
   errorShape(stale, 409, 'stale_version');
   assert.equal(sql(`SELECT position_no FROM dpa_staff WHERE id = ${r.json.id}`), '5522');
+  // the area office's own staff, by the area admin's token; a school's token may not
+  const office = await call(await token('areaadmin1', ['dpa:write']), 'POST', `/api/v1/dpa/areas/${area}/staff`, { json: person() });
+  assert.equal(office.status, 201, office.text);
+  assert.equal(office.json.school_id, null);
+  assert.equal(office.json.area_id, area);
+  errorShape(await call(tDpa1, 'POST', `/api/v1/dpa/areas/${area}/staff`, { json: person() }), 403);
+  errorShape(await call(tDpa1, 'GET', `/api/v1/dpa/staff/${office.json.id}`), 404);
   const reason = sql('SELECT code FROM dpa_remove_reasons ORDER BY code LIMIT 1');
   const rm = await call(tDpa1, 'POST', `/api/v1/dpa/staff/${r.json.id}/remove`, { json: { reason, removed_on: '2026-01-15', _version: ok.json.version } });
   assert.equal(rm.status, 200, rm.text);
