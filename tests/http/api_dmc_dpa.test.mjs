@@ -258,6 +258,12 @@ test('dmc: a G-code asked with its documents (multipart), certified by the area'
   assert.equal(file.headers.get('content-type'), 'application/pdf');
   assert.equal(count(`SELECT COUNT(*) FROM audit WHERE action = 'personal.read' AND target_type = 'dmc_gcode_doc' AND target_id = ${g.json.id}`), reads + 1);
   errorShape(await call(tSchool2, 'GET', doc.href), 404);
+  // documented with its kinds as the path parameter's schema, not as a numeric id
+  const oa = await (await fetch(server.base + '/api/v1/openapi.json')).json();
+  const kindParam = oa.paths['/api/v1/dmc/gcode/{gid}/docs/{kind}'].get.parameters.find((x) => x.name === 'kind');
+  assert.equal(kindParam.in, 'path');
+  assert.deepEqual(kindParam.schema.enum, ['student_form', 'guardian_doc', 'other_doc']);
+  assert.equal(oa.paths['/api/v1/dmc/gcode/{gid}/docs/{kind}'].get.parameters.filter((x) => x.name === 'kind').length, 1);
   errorShape(await call(tRead, 'GET', `/api/v1/dmc/gcode/${g.json.id}/docs/other_doc`), 404);
   const ok = await call(tArea, 'POST', `/api/v1/dmc/areas/${area}/gcode/${g.json.id}/approve`, { json: {} });
   assert.equal(ok.status, 200, ok.text);
