@@ -10,6 +10,7 @@
 
 #include "acc/acc.h"
 #include "core/db.h"
+#include "core/export.h"
 #include "core/form.h"
 #include "core/thai.h"
 #include "core/view.h"
@@ -210,8 +211,30 @@ static int officers_page(struct req *r, int status)
 	json_t *o;
 	json_array_foreach(list, i, o)
 	    json_object_set_new(o, "assigned_at_text", oss_text_date(jint(o, "assigned_at")));
-	return rows_page(r, status, "เจ้าหน้าที่ผู้ให้บริการ", area, list, form_model(r, oss_officer_form, NULL),
-			 "oss/admin_officers");
+	enum sheet_format f;
+	if (status == 200 && export_asked(r, &f)) {
+		/* ?format=csv|xlsx: the page's rows (the area's every assignment:
+		 * the page is not paged), the e-mail as the page shows it */
+		static const struct sheet_col cols[] = {
+		    {"รหัสบริการ", 10, SHEET_CODE, 0, "service"},     {"บริการ", 28, SHEET_ENUM, 0, "service_name"},
+		    {"เจ้าหน้าที่", 28, SHEET_TEXT, 0, "name"},	      {"อีเมล", 28, SHEET_TEXT, 0, "email"},
+		    {"มอบหมายเมื่อ", 16, SHEET_DATE, 0, "assigned_at"}};
+		struct buf t = BUF_INIT;
+		buf_addf(&t, "เจ้าหน้าที่ผู้ให้บริการ %s", jstr(area, "short_name"));
+		char base[48];
+		snprintf(base, sizeof base, "oss-officers-%s", jstr(area, "code"));
+		json_decref(area);
+		const struct export_list l = {buf_cstr(&t), base, 5, cols};
+		rc = export_rows(r, f, &l, list, list);
+		buf_release(&t);
+		return rc;
+	}
+	json_t *m = page_model("เจ้าหน้าที่ผู้ให้บริการ", area);
+	json_object_set_new(m, "has_rows", json_boolean(json_array_size(list) > 0));
+	json_object_set_new(m, "rows", list);
+	json_object_set_new(m, "form", form_model(r, oss_officer_form, NULL));
+	export_links(r, m);
+	return view_page(r, status, "oss/admin_officers", m);
 }
 
 int oss_admin_officers(struct req *r)
