@@ -1719,6 +1719,36 @@ static int duplicates_page(struct req *r, int status, const char *error)
 									? "รับรองซ้ำในรอบเดียวกันโดยสองโรงเรียน"
 									: "ชื่อ นามสกุล และวันเกิดตรงกันในสองโรงเรียน"));
 	}
+	enum sheet_format fmt;
+	if (status == 200 && !error && export_asked(r, &fmt)) {
+		/* the page's pairs, oldest first: codes masked and birth dates as
+		 * on the page (the dates as date cells) */
+		static const struct sheet_col cols[] = {
+		    {"พบเมื่อ", 20, SHEET_DATETIME, 0, "found_at"},
+		    {"ประเภท", 34, SHEET_ENUM, 0, "kind_label"},
+		    {"รอบ", 24, SHEET_TEXT, 0, "round_label"},
+		    {"โรงเรียน (1)", 32, SHEET_TEXT, 0, "school_a_name"},
+		    {"คำนำหน้า (1)", 10, SHEET_TEXT, 0, "a_title"},
+		    {"ชื่อ (1)", 18, SHEET_TEXT, 0, "a_first_name"},
+		    {"นามสกุล (1)", 18, SHEET_TEXT, 0, "a_last_name"},
+		    {"เลขประจำตัว (1)", 20, SHEET_TEXT, 0, "a_ident_masked"},
+		    {"วันเกิด (1)", 14, SHEET_DATE, 0, "a_birth_date"},
+		    {"โรงเรียน (2)", 32, SHEET_TEXT, 0, "school_b_name"},
+		    {"คำนำหน้า (2)", 10, SHEET_TEXT, 0, "b_title"},
+		    {"ชื่อ (2)", 18, SHEET_TEXT, 0, "b_first_name"},
+		    {"นามสกุล (2)", 18, SHEET_TEXT, 0, "b_last_name"},
+		    {"เลขประจำตัว (2)", 20, SHEET_TEXT, 0, "b_ident_masked"},
+		    {"วันเกิด (2)", 14, SHEET_DATE, 0, "b_birth_date"}};
+		struct buf t = BUF_INIT;
+		buf_addf(&t, "นักเรียนที่มีข้อมูลซ้ำซ้อน %s", jstr(area, "short_name"));
+		char base[48];
+		snprintf(base, sizeof base, "dmc-duplicates-%s", jstr(area, "code"));
+		json_decref(area);
+		const struct export_list l = {buf_cstr(&t), base, 15, cols};
+		rc = export_rows(r, fmt, &l, rows, rows);
+		buf_release(&t);
+		return rc;
+	}
 	json_t *form = form_model(r, resolve_form, NULL);
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "นักเรียนที่มีข้อมูลซ้ำซ้อน %s", jstr(area, "short_name"));
@@ -1726,6 +1756,8 @@ static int duplicates_page(struct req *r, int status, const char *error)
 			      "duplicates", rows, "has_duplicates", json_array_size(rows) > 0, "can_resolve",
 			      acc_grant_is(acc_active_grant(r), "dmc_area"), "resolve_form", form, "error", error);
 	buf_release(&title);
+	if (status == 200)
+		export_links(r, m);
 	return view_page(r, status, "dmc/duplicates", m);
 }
 

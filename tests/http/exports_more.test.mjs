@@ -300,3 +300,46 @@ test('a school\'s data calendar: what it owes, is late with and has done, as CSV
   assert.equal((await download(await as('areaadmin1'), `/cal/schools/${school}?format=csv`)).status, 200);
   assert.equal((await download(await as('areaadmin2'), `/cal/schools/${school}?format=csv`)).status, 403);
 });
+
+test('DMC duplicates of an area: the pairs as CSV and XLSX, codes masked as on the page, birth dates as date cells, audited', async () => {
+  const s2 = n(`SELECT id FROM schools WHERE area_id = ${area} ORDER BY obec_code LIMIT 1 OFFSET 1`);
+  assert.notEqual(s2, school);
+  let seq = 0;
+  const learner = (over) => ({
+    citizen_id: citizenId('18' + String(Date.now() % 1e6).padStart(6, '0') + String(++seq).padStart(4, '0')), gcode: '', title: 'girl',
+    first_name: 'ส่งออกซ้ำ', last_name: 'สองโรงเรียน', sex: 'F', birth_date: '2016-01-02', nationality: 'TH', grade: 'p4', room: '1',
+    weight: '', height: '', disadvantaged: 'none', disability: 'none', guardian_name: '', guardian_phone: '', address: '', ...over,
+  });
+  const a = learner(), b = learner();
+  for (const [login, sid, f] of [['schooladmin', school, a], ['schooladmin2', s2, b]]) {
+    const r = await (await as(login)).post(`/dmc/schools/${sid}/learners/new`, f);
+    assert.equal(r.status, 303, `add: ${r.status} ${r.text.slice(0, 300)}`);
+  }
+  const officer = await as('dmcarea');
+  const page = (await officer.get(`/dmc/areas/${area}/duplicates`, { json: true })).json;
+  assert.ok(page.duplicates.some((d) => d.a_first_name === 'ส่งออกซ้ำ'), 'the pair is listed');
+  assert.match((await officer.get(`/dmc/areas/${area}/duplicates`)).text, new RegExp(`href="/dmc/areas/${area}/duplicates\\?format=xlsx"`));
+  const before = personalReads('dmc-duplicates-3502');
+  const csv = await download(officer, `/dmc/areas/${area}/duplicates?format=csv`);
+  assert.equal(csv.status, 200);
+  assertFileName(csv, 'dmc-duplicates-3502', 'csv');
+  const { rows, text } = readCsv(csv.buf);
+  assert.equal(rows[0][0], 'พบเมื่อ');
+  assert.equal(rows.length - 1, page.duplicates.length);
+  const mine = rows.find((r) => r[5] === 'ส่งออกซ้ำ');
+  assert.equal(mine[8], '2016-01-02');
+  assert.equal(mine[14], '2016-01-02');
+  assert.equal(mine[7], page.duplicates.find((d) => d.a_first_name === 'ส่งออกซ้ำ').a_ident_masked);
+  assert.ok(!text.includes(a.citizen_id) && !text.includes(b.citizen_id), 'no whole citizen ID');
+  assert.equal(personalReads('dmc-duplicates-3502'), before + 1, 'birth dates exported: audited');
+  const wb = readXlsx((await download(officer, `/dmc/areas/${area}/duplicates?format=xlsx`)).buf);
+  assertWorkbook(wb, rows[0]);
+  assertSheetName(wb.sheets[0], 'นักเรียนที่มีข้อมูลซ้ำซ้อน สพป.ยโสธร เขต 2', ['ซ้ำซ้อน']);
+  const xr = wb.rows.find((r) => r[5]?.value === 'ส่งออกซ้ำ');
+  assert.equal(xr[0].type, 'd');
+  assert.equal(xr[0].format, THAI_DATETIME_FMT);
+  assert.equal(xr[8].type, 'd');
+  assert.equal(xr[8].format, THAI_DATE_FMT);
+  assert.equal(xr[8].value.toISOString().slice(0, 10), '2016-01-02');
+  assert.equal((await download(await as('schooladmin'), `/dmc/areas/${area}/duplicates?format=csv`)).status, 403);
+});
