@@ -7,7 +7,7 @@
 // links, and the export of personal data audited.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, AddressClient, ipSequence, citizenId, altcha } from './lib.mjs';
+import { startServer, AddressClient, ipSequence, citizenId, altcha, files } from './lib.mjs';
 import { download, readCsv, readXlsx, assertWorkbook, assertSheetName, assertFileName } from './sheets.mjs';
 
 const PW = 'khet-demo-2567';
@@ -342,4 +342,76 @@ test('DMC duplicates of an area: the pairs as CSV and XLSX, codes masked as on t
   assert.equal(xr[8].format, THAI_DATE_FMT);
   assert.equal(xr[8].value.toISOString().slice(0, 10), '2016-01-02');
   assert.equal((await download(await as('schooladmin'), `/dmc/areas/${area}/duplicates?format=csv`)).status, 403);
+});
+
+test('OSS settings lists: the area\'s meeting rooms (capacity as a number) and public holidays (date cells) as CSV and XLSX', async () => {
+  const admin = await as('areaadmin1');
+  const rooms = sql(`SELECT name || '|' || capacity || '|' || active FROM oss_rooms WHERE area_id = ${area}`).split('\n').filter(Boolean);
+  assert.ok(rooms.length >= 1, 'the demo has rooms');
+  assert.match((await admin.get('/oss/admin/rooms')).text, /href="\/oss\/admin\/rooms\?format=xlsx"/);
+  const rc = await download(admin, '/oss/admin/rooms?format=csv');
+  assert.equal(rc.status, 200);
+  assertFileName(rc, 'oss-rooms-3502', 'csv');
+  const rr = readCsv(rc.buf).rows;
+  assert.deepEqual(rr[0], ['ห้องประชุม', 'ความจุ (คน)', 'การจอง']);
+  assert.deepEqual(rr.slice(1).map((r) => `${r[0]}|${r[1]}|${r[2] === 'เปิดให้จอง' ? 1 : 0}`).sort(), rooms.sort());
+  const rx = readXlsx((await download(admin, '/oss/admin/rooms?format=xlsx')).buf);
+  assertWorkbook(rx, rr[0]);
+  assert.ok(rx.rows.slice(1).every((r) => r[1].type === 'n'), 'capacities are numbers');
+
+  const days = sql(`SELECT day FROM oss_holidays WHERE area_id = ${area} ORDER BY day`).split('\n').filter(Boolean);
+  assert.ok(days.length >= 1, 'the demo has holidays');
+  assert.match((await admin.get('/oss/admin/holidays')).text, /href="\/oss\/admin\/holidays\?format=csv"/);
+  const hc = await download(admin, '/oss/admin/holidays?format=csv');
+  assertFileName(hc, 'oss-holidays-3502', 'csv');
+  const hr = readCsv(hc.buf).rows;
+  assert.deepEqual(hr.slice(1).map((r) => r[0]), days, 'ISO days in date order');
+  const hx = readXlsx((await download(admin, '/oss/admin/holidays?format=xlsx')).buf);
+  assertWorkbook(hx, hr[0]);
+  hx.rows.slice(1).forEach((r, k) => {
+    assert.equal(r[0].type, 'd');
+    assert.equal(r[0].format, THAI_DATE_FMT);
+    assert.equal(r[0].value.toISOString().slice(0, 10), days[k]);
+  });
+  assert.equal((await download(await as('officer'), '/oss/admin/holidays?format=csv')).status, 403);
+});
+
+test('a user\'s own access requests and a school\'s teacher accounts as CSV and XLSX', async () => {
+  const teacher = await as('teacher');
+  await teacher.get(`/access/requests/new?area=${area}`);
+  const sent = await teacher.postMultipart('/access/requests', { area_id: String(area), permission: 'officer:21', school_id: '', work_group_id: '', position: 'ครู', note: 'ส่งออกของฉัน', confirm: '1' },
+    { file: { data: files.pdf(), filename: 'form.pdf', type: 'application/pdf' } });
+  assert.equal(sent.status, 303, sent.text.slice(0, 300));
+  const mine = n("SELECT COUNT(*) FROM access_requests r JOIN users u ON u.id = r.user_id WHERE u.username = 'teacher'");
+  assert.match((await teacher.get('/access/requests')).text, /href="\/access\/requests\?format=xlsx"/);
+  const csv = await download(teacher, '/access/requests?format=csv');
+  assert.equal(csv.status, 200);
+  assertFileName(csv, 'my-access-requests', 'csv');
+  const { rows } = readCsv(csv.buf);
+  assert.equal(rows[0][0], 'เลขที่คำขอ');
+  assert.equal(rows.length - 1, mine);
+  assert.ok(rows.slice(1).some((r) => r[4] === 'รอพิจารณา'));
+  const wb = readXlsx((await download(teacher, '/access/requests?format=xlsx')).buf);
+  assertWorkbook(wb, rows[0]);
+  assert.equal(wb.rows[1][0].type, 'n');
+  assert.equal(wb.rows[1][3].type, 'd');
+  // another user's file holds none of them
+  const other = readCsv((await download(await as('citizen'), '/access/requests?format=csv')).buf).rows;
+  assert.ok(!other.slice(1).some((r) => rows.slice(1).some((x) => x[0] === r[0])));
+
+  const admin = await as('schooladmin');
+  const page = await admin.get('/teachers?citizen_id=1103700012346');
+  assert.match(page.text, /href="\/teachers\?format=xlsx"/, 'the links carry no citizen ID');
+  const obec = sql(`SELECT obec_code FROM schools WHERE id = ${school}`);
+  const tc = await download(admin, '/teachers?format=csv');
+  assert.equal(tc.status, 200);
+  assertFileName(tc, `teachers-${obec}`, 'csv');
+  const tr = readCsv(tc.buf).rows;
+  assert.deepEqual(tr[0], ['ชื่อ-นามสกุล', 'ชื่อผู้ใช้ (user)', 'ได้รับสิทธิ์เมื่อ']);
+  assert.equal(tr.length - 1, n(`SELECT COUNT(*) FROM grants g JOIN users u ON u.id = g.user_id WHERE g.school_id = ${school} AND g.role = 'teacher' AND g.revoked_at IS NULL AND u.status = 'active'`));
+  assert.ok(tr.some((r) => r[1] === 'teacher'));
+  const tx = readXlsx((await download(admin, '/teachers?format=xlsx')).buf);
+  assertWorkbook(tx, tr[0]);
+  assert.ok(tx.rows.slice(1).every((r) => r[2].type === 'd'));
+  assert.equal((await download(teacher, '/teachers?format=csv')).status, 403);
 });
