@@ -34,7 +34,10 @@ before(async () => {
   area2 = n("SELECT id FROM areas WHERE code = '6201'");
   school = n("SELECT g.school_id FROM grants g JOIN users u ON u.id = g.user_id WHERE u.username = 'schooladmin' AND g.role = 'school_admin'");
 });
-after(async () => { await server?.stop(); });
+after(async () => {
+  await server?.stop();
+  assert.doesNotMatch(server?.log() ?? '', /Sanitizer|runtime error:/);
+});
 
 test('OSS officers: the area\'s assignments as CSV and XLSX, service codes as text, the day assigned as a Thai date cell, audited', async () => {
   const admin = await as('areaadmin1');
