@@ -418,3 +418,41 @@ test('a user\'s own access requests and a school\'s teacher accounts as CSV and 
   assert.ok(tx.rows.slice(1).every((r) => r[2].type === 'd'));
   assert.equal((await download(teacher, '/teachers?format=csv')).status, 403);
 });
+
+test('DPA transfer requests of a school: both lists as CSV and XLSX, the citizen ID masked and only where the page shows it', async () => {
+  const t = sql("SELECT id || '|' || from_school_id || '|' || to_school_id || '|' || note FROM dpa_transfers WHERE status = 'pending' ORDER BY id LIMIT 1").split('|');
+  assert.equal(t.length, 4, 'the demo has a pending transfer');
+  const [, from, to, note] = t;
+  const login = (sid) => sql(`SELECT u.username FROM grants g JOIN users u ON u.id = g.user_id WHERE g.school_id = ${sid} AND g.role = 'school_admin' AND g.revoked_at IS NULL LIMIT 1`);
+  // the school the person would leave: a request for its staff
+  const fromAdmin = await as(login(from));
+  const page = (await fromAdmin.get(`/dpa/schools/${from}/transfers`, { json: true })).json;
+  assert.match((await fromAdmin.get(`/dpa/schools/${from}/transfers`)).text, new RegExp(`href="/dpa/schools/${from}/transfers\\?format=xlsx"`));
+  const obec = sql(`SELECT obec_code FROM schools WHERE id = ${from}`);
+  const csv = await download(fromAdmin, `/dpa/schools/${from}/transfers?format=csv`);
+  assert.equal(csv.status, 200);
+  assertFileName(csv, `dpa-transfers-${obec}`, 'csv');
+  const { rows, text } = readCsv(csv.buf);
+  assert.equal(rows[0][0], 'รายการ');
+  assert.equal(rows.length - 1, page.incoming.length + page.outgoing.length);
+  const inc = rows.find((r) => r[0] === 'โรงเรียนอื่นขอย้ายบุคลากรของเรา');
+  assert.ok(inc, 'the request for its staff');
+  assert.equal(inc[5], page.incoming[0].cid_masked);
+  assert.equal(inc[10], note);
+  assert.equal(inc[8], 'รอพิจารณา');
+  assert.ok(!/\d{13}/.test(text), 'no whole citizen ID');
+  const wb = readXlsx((await download(fromAdmin, `/dpa/schools/${from}/transfers?format=xlsx`)).buf);
+  assertWorkbook(wb, rows[0]);
+  assert.equal(wb.rows[1][1].type, 'd');
+  assert.equal(wb.rows[1][1].format, THAI_DATETIME_FMT);
+  // the school that asked: its own request, without the ID the page leaves out
+  const toAdmin = await as(login(to));
+  const out = readCsv((await download(toAdmin, `/dpa/schools/${to}/transfers?format=csv`)).buf).rows;
+  const mine = out.find((r) => r[0] === 'คำขอของโรงเรียนเรา');
+  assert.ok(mine, 'its own request');
+  assert.equal(mine[5], '');
+  assert.equal(mine[6], sql(`SELECT name FROM schools WHERE id = ${from}`));
+  // a school of another area sees neither
+  const s3 = n(`SELECT id FROM schools WHERE area_id = ${area2} ORDER BY id LIMIT 1`);
+  assert.notEqual((await download(fromAdmin, `/dpa/schools/${s3}/transfers?format=csv`)).status, 200);
+});
