@@ -456,3 +456,30 @@ test('DPA transfer requests of a school: both lists as CSV and XLSX, the citizen
   const s3 = n(`SELECT id FROM schools WHERE area_id = ${area2} ORDER BY id LIMIT 1`);
   assert.notEqual((await download(fromAdmin, `/dpa/schools/${s3}/transfers?format=csv`)).status, 200);
 });
+
+test('a school\'s buildings (bld) as CSV and XLSX: the page\'s table, figures as numbers', async () => {
+  const admin = await as('schooladmin');
+  const page = (await admin.get(`/bld/schools/${school}`, { json: true })).json;
+  assert.ok(page.buildings.length >= 1, 'the demo school has buildings');
+  assert.match((await admin.get(`/bld/schools/${school}`)).text, new RegExp(`href="/bld/schools/${school}\\?format=xlsx"`));
+  const obec = sql(`SELECT obec_code FROM schools WHERE id = ${school}`);
+  const csv = await download(admin, `/bld/schools/${school}?format=csv`);
+  assert.equal(csv.status, 200);
+  assertFileName(csv, `bld-buildings-${obec}`, 'csv');
+  const { rows } = readCsv(csv.buf);
+  assert.deepEqual(rows[0], ['อาคาร', 'ประเภท', 'แบบ', 'ปีที่สร้าง (พ.ศ.)', 'ชั้น', 'ห้องเรียน', 'ห้องทั้งหมด', 'พื้นที่ (ตร.ม.)', 'สภาพ']);
+  assert.deepEqual(rows.slice(1).map((r) => r[0]), page.buildings.map((b) => b.name));
+  assert.deepEqual(rows.slice(1).map((r) => Number(r[6])), page.buildings.map((b) => b.room_count));
+  const wb = readXlsx((await download(admin, `/bld/schools/${school}?format=xlsx`)).buf);
+  assertWorkbook(wb, rows[0]);
+  page.buildings.forEach((b, k) => {
+    const r = wb.rows[1 + k];
+    assert.equal(r[3].type, 'n');
+    assert.equal(r[3].value, Number(b.year_built));
+    assert.equal(r[7].type, 'n');
+    assert.equal(r[7].value, Number(b.area_m2));
+    assert.equal(r[7].format, '0.00');
+  });
+  const other = n(`SELECT id FROM schools WHERE area_id = ${area2} ORDER BY id LIMIT 1`);
+  assert.notEqual((await download(admin, `/bld/schools/${other}?format=csv`)).status, 200);
+});
