@@ -1776,6 +1776,36 @@ static int duplicates_page(struct req *r, int status, const char *error)
 									? "รับรองซ้ำในรอบเดียวกันโดยสองโรงเรียน"
 									: "ชื่อ นามสกุล และวันเกิดตรงกันในสองโรงเรียน"));
 	}
+	enum sheet_format fmt;
+	if (status == 200 && !error && export_asked(r, &fmt)) {
+		/* the page's pairs, oldest first: codes masked and birth dates as
+		 * on the page (the dates as date cells) */
+		static const struct sheet_col cols[] = {
+		    {"พบเมื่อ", 20, SHEET_DATETIME, 0, "found_at"},
+		    {"ประเภท", 34, SHEET_ENUM, 0, "kind_label"},
+		    {"รอบ", 24, SHEET_TEXT, 0, "round_label"},
+		    {"โรงเรียน (1)", 32, SHEET_TEXT, 0, "school_a_name"},
+		    {"คำนำหน้า (1)", 10, SHEET_TEXT, 0, "a_title"},
+		    {"ชื่อ (1)", 18, SHEET_TEXT, 0, "a_first_name"},
+		    {"นามสกุล (1)", 18, SHEET_TEXT, 0, "a_last_name"},
+		    {"เลขประจำตัว (1)", 20, SHEET_TEXT, 0, "a_ident_masked"},
+		    {"วันเกิด (1)", 14, SHEET_DATE, 0, "a_birth_date"},
+		    {"โรงเรียน (2)", 32, SHEET_TEXT, 0, "school_b_name"},
+		    {"คำนำหน้า (2)", 10, SHEET_TEXT, 0, "b_title"},
+		    {"ชื่อ (2)", 18, SHEET_TEXT, 0, "b_first_name"},
+		    {"นามสกุล (2)", 18, SHEET_TEXT, 0, "b_last_name"},
+		    {"เลขประจำตัว (2)", 20, SHEET_TEXT, 0, "b_ident_masked"},
+		    {"วันเกิด (2)", 14, SHEET_DATE, 0, "b_birth_date"}};
+		struct buf t = BUF_INIT;
+		buf_addf(&t, "นักเรียนที่มีข้อมูลซ้ำซ้อน %s", jstr(area, "short_name"));
+		char base[48];
+		snprintf(base, sizeof base, "dmc-duplicates-%s", jstr(area, "code"));
+		json_decref(area);
+		const struct export_list l = {buf_cstr(&t), base, 15, cols};
+		rc = export_rows(r, fmt, &l, rows, rows);
+		buf_release(&t);
+		return rc;
+	}
 	json_t *form = form_model(r, resolve_form, NULL);
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "นักเรียนที่มีข้อมูลซ้ำซ้อน %s", jstr(area, "short_name"));
@@ -1783,6 +1813,8 @@ static int duplicates_page(struct req *r, int status, const char *error)
 			      "duplicates", rows, "has_duplicates", json_array_size(rows) > 0, "can_resolve",
 			      acc_grant_is(acc_active_grant(r), "dmc_area"), "resolve_form", form, "error", error);
 	buf_release(&title);
+	if (status == 200)
+		export_links(r, m);
 	return view_page(r, status, "dmc/duplicates", m);
 }
 
@@ -2620,6 +2652,25 @@ static void gcode_rows_text(json_t *rows)
 	}
 }
 
+/* The G-code requests as a file: the columns of the pages (the area's
+ * with the school first; a school's from the second column on), the code
+ * as the pages show it. */
+static const struct sheet_col gcode_cols[] = {
+    {"โรงเรียน", 36, SHEET_TEXT, 0, "school_name"},	   {"คำนำหน้า", 10, SHEET_TEXT, 0, "title_label"},
+    {"ชื่อ", 18, SHEET_TEXT, 0, "first_name"},		   {"นามสกุล", 18, SHEET_TEXT, 0, "last_name"},
+    {"ชั้น", 10, SHEET_ENUM, 0, "grade_label"},		   {"ยื่นเมื่อ", 20, SHEET_DATETIME, 0, "requested_at"},
+    {"สถานะ", 16, SHEET_ENUM, 0, "status_label"},	   {"พิจารณาเมื่อ", 20, SHEET_DATETIME, 0, "decided_at"},
+    {"รหัส G", 16, SHEET_CODE, 0, "gcode"},		   {"หมายเหตุการพิจารณา", 30, SHEET_TEXT, 0, "decision_note"}};
+#define GCODE_NCOLS ((int)(sizeof gcode_cols / sizeof *gcode_cols))
+
+static int gcode_export(struct req *r, enum sheet_format fmt, bool one_school, const char *title, const char *base,
+			json_t *rows)
+{
+	const struct export_list l = {title, base, one_school ? GCODE_NCOLS - 1 : GCODE_NCOLS,
+				      one_school ? gcode_cols + 1 : gcode_cols};
+	return export_rows(r, fmt, &l, rows, rows);
+}
+
 static int gcode_school_page(struct req *r, int status, const char *error)
 {
 	int rc = 0;
@@ -2640,11 +2691,23 @@ static int gcode_school_page(struct req *r, int status, const char *error)
 	    json_object_set_new(row, "can_withdraw", json_boolean(enter && !strcmp(jstr(row, "status"), "pending")));
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "คำขอรหัส G %s", jstr(school, "name"));
+	enum sheet_format fmt;
+	if (status == 200 && !error && export_asked(r, &fmt)) {
+		/* the page's rows: the school's latest 200 requests, newest first */
+		char base[48];
+		snprintf(base, sizeof base, "gcode-requests-%s", jstr(school, "obec_code"));
+		json_decref(school);
+		rc = gcode_export(r, fmt, true, buf_cstr(&title), base, rows);
+		buf_release(&title);
+		return rc;
+	}
 	json_t *m = json_pack("{s:s, s:o, s:b, s:b, s:s?}", "page_title", buf_cstr(&title), "requests", rows, "has_requests",
 			      json_array_size(rows) > 0, "can_enter", enter, "error", error);
 	buf_release(&title);
 	school_link(m, school);
 	json_decref(school);
+	if (status == 200)
+		export_links(r, m);
 	return view_page(r, status, "dmc/gcode_school", m);
 }
 
@@ -2880,6 +2943,22 @@ static int gcode_area_page(struct req *r, int status, const char *error)
 	}
 	gcode_rows_text(json_object_get(lists, "pending"));
 	gcode_rows_text(json_object_get(lists, "decided"));
+	enum sheet_format fmt;
+	if (status == 200 && !error && export_asked(r, &fmt)) {
+		/* the pending requests, then the latest decided, as on the page */
+		json_t *rows = json_array();
+		json_array_extend(rows, json_object_get(lists, "pending"));
+		json_array_extend(rows, json_object_get(lists, "decided"));
+		json_decref(lists);
+		struct buf t = BUF_INIT;
+		buf_addf(&t, "คำขอรหัส G %s", jstr(area, "short_name"));
+		char base[48];
+		snprintf(base, sizeof base, "gcode-requests-%s", jstr(area, "code"));
+		json_decref(area);
+		rc = gcode_export(r, fmt, false, buf_cstr(&t), base, rows);
+		buf_release(&t);
+		return rc;
+	}
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "คำขอรหัส G รอรับรอง %s", jstr(area, "short_name"));
 	json_t *m = json_pack("{s:s, s:o, s:O, s:O, s:b, s:b, s:b, s:s?}", "page_title", buf_cstr(&title), "area", area,
@@ -2889,6 +2968,8 @@ static int gcode_area_page(struct req *r, int status, const char *error)
 			      acc_grant_is(acc_active_grant(r), "dmc_area"), "error", error);
 	json_decref(lists);
 	buf_release(&title);
+	if (status == 200)
+		export_links(r, m);
 	return view_page(r, status, "dmc/gcode_area", m);
 }
 

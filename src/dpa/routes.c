@@ -532,6 +532,46 @@ static int transfers_page(struct req *r, int status, const char *error)
 	}
 	queue_texts(json_object_get(q, "incoming"));
 	queue_texts(json_object_get(q, "outgoing"));
+	enum sheet_format f;
+	if (status == 200 && !error && export_asked(r, &f)) {
+		/* the page's two lists, each row with what the page shows of it:
+		 * the citizen ID (masked) and the note of a request for our staff,
+		 * the reason of a refusal of ours */
+		json_t *rows = json_array();
+		size_t i;
+		json_t *t;
+		json_array_foreach(json_object_get(q, "incoming"), i, t)
+		{
+			json_object_set_new(t, "direction", json_string("โรงเรียนอื่นขอย้ายบุคลากรของเรา"));
+			json_array_append(rows, t);
+		}
+		json_array_foreach(json_object_get(q, "outgoing"), i, t)
+		{
+			json_object_set_new(t, "direction", json_string("คำขอของโรงเรียนเรา"));
+			json_object_del(t, "cid_masked");
+			json_object_del(t, "note");
+			if (!json_is_true(json_object_get(t, "refused")))
+				json_object_del(t, "decision_note");
+			json_array_append(rows, t);
+		}
+		json_decref(q);
+		static const struct sheet_col cols[] = {
+		    {"รายการ", 30, SHEET_ENUM, 0, "direction"},	       {"ยื่นเมื่อ", 20, SHEET_DATETIME, 0, "requested_at"},
+		    {"คำนำหน้า", 10, SHEET_TEXT, 0, "title"},	       {"ชื่อ", 18, SHEET_TEXT, 0, "first_name"},
+		    {"นามสกุล", 18, SHEET_TEXT, 0, "last_name"},	       {"เลขประจำตัวประชาชน", 20, SHEET_TEXT, 0, "cid_masked"},
+		    {"จากโรงเรียน", 36, SHEET_TEXT, 0, "from_name"},     {"ไปโรงเรียน", 36, SHEET_TEXT, 0, "to_name"},
+		    {"สถานะ", 14, SHEET_ENUM, 0, "status_label"},	       {"พิจารณาเมื่อ", 20, SHEET_DATETIME, 0, "decided_at"},
+		    {"หมายเหตุ", 30, SHEET_TEXT, 0, "note"},	       {"เหตุผลที่ไม่อนุมัติ", 30, SHEET_TEXT, 0, "decision_note"}};
+		struct buf t2 = BUF_INIT;
+		buf_addf(&t2, "คำขอย้ายบุคลากร %s", jstr(school, "name"));
+		char base[48];
+		snprintf(base, sizeof base, "dpa-transfers-%s", *jstr(school, "obec_code") ? jstr(school, "obec_code") : "office");
+		json_decref(school);
+		const struct export_list l = {buf_cstr(&t2), base, 12, cols};
+		rc = export_rows(r, f, &l, rows, rows);
+		buf_release(&t2);
+		return rc;
+	}
 	bool can = may_enter(r, sid, jint(school, "area_id"));
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "คำขอย้ายบุคลากร %s", jstr(school, "name"));
@@ -543,6 +583,8 @@ static int transfers_page(struct req *r, int status, const char *error)
 	json_object_set_new(q, "decision_form", form_model(r, dpa_decision_form, NULL));
 	json_object_set_new(q, "error", error ? json_string(error) : json_null());
 	json_object_set_new(q, "school", school);
+	if (status == 200)
+		export_links(r, q);
 	return view_page(r, status, "dpa/transfers", q);
 }
 
