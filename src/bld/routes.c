@@ -591,8 +591,18 @@ static int building_edit(struct req *r)
 		json_decref(cur);
 		return building_page(r, 409, b, NULL);
 	}
-	if (bld_building_errors(&in, bld_year_at(now), field_error, r) > 0)
-		return building_page(r, 422, b, NULL);
+	int bad = bld_building_errors(&in, bld_year_at(now), field_error, r);
+	/* an edit must say which copy it was made from (the page's form
+	 * always does): without it a save would overwrite another's change
+	 * unseen (found in review) */
+	static const char no_version[] = "ไม่ได้ส่งเลขรุ่นของข้อมูลอาคาร (_version) มาด้วย จึงยังไม่ได้บันทึก "
+					 "กรุณาเปิดหน้าอาคารนี้ใหม่แล้วแก้ไขอีกครั้ง";
+	if (version < 0) {
+		form_error(r, "_version", no_version);
+		bad++;
+	}
+	if (bad > 0)
+		return building_page(r, 422, b, version < 0 ? no_version : NULL);
 	rc = bld_building_update(req_db(r), id, version, &in, acc_user_id(r), now, &e);
 	if (rc < 0) {
 		if (!err_refusal(&e)) {

@@ -59,6 +59,11 @@ int cal_remind_run(struct db *db, long long now, struct err *e);
  * e. */
 json_t *cal_deadlines(struct db *db, long long area_id, long long school_id, long long now, int past_days,
 		      int ahead_days, struct err *e);
+/* The same within a pass over many areas at one now (the reminders job):
+ * memo (an object, kept by the caller for the pass) lets the modules read
+ * what is the same for every area once (core/module.h). */
+json_t *cal_deadlines_memo(struct db *db, long long area_id, long long school_id, long long now, int past_days,
+			   int ahead_days, json_t *memo, struct err *e);
 
 /* Subscription tokens (feeds of an area or a school): stored as SHA-256
  * hex only. cal_feed_new makes a new token for scope ("area" / "school")
