@@ -8,6 +8,7 @@
 
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/api.h"
 #include "core/http.h"
 #include "core/module.h"
 
@@ -51,6 +52,13 @@ int cal_remind_job(struct db *db, struct err *e);
 int cal_remind_run(struct db *db, long long now, struct err *e);
 
 /* --- the calendar, calendar.c ---------------------------------------------- */
+
+/* The days the pages, the feeds and the API read: a year back, about a
+ * year ahead. */
+#define CAL_PAST_DAYS 365
+#define CAL_AHEAD_DAYS 400
+
+extern const struct api_def cal_api; /* api.c */
 
 /* Every module's deadlines of the area (or of one school: school_id > 0)
  * overlapping the days from now − past_days to now + ahead_days, sorted by
