@@ -125,6 +125,12 @@ function paramIds() {
     '/api/v1/kpi/indicators/:id': () => first('SELECT id FROM kpi_indicators ORDER BY id'),
     '/api/v1/kpi/periods/:id': () => first('SELECT id FROM kpi_periods ORDER BY id'),
     '/api/v1/kpi/reports/:id': () => first('SELECT id FROM kpi_reports ORDER BY id'),
+    '/api/v1/bld/schools/:sid': () => [...school, ...otherArea],
+    '/api/v1/bld/areas/:aid': () => areas,
+    '/api/v1/bld/buildings/:id': () => col(`SELECT MIN(id) FROM bld_buildings WHERE school_id = ${school[0]}`),
+    '/api/v1/bld/buildings/:id/photos/:fid': (p) => col(`SELECT id FROM bld_photos WHERE building_id = ${p.id}`),
+    '/api/v1/cal/areas/:id': () => areas,
+    '/api/v1/cal/schools/:id': () => [...school, ...otherArea],
     '/schools/:sid': () => [...school, ...otherArea],
   };
 }
