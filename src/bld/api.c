@@ -508,6 +508,11 @@ static int photo_post(struct req *r)
 	return api_call_page(r, bld_photo_post, saved);
 }
 
+static int photo_delete(struct req *r)
+{
+	return api_call_page(r, bld_photo_delete_post, saved);
+}
+
 static int submit_post(struct req *r)
 {
 	return api_call_page(r, bld_submit_post, school_saved);
@@ -556,6 +561,9 @@ static const struct api_route routes[] = {
     {"POST", "/bld/buildings/:id/photos", photo_post, bld_photo_form, "bld:write", ENTER,
      "เพิ่มรูปถ่ายอาคาร (multipart/form-data, JPG หรือ PNG, อาคารละไม่เกิน 5 รูป)",
      "Add a photo (multipart/form-data, JPEG or PNG, at most 5 a building)", building_schema},
+    {"DELETE", "/bld/buildings/:id/photos/:fid", photo_delete, bld_empty_form, "bld:write", ENTER,
+     "ลบรูปถ่ายอาคาร (ในช่วงเวลาส่งข้อมูล ก่อนส่งข้อมูล)", "Remove a photo of the building (inside the window, before "
+     "the school submits)", building_schema},
     {"POST", "/bld/schools/:sid/submit", submit_post, bld_submit_form, "bld:write", ENTER,
      "ส่งข้อมูลอาคารเรียนของปี (ขาดข้อมูล: 422 ระบุทุกรายการ)",
      "Submit the school's year (something missing: 422 naming each item)", state_schema},

@@ -31,6 +31,9 @@ int bld_photo_post(struct req *r);
 int bld_submit_post(struct req *r);
 int bld_reopen_post(struct req *r);
 int bld_photo_file(struct req *r);
+/* POST /bld/photos/:pid/delete (and, for the API, the photo :fid of the
+ * building :id) */
+int bld_photo_delete_post(struct req *r);
 /* The reasons of the budget list's schools that did not submit, as of
  * the request's clock: while the year's window is open (or not yet open)
  * until when they can still send, not that they missed it. */

@@ -762,7 +762,7 @@ int bld_photo_file(struct req *r)
 	return rc;
 }
 
-static int photo_delete(struct req *r)
+int bld_photo_delete_post(struct req *r)
 {
 	int rc = 0;
 	json_t *b = NULL;
@@ -1250,7 +1250,7 @@ static const struct route routes[] = {
     {"POST", "/bld/buildings/:id/edit", bld_edit_post, bld_building_form, NULL, ENTER},
     {"POST", "/bld/buildings/:id/photos", bld_photo_post, bld_photo_form, NULL, ENTER},
     {"GET", "/bld/buildings/:id/files/:fid", bld_photo_file, NULL, NULL, SEEN},
-    {"POST", "/bld/photos/:pid/delete", photo_delete, bld_empty_form, NULL, ENTER},
+    {"POST", "/bld/photos/:pid/delete", bld_photo_delete_post, bld_empty_form, NULL, ENTER},
     {"GET", "/bld/areas/:aid", area_get, NULL, NULL, SEEN},
     {"POST", "/bld/areas/:aid/extend", extend_post, extend_form, NULL, AREA},
     {"GET", "/bld/areas/:aid/budget", budget_get, NULL, NULL, SEEN},

@@ -158,6 +158,18 @@ test('a school token adds, edits (409 stale, 422 without _version), adds a photo
   assert.equal(img.status, 200);
   assert.equal(img.headers.get('content-type'), 'image/png');
   assert.deepEqual(img.buf, files.png());
+  // a second photo, removed again (DELETE)
+  const fd3 = new FormData();
+  fd3.append('photo', new Blob([files.png()], { type: 'image/png' }), 'side.png');
+  const ph2 = await call(w, 'POST', `/api/v1/bld/buildings/${b.id}/photos`, { form: fd3 });
+  assert.equal(ph2.json.photos.length, 2);
+  errorShape(await call(ro, 'DELETE', ph2.json.photos[1].href), 403, 'insufficient_scope');
+  errorShape(await call(other, 'DELETE', ph2.json.photos[1].href), 404);
+  const gone = await call(w, 'DELETE', ph2.json.photos[1].href);
+  assert.equal(gone.status, 200, gone.text);
+  assert.deepEqual(gone.json.photos.map((x) => x.id), [ph.json.photos[0].id]);
+  assert.match(gone.json.history[0].changes, /ลบรูปถ่าย side\.png/);
+  errorShape(await call(w, 'GET', ph2.json.photos[1].href), 404);
   const fd2 = new FormData();
   fd2.append('photo', new Blob([files.pdf()], { type: 'application/pdf' }), 'a.pdf');
   const pdf = await call(w, 'POST', `/api/v1/bld/buildings/${b.id}/photos`, { form: fd2 });
