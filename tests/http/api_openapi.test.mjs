@@ -175,6 +175,13 @@ test('sample answers match their documented schemas (and errors the Error schema
   assert.equal(msg.status, 200, msg.text.slice(0, 500));
   const vm = ajv.compile(doc.paths['/api/v1/oss/requests/{id}/messages'].post.responses['200'].content['application/json'].schema);
   assert.ok(vm(msg.json), JSON.stringify(vm.errors));
+  // a write of one record documents its _version: required for a building's edit, checked for a report's
+  const editBody = doc.paths['/api/v1/bld/buildings/{id}'].post.requestBody.content['application/json'].schema;
+  assert.equal(editBody.properties._version.type, 'integer');
+  assert.ok(editBody.required.includes('_version'));
+  const saveBody = doc.paths['/api/v1/kpi/reports/{id}'].post.requestBody.content['application/json'].schema;
+  assert.ok(saveBody.properties._version && !saveBody.required.includes('_version'));
+  assert.ok(!doc.paths['/api/v1/bld/schools/{sid}/buildings'].post.requestBody.content['application/json'].schema.properties._version);
   // errors: the Error component
   const err = ajv.compile(doc.components.schemas.Error);
   for (const [who, url] of [[server.client(), '/api/v1/areas'], [admin, '/api/v1/areas?foo=1'], [admin, '/api/v1/areas/0'], [teacher, `/api/v1/oss/requests/${rid + 100000}`]]) {
