@@ -193,7 +193,6 @@ test('sample answers match their documented schemas (and errors the Error schema
   assert.ok(vs(pr.json), JSON.stringify(vs.errors));
   // the buildings' writes (inside the window of 2570 on the test clock): add, edit, submit, reopen
   const clock = { 'x-khet-test-now': String(Date.UTC(2027, 9, 2, 2) / 1000), 'content-type': 'application/json' };
-  const schoolAdmin = await signedIn('schooladmin');
   const bpost = (who, url, body) => who.request('POST', url, { body: JSON.stringify({ ...body, _csrf: who.csrf }), headers: clock });
   const fields = { name: 'อาคารตัวอย่าง', type: 'classroom', year_built: '2550', floors: '1', area_m2: '100', condition: 'good', budget_source: 'obec', room_use_1: 'classroom', room_n_1: '2' };
   const made2 = await bpost(schoolAdmin, `/api/v1/bld/schools/${school}/buildings`, fields);
