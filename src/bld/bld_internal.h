@@ -7,11 +7,37 @@
 #include <stdbool.h>
 
 #include "bld/bld.h"
+#include "core/api.h"
+#include "core/form.h"
 #include "core/http.h"
 
 struct db;
 
 extern const struct route_table bld_routes;
+
+/* ---- the pages' writes the API runs (routes.c, api.c) ------------------------ */
+
+extern const struct api_def bld_api;
+/* the forms: a building (main fields and six room rows), a photo, the
+ * submission (rooms taught), none (reopen) */
+extern const struct field bld_building_form[], bld_photo_form[], bld_submit_form[], bld_empty_form[];
+/* POST /bld/schools/:sid/new, /bld/buildings/:id/edit (its _version is
+ * required: 422 without it, 409 on a stale one), /bld/buildings/:id/photos,
+ * /bld/schools/:sid/submit, /bld/schools/:sid/reopen; and a photo itself
+ * (GET /bld/buildings/:id/files/:fid) */
+int bld_new_post(struct req *r);
+int bld_edit_post(struct req *r);
+int bld_photo_post(struct req *r);
+int bld_submit_post(struct req *r);
+int bld_reopen_post(struct req *r);
+int bld_photo_file(struct req *r);
+/* POST /bld/photos/:pid/delete (and, for the API, the photo :fid of the
+ * building :id) */
+int bld_photo_delete_post(struct req *r);
+/* The reasons of the budget list's schools that did not submit, as of
+ * the request's clock: while the year's window is open (or not yet open)
+ * until when they can still send, not that they missed it. */
+int bld_budget_reasons(struct req *r, json_t *m, long long aid, int year, struct err *e);
 
 /* ---- choice lists (data: bld_types, bld_plans, …) ------------------------ */
 

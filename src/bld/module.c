@@ -70,4 +70,5 @@ const struct module bld_module = {
     .deadlines = bld_deadlines,
     .uploads = uploads,
     .audit_actions = audit_actions,
+    .api = &bld_api,
 };

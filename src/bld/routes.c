@@ -151,15 +151,15 @@ static const struct choice conditions[] = {
 
 static const struct field main_fields[] = {MAIN_FIELDS{NULL}};
 static const struct field room_fields[] = {ROOM_FIELDS{NULL}};
-static const struct field building_form[] = {MAIN_FIELDS ROOM_FIELDS{NULL}};
+const struct field bld_building_form[] = {MAIN_FIELDS ROOM_FIELDS{NULL}};
 
-static const struct field photo_form[] = {
+const struct field bld_photo_form[] = {
     {"photo", "รูปถ่ายอาคาร", FT_FILE, F_REQUIRED, 5LL * 1024 * 1024, 0, NULL, NULL, NULL, NULL,
      "ไฟล์ JPG หรือ PNG ไม่เกิน 5 MB อาคารละไม่เกิน 5 รูป"},
     {NULL},
 };
 
-static const struct field submit_form[] = {
+const struct field bld_submit_form[] = {
     {"rooms_taught", "จำนวนห้องเรียนที่โรงเรียนจัดการเรียนการสอน", FT_INT, 0, 500, 0, NULL, NULL, NULL, NULL,
      "ใช้เมื่อไม่มีข้อมูลห้องเรียนจากระบบ DMC"},
     {NULL},
@@ -179,7 +179,7 @@ static const struct field window_form[] = {
     {NULL},
 };
 
-static const struct field empty_form[] = {{NULL}};
+const struct field bld_empty_form[] = {{NULL}};
 
 /* A page with two forms (a building's: the photo and the edit form): each
  * form's summary counts only its own fields' errors, and the form-wide
@@ -426,7 +426,7 @@ static int school_page(struct req *r, int status, json_t *school, const char *er
 	bool win_open = json_is_true(json_object_get(win, "open"));
 	json_object_set_new(m, "refusal", json_string(enter && can < 0 && current && win_open ? ce.msg : ""));
 	json_object_set_new(m, "can_reopen", json_boolean(sub > 0 && may_area(r, aid) && current));
-	json_object_set_new(m, "submit_form", form_model(r, submit_form, values));
+	json_object_set_new(m, "submit_form", form_model(r, bld_submit_form, values));
 	json_decref(values);
 	json_object_set_new(m, "error", error ? json_string(error) : json_null());
 	json_object_set_new(m, "year", json_integer(year));
@@ -480,7 +480,7 @@ static int new_get(struct req *r)
 	return new_page(r, 200, s, NULL);
 }
 
-static int new_post(struct req *r)
+int bld_new_post(struct req *r)
 {
 	int rc = 0;
 	json_t *s = school_for(r, &rc);
@@ -573,7 +573,7 @@ static int building_page(struct req *r, int status, json_t *b, const char *error
 		return view_fault(r, &e);
 	}
 	json_decref(values);
-	json_t *pf = form_model(r, photo_form, NULL);
+	json_t *pf = form_model(r, bld_photo_form, NULL);
 	own_errors(pf, !form_sent(r, "name"));
 	json_object_set_new(m, "photo_form", pf);
 	json_object_set_new(m, "photo_room",
@@ -591,7 +591,7 @@ static int building_get(struct req *r)
 	return b ? building_page(r, 200, b, NULL) : rc;
 }
 
-static int building_edit(struct req *r)
+int bld_edit_post(struct req *r)
 {
 	int rc = 0;
 	json_t *b = building_for(r, &rc);
@@ -611,12 +611,22 @@ static int building_edit(struct req *r)
 	long long version = form_version(r);
 	if (version >= 0 && version != jint(b, "version")) {
 		json_t *cur = building_values(b);
-		form_stale(r, building_form, cur, jint(b, "updated_at"), "ข้อมูลอาคาร");
+		form_stale(r, bld_building_form, cur, jint(b, "updated_at"), "ข้อมูลอาคาร");
 		json_decref(cur);
 		return building_page(r, 409, b, NULL);
 	}
-	if (bld_building_errors(&in, bld_year_at(now), field_error, r) > 0)
-		return building_page(r, 422, b, NULL);
+	int bad = bld_building_errors(&in, bld_year_at(now), field_error, r);
+	/* an edit must say which copy it was made from (the page's form
+	 * always does): without it a save would overwrite another's change
+	 * unseen (found in review) */
+	static const char no_version[] = "ไม่ได้ส่งเลขรุ่นของข้อมูลอาคาร (_version) มาด้วย จึงยังไม่ได้บันทึก "
+					 "กรุณาเปิดหน้าอาคารนี้ใหม่แล้วแก้ไขอีกครั้ง";
+	if (version < 0) {
+		form_error(r, "_version", no_version);
+		bad++;
+	}
+	if (bad > 0)
+		return building_page(r, 422, b, version < 0 ? no_version : NULL);
 	rc = bld_building_update(req_db(r), id, version, &in, acc_user_id(r), now, &e);
 	if (rc < 0) {
 		if (!err_refusal(&e)) {
@@ -654,7 +664,7 @@ static int mkdirs(const char *data_dir, long long building_id, struct err *e)
 	return rc;
 }
 
-static int photo_post(struct req *r)
+int bld_photo_post(struct req *r)
 {
 	int rc = 0;
 	json_t *b = building_for(r, &rc);
@@ -760,7 +770,7 @@ static json_t *photo_for(struct req *r, json_t **building, int *rc)
 	return p;
 }
 
-static int photo_get(struct req *r)
+int bld_photo_file(struct req *r)
 {
 	int rc = 0;
 	json_t *b = NULL;
@@ -776,7 +786,7 @@ static int photo_get(struct req *r)
 	return rc;
 }
 
-static int photo_delete(struct req *r)
+int bld_photo_delete_post(struct req *r)
 {
 	int rc = 0;
 	json_t *b = NULL;
@@ -817,7 +827,7 @@ static int photo_delete(struct req *r)
 
 /* ---- submit and reopen ------------------------------------------------------------------------------- */
 
-static int submit_post(struct req *r)
+int bld_submit_post(struct req *r)
 {
 	int rc = 0;
 	json_t *s = school_for(r, &rc);
@@ -851,7 +861,7 @@ static int submit_post(struct req *r)
 	return view_redirect(r, u, "ส่งข้อมูลอาคารเรียนแล้ว");
 }
 
-static int reopen_post(struct req *r)
+int bld_reopen_post(struct req *r)
 {
 	int rc = 0;
 	json_t *s = school_for(r, &rc);
@@ -983,7 +993,7 @@ static int extend_post(struct req *r)
 /* While the year's window is still open (or not yet open) a school that
  * has not submitted has not missed anything yet: its reason says until
  * when it can still send, not "ไม่ได้ส่ง…ภายในกำหนด". */
-static int budget_reasons(struct req *r, json_t *m, long long aid, int year, struct err *e)
+int bld_budget_reasons(struct req *r, json_t *m, long long aid, int year, struct err *e)
 {
 	struct bld_window w;
 	long long ac = 0, now = clock_now(r);
@@ -1031,7 +1041,7 @@ static int budget_get(struct req *r)
 	}
 	struct err e = ERR_INIT;
 	json_t *m = bld_budget(req_db(r), jint(a, "id"), year, &e);
-	if (m && budget_reasons(r, m, jint(a, "id"), year, &e) < 0) {
+	if (m && bld_budget_reasons(r, m, jint(a, "id"), year, &e) < 0) {
 		json_decref(m);
 		m = NULL;
 	}
@@ -1118,7 +1128,7 @@ static int budget_pdf(struct req *r)
 	int year = year_of(r);
 	struct err e = ERR_INIT;
 	json_t *m = bld_budget(req_db(r), jint(a, "id"), year, &e);
-	if (m && budget_reasons(r, m, jint(a, "id"), year, &e) < 0) {
+	if (m && bld_budget_reasons(r, m, jint(a, "id"), year, &e) < 0) {
 		json_decref(m);
 		m = NULL;
 	}
@@ -1257,14 +1267,14 @@ static const struct route routes[] = {
     {"POST", "/bld/windows", windows_post, window_form, NULL, ACCESS_SIGNED_IN, "super_admin"},
     {"GET", "/bld/schools/:sid", school_get, NULL, NULL, SEEN},
     {"GET", "/bld/schools/:sid/new", new_get, NULL, NULL, ENTER},
-    {"POST", "/bld/schools/:sid/new", new_post, building_form, NULL, ENTER},
-    {"POST", "/bld/schools/:sid/submit", submit_post, submit_form, NULL, ENTER},
-    {"POST", "/bld/schools/:sid/reopen", reopen_post, empty_form, NULL, AREA},
+    {"POST", "/bld/schools/:sid/new", bld_new_post, bld_building_form, NULL, ENTER},
+    {"POST", "/bld/schools/:sid/submit", bld_submit_post, bld_submit_form, NULL, ENTER},
+    {"POST", "/bld/schools/:sid/reopen", bld_reopen_post, bld_empty_form, NULL, AREA},
     {"GET", "/bld/buildings/:id", building_get, NULL, NULL, SEEN},
-    {"POST", "/bld/buildings/:id/edit", building_edit, building_form, NULL, ENTER},
-    {"POST", "/bld/buildings/:id/photos", photo_post, photo_form, NULL, ENTER},
-    {"GET", "/bld/buildings/:id/files/:fid", photo_get, NULL, NULL, SEEN},
-    {"POST", "/bld/photos/:pid/delete", photo_delete, empty_form, NULL, ENTER},
+    {"POST", "/bld/buildings/:id/edit", bld_edit_post, bld_building_form, NULL, ENTER},
+    {"POST", "/bld/buildings/:id/photos", bld_photo_post, bld_photo_form, NULL, ENTER},
+    {"GET", "/bld/buildings/:id/files/:fid", bld_photo_file, NULL, NULL, SEEN},
+    {"POST", "/bld/photos/:pid/delete", bld_photo_delete_post, bld_empty_form, NULL, ENTER},
     {"GET", "/bld/areas/:aid", area_get, NULL, NULL, SEEN},
     {"POST", "/bld/areas/:aid/extend", extend_post, extend_form, NULL, AREA},
     {"GET", "/bld/areas/:aid/budget", budget_get, NULL, NULL, SEEN},

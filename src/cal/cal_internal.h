@@ -8,6 +8,7 @@
 
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/api.h"
 #include "core/http.h"
 #include "core/module.h"
 
@@ -52,6 +53,13 @@ int cal_remind_run(struct db *db, long long now, struct err *e);
 
 /* --- the calendar, calendar.c ---------------------------------------------- */
 
+/* The days the pages, the feeds and the API read: a year back, about a
+ * year ahead. */
+#define CAL_PAST_DAYS 365
+#define CAL_AHEAD_DAYS 400
+
+extern const struct api_def cal_api; /* api.c */
+
 /* Every module's deadlines of the area (or of one school: school_id > 0)
  * overlapping the days from now − past_days to now + ahead_days, sorted by
  * due time then key, each with "due_at" (UTC seconds), "past" (due before
@@ -59,6 +67,11 @@ int cal_remind_run(struct db *db, long long now, struct err *e);
  * e. */
 json_t *cal_deadlines(struct db *db, long long area_id, long long school_id, long long now, int past_days,
 		      int ahead_days, struct err *e);
+/* The same within a pass over many areas at one now (the reminders job):
+ * memo (an object, kept by the caller for the pass) lets the modules read
+ * what is the same for every area once (core/module.h). */
+json_t *cal_deadlines_memo(struct db *db, long long area_id, long long school_id, long long now, int past_days,
+			   int ahead_days, json_t *memo, struct err *e);
 
 /* Subscription tokens (feeds of an area or a school): stored as SHA-256
  * hex only. cal_feed_new makes a new token for scope ("area" / "school")

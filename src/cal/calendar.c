@@ -40,10 +40,16 @@ static void day_iso(long long t, char out[32])
 json_t *cal_deadlines(struct db *db, long long area_id, long long school_id, long long now, int past_days,
 		      int ahead_days, struct err *e)
 {
+	return cal_deadlines_memo(db, area_id, school_id, now, past_days, ahead_days, NULL, e);
+}
+
+json_t *cal_deadlines_memo(struct db *db, long long area_id, long long school_id, long long now, int past_days,
+			   int ahead_days, json_t *memo, struct err *e)
+{
 	char from[32], to[32];
 	day_iso(now - past_days * 86400LL, from);
 	day_iso(now + ahead_days * 86400LL, to);
-	struct deadline_query q = {.area_id = area_id, .school_id = school_id, .from = from, .to = to};
+	struct deadline_query q = {.area_id = area_id, .school_id = school_id, .from = from, .to = to, .memo = memo};
 	json_t *all = json_array();
 	if (module_deadlines(db, &q, all, e) < 0) {
 		json_decref(all);

@@ -62,4 +62,5 @@ const struct module cal_module = {
     .commands = commands,
     .migrations = migrations,
     .audit_actions = audit_actions,
+    .api = &cal_api,
 };

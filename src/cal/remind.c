@@ -145,10 +145,10 @@ fail:
 	return -1;
 }
 
-static int remind_area(struct db *db, long long area_id, long long now, struct err *e)
+static int remind_area(struct db *db, long long area_id, long long now, json_t *memo, struct err *e)
 {
 	/* due from now to the end of the 8th day: every kind-7 and kind-1 one */
-	json_t *dls = cal_deadlines(db, area_id, 0, now, 0, 8, e);
+	json_t *dls = cal_deadlines_memo(db, area_id, 0, now, 0, 8, memo, e);
 	if (!dls)
 		return -1;
 	json_t *people = NULL;
@@ -198,10 +198,13 @@ int cal_remind_run(struct db *db, long long now, struct err *e)
 	int total = 0;
 	size_t i;
 	json_t *a;
+	/* what every area shares (the buildings' windows): read once a pass */
+	json_t *memo = json_object();
 	json_array_foreach(areas, i, a)
 	{
-		int k = remind_area(db, jint(a, "id"), now, e);
+		int k = remind_area(db, jint(a, "id"), now, memo, e);
 		if (k < 0) {
+			json_decref(memo);
 			json_decref(areas);
 			return -1;
 		}
@@ -209,6 +212,7 @@ int cal_remind_run(struct db *db, long long now, struct err *e)
 		if (jobs_stopping())
 			break;
 	}
+	json_decref(memo);
 	json_decref(areas);
 	return total;
 }

@@ -27,8 +27,8 @@
 #include "core/view.h"
 #include "org/org.h"
 
-#define PAST_DAYS 365
-#define AHEAD_DAYS 400
+#define PAST_DAYS CAL_PAST_DAYS
+#define AHEAD_DAYS CAL_AHEAD_DAYS
 #define OWING_SHOWN 200
 
 static const struct field empty_form[] = {{NULL}};

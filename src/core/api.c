@@ -606,6 +606,15 @@ static json_t *op_of(const struct api_def *d, const struct api_route *a, json_t 
 	json_object_set_new(op, "parameters", params);
 	if (a->body) {
 		json_t *schema = form_schema(a->body);
+		if (a->version) {
+			/* the version of the record the write was made from */
+			json_object_set_new(json_object_get(schema, "properties"), "_version",
+					    json_pack("{s:s, s:i, s:s}", "type", "integer", "minimum", 1, "description",
+						      "version ของข้อมูลที่อ่านมา (ข้อมูลเก่า: 409) / the version read "
+						      "(a stale one is 409)"));
+			if (a->version == API_VERSION_REQUIRED)
+				json_array_append_new(json_object_get(schema, "required"), json_string("_version"));
+		}
 		json_t *content = json_object();
 		json_object_set_new(content, "application/json", json_pack("{s:O}", "schema", schema));
 		json_object_set_new(content, "multipart/form-data", json_pack("{s:O}", "schema", schema));
@@ -715,6 +724,10 @@ static json_t *docs_model(void)
 				json_array_append_new(fields, json_pack("{s:s, s:s, s:b}", "name", f->name, "label",
 									f->label ? f->label : "", "required",
 									(f->flags & F_REQUIRED) != 0));
+			if (a->version)
+				json_array_append_new(fields, json_pack("{s:s, s:s, s:b}", "name", "_version", "label",
+									"version ของข้อมูลที่อ่านมา (ข้อมูลเก่า: 409)",
+									"required", a->version == API_VERSION_REQUIRED));
 			struct buf p = BUF_INIT;
 			json_t *names = json_array();
 			oa_path(a->path, &p, names);

@@ -62,7 +62,13 @@ struct api_route {
 				    * first is the default; "-key" asks for descending */
 	const void *data;	   /* what the handler reads with api_route_data */
 	int status;		   /* its success status: 0 is 200; 201 for one that creates */
+	int version;		   /* a write of one record: API_VERSION_CHECKED when _version is
+				    * checked if sent (a stale one is 409), API_VERSION_REQUIRED when
+				    * the write is refused without it; documented in the body */
 };
+
+#define API_VERSION_CHECKED 1
+#define API_VERSION_REQUIRED 2
 
 struct api_def {
 	const char *module;		 /* its scopes are module:read / module:write */

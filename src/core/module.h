@@ -173,6 +173,12 @@ struct deadline_query {
 	long long area_id;
 	long long school_id; /* 0 = every school of the area */
 	const char *from, *to; /* ISO dates, inclusive */
+	/* A pass over many areas with the same days (the reminders job) gives
+	 * one object for the whole pass: a module keeps there, under its own
+	 * name, what is the same for every area (the buildings' windows of
+	 * the years), so it reads it once a pass, not once an area. NULL:
+	 * read it on each call. */
+	json_t *memo;
 };
 #endif
 

@@ -373,6 +373,19 @@ static int report_review(struct req *r)
 	return api_call_page(r, kpi_report_review_post, saved);
 }
 
+static int report_unconfirm(struct req *r)
+{
+	return api_call_page(r, kpi_report_unconfirm_post, saved);
+}
+
+static int report_unreview(struct req *r)
+{
+	return api_call_page(r, kpi_report_unreview_post, saved);
+}
+
+/* unconfirm and unreview take no field but the report's _version */
+static const struct field no_fields[] = {{NULL}};
+
 static const struct api_param area_param[] = {
     {"area_id", AP_INT, "เขตพื้นที่ (ผู้ดูแลระบบ สพฐ.)", "area (super admins)"},
     {NULL},
@@ -402,9 +415,15 @@ static const struct api_route routes[] = {
      "One report with its saves, confirmations and reviews", report_schema},
     {"POST", "/kpi/reports/:id", report_save, kpi_report_form, "kpi:write", STAFF,
      "บันทึกหรือยืนยันผลรายงาน (confirm=1) ส่ง _version เพื่อป้องกันการบันทึกทับ",
-     "Save or confirm (confirm=1) a report; send _version (a stale one is 409)", report_schema},
+     "Save or confirm (confirm=1) a report; send _version (a stale one is 409)", report_schema, false, NULL, NULL, NULL, 0, API_VERSION_CHECKED},
     {"POST", "/kpi/reports/:id/review", report_review, kpi_review_form, "kpi:write", STAFF,
-     "ผู้ตรวจให้คะแนนผลการประเมิน", "A reviewer scores the report", report_schema},
+     "ผู้ตรวจให้คะแนนผลการประเมิน", "A reviewer scores the report", report_schema, false, NULL, NULL, NULL, 0, API_VERSION_CHECKED},
+    {"POST", "/kpi/reports/:id/unconfirm", report_unconfirm, no_fields, "kpi:write", STAFF,
+     "หน่วยงานยกเลิกผลการยืนยัน เพื่อแก้ไขแล้วยืนยันใหม่ (ส่ง _version: ข้อมูลเก่า 409)",
+     "The unit takes its confirmation back to edit again (send _version: a stale one is 409)", report_schema, false, NULL, NULL, NULL, 0, API_VERSION_CHECKED},
+    {"POST", "/kpi/reports/:id/unreview", report_unreview, no_fields, "kpi:write", STAFF,
+     "ผู้ตรวจยกเลิกผลการตรวจ (ส่ง _version: ข้อมูลเก่า 409)",
+     "A reviewer takes the review back (send _version: a stale one is 409)", report_schema, false, NULL, NULL, NULL, 0, API_VERSION_CHECKED},
     {NULL},
 };
 

@@ -439,6 +439,11 @@ static int process(struct req *r)
 	return api_call_page(r, oss_process_post, processed);
 }
 
+static int message(struct req *r)
+{
+	return api_call_page(r, oss_process_message, processed);
+}
+
 static const struct choice service_choices[] = {
     {"11", "11"}, {"12", "12"}, {"21", "21"}, {"31", "31"}, {"32", "32"}, {"41", "41"}, {NULL, NULL},
 };
@@ -488,7 +493,12 @@ static const struct api_route routes[] = {
     SUBMIT("41", oss_fields_41, 5),
     {"POST", "/oss/requests/:id/status", process, oss_process_form, "oss:write", "officer area_admin",
      "เจ้าหน้าที่เปลี่ยนสถานะคำร้อง (ส่ง _version เพื่อป้องกันการบันทึกทับ: 409)",
-     "An officer changes the request's status (send _version: a stale one is 409)", item_schema},
+     "An officer changes the request's status (send _version: a stale one is 409)", item_schema, false, NULL, NULL, NULL, 0, API_VERSION_CHECKED},
+    {"POST", "/oss/requests/:id/messages", message, oss_message_form, "oss:write", "officer area_admin",
+     "เจ้าหน้าที่ส่งข้อความ (และไฟล์แนบ) ถึงผู้ยื่นคำร้องโดยไม่เปลี่ยนสถานะ: ส่งทางอีเมลและบันทึกในประวัติคำร้อง",
+     "An officer writes to the applicant (with an optional file) without changing the status: e-mailed and kept in "
+     "the request's history",
+     item_schema},
     {NULL},
 };
 

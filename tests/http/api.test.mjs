@@ -137,6 +137,23 @@ test('script-only scenario: submit with a file by token, an officer token proces
   const stale = await call(officerToken, 'POST', `/api/v1/oss/requests/${item.id}/status`, { json: { status: 'completed', _version: item.version } });
   errorShape(stale, 409, 'stale_version');
   assert.equal(server.sql(`SELECT status FROM oss_requests WHERE id = ${item.id}`), 'in_progress');
+  // the officer writes to the applicant without a status change: a letter and a file, in the history and the mail
+  const mails = Number(server.sql('SELECT COUNT(*) FROM outbox'));
+  const noLetter = await call(officerToken, 'POST', `/api/v1/oss/requests/${item.id}/messages`, { json: {} });
+  errorShape(noLetter, 422, 'validation_failed');
+  assert.ok(noLetter.json.error.fields.letter);
+  const lf = new FormData();
+  lf.append('letter', 'กรุณาส่งสำเนาทะเบียนบ้านเพิ่มเติม');
+  lf.append('letter_file', new Blob([files.pdf()], { type: 'application/pdf' }), 'แบบฟอร์ม.pdf');
+  const said = await call(officerToken, 'POST', `/api/v1/oss/requests/${item.id}/messages`, { form: lf });
+  assert.equal(said.status, 200, said.text);
+  assert.equal(said.json.status.code, 'in_progress', 'the status is unchanged');
+  const last = said.json.history.at(-1);
+  assert.equal(last.message, 'กรุณาส่งสำเนาทะเบียนบ้านเพิ่มเติม');
+  assert.ok(said.json.files.some((x) => x.id === last.file_id), 'the file is the request\'s, as a link');
+  assert.ok(Number(server.sql('SELECT COUNT(*) FROM outbox')) > mails, 'the applicant is mailed');
+  // the applicant's own token may not write as an officer
+  errorShape(await call(applicant, 'POST', `/api/v1/oss/requests/${item.id}/messages`, { json: { letter: 'x' } }), 403);
   // the applicant, in his browser session, sees the officer's step
   const teacher = await signedIn('teacher');
   const seen = await teacher.get(`/oss/requests/${item.id}`, { json: true });

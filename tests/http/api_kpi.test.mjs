@@ -32,6 +32,13 @@ async function token(login, scopes, role) {
   return r.text.match(/data-token>(khet_[A-Za-z0-9_-]{43})</)[1];
 }
 
+function errorShape(r, status, code) {
+  assert.equal(r.status, status, r.text);
+  assert.equal(r.json?.error?.status, status, r.text);
+  if (code) assert.equal(r.json.error.code, code);
+  assert.ok(/[\u0E00-\u0E7F]/.test(r.json.error.message), r.text);
+}
+
 async function call(t, method, path, json) {
   const headers = { authorization: `Bearer ${t}` };
   if (json) headers['content-type'] = 'application/json';
@@ -115,6 +122,28 @@ test('a school token saves and confirms its report, a reviewer token reviews it;
   assert.equal(ok.json.status.code, 'reviewed');
   assert.equal(ok.json.review_score, '4.00');
   assert.equal(sql(`SELECT status || ' ' || review_x100 FROM kpi_reports WHERE id = ${rSchool}`), 'reviewed 400');
+  // the reviewer takes the review back (a stale copy 409), then the school its confirmation
+  errorShape(await call(rev, 'POST', `/api/v1/kpi/reports/${rSchool}/unreview`, { _version: saved.json.version }), 409, 'stale_version');
+  assert.equal(sql(`SELECT status FROM kpi_reports WHERE id = ${rSchool}`), 'reviewed');
+  errorShape(await call(school, 'POST', `/api/v1/kpi/reports/${rSchool}/unreview`, { _version: ok.json.version }), 403);
+  const unrev = await call(rev, 'POST', `/api/v1/kpi/reports/${rSchool}/unreview`, { _version: ok.json.version });
+  assert.equal(unrev.status, 200, unrev.text);
+  assert.equal(unrev.json.status.code, 'confirmed');
+  assert.equal(unrev.json.review_score, null);
+  assert.ok(unrev.json.history.some((h) => h.action === 'unreview'), JSON.stringify(unrev.json.history));
+  assert.equal(Number(sql(`SELECT COUNT(*) FROM audit WHERE action = 'kpi.report.unreview' AND target_id = ${rSchool}`)), 1);
+  errorShape(await call(school, 'POST', `/api/v1/kpi/reports/${rSchool}/unconfirm`, { _version: ok.json.version }), 409, 'stale_version');
+  const ro2 = await token('schooladmin', ['kpi:read']);
+  errorShape(await call(ro2, 'POST', `/api/v1/kpi/reports/${rSchool}/unconfirm`, { _version: unrev.json.version }), 403, 'insufficient_scope');
+  const unconf = await call(school, 'POST', `/api/v1/kpi/reports/${rSchool}/unconfirm`, { _version: unrev.json.version });
+  assert.equal(unconf.status, 200, unconf.text);
+  assert.notEqual(unconf.json.status.code, 'confirmed');
+  assert.equal(unconf.json.self_score, '3.50', 'the score typed stays, to edit');
+  assert.equal(unconf.json.confirmed_at, null);
+  // and confirms again with the current version
+  const again = await call(school, 'POST', `/api/v1/kpi/reports/${rSchool}`, { self_score: '4', confirm: '1', _version: unconf.json.version });
+  assert.equal(again.status, 200, again.text);
+  assert.equal(again.json.status.code, 'confirmed');
   // a read-only token writes nothing
   const ro = await token('kpireviewer', ['kpi:read']);
   const w = await call(ro, 'POST', `/api/v1/kpi/reports/${rSchool}/review`, { review_score: '5' });

@@ -160,6 +160,15 @@ test('sample answers match their documented schemas (and errors the Error schema
     [admin, `/api/v1/kpi/indicators/${ind}/periods`, '/api/v1/kpi/indicators/{id}/periods'],
     [admin, `/api/v1/kpi/periods/${per}/reports`, '/api/v1/kpi/periods/{id}/reports'],
     [admin, `/api/v1/kpi/reports/${rep}`, '/api/v1/kpi/reports/{id}']);
+  // buildings (B-OBEC) of the first school (demo buildings with photos) and the area; the data calendar
+  const bid = Number(server.sql(`SELECT id FROM bld_buildings WHERE school_id = ${school} ORDER BY id LIMIT 1`));
+  samples.push([admin, `/api/v1/bld/schools/${school}/buildings`, '/api/v1/bld/schools/{sid}/buildings'],
+    [admin, `/api/v1/bld/schools/${school}/state`, '/api/v1/bld/schools/{sid}/state'],
+    [admin, `/api/v1/bld/buildings/${bid}`, '/api/v1/bld/buildings/{id}'],
+    [admin, `/api/v1/bld/areas/${areaId}/overview`, '/api/v1/bld/areas/{aid}/overview'],
+    [admin, `/api/v1/bld/areas/${areaId}/budget?year=${server.sql('SELECT MAX(year) FROM bld_school_years')}`, '/api/v1/bld/areas/{aid}/budget'],
+    [admin, `/api/v1/cal/areas/${areaId}/deadlines`, '/api/v1/cal/areas/{id}/deadlines'],
+    [admin, `/api/v1/cal/schools/${school}/deadlines`, '/api/v1/cal/schools/{id}/deadlines']);
   const checked = new Set();
   for (const [who, url, path] of samples) {
     const r = await who.get(url);
@@ -182,6 +191,41 @@ test('sample answers match their documented schemas (and errors the Error schema
   assert.equal(pr.status, 200, pr.text.slice(0, 500));
   const vs = ajv.compile(doc.paths['/api/v1/oss/requests/{id}/status'].post.responses['200'].content['application/json'].schema);
   assert.ok(vs(pr.json), JSON.stringify(vs.errors));
+  // the buildings' writes (inside the window of 2570 on the test clock): add, edit, submit, reopen
+  const clock = { 'x-khet-test-now': String(Date.UTC(2027, 9, 2, 2) / 1000), 'content-type': 'application/json' };
+  const bpost = (who, url, body) => who.request('POST', url, { body: JSON.stringify({ ...body, _csrf: who.csrf }), headers: clock });
+  const fields = { name: 'อาคารตัวอย่าง', type: 'classroom', year_built: '2550', floors: '1', area_m2: '100', condition: 'good', budget_source: 'obec', room_use_1: 'classroom', room_n_1: '2' };
+  const made2 = await bpost(schoolAdmin, `/api/v1/bld/schools/${school}/buildings`, fields);
+  assert.equal(made2.status, 201, made2.text.slice(0, 500));
+  const vb = ajv.compile(doc.paths['/api/v1/bld/schools/{sid}/buildings'].post.responses['201'].content['application/json'].schema);
+  assert.ok(vb(made2.json), JSON.stringify(vb.errors));
+  const edited = await bpost(schoolAdmin, `/api/v1/bld/buildings/${made2.json.id}`, { ...fields, floors: '2', _version: made2.json.version });
+  assert.equal(edited.status, 200, edited.text.slice(0, 500));
+  const ve = ajv.compile(doc.paths['/api/v1/bld/buildings/{id}'].post.responses['200'].content['application/json'].schema);
+  assert.ok(ve(edited.json), JSON.stringify(ve.errors));
+  // the new building has no photo yet: add one, then submit
+  const photo = await schoolAdmin.postMultipart(`/api/v1/bld/buildings/${made2.json.id}/photos`, {}, { photo: { data: files.png(), filename: 'p.png', type: 'image/png' } }, { headers: { 'x-khet-test-now': clock['x-khet-test-now'] } });
+  assert.equal(photo.status, 200, photo.text.slice(0, 500));
+  assert.ok(ve(photo.json), JSON.stringify(ve.errors));
+  const sent = await bpost(schoolAdmin, `/api/v1/bld/schools/${school}/submit`, {});
+  assert.equal(sent.status, 200, sent.text.slice(0, 800));
+  const vst = ajv.compile(doc.paths['/api/v1/bld/schools/{sid}/submit'].post.responses['200'].content['application/json'].schema);
+  assert.ok(vst(sent.json), JSON.stringify(vst.errors));
+  const reopened = await bpost(admin, `/api/v1/bld/schools/${school}/reopen`, {});
+  assert.equal(reopened.status, 200, reopened.text.slice(0, 500));
+  assert.ok(vst(reopened.json), JSON.stringify(vst.errors));
+  // the officer's message to the applicant, against its 200 schema
+  const msg = await officer.request('POST', `/api/v1/oss/requests/${sub.json.id}/messages`, { body: JSON.stringify({ letter: 'ขอสำเนาบัตรที่ชัดกว่านี้', _csrf: officer.csrf }), headers: { 'content-type': 'application/json' } });
+  assert.equal(msg.status, 200, msg.text.slice(0, 500));
+  const vm = ajv.compile(doc.paths['/api/v1/oss/requests/{id}/messages'].post.responses['200'].content['application/json'].schema);
+  assert.ok(vm(msg.json), JSON.stringify(vm.errors));
+  // a write of one record documents its _version: required for a building's edit, checked for a report's
+  const editBody = doc.paths['/api/v1/bld/buildings/{id}'].post.requestBody.content['application/json'].schema;
+  assert.equal(editBody.properties._version.type, 'integer');
+  assert.ok(editBody.required.includes('_version'));
+  const saveBody = doc.paths['/api/v1/kpi/reports/{id}'].post.requestBody.content['application/json'].schema;
+  assert.ok(saveBody.properties._version && !saveBody.required.includes('_version'));
+  assert.ok(!doc.paths['/api/v1/bld/schools/{sid}/buildings'].post.requestBody.content['application/json'].schema.properties._version);
   // errors: the Error component
   const err = ajv.compile(doc.components.schemas.Error);
   for (const [who, url] of [[server.client(), '/api/v1/areas'], [admin, '/api/v1/areas?foo=1'], [admin, '/api/v1/areas/0'], [teacher, `/api/v1/oss/requests/${rid + 100000}`]]) {

@@ -216,6 +216,15 @@ test("a school's whole October: add, bad input, photos, stale edit, submit, refu
   const stale = await officer.post(`/bld/buildings/${b1}/edit`, { ...building({ floors: '4' }), _version: String(v + 5) }, { json: true });
   assert.equal(stale.status, 409);
   assert.equal(count(`SELECT floors FROM bld_buildings WHERE id = ${b1}`), 2);
+  // an edit without the version it was made from is refused, not saved unchecked (found in review)
+  const unversioned = await officer.post(`/bld/buildings/${b1}/edit`, building({ floors: '4' }), { json: true });
+  assert.equal(unversioned.status, 422, unversioned.text.slice(0, 300));
+  assert.match(unversioned.json.error, /ยังไม่ได้บันทึก/);
+  assert.equal(count(`SELECT floors FROM bld_buildings WHERE id = ${b1}`), 2);
+  assert.equal(count(`SELECT version FROM bld_buildings WHERE id = ${b1}`), v);
+  const unversionedPage = await officer.post(`/bld/buildings/${b1}/edit`, building({ floors: '4' }));
+  assert.equal(unversionedPage.status, 422);
+  assert.match(unversionedPage.text, /ไม่ได้ส่งเลขรุ่นของข้อมูลอาคาร/);
   const ok = await officer.post(`/bld/buildings/${b1}/edit`, { ...building({ condition: 'fair', floors: '3' }), _version: String(v) });
   assert.equal(ok.status, 303, ok.text.slice(0, 500));
   const hist = sql(`SELECT changes FROM bld_history WHERE building_id = ${b1} AND kind = 'edit'`);
@@ -311,7 +320,7 @@ test('after 16:30 on 30 October: refused with when the next opens, until the are
   assert.match(r.json.extend_form.errors.closes_on, /หลังกำหนดเดิม/);
   r = await areaAdmin.post(`/bld/areas/${area}/extend`, { closes_on: '06/11/2570', closes_time: '16:30' });
   assert.equal(r.status, 303);
-  r = await admin1.post(`/bld/buildings/${b}/edit`, building({ floors: '3' }));
+  r = await admin1.post(`/bld/buildings/${b}/edit`, { ...building({ floors: '3' }), _version: sql(`SELECT version FROM bld_buildings WHERE id = ${b}`) });
   assert.equal(r.status, 303);
   // not for another area's schools
   assert.equal(count(`SELECT COUNT(*) FROM bld_area_windows WHERE area_id = ${area} AND year = 2570`), 1);

@@ -125,6 +125,25 @@ function paramIds() {
     '/api/v1/kpi/indicators/:id': () => first('SELECT id FROM kpi_indicators ORDER BY id'),
     '/api/v1/kpi/periods/:id': () => first('SELECT id FROM kpi_periods ORDER BY id'),
     '/api/v1/kpi/reports/:id': () => first('SELECT id FROM kpi_reports ORDER BY id'),
+    // the census and personnel resources (api15b), as their pages'
+    '/api/v1/dmc/schools/:sid': () => [...school, ...otherArea],
+    '/api/v1/dmc/areas/:aid': () => areas,
+    '/api/v1/dmc/learners/:id': () => col(`SELECT MIN(id) FROM dmc_learners WHERE school_id = ${school[0]}
+      UNION SELECT MIN(id) FROM dmc_learners WHERE gcode IS NOT NULL`),
+    '/api/v1/dmc/requests/:id': () => col('SELECT id FROM dmc_requests ORDER BY id'),
+    '/api/v1/dmc/schools/:sid/rounds/:rid': () => first('SELECT id FROM dmc_rounds ORDER BY id'),
+    '/api/v1/dmc/gcode/:gid': () => col('SELECT id FROM dmc_gcode_requests ORDER BY id'),
+    '/api/v1/dmc/gcode/:gid/docs/:kind': (p) => col(`SELECT kind FROM dmc_gcode_docs WHERE request_id = ${p.gid} ORDER BY kind`),
+    '/api/v1/dpa/schools/:sid': () => [...school, ...otherArea],
+    '/api/v1/dpa/staff/:id': () => col(`SELECT MIN(id) FROM dpa_staff WHERE school_id = ${school[0]}
+      UNION SELECT s.id FROM dpa_staff s JOIN users u ON u.citizen_id = s.citizen_id`),
+    '/api/v1/dpa/transfers/:tid': () => col('SELECT id FROM dpa_transfers ORDER BY id'),
+    '/api/v1/bld/schools/:sid': () => [...school, ...otherArea],
+    '/api/v1/bld/areas/:aid': () => areas,
+    '/api/v1/bld/buildings/:id': () => col(`SELECT MIN(id) FROM bld_buildings WHERE school_id = ${school[0]}`),
+    '/api/v1/bld/buildings/:id/photos/:fid': (p) => col(`SELECT id FROM bld_photos WHERE building_id = ${p.id}`),
+    '/api/v1/cal/areas/:id': () => areas,
+    '/api/v1/cal/schools/:id': () => [...school, ...otherArea],
     '/schools/:sid': () => [...school, ...otherArea],
   };
 }

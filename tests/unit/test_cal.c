@@ -252,12 +252,14 @@ static void test_reminder_kind(void **state)
  * test_kpi does): every db call dispatches through it. */
 static const struct db_engine *real_engine;
 static struct db_engine counting_engine;
-static long long statements;
+static long long statements, window_reads;
 
 static int counting_query(struct db *db, const char *sql, const struct db_val *p, int n, int keep, struct db_res **out,
 			  struct err *e)
 {
 	statements++;
+	if (strstr(sql, "FROM bld_windows") || strstr(sql, "FROM bld_area_windows"))
+		window_reads++;
 	return real_engine->query(db, sql, p, n, keep, out, e);
 }
 
@@ -275,6 +277,7 @@ static void count_start(struct db *db)
 	counting_engine.exec = counting_exec;
 	db->eng = &counting_engine;
 	statements = 0;
+	window_reads = 0;
 }
 
 static long long count_stop(struct db *db)
@@ -466,6 +469,29 @@ static void test_db_reminders_once(void **state)
 	assert_int_equal(n, 3);
 }
 
+/* The reminders job reads the buildings' windows (OBEC's and every
+ * area's extensions) once for the pass, not once an area (found in
+ * review): two statements whatever the number of areas. */
+static void test_db_remind_windows_once(void **state)
+{
+	struct fx *f = FX(state);
+	struct err e = ERR_INIT;
+	long long areas = 0;
+	assert_int_equal(db_int_value(f->db, "SELECT COUNT(*) FROM areas", NULL, 0, &areas, &e), 1);
+	assert_true(areas >= 2);
+	count_start(f->db);
+	assert_true(cal_remind_run(f->db, f->round_close - 20 * 86400, &e) >= 0);
+	count_stop(f->db);
+	assert_int_equal(window_reads, 2);
+	/* a page (one area, no pass) reads them itself: two statements too */
+	count_start(f->db);
+	json_t *dls = cal_deadlines(f->db, f->area, 0, f->round_close, 365, 400, &e);
+	count_stop(f->db);
+	assert_non_null(dls);
+	json_decref(dls);
+	assert_int_equal(window_reads, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -477,6 +503,7 @@ int main(void)
 	const struct CMUnitTest db_tests[] = {
 	    cmocka_unit_test(test_db_one_statement_per_module),
 	    cmocka_unit_test(test_db_reminders_once),
+	    cmocka_unit_test(test_db_remind_windows_once),
 	};
 	engine_after_migrate = seed;
 	return cmocka_run_group_tests(tests, NULL, NULL) + run_engine_groups("cal_db", db_tests);
