@@ -255,6 +255,10 @@ static int page(struct req *r, long long aid, int status, const char *new_token)
 	thai_local(now + 90 * 86400LL, &y, &mo, &d, &h, &mi, &sec, &wd);
 	char exp[48];
 	snprintf(exp, sizeof exp, "%02d/%02d/%04d", d, mo, y + 543);
+	/* the token made: the form for the next one starts empty, or the
+	 * next token would silently take this one's scopes, user and role */
+	if (new_token)
+		form_forget(r);
 	json_t *vals = json_pack("{s:s, s:s}", "expires", exp, "kind", "personal");
 	json_t *form = form_model(r, token_form, vals);
 	json_decref(vals);

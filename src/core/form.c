@@ -880,6 +880,11 @@ void form_stale(struct req *r, const struct field *fields, json_t *current, long
 			json_array_append_new(r->form.changed, json_string(f->label ? f->label : f->name));
 	}
 	/* the form shows the record as it is now, not what was typed */
+	form_forget(r);
+}
+
+void form_forget(struct req *r)
+{
 	if (r->form.typed)
 		json_object_clear(r->form.typed);
 	if (r->form.values)

@@ -119,6 +119,11 @@ long long form_version(struct req *r);
  * differs from what was sent (stale_changed in the form model), and what
  * was typed forgotten, so form_model shows the record as it is now. */
 void form_stale(struct req *r, const struct field *fields, json_t *current, long long changed_at, const char *what);
+/* Forgets what the request's form carried, so form_model shows the form
+ * empty (its defaults) again: a form that did its work and answers its
+ * POST with the same page, as the API token page that shows the new token
+ * once (a second token must not inherit the first one's scopes). */
+void form_forget(struct req *r);
 /* The field came with the request, even empty ("" is not "absent"). */
 bool form_sent(struct req *r, const char *name);
 /* The field has an error already. */
