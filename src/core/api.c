@@ -138,9 +138,10 @@ int api_page_parse(const char *page, const char *per_page, const char *sort, con
 		bool desc = *sort == '-';
 		const char *k = sort + desc;
 		size_t kl = strlen(k);
+		if (!allowed || !*allowed)
+			return err_field(e, "sort", "รายการนี้เรียงลำดับตามที่กำหนดไว้เท่านั้น จึงไม่รับพารามิเตอร์ sort");
 		if (!kl || kl >= sizeof key || !key_in(allowed, k, kl))
-			return err_field(e, "sort", "sort ต้องเป็นหนึ่งใน: %s (ขึ้นต้นด้วย - เพื่อเรียงจากมากไปน้อย)",
-					 allowed && *allowed ? allowed : "-");
+			return err_field(e, "sort", "sort ต้องเป็นหนึ่งใน: %s (ขึ้นต้นด้วย - เพื่อเรียงจากมากไปน้อย)", allowed);
 		memcpy(key, k, kl + 1);
 		pg->sort = key;
 		pg->desc = desc;
@@ -161,7 +162,7 @@ int api_page_parse(const char *page, const char *per_page, const char *sort, con
 struct qcheck {
 	const struct api_route *ar;
 	char bad[80];
-	char why[200];
+	char why[480];
 };
 
 static const struct api_param *param_of(const struct api_route *ar, const char *name)
@@ -227,8 +228,18 @@ static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char 
 		ok = false;
 		for (const struct choice *c = p->choices; c && c->value && !ok; c++)
 			ok = !strcmp(c->value, v);
-		if (!ok)
-			snprintf(q->why, sizeof q->why, "ค่าไม่อยู่ในรายการที่กำหนด");
+		if (!ok) {
+			/* the codes it takes, as many as fit */
+			size_t n = (size_t)snprintf(q->why, sizeof q->why, "ต้องเป็นหนึ่งใน:");
+			for (const struct choice *c = p->choices; c && c->value && n < sizeof q->why; c++) {
+				if (n + strlen(c->value) + 8 >= sizeof q->why) {
+					snprintf(q->why + n, sizeof q->why - n, " …");
+					break;
+				}
+				n += (size_t)snprintf(q->why + n, sizeof q->why - n, "%s %s", c == p->choices ? "" : ",",
+						      c->value);
+			}
+		}
 		break;
 	case AP_TEXT:
 		ok = strlen(v) <= 200;

@@ -77,3 +77,80 @@ test('the token page shows an empty form after a token is made: the next token d
   assert.equal(bad.status, 422);
   assert.match(bad.text.slice(bad.text.indexOf('สร้างโทเคนใหม่')), /id="f-name"[^>]*value="ผิด"/);
 });
+
+// The applicant's token (oss:write) and a request body that is right but
+// for what each case changes.
+let applicant, officer;
+const good = () => ({ area_id: areaId, title: 'นาย', first_name: 'สมหมาย', last_name: 'ใจงาม', phone: '0810000001', email: 'a@example.org', pledged: 'no' });
+
+test('a JSON body: an unknown field, an array, an object or true where a single value belongs are each named at their field', async () => {
+  applicant ??= (await makeToken({ name: 'สคริปต์ของครู', login: 'teacher', scopes: ['oss:write'] })).token;
+  const before = server.sql('SELECT COUNT(*) FROM oss_requests');
+  const r = await call(applicant, 'POST', '/api/v1/oss/services/21/requests', {
+    json: { ...good(), fist_name: 'สมหมาย', last_name: ['ใจ', 'งาม'], title: { th: 'นาย' }, first_name: true },
+  });
+  const e = errorShape(r, 422, 'validation_failed');
+  assert.match(e.fields.fist_name, /ไม่รู้จักช่องนี้/, 'a misspelt field is named, not dropped');
+  assert.match(e.fields.last_name, /^นามสกุล รับได้ค่าเดียว/);
+  assert.match(e.fields.title, /^คำนำหน้าชื่อ ต้องเป็นข้อความหรือตัวเลข ไม่ใช่ออบเจ็กต์/);
+  assert.match(e.fields.first_name, /^ชื่อ ต้องเป็นข้อความหรือตัวเลข ไม่ใช่ true/);
+  assert.equal(server.sql('SELECT COUNT(*) FROM oss_requests'), before, 'nothing stored');
+  // a multipart body's unknown field too
+  const fd = new FormData();
+  for (const [k, v] of Object.entries({ ...good(), colour: 'แดง' })) fd.append(k, String(v));
+  fd.append('id_card', new Blob([files.pdf()], { type: 'application/pdf' }), 'id.pdf');
+  const m = await call(applicant, 'POST', '/api/v1/oss/services/21/requests', { form: fd });
+  assert.match(errorShape(m, 422, 'validation_failed').fields.colour, /ไม่รู้จักช่องนี้/);
+  assert.equal(server.sql('SELECT COUNT(*) FROM oss_requests'), before, 'nothing stored');
+  // a choice names the codes it takes (there is no select to pick from)
+  const c = await call(applicant, 'POST', '/api/v1/oss/services/21/requests', { json: { ...good(), pledged: 'maybe' } });
+  assert.match(errorShape(c, 422, 'validation_failed').fields.pledged, /ต้องเป็นหนึ่งใน: no, yes/);
+});
+
+test('a body that is no JSON says so and where, not "send the form again"; a wrong Content-Type names the ones taken', async () => {
+  applicant ??= (await makeToken({ name: 'สคริปต์ของครู', login: 'teacher', scopes: ['oss:write'] })).token;
+  const r = await call(applicant, 'POST', '/api/v1/oss/services/21/requests', { raw: '{"area_id": 1,\n "title": นาย}' });
+  const e = errorShape(r, 400, 'invalid_json');
+  assert.match(e.message, /JSON/);
+  assert.match(e.message, /บรรทัด 2/);
+  assert.doesNotMatch(e.message, /แบบฟอร์ม/);
+  const arr = await call(applicant, 'POST', '/api/v1/oss/services/21/requests', { raw: '[1, 2]' });
+  assert.match(errorShape(arr, 400, 'invalid_json').message, /ออบเจ็กต์/);
+  const t = await call(applicant, 'POST', '/api/v1/oss/services/21/requests', { raw: 'area_id=1', type: 'text/plain' });
+  const te = errorShape(t, 415);
+  assert.match(te.message, /application\/json/);
+  assert.doesNotMatch(te.message, /แบบฟอร์มของระบบ/);
+  // a page still answers its own words to a browser's broken form
+  const page = await admin.request('POST', `/areas/${areaId}/tokens`, { body: 'x', headers: { 'content-type': 'text/plain' } });
+  assert.equal(page.status, 415);
+});
+
+test('a _version that is no number is refused at _version, never taken for none (which saved without the stale-copy check)', async () => {
+  applicant ??= (await makeToken({ name: 'สคริปต์ของครู', login: 'teacher', scopes: ['oss:write'] })).token;
+  officer ??= (await makeToken({ name: 'ระบบเจ้าหน้าที่', login: 'officer', role: 'officer', scopes: ['oss:write'] })).token;
+  const fd = new FormData();
+  for (const [k, v] of Object.entries(good())) fd.append(k, String(v));
+  fd.append('id_card', new Blob([files.pdf()], { type: 'application/pdf' }), 'id.pdf');
+  const sub = await call(applicant, 'POST', '/api/v1/oss/services/21/requests', { form: fd });
+  assert.equal(sub.status, 201, sub.text);
+  const id = sub.json.id;
+  const r = await call(officer, 'POST', `/api/v1/oss/requests/${id}/status`, { json: { status: 'in_progress', _version: 'abc' } });
+  assert.match(errorShape(r, 422, 'validation_failed').fields._version, /_version ต้องเป็นเลขรุ่น/);
+  assert.equal(server.sql(`SELECT status FROM oss_requests WHERE id = ${id}`), 'submitted', 'nothing stored');
+  // a status that is none names the ones taken
+  const s = await call(officer, 'POST', `/api/v1/oss/requests/${id}/status`, { json: { status: 'done', _version: sub.json.version } });
+  assert.match(errorShape(s, 422, 'validation_failed').fields.status, /ต้องเป็นหนึ่งใน: .*in_progress/);
+  // and the right one still goes through
+  const ok = await call(officer, 'POST', `/api/v1/oss/requests/${id}/status`, { json: { status: 'in_progress', _version: sub.json.version } });
+  assert.equal(ok.status, 200, ok.text);
+});
+
+test('query parameters: a list without sort says it takes none; a choice names the codes it takes', async () => {
+  const t = (await makeToken({ name: 'อ่านทั้งหมด', scopes: ['acc:read', 'oss:read'] })).token;
+  const a = await call(t, 'GET', '/api/v1/audit-events?sort=-id');
+  const e = errorShape(a, 400, 'invalid_parameter');
+  assert.match(e.fields.sort, /ไม่รับพารามิเตอร์ sort/);
+  assert.doesNotMatch(e.fields.sort, /: - /);
+  const s = await call(t, 'GET', '/api/v1/oss/requests?service=21&status=done');
+  assert.match(errorShape(s, 400, 'invalid_parameter').fields.status, /ต้องเป็นหนึ่งใน: submitted, in_progress/);
+});
