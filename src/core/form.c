@@ -1192,7 +1192,7 @@ json_t *form_schema(const struct field *fields)
 		if (f->label)
 			json_object_set_new(p, "title", json_string(f->label));
 		json_object_set_new(props, f->name, p);
-		if (f->flags & F_REQUIRED)
+		if (f->flags & (F_REQUIRED | F_REQUIRED_NEW))
 			json_array_append_new(req, json_string(f->name));
 	}
 	return json_pack("{s:s,s:o,s:o}", "type", "object", "properties", props, "required", req);

@@ -46,6 +46,11 @@ enum field_type {
  * the code; the checked value is then that code. Only where the stored
  * column takes either (not an account's 13-digit citizen_id). */
 #define F_ALT_ID 16u
+/* Required when a record is made, checked by the handler, not by the form:
+ * a file slot a new request must fill while an edit keeps the stored file.
+ * form_schema (the OpenAPI document) and the API's docs page say it is
+ * required; the page shows no mark the handler's own rule would not. */
+#define F_REQUIRED_NEW 32u
 
 struct choice {
 	const char *value;

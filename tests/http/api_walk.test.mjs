@@ -154,3 +154,27 @@ test('query parameters: a list without sort says it takes none; a choice names t
   const s = await call(t, 'GET', '/api/v1/oss/requests?service=21&status=done');
   assert.match(errorShape(s, 400, 'invalid_parameter').fields.status, /ต้องเป็นหนึ่งใน: submitted, in_progress/);
 });
+
+test('the docs say what the server takes: sort keys, parameter codes, body types and the files a submission needs', async () => {
+  const doc = await (await fetch(server.base + '/api/v1/openapi.json')).json();
+  const body = doc.paths['/api/v1/oss/services/21/requests'].post.requestBody.content['multipart/form-data'].schema;
+  assert.ok(body.required.includes('id_card'), 'the server refuses a submission without id_card: the document says it is required');
+  assert.ok(!body.required.includes('other1'));
+  const b12 = doc.paths['/api/v1/oss/services/12/requests'].post.requestBody.content['multipart/form-data'].schema;
+  assert.ok(b12.required.includes('pay_slip'));
+  const html = await (await fetch(server.base + '/api/v1/docs')).text();
+  const op = (path) => {
+    const i = html.indexOf(`<code>${path}</code></h3>`);
+    assert.ok(i > 0, path);
+    return html.slice(i, html.indexOf('</article>', i));
+  };
+  assert.match(op('GET /api/v1/areas'), /sort: <code>name, code<\/code>/);
+  assert.match(op('GET /api/v1/areas'), /primary, secondary/, 'a choice parameter lists its codes');
+  assert.doesNotMatch(op('GET /api/v1/audit-events'), /sort/, 'a list without sort keys offers none');
+  const sub = op('POST /api/v1/oss/services/21/requests');
+  assert.match(sub, /<code>id_card<\/code><\/td><td>[^<]*<\/td><td>ไฟล์ png, jpg หรือ pdf[^<]*<\/td><td>✓/);
+  assert.match(sub, /<code>pledged<\/code><\/td><td>[^<]*<\/td><td>หนึ่งใน \/ one of: no, yes/);
+  // every table scrolls in its own region; the examples are there
+  assert.equal((html.match(/<table>/g) || []).length, (html.match(/<div class="table-scroll" role="region"/g) || []).length);
+  assert.match(html, /curl -H &quot;Authorization: Bearer khet_…&quot;|curl -H "Authorization: Bearer khet_…"/);
+});
