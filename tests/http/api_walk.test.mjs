@@ -178,3 +178,13 @@ test('the docs say what the server takes: sort keys, parameter codes, body types
   assert.equal((html.match(/<table>/g) || []).length, (html.match(/<div class="table-scroll" role="region"/g) || []).length);
   assert.match(html, /curl -H &quot;Authorization: Bearer khet_…&quot;|curl -H "Authorization: Bearer khet_…"/);
 });
+
+test('a script with no token, or another scheme, is told to send a bearer token, not to sign in', async () => {
+  for (const headers of [{}, { authorization: 'Basic YWRtaW46eA==' }]) {
+    const res = await fetch(server.base + '/api/v1/areas', { headers });
+    const text = await res.text();
+    const e = errorShape({ status: res.status, headers: res.headers, json: JSON.parse(text), text }, 401, 'unauthorized');
+    assert.match(e.message, /Authorization: Bearer/);
+    assert.match(res.headers.get('www-authenticate'), /^Bearer/);
+  }
+});
