@@ -188,3 +188,17 @@ test('a script with no token, or another scheme, is told to send a bearer token,
     assert.match(res.headers.get('www-authenticate'), /^Bearer/);
   }
 });
+
+test('enums carry their Thai label: a user\'s personnel type and the role an audit event was done in', async () => {
+  const t = (await makeToken({ name: 'อ่านบัญชี', scopes: ['acc:read'] })).token;
+  const u = await call(t, 'GET', '/api/v1/users?per_page=200');
+  assert.equal(u.status, 200, u.text);
+  const me = u.json.items.find((x) => x.username === 'areaadmin1');
+  assert.deepEqual(me.personnel_type, { code: 'civil_servant', label_th: 'ข้าราชการครูและบุคลากรทางการศึกษา' });
+  const a = await call(t, 'GET', '/api/v1/audit-events?per_page=200');
+  assert.equal(a.status, 200, a.text);
+  const done = a.json.items.find((x) => x.action.code === 'api.token.create');
+  assert.deepEqual(done.actor_role, { code: 'area_admin', label_th: 'แอดมินเขต' });
+  const signin = a.json.items.find((x) => x.action.code === 'auth.signin');
+  assert.equal(signin.actor_role, null, 'no role: null, not ""');
+});
