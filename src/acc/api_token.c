@@ -244,6 +244,28 @@ static int page(struct req *r, long long aid, int status, const char *new_token)
 		json_object_set_new(x, "expired", json_boolean(expired));
 		json_object_set_new(x, "active", json_boolean(!revoked && !expired));
 		json_object_set_new(x, "service_account", json_boolean(!strcmp(jstr(x, "kind"), "service")));
+		/* the scopes as the form named them ("One Stop Service: บันทึก"),
+		 * not only their codes */
+		json_t *labels = json_array();
+		const char *sc = jstr(x, "scopes");
+		for (const char *q = sc; *q;) {
+			while (*q == ' ')
+				q++;
+			size_t n = strcspn(q, " ");
+			const char *label = NULL;
+			for (const struct choice *c = api_scope_choices(); n && c->value && !label; c++)
+				if (strlen(c->value) == n && !strncmp(c->value, q, n))
+					label = c->label;
+			if (n) {
+				struct buf one = BUF_INIT;
+				buf_addf(&one, "%.*s", (int)n, q);
+				json_array_append_new(labels, json_pack("{s:s, s:s}", "code", buf_cstr(&one), "label",
+									label ? label : buf_cstr(&one)));
+				buf_release(&one);
+			}
+			q += n;
+		}
+		json_object_set_new(x, "scope_labels", labels);
 		const char *role = *jstr(x, "role") ? jstr(x, "role") : jstr(x, "grant_role");
 		json_object_set_new(x, "role_label", json_string(*role ? nz(acc_role_label(role)) : "ผู้ใช้ทั่วไป"));
 		char u[96];

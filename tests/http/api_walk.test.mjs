@@ -202,3 +202,12 @@ test('enums carry their Thai label: a user\'s personnel type and the role an aud
   const signin = a.json.items.find((x) => x.action.code === 'auth.signin');
   assert.equal(signin.actor_role, null, 'no role: null, not ""');
 });
+
+test('the token list names each scope in Thai beside its code', async () => {
+  await makeToken({ name: 'ระบบรายงานจังหวัด', scopes: ['kpi:read', 'oss:write'] });
+  const page = await admin.get(`/areas/${areaId}/tokens`);
+  const i = page.text.indexOf('ระบบรายงานจังหวัด');
+  const row = page.text.slice(i, page.text.indexOf('</tr>', i));
+  assert.match(row, /KPI-Online: อ่าน <code class="small">kpi:read<\/code>/);
+  assert.match(row, /One Stop Service: บันทึก <code class="small">oss:write<\/code>/);
+});
