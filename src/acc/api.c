@@ -275,6 +275,10 @@ static int audit_events(struct req *r)
 		f.from = thai_from_local(y, m, d, 0, 0, 0);
 	if (to && thai_parse_date(to, &y, &m, &d) == 0)
 		f.to = thai_from_local(y, m, d, 0, 0, 0) + 86400;
+	if (f.from && f.to && f.from >= f.to)
+		/* named at its parameter, as every other bad parameter is */
+		return api_error(r, 400, "invalid_parameter", "พารามิเตอร์ของคำขอไม่ถูกต้อง",
+				 json_pack("{s:s}", "to", "วันที่สิ้นสุด (to) ต้องไม่ก่อนวันที่เริ่มต้น (from)"));
 	/* audit_list pages itself (at most 500 a page) */
 	f.page = (int)pg.page;
 	f.per_page = (int)pg.per_page;

@@ -211,3 +211,16 @@ test('the token list names each scope in Thai beside its code', async () => {
   assert.match(row, /KPI-Online: อ่าน <code class="small">kpi:read<\/code>/);
   assert.match(row, /One Stop Service: บันทึก <code class="small">oss:write<\/code>/);
 });
+
+test('a bad year or date range is refused at its parameter, not answered with an empty list or an unnamed error', async () => {
+  const t = (await makeToken({ name: 'อ่าน KPI และบันทึก', scopes: ['kpi:read', 'acc:read'] })).token;
+  for (const y of ['abc', '2026', '0']) {
+    const r = await call(t, 'GET', `/api/v1/kpi/years/${y}/indicators`);
+    assert.match(errorShape(r, 400, 'invalid_parameter').fields.year, /พ\.ศ\./, y);
+  }
+  const years = await call(t, 'GET', '/api/v1/kpi/years');
+  const fy = years.json.items[0].fiscal_year;
+  assert.equal((await call(t, 'GET', `/api/v1/kpi/years/${fy}/indicators`)).status, 200);
+  const a = await call(t, 'GET', '/api/v1/audit-events?from=2026-12-31&to=2026-01-01');
+  assert.match(errorShape(a, 400, 'invalid_parameter').fields.to, /ต้องไม่ก่อนวันที่เริ่มต้น/);
+});
