@@ -284,6 +284,17 @@ static int page(struct req *r, long long aid, int status, const char *new_token)
 	json_t *vals = json_pack("{s:s, s:s}", "expires", exp, "kind", "personal");
 	json_t *form = form_model(r, token_form, vals);
 	json_decref(vals);
+	if (aid) {
+		/* an area's token acts in a role of the area or of one of its
+		 * schools: the national roles (OBEC's) are no choice here */
+		json_t *opts = json_array();
+		for (const struct choice *c = role_choices(); c->value; c++) {
+			const struct role_def *rd = module_role(c->value);
+			if (rd && rd->scope != SCOPE_NATIONAL)
+				json_array_append_new(opts, json_pack("{s:s, s:s}", "value", c->value, "label", c->label));
+		}
+		form_select(form, "role", opts, NULL);
+	}
 	json_t *m = json_pack("{s:s, s:o, s:b, s:o, s:s, s:b}", "page_title", "โทเคน API", "tokens", rows, "has_tokens",
 			      json_array_size(rows) > 0, "form", form, "create_url", base, "national", aid == 0);
 	if (area)

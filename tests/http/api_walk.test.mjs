@@ -224,3 +224,16 @@ test('a bad year or date range is refused at its parameter, not answered with an
   const a = await call(t, 'GET', '/api/v1/audit-events?from=2026-12-31&to=2026-01-01');
   assert.match(errorShape(a, 400, 'invalid_parameter').fields.to, /ต้องไม่ก่อนวันที่เริ่มต้น/);
 });
+
+test('an area\'s token page offers the area\'s and schools\' roles, not OBEC\'s national ones it would refuse', async () => {
+  const page = await admin.get(`/areas/${areaId}/tokens`);
+  const sel = page.text.slice(page.text.indexOf('id="f-role"'), page.text.indexOf('</select>', page.text.indexOf('id="f-role"')));
+  assert.match(sel, /<option value="area_admin"/);
+  assert.match(sel, /<option value="officer"/);
+  assert.match(sel, /<option value="teacher"/);
+  assert.doesNotMatch(sel, /value="super_admin"/);
+  // and a refused form still shows the role chosen
+  const bad = await admin.post(`/areas/${areaId}/tokens`, { name: 'x', kind: 'service', role: 'area_admin', expires: beDate(10) });
+  assert.equal(bad.status, 422);
+  assert.match(bad.text, /<option value="area_admin" selected/);
+});
