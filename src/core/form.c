@@ -1181,8 +1181,17 @@ json_t *form_schema(const struct field *fields)
 			json_object_set_new(p, "format", json_string("date"));
 		if (f->type == FT_EMAIL)
 			json_object_set_new(p, "format", json_string("email"));
-		if (f->pattern)
-			json_object_set_new(p, "pattern", json_string(f->pattern));
+		if (f->pattern) {
+			/* anchored as the server checks it (pattern_ok): JSON
+			 * Schema's pattern matches anywhere in the value */
+			struct buf a = BUF_INIT;
+			buf_addf(&a, "^(%s)$", f->pattern);
+			json_object_set_new(p, "pattern", json_string(buf_cstr(&a)));
+			buf_release(&a);
+			/* an ID typed as digits is taken as a JSON number too */
+			if (!strcmp(f->pattern, "[0-9]+"))
+				json_object_set_new(p, "type", json_pack("[s, s]", "string", "integer"));
+		}
 		if (field_choices(f)) {
 			json_t *en = json_array();
 			for (const struct choice *c = field_choices(f); c->value; c++)

@@ -237,3 +237,13 @@ test('an area\'s token page offers the area\'s and schools\' roles, not OBEC\'s 
   assert.equal(bad.status, 422);
   assert.match(bad.text, /<option value="area_admin" selected/);
 });
+
+test('the document\'s patterns are anchored as the server checks them, and an ID typed as digits may be a JSON number', async () => {
+  const doc = await (await fetch(server.base + '/api/v1/openapi.json')).json();
+  const area = doc.paths['/api/v1/oss/services/21/requests'].post.requestBody.content['application/json'].schema.properties.area_id;
+  assert.equal(area.pattern, '^([0-9]+)$', 'unanchored, "abc1" matched the document but not the server');
+  assert.deepEqual(area.type, ['string', 'integer']);
+  applicant ??= (await makeToken({ name: 'สคริปต์ของครู', login: 'teacher', scopes: ['oss:write'] })).token;
+  const r = await call(applicant, 'POST', '/api/v1/oss/services/21/requests', { json: { ...good(), area_id: 'abc1' } });
+  assert.ok(errorShape(r, 422, 'validation_failed').fields.area_id);
+});
