@@ -28,7 +28,7 @@ static const char user_schema[] =
     "{\"type\":\"object\",\"required\":[\"id\",\"username\",\"title\",\"first_name\",\"last_name\",\"status\","
     "\"citizen_id_masked\",\"created_at\"],\"properties\":{\"id\":{\"type\":\"integer\"},\"username\":{\"type\":"
     "\"string\"},\"title\":{\"type\":\"string\"},\"first_name\":{\"type\":\"string\"},\"last_name\":{\"type\":"
-    "\"string\"},\"status\":" ENUM ",\"personnel_type\":{\"type\":\"string\"},\"citizen_id_masked\":{\"type\":"
+    "\"string\"},\"status\":" ENUM ",\"personnel_type\":{\"anyOf\":[" ENUM ",{\"type\":\"null\"}]},\"citizen_id_masked\":{\"type\":"
     "\"string\",\"description\":\"เลขประจำตัวประชาชนแบบปิดบัง / masked citizen ID\"},\"email\":{\"type\":\"string\","
     "\"description\":\"เฉพาะเจ้าของบัญชีและแอดมินที่ดูแล / only to the person and his admins\"},\"phone\":{\"type\":"
     "\"string\"},\"created_at\":" TIME "}}";
@@ -43,7 +43,7 @@ static const char grant_schema[] =
 static const char audit_schema[] =
     "{\"type\":\"object\",\"required\":[\"id\",\"at\",\"action\",\"actor_user_id\",\"actor_role\",\"area_id\","
     "\"target_type\",\"target_id\"],\"properties\":{\"id\":{\"type\":\"integer\"},\"at\":" TIME ",\"action\":" ENUM
-    ",\"actor_user_id\":{\"type\":[\"integer\",\"null\"]},\"actor_role\":{\"type\":\"string\"},\"area_id\":{\"type\":"
+    ",\"actor_user_id\":{\"type\":[\"integer\",\"null\"]},\"actor_role\":{\"anyOf\":[" ENUM ",{\"type\":\"null\"}]},\"area_id\":{\"type\":"
     "[\"integer\",\"null\"]},\"ip\":{\"type\":\"string\"},\"target_type\":{\"type\":\"string\"},\"target_id\":{"
     "\"type\":[\"integer\",\"null\"]},\"detail\":{}}}";
 
@@ -55,6 +55,26 @@ static json_t *nullable_id(json_t *row, const char *k)
 
 /* --- users --------------------------------------------------------------- */
 
+/* A personnel type as an enum ({code, label_th}), null when none. */
+static json_t *personnel_enum(const char *pt)
+{
+	for (const struct acc_personnel_type *t = acc_personnel_types; pt && *pt && t->value; t++)
+		if (!strcmp(t->value, pt))
+			return api_enum(t->value, t->label);
+	return pt && *pt ? api_enum(pt, pt) : json_null();
+}
+
+/* The role an audit row was done in as an enum, null for none (a sign-in,
+ * the command line's own rows name their role "cli"). */
+static json_t *role_enum(const char *role)
+{
+	if (!role || !*role)
+		return json_null();
+	const char *label = !strcmp(role, "cli") ? "บรรทัดคำสั่ง (ผู้ดูแลเครื่อง)" : acc_role_label(role);
+	return api_enum(role, label && *label ? label : role);
+}
+
+
 #define USER_COLS                                                                                                      \
 	"u.id, u.username, u.title, u.first_name, u.last_name, u.status, u.personnel_type, u.citizen_id, u.email, "     \
 	"u.phone, u.created_at"
@@ -65,11 +85,11 @@ static json_t *user_item(json_t *row, bool full)
 	struct buf masked = BUF_INIT;
 	thai_citizen_id_mask(jstr(row, "citizen_id"), &masked);
 	const char *st = jstr(row, "status");
-	json_t *u = json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:o}", "id", (json_int_t)jint(row, "id"), "username",
+	json_t *u = json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:o}", "id", (json_int_t)jint(row, "id"), "username",
 			      jstr(row, "username"), "title", jstr(row, "title"), "first_name", jstr(row, "first_name"),
 			      "last_name", jstr(row, "last_name"), "status",
 			      api_enum(st, !strcmp(st, "active") ? "ใช้งาน" : "ยกเลิกแล้ว"), "personnel_type",
-			      jstr(row, "personnel_type"), "citizen_id_masked", buf_cstr(&masked), "created_at",
+			      personnel_enum(jstr(row, "personnel_type")), "citizen_id_masked", buf_cstr(&masked), "created_at",
 			      api_time(jint(row, "created_at")));
 	buf_release(&masked);
 	if (full) {
@@ -255,6 +275,10 @@ static int audit_events(struct req *r)
 		f.from = thai_from_local(y, m, d, 0, 0, 0);
 	if (to && thai_parse_date(to, &y, &m, &d) == 0)
 		f.to = thai_from_local(y, m, d, 0, 0, 0) + 86400;
+	if (f.from && f.to && f.from >= f.to)
+		/* named at its parameter, as every other bad parameter is */
+		return api_error(r, 400, "invalid_parameter", "พารามิเตอร์ของคำขอไม่ถูกต้อง",
+				 json_pack("{s:s}", "to", "วันที่สิ้นสุด (to) ต้องไม่ก่อนวันที่เริ่มต้น (from)"));
 	/* audit_list pages itself (at most 500 a page) */
 	f.page = (int)pg.page;
 	f.per_page = (int)pg.per_page;
@@ -273,10 +297,10 @@ static int audit_events(struct req *r)
 			break;
 		const char *action = jstr(x, "action");
 		json_t *detail = json_object_get(x, "detail");
-		json_array_append_new(items, json_pack("{s:I, s:o, s:o, s:o, s:s, s:o, s:s, s:s, s:o, s:O}", "id",
+		json_array_append_new(items, json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:s, s:s, s:o, s:O}", "id",
 						       (json_int_t)jint(x, "id"), "at", api_time(jint(x, "at")), "action",
 						       api_enum(action, nz(module_audit_label(action))), "actor_user_id",
-						       nullable_id(x, "actor_user_id"), "actor_role", jstr(x, "actor_role"),
+						       nullable_id(x, "actor_user_id"), "actor_role", role_enum(jstr(x, "actor_role")),
 						       "area_id", nullable_id(x, "area_id"), "ip", jstr(x, "ip"),
 						       "target_type", jstr(x, "target_type"), "target_id",
 						       nullable_id(x, "target_id"), "detail", detail ? detail : json_null()));

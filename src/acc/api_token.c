@@ -244,6 +244,28 @@ static int page(struct req *r, long long aid, int status, const char *new_token)
 		json_object_set_new(x, "expired", json_boolean(expired));
 		json_object_set_new(x, "active", json_boolean(!revoked && !expired));
 		json_object_set_new(x, "service_account", json_boolean(!strcmp(jstr(x, "kind"), "service")));
+		/* the scopes as the form named them ("One Stop Service: บันทึก"),
+		 * not only their codes */
+		json_t *labels = json_array();
+		const char *sc = jstr(x, "scopes");
+		for (const char *q = sc; *q;) {
+			while (*q == ' ')
+				q++;
+			size_t n = strcspn(q, " ");
+			const char *label = NULL;
+			for (const struct choice *c = api_scope_choices(); n && c->value && !label; c++)
+				if (strlen(c->value) == n && !strncmp(c->value, q, n))
+					label = c->label;
+			if (n) {
+				struct buf one = BUF_INIT;
+				buf_addf(&one, "%.*s", (int)n, q);
+				json_array_append_new(labels, json_pack("{s:s, s:s}", "code", buf_cstr(&one), "label",
+									label ? label : buf_cstr(&one)));
+				buf_release(&one);
+			}
+			q += n;
+		}
+		json_object_set_new(x, "scope_labels", labels);
 		const char *role = *jstr(x, "role") ? jstr(x, "role") : jstr(x, "grant_role");
 		json_object_set_new(x, "role_label", json_string(*role ? nz(acc_role_label(role)) : "ผู้ใช้ทั่วไป"));
 		char u[96];
@@ -255,9 +277,24 @@ static int page(struct req *r, long long aid, int status, const char *new_token)
 	thai_local(now + 90 * 86400LL, &y, &mo, &d, &h, &mi, &sec, &wd);
 	char exp[48];
 	snprintf(exp, sizeof exp, "%02d/%02d/%04d", d, mo, y + 543);
+	/* the token made: the form for the next one starts empty, or the
+	 * next token would silently take this one's scopes, user and role */
+	if (new_token)
+		form_forget(r);
 	json_t *vals = json_pack("{s:s, s:s}", "expires", exp, "kind", "personal");
 	json_t *form = form_model(r, token_form, vals);
 	json_decref(vals);
+	if (aid) {
+		/* an area's token acts in a role of the area or of one of its
+		 * schools: the national roles (OBEC's) are no choice here */
+		json_t *opts = json_array();
+		for (const struct choice *c = role_choices(); c->value; c++) {
+			const struct role_def *rd = module_role(c->value);
+			if (rd && rd->scope != SCOPE_NATIONAL)
+				json_array_append_new(opts, json_pack("{s:s, s:s}", "value", c->value, "label", c->label));
+		}
+		form_select(form, "role", opts, NULL);
+	}
 	json_t *m = json_pack("{s:s, s:o, s:b, s:o, s:s, s:b}", "page_title", "โทเคน API", "tokens", rows, "has_tokens",
 			      json_array_size(rows) > 0, "form", form, "create_url", base, "national", aid == 0);
 	if (area)

@@ -604,6 +604,15 @@ static int access_hook(struct req *r, const struct route *route, uint64_t roles)
 	if (route->access == ACCESS_PUBLIC)
 		return 0;
 	if (!s) {
+		if (route->flags & ROUTE_API) {
+			/* a script without a token (or with another scheme, such
+			 * as Basic): say what to send, not "sign in" */
+			api_error(r, 401, "unauthorized",
+				  "กรุณาส่งโทเคนในส่วนหัว Authorization: Bearer khet_… (แอดมินเขตสร้างโทเคนได้ที่หน้าโทเคน API "
+				  "ของเขตพื้นที่) หรือเข้าสู่ระบบก่อน",
+				  NULL);
+			return 1;
+		}
 		if (req_wants_json(r)) {
 			view_error(r, 401, "กรุณาเข้าสู่ระบบก่อนใช้งาน");
 			return 1;

@@ -138,9 +138,10 @@ int api_page_parse(const char *page, const char *per_page, const char *sort, con
 		bool desc = *sort == '-';
 		const char *k = sort + desc;
 		size_t kl = strlen(k);
+		if (!allowed || !*allowed)
+			return err_field(e, "sort", "รายการนี้เรียงลำดับตามที่กำหนดไว้เท่านั้น จึงไม่รับพารามิเตอร์ sort");
 		if (!kl || kl >= sizeof key || !key_in(allowed, k, kl))
-			return err_field(e, "sort", "sort ต้องเป็นหนึ่งใน: %s (ขึ้นต้นด้วย - เพื่อเรียงจากมากไปน้อย)",
-					 allowed && *allowed ? allowed : "-");
+			return err_field(e, "sort", "sort ต้องเป็นหนึ่งใน: %s (ขึ้นต้นด้วย - เพื่อเรียงจากมากไปน้อย)", allowed);
 		memcpy(key, k, kl + 1);
 		pg->sort = key;
 		pg->desc = desc;
@@ -161,7 +162,7 @@ int api_page_parse(const char *page, const char *per_page, const char *sort, con
 struct qcheck {
 	const struct api_route *ar;
 	char bad[80];
-	char why[200];
+	char why[480];
 };
 
 static const struct api_param *param_of(const struct api_route *ar, const char *name)
@@ -227,8 +228,18 @@ static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char 
 		ok = false;
 		for (const struct choice *c = p->choices; c && c->value && !ok; c++)
 			ok = !strcmp(c->value, v);
-		if (!ok)
-			snprintf(q->why, sizeof q->why, "ค่าไม่อยู่ในรายการที่กำหนด");
+		if (!ok) {
+			/* the codes it takes, as many as fit */
+			size_t n = (size_t)snprintf(q->why, sizeof q->why, "ต้องเป็นหนึ่งใน:");
+			for (const struct choice *c = p->choices; c && c->value && n < sizeof q->why; c++) {
+				if (n + strlen(c->value) + 8 >= sizeof q->why) {
+					snprintf(q->why + n, sizeof q->why - n, " …");
+					break;
+				}
+				n += (size_t)snprintf(q->why + n, sizeof q->why - n, "%s %s", c == p->choices ? "" : ",",
+						      c->value);
+			}
+		}
 		break;
 	case AP_TEXT:
 		ok = strlen(v) <= 200;
@@ -703,6 +714,62 @@ json_t *api_openapi(void)
 	return doc;
 }
 
+/* A list of choices as "a, b, c" (the docs page). */
+static void choices_text(const struct choice *c, struct buf *out)
+{
+	for (int k = 0; c && c->value; c++, k++)
+		buf_addf(out, "%s%s", k ? ", " : "", c->value);
+}
+
+/* What a query parameter takes, in Thai and English (the docs page). */
+static json_t *param_takes(const struct api_param *p)
+{
+	struct buf b = BUF_INIT;
+	switch (p->type) {
+	case AP_INT: buf_adds(&b, "จำนวนเต็ม / integer"); break;
+	case AP_DATE: buf_adds(&b, "วันที่ ISO / date YYYY-MM-DD"); break;
+	case AP_BOOL: buf_adds(&b, "true | false"); break;
+	case AP_TEXT: buf_adds(&b, "ข้อความ ≤ 200 / text"); break;
+	case AP_CHOICE:
+		buf_adds(&b, "หนึ่งใน / one of: ");
+		choices_text(p->choices, &b);
+		break;
+	}
+	json_t *j = json_string(buf_cstr(&b));
+	buf_release(&b);
+	return j;
+}
+
+/* What a body field takes, in Thai and English (the docs page). */
+static json_t *field_takes(const struct field *f)
+{
+	struct buf b = BUF_INIT;
+	const struct choice *c = field_choices(f);
+	if (c) {
+		buf_adds(&b, (f->flags & F_MULTI) ? "รายการ (array) ของ / array of: " : "หนึ่งใน / one of: ");
+		choices_text(c, &b);
+	} else {
+		switch (f->type) {
+		case FT_INT: buf_adds(&b, "จำนวนเต็ม / integer"); break;
+		case FT_MONEY: buf_adds(&b, "เงินบาท / baht \"35210.50\""); break;
+		case FT_DATE: buf_adds(&b, "วันที่ / date: 2026-12-07 หรือ 07/12/2569"); break;
+		case FT_TIME: buf_adds(&b, "เวลา / time HH:MM"); break;
+		case FT_EMAIL: buf_adds(&b, "อีเมล / e-mail"); break;
+		case FT_PHONE: buf_adds(&b, "โทรศัพท์ / phone 0812345678"); break;
+		case FT_CITIZEN_ID: buf_adds(&b, "เลขประจำตัวประชาชน 13 หลัก / citizen ID"); break;
+		case FT_CHECKBOX: buf_adds(&b, "true (ติ๊ก / checked) หรือไม่ส่ง / or absent"); break;
+		case FT_FILE:
+			buf_adds(&b, (f->flags & F_TABLE) ? "ไฟล์ CSV หรือ XLSX (multipart) / file"
+							  : "ไฟล์ png, jpg หรือ pdf (multipart) / file");
+			break;
+		default: buf_addf(&b, "ข้อความ / text ≤ %lld", f->max > 0 ? f->max : 255LL);
+		}
+	}
+	json_t *j = json_string(buf_cstr(&b));
+	buf_release(&b);
+	return j;
+}
+
 /* The reference page's model: the document itself, laid out for a
  * mustache template (no script, no outside service). */
 static json_t *docs_model(void)
@@ -717,17 +784,29 @@ static json_t *docs_model(void)
 		for (const struct api_route *a = d->routes; a->method; a++) {
 			json_t *params = json_array();
 			for (const struct api_param *p = a->params; p && p->name; p++)
-				json_array_append_new(params, json_pack("{s:s, s:s, s:s}", "name", p->name, "th", p->th,
-									"en", p->en));
+				json_array_append_new(params, json_pack("{s:s, s:s, s:s, s:o}", "name", p->name, "th", p->th,
+									"en", p->en, "takes", param_takes(p)));
 			json_t *fields = json_array();
 			for (const struct field *f = a->body; f && f->name; f++)
-				json_array_append_new(fields, json_pack("{s:s, s:s, s:b}", "name", f->name, "label",
+				json_array_append_new(fields, json_pack("{s:s, s:s, s:b, s:o}", "name", f->name, "label",
 									f->label ? f->label : "", "required",
-									(f->flags & F_REQUIRED) != 0));
+									(f->flags & (F_REQUIRED | F_REQUIRED_NEW)) != 0, "takes",
+									field_takes(f)));
 			if (a->version)
-				json_array_append_new(fields, json_pack("{s:s, s:s, s:b}", "name", "_version", "label",
+				json_array_append_new(fields, json_pack("{s:s, s:s, s:b, s:s}", "name", "_version", "label",
 									"version ของข้อมูลที่อ่านมา (ข้อมูลเก่า: 409)",
-									"required", a->version == API_VERSION_REQUIRED));
+									"required", a->version == API_VERSION_REQUIRED, "takes",
+									"จำนวนเต็ม / integer"));
+			/* the sort keys it takes, the default first ("-key": descending) */
+			struct buf sort = BUF_INIT;
+			for (const char *q = a->sort; q && *q;) {
+				while (*q == ' ')
+					q++;
+				size_t n = strcspn(q, " ");
+				if (n)
+					buf_addf(&sort, "%s%.*s", sort.len ? ", " : "", (int)n, q);
+				q += n;
+			}
 			struct buf p = BUF_INIT;
 			json_t *names = json_array();
 			oa_path(a->path, &p, names);
@@ -737,12 +816,14 @@ static json_t *docs_model(void)
 			char *pretty = sj ? json_dumps(sj, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 			json_decref(sj);
 			json_array_append_new(
-			    ops, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:o, s:b, s:o, s:b, s:s}", "method", a->method,
-					   "path", buf_cstr(&p), "th", a->th, "en", a->en, "scope", a->scope, "list", a->list,
-					   "params", params, "has_params", json_array_size(params) > 0, "fields", fields,
-					   "has_fields", a->body != NULL, "schema", pretty ? pretty : "{}"));
+			    ops, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:o, s:b, s:o, s:b, s:s, s:s, s:b}", "method",
+					   a->method, "path", buf_cstr(&p), "th", a->th, "en", a->en, "scope", a->scope, "list",
+					   a->list, "params", params, "has_params", json_array_size(params) > 0, "fields",
+					   fields, "has_fields", a->body != NULL, "schema", pretty ? pretty : "{}", "sort",
+					   buf_cstr(&sort), "has_sort", sort.len > 0));
 			free(pretty);
 			buf_release(&p);
+			buf_release(&sort);
 		}
 		json_array_append_new(groups, json_pack("{s:s, s:s, s:o}", "module", d->module, "th", d->th, "ops", ops));
 	}

@@ -18,8 +18,11 @@
  * bytes) and delivered at finish as if it had been urlencoded — a string
  * as it is, a number as its decimal text, true as "1" (a checkbox), false
  * and null as absent, an array of scalars as the field repeated (F_MULTI).
- * A nested object, or anything but an object at the top, is malformed. So
- * a JSON body is checked by the very field list of the page's form. */
+ * Each value carries its JSON type as content_type (BODY_JSON_*, body.h);
+ * a nested object, or an array inside an array, is delivered empty as
+ * BODY_JSON_NESTED, so the form layer names the field instead of refusing
+ * the body whole. Anything but an object at the top is malformed. So a
+ * JSON body is checked by the very field list of the page's form. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +58,9 @@ struct body_parser {
 	size_t off; /* consumed bytes of pend */
 	enum mstate st;
 	char *name, *filename, *ctype;
+	/* JSON */
+	const char *jtype; /* BODY_JSON_* of the value being delivered */
+	int jline, jcol;   /* where a malformed body went wrong (1-based), 0: not known */
 };
 
 static int hexval(int c)
@@ -70,8 +76,9 @@ static int hexval(int c)
 
 static int deliver(struct body_parser *p, const char *key, const char *data, size_t n)
 {
-	if (p->fn(p->cls, key, p->kind == MULTIPART ? p->filename : NULL, p->kind == MULTIPART ? p->ctype : NULL,
-		  data ? data : "", p->delivered, n) != 0)
+	if (p->fn(p->cls, key, p->kind == MULTIPART ? p->filename : NULL,
+		  p->kind == MULTIPART ? p->ctype : p->kind == JSONBODY ? p->jtype : NULL, data ? data : "", p->delivered,
+		  n) != 0)
 		return -1;
 	p->delivered += n;
 	return 0;
@@ -408,11 +415,12 @@ static int mp_feed(struct body_parser *p, const char *s, size_t n)
 
 /* --- JSON ------------------------------------------------------------------- */
 
-static int json_value(struct body_parser *p, const char *key, json_t *v)
+static int json_value(struct body_parser *p, const char *key, json_t *v, bool item)
 {
 	char num[64];
 	const char *text = NULL;
 	size_t n = 0;
+	p->jtype = item ? BODY_JSON_ITEM : BODY_JSON_VALUE;
 	switch (json_typeof(v)) {
 	case JSON_STRING:
 		text = json_string_value(v);
@@ -429,12 +437,19 @@ static int json_value(struct body_parser *p, const char *key, json_t *v)
 	case JSON_TRUE:
 		text = "1";
 		n = 1;
+		if (!item)
+			p->jtype = BODY_JSON_TRUE;
 		break;
 	case JSON_FALSE:
 	case JSON_NULL:
 		return 0;
 	default:
-		return -1; /* objects and arrays inside an array */
+		/* an object, or an array inside an array: no form value, but
+		 * the field is named so the caller learns which one */
+		p->jtype = BODY_JSON_NESTED;
+		text = "";
+		n = 0;
+		break;
 	}
 	p->delivered = 0;
 	return deliver(p, key, text, n);
@@ -447,6 +462,10 @@ static int json_finish(struct body_parser *p)
 	json_error_t je;
 	json_t *root = json_loadb(p->pend.data, p->pend.len, JSON_REJECT_DUPLICATES, &je);
 	if (!json_is_object(root)) {
+		if (!root) {
+			p->jline = je.line > 0 ? je.line : 1;
+			p->jcol = je.column > 0 ? je.column : 1;
+		}
 		json_decref(root);
 		return -1;
 	}
@@ -462,9 +481,9 @@ static int json_finish(struct body_parser *p)
 		} else if (json_is_array(v)) {
 			size_t i;
 			json_t *x;
-			json_array_foreach(v, i, x) if (rc == 0 && json_value(p, k, x) < 0) rc = -1;
+			json_array_foreach(v, i, x) if (rc == 0 && json_value(p, k, x, true) < 0) rc = -1;
 		} else {
-			rc = json_value(p, k, v);
+			rc = json_value(p, k, v, false);
 		}
 	}
 	json_decref(root);
@@ -545,6 +564,15 @@ int body_parser_finish(struct body_parser *p)
 	if (rc < 0)
 		p->broken = 1;
 	return rc;
+}
+
+bool body_parser_json_error(const struct body_parser *p, int *line, int *column)
+{
+	if (!p || p->kind != JSONBODY || !p->jline)
+		return false;
+	*line = p->jline;
+	*column = p->jcol;
+	return true;
 }
 
 void body_parser_free(struct body_parser *p)

@@ -16,12 +16,23 @@
 #define KHET_BODY_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 /* key: the field name (NUL-terminated); filename: the part's file name as
  * sent (NULL when the part has none, "" when the browser sent an empty
  * one); content_type: the part's Content-Type or NULL. Returns 0 to go
  * on, -1 to stop parsing (feed then fails). */
+/* A JSON body's values come with one of these as content_type, saying
+ * which JSON type the value was, so the form layer can name a field sent
+ * as the wrong type (the API's integrators; issue 15): a string or a
+ * number; true; a string or number inside an array; an object or an
+ * array inside an array (no form value: delivered with no data). */
+#define BODY_JSON_VALUE "application/json"
+#define BODY_JSON_TRUE "application/json; json=true"
+#define BODY_JSON_ITEM "application/json; json=item"
+#define BODY_JSON_NESTED "application/json; json=nested"
+
 typedef int (*body_value_fn)(void *cls, const char *key, const char *filename, const char *content_type,
 			     const char *data, uint64_t off, size_t size);
 
@@ -36,6 +47,9 @@ int body_parser_feed(struct body_parser *p, const char *data, size_t size);
 /* The body ended: delivers the last value; -1 when the body was malformed
  * or cut off inside a multipart part. */
 int body_parser_finish(struct body_parser *p);
+/* A JSON body that is no JSON at all: where it went wrong (line and
+ * column, from 1), for the error that says so; false otherwise. */
+bool body_parser_json_error(const struct body_parser *p, int *line, int *column);
 void body_parser_free(struct body_parser *p);
 
 /* Longest field name, and longest header block of one multipart part. */

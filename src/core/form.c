@@ -194,6 +194,22 @@ static void file_write(struct form_part *p, const char *data, size_t size)
 	p->size += (long long)size;
 }
 
+static void set_error(struct req *r, const char *name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* An API body's value the form cannot take (issue 15: an integrator's
+ * typo or wrong JSON type is named, never silently dropped): the error at
+ * the name as sent when it can be a JSON key, else form-wide. */
+static void api_body_error(struct req *r, const char *key, const struct field *f, const char *why)
+{
+	bool named = f || (strlen(key) <= 64 && thai_utf8_valid(key, strlen(key)) && !thai_text_invisible(key));
+	if (f)
+		set_error(r, f->name, "%s %s", f->label ? f->label : f->name, why);
+	else if (named)
+		set_error(r, key, "%s", why);
+	else
+		set_error(r, "_form", "มีช่องที่ไม่รู้จักในคำขอ ดูช่องที่รับได้ที่ /api/v1/docs");
+}
+
 static int on_part(void *cls, const char *key, const char *filename, const char *content_type, const char *data,
 		   uint64_t off, size_t size)
 {
@@ -203,8 +219,30 @@ static int on_part(void *cls, const char *key, const char *filename, const char 
 	const struct field *f = find_field(r->form.fields, key);
 	/* the platform's own hidden fields: every form may carry them */
 	bool csrf = !strcmp(key, "_csrf") || !strcmp(key, "_version");
-	if (!f && !csrf)
-		return 0; /* undeclared: ignored */
+	if (!f && !csrf) {
+		/* undeclared: a page ignores it; the API names it, so a
+		 * misspelt field is not taken for an empty one */
+		if (r->form.api && off == 0)
+			api_body_error(r, key, NULL, "ไม่รู้จักช่องนี้ในคำขอนี้ ดูช่องที่รับได้ที่ /api/v1/docs");
+		return 0;
+	}
+	/* a JSON value of a type the field cannot hold: named, not taken */
+	if (r->form.api && off == 0 && content_type && !filename) {
+		const char *why = NULL;
+		if (!strcmp(content_type, BODY_JSON_NESTED))
+			why = "ต้องเป็นข้อความหรือตัวเลข ไม่ใช่ออบเจ็กต์หรือรายการซ้อนรายการ (JSON)";
+		else if (!strcmp(content_type, BODY_JSON_ITEM) && !(f && (f->flags & F_MULTI)))
+			why = "รับได้ค่าเดียว ไม่ใช่รายการ (JSON array)";
+		else if (!strcmp(content_type, BODY_JSON_TRUE) && !(f && f->type == FT_CHECKBOX))
+			why = "ต้องเป็นข้อความหรือตัวเลข ไม่ใช่ true";
+		if (why) {
+			api_body_error(r, key, f, why);
+			r->form.api_bad = true;
+			return 0;
+		}
+	}
+	if (r->form.api_bad && f && json_object_get(r->form.errors, f->name))
+		return 0; /* the rest of an array already refused */
 	struct form_part *p = last_part(r);
 	if (off == 0 || !p || strcmp(p->key, key)) {
 		if (!(p = part_new(r, key, f)))
@@ -260,7 +298,9 @@ int form_begin(struct req *r, const struct field *fields)
 	if (ct && !strncasecmp(ct + strspn(ct, " \t"), "application/json", 16) &&
 	    !(r->route && (r->route->flags & ROUTE_API)))
 		return -1;
-	return form_begin_body(r, fields, ct, !cl || !strcmp(cl, "0"), http_settings()->data_dir);
+	int rc = form_begin_body(r, fields, ct, !cl || !strcmp(cl, "0"), http_settings()->data_dir);
+	r->form.api = r->route && (r->route->flags & ROUTE_API);
+	return rc;
 }
 
 int form_feed(struct req *r, const char *data, size_t size)
@@ -295,7 +335,6 @@ int form_parse_body(struct req *r, const struct field *fields, const char *conte
 
 /* --- validation --------------------------------------------------------- */
 
-static void set_error(struct req *r, const char *name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void set_error(struct req *r, const char *name, const char *fmt, ...)
 {
 	if (json_object_get(r->form.errors, name))
@@ -501,6 +540,23 @@ static const char *check_value(struct req *r, const struct field *f, const char 
 				buf_adds(norm, v);
 				return NULL;
 			}
+		if (r->form.api) {
+			/* no select to choose from: the codes it takes, as many
+			 * as fit (the docs list them all) */
+			struct buf m = BUF_INIT;
+			buf_addf(&m, "%s ต้องเป็นหนึ่งใน: ", label);
+			int k = 0;
+			for (const struct choice *c = field_choices(f); c && c->value; c++, k++) {
+				if (m.len > 400) {
+					buf_adds(&m, ", …");
+					break;
+				}
+				buf_addf(&m, "%s%s", k ? ", " : "", c->value);
+			}
+			set_error(r, f->name, "%s", buf_cstr(&m));
+			buf_release(&m);
+			return "";
+		}
 		(void)label;
 		return "กรุณาเลือกจากรายการที่กำหนด";
 	}
@@ -608,8 +664,10 @@ int form_finish(struct req *r)
 		return fs->broken ? -1 : 0;
 	fs->checked = true;
 	if (fs->pp) {
-		if (body_parser_finish(fs->pp) < 0)
+		if (body_parser_finish(fs->pp) < 0) {
 			fs->broken = true;
+			body_parser_json_error(fs->pp, &fs->json_line, &fs->json_col);
+		}
 		body_parser_free(fs->pp);
 		fs->pp = NULL;
 	}
@@ -619,6 +677,11 @@ int form_finish(struct req *r)
 	for (struct form_part *p = fs->parts; p; p = p->next) {
 		if (!p->field) { /* _csrf, _version */
 			json_object_set_new(fs->values, p->key, json_stringn(p->text.data ? p->text.data : "", p->text.len));
+			/* a version that is no number would be taken for none,
+			 * and the save made without the stale-copy check */
+			if (!strcmp(p->key, "_version") && p->text.len && form_version(r) < 0)
+				set_error(r, "_version",
+					  "_version ต้องเป็นเลขรุ่น (version) ของข้อมูลที่อ่านมา เป็นจำนวนเต็มตั้งแต่ 0 เช่น 3");
 			continue;
 		}
 		const struct field *f = p->field;
@@ -880,6 +943,11 @@ void form_stale(struct req *r, const struct field *fields, json_t *current, long
 			json_array_append_new(r->form.changed, json_string(f->label ? f->label : f->name));
 	}
 	/* the form shows the record as it is now, not what was typed */
+	form_forget(r);
+}
+
+void form_forget(struct req *r)
+{
 	if (r->form.typed)
 		json_object_clear(r->form.typed);
 	if (r->form.values)
@@ -1113,8 +1181,17 @@ json_t *form_schema(const struct field *fields)
 			json_object_set_new(p, "format", json_string("date"));
 		if (f->type == FT_EMAIL)
 			json_object_set_new(p, "format", json_string("email"));
-		if (f->pattern)
-			json_object_set_new(p, "pattern", json_string(f->pattern));
+		if (f->pattern) {
+			/* anchored as the server checks it (pattern_ok): JSON
+			 * Schema's pattern matches anywhere in the value */
+			struct buf a = BUF_INIT;
+			buf_addf(&a, "^(%s)$", f->pattern);
+			json_object_set_new(p, "pattern", json_string(buf_cstr(&a)));
+			buf_release(&a);
+			/* an ID typed as digits is taken as a JSON number too */
+			if (!strcmp(f->pattern, "[0-9]+"))
+				json_object_set_new(p, "type", json_pack("[s, s]", "string", "integer"));
+		}
 		if (field_choices(f)) {
 			json_t *en = json_array();
 			for (const struct choice *c = field_choices(f); c->value; c++)
@@ -1124,7 +1201,7 @@ json_t *form_schema(const struct field *fields)
 		if (f->label)
 			json_object_set_new(p, "title", json_string(f->label));
 		json_object_set_new(props, f->name, p);
-		if (f->flags & F_REQUIRED)
+		if (f->flags & (F_REQUIRED | F_REQUIRED_NEW))
 			json_array_append_new(req, json_string(f->name));
 	}
 	return json_pack("{s:s,s:o,s:o}", "type", "object", "properties", props, "required", req);

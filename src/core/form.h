@@ -46,6 +46,11 @@ enum field_type {
  * the code; the checked value is then that code. Only where the stored
  * column takes either (not an account's 13-digit citizen_id). */
 #define F_ALT_ID 16u
+/* Required when a record is made, checked by the handler, not by the form:
+ * a file slot a new request must fill while an edit keeps the stored file.
+ * form_schema (the OpenAPI document) and the API's docs page say it is
+ * required; the page shows no mark the handler's own rule would not. */
+#define F_REQUIRED_NEW 32u
 
 struct choice {
 	const char *value;
@@ -119,6 +124,11 @@ long long form_version(struct req *r);
  * differs from what was sent (stale_changed in the form model), and what
  * was typed forgotten, so form_model shows the record as it is now. */
 void form_stale(struct req *r, const struct field *fields, json_t *current, long long changed_at, const char *what);
+/* Forgets what the request's form carried, so form_model shows the form
+ * empty (its defaults) again: a form that did its work and answers its
+ * POST with the same page, as the API token page that shows the new token
+ * once (a second token must not inherit the first one's scopes). */
+void form_forget(struct req *r);
 /* The field came with the request, even empty ("" is not "absent"). */
 bool form_sent(struct req *r, const char *name);
 /* The field has an error already. */

@@ -37,6 +37,10 @@ struct form_state {
 	long long text_bytes; /* all text fields, against the form limit */
 	bool broken;      /* body could not be parsed */
 	bool checked;
+	bool api;         /* an /api/v1 route's body: an undeclared field or a JSON
+			   * value of the wrong type is an error at its name */
+	bool api_bad;     /* ... and one such value was refused */
+	int json_line, json_col; /* a JSON body that is no JSON: where (1-based) */
 };
 
 struct resp_header {

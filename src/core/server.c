@@ -806,7 +806,11 @@ static void on_headers(struct req *r, const char *url)
 		return;
 	}
 	if (form_begin(r, r->route->form) < 0)
-		early(r, 415, "รูปแบบข้อมูลที่ส่งมาไม่รองรับ กรุณาส่งผ่านแบบฟอร์มของระบบ");
+		early(r, 415,
+		      (r->route->flags & ROUTE_API)
+			  ? "รูปแบบข้อมูลที่ส่งมาไม่รองรับ กรุณาส่งเนื้อหาเป็น application/json หรือ multipart/form-data "
+			    "(เมื่อมีไฟล์แนบ) และระบุใน Content-Type"
+			  : "รูปแบบข้อมูลที่ส่งมาไม่รองรับ กรุณาส่งผ่านแบบฟอร์มของระบบ");
 }
 
 /* With a session, the form must carry the session's token (the cookie
@@ -835,7 +839,30 @@ static void dispatch(struct req *r)
 	}
 	if (unsafe) {
 		if (form_finish(r) < 0) {
-			view_error(r, 400, "ข้อมูลที่ส่งมาไม่สมบูรณ์หรือขาดหาย กรุณาส่งแบบฟอร์มใหม่อีกครั้ง");
+			if (!(r->route->flags & ROUTE_API)) {
+				view_error(r, 400, "ข้อมูลที่ส่งมาไม่สมบูรณ์หรือขาดหาย กรุณาส่งแบบฟอร์มใหม่อีกครั้ง");
+				return;
+			}
+			/* an integrator's body: say what is wrong with it, not
+			 * "send the form again" */
+			const char *ct = req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+			bool json = ct && strstr(ct, "json");
+			char msg[512];
+			if (json && r->form.json_line)
+				snprintf(msg, sizeof msg,
+					 "เนื้อหาไม่ใช่ JSON ที่ถูกต้อง (ผิดที่บรรทัด %d ตำแหน่งที่ %d) กรุณาส่งออบเจ็กต์ JSON เดียว "
+					 "เช่น {\"status\": \"in_progress\"}",
+					 r->form.json_line, r->form.json_col);
+			else if (json)
+				snprintf(msg, sizeof msg,
+					 "เนื้อหา JSON ต้องเป็นออบเจ็กต์เดียว {…} ไม่ซ้ำชื่อช่อง แต่ละช่องเป็นข้อความ ตัวเลข true "
+					 "หรือรายการของค่าเหล่านี้ ขนาดไม่เกิน 1 MB");
+			else
+				snprintf(msg, sizeof msg,
+					 "เนื้อหาที่ส่งมาไม่สมบูรณ์หรือรูปแบบไม่ถูกต้อง (multipart/form-data หรือ "
+					 "application/x-www-form-urlencoded) กรุณาตรวจสอบแล้วส่งใหม่");
+			r->err_code = json ? "invalid_json" : "invalid_body";
+			view_error(r, 400, msg);
 			return;
 		}
 		/* a bearer token is no cookie a browser sends by itself: an API

@@ -156,6 +156,10 @@ static int indicators_list(struct req *r)
 	if (!area)
 		return 0;
 	long long year = req_param_id(r, "year");
+	if (year < 2400 || year > 2700)
+		/* a fiscal year in BE (2570); "abc" or a CE year listed nothing */
+		return api_error(r, 400, "invalid_parameter", "พารามิเตอร์ของคำขอไม่ถูกต้อง",
+				 json_pack("{s:s}", "year", "ปีงบประมาณต้องเป็นปี พ.ศ. 4 หลัก เช่น 2570"));
 	const char *w = req_query(r, "work_group_id");
 	long long wg = w ? strtoll(w, NULL, 10) : 0;
 	bool hidden = sees_hidden(r, area);

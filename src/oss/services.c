@@ -15,7 +15,8 @@
  * Attachments are FT_FILE fields (png, jpg or pdf by content, at most 5 MB,
  * form.c checks both while streaming) but never F_REQUIRED in the table:
  * a required slot must have a file on a new request, while an edit keeps
- * the stored one, so routes.c checks required slots itself. */
+ * the stored one, so routes.c checks required slots itself; the table
+ * marks them F_REQUIRED_NEW so the API's document says they are needed. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,13 @@
 #define FILE_FIELD(n, l)                                                                                                                                    \
 	{                                                                                                                                                   \
 		.name = n, .label = l, .type = FT_FILE, .max = MB5, .hint = "ไฟล์ png, jpg หรือ pdf ขนาดไม่เกิน 5 MB" \
+	}
+/* a slot a new request must fill (its oss_file_slot says required): so
+ * the API's document says so too (test_oss checks the two agree) */
+#define FILE_FIELD_NEW(n, l)                                                                                           \
+	{                                                                                                              \
+		.name = n, .label = l, .type = FT_FILE, .flags = F_REQUIRED_NEW, .max = MB5,                           \
+		.hint = "ไฟล์ png, jpg หรือ pdf ขนาดไม่เกิน 5 MB"                                                 \
 	}
 
 static const struct choice official_types5[] = {
@@ -94,7 +102,7 @@ const struct field oss_fields_11[] = {
      .type = FT_TEXT,
      .max = 100,
      .hint = "กรอกเมื่อเลือกประเภท อื่นๆ"},
-    FILE_FIELD("id_card", "สำเนาบัตรประชาชน"),
+    FILE_FIELD_NEW("id_card", "สำเนาบัตรประชาชน"),
     FILE_FIELD("other1", "เอกสารอื่นๆ 1"),
     FILE_FIELD("other2", "เอกสารอื่นๆ 2"),
     {NULL},
@@ -133,8 +141,8 @@ const struct field oss_fields_12[] = {
      .type = FT_CITIZEN_ID,
      .flags = F_ALT_ID,
      .hint = "กรอกเมื่อขอหนังสือรับรองเกี่ยวกับบุตรที่เป็นนักเรียน เช่น เพื่อเบิกค่าการศึกษาบุตร"},
-    FILE_FIELD("id_card", "สำเนาบัตรประชาชน"),
-    FILE_FIELD("pay_slip", "สำเนาสลิปเงินเดือน เดือนสุดท้าย"),
+    FILE_FIELD_NEW("id_card", "สำเนาบัตรประชาชน"),
+    FILE_FIELD_NEW("pay_slip", "สำเนาสลิปเงินเดือน เดือนสุดท้าย"),
     FILE_FIELD("other1", "เอกสารอื่นๆ 1"),
     {NULL},
 };
@@ -147,7 +155,7 @@ const struct field oss_fields_21[] = {
      .type = FT_CHOICE,
      .flags = F_REQUIRED,
      .choices = yes_no_pledge},
-    FILE_FIELD("id_card", "สำเนาบัตรประชาชน"),
+    FILE_FIELD_NEW("id_card", "สำเนาบัตรประชาชน"),
     FILE_FIELD("other1", "เอกสารอื่นๆ 1"),
     FILE_FIELD("other2", "เอกสารอื่นๆ 2"),
     {NULL},
@@ -193,7 +201,7 @@ const struct field oss_fields_31[] = {
      .hint = "ใช้ห้องเวลาเดียวกันทุกวันตั้งแต่วันเริ่มต้นถึงวันสิ้นสุด"},
     {.name = "start_time", .label = "ตั้งแต่เวลา", .type = FT_TIME, .flags = F_REQUIRED},
     {.name = "end_time", .label = "ถึงเวลา", .type = FT_TIME, .flags = F_REQUIRED},
-    FILE_FIELD("letter", "หนังสือขอใช้ห้องประชุม"),
+    FILE_FIELD_NEW("letter", "หนังสือขอใช้ห้องประชุม"),
     FILE_FIELD("other1", "เอกสารอื่นๆ 1"),
     FILE_FIELD("other2", "เอกสารอื่นๆ 2"),
     {NULL},
@@ -229,7 +237,7 @@ const struct field oss_fields_41[] = {
     PP_FIELD("pp1_b", "สั่งซื้อ ปพ.1-บ (จำนวนเล่ม)"),
     PP_FIELD("pp2_b", "สั่งซื้อ ปพ.2-บ (จำนวนแผ่น)"),
     PP_FIELD("pp3_b", "สั่งซื้อ ปพ.3-บ (จำนวนแผ่น)"),
-    FILE_FIELD("purchase_letter", "หนังสือขอซื้อ"),
+    FILE_FIELD_NEW("purchase_letter", "หนังสือขอซื้อ"),
     FILE_FIELD("other1", "เอกสารอื่นๆ 1"),
     FILE_FIELD("other2", "เอกสารอื่นๆ 2"),
     {NULL},

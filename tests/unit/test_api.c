@@ -100,11 +100,16 @@ static int collect(void *cls, const char *key, const char *filename, const char 
 {
 	struct buf *out = cls;
 	(void)filename;
-	(void)ct;
 	if (off == 0) {
 		if (out->len)
 			buf_addc(out, ';');
-		buf_addf(out, "%s=", key);
+		/* the JSON type beside the name, when not a plain string or number */
+		const char *t = !ct || !strcmp(ct, BODY_JSON_VALUE) ? ""
+				: !strcmp(ct, BODY_JSON_TRUE)	      ? "(true)"
+				: !strcmp(ct, BODY_JSON_ITEM)	      ? "(item)"
+				: !strcmp(ct, BODY_JSON_NESTED)	      ? "(nested)"
+									      : "(?)";
+		buf_addf(out, "%s%s=", key, t);
 	}
 	buf_add(out, data, size);
 	return 0;
@@ -142,12 +147,15 @@ static void test_json_body(void **state)
 		const char *body, *want;
 	} cases[] = {
 	    {"{\"name\":\"สมชาย\",\"n\":5,\"salary\":35210.5,\"ok\":true,\"no\":false,\"nil\":null}",
-	     "name=สมชาย;n=5;salary=35210.5;ok=1"},
-	    {"{\"scopes\":[\"oss:read\",\"kpi:write\"]}", "scopes=oss:read;scopes=kpi:write"},
+	     "name=สมชาย;n=5;salary=35210.5;ok(true)=1"},
+	    {"{\"scopes\":[\"oss:read\",\"kpi:write\"]}", "scopes(item)=oss:read;scopes(item)=kpi:write"},
 	    {"{}", ""},
 	    {"", ""},
-	    {"{\"a\":{\"b\":1}}", NULL},	 /* nested objects are no form */
-	    {"{\"a\":[[1]]}", NULL},		 /* nor arrays of arrays */
+	    /* nested objects and arrays of arrays are no form value: named
+	     * empty, so the form layer says which field was of the wrong type */
+	    {"{\"a\":{\"b\":1}}", "a(nested)="},
+	    {"{\"a\":[[1]],\"b\":\"x\"}", "a(nested)=;b=x"},
+	    {"{\"a\":[true]}", "a(item)=1"},
 	    {"[1,2]", NULL},			 /* the top is an object */
 	    {"{\"a\":1,\"a\":2}", NULL},	 /* a name twice */
 	    {"{\"a\":\"x\"", NULL},		 /* cut off */
@@ -164,6 +172,24 @@ static void test_json_body(void **state)
 			}
 			free(got);
 		}
+	/* a body that is no JSON says where it went wrong; one that is JSON
+	 * but no object does not pretend to know */
+	struct buf ign = BUF_INIT;
+	struct body_parser *bp = body_parser_new("application/json", collect, &ign);
+	const char *broken = "{\"a\": 1,\n \"b\": นาย}";
+	assert_int_equal(body_parser_feed(bp, broken, strlen(broken)), 0);
+	assert_int_equal(body_parser_finish(bp), -1);
+	int line = 0, col = 0;
+	assert_true(body_parser_json_error(bp, &line, &col));
+	assert_int_equal(line, 2);
+	assert_true(col >= 1);
+	body_parser_free(bp);
+	bp = body_parser_new("application/json", collect, &ign);
+	assert_int_equal(body_parser_feed(bp, "[1]", 3), 0);
+	assert_int_equal(body_parser_finish(bp), -1);
+	assert_false(body_parser_json_error(bp, &line, &col));
+	body_parser_free(bp);
+	buf_release(&ign);
 	/* a body over BODY_JSON_MAX is refused while it is fed */
 	struct buf big = BUF_INIT;
 	buf_adds(&big, "{\"a\":\"");

@@ -181,6 +181,34 @@ static void test_status_names(void **state)
 /* An officer writes to the applicant without a status change: on every
  * status but cancelled, never empty or blank, at most OSS_MESSAGE_MAX
  * characters (Thai characters counted as one each). */
+/* Each service's file fields say F_REQUIRED_NEW exactly where its slot is
+ * required on a new request (the API's document reads the field, the
+ * handler the slot), and no file field is F_REQUIRED (an edit keeps the
+ * stored file). */
+static void test_file_slots_documented(void **state)
+{
+	(void)state;
+	for (int i = 0; i < OSS_SERVICE_COUNT; i++) {
+		const struct oss_service_def *d = &oss_services[i];
+		int slots = 0;
+		for (const struct oss_file_slot *s = d->slots; s->name; s++, slots++) {
+			const struct field *f = d->fields;
+			while (f->name && strcmp(f->name, s->name))
+				f++;
+			assert_non_null(f->name);
+			assert_int_equal(f->type, FT_FILE);
+			assert_false(f->flags & F_REQUIRED);
+			if (s->required != ((f->flags & F_REQUIRED_NEW) != 0))
+				fail_msg("service %s: slot %s required %d, field F_REQUIRED_NEW %d", d->code, s->name,
+					 s->required, (f->flags & F_REQUIRED_NEW) != 0);
+		}
+		int files = 0;
+		for (const struct field *f = d->fields; f->name; f++)
+			files += f->type == FT_FILE;
+		assert_int_equal(files, slots);
+	}
+}
+
 static void test_message_without_status(void **state)
 {
 	for (int s = 0; s < OSS_STATUS_COUNT; s++) {
@@ -1298,6 +1326,7 @@ int main(void)
 	    cmocka_unit_test(test_workflow_every_pair),
 	    cmocka_unit_test(test_workflow_messages),
 	    cmocka_unit_test(test_status_names),
+	    cmocka_unit_test(test_file_slots_documented),
 	    cmocka_unit_test(test_message_without_status),
 	    cmocka_unit_test(test_code_make),
 	    cmocka_unit_test(test_code_check),
