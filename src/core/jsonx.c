@@ -175,14 +175,39 @@ static const char jx_esc[256] = {
     ['"'] = '"', ['\\'] = '\\', ['\b'] = 'b', ['\f'] = 'f', ['\n'] = 'n', ['\r'] = 'r', ['\t'] = 't',
 };
 
+/* Whether any of the 8 bytes of w is below 0x20, '"' or '\\' (SWAR: the
+ * high bit of a byte of x - k is set when the byte is below k, for bytes
+ * without their own high bit; UTF-8's high bytes are left out by ~w). */
+static inline bool jx_word_special(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+	uint64_t ctl = w - ones * 0x20;
+	uint64_t quote = (w ^ (ones * '"')) - ones;
+	uint64_t bslash = (w ^ (ones * '\\')) - ones;
+	return ((ctl | quote | bslash) & ~w & high) != 0;
+}
+
 static void jx_escaped(struct buf *b, const unsigned char *p, size_t n)
 {
 	static const char hex[] = "0123456789ABCDEF"; /* as jansson writes them */
-	size_t start = 0;
-	for (size_t i = 0; i < n; i++) {
+	size_t start = 0, i = 0;
+	buf_grow(b, n + 2);
+	while (i < n) {
+		/* runs of plain bytes (Thai, ASCII letters), 8 at a time */
+		while (n - i >= 8) {
+			uint64_t w;
+			memcpy(&w, p + i, 8);
+			if (jx_word_special(w))
+				break;
+			i += 8;
+		}
+		if (i >= n)
+			break;
 		unsigned char c = p[i];
-		if (c >= 0x20 && c != '"' && c != '\\')
+		if (c >= 0x20 && c != '"' && c != '\\') {
+			i++;
 			continue;
+		}
 		buf_add(b, p + start, i - start);
 		if (jx_esc[c]) {
 			char e[2] = {'\\', jx_esc[c]};
@@ -191,7 +216,8 @@ static void jx_escaped(struct buf *b, const unsigned char *p, size_t n)
 			char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
 			buf_add(b, e, 6);
 		}
-		start = i + 1;
+		i++;
+		start = i;
 	}
 	buf_add(b, p + start, n - start);
 }
