@@ -67,7 +67,8 @@ for p in schools oss_my oss_list api_oss; do
 	f=$(grep -l "^desc: Trigger: dump $p\$" "$OUT"/cg.*.out.* | head -n1)
 	callgrind_annotate --inclusive=yes "$f" 2>/dev/null >"$OUT/$p.ann"
 	callgrind_annotate --threshold=100 "$f" 2>/dev/null >"$OUT/$p.self"
-	inc() { grep -E "[ :]$1( |$)" "$OUT/$p.ann" | head -n1 | awk '{ gsub(",", "", $1); print $1 + 0 }'; }
+	# 0 for a function the page never called (api_oss renders no template)
+	inc() { grep -E "[ :]$1( |$)" "$OUT/$p.ann" | awk 'NR == 1 { gsub(",", "", $1); v = $1 } END { print v + 0 }'; }
 	self() { grep -E "[ :]($1) " "$OUT/$p.self" | awk '{ gsub(",", "", $1); t += $1 } END { print t + 0 }'; }
 	tot=$(grep -m1 'PROGRAM TOTALS' "$OUT/$p.ann" | awk '{ gsub(",", "", $1); print $1 }')
 	k() { echo $(($1 / N / 1000)); }
