@@ -104,6 +104,9 @@ pages() {
 	# BENCH_PG_STAFF records in 2 x BENCH_PG_SCHOOLS schools
 	page pg_dpa_area  "/dpa/areas/1" 5000 30 areaadmin1 pg
 	page pg_dpa_school "/dpa/schools/{1..50}" 5000 30 areaadmin1 pg
+	# issue 15: the API's list on PostgreSQL (the same page as api_oss; its
+	# figures are printed, the issue's target is api_oss's)
+	page pg_api_oss   "/api/v1/oss/requests?per_page=100&page={1..50}" - - token:officer pg
 	page pgr_kpi_pub  "/kpi/stats/{FY}?area=1" - - - pgr
 	page pgr_oss_dash "/oss/manage" - - officer pgr
 }
