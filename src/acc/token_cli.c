@@ -188,15 +188,18 @@ static long long add_token(struct db *db, const struct opts *o, char token[ACC_A
 			 "WHERE g.id = $1",
 			 DB_ARGS(DB_INT(gid)), &aid, e) < 0)
 		gid = -1;
+	/* the end of the day, Bangkok, N days from today (as the page's expiry
+	 * date), within a year of now; never already over (the last second of
+	 * today) */
+	long long now = clock_now(NULL);
+	int y, mo, d, h, mi, sec, wd;
+	thai_local(now + days * 86400LL, &y, &mo, &d, &h, &mi, &sec, &wd);
+	long long expires = thai_from_local(y, mo, d, 23, 59, 59);
+	if (expires > now + ACC_API_TOKEN_MAX_DAYS * 86400LL)
+		expires = now + ACC_API_TOKEN_MAX_DAYS * 86400LL;
+	if (gid >= 0 && expires <= now)
+		gid = err_field(e, "days", "วันหมดอายุต้องเป็นวันนี้หรือหลังจากนี้");
 	if (gid >= 0) {
-		/* the end of the day, Bangkok, N days from today (as the page's
-		 * expiry date), within a year of now */
-		long long now = clock_now(NULL);
-		int y, mo, d, h, mi, s, wd;
-		thai_local(now + days * 86400LL, &y, &mo, &d, &h, &mi, &s, &wd);
-		long long expires = thai_from_local(y, mo, d, 23, 59, 59);
-		if (expires > now + ACC_API_TOKEN_MAX_DAYS * 86400LL)
-			expires = now + ACC_API_TOKEN_MAX_DAYS * 86400LL;
 		struct acc_api_token_new t = {.name = o->name ? o->name : "khet token add", .user_id = uid,
 					      .grant_id = gid, .role = "", .area_id = aid, .scopes = buf_cstr(&scopes),
 					      .expires_at = expires, .created_by = uid, .created_at = now};

@@ -80,6 +80,11 @@ test('khet token add: every bad input is refused with a message at its flag, and
     assert.match(r.stderr, msg);
     assert.equal(r.stdout, '', 'no token printed');
   }
+  // --days 0 is today: refused in its very last second (it would be over at once)
+  const lastSecond = String(Date.UTC(2026, 11, 7, 16, 59, 59) / 1000); // 23:59:59 in Bangkok
+  const r0 = khet(['token', 'add', '--login', 'officer', '--scopes', 'oss:read', '--days', '0'], { ...server.env, KHET_TEST_NOW: lastSecond });
+  assert.equal(r0.code, 1, r0.stderr);
+  assert.match(r0.stderr, /\(--days\) \/ วันหมดอายุต้องเป็นวันนี้หรือหลังจากนี้/);
   assert.equal(khet(['token', 'add', '--login', 'officer'], server.env).code, 2, 'no --scopes: usage');
   assert.equal(khet(['token', 'add', '--scopes', 'oss:read', '--bogus'], server.env).code, 2);
   assert.equal(khet(['token'], server.env).code, 2);
