@@ -9,13 +9,16 @@
 # of instructions: total, outside on_request (MHD and the kernel side; in
 # brackets the memset of MHD's connection pool), sqlite3_step, db_rows_json,
 # layout_hook, tmpl_render_watch, json_delete, personal_collect, gzip_compress (inclusive) and malloc/free (self,
-# glibc and jsonx.c's free lists). The .ann files stay in OUT.
+# glibc and jsonx.c's free lists); api_oss (the API's list, asked with a
+# token made by `khet token add`) has no rows → JSON, layout or template:
+# its JSON is written straight (bench/README.md "The API"). The .ann files
+# stay in OUT.
 #   bench/profile.sh DATA OUT [N=200]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 D=$1 OUT=$2 N=${3:-200}
 mkdir -p "$D" "$OUT"
-export KHET_DATA=$D KHET_DB=sqlite:$D/khet.db
+export KHET_DATA=$D KHET_DB=sqlite:$D/khet.db KHET_API_RATE=2592000
 unset KHET_LISTEN KHET_WORKERS KHET_QUIET 2>/dev/null || true
 if [ ! -f "$D/khet.db" ]; then
 	bin/khet demo --schools 15000 --requests 200000 --indicators 200 >"$OUT/demo.out" 2>&1
@@ -39,27 +42,33 @@ signin() {
 		--data-urlencode "password=khet-demo-2567" "$BASE/signin"
 	awk '(/^#HttpOnly_/ || !/^#/) && NF >= 7 { printf "%s%s=%s", sep, $6, $7; sep = "; " }' "$jar"
 }
-page() { # NAME COOKIE PATH-PREFIX PAGES
-	local name=$1 ck=$2 pre=$3 cnt=$4 urls=() i
+page() { # NAME COOKIE|"Bearer TOKEN" PATH-PREFIX PAGES
+	local name=$1 ck=$2 pre=$3 cnt=$4 urls=() i hdr=() accept='text/html'
 	for ((i = 0; i < N; i++)); do urls+=("$BASE$pre$((i % cnt + 1))" -o /dev/null); done
-	curl -s ${ck:+-H "Cookie: $ck"} -o /dev/null "$BASE${pre}1"
+	if [[ $ck == Bearer\ * ]]; then hdr=(-H "Authorization: $ck") accept='application/json'
+	elif [ -n "$ck" ]; then hdr=(-H "Cookie: $ck"); fi
+	curl -s "${hdr[@]}" -o /dev/null "$BASE${pre}1"
 	callgrind_control -z $VG >/dev/null
-	curl -s -H 'Accept: text/html' -H 'Accept-Encoding: gzip' ${ck:+-H "Cookie: $ck"} "${urls[@]}"
+	curl -s -H "Accept: $accept" -H 'Accept-Encoding: gzip' "${hdr[@]}" "${urls[@]}"
 	callgrind_control -d "$name" $VG >/dev/null
 }
 page schools "" "/areas/1/schools?page=" 50
 page oss_my "$(signin citizen)" "/oss/my?page=" 10
 page oss_list "$(signin officer)" "/oss/manage/list?page=" 50
+# the API (issue 15): the officer's requests, 100 a page, with a token
+page api_oss "Bearer $(bin/khet token add --login officer --role officer --scopes oss:read --name profile 2>/dev/null)" \
+	"/api/v1/oss/requests?per_page=100&page=" 50
 kill -TERM $VG
 wait $VG || true
 trap - EXIT
 printf 'per request, thousands of instructions (%d requests a page)\n' "$N"
 printf 'page | total | outside on_request (pool memset) | sqlite3_step | db_rows_json | layout_hook | tmpl_render | json_delete | personal_collect | gzip | malloc+free\n'
-for p in schools oss_my oss_list; do
+for p in schools oss_my oss_list api_oss; do
 	f=$(grep -l "^desc: Trigger: dump $p\$" "$OUT"/cg.*.out.* | head -n1)
 	callgrind_annotate --inclusive=yes "$f" 2>/dev/null >"$OUT/$p.ann"
 	callgrind_annotate --threshold=100 "$f" 2>/dev/null >"$OUT/$p.self"
-	inc() { grep -E "[ :]$1( |$)" "$OUT/$p.ann" | head -n1 | awk '{ gsub(",", "", $1); print $1 + 0 }'; }
+	# 0 for a function the page never called (api_oss renders no template)
+	inc() { grep -E "[ :]$1( |$)" "$OUT/$p.ann" | awk 'NR == 1 { gsub(",", "", $1); v = $1 } END { print v + 0 }'; }
 	self() { grep -E "[ :]($1) " "$OUT/$p.self" | awk '{ gsub(",", "", $1); t += $1 } END { print t + 0 }'; }
 	tot=$(grep -m1 'PROGRAM TOTALS' "$OUT/$p.ann" | awk '{ gsub(",", "", $1); print $1 }')
 	k() { echo $((${1:-0} / N / 1000)); }

@@ -62,7 +62,9 @@ RSS_MAX_MB=64
 # (YYYY-MM, CE). @NAME is the URL of a built asset,
 # looked up in static/dist/manifest.json. A target left out (or -) is
 # measured and printed but not checked. LOGIN: the demo user the page is
-# asked as (signed in once with curl; wrk sends the session cookie).
+# asked as (signed in once with curl; wrk sends the session cookie), or
+# token:LOGIN, a script with an API token of that demo user (made once with
+# `khet token add --scopes oss:read …`; wrk sends Authorization: Bearer).
 # !nginx is nginx serving the schools page's bytes (always run, first: the
 # percentages are of it). The last word says which server answers: the
 # SQLite one (default), pg (PostgreSQL primary alone) or pgr (the same
@@ -87,6 +89,10 @@ pages() {
 	page rooms_cal "/oss/rooms/{1..12}/calendar?month={LASTMONTH}" 5000 20 officer
 	page kpi_mx   "/kpi/indicators/2/matrix?page={1..12}" 2000 50 areaadmin1
 	page kpi_pub  "/kpi/stats/{FY}?area=1" 2000 50
+	# the API (issue 15): the demo officer's One Stop Service requests, 100
+	# a page, asked by a script with a bearer token (token:LOGIN: made with
+	# `khet token add`, sent as Authorization: Bearer, Accept JSON)
+	page api_oss  "/api/v1/oss/requests?per_page=100&page={1..50}" 5000 20 token:officer
 	# ---- PostgreSQL (BENCH_PG=0 leaves these out) ----
 	# issue 16 item 3: the KPI public statistics (anonymous) and the OSS
 	# dashboard (the demo officer, who sees it), without and with a read
@@ -98,6 +104,9 @@ pages() {
 	# BENCH_PG_STAFF records in 2 x BENCH_PG_SCHOOLS schools
 	page pg_dpa_area  "/dpa/areas/1" 5000 30 areaadmin1 pg
 	page pg_dpa_school "/dpa/schools/{1..50}" 5000 30 areaadmin1 pg
+	# issue 15: the API's list on PostgreSQL (the same page as api_oss; its
+	# figures are printed, the issue's target is api_oss's)
+	page pg_api_oss   "/api/v1/oss/requests?per_page=100&page={1..50}" - - token:officer pg
 	page pgr_kpi_pub  "/kpi/stats/{FY}?area=1" - - - pgr
 	page pgr_oss_dash "/oss/manage" - - officer pgr
 }
@@ -195,6 +204,9 @@ trap 'exit 130' INT TERM
 
 export KHET_DATA=$TMP KHET_DB=sqlite:$TMP/khet.db
 unset KHET_LISTEN KHET_WORKERS KHET_DEV KHET_TEST_ROUTES KHET_QUIET KHET_STATIC 2>/dev/null || true
+# the bench measures what a token's calls cost, not the per-token limit
+# (1,200 a minute by default): the most KHET_API_RATE takes
+export KHET_API_RATE=2592000
 
 now_ms() { date +%s%3N; }
 cpus=$(nproc)
@@ -283,9 +295,20 @@ times_file_secs() {
 CLK_TCK=$(getconf CLK_TCK)
 
 # Signs a demo user in (the sign-in form, with its CSRF cookie and field)
-# and prints the Cookie header that carries the session.
+# and prints the Cookie header that carries the session. token:LOGIN makes
+# an API token of LOGIN instead (`khet token add` on the database of
+# SIGNIN_DB / SIGNIN_DATA) and prints "Bearer khet_…".
+SIGNIN_DB=$KHET_DB SIGNIN_DATA=$KHET_DATA
 signin() {
 	local login=$1 jar=$TMP/jar.$1 csrf code
+	if [[ $login == token:* ]]; then
+		local tok
+		tok=$(KHET_DB=$SIGNIN_DB KHET_DATA=$SIGNIN_DATA "$KHET" token add --login "${login#token:}" \
+			--scopes oss:read,org:read,kpi:read --name bench --days 1 2>"$TMP/token.err") ||
+			{ cat "$TMP/token.err" >&2; die "khet token add for ${login#token:} failed"; }
+		printf 'Bearer %s' "$tok"
+		return 0
+	fi
 	curl -s -c "$jar" -b "$jar" -o "$TMP/signin.html" "$BASE/signin" || die "GET /signin failed"
 	csrf=$(grep -o 'name="_csrf" value="[^"]*"' "$TMP/signin.html" | head -n1 | sed 's/.*value="//; s/"$//')
 	[ -n "$csrf" ] || die "no CSRF field on /signin"
@@ -305,7 +328,7 @@ check_urls() {
 	shift
 	for url in "$@"; do
 		code=$(curl -s -o "$TMP/body" -w '%{http_code}' -H 'Accept-Encoding: gzip' ${BENCH_COOKIE:+-H "Cookie: $BENCH_COOKIE"} \
-			"${URL_BASE:-$BASE}$url" || echo "000")
+			${BENCH_AUTH:+-H "Authorization: $BENCH_AUTH"} "${URL_BASE:-$BASE}$url" || echo "000")
 		if [ "$code" != 200 ]; then
 			echo "---- $url answered $code; body starts: ----" >&2
 			head -c 600 "$TMP/body" >&2 || true
@@ -330,7 +353,8 @@ for i in "${!P_NAME[@]}"; do
 	[ "${P_SRV[$i]}" = sqlite ] || continue
 	if [ -n "$u" ] && [ -z "${COOKIES[$u]:-}" ]; then COOKIES[$u]=$(signin "$u"); fi
 done
-n_signins=${#COOKIES[@]}
+n_signins=0
+for u in "${!COOKIES[@]}"; do [[ $u == token:* ]] || n_signins=$((n_signins + 1)); done
 signin_rss_kb=$(awk '/^VmHWM:/ { print $2 }' "/proc/$SRV/status")
 signin_rss_mb=$(awk -v k="$signin_rss_kb" 'BEGIN { printf "%.1f", k / 1024 }')
 if [ ${#COOKIES[@]} -gt 0 ] && ! echo 5 >"/proc/$SRV/clear_refs" 2>/dev/null; then
@@ -435,9 +459,11 @@ run_page() {
 	name=${P_NAME[$i]}
 	mapfile -t urls < <(expand_path "${P_PATH[$i]}")
 	[ ${#urls[@]} -gt 0 ] || die "page $name has no URL"
-	BENCH_COOKIE=
+	BENCH_COOKIE= BENCH_AUTH=
 	if [ -n "${P_USER[$i]}" ]; then BENCH_COOKIE=${COOKIES[${P_USER[$i]}]}; fi
-	export BENCH_COOKIE
+	# an API token: the Authorization header instead of a cookie
+	if [[ $BENCH_COOKIE == Bearer\ * ]]; then BENCH_AUTH=$BENCH_COOKIE BENCH_COOKIE=; fi
+	export BENCH_COOKIE BENCH_AUTH
 	URL_BASE=$BASE ticks=server_ticks
 	if [ "${P_PATH[$i]}" = '!nginx' ]; then URL_BASE=$NGX_BASE ticks=nginx_ticks; fi
 	if [ "${P_SRV[$i]}" != sqlite ]; then ticks=pg_server_ticks; fi
@@ -582,7 +608,7 @@ if [ -n "$pg_wanted" ]; then
 		else
 			KHET_DATA=$TMP/pg KHET_DB=$PG_PURL start_khet pgr --db-read "$PG_SURL"
 		fi
-		pg_signins "$kind"
+		SIGNIN_DB=$PG_PURL SIGNIN_DATA=$TMP/pg pg_signins "$kind"
 		standby_caught_up
 		for k in "${!PG_COOKIES[@]}"; do COOKIES[pg:$k]=${PG_COOKIES[$k]}; done
 		for i in "${!P_NAME[@]}"; do

@@ -20,6 +20,15 @@ if cookie and cookie ~= "" then
 	headers["Cookie"] = cookie
 end
 
+-- An API page: run.sh makes a token once (khet token add) and passes
+-- "Bearer khet_…"; a script asks for JSON.
+local auth = os.getenv("BENCH_AUTH")
+if auth and auth ~= "" then
+	headers["Authorization"] = auth
+	headers["Accept"] = "application/json"
+	headers["Accept-Language"] = nil
+end
+
 local threads = 0
 
 function setup(thread)

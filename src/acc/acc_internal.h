@@ -35,6 +35,8 @@ void acc_init(void);
 /* `khet user add|list|grant|revoke|help` (cli.c): the operator's way to
  * start an area without the demo or SQL. */
 int acc_cli_user(const struct cli *cli, int argc, char **argv);
+/* `khet token add|list|revoke` (token_cli.c). */
+int acc_cli_token(const struct cli *cli, int argc, char **argv);
 /* The hourly clean-up job: expired sessions and used bot-check challenges. */
 int acc_session_cleanup(struct db *db, struct err *e);
 
@@ -204,6 +206,27 @@ bool acc_api_scopes_allow(const char *scopes, const char *needed);
  * and space-separated into out; -1 with e (field "scopes") when none or an
  * unknown one. */
 int acc_api_scopes_join(json_t *values, struct buf *out, struct err *e);
+/* A new token as stored (the page's form or `khet token add`): a personal
+ * one acts as user_id in grant_id (0: none); a service account in role of
+ * area_id. area_id 0 is a national token. */
+struct acc_api_token_new {
+	const char *name;
+	bool service;
+	long long user_id, grant_id;
+	const char *role;
+	long long area_id;
+	const char *scopes; /* joined by acc_api_scopes_join */
+	long long expires_at, created_by, created_at;
+};
+/* Makes the token (into token, to show once), stores its hash and returns
+ * its id; -1 with e (token wiped). Audit is the caller's. */
+long long acc_api_token_store(struct db *db, const struct acc_api_token_new *t, char token[ACC_API_TOKEN_CHARS + 1],
+			      struct err *e);
+/* The owner's grant a personal token acts in: his active grant of role
+ * (any when ""), in the area when aid > 0, the first by id; 0 for none (a
+ * national token of a user without a role); -1 with e (field login or
+ * role) when he has none there. */
+long long acc_api_token_owner_grant(struct db *db, long long user_id, long long aid, const char *role, struct err *e);
 /* The token of the request (0: a browser session or none). */
 long long acc_api_token_id(struct req *r);
 /* GET/POST /areas/:id/tokens, /admin/tokens and their revoke. */

@@ -310,10 +310,7 @@ static int list_get(struct req *r)
 	return aid < 0 ? 0 : page(r, aid, 200, NULL);
 }
 
-/* The owner's grant a personal token acts in: his grant of role (any when
- * ""), in the area when aid > 0; 0 for none (a super admin's token of a
- * user without a role); -1 with e. */
-static long long owner_grant(struct db *db, long long user_id, long long aid, const char *role, struct err *e)
+long long acc_api_token_owner_grant(struct db *db, long long user_id, long long aid, const char *role, struct err *e)
 {
 	long long gid = 0;
 	int rc = db_int_value(db,
@@ -330,6 +327,31 @@ static long long owner_grant(struct db *db, long long user_id, long long aid, co
 				 *role ? "ผู้ใช้นี้ไม่มีบทบาทที่เลือกในเขตพื้นที่นี้" : "ผู้ใช้นี้ไม่มีบทบาทในเขตพื้นที่นี้");
 	}
 	return gid;
+}
+
+long long acc_api_token_store(struct db *db, const struct acc_api_token_new *t, char token[ACC_API_TOKEN_CHARS + 1],
+			      struct err *e)
+{
+	char hash[65], prefix[16];
+	acc_api_token_make(token);
+	acc_api_token_hash(token, hash);
+	snprintf(prefix, sizeof prefix, "%.12s", token);
+	long long id = 0;
+	int rc = db_int_value(
+	    db,
+	    "INSERT INTO api_tokens (hash, prefix, name, kind, user_id, grant_id, role, role_area_id, role_service, area_id, "
+	    "scopes, expires_at, created_by, created_at) VALUES ($1, $2, $3, $4, $5, NULLIF($6, 0), $7, NULLIF($8, 0), $9, "
+	    "NULLIF($10, 0), $11, $12, $13, $14) RETURNING id",
+	    DB_ARGS(DB_TEXT(hash), DB_TEXT(prefix), DB_TEXT(t->name), DB_TEXT(t->service ? "service" : "personal"),
+		    DB_INT(t->user_id), DB_INT(t->grant_id), DB_TEXT(t->service ? t->role : ""),
+		    DB_INT(t->service ? t->area_id : 0), DB_TEXT(""), DB_INT(t->area_id), DB_TEXT(t->scopes),
+		    DB_INT(t->expires_at), DB_INT(t->created_by), DB_INT(t->created_at)),
+	    &id, e);
+	if (rc < 0) {
+		sodium_memzero(token, ACC_API_TOKEN_CHARS + 1);
+		return -1;
+	}
+	return id;
 }
 
 static int create_post(struct req *r)
@@ -361,7 +383,6 @@ static int create_post(struct req *r)
 	err_clear(&e);
 	bool service = !strcmp(form_value(r, "kind"), "service");
 	const char *role = form_value(r, "role");
-	const char *qual = "";
 	long long user_id = acc_user_id(r), gid = 0;
 	if (!service) {
 		const char *login = form_value(r, "login");
@@ -375,7 +396,7 @@ static int create_post(struct req *r)
 			if (rc == 0 || strcmp(status, "active"))
 				form_error(r, "login", "ไม่พบผู้ใช้นี้ (หรือบัญชีถูกยกเลิกแล้ว)");
 		}
-		if (!form_has_error(r, "login") && (gid = owner_grant(db, user_id, aid, role, &e)) < 0) {
+		if (!form_has_error(r, "login") && (gid = acc_api_token_owner_grant(db, user_id, aid, role, &e)) < 0) {
 			if (e.status >= 500) {
 				buf_release(&scopes);
 				return view_err(r, &e);
@@ -398,24 +419,13 @@ static int create_post(struct req *r)
 		buf_release(&scopes);
 		return page(r, aid, 422, NULL);
 	}
-	char token[ACC_API_TOKEN_CHARS + 1], hash[65], prefix[16];
-	acc_api_token_make(token);
-	acc_api_token_hash(token, hash);
-	snprintf(prefix, sizeof prefix, "%.12s", token);
-	long long id = 0;
-	int rc = db_int_value(
-	    db,
-	    "INSERT INTO api_tokens (hash, prefix, name, kind, user_id, grant_id, role, role_area_id, role_service, area_id, "
-	    "scopes, expires_at, created_by, created_at) VALUES ($1, $2, $3, $4, $5, NULLIF($6, 0), $7, NULLIF($8, 0), $9, "
-	    "NULLIF($10, 0), $11, $12, $13, $14) RETURNING id",
-	    DB_ARGS(DB_TEXT(hash), DB_TEXT(prefix), DB_TEXT(form_value(r, "name")), DB_TEXT(service ? "service" : "personal"),
-		    DB_INT(user_id), DB_INT(gid), DB_TEXT(service ? role : ""), DB_INT(service ? aid : 0),
-		    DB_TEXT(service ? qual : ""), DB_INT(aid), DB_TEXT(buf_cstr(&scopes)), DB_INT(expires),
-		    DB_INT(acc_user_id(r)), DB_INT(now)),
-	    &id, &e);
-	if (rc < 0) {
+	char token[ACC_API_TOKEN_CHARS + 1];
+	struct acc_api_token_new t = {.name = form_value(r, "name"), .service = service, .user_id = user_id,
+				      .grant_id = gid, .role = role, .area_id = aid, .scopes = buf_cstr(&scopes),
+				      .expires_at = expires, .created_by = acc_user_id(r), .created_at = now};
+	long long id = acc_api_token_store(db, &t, token, &e);
+	if (id < 0) {
 		buf_release(&scopes);
-		sodium_memzero(token, sizeof token);
 		return view_err(r, &e);
 	}
 	acc_audit_in(r, db, aid, acc_user_id(r), "api.token.create", "api_token", id,

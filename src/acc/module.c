@@ -69,6 +69,7 @@ static const struct menu_def admin_menu[] = {
 static const struct command_def commands[] = {
     {"user", "add, list, grant and revoke accounts and roles (the first super admin and area admins start here)",
      acc_cli_user},
+    {"token", "add, list and revoke API tokens (a script's Authorization: Bearer; make bench makes one)", acc_cli_token},
     {NULL},
 };
 

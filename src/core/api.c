@@ -290,7 +290,8 @@ static void link_rel(struct buf *out, const char *base, long long page, const ch
 	buf_addf(out, "<%spage=%lld>; rel=\"%s\"", base, page, rel);
 }
 
-int api_list(struct req *r, const struct api_page *pg, json_t *items, long long total)
+/* Link and X-Total-Count of a list's page */
+static void list_headers(struct req *r, const struct api_page *pg, long long total)
 {
 	long long last = total > 0 ? (total + pg->per_page - 1) / pg->per_page : 1;
 	struct buf base = BUF_INIT, link = BUF_INIT;
@@ -310,9 +311,40 @@ int api_list(struct req *r, const struct api_page *pg, json_t *items, long long 
 	req_add_header(r, "X-Total-Count", n);
 	buf_release(&base);
 	buf_release(&link);
+}
+
+int api_list(struct req *r, const struct api_page *pg, json_t *items, long long total)
+{
+	list_headers(r, pg, total);
 	json_t *body = json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total", (json_int_t)total, "page",
 				 (json_int_t)pg->page, "per_page", (json_int_t)pg->per_page);
 	return api_item(r, 200, body);
+}
+
+int api_list_raw(struct req *r, const struct api_page *pg, struct buf *items, long long total)
+{
+	list_headers(r, pg, total);
+	struct buf b = BUF_INIT;
+	buf_grow(&b, items->len + 80);
+	buf_adds(&b, "{\"items\":");
+	if (items->len)
+		buf_add(&b, items->data, items->len);
+	else
+		buf_adds(&b, "[]");
+	buf_adds(&b, ",\"total\":");
+	buf_add_int(&b, total);
+	buf_adds(&b, ",\"page\":");
+	buf_add_int(&b, pg->page);
+	buf_adds(&b, ",\"per_page\":");
+	buf_add_int(&b, pg->per_page);
+	buf_adds(&b, "}\n");
+	buf_release(items);
+	size_t len;
+	char *data = buf_detach(&b, &len);
+	struct MHD_Response *resp = http_body_response(r, data, len, "application/json; charset=utf-8");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	http_finish(r, 200, resp);
+	return 0;
 }
 
 /* --- a page's write under the API ------------------------------------------ */
@@ -356,6 +388,39 @@ json_t *api_time(long long t)
 	char out[32];
 	snprintf(out, sizeof out, "%04d-%02d-%02dT%02d:%02d:%02d+07:00", y, mo, d, h, mi, s);
 	return json_string(out);
+}
+
+void api_buf_time(struct buf *b, long long t)
+{
+	if (t <= 0) {
+		buf_adds(b, "null");
+		return;
+	}
+	int y, mo, d, h, mi, s, wd;
+	thai_local(t, &y, &mo, &d, &h, &mi, &s, &wd);
+	buf_addc(b, '"');
+	buf_add_2d(b, y / 100);
+	buf_add_2d(b, y % 100);
+	buf_addc(b, '-');
+	buf_add_2d(b, mo);
+	buf_addc(b, '-');
+	buf_add_2d(b, d);
+	buf_addc(b, 'T');
+	buf_add_2d(b, h);
+	buf_addc(b, ':');
+	buf_add_2d(b, mi);
+	buf_addc(b, ':');
+	buf_add_2d(b, s);
+	buf_adds(b, "+07:00\"");
+}
+
+void api_buf_enum(struct buf *b, const char *code, const char *label_th)
+{
+	buf_adds(b, "{\"code\":");
+	jx_buf_str(b, code ? code : "");
+	buf_adds(b, ",\"label_th\":");
+	jx_buf_str(b, label_th ? label_th : "");
+	buf_addc(b, '}');
 }
 
 json_t *api_money(long long satang)
@@ -433,16 +498,78 @@ const struct choice *api_scope_choices(void)
 	return scope_list;
 }
 
-static int openapi_json(struct req *r)
+/* The document and the reference page are the same for every caller and
+ * for the life of the process (the route table is fixed at start), so each
+ * is built once, on its first request, and its bytes are served from then
+ * on: building them walked every route, parsed every schema and dumped the
+ * whole tree on each request of two public pages. */
+static json_t *docs_model(void);
+
+static struct {
+	pthread_once_t once;
+	char *openapi;	       /* the document, JSON */
+	size_t openapi_len;
+	char *docs_json;       /* the reference page's model, JSON */
+	size_t docs_json_len;
+	char *docs_html;       /* its body (api/docs_body), HTML */
+} built = {PTHREAD_ONCE_INIT};
+
+static char *dump(json_t *j, size_t *len)
 {
-	return api_item(r, 200, api_openapi());
+	char *s = json_dumps(j, JSON_COMPACT);
+	struct buf b = BUF_INIT;
+	buf_adds(&b, s ? s : "null");
+	buf_addc(&b, '\n');
+	free(s);
+	return buf_detach(&b, len);
 }
 
-static json_t *docs_model(void);
+static void build_once(void)
+{
+	json_t *doc = api_openapi();
+	built.openapi = dump(doc, &built.openapi_len);
+	json_decref(doc);
+	json_t *m = docs_model();
+	built.docs_json = dump(m, &built.docs_json_len);
+	struct buf html = BUF_INIT;
+	struct err e = ERR_INIT;
+	if (view_render_text("api/docs_body", m, &html, &e) < 0) {
+		log_error("api: rendering the reference page: %s", e.msg);
+		buf_reset(&html);
+	}
+	built.docs_html = buf_detach(&html, NULL);
+	json_decref(m);
+}
+
+/* A copy of n bytes of src, for a response that owns its body. */
+static char *copy_of(const char *src, size_t n)
+{
+	char *c = xmalloc(n ? n : 1);
+	memcpy(c, src, n);
+	return c;
+}
+
+static int openapi_json(struct req *r)
+{
+	pthread_once(&built.once, build_once);
+	struct MHD_Response *resp = http_body_response(r, copy_of(built.openapi, built.openapi_len), built.openapi_len,
+						       "application/json; charset=utf-8");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	http_finish(r, 200, resp);
+	return 0;
+}
 
 static int docs_page(struct req *r)
 {
-	return view_page(r, 200, "api/docs", docs_model());
+	pthread_once(&built.once, build_once);
+	if (req_wants_json(r)) {
+		struct buf b = BUF_INIT;
+		buf_add(&b, built.docs_json, built.docs_json_len);
+		return view_bytes(r, 200, "application/json; charset=utf-8", &b, NULL);
+	}
+	/* the layout is the caller's (his menu, CSRF token); the body is built */
+	return view_page(r, 200, "api/docs",
+			 json_pack("{s:s, s:s}", "page_title", "Khet API v1", "body_html", built.docs_html));
 }
 
 static const struct route core_api_routes[] = {

@@ -107,6 +107,11 @@ int api_page_parse(const char *page, const char *per_page, const char *sort, con
 /* Answers a list: {"items":[…],"total":n,"page":p,"per_page":k} with
  * X-Total-Count and Link (first, prev, next, last). Takes items. */
 int api_list(struct req *r, const struct api_page *pg, json_t *items, long long total);
+/* api_list with the items written straight (api_buf_* and jx_buf_str, no
+ * json_t per row): items holds the array's JSON text "[…]" (empty: []).
+ * Takes items. */
+struct buf;
+int api_list_raw(struct req *r, const struct api_page *pg, struct buf *items, long long total);
 /* Answers one item (200, or 201 with Location for a created one). Takes item. */
 int api_item(struct req *r, int status, json_t *item);
 /* The error shape with a code of the caller's ("insufficient_scope"). fields
@@ -152,6 +157,9 @@ void api_set_error_code(struct req *r, const char *code);
 
 /* UTC seconds as "2026-12-07T13:35:00+07:00" (null for 0). */
 json_t *api_time(long long t);
+/* The same written straight into a JSON text being built. */
+void api_buf_time(struct buf *b, long long t);
+void api_buf_enum(struct buf *b, const char *code, const char *label_th);
 /* Satang as "35210.50". */
 json_t *api_money(long long satang);
 /* {code, label_th}. */

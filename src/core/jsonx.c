@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/buf.h"
 #include "core/jsonx.h"
 
 bool jx_utf8_ok(const char *s, size_t n)
@@ -163,4 +164,91 @@ void jx_alloc_init(void)
 	if (!JX_CACHE || pthread_key_create(&jx_key, jx_thread_end) != 0)
 		return;
 	json_set_alloc_funcs(jx_malloc, jx_free);
+}
+
+/* --- JSON text written straight into a buffer ------------------------------ */
+
+/* What jansson's json_dumps writes for a string (without
+ * JSON_ENSURE_ASCII / JSON_ESCAPE_SLASH): ", \ and control characters
+ * escaped, the rest as it is. */
+static const char jx_esc[256] = {
+    ['"'] = '"', ['\\'] = '\\', ['\b'] = 'b', ['\f'] = 'f', ['\n'] = 'n', ['\r'] = 'r', ['\t'] = 't',
+};
+
+/* Whether any of the 8 bytes of w is below 0x20, '"' or '\\' (SWAR: the
+ * high bit of a byte of x - k is set when the byte is below k, for bytes
+ * without their own high bit; UTF-8's high bytes are left out by ~w). */
+static inline bool jx_word_special(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+	uint64_t ctl = w - ones * 0x20;
+	uint64_t quote = (w ^ (ones * '"')) - ones;
+	uint64_t bslash = (w ^ (ones * '\\')) - ones;
+	return ((ctl | quote | bslash) & ~w & high) != 0;
+}
+
+static void jx_escaped(struct buf *b, const unsigned char *p, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF"; /* as jansson writes them */
+	size_t start = 0, i = 0;
+	buf_grow(b, n + 2);
+	while (i < n) {
+		/* runs of plain bytes (Thai, ASCII letters), 8 at a time */
+		while (n - i >= 8) {
+			uint64_t w;
+			memcpy(&w, p + i, 8);
+			if (jx_word_special(w))
+				break;
+			i += 8;
+		}
+		if (i >= n)
+			break;
+		unsigned char c = p[i];
+		if (c >= 0x20 && c != '"' && c != '\\') {
+			i++;
+			continue;
+		}
+		buf_add(b, p + start, i - start);
+		if (jx_esc[c]) {
+			char e[2] = {'\\', jx_esc[c]};
+			buf_add(b, e, 2);
+		} else {
+			char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+			buf_add(b, e, 6);
+		}
+		i++;
+		start = i;
+	}
+	buf_add(b, p + start, n - start);
+}
+
+void jx_buf_string(struct buf *b, const char *s, size_t n)
+{
+	buf_addc(b, '"');
+	if (!s) {
+		/* nothing */
+	} else if (jx_utf8_ok(s, n)) {
+		jx_escaped(b, (const unsigned char *)s, n);
+	} else {
+		/* not UTF-8 (never stored by the forms): each bad byte as U+FFFD,
+		 * so the answer is still JSON */
+		const unsigned char *p = (const unsigned char *)s;
+		size_t i = 0;
+		while (i < n) {
+			if (p[i] < 0x80) {
+				jx_escaped(b, p + i, 1);
+				i++;
+				continue;
+			}
+			size_t len = p[i] >= 0xF0 ? 4 : p[i] >= 0xE0 ? 3 : 2;
+			if (i + len <= n && jx_utf8_ok(s + i, len)) {
+				buf_add(b, p + i, len);
+				i += len;
+			} else {
+				buf_adds(b, "\xEF\xBF\xBD");
+				i++;
+			}
+		}
+	}
+	buf_addc(b, '"');
 }

@@ -23,6 +23,16 @@ static inline json_t *jx_string(const char *s)
 	return s ? jx_stringn(s, strlen(s)) : NULL;
 }
 
+struct buf;
+/* s[0..n-1] as a JSON string, quotes included, written straight into b
+ * (a list answered without a json_t per row): exactly what json_dumps
+ * writes for it; bytes that are not UTF-8 become U+FFFD. NULL is "". */
+void jx_buf_string(struct buf *b, const char *s, size_t n);
+static inline void jx_buf_str(struct buf *b, const char *s)
+{
+	jx_buf_string(b, s, s ? strlen(s) : 0);
+}
+
 /* Makes jansson allocate through per-thread free lists of small blocks
  * (jsonx.c); called first thing in main, before any json_t exists. */
 void jx_alloc_init(void);

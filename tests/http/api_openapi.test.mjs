@@ -243,3 +243,26 @@ test('the reference page is ours: no outside script, style or font', async () =>
   assert.ok(r.text.includes('oss:write'));
   assert.ok(!/(src|href)="(https?:)?\/\//.test(r.text), 'no outside resource');
 });
+
+test('the document (built once) is the same bytes to every caller; the reference page\'s body is shared but its layout is each caller\'s, its JSON the page model', async () => {
+  const a = await server.client().get('/api/v1/openapi.json');
+  const b = await officer.get('/api/v1/openapi.json');
+  assert.equal(a.status, 200);
+  assert.equal(a.text, b.text, 'the same document to anyone');
+  assert.deepEqual(JSON.parse(a.text), doc);
+  // the page's body is built once; its layout is the caller's (his name
+  // in the header when signed in, the sign-in link when not)
+  const anon = await server.client().get('/api/v1/docs');
+  const mine = await officer.get('/api/v1/docs');
+  const body = (t) => t.slice(t.indexOf('<h1>Khet API v1</h1>'), t.lastIndexOf('</section>'));
+  assert.ok(body(anon.text).length > 1000);
+  assert.equal(body(anon.text), body(mine.text));
+  assert.ok(anon.text.includes('href="/signin'), 'anonymous: the sign-in link');
+  assert.ok(!mine.text.includes('href="/signin"'), 'signed in: his own menu');
+  // its JSON is the page's model, as the pages' JSON is
+  const j = await officer.get('/api/v1/docs', { headers: { accept: 'application/json' } });
+  assert.equal(j.status, 200);
+  assert.equal(j.json.page_title, 'Khet API v1');
+  const oss = j.json.groups.find((g) => g.module === 'oss');
+  assert.ok(oss.ops.some((o) => o.path === '/api/v1/oss/requests' && o.list));
+});

@@ -12,6 +12,7 @@
 #include "core/api.h"
 #include "core/body.h"
 #include "core/buf.h"
+#include "core/jsonx.h"
 
 static void test_page_parse(void **state)
 {
@@ -265,10 +266,62 @@ static void test_scopes(void **state)
 	buf_release(&out);
 }
 
+
+/* The list's JSON written straight (core/jsonx.c jx_buf_string, api_buf_*)
+ * is byte for byte what json_dumps writes for the same values. */
+static void test_straight_json(void **state)
+{
+	(void)state;
+	static const char *const strs[] = {
+	    "", "abc", "นายสมชาย ใจดี", "a\"b\\c/d", "line\nnext\r\ttab\b\f", "\x01\x1f end",
+	    "ผสม \"quote\" และ\tแท็บ 0123456789012345", "emoji \xF0\x9F\x98\x80 ok",
+	};
+	for (size_t i = 0; i < sizeof strs / sizeof *strs; i++) {
+		struct buf b = BUF_INIT;
+		jx_buf_str(&b, strs[i]);
+		json_t *j = json_string(strs[i]);
+		char *want = json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT);
+		assert_string_equal(buf_cstr(&b), want);
+		free(want);
+		json_decref(j);
+		buf_release(&b);
+	}
+	/* not UTF-8: each bad byte is U+FFFD, the answer stays JSON */
+	struct buf b = BUF_INIT;
+	static const char bad[] = "a\xFF\xE0\xB8" "b\xE0\xB8\x81";
+	jx_buf_string(&b, bad, sizeof bad - 1);
+	assert_string_equal(buf_cstr(&b), "\"a\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD" "b\xE0\xB8\x81\"");
+	json_t *back = json_loads(buf_cstr(&b), JSON_DECODE_ANY, NULL);
+	assert_non_null(back);
+	json_decref(back);
+	buf_reset(&b);
+	jx_buf_str(&b, NULL);
+	assert_string_equal(buf_cstr(&b), "\"\"");
+	/* times and enums as api_time and api_enum give them */
+	static const long long times[] = {0, -5, 1796625300, 946684799, 4102444800LL};
+	for (size_t i = 0; i < sizeof times / sizeof *times; i++) {
+		buf_reset(&b);
+		api_buf_time(&b, times[i]);
+		json_t *t = api_time(times[i]);
+		char *want = json_dumps(t, JSON_ENCODE_ANY | JSON_COMPACT);
+		assert_string_equal(buf_cstr(&b), want);
+		free(want);
+		json_decref(t);
+	}
+	buf_reset(&b);
+	api_buf_enum(&b, "in_progress", "กำลัง \"ดำเนินการ\"");
+	json_t *en = api_enum("in_progress", "กำลัง \"ดำเนินการ\"");
+	char *want = json_dumps(en, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	assert_string_equal(buf_cstr(&b), want);
+	free(want);
+	json_decref(en);
+	buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_page_parse), cmocka_unit_test(test_types),  cmocka_unit_test(test_json_body),
+	    cmocka_unit_test(test_page_parse), cmocka_unit_test(test_types), cmocka_unit_test(test_straight_json),  cmocka_unit_test(test_json_body),
 	    cmocka_unit_test(test_token),      cmocka_unit_test(test_scopes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
