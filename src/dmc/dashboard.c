@@ -239,8 +239,20 @@ static int grade_index(json_t *grades, const char *code)
 
 #define MAX_GRADES 32
 
+/* a school's id and its position in the schools' rows, sorted by id */
+struct school_at {
+	long long id;
+	size_t k;
+};
+
+static int school_at_cmp(const void *a, const void *b)
+{
+	long long x = ((const struct school_at *)a)->id, y = ((const struct school_at *)b)->id;
+	return x < y ? -1 : x > y;
+}
+
 json_t *dmc_area_dashboard(struct db *db, long long area_id, long long round_id, long long prev_round_id,
-			   bool certified_counts, struct err *e)
+			   bool certified_counts, bool all_grades, struct err *e)
 {
 	json_t *grades = dmc_choices(db, DMC_GRADES, e);
 	if (!grades)
@@ -251,6 +263,9 @@ json_t *dmc_area_dashboard(struct db *db, long long area_id, long long round_id,
 		err_set(e, 500, "dmc_grades: more than %d grades", MAX_GRADES);
 		return NULL;
 	}
+	const char *codes[MAX_GRADES];
+	for (size_t g = 0; g < ng; g++)
+		codes[g] = jstr(json_array_get(grades, g), "value");
 	/* each school once, with its progress in the round and the last one */
 	json_t *schools = db_rows_json(
 	    db,
@@ -261,47 +276,63 @@ json_t *dmc_area_dashboard(struct db *db, long long area_id, long long round_id,
 	    "LEFT JOIN dmc_round_schools ps ON ps.round_id = $3 AND ps.school_id = s.id "
 	    "WHERE s.area_id = $1 ORDER BY s.name COLLATE thai, s.id",
 	    DB_ARGS(DB_INT(area_id), DB_INT(round_id), DB_INT(prev_round_id)), e);
-	/* learners by school, grade and sex: kept counts, or what was certified */
-	json_t *counts =
-	    !schools ? NULL
-	    : certified_counts
-		? db_rows_json(db,
-			       "SELECT c.school_id, c.grade, c.sex, c.n FROM schools s JOIN dmc_snapshot_counts c "
-			       "ON c.round_id = $2 AND c.school_id = s.id WHERE s.area_id = $1 AND c.n > 0",
-			       DB_ARGS(DB_INT(area_id), DB_INT(round_id)), e)
-		: db_rows_json(db,
-			       "SELECT c.school_id, c.grade, c.sex, c.n FROM schools s JOIN dmc_counts c "
-			       "ON c.school_id = s.id WHERE s.area_id = $1 AND c.n > 0",
-			       DB_ARGS(DB_INT(area_id)), e);
-	if (!counts) {
+	if (!schools) {
 		json_decref(grades);
-		json_decref(schools);
 		return NULL;
 	}
-	/* schools by id → their index (rows are few hundred: a linear map by
-	 * position after one pass) */
+	/* each school's row found by its id: a sorted index, one binary
+	 * search per count row (an area has hundreds of schools and about 20
+	 * count rows each) */
 	size_t ns = json_array_size(schools);
-	long long *ids = xcalloc(ns ? ns : 1, sizeof *ids);
+	struct school_at *by_id = xcalloc(ns ? ns : 1, sizeof *by_id);
 	long long(*cell)[MAX_GRADES][2] = xcalloc(ns ? ns : 1, sizeof *cell);
 	long long tot[MAX_GRADES][2] = {{0}};
 	size_t i;
 	json_t *row;
-	json_array_foreach(schools, i, row) ids[i] = jint(row, "school_id");
-	size_t hint = 0;
-	json_array_foreach(counts, i, row)
-	{
-		long long sid = jint(row, "school_id");
-		size_t k = hint < ns && ids[hint] == sid ? hint : ns;
-		if (k == ns)
-			for (k = 0; k < ns && ids[k] != sid; k++)
-				;
-		int g = grade_index(grades, jstr(row, "grade"));
-		if (k == ns || g < 0)
+	json_array_foreach(schools, i, row) by_id[i] = (struct school_at){jint(row, "school_id"), i};
+	qsort(by_id, ns, sizeof *by_id, school_at_cmp);
+	/* learners by school, grade and sex: kept counts, or what was
+	 * certified; read row by row, no JSON made of them */
+	struct db_res *res;
+	if ((certified_counts ? db_query(db,
+					 "SELECT c.school_id, c.grade, c.sex, c.n FROM schools s JOIN dmc_snapshot_counts c "
+					 "ON c.round_id = $2 AND c.school_id = s.id WHERE s.area_id = $1 AND c.n > 0",
+					 DB_ARGS(DB_INT(area_id), DB_INT(round_id)), &res, e)
+			      : db_query(db,
+					 "SELECT c.school_id, c.grade, c.sex, c.n FROM schools s JOIN dmc_counts c "
+					 "ON c.school_id = s.id WHERE s.area_id = $1 AND c.n > 0",
+					 DB_ARGS(DB_INT(area_id)), &res, e)) < 0) {
+		free(by_id);
+		free(cell);
+		json_decref(schools);
+		json_decref(grades);
+		return NULL;
+	}
+	int rc;
+	while ((rc = db_next(res, e)) == 1) {
+		struct school_at key = {db_int(res, 0), 0};
+		const struct school_at *at = bsearch(&key, by_id, ns, sizeof *by_id, school_at_cmp);
+		const char *grade = db_text(res, 1);
+		int g = -1;
+		for (size_t k = 0; k < ng; k++)
+			if (!strcmp(codes[k], grade)) {
+				g = (int)k;
+				break;
+			}
+		if (!at || g < 0)
 			continue;
-		hint = k;
-		int sx = !strcmp(jstr(row, "sex"), "F");
-		cell[k][g][sx] += jint(row, "n");
-		tot[g][sx] += jint(row, "n");
+		int sx = !strcmp(db_text(res, 2), "F");
+		long long n = db_int(res, 3);
+		cell[at->k][g][sx] += n;
+		tot[g][sx] += n;
+	}
+	db_res_free(res);
+	free(by_id);
+	if (rc < 0) {
+		free(cell);
+		json_decref(schools);
+		json_decref(grades);
+		return NULL;
 	}
 	/* the grades any school of the area has learners in (all when none) */
 	bool shown[MAX_GRADES];
@@ -330,20 +361,27 @@ json_t *dmc_area_dashboard(struct db *db, long long area_id, long long round_id,
 	long long n_conf = 0, n_cert = 0, n_ack = 0, cert_total = 0, prev_total = 0, n_prev = 0;
 	json_array_foreach(schools, i, row)
 	{
-		json_t *cells = json_array(), *all = json_array();
+		json_t *cells = json_array(), *all = all_grades ? json_array() : NULL;
 		long long m = 0, f = 0;
 		for (size_t g = 0; g < ng; g++) {
 			m += cell[i][g][0];
 			f += cell[i][g][1];
-			json_t *c = json_pack("{s:s, s:I, s:I, s:I}", "grade", jstr(json_array_get(grades, g), "value"),
-					      "male", (json_int_t)cell[i][g][0], "female", (json_int_t)cell[i][g][1], "total",
-					      (json_int_t)(cell[i][g][0] + cell[i][g][1]));
+			if (!shown[g] && !all)
+				continue;
+			json_t *c = json_object();
+			json_object_set_new_nocheck(c, "grade", json_string_nocheck(codes[g]));
+			json_object_set_new_nocheck(c, "male", json_integer(cell[i][g][0]));
+			json_object_set_new_nocheck(c, "female", json_integer(cell[i][g][1]));
+			json_object_set_new_nocheck(c, "total", json_integer(cell[i][g][0] + cell[i][g][1]));
 			if (shown[g])
 				json_array_append(cells, c);
-			json_array_append_new(all, c);
+			if (all)
+				json_array_append(all, c);
+			json_decref(c);
 		}
 		json_object_set_new(row, "grades", cells);
-		json_object_set_new(row, "all_grades", all);
+		if (all)
+			json_object_set_new(row, "all_grades", all);
 		json_object_set_new(row, "male", json_integer(m));
 		json_object_set_new(row, "female", json_integer(f));
 		json_object_set_new(row, "total", json_integer(m + f));
@@ -367,9 +405,7 @@ json_t *dmc_area_dashboard(struct db *db, long long area_id, long long round_id,
 			n_prev++;
 		}
 	}
-	free(ids);
 	free(cell);
-	json_decref(counts);
 	json_decref(grades);
 	return json_pack("{s:o, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "schools", schools,
 			 "grade_heads", grade_heads, "area_grades", area_grades, "n_schools", (json_int_t)ns,
