@@ -22,7 +22,10 @@ if (!base || !roundId || !list) {
 }
 const schools = list.split(',').filter(Boolean).map(Number);
 const url = new URL(base);
-const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+// a connection per request, as 300 schools' browsers on their own lines
+// (a kept-alive socket idle past the server's --header-timeout would be
+// closed under the client and fail a step for no fault of the server)
+const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
 const token = (kind, sid) => `bench${kind}${sid}x`.padEnd(43, '0');
 
 function request(method, path, cookie, body) {
