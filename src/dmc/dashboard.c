@@ -419,87 +419,55 @@ json_t *dmc_area_dashboard(struct db *db, long long area_id, long long round_id,
 
 json_t *dmc_national_dashboard(struct db *db, long long round_id, long long prev_round_id, struct err *e)
 {
-	json_t *areas = db_rows_json(db, "SELECT id AS area_id, code, name, short_name, school_count FROM areas "
-					 "ORDER BY name COLLATE thai, id",
-				     NULL, 0, e);
-	json_t *counts = areas ? db_rows_json(db, "SELECT area_id, grade, sex, n FROM dmc_area_counts WHERE n > 0", NULL,
-					       0, e)
+	/* one row per area with its sums made by the database: learners by
+	 * sex from the kept dmc_area_counts (about 30 rows an area), the
+	 * round's progress and what was certified in it and in the last one
+	 * (one GROUP BY of each round's dmc_round_schools rows) — never the
+	 * count rows themselves as JSON (245 areas × 30) */
+	json_t *areas = db_rows_json(
+	    db,
+	    "SELECT a.id AS area_id, a.code, a.name, a.short_name, a.school_count, "
+	    "COALESCE(c.male, 0) AS male, COALESCE(c.female, 0) AS female, "
+	    "COALESCE(p.confirmed, 0) AS confirmed, COALESCE(p.certified, 0) AS certified, "
+	    "COALESCE(p.certified_total, 0) AS certified_total, q.total AS prev_total "
+	    "FROM areas a "
+	    "LEFT JOIN (SELECT area_id, SUM(CASE WHEN sex = 'M' THEN n ELSE 0 END) AS male, "
+	    "SUM(CASE WHEN sex = 'F' THEN n ELSE 0 END) AS female FROM dmc_area_counts GROUP BY area_id) c "
+	    "ON c.area_id = a.id "
+	    "LEFT JOIN (SELECT s.area_id, COUNT(rs.confirmed_at) AS confirmed, COUNT(rs.certified_at) AS certified, "
+	    "COALESCE(SUM(rs.certified_male), 0) + COALESCE(SUM(rs.certified_female), 0) AS certified_total "
+	    "FROM dmc_round_schools rs JOIN schools s ON s.id = rs.school_id WHERE rs.round_id = $1 "
+	    "GROUP BY s.area_id) p ON p.area_id = a.id "
+	    "LEFT JOIN (SELECT s.area_id, COALESCE(SUM(rs.certified_male), 0) + COALESCE(SUM(rs.certified_female), 0) "
+	    "AS total FROM dmc_round_schools rs JOIN schools s ON s.id = rs.school_id WHERE rs.round_id = $2 "
+	    "AND rs.certified_at IS NOT NULL GROUP BY s.area_id) q ON q.area_id = a.id "
+	    "ORDER BY a.name COLLATE thai, a.id",
+	    DB_ARGS(DB_INT(round_id), DB_INT(prev_round_id)), e);
+	/* the nation by grade and sex: 30 rows */
+	json_t *counts = areas ? db_rows_json(db,
+					       "SELECT grade, sex, SUM(n) AS n FROM dmc_area_counts WHERE n > 0 "
+					       "GROUP BY grade, sex",
+					       NULL, 0, e)
 			       : NULL;
-	json_t *prog =
-	    counts ? db_rows_json(db,
-				  "SELECT s.area_id, COUNT(rs.confirmed_at) AS confirmed, COUNT(rs.certified_at) AS certified, "
-				  "COALESCE(SUM(rs.certified_male), 0) AS cm, COALESCE(SUM(rs.certified_female), 0) AS cf "
-				  "FROM dmc_round_schools rs JOIN schools s ON s.id = rs.school_id WHERE rs.round_id = $1 "
-				  "GROUP BY s.area_id",
-				  DB_ARGS(DB_INT(round_id)), e)
-		   : NULL;
-	json_t *prev =
-	    prog ? db_rows_json(db,
-				"SELECT s.area_id, COUNT(rs.certified_at) AS certified, "
-				"COALESCE(SUM(rs.certified_male), 0) + COALESCE(SUM(rs.certified_female), 0) AS total "
-				"FROM dmc_round_schools rs JOIN schools s ON s.id = rs.school_id WHERE rs.round_id = $1 "
-				"AND rs.certified_at IS NOT NULL GROUP BY s.area_id",
-				DB_ARGS(DB_INT(prev_round_id)), e)
-		 : NULL;
-	json_t *grades = prev ? dmc_choices(db, DMC_GRADES, e) : NULL;
+	json_t *grades = counts ? dmc_choices(db, DMC_GRADES, e) : NULL;
 	if (!grades) {
 		json_decref(areas);
 		json_decref(counts);
-		json_decref(prog);
-		json_decref(prev);
 		return NULL;
 	}
-	size_t na = json_array_size(areas), ng = json_array_size(grades);
+	size_t ng = json_array_size(grades);
 	if (ng > MAX_GRADES)
 		ng = MAX_GRADES;
 	long long nat[MAX_GRADES][2] = {{0}};
-	json_t *by_area = json_object();
 	size_t i;
 	json_t *row;
-	json_array_foreach(areas, i, row)
-	{
-		char k[24];
-		snprintf(k, sizeof k, "%lld", jint(row, "area_id"));
-		json_object_set(by_area, k, row);
-		json_object_set_new(row, "male", json_integer(0));
-		json_object_set_new(row, "female", json_integer(0));
-		json_object_set_new(row, "confirmed", json_integer(0));
-		json_object_set_new(row, "certified", json_integer(0));
-		json_object_set_new(row, "certified_total", json_integer(0));
-		json_object_set_new(row, "prev_total", json_null());
-		json_object_set_new(row, "change", json_null());
-	}
 	json_array_foreach(counts, i, row)
 	{
-		char k[24];
-		snprintf(k, sizeof k, "%lld", jint(row, "area_id"));
-		json_t *a = json_object_get(by_area, k);
 		int g = grade_index(grades, jstr(row, "grade")), sx = !strcmp(jstr(row, "sex"), "F");
-		if (!a || g < 0 || (size_t)g >= ng)
-			continue;
-		const char *key = sx ? "female" : "male";
-		json_object_set_new(a, key, json_integer(jint(a, key) + jint(row, "n")));
-		nat[g][sx] += jint(row, "n");
+		if (g >= 0 && (size_t)g < ng)
+			nat[g][sx] += jint(row, "n");
 	}
-	json_array_foreach(prog, i, row)
-	{
-		char k[24];
-		snprintf(k, sizeof k, "%lld", jint(row, "area_id"));
-		json_t *a = json_object_get(by_area, k);
-		if (!a)
-			continue;
-		json_object_set_new(a, "confirmed", json_integer(jint(row, "confirmed")));
-		json_object_set_new(a, "certified", json_integer(jint(row, "certified")));
-		json_object_set_new(a, "certified_total", json_integer(jint(row, "cm") + jint(row, "cf")));
-	}
-	json_array_foreach(prev, i, row)
-	{
-		char k[24];
-		snprintf(k, sizeof k, "%lld", jint(row, "area_id"));
-		json_t *a = json_object_get(by_area, k);
-		if (a)
-			json_object_set_new(a, "prev_total", json_integer(jint(row, "total")));
-	}
+	json_array_foreach(areas, i, row) json_object_set_new(row, "change", json_null());
 	long long tm = 0, tf = 0, tconf = 0, tcert = 0, tschools = 0, tct = 0, tprev = 0;
 	json_array_foreach(areas, i, row)
 	{
@@ -525,12 +493,8 @@ json_t *dmc_national_dashboard(struct db *db, long long round_id, long long prev
 							     (json_int_t)nat[g][1], "total",
 							     (json_int_t)(nat[g][0] + nat[g][1])));
 	}
-	json_decref(by_area);
 	json_decref(counts);
-	json_decref(prog);
-	json_decref(prev);
 	json_decref(grades);
-	(void)na;
 	return json_pack("{s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "areas", areas, "grades", nat_grades,
 			 "male", (json_int_t)tm, "female", (json_int_t)tf, "total", (json_int_t)(tm + tf), "confirmed",
 			 (json_int_t)tconf, "certified", (json_int_t)tcert, "schools", (json_int_t)tschools,
