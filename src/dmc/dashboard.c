@@ -368,6 +368,14 @@ json_t *dmc_area_dashboard(struct db *db, long long area_id, long long round_id,
 			f += cell[i][g][1];
 			if (!shown[g] && !all)
 				continue;
+			if (!all) {
+				/* the page's cell, "boys/girls": one string, not an
+				 * object of four (300 schools × 11 grades a page) */
+				char t[48];
+				int tl = snprintf(t, sizeof t, "%lld/%lld", cell[i][g][0], cell[i][g][1]);
+				json_array_append_new(cells, json_stringn_nocheck(t, (size_t)tl));
+				continue;
+			}
 			json_t *c = json_object();
 			json_object_set_new_nocheck(c, "grade", json_string_nocheck(codes[g]));
 			json_object_set_new_nocheck(c, "male", json_integer(cell[i][g][0]));
@@ -379,7 +387,7 @@ json_t *dmc_area_dashboard(struct db *db, long long area_id, long long round_id,
 				json_array_append(all, c);
 			json_decref(c);
 		}
-		json_object_set_new(row, "grades", cells);
+		json_object_set_new(row, all ? "grades" : "cells", cells);
 		if (all)
 			json_object_set_new(row, "all_grades", all);
 		json_object_set_new(row, "male", json_integer(m));
