@@ -51,7 +51,7 @@ DATA_FILES := src/acc/common-passwords.txt
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps run test test-unit test-http bench clean static fmt check-banned analyze fuzz fuzz-build
+.PHONY: all deps run test test-unit test-http bench bench-national clean static fmt check-banned analyze fuzz fuzz-build
 
 # deps first, then the build (also under -j: the compiler needs the headers
 # the install step brings).
@@ -176,6 +176,13 @@ test: deps
 
 bench: all
 	./bench/run.sh
+	if [ "$${BENCH_NATIONAL:-1}" != 0 ]; then \
+		NAT_SCHOOLS=$${NAT_SCHOOLS:-3000} NAT_LEARNERS=$${NAT_LEARNERS:-600000} ./bench/national.sh; fi
+
+# the student census at national scale on PostgreSQL and its round day
+# (issue 12; bench/README.md "bench-national"); NAT_* variables scale it
+bench-national: all
+	./bench/national.sh
 
 clean:
 	rm -rf build bin static/dist

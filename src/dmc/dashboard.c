@@ -239,8 +239,20 @@ static int grade_index(json_t *grades, const char *code)
 
 #define MAX_GRADES 32
 
+/* a school's id and its position in the schools' rows, sorted by id */
+struct school_at {
+	long long id;
+	size_t k;
+};
+
+static int school_at_cmp(const void *a, const void *b)
+{
+	long long x = ((const struct school_at *)a)->id, y = ((const struct school_at *)b)->id;
+	return x < y ? -1 : x > y;
+}
+
 json_t *dmc_area_dashboard(struct db *db, long long area_id, long long round_id, long long prev_round_id,
-			   bool certified_counts, struct err *e)
+			   bool certified_counts, bool all_grades, struct err *e)
 {
 	json_t *grades = dmc_choices(db, DMC_GRADES, e);
 	if (!grades)
@@ -251,6 +263,9 @@ json_t *dmc_area_dashboard(struct db *db, long long area_id, long long round_id,
 		err_set(e, 500, "dmc_grades: more than %d grades", MAX_GRADES);
 		return NULL;
 	}
+	const char *codes[MAX_GRADES];
+	for (size_t g = 0; g < ng; g++)
+		codes[g] = jstr(json_array_get(grades, g), "value");
 	/* each school once, with its progress in the round and the last one */
 	json_t *schools = db_rows_json(
 	    db,
@@ -261,47 +276,63 @@ json_t *dmc_area_dashboard(struct db *db, long long area_id, long long round_id,
 	    "LEFT JOIN dmc_round_schools ps ON ps.round_id = $3 AND ps.school_id = s.id "
 	    "WHERE s.area_id = $1 ORDER BY s.name COLLATE thai, s.id",
 	    DB_ARGS(DB_INT(area_id), DB_INT(round_id), DB_INT(prev_round_id)), e);
-	/* learners by school, grade and sex: kept counts, or what was certified */
-	json_t *counts =
-	    !schools ? NULL
-	    : certified_counts
-		? db_rows_json(db,
-			       "SELECT c.school_id, c.grade, c.sex, c.n FROM schools s JOIN dmc_snapshot_counts c "
-			       "ON c.round_id = $2 AND c.school_id = s.id WHERE s.area_id = $1 AND c.n > 0",
-			       DB_ARGS(DB_INT(area_id), DB_INT(round_id)), e)
-		: db_rows_json(db,
-			       "SELECT c.school_id, c.grade, c.sex, c.n FROM schools s JOIN dmc_counts c "
-			       "ON c.school_id = s.id WHERE s.area_id = $1 AND c.n > 0",
-			       DB_ARGS(DB_INT(area_id)), e);
-	if (!counts) {
+	if (!schools) {
 		json_decref(grades);
-		json_decref(schools);
 		return NULL;
 	}
-	/* schools by id → their index (rows are few hundred: a linear map by
-	 * position after one pass) */
+	/* each school's row found by its id: a sorted index, one binary
+	 * search per count row (an area has hundreds of schools and about 20
+	 * count rows each) */
 	size_t ns = json_array_size(schools);
-	long long *ids = xcalloc(ns ? ns : 1, sizeof *ids);
+	struct school_at *by_id = xcalloc(ns ? ns : 1, sizeof *by_id);
 	long long(*cell)[MAX_GRADES][2] = xcalloc(ns ? ns : 1, sizeof *cell);
 	long long tot[MAX_GRADES][2] = {{0}};
 	size_t i;
 	json_t *row;
-	json_array_foreach(schools, i, row) ids[i] = jint(row, "school_id");
-	size_t hint = 0;
-	json_array_foreach(counts, i, row)
-	{
-		long long sid = jint(row, "school_id");
-		size_t k = hint < ns && ids[hint] == sid ? hint : ns;
-		if (k == ns)
-			for (k = 0; k < ns && ids[k] != sid; k++)
-				;
-		int g = grade_index(grades, jstr(row, "grade"));
-		if (k == ns || g < 0)
+	json_array_foreach(schools, i, row) by_id[i] = (struct school_at){jint(row, "school_id"), i};
+	qsort(by_id, ns, sizeof *by_id, school_at_cmp);
+	/* learners by school, grade and sex: kept counts, or what was
+	 * certified; read row by row, no JSON made of them */
+	struct db_res *res;
+	if ((certified_counts ? db_query(db,
+					 "SELECT c.school_id, c.grade, c.sex, c.n FROM schools s JOIN dmc_snapshot_counts c "
+					 "ON c.round_id = $2 AND c.school_id = s.id WHERE s.area_id = $1 AND c.n > 0",
+					 DB_ARGS(DB_INT(area_id), DB_INT(round_id)), &res, e)
+			      : db_query(db,
+					 "SELECT c.school_id, c.grade, c.sex, c.n FROM schools s JOIN dmc_counts c "
+					 "ON c.school_id = s.id WHERE s.area_id = $1 AND c.n > 0",
+					 DB_ARGS(DB_INT(area_id)), &res, e)) < 0) {
+		free(by_id);
+		free(cell);
+		json_decref(schools);
+		json_decref(grades);
+		return NULL;
+	}
+	int rc;
+	while ((rc = db_next(res, e)) == 1) {
+		struct school_at key = {db_int(res, 0), 0};
+		const struct school_at *at = bsearch(&key, by_id, ns, sizeof *by_id, school_at_cmp);
+		const char *grade = db_text(res, 1);
+		int g = -1;
+		for (size_t k = 0; k < ng; k++)
+			if (!strcmp(codes[k], grade)) {
+				g = (int)k;
+				break;
+			}
+		if (!at || g < 0)
 			continue;
-		hint = k;
-		int sx = !strcmp(jstr(row, "sex"), "F");
-		cell[k][g][sx] += jint(row, "n");
-		tot[g][sx] += jint(row, "n");
+		int sx = !strcmp(db_text(res, 2), "F");
+		long long n = db_int(res, 3);
+		cell[at->k][g][sx] += n;
+		tot[g][sx] += n;
+	}
+	db_res_free(res);
+	free(by_id);
+	if (rc < 0) {
+		free(cell);
+		json_decref(schools);
+		json_decref(grades);
+		return NULL;
 	}
 	/* the grades any school of the area has learners in (all when none) */
 	bool shown[MAX_GRADES];
@@ -330,20 +361,35 @@ json_t *dmc_area_dashboard(struct db *db, long long area_id, long long round_id,
 	long long n_conf = 0, n_cert = 0, n_ack = 0, cert_total = 0, prev_total = 0, n_prev = 0;
 	json_array_foreach(schools, i, row)
 	{
-		json_t *cells = json_array(), *all = json_array();
+		json_t *cells = json_array(), *all = all_grades ? json_array() : NULL;
 		long long m = 0, f = 0;
 		for (size_t g = 0; g < ng; g++) {
 			m += cell[i][g][0];
 			f += cell[i][g][1];
-			json_t *c = json_pack("{s:s, s:I, s:I, s:I}", "grade", jstr(json_array_get(grades, g), "value"),
-					      "male", (json_int_t)cell[i][g][0], "female", (json_int_t)cell[i][g][1], "total",
-					      (json_int_t)(cell[i][g][0] + cell[i][g][1]));
+			if (!shown[g] && !all)
+				continue;
+			if (!all) {
+				/* the page's cell, "boys/girls": one string, not an
+				 * object of four (300 schools × 11 grades a page) */
+				char t[48];
+				int tl = snprintf(t, sizeof t, "%lld/%lld", cell[i][g][0], cell[i][g][1]);
+				json_array_append_new(cells, json_stringn_nocheck(t, (size_t)tl));
+				continue;
+			}
+			json_t *c = json_object();
+			json_object_set_new_nocheck(c, "grade", json_string_nocheck(codes[g]));
+			json_object_set_new_nocheck(c, "male", json_integer(cell[i][g][0]));
+			json_object_set_new_nocheck(c, "female", json_integer(cell[i][g][1]));
+			json_object_set_new_nocheck(c, "total", json_integer(cell[i][g][0] + cell[i][g][1]));
 			if (shown[g])
 				json_array_append(cells, c);
-			json_array_append_new(all, c);
+			if (all)
+				json_array_append(all, c);
+			json_decref(c);
 		}
-		json_object_set_new(row, "grades", cells);
-		json_object_set_new(row, "all_grades", all);
+		json_object_set_new(row, all ? "grades" : "cells", cells);
+		if (all)
+			json_object_set_new(row, "all_grades", all);
 		json_object_set_new(row, "male", json_integer(m));
 		json_object_set_new(row, "female", json_integer(f));
 		json_object_set_new(row, "total", json_integer(m + f));
@@ -367,9 +413,7 @@ json_t *dmc_area_dashboard(struct db *db, long long area_id, long long round_id,
 			n_prev++;
 		}
 	}
-	free(ids);
 	free(cell);
-	json_decref(counts);
 	json_decref(grades);
 	return json_pack("{s:o, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "schools", schools,
 			 "grade_heads", grade_heads, "area_grades", area_grades, "n_schools", (json_int_t)ns,
@@ -383,87 +427,55 @@ json_t *dmc_area_dashboard(struct db *db, long long area_id, long long round_id,
 
 json_t *dmc_national_dashboard(struct db *db, long long round_id, long long prev_round_id, struct err *e)
 {
-	json_t *areas = db_rows_json(db, "SELECT id AS area_id, code, name, short_name, school_count FROM areas "
-					 "ORDER BY name COLLATE thai, id",
-				     NULL, 0, e);
-	json_t *counts = areas ? db_rows_json(db, "SELECT area_id, grade, sex, n FROM dmc_area_counts WHERE n > 0", NULL,
-					       0, e)
+	/* one row per area with its sums made by the database: learners by
+	 * sex from the kept dmc_area_counts (about 30 rows an area), the
+	 * round's progress and what was certified in it and in the last one
+	 * (one GROUP BY of each round's dmc_round_schools rows) — never the
+	 * count rows themselves as JSON (245 areas × 30) */
+	json_t *areas = db_rows_json(
+	    db,
+	    "SELECT a.id AS area_id, a.code, a.name, a.short_name, a.school_count, "
+	    "COALESCE(c.male, 0) AS male, COALESCE(c.female, 0) AS female, "
+	    "COALESCE(p.confirmed, 0) AS confirmed, COALESCE(p.certified, 0) AS certified, "
+	    "COALESCE(p.certified_total, 0) AS certified_total, q.total AS prev_total "
+	    "FROM areas a "
+	    "LEFT JOIN (SELECT area_id, SUM(CASE WHEN sex = 'M' THEN n ELSE 0 END) AS male, "
+	    "SUM(CASE WHEN sex = 'F' THEN n ELSE 0 END) AS female FROM dmc_area_counts GROUP BY area_id) c "
+	    "ON c.area_id = a.id "
+	    "LEFT JOIN (SELECT s.area_id, COUNT(rs.confirmed_at) AS confirmed, COUNT(rs.certified_at) AS certified, "
+	    "COALESCE(SUM(rs.certified_male), 0) + COALESCE(SUM(rs.certified_female), 0) AS certified_total "
+	    "FROM dmc_round_schools rs JOIN schools s ON s.id = rs.school_id WHERE rs.round_id = $1 "
+	    "GROUP BY s.area_id) p ON p.area_id = a.id "
+	    "LEFT JOIN (SELECT s.area_id, COALESCE(SUM(rs.certified_male), 0) + COALESCE(SUM(rs.certified_female), 0) "
+	    "AS total FROM dmc_round_schools rs JOIN schools s ON s.id = rs.school_id WHERE rs.round_id = $2 "
+	    "AND rs.certified_at IS NOT NULL GROUP BY s.area_id) q ON q.area_id = a.id "
+	    "ORDER BY a.name COLLATE thai, a.id",
+	    DB_ARGS(DB_INT(round_id), DB_INT(prev_round_id)), e);
+	/* the nation by grade and sex: 30 rows */
+	json_t *counts = areas ? db_rows_json(db,
+					       "SELECT grade, sex, SUM(n) AS n FROM dmc_area_counts WHERE n > 0 "
+					       "GROUP BY grade, sex",
+					       NULL, 0, e)
 			       : NULL;
-	json_t *prog =
-	    counts ? db_rows_json(db,
-				  "SELECT s.area_id, COUNT(rs.confirmed_at) AS confirmed, COUNT(rs.certified_at) AS certified, "
-				  "COALESCE(SUM(rs.certified_male), 0) AS cm, COALESCE(SUM(rs.certified_female), 0) AS cf "
-				  "FROM dmc_round_schools rs JOIN schools s ON s.id = rs.school_id WHERE rs.round_id = $1 "
-				  "GROUP BY s.area_id",
-				  DB_ARGS(DB_INT(round_id)), e)
-		   : NULL;
-	json_t *prev =
-	    prog ? db_rows_json(db,
-				"SELECT s.area_id, COUNT(rs.certified_at) AS certified, "
-				"COALESCE(SUM(rs.certified_male), 0) + COALESCE(SUM(rs.certified_female), 0) AS total "
-				"FROM dmc_round_schools rs JOIN schools s ON s.id = rs.school_id WHERE rs.round_id = $1 "
-				"AND rs.certified_at IS NOT NULL GROUP BY s.area_id",
-				DB_ARGS(DB_INT(prev_round_id)), e)
-		 : NULL;
-	json_t *grades = prev ? dmc_choices(db, DMC_GRADES, e) : NULL;
+	json_t *grades = counts ? dmc_choices(db, DMC_GRADES, e) : NULL;
 	if (!grades) {
 		json_decref(areas);
 		json_decref(counts);
-		json_decref(prog);
-		json_decref(prev);
 		return NULL;
 	}
-	size_t na = json_array_size(areas), ng = json_array_size(grades);
+	size_t ng = json_array_size(grades);
 	if (ng > MAX_GRADES)
 		ng = MAX_GRADES;
 	long long nat[MAX_GRADES][2] = {{0}};
-	json_t *by_area = json_object();
 	size_t i;
 	json_t *row;
-	json_array_foreach(areas, i, row)
-	{
-		char k[24];
-		snprintf(k, sizeof k, "%lld", jint(row, "area_id"));
-		json_object_set(by_area, k, row);
-		json_object_set_new(row, "male", json_integer(0));
-		json_object_set_new(row, "female", json_integer(0));
-		json_object_set_new(row, "confirmed", json_integer(0));
-		json_object_set_new(row, "certified", json_integer(0));
-		json_object_set_new(row, "certified_total", json_integer(0));
-		json_object_set_new(row, "prev_total", json_null());
-		json_object_set_new(row, "change", json_null());
-	}
 	json_array_foreach(counts, i, row)
 	{
-		char k[24];
-		snprintf(k, sizeof k, "%lld", jint(row, "area_id"));
-		json_t *a = json_object_get(by_area, k);
 		int g = grade_index(grades, jstr(row, "grade")), sx = !strcmp(jstr(row, "sex"), "F");
-		if (!a || g < 0 || (size_t)g >= ng)
-			continue;
-		const char *key = sx ? "female" : "male";
-		json_object_set_new(a, key, json_integer(jint(a, key) + jint(row, "n")));
-		nat[g][sx] += jint(row, "n");
+		if (g >= 0 && (size_t)g < ng)
+			nat[g][sx] += jint(row, "n");
 	}
-	json_array_foreach(prog, i, row)
-	{
-		char k[24];
-		snprintf(k, sizeof k, "%lld", jint(row, "area_id"));
-		json_t *a = json_object_get(by_area, k);
-		if (!a)
-			continue;
-		json_object_set_new(a, "confirmed", json_integer(jint(row, "confirmed")));
-		json_object_set_new(a, "certified", json_integer(jint(row, "certified")));
-		json_object_set_new(a, "certified_total", json_integer(jint(row, "cm") + jint(row, "cf")));
-	}
-	json_array_foreach(prev, i, row)
-	{
-		char k[24];
-		snprintf(k, sizeof k, "%lld", jint(row, "area_id"));
-		json_t *a = json_object_get(by_area, k);
-		if (a)
-			json_object_set_new(a, "prev_total", json_integer(jint(row, "total")));
-	}
+	json_array_foreach(areas, i, row) json_object_set_new(row, "change", json_null());
 	long long tm = 0, tf = 0, tconf = 0, tcert = 0, tschools = 0, tct = 0, tprev = 0;
 	json_array_foreach(areas, i, row)
 	{
@@ -489,12 +501,8 @@ json_t *dmc_national_dashboard(struct db *db, long long round_id, long long prev
 							     (json_int_t)nat[g][1], "total",
 							     (json_int_t)(nat[g][0] + nat[g][1])));
 	}
-	json_decref(by_area);
 	json_decref(counts);
-	json_decref(prog);
-	json_decref(prev);
 	json_decref(grades);
-	(void)na;
 	return json_pack("{s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "areas", areas, "grades", nat_grades,
 			 "male", (json_int_t)tm, "female", (json_int_t)tf, "total", (json_int_t)(tm + tf), "confirmed",
 			 (json_int_t)tconf, "certified", (json_int_t)tcert, "schools", (json_int_t)tschools,

@@ -471,9 +471,12 @@ json_t *dmc_round_previous(struct db *db, long long year, long long round_no, st
  * (kept), or with certified_counts the round's snapshot counts; now_total
  * is what a school certified in the round, else its learners today, and
  * change = now_total − what it certified in prev_round_id (null when it
- * did not). */
+ * did not). With all_grades (the page's JSON and the exports) each school
+ * has grades and all_grades; without (the HTML page), instead of both,
+ * cells: ["boys/girls"] of the grades shown, strings rather than objects
+ * (an area of 300 schools has 3,300 of them). */
 json_t *dmc_area_dashboard(struct db *db, long long area_id, long long round_id, long long prev_round_id,
-			   bool certified_counts, struct err *e);
+			   bool certified_counts, bool all_grades, struct err *e);
 /* Every area: {areas: [{area_id, code, name, short_name, school_count,
  * male, female, total (kept counts), confirmed, certified, certified_total
  * (in round_id), prev_total (certified in prev_round_id, null none),

@@ -114,6 +114,20 @@ test('the area dashboard: each school\'s learners by grade × sex are its active
   const html = await areaOfficer.get(`/dmc/areas/${area}`);
   assert.match(html.text, /<svg[^>]*role="img"/, 'the chart');
   assert.match(html.text, /ป\.3/);
+  // the page's table: every school's row holds its own counts (each count
+  // row is matched to its school by id, whatever order they come in), the
+  // same as the JSON's shown grades and as its learners in the database
+  const cellsOf = (sid) => {
+    const m = new RegExp(`<a href="/dmc/schools/${sid}">[\\s\\S]*?</tr>`).exec(html.text);
+    assert.ok(m, `the row of school ${sid}`);
+    return [...m[0].matchAll(/<td class="num">(\d+)\/(\d+)<\/td>/g)].map((x) => `${x[1]}/${x[2]}`);
+  };
+  assert.ok(after.json.schools.length >= 2);
+  for (const s of after.json.schools) {
+    assert.deepEqual(cellsOf(s.school_id), s.grades.map((c) => `${c.male}/${c.female}`), `school ${s.school_id}`);
+    assert.equal(s.grades.reduce((a, c) => a + c.total, 0), active(s.school_id), `school ${s.school_id}'s learners`);
+  }
+  assert.deepEqual(cellsOf(s2).length, after.json.grade_heads.length);
   // a school role sees its school, not the area
   assert.equal((await admin1.get(`/dmc/areas/${area}`)).status, 403);
 });
