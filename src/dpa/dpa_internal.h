@@ -10,6 +10,7 @@
 #include "dpa/dpa.h"
 
 struct db;
+struct db_val;
 
 #define DPA_PAGE_SIZE 40
 /* A transfer request unanswered this long is flagged in the area's queue. */
@@ -96,6 +97,16 @@ json_t *dpa_school_roster(struct db *db, long long school_id, long long area_id,
  * row: every write that changes a place's active or incomplete staff calls
  * it, in its transaction, for each place it touched. */
 int dpa_counts_refresh(struct db *db, long long area_id, long long school_id, struct err *e);
+/* Many places at once, set-based: dpa_counts_touch adds the places a
+ * SELECT gives (its columns: school_id, 0 for an area office, and
+ * area_id; p/n its parameters) to the temporary table dpa_touched — call
+ * it before a write for the places records will leave, and after for
+ * those they reach — then dpa_counts_refresh_touched recounts every place
+ * named there in six statements whatever their number, as
+ * dpa_counts_refresh does one, and drops the table. Both in the write's
+ * transaction. */
+int dpa_counts_touch(struct db *db, const char *places_sql, const struct db_val *p, int n, struct err *e);
+int dpa_counts_refresh_touched(struct db *db, struct err *e);
 
 /* ---- transfers (transfer.c) ---------------------------------------------- */
 
