@@ -13,6 +13,8 @@ struct db;
 struct db_val;
 
 #define DPA_PAGE_SIZE 40
+/* schools a page of the area's completeness page */
+#define DPA_AREA_PAGE_SIZE 50
 /* A transfer request unanswered this long is flagged in the area's queue. */
 #define DPA_TRANSFER_FLAG_SECONDS (7LL * 86400)
 
@@ -81,6 +83,17 @@ json_t *dpa_retiring(struct db *db, long long school_id, long long area_id, int 
  * incomplete}] in Thai order of name, schools without staff included. */
 json_t *dpa_area_schools(struct db *db, long long area_id, struct err *e);
 
+/* One page (DPA_AREA_PAGE_SIZE) of the same in Thai order of name, filtered
+ * by the words of q (name, district, codes) and, incomplete, to schools
+ * with someone lacking something: {rows: [as above], total, page, pages}. */
+json_t *dpa_area_schools_page(struct db *db, long long area_id, const char *q, bool incomplete, long long page,
+			      struct err *e);
+/* The counts by type of those schools (rows of dpa_area_schools_page):
+ * [{school_id, type, n}]. */
+json_t *dpa_area_page_type_counts(struct db *db, long long area_id, json_t *schools, struct err *e);
+/* The area's totals over its schools from the kept counts: {recorded,
+ * incomplete, by_type: [{type, n}]}. */
+json_t *dpa_area_totals(struct db *db, long long area_id, struct err *e);
 /* Active staff of an area's schools by school and type:
  * [{school_id, type ("" for none yet), n}]. */
 json_t *dpa_area_type_counts(struct db *db, long long area_id, struct err *e);

@@ -530,6 +530,84 @@ json_t *dpa_area_schools(struct db *db, long long area_id, struct err *e)
 	    DB_ARGS(DB_INT(area_id)), e);
 }
 
+/* One page of an area's schools (the completeness page): schools(area_id,
+ * name COLLATE thai, id, search, obec_code …) gives the order, the search
+ * words and the codes from one index range; each school's figures are one
+ * primary-key row of dpa_counts. The SQL is constant: unused search slots
+ * match anything, $8 = 1 keeps the schools with someone incomplete. */
+#define AREA_PAGE_FROM                                                                                                 \
+	" FROM schools sc LEFT JOIN dpa_counts c ON c.school_id = sc.id AND c.area_id = sc.area_id "                   \
+	"WHERE sc.area_id = $1 AND sc.search LIKE $2 AND sc.search LIKE $3 AND sc.search LIKE $4 "                     \
+	"AND sc.search LIKE $5 AND sc.search LIKE $6 AND sc.search LIKE $7 AND ($8 = 0 OR c.incomplete > 0)"
+
+json_t *dpa_area_schools_page(struct db *db, long long area_id, const char *q, bool incomplete, long long page,
+			      struct err *e)
+{
+	struct buf pat[SEARCH_SLOTS];
+	search_patterns(q ? q : "", pat);
+#define APATS                                                                                                          \
+	DB_INT(area_id), DB_TEXT(buf_cstr(&pat[0])), DB_TEXT(buf_cstr(&pat[1])), DB_TEXT(buf_cstr(&pat[2])),           \
+	    DB_TEXT(buf_cstr(&pat[3])), DB_TEXT(buf_cstr(&pat[4])), DB_TEXT(buf_cstr(&pat[5])),                        \
+	    DB_INT(incomplete ? 1 : 0)
+	long long total = 0;
+	json_t *rows = NULL;
+	if (db_int_value(db, "SELECT COUNT(*)" AREA_PAGE_FROM, DB_ARGS(APATS), &total, e) >= 0) {
+		long long pages = total ? (total + DPA_AREA_PAGE_SIZE - 1) / DPA_AREA_PAGE_SIZE : 1;
+		if (page < 1)
+			page = 1;
+		if (page > pages)
+			page = pages;
+		rows = db_rows_json(db,
+				    "SELECT sc.id AS school_id, sc.name, sc.obec_code, COALESCE(c.recorded, 0) AS recorded, "
+				    "COALESCE(c.incomplete, 0) AS incomplete" AREA_PAGE_FROM
+				    " ORDER BY sc.name COLLATE thai, sc.id LIMIT 50 OFFSET $9",
+				    DB_ARGS(APATS, DB_INT((page - 1) * DPA_AREA_PAGE_SIZE)), e);
+	}
+#undef APATS
+	search_patterns_release(pat);
+	if (!rows)
+		return NULL;
+	long long pages = total ? (total + DPA_AREA_PAGE_SIZE - 1) / DPA_AREA_PAGE_SIZE : 1;
+	return json_pack("{s:o, s:I, s:I, s:I}", "rows", rows, "total", (json_int_t)total, "page", (json_int_t)page,
+			 "pages", (json_int_t)pages);
+}
+
+/* 50 slots ($2 … $51), 0 where the page has fewer schools: one constant text */
+#define SLOTS10(a) "$" #a "0, $" #a "1, $" #a "2, $" #a "3, $" #a "4, $" #a "5, $" #a "6, $" #a "7, $" #a "8, $" #a "9"
+json_t *dpa_area_page_type_counts(struct db *db, long long area_id, json_t *schools, struct err *e)
+{
+	_Static_assert(DPA_AREA_PAGE_SIZE == 50, "the slots below");
+	struct db_val v[1 + DPA_AREA_PAGE_SIZE];
+	v[0] = DB_INT(area_id);
+	for (size_t i = 0; i < DPA_AREA_PAGE_SIZE; i++)
+		v[1 + i] = DB_INT(i < json_array_size(schools) ? jint(json_array_get(schools, i), "school_id") : 0);
+	return db_rows_json(db,
+			    "SELECT school_id, type, recorded AS n FROM dpa_type_counts WHERE area_id = $1 "
+			    "AND recorded > 0 AND school_id IN ($2, $3, $4, $5, $6, $7, $8, $9, " SLOTS10(1) ", " SLOTS10(
+				2) ", " SLOTS10(3) ", " SLOTS10(4) ", $50, $51)",
+			    v, 1 + DPA_AREA_PAGE_SIZE, e);
+}
+#undef SLOTS10
+
+json_t *dpa_area_totals(struct db *db, long long area_id, struct err *e)
+{
+	json_t *t = db_row_json(db,
+				"SELECT COALESCE(SUM(recorded), 0) AS recorded, COALESCE(SUM(incomplete), 0) AS incomplete "
+				"FROM dpa_counts WHERE area_id = $1 AND school_id > 0",
+				DB_ARGS(DB_INT(area_id)), e);
+	json_t *types = t ? db_rows_json(db,
+					 "SELECT type, SUM(recorded) AS n FROM dpa_type_counts WHERE area_id = $1 "
+					 "AND school_id > 0 GROUP BY type",
+					 DB_ARGS(DB_INT(area_id)), e)
+			  : NULL;
+	if (!types) {
+		json_decref(t);
+		return NULL;
+	}
+	json_object_set_new(t, "by_type", types);
+	return t;
+}
+
 json_t *dpa_area_type_counts(struct db *db, long long area_id, struct err *e)
 {
 	return db_rows_json(
