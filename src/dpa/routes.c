@@ -1006,100 +1006,54 @@ static json_t *area_for(struct req *r, int *rc)
 	return acc_area_for(r, &area_path, NULL, rc);
 }
 
-/* Puts each count of counts ([{school_id, type, n}]) in its school's row
- * of rows: {…, complete, by_type: [{n}] in the types' order, untyped}. */
-static void area_fill(json_t *types, json_t *rows, json_t *counts)
-{
-	size_t nt = json_array_size(types);
-	/* school id → its row, to put each count in place in one pass */
-	json_t *by_id = json_object();
-	size_t i;
-	json_t *x;
-	json_array_foreach(rows, i, x)
-	{
-		json_object_set_new(x, "complete", json_boolean(jint(x, "recorded") > 0 && !jint(x, "incomplete")));
-		json_t *bt = json_array();
-		for (size_t k = 0; k < nt; k++)
-			json_array_append_new(bt, json_pack("{s:I}", "n", (json_int_t)0));
-		json_object_set_new(x, "by_type", bt);
-		json_object_set_new(x, "untyped", json_integer(0));
-		char key[24];
-		snprintf(key, sizeof key, "%lld", jint(x, "school_id"));
-		json_object_set(by_id, key, x);
-	}
-	json_array_foreach(counts, i, x)
-	{
-		char key[24];
-		snprintf(key, sizeof key, "%lld", jint(x, "school_id"));
-		json_t *row = json_object_get(by_id, key);
-		if (!row)
-			continue;
-		const char *t = jstr(x, "type");
-		long long n = jint(x, "n");
-		for (size_t k = 0; k < nt; k++)
-			if (!strcmp(jstr(json_array_get(types, k), "value"), t)) {
-				json_object_set_new(json_array_get(json_object_get(row, "by_type"), k), "n",
-						    json_integer(n));
-				goto next;
-			}
-		json_object_set_new(row, "untyped", json_integer(jint(row, "untyped") + n));
-	next:;
-	}
-	json_decref(by_id);
-}
-
 /* Every school of the area with recorded / incomplete and the counts by
  * type (the export): {types: [{value, label}], schools: [{school_id, name,
- * obec_code, recorded, incomplete, complete, by_type: [{n}] in the types'
+ * obec_code, recorded, incomplete, complete, by_type: [n] in the types'
  * order, untyped}]}. */
 static json_t *area_model(struct req *r, json_t *area, struct err *e)
 {
 	long long aid = jint(area, "id");
 	json_t *rows = dpa_area_schools(req_db(r), aid, e);
 	json_t *types = rows ? dpa_choices(req_db(r), DPA_TYPES, e) : NULL;
-	json_t *counts = types ? dpa_area_type_counts(req_db(r), aid, e) : NULL;
-	if (!counts) {
+	if (!types || dpa_area_fill_types(req_db(r), aid, types, rows, false, e) < 0) {
 		json_decref(rows);
 		json_decref(types);
 		return NULL;
 	}
-	area_fill(types, rows, counts);
-	json_decref(counts);
 	return json_pack("{s:o, s:o}", "types", types, "schools", rows);
 }
 
 /* The completeness page's model: one page of the schools (50, Thai order,
  * filtered by q and incomplete) as area_model's, and the area's totals
- * from the kept counts (recorded, incomplete, by_type [{n}] in the types'
- * order) whatever the page or filter; total, page, pages of the list. */
+ * from the kept counts (recorded, incomplete, by_type [n] in the types'
+ * order, untyped) whatever the page or filter; total, page, pages of the
+ * list. */
 static json_t *area_page_model(struct req *r, json_t *area, const char *q, bool incomplete, struct err *e)
 {
 	long long aid = jint(area, "id");
 	struct db *db = req_db(r);
 	json_t *page = dpa_area_schools_page(db, aid, q, incomplete, req_query_int(r, "page", 1, 1, 1000000), e);
 	json_t *types = page ? dpa_choices(db, DPA_TYPES, e) : NULL;
-	json_t *counts = types ? dpa_area_page_type_counts(db, aid, json_object_get(page, "rows"), e) : NULL;
-	json_t *totals = counts ? dpa_area_totals(db, aid, e) : NULL;
+	json_t *totals = NULL;
+	if (types && dpa_area_fill_types(db, aid, types, json_object_get(page, "rows"), true, e) == 0)
+		totals = dpa_area_totals(db, aid, e);
 	if (!totals) {
 		json_decref(page);
 		json_decref(types);
-		json_decref(counts);
 		return NULL;
 	}
-	area_fill(types, json_object_get(page, "rows"), counts);
-	json_decref(counts);
 	size_t nt = json_array_size(types), i;
 	json_t *by_type = json_array(), *x;
 	long long untyped = 0;
 	for (size_t k = 0; k < nt; k++)
-		json_array_append_new(by_type, json_pack("{s:I}", "n", (json_int_t)0));
+		json_array_append_new(by_type, json_integer(0));
 	json_array_foreach(json_object_get(totals, "by_type"), i, x)
 	{
 		size_t k = 0;
 		while (k < nt && strcmp(jstr(json_array_get(types, k), "value"), jstr(x, "type")))
 			k++;
 		if (k < nt)
-			json_object_set_new(json_array_get(by_type, k), "n", json_integer(jint(x, "n")));
+			json_array_set_new(by_type, k, json_integer(jint(x, "n")));
 		else
 			untyped += jint(x, "n");
 	}
@@ -1204,7 +1158,7 @@ static int area_export(struct req *r)
 		sheet_number(sh, (double)jint(x, "recorded"));
 		sheet_number(sh, (double)jint(x, "incomplete"));
 		for (size_t k = 0; k < nt && k < 19; k++)
-			sheet_number(sh, (double)jint(json_array_get(json_object_get(x, "by_type"), k), "n"));
+			sheet_number(sh, (double)json_integer_value(json_array_get(json_object_get(x, "by_type"), k)));
 		sheet_number(sh, (double)jint(x, "untyped"));
 		sheet_row_end(sh);
 	}

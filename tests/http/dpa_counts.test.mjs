@@ -67,14 +67,14 @@ test('the area page: 50 schools a page in Thai order with the page\'s filters, t
   assert.equal(p1.json.schools.length, 50);
   assert.deepEqual([p1.json.total, p1.json.page, p1.json.pages], [60, 1, 2]);
   assert.deepEqual([p1.json.recorded, p1.json.incomplete], [total, lacking]);
-  assert.equal(p1.json.by_type.reduce((a, x) => a + x.n, 0) + p1.json.untyped, total);
+  assert.equal(p1.json.by_type.reduce((a, n) => a + n, 0) + p1.json.untyped, total);
   const p2 = await c.get(`/dpa/areas/${area}?page=2`, { json: true });
   assert.equal(p2.json.schools.length, 10);
   assert.deepEqual([...p1.json.schools, ...p2.json.schools].map((x) => x.school_id), order);
   assert.deepEqual([p2.json.recorded, p2.json.incomplete], [total, lacking], 'totals whatever the page');
   for (const row of [...p1.json.schools, ...p2.json.schools]) {
     assert.equal(row.recorded, num(`SELECT COUNT(*) FROM dpa_staff WHERE school_id = ${row.school_id} AND status = 'active'`));
-    assert.equal(row.by_type.reduce((a, x) => a + x.n, 0) + row.untyped, row.recorded);
+    assert.equal(row.by_type.reduce((a, n) => a + n, 0) + row.untyped, row.recorded);
   }
   // past the end: the last page; the HTML pages with links
   assert.equal((await c.get(`/dpa/areas/${area}?page=99`, { json: true })).json.page, 2);

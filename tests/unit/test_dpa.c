@@ -575,20 +575,33 @@ static void test_counts_follow_every_write(void **state)
 	json_t *x;
 	long long sum = 0;
 	json_array_foreach(rows, i, x) sum += jint(x, "recorded");
-	json_decref(rows);
 	assert_int_equal(sum, scalar(en->db,
 				     "SELECT COUNT(*) FROM dpa_staff WHERE area_id = $1 AND status = 'active' "
 				     "AND school_id IS NOT NULL",
 				     f->area));
-	json_t *types = dpa_area_type_counts(en->db, f->area, &e);
+	/* by type: every school's cells add up to its recorded, the area's to the total */
+	json_t *types = dpa_choices(en->db, DPA_TYPES, &e);
 	assert_non_null(types);
-	sum = 0;
-	json_array_foreach(types, i, x) sum += jint(x, "n");
+	assert_int_equal(dpa_area_fill_types(en->db, f->area, types, rows, false, &e), 0);
+	long long cells = 0;
+	json_array_foreach(rows, i, x)
+	{
+		long long row = jint(x, "untyped");
+		size_t k;
+		json_t *n;
+		json_array_foreach(json_object_get(x, "by_type"), k, n) row += json_integer_value(n);
+		assert_int_equal(row, jint(x, "recorded"));
+		cells += row;
+	}
+	assert_int_equal(cells, sum);
+	/* a page of them reads the same */
+	json_t *page = dpa_area_schools_page(en->db, f->area, "", false, 1, &e);
+	assert_non_null(page);
+	assert_int_equal(dpa_area_fill_types(en->db, f->area, types, json_object_get(page, "rows"), true, &e), 0);
+	assert_true(json_equal(json_object_get(page, "rows"), rows));
+	json_decref(page);
 	json_decref(types);
-	assert_int_equal(sum, scalar(en->db,
-				     "SELECT COUNT(*) FROM dpa_staff WHERE area_id = $1 AND status = 'active' "
-				     "AND school_id IS NOT NULL",
-				     f->area));
+	json_decref(rows);
 }
 
 
