@@ -120,7 +120,7 @@ NGINX=$(command -v nginx || true)
 [ -x "$NGINX" ] || die "nginx is not installed (scripts/install-deps.sh installs nginx-light)"
 [ -f "$MANIFEST" ] || die "$MANIFEST is missing — run make (it builds the assets)"
 for v in BENCH_SECONDS BENCH_WARMUP BENCH_CONNECTIONS BENCH_THREADS BENCH_WORKERS BENCH_SCHOOLS BENCH_REQUESTS \
-	BENCH_PG_SCHOOLS BENCH_PG_STAFF BENCH_PG_REQUESTS; do
+	BENCH_PG_AREAS BENCH_PG_SCHOOLS BENCH_PG_STAFF BENCH_PG_REQUESTS; do
 	if ! [[ ${!v} =~ ^[1-9][0-9]*$ ]]; then die "$v must be a positive whole number, not '${!v}'"; fi
 done
 
