@@ -24,7 +24,8 @@
 #
 # PostgreSQL part (pages pg_* and pgr_*; BENCH_PG=0 leaves it out): after the
 # SQLite pages, a throw-away primary (scripts/pg-test.sh) gets its own demo
-# data — 2 areas x BENCH_PG_SCHOOLS (14500: 29,000 schools, the national
+# data — the national shape: BENCH_PG_AREAS area offices (245, `khet demo
+# --areas`) x BENCH_PG_SCHOOLS schools (118: 28,910 schools, the national
 # figure), BENCH_PG_STAFF personnel records (450000) and BENCH_PG_REQUESTS
 # (200000) — then a streaming standby is made of it (pg_basebackup). The
 # pg_* pages are measured on `khet serve` against the primary alone; then a
@@ -50,7 +51,8 @@ BENCH_REQUESTS=${BENCH_REQUESTS:-200000}
 BENCH_PAGES=${BENCH_PAGES:-}
 BENCH_RESULTS=${BENCH_RESULTS:-$ROOT/bench/results}
 BENCH_PG=${BENCH_PG:-1}
-BENCH_PG_SCHOOLS=${BENCH_PG_SCHOOLS:-14500}
+BENCH_PG_AREAS=${BENCH_PG_AREAS:-245}
+BENCH_PG_SCHOOLS=${BENCH_PG_SCHOOLS:-118}
 BENCH_PG_STAFF=${BENCH_PG_STAFF:-450000}
 BENCH_PG_REQUESTS=${BENCH_PG_REQUESTS:-200000}
 RSS_MAX_MB=64
@@ -127,7 +129,7 @@ NGINX=$(command -v nginx || true)
 [ -x "$NGINX" ] || die "nginx is not installed (scripts/install-deps.sh installs nginx-light)"
 [ -f "$MANIFEST" ] || die "$MANIFEST is missing — run make (it builds the assets)"
 for v in BENCH_SECONDS BENCH_WARMUP BENCH_CONNECTIONS BENCH_THREADS BENCH_WORKERS BENCH_SCHOOLS BENCH_REQUESTS \
-	BENCH_PG_SCHOOLS BENCH_PG_STAFF BENCH_PG_REQUESTS; do
+	BENCH_PG_AREAS BENCH_PG_SCHOOLS BENCH_PG_STAFF BENCH_PG_REQUESTS; do
 	if ! [[ ${!v} =~ ^[1-9][0-9]*$ ]]; then die "$v must be a positive whole number, not '${!v}'"; fi
 done
 
@@ -583,13 +585,13 @@ if [ -n "$pg_wanted" ]; then
 	command -v psql >/dev/null || die "psql is not installed (scripts/install-deps.sh installs PostgreSQL; BENCH_PG=0 skips this part)"
 	PG_BASE=$(mktemp -u "${TMPDIR:-/tmp}/khet-bench-pg.XXXXXX")
 	PG_PURL=$("$PG_TEST" start "$PG_BASE-p") || die "the PostgreSQL primary did not start"
-	pg_schools=$((2 * BENCH_PG_SCHOOLS))
-	printf 'bench: PostgreSQL primary %s: demo data (2 areas x %d schools, %d staff, %d requests)\n' "$PG_PURL" \
-		"$BENCH_PG_SCHOOLS" "$BENCH_PG_STAFF" "$BENCH_PG_REQUESTS"
+	pg_schools=$((BENCH_PG_AREAS * BENCH_PG_SCHOOLS))
+	printf 'bench: PostgreSQL primary %s: demo data (%d areas x %d schools, %d staff, %d requests)\n' "$PG_PURL" \
+		"$BENCH_PG_AREAS" "$BENCH_PG_SCHOOLS" "$BENCH_PG_STAFF" "$BENCH_PG_REQUESTS"
 	mkdir -p "$TMP/pg"
 	t0=$(now_ms)
-	KHET_DATA=$TMP/pg KHET_DB=$PG_PURL "$KHET" demo --schools "$BENCH_PG_SCHOOLS" --requests "$BENCH_PG_REQUESTS" \
-		--indicators 200 --staff "$BENCH_PG_STAFF" >"$TMP/pg-demo.out" 2>&1 || { cat "$TMP/pg-demo.out" >&2; die "khet demo on PostgreSQL failed"; }
+	KHET_DATA=$TMP/pg KHET_DB=$PG_PURL "$KHET" demo --areas "$BENCH_PG_AREAS" --schools "$BENCH_PG_SCHOOLS" \
+		--requests "$BENCH_PG_REQUESTS" --indicators 200 --staff "$BENCH_PG_STAFF" >"$TMP/pg-demo.out" 2>&1 || { cat "$TMP/pg-demo.out" >&2; die "khet demo on PostgreSQL failed"; }
 	pg_demo_s=$(awk -v ms=$(($(now_ms) - t0)) 'BEGIN { printf "%.1f", ms / 1000 }')
 	pg_db_mb=$(psql "$PG_PURL" -qAtX -c "SELECT round(pg_database_size('khet') / 1048576.0, 1)")
 	psql "$PG_PURL" -qAtX -c "VACUUM ANALYZE" >/dev/null
@@ -637,8 +639,8 @@ report() {
 	printf 'wrk runs on the same machine. %%nginx: req/s as a percentage of nginx serving the bytes of\n' 
 	printf '%s as a static file in the same run (%s req/s).\n' "$NGINX_PAGE" "${NGX_RPS:-?}"
 	if [ -n "$pg_wanted" ]; then
-		printf 'pg_* / pgr_*: PostgreSQL 15 (scripts/pg-test.sh, fsync off), %d schools in 2 areas, %d staff, %d requests\n' \
-			"$pg_schools" "$BENCH_PG_STAFF" "$BENCH_PG_REQUESTS"
+		printf 'pg_* / pgr_*: PostgreSQL 15 (scripts/pg-test.sh, fsync off), %d schools in %d areas, %d staff, %d requests\n' \
+			"$pg_schools" "$BENCH_PG_AREAS" "$BENCH_PG_STAFF" "$BENCH_PG_REQUESTS"
 		printf '(demo data made in %s s, database %s MB); pg_* on khet serve against the primary alone, pgr_* on\n' \
 			"$pg_demo_s" "$pg_db_mb"
 		printf 'khet serve --db-read on its streaming standby (asked as users who have not written lately).\n'
@@ -758,8 +760,8 @@ json() {
 	printf '  "server": {"workers": %d, "database": "sqlite", "schools": %d, "oss_requests": %d, "signin_peak_rss_mb": %s, "peak_rss_mb": %s, "end_rss_mb": %s, "rss_max_mb": %d, "rss": "%s", "threads": %s, "stop": %s},\n' \
 		"$BENCH_WORKERS" "$schools_total" "$BENCH_REQUESTS" "${signin_rss_mb:-null}" "$rss_mb" "$rss_now_mb" "$RSS_MAX_MB" "$rss_ok" "$threads" "$(json_str "$stop_note")"
 	if [ -n "$pg_wanted" ]; then
-		printf '  "postgresql": {"schools": %d, "staff": %d, "oss_requests": %d, "demo_seconds": %s, "database_mb": %s, "stop": %s},\n' \
-			"$pg_schools" "$BENCH_PG_STAFF" "$BENCH_PG_REQUESTS" "$pg_demo_s" "${pg_db_mb:-null}" "$(json_str "$pg_stop_note")"
+		printf '  "postgresql": {"areas": %d, "schools": %d, "staff": %d, "oss_requests": %d, "demo_seconds": %s, "database_mb": %s, "stop": %s},\n' \
+			"$BENCH_PG_AREAS" "$pg_schools" "$BENCH_PG_STAFF" "$BENCH_PG_REQUESTS" "$pg_demo_s" "${pg_db_mb:-null}" "$(json_str "$pg_stop_note")"
 		replica_json
 	fi
 	printf '  "nginx": {"version": %s, "workers": %d, "page": %s, "url": %s, "requests_per_s": %s},\n' \

@@ -14,7 +14,18 @@
  * range: a second writer at the same school waits for the first to commit,
  * and its recount, a new statement, sees the first one's rows (READ
  * COMMITTED takes a snapshot per statement). A recount of one place is
- * 15–60 index entries, never a drift to repair. */
+ * 15–60 index entries, never a drift to repair.
+ *
+ * Many places at once (an import, the demo's bulk load): the places are
+ * gathered into the temporary table dpa_touched (dpa_counts_touch, which
+ * may be called several times: before a write, to name the places records
+ * are about to leave, and after) and dpa_counts_refresh_touched recounts
+ * them all in six statements, whatever their number: make their rows,
+ * lock them, one UPDATE of dpa_counts (and one DELETE of a moved school's
+ * emptied row of its old area), one DELETE and one INSERT … SELECT of
+ * dpa_type_counts, each driven by dpa_touched along the indexes
+ * (dpa_staff_area: area, status, school, missing). */
+#include "core/buf.h"
 #include "core/db.h"
 #include "dpa/dpa_internal.h"
 
@@ -48,6 +59,71 @@ int dpa_counts_refresh(struct db *db, long long area_id, long long school_id, st
 	    db_exec(db, school ? RECOUNT(WHO_SCHOOL) : RECOUNT(WHO_OFFICE), k, 2, e) < 0 ||
 	    db_exec(db, "DELETE FROM dpa_type_counts WHERE school_id = $1 AND area_id = $2", k, 2, e) < 0 ||
 	    db_exec(db, school ? RETYPE(WHO_SCHOOL) : RETYPE(WHO_OFFICE), k, 2, e) < 0)
+		return -1;
+	return 0;
+}
+
+int dpa_counts_touch(struct db *db, const char *places_sql, const struct db_val *p, int n, struct err *e)
+{
+	struct buf sql = BUF_INIT;
+	buf_addf(&sql, "INSERT INTO dpa_touched (school_id, area_id) %s", places_sql);
+	int rc = db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS dpa_touched (school_id BIGINT NOT NULL, area_id BIGINT NOT NULL)",
+			 NULL, 0, e) < 0 ||
+			 db_exec(db, buf_cstr(&sql), p, n, e) < 0
+		     ? -1
+		     : 0;
+	buf_release(&sql);
+	return rc;
+}
+
+/* the places of dpa_touched, each once */
+#define TOUCHED "SELECT DISTINCT school_id, area_id FROM dpa_touched WHERE area_id > 0"
+/* a place's active staff (c: its dpa_counts row), as one sum of the two
+ * kinds of place so that each branch keeps to its index */
+#define PLACE_COUNT(extra)                                                                                             \
+	"(SELECT COUNT(*) FROM dpa_staff s WHERE c.school_id > 0 AND s.area_id = c.area_id AND s.status = 'active' "   \
+	"AND s.school_id = c.school_id" extra ") + (SELECT COUNT(*) FROM dpa_staff s WHERE c.school_id = 0 "          \
+	"AND s.area_id = c.area_id AND s.status = 'active' AND s.school_id IS NULL" extra ")"
+#define TYPE_ROWS(join, where)                                                                                         \
+	"SELECT t.school_id, t.area_id, COALESCE(s.type, ''), COUNT(*), "                                            \
+	"SUM(CASE WHEN s.missing > 0 THEN 1 ELSE 0 END) FROM (" TOUCHED ") t JOIN dpa_staff s "                       \
+	"ON s.area_id = t.area_id AND s.status = 'active' AND " join " WHERE " where                                  \
+	" GROUP BY t.school_id, t.area_id, COALESCE(s.type, '')"
+
+int dpa_counts_refresh_touched(struct db *db, struct err *e)
+{
+	if (db_exec(db,
+		    "INSERT INTO dpa_counts (school_id, area_id, recorded, incomplete) "
+		    "SELECT school_id, area_id, 0, 0 FROM (" TOUCHED ") t WHERE true "
+		    "ON CONFLICT (school_id, area_id) DO NOTHING",
+		    NULL, 0, e) < 0 ||
+	    /* the places' locks, before anything of them is counted */
+	    db_exec(db,
+		    "UPDATE dpa_counts SET recorded = recorded WHERE EXISTS (SELECT 1 FROM dpa_touched t "
+		    "WHERE t.school_id = dpa_counts.school_id AND t.area_id = dpa_counts.area_id)",
+		    NULL, 0, e) < 0 ||
+	    db_exec(db,
+		    "UPDATE dpa_counts AS c SET recorded = " PLACE_COUNT("") ", incomplete = " PLACE_COUNT(
+			" AND s.missing > 0") " WHERE EXISTS (SELECT 1 FROM dpa_touched t "
+					      "WHERE t.school_id = c.school_id AND t.area_id = c.area_id)",
+		    NULL, 0, e) < 0 ||
+	    /* a school's row of an area it left (a school moved by khet import
+	     * org), emptied now: a school has one place, its area's */
+	    db_exec(db,
+		    "DELETE FROM dpa_counts WHERE recorded = 0 AND school_id > 0 AND EXISTS (SELECT 1 FROM "
+		    "dpa_touched t WHERE t.school_id = dpa_counts.school_id AND t.area_id = dpa_counts.area_id) "
+		    "AND area_id <> (SELECT sc.area_id FROM schools sc WHERE sc.id = dpa_counts.school_id)",
+		    NULL, 0, e) < 0 ||
+	    db_exec(db,
+		    "DELETE FROM dpa_type_counts WHERE EXISTS (SELECT 1 FROM dpa_touched t "
+		    "WHERE t.school_id = dpa_type_counts.school_id AND t.area_id = dpa_type_counts.area_id)",
+		    NULL, 0, e) < 0 ||
+	    db_exec(db,
+		    "INSERT INTO dpa_type_counts (school_id, area_id, type, recorded, incomplete) " TYPE_ROWS(
+			"s.school_id = t.school_id", "t.school_id > 0") " UNION ALL " TYPE_ROWS("s.school_id IS NULL",
+												  "t.school_id = 0"),
+		    NULL, 0, e) < 0 ||
+	    db_exec(db, "DROP TABLE dpa_touched", NULL, 0, e) < 0)
 		return -1;
 	return 0;
 }

@@ -10,8 +10,11 @@
 #include "dpa/dpa.h"
 
 struct db;
+struct db_val;
 
 #define DPA_PAGE_SIZE 40
+/* schools a page of the area's completeness page */
+#define DPA_AREA_PAGE_SIZE 50
 /* A transfer request unanswered this long is flagged in the area's queue. */
 #define DPA_TRANSFER_FLAG_SECONDS (7LL * 86400)
 
@@ -80,9 +83,20 @@ json_t *dpa_retiring(struct db *db, long long school_id, long long area_id, int 
  * incomplete}] in Thai order of name, schools without staff included. */
 json_t *dpa_area_schools(struct db *db, long long area_id, struct err *e);
 
-/* Active staff of an area's schools by school and type:
- * [{school_id, type ("" for none yet), n}]. */
-json_t *dpa_area_type_counts(struct db *db, long long area_id, struct err *e);
+/* One page (DPA_AREA_PAGE_SIZE) of the same in Thai order of name, filtered
+ * by the words of q (name, district, codes) and, incomplete, to schools
+ * with someone lacking something: {rows: [as above], total, page, pages}. */
+json_t *dpa_area_schools_page(struct db *db, long long area_id, const char *q, bool incomplete, long long page,
+			      struct err *e);
+/* Fills each row of schools (of dpa_area_schools: every school, page
+ * false; or of one dpa_area_schools_page, page true) with its counts by
+ * type from the kept counts, in one query: by_type [n, …] in the order of
+ * types ([{value, label}]), untyped (a type not in the list, or none) and
+ * complete (someone recorded, nobody lacking). 0, or -1 with e. */
+int dpa_area_fill_types(struct db *db, long long area_id, json_t *types, json_t *schools, bool page, struct err *e);
+/* The area's totals over its schools from the kept counts: {recorded,
+ * incomplete, by_type: [{type, n}]}. */
+json_t *dpa_area_totals(struct db *db, long long area_id, struct err *e);
 /* A place's whole roster in Thai name order, without citizen IDs and
  * salaries (exports and the PDF for signing): [{id, title, first_name,
  * last_name, type_label, position_label, position_no, standing_label,
@@ -96,6 +110,16 @@ json_t *dpa_school_roster(struct db *db, long long school_id, long long area_id,
  * row: every write that changes a place's active or incomplete staff calls
  * it, in its transaction, for each place it touched. */
 int dpa_counts_refresh(struct db *db, long long area_id, long long school_id, struct err *e);
+/* Many places at once, set-based: dpa_counts_touch adds the places a
+ * SELECT gives (its columns: school_id, 0 for an area office, and
+ * area_id; p/n its parameters) to the temporary table dpa_touched — call
+ * it before a write for the places records will leave, and after for
+ * those they reach — then dpa_counts_refresh_touched recounts every place
+ * named there in six statements whatever their number, as
+ * dpa_counts_refresh does one, and drops the table. Both in the write's
+ * transaction. */
+int dpa_counts_touch(struct db *db, const char *places_sql, const struct db_val *p, int n, struct err *e);
+int dpa_counts_refresh_touched(struct db *db, struct err *e);
 
 /* ---- transfers (transfer.c) ---------------------------------------------- */
 

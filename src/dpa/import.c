@@ -375,7 +375,7 @@ static int check_stored(struct imp *im)
 
 /* a stored row differs from the file's */
 #define CHANGED                                                                                                        \
-	"(st.title <> s.title OR st.first_name <> s.first_name OR st.last_name <> s.last_name "                        \
+	"(st.area_id <> s.area_id OR st.title <> s.title OR st.first_name <> s.first_name OR st.last_name <> s.last_name "                        \
 	"OR st.birth_date IS DISTINCT FROM s.birth_date OR st.type IS DISTINCT FROM s.type "                           \
 	"OR st.position IS DISTINCT FROM s.position OR st.position_no <> s.position_no "                               \
 	"OR st.standing IS DISTINCT FROM s.standing OR st.salary IS DISTINCT FROM s.salary "                           \
@@ -387,6 +387,13 @@ static int store(struct imp *im, long long *added, long long *updated)
 	struct db *db = im->db;
 	struct err *e = im->e;
 	long long now = im->now;
+	/* the places the matched records are at before they change: a school
+	 * moved to another area since (khet import org) takes its staff along */
+	if (dpa_counts_touch(db,
+			     "SELECT DISTINCT COALESCE(st.school_id, 0), st.area_id FROM dpa_import s "
+			     "JOIN dpa_staff st ON st.citizen_id = s.citizen_id",
+			     NULL, 0, e) < 0)
+		return -1;
 	/* history first: the rows about to change, then the new ones */
 	if (db_exec(db,
 		    "INSERT INTO dpa_staff_events (staff_id, at, by_user, kind, to_school_id, detail) "
@@ -396,7 +403,7 @@ static int store(struct imp *im, long long *added, long long *updated)
 		return -1;
 	*updated =
 	    db_exec(db,
-		    "UPDATE dpa_staff AS st SET title = s.title, first_name = s.first_name, last_name = s.last_name, "
+		    "UPDATE dpa_staff AS st SET area_id = s.area_id, title = s.title, first_name = s.first_name, last_name = s.last_name, "
 		    "birth_date = s.birth_date, type = s.type, position = s.position, position_no = s.position_no, "
 		    "standing = s.standing, salary = s.salary, appointed_on = s.appointed_on, "
 		    "arrived_on = s.arrived_on, education = s.education, subject = s.subject, phone = s.phone, "
@@ -425,25 +432,10 @@ static int store(struct imp *im, long long *added, long long *updated)
 		    "AND NOT EXISTS (SELECT 1 FROM dpa_staff_events ev WHERE ev.staff_id = st.id)",
 		    DB_ARGS(DB_INT(now)), e) < 0)
 		return -1;
-	/* the counts of every place the file names (counts.c), in this transaction */
-	struct db_res *pr = NULL;
-	if (db_query(db, "SELECT DISTINCT area_id, COALESCE(school_id, 0) FROM dpa_import", NULL, 0, &pr, e) < 0)
-		return -1;
-	json_t *places = json_array();
-	int k;
-	while ((k = db_next(pr, e)) == 1)
-		json_array_append_new(places, json_pack("[I,I]", (json_int_t)db_int(pr, 0), (json_int_t)db_int(pr, 1)));
-	db_res_free(pr);
-	size_t pi;
-	json_t *pl;
-	json_array_foreach(places, pi, pl)
-	{
-		if (k >= 0 && dpa_counts_refresh(db, json_integer_value(json_array_get(pl, 0)),
-						 json_integer_value(json_array_get(pl, 1)), e) < 0)
-			k = -1;
-	}
-	json_decref(places);
-	if (k < 0)
+	/* the counts of every place touched (counts.c), in this transaction and
+	 * set-based: the file's places and where its matched records were */
+	if (dpa_counts_touch(db, "SELECT DISTINCT school_id, area_id FROM dpa_import", NULL, 0, e) < 0 ||
+	    dpa_counts_refresh_touched(db, e) < 0)
 		return -1;
 	json_t *areas =
 	    db_rows_json(db,

@@ -1063,68 +1063,66 @@ static json_t *area_for(struct req *r, int *rc)
 	return acc_area_for(r, &area_path, NULL, rc);
 }
 
-/* The area's schools with recorded / incomplete and the counts by type
- * (DPA-4): {types: [{value, label}], schools: [{school_id, name, obec_code,
- * recorded, incomplete, complete, by_type: [{n}] in the types' order,
- * untyped}], recorded, incomplete, by_type totals}. */
+/* Every school of the area with recorded / incomplete and the counts by
+ * type (the export): {types: [{value, label}], schools: [{school_id, name,
+ * obec_code, recorded, incomplete, complete, by_type: [n] in the types'
+ * order, untyped}]}. */
 static json_t *area_model(struct req *r, json_t *area, struct err *e)
 {
 	long long aid = jint(area, "id");
 	json_t *rows = dpa_area_schools(req_db(r), aid, e);
 	json_t *types = rows ? dpa_choices(req_db(r), DPA_TYPES, e) : NULL;
-	json_t *counts = types ? dpa_area_type_counts(req_db(r), aid, e) : NULL;
-	if (!counts) {
+	if (!types || dpa_area_fill_types(req_db(r), aid, types, rows, false, e) < 0) {
 		json_decref(rows);
 		json_decref(types);
 		return NULL;
 	}
-	size_t nt = json_array_size(types);
-	/* school id → its row, to put each count in place in one pass */
-	json_t *by_id = json_object();
-	long long rec = 0, inc = 0;
-	size_t i;
-	json_t *x;
-	json_array_foreach(rows, i, x)
-	{
-		rec += jint(x, "recorded");
-		inc += jint(x, "incomplete");
-		json_object_set_new(x, "complete", json_boolean(jint(x, "recorded") > 0 && !jint(x, "incomplete")));
-		json_t *bt = json_array();
-		for (size_t k = 0; k < nt; k++)
-			json_array_append_new(bt, json_pack("{s:I}", "n", (json_int_t)0));
-		json_object_set_new(x, "by_type", bt);
-		json_object_set_new(x, "untyped", json_integer(0));
-		char key[24];
-		snprintf(key, sizeof key, "%lld", jint(x, "school_id"));
-		json_object_set(by_id, key, x);
+	return json_pack("{s:o, s:o}", "types", types, "schools", rows);
+}
+
+/* The completeness page's model: one page of the schools (50, Thai order,
+ * filtered by q and incomplete) as area_model's, and the area's totals
+ * from the kept counts (recorded, incomplete, by_type [n] in the types'
+ * order, untyped) whatever the page or filter; total, page, pages of the
+ * list. */
+static json_t *area_page_model(struct req *r, json_t *area, const char *q, bool incomplete, struct err *e)
+{
+	long long aid = jint(area, "id");
+	struct db *db = req_db(r);
+	json_t *page = dpa_area_schools_page(db, aid, q, incomplete, req_query_int(r, "page", 1, 1, 1000000), e);
+	json_t *types = page ? dpa_choices(db, DPA_TYPES, e) : NULL;
+	json_t *totals = NULL;
+	if (types && dpa_area_fill_types(db, aid, types, json_object_get(page, "rows"), true, e) == 0)
+		totals = dpa_area_totals(db, aid, e);
+	if (!totals) {
+		json_decref(page);
+		json_decref(types);
+		return NULL;
 	}
-	json_t *totals = json_array();
+	size_t nt = json_array_size(types), i;
+	json_t *by_type = json_array(), *x;
+	long long untyped = 0;
 	for (size_t k = 0; k < nt; k++)
-		json_array_append_new(totals, json_pack("{s:I}", "n", (json_int_t)0));
-	json_array_foreach(counts, i, x)
+		json_array_append_new(by_type, json_integer(0));
+	json_array_foreach(json_object_get(totals, "by_type"), i, x)
 	{
-		char key[24];
-		snprintf(key, sizeof key, "%lld", jint(x, "school_id"));
-		json_t *row = json_object_get(by_id, key);
-		if (!row)
-			continue;
-		const char *t = jstr(x, "type");
-		long long n = jint(x, "n");
-		for (size_t k = 0; k < nt; k++)
-			if (!strcmp(jstr(json_array_get(types, k), "value"), t)) {
-				json_object_set_new(json_array_get(json_object_get(row, "by_type"), k), "n",
-						    json_integer(n));
-				json_t *tot = json_array_get(totals, k);
-				json_object_set_new(tot, "n", json_integer(jint(tot, "n") + n));
-				goto next;
-			}
-		json_object_set_new(row, "untyped", json_integer(jint(row, "untyped") + n));
-	next:;
+		size_t k = 0;
+		while (k < nt && strcmp(jstr(json_array_get(types, k), "value"), jstr(x, "type")))
+			k++;
+		if (k < nt)
+			json_array_set_new(by_type, k, json_integer(jint(x, "n")));
+		else
+			untyped += jint(x, "n");
 	}
-	json_decref(by_id);
-	json_decref(counts);
-	return json_pack("{s:o, s:o, s:I, s:I, s:o}", "types", types, "schools", rows, "recorded", (json_int_t)rec,
-			 "incomplete", (json_int_t)inc, "by_type", totals);
+	json_object_set_new(page, "types", types);
+	json_object_set(page, "schools", json_object_get(page, "rows"));
+	json_object_del(page, "rows");
+	json_object_set_new(page, "recorded", json_integer(jint(totals, "recorded")));
+	json_object_set_new(page, "incomplete", json_integer(jint(totals, "incomplete")));
+	json_object_set_new(page, "by_type", by_type);
+	json_object_set_new(page, "untyped", json_integer(untyped));
+	json_decref(totals);
+	return page;
 }
 
 static int area_get(struct req *r)
@@ -1133,18 +1131,40 @@ static int area_get(struct req *r)
 	json_t *area = area_for(r, &rc);
 	if (!area)
 		return rc;
-	struct err e = ERR_INIT;
-	json_t *m = area_model(r, area, &e);
+	const char *q = req_query(r, "q");
+	q = q ? q : "";
+	bool incomplete = req_query_int(r, "incomplete", 0, 0, 1) == 1;
+	int status = 200;
+	struct err e = ERR_INIT, qe = ERR_INIT;
+	const char *error = NULL;
+	if (search_query_check(q, &qe) < 0) {
+		status = 422;
+		error = qe.msg;
+		q = "";
+	}
+	json_t *m = area_page_model(r, area, q, incomplete, &e);
 	if (!m) {
 		json_decref(area);
 		return view_fault(r, &e);
 	}
+	struct buf base = BUF_INIT;
+	buf_addf(&base, "/dpa/areas/%lld?q=", jint(area, "id"));
+	buf_add_urlenc(&base, q);
+	buf_adds(&base, incomplete ? "&incomplete=1&" : "&");
+	long long pages = jint(m, "pages");
+	json_object_set_new(m, "pager", pager_links(buf_cstr(&base), jint(m, "page"), pages));
+	buf_release(&base);
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "ทะเบียนบุคลากร %s", jstr(area, "name"));
 	json_object_set_new(m, "page_title", json_string(buf_cstr(&title)));
 	buf_release(&title);
+	json_object_set_new(m, "q", json_string(q));
+	json_object_set_new(m, "incomplete_only", json_boolean(incomplete));
+	json_object_set_new(m, "has_pager", json_boolean(pages > 1));
+	json_object_set_new(m, "has_rows", json_boolean(json_array_size(json_object_get(m, "schools")) > 0));
+	json_object_set_new(m, "error", error ? json_string(error) : json_null());
 	json_object_set_new(m, "area", area);
-	return view_page(r, 200, "dpa/area", m);
+	return view_page(r, status, "dpa/area", m);
 }
 
 /* GET /dpa/areas/:aid/export?format=csv|xlsx — the area page's table. */
@@ -1195,7 +1215,7 @@ static int area_export(struct req *r)
 		sheet_number(sh, (double)jint(x, "recorded"));
 		sheet_number(sh, (double)jint(x, "incomplete"));
 		for (size_t k = 0; k < nt && k < 19; k++)
-			sheet_number(sh, (double)jint(json_array_get(json_object_get(x, "by_type"), k), "n"));
+			sheet_number(sh, (double)json_integer_value(json_array_get(json_object_get(x, "by_type"), k)));
 		sheet_number(sh, (double)jint(x, "untyped"));
 		sheet_row_end(sh);
 	}

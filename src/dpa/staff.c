@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/db.h"
 #include "core/jsonx.h"
 #include "core/search.h"
@@ -530,13 +531,128 @@ json_t *dpa_area_schools(struct db *db, long long area_id, struct err *e)
 	    DB_ARGS(DB_INT(area_id)), e);
 }
 
-json_t *dpa_area_type_counts(struct db *db, long long area_id, struct err *e)
+/* One page of an area's schools (the completeness page): schools(area_id,
+ * name COLLATE thai, id, search, obec_code …) gives the order, the search
+ * words and the codes from one index range; each school's figures are one
+ * primary-key row of dpa_counts. The SQL is constant: unused search slots
+ * match anything, $8 = 1 keeps the schools with someone incomplete. */
+#define AREA_PAGE_FROM                                                                                                 \
+	" FROM schools sc LEFT JOIN dpa_counts c ON c.school_id = sc.id AND c.area_id = sc.area_id "                   \
+	"WHERE sc.area_id = $1 AND sc.search LIKE $2 AND sc.search LIKE $3 AND sc.search LIKE $4 "                     \
+	"AND sc.search LIKE $5 AND sc.search LIKE $6 AND sc.search LIKE $7 AND ($8 = 0 OR c.incomplete > 0)"
+
+json_t *dpa_area_schools_page(struct db *db, long long area_id, const char *q, bool incomplete, long long page,
+			      struct err *e)
 {
-	return db_rows_json(
-	    db,
-	    "SELECT school_id, type, recorded AS n FROM dpa_type_counts WHERE area_id = $1 AND school_id > 0 "
-	    "AND recorded > 0",
-	    DB_ARGS(DB_INT(area_id)), e);
+	struct buf pat[SEARCH_SLOTS];
+	search_patterns(q ? q : "", pat);
+#define APATS                                                                                                          \
+	DB_INT(area_id), DB_TEXT(buf_cstr(&pat[0])), DB_TEXT(buf_cstr(&pat[1])), DB_TEXT(buf_cstr(&pat[2])),           \
+	    DB_TEXT(buf_cstr(&pat[3])), DB_TEXT(buf_cstr(&pat[4])), DB_TEXT(buf_cstr(&pat[5])),                        \
+	    DB_INT(incomplete ? 1 : 0)
+	long long total = 0;
+	json_t *rows = NULL;
+	if (db_int_value(db, "SELECT COUNT(*)" AREA_PAGE_FROM, DB_ARGS(APATS), &total, e) >= 0) {
+		long long pages = total ? (total + DPA_AREA_PAGE_SIZE - 1) / DPA_AREA_PAGE_SIZE : 1;
+		if (page < 1)
+			page = 1;
+		if (page > pages)
+			page = pages;
+		rows = db_rows_json(db,
+				    "SELECT sc.id AS school_id, sc.name, sc.obec_code, COALESCE(c.recorded, 0) AS recorded, "
+				    "COALESCE(c.incomplete, 0) AS incomplete" AREA_PAGE_FROM
+				    " ORDER BY sc.name COLLATE thai, sc.id LIMIT 50 OFFSET $9",
+				    DB_ARGS(APATS, DB_INT((page - 1) * DPA_AREA_PAGE_SIZE)), e);
+	}
+#undef APATS
+	search_patterns_release(pat);
+	if (!rows)
+		return NULL;
+	long long pages = total ? (total + DPA_AREA_PAGE_SIZE - 1) / DPA_AREA_PAGE_SIZE : 1;
+	return json_pack("{s:o, s:I, s:I, s:I}", "rows", rows, "total", (json_int_t)total, "page", (json_int_t)page,
+			 "pages", (json_int_t)pages);
+}
+
+/* 50 slots ($2 … $51), 0 where the page has fewer schools: one constant text */
+#define SLOTS10(a) "$" #a "0, $" #a "1, $" #a "2, $" #a "3, $" #a "4, $" #a "5, $" #a "6, $" #a "7, $" #a "8, $" #a "9"
+static const char page_type_sql[] =
+    "SELECT school_id, type, recorded FROM dpa_type_counts WHERE area_id = $1 AND recorded > 0 "
+    "AND school_id IN ($2, $3, $4, $5, $6, $7, $8, $9, " SLOTS10(1) ", " SLOTS10(2) ", " SLOTS10(3) ", " SLOTS10(
+	4) ", $50, $51)";
+#undef SLOTS10
+static const char area_type_sql[] =
+    "SELECT school_id, type, recorded FROM dpa_type_counts WHERE area_id = $1 AND school_id > 0 AND recorded > 0";
+
+/* a school's place in schools, by id (bsearch over sorted pairs) */
+struct at {
+	long long id;
+	size_t row;
+};
+static int at_cmp(const void *a, const void *b)
+{
+	long long x = ((const struct at *)a)->id, y = ((const struct at *)b)->id;
+	return x < y ? -1 : x > y;
+}
+
+int dpa_area_fill_types(struct db *db, long long area_id, json_t *types, json_t *schools, bool page, struct err *e)
+{
+	size_t nt = json_array_size(types), nr = json_array_size(schools);
+	if (page && nr > DPA_AREA_PAGE_SIZE)
+		return err_set(e, 500, "a page of more than %d schools", DPA_AREA_PAGE_SIZE);
+	struct at *ids = xcalloc(nr ? nr : 1, sizeof *ids);
+	long long *cells = xcalloc((nr ? nr : 1) * (nt + 1), sizeof *cells); /* nt types, then untyped */
+	struct db_val v[1 + DPA_AREA_PAGE_SIZE];
+	v[0] = DB_INT(area_id);
+	for (size_t i = 0; i < nr; i++) {
+		ids[i].id = jint(json_array_get(schools, i), "school_id");
+		ids[i].row = i;
+	}
+	for (size_t i = 0; i < DPA_AREA_PAGE_SIZE; i++)
+		v[1 + i] = DB_INT(i < nr ? ids[i].id : 0);
+	qsort(ids, nr, sizeof *ids, at_cmp);
+	struct db_res *r = NULL;
+	int rc = db_query(db, page ? page_type_sql : area_type_sql, v, page ? 1 + DPA_AREA_PAGE_SIZE : 1, &r, e);
+	while (rc >= 0 && (rc = db_next(r, e)) == 1) {
+		struct at key = {db_int(r, 0), 0}, *hit = bsearch(&key, ids, nr, sizeof *ids, at_cmp);
+		if (!hit)
+			continue;
+		const char *t = db_text(r, 1);
+		size_t k = 0;
+		while (k < nt && strcmp(jstr(json_array_get(types, k), "value"), t))
+			k++;
+		cells[hit->row * (nt + 1) + k] += db_int(r, 2); /* k == nt: a type not in the list */
+	}
+	db_res_free(r);
+	for (size_t i = 0; rc >= 0 && i < nr; i++) {
+		json_t *x = json_array_get(schools, i), *bt = json_array();
+		for (size_t k = 0; k < nt; k++)
+			json_array_append_new(bt, json_integer(cells[i * (nt + 1) + k]));
+		json_object_set_new(x, "by_type", bt);
+		json_object_set_new(x, "untyped", json_integer(cells[i * (nt + 1) + nt]));
+		json_object_set_new(x, "complete", json_boolean(jint(x, "recorded") > 0 && !jint(x, "incomplete")));
+	}
+	free(ids);
+	free(cells);
+	return rc < 0 ? -1 : 0;
+}
+
+json_t *dpa_area_totals(struct db *db, long long area_id, struct err *e)
+{
+	json_t *t = db_row_json(db,
+				"SELECT COALESCE(SUM(recorded), 0) AS recorded, COALESCE(SUM(incomplete), 0) AS incomplete "
+				"FROM dpa_counts WHERE area_id = $1 AND school_id > 0",
+				DB_ARGS(DB_INT(area_id)), e);
+	json_t *types = t ? db_rows_json(db,
+					 "SELECT type, SUM(recorded) AS n FROM dpa_type_counts WHERE area_id = $1 "
+					 "AND school_id > 0 GROUP BY type",
+					 DB_ARGS(DB_INT(area_id)), e)
+			  : NULL;
+	if (!types) {
+		json_decref(t);
+		return NULL;
+	}
+	json_object_set_new(t, "by_type", types);
+	return t;
 }
 
 json_t *dpa_school_roster(struct db *db, long long school_id, long long area_id, struct err *e)

@@ -2,7 +2,9 @@
  * benchmark) has something real-looking to show: two area offices named as
  * in the seed manuals — สพป.ยโสธร เขต 2 (primary) and สพม.กำแพงเพชร
  * (secondary) — each with the ten work groups an area office has and
- * schools_per_area schools in the districts of its province.
+ * schools_per_area schools in the districts of its province; `--areas N`
+ * adds area offices of the other provinces up to the national 245 (see
+ * "the national shape" below).
  *
  * The data is the same on every run: names come from fixed lists (village
  * × suffix, then a round number once those run out, so no two names of an
@@ -15,6 +17,7 @@
  * ten schools at a time, without the per-school checks of org_school_add —
  * the codes are valid and unique by construction — and school_count is set
  * once per area at the end. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -232,11 +235,119 @@ static int demo_area(struct db *db, const struct demo_area *a, int n, struct err
 	return changed < 0 ? -1 : 0;
 }
 
-int org_demo(struct db *db, int schools_per_area, struct err *e)
+/* ---- the national shape (--areas N) ---------------------------------------
+ * The country has 245 area offices: 183 primary (สพป.) and 62 secondary
+ * (สพม.). Beyond the two named ones, `--areas N` adds N - 2 more from the
+ * provinces in the list below: first the primary areas (เขต 1, 2, 3 of each
+ * province in turn, สพป.ยโสธร เขต 2 left out), then one secondary area per
+ * province (สพม.กำแพงเพชร left out), until N. Their codes are 7001, 7002 …
+ * in that order — after the two demo areas' codes, so every module's demo
+ * that takes "the first area" by code still finds สพป.ยโสธร เขต 2 — their
+ * OBEC codes 1 + the area code + 5 digits of sequence, their SMIS codes
+ * 100 + the area's place + 5 digits (neither meets the two named areas'
+ * 10352…, 10620…, 352…, 620…). A primary area's schools are บ้าน… schools
+ * of the Yasothon villages, a secondary one's …วิทยาคม of the Kamphaeng
+ * Phet places, each area's first school the province's อนุบาล… or
+ * …พิทยาคม, all in the district เมือง<province>. */
+/* clang-format off */
+static const char *const provinces[] = {
+	"กรุงเทพมหานคร", "สมุทรปราการ", "นนทบุรี", "ปทุมธานี", "พระนครศรีอยุธยา", "อ่างทอง", "ลพบุรี", "สิงห์บุรี",
+	"ชัยนาท", "สระบุรี", "ชลบุรี", "ระยอง", "จันทบุรี", "ตราด", "ฉะเชิงเทรา", "ปราจีนบุรี", "นครนายก", "สระแก้ว",
+	"นครราชสีมา", "บุรีรัมย์", "สุรินทร์", "ศรีสะเกษ", "อุบลราชธานี", "ยโสธร", "ชัยภูมิ", "อำนาจเจริญ", "บึงกาฬ",
+	"หนองบัวลำภู", "ขอนแก่น", "อุดรธานี", "เลย", "หนองคาย", "มหาสารคาม", "ร้อยเอ็ด", "กาฬสินธุ์", "สกลนคร", "นครพนม",
+	"มุกดาหาร", "เชียงใหม่", "ลำพูน", "ลำปาง", "อุตรดิตถ์", "แพร่", "น่าน", "พะเยา", "เชียงราย", "แม่ฮ่องสอน",
+	"นครสวรรค์", "อุทัยธานี", "กำแพงเพชร", "ตาก", "สุโขทัย", "พิษณุโลก", "พิจิตร", "เพชรบูรณ์", "ราชบุรี", "กาญจนบุรี",
+	"สุพรรณบุรี", "นครปฐม", "สมุทรสาคร", "สมุทรสงคราม", "เพชรบุรี", "ประจวบคีรีขันธ์", "นครศรีธรรมราช", "กระบี่",
+	"พังงา", "ภูเก็ต", "สุราษฎร์ธานี", "ระนอง", "ชุมพร", "สงขลา", "สตูล", "ตรัง", "พัทลุง", "ปัตตานี", "ยะลา", "นราธิวาส",
+};
+/* clang-format on */
+#define NATIONAL_PRIMARY 183
+#define NATIONAL_SECONDARY 62
+
+/* The k-th added area (k from 0): its province, kind and เขต number (0
+ * for a secondary area). */
+static void national_area(int k, const char **province, bool *primary, int *zone)
+{
+	int n = 0;
+	for (int z = 1; z <= 3; z++)
+		for (int p = 0; p < N(provinces); p++) {
+			if (z == 2 && !strcmp(provinces[p], "ยโสธร"))
+				continue;
+			if (n == NATIONAL_PRIMARY - 1)
+				goto secondary;
+			if (n++ == k) {
+				*province = provinces[p], *primary = true, *zone = z;
+				return;
+			}
+		}
+secondary:
+	for (int p = 0; p < N(provinces); p++) {
+		if (!strcmp(provinces[p], "กำแพงเพชร"))
+			continue;
+		if (n++ == k) {
+			*province = provinces[p], *primary = false, *zone = 0;
+			return;
+		}
+	}
+	*province = provinces[0], *primary = false, *zone = 0; /* not reached: k < ORG_DEMO_MAX_AREAS - 2 */
+}
+
+static int demo_national_area(struct db *db, int k, int n, struct err *e)
+{
+	const char *province;
+	bool primary;
+	int zone;
+	national_area(k, &province, &primary, &zone);
+	char code[16], obec[24], smis[16];
+	snprintf(code, sizeof code, "%d", 7001 + k);
+	snprintf(obec, sizeof obec, "1%s", code);
+	snprintf(smis, sizeof smis, "%d", 100 + k);
+	struct buf name = BUF_INIT, short_name = BUF_INIT, first = BUF_INIT, district = BUF_INIT;
+	if (primary) {
+		buf_addf(&name, "สำนักงานเขตพื้นที่การศึกษาประถมศึกษา%s เขต %d", province, zone);
+		buf_addf(&short_name, "สพป.%s เขต %d", province, zone);
+		buf_addf(&first, "โรงเรียนอนุบาล%s", province);
+		if (zone > 1)
+			buf_addf(&first, " เขต %d", zone);
+	} else {
+		buf_addf(&name, "สำนักงานเขตพื้นที่การศึกษามัธยมศึกษา%s", province);
+		buf_addf(&short_name, "สพม.%s", province);
+		buf_addf(&first, "โรงเรียน%sพิทยาคม", province);
+	}
+	buf_addf(&district, "เมือง%s", province);
+	const char *firsts[] = {buf_cstr(&first)}, *districts[] = {buf_cstr(&district)};
+	struct demo_area a = {code,
+			      buf_cstr(&name),
+			      buf_cstr(&short_name),
+			      primary ? "primary" : "secondary",
+			      province,
+			      obec,
+			      smis,
+			      primary ? "โรงเรียนบ้าน" : "โรงเรียน",
+			      firsts,
+			      1,
+			      primary ? yst_villages : kpp_villages,
+			      primary ? N(yst_villages) : N(kpp_villages),
+			      primary ? yst_suffixes : kpp_suffixes,
+			      primary ? N(yst_suffixes) : N(kpp_suffixes),
+			      districts,
+			      1};
+	int rc = demo_area(db, &a, n, e);
+	buf_release(&name);
+	buf_release(&short_name);
+	buf_release(&first);
+	buf_release(&district);
+	return rc;
+}
+
+int org_demo_areas(struct db *db, int schools_per_area, int nareas, struct err *e)
 {
 	if (schools_per_area < 0 || schools_per_area > DEMO_MAX_SCHOOLS)
 		return err_set(e, 400, "จำนวนโรงเรียนต่อเขตต้องอยู่ระหว่าง 0 ถึง %d (ได้ %d)", DEMO_MAX_SCHOOLS,
 			       schools_per_area);
+	if (nareas < N(areas) || nareas > ORG_DEMO_MAX_AREAS)
+		return err_set(e, 400, "จำนวนเขตพื้นที่ต้องอยู่ระหว่าง %d ถึง %d (ได้ %d)", N(areas), ORG_DEMO_MAX_AREAS,
+			       nareas);
 	if (db_begin(db, e))
 		return -1;
 	for (int i = 0; i < N(areas); i++) {
@@ -245,5 +356,16 @@ int org_demo(struct db *db, int schools_per_area, struct err *e)
 			return -1;
 		}
 	}
+	for (int k = 0; k < nareas - N(areas); k++) {
+		if (demo_national_area(db, k, schools_per_area, e)) {
+			db_rollback(db);
+			return -1;
+		}
+	}
 	return db_commit(db, e);
+}
+
+int org_demo(struct db *db, int schools_per_area, struct err *e)
+{
+	return org_demo_areas(db, schools_per_area, N(areas), e);
 }

@@ -1,5 +1,6 @@
 /* module: the organisation module as the platform sees it (core/module.h):
- * the home page and school lists in the menu, `khet demo --schools N`, and
+ * the home page and school lists in the menu, `khet demo --schools N
+ * [--areas N]`, and
  * `khet import org FILE` (import.c). It defines no role: who may see an
  * area's schools is the accounts module's scope rule. */
 #include "core/module.h"
@@ -7,7 +8,7 @@
 
 static int demo(struct db *db, const struct demo_args *a, struct err *e)
 {
-	return org_demo(db, (int)demo_arg(a, "schools"), e);
+	return org_demo_areas(db, (int)demo_arg(a, "schools"), (int)demo_arg(a, "areas"), e);
 }
 
 static const struct route_table *const routes[] = {&org_routes, NULL};
@@ -21,6 +22,10 @@ static const struct menu_def menu[] = {
 
 static const struct demo_flag demo_flags[] = {
     {"schools", "(demo) schools per area (default 30)", 30, 1, 99999},
+    {"areas",
+     "(demo) area offices (default 2: the two named ones; up to 245, the national count: 183 primary and 62 "
+     "secondary areas of the Thai provinces, e.g. --areas 245 --schools 118 for about 29,000 schools)",
+     2, 2, ORG_DEMO_MAX_AREAS},
     {NULL},
 };
 

@@ -84,6 +84,12 @@ int org_school_remove(struct db *db, long long id, struct err *e);
  * work groups and schools_per_area schools each, the same every run;
  * running it again changes nothing. */
 int org_demo(struct db *db, int schools_per_area, struct err *e);
+/* The same with nareas area offices (`khet demo --areas N`, 2 to
+ * ORG_DEMO_MAX_AREAS): the two above, then generated ones of the Thai
+ * provinces up to the national count (demo.c says how they are named and
+ * numbered); an area there already is left alone. */
+#define ORG_DEMO_MAX_AREAS 245
+int org_demo_areas(struct db *db, int schools_per_area, int nareas, struct err *e);
 
 /* Within the module only (demo.c's bulk insert), not for other modules:
  * appends the text stored in schools.search for a school to out. */

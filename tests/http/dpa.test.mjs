@@ -332,9 +332,9 @@ test('the area: recorded and incomplete by school', async () => {
   assert.equal(row.recorded, count(`SELECT COUNT(*) FROM dpa_staff WHERE school_id = ${s1} AND status = 'active'`));
   assert.equal(r.json.recorded, count(`SELECT COUNT(*) FROM dpa_staff WHERE area_id = ${area} AND status = 'active' AND school_id IS NOT NULL`));
   const types = r.json.types.map((t) => t.value);
-  const teachers = row.by_type[types.indexOf('teacher')].n;
+  const teachers = row.by_type[types.indexOf('teacher')];
   assert.equal(teachers, count(`SELECT COUNT(*) FROM dpa_staff WHERE school_id = ${s1} AND status = 'active' AND type = 'teacher'`));
-  assert.equal(row.by_type.reduce((a, x) => a + x.n, 0) + row.untyped, row.recorded);
+  assert.equal(row.by_type.reduce((a, n) => a + n, 0) + row.untyped, row.recorded);
   assert.equal((await areaAdmin2.get(`/dpa/areas/${area}`)).status, 404);
   const menu = await admin1.get('/');
   assert.match(menu.text, /ทะเบียนบุคลากร \(DPA\)/);

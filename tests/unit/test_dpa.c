@@ -14,8 +14,12 @@
 #define SCHEMA "khet_unit_dpa"
 #include "engine.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "core/buf.h"
 #include "core/jsonx.h"
 #include "core/thai.h"
 #include "dpa/dpa.h"
@@ -571,20 +575,131 @@ static void test_counts_follow_every_write(void **state)
 	json_t *x;
 	long long sum = 0;
 	json_array_foreach(rows, i, x) sum += jint(x, "recorded");
-	json_decref(rows);
 	assert_int_equal(sum, scalar(en->db,
 				     "SELECT COUNT(*) FROM dpa_staff WHERE area_id = $1 AND status = 'active' "
 				     "AND school_id IS NOT NULL",
 				     f->area));
-	json_t *types = dpa_area_type_counts(en->db, f->area, &e);
+	/* by type: every school's cells add up to its recorded, the area's to the total */
+	json_t *types = dpa_choices(en->db, DPA_TYPES, &e);
 	assert_non_null(types);
-	sum = 0;
-	json_array_foreach(types, i, x) sum += jint(x, "n");
+	assert_int_equal(dpa_area_fill_types(en->db, f->area, types, rows, false, &e), 0);
+	long long cells = 0;
+	json_array_foreach(rows, i, x)
+	{
+		long long row = jint(x, "untyped");
+		size_t k;
+		json_t *n;
+		json_array_foreach(json_object_get(x, "by_type"), k, n) row += json_integer_value(n);
+		assert_int_equal(row, jint(x, "recorded"));
+		cells += row;
+	}
+	assert_int_equal(cells, sum);
+	/* a page of them reads the same */
+	json_t *page = dpa_area_schools_page(en->db, f->area, "", false, 1, &e);
+	assert_non_null(page);
+	assert_int_equal(dpa_area_fill_types(en->db, f->area, types, json_object_get(page, "rows"), true, &e), 0);
+	assert_true(json_equal(json_object_get(page, "rows"), rows));
+	json_decref(page);
 	json_decref(types);
-	assert_int_equal(sum, scalar(en->db,
-				     "SELECT COUNT(*) FROM dpa_staff WHERE area_id = $1 AND status = 'active' "
-				     "AND school_id IS NOT NULL",
-				     f->area));
+	json_decref(rows);
+}
+
+
+/* khet import personnel recounts every place it touched at once (counts.c,
+ * dpa_counts_touch / dpa_counts_refresh_touched): the file's schools and
+ * where its matched records were before — here a school moved to the other
+ * area (khet import org) whose staff the file then brings along. The
+ * maintained counts equal a full recount after each run; a row naming a
+ * person recorded at another school is refused and changes nothing. */
+static void write_file(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+	if (!fp)
+		fail_msg("%s", path);
+	fputs(text, fp);
+	fclose(fp);
+}
+
+static int run_import(struct db *db, const char *path, struct err *e)
+{
+	struct buf report = BUF_INIT;
+	int rc = dpa_import_personnel(db, path, &report, e);
+	if (rc < 0 && getenv("KHET_TEST_VERBOSE"))
+		fprintf(stderr, "%s\n%s\n", e->msg, buf_cstr(&report));
+	buf_release(&report);
+	return rc;
+}
+
+static void test_import_counts(void **state)
+{
+	struct engine *en = *state;
+	struct fx *f = en->data;
+	struct db *db = en->db;
+	struct err e = ERR_INIT;
+	assert_int_equal(counts_drift(db), 0);
+	long long s4 = IN_TX(db, org_school_add(db, f->area, "1099010004", "99010004", "โรงเรียนบ้านสี่", "เมือง", "ยโสธร", &e));
+	assert_true(s4 > 0);
+	char a[14], b[14], c[14], d[14], g[14];
+	new_id(a), new_id(b), new_id(c), new_id(d), new_id(g);
+	char path[] = "/tmp/khet-dpa-import-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	struct buf csv = BUF_INIT;
+#define HEAD "รหัสโรงเรียน,เลขประจำตัวประชาชน,คำนำหน้า,ชื่อ,นามสกุล,ประเภทบุคลากร,วิชาเอก,โทรศัพท์\n"
+	/* a, b at the new school (b lacks a subject), c at s1, d at s3 of the other area */
+	buf_addf(&csv, HEAD "1099010004,%s,นาง,สุภาพร,หนึ่ง,teacher,ภาษาไทย,0811111111\n"
+			    "1099010004,%s,นาย,สมชาย,สอง,teacher,,0822222222\n"
+			    "1099010001,%s,นาง,วันเพ็ญ,สาม,support,ศิลปะ,0833333333\n"
+			    "1099020003,%s,นางสาว,กาญจนา,สี่,,คณิตศาสตร์,0844444444\n",
+		 a, b, c, d);
+	write_file(path, buf_cstr(&csv));
+	assert_int_equal(run_import(db, path, &e), 0);
+	assert_int_equal(counts_drift(db), 0);
+	long long rec = 0, inc = 0;
+	place(db, s4, f->area, &rec, &inc);
+	assert_int_equal(rec, 2);
+	assert_int_equal(inc, 2); /* every imported record lacks what the file leaves out (dates …) */
+	/* the school moves to the other area; its counts stay where they were */
+	assert_int_equal(IN_TX(db, org_school_update(db, s4, f->area2, "1099010004", "99010004", "โรงเรียนบ้านสี่",
+						     "เมือง", "ยโสธร", &e)),
+			 0);
+	/* the next file of the school (a third person, g, too) brings its staff along */
+	buf_reset(&csv);
+	buf_addf(&csv, HEAD "1099010004,%s,นาง,สุภาพร,หนึ่ง,teacher,ภาษาไทย,0811111111\n"
+			    "1099010004,%s,นาย,สมชาย,สอง,teacher,ภาษาไทย,0822222222\n"
+			    "1099010004,%s,นาย,ธนพล,ห้า,,ภาษาไทย,0855555555\n",
+		 a, b, g);
+	write_file(path, buf_cstr(&csv));
+	assert_int_equal(run_import(db, path, &e), 0);
+	assert_int_equal(counts_drift(db), 0);
+	/* the place the records left is gone (a school has one place), no
+	 * type count of it stays */
+	assert_int_equal(scalar(db, "SELECT COUNT(*) FROM dpa_counts WHERE school_id = $1 AND area_id <> "
+				    "(SELECT area_id FROM schools WHERE id = $1)", s4), 0);
+	assert_int_equal(scalar(db, "SELECT COUNT(*) FROM dpa_type_counts WHERE school_id = $1 AND area_id <> "
+				    "(SELECT area_id FROM schools WHERE id = $1)", s4), 0);
+	place(db, s4, f->area2, &rec, &inc);
+	assert_int_equal(rec, 3);
+	assert_int_equal(scalar(db, "SELECT COUNT(*) FROM dpa_staff WHERE school_id = $1 AND area_id <> "
+				    "(SELECT area_id FROM schools WHERE id = $1)",
+				s4),
+			 0);
+	/* the same file again changes nothing; a person of another school is refused */
+	assert_int_equal(run_import(db, path, &e), 0);
+	assert_int_equal(counts_drift(db), 0);
+	buf_reset(&csv);
+	buf_addf(&csv, HEAD "1099010004,%s,นาง,วันเพ็ญ,สาม,support,ศิลปะ,0833333333\n", c);
+	write_file(path, buf_cstr(&csv));
+	err_clear(&e);
+	assert_int_equal(run_import(db, path, &e), -1);
+	assert_int_equal(counts_drift(db), 0);
+	place(db, s4, f->area2, &rec, &inc);
+	assert_int_equal(rec, 3);
+	assert_int_equal(scalar(db, "SELECT COUNT(*) FROM dpa_staff WHERE school_id = $1", f->s1) > 0, 1);
+#undef HEAD
+	buf_release(&csv);
+	unlink(path);
 }
 
 int main(void)
@@ -600,6 +715,7 @@ int main(void)
 	    cmocka_unit_test(test_transfer),
 	    cmocka_unit_test(test_stale_edit_and_counts),
 	    cmocka_unit_test(test_counts_follow_every_write),
+	    cmocka_unit_test(test_import_counts),
 	};
 	int failed = cmocka_run_group_tests_name("dpa_rules", pure, NULL, NULL);
 	engine_after_migrate = seed;

@@ -651,10 +651,83 @@ static void test_school_add_remove(void **state)
 	json_decref(g);
 }
 
+
+/* `khet demo --areas 245`: the national shape — the two named areas and
+ * 243 more of the provinces, 183 primary and 62 secondary in all, every
+ * name, code and school code distinct; a second run adds nothing and a
+ * count out of range is refused. Runs last: it adds areas. */
+static void test_demo_national(void **state)
+{
+	struct db *db = fx_db(state);
+	struct err e = ERR_INIT;
+	assert_int_equal(org_demo_areas(db, 3, ORG_DEMO_MAX_AREAS + 1, &e), -1);
+	assert_int_equal(e.status, 400);
+	assert_non_null(strstr(e.msg, "จำนวนเขตพื้นที่"));
+	err_clear(&e);
+	assert_int_equal(org_demo_areas(db, 3, 1, &e), -1);
+	err_clear(&e);
+	assert_int_equal(int_value(db, "SELECT COUNT(*) FROM areas WHERE code LIKE '7%'", NULL, 0), 0);
+	/* the named areas keep the schools they have (none yet when run alone) */
+	const char *named = "SELECT COUNT(*) FROM schools s JOIN areas a ON a.id = s.area_id WHERE a.code IN ('3502', '6201')";
+	long long before = int_value(db, named, NULL, 0);
+	assert_int_equal(org_demo_areas(db, 3, ORG_DEMO_MAX_AREAS, &e), 0);
+	if (before)
+		assert_int_equal(int_value(db, named, NULL, 0), before);
+	const char *mine = "FROM areas WHERE (code IN ('3502', '6201') OR code LIKE '7%')";
+	char sql[256];
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) %s", mine);
+	assert_int_equal(int_value(db, sql, NULL, 0), 245);
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) %s AND kind = 'primary'", mine);
+	assert_int_equal(int_value(db, sql, NULL, 0), 183);
+	snprintf(sql, sizeof sql, "SELECT COUNT(DISTINCT short_name) %s AND kind = 'secondary'", mine);
+	assert_int_equal(int_value(db, sql, NULL, 0), 62);
+	snprintf(sql, sizeof sql, "SELECT COUNT(DISTINCT name) %s", mine);
+	assert_int_equal(int_value(db, sql, NULL, 0), 245);
+	/* each new one has 3 schools and its work groups */
+	assert_int_equal(int_value(db,
+				   "SELECT COUNT(*) FROM schools s JOIN areas a ON a.id = s.area_id "
+				   "WHERE a.code LIKE '7%' AND a.school_count = 3",
+				   NULL, 0),
+			 243 * 3);
+	assert_int_equal(int_value(db,
+				   "SELECT COUNT(*) FROM work_groups w JOIN areas a ON a.id = w.area_id "
+				   "WHERE a.code LIKE '7%'",
+				   NULL, 0),
+			 243 * 10);
+	json_t *rows = db_rows_json(db,
+				    "SELECT s.obec_code, s.smis_code FROM schools s JOIN areas a ON a.id = s.area_id "
+				    "WHERE a.code LIKE '7%'",
+				    NULL, 0, &e);
+	assert_non_null(rows);
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r)
+	{
+		assert_true(org_school_code_valid(jstr(r, "obec_code")));
+		assert_true(org_smis_code_valid(jstr(r, "smis_code")));
+	}
+	json_decref(rows);
+	long long schools = int_value(db, "SELECT COUNT(*) FROM schools", NULL, 0);
+	assert_int_equal(int_value(db, "SELECT COUNT(DISTINCT obec_code) FROM schools", NULL, 0), schools);
+	assert_int_equal(int_value(db, "SELECT COUNT(DISTINCT smis_code) FROM schools", NULL, 0), schools);
+	/* the first generated ones, as named */
+	json_t *a = db_row_json(db, "SELECT short_name, kind, province FROM areas WHERE code = '7001'", NULL, 0, &e);
+	assert_non_null(a);
+	assert_string_equal(jstr(a, "short_name"), "สพป.กรุงเทพมหานคร เขต 1");
+	json_decref(a);
+	a = db_row_json(db, "SELECT short_name FROM areas WHERE code = '7243'", NULL, 0, &e);
+	assert_non_null(a);
+	assert_string_equal(jstr(a, "short_name"), "สพม.เพชรบุรี"); /* the 61st province but กำแพงเพชร */
+	json_decref(a);
+	/* again: nothing added */
+	assert_int_equal(org_demo_areas(db, 5, ORG_DEMO_MAX_AREAS, &e), 0);
+	assert_int_equal(int_value(db, "SELECT COUNT(*) FROM schools", NULL, 0), schools);
+}
+
 #define DB_TESTS                                                                                                       \
 	cmocka_unit_test(test_demo), cmocka_unit_test(test_demo_idempotent), cmocka_unit_test(test_areas),             \
 	    cmocka_unit_test(test_schools_paging), cmocka_unit_test(test_search), cmocka_unit_test(test_thai_order),   \
-	    cmocka_unit_test(test_school_add_remove)
+	    cmocka_unit_test(test_school_add_remove), cmocka_unit_test(test_demo_national)
 
 int main(void)
 {
