@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -118,16 +119,14 @@ int sheet_parse_format(const char *s, enum sheet_format *f)
 	return -1;
 }
 
-/* A worksheet name Excel accepts: at most 31 characters (UTF-8 aware), no
- * []:*?/\ and not starting or ending with '. */
-void sheet_name(const char *title, char *out, size_t cap)
+/* The characters of src[0..keep) into out, Excel's forbidden []:*?/\ as
+ * '_', at most 31; the quotes Excel refuses at either end dropped. */
+static void name_copy(const char *src, size_t keep, char *out, size_t cap)
 {
 	size_t o = 0;
 	int chars = 0;
-	/* cut on a word boundary (Thai words by th_brk), never mid-word */
-	size_t keep = thai_cut_words(title ? title : "", 31);
-	const unsigned char *endp = (const unsigned char *)(title ? title : "") + keep;
-	for (const unsigned char *c = (const unsigned char *)(title ? title : ""); c < endp && *c && chars < 31;) {
+	const unsigned char *endp = (const unsigned char *)src + keep;
+	for (const unsigned char *c = (const unsigned char *)src; c < endp && *c && chars < 31;) {
 		size_t n = *c < 0x80 ? 1 : (*c >> 5) == 6 ? 2 : (*c >> 4) == 14 ? 3 : 4;
 		if (o + n + 1 > cap)
 			break;
@@ -154,6 +153,51 @@ done:
 		return;
 	}
 	out[o] = 0;
+}
+
+/* The title's last word when it is a number ("2", "2569"): what tells one
+ * area's or year's sheet from the next, so a cut must not lose it. Its
+ * length in bytes, 0 when the last word is no number. */
+static size_t last_number(const char *t, size_t len)
+{
+	size_t n = 0;
+	while (n < len && n < 8 && isdigit((unsigned char)t[len - 1 - n]))
+		n++;
+	return n && n < len && t[len - 1 - n] == ' ' ? n : 0;
+}
+
+/* A worksheet name Excel accepts: at most 31 characters (UTF-8 aware), no
+ * []:*?/\ and not starting or ending with '. A longer title is cut on a word
+ * boundary (Thai words by th_brk), never mid-word; when it ends in a number
+ * (an area's "เขต 2", a year), the number is kept after the words that fit
+ * ("โรงเรียนในสังกัด สพป.ยโสธร 2"), so two areas' or years' files do not
+ * get the same sheet name. */
+void sheet_name(const char *title, char *out, size_t cap)
+{
+	const char *t = title ? title : "";
+	size_t len = strlen(t);
+	size_t num = thai_utf8_chars(t) > 31 ? last_number(t, len) : 0;
+	if (num) {
+		char head[512];
+		size_t hl = len - num - 1;
+		if (hl >= sizeof head)
+			hl = sizeof head - 1;
+		memcpy(head, t, hl);
+		head[hl] = 0;
+		size_t keep = thai_cut_words(head, 30 - num);
+		while (keep > 0 && head[keep - 1] == ' ')
+			keep--;
+		if (keep > 0) {
+			struct buf b = BUF_INIT;
+			buf_add(&b, head, keep);
+			buf_addc(&b, ' ');
+			buf_add(&b, t + len - num, num);
+			name_copy(buf_cstr(&b), b.len, out, cap);
+			buf_release(&b);
+			return;
+		}
+	}
+	name_copy(t, thai_cut_words(t, 31), out, cap);
 }
 
 struct sheet *sheet_new(enum sheet_format f, const char *title, int ncols, const struct sheet_col *cols, struct err *e)
