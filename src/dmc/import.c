@@ -516,6 +516,9 @@ static int store_cb(void *ctx, struct staged *st)
 
 static const struct staged_def students = {
     .table = "dmc_import",
+    /* an area's or the nation's file: a million learners and more */
+    .max_file = TABLE_CLI_MAX_FILE,
+    .max_rows = TABLE_CLI_MAX_ROWS,
     .create_sql = "CREATE TEMP TABLE dmc_import (line BIGINT NOT NULL, school_id BIGINT NOT NULL, "
 		  "citizen_id TEXT, gcode TEXT, ident TEXT NOT NULL, title TEXT NOT NULL, "
 		  "first_name TEXT NOT NULL, last_name TEXT NOT NULL, sex TEXT NOT NULL, "
