@@ -91,12 +91,14 @@ static const struct {
 };
 enum { G_K2 = 0, G_P6 = 7, G_M1 = 8, G_M3 = 10, G_M6 = 13 };
 
-/* 13 digits with the check digit: 1, then the school and the learner's
- * number in it (11 digits), unique over the demo */
+/* 13 digits with the check digit, unique over the demo: 1, a registry
+ * office (digits 2–5, never 0000) and 7 digits, from the school and the
+ * learner's number in it (schools up to 89,999, 99,999 learners each) */
 static void citizen_id(long long school, long long i, char out[14])
 {
+	unsigned long long n = (unsigned long long)(school * 100000 + i) % 9000000000ULL;
 	char d12[32];
-	snprintf(d12, sizeof d12, "1%011llu", (unsigned long long)(school * 100000 + i) % 100000000000ULL);
+	snprintf(d12, sizeof d12, "1%04llu%07llu", 1000 + n / 10000000ULL, n % 10000000ULL);
 	int s = 0;
 	for (int k = 0; k < 12; k++)
 		s += (d12[k] - '0') * (13 - k);
