@@ -30,7 +30,7 @@ const now = () => Math.floor(Date.now() / 1000);
 let last, prev; // the last two rounds whose window has closed
 
 before(async () => {
-  server = await startServer({ args: ['--trust-proxy'] });
+  server = await startServer({ args: ['--trust-proxy'], censusDefault: true }); // `khet demo` as a new user runs it
   area = count("SELECT id FROM areas WHERE code = '3502'");
   area2 = count("SELECT id FROM areas WHERE code = '6201'");
   const past = rows(`SELECT id, open_at, close_at FROM dmc_rounds WHERE close_at + 60 <= ${now()} ORDER BY close_at DESC LIMIT 2`)
