@@ -51,7 +51,7 @@ DATA_FILES := src/acc/common-passwords.txt
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps run test test-unit test-http bench clean static fmt check-banned analyze fuzz fuzz-build
+.PHONY: all deps run test test-unit test-http bench bench-import clean static fmt check-banned analyze fuzz fuzz-build
 
 # deps first, then the build (also under -j: the compiler needs the headers
 # the install step brings).
@@ -176,6 +176,10 @@ test: deps
 
 bench: all
 	./bench/run.sh
+
+# the census import alone (issue 12): khet import students against sqlite3 .import
+bench-import: all
+	./bench/import.sh
 
 clean:
 	rm -rf build bin static/dist
