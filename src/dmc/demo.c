@@ -371,18 +371,22 @@ static int round_story(struct db *db, const struct demo_round *r, const char *co
 {
 	struct buf sql = BUF_INIT;
 	/* confirm: open + 10 min + up to 6 h; certify 30 min later */
-	const char *conf_at = at_now ? "CAST($5 AS BIGINT)" : "(CAST($2 AS BIGINT) + 600 + ((d.k * 7) % 360) * 60)";
+	const char *conf_at = at_now ? "p.now_" : "(p.op + 600 + ((d.k * 7) % 360) * 60)";
+	/* the parameters once, typed (PostgreSQL cannot type them inside CASE) */
 	buf_addf(&sql,
 		 "INSERT INTO dmc_round_schools (round_id, school_id, confirmed_at, confirmed_by, certified_at, "
 		 "certified_by, acknowledged_at, acknowledged_by) "
-		 "SELECT $1, d.school_id, CASE WHEN %s > $3 THEN $3 ELSE %s END, "
-		 "CASE WHEN d.school_id = $4 THEN $6 ELSE NULL END, "
-		 "CASE WHEN %s THEN (CASE WHEN %s + %d > $3 THEN $3 ELSE %s + %d END) ELSE NULL END, "
-		 "CASE WHEN %s AND d.school_id = $4 THEN $7 ELSE NULL END, "
-		 "CASE WHEN %s AND %s THEN (CASE WHEN $3 + 86400 > $5 THEN $5 ELSE $3 + 86400 END) ELSE NULL END, "
-		 "CASE WHEN %s AND %s THEN $8 ELSE NULL END "
-		 "FROM dmc_demo_schools d WHERE %s "
-		 "AND NOT EXISTS (SELECT 1 FROM dmc_round_schools x WHERE x.round_id = $1 AND x.school_id = d.school_id)",
+		 "SELECT p.rid, d.school_id, CASE WHEN %s > p.cl THEN p.cl ELSE %s END, "
+		 "CASE WHEN d.school_id = p.first THEN p.officer ELSE NULL END, "
+		 "CASE WHEN %s THEN (CASE WHEN %s + %d > p.cl THEN p.cl ELSE %s + %d END) ELSE NULL END, "
+		 "CASE WHEN %s AND d.school_id = p.first THEN p.director ELSE NULL END, "
+		 "CASE WHEN %s AND %s THEN (CASE WHEN p.cl + 86400 > p.now_ THEN p.now_ ELSE p.cl + 86400 END) ELSE NULL END, "
+		 "CASE WHEN %s AND %s THEN p.ack_by ELSE NULL END "
+		 "FROM dmc_demo_schools d, (SELECT CAST($1 AS BIGINT) AS rid, CAST($2 AS BIGINT) AS op, "
+		 "CAST($3 AS BIGINT) AS cl, CAST($4 AS BIGINT) AS first, CAST($5 AS BIGINT) AS now_, "
+		 "CAST($6 AS BIGINT) AS officer, CAST($7 AS BIGINT) AS director, CAST($8 AS BIGINT) AS ack_by) p "
+		 "WHERE %s AND NOT EXISTS (SELECT 1 FROM dmc_round_schools x WHERE x.round_id = p.rid "
+		 "AND x.school_id = d.school_id)",
 		 conf_at, conf_at, certify_sql, conf_at, at_now ? 0 : 1800, conf_at, at_now ? 0 : 1800, certify_sql,
 		 certify_sql, ack_sql, certify_sql, ack_sql, confirm_sql);
 	int rc = db_exec(db, buf_cstr(&sql),
