@@ -429,7 +429,7 @@ static int store(struct imp *im, long long *added, long long *updated)
 			 "SELECT citizen_id, gcode, ident, school_id, 'active', title, first_name, last_name, sex, "
 			 "birth_date, nationality, grade, room, weight_x10, height_x10, disadvantaged, disability, "
 			 "guardian_name, guardian_phone, address, search, $1, $1 FROM dmc_import s "
-			 "WHERE NOT EXISTS (SELECT 1 FROM dmc_learners l WHERE l.ident = s.ident) ORDER BY line",
+			 "WHERE NOT EXISTS (SELECT 1 FROM dmc_learners l WHERE l.ident = s.ident)",
 			 DB_ARGS(DB_INT(now)), e);
 	if (*added < 0)
 		return -1;
