@@ -359,7 +359,8 @@ static int recount(struct db *db, struct err *e)
 
 /* One round of the run's schools, as it went: those of confirm_sql (a
  * condition on d.k) confirmed, those of certify_sql certified, those of
- * ack_sql acknowledged by ack_by — confirmations spread over the window
+ * ack_sql acknowledged (named as by ack_by at his area ack_area's schools;
+ * the people of the demo are those of the first school and area) — confirmations spread over the window
  * from its opening, each certification half an hour later, the
  * acknowledgement the next day (never later than now); or, for the round
  * in progress on its round day, all at now. What certifying keeps is
@@ -367,7 +368,7 @@ static int recount(struct db *db, struct err *e)
  * totals on the round's row, and the basic data frozen. */
 static int round_story(struct db *db, const struct demo_round *r, const char *confirm_sql, const char *certify_sql,
 		       const char *ack_sql, long long first, long long officer, long long director, long long ack_by,
-		       long long now, bool at_now, struct err *e)
+		       long long ack_area, long long now, bool at_now, struct err *e)
 {
 	struct buf sql = BUF_INIT;
 	/* confirm: open + 10 min + up to 6 h; certify 30 min later */
@@ -381,10 +382,11 @@ static int round_story(struct db *db, const struct demo_round *r, const char *co
 		 "CASE WHEN %s THEN (CASE WHEN %s + %d > p.cl THEN p.cl ELSE %s + %d END) ELSE NULL END, "
 		 "CASE WHEN %s AND d.school_id = p.first THEN p.director ELSE NULL END, "
 		 "CASE WHEN %s AND %s THEN (CASE WHEN p.cl + 86400 > p.now_ THEN p.now_ ELSE p.cl + 86400 END) ELSE NULL END, "
-		 "CASE WHEN %s AND %s THEN p.ack_by ELSE NULL END "
+		 "CASE WHEN %s AND %s AND d.area_id = p.ack_area THEN p.ack_by ELSE NULL END "
 		 "FROM dmc_demo_schools d, (SELECT CAST($1 AS BIGINT) AS rid, CAST($2 AS BIGINT) AS op, "
 		 "CAST($3 AS BIGINT) AS cl, CAST($4 AS BIGINT) AS first, CAST($5 AS BIGINT) AS now_, "
-		 "CAST($6 AS BIGINT) AS officer, CAST($7 AS BIGINT) AS director, CAST($8 AS BIGINT) AS ack_by) p "
+		 "CAST($6 AS BIGINT) AS officer, CAST($7 AS BIGINT) AS director, CAST($8 AS BIGINT) AS ack_by, "
+		 "CAST($9 AS BIGINT) AS ack_area) p "
 		 "WHERE %s AND NOT EXISTS (SELECT 1 FROM dmc_round_schools x WHERE x.round_id = p.rid "
 		 "AND x.school_id = d.school_id)",
 		 conf_at, conf_at, certify_sql, conf_at, at_now ? 0 : 1800, conf_at, at_now ? 0 : 1800, certify_sql,
@@ -392,7 +394,7 @@ static int round_story(struct db *db, const struct demo_round *r, const char *co
 	int rc = db_exec(db, buf_cstr(&sql),
 			 DB_ARGS(DB_INT(r->id), DB_INT(r->open_at), DB_INT(r->close_at), DB_INT(first), DB_INT(now),
 				 officer > 0 ? DB_INT(officer) : DB_NULL, director > 0 ? DB_INT(director) : DB_NULL,
-				 ack_by > 0 ? DB_INT(ack_by) : DB_NULL),
+				 ack_by > 0 ? DB_INT(ack_by) : DB_NULL, DB_INT(ack_area)),
 			 e) < 0
 		     ? -1
 		     : 0;
@@ -511,7 +513,7 @@ static int demo_census(struct db *db, const long long areas[2], long long total,
 			/* the round before the last: everyone, acknowledged */
 			rc = add_batch(db, 0, 0, e) < 0 || recount(db, e) < 0 ||
 				     round_story(db, &past[1], "1 = 1", "1 = 1", "1 = 1", first, officer, director,
-						 area_officer, now, false, e) < 0 ||
+						 area_officer, areas[0], now, false, e) < 0 ||
 				     add_batch(db, 1, 1, e) < 0 || leave_batch(db, 1, 1, e) < 0
 				 ? -1
 				 : 0;
@@ -522,7 +524,7 @@ static int demo_census(struct db *db, const long long areas[2], long long total,
 		 * twenty missed it; the area has acknowledged three in four */
 		if (rc == 0 && (recount(db, e) < 0 ||
 				round_story(db, &past[0], "d.k % 20 <> 19", "d.k % 20 < 17", "d.k % 4 <> 3", first, officer,
-					    director, area_officer, now, false, e) < 0 ||
+					    director, area_officer, areas[0], now, false, e) < 0 ||
 				add_batch(db, 2, 2, e) < 0 || leave_batch(db, past[1].id ? 2 : 1, 2, e) < 0 ||
 				recount(db, e) < 0))
 			rc = -1;
@@ -536,7 +538,7 @@ static int demo_census(struct db *db, const long long areas[2], long long total,
 		 * people of the demo work in) */
 		if (rc == 0 && dmc_window_state(cur.open_at, cur.close_at, now) == DMC_WINDOW_OPEN)
 			rc = round_story(db, &cur, "d.k >= 3 AND d.k % 3 = 0", "d.k >= 3 AND d.k % 6 = 0", "1 = 0", first,
-					 officer, director, area_officer, now, true, e);
+					 officer, director, area_officer, areas[0], now, true, e);
 	}
 	/* the same names and birth date at two schools (DMC-5) */
 	if (rc == 0 && nschools > 0 && dmc_dup_check_schools_import(db, now, e) < 0)
