@@ -126,6 +126,7 @@ struct gen {
 	long long line;
 	long long t[3][2]; /* batch → [from, to) of its created_at; also of leaving (1, 2) */
 	int start_year;    /* CE year the academic year began */
+	bool one_past;	   /* only one round has closed: whoever leaves, leaves after it */
 };
 
 static long long between(const long long span[2])
@@ -162,6 +163,8 @@ static int gen_school(struct gen *g, long long school, int from, int to, long lo
 		unsigned r = next_rand() % 100, q = next_rand() % 100;
 		int b = r < 93 ? 0 : r < 96 ? 1 : 2;
 		int lv = (q < 3 && b == 0) ? 1 : (q >= 3 && q < 5 && b <= 1) ? 2 : 0;
+		if (lv == 1 && g->one_past)
+			lv = 2;
 		snprintf(batch, sizeof batch, "%d", b);
 		snprintf(created, sizeof created, "%lld", between(g->t[b]));
 		snprintf(leave, sizeof leave, "%d", lv);
@@ -497,7 +500,7 @@ static int demo_census(struct db *db, const long long areas[2], long long total,
 	}
 	int ty, tm, td;
 	thai_local(now, &ty, &tm, &td, NULL, NULL, NULL, NULL);
-	struct gen g = {.start_year = (tm > 5 || (tm == 5 && td >= 16)) ? ty : ty - 1};
+	struct gen g = {.start_year = (tm > 5 || (tm == 5 && td >= 16)) ? ty : ty - 1, .one_past = !past[1].id};
 	/* when each batch joined and each leaver left */
 	long long before = (past[1].id ? past[1].open_at : past[0].open_at) - 60LL * 86400;
 	long long mid_from = past[1].id ? past[1].close_at + 3600 : before, mid_to = past[0].open_at - 3600;
@@ -525,7 +528,7 @@ static int demo_census(struct db *db, const long long areas[2], long long total,
 		if (rc == 0 && (recount(db, e) < 0 ||
 				round_story(db, &past[0], "d.k % 20 <> 19", "d.k % 20 < 17", "d.k % 4 <> 3", first, officer,
 					    director, area_officer, areas[0], now, false, e) < 0 ||
-				add_batch(db, 2, 2, e) < 0 || leave_batch(db, past[1].id ? 2 : 1, 2, e) < 0 ||
+				add_batch(db, 2, 2, e) < 0 || leave_batch(db, 2, 2, e) < 0 ||
 				recount(db, e) < 0))
 			rc = -1;
 	} else if (nschools > 0) {
