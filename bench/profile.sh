@@ -8,7 +8,7 @@
 # `callgrind_control -z` and `-d NAME`; then prints, per request, thousands
 # of instructions: total, outside on_request (MHD and the kernel side; in
 # brackets the memset of MHD's connection pool), sqlite3_step, db_rows_json,
-# layout_hook, tmpl_render, json_delete (inclusive) and malloc/free (self,
+# layout_hook, tmpl_render_watch, json_delete, personal_collect, gzip_compress (inclusive) and malloc/free (self,
 # glibc and jsonx.c's free lists). The .ann files stay in OUT.
 #   bench/profile.sh DATA OUT [N=200]
 set -euo pipefail
@@ -54,7 +54,7 @@ kill -TERM $VG
 wait $VG || true
 trap - EXIT
 printf 'per request, thousands of instructions (%d requests a page)\n' "$N"
-printf 'page | total | outside on_request (pool memset) | sqlite3_step | db_rows_json | layout_hook | tmpl_render | json_delete | malloc+free\n'
+printf 'page | total | outside on_request (pool memset) | sqlite3_step | db_rows_json | layout_hook | tmpl_render | json_delete | personal_collect | gzip | malloc+free\n'
 for p in schools oss_my oss_list; do
 	f=$(grep -l "^desc: Trigger: dump $p\$" "$OUT"/cg.*.out.* | head -n1)
 	callgrind_annotate --inclusive=yes "$f" 2>/dev/null >"$OUT/$p.ann"
@@ -62,9 +62,10 @@ for p in schools oss_my oss_list; do
 	inc() { grep -E "[ :]$1( |$)" "$OUT/$p.ann" | head -n1 | awk '{ gsub(",", "", $1); print $1 + 0 }'; }
 	self() { grep -E "[ :]($1) " "$OUT/$p.self" | awk '{ gsub(",", "", $1); t += $1 } END { print t + 0 }'; }
 	tot=$(grep -m1 'PROGRAM TOTALS' "$OUT/$p.ann" | awk '{ gsub(",", "", $1); print $1 }')
-	k() { echo $(($1 / N / 1000)); }
-	printf '%s | %d | %d (%d) | %d | %d | %d | %d | %d | %d\n' "$p" "$(k "$tot")" "$(k $((tot - $(inc on_request))))" \
+	k() { echo $((${1:-0} / N / 1000)); }
+	printf '%s | %d | %d (%d) | %d | %d | %d | %d | %d | %d | %d | %d\n' "$p" "$(k "$tot")" "$(k $((tot - $(inc on_request))))" \
 		"$(k "$(self '__memset_avx2_unaligned_erms')")" "$(k "$(inc sqlite3_step)")" "$(k "$(inc db_rows_json)")" \
-		"$(k "$(inc layout_hook)")" "$(k "$(inc tmpl_render)")" "$(k "$(inc json_delete)")" \
+		"$(k "$(inc layout_hook)")" "$(k "$(inc tmpl_render_watch)")" "$(k "$(inc json_delete)")" \
+		"$(k "$(inc personal_collect)")" "$(k "$(inc gzip_compress)")" \
 		"$(k "$(self 'malloc|_int_malloc|free|_int_free|jx_malloc|jx_free|malloc_usable_size')")"
 done

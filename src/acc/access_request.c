@@ -353,19 +353,33 @@ static int mine_page(struct req *r)
 	if (db_int_value(db, "SELECT COUNT(*) FROM access_requests WHERE user_id = $1", DB_ARGS(DB_INT(uid)), &total,
 			 &e) < 0)
 		return view_err(r, &e);
+	/* ?format=csv|xlsx: every request of the user, the same query unpaged */
+	enum sheet_format fmt;
+	bool file = export_asked(r, &fmt);
+	long long per_page = file ? ORG_ALL_ROWS : PER_PAGE;
 	struct org_paging pg;
-	org_paging(total, req_query_int(r, "page", 1, 1, 1000000), PER_PAGE, &pg);
+	org_paging(total, file ? 1 : req_query_int(r, "page", 1, 1, 1000000), per_page, &pg);
 	json_t *rows = db_rows_json(db, REQUEST_COLUMNS "WHERE r.user_id = $1 ORDER BY r.id DESC LIMIT $2 OFFSET $3",
-				    DB_ARGS(DB_INT(uid), DB_INT(PER_PAGE), DB_INT(pg.offset)), &e);
+				    DB_ARGS(DB_INT(uid), DB_INT(per_page), DB_INT(pg.offset)), &e);
 	if (!rows)
 		return view_err(r, &e);
 	size_t i;
 	json_t *x;
 	json_array_foreach(rows, i, x) decorate(x);
+	if (file) {
+		static const struct sheet_col cols[] = {
+		    {"เลขที่คำขอ", 10, SHEET_NUMBER, 0, "id"},	    {"สิทธิ์ที่ขอ", 28, SHEET_ENUM, 0, "permission_label"},
+		    {"หน่วยงาน", 30, SHEET_TEXT, 0, "unit_label"},	    {"ส่งเมื่อ", 20, SHEET_DATETIME, 0, "created_at"},
+		    {"สถานะ", 16, SHEET_ENUM, 0, "status_label"},	    {"พิจารณาเมื่อ", 20, SHEET_DATETIME, 0, "decided_at"},
+		    {"เหตุผลการพิจารณา", 30, SHEET_TEXT, 0, "decision_note"}};
+		const struct export_list l = {"คำขอรับสิทธิ์ของฉัน", "my-access-requests", 7, cols};
+		return export_rows(r, fmt, &l, rows, rows);
+	}
 	json_t *m = json_pack("{s:s, s:o, s:I, s:I, s:I}", "page_title", "คำขอรับสิทธิ์ของฉัน", "rows", rows, "total",
 			      (json_int_t)total, "page", (json_int_t)pg.page, "pages", (json_int_t)pg.pages);
 	json_object_set_new(m, "has_rows", json_boolean(total > 0));
 	acc_add_paging(m, "/access/requests?", pg.page, pg.pages);
+	export_links(r, m);
 	return view_page(r, 200, "acc/request_mine", m);
 }
 

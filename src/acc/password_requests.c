@@ -36,12 +36,14 @@
 #include "acc/acc_internal.h"
 #include "acc/password_internal.h"
 #include "core/db.h"
+#include "core/export.h"
 #include "core/form.h"
 #include "core/log.h"
 #include "core/mail.h"
 #include "core/ratelimit.h"
 #include "core/thai.h"
 #include "core/view.h"
+#include "org/org.h"
 
 #define REQUEST_ADDRESS_MAX 5
 #define REQUEST_WINDOW (60 * 60)
@@ -329,6 +331,59 @@ static const struct choice status_choices[] = {
     {NULL, NULL},
 };
 
+/* The queue's rows (taken) as a file: what each card of the page shows,
+ * the Line ID only for a request that chose Line (as the card). The area
+ * admin's file is named by the area's code, the super admin's (requests
+ * without an area) "obec". */
+static int pwreq_export(struct req *r, enum sheet_format fmt, long long area, const char *status, json_t *rows)
+{
+	static const struct sheet_col cols[] = {
+	    {"เลขที่", 8, SHEET_NUMBER, 0, "id"},
+	    {"ยื่นเมื่อ", 20, SHEET_DATETIME, 0, "created_at"},
+	    {"ผู้ขอ", 28, SHEET_TEXT, 0, "name"},
+	    {"ชื่อผู้ใช้ (user)", 16, SHEET_TEXT, 0, "username"},
+	    {"เหตุผล", 30, SHEET_ENUM, 0, "reason_label"},
+	    {"ช่องทาง", 24, SHEET_ENUM, 0, "channel_label"},
+	    {"Line ID", 16, SHEET_TEXT, 0, "line_id"},
+	    {"อีเมลที่ลงทะเบียน", 28, SHEET_TEXT, 0, "email"},
+	    {"โทรศัพท์", 14, SHEET_PHONE, 0, "phone"},
+	    {"รายละเอียด", 30, SHEET_TEXT, 0, "note"},
+	    {"สถานะ", 14, SHEET_ENUM, 0, "status_label"},
+	    {"พิจารณาเมื่อ", 20, SHEET_DATETIME, 0, "decided_at"},
+	    {"ผู้พิจารณา", 24, SHEET_TEXT, 0, "decided_by_name"},
+	    {"เหตุผลที่ไม่อนุมัติ", 30, SHEET_TEXT, 0, "reject_reason"}};
+	const char *label = label_of(status_choices, status);
+	size_t i;
+	json_t *x;
+	json_array_foreach(rows, i, x)
+	{
+		json_object_set_new(x, "status_label", json_string(label));
+		if (!json_is_true(json_object_get(x, "is_line")))
+			json_object_del(x, "line_id");
+	}
+	struct buf t = BUF_INIT;
+	char base[48];
+	if (area > 0) {
+		struct err e = ERR_INIT;
+		json_t *a = org_area_get(req_db(r), area, &e);
+		if (!a) {
+			json_decref(rows);
+			buf_release(&t);
+			return view_err(r, &e);
+		}
+		buf_addf(&t, "คำขอเปลี่ยนรหัสผ่าน %s", jstr(a, "short_name"));
+		snprintf(base, sizeof base, "password-requests-%s", jstr(a, "code"));
+		json_decref(a);
+	} else {
+		buf_adds(&t, "คำขอเปลี่ยนรหัสผ่าน สพฐ.");
+		snprintf(base, sizeof base, "password-requests-obec");
+	}
+	const struct export_list l = {buf_cstr(&t), base, 14, cols};
+	int rc = export_rows(r, fmt, &l, rows, rows);
+	buf_release(&t);
+	return rc;
+}
+
 int acc_pwreq_list(struct req *r)
 {
 	struct db *db = req_db(r);
@@ -347,8 +402,12 @@ int acc_pwreq_list(struct req *r)
 			 "SELECT COUNT(*) FROM password_requests WHERE COALESCE(area_id, 0) = $1 AND status = $2",
 			 DB_ARGS(DB_INT(area), DB_TEXT(status)), &total, &e) < 0)
 		return view_err(r, &e);
-	long long pages = total ? (total + PER_PAGE - 1) / PER_PAGE : 1;
-	long long page = req_query_int(r, "page", 1, 1, 1000000);
+	/* ?format=csv|xlsx: every request of the status tab, the same query unpaged */
+	enum sheet_format fmt;
+	bool file = export_asked(r, &fmt);
+	long long per_page = file ? ORG_ALL_ROWS : PER_PAGE;
+	long long pages = total ? (total + per_page - 1) / per_page : 1;
+	long long page = file ? 1 : req_query_int(r, "page", 1, 1, 1000000);
 	if (page > pages)
 		page = pages;
 	json_t *rows = db_rows_json(
@@ -358,7 +417,7 @@ int acc_pwreq_list(struct req *r)
 	    "u.email, d.title AS d_title, d.first_name AS d_first_name, d.last_name AS d_last_name "
 	    "FROM password_requests pr JOIN users u ON u.id = pr.user_id LEFT JOIN users d ON d.id = pr.decided_by "
 	    "WHERE COALESCE(pr.area_id, 0) = $1 AND pr.status = $2 ORDER BY pr.id DESC LIMIT $3 OFFSET $4",
-	    DB_ARGS(DB_INT(area), DB_TEXT(status), DB_INT(PER_PAGE), DB_INT((page - 1) * PER_PAGE)), &e);
+	    DB_ARGS(DB_INT(area), DB_TEXT(status), DB_INT(per_page), DB_INT((page - 1) * per_page)), &e);
 	if (!rows)
 		return view_err(r, &e);
 	size_t i;
@@ -388,6 +447,8 @@ int acc_pwreq_list(struct req *r)
 		json_object_del(x, "d_first_name");
 		json_object_del(x, "d_last_name");
 	}
+	if (file)
+		return pwreq_export(r, fmt, area, status, rows);
 	json_t *tabs = json_array();
 	for (const struct choice *c = status_choices; c->value; c++)
 		json_array_append_new(tabs, json_pack("{s:s, s:s, s:b}", "value", c->value, "label", c->label,
@@ -401,6 +462,7 @@ int acc_pwreq_list(struct req *r)
 		      pages > 1 ? pager_links(buf_cstr(&base), page, pages) : json_array(), "empty", total == 0);
 	json_object_set_new(m, "has_pager", json_boolean(pages > 1));
 	buf_release(&base);
+	export_links(r, m);
 	return view_page(r, 200, "acc/password_requests", m);
 }
 

@@ -35,6 +35,7 @@
 #include "acc/acc_internal.h"
 #include "core/buf.h"
 #include "core/db.h"
+#include "core/export.h"
 #include "core/form.h"
 #include "core/log.h"
 #include "core/mail.h"
@@ -696,12 +697,15 @@ static int queue_page(struct req *r)
 	struct err e = ERR_INIT;
 	const char *status = acc_queue_status(r, status_filter);
 	struct org_paging pg;
+	/* ?format=csv|xlsx: every registration of the status filter, one query */
+	enum sheet_format fmt;
+	bool file = export_asked(r, &fmt);
 	json_t *rows = acc_queue_rows(
 	    r, aid, status,
 	    "SELECT COUNT(*) FROM school_admin_regs WHERE area_id = $1 AND (CAST($2 AS TEXT) = '' OR status = $2)",
 	    REG_COLUMNS "WHERE g.area_id = $1 AND (CAST($2 AS TEXT) = '' OR g.status = $2) "
 			"ORDER BY g.id DESC LIMIT $3 OFFSET $4",
-	    PER_PAGE, &pg, &e);
+	    file ? ORG_ALL_ROWS : PER_PAGE, &pg, &e);
 	if (!rows) {
 		json_decref(area);
 		return view_err(r, &e);
@@ -713,9 +717,34 @@ static int queue_page(struct req *r)
 		decorate(x);
 		json_object_del(x, "citizen_id"); /* the list shows it masked */
 	}
+	if (file) {
+		/* the page's columns: the citizen ID masked, the e-mail as shown */
+		static const struct sheet_col cols[] = {
+		    {"เลขที่", 8, SHEET_NUMBER, 0, "id"},
+		    {"รหัสโรงเรียน", 14, SHEET_CODE, 0, "obec_code"},
+		    {"สถานศึกษา", 36, SHEET_TEXT, 0, "school_name"},
+		    {"ผู้ลงทะเบียน", 28, SHEET_TEXT, 0, "display_name"},
+		    {"ผู้ลงทะเบียนในฐานะ", 30, SHEET_ENUM, 0, "registrant_label"},
+		    {"เลขประจำตัวประชาชน", 18, SHEET_CODE, 0, "citizen_id_masked"},
+		    {"อีเมล", 28, SHEET_TEXT, 0, "email"},
+		    {"ลงทะเบียนเมื่อ", 20, SHEET_DATETIME, 0, "created_at"},
+		    {"สถานะ", 14, SHEET_ENUM, 0, "status_label"},
+		    {"พิจารณาเมื่อ", 20, SHEET_DATETIME, 0, "decided_at"},
+		    {"เหตุผลการพิจารณา", 30, SHEET_TEXT, 0, "decision_note"}};
+		struct buf t = BUF_INIT;
+		buf_addf(&t, "การลงทะเบียนแอดมินสถานศึกษา %s", jstr(area, "short_name"));
+		char base[48];
+		snprintf(base, sizeof base, "school-admin-regs-%s", jstr(area, "code"));
+		json_decref(area);
+		const struct export_list l = {buf_cstr(&t), base, 11, cols};
+		rc = export_rows(r, fmt, &l, rows, rows);
+		buf_release(&t);
+		return rc;
+	}
 	char path[64];
 	snprintf(path, sizeof path, "/areas/%lld/school-admin-regs", aid);
 	json_t *m = acc_queue_model("การลงทะเบียนแอดมินสถานศึกษา", path, area, rows, status_filter, status, &pg);
+	export_links(r, m);
 	return view_page(r, 200, "acc/schooladmin_queue", m);
 }
 

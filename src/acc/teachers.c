@@ -27,6 +27,7 @@
 #include "acc/acc_internal.h"
 #include "core/buf.h"
 #include "core/db.h"
+#include "core/export.h"
 #include "core/form.h"
 #include "core/jsonx.h"
 #include "core/module.h"
@@ -117,6 +118,52 @@ static void set_field(json_t *form, const char *name, const char *key, json_t *v
 	json_decref(value);
 }
 
+/* The school's teacher accounts, as the page lists them. */
+static json_t *teacher_rows(struct db *db, long long school_id, struct err *e)
+{
+	json_t *rows = db_rows_json(db,
+				    "SELECT u.id, u.title || u.first_name || ' ' || u.last_name AS name, u.username, "
+				    "g.granted_at FROM grants g JOIN users u ON u.id = g.user_id "
+				    "WHERE g.school_id = $1 AND g.role = 'teacher' AND g.revoked_at IS NULL "
+				    "AND u.status = 'active' ORDER BY u.first_name, u.last_name, u.id LIMIT $2",
+				    DB_ARGS(DB_INT(school_id), DB_INT(TEACHERS_MAX)), e);
+	size_t i;
+	json_t *x;
+	json_array_foreach(rows, i, x) acc_add_time_text(x, "granted_at", "granted_at_text");
+	return rows;
+}
+
+/* ?format=csv|xlsx: the school's teacher accounts (the lookup box plays no
+ * part in it). */
+static int teachers_export(struct req *r, enum sheet_format fmt)
+{
+	const struct acc_grant *g = granter(r);
+	if (!g)
+		return acc_deny(r, "เฉพาะแอดมินสถานศึกษาที่ให้สิทธิ์ครูของโรงเรียนตนเองได้");
+	struct db *db = req_db(r);
+	if (!db)
+		return acc_db_unavailable(r);
+	struct err e = ERR_INIT;
+	json_t *school = org_school_get(db, g->school_id, &e);
+	json_t *rows = school ? teacher_rows(db, g->school_id, &e) : NULL;
+	if (!rows) {
+		json_decref(school);
+		return view_err(r, &e);
+	}
+	static const struct sheet_col cols[] = {{"ชื่อ-นามสกุล", 30, SHEET_TEXT, 0, "name"},
+						{"ชื่อผู้ใช้ (user)", 18, SHEET_TEXT, 0, "username"},
+						{"ได้รับสิทธิ์เมื่อ", 20, SHEET_DATETIME, 0, "granted_at"}};
+	struct buf t = BUF_INIT;
+	buf_addf(&t, "ครูที่มีบัญชี %s", jstr(school, "name"));
+	char base[48];
+	snprintf(base, sizeof base, "teachers-%s", jstr(school, "obec_code"));
+	json_decref(school);
+	const struct export_list l = {buf_cstr(&t), base, 3, cols};
+	int rc = export_rows(r, fmt, &l, rows, rows);
+	buf_release(&t);
+	return rc;
+}
+
 /* The page: the lookup of cid (NULL: none asked), then the school's
  * teachers. lookup_error: a Thai message at the citizen ID field of a GET
  * lookup (the form layer checks only posts). */
@@ -194,26 +241,24 @@ static int page(struct req *r, int status, const char *cid, const char *lookup_e
 		}
 		json_decref(rec);
 	}
-	json_t *rows = db_rows_json(db,
-				    "SELECT u.id, u.title || u.first_name || ' ' || u.last_name AS name, u.username, "
-				    "g.granted_at FROM grants g JOIN users u ON u.id = g.user_id "
-				    "WHERE g.school_id = $1 AND g.role = 'teacher' AND g.revoked_at IS NULL "
-				    "AND u.status = 'active' ORDER BY u.first_name, u.last_name, u.id LIMIT $2",
-				    DB_ARGS(DB_INT(g->school_id), DB_INT(TEACHERS_MAX)), &e);
+	json_t *rows = teacher_rows(db, g->school_id, &e);
 	if (!rows) {
 		json_decref(m);
 		return view_err(r, &e);
 	}
-	size_t i;
-	json_t *x;
-	json_array_foreach(rows, i, x) acc_add_time_text(x, "granted_at", "granted_at_text");
 	json_object_set_new(m, "has_teachers", json_boolean(json_array_size(rows) > 0));
 	json_object_set_new(m, "teachers", rows);
+	/* the list's downloads, without the lookup's citizen ID */
+	json_object_set_new(m, "export",
+			    json_pack("{s:s, s:s}", "csv", "/teachers?format=csv", "xlsx", "/teachers?format=xlsx"));
 	return view_page(r, status, "acc/teachers", m);
 }
 
 static int teachers_get(struct req *r)
 {
+	enum sheet_format fmt;
+	if (export_asked(r, &fmt))
+		return teachers_export(r, fmt);
 	const char *q = req_query(r, "citizen_id");
 	if (!q || !*q)
 		return page(r, 200, NULL, NULL);

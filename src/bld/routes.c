@@ -371,6 +371,28 @@ static int school_page(struct req *r, int status, json_t *school, const char *er
 	}
 	size_t i;
 	json_t *b;
+	enum sheet_format f;
+	if (status == 200 && !error && export_asked(r, &f)) {
+		/* the page's table of buildings (photos are not in the file) */
+		json_decref(win);
+		json_decref(state);
+		json_decref(missing);
+		static const struct sheet_col cols[] = {
+		    {"อาคาร", 30, SHEET_TEXT, 0, "name"},		 {"ประเภท", 24, SHEET_ENUM, 0, "type_label"},
+		    {"แบบ", 20, SHEET_ENUM, 0, "plan_label"},		 {"ปีที่สร้าง (พ.ศ.)", 12, SHEET_NUMBER, 0, "year_built"},
+		    {"ชั้น", 8, SHEET_NUMBER, 0, "floors"},		 {"ห้องเรียน", 10, SHEET_NUMBER, 0, "classrooms"},
+		    {"ห้องทั้งหมด", 10, SHEET_NUMBER, 0, "room_count"}, {"พื้นที่ (ตร.ม.)", 12, SHEET_NUMBER, 2, "area_m2"},
+		    {"สภาพ", 14, SHEET_ENUM, 0, "condition_label"}};
+		struct buf t = BUF_INIT;
+		buf_addf(&t, "อาคารเรียน %s", jstr(school, "name"));
+		char base[48];
+		snprintf(base, sizeof base, "bld-buildings-%s", jstr(school, "obec_code"));
+		json_decref(school);
+		const struct export_list l = {buf_cstr(&t), base, 9, cols};
+		int rc = export_rows(r, f, &l, list, list);
+		buf_release(&t);
+		return rc;
+	}
 	json_array_foreach(list, i, b) thumbs(b);
 	bool current = year == bld_year_at(now);
 	struct err ce = ERR_INIT;
@@ -409,6 +431,8 @@ static int school_page(struct req *r, int status, json_t *school, const char *er
 	json_object_set_new(m, "error", error ? json_string(error) : json_null());
 	json_object_set_new(m, "year", json_integer(year));
 	json_object_set_new(m, "school", school);
+	if (status == 200)
+		export_links(r, m);
 	return view_page(r, status, "bld/school", m);
 }
 

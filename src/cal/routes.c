@@ -220,11 +220,53 @@ static int school_page(struct req *r, const char *feed_url)
 	json_decref(all);
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "ปฏิทินข้อมูล %s: สิ่งที่ต้องส่งและกำหนดส่ง", jstr(school, "name"));
+	enum sheet_format f;
+	if (!feed_url && export_asked(r, &f)) {
+		/* the page's three lists in its order (owed soonest first, late
+		 * latest first, done), each deadline with its state and what the
+		 * school still owes; times as date-time cells */
+		json_t *rows = json_array();
+		json_t *lists[] = {owed, late, done};
+		static const char *const states[] = {"ยังค้าง", "เลยกำหนดแล้วและยังค้าง", "ดำเนินการแล้ว"};
+		for (int k = 0; k < 3; k++) {
+			json_array_foreach(lists[k], i, dl)
+			{
+				struct buf w = BUF_INIT;
+				json_array_foreach(json_object_get(dl, "what"), j, o)
+				{
+					if (w.len)
+						buf_adds(&w, "; ");
+					buf_adds(&w, jstr(o, "detail"));
+				}
+				json_object_set_new(dl, "state_label", json_string(states[k]));
+				json_object_set_new(dl, "what_text", json_string(buf_cstr(&w)));
+				buf_release(&w);
+				json_array_append(rows, dl);
+			}
+			json_decref(lists[k]);
+		}
+		static const struct sheet_col cols[] = {
+		    {"กำหนดการ", 50, SHEET_TEXT, 0, "title"},	       {"เริ่ม", 20, SHEET_DATETIME, 0, "opens_at"},
+		    {"ครบกำหนด", 20, SHEET_DATETIME, 0, "due_at"},      {"สถานะ", 22, SHEET_ENUM, 0, "state_label"},
+		    {"สิ่งที่ยังค้าง", 40, SHEET_TEXT, 0, "what_text"}, {"หมายเหตุ", 40, SHEET_TEXT, 0, "note"}};
+		char base[48];
+		snprintf(base, sizeof base, "calendar-%s", jstr(school, "obec_code"));
+		buf_reset(&title);
+		buf_addf(&title, "ปฏิทินข้อมูล %s", jstr(school, "name"));
+		json_decref(feed);
+		json_decref(school);
+		const struct export_list l = {buf_cstr(&title), base, 6, cols};
+		int sent = export_rows(r, f, &l, rows, rows);
+		buf_release(&title);
+		return sent;
+	}
 	json_t *m = json_pack("{s:s, s:o, s:I, s:I, s:I, s:o, s:o, s:o, s:o}", "page_title", buf_cstr(&title), "school",
 			      school, "n_owed", (json_int_t)json_array_size(owed), "n_late",
 			      (json_int_t)json_array_size(late), "n_done", (json_int_t)json_array_size(done), "owed",
 			      owed, "late", late, "done", done, "feed", feed);
 	buf_release(&title);
+	if (!feed_url)
+		export_links(r, m);
 	return view_page(r, 200, "cal/school", m);
 }
 

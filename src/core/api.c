@@ -317,6 +317,11 @@ void api_page_redirected(struct req *r, const char *location)
 	r->api_location = xstrdup(location);
 }
 
+void api_set_error_code(struct req *r, const char *code)
+{
+	r->err_code = code;
+}
+
 int api_call_page(struct req *r, handler_fn page, int (*result)(struct req *r, const char *location))
 {
 	r->api_mode = true;
@@ -531,10 +536,32 @@ static json_t *op_of(const struct api_def *d, const struct api_route *a, json_t 
 	json_t *params = json_array();
 	size_t i;
 	json_t *n;
-	json_array_foreach(names, i, n) json_array_append_new(
-	    params, json_pack("{s:O, s:s, s:b, s:{s:s, s:i}, s:s}", "name", n, "in", "path", "required", 1, "schema",
-			      "type", "integer", "minimum", 1, "description", "รหัส (ตัวเลข) / numeric id"));
+	json_array_foreach(names, i, n)
+	{
+		/* a path parameter is a numeric id, unless the route declares it
+		 * among its params (a choice of words: "/docs/:kind") */
+		const struct api_param *pp = NULL;
+		for (const struct api_param *p = a->params; p && p->name; p++)
+			if (!strcmp(p->name, json_string_value(n)))
+				pp = p;
+		if (pp) {
+			struct buf pd = BUF_INIT;
+			buf_addf(&pd, "%s / %s", pp->th, pp->en);
+			json_array_append_new(params, json_pack("{s:O, s:s, s:b, s:o, s:s}", "name", n, "in", "path",
+								"required", 1, "schema", param_schema(pp), "description",
+								buf_cstr(&pd)));
+			buf_release(&pd);
+			continue;
+		}
+		json_array_append_new(params, json_pack("{s:O, s:s, s:b, s:{s:s, s:i}, s:s}", "name", n, "in", "path",
+							"required", 1, "schema", "type", "integer", "minimum", 1,
+							"description", "รหัส (ตัวเลข) / numeric id"));
+	}
 	for (const struct api_param *p = a->params; p && p->name; p++) {
+		bool in_path = false;
+		json_array_foreach(names, i, n) in_path = in_path || !strcmp(p->name, json_string_value(n));
+		if (in_path)
+			continue;
 		struct buf pd = BUF_INIT;
 		buf_addf(&pd, "%s / %s", p->th, p->en);
 		json_array_append_new(params, json_pack("{s:s, s:s, s:b, s:o, s:s}", "name", p->name, "in", "query",

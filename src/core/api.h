@@ -127,6 +127,12 @@ int api_call_page(struct req *r, handler_fn page, int (*result)(struct req *r, c
 bool api_page_mode(struct req *r);
 /* view.c: a page handler under api_call_page redirected to location. */
 void api_page_redirected(struct req *r, const char *location);
+/* The stable code of the error the handler is about to answer, when not
+ * its status's own (a page handler under api_call_page refusing an add
+ * because the person is recorded elsewhere: "learner_active_elsewhere");
+ * code is a literal. Applies to the error shape of the API and of the
+ * pages' JSON. */
+void api_set_error_code(struct req *r, const char *code);
 
 /* --- types --------------------------------------------------------------- */
 

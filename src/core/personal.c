@@ -20,8 +20,16 @@
  * refuses to build) or a runaway model stops here instead of the stack. */
 #define MAX_WALK 32
 
-static const char *const stems[] = {"citizen_id", "gcode",   "ident",	   "email",
-				    "phone",	  "address", "birth_date", "line_id"};
+/* The stems with their lengths, so a key costs a byte compare per stem
+ * before any string compare: every page's model is walked key by key. */
+static const struct stem {
+	const char *s;
+	size_t n;
+} stems[] = {{"citizen_id", 10}, {"gcode", 5},	{"ident", 5},	   {"email", 5},
+	     {"phone", 5},	 {"address", 7}, {"birth_date", 10}, {"line_id", 7}};
+
+/* The shortest stem: a shorter key is never personal. */
+#define STEM_MIN 5
 
 struct value {
 	json_t *parent; /* the object holding it */
@@ -38,23 +46,31 @@ struct personal {
 	size_t *by_text; /* indexes of v sorted by text */
 };
 
-bool personal_key(const char *key)
+static bool key_personal(const char *key, size_t kl)
 {
-	size_t kl = strlen(key);
-	static const char masked[] = "_masked";
-	if (kl >= sizeof masked - 1 && !strcmp(key + kl - (sizeof masked - 1), masked))
+	if (kl < STEM_MIN)
 		return false;
+	static const char masked[] = "_masked";
+	if (kl >= sizeof masked - 1 && !memcmp(key + kl - (sizeof masked - 1), masked, sizeof masked - 1))
+		return false;
+	char first = key[0], last = key[kl - 1];
 	for (size_t i = 0; i < sizeof stems / sizeof *stems; i++) {
-		size_t sl = strlen(stems[i]);
-		if (kl < sl)
+		const struct stem *st = &stems[i];
+		if (kl < st->n)
 			continue;
 		/* the whole key, its last words ("guardian_phone") or its first ("address_contact") */
-		if (!strcmp(key + kl - sl, stems[i]) && (kl == sl || key[kl - sl - 1] == '_'))
+		if (last == st->s[st->n - 1] && !memcmp(key + kl - st->n, st->s, st->n) &&
+		    (kl == st->n || key[kl - st->n - 1] == '_'))
 			return true;
-		if (!strncmp(key, stems[i], sl) && key[sl] == '_')
+		if (first == st->s[0] && kl > st->n && key[st->n] == '_' && !memcmp(key, st->s, st->n))
 			return true;
 	}
 	return false;
+}
+
+bool personal_key(const char *key)
+{
+	return key_personal(key, strlen(key));
 }
 
 /* Where the walk is: the keys from the root, each either an object's key

@@ -39,8 +39,10 @@ struct sheet {
 	} cols[MAX_COLS];
 };
 
-/* Thai locale (041E), Buddhist calendar (07), Arabic digits (01): Excel and
- * LibreOffice both show the BE year and Thai month names from it. */
+/* Thai locale (041E), Buddhist calendar (07, Windows' CAL_THAI), Western
+ * digits (01): the BE year and Thai month names, "7 ธ.ค. 2569" (seen in
+ * LibreOffice 7.4; Excel 365's "[$-th-TH,107]" spelling is shown there as
+ * a bare serial number, so the LCID form stays — see README, Exports). */
 #define SHEET_FMT_DATE "[$-107041E]d mmm yyyy"
 #define SHEET_FMT_DATETIME "[$-107041E]d mmm yyyy hh:mm"
 

@@ -310,12 +310,18 @@ int view_page(struct req *r, int status, const char *tmpl, json_t *model)
 	if (r->api_mode) {
 		/* a page handler writing for the API showed its form again:
 		 * its errors in the API's shape, never the page's model */
-		json_decref(model);
 		if (status < 400) {
+			json_decref(model);
 			log_error("req %s: %s %s: page %s shown to an API write", r->id, r->method, r->path, tmpl);
 			return api_error(r, 500, NULL, "ขออภัย ระบบขัดข้องชั่วคราว", NULL);
 		}
-		return error_json(r, status, NULL);
+		/* the page's own message at its top (a refusal: "the window
+		 * closed on …") when the form has no form-wide one */
+		const char *top = json_string_value(json_object_get(model, "error"));
+		bool own = top && *top && !json_object_get(r->form.errors, "_form");
+		int rc = error_json(r, status, own ? top : NULL);
+		json_decref(model);
+		return rc;
 	}
 	if (r->wants_json && status >= 400 && !json_object_get(model, "error")) {
 		/* the page shown again with its errors: the one error shape beside

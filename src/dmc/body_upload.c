@@ -131,10 +131,10 @@ static int store(struct db *db, long long school_id, json_t *rows, long long by,
 	bool lite = db_kind(db) == DB_SQLITE;
 	long long n =
 	    db_exec(db,
-		    lite ? "UPDATE dmc_learners SET weight_x10 = j.w, height_x10 = j.h, updated_at = $1 "
+		    lite ? "UPDATE dmc_learners SET version = version + 1, weight_x10 = j.w, height_x10 = j.h, updated_at = $1 "
 			   "FROM " SQLITE_ROWS " AS j WHERE dmc_learners.id = j.id AND dmc_learners.school_id = $3 "
 			   "AND dmc_learners.status = 'active'"
-			 : "UPDATE dmc_learners AS l SET weight_x10 = j.w, height_x10 = j.h, updated_at = $1 "
+			 : "UPDATE dmc_learners AS l SET version = l.version + 1, weight_x10 = j.w, height_x10 = j.h, updated_at = $1 "
 			   "FROM " PG_ROWS " AS j WHERE l.id = j.id AND l.school_id = $3 AND l.status = 'active'",
 		    DB_ARGS(DB_INT(now), DB_TEXT(text), DB_INT(school_id)), e);
 	if (n >= 0 && n != (long long)json_array_size(rows))

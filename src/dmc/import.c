@@ -412,7 +412,7 @@ static int store(struct imp *im, long long *added, long long *updated)
 	long long now = im->now;
 	*updated =
 	    db_exec(db,
-		    "UPDATE dmc_learners SET title = s.title, first_name = s.first_name, last_name = s.last_name, "
+		    "UPDATE dmc_learners SET version = version + 1, title = s.title, first_name = s.first_name, last_name = s.last_name, "
 		    "sex = s.sex, birth_date = s.birth_date, nationality = s.nationality, grade = s.grade, "
 		    "room = s.room, weight_x10 = s.weight_x10, height_x10 = s.height_x10, "
 		    "disadvantaged = s.disadvantaged, disability = s.disability, guardian_name = s.guardian_name, "

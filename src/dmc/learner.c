@@ -437,7 +437,7 @@ long long dmc_learner_move_in(struct db *db, long long school_id, const char *id
 	if (was_active && count_add(db, from, old_grade, sex, -1, e) < 0)
 		return -1;
 	if (db_exec(db,
-		    "UPDATE dmc_learners SET school_id = $2, status = 'active', moved_to = '', grade = $3, room = $4, "
+		    "UPDATE dmc_learners SET version = version + 1, school_id = $2, status = 'active', moved_to = '', grade = $3, room = $4, "
 		    "repeating = 0, updated_at = $5 WHERE id = $1",
 		    DB_ARGS(DB_INT(id), DB_INT(school_id), DB_TEXT(new_grade), DB_INT(room), DB_INT(now)), e) < 0) {
 		if (e->status == 409)
@@ -462,7 +462,7 @@ int dmc_learner_move_out(struct db *db, long long school_id, long long id, const
 		return -1;
 	if (name_check(destination, "destination", "โรงเรียนหรือสถานที่ที่ย้ายไป", e) < 0)
 		return -1;
-	if (db_exec(db, "UPDATE dmc_learners SET status = 'moved_out', moved_to = $2, updated_at = $3 WHERE id = $1",
+	if (db_exec(db, "UPDATE dmc_learners SET version = version + 1, status = 'moved_out', moved_to = $2, updated_at = $3 WHERE id = $1",
 		    DB_ARGS(DB_INT(id), DB_TEXT(destination), DB_INT(now)), e) < 0 ||
 	    count_add(db, school_id, grade, sex, -1, e) < 0 ||
 	    event_add(db, id, now, by, "move_out", school_id, 0, destination, NULL, e) < 0)
@@ -485,7 +485,7 @@ int dmc_learner_set_grade(struct db *db, long long school_id, long long id, cons
 		return -1;
 	if (room < 1 || room > 99)
 		return err_field(e, "room", "ห้องต้องเป็นตัวเลข 1–99");
-	if (db_exec(db, "UPDATE dmc_learners SET grade = $2, room = $3, updated_at = $4 WHERE id = $1",
+	if (db_exec(db, "UPDATE dmc_learners SET version = version + 1, grade = $2, room = $3, updated_at = $4 WHERE id = $1",
 		    DB_ARGS(DB_INT(id), DB_TEXT(grade), DB_INT(room), DB_INT(now)), e) < 0)
 		return -1;
 	if (strcmp(old, grade) && (count_add(db, school_id, old, sex, -1, e) < 0 || count_add(db, school_id, grade, sex, 1, e) < 0))
@@ -586,7 +586,7 @@ long long dmc_learners_set_grade_many(struct db *db, long long school_id, const 
 		goto out;
 	rc = db_exec(db,
 		     DMC_BY_ENGINE(db,
-				   "UPDATE dmc_learners SET grade = $3, room = $4, updated_at = $5 "
+				   "UPDATE dmc_learners SET version = version + 1, grade = $3, room = $4, updated_at = $5 "
 				   "WHERE school_id = $1 AND status = 'active' AND id IN ",
 				   ""),
 		     DB_ARGS(DB_INT(school_id), DB_TEXT(js), DB_TEXT(grade), DB_INT(room), DB_INT(now)), e);
@@ -643,7 +643,7 @@ long long dmc_learners_set_repeating(struct db *db, long long school_id, const l
 		goto out;
 	rc = db_exec(db,
 		     DMC_BY_ENGINE(db,
-				   "UPDATE dmc_learners SET repeating = $3, updated_at = $4 WHERE school_id = $1 "
+				   "UPDATE dmc_learners SET version = version + 1, repeating = $3, updated_at = $4 WHERE school_id = $1 "
 				   "AND status = 'active' AND repeating <> $3 AND id IN ",
 				   ""),
 		     DB_ARGS(DB_INT(school_id), DB_TEXT(js), DB_INT(repeating ? 1 : 0), DB_INT(now)), e);
@@ -674,7 +674,7 @@ int dmc_learner_remove(struct db *db, long long school_id, long long id, const c
 	char grade[8], sex[2];
 	if (active_here(db, school_id, id, grade, sex, e) < 0)
 		return -1;
-	if (db_exec(db, "UPDATE dmc_learners SET status = 'removed', moved_to = '', updated_at = $2 WHERE id = $1",
+	if (db_exec(db, "UPDATE dmc_learners SET version = version + 1, status = 'removed', moved_to = '', updated_at = $2 WHERE id = $1",
 		    DB_ARGS(DB_INT(id), DB_INT(now)), e) < 0 ||
 	    count_add(db, school_id, grade, sex, -1, e) < 0)
 		return -1;
@@ -692,7 +692,7 @@ int dmc_learner_set_citizen_id(struct db *db, long long id, const char *cid, lon
 	struct buf search = BUF_INIT;
 	search_text(jstr(l, "first_name"), jstr(l, "last_name"), cid, &search);
 	long long rc = db_exec(db,
-			       "UPDATE dmc_learners SET citizen_id = $2, gcode = NULL, ident = $2, search = $3, updated_at = $4 "
+			       "UPDATE dmc_learners SET version = version + 1, citizen_id = $2, gcode = NULL, ident = $2, search = $3, updated_at = $4 "
 			       "WHERE id = $1",
 			       DB_ARGS(DB_INT(id), DB_TEXT(cid), DB_TEXT(buf_cstr(&search)), DB_INT(now)), e);
 	buf_release(&search);
@@ -729,7 +729,7 @@ int dmc_learner_rename(struct db *db, long long school_id, long long id, const c
 	struct buf search = BUF_INIT;
 	search_text(first, last, jstr(old, "ident"), &search);
 	long long rc = db_exec(db,
-			       "UPDATE dmc_learners SET title = $2, first_name = $3, last_name = $4, search = $5, "
+			       "UPDATE dmc_learners SET version = version + 1, title = $2, first_name = $3, last_name = $4, search = $5, "
 			       "updated_at = $6 WHERE id = $1",
 			       DB_ARGS(DB_INT(id), DB_TEXT(title), DB_TEXT(first), DB_TEXT(last), DB_TEXT(buf_cstr(&search)),
 				       DB_INT(now)),
@@ -762,7 +762,7 @@ int dmc_learner_set_body(struct db *db, long long school_id, long long id, const
 	if (optional_tenths(weight, "weight", "น้ำหนัก", &w, e) < 0 ||
 	    optional_tenths(height, "height", "ส่วนสูง", &h, e) < 0 || dmc_body_check(w, h, e) < 0)
 		return -1;
-	if (db_exec(db, "UPDATE dmc_learners SET weight_x10 = $2, height_x10 = $3, updated_at = $4 WHERE id = $1",
+	if (db_exec(db, "UPDATE dmc_learners SET version = version + 1, weight_x10 = $2, height_x10 = $3, updated_at = $4 WHERE id = $1",
 		    DB_ARGS(DB_INT(id), DB_INT(w), DB_INT(h), DB_INT(now)), e) < 0)
 		return -1;
 	return event_add(db, id, now, by, "body", school_id, school_id, "",
@@ -779,7 +779,7 @@ json_t *dmc_learner_get(struct db *db, long long id, struct err *e)
 	    "l.moved_to, l.title, t.label AS title_label, l.first_name, l.last_name, l.sex, l.birth_date, "
 	    "l.nationality, n.label AS nationality_label, l.grade, g.label AS grade_label, l.room, l.weight_x10, "
 	    "l.height_x10, l.disadvantaged, d.label AS disadvantaged_label, l.disability, b.label AS disability_label, "
-	    "l.guardian_name, l.guardian_phone, l.address, l.repeating, l.created_at, l.updated_at "
+	    "l.guardian_name, l.guardian_phone, l.address, l.repeating, l.created_at, l.updated_at, l.version "
 	    "FROM dmc_learners l JOIN schools s ON s.id = l.school_id JOIN dmc_titles t ON t.code = l.title "
 	    "JOIN dmc_grades g ON g.code = l.grade JOIN dmc_nationalities n ON n.code = l.nationality "
 	    "JOIN dmc_disadvantaged d ON d.code = l.disadvantaged JOIN dmc_disabilities b ON b.code = l.disability "

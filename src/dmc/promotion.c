@@ -194,13 +194,13 @@ long long dmc_promote_school(struct db *db, long long school_id, long long by, l
 		    "WHERE pr.promotion_id = $1",
 		    DB_ARGS(DB_INT(pid), DB_INT(now), by > 0 ? DB_INT(by) : DB_NULL, DB_INT(school_id)), e) < 0 ||
 	    db_exec(db,
-		    "UPDATE dmc_learners SET grade = (SELECT pr.to_grade FROM dmc_promotion_rows pr "
+		    "UPDATE dmc_learners SET version = version + 1, grade = (SELECT pr.to_grade FROM dmc_promotion_rows pr "
 		    "WHERE pr.promotion_id = $1 AND pr.learner_id = dmc_learners.id), repeating = 0, updated_at = $2 "
 		    "WHERE id IN (SELECT learner_id FROM dmc_promotion_rows WHERE promotion_id = $1 "
 		    "AND outcome IN ('promote', 'stay'))",
 		    DB_ARGS(DB_INT(pid), DB_INT(now)), e) < 0 ||
 	    db_exec(db,
-		    "UPDATE dmc_learners SET status = 'graduated', moved_to = '', repeating = 0, updated_at = $2 "
+		    "UPDATE dmc_learners SET version = version + 1, status = 'graduated', moved_to = '', repeating = 0, updated_at = $2 "
 		    "WHERE id IN (SELECT learner_id FROM dmc_promotion_rows WHERE promotion_id = $1 AND outcome = "
 		    "'graduate')",
 		    DB_ARGS(DB_INT(pid), DB_INT(now)), e) < 0 ||
@@ -269,13 +269,13 @@ long long dmc_promotion_undo(struct db *db, long long school_id, long long by, l
 		return -1;
 	/* the graduates first: their status is the mark of being untouched */
 	if (db_exec(db,
-		    "UPDATE dmc_learners SET status = 'active', updated_at = $3 WHERE school_id = $2 AND status = "
+		    "UPDATE dmc_learners SET version = version + 1, status = 'active', updated_at = $3 WHERE school_id = $2 AND status = "
 		    "'graduated' "
 		    "AND id IN (SELECT learner_id FROM dmc_promotion_rows WHERE promotion_id = $1 AND outcome = "
 		    "'graduate')",
 		    DB_ARGS(DB_INT(pid), DB_INT(school_id), DB_INT(now)), e) < 0 ||
 	    db_exec(db,
-		    "UPDATE dmc_learners SET grade = (SELECT pr.from_grade FROM dmc_promotion_rows pr "
+		    "UPDATE dmc_learners SET version = version + 1, grade = (SELECT pr.from_grade FROM dmc_promotion_rows pr "
 		    "WHERE pr.promotion_id = $1 AND pr.learner_id = dmc_learners.id), repeating = (SELECT CASE "
 		    "WHEN pr.outcome = 'stay' THEN 1 ELSE 0 END FROM dmc_promotion_rows pr WHERE pr.promotion_id = $1 "
 		    "AND pr.learner_id = dmc_learners.id), updated_at = $3 WHERE school_id = $2 AND status = 'active' "

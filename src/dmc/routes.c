@@ -66,13 +66,26 @@
 #include "core/table_read.h"
 #include "core/thai.h"
 #include "core/view.h"
+#include "core/api.h"
 #include "dmc/dmc_internal.h"
+#include "dmc/dmc_pages.h"
 #include "org/org.h"
 
 #define ALL "dmc_officer dmc_certifier dmc_area dmc_viewer school_admin director area_admin super_admin"
 #define ENTER "dmc_officer school_admin"
 #define CERTIFY "dmc_certifier director"
 
+
+/* The action of the route (its data): a page route's is the number
+ * itself, an API route's (api.c) points to a const long. */
+static long route_act(struct req *r)
+{
+	if (api_route_of(r)) {
+		const long *a = api_route_data(r);
+		return a ? *a : 0;
+	}
+	return (long)(intptr_t)req_route_data(r);
+}
 
 /* ---- who may do what ----------------------------------------------------------- */
 
@@ -156,7 +169,7 @@ static void subsidy_text(json_t *sub);
 
 static const struct choice sex_choices[] = {{"M", "ชาย"}, {"F", "หญิง"}, {NULL, NULL}};
 
-static const struct field learner_form[] = {
+const struct field dmc_learner_form[] = {
     {"citizen_id", "เลขประจำตัวประชาชน", FT_CITIZEN_ID, 0, 0, 0, NULL, NULL, NULL, NULL,
      "13 หลัก เว้นว่างเมื่อนักเรียนใช้รหัส G"},
     {"gcode", "รหัส G (นักเรียนที่ไม่มีหลักฐานทางทะเบียนราษฎร)", FT_TEXT, 0, 13, 0, NULL, NULL, NULL, NULL,
@@ -179,7 +192,7 @@ static const struct field learner_form[] = {
     {NULL},
 };
 
-static const struct field move_in_form[] = {
+const struct field dmc_move_in_form[] = {
     {"citizen_id", "เลขประจำตัวประชาชนหรือรหัส G", FT_TEXT, F_REQUIRED, 20, 0, NULL, NULL, NULL, NULL,
      "ของนักเรียนที่ย้ายมาจากโรงเรียนอื่น"},
     {"grade", "ชั้นที่เข้าเรียน", FT_TEXT, 0, 16, 0, NULL, NULL, NULL, NULL, "เว้นว่าง: ชั้นเดิม"},
@@ -194,31 +207,31 @@ static const struct field bulk_form[] = {
     {NULL},
 };
 
-static const struct field move_out_form[] = {
+const struct field dmc_move_out_form[] = {
     {"destination", "ย้ายไปที่ (โรงเรียน/จังหวัด)", FT_TEXT, F_REQUIRED, 200},
     {NULL},
 };
 
-static const struct field name_form[] = {
+const struct field dmc_name_form[] = {
     {"title", "คำนำหน้าชื่อ", FT_TEXT, F_REQUIRED, 16},
     {"first_name", "ชื่อ", FT_TEXT, F_REQUIRED, 100},
     {"last_name", "นามสกุล", FT_TEXT, F_REQUIRED, 100},
     {NULL},
 };
 
-static const struct field body_form[] = {
+const struct field dmc_body_form[] = {
     {"weight", "น้ำหนัก (กิโลกรัม)", FT_TEXT, F_REQUIRED, 8, 0, NULL, NULL, NULL, NULL, "เช่น 35.5"},
     {"height", "ส่วนสูง (เซนติเมตร)", FT_TEXT, F_REQUIRED, 8, 0, NULL, NULL, NULL, NULL, "เช่น 142"},
     {NULL},
 };
 
-static const struct field grade_form[] = {
+const struct field dmc_grade_form[] = {
     {"grade", "ชั้น", FT_TEXT, F_REQUIRED, 16},
     {"room", "ห้อง", FT_INT, F_REQUIRED, 99, 1},
     {NULL},
 };
 
-static const struct field dropout_form[] = {
+const struct field dmc_dropout_form[] = {
     {"reason", "สาเหตุที่ออกกลางคัน", FT_TEXT, F_REQUIRED, 16},
     {"dropout_note", "รายละเอียด", FT_TEXTAREA, 0, 500, 0, NULL, NULL, NULL, NULL,
      "จำเป็นเมื่อเลือกสาเหตุ อื่น ๆ เช่น วันที่ไม่มาเรียน การติดตาม"},
@@ -233,13 +246,13 @@ static const struct field idfix_form[] = {
     {NULL},
 };
 
-static const struct field decision_form[] = {
+const struct field dmc_decision_form[] = {
     {"decision_note", "เหตุผล/หมายเหตุ", FT_TEXTAREA, 0, 500, 0, NULL, NULL, NULL, NULL,
      "จำเป็นเมื่อไม่อนุมัติ เพื่อให้โรงเรียนแก้ไข"},
     {NULL},
 };
 
-static const struct field empty_form[] = {{NULL}};
+const struct field dmc_empty_form[] = {{NULL}};
 
 /* Shows a text field as a select of a choice list kept in the database. */
 static int make_select(struct req *r, json_t *form, const char *name, enum dmc_list which, const char *empty_label,
@@ -518,7 +531,7 @@ static int add_page(struct req *r, int status, json_t *school, long long elsewhe
 {
 	json_t *values = json_pack("{s:s, s:s, s:s, s:s, s:s}", "nationality", "TH", "disadvantaged", "none",
 				   "disability", "none", "room", "1", "sex", "");
-	json_t *form = form_model(r, learner_form, values);
+	json_t *form = form_model(r, dmc_learner_form, values);
 	json_decref(values);
 	struct err e = ERR_INIT;
 	if (selects(r, form, &e) < 0) {
@@ -551,7 +564,7 @@ static int add_get(struct req *r)
 	return school ? add_page(r, 200, school, 0) : rc;
 }
 
-static int add_post(struct req *r)
+int dmc_add_post(struct req *r)
 {
 	int rc = 0;
 	json_t *school = school_for(r, &rc);
@@ -593,7 +606,10 @@ static int add_post(struct req *r)
 			return view_fault(r, &e);
 		}
 		form_error_err(r, &e);
-		/* elsewhere == our own school: a past record here (moved out) */
+		/* elsewhere == our own school: a past record here (moved out);
+		 * the API says "move him in instead" by its code */
+		if (elsewhere)
+			api_set_error_code(r, "move_in_offered");
 		return add_page(r, 422, school, elsewhere ? elsewhere : 0);
 	}
 	acc_audit_in(r, req_db(r), jint(school, "area_id"), acc_user_id(r), "dmc.learner.add", "dmc_learner", id, NULL);
@@ -609,7 +625,7 @@ static int move_in_page(struct req *r, int status, json_t *school)
 	const char *cid = req_query(r, "citizen_id");
 	if (cid && strlen(cid) <= 20)
 		json_object_set_new(values, "citizen_id", json_string(cid));
-	json_t *form = form_model(r, move_in_form, values);
+	json_t *form = form_model(r, dmc_move_in_form, values);
 	json_decref(values);
 	struct err e = ERR_INIT;
 	if (make_select(r, form, "grade", DMC_GRADES, "— ชั้นเดิม —", &e) < 0) {
@@ -633,7 +649,7 @@ static int move_in_get(struct req *r)
 	return school ? move_in_page(r, 200, school) : rc;
 }
 
-static int move_in_post(struct req *r)
+int dmc_move_in_post(struct req *r)
 {
 	int rc = 0;
 	json_t *school = school_for(r, &rc);
@@ -723,7 +739,6 @@ static int make_dropout_select(struct req *r, json_t *form, struct err *e)
 	return 0;
 }
 
-enum learner_action { ACT_MOVE_OUT, ACT_NAME, ACT_BODY, ACT_GRADE, ACT_DROPOUT, ACT_IDFIX, ACT_WITHDRAW };
 
 /* The learner page holds six forms, and form_model gives each the errors of
  * the request: only the form that was sent shows them (and its summary);
@@ -772,8 +787,8 @@ static int learner_page(struct req *r, int status, json_t *l, const char *error)
 	json_t *values = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "title", jstr(l, "title"), "first_name",
 				   jstr(l, "first_name"), "last_name", jstr(l, "last_name"), "weight", jstr(l, "weight"),
 				   "height", jstr(l, "height"), "grade", jstr(l, "grade"), "room", room);
-	json_t *fname = form_model(r, name_form, values), *fbody = form_model(r, body_form, values),
-	       *fgrade = form_model(r, grade_form, values), *fout = form_model(r, move_out_form, NULL);
+	json_t *fname = form_model(r, dmc_name_form, values), *fbody = form_model(r, dmc_body_form, values),
+	       *fgrade = form_model(r, dmc_grade_form, values), *fout = form_model(r, dmc_move_out_form, NULL);
 	json_decref(values);
 	if (make_select(r, fname, "title", DMC_TITLES, "— เลือก —", &e) < 0 ||
 	    make_select(r, fgrade, "grade", DMC_GRADES, "— เลือก —", &e) < 0) {
@@ -787,7 +802,7 @@ static int learner_page(struct req *r, int status, json_t *l, const char *error)
 	}
 	bool can_edit = may_enter(acc_active_grant(r)) && !strcmp(jstr(l, "status"), "active");
 	json_t *reqs = dmc_requests_learner(req_db(r), id, &e);
-	json_t *fdrop = form_model(r, dropout_form, NULL), *ffix = form_model(r, idfix_form, NULL);
+	json_t *fdrop = form_model(r, dmc_dropout_form, NULL), *ffix = form_model(r, idfix_form, NULL);
 	if (!reqs || make_dropout_select(r, fdrop, &e) < 0) {
 		json_decref(reqs);
 		json_decref(fdrop);
@@ -801,7 +816,7 @@ static int learner_page(struct req *r, int status, json_t *l, const char *error)
 		return view_fault(r, &e);
 	}
 	if (!strcmp(req_method(r), "POST")) {
-		enum learner_action act = (enum learner_action)(long)(intptr_t)req_route_data(r);
+		enum learner_action act = (enum learner_action)route_act(r);
 		json_t *const forms[] = {fout, fname, fbody, fgrade, fdrop, ffix};
 		const enum learner_action acts[] = {ACT_MOVE_OUT, ACT_NAME, ACT_BODY, ACT_GRADE, ACT_DROPOUT, ACT_IDFIX};
 		for (size_t k = 0; k < sizeof forms / sizeof *forms; k++)
@@ -848,6 +863,8 @@ static int learner_page(struct req *r, int status, json_t *l, const char *error)
 			      json_array_size(reqs) > 0, "dropout_form", fdrop, "idfix_form", ffix, "can_request_dropout",
 			      can_edit && !drop_pending, "can_request_idfix", can_edit && !fix_pending);
 	json_object_set_new(m, "error", error ? json_string(error) : json_null());
+	/* every form of the page carries it as _version (partials/csrf) */
+	json_object_set_new(m, "record_version", json_integer(jint(l, "version")));
 	json_object_set_new(m, "idfix_closed", reopens ? json_string(buf_cstr(&closed)) : json_null());
 	buf_release(&closed);
 	buf_release(&title);
@@ -862,13 +879,13 @@ static int learner_get(struct req *r)
 }
 
 
-static int learner_post(struct req *r)
+int dmc_learner_post(struct req *r)
 {
 	int rc = 0;
 	json_t *l = learner_for(r, &rc);
 	if (!l)
 		return rc;
-	enum learner_action act = (enum learner_action)(long)(intptr_t)req_route_data(r);
+	enum learner_action act = (enum learner_action)route_act(r);
 	if (!may_enter(acc_active_grant(r))) {
 		json_decref(l);
 		return acc_deny(r, "การแก้ไขข้อมูลนักเรียนทำได้เฉพาะเจ้าหน้าที่ข้อมูลนักเรียนและแอดมินของโรงเรียน");
@@ -878,6 +895,37 @@ static int learner_post(struct req *r)
 	long long id = jint(l, "id"), sid = jint(l, "school_id"), by = acc_user_id(r), now = dmc_now(r);
 	struct db *db = req_db(r);
 	struct err e = ERR_INIT;
+	/* a save made from an older copy of the record (issue 10.6): the
+	 * version it was made from must still be the record's; raised here,
+	 * in the handler's transaction, so of two saves at once one wins */
+	long long version = form_version(r);
+	long long bumped = db_exec(db, "UPDATE dmc_learners SET version = version + 1 WHERE id = $1 AND ($2 < 0 OR version = $2)",
+				   DB_ARGS(DB_INT(id), DB_INT(version)), &e);
+	if (bumped < 0) {
+		json_decref(l);
+		return view_fault(r, &e);
+	}
+	if (bumped == 0) {
+		json_t *cur = dmc_learner_get(db, id, &e);
+		if (!cur) {
+			json_decref(l);
+			return view_fault(r, &e);
+		}
+		json_decref(l);
+		tenths_text(cur, "weight_x10", "weight");
+		tenths_text(cur, "height_x10", "height");
+		char room[8];
+		snprintf(room, sizeof room, "%lld", jint(cur, "room"));
+		static const struct field *const forms[] = {dmc_move_out_form, dmc_name_form, dmc_body_form, dmc_grade_form,
+							    dmc_dropout_form, idfix_form, dmc_empty_form};
+		json_t *values = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "title", jstr(cur, "title"), "first_name",
+					   jstr(cur, "first_name"), "last_name", jstr(cur, "last_name"), "weight",
+					   jstr(cur, "weight"), "height", jstr(cur, "height"), "grade", jstr(cur, "grade"),
+					   "room", room);
+		form_stale(r, forms[act], values, jint(cur, "updated_at"), "ข้อมูลนักเรียน");
+		json_decref(values);
+		return learner_page(r, 409, cur, NULL);
+	}
 	const char *action = "";
 	const char *done = "";
 	switch (act) {
@@ -954,9 +1002,8 @@ static int learner_post(struct req *r)
 
 /* ---- rounds --------------------------------------------------------------------------------- */
 
-enum round_action { RA_CONFIRM, RA_CERTIFY };
 
-static int round_post(struct req *r)
+int dmc_round_post(struct req *r)
 {
 	int rc = 0;
 	json_t *school = school_for(r, &rc);
@@ -964,7 +1011,7 @@ static int round_post(struct req *r)
 		return rc;
 	long long sid = jint(school, "id"), area = jint(school, "area_id");
 	json_decref(school);
-	enum round_action act = (enum round_action)(long)(intptr_t)req_route_data(r);
+	enum round_action act = (enum round_action)route_act(r);
 	const struct acc_grant *g = acc_active_grant(r);
 	if (act == RA_CONFIRM ? !may_enter(g) : !may_certify(g))
 		return acc_deny(r, act == RA_CONFIRM ? "การยืนยันข้อมูลทำได้เฉพาะเจ้าหน้าที่ข้อมูลนักเรียนของโรงเรียน"
@@ -978,6 +1025,16 @@ static int round_post(struct req *r)
 	if (rc < 0) {
 		if (!err_refusal(&e))
 			return view_fault(r, &e);
+		if (e.status == 409) {
+			/* the error shape's code: outside the round's window (as the
+			 * school's area sees it), or a step done / not yet allowed */
+			struct err we = ERR_INIT;
+			json_t *round = dmc_round_for_school(req_db(r), rid, sid, &we);
+			bool open = round && dmc_window_state(jint(round, "open_at"), jint(round, "close_at"), dmc_now(r)) ==
+						 DMC_WINDOW_OPEN;
+			json_decref(round);
+			api_set_error_code(r, open ? "round_step_refused" : "round_window_closed");
+		}
 		return school_page(r, e.status == 404 ? 404 : 409, e.msg);
 	}
 	acc_audit_in(r, req_db(r), area, acc_user_id(r), act == RA_CONFIRM ? "dmc.round.confirm" : "dmc.round.certify",
@@ -1719,6 +1776,36 @@ static int duplicates_page(struct req *r, int status, const char *error)
 									? "รับรองซ้ำในรอบเดียวกันโดยสองโรงเรียน"
 									: "ชื่อ นามสกุล และวันเกิดตรงกันในสองโรงเรียน"));
 	}
+	enum sheet_format fmt;
+	if (status == 200 && !error && export_asked(r, &fmt)) {
+		/* the page's pairs, oldest first: codes masked and birth dates as
+		 * on the page (the dates as date cells) */
+		static const struct sheet_col cols[] = {
+		    {"พบเมื่อ", 20, SHEET_DATETIME, 0, "found_at"},
+		    {"ประเภท", 34, SHEET_ENUM, 0, "kind_label"},
+		    {"รอบ", 24, SHEET_TEXT, 0, "round_label"},
+		    {"โรงเรียน (1)", 32, SHEET_TEXT, 0, "school_a_name"},
+		    {"คำนำหน้า (1)", 10, SHEET_TEXT, 0, "a_title"},
+		    {"ชื่อ (1)", 18, SHEET_TEXT, 0, "a_first_name"},
+		    {"นามสกุล (1)", 18, SHEET_TEXT, 0, "a_last_name"},
+		    {"เลขประจำตัว (1)", 20, SHEET_TEXT, 0, "a_ident_masked"},
+		    {"วันเกิด (1)", 14, SHEET_DATE, 0, "a_birth_date"},
+		    {"โรงเรียน (2)", 32, SHEET_TEXT, 0, "school_b_name"},
+		    {"คำนำหน้า (2)", 10, SHEET_TEXT, 0, "b_title"},
+		    {"ชื่อ (2)", 18, SHEET_TEXT, 0, "b_first_name"},
+		    {"นามสกุล (2)", 18, SHEET_TEXT, 0, "b_last_name"},
+		    {"เลขประจำตัว (2)", 20, SHEET_TEXT, 0, "b_ident_masked"},
+		    {"วันเกิด (2)", 14, SHEET_DATE, 0, "b_birth_date"}};
+		struct buf t = BUF_INIT;
+		buf_addf(&t, "นักเรียนที่มีข้อมูลซ้ำซ้อน %s", jstr(area, "short_name"));
+		char base[48];
+		snprintf(base, sizeof base, "dmc-duplicates-%s", jstr(area, "code"));
+		json_decref(area);
+		const struct export_list l = {buf_cstr(&t), base, 15, cols};
+		rc = export_rows(r, fmt, &l, rows, rows);
+		buf_release(&t);
+		return rc;
+	}
 	json_t *form = form_model(r, resolve_form, NULL);
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "นักเรียนที่มีข้อมูลซ้ำซ้อน %s", jstr(area, "short_name"));
@@ -1726,6 +1813,8 @@ static int duplicates_page(struct req *r, int status, const char *error)
 			      "duplicates", rows, "has_duplicates", json_array_size(rows) > 0, "can_resolve",
 			      acc_grant_is(acc_active_grant(r), "dmc_area"), "resolve_form", form, "error", error);
 	buf_release(&title);
+	if (status == 200)
+		export_links(r, m);
 	return view_page(r, status, "dmc/duplicates", m);
 }
 
@@ -1833,7 +1922,7 @@ static int requests_page(struct req *r, int status, const char *error)
 		buf_release(&t);
 		return sent;
 	}
-	json_t *form = form_model(r, decision_form, NULL);
+	json_t *form = form_model(r, dmc_decision_form, NULL);
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "คำขอของโรงเรียนรออนุมัติ %s", jstr(area, "short_name"));
 	json_t *m = json_pack("{s:s, s:o, s:O, s:O, s:b, s:b, s:b, s:o, s:s?}", "page_title", buf_cstr(&title), "area", area,
@@ -1853,14 +1942,14 @@ static int requests_get(struct req *r)
 	return requests_page(r, 200, NULL);
 }
 
-static int decide_post(struct req *r)
+int dmc_decide_post(struct req *r)
 {
 	long long aid = req_param_id(r, "aid"), rid = req_param_id(r, "rid");
 	if (!acc_grant_is(acc_active_grant(r), "dmc_area") || !acc_in_area(r, aid))
 		return acc_deny(r, "การอนุมัติคำขอทำได้เฉพาะเจ้าหน้าที่ข้อมูลนักเรียนของเขตพื้นที่");
 	if (!form_ok(r))
 		return requests_page(r, 422, NULL);
-	bool approve = (intptr_t)req_route_data(r) == 1;
+	bool approve = route_act(r) == 1;
 	struct err e = ERR_INIT;
 	if (dmc_request_decide(req_db(r), aid, rid, approve, form_value(r, "decision_note"), acc_user_id(r), dmc_now(r),
 			       &e) < 0) {
@@ -2504,7 +2593,7 @@ static int body_upload_post(struct req *r)
 #define MB5 (5LL * 1024 * 1024)
 #define DOC_HINT "ไฟล์ PDF, PNG หรือ JPG ไม่เกิน 5 MB"
 
-static const struct field gcode_form[] = {
+const struct field dmc_gcode_form[] = {
     {"title", "คำนำหน้าชื่อ", FT_TEXT, F_REQUIRED, 16},
     {"first_name", "ชื่อ", FT_TEXT, F_REQUIRED | F_NAME, 100},
     {"last_name", "นามสกุล", FT_TEXT, F_REQUIRED | F_NAME, 100},
@@ -2563,6 +2652,25 @@ static void gcode_rows_text(json_t *rows)
 	}
 }
 
+/* The G-code requests as a file: the columns of the pages (the area's
+ * with the school first; a school's from the second column on), the code
+ * as the pages show it. */
+static const struct sheet_col gcode_cols[] = {
+    {"โรงเรียน", 36, SHEET_TEXT, 0, "school_name"},	   {"คำนำหน้า", 10, SHEET_TEXT, 0, "title_label"},
+    {"ชื่อ", 18, SHEET_TEXT, 0, "first_name"},		   {"นามสกุล", 18, SHEET_TEXT, 0, "last_name"},
+    {"ชั้น", 10, SHEET_ENUM, 0, "grade_label"},		   {"ยื่นเมื่อ", 20, SHEET_DATETIME, 0, "requested_at"},
+    {"สถานะ", 16, SHEET_ENUM, 0, "status_label"},	   {"พิจารณาเมื่อ", 20, SHEET_DATETIME, 0, "decided_at"},
+    {"รหัส G", 16, SHEET_CODE, 0, "gcode"},		   {"หมายเหตุการพิจารณา", 30, SHEET_TEXT, 0, "decision_note"}};
+#define GCODE_NCOLS ((int)(sizeof gcode_cols / sizeof *gcode_cols))
+
+static int gcode_export(struct req *r, enum sheet_format fmt, bool one_school, const char *title, const char *base,
+			json_t *rows)
+{
+	const struct export_list l = {title, base, one_school ? GCODE_NCOLS - 1 : GCODE_NCOLS,
+				      one_school ? gcode_cols + 1 : gcode_cols};
+	return export_rows(r, fmt, &l, rows, rows);
+}
+
 static int gcode_school_page(struct req *r, int status, const char *error)
 {
 	int rc = 0;
@@ -2583,11 +2691,23 @@ static int gcode_school_page(struct req *r, int status, const char *error)
 	    json_object_set_new(row, "can_withdraw", json_boolean(enter && !strcmp(jstr(row, "status"), "pending")));
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "คำขอรหัส G %s", jstr(school, "name"));
+	enum sheet_format fmt;
+	if (status == 200 && !error && export_asked(r, &fmt)) {
+		/* the page's rows: the school's latest 200 requests, newest first */
+		char base[48];
+		snprintf(base, sizeof base, "gcode-requests-%s", jstr(school, "obec_code"));
+		json_decref(school);
+		rc = gcode_export(r, fmt, true, buf_cstr(&title), base, rows);
+		buf_release(&title);
+		return rc;
+	}
 	json_t *m = json_pack("{s:s, s:o, s:b, s:b, s:s?}", "page_title", buf_cstr(&title), "requests", rows, "has_requests",
 			      json_array_size(rows) > 0, "can_enter", enter, "error", error);
 	buf_release(&title);
 	school_link(m, school);
 	json_decref(school);
+	if (status == 200)
+		export_links(r, m);
 	return view_page(r, status, "dmc/gcode_school", m);
 }
 
@@ -2600,7 +2720,7 @@ static int gcode_new_page(struct req *r, int status, json_t *school)
 {
 	json_t *values = json_pack("{s:s, s:s, s:s, s:s}", "nationality", "XX", "disadvantaged", "none", "disability",
 				   "none", "room", "1");
-	json_t *form = form_model(r, gcode_form, values);
+	json_t *form = form_model(r, dmc_gcode_form, values);
 	json_decref(values);
 	struct err e = ERR_INIT;
 	if (selects(r, form, &e) < 0) {
@@ -2658,7 +2778,7 @@ static int gcode_keep(struct req *r, long long id, const char *kind, struct err 
 	return rc;
 }
 
-static int gcode_new_post(struct req *r)
+int dmc_gcode_new_post(struct req *r)
 {
 	int rc = 0;
 	json_t *school = school_for(r, &rc);
@@ -2775,7 +2895,7 @@ static int gcode_get(struct req *r)
 	}
 	const struct acc_grant *ag = acc_active_grant(r);
 	bool decide = acc_grant_is(ag, "dmc_area") && acc_in_area(r, jint(g, "area_id")) && json_is_true(json_object_get(g, "pending"));
-	json_t *form = form_model(r, decision_form, NULL);
+	json_t *form = form_model(r, dmc_decision_form, NULL);
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "คำขอรหัส G: %s%s %s", jstr(g, "title_label"), jstr(g, "first_name"), jstr(g, "last_name"));
 	json_t *m = json_pack("{s:s, s:o, s:b, s:b, s:o}", "page_title", buf_cstr(&title), "req", g, "can_decide", decide,
@@ -2823,6 +2943,22 @@ static int gcode_area_page(struct req *r, int status, const char *error)
 	}
 	gcode_rows_text(json_object_get(lists, "pending"));
 	gcode_rows_text(json_object_get(lists, "decided"));
+	enum sheet_format fmt;
+	if (status == 200 && !error && export_asked(r, &fmt)) {
+		/* the pending requests, then the latest decided, as on the page */
+		json_t *rows = json_array();
+		json_array_extend(rows, json_object_get(lists, "pending"));
+		json_array_extend(rows, json_object_get(lists, "decided"));
+		json_decref(lists);
+		struct buf t = BUF_INIT;
+		buf_addf(&t, "คำขอรหัส G %s", jstr(area, "short_name"));
+		char base[48];
+		snprintf(base, sizeof base, "gcode-requests-%s", jstr(area, "code"));
+		json_decref(area);
+		rc = gcode_export(r, fmt, false, buf_cstr(&t), base, rows);
+		buf_release(&t);
+		return rc;
+	}
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "คำขอรหัส G รอรับรอง %s", jstr(area, "short_name"));
 	json_t *m = json_pack("{s:s, s:o, s:O, s:O, s:b, s:b, s:b, s:s?}", "page_title", buf_cstr(&title), "area", area,
@@ -2832,6 +2968,8 @@ static int gcode_area_page(struct req *r, int status, const char *error)
 			      acc_grant_is(acc_active_grant(r), "dmc_area"), "error", error);
 	json_decref(lists);
 	buf_release(&title);
+	if (status == 200)
+		export_links(r, m);
 	return view_page(r, status, "dmc/gcode_area", m);
 }
 
@@ -2840,14 +2978,14 @@ static int gcode_area_get(struct req *r)
 	return gcode_area_page(r, 200, NULL);
 }
 
-static int gcode_decide_post(struct req *r)
+int dmc_gcode_decide_post(struct req *r)
 {
 	long long aid = req_param_id(r, "aid"), gid = req_param_id(r, "gid");
 	if (!acc_grant_is(acc_active_grant(r), "dmc_area") || !acc_in_area(r, aid))
 		return acc_deny(r, "การรับรองรหัส G ทำได้เฉพาะเจ้าหน้าที่ข้อมูลนักเรียนของเขตพื้นที่");
 	if (!form_ok(r))
 		return gcode_area_page(r, 422, NULL);
-	bool approve = (intptr_t)req_route_data(r) == 1;
+	bool approve = route_act(r) == 1;
 	struct err e = ERR_INIT;
 	char code[14];
 	long long learner = 0;
@@ -2882,43 +3020,43 @@ static const struct route routes[] = {
     {"GET", "/dmc", dmc_home, NULL, "dmc", SEEN},
     {"GET", "/dmc/areas", areas_page, NULL, NULL, SEEN},
     {"GET", "/dmc/areas/:aid", area_get, NULL, NULL, SEEN},
-    {"POST", "/dmc/areas/:aid/rounds/:rid/schools/:sid/acknowledge", ack_post, empty_form, NULL, ACCESS_SIGNED_IN,
+    {"POST", "/dmc/areas/:aid/rounds/:rid/schools/:sid/acknowledge", ack_post, dmc_empty_form, NULL, ACCESS_SIGNED_IN,
      "dmc_area"},
     {"GET", "/dmc/areas/:aid/duplicates", duplicates_get, NULL, NULL, SEEN},
     {"POST", "/dmc/areas/:aid/duplicates/:did/resolve", resolve_post, resolve_form, NULL, ACCESS_SIGNED_IN, "dmc_area"},
     {"GET", "/dmc/areas/:aid/requests", requests_get, NULL, NULL, SEEN},
-    {"POST", "/dmc/areas/:aid/requests/:rid/approve", decide_post, decision_form, NULL, ACCESS_SIGNED_IN, "dmc_area",
+    {"POST", "/dmc/areas/:aid/requests/:rid/approve", dmc_decide_post, dmc_decision_form, NULL, ACCESS_SIGNED_IN, "dmc_area",
      DATA(1)},
-    {"POST", "/dmc/areas/:aid/requests/:rid/reject", decide_post, decision_form, NULL, ACCESS_SIGNED_IN, "dmc_area",
+    {"POST", "/dmc/areas/:aid/requests/:rid/reject", dmc_decide_post, dmc_decision_form, NULL, ACCESS_SIGNED_IN, "dmc_area",
      DATA(0)},
     {"GET", "/dmc/schools/:sid", school_get, NULL, NULL, SEEN},
     {"GET", "/dmc/schools/:sid/learners", list_get, NULL, NULL, SEEN},
     {"GET", "/dmc/schools/:sid/learners/new", add_get, NULL, NULL, ACCESS_SIGNED_IN, ENTER},
-    {"POST", "/dmc/schools/:sid/learners/new", add_post, learner_form, NULL, ACCESS_SIGNED_IN, ENTER},
+    {"POST", "/dmc/schools/:sid/learners/new", dmc_add_post, dmc_learner_form, NULL, ACCESS_SIGNED_IN, ENTER},
     {"GET", "/dmc/schools/:sid/move-in", move_in_get, NULL, NULL, ACCESS_SIGNED_IN, ENTER},
-    {"POST", "/dmc/schools/:sid/move-in", move_in_post, move_in_form, NULL, ACCESS_SIGNED_IN, ENTER},
+    {"POST", "/dmc/schools/:sid/move-in", dmc_move_in_post, dmc_move_in_form, NULL, ACCESS_SIGNED_IN, ENTER},
     {"POST", "/dmc/schools/:sid/grade", bulk_post, bulk_form, NULL, ACCESS_SIGNED_IN, ENTER},
-    {"POST", "/dmc/schools/:sid/rounds/:rid/confirm", round_post, empty_form, NULL, ACCESS_SIGNED_IN, ENTER,
+    {"POST", "/dmc/schools/:sid/rounds/:rid/confirm", dmc_round_post, dmc_empty_form, NULL, ACCESS_SIGNED_IN, ENTER,
      DATA(RA_CONFIRM)},
-    {"POST", "/dmc/schools/:sid/rounds/:rid/certify", round_post, empty_form, NULL, ACCESS_SIGNED_IN, CERTIFY,
+    {"POST", "/dmc/schools/:sid/rounds/:rid/certify", dmc_round_post, dmc_empty_form, NULL, ACCESS_SIGNED_IN, CERTIFY,
      DATA(RA_CERTIFY)},
     {"GET", "/dmc/schools/:sid/rounds/:rid", snapshot_get, NULL, NULL, SEEN},
     {"GET", "/dmc/schools/:sid/promotion", promotion_get, NULL, NULL, SEEN},
-    {"POST", "/dmc/schools/:sid/promotion", promotion_post, empty_form, NULL, ACCESS_SIGNED_IN, ENTER,
+    {"POST", "/dmc/schools/:sid/promotion", promotion_post, dmc_empty_form, NULL, ACCESS_SIGNED_IN, ENTER,
      DATA(PA_PROMOTE)},
-    {"POST", "/dmc/schools/:sid/promotion/undo", promotion_post, empty_form, NULL, ACCESS_SIGNED_IN, ENTER,
+    {"POST", "/dmc/schools/:sid/promotion/undo", promotion_post, dmc_empty_form, NULL, ACCESS_SIGNED_IN, ENTER,
      DATA(PA_UNDO)},
     {"POST", "/dmc/schools/:sid/repeating", repeating_post, repeating_form, NULL, ACCESS_SIGNED_IN, ENTER},
     {"GET", "/dmc/learners/:id", learner_get, NULL, NULL, SEEN},
-    {"POST", "/dmc/learners/:id/move-out", learner_post, move_out_form, NULL, ACCESS_SIGNED_IN, ENTER,
+    {"POST", "/dmc/learners/:id/move-out", dmc_learner_post, dmc_move_out_form, NULL, ACCESS_SIGNED_IN, ENTER,
      DATA(ACT_MOVE_OUT)},
-    {"POST", "/dmc/learners/:id/name", learner_post, name_form, NULL, ACCESS_SIGNED_IN, ENTER, DATA(ACT_NAME)},
-    {"POST", "/dmc/learners/:id/body", learner_post, body_form, NULL, ACCESS_SIGNED_IN, ENTER, DATA(ACT_BODY)},
-    {"POST", "/dmc/learners/:id/grade", learner_post, grade_form, NULL, ACCESS_SIGNED_IN, ENTER, DATA(ACT_GRADE)},
-    {"POST", "/dmc/learners/:id/dropout", learner_post, dropout_form, NULL, ACCESS_SIGNED_IN, ENTER,
+    {"POST", "/dmc/learners/:id/name", dmc_learner_post, dmc_name_form, NULL, ACCESS_SIGNED_IN, ENTER, DATA(ACT_NAME)},
+    {"POST", "/dmc/learners/:id/body", dmc_learner_post, dmc_body_form, NULL, ACCESS_SIGNED_IN, ENTER, DATA(ACT_BODY)},
+    {"POST", "/dmc/learners/:id/grade", dmc_learner_post, dmc_grade_form, NULL, ACCESS_SIGNED_IN, ENTER, DATA(ACT_GRADE)},
+    {"POST", "/dmc/learners/:id/dropout", dmc_learner_post, dmc_dropout_form, NULL, ACCESS_SIGNED_IN, ENTER,
      DATA(ACT_DROPOUT)},
-    {"POST", "/dmc/learners/:id/citizen-id", learner_post, idfix_form, NULL, ACCESS_SIGNED_IN, ENTER, DATA(ACT_IDFIX)},
-    {"POST", "/dmc/learners/:id/requests/:rid/withdraw", learner_post, empty_form, NULL, ACCESS_SIGNED_IN, ENTER,
+    {"POST", "/dmc/learners/:id/citizen-id", dmc_learner_post, idfix_form, NULL, ACCESS_SIGNED_IN, ENTER, DATA(ACT_IDFIX)},
+    {"POST", "/dmc/learners/:id/requests/:rid/withdraw", dmc_learner_post, dmc_empty_form, NULL, ACCESS_SIGNED_IN, ENTER,
      DATA(ACT_WITHDRAW)},
     {"GET", "/dmc/areas/:aid/rounds/:rid/subsidy", subsidy_area_get, NULL, NULL, SEEN},
     {"GET", "/dmc/subsidy-rates", rates_get, NULL, NULL, SEEN},
@@ -2932,14 +3070,14 @@ static const struct route routes[] = {
     {"POST", "/dmc/schools/:sid/body-upload", body_upload_post, body_upload_form, NULL, ACCESS_SIGNED_IN, ENTER},
     {"GET", "/dmc/schools/:sid/gcode", gcode_school_get, NULL, NULL, SEEN},
     {"GET", "/dmc/schools/:sid/gcode/new", gcode_new_get, NULL, NULL, ACCESS_SIGNED_IN, ENTER},
-    {"POST", "/dmc/schools/:sid/gcode/new", gcode_new_post, gcode_form, NULL, ACCESS_SIGNED_IN, ENTER},
-    {"POST", "/dmc/schools/:sid/gcode/:gid/withdraw", gcode_withdraw_post, empty_form, NULL, ACCESS_SIGNED_IN, ENTER},
+    {"POST", "/dmc/schools/:sid/gcode/new", dmc_gcode_new_post, dmc_gcode_form, NULL, ACCESS_SIGNED_IN, ENTER},
+    {"POST", "/dmc/schools/:sid/gcode/:gid/withdraw", gcode_withdraw_post, dmc_empty_form, NULL, ACCESS_SIGNED_IN, ENTER},
     {"GET", "/dmc/gcode/:gid", gcode_get, NULL, NULL, SEEN},
     {"GET", "/dmc/gcode/:gid/docs/:kind", gcode_doc_get, NULL, NULL, SEEN},
     {"GET", "/dmc/areas/:aid/gcode", gcode_area_get, NULL, NULL, SEEN},
-    {"POST", "/dmc/areas/:aid/gcode/:gid/approve", gcode_decide_post, decision_form, NULL, ACCESS_SIGNED_IN, "dmc_area",
+    {"POST", "/dmc/areas/:aid/gcode/:gid/approve", dmc_gcode_decide_post, dmc_decision_form, NULL, ACCESS_SIGNED_IN, "dmc_area",
      DATA(1)},
-    {"POST", "/dmc/areas/:aid/gcode/:gid/reject", gcode_decide_post, decision_form, NULL, ACCESS_SIGNED_IN, "dmc_area",
+    {"POST", "/dmc/areas/:aid/gcode/:gid/reject", dmc_gcode_decide_post, dmc_decision_form, NULL, ACCESS_SIGNED_IN, "dmc_area",
      DATA(0)},
     {NULL, NULL, NULL, NULL, NULL, 0, 0},
 };

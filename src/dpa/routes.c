@@ -46,13 +46,26 @@
 #include "core/sheet.h"
 #include "core/thai.h"
 #include "core/view.h"
+#include "core/api.h"
 #include "dpa/dpa_internal.h"
+#include "dpa/dpa_pages.h"
 #include "org/org.h"
 
 #define SCHOOL_ROLES "dpa_officer school_admin"
 #define AREA_ROLES "dpa_area area_admin"
 #define ALL "dpa_officer dpa_area school_admin director area_admin super_admin"
 
+
+/* The action of the route (its data): a page route's is the number
+ * itself, an API route's (api.c) points to a const long. */
+static long route_act(struct req *r)
+{
+	if (api_route_of(r)) {
+		const long *a = api_route_data(r);
+		return a ? *a : 0;
+	}
+	return (long)(intptr_t)req_route_data(r);
+}
 
 /* ---- who may do what --------------------------------------------------------------- */
 
@@ -172,12 +185,12 @@ static json_t *staff_for(struct req *r, int *rc)
 	    {"subject", "วิชาเอก/กลุ่มสาระที่สอน", FT_TEXT, 0, 100}, {"phone", "โทรศัพท์", FT_PHONE, 0},                      \
 	    {"email", "อีเมล", FT_EMAIL, 0},
 
-static const struct field new_form[] = {
+const struct field dpa_new_form[] = {
     {"citizen_id", "เลขประจำตัวประชาชน", FT_CITIZEN_ID, F_REQUIRED},
     RECORD_FIELDS{NULL},
 };
 
-static const struct field edit_form[] = {RECORD_FIELDS{NULL}};
+const struct field dpa_edit_form[] = {RECORD_FIELDS{NULL}};
 
 static const struct field add_form[] = {
     {"citizen_id", "เลขประจำตัวประชาชน", FT_CITIZEN_ID, F_REQUIRED, 0, 0, NULL, NULL, NULL, NULL,
@@ -185,24 +198,24 @@ static const struct field add_form[] = {
     {NULL},
 };
 
-static const struct field transfer_form[] = {
+const struct field dpa_transfer_form[] = {
     {"citizen_id", "เลขประจำตัวประชาชน", FT_CITIZEN_ID, F_REQUIRED},
     {"note", "หมายเหตุถึงหน่วยงานต้นทาง", FT_TEXTAREA, 0, 500},
     {NULL},
 };
 
-static const struct field remove_form[] = {
+const struct field dpa_remove_form[] = {
     {"reason", "เหตุที่จำหน่าย", FT_TEXT, F_REQUIRED, 16},
     {"removed_on", "วันที่จำหน่าย", FT_DATE, F_REQUIRED},
     {NULL},
 };
 
-static const struct field decision_form[] = {
+const struct field dpa_decision_form[] = {
     {"decision_note", "เหตุผล (จำเป็นเมื่อไม่อนุมัติ)", FT_TEXTAREA, 0, 500},
     {NULL},
 };
 
-static const struct field empty_form[] = {{NULL}};
+const struct field dpa_empty_form[] = {{NULL}};
 
 /* Shows a text field as a select of a choice list kept in the database. */
 static int make_select(struct req *r, json_t *form, const char *name, enum dpa_list which, struct err *e)
@@ -321,7 +334,7 @@ static int add_page(struct req *r, int status, json_t *school, const char *found
 {
 	json_t *form = form_model(r, add_form, NULL);
 	json_t *tvalues = cid ? json_pack("{s:s}", "citizen_id", cid) : NULL;
-	json_t *tform = form_model(r, transfer_form, tvalues); /* values are borrowed */
+	json_t *tform = form_model(r, dpa_transfer_form, tvalues); /* values are borrowed */
 	json_decref(tvalues);
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "เพิ่มบุคลากร %s", jstr(school, "name"));
@@ -412,7 +425,7 @@ static int new_page(struct req *r, int status, json_t *school, bool offer, const
 	const char *cid = req_query(r, "citizen_id");
 	if (cid && strlen(cid) == 13 && thai_citizen_id_valid(cid))
 		json_object_set_new(values, "citizen_id", json_string(cid));
-	json_t *form = form_model(r, new_form, values);
+	json_t *form = form_model(r, dpa_new_form, values);
 	json_decref(values);
 	struct err e = ERR_INIT;
 	if (selects(r, form, &e) < 0) {
@@ -423,7 +436,7 @@ static int new_page(struct req *r, int status, json_t *school, bool offer, const
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "เพิ่มบุคลากรใหม่ %s", jstr(school, "name"));
 	json_t *tvalues = json_pack("{s:s}", "citizen_id", form_value(r, "citizen_id"));
-	json_t *tform = form_model(r, transfer_form, tvalues);
+	json_t *tform = form_model(r, dpa_transfer_form, tvalues);
 	json_decref(tvalues);
 	json_t *m = json_pack("{s:s, s:o, s:b, s:s, s:o}", "page_title", buf_cstr(&title), "form", form,
 			      "offer_transfer", offer, "found_at", found ? found : "", "transfer_form", tform);
@@ -445,7 +458,7 @@ static int new_get(struct req *r)
 	return new_page(r, 200, school, false, NULL);
 }
 
-static int new_post(struct req *r)
+int dpa_new_post(struct req *r)
 {
 	int rc = 0;
 	json_t *school = school_for(r, &rc);
@@ -469,7 +482,9 @@ static int new_post(struct req *r)
 		}
 		form_error_err(r, &e);
 		if (elsewhere) {
-			/* the message names where; a school's page offers the transfer */
+			/* the message names where; a school's page offers the transfer
+			 * (the API says so by its code) */
+			api_set_error_code(r, sid > 0 ? "transfer_offered" : "recorded_elsewhere");
 			return new_page(r, 409, school, sid > 0, "");
 		}
 		return new_page(r, e.status == 409 ? 409 : 422, school, false, NULL);
@@ -517,6 +532,46 @@ static int transfers_page(struct req *r, int status, const char *error)
 	}
 	queue_texts(json_object_get(q, "incoming"));
 	queue_texts(json_object_get(q, "outgoing"));
+	enum sheet_format f;
+	if (status == 200 && !error && export_asked(r, &f)) {
+		/* the page's two lists, each row with what the page shows of it:
+		 * the citizen ID (masked) and the note of a request for our staff,
+		 * the reason of a refusal of ours */
+		json_t *rows = json_array();
+		size_t i;
+		json_t *t;
+		json_array_foreach(json_object_get(q, "incoming"), i, t)
+		{
+			json_object_set_new(t, "direction", json_string("โรงเรียนอื่นขอย้ายบุคลากรของเรา"));
+			json_array_append(rows, t);
+		}
+		json_array_foreach(json_object_get(q, "outgoing"), i, t)
+		{
+			json_object_set_new(t, "direction", json_string("คำขอของโรงเรียนเรา"));
+			json_object_del(t, "cid_masked");
+			json_object_del(t, "note");
+			if (!json_is_true(json_object_get(t, "refused")))
+				json_object_del(t, "decision_note");
+			json_array_append(rows, t);
+		}
+		json_decref(q);
+		static const struct sheet_col cols[] = {
+		    {"รายการ", 30, SHEET_ENUM, 0, "direction"},	       {"ยื่นเมื่อ", 20, SHEET_DATETIME, 0, "requested_at"},
+		    {"คำนำหน้า", 10, SHEET_TEXT, 0, "title"},	       {"ชื่อ", 18, SHEET_TEXT, 0, "first_name"},
+		    {"นามสกุล", 18, SHEET_TEXT, 0, "last_name"},	       {"เลขประจำตัวประชาชน", 20, SHEET_TEXT, 0, "cid_masked"},
+		    {"จากโรงเรียน", 36, SHEET_TEXT, 0, "from_name"},     {"ไปโรงเรียน", 36, SHEET_TEXT, 0, "to_name"},
+		    {"สถานะ", 14, SHEET_ENUM, 0, "status_label"},	       {"พิจารณาเมื่อ", 20, SHEET_DATETIME, 0, "decided_at"},
+		    {"หมายเหตุ", 30, SHEET_TEXT, 0, "note"},	       {"เหตุผลที่ไม่อนุมัติ", 30, SHEET_TEXT, 0, "decision_note"}};
+		struct buf t2 = BUF_INIT;
+		buf_addf(&t2, "คำขอย้ายบุคลากร %s", jstr(school, "name"));
+		char base[48];
+		snprintf(base, sizeof base, "dpa-transfers-%s", *jstr(school, "obec_code") ? jstr(school, "obec_code") : "office");
+		json_decref(school);
+		const struct export_list l = {buf_cstr(&t2), base, 12, cols};
+		rc = export_rows(r, f, &l, rows, rows);
+		buf_release(&t2);
+		return rc;
+	}
 	bool can = may_enter(r, sid, jint(school, "area_id"));
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "คำขอย้ายบุคลากร %s", jstr(school, "name"));
@@ -525,9 +580,11 @@ static int transfers_page(struct req *r, int status, const char *error)
 	json_object_set_new(q, "can_decide", json_boolean(can));
 	json_object_set_new(q, "has_incoming", json_boolean(json_array_size(json_object_get(q, "incoming")) > 0));
 	json_object_set_new(q, "has_outgoing", json_boolean(json_array_size(json_object_get(q, "outgoing")) > 0));
-	json_object_set_new(q, "decision_form", form_model(r, decision_form, NULL));
+	json_object_set_new(q, "decision_form", form_model(r, dpa_decision_form, NULL));
 	json_object_set_new(q, "error", error ? json_string(error) : json_null());
 	json_object_set_new(q, "school", school);
+	if (status == 200)
+		export_links(r, q);
 	return view_page(r, status, "dpa/transfers", q);
 }
 
@@ -536,7 +593,7 @@ static int transfers_get(struct req *r)
 	return transfers_page(r, 200, NULL);
 }
 
-static int transfer_post(struct req *r)
+int dpa_transfer_post(struct req *r)
 {
 	int rc = 0;
 	json_t *school = school_for(r, &rc);
@@ -601,7 +658,6 @@ static int office_take_post(struct req *r)
 	return view_redirect(r, u, "ย้ายข้อมูลบุคลากรเข้าสำนักงานเขตพื้นที่แล้ว กรุณาบันทึกวันที่มาปฏิบัติงาน");
 }
 
-enum decision { D_APPROVE, D_REFUSE, D_WITHDRAW };
 
 /* may decide a request for staff of school from (area from_area) */
 static bool may_decide(struct req *r, long long from, long long from_area)
@@ -614,9 +670,9 @@ static bool may_decide(struct req *r, long long from, long long from_area)
 	return is_area_role(g) && g->area_id == from_area;
 }
 
-static int decide_post(struct req *r)
+int dpa_decide_post(struct req *r)
 {
-	enum decision d = (enum decision)(intptr_t)req_route_data(r);
+	enum decision d = (enum decision)route_act(r);
 	long long tid = req_param_id(r, "tid");
 	struct err e = ERR_INIT;
 	json_t *t = tid > 0 ? dpa_transfer_get(req_db(r), tid, &e) : NULL;
@@ -637,6 +693,8 @@ static int decide_post(struct req *r)
 	if (rc < 0) {
 		if (!err_refusal(&e))
 			return view_fault(r, &e);
+		if (*e.field) /* a refusal's reason missing: named at its field (JSON answers) */
+			form_error_err(r, &e);
 		return view_error(r, e.status == 409 ? 409 : 422, e.msg);
 	}
 	static const char *const actions[] = {"dpa.transfer.approve", "dpa.transfer.refuse", "dpa.transfer.withdraw"};
@@ -715,7 +773,7 @@ static int staff_page(struct req *r, int status, json_t *s, const char *error)
 				   jstr(s, "standing"), "salary", salary, "appointed_on", jstr(s, "appointed_on"),
 				   "arrived_on", jstr(s, "arrived_on"), "education", jstr(s, "education"), "subject",
 				   jstr(s, "subject"), "phone", jstr(s, "phone"), "email", jstr(s, "email"));
-	json_t *fedit = form_model(r, edit_form, values), *fremove = form_model(r, remove_form, NULL);
+	json_t *fedit = form_model(r, dpa_edit_form, values), *fremove = form_model(r, dpa_remove_form, NULL);
 	json_decref(values);
 	if (selects(r, fedit, &e) < 0 || selects(r, fremove, &e) < 0) {
 		json_decref(fedit);
@@ -765,15 +823,14 @@ static int staff_get(struct req *r)
 	return s ? staff_page(r, 200, s, NULL) : rc;
 }
 
-enum staff_action { ACT_EDIT, ACT_REMOVE };
 
-static int staff_post(struct req *r)
+int dpa_staff_post(struct req *r)
 {
 	int rc = 0;
 	json_t *s = staff_for(r, &rc);
 	if (!s)
 		return rc;
-	enum staff_action act = (enum staff_action)(intptr_t)req_route_data(r);
+	enum staff_action act = (enum staff_action)route_act(r);
 	long long id = jint(s, "id"), sid = jint(s, "school_id"), aid = jint(s, "area_id");
 	if (!may_enter(r, sid, aid)) {
 		json_decref(s);
@@ -803,7 +860,7 @@ static int staff_post(struct req *r)
 				json_decref(s);
 				return view_fault(r, &e);
 			}
-			form_stale(r, edit_form, cur, jint(cur, "updated_at"), "ข้อมูลบุคลากร");
+			form_stale(r, dpa_edit_form, cur, jint(cur, "updated_at"), "ข้อมูลบุคลากร");
 			json_decref(s);
 			return staff_page(r, 409, cur, NULL);
 		}
@@ -1194,7 +1251,7 @@ static int area_transfers_get(struct req *r)
 	json_t *m = json_pack("{s:s, s:o, s:o, s:b, s:I, s:b, s:o}", "page_title", buf_cstr(&title), "area", area,
 			      "pending", rows, "has_pending", json_array_size(rows) > 0, "flagged", (json_int_t)flagged,
 			      "can_decide", is_area_role(g) || acc_grant_is(g, "super_admin"), "decision_form",
-			      form_model(r, decision_form, NULL));
+			      form_model(r, dpa_decision_form, NULL));
 	buf_release(&title);
 	export_links(r, m);
 	return view_page(r, 200, "dpa/area_transfers", m);
@@ -1215,9 +1272,9 @@ static const struct route routes[] = {
     {"GET", "/dpa/areas/:aid/office", school_get, NULL, NULL, SEEN},
     {"GET", "/dpa/areas/:aid/office/add", add_get, NULL, NULL, ENTER},
     {"POST", "/dpa/areas/:aid/office/add", add_post, add_form, NULL, ENTER},
-    {"POST", "/dpa/areas/:aid/office/transfers", office_take_post, transfer_form, NULL, ENTER},
+    {"POST", "/dpa/areas/:aid/office/transfers", office_take_post, dpa_transfer_form, NULL, ENTER},
     {"GET", "/dpa/areas/:aid/office/new", new_get, NULL, NULL, ENTER},
-    {"POST", "/dpa/areas/:aid/office/new", new_post, new_form, NULL, ENTER},
+    {"POST", "/dpa/areas/:aid/office/new", dpa_new_post, dpa_new_form, NULL, ENTER},
     {"GET", "/dpa/areas/:aid/office/retiring", retiring_get, NULL, NULL, SEEN},
     {"GET", "/dpa/areas/:aid/office/export", school_export, NULL, NULL, SEEN},
     {"GET", "/dpa/areas/:aid/office/roster.pdf", roster_pdf, NULL, NULL, SEEN},
@@ -1225,18 +1282,18 @@ static const struct route routes[] = {
     {"GET", "/dpa/schools/:sid/add", add_get, NULL, NULL, ENTER},
     {"POST", "/dpa/schools/:sid/add", add_post, add_form, NULL, ENTER},
     {"GET", "/dpa/schools/:sid/new", new_get, NULL, NULL, ENTER},
-    {"POST", "/dpa/schools/:sid/new", new_post, new_form, NULL, ENTER},
+    {"POST", "/dpa/schools/:sid/new", dpa_new_post, dpa_new_form, NULL, ENTER},
     {"GET", "/dpa/schools/:sid/transfers", transfers_get, NULL, NULL, SEEN},
-    {"POST", "/dpa/schools/:sid/transfers", transfer_post, transfer_form, NULL, ENTER},
+    {"POST", "/dpa/schools/:sid/transfers", dpa_transfer_post, dpa_transfer_form, NULL, ENTER},
     {"GET", "/dpa/schools/:sid/retiring", retiring_get, NULL, NULL, SEEN},
     {"GET", "/dpa/schools/:sid/export", school_export, NULL, NULL, SEEN},
     {"GET", "/dpa/schools/:sid/roster.pdf", roster_pdf, NULL, NULL, SEEN},
-    {"POST", "/dpa/transfers/:tid/approve", decide_post, decision_form, NULL, ENTER, DATA(D_APPROVE)},
-    {"POST", "/dpa/transfers/:tid/refuse", decide_post, decision_form, NULL, ENTER, DATA(D_REFUSE)},
-    {"POST", "/dpa/transfers/:tid/withdraw", decide_post, empty_form, NULL, ENTER, DATA(D_WITHDRAW)},
+    {"POST", "/dpa/transfers/:tid/approve", dpa_decide_post, dpa_decision_form, NULL, ENTER, DATA(D_APPROVE)},
+    {"POST", "/dpa/transfers/:tid/refuse", dpa_decide_post, dpa_decision_form, NULL, ENTER, DATA(D_REFUSE)},
+    {"POST", "/dpa/transfers/:tid/withdraw", dpa_decide_post, dpa_empty_form, NULL, ENTER, DATA(D_WITHDRAW)},
     {"GET", "/dpa/staff/:id", staff_get, NULL, NULL, SEEN},
-    {"POST", "/dpa/staff/:id/edit", staff_post, edit_form, NULL, ENTER, DATA(ACT_EDIT)},
-    {"POST", "/dpa/staff/:id/remove", staff_post, remove_form, NULL, ENTER, DATA(ACT_REMOVE)},
+    {"POST", "/dpa/staff/:id/edit", dpa_staff_post, dpa_edit_form, NULL, ENTER, DATA(ACT_EDIT)},
+    {"POST", "/dpa/staff/:id/remove", dpa_staff_post, dpa_remove_form, NULL, ENTER, DATA(ACT_REMOVE)},
     {NULL, NULL, NULL, NULL, NULL, 0, 0},
 };
 

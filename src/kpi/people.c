@@ -16,6 +16,7 @@
 
 #include "acc/acc.h"
 #include "core/db.h"
+#include "core/export.h"
 #include "core/form.h"
 #include "core/view.h"
 #include "kpi/kpi_pages.h"
@@ -84,14 +85,18 @@ static int people_page(struct req *r, int status, long long area)
 {
 	struct db *db = req_db(r);
 	struct err e = ERR_INIT;
-	long long page = req_query_int(r, "page", 1, 1, 1000000);
+	/* ?format=csv|xlsx: every role of the area, the same query unpaged */
+	enum sheet_format fmt;
+	bool file = status == 200 && export_asked(r, &fmt);
+	long long per_page = file ? ORG_ALL_ROWS : PEOPLE_PER_PAGE;
+	long long page = file ? 1 : req_query_int(r, "page", 1, 1, 1000000);
 	long long total = 0;
 	if (db_int_value(db,
 			 "SELECT COUNT(*) FROM grants WHERE area_id = $1 AND role IN ('kpi_owner', 'kpi_reviewer') "
 			 "AND revoked_at IS NULL",
 			 DB_ARGS(DB_INT(area)), &total, &e) < 0)
 		return view_err(r, &e);
-	long long pages = total > 0 ? (total + PEOPLE_PER_PAGE - 1) / PEOPLE_PER_PAGE : 1;
+	long long pages = total > 0 ? (total + per_page - 1) / per_page : 1;
 	if (page > pages)
 		page = pages;
 	json_t *rows = db_rows_json(
@@ -103,7 +108,7 @@ static int people_page(struct req *r, int status, long long area)
 	    "WHERE g.area_id = $1 AND g.role IN ('kpi_owner', 'kpi_reviewer') AND g.revoked_at IS NULL "
 	    "ORDER BY g.role, COALESCE(w.sort, -1), COALESCE(w.id, 0), u.first_name COLLATE thai, g.id LIMIT $2 OFFSET "
 	    "$3",
-	    DB_ARGS(DB_INT(area), DB_INT(PEOPLE_PER_PAGE), DB_INT((page - 1) * PEOPLE_PER_PAGE)), &e);
+	    DB_ARGS(DB_INT(area), DB_INT(per_page), DB_INT((page - 1) * per_page)), &e);
 	json_t *groups = rows ? org_work_groups(db, area, &e) : NULL;
 	json_t *area_row = groups ? org_area_get(db, area, &e) : NULL;
 	if (!area_row) {
@@ -119,14 +124,29 @@ static int people_page(struct req *r, int status, long long area)
 	{
 		const char *role = json_string_value(json_object_get(x, "role"));
 		json_object_set_new(x, "role_label", json_string(acc_role_label(role)));
-		json_object_set_new(x, "no",
-				    json_integer((json_int_t)((page - 1) * PEOPLE_PER_PAGE + (long long)i + 1)));
+		json_object_set_new(x, "no", json_integer((json_int_t)((page - 1) * per_page + (long long)i + 1)));
 		if (!json_integer_value(json_object_get(x, "work_group_id")))
 			json_object_set_new(x, "work_group_name", json_string("ทุกกลุ่มงานของเขต"));
 		char u[96];
 		snprintf(u, sizeof u, "/kpi/admin/people/%lld/revoke%s",
 			 (long long)json_integer_value(json_object_get(x, "id")), suffix);
 		json_object_set_new(x, "revoke_url", json_string(u));
+	}
+	if (file) {
+		static const struct sheet_col cols[] = {
+		    {"ที่", 6, SHEET_NUMBER, 0, "no"},		 {"ชื่อ", 30, SHEET_TEXT, 0, "name"},
+		    {"ชื่อผู้ใช้ (user)", 16, SHEET_TEXT, 0, "username"}, {"อีเมล", 28, SHEET_TEXT, 0, "email"},
+		    {"บทบาท", 20, SHEET_ENUM, 0, "role_label"},	 {"กลุ่มงาน", 30, SHEET_TEXT, 0, "work_group_name"}};
+		json_decref(groups);
+		struct buf t = BUF_INIT;
+		buf_addf(&t, "เจ้าของตัวชี้วัดและผู้ตรวจ %s", json_string_value(json_object_get(area_row, "short_name")));
+		char base[48];
+		snprintf(base, sizeof base, "kpi-people-%s", json_string_value(json_object_get(area_row, "code")));
+		json_decref(area_row);
+		const struct export_list l = {buf_cstr(&t), base, 6, cols};
+		int rc = export_rows(r, fmt, &l, rows, rows);
+		buf_release(&t);
+		return rc;
 	}
 
 	json_t *form = form_model(r, kpi_people_form, NULL);
@@ -174,6 +194,7 @@ static int people_page(struct req *r, int status, long long area)
 			      "เจ้าของตัวชี้วัดและผู้ตรวจ — KPI-Online", "area", area_row, "people", rows, "total",
 			      (json_int_t)total, "page", (json_int_t)page, "pages", (json_int_t)pages, "has_people",
 			      total > 0, "pager", pager, "has_pager", pages > 1, "form", form, "action", action);
+	export_links(r, m);
 	return view_page(r, status, "kpi/people", m);
 }
 

@@ -10,6 +10,7 @@
 
 #include "acc/acc.h"
 #include "core/db.h"
+#include "core/export.h"
 #include "core/form.h"
 #include "core/thai.h"
 #include "core/view.h"
@@ -119,14 +120,40 @@ static json_t *page_model(const char *title, json_t *area)
 	return json_pack("{s:s, s:o}", "page_title", title, "area", area);
 }
 
-/* An admin page of rows with the form that adds one; area and rows are stolen. */
+/* How an admin page's rows download (X-3): the columns, and the file's
+ * name before the area's short name (title) and code (base). */
+struct admin_export {
+	const char *title, *base;
+	int ncols;
+	const struct sheet_col *cols;
+};
+
+/* An admin page of rows with the form that adds one; area, rows and form
+ * are stolen. With x, ?format=csv|xlsx on a GET answers the rows as the
+ * file (every row of the area: these pages are not paged) and the page
+ * carries the download links. */
 static int rows_page(struct req *r, int status, const char *title, json_t *area, json_t *rows, json_t *form,
-		     const char *view)
+		     const char *view, const struct admin_export *x)
 {
+	enum sheet_format f;
+	if (x && status == 200 && export_asked(r, &f)) {
+		json_decref(form);
+		struct buf t = BUF_INIT;
+		buf_addf(&t, "%s %s", x->title, jstr(area, "short_name"));
+		char base[48];
+		snprintf(base, sizeof base, "%s-%s", x->base, jstr(area, "code"));
+		json_decref(area);
+		const struct export_list l = {buf_cstr(&t), base, x->ncols, x->cols};
+		int rc = export_rows(r, f, &l, rows, rows);
+		buf_release(&t);
+		return rc;
+	}
 	json_t *m = page_model(title, area);
 	json_object_set_new(m, "has_rows", json_boolean(json_array_size(rows) > 0));
 	json_object_set_new(m, "rows", rows);
 	json_object_set_new(m, "form", form);
+	if (x)
+		export_links(r, m);
 	return view_page(r, status, view, m);
 }
 
@@ -210,8 +237,14 @@ static int officers_page(struct req *r, int status)
 	json_t *o;
 	json_array_foreach(list, i, o)
 	    json_object_set_new(o, "assigned_at_text", oss_text_date(jint(o, "assigned_at")));
+	/* the e-mail as the page shows it (its export is audited) */
+	static const struct sheet_col cols[] = {
+	    {"รหัสบริการ", 10, SHEET_CODE, 0, "service"}, {"บริการ", 28, SHEET_ENUM, 0, "service_name"},
+	    {"เจ้าหน้าที่", 28, SHEET_TEXT, 0, "name"},	  {"อีเมล", 28, SHEET_TEXT, 0, "email"},
+	    {"มอบหมายเมื่อ", 16, SHEET_DATE, 0, "assigned_at"}};
+	static const struct admin_export x = {"เจ้าหน้าที่ผู้ให้บริการ", "oss-officers", 5, cols};
 	return rows_page(r, status, "เจ้าหน้าที่ผู้ให้บริการ", area, list, form_model(r, oss_officer_form, NULL),
-			 "oss/admin_officers");
+			 "oss/admin_officers", &x);
 }
 
 int oss_admin_officers(struct req *r)
@@ -322,7 +355,13 @@ static int rooms_page(struct req *r, int status)
 	json_t *values = json_pack("{s:s}", "active", "1");
 	json_t *form = form_model(r, oss_room_form, values);
 	json_decref(values);
-	return rows_page(r, status, "ห้องประชุม", area, rooms, form, "oss/admin_rooms");
+	json_array_foreach(rooms, i, o)
+	    json_object_set_new(o, "active_label", json_string(jint(o, "active") ? "เปิดให้จอง" : "ปิด"));
+	static const struct sheet_col cols[] = {{"ห้องประชุม", 36, SHEET_TEXT, 0, "name"},
+						{"ความจุ (คน)", 12, SHEET_NUMBER, 0, "capacity"},
+						{"การจอง", 12, SHEET_ENUM, 0, "active_label"}};
+	static const struct admin_export x = {"ห้องประชุม", "oss-rooms", 3, cols};
+	return rows_page(r, status, "ห้องประชุม", area, rooms, form, "oss/admin_rooms", &x);
 }
 
 int oss_admin_rooms(struct req *r)
@@ -386,8 +425,11 @@ static int holidays_page(struct req *r, int status)
 		json_object_set_new(o, "day_text", json_string(buf_cstr(&b)));
 		buf_release(&b);
 	}
+	static const struct sheet_col cols[] = {{"วันที่", 16, SHEET_DATE, 0, "day"},
+						{"ชื่อวันหยุด", 40, SHEET_TEXT, 0, "name"}};
+	static const struct admin_export x = {"วันหยุดราชการ", "oss-holidays", 2, cols};
 	return rows_page(r, status, "วันหยุดราชการ", area, list, form_model(r, oss_holiday_form, NULL),
-			 "oss/admin_holidays");
+			 "oss/admin_holidays", &x);
 }
 
 int oss_admin_holidays(struct req *r)

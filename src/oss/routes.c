@@ -30,6 +30,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <stdio.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -64,6 +65,24 @@ static json_t *services_json(void)
 						"menu", s->menu, "title", s->title, "about", s->about, "url", url));
 	}
 	return list;
+}
+
+/* The services as a page that only shows them reads them, built once: such
+ * a page shares this array (jansson's reference counts are atomic, and no
+ * one writes to it; a JSON answer's pruning finds no personal key in it).
+ * A page that adds to the services (add_documents) builds its own. */
+static json_t *shared_services;
+static pthread_once_t shared_services_once = PTHREAD_ONCE_INIT;
+
+static void shared_services_build(void)
+{
+	shared_services = services_json();
+}
+
+static json_t *services_shared(void)
+{
+	pthread_once(&shared_services_once, shared_services_build);
+	return json_incref(shared_services);
 }
 
 static long long default_area(struct req *r, struct db *db);
@@ -757,7 +776,7 @@ static int my_list(struct req *r)
 	}
 	json_object_set_new(m, "tabs", tabs);
 	json_object_set_new(m, "service", json_string(service));
-	json_object_set_new(m, "services", services_json());
+	json_object_set_new(m, "services", services_shared());
 	json_object_set_new(m, "page_title", json_string("คำร้องของฉัน"));
 	buf_release(&qb);
 	return view_page(r, 200, "oss/my", m);

@@ -107,8 +107,53 @@ test('sample answers match their documented schemas (and errors the Error schema
   assert.equal(booked.status, 200, booked.text.slice(0, 500));
   samples.push([teacher, `/api/v1/oss/areas/${areaId}/rooms`, '/api/v1/oss/areas/{id}/rooms'],
     [officer, `/api/v1/oss/rooms/${room}/bookings?from=${day}&to=${day}`, '/api/v1/oss/rooms/{id}/bookings']);
-  samples.push([admin, `/api/v1/dmc/schools/${school}/learners`, '/api/v1/dmc/schools/{id}/learners'],
-    [admin, `/api/v1/dpa/schools/${school}/staff`, '/api/v1/dpa/schools/{id}/staff']);
+  samples.push([admin, `/api/v1/dmc/schools/${school}/learners`, '/api/v1/dmc/schools/{sid}/learners'],
+    [admin, `/api/v1/dpa/schools/${school}/staff`, '/api/v1/dpa/schools/{sid}/staff']);
+  // the census and personnel writes (issue 15.1), made through the API by
+  // the school's and the area's sessions: their answers against the
+  // documented 201/200 schemas, and what they made read back by the GETs
+  const schoolAdmin = await signedIn('schooladmin'), dmcArea = await signedIn('dmcarea'), schoolAdmin2 = await signedIn('schooladmin2');
+  const s1 = Number(server.sql("SELECT g.school_id FROM grants g JOIN users u ON u.id = g.user_id WHERE u.username = 'schooladmin' AND g.role = 'school_admin'"));
+  const s2 = Number(server.sql("SELECT g.school_id FROM grants g JOIN users u ON u.id = g.user_id WHERE u.username = 'schooladmin2' AND g.role = 'school_admin'"));
+  const written = async (who, method, url, path, code, fields) => {
+    const r = method === 'POST' && fields instanceof Array
+      ? await who.postMultipart(url, fields[0], fields[1])
+      : await who.request(method, url, { body: JSON.stringify({ ...fields, _csrf: who.csrf }), headers: { 'content-type': 'application/json' } });
+    assert.equal(r.status, code, `${method} ${url}: ${r.text.slice(0, 500)}`);
+    const op = doc.paths[path][method.toLowerCase()];
+    const v = ajv.compile(op.responses[String(code)].content['application/json'].schema);
+    assert.ok(v(r.json), `${method} ${url}: ${JSON.stringify(v.errors).slice(0, 1500)}`);
+    return r.json;
+  };
+  const cid = (p) => { const d = (p + String(Date.now() % 1e8).padStart(8, '0') + '00').slice(0, 12).split('').map(Number); let s = 0; for (let i = 0; i < 12; i++) s += d[i] * (13 - i); return d.join('') + ((11 - (s % 11)) % 10); };
+  const kid = { citizen_id: cid('17'), gcode: '', title: 'boy', first_name: 'ตัวอย่าง', last_name: 'เอพีไอ', sex: 'M', birth_date: '2018-03-04',
+    nationality: 'TH', grade: 'p2', room: 1, weight: '24.5', height: '123', disadvantaged: 'none', disability: 'none' };
+  const l = await written(schoolAdmin, 'POST', `/api/v1/dmc/schools/${s1}/learners`, '/api/v1/dmc/schools/{sid}/learners', 201, kid);
+  await written(schoolAdmin, 'PATCH', `/api/v1/dmc/learners/${l.id}`, '/api/v1/dmc/learners/{id}', 200, { title: 'boy', first_name: 'ตัวอย่างใหม่', last_name: 'เอพีไอ', _version: l.version });
+  const dq = await written(schoolAdmin, 'POST', `/api/v1/dmc/learners/${l.id}/dropout`, '/api/v1/dmc/learners/{id}/dropout', 201,
+    { reason: server.sql("SELECT code FROM dmc_dropout_reasons WHERE code <> 'other' ORDER BY sort LIMIT 1") });
+  const rounds = (await admin.get('/api/v1/dmc/rounds')).json.items;
+  const gfields = { title: 'girl', first_name: 'นาหลิ่ง', last_name: 'เอพีไอ', sex: 'F', birth_date: '2017-05-06', nationality: 'XX', grade: 'p3', room: '1',
+    weight: '25', height: '125', disadvantaged: 'minority', disability: 'none', guardian_name: 'นางมะเอ เอพีไอ', guardian_phone: '0812345678', address: '5 หมู่ 1', note: '' };
+  const gq = await written(schoolAdmin, 'POST', `/api/v1/dmc/schools/${s1}/gcode`, '/api/v1/dmc/schools/{sid}/gcode', 201,
+    [gfields, { student_form: { data: files.pdf(), filename: 's.pdf', type: 'application/pdf' }, guardian_doc: { data: files.png(), filename: 'g.png', type: 'image/png' } }]);
+  const person = { citizen_id: cid('27'), title: 'นาย', first_name: 'ตัวอย่าง', last_name: 'เอพีไอ', type: 'teacher', position: 'teacher', position_no: '1', salary: '30000' };
+  const st = await written(schoolAdmin, 'POST', `/api/v1/dpa/schools/${s1}/staff`, '/api/v1/dpa/schools/{sid}/staff', 201, person);
+  const { citizen_id, ...rest } = person;
+  await written(schoolAdmin, 'PATCH', `/api/v1/dpa/staff/${st.id}`, '/api/v1/dpa/staff/{id}', 200, { ...rest, position_no: '2', _version: st.version });
+  const tr = await written(schoolAdmin2, 'POST', `/api/v1/dpa/schools/${s2}/transfers`, '/api/v1/dpa/schools/{sid}/transfers', 201, { citizen_id: person.citizen_id, note: '' });
+  samples.push([admin, `/api/v1/dmc/learners/${l.id}`, '/api/v1/dmc/learners/{id}'],
+    [admin, `/api/v1/dmc/requests/${dq.id}`, '/api/v1/dmc/requests/{id}'],
+    [admin, '/api/v1/dmc/rounds', '/api/v1/dmc/rounds'],
+    [admin, `/api/v1/dmc/schools/${s1}/rounds/${rounds[0].id}`, '/api/v1/dmc/schools/{sid}/rounds/{rid}'],
+    [dmcArea, `/api/v1/dmc/areas/${areaId}/dashboard`, '/api/v1/dmc/areas/{aid}/dashboard'],
+    [admin, `/api/v1/dmc/gcode/${gq.id}`, '/api/v1/dmc/gcode/{gid}'],
+    [admin, `/api/v1/dpa/staff/${st.id}`, '/api/v1/dpa/staff/{id}'],
+    [admin, `/api/v1/dpa/schools/${s1}/transfers`, '/api/v1/dpa/schools/{sid}/transfers'],
+    [admin, `/api/v1/dpa/transfers/${tr.id}`, '/api/v1/dpa/transfers/{tid}']);
+  await written(dmcArea, 'POST', `/api/v1/dmc/areas/${areaId}/requests/${dq.id}/approve`, '/api/v1/dmc/areas/{aid}/requests/{rid}/approve', 200, {});
+  await written(dmcArea, 'POST', `/api/v1/dmc/areas/${areaId}/gcode/${gq.id}/approve`, '/api/v1/dmc/areas/{aid}/gcode/{gid}/approve', 200, {});
+  await written(schoolAdmin, 'POST', `/api/v1/dpa/transfers/${tr.id}/approve`, '/api/v1/dpa/transfers/{tid}/approve', 200, {});
   samples.push([admin, '/api/v1/kpi/years', '/api/v1/kpi/years'],
     [admin, `/api/v1/kpi/years/${fy}/indicators`, '/api/v1/kpi/years/{year}/indicators'],
     [admin, `/api/v1/kpi/indicators/${ind}`, '/api/v1/kpi/indicators/{id}'],

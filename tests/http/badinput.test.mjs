@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, files } from './lib.mjs';
+import { startServer, files, rawHttp as rawHttpAt } from './lib.mjs';
 
 const BIN = process.env.KHET_BIN || 'bin/khet';
 const THAI = /[\u0E00-\u0E7F]/;
@@ -59,42 +59,7 @@ function assertThaiError(status, ctype, text, want, msg) {
   assert.match(errorMessage(text), THAI, 'a Thai sentence says what to do');
 }
 
-// A raw HTTP/1.1 exchange: resolves with the answer's status, headers and
-// body, or with the socket error / closed / timedOut flag.
-function rawHttp(data, { timeout = 5000, base = s.base } = {}) {
-  const u = new URL(base);
-  return new Promise((resolve) => {
-    const t0 = Date.now();
-    const sock = net.connect(Number(u.port), u.hostname);
-    let buf = Buffer.alloc(0), done = false;
-    const finish = (extra = {}) => {
-      if (done) return;
-      done = true;
-      clearTimeout(t);
-      sock.destroy();
-      const i = buf.indexOf('\r\n\r\n');
-      const head = i >= 0 ? buf.subarray(0, i).toString('latin1') : '';
-      const status = Number((head.match(/^HTTP\/1\.[01] (\d{3})/) || [])[1] || 0);
-      const headers = {};
-      for (const l of head.split('\r\n').slice(1)) {
-        const k = l.indexOf(':');
-        if (k > 0) headers[l.slice(0, k).toLowerCase()] = l.slice(k + 1).trim();
-      }
-      const body = i >= 0 ? buf.subarray(i + 4) : Buffer.alloc(0);
-      resolve({ status, headers, text: body.toString('utf8'), ms: Date.now() - t0, ...extra });
-    };
-    const t = setTimeout(() => finish({ timedOut: true }), timeout);
-    sock.on('data', (d) => {
-      buf = Buffer.concat([buf, d]);
-      const i = buf.indexOf('\r\n\r\n');
-      const cl = i >= 0 && /\r\ncontent-length: *(\d+)/i.exec(buf.subarray(0, i).toString('latin1'));
-      if (cl && buf.length >= i + 4 + Number(cl[1])) finish();
-    });
-    sock.on('close', () => finish({ closed: true }));
-    sock.on('error', (e) => finish({ error: e.code }));
-    sock.write(data);
-  });
-}
+const rawHttp = (data, { base = s.base, ...opts } = {}) => rawHttpAt(base, data, opts);
 
 const host = () => new URL(s.base).host;
 

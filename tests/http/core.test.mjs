@@ -12,7 +12,7 @@ import net from 'node:net';
 import http from 'node:http';
 import { spawn } from 'node:child_process';
 import { gunzipSync } from 'node:zlib';
-import { startServer, khet, files, citizenId, engine } from './lib.mjs';
+import { startServer, khet, files, citizenId, engine, rawHttp } from './lib.mjs';
 
 const BIN = process.env.KHET_BIN || 'bin/khet';
 const THAI = /[\u0E00-\u0E7F]/;
@@ -76,43 +76,6 @@ async function metrics() {
   const r = await c.get('/metrics');
   assert.equal(r.status, 200);
   return { text: r.text, m: parseMetrics(r.text), headers: r.headers };
-}
-
-// A raw HTTP/1.1 exchange over a socket: resolves with the status and body
-// of the answer, or with the socket error / `closed` when there was none.
-function rawHttp(base, data, { timeout = 5000 } = {}) {
-  const u = new URL(base);
-  return new Promise((resolve) => {
-    const sock = net.connect(Number(u.port), u.hostname);
-    let buf = Buffer.alloc(0), done = false;
-    const finish = (extra = {}) => {
-      if (done) return;
-      done = true;
-      clearTimeout(t);
-      sock.destroy();
-      const i = buf.indexOf('\r\n\r\n');
-      const head = i >= 0 ? buf.subarray(0, i).toString('latin1') : '';
-      const status = Number((head.match(/^HTTP\/1\.[01] (\d{3})/) || [])[1] || 0);
-      const headers = {};
-      for (const l of head.split('\r\n').slice(1)) {
-        const k = l.indexOf(':');
-        if (k > 0) headers[l.slice(0, k).toLowerCase()] = l.slice(k + 1).trim();
-      }
-      const body = i >= 0 ? buf.subarray(i + 4) : Buffer.alloc(0);
-      resolve({ status, headers, body, text: body.toString('utf8'), bytes: buf.length, ...extra });
-    };
-    const t = setTimeout(() => finish({ timedOut: true }), timeout);
-    sock.on('data', (d) => {
-      buf = Buffer.concat([buf, d]);
-      const i = buf.indexOf('\r\n\r\n');
-      const cl = /\r\ncontent-length: *(\d+)/i.exec(buf.subarray(0, i >= 0 ? i : 0).toString('latin1'));
-      if (i >= 0 && cl && buf.length >= i + 4 + Number(cl[1])) finish();
-    });
-    sock.on('close', () => finish({ closed: true }));
-    sock.on('error', (e) => finish({ error: e.code }));
-    // the write side stays open: some answers come only after the headers
-    if (data) sock.write(data);
-  });
 }
 
 /* --- khet serve: flags, health, log, metrics ------------------------------ */

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { inflateRawSync } from 'node:zlib';
+import net from 'node:net';
 
 const BIN = process.env.KHET_BIN || 'bin/khet';
 
@@ -184,6 +185,45 @@ export class Client {
       fd.append(k, new Blob([f.data], { type: f.type || 'application/octet-stream' }), f.filename);
     return this.request('POST', path, { ...opts, body: fd });
   }
+}
+
+// A raw HTTP/1.1 exchange over a socket: resolves with the answer's status,
+// headers and body, or with the socket error / `closed` / `timedOut` when
+// there was none. The write side stays open: some answers come only after
+// the headers.
+export function rawHttp(base, data, { timeout = 5000 } = {}) {
+  const u = new URL(base);
+  return new Promise((resolve) => {
+    const t0 = Date.now();
+    const sock = net.connect(Number(u.port), u.hostname);
+    let buf = Buffer.alloc(0), done = false;
+    const finish = (extra = {}) => {
+      if (done) return;
+      done = true;
+      clearTimeout(t);
+      sock.destroy();
+      const i = buf.indexOf('\r\n\r\n');
+      const head = i >= 0 ? buf.subarray(0, i).toString('latin1') : '';
+      const status = Number((head.match(/^HTTP\/1\.[01] (\d{3})/) || [])[1] || 0);
+      const headers = {};
+      for (const l of head.split('\r\n').slice(1)) {
+        const k = l.indexOf(':');
+        if (k > 0) headers[l.slice(0, k).toLowerCase()] = l.slice(k + 1).trim();
+      }
+      const body = i >= 0 ? buf.subarray(i + 4) : Buffer.alloc(0);
+      resolve({ status, headers, body, text: body.toString('utf8'), bytes: buf.length, ms: Date.now() - t0, ...extra });
+    };
+    const t = setTimeout(() => finish({ timedOut: true }), timeout);
+    sock.on('data', (d) => {
+      buf = Buffer.concat([buf, d]);
+      const i = buf.indexOf('\r\n\r\n');
+      const cl = i >= 0 && /\r\ncontent-length: *(\d+)/i.exec(buf.subarray(0, i).toString('latin1'));
+      if (cl && buf.length >= i + 4 + Number(cl[1])) finish();
+    });
+    sock.on('close', () => finish({ closed: true }));
+    sock.on('error', (e) => finish({ error: e.code }));
+    if (data) sock.write(data);
+  });
 }
 
 // Small real files for upload tests.

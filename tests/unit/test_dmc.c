@@ -385,6 +385,38 @@ static void test_move_in_keeps_history_and_counts(void **state)
 	assert_int_equal(count_of(en->db, f->s1, "p5"), 1); /* the first p5 of s1 */
 }
 
+/* Issue 15.1 (PATCH with _version): every change of a learner's row raises
+ * its version, whichever function makes it, so an edit made from an older
+ * copy is refused (the handler's check) */
+static void test_version_follows_changes(void **state)
+{
+	struct engine *en = *state;
+	struct fx *f = en->data;
+	char cid[14];
+	new_id(cid);
+	struct dmc_learner_in in = kid(cid, "p3");
+	struct err e = ERR_INIT;
+	long long elsewhere = 0;
+	long long id = dmc_learner_add(en->db, f->s1, &in, 0, NOW, &elsewhere, &e);
+	assert_true(id > 0);
+	const char *q = "SELECT version FROM dmc_learners WHERE id = $1";
+	long long v = scalar(en->db, q, id);
+	assert_int_equal(v, 1);
+	assert_int_equal(dmc_learner_rename(en->db, f->s1, id, "girl", "ใหม่", "ชื่อ", 0, NOW, &e), 0);
+	assert_int_equal(scalar(en->db, q, id), ++v);
+	assert_int_equal(dmc_learner_set_body(en->db, f->s1, id, "30.5", "131", 0, NOW, &e), 0);
+	assert_int_equal(scalar(en->db, q, id), ++v);
+	assert_int_equal(dmc_learner_set_grade(en->db, f->s1, id, "p4", 2, 0, NOW, &e), 0);
+	assert_int_equal(scalar(en->db, q, id), ++v);
+	assert_int_equal(dmc_learner_move_in(en->db, f->s2, cid, "", 1, 0, NOW, &e), id);
+	assert_int_equal(scalar(en->db, q, id), ++v);
+	assert_int_equal(dmc_learner_move_out(en->db, f->s2, id, "กรุงเทพมหานคร", 0, NOW, &e), 0);
+	assert_int_equal(scalar(en->db, q, id), ++v);
+	/* a refused change leaves it */
+	assert_int_equal(dmc_learner_set_grade(en->db, f->s2, id, "p6", 1, 0, NOW, &e), -1);
+	assert_int_equal(scalar(en->db, q, id), v);
+}
+
 /* A: many learners at once — counts, history and the age rule, all or none */
 static void test_grade_many(void **state)
 {
@@ -1259,6 +1291,7 @@ int main(void)
 	const struct CMUnitTest db_tests[] = {
 	    cmocka_unit_test(test_one_active_record),
 	    cmocka_unit_test(test_move_in_keeps_history_and_counts),
+	    cmocka_unit_test(test_version_follows_changes),
 	    cmocka_unit_test(test_snapshot_frozen),
 	    cmocka_unit_test(test_grade_many),
 	    cmocka_unit_test(test_round_current_reads_only),
