@@ -331,7 +331,8 @@ static int add_batch(struct db *db, int batch_from, int batch_to, struct err *e)
 static int leave_batch(struct db *db, int leave_from, int leave_to, struct err *e)
 {
 	return db_exec(db,
-		       "UPDATE dmc_learners SET status = 'moved_out', moved_to = i.destination, updated_at = i.left_at "
+		       "UPDATE dmc_learners SET version = version + 1, status = 'moved_out', moved_to = i.destination, "
+		       "updated_at = i.left_at "
 		       "FROM dmc_import i WHERE dmc_learners.ident = i.ident AND dmc_learners.status = 'active' "
 		       "AND i.leave BETWEEN $1 AND $2",
 		       DB_ARGS(DB_INT(leave_from), DB_INT(leave_to)), e) < 0 ||
