@@ -51,7 +51,7 @@ DATA_FILES := src/acc/common-passwords.txt
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps run test test-unit test-http bench bench-national clean static fmt check-banned analyze fuzz fuzz-build
+.PHONY: all deps run test test-unit test-http bench bench-national bench-import clean static fmt check-banned analyze fuzz fuzz-build
 
 # deps first, then the build (also under -j: the compiler needs the headers
 # the install step brings).
@@ -183,6 +183,10 @@ bench: all
 # (issue 12; bench/README.md "bench-national"); NAT_* variables scale it
 bench-national: all
 	./bench/national.sh
+
+# the census import alone (issue 12): khet import students against sqlite3 .import
+bench-import: all
+	./bench/import.sh
 
 clean:
 	rm -rf build bin static/dist

@@ -21,6 +21,8 @@
 # threads), BENCH_SCHOOLS (15000 per area, 2 areas), BENCH_REQUESTS (One
 # Stop Service requests, 200000), BENCH_PAGES (names of the pages to run,
 # default all), BENCH_RESULTS (folder, bench/results).
+# BENCH_IMPORT=0 leaves out the census import part at the end
+# (bench/import.sh: BENCH_IMPORT_ROWS, 1000000; BENCH_IMPORT_SCHOOLS, 1700).
 #
 # PostgreSQL part (pages pg_* and pgr_*; BENCH_PG=0 leaves it out): after the
 # SQLite pages, a throw-away primary (scripts/pg-test.sh) gets its own demo
@@ -802,3 +804,11 @@ cp "$BENCH_RESULTS/latest.json.tmp" "$BENCH_RESULTS/$stamp.json"
 mv "$BENCH_RESULTS/latest.txt.tmp" "$BENCH_RESULTS/latest.txt"
 mv "$BENCH_RESULTS/latest.json.tmp" "$BENCH_RESULTS/latest.json"
 printf '\nbench: written to %s/latest.txt, latest.json, %s.txt and %s.json\n' "${BENCH_RESULTS#"$ROOT"/}" "$stamp" "$stamp"
+
+# The census import (issue 12), its own part: khet import students of
+# BENCH_IMPORT_ROWS learners against sqlite3 .import of the same file
+# (bench/import.sh; BENCH_IMPORT=0 leaves it out).
+if [ "${BENCH_IMPORT:-1}" != 0 ]; then
+	echo
+	"$ROOT/bench/import.sh"
+fi

@@ -40,10 +40,21 @@ int staged_run(struct db *db, const char *path, const struct staged_def *def, vo
 	       long long *rows, struct err *e)
 {
 	struct table *t;
-	if (table_open(path, &t, e) < 0)
+	if (table_open_limits(path, def->max_file ? def->max_file : TABLE_MAX_FILE,
+			      def->max_rows ? def->max_rows : TABLE_MAX_ROWS, &t, e) < 0)
 		return -1;
 	struct staged st = {.def = def, .report = report, .ctx = ctx};
 	int *pos = xcalloc((size_t)def->ncolumns, sizeof *pos);
+	/* SQLite: a file of a million rows touches far more index pages than
+	 * the default 2 MB page cache holds, which then spills to the WAL and
+	 * reads back the same pages over and over (4 reads a row measured);
+	 * this command's connection may keep them in memory, and the staging
+	 * table too (a temporary file otherwise) */
+	bool lite = db_kind(db) == DB_SQLITE;
+	if (lite && db_exec_script(db, "PRAGMA cache_size = -1048576; PRAGMA temp_store = MEMORY", e) < 0) {
+		table_close(t);
+		return -1;
+	}
 	int rc = db_begin(db, e);
 	bool in_tx = rc == 0;
 	if (rc == 0 && def->prepare)
@@ -79,6 +90,10 @@ int staged_run(struct db *db, const char *path, const struct staged_def *def, vo
 		rc = db_commit(db, e);
 	if (rc < 0 && in_tx)
 		db_rollback(db);
+	if (lite) {
+		struct err ignored2 = ERR_INIT;
+		db_exec_script(db, "PRAGMA cache_size = -2000; PRAGMA temp_store = DEFAULT", &ignored2);
+	}
 	if (rows)
 		*rows = st.rows;
 	free(pos);

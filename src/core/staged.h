@@ -37,6 +37,8 @@ struct staged_def {
 	/* keep loading good rows after a bad one, so that check reports their
 	 * lines too (else the file's first bad row stops the loading) */
 	bool load_after_bad;
+	/* caps on the file (table_open_limits); 0: table_open's, the web's */
+	long long max_file, max_rows;
 	int (*prepare)(void *ctx, struct err *e);
 	int (*row)(void *ctx, struct staged *st, const struct table_row *row, const int *pos);
 	int (*check)(void *ctx, struct staged *st);

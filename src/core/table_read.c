@@ -30,6 +30,7 @@ struct table {
 	enum table_format fmt;
 	char *data; /* the file */
 	size_t len;
+	long long max_rows; /* TABLE_MAX_ROWS, or the caller's (table_open_limits) */
 	/* CSV */
 	size_t pos;
 	long long line; /* line of pos */
@@ -50,19 +51,15 @@ enum table_format table_format(const struct table *t)
 
 static int open_xlsx(struct table *t, struct err *e);
 
-int table_open_mem(const void *data, size_t len, struct table **out, struct err *e)
+/* The table over data (malloc'ed, len + 1 bytes with a NUL at len), which
+ * it takes: freed by table_close, or here on failure. */
+static int open_owned(char *data, size_t len, long long max_rows, struct table **out, struct err *e)
 {
-	*out = NULL;
-	if ((long long)len > TABLE_MAX_FILE)
-		return err_set(e, 400, too_big_fmt, TABLE_MAX_FILE >> 20, TABLE_MAX_FILE >> 20);
-	if (len == 0)
-		return err_set(e, 400, "the file is empty / ไฟล์ว่างเปล่า ไม่มีข้อมูล");
 	struct table *t = xcalloc(1, sizeof *t);
-	t->data = xmalloc(len + 1);
-	memcpy(t->data, data, len);
-	t->data[len] = 0;
+	t->data = data;
 	t->len = len;
 	t->line = 1;
+	t->max_rows = max_rows;
 	const unsigned char *p = (const unsigned char *)t->data;
 	if (len >= 4 && !memcmp(p, "PK\x03\x04", 4)) {
 		t->fmt = TABLE_XLSX;
@@ -89,7 +86,20 @@ int table_open_mem(const void *data, size_t len, struct table **out, struct err 
 	return 0;
 }
 
-int table_open(const char *path, struct table **out, struct err *e)
+int table_open_mem(const void *data, size_t len, struct table **out, struct err *e)
+{
+	*out = NULL;
+	if ((long long)len > TABLE_MAX_FILE)
+		return err_set(e, 400, too_big_fmt, TABLE_MAX_FILE >> 20, TABLE_MAX_FILE >> 20);
+	if (len == 0)
+		return err_set(e, 400, "the file is empty / ไฟล์ว่างเปล่า ไม่มีข้อมูล");
+	char *copy = xmalloc(len + 1);
+	memcpy(copy, data, len);
+	copy[len] = 0;
+	return open_owned(copy, len, TABLE_MAX_ROWS, out, e);
+}
+
+int table_open_limits(const char *path, long long max_file, long long max_rows, struct table **out, struct err *e)
 {
 	*out = NULL;
 	FILE *f = fopen(path, "rb");
@@ -100,10 +110,10 @@ int table_open(const char *path, struct table **out, struct err *e)
 	char chunk[65536];
 	size_t n;
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		if ((long long)(b.len + n) > TABLE_MAX_FILE) {
+		if ((long long)(b.len + n) > max_file) {
 			fclose(f);
 			buf_release(&b);
-			return err_set(e, 400, too_big_fmt, TABLE_MAX_FILE >> 20, TABLE_MAX_FILE >> 20);
+			return err_set(e, 400, too_big_fmt, max_file >> 20, max_file >> 20);
 		}
 		buf_add(&b, chunk, n);
 	}
@@ -113,9 +123,20 @@ int table_open(const char *path, struct table **out, struct err *e)
 		buf_release(&b);
 		return err_set(e, 400, "cannot read %s / อ่านไฟล์ไม่ได้", path);
 	}
-	int rc = table_open_mem(b.data ? b.data : "", b.len, out, e);
-	buf_release(&b);
-	return rc;
+	if (b.len == 0) {
+		buf_release(&b);
+		return err_set(e, 400, "the file is empty / ไฟล์ว่างเปล่า ไม่มีข้อมูล");
+	}
+	/* the bytes read are the table's: a file of a million rows is not
+	 * copied a second time */
+	size_t len = 0;
+	char *data = buf_detach(&b, &len);
+	return open_owned(data, len, max_rows, out, e);
+}
+
+int table_open(const char *path, struct table **out, struct err *e)
+{
+	return table_open_limits(path, TABLE_MAX_FILE, TABLE_MAX_ROWS, out, e);
 }
 
 void table_close(struct table *t)
@@ -197,9 +218,9 @@ static int csv_next(struct table *t, struct table_row *row, struct err *e)
 			ncells--;
 		if (ncells == 0)
 			continue; /* an empty line */
-		if (++t->rows > TABLE_MAX_ROWS)
-			return err_set(e, 400, "more than %d rows / มีเกิน %d แถว แบ่งเป็นหลายไฟล์", TABLE_MAX_ROWS,
-				       TABLE_MAX_ROWS);
+		if (++t->rows > t->max_rows)
+			return err_set(e, 400, "more than %lld rows / มีเกิน %lld แถว แบ่งเป็นหลายไฟล์", t->max_rows,
+				       t->max_rows);
 		for (int i = 0; i < ncells; i++)
 			t->cellptr[i] = buf_cstr(&t->cellbuf[i]);
 		row->line = start;
@@ -442,8 +463,8 @@ static void sheet_end(void *ud, const XML_Char *name)
 		x->in_row = 0;
 		if (x->ncells == 0)
 			return;
-		if (t->nx >= TABLE_MAX_ROWS) {
-			xfail(x, "more than %d rows / มีเกิน %d แถว แบ่งเป็นหลายไฟล์", TABLE_MAX_ROWS, TABLE_MAX_ROWS);
+		if ((long long)t->nx >= t->max_rows) {
+			xfail(x, "more than %lld rows / มีเกิน %lld แถว แบ่งเป็นหลายไฟล์", t->max_rows, t->max_rows);
 			return;
 		}
 		for (int i = 0; i < x->ncells; i++)

@@ -37,6 +37,11 @@
 #define TABLE_MAX_UNZIPPED (100LL * 1024 * 1024) /* XLSX: bytes inflated in all */
 #define TABLE_MAX_ROWS 200000			 /* rows of one file */
 #define TABLE_MAX_COLS 256			 /* cells of one row */
+/* An operator's command-line import (a CLI run is not a web upload: the
+ * operator chose the file, and a national census file has a million rows
+ * and more; table_open_limits). */
+#define TABLE_CLI_MAX_FILE (4LL * 1024 * 1024 * 1024)
+#define TABLE_CLI_MAX_ROWS 10000000
 
 enum table_format { TABLE_CSV = 1, TABLE_XLSX };
 
@@ -53,6 +58,9 @@ struct table_row {
  * read, is empty, is larger than TABLE_MAX_FILE, is neither CSV nor XLSX,
  * or is a broken or oversized workbook. */
 int table_open(const char *path, struct table **out, struct err *e);
+/* The same with other caps on the file's size and its rows (the command
+ * line's TABLE_CLI_*); the file is read into memory once, not copied. */
+int table_open_limits(const char *path, long long max_file, long long max_rows, struct table **out, struct err *e);
 /* The same over bytes in memory (copied). */
 int table_open_mem(const void *data, size_t len, struct table **out, struct err *e);
 enum table_format table_format(const struct table *t);

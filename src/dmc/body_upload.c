@@ -6,7 +6,9 @@
  * checked (the code of a learner active in this school, once in the file;
  * weight above 0 and at most 200 kg, height 40–250 cm, as the form
  * checks); a file with any bad row is refused whole, with each bad row's
- * line and reason in the report, and nothing stored. A good file is
+ * line and every reason it has (a wrong code, a weight of 0 and a height
+ * of 300 on one row are three reasons on its one line, "; " between them)
+ * in the report, and nothing stored. A good file is
  * stored in a fixed number of statements whatever its size: one lookup of
  * the codes, one UPDATE and one INSERT of history lines from the rows as
  * one JSON parameter. */
@@ -36,7 +38,7 @@ static const struct table_column columns[NCOL] = {
 #define REPORT_MAX 500
 
 struct up {
-	json_t *bad_rows; /* [[line, why]] in the order found */
+	json_t *bad_rows; /* [[line, why]] in the order found (the file's) */
 	long long bad;
 };
 
@@ -165,6 +167,8 @@ long long dmc_body_upload(struct db *db, long long school_id, const char *path, 
 		return -1;
 	}
 	struct up u = {.bad_rows = json_array()};
+	/* every data row as checked so far: {line, ident (when it is one),
+	 * w, h, why (every reason found, "" for none)} */
 	json_t *rows = json_array(), *seen = json_object(), *idents = json_array();
 	struct buf why = BUF_INIT, cell = BUF_INIT, ignored = BUF_INIT;
 	struct table_row row;
@@ -185,37 +189,39 @@ long long dmc_body_upload(struct db *db, long long school_id, const char *path, 
 			err_field(e, "file", "ไฟล์มีเกิน %d แถว (นักเรียนของโรงเรียนเดียว) กรุณาแบ่งเป็นหลายไฟล์", DMC_UPLOAD_MAX);
 			goto out;
 		}
+		/* every field of the row is checked, each wrong one adds its
+		 * reason: the school fixes the file once, not once per field */
 		buf_reset(&why);
 		char ident[14] = "";
 		long long w = -1, h = -1;
-		int ok = ident_of(table_cell(&row, pos[C_IDENT], &cell), ident, &why);
-		if (ok == 0) {
+		bool known = ident_of(table_cell(&row, pos[C_IDENT], &cell), ident, &why) == 0;
+		if (known) {
 			json_t *prev = json_object_get(seen, ident);
 			if (prev) {
 				buf_addf(&why, "นักเรียน %s ซ้ำกับแถวที่ %lld ในไฟล์เดียวกัน", ident,
 					 (long long)json_integer_value(prev));
-				ok = -1;
-			} else
+				known = false;
+			} else {
 				json_object_set_new(seen, ident, json_integer(row.line));
-		}
-		if (ok == 0)
-			ok = measure(table_cell(&row, pos[C_WEIGHT], &cell), "น้ำหนัก", "กิโลกรัม", &w, &why);
-		if (ok == 0)
-			ok = measure(table_cell(&row, pos[C_HEIGHT], &cell), "ส่วนสูง", "เซนติเมตร", &h, &why);
-		if (ok == 0) {
-			struct err be = ERR_INIT;
-			if (dmc_body_check(w, h, &be) < 0) {
-				buf_adds(&why, be.msg);
-				ok = -1;
+				json_array_append_new(idents, json_string(ident));
 			}
 		}
-		if (ok < 0) {
-			bad_line(&u, row.line, buf_cstr(&why));
-			continue;
-		}
-		json_array_append_new(rows, json_pack("{s:I, s:s, s:I, s:I}", "line", (json_int_t)row.line, "ident",
-						      ident, "w", (json_int_t)w, "h", (json_int_t)h));
-		json_array_append_new(idents, json_string(ident));
+		struct buf part = BUF_INIT;
+		struct err be = ERR_INIT;
+		if (measure(table_cell(&row, pos[C_WEIGHT], &cell), "น้ำหนัก", "กิโลกรัม", &w, &part) < 0 ||
+		    (dmc_body_check(w, -1, &be) < 0 && (buf_adds(&part, be.msg), true)))
+			buf_addf(&why, "%s%s", why.len ? "; " : "", buf_cstr(&part));
+		buf_reset(&part);
+		err_clear(&be);
+		if (measure(table_cell(&row, pos[C_HEIGHT], &cell), "ส่วนสูง", "เซนติเมตร", &h, &part) < 0 ||
+		    (dmc_body_check(-1, h, &be) < 0 && (buf_adds(&part, be.msg), true)))
+			buf_addf(&why, "%s%s", why.len ? "; " : "", buf_cstr(&part));
+		buf_release(&part);
+		json_t *x = json_pack("{s:I, s:I, s:I, s:s}", "line", (json_int_t)row.line, "w", (json_int_t)w, "h",
+				      (json_int_t)h, "why", buf_cstr(&why));
+		if (known)
+			json_object_set_new(x, "ident", json_string(ident));
+		json_array_append_new(rows, x);
 	}
 	if (!header || nrows == 0) {
 		err_field(e, "file", "ไฟล์ไม่มีข้อมูล แถวแรกต้องเป็นชื่อคอลัมน์ แล้วตามด้วยนักเรียนหนึ่งคนต่อแถว");
@@ -241,11 +247,14 @@ long long dmc_body_upload(struct db *db, long long school_id, const char *path, 
 	json_t *store_rows = json_array();
 	json_array_foreach(rows, i, x)
 	{
-		json_t *id = json_object_get(ids, jstr(x, "ident"));
-		if (!id) {
-			buf_reset(&why);
-			buf_addf(&why, "ไม่พบนักเรียน %s ที่กำลังเรียนอยู่ในโรงเรียนนี้ (ตรวจเลข หรือรับย้ายเข้าก่อน)",
-				 jstr(x, "ident"));
+		buf_reset(&why);
+		buf_adds(&why, jstr(x, "why"));
+		const char *code = json_string_value(json_object_get(x, "ident"));
+		json_t *id = code ? json_object_get(ids, code) : NULL;
+		if (code && !id)
+			buf_addf(&why, "%sไม่พบนักเรียน %s ที่กำลังเรียนอยู่ในโรงเรียนนี้ (ตรวจเลข หรือรับย้ายเข้าก่อน)",
+				 why.len ? "; " : "", code);
+		if (why.len) {
 			bad_line(&u, jint(x, "line"), buf_cstr(&why));
 			continue;
 		}

@@ -129,12 +129,12 @@ long long dmc_subsidy_amount(const long long heads[DMC_NLEVELS], const long long
 
 /* The module's pages (routes.c). */
 extern const struct route_table dmc_routes;
-/* `khet demo`: learners in the first schools of the first demo area, the
- * census people of its first school, the rounds of this year, the
- * schools' basic data of the round in progress and, when data_dir is
- * given (the documents are files), two G-code requests of the first
- * school, one pending and one certified (demo.c). per_school learners in
- * each of `schools` schools. */
-int dmc_demo(struct db *db, long long per_school, int schools, const char *data_dir, struct err *e);
+/* `khet demo`: total learners over every school of the demo areas, the
+ * census's story of the last two rounds (certified, acknowledged, some
+ * schools late) and the round in progress's basic data, the census
+ * people of the first school and, when data_dir is given (the documents
+ * are files), two G-code requests of the first school, one pending and
+ * one certified (demo.c). */
+int dmc_demo(struct db *db, long long total, const char *data_dir, struct err *e);
 
 #endif

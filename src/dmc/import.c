@@ -429,7 +429,7 @@ static int store(struct imp *im, long long *added, long long *updated)
 			 "SELECT citizen_id, gcode, ident, school_id, 'active', title, first_name, last_name, sex, "
 			 "birth_date, nationality, grade, room, weight_x10, height_x10, disadvantaged, disability, "
 			 "guardian_name, guardian_phone, address, search, $1, $1 FROM dmc_import s "
-			 "WHERE NOT EXISTS (SELECT 1 FROM dmc_learners l WHERE l.ident = s.ident) ORDER BY line",
+			 "WHERE NOT EXISTS (SELECT 1 FROM dmc_learners l WHERE l.ident = s.ident)",
 			 DB_ARGS(DB_INT(now)), e);
 	if (*added < 0)
 		return -1;
@@ -516,6 +516,9 @@ static int store_cb(void *ctx, struct staged *st)
 
 static const struct staged_def students = {
     .table = "dmc_import",
+    /* an area's or the nation's file: a million learners and more */
+    .max_file = TABLE_CLI_MAX_FILE,
+    .max_rows = TABLE_CLI_MAX_ROWS,
     .create_sql = "CREATE TEMP TABLE dmc_import (line BIGINT NOT NULL, school_id BIGINT NOT NULL, "
 		  "citizen_id TEXT, gcode TEXT, ident TEXT NOT NULL, title TEXT NOT NULL, "
 		  "first_name TEXT NOT NULL, last_name TEXT NOT NULL, sex TEXT NOT NULL, "

@@ -9,8 +9,8 @@
  * officer and a director as its certifier (routes.c: may_enter,
  * may_certify) — the seed's split of staff entering and the director
  * certifying holds either way, since no one role does both. Migrations
- * 0500–0599 are the module's; `khet demo --students N` fills the first
- * demo schools. */
+ * 0500–0599 are the module's; `khet demo --students N` fills the demo
+ * areas' schools (demo.c). */
 #include "core/form.h"
 #include "core/module.h"
 #include "dmc/dmc.h"
@@ -26,9 +26,7 @@ static void init(void)
 
 static int demo(struct db *db, const struct demo_args *a, struct err *e)
 {
-	long long total = demo_arg(a, "students");
-	int schools = 3;
-	return dmc_demo(db, total / schools, schools, demo_data_dir(a), e);
+	return dmc_demo(db, demo_arg(a, "students"), demo_data_dir(a), e);
 }
 
 /* the rounds of this academic year and the next, before anyone asks */
@@ -62,8 +60,10 @@ static const struct menu_def menu[] = {
 };
 
 static const struct demo_flag demo_flags[] = {
-    {"students", "(demo) census learners in total over the first 3 schools of the first area (default 600)", 600, 0,
-     3000000},
+    {"students",
+     "(demo) census learners in total, spread over every school of the demo areas, with their last two rounds "
+     "(default 12000: about 200 in each of 2 x 30 schools)",
+     12000, 0, 10000000},
     {NULL},
 };
 

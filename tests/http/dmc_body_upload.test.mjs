@@ -159,6 +159,39 @@ test('any bad row: the whole file refused, every bad line with its reason, nothi
   assert.match(html.text, /แถวที่ 4: /);
 });
 
+test('every bad field of every row: a row with three wrong fields has the three reasons on its one line', async () => {
+  const a = await add(admin1, s1), b = await add(admin1, s1), c = await add(admin1, s1), other = await add(admin2, s2);
+  const wrongDigit = a.cid.slice(0, 12) + String((Number(a.cid[12]) + 1) % 10);
+  const lines = [
+    'เลขประจำตัวประชาชน,น้ำหนัก,ส่วนสูง',
+    `${wrongDigit},0,300`,       // 2: check digit, weight 0, height 300
+    `${a.cid},500,20`,           // 3: weight 500 and height 20
+    `${b.cid},หนัก,`,            // 4: weight not a number, no height
+    `${other.cid},0,130`,        // 5: another school's learner and weight 0
+    `,,`,                        // 6 is empty: skipped as a blank row
+    `${c.cid},31,131`,           // 7: good
+  ];
+  const before = [a, b, c].map((x) => body(x.id));
+  const r = await upload(admin1, s1, csv(lines.join('\n') + '\n'));
+  assert.equal(r.status, 422);
+  const bad = r.json.bad_lines;
+  const line = (n) => bad.find((l) => l.startsWith(`แถวที่ ${n}:`)) ?? '';
+  assert.deepEqual(bad.map((l) => Number(l.match(/^แถวที่ (\d+)/)[1])), [2, 3, 4, 5], bad.join(' | '));
+  const has = (n, res) => { for (const re of res) assert.match(line(n), re, `line ${n}: ${line(n)}`); };
+  has(2, [/เลขตรวจสอบ/, /น้ำหนักต้องมากกว่า 0/, /ส่วนสูงต้องอยู่ระหว่าง 40 ถึง 250/]);
+  has(3, [/น้ำหนักต้องมากกว่า 0 และไม่เกิน 200/, /ส่วนสูงต้องอยู่ระหว่าง 40 ถึง 250/]);
+  has(4, [/น้ำหนัก "หนัก" ต้องเป็นตัวเลข/, /ไม่มีส่วนสูง/]);
+  has(5, [/ไม่พบนักเรียน/, /น้ำหนักต้องมากกว่า 0/]);
+  assert.equal(line(2).split('; ').length, 3, line(2));
+  assert.equal(line(3).split('; ').length, 2, line(3));
+  assert.match(r.json.form.errors.file, /มี 4 แถวที่ไม่ถูกต้องจาก 5 แถว/);
+  assert.deepEqual([a, b, c].map((x) => body(x.id)), before, 'nothing stored');
+  // the page lists them the same way
+  const html = await admin1.postMultipart(`/dmc/schools/${s1}/body-upload`, {}, csv(lines.join('\n')));
+  assert.equal(html.status, 422);
+  assert.match(html.text, /แถวที่ 3: น้ำหนักต้องมากกว่า 0 และไม่เกิน 200 กิโลกรัม[^<]*; ส่วนสูงต้องอยู่ระหว่าง/);
+});
+
 test('a wrong header, a picture, an empty file: refused at the field', async () => {
   const a = await add(admin1, s1);
   const h = await upload(admin1, s1, csv(`เลขประจำตัวประชาชน,น้ำหนัก\n${a.cid},30\n`));

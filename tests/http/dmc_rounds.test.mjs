@@ -44,8 +44,14 @@ test('the area sees the year\'s rounds and cannot change them; a school role can
   assert.equal(r.status, 200);
   assert.equal(r.json.rounds.length, 3);
   assert.equal(r.json.can_edit, false);
-  year = r.json.year;
-  [, r2, r3] = r.json.rounds;
+  // the demo's census certified this year's past rounds, which are locked
+  // (no change under a certification): the tests change next year's
+  assert.ok(r.json.rounds.some((x) => x.locked), 'a round the demo certified is locked');
+  year = r.json.year + 1;
+  const next = await areaOfficer.get(`/dmc/rounds?year=${year}`, { json: true });
+  assert.equal(next.json.rounds.length, 3);
+  assert.ok(next.json.rounds.every((x) => !x.locked));
+  [, r2, r3] = next.json.rounds;
   assert.equal(r2.open_time, '08:30');
   assert.equal(r2.close_time, '16:30');
   assert.match(r2.round_day, /^\d{4}-11-10$/);

@@ -25,7 +25,7 @@ const THAI_DATE_FMT = '[$-107041E]d mmm yyyy';
 const THAI_DATETIME_FMT = '[$-107041E]d mmm yyyy hh:mm';
 
 before(async () => {
-  server = await startServer({ args: ['--trust-proxy'], demoArgs: ['--requests', '60'] });
+  server = await startServer({ args: ['--trust-proxy'], demoArgs: ['--requests', '60', '--students', '6000'] });
   area = Number(sql("SELECT id FROM areas WHERE code = '3502'"));
   area2 = Number(sql("SELECT id FROM areas WHERE code = '6201'"));
 });

@@ -49,7 +49,15 @@ function sanitizerCheck(what, text) {
 // demoArgs: flags of `khet demo` (['--requests', '12']). data and db:
 // serve an existing data folder and database (a restored backup) instead of
 // new ones; stop() removes them all the same.
-export async function startServer({ demo = true, demoArgs = [], env = {}, args = [], data, db: dbUrl, dropDb } = {}) {
+// The census demo gives every demo school learners and the story of the
+// last two rounds; `khet demo` alone gives 12,000 learners (about 200 a
+// school), which would cost every server start of every test ~0.6 s more
+// CPU: a test server gets 40 a school (the same story, every school with
+// learners) unless its demoArgs name --students (dmc_demo.test.mjs runs the
+// default: censusDefault).
+export const TEST_STUDENTS = '2400';
+export async function startServer({ demo = true, demoArgs = [], censusDefault = false, env = {}, args = [], data, db: dbUrl, dropDb } = {}) {
+  if (!censusDefault && !demoArgs.includes('--students')) demoArgs = [...demoArgs, '--students', TEST_STUDENTS];
   const dir = data || mkdtempSync(join(tmpdir(), 'khet-http-'));
   let db = dbUrl || `sqlite:${dir}/khet.db`, drop = dropDb || (() => {});
   if (process.env.KHET_TEST_PG && !dbUrl) ({ url: db, drop } = pgDatabase());

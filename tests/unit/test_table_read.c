@@ -99,6 +99,51 @@ static void test_refusals(void **state)
 	assert_null(t);
 }
 
+/* The command line's caps (table_open_limits): the same file is refused
+ * under the web's row cap or a smaller file cap and read whole under the
+ * command line's, every row of it. */
+static void test_limits(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/khet_table_limits_XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	assert_non_null(f);
+	fputs("a,b\n", f);
+	for (int i = 0; i < 250; i++)
+		fprintf(f, "%d,x\n", i);
+	fclose(f);
+	struct table *t = NULL;
+	struct table_row row;
+	struct err e = ERR_INIT;
+	/* 251 rows over a cap of 100 */
+	assert_int_equal(table_open_limits(path, TABLE_MAX_FILE, 100, &t, &e), 0);
+	int rc, n = 0;
+	while ((rc = table_next(t, &row, &e)) == 1)
+		n++;
+	assert_int_equal(rc, -1);
+	assert_int_equal(n, 100);
+	assert_non_null(strstr(e.msg, "more than 100 rows"));
+	table_close(t);
+	err_clear(&e);
+	/* a file over a cap of 1 KB */
+	assert_int_equal(table_open_limits(path, 1024, TABLE_CLI_MAX_ROWS, &t, &e), -1);
+	assert_non_null(strstr(e.msg, "larger than"));
+	assert_null(t);
+	err_clear(&e);
+	/* the command line's caps: every row, the last one whole */
+	assert_int_equal(table_open_limits(path, TABLE_CLI_MAX_FILE, TABLE_CLI_MAX_ROWS, &t, &e), 0);
+	n = 0;
+	while ((rc = table_next(t, &row, &e)) == 1)
+		n++;
+	assert_int_equal(rc, 0);
+	assert_int_equal(n, 251);
+	assert_int_equal(row.ncells, 2);
+	table_close(t);
+	unlink(path);
+}
+
 /* A zip in memory of (name, content) pairs, NULL-terminated. */
 static void make_zip(const char *const *parts, struct buf *out)
 {
@@ -244,6 +289,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_csv),
 	    cmocka_unit_test(test_refusals),
+	    cmocka_unit_test(test_limits),
 	    cmocka_unit_test(test_xlsx),
 	    cmocka_unit_test(test_zip_bomb),
 	};
