@@ -477,8 +477,16 @@ static void scopes_build(void)
 			log_error("api: more than %d modules with an API", API_MODULES_MAX);
 			abort();
 		}
-		for (int w = 0; w < 2; w++, k++) {
+		for (int w = 0; w < 2; w++) {
 			snprintf(scope_code[k], sizeof scope_code[k], "%s:%s", d->module, w ? "write" : "read");
+			/* only a scope some route asks for is offered: a
+			 * "write" of a module that has no writes would show on
+			 * the token form as a right that does nothing */
+			bool asked = false;
+			for (const struct api_route *a = d->routes; a->method && !asked; a++)
+				asked = a->scope && !strcmp(a->scope, scope_code[k]);
+			if (!asked)
+				continue;
 			/* the Thai label whole (a fixed array cut "…: อ่าน" and
 			 * "…: บันทึก" of a long module name to the same text); kept
 			 * for the life of the process */
@@ -487,6 +495,7 @@ static void scopes_build(void)
 			scope_list[k].value = scope_code[k];
 			scope_list[k].label = xstrdup(buf_cstr(&label));
 			buf_release(&label);
+			k++;
 		}
 	}
 	scope_list[k] = (struct choice){NULL, NULL};

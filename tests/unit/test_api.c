@@ -263,6 +263,19 @@ static void test_scopes(void **state)
 	v = json_array();
 	assert_int_equal(acc_api_scopes_join(v, &out, &e), -1);
 	json_decref(v);
+	/* a module's write is offered only when some route asks for it: the
+	 * calendar has reads only, so "cal:write" is no choice (it would show
+	 * on the token form as a right that does nothing) */
+	v = json_pack("[s]", "cal:write");
+	assert_int_equal(acc_api_scopes_join(v, &out, &e), -1);
+	json_decref(v);
+	err_clear(&e);
+	bool cal_read = false;
+	for (const struct choice *c = api_scope_choices(); c->value; c++) {
+		assert_string_not_equal(c->value, "cal:write");
+		cal_read = cal_read || !strcmp(c->value, "cal:read");
+	}
+	assert_true(cal_read);
 	buf_release(&out);
 }
 
