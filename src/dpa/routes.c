@@ -31,6 +31,7 @@
  * answer, so nothing stored changes. */
 #include <stdint.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -260,6 +261,38 @@ static struct dpa_staff_in staff_in(struct req *r)
 	    .email = form_value(r, "email"),
 	};
 	return in;
+}
+
+/* A field the request did not carry keeps what is stored: an API PATCH
+ * sends only what changes (the page's form sends every field), and the
+ * API's reads never give back the salary, birth date or contacts a client
+ * could send again, so taking an absent field as empty erased them. */
+static void keep_unsent(struct req *r, struct dpa_staff_in *in, const json_t *s)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} text[] = {
+	    {"title", offsetof(struct dpa_staff_in, title)},
+	    {"first_name", offsetof(struct dpa_staff_in, first_name)},
+	    {"last_name", offsetof(struct dpa_staff_in, last_name)},
+	    {"birth_date", offsetof(struct dpa_staff_in, birth_date)},
+	    {"type", offsetof(struct dpa_staff_in, type)},
+	    {"position", offsetof(struct dpa_staff_in, position)},
+	    {"position_no", offsetof(struct dpa_staff_in, position_no)},
+	    {"standing", offsetof(struct dpa_staff_in, standing)},
+	    {"appointed_on", offsetof(struct dpa_staff_in, appointed_on)},
+	    {"arrived_on", offsetof(struct dpa_staff_in, arrived_on)},
+	    {"education", offsetof(struct dpa_staff_in, education)},
+	    {"subject", offsetof(struct dpa_staff_in, subject)},
+	    {"phone", offsetof(struct dpa_staff_in, phone)},
+	    {"email", offsetof(struct dpa_staff_in, email)},
+	};
+	for (size_t i = 0; i < sizeof text / sizeof *text; i++)
+		if (!form_sent(r, text[i].name))
+			*(const char **)(void *)((char *)in + text[i].off) = jstr(s, text[i].name);
+	if (!form_sent(r, "salary"))
+		in->salary = json_is_integer(json_object_get(s, "salary")) ? jint(s, "salary") : -1;
 }
 
 /* ---- /dpa ---------------------------------------------------------------------------------- */
@@ -843,6 +876,7 @@ int dpa_staff_post(struct req *r)
 	if (act == ACT_EDIT) {
 		struct dpa_staff_in in = staff_in(r);
 		in.citizen_id = jstr(s, "citizen_id");
+		keep_unsent(r, &in, s);
 		rc = dpa_staff_update(req_db(r), id, version, &in, by, now, &e);
 	} else {
 		rc = dpa_staff_remove(req_db(r), id, version, form_value(r, "reason"), form_value(r, "removed_on"), by,

@@ -341,6 +341,9 @@ int kpi_report_unconfirm_post(struct req *r)
 		return 0;
 	if (!kpi_may_report(acc_active_grant(r), area, school, wg))
 		return view_error(r, 403, "ท่านยกเลิกผลการยืนยันได้เฉพาะรายงานของหน่วยงานของท่านเอง");
+	/* a _version that is no number is refused, not taken as "no check" */
+	if (!form_ok(r))
+		return report_page(r, 422, rid);
 	struct err e = ERR_INIT;
 	if (kpi_report_unconfirm(req_db(r), rid, acc_user_id(r), posted_version(r), &e) < 0)
 		return report_failed(r, rid, &e);
@@ -385,6 +388,8 @@ int kpi_report_unreview_post(struct req *r)
 		return 0;
 	if (!kpi_may_review(acc_active_grant(r), area, wg))
 		return view_error(r, 403, "ท่านไม่มีสิทธิ์ตรวจรายงานของตัวชี้วัดนี้");
+	if (!form_ok(r))
+		return report_page(r, 422, rid);
 	struct err e = ERR_INIT;
 	if (kpi_report_unreview(req_db(r), rid, acc_user_id(r), posted_version(r), &e) < 0)
 		return report_failed(r, rid, &e);

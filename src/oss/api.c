@@ -510,9 +510,11 @@ static int submit(struct req *r)
 	return api_call_page(r, oss_submit_post, submitted);
 }
 
+/* the answer of an officer's write carries the applicant's form, as a GET
+ * of the request does: the same personal.read audit (X-5) */
 static int processed(struct req *r, const char *location)
 {
-	return request_answer(r, 200, id_after(location, "/oss/manage/requests/"), false);
+	return request_answer(r, 200, id_after(location, "/oss/manage/requests/"), true);
 }
 
 static int process(struct req *r)

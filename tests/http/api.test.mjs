@@ -150,8 +150,13 @@ test('script-only scenario: submit with a file by token, an officer token proces
   const lf = new FormData();
   lf.append('letter', 'กรุณาส่งสำเนาทะเบียนบ้านเพิ่มเติม');
   lf.append('letter_file', new Blob([files.pdf()], { type: 'application/pdf' }), 'แบบฟอร์ม.pdf');
+  const reads = () => Number(server.sql(`SELECT COUNT(*) FROM audit WHERE action = 'personal.read' AND target_id = ${item.id}`));
+  const readsBefore = reads();
   const said = await call(officerToken, 'POST', `/api/v1/oss/requests/${item.id}/messages`, { form: lf });
   assert.equal(said.status, 200, said.text);
+  // its answer carries the applicant's form, as a GET does: the same audit (X-5)
+  assert.ok(said.json.data, 'the form in the answer');
+  assert.equal(reads(), readsBefore + 1, 'the officer\'s read of the form is audited');
   assert.equal(said.json.status.code, 'in_progress', 'the status is unchanged');
   const last = said.json.history.at(-1);
   assert.equal(last.message, 'กรุณาส่งสำเนาทะเบียนบ้านเพิ่มเติม');

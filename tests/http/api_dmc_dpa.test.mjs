@@ -303,6 +303,18 @@ test('dpa: a school token adds a staff record; bad check digit, read-only, anoth
   const stale = await call(tDpa1, 'PATCH', `/api/v1/dpa/staff/${r.json.id}`, { json: { ...rest, position_no: '9999', _version: r.json.version } });
   errorShape(stale, 409, 'stale_version');
   assert.equal(sql(`SELECT position_no FROM dpa_staff WHERE id = ${r.json.id}`), '5522');
+  // a PATCH carries only what changes: the fields it leaves out keep their
+  // stored values (the API's reads never give back the salary, birth date
+  // or phone a client could send again, so an absent field taken as empty
+  // erased them)
+  const stored = () => sql(`SELECT salary || '|' || birth_date || '|' || phone || '|' || standing || '|' || subject FROM dpa_staff WHERE id = ${r.json.id}`);
+  const was = stored();
+  assert.equal(was, '4512050|1975-03-04|0812345678|senior|ภาษาไทย');
+  const part = await call(tDpa1, 'PATCH', `/api/v1/dpa/staff/${r.json.id}`, { json: { title: 'นาง', first_name: 'เอพีไอ', last_name: 'ทะเบียนใหม่', _version: ok.json.version } });
+  assert.equal(part.status, 200, part.text);
+  assert.equal(sql(`SELECT last_name FROM dpa_staff WHERE id = ${r.json.id}`), 'ทะเบียนใหม่');
+  assert.equal(stored(), was);
+  ok.json.version = part.json.version;
   // the area office's own staff, by the area admin's token; a school's token may not
   const office = await call(await token('areaadmin1', ['dpa:write']), 'POST', `/api/v1/dpa/areas/${area}/staff`, { json: person() });
   assert.equal(office.status, 201, office.text);

@@ -126,6 +126,12 @@ test('a school token saves and confirms its report, a reviewer token reviews it;
   errorShape(await call(rev, 'POST', `/api/v1/kpi/reports/${rSchool}/unreview`, { _version: saved.json.version }), 409, 'stale_version');
   assert.equal(sql(`SELECT status FROM kpi_reports WHERE id = ${rSchool}`), 'reviewed');
   errorShape(await call(school, 'POST', `/api/v1/kpi/reports/${rSchool}/unreview`, { _version: ok.json.version }), 403);
+  // a _version that is no number, or a misspelt field, is refused at the
+  // field, never taken as "no version" (the write would skip the 409 check)
+  const badv = await call(rev, 'POST', `/api/v1/kpi/reports/${rSchool}/unreview`, { _version: 'v3' });
+  errorShape(badv, 422, 'validation_failed');
+  assert.ok(badv.json.error.fields._version, badv.text);
+  errorShape(await call(rev, 'POST', `/api/v1/kpi/reports/${rSchool}/unreview`, { _versoin: ok.json.version }), 422, 'validation_failed');
   const unrev = await call(rev, 'POST', `/api/v1/kpi/reports/${rSchool}/unreview`, { _version: ok.json.version });
   assert.equal(unrev.status, 200, unrev.text);
   assert.equal(unrev.json.status.code, 'confirmed');
@@ -135,6 +141,7 @@ test('a school token saves and confirms its report, a reviewer token reviews it;
   errorShape(await call(school, 'POST', `/api/v1/kpi/reports/${rSchool}/unconfirm`, { _version: ok.json.version }), 409, 'stale_version');
   const ro2 = await token('schooladmin', ['kpi:read']);
   errorShape(await call(ro2, 'POST', `/api/v1/kpi/reports/${rSchool}/unconfirm`, { _version: unrev.json.version }), 403, 'insufficient_scope');
+  errorShape(await call(school, 'POST', `/api/v1/kpi/reports/${rSchool}/unconfirm`, { _version: 'v3' }), 422, 'validation_failed');
   const unconf = await call(school, 'POST', `/api/v1/kpi/reports/${rSchool}/unconfirm`, { _version: unrev.json.version });
   assert.equal(unconf.status, 200, unconf.text);
   assert.notEqual(unconf.json.status.code, 'confirmed');
