@@ -277,11 +277,8 @@ static int building_get(struct req *r)
 }
 
 /* The school's state of a collection year. */
-static int state_answer(struct req *r, long long sid)
+static int state_of_year(struct req *r, long long sid, int year)
 {
-	int year = year_param(r);
-	if (!year)
-		return 0;
 	struct db *db = req_db(r);
 	struct err e = ERR_INIT;
 	json_t *s = org_school_get(db, sid, &e);
@@ -324,6 +321,13 @@ static int state_answer(struct req *r, long long sid)
 	    enter && can < 0 && year == bld_year_at(now) ? ce.msg : "");
 	json_decref(st);
 	return api_item(r, 200, item);
+}
+
+/* ... of the ?year= of a read (this year's by default) */
+static int state_answer(struct req *r, long long sid)
+{
+	int year = year_param(r);
+	return year ? state_of_year(r, sid, year) : 0;
 }
 
 static int state_get(struct req *r)
@@ -488,9 +492,12 @@ static int saved(struct req *r, const char *location)
 	return building_answer(r, 200, id_after(location, "/bld/buildings/"));
 }
 
+/* a submission or reopening is of this year's window (the page's own
+ * write reads no ?year=), so its answer is too: a ?year= on the write
+ * neither changes what it answers nor undoes the write when it is bad */
 static int school_saved(struct req *r, const char *location)
 {
-	return state_answer(r, id_after(location, "/bld/schools/"));
+	return state_of_year(r, id_after(location, "/bld/schools/"), bld_year_at(clock_now(r)));
 }
 
 static int add_post(struct req *r)
