@@ -270,6 +270,16 @@ test('every text field of every form takes maximum-length Thai: never a 500, val
       if (process.env.MAXLEN_DEBUG && [400, 403, 404, 409].includes(r.status)) t.diagnostic(`${r.status} ${path}`);
       if (r.status >= 500) { problems.push(`POST ${path}: ${r.status} ${r.text.slice(0, 200)}`); continue; }
       if (!r.bytes.length && r.status !== 303) { problems.push(`POST ${path}: ${r.status} with an empty answer`); continue; }
+      if (f.pattern.startsWith('/api/')) {
+        // an API write shows no form again: its refusal is the one error
+        // shape, naming the fields, in valid JSON
+        if (r.status >= 400) {
+          let err = null;
+          try { err = JSON.parse(r.text).error; } catch {}
+          if (!err || err.status !== r.status || !err.code) problems.push(`POST ${path}: ${r.status} without the API's error shape`);
+        }
+        continue;
+      }
       if (r.status === 422) {
         seen.again++;
         // the same answer as JSON says how each field is shown: a select
