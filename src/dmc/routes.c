@@ -1020,6 +1020,10 @@ int dmc_round_post(struct req *r)
 	struct err e = ERR_INIT;
 	if (rid <= 0)
 		return view_error(r, 404, "ไม่พบรอบการจัดเก็บข้อมูลนี้");
+	/* the form carries nothing but its token: a field sent with it (an API
+	 * body's "note") is refused at the field, not dropped unread */
+	if (!form_ok(r))
+		return school_page(r, 422, NULL);
 	rc = act == RA_CONFIRM ? dmc_round_confirm(req_db(r), rid, sid, acc_user_id(r), dmc_now(r), &e)
 			       : dmc_round_certify(req_db(r), rid, sid, acc_user_id(r), dmc_now(r), &e);
 	if (rc < 0) {

@@ -219,6 +219,10 @@ test('dmc: rounds — outside the window 409 round_window_closed, confirm, certi
   assert.equal(count(`SELECT COUNT(*) FROM dmc_round_schools WHERE round_id = ${r2.id} AND school_id = ${s1} AND confirmed_at IS NOT NULL`), 0);
   const early2 = await call(tDirector, 'POST', `/api/v1/dmc/schools/${s1}/rounds/${r2.id}/certify`, { json: {}, now: open + 60 });
   errorShape(early2, 409, 'round_step_refused');
+  // a field the confirmation does not take is refused at the field, not dropped
+  const extra = await call(tSchool1, 'POST', `/api/v1/dmc/schools/${s1}/rounds/${r2.id}/confirm`, { json: { note: 'x' }, now: open + 60 });
+  errorShape(extra, 422, 'validation_failed');
+  assert.ok(extra.json.error.fields.note, extra.text);
   const c = await call(tSchool1, 'POST', `/api/v1/dmc/schools/${s1}/rounds/${r2.id}/confirm`, { json: {}, now: open + 60 });
   assert.equal(c.status, 200, c.text);
   assert.ok(c.json.confirmed_at);
