@@ -38,8 +38,7 @@ static const char staff_schema[] =
     "\"school_id\":{\"type\":[\"integer\",\"null\"]},\"area_id\":{\"type\":\"integer\"},\"citizen_id_masked\":{\"type\":"
     "\"string\"},\"title\":{\"type\":\"string\"},\"first_name\":{\"type\":\"string\"},\"last_name\":{\"type\":"
     "\"string\"},\"type\":{\"oneOf\":[{\"type\":\"null\"}," ENUM "]},\"position\":{\"oneOf\":[{\"type\":\"null\"}," ENUM
-    "]},\"position_no\":{\"type\":\"string\"},\"status\":" ENUM ",\"complete\":{\"type\":\"boolean\"},\"retire_fy\":{"
-    "\"type\":[\"integer\",\"null\"],\"description\":\"ปีงบประมาณที่เกษียณ (พ.ศ.) / fiscal year of retirement (BE)\"}}}";
+    "]},\"position_no\":{\"type\":\"string\"},\"status\":" ENUM ",\"complete\":{\"type\":\"boolean\"}}}";
 
 static json_t *code_label(json_t *x, const char *code, const char *label)
 {
@@ -65,7 +64,7 @@ static int staff_list(struct req *r)
 	snprintf(sql, sizeof sql,
 		 "SELECT s.id, s.school_id, s.area_id, s.citizen_id, s.title, s.first_name, s.last_name, "
 		 "COALESCE(s.type, '') AS type, COALESCE(t.label, '') AS type_label, COALESCE(s.position, '') AS position, "
-		 "COALESCE(p.label, '') AS position_label, s.position_no, s.status, s.missing, s.retire_fy "
+		 "COALESCE(p.label, '') AS position_label, s.position_no, s.status, s.missing "
 		 "FROM dpa_staff s LEFT JOIN dpa_types t ON t.code = s.type LEFT JOIN dpa_positions p ON p.code = s.position "
 		 "WHERE s.school_id = $1 AND s.status = 'active' "
 		 "ORDER BY s.first_name COLLATE thai %s, s.last_name COLLATE thai %s, s.id %s LIMIT $2 OFFSET $3",
@@ -80,16 +79,16 @@ static int staff_list(struct req *r)
 	{
 		struct buf m = BUF_INIT;
 		thai_citizen_id_mask(jstr(x, "citizen_id"), &m);
-		json_t *fy = json_object_get(x, "retire_fy");
+		/* no retirement year in the list: it gives the birth year away,
+		 * and the school's list page shows neither (X-5) */
 		json_array_append_new(
-		    items, json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:o, s:b, s:O}", "id",
+		    items, json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:o, s:b}", "id",
 				     (json_int_t)jint(x, "id"), "school_id", (json_int_t)jint(x, "school_id"), "area_id",
 				     (json_int_t)jint(x, "area_id"), "citizen_id_masked", buf_cstr(&m), "title",
 				     jstr(x, "title"), "first_name", jstr(x, "first_name"), "last_name", jstr(x, "last_name"),
 				     "type", code_label(x, "type", "type_label"), "position",
 				     code_label(x, "position", "position_label"), "position_no", jstr(x, "position_no"),
-				     "status", api_enum("active", "ปฏิบัติงาน"), "complete", jint(x, "missing") == 0,
-				     "retire_fy", json_is_integer(fy) ? fy : json_null()));
+				     "status", api_enum("active", "ปฏิบัติงาน"), "complete", jint(x, "missing") == 0));
 		buf_release(&m);
 	}
 	json_decref(rows);

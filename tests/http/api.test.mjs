@@ -343,6 +343,8 @@ test('census learners and personnel per school: masked, and only for who may see
   for (const id of server.sql(`SELECT citizen_id FROM dpa_staff WHERE school_id = ${sid}`).split('\n'))
     assert.ok(!s.text.includes(id), 'no whole citizen ID');
   assert.ok(s.json.items.every((x) => !('salary' in x) && !('phone' in x) && x.citizen_id_masked));
+  // nor the retirement year, which gives the birth year away (X-5)
+  assert.ok(s.json.items.every((x) => !('retire_fy' in x) && !('birth_date' in x)));
   const other = await makeToken({ name: 'โรงเรียนที่สอง', login: 'schooladmin2', scopes: ['dmc:read', 'dpa:read'] });
   errorShape(await call(other, 'GET', `/api/v1/dmc/schools/${sid}/learners`), 404, 'not_found');
   errorShape(await call(other, 'GET', `/api/v1/dpa/schools/${sid}/staff`), 404, 'not_found');
