@@ -355,20 +355,28 @@ static int photo_get(struct req *r)
 
 /* ---- the area --------------------------------------------------------------------- */
 
-static int overview_get(struct req *r)
+/* The area of the path and the ?year= of an area read; 0 with *rc the
+ * answer already given (a bad parameter, another area's: 404). */
+static long long area_year(struct req *r, int *year, int *rc)
 {
 	struct api_page pg;
-	if (api_page(r, &pg) < 0)
+	*rc = 0;
+	if (api_page(r, &pg) < 0 || !(*year = year_param(r)))
 		return 0;
-	int year = year_param(r);
-	if (!year)
-		return 0;
-	int rc = 0;
-	json_t *a = acc_area_for(r, &area_path, NULL, &rc);
+	json_t *a = acc_area_for(r, &area_path, NULL, rc);
 	if (!a)
-		return rc;
+		return 0;
 	long long aid = jint(a, "id");
 	json_decref(a);
+	return aid;
+}
+
+static int overview_get(struct req *r)
+{
+	int year = 0, rc = 0;
+	long long aid = area_year(r, &year, &rc);
+	if (!aid)
+		return rc;
 	struct err e = ERR_INIT;
 	json_t *win = window_item(r, year, aid, &e);
 	json_t *m = win ? bld_area_overview(req_db(r), aid, year, &e) : NULL;
@@ -415,18 +423,10 @@ static int overview_get(struct req *r)
 
 static int budget_get(struct req *r)
 {
-	struct api_page pg;
-	if (api_page(r, &pg) < 0)
-		return 0;
-	int year = year_param(r);
-	if (!year)
-		return 0;
-	int rc = 0;
-	json_t *a = acc_area_for(r, &area_path, NULL, &rc);
-	if (!a)
+	int year = 0, rc = 0;
+	long long aid = area_year(r, &year, &rc);
+	if (!aid)
 		return rc;
-	long long aid = jint(a, "id");
-	json_decref(a);
 	struct err e = ERR_INIT;
 	json_t *m = bld_budget(req_db(r), aid, year, &e);
 	if (m && bld_budget_reasons(r, m, aid, year, &e) < 0) {
@@ -474,22 +474,14 @@ static int budget_get(struct req *r)
 
 /* ---- writes: the pages' own handlers ------------------------------------------------ */
 
-static long long id_after(const char *location, const char *prefix)
-{
-	size_t n = strlen(prefix);
-	if (strncmp(location, prefix, n))
-		return -1;
-	return strtoll(location + n, NULL, 10);
-}
-
 static int created(struct req *r, const char *location)
 {
-	return building_answer(r, 201, id_after(location, "/bld/buildings/"));
+	return building_answer(r, 201, api_location_id(location, "/bld/buildings/"));
 }
 
 static int saved(struct req *r, const char *location)
 {
-	return building_answer(r, 200, id_after(location, "/bld/buildings/"));
+	return building_answer(r, 200, api_location_id(location, "/bld/buildings/"));
 }
 
 /* a submission or reopening is of this year's window (the page's own
@@ -497,7 +489,7 @@ static int saved(struct req *r, const char *location)
  * neither changes what it answers nor undoes the write when it is bad */
 static int school_saved(struct req *r, const char *location)
 {
-	return state_of_year(r, id_after(location, "/bld/schools/"), bld_year_at(clock_now(r)));
+	return state_of_year(r, api_location_id(location, "/bld/schools/"), bld_year_at(clock_now(r)));
 }
 
 static int add_post(struct req *r)

@@ -365,6 +365,14 @@ void api_set_error_code(struct req *r, const char *code)
 	r->err_code = code;
 }
 
+long long api_location_id(const char *location, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	if (!location || strncmp(location, prefix, n))
+		return -1;
+	return strtoll(location + n, NULL, 10);
+}
+
 int api_call_page(struct req *r, handler_fn page, int (*result)(struct req *r, const char *location))
 {
 	r->api_mode = true;

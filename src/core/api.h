@@ -133,6 +133,10 @@ json_t *api_error_body(int status, const char *code, const char *message, json_t
  * the place it redirects to on success is given to result, which answers
  * (api_item …) from what was stored. */
 int api_call_page(struct req *r, handler_fn page, int (*result)(struct req *r, const char *location));
+/* The record id a page's redirect names: the number after prefix in
+ * location ("/oss/requests/" in "/oss/requests/42"), -1 when location is
+ * not under prefix. For result callbacks of api_call_page. */
+long long api_location_id(const char *location, const char *prefix);
 /* Whether the answer made so far is in API mode (a page handler running
  * under api_call_page); view.c asks. */
 bool api_page_mode(struct req *r);

@@ -184,22 +184,14 @@ static int learner_get(struct req *r)
 }
 
 /* "/dmc/learners/12" → 12; -1 when location is not under prefix. */
-static long long id_after(const char *location, const char *prefix)
-{
-	size_t n = strlen(prefix);
-	if (strncmp(location, prefix, n))
-		return -1;
-	return strtoll(location + n, NULL, 10);
-}
-
 static int added(struct req *r, const char *location)
 {
-	return learner_answer(r, 201, id_after(location, "/dmc/learners/"));
+	return learner_answer(r, 201, api_location_id(location, "/dmc/learners/"));
 }
 
 static int moved_in(struct req *r, const char *location)
 {
-	return learner_answer(r, 200, id_after(location, "/dmc/learners/"));
+	return learner_answer(r, 200, api_location_id(location, "/dmc/learners/"));
 }
 
 /* an edit of the path's learner (a move out goes to the school's page) */
@@ -574,7 +566,7 @@ static int gcode_doc_get(struct req *r)
 
 static int gcode_asked(struct req *r, const char *location)
 {
-	return gcode_answer(r, 201, id_after(location, "/dmc/gcode/"));
+	return gcode_answer(r, 201, api_location_id(location, "/dmc/gcode/"));
 }
 
 static int gcode_new(struct req *r)

@@ -157,17 +157,9 @@ static int staff_get(struct req *r)
 	return staff_answer(r, 200, req_param_id(r, "id"));
 }
 
-static long long id_after(const char *location, const char *prefix)
-{
-	size_t n = strlen(prefix);
-	if (strncmp(location, prefix, n))
-		return -1;
-	return strtoll(location + n, NULL, 10);
-}
-
 static int added(struct req *r, const char *location)
 {
-	return staff_answer(r, 201, id_after(location, "/dpa/staff/"));
+	return staff_answer(r, 201, api_location_id(location, "/dpa/staff/"));
 }
 
 static int staff_add(struct req *r)

@@ -492,17 +492,9 @@ static int bookings_list(struct req *r)
 
 /* --- writes: the pages' own handlers ------------------------------------------ */
 
-static long long id_after(const char *location, const char *prefix)
-{
-	size_t n = strlen(prefix);
-	if (strncmp(location, prefix, n))
-		return -1;
-	return strtoll(location + n, NULL, 10);
-}
-
 static int submitted(struct req *r, const char *location)
 {
-	return request_answer(r, 201, id_after(location, "/oss/requests/"), false);
+	return request_answer(r, 201, api_location_id(location, "/oss/requests/"), false);
 }
 
 static int submit(struct req *r)
@@ -514,7 +506,7 @@ static int submit(struct req *r)
  * of the request does: the same personal.read audit (X-5) */
 static int processed(struct req *r, const char *location)
 {
-	return request_answer(r, 200, id_after(location, "/oss/manage/requests/"), true);
+	return request_answer(r, 200, api_location_id(location, "/oss/manage/requests/"), true);
 }
 
 static int process(struct req *r)

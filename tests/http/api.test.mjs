@@ -9,7 +9,7 @@
 // for the pages' JSON, and every page says Vary: Accept.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, files } from './lib.mjs';
+import { startServer, files, assertApiError } from './lib.mjs';
 
 const DEMO_PW = 'khet-demo-2567';
 let server, admin, areaId;
@@ -50,18 +50,7 @@ async function call(token, method, path, { json, form } = {}) {
   return { status: res.status, headers: res.headers, json: data, text };
 }
 
-function errorShape(r, status, code) {
-  assert.equal(r.status, status, r.text);
-  const e = r.json?.error;
-  assert.ok(e, 'an error body: ' + r.text);
-  assert.equal(e.status, status);
-  if (code) assert.equal(e.code, code);
-  assert.equal(typeof e.message, 'string');
-  assert.ok(/[\u0E00-\u0E7F]/.test(e.message), 'the message is Thai: ' + e.message);
-  assert.equal(typeof e.fields, 'object');
-  assert.match(e.request_id, /^[0-9a-f]{16}$/);
-  assert.equal(e.request_id, r.headers.get('x-request-id'));
-}
+const errorShape = assertApiError;
 
 before(async () => {
   server = await startServer();

@@ -13,7 +13,7 @@
 // deadlines of the area and the school.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, Client, files } from './lib.mjs';
+import { startServer, Client, files, assertApiError } from './lib.mjs';
 
 const PW = 'khet-demo-2567';
 // Bangkok wall time → UTC seconds
@@ -55,16 +55,7 @@ async function call(t, method, path, { json, form } = {}) {
   return { status: res.status, headers: res.headers, json: data, text: buf.toString(), buf };
 }
 
-function errorShape(r, status, code) {
-  assert.equal(r.status, status, r.text);
-  const e = r.json?.error;
-  assert.ok(e, 'an error body: ' + r.text);
-  assert.equal(e.status, status);
-  if (code) assert.equal(e.code, code);
-  assert.ok(/[\u0E00-\u0E7F]/.test(e.message), 'a Thai message: ' + e.message);
-  assert.equal(typeof e.fields, 'object');
-  assert.match(e.request_id, /^[0-9a-f]{16}$/);
-}
+const errorShape = assertApiError;
 
 const building = (over = {}) => ({
   name: 'อาคารเรียน API', type: 'classroom', plan: 'spc105_29', year_built: '2545', floors: '2', area_m2: '640',

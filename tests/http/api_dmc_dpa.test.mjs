@@ -16,7 +16,7 @@
 // field), removal.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, files, citizenId } from './lib.mjs';
+import { startServer, files, citizenId, assertApiError } from './lib.mjs';
 
 const PW = 'khet-demo-2567';
 let server, admin, area, s1, s2;
@@ -50,16 +50,7 @@ async function call(t, method, path, { json, form, now } = {}) {
   return { status: res.status, headers: res.headers, json: data, text };
 }
 
-function errorShape(r, status, code) {
-  assert.equal(r.status, status, r.text);
-  const e = r.json?.error;
-  assert.ok(e, 'an error body: ' + r.text);
-  assert.equal(e.status, status);
-  if (code) assert.equal(e.code, code, r.text);
-  assert.ok(/[\u0E00-\u0E7F]/.test(e.message), 'a Thai message: ' + e.message);
-  assert.equal(typeof e.request_id, 'string');
-  assert.equal(typeof e.fields, 'object');
-}
+const errorShape = assertApiError;
 
 const learner = (over = {}) => ({
   citizen_id: newId('18'), gcode: '', title: 'boy', first_name: 'เอพีไอ', last_name: 'สำมะโน', sex: 'M',

@@ -6,7 +6,7 @@
 // periods, reports) show a school only its own report.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './lib.mjs';
+import { startServer, assertApiError } from './lib.mjs';
 
 const PW = 'khet-demo-2567';
 const FY = 2565;
@@ -32,12 +32,7 @@ async function token(login, scopes, role) {
   return r.text.match(/data-token>(khet_[A-Za-z0-9_-]{43})</)[1];
 }
 
-function errorShape(r, status, code) {
-  assert.equal(r.status, status, r.text);
-  assert.equal(r.json?.error?.status, status, r.text);
-  if (code) assert.equal(r.json.error.code, code);
-  assert.ok(/[\u0E00-\u0E7F]/.test(r.json.error.message), r.text);
-}
+const errorShape = assertApiError;
 
 async function call(t, method, path, json) {
   const headers = { authorization: `Bearer ${t}` };

@@ -3,7 +3,7 @@
 // SQLite and (KHET_TEST_PG) PostgreSQL. Each test failed before its fix.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, files } from './lib.mjs';
+import { startServer, files, assertApiError } from './lib.mjs';
 
 const DEMO_PW = 'khet-demo-2567';
 let server, admin, areaId;
@@ -44,17 +44,7 @@ async function call(token, method, path, { json, raw, type, form } = {}) {
   return { status: res.status, headers: res.headers, json: data, text };
 }
 
-function errorShape(r, status, code) {
-  assert.equal(r.status, status, r.text);
-  const e = r.json?.error;
-  assert.ok(e, 'an error body: ' + r.text);
-  assert.equal(e.status, status);
-  if (code) assert.equal(e.code, code, r.text);
-  assert.ok(/[\u0E00-\u0E7F]/.test(e.message), 'the message is Thai: ' + e.message);
-  assert.equal(typeof e.fields, 'object');
-  assert.equal(e.request_id, r.headers.get('x-request-id'));
-  return e;
-}
+const errorShape = assertApiError;
 
 before(async () => {
   server = await startServer();

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { inflateRawSync } from 'node:zlib';
 import net from 'node:net';
+import assert from 'node:assert/strict';
 
 const BIN = process.env.KHET_BIN || 'bin/khet';
 
@@ -239,6 +240,24 @@ export function rawHttp(base, data, { timeout = 5000 } = {}) {
     sock.on('error', (e) => finish({ error: e.code }));
     if (data) sock.write(data);
   });
+}
+
+// The API's one error shape (README "The API"): the HTTP status again, a
+// stable code, a Thai message, per-field errors and the request's id (the
+// X-Request-Id header's, when the answer's headers are at hand). Returns
+// the error.
+export function assertApiError(r, status, code) {
+  assert.equal(r.status, status, r.text);
+  const e = r.json?.error;
+  assert.ok(e, 'an error body: ' + r.text);
+  assert.equal(e.status, status);
+  if (code) assert.equal(e.code, code, r.text);
+  assert.equal(typeof e.message, 'string');
+  assert.ok(/[\u0E00-\u0E7F]/.test(e.message), 'the message is Thai: ' + e.message);
+  assert.equal(typeof e.fields, 'object');
+  assert.match(e.request_id, /^[0-9a-f]{16}$/);
+  if (r.headers?.get) assert.equal(e.request_id, r.headers.get('x-request-id'));
+  return e;
 }
 
 // Small real files for upload tests.

@@ -235,6 +235,15 @@ static void test_token(void **state)
 	assert_false(acc_api_token_format_ok(bad));
 }
 
+static void test_location_id(void **state)
+{
+	(void)state;
+	assert_int_equal(api_location_id("/oss/requests/42", "/oss/requests/"), 42);
+	assert_int_equal(api_location_id("/oss/requests/42?x=1", "/oss/requests/"), 42);
+	assert_int_equal(api_location_id("/kpi/reports/42", "/oss/requests/"), -1);
+	assert_int_equal(api_location_id(NULL, "/oss/requests/"), -1);
+}
+
 static void test_scopes(void **state)
 {
 	(void)state;
@@ -335,7 +344,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_page_parse), cmocka_unit_test(test_types), cmocka_unit_test(test_straight_json),  cmocka_unit_test(test_json_body),
-	    cmocka_unit_test(test_token),      cmocka_unit_test(test_scopes),
+	    cmocka_unit_test(test_token),      cmocka_unit_test(test_scopes), cmocka_unit_test(test_location_id),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
