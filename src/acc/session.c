@@ -75,7 +75,7 @@ struct acc_session {
 	bool personal_read; /* this request wrote a personal.read row already */
 	/* an API call with a bearer token (api_token.c) */
 	long long token_id;	/* 0: a browser session */
-	char scopes[256];
+	char *scopes;		/* its scopes, whole (never cut: a cut scope would be refused) */
 	const char *bearer_bad; /* the token was refused: the code to answer 401 with */
 };
 
@@ -84,6 +84,7 @@ static void session_free(void *p)
 	struct acc_session *s = p;
 	free(s->display_name);
 	free(s->notice);
+	free(s->scopes);
 	free(s);
 }
 
@@ -392,7 +393,7 @@ static int token_load(struct req *r, const char *token, struct acc_session **out
 	s->token_id = db_int(res, 0);
 	bool service = !strcmp(db_text(res, 1), "service");
 	s->user_id = db_int(res, 2);
-	snprintf(s->scopes, sizeof s->scopes, "%s", db_text(res, 3));
+	s->scopes = xstrdup(db_text(res, 3));
 	long long expires = db_int(res, 4), last_used = db_isnull(res, 6) ? 0 : db_int(res, 6);
 	if (!db_isnull(res, 5))
 		s->bearer_bad = "token_revoked";

@@ -2890,6 +2890,7 @@ static int gcode_get(struct req *r)
 		buf_addf(&bd, "%d %s %d", dd, thai_month_abbr(mo), y + 543);
 	json_object_set_new(d, "birth_date_text", json_string(buf_cstr(&bd)));
 	buf_release(&bd);
+	json_object_del(d, "birth_date"); /* the page shows the BE text only */
 	size_t i;
 	json_t *doc;
 	json_array_foreach(json_object_get(g, "docs"), i, doc)
