@@ -208,13 +208,16 @@ long long dmc_body_upload(struct db *db, long long school_id, const char *path, 
 		}
 		struct buf part = BUF_INIT;
 		struct err be = ERR_INIT;
-		if (measure(table_cell(&row, pos[C_WEIGHT], &cell), "น้ำหนัก", "กิโลกรัม", &w, &part) < 0 ||
-		    (dmc_body_check(w, -1, &be) < 0 && (buf_adds(&part, be.msg), true)))
+		/* a value out of range is named as typed, as an unreadable one is */
+		const char *typed = table_cell(&row, pos[C_WEIGHT], &cell);
+		if (measure(typed, "น้ำหนัก", "กิโลกรัม", &w, &part) < 0 ||
+		    (dmc_body_check(w, -1, &be) < 0 && (buf_addf(&part, "น้ำหนัก \"%s\": %s", typed, be.msg), true)))
 			buf_addf(&why, "%s%s", why.len ? "; " : "", buf_cstr(&part));
 		buf_reset(&part);
 		err_clear(&be);
-		if (measure(table_cell(&row, pos[C_HEIGHT], &cell), "ส่วนสูง", "เซนติเมตร", &h, &part) < 0 ||
-		    (dmc_body_check(-1, h, &be) < 0 && (buf_adds(&part, be.msg), true)))
+		typed = table_cell(&row, pos[C_HEIGHT], &cell);
+		if (measure(typed, "ส่วนสูง", "เซนติเมตร", &h, &part) < 0 ||
+		    (dmc_body_check(-1, h, &be) < 0 && (buf_addf(&part, "ส่วนสูง \"%s\": %s", typed, be.msg), true)))
 			buf_addf(&why, "%s%s", why.len ? "; " : "", buf_cstr(&part));
 		buf_release(&part);
 		json_t *x = json_pack("{s:I, s:I, s:I, s:s}", "line", (json_int_t)row.line, "w", (json_int_t)w, "h",

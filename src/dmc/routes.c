@@ -769,6 +769,9 @@ static int learner_page(struct req *r, int status, json_t *l, const char *error)
 	{
 		json_object_set_new(ev, "at_text", text_time(jint(ev, "at")));
 		json_object_set_new(ev, "label", json_string(event_label(jstr(ev, "kind"))));
+		/* an edit at the school says "ที่ X", not "จาก X ถึง X" */
+		json_object_set_new(ev, "same_school", json_boolean(jint(ev, "from_school_id") > 0 &&
+								    jint(ev, "from_school_id") == jint(ev, "to_school_id")));
 	}
 	/* a staff member read a learner's personal data */
 	acc_audit_in(r, req_db(r), jint(l, "area_id"), acc_user_id(r), "personal.read", "dmc_learner", id, NULL);

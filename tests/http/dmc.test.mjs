@@ -254,6 +254,11 @@ test('bad weight, height and birth date are refused at the field and nothing is 
   const ok = await admin1.post(`/dmc/learners/${l.id}/body`, { weight: '26.5', height: '125.5' });
   assert.equal(ok.status, 303);
   assert.equal(sql(`SELECT weight_x10 || '/' || height_x10 FROM dmc_learners WHERE id = ${l.id}`), '265/1255');
+  // the history names the school of an edit once ("ที่ X"), not "จาก X ถึง X"
+  const school = sql(`SELECT name FROM schools WHERE id = ${s1}`);
+  const hist = (await admin1.get(`/dmc/learners/${l.id}`)).text;
+  assert.ok(hist.includes(`บันทึกน้ำหนัก/ส่วนสูง ที่ ${school}`), 'the edit is at its school');
+  assert.ok(!hist.includes(`จาก ${school} ถึง ${school}`), 'no move from a school to itself');
 });
 
 test('a round day: 08:29 refused with when it opens, 08:30 confirm, certify, later edit leaves the snapshot', async () => {

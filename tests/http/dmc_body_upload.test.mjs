@@ -146,7 +146,7 @@ test('any bad row: the whole file refused, every bad line with its reason, nothi
   assert.equal(r.status, 422);
   const bad = r.json.bad_lines;
   assert.match(r.json.form.errors.file, /มี 9 แถวที่ไม่ถูกต้องจาก 10 แถว ยังไม่ได้บันทึก/);
-  for (const [n, re] of [[3, /น้ำหนัก/], [4, /น้ำหนัก/], [5, /ส่วนสูง/], [6, /ส่วนสูง/], [7, /ไม่พบนักเรียน/], [8, /ไม่พบนักเรียน/],
+  for (const [n, re] of [[3, /น้ำหนัก "0": น้ำหนักต้องมากกว่า 0/], [4, /น้ำหนัก "500": /], [5, /ส่วนสูง "20": ส่วนสูงต้องอยู่ระหว่าง 40 ถึง 250/], [6, /ส่วนสูง "300": /], [7, /ไม่พบนักเรียน/], [8, /ไม่พบนักเรียน/],
     [9, /ซ้ำกับแถวที่ 2/], [10, /เลขตรวจสอบ/], [11, /เลขประจำตัวประชาชน/]])
     assert.ok(bad.some((l) => l.startsWith(`แถวที่ ${n}:`) && re.test(l)), `line ${n}: ${bad.join(' | ')}`);
   assert.ok(!bad.some((l) => l.startsWith('แถวที่ 2:')), 'the good line is not reported');
@@ -179,7 +179,7 @@ test('every bad field of every row: a row with three wrong fields has the three 
   assert.deepEqual(bad.map((l) => Number(l.match(/^แถวที่ (\d+)/)[1])), [2, 3, 4, 5], bad.join(' | '));
   const has = (n, res) => { for (const re of res) assert.match(line(n), re, `line ${n}: ${line(n)}`); };
   has(2, [/เลขตรวจสอบ/, /น้ำหนักต้องมากกว่า 0/, /ส่วนสูงต้องอยู่ระหว่าง 40 ถึง 250/]);
-  has(3, [/น้ำหนักต้องมากกว่า 0 และไม่เกิน 200/, /ส่วนสูงต้องอยู่ระหว่าง 40 ถึง 250/]);
+  has(3, [/น้ำหนัก "500": น้ำหนักต้องมากกว่า 0 และไม่เกิน 200/, /ส่วนสูง "20": ส่วนสูงต้องอยู่ระหว่าง 40 ถึง 250/]);
   has(4, [/น้ำหนัก "หนัก" ต้องเป็นตัวเลข/, /ไม่มีส่วนสูง/]);
   has(5, [/ไม่พบนักเรียน/, /น้ำหนักต้องมากกว่า 0/]);
   assert.equal(line(2).split('; ').length, 3, line(2));
@@ -189,7 +189,7 @@ test('every bad field of every row: a row with three wrong fields has the three 
   // the page lists them the same way
   const html = await admin1.postMultipart(`/dmc/schools/${s1}/body-upload`, {}, csv(lines.join('\n')));
   assert.equal(html.status, 422);
-  assert.match(html.text, /แถวที่ 3: น้ำหนักต้องมากกว่า 0 และไม่เกิน 200 กิโลกรัม[^<]*; ส่วนสูงต้องอยู่ระหว่าง/);
+  assert.match(html.text, /แถวที่ 3: น้ำหนัก (&quot;|&#34;|")500(&quot;|&#34;|"): น้ำหนักต้องมากกว่า 0 และไม่เกิน 200 กิโลกรัม[^<]*; ส่วนสูง (&quot;|&#34;|")20(&quot;|&#34;|"): ส่วนสูงต้องอยู่ระหว่าง/);
 });
 
 test('a wrong header, a picture, an empty file: refused at the field', async () => {
