@@ -158,33 +158,59 @@ static bool unread(const struct conn *e)
 /* Near the cap (under mu): the incomplete connection waiting longest —
  * for its headers, or in the middle of its body — other than fresh, is
  * closed. Headers: no answer (the client has asked nothing yet); a body:
- * the Thai 503. */
-static void shed_oldest(const struct conn *fresh)
+ * the Thai 503. One whose bytes came while its worker is busy is not the
+ * client's fault: it is passed over for the next oldest (a few at most, so
+ * the list is walked a bounded number of times). Returns whether one was
+ * shed. */
+enum { SHED_TRIES = 8 };
+
+static bool shed_oldest(const struct conn *fresh)
 {
-	struct conn *best = NULL;
-	long long best_t = 0;
-	bool best_body = false;
-	for (struct conn *e = head; e; e = e->next) {
-		if (e == fresh || e->closing)
-			continue;
-		long long s = atomic_load(&e->since_ms), b = atomic_load(&e->body_ms);
-		long long t = s > 0 ? s : b > 0 ? b : 0;
-		if (t > 0 && (!best || t < best_t)) {
-			best = e;
-			best_t = t;
-			best_body = s <= 0;
+	const struct conn *passed[SHED_TRIES];
+	int npassed = 0;
+	while (npassed < SHED_TRIES) {
+		struct conn *best = NULL;
+		long long best_t = 0;
+		bool best_body = false;
+		for (struct conn *e = head; e; e = e->next) {
+			if (e == fresh || e->closing)
+				continue;
+			bool skip = false;
+			for (int i = 0; i < npassed && !skip; i++)
+				skip = passed[i] == e;
+			if (skip)
+				continue;
+			long long s = atomic_load(&e->since_ms), b = atomic_load(&e->body_ms);
+			long long t = s > 0 ? s : b > 0 ? b : 0;
+			if (t > 0 && (!best || t < best_t)) {
+				best = e;
+				best_t = t;
+				best_body = s <= 0;
+			}
 		}
+		if (!best)
+			return false; /* every other one is being handled: nothing to shed */
+		if (unread(best)) {
+			passed[npassed++] = best;
+			continue;
+		}
+		long long t = best_t;
+		if (!atomic_compare_exchange_strong(best_body ? &best->body_ms : &best->since_ms, &t, -1)) {
+			passed[npassed++] = best; /* it just completed: the worker has it */
+			continue;
+		}
+		mark_closing(best);
+		close_with(best, best_body ? 503 : 0);
+		atomic_fetch_add(&nshed, 1);
+		return true;
 	}
-	if (!best)
-		return; /* every other one is being handled: nothing to shed */
-	if (unread(best))
-		return; /* its bytes came and its worker is busy: not the client's fault (one check, not one per entry) */
-	long long t = best_t;
-	if (!atomic_compare_exchange_strong(best_body ? &best->body_ms : &best->since_ms, &t, -1))
-		return; /* it just completed: the worker has it */
-	mark_closing(best);
-	close_with(best, best_body ? 503 : 0);
-	atomic_fetch_add(&nshed, 1);
+	return false;
+}
+
+/* Connections open and not being closed by Khet (under mu). */
+static long live_now(void)
+{
+	return atomic_load(&nopen) - nclosing;
 }
 
 void conns_notify(void *cls, struct MHD_Connection *c, void **socket_context, enum MHD_ConnectionNotificationCode code)
@@ -204,8 +230,8 @@ void conns_notify(void *cls, struct MHD_Connection *c, void **socket_context, en
 		if (head)
 			head->prev = e;
 		head = e;
-		long live = atomic_fetch_add(&nopen, 1) + 1 - nclosing;
-		if (live > shed_at)
+		atomic_fetch_add(&nopen, 1);
+		if (live_now() > shed_at)
 			shed_oldest(e);
 		pthread_mutex_unlock(&mu);
 		*socket_context = e;
@@ -357,12 +383,17 @@ int conns_sweep(void)
 		close_with(e, 0);
 		closed++;
 	}
+	/* still over the mark (a shedding at accept found only busy ones, and
+	 * with every slot taken no accept comes to try again): shed here */
+	int shed = 0;
+	while (live_now() > shed_at && shed_oldest(NULL))
+		shed++;
 	pthread_mutex_unlock(&mu);
 	if (closed)
 		atomic_fetch_add(&ntimed_out, (unsigned long long)closed);
 	if (late)
 		atomic_fetch_add(&nbody_late, (unsigned long long)late);
-	return closed + late;
+	return closed + late + shed;
 }
 
 long conns_open(void)

@@ -60,9 +60,11 @@ bool conns_body_done(struct MHD_Connection *c);
 void conns_request_done(struct MHD_Connection *c);
 /* Closes every connection whose headers are overdue, or whose body has
  * fallen behind the pace with no byte coming (a 408 written first) (shutdown:
- * libmicrohttpd sees the end and closes it in its own thread);
- * the server's main thread calls it about once a second. Returns how many
- * were closed. */
+ * libmicrohttpd sees the end and closes it in its own thread), and sheds the
+ * oldest incomplete ones while more than the mark below the cap are open
+ * (shedding at accept can find only busy ones, and with every slot taken no
+ * accept comes to try again); the server's main thread calls it about once a
+ * second. Returns how many were closed. */
 int conns_sweep(void);
 /* Connections open now, closed by the header deadline, answered 408 by
  * the body's pace, and shed near the cap, since start. */

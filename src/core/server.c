@@ -1339,8 +1339,9 @@ int server_run(const struct server_config *c, struct err *e)
 			break;
 		int n = conns_sweep();
 		if (n > 0)
-			log_info("khet: closed %d connection%s whose request headers took over %d s", n, n == 1 ? "" : "s",
-				 cfg.header_timeout);
+			log_info("khet: closed %d connection%s: request headers over %d s, a body behind its pace, "
+				 "or the oldest incomplete near the connection cap",
+				 n, n == 1 ? "" : "s", cfg.header_timeout);
 	}
 	log_info("khet: %s received, finishing %ld in-flight requests", sig == SIGTERM ? "SIGTERM" : "SIGINT",
 		 atomic_load(&inflight));
