@@ -106,7 +106,8 @@ static const char staff_item_schema[] =
     "\"last_name\":{\"type\":\"string\"},\"type\":{\"oneOf\":[{\"type\":\"null\"}," ENUM "]},\"position\":{\"oneOf\":[{"
     "\"type\":\"null\"}," ENUM "]},\"position_no\":{\"type\":\"string\"},\"status\":" ENUM ",\"removed_reason\":{"
     "\"oneOf\":[{\"type\":\"null\"}," ENUM "]},\"removed_on\":" API_DATE_SCHEMA ",\"complete\":{\"type\":\"boolean\"},"
-    "\"retire_fy\":{\"type\":[\"integer\",\"null\"]},\"version\":{\"type\":\"integer\",\"description\":\"ส่งเป็น "
+    "\"retire_fy\":{\"type\":[\"integer\",\"null\"],\"description\":\"ปีงบประมาณที่เกษียณ (ค.ศ.) การอ่านแต่ละครั้งถูกบันทึก / "
+    "the fiscal year of retirement; each read is audited\"},\"version\":{\"type\":\"integer\",\"description\":\"ส่งเป็น "
     "_version เมื่อแก้ไข (409 เมื่อมีผู้อื่นแก้ก่อน) / send as _version with an edit (a stale one is 409)\"},"
     "\"updated_at\":" TIME ",\"href\":{\"type\":\"string\"}}}";
 
