@@ -88,15 +88,17 @@ json_t *dpa_area_schools(struct db *db, long long area_id, struct err *e);
  * with someone lacking something: {rows: [as above], total, page, pages}. */
 json_t *dpa_area_schools_page(struct db *db, long long area_id, const char *q, bool incomplete, long long page,
 			      struct err *e);
-/* Fills each row of schools (of dpa_area_schools: every school, page
- * false; or of one dpa_area_schools_page, page true) with its counts by
- * type from the kept counts, in one query: by_type [n, …] in the order of
- * types ([{value, label}]), untyped (a type not in the list, or none) and
- * complete (someone recorded, nobody lacking). 0, or -1 with e. */
-int dpa_area_fill_types(struct db *db, long long area_id, json_t *types, json_t *schools, bool page, struct err *e);
-/* The area's totals over its schools from the kept counts: {recorded,
- * incomplete, by_type: [{type, n}]}. */
-json_t *dpa_area_totals(struct db *db, long long area_id, struct err *e);
+/* Fills each row of schools (of dpa_area_schools: every school) with its
+ * counts by type from the kept counts, in one query: by_type [n, …] in the
+ * order of types ([{value, label}]), untyped (a type not in the list, or
+ * none) and complete (someone recorded, nobody lacking). 0, or -1 with e. */
+int dpa_area_fill_types(struct db *db, long long area_id, json_t *types, json_t *schools, struct err *e);
+/* The completeness page's figures, in one statement: fills the rows of one
+ * dpa_area_schools_page as dpa_area_fill_types does, and returns the
+ * personnel types and the area's totals over its schools from the kept
+ * counts: {types: [{value, label}], recorded, incomplete, by_type: [n] in
+ * the types' order, untyped}; NULL with e. */
+json_t *dpa_area_page_figures(struct db *db, long long area_id, json_t *schools, struct err *e);
 /* A place's whole roster in Thai name order, without citizen IDs and
  * salaries (exports and the PDF for signing): [{id, title, first_name,
  * last_name, type_label, position_label, position_no, standing_label,

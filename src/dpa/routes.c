@@ -1106,7 +1106,7 @@ static json_t *area_model(struct req *r, json_t *area, struct err *e)
 	long long aid = jint(area, "id");
 	json_t *rows = dpa_area_schools(req_db(r), aid, e);
 	json_t *types = rows ? dpa_choices(req_db(r), DPA_TYPES, e) : NULL;
-	if (!types || dpa_area_fill_types(req_db(r), aid, types, rows, false, e) < 0) {
+	if (!types || dpa_area_fill_types(req_db(r), aid, types, rows, e) < 0) {
 		json_decref(rows);
 		json_decref(types);
 		return NULL;
@@ -1124,38 +1124,15 @@ static json_t *area_page_model(struct req *r, json_t *area, const char *q, bool 
 	long long aid = jint(area, "id");
 	struct db *db = req_db(r);
 	json_t *page = dpa_area_schools_page(db, aid, q, incomplete, req_query_int(r, "page", 1, 1, 1000000), e);
-	json_t *types = page ? dpa_choices(db, DPA_TYPES, e) : NULL;
-	json_t *totals = NULL;
-	if (types && dpa_area_fill_types(db, aid, types, json_object_get(page, "rows"), true, e) == 0)
-		totals = dpa_area_totals(db, aid, e);
-	if (!totals) {
+	json_t *fig = page ? dpa_area_page_figures(db, aid, json_object_get(page, "rows"), e) : NULL;
+	if (!fig) {
 		json_decref(page);
-		json_decref(types);
 		return NULL;
 	}
-	size_t nt = json_array_size(types), i;
-	json_t *by_type = json_array(), *x;
-	long long untyped = 0;
-	for (size_t k = 0; k < nt; k++)
-		json_array_append_new(by_type, json_integer(0));
-	json_array_foreach(json_object_get(totals, "by_type"), i, x)
-	{
-		size_t k = 0;
-		while (k < nt && strcmp(jstr(json_array_get(types, k), "value"), jstr(x, "type")))
-			k++;
-		if (k < nt)
-			json_array_set_new(by_type, k, json_integer(jint(x, "n")));
-		else
-			untyped += jint(x, "n");
-	}
-	json_object_set_new(page, "types", types);
 	json_object_set(page, "schools", json_object_get(page, "rows"));
 	json_object_del(page, "rows");
-	json_object_set_new(page, "recorded", json_integer(jint(totals, "recorded")));
-	json_object_set_new(page, "incomplete", json_integer(jint(totals, "incomplete")));
-	json_object_set_new(page, "by_type", by_type);
-	json_object_set_new(page, "untyped", json_integer(untyped));
-	json_decref(totals);
+	json_object_update(page, fig);
+	json_decref(fig);
 	return page;
 }
 

@@ -541,30 +541,56 @@ json_t *dpa_area_schools(struct db *db, long long area_id, struct err *e)
 	"WHERE sc.area_id = $1 AND sc.search LIKE $2 AND sc.search LIKE $3 AND sc.search LIKE $4 "                     \
 	"AND sc.search LIKE $5 AND sc.search LIKE $6 AND sc.search LIKE $7 AND ($8 = 0 OR c.incomplete > 0)"
 
+/* The page's rows with the count of every match (COUNT(*) OVER (), taken
+ * before LIMIT): one statement where a count and a list were two. */
+static json_t *area_page_rows(struct db *db, const struct db_val *v, long long page, long long *total, struct err *e)
+{
+	struct db_val p[10];
+	memcpy(p, v, 8 * sizeof *p);
+	p[8] = DB_INT((page - 1) * DPA_AREA_PAGE_SIZE);
+	json_t *rows = db_rows_json(db,
+				    "SELECT sc.id AS school_id, sc.name, sc.obec_code, COALESCE(c.recorded, 0) AS recorded, "
+				    "COALESCE(c.incomplete, 0) AS incomplete, COUNT(*) OVER () AS matched" AREA_PAGE_FROM
+				    " ORDER BY sc.name COLLATE thai, sc.id LIMIT 50 OFFSET $9",
+				    p, 9, e);
+	size_t i;
+	json_t *row;
+	*total = 0;
+	json_array_foreach(rows, i, row)
+	{
+		*total = jint(row, "matched");
+		json_object_del(row, "matched");
+	}
+	return rows;
+}
+
 json_t *dpa_area_schools_page(struct db *db, long long area_id, const char *q, bool incomplete, long long page,
 			      struct err *e)
 {
 	struct buf pat[SEARCH_SLOTS];
 	search_patterns(q ? q : "", pat);
-#define APATS                                                                                                          \
-	DB_INT(area_id), DB_TEXT(buf_cstr(&pat[0])), DB_TEXT(buf_cstr(&pat[1])), DB_TEXT(buf_cstr(&pat[2])),           \
-	    DB_TEXT(buf_cstr(&pat[3])), DB_TEXT(buf_cstr(&pat[4])), DB_TEXT(buf_cstr(&pat[5])),                        \
-	    DB_INT(incomplete ? 1 : 0)
+	const struct db_val v[8] = {DB_INT(area_id),
+				    DB_TEXT(buf_cstr(&pat[0])),
+				    DB_TEXT(buf_cstr(&pat[1])),
+				    DB_TEXT(buf_cstr(&pat[2])),
+				    DB_TEXT(buf_cstr(&pat[3])),
+				    DB_TEXT(buf_cstr(&pat[4])),
+				    DB_TEXT(buf_cstr(&pat[5])),
+				    DB_INT(incomplete ? 1 : 0)};
 	long long total = 0;
-	json_t *rows = NULL;
-	if (db_int_value(db, "SELECT COUNT(*)" AREA_PAGE_FROM, DB_ARGS(APATS), &total, e) >= 0) {
-		long long pages = total ? (total + DPA_AREA_PAGE_SIZE - 1) / DPA_AREA_PAGE_SIZE : 1;
-		if (page < 1)
-			page = 1;
-		if (page > pages)
-			page = pages;
-		rows = db_rows_json(db,
-				    "SELECT sc.id AS school_id, sc.name, sc.obec_code, COALESCE(c.recorded, 0) AS recorded, "
-				    "COALESCE(c.incomplete, 0) AS incomplete" AREA_PAGE_FROM
-				    " ORDER BY sc.name COLLATE thai, sc.id LIMIT 50 OFFSET $9",
-				    DB_ARGS(APATS, DB_INT((page - 1) * DPA_AREA_PAGE_SIZE)), e);
+	if (page < 1)
+		page = 1;
+	json_t *rows = area_page_rows(db, v, page, &total, e);
+	if (rows && !json_array_size(rows) && page > 1) {
+		/* past the last page (a link kept while schools were
+		 * filtered away): count, and show the last page instead */
+		json_decref(rows);
+		rows = NULL;
+		if (db_int_value(db, "SELECT COUNT(*)" AREA_PAGE_FROM, v, 8, &total, e) >= 0) {
+			page = total ? (total + DPA_AREA_PAGE_SIZE - 1) / DPA_AREA_PAGE_SIZE : 1;
+			rows = area_page_rows(db, v, page, &total, e);
+		}
 	}
-#undef APATS
 	search_patterns_release(pat);
 	if (!rows)
 		return NULL;
@@ -572,16 +598,6 @@ json_t *dpa_area_schools_page(struct db *db, long long area_id, const char *q, b
 	return json_pack("{s:o, s:I, s:I, s:I}", "rows", rows, "total", (json_int_t)total, "page", (json_int_t)page,
 			 "pages", (json_int_t)pages);
 }
-
-/* 50 slots ($2 … $51), 0 where the page has fewer schools: one constant text */
-#define SLOTS10(a) "$" #a "0, $" #a "1, $" #a "2, $" #a "3, $" #a "4, $" #a "5, $" #a "6, $" #a "7, $" #a "8, $" #a "9"
-static const char page_type_sql[] =
-    "SELECT school_id, type, recorded FROM dpa_type_counts WHERE area_id = $1 AND recorded > 0 "
-    "AND school_id IN ($2, $3, $4, $5, $6, $7, $8, $9, " SLOTS10(1) ", " SLOTS10(2) ", " SLOTS10(3) ", " SLOTS10(
-	4) ", $50, $51)";
-#undef SLOTS10
-static const char area_type_sql[] =
-    "SELECT school_id, type, recorded FROM dpa_type_counts WHERE area_id = $1 AND school_id > 0 AND recorded > 0";
 
 /* a school's place in schools, by id (bsearch over sorted pairs) */
 struct at {
@@ -594,65 +610,147 @@ static int at_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-int dpa_area_fill_types(struct db *db, long long area_id, json_t *types, json_t *schools, bool page, struct err *e)
+/* A school's counts by type, pivoted in C: a row of cells per school (nt
+ * types, then untyped), found by id. */
+struct pivot {
+	size_t nt, nr;
+	struct at *ids;
+	long long *cells;
+};
+
+static void pivot_init(struct pivot *pv, size_t nt, json_t *schools)
 {
-	size_t nt = json_array_size(types), nr = json_array_size(schools);
-	if (page && nr > DPA_AREA_PAGE_SIZE)
-		return err_set(e, 500, "a page of more than %d schools", DPA_AREA_PAGE_SIZE);
-	struct at *ids = xcalloc(nr ? nr : 1, sizeof *ids);
-	long long *cells = xcalloc((nr ? nr : 1) * (nt + 1), sizeof *cells); /* nt types, then untyped */
-	struct db_val v[1 + DPA_AREA_PAGE_SIZE];
-	v[0] = DB_INT(area_id);
-	for (size_t i = 0; i < nr; i++) {
-		ids[i].id = jint(json_array_get(schools, i), "school_id");
-		ids[i].row = i;
+	pv->nt = nt;
+	pv->nr = json_array_size(schools);
+	pv->ids = xcalloc(pv->nr ? pv->nr : 1, sizeof *pv->ids);
+	pv->cells = xcalloc((pv->nr ? pv->nr : 1) * (nt + 1), sizeof *pv->cells);
+	for (size_t i = 0; i < pv->nr; i++) {
+		pv->ids[i].id = jint(json_array_get(schools, i), "school_id");
+		pv->ids[i].row = i;
 	}
-	for (size_t i = 0; i < DPA_AREA_PAGE_SIZE; i++)
-		v[1 + i] = DB_INT(i < nr ? ids[i].id : 0);
-	qsort(ids, nr, sizeof *ids, at_cmp);
-	struct db_res *r = NULL;
-	int rc = db_query(db, page ? page_type_sql : area_type_sql, v, page ? 1 + DPA_AREA_PAGE_SIZE : 1, &r, e);
-	while (rc >= 0 && (rc = db_next(r, e)) == 1) {
-		struct at key = {db_int(r, 0), 0}, *hit = bsearch(&key, ids, nr, sizeof *ids, at_cmp);
-		if (!hit)
-			continue;
-		const char *t = db_text(r, 1);
-		size_t k = 0;
-		while (k < nt && strcmp(jstr(json_array_get(types, k), "value"), t))
-			k++;
-		cells[hit->row * (nt + 1) + k] += db_int(r, 2); /* k == nt: a type not in the list */
-	}
-	db_res_free(r);
-	for (size_t i = 0; rc >= 0 && i < nr; i++) {
+	qsort(pv->ids, pv->nr, sizeof *pv->ids, at_cmp);
+}
+
+/* the column of type t in types ([{value, label}]); nt for one not in the
+ * list (or none) */
+static size_t type_col(const json_t *types, size_t nt, const char *t)
+{
+	size_t k = 0;
+	while (k < nt && strcmp(jstr(json_array_get(types, k), "value"), t))
+		k++;
+	return k;
+}
+
+static void pivot_add(struct pivot *pv, const json_t *types, long long school_id, const char *type, long long n)
+{
+	struct at key = {school_id, 0}, *hit = bsearch(&key, pv->ids, pv->nr, sizeof *pv->ids, at_cmp);
+	if (hit)
+		pv->cells[hit->row * (pv->nt + 1) + type_col(types, pv->nt, type)] += n;
+}
+
+/* by_type, untyped and complete into each school; frees the pivot */
+static void pivot_put(struct pivot *pv, json_t *schools, bool ok)
+{
+	for (size_t i = 0; ok && i < pv->nr; i++) {
 		json_t *x = json_array_get(schools, i), *bt = json_array();
-		for (size_t k = 0; k < nt; k++)
-			json_array_append_new(bt, json_integer(cells[i * (nt + 1) + k]));
+		for (size_t k = 0; k < pv->nt; k++)
+			json_array_append_new(bt, json_integer(pv->cells[i * (pv->nt + 1) + k]));
 		json_object_set_new(x, "by_type", bt);
-		json_object_set_new(x, "untyped", json_integer(cells[i * (nt + 1) + nt]));
+		json_object_set_new(x, "untyped", json_integer(pv->cells[i * (pv->nt + 1) + pv->nt]));
 		json_object_set_new(x, "complete", json_boolean(jint(x, "recorded") > 0 && !jint(x, "incomplete")));
 	}
-	free(ids);
-	free(cells);
+	free(pv->ids);
+	free(pv->cells);
+}
+
+int dpa_area_fill_types(struct db *db, long long area_id, json_t *types, json_t *schools, struct err *e)
+{
+	struct pivot pv;
+	pivot_init(&pv, json_array_size(types), schools);
+	struct db_res *r = NULL;
+	int rc = db_query(db,
+			  "SELECT school_id, type, recorded FROM dpa_type_counts WHERE area_id = $1 AND school_id > 0 "
+			  "AND recorded > 0",
+			  DB_ARGS(DB_INT(area_id)), &r, e);
+	while (rc >= 0 && (rc = db_next(r, e)) == 1)
+		pivot_add(&pv, types, db_int(r, 0), db_text(r, 1), db_int(r, 2));
+	db_res_free(r);
+	pivot_put(&pv, schools, rc >= 0);
 	return rc < 0 ? -1 : 0;
 }
 
-json_t *dpa_area_totals(struct db *db, long long area_id, struct err *e)
+/* The completeness page's figures in one statement (on PostgreSQL one
+ * round trip where there were four), its parts told apart by the first
+ * column and read in its order: 0 the personnel types in their order, 1
+ * the area's totals over its schools, 2 the area's counts by type, 3 the
+ * page's schools' counts by type. 50 slots ($2 … $51) for the page's
+ * schools, 0 where it has fewer: one constant text. */
+#define SLOTS10(a) "$" #a "0, $" #a "1, $" #a "2, $" #a "3, $" #a "4, $" #a "5, $" #a "6, $" #a "7, $" #a "8, $" #a "9"
+static const char page_figures_sql[] =
+    "SELECT 0 AS part, sort AS k, code AS type, label, 0 AS n, 0 AS m FROM dpa_types "
+    "UNION ALL SELECT 1, 0, '', '', CAST(COALESCE(SUM(recorded), 0) AS BIGINT), "
+    "CAST(COALESCE(SUM(incomplete), 0) AS BIGINT) FROM dpa_counts WHERE area_id = $1 AND school_id > 0 "
+    "UNION ALL SELECT 2, 0, type, '', CAST(SUM(recorded) AS BIGINT), 0 FROM dpa_type_counts "
+    "WHERE area_id = $1 AND school_id > 0 GROUP BY type "
+    "UNION ALL SELECT 3, school_id, type, '', recorded, 0 FROM dpa_type_counts WHERE area_id = $1 AND recorded > 0 "
+    "AND school_id IN ($2, $3, $4, $5, $6, $7, $8, $9, " SLOTS10(1) ", " SLOTS10(2) ", " SLOTS10(3) ", " SLOTS10(
+	4) ", $50, $51) "
+    "ORDER BY 1, 2, 3";
+#undef SLOTS10
+
+json_t *dpa_area_page_figures(struct db *db, long long area_id, json_t *schools, struct err *e)
 {
-	json_t *t = db_row_json(db,
-				"SELECT COALESCE(SUM(recorded), 0) AS recorded, COALESCE(SUM(incomplete), 0) AS incomplete "
-				"FROM dpa_counts WHERE area_id = $1 AND school_id > 0",
-				DB_ARGS(DB_INT(area_id)), e);
-	json_t *types = t ? db_rows_json(db,
-					 "SELECT type, SUM(recorded) AS n FROM dpa_type_counts WHERE area_id = $1 "
-					 "AND school_id > 0 GROUP BY type",
-					 DB_ARGS(DB_INT(area_id)), e)
-			  : NULL;
-	if (!types) {
-		json_decref(t);
+	size_t nr = json_array_size(schools);
+	if (nr > DPA_AREA_PAGE_SIZE)
+		return err_set(e, 500, "a page of more than %d schools", DPA_AREA_PAGE_SIZE), NULL;
+	struct db_val v[1 + DPA_AREA_PAGE_SIZE];
+	v[0] = DB_INT(area_id);
+	for (size_t i = 0; i < DPA_AREA_PAGE_SIZE; i++)
+		v[1 + i] = DB_INT(i < nr ? jint(json_array_get(schools, i), "school_id") : 0);
+	struct db_res *r = NULL;
+	int rc = db_query(db, page_figures_sql, v, 1 + DPA_AREA_PAGE_SIZE, &r, e);
+	json_t *types = json_array(), *by_type = NULL;
+	long long recorded = 0, lacking = 0, untyped = 0;
+	struct pivot pv = {0};
+	bool pivoting = false;
+	while (rc >= 0 && (rc = db_next(r, e)) == 1) {
+		long long part = db_int(r, 0);
+		if (part == 0) {
+			json_array_append_new(types, json_pack("{s:s, s:s}", "value", db_text(r, 2), "label", db_text(r, 3)));
+			continue;
+		}
+		size_t nt = json_array_size(types);
+		if (!by_type) { /* the types are all read: part 0 comes first */
+			by_type = json_array();
+			for (size_t k = 0; k < nt; k++)
+				json_array_append_new(by_type, json_integer(0));
+			pivot_init(&pv, nt, schools);
+			pivoting = true;
+		}
+		if (part == 1) {
+			recorded = db_int(r, 4);
+			lacking = db_int(r, 5);
+		} else if (part == 2) {
+			size_t k = type_col(types, nt, db_text(r, 2));
+			if (k < nt)
+				json_array_set_new(by_type, k, json_integer(db_int(r, 4)));
+			else
+				untyped += db_int(r, 4);
+		} else {
+			pivot_add(&pv, types, db_int(r, 1), db_text(r, 2), db_int(r, 4));
+		}
+	}
+	db_res_free(r);
+	if (!pivoting) /* part 1 always has its row: only on failure */
+		pivot_init(&pv, json_array_size(types), schools);
+	pivot_put(&pv, schools, rc >= 0);
+	if (rc < 0) {
+		json_decref(types);
+		json_decref(by_type);
 		return NULL;
 	}
-	json_object_set_new(t, "by_type", types);
-	return t;
+	return json_pack("{s:o, s:I, s:I, s:o, s:I}", "types", types, "recorded", (json_int_t)recorded, "incomplete",
+			 (json_int_t)lacking, "by_type", by_type ? by_type : json_array(), "untyped", (json_int_t)untyped);
 }
 
 json_t *dpa_school_roster(struct db *db, long long school_id, long long area_id, struct err *e)

@@ -582,7 +582,7 @@ static void test_counts_follow_every_write(void **state)
 	/* by type: every school's cells add up to its recorded, the area's to the total */
 	json_t *types = dpa_choices(en->db, DPA_TYPES, &e);
 	assert_non_null(types);
-	assert_int_equal(dpa_area_fill_types(en->db, f->area, types, rows, false, &e), 0);
+	assert_int_equal(dpa_area_fill_types(en->db, f->area, types, rows, &e), 0);
 	long long cells = 0;
 	json_array_foreach(rows, i, x)
 	{
@@ -597,8 +597,31 @@ static void test_counts_follow_every_write(void **state)
 	/* a page of them reads the same */
 	json_t *page = dpa_area_schools_page(en->db, f->area, "", false, 1, &e);
 	assert_non_null(page);
-	assert_int_equal(dpa_area_fill_types(en->db, f->area, types, json_object_get(page, "rows"), true, &e), 0);
+	assert_int_equal(jint(page, "total"), (long long)json_array_size(rows)); /* COUNT(*) OVER () */
+	json_t *fig = dpa_area_page_figures(en->db, f->area, json_object_get(page, "rows"), &e);
+	assert_non_null(fig);
 	assert_true(json_equal(json_object_get(page, "rows"), rows));
+	/* with the types and the area's totals, from the same statement */
+	assert_true(json_equal(json_object_get(fig, "types"), types));
+	assert_int_equal(jint(fig, "recorded"), sum);
+	assert_int_equal(jint(fig, "incomplete"),
+			 scalar(en->db,
+				"SELECT COUNT(*) FROM dpa_staff WHERE area_id = $1 AND status = 'active' "
+				"AND school_id IS NOT NULL AND missing > 0",
+				f->area));
+	long long bt = jint(fig, "untyped");
+	assert_int_equal(json_array_size(json_object_get(fig, "by_type")), json_array_size(types));
+	json_array_foreach(json_object_get(fig, "by_type"), i, x) bt += json_integer_value(x);
+	assert_int_equal(bt, sum);
+	json_decref(fig);
+	/* a page past the last shows the last, with the count */
+	json_t *past = dpa_area_schools_page(en->db, f->area, "", false, 99, &e);
+	assert_non_null(past);
+	assert_int_equal(jint(past, "page"), 1);
+	assert_int_equal(jint(past, "pages"), 1);
+	assert_int_equal(jint(past, "total"), (long long)json_array_size(rows));
+	assert_int_equal(json_array_size(json_object_get(past, "rows")), json_array_size(rows));
+	json_decref(past);
 	json_decref(page);
 	json_decref(types);
 	json_decref(rows);
