@@ -453,15 +453,42 @@ int dpa_school_counts(struct db *db, long long school_id, long long *recorded, l
 	"s.search LIKE $3 AND s.search LIKE $4 AND s.search LIKE $5 AND s.search LIKE $6 AND s.search LIKE $7"
 _Static_assert(SEARCH_SLOTS == 6, "LIST_WHERE has one LIKE per search slot");
 
+/* One page of a place's list with the place's kept counts, in one
+ * statement: the counts' row (none yet: 0 / 0) joined to the page, so an
+ * empty page still gives one row, whose staff columns are NULL. */
+#define LIST_PAGE(counts_on, where)                                                                                    \
+	"SELECT COALESCE(c.recorded, 0) AS c_recorded, COALESCE(c.incomplete, 0) AS c_incomplete, l.* "                \
+	"FROM (SELECT 1 AS one) o LEFT JOIN dpa_counts c ON " counts_on " LEFT JOIN (" LIST_COLS "WHERE " where        \
+	    LIST_WHERE " ORDER BY s.first_name COLLATE thai, s.last_name COLLATE thai, s.id LIMIT 40 OFFSET $9) l "    \
+	    "ON 1 = 1 ORDER BY l.first_name COLLATE thai, l.last_name COLLATE thai, l.id"
+
+/* The page's staff rows of a LIST_PAGE result, with the counts of its
+ * first row into recorded / lacking. */
+static json_t *list_page_rows(json_t *res, long long *recorded, long long *lacking)
+{
+	json_t *rows = json_array(), *row;
+	size_t i;
+	json_array_foreach(res, i, row)
+	{
+		*recorded = jint(row, "c_recorded");
+		*lacking = jint(row, "c_incomplete");
+		if (json_is_null(json_object_get(row, "id")))
+			continue; /* the page is empty */
+		json_object_del(row, "c_recorded");
+		json_object_del(row, "c_incomplete");
+		json_array_append(rows, row);
+	}
+	json_decref(res);
+	return rows;
+}
+
 json_t *dpa_staff_list(struct db *db, long long school_id, long long area_id, const char *q, bool incomplete,
 		       long long page, struct err *e)
 {
 	long long recorded = 0, lacking = 0;
-	if (dpa_place_counts(db, school_id, area_id, &recorded, &lacking, e) < 0)
-		return NULL;
 	struct buf pat[SEARCH_SLOTS];
 	int words = search_patterns(q, pat);
-	long long total = incomplete ? lacking : recorded;
+	long long total = -1;
 	int rc = 0;
 #define PATS                                                                                                           \
 	DB_TEXT(buf_cstr(&pat[0])), DB_TEXT(buf_cstr(&pat[1])), DB_TEXT(buf_cstr(&pat[2])),                            \
@@ -469,25 +496,38 @@ json_t *dpa_staff_list(struct db *db, long long school_id, long long area_id, co
 	if (words)
 		rc = db_int_value(db, PLACE_SQL(school_id, "SELECT COUNT(*) FROM dpa_staff s WHERE ", LIST_WHERE),
 				  DB_ARGS(PLACE_KEY(school_id, area_id), PATS, DB_INT(incomplete ? 1 : 0)), &total, e);
-	json_t *rows = NULL;
-	long long pages = total ? (total + DPA_PAGE_SIZE - 1) / DPA_PAGE_SIZE : 1;
 	if (page < 1)
 		page = 1;
-	if (page > pages)
-		page = pages;
-	if (rc >= 0)
-		rows = db_rows_json(db,
-				    PLACE_SQL(school_id, LIST_COLS "WHERE ",
-					      LIST_WHERE
-					      " ORDER BY s.first_name COLLATE thai, s.last_name COLLATE thai, s.id "
-					      "LIMIT 40 OFFSET $9"),
-				    DB_ARGS(PLACE_KEY(school_id, area_id), PATS, DB_INT(incomplete ? 1 : 0),
-					    DB_INT((page - 1) * DPA_PAGE_SIZE)),
-				    e);
+	json_t *rows = NULL;
+	/* twice at most: a page past the last (a link kept while the list
+	 * shrank) is known only from the counts, and the last is read instead */
+	for (int pass = 0; rc >= 0 && pass < 2; pass++) {
+		if (total >= 0) {
+			long long pages = total ? (total + DPA_PAGE_SIZE - 1) / DPA_PAGE_SIZE : 1;
+			if (page > pages)
+				page = pages;
+		}
+		json_t *res = db_rows_json(db,
+					   school_id > 0 ? LIST_PAGE("c.school_id = $1", AT_SCHOOL)
+							 : LIST_PAGE("c.school_id = 0 AND c.area_id = $1", AT_OFFICE),
+					   DB_ARGS(PLACE_KEY(school_id, area_id), PATS, DB_INT(incomplete ? 1 : 0),
+						   DB_INT((page - 1) * DPA_PAGE_SIZE)),
+					   e);
+		if (!res)
+			break;
+		rows = list_page_rows(res, &recorded, &lacking);
+		if (!words)
+			total = incomplete ? lacking : recorded;
+		if (pass || json_array_size(rows) || page <= 1 || page <= (total + DPA_PAGE_SIZE - 1) / DPA_PAGE_SIZE)
+			break;
+		json_decref(rows);
+		rows = NULL;
+	}
 #undef PATS
 	search_patterns_release(pat);
 	if (!rows)
 		return NULL;
+	long long pages = total > 0 ? (total + DPA_PAGE_SIZE - 1) / DPA_PAGE_SIZE : 1;
 	size_t i;
 	json_t *row;
 	json_array_foreach(rows, i, row)

@@ -109,3 +109,37 @@ test('the area page: 50 schools a page in Thai order with the page\'s filters, t
   }
   assert.equal(csv.text.split('\n').filter((l) => /^\W*10352\d{5}\b/.test(l)).length, 60);
 });
+
+// Issue 13: on PostgreSQL every statement is a round trip. /metrics counts
+// each route's statements (khet_route_db_statements_total); the personnel
+// pages send the session's one, the place's row, and then: the area page
+// its list with the list's count, and the types with the area's totals and
+// the page's counts by type (4); a school's list its page with the kept
+// counts (3). Each page is asked once before, so a session's first-request
+// work (last seen, the menu's grants) is not counted.
+test('the personnel pages send 4 and 3 statements a request (khet_route_db_statements_total)', async () => {
+  const area = num("SELECT id FROM areas WHERE code = '3502'");
+  const school = num(`SELECT MIN(id) FROM schools WHERE area_id = ${area}`);
+  const c = server.client();
+  await c.get('/signin');
+  assert.equal((await c.post('/signin', { login: 'areaadmin1', password: 'khet-demo-2567' })).status, 303);
+  const statements = async (route) => {
+    const m = await (await fetch(`${server.base}/metrics`)).text();
+    const line = m.split('\n').find((l) => l.startsWith(`khet_route_db_statements_total{method="GET",route="${route}"} `));
+    return line ? Number(line.split(' ')[1]) : 0;
+  };
+  for (const [path, route, want] of [[`/dpa/areas/${area}`, '/dpa/areas/:aid', 4], [`/dpa/schools/${school}`, '/dpa/schools/:sid', 3],
+    [`/dpa/areas/${area}?page=2`, '/dpa/areas/:aid', 4]]) {
+    assert.equal((await c.get(path)).status, 200);
+    const n0 = await statements(route);
+    const r = await c.get(path);
+    assert.equal(r.status, 200);
+    assert.equal(await statements(route) - n0, want, `${path}: statements a request`);
+  }
+  // the page shows the same with fewer: a past-the-end page still counts its list and shows the last
+  const past = await c.get(`/dpa/schools/${school}?page=9`, { json: true });
+  assert.equal(past.status, 200);
+  assert.equal(past.json.page, 1);
+  assert.equal(past.json.rows.length, num(`SELECT COUNT(*) FROM dpa_staff WHERE school_id = ${school} AND status = 'active'`));
+  assert.equal(past.json.recorded, past.json.rows.length);
+});

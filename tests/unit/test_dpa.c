@@ -440,6 +440,36 @@ static void test_stale_edit_and_counts(void **state)
 	assert_null(strstr(dump, "3000000"));
 	free(dump);
 	json_decref(page);
+	/* the whole list reads the kept counts in the same statement as its
+	 * rows; a page past the last shows the last */
+	assert_int_equal(dpa_school_counts(en->db, f->s2, &rec, &inc, &e), 0);
+	for (long long want = 1; want <= 7; want += 6) {
+		page = dpa_staff_list(en->db, f->s2, f->area, "", false, want, &e);
+		assert_non_null(page);
+		assert_int_equal(jint(page, "recorded"), rec);
+		assert_int_equal(jint(page, "incomplete"), inc);
+		assert_int_equal(jint(page, "total"), rec);
+		assert_int_equal(jint(page, "page"), 1);
+		assert_int_equal(json_array_size(json_object_get(page, "rows")), rec);
+		json_decref(page);
+	}
+	page = dpa_staff_list(en->db, f->s2, f->area, "", true, 1, &e);
+	assert_non_null(page);
+	assert_int_equal(jint(page, "total"), inc);
+	assert_int_equal(json_array_size(json_object_get(page, "rows")), inc);
+	json_decref(page);
+	/* a school nobody is recorded at: no rows, 0 / 0 */
+	long long empty = IN_TX(en->db, org_school_add(en->db, f->area, "1099010009", "99010009", "โรงเรียนบ้านว่าง",
+						       "เมือง", "ยโสธร", &e));
+	assert_true(empty > 0);
+	page = dpa_staff_list(en->db, empty, f->area, "", false, 3, &e);
+	assert_non_null(page);
+	assert_int_equal(jint(page, "recorded"), 0);
+	assert_int_equal(jint(page, "total"), 0);
+	assert_int_equal(jint(page, "pages"), 1);
+	assert_int_equal(jint(page, "page"), 1);
+	assert_int_equal(json_array_size(json_object_get(page, "rows")), 0);
+	json_decref(page);
 }
 
 /* The maintained counts (migration 0610, src/dpa/counts.c) against a
