@@ -69,9 +69,13 @@ json_t *dpa_staff_events(struct db *db, long long id, struct err *e);
  * by the words of q and, incomplete, to those who lack something:
  * {rows:[{id, cid_masked, title, first_name, last_name, type_label,
  * position_label, salary_masked, missing}], total, page, pages,
- * recorded, incomplete}. Citizen IDs and salaries are masked (X-5). */
+ * recorded, incomplete}. Citizen IDs and salaries are masked (X-5). The
+ * place's counts come in the same statement as the page; so does, for a
+ * school with school not NULL, its row as org_school_get gives it ({id,
+ * area_id, obec_code, smis_code, name, district, province, created_at}),
+ * into *school — no such school: NULL with e 404. */
 json_t *dpa_staff_list(struct db *db, long long school_id, long long area_id, const char *q, bool incomplete,
-		       long long page, struct err *e);
+		       long long page, json_t **school, struct err *e);
 /* "recorded N / incomplete M" of a place's / a school's active staff. */
 int dpa_place_counts(struct db *db, long long school_id, long long area_id, long long *recorded, long long *incomplete,
 		     struct err *e);

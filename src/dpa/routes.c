@@ -136,19 +136,23 @@ static json_t *office_for(struct req *r, int *rc)
  * (the school; 0 for the office), area_id, name, office, base (the list's
  * URL)} when the user may see it; else answers (404) and returns NULL with
  * *rc set. */
+/* a school's row as the page's place: with base (the list's URL) and office false */
+static json_t *school_place(json_t *s, long long sid)
+{
+	char base[64];
+	snprintf(base, sizeof base, "/dpa/schools/%lld", sid);
+	json_object_set_new(s, "base", json_string(base));
+	json_object_set_new(s, "office", json_false());
+	return s;
+}
+
 static json_t *school_for(struct req *r, int *rc)
 {
 	long long sid = req_param_id(r, "sid");
 	if (sid <= 0 && req_param_id(r, "aid") > 0)
 		return office_for(r, rc);
 	json_t *s = acc_school_for(r, &school_path, NULL, rc);
-	if (!s)
-		return NULL;
-	char base[64];
-	snprintf(base, sizeof base, "/dpa/schools/%lld", sid);
-	json_object_set_new(s, "base", json_string(base));
-	json_object_set_new(s, "office", json_false());
-	return s;
+	return s ? school_place(s, sid) : NULL;
 }
 
 /* The record of the path when the user may see its school or area; 404 otherwise. */
@@ -311,13 +315,18 @@ static int areas_page(struct req *r)
 
 /* ---- the school's list ------------------------------------------------------------------------ */
 
+/* A school's list reads the school's row in its own statement
+ * (dpa_staff_list), and then decides as school_for would; an area
+ * office's list (/dpa/areas/:aid/office) finds its place first. */
 static int school_page(struct req *r, int status, const char *error)
 {
 	int rc = 0;
-	json_t *school = school_for(r, &rc);
-	if (!school)
+	long long sid = req_param_id(r, "sid");
+	json_t *school = NULL;
+	if (sid <= 0 && !(school = school_for(r, &rc)))
 		return rc;
-	long long sid = jint(school, "id");
+	if (sid < 0)
+		sid = 0; /* the office's list */
 	const char *q = req_query(r, "q");
 	q = q ? q : "";
 	bool incomplete = req_query_int(r, "incomplete", 0, 0, 1) == 1;
@@ -327,12 +336,23 @@ static int school_page(struct req *r, int status, const char *error)
 		error = error ? error : qe.msg;
 		q = "";
 	}
-	json_t *page = dpa_staff_list(req_db(r), sid, jint(school, "area_id"), q, incomplete,
-				      req_query_int(r, "page", 1, 1, 1000000), &e);
+	json_t *page = dpa_staff_list(req_db(r), sid, school ? jint(school, "area_id") : 0, q, incomplete,
+				      req_query_int(r, "page", 1, 1, 1000000), school ? NULL : &school, &e);
+	if (page && !school) { /* the school's row came with the page */
+		json_decref(page);
+		return err_set(&e, 500, "dpa_staff_list gave no school"), view_fault(r, &e);
+	}
+	if (page && sid > 0 && !acc_school_seen(r, &school_path, sid, jint(school, "area_id"))) {
+		json_decref(page);
+		json_decref(school);
+		return acc_school_refuse(r, sid, true, &e, NULL);
+	}
 	if (!page) {
 		json_decref(school);
-		return view_fault(r, &e);
+		return sid > 0 && e.status == 404 ? acc_school_refuse(r, sid, false, &e, NULL) : view_fault(r, &e);
 	}
+	if (sid > 0)
+		school_place(school, sid);
 	struct buf base = BUF_INIT;
 	buf_addf(&base, "%s?q=", jstr(school, "base"));
 	buf_add_urlenc(&base, q);

@@ -455,36 +455,69 @@ _Static_assert(SEARCH_SLOTS == 6, "LIST_WHERE has one LIKE per search slot");
 
 /* One page of a place's list with the place's kept counts, in one
  * statement: the counts' row (none yet: 0 / 0) joined to the page, so an
- * empty page still gives one row, whose staff columns are NULL. */
-#define LIST_PAGE(counts_on, where)                                                                                    \
-	"SELECT COALESCE(c.recorded, 0) AS c_recorded, COALESCE(c.incomplete, 0) AS c_incomplete, l.* "                \
-	"FROM (SELECT 1 AS one) o LEFT JOIN dpa_counts c ON " counts_on " LEFT JOIN (" LIST_COLS "WHERE " where        \
-	    LIST_WHERE " ORDER BY s.first_name COLLATE thai, s.last_name COLLATE thai, s.id LIMIT 40 OFFSET $9) l "    \
-	    "ON 1 = 1 ORDER BY l.first_name COLLATE thai, l.last_name COLLATE thai, l.id"
+ * empty page still gives one row, whose staff columns are NULL. A school's
+ * starts from its row in schools (sc_ columns: the page's school, no
+ * statement of its own); the office's from one constant row. */
+#define LIST_PAGE(from, where, outer_where)                                                                            \
+	"SELECT COALESCE(c.recorded, 0) AS c_recorded, COALESCE(c.incomplete, 0) AS c_incomplete, l.* " from           \
+	" LEFT JOIN (" LIST_COLS "WHERE " where LIST_WHERE                                                             \
+	" ORDER BY s.first_name COLLATE thai, s.last_name COLLATE thai, s.id LIMIT 40 OFFSET $9) l ON 1 = 1" outer_where \
+	" ORDER BY l.first_name COLLATE thai, l.last_name COLLATE thai, l.id"
+#define SCHOOL_PAGE                                                                                                    \
+	LIST_PAGE(", sc.id AS sc_id, sc.area_id AS sc_area_id, sc.obec_code AS sc_obec_code, sc.smis_code AS "         \
+		  "sc_smis_code, sc.name AS sc_name, sc.district AS sc_district, sc.province AS sc_province, "         \
+		  "sc.created_at AS sc_created_at FROM schools sc LEFT JOIN dpa_counts c ON c.school_id = sc.id "      \
+		  "AND c.area_id = sc.area_id",                                                                        \
+		  AT_SCHOOL, " WHERE sc.id = $1")
+#define OFFICE_PAGE                                                                                                    \
+	LIST_PAGE("FROM (SELECT 1 AS one) o LEFT JOIN dpa_counts c ON c.school_id = 0 AND c.area_id = $1", AT_OFFICE, "")
 
 /* The page's staff rows of a LIST_PAGE result, with the counts of its
- * first row into recorded / lacking. */
-static json_t *list_page_rows(json_t *res, long long *recorded, long long *lacking)
+ * first row into recorded / lacking and, school not NULL, its sc_ columns
+ * into a new *school (unprefixed). NULL when there is no row (no such
+ * school). */
+static json_t *list_page_rows(json_t *res, long long *recorded, long long *lacking, json_t **school)
 {
+	if (!json_array_size(res)) {
+		json_decref(res);
+		return NULL;
+	}
 	json_t *rows = json_array(), *row;
 	size_t i;
 	json_array_foreach(res, i, row)
 	{
 		*recorded = jint(row, "c_recorded");
 		*lacking = jint(row, "c_incomplete");
-		if (json_is_null(json_object_get(row, "id")))
-			continue; /* the page is empty */
 		json_object_del(row, "c_recorded");
 		json_object_del(row, "c_incomplete");
-		json_array_append(rows, row);
+		json_t *sc = school && !i ? json_object() : NULL;
+		const char *key;
+		json_t *v;
+		void *tmp;
+		json_object_foreach_safe(row, tmp, key, v)
+		{
+			if (strncmp(key, "sc_", 3))
+				continue;
+			if (sc)
+				json_object_set(sc, key + 3, v);
+			json_object_del(row, key);
+		}
+		if (sc) {
+			json_decref(*school);
+			*school = sc;
+		}
+		if (!json_is_null(json_object_get(row, "id"))) /* else the page is empty */
+			json_array_append(rows, row);
 	}
 	json_decref(res);
 	return rows;
 }
 
 json_t *dpa_staff_list(struct db *db, long long school_id, long long area_id, const char *q, bool incomplete,
-		       long long page, struct err *e)
+		       long long page, json_t **school, struct err *e)
 {
+	if (school)
+		*school = NULL;
 	long long recorded = 0, lacking = 0;
 	struct buf pat[SEARCH_SLOTS];
 	int words = search_patterns(q, pat);
@@ -507,15 +540,17 @@ json_t *dpa_staff_list(struct db *db, long long school_id, long long area_id, co
 			if (page > pages)
 				page = pages;
 		}
-		json_t *res = db_rows_json(db,
-					   school_id > 0 ? LIST_PAGE("c.school_id = $1", AT_SCHOOL)
-							 : LIST_PAGE("c.school_id = 0 AND c.area_id = $1", AT_OFFICE),
+		json_t *res = db_rows_json(db, school_id > 0 ? SCHOOL_PAGE : OFFICE_PAGE,
 					   DB_ARGS(PLACE_KEY(school_id, area_id), PATS, DB_INT(incomplete ? 1 : 0),
 						   DB_INT((page - 1) * DPA_PAGE_SIZE)),
 					   e);
 		if (!res)
 			break;
-		rows = list_page_rows(res, &recorded, &lacking);
+		rows = list_page_rows(res, &recorded, &lacking, school_id > 0 ? school : NULL);
+		if (!rows) {
+			err_set(e, 404, "ไม่พบโรงเรียนที่ระบุ");
+			break;
+		}
 		if (!words)
 			total = incomplete ? lacking : recorded;
 		if (pass || json_array_size(rows) || page <= 1 || page <= (total + DPA_PAGE_SIZE - 1) / DPA_PAGE_SIZE)
@@ -525,8 +560,13 @@ json_t *dpa_staff_list(struct db *db, long long school_id, long long area_id, co
 	}
 #undef PATS
 	search_patterns_release(pat);
-	if (!rows)
+	if (!rows) {
+		if (school) {
+			json_decref(*school);
+			*school = NULL;
+		}
 		return NULL;
+	}
 	long long pages = total > 0 ? (total + DPA_PAGE_SIZE - 1) / DPA_PAGE_SIZE : 1;
 	size_t i;
 	json_t *row;

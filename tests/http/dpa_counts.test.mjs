@@ -112,12 +112,13 @@ test('the area page: 50 schools a page in Thai order with the page\'s filters, t
 
 // Issue 13: on PostgreSQL every statement is a round trip. /metrics counts
 // each route's statements (khet_route_db_statements_total); the personnel
-// pages send the session's one, the place's row, and then: the area page
-// its list with the list's count, and the types with the area's totals and
-// the page's counts by type (4); a school's list its page with the kept
-// counts (3). Each page is asked once before, so a session's first-request
-// work (last seen, the menu's grants) is not counted.
-test('the personnel pages send 4 and 3 statements a request (khet_route_db_statements_total)', async () => {
+// pages send the session's one and then: the area page the area's row, its
+// list with the list's count, and the types with the area's totals and the
+// page's counts by type (4); a school's list one more: the school's row with
+// its kept counts and its page (2), and then decides who may see it as
+// before. Each page is asked once before, so a session's first-request work
+// (last seen, the menu's grants) is not counted.
+test('the personnel pages send 4 and 2 statements a request (khet_route_db_statements_total); who sees them is unchanged', async () => {
   const area = num("SELECT id FROM areas WHERE code = '3502'");
   const school = num(`SELECT MIN(id) FROM schools WHERE area_id = ${area}`);
   const c = server.client();
@@ -128,7 +129,7 @@ test('the personnel pages send 4 and 3 statements a request (khet_route_db_state
     const line = m.split('\n').find((l) => l.startsWith(`khet_route_db_statements_total{method="GET",route="${route}"} `));
     return line ? Number(line.split(' ')[1]) : 0;
   };
-  for (const [path, route, want] of [[`/dpa/areas/${area}`, '/dpa/areas/:aid', 4], [`/dpa/schools/${school}`, '/dpa/schools/:sid', 3],
+  for (const [path, route, want] of [[`/dpa/areas/${area}`, '/dpa/areas/:aid', 4], [`/dpa/schools/${school}`, '/dpa/schools/:sid', 2],
     [`/dpa/areas/${area}?page=2`, '/dpa/areas/:aid', 4]]) {
     assert.equal((await c.get(path)).status, 200);
     const n0 = await statements(route);
@@ -142,4 +143,25 @@ test('the personnel pages send 4 and 3 statements a request (khet_route_db_state
   assert.equal(past.json.page, 1);
   assert.equal(past.json.rows.length, num(`SELECT COUNT(*) FROM dpa_staff WHERE school_id = ${school} AND status = 'active'`));
   assert.equal(past.json.recorded, past.json.rows.length);
+  assert.equal(past.json.school.id, school);
+  assert.equal(past.json.school.name, server.sql(`SELECT name FROM schools WHERE id = ${school}`));
+  // another area's school, and none: 404 as before, nothing of it shown
+  const other = num(`SELECT MIN(id) FROM schools WHERE area_id <> ${area}`);
+  const otherName = server.sql(`SELECT name FROM schools WHERE id = ${other}`);
+  for (const path of [`/dpa/schools/${other}`, `/dpa/schools/${other}?q=x&page=3`, '/dpa/schools/999999']) {
+    const r = await c.get(path);
+    assert.equal(r.status, 404, path);
+    assert.match(r.text, /ไม่พบโรงเรียนนี้/);
+    assert.ok(!r.text.includes(otherName), path);
+  }
+  // a school admin sees his own school's list and not the next one's
+  const admin = server.client();
+  await admin.get('/signin');
+  assert.equal((await admin.post('/signin', { login: 'schooladmin', password: 'khet-demo-2567' })).status, 303);
+  const home = await admin.get('/dpa'); // his school's list
+  assert.equal(home.status, 303);
+  const own = Number(home.headers.get('location').match(/^\/dpa\/schools\/(\d+)$/)[1]);
+  assert.equal((await admin.get(`/dpa/schools/${own}`)).status, 200, `own school ${own}`);
+  const next = num(`SELECT MIN(id) FROM schools WHERE id <> ${own}`);
+  assert.equal((await admin.get(`/dpa/schools/${next}`)).status, 404);
 });

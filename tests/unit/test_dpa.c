@@ -432,7 +432,7 @@ static void test_stale_edit_and_counts(void **state)
 	assert_int_equal(dpa_school_counts(en->db, f->s2, &rec, &inc, &e), 0);
 	assert_int_equal(inc, inc0);
 	/* the list masks IDs and salaries and finds by ID */
-	json_t *page = dpa_staff_list(en->db, f->s2, f->area, cid, false, 1, &e);
+	json_t *page = dpa_staff_list(en->db, f->s2, f->area, cid, false, 1, NULL, &e);
 	assert_non_null(page);
 	assert_int_equal(json_array_size(json_object_get(page, "rows")), 1);
 	char *dump = json_dumps(page, 0);
@@ -444,7 +444,7 @@ static void test_stale_edit_and_counts(void **state)
 	 * rows; a page past the last shows the last */
 	assert_int_equal(dpa_school_counts(en->db, f->s2, &rec, &inc, &e), 0);
 	for (long long want = 1; want <= 7; want += 6) {
-		page = dpa_staff_list(en->db, f->s2, f->area, "", false, want, &e);
+		page = dpa_staff_list(en->db, f->s2, f->area, "", false, want, NULL, &e);
 		assert_non_null(page);
 		assert_int_equal(jint(page, "recorded"), rec);
 		assert_int_equal(jint(page, "incomplete"), inc);
@@ -453,7 +453,7 @@ static void test_stale_edit_and_counts(void **state)
 		assert_int_equal(json_array_size(json_object_get(page, "rows")), rec);
 		json_decref(page);
 	}
-	page = dpa_staff_list(en->db, f->s2, f->area, "", true, 1, &e);
+	page = dpa_staff_list(en->db, f->s2, f->area, "", true, 1, NULL, &e);
 	assert_non_null(page);
 	assert_int_equal(jint(page, "total"), inc);
 	assert_int_equal(json_array_size(json_object_get(page, "rows")), inc);
@@ -462,13 +462,37 @@ static void test_stale_edit_and_counts(void **state)
 	long long empty = IN_TX(en->db, org_school_add(en->db, f->area, "1099010009", "99010009", "โรงเรียนบ้านว่าง",
 						       "เมือง", "ยโสธร", &e));
 	assert_true(empty > 0);
-	page = dpa_staff_list(en->db, empty, f->area, "", false, 3, &e);
+	json_t *school = NULL;
+	page = dpa_staff_list(en->db, empty, f->area, "", false, 3, &school, &e);
 	assert_non_null(page);
+	/* the school's row comes with the page, as org_school_get gives it */
+	json_t *want = org_school_get(en->db, empty, &e);
+	assert_non_null(want);
+	assert_true(json_equal(school, want));
+	json_decref(want);
+	json_decref(school);
 	assert_int_equal(jint(page, "recorded"), 0);
 	assert_int_equal(jint(page, "total"), 0);
 	assert_int_equal(jint(page, "pages"), 1);
 	assert_int_equal(jint(page, "page"), 1);
 	assert_int_equal(json_array_size(json_object_get(page, "rows")), 0);
+	json_decref(page);
+	/* no such school: 404, nothing read */
+	school = json_true();
+	assert_null(dpa_staff_list(en->db, empty + 1000, f->area, "", false, 1, &school, &e));
+	assert_int_equal(e.status, 404);
+	assert_null(school);
+	/* a school with staff: its row too, and the same page as without it */
+	e = (struct err)ERR_INIT;
+	page = dpa_staff_list(en->db, f->s2, f->area, "", false, 1, &school, &e);
+	assert_non_null(page);
+	want = org_school_get(en->db, f->s2, &e);
+	assert_true(json_equal(school, want));
+	json_t *plain = dpa_staff_list(en->db, f->s2, f->area, "", false, 1, NULL, &e);
+	assert_true(json_equal(page, plain));
+	json_decref(plain);
+	json_decref(want);
+	json_decref(school);
 	json_decref(page);
 }
 
