@@ -1149,6 +1149,7 @@ static json_t *area_page_model(struct req *r, json_t *area, const char *q, bool 
 		json_decref(page);
 		return NULL;
 	}
+	json_object_set(page, "types", json_object_get(fig, "types")); /* the keys in the order they had */
 	json_object_set(page, "schools", json_object_get(page, "rows"));
 	json_object_del(page, "rows");
 	json_object_update(page, fig);
