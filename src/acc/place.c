@@ -76,15 +76,24 @@ json_t *acc_school_for(struct req *r, const struct acc_place *p, const char *den
 	return s;
 }
 
+bool acc_area_seen(struct req *r, const struct acc_place *p, long long aid)
+{
+	const struct acc_grant *g = acc_active_grant(r);
+	return p->areas_only && (!g || g->scope == SCOPE_SCHOOL) ? false : viewer(r, p) || acc_in_area(r, aid);
+}
+
+int acc_area_refuse(struct req *r, long long aid, bool found, struct err *e, const char *deny)
+{
+	return refuse(r, found, aid, e, "ไม่พบสำนักงานเขตพื้นที่นี้", deny);
+}
+
 json_t *acc_area_for(struct req *r, const struct acc_place *p, const char *deny, int *rc)
 {
 	long long aid = req_param_id(r, p->param);
 	struct err e = ERR_INIT;
 	json_t *a = aid > 0 ? org_area_get(req_db(r), aid, &e) : NULL;
-	const struct acc_grant *g = acc_active_grant(r);
-	bool seen = p->areas_only && (!g || g->scope == SCOPE_SCHOOL) ? false : viewer(r, p) || acc_in_area(r, aid);
-	if (!a || !seen) {
-		*rc = refuse(r, a != NULL, aid, &e, "ไม่พบสำนักงานเขตพื้นที่นี้", deny);
+	if (!a || !acc_area_seen(r, p, aid)) {
+		*rc = acc_area_refuse(r, aid, a != NULL, &e, deny);
 		json_decref(a);
 		return NULL;
 	}

@@ -89,9 +89,12 @@ json_t *dpa_area_schools(struct db *db, long long area_id, struct err *e);
 
 /* One page (DPA_AREA_PAGE_SIZE) of the same in Thai order of name, filtered
  * by the words of q (name, district, codes) and, incomplete, to schools
- * with someone lacking something: {rows: [as above], total, page, pages}. */
+ * with someone lacking something: {rows: [as above], total, page, pages}.
+ * The list's count and, area not NULL, the area's row as org_area_get gives
+ * it ({id, code, name, short_name, kind, province, school_count}, into
+ * *area) come in the same statement; no such area: NULL with e 404. */
 json_t *dpa_area_schools_page(struct db *db, long long area_id, const char *q, bool incomplete, long long page,
-			      struct err *e);
+			      json_t **area, struct err *e);
 /* Fills each row of schools (of dpa_area_schools: every school) with its
  * counts by type from the kept counts, in one query: by_type [n, …] in the
  * order of types ([{value, label}]), untyped (a type not in the list, or

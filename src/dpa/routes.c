@@ -1139,11 +1139,11 @@ static json_t *area_model(struct req *r, json_t *area, struct err *e)
  * from the kept counts (recorded, incomplete, by_type [n] in the types'
  * order, untyped) whatever the page or filter; total, page, pages of the
  * list. */
-static json_t *area_page_model(struct req *r, json_t *area, const char *q, bool incomplete, struct err *e)
+static json_t *area_page_model(struct req *r, long long aid, json_t **area, const char *q, bool incomplete,
+			       struct err *e)
 {
-	long long aid = jint(area, "id");
 	struct db *db = req_db(r);
-	json_t *page = dpa_area_schools_page(db, aid, q, incomplete, req_query_int(r, "page", 1, 1, 1000000), e);
+	json_t *page = dpa_area_schools_page(db, aid, q, incomplete, req_query_int(r, "page", 1, 1, 1000000), area, e);
 	json_t *fig = page ? dpa_area_page_figures(db, aid, json_object_get(page, "rows"), e) : NULL;
 	if (!fig) {
 		json_decref(page);
@@ -1157,12 +1157,13 @@ static json_t *area_page_model(struct req *r, json_t *area, const char *q, bool 
 	return page;
 }
 
+/* The area's row comes in the same statement as its page of schools
+ * (dpa_area_schools_page); who may see it is decided on it as area_for
+ * would. */
 static int area_get(struct req *r)
 {
-	int rc = 0;
-	json_t *area = area_for(r, &rc);
-	if (!area)
-		return rc;
+	long long aid = req_param_id(r, "aid");
+	json_t *area = NULL;
 	const char *q = req_query(r, "q");
 	q = q ? q : "";
 	bool incomplete = req_query_int(r, "incomplete", 0, 0, 1) == 1;
@@ -1174,10 +1175,11 @@ static int area_get(struct req *r)
 		error = qe.msg;
 		q = "";
 	}
-	json_t *m = area_page_model(r, area, q, incomplete, &e);
-	if (!m) {
+	json_t *m = aid > 0 ? area_page_model(r, aid, &area, q, incomplete, &e) : NULL;
+	if (!m || !acc_area_seen(r, &area_path, aid)) {
+		json_decref(m);
 		json_decref(area);
-		return view_fault(r, &e);
+		return acc_area_refuse(r, aid, m != NULL, &e, NULL);
 	}
 	struct buf base = BUF_INIT;
 	buf_addf(&base, "/dpa/areas/%lld?q=", jint(area, "id"));

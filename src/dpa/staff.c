@@ -622,31 +622,66 @@ json_t *dpa_area_schools(struct db *db, long long area_id, struct err *e)
 	"AND sc.search LIKE $5 AND sc.search LIKE $6 AND sc.search LIKE $7 AND ($8 = 0 OR c.incomplete > 0)"
 
 /* The page's rows with the count of every match (COUNT(*) OVER (), taken
- * before LIMIT): one statement where a count and a list were two. */
-static json_t *area_page_rows(struct db *db, const struct db_val *v, long long page, long long *total, struct err *e)
+ * before LIMIT) and the area's row (a_ columns), in one statement: the
+ * area LEFT JOINed to its page, so an empty page still gives one row, whose
+ * school columns are NULL; no row at all is no such area. */
+static json_t *area_page_rows(struct db *db, const struct db_val *v, long long page, long long *total, json_t **area,
+			      struct err *e)
 {
 	struct db_val p[10];
 	memcpy(p, v, 8 * sizeof *p);
 	p[8] = DB_INT((page - 1) * DPA_AREA_PAGE_SIZE);
-	json_t *rows = db_rows_json(db,
-				    "SELECT sc.id AS school_id, sc.name, sc.obec_code, COALESCE(c.recorded, 0) AS recorded, "
-				    "COALESCE(c.incomplete, 0) AS incomplete, COUNT(*) OVER () AS matched" AREA_PAGE_FROM
-				    " ORDER BY sc.name COLLATE thai, sc.id LIMIT 50 OFFSET $9",
-				    p, 9, e);
+	json_t *res = db_rows_json(
+	    db,
+	    "SELECT a.id AS a_id, a.code AS a_code, a.name AS a_name, a.short_name AS a_short_name, a.kind AS a_kind, "
+	    "a.province AS a_province, a.school_count AS a_school_count, l.* FROM areas a LEFT JOIN ("
+	    "SELECT sc.id AS school_id, sc.name, sc.obec_code, COALESCE(c.recorded, 0) AS recorded, "
+	    "COALESCE(c.incomplete, 0) AS incomplete, COUNT(*) OVER () AS matched" AREA_PAGE_FROM
+	    " ORDER BY sc.name COLLATE thai, sc.id LIMIT 50 OFFSET $9) l ON 1 = 1 WHERE a.id = $1 "
+	    "ORDER BY l.name COLLATE thai, l.school_id",
+	    p, 9, e);
+	if (!res)
+		return NULL;
+	if (!json_array_size(res)) {
+		json_decref(res);
+		return err_set(e, 404, "ไม่พบสำนักงานเขตพื้นที่ที่ระบุ"), NULL;
+	}
+	json_t *rows = json_array(), *row;
 	size_t i;
-	json_t *row;
 	*total = 0;
-	json_array_foreach(rows, i, row)
+	json_array_foreach(res, i, row)
 	{
+		json_t *a = area && !i ? json_object() : NULL;
+		const char *key;
+		json_t *x;
+		void *tmp;
+		json_object_foreach_safe(row, tmp, key, x)
+		{
+			if (strncmp(key, "a_", 2))
+				continue;
+			if (a)
+				json_object_set(a, key + 2, x);
+			json_object_del(row, key);
+		}
+		if (a) {
+			json_decref(*area);
+			*area = a;
+		}
+		if (json_is_null(json_object_get(row, "school_id")))
+			continue; /* the page is empty */
 		*total = jint(row, "matched");
 		json_object_del(row, "matched");
+		json_array_append(rows, row);
 	}
+	json_decref(res);
 	return rows;
 }
 
 json_t *dpa_area_schools_page(struct db *db, long long area_id, const char *q, bool incomplete, long long page,
-			      struct err *e)
+			      json_t **area, struct err *e)
 {
+	if (area)
+		*area = NULL;
 	struct buf pat[SEARCH_SLOTS];
 	search_patterns(q ? q : "", pat);
 	const struct db_val v[8] = {DB_INT(area_id),
@@ -660,7 +695,7 @@ json_t *dpa_area_schools_page(struct db *db, long long area_id, const char *q, b
 	long long total = 0;
 	if (page < 1)
 		page = 1;
-	json_t *rows = area_page_rows(db, v, page, &total, e);
+	json_t *rows = area_page_rows(db, v, page, &total, area, e);
 	if (rows && !json_array_size(rows) && page > 1) {
 		/* past the last page (a link kept while schools were
 		 * filtered away): count, and show the last page instead */
@@ -668,12 +703,17 @@ json_t *dpa_area_schools_page(struct db *db, long long area_id, const char *q, b
 		rows = NULL;
 		if (db_int_value(db, "SELECT COUNT(*)" AREA_PAGE_FROM, v, 8, &total, e) >= 0) {
 			page = total ? (total + DPA_AREA_PAGE_SIZE - 1) / DPA_AREA_PAGE_SIZE : 1;
-			rows = area_page_rows(db, v, page, &total, e);
+			rows = area_page_rows(db, v, page, &total, area, e);
 		}
 	}
 	search_patterns_release(pat);
-	if (!rows)
+	if (!rows) {
+		if (area) {
+			json_decref(*area);
+			*area = NULL;
+		}
 		return NULL;
+	}
 	long long pages = total ? (total + DPA_AREA_PAGE_SIZE - 1) / DPA_AREA_PAGE_SIZE : 1;
 	return json_pack("{s:o, s:I, s:I, s:I}", "rows", rows, "total", (json_int_t)total, "page", (json_int_t)page,
 			 "pages", (json_int_t)pages);

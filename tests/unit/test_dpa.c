@@ -649,7 +649,7 @@ static void test_counts_follow_every_write(void **state)
 	}
 	assert_int_equal(cells, sum);
 	/* a page of them reads the same */
-	json_t *page = dpa_area_schools_page(en->db, f->area, "", false, 1, &e);
+	json_t *page = dpa_area_schools_page(en->db, f->area, "", false, 1, NULL, &e);
 	assert_non_null(page);
 	assert_int_equal(jint(page, "total"), (long long)json_array_size(rows)); /* COUNT(*) OVER () */
 	json_t *fig = dpa_area_page_figures(en->db, f->area, json_object_get(page, "rows"), &e);
@@ -669,8 +669,28 @@ static void test_counts_follow_every_write(void **state)
 	assert_int_equal(bt, sum);
 	json_decref(fig);
 	/* a page past the last shows the last, with the count */
-	json_t *past = dpa_area_schools_page(en->db, f->area, "", false, 99, &e);
+	json_t *area = NULL;
+	json_t *past = dpa_area_schools_page(en->db, f->area, "", false, 99, &area, &e);
 	assert_non_null(past);
+	/* the area's row comes with it, as org_area_get gives it */
+	json_t *want = org_area_get(en->db, f->area, &e);
+	assert_non_null(want);
+	assert_true(json_equal(area, want));
+	json_decref(want);
+	json_decref(area);
+	/* a search that finds nothing still reads the area; no such area: 404 */
+	json_t *none = dpa_area_schools_page(en->db, f->area, "ไม่มีโรงเรียนนี้", false, 1, &area, &e);
+	assert_non_null(none);
+	assert_int_equal(json_array_size(json_object_get(none, "rows")), 0);
+	assert_int_equal(jint(none, "total"), 0);
+	assert_non_null(area);
+	json_decref(area);
+	json_decref(none);
+	area = json_true();
+	assert_null(dpa_area_schools_page(en->db, f->area + 1000, "", false, 1, &area, &e));
+	assert_int_equal(e.status, 404);
+	assert_null(area);
+	e = (struct err)ERR_INIT;
 	assert_int_equal(jint(past, "page"), 1);
 	assert_int_equal(jint(past, "pages"), 1);
 	assert_int_equal(jint(past, "total"), (long long)json_array_size(rows));
