@@ -456,60 +456,81 @@ _Static_assert(SEARCH_SLOTS == 6, "LIST_WHERE has one LIKE per search slot");
 /* One page of a place's list with the place's kept counts, in one
  * statement: the counts' row (none yet: 0 / 0) joined to the page, so an
  * empty page still gives one row, whose staff columns are NULL. A school's
- * starts from its row in schools (sc_ columns: the page's school, no
- * statement of its own); the office's from one constant row. */
-#define LIST_PAGE(from, where, outer_where)                                                                            \
-	"SELECT COALESCE(c.recorded, 0) AS c_recorded, COALESCE(c.incomplete, 0) AS c_incomplete, l.* " from           \
+ * starts from its row in schools (its columns before the staff's: the
+ * page's school, no statement of its own); the office's from one constant
+ * row. */
+#define LIST_PAGE(cols, from, where, outer_where)                                                                      \
+	"SELECT COALESCE(c.recorded, 0) AS c_recorded, COALESCE(c.incomplete, 0) AS c_incomplete" cols ", l.* " from   \
 	" LEFT JOIN (" LIST_COLS "WHERE " where LIST_WHERE                                                             \
 	" ORDER BY s.first_name COLLATE thai, s.last_name COLLATE thai, s.id LIMIT 40 OFFSET $9) l ON 1 = 1" outer_where \
 	" ORDER BY l.first_name COLLATE thai, l.last_name COLLATE thai, l.id"
 #define SCHOOL_PAGE                                                                                                    \
-	LIST_PAGE(", sc.id AS sc_id, sc.area_id AS sc_area_id, sc.obec_code AS sc_obec_code, sc.smis_code AS "         \
-		  "sc_smis_code, sc.name AS sc_name, sc.district AS sc_district, sc.province AS sc_province, "         \
-		  "sc.created_at AS sc_created_at FROM schools sc LEFT JOIN dpa_counts c ON c.school_id = sc.id "      \
-		  "AND c.area_id = sc.area_id",                                                                        \
+	LIST_PAGE(", sc.id, sc.area_id, sc.obec_code, sc.smis_code, sc.name AS school_name, sc.district, sc.province, "  \
+		  "sc.created_at",                                                                                     \
+		  "FROM schools sc LEFT JOIN dpa_counts c ON c.school_id = sc.id AND c.area_id = sc.area_id",          \
 		  AT_SCHOOL, " WHERE sc.id = $1")
 #define OFFICE_PAGE                                                                                                    \
-	LIST_PAGE("FROM (SELECT 1 AS one) o LEFT JOIN dpa_counts c ON c.school_id = 0 AND c.area_id = $1", AT_OFFICE, "")
+	LIST_PAGE("", "FROM (SELECT 1 AS one) o LEFT JOIN dpa_counts c ON c.school_id = 0 AND c.area_id = $1",         \
+		  AT_OFFICE, "")
 
-/* The page's staff rows of a LIST_PAGE result, with the counts of its
- * first row into recorded / lacking and, school not NULL, its sc_ columns
- * into a new *school (unprefixed). NULL when there is no row (no such
- * school). */
-static json_t *list_page_rows(json_t *res, long long *recorded, long long *lacking, json_t **school)
+/* a column of the current row as JSON: an integer, a string, or null */
+static json_t *col_int(struct db_res *r, int i)
 {
-	if (!json_array_size(res)) {
-		json_decref(res);
+	return db_isnull(r, i) ? json_null() : json_integer(db_int(r, i));
+}
+static json_t *col_text(struct db_res *r, int i)
+{
+	json_t *v = db_isnull(r, i) ? NULL : jx_string(db_text(r, i));
+	return v ? v : json_null();
+}
+
+/* Reads a LIST_PAGE result: the place's counts (first row) into recorded /
+ * lacking and, school not NULL, the school's row (school_cols columns,
+ * before the staff's) into a new *school; the staff rows as the
+ * list gives them (IDs and salaries masked, X-5), with no JSON made of what
+ * is not kept. NULL when there is no row (no such school), or -1 in *rc. */
+static json_t *list_page_rows(struct db_res *r, int school_cols, long long *recorded, long long *lacking,
+			      json_t **school, int *rc, struct err *e)
+{
+	json_t *rows = NULL;
+	int s0 = 2, l0 = 2 + school_cols; /* where the school's and the staff's columns start */
+	for (int n = 0; (*rc = db_next(r, e)) == 1; n++) {
+		if (!n) {
+			rows = json_array();
+			*recorded = db_int(r, 0);
+			*lacking = db_int(r, 1);
+			if (school && school_cols) /* the keys and types org_school_get gives */
+				*school = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id", col_int(r, s0),
+						    "area_id", col_int(r, s0 + 1), "obec_code", col_text(r, s0 + 2),
+						    "smis_code", col_text(r, s0 + 3), "name", col_text(r, s0 + 4), "district",
+						    col_text(r, s0 + 5), "province", col_text(r, s0 + 6), "created_at",
+						    col_int(r, s0 + 7));
+		}
+		if (db_isnull(r, l0))
+			continue; /* the page is empty */
+		struct buf m = BUF_INIT;
+		thai_citizen_id_mask(db_text(r, l0 + 1), &m);
+		/* a list says whether the salary is recorded, never what it is */
+		bool has_salary = !db_isnull(r, l0 + 7);
+		long long missing = db_int(r, l0 + 8);
+		json_t *row = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:b}", "id", col_int(r, l0), "title",
+					col_text(r, l0 + 2), "first_name", col_text(r, l0 + 3), "last_name",
+					col_text(r, l0 + 4), "type_label", col_text(r, l0 + 5), "position_label",
+					col_text(r, l0 + 6), "missing", col_int(r, l0 + 8), "cid_masked",
+					json_string(buf_cstr(&m)), "salary_masked", has_salary ? "xx,xxx.xx" : "",
+					/* the template's {{#incomplete}}: a number 0 would read as true */
+					"incomplete", missing > 0);
+		buf_release(&m);
+		if (!row) { /* a value that is not UTF-8: a damaged row */
+			*rc = err_set(e, 500, "dpa_staff %lld: a value is not valid UTF-8", db_int(r, l0));
+			break;
+		}
+		json_array_append_new(rows, row);
+	}
+	if (*rc < 0) {
+		json_decref(rows);
 		return NULL;
 	}
-	json_t *rows = json_array(), *row;
-	size_t i;
-	json_array_foreach(res, i, row)
-	{
-		*recorded = jint(row, "c_recorded");
-		*lacking = jint(row, "c_incomplete");
-		json_object_del(row, "c_recorded");
-		json_object_del(row, "c_incomplete");
-		json_t *sc = school && !i ? json_object() : NULL;
-		const char *key;
-		json_t *v;
-		void *tmp;
-		json_object_foreach_safe(row, tmp, key, v)
-		{
-			if (strncmp(key, "sc_", 3))
-				continue;
-			if (sc)
-				json_object_set(sc, key + 3, v);
-			json_object_del(row, key);
-		}
-		if (sc) {
-			json_decref(*school);
-			*school = sc;
-		}
-		if (!json_is_null(json_object_get(row, "id"))) /* else the page is empty */
-			json_array_append(rows, row);
-	}
-	json_decref(res);
 	return rows;
 }
 
@@ -540,15 +561,22 @@ json_t *dpa_staff_list(struct db *db, long long school_id, long long area_id, co
 			if (page > pages)
 				page = pages;
 		}
-		json_t *res = db_rows_json(db, school_id > 0 ? SCHOOL_PAGE : OFFICE_PAGE,
-					   DB_ARGS(PLACE_KEY(school_id, area_id), PATS, DB_INT(incomplete ? 1 : 0),
-						   DB_INT((page - 1) * DPA_PAGE_SIZE)),
-					   e);
-		if (!res)
+		struct db_res *res = NULL;
+		rc = db_query(db, school_id > 0 ? SCHOOL_PAGE : OFFICE_PAGE,
+			      DB_ARGS(PLACE_KEY(school_id, area_id), PATS, DB_INT(incomplete ? 1 : 0),
+				      DB_INT((page - 1) * DPA_PAGE_SIZE)),
+			      &res, e);
+		if (rc < 0)
 			break;
-		rows = list_page_rows(res, &recorded, &lacking, school_id > 0 ? school : NULL);
+		if (school) {
+			json_decref(*school);
+			*school = NULL;
+		}
+		rows = list_page_rows(res, school_id > 0 ? 8 : 0, &recorded, &lacking, school, &rc, e);
+		db_res_free(res);
 		if (!rows) {
-			err_set(e, 404, "ไม่พบโรงเรียนที่ระบุ");
+			if (rc >= 0)
+				err_set(e, 404, "ไม่พบโรงเรียนที่ระบุ");
 			break;
 		}
 		if (!words)
@@ -568,22 +596,6 @@ json_t *dpa_staff_list(struct db *db, long long school_id, long long area_id, co
 		return NULL;
 	}
 	long long pages = total > 0 ? (total + DPA_PAGE_SIZE - 1) / DPA_PAGE_SIZE : 1;
-	size_t i;
-	json_t *row;
-	json_array_foreach(rows, i, row)
-	{
-		struct buf m = BUF_INIT;
-		thai_citizen_id_mask(jstr(row, "citizen_id"), &m);
-		json_object_set_new(row, "cid_masked", json_string(buf_cstr(&m)));
-		json_object_del(row, "citizen_id");
-		/* a list says whether the salary is recorded, never what it is */
-		bool has_salary = json_is_integer(json_object_get(row, "salary"));
-		json_object_set_new(row, "salary_masked", json_string(has_salary ? "xx,xxx.xx" : ""));
-		json_object_del(row, "salary");
-		/* the template's {{#incomplete}}: a number 0 would read as true */
-		json_object_set_new(row, "incomplete", json_boolean(jint(row, "missing") > 0));
-		buf_release(&m);
-	}
 	return json_pack("{s:o, s:I, s:I, s:I, s:I, s:I}", "rows", rows, "total", (json_int_t)total, "page",
 			 (json_int_t)page, "pages", (json_int_t)pages, "recorded", (json_int_t)recorded, "incomplete",
 			 (json_int_t)lacking);
@@ -622,58 +634,49 @@ json_t *dpa_area_schools(struct db *db, long long area_id, struct err *e)
 	"AND sc.search LIKE $5 AND sc.search LIKE $6 AND sc.search LIKE $7 AND ($8 = 0 OR c.incomplete > 0)"
 
 /* The page's rows with the count of every match (COUNT(*) OVER (), taken
- * before LIMIT) and the area's row (a_ columns), in one statement: the
- * area LEFT JOINed to its page, so an empty page still gives one row, whose
- * school columns are NULL; no row at all is no such area. */
+ * before LIMIT) and the area's row, in one statement: the area LEFT
+ * JOINed to its page, so an empty page still gives one row, whose school
+ * columns are NULL; no row at all is no such area. Read column by column:
+ * the area's only from the first row, and no JSON of what is not kept. */
 static json_t *area_page_rows(struct db *db, const struct db_val *v, long long page, long long *total, json_t **area,
 			      struct err *e)
 {
 	struct db_val p[10];
 	memcpy(p, v, 8 * sizeof *p);
 	p[8] = DB_INT((page - 1) * DPA_AREA_PAGE_SIZE);
-	json_t *res = db_rows_json(
+	struct db_res *r = NULL;
+	int rc = db_query(
 	    db,
-	    "SELECT a.id AS a_id, a.code AS a_code, a.name AS a_name, a.short_name AS a_short_name, a.kind AS a_kind, "
-	    "a.province AS a_province, a.school_count AS a_school_count, l.* FROM areas a LEFT JOIN ("
+	    "SELECT a.id, a.code, a.name, a.short_name, a.kind, a.province, a.school_count, l.* FROM areas a LEFT JOIN ("
 	    "SELECT sc.id AS school_id, sc.name, sc.obec_code, COALESCE(c.recorded, 0) AS recorded, "
 	    "COALESCE(c.incomplete, 0) AS incomplete, COUNT(*) OVER () AS matched" AREA_PAGE_FROM
 	    " ORDER BY sc.name COLLATE thai, sc.id LIMIT 50 OFFSET $9) l ON 1 = 1 WHERE a.id = $1 "
 	    "ORDER BY l.name COLLATE thai, l.school_id",
-	    p, 9, e);
-	if (!res)
-		return NULL;
-	if (!json_array_size(res)) {
-		json_decref(res);
-		return err_set(e, 404, "ไม่พบสำนักงานเขตพื้นที่ที่ระบุ"), NULL;
-	}
-	json_t *rows = json_array(), *row;
-	size_t i;
+	    p, 9, &r, e);
+	json_t *rows = NULL;
 	*total = 0;
-	json_array_foreach(res, i, row)
-	{
-		json_t *a = area && !i ? json_object() : NULL;
-		const char *key;
-		json_t *x;
-		void *tmp;
-		json_object_foreach_safe(row, tmp, key, x)
-		{
-			if (strncmp(key, "a_", 2))
-				continue;
-			if (a)
-				json_object_set(a, key + 2, x);
-			json_object_del(row, key);
+	for (int n = 0; rc >= 0 && (rc = db_next(r, e)) == 1; n++) {
+		if (!n) {
+			rows = json_array();
+			if (area) /* the keys and types org_area_get gives */
+				*area = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id", col_int(r, 0), "code",
+						  col_text(r, 1), "name", col_text(r, 2), "short_name", col_text(r, 3), "kind",
+						  col_text(r, 4), "province", col_text(r, 5), "school_count", col_int(r, 6));
 		}
-		if (a) {
-			json_decref(*area);
-			*area = a;
-		}
-		if (json_is_null(json_object_get(row, "school_id")))
+		if (db_isnull(r, 7))
 			continue; /* the page is empty */
-		*total = jint(row, "matched");
-		json_object_del(row, "matched");
-		json_array_append(rows, row);
+		*total = db_int(r, 12);
+		json_array_append_new(rows, json_pack("{s:o, s:o, s:o, s:o, s:o}", "school_id", col_int(r, 7), "name",
+						      col_text(r, 8), "obec_code", col_text(r, 9), "recorded",
+						      col_int(r, 10), "incomplete", col_int(r, 11)));
 	}
-	json_decref(res);
+	db_res_free(r);
+	if (rc < 0) {
+		json_decref(rows);
+		return NULL;
+	}
+	if (!rows)
+		err_set(e, 404, "ไม่พบสำนักงานเขตพื้นที่ที่ระบุ");
 	return rows;
 }
 
@@ -701,6 +704,10 @@ json_t *dpa_area_schools_page(struct db *db, long long area_id, const char *q, b
 		 * filtered away): count, and show the last page instead */
 		json_decref(rows);
 		rows = NULL;
+		if (area) {
+			json_decref(*area);
+			*area = NULL;
+		}
 		if (db_int_value(db, "SELECT COUNT(*)" AREA_PAGE_FROM, v, 8, &total, e) >= 0) {
 			page = total ? (total + DPA_AREA_PAGE_SIZE - 1) / DPA_AREA_PAGE_SIZE : 1;
 			rows = area_page_rows(db, v, page, &total, area, e);
@@ -736,11 +743,16 @@ struct pivot {
 	size_t nt, nr;
 	struct at *ids;
 	long long *cells;
+	const char **tv; /* the types' codes, in their order */
 };
 
-static void pivot_init(struct pivot *pv, size_t nt, json_t *schools)
+static void pivot_init(struct pivot *pv, const json_t *types, json_t *schools)
 {
+	size_t nt = json_array_size(types);
 	pv->nt = nt;
+	pv->tv = xcalloc(nt ? nt : 1, sizeof *pv->tv);
+	for (size_t k = 0; k < nt; k++)
+		pv->tv[k] = jstr(json_array_get(types, k), "value");
 	pv->nr = json_array_size(schools);
 	pv->ids = xcalloc(pv->nr ? pv->nr : 1, sizeof *pv->ids);
 	pv->cells = xcalloc((pv->nr ? pv->nr : 1) * (nt + 1), sizeof *pv->cells);
@@ -761,11 +773,15 @@ static size_t type_col(const json_t *types, size_t nt, const char *t)
 	return k;
 }
 
-static void pivot_add(struct pivot *pv, const json_t *types, long long school_id, const char *type, long long n)
+static void pivot_add(struct pivot *pv, long long school_id, const char *type, long long n)
 {
 	struct at key = {school_id, 0}, *hit = bsearch(&key, pv->ids, pv->nr, sizeof *pv->ids, at_cmp);
-	if (hit)
-		pv->cells[hit->row * (pv->nt + 1) + type_col(types, pv->nt, type)] += n;
+	if (!hit)
+		return;
+	size_t k = 0;
+	while (k < pv->nt && strcmp(pv->tv[k], type))
+		k++;
+	pv->cells[hit->row * (pv->nt + 1) + k] += n; /* k == nt: a type not in the list */
 }
 
 /* by_type, untyped and complete into each school; frees the pivot */
@@ -781,19 +797,20 @@ static void pivot_put(struct pivot *pv, json_t *schools, bool ok)
 	}
 	free(pv->ids);
 	free(pv->cells);
+	free(pv->tv);
 }
 
 int dpa_area_fill_types(struct db *db, long long area_id, json_t *types, json_t *schools, struct err *e)
 {
 	struct pivot pv;
-	pivot_init(&pv, json_array_size(types), schools);
+	pivot_init(&pv, types, schools);
 	struct db_res *r = NULL;
 	int rc = db_query(db,
 			  "SELECT school_id, type, recorded FROM dpa_type_counts WHERE area_id = $1 AND school_id > 0 "
 			  "AND recorded > 0",
 			  DB_ARGS(DB_INT(area_id)), &r, e);
 	while (rc >= 0 && (rc = db_next(r, e)) == 1)
-		pivot_add(&pv, types, db_int(r, 0), db_text(r, 1), db_int(r, 2));
+		pivot_add(&pv, db_int(r, 0), db_text(r, 1), db_int(r, 2));
 	db_res_free(r);
 	pivot_put(&pv, schools, rc >= 0);
 	return rc < 0 ? -1 : 0;
@@ -844,7 +861,7 @@ json_t *dpa_area_page_figures(struct db *db, long long area_id, json_t *schools,
 			by_type = json_array();
 			for (size_t k = 0; k < nt; k++)
 				json_array_append_new(by_type, json_integer(0));
-			pivot_init(&pv, nt, schools);
+			pivot_init(&pv, types, schools);
 			pivoting = true;
 		}
 		if (part == 1) {
@@ -857,12 +874,12 @@ json_t *dpa_area_page_figures(struct db *db, long long area_id, json_t *schools,
 			else
 				untyped += db_int(r, 4);
 		} else {
-			pivot_add(&pv, types, db_int(r, 1), db_text(r, 2), db_int(r, 4));
+			pivot_add(&pv, db_int(r, 1), db_text(r, 2), db_int(r, 4));
 		}
 	}
 	db_res_free(r);
 	if (!pivoting) /* part 1 always has its row: only on failure */
-		pivot_init(&pv, json_array_size(types), schools);
+		pivot_init(&pv, types, schools);
 	pivot_put(&pv, schools, rc >= 0);
 	if (rc < 0) {
 		json_decref(types);
