@@ -818,18 +818,19 @@ int dpa_area_fill_types(struct db *db, long long area_id, json_t *types, json_t 
 
 /* The completeness page's figures in one statement (on PostgreSQL one
  * round trip where there were four), its parts told apart by the first
- * column and read in its order: 0 the personnel types in their order, 1
- * the area's totals over its schools, 2 the area's counts by type, 3 the
- * page's schools' counts by type. 50 slots ($2 … $51) for the page's
+ * column (part, k, type, label, n) and read in its order: 0 the personnel
+ * types in their order (k their sort), 1 the area's totals over its
+ * schools (n recorded, k incomplete), 2 the area's counts by type, 3 the
+ * page's schools' counts by type (k the school). 50 slots ($2 … $51) for the page's
  * schools, 0 where it has fewer: one constant text. */
 #define SLOTS10(a) "$" #a "0, $" #a "1, $" #a "2, $" #a "3, $" #a "4, $" #a "5, $" #a "6, $" #a "7, $" #a "8, $" #a "9"
 static const char page_figures_sql[] =
-    "SELECT 0 AS part, sort AS k, code AS type, label, 0 AS n, 0 AS m FROM dpa_types "
-    "UNION ALL SELECT 1, 0, '', '', CAST(COALESCE(SUM(recorded), 0) AS BIGINT), "
-    "CAST(COALESCE(SUM(incomplete), 0) AS BIGINT) FROM dpa_counts WHERE area_id = $1 AND school_id > 0 "
-    "UNION ALL SELECT 2, 0, type, '', CAST(SUM(recorded) AS BIGINT), 0 FROM dpa_type_counts "
+    "SELECT 0 AS part, sort AS k, code AS type, label, 0 AS n FROM dpa_types "
+    "UNION ALL SELECT 1, CAST(COALESCE(SUM(incomplete), 0) AS BIGINT), '', '', "
+    "CAST(COALESCE(SUM(recorded), 0) AS BIGINT) FROM dpa_counts WHERE area_id = $1 AND school_id > 0 "
+    "UNION ALL SELECT 2, 0, type, '', CAST(SUM(recorded) AS BIGINT) FROM dpa_type_counts "
     "WHERE area_id = $1 AND school_id > 0 GROUP BY type "
-    "UNION ALL SELECT 3, school_id, type, '', recorded, 0 FROM dpa_type_counts WHERE area_id = $1 AND recorded > 0 "
+    "UNION ALL SELECT 3, school_id, type, '', recorded FROM dpa_type_counts WHERE area_id = $1 AND recorded > 0 "
     "AND school_id IN ($2, $3, $4, $5, $6, $7, $8, $9, " SLOTS10(1) ", " SLOTS10(2) ", " SLOTS10(3) ", " SLOTS10(
 	4) ", $50, $51) "
     "ORDER BY 1, 2, 3";
@@ -866,7 +867,7 @@ json_t *dpa_area_page_figures(struct db *db, long long area_id, json_t *schools,
 		}
 		if (part == 1) {
 			recorded = db_int(r, 4);
-			lacking = db_int(r, 5);
+			lacking = db_int(r, 1);
 		} else if (part == 2) {
 			size_t k = type_col(types, nt, db_text(r, 2));
 			if (k < nt)
