@@ -469,18 +469,21 @@ static int store(struct imp *im, long long *added, long long *updated)
 	 * would need the ident index. The UNIQUE one-active index built again
 	 * still refuses a second active record, as the INSERT would have. */
 	json_t *rebuild = NULL;
+	long long before = 0; /* the rebuild's rows are those of ids above it */
 	if (db_kind(db) == DB_SQLITE && *updated == 0) {
 		long long have = 0, rows = 0;
 		if (db_int_value(db, "SELECT COUNT(*) FROM dmc_learners", NULL, 0, &have, e) < 0 ||
 		    db_int_value(db, "SELECT COUNT(*) FROM dmc_import", NULL, 0, &rows, e) < 0)
 			return -1;
 		if (have < rows &&
-		    !(rebuild = db_rows_json(db,
+		    (db_int_value(db, "SELECT COALESCE(MAX(id), 0) FROM dmc_learners", NULL, 0, &before, e) < 0 ||
+		     !(rebuild = db_rows_json(db,
 					     "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
 					     "AND tbl_name = 'dmc_learners' AND sql IS NOT NULL ORDER BY name",
-					     NULL, 0, e)))
+					     NULL, 0, e))))
 			return -1;
 	}
+	bool fresh = rebuild != NULL; /* every learner of the file is one of ids above before */
 	if (rebuild) {
 		size_t i;
 		json_t *x;
@@ -523,11 +526,18 @@ static int store(struct imp *im, long long *added, long long *updated)
 			 DB_ARGS(DB_INT(now)), e);
 	if (*added < 0)
 		return -1;
-	if (db_exec(db,
-		    "INSERT INTO dmc_learner_events (learner_id, at, by_user, kind, to_school_id, detail) "
-		    "SELECT l.id, $1, NULL, 'import', s.school_id, '{}' FROM dmc_import s "
-		    "JOIN dmc_learners l ON l.ident = s.ident AND l.status = 'active'",
-		    DB_ARGS(DB_INT(now)), e) < 0 ||
+	/* the history lines; a fresh load's learners are a range of ids, read
+	 * in order rather than each looked up by its code */
+	if ((fresh ? db_exec(db,
+			     "INSERT INTO dmc_learner_events (learner_id, at, by_user, kind, to_school_id, detail) "
+			     "SELECT l.id, $1, NULL, 'import', l.school_id, '{}' FROM dmc_learners l WHERE l.id > $2 "
+			     "ORDER BY l.id",
+			     DB_ARGS(DB_INT(now), DB_INT(before)), e)
+		   : db_exec(db,
+			     "INSERT INTO dmc_learner_events (learner_id, at, by_user, kind, to_school_id, detail) "
+			     "SELECT l.id, $1, NULL, 'import', s.school_id, '{}' FROM dmc_import s "
+			     "JOIN dmc_learners l ON l.ident = s.ident AND l.status = 'active'",
+			     DB_ARGS(DB_INT(now)), e)) < 0 ||
 	    db_exec(db, "DELETE FROM dmc_counts WHERE school_id IN (SELECT DISTINCT school_id FROM dmc_import)", NULL,
 		    0, e) < 0 ||
 	    db_exec(db,
