@@ -32,7 +32,9 @@
  * PostgreSQL), and the checks against stored records, the inserts, the
  * history rows (kind "import") and the per-school counts are each one
  * set-based statement. Audited as dmc.import per area (actor the command
- * line). */
+ * line). A name's search words are broken once per file (name_terms), and on
+ * SQLite a file larger than the census table loads with its indexes dropped
+ * and built again after (store). */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
