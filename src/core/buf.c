@@ -36,7 +36,8 @@ void buf_adds(struct buf *b, const char *s)
 
 void buf_addc(struct buf *b, char c)
 {
-	buf_grow(b, 1);
+	if (b->len + 2 > b->cap)
+		buf_grow(b, 1);
 	b->data[b->len++] = c;
 	b->data[b->len] = 0;
 }

@@ -24,7 +24,8 @@
 struct sq_stmt {
 	char *sql;
 	sqlite3_stmt *st;
-	int busy; /* a result is reading it */
+	int busy;     /* a result is reading it */
+	int in_order; /* its parameters are $1…$n in that order: 1 yes, -1 no, 0 not known yet */
 };
 
 struct sq_db;
@@ -96,6 +97,7 @@ static int sq_acquire(struct sq_db *db, const char *sql, struct sq_stmt **cached
 		c->sql = xstrdup(sql);
 		c->st = st;
 		c->busy = 1;
+		c->in_order = 0;
 		if (db_cache_put(&db->base.cache, c->sql, hash, c) == 0) {
 			*cached = c;
 		} else {
@@ -123,8 +125,8 @@ static void sq_release(struct sq_stmt *cached, sqlite3_stmt *st)
 
 /* Binds p[0..n-1] to $1..$n by name. keep: copy text, the caller's strings
  * may be gone before the rows are read. */
-static int sq_bind(struct sq_db *db, sqlite3_stmt *st, const char *sql, const struct db_val *p, int n, int keep,
-		   struct err *e)
+static int sq_bind(struct sq_db *db, struct sq_stmt *cached, sqlite3_stmt *st, const char *sql,
+		   const struct db_val *p, int n, int keep, struct err *e)
 {
 	int count = sqlite3_bind_parameter_count(st);
 	if (count != n) {
@@ -132,8 +134,12 @@ static int sq_bind(struct sq_db *db, sqlite3_stmt *st, const char *sql, const st
 		snprintf(what, sizeof what, "statement has %d distinct parameters, %d values given", count, n);
 		return db_fail(e, 500, what, sql);
 	}
+	/* a cached statement's parameter names are read once: each name is a
+	 * walk of SQLite's list of them, a row loader's twenty binds twenty
+	 * walks */
+	bool known = cached && cached->in_order == 1, in_order = true;
 	for (int i = 1; i <= count; i++) {
-		const char *name = sqlite3_bind_parameter_name(st, i);
+		const char *name = known ? NULL : sqlite3_bind_parameter_name(st, i);
 		int k = i;
 		if (name) {
 			char *end;
@@ -142,6 +148,8 @@ static int sq_bind(struct sq_db *db, sqlite3_stmt *st, const char *sql, const st
 				return db_fail(e, 500, "parameters must be $1…$n", sql);
 			k = (int)v;
 		}
+		if (k != i)
+			in_order = false;
 		const struct db_val *v = &p[k - 1];
 		int rc;
 		if (v->t == DBT_INT)
@@ -153,6 +161,8 @@ static int sq_bind(struct sq_db *db, sqlite3_stmt *st, const char *sql, const st
 		if (rc != SQLITE_OK)
 			return sq_fail(db, rc, sql, e);
 	}
+	if (cached && !known)
+		cached->in_order = in_order ? 1 : -1;
 	return 0;
 }
 
@@ -163,7 +173,7 @@ static long long sq_exec(struct db *base, const char *sql, const struct db_val *
 	sqlite3_stmt *st;
 	if (sq_acquire(db, sql, &cached, &st, e))
 		return -1;
-	if (sq_bind(db, st, sql, p, n, 0, e)) {
+	if (sq_bind(db, cached, st, sql, p, n, 0, e)) {
 		sq_release(cached, st);
 		return -1;
 	}
@@ -203,7 +213,7 @@ static int sq_query(struct db *base, const char *sql, const struct db_val *p, in
 	*out = NULL;
 	if (sq_acquire(db, sql, &cached, &st, e))
 		return -1;
-	if (sq_bind(db, st, sql, p, n, keep, e)) {
+	if (sq_bind(db, cached, st, sql, p, n, keep, e)) {
 		sq_release(cached, st);
 		return -1;
 	}

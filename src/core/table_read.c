@@ -187,7 +187,12 @@ static int csv_next(struct table *t, struct table_row *row, struct err *e)
 				} else {
 					if (c == '\n')
 						t->line++;
-					buf_addc(&t->cellbuf[n], c);
+					/* the run up to the next quote or line break at once */
+					size_t j = t->pos;
+					while (j < t->len && t->data[j] != '"' && t->data[j] != '\n')
+						j++;
+					buf_add(&t->cellbuf[n], t->data + t->pos - 1, j - t->pos + 1);
+					t->pos = j;
 				}
 				continue;
 			}
@@ -211,7 +216,13 @@ static int csv_next(struct table *t, struct table_row *row, struct err *e)
 				t->line++;
 				break;
 			}
-			buf_addc(&t->cellbuf[n], c);
+			/* the run up to the next comma, quote or line break at once */
+			size_t j = t->pos;
+			while (j < t->len && t->data[j] != ',' && t->data[j] != '"' && t->data[j] != '\n' &&
+			       t->data[j] != '\r')
+				j++;
+			buf_add(&t->cellbuf[n], t->data + t->pos - 1, j - t->pos + 1);
+			t->pos = j;
 		}
 		int ncells = n + 1;
 		while (ncells > 0 && t->cellbuf[ncells - 1].len == 0)

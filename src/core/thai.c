@@ -565,6 +565,16 @@ bool thai_utf8_valid(const char *s, size_t len)
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
 	while (i < len) {
+		/* printable ASCII, the bulk of a CSV file's bytes, without decoding */
+		if (p[i] >= 0x20 && p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		/* and a Thai letter (U+0E00–U+0E7F: E0 B8/B9 80–BF) */
+		if (p[i] == 0xE0 && len - i >= 3 && (p[i + 1] == 0xB8 || p[i + 1] == 0xB9) && (p[i + 2] & 0xC0) == 0x80) {
+			i += 3;
+			continue;
+		}
 		uint32_t cp;
 		size_t n = utf8_decode(p + i, len - i, &cp);
 		if (n == 0)

@@ -4,12 +4,15 @@
 // with any bad row (check digit, unknown school or grade, the same learner
 // twice, a learner active at another school, weight 500 kg, a birth date in
 // the future, a ป.1 learner of 40) stores nothing and names every bad line.
+// A first import into an empty census (on SQLite the census table's indexes
+// are dropped and built again after the load) stores the same: rows,
+// history, counts, duplicates, the indexes and the one-active rule.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { khet, startServer, citizenId } from './lib.mjs';
+import { khet, startServer, citizenId, engine } from './lib.mjs';
 
 const tmp = mkdtempSync(join(tmpdir(), 'khet-dmc-import-'));
 let s, school1, school2, obec1, obec2;
@@ -131,4 +134,51 @@ test('a learner imported with the names and birth date of one active at another 
   assert.equal(r.code, 0, r.stderr);
   const mine = num(`SELECT id FROM dmc_learners WHERE ident = '${cid}'`);
   assert.equal(num(`SELECT COUNT(*) FROM dmc_duplicates WHERE kind = 'name' AND learner_a = ${Math.min(mine, other)} AND learner_b = ${Math.max(mine, other)} AND resolved_at IS NULL`), 1);
+});
+
+test('a first import into an empty census stores the same and keeps every index and the one-active rule', async () => {
+  const e = await startServer({ demoArgs: ['--students', '0'] });
+  try {
+    const n = (q) => Number(e.sql(q));
+    const [s1, s2] = e.sql('SELECT id FROM schools ORDER BY id LIMIT 2').split('\n').map(Number);
+    const [o1, o2] = [s1, s2].map((id) => e.sql(`SELECT obec_code FROM schools WHERE id = ${id}`));
+    const indexes = () => e.sql(engine === 'sqlite'
+      ? "SELECT name || ':' || sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'dmc_learners' AND sql IS NOT NULL ORDER BY name"
+      : "SELECT indexname || ':' || indexdef FROM pg_indexes WHERE tablename = 'dmc_learners' ORDER BY indexname");
+    const idx = indexes();
+    assert.match(idx, /dmc_learners_one_active/);
+    const held = n('SELECT COUNT(*) FROM dmc_learners');
+    const [a, b, c, d] = [newCid(), newCid(), newCid(), newCid()];
+    // a and c: the same names and birth date at two schools (a duplicate to flag)
+    const csv = HEAD +
+      `${o1},${a},,ด.ช.,ก้องภพ,ศรีสุข,ชาย,12/05/2560,ป.1,1,22.5,120,ไทย,\r\n` +
+      `${o1},${b},,ด.ญ.,"พิมพ์ชนก, ณ",บุญมา,,2016-01-02,ป.2,2,,,,ออทิสติก\r\n` +
+      `${o2},${c},,ด.ช.,ก้องภพ,ศรีสุข,ชาย,12/05/2560,ป.1,,,,,\r\n` +
+      `${o2},${d},,ด.ญ.,อรอุมา,แก้วมณี,หญิง,01/01/2559,ป.3,,,,เมียนมา,\r\n`;
+    assert.ok(held < 4, 'the file has more learners than the census holds');
+    let r = khet(['import', 'students', file('first.csv', csv)], e.env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /4 learners added, 0 updated/);
+    assert.equal(n('SELECT COUNT(*) FROM dmc_learners'), held + 4);
+    assert.equal(indexes(), idx, 'the same indexes after the import');
+    assert.equal(e.sql(`SELECT school_id || '|' || grade || '|' || sex || '|' || birth_date || '|' || weight_x10 || '|' || height_x10 || '|' || room || '|' || status FROM dmc_learners WHERE ident = '${a}'`),
+      `${s1}|p1|M|2017-05-12|225|1200|1|active`);
+    assert.equal(e.sql(`SELECT first_name || '|' || disability FROM dmc_learners WHERE ident = '${b}'`), 'พิมพ์ชนก, ณ|autism');
+    // the search words: first name's, last name's, then the code (words as the dictionary breaks them)
+    assert.match(e.sql(`SELECT search FROM dmc_learners WHERE ident = '${a}'`), new RegExp(`^ก้อง ?ภพ ศรี ?สุข ${a}$`));
+    assert.match(e.sql(`SELECT search FROM dmc_learners WHERE ident = '${b}'`), new RegExp(`^พิมพ์ ?ชนก ณ บุญ ?มา ${b}$`));
+    assert.equal(n(`SELECT COUNT(*) FROM dmc_learner_events e JOIN dmc_learners l ON l.id = e.learner_id WHERE l.ident IN ('${a}', '${b}', '${c}', '${d}') AND e.kind = 'import'`), 4);
+    for (const sid of [s1, s2])
+      assert.equal(n(`SELECT COALESCE(SUM(n), 0) FROM dmc_counts WHERE school_id = ${sid}`), n(`SELECT COUNT(*) FROM dmc_learners WHERE school_id = ${sid} AND status = 'active'`));
+    const [ia, ic] = [a, c].map((x) => n(`SELECT id FROM dmc_learners WHERE ident = '${x}'`));
+    assert.equal(n(`SELECT COUNT(*) FROM dmc_duplicates WHERE kind = 'name' AND learner_a = ${Math.min(ia, ic)} AND learner_b = ${Math.max(ia, ic)} AND resolved_at IS NULL`), 1);
+    // the rebuilt indexes are used and hold: a code active elsewhere is refused
+    r = khet(['import', 'students', file('again.csv', HEAD + `${o2},${a},,ด.ช.,ก้องภพ,ศรีสุข,ชาย,12/05/2560,ป.1,1,,,,\r\n`)], e.env);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stdout + r.stderr, /บรรทัด 2: .*ยังเรียนอยู่ที่/);
+    assert.throws(() => e.sql(`UPDATE dmc_learners SET ident = '${a}', citizen_id = '${a}' WHERE ident = '${b}'`), /UNIQUE|unique|duplicate/);
+    assert.equal(n('SELECT COUNT(*) FROM dmc_learners'), held + 4);
+  } finally {
+    await e.stop();
+  }
 });

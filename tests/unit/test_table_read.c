@@ -51,6 +51,9 @@ static void test_csv(void **state)
 				  "\r\n"
 				  "\"two\nlines\",,\r\n"
 				  "1035200001,ไทย,\"\"\n"
+				  /* a quote inside an unquoted cell, a line break inside a quoted
+				   * one, a lone CR ending the row */
+				  "say ab\"c,\"q\r\nx\",z\r"
 				  "last,no newline";
 	struct table *t = open_ok(csv, sizeof csv - 1);
 	assert_int_equal(table_format(t), TABLE_CSV);
@@ -60,7 +63,8 @@ static void test_csv(void **state)
 					  "2:x, y|say \"hi\"|plain\n"
 					  "4:two\nlines\n"
 					  "6:1035200001|ไทย\n"
-					  "7:last|no newline\n");
+					  "7:say ab\"c|q\r\nx|z\n"
+					  "9:last|no newline\n");
 	buf_release(&b);
 	table_close(t);
 

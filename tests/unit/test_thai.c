@@ -564,6 +564,22 @@ static void test_search_terms_append(void **state)
 	thai_search_terms("Khet", &b);
 	assert_string_equal(buf_cstr(&b), "นาย บัว ใจ ดี khet");
 	buf_release(&b);
+	/* "first last" in one call is the first name's words, then the last
+	 * name's: what the census import's cache of words per name relies on */
+	static const char *const names[][2] = {{"ก้องภพ", "ศรีสุข"}, {"พิมพ์ชนก, ณ", "บุญมา"}, {"Mary Jane", "ทองดี"},
+					       {"", "ใจดี"},	      {"สมชาย", ""},	      {"ด.ช.", "O'Neil-๒"},
+					       {"ab\xff", "cd"},	      {" ", "  นา "}};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		struct buf one = BUF_INIT, two = BUF_INIT, both = BUF_INIT;
+		buf_addf(&both, "%s %s", names[i][0], names[i][1]);
+		thai_search_terms(buf_cstr(&both), &one);
+		thai_search_terms(names[i][0], &two);
+		thai_search_terms(names[i][1], &two);
+		assert_string_equal(buf_cstr(&one), buf_cstr(&two));
+		buf_release(&one);
+		buf_release(&two);
+		buf_release(&both);
+	}
 }
 
 static void *search_worker(void *arg)
