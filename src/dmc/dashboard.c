@@ -6,9 +6,11 @@
  * (learner.c); an area's are dmc_area_counts, kept from dmc_counts by
  * triggers (migration 0509); what a school certified is
  * dmc_snapshot_counts and, as totals, its dmc_round_schools row
- * (certified_male/female, written by dmc_round_certify). So an area's
- * page reads about 30 rows per school and the national page one row per
- * area × grade × sex plus one per school that took part in the round.
+ * (certified_male/female, written by dmc_round_certify); an area's
+ * progress in a round is dmc_round_area_progress, kept from
+ * dmc_round_schools by triggers (migration 0512). So an area's page reads
+ * about 30 rows per school and the national page one row per area × grade
+ * × sex plus two per area (its progress in the round and the last one).
  *
  * Duplicates (dmc_duplicates, migration 0510) are flagged when they arise,
  * not searched for on each view: a record added, moved in, renamed or
@@ -444,28 +446,25 @@ json_t *dmc_area_dashboard(struct db *db, long long area_id, long long round_id,
 
 json_t *dmc_national_dashboard(struct db *db, long long round_id, long long prev_round_id, struct err *e)
 {
-	/* one row per area with its sums made by the database: learners by
-	 * sex from the kept dmc_area_counts (about 30 rows an area), the
-	 * round's progress and what was certified in it and in the last one
-	 * (one GROUP BY of each round's dmc_round_schools rows) — never the
-	 * count rows themselves as JSON (245 areas × 30) */
+	/* one row per area: learners by sex summed by the database from the
+	 * kept dmc_area_counts (about 30 rows an area), and the round's and
+	 * the last round's progress as kept per area and round by triggers
+	 * on dmc_round_schools (dmc_round_area_progress, migration 0512): two
+	 * primary-key rows an area, never the schools' round rows (29,000 a
+	 * round) — and never the count rows themselves as JSON (245 × 30) */
 	json_t *areas = db_rows_json(
 	    db,
 	    "SELECT a.id AS area_id, a.code, a.name, a.short_name, a.school_count, "
 	    "COALESCE(c.male, 0) AS male, COALESCE(c.female, 0) AS female, "
 	    "COALESCE(p.confirmed, 0) AS confirmed, COALESCE(p.certified, 0) AS certified, "
-	    "COALESCE(p.certified_total, 0) AS certified_total, q.total AS prev_total "
+	    "COALESCE(p.certified_male + p.certified_female, 0) AS certified_total, "
+	    "CASE WHEN q.certified > 0 THEN q.certified_male + q.certified_female END AS prev_total "
 	    "FROM areas a "
 	    "LEFT JOIN (SELECT area_id, SUM(CASE WHEN sex = 'M' THEN n ELSE 0 END) AS male, "
 	    "SUM(CASE WHEN sex = 'F' THEN n ELSE 0 END) AS female FROM dmc_area_counts GROUP BY area_id) c "
 	    "ON c.area_id = a.id "
-	    "LEFT JOIN (SELECT s.area_id, COUNT(rs.confirmed_at) AS confirmed, COUNT(rs.certified_at) AS certified, "
-	    "COALESCE(SUM(rs.certified_male), 0) + COALESCE(SUM(rs.certified_female), 0) AS certified_total "
-	    "FROM dmc_round_schools rs JOIN schools s ON s.id = rs.school_id WHERE rs.round_id = $1 "
-	    "GROUP BY s.area_id) p ON p.area_id = a.id "
-	    "LEFT JOIN (SELECT s.area_id, COALESCE(SUM(rs.certified_male), 0) + COALESCE(SUM(rs.certified_female), 0) "
-	    "AS total FROM dmc_round_schools rs JOIN schools s ON s.id = rs.school_id WHERE rs.round_id = $2 "
-	    "AND rs.certified_at IS NOT NULL GROUP BY s.area_id) q ON q.area_id = a.id "
+	    "LEFT JOIN dmc_round_area_progress p ON p.round_id = $1 AND p.area_id = a.id "
+	    "LEFT JOIN dmc_round_area_progress q ON q.round_id = $2 AND q.area_id = a.id "
 	    "ORDER BY a.name COLLATE thai, a.id",
 	    DB_ARGS(DB_INT(round_id), DB_INT(prev_round_id)), e);
 	/* the nation by grade and sex: 30 rows */
