@@ -361,6 +361,19 @@ test('the national progress is kept per area and round: confirm, certify, acknow
     assert.equal(count(`SELECT acknowledged FROM dmc_round_area_progress WHERE round_id = ${r1.id} AND area_id = ${area}`), before + 1);
     await nationalAgrees(r1, t);
   }
+  // the area's HTML page (its lean rows, DMC_DASH_PAGE) shows what its JSON (every field) says, school by school
+  const areaJson = await areaOfficer.get(`/dmc/areas/${area}?round=${r2.id}`, { json: true, ...at(r2.open_at + 120) });
+  const areaHtml = await areaOfficer.get(`/dmc/areas/${area}?round=${r2.id}`, at(r2.open_at + 120));
+  for (const sc of areaJson.json.schools) {
+    const m = new RegExp(`<a href="/dmc/schools/${sc.school_id}">[\\s\\S]*?</tr>`).exec(areaHtml.text);
+    assert.ok(m, `the row of school ${sc.school_id}`);
+    const nums = [...m[0].matchAll(/<td class="num">([^<]*)<\/td>/g)].map((x) => x[1]);
+    const change = sc.change === null ? '-' : `${sc.change > 0 ? '+' : ''}${sc.change}`;
+    assert.deepEqual(nums.slice(-5), [String(sc.male), String(sc.female), String(sc.total), sc.prev_total === null ? '-' : String(sc.prev_total), change], `school ${sc.school_id}`);
+    const [conf, cert] = [...m[0].matchAll(/<td>([^<]*)/g)].map((x) => x[1]);
+    assert.equal(conf === '-', !sc.confirmed_at, `school ${sc.school_id}: confirmed or not`);
+    assert.equal(cert === '-', !sc.certified_at, `school ${sc.school_id}: certified or not`);
+  }
   // a refused step (certified already) changes nothing
   const kept = sql(`SELECT confirmed, certified, acknowledged, certified_male, certified_female FROM dmc_round_area_progress WHERE round_id = ${r1.id} AND area_id = ${area}`);
   assert.equal((await admin2.post(`/dmc/schools/${s2}/rounds/${r1.id}/confirm`, {}, at(r1.open_at + 100))).status, 409);
