@@ -247,18 +247,9 @@ json_t *dmc_subsidy_round(struct db *db, long long area_id, long long year, long
 
 /* ---- the area's dashboard ----------------------------------------------------------------- */
 
-/* grades: [{value, label}] in order → index of a code, -1 for none */
-static int grade_index(json_t *grades, const char *code)
-{
-	size_t i;
-	json_t *g;
-	json_array_foreach(grades, i, g) if (!strcmp(jstr(g, "value"), code)) return (int)i;
-	return -1;
-}
-
 #define MAX_GRADES 32
 
-/* a school's id and its position in the schools' rows, sorted by id */
+/* a school's (or an area's) id and its position in the rows, sorted by id */
 struct school_at {
 	long long id;
 	size_t k;
@@ -549,51 +540,76 @@ json_t *dmc_area_dashboard(struct db *db, long long area_id, long long round_id,
 
 json_t *dmc_national_dashboard(struct db *db, long long round_id, long long prev_round_id, struct err *e)
 {
-	/* one row per area: learners by sex summed by the database from the
-	 * kept dmc_area_counts (about 30 rows an area), and the round's and
-	 * the last round's progress as kept per area and round by triggers
-	 * on dmc_round_schools (dmc_round_area_progress, migration 0512): two
-	 * primary-key rows an area, never the schools' round rows (29,000 a
-	 * round) — and never the count rows themselves as JSON (245 × 30) */
+	/* one row per area: the round's and the last round's progress as kept
+	 * per area and round by triggers on dmc_round_schools
+	 * (dmc_round_area_progress, migration 0512): two primary-key rows an
+	 * area, never the schools' round rows (29,000 a round) */
 	json_t *areas = db_rows_json(
 	    db,
 	    "SELECT a.id AS area_id, a.code, a.name, a.short_name, a.school_count, "
-	    "COALESCE(c.male, 0) AS male, COALESCE(c.female, 0) AS female, "
 	    "COALESCE(p.confirmed, 0) AS confirmed, COALESCE(p.certified, 0) AS certified, "
 	    "COALESCE(p.certified_male + p.certified_female, 0) AS certified_total, "
 	    "CASE WHEN q.certified > 0 THEN q.certified_male + q.certified_female END AS prev_total "
 	    "FROM areas a "
-	    "LEFT JOIN (SELECT area_id, SUM(CASE WHEN sex = 'M' THEN n ELSE 0 END) AS male, "
-	    "SUM(CASE WHEN sex = 'F' THEN n ELSE 0 END) AS female FROM dmc_area_counts GROUP BY area_id) c "
-	    "ON c.area_id = a.id "
 	    "LEFT JOIN dmc_round_area_progress p ON p.round_id = $1 AND p.area_id = a.id "
 	    "LEFT JOIN dmc_round_area_progress q ON q.round_id = $2 AND q.area_id = a.id "
 	    "ORDER BY a.name COLLATE thai, a.id",
 	    DB_ARGS(DB_INT(round_id), DB_INT(prev_round_id)), e);
-	/* the nation by grade and sex: 30 rows */
-	json_t *counts = areas ? db_rows_json(db,
-					       "SELECT grade, sex, SUM(n) AS n FROM dmc_area_counts WHERE n > 0 "
-					       "GROUP BY grade, sex",
-					       NULL, 0, e)
-			       : NULL;
-	json_t *grades = counts ? dmc_choices(db, DMC_GRADES, e) : NULL;
+	json_t *grades = areas ? dmc_choices(db, DMC_GRADES, e) : NULL;
 	if (!grades) {
 		json_decref(areas);
-		json_decref(counts);
 		return NULL;
 	}
 	size_t ng = json_array_size(grades);
 	if (ng > MAX_GRADES)
 		ng = MAX_GRADES;
+	const char *codes[MAX_GRADES];
+	for (size_t g = 0; g < ng; g++)
+		codes[g] = jstr(json_array_get(grades, g), "value");
+	/* learners by area and sex and the nation by grade and sex, in one
+	 * pass over the kept dmc_area_counts (about 30 rows an area) read row
+	 * by row — no GROUP BY made twice, no JSON made of them; each row's
+	 * area found by binary search */
+	size_t na = json_array_size(areas);
+	struct school_at *by_id = xcalloc(na ? na : 1, sizeof *by_id);
+	long long(*sex)[2] = xcalloc(na ? na : 1, sizeof *sex);
 	long long nat[MAX_GRADES][2] = {{0}};
 	size_t i;
 	json_t *row;
-	json_array_foreach(counts, i, row)
-	{
-		int g = grade_index(grades, jstr(row, "grade")), sx = !strcmp(jstr(row, "sex"), "F");
-		if (g >= 0 && (size_t)g < ng)
-			nat[g][sx] += jint(row, "n");
+	json_array_foreach(areas, i, row) by_id[i] = (struct school_at){jint(row, "area_id"), i};
+	qsort(by_id, na, sizeof *by_id, school_at_cmp);
+	struct db_res *res;
+	int rc = db_query(db, "SELECT area_id, grade, sex, n FROM dmc_area_counts WHERE n > 0", NULL, 0, &res, e);
+	if (rc == 0) {
+		while ((rc = db_next(res, e)) == 1) {
+			struct school_at key = {db_int(res, 0), 0};
+			const struct school_at *at = bsearch(&key, by_id, na, sizeof *by_id, school_at_cmp);
+			int sx = !strcmp(db_text(res, 2), "F");
+			long long n = db_int(res, 3);
+			if (at)
+				sex[at->k][sx] += n;
+			const char *grade = db_text(res, 1);
+			for (size_t g = 0; g < ng; g++)
+				if (!strcmp(codes[g], grade)) {
+					nat[g][sx] += n;
+					break;
+				}
+		}
+		db_res_free(res);
 	}
+	free(by_id);
+	if (rc < 0) {
+		free(sex);
+		json_decref(areas);
+		json_decref(grades);
+		return NULL;
+	}
+	json_array_foreach(areas, i, row)
+	{
+		json_object_set_new_nocheck(row, "male", json_integer(sex[i][0]));
+		json_object_set_new_nocheck(row, "female", json_integer(sex[i][1]));
+	}
+	free(sex);
 	json_array_foreach(areas, i, row) json_object_set_new(row, "change", json_null());
 	long long tm = 0, tf = 0, tconf = 0, tcert = 0, tschools = 0, tct = 0, tprev = 0;
 	json_array_foreach(areas, i, row)
@@ -620,7 +636,6 @@ json_t *dmc_national_dashboard(struct db *db, long long round_id, long long prev
 							     (json_int_t)nat[g][1], "total",
 							     (json_int_t)(nat[g][0] + nat[g][1])));
 	}
-	json_decref(counts);
 	json_decref(grades);
 	return json_pack("{s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "areas", areas, "grades", nat_grades,
 			 "male", (json_int_t)tm, "female", (json_int_t)tf, "total", (json_int_t)(tm + tf), "confirmed",
