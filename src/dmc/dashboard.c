@@ -467,6 +467,7 @@ json_t *dmc_area_dashboard(struct db *db, long long area_id, long long round_id,
 								     jstr(gr, "label")));
 	}
 	long long n_conf = 0, n_cert = 0, n_ack = 0, cert_total = 0, prev_total = 0, n_prev = 0;
+	json_t *zero = NULL;
 	json_array_foreach(schools, i, row)
 	{
 		json_t *cells = rows != DMC_DASH_TOTALS ? json_array() : NULL, *all = all_grades ? json_array() : NULL;
@@ -480,6 +481,14 @@ json_t *dmc_area_dashboard(struct db *db, long long area_id, long long round_id,
 				/* the page's cell, "boys/girls": one string, not an
 				 * object of four (300 schools × 11 grades a page),
 				 * written without printf's format parsing */
+				if (!cell[i][g][0] && !cell[i][g][1]) {
+					/* a grade the school does not teach: one shared
+					 * "0/0" (a reference, not a new string) */
+					if (!zero)
+						zero = json_string_nocheck("0/0");
+					json_array_append(cells, zero);
+					continue;
+				}
 				char t[48];
 				size_t tl = pair_text(t, cell[i][g][0], cell[i][g][1]);
 				json_array_append_new(cells, json_stringn_nocheck(t, tl));
@@ -525,6 +534,7 @@ json_t *dmc_area_dashboard(struct db *db, long long area_id, long long round_id,
 			n_prev++;
 		}
 	}
+	json_decref(zero);
 	free(cell);
 	free(pg);
 	json_decref(grades);
