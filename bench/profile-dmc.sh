@@ -47,6 +47,7 @@ page() { # NAME COOKIE PATH
 	callgrind_control -z $VG >/dev/null
 	curl -s -H 'Accept: text/html' -H 'Accept-Encoding: gzip' -H "Cookie: $ck" "${urls[@]}"
 	callgrind_control -d "$name" $VG >/dev/null
+	# shellcheck disable=SC2012 # callgrind names its dumps cg.PID.out.N
 	mv "$(ls -t "$OUT"/cg.*.out.* | head -n1)" "$OUT/$name.cg"
 }
 AREA=$(sqlite3 "$D/khet.db" "SELECT area_id FROM grants g JOIN users u ON u.id = g.user_id WHERE u.username = 'dmcarea' AND g.area_id IS NOT NULL LIMIT 1")
