@@ -8,7 +8,7 @@
  * dmc_snapshot_counts and, as totals, its dmc_round_schools row
  * (certified_male/female, written by dmc_round_certify); an area's
  * progress in a round is dmc_round_area_progress, kept from
- * dmc_round_schools by triggers (migration 0512). So an area's page reads
+ * dmc_round_schools by triggers (migration 0513). So an area's page reads
  * about 30 rows per school and the national page one row per area × grade
  * × sex plus two per area (its progress in the round and the last one).
  *
@@ -552,7 +552,7 @@ json_t *dmc_national_dashboard(struct db *db, long long round_id, long long prev
 {
 	/* one row per area: the round's and the last round's progress as kept
 	 * per area and round by triggers on dmc_round_schools
-	 * (dmc_round_area_progress, migration 0512): two primary-key rows an
+	 * (dmc_round_area_progress, migration 0513): two primary-key rows an
 	 * area, never the schools' round rows (29,000 a round) */
 	json_t *areas = db_rows_json(
 	    db,

@@ -286,7 +286,7 @@ int dmc_round_certify(struct db *db, long long round_id, long long school_id, lo
 		return -1;
 	/* the school's round row, with its totals for the dashboards (DMC-5),
 	 * in one statement and last: its trigger changes the area's progress
-	 * row (dmc_round_area_progress, migration 0512), which every school
+	 * row (dmc_round_area_progress, migration 0513), which every school
 	 * of the area certifying at the same time writes too, so it is held
 	 * from here to the commit only, not across the snapshot's copy (the
 	 * school's own lock, step_start, keeps a second certify out) */

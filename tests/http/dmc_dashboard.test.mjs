@@ -281,7 +281,7 @@ test('the national dashboard sums the areas; exports hold the numbers; schools a
 });
 
 // Every area's kept progress in every round (dmc_round_area_progress, by
-// triggers on dmc_round_schools, migration 0512) equals a GROUP BY of the
+// triggers on dmc_round_schools, migration 0513) equals a GROUP BY of the
 // schools' round rows, and the national page's per-area figures of a round
 // equal what the old per-view sum over dmc_round_schools gave.
 function assertProgress() {

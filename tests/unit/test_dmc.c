@@ -1299,7 +1299,7 @@ static void test_area_counts_kept(void **state)
 	assert_int_equal(scalar(en->db, "SELECT COALESCE(SUM(n), 0) FROM dmc_area_counts WHERE area_id = $1", other), 0);
 }
 
-/* dmc_round_area_progress (migration 0512's triggers) is the GROUP BY of
+/* dmc_round_area_progress (migration 0513's triggers) is the GROUP BY of
  * dmc_round_schools by round and area after every kind of change: a row
  * added, changed (acknowledged), a school moved to another area and back,
  * a row removed. */

@@ -1,5 +1,5 @@
 -- Each area's progress in each round (DMC-5, the national dashboard), on
--- PostgreSQL (keep in step with 0512_dmc_round_area_progress.sqlite.sql):
+-- PostgreSQL (keep in step with 0513_dmc_round_area_progress.sqlite.sql):
 -- how many of its schools confirmed, certified and were acknowledged, and
 -- what the certified ones certified (learners by sex). Kept from
 -- dmc_round_schools by triggers in the transaction of every change of a
