@@ -6,7 +6,7 @@
 #  2. generates the nation with set-based SQL (bench/national.sql:
 #     generate_series, no per-row page functions): NAT_AREAS areas,
 #     NAT_SCHOOLS schools, about NAT_LEARNERS learners, the counters
-#     (dmc_counts, dmc_area_counts) made from the rows, the last round
+#     (dmc_counts, dmc_area_counts, dmc_round_area_progress) made from the rows, the last round
 #     certified by every school, the round now open, and the bench's people
 #     with their sessions; then VACUUM ANALYZE;
 #  3. checks that the counters equal a count of the rows (the run stops if
@@ -146,9 +146,18 @@ bad=$(psql "$PG_URL" -qAtX -c "
 		JOIN schools s ON s.id = c.school_id GROUP BY 1, 2, 3 HAVING SUM(c.n) > 0) x
 		FULL JOIN (SELECT * FROM dmc_area_counts WHERE n > 0) a USING (area_id, grade, sex)
 		WHERE x.n IS DISTINCT FROM a.n)
-	     + (SELECT COUNT(*) FROM areas a WHERE school_count <> (SELECT COUNT(*) FROM schools s WHERE s.area_id = a.id))")
+	     + (SELECT COUNT(*) FROM areas a WHERE school_count <> (SELECT COUNT(*) FROM schools s WHERE s.area_id = a.id))
+	     + (SELECT COUNT(*) FROM (SELECT rs.round_id, s.area_id, COUNT(rs.confirmed_at) AS confirmed,
+		COUNT(rs.certified_at) AS certified, COUNT(rs.acknowledged_at) AS acknowledged,
+		COALESCE(SUM(rs.certified_male) FILTER (WHERE rs.certified_at IS NOT NULL), 0) AS certified_male,
+		COALESCE(SUM(rs.certified_female) FILTER (WHERE rs.certified_at IS NOT NULL), 0) AS certified_female
+		FROM dmc_round_schools rs JOIN schools s ON s.id = rs.school_id GROUP BY 1, 2) x
+		FULL JOIN (SELECT * FROM dmc_round_area_progress WHERE confirmed + certified + acknowledged > 0) p
+		USING (round_id, area_id)
+		WHERE (x.confirmed, x.certified, x.acknowledged, x.certified_male, x.certified_female)
+		IS DISTINCT FROM (p.confirmed, p.certified, p.acknowledged, p.certified_male, p.certified_female))")
 [ "$bad" = 0 ] || die "$bad counter rows differ from a count of the rows"
-note "counters: dmc_counts, dmc_area_counts and areas.school_count equal a count of the rows"
+note "counters: dmc_counts, dmc_area_counts, dmc_round_area_progress and areas.school_count equal a count of the rows"
 
 # ---- 4. the pages -------------------------------------------------------------------------
 start_khet() {

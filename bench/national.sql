@@ -13,7 +13,9 @@
 -- dmc_counts by GROUP BY of the learners, dmc_area_counts by GROUP BY of
 -- dmc_counts (its trigger is held off during the load, then the sums are
 -- written once), areas.school_count, the previous round's certification
--- (dmc_round_schools with its totals, dmc_snapshot_counts). The secondary
+-- (dmc_round_schools with its totals, dmc_snapshot_counts) and the areas'
+-- progress in each round (dmc_round_area_progress, its trigger held off
+-- too, then made by GROUP BY of dmc_round_schools). The secondary
 -- indexes of dmc_learners are dropped for the load and made again from
 -- their own definitions (pg_indexes), which is much faster than keeping
 -- 7M rows' Thai-collated entries in order one by one, and the per-row
@@ -180,6 +182,9 @@ SELECT r.id FROM dmc_rounds r, bench_round c
 WHERE r.academic_year < c.academic_year OR (r.academic_year = c.academic_year AND r.round_no < c.round_no)
 ORDER BY r.academic_year DESC, r.round_no DESC LIMIT 1;
 
+-- the areas' progress rows (dmc_round_area_progress) are made once from the
+-- rows below, their per-row trigger held off meanwhile
+ALTER TABLE dmc_round_schools DISABLE TRIGGER dmc_round_area_progress_keep;
 INSERT INTO dmc_snapshot_counts (round_id, school_id, grade, sex, n)
 SELECT (SELECT id FROM bench_prev), school_id, grade, sex, n - (school_id % 3) FROM dmc_counts WHERE n > 3
 ON CONFLICT DO NOTHING;
@@ -194,6 +199,14 @@ INSERT INTO dmc_round_schools (round_id, school_id, confirmed_at)
 SELECT (SELECT id FROM bench_round), id, :now - 1800 FROM schools
 WHERE id % 2 = 0 AND area_id <> (SELECT area_id FROM bench_rd) AND obec_code LIKE '19%'
 ON CONFLICT DO NOTHING;
+ALTER TABLE dmc_round_schools ENABLE TRIGGER dmc_round_area_progress_keep;
+DELETE FROM dmc_round_area_progress;
+INSERT INTO dmc_round_area_progress (round_id, area_id, confirmed, certified, acknowledged, certified_male,
+	certified_female)
+SELECT rs.round_id, s.area_id, COUNT(rs.confirmed_at), COUNT(rs.certified_at), COUNT(rs.acknowledged_at),
+       COALESCE(SUM(rs.certified_male) FILTER (WHERE rs.certified_at IS NOT NULL), 0),
+       COALESCE(SUM(rs.certified_female) FILTER (WHERE rs.certified_at IS NOT NULL), 0)
+FROM dmc_round_schools rs JOIN schools s ON s.id = rs.school_id GROUP BY rs.round_id, s.area_id;
 
 -- ---- the people of the bench: OBEC's viewer, the round-day area's officer,
 -- and a data officer and a director for each round-day school, each with a

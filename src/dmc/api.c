@@ -437,8 +437,8 @@ static int dashboard_get(struct req *r)
 	err_clear(&e);
 	/* counts as kept, or (a round closed) what the schools certified in it */
 	bool past = round && now >= jint(round, "close_at") + 60;
-	/* each school's totals only: its every-grade cells (all_grades) not asked */
-	json_t *dash = dmc_area_dashboard(db, aid, round ? jint(round, "id") : 0, 0, past, false, &e);
+	/* each school's totals only: no grade cells */
+	json_t *dash = dmc_area_dashboard(db, aid, round ? jint(round, "id") : 0, 0, past, DMC_DASH_TOTALS, &e);
 	if (!dash) {
 		json_decref(round);
 		return api_err(r, &e);

@@ -477,12 +477,18 @@ json_t *dmc_subsidy_round(struct db *db, long long area_id, long long year, long
  * (kept), or with certified_counts the round's snapshot counts; now_total
  * is what a school certified in the round, else its learners today, and
  * change = now_total − what it certified in prev_round_id (null when it
- * did not). With all_grades (the page's JSON and the exports) each school
- * has grades and all_grades; without (the HTML page), instead of both,
- * cells: ["boys/girls"] of the grades shown, strings rather than objects
- * (an area of 300 schools has 3,300 of them). */
+ * did not). rows says what each school's row holds:
+ *   DMC_DASH_ALL (the page's JSON and the exports): all the above, grades
+ *     and all_grades;
+ *   DMC_DASH_TOTALS (the API): all the above but grades and all_grades;
+ *   DMC_DASH_PAGE (the HTML page): only what its template reads —
+ *     school_id, name, confirmed_at, certified_at, acknowledged_at, male,
+ *     female, total, prev_total, change — and cells: ["boys/girls"] of
+ *     the grades shown, strings rather than objects (an area of 300
+ *     schools has 3,300 of them). */
+enum dmc_dash_rows { DMC_DASH_PAGE, DMC_DASH_TOTALS, DMC_DASH_ALL };
 json_t *dmc_area_dashboard(struct db *db, long long area_id, long long round_id, long long prev_round_id,
-			   bool certified_counts, bool all_grades, struct err *e);
+			   bool certified_counts, enum dmc_dash_rows rows, struct err *e);
 /* Every area: {areas: [{area_id, code, name, short_name, school_count,
  * male, female, total (kept counts), confirmed, certified, certified_total
  * (in round_id), prev_total (certified in prev_round_id, null none),

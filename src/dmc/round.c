@@ -267,10 +267,6 @@ int dmc_round_certify(struct db *db, long long round_id, long long school_id, lo
 		return err_set(e, 409, "ยังรับรองไม่ได้: เจ้าหน้าที่ของโรงเรียนต้องยืนยันข้อมูลรอบนี้ก่อน แล้วผู้อำนวยการจึงรับรอง");
 	if (certified)
 		return err_set(e, 409, "ผู้อำนวยการรับรองข้อมูลรอบนี้แล้ว");
-	if (db_exec(db, "UPDATE dmc_round_schools SET certified_at = $3, certified_by = $4 "
-			"WHERE round_id = $1 AND school_id = $2",
-		    DB_ARGS(DB_INT(round_id), DB_INT(school_id), DB_INT(now), by > 0 ? DB_INT(by) : DB_NULL), e) < 0)
-		return -1;
 	/* the frozen copy: learners active now, and their counts */
 	if (db_exec(db,
 		    "INSERT INTO dmc_snapshot (round_id, school_id, learner_id, ident, title, first_name, last_name, sex, "
@@ -283,19 +279,26 @@ int dmc_round_certify(struct db *db, long long round_id, long long school_id, lo
 		    "INSERT INTO dmc_snapshot_counts (round_id, school_id, grade, sex, n) "
 		    "SELECT $1, school_id, grade, sex, n FROM dmc_counts WHERE school_id = $2 AND n > 0",
 		    DB_ARGS(DB_INT(round_id), DB_INT(school_id)), e) < 0 ||
-	    /* its totals on the round's row, for the national dashboard (DMC-5) */
-	    db_exec(db,
-		    "UPDATE dmc_round_schools SET "
-		    "certified_male = (SELECT COALESCE(SUM(n), 0) FROM dmc_snapshot_counts c WHERE c.round_id = $1 "
-		    "AND c.school_id = $2 AND c.sex = 'M'), "
-		    "certified_female = (SELECT COALESCE(SUM(n), 0) FROM dmc_snapshot_counts c WHERE c.round_id = $1 "
-		    "AND c.school_id = $2 AND c.sex = 'F') WHERE round_id = $1 AND school_id = $2",
-		    DB_ARGS(DB_INT(round_id), DB_INT(school_id)), e) < 0 ||
 	    /* a learner another school certified in this round too: counted twice */
-	    dmc_dup_check_round(db, round_id, school_id, now, e) < 0)
+	    dmc_dup_check_round(db, round_id, school_id, now, e) < 0 ||
+	    /* the grades and rooms of the round (menu 2.2) freeze with it */
+	    dmc_basic_freeze(db, round_id, school_id, now, e) < 0)
 		return -1;
-	/* the grades and rooms of the round (menu 2.2) freeze with it */
-	return dmc_basic_freeze(db, round_id, school_id, now, e);
+	/* the school's round row, with its totals for the dashboards (DMC-5),
+	 * in one statement and last: its trigger changes the area's progress
+	 * row (dmc_round_area_progress, migration 0513), which every school
+	 * of the area certifying at the same time writes too, so it is held
+	 * from here to the commit only, not across the snapshot's copy (the
+	 * school's own lock, step_start, keeps a second certify out) */
+	return db_exec(db,
+		       "UPDATE dmc_round_schools SET certified_at = $3, certified_by = $4, "
+		       "certified_male = (SELECT COALESCE(SUM(n), 0) FROM dmc_snapshot_counts c WHERE c.round_id = $1 "
+		       "AND c.school_id = $2 AND c.sex = 'M'), "
+		       "certified_female = (SELECT COALESCE(SUM(n), 0) FROM dmc_snapshot_counts c WHERE c.round_id = $1 "
+		       "AND c.school_id = $2 AND c.sex = 'F') WHERE round_id = $1 AND school_id = $2",
+		       DB_ARGS(DB_INT(round_id), DB_INT(school_id), DB_INT(now), by > 0 ? DB_INT(by) : DB_NULL), e) < 0
+		   ? -1
+		   : 0;
 }
 
 int dmc_round_acknowledge(struct db *db, long long round_id, long long school_id, long long by, long long now,

@@ -1594,7 +1594,9 @@ static int area_page(struct req *r, int status, const char *error)
 	json_t *dash = e.status ? NULL
 				: dmc_area_dashboard(req_db(r), aid, round ? jint(round, "id") : 0,
 						     json_is_object(prev) ? jint(prev, "id") : 0, past,
-						     req_wants_json(r) || req_query(r, "format"), &e);
+						     req_wants_json(r) || req_query(r, "format") ? DMC_DASH_ALL
+											 : DMC_DASH_PAGE,
+						     &e);
 	long long ndup = dash ? dmc_duplicates_count(req_db(r), aid, &e) : -1;
 	if (ndup < 0) {
 		json_decref(round);

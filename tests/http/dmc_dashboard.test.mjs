@@ -280,6 +280,120 @@ test('the national dashboard sums the areas; exports hold the numbers; schools a
   assert.equal((await admin1.get(`/dmc/areas/${area}?format=csv`)).status, 403);
 });
 
+// Every area's kept progress in every round (dmc_round_area_progress, by
+// triggers on dmc_round_schools, migration 0513) equals a GROUP BY of the
+// schools' round rows, and the national page's per-area figures of a round
+// equal what the old per-view sum over dmc_round_schools gave.
+function assertProgress() {
+  const bad = count(`SELECT COUNT(*) FROM (SELECT rs.round_id, s.area_id, COUNT(rs.confirmed_at) AS confirmed,
+    COUNT(rs.certified_at) AS certified, COUNT(rs.acknowledged_at) AS acknowledged,
+    COALESCE(SUM(CASE WHEN rs.certified_at IS NOT NULL THEN rs.certified_male ELSE 0 END), 0) AS m,
+    COALESCE(SUM(CASE WHEN rs.certified_at IS NOT NULL THEN rs.certified_female ELSE 0 END), 0) AS f
+    FROM dmc_round_schools rs JOIN schools s ON s.id = rs.school_id GROUP BY rs.round_id, s.area_id) x
+    LEFT JOIN dmc_round_area_progress p ON p.round_id = x.round_id AND p.area_id = x.area_id
+    WHERE p.round_id IS NULL OR p.confirmed <> x.confirmed OR p.certified <> x.certified
+    OR p.acknowledged <> x.acknowledged OR p.certified_male <> x.m OR p.certified_female <> x.f`);
+  assert.equal(bad, 0, 'dmc_round_area_progress follows dmc_round_schools');
+  assert.equal(count(`SELECT COUNT(*) FROM dmc_round_area_progress p WHERE (p.confirmed <> 0 OR p.certified <> 0
+    OR p.acknowledged <> 0 OR p.certified_male <> 0 OR p.certified_female <> 0) AND NOT EXISTS (SELECT 1
+    FROM dmc_round_schools rs JOIN schools s ON s.id = rs.school_id WHERE rs.round_id = p.round_id AND s.area_id = p.area_id)`), 0,
+  'no progress left where no school has a row');
+}
+async function nationalAgrees(rd, t) {
+  const nat = await obec.get(`/dmc/areas?round=${rd.id}`, { json: true, ...at(t) });
+  assert.equal(nat.status, 200);
+  assert.equal(nat.json.round.id, rd.id);
+  const prev = nat.json.prev_round;
+  if (rd.id === r2.id) assert.equal(prev.id, r1.id);
+  let conf = 0, cert = 0;
+  for (const a of nat.json.areas) {
+    const [c, k, tot] = sql(`SELECT COUNT(rs.confirmed_at), COUNT(rs.certified_at), COALESCE(SUM(rs.certified_male), 0) + COALESCE(SUM(rs.certified_female), 0)
+      FROM dmc_round_schools rs JOIN schools s ON s.id = rs.school_id WHERE rs.round_id = ${rd.id} AND s.area_id = ${a.area_id}`).split('|').map(Number);
+    assert.equal(a.confirmed, c, `${a.name}: confirmed`);
+    assert.equal(a.certified, k, `${a.name}: certified`);
+    assert.equal(a.certified_total, tot, `${a.name}: certified learners`);
+    const [pk, pt] = sql(`SELECT COUNT(rs.certified_at), COALESCE(SUM(rs.certified_male), 0) + COALESCE(SUM(rs.certified_female), 0)
+      FROM dmc_round_schools rs JOIN schools s ON s.id = rs.school_id WHERE rs.round_id = ${prev ? prev.id : 0} AND s.area_id = ${a.area_id}
+      AND rs.certified_at IS NOT NULL`).split('|').map(Number);
+    assert.equal(a.prev_total, pk ? pt : null, `${a.name}: the last round`);
+    assert.equal(a.change, pk ? tot - pt : null, `${a.name}: change`);
+    conf += c;
+    cert += k;
+  }
+  assert.equal(nat.json.confirmed, conf);
+  assert.equal(nat.json.certified, cert);
+  return nat.json.areas.find((x) => x.area_id === area);
+}
+
+test('the national progress is kept per area and round: confirm, certify, acknowledge and a removed row', async () => {
+  assertProgress();
+  // s2 in the last round, step by step (once: each test may run alone)
+  const t = r1.open_at + 200;
+  const base = await nationalAgrees(r1, t);
+  const state = () => sql(`SELECT COALESCE(confirmed_at, 0), COALESCE(certified_at, 0), COALESCE(acknowledged_at, 0) FROM dmc_round_schools WHERE round_id = ${r1.id} AND school_id = ${s2}`).split('|').map(Number);
+  let [c0, k0, a0] = state();
+  if (!c0) {
+    assert.equal((await admin2.post(`/dmc/schools/${s2}/rounds/${r1.id}/confirm`, {}, at(r1.open_at + 30))).status, 303);
+    assertProgress();
+    const x = await nationalAgrees(r1, t);
+    assert.equal(x.confirmed, base.confirmed + 1, 'confirmed: one more');
+    assert.equal(x.certified, base.certified);
+  }
+  if (!k0) {
+    const before = await nationalAgrees(r1, t);
+    const next = await nationalAgrees(r2, r2.open_at + 120);
+    await switchTo(director2, 'director', s2);
+    const cert = await director2.post(`/dmc/schools/${s2}/rounds/${r1.id}/certify`, {}, at(r1.open_at + 90));
+    assert.equal(cert.status, 303, cert.text.slice(0, 300));
+    assertProgress();
+    const x = await nationalAgrees(r1, t);
+    assert.equal(x.certified, before.certified + 1, 'certified: one more');
+    assert.equal(x.certified_total, before.certified_total + count(`SELECT COALESCE(SUM(n), 0) FROM dmc_snapshot_counts WHERE round_id = ${r1.id} AND school_id = ${s2}`));
+    // the next round's page: its "last round" figure took s2's certification in
+    const y = await nationalAgrees(r2, r2.open_at + 120);
+    assert.equal(y.prev_total, (next.prev_total ?? 0) + count(`SELECT COALESCE(SUM(n), 0) FROM dmc_snapshot_counts WHERE round_id = ${r1.id} AND school_id = ${s2}`));
+  }
+  if (!a0) {
+    const before = count(`SELECT acknowledged FROM dmc_round_area_progress WHERE round_id = ${r1.id} AND area_id = ${area}`);
+    const ack = await areaOfficer.post(`/dmc/areas/${area}/rounds/${r1.id}/schools/${s2}/acknowledge`, {});
+    assert.equal(ack.status, 303, ack.text.slice(0, 300));
+    assertProgress();
+    assert.equal(count(`SELECT acknowledged FROM dmc_round_area_progress WHERE round_id = ${r1.id} AND area_id = ${area}`), before + 1);
+    await nationalAgrees(r1, t);
+  }
+  // the area's HTML page (its lean rows, DMC_DASH_PAGE) shows what its JSON (every field) says, school by school
+  const areaJson = await areaOfficer.get(`/dmc/areas/${area}?round=${r2.id}`, { json: true, ...at(r2.open_at + 120) });
+  const areaHtml = await areaOfficer.get(`/dmc/areas/${area}?round=${r2.id}`, at(r2.open_at + 120));
+  for (const sc of areaJson.json.schools) {
+    const m = new RegExp(`<a href="/dmc/schools/${sc.school_id}">[\\s\\S]*?</tr>`).exec(areaHtml.text);
+    assert.ok(m, `the row of school ${sc.school_id}`);
+    const nums = [...m[0].matchAll(/<td class="num">([^<]*)<\/td>/g)].map((x) => x[1]);
+    const change = sc.change === null ? '-' : `${sc.change > 0 ? '+' : ''}${sc.change}`;
+    assert.deepEqual(nums.slice(-5), [String(sc.male), String(sc.female), String(sc.total), sc.prev_total === null ? '-' : String(sc.prev_total), change], `school ${sc.school_id}`);
+    const [conf, cert] = [...m[0].matchAll(/<td>([^<]*)/g)].map((x) => x[1]);
+    assert.equal(conf === '-', !sc.confirmed_at, `school ${sc.school_id}: confirmed or not`);
+    assert.equal(cert === '-', !sc.certified_at, `school ${sc.school_id}: certified or not`);
+  }
+  // a refused step (certified already) changes nothing
+  const kept = sql(`SELECT confirmed, certified, acknowledged, certified_male, certified_female FROM dmc_round_area_progress WHERE round_id = ${r1.id} AND area_id = ${area}`);
+  assert.equal((await admin2.post(`/dmc/schools/${s2}/rounds/${r1.id}/confirm`, {}, at(r1.open_at + 100))).status, 409);
+  assert.equal(sql(`SELECT confirmed, certified, acknowledged, certified_male, certified_female FROM dmc_round_area_progress WHERE round_id = ${r1.id} AND area_id = ${area}`), kept);
+  // (a school moved to another area takes its rows along: tests/unit/test_dmc.c, both engines —
+  // the sqlite3 shell cannot write schools, whose indexes use the server's Thai collation)
+  // a round row removed (a round's data cleared by hand): its area's progress drops it
+  const row = sql(`SELECT round_id, school_id, confirmed_at, confirmed_by, certified_at, certified_by, acknowledged_at, acknowledged_by, certified_male, certified_female FROM dmc_round_schools WHERE round_id = ${r1.id} AND school_id = ${s2}`).split('|');
+  const v = (x) => (x === '' ? 'NULL' : x);
+  sql(`DELETE FROM dmc_round_schools WHERE round_id = ${r1.id} AND school_id = ${s2}`);
+  try {
+    assertProgress();
+    await nationalAgrees(r1, t);
+  } finally {
+    sql(`INSERT INTO dmc_round_schools (round_id, school_id, confirmed_at, confirmed_by, certified_at, certified_by, acknowledged_at, acknowledged_by, certified_male, certified_female) VALUES (${row.map(v).join(', ')})`);
+  }
+  assertProgress();
+  await nationalAgrees(r1, t);
+});
+
 test('the demo: G-code requests (one pending, one certified with its learner) and the schools\' basic data of the round', async () => {
   const g = await admin1.get(`/dmc/schools/${s1}/gcode`, { json: true });
   assert.equal(g.status, 200);

@@ -1299,6 +1299,87 @@ static void test_area_counts_kept(void **state)
 	assert_int_equal(scalar(en->db, "SELECT COALESCE(SUM(n), 0) FROM dmc_area_counts WHERE area_id = $1", other), 0);
 }
 
+/* dmc_round_area_progress (migration 0513's triggers) is the GROUP BY of
+ * dmc_round_schools by round and area after every kind of change: a row
+ * added, changed (acknowledged), a school moved to another area and back,
+ * a row removed. */
+static long long progress_mismatch(struct db *db)
+{
+	long long n = -1;
+	struct err e = ERR_INIT;
+	if (db_int_value(db,
+			 "SELECT COUNT(*) FROM (SELECT rs.round_id, s.area_id, COUNT(rs.confirmed_at) AS confirmed, "
+			 "COUNT(rs.certified_at) AS certified, COUNT(rs.acknowledged_at) AS acknowledged, "
+			 "SUM(CASE WHEN rs.certified_at IS NOT NULL THEN COALESCE(rs.certified_male, 0) ELSE 0 END) AS m, "
+			 "SUM(CASE WHEN rs.certified_at IS NOT NULL THEN COALESCE(rs.certified_female, 0) ELSE 0 END) AS f "
+			 "FROM dmc_round_schools rs JOIN schools s ON s.id = rs.school_id GROUP BY rs.round_id, s.area_id) x "
+			 "FULL JOIN dmc_round_area_progress p ON p.round_id = x.round_id AND p.area_id = x.area_id "
+			 "WHERE COALESCE(p.confirmed, 0) <> COALESCE(x.confirmed, 0) "
+			 "OR COALESCE(p.certified, 0) <> COALESCE(x.certified, 0) "
+			 "OR COALESCE(p.acknowledged, 0) <> COALESCE(x.acknowledged, 0) "
+			 "OR COALESCE(p.certified_male, 0) <> COALESCE(x.m, 0) "
+			 "OR COALESCE(p.certified_female, 0) <> COALESCE(x.f, 0)",
+			 NULL, 0, &n, &e) < 0)
+		fail_msg("round progress: %s", e.msg);
+	return n;
+}
+
+static long long progress_of(struct db *db, const char *col, long long round_id, long long area_id)
+{
+	char sql[200];
+	snprintf(sql, sizeof sql, "SELECT COALESCE(SUM(%s), 0) FROM dmc_round_area_progress WHERE round_id = $1 "
+				  "AND area_id = $2", col);
+	long long n = -1;
+	struct err e = ERR_INIT;
+	if (db_int_value(db, sql, DB_ARGS(DB_INT(round_id), DB_INT(area_id)), &n, &e) < 0)
+		fail_msg("progress: %s", e.msg);
+	return n;
+}
+
+static void test_round_progress_kept(void **state)
+{
+	struct engine *en = *state;
+	struct fx *f = en->data;
+	struct err e = ERR_INIT;
+	assert_int_equal(progress_mismatch(en->db), 0); /* after the confirm, certify, acknowledge above */
+	assert_int_equal(dmc_rounds_ensure(en->db, 2569, &e), 0);
+	long long rid = scalar(en->db, "SELECT id FROM dmc_rounds WHERE academic_year = $1 AND round_no = 2", 2569);
+	long long area = scalar(en->db, "SELECT area_id FROM schools WHERE id = $1", f->s3);
+	long long c0 = progress_of(en->db, "certified", rid, area), m0 = progress_of(en->db, "certified_male", rid, area);
+	/* confirmed and certified at once (as the demo and the bench write rows) */
+	assert_true(db_exec(en->db,
+			    "INSERT INTO dmc_round_schools (round_id, school_id, confirmed_at, certified_at, certified_male, "
+			    "certified_female) VALUES ($1, $2, 10, 20, 7, 5)",
+			    DB_ARGS(DB_INT(rid), DB_INT(f->s3)), &e) == 1);
+	assert_int_equal(progress_mismatch(en->db), 0);
+	assert_int_equal(progress_of(en->db, "certified", rid, area), c0 + 1);
+	assert_int_equal(progress_of(en->db, "certified_male", rid, area), m0 + 7);
+	assert_true(db_exec(en->db, "UPDATE dmc_round_schools SET acknowledged_at = 30 WHERE round_id = $1 AND school_id = $2",
+			    DB_ARGS(DB_INT(rid), DB_INT(f->s3)), &e) == 1);
+	assert_int_equal(progress_mismatch(en->db), 0);
+	/* the school moves to another area: its rows go with it, and back */
+	long long other = org_area_add(en->db, en->kind == DB_SQLITE ? "9957" : "9958", "สำนักงานเขตทดสอบความก้าวหน้า",
+				       "สพป.ทดสอบความก้าวหน้า", "primary", "ยโสธร", &e);
+	assert_true(other > 0);
+	assert_true(db_exec(en->db, "UPDATE schools SET area_id = $2 WHERE id = $1", DB_ARGS(DB_INT(f->s3), DB_INT(other)),
+			    &e) == 1);
+	assert_int_equal(progress_mismatch(en->db), 0);
+	assert_int_equal(progress_of(en->db, "certified", rid, other), 1);
+	assert_int_equal(progress_of(en->db, "acknowledged", rid, other), 1);
+	assert_int_equal(progress_of(en->db, "certified_female", rid, other), 5);
+	assert_int_equal(progress_of(en->db, "certified", rid, area), c0);
+	assert_true(db_exec(en->db, "UPDATE schools SET area_id = $2 WHERE id = $1", DB_ARGS(DB_INT(f->s3), DB_INT(area)),
+			    &e) == 1);
+	assert_int_equal(progress_mismatch(en->db), 0);
+	assert_int_equal(progress_of(en->db, "certified", rid, other), 0);
+	/* removed: the area's progress drops it */
+	assert_true(db_exec(en->db, "DELETE FROM dmc_round_schools WHERE round_id = $1 AND school_id = $2",
+			    DB_ARGS(DB_INT(rid), DB_INT(f->s3)), &e) == 1);
+	assert_int_equal(progress_mismatch(en->db), 0);
+	assert_int_equal(progress_of(en->db, "certified", rid, area), c0);
+	assert_int_equal(progress_of(en->db, "certified_male", rid, area), m0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest pure[] = {
@@ -1326,6 +1407,7 @@ int main(void)
 	    cmocka_unit_test(test_round_extension),
 	    cmocka_unit_test(test_extension_moves_promotion_and_corrections),
 	    cmocka_unit_test(test_area_counts_kept),
+	    cmocka_unit_test(test_round_progress_kept),
 	};
 	int failed = cmocka_run_group_tests_name("dmc_rules", pure, NULL, NULL);
 	engine_after_migrate = seed;
