@@ -596,6 +596,37 @@ static const struct route core_api_routes[] = {
 };
 static const struct route_table core_api_table = {"core", core_api_routes};
 
+int api_route_check(const struct api_route *a, struct err *e)
+{
+	if (!a->handler == !a->page)
+		return err_set(e, 500, "needs a handler or a page, not both");
+	if (!a->page)
+		return 0;
+	if (!a->answer || !a->id_from || !*a->id_from)
+		return err_set(e, 500, "a page needs answer and id_from");
+	size_t n = strlen(a->id_from);
+	if (a->id_from[0] == '/')
+		return a->id_from[n - 1] == '/' ? 0 : err_set(e, 500, "id_from %s: a prefix ends with /", a->id_from);
+	for (const char *p = strchr(a->path, ':'); p; p = strchr(p + 1, ':'))
+		if (!strncmp(p + 1, a->id_from, n) && (p[n + 1] == '/' || !p[n + 1]))
+			return 0;
+	return err_set(e, 500, "id_from %s: no such parameter in the path", a->id_from);
+}
+
+/* The handler of a route declared with page (api.h): the page's own
+ * write, answered with the record its redirect or its path names. */
+static int page_answer(struct req *r, const char *location)
+{
+	const struct api_route *ar = api_route_of(r);
+	long long id = ar->id_from[0] == '/' ? api_location_id(location, ar->id_from) : req_param_id(r, ar->id_from);
+	return ar->answer(r, ar->status > 0 ? ar->status : 200, id);
+}
+
+static int page_write(struct req *r)
+{
+	return api_call_page(r, api_route_of(r)->page, page_answer);
+}
+
 static struct route route_pool[API_ROUTES_MAX + API_MODULES_MAX];
 static char path_pool[API_ROUTES_MAX][API_PATH_MAX];
 static struct route_table table_pool[API_MODULES_MAX];
@@ -618,9 +649,14 @@ void api_register(void)
 				log_error("api: too many API routes, or %s too long", a->path);
 				abort();
 			}
+			struct err e = ERR_INIT;
+			if (api_route_check(a, &e) < 0) { /* the build's mistake */
+				log_error("api: %s %s: %s", a->method, a->path, e.msg);
+				abort();
+			}
 			snprintf(path_pool[np], API_PATH_MAX, "%s%s", API_PREFIX, a->path);
-			route_pool[nr++] = (struct route){a->method, path_pool[np++], a->handler, a->body, NULL,
-							  ACCESS_SIGNED_IN, a->roles, a, ROUTE_API};
+			route_pool[nr++] = (struct route){a->method, path_pool[np++], a->page ? page_write : a->handler,
+							  a->body, NULL, ACCESS_SIGNED_IN, a->roles, a, ROUTE_API};
 		}
 		route_pool[nr++] = (struct route){NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, 0}; /* the table's end */
 		table_pool[nt] = (struct route_table){khet_modules[i]->name, rs};

@@ -65,6 +65,18 @@ struct api_route {
 	int version;		   /* a write of one record: API_VERSION_CHECKED when _version is
 				    * checked if sent (a stale one is 409), API_VERSION_REQUIRED when
 				    * the write is refused without it; documented in the body */
+	/* A write that is the page's own handler needs no adapter of its
+	 * own: with page set (and handler NULL) the route runs page under
+	 * api_call_page and answers with answer(r, status, id) — status the
+	 * route's (0: 200), id the record the page's redirect names after
+	 * the prefix id_from ("/dmc/learners/", api_location_id: -1 when the
+	 * redirect is elsewhere) or, when id_from is a path parameter's name
+	 * ("id"), that parameter (an edit of the path's record, wherever the
+	 * page goes back to). An answer that needs more (a record the page
+	 * names nowhere) keeps a handler of its own calling api_call_page. */
+	handler_fn page;
+	int (*answer)(struct req *r, int status, long long id);
+	const char *id_from;
 };
 
 #define API_VERSION_CHECKED 1
@@ -79,6 +91,10 @@ struct api_def {
 /* Registers every module's API routes and the document's own two, once,
  * before serving (main.c). */
 void api_register(void);
+/* Whether a route is declared whole: a handler, or a page with answer
+ * and an id_from that is a prefix ending with '/' or a parameter of its
+ * path. 0, or -1 with e; api_register stops the start on a mistake. */
+int api_route_check(const struct api_route *a, struct err *e);
 /* The api_route of the request's route, NULL when it is not an API route. */
 const struct api_route *api_route_of(struct req *r);
 const void *api_route_data(struct req *r);

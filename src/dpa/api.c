@@ -157,28 +157,6 @@ static int staff_get(struct req *r)
 	return staff_answer(r, 200, req_param_id(r, "id"));
 }
 
-static int added(struct req *r, const char *location)
-{
-	return staff_answer(r, 201, api_location_id(location, "/dpa/staff/"));
-}
-
-static int staff_add(struct req *r)
-{
-	return api_call_page(r, dpa_new_post, added);
-}
-
-/* an edit or removal of the path's record (a removal goes to the list) */
-static int edited(struct req *r, const char *location)
-{
-	(void)location;
-	return staff_answer(r, 200, req_param_id(r, "id"));
-}
-
-static int staff_edit(struct req *r)
-{
-	return api_call_page(r, dpa_staff_post, edited);
-}
-
 /* --- transfers (DPA-2) ---------------------------------------------------------------- */
 
 static const char transfer_schema[] =
@@ -317,17 +295,6 @@ static int transfer_ask(struct req *r)
 	return api_call_page(r, dpa_transfer_post, transfer_asked);
 }
 
-static int transfer_decided(struct req *r, const char *location)
-{
-	(void)location;
-	return transfer_answer(r, 200, req_param_id(r, "tid"));
-}
-
-static int transfer_decide(struct req *r)
-{
-	return api_call_page(r, dpa_decide_post, transfer_decided);
-}
-
 /* --- the table ------------------------------------------------------------------------------ */
 
 static const long act_edit = ACT_EDIT, act_remove = ACT_REMOVE, d_approve = D_APPROVE, d_refuse = D_REFUSE;
@@ -347,22 +314,26 @@ static const struct api_route routes[] = {
     {"GET", "/dpa/schools/:sid/staff", staff_list, NULL, "dpa:read", READERS,
      "บุคลากรของโรงเรียนตามลำดับชื่อ (เลขประจำตัวปิดบัง ไม่มีเงินเดือน)",
      "A school's staff in Thai name order (IDs masked, no salaries)", staff_schema, true, NULL, "name"},
-    {"POST", "/dpa/schools/:sid/staff", staff_add, dpa_new_form, "dpa:write", ENTER,
+    {"POST", "/dpa/schools/:sid/staff", NULL, dpa_new_form, "dpa:write", ENTER,
      "เพิ่มบุคลากร (มีข้อมูลอยู่ที่โรงเรียนอื่น: 409 code transfer_offered ให้ขอย้ายแทน)",
      "Add a staff record (active at another school: 409 with code transfer_offered, ask for a transfer instead)",
-     staff_item_schema, false, NULL, NULL, NULL, 201},
-    {"POST", "/dpa/areas/:aid/staff", staff_add, dpa_new_form, "dpa:write", "dpa_area area_admin super_admin",
+     staff_item_schema, false, NULL, NULL, NULL, 201, .page = dpa_new_post, .answer = staff_answer,
+     .id_from = "/dpa/staff/"},
+    {"POST", "/dpa/areas/:aid/staff", NULL, dpa_new_form, "dpa:write", "dpa_area area_admin super_admin",
      "เพิ่มบุคลากรของสำนักงานเขตพื้นที่ (ไม่สังกัดโรงเรียน)", "Add a staff record of the area office (no school)",
-     staff_item_schema, false, NULL, NULL, NULL, 201},
+     staff_item_schema, false, NULL, NULL, NULL, 201, .page = dpa_new_post, .answer = staff_answer,
+     .id_from = "/dpa/staff/"},
     {"GET", "/dpa/staff/:id", staff_get, NULL, "dpa:read", READERS, "บุคลากรหนึ่งคน (เลขประจำตัวปิดบัง ไม่มีเงินเดือน)",
      "One staff record (ID masked, no salary)", staff_item_schema},
-    {"PATCH", "/dpa/staff/:id", staff_edit, dpa_edit_form, "dpa:write", ENTER,
+    {"PATCH", "/dpa/staff/:id", NULL, dpa_edit_form, "dpa:write", ENTER,
      "แก้ไขข้อมูลบุคลากร (ช่องที่ไม่ได้ส่งคงค่าเดิม ส่ง _version: ถ้ามีผู้อื่นแก้ก่อนได้ 409)",
      "Edit a staff record (fields left out keep their values; send _version: a stale one is 409)",
-     staff_item_schema, false, NULL, NULL, &act_edit, 0, API_VERSION_CHECKED},
-    {"POST", "/dpa/staff/:id/remove", staff_edit, dpa_remove_form, "dpa:write", ENTER,
+     staff_item_schema, false, NULL, NULL, &act_edit, 0, API_VERSION_CHECKED, .page = dpa_staff_post,
+     .answer = staff_answer, .id_from = "id"},
+    {"POST", "/dpa/staff/:id/remove", NULL, dpa_remove_form, "dpa:write", ENTER,
      "จำหน่ายบุคลากร พร้อมเหตุและวันที่ (ประวัติยังคงอยู่)", "Remove a staff record with reason and date (history kept)",
-     staff_item_schema, false, NULL, NULL, &act_remove, 0, API_VERSION_CHECKED},
+     staff_item_schema, false, NULL, NULL, &act_remove, 0, API_VERSION_CHECKED, .page = dpa_staff_post,
+     .answer = staff_answer, .id_from = "id"}, /* a removal goes back to the list: the path's record */
     {"GET", "/dpa/schools/:sid/transfers", transfers_list, NULL, "dpa:read", READERS,
      "คำขอย้ายบุคลากรของโรงเรียน (ขอย้ายออกจากโรงเรียนนี้ หรือที่โรงเรียนนี้ขอ)",
      "A school's transfer requests (for its staff, or its own)", transfer_schema, true, transfer_params,
@@ -372,13 +343,14 @@ static const struct api_route routes[] = {
      transfer_schema, false, NULL, NULL, NULL, 201},
     {"GET", "/dpa/transfers/:tid", transfer_get, NULL, "dpa:read", READERS, "คำขอย้ายหนึ่งรายการ", "One transfer request",
      transfer_schema},
-    {"POST", "/dpa/transfers/:tid/approve", transfer_decide, dpa_decision_form, "dpa:write", ENTER,
+    {"POST", "/dpa/transfers/:tid/approve", NULL, dpa_decision_form, "dpa:write", ENTER,
      "โรงเรียนต้นทาง (หรือเขตพื้นที่) อนุมัติการย้าย", "The person's school (or its area) approves the transfer",
-     transfer_schema, false, NULL, NULL, &d_approve},
-    {"POST", "/dpa/transfers/:tid/refuse", transfer_decide, dpa_decision_form, "dpa:write", ENTER,
+     transfer_schema, false, NULL, NULL, &d_approve, .page = dpa_decide_post, .answer = transfer_answer,
+     .id_from = "tid"},
+    {"POST", "/dpa/transfers/:tid/refuse", NULL, dpa_decision_form, "dpa:write", ENTER,
      "โรงเรียนต้นทาง (หรือเขตพื้นที่) ไม่อนุมัติ (ต้องระบุเหตุผล)",
      "The person's school (or its area) refuses (decision_note required)", transfer_schema, false, NULL, NULL,
-     &d_refuse},
+     &d_refuse, .page = dpa_decide_post, .answer = transfer_answer, .id_from = "tid"},
     {NULL},
 };
 

@@ -322,7 +322,7 @@ static int reports_list(struct req *r)
 	return api_list(r, &pg, items, total);
 }
 
-static int report_answer(struct req *r, long long rid)
+static int report_answer(struct req *r, int status, long long rid)
 {
 	struct db *db = req_db(r);
 	struct err e = ERR_INIT;
@@ -353,38 +353,12 @@ static int report_answer(struct req *r, long long rid)
 			    api_time(jint(x, "at"))));
 	json_decref(ev);
 	json_object_set_new(item, "history", hist);
-	return api_item(r, 200, item);
+	return api_item(r, status, item);
 }
 
 static int report_get(struct req *r)
 {
-	return report_answer(r, req_param_id(r, "id"));
-}
-
-static int saved(struct req *r, const char *location)
-{
-	(void)location; /* "/kpi/reports/:id", the path's own report */
-	return report_answer(r, req_param_id(r, "id"));
-}
-
-static int report_save(struct req *r)
-{
-	return api_call_page(r, kpi_report_save_post, saved);
-}
-
-static int report_review(struct req *r)
-{
-	return api_call_page(r, kpi_report_review_post, saved);
-}
-
-static int report_unconfirm(struct req *r)
-{
-	return api_call_page(r, kpi_report_unconfirm_post, saved);
-}
-
-static int report_unreview(struct req *r)
-{
-	return api_call_page(r, kpi_report_unreview_post, saved);
+	return report_answer(r, 200, req_param_id(r, "id"));
 }
 
 /* unconfirm and unreview take no field but the report's _version */
@@ -417,17 +391,24 @@ static const struct api_route routes[] = {
      report_schema, true, NULL, "unit"},
     {"GET", "/kpi/reports/:id", report_get, NULL, "kpi:read", STAFF, "รายงานหนึ่งรายการ พร้อมประวัติการบันทึกและการตรวจ",
      "One report with its saves, confirmations and reviews", report_schema},
-    {"POST", "/kpi/reports/:id", report_save, kpi_report_form, "kpi:write", STAFF,
+    {"POST", "/kpi/reports/:id", NULL, kpi_report_form, "kpi:write", STAFF,
      "บันทึกหรือยืนยันผลรายงาน (confirm=1) ส่ง _version เพื่อป้องกันการบันทึกทับ",
-     "Save or confirm (confirm=1) a report; send _version (a stale one is 409)", report_schema, false, NULL, NULL, NULL, 0, API_VERSION_CHECKED},
-    {"POST", "/kpi/reports/:id/review", report_review, kpi_review_form, "kpi:write", STAFF,
-     "ผู้ตรวจให้คะแนนผลการประเมิน", "A reviewer scores the report", report_schema, false, NULL, NULL, NULL, 0, API_VERSION_CHECKED},
-    {"POST", "/kpi/reports/:id/unconfirm", report_unconfirm, no_fields, "kpi:write", STAFF,
+     "Save or confirm (confirm=1) a report; send _version (a stale one is 409)",
+     report_schema, false, NULL, NULL, NULL, 0, API_VERSION_CHECKED,
+     .page = kpi_report_save_post, .answer = report_answer, .id_from = "id"},
+    {"POST", "/kpi/reports/:id/review", NULL, kpi_review_form, "kpi:write", STAFF,
+     "ผู้ตรวจให้คะแนนผลการประเมิน", "A reviewer scores the report", report_schema, false, NULL, NULL, NULL, 0,
+     API_VERSION_CHECKED, .page = kpi_report_review_post, .answer = report_answer, .id_from = "id"},
+    {"POST", "/kpi/reports/:id/unconfirm", NULL, no_fields, "kpi:write", STAFF,
      "หน่วยงานยกเลิกผลการยืนยัน เพื่อแก้ไขแล้วยืนยันใหม่ (ส่ง _version: ข้อมูลเก่า 409)",
-     "The unit takes its confirmation back to edit again (send _version: a stale one is 409)", report_schema, false, NULL, NULL, NULL, 0, API_VERSION_CHECKED},
-    {"POST", "/kpi/reports/:id/unreview", report_unreview, no_fields, "kpi:write", STAFF,
+     "The unit takes its confirmation back to edit again (send _version: a stale one is 409)",
+     report_schema, false, NULL, NULL, NULL, 0, API_VERSION_CHECKED,
+     .page = kpi_report_unconfirm_post, .answer = report_answer, .id_from = "id"},
+    {"POST", "/kpi/reports/:id/unreview", NULL, no_fields, "kpi:write", STAFF,
      "ผู้ตรวจยกเลิกผลการตรวจ (ส่ง _version: ข้อมูลเก่า 409)",
-     "A reviewer takes the review back (send _version: a stale one is 409)", report_schema, false, NULL, NULL, NULL, 0, API_VERSION_CHECKED},
+     "A reviewer takes the review back (send _version: a stale one is 409)",
+     report_schema, false, NULL, NULL, NULL, 0, API_VERSION_CHECKED,
+     .page = kpi_report_unreview_post, .answer = report_answer, .id_from = "id"},
     {NULL},
 };
 

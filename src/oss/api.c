@@ -492,31 +492,16 @@ static int bookings_list(struct req *r)
 
 /* --- writes: the pages' own handlers ------------------------------------------ */
 
-static int submitted(struct req *r, const char *location)
+static int submitted(struct req *r, int status, long long id)
 {
-	return request_answer(r, 201, api_location_id(location, "/oss/requests/"), false);
-}
-
-static int submit(struct req *r)
-{
-	return api_call_page(r, oss_submit_post, submitted);
+	return request_answer(r, status, id, false);
 }
 
 /* the answer of an officer's write carries the applicant's form, as a GET
  * of the request does: the same personal.read audit (X-5) */
-static int processed(struct req *r, const char *location)
+static int processed(struct req *r, int status, long long id)
 {
-	return request_answer(r, 200, api_location_id(location, "/oss/manage/requests/"), true);
-}
-
-static int process(struct req *r)
-{
-	return api_call_page(r, oss_process_post, processed);
-}
-
-static int message(struct req *r)
-{
-	return api_call_page(r, oss_process_message, processed);
+	return request_answer(r, status, id, true);
 }
 
 static const struct choice service_choices[] = {
@@ -540,10 +525,10 @@ static const struct api_param list_params[] = {
 };
 
 #define SUBMIT(code, fields, i)                                                                                        \
-	{"POST", "/oss/services/" code "/requests", submit, fields, "oss:write", NULL,                                  \
+	{"POST", "/oss/services/" code "/requests", NULL, fields, "oss:write", NULL,                                  \
 	 "ยื่นคำร้องบริการ " code " (ไฟล์แนบส่งแบบ multipart/form-data)",                                              \
 	 "Submit a request of service " code " (attachments as multipart/form-data)", item_schema, false, NULL, NULL,   \
-	 &oss_services[i], 201}
+	 &oss_services[i], 201, .page = oss_submit_post, .answer = submitted, .id_from = "/oss/requests/"}
 
 static const struct api_route routes[] = {
     {"GET", "/oss/requests", requests_list, NULL, "oss:read", NULL,
@@ -566,14 +551,15 @@ static const struct api_route routes[] = {
     SUBMIT("31", oss_fields_31, 3),
     SUBMIT("32", oss_fields_32, 4),
     SUBMIT("41", oss_fields_41, 5),
-    {"POST", "/oss/requests/:id/status", process, oss_process_form, "oss:write", "officer area_admin",
+    {"POST", "/oss/requests/:id/status", NULL, oss_process_form, "oss:write", "officer area_admin",
      "เจ้าหน้าที่เปลี่ยนสถานะคำร้อง (ส่ง _version เพื่อป้องกันการบันทึกทับ: 409)",
-     "An officer changes the request's status (send _version: a stale one is 409)", item_schema, false, NULL, NULL, NULL, 0, API_VERSION_CHECKED},
-    {"POST", "/oss/requests/:id/messages", message, oss_message_form, "oss:write", "officer area_admin",
+     "An officer changes the request's status (send _version: a stale one is 409)", item_schema, false, NULL, NULL, NULL, 0,
+     API_VERSION_CHECKED, .page = oss_process_post, .answer = processed, .id_from = "/oss/manage/requests/"},
+    {"POST", "/oss/requests/:id/messages", NULL, oss_message_form, "oss:write", "officer area_admin",
      "เจ้าหน้าที่ส่งข้อความ (และไฟล์แนบ) ถึงผู้ยื่นคำร้องโดยไม่เปลี่ยนสถานะ: ส่งทางอีเมลและบันทึกในประวัติคำร้อง",
      "An officer writes to the applicant (with an optional file) without changing the status: e-mailed and kept in "
      "the request's history",
-     item_schema},
+     item_schema, .page = oss_process_message, .answer = processed, .id_from = "/oss/manage/requests/"},
     {NULL},
 };
 
