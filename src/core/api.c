@@ -2,6 +2,7 @@
  * document built from the registered routes (see api.h). */
 #include "core/api.h"
 
+#include <assert.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -615,16 +616,23 @@ int api_route_check(const struct api_route *a, struct err *e)
 
 /* The handler of a route declared with page (api.h): the page's own
  * write, answered with the record its redirect or its path names. */
-static int page_answer(struct req *r, const char *location)
+static const struct api_route *page_route(struct req *r)
 {
 	const struct api_route *ar = api_route_of(r);
+	assert(ar && ar->page && ar->answer && ar->id_from); /* api_register made the route so */
+	return ar;
+}
+
+static int page_answer(struct req *r, const char *location)
+{
+	const struct api_route *ar = page_route(r);
 	long long id = ar->id_from[0] == '/' ? api_location_id(location, ar->id_from) : req_param_id(r, ar->id_from);
 	return ar->answer(r, ar->status > 0 ? ar->status : 200, id);
 }
 
 static int page_write(struct req *r)
 {
-	return api_call_page(r, api_route_of(r)->page, page_answer);
+	return api_call_page(r, page_route(r)->page, page_answer);
 }
 
 static struct route route_pool[API_ROUTES_MAX + API_MODULES_MAX];
