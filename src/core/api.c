@@ -322,6 +322,16 @@ int api_list(struct req *r, const struct api_page *pg, json_t *items, long long 
 	return api_item(r, 200, body);
 }
 
+int api_list_rows(struct req *r, const struct api_page *pg, json_t *rows, long long total, json_t *(*item)(json_t *row))
+{
+	json_t *items = json_array();
+	size_t i;
+	json_t *x;
+	json_array_foreach(rows, i, x) json_array_append_new(items, item(x));
+	json_decref(rows);
+	return api_list(r, pg, items, total);
+}
+
 int api_list_raw(struct req *r, const struct api_page *pg, struct buf *items, long long total)
 {
 	list_headers(r, pg, total);

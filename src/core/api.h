@@ -123,6 +123,9 @@ int api_page_parse(const char *page, const char *per_page, const char *sort, con
 /* Answers a list: {"items":[…],"total":n,"page":p,"per_page":k} with
  * X-Total-Count and Link (first, prev, next, last). Takes items. */
 int api_list(struct req *r, const struct api_page *pg, json_t *items, long long total);
+/* api_list of rows (taken: the query's rows, json_t objects), each
+ * answered as item makes it of the row (a new reference). */
+int api_list_rows(struct req *r, const struct api_page *pg, json_t *rows, long long total, json_t *(*item)(json_t *row));
 /* api_list with the items written straight (api_buf_* and jx_buf_str, no
  * json_t per row): items holds the array's JSON text "[…]" (empty: []).
  * Takes items. */

@@ -66,6 +66,23 @@ static void ident_mask(const char *ident, struct buf *m)
 	dmc_ident_mask(ident, m);
 }
 
+/* a learner of the school's list */
+static json_t *learner_row(json_t *x)
+{
+	struct buf m = BUF_INIT;
+	ident_mask(jstr(x, "ident"), &m);
+	const char *sex = jstr(x, "sex");
+	json_t *item = json_pack(
+	    "{s:I, s:I, s:s, s:o, s:s, s:s, s:o, s:o, s:I, s:o}", "id", (json_int_t)jint(x, "id"), "school_id",
+	    (json_int_t)jint(x, "school_id"), "ident_masked", buf_cstr(&m), "title",
+	    api_enum(jstr(x, "title"), jstr(x, "title_label")), "first_name", jstr(x, "first_name"), "last_name",
+	    jstr(x, "last_name"), "sex", api_enum(sex, !strcmp(sex, "M") ? "ชาย" : "หญิง"), "grade",
+	    api_enum(jstr(x, "grade"), jstr(x, "grade_label")), "room", (json_int_t)jint(x, "room"), "status",
+	    api_enum(jstr(x, "status"), status_label(jstr(x, "status"))));
+	buf_release(&m);
+	return item;
+}
+
 static int learners_list(struct req *r)
 {
 	struct api_page pg;
@@ -94,26 +111,7 @@ static int learners_list(struct req *r)
 	json_t *rows = db_rows_json(db, sql, DB_ARGS(DB_INT(sid), DB_TEXT(status), DB_INT(pg.per_page), DB_INT(pg.offset)), &e);
 	if (!rows)
 		return api_err(r, &e);
-	json_t *items = json_array();
-	size_t i;
-	json_t *x;
-	json_array_foreach(rows, i, x)
-	{
-		struct buf m = BUF_INIT;
-		ident_mask(jstr(x, "ident"), &m);
-		const char *sex = jstr(x, "sex");
-		json_array_append_new(
-		    items, json_pack("{s:I, s:I, s:s, s:o, s:s, s:s, s:o, s:o, s:I, s:o}", "id", (json_int_t)jint(x, "id"),
-				     "school_id", (json_int_t)jint(x, "school_id"), "ident_masked", buf_cstr(&m), "title",
-				     api_enum(jstr(x, "title"), jstr(x, "title_label")), "first_name", jstr(x, "first_name"),
-				     "last_name", jstr(x, "last_name"), "sex",
-				     api_enum(sex, !strcmp(sex, "M") ? "ชาย" : "หญิง"), "grade",
-				     api_enum(jstr(x, "grade"), jstr(x, "grade_label")), "room", (json_int_t)jint(x, "room"),
-				     "status", api_enum(jstr(x, "status"), status_label(jstr(x, "status")))));
-		buf_release(&m);
-	}
-	json_decref(rows);
-	return api_list(r, &pg, items, total);
+	return api_list_rows(r, &pg, rows, total, learner_row);
 }
 
 

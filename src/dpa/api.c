@@ -45,6 +45,23 @@ static json_t *code_label(json_t *x, const char *code, const char *label)
 	return *jstr(x, code) ? api_enum(jstr(x, code), jstr(x, label)) : json_null();
 }
 
+/* a person of the school's list: no retirement year, it gives the birth
+ * year away, and the school's list page shows neither (X-5) */
+static json_t *staff_row(json_t *x)
+{
+	struct buf m = BUF_INIT;
+	thai_citizen_id_mask(jstr(x, "citizen_id"), &m);
+	json_t *item = json_pack(
+	    "{s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:o, s:b}", "id", (json_int_t)jint(x, "id"), "school_id",
+	    (json_int_t)jint(x, "school_id"), "area_id", (json_int_t)jint(x, "area_id"), "citizen_id_masked",
+	    buf_cstr(&m), "title", jstr(x, "title"), "first_name", jstr(x, "first_name"), "last_name",
+	    jstr(x, "last_name"), "type", code_label(x, "type", "type_label"), "position",
+	    code_label(x, "position", "position_label"), "position_no", jstr(x, "position_no"), "status",
+	    api_enum("active", "ปฏิบัติงาน"), "complete", jint(x, "missing") == 0);
+	buf_release(&m);
+	return item;
+}
+
 static int staff_list(struct req *r)
 {
 	struct api_page pg;
@@ -72,27 +89,7 @@ static int staff_list(struct req *r)
 	json_t *rows = db_rows_json(db, sql, DB_ARGS(DB_INT(sid), DB_INT(pg.per_page), DB_INT(pg.offset)), &e);
 	if (!rows)
 		return api_err(r, &e);
-	json_t *items = json_array();
-	size_t i;
-	json_t *x;
-	json_array_foreach(rows, i, x)
-	{
-		struct buf m = BUF_INIT;
-		thai_citizen_id_mask(jstr(x, "citizen_id"), &m);
-		/* no retirement year in the list: it gives the birth year away,
-		 * and the school's list page shows neither (X-5) */
-		json_array_append_new(
-		    items, json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:o, s:b}", "id",
-				     (json_int_t)jint(x, "id"), "school_id", (json_int_t)jint(x, "school_id"), "area_id",
-				     (json_int_t)jint(x, "area_id"), "citizen_id_masked", buf_cstr(&m), "title",
-				     jstr(x, "title"), "first_name", jstr(x, "first_name"), "last_name", jstr(x, "last_name"),
-				     "type", code_label(x, "type", "type_label"), "position",
-				     code_label(x, "position", "position_label"), "position_no", jstr(x, "position_no"),
-				     "status", api_enum("active", "ปฏิบัติงาน"), "complete", jint(x, "missing") == 0));
-		buf_release(&m);
-	}
-	json_decref(rows);
-	return api_list(r, &pg, items, total);
+	return api_list_rows(r, &pg, rows, total, staff_row);
 }
 
 /* --- one record ------------------------------------------------------------------- */
@@ -266,12 +263,7 @@ static int transfers_list(struct req *r)
 	json_t *rows = db_rows_json(db, sql, DB_ARGS(DB_INT(sid), DB_TEXT(status), DB_INT(pg.per_page), DB_INT(pg.offset)), &e);
 	if (!rows)
 		return api_err(r, &e);
-	json_t *items = json_array();
-	size_t i;
-	json_t *x;
-	json_array_foreach(rows, i, x) json_array_append_new(items, transfer_item(x));
-	json_decref(rows);
-	return api_list(r, &pg, items, total);
+	return api_list_rows(r, &pg, rows, total, transfer_item);
 }
 
 /* the request the page's handler just made: the person's one pending

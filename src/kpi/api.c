@@ -181,12 +181,7 @@ static int indicators_list(struct req *r)
 	    &e);
 	if (!rows)
 		return api_err(r, &e);
-	json_t *items = json_array();
-	size_t i;
-	json_t *x;
-	json_array_foreach(rows, i, x) json_array_append_new(items, indicator_item(x));
-	json_decref(rows);
-	return api_list(r, &pg, items, total);
+	return api_list_rows(r, &pg, rows, total, indicator_item);
 }
 
 /* The indicator of the path the caller may read, or NULL (answered). */
@@ -219,6 +214,20 @@ static int indicator_get(struct req *r)
 	return api_item(r, 200, item);
 }
 
+static json_t *period_item(json_t *x)
+{
+	int kind = kpi_kind_parse(jstr(x, "kind"));
+	return json_pack("{s:I, s:I, s:o, s:I, s:o, s:o, s:o, s:b, s:o, s:o, s:I, s:I, s:I, s:I}", "id",
+			 (json_int_t)jint(x, "id"), "indicator_id", (json_int_t)jint(x, "indicator_id"), "kind",
+			 api_enum(jstr(x, "kind"), kind >= 0 ? kpi_kind_label((enum kpi_kind)kind) : ""), "seq",
+			 (json_int_t)jint(x, "seq"), "start_date", api_date(jstr(x, "start_date")), "end_date",
+			 api_date(jstr(x, "end_date")), "due_date", api_date(jstr(x, "due_date")), "opened",
+			 jint(x, "opened_at") > 0, "opened_at", time_or_null(x, "opened_at"), "closed_at",
+			 time_or_null(x, "closed_at"), "assigned", (json_int_t)jint(x, "n_assigned"), "saved",
+			 (json_int_t)jint(x, "n_saved"), "submitted", (json_int_t)jint(x, "n_submitted"), "reviewed",
+			 (json_int_t)jint(x, "n_reviewed"));
+}
+
 static int periods_list(struct req *r)
 {
 	struct api_page pg;
@@ -243,25 +252,7 @@ static int periods_list(struct req *r)
 				    DB_ARGS(DB_INT(id), DB_INT(pg.per_page), DB_INT(pg.offset)), &e);
 	if (!rows)
 		return api_err(r, &e);
-	json_t *items = json_array();
-	size_t i;
-	json_t *x;
-	json_array_foreach(rows, i, x)
-	{
-		int kind = kpi_kind_parse(jstr(x, "kind"));
-		json_array_append_new(
-		    items, json_pack("{s:I, s:I, s:o, s:I, s:o, s:o, s:o, s:b, s:o, s:o, s:I, s:I, s:I, s:I}", "id",
-				     (json_int_t)jint(x, "id"), "indicator_id", (json_int_t)jint(x, "indicator_id"), "kind",
-				     api_enum(jstr(x, "kind"), kind >= 0 ? kpi_kind_label((enum kpi_kind)kind) : ""), "seq",
-				     (json_int_t)jint(x, "seq"), "start_date", api_date(jstr(x, "start_date")), "end_date",
-				     api_date(jstr(x, "end_date")), "due_date", api_date(jstr(x, "due_date")), "opened",
-				     jint(x, "opened_at") > 0, "opened_at", time_or_null(x, "opened_at"), "closed_at",
-				     time_or_null(x, "closed_at"), "assigned", (json_int_t)jint(x, "n_assigned"), "saved",
-				     (json_int_t)jint(x, "n_saved"), "submitted", (json_int_t)jint(x, "n_submitted"),
-				     "reviewed", (json_int_t)jint(x, "n_reviewed")));
-	}
-	json_decref(rows);
-	return api_list(r, &pg, items, total);
+	return api_list_rows(r, &pg, rows, total, period_item);
 }
 
 static json_t *report_item(json_t *x)
@@ -315,11 +306,7 @@ static int reports_list(struct req *r)
 	json_t *rows = db_rows_json(db, sql, DB_ARGS(DB_INT(pid), DB_INT(school), DB_INT(pg.per_page), DB_INT(pg.offset)), &e);
 	if (!rows)
 		return api_err(r, &e);
-	json_t *items = json_array();
-	size_t i;
-	json_array_foreach(rows, i, x) json_array_append_new(items, report_item(x));
-	json_decref(rows);
-	return api_list(r, &pg, items, total);
+	return api_list_rows(r, &pg, rows, total, report_item);
 }
 
 static int report_answer(struct req *r, int status, long long rid)

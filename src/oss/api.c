@@ -387,6 +387,15 @@ static const char booking_schema[] =
     "\"status\":" ENUM ",\"chairman\":{\"type\":\"string\",\"description\":\"เฉพาะเจ้าหน้าที่ของเขตและผู้จอง / staff of "
     "the area and the booker only\"},\"coordinator\":{\"type\":\"string\"}}}";
 
+static json_t *room_item(json_t *x)
+{
+	char href[80];
+	snprintf(href, sizeof href, API_PREFIX "/oss/rooms/%lld/bookings", jint(x, "id"));
+	return json_pack("{s:I, s:I, s:s, s:I, s:b, s:s}", "id", (json_int_t)jint(x, "id"), "area_id",
+			 (json_int_t)jint(x, "area_id"), "name", jstr(x, "name"), "capacity", (json_int_t)jint(x, "capacity"),
+			 "active", jint(x, "active") != 0, "bookings_href", href);
+}
+
 static int rooms_list(struct req *r)
 {
 	struct api_page pg;
@@ -407,20 +416,7 @@ static int rooms_list(struct req *r)
 	json_t *rows = db_rows_json(db, sql, DB_ARGS(DB_INT(aid), DB_INT(pg.per_page), DB_INT(pg.offset)), &e);
 	if (!rows)
 		return api_err(r, &e);
-	json_t *items = json_array();
-	size_t i;
-	json_t *x;
-	json_array_foreach(rows, i, x)
-	{
-		char href[80];
-		snprintf(href, sizeof href, API_PREFIX "/oss/rooms/%lld/bookings", jint(x, "id"));
-		json_array_append_new(items, json_pack("{s:I, s:I, s:s, s:I, s:b, s:s}", "id", (json_int_t)jint(x, "id"),
-						       "area_id", (json_int_t)jint(x, "area_id"), "name", jstr(x, "name"),
-						       "capacity", (json_int_t)jint(x, "capacity"), "active",
-						       jint(x, "active") != 0, "bookings_href", href));
-	}
-	json_decref(rows);
-	return api_list(r, &pg, items, total);
+	return api_list_rows(r, &pg, rows, total, room_item);
 }
 
 /* YYYY-MM-DD → Bangkok midnight (UTC seconds); -1 when not a date. */
