@@ -89,6 +89,11 @@ int api_err(struct req *r, const struct err *e)
 	return api_error(r, e->status, NULL, e->msg, fields);
 }
 
+int api_not_found(struct req *r, const struct err *e, const char *message)
+{
+	return e->status >= 500 ? api_err(r, e) : api_error(r, 404, NULL, message, NULL);
+}
+
 /* --- answers -------------------------------------------------------------- */
 
 int api_item(struct req *r, int status, json_t *item)

@@ -136,6 +136,10 @@ int api_item(struct req *r, int status, json_t *item);
 /* The error shape with a code of the caller's ("insufficient_scope"). fields
  * (taken, may be NULL) maps field names to Thai messages. */
 int api_error(struct req *r, int status, const char *code, const char *message, json_t *fields);
+/* The answer for a record that was not read: e's when it is a fault (5xx,
+ * logged), else 404 with message — for a record that is not there, one
+ * the caller may not see, or an id that names none (e untouched). */
+int api_not_found(struct req *r, const struct err *e, const char *message);
 /* An err as the error shape (a fault: 500, logged, generic message). */
 int api_err(struct req *r, const struct err *e);
 /* The stable code of a status (400 invalid, 401 unauthorized, 403

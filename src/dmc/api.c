@@ -167,7 +167,7 @@ static int learner_answer(struct req *r, int status, long long id)
 	json_t *l = id > 0 ? dmc_learner_get(req_db(r), id, &e) : NULL;
 	if (!l || !may_see(r, jint(l, "school_id"))) {
 		json_decref(l);
-		return id > 0 && e.status >= 500 ? api_err(r, &e) : api_error(r, 404, NULL, "ไม่พบนักเรียนคนนี้", NULL);
+		return api_not_found(r, &e, "ไม่พบนักเรียนคนนี้");
 	}
 	json_t *item = learner_item(l);
 	json_decref(l);
@@ -212,7 +212,7 @@ static int request_answer(struct req *r, int status, long long id)
 			       : NULL;
 	if (!x || !may_see(r, jint(x, "school_id"))) {
 		json_decref(x);
-		return id > 0 && e.status >= 500 ? api_err(r, &e) : api_error(r, 404, NULL, "ไม่พบคำขอนี้", NULL);
+		return api_not_found(r, &e, "ไม่พบคำขอนี้");
 	}
 	char href[64];
 	snprintf(href, sizeof href, API_PREFIX "/dmc/requests/%lld", id);
@@ -322,8 +322,7 @@ static int school_round_answer(struct req *r, long long sid, long long rid)
 		return api_error(r, 404, NULL, "ไม่พบโรงเรียนนี้", NULL);
 	json_t *round = rid > 0 ? dmc_round_for_school(db, rid, sid, &e) : NULL;
 	if (!round)
-		return rid > 0 && e.status >= 500 ? api_err(r, &e)
-						  : api_error(r, 404, NULL, "ไม่พบรอบการจัดเก็บข้อมูลนี้", NULL);
+		return api_not_found(r, &e, "ไม่พบรอบการจัดเก็บข้อมูลนี้");
 	json_t *st = dmc_round_school(db, rid, sid, &e);
 	if (!st) {
 		json_decref(round);
@@ -447,7 +446,7 @@ static int gcode_answer(struct req *r, int status, long long gid)
 	json_t *g = gid > 0 ? dmc_gcode_get(req_db(r), gid, &e) : NULL;
 	if (!g || !may_see(r, jint(g, "school_id"))) {
 		json_decref(g);
-		return gid > 0 && e.status >= 500 ? api_err(r, &e) : api_error(r, 404, NULL, "ไม่พบคำขอรหัส G นี้", NULL);
+		return api_not_found(r, &e, "ไม่พบคำขอรหัส G นี้");
 	}
 	json_t *docs = json_array();
 	size_t i;
@@ -495,13 +494,13 @@ static int gcode_doc_get(struct req *r)
 	json_t *g = gid > 0 ? dmc_gcode_get(db, gid, &e) : NULL;
 	if (!g || !may_see(r, jint(g, "school_id"))) {
 		json_decref(g);
-		return gid > 0 && e.status >= 500 ? api_err(r, &e) : api_error(r, 404, NULL, "ไม่พบคำขอรหัส G นี้", NULL);
+		return api_not_found(r, &e, "ไม่พบคำขอรหัส G นี้");
 	}
 	bool known = !strcmp(kind, "student_form") || !strcmp(kind, "guardian_doc") || !strcmp(kind, "other_doc");
 	json_t *d = known ? dmc_gcode_doc_get(db, gid, kind, &e) : NULL;
 	if (!d) {
 		json_decref(g);
-		return known && e.status >= 500 ? api_err(r, &e) : api_error(r, 404, NULL, "ไม่พบเอกสารนี้", NULL);
+		return api_not_found(r, &e, "ไม่พบเอกสารนี้");
 	}
 	acc_audit_in(r, db, jint(g, "area_id"), acc_user_id(r), "personal.read", "dmc_gcode_doc", gid,
 		     json_pack("{s:s, s:s}", "kind", kind, "page", "api"));

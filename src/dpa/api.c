@@ -123,7 +123,7 @@ static int staff_answer(struct req *r, int status, long long id)
 	}
 	if (!seen) {
 		json_decref(s);
-		return id > 0 && e.status >= 500 ? api_err(r, &e) : api_error(r, 404, NULL, "ไม่พบบุคลากรคนนี้", NULL);
+		return api_not_found(r, &e, "ไม่พบบุคลากรคนนี้");
 	}
 	struct buf m = BUF_INIT;
 	thai_citizen_id_mask(jstr(s, "citizen_id"), &m);
@@ -220,7 +220,7 @@ static int transfer_answer(struct req *r, int status, long long id)
 	}
 	if (!seen) {
 		json_decref(x);
-		return id > 0 && e.status >= 500 ? api_err(r, &e) : api_error(r, 404, NULL, "ไม่พบคำขอย้ายนี้", NULL);
+		return api_not_found(r, &e, "ไม่พบคำขอย้ายนี้");
 	}
 	json_t *item = transfer_item(x);
 	json_decref(x);

@@ -281,7 +281,7 @@ static int reports_list(struct req *r)
 	long long pid = req_param_id(r, "id");
 	long long ind = 0;
 	if (db_int_value(db, "SELECT indicator_id FROM kpi_periods WHERE id = $1", DB_ARGS(DB_INT(pid)), &ind, &e) < 1)
-		return e.status >= 500 ? api_err(r, &e) : api_error(r, 404, NULL, "ไม่พบรอบการรายงานที่ระบุ", NULL);
+		return api_not_found(r, &e, "ไม่พบรอบการรายงานที่ระบุ");
 	json_t *x = indicator_for(r, ind);
 	if (!x)
 		return 0;
@@ -319,7 +319,7 @@ static int report_answer(struct req *r, int status, long long rid)
 	    (!strcmp(jstr(rep, "indicator_status"), "hidden") &&
 	     !kpi_may_manage(g, jint(rep, "area_id"), jint(rep, "work_group_id")))) {
 		json_decref(rep);
-		return e.status >= 500 ? api_err(r, &e) : api_error(r, 404, NULL, "ไม่พบรายงานที่ระบุ", NULL);
+		return api_not_found(r, &e, "ไม่พบรายงานที่ระบุ");
 	}
 	json_t *item = report_item(rep);
 	json_decref(rep);
