@@ -260,12 +260,7 @@ static int building_answer(struct req *r, int status, long long id)
 		return 0;
 	json_t *item = building_item(b);
 	json_decref(b);
-	if (status == 201) {
-		char loc[80];
-		snprintf(loc, sizeof loc, API_PREFIX "/bld/buildings/%lld", id);
-		req_add_header(r, "Location", loc);
-	}
-	return api_item(r, status, item);
+	return api_record(r, status, item, "/bld/buildings/", id);
 }
 
 static int building_get(struct req *r)

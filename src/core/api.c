@@ -103,6 +103,17 @@ int api_item(struct req *r, int status, json_t *item)
 	return 0;
 }
 
+int api_record(struct req *r, int status, json_t *item, const char *path, long long id)
+{
+	if (status == 201) {
+		struct buf loc = BUF_INIT;
+		buf_addf(&loc, API_PREFIX "%s%lld", path, id);
+		req_add_header(r, "Location", buf_cstr(&loc));
+		buf_release(&loc);
+	}
+	return api_item(r, status, item);
+}
+
 /* Whether key (kl bytes) is one of the space-separated keys of list,
  * compared without a leading "-". */
 static bool key_in(const char *list, const char *key, size_t kl)

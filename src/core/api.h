@@ -133,6 +133,10 @@ struct buf;
 int api_list_raw(struct req *r, const struct api_page *pg, struct buf *items, long long total);
 /* Answers one item (200, or 201 with Location for a created one). Takes item. */
 int api_item(struct req *r, int status, json_t *item);
+/* One record answered with status: a created one (201) with Location
+ * API_PREFIX path id ("/dmc/gcode/", 42: "/api/v1/dmc/gcode/42").
+ * Takes item. */
+int api_record(struct req *r, int status, json_t *item, const char *path, long long id);
 /* The error shape with a code of the caller's ("insufficient_scope"). fields
  * (taken, may be NULL) maps field names to Thai messages. */
 int api_error(struct req *r, int status, const char *code, const char *message, json_t *fields);

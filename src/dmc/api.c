@@ -171,9 +171,7 @@ static int learner_answer(struct req *r, int status, long long id)
 	}
 	json_t *item = learner_item(l);
 	json_decref(l);
-	if (status == 201)
-		req_add_header(r, "Location", jstr(item, "href"));
-	return api_item(r, status, item);
+	return api_record(r, status, item, "/dmc/learners/", id);
 }
 
 static int learner_get(struct req *r)
@@ -226,9 +224,7 @@ static int request_answer(struct req *r, int status, long long id)
 	    jstr(x, "note"), "requested_at", api_time(jint(x, "requested_at")), "decided_at",
 	    api_time(jint(x, "decided_at")), "decision_note", jstr(x, "decision_note"), "href", href);
 	json_decref(x);
-	if (status == 201)
-		req_add_header(r, "Location", href);
-	return api_item(r, status, item);
+	return api_record(r, status, item, "/dmc/requests/", id);
 }
 
 static int request_get(struct req *r)
@@ -470,12 +466,7 @@ static int gcode_answer(struct req *r, int status, long long gid)
 	    jstr(g, "decision_note"), "gcode", *jstr(g, "gcode") ? json_string(jstr(g, "gcode")) : json_null(),
 	    "learner_id", lid > 0 ? json_integer(lid) : json_null(), "docs", docs);
 	json_decref(g);
-	if (status == 201) {
-		char href[64];
-		snprintf(href, sizeof href, API_PREFIX "/dmc/gcode/%lld", gid);
-		req_add_header(r, "Location", href);
-	}
-	return api_item(r, status, item);
+	return api_record(r, status, item, "/dmc/gcode/", gid);
 }
 
 static int gcode_get(struct req *r)

@@ -144,9 +144,7 @@ static int staff_answer(struct req *r, int status, long long id)
 	    (json_int_t)jint(s, "version"), "updated_at", api_time(jint(s, "updated_at")), "href", href);
 	buf_release(&m);
 	json_decref(s);
-	if (status == 201)
-		req_add_header(r, "Location", href);
-	return api_item(r, status, item);
+	return api_record(r, status, item, "/dpa/staff/", id);
 }
 
 static int staff_get(struct req *r)
@@ -224,9 +222,7 @@ static int transfer_answer(struct req *r, int status, long long id)
 	}
 	json_t *item = transfer_item(x);
 	json_decref(x);
-	if (status == 201)
-		req_add_header(r, "Location", jstr(item, "href"));
-	return api_item(r, status, item);
+	return api_record(r, status, item, "/dpa/transfers/", id);
 }
 
 static int transfer_get(struct req *r)

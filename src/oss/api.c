@@ -334,12 +334,7 @@ static int request_answer(struct req *r, int status, long long id, bool audit)
 		oss_audit(r, db, "personal.read", "oss_request", id, jint(req, "area_id"),
 			  json_pack("{s:s, s:s}", "code", jstr(req, "code"), "page", "api"));
 	json_decref(req);
-	if (status == 201) {
-		char loc[80];
-		snprintf(loc, sizeof loc, API_PREFIX "/oss/requests/%lld", id);
-		req_add_header(r, "Location", loc);
-	}
-	return api_item(r, status, item);
+	return api_record(r, status, item, "/oss/requests/", id);
 }
 
 static int request_get(struct req *r)
