@@ -25,8 +25,8 @@
 static const struct stem {
 	const char *s;
 	size_t n;
-} stems[] = {{"citizen_id", 10}, {"gcode", 5},	{"ident", 5},	   {"email", 5},
-	     {"phone", 5},	 {"address", 7}, {"birth_date", 10}, {"line_id", 7}};
+} stems[] = {{"citizen_id", 10}, {"gcode", 5},	     {"ident", 5},   {"email", 5}, {"phone", 5},
+	     {"address", 7},	 {"birth_date", 10}, {"line_id", 7}, {"salary", 6}};
 
 /* The shortest stem: a shorter key is never personal. */
 #define STEM_MIN 5
@@ -220,6 +220,12 @@ void personal_seen(void *arg, json_t *v)
 			break;
 		x->shown = true;
 	}
+}
+
+void personal_show_all(struct personal *p)
+{
+	for (size_t i = 0; p && i < p->n; i++)
+		p->v[i].shown = true;
 }
 
 void personal_prune(struct personal *p)

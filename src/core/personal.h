@@ -9,10 +9,11 @@
  *
  * The convention: a key is personal when it is one of citizen_id, gcode,
  * ident (a learner's citizen ID or G-code), email, phone, address,
- * birth_date, line_id, or ends or starts with one as a whole word
+ * birth_date, line_id, salary, or ends or starts with one as a whole word
  * ("guardian_phone", "account_email", "address_registered",
- * "birth_date_text"), unless it ends in "_masked": a masked form
- * ("citizen_id_masked") is what lists show instead. Only strings count (a
+ * "birth_date_text", "salary_text", "salary_baht"), unless it ends in
+ * "_masked": a masked form ("citizen_id_masked", "salary_masked") is what
+ * lists show instead. Only strings count (a
  * boolean "email_taken" is no one's data). A form field's object ({name,
  * value, …} of form_model) holds a personal value when its name is a
  * personal key; a form's "errors" object (messages by field name) holds
@@ -44,6 +45,9 @@ size_t personal_shown_count(const struct personal *p);
  * printed from (a form's field value and the model's copy of it are one
  * value on the page). arg is the struct personal. */
 void personal_seen(void *arg, json_t *v);
+/* Marks every collected value shown: an answer that is its own contract
+ * (an API item, core/api.c) shows all it carries. */
+void personal_show_all(struct personal *p);
 /* Deletes every collected value not marked shown from its object. */
 void personal_prune(struct personal *p);
 /* The shown values as [{path, value}], paths like "account.email" and

@@ -436,7 +436,8 @@ static const char *gcode_status_label(const char *st)
 					 : "โรงเรียนยกเลิกคำขอ";
 }
 
-static int gcode_answer(struct req *r, int status, long long gid)
+/* read: a GET of the request, audited as its page is */
+static int gcode_answer(struct req *r, int status, long long gid, bool read)
 {
 	struct err e = ERR_INIT;
 	json_t *g = gid > 0 ? dmc_gcode_get(req_db(r), gid, &e) : NULL;
@@ -455,6 +456,11 @@ static int gcode_answer(struct req *r, int status, long long gid)
 						      jstr(d, "filename"), "mime", jstr(d, "mime"), "size",
 						      (json_int_t)jint(d, "size"), "href", href));
 	}
+	/* X-5: the page's own row for a read of the request (the learner's
+	 * name and G-code); the answer's personal fields add no second one */
+	if (read)
+		acc_audit_in(r, req_db(r), jint(g, "area_id"), acc_user_id(r), "personal.read", "dmc_gcode_request", gid,
+			     json_pack("{s:s}", "page", "api"));
 	long long lid = jint(g, "learner_id");
 	json_t *item = json_pack(
 	    "{s:I, s:I, s:I, s:o, s:s, s:s, s:o, s:o, s:s, s:o, s:o, s:s, s:o, s:o, s:o}", "id", (json_int_t)gid,
@@ -471,7 +477,7 @@ static int gcode_answer(struct req *r, int status, long long gid)
 
 static int gcode_get(struct req *r)
 {
-	return gcode_answer(r, 200, req_param_id(r, "gid"));
+	return gcode_answer(r, 200, req_param_id(r, "gid"), true);
 }
 
 /* A document of a request the caller may see; each read audited as the
@@ -502,6 +508,14 @@ static int gcode_doc_get(struct req *r)
 	json_decref(d);
 	json_decref(g);
 	return rc;
+}
+
+/* a write's answer: the request as stored, with no personal.read of its
+ * own (the page's write is the school's own record, or the area's
+ * decision) */
+static int gcode_written(struct req *r, int status, long long gid)
+{
+	return gcode_answer(r, status, gid, false);
 }
 
 /* --- the table ------------------------------------------------------------------------------------- */
@@ -592,20 +606,20 @@ static const struct api_route routes[] = {
      "The area's learners and each school's progress in a round", dashboard_schema, false, dashboard_params},
     {"POST", "/dmc/schools/:sid/gcode", NULL, dmc_gcode_form, "dmc:write", ENTER,
      "ขอรหัส G พร้อมเอกสาร (multipart/form-data)", "Ask for a G-code, with the documents (multipart/form-data)",
-     gcode_schema, false, NULL, NULL, NULL, 201, .page = dmc_gcode_new_post, .answer = gcode_answer,
+     gcode_schema, false, NULL, NULL, NULL, 201, .page = dmc_gcode_new_post, .answer = gcode_written,
      .id_from = "/dmc/gcode/"},
-    {"GET", "/dmc/gcode/:gid", gcode_get, NULL, "dmc:read", ALL, "คำขอรหัส G หนึ่งรายการ", "One G-code request",
-     gcode_schema},
+    {"GET", "/dmc/gcode/:gid", gcode_get, NULL, "dmc:read", ALL, "คำขอรหัส G หนึ่งรายการ (การอ่านแต่ละครั้งถูกบันทึก)",
+     "One G-code request (each read is audited)", gcode_schema},
     {"GET", "/dmc/gcode/:gid/docs/:kind", gcode_doc_get, NULL, "dmc:read", ALL,
      "เอกสารของคำขอรหัส G (student_form, guardian_doc, other_doc) การอ่านแต่ละครั้งถูกบันทึก",
      "A document of the request (student_form, guardian_doc, other_doc); each read is audited",
      "{\"type\":\"string\",\"format\":\"binary\"}", false, doc_params},
     {"POST", "/dmc/areas/:aid/gcode/:gid/approve", NULL, dmc_decision_form, "dmc:write", "dmc_area",
      "เขตพื้นที่รับรอง: ออกรหัส G และเพิ่มนักเรียนเข้าโรงเรียน", "The area certifies: issues the G-code and adds the learner",
-     gcode_schema, false, NULL, NULL, &yes, .page = dmc_gcode_decide_post, .answer = gcode_answer, .id_from = "gid"},
+     gcode_schema, false, NULL, NULL, &yes, .page = dmc_gcode_decide_post, .answer = gcode_written, .id_from = "gid"},
     {"POST", "/dmc/areas/:aid/gcode/:gid/reject", NULL, dmc_decision_form, "dmc:write", "dmc_area",
      "เขตพื้นที่ไม่รับรอง (ต้องระบุเหตุผล)", "The area refuses (decision_note required)", gcode_schema, false, NULL,
-     NULL, &no, .page = dmc_gcode_decide_post, .answer = gcode_answer, .id_from = "gid"},
+     NULL, &no, .page = dmc_gcode_decide_post, .answer = gcode_written, .id_from = "gid"},
     {NULL},
 };
 
