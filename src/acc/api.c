@@ -248,12 +248,7 @@ static int grants_list(struct req *r)
 	json_t *rows = db_rows_json(db, sql, DB_ARGS(DB_INT(area), DB_INT(user), DB_INT(pg.per_page), DB_INT(pg.offset)), &e);
 	if (!rows)
 		return api_err(r, &e);
-	json_t *items = json_array();
-	size_t i;
-	json_t *x;
-	json_array_foreach(rows, i, x) json_array_append_new(items, grant_item(x));
-	json_decref(rows);
-	return api_list(r, &pg, items, total);
+	return api_list_rows(r, &pg, rows, total, grant_item);
 }
 
 /* --- audit events ------------------------------------------------------------ */

@@ -18,7 +18,6 @@
  * flags first with GNU getopt_long, which accepts abbreviations, so a user
  * flag "--school" would be taken as --schools. Hence --school-code and
  * --area-code. */
-#include <getopt.h>
 #include <stddef.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -29,6 +28,7 @@
 #include "acc/acc_internal.h"
 #include "core/audit.h"
 #include "core/buf.h"
+#include "core/cli.h"
 #include "core/db.h"
 #include "core/module.h"
 
@@ -84,87 +84,25 @@ struct opts {
 	int password_stdin;
 };
 
-enum {
-	O_CITIZEN = 1000, O_EMAIL, O_TITLE, O_FIRST, O_LAST, O_PHONE, O_USERNAME, O_ROLE, O_PERMISSION, O_AREA,
-	O_SCHOOL, O_WG, O_LOGIN, O_GRANT, O_PWSTDIN, O_HELP
+#define O(field) offsetof(struct opts, field)
+static const struct cli_flag flags[] = {
+    {"citizen-id", O(citizen_id)}, {"email", O(email)},		    {"title", O(title)},
+    {"first-name", O(first)},	   {"last-name", O(last)},	    {"phone", O(phone)},
+    {"username", O(username)},	   {"role", O(role)},		    {"permission", O(permission)},
+    {"area-code", O(area_code)},   {"school-code", O(school_code)}, {"work-group", O(work_group)},
+    {"login", O(login)},	   {"grant", O(grant)},		    {"password-stdin", O(password_stdin), true},
+    {NULL},
 };
-
-static const struct option longs[] = {
-    {"citizen-id", required_argument, 0, O_CITIZEN}, {"email", required_argument, 0, O_EMAIL},
-    {"title", required_argument, 0, O_TITLE},	     {"first-name", required_argument, 0, O_FIRST},
-    {"last-name", required_argument, 0, O_LAST},     {"phone", required_argument, 0, O_PHONE},
-    {"username", required_argument, 0, O_USERNAME},  {"role", required_argument, 0, O_ROLE},
-    {"permission", required_argument, 0, O_PERMISSION}, {"area-code", required_argument, 0, O_AREA},
-    {"school-code", required_argument, 0, O_SCHOOL}, {"work-group", required_argument, 0, O_WG},
-    {"login", required_argument, 0, O_LOGIN},	     {"grant", required_argument, 0, O_GRANT},
-    {"password-stdin", no_argument, 0, O_PWSTDIN},   {"help", no_argument, 0, O_HELP},
-    {0, 0, 0, 0},
-};
-
-/* Parses argv[1..] (argv[0] is the subcommand). 0, 1 for help, -1 on a
- * usage error (printed). */
-static int parse(int argc, char **argv, struct opts *o)
-{
-	optind = 0; /* GNU: a full re-initialisation, main.c used getopt already */
-	opterr = 0;
-	int c;
-	while ((c = getopt_long(argc, argv, ":h", longs, NULL)) != -1) {
-		switch (c) {
-		case O_CITIZEN: o->citizen_id = optarg; break;
-		case O_EMAIL: o->email = optarg; break;
-		case O_TITLE: o->title = optarg; break;
-		case O_FIRST: o->first = optarg; break;
-		case O_LAST: o->last = optarg; break;
-		case O_PHONE: o->phone = optarg; break;
-		case O_USERNAME: o->username = optarg; break;
-		case O_ROLE: o->role = optarg; break;
-		case O_PERMISSION: o->permission = optarg; break;
-		case O_AREA: o->area_code = optarg; break;
-		case O_SCHOOL: o->school_code = optarg; break;
-		case O_WG: o->work_group = optarg; break;
-		case O_LOGIN: o->login = optarg; break;
-		case O_GRANT: o->grant = optarg; break;
-		case O_PWSTDIN: o->password_stdin = 1; break;
-		case 'h':
-		case O_HELP: return 1;
-		case ':':
-			fprintf(stderr, "khet user %s: %s needs a value / ตัวเลือก %s ต้องมีค่าตามหลัง\n", argv[0],
-				argv[optind - 1], argv[optind - 1]);
-			return -1;
-		default:
-			fprintf(stderr,
-				"khet user %s: unknown flag %s (khet user help) / ไม่รู้จักตัวเลือก %s ดูวิธีใช้ด้วย khet "
-				"user help\n",
-				argv[0], argv[optind - 1], argv[optind - 1]);
-			return -1;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "khet user %s: unexpected argument %s / มีข้อความเกินมา: %s\n", argv[0], argv[optind],
-			argv[optind]);
-		return -1;
-	}
-	return 0;
-}
+#undef O
 
 /* Prints a refusal (English context, then the Thai message). */
 static int fail(const char *cmd, const char *en, const struct err *e)
 {
 	/* the field as the flag that sets it */
-	static const char *const flag_of[][2] = {{"area_id", "area-code"}, {"school_id", "school-code"},
+	static const char *const flag_of[][2] = {{"area_id", "area-code"},	{"school_id", "school-code"},
 						 {"work_group_id", "work-group"}, {"permission", "permission"},
-						 {"service", "permission"}};
-	char flag[64];
-	snprintf(flag, sizeof flag, "%s", e->field);
-	for (size_t i = 0; i < sizeof flag_of / sizeof *flag_of; i++)
-		if (!strcmp(e->field, flag_of[i][0]))
-			snprintf(flag, sizeof flag, "%s", flag_of[i][1]);
-	for (char *c = flag; *c; c++)
-		if (*c == '_')
-			*c = '-';
-	fprintf(stderr, "khet user %s: %s%s%s%s / %s\n", cmd, en, flag[0] ? " (--" : "", flag, flag[0] ? ")" : "",
-		e->msg);
-	return 1;
+						 {"service", "permission"},	{NULL, NULL}};
+	return cli_fail("user", cmd, en, e, flag_of);
 }
 
 static void audit(struct db *db, long long area_id, const char *action, const char *type, long long id,
@@ -298,8 +236,9 @@ static int read_password(struct buf *pw, struct err *e)
 	return 0;
 }
 
-static int cmd_add(const struct cli *cli, const struct opts *o)
+static int cmd_add(const struct cli *cli, const void *opts)
 {
+	const struct opts *o = opts;
 	struct err e = ERR_INIT;
 	struct db *db = cli->db;
 	static const struct {
@@ -410,8 +349,9 @@ static long long find_login(struct db *db, const char *login, struct err *e)
 	return id;
 }
 
-static int cmd_grant(const struct cli *cli, const struct opts *o)
+static int cmd_grant(const struct cli *cli, const void *opts)
 {
+	const struct opts *o = opts;
 	if (!o->login || (!o->role && !o->permission)) {
 		fprintf(stderr, "khet user grant: give --login and --role or --permission / ต้องระบุ --login และ --role "
 				"หรือ --permission\n");
@@ -434,8 +374,9 @@ static int cmd_grant(const struct cli *cli, const struct opts *o)
 	return 0;
 }
 
-static int cmd_revoke(const struct cli *cli, const struct opts *o)
+static int cmd_revoke(const struct cli *cli, const void *opts)
 {
+	const struct opts *o = opts;
 	if (!o->grant && !(o->login && (o->role || o->permission))) {
 		fprintf(stderr, "khet user revoke: give --grant ID, or --login with --role or --permission / ต้องระบุ "
 				"--grant หรือ --login กับ --role หรือ --permission\n");
@@ -488,8 +429,9 @@ static int cmd_revoke(const struct cli *cli, const struct opts *o)
 	return 0;
 }
 
-static int cmd_list(const struct cli *cli, const struct opts *o)
+static int cmd_list(const struct cli *cli, const void *opts)
 {
+	const struct opts *o = opts;
 	struct err e = ERR_INIT;
 	struct db_res *res;
 	/* users with no active grant show once with the grant's columns empty
@@ -517,10 +459,7 @@ static int cmd_list(const struct cli *cli, const struct opts *o)
 			const char *t = db_text(res, c);
 			if (c == 5 || c == 10)
 				t = db_int(res, c) ? t : "";
-			/* no tab or line break of a name can break the columns */
-			for (const char *p = t; *p; p++)
-				putchar(*p == '\t' || *p == '\n' || *p == '\r' ? ' ' : *p);
-			putchar(c == 10 ? '\n' : '\t');
+			cli_tsv_field(t, c == 10);
 		}
 	}
 	db_res_free(res);
@@ -531,27 +470,9 @@ static int cmd_list(const struct cli *cli, const struct opts *o)
 
 int acc_cli_user(const struct cli *cli, int argc, char **argv)
 {
-	if (argc < 2 || !strcmp(argv[1], "help") || !strcmp(argv[1], "--help")) {
-		usage(argc < 2 ? stderr : stdout);
-		return argc < 2 ? 2 : 0;
-	}
+	static const struct cli_sub subs[] = {
+	    {"add", cmd_add}, {"grant", cmd_grant}, {"revoke", cmd_revoke}, {"list", cmd_list}, {NULL},
+	};
 	struct opts o = {0};
-	int p = parse(argc - 1, argv + 1, &o);
-	if (p != 0) {
-		if (p > 0)
-			usage(stdout);
-		return p > 0 ? 0 : 2;
-	}
-	const char *cmd = argv[1];
-	if (!strcmp(cmd, "add"))
-		return cmd_add(cli, &o);
-	if (!strcmp(cmd, "grant"))
-		return cmd_grant(cli, &o);
-	if (!strcmp(cmd, "revoke"))
-		return cmd_revoke(cli, &o);
-	if (!strcmp(cmd, "list"))
-		return cmd_list(cli, &o);
-	fprintf(stderr, "khet user: unknown command %s / ไม่รู้จักคำสั่ง %s\n\n", cmd, cmd);
-	usage(stderr);
-	return 2;
+	return cli_command(cli, argc, argv, flags, &o, usage, subs);
 }

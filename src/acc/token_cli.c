@@ -13,7 +13,7 @@
  * done by the command line (actor 0, role "cli"), like `khet user`. A
  * token made here names its owner as created_by (the column must name an
  * account). Exit codes: 0 done, 1 refused (nothing stored), 2 usage. */
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +24,7 @@
 #include "core/api.h"
 #include "core/audit.h"
 #include "core/buf.h"
+#include "core/cli.h"
 #include "core/clock.h"
 #include "core/db.h"
 #include "core/jsonx.h"
@@ -62,64 +63,18 @@ struct opts {
 	const char *login, *scopes, *name, *role, *area_code, *days, *id;
 };
 
-enum { O_LOGIN = 1000, O_SCOPES, O_NAME, O_ROLE, O_AREA, O_DAYS, O_ID, O_HELP };
-
 /* no flag is a prefix of a global one (main.c's getopt_long takes
- * abbreviations: see cli.c) */
-static const struct option longs[] = {
-    {"login", required_argument, 0, O_LOGIN},	  {"scopes", required_argument, 0, O_SCOPES},
-    {"name", required_argument, 0, O_NAME},	  {"role", required_argument, 0, O_ROLE},
-    {"area-code", required_argument, 0, O_AREA}, {"days", required_argument, 0, O_DAYS},
-    {"id", required_argument, 0, O_ID},		  {"help", no_argument, 0, O_HELP},
-    {0, 0, 0, 0},
+ * abbreviations: see core/cli.h) */
+#define O(field) offsetof(struct opts, field)
+static const struct cli_flag flags[] = {
+    {"login", O(login)}, {"scopes", O(scopes)},	  {"name", O(name)}, {"role", O(role)},
+    {"area-code", O(area_code)}, {"days", O(days)}, {"id", O(id)},	   {NULL},
 };
-
-static int parse(int argc, char **argv, struct opts *o)
-{
-	optind = 0;
-	opterr = 0;
-	int c;
-	while ((c = getopt_long(argc, argv, ":h", longs, NULL)) != -1) {
-		switch (c) {
-		case O_LOGIN: o->login = optarg; break;
-		case O_SCOPES: o->scopes = optarg; break;
-		case O_NAME: o->name = optarg; break;
-		case O_ROLE: o->role = optarg; break;
-		case O_AREA: o->area_code = optarg; break;
-		case O_DAYS: o->days = optarg; break;
-		case O_ID: o->id = optarg; break;
-		case 'h':
-		case O_HELP: return 1;
-		case ':':
-			fprintf(stderr, "khet token %s: %s needs a value / ตัวเลือก %s ต้องมีค่าตามหลัง\n", argv[0],
-				argv[optind - 1], argv[optind - 1]);
-			return -1;
-		default:
-			fprintf(stderr,
-				"khet token %s: unknown flag %s (khet token help) / ไม่รู้จักตัวเลือก %s ดูวิธีใช้ด้วย "
-				"khet token help\n",
-				argv[0], argv[optind - 1], argv[optind - 1]);
-			return -1;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "khet token %s: unexpected argument %s / มีข้อความเกินมา: %s\n", argv[0], argv[optind],
-			argv[optind]);
-		return -1;
-	}
-	return 0;
-}
+#undef O
 
 static int fail(const char *cmd, const char *en, const struct err *e)
 {
-	char flag[64];
-	snprintf(flag, sizeof flag, "%s", e->field);
-	for (char *c = flag; *c; c++)
-		if (*c == '_')
-			*c = '-';
-	fprintf(stderr, "khet token %s: %s%s%s%s / %s\n", cmd, en, flag[0] ? " (--" : "", flag, flag[0] ? ")" : "",
-		e->msg);
-	return 1;
+	return cli_fail("token", cmd, en, e, NULL);
 }
 
 static int audit(struct db *db, long long area_id, const char *action, long long id, json_t *detail, struct err *e)
@@ -216,8 +171,9 @@ static long long add_token(struct db *db, const struct opts *o, char token[ACC_A
 	return id;
 }
 
-static int cmd_add(const struct cli *cli, const struct opts *o)
+static int cmd_add(const struct cli *cli, const void *opts)
 {
+	const struct opts *o = opts;
 	if (!o->login || !o->scopes) {
 		fprintf(stderr, "khet token add: give --login and --scopes / ต้องระบุ --login และ --scopes\n");
 		return 2;
@@ -243,8 +199,9 @@ static int cmd_add(const struct cli *cli, const struct opts *o)
 	return 0;
 }
 
-static int cmd_revoke(const struct cli *cli, const struct opts *o)
+static int cmd_revoke(const struct cli *cli, const void *opts)
 {
+	const struct opts *o = opts;
 	char *end = NULL;
 	long long id = o->id ? strtoll(o->id, &end, 10) : 0;
 	if (!o->id || !*o->id || *end || id <= 0) {
@@ -273,8 +230,9 @@ static int cmd_revoke(const struct cli *cli, const struct opts *o)
 	return 0;
 }
 
-static int cmd_list(const struct cli *cli, const struct opts *o)
+static int cmd_list(const struct cli *cli, const void *opts)
 {
+	const struct opts *o = opts;
 	struct err e = ERR_INIT;
 	struct db_res *res;
 	/* api_tokens_area (area_id, id) */
@@ -295,9 +253,7 @@ static int cmd_list(const struct cli *cli, const struct opts *o)
 				printf("%04d-%02d-%02dT%02d:%02d:%02d+07:00\t", y, mo, d, h, mi, s);
 				continue;
 			}
-			for (const char *p = db_text(res, c); *p; p++)
-				putchar(*p == '\t' || *p == '\n' || *p == '\r' ? ' ' : *p);
-			putchar(c == 9 ? '\n' : '\t');
+			cli_tsv_field(db_text(res, c), c == 9);
 		}
 	}
 	db_res_free(res);
@@ -308,25 +264,7 @@ static int cmd_list(const struct cli *cli, const struct opts *o)
 
 int acc_cli_token(const struct cli *cli, int argc, char **argv)
 {
-	if (argc < 2 || !strcmp(argv[1], "help") || !strcmp(argv[1], "--help")) {
-		usage(argc < 2 ? stderr : stdout);
-		return argc < 2 ? 2 : 0;
-	}
+	static const struct cli_sub subs[] = {{"add", cmd_add}, {"revoke", cmd_revoke}, {"list", cmd_list}, {NULL}};
 	struct opts o = {0};
-	int p = parse(argc - 1, argv + 1, &o);
-	if (p != 0) {
-		if (p > 0)
-			usage(stdout);
-		return p > 0 ? 0 : 2;
-	}
-	const char *cmd = argv[1];
-	if (!strcmp(cmd, "add"))
-		return cmd_add(cli, &o);
-	if (!strcmp(cmd, "revoke"))
-		return cmd_revoke(cli, &o);
-	if (!strcmp(cmd, "list"))
-		return cmd_list(cli, &o);
-	fprintf(stderr, "khet token: unknown command %s / ไม่รู้จักคำสั่ง %s\n\n", cmd, cmd);
-	usage(stderr);
-	return 2;
+	return cli_command(cli, argc, argv, flags, &o, usage, subs);
 }

@@ -260,12 +260,7 @@ static int building_answer(struct req *r, int status, long long id)
 		return 0;
 	json_t *item = building_item(b);
 	json_decref(b);
-	if (status == 201) {
-		char loc[80];
-		snprintf(loc, sizeof loc, API_PREFIX "/bld/buildings/%lld", id);
-		req_add_header(r, "Location", loc);
-	}
-	return api_item(r, status, item);
+	return api_record(r, status, item, "/bld/buildings/", id);
 }
 
 static int building_get(struct req *r)
@@ -474,52 +469,13 @@ static int budget_get(struct req *r)
 
 /* ---- writes: the pages' own handlers ------------------------------------------------ */
 
-static int created(struct req *r, const char *location)
-{
-	return building_answer(r, 201, api_location_id(location, "/bld/buildings/"));
-}
-
-static int saved(struct req *r, const char *location)
-{
-	return building_answer(r, 200, api_location_id(location, "/bld/buildings/"));
-}
-
 /* a submission or reopening is of this year's window (the page's own
  * write reads no ?year=), so its answer is too: a ?year= on the write
  * neither changes what it answers nor undoes the write when it is bad */
-static int school_saved(struct req *r, const char *location)
+static int school_saved(struct req *r, int status, long long sid)
 {
-	return state_of_year(r, api_location_id(location, "/bld/schools/"), bld_year_at(clock_now(r)));
-}
-
-static int add_post(struct req *r)
-{
-	return api_call_page(r, bld_new_post, created);
-}
-
-static int edit_post(struct req *r)
-{
-	return api_call_page(r, bld_edit_post, saved);
-}
-
-static int photo_post(struct req *r)
-{
-	return api_call_page(r, bld_photo_post, saved);
-}
-
-static int photo_delete(struct req *r)
-{
-	return api_call_page(r, bld_photo_delete_post, saved);
-}
-
-static int submit_post(struct req *r)
-{
-	return api_call_page(r, bld_submit_post, school_saved);
-}
-
-static int reopen_post(struct req *r)
-{
-	return api_call_page(r, bld_reopen_post, school_saved);
+	(void)status;
+	return state_of_year(r, sid, bld_year_at(clock_now(r)));
 }
 
 static const struct api_param year_params[] = {
@@ -550,25 +506,29 @@ static const struct api_route routes[] = {
     {"GET", "/bld/areas/:aid/budget", budget_get, NULL, "bld:read", SEEN,
      "บัญชีคำขอตั้งงบประมาณสิ่งก่อสร้าง (ปีงบประมาณ = ปีที่เก็บข้อมูล + 2)",
      "The budget request list (fiscal year = collection year + 2)", budget_schema, false, year_params},
-    {"POST", "/bld/schools/:sid/buildings", add_post, bld_building_form, "bld:write", ENTER,
+    {"POST", "/bld/schools/:sid/buildings", NULL, bld_building_form, "bld:write", ENTER,
      "เพิ่มอาคาร/สิ่งก่อสร้าง (ในช่วงเวลาส่งข้อมูล ก่อนส่งข้อมูล)",
      "Add a building (inside the window, before the school submits)", building_schema, false, NULL, NULL, NULL,
-     201},
-    {"POST", "/bld/buildings/:id", edit_post, bld_building_form, "bld:write", ENTER,
+     201, .page = bld_new_post, .answer = building_answer, .id_from = "/bld/buildings/"},
+    {"POST", "/bld/buildings/:id", NULL, bld_building_form, "bld:write", ENTER,
      "แก้ไขข้อมูลอาคาร ต้องส่ง _version (ไม่ส่ง: 422, ข้อมูลเก่า: 409)",
      "Edit a building; _version is required (missing: 422, stale: 409)", building_schema, false, NULL, NULL, NULL, 0,
-     API_VERSION_REQUIRED},
-    {"POST", "/bld/buildings/:id/photos", photo_post, bld_photo_form, "bld:write", ENTER,
+     API_VERSION_REQUIRED, .page = bld_edit_post, .answer = building_answer, .id_from = "/bld/buildings/"},
+    {"POST", "/bld/buildings/:id/photos", NULL, bld_photo_form, "bld:write", ENTER,
      "เพิ่มรูปถ่ายอาคาร (multipart/form-data, JPG หรือ PNG, อาคารละไม่เกิน 5 รูป)",
-     "Add a photo (multipart/form-data, JPEG or PNG, at most 5 a building)", building_schema},
-    {"DELETE", "/bld/buildings/:id/photos/:fid", photo_delete, bld_empty_form, "bld:write", ENTER,
+     "Add a photo (multipart/form-data, JPEG or PNG, at most 5 a building)", building_schema,
+     .page = bld_photo_post, .answer = building_answer, .id_from = "/bld/buildings/"},
+    {"DELETE", "/bld/buildings/:id/photos/:fid", NULL, bld_empty_form, "bld:write", ENTER,
      "ลบรูปถ่ายอาคาร (ในช่วงเวลาส่งข้อมูล ก่อนส่งข้อมูล)", "Remove a photo of the building (inside the window, before "
-     "the school submits)", building_schema},
-    {"POST", "/bld/schools/:sid/submit", submit_post, bld_submit_form, "bld:write", ENTER,
+     "the school submits)", building_schema, .page = bld_photo_delete_post, .answer = building_answer,
+     .id_from = "/bld/buildings/"},
+    {"POST", "/bld/schools/:sid/submit", NULL, bld_submit_form, "bld:write", ENTER,
      "ส่งข้อมูลอาคารเรียนของปี (ขาดข้อมูล: 422 ระบุทุกรายการ)",
-     "Submit the school's year (something missing: 422 naming each item)", state_schema},
-    {"POST", "/bld/schools/:sid/reopen", reopen_post, bld_empty_form, "bld:write", AREA,
-     "เขตพื้นที่เปิดให้โรงเรียนแก้ไขข้อมูลที่ส่งแล้ว", "The area reopens a submitted school", state_schema},
+     "Submit the school's year (something missing: 422 naming each item)", state_schema,
+     .page = bld_submit_post, .answer = school_saved, .id_from = "/bld/schools/"},
+    {"POST", "/bld/schools/:sid/reopen", NULL, bld_empty_form, "bld:write", AREA,
+     "เขตพื้นที่เปิดให้โรงเรียนแก้ไขข้อมูลที่ส่งแล้ว", "The area reopens a submitted school", state_schema,
+     .page = bld_reopen_post, .answer = school_saved, .id_from = "/bld/schools/"},
     {NULL},
 };
 

@@ -2,6 +2,7 @@
  * document built from the registered routes (see api.h). */
 #include "core/api.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <pthread.h>
@@ -90,6 +91,11 @@ int api_err(struct req *r, const struct err *e)
 	return api_error(r, e->status, NULL, e->msg, fields);
 }
 
+int api_not_found(struct req *r, const struct err *e, const char *message)
+{
+	return e->status >= 500 ? api_err(r, e) : api_error(r, 404, NULL, message, NULL);
+}
+
 /* --- answers -------------------------------------------------------------- */
 
 /* X-5 for every API answer: the personal values an item or a list's
@@ -124,6 +130,17 @@ int api_item(struct req *r, int status, json_t *item)
 	respond(r, st, item);
 	json_decref(item);
 	return 0;
+}
+
+int api_record(struct req *r, int status, json_t *item, const char *path, long long id)
+{
+	if (status == 201) {
+		struct buf loc = BUF_INIT;
+		buf_addf(&loc, API_PREFIX "%s%lld", path, id);
+		req_add_header(r, "Location", buf_cstr(&loc));
+		buf_release(&loc);
+	}
+	return api_item(r, status, item);
 }
 
 /* Whether key (kl bytes) is one of the space-separated keys of list,
@@ -368,6 +385,16 @@ int api_list(struct req *r, const struct api_page *pg, json_t *items, long long 
 	json_t *body = json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total", (json_int_t)total, "page",
 				 (json_int_t)pg->page, "per_page", (json_int_t)pg->per_page);
 	return api_item(r, 200, body);
+}
+
+int api_list_rows(struct req *r, const struct api_page *pg, json_t *rows, long long total, json_t *(*item)(json_t *row))
+{
+	json_t *items = json_array();
+	size_t i;
+	json_t *x;
+	json_array_foreach(rows, i, x) json_array_append_new(items, item(x));
+	json_decref(rows);
+	return api_list(r, pg, items, total);
 }
 
 int api_list_raw(struct req *r, const struct api_page *pg, struct buf *items, long long total)
@@ -645,6 +672,44 @@ static const struct route core_api_routes[] = {
 };
 static const struct route_table core_api_table = {"core", core_api_routes};
 
+int api_route_check(const struct api_route *a, struct err *e)
+{
+	if (!a->handler == !a->page)
+		return err_set(e, 500, "needs a handler or a page, not both");
+	if (!a->page)
+		return 0;
+	if (!a->answer || !a->id_from || !*a->id_from)
+		return err_set(e, 500, "a page needs answer and id_from");
+	size_t n = strlen(a->id_from);
+	if (a->id_from[0] == '/')
+		return a->id_from[n - 1] == '/' ? 0 : err_set(e, 500, "id_from %s: a prefix ends with /", a->id_from);
+	for (const char *p = strchr(a->path, ':'); p; p = strchr(p + 1, ':'))
+		if (!strncmp(p + 1, a->id_from, n) && (p[n + 1] == '/' || !p[n + 1]))
+			return 0;
+	return err_set(e, 500, "id_from %s: no such parameter in the path", a->id_from);
+}
+
+/* The handler of a route declared with page (api.h): the page's own
+ * write, answered with the record its redirect or its path names. */
+static const struct api_route *page_route(struct req *r)
+{
+	const struct api_route *ar = api_route_of(r);
+	assert(ar && ar->page && ar->answer && ar->id_from); /* api_register made the route so */
+	return ar;
+}
+
+static int page_answer(struct req *r, const char *location)
+{
+	const struct api_route *ar = page_route(r);
+	long long id = ar->id_from[0] == '/' ? api_location_id(location, ar->id_from) : req_param_id(r, ar->id_from);
+	return ar->answer(r, ar->status > 0 ? ar->status : 200, id);
+}
+
+static int page_write(struct req *r)
+{
+	return api_call_page(r, page_route(r)->page, page_answer);
+}
+
 static struct route route_pool[API_ROUTES_MAX + API_MODULES_MAX];
 static char path_pool[API_ROUTES_MAX][API_PATH_MAX];
 static struct route_table table_pool[API_MODULES_MAX];
@@ -667,9 +732,14 @@ void api_register(void)
 				log_error("api: too many API routes, or %s too long", a->path);
 				abort();
 			}
+			struct err e = ERR_INIT;
+			if (api_route_check(a, &e) < 0) { /* the build's mistake */
+				log_error("api: %s %s: %s", a->method, a->path, e.msg);
+				abort();
+			}
 			snprintf(path_pool[np], API_PATH_MAX, "%s%s", API_PREFIX, a->path);
-			route_pool[nr++] = (struct route){a->method, path_pool[np++], a->handler, a->body, NULL,
-							  ACCESS_SIGNED_IN, a->roles, a, ROUTE_API};
+			route_pool[nr++] = (struct route){a->method, path_pool[np++], a->page ? page_write : a->handler,
+							  a->body, NULL, ACCESS_SIGNED_IN, a->roles, a, ROUTE_API};
 		}
 		route_pool[nr++] = (struct route){NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, 0}; /* the table's end */
 		table_pool[nt] = (struct route_table){khet_modules[i]->name, rs};

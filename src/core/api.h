@@ -65,6 +65,18 @@ struct api_route {
 	int version;		   /* a write of one record: API_VERSION_CHECKED when _version is
 				    * checked if sent (a stale one is 409), API_VERSION_REQUIRED when
 				    * the write is refused without it; documented in the body */
+	/* A write that is the page's own handler needs no adapter of its
+	 * own: with page set (and handler NULL) the route runs page under
+	 * api_call_page and answers with answer(r, status, id) — status the
+	 * route's (0: 200), id the record the page's redirect names after
+	 * the prefix id_from ("/dmc/learners/", api_location_id: -1 when the
+	 * redirect is elsewhere) or, when id_from is a path parameter's name
+	 * ("id"), that parameter (an edit of the path's record, wherever the
+	 * page goes back to). An answer that needs more (a record the page
+	 * names nowhere) keeps a handler of its own calling api_call_page. */
+	handler_fn page;
+	int (*answer)(struct req *r, int status, long long id);
+	const char *id_from;
 };
 
 #define API_VERSION_CHECKED 1
@@ -79,6 +91,10 @@ struct api_def {
 /* Registers every module's API routes and the document's own two, once,
  * before serving (main.c). */
 void api_register(void);
+/* Whether a route is declared whole: a handler, or a page with answer
+ * and an id_from that is a prefix ending with '/' or a parameter of its
+ * path. 0, or -1 with e; api_register stops the start on a mistake. */
+int api_route_check(const struct api_route *a, struct err *e);
 /* The api_route of the request's route, NULL when it is not an API route. */
 const struct api_route *api_route_of(struct req *r);
 const void *api_route_data(struct req *r);
@@ -113,6 +129,9 @@ int api_page_parse(const char *page, const char *per_page, const char *sort, con
 /* Answers a list: {"items":[…],"total":n,"page":p,"per_page":k} with
  * X-Total-Count and Link (first, prev, next, last). Takes items. */
 int api_list(struct req *r, const struct api_page *pg, json_t *items, long long total);
+/* api_list of rows (taken: the query's rows, json_t objects), each
+ * answered as item makes it of the row (a new reference). */
+int api_list_rows(struct req *r, const struct api_page *pg, json_t *rows, long long total, json_t *(*item)(json_t *row));
 /* api_list with the items written straight (api_buf_* and jx_buf_str, no
  * json_t per row): items holds the array's JSON text "[…]" (empty: []).
  * Takes items. */
@@ -120,9 +139,17 @@ struct buf;
 int api_list_raw(struct req *r, const struct api_page *pg, struct buf *items, long long total);
 /* Answers one item (200, or 201 with Location for a created one). Takes item. */
 int api_item(struct req *r, int status, json_t *item);
+/* One record answered with status: a created one (201) with Location
+ * API_PREFIX path id ("/dmc/gcode/", 42: "/api/v1/dmc/gcode/42").
+ * Takes item. */
+int api_record(struct req *r, int status, json_t *item, const char *path, long long id);
 /* The error shape with a code of the caller's ("insufficient_scope"). fields
  * (taken, may be NULL) maps field names to Thai messages. */
 int api_error(struct req *r, int status, const char *code, const char *message, json_t *fields);
+/* The answer for a record that was not read: e's when it is a fault (5xx,
+ * logged), else 404 with message — for a record that is not there, one
+ * the caller may not see, or an id that names none (e untouched). */
+int api_not_found(struct req *r, const struct err *e, const char *message);
 /* An err as the error shape (a fault: 500, logged, generic message). */
 int api_err(struct req *r, const struct err *e);
 /* The stable code of a status (400 invalid, 401 unauthorized, 403

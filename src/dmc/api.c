@@ -66,6 +66,23 @@ static void ident_mask(const char *ident, struct buf *m)
 	dmc_ident_mask(ident, m);
 }
 
+/* a learner of the school's list */
+static json_t *learner_row(json_t *x)
+{
+	struct buf m = BUF_INIT;
+	ident_mask(jstr(x, "ident"), &m);
+	const char *sex = jstr(x, "sex");
+	json_t *item = json_pack(
+	    "{s:I, s:I, s:s, s:o, s:s, s:s, s:o, s:o, s:I, s:o}", "id", (json_int_t)jint(x, "id"), "school_id",
+	    (json_int_t)jint(x, "school_id"), "ident_masked", buf_cstr(&m), "title",
+	    api_enum(jstr(x, "title"), jstr(x, "title_label")), "first_name", jstr(x, "first_name"), "last_name",
+	    jstr(x, "last_name"), "sex", api_enum(sex, !strcmp(sex, "M") ? "ชาย" : "หญิง"), "grade",
+	    api_enum(jstr(x, "grade"), jstr(x, "grade_label")), "room", (json_int_t)jint(x, "room"), "status",
+	    api_enum(jstr(x, "status"), status_label(jstr(x, "status"))));
+	buf_release(&m);
+	return item;
+}
+
 static int learners_list(struct req *r)
 {
 	struct api_page pg;
@@ -94,26 +111,7 @@ static int learners_list(struct req *r)
 	json_t *rows = db_rows_json(db, sql, DB_ARGS(DB_INT(sid), DB_TEXT(status), DB_INT(pg.per_page), DB_INT(pg.offset)), &e);
 	if (!rows)
 		return api_err(r, &e);
-	json_t *items = json_array();
-	size_t i;
-	json_t *x;
-	json_array_foreach(rows, i, x)
-	{
-		struct buf m = BUF_INIT;
-		ident_mask(jstr(x, "ident"), &m);
-		const char *sex = jstr(x, "sex");
-		json_array_append_new(
-		    items, json_pack("{s:I, s:I, s:s, s:o, s:s, s:s, s:o, s:o, s:I, s:o}", "id", (json_int_t)jint(x, "id"),
-				     "school_id", (json_int_t)jint(x, "school_id"), "ident_masked", buf_cstr(&m), "title",
-				     api_enum(jstr(x, "title"), jstr(x, "title_label")), "first_name", jstr(x, "first_name"),
-				     "last_name", jstr(x, "last_name"), "sex",
-				     api_enum(sex, !strcmp(sex, "M") ? "ชาย" : "หญิง"), "grade",
-				     api_enum(jstr(x, "grade"), jstr(x, "grade_label")), "room", (json_int_t)jint(x, "room"),
-				     "status", api_enum(jstr(x, "status"), status_label(jstr(x, "status")))));
-		buf_release(&m);
-	}
-	json_decref(rows);
-	return api_list(r, &pg, items, total);
+	return api_list_rows(r, &pg, rows, total, learner_row);
 }
 
 
@@ -169,51 +167,16 @@ static int learner_answer(struct req *r, int status, long long id)
 	json_t *l = id > 0 ? dmc_learner_get(req_db(r), id, &e) : NULL;
 	if (!l || !may_see(r, jint(l, "school_id"))) {
 		json_decref(l);
-		return id > 0 && e.status >= 500 ? api_err(r, &e) : api_error(r, 404, NULL, "ไม่พบนักเรียนคนนี้", NULL);
+		return api_not_found(r, &e, "ไม่พบนักเรียนคนนี้");
 	}
 	json_t *item = learner_item(l);
 	json_decref(l);
-	if (status == 201)
-		req_add_header(r, "Location", jstr(item, "href"));
-	return api_item(r, status, item);
+	return api_record(r, status, item, "/dmc/learners/", id);
 }
 
 static int learner_get(struct req *r)
 {
 	return learner_answer(r, 200, req_param_id(r, "id"));
-}
-
-/* "/dmc/learners/12" → 12; -1 when location is not under prefix. */
-static int added(struct req *r, const char *location)
-{
-	return learner_answer(r, 201, api_location_id(location, "/dmc/learners/"));
-}
-
-static int moved_in(struct req *r, const char *location)
-{
-	return learner_answer(r, 200, api_location_id(location, "/dmc/learners/"));
-}
-
-/* an edit of the path's learner (a move out goes to the school's page) */
-static int edited(struct req *r, const char *location)
-{
-	(void)location;
-	return learner_answer(r, 200, req_param_id(r, "id"));
-}
-
-static int learner_add(struct req *r)
-{
-	return api_call_page(r, dmc_add_post, added);
-}
-
-static int learner_move_in(struct req *r)
-{
-	return api_call_page(r, dmc_move_in_post, moved_in);
-}
-
-static int learner_edit(struct req *r)
-{
-	return api_call_page(r, dmc_learner_post, edited);
 }
 
 /* --- what the area approves: drop-outs (and ID corrections) ------------------- */
@@ -247,7 +210,7 @@ static int request_answer(struct req *r, int status, long long id)
 			       : NULL;
 	if (!x || !may_see(r, jint(x, "school_id"))) {
 		json_decref(x);
-		return id > 0 && e.status >= 500 ? api_err(r, &e) : api_error(r, 404, NULL, "ไม่พบคำขอนี้", NULL);
+		return api_not_found(r, &e, "ไม่พบคำขอนี้");
 	}
 	char href[64];
 	snprintf(href, sizeof href, API_PREFIX "/dmc/requests/%lld", id);
@@ -261,9 +224,7 @@ static int request_answer(struct req *r, int status, long long id)
 	    jstr(x, "note"), "requested_at", api_time(jint(x, "requested_at")), "decided_at",
 	    api_time(jint(x, "decided_at")), "decision_note", jstr(x, "decision_note"), "href", href);
 	json_decref(x);
-	if (status == 201)
-		req_add_header(r, "Location", href);
-	return api_item(r, status, item);
+	return api_record(r, status, item, "/dmc/requests/", id);
 }
 
 static int request_get(struct req *r)
@@ -289,17 +250,6 @@ static int dropout_asked(struct req *r, const char *location)
 static int learner_dropout(struct req *r)
 {
 	return api_call_page(r, dmc_learner_post, dropout_asked);
-}
-
-static int decided(struct req *r, const char *location)
-{
-	(void)location;
-	return request_answer(r, 200, req_param_id(r, "rid"));
-}
-
-static int request_decide(struct req *r)
-{
-	return api_call_page(r, dmc_decide_post, decided);
 }
 
 /* --- rounds -------------------------------------------------------------------------- */
@@ -368,8 +318,7 @@ static int school_round_answer(struct req *r, long long sid, long long rid)
 		return api_error(r, 404, NULL, "ไม่พบโรงเรียนนี้", NULL);
 	json_t *round = rid > 0 ? dmc_round_for_school(db, rid, sid, &e) : NULL;
 	if (!round)
-		return rid > 0 && e.status >= 500 ? api_err(r, &e)
-						  : api_error(r, 404, NULL, "ไม่พบรอบการจัดเก็บข้อมูลนี้", NULL);
+		return api_not_found(r, &e, "ไม่พบรอบการจัดเก็บข้อมูลนี้");
 	json_t *st = dmc_round_school(db, rid, sid, &e);
 	if (!st) {
 		json_decref(round);
@@ -390,15 +339,11 @@ static int school_round_get(struct req *r)
 	return school_round_answer(r, req_param_id(r, "sid"), req_param_id(r, "rid"));
 }
 
-static int stepped(struct req *r, const char *location)
+/* a step of the path's school in the path's round */
+static int stepped(struct req *r, int status, long long rid)
 {
-	(void)location;
-	return school_round_answer(r, req_param_id(r, "sid"), req_param_id(r, "rid"));
-}
-
-static int round_step(struct req *r)
-{
-	return api_call_page(r, dmc_round_post, stepped);
+	(void)status;
+	return school_round_answer(r, req_param_id(r, "sid"), rid);
 }
 
 /* --- the area's dashboard ---------------------------------------------------------------- */
@@ -498,7 +443,7 @@ static int gcode_answer(struct req *r, int status, long long gid, bool read)
 	json_t *g = gid > 0 ? dmc_gcode_get(req_db(r), gid, &e) : NULL;
 	if (!g || !may_see(r, jint(g, "school_id"))) {
 		json_decref(g);
-		return gid > 0 && e.status >= 500 ? api_err(r, &e) : api_error(r, 404, NULL, "ไม่พบคำขอรหัส G นี้", NULL);
+		return api_not_found(r, &e, "ไม่พบคำขอรหัส G นี้");
 	}
 	json_t *docs = json_array();
 	size_t i;
@@ -527,12 +472,7 @@ static int gcode_answer(struct req *r, int status, long long gid, bool read)
 	    jstr(g, "decision_note"), "gcode", *jstr(g, "gcode") ? json_string(jstr(g, "gcode")) : json_null(),
 	    "learner_id", lid > 0 ? json_integer(lid) : json_null(), "docs", docs);
 	json_decref(g);
-	if (status == 201) {
-		char href[64];
-		snprintf(href, sizeof href, API_PREFIX "/dmc/gcode/%lld", gid);
-		req_add_header(r, "Location", href);
-	}
-	return api_item(r, status, item);
+	return api_record(r, status, item, "/dmc/gcode/", gid);
 }
 
 static int gcode_get(struct req *r)
@@ -551,13 +491,13 @@ static int gcode_doc_get(struct req *r)
 	json_t *g = gid > 0 ? dmc_gcode_get(db, gid, &e) : NULL;
 	if (!g || !may_see(r, jint(g, "school_id"))) {
 		json_decref(g);
-		return gid > 0 && e.status >= 500 ? api_err(r, &e) : api_error(r, 404, NULL, "ไม่พบคำขอรหัส G นี้", NULL);
+		return api_not_found(r, &e, "ไม่พบคำขอรหัส G นี้");
 	}
 	bool known = !strcmp(kind, "student_form") || !strcmp(kind, "guardian_doc") || !strcmp(kind, "other_doc");
 	json_t *d = known ? dmc_gcode_doc_get(db, gid, kind, &e) : NULL;
 	if (!d) {
 		json_decref(g);
-		return known && e.status >= 500 ? api_err(r, &e) : api_error(r, 404, NULL, "ไม่พบเอกสารนี้", NULL);
+		return api_not_found(r, &e, "ไม่พบเอกสารนี้");
 	}
 	acc_audit_in(r, db, jint(g, "area_id"), acc_user_id(r), "personal.read", "dmc_gcode_doc", gid,
 		     json_pack("{s:s, s:s}", "kind", kind, "page", "api"));
@@ -570,25 +510,12 @@ static int gcode_doc_get(struct req *r)
 	return rc;
 }
 
-static int gcode_asked(struct req *r, const char *location)
+/* a write's answer: the request as stored, with no personal.read of its
+ * own (the page's write is the school's own record, or the area's
+ * decision) */
+static int gcode_written(struct req *r, int status, long long gid)
 {
-	return gcode_answer(r, 201, api_location_id(location, "/dmc/gcode/"), false);
-}
-
-static int gcode_new(struct req *r)
-{
-	return api_call_page(r, dmc_gcode_new_post, gcode_asked);
-}
-
-static int gcode_decided(struct req *r, const char *location)
-{
-	(void)location;
-	return gcode_answer(r, 200, req_param_id(r, "gid"), false);
-}
-
-static int gcode_decide(struct req *r)
-{
-	return api_call_page(r, dmc_gcode_decide_post, gcode_decided);
+	return gcode_answer(r, status, gid, false);
 }
 
 /* --- the table ------------------------------------------------------------------------------------- */
@@ -623,69 +550,76 @@ static const struct api_route routes[] = {
     {"GET", "/dmc/schools/:sid/learners", learners_list, NULL, "dmc:read", ALL,
      "นักเรียนของโรงเรียนตามลำดับชื่อ (เลขประจำตัวปิดบัง)", "A school's learners in Thai name order (IDs masked)",
      learner_schema, true, params, "name"},
-    {"POST", "/dmc/schools/:sid/learners", learner_add, dmc_learner_form, "dmc:write", ENTER,
+    {"POST", "/dmc/schools/:sid/learners", NULL, dmc_learner_form, "dmc:write", ENTER,
      "เพิ่มนักเรียน (ไม่พบในโรงเรียนใด) เลขประจำตัวมีที่โรงเรียนอื่น: 422 code move_in_offered ให้ใช้ย้ายเข้า",
      "Add a learner found nowhere; an ID recorded at another school is 422 with code move_in_offered (move in instead)",
-     learner_item_schema, false, NULL, NULL, NULL, 201},
-    {"POST", "/dmc/schools/:sid/move-in", learner_move_in, dmc_move_in_form, "dmc:write", ENTER,
+     learner_item_schema, false, NULL, NULL, NULL, 201, .page = dmc_add_post, .answer = learner_answer,
+     .id_from = "/dmc/learners/"},
+    {"POST", "/dmc/schools/:sid/move-in", NULL, dmc_move_in_form, "dmc:write", ENTER,
      "ย้ายนักเรียนเข้าด้วยเลขประจำตัวประชาชนหรือรหัส G (ระเบียนและประวัติย้ายมาด้วย)",
-     "Move a learner in by citizen ID or G-code (the record and its history move)", learner_item_schema},
+     "Move a learner in by citizen ID or G-code (the record and its history move)", learner_item_schema,
+     .page = dmc_move_in_post, .answer = learner_answer, .id_from = "/dmc/learners/"},
     {"GET", "/dmc/learners/:id", learner_get, NULL, "dmc:read", ALL, "นักเรียนหนึ่งคน (เลขประจำตัวปิดบัง)",
      "One learner (ID masked)", learner_item_schema},
-    {"PATCH", "/dmc/learners/:id", learner_edit, dmc_name_form, "dmc:write", ENTER,
+    {"PATCH", "/dmc/learners/:id", NULL, dmc_name_form, "dmc:write", ENTER,
      "แก้ไขชื่อ (ส่ง _version: ถ้ามีผู้อื่นแก้ก่อนได้ 409)", "Edit the name (send _version: a stale one is 409)",
-     learner_item_schema, false, NULL, NULL, &act_name, 0, API_VERSION_CHECKED},
-    {"POST", "/dmc/learners/:id/grade", learner_edit, dmc_grade_form, "dmc:write", ENTER,
+     learner_item_schema, false, NULL, NULL, &act_name, 0, API_VERSION_CHECKED,
+     .page = dmc_learner_post, .answer = learner_answer, .id_from = "id"},
+    {"POST", "/dmc/learners/:id/grade", NULL, dmc_grade_form, "dmc:write", ENTER,
      "เปลี่ยนชั้นและห้อง (ส่ง _version)", "Change grade and room (send _version)", learner_item_schema, false, NULL,
-     NULL, &act_grade, 0, API_VERSION_CHECKED},
-    {"POST", "/dmc/learners/:id/body", learner_edit, dmc_body_form, "dmc:write", ENTER,
+     NULL, &act_grade, 0, API_VERSION_CHECKED,
+     .page = dmc_learner_post, .answer = learner_answer, .id_from = "id"},
+    {"POST", "/dmc/learners/:id/body", NULL, dmc_body_form, "dmc:write", ENTER,
      "บันทึกน้ำหนักและส่วนสูง (ส่ง _version)", "Record weight and height (send _version)", learner_item_schema, false,
-     NULL, NULL, &act_body, 0, API_VERSION_CHECKED},
-    {"POST", "/dmc/learners/:id/move-out", learner_edit, dmc_move_out_form, "dmc:write", ENTER,
+     NULL, NULL, &act_body, 0, API_VERSION_CHECKED,
+     .page = dmc_learner_post, .answer = learner_answer, .id_from = "id"},
+    {"POST", "/dmc/learners/:id/move-out", NULL, dmc_move_out_form, "dmc:write", ENTER,
      "ย้ายนักเรียนออก พร้อมที่ที่ย้ายไป", "Move a learner out, with the destination", learner_item_schema, false, NULL,
-     NULL, &act_move_out, 0, API_VERSION_CHECKED},
+     NULL, &act_move_out, 0, API_VERSION_CHECKED,
+     .page = dmc_learner_post, .answer = learner_answer, .id_from = "id"},
     {"POST", "/dmc/learners/:id/dropout", learner_dropout, dmc_dropout_form, "dmc:write", ENTER,
      "ขอจำหน่ายออกกลางคัน (รอเขตพื้นที่อนุมัติ)", "Ask the area to remove a drop-out (waits for its approval)",
      request_schema, false, NULL, NULL, &act_dropout, 201},
     {"GET", "/dmc/requests/:id", request_get, NULL, "dmc:read", ALL, "คำขอจำหน่าย/แก้ไขเลขประจำตัวหนึ่งรายการ",
      "One drop-out or ID-correction request", request_schema},
-    {"POST", "/dmc/areas/:aid/requests/:rid/approve", request_decide, dmc_decision_form, "dmc:write", "dmc_area",
+    {"POST", "/dmc/areas/:aid/requests/:rid/approve", NULL, dmc_decision_form, "dmc:write", "dmc_area",
      "เขตพื้นที่อนุมัติคำขอ (การจำหน่ายมีผลทันที)", "The area approves a request (a removal takes effect)",
-     request_schema, false, NULL, NULL, &yes},
-    {"POST", "/dmc/areas/:aid/requests/:rid/reject", request_decide, dmc_decision_form, "dmc:write", "dmc_area",
+     request_schema, false, NULL, NULL, &yes, .page = dmc_decide_post, .answer = request_answer, .id_from = "rid"},
+    {"POST", "/dmc/areas/:aid/requests/:rid/reject", NULL, dmc_decision_form, "dmc:write", "dmc_area",
      "เขตพื้นที่ไม่อนุมัติคำขอ (ต้องระบุเหตุผล)", "The area rejects a request (decision_note required)",
-     request_schema, false, NULL, NULL, &no},
+     request_schema, false, NULL, NULL, &no, .page = dmc_decide_post, .answer = request_answer, .id_from = "rid"},
     {"GET", "/dmc/rounds", rounds_list, NULL, "dmc:read", ALL, "รอบการจัดเก็บข้อมูลของปีการศึกษา",
      "The data collection rounds of an academic year", round_schema, true, round_params, "round_no"},
     {"GET", "/dmc/schools/:sid/rounds/:rid", school_round_get, NULL, "dmc:read", ALL,
      "ความคืบหน้าของโรงเรียนในรอบ (ยืนยัน รับรอง เขตรับทราบ)",
      "A school's progress in a round (confirmed, certified, acknowledged)", school_round_schema},
-    {"POST", "/dmc/schools/:sid/rounds/:rid/confirm", round_step, dmc_empty_form, "dmc:write", ENTER,
+    {"POST", "/dmc/schools/:sid/rounds/:rid/confirm", NULL, dmc_empty_form, "dmc:write", ENTER,
      "เจ้าหน้าที่โรงเรียนยืนยันข้อมูล (นอกช่วงเวลา: 409 round_window_closed)",
      "The school's data officer confirms (outside the window: 409 round_window_closed)", school_round_schema, false,
-     NULL, NULL, &ra_confirm},
-    {"POST", "/dmc/schools/:sid/rounds/:rid/certify", round_step, dmc_empty_form, "dmc:write", CERTIFY,
+     NULL, NULL, &ra_confirm, .page = dmc_round_post, .answer = stepped, .id_from = "rid"},
+    {"POST", "/dmc/schools/:sid/rounds/:rid/certify", NULL, dmc_empty_form, "dmc:write", CERTIFY,
      "ผู้อำนวยการรับรองข้อมูล (ก่อนยืนยัน: 409 round_step_refused)",
      "The director certifies (before the confirmation: 409 round_step_refused)", school_round_schema, false, NULL,
-     NULL, &ra_certify},
+     NULL, &ra_certify, .page = dmc_round_post, .answer = stepped, .id_from = "rid"},
     {"GET", "/dmc/areas/:aid/dashboard", dashboard_get, NULL, "dmc:read",
      "dmc_area dmc_viewer area_admin super_admin", "จำนวนนักเรียนและความคืบหน้าของแต่ละโรงเรียนในรอบ",
      "The area's learners and each school's progress in a round", dashboard_schema, false, dashboard_params},
-    {"POST", "/dmc/schools/:sid/gcode", gcode_new, dmc_gcode_form, "dmc:write", ENTER,
+    {"POST", "/dmc/schools/:sid/gcode", NULL, dmc_gcode_form, "dmc:write", ENTER,
      "ขอรหัส G พร้อมเอกสาร (multipart/form-data)", "Ask for a G-code, with the documents (multipart/form-data)",
-     gcode_schema, false, NULL, NULL, NULL, 201},
+     gcode_schema, false, NULL, NULL, NULL, 201, .page = dmc_gcode_new_post, .answer = gcode_written,
+     .id_from = "/dmc/gcode/"},
     {"GET", "/dmc/gcode/:gid", gcode_get, NULL, "dmc:read", ALL, "คำขอรหัส G หนึ่งรายการ (การอ่านแต่ละครั้งถูกบันทึก)",
      "One G-code request (each read is audited)", gcode_schema},
     {"GET", "/dmc/gcode/:gid/docs/:kind", gcode_doc_get, NULL, "dmc:read", ALL,
      "เอกสารของคำขอรหัส G (student_form, guardian_doc, other_doc) การอ่านแต่ละครั้งถูกบันทึก",
      "A document of the request (student_form, guardian_doc, other_doc); each read is audited",
      "{\"type\":\"string\",\"format\":\"binary\"}", false, doc_params},
-    {"POST", "/dmc/areas/:aid/gcode/:gid/approve", gcode_decide, dmc_decision_form, "dmc:write", "dmc_area",
+    {"POST", "/dmc/areas/:aid/gcode/:gid/approve", NULL, dmc_decision_form, "dmc:write", "dmc_area",
      "เขตพื้นที่รับรอง: ออกรหัส G และเพิ่มนักเรียนเข้าโรงเรียน", "The area certifies: issues the G-code and adds the learner",
-     gcode_schema, false, NULL, NULL, &yes},
-    {"POST", "/dmc/areas/:aid/gcode/:gid/reject", gcode_decide, dmc_decision_form, "dmc:write", "dmc_area",
+     gcode_schema, false, NULL, NULL, &yes, .page = dmc_gcode_decide_post, .answer = gcode_written, .id_from = "gid"},
+    {"POST", "/dmc/areas/:aid/gcode/:gid/reject", NULL, dmc_decision_form, "dmc:write", "dmc_area",
      "เขตพื้นที่ไม่รับรอง (ต้องระบุเหตุผล)", "The area refuses (decision_note required)", gcode_schema, false, NULL,
-     NULL, &no},
+     NULL, &no, .page = dmc_gcode_decide_post, .answer = gcode_written, .id_from = "gid"},
     {NULL},
 };
 

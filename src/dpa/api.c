@@ -45,6 +45,23 @@ static json_t *code_label(json_t *x, const char *code, const char *label)
 	return *jstr(x, code) ? api_enum(jstr(x, code), jstr(x, label)) : json_null();
 }
 
+/* a person of the school's list: no retirement year, it gives the birth
+ * year away, and the school's list page shows neither (X-5) */
+static json_t *staff_row(json_t *x)
+{
+	struct buf m = BUF_INIT;
+	thai_citizen_id_mask(jstr(x, "citizen_id"), &m);
+	json_t *item = json_pack(
+	    "{s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:o, s:b}", "id", (json_int_t)jint(x, "id"), "school_id",
+	    (json_int_t)jint(x, "school_id"), "area_id", (json_int_t)jint(x, "area_id"), "citizen_id_masked",
+	    buf_cstr(&m), "title", jstr(x, "title"), "first_name", jstr(x, "first_name"), "last_name",
+	    jstr(x, "last_name"), "type", code_label(x, "type", "type_label"), "position",
+	    code_label(x, "position", "position_label"), "position_no", jstr(x, "position_no"), "status",
+	    api_enum("active", "ปฏิบัติงาน"), "complete", jint(x, "missing") == 0);
+	buf_release(&m);
+	return item;
+}
+
 static int staff_list(struct req *r)
 {
 	struct api_page pg;
@@ -72,27 +89,7 @@ static int staff_list(struct req *r)
 	json_t *rows = db_rows_json(db, sql, DB_ARGS(DB_INT(sid), DB_INT(pg.per_page), DB_INT(pg.offset)), &e);
 	if (!rows)
 		return api_err(r, &e);
-	json_t *items = json_array();
-	size_t i;
-	json_t *x;
-	json_array_foreach(rows, i, x)
-	{
-		struct buf m = BUF_INIT;
-		thai_citizen_id_mask(jstr(x, "citizen_id"), &m);
-		/* no retirement year in the list: it gives the birth year away,
-		 * and the school's list page shows neither (X-5) */
-		json_array_append_new(
-		    items, json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:o, s:b}", "id",
-				     (json_int_t)jint(x, "id"), "school_id", (json_int_t)jint(x, "school_id"), "area_id",
-				     (json_int_t)jint(x, "area_id"), "citizen_id_masked", buf_cstr(&m), "title",
-				     jstr(x, "title"), "first_name", jstr(x, "first_name"), "last_name", jstr(x, "last_name"),
-				     "type", code_label(x, "type", "type_label"), "position",
-				     code_label(x, "position", "position_label"), "position_no", jstr(x, "position_no"),
-				     "status", api_enum("active", "ปฏิบัติงาน"), "complete", jint(x, "missing") == 0));
-		buf_release(&m);
-	}
-	json_decref(rows);
-	return api_list(r, &pg, items, total);
+	return api_list_rows(r, &pg, rows, total, staff_row);
 }
 
 /* --- one record ------------------------------------------------------------------- */
@@ -127,7 +124,7 @@ static int staff_answer(struct req *r, int status, long long id)
 	}
 	if (!seen) {
 		json_decref(s);
-		return id > 0 && e.status >= 500 ? api_err(r, &e) : api_error(r, 404, NULL, "ไม่พบบุคลากรคนนี้", NULL);
+		return api_not_found(r, &e, "ไม่พบบุคลากรคนนี้");
 	}
 	struct buf m = BUF_INIT;
 	thai_citizen_id_mask(jstr(s, "citizen_id"), &m);
@@ -155,36 +152,12 @@ static int staff_answer(struct req *r, int status, long long id)
 	    (json_int_t)jint(s, "version"), "updated_at", api_time(jint(s, "updated_at")), "href", href);
 	buf_release(&m);
 	json_decref(s);
-	if (status == 201)
-		req_add_header(r, "Location", href);
-	return api_item(r, status, item);
+	return api_record(r, status, item, "/dpa/staff/", id);
 }
 
 static int staff_get(struct req *r)
 {
 	return staff_answer(r, 200, req_param_id(r, "id"));
-}
-
-static int added(struct req *r, const char *location)
-{
-	return staff_answer(r, 201, api_location_id(location, "/dpa/staff/"));
-}
-
-static int staff_add(struct req *r)
-{
-	return api_call_page(r, dpa_new_post, added);
-}
-
-/* an edit or removal of the path's record (a removal goes to the list) */
-static int edited(struct req *r, const char *location)
-{
-	(void)location;
-	return staff_answer(r, 200, req_param_id(r, "id"));
-}
-
-static int staff_edit(struct req *r)
-{
-	return api_call_page(r, dpa_staff_post, edited);
 }
 
 /* --- transfers (DPA-2) ---------------------------------------------------------------- */
@@ -253,13 +226,11 @@ static int transfer_answer(struct req *r, int status, long long id)
 	}
 	if (!seen) {
 		json_decref(x);
-		return id > 0 && e.status >= 500 ? api_err(r, &e) : api_error(r, 404, NULL, "ไม่พบคำขอย้ายนี้", NULL);
+		return api_not_found(r, &e, "ไม่พบคำขอย้ายนี้");
 	}
 	json_t *item = transfer_item(x);
 	json_decref(x);
-	if (status == 201)
-		req_add_header(r, "Location", jstr(item, "href"));
-	return api_item(r, status, item);
+	return api_record(r, status, item, "/dpa/transfers/", id);
 }
 
 static int transfer_get(struct req *r)
@@ -296,12 +267,7 @@ static int transfers_list(struct req *r)
 	json_t *rows = db_rows_json(db, sql, DB_ARGS(DB_INT(sid), DB_TEXT(status), DB_INT(pg.per_page), DB_INT(pg.offset)), &e);
 	if (!rows)
 		return api_err(r, &e);
-	json_t *items = json_array();
-	size_t i;
-	json_t *x;
-	json_array_foreach(rows, i, x) json_array_append_new(items, transfer_item(x));
-	json_decref(rows);
-	return api_list(r, &pg, items, total);
+	return api_list_rows(r, &pg, rows, total, transfer_item);
 }
 
 /* the request the page's handler just made: the person's one pending
@@ -325,17 +291,6 @@ static int transfer_ask(struct req *r)
 	return api_call_page(r, dpa_transfer_post, transfer_asked);
 }
 
-static int transfer_decided(struct req *r, const char *location)
-{
-	(void)location;
-	return transfer_answer(r, 200, req_param_id(r, "tid"));
-}
-
-static int transfer_decide(struct req *r)
-{
-	return api_call_page(r, dpa_decide_post, transfer_decided);
-}
-
 /* --- the table ------------------------------------------------------------------------------ */
 
 static const long act_edit = ACT_EDIT, act_remove = ACT_REMOVE, d_approve = D_APPROVE, d_refuse = D_REFUSE;
@@ -355,22 +310,26 @@ static const struct api_route routes[] = {
     {"GET", "/dpa/schools/:sid/staff", staff_list, NULL, "dpa:read", READERS,
      "บุคลากรของโรงเรียนตามลำดับชื่อ (เลขประจำตัวปิดบัง ไม่มีเงินเดือน)",
      "A school's staff in Thai name order (IDs masked, no salaries)", staff_schema, true, NULL, "name"},
-    {"POST", "/dpa/schools/:sid/staff", staff_add, dpa_new_form, "dpa:write", ENTER,
+    {"POST", "/dpa/schools/:sid/staff", NULL, dpa_new_form, "dpa:write", ENTER,
      "เพิ่มบุคลากร (มีข้อมูลอยู่ที่โรงเรียนอื่น: 409 code transfer_offered ให้ขอย้ายแทน)",
      "Add a staff record (active at another school: 409 with code transfer_offered, ask for a transfer instead)",
-     staff_item_schema, false, NULL, NULL, NULL, 201},
-    {"POST", "/dpa/areas/:aid/staff", staff_add, dpa_new_form, "dpa:write", "dpa_area area_admin super_admin",
+     staff_item_schema, false, NULL, NULL, NULL, 201, .page = dpa_new_post, .answer = staff_answer,
+     .id_from = "/dpa/staff/"},
+    {"POST", "/dpa/areas/:aid/staff", NULL, dpa_new_form, "dpa:write", "dpa_area area_admin super_admin",
      "เพิ่มบุคลากรของสำนักงานเขตพื้นที่ (ไม่สังกัดโรงเรียน)", "Add a staff record of the area office (no school)",
-     staff_item_schema, false, NULL, NULL, NULL, 201},
+     staff_item_schema, false, NULL, NULL, NULL, 201, .page = dpa_new_post, .answer = staff_answer,
+     .id_from = "/dpa/staff/"},
     {"GET", "/dpa/staff/:id", staff_get, NULL, "dpa:read", READERS, "บุคลากรหนึ่งคน (เลขประจำตัวปิดบัง ไม่มีเงินเดือน)",
      "One staff record (ID masked, no salary)", staff_item_schema},
-    {"PATCH", "/dpa/staff/:id", staff_edit, dpa_edit_form, "dpa:write", ENTER,
+    {"PATCH", "/dpa/staff/:id", NULL, dpa_edit_form, "dpa:write", ENTER,
      "แก้ไขข้อมูลบุคลากร (ช่องที่ไม่ได้ส่งคงค่าเดิม ส่ง _version: ถ้ามีผู้อื่นแก้ก่อนได้ 409)",
      "Edit a staff record (fields left out keep their values; send _version: a stale one is 409)",
-     staff_item_schema, false, NULL, NULL, &act_edit, 0, API_VERSION_CHECKED},
-    {"POST", "/dpa/staff/:id/remove", staff_edit, dpa_remove_form, "dpa:write", ENTER,
+     staff_item_schema, false, NULL, NULL, &act_edit, 0, API_VERSION_CHECKED, .page = dpa_staff_post,
+     .answer = staff_answer, .id_from = "id"},
+    {"POST", "/dpa/staff/:id/remove", NULL, dpa_remove_form, "dpa:write", ENTER,
      "จำหน่ายบุคลากร พร้อมเหตุและวันที่ (ประวัติยังคงอยู่)", "Remove a staff record with reason and date (history kept)",
-     staff_item_schema, false, NULL, NULL, &act_remove, 0, API_VERSION_CHECKED},
+     staff_item_schema, false, NULL, NULL, &act_remove, 0, API_VERSION_CHECKED, .page = dpa_staff_post,
+     .answer = staff_answer, .id_from = "id"}, /* a removal goes back to the list: the path's record */
     {"GET", "/dpa/schools/:sid/transfers", transfers_list, NULL, "dpa:read", READERS,
      "คำขอย้ายบุคลากรของโรงเรียน (ขอย้ายออกจากโรงเรียนนี้ หรือที่โรงเรียนนี้ขอ)",
      "A school's transfer requests (for its staff, or its own)", transfer_schema, true, transfer_params,
@@ -380,13 +339,14 @@ static const struct api_route routes[] = {
      transfer_schema, false, NULL, NULL, NULL, 201},
     {"GET", "/dpa/transfers/:tid", transfer_get, NULL, "dpa:read", READERS, "คำขอย้ายหนึ่งรายการ", "One transfer request",
      transfer_schema},
-    {"POST", "/dpa/transfers/:tid/approve", transfer_decide, dpa_decision_form, "dpa:write", ENTER,
+    {"POST", "/dpa/transfers/:tid/approve", NULL, dpa_decision_form, "dpa:write", ENTER,
      "โรงเรียนต้นทาง (หรือเขตพื้นที่) อนุมัติการย้าย", "The person's school (or its area) approves the transfer",
-     transfer_schema, false, NULL, NULL, &d_approve},
-    {"POST", "/dpa/transfers/:tid/refuse", transfer_decide, dpa_decision_form, "dpa:write", ENTER,
+     transfer_schema, false, NULL, NULL, &d_approve, .page = dpa_decide_post, .answer = transfer_answer,
+     .id_from = "tid"},
+    {"POST", "/dpa/transfers/:tid/refuse", NULL, dpa_decision_form, "dpa:write", ENTER,
      "โรงเรียนต้นทาง (หรือเขตพื้นที่) ไม่อนุมัติ (ต้องระบุเหตุผล)",
      "The person's school (or its area) refuses (decision_note required)", transfer_schema, false, NULL, NULL,
-     &d_refuse},
+     &d_refuse, .page = dpa_decide_post, .answer = transfer_answer, .id_from = "tid"},
     {NULL},
 };
 

@@ -181,12 +181,7 @@ static int indicators_list(struct req *r)
 	    &e);
 	if (!rows)
 		return api_err(r, &e);
-	json_t *items = json_array();
-	size_t i;
-	json_t *x;
-	json_array_foreach(rows, i, x) json_array_append_new(items, indicator_item(x));
-	json_decref(rows);
-	return api_list(r, &pg, items, total);
+	return api_list_rows(r, &pg, rows, total, indicator_item);
 }
 
 /* The indicator of the path the caller may read, or NULL (answered). */
@@ -219,6 +214,20 @@ static int indicator_get(struct req *r)
 	return api_item(r, 200, item);
 }
 
+static json_t *period_item(json_t *x)
+{
+	int kind = kpi_kind_parse(jstr(x, "kind"));
+	return json_pack("{s:I, s:I, s:o, s:I, s:o, s:o, s:o, s:b, s:o, s:o, s:I, s:I, s:I, s:I}", "id",
+			 (json_int_t)jint(x, "id"), "indicator_id", (json_int_t)jint(x, "indicator_id"), "kind",
+			 api_enum(jstr(x, "kind"), kind >= 0 ? kpi_kind_label((enum kpi_kind)kind) : ""), "seq",
+			 (json_int_t)jint(x, "seq"), "start_date", api_date(jstr(x, "start_date")), "end_date",
+			 api_date(jstr(x, "end_date")), "due_date", api_date(jstr(x, "due_date")), "opened",
+			 jint(x, "opened_at") > 0, "opened_at", time_or_null(x, "opened_at"), "closed_at",
+			 time_or_null(x, "closed_at"), "assigned", (json_int_t)jint(x, "n_assigned"), "saved",
+			 (json_int_t)jint(x, "n_saved"), "submitted", (json_int_t)jint(x, "n_submitted"), "reviewed",
+			 (json_int_t)jint(x, "n_reviewed"));
+}
+
 static int periods_list(struct req *r)
 {
 	struct api_page pg;
@@ -243,25 +252,7 @@ static int periods_list(struct req *r)
 				    DB_ARGS(DB_INT(id), DB_INT(pg.per_page), DB_INT(pg.offset)), &e);
 	if (!rows)
 		return api_err(r, &e);
-	json_t *items = json_array();
-	size_t i;
-	json_t *x;
-	json_array_foreach(rows, i, x)
-	{
-		int kind = kpi_kind_parse(jstr(x, "kind"));
-		json_array_append_new(
-		    items, json_pack("{s:I, s:I, s:o, s:I, s:o, s:o, s:o, s:b, s:o, s:o, s:I, s:I, s:I, s:I}", "id",
-				     (json_int_t)jint(x, "id"), "indicator_id", (json_int_t)jint(x, "indicator_id"), "kind",
-				     api_enum(jstr(x, "kind"), kind >= 0 ? kpi_kind_label((enum kpi_kind)kind) : ""), "seq",
-				     (json_int_t)jint(x, "seq"), "start_date", api_date(jstr(x, "start_date")), "end_date",
-				     api_date(jstr(x, "end_date")), "due_date", api_date(jstr(x, "due_date")), "opened",
-				     jint(x, "opened_at") > 0, "opened_at", time_or_null(x, "opened_at"), "closed_at",
-				     time_or_null(x, "closed_at"), "assigned", (json_int_t)jint(x, "n_assigned"), "saved",
-				     (json_int_t)jint(x, "n_saved"), "submitted", (json_int_t)jint(x, "n_submitted"),
-				     "reviewed", (json_int_t)jint(x, "n_reviewed")));
-	}
-	json_decref(rows);
-	return api_list(r, &pg, items, total);
+	return api_list_rows(r, &pg, rows, total, period_item);
 }
 
 static json_t *report_item(json_t *x)
@@ -290,7 +281,7 @@ static int reports_list(struct req *r)
 	long long pid = req_param_id(r, "id");
 	long long ind = 0;
 	if (db_int_value(db, "SELECT indicator_id FROM kpi_periods WHERE id = $1", DB_ARGS(DB_INT(pid)), &ind, &e) < 1)
-		return e.status >= 500 ? api_err(r, &e) : api_error(r, 404, NULL, "ไม่พบรอบการรายงานที่ระบุ", NULL);
+		return api_not_found(r, &e, "ไม่พบรอบการรายงานที่ระบุ");
 	json_t *x = indicator_for(r, ind);
 	if (!x)
 		return 0;
@@ -315,14 +306,10 @@ static int reports_list(struct req *r)
 	json_t *rows = db_rows_json(db, sql, DB_ARGS(DB_INT(pid), DB_INT(school), DB_INT(pg.per_page), DB_INT(pg.offset)), &e);
 	if (!rows)
 		return api_err(r, &e);
-	json_t *items = json_array();
-	size_t i;
-	json_array_foreach(rows, i, x) json_array_append_new(items, report_item(x));
-	json_decref(rows);
-	return api_list(r, &pg, items, total);
+	return api_list_rows(r, &pg, rows, total, report_item);
 }
 
-static int report_answer(struct req *r, long long rid)
+static int report_answer(struct req *r, int status, long long rid)
 {
 	struct db *db = req_db(r);
 	struct err e = ERR_INIT;
@@ -332,7 +319,7 @@ static int report_answer(struct req *r, long long rid)
 	    (!strcmp(jstr(rep, "indicator_status"), "hidden") &&
 	     !kpi_may_manage(g, jint(rep, "area_id"), jint(rep, "work_group_id")))) {
 		json_decref(rep);
-		return e.status >= 500 ? api_err(r, &e) : api_error(r, 404, NULL, "ไม่พบรายงานที่ระบุ", NULL);
+		return api_not_found(r, &e, "ไม่พบรายงานที่ระบุ");
 	}
 	json_t *item = report_item(rep);
 	json_decref(rep);
@@ -353,38 +340,12 @@ static int report_answer(struct req *r, long long rid)
 			    api_time(jint(x, "at"))));
 	json_decref(ev);
 	json_object_set_new(item, "history", hist);
-	return api_item(r, 200, item);
+	return api_item(r, status, item);
 }
 
 static int report_get(struct req *r)
 {
-	return report_answer(r, req_param_id(r, "id"));
-}
-
-static int saved(struct req *r, const char *location)
-{
-	(void)location; /* "/kpi/reports/:id", the path's own report */
-	return report_answer(r, req_param_id(r, "id"));
-}
-
-static int report_save(struct req *r)
-{
-	return api_call_page(r, kpi_report_save_post, saved);
-}
-
-static int report_review(struct req *r)
-{
-	return api_call_page(r, kpi_report_review_post, saved);
-}
-
-static int report_unconfirm(struct req *r)
-{
-	return api_call_page(r, kpi_report_unconfirm_post, saved);
-}
-
-static int report_unreview(struct req *r)
-{
-	return api_call_page(r, kpi_report_unreview_post, saved);
+	return report_answer(r, 200, req_param_id(r, "id"));
 }
 
 /* unconfirm and unreview take no field but the report's _version */
@@ -417,17 +378,24 @@ static const struct api_route routes[] = {
      report_schema, true, NULL, "unit"},
     {"GET", "/kpi/reports/:id", report_get, NULL, "kpi:read", STAFF, "รายงานหนึ่งรายการ พร้อมประวัติการบันทึกและการตรวจ",
      "One report with its saves, confirmations and reviews", report_schema},
-    {"POST", "/kpi/reports/:id", report_save, kpi_report_form, "kpi:write", STAFF,
+    {"POST", "/kpi/reports/:id", NULL, kpi_report_form, "kpi:write", STAFF,
      "บันทึกหรือยืนยันผลรายงาน (confirm=1) ส่ง _version เพื่อป้องกันการบันทึกทับ",
-     "Save or confirm (confirm=1) a report; send _version (a stale one is 409)", report_schema, false, NULL, NULL, NULL, 0, API_VERSION_CHECKED},
-    {"POST", "/kpi/reports/:id/review", report_review, kpi_review_form, "kpi:write", STAFF,
-     "ผู้ตรวจให้คะแนนผลการประเมิน", "A reviewer scores the report", report_schema, false, NULL, NULL, NULL, 0, API_VERSION_CHECKED},
-    {"POST", "/kpi/reports/:id/unconfirm", report_unconfirm, no_fields, "kpi:write", STAFF,
+     "Save or confirm (confirm=1) a report; send _version (a stale one is 409)",
+     report_schema, false, NULL, NULL, NULL, 0, API_VERSION_CHECKED,
+     .page = kpi_report_save_post, .answer = report_answer, .id_from = "id"},
+    {"POST", "/kpi/reports/:id/review", NULL, kpi_review_form, "kpi:write", STAFF,
+     "ผู้ตรวจให้คะแนนผลการประเมิน", "A reviewer scores the report", report_schema, false, NULL, NULL, NULL, 0,
+     API_VERSION_CHECKED, .page = kpi_report_review_post, .answer = report_answer, .id_from = "id"},
+    {"POST", "/kpi/reports/:id/unconfirm", NULL, no_fields, "kpi:write", STAFF,
      "หน่วยงานยกเลิกผลการยืนยัน เพื่อแก้ไขแล้วยืนยันใหม่ (ส่ง _version: ข้อมูลเก่า 409)",
-     "The unit takes its confirmation back to edit again (send _version: a stale one is 409)", report_schema, false, NULL, NULL, NULL, 0, API_VERSION_CHECKED},
-    {"POST", "/kpi/reports/:id/unreview", report_unreview, no_fields, "kpi:write", STAFF,
+     "The unit takes its confirmation back to edit again (send _version: a stale one is 409)",
+     report_schema, false, NULL, NULL, NULL, 0, API_VERSION_CHECKED,
+     .page = kpi_report_unconfirm_post, .answer = report_answer, .id_from = "id"},
+    {"POST", "/kpi/reports/:id/unreview", NULL, no_fields, "kpi:write", STAFF,
      "ผู้ตรวจยกเลิกผลการตรวจ (ส่ง _version: ข้อมูลเก่า 409)",
-     "A reviewer takes the review back (send _version: a stale one is 409)", report_schema, false, NULL, NULL, NULL, 0, API_VERSION_CHECKED},
+     "A reviewer takes the review back (send _version: a stale one is 409)",
+     report_schema, false, NULL, NULL, NULL, 0, API_VERSION_CHECKED,
+     .page = kpi_report_unreview_post, .answer = report_answer, .id_from = "id"},
     {NULL},
 };
 

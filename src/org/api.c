@@ -43,16 +43,6 @@ static json_t *school_item(json_t *row)
 			 jstr(row, "province"), "created_at", api_time(jint(row, "created_at")));
 }
 
-static json_t *map_rows(json_t *rows, json_t *(*item)(json_t *))
-{
-	json_t *out = json_array();
-	size_t i;
-	json_t *x;
-	json_array_foreach(rows, i, x) json_array_append_new(out, item(x));
-	json_decref(rows);
-	return out;
-}
-
 #define AREA_COLS "id, code, name, short_name, kind, province, school_count"
 
 static int areas_list(struct req *r)
@@ -76,7 +66,7 @@ static int areas_list(struct req *r)
 	json_t *rows = db_rows_json(db, sql, DB_ARGS(DB_TEXT(kind), DB_INT(pg.per_page), DB_INT(pg.offset)), &e);
 	if (!rows)
 		return api_err(r, &e);
-	return api_list(r, &pg, map_rows(rows, area_item), total);
+	return api_list_rows(r, &pg, rows, total, area_item);
 }
 
 static int area_get(struct req *r)
@@ -117,7 +107,7 @@ static int work_groups_list(struct req *r)
 				    DB_ARGS(DB_INT(aid), DB_INT(pg.per_page), DB_INT(pg.offset)), &e);
 	if (!rows)
 		return api_err(r, &e);
-	return api_list(r, &pg, map_rows(rows, wg_item), total);
+	return api_list_rows(r, &pg, rows, total, wg_item);
 }
 
 #define SCHOOL_COLS "id, area_id, obec_code, smis_code, name, district, province, created_at"
@@ -157,7 +147,7 @@ static int schools_list(struct req *r)
 	}
 	if (!rows)
 		return api_err(r, &e);
-	return api_list(r, &pg, map_rows(rows, school_item), total);
+	return api_list_rows(r, &pg, rows, total, school_item);
 }
 
 static int school_get(struct req *r)

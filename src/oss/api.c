@@ -334,12 +334,7 @@ static int request_answer(struct req *r, int status, long long id, bool audit)
 		oss_audit(r, db, "personal.read", "oss_request", id, jint(req, "area_id"),
 			  json_pack("{s:s, s:s}", "code", jstr(req, "code"), "page", "api"));
 	json_decref(req);
-	if (status == 201) {
-		char loc[80];
-		snprintf(loc, sizeof loc, API_PREFIX "/oss/requests/%lld", id);
-		req_add_header(r, "Location", loc);
-	}
-	return api_item(r, status, item);
+	return api_record(r, status, item, "/oss/requests/", id);
 }
 
 static int request_get(struct req *r)
@@ -387,6 +382,15 @@ static const char booking_schema[] =
     "\"status\":" ENUM ",\"chairman\":{\"type\":\"string\",\"description\":\"เฉพาะเจ้าหน้าที่ของเขตและผู้จอง / staff of "
     "the area and the booker only\"},\"coordinator\":{\"type\":\"string\"}}}";
 
+static json_t *room_item(json_t *x)
+{
+	char href[80];
+	snprintf(href, sizeof href, API_PREFIX "/oss/rooms/%lld/bookings", jint(x, "id"));
+	return json_pack("{s:I, s:I, s:s, s:I, s:b, s:s}", "id", (json_int_t)jint(x, "id"), "area_id",
+			 (json_int_t)jint(x, "area_id"), "name", jstr(x, "name"), "capacity", (json_int_t)jint(x, "capacity"),
+			 "active", jint(x, "active") != 0, "bookings_href", href);
+}
+
 static int rooms_list(struct req *r)
 {
 	struct api_page pg;
@@ -407,20 +411,7 @@ static int rooms_list(struct req *r)
 	json_t *rows = db_rows_json(db, sql, DB_ARGS(DB_INT(aid), DB_INT(pg.per_page), DB_INT(pg.offset)), &e);
 	if (!rows)
 		return api_err(r, &e);
-	json_t *items = json_array();
-	size_t i;
-	json_t *x;
-	json_array_foreach(rows, i, x)
-	{
-		char href[80];
-		snprintf(href, sizeof href, API_PREFIX "/oss/rooms/%lld/bookings", jint(x, "id"));
-		json_array_append_new(items, json_pack("{s:I, s:I, s:s, s:I, s:b, s:s}", "id", (json_int_t)jint(x, "id"),
-						       "area_id", (json_int_t)jint(x, "area_id"), "name", jstr(x, "name"),
-						       "capacity", (json_int_t)jint(x, "capacity"), "active",
-						       jint(x, "active") != 0, "bookings_href", href));
-	}
-	json_decref(rows);
-	return api_list(r, &pg, items, total);
+	return api_list_rows(r, &pg, rows, total, room_item);
 }
 
 /* YYYY-MM-DD → Bangkok midnight (UTC seconds); -1 when not a date. */
@@ -492,31 +483,16 @@ static int bookings_list(struct req *r)
 
 /* --- writes: the pages' own handlers ------------------------------------------ */
 
-static int submitted(struct req *r, const char *location)
+static int submitted(struct req *r, int status, long long id)
 {
-	return request_answer(r, 201, api_location_id(location, "/oss/requests/"), false);
-}
-
-static int submit(struct req *r)
-{
-	return api_call_page(r, oss_submit_post, submitted);
+	return request_answer(r, status, id, false);
 }
 
 /* the answer of an officer's write carries the applicant's form, as a GET
  * of the request does: the same personal.read audit (X-5) */
-static int processed(struct req *r, const char *location)
+static int processed(struct req *r, int status, long long id)
 {
-	return request_answer(r, 200, api_location_id(location, "/oss/manage/requests/"), true);
-}
-
-static int process(struct req *r)
-{
-	return api_call_page(r, oss_process_post, processed);
-}
-
-static int message(struct req *r)
-{
-	return api_call_page(r, oss_process_message, processed);
+	return request_answer(r, status, id, true);
 }
 
 static const struct choice service_choices[] = {
@@ -540,10 +516,10 @@ static const struct api_param list_params[] = {
 };
 
 #define SUBMIT(code, fields, i)                                                                                        \
-	{"POST", "/oss/services/" code "/requests", submit, fields, "oss:write", NULL,                                  \
+	{"POST", "/oss/services/" code "/requests", NULL, fields, "oss:write", NULL,                                  \
 	 "ยื่นคำร้องบริการ " code " (ไฟล์แนบส่งแบบ multipart/form-data)",                                              \
 	 "Submit a request of service " code " (attachments as multipart/form-data)", item_schema, false, NULL, NULL,   \
-	 &oss_services[i], 201}
+	 &oss_services[i], 201, .page = oss_submit_post, .answer = submitted, .id_from = "/oss/requests/"}
 
 static const struct api_route routes[] = {
     {"GET", "/oss/requests", requests_list, NULL, "oss:read", NULL,
@@ -566,14 +542,15 @@ static const struct api_route routes[] = {
     SUBMIT("31", oss_fields_31, 3),
     SUBMIT("32", oss_fields_32, 4),
     SUBMIT("41", oss_fields_41, 5),
-    {"POST", "/oss/requests/:id/status", process, oss_process_form, "oss:write", "officer area_admin",
+    {"POST", "/oss/requests/:id/status", NULL, oss_process_form, "oss:write", "officer area_admin",
      "เจ้าหน้าที่เปลี่ยนสถานะคำร้อง (ส่ง _version เพื่อป้องกันการบันทึกทับ: 409)",
-     "An officer changes the request's status (send _version: a stale one is 409)", item_schema, false, NULL, NULL, NULL, 0, API_VERSION_CHECKED},
-    {"POST", "/oss/requests/:id/messages", message, oss_message_form, "oss:write", "officer area_admin",
+     "An officer changes the request's status (send _version: a stale one is 409)", item_schema, false, NULL, NULL, NULL, 0,
+     API_VERSION_CHECKED, .page = oss_process_post, .answer = processed, .id_from = "/oss/manage/requests/"},
+    {"POST", "/oss/requests/:id/messages", NULL, oss_message_form, "oss:write", "officer area_admin",
      "เจ้าหน้าที่ส่งข้อความ (และไฟล์แนบ) ถึงผู้ยื่นคำร้องโดยไม่เปลี่ยนสถานะ: ส่งทางอีเมลและบันทึกในประวัติคำร้อง",
      "An officer writes to the applicant (with an optional file) without changing the status: e-mailed and kept in "
      "the request's history",
-     item_schema},
+     item_schema, .page = oss_process_message, .answer = processed, .id_from = "/oss/manage/requests/"},
     {NULL},
 };
 

@@ -261,6 +261,7 @@ test('dmc: a G-code asked with its documents (multipart), certified by the area'
   fd.append('guardian_doc', new Blob([files.png()], { type: 'image/png' }), 'passport.png');
   const g = await call(tSchool1, 'POST', `/api/v1/dmc/schools/${s1}/gcode`, { form: fd });
   assert.equal(g.status, 201, g.text);
+  assert.equal(g.headers.get('location'), `/api/v1/dmc/gcode/${g.json.id}`);
   assert.equal(g.json.status.code, 'pending');
   assert.equal(g.json.docs.length, 2);
   assert.equal(g.json.gcode, null);
@@ -349,6 +350,7 @@ test('dpa: another school\'s person is transfer_offered; the transfer asked, rea
   errorShape(dup, 409, 'transfer_offered');
   const t = await call(tDpa2, 'POST', `/api/v1/dpa/schools/${s2}/transfers`, { json: { citizen_id: p.citizen_id, note: 'ย้ายตามคำสั่ง' } });
   assert.equal(t.status, 201, t.text);
+  assert.equal(t.headers.get('location'), `/api/v1/dpa/transfers/${t.json.id}`);
   assert.equal(t.json.status.code, 'pending');
   assert.equal(t.json.from_school_id, s1);
   assert.equal(t.json.to_school_id, s2);

@@ -13,6 +13,7 @@
 #include "core/body.h"
 #include "core/buf.h"
 #include "core/jsonx.h"
+#include "core/module.h"
 
 static void test_page_parse(void **state)
 {
@@ -244,6 +245,63 @@ static void test_location_id(void **state)
 	assert_int_equal(api_location_id(NULL, "/oss/requests/"), -1);
 }
 
+static int no_handler(struct req *r)
+{
+	(void)r;
+	return 0;
+}
+
+static int no_answer(struct req *r, int status, long long id)
+{
+	(void)r, (void)status, (void)id;
+	return 0;
+}
+
+/* A write declared as the page's own handler (api_route.page) names where
+ * its answer's id comes from: a prefix of the page's redirect, or a
+ * parameter of its path; every module's table is so, and a mistake is
+ * found (api_register stops the start on it). */
+static void test_route_check(void **state)
+{
+	(void)state;
+	struct err e = ERR_INIT;
+	int pages = 0;
+	for (int i = 0; khet_modules[i]; i++) {
+		const struct api_def *d = khet_modules[i]->api;
+		for (const struct api_route *a = d ? d->routes : NULL; a && a->method; a++) {
+			if (api_route_check(a, &e) < 0)
+				fail_msg("%s %s: %s", a->method, a->path, e.msg);
+			pages += a->page != NULL;
+		}
+	}
+	assert_true(pages >= 20); /* dmc, dpa, bld, kpi, oss writes */
+	struct api_route ok = {"POST", "/x/:sid/rounds/:rid/confirm", NULL, .page = no_handler, .answer = no_answer,
+			       .id_from = "rid"};
+	assert_int_equal(api_route_check(&ok, &e), 0);
+	ok.id_from = "sid";
+	assert_int_equal(api_route_check(&ok, &e), 0);
+	ok.id_from = "/x/";
+	assert_int_equal(api_route_check(&ok, &e), 0);
+	static const char *const bad_from[] = {"ri", "r", "id", "confirm", "/x", ""};
+	for (size_t i = 0; i < sizeof bad_from / sizeof *bad_from; i++) {
+		struct api_route bad = ok;
+		bad.id_from = bad_from[i];
+		assert_int_equal(api_route_check(&bad, &e), -1);
+		err_clear(&e);
+	}
+	struct api_route both = ok, none = ok, no_ans = ok, no_from = ok;
+	both.handler = no_handler;
+	none.page = NULL;
+	no_ans.answer = NULL;
+	no_from.id_from = NULL;
+	assert_int_equal(api_route_check(&both, &e), -1);
+	assert_int_equal(api_route_check(&none, &e), -1);
+	assert_int_equal(api_route_check(&no_ans, &e), -1);
+	assert_int_equal(api_route_check(&no_from, &e), -1);
+	struct api_route plain = {"GET", "/x/:id", no_handler};
+	assert_int_equal(api_route_check(&plain, &e), 0);
+}
+
 static void test_scopes(void **state)
 {
 	(void)state;
@@ -345,6 +403,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_page_parse), cmocka_unit_test(test_types), cmocka_unit_test(test_straight_json),  cmocka_unit_test(test_json_body),
 	    cmocka_unit_test(test_token),      cmocka_unit_test(test_scopes), cmocka_unit_test(test_location_id),
+	    cmocka_unit_test(test_route_check),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
