@@ -127,6 +127,24 @@ test('making a token: POST → 303 → the GET shows it once; a reload shows it 
   assert.equal(server.sql(`SELECT COUNT(*) FROM sessions WHERE reveal <> ''`), '0');
 });
 
+test('a super admin\'s national token: shown once on /admin/tokens after the redirect, and only there', async () => {
+  server.sql(`INSERT INTO grants (user_id, role, granted_at) SELECT id, 'super_admin', 0 FROM users WHERE username = 'citizen'
+    AND NOT EXISTS (SELECT 1 FROM grants g JOIN users u ON u.id = g.user_id WHERE u.username = 'citizen' AND g.role = 'super_admin')`);
+  const sa = await signedIn('citizen');
+  const post = await sa.post('/admin/tokens', { name: 'ระบบรายงาน สพฐ.', kind: 'personal', expires: beDate(30), scopes: ['org:read'] });
+  assert.equal(post.status, 303, post.text.slice(0, 500));
+  assert.equal(new URL(post.headers.get('location'), server.base).pathname, '/admin/tokens');
+  // another token page of the same session neither shows it nor takes it
+  const area = await sa.get(`/areas/${areaId}/tokens`);
+  assert.equal(area.status, 200);
+  assert.doesNotMatch(area.text, /data-token>/);
+  const shown = await sa.get('/admin/tokens');
+  const m = shown.text.match(/data-token>(khet_[A-Za-z0-9_-]{43})</);
+  assert.ok(m, 'shown on its own page');
+  assert.doesNotMatch((await sa.get('/admin/tokens')).text, /data-token>/, 'once');
+  assert.equal(server.sql("SELECT COUNT(*) FROM api_tokens WHERE name = 'ระบบรายงาน สพฐ.' AND area_id IS NULL"), '1');
+});
+
 test('script-only scenario: submit with a file by token, an officer token processes it, the applicant sees it', async () => {
   const applicant = await makeToken({ name: 'สคริปต์ของครู', login: 'teacher', scopes: ['oss:write'] });
   const officerToken = await makeToken({ name: 'ระบบงานเจ้าหน้าที่', login: 'officer', role: 'officer', scopes: ['oss:write'] });
