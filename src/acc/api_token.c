@@ -462,7 +462,8 @@ static int create_post(struct req *r)
 		 * reload of that page re-posts nothing and shows it no more */
 		char base[64];
 		base_url(aid, base);
-		out = acc_session_reveal_keep(r, db, base, token, &e) < 0 ? view_err(r, &e) : view_redirect(r, base, NULL);
+		out = acc_session_reveal_keep(r, db, base, token, &e) < 0 ? view_err(r, &e)
+									  : view_redirect(r, base, NULL);
 	}
 	sodium_memzero(token, sizeof token);
 	return out;

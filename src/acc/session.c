@@ -710,7 +710,8 @@ int acc_session_reveal_keep(struct req *r, struct db *db, const char *path, cons
 	sodium_memzero(key, sizeof key);
 	free(msg);
 	free(box);
-	long long n = db_exec(db, "UPDATE sessions SET reveal = $2 WHERE id = $1", DB_ARGS(DB_INT(cur(r)->id), DB_TEXT(enc)), e);
+	long long n =
+	    db_exec(db, "UPDATE sessions SET reveal = $2 WHERE id = $1", DB_ARGS(DB_INT(cur(r)->id), DB_TEXT(enc)), e);
 	free(enc);
 	return n < 0 ? -1 : 0;
 }

@@ -129,9 +129,10 @@ struct admin_export {
 };
 
 /* An admin page of rows with the form that adds one; area, rows and form
- * are stolen, and so is more: keys set on the page model last (or NULL). With x, ?format=csv|xlsx on a GET answers the rows as the
- * file (every row of the area: these pages are not paged) and the page
- * carries the download links. */
+ * are stolen, and so is more: keys set on the page model last (or NULL).
+ * With x, ?format=csv|xlsx on a GET answers the rows as the file (every
+ * row of the area: these pages are not paged) and the page carries the
+ * download links. */
 static int rows_page(struct req *r, int status, const char *title, json_t *area, json_t *rows, json_t *form,
 		     const char *view, const struct admin_export *x, json_t *more)
 {
@@ -364,8 +365,9 @@ static void room_row_values(json_t *o, struct req *r, json_t **summary)
 							      json_object_get(f, "label"), "error", msg));
 		}
 		json_t *fe = json_object_get(errs, "_form");
-		*summary = json_pack("{s:O, s:O, s:O, s:o}", "room_name", json_object_get(o, "name"), "error_count",
-				     json_object_get(fm, "error_count"), "form_error", fe ? fe : json_null(), "fields", list);
+		*summary =
+		    json_pack("{s:O, s:O, s:O, s:o}", "room_name", json_object_get(o, "name"), "error_count",
+			      json_object_get(fm, "error_count"), "form_error", fe ? fe : json_null(), "fields", list);
 		json_object_set_new(o, "editing", json_true());
 		json_decref(fm);
 		form_clear(r);
@@ -422,8 +424,9 @@ static int rooms_page(struct req *r, int status)
 	static const struct admin_export x = {"ห้องประชุม", "oss-rooms", 3, cols};
 	json_t *more = json_pack("{s:o}", "edit_errors", edit ? edit : json_null());
 	if (edit) /* the page answers POST /oss/admin/rooms/:id: the downloads are the list's */
-		json_object_set_new(more, "export", json_pack("{s:s, s:s}", "csv", "/oss/admin/rooms?format=csv", "xlsx",
-							      "/oss/admin/rooms?format=xlsx"));
+		json_object_set_new(more, "export",
+				    json_pack("{s:s, s:s}", "csv", "/oss/admin/rooms?format=csv", "xlsx",
+					      "/oss/admin/rooms?format=xlsx"));
 	return rows_page(r, status, "ห้องประชุม", area, rooms, form, "oss/admin_rooms", &x, more);
 }
 
