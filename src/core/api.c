@@ -2,6 +2,7 @@
  * document built from the registered routes (see api.h). */
 #include "core/api.h"
 
+#include <errno.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include "core/jsonx.h"
 #include "core/log.h"
 #include "core/module.h"
+#include "core/personal.h"
 #include "core/router.h"
 #include "core/thai.h"
 #include "core/view.h"
@@ -90,9 +92,36 @@ int api_err(struct req *r, const struct err *e)
 
 /* --- answers -------------------------------------------------------------- */
 
+/* X-5 for every API answer: the personal values an item or a list's
+ * items carry (the convention of core/personal.h: a gcode, an e-mail, a
+ * phone…; masked forms are "…_masked" and none) are what the caller read,
+ * so they go to the personal hook for the audit trail as a page's shown
+ * values do — the same row (personal.read, its fields and count, never the
+ * values), named after the route ("api:GET /dmc/gcode/:gid"). A handler
+ * that wrote its own personal.read row (the page's row for the record)
+ * gets no second one (the hook knows). Nothing to do on a handler's part:
+ * a resource that adds a personal field is audited by that alone. */
+static void api_personal(struct req *r, json_t *answer)
+{
+	struct personal *p = personal_collect(answer);
+	if (!p)
+		return;
+	personal_show_all(p);
+	json_t *shown = personal_shown(p);
+	const struct api_route *ar = api_route_of(r);
+	char what[192];
+	snprintf(what, sizeof what, "api:%s %s", r->method, ar ? ar->path : r->path);
+	view_personal_report(r, what, shown);
+	json_decref(shown);
+	personal_free(p);
+}
+
 int api_item(struct req *r, int status, json_t *item)
 {
-	respond(r, status > 0 ? status : 200, item);
+	int st = status > 0 ? status : 200;
+	if (st < 300)
+		api_personal(r, item);
+	respond(r, st, item);
 	json_decref(item);
 	return 0;
 }
@@ -161,6 +190,7 @@ int api_page_parse(const char *page, const char *per_page, const char *sort, con
 
 struct qcheck {
 	const struct api_route *ar;
+	struct req *r;
 	char bad[80];
 	char why[480];
 };
@@ -193,9 +223,14 @@ static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char 
 	struct qcheck *q = cls;
 	if (q->bad[0])
 		return MHD_NO;
-	if (!strcmp(key, "page") || !strcmp(key, "per_page") || !strcmp(key, "sort"))
+	/* a list's own three; an item takes none of them */
+	if (q->ar->list && (!strcmp(key, "page") || !strcmp(key, "per_page") || !strcmp(key, "sort")))
 		return MHD_YES;
 	const struct api_param *p = param_of(q->ar, key);
+	/* a parameter declared for the path ("/docs/:kind") is no query's */
+	for (int i = 0; p && q->r && i < q->r->nparams; i++)
+		if (q->r->pnames[i] && !strcmp(q->r->pnames[i], key))
+			p = NULL;
 	if (!p) {
 		bad_key(q, key);
 		snprintf(q->why, sizeof q->why, "ไม่รู้จักพารามิเตอร์นี้");
@@ -206,8 +241,11 @@ static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char 
 	switch (p->type) {
 	case AP_INT: {
 		char *end;
+		errno = 0;
 		long long n = strtoll(v, &end, 10);
-		ok = *v && !*end && n >= 0;
+		/* 99999999999999999999 is no number the handler could read
+		 * (strtoll gives LLONG_MAX and says ERANGE) */
+		ok = *v && !*end && n >= 0 && errno != ERANGE;
 		if (!ok)
 			snprintf(q->why, sizeof q->why, "ต้องเป็นจำนวนเต็ม");
 		break;
@@ -252,16 +290,27 @@ static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char 
 	return ok ? MHD_YES : MHD_NO;
 }
 
-int api_page(struct req *r, struct api_page *pg)
+int api_check_query(struct req *r)
 {
 	const struct api_route *ar = api_route_of(r);
-	struct qcheck q = {ar, {0}, {0}};
-	if (ar && r->conn)
+	if (!ar || r->query_checked)
+		return 0;
+	struct qcheck q = {ar, r, {0}, {0}};
+	if (r->conn)
 		MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, check_arg, &q);
 	if (q.bad[0]) {
 		api_error(r, 400, "invalid_parameter", "พารามิเตอร์ของคำขอไม่ถูกต้อง", json_pack("{s:s}", q.bad, q.why));
 		return -1;
 	}
+	r->query_checked = true;
+	return 0;
+}
+
+int api_page(struct req *r, struct api_page *pg)
+{
+	const struct api_route *ar = api_route_of(r);
+	if (api_check_query(r) < 0)
+		return -1;
 	struct err e = ERR_INIT;
 	if (api_page_parse(req_query(r, "page"), req_query(r, "per_page"), req_query(r, "sort"), ar ? ar->sort : NULL,
 			   pg, &e) < 0) {

@@ -100,6 +100,12 @@ struct api_page {
 	bool desc;
 };
 int api_page(struct req *r, struct api_page *pg);
+/* Checks the query parameters of an API route against its declared params
+ * (page, per_page and sort only on a list; a parameter of the path is none
+ * of the query's): an unknown one or a bad value answers 400 in the error
+ * shape and returns -1. The server runs it before every API route's handler
+ * (core/server.c), so no handler can forget it; 0 for any other route. */
+int api_check_query(struct req *r);
 /* Parses page/per_page/sort from given values (pure, for unit tests):
  * 0, or -1 with e (e->field the parameter). */
 int api_page_parse(const char *page, const char *per_page, const char *sort, const char *allowed, struct api_page *pg,

@@ -968,6 +968,16 @@ bool form_sent(struct req *r, const char *name)
 	return r->form.values && json_object_get(r->form.values, name) != NULL;
 }
 
+void form_unsent_kept(struct req *r)
+{
+	struct form_state *fs = &r->form;
+	if (!fs->errors)
+		return;
+	for (const struct field *f = fs->fields; f && f->name; f++)
+		if ((f->flags & F_REQUIRED) && !form_sent(r, f->name) && !(f->type == FT_FILE && form_file(r, f->name)))
+			json_object_del(fs->errors, f->name);
+}
+
 bool form_has_error(struct req *r, const char *name)
 {
 	return r->form.errors && json_object_get(r->form.errors, name) != NULL;

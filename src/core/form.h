@@ -137,6 +137,11 @@ void form_forget(struct req *r);
 void form_clear(struct req *r);
 /* The field came with the request, even empty ("" is not "absent"). */
 bool form_sent(struct req *r, const char *name);
+/* A partial write (an API PATCH: the fields left out keep their stored
+ * values): a required field the request left out is no error, since the
+ * handler keeps what is stored (it must: form_sent tells which). One sent
+ * empty ("first_name": "") is still "กรุณากรอก…". Call before form_ok. */
+void form_unsent_kept(struct req *r);
 /* The field has an error already. */
 bool form_has_error(struct req *r, const char *name);
 /* Adds a Thai error to a field (domain checks after form_ok). */

@@ -66,6 +66,7 @@ struct req {
 	long long t0_ns;
 	bool wants_json;
 	bool api_mode;      /* a page handler runs for the API (core/api.h) */
+	bool query_checked; /* an API route's query parameters were checked (api_check_query) */
 	char *api_location; /* ... and redirected here */
 	const char *err_code; /* the error shape's code when not the status's own */
 	bool use_replica; /* the handler's req_db is the read replica (ROUTE_MAY_LAG) */

@@ -222,6 +222,12 @@ void personal_seen(void *arg, json_t *v)
 	}
 }
 
+void personal_show_all(struct personal *p)
+{
+	for (size_t i = 0; p && i < p->n; i++)
+		p->v[i].shown = true;
+}
+
 void personal_prune(struct personal *p)
 {
 	for (size_t i = 0; p && i < p->n; i++) {

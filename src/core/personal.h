@@ -44,6 +44,9 @@ size_t personal_shown_count(const struct personal *p);
  * printed from (a form's field value and the model's copy of it are one
  * value on the page). arg is the struct personal. */
 void personal_seen(void *arg, json_t *v);
+/* Marks every collected value shown: an answer that is its own contract
+ * (an API item, core/api.c) shows all it carries. */
+void personal_show_all(struct personal *p);
 /* Deletes every collected value not marked shown from its object. */
 void personal_prune(struct personal *p);
 /* The shown values as [{path, value}], paths like "account.email" and

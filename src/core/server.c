@@ -886,6 +886,11 @@ static void dispatch(struct req *r)
 		view_error(r, 403, "คุณไม่มีสิทธิ์เข้าถึงหน้านี้");
 		return;
 	}
+	/* an API route's query parameters against its declared list, before
+	 * any handler (an item, a dashboard, a write alike): an unknown one or
+	 * a bad value is 400, never ignored */
+	if ((r->route->flags & ROUTE_API) && api_check_query(r) < 0)
+		return;
 	struct db *db = NULL;
 	struct err e = ERR_INIT;
 	int nheaders = r->nheaders;

@@ -451,8 +451,14 @@ static const char *error_code(struct req *r, int status)
 /* The one error shape (core/api.h), for the API and the pages' JSON. */
 static int error_json(struct req *r, int status, const char *message)
 {
-	json_t *fields = form_fields_of(r);
-	json_t *j = api_error_body(status, error_code(r, status), message ? message : form_message(r, status), fields,
+	/* a refusal of who asks (401, 403) or of what he named (404: another
+	 * school's record) says nothing of the body he sent: its fields were
+	 * checked as it arrived, before the handler found the record not his,
+	 * and their errors would tell the record is there (and what it takes) */
+	bool refused = status == 401 || status == 403 || status == 404;
+	json_t *fields = refused ? NULL : form_fields_of(r);
+	json_t *j = api_error_body(status, error_code(r, status),
+				   message ? message : refused ? status_title(status) : form_message(r, status), fields,
 				   r->id);
 	json_decref(fields);
 	if (status == 401)

@@ -491,7 +491,8 @@ static const char *gcode_status_label(const char *st)
 					 : "โรงเรียนยกเลิกคำขอ";
 }
 
-static int gcode_answer(struct req *r, int status, long long gid)
+/* read: a GET of the request, audited as its page is */
+static int gcode_answer(struct req *r, int status, long long gid, bool read)
 {
 	struct err e = ERR_INIT;
 	json_t *g = gid > 0 ? dmc_gcode_get(req_db(r), gid, &e) : NULL;
@@ -510,6 +511,11 @@ static int gcode_answer(struct req *r, int status, long long gid)
 						      jstr(d, "filename"), "mime", jstr(d, "mime"), "size",
 						      (json_int_t)jint(d, "size"), "href", href));
 	}
+	/* X-5: the page's own row for a read of the request (the learner's
+	 * name and G-code); the answer's personal fields add no second one */
+	if (read)
+		acc_audit_in(r, req_db(r), jint(g, "area_id"), acc_user_id(r), "personal.read", "dmc_gcode_request", gid,
+			     json_pack("{s:s}", "page", "api"));
 	long long lid = jint(g, "learner_id");
 	json_t *item = json_pack(
 	    "{s:I, s:I, s:I, s:o, s:s, s:s, s:o, s:o, s:s, s:o, s:o, s:s, s:o, s:o, s:o}", "id", (json_int_t)gid,
@@ -531,7 +537,7 @@ static int gcode_answer(struct req *r, int status, long long gid)
 
 static int gcode_get(struct req *r)
 {
-	return gcode_answer(r, 200, req_param_id(r, "gid"));
+	return gcode_answer(r, 200, req_param_id(r, "gid"), true);
 }
 
 /* A document of a request the caller may see; each read audited as the
@@ -566,7 +572,7 @@ static int gcode_doc_get(struct req *r)
 
 static int gcode_asked(struct req *r, const char *location)
 {
-	return gcode_answer(r, 201, api_location_id(location, "/dmc/gcode/"));
+	return gcode_answer(r, 201, api_location_id(location, "/dmc/gcode/"), false);
 }
 
 static int gcode_new(struct req *r)
@@ -577,7 +583,7 @@ static int gcode_new(struct req *r)
 static int gcode_decided(struct req *r, const char *location)
 {
 	(void)location;
-	return gcode_answer(r, 200, req_param_id(r, "gid"));
+	return gcode_answer(r, 200, req_param_id(r, "gid"), false);
 }
 
 static int gcode_decide(struct req *r)
@@ -668,8 +674,8 @@ static const struct api_route routes[] = {
     {"POST", "/dmc/schools/:sid/gcode", gcode_new, dmc_gcode_form, "dmc:write", ENTER,
      "ขอรหัส G พร้อมเอกสาร (multipart/form-data)", "Ask for a G-code, with the documents (multipart/form-data)",
      gcode_schema, false, NULL, NULL, NULL, 201},
-    {"GET", "/dmc/gcode/:gid", gcode_get, NULL, "dmc:read", ALL, "คำขอรหัส G หนึ่งรายการ", "One G-code request",
-     gcode_schema},
+    {"GET", "/dmc/gcode/:gid", gcode_get, NULL, "dmc:read", ALL, "คำขอรหัส G หนึ่งรายการ (การอ่านแต่ละครั้งถูกบันทึก)",
+     "One G-code request (each read is audited)", gcode_schema},
     {"GET", "/dmc/gcode/:gid/docs/:kind", gcode_doc_get, NULL, "dmc:read", ALL,
      "เอกสารของคำขอรหัส G (student_form, guardian_doc, other_doc) การอ่านแต่ละครั้งถูกบันทึก",
      "A document of the request (student_form, guardian_doc, other_doc); each read is audited",

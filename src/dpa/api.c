@@ -106,7 +106,8 @@ static const char staff_item_schema[] =
     "\"last_name\":{\"type\":\"string\"},\"type\":{\"oneOf\":[{\"type\":\"null\"}," ENUM "]},\"position\":{\"oneOf\":[{"
     "\"type\":\"null\"}," ENUM "]},\"position_no\":{\"type\":\"string\"},\"status\":" ENUM ",\"removed_reason\":{"
     "\"oneOf\":[{\"type\":\"null\"}," ENUM "]},\"removed_on\":" API_DATE_SCHEMA ",\"complete\":{\"type\":\"boolean\"},"
-    "\"retire_fy\":{\"type\":[\"integer\",\"null\"]},\"version\":{\"type\":\"integer\",\"description\":\"ส่งเป็น "
+    "\"retire_fy\":{\"type\":[\"integer\",\"null\"],\"description\":\"ปีงบประมาณที่เกษียณ (ค.ศ.) การอ่านแต่ละครั้งถูกบันทึก / "
+    "the fiscal year of retirement; each read is audited\"},\"version\":{\"type\":\"integer\",\"description\":\"ส่งเป็น "
     "_version เมื่อแก้ไข (409 เมื่อมีผู้อื่นแก้ก่อน) / send as _version with an edit (a stale one is 409)\"},"
     "\"updated_at\":" TIME ",\"href\":{\"type\":\"string\"}}}";
 
@@ -135,6 +136,13 @@ static int staff_answer(struct req *r, int status, long long id)
 	bool active = !strcmp(jstr(s, "status"), "active");
 	json_t *fy = json_object_get(s, "retire_fy");
 	long long sid = jint(s, "school_id");
+	/* the retirement year gives the birth year away: the record's page
+	 * shows it (retire_text) beside the birth date and its read is audited
+	 * (X-5), so the API's read of it is too, as the page's (personal.read,
+	 * the field named, never its value) */
+	if (json_is_integer(fy))
+		acc_audit_in(r, req_db(r), jint(s, "area_id"), acc_user_id(r), "personal.read", "dpa_staff", id,
+			     json_pack("{s:[s], s:s}", "fields", "retire_fy", "page", "api"));
 	json_t *item = json_pack(
 	    "{s:I, s:o, s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:o, s:o, s:o, s:b, s:O, s:I, s:o, s:s}", "id", (json_int_t)id,
 	    "school_id", sid > 0 ? json_integer(sid) : json_null(), "area_id", (json_int_t)jint(s, "area_id"),

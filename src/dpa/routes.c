@@ -871,6 +871,10 @@ int dpa_staff_post(struct req *r)
 		json_decref(s);
 		return view_error(r, 404, "ไม่พบบุคลากรคนนี้");
 	}
+	/* an API PATCH sends what changes: keep_unsent below keeps the rest,
+	 * so a required field left out is no error (one sent empty is) */
+	if (act == ACT_EDIT && !strcmp(req_method(r), "PATCH"))
+		form_unsent_kept(r);
 	if (!form_ok(r))
 		return staff_page(r, 422, s, NULL);
 	struct err e = ERR_INIT;

@@ -171,10 +171,15 @@ test('a school token adds, edits (409 stale, 422 without _version), adds a photo
   errorShape(await call(other, 'GET', `/api/v1/bld/schools/${s2}/buildings`), 404);
 
   // submit: the rooms taught come from the census (this school has learners)
-  // (a ?year= on the write is of no account: the page submits this year's
-  // window, and the answer is its state — a bad one undid the submission
-  // with a 400, another answered another year's state)
-  const sub = await call(w, 'POST', `/api/v1/bld/schools/${s2}/submit?year=abc`, { json: {} });
+  // (the write declares no ?year=: the page submits this year's window, and
+  // the answer is its state. One sent is refused 400 before the handler
+  // runs, nothing submitted — it once undid the submission with a 400 after
+  // the write, or answered another year's state)
+  const sentYear = await call(w, 'POST', `/api/v1/bld/schools/${s2}/submit?year=2570`, { json: {} });
+  errorShape(sentYear, 400, 'invalid_parameter');
+  assert.ok(sentYear.json.error.fields.year, sentYear.text);
+  assert.equal((await call(ro, 'GET', `/api/v1/bld/schools/${s2}/state`)).json.submitted, false, 'nothing submitted');
+  const sub = await call(w, 'POST', `/api/v1/bld/schools/${s2}/submit`, { json: {} });
   assert.equal(sub.status, 200, sub.text);
   assert.equal(sub.json.year, 2570, sub.text);
   assert.equal(sub.json.submitted, true);

@@ -156,6 +156,34 @@ static void test_shared_record_and_paths(void **state)
 	json_decref(m);
 }
 
+/* An API answer is its own contract: every personal value it carries was
+ * read (core/api.c reports them all); masked forms and other keys none. */
+static void test_show_all_of_an_answer(void **state)
+{
+	(void)state;
+	json_t *item = json_pack("{s:s, s:s, s:s, s:n, s:[{s:s, s:s}]}", "gcode", "G690000000001", "ident_masked",
+				 "G69xxxxxxxx01", "first_name", "กานต์", "email", "rows", "phone", "0812345678", "name",
+				 "x");
+	struct personal *p = personal_collect(item);
+	assert_non_null(p);
+	assert_int_equal(personal_count(p), 2); /* gcode, rows[].phone; a null e-mail is none */
+	assert_int_equal(personal_shown_count(p), 0);
+	personal_show_all(p);
+	assert_int_equal(personal_shown_count(p), 2);
+	json_t *shown = personal_shown(p);
+	char *s = json_dumps(shown, JSON_COMPACT);
+	assert_non_null(strstr(s, "\"gcode\""));
+	assert_non_null(strstr(s, "\"rows[].phone\""));
+	assert_null(strstr(s, "ident_masked"));
+	free(s);
+	json_decref(shown);
+	personal_prune(p); /* nothing pruned: all shown */
+	assert_string_equal(json_string_value(json_object_get(item, "gcode")), "G690000000001");
+	personal_free(p);
+	personal_show_all(NULL); /* a model with none */
+	json_decref(item);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -163,6 +191,7 @@ int main(void)
 	    cmocka_unit_test(test_json_keeps_what_the_page_prints),
 	    cmocka_unit_test(test_shown_by_text_and_conditions),
 	    cmocka_unit_test(test_shared_record_and_paths),
+	    cmocka_unit_test(test_show_all_of_an_answer),
 	};
 	return cmocka_run_group_tests_name("personal", tests, NULL, NULL);
 }
