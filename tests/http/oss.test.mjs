@@ -496,6 +496,15 @@ test('rooms: a refused edit of a room shows what was typed in that room\'s own r
   assert.equal(empty.json.form.values.capacity, '');
   assert.ok(empty.json.rows.filter((x) => x.id !== roomId).every((x) => !x.editing && x.name_value === x.name));
   assert.equal(stored(), before);
+  // a name another room of the area has: 409, said at this row's name, the add form untouched
+  const otherName = empty.json.rows.find((x) => x.id !== roomId).name;
+  const clash = await admin.post(`/oss/admin/rooms/${roomId}`, { name: otherName, capacity: '15', active: '1' });
+  assert.equal(clash.status, 409);
+  assert.equal(value(input(clash.text, `room-${roomId}-name`)), otherName);
+  assert.match(input(clash.text, `room-${roomId}-name`), /aria-invalid="true"/);
+  assert.equal(value(input(clash.text, `room-${roomId}-capacity`)), '15');
+  assert.equal(value(input(clash.text, 'f-name')), '');
+  assert.equal(stored(), before);
   // a failed add still shows what was typed in the add form
   const add = await admin.post('/oss/admin/rooms', { name: 'ห้องใหม่ผิด', capacity: 'x' });
   assert.equal(add.status, 422);
