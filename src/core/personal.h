@@ -9,10 +9,11 @@
  *
  * The convention: a key is personal when it is one of citizen_id, gcode,
  * ident (a learner's citizen ID or G-code), email, phone, address,
- * birth_date, line_id, or ends or starts with one as a whole word
+ * birth_date, line_id, salary, or ends or starts with one as a whole word
  * ("guardian_phone", "account_email", "address_registered",
- * "birth_date_text"), unless it ends in "_masked": a masked form
- * ("citizen_id_masked") is what lists show instead. Only strings count (a
+ * "birth_date_text", "salary_text", "salary_baht"), unless it ends in
+ * "_masked": a masked form ("citizen_id_masked", "salary_masked") is what
+ * lists show instead. Only strings count (a
  * boolean "email_taken" is no one's data). A form field's object ({name,
  * value, …} of form_model) holds a personal value when its name is a
  * personal key; a form's "errors" object (messages by field name) holds

@@ -599,9 +599,10 @@ void sheet_filename(struct buf *out, const char *base, long long t, enum sheet_f
 			buf_addc(out, *c);
 	if (out->len == start)
 		buf_adds(out, "export");
+	/* the Buddhist Era year, as Thai users date things (2569-12-07) */
 	int y, m, d;
 	thai_local(t, &y, &m, &d, NULL, NULL, NULL, NULL);
-	buf_addf(out, "-%04d-%02d-%02d%s", y, m, d, sheet_extension(f));
+	buf_addf(out, "-%04d-%02d-%02d%s", y + 543, m, d, sheet_extension(f));
 }
 
 void sheet_row_end(struct sheet *s)

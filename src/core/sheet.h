@@ -130,8 +130,10 @@ void sheet_csv_code(struct buf *out, const char *s);
  * word boundary (Thai words by th_brk), []:*?/\\ replaced (exposed for
  * tests). */
 void sheet_name(const char *title, char *out, size_t cap);
-/* "base-2026-12-07.csv": an ASCII-safe download name with the ISO date of
- * t (Bangkok); base is kept to [A-Za-z0-9._-]. */
+/* "base-2569-12-07.csv": an ASCII-safe download name with the date of t
+ * (Bangkok) as year-month-day in the Buddhist Era (CE 2026 = BE 2569), as
+ * Thai users date files; base is kept to [A-Za-z0-9._-]. Every export's
+ * download name (core/export.c, kpi stats) is built here. */
 void sheet_filename(struct buf *out, const char *base, long long t, enum sheet_format f);
 
 #endif

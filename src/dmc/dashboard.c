@@ -226,6 +226,23 @@ json_t *dmc_round_previous(struct db *db, long long year, long long round_no, st
 	return r;
 }
 
+json_t *dmc_subsidy_round(struct db *db, long long area_id, long long year, long long round_no, struct err *e)
+{
+	/* rounds are a few a year; each is asked through the area's schools
+	 * (schools_area_name) and the round row of each (its primary key) */
+	json_t *r = db_row_json(db,
+				"SELECT r.id, r.academic_year, r.round_no, r.label FROM dmc_rounds r "
+				"WHERE (r.academic_year < $1 OR (r.academic_year = $1 AND r.round_no <= $2)) "
+				"AND EXISTS (SELECT 1 FROM schools s JOIN dmc_round_schools rs "
+				"ON rs.round_id = r.id AND rs.school_id = s.id "
+				"WHERE s.area_id = $3 AND rs.certified_at IS NOT NULL) "
+				"ORDER BY r.academic_year DESC, r.round_no DESC LIMIT 1",
+				DB_ARGS(DB_INT(year), DB_INT(round_no), DB_INT(area_id)), e);
+	if (!r && e->status == 404)
+		err_set(e, 404, "ยังไม่มีโรงเรียนในเขตพื้นที่รับรองข้อมูล");
+	return r;
+}
+
 /* ---- the area's dashboard ----------------------------------------------------------------- */
 
 /* grades: [{value, label}] in order → index of a code, -1 for none */

@@ -94,10 +94,14 @@ int dmc_body_check(long long weight_x10, long long height_x10, struct err *e);
 /* Whole years from a birth date to a day (both CE). */
 int dmc_age_years(int by, int bm, int bd, int ty, int tm, int td);
 /* A birth date "YYYY-MM-DD" (CE) checked against today (Bangkok day of
- * now): a real date, not in the future, and for a grade with a max_age
- * (> 0) not older than that (grade_label names the grade in the message).
- * 0, or -1 with e (field "birth_date"). */
-int dmc_birth_check(const char *birth, long long now, int max_age, const char *grade_label, struct err *e);
+ * now): a real date, not in the future, and inside the grade's ages
+ * (dmc_grades.min_age … max_age, whole years today; 0 = no bound): a
+ * learner far too young or too old for the grade is refused, naming the
+ * ages the grade takes (grade_label names the grade). The one rule of the
+ * add form, the grade and move-in forms, the API and `khet import
+ * students`. 0, or -1 with e (field "birth_date"). */
+int dmc_birth_check(const char *birth, long long now, int min_age, int max_age, const char *grade_label,
+		    struct err *e);
 
 /* ---- year-end promotion (DMC-3) ----------------------------------------- */
 

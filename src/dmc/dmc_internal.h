@@ -460,6 +460,12 @@ int dmc_duplicate_resolve(struct db *db, long long area_id, long long id, const 
 /* The round before (academic_year, round_no): {id, academic_year,
  * round_no, label}; NULL with 404 when none. */
 json_t *dmc_round_previous(struct db *db, long long year, long long round_no, struct err *e);
+/* The round whose per-head subsidy an area's dashboard links to: the
+ * latest round up to (academic_year, round_no), that one included, in
+ * which a school of the area certified (the subsidy is computed from the
+ * certified snapshot only): {id, academic_year, round_no, label}; NULL
+ * with 404 when no round up to it has a certified school of the area. */
+json_t *dmc_subsidy_round(struct db *db, long long area_id, long long year, long long round_no, struct err *e);
 /* An area's schools in a round: {schools: [{school_id, name, obec_code,
  * confirmed_at, certified_at, acknowledged_at, certified_total,
  * prev_total, now_total, change, male, female, total, grades: [{grade,

@@ -137,7 +137,7 @@ struct imp {
 	struct err *e;	   /* a fault (500) that stops the import */
 	long long now;
 	json_t *titles;	  /* code and label → {code, sex} */
-	json_t *grades;	  /* code and label → {code, label, max_age} */
+	json_t *grades;	  /* code and label → {code, label, min_age, max_age} */
 	json_t *lists[3]; /* nationalities, disadvantaged, disabilities: code and label → code */
 	json_t *schools;  /* OBEC code → id (0: none) */
 	json_t *ident_at; /* ident → line, in this file */
@@ -296,7 +296,8 @@ static int import_row(struct imp *im, const struct table_row *row, const int *po
 	} else {
 		snprintf(birth, sizeof birth, "%04d-%02d-%02d", y, m, d);
 		err_clear(&e);
-		if (grade && dmc_birth_check(birth, im->now, (int)jint(grade, "max_age"), jstr(grade, "label"), &e) < 0)
+		if (grade && dmc_birth_check(birth, im->now, (int)jint(grade, "min_age"), (int)jint(grade, "max_age"),
+					     jstr(grade, "label"), &e) < 0)
 			reason(im, "bad birth date", "%s", e.msg);
 	}
 	if (*v[C_ROOM] && num_parse_ll(v[C_ROOM], 1, 99, &rn) < 0)
@@ -480,7 +481,8 @@ static int load_lists(struct imp *im)
 {
 	struct db *db = im->db;
 	im->titles = list_map(db, "SELECT code, label, sex FROM dmc_titles", im->e);
-	im->grades = list_map(db, "SELECT code, label, COALESCE(max_age, 0) AS max_age FROM dmc_grades", im->e);
+	im->grades = list_map(db, "SELECT code, label, COALESCE(min_age, 0) AS min_age, COALESCE(max_age, 0) AS max_age "
+			       "FROM dmc_grades", im->e);
 	im->lists[0] = list_map(db, "SELECT code, label FROM dmc_nationalities", im->e);
 	im->lists[1] = list_map(db, "SELECT code, label FROM dmc_disadvantaged", im->e);
 	im->lists[2] = list_map(db, "SELECT code, label FROM dmc_disabilities", im->e);

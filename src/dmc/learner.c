@@ -50,12 +50,13 @@ static int in_list(struct db *db, enum dmc_list which, const char *code, struct 
 	return db_int_value(db, sql[which], DB_ARGS(DB_TEXT(code)), &one, e);
 }
 
-/* A grade's row {label, max_age, final, next_grade}; NULL with a field
+/* A grade's row {label, min_age, max_age, final, next_grade}; NULL with a field
  * error when the code is not a grade. */
 static json_t *grade_row(struct db *db, const char *code, struct err *e)
 {
 	json_t *g = db_row_json(db,
-				"SELECT label, COALESCE(max_age, 0) AS max_age, final, COALESCE(next_grade, '') AS next_grade "
+				"SELECT label, COALESCE(min_age, 0) AS min_age, COALESCE(max_age, 0) AS max_age, final, "
+				"COALESCE(next_grade, '') AS next_grade "
 				"FROM dmc_grades WHERE code = $1",
 				DB_ARGS(DB_TEXT(code)), e);
 	if (!g && e->status == 404)
@@ -228,12 +229,12 @@ int dmc_learner_check_all(struct db *db, const struct dmc_learner_in *in, long l
 	CHECK((g = grade_row(db, in->grade, &se_)) ? 0 : -1);
 	if (g) {
 		/* the grade's row is let go before the check, which may return */
-		int max_age = (int)jint(g, "max_age");
+		int min_age = (int)jint(g, "min_age"), max_age = (int)jint(g, "max_age");
 		struct buf label = BUF_INIT;
 		buf_adds(&label, jstr(g, "label"));
 		json_decref(g);
 		struct err be = ERR_INIT;
-		int rc = dmc_birth_check(in->birth_date, now, max_age, buf_cstr(&label), &be);
+		int rc = dmc_birth_check(in->birth_date, now, min_age, max_age, buf_cstr(&label), &be);
 		buf_release(&label);
 		CHECK(rc < 0 ? (se_ = be, -1) : 0);
 	}
@@ -373,12 +374,13 @@ static int active_here(struct db *db, long long school_id, long long id, char gr
 	return active_here_birth(db, school_id, id, grade, sex, NULL, e);
 }
 
-/* The age rule of a grade (its max_age) for a learner already recorded:
+/* The age rule of a grade (its min_age … max_age) for a learner already recorded:
  * the same check as adding, answered at the grade field, since that is
  * what the user chose (the birth date is not on the form). */
 static int grade_age_check(const char *birth, long long now, json_t *grade, struct err *e)
 {
-	if (dmc_birth_check(birth, now, (int)jint(grade, "max_age"), jstr(grade, "label"), e) < 0) {
+	if (dmc_birth_check(birth, now, (int)jint(grade, "min_age"), (int)jint(grade, "max_age"), jstr(grade, "label"),
+			    e) < 0) {
 		snprintf(e->field, sizeof e->field, "grade");
 		return -1;
 	}
@@ -552,7 +554,8 @@ long long dmc_learners_set_grade_many(struct db *db, long long school_id, const 
 	json_t *row;
 	json_array_foreach(rows, i, row)
 	{
-		if (dmc_birth_check(jstr(row, "birth_date"), now, (int)jint(g, "max_age"), jstr(g, "label"), e) < 0) {
+		if (dmc_birth_check(jstr(row, "birth_date"), now, (int)jint(g, "min_age"), (int)jint(g, "max_age"),
+				    jstr(g, "label"), e) < 0) {
 			/* which learner: the message names him */
 			struct buf msg = BUF_INIT;
 			buf_addf(&msg, "%s%s %s: %s", jstr(row, "title"), jstr(row, "first_name"), jstr(row, "last_name"),

@@ -1632,6 +1632,28 @@ static int area_page(struct req *r, int status, const char *error)
 							  ? json_sprintf("%lld", jint(row, "prev_total"))
 							  : json_string("-"));
 	}
+	/* the subsidy link: this round when a school certified in it, else the
+	 * latest earlier one that has (the subsidy is of certified data only) */
+	json_t *sub_round = json_null();
+	if (round && jint(dash, "n_certified") > 0)
+		sub_round = json_pack("{s:I, s:s}", "id", (json_int_t)jint(round, "id"), "label", jstr(round, "label"));
+	else if (round) {
+		json_t *sr = dmc_subsidy_round(req_db(r), aid, jint(round, "academic_year"), jint(round, "round_no"), &e);
+		if (sr)
+			sub_round = sr;
+		else if (e.status != 404) {
+			json_decref(round);
+			json_decref(prev);
+			json_decref(dash);
+			json_decref(area);
+			return view_fault(r, &e);
+		}
+		err_clear(&e);
+	}
+	if (json_is_object(sub_round))
+		json_object_set_new(sub_round, "this_round",
+				    json_boolean(round && jint(sub_round, "id") == jint(round, "id")));
+	json_object_set_new(dash, "subsidy_round", sub_round);
 	long long peak = 0;
 	json_t *bars = grade_chart(json_object_get(dash, "area_grades"), &peak);
 	struct buf title = BUF_INIT;

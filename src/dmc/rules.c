@@ -7,6 +7,7 @@
  * every calendar question is asked in Asia/Bangkok through core/thai.h.
  * Messages are Thai and say what to fix, since they reach the form field. */
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -197,7 +198,8 @@ int dmc_age_years(int by, int bm, int bd, int ty, int tm, int td)
 	return age;
 }
 
-int dmc_birth_check(const char *birth, long long now, int max_age, const char *grade_label, struct err *e)
+int dmc_birth_check(const char *birth, long long now, int min_age, int max_age, const char *grade_label,
+		    struct err *e)
 {
 	int y, m, d, ty, tm, td;
 	if (!birth || !*birth)
@@ -210,10 +212,19 @@ int dmc_birth_check(const char *birth, long long now, int max_age, const char *g
 	int age = dmc_age_years(y, m, d, ty, tm, td);
 	if (age > 120)
 		return err_field(e, "birth_date", "วันเกิดเก่าเกินไป กรุณาตรวจสอบปี (ปี ค.ศ. ในปฏิทิน)");
-	if (max_age > 0 && age > max_age)
+	if ((max_age > 0 && age > max_age) || (min_age > 0 && age < min_age)) {
+		char ages[64];
+		if (min_age > 0 && max_age > 0)
+			snprintf(ages, sizeof ages, "%d–%d ปี", min_age, max_age);
+		else if (min_age > 0)
+			snprintf(ages, sizeof ages, "%d ปีขึ้นไป", min_age);
+		else
+			snprintf(ages, sizeof ages, "ไม่เกิน %d ปี", max_age);
+		bool young = min_age > 0 && age < min_age;
 		return err_field(e, "birth_date",
-				 "นักเรียนชั้น %s อายุ %d ปี เกิน %d ปี กรุณาตรวจสอบวันเกิดหรือชั้นเรียน", grade_label, age,
-				 max_age);
+				 "ชั้น %s รับนักเรียนอายุ %s แต่วันเกิดนี้อายุ %d ปี %s %d ปี กรุณาตรวจสอบวันเกิดหรือชั้นเรียน",
+				 grade_label, ages, age, young ? "ยังไม่ถึง" : "เกิน", young ? min_age : max_age);
+	}
 	return 0;
 }
 

@@ -50,6 +50,15 @@ async function call(t, method, path, { json, form, now } = {}) {
 }
 
 const errorShape = assertApiError;
+// A birth date n years and a month before today (Bangkok), "YYYY-MM-DD":
+// n whole years old, whatever the day the test runs.
+const yearsAgo = (n) => {
+  const d = new Date(Date.now() + 7 * 3600e3);
+  d.setUTCDate(1);
+  d.setUTCMonth(d.getUTCMonth() - 1);
+  d.setUTCFullYear(d.getUTCFullYear() - n);
+  return d.toISOString().slice(0, 10);
+};
 
 const learner = (over = {}) => ({
   citizen_id: newId('18'), gcode: '', title: 'boy', first_name: 'เอพีไอ', last_name: 'สำมะโน', sex: 'M',
@@ -92,6 +101,14 @@ test('dmc: a school token adds a learner; bad check digit, read-only, another sc
   errorShape(bad, 422, 'validation_failed');
   assert.ok(bad.json.error.fields.citizen_id, bad.text);
   assert.equal(count('SELECT COUNT(*) FROM dmc_learners'), n, 'nothing stored');
+  // the grade's ages (the same rule as the pages and the import): an 8-year-old in ม.1, a 9-year-old in อ.1
+  const young = await call(tSchool1, 'POST', `/api/v1/dmc/schools/${s1}/learners`, { json: learner({ grade: 'm1', birth_date: yearsAgo(8) }) });
+  errorShape(young, 422, 'validation_failed');
+  assert.match(young.json.error.fields.birth_date || '', /ชั้น ม\.1 รับนักเรียนอายุ 11–21 ปี.*อายุ 8 ปี ยังไม่ถึง 11 ปี/, young.text);
+  const old = await call(tSchool1, 'POST', `/api/v1/dmc/schools/${s1}/learners`, { json: learner({ grade: 'k1', birth_date: yearsAgo(9) }) });
+  errorShape(old, 422, 'validation_failed');
+  assert.match(old.json.error.fields.birth_date || '', /ชั้น อ\.1 รับนักเรียนอายุ 2–6 ปี.*เกิน 6 ปี/, old.text);
+  assert.equal(count('SELECT COUNT(*) FROM dmc_learners'), n, 'nothing stored');
   const ro = await call(tRead, 'POST', `/api/v1/dmc/schools/${s1}/learners`, { json: learner() });
   errorShape(ro, 403, 'insufficient_scope');
   const f = learner({ first_name: 'กานต์เอพีไอ' });
@@ -118,7 +135,7 @@ test('dmc: a school token adds a learner; bad check digit, read-only, another sc
 });
 
 test('dmc: an ID active at another school is move_in_offered; the move in; edits with _version (409)', async () => {
-  const f = learner({ grade: 'p3' });
+  const f = learner({ grade: 'p3', birth_date: yearsAgo(9) }); // old enough for ป.5 below
   const a = await call(tSchool1, 'POST', `/api/v1/dmc/schools/${s1}/learners`, { json: f });
   assert.equal(a.status, 201, a.text);
   const dup = await call(tSchool2, 'POST', `/api/v1/dmc/schools/${s2}/learners`, { json: learner({ citizen_id: f.citizen_id }) });

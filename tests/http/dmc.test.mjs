@@ -33,6 +33,16 @@ let seq = 0;
 // A fresh valid citizen ID for each learner a test makes.
 const newId = () => citizenId('19' + String(Date.now() % 1e6).padStart(6, '0') + String(++seq).padStart(4, '0'));
 
+// A birth date n years and a month before today (Bangkok), "YYYY-MM-DD":
+// n whole years old, whatever the day the test runs.
+const yearsAgo = (n) => {
+  const d = new Date(Date.now() + 7 * 3600e3);
+  d.setUTCDate(1);
+  d.setUTCMonth(d.getUTCMonth() - 1);
+  d.setUTCFullYear(d.getUTCFullYear() - n);
+  return d.toISOString().slice(0, 10);
+};
+
 const learner = (over = {}) => ({
   citizen_id: newId(), gcode: '', title: 'boy', first_name: 'ทดสอบ', last_name: 'สำมะโน', sex: 'M',
   birth_date: '2018-03-04', nationality: 'TH', grade: 'p2', room: '1', weight: '24.5', height: '123',
@@ -155,7 +165,7 @@ test('another school\'s learner is 404, its pages refused', async () => {
 });
 
 test('move out with a destination', async () => {
-  const l = await add(admin1, s1, { grade: 'p5' });
+  const l = await add(admin1, s1, { grade: 'p5', birth_date: '2016-03-04' });
   const c = counts(s1, 'p5', 'M');
   const none = await admin1.post(`/dmc/learners/${l.id}/move-out`, { destination: '' });
   assert.equal(none.status, 422);
@@ -201,6 +211,34 @@ test('bulk grade change: one audit line in the school\'s area, the age rule of t
   assert.equal(Number(sql(`SELECT school_id FROM dmc_learners WHERE id = ${old.id}`)), s1);
 });
 
+test('a learner far too young or too old for the grade: the add form again with what was typed, the grade form refused', async () => {
+  const n = count('SELECT COUNT(*) FROM dmc_learners');
+  // typed in BE, as the form asks: a 3-year-old in ป.1
+  const iso = yearsAgo(3);
+  const typed = `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${Number(iso.slice(0, 4)) + 543}`;
+  const f = learner({ grade: 'p1', birth_date: typed, first_name: 'เด็กเล็ก' });
+  const page = await admin1.post(`/dmc/schools/${s1}/learners/new`, f);
+  assert.equal(page.status, 422);
+  assert.match(page.text, /ชั้น ป\.1 รับนักเรียนอายุ 5–15 ปี แต่วันเกิดนี้อายุ 3 ปี ยังไม่ถึง 5 ปี/);
+  assert.ok(page.text.includes(`value="${typed}"`), 'the birth date as typed');
+  assert.ok(page.text.includes('value="เด็กเล็ก"'), 'the name as typed');
+  const j = await admin1.post(`/dmc/schools/${s1}/learners/new`, f, { json: true });
+  assert.match(j.json.form.errors.birth_date, /ยังไม่ถึง 5 ปี/);
+  assert.equal(j.json.form.values.birth_date, typed);
+  assert.equal(j.json.form.values.grade, 'p1');
+  assert.equal(count('SELECT COUNT(*) FROM dmc_learners'), n, 'nothing stored');
+  // an 8-year-old (ป.2) put in ม.1 on his page: refused at the grade, nothing changed
+  const l = await add(admin1, s1, { birth_date: yearsAgo(8) });
+  const one = await admin1.post(`/dmc/learners/${l.id}/grade`, { grade: 'm1', room: '1' }, { json: true });
+  assert.equal(one.status, 422);
+  assert.match(one.json.grade_form.errors.grade, /ชั้น ม\.1 รับนักเรียนอายุ 11–21 ปี.*ยังไม่ถึง 11 ปี/);
+  assert.equal(sql(`SELECT grade FROM dmc_learners WHERE id = ${l.id}`), 'p2');
+  const bulk = await admin1.post(`/dmc/schools/${s1}/grade`, { ids: [String(l.id)], grade: 'k1', room: '1' }, { json: true });
+  assert.equal(bulk.status, 422);
+  assert.match(bulk.json.error, /อ\.1 รับนักเรียนอายุ 2–6 ปี.*เกิน 6 ปี/);
+  assert.equal(sql(`SELECT grade FROM dmc_learners WHERE id = ${l.id}`), 'p2');
+});
+
 test('a page never writes: the school page at a time with no round laid out', async () => {
   const rounds = count('SELECT COUNT(*) FROM dmc_rounds');
   const far = { headers: { 'x-khet-test-now': String(Date.UTC(2300, 0, 1) / 1000) }, json: true };
@@ -223,6 +261,10 @@ test('bad weight, height and birth date are refused at the field and nothing is 
     [{ height: '251' }, 'height', /250/],
     [{ birth_date: '2099-01-01' }, 'birth_date', /อนาคต/],
     [{ grade: 'p1', birth_date: '2000-01-01' }, 'birth_date', /ป\.1.*เกิน 15 ปี/],
+    // far too young or too old for the grade: the ages the grade takes are named
+    [{ grade: 'p1', birth_date: yearsAgo(3) }, 'birth_date', /ชั้น ป\.1 รับนักเรียนอายุ 5–15 ปี แต่วันเกิดนี้อายุ 3 ปี ยังไม่ถึง 5 ปี/],
+    [{ grade: 'k1', birth_date: yearsAgo(7) }, 'birth_date', /ชั้น อ\.1 รับนักเรียนอายุ 2–6 ปี แต่วันเกิดนี้อายุ 7 ปี เกิน 6 ปี/],
+    [{ grade: 'm6', birth_date: yearsAgo(10) }, 'birth_date', /ชั้น ม\.6 รับนักเรียนอายุ 16–26 ปี.*ยังไม่ถึง 16 ปี/],
     [{ title: 'girl' }, 'title', /เพศ/],
   ];
   for (const [over, field, msg] of cases) {

@@ -23,6 +23,9 @@ let seq = 4000;
 const newCid = () => citizenId(`19901${String(seq++).padStart(7, '0')}`);
 const HEAD = '\ufeffรหัสโรงเรียน,เลขประจำตัวประชาชน,รหัส G,คำนำหน้า,ชื่อ,นามสกุล,เพศ,วันเกิด,ชั้น,ห้อง,น้ำหนัก,ส่วนสูง,สัญชาติ,ความพิการ\r\n';
 const learners = () => num('SELECT COUNT(*) FROM dmc_learners');
+// The BE year n years before this one (Bangkok): born 1 January of it, a
+// learner is n years old today.
+const be = (n) => new Date(Date.now() + 7 * 3600e3).getUTCFullYear() - n + 543;
 const countsRight = (sid) => num(`SELECT COALESCE(SUM(n), 0) FROM dmc_counts WHERE school_id = ${sid}`) ===
   num(`SELECT COUNT(*) FROM dmc_learners WHERE school_id = ${sid} AND status = 'active'`);
 
@@ -79,11 +82,12 @@ test('a file with bad rows stores nothing and names every bad line', async () =>
     `${obec1},${newCid()},,ด.ช.,เกิด,อนาคต,,12/05/2599,ป.1,,,,,\n` +     // 9
     `${obec1},${newCid()},,ด.ช.,อายุ,สี่สิบ,,12/05/2528,ป.1,,,,,\n` +    // 10
     `${obec1},${newCid()},,ด.ญ.,เพศ,ไม่ตรง,ชาย,12/05/2560,ป.1,,,,,\n` +  // 11
-    `${obec1},,G67100000001,ด.ช.,จี,สั้น,,12/05/2560,ป.1,,,,,\n`;        // 12
+    `${obec1},,G67100000001,ด.ช.,จี,สั้น,,12/05/2560,ป.1,,,,,\n` +        // 12
+    `${obec1},${newCid()},,ด.ช.,เล็ก,เกินไป,,01/01/${be(2)},ป.1,,,,,\n`;    // 13: about 2 in ป.1
   const before = learners();
   let r = khet(['import', 'students', file('bad.csv', csv)], s.env);
   assert.equal(r.code, 1);
-  for (let line = 3; line <= 12; line++) {
+  for (let line = 3; line <= 13; line++) {
     if (line === 5) continue;
     assert.match(r.stderr, new RegExp(`line ${line} / บรรทัด ${line}:`), `line ${line}`);
   }
@@ -93,7 +97,8 @@ test('a file with bad rows stores nothing and names every bad line', async () =>
   assert.match(r.stderr, /นักเรียนคนเดียวกับบรรทัด 5/);
   assert.match(r.stderr, /ชั้น "ป.9" ไม่มีในรายการ/);
   assert.match(r.stderr, /คำนำหน้าไม่ตรงกับเพศ/);
-  assert.match(r.stderr, /9 bad rows of 11; nothing was stored/);
+  assert.match(r.stderr, /line 13 \/ บรรทัด 13:.*ชั้น ป\.1 รับนักเรียนอายุ 5–15 ปี.*ยังไม่ถึง 5 ปี/, 'the same age rule as the forms');
+  assert.match(r.stderr, /10 bad rows of 12; nothing was stored/);
   assert.equal(learners(), before);
   assert.equal(num(`SELECT COUNT(*) FROM dmc_learners WHERE ident = '${good}'`), 0);
 

@@ -196,3 +196,40 @@ test('the school\'s subsidy PDF: from the snapshot, read whole by pdftotext; non
   const html = await admin1.get(`/dmc/schools/${s1}/rounds/${round.id}`);
   assert.ok(html.text.includes(`/dmc/schools/${s1}/rounds/${round.id}?format=pdf`), 'linked from the snapshot page');
 });
+
+test('the area dashboard\'s subsidy link opens a round that has certified schools, and names it', async () => {
+  const round_of = (id) => sql(`SELECT label FROM dmc_rounds WHERE id = ${id}`);
+  const certifiedIn = (aid, rid) => count(`SELECT COUNT(*) FROM dmc_round_schools rs JOIN schools s ON s.id = rs.school_id WHERE rs.round_id = ${rid} AND s.area_id = ${aid} AND rs.certified_at IS NOT NULL`);
+  // this area's latest round: s1 certified in it (before), so it is the one linked
+  const mine = await areaOfficer.get(`/dmc/areas/${area}?round=${round.id}`, { json: true });
+  assert.equal(mine.status, 200);
+  assert.equal(mine.json.subsidy_round.id, round.id);
+  assert.equal(mine.json.subsidy_round.this_round, true);
+  const mineHtml = await areaOfficer.get(`/dmc/areas/${area}?round=${round.id}`);
+  assert.ok(mineHtml.text.includes(`href="/dmc/areas/${area}/rounds/${round.id}/subsidy">เงินอุดหนุนรายหัวจากข้อมูลที่รับรอง ${round_of(round.id)}</a>`), 'linked to this round, named');
+  // the other demo area: nobody certified in the latest round, so the link
+  // goes to the latest earlier round with certified schools, and says so
+  const area2 = Number(sql("SELECT id FROM areas WHERE code = '6201'"));
+  assert.equal(certifiedIn(area2, round.id), 0, 'no certified school of the second area in the latest round');
+  const want = sql(`SELECT r.id FROM dmc_rounds r WHERE EXISTS (SELECT 1 FROM dmc_round_schools rs JOIN schools s ON s.id = rs.school_id WHERE rs.round_id = r.id AND s.area_id = ${area2} AND rs.certified_at IS NOT NULL) ORDER BY r.academic_year DESC, r.round_no DESC LIMIT 1`);
+  assert.ok(want, 'the demo certified an earlier round of the second area');
+  const other = await sa.get(`/dmc/areas/${area2}?round=${round.id}`, { json: true });
+  assert.equal(other.status, 200);
+  assert.equal(other.json.subsidy_round.id, Number(want));
+  assert.notEqual(other.json.subsidy_round.id, round.id);
+  assert.equal(other.json.subsidy_round.this_round, false);
+  const html = await sa.get(`/dmc/areas/${area2}?round=${round.id}`);
+  assert.ok(!html.text.includes(`/dmc/areas/${area2}/rounds/${round.id}/subsidy`), 'not to the uncertified round');
+  assert.ok(html.text.includes(`href="/dmc/areas/${area2}/rounds/${want}/subsidy">เงินอุดหนุนรายหัวจากข้อมูลที่รับรอง ${round_of(want)}</a> (รอบนี้ยังไม่มีโรงเรียนรับรองข้อมูล)`), 'the certified round, named');
+  const sub = await sa.get(`/dmc/areas/${area2}/rounds/${want}/subsidy`, { json: true });
+  assert.ok(sub.json.schools.length > 0, 'the linked page has certified schools');
+  // no round up to the one shown has a certified school: no link, a word instead
+  const first = sql(`SELECT id FROM dmc_rounds ORDER BY academic_year, round_no LIMIT 1`);
+  sql(`UPDATE dmc_round_schools SET certified_at = NULL WHERE round_id = ${first} AND school_id IN (SELECT id FROM schools WHERE area_id = ${area2}) AND certified_at IS NOT NULL`);
+  if (Number(first) !== Number(want)) {
+    const none = await sa.get(`/dmc/areas/${area2}?round=${first}`);
+    assert.equal(none.status, 200);
+    assert.ok(!none.text.includes('/subsidy"'), 'no subsidy link');
+    assert.match(none.text, /เงินอุดหนุนรายหัว: ยังไม่มีโรงเรียนรับรองข้อมูล/);
+  }
+});

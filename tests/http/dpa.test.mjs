@@ -98,6 +98,13 @@ test('the school list: recorded N / incomplete M, IDs and salaries masked; the f
   assert.equal(full.json.staff.citizen_id, l.citizen_id);
   assert.equal(full.json.staff.salary, 4512000);
   assert.equal(count(`SELECT COUNT(*) FROM audit WHERE action = 'personal.read' AND target_type = 'dpa_staff' AND target_id = ${l.id}`), before + 1);
+  // "salary" is a personal key (core/personal.c): the record's page shows it
+  // on purpose, so its JSON keeps what the page prints, and the read is audited
+  assert.equal(full.json.staff.salary_text, '45,120.00');
+  assert.equal(full.json.edit_form.values.salary, '45120', 'the edit form prints it');
+  const staffHtml = await admin1.get(`/dpa/staff/${l.id}`);
+  assert.ok(staffHtml.text.includes('45,120.00 บาท'), 'the page shows the salary');
+  assert.equal(count(`SELECT COUNT(*) FROM audit WHERE action = 'personal.read' AND target_type = 'dpa_staff' AND target_id = ${l.id}`), before + 2);
   const found = await admin1.get(`/dpa/schools/${s1}?q=${l.citizen_id}`, { json: true });
   assert.deepEqual(found.json.rows.map((x) => x.id), [l.id]);
   // a complete record reads "ครบ" in the list and has no "incomplete"

@@ -465,7 +465,7 @@ test('a learner with 100-character Thai first and last names: the school list an
     const choice = (n) => form.json.form.fields.find((f) => f.name === n).choices?.find((x) => x.value)?.value;
     const fields = {
       citizen_id: citizenId('110370005432'), title: choice('title') || 'ด.ช.', first_name: first, last_name: last, sex: 'M',
-      birth_date: '2017-06-25', nationality: choice('nationality') || 'ไทย', grade: choice('grade') || 'ป.1', room: '1',
+      birth_date: '2017-06-25', nationality: choice('nationality') || 'ไทย', grade: 'p3', room: '1', // of an age for ป.3
       disadvantaged: choice('disadvantaged') || '00', disability: choice('disability') || '00', guardian_name: thai(200, 'G'),
       address: thai(500, 'H'),
     };

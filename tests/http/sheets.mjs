@@ -111,9 +111,20 @@ export function assertSheetName(name, title, words = []) {
   assert.ok(/^\s/.test(rest) || /\s$/.test(name) || words.some((w) => name.endsWith(w)), `"${name}" cut mid-word from "${title}"`);
 }
 
-// The file name: ASCII base, ISO date, the extension; and the UTF-8 name.
+// Today in Bangkok as a download name dates it: the Buddhist Era year,
+// "2569-12-07" (CE 2026). Around midnight a test may straddle the day, so
+// both days are accepted.
+export function beToday(t = Date.now()) {
+  const d = new Date(t + 7 * 3600e3);
+  return `${d.getUTCFullYear() + 543}-${String(d.getUTCMonth() + 1).padStart(2, '0')}-${String(d.getUTCDate()).padStart(2, '0')}`;
+}
+const beDays = () => `(?:${beToday(Date.now() - 60e3)}|${beToday()})`;
+
+// The file name: ASCII base, today's BE date, the extension; and the
+// UTF-8 name, with the same date.
 export function assertFileName(res, base, ext) {
   const cd = res.headers.get('content-disposition') || '';
-  assert.match(cd, new RegExp(`^attachment; filename="${base}-\\d{4}-\\d{2}-\\d{2}\\.${ext}"; filename\\*=UTF-8''\\S+\\.${ext}$`), cd);
+  const day = beDays();
+  assert.match(cd, new RegExp(`^attachment; filename="${base}-${day}\\.${ext}"; filename\\*=UTF-8''\\S+-${day}\\.${ext}$`), cd);
   return decodeURIComponent(cd.split("UTF-8''")[1]);
 }

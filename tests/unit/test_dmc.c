@@ -131,17 +131,35 @@ static void test_birth(void **state)
 	struct err e = ERR_INIT;
 	assert_int_equal(dmc_age_years(2010, 6, 10, 2026, 6, 10), 16);
 	assert_int_equal(dmc_age_years(2010, 6, 11, 2026, 6, 10), 15);
-	assert_int_equal(dmc_birth_check("2019-01-01", now, 15, "ป.1", &e), 0);
-	assert_int_equal(dmc_birth_check("2026-06-11", now, 0, "ป.1", &e), -1);
+	assert_int_equal(dmc_birth_check("2019-01-01", now, 5, 15, "ป.1", &e), 0);
+	assert_int_equal(dmc_birth_check("2026-06-11", now, 0, 0, "ป.1", &e), -1);
 	assert_non_null(strstr(e.msg, "อนาคต"));
-	assert_int_equal(dmc_birth_check("2026-06-10", now, 0, "อ.1", &e), 0);
+	assert_int_equal(dmc_birth_check("2026-06-10", now, 0, 0, "อ.1", &e), 0);
 	/* exactly 15 is allowed in ป.1, 16 is not */
-	assert_int_equal(dmc_birth_check("2011-06-10", now, 15, "ป.1", &e), 0);
-	assert_int_equal(dmc_birth_check("2010-06-10", now, 15, "ป.1", &e), -1);
+	assert_int_equal(dmc_birth_check("2011-06-10", now, 5, 15, "ป.1", &e), 0);
+	assert_int_equal(dmc_birth_check("2010-06-10", now, 5, 15, "ป.1", &e), -1);
 	assert_non_null(strstr(e.msg, "ป.1"));
+	assert_non_null(strstr(e.msg, "5–15 ปี"));
+	assert_non_null(strstr(e.msg, "อายุ 16 ปี"));
 	assert_string_equal(e.field, "birth_date");
-	assert_int_equal(dmc_birth_check("2019-02-30", now, 0, "ป.1", &e), -1);
-	assert_int_equal(dmc_birth_check("", now, 0, "ป.1", &e), -1);
+	/* too young: 5 is the least ป.1 takes, 4 is refused naming the ages */
+	assert_int_equal(dmc_birth_check("2021-06-10", now, 5, 15, "ป.1", &e), 0);
+	assert_int_equal(dmc_birth_check("2021-06-11", now, 5, 15, "ป.1", &e), -1);
+	assert_string_equal(e.field, "birth_date");
+	assert_non_null(strstr(e.msg, "ชั้น ป.1 รับนักเรียนอายุ 5–15 ปี"));
+	assert_non_null(strstr(e.msg, "อายุ 4 ปี"));
+	assert_non_null(strstr(e.msg, "ยังไม่ถึง 5 ปี"));
+	/* the walk's case: about 7 in อ.1 (2–6) is too old */
+	assert_int_equal(dmc_birth_check("2019-03-01", now, 2, 6, "อ.1", &e), -1);
+	assert_non_null(strstr(e.msg, "อ.1 รับนักเรียนอายุ 2–6 ปี"));
+	assert_non_null(strstr(e.msg, "อายุ 7 ปี เกิน 6 ปี"));
+	/* one bound only */
+	assert_int_equal(dmc_birth_check("2025-01-01", now, 3, 0, "อ.2", &e), -1);
+	assert_non_null(strstr(e.msg, "3 ปีขึ้นไป"));
+	assert_int_equal(dmc_birth_check("2000-01-01", now, 0, 20, "ม.1", &e), -1);
+	assert_non_null(strstr(e.msg, "ไม่เกิน 20 ปี"));
+	assert_int_equal(dmc_birth_check("2019-02-30", now, 0, 0, "ป.1", &e), -1);
+	assert_int_equal(dmc_birth_check("", now, 0, 0, "ป.1", &e), -1);
 }
 
 static void test_promotion(void **state)
@@ -353,6 +371,7 @@ static void test_move_in_keeps_history_and_counts(void **state)
 	char cid[14];
 	new_id(cid);
 	struct dmc_learner_in in = kid(cid, "p3");
+	in.birth_date = "2017-01-01"; /* 9: of an age for ป.3 to ป.5 */
 	struct err e = ERR_INIT;
 	long long elsewhere = 0;
 	long long c1 = count_of(en->db, f->s1, "p3"), c2 = count_of(en->db, f->s2, "p4");
@@ -537,6 +556,8 @@ static void test_promotion_year_end(void **state)
 		in.birth_date = "2012-01-01";
 		if (!strcmp(grades[i], "k3") || !strcmp(grades[i], "p2") || !strcmp(grades[i], "p3"))
 			in.birth_date = "2019-01-01";
+		if (!strcmp(grades[i], "m6"))
+			in.birth_date = "2009-01-01"; /* 17: ม.6 takes 16–26 */
 		ids[i] = dmc_learner_add(en->db, f->s3, &in, 0, NOW, &elsewhere, &e);
 		if (ids[i] < 0)
 			fail_msg("add %s: %s", grades[i], e.msg);
@@ -885,6 +906,7 @@ static void test_basic_data(void **state)
 	new_id(a);
 	new_id(b);
 	struct dmc_learner_in ia = kid(a, "p5"), ib = kid(b, "p5");
+	ia.birth_date = ib.birth_date = "2016-01-01"; /* 10: ป.5 takes 9–19 */
 	ib.room = 2;
 	long long elsewhere = 0;
 	assert_true(dmc_learner_add(en->db, f->s3, &ia, 0, NOW, &elsewhere, &e) > 0);
@@ -1042,8 +1064,8 @@ static void test_subsidy_from_snapshot(void **state)
 	new_id(a);
 	new_id(b);
 	struct dmc_learner_in ia = kid(a, "k2"), ib = kid(b, "m5");
-	ia.birth_date = "2025-01-01";
-	ib.birth_date = "2013-01-01";
+	ia.birth_date = "2022-01-01"; /* 4: อ.2 takes 3–7 */
+	ib.birth_date = "2010-01-01"; /* 16: ม.5 takes 15–25 */
 	long long elsewhere = 0;
 	assert_true(dmc_learner_add(en->db, f->s3, &ia, 0, NOW, &elsewhere, &e) > 0);
 	assert_true(dmc_learner_add(en->db, f->s3, &ib, 0, NOW, &elsewhere, &e) > 0);
@@ -1081,7 +1103,7 @@ static void test_subsidy_from_snapshot(void **state)
 	char c[14];
 	new_id(c);
 	struct dmc_learner_in ic = kid(c, "m5");
-	ic.birth_date = "2013-01-01";
+	ic.birth_date = "2010-01-01";
 	assert_true(dmc_learner_add(en->db, f->s3, &ic, 0, NOW, &elsewhere, &e) > 0);
 	json_t *one = dmc_subsidy_area(en->db, rid, 0, f->s3, &e);
 	row = json_array_get(json_object_get(one, "schools"), 0);

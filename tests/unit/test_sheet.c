@@ -278,15 +278,15 @@ static void test_filename(void **state)
 {
 	(void)state;
 	struct buf b = BUF_INIT;
-	/* 2026-12-06 18:00 UTC is already the 7th in Bangkok */
+	/* 2026-12-06 18:00 UTC is already the 7th in Bangkok; the year is BE */
 	sheet_filename(&b, "schools", 1796580000LL, SHEET_XLSX);
-	assert_string_equal(buf_cstr(&b), "schools-2026-12-07.xlsx");
+	assert_string_equal(buf_cstr(&b), "schools-2569-12-07.xlsx");
 	buf_reset(&b);
 	sheet_filename(&b, "ผู้ใช้ users/../x\"", 1796580000LL, SHEET_CSV);
-	assert_string_equal(buf_cstr(&b), "users..x-2026-12-07.csv");
+	assert_string_equal(buf_cstr(&b), "users..x-2569-12-07.csv");
 	buf_reset(&b);
 	sheet_filename(&b, "ภาษาไทย", 1796580000LL, SHEET_CSV);
-	assert_string_equal(buf_cstr(&b), "export-2026-12-07.csv");
+	assert_string_equal(buf_cstr(&b), "export-2569-12-07.csv");
 	buf_release(&b);
 }
 
