@@ -165,6 +165,16 @@ struct acc_place {
  * acc_deny(deny), or 404 too when deny is NULL. */
 json_t *acc_school_for(struct req *r, const struct acc_place *p, const char *deny, int *rc);
 json_t *acc_area_for(struct req *r, const struct acc_place *p, const char *deny, int *rc);
+/* The same decisions for a page that reads the place's row itself, with
+ * its own figures in the same statement (one round trip less on
+ * PostgreSQL): whether the user may see school sid of area_id / area aid,
+ * and the answer acc_school_for / acc_area_for gives when the place is
+ * missing (found false; e the fault that hid it, if any) or not the
+ * user's (found true). */
+bool acc_school_seen(struct req *r, const struct acc_place *p, long long sid, long long area_id);
+int acc_school_refuse(struct req *r, long long sid, bool found, struct err *e, const char *deny);
+bool acc_area_seen(struct req *r, const struct acc_place *p, long long aid);
+int acc_area_refuse(struct req *r, long long aid, bool found, struct err *e, const char *deny);
 
 /* Appends the page where a school admin gives the person of citizen_id a
  * Khet account with the teacher role of his school, or adds that role to

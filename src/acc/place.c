@@ -45,15 +45,21 @@ static bool viewer(struct req *r, const struct acc_place *p)
 }
 
 /* The place is missing (404, or the fault that hid it) or not the user's. */
-static json_t *refuse(struct req *r, json_t *place, long long id, struct err *e, const char *missing,
-		      const char *deny, int *rc)
+static int refuse(struct req *r, bool found, long long id, struct err *e, const char *missing, const char *deny)
 {
-	if (!place)
-		*rc = id > 0 && e->status >= 500 ? view_fault(r, e) : view_error(r, 404, missing);
-	else
-		*rc = deny ? acc_deny(r, deny) : view_error(r, 404, missing);
-	json_decref(place);
-	return NULL;
+	if (!found)
+		return id > 0 && e->status >= 500 ? view_fault(r, e) : view_error(r, 404, missing);
+	return deny ? acc_deny(r, deny) : view_error(r, 404, missing);
+}
+
+bool acc_school_seen(struct req *r, const struct acc_place *p, long long sid, long long area_id)
+{
+	return viewer(r, p) || acc_grant_for_school(acc_active_grant(r), sid, area_id);
+}
+
+int acc_school_refuse(struct req *r, long long sid, bool found, struct err *e, const char *deny)
+{
+	return refuse(r, found, sid, e, "ไม่พบโรงเรียนนี้", deny);
 }
 
 json_t *acc_school_for(struct req *r, const struct acc_place *p, const char *deny, int *rc)
@@ -62,9 +68,23 @@ json_t *acc_school_for(struct req *r, const struct acc_place *p, const char *den
 	struct err e = ERR_INIT;
 	json_t *s = sid > 0 ? org_school_get(req_db(r), sid, &e) : NULL;
 	/* the row names the school's area: no second query for the scope */
-	if (!s || !(viewer(r, p) || acc_grant_for_school(acc_active_grant(r), sid, jint(s, "area_id"))))
-		return refuse(r, s, sid, &e, "ไม่พบโรงเรียนนี้", deny, rc);
+	if (!s || !acc_school_seen(r, p, sid, jint(s, "area_id"))) {
+		*rc = acc_school_refuse(r, sid, s != NULL, &e, deny);
+		json_decref(s);
+		return NULL;
+	}
 	return s;
+}
+
+bool acc_area_seen(struct req *r, const struct acc_place *p, long long aid)
+{
+	const struct acc_grant *g = acc_active_grant(r);
+	return p->areas_only && (!g || g->scope == SCOPE_SCHOOL) ? false : viewer(r, p) || acc_in_area(r, aid);
+}
+
+int acc_area_refuse(struct req *r, long long aid, bool found, struct err *e, const char *deny)
+{
+	return refuse(r, found, aid, e, "ไม่พบสำนักงานเขตพื้นที่นี้", deny);
 }
 
 json_t *acc_area_for(struct req *r, const struct acc_place *p, const char *deny, int *rc)
@@ -72,9 +92,10 @@ json_t *acc_area_for(struct req *r, const struct acc_place *p, const char *deny,
 	long long aid = req_param_id(r, p->param);
 	struct err e = ERR_INIT;
 	json_t *a = aid > 0 ? org_area_get(req_db(r), aid, &e) : NULL;
-	const struct acc_grant *g = acc_active_grant(r);
-	bool seen = p->areas_only && (!g || g->scope == SCOPE_SCHOOL) ? false : viewer(r, p) || acc_in_area(r, aid);
-	if (!a || !seen)
-		return refuse(r, a, aid, &e, "ไม่พบสำนักงานเขตพื้นที่นี้", deny, rc);
+	if (!a || !acc_area_seen(r, p, aid)) {
+		*rc = acc_area_refuse(r, aid, a != NULL, &e, deny);
+		json_decref(a);
+		return NULL;
+	}
 	return a;
 }

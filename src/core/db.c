@@ -23,6 +23,11 @@ static const char sqlite_prefix[] = "sqlite:";
  * reads, transactions), for /metrics' DB time per request: the server
  * reads it before and after a handler on the same thread. */
 static _Thread_local long long thread_db_ns;
+/* The statements this thread has sent (each call below that reaches the
+ * engine: a query, an exec, BEGIN, COMMIT, a lock — not db_next, which
+ * reads rows already fetched): on PostgreSQL one round trip each, for
+ * /metrics' statements per route. */
+static _Thread_local long long thread_db_calls;
 
 static long long tick(void)
 {
@@ -36,12 +41,24 @@ long long db_thread_ns(void)
 	return thread_db_ns;
 }
 
+long long db_thread_calls(void)
+{
+	return thread_db_calls;
+}
+
 /* Runs one call of the engine and adds its time to the thread's. */
 #define TIMED(T, call)                                                                                                 \
 	do {                                                                                                           \
 		long long t0_ = tick();                                                                                \
 		T = call;                                                                                              \
 		thread_db_ns += tick() - t0_;                                                                          \
+	} while (0)
+
+/* The same for a call that sends one statement (not db_next's row reads). */
+#define COUNTED(T, call)                                                                                               \
+	do {                                                                                                           \
+		thread_db_calls++;                                                                                     \
+		TIMED(T, call);                                                                                        \
 	} while (0)
 
 int db_url_known(const char *url)
@@ -125,7 +142,7 @@ int db_begin(struct db *db, struct err *e)
 	if (fault_now(FAULT_DB))
 		return injected(e, "BEGIN");
 	int rc;
-	TIMED(rc, db->eng->begin(db, e));
+	COUNTED(rc, db->eng->begin(db, e));
 	return rc;
 }
 
@@ -135,7 +152,7 @@ int db_commit(struct db *db, struct err *e)
 	if (fault_now(FAULT_DB))
 		return injected(e, "COMMIT");
 	int rc;
-	TIMED(rc, db->eng->commit(db, e));
+	COUNTED(rc, db->eng->commit(db, e));
 	return rc;
 }
 
@@ -151,7 +168,9 @@ int db_lock(struct db *db, long long key, struct err *e)
 	maybe_sever(db);
 	if (fault_now(FAULT_DB))
 		return injected(e, "lock");
-	return db->eng->lock(db, key, e);
+	int rc;
+	COUNTED(rc, db->eng->lock(db, key, e));
+	return rc;
 }
 
 /* INSERT … RETURNING and the like come through the query calls too. */
@@ -190,14 +209,16 @@ long long db_exec(struct db *db, const char *sql, const struct db_val *p, int n,
 	if (fault_now(FAULT_DB))
 		return injected(e, sql);
 	long long rc;
-	TIMED(rc, db->eng->exec(db, sql, p, n, e));
+	COUNTED(rc, db->eng->exec(db, sql, p, n, e));
 	return rc;
 }
 
 int db_exec_script(struct db *db, const char *sql, struct err *e)
 {
 	db->wrote = true;
-	return db->eng->exec_script(db, sql, e);
+	int rc;
+	COUNTED(rc, db->eng->exec_script(db, sql, e));
+	return rc;
 }
 
 int db_query(struct db *db, const char *sql, const struct db_val *p, int n, struct db_res **out, struct err *e)
@@ -209,7 +230,7 @@ int db_query(struct db *db, const char *sql, const struct db_val *p, int n, stru
 		return injected(e, sql);
 	}
 	int rc;
-	TIMED(rc, db->eng->query(db, sql, p, n, 1, out, e));
+	COUNTED(rc, db->eng->query(db, sql, p, n, 1, out, e));
 	return rc;
 }
 
@@ -327,21 +348,21 @@ static int db_int_value_(struct db *db, const char *sql, const struct db_val *p,
 json_t *db_rows_json(struct db *db, const char *sql, const struct db_val *p, int n, struct err *e)
 {
 	json_t *j;
-	TIMED(j, db_rows_json_(db, sql, p, n, e));
+	COUNTED(j, db_rows_json_(db, sql, p, n, e));
 	return j;
 }
 
 json_t *db_row_json(struct db *db, const char *sql, const struct db_val *p, int n, struct err *e)
 {
 	json_t *j;
-	TIMED(j, db_row_json_(db, sql, p, n, e));
+	COUNTED(j, db_row_json_(db, sql, p, n, e));
 	return j;
 }
 
 int db_int_value(struct db *db, const char *sql, const struct db_val *p, int n, long long *out, struct err *e)
 {
 	int rc;
-	TIMED(rc, db_int_value_(db, sql, p, n, out, e));
+	COUNTED(rc, db_int_value_(db, sql, p, n, out, e));
 	return rc;
 }
 

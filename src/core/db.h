@@ -95,6 +95,11 @@ int db_next(struct db_res *r, struct err *e);
 /* Nanoseconds this thread has spent in database calls since it started
  * (the difference around a handler is that request's database time). */
 long long db_thread_ns(void);
+/* Statements this thread has sent to the database since it started (each
+ * query, exec, BEGIN, COMMIT, lock; on PostgreSQL a round trip each; a
+ * ROLLBACK, sent only inside a transaction, is not counted): the
+ * difference around a handler is that request's count. */
+long long db_thread_calls(void);
 int db_ncols(struct db_res *r);
 const char *db_colname(struct db_res *r, int col);
 int db_isnull(struct db_res *r, int col);

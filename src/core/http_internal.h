@@ -91,6 +91,7 @@ struct req {
 	char client_ip[64];
 	long long user_id;  /* the signed-in user the access log names, 0: none */
 	long long db_ns;    /* time spent in database calls for this request */
+	long long db_calls; /* statements it sent to the database (db_thread_calls) */
 };
 
 /* form.c */

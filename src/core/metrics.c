@@ -28,6 +28,7 @@ static atomic_ullong *counts;  /* nrows × NSTATUS */
 static atomic_ullong *buckets; /* nrows × (NBOUNDS + 1) */
 static atomic_ullong *sum_us;  /* nrows */
 static atomic_ullong *db_us;   /* nrows: time in database calls */
+static atomic_ullong *db_calls; /* nrows: statements sent to the database */
 static atomic_ullong db_buckets[NBOUNDS + 1]; /* every request's database time */
 
 void metrics_init(int nroutes)
@@ -37,6 +38,7 @@ void metrics_init(int nroutes)
 	buckets = xcalloc((size_t)nrows * (NBOUNDS + 1), sizeof *buckets);
 	sum_us = xcalloc((size_t)nrows, sizeof *sum_us);
 	db_us = xcalloc((size_t)nrows, sizeof *db_us);
+	db_calls = xcalloc((size_t)nrows, sizeof *db_calls);
 	for (size_t b = 0; b <= NBOUNDS; b++)
 		atomic_store(&db_buckets[b], 0);
 }
@@ -47,7 +49,8 @@ void metrics_free(void)
 	free(buckets);
 	free(sum_us);
 	free(db_us);
-	counts = buckets = sum_us = db_us = NULL;
+	free(db_calls);
+	counts = buckets = sum_us = db_us = db_calls = NULL;
 }
 
 static int row_of(int route, const char *label, const char *method)
@@ -65,7 +68,7 @@ static int row_of(int route, const char *label, const char *method)
 }
 
 void metrics_observe(int route, const char *label, const char *method, int status, long long dur_ns,
-		     long long db_ns)
+		     long long db_ns, long long calls)
 {
 	if (!counts)
 		return;
@@ -85,6 +88,8 @@ void metrics_observe(int route, const char *label, const char *method, int statu
 	if (db_ns < 0)
 		db_ns = 0;
 	atomic_fetch_add_explicit(&db_us[row], (unsigned long long)(db_ns / 1000), memory_order_relaxed);
+	if (calls > 0)
+		atomic_fetch_add_explicit(&db_calls[row], (unsigned long long)calls, memory_order_relaxed);
 	double dsecs = (double)db_ns / 1e9;
 	size_t db = 0;
 	while (db < NBOUNDS && dsecs > bounds[db])
@@ -165,6 +170,16 @@ void metrics_write(struct buf *out, long inflight)
 		if (us)
 			buf_addf(out, "khet_route_db_seconds_total{method=\"%s\",route=\"%s\"} %.6f\n", row_method(row),
 				 row_label(row), (double)us / 1e6);
+	}
+	buf_adds(out, "# HELP khet_route_db_statements_total Statements sent to the database by route (each one "
+		      "a round trip on PostgreSQL; divide by the route's khet_request_duration_seconds_count for the "
+		      "mean per request).\n"
+		      "# TYPE khet_route_db_statements_total counter\n");
+	for (int row = 0; row < nrows; row++) {
+		unsigned long long n = atomic_load_explicit(&db_calls[row], memory_order_relaxed);
+		if (n)
+			buf_addf(out, "khet_route_db_statements_total{method=\"%s\",route=\"%s\"} %llu\n", row_method(row),
+				 row_label(row), n);
 	}
 	buf_addf(out, "# HELP khet_requests_in_flight Requests being processed.\n# TYPE khet_requests_in_flight gauge\n"
 		      "khet_requests_in_flight %ld\n", inflight);

@@ -1042,7 +1042,7 @@ static enum MHD_Result on_request_in(struct MHD_Connection *c, const char *url, 
 	}
 	/* the handler runs wholly on this thread, in this call: the
 	 * thread's database time around it is the request's */
-	long long db0 = db_thread_ns();
+	long long db0 = db_thread_ns(), calls0 = db_thread_calls();
 	if (!strncmp(r->path, "/static/", 8))
 		serve_static(r);
 	else if (!strcmp(r->path, "/healthz"))
@@ -1054,6 +1054,7 @@ static enum MHD_Result on_request_in(struct MHD_Connection *c, const char *url, 
 	else
 		dispatch(r);
 	r->db_ns = db_thread_ns() - db0;
+	r->db_calls = db_thread_calls() - calls0;
 	return queue(r);
 }
 
@@ -1120,7 +1121,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
 			    : !strcmp(r->path, "/favicon.ico") ? "static"
 							       : "unmatched";
 	int status = r->status ? r->status : 499; /* client went away before the answer */
-	metrics_observe(r->route_index, label, r->method, status, dt, r->db_ns);
+	metrics_observe(r->route_index, label, r->method, status, dt, r->db_ns, r->db_calls);
 	if (log_access_on())
 		access_line(r, c, status, dt);
 	req_free(r);

@@ -69,9 +69,13 @@ json_t *dpa_staff_events(struct db *db, long long id, struct err *e);
  * by the words of q and, incomplete, to those who lack something:
  * {rows:[{id, cid_masked, title, first_name, last_name, type_label,
  * position_label, salary_masked, missing}], total, page, pages,
- * recorded, incomplete}. Citizen IDs and salaries are masked (X-5). */
+ * recorded, incomplete}. Citizen IDs and salaries are masked (X-5). The
+ * place's counts come in the same statement as the page; so does, for a
+ * school with school not NULL, its row as org_school_get gives it ({id,
+ * area_id, obec_code, smis_code, name, district, province, created_at}),
+ * into *school — no such school: NULL with e 404. */
 json_t *dpa_staff_list(struct db *db, long long school_id, long long area_id, const char *q, bool incomplete,
-		       long long page, struct err *e);
+		       long long page, json_t **school, struct err *e);
 /* "recorded N / incomplete M" of a place's / a school's active staff. */
 int dpa_place_counts(struct db *db, long long school_id, long long area_id, long long *recorded, long long *incomplete,
 		     struct err *e);
@@ -85,18 +89,23 @@ json_t *dpa_area_schools(struct db *db, long long area_id, struct err *e);
 
 /* One page (DPA_AREA_PAGE_SIZE) of the same in Thai order of name, filtered
  * by the words of q (name, district, codes) and, incomplete, to schools
- * with someone lacking something: {rows: [as above], total, page, pages}. */
+ * with someone lacking something: {rows: [as above], total, page, pages}.
+ * The list's count and, area not NULL, the area's row as org_area_get gives
+ * it ({id, code, name, short_name, kind, province, school_count}, into
+ * *area) come in the same statement; no such area: NULL with e 404. */
 json_t *dpa_area_schools_page(struct db *db, long long area_id, const char *q, bool incomplete, long long page,
-			      struct err *e);
-/* Fills each row of schools (of dpa_area_schools: every school, page
- * false; or of one dpa_area_schools_page, page true) with its counts by
- * type from the kept counts, in one query: by_type [n, …] in the order of
- * types ([{value, label}]), untyped (a type not in the list, or none) and
- * complete (someone recorded, nobody lacking). 0, or -1 with e. */
-int dpa_area_fill_types(struct db *db, long long area_id, json_t *types, json_t *schools, bool page, struct err *e);
-/* The area's totals over its schools from the kept counts: {recorded,
- * incomplete, by_type: [{type, n}]}. */
-json_t *dpa_area_totals(struct db *db, long long area_id, struct err *e);
+			      json_t **area, struct err *e);
+/* Fills each row of schools (of dpa_area_schools: every school) with its
+ * counts by type from the kept counts, in one query: by_type [n, …] in the
+ * order of types ([{value, label}]), untyped (a type not in the list, or
+ * none) and complete (someone recorded, nobody lacking). 0, or -1 with e. */
+int dpa_area_fill_types(struct db *db, long long area_id, json_t *types, json_t *schools, struct err *e);
+/* The completeness page's figures, in one statement: fills the rows of one
+ * dpa_area_schools_page as dpa_area_fill_types does, and returns the
+ * personnel types and the area's totals over its schools from the kept
+ * counts: {types: [{value, label}], recorded, incomplete, by_type: [n] in
+ * the types' order, untyped}; NULL with e. */
+json_t *dpa_area_page_figures(struct db *db, long long area_id, json_t *schools, struct err *e);
 /* A place's whole roster in Thai name order, without citizen IDs and
  * salaries (exports and the PDF for signing): [{id, title, first_name,
  * last_name, type_label, position_label, position_no, standing_label,

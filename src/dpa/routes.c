@@ -136,19 +136,23 @@ static json_t *office_for(struct req *r, int *rc)
  * (the school; 0 for the office), area_id, name, office, base (the list's
  * URL)} when the user may see it; else answers (404) and returns NULL with
  * *rc set. */
+/* a school's row as the page's place: with base (the list's URL) and office false */
+static json_t *school_place(json_t *s, long long sid)
+{
+	char base[64];
+	snprintf(base, sizeof base, "/dpa/schools/%lld", sid);
+	json_object_set_new(s, "base", json_string(base));
+	json_object_set_new(s, "office", json_false());
+	return s;
+}
+
 static json_t *school_for(struct req *r, int *rc)
 {
 	long long sid = req_param_id(r, "sid");
 	if (sid <= 0 && req_param_id(r, "aid") > 0)
 		return office_for(r, rc);
 	json_t *s = acc_school_for(r, &school_path, NULL, rc);
-	if (!s)
-		return NULL;
-	char base[64];
-	snprintf(base, sizeof base, "/dpa/schools/%lld", sid);
-	json_object_set_new(s, "base", json_string(base));
-	json_object_set_new(s, "office", json_false());
-	return s;
+	return s ? school_place(s, sid) : NULL;
 }
 
 /* The record of the path when the user may see its school or area; 404 otherwise. */
@@ -311,13 +315,18 @@ static int areas_page(struct req *r)
 
 /* ---- the school's list ------------------------------------------------------------------------ */
 
+/* A school's list reads the school's row in its own statement
+ * (dpa_staff_list), and then decides as school_for would; an area
+ * office's list (/dpa/areas/:aid/office) finds its place first. */
 static int school_page(struct req *r, int status, const char *error)
 {
 	int rc = 0;
-	json_t *school = school_for(r, &rc);
-	if (!school)
+	long long sid = req_param_id(r, "sid");
+	json_t *school = NULL;
+	if (sid <= 0 && !(school = school_for(r, &rc)))
 		return rc;
-	long long sid = jint(school, "id");
+	if (sid < 0)
+		sid = 0; /* the office's list */
 	const char *q = req_query(r, "q");
 	q = q ? q : "";
 	bool incomplete = req_query_int(r, "incomplete", 0, 0, 1) == 1;
@@ -327,12 +336,23 @@ static int school_page(struct req *r, int status, const char *error)
 		error = error ? error : qe.msg;
 		q = "";
 	}
-	json_t *page = dpa_staff_list(req_db(r), sid, jint(school, "area_id"), q, incomplete,
-				      req_query_int(r, "page", 1, 1, 1000000), &e);
+	json_t *page = dpa_staff_list(req_db(r), sid, school ? jint(school, "area_id") : 0, q, incomplete,
+				      req_query_int(r, "page", 1, 1, 1000000), school ? NULL : &school, &e);
+	if (page && !school) { /* the school's row came with the page */
+		json_decref(page);
+		return err_set(&e, 500, "dpa_staff_list gave no school"), view_fault(r, &e);
+	}
+	if (page && sid > 0 && !acc_school_seen(r, &school_path, sid, jint(school, "area_id"))) {
+		json_decref(page);
+		json_decref(school);
+		return acc_school_refuse(r, sid, true, &e, NULL);
+	}
 	if (!page) {
 		json_decref(school);
-		return view_fault(r, &e);
+		return sid > 0 && e.status == 404 ? acc_school_refuse(r, sid, false, &e, NULL) : view_fault(r, &e);
 	}
+	if (sid > 0)
+		school_place(school, sid);
 	struct buf base = BUF_INIT;
 	buf_addf(&base, "%s?q=", jstr(school, "base"));
 	buf_add_urlenc(&base, q);
@@ -1112,7 +1132,7 @@ static json_t *area_model(struct req *r, json_t *area, struct err *e)
 	long long aid = jint(area, "id");
 	json_t *rows = dpa_area_schools(req_db(r), aid, e);
 	json_t *types = rows ? dpa_choices(req_db(r), DPA_TYPES, e) : NULL;
-	if (!types || dpa_area_fill_types(req_db(r), aid, types, rows, false, e) < 0) {
+	if (!types || dpa_area_fill_types(req_db(r), aid, types, rows, e) < 0) {
 		json_decref(rows);
 		json_decref(types);
 		return NULL;
@@ -1125,52 +1145,31 @@ static json_t *area_model(struct req *r, json_t *area, struct err *e)
  * from the kept counts (recorded, incomplete, by_type [n] in the types'
  * order, untyped) whatever the page or filter; total, page, pages of the
  * list. */
-static json_t *area_page_model(struct req *r, json_t *area, const char *q, bool incomplete, struct err *e)
+static json_t *area_page_model(struct req *r, long long aid, json_t **area, const char *q, bool incomplete,
+			       struct err *e)
 {
-	long long aid = jint(area, "id");
 	struct db *db = req_db(r);
-	json_t *page = dpa_area_schools_page(db, aid, q, incomplete, req_query_int(r, "page", 1, 1, 1000000), e);
-	json_t *types = page ? dpa_choices(db, DPA_TYPES, e) : NULL;
-	json_t *totals = NULL;
-	if (types && dpa_area_fill_types(db, aid, types, json_object_get(page, "rows"), true, e) == 0)
-		totals = dpa_area_totals(db, aid, e);
-	if (!totals) {
+	json_t *page = dpa_area_schools_page(db, aid, q, incomplete, req_query_int(r, "page", 1, 1, 1000000), area, e);
+	json_t *fig = page ? dpa_area_page_figures(db, aid, json_object_get(page, "rows"), e) : NULL;
+	if (!fig) {
 		json_decref(page);
-		json_decref(types);
 		return NULL;
 	}
-	size_t nt = json_array_size(types), i;
-	json_t *by_type = json_array(), *x;
-	long long untyped = 0;
-	for (size_t k = 0; k < nt; k++)
-		json_array_append_new(by_type, json_integer(0));
-	json_array_foreach(json_object_get(totals, "by_type"), i, x)
-	{
-		size_t k = 0;
-		while (k < nt && strcmp(jstr(json_array_get(types, k), "value"), jstr(x, "type")))
-			k++;
-		if (k < nt)
-			json_array_set_new(by_type, k, json_integer(jint(x, "n")));
-		else
-			untyped += jint(x, "n");
-	}
-	json_object_set_new(page, "types", types);
+	json_object_set(page, "types", json_object_get(fig, "types")); /* the keys in the order they had */
 	json_object_set(page, "schools", json_object_get(page, "rows"));
 	json_object_del(page, "rows");
-	json_object_set_new(page, "recorded", json_integer(jint(totals, "recorded")));
-	json_object_set_new(page, "incomplete", json_integer(jint(totals, "incomplete")));
-	json_object_set_new(page, "by_type", by_type);
-	json_object_set_new(page, "untyped", json_integer(untyped));
-	json_decref(totals);
+	json_object_update(page, fig);
+	json_decref(fig);
 	return page;
 }
 
+/* The area's row comes in the same statement as its page of schools
+ * (dpa_area_schools_page); who may see it is decided on it as area_for
+ * would. */
 static int area_get(struct req *r)
 {
-	int rc = 0;
-	json_t *area = area_for(r, &rc);
-	if (!area)
-		return rc;
+	long long aid = req_param_id(r, "aid");
+	json_t *area = NULL;
 	const char *q = req_query(r, "q");
 	q = q ? q : "";
 	bool incomplete = req_query_int(r, "incomplete", 0, 0, 1) == 1;
@@ -1182,10 +1181,11 @@ static int area_get(struct req *r)
 		error = qe.msg;
 		q = "";
 	}
-	json_t *m = area_page_model(r, area, q, incomplete, &e);
-	if (!m) {
+	json_t *m = aid > 0 ? area_page_model(r, aid, &area, q, incomplete, &e) : NULL;
+	if (!m || !acc_area_seen(r, &area_path, aid)) {
+		json_decref(m);
 		json_decref(area);
-		return view_fault(r, &e);
+		return acc_area_refuse(r, aid, m != NULL, &e, NULL);
 	}
 	struct buf base = BUF_INIT;
 	buf_addf(&base, "/dpa/areas/%lld?q=", jint(area, "id"));

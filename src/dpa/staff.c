@@ -453,15 +453,96 @@ int dpa_school_counts(struct db *db, long long school_id, long long *recorded, l
 	"s.search LIKE $3 AND s.search LIKE $4 AND s.search LIKE $5 AND s.search LIKE $6 AND s.search LIKE $7"
 _Static_assert(SEARCH_SLOTS == 6, "LIST_WHERE has one LIKE per search slot");
 
-json_t *dpa_staff_list(struct db *db, long long school_id, long long area_id, const char *q, bool incomplete,
-		       long long page, struct err *e)
+/* One page of a place's list with the place's kept counts, in one
+ * statement: the counts' row (none yet: 0 / 0) joined to the page, so an
+ * empty page still gives one row, whose staff columns are NULL. A school's
+ * starts from its row in schools (its columns before the staff's: the
+ * page's school, no statement of its own); the office's from one constant
+ * row. */
+#define LIST_PAGE(cols, from, where, outer_where)                                                                      \
+	"SELECT COALESCE(c.recorded, 0) AS c_recorded, COALESCE(c.incomplete, 0) AS c_incomplete" cols ", l.* " from   \
+	" LEFT JOIN (" LIST_COLS "WHERE " where LIST_WHERE                                                             \
+	" ORDER BY s.first_name COLLATE thai, s.last_name COLLATE thai, s.id LIMIT 40 OFFSET $9) l ON 1 = 1" outer_where \
+	" ORDER BY l.first_name COLLATE thai, l.last_name COLLATE thai, l.id"
+#define SCHOOL_PAGE                                                                                                    \
+	LIST_PAGE(", sc.id, sc.area_id, sc.obec_code, sc.smis_code, sc.name AS school_name, sc.district, sc.province, "  \
+		  "sc.created_at",                                                                                     \
+		  "FROM schools sc LEFT JOIN dpa_counts c ON c.school_id = sc.id AND c.area_id = sc.area_id",          \
+		  AT_SCHOOL, " WHERE sc.id = $1")
+#define OFFICE_PAGE                                                                                                    \
+	LIST_PAGE("", "FROM (SELECT 1 AS one) o LEFT JOIN dpa_counts c ON c.school_id = 0 AND c.area_id = $1",         \
+		  AT_OFFICE, "")
+
+/* a column of the current row as JSON: an integer, a string, or null */
+static json_t *col_int(struct db_res *r, int i)
 {
-	long long recorded = 0, lacking = 0;
-	if (dpa_place_counts(db, school_id, area_id, &recorded, &lacking, e) < 0)
+	return db_isnull(r, i) ? json_null() : json_integer(db_int(r, i));
+}
+static json_t *col_text(struct db_res *r, int i)
+{
+	json_t *v = db_isnull(r, i) ? NULL : jx_string(db_text(r, i));
+	return v ? v : json_null();
+}
+
+/* Reads a LIST_PAGE result: the place's counts (first row) into recorded /
+ * lacking and, school not NULL, the school's row (school_cols columns,
+ * before the staff's) into a new *school; the staff rows as the
+ * list gives them (IDs and salaries masked, X-5), with no JSON made of what
+ * is not kept. NULL when there is no row (no such school), or -1 in *rc. */
+static json_t *list_page_rows(struct db_res *r, int school_cols, long long *recorded, long long *lacking,
+			      json_t **school, int *rc, struct err *e)
+{
+	json_t *rows = NULL;
+	int s0 = 2, l0 = 2 + school_cols; /* where the school's and the staff's columns start */
+	for (int n = 0; (*rc = db_next(r, e)) == 1; n++) {
+		if (!n) {
+			rows = json_array();
+			*recorded = db_int(r, 0);
+			*lacking = db_int(r, 1);
+			if (school && school_cols) /* the keys and types org_school_get gives */
+				*school = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id", col_int(r, s0),
+						    "area_id", col_int(r, s0 + 1), "obec_code", col_text(r, s0 + 2),
+						    "smis_code", col_text(r, s0 + 3), "name", col_text(r, s0 + 4), "district",
+						    col_text(r, s0 + 5), "province", col_text(r, s0 + 6), "created_at",
+						    col_int(r, s0 + 7));
+		}
+		if (db_isnull(r, l0))
+			continue; /* the page is empty */
+		struct buf m = BUF_INIT;
+		thai_citizen_id_mask(db_text(r, l0 + 1), &m);
+		/* a list says whether the salary is recorded, never what it is */
+		bool has_salary = !db_isnull(r, l0 + 7);
+		long long missing = db_int(r, l0 + 8);
+		json_t *row = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:b}", "id", col_int(r, l0), "title",
+					col_text(r, l0 + 2), "first_name", col_text(r, l0 + 3), "last_name",
+					col_text(r, l0 + 4), "type_label", col_text(r, l0 + 5), "position_label",
+					col_text(r, l0 + 6), "missing", col_int(r, l0 + 8), "cid_masked",
+					json_string(buf_cstr(&m)), "salary_masked", has_salary ? "xx,xxx.xx" : "",
+					/* the template's {{#incomplete}}: a number 0 would read as true */
+					"incomplete", missing > 0);
+		buf_release(&m);
+		if (!row) { /* a value that is not UTF-8: a damaged row */
+			*rc = err_set(e, 500, "dpa_staff %lld: a value is not valid UTF-8", db_int(r, l0));
+			break;
+		}
+		json_array_append_new(rows, row);
+	}
+	if (*rc < 0) {
+		json_decref(rows);
 		return NULL;
+	}
+	return rows;
+}
+
+json_t *dpa_staff_list(struct db *db, long long school_id, long long area_id, const char *q, bool incomplete,
+		       long long page, json_t **school, struct err *e)
+{
+	if (school)
+		*school = NULL;
+	long long recorded = 0, lacking = 0;
 	struct buf pat[SEARCH_SLOTS];
 	int words = search_patterns(q, pat);
-	long long total = incomplete ? lacking : recorded;
+	long long total = -1;
 	int rc = 0;
 #define PATS                                                                                                           \
 	DB_TEXT(buf_cstr(&pat[0])), DB_TEXT(buf_cstr(&pat[1])), DB_TEXT(buf_cstr(&pat[2])),                            \
@@ -469,41 +550,52 @@ json_t *dpa_staff_list(struct db *db, long long school_id, long long area_id, co
 	if (words)
 		rc = db_int_value(db, PLACE_SQL(school_id, "SELECT COUNT(*) FROM dpa_staff s WHERE ", LIST_WHERE),
 				  DB_ARGS(PLACE_KEY(school_id, area_id), PATS, DB_INT(incomplete ? 1 : 0)), &total, e);
-	json_t *rows = NULL;
-	long long pages = total ? (total + DPA_PAGE_SIZE - 1) / DPA_PAGE_SIZE : 1;
 	if (page < 1)
 		page = 1;
-	if (page > pages)
-		page = pages;
-	if (rc >= 0)
-		rows = db_rows_json(db,
-				    PLACE_SQL(school_id, LIST_COLS "WHERE ",
-					      LIST_WHERE
-					      " ORDER BY s.first_name COLLATE thai, s.last_name COLLATE thai, s.id "
-					      "LIMIT 40 OFFSET $9"),
-				    DB_ARGS(PLACE_KEY(school_id, area_id), PATS, DB_INT(incomplete ? 1 : 0),
-					    DB_INT((page - 1) * DPA_PAGE_SIZE)),
-				    e);
+	json_t *rows = NULL;
+	/* twice at most: a page past the last (a link kept while the list
+	 * shrank) is known only from the counts, and the last is read instead */
+	for (int pass = 0; rc >= 0 && pass < 2; pass++) {
+		if (total >= 0) {
+			long long pages = total ? (total + DPA_PAGE_SIZE - 1) / DPA_PAGE_SIZE : 1;
+			if (page > pages)
+				page = pages;
+		}
+		struct db_res *res = NULL;
+		rc = db_query(db, school_id > 0 ? SCHOOL_PAGE : OFFICE_PAGE,
+			      DB_ARGS(PLACE_KEY(school_id, area_id), PATS, DB_INT(incomplete ? 1 : 0),
+				      DB_INT((page - 1) * DPA_PAGE_SIZE)),
+			      &res, e);
+		if (rc < 0)
+			break;
+		if (school) {
+			json_decref(*school);
+			*school = NULL;
+		}
+		rows = list_page_rows(res, school_id > 0 ? 8 : 0, &recorded, &lacking, school, &rc, e);
+		db_res_free(res);
+		if (!rows) {
+			if (rc >= 0)
+				err_set(e, 404, "ไม่พบโรงเรียนที่ระบุ");
+			break;
+		}
+		if (!words)
+			total = incomplete ? lacking : recorded;
+		if (pass || json_array_size(rows) || page <= 1 || page <= (total + DPA_PAGE_SIZE - 1) / DPA_PAGE_SIZE)
+			break;
+		json_decref(rows);
+		rows = NULL;
+	}
 #undef PATS
 	search_patterns_release(pat);
-	if (!rows)
+	if (!rows) {
+		if (school) {
+			json_decref(*school);
+			*school = NULL;
+		}
 		return NULL;
-	size_t i;
-	json_t *row;
-	json_array_foreach(rows, i, row)
-	{
-		struct buf m = BUF_INIT;
-		thai_citizen_id_mask(jstr(row, "citizen_id"), &m);
-		json_object_set_new(row, "cid_masked", json_string(buf_cstr(&m)));
-		json_object_del(row, "citizen_id");
-		/* a list says whether the salary is recorded, never what it is */
-		bool has_salary = json_is_integer(json_object_get(row, "salary"));
-		json_object_set_new(row, "salary_masked", json_string(has_salary ? "xx,xxx.xx" : ""));
-		json_object_del(row, "salary");
-		/* the template's {{#incomplete}}: a number 0 would read as true */
-		json_object_set_new(row, "incomplete", json_boolean(jint(row, "missing") > 0));
-		buf_release(&m);
 	}
+	long long pages = total > 0 ? (total + DPA_PAGE_SIZE - 1) / DPA_PAGE_SIZE : 1;
 	return json_pack("{s:o, s:I, s:I, s:I, s:I, s:I}", "rows", rows, "total", (json_int_t)total, "page",
 			 (json_int_t)page, "pages", (json_int_t)pages, "recorded", (json_int_t)recorded, "incomplete",
 			 (json_int_t)lacking);
@@ -541,47 +633,98 @@ json_t *dpa_area_schools(struct db *db, long long area_id, struct err *e)
 	"WHERE sc.area_id = $1 AND sc.search LIKE $2 AND sc.search LIKE $3 AND sc.search LIKE $4 "                     \
 	"AND sc.search LIKE $5 AND sc.search LIKE $6 AND sc.search LIKE $7 AND ($8 = 0 OR c.incomplete > 0)"
 
-json_t *dpa_area_schools_page(struct db *db, long long area_id, const char *q, bool incomplete, long long page,
+/* The page's rows with the count of every match (COUNT(*) OVER (), taken
+ * before LIMIT) and the area's row, in one statement: the area LEFT
+ * JOINed to its page, so an empty page still gives one row, whose school
+ * columns are NULL; no row at all is no such area. Read column by column:
+ * the area's only from the first row, and no JSON of what is not kept. */
+static json_t *area_page_rows(struct db *db, const struct db_val *v, long long page, long long *total, json_t **area,
 			      struct err *e)
 {
+	struct db_val p[10];
+	memcpy(p, v, 8 * sizeof *p);
+	p[8] = DB_INT((page - 1) * DPA_AREA_PAGE_SIZE);
+	struct db_res *r = NULL;
+	int rc = db_query(
+	    db,
+	    "SELECT a.id, a.code, a.name, a.short_name, a.kind, a.province, a.school_count, l.* FROM areas a LEFT JOIN ("
+	    "SELECT sc.id AS school_id, sc.name, sc.obec_code, COALESCE(c.recorded, 0) AS recorded, "
+	    "COALESCE(c.incomplete, 0) AS incomplete, COUNT(*) OVER () AS matched" AREA_PAGE_FROM
+	    " ORDER BY sc.name COLLATE thai, sc.id LIMIT 50 OFFSET $9) l ON 1 = 1 WHERE a.id = $1 "
+	    "ORDER BY l.name COLLATE thai, l.school_id",
+	    p, 9, &r, e);
+	json_t *rows = NULL;
+	*total = 0;
+	for (int n = 0; rc >= 0 && (rc = db_next(r, e)) == 1; n++) {
+		if (!n) {
+			rows = json_array();
+			if (area) /* the keys and types org_area_get gives */
+				*area = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id", col_int(r, 0), "code",
+						  col_text(r, 1), "name", col_text(r, 2), "short_name", col_text(r, 3), "kind",
+						  col_text(r, 4), "province", col_text(r, 5), "school_count", col_int(r, 6));
+		}
+		if (db_isnull(r, 7))
+			continue; /* the page is empty */
+		*total = db_int(r, 12);
+		json_array_append_new(rows, json_pack("{s:o, s:o, s:o, s:o, s:o}", "school_id", col_int(r, 7), "name",
+						      col_text(r, 8), "obec_code", col_text(r, 9), "recorded",
+						      col_int(r, 10), "incomplete", col_int(r, 11)));
+	}
+	db_res_free(r);
+	if (rc < 0) {
+		json_decref(rows);
+		return NULL;
+	}
+	if (!rows)
+		err_set(e, 404, "ไม่พบสำนักงานเขตพื้นที่ที่ระบุ");
+	return rows;
+}
+
+json_t *dpa_area_schools_page(struct db *db, long long area_id, const char *q, bool incomplete, long long page,
+			      json_t **area, struct err *e)
+{
+	if (area)
+		*area = NULL;
 	struct buf pat[SEARCH_SLOTS];
 	search_patterns(q ? q : "", pat);
-#define APATS                                                                                                          \
-	DB_INT(area_id), DB_TEXT(buf_cstr(&pat[0])), DB_TEXT(buf_cstr(&pat[1])), DB_TEXT(buf_cstr(&pat[2])),           \
-	    DB_TEXT(buf_cstr(&pat[3])), DB_TEXT(buf_cstr(&pat[4])), DB_TEXT(buf_cstr(&pat[5])),                        \
-	    DB_INT(incomplete ? 1 : 0)
+	const struct db_val v[8] = {DB_INT(area_id),
+				    DB_TEXT(buf_cstr(&pat[0])),
+				    DB_TEXT(buf_cstr(&pat[1])),
+				    DB_TEXT(buf_cstr(&pat[2])),
+				    DB_TEXT(buf_cstr(&pat[3])),
+				    DB_TEXT(buf_cstr(&pat[4])),
+				    DB_TEXT(buf_cstr(&pat[5])),
+				    DB_INT(incomplete ? 1 : 0)};
 	long long total = 0;
-	json_t *rows = NULL;
-	if (db_int_value(db, "SELECT COUNT(*)" AREA_PAGE_FROM, DB_ARGS(APATS), &total, e) >= 0) {
-		long long pages = total ? (total + DPA_AREA_PAGE_SIZE - 1) / DPA_AREA_PAGE_SIZE : 1;
-		if (page < 1)
-			page = 1;
-		if (page > pages)
-			page = pages;
-		rows = db_rows_json(db,
-				    "SELECT sc.id AS school_id, sc.name, sc.obec_code, COALESCE(c.recorded, 0) AS recorded, "
-				    "COALESCE(c.incomplete, 0) AS incomplete" AREA_PAGE_FROM
-				    " ORDER BY sc.name COLLATE thai, sc.id LIMIT 50 OFFSET $9",
-				    DB_ARGS(APATS, DB_INT((page - 1) * DPA_AREA_PAGE_SIZE)), e);
+	if (page < 1)
+		page = 1;
+	json_t *rows = area_page_rows(db, v, page, &total, area, e);
+	if (rows && !json_array_size(rows) && page > 1) {
+		/* past the last page (a link kept while schools were
+		 * filtered away): count, and show the last page instead */
+		json_decref(rows);
+		rows = NULL;
+		if (area) {
+			json_decref(*area);
+			*area = NULL;
+		}
+		if (db_int_value(db, "SELECT COUNT(*)" AREA_PAGE_FROM, v, 8, &total, e) >= 0) {
+			page = total ? (total + DPA_AREA_PAGE_SIZE - 1) / DPA_AREA_PAGE_SIZE : 1;
+			rows = area_page_rows(db, v, page, &total, area, e);
+		}
 	}
-#undef APATS
 	search_patterns_release(pat);
-	if (!rows)
+	if (!rows) {
+		if (area) {
+			json_decref(*area);
+			*area = NULL;
+		}
 		return NULL;
+	}
 	long long pages = total ? (total + DPA_AREA_PAGE_SIZE - 1) / DPA_AREA_PAGE_SIZE : 1;
 	return json_pack("{s:o, s:I, s:I, s:I}", "rows", rows, "total", (json_int_t)total, "page", (json_int_t)page,
 			 "pages", (json_int_t)pages);
 }
-
-/* 50 slots ($2 … $51), 0 where the page has fewer schools: one constant text */
-#define SLOTS10(a) "$" #a "0, $" #a "1, $" #a "2, $" #a "3, $" #a "4, $" #a "5, $" #a "6, $" #a "7, $" #a "8, $" #a "9"
-static const char page_type_sql[] =
-    "SELECT school_id, type, recorded FROM dpa_type_counts WHERE area_id = $1 AND recorded > 0 "
-    "AND school_id IN ($2, $3, $4, $5, $6, $7, $8, $9, " SLOTS10(1) ", " SLOTS10(2) ", " SLOTS10(3) ", " SLOTS10(
-	4) ", $50, $51)";
-#undef SLOTS10
-static const char area_type_sql[] =
-    "SELECT school_id, type, recorded FROM dpa_type_counts WHERE area_id = $1 AND school_id > 0 AND recorded > 0";
 
 /* a school's place in schools, by id (bsearch over sorted pairs) */
 struct at {
@@ -594,65 +737,158 @@ static int at_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-int dpa_area_fill_types(struct db *db, long long area_id, json_t *types, json_t *schools, bool page, struct err *e)
+/* A school's counts by type, pivoted in C: a row of cells per school (nt
+ * types, then untyped), found by id. */
+struct pivot {
+	size_t nt, nr;
+	struct at *ids;
+	long long *cells;
+	const char **tv; /* the types' codes, in their order */
+};
+
+static void pivot_init(struct pivot *pv, const json_t *types, json_t *schools)
 {
-	size_t nt = json_array_size(types), nr = json_array_size(schools);
-	if (page && nr > DPA_AREA_PAGE_SIZE)
-		return err_set(e, 500, "a page of more than %d schools", DPA_AREA_PAGE_SIZE);
-	struct at *ids = xcalloc(nr ? nr : 1, sizeof *ids);
-	long long *cells = xcalloc((nr ? nr : 1) * (nt + 1), sizeof *cells); /* nt types, then untyped */
-	struct db_val v[1 + DPA_AREA_PAGE_SIZE];
-	v[0] = DB_INT(area_id);
-	for (size_t i = 0; i < nr; i++) {
-		ids[i].id = jint(json_array_get(schools, i), "school_id");
-		ids[i].row = i;
+	size_t nt = json_array_size(types);
+	pv->nt = nt;
+	pv->tv = xcalloc(nt ? nt : 1, sizeof *pv->tv);
+	for (size_t k = 0; k < nt; k++)
+		pv->tv[k] = jstr(json_array_get(types, k), "value");
+	pv->nr = json_array_size(schools);
+	pv->ids = xcalloc(pv->nr ? pv->nr : 1, sizeof *pv->ids);
+	pv->cells = xcalloc((pv->nr ? pv->nr : 1) * (nt + 1), sizeof *pv->cells);
+	for (size_t i = 0; i < pv->nr; i++) {
+		pv->ids[i].id = jint(json_array_get(schools, i), "school_id");
+		pv->ids[i].row = i;
 	}
-	for (size_t i = 0; i < DPA_AREA_PAGE_SIZE; i++)
-		v[1 + i] = DB_INT(i < nr ? ids[i].id : 0);
-	qsort(ids, nr, sizeof *ids, at_cmp);
-	struct db_res *r = NULL;
-	int rc = db_query(db, page ? page_type_sql : area_type_sql, v, page ? 1 + DPA_AREA_PAGE_SIZE : 1, &r, e);
-	while (rc >= 0 && (rc = db_next(r, e)) == 1) {
-		struct at key = {db_int(r, 0), 0}, *hit = bsearch(&key, ids, nr, sizeof *ids, at_cmp);
-		if (!hit)
-			continue;
-		const char *t = db_text(r, 1);
-		size_t k = 0;
-		while (k < nt && strcmp(jstr(json_array_get(types, k), "value"), t))
-			k++;
-		cells[hit->row * (nt + 1) + k] += db_int(r, 2); /* k == nt: a type not in the list */
-	}
-	db_res_free(r);
-	for (size_t i = 0; rc >= 0 && i < nr; i++) {
+	qsort(pv->ids, pv->nr, sizeof *pv->ids, at_cmp);
+}
+
+/* the column of type t in types ([{value, label}]); nt for one not in the
+ * list (or none) */
+static size_t type_col(const json_t *types, size_t nt, const char *t)
+{
+	size_t k = 0;
+	while (k < nt && strcmp(jstr(json_array_get(types, k), "value"), t))
+		k++;
+	return k;
+}
+
+static void pivot_add(struct pivot *pv, long long school_id, const char *type, long long n)
+{
+	struct at key = {school_id, 0}, *hit = bsearch(&key, pv->ids, pv->nr, sizeof *pv->ids, at_cmp);
+	if (!hit)
+		return;
+	size_t k = 0;
+	while (k < pv->nt && strcmp(pv->tv[k], type))
+		k++;
+	pv->cells[hit->row * (pv->nt + 1) + k] += n; /* k == nt: a type not in the list */
+}
+
+/* by_type, untyped and complete into each school; frees the pivot */
+static void pivot_put(struct pivot *pv, json_t *schools, bool ok)
+{
+	for (size_t i = 0; ok && i < pv->nr; i++) {
 		json_t *x = json_array_get(schools, i), *bt = json_array();
-		for (size_t k = 0; k < nt; k++)
-			json_array_append_new(bt, json_integer(cells[i * (nt + 1) + k]));
+		for (size_t k = 0; k < pv->nt; k++)
+			json_array_append_new(bt, json_integer(pv->cells[i * (pv->nt + 1) + k]));
 		json_object_set_new(x, "by_type", bt);
-		json_object_set_new(x, "untyped", json_integer(cells[i * (nt + 1) + nt]));
+		json_object_set_new(x, "untyped", json_integer(pv->cells[i * (pv->nt + 1) + pv->nt]));
 		json_object_set_new(x, "complete", json_boolean(jint(x, "recorded") > 0 && !jint(x, "incomplete")));
 	}
-	free(ids);
-	free(cells);
+	free(pv->ids);
+	free(pv->cells);
+	free(pv->tv);
+}
+
+int dpa_area_fill_types(struct db *db, long long area_id, json_t *types, json_t *schools, struct err *e)
+{
+	struct pivot pv;
+	pivot_init(&pv, types, schools);
+	struct db_res *r = NULL;
+	int rc = db_query(db,
+			  "SELECT school_id, type, recorded FROM dpa_type_counts WHERE area_id = $1 AND school_id > 0 "
+			  "AND recorded > 0",
+			  DB_ARGS(DB_INT(area_id)), &r, e);
+	while (rc >= 0 && (rc = db_next(r, e)) == 1)
+		pivot_add(&pv, db_int(r, 0), db_text(r, 1), db_int(r, 2));
+	db_res_free(r);
+	pivot_put(&pv, schools, rc >= 0);
 	return rc < 0 ? -1 : 0;
 }
 
-json_t *dpa_area_totals(struct db *db, long long area_id, struct err *e)
+/* The completeness page's figures in one statement (on PostgreSQL one
+ * round trip where there were four), its parts told apart by the first
+ * column (part, k, type, label, n) and read in its order: 0 the personnel
+ * types in their order (k their sort), 1 the area's totals over its
+ * schools (n recorded, k incomplete), 2 the area's counts by type, 3 the
+ * page's schools' counts by type (k the school). 50 slots ($2 … $51) for the page's
+ * schools, 0 where it has fewer: one constant text. */
+#define SLOTS10(a) "$" #a "0, $" #a "1, $" #a "2, $" #a "3, $" #a "4, $" #a "5, $" #a "6, $" #a "7, $" #a "8, $" #a "9"
+static const char page_figures_sql[] =
+    "SELECT 0 AS part, sort AS k, code AS type, label, 0 AS n FROM dpa_types "
+    "UNION ALL SELECT 1, CAST(COALESCE(SUM(incomplete), 0) AS BIGINT), '', '', "
+    "CAST(COALESCE(SUM(recorded), 0) AS BIGINT) FROM dpa_counts WHERE area_id = $1 AND school_id > 0 "
+    "UNION ALL SELECT 2, 0, type, '', CAST(SUM(recorded) AS BIGINT) FROM dpa_type_counts "
+    "WHERE area_id = $1 AND school_id > 0 GROUP BY type "
+    "UNION ALL SELECT 3, school_id, type, '', recorded FROM dpa_type_counts WHERE area_id = $1 AND recorded > 0 "
+    "AND school_id IN ($2, $3, $4, $5, $6, $7, $8, $9, " SLOTS10(1) ", " SLOTS10(2) ", " SLOTS10(3) ", " SLOTS10(
+	4) ", $50, $51) "
+    "ORDER BY 1, 2, 3";
+#undef SLOTS10
+
+json_t *dpa_area_page_figures(struct db *db, long long area_id, json_t *schools, struct err *e)
 {
-	json_t *t = db_row_json(db,
-				"SELECT COALESCE(SUM(recorded), 0) AS recorded, COALESCE(SUM(incomplete), 0) AS incomplete "
-				"FROM dpa_counts WHERE area_id = $1 AND school_id > 0",
-				DB_ARGS(DB_INT(area_id)), e);
-	json_t *types = t ? db_rows_json(db,
-					 "SELECT type, SUM(recorded) AS n FROM dpa_type_counts WHERE area_id = $1 "
-					 "AND school_id > 0 GROUP BY type",
-					 DB_ARGS(DB_INT(area_id)), e)
-			  : NULL;
-	if (!types) {
-		json_decref(t);
+	size_t nr = json_array_size(schools);
+	if (nr > DPA_AREA_PAGE_SIZE)
+		return err_set(e, 500, "a page of more than %d schools", DPA_AREA_PAGE_SIZE), NULL;
+	struct db_val v[1 + DPA_AREA_PAGE_SIZE];
+	v[0] = DB_INT(area_id);
+	for (size_t i = 0; i < DPA_AREA_PAGE_SIZE; i++)
+		v[1 + i] = DB_INT(i < nr ? jint(json_array_get(schools, i), "school_id") : 0);
+	struct db_res *r = NULL;
+	int rc = db_query(db, page_figures_sql, v, 1 + DPA_AREA_PAGE_SIZE, &r, e);
+	json_t *types = json_array(), *by_type = NULL;
+	long long recorded = 0, lacking = 0, untyped = 0;
+	struct pivot pv = {0};
+	bool pivoting = false;
+	while (rc >= 0 && (rc = db_next(r, e)) == 1) {
+		long long part = db_int(r, 0);
+		if (part == 0) {
+			json_array_append_new(types, json_pack("{s:s, s:s}", "value", db_text(r, 2), "label", db_text(r, 3)));
+			continue;
+		}
+		size_t nt = json_array_size(types);
+		if (!by_type) { /* the types are all read: part 0 comes first */
+			by_type = json_array();
+			for (size_t k = 0; k < nt; k++)
+				json_array_append_new(by_type, json_integer(0));
+			pivot_init(&pv, types, schools);
+			pivoting = true;
+		}
+		if (part == 1) {
+			recorded = db_int(r, 4);
+			lacking = db_int(r, 1);
+		} else if (part == 2) {
+			size_t k = type_col(types, nt, db_text(r, 2));
+			if (k < nt)
+				json_array_set_new(by_type, k, json_integer(db_int(r, 4)));
+			else
+				untyped += db_int(r, 4);
+		} else {
+			pivot_add(&pv, db_int(r, 1), db_text(r, 2), db_int(r, 4));
+		}
+	}
+	db_res_free(r);
+	if (!pivoting) /* part 1 always has its row: only on failure */
+		pivot_init(&pv, types, schools);
+	pivot_put(&pv, schools, rc >= 0);
+	if (rc < 0) {
+		json_decref(types);
+		json_decref(by_type);
 		return NULL;
 	}
-	json_object_set_new(t, "by_type", types);
-	return t;
+	return json_pack("{s:o, s:I, s:I, s:o, s:I}", "types", types, "recorded", (json_int_t)recorded, "incomplete",
+			 (json_int_t)lacking, "by_type", by_type ? by_type : json_array(), "untyped", (json_int_t)untyped);
 }
 
 json_t *dpa_school_roster(struct db *db, long long school_id, long long area_id, struct err *e)

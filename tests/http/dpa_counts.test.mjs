@@ -109,3 +109,73 @@ test('the area page: 50 schools a page in Thai order with the page\'s filters, t
   }
   assert.equal(csv.text.split('\n').filter((l) => /^\W*10352\d{5}\b/.test(l)).length, 60);
 });
+
+// Issue 13: on PostgreSQL every statement is a round trip. /metrics counts
+// each route's statements (khet_route_db_statements_total); the personnel
+// pages send the session's one and then: the area page the area's row with
+// its page of schools and the list's count, and the types with the area's
+// totals and the page's counts by type (3); a school's list the school's
+// row with its kept counts and its page (2). Both then decide who may see
+// the place as before. Each page is asked once before, so a session's first-request work
+// (last seen, the menu's grants) is not counted.
+test('the personnel pages send 3 and 2 statements a request (khet_route_db_statements_total); who sees them is unchanged', async () => {
+  const area = num("SELECT id FROM areas WHERE code = '3502'");
+  const school = num(`SELECT MIN(id) FROM schools WHERE area_id = ${area}`);
+  const c = server.client();
+  await c.get('/signin');
+  assert.equal((await c.post('/signin', { login: 'areaadmin1', password: 'khet-demo-2567' })).status, 303);
+  const statements = async (route) => {
+    const m = await (await fetch(`${server.base}/metrics`)).text();
+    const line = m.split('\n').find((l) => l.startsWith(`khet_route_db_statements_total{method="GET",route="${route}"} `));
+    return line ? Number(line.split(' ')[1]) : 0;
+  };
+  for (const [path, route, want] of [[`/dpa/areas/${area}`, '/dpa/areas/:aid', 3], [`/dpa/schools/${school}`, '/dpa/schools/:sid', 2],
+    [`/dpa/areas/${area}?page=2`, '/dpa/areas/:aid', 3]]) {
+    assert.equal((await c.get(path)).status, 200);
+    const n0 = await statements(route);
+    const r = await c.get(path);
+    assert.equal(r.status, 200);
+    assert.equal(await statements(route) - n0, want, `${path}: statements a request`);
+  }
+  // the page shows the same with fewer: a past-the-end page still counts its list and shows the last
+  const past = await c.get(`/dpa/schools/${school}?page=9`, { json: true });
+  assert.equal(past.status, 200);
+  assert.equal(past.json.page, 1);
+  assert.equal(past.json.rows.length, num(`SELECT COUNT(*) FROM dpa_staff WHERE school_id = ${school} AND status = 'active'`));
+  assert.equal(past.json.recorded, past.json.rows.length);
+  assert.equal(past.json.school.id, school);
+  assert.equal(past.json.school.name, server.sql(`SELECT name FROM schools WHERE id = ${school}`));
+  // another area's school, and none: 404 as before, nothing of it shown
+  const other = num(`SELECT MIN(id) FROM schools WHERE area_id <> ${area}`);
+  const otherName = server.sql(`SELECT name FROM schools WHERE id = ${other}`);
+  for (const path of [`/dpa/schools/${other}`, `/dpa/schools/${other}?q=x&page=3`, '/dpa/schools/999999']) {
+    const r = await c.get(path);
+    assert.equal(r.status, 404, path);
+    assert.match(r.text, /ไม่พบโรงเรียนนี้/);
+    assert.ok(!r.text.includes(otherName), path);
+  }
+  // a school admin sees his own school's list and not the next one's
+  const admin = server.client();
+  await admin.get('/signin');
+  assert.equal((await admin.post('/signin', { login: 'schooladmin', password: 'khet-demo-2567' })).status, 303);
+  const home = await admin.get('/dpa'); // his school's list
+  assert.equal(home.status, 303);
+  const own = Number(home.headers.get('location').match(/^\/dpa\/schools\/(\d+)$/)[1]);
+  assert.equal((await admin.get(`/dpa/schools/${own}`)).status, 200, `own school ${own}`);
+  const next = num(`SELECT MIN(id) FROM schools WHERE id <> ${own}`);
+  assert.equal((await admin.get(`/dpa/schools/${next}`)).status, 404);
+  // the area page: not a school admin's, even of his own area; not another area's; none
+  const ownArea = num(`SELECT area_id FROM schools WHERE id = ${own}`);
+  const otherArea = num(`SELECT MIN(id) FROM areas WHERE id <> ${area}`);
+  const otherAreaName = server.sql(`SELECT name FROM areas WHERE id = ${otherArea}`);
+  for (const [who, path] of [[admin, `/dpa/areas/${ownArea}`], [c, `/dpa/areas/${otherArea}`], [c, `/dpa/areas/${otherArea}?q=x&page=4`], [c, '/dpa/areas/999999']]) {
+    const r = await who.get(path);
+    assert.equal(r.status, 404, path);
+    assert.match(r.text, /ไม่พบสำนักงานเขตพื้นที่นี้/);
+    assert.ok(!r.text.includes(otherAreaName), path);
+  }
+  // an area page that finds no school still names its area
+  const empty = await c.get(`/dpa/areas/${area}?q=ไม่มีโรงเรียนชื่อนี้`, { json: true });
+  assert.equal(empty.status, 200);
+  assert.deepEqual([empty.json.total, empty.json.schools.length, empty.json.area.id, empty.json.area.code], [0, 0, area, '3502']);
+});

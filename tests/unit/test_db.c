@@ -459,6 +459,33 @@ static void test_wrote(void **state)
 	assert_false(db_lost(db));
 }
 
+/* db_thread_calls: one per statement sent (a query, an exec, BEGIN,
+ * COMMIT, a lock), none for reading its rows: /metrics' statements per
+ * route. */
+static void test_thread_calls(void **state)
+{
+	struct db *db = ((struct engine *)*state)->db;
+	struct err e = ERR_INIT;
+	script(db, "DROP TABLE IF EXISTS t_calls; CREATE TABLE t_calls (id BIGINT); "
+		   "INSERT INTO t_calls (id) VALUES (1); INSERT INTO t_calls (id) VALUES (2)");
+	long long c0 = db_thread_calls(), n;
+	struct db_res *r = NULL;
+	assert_int_equal(db_query(db, "SELECT id FROM t_calls ORDER BY id", NULL, 0, &r, &e), 0);
+	while (db_next(r, &e) == 1)
+		;
+	db_res_free(r);
+	assert_int_equal(db_thread_calls() - c0, 1); /* the rows are no statements */
+	json_decref(db_rows_json(db, "SELECT id FROM t_calls", NULL, 0, &e));
+	json_decref(db_row_json(db, "SELECT id FROM t_calls WHERE id = $1", DB_ARGS(DB_INT(2)), &e));
+	assert_int_equal(db_int_value(db, "SELECT COUNT(*) FROM t_calls", NULL, 0, &n, &e), 1);
+	assert_int_equal(db_thread_calls() - c0, 4);
+	assert_int_equal(db_begin(db, &e), 0);
+	assert_int_equal(db_lock(db, 42, &e), 0);
+	assert_int_equal(db_exec(db, "DELETE FROM t_calls WHERE id = $1", DB_ARGS(DB_INT(1)), &e), 1);
+	assert_int_equal(db_commit(db, &e), 0);
+	assert_int_equal(db_thread_calls() - c0, 8);
+}
+
 static void test_exec_changes(void **state)
 {
 	struct db *db = ((struct engine *)*state)->db;
@@ -857,7 +884,7 @@ static void test_open_bad_pg(void **state)
 	    cmocka_unit_test(test_null_binding), cmocka_unit_test(test_json_types),                                    \
 	    cmocka_unit_test(test_error_message), cmocka_unit_test(test_row_json_404),                                 \
 	    cmocka_unit_test(test_int_value), cmocka_unit_test(test_constraint_409),                                   \
-	    cmocka_unit_test(test_transaction), cmocka_unit_test(test_exec_changes), cmocka_unit_test(test_bulk), cmocka_unit_test(test_wrote),                                   \
+	    cmocka_unit_test(test_transaction), cmocka_unit_test(test_exec_changes), cmocka_unit_test(test_bulk), cmocka_unit_test(test_wrote), cmocka_unit_test(test_thread_calls),                                   \
 	    cmocka_unit_test(test_statement_cache), cmocka_unit_test(test_migrate_once),                               \
 	    cmocka_unit_test(test_migrate_concurrent), cmocka_unit_test(test_migrate_fills_gap),                    \
 	    cmocka_unit_test(test_thai_order)

@@ -432,13 +432,67 @@ static void test_stale_edit_and_counts(void **state)
 	assert_int_equal(dpa_school_counts(en->db, f->s2, &rec, &inc, &e), 0);
 	assert_int_equal(inc, inc0);
 	/* the list masks IDs and salaries and finds by ID */
-	json_t *page = dpa_staff_list(en->db, f->s2, f->area, cid, false, 1, &e);
+	json_t *page = dpa_staff_list(en->db, f->s2, f->area, cid, false, 1, NULL, &e);
 	assert_non_null(page);
 	assert_int_equal(json_array_size(json_object_get(page, "rows")), 1);
 	char *dump = json_dumps(page, 0);
 	assert_null(strstr(dump, cid));
 	assert_null(strstr(dump, "3000000"));
 	free(dump);
+	json_decref(page);
+	/* the whole list reads the kept counts in the same statement as its
+	 * rows; a page past the last shows the last */
+	assert_int_equal(dpa_school_counts(en->db, f->s2, &rec, &inc, &e), 0);
+	for (long long want = 1; want <= 7; want += 6) {
+		page = dpa_staff_list(en->db, f->s2, f->area, "", false, want, NULL, &e);
+		assert_non_null(page);
+		assert_int_equal(jint(page, "recorded"), rec);
+		assert_int_equal(jint(page, "incomplete"), inc);
+		assert_int_equal(jint(page, "total"), rec);
+		assert_int_equal(jint(page, "page"), 1);
+		assert_int_equal(json_array_size(json_object_get(page, "rows")), rec);
+		json_decref(page);
+	}
+	page = dpa_staff_list(en->db, f->s2, f->area, "", true, 1, NULL, &e);
+	assert_non_null(page);
+	assert_int_equal(jint(page, "total"), inc);
+	assert_int_equal(json_array_size(json_object_get(page, "rows")), inc);
+	json_decref(page);
+	/* a school nobody is recorded at: no rows, 0 / 0 */
+	long long empty = IN_TX(en->db, org_school_add(en->db, f->area, "1099010009", "99010009", "โรงเรียนบ้านว่าง",
+						       "เมือง", "ยโสธร", &e));
+	assert_true(empty > 0);
+	json_t *school = NULL;
+	page = dpa_staff_list(en->db, empty, f->area, "", false, 3, &school, &e);
+	assert_non_null(page);
+	/* the school's row comes with the page, as org_school_get gives it */
+	json_t *want = org_school_get(en->db, empty, &e);
+	assert_non_null(want);
+	assert_true(json_equal(school, want));
+	json_decref(want);
+	json_decref(school);
+	assert_int_equal(jint(page, "recorded"), 0);
+	assert_int_equal(jint(page, "total"), 0);
+	assert_int_equal(jint(page, "pages"), 1);
+	assert_int_equal(jint(page, "page"), 1);
+	assert_int_equal(json_array_size(json_object_get(page, "rows")), 0);
+	json_decref(page);
+	/* no such school: 404, nothing read */
+	school = json_true();
+	assert_null(dpa_staff_list(en->db, empty + 1000, f->area, "", false, 1, &school, &e));
+	assert_int_equal(e.status, 404);
+	assert_null(school);
+	/* a school with staff: its row too, and the same page as without it */
+	e = (struct err)ERR_INIT;
+	page = dpa_staff_list(en->db, f->s2, f->area, "", false, 1, &school, &e);
+	assert_non_null(page);
+	want = org_school_get(en->db, f->s2, &e);
+	assert_true(json_equal(school, want));
+	json_t *plain = dpa_staff_list(en->db, f->s2, f->area, "", false, 1, NULL, &e);
+	assert_true(json_equal(page, plain));
+	json_decref(plain);
+	json_decref(want);
+	json_decref(school);
 	json_decref(page);
 }
 
@@ -582,7 +636,7 @@ static void test_counts_follow_every_write(void **state)
 	/* by type: every school's cells add up to its recorded, the area's to the total */
 	json_t *types = dpa_choices(en->db, DPA_TYPES, &e);
 	assert_non_null(types);
-	assert_int_equal(dpa_area_fill_types(en->db, f->area, types, rows, false, &e), 0);
+	assert_int_equal(dpa_area_fill_types(en->db, f->area, types, rows, &e), 0);
 	long long cells = 0;
 	json_array_foreach(rows, i, x)
 	{
@@ -595,10 +649,53 @@ static void test_counts_follow_every_write(void **state)
 	}
 	assert_int_equal(cells, sum);
 	/* a page of them reads the same */
-	json_t *page = dpa_area_schools_page(en->db, f->area, "", false, 1, &e);
+	json_t *page = dpa_area_schools_page(en->db, f->area, "", false, 1, NULL, &e);
 	assert_non_null(page);
-	assert_int_equal(dpa_area_fill_types(en->db, f->area, types, json_object_get(page, "rows"), true, &e), 0);
+	assert_int_equal(jint(page, "total"), (long long)json_array_size(rows)); /* COUNT(*) OVER () */
+	json_t *fig = dpa_area_page_figures(en->db, f->area, json_object_get(page, "rows"), &e);
+	assert_non_null(fig);
 	assert_true(json_equal(json_object_get(page, "rows"), rows));
+	/* with the types and the area's totals, from the same statement */
+	assert_true(json_equal(json_object_get(fig, "types"), types));
+	assert_int_equal(jint(fig, "recorded"), sum);
+	assert_int_equal(jint(fig, "incomplete"),
+			 scalar(en->db,
+				"SELECT COUNT(*) FROM dpa_staff WHERE area_id = $1 AND status = 'active' "
+				"AND school_id IS NOT NULL AND missing > 0",
+				f->area));
+	long long bt = jint(fig, "untyped");
+	assert_int_equal(json_array_size(json_object_get(fig, "by_type")), json_array_size(types));
+	json_array_foreach(json_object_get(fig, "by_type"), i, x) bt += json_integer_value(x);
+	assert_int_equal(bt, sum);
+	json_decref(fig);
+	/* a page past the last shows the last, with the count */
+	json_t *area = NULL;
+	json_t *past = dpa_area_schools_page(en->db, f->area, "", false, 99, &area, &e);
+	assert_non_null(past);
+	/* the area's row comes with it, as org_area_get gives it */
+	json_t *want = org_area_get(en->db, f->area, &e);
+	assert_non_null(want);
+	assert_true(json_equal(area, want));
+	json_decref(want);
+	json_decref(area);
+	/* a search that finds nothing still reads the area; no such area: 404 */
+	json_t *none = dpa_area_schools_page(en->db, f->area, "ไม่มีโรงเรียนนี้", false, 1, &area, &e);
+	assert_non_null(none);
+	assert_int_equal(json_array_size(json_object_get(none, "rows")), 0);
+	assert_int_equal(jint(none, "total"), 0);
+	assert_non_null(area);
+	json_decref(area);
+	json_decref(none);
+	area = json_true();
+	assert_null(dpa_area_schools_page(en->db, f->area + 1000, "", false, 1, &area, &e));
+	assert_int_equal(e.status, 404);
+	assert_null(area);
+	e = (struct err)ERR_INIT;
+	assert_int_equal(jint(past, "page"), 1);
+	assert_int_equal(jint(past, "pages"), 1);
+	assert_int_equal(jint(past, "total"), (long long)json_array_size(rows));
+	assert_int_equal(json_array_size(json_object_get(past, "rows")), json_array_size(rows));
+	json_decref(past);
 	json_decref(page);
 	json_decref(types);
 	json_decref(rows);
