@@ -243,6 +243,18 @@ int acc_session_start(struct req *r, struct db *db, long long user_id, long long
 int acc_session_end(struct req *r, struct db *db, struct err *e);
 /* The session's sign-in time (for the absolute limit), 0 for a visitor. */
 long long acc_session_created(struct req *r);
+/* A secret the session's next page at path shows once (the API token
+ * just made, after POST → 303 → GET): kept in the session's row, sealed
+ * (crypto_secretbox) with a key derived from the session cookie the browser
+ * holds, so the database alone never holds it readable; never in a URL or
+ * a cookie. A second keep replaces the first. Returns 0, or -1 with e (a
+ * request without a browser session: 400). */
+int acc_session_reveal_keep(struct req *r, struct db *db, const char *path, const char *secret, struct err *e);
+/* Takes the secret kept for path: 1 with out (NUL-terminated; at most
+ * outsz - 1 bytes) and the row forgets it, so a reload shows nothing; 0
+ * when there is none for path (another page's stays kept) or a concurrent
+ * request took it first; -1 with e. */
+int acc_session_reveal_take(struct req *r, struct db *db, const char *path, char *out, size_t outsz, struct err *e);
 /* A local path to go back to: next if it starts with exactly one "/" and
  * has no control characters or backslashes, else def. */
 const char *acc_safe_next(const char *next, const char *def);

@@ -3,7 +3,10 @@
  * super admin his own (national) ones on /admin/tokens: each has a name, a
  * kind, scopes (read/write per module, api_scope_choices) and an expiry
  * (required, at most a year); the token itself ("khet_" + 32 random bytes
- * in base64url) is shown once, on the page that made it, and only its
+ * in base64url) is shown once: a browser's POST answers 303 and the GET
+ * after it shows the token, kept for that one showing sealed in the
+ * session's row (acc_session_reveal_keep/take); a JSON client gets it in
+ * the 201 answer to its POST. Only its
  * SHA-256 is stored (a high-entropy secret needs no slow hash: the lookup
  * is one index seek on api_tokens.hash). Revoking is at once. Who calls
  * with a token, and what it may call, is session.c's (identify and access
@@ -304,10 +307,26 @@ static int page(struct req *r, long long aid, int status, const char *new_token)
 	return view_page(r, status, "acc/api_tokens", m);
 }
 
+/* The page; right after a token was made (POST → 303 → here) it shows
+ * that token, taken from the session where create_post kept it, so this
+ * one GET shows it and a reload does not. */
 static int list_get(struct req *r)
 {
 	long long aid = page_area(r);
-	return aid < 0 ? 0 : page(r, aid, 200, NULL);
+	if (aid < 0)
+		return 0;
+	struct db *db = req_db(r);
+	if (!db)
+		return acc_db_unavailable(r);
+	char base[64], token[ACC_API_TOKEN_CHARS + 1];
+	base_url(aid, base);
+	struct err e = ERR_INIT;
+	int got = acc_session_reveal_take(r, db, base, token, sizeof token, &e);
+	if (got < 0)
+		return view_err(r, &e);
+	int out = page(r, aid, 200, got ? token : NULL);
+	sodium_memzero(token, sizeof token);
+	return out;
 }
 
 long long acc_api_token_owner_grant(struct db *db, long long user_id, long long aid, const char *role, struct err *e)
@@ -433,9 +452,19 @@ static int create_post(struct req *r)
 			       service ? "service" : "personal", "scopes", buf_cstr(&scopes), "user_id",
 			       (json_int_t)user_id, "expires_at", (json_int_t)expires));
 	buf_release(&scopes);
-	/* shown this once: the page answers the POST itself, with no redirect
-	 * that would carry the token in a cookie or a URL */
-	int out = page(r, aid, 201, token);
+	int out;
+	if (req_wants_json(r)) {
+		/* a script: the answer itself is the token, 201 */
+		out = page(r, aid, 201, token);
+	} else {
+		/* a browser: 303 to the page, which shows the token once (kept
+		 * sealed in the session, never in the URL or a cookie), so a
+		 * reload of that page re-posts nothing and shows it no more */
+		char base[64];
+		base_url(aid, base);
+		out = acc_session_reveal_keep(r, db, base, token, &e) < 0 ? view_err(r, &e)
+									  : view_redirect(r, base, NULL);
+	}
 	sodium_memzero(token, sizeof token);
 	return out;
 }

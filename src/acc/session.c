@@ -672,6 +672,101 @@ long long acc_session_created(struct req *r)
 	return s ? s->created_at : 0;
 }
 
+/* --- a secret shown once (the API token just made) ----------------------- */
+
+/* The sealing key: the cookie's token, hashed with its own context (the
+ * CSRF token is another hash of it), so only this browser can open it. */
+static int reveal_key(struct req *r, unsigned char key[crypto_secretbox_KEYBYTES], struct err *e)
+{
+	struct acc_session *s = cur(r);
+	const char *token = req_cookie(r, COOKIE);
+	if (!s || s->token_id || !token || !cookie_token_ok(token))
+		return err_set(e, 400, "ต้องเข้าสู่ระบบด้วยเบราว์เซอร์");
+	static const char what[] = "khet reveal v1";
+	crypto_generichash(key, crypto_secretbox_KEYBYTES, (const unsigned char *)what, sizeof what - 1,
+			   (const unsigned char *)token, strlen(token));
+	return 0;
+}
+
+int acc_session_reveal_keep(struct req *r, struct db *db, const char *path, const char *secret, struct err *e)
+{
+	unsigned char key[crypto_secretbox_KEYBYTES];
+	if (reveal_key(r, key, e) < 0)
+		return -1;
+	/* path, a newline, the secret */
+	size_t pl = strlen(path), sl = strlen(secret), ml = pl + 1 + sl;
+	unsigned char *box = xcalloc(1, crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + ml);
+	unsigned char *msg = xcalloc(1, ml);
+	memcpy(msg, path, pl);
+	msg[pl] = '\n';
+	memcpy(msg + pl + 1, secret, sl);
+	randombytes_buf(box, crypto_secretbox_NONCEBYTES);
+	crypto_secretbox_easy(box + crypto_secretbox_NONCEBYTES, msg, ml, box, key);
+	size_t bl = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + ml;
+	size_t el = sodium_base64_ENCODED_LEN(bl, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	char *enc = xcalloc(1, el);
+	sodium_bin2base64(enc, el, box, bl, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(msg, ml);
+	sodium_memzero(key, sizeof key);
+	free(msg);
+	free(box);
+	long long n =
+	    db_exec(db, "UPDATE sessions SET reveal = $2 WHERE id = $1", DB_ARGS(DB_INT(cur(r)->id), DB_TEXT(enc)), e);
+	free(enc);
+	return n < 0 ? -1 : 0;
+}
+
+int acc_session_reveal_take(struct req *r, struct db *db, const char *path, char *out, size_t outsz, struct err *e)
+{
+	*out = 0;
+	struct acc_session *s = cur(r);
+	if (!s || s->token_id)
+		return 0;
+	struct db_res *res;
+	if (db_query(db, "SELECT reveal FROM sessions WHERE id = $1", DB_ARGS(DB_INT(s->id)), &res, e) < 0)
+		return -1;
+	int rc = db_next(res, e);
+	char *enc = rc > 0 ? xstrdup(db_text(res, 0)) : NULL;
+	db_res_free(res);
+	if (rc <= 0 || !*enc) {
+		free(enc);
+		return rc < 0 ? -1 : 0;
+	}
+	unsigned char key[crypto_secretbox_KEYBYTES];
+	size_t el = strlen(enc), bl = 0;
+	unsigned char *box = xcalloc(1, el + 1);
+	unsigned char *msg = xcalloc(1, el + 1);
+	int found = 0;
+	if (reveal_key(r, key, e) == 0 &&
+	    sodium_base642bin(box, el, enc, el, NULL, &bl, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) == 0 &&
+	    bl > crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES &&
+	    crypto_secretbox_open_easy(msg, box + crypto_secretbox_NONCEBYTES, bl - crypto_secretbox_NONCEBYTES, box,
+				       key) == 0) {
+		size_t ml = bl - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES, pl = strlen(path);
+		/* another page's secret stays for that page */
+		if (ml > pl + 1 && !memcmp(msg, path, pl) && msg[pl] == '\n' && ml - pl - 1 < outsz) {
+			/* taken once: of two requests at once, one empties it */
+			long long n = db_exec(db, "UPDATE sessions SET reveal = '' WHERE id = $1 AND reveal = $2",
+					      DB_ARGS(DB_INT(s->id), DB_TEXT(enc)), e);
+			if (n < 0)
+				found = -1;
+			else if (n == 1) {
+				memcpy(out, msg + pl + 1, ml - pl - 1);
+				out[ml - pl - 1] = 0;
+				found = 1;
+			}
+		}
+		sodium_memzero(msg, ml);
+	} else {
+		err_clear(e);
+	}
+	sodium_memzero(key, sizeof key);
+	free(box);
+	free(msg);
+	free(enc);
+	return found;
+}
+
 const char *acc_display_name(struct req *r)
 {
 	struct acc_session *s = cur(r);

@@ -954,6 +954,15 @@ void form_forget(struct req *r)
 		json_object_clear(r->form.values);
 }
 
+void form_clear(struct req *r)
+{
+	form_forget(r);
+	if (r->form.errors)
+		json_object_clear(r->form.errors);
+	json_decref(r->form.changed);
+	r->form.changed = NULL;
+}
+
 bool form_sent(struct req *r, const char *name)
 {
 	return r->form.values && json_object_get(r->form.values, name) != NULL;

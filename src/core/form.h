@@ -129,6 +129,12 @@ void form_stale(struct req *r, const struct field *fields, json_t *current, long
  * POST with the same page, as the API token page that shows the new token
  * once (a second token must not inherit the first one's scopes). */
 void form_forget(struct req *r);
+/* Forgets what the request's form carried and its errors (and a stale
+ * copy's note): after the page built the model of the form that was
+ * refused, a second form of the same page (the add form below a list
+ * whose row's edit failed) is shown empty, with its defaults, and
+ * without the errors that belong to the row. */
+void form_clear(struct req *r);
 /* The field came with the request, even empty ("" is not "absent"). */
 bool form_sent(struct req *r, const char *name);
 /* A partial write (an API PATCH: the fields left out keep their stored

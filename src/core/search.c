@@ -19,6 +19,17 @@ int search_query_check(const char *q, struct err *e)
 	return 0;
 }
 
+const char *search_query_notice(const char *q)
+{
+	if (!q || !q[strspn(q, " \t\r\n")])
+		return NULL;
+	struct buf words = BUF_INIT;
+	thai_search_terms(q, &words);
+	bool none = !buf_cstr(&words)[strspn(buf_cstr(&words), " ")];
+	buf_release(&words);
+	return none ? "คำค้นไม่มีตัวอักษรหรือตัวเลขให้ค้นหา (มีเพียงเครื่องหมายหรือช่องว่าง) จึงแสดงรายการทั้งหมด" : NULL;
+}
+
 int search_patterns_of_words(const char *words, struct buf pat[SEARCH_SLOTS])
 {
 	for (int i = 0; i < SEARCH_SLOTS; i++)

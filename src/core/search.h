@@ -24,6 +24,14 @@
  * Thai. */
 int search_query_check(const char *q, struct err *e);
 
+/* The Thai notice for a query with something typed but nothing to look
+ * for: only punctuation and spaces ("--", "...", "- -"), which the word
+ * breaking drops, so the list's patterns match every row. A list shows
+ * its whole list under this notice at its search box (the box keeping
+ * what was typed), rather than every row with no word of why. NULL when
+ * q is empty or only spaces (no search asked) or has a letter or digit. */
+const char *search_query_notice(const char *q);
+
 /* Fills pat[0..SEARCH_SLOTS) (initialised here) with the patterns of q
  * as thai_search_terms breaks it; returns the number of distinct words. */
 int search_patterns(const char *q, struct buf pat[SEARCH_SLOTS]);

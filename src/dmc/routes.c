@@ -464,6 +464,8 @@ static int list_page(struct req *r, int status, const char *error)
 	json_object_set_new(page, "page_title", json_string(buf_cstr(&title)));
 	buf_release(&title);
 	json_object_set_new(page, "q", json_string(q));
+	const char *note = search_query_notice(q);
+	json_object_set_new(page, "q_note", note ? json_string(note) : json_null());
 	json_object_set_new(page, "grade", json_string(grade));
 	json_object_set_new(page, "grades", grades);
 	json_object_set_new(page, "pager", pager);

@@ -365,6 +365,8 @@ static int school_page(struct req *r, int status, const char *error)
 	json_object_set_new(page, "page_title", json_string(buf_cstr(&title)));
 	buf_release(&title);
 	json_object_set_new(page, "q", json_string(q));
+	const char *note = search_query_notice(q);
+	json_object_set_new(page, "q_note", note ? json_string(note) : json_null());
 	json_object_set_new(page, "incomplete_only", json_boolean(incomplete));
 	json_object_set_new(page, "has_pager", json_boolean(pages > 1));
 	json_object_set_new(page, "has_rows", json_boolean(json_array_size(json_object_get(page, "rows")) > 0));
@@ -1197,6 +1199,8 @@ static int area_get(struct req *r)
 	json_object_set_new(m, "page_title", json_string(buf_cstr(&title)));
 	buf_release(&title);
 	json_object_set_new(m, "q", json_string(q));
+	const char *note = search_query_notice(q);
+	json_object_set_new(m, "q_note", note ? json_string(note) : json_null());
 	json_object_set_new(m, "incomplete_only", json_boolean(incomplete));
 	json_object_set_new(m, "has_pager", json_boolean(pages > 1));
 	json_object_set_new(m, "has_rows", json_boolean(json_array_size(json_object_get(m, "schools")) > 0));

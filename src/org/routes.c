@@ -22,6 +22,7 @@
 #include "core/export.h"
 #include "core/form.h"
 #include "core/jsonx.h"
+#include "core/search.h"
 #include "core/view.h"
 #include "org/org.h"
 
@@ -201,6 +202,8 @@ static int schools_page(struct req *r)
 	json_object_set_new(m, "page_title", json_string(buf_cstr(&title)));
 	buf_release(&title);
 	json_object_set_new(m, "has_rows", json_boolean(json_array_size(json_object_get(m, "rows")) > 0));
+	const char *note = search_query_notice(q);
+	json_object_set_new(m, "q_note", note ? json_string(note) : json_null());
 	json_object_set_new(m, "prev_url", page > 1 ? page_url(id, q, page - 1, per_page) : json_null());
 	json_object_set_new(m, "next_url", page < pages ? page_url(id, q, page + 1, per_page) : json_null());
 	json_object_set_new(m, "pager", pages > 1 ? pager_links_of(id, q, page, pages, per_page) : json_array());

@@ -129,15 +129,17 @@ struct admin_export {
 };
 
 /* An admin page of rows with the form that adds one; area, rows and form
- * are stolen. With x, ?format=csv|xlsx on a GET answers the rows as the
- * file (every row of the area: these pages are not paged) and the page
- * carries the download links. */
+ * are stolen, and so is more: keys set on the page model last (or NULL).
+ * With x, ?format=csv|xlsx on a GET answers the rows as the file (every
+ * row of the area: these pages are not paged) and the page carries the
+ * download links. */
 static int rows_page(struct req *r, int status, const char *title, json_t *area, json_t *rows, json_t *form,
-		     const char *view, const struct admin_export *x)
+		     const char *view, const struct admin_export *x, json_t *more)
 {
 	enum sheet_format f;
 	if (x && status == 200 && export_asked(r, &f)) {
 		json_decref(form);
+		json_decref(more);
 		struct buf t = BUF_INIT;
 		buf_addf(&t, "%s %s", x->title, jstr(area, "short_name"));
 		char base[48];
@@ -154,6 +156,10 @@ static int rows_page(struct req *r, int status, const char *title, json_t *area,
 	json_object_set_new(m, "form", form);
 	if (x)
 		export_links(r, m);
+	if (more) {
+		json_object_update(m, more);
+		json_decref(more);
+	}
 	return view_page(r, status, view, m);
 }
 
@@ -244,7 +250,7 @@ static int officers_page(struct req *r, int status)
 	    {"มอบหมายเมื่อ", 16, SHEET_DATE, 0, "assigned_at"}};
 	static const struct admin_export x = {"เจ้าหน้าที่ผู้ให้บริการ", "oss-officers", 5, cols};
 	return rows_page(r, status, "เจ้าหน้าที่ผู้ให้บริการ", area, list, form_model(r, oss_officer_form, NULL),
-			 "oss/admin_officers", &x);
+			 "oss/admin_officers", &x, NULL);
 }
 
 int oss_admin_officers(struct req *r)
@@ -328,6 +334,54 @@ int oss_admin_officer_remove(struct req *r)
 
 /* ---- rooms --------------------------------------------------------------------------- */
 
+/* The room whose edit was refused (POST /oss/admin/rooms/:id): its row
+ * shows what was typed with the errors at its fields, and the page model
+ * gets edit_errors, the summary of them linking to the row's fields
+ * (room-ID-name …); the add form below stays empty. Other rows show what
+ * is stored. */
+static void room_row_values(json_t *o, struct req *r, json_t **summary)
+{
+	long long id = jint(o, "id");
+	if (!*summary && !strcmp(req_method(r), "POST") && req_param_id(r, "id") == id) {
+		json_t *fm = form_model(r, oss_room_form, NULL);
+		json_t *vals = json_object_get(fm, "values");
+		json_t *errs = json_object_get(fm, "errors");
+		json_object_set(o, "name_value", json_object_get(vals, "name"));
+		json_object_set(o, "capacity_value", json_object_get(vals, "capacity"));
+		json_object_set_new(o, "active_value", json_boolean(*jstr(vals, "active")));
+		json_t *list = json_array();
+		static const char *const names[] = {"name", "capacity", "active"};
+		for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
+			json_t *msg = json_object_get(errs, names[k]);
+			char key[24];
+			snprintf(key, sizeof key, "%s_error", names[k]);
+			json_object_set(o, key, msg ? msg : json_null());
+			if (!msg)
+				continue;
+			char href[48];
+			snprintf(href, sizeof href, "#room-%lld-%s", id, names[k]);
+			json_t *f = form_field(fm, names[k]);
+			json_array_append_new(list, json_pack("{s:s, s:O, s:O}", "href", href, "label",
+							      json_object_get(f, "label"), "error", msg));
+		}
+		json_t *fe = json_object_get(errs, "_form");
+		*summary =
+		    json_pack("{s:O, s:O, s:O, s:o}", "room_name", json_object_get(o, "name"), "error_count",
+			      json_object_get(fm, "error_count"), "form_error", fe ? fe : json_null(), "fields", list);
+		json_object_set_new(o, "editing", json_true());
+		json_decref(fm);
+		form_clear(r);
+		return;
+	}
+	json_object_set(o, "name_value", json_object_get(o, "name"));
+	json_object_set(o, "capacity_value", json_object_get(o, "capacity"));
+	json_object_set_new(o, "active_value", json_boolean(jint(o, "active") != 0));
+	json_object_set_new(o, "name_error", json_null());
+	json_object_set_new(o, "capacity_error", json_null());
+	json_object_set_new(o, "active_error", json_null());
+	json_object_set_new(o, "editing", json_false());
+}
+
 static int rooms_page(struct req *r, int status)
 {
 	json_t *area;
@@ -342,7 +396,7 @@ static int rooms_page(struct req *r, int status)
 		return view_err(r, &e);
 	}
 	size_t i;
-	json_t *o;
+	json_t *o, *edit = NULL;
 	json_array_foreach(rooms, i, o)
 	{
 		char url[64];
@@ -351,6 +405,13 @@ static int rooms_page(struct req *r, int status)
 		snprintf(url, sizeof url, "/oss/rooms/%lld/calendar", jint(o, "id"));
 		json_object_set_new(o, "calendar_url", json_string(url));
 		json_object_set_new(o, "is_active", json_boolean(jint(o, "active") != 0));
+		room_row_values(o, r, &edit);
+	}
+	/* a refused edit of a room that is not the area's: nothing to show it in */
+	if (!edit && !strcmp(req_method(r), "POST") && req_param_id(r, "id") > 0) {
+		json_decref(rooms);
+		json_decref(area);
+		return view_error(r, 404, "ไม่พบห้องประชุมที่ระบุ");
 	}
 	json_t *values = json_pack("{s:s}", "active", "1");
 	json_t *form = form_model(r, oss_room_form, values);
@@ -361,7 +422,12 @@ static int rooms_page(struct req *r, int status)
 						{"ความจุ (คน)", 12, SHEET_NUMBER, 0, "capacity"},
 						{"การจอง", 12, SHEET_ENUM, 0, "active_label"}};
 	static const struct admin_export x = {"ห้องประชุม", "oss-rooms", 3, cols};
-	return rows_page(r, status, "ห้องประชุม", area, rooms, form, "oss/admin_rooms", &x);
+	json_t *more = json_pack("{s:o}", "edit_errors", edit ? edit : json_null());
+	if (edit) /* the page answers POST /oss/admin/rooms/:id: the downloads are the list's */
+		json_object_set_new(more, "export",
+				    json_pack("{s:s, s:s}", "csv", "/oss/admin/rooms?format=csv", "xlsx",
+					      "/oss/admin/rooms?format=xlsx"));
+	return rows_page(r, status, "ห้องประชุม", area, rooms, form, "oss/admin_rooms", &x, more);
 }
 
 int oss_admin_rooms(struct req *r)
@@ -429,7 +495,7 @@ static int holidays_page(struct req *r, int status)
 						{"ชื่อวันหยุด", 40, SHEET_TEXT, 0, "name"}};
 	static const struct admin_export x = {"วันหยุดราชการ", "oss-holidays", 2, cols};
 	return rows_page(r, status, "วันหยุดราชการ", area, list, form_model(r, oss_holiday_form, NULL),
-			 "oss/admin_holidays", &x);
+			 "oss/admin_holidays", &x, NULL);
 }
 
 int oss_admin_holidays(struct req *r)

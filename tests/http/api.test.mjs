@@ -9,7 +9,7 @@
 // for the pages' JSON, and every page says Vary: Accept.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, files, assertApiError } from './lib.mjs';
+import { startServer, files, assertApiError, tokenFromPage } from './lib.mjs';
 
 const DEMO_PW = 'khet-demo-2567';
 let server, admin, areaId;
@@ -28,13 +28,9 @@ function beDate(days) {
   return `${String(d.getUTCDate()).padStart(2, '0')}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${d.getUTCFullYear() + 543}`;
 }
 
-// Makes a token on the area admin's page and reads it from the answer.
+// Makes a token on the area admin's page: POST → 303 → the GET that shows it once.
 async function makeToken(fields) {
-  const r = await admin.post(`/areas/${areaId}/tokens`, { kind: 'personal', expires: beDate(30), ...fields });
-  assert.equal(r.status, 201, r.text.slice(0, 2000));
-  const m = r.text.match(/data-token>(khet_[A-Za-z0-9_-]{43})</);
-  assert.ok(m, 'the new token is shown once');
-  return m[1];
+  return (await tokenFromPage(admin, `/areas/${areaId}/tokens`, { kind: 'personal', expires: beDate(30), ...fields })).token;
 }
 
 // A script's call: the token alone, no cookie.
@@ -89,6 +85,64 @@ test('the area admin makes tokens: shown once, stored hashed, listed with their 
   const other = Number(server.sql(`SELECT id FROM areas WHERE id <> ${areaId} ORDER BY id LIMIT 1`));
   const denied = await admin.get(`/areas/${other}/tokens`);
   assert.equal(denied.status, 403);
+});
+
+test('making a token: POST → 303 → the GET shows it once; a reload shows it no more and makes no second token', async () => {
+  const path = `/areas/${areaId}/tokens`;
+  const count = () => server.sql("SELECT COUNT(*) FROM api_tokens WHERE name = 'ระบบรายงานผลครั้งเดียว'");
+  const post = await admin.post(path, { name: 'ระบบรายงานผลครั้งเดียว', kind: 'personal', expires: beDate(30), scopes: ['org:read'] });
+  assert.equal(post.status, 303, post.text.slice(0, 500));
+  assert.equal(new URL(post.headers.get('location'), server.base).pathname, path);
+  assert.doesNotMatch(post.text + post.headers.get('location') + (post.headers.get('set-cookie') || ''), /khet_[A-Za-z0-9_-]{43}/, 'not in the answer, the URL or a cookie');
+  assert.equal(count(), '1');
+  // kept for the showing, sealed: the database alone does not hold it readable
+  const kept = server.sql(`SELECT reveal FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = 'areaadmin1') AND reveal <> ''`);
+  assert.ok(kept.length > 40, 'kept in the session');
+  assert.doesNotMatch(kept, /khet_/);
+  // another session of the same admin does not see it
+  const other = await signedIn('areaadmin1');
+  assert.doesNotMatch((await other.get(path)).text, /data-token>/);
+  const shown = await admin.get(path);
+  assert.equal(shown.status, 200);
+  const m = shown.text.match(/data-token>(khet_[A-Za-z0-9_-]{43})</);
+  assert.ok(m, 'shown on the GET after the redirect');
+  assert.equal((await fetch(server.base + '/api/v1/areas', { headers: { authorization: `Bearer ${m[1]}` } })).status, 200, 'the token shown works');
+  assert.equal(server.sql(`SELECT COUNT(*) FROM sessions WHERE reveal <> ''`), '0', 'taken: the session keeps it no more');
+  // a reload of the page: a GET, no second token, the secret not shown again
+  const again = await admin.get(path);
+  assert.equal(again.status, 200);
+  assert.doesNotMatch(again.text, /data-token>/);
+  assert.ok(!again.text.includes(m[1]));
+  assert.equal(count(), '1', 'no second token');
+  // a script asking JSON still gets the token in the answer itself, 201
+  const j = await admin.post(path, { name: 'ระบบสคริปต์ JSON', kind: 'personal', expires: beDate(30), scopes: ['org:read'] }, { json: true });
+  assert.equal(j.status, 201);
+  assert.match(j.json.new_token, /^khet_[A-Za-z0-9_-]{43}$/);
+  assert.equal(server.sql(`SELECT COUNT(*) FROM sessions WHERE reveal <> ''`), '0', 'nothing kept for a JSON answer');
+  // signing out before the GET: the kept token goes with the session
+  const gone = await signedIn('areaadmin1');
+  assert.equal((await gone.post(path, { name: 'ระบบที่ไม่ได้ดู', kind: 'personal', expires: beDate(30), scopes: ['org:read'] })).status, 303);
+  assert.equal(server.sql(`SELECT COUNT(*) FROM sessions WHERE reveal <> ''`), '1');
+  assert.equal((await gone.post('/signout', {})).status, 303);
+  assert.equal(server.sql(`SELECT COUNT(*) FROM sessions WHERE reveal <> ''`), '0');
+});
+
+test('a super admin\'s national token: shown once on /admin/tokens after the redirect, and only there', async () => {
+  server.sql(`INSERT INTO grants (user_id, role, granted_at) SELECT id, 'super_admin', 0 FROM users WHERE username = 'citizen'
+    AND NOT EXISTS (SELECT 1 FROM grants g JOIN users u ON u.id = g.user_id WHERE u.username = 'citizen' AND g.role = 'super_admin')`);
+  const sa = await signedIn('citizen');
+  const post = await sa.post('/admin/tokens', { name: 'ระบบรายงาน สพฐ.', kind: 'personal', expires: beDate(30), scopes: ['org:read'] });
+  assert.equal(post.status, 303, post.text.slice(0, 500));
+  assert.equal(new URL(post.headers.get('location'), server.base).pathname, '/admin/tokens');
+  // another token page of the same session neither shows it nor takes it
+  const area = await sa.get(`/areas/${areaId}/tokens`);
+  assert.equal(area.status, 200);
+  assert.doesNotMatch(area.text, /data-token>/);
+  const shown = await sa.get('/admin/tokens');
+  const m = shown.text.match(/data-token>(khet_[A-Za-z0-9_-]{43})</);
+  assert.ok(m, 'shown on its own page');
+  assert.doesNotMatch((await sa.get('/admin/tokens')).text, /data-token>/, 'once');
+  assert.equal(server.sql("SELECT COUNT(*) FROM api_tokens WHERE name = 'ระบบรายงาน สพฐ.' AND area_id IS NULL"), '1');
 });
 
 test('script-only scenario: submit with a file by token, an officer token processes it, the applicant sees it', async () => {
@@ -363,9 +417,7 @@ test('each token has its own rate (KHET_API_RATE calls a minute): 429 with Retry
     assert.equal((await a.post('/signin', { login: 'areaadmin1', password: DEMO_PW })).status, 303);
     const aid = Number(s.sql("SELECT area_id FROM grants g JOIN users u ON u.id = g.user_id WHERE u.username = 'areaadmin1' AND g.role = 'area_admin'"));
     const mk = async (name) => {
-      const r = await a.post(`/areas/${aid}/tokens`, { name, kind: 'personal', scopes: ['org:read'], expires: beDate(5) });
-      assert.equal(r.status, 201);
-      return r.text.match(/data-token>(khet_[A-Za-z0-9_-]{43})</)[1];
+      return (await tokenFromPage(a, `/areas/${aid}/tokens`, { name, kind: 'personal', scopes: ['org:read'], expires: beDate(5) })).token;
     };
     const t1 = await mk('หนึ่ง'), t2 = await mk('สอง');
     const get = (t) => fetch(s.base + '/api/v1/areas', { headers: { authorization: `Bearer ${t}` } });

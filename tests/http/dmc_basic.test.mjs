@@ -127,3 +127,15 @@ test('certification freezes it: shown on the school page and the snapshot, a sav
   const html = await admin1.get(`/dmc/schools/${s1}/rounds/${round.id}`);
   assert.match(html.text, /เปิดสอน \d+ ชั้น รวม \d+ ห้อง/);
 });
+
+test('the learner list: a search of only punctuation says so at the box (core search_query_notice) and lists as without it', async () => {
+  const all = await admin1.get(`/dmc/schools/${s1}/learners`, { json: true });
+  assert.equal(all.json.q_note, null);
+  const r = await admin1.get(`/dmc/schools/${s1}/learners?q=${encodeURIComponent('...')}`);
+  assert.equal(r.status, 200);
+  assert.match(r.text, /<p class="field-note" id="q-note" role="status">คำค้นไม่มีตัวอักษรหรือตัวเลขให้ค้นหา[^<]*<\/p>\n<input type="search" id="q" name="q" value="\.\.\." [^>]*aria-describedby="q-hint q-note"/);
+  const j = await admin1.get(`/dmc/schools/${s1}/learners?q=--`, { json: true });
+  assert.match(j.json.q_note, /ไม่มีตัวอักษรหรือตัวเลข/);
+  assert.equal(j.json.total, all.json.total);
+  assert.deepEqual(j.json.rows.map((x) => x.id), all.json.rows.map((x) => x.id));
+});

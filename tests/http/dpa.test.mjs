@@ -347,6 +347,38 @@ test('the area: recorded and incomplete by school', async () => {
   assert.match(menu.text, /ทะเบียนบุคลากร \(DPA\)/);
 });
 
+test('a search of only punctuation or spaces: a Thai notice at the box, which keeps what was typed, and the whole list under it', async () => {
+  const all = await areaAdmin.get(`/dpa/areas/${area}`, { json: true });
+  assert.equal(all.json.q_note, null, 'no search asked, no notice');
+  for (const q of ['--', '...', ' - . ']) {
+    const r = await areaAdmin.get(`/dpa/areas/${area}?q=${encodeURIComponent(q)}`);
+    assert.equal(r.status, 200);
+    // the notice at the search field, the field described by it, what was typed kept
+    const field = r.text.slice(r.text.indexOf('<label for="q">'), r.text.indexOf('</div>', r.text.indexOf('<label for="q">')));
+    assert.match(field, /<p class="field-note" id="q-note" role="status">คำค้นไม่มีตัวอักษรหรือตัวเลขให้ค้นหา/, q);
+    assert.match(field, /aria-describedby="q-hint q-note"/);
+    const esc = q.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    assert.match(field, new RegExp(`<input type="search" id="q" name="q" value="${esc}"`));
+    // the whole list under it, the same as no search
+    const j = await areaAdmin.get(`/dpa/areas/${area}?q=${encodeURIComponent(q)}`, { json: true });
+    assert.match(j.json.q_note, /ไม่มีตัวอักษรหรือตัวเลข/);
+    assert.equal(j.json.total, all.json.total);
+    assert.deepEqual(j.json.schools.map((x) => x.school_id), all.json.schools.map((x) => x.school_id));
+  }
+  // a search with a letter or digit in it is a search: no notice
+  const name = all.json.schools[0].name;
+  const found = await areaAdmin.get(`/dpa/areas/${area}?q=${encodeURIComponent('-' + name + '-')}`, { json: true });
+  assert.equal(found.json.q_note, null);
+  assert.ok(found.json.schools.some((x) => x.name === name));
+  assert.doesNotMatch((await areaAdmin.get(`/dpa/areas/${area}?q=${encodeURIComponent(name)}`)).text, /q-note/);
+  // the school's staff list says the same
+  const staff = await admin1.get(`/dpa/schools/${s1}`, { json: true });
+  const st = await admin1.get(`/dpa/schools/${s1}?q=--`);
+  assert.equal(st.status, 200);
+  assert.match(st.text, /id="q-note" role="status">คำค้นไม่มีตัวอักษรหรือตัวเลขให้ค้นหา/);
+  assert.equal((await admin1.get(`/dpa/schools/${s1}?q=--`, { json: true })).json.total, staff.json.total);
+});
+
 const bytes = async (c, path) => {
   const r = await fetch(server.base + path, { headers: { cookie: c.cookieHeader(), 'x-forwarded-for': c.ip } });
   return {

@@ -260,6 +260,22 @@ export function assertApiError(r, status, code) {
   return e;
 }
 
+// Makes an API token on a token page (/areas/:id/tokens, /admin/tokens)
+// as a browser does: the POST answers 303 back to the page (a reload
+// re-posts nothing), the GET after it shows the new token once. Returns
+// { token, page } (page: the HTML of that GET).
+export async function tokenFromPage(client, path, fields) {
+  const post = await client.post(path, fields);
+  assert.equal(post.status, 303, post.text.slice(0, 2000));
+  assert.equal(new URL(post.headers.get('location'), 'http://x').pathname, path);
+  assert.doesNotMatch(post.headers.get('location'), /khet_/, 'never in the URL');
+  const page = await client.get(path);
+  assert.equal(page.status, 200);
+  const m = page.text.match(/data-token>(khet_[A-Za-z0-9_-]{43})</);
+  assert.ok(m, 'the new token is shown once, on the GET after the redirect');
+  return { token: m[1], page: page.text };
+}
+
 // Small real files for upload tests.
 // A client that comes from its own address (the server runs with
 // --trust-proxy and reads X-Forwarded-For), so one test's per-address

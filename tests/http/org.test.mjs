@@ -208,6 +208,24 @@ test('a search with markup comes back escaped', async () => {
   assert.equal(j.json.q, q, 'JSON gives the query as typed');
 });
 
+test('a search of only punctuation or spaces: a Thai notice at the box, which keeps it, and every school (not "matching --")', async () => {
+  const all = await schools(1);
+  assert.equal(all.json.q_note, null);
+  for (const q of ['--', '...', '- , .']) {
+    const r = await c.get('/areas/1/schools?q=' + encodeURIComponent(q));
+    assertPage(r);
+    assert.match(r.text, /<p class="field-note" id="q-note" role="status">คำค้นไม่มีตัวอักษรหรือตัวเลขให้ค้นหา/);
+    assert.match(r.text, /aria-describedby="q-hint q-note"/);
+    assert.ok(r.text.includes(`name="q" value="${q}"`), 'the box keeps what was typed');
+    assert.doesNotMatch(r.text, /ที่ตรงกับ “/, 'not "schools matching" a search that looked for nothing');
+    const j = await schools(1, '?q=' + encodeURIComponent(q));
+    assert.match(j.json.q_note, /ไม่มีตัวอักษรหรือตัวเลข/);
+    assert.equal(j.json.total, all.json.total);
+  }
+  const word = await schools(1, '?q=' + encodeURIComponent('-บ้าน-'));
+  assert.equal(word.json.q_note, null, 'a word between dashes is a search');
+});
+
 test('a search longer than the box allows → a clear Thai answer', async () => {
   const r = await c.get('/areas/1/schools?q=' + 'ก'.repeat(150));
   assert.equal(r.status, 400);

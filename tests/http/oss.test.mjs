@@ -453,3 +453,63 @@ test('settings: officers must hold a role in the area; holidays and rooms are ch
   assert.equal((await admin.post('/oss/admin/rooms', { name: 'ห้องศูนย์', capacity: '0' })).status, 422);
   assert.equal((await officer.get('/oss/admin')).status, 403);
 });
+
+test('rooms: a refused edit of a room shows what was typed in that room\'s own row, errors at its fields, the add form empty', async () => {
+  const stored = () => sql(`SELECT name || '|' || capacity || '|' || active FROM oss_rooms WHERE id = ${roomId}`);
+  const before = stored();
+  const input = (html, id) => {
+    const m = html.match(new RegExp(`<input[^>]*id="${id}"[^>]*>`));
+    assert.ok(m, `no input #${id}`);
+    return m[0];
+  };
+  const value = (tag) => tag.match(/ value="([^"]*)"/)[1];
+  // a capacity that is not a number, with a new name typed beside it
+  const bad = await admin.post(`/oss/admin/rooms/${roomId}`, { name: 'ห้องที่พิมพ์ใหม่', capacity: 'abc' });
+  assert.equal(bad.status, 422, bad.text.slice(0, 300));
+  const name = input(bad.text, `room-${roomId}-name`), cap = input(bad.text, `room-${roomId}-capacity`);
+  assert.equal(value(name), 'ห้องที่พิมพ์ใหม่');
+  assert.equal(value(cap), 'abc');
+  assert.match(cap, /aria-invalid="true"/);
+  assert.doesNotMatch(name, /aria-invalid/);
+  assert.match(bad.text, new RegExp(`id="room-${roomId}-capacity-error"><span class="visually-hidden">ข้อผิดพลาด: </span>กรุณากรอกเป็นตัวเลข`));
+  assert.match(bad.text, new RegExp(`<a href="#room-${roomId}-capacity">ความจุ \\(คน\\): `), 'the summary links to the row\'s field');
+  assert.doesNotMatch(input(bad.text, `room-${roomId}-active`), / checked/, 'the box left unticked stays unticked');
+  // the add form is empty and has no errors of its own
+  assert.equal(value(input(bad.text, 'f-name')), '');
+  assert.equal(value(input(bad.text, 'f-capacity')), '');
+  assert.doesNotMatch(input(bad.text, 'f-capacity'), /aria-invalid/);
+  assert.doesNotMatch(bad.text, /id="f-capacity-error"/);
+  assert.equal((bad.text.match(/class="error-summary"/g) || []).length, 1);
+  assert.match(bad.text, /<a href="\/oss\/admin\/rooms\?format=xlsx" download>/, 'the download is the list\'s, not the edit\'s address');
+  assert.equal(stored(), before, 'nothing stored changed');
+  // an empty name: its error at the row's name, the typed capacity kept there
+  const empty = await admin.post(`/oss/admin/rooms/${roomId}`, { name: '', capacity: '12', active: '1' }, { json: true });
+  assert.equal(empty.status, 422);
+  const row = empty.json.rows.find((x) => x.id === roomId);
+  assert.equal(row.editing, true);
+  assert.equal(row.name_value, '');
+  assert.equal(row.capacity_value, '12');
+  assert.equal(row.active_value, true);
+  assert.match(row.name_error, /ชื่อห้องประชุม/);
+  assert.equal(empty.json.form.has_errors, false);
+  assert.equal(empty.json.form.values.name, '');
+  assert.equal(empty.json.form.values.capacity, '');
+  assert.ok(empty.json.rows.filter((x) => x.id !== roomId).every((x) => !x.editing && x.name_value === x.name));
+  assert.equal(stored(), before);
+  // a name another room of the area has: 409, said at this row's name, the add form untouched
+  const otherName = empty.json.rows.find((x) => x.id !== roomId).name;
+  const clash = await admin.post(`/oss/admin/rooms/${roomId}`, { name: otherName, capacity: '15', active: '1' });
+  assert.equal(clash.status, 409);
+  assert.equal(value(input(clash.text, `room-${roomId}-name`)), otherName);
+  assert.match(input(clash.text, `room-${roomId}-name`), /aria-invalid="true"/);
+  assert.equal(value(input(clash.text, `room-${roomId}-capacity`)), '15');
+  assert.equal(value(input(clash.text, 'f-name')), '');
+  assert.equal(stored(), before);
+  // a failed add still shows what was typed in the add form
+  const add = await admin.post('/oss/admin/rooms', { name: 'ห้องใหม่ผิด', capacity: 'x' });
+  assert.equal(add.status, 422);
+  assert.equal(value(input(add.text, 'f-name')), 'ห้องใหม่ผิด');
+  assert.equal(value(input(add.text, `room-${roomId}-name`)), before.split('|')[0]);
+  // a refused edit of a room that is not the area's has no row to show it in
+  assert.equal((await admin.post('/oss/admin/rooms/99999999', { name: '', capacity: 'abc' })).status, 404);
+});

@@ -29,6 +29,28 @@ static void test_empty(void **state)
 	expect("!?.,", 0, all);
 }
 
+/* a query of only punctuation has nothing to look for: the list says so
+ * (and shows every row); an empty box or spaces asked nothing; a letter
+ * or a digit, Thai or Latin, is something to look for */
+static void test_notice(void **state)
+{
+	(void)state;
+	assert_null(search_query_notice(NULL));
+	assert_null(search_query_notice(""));
+	assert_null(search_query_notice("   "));
+	const char *n = search_query_notice("--");
+	assert_non_null(n);
+	assert_non_null(strstr(n, "ไม่มีตัวอักษรหรือตัวเลข"));
+	assert_non_null(search_query_notice("..."));
+	assert_non_null(search_query_notice(" - . , ! "));
+	assert_non_null(search_query_notice("(\"%_\")"));
+	assert_null(search_query_notice("-ก-"));
+	assert_null(search_query_notice("บ้าน"));
+	assert_null(search_query_notice("...7"));
+	assert_null(search_query_notice("a."));
+	assert_null(search_query_notice("๑๒"));
+}
+
 static void test_words(void **state)
 {
 	(void)state;
@@ -98,6 +120,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_empty),
+	    cmocka_unit_test(test_notice),
 	    cmocka_unit_test(test_words),
 	    cmocka_unit_test(test_more_words_than_slots),
 	    cmocka_unit_test(test_thai_words_no_wildcards),
