@@ -1055,6 +1055,22 @@ int dmc_round_post(struct req *r)
 					       : "รับรองข้อมูลแล้ว ข้อมูลรอบนี้ถูกบันทึกเป็นข้อมูล ณ วันรับรอง");
 }
 
+/* A subsidy PDF as a download named like every export: the ASCII name
+ * base-<BE date>.pdf and the Thai name title-<BE date>.pdf (sheet_filename's
+ * date, Bangkok, Buddhist Era). Takes out. */
+static int subsidy_pdf_download(struct req *r, struct buf *out, const char *base, const char *title)
+{
+	struct buf ascii = BUF_INIT, utf8 = BUF_INIT;
+	sheet_filename(&ascii, base, dmc_now(r), SHEET_CSV);
+	ascii.len -= 4; /* ".csv" */
+	buf_adds(&ascii, ".pdf");
+	buf_addf(&utf8, "%s%s", title, buf_cstr(&ascii) + strlen(base));
+	int rc = view_download(r, "application/pdf", out, buf_cstr(&ascii), buf_cstr(&utf8));
+	buf_release(&ascii);
+	buf_release(&utf8);
+	return rc;
+}
+
 /* A school's per-head subsidy as an A4 document (DMC-4), from what it
  * certified in the round: the rates, learners, rate and amount per level,
  * the total in figures and words, and the certified learners by grade ×
@@ -1147,8 +1163,12 @@ static int school_subsidy_pdf(struct req *r, json_t *school, json_t *round, json
 		buf_release(&out);
 		return view_fault(r, &e);
 	}
-	int rc = view_bytes(r, 200, "application/pdf", &out, "เงินอุดหนุนรายหัวของโรงเรียน.pdf");
-	buf_release(&out);
+	char base[48];
+	snprintf(base, sizeof base, "dmc-subsidy-school-%lld", jint(school, "id"));
+	struct buf name = BUF_INIT;
+	buf_addf(&name, "เงินอุดหนุนรายหัว %s", jstr(school, "name"));
+	int rc = subsidy_pdf_download(r, &out, base, buf_cstr(&name));
+	buf_release(&name);
 	return rc;
 }
 
@@ -2155,8 +2175,12 @@ static int subsidy_pdf(struct req *r, json_t *sub, json_t *area)
 		buf_release(&out);
 		return view_fault(r, &e);
 	}
-	int rc = view_bytes(r, 200, "application/pdf", &out, "เงินอุดหนุนรายหัว.pdf");
-	buf_release(&out);
+	char base[48];
+	snprintf(base, sizeof base, "dmc-subsidy-%s", jstr(area, "code"));
+	struct buf name = BUF_INIT;
+	buf_addf(&name, "เงินอุดหนุนรายหัว %s", jstr(area, "short_name"));
+	int rc = subsidy_pdf_download(r, &out, base, buf_cstr(&name));
+	buf_release(&name);
 	return rc;
 }
 

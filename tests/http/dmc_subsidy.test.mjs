@@ -93,6 +93,9 @@ test('the area: certified schools only, totals, XLSX and CSV; a school role is r
   });
   assert.equal(pdf.status, 200);
   assert.equal(pdf.headers.get('content-type'), 'application/pdf');
+  // named like every export: the area's code and a BE date (25xx), in ASCII and in Thai
+  assert.match(pdf.headers.get('content-disposition'), /filename="dmc-subsidy-[\w-]+-25\d{2}-\d{2}-\d{2}\.pdf"/);
+  assert.match(decodeURIComponent(pdf.headers.get('content-disposition').split("UTF-8''")[1]), /^เงินอุดหนุนรายหัว .+-25\d{2}-\d{2}-\d{2}\.pdf$/);
   const bytes = Buffer.from(await pdf.arrayBuffer());
   assert.equal(bytes.subarray(0, 5).toString(), '%PDF-');
   assert.ok(bytes.length > 1000);
@@ -167,6 +170,7 @@ test('the school\'s subsidy PDF: from the snapshot, read whole by pdftotext; non
   const res = await get(admin1, `/dmc/schools/${s1}/rounds/${round.id}?format=pdf`);
   assert.equal(res.status, 200);
   assert.equal(res.headers.get('content-type'), 'application/pdf');
+  assert.match(res.headers.get('content-disposition'), /filename="dmc-subsidy-[\w-]+-25\d{2}-\d{2}-\d{2}\.pdf"/);
   const bytes = Buffer.from(await res.arrayBuffer());
   assert.equal(bytes.subarray(0, 5).toString(), '%PDF-');
   const text = execFileSync('pdftotext', ['-layout', '-', '-'], { input: bytes, encoding: 'utf8' });
