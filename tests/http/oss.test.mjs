@@ -480,6 +480,9 @@ test('rooms: a refused edit of a room shows what was typed in that room\'s own r
   assert.doesNotMatch(input(bad.text, 'f-capacity'), /aria-invalid/);
   assert.doesNotMatch(bad.text, /id="f-capacity-error"/);
   assert.equal((bad.text.match(/class="error-summary"/g) || []).length, 1);
+  // the summary names the room once: never "ห้อง ห้องประชุม…" (walk5)
+  assert.ok(bad.text.includes(`<h2 id="error-summary-title">${before.split('|')[0]}: กรุณาแก้ไขข้อมูล 1 รายการ</h2>`), 'the summary names the stored room');
+  assert.doesNotMatch(bad.text, /error-summary-title">ห้อง ห้อง/);
   assert.match(bad.text, /<a href="\/oss\/admin\/rooms\?format=xlsx" download>/, 'the download is the list\'s, not the edit\'s address');
   assert.equal(stored(), before, 'nothing stored changed');
   // an empty name: its error at the row's name, the typed capacity kept there
