@@ -1108,9 +1108,16 @@ static int roster_pdf(struct req *r)
 		json_decref(school);
 		return view_fault(r, &e);
 	}
-	struct buf fname = BUF_INIT;
-	buf_addf(&fname, "บัญชีรายชื่อบุคลากร %s.pdf", jstr(school, "name"));
-	rc = view_bytes(r, 200, PDF_CONTENT_TYPE, &out, buf_cstr(&fname));
+	/* named like every export: dpa-roster-<id>-<BE date>.pdf, the Thai name with the same date */
+	char base[48];
+	snprintf(base, sizeof base, "dpa-roster-%lld", jint(school, "id"));
+	struct buf ascii = BUF_INIT, fname = BUF_INIT;
+	sheet_filename(&ascii, base, clock_now(r), SHEET_CSV);
+	ascii.len -= 4; /* ".csv" */
+	buf_adds(&ascii, ".pdf");
+	buf_addf(&fname, "บัญชีรายชื่อบุคลากร %s%s", jstr(school, "name"), buf_cstr(&ascii) + strlen(base));
+	rc = view_download(r, PDF_CONTENT_TYPE, &out, buf_cstr(&ascii), buf_cstr(&fname));
+	buf_release(&ascii);
 	buf_release(&fname);
 	json_decref(school);
 	return rc;

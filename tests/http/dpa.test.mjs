@@ -414,6 +414,9 @@ test('exports: the area table as CSV and XLSX, a school roster without IDs or sa
   assert.equal((await bytes(admin2, `/dpa/schools/${s1}/export?format=csv`)).status, 404);
   const pdf = await bytes(admin1, `/dpa/schools/${s1}/roster.pdf`);
   assert.equal(pdf.status, 200);
+  // named like every export, with a BE date (walk5): never a bare Thai name with no date
+  assert.match(pdf.file, /filename="dpa-roster-\d+-25\d{2}-\d{2}-\d{2}\.pdf"/);
+  assert.match(pdf.file, /บัญชีรายชื่อบุคลากร .+-25\d{2}-\d{2}-\d{2}\.pdf$/);
   const schoolText = execFileSync('pdftotext', ['-', '-'], { input: pdf.body, encoding: 'utf8' }).replace(/\s+/g, '');
   // every surname whole on its line, never "แก้ว/มณี" or "อินทร์/แก้ว" (the
   // dictionary sees two words in it): a names column breaks only at spaces
