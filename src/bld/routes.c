@@ -1194,9 +1194,16 @@ static int budget_pdf(struct req *r)
 		json_decref(a);
 		return view_fault(r, &e);
 	}
-	struct buf fname = BUF_INIT;
-	buf_addf(&fname, "คำขอตั้งงบประมาณสิ่งก่อสร้าง %s.pdf", jstr(a, "short_name"));
-	rc = view_bytes(r, 200, PDF_CONTENT_TYPE, &out, buf_cstr(&fname));
+	/* named like every export: bld-budget-<area id>-<BE date>.pdf, the Thai name with the same date */
+	char base[48];
+	snprintf(base, sizeof base, "bld-budget-%lld", jint(a, "id"));
+	struct buf ascii = BUF_INIT, fname = BUF_INIT;
+	sheet_filename(&ascii, base, clock_now(r), SHEET_CSV);
+	ascii.len -= 4; /* ".csv" */
+	buf_adds(&ascii, ".pdf");
+	buf_addf(&fname, "คำขอตั้งงบประมาณสิ่งก่อสร้าง %s%s", jstr(a, "short_name"), buf_cstr(&ascii) + strlen(base));
+	rc = view_download(r, PDF_CONTENT_TYPE, &out, buf_cstr(&ascii), buf_cstr(&fname));
+	buf_release(&ascii);
 	buf_release(&fname);
 	json_decref(a);
 	return rc;

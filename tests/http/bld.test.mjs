@@ -291,6 +291,9 @@ test("a school's whole October: add, bad input, photos, stale edit, submit, refu
   assert.equal(pdf.status, 200);
   assert.equal((await pdf.arrayBuffer()).byteLength > 1000, true);
   assert.equal(pdf.headers.get('content-type'), 'application/pdf');
+  // named like every export, with a BE date (walk5)
+  assert.match(pdf.headers.get('content-disposition'), /filename="bld-budget-\d+-25\d{2}-\d{2}-\d{2}\.pdf"/);
+  assert.match(decodeURIComponent(pdf.headers.get('content-disposition')), /คำขอตั้งงบประมาณสิ่งก่อสร้าง .+-25\d{2}-\d{2}-\d{2}\.pdf$/);
   // a school's roles do not read the area's list
   assert.equal((await officer.get(`/bld/areas/${area}/budget?year=2570`)).status, 404);
 
