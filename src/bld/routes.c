@@ -1198,10 +1198,10 @@ static int budget_pdf(struct req *r)
 	char base[48];
 	snprintf(base, sizeof base, "bld-budget-%lld", jint(a, "id"));
 	struct buf ascii = BUF_INIT, fname = BUF_INIT;
-	sheet_filename(&ascii, base, clock_now(r), SHEET_CSV);
-	ascii.len -= 4; /* ".csv" */
-	buf_adds(&ascii, ".pdf");
-	buf_addf(&fname, "คำขอตั้งงบประมาณสิ่งก่อสร้าง %s%s", jstr(a, "short_name"), buf_cstr(&ascii) + strlen(base));
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "คำขอตั้งงบประมาณสิ่งก่อสร้าง %s", jstr(a, "short_name"));
+	sheet_download_names(&ascii, &fname, base, buf_cstr(&title), clock_now(r), ".pdf");
+	buf_release(&title);
 	rc = view_download(r, PDF_CONTENT_TYPE, &out, buf_cstr(&ascii), buf_cstr(&fname));
 	buf_release(&ascii);
 	buf_release(&fname);

@@ -38,13 +38,9 @@ int export_end(struct req *r, struct sheet *s, enum sheet_format f, const struct
 	}
 	long long now = clock_now(r);
 	struct buf ascii = BUF_INIT, utf8 = BUF_INIT;
-	sheet_filename(&ascii, l->base, now, f);
 	/* the Thai name: title + the same date and extension */
-	buf_adds(&utf8, l->title && *l->title ? l->title : l->base);
-	/* "-YYYY-MM-DD.ext" ends the ASCII name */
-	size_t tail = strlen(sheet_extension(f)) + 11;
-	if (ascii.len >= tail)
-		buf_adds(&utf8, buf_cstr(&ascii) + ascii.len - tail);
+	sheet_download_names(&ascii, &utf8, l->base, l->title && *l->title ? l->title : l->base, now,
+			     sheet_extension(f));
 	int rc = view_download(r, sheet_content_type(f), &out, buf_cstr(&ascii), buf_cstr(&utf8));
 	buf_release(&ascii);
 	buf_release(&utf8);

@@ -590,7 +590,7 @@ void sheet_json_row(struct sheet *s, json_t *o)
 	sheet_row_end(s);
 }
 
-void sheet_filename(struct buf *out, const char *base, long long t, enum sheet_format f)
+static void dated_name(struct buf *out, const char *base, long long t, const char *ext)
 {
 	size_t start = out->len;
 	for (const char *c = base ? base : ""; *c; c++)
@@ -602,7 +602,21 @@ void sheet_filename(struct buf *out, const char *base, long long t, enum sheet_f
 	/* the Buddhist Era year, as Thai users date things (2569-12-07) */
 	int y, m, d;
 	thai_local(t, &y, &m, &d, NULL, NULL, NULL, NULL);
-	buf_addf(out, "-%04d-%02d-%02d%s", y + 543, m, d, sheet_extension(f));
+	buf_addf(out, "-%04d-%02d-%02d%s", y + 543, m, d, ext);
+}
+
+void sheet_filename(struct buf *out, const char *base, long long t, enum sheet_format f)
+{
+	dated_name(out, base, t, sheet_extension(f));
+}
+
+void sheet_download_names(struct buf *ascii, struct buf *utf8, const char *base, const char *title, long long t,
+			  const char *ext)
+{
+	dated_name(ascii, base, t, ext);
+	int y, m, d;
+	thai_local(t, &y, &m, &d, NULL, NULL, NULL, NULL);
+	buf_addf(utf8, "%s-%04d-%02d-%02d%s", title ? title : "", y + 543, m, d, ext);
 }
 
 void sheet_row_end(struct sheet *s)

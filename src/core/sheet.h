@@ -135,5 +135,10 @@ void sheet_name(const char *title, char *out, size_t cap);
  * Thai users date files; base is kept to [A-Za-z0-9._-]. Every export's
  * download name (core/export.c, kpi stats) is built here. */
 void sheet_filename(struct buf *out, const char *base, long long t, enum sheet_format f);
+/* The two names of a download dated as sheet_filename dates it, for any
+ * extension (".pdf"): ascii gets "base-2569-12-07.pdf", utf8 gets
+ * "title-2569-12-07.pdf" (the Thai name view_download sends as filename*). */
+void sheet_download_names(struct buf *ascii, struct buf *utf8, const char *base, const char *title, long long t,
+			  const char *ext);
 
 #endif

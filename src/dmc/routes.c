@@ -1061,10 +1061,7 @@ int dmc_round_post(struct req *r)
 static int subsidy_pdf_download(struct req *r, struct buf *out, const char *base, const char *title)
 {
 	struct buf ascii = BUF_INIT, utf8 = BUF_INIT;
-	sheet_filename(&ascii, base, dmc_now(r), SHEET_CSV);
-	ascii.len -= 4; /* ".csv" */
-	buf_adds(&ascii, ".pdf");
-	buf_addf(&utf8, "%s%s", title, buf_cstr(&ascii) + strlen(base));
+	sheet_download_names(&ascii, &utf8, base, title, dmc_now(r), ".pdf");
 	int rc = view_download(r, "application/pdf", out, buf_cstr(&ascii), buf_cstr(&utf8));
 	buf_release(&ascii);
 	buf_release(&utf8);

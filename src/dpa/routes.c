@@ -1112,10 +1112,10 @@ static int roster_pdf(struct req *r)
 	char base[48];
 	snprintf(base, sizeof base, "dpa-roster-%lld", jint(school, "id"));
 	struct buf ascii = BUF_INIT, fname = BUF_INIT;
-	sheet_filename(&ascii, base, clock_now(r), SHEET_CSV);
-	ascii.len -= 4; /* ".csv" */
-	buf_adds(&ascii, ".pdf");
-	buf_addf(&fname, "บัญชีรายชื่อบุคลากร %s%s", jstr(school, "name"), buf_cstr(&ascii) + strlen(base));
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "บัญชีรายชื่อบุคลากร %s", jstr(school, "name"));
+	sheet_download_names(&ascii, &fname, base, buf_cstr(&title), clock_now(r), ".pdf");
+	buf_release(&title);
 	rc = view_download(r, PDF_CONTENT_TYPE, &out, buf_cstr(&ascii), buf_cstr(&fname));
 	buf_release(&ascii);
 	buf_release(&fname);

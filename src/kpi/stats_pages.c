@@ -37,15 +37,11 @@ static int stats_answer(struct req *r, json_t *st, enum kpi_stats_format fmt, co
 		 (long long)json_integer_value(json_object_get(json_object_get(st, "area"), "id")));
 	struct buf ascii = BUF_INIT, utf8 = BUF_INIT;
 	long long now = clock_now(r);
-	if (fmt == KPI_STATS_PDF) {
-		sheet_filename(&ascii, base, now, SHEET_CSV);
-		ascii.len -= 4; /* ".csv" */
-		buf_adds(&ascii, ".pdf");
-	} else {
-		sheet_filename(&ascii, base, now, sf);
-	}
-	buf_addf(&utf8, "%s %s%s", jstr(st, "page_title"), jstr(json_object_get(st, "area"), "short_name"),
-		 buf_cstr(&ascii) + strlen(base));
+	struct buf title = BUF_INIT;
+	buf_addf(&title, "%s %s", jstr(st, "page_title"), jstr(json_object_get(st, "area"), "short_name"));
+	sheet_download_names(&ascii, &utf8, base, buf_cstr(&title), now,
+			     fmt == KPI_STATS_PDF ? ".pdf" : sheet_extension(sf));
+	buf_release(&title);
 	json_decref(st);
 	if (rc < 0) {
 		buf_release(&out);

@@ -288,6 +288,14 @@ static void test_filename(void **state)
 	sheet_filename(&b, "ภาษาไทย", 1796580000LL, SHEET_CSV);
 	assert_string_equal(buf_cstr(&b), "export-2569-12-07.csv");
 	buf_release(&b);
+	/* a PDF's two names, the Thai one with the same date (an unsafe base
+	 * character dropped from the ASCII name does not cut the Thai one) */
+	struct buf a = BUF_INIT, u = BUF_INIT;
+	sheet_download_names(&a, &u, "dpa roster-7", "บัญชีรายชื่อบุคลากร โรงเรียนบ้านนา", 1796580000LL, ".pdf");
+	assert_string_equal(buf_cstr(&a), "dparoster-7-2569-12-07.pdf");
+	assert_string_equal(buf_cstr(&u), "บัญชีรายชื่อบุคลากร โรงเรียนบ้านนา-2569-12-07.pdf");
+	buf_release(&a);
+	buf_release(&u);
 }
 
 static const struct sheet_col kinds[] = {
