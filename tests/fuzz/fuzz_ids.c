@@ -49,7 +49,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)dmc_parse_hhmm(s);
 	long long t;
 	(void)dmc_parse_tenths(s, &t);
-	(void)dmc_birth_check(s, 1796601600LL, 7, "ป.1", &e);
+	(void)dmc_birth_check(s, 1796601600LL, 5, 15, "ป.1", &e);
+	(void)search_query_notice(s);
 	(void)oss_day_parse(s);
 
 	if (search_query_check(s, &e) == 0) {
