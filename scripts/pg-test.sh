@@ -146,7 +146,7 @@ standby() {
 	[ "$(id -u)" -eq 0 ] && chown postgres:postgres "$dir"
 	touch "$dir/sync"
 	if ! as_pg "$PGBIN/pg_basebackup" -d "host=127.0.0.1 port=$pport user=postgres application_name=khet_standby" \
-		-D "$dir/data" -R -X stream >"$dir/basebackup.log" 2>&1; then
+		-D "$dir/data" -R -X stream --checkpoint=fast >"$dir/basebackup.log" 2>&1; then
 		cat "$dir/basebackup.log" >&2
 		exit 1
 	fi
