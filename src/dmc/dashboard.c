@@ -76,24 +76,40 @@ int dmc_dup_check_schools_import(struct db *db, long long now, struct err *e)
 		   : 0;
 }
 
+/* A certification's learners found in other schools' snapshots of the
+ * round. Its own learners are read from dmc_learners (the snapshot the
+ * same transaction just wrote is exactly its active records), whose
+ * statistics are sound, and each is looked up in dmc_snapshot by (round,
+ * learner): a join whose order the engine cannot turn round. On round day
+ * dmc_snapshot's statistics predate the round (autovacuum samples it
+ * later), so PostgreSQL estimated one row for it and nested the round's
+ * whole snapshot under itself: minutes for each school at 300 schools
+ * (bench-national, 2026-12-07). The LATERAL subquery with OFFSET 0 keeps
+ * it as written on PostgreSQL; SQLite keeps the left table of a CROSS JOIN
+ * as the outer loop. */
+#define DUP_ROUND_INSERT                                                                                               \
+	"INSERT INTO dmc_duplicates (kind, learner_a, learner_b, round_id, school_a, school_b, area_a, area_b, "       \
+	"found_at) "                                                                                                   \
+	"SELECT 'round', a.id, a.id, CAST($1 AS BIGINT), "                                                             \
+	"CASE WHEN a.school_id < b.school_id THEN a.school_id ELSE b.school_id END, "                                  \
+	"CASE WHEN a.school_id < b.school_id THEN b.school_id ELSE a.school_id END, "                                  \
+	"CASE WHEN a.school_id < b.school_id THEN sa.area_id ELSE sb.area_id END, "                                    \
+	"CASE WHEN a.school_id < b.school_id THEN sb.area_id ELSE sa.area_id END, CAST($3 AS BIGINT) "
+#define DUP_ROUND_TAIL                                                                                                 \
+	"JOIN schools sa ON sa.id = a.school_id JOIN schools sb ON sb.id = b.school_id "                               \
+	"WHERE a.school_id = $2 AND a.status = 'active' "                                                              \
+	"ON CONFLICT (kind, learner_a, learner_b, round_id, school_a, school_b) DO NOTHING"
+
 int dmc_dup_check_round(struct db *db, long long round_id, long long school_id, long long now, struct err *e)
 {
-	return db_exec(db,
-		       "INSERT INTO dmc_duplicates (kind, learner_a, learner_b, round_id, school_a, school_b, area_a, "
-		       "area_b, found_at) "
-		       "SELECT 'round', a.learner_id, a.learner_id, a.round_id, "
-		       "CASE WHEN a.school_id < b.school_id THEN a.school_id ELSE b.school_id END, "
-		       "CASE WHEN a.school_id < b.school_id THEN b.school_id ELSE a.school_id END, "
-		       "CASE WHEN a.school_id < b.school_id THEN sa.area_id ELSE sb.area_id END, "
-		       "CASE WHEN a.school_id < b.school_id THEN sb.area_id ELSE sa.area_id END, CAST($3 AS BIGINT) "
-		       "FROM dmc_snapshot a JOIN dmc_snapshot b ON b.round_id = a.round_id "
-		       "AND b.learner_id = a.learner_id AND b.school_id <> a.school_id "
-		       "JOIN schools sa ON sa.id = a.school_id JOIN schools sb ON sb.id = b.school_id "
-		       "WHERE a.round_id = $1 AND a.school_id = $2 "
-		       "ON CONFLICT (kind, learner_a, learner_b, round_id, school_a, school_b) DO NOTHING",
-		       DB_ARGS(DB_INT(round_id), DB_INT(school_id), DB_INT(now)), e) < 0
-		   ? -1
-		   : 0;
+	const char *sql = db_kind(db) == DB_POSTGRES
+				  ? DUP_ROUND_INSERT "FROM dmc_learners a CROSS JOIN LATERAL (SELECT b.school_id "
+						     "FROM dmc_snapshot b WHERE b.round_id = $1 AND b.learner_id = a.id "
+						     "AND b.school_id <> a.school_id OFFSET 0) b " DUP_ROUND_TAIL
+				  : DUP_ROUND_INSERT "FROM dmc_learners a CROSS JOIN dmc_snapshot b "
+						     "ON b.round_id = $1 AND b.learner_id = a.id "
+						     "AND b.school_id <> a.school_id " DUP_ROUND_TAIL;
+	return db_exec(db, sql, DB_ARGS(DB_INT(round_id), DB_INT(school_id), DB_INT(now)), e) < 0 ? -1 : 0;
 }
 
 int dmc_dup_moved(struct db *db, long long learner_id, long long school_id, struct err *e)
