@@ -880,6 +880,11 @@ static json_t *op_of(const struct api_def *d, const struct api_route *a, json_t 
 	json_object_set_new(op, "parameters", params);
 	if (a->body) {
 		json_t *schema = form_schema(a->body);
+		/* a PATCH sends what changes: what it leaves out keeps its value
+		 * (form_unsent_kept), so no field of it is required */
+		bool patch = !strcmp(a->method, "PATCH");
+		if (patch)
+			json_object_set_new(schema, "required", json_array());
 		if (a->version) {
 			/* the version of the record the write was made from */
 			json_object_set_new(json_object_get(schema, "properties"), "_version",
@@ -1053,7 +1058,9 @@ static json_t *docs_model(void)
 			for (const struct field *f = a->body; f && f->name; f++)
 				json_array_append_new(fields, json_pack("{s:s, s:s, s:b, s:o}", "name", f->name, "label",
 									f->label ? f->label : "", "required",
-									(f->flags & (F_REQUIRED | F_REQUIRED_NEW)) != 0, "takes",
+									(f->flags & (F_REQUIRED | F_REQUIRED_NEW)) != 0 &&
+									    strcmp(a->method, "PATCH"),
+									"takes",
 									field_takes(f)));
 			if (a->version)
 				json_array_append_new(fields, json_pack("{s:s, s:s, s:b, s:s}", "name", "_version", "label",

@@ -106,11 +106,12 @@ static bool may_see_school(struct req *r, long long sid)
 
 static const struct acc_place school_path = {"sid", "dmc_viewer"}, area_path = {"aid", "dmc_viewer", true};
 
-/* The school of the path when the user may see it; else answers (404 for
- * no such school, 403 for another's) and returns NULL with *rc set. */
+/* The school of the path when the user may see it; else answers 404, for
+ * no such school and for another's alike (as dpa, bld: whether another
+ * school's census exists is not told), and returns NULL with *rc set. */
 static json_t *school_for(struct req *r, int *rc)
 {
-	return acc_school_for(r, &school_path, "ท่านดูข้อมูลนักเรียนได้เฉพาะของโรงเรียนในความรับผิดชอบของท่าน", rc);
+	return acc_school_for(r, &school_path, NULL, rc);
 }
 
 /* The learner of the path when the user may see its school; 404 otherwise. */
@@ -884,6 +885,13 @@ static int learner_get(struct req *r)
 }
 
 
+/* A field of the form, or the stored value when the request left it out
+ * (an API PATCH; the page's form sends every field). */
+static const char *kept(struct req *r, json_t *stored, const char *name)
+{
+	return form_sent(r, name) ? form_value(r, name) : jstr(stored, name);
+}
+
 int dmc_learner_post(struct req *r)
 {
 	int rc = 0;
@@ -895,22 +903,30 @@ int dmc_learner_post(struct req *r)
 		json_decref(l);
 		return acc_deny(r, "การแก้ไขข้อมูลนักเรียนทำได้เฉพาะเจ้าหน้าที่ข้อมูลนักเรียนและแอดมินของโรงเรียน");
 	}
+	/* an API PATCH of the name sends what changes: the names it leaves
+	 * out keep what is stored (one sent empty is still refused) */
+	if (act == ACT_NAME && !strcmp(req_method(r), "PATCH"))
+		form_unsent_kept(r);
 	if (!form_ok(r))
 		return learner_page(r, 422, l, NULL);
 	long long id = jint(l, "id"), sid = jint(l, "school_id"), by = acc_user_id(r), now = dmc_now(r);
 	struct db *db = req_db(r);
 	struct err e = ERR_INIT;
 	/* a save made from an older copy of the record (issue 10.6): the
-	 * version it was made from must still be the record's; raised here,
-	 * in the handler's transaction, so of two saves at once one wins */
-	long long version = form_version(r);
-	long long bumped = db_exec(db, "UPDATE dmc_learners SET version = version + 1 WHERE id = $1 AND ($2 < 0 OR version = $2)",
-				   DB_ARGS(DB_INT(id), DB_INT(version)), &e);
-	if (bumped < 0) {
+	 * version it was made from must still be the record's. Read under the
+	 * row's lock (PostgreSQL; SQLite's write transaction holds the one
+	 * lock), so of two saves at once the second sees the first's version;
+	 * the save itself moves the version on by one (below) */
+	long long version = form_version(r), stored = -1;
+	int found = db_int_value(db,
+				 db_kind(db) == DB_SQLITE ? "SELECT version FROM dmc_learners WHERE id = $1"
+							  : "SELECT version FROM dmc_learners WHERE id = $1 FOR UPDATE",
+				 DB_ARGS(DB_INT(id)), &stored, &e);
+	if (found <= 0) {
 		json_decref(l);
-		return view_fault(r, &e);
+		return found < 0 ? view_fault(r, &e) : view_error(r, 404, "ไม่พบนักเรียนคนนี้");
 	}
-	if (bumped == 0) {
+	if (version >= 0 && version != stored) {
 		json_t *cur = dmc_learner_get(db, id, &e);
 		if (!cur) {
 			json_decref(l);
@@ -940,8 +956,8 @@ int dmc_learner_post(struct req *r)
 		done = "ย้ายนักเรียนออกแล้ว";
 		break;
 	case ACT_NAME:
-		rc = dmc_learner_rename(db, sid, id, form_value(r, "title"), form_value(r, "first_name"),
-					form_value(r, "last_name"), by, now, &e);
+		rc = dmc_learner_rename(db, sid, id, kept(r, l, "title"), kept(r, l, "first_name"), kept(r, l, "last_name"),
+					by, now, &e);
 		action = "dmc.learner.name";
 		done = "บันทึกชื่อใหม่แล้ว";
 		break;
@@ -997,6 +1013,13 @@ int dmc_learner_post(struct req *r)
 			return learner_page(r, e.status == 409 ? 409 : 422, l, e.msg);
 		form_error_err(r, &e);
 		return learner_page(r, e.status == 409 ? 409 : 422, l, NULL);
+	}
+	/* one save, one version: the learner's changes move it on themselves,
+	 * a request asked or withdrawn does not */
+	if (db_exec(db, "UPDATE dmc_learners SET version = $2 + 1 WHERE id = $1 AND version = $2",
+		    DB_ARGS(DB_INT(id), DB_INT(stored)), &e) < 0) {
+		json_decref(l);
+		return view_fault(r, &e);
 	}
 	acc_audit_in(r, db, jint(l, "area_id"), by, action, "dmc_learner", id, NULL);
 	json_decref(l);
