@@ -515,22 +515,31 @@ long long dmc_area_status_total(int status, long long schools, long long confirm
  * certified, 3 certified) is tested on that row; the search slots match
  * anything when unused, so the text is constant. Without a search the
  * number of matches is known from the kept counts and the walk stops at
- * the page's last row; with one, COUNT(*) OVER () counts them. */
-#define AREA_PAGE_WHERE                                                                                                \
-	"WHERE s.area_id = $1 AND s.search LIKE $4 AND s.search LIKE $5 AND s.search LIKE $6 "                         \
-	"AND s.search LIKE $7 AND s.search LIKE $8 AND s.search LIKE $9 AND ($10 = 0 "                                 \
-	"OR ($10 = 1 AND rs.confirmed_at IS NULL) OR ($10 = 2 AND rs.confirmed_at IS NOT NULL "                       \
-	"AND rs.certified_at IS NULL) OR ($10 = 3 AND rs.certified_at IS NOT NULL))"
-#define AREA_PAGE_SQL(count)                                                                                           \
+ * the page's last row; with one, COUNT(*) OVER () counts them. Past
+ * the last page, area_page_total_sql counts (the search's slots "%" when
+ * none). */
+#define AREA_STATUS(p)                                                                                                 \
+	"(" p " = 0 OR (" p " = 1 AND rs.confirmed_at IS NULL) OR (" p " = 2 AND rs.confirmed_at IS NOT NULL "       \
+	"AND rs.certified_at IS NULL) OR (" p " = 3 AND rs.certified_at IS NOT NULL))"
+#define AREA_SEARCH                                                                                                    \
+	" AND s.search LIKE $4 AND s.search LIKE $5 AND s.search LIKE $6 AND s.search LIKE $7 AND s.search LIKE $8 "    \
+	"AND s.search LIKE $9 AND " AREA_STATUS("$10")
+#define AREA_PAGE_FROM                                                                                                 \
+	" FROM schools s LEFT JOIN dmc_round_schools rs ON rs.round_id = $2 AND rs.school_id = s.id "                 \
+	"LEFT JOIN dmc_round_schools ps ON ps.round_id = $3 AND ps.school_id = s.id WHERE s.area_id = $1"
+#define AREA_PAGE_COLS                                                                                                 \
 	"SELECT s.id, s.name, rs.confirmed_at, rs.certified_at, rs.acknowledged_at, rs.certified_male, "              \
-	"rs.certified_female, ps.certified_at, ps.certified_male, ps.certified_female" count " FROM schools s "       \
-	"LEFT JOIN dmc_round_schools rs ON rs.round_id = $2 AND rs.school_id = s.id "                                 \
-	"LEFT JOIN dmc_round_schools ps ON ps.round_id = $3 AND ps.school_id = s.id " AREA_PAGE_WHERE                 \
-	" ORDER BY s.name COLLATE thai, s.id LIMIT 25 OFFSET $11"
-static const char area_page_sql[] = AREA_PAGE_SQL(""), area_page_count_sql[] = AREA_PAGE_SQL(", COUNT(*) OVER ()");
-static const char area_page_total_sql[] =
-    "SELECT COUNT(*) FROM schools s LEFT JOIN dmc_round_schools rs ON rs.round_id = $2 AND rs.school_id = s.id "
-    "LEFT JOIN dmc_round_schools ps ON ps.round_id = $3 AND ps.school_id = s.id " AREA_PAGE_WHERE;
+	"rs.certified_female, ps.certified_at, ps.certified_male, ps.certified_female"
+#define AREA_PAGE_ORDER " ORDER BY s.name COLLATE thai, s.id LIMIT 25 OFFSET "
+/* No search ($4 the status, $5 the offset): no LIKE at all — SQLite
+ * prepares a statement again whenever a value a LIKE is compared with is
+ * bound anew (its LIKE optimisation), about 35k instructions a view. */
+static const char area_page_sql[] =
+    AREA_PAGE_COLS AREA_PAGE_FROM " AND " AREA_STATUS("$4") AREA_PAGE_ORDER "$5";
+/* A search ($4 … $9 its slots, $10 the status, $11 the offset). */
+static const char area_page_count_sql[] =
+    AREA_PAGE_COLS ", COUNT(*) OVER ()" AREA_PAGE_FROM AREA_SEARCH AREA_PAGE_ORDER "$11";
+static const char area_page_total_sql[] = "SELECT COUNT(*)" AREA_PAGE_FROM AREA_SEARCH;
 
 /* a page school's row, as read */
 struct page_school {
@@ -543,7 +552,9 @@ static int page_rows(struct db *db, const struct db_val *v, bool counted, struct
 		     long long *matched, struct err *e)
 {
 	struct db_res *res;
-	if (db_query(db, counted ? area_page_count_sql : area_page_sql, v, 11, &res, e) < 0)
+	const struct db_val plain[5] = {v[0], v[1], v[2], v[9], v[10]};
+	if ((counted ? db_query(db, area_page_count_sql, v, 11, &res, e) : db_query(db, area_page_sql, plain, 5, &res, e)) <
+	    0)
 		return -1;
 	int rc;
 	*n = 0;
@@ -608,6 +619,18 @@ struct count_row {
 	int sex;
 };
 
+/* a grade's code (a few ASCII letters) into its 16 bytes, cut if longer:
+ * 500 rows a view, so no snprintf */
+static void code_copy(char to[16], const char *from)
+{
+	size_t k = 0;
+	while (k < 15 && from[k]) {
+		to[k] = from[k];
+		k++;
+	}
+	to[k] = '\0';
+}
+
 static int grade_sort_cmp(const void *a, const void *b)
 {
 	long long x = ((const struct grade_row *)a)->sort, y = ((const struct grade_row *)b)->sort;
@@ -659,7 +682,7 @@ json_t *dmc_area_page(struct db *db, const struct dmc_area_q *a, struct err *e)
 		if (part == 0) {
 			if (ng < MAX_GRADES) {
 				gr[ng].sort = db_int(res, 1);
-				snprintf(gr[ng].code, sizeof gr[ng].code, "%s", db_text(res, 2));
+				code_copy(gr[ng].code, db_text(res, 2));
 				gr[ng].label = json_string(db_text(res, 3));
 				ng++;
 			}
@@ -679,7 +702,7 @@ json_t *dmc_area_page(struct db *db, const struct dmc_area_q *a, struct err *e)
 			c->k = db_int(res, 1);
 			c->n = db_int(res, 4);
 			c->sex = !strcmp(db_text(res, 3), "F");
-			snprintf(c->grade, sizeof c->grade, "%s", db_text(res, 2));
+			code_copy(c->grade, db_text(res, 2));
 		}
 	}
 	db_res_free(res);
