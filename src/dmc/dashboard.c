@@ -585,9 +585,9 @@ static int page_rows(struct db *db, const struct db_val *v, bool counted, struct
  * kept dmc_area_counts, or for a closed round what its schools certified);
  * 2 the area's progress in the round and the last one (k the round:
  * confirmed, certified, acknowledged, certified boys, girls, kept by
- * triggers); 3 the open duplicates (n1); 4 the page's schools' learners
- * by grade × sex (k the school; 25 slots $4 … $28, 0 where the page has
- * fewer). */
+ * triggers); 3 the open duplicates (n1); 4 or 5 the page's schools'
+ * learners by grade × sex (k the school; below; 25 slots $4 … $28, 0
+ * where the page has fewer). */
 #define FIG_SLOTS                                                                                                      \
 	"$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, " \
 	"$27, $28"
@@ -597,16 +597,31 @@ static int page_rows(struct db *db, const struct db_val *v, bool counted, struct
 	"SELECT 2, round_id, '', '', confirmed, certified, acknowledged, certified_male, certified_female "            \
 	"FROM dmc_round_area_progress WHERE area_id = $1 AND round_id IN ($2, $3) UNION ALL "                         \
 	"SELECT 3, 0, '', '', COUNT(*), 0, 0, 0, 0 " DUP_OPEN " UNION ALL " school_counts
-static const char fig_live_sql[] =
-    FIG_SQL("SELECT 1, 0, grade, sex, n, 0, 0, 0, 0 FROM dmc_area_counts WHERE area_id = $1 AND n > 0",
-	    "SELECT 4, school_id, grade, sex, n, 0, 0, 0, 0 FROM dmc_counts WHERE school_id IN (" FIG_SLOTS ") "
-	    "AND n > 0");
-static const char fig_certified_sql[] =
-    FIG_SQL("SELECT 1, 0, c.grade, c.sex, CAST(SUM(c.n) AS BIGINT), 0, 0, 0, 0 FROM schools sc "
-	    "JOIN dmc_snapshot_counts c ON c.round_id = $2 AND c.school_id = sc.id WHERE sc.area_id = $1 "
-	    "GROUP BY c.grade, c.sex",
-	    "SELECT 4, school_id, grade, sex, n, 0, 0, 0, 0 FROM dmc_snapshot_counts WHERE round_id = $2 "
-	    "AND school_id IN (" FIG_SLOTS ") AND n > 0");
+/* The page's schools' counts: on SQLite a row each (as the area's, part
+ * 5: g grade, s sex, n1 n), read in place; on PostgreSQL one row a school
+ * (part 4: s "grade:sex:n grade:sex:n …", about 18 a school), so libpq
+ * parses 25 rows instead of 450 (−0.9 M instructions a view; on SQLite
+ * the concatenation cost more than the rows it saved). */
+#define FIG_LIVE_ROWS                                                                                                  \
+	"SELECT 5, school_id, grade, sex, n, 0, 0, 0, 0 FROM dmc_counts WHERE school_id IN (" FIG_SLOTS ") AND n > 0"
+#define FIG_LIVE_AGG                                                                                                   \
+	"SELECT 4, school_id, '', string_agg(grade || ':' || sex || ':' || n, ' '), 0, 0, 0, 0, 0 FROM dmc_counts "  \
+	"WHERE school_id IN (" FIG_SLOTS ") AND n > 0 GROUP BY school_id"
+#define FIG_CERT_ROWS                                                                                                  \
+	"SELECT 5, school_id, grade, sex, n, 0, 0, 0, 0 FROM dmc_snapshot_counts WHERE round_id = $2 "                 \
+	"AND school_id IN (" FIG_SLOTS ") AND n > 0"
+#define FIG_CERT_AGG                                                                                                   \
+	"SELECT 4, school_id, '', string_agg(grade || ':' || sex || ':' || n, ' '), 0, 0, 0, 0, 0 "                   \
+	"FROM dmc_snapshot_counts WHERE round_id = $2 AND school_id IN (" FIG_SLOTS ") AND n > 0 GROUP BY school_id"
+#define FIG_AREA_LIVE "SELECT 1, 0, grade, sex, n, 0, 0, 0, 0 FROM dmc_area_counts WHERE area_id = $1 AND n > 0"
+#define FIG_AREA_CERT                                                                                                  \
+	"SELECT 1, 0, c.grade, c.sex, CAST(SUM(c.n) AS BIGINT), 0, 0, 0, 0 FROM schools sc "                           \
+	"JOIN dmc_snapshot_counts c ON c.round_id = $2 AND c.school_id = sc.id WHERE sc.area_id = $1 "                 \
+	"GROUP BY c.grade, c.sex"
+/* [certified_counts][PostgreSQL] */
+static const char *const fig_sql[2][2] = {
+    {FIG_SQL(FIG_AREA_LIVE, FIG_LIVE_ROWS), FIG_SQL(FIG_AREA_LIVE, FIG_LIVE_AGG)},
+    {FIG_SQL(FIG_AREA_CERT, FIG_CERT_ROWS), FIG_SQL(FIG_AREA_CERT, FIG_CERT_AGG)}};
 
 struct grade_row {
 	long long sort;
@@ -629,6 +644,15 @@ static void code_copy(char to[16], const char *from)
 		k++;
 	}
 	to[k] = '\0';
+}
+
+static struct count_row *count_row_add(struct count_row **cr, size_t *n, size_t *cap)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 256;
+		*cr = xrealloc(*cr, *cap * sizeof **cr);
+	}
+	return &(*cr)[(*n)++];
 }
 
 static int grade_sort_cmp(const void *a, const void *b)
@@ -675,7 +699,7 @@ json_t *dmc_area_page(struct db *db, const struct dmc_area_q *a, struct err *e)
 	for (size_t i = 0; i < DMC_AREA_PAGE_SIZE; i++)
 		v[3 + i] = DB_INT(i < n ? ps[i].id : 0);
 	struct db_res *res;
-	if (db_query(db, a->certified_counts ? fig_certified_sql : fig_live_sql, v, 28, &res, e) < 0)
+	if (db_query(db, fig_sql[a->certified_counts][db_kind(db) == DB_POSTGRES], v, 28, &res, e) < 0)
 		goto fail;
 	while ((rc = db_next(res, e)) == 1) {
 		long long part = db_int(res, 0);
@@ -692,17 +716,39 @@ json_t *dmc_area_page(struct db *db, const struct dmc_area_q *a, struct err *e)
 				progress[w][c] = db_int(res, 4 + c);
 		} else if (part == 3) {
 			ndup = db_int(res, 4);
-		} else {
-			if (ncr == ccap) {
-				ccap = ccap ? ccap * 2 : 256;
-				cr = xrealloc(cr, ccap * sizeof *cr);
-			}
-			struct count_row *c = &cr[ncr++];
+		} else if (part == 1 || part == 5) {
+			struct count_row *c = count_row_add(&cr, &ncr, &ccap);
 			c->part = part;
 			c->k = db_int(res, 1);
 			c->n = db_int(res, 4);
 			c->sex = !strcmp(db_text(res, 3), "F");
 			code_copy(c->grade, db_text(res, 2));
+		} else {
+			/* a school's "grade:sex:n …" */
+			long long sid = db_int(res, 1);
+			const char *p = db_text(res, 3);
+			while (*p) {
+				struct count_row *c = count_row_add(&cr, &ncr, &ccap);
+				c->part = 4;
+				c->k = sid;
+				size_t k = 0;
+				while (*p && *p != ':') {
+					if (k < 15)
+						c->grade[k++] = *p;
+					p++;
+				}
+				c->grade[k] = '\0';
+				p += *p == ':';
+				c->sex = *p == 'F';
+				while (*p && *p != ':')
+					p++;
+				p += *p == ':';
+				c->n = 0;
+				while (*p >= '0' && *p <= '9')
+					c->n = c->n * 10 + (*p++ - '0');
+				while (*p == ' ' || *p == ',')
+					p++;
+			}
 		}
 	}
 	db_res_free(res);

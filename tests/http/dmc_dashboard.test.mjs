@@ -484,6 +484,15 @@ test('the area page: 25 schools a page in Thai order, filtered by status in the 
   assert.deepEqual([...row.matchAll(/<td class="num">(\d+)\/(\d+)<\/td>/g)].map((x) => `${x[1]}/${x[2]}`), j1.grades.map((c) => `${c.male}/${c.female}`));
   assert.deepEqual([...row.matchAll(/<td class="num">([^<]*)<\/td>/g)].map((x) => x[1]).slice(-5, -2), [String(j1.male), String(j1.female), String(j1.total)]);
   assert.match(row, /<td>\d{1,2} [^<]*25\d\d/, 'certified when, in BE');
+  // a closed round shows what was certified (the snapshot's counts): s1's row, the area's totals
+  const late = at(r2.open_at + 86400);
+  const pastJson = await areaOfficer.get(`/dmc/areas/${area}${q}`, { json: true, ...late });
+  assert.equal(pastJson.json.past, true);
+  const closed = await areaOfficer.get(`/dmc/areas/${area}${q}&status=certified`, late);
+  const pj = pastJson.json.schools.find((x) => x.school_id === s1);
+  const prow = new RegExp(`<a href="/dmc/schools/${s1}">[\\s\\S]*?</tr>`).exec(closed.text)[0];
+  assert.deepEqual([...prow.matchAll(/<td class="num">(\d+)\/(\d+)<\/td>/g)].map((x) => `${x[1]}/${x[2]}`), pj.grades.map((c) => `${c.male}/${c.female}`));
+  assert.match(closed.text, new RegExp(`นักเรียนที่รับรอง ชาย ${pastJson.json.male} หญิง ${pastJson.json.female} รวม ${pastJson.json.total} คน`));
   // the search (name, district or code) within a filter, the filter kept in the form
   const code = sql(`SELECT obec_code FROM schools WHERE id = ${s1}`);
   const found = await areaOfficer.get(`/dmc/areas/${area}${q}&status=certified&q=${code}`, t);
