@@ -536,6 +536,11 @@ long long dmc_area_status_total(int status, long long schools, long long confirm
  * bound anew (its LIKE optimisation), about 35k instructions a view. */
 static const char area_page_sql[] =
     AREA_PAGE_COLS AREA_PAGE_FROM " AND " AREA_STATUS("$4") AREA_PAGE_ORDER "$5";
+/* Every school, no search ($4 the offset): the default page. Its own text,
+ * so that PostgreSQL's generic plan of it is the walk of schools_area_name
+ * in page order (the OR of statuses made it sort the area's schools in
+ * Thai order: 50 ms for 300 in EXPLAIN ANALYZE, against 0.15 ms). */
+static const char area_page_all_sql[] = AREA_PAGE_COLS AREA_PAGE_FROM AREA_PAGE_ORDER "$4";
 /* A search ($4 … $9 its slots, $10 the status, $11 the offset). */
 static const char area_page_count_sql[] =
     AREA_PAGE_COLS ", COUNT(*) OVER ()" AREA_PAGE_FROM AREA_SEARCH AREA_PAGE_ORDER "$11";
@@ -552,9 +557,11 @@ static int page_rows(struct db *db, const struct db_val *v, bool counted, struct
 		     long long *matched, struct err *e)
 {
 	struct db_res *res;
-	const struct db_val plain[5] = {v[0], v[1], v[2], v[9], v[10]};
-	if ((counted ? db_query(db, area_page_count_sql, v, 11, &res, e) : db_query(db, area_page_sql, plain, 5, &res, e)) <
-	    0)
+	const struct db_val plain[5] = {v[0], v[1], v[2], v[9], v[10]}, every[4] = {v[0], v[1], v[2], v[10]};
+	int rq = counted		  ? db_query(db, area_page_count_sql, v, 11, &res, e)
+		 : v[9].i == DMC_AREA_ALL ? db_query(db, area_page_all_sql, every, 4, &res, e)
+					  : db_query(db, area_page_sql, plain, 5, &res, e);
+	if (rq < 0)
 		return -1;
 	int rc;
 	*n = 0;
