@@ -8,9 +8,11 @@
  * dmc_snapshot_counts and, as totals, its dmc_round_schools row
  * (certified_male/female, written by dmc_round_certify); an area's
  * progress in a round is dmc_round_area_progress, kept from
- * dmc_round_schools by triggers (migration 0513). So an area's page reads
- * about 30 rows per school and the national page one row per area × grade
- * × sex plus two per area (its progress in the round and the last one).
+ * dmc_round_schools by triggers (migration 0513). So an area's HTML page
+ * (dmc_area_page) reads its 25 schools' rows and about 30 count rows of
+ * the area, its exports and JSON about 30 rows per school, and the
+ * national page one row per area × grade × sex plus two per area (its
+ * progress in the round and the last one).
  *
  * Duplicates (dmc_duplicates, migration 0510) are flagged when they arise,
  * not searched for on each view: a record added, moved in, renamed or
