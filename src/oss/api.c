@@ -8,7 +8,9 @@
  * requests, an officer his services' requests of his area, the area admin
  * the area's. A list is one range of an index: the applicant's
  * (applicant_id, created_at, id) or the officers' (area_id, service,
- * [status,] created_at, id), with its total from oss_counts for officers.
+ * [status,] created_at, id), with its total from oss_counts for officers;
+ * on SQLite an officer's later page first finds where it starts by the
+ * list's key (page_start, migration 0305).
  * An officer's list names one service (?service=, by default the service
  * of his active grant). */
 #include <pthread.h>
