@@ -20,7 +20,7 @@ void buf_grow(struct buf *b, size_t extra)
 	b->cap = cap;
 }
 
-void buf_add(struct buf *b, const void *p, size_t n)
+void buf_add_grow(struct buf *b, const void *p, size_t n)
 {
 	buf_grow(b, n);
 	if (n)
@@ -117,7 +117,10 @@ static inline int html_word_special(uint64_t w)
 
 void buf_add_html(struct buf *b, const char *s, size_t n)
 {
-	buf_grow(b, n);
+	/* most values have nothing to escape: room for them as they are,
+	 * then the runs between special bytes copied straight in */
+	if (n >= b->cap - b->len)
+		buf_grow(b, n);
 	const unsigned char *u = (const unsigned char *)s;
 	size_t start = 0, i = 0;
 	while (i < n) {
@@ -135,15 +138,18 @@ void buf_add_html(struct buf *b, const char *s, size_t n)
 			continue;
 		}
 		const char *rep;
+		size_t rl;
 		switch (s[i]) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		default: rep = "&#39;"; break;
+		case '&': rep = "&amp;", rl = 5; break;
+		case '<': rep = "&lt;", rl = 4; break;
+		case '>': rep = "&gt;", rl = 4; break;
+		case '"': rep = "&quot;", rl = 6; break;
+		default: rep = "&#39;", rl = 5; break;
 		}
 		buf_add(b, s + start, i - start);
-		buf_adds(b, rep);
+		/* the rest still fits as it is after the entity */
+		buf_grow(b, rl + (n - i - 1));
+		buf_add(b, rep, rl);
 		i++;
 		start = i;
 	}
