@@ -107,6 +107,10 @@ static const unsigned char html_special[256] = {['&'] = 1, ['<'] = 1, ['>'] = 1,
 static inline int html_word_special(uint64_t w)
 {
 	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+	/* all five are below 0x40: a word of Thai (bytes from 0x80) and
+	 * letters (from 0x41) has no byte whose two top bits are both 0 */
+	if (!(~w & ~(w << 1) & high))
+		return 0;
 	uint64_t amp = (w ^ (ones * '&')) - ones;
 	uint64_t lt = (w ^ (ones * '<')) - ones;
 	uint64_t gt = (w ^ (ones * '>')) - ones;

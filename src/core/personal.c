@@ -47,26 +47,43 @@ struct personal {
 	size_t *by_text; /* indexes of v sorted by text */
 };
 
+/* For each byte, the stems (bit i: stems[i]) that end, and that start,
+ * with it: a key whose last and first bytes end and start no stem costs
+ * two table reads (most keys of a page: "name", "status_label", "url").
+ * Kept by hand beside stems[]; test_personal tries every stem whole, as
+ * the last word and as the first. */
+static const unsigned short stem_last[256] = {
+    ['d'] = 1u << 0 | 1u << 7, /* citizen_id, line_id */
+    ['e'] = 1u << 1 | 1u << 4 | 1u << 6, /* gcode, phone, birth_date */
+    ['t'] = 1u << 2,	       /* ident */
+    ['l'] = 1u << 3,	       /* email */
+    ['s'] = 1u << 5,	       /* address */
+    ['y'] = 1u << 8,	       /* salary */
+};
+static const unsigned short stem_first[256] = {
+    ['c'] = 1u << 0, ['g'] = 1u << 1, ['i'] = 1u << 2, ['e'] = 1u << 3, ['p'] = 1u << 4,
+    ['a'] = 1u << 5, ['b'] = 1u << 6, ['l'] = 1u << 7, ['s'] = 1u << 8,
+};
+
 static bool key_personal(const char *key, size_t kl)
 {
 	if (kl < STEM_MIN)
 		return false;
-	static const char masked[] = "_masked";
-	if (kl >= sizeof masked - 1 && !memcmp(key + kl - (sizeof masked - 1), masked, sizeof masked - 1))
-		return false;
-	char first = key[0], last = key[kl - 1];
-	for (size_t i = 0; i < sizeof stems / sizeof *stems; i++) {
-		const struct stem *st = &stems[i];
-		if (kl < st->n)
-			continue;
-		/* the whole key, its last words ("guardian_phone") or its first ("address_contact") */
-		if (last == st->s[st->n - 1] && !memcmp(key + kl - st->n, st->s, st->n) &&
-		    (kl == st->n || key[kl - st->n - 1] == '_'))
-			return true;
-		if (first == st->s[0] && kl > st->n && key[st->n] == '_' && !memcmp(key, st->s, st->n))
-			return true;
+	bool hit = false;
+	/* the whole key, its last words ("guardian_phone") or its first ("address_contact") */
+	for (unsigned m = stem_last[(unsigned char)key[kl - 1]]; m && !hit; m &= m - 1) {
+		const struct stem *st = &stems[__builtin_ctz(m)];
+		hit = kl >= st->n && !memcmp(key + kl - st->n, st->s, st->n) && (kl == st->n || key[kl - st->n - 1] == '_');
 	}
-	return false;
+	for (unsigned m = stem_first[(unsigned char)key[0]]; m && !hit; m &= m - 1) {
+		const struct stem *st = &stems[__builtin_ctz(m)];
+		hit = kl > st->n && key[st->n] == '_' && !memcmp(key, st->s, st->n);
+	}
+	if (!hit)
+		return false;
+	/* a masked form ("citizen_id_masked") is what lists show instead */
+	static const char masked[] = "_masked";
+	return !(kl >= sizeof masked - 1 && !memcmp(key + kl - (sizeof masked - 1), masked, sizeof masked - 1));
 }
 
 bool personal_key(const char *key)

@@ -829,7 +829,8 @@ static void emit_value(struct render *r, json_t *v, bool escape)
 		emit_indent(r->out, r->ind);
 		r->pending = false;
 	}
-	if (escape)
+	/* a number or true/false has nothing to escape */
+	if (escape && json_is_string(v))
 		buf_add_html(r->out, s, n);
 	else
 		buf_add(r->out, s, n);

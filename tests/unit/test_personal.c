@@ -18,7 +18,11 @@ static void test_key_convention(void **state)
 					  "account_email",   "new_email",	"address_registered",
 					  "address_contact", "birth_date_text", "applicant_citizen_id",
 					  "salary",	     "salary_baht",	"salary_text",
-					  "new_salary"};
+					  "new_salary",	     "citizen_id_new",	"gcode_old",
+					  "ident_text",	     "email_work",	"phone_home",
+					  "line_id_old",     "old_gcode",	"old_ident",
+					  "old_line_id",     "old_address",	"old_birth_date",
+					  "x_citizen_id"};
 	static const char *const no[] = {"citizen_id_masked",
 					 "email_masked",
 					 "ident_masked",
@@ -36,7 +40,16 @@ static void test_key_convention(void **state)
 					 "has_phone_x",
 					 "salary_masked",
 					 "salaryx",
-					 "salaries"};
+					 "salaries",
+					 "gcodes",
+					 "emailing",
+					 "phoned",
+					 "line_idx",
+					 "birth_dates",
+					 "citizen_idx",
+					 "x_gcode_masked",
+					 "xident",
+					 "addressee"};
 	for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
 		if (!personal_key(yes[i]))
 			fail_msg("%s should be personal", yes[i]);
