@@ -53,8 +53,8 @@ struct personal {
  * Kept by hand beside stems[]; test_personal tries every stem whole, as
  * the last word and as the first. */
 static const unsigned short stem_last[256] = {
-    ['d'] = 1u << 0 | 1u << 7, /* citizen_id, line_id */
-    ['e'] = 1u << 1 | 1u << 4 | 1u << 6, /* gcode, phone, birth_date */
+    ['d'] = (1u << 0) | (1u << 7), /* citizen_id, line_id */
+    ['e'] = (1u << 1) | (1u << 4) | (1u << 6), /* gcode, phone, birth_date */
     ['t'] = 1u << 2,	       /* ident */
     ['l'] = 1u << 3,	       /* email */
     ['s'] = 1u << 5,	       /* address */
