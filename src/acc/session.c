@@ -861,6 +861,8 @@ int acc_session_end(struct req *r, struct db *db, struct err *e)
 struct nav_item {
 	const struct menu_def *def;
 	uint64_t roles;
+	json_t *label; /* def->label, made once and shared by every page's menu */
+	bool area;     /* the href holds "{area}" */
 };
 struct nav_menu {
 	struct nav_item *items;
@@ -887,6 +889,8 @@ static void menu_gather(struct nav_menu *menu, bool admin)
 			memmove(&menu->items[at + 1], &menu->items[at], (menu->n - at) * sizeof *menu->items);
 			menu->items[at].def = d;
 			menu->items[at].roles = module_roles(d->roles);
+			menu->items[at].label = json_string_nocheck(d->label);
+			menu->items[at].area = strstr(d->href, "{area}") != NULL;
 			menu->n++;
 		}
 }
@@ -917,21 +921,25 @@ static json_t *nav_list(struct req *r, const struct acc_grant *g, const struct n
 		long long badge = 0;
 		if (it->def->badge && it->def->badge(r, &badge) < 0)
 			continue;
-		struct buf href = BUF_INIT;
-		const char *p = strstr(it->def->href, "{area}");
-		if (p) {
-			buf_add(&href, it->def->href, (size_t)(p - it->def->href));
-			buf_addf(&href, "%lld", g ? g->area_id : 0);
-			buf_adds(&href, p + 6);
-		} else {
-			buf_adds(&href, it->def->href);
+		/* built on every page: no json_pack (its format and UTF-8 checks
+		 * of text the modules wrote), the label shared */
+		const char *href = it->def->href;
+		struct buf hb = BUF_INIT;
+		if (it->area) {
+			const char *p = strstr(href, "{area}");
+			buf_add(&hb, href, (size_t)(p - href));
+			buf_add_int(&hb, g ? g->area_id : 0);
+			buf_adds(&hb, p + 6);
+			href = buf_cstr(&hb);
 		}
-		json_t *item = json_pack("{s:s, s:s, s:b}", "href", buf_cstr(&href), "label", it->def->label, "current",
-					 nav_current(req_path(r), buf_cstr(&href)));
+		json_t *item = json_object();
+		json_object_set_new_nocheck(item, "href", json_string_nocheck(href));
+		json_object_set_nocheck(item, "label", it->label);
+		json_object_set_new_nocheck(item, "current", json_boolean(nav_current(req_path(r), href)));
 		if (badge > 0)
-			json_object_set_new(item, "badge", json_integer(badge));
+			json_object_set_new_nocheck(item, "badge", json_integer(badge));
 		json_array_append_new(nav, item);
-		buf_release(&href);
+		buf_release(&hb);
 	}
 	return nav;
 }
@@ -1144,9 +1152,15 @@ static void layout_hook(struct req *r, json_t *m)
 	json_t *x;
 	json_array_foreach(roles, i, x) if (json_is_true(json_object_get(x, "active"))) active_label =
 	    json_string_value(json_object_get(x, "label"));
-	json_t *user = json_pack("{s:s, s:s, s:b, s:o}", "display_name", s->display_name, "active_role_label",
-				 active_label, "multi_role", json_array_size(roles) > 1 || (json_array_size(roles) == 1 && !g), "roles", roles);
-	json_object_set_new(m, "user", user);
+	/* every page of a signed-in user: no json_pack, no second UTF-8 check
+	 * of the labels (the switcher's, made once per grants_version) */
+	json_t *user = json_object();
+	json_object_set_new_nocheck(user, "display_name", jx_string(s->display_name));
+	json_object_set_new_nocheck(user, "active_role_label", json_string_nocheck(active_label));
+	json_object_set_new_nocheck(user, "multi_role",
+				    json_boolean(json_array_size(roles) > 1 || (json_array_size(roles) == 1 && !g)));
+	json_object_set_new_nocheck(user, "roles", roles);
+	json_object_set_new_nocheck(m, "user", user);
 	if (s->notice && !json_object_get(m, "flash"))
 		json_object_set_new(m, "flash", json_pack("{s:s, s:s}", "kind", "error", "text", s->notice));
 	json_object_set_new(m, "nav", nav_for(r, g));
@@ -1167,10 +1181,20 @@ static bool same_text(json_t *a, const char *b)
 	return b && *b && json_is_string(a) && !strcmp(json_string_value(a), b);
 }
 
+/* Who is audited for the personal data a page shows him (X-5): staff, that
+ * is a user acting under a grant, on a page that did not write its own
+ * personal.read row. A visitor or a citizen reading his own requests is
+ * not, and the view layer then does not look for personal fields at all. */
+static bool personal_wanted(struct req *r)
+{
+	struct acc_session *s = cur(r);
+	return s && s->has_grant && !s->personal_read;
+}
+
 static void personal_hook(struct req *r, const char *tmpl, json_t *shown)
 {
 	struct acc_session *s = cur(r);
-	if (!s || !s->has_grant || s->personal_read)
+	if (!personal_wanted(r))
 		return;
 	struct db *db = req_db(r);
 	if (!db)
@@ -1244,4 +1268,5 @@ void acc_init(void)
 	http_set_access_hook(access_hook);
 	view_set_layout_hook(layout_hook);
 	view_set_personal_hook(personal_hook);
+	view_set_personal_wanted(personal_wanted);
 }

@@ -109,6 +109,9 @@ int api_not_found(struct req *r, const struct err *e, const char *message)
  * a resource that adds a personal field is audited by that alone. */
 static void api_personal(struct req *r, json_t *answer)
 {
+	/* nothing would be kept (the caller is audited by no one): no walk */
+	if (!view_personal_wanted(r))
+		return;
 	struct personal *p = personal_collect(answer);
 	if (!p)
 		return;

@@ -11,6 +11,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 struct buf {
 	char *data;
@@ -21,7 +22,22 @@ struct buf {
 #define BUF_INIT {0, 0, 0}
 
 void buf_grow(struct buf *b, size_t extra);
-void buf_add(struct buf *b, const void *p, size_t n);
+/* buf_add when the bytes do not fit (grows, then copies). */
+void buf_add_grow(struct buf *b, const void *p, size_t n);
+/* Inline: a page is thousands of small appends (template text, escaped
+ * values), most of which fit the room already there. */
+static inline void buf_add(struct buf *b, const void *p, size_t n)
+{
+	/* room for n bytes and the NUL (cap > len whenever data is set) */
+	if (n < b->cap - b->len) {
+		if (n)
+			memcpy(b->data + b->len, p, n);
+		b->len += n;
+		b->data[b->len] = 0;
+		return;
+	}
+	buf_add_grow(b, p, n);
+}
 void buf_adds(struct buf *b, const char *s);
 void buf_addc(struct buf *b, char c);
 void buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

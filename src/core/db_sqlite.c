@@ -30,6 +30,9 @@ struct sq_stmt {
 
 struct sq_db;
 
+/* Columns whose names a result keeps for its rows (wider results read them per row). */
+#define SQ_NAMES 48
+
 struct sq_res {
 	struct db_res base;
 	struct sq_db *db;
@@ -37,6 +40,11 @@ struct sq_res {
 	struct sq_stmt *cached; /* NULL: st was prepared for this use only */
 	int done;		/* stepping past the end would run it again */
 	struct sq_res *next_free;
+	/* the column names and their lengths, read at the first row made
+	 * JSON (sq_row_json) for every row after it; -1: not yet */
+	int nnames;
+	const char *names[SQ_NAMES];
+	size_t namelen[SQ_NAMES];
 };
 
 struct sq_db {
@@ -228,6 +236,7 @@ static int sq_query(struct db *base, const char *sql, const struct db_val *p, in
 	r->cached = cached;
 	r->done = 0;
 	r->next_free = NULL;
+	r->nnames = -1;
 	*out = &r->base;
 	return 0;
 }
@@ -273,21 +282,34 @@ static const char *sq_text(struct db_res *base, int col)
 	return s ? (const char *)s : "";
 }
 
+/* Every row of every list: one sqlite3_column_value per cell (the
+ * sqlite3_column_* calls each find the column again: three of them per
+ * text cell), the column names and lengths read once per result. The
+ * connection is one thread's at a time (SQLITE_OPEN_NOMUTEX), so the
+ * unprotected value is read as the documentation allows there. */
 static json_t *sq_row_json(struct db_res *base, struct err *e)
 {
 	struct sq_res *r = (struct sq_res *)base;
 	sqlite3_stmt *st = r->st;
 	int n = sqlite3_column_count(st);
+	if (r->nnames < 0) {
+		r->nnames = n <= SQ_NAMES ? n : 0;
+		for (int i = 0; i < r->nnames; i++) {
+			r->names[i] = sq_colname(base, i);
+			r->namelen[i] = strlen(r->names[i]);
+		}
+	}
 	json_t *o = json_object();
 	for (int i = 0; i < n; i++) {
 		json_t *v;
-		switch (sqlite3_column_type(st, i)) {
-		case SQLITE_INTEGER: v = json_integer(sqlite3_column_int64(st, i)); break;
-		case SQLITE_FLOAT: v = json_real(sqlite3_column_double(st, i)); break;
+		sqlite3_value *cv = sqlite3_column_value(st, i);
+		switch (sqlite3_value_type(cv)) {
+		case SQLITE_INTEGER: v = json_integer(sqlite3_value_int64(cv)); break;
+		case SQLITE_FLOAT: v = json_real(sqlite3_value_double(cv)); break;
 		case SQLITE_NULL: v = json_null(); break;
 		default: {
-			const char *s = (const char *)sqlite3_column_text(st, i);
-			v = jx_stringn(s ? s : "", (size_t)sqlite3_column_bytes(st, i));
+			const char *s = (const char *)sqlite3_value_text(cv);
+			v = jx_stringn(s ? s : "", (size_t)sqlite3_value_bytes(cv));
 			if (!v) {
 				/* jansson refuses invalid UTF-8; input is checked
 				 * before it is stored, so this is a damaged row. */
@@ -301,7 +323,10 @@ static json_t *sq_row_json(struct db_res *base, struct err *e)
 		}
 		/* Column names come from our own SQL text: no need to check them
 		 * as UTF-8 for every row. */
-		json_object_set_new_nocheck(o, sq_colname(base, i), v);
+		if (i < r->nnames)
+			json_object_setn_new_nocheck(o, r->names[i], r->namelen[i], v);
+		else
+			json_object_set_new_nocheck(o, sq_colname(base, i), v);
 	}
 	return o;
 }

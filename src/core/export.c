@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/jsonx.h"
 #include "core/personal.h"
 #include "core/view.h"
 
@@ -111,12 +112,23 @@ void export_links(struct req *r, json_t *model)
 		p = amp ? amp + 1 : p + len;
 	}
 	buf_addc(&base, n ? '&' : '?');
-	struct buf csv = BUF_INIT, xlsx = BUF_INIT;
-	buf_addf(&csv, "%sformat=csv", buf_cstr(&base));
-	buf_addf(&xlsx, "%sformat=xlsx", buf_cstr(&base));
-	json_object_set_new(model, "export", json_pack("{s:s, s:s}", "csv", buf_cstr(&csv), "xlsx", buf_cstr(&xlsx)));
+	/* every list page: no printf, no json_pack; a query that is not
+	 * UTF-8 gives no links (as json_pack's check did) */
+	size_t bl = base.len;
+	buf_adds(&base, "format=csv");
+	json_t *csv = jx_stringn(base.data, base.len);
+	base.len = bl;
+	buf_adds(&base, "format=xlsx");
+	json_t *xlsx = jx_stringn(base.data, base.len);
+	if (csv && xlsx) {
+		json_t *ex = json_object();
+		json_object_set_new_nocheck(ex, "csv", csv);
+		json_object_set_new_nocheck(ex, "xlsx", xlsx);
+		json_object_set_new_nocheck(model, "export", ex);
+	} else {
+		json_decref(csv);
+		json_decref(xlsx);
+	}
 	buf_release(&here);
 	buf_release(&base);
-	buf_release(&csv);
-	buf_release(&xlsx);
 }

@@ -34,6 +34,7 @@ static const struct stem {
 struct value {
 	json_t *parent; /* the object holding it */
 	char *key;	/* its key there (a copy: pruning deletes the original) */
+	size_t keylen;	/* jansson's keys may hold a NUL */
 	char *path;	/* "rows[].email", for the audit trail */
 	const char *s;	/* the text, owned by the model */
 	size_t len;
@@ -46,26 +47,43 @@ struct personal {
 	size_t *by_text; /* indexes of v sorted by text */
 };
 
+/* For each byte, the stems (bit i: stems[i]) that end, and that start,
+ * with it: a key whose last and first bytes end and start no stem costs
+ * two table reads (most keys of a page: "name", "status_label", "url").
+ * Kept by hand beside stems[]; test_personal tries every stem whole, as
+ * the last word and as the first. */
+static const unsigned short stem_last[256] = {
+    ['d'] = (1u << 0) | (1u << 7), /* citizen_id, line_id */
+    ['e'] = (1u << 1) | (1u << 4) | (1u << 6), /* gcode, phone, birth_date */
+    ['t'] = 1u << 2,	       /* ident */
+    ['l'] = 1u << 3,	       /* email */
+    ['s'] = 1u << 5,	       /* address */
+    ['y'] = 1u << 8,	       /* salary */
+};
+static const unsigned short stem_first[256] = {
+    ['c'] = 1u << 0, ['g'] = 1u << 1, ['i'] = 1u << 2, ['e'] = 1u << 3, ['p'] = 1u << 4,
+    ['a'] = 1u << 5, ['b'] = 1u << 6, ['l'] = 1u << 7, ['s'] = 1u << 8,
+};
+
 static bool key_personal(const char *key, size_t kl)
 {
 	if (kl < STEM_MIN)
 		return false;
-	static const char masked[] = "_masked";
-	if (kl >= sizeof masked - 1 && !memcmp(key + kl - (sizeof masked - 1), masked, sizeof masked - 1))
-		return false;
-	char first = key[0], last = key[kl - 1];
-	for (size_t i = 0; i < sizeof stems / sizeof *stems; i++) {
-		const struct stem *st = &stems[i];
-		if (kl < st->n)
-			continue;
-		/* the whole key, its last words ("guardian_phone") or its first ("address_contact") */
-		if (last == st->s[st->n - 1] && !memcmp(key + kl - st->n, st->s, st->n) &&
-		    (kl == st->n || key[kl - st->n - 1] == '_'))
-			return true;
-		if (first == st->s[0] && kl > st->n && key[st->n] == '_' && !memcmp(key, st->s, st->n))
-			return true;
+	bool hit = false;
+	/* the whole key, its last words ("guardian_phone") or its first ("address_contact") */
+	for (unsigned m = stem_last[(unsigned char)key[kl - 1]]; m && !hit; m &= m - 1) {
+		const struct stem *st = &stems[__builtin_ctz(m)];
+		hit = kl >= st->n && !memcmp(key + kl - st->n, st->s, st->n) && (kl == st->n || key[kl - st->n - 1] == '_');
 	}
-	return false;
+	for (unsigned m = stem_first[(unsigned char)key[0]]; m && !hit; m &= m - 1) {
+		const struct stem *st = &stems[__builtin_ctz(m)];
+		hit = kl > st->n && key[st->n] == '_' && !memcmp(key, st->s, st->n);
+	}
+	if (!hit)
+		return false;
+	/* a masked form ("citizen_id_masked") is what lists show instead */
+	static const char masked[] = "_masked";
+	return !(kl >= sizeof masked - 1 && !memcmp(key + kl - (sizeof masked - 1), masked, sizeof masked - 1));
 }
 
 bool personal_key(const char *key)
@@ -81,7 +99,8 @@ struct trail {
 	int n;
 };
 
-static void add(struct personal *p, json_t *parent, const char *key, const struct trail *t, json_t *v)
+static void add(struct personal *p, json_t *parent, const char *key, size_t keylen, const struct trail *t,
+		json_t *v)
 {
 	if (p->n == p->cap) {
 		p->cap = p->cap ? p->cap * 2 : 16;
@@ -95,44 +114,66 @@ static void add(struct personal *p, json_t *parent, const char *key, const struc
 	}
 	struct value *x = &p->v[p->n++];
 	x->parent = parent;
-	x->key = xstrdup(key);
+	x->key = xstrndup(key, keylen);
+	x->keylen = keylen;
 	x->path = buf_detach(&path, NULL);
 	x->s = json_string_value(v);
 	x->len = json_string_length(v);
 	x->shown = false;
 }
 
+/* Walks j; every page's model goes through here, so a key costs its
+ * length from jansson (no strlen), a look at its first and last bytes
+ * (key_personal) and, for a string, nothing more when it is not personal;
+ * whether an object is a form field (its "name") is looked up only when it
+ * has a "value" to keep, and scalars are not walked into. */
 static void walk(struct personal *p, json_t *j, struct trail *t)
 {
 	if (t->n > MAX_WALK)
 		return;
 	if (json_is_object(j)) {
-		const char *k;
-		json_t *v;
 		/* a form field (form_model: {name, value, …}) holds a personal
-		 * value when its name is a personal key */
-		json_t *name = json_object_get(j, "name");
-		bool field = json_is_string(name) && personal_key(json_string_value(name));
-		json_object_foreach(j, k, v)
-		{
-			t->seg[t->n++] = k;
+		 * value when its name is a personal key: -1 not looked up yet */
+		int field = -1;
+		for (void *it = json_object_iter(j); it; it = json_object_iter_next(j, it)) {
+			const char *k = json_object_iter_key(it);
+			size_t kl = json_object_iter_key_len(it);
+			json_t *v = json_object_iter_value(it);
 			if (json_is_string(v)) {
-				if (json_string_length(v) && (personal_key(k) || (field && !strcmp(k, "value"))))
-					add(p, j, k, t, v);
-			} else if (!strcmp(k, "errors")) {
+				if (!json_string_length(v))
+					continue;
+				bool keep = key_personal(k, kl);
+				if (!keep && kl == 5 && !memcmp(k, "value", 5)) {
+					if (field < 0) {
+						json_t *name = json_object_get(j, "name");
+						field = json_is_string(name) && personal_key(json_string_value(name));
+					}
+					keep = field;
+				}
+				if (keep) {
+					t->seg[t->n++] = k;
+					add(p, j, k, kl, t, v);
+					t->n--;
+				}
+			} else if (json_is_object(v) || json_is_array(v)) {
 				/* a form's messages by field name ("errors": {"email": "…"}):
 				 * a Thai sentence about the field, never the person's data */
-			} else {
+				if (kl == 6 && !memcmp(k, "errors", 6))
+					continue;
+				t->seg[t->n++] = k;
 				walk(p, v, t);
+				t->n--;
 			}
-			t->n--;
 		}
 	} else if (json_is_array(j)) {
-		size_t i;
-		json_t *v;
+		size_t n = json_array_size(j);
 		t->seg[t->n++] = "[]";
 		/* a list of strings holds no key to prune by: only lists of objects matter */
-		json_array_foreach(j, i, v) if (json_is_object(v) || json_is_array(v)) walk(p, v, t);
+		for (size_t i = 0; i < n; i++) {
+			json_t *v = json_array_get(j, i);
+			if (json_is_object(v) || json_is_array(v))
+				walk(p, v, t);
+		}
 		t->n--;
 	}
 }
@@ -237,7 +278,7 @@ void personal_prune(struct personal *p)
 		/* the text belongs to the model: forget it before it goes */
 		x->s = NULL;
 		x->len = 0;
-		json_object_del(x->parent, x->key);
+		json_object_deln(x->parent, x->key, x->keylen);
 	}
 }
 

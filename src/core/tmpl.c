@@ -69,6 +69,7 @@ struct node {
 	size_t len;
 	const char *ind; /* added to the indentation while the partial, parent or block override renders */
 	size_t indlen;
+	size_t first; /* a name's first part: up to its first dot, else len */
 	struct node *kids; /* section content; a parent's block overrides; a block's default */
 	size_t nkids;
 };
@@ -613,6 +614,8 @@ static struct node *node_push(struct nodes *ns, enum node_type type, const struc
 	n->line = t->line;
 	n->s = t->s;
 	n->len = t->len;
+	const char *dot = t->type == T_TEXT || !t->len ? NULL : memchr(t->s, '.', t->len);
+	n->first = dot && t->len > 1 ? (size_t)(dot - t->s) : t->len;
 	return n;
 }
 
@@ -826,20 +829,23 @@ static void emit_value(struct render *r, json_t *v, bool escape)
 		emit_indent(r->out, r->ind);
 		r->pending = false;
 	}
-	if (escape)
+	/* a number or true/false has nothing to escape */
+	if (escape && json_is_string(v))
 		buf_add_html(r->out, s, n);
 	else
 		buf_add(r->out, s, n);
 }
 
 /* Name resolution as the spec has it: the first part of a dotted name is
- * looked for down the context stack, the rest only inside what it found. */
-static json_t *lookup(const struct frame *f, const char *name, size_t len)
+ * looked for down the context stack, the rest only inside what it found.
+ * Where the first part ends was found when the template was parsed. */
+static json_t *lookup(const struct frame *f, const struct node *k)
 {
+	const char *name = k->s;
+	size_t len = k->len, first = k->first;
 	if (len == 1 && name[0] == '.')
 		return f ? f->v : NULL;
-	const char *dot = memchr(name, '.', len);
-	size_t first = dot ? (size_t)(dot - name) : len;
+	const char *dot = first < len ? name + first : NULL;
 	json_t *v = NULL;
 	for (; f; f = f->up)
 		if (json_is_object(f->v) && (v = json_object_getn(f->v, name, first)))
@@ -924,12 +930,12 @@ static int render_nodes(struct render *r, const struct node *kids, size_t n, con
 		case N_TEXT: emit_text(r, k->s, k->len); break;
 		case N_VAR:
 		case N_RAW:
-			v = lookup(f, k->s, k->len);
+			v = lookup(f, k);
 			if (v)
 				emit_value(r, v, k->type == N_VAR);
 			break;
 		case N_SECTION:
-			v = lookup(f, k->s, k->len);
+			v = lookup(f, k);
 			if (falsey(v))
 				break;
 			if (json_is_array(v)) {
@@ -945,7 +951,7 @@ static int render_nodes(struct render *r, const struct node *kids, size_t n, con
 			}
 			break;
 		case N_INVERTED:
-			if (falsey(lookup(f, k->s, k->len)) && render_nodes(r, k->kids, k->nkids, f) < 0)
+			if (falsey(lookup(f, k)) && render_nodes(r, k->kids, k->nkids, f) < 0)
 				return -1;
 			break;
 		case N_PARTIAL:

@@ -29,6 +29,7 @@
 #include "core/assets.h"
 #include "core/embedded.h"
 #include "core/http_internal.h"
+#include "core/jsonx.h"
 #include "core/log.h"
 #include "core/personal.h"
 #include "core/server.h"
@@ -44,6 +45,7 @@ static char *dev_dir;
 static json_t *asset_model;
 static view_layout_hook layout_hook;
 static view_personal_hook personal_hook;
+static view_personal_wanted_fn personal_wanted;
 
 void view_set_layout_hook(view_layout_hook hook)
 {
@@ -53,6 +55,16 @@ void view_set_layout_hook(view_layout_hook hook)
 void view_set_personal_hook(view_personal_hook hook)
 {
 	personal_hook = hook;
+}
+
+void view_set_personal_wanted(view_personal_wanted_fn fn)
+{
+	personal_wanted = fn;
+}
+
+bool view_personal_wanted(struct req *r)
+{
+	return personal_hook && (!personal_wanted || personal_wanted(r));
 }
 
 /* "templates/oss/list.html" → "oss/list" */
@@ -238,22 +250,24 @@ static void take_flash(struct req *r, json_t *model)
 
 static void layout_model(struct req *r, json_t *m)
 {
-	json_object_set(m, "asset", asset_model);
-	json_object_set_new(m, "csrf", json_string(r->csrf));
+	/* every HTML page: keys and texts of our own making go in without
+	 * jansson's UTF-8 checks (jx_string: a faster one, for the path) */
+	json_object_set_nocheck(m, "asset", asset_model);
+	json_object_set_new_nocheck(m, "csrf", jx_string(r->csrf));
 	int y, mo, d, h, mi, s, wd;
 	thai_local((long long)time(NULL), &y, &mo, &d, &h, &mi, &s, &wd);
-	json_object_set_new(m, "year_be", json_integer(y + 543));
-	json_object_set_new(m, "version", json_string(KHET_VERSION));
+	json_object_set_new_nocheck(m, "year_be", json_integer(y + 543));
+	json_object_set_new_nocheck(m, "version", json_string_nocheck(KHET_VERSION));
 	/* the page with its query, URL-encoded, for /signin?next= — not a
 	 * URL over the limit (the 414 page): it is no page to come back to,
 	 * and its 12 KB would be echoed into every link of the page */
 	struct buf here = BUF_INIT, enc = BUF_INIT;
 	req_here(r, &here);
 	bool too_long = here.len > HTTP_URL_MAX;
-	json_object_set_new(m, "path", json_string(too_long ? "/" : r->path));
+	json_object_set_new_nocheck(m, "path", jx_string(too_long ? "/" : r->path));
 	if (!too_long && strncmp(r->path ? r->path : "", "/signin", 7) != 0)
 		buf_add_urlenc(&enc, buf_cstr(&here));
-	json_object_set_new(m, "next_enc", json_string(buf_cstr(&enc)));
+	json_object_set_new_nocheck(m, "next_enc", json_string_nocheck(buf_cstr(&enc)));
 	buf_release(&here);
 	buf_release(&enc);
 	take_flash(r, m);
@@ -338,8 +352,10 @@ int view_page(struct req *r, int status, const char *tmpl, json_t *model)
 		json_decref(model);
 		return 0;
 	}
-	/* before the layout's data joins the model: only the page's own count */
-	struct personal *p = personal_collect(model);
+	/* before the layout's data joins the model: only the page's own count;
+	 * on an HTML page only the audit hook needs them, so not at all when
+	 * it would keep nothing (a visitor, a citizen) */
+	struct personal *p = view_personal_wanted(r) ? personal_collect(model) : NULL;
 	struct tmpl_watch w = {personal_seen, p};
 	layout_model(r, model);
 	struct buf b = BUF_INIT;

@@ -9,6 +9,7 @@
 #define KHET_VIEW_H
 
 #include <jansson.h>
+#include <stdbool.h>
 
 #include "core/err.h"
 #include "core/http.h"
@@ -58,6 +59,17 @@ void view_set_layout_hook(view_layout_hook hook);
  * personal field its page would not show: view_page drops the others. */
 typedef void (*view_personal_hook)(struct req *r, const char *tmpl, json_t *shown);
 void view_set_personal_hook(view_personal_hook hook);
+/* Whether the personal hook would keep anything of this request (accounts:
+ * only a signed-in user acting under a grant, on a page that has not
+ * written its own personal.read row, is audited). When it would not, an
+ * HTML page (and an API answer) skips finding its personal fields at all:
+ * only the hook uses them there, and walking a list page's model costs
+ * about 5 % of its instructions. A JSON answer of a page still finds and
+ * prunes them whatever this says. NULL (the default): every request. */
+typedef bool (*view_personal_wanted_fn)(struct req *r);
+void view_set_personal_wanted(view_personal_wanted_fn fn);
+/* 1 when a personal hook is set and would keep this request's reads. */
+bool view_personal_wanted(struct req *r);
 /* Reports personal data a handler sent other than through view_page (a
  * CSV/XLSX export: core/export.h) to the same hook; what is the export's
  * name, shown as above. */

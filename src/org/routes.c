@@ -112,15 +112,21 @@ static int area_page(struct req *r)
 /* The list's URL for another page, keeping the search and page size. */
 static json_t *page_url(long long area_id, const char *q, long long page, long long per_page)
 {
+	/* up to eleven a page: no printf */
 	struct buf b = BUF_INIT;
-	buf_addf(&b, "/areas/%lld/schools?page=%lld", area_id, page);
-	if (per_page != 10)
-		buf_addf(&b, "&per_page=%lld", per_page);
+	buf_adds(&b, "/areas/");
+	buf_add_int(&b, area_id);
+	buf_adds(&b, "/schools?page=");
+	buf_add_int(&b, page);
+	if (per_page != 10) {
+		buf_adds(&b, "&per_page=");
+		buf_add_int(&b, per_page);
+	}
 	if (*q) {
 		buf_adds(&b, "&q=");
 		buf_add_urlenc(&b, q);
 	}
-	json_t *s = json_string(buf_cstr(&b));
+	json_t *s = jx_stringn(b.data, b.len);
 	buf_release(&b);
 	return s;
 }
@@ -210,9 +216,12 @@ static int schools_page(struct req *r)
 	json_object_set_new(m, "has_pager", json_boolean(pages > 1));
 	json_t *opts = json_array();
 	static const int sizes[] = {10, 25, 50, 100};
-	for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++)
-		json_array_append_new(opts,
-				      json_pack("{s:i, s:b}", "value", sizes[i], "selected", sizes[i] == per_page));
+	for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+		json_t *o = json_object();
+		json_object_set_new_nocheck(o, "value", json_integer(sizes[i]));
+		json_object_set_new_nocheck(o, "selected", json_boolean(sizes[i] == per_page));
+		json_array_append_new(opts, o);
+	}
 	json_object_set_new(m, "per_page_options", opts);
 	const struct acc_grant *g = acc_active_grant(r);
 	json_object_set_new(m, "can_edit", json_boolean(acc_grant_is(g, "super_admin")));

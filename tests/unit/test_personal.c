@@ -18,7 +18,11 @@ static void test_key_convention(void **state)
 					  "account_email",   "new_email",	"address_registered",
 					  "address_contact", "birth_date_text", "applicant_citizen_id",
 					  "salary",	     "salary_baht",	"salary_text",
-					  "new_salary"};
+					  "new_salary",	     "citizen_id_new",	"gcode_old",
+					  "ident_text",	     "email_work",	"phone_home",
+					  "line_id_old",     "old_gcode",	"old_ident",
+					  "old_line_id",     "old_address",	"old_birth_date",
+					  "x_citizen_id"};
 	static const char *const no[] = {"citizen_id_masked",
 					 "email_masked",
 					 "ident_masked",
@@ -36,7 +40,16 @@ static void test_key_convention(void **state)
 					 "has_phone_x",
 					 "salary_masked",
 					 "salaryx",
-					 "salaries"};
+					 "salaries",
+					 "gcodes",
+					 "emailing",
+					 "phoned",
+					 "line_idx",
+					 "birth_dates",
+					 "citizen_idx",
+					 "x_gcode_masked",
+					 "xident",
+					 "addressee"};
 	for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
 		if (!personal_key(yes[i]))
 			fail_msg("%s should be personal", yes[i]);
@@ -184,6 +197,32 @@ static void test_shared_record_and_paths(void **state)
 	json_decref(m);
 }
 
+/* The walk (every page's model) looks a form field's name up only when the
+ * object has a value, whichever comes first, and takes a key as jansson
+ * keeps it: "email" followed by a NUL and more is another key, and pruning
+ * deletes the key it found, not a shorter one. */
+static void test_field_order_and_key_length(void **state)
+{
+	(void)state;
+	json_t *m = json_loads("{\"fields\": [{\"value\": \"b@x.org\", \"name\": \"email\"}, "
+			       "{\"value\": \"kept\", \"name\": \"note\"}], \"rows\": [{\"id\": 1, \"n\": null}]}",
+			       0, NULL);
+	json_t *rec = json_object();
+	json_object_set_new(rec, "email", json_string("c@x.org"));
+	json_object_setn_new(rec, "email\0x", 7, json_string("not personal"));
+	json_object_set_new(m, "rec", rec);
+	struct personal *p = personal_collect(m);
+	assert_non_null(p);
+	assert_int_equal(personal_count(p), 2); /* fields[].value of email, rec.email */
+	personal_prune(p);
+	personal_free(p);
+	assert_null(json_object_get(json_array_get(json_object_get(m, "fields"), 0), "value"));
+	assert_string_equal(jstr(json_array_get(json_object_get(m, "fields"), 1), "value"), "kept");
+	assert_null(json_object_get(rec, "email"));
+	assert_string_equal(json_string_value(json_object_getn(rec, "email\0x", 7)), "not personal");
+	json_decref(m);
+}
+
 /* An API answer is its own contract: every personal value it carries was
  * read (core/api.c reports them all); masked forms and other keys none. */
 static void test_show_all_of_an_answer(void **state)
@@ -220,7 +259,7 @@ int main(void)
 	    cmocka_unit_test(test_salary),
 	    cmocka_unit_test(test_shown_by_text_and_conditions),
 	    cmocka_unit_test(test_shared_record_and_paths),
-	    cmocka_unit_test(test_show_all_of_an_answer),
+	    cmocka_unit_test(test_field_order_and_key_length), cmocka_unit_test(test_show_all_of_an_answer),
 	};
 	return cmocka_run_group_tests_name("personal", tests, NULL, NULL);
 }

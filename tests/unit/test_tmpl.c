@@ -327,8 +327,8 @@ static void test_numbers_and_alloc(void **state)
 	buf_add_2d(&b, 59);
 	assert_string_equal(buf_cstr(&b), "0 -1 -9223372036854775808 9223372036854775807 0759");
 	buf_release(&b);
-	/* escaping (a table lookup per byte): every position of each special
-	 * character, in Thai and in ASCII */
+	/* escaping (8 bytes a step, then byte by byte): every position of each
+	 * special character, in Thai and in ASCII */
 	static const char *const fill[] = {"กขคงจฉชซฌญฎฏฐฑ", "abcdefghijklmnopqrstuvwx"};
 	static const char specials[] = "&<>\"' 9";
 	static const char *const rep[] = {"&amp;", "&lt;", "&gt;", "&quot;", "&#39;", " ", "9"};
@@ -348,6 +348,33 @@ static void test_numbers_and_alloc(void **state)
 				buf_release(&want);
 				buf_release(&got);
 			}
+	/* every byte value at every position of a 19-byte run (two words and
+	 * a tail), against a byte-at-a-time escape: the word test must miss
+	 * nothing, also beside bytes whose low seven bits are a special one's
+	 * (0xA6 is '&' | 0x80) */
+	for (int c = 0; c < 256; c++)
+		for (size_t at = 0; at < 19; at++) {
+			unsigned char in[19];
+			for (size_t k = 0; k < sizeof in; k++)
+				in[k] = (unsigned char)(k % 2 ? 0xA6 : 'a' + k);
+			in[at] = (unsigned char)c;
+			struct buf want = BUF_INIT, got = BUF_INIT;
+			for (size_t k = 0; k < sizeof in; k++) {
+				switch (in[k]) {
+				case '&': buf_adds(&want, "&amp;"); break;
+				case '<': buf_adds(&want, "&lt;"); break;
+				case '>': buf_adds(&want, "&gt;"); break;
+				case '"': buf_adds(&want, "&quot;"); break;
+				case '\'': buf_adds(&want, "&#39;"); break;
+				default: buf_addc(&want, (char)in[k]); break;
+				}
+			}
+			buf_add_html(&got, (const char *)in, sizeof in);
+			assert_int_equal(got.len, want.len);
+			assert_memory_equal(got.data, want.data, want.len);
+			buf_release(&want);
+			buf_release(&got);
+		}
 	pthread_t th[2];
 	for (int i = 0; i < 2; i++) {
 		json_t *o = json_pack("{s:s, s:I, s:[s, s]}", "name", "สพป.ยโสธร เขต 2", "n", (json_int_t)i, "l", "a",
