@@ -141,6 +141,7 @@ static const char *const stage_cols[NSTAGE] = {
 /* A school of the database: its area, and the file's rows stored for it. */
 struct school_ref {
 	long long id, area_id, n;
+	bool held; /* had learners counted before the file (store_direct) */
 };
 
 struct imp {
@@ -168,6 +169,9 @@ struct imp {
 	int nb;		      /* rows in the batch */
 	struct buf arena;     /* their texts */
 	struct buf batch_sql[2]; /* the INSERT of a shorter batch, of a full one */
+	long long *tally;     /* the rows added a school × grade × sex (nsch × ngrade × 2) */
+	int ngrade;
+	const char *gcode[32]; /* the grades' codes, by their "gi" */
 	long long *upd;	      /* the learners the file updated */
 	size_t nupd, capupd;
 };
@@ -508,7 +512,7 @@ static int stored_record(struct imp *im, long long line, const char *ident, long
  * school's active record updated, with its history line). Once a row was
  * bad nothing more is written (the transaction is rolled back), but every
  * row is still checked for the report. 0, or -1 on a fault. */
-static int direct_row(struct imp *im, long long line, struct school_ref *sref, const struct db_val *dv)
+static int direct_row(struct imp *im, long long line, struct school_ref *sref, int gi, const struct db_val *dv)
 {
 	long long id = 0;
 	int bad = stored_record(im, line, dv[D_IDENT].s, sref->id, &id);
@@ -543,6 +547,8 @@ static int direct_row(struct imp *im, long long line, struct school_ref *sref, c
 	batch_add(im, dv);
 	if (im->nb == DIRECT_BATCH && batch_flush(im) < 0)
 		return -1;
+	if (im->tally)
+		im->tally[((size_t)(sref - im->sch) * (size_t)im->ngrade + (size_t)gi) * 2 + (dv[D_SEX].s[0] == 'F')]++;
 	im->added++;
 	return 0;
 }
@@ -697,7 +703,7 @@ done:
 		    [D_SEARCH] = DB_TEXT(buf_cstr(&search)),
 		    [D_NOW] = DB_INT(im->now),
 		};
-		rc = direct_row(im, row->line, sref, dv);
+		rc = direct_row(im, row->line, sref, (int)jint(grade, "gi"), dv);
 		buf_release(&search);
 	} else if (rc == 0 && !im->why.len) {
 		char sid[24];
@@ -858,15 +864,83 @@ static int audit_areas(struct db *db, json_t *areas, struct err *e)
 	return rc;
 }
 
+static int tally_flush(struct imp *im, struct buf *sql, const struct db_val *v, int k)
+{
+	if (!sql->len) {
+		buf_adds(sql, "INSERT INTO dmc_counts (school_id, grade, sex, n) VALUES ");
+		for (int r = 0; r < k; r++)
+			buf_addf(sql, "%s($%d, $%d, $%d, $%d)", r ? ", " : "", 4 * r + 1, 4 * r + 2, 4 * r + 3, 4 * r + 4);
+	}
+	return db_exec(im->db, buf_cstr(sql), v, 4 * k, im->e) < 0 ? -1 : 0;
+}
+
 /* SQLite's direct path, after the rows: the indexes built again, the new
  * records' history lines (read in id order), the counts, the duplicates
  * check and the audit — each one statement. The counts of the schools of
- * the file are counted again; with many schools (an area's or the
+ * the file are counted again (a first import's schools, that held no
+ * learner and had no record updated: the tally of the rows added,
+ * insert_tally, instead of grouping their learners again); with many schools (an area's or the
  * nation's file) the area sums' triggers on dmc_counts are dropped for it
  * and the areas of the file summed again once instead (in this
  * transaction: no other writer sees them missing), rather than a trigger
  * run for each school × grade × sex row. */
 #define TRIGGERS_OFF_SCHOOLS 50
+
+/* The schools of the file that had learners counted (held = 1 in
+ * dmc_import_schools): their counts are grouped again, not tallied. */
+static int held_schools(struct imp *im)
+{
+	json_t *ids = json_object();
+	char key[24];
+	for (size_t i = 0; i < im->nsch; i++)
+		if (im->sch[i].n)
+			json_object_set_new(ids, decimal(im->sch[i].id, key), json_integer((json_int_t)i));
+	struct db_res *r = NULL;
+	int rc = db_query(im->db, "SELECT school_id FROM dmc_import_schools WHERE held = 1", NULL, 0, &r, im->e);
+	while (rc == 0 && (rc = db_next(r, im->e)) == 1) {
+		json_t *k = json_object_get(ids, decimal(db_int(r, 0), key));
+		if (k)
+			im->sch[json_integer_value(k)].held = true;
+		rc = 0;
+	}
+	db_res_free(r);
+	json_decref(ids);
+	return rc < 0 ? -1 : 0;
+}
+
+/* The tally of the rows added into dmc_counts, 64 count rows to an INSERT. */
+static int insert_tally(struct imp *im)
+{
+	enum { PER = 64 };
+	struct db_val v[PER * 4];
+	struct buf full = BUF_INIT, part = BUF_INIT;
+	int k = 0, rc = 0;
+	static const char *const sexes[2] = {"M", "F"};
+	for (size_t i = 0; i < im->nsch && rc == 0; i++) {
+		if (!im->sch[i].n || im->sch[i].held)
+			continue;
+		for (int g = 0; g < im->ngrade && rc == 0; g++)
+			for (int x = 0; x < 2 && rc == 0; x++) {
+				long long n = im->tally[(i * (size_t)im->ngrade + (size_t)g) * 2 + (size_t)x];
+				if (!n)
+					continue;
+				v[k * 4] = DB_INT(im->sch[i].id);
+				v[k * 4 + 1] = DB_TEXT(im->gcode[g]);
+				v[k * 4 + 2] = DB_TEXT(sexes[x]);
+				v[k * 4 + 3] = DB_INT(n);
+				if (++k == PER) {
+					rc = tally_flush(im, &full, v, k);
+					k = 0;
+				}
+			}
+	}
+	if (rc == 0 && k)
+		rc = tally_flush(im, &part, v, k);
+	buf_release(&full);
+	buf_release(&part);
+	return rc;
+}
+
 
 static int store_direct(struct imp *im)
 {
@@ -880,7 +954,7 @@ static int store_direct(struct imp *im)
 		    DB_ARGS(DB_INT(im->now), DB_INT(im->before)), e) < 0 ||
 	    db_exec(db,
 		    "CREATE TEMP TABLE dmc_import_schools (school_id BIGINT PRIMARY KEY, area_id BIGINT NOT NULL, "
-		    "n BIGINT NOT NULL)",
+		    "n BIGINT NOT NULL, held BIGINT NOT NULL)",
 		    NULL, 0, e) < 0)
 		return -1;
 	long long nschools = 0;
@@ -889,8 +963,8 @@ static int store_direct(struct imp *im)
 		if (!s->n)
 			continue;
 		nschools++;
-		if (db_exec(db, "INSERT INTO dmc_import_schools (school_id, area_id, n) VALUES ($1, $2, $3)",
-			    DB_ARGS(DB_INT(s->id), DB_INT(s->area_id), DB_INT(s->n)), e) < 0)
+		if (db_exec(db, "INSERT INTO dmc_import_schools (school_id, area_id, n, held) VALUES ($1, $2, $3, $4)",
+			    DB_ARGS(DB_INT(s->id), DB_INT(s->area_id), DB_INT(s->n), DB_INT(im->tally && im->nupd == 0 ? 0 : 1)), e) < 0)
 			return -1;
 	}
 	json_t *triggers = NULL;
@@ -903,14 +977,27 @@ static int store_direct(struct imp *im)
 		json_decref(triggers);
 		return -1;
 	}
+	/* schools that had no learner counted and no record updated (a first
+	 * import): their counts are the tally of the rows added, no need to
+	 * group their learners again */
+	bool tally = im->tally && im->nupd == 0;
 	int rc = 0;
-	if (db_exec(db, "DELETE FROM dmc_counts WHERE school_id IN (SELECT school_id FROM dmc_import_schools)", NULL,
-		    0, e) < 0 ||
-	    db_exec(db,
-		    "INSERT INTO dmc_counts (school_id, grade, sex, n) SELECT school_id, grade, sex, COUNT(*) "
-		    "FROM dmc_learners WHERE status = 'active' "
-		    "AND school_id IN (SELECT school_id FROM dmc_import_schools) GROUP BY school_id, grade, sex",
-		    NULL, 0, e) < 0)
+	if (tally && (db_exec(db,
+			      "UPDATE dmc_import_schools SET held = 1 WHERE school_id IN "
+			      "(SELECT school_id FROM dmc_counts WHERE n <> 0)",
+			      NULL, 0, e) < 0 ||
+		      held_schools(im) < 0))
+		rc = -1;
+	if (rc == 0 &&
+	    (db_exec(db, "DELETE FROM dmc_counts WHERE school_id IN (SELECT school_id FROM dmc_import_schools)", NULL,
+		     0, e) < 0 ||
+	     db_exec(db,
+		     "INSERT INTO dmc_counts (school_id, grade, sex, n) SELECT school_id, grade, sex, COUNT(*) "
+		     "FROM dmc_learners WHERE status = 'active' "
+		     "AND school_id IN (SELECT school_id FROM dmc_import_schools WHERE held = 1) "
+		     "GROUP BY school_id, grade, sex",
+		     NULL, 0, e) < 0 ||
+	     (tally && insert_tally(im) < 0)))
 		rc = -1;
 	if (rc == 0 && triggers &&
 	    (db_exec(db,
@@ -969,6 +1056,20 @@ static int load_lists(struct imp *im)
 	db_res_free(r);
 	if (rc < 0)
 		return -1;
+	/* SQLite: each grade its index in the tally of the rows added */
+	if (im->direct) {
+		const char *key;
+		json_t *g;
+		json_object_foreach(im->grades, key, g)
+		{
+			if (json_object_get(g, "gi") || im->ngrade == 32)
+				continue;
+			im->gcode[im->ngrade] = jstr(g, "code");
+			json_object_set_new(g, "gi", json_integer(im->ngrade++));
+		}
+		if (im->ngrade < 32) /* every grade has its index */
+			im->tally = xcalloc(im->nsch * (size_t)im->ngrade * 2 + 1, sizeof *im->tally);
+	}
 	/* SQLite: the records of the file are the ids above this one */
 	if (im->direct &&
 	    db_int_value(db, "SELECT COALESCE(MAX(id), 0) FROM dmc_learners", NULL, 0, &im->before, im->e) < 0)
@@ -1057,6 +1158,7 @@ int dmc_import_students(struct db *db, const char *path, struct buf *report, str
 	json_decref(im.rebuild);
 	free(im.sch);
 	free(im.upd);
+	free(im.tally);
 	free(im.bv);
 	buf_release(&im.arena);
 	buf_release(&im.batch_sql[0]);
