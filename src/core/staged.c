@@ -24,7 +24,7 @@ long long staged_bad_count(const struct staged *st)
 
 int staged_load(struct staged *st, const char *const *vals, struct err *e)
 {
-	if (st->bad && !st->def->load_after_bad)
+	if ((st->bad && !st->def->load_after_bad) || !st->bulk)
 		return 0;
 	return db_bulk_row(st->bulk, vals, e);
 }
@@ -59,9 +59,9 @@ int staged_run(struct db *db, const char *path, const struct staged_def *def, vo
 	bool in_tx = rc == 0;
 	if (rc == 0 && def->prepare)
 		rc = def->prepare(ctx, e);
-	if (rc == 0 && db_exec(db, def->create_sql, NULL, 0, e) < 0)
+	if (rc == 0 && def->create_sql && db_exec(db, def->create_sql, NULL, 0, e) < 0)
 		rc = -1;
-	if (rc == 0 && !(st.bulk = db_bulk_begin(db, def->table, def->cols, def->ncols, e)))
+	if (rc == 0 && def->create_sql && !(st.bulk = db_bulk_begin(db, def->table, def->cols, def->ncols, e)))
 		rc = -1;
 	if (rc == 0)
 		rc = table_each_row(t, def->columns, def->ncolumns, pos, report, each_row, &st, e);
@@ -79,7 +79,7 @@ int staged_run(struct db *db, const char *path, const struct staged_def *def, vo
 				 st.bad - STAGED_REPORT_MAX, st.bad - STAGED_REPORT_MAX);
 		rc = table_bad_rows(e, st.bad, st.rows);
 	}
-	if (rc == 0) {
+	if (rc == 0 && def->create_sql) {
 		struct buf drop = BUF_INIT;
 		buf_addf(&drop, "DROP TABLE %s", def->table);
 		if (db_exec(db, buf_cstr(&drop), NULL, 0, e) < 0)

@@ -13,7 +13,10 @@
  *   check    the staged rows against stored records: staged_bad for each
  *   store    no row was bad: into the real tables (and the audit)
  *
- * The temporary table is dropped before the commit. */
+ * The temporary table is dropped before the commit. An importer may do
+ * without it (create_sql NULL: SQLite's student import stores each checked
+ * row itself in row, in the same transaction; staged_load then loads
+ * nothing); the run, the report and all-or-nothing stay the same. */
 #ifndef KHET_STAGED_H
 #define KHET_STAGED_H
 
@@ -29,7 +32,7 @@ struct staged;
 
 struct staged_def {
 	const char *table;	 /* the temporary table ("dmc_import") */
-	const char *create_sql;	 /* its CREATE TEMP TABLE */
+	const char *create_sql;	 /* its CREATE TEMP TABLE; NULL: no staging table */
 	const char *const *cols; /* its columns, in the order staged_load takes values */
 	int ncols;
 	const struct table_column *columns; /* the file's columns (table_header) */

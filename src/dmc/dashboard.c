@@ -129,6 +129,29 @@ int dmc_dup_moved(struct db *db, long long learner_id, long long school_id, stru
 	return 0;
 }
 
+int dmc_dup_check_new(struct db *db, long long after_id, long long now, struct err *e)
+{
+	/* the records above after_id (an import's new ones, import.c) at once */
+	return db_exec(db,
+		       "INSERT INTO dmc_duplicates (kind, learner_a, learner_b, round_id, school_a, school_b, area_a, "
+		       "area_b, found_at) "
+		       "SELECT DISTINCT 'name', CASE WHEN l.id < o.id THEN l.id ELSE o.id END, "
+		       "CASE WHEN l.id < o.id THEN o.id ELSE l.id END, 0, "
+		       "CASE WHEN l.id < o.id THEN l.school_id ELSE o.school_id END, "
+		       "CASE WHEN l.id < o.id THEN o.school_id ELSE l.school_id END, "
+		       "CASE WHEN l.id < o.id THEN sl.area_id ELSE so.area_id END, "
+		       "CASE WHEN l.id < o.id THEN so.area_id ELSE sl.area_id END, CAST($2 AS BIGINT) "
+		       "FROM dmc_learners l JOIN dmc_learners o ON o.first_name = l.first_name "
+		       "AND o.last_name = l.last_name AND o.birth_date = l.birth_date AND o.status = 'active' "
+		       "AND o.school_id <> l.school_id "
+		       "JOIN schools sl ON sl.id = l.school_id JOIN schools so ON so.id = o.school_id "
+		       "WHERE l.id > $1 AND l.status = 'active' "
+		       "ON CONFLICT (kind, learner_a, learner_b, round_id, school_a, school_b) DO NOTHING",
+		       DB_ARGS(DB_INT(after_id), DB_INT(now)), e) < 0
+		   ? -1
+		   : 0;
+}
+
 /* ---- the area's list of duplicates ------------------------------------------------------ */
 
 /* The open rows of an area (two ranges of the partial indexes), still a

@@ -439,6 +439,9 @@ json_t *dmc_snapshot_counts(struct db *db, long long round_id, long long school_
 int dmc_dup_check_learner(struct db *db, long long learner_id, long long now, struct err *e);
 /* The same for every learner of an import (its temp table dmc_import). */
 int dmc_dup_check_schools_import(struct db *db, long long now, struct err *e);
+/* The same for every active record whose id is above after_id (the new
+ * records of SQLite's import, which has no temp table). */
+int dmc_dup_check_new(struct db *db, long long after_id, long long now, struct err *e);
 /* After school_id certified round_id: its snapshot's learners already in
  * another school's snapshot of the round (kind 'round'). */
 int dmc_dup_check_round(struct db *db, long long round_id, long long school_id, long long now, struct err *e);

@@ -182,3 +182,79 @@ test('a first import into an empty census stores the same and keeps every index 
     await e.stop();
   }
 });
+
+test('an area-wide first import: every school\'s and area\'s counts equal a recount, the area-sum triggers stay; rows after the indexes are dropped still find stored codes', async () => {
+  const e = await startServer({ demoArgs: ['--students', '0'] });
+  try {
+    const n = (q) => Number(e.sql(q));
+    const obecs = e.sql('SELECT obec_code FROM schools ORDER BY id').split('\n');
+    assert.ok(obecs.length >= 50, 'an area-wide file: 50 schools or more (SQLite sums the areas once)');
+    const triggers = () => e.sql(engine === 'sqlite'
+      ? "SELECT name || ':' || sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'dmc_counts' ORDER BY name"
+      : "SELECT tgname FROM pg_trigger WHERE tgrelid = 'dmc_counts'::regclass AND NOT tgisinternal ORDER BY tgname");
+    const indexes = () => e.sql(engine === 'sqlite'
+      ? "SELECT name || ':' || sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'dmc_learners' AND sql IS NOT NULL ORDER BY name"
+      : "SELECT indexname || ':' || indexdef FROM pg_indexes WHERE tablename = 'dmc_learners' ORDER BY indexname");
+    const [trig, idx] = [triggers(), indexes()];
+    assert.match(trig, /dmc_area_counts/);
+    // the kept counts against a recount of the learners, both ways
+    const countsWrong = () =>
+      n(`SELECT COUNT(*) FROM (SELECT school_id, grade, sex, COUNT(*) AS n FROM dmc_learners WHERE status = 'active'
+        GROUP BY school_id, grade, sex) x LEFT JOIN dmc_counts c ON c.school_id = x.school_id AND c.grade = x.grade
+        AND c.sex = x.sex WHERE c.n IS NULL OR c.n <> x.n`) +
+      n(`SELECT COUNT(*) FROM (SELECT s.area_id, l.grade, l.sex, COUNT(*) AS n FROM dmc_learners l
+        JOIN schools s ON s.id = l.school_id WHERE l.status = 'active' GROUP BY s.area_id, l.grade, l.sex) x
+        LEFT JOIN dmc_area_counts a ON a.area_id = x.area_id AND a.grade = x.grade AND a.sex = x.sex
+        WHERE a.n IS NULL OR a.n <> x.n`) +
+      Math.abs(n('SELECT COALESCE(SUM(n), 0) FROM dmc_counts') - n("SELECT COUNT(*) FROM dmc_learners WHERE status = 'active'")) +
+      Math.abs(n('SELECT COALESCE(SUM(n), 0) FROM dmc_area_counts') - n("SELECT COUNT(*) FROM dmc_learners WHERE status = 'active'"));
+    assert.equal(countsWrong(), 0);
+    const row = (obec, cid, i, room = 1) => i % 2
+      ? `${obec},${cid},,ด.ญ.,ทดสอบ${i},นามสกุล${i},,2016-01-02,ป.2,${room},,,,\r\n`
+      : `${obec},${cid},,ด.ช.,ทดสอบ${i},นามสกุล${i},ชาย,12/05/2560,ป.1,${room},,,,\r\n`;
+    // 1. two learners in every school
+    const first = [];
+    for (const o of obecs) first.push([o, newCid()], [o, newCid()]);
+    let r = khet(['import', 'students', file('area.csv', HEAD + first.map(([o, c], i) => row(o, c, i)).join(''))], e.env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`${first.length} learners added, 0 updated`));
+    assert.equal(countsWrong(), 0, 'counts after the area-wide import');
+    assert.equal(triggers(), trig, 'the area-sum triggers are back');
+    assert.equal(indexes(), idx);
+    assert.equal(n(`SELECT COUNT(*) FROM dmc_learner_events WHERE kind = 'import'`), first.length);
+    const audited = n("SELECT COUNT(*) FROM audit WHERE action = 'dmc.import'");
+    assert.equal(audited, n('SELECT COUNT(DISTINCT area_id) FROM schools'), 'one audit row per area');
+    // 2. more new learners than the census holds (on SQLite the indexes are
+    // dropped part way), then three of the first file's again: updated
+    const more = [];
+    for (const o of obecs) for (let k = 0; k < 4; k++) more.push([o, newCid()]);
+    const again = first.slice(0, 3);
+    r = khet(['import', 'students', file('more.csv', HEAD + more.map(([o, c], i) => row(o, c, 1000 + i)).join('') +
+      again.map(([o, c], i) => row(o, c, i, 7)).join(''))], e.env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`${more.length} learners added, 3 updated`));
+    for (const [, c] of again) assert.equal(n(`SELECT room FROM dmc_learners WHERE ident = '${c}'`), 7);
+    assert.equal(n(`SELECT COUNT(*) FROM dmc_learner_events WHERE kind = 'import'`), first.length + more.length + 3);
+    assert.equal(countsWrong(), 0, 'counts after the second import');
+    assert.equal(triggers(), trig);
+    assert.equal(indexes(), idx, 'the same indexes after the import');
+    // 3. a code active at another school after as many new rows: refused, nothing stored
+    const held = n('SELECT COUNT(*) FROM dmc_learners');
+    const rows = [];
+    for (const o of obecs) for (let k = 0; k < 8; k++) rows.push(row(o, newCid(), 5000 + rows.length));
+    const [o0, c0] = first[0];
+    rows.push(row(obecs.find((o) => o !== o0), c0, 0));
+    r = khet(['import', 'students', file('moved.csv', HEAD + rows.join(''))], e.env);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stdout + r.stderr, new RegExp(`บรรทัด ${rows.length + 1}: .*ยังเรียนอยู่ที่`));
+    assert.equal(n('SELECT COUNT(*) FROM dmc_learners'), held);
+    assert.equal(triggers(), trig);
+    assert.equal(indexes(), idx);
+    // 4. a one-school file afterwards: the triggers keep the area's sums
+    r = khet(['import', 'students', file('one.csv', HEAD + row(obecs[0], newCid(), 9001))], e.env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(countsWrong(), 0, 'counts after a one-school import');
+  } finally {
+    await e.stop();
+  }
+});
