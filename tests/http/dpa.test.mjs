@@ -519,6 +519,9 @@ test('the area office keeps its own staff (no school); a school asks for one, th
   assert.equal(count(`SELECT school_id FROM dpa_staff WHERE id = ${id}`), s1);
   const pdf = await bytes(areaAdmin, `/dpa/areas/${area}/office/roster.pdf`);
   assert.equal(pdf.status, 200);
+  // named after the area (the office has no school id: not "dpa-roster-0"), BE-dated, with its Thai name
+  assert.match(pdf.file, new RegExp(`filename="dpa-roster-office-${area}-25\\d{2}-\\d{2}-\\d{2}\\.pdf"`));
+  assert.match(pdf.file, /UTF-8''บัญชีรายชื่อบุคลากร .+-25\d{2}-\d{2}-\d{2}\.pdf$/);
   // the office's roster names the office once and is certified by the
   // area's director, not "ผู้อำนวยการสถานศึกษา" (acceptance walk of issue 10)
   const officeText = execFileSync('pdftotext', ['-', '-'], { input: pdf.body, encoding: 'utf8' }).replace(/\s+/g, '');
