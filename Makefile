@@ -22,6 +22,9 @@ FUZZWARN = -Wno-format-nonliteral
 else ifeq ($(SAN),1)
 B      ?= build/san
 OPT    ?= -O1 -g $(SANFLAGS)
+# targeted runs (make SAN=1 test-http …) as tests/run-all.sh runs them:
+# fontconfig's one-time allocations in khet demo are not our leaks
+export LSAN_OPTIONS ?= suppressions=$(CURDIR)/tests/lsan.supp
 else
 B      ?= build/rel
 OPT    ?= -O2 -g

@@ -14,12 +14,15 @@
 # layout_hook (inclusive). The .ann files stay in OUT.
 #   bench/profile-dmc.sh DATA OUT [N=20] [NATIONAL-QUERY] [AREA-QUERY]
 #   e.g. bench/profile-dmc.sh /tmp/d /tmp/p 20 '?round=2' ''
+# PROFILE_DB=postgres://… profiles on that PostgreSQL database instead (a
+# `khet demo` made there, e.g. on scripts/pg-test.sh's cluster; the grant
+# above given with psql); PostgreSQL's own work is then not in the count.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 D=$1 OUT=$2 N=${3:-20} NQ=${4:-} AQ=${5:-}
 KHET=${KHET:-bin/khet}
 mkdir -p "$OUT"
-export KHET_DATA=$D KHET_DB=sqlite:$D/khet.db
+export KHET_DATA=$D KHET_DB=${PROFILE_DB:-sqlite:$D/khet.db}
 unset KHET_LISTEN KHET_WORKERS KHET_QUIET 2>/dev/null || true
 valgrind --tool=callgrind --callgrind-out-file="$OUT/cg.%p.out" \
 	"$KHET" serve --listen 127.0.0.1:0 --quiet --workers 1 >"$OUT/srv.out" 2>"$OUT/srv.err" &
@@ -50,7 +53,11 @@ page() { # NAME COOKIE PATH
 	# shellcheck disable=SC2012 # callgrind names its dumps cg.PID.out.N
 	mv "$(ls -t "$OUT"/cg.*.out.* | head -n1)" "$OUT/$name.cg"
 }
-AREA=$(sqlite3 "$D/khet.db" "SELECT area_id FROM grants g JOIN users u ON u.id = g.user_id WHERE u.username = 'dmcarea' AND g.area_id IS NOT NULL LIMIT 1")
+AREA_SQL="SELECT area_id FROM grants g JOIN users u ON u.id = g.user_id WHERE u.username = 'dmcarea' AND g.area_id IS NOT NULL LIMIT 1"
+case $KHET_DB in
+postgres*) AREA=$(psql -At "$KHET_DB" -c "$AREA_SQL") ;;
+*) AREA=$(sqlite3 "$D/khet.db" "$AREA_SQL") ;;
+esac
 page national "$(signin citizen)" "/dmc/areas$NQ"
 page area "$(signin dmcarea)" "/dmc/areas/$AREA$AQ"
 kill -TERM $VG

@@ -494,6 +494,8 @@ static int cmd_demo(struct opts *o)
 	for (int i = 0; rc == 0 && khet_modules[i]; i++)
 		if (khet_modules[i]->demo && (rc = khet_modules[i]->demo(db, o->demo, &e)) < 0)
 			fprintf(stderr, "khet: demo data (%s): %s\n", khet_modules[i]->name, e.msg);
+	if (rc == 0 && (rc = db_analyze(db, &e)) < 0)
+		fprintf(stderr, "khet: demo data: %s\n", e.msg);
 	if (rc == 0)
 		printf("khet: demo data ready in %s\n", url);
 	db_close(db);
@@ -524,6 +526,8 @@ static int cmd_import(struct opts *o, int argc, char **argv)
 		fputs(buf_cstr(&report), rc < 0 ? stderr : stdout);
 	if (rc < 0)
 		fprintf(stderr, "khet: import %s %s: %s\n", argv[1], argv[2], e.msg);
+	else if (db_analyze(db, &e) < 0) /* the rows are in: only the planner's figures wait for autovacuum */
+		fprintf(stderr, "khet: import %s: ANALYZE: %s\n", argv[1], e.msg);
 	buf_release(&report);
 	db_close(db);
 	free(url);

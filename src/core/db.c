@@ -122,6 +122,11 @@ enum db_kind db_kind(const struct db *db)
 	return db->kind;
 }
 
+int db_analyze(struct db *db, struct err *e)
+{
+	return db_kind(db) == DB_POSTGRES ? db_exec_script(db, "ANALYZE", e) : 0;
+}
+
 /* A fault planned for this call (core/fault.h): the caller sees what a
  * lost connection or a full disk gives it. */
 static int injected(struct err *e, const char *sql)

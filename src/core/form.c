@@ -854,6 +854,7 @@ void form_cleanup(struct req *r)
 	json_decref(fs->typed);
 	json_decref(fs->errors);
 	json_decref(fs->changed);
+	json_decref(fs->stale_sent);
 	memset(fs, 0, sizeof *fs);
 }
 
@@ -965,14 +966,29 @@ void form_stale(struct req *r, const struct field *fields, json_t *current, long
 	 * so the person sees what to look at again */
 	json_decref(r->form.changed);
 	r->form.changed = json_array();
+	json_decref(r->form.stale_sent);
+	r->form.stale_sent = json_array();
 	for (const struct field *f = fields; f && f->name && current; f++) {
 		if (f->type == FT_FILE || f->type == FT_PASSWORD || f->type == FT_HIDDEN)
 			continue;
 		json_t *sent = r->form.values ? json_object_get(r->form.values, f->name) : NULL;
 		if (!sent || json_is_array(sent))
 			continue;
-		if (!same_value(sent, json_object_get(current, f->name)))
-			json_array_append_new(r->form.changed, json_string(f->label ? f->label : f->name));
+		if (!same_value(sent, json_object_get(current, f->name))) {
+			const char *label = f->label ? f->label : f->name;
+			json_array_append_new(r->form.changed, json_string(label));
+			/* what the person typed is not lost: the message keeps it
+			 * beside the form that shows what is stored now */
+			json_t *typed = r->form.typed ? json_object_get(r->form.typed, f->name) : NULL;
+			const char *v = json_string_value(json_is_string(typed) ? typed : sent);
+			for (const struct choice *c = field_choices(f); v && c && c->value; c++)
+				if (!strcmp(c->value, v)) {
+					v = c->label; /* a choice as the person saw it */
+					break;
+				}
+			if (v && *v)
+				json_array_append_new(r->form.stale_sent, json_pack("{s:s, s:s}", "label", label, "value", v));
+		}
 	}
 	/* the form shows the record as it is now, not what was typed */
 	form_forget(r);
@@ -993,6 +1009,8 @@ void form_clear(struct req *r)
 		json_object_clear(r->form.errors);
 	json_decref(r->form.changed);
 	r->form.changed = NULL;
+	json_decref(r->form.stale_sent);
+	r->form.stale_sent = NULL;
 }
 
 bool form_sent(struct req *r, const char *name)
@@ -1164,6 +1182,9 @@ json_t *form_model(struct req *r, const struct field *fields, json_t *values)
 	json_object_set_new(m, "stale", json_boolean(stale));
 	json_object_set_new(m, "has_stale_changed", json_boolean(stale && json_array_size(r->form.changed)));
 	json_object_set_new(m, "stale_changed", stale && json_array_size(r->form.changed) ? json_deep_copy(r->form.changed) : json_null());
+	bool sent = stale && json_array_size(r->form.stale_sent);
+	json_object_set_new(m, "has_stale_sent", json_boolean(sent));
+	json_object_set_new(m, "stale_sent", sent ? json_deep_copy(r->form.stale_sent) : json_null());
 	json_object_set_new(m, "errors", errs);
 	return m;
 }

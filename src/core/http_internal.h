@@ -26,6 +26,7 @@ struct form_state {
 			   * here and "3521050" (satang) in values */
 	json_t *errors;   /* name → Thai message; "_form" for form-wide */
 	json_t *changed;  /* form_stale: labels of fields whose current value differs */
+	json_t *stale_sent; /* form_stale: [{label, value}] what was sent for each of them */
 	struct form_part *parts; /* text being collected / files being written */
 	struct form_part *last;  /* the last of them (appending is O(1)) */
 	int nparts;

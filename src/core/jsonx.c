@@ -31,9 +31,12 @@ bool jx_utf8_ok(const char *s, size_t n)
 			p++;
 			continue;
 		}
-		/* Thai (U+0E00-U+0E7F: E0 B8|B9 xx), most of the text here */
-		if (c == 0xE0 && end - p >= 3 && (p[1] == 0xB8 || p[1] == 0xB9) && (p[2] & 0xC0) == 0x80) {
+		/* Thai (U+0E00-U+0E7F: E0 B8|B9 xx), most of the text here: a
+		 * run of Thai letters in one loop */
+		if (c == 0xE0 && end - p >= 3 && (p[1] & 0xFE) == 0xB8 && (p[2] & 0xC0) == 0x80) {
 			p += 3;
+			while (end - p >= 3 && p[0] == 0xE0 && (p[1] & 0xFE) == 0xB8 && (p[2] & 0xC0) == 0x80)
+				p += 3;
 			continue;
 		}
 		size_t len;

@@ -753,6 +753,7 @@ int table_each_row(struct table *t, const struct table_column *cols, int ncols, 
 {
 	struct table_row r;
 	bool header = false;
+	long long rows = 0;
 	int n, rc = 0;
 	while (rc == 0 && (n = table_next(t, &r, e)) != 0) {
 		if (n < 0)
@@ -762,10 +763,17 @@ int table_each_row(struct table *t, const struct table_column *cols, int ncols, 
 			header = true;
 			continue;
 		}
+		rows++;
 		rc = row(ctx, &r, pos);
 	}
 	if (rc == 0 && !header)
 		rc = err_set(e, 400, "the file has no rows / ไฟล์ไม่มีข้อมูล (แถวแรกต้องเป็นชื่อคอลัมน์)");
+	/* a header and nothing under it is a wrong file (the template saved
+	 * before it was filled in), not "0 added" */
+	else if (rc == 0 && rows == 0)
+		rc = err_set(e, 400,
+			     "the file has only its header row, no data rows; nothing was stored / ไฟล์มีแต่แถวชื่อคอลัมน์ "
+			     "ไม่มีข้อมูลสักแถว ยังไม่ได้บันทึกข้อมูลใดเลย ให้กรอกข้อมูลใต้แถวชื่อคอลัมน์แล้วนำเข้าใหม่");
 	return rc < 0 ? -1 : 0;
 }
 

@@ -91,7 +91,8 @@ int table_header(const struct table_row *row, const struct table_column *cols, i
 /* An importer's loop: the first row is the header (table_header fills
  * pos), then row(ctx, row, pos) for every data row until it returns < 0.
  * 0 at the end; -1 with e when the file cannot be read, its header is
- * wrong, it has no rows at all, or row failed (row sets e). */
+ * wrong, it has no rows at all or only the header (400, English + Thai),
+ * or row failed (row sets e). */
 int table_each_row(struct table *t, const struct table_column *cols, int ncols, int *pos, struct buf *report,
 		   int (*row)(void *ctx, const struct table_row *row, const int *pos), void *ctx, struct err *e);
 /* The importers' answer to a file with bad rows: 400, "N bad rows of M;

@@ -480,15 +480,50 @@ json_t *dmc_subsidy_round(struct db *db, long long area_id, long long year, long
  * did not). rows says what each school's row holds:
  *   DMC_DASH_ALL (the page's JSON and the exports): all the above, grades
  *     and all_grades;
- *   DMC_DASH_TOTALS (the API): all the above but grades and all_grades;
- *   DMC_DASH_PAGE (the HTML page): only what its template reads —
- *     school_id, name, confirmed_at, certified_at, acknowledged_at, male,
- *     female, total, prev_total, change — and cells: ["boys/girls"] of
- *     the grades shown, strings rather than objects (an area of 300
- *     schools has 3,300 of them). */
-enum dmc_dash_rows { DMC_DASH_PAGE, DMC_DASH_TOTALS, DMC_DASH_ALL };
+ *   DMC_DASH_TOTALS (the API): all the above but grades and all_grades.
+ * The HTML page reads one page of it instead (dmc_area_page). */
+enum dmc_dash_rows { DMC_DASH_TOTALS, DMC_DASH_ALL };
 json_t *dmc_area_dashboard(struct db *db, long long area_id, long long round_id, long long prev_round_id,
 			   bool certified_counts, enum dmc_dash_rows rows, struct err *e);
+/* The area dashboard's HTML page (DMC-5): a summary from kept counts and
+ * one page of the schools. The schools' filter by status in the round:
+ * DMC_AREA_PENDING not confirmed (nor certified), DMC_AREA_CONFIRMED
+ * confirmed and not yet certified, DMC_AREA_CERTIFIED certified. */
+enum { DMC_AREA_ALL, DMC_AREA_PENDING, DMC_AREA_CONFIRMED, DMC_AREA_CERTIFIED };
+#define DMC_AREA_PAGE_SIZE 25
+/* ?status= as one of the above ("" or NULL: all); -1 for anything else */
+int dmc_area_status_parse(const char *s);
+/* the ?status= word of one ("" for all) */
+const char *dmc_area_status_code(int status);
+/* How many of an area's schools have a status, from its school count and
+ * its kept progress in the round (confirmed counts the certified too: a
+ * school confirms before its director certifies). */
+long long dmc_area_status_total(int status, long long schools, long long confirmed, long long certified);
+struct dmc_area_q {
+	long long area_id, school_count; /* the area's kept areas.school_count */
+	long long round_id, prev_round_id;
+	bool certified_counts; /* a closed round: what its schools certified */
+	int status;	       /* DMC_AREA_* */
+	const char *q;	       /* the search box (core/search.h), "" none */
+	long long page;	       /* from 1; past the last: the last */
+};
+/* {schools: [{school_id, name, confirmed_at, certified_at, acknowledged_at
+ * (null when not done), status (pending, confirmed, certified), cells
+ * ["boys/girls" of each grade shown], male, female, total, prev_total,
+ * change (null when the school did not certify the last round)}] — the
+ * page's DMC_AREA_PAGE_SIZE schools in Thai name order —, grade_heads
+ * [{label}], area_grades [{grade, label, male, female, total, shown}],
+ * n_schools, n_confirmed, n_certified, n_acknowledged, n_pending,
+ * n_waiting (confirmed, not certified), male, female, total (the area's
+ * learners: kept dmc_area_counts, or for a closed round what was
+ * certified), certified_total (in the round), prev_total and change (the
+ * last round's certified learners and total − that; null when no school
+ * certified it), n_prev, duplicates (open), matched (schools listed under
+ * the filter and search), page, pages}. Two statements: the page of
+ * schools (with their round rows) and the figures (grades, the area's
+ * counts, progress rows, duplicates, the page's schools' counts); a page
+ * past the last costs a count and a second read. */
+json_t *dmc_area_page(struct db *db, const struct dmc_area_q *a, struct err *e);
 /* Every area: {areas: [{area_id, code, name, short_name, school_count,
  * male, female, total (kept counts), confirmed, certified, certified_total
  * (in round_id), prev_total (certified in prev_round_id, null none),

@@ -47,6 +47,7 @@
  * (422) and a Thai message at the field; the handler's transaction is
  * rolled back with any error answer, so nothing stored changes. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,11 +107,12 @@ static bool may_see_school(struct req *r, long long sid)
 
 static const struct acc_place school_path = {"sid", "dmc_viewer"}, area_path = {"aid", "dmc_viewer", true};
 
-/* The school of the path when the user may see it; else answers (404 for
- * no such school, 403 for another's) and returns NULL with *rc set. */
+/* The school of the path when the user may see it; else answers 404, for
+ * no such school and for another's alike (as dpa, bld: whether another
+ * school's census exists is not told), and returns NULL with *rc set. */
 static json_t *school_for(struct req *r, int *rc)
 {
-	return acc_school_for(r, &school_path, "ท่านดูข้อมูลนักเรียนได้เฉพาะของโรงเรียนในความรับผิดชอบของท่าน", rc);
+	return acc_school_for(r, &school_path, NULL, rc);
 }
 
 /* The learner of the path when the user may see its school; 404 otherwise. */
@@ -884,6 +886,13 @@ static int learner_get(struct req *r)
 }
 
 
+/* A field of the form, or the stored value when the request left it out
+ * (an API PATCH; the page's form sends every field). */
+static const char *kept(struct req *r, json_t *stored, const char *name)
+{
+	return form_sent(r, name) ? form_value(r, name) : jstr(stored, name);
+}
+
 int dmc_learner_post(struct req *r)
 {
 	int rc = 0;
@@ -895,22 +904,30 @@ int dmc_learner_post(struct req *r)
 		json_decref(l);
 		return acc_deny(r, "การแก้ไขข้อมูลนักเรียนทำได้เฉพาะเจ้าหน้าที่ข้อมูลนักเรียนและแอดมินของโรงเรียน");
 	}
+	/* an API PATCH of the name sends what changes: the names it leaves
+	 * out keep what is stored (one sent empty is still refused) */
+	if (act == ACT_NAME && !strcmp(req_method(r), "PATCH"))
+		form_unsent_kept(r);
 	if (!form_ok(r))
 		return learner_page(r, 422, l, NULL);
 	long long id = jint(l, "id"), sid = jint(l, "school_id"), by = acc_user_id(r), now = dmc_now(r);
 	struct db *db = req_db(r);
 	struct err e = ERR_INIT;
 	/* a save made from an older copy of the record (issue 10.6): the
-	 * version it was made from must still be the record's; raised here,
-	 * in the handler's transaction, so of two saves at once one wins */
-	long long version = form_version(r);
-	long long bumped = db_exec(db, "UPDATE dmc_learners SET version = version + 1 WHERE id = $1 AND ($2 < 0 OR version = $2)",
-				   DB_ARGS(DB_INT(id), DB_INT(version)), &e);
-	if (bumped < 0) {
+	 * version it was made from must still be the record's. Read under the
+	 * row's lock (PostgreSQL; SQLite's write transaction holds the one
+	 * lock), so of two saves at once the second sees the first's version;
+	 * the save itself moves the version on by one (below) */
+	long long version = form_version(r), stored = -1;
+	int found = db_int_value(db,
+				 db_kind(db) == DB_SQLITE ? "SELECT version FROM dmc_learners WHERE id = $1"
+							  : "SELECT version FROM dmc_learners WHERE id = $1 FOR UPDATE",
+				 DB_ARGS(DB_INT(id)), &stored, &e);
+	if (found <= 0) {
 		json_decref(l);
-		return view_fault(r, &e);
+		return found < 0 ? view_fault(r, &e) : view_error(r, 404, "ไม่พบนักเรียนคนนี้");
 	}
-	if (bumped == 0) {
+	if (version >= 0 && version != stored) {
 		json_t *cur = dmc_learner_get(db, id, &e);
 		if (!cur) {
 			json_decref(l);
@@ -940,8 +957,8 @@ int dmc_learner_post(struct req *r)
 		done = "ย้ายนักเรียนออกแล้ว";
 		break;
 	case ACT_NAME:
-		rc = dmc_learner_rename(db, sid, id, form_value(r, "title"), form_value(r, "first_name"),
-					form_value(r, "last_name"), by, now, &e);
+		rc = dmc_learner_rename(db, sid, id, kept(r, l, "title"), kept(r, l, "first_name"), kept(r, l, "last_name"),
+					by, now, &e);
 		action = "dmc.learner.name";
 		done = "บันทึกชื่อใหม่แล้ว";
 		break;
@@ -997,6 +1014,13 @@ int dmc_learner_post(struct req *r)
 			return learner_page(r, e.status == 409 ? 409 : 422, l, e.msg);
 		form_error_err(r, &e);
 		return learner_page(r, e.status == 409 ? 409 : 422, l, NULL);
+	}
+	/* one save, one version: the learner's changes move it on themselves,
+	 * a request asked or withdrawn does not */
+	if (db_exec(db, "UPDATE dmc_learners SET version = $2 + 1 WHERE id = $1 AND version = $2",
+		    DB_ARGS(DB_INT(id), DB_INT(stored)), &e) < 0) {
+		json_decref(l);
+		return view_fault(r, &e);
 	}
 	acc_audit_in(r, db, jint(l, "area_id"), by, action, "dmc_learner", id, NULL);
 	json_decref(l);
@@ -1393,6 +1417,25 @@ static int promotion_post(struct req *r)
 /* The stacked bars of learners by grade (boys below, girls above) as SVG
  * geometry worked out here, as the OSS officers' chart does
  * (presentation attributes only: the CSP's style-src 'self' holds). */
+/* v with one decimal, as "%.1f" writes it (halves away from zero), into
+ * t (32 bytes) without printf: a chart's bars are 8 numbers each */
+static void tenths(char t[32], double v)
+{
+	long long q = llround(v * 10);
+	char d[24];
+	size_t n = 0, k = 0;
+	if (q < 0) {
+		t[k++] = '-';
+		q = -q;
+	}
+	n = buf_fmt_int(d, q / 10);
+	memcpy(t + k, d, n);
+	k += n;
+	t[k++] = '.';
+	t[k++] = (char)('0' + q % 10);
+	t[k] = '\0';
+}
+
 static json_t *grade_chart(json_t *grades, long long *peak_out)
 {
 	long long peak = 0;
@@ -1414,16 +1457,15 @@ static json_t *grade_chart(json_t *grades, long long *peak_out)
 		long long m = jint(g, "male"), f = jint(g, "female");
 		double hm = peak > 0 ? plot_h * (double)m / (double)peak : 0, hf = peak > 0 ? plot_h * (double)f / (double)peak : 0;
 		double x = left + slot * (double)k + slot * 0.15;
-		char num[7][32];
-		snprintf(num[0], sizeof num[0], "%.1f", x);
-		snprintf(num[1], sizeof num[1], "%.1f", top + plot_h - hm);
-		snprintf(num[2], sizeof num[2], "%.1f", slot * 0.7);
-		snprintf(num[3], sizeof num[3], "%.1f", hm);
-		snprintf(num[4], sizeof num[4], "%.1f", top + plot_h - hm - hf);
-		snprintf(num[5], sizeof num[5], "%.1f", hf);
-		snprintf(num[6], sizeof num[6], "%.1f", x + slot * 0.35);
-		char ty[32];
-		snprintf(ty, sizeof ty, "%.1f", top + plot_h - hm - hf - 4);
+		char num[7][32], ty[32];
+		tenths(num[0], x);
+		tenths(num[1], top + plot_h - hm);
+		tenths(num[2], slot * 0.7);
+		tenths(num[3], hm);
+		tenths(num[4], top + plot_h - hm - hf);
+		tenths(num[5], hf);
+		tenths(num[6], x + slot * 0.35);
+		tenths(ty, top + plot_h - hm - hf - 4);
 		json_array_append_new(bars, json_pack("{s:s, s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "label",
 						      jstr(g, "label"), "male", (json_int_t)m, "female", (json_int_t)f,
 						      "total", (json_int_t)(m + f), "x", num[0], "ym", num[1], "w", num[2],
@@ -1594,6 +1636,45 @@ static int area_export(struct req *r, json_t *area, json_t *round, json_t *dash,
 	return rc;
 }
 
+/* ?round= as the page was asked ("round=ID&" or ""), kept in its links */
+static void round_param(struct req *r, struct buf *b)
+{
+	long long rid = req_query_int(r, "round", 0, 0, (long long)1 << 53);
+	if (rid > 0)
+		buf_addf(b, "round=%lld&", rid);
+}
+
+/* The status filter's links: every school, then those not confirmed (what
+ * an officer chases on the round day), confirmed and waiting for the
+ * director, certified; each with its number of schools (kept counts) and
+ * the search kept. */
+static json_t *status_filters(struct req *r, long long aid, const char *q, int current, json_t *m)
+{
+	static const char *const labels[] = {"ทุกโรงเรียน", "ยังไม่ยืนยัน", "ยืนยันแล้ว รอรับรอง", "รับรองแล้ว"};
+	static const char *const counts[] = {"n_schools", "n_pending", "n_waiting", "n_certified"};
+	static const int order[] = {DMC_AREA_ALL, DMC_AREA_PENDING, DMC_AREA_CONFIRMED, DMC_AREA_CERTIFIED};
+	json_t *out = json_array();
+	for (int k = 0; k < 4; k++) {
+		int st = order[k];
+		struct buf u = BUF_INIT;
+		buf_addf(&u, "/dmc/areas/%lld?", aid);
+		round_param(r, &u);
+		if (st != DMC_AREA_ALL)
+			buf_addf(&u, "status=%s&", dmc_area_status_code(st));
+		if (*q) {
+			buf_adds(&u, "q=");
+			buf_add_urlenc(&u, q);
+		}
+		if (u.data[u.len - 1] == '&' || u.data[u.len - 1] == '?')
+			u.data[--u.len] = '\0'; /* the link ends with its last parameter */
+		json_array_append_new(out, json_pack("{s:s, s:I, s:s, s:b}", "label", labels[st], "count",
+						     (json_int_t)jint(m, counts[st]), "url", buf_cstr(&u), "current",
+						     st == current));
+		buf_release(&u);
+	}
+	return out;
+}
+
 static int area_page(struct req *r, int status, const char *error)
 {
 	int rc = 0;
@@ -1605,13 +1686,47 @@ static int area_page(struct req *r, int status, const char *error)
 	bool past = false;
 	json_t *round = dashboard_round(r, aid, &past, &e);
 	json_t *prev = e.status ? NULL : previous_round(r, round, &e);
-	json_t *dash = e.status ? NULL
-				: dmc_area_dashboard(req_db(r), aid, round ? jint(round, "id") : 0,
-						     json_is_object(prev) ? jint(prev, "id") : 0, past,
-						     req_wants_json(r) || req_query(r, "format") ? DMC_DASH_ALL
-											 : DMC_DASH_PAGE,
-						     &e);
-	long long ndup = dash ? dmc_duplicates_count(req_db(r), aid, &e) : -1;
+	long long rid = round ? jint(round, "id") : 0, pid = json_is_object(prev) ? jint(prev, "id") : 0;
+	enum sheet_format fmt;
+	const char *format = req_query(r, "format");
+	/* the JSON answer and the exports: every school of the area; the HTML
+	 * page: one page of them (dmc_area_page) under the area's summary */
+	bool exporting = format && sheet_parse_format(format, &fmt) == 0, whole = req_wants_json(r) || exporting;
+	const char *q = req_query(r, "q"), *st_word = req_query(r, "status");
+	q = q ? q : "";
+	int st = dmc_area_status_parse(st_word);
+	struct err qe = ERR_INIT;
+	if (!whole && search_query_check(q, &qe) < 0) {
+		if (!error) {
+			status = 422;
+			error = qe.msg;
+		}
+		q = "";
+	}
+	if (!whole && st < 0) {
+		if (!error) {
+			status = 422;
+			error = "ไม่มีสถานะนี้ เลือกได้: ยังไม่ยืนยัน ยืนยันแล้ว รอรับรอง หรือรับรองแล้ว (แสดงทุกโรงเรียน)";
+		}
+		st = DMC_AREA_ALL;
+	}
+	json_t *dash = NULL;
+	long long ndup = -1;
+	if (!e.status && whole) {
+		dash = dmc_area_dashboard(req_db(r), aid, rid, pid, past, DMC_DASH_ALL, &e);
+		ndup = dash ? dmc_duplicates_count(req_db(r), aid, &e) : -1;
+	} else if (!e.status) {
+		const struct dmc_area_q aq = {.area_id = aid,
+					      .school_count = jint(area, "school_count"),
+					      .round_id = rid,
+					      .prev_round_id = pid,
+					      .certified_counts = past,
+					      .status = st,
+					      .q = q,
+					      .page = req_query_int(r, "page", 1, 1, 1000000)};
+		dash = dmc_area_page(req_db(r), &aq, &e);
+		ndup = dash ? jint(dash, "duplicates") : -1;
+	}
 	if (ndup < 0) {
 		json_decref(round);
 		json_decref(prev);
@@ -1619,12 +1734,10 @@ static int area_page(struct req *r, int status, const char *error)
 		json_decref(area);
 		return e.status == 404 ? view_error(r, 404, "ไม่พบรอบการจัดเก็บข้อมูลนี้") : view_fault(r, &e);
 	}
-	enum sheet_format fmt;
-	const char *format = req_query(r, "format");
-	if (format && sheet_parse_format(format, &fmt) == 0) {
+	if (exporting) {
 		rc = area_export(r, area, round, dash, fmt);
 		acc_audit_in(r, req_db(r), aid, acc_user_id(r), "dmc.dashboard.export", "area", aid,
-			     json_pack("{s:s, s:I}", "format", format, "round_id", (json_int_t)(round ? jint(round, "id") : 0)));
+			     json_pack("{s:s, s:I}", "format", format, "round_id", (json_int_t)rid));
 		json_decref(round);
 		json_decref(prev);
 		json_decref(dash);
@@ -1633,14 +1746,14 @@ static int area_page(struct req *r, int status, const char *error)
 	}
 	size_t i;
 	json_t *row;
+	bool acker = acc_grant_is(acc_active_grant(r), "dmc_area");
 	json_array_foreach(json_object_get(dash, "schools"), i, row)
 	{
 		json_object_set_new(row, "confirmed_at_text", text_time(jint(row, "confirmed_at")));
 		json_object_set_new(row, "certified_at_text", text_time(jint(row, "certified_at")));
 		json_object_set_new(row, "acknowledged_at_text", text_time(jint(row, "acknowledged_at")));
-		json_object_set_new(row, "can_ack", json_boolean(acc_grant_is(acc_active_grant(r), "dmc_area") &&
-								 jint(row, "certified_at") > 0 &&
-								 !jint(row, "acknowledged_at")));
+		json_object_set_new(row, "can_ack",
+				    json_boolean(acker && jint(row, "certified_at") > 0 && !jint(row, "acknowledged_at")));
 		signed_text(row, "change", "change_text");
 		json_object_set_new(row, "prev_text", json_is_integer(json_object_get(row, "prev_total"))
 							  ? json_sprintf("%lld", jint(row, "prev_total"))
@@ -1650,7 +1763,7 @@ static int area_page(struct req *r, int status, const char *error)
 	 * latest earlier one that has (the subsidy is of certified data only) */
 	json_t *sub_round = json_null();
 	if (round && jint(dash, "n_certified") > 0)
-		sub_round = json_pack("{s:I, s:s}", "id", (json_int_t)jint(round, "id"), "label", jstr(round, "label"));
+		sub_round = json_pack("{s:I, s:s}", "id", (json_int_t)rid, "label", jstr(round, "label"));
 	else if (round) {
 		json_t *sr = dmc_subsidy_round(req_db(r), aid, jint(round, "academic_year"), jint(round, "round_no"), &e);
 		if (sr)
@@ -1665,8 +1778,7 @@ static int area_page(struct req *r, int status, const char *error)
 		err_clear(&e);
 	}
 	if (json_is_object(sub_round))
-		json_object_set_new(sub_round, "this_round",
-				    json_boolean(round && jint(sub_round, "id") == jint(round, "id")));
+		json_object_set_new(sub_round, "this_round", json_boolean(round && jint(sub_round, "id") == rid));
 	json_object_set_new(dash, "subsidy_round", sub_round);
 	long long peak = 0;
 	json_t *bars = grade_chart(json_object_get(dash, "area_grades"), &peak);
@@ -1674,6 +1786,34 @@ static int area_page(struct req *r, int status, const char *error)
 	buf_addf(&title, "ข้อมูลนักเรียน (DMC) %s", jstr(area, "short_name"));
 	json_object_set_new(dash, "page_title", json_string(buf_cstr(&title)));
 	buf_release(&title);
+	if (!whole) {
+		/* the list's links: the filter by status, the pager (both keep
+		 * the round asked, the filter and the search) */
+		json_object_set_new(dash, "filters", status_filters(r, aid, q, st, dash));
+		struct buf base = BUF_INIT;
+		buf_addf(&base, "/dmc/areas/%lld?", aid);
+		round_param(r, &base);
+		if (st != DMC_AREA_ALL)
+			buf_addf(&base, "status=%s&", dmc_area_status_code(st));
+		buf_adds(&base, "q=");
+		buf_add_urlenc(&base, q);
+		buf_addc(&base, '&');
+		long long pages = jint(dash, "pages");
+		json_object_set_new(dash, "pager", pager_links(buf_cstr(&base), jint(dash, "page"), pages));
+		buf_release(&base);
+		json_object_set_new(dash, "has_pager", json_boolean(pages > 1));
+		json_object_set_new(dash, "has_rows", json_boolean(json_array_size(json_object_get(dash, "schools")) > 0));
+		json_object_set_new(dash, "q", json_string(q));
+		const char *note = search_query_notice(q);
+		json_object_set_new(dash, "q_note", note ? json_string(note) : json_null());
+		json_object_set_new(dash, "status",
+				    st != DMC_AREA_ALL ? json_string(dmc_area_status_code(st)) : json_null());
+		long long asked = req_query_int(r, "round", 0, 0, (long long)1 << 53);
+		json_object_set_new(dash, "round_asked", asked > 0 ? json_integer(asked) : json_null());
+		json_object_set_new(dash, "change_text", json_null());
+		signed_text(dash, "change", "change_text");
+		json_object_set_new(dash, "has_prev", json_boolean(jint(dash, "n_prev") > 0));
+	}
 	json_object_set_new(dash, "area", area);
 	json_object_set_new(dash, "round", round ? round : json_null());
 	json_object_set_new(dash, "prev_round", prev);

@@ -117,7 +117,7 @@ test('a school\'s round: add, move in, upload weights, confirm in the window, ce
   await assertClean(dir, 'the snapshot');
 });
 
-test('the area\'s dashboard and its duplicates on a phone: the chart, the schools\' table scrolls inside its region', async () => {
+test('the area\'s dashboard and its duplicates on a phone: the chart, the schools\' table (25 a page, filtered by status) scrolls inside its region', async () => {
   const page = await newPage();
   await signInAs(page, server.base, 'dmcarea', DEMO_PW);
   await page.goto(server.base + '/dmc');
@@ -126,6 +126,11 @@ test('the area\'s dashboard and its duplicates on a phone: the chart, the school
   await page.getByRole('region', { name: /ความก้าวหน้าของโรงเรียน/ }).waitFor();
   await page.screenshot({ path: join(OUT, 'dmc-area.png'), fullPage: true });
   await assertClean(page, 'the area dashboard');
+  // the schools 25 a page: the certified ones by the status filter, which
+  // keeps the page as narrow as the phone
+  await Promise.all([page.waitForURL(/status=certified/), page.getByRole('link', { name: /^รับรองแล้ว \(\d+\)$/ }).click()]);
+  await page.getByRole('region', { name: /ความก้าวหน้าของโรงเรียน/ }).waitFor();
+  await assertClean(page, 'the area dashboard, certified schools');
   // the school certified by the first test: its "รับทราบ" button keeps its
   // word on one line (it was broken into "รับ / ทราบ" in its narrow cell)
   const ack = page.getByRole('button', { name: 'รับทราบ' }).first();
@@ -135,4 +140,15 @@ test('the area\'s dashboard and its duplicates on a phone: the chart, the school
   await page.getByRole('link', { name: /นักเรียนที่มีข้อมูลซ้ำซ้อน/ }).click();
   await page.getByRole('heading', { name: /นักเรียนที่มีข้อมูลซ้ำซ้อน/ }).waitFor();
   await assertClean(page, 'the duplicates page');
+  // at 390 px too (the officer's phone): the whole page, its pager and the
+  // search box, no sideways scroll
+  const p390 = await openPage(browser, { width: 390, height: 844 });
+  await p390.context().route('**/favicon.ico', (r) => r.fulfill({ status: 204, body: '' }));
+  await signInAs(p390, server.base, 'dmcarea', DEMO_PW);
+  await p390.goto(server.base + '/dmc');
+  await p390.waitForURL(/\/dmc\/areas\/\d+$/);
+  await p390.getByRole('navigation', { name: 'เลือกหน้ารายชื่อโรงเรียน' }).waitFor();
+  await p390.getByRole('searchbox', { name: 'ค้นหาโรงเรียน' }).waitFor();
+  await p390.screenshot({ path: join(OUT, 'dmc-area-390.png'), fullPage: true });
+  await assertClean(p390, 'the area dashboard at 390 px');
 });

@@ -131,7 +131,9 @@ test('dmc: a school token adds a learner; bad check digit, read-only, another sc
   const other = await call(tSchool2, 'PATCH', `/api/v1/dmc/learners/${r.json.id}`, { json: { title: 'boy', first_name: 'ไม่ใช่', last_name: 'ของเรา' } });
   errorShape(other, 404, 'not_found');
   assert.equal(sql(`SELECT first_name FROM dmc_learners WHERE id = ${r.json.id}`), 'กานต์เอพีไอ');
-  errorShape(await call(tSchool2, 'POST', `/api/v1/dmc/schools/${s1}/learners`, { json: learner() }), 403);
+  // nor adds to its school: 404, as for any school it may not see (dpa, bld)
+  errorShape(await call(tSchool2, 'POST', `/api/v1/dmc/schools/${s1}/learners`, { json: learner() }), 404, 'not_found');
+  errorShape(await call(tSchool2, 'POST', `/api/v1/dmc/schools/${s1}/move-in`, { json: { citizen_id: f.citizen_id, grade: 'p2', room: 1 } }), 404, 'not_found');
 });
 
 test('dmc: an ID active at another school is move_in_offered; the move in; edits with _version (409)', async () => {
@@ -184,10 +186,72 @@ test('dmc: the learner page\'s forms carry the record\'s version: a save from an
   assert.ok(html.text.includes(`name="_version" value="${a.json.version}"`), 'the forms carry _version');
   const edit = await call(tSchool1, 'PATCH', `/api/v1/dmc/learners/${a.json.id}`, { json: { title: 'boy', first_name: 'สคริปต์', last_name: 'แก้ก่อน' } });
   assert.equal(edit.status, 200, edit.text);
+  assert.equal(edit.json.version, a.json.version + 1, 'one save, one version');
   const stale = await page.post(`/dmc/learners/${a.json.id}/name`, { title: 'boy', first_name: 'หน้าเว็บ', last_name: 'แก้ทีหลัง', _version: String(a.json.version) });
   assert.equal(stale.status, 409, stale.text.slice(0, 300));
-  assert.match(stale.text, /ข้อมูลนักเรียน/);
+  assert.match(stale.text, /ข้อมูลนักเรียนนี้ถูกแก้ไขโดยผู้อื่นหลังจากท่านเปิดหน้านี้/);
   assert.equal(sql(`SELECT first_name FROM dmc_learners WHERE id = ${a.json.id}`), 'สคริปต์');
+  // the page shows what is stored now, ready to save again on its version,
+  // and keeps what the second person typed in the message
+  assert.match(stale.text, /ข้อมูลล่าสุดที่ต่างจากที่ท่านส่ง: <strong>ชื่อ<\/strong> <strong>นามสกุล<\/strong>/);
+  assert.match(stale.text, /ที่ท่านกรอกไว้ \(ยังไม่ได้บันทึก\): ชื่อ “<span class="stale-sent">หน้าเว็บ<\/span>” นามสกุล “<span class="stale-sent">แก้ทีหลัง<\/span>”/);
+  assert.match(stale.text, /name="first_name"[^>]*value="สคริปต์"/);
+  assert.ok(stale.text.includes(`name="_version" value="${edit.json.version}"`), 'the forms carry the version stored now');
+  const again = await page.post(`/dmc/learners/${a.json.id}/name`, { title: 'boy', first_name: 'หน้าเว็บ', last_name: 'แก้ทีหลัง', _version: String(edit.json.version) });
+  assert.equal(again.status, 303, again.text.slice(0, 300));
+  assert.equal(sql(`SELECT first_name || ' ' || last_name || ' ' || version FROM dmc_learners WHERE id = ${a.json.id}`),
+    `หน้าเว็บ แก้ทีหลัง ${edit.json.version + 1}`);
+});
+
+test('dmc: one save moves a learner\'s version on by one (API and page); a PATCH keeps the names it leaves out', async () => {
+  const a = await call(tSchool1, 'POST', `/api/v1/dmc/schools/${s1}/learners`, { json: learner({ first_name: 'รุ่นหนึ่ง', last_name: 'ทีละขั้น' }) });
+  assert.equal(a.status, 201, a.text);
+  const id = a.json.id;
+  const stored = () => sql(`SELECT title || '|' || first_name || '|' || last_name || '|' || version FROM dmc_learners WHERE id = ${id}`);
+  let v = a.json.version;
+  // only the first name: the title and last name stay as stored
+  const p1 = await call(tSchool1, 'PATCH', `/api/v1/dmc/learners/${id}`, { json: { first_name: 'เฉพาะชื่อ', _version: v } });
+  assert.equal(p1.status, 200, p1.text);
+  assert.equal(p1.json.version, v + 1, 'one save, one version');
+  assert.equal(p1.json.title.code, 'boy');
+  assert.equal(p1.json.last_name, 'ทีละขั้น');
+  assert.equal(stored(), `boy|เฉพาะชื่อ|ทีละขั้น|${v + 1}`);
+  v = p1.json.version;
+  // only the last name, without _version (not checked)
+  const p2 = await call(tSchool1, 'PATCH', `/api/v1/dmc/learners/${id}`, { json: { last_name: 'นามสกุลใหม่' } });
+  assert.equal(p2.status, 200, p2.text);
+  assert.equal(stored(), `boy|เฉพาะชื่อ|นามสกุลใหม่|${v + 1}`);
+  v = p2.json.version;
+  // a required field sent empty is still refused, in the one error shape
+  const empty = await call(tSchool1, 'PATCH', `/api/v1/dmc/learners/${id}`, { json: { first_name: '', _version: v } });
+  errorShape(empty, 422, 'validation_failed');
+  assert.match(empty.json.error.fields.first_name || '', /กรุณากรอก/, empty.text);
+  assert.deepEqual(Object.keys(empty.json.error.fields), ['first_name']);
+  // a title alone is checked against the stored sex
+  const girl = await call(tSchool1, 'PATCH', `/api/v1/dmc/learners/${id}`, { json: { title: 'girl', _version: v } });
+  errorShape(girl, 422);
+  assert.ok(girl.json.error.fields.title, girl.text);
+  // a partial PATCH from an older copy is 409 like a whole one
+  errorShape(await call(tSchool1, 'PATCH', `/api/v1/dmc/learners/${id}`, { json: { first_name: 'ทับ', _version: v - 1 } }), 409, 'stale_version');
+  assert.equal(stored(), `boy|เฉพาะชื่อ|นามสกุลใหม่|${v}`, 'nothing stored by the refusals');
+  // weights and heights, grade and room, a drop-out asked: one each
+  const body = await call(tSchool1, 'POST', `/api/v1/dmc/learners/${id}/body`, { json: { weight: '25', height: '124', _version: v } });
+  assert.equal(body.status, 200, body.text);
+  assert.equal(body.json.version, v + 1);
+  const grade = await call(tSchool1, 'POST', `/api/v1/dmc/learners/${id}/grade`, { json: { grade: 'p2', room: 2, _version: v + 1 } });
+  assert.equal(grade.status, 200, grade.text);
+  assert.equal(grade.json.version, v + 2);
+  // the page's forms: one save, one version
+  const page = server.client();
+  await page.get('/signin');
+  assert.equal((await page.post('/signin', { login: 'schooladmin', password: PW })).status, 303);
+  const nm = await page.post(`/dmc/learners/${id}/name`, { title: 'boy', first_name: 'จากหน้าเว็บ', last_name: 'นามสกุลใหม่', _version: String(v + 2) });
+  assert.equal(nm.status, 303, nm.text.slice(0, 300));
+  assert.equal(stored(), `boy|จากหน้าเว็บ|นามสกุลใหม่|${v + 3}`);
+  const reason = sql('SELECT code FROM dmc_dropout_reasons WHERE code <> \'other\' ORDER BY sort LIMIT 1');
+  const q = await page.post(`/dmc/learners/${id}/dropout`, { reason, dropout_note: '', _version: String(v + 3) });
+  assert.equal(q.status, 303, q.text.slice(0, 300));
+  assert.equal(stored(), `boy|จากหน้าเว็บ|นามสกุลใหม่|${v + 4}`);
 });
 
 test('dmc: a drop-out asked by the school token, approved by the area token', async () => {
@@ -326,6 +390,12 @@ test('dpa: a school token adds a staff record; bad check digit, read-only, anoth
   assert.equal(part.status, 200, part.text);
   assert.equal(sql(`SELECT last_name FROM dpa_staff WHERE id = ${r.json.id}`), 'ทะเบียนใหม่');
   assert.equal(stored(), was);
+  assert.equal(part.json.version, ok.json.version + 1, 'one save, one version');
+  // a required field sent empty is still refused, at that field alone
+  const empty = await call(tDpa1, 'PATCH', `/api/v1/dpa/staff/${r.json.id}`, { json: { last_name: '', _version: part.json.version } });
+  errorShape(empty, 422, 'validation_failed');
+  assert.deepEqual(Object.keys(empty.json.error.fields), ['last_name'], empty.text);
+  assert.equal(sql(`SELECT last_name FROM dpa_staff WHERE id = ${r.json.id}`), 'ทะเบียนใหม่');
   ok.json.version = part.json.version;
   // the area office's own staff, by the area admin's token; a school's token may not
   const office = await call(await token('areaadmin1', ['dpa:write']), 'POST', `/api/v1/dpa/areas/${area}/staff`, { json: person() });

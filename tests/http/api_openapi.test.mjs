@@ -266,3 +266,15 @@ test('the document (built once) is the same bytes to every caller; the reference
   const oss = j.json.groups.find((g) => g.module === 'oss');
   assert.ok(oss.ops.some((o) => o.path === '/api/v1/oss/requests' && o.list));
 });
+
+test('a PATCH requires none of its fields: what it leaves out keeps its stored value', async () => {
+  const patches = [];
+  for (const [path, ops] of Object.entries(doc.paths))
+    if (ops.patch) patches.push([path, ops.patch]);
+  assert.ok(patches.length >= 2, 'the census learner and the personnel record');
+  for (const [path, op] of patches) {
+    const schema = op.requestBody.content['application/json'].schema;
+    assert.deepEqual(schema.required ?? [], [], path);
+    assert.ok(schema.properties.first_name, `${path}: the fields are still described`);
+  }
+});

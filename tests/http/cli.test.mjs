@@ -70,6 +70,32 @@ test('khet import org: a CSV and an XLSX load, a second run adds nothing, a bad 
   }
 });
 
+test('khet import of a file with only its header row: every kind says in Thai that it has no rows, exits 1, stores nothing', async () => {
+  const s = await startServer({ demo: false });
+  try {
+    const env = s.env;
+    const heads = {
+      org: 'รหัสโรงเรียน,รหัส SMIS,ชื่อโรงเรียน,รหัสเขตพื้นที่,สำนักงานเขตพื้นที่\r\n',
+      students: 'รหัสโรงเรียน,เลขประจำตัวประชาชน,คำนำหน้า,ชื่อ,นามสกุล,วันเกิด,ชั้น\n',
+      personnel: '\ufeffรหัสโรงเรียน,เลขประจำตัวประชาชน,คำนำหน้า,ชื่อ,นามสกุล\n,,,,\n\n',
+    };
+    const before = s.sql("SELECT (SELECT COUNT(*) FROM schools) || '|' || (SELECT COUNT(*) FROM dmc_learners) || '|' || (SELECT COUNT(*) FROM dpa_staff) || '|' || (SELECT COUNT(*) FROM audit)");
+    for (const [kind, text] of Object.entries(heads)) {
+      const r = khet(['import', kind, file(`head-${kind}.csv`, text)], env);
+      assert.equal(r.code, 1, `${kind}: ${r.stdout} ${r.stderr}`);
+      assert.match(r.stderr, /ไฟล์มีแต่แถวชื่อคอลัมน์ ไม่มีข้อมูลสักแถว/, kind);
+      assert.doesNotMatch(r.stdout + r.stderr, /\b0 added|นำเข้าแล้ว/, kind);
+      // as an empty file is refused
+      const empty = khet(['import', kind, file(`empty-${kind}.csv`, '')], env);
+      assert.equal(empty.code, 1);
+      assert.match(empty.stderr, /ไฟล์ว่างเปล่า/);
+    }
+    assert.equal(s.sql("SELECT (SELECT COUNT(*) FROM schools) || '|' || (SELECT COUNT(*) FROM dmc_learners) || '|' || (SELECT COUNT(*) FROM dpa_staff) || '|' || (SELECT COUNT(*) FROM audit)"), before);
+  } finally {
+    await s.stop();
+  }
+});
+
 test('khet user: the first super admin sets his password through the printed link and signs in; area admin, grant, revoke, list', async () => {
   const s = await startServer({ demo: false });
   try {

@@ -154,14 +154,26 @@ test('move in from another school: the record moves with its history, the old sc
   assert.match(notFound.json.form.errors.citizen_id, /เพิ่มนักเรียน/);
 });
 
-test('another school\'s learner is 404, its pages refused', async () => {
+test('another school\'s learner is 404, and so are its school\'s pages (as in dpa and bld: not told it exists)', async () => {
   const l = await add(admin1, s1);
   assert.equal((await admin2.get(`/dmc/learners/${l.id}`)).status, 404);
   const n = count(`SELECT COUNT(*) FROM dmc_learner_events WHERE learner_id = ${l.id}`);
   const w = await admin2.post(`/dmc/learners/${l.id}/body`, { weight: '30', height: '130' });
   assert.equal(w.status, 404);
+  const nm = await admin2.post(`/dmc/learners/${l.id}/name`, { title: 'boy', first_name: 'ไม่ใช่', last_name: 'ของเรา' });
+  assert.equal(nm.status, 404);
   assert.equal(count(`SELECT COUNT(*) FROM dmc_learner_events WHERE learner_id = ${l.id}`), n);
-  assert.equal((await admin2.get(`/dmc/schools/${s1}/learners`)).status, 403);
+  assert.equal((await admin2.get(`/dmc/schools/${s1}/learners`)).status, 404);
+  assert.equal((await admin2.get(`/dmc/schools/${s1}`)).status, 404);
+  // writing into the other school: the same 404, nothing stored
+  const learners = count('SELECT COUNT(*) FROM dmc_learners');
+  const nw = await admin2.post(`/dmc/schools/${s1}/learners/new`, learner());
+  assert.equal(nw.status, 404, nw.text.slice(0, 300));
+  assert.match(nw.text, /ไม่พบโรงเรียนนี้/);
+  const mi = await admin2.post(`/dmc/schools/${s1}/move-in`, { citizen_id: l.citizen_id, room: '1' });
+  assert.equal(mi.status, 404);
+  assert.equal(count('SELECT COUNT(*) FROM dmc_learners'), learners);
+  assert.equal(sql(`SELECT school_id FROM dmc_learners WHERE id = ${l.id}`), String(s1));
 });
 
 test('move out with a destination', async () => {

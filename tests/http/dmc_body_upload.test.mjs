@@ -236,9 +236,20 @@ test('too large: 21 MB over the field, 100 MB over the server (413); a zip bomb,
   assert.equal(body(a.id), '-1/-1');
 });
 
-test('another school\'s admin cannot upload to this school', async () => {
+test('another school\'s admin cannot upload to this school (404: as if it did not exist)', async () => {
   const a = await add(admin1, s1);
   const r = await admin2.postMultipart(`/dmc/schools/${s1}/body-upload`, {}, csv(`เลขประจำตัวประชาชน,น้ำหนัก,ส่วนสูง\n${a.cid},30,130\n`));
-  assert.equal(r.status, 403);
+  assert.equal(r.status, 404);
   assert.equal(body(a.id), '-1/-1');
+});
+
+test('a file with only its header row (or blank rows under it) is refused at the field in Thai, nothing stored', async () => {
+  const a = await add(admin1, s1);
+  for (const text of ['เลขประจำตัวประชาชน,น้ำหนัก,ส่วนสูง\n', 'เลขประจำตัวประชาชน,น้ำหนัก,ส่วนสูง\r\n,,\r\n\r\n']) {
+    const r = await upload(admin1, s1, csv(text));
+    assert.equal(r.status, 422, r.text.slice(0, 300));
+    assert.match(r.json.form.errors.file, /ไฟล์ไม่มีข้อมูล/);
+  }
+  assert.equal(body(a.id), '-1/-1');
+  assert.equal(events(a.id), 0);
 });

@@ -89,6 +89,22 @@ async function switchTo(c, role, school) {
   assert.equal(r.status, 303, `switch role: ${r.status}`);
 }
 
+// The area's HTML page shows 25 schools a page: every page of it as one
+// text (a school's row is checked on the page it is on).
+async function areaHtmlAll(c, query = '', opts = {}) {
+  const first = await c.get(`/dmc/areas/${area}${query}`, opts);
+  assert.equal(first.status, 200, first.text.slice(0, 300));
+  const pages = Number(/หน้า \d+ จาก (\d+)/.exec(first.text)[1]);
+  let text = first.text;
+  for (let p = 2; p <= pages; p++) {
+    const r = await c.get(`/dmc/areas/${area}${query}${query ? '&' : '?'}page=${p}`, opts);
+    assert.equal(r.status, 200);
+    text += r.text;
+  }
+  return { status: first.status, text, pages };
+}
+const rowIds = (text) => [...text.matchAll(/<tr><th scope="row"><a href="\/dmc\/schools\/(\d+)">/g)].map((m) => Number(m[1]));
+
 test('the area dashboard: each school\'s learners by grade × sex are its active learners; the kept counts follow changes', async () => {
   assertKept();
   const before = await areaOfficer.get(`/dmc/areas/${area}`, { json: true });
@@ -114,7 +130,7 @@ test('the area dashboard: each school\'s learners by grade × sex are its active
   assert.equal(row(after, s2).total, row(before, s2).total + 1);
   assert.equal(row(after, s2).all_grades.find((c) => c.grade === 'p3').female, row(before, s2).all_grades.find((c) => c.grade === 'p3').female + 1);
   assert.equal(after.json.total, before.json.total + 1);
-  const html = await areaOfficer.get(`/dmc/areas/${area}`);
+  const html = await areaHtmlAll(areaOfficer);
   assert.match(html.text, /<svg[^>]*role="img"/, 'the chart');
   assert.match(html.text, /ป\.3/);
   // the page's table: every school's row holds its own counts (each count
@@ -162,8 +178,10 @@ test('change since the last round: what a school certified in this round against
   assert.equal(d.json.prev_round.id, r1.id);
   const other = d.json.schools.find((y) => y.school_id === s2);
   assert.equal(other.change, null, 'a school that did not certify the last round has no change');
-  const html = await areaOfficer.get(`/dmc/areas/${area}?round=${r2.id}`, at(r2.open_at + 120));
-  assert.match(html.text, /\+2/);
+  const html = await areaHtmlAll(areaOfficer, `?round=${r2.id}`, at(r2.open_at + 120));
+  const row1 = new RegExp(`<a href="/dmc/schools/${s1}">[\\s\\S]*?</tr>`).exec(html.text);
+  assert.ok(row1, 's1 on one of the pages');
+  assert.match(row1[0], /<td class="num">\+2<\/td><\/tr>/);
   // after the window, the round shows what was certified
   const past = await areaOfficer.get(`/dmc/areas/${area}?round=${r2.id}`, { json: true, ...at(r2.open_at + 86400) });
   assert.equal(past.json.past, true);
@@ -361,9 +379,10 @@ test('the national progress is kept per area and round: confirm, certify, acknow
     assert.equal(count(`SELECT acknowledged FROM dmc_round_area_progress WHERE round_id = ${r1.id} AND area_id = ${area}`), before + 1);
     await nationalAgrees(r1, t);
   }
-  // the area's HTML page (its lean rows, DMC_DASH_PAGE) shows what its JSON (every field) says, school by school
+  // the area's HTML pages (25 schools a page, dmc_area_page) show what its JSON (every school, every field) says, school by school
   const areaJson = await areaOfficer.get(`/dmc/areas/${area}?round=${r2.id}`, { json: true, ...at(r2.open_at + 120) });
-  const areaHtml = await areaOfficer.get(`/dmc/areas/${area}?round=${r2.id}`, at(r2.open_at + 120));
+  const areaHtml = await areaHtmlAll(areaOfficer, `?round=${r2.id}`, at(r2.open_at + 120));
+  assert.deepEqual(rowIds(areaHtml.text), areaJson.json.schools.map((x) => x.school_id), 'every school once, in the same order');
   for (const sc of areaJson.json.schools) {
     const m = new RegExp(`<a href="/dmc/schools/${sc.school_id}">[\\s\\S]*?</tr>`).exec(areaHtml.text);
     assert.ok(m, `the row of school ${sc.school_id}`);
@@ -419,4 +438,98 @@ test('the demo: G-code requests (one pending, one certified with its learner) an
   assert.equal(basic.status, 200);
   assert.equal(basic.json.basic.saved, true);
   assert.ok(basic.json.basic.rows.some((r) => r.rooms === 2 && r.total > 0), 'the grades taught, two rooms each');
+});
+
+test('the area page: 25 schools a page in Thai order, filtered by status in the round, searched; bad page numbers, filters and searches', async () => {
+  // s1 certified and s2 confirmed in this round (once: each test may run alone)
+  await certifyS1(r2);
+  if (!count(`SELECT COUNT(*) FROM dmc_round_schools WHERE round_id = ${r2.id} AND school_id = ${s2} AND confirmed_at IS NOT NULL`)) {
+    assert.equal((await admin2.post(`/dmc/schools/${s2}/rounds/${r2.id}/confirm`, {}, at(r2.open_at + 10))).status, 303);
+  }
+  const t = at(r2.open_at + 120), q = `?round=${r2.id}`;
+  const all = await areaOfficer.get(`/dmc/areas/${area}${q}`, { json: true, ...t });
+  const order = all.json.schools.map((x) => x.school_id); // every school, Thai name order
+  const n = count(`SELECT COUNT(*) FROM schools WHERE area_id = ${area}`);
+  assert.equal(order.length, n);
+  assert.ok(n > 25, 'the demo area has more than a page of schools');
+  const pages = Math.ceil(n / 25);
+  const p1 = await areaOfficer.get(`/dmc/areas/${area}${q}`, t);
+  assert.equal(p1.status, 200);
+  assert.deepEqual(rowIds(p1.text), order.slice(0, 25));
+  assert.match(p1.text, new RegExp(`หน้า 1 จาก ${pages} ทั้งหมด ${n} โรงเรียน`));
+  assert.match(p1.text, new RegExp(`href="/dmc/areas/${area}\\?round=${r2.id}&amp;q=&amp;page=2"`), 'the pager keeps the round');
+  const p2 = await areaOfficer.get(`/dmc/areas/${area}${q}&page=2`, t);
+  assert.deepEqual(rowIds(p2.text), order.slice(25, 50));
+  // the summary: every school by status, from the kept counts, whatever page
+  const state = new Map(sql(`SELECT school_id, CASE WHEN certified_at IS NOT NULL THEN 'certified' WHEN confirmed_at IS NOT NULL THEN 'confirmed' ELSE 'pending' END
+    FROM dmc_round_schools WHERE round_id = ${r2.id}`).split('\n').filter(Boolean).map((l) => l.split('|')).map(([id, st]) => [Number(id), st]));
+  const of = (st) => order.filter((id) => (state.get(id) ?? 'pending') === st);
+  assert.equal(state.get(s1), 'certified');
+  assert.match(p1.text, new RegExp(`ยังไม่ยืนยัน ${of('pending').length}</strong> · ยืนยันแล้ว รอรับรอง ${of('confirmed').length} · รับรองแล้ว ${of('certified').length} `));
+  assert.match(p2.text, new RegExp(`ยังไม่ยืนยัน ${of('pending').length}</strong>`));
+  // each filter lists exactly its schools, in order, over its pages; its tab shows how many
+  for (const st of ['pending', 'confirmed', 'certified']) {
+    const want = of(st);
+    const label = { pending: 'ยังไม่ยืนยัน', confirmed: 'ยืนยันแล้ว รอรับรอง', certified: 'รับรองแล้ว' }[st];
+    assert.ok(p1.text.includes(`href="/dmc/areas/${area}?round=${r2.id}&amp;status=${st}">${label} (${want.length})</a>`), `the tab ${st}: ${/<ul class="tabs">[\s\S]*?<\/ul>/.exec(p1.text)}`);
+    const got = await areaHtmlAll(areaOfficer, `${q}&status=${st}`, t);
+    assert.deepEqual(rowIds(got.text), want, st);
+    assert.match(got.text, new RegExp(`ทั้งหมด ${want.length} โรงเรียน`));
+    assert.match(got.text, new RegExp(`href="/dmc/areas/${area}\\?round=${r2.id}&amp;status=${st}" aria-current="page"`));
+  }
+  // s1's row on the certified list holds its figures, as the JSON says
+  const cert = await areaOfficer.get(`/dmc/areas/${area}${q}&status=certified`, t);
+  const j1 = all.json.schools.find((x) => x.school_id === s1);
+  const row = new RegExp(`<a href="/dmc/schools/${s1}">[\\s\\S]*?</tr>`).exec(cert.text)[0];
+  assert.deepEqual([...row.matchAll(/<td class="num">(\d+)\/(\d+)<\/td>/g)].map((x) => `${x[1]}/${x[2]}`), j1.grades.map((c) => `${c.male}/${c.female}`));
+  assert.deepEqual([...row.matchAll(/<td class="num">([^<]*)<\/td>/g)].map((x) => x[1]).slice(-5, -2), [String(j1.male), String(j1.female), String(j1.total)]);
+  assert.match(row, /<td>\d{1,2} [^<]*25\d\d/, 'certified when, in BE');
+  // a closed round shows what was certified (the snapshot's counts): s1's row, the area's totals
+  const late = at(r2.open_at + 86400);
+  const pastJson = await areaOfficer.get(`/dmc/areas/${area}${q}`, { json: true, ...late });
+  assert.equal(pastJson.json.past, true);
+  const closed = await areaOfficer.get(`/dmc/areas/${area}${q}&status=certified`, late);
+  const pj = pastJson.json.schools.find((x) => x.school_id === s1);
+  const prow = new RegExp(`<a href="/dmc/schools/${s1}">[\\s\\S]*?</tr>`).exec(closed.text)[0];
+  assert.deepEqual([...prow.matchAll(/<td class="num">(\d+)\/(\d+)<\/td>/g)].map((x) => `${x[1]}/${x[2]}`), pj.grades.map((c) => `${c.male}/${c.female}`));
+  assert.match(closed.text, new RegExp(`นักเรียนที่รับรอง ชาย ${pastJson.json.male} หญิง ${pastJson.json.female} รวม ${pastJson.json.total} คน`));
+  // the search (name, district or code) within a filter, the filter kept in the form
+  const code = sql(`SELECT obec_code FROM schools WHERE id = ${s1}`);
+  const found = await areaOfficer.get(`/dmc/areas/${area}${q}&status=certified&q=${code}`, t);
+  assert.equal(found.status, 200);
+  assert.deepEqual(rowIds(found.text), [s1]);
+  assert.match(found.text, /ทั้งหมด 1 โรงเรียน/);
+  assert.match(found.text, /<input type="hidden" name="status" value="certified">/);
+  assert.match(found.text, new RegExp(`<input type="search" id="q" name="q" value="${code}"`));
+  const none = await areaOfficer.get(`/dmc/areas/${area}${q}&status=pending&q=${code}`, t);
+  assert.deepEqual(rowIds(none.text), []);
+  assert.match(none.text, /ไม่พบโรงเรียน/);
+  const byName = await areaHtmlAll(areaOfficer, `${q}&q=${encodeURIComponent(sql(`SELECT name FROM schools WHERE id = ${s2}`))}`, t);
+  assert.ok(rowIds(byName.text).includes(s2));
+  // a page past the last shows the last; a page that is not a page number, the first
+  const past = await areaOfficer.get(`/dmc/areas/${area}${q}&page=99`, t);
+  assert.equal(past.status, 200);
+  assert.deepEqual(rowIds(past.text), order.slice((pages - 1) * 25));
+  assert.match(past.text, new RegExp(`หน้า ${pages} จาก ${pages}`));
+  const pastSearch = await areaOfficer.get(`/dmc/areas/${area}${q}&status=certified&q=${code}&page=7`, t);
+  assert.deepEqual(rowIds(pastSearch.text), [s1]);
+  for (const bad of ['abc', '0', '-3', '2.5', '1e9', '99999999999999999999']) {
+    const r = await areaOfficer.get(`/dmc/areas/${area}${q}&page=${encodeURIComponent(bad)}`, t);
+    assert.equal(r.status, 200, bad);
+    assert.deepEqual(rowIds(r.text), order.slice(0, 25), bad);
+  }
+  // an unknown status and a search too long: said in Thai, every school listed
+  const badSt = await areaOfficer.get(`/dmc/areas/${area}${q}&status=bogus`, t);
+  assert.equal(badSt.status, 422);
+  assert.match(badSt.text, /ไม่มีสถานะนี้/);
+  assert.deepEqual(rowIds(badSt.text), order.slice(0, 25));
+  const long = await areaOfficer.get(`/dmc/areas/${area}${q}&q=${'ก'.repeat(101)}`, t);
+  assert.equal(long.status, 422);
+  assert.match(long.text, /role="alert"/);
+  assert.deepEqual(rowIds(long.text), order.slice(0, 25));
+  // the whole area is still in the exports: every school, every grade × sex cell
+  const csv = parseCsv((await areaOfficer.get(`/dmc/areas/${area}${q}&format=csv`, t)).text.replace(/^\ufeff/, ''));
+  assert.equal(csv.length, n + 2, 'a header, a row per school, the area\'s total');
+  const grades = count('SELECT COUNT(*) FROM dmc_grades');
+  assert.equal(csv[0].filter((h) => / (ชาย|หญิง)$/.test(h)).length, grades * 2);
 });

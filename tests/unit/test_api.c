@@ -378,7 +378,13 @@ static void test_straight_json(void **state)
 	jx_buf_str(&b, NULL);
 	assert_string_equal(buf_cstr(&b), "\"\"");
 	/* times and enums as api_time and api_enum give them */
-	static const long long times[] = {0, -5, 1796625300, 946684799, 4102444800LL};
+	/* api_buf_time keeps the dates of the last two days it wrote: the
+	 * same day again, two days in turn, a third, the day's first and last
+	 * second in Bangkok, and past 9999 (thai_local clamps it) twice */
+	static const long long times[] = {0,	      -5,	  1796625300,	   946684799,	  4102444800LL,
+					  1796625301, 946684799,  1796625300 + 86400, 1796625302, 946684800,
+					  1796576400, 1796576399, 1796662799,	   300000000000LL, 300000000000LL,
+					  1796625300};
 	for (size_t i = 0; i < sizeof times / sizeof *times; i++) {
 		buf_reset(&b);
 		api_buf_time(&b, times[i]);

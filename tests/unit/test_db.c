@@ -373,6 +373,25 @@ static void test_transaction(void **state)
 /* db_bulk stores every value as given — NULL, tabs, line breaks,
  * backslashes, Thai — on both engines (COPY's text format on PostgreSQL);
  * a refused row fails the whole load, and ok = false keeps nothing. */
+/* db_analyze: PostgreSQL has the planner's figures right after a load
+ * (pg_class.reltuples is -1 until a table is analyzed); SQLite is left
+ * without statistics, as its queries are planned for (no sqlite_stat1). */
+static void test_analyze(void **state)
+{
+	struct engine *en = *state;
+	struct err e = ERR_INIT;
+	script(en->db, "DROP TABLE IF EXISTS t_an; CREATE TABLE t_an (id BIGINT PRIMARY KEY, v TEXT)");
+	for (int i = 0; i < 300; i++)
+		assert_true(db_exec(en->db, "INSERT INTO t_an (id, v) VALUES ($1, 'x')", DB_ARGS(DB_INT(i + 1)), &e) >= 0);
+	if (en->kind == DB_POSTGRES)
+		assert_int_equal(count(en->db, "SELECT CAST(reltuples AS BIGINT) FROM pg_class WHERE oid = 't_an'::regclass"), -1);
+	assert_int_equal(db_analyze(en->db, &e), 0);
+	if (en->kind == DB_POSTGRES)
+		assert_int_equal(count(en->db, "SELECT CAST(reltuples AS BIGINT) FROM pg_class WHERE oid = 't_an'::regclass"), 300);
+	else
+		assert_int_equal(count(en->db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_stat1'"), 0);
+}
+
 static void test_bulk(void **state)
 {
 	struct db *db = ((struct engine *)*state)->db;
@@ -884,7 +903,7 @@ static void test_open_bad_pg(void **state)
 	    cmocka_unit_test(test_null_binding), cmocka_unit_test(test_json_types),                                    \
 	    cmocka_unit_test(test_error_message), cmocka_unit_test(test_row_json_404),                                 \
 	    cmocka_unit_test(test_int_value), cmocka_unit_test(test_constraint_409),                                   \
-	    cmocka_unit_test(test_transaction), cmocka_unit_test(test_exec_changes), cmocka_unit_test(test_bulk), cmocka_unit_test(test_wrote), cmocka_unit_test(test_thread_calls),                                   \
+	    cmocka_unit_test(test_transaction), cmocka_unit_test(test_exec_changes), cmocka_unit_test(test_bulk), cmocka_unit_test(test_analyze), cmocka_unit_test(test_wrote), cmocka_unit_test(test_thread_calls),                                   \
 	    cmocka_unit_test(test_statement_cache), cmocka_unit_test(test_migrate_once),                               \
 	    cmocka_unit_test(test_migrate_concurrent), cmocka_unit_test(test_migrate_fills_gap),                    \
 	    cmocka_unit_test(test_thai_order)

@@ -1380,6 +1380,34 @@ static void test_round_progress_kept(void **state)
 	assert_int_equal(progress_of(en->db, "certified_male", rid, area), m0);
 }
 
+/* The area page's status filter (dmc_area_page): the ?status= words, and
+ * how many schools each lists from the kept counts (a school confirms
+ * before it certifies, so confirmed counts the certified too). */
+static void test_area_status(void **state)
+{
+	(void)state;
+	assert_int_equal(dmc_area_status_parse(NULL), DMC_AREA_ALL);
+	assert_int_equal(dmc_area_status_parse(""), DMC_AREA_ALL);
+	assert_int_equal(dmc_area_status_parse("pending"), DMC_AREA_PENDING);
+	assert_int_equal(dmc_area_status_parse("confirmed"), DMC_AREA_CONFIRMED);
+	assert_int_equal(dmc_area_status_parse("certified"), DMC_AREA_CERTIFIED);
+	assert_int_equal(dmc_area_status_parse("Certified"), -1);
+	assert_int_equal(dmc_area_status_parse("all"), -1);
+	assert_int_equal(dmc_area_status_parse("pending "), -1);
+	for (int k = DMC_AREA_ALL; k <= DMC_AREA_CERTIFIED; k++)
+		assert_int_equal(dmc_area_status_parse(dmc_area_status_code(k)), k);
+	assert_string_equal(dmc_area_status_code(7), "");
+	/* 300 schools, 120 confirmed of which 45 certified */
+	assert_int_equal(dmc_area_status_total(DMC_AREA_ALL, 300, 120, 45), 300);
+	assert_int_equal(dmc_area_status_total(DMC_AREA_PENDING, 300, 120, 45), 180);
+	assert_int_equal(dmc_area_status_total(DMC_AREA_CONFIRMED, 300, 120, 45), 75);
+	assert_int_equal(dmc_area_status_total(DMC_AREA_CERTIFIED, 300, 120, 45), 45);
+	/* no round yet: every school not confirmed; never below zero */
+	assert_int_equal(dmc_area_status_total(DMC_AREA_PENDING, 30, 0, 0), 30);
+	assert_int_equal(dmc_area_status_total(DMC_AREA_PENDING, 2, 3, 3), 0);
+	assert_int_equal(dmc_area_status_total(DMC_AREA_CONFIRMED, 2, 1, 2), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest pure[] = {
@@ -1390,6 +1418,7 @@ int main(void)
 	    cmocka_unit_test(test_correction_cutoff),
 	    cmocka_unit_test(test_gcode_make),
 	    cmocka_unit_test(test_subsidy_amount),
+	    cmocka_unit_test(test_area_status),
 	};
 	const struct CMUnitTest db_tests[] = {
 	    cmocka_unit_test(test_one_active_record),

@@ -288,6 +288,43 @@ static void test_zip_bomb(void **state)
 	buf_release(&z);
 }
 
+static int count_row(void *ctx, const struct table_row *row, const int *pos)
+{
+	(void)row;
+	(void)pos;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+/* An importer's loop (table_each_row): a header with rows under it calls
+ * the row step once a row; a header alone, or with only blank rows under
+ * it, is refused in English and Thai as a file with no data (an importer
+ * would otherwise say "0 added"), and so is a file with no rows at all. */
+static void test_each_row_header_only(void **state)
+{
+	(void)state;
+	static const struct table_column cols[] = {{"name", true, {"name", "ชื่อ"}, 0}};
+	static const char *const files[] = {"name\nหนึ่ง\nสอง\n", "name\n", "\xEF\xBB\xBFชื่อ\r\n,\r\n\r\n", "\n\n"};
+	for (int i = 0; i < 4; i++) {
+		struct table *t = open_ok(files[i], strlen(files[i]));
+		struct buf report = BUF_INIT;
+		struct err e = ERR_INIT;
+		int pos[1], n = 0;
+		int rc = table_each_row(t, cols, 1, pos, &report, count_row, &n, &e);
+		if (i == 0) {
+			assert_int_equal(rc, 0);
+			assert_int_equal(n, 2);
+		} else {
+			assert_int_equal(rc, -1);
+			assert_int_equal(n, 0);
+			assert_int_equal(e.status, 400);
+			assert_non_null(strstr(e.msg, i < 3 ? "ไฟล์มีแต่แถวชื่อคอลัมน์" : "ไฟล์ไม่มีข้อมูล"));
+		}
+		buf_release(&report);
+		table_close(t);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -296,6 +333,7 @@ int main(void)
 	    cmocka_unit_test(test_limits),
 	    cmocka_unit_test(test_xlsx),
 	    cmocka_unit_test(test_zip_bomb),
+	    cmocka_unit_test(test_each_row_header_only),
 	};
 	return cmocka_run_group_tests_name("table_read", tests, NULL, NULL) ? 1 : 0;
 }

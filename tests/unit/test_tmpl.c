@@ -365,18 +365,22 @@ static void test_numbers_and_alloc(void **state)
 
 /* jx_utf8_ok (jsonx.c) takes exactly what jansson's own check takes:
  * every 1-, 2- and 3-byte sequence around the Thai block's fast path, cut
- * short or followed by more bytes, compared with json_stringn. */
+ * short or followed by more bytes, after ASCII and after a run of Thai
+ * letters (the fast path's inner loop), compared with json_stringn. */
 static void test_utf8_like_jansson(void **state)
 {
 	(void)state;
 	static const unsigned char lead[] = {0x00, 0x41, 0x7F, 0x80, 0xBF, 0xC0, 0xC2, 0xDF, 0xE0, 0xE1, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF};
 	static const unsigned char next[] = {0x00, 0x41, 0x7F, 0x80, 0x9F, 0xA0, 0xB7, 0xB8, 0xB9, 0xBA, 0xBF, 0xC0, 0xE0};
 	size_t nl = sizeof lead, nn = sizeof next;
+	static const char *const prefix[] = {"abcdefg", "a\xE0\xB8\x81\xE0\xB9\x80"}; /* 7 bytes each: "aกเ" */
+	for (size_t pi = 0; pi < 2; pi++)
 	for (size_t a = 0; a < nl; a++)
 		for (size_t b = 0; b < nn; b++)
 			for (size_t c = 0; c < nn; c++)
 				for (size_t len = 1; len <= 4; len++) {
-					unsigned char s[12] = "abcdefg";
+					unsigned char s[12];
+					memcpy(s, prefix[pi], 7);
 					s[7] = lead[a];
 					s[8] = next[b];
 					s[9] = next[c];
