@@ -6,7 +6,7 @@
 #   make test-http [F=kpi [N='copy a year']] [PG=1]
 SHELL = /bin/sh
 
-PKGS   = zlib libmicrohttpd jansson libsodium sqlite3 libpq libthai libmagic libcurl \
+PKGS   = zlib libmicrohttpd jansson libsodium sqlite3 libpq libthai libmagic libcurl libpng libjpeg \
          cairo pangocairo xlsxwriter libqrencode libzip expat libdeflate
 SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 

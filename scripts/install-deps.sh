@@ -5,14 +5,15 @@
 # deploy/nginx.conf; poppler-utils: the tests read the text of the PDFs Khet
 # makes with pdftotext; systemd: systemd-analyze rates deploy/khet.service;
 # openssl: deploy.test.mjs's throwaway certificate; clang and libclang-rt-dev:
-# the libFuzzer targets of tests/fuzz, make fuzz). Idempotent:
+# the libFuzzer targets of tests/fuzz, make fuzz; libpng-dev, libjpeg-dev: an
+# uploaded image is read whole, core/filecheck). Idempotent:
 # when everything is present it prints nothing and touches nothing.
 set -eu
 
 PKGS="build-essential pkg-config
 zlib1g-dev libdeflate-dev libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libpq-dev
 libthai-dev libmagic-dev libcurl4-openssl-dev libcairo2-dev libpango1.0-dev
-libxlsxwriter-dev libqrencode-dev libcmocka-dev libzip-dev libexpat1-dev
+libxlsxwriter-dev libqrencode-dev libcmocka-dev libzip-dev libexpat1-dev libpng-dev libjpeg-dev
 fonts-tlwg-laksaman sqlite3 postgresql-15 postgresql-client-15 clang libclang-rt-dev
 chromium wrk nginx-light curl python3-aiosmtpd poppler-utils systemd openssl pgbouncer"
 

@@ -16,6 +16,7 @@
 #include "core/db.h"
 #include "core/form.h"
 #include "core/jsonx.h"
+#include "core/export.h"
 #include "core/pdf.h"
 #include "core/view.h"
 #include "org/org.h"
@@ -130,7 +131,8 @@ static int form_pdf(struct req *r)
 		buf_release(&out);
 		return view_err(r, &e);
 	}
-	return view_bytes(r, 200, PDF_CONTENT_TYPE, &out, "แบบคำขอรับสิทธิ์การใช้งานระบบสารสนเทศ.pdf");
+	/* named like every export: access-request-form-<BE date>.pdf, the Thai name with the same date */
+	return export_pdf(r, &out, "access-request-form", "แบบคำขอรับสิทธิ์การใช้งานระบบสารสนเทศ");
 }
 
 static const struct route routes[] = {

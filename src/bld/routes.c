@@ -1197,14 +1197,7 @@ static int budget_pdf(struct req *r)
 	/* named like every export: bld-budget-<area id>-<BE date>.pdf, the Thai name with the same date */
 	char base[48];
 	snprintf(base, sizeof base, "bld-budget-%lld", jint(a, "id"));
-	struct buf ascii = BUF_INIT, fname = BUF_INIT;
-	struct buf title = BUF_INIT;
-	buf_addf(&title, "คำขอตั้งงบประมาณสิ่งก่อสร้าง %s", jstr(a, "short_name"));
-	sheet_download_names(&ascii, &fname, base, buf_cstr(&title), clock_now(r), ".pdf");
-	buf_release(&title);
-	rc = view_download(r, PDF_CONTENT_TYPE, &out, buf_cstr(&ascii), buf_cstr(&fname));
-	buf_release(&ascii);
-	buf_release(&fname);
+	rc = export_pdf(r, &out, base, "คำขอตั้งงบประมาณสิ่งก่อสร้าง %s", jstr(a, "short_name"));
 	json_decref(a);
 	return rc;
 }

@@ -12,6 +12,7 @@
 
 #include "core/alloc.h"
 #include "core/buf.h"
+#include "core/db.h"
 #include "core/http_internal.h"
 #include "core/jsonx.h"
 #include "core/log.h"
@@ -400,8 +401,68 @@ int api_list_rows(struct req *r, const struct api_page *pg, json_t *rows, long l
 	return api_list(r, pg, items, total);
 }
 
-int api_list_raw(struct req *r, const struct api_page *pg, struct buf *items, long long total)
+int api_raw_begin(struct api_raw *raw, struct db_res *res, const char *const *declared, struct err *e)
 {
+	memset(raw, 0, sizeof *raw);
+	int ncols = db_ncols(res);
+	for (int c = 0; c < ncols; c++) {
+		const char *name = db_colname(res, c);
+		if (!name || !personal_key(name))
+			continue;
+		bool listed = false;
+		for (int i = 0; declared && declared[i] && !listed; i++)
+			listed = !strcmp(declared[i], name);
+		if (!listed)
+			return err_set(e, 500,
+				       "api: the list's column %s is personal data (core/personal.h) and not declared to "
+				       "api_raw_begin: its reads would go unaudited",
+				       name);
+		if (raw->n == API_RAW_COLS)
+			return err_set(e, 500, "api: more than %d personal columns in one list", API_RAW_COLS);
+		raw->col[raw->n] = c;
+		raw->name[raw->n++] = name;
+	}
+	raw->begun = true;
+	return 0;
+}
+
+void api_raw_row(struct api_raw *raw, struct db_res *res)
+{
+	for (int i = 0; i < raw->n; i++) {
+		if (db_isnull(res, raw->col[i]) || !*db_text(res, raw->col[i]))
+			continue;
+		if (!raw->shown)
+			raw->shown = json_array();
+		char path[96];
+		snprintf(path, sizeof path, "items[].%s", raw->name[i]);
+		json_array_append_new(raw->shown,
+				      json_pack("{s:s, s:s}", "path", path, "value", db_text(res, raw->col[i])));
+	}
+}
+
+void api_raw_release(struct api_raw *raw)
+{
+	json_decref(raw->shown);
+	raw->shown = NULL;
+}
+
+int api_list_raw(struct req *r, const struct api_page *pg, struct buf *items, long long total, struct api_raw *raw)
+{
+	if (!raw || !raw->begun) {
+		buf_release(items);
+		if (raw)
+			api_raw_release(raw);
+		struct err e = ERR_INIT;
+		err_set(&e, 500, "api: %s %s: a list written straight without api_raw_begin (X-5)", r->method, r->path);
+		return api_err(r, &e);
+	}
+	if (raw->shown) {
+		const struct api_route *ar = api_route_of(r);
+		char what[192];
+		snprintf(what, sizeof what, "api:%s %s", r->method, ar ? ar->path : r->path);
+		view_personal_report(r, what, raw->shown);
+		api_raw_release(raw);
+	}
 	list_headers(r, pg, total);
 	struct buf b = BUF_INIT;
 	buf_grow(&b, items->len + 80);

@@ -132,11 +132,36 @@ int api_list(struct req *r, const struct api_page *pg, json_t *items, long long 
 /* api_list of rows (taken: the query's rows, json_t objects), each
  * answered as item makes it of the row (a new reference). */
 int api_list_rows(struct req *r, const struct api_page *pg, json_t *rows, long long total, json_t *(*item)(json_t *row));
+/* X-5 for a list written straight (api_list_raw): there is no json_t to
+ * walk for personal values, so the list declares its query's personal
+ * columns and the query is checked against the declaration: api_raw_begin,
+ * given the result before its first row, fails (500, naming the column)
+ * when a column's name is personal (core/personal.h: email, phone,
+ * citizen_id, salary …) and declared does not name it — a column added to
+ * the SELECT cannot carry personal data out unaudited. api_raw_row keeps
+ * each row's declared values, and api_list_raw reports them as api_item
+ * reports an item's (personal.read naming the route, "items[].email").
+ * api_list_raw answers 500 for a list that did not begin its api_raw. */
+#define API_RAW_COLS 8
+struct db_res;
+struct api_raw {
+	int col[API_RAW_COLS];
+	const char *name[API_RAW_COLS];
+	int n;
+	bool begun;
+	json_t *shown; /* [{path, value}] */
+};
+#define API_RAW_INIT {.n = 0}
+/* declared: the personal columns the list writes, NULL-ended (NULL: none). */
+int api_raw_begin(struct api_raw *raw, struct db_res *res, const char *const *declared, struct err *e);
+void api_raw_row(struct api_raw *raw, struct db_res *res);
+/* Frees what api_raw_row kept (api_list_raw does it itself). */
+void api_raw_release(struct api_raw *raw);
 /* api_list with the items written straight (api_buf_* and jx_buf_str, no
  * json_t per row): items holds the array's JSON text "[…]" (empty: []).
- * Takes items. */
+ * raw: the rows' personal values (above). Takes items and raw's values. */
 struct buf;
-int api_list_raw(struct req *r, const struct api_page *pg, struct buf *items, long long total);
+int api_list_raw(struct req *r, const struct api_page *pg, struct buf *items, long long total, struct api_raw *raw);
 /* Answers one item (200, or 201 with Location for a created one). Takes item. */
 int api_item(struct req *r, int status, json_t *item);
 /* One record answered with status: a created one (201) with Location

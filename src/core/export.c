@@ -1,6 +1,7 @@
 /* export: a list's page model as CSV or XLSX (see export.h). */
 #include "core/export.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,6 +44,21 @@ int export_end(struct req *r, struct sheet *s, enum sheet_format f, const struct
 	sheet_download_names(&ascii, &utf8, l->base, l->title && *l->title ? l->title : l->base, now,
 			     sheet_extension(f));
 	int rc = view_download(r, sheet_content_type(f), &out, buf_cstr(&ascii), buf_cstr(&utf8));
+	buf_release(&ascii);
+	buf_release(&utf8);
+	return rc;
+}
+
+int export_pdf(struct req *r, struct buf *pdf, const char *base, const char *title_fmt, ...)
+{
+	struct buf title = BUF_INIT, ascii = BUF_INIT, utf8 = BUF_INIT;
+	va_list ap;
+	va_start(ap, title_fmt);
+	buf_vaddf(&title, title_fmt, ap);
+	va_end(ap);
+	sheet_download_names(&ascii, &utf8, base, title.len ? buf_cstr(&title) : base, clock_now(r), ".pdf");
+	int rc = view_download(r, "application/pdf", pdf, buf_cstr(&ascii), buf_cstr(&utf8));
+	buf_release(&title);
 	buf_release(&ascii);
 	buf_release(&utf8);
 	return rc;

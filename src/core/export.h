@@ -47,6 +47,12 @@ int export_rows(struct req *r, enum sheet_format f, const struct export_list *l,
  * with sheet_*, end (answers the file, or the fault page). */
 struct sheet *export_begin(struct req *r, enum sheet_format f, const struct export_list *l, struct err *e);
 int export_end(struct req *r, struct sheet *s, enum sheet_format f, const struct export_list *l);
+/* A document (a PDF pdf_finish made, taken) as a download named like
+ * every export: the ASCII name "<base>-2569-12-08.pdf" and the Thai name
+ * (title_fmt, printf-like) with the same BE date, Bangkok's day. Answers
+ * and returns 0. */
+int export_pdf(struct req *r, struct buf *pdf, const char *base, const char *title_fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* model.export = {csv, xlsx}: this page's address with its filters (not
  * page=) and format=csv / format=xlsx, for partials/export.html. */
 void export_links(struct req *r, json_t *model);

@@ -26,6 +26,7 @@
 
 #include "core/body.h"
 #include "core/fault.h"
+#include "core/filecheck.h"
 #include "core/http_internal.h"
 #include "core/log.h"
 #include "core/num.h"
@@ -601,6 +602,35 @@ static const char *file_type_by_content(const char *path)
 	return magic_file(cookie, path);
 }
 
+/* The upload read whole as the type its first bytes named (core/filecheck):
+ * a file cut off in transfer or only dressed as a PDF is refused at its
+ * field, the rest of the form kept. */
+static bool whole_file(struct req *r, const struct field *f, struct form_part *p, const char *mime)
+{
+	const char *label = f->label ? f->label : f->name;
+	long w = 0, h = 0;
+	enum filecheck_result fc = filecheck_path(mime, p->tmp_path, &w, &h);
+	if (fc == FILECHECK_HUGE) {
+		set_error(r, f->name,
+			  "ภาพในไฟล์ %s มีขนาดใหญ่เกินไป (%ld × %ld พิกเซล) กรุณาย่อภาพให้ไม่เกิน %lld ล้านพิกเซล แล้วแนบใหม่อีกครั้ง",
+			  label, w, h, FILECHECK_MAX_PIXELS / 1000000);
+		return false;
+	}
+	if (fc == FILECHECK_OK)
+		return true;
+	if (!strcmp(mime, "application/pdf"))
+		set_error(r, f->name,
+			  "ไฟล์ %s ไม่สมบูรณ์ (ไฟล์ PDF ถูกตัดขาดหรือเสียหาย ไม่พบส่วนท้ายของไฟล์) กรุณาเปิดไฟล์ในเครื่องด้วยโปรแกรมอ่าน PDF "
+			  "ว่าแสดงได้ครบทุกหน้า หรือบันทึกเป็น PDF ใหม่ แล้วแนบใหม่อีกครั้ง",
+			  label);
+	else
+		set_error(r, f->name,
+			  "ไฟล์ %s ไม่สมบูรณ์ (ไฟล์ภาพถูกตัดขาดหรือเสียหาย อ่านได้ไม่ครบทั้งภาพ) กรุณาเปิดไฟล์ในเครื่องว่าแสดงภาพได้ครบ "
+			  "แล้วแนบใหม่อีกครั้ง",
+			  label);
+	return false;
+}
+
 static void check_file(struct req *r, const struct field *f, struct form_part *p)
 {
 	const char *label = f->label ? f->label : f->name;
@@ -648,6 +678,8 @@ static void check_file(struct req *r, const struct field *f, struct form_part *p
 			  label);
 		return;
 	}
+	if (!(f->flags & F_TABLE) && !whole_file(r, f, p, found))
+		return;
 	r->form.files = xrealloc(r->form.files, sizeof *r->form.files * (size_t)(r->form.nfiles + 1));
 	struct form_file *ff = &r->form.files[r->form.nfiles++];
 	ff->field = f->name;

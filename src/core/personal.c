@@ -11,6 +11,7 @@
  * and nothing is allocated while rendering. */
 #include "core/personal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,14 +37,25 @@ struct value {
 	char *key;	/* its key there (a copy: pruning deletes the original) */
 	size_t keylen;	/* jansson's keys may hold a NUL */
 	char *path;	/* "rows[].email", for the audit trail */
-	const char *s;	/* the text, owned by the model */
+	const char *s;	/* the text, owned by the model (a number's: by num) */
 	size_t len;
+	char *num;	/* a number's text ("4512000"), or NULL */
 	bool shown;
 };
+
+/* A number's text, the same for the value collected and the value a
+ * template prints: integers in full, reals to 17 digits. */
+static size_t number_text(json_t *v, char out[40])
+{
+	int n = json_is_integer(v) ? snprintf(out, 40, "%lld", (long long)json_integer_value(v))
+				   : snprintf(out, 40, "%.17g", json_real_value(v));
+	return n > 0 && n < 40 ? (size_t)n : 0;
+}
 
 struct personal {
 	struct value *v;
 	size_t n, cap;
+	size_t nnum; /* how many of v are numbers: none, and a printed number costs nothing */
 	size_t *by_text; /* indexes of v sorted by text */
 };
 
@@ -117,8 +129,18 @@ static void add(struct personal *p, json_t *parent, const char *key, size_t keyl
 	x->key = xstrndup(key, keylen);
 	x->keylen = keylen;
 	x->path = buf_detach(&path, NULL);
-	x->s = json_string_value(v);
-	x->len = json_string_length(v);
+	x->num = NULL;
+	if (json_is_number(v)) {
+		char text[40];
+		x->len = number_text(v, text);
+		x->num = xmalloc(x->len + 1);
+		memcpy(x->num, text, x->len + 1);
+		x->s = x->num;
+		p->nnum++;
+	} else {
+		x->s = json_string_value(v);
+		x->len = json_string_length(v);
+	}
 	x->shown = false;
 }
 
@@ -139,8 +161,9 @@ static void walk(struct personal *p, json_t *j, struct trail *t)
 			const char *k = json_object_iter_key(it);
 			size_t kl = json_object_iter_key_len(it);
 			json_t *v = json_object_iter_value(it);
-			if (json_is_string(v)) {
-				if (!json_string_length(v))
+			/* a salary in satang is as personal as its text */
+			if (json_is_string(v) || json_is_number(v)) {
+				if (json_is_string(v) && !json_string_length(v))
 					continue;
 				bool keep = key_personal(k, kl);
 				if (!keep && kl == 5 && !memcmp(k, "value", 5)) {
@@ -219,6 +242,7 @@ void personal_free(struct personal *p)
 	for (size_t i = 0; i < p->n; i++) {
 		free(p->v[i].key);
 		free(p->v[i].path);
+		free(p->v[i].num);
 	}
 	free(p->v);
 	free(p->by_text);
@@ -243,6 +267,13 @@ void personal_seen(void *arg, json_t *v)
 	struct personal *p = arg;
 	const char *s = json_string_value(v);
 	size_t len = json_string_length(v);
+	char t[40];
+	if (json_is_number(v)) {
+		if (!p->nnum)
+			return;
+		len = number_text(v, t);
+		s = t;
+	}
 	if (!s)
 		return;
 	/* the first value whose text is not below s */
@@ -275,9 +306,11 @@ void personal_prune(struct personal *p)
 		struct value *x = &p->v[i];
 		if (x->shown)
 			continue;
-		/* the text belongs to the model: forget it before it goes */
-		x->s = NULL;
-		x->len = 0;
+		/* a string's text belongs to the model: forget it before it goes */
+		if (!x->num) {
+			x->s = NULL;
+			x->len = 0;
+		}
 		json_object_deln(x->parent, x->key, x->keylen);
 	}
 }

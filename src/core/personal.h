@@ -13,8 +13,10 @@
  * ("guardian_phone", "account_email", "address_registered",
  * "birth_date_text", "salary_text", "salary_baht"), unless it ends in
  * "_masked": a masked form ("citizen_id_masked", "salary_masked") is what
- * lists show instead. Only strings count (a
- * boolean "email_taken" is no one's data). A form field's object ({name,
+ * lists show instead. Strings and numbers count (a salary in satang,
+ * 4512000, is as personal as its text "45,120.00"; a number is matched by
+ * its text, "%lld" or "%.17g"); a boolean does not (an "email_taken" is no
+ * one's data). A form field's object ({name,
  * value, …} of form_model) holds a personal value when its name is a
  * personal key; a form's "errors" object (messages by field name) holds
  * none. Name a model's field accordingly and the rest follows;
@@ -29,8 +31,8 @@
 /* 1 when a model key names personal data (the convention above). */
 bool personal_key(const char *key);
 
-/* The personal values of one model: every non-empty string under a
- * personal key, anywhere in the model, with where it was. */
+/* The personal values of one model: every non-empty string and every
+ * number under a personal key, anywhere in the model, with where it was. */
 struct personal;
 
 /* The personal values of model, or NULL when it holds none. The model must

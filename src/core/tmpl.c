@@ -823,7 +823,7 @@ static void emit_value(struct render *r, json_t *v, bool escape)
 	}
 	if (!n)
 		return;
-	if (r->watch && json_is_string(v))
+	if (r->watch && (json_is_string(v) || json_is_number(v)))
 		r->watch->seen(r->watch->arg, v);
 	if (r->pending) {
 		emit_indent(r->out, r->ind);

@@ -43,7 +43,7 @@ int tmpl_set_has(const struct tmpl_set *set, const char *name);
 int tmpl_render(const struct tmpl_set *set, const char *name, json_t *ctx, struct buf *out, struct err *e);
 
 /* Who watches what a render prints: seen(arg, v) for every non-empty
- * string value a variable tag ({{x}}, {{{x}}}, {{&x}}, {{.}}) prints, in
+ * string or number a variable tag ({{x}}, {{{x}}}, {{&x}}, {{.}}) prints, in
  * page order. A section that only tests a value does not print it. The
  * view layer uses it to learn which personal fields a page shows
  * (core/personal.h). */

@@ -1084,12 +1084,7 @@ int dmc_round_post(struct req *r)
  * date, Bangkok, Buddhist Era). Takes out. */
 static int subsidy_pdf_download(struct req *r, struct buf *out, const char *base, const char *title)
 {
-	struct buf ascii = BUF_INIT, utf8 = BUF_INIT;
-	sheet_download_names(&ascii, &utf8, base, title, dmc_now(r), ".pdf");
-	int rc = view_download(r, "application/pdf", out, buf_cstr(&ascii), buf_cstr(&utf8));
-	buf_release(&ascii);
-	buf_release(&utf8);
-	return rc;
+	return export_pdf(r, out, base, "%s", title);
 }
 
 /* A school's per-head subsidy as an A4 document (DMC-4), from what it

@@ -1108,17 +1108,15 @@ static int roster_pdf(struct req *r)
 		json_decref(school);
 		return view_fault(r, &e);
 	}
-	/* named like every export: dpa-roster-<id>-<BE date>.pdf, the Thai name with the same date */
+	/* named like every export: dpa-roster-<school id>-<BE date>.pdf, an
+	 * area office's dpa-roster-office-<area id>-<BE date>.pdf (it has no
+	 * school id), the Thai name with the same date */
 	char base[48];
-	snprintf(base, sizeof base, "dpa-roster-%lld", jint(school, "id"));
-	struct buf ascii = BUF_INIT, fname = BUF_INIT;
-	struct buf title = BUF_INIT;
-	buf_addf(&title, "บัญชีรายชื่อบุคลากร %s", jstr(school, "name"));
-	sheet_download_names(&ascii, &fname, base, buf_cstr(&title), clock_now(r), ".pdf");
-	buf_release(&title);
-	rc = view_download(r, PDF_CONTENT_TYPE, &out, buf_cstr(&ascii), buf_cstr(&fname));
-	buf_release(&ascii);
-	buf_release(&fname);
+	if (office)
+		snprintf(base, sizeof base, "dpa-roster-office-%lld", jint(school, "area_id"));
+	else
+		snprintf(base, sizeof base, "dpa-roster-%lld", jint(school, "id"));
+	rc = export_pdf(r, &out, base, "บัญชีรายชื่อบุคลากร %s", jstr(school, "name"));
 	json_decref(school);
 	return rc;
 }

@@ -367,6 +367,12 @@ static int requests_list(struct req *r)
 			     &res, &e) < 0)
 			return api_err(r, &e);
 	}
+	/* LIST_COLS carry no personal column (api_raw_begin checks) */
+	struct api_raw raw = API_RAW_INIT;
+	if (api_raw_begin(&raw, res, NULL, &e) < 0) {
+		db_res_free(res);
+		return api_err(r, &e);
+	}
 	pthread_once(&enums.once, enums_build);
 	struct buf items = BUF_INIT;
 	/* a row is about 600 bytes of JSON */
@@ -376,15 +382,17 @@ static int requests_list(struct req *r)
 	while ((rc = db_next(res, &e)) > 0) {
 		if (n++)
 			buf_addc(&items, ',');
+		api_raw_row(&raw, res);
 		list_row(&items, res);
 	}
 	db_res_free(res);
 	if (rc < 0) {
 		buf_release(&items);
+		api_raw_release(&raw);
 		return api_err(r, &e);
 	}
 	buf_addc(&items, ']');
-	return api_list_raw(r, &pg, &items, total);
+	return api_list_raw(r, &pg, &items, total, &raw);
 }
 
 /* The request of the path the caller may see, or NULL (answered). */

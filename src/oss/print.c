@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "acc/acc.h"
+#include "core/export.h"
 #include "core/pdf.h"
 #include "core/view.h"
 #include "org/org.h"
@@ -186,8 +187,11 @@ int oss_request_pdf(struct req *r)
 	build(p, m, area);
 
 	struct buf out = BUF_INIT;
-	char name[64];
-	snprintf(name, sizeof name, "คำร้อง-%s.pdf", jstr(req, "code"));
+	/* named like every export: oss-request-<code>-<BE date>.pdf, the Thai
+	 * name "คำร้อง <code>" with the same date */
+	char base[64], code[48];
+	snprintf(code, sizeof code, "%s", jstr(req, "code"));
+	snprintf(base, sizeof base, "oss-request-%s", code);
 	json_decref(area);
 	json_decref(m);
 	json_decref(req);
@@ -195,5 +199,5 @@ int oss_request_pdf(struct req *r)
 		buf_release(&out);
 		return view_err(r, &e);
 	}
-	return view_bytes(r, 200, PDF_CONTENT_TYPE, &out, name);
+	return export_pdf(r, &out, base, "คำร้อง %s", code);
 }

@@ -133,7 +133,8 @@ test('a citizen sends an ID-card request on a phone; the officer returns it, he 
   assert.equal(file.suggestedFilename(), 'บัตรใหม่.pdf');
   assert.ok(readFileSync(await file.path()).equals(files.pdf(100)));
   const [doc] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'ดาวน์โหลด PDF' }).click()]);
-  assert.equal(doc.suggestedFilename(), `คำร้อง-${code}.pdf`);
+  // named like every export: the Thai name with the BE date (core/export.h export_pdf)
+  assert.match(doc.suggestedFilename(), new RegExp(`^คำร้อง ${code}-25\\d{2}-\\d{2}-\\d{2}\\.pdf$`));
   const pdf = readFileSync(await doc.path());
   assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
   assert.ok(pdf.includes('+Laksaman'));

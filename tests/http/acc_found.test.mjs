@@ -160,6 +160,9 @@ test('10.12 blank access-request form: a PDF (Thai font, the seed\'s title) link
   assert.equal(res.status, 200);
   assert.equal(res.headers.get('content-type'), 'application/pdf');
   assert.match(res.headers.get('content-disposition'), /attachment/);
+  // named like every export: ASCII with the BE date, and the Thai name with the same date
+  assert.match(res.headers.get('content-disposition'), /filename="access-request-form-25\d{2}-\d{2}-\d{2}\.pdf"/);
+  assert.match(decodeURIComponent(res.headers.get('content-disposition').split("UTF-8''")[1]), /^แบบคำขอรับสิทธิ์การใช้งานระบบสารสนเทศ-25\d{2}-\d{2}-\d{2}\.pdf$/);
   const body = Buffer.from(await res.arrayBuffer());
   assert.equal(body.subarray(0, 5).toString('latin1'), '%PDF-');
   assert.ok(body.includes('+Laksaman'), 'the Laksaman font is embedded');

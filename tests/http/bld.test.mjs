@@ -16,7 +16,7 @@
 // bld_officer here for a school without demo buildings or census data).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, AddressClient, ipSequence, files, unzip, khet, faultWalk } from './lib.mjs';
 
@@ -171,8 +171,9 @@ test("a school's whole October: add, bad input, photos, stale edit, submit, refu
   assert.equal(count(`SELECT COUNT(*) FROM bld_photos WHERE building_id = ${b1}`), 0);
   // a phone's JPEG: 85 KB of EXIF and XMP segments before its frame header (640 × 480) is a photo like any other
   const seg = (marker, n) => { const b = Buffer.alloc(4 + n); b[0] = 0xff; b[1] = marker; b.writeUInt16BE(n + 2, 2); b.write(marker === 0xe1 ? 'Exif\0\0' : 'ICC', 4); return b; };
-  const sof = Buffer.from('ffc0001108' + '01e0' + '0280' + '03011100021101031101', 'hex');
-  const phone = Buffer.concat([Buffer.from('ffd8', 'hex'), seg(0xe1, 65533), seg(0xe2, 20000), sof, Buffer.from('ffd9', 'hex')]);
+  // (a whole JPEG after them: an upload is read whole, core/filecheck)
+  const photo = readFileSync(new URL('../fixtures/photo-640x480.jpg', import.meta.url));
+  const phone = Buffer.concat([Buffer.from('ffd8', 'hex'), seg(0xe1, 65533), seg(0xe2, 20000), photo.subarray(2)]);
   const big = await officer.postMultipart(`/bld/buildings/${b1}/photos`, {}, { photo: { data: phone, filename: 'IMG_2001.jpg', type: 'image/jpeg' } });
   assert.equal(big.status, 303, `phone JPEG: ${big.status} ${big.text.slice(0, 300)}`);
   assert.equal(sql(`SELECT width || 'x' || height FROM bld_photos WHERE building_id = ${b1} AND filename = 'IMG_2001.jpg'`), '640x480');

@@ -61,7 +61,10 @@ test('certificate request: money typed with decimals comes back as typed after a
   assert.equal(ok.status, 200, ok.text.slice(0, 500));
   const id = Number(ok.json.location.match(/(\d+)$/)[1]);
   const v = await c.get(`/oss/requests/${id}`, { json: true });
-  assert.equal(v.json.data.salary, 3521050);
+  // stored in satang (the page's JSON carries no number it does not print:
+  // a salary is personal, core/personal.h)
+  assert.equal(JSON.parse(sql(`SELECT data FROM oss_requests WHERE id = ${id}`)).salary, 3521050);
+  assert.equal(v.json.data.salary, undefined);
   // the edit form after an error keeps what was typed too
   const edit = await c.postMultipart(`/oss/edit/12/${id}`, { ...fields, phone: 'x', salary: '40000.75', _version: v.json.version ?? '' }, {}, { json: true });
   assert.ok([409, 422].includes(edit.status));

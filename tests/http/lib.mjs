@@ -294,8 +294,25 @@ export function ipSequence(prefix) {
 }
 
 export const files = {
-  png: () => Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a3b1f4a80000000049454e44ae426082', 'hex'),
-  pdf: (pad = 0) => Buffer.concat([Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n'), Buffer.alloc(pad, 0x20), Buffer.from('%%EOF\n')]),
+  // a whole 1 × 1 PNG (until 2026-12 its IDAT's zlib check and CRC were
+  // wrong: read whole, as the server now reads an upload, it was broken)
+  png: () => Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f00050001ff56c72f0d0000000049454e44ae426082', 'hex'),
+  // a whole PDF (the server reads its end: startxref naming the xref
+  // table, %%EOF); pad spaces before the table make it pad bytes longer
+  // (the offset is written in 10 digits, so the length is base + pad)
+  pdf: (pad = 0) => {
+    let s = '%PDF-1.4\n';
+    const at = [];
+    for (const o of ['<</Type/Catalog/Pages 2 0 R>>', '<</Type/Pages/Kids[]/Count 0>>']) {
+      at.push(s.length);
+      s += `${at.length} 0 obj${o}endobj\n`;
+    }
+    const head = Buffer.from(s, 'latin1');
+    const xref = head.length + pad;
+    const tail = `xref\n0 3\n0000000000 65535 f \n${at.map((a) => `${String(a).padStart(10, '0')} 00000 n \n`).join('')}` +
+      `trailer<</Size 3/Root 1 0 R>>\nstartxref\n${String(xref).padStart(10, '0')}\n%%EOF\n`;
+    return Buffer.concat([head, Buffer.alloc(pad, 0x20), Buffer.from(tail, 'latin1')]);
+  },
   elf: () => Buffer.concat([Buffer.from('7f454c46020101000000000000000000', 'hex'), Buffer.alloc(256, 1)]),
 };
 

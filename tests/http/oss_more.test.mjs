@@ -98,6 +98,9 @@ test('pdf: the applicant and the assigned officer get the request as a PDF in th
   assert.equal(r.headers.get('content-type'), 'application/pdf');
   assert.match(r.headers.get('content-disposition'), /attachment/);
   assert.match(decodeURIComponent(r.headers.get('content-disposition')), new RegExp(mine.code));
+  // named like every export: ASCII with the BE date, and the Thai name with the same date (no "______-")
+  assert.match(r.headers.get('content-disposition'), new RegExp(`filename="oss-request-${mine.code}-25\\d{2}-\\d{2}-\\d{2}\\.pdf"`));
+  assert.match(decodeURIComponent(r.headers.get('content-disposition').split("UTF-8''")[1]), new RegExp(`^คำร้อง ${mine.code}-25\\d{2}-\\d{2}-\\d{2}\\.pdf$`));
   assert.equal(r.body.subarray(0, 5).toString('latin1'), '%PDF-');
   assert.match(r.body.subarray(-8).toString('latin1'), /%%EOF/);
   assert.ok(r.body.includes('+Laksaman'), 'the Laksaman font is embedded');

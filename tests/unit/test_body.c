@@ -203,12 +203,27 @@ static void test_form_parse_body(void **state)
 	assert_true(form_has_error(&r, "id"));
 	form_cleanup(&r);
 
-	/* an upload goes to a temp file under dir/tmp and is checked by content */
+	/* an upload goes to a temp file under dir/tmp and is checked by
+	 * content, read whole (core/filecheck): a PDF without its end
+	 * (startxref naming the xref table) is refused at its field */
 	struct buf b = BUF_INIT;
 	buf_adds(&b, "--B\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nก\r\n"
 		     "--B\r\nContent-Disposition: form-data; name=\"doc\"; filename=\"a.pdf\"\r\n"
 		     "Content-Type: application/pdf\r\n\r\n%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 "
 		     "0 R>>\n%%EOF\n"
+		     "\r\n--B--\r\n");
+	memset(&r, 0, sizeof r);
+	assert_int_equal(form_parse_body(&r, fields, "multipart/form-data; boundary=B", b.data, b.len, dir), 0);
+	assert_false(form_ok(&r));
+	assert_true(form_has_error(&r, "doc"));
+	assert_false(form_has_error(&r, "name"));
+	assert_null(form_file(&r, "doc"));
+	form_cleanup(&r);
+	buf_reset(&b);
+	buf_adds(&b, "--B\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nก\r\n"
+		     "--B\r\nContent-Disposition: form-data; name=\"doc\"; filename=\"a.pdf\"\r\n"
+		     "Content-Type: application/pdf\r\n\r\n%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\nxref\n0 2\n"
+		     "0000000000 65535 f \n0000000009 00000 n \ntrailer<</Size 2/Root 1 0 R>>\nstartxref\n40\n%%EOF\n"
 		     "\r\n--B--\r\n");
 	memset(&r, 0, sizeof r);
 	assert_int_equal(form_parse_body(&r, fields, "multipart/form-data; boundary=B", b.data, b.len, dir), 0);

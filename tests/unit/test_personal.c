@@ -130,6 +130,48 @@ static void test_salary(void **state)
 	json_decref(m);
 }
 
+/* A number under a personal key is personal too (the staff record's
+ * salary in satang, 4512000): collected, shown when a template prints the
+ * number itself, pruned when it prints only another form of it, reported
+ * by an API answer with its text; a boolean is no one's data. */
+static void test_numbers(void **state)
+{
+	(void)state;
+	json_t *m = json_loads("{\"staff\": {\"salary\": 4512000, \"salary_text\": \"45,120.00\", "
+			       "\"phone_verified\": true, \"email_taken\": false, \"birth_date_year\": 2512.5}}",
+			       0, NULL);
+	struct personal *p = personal_collect(m);
+	assert_non_null(p);
+	assert_int_equal(personal_count(p), 3); /* salary, salary_text, birth_date_year; not the booleans */
+	personal_free(p);
+	assert_int_equal(json_of("<dd>{{staff.salary_text}} บาท</dd>", m), 1);
+	json_t *st = json_object_get(m, "staff");
+	assert_null(json_object_get(st, "salary"));
+	assert_null(json_object_get(st, "birth_date_year"));
+	assert_string_equal(jstr(st, "salary_text"), "45,120.00");
+	assert_true(json_is_true(json_object_get(st, "phone_verified")));
+	json_decref(m);
+	/* a template that prints the number keeps it */
+	m = json_loads("{\"salary\": 4512000, \"rate\": {\"salary_ratio\": 0.25}}", 0, NULL);
+	assert_int_equal(json_of("{{salary}} {{rate.salary_ratio}}", m), 2);
+	assert_int_equal(json_integer_value(json_object_get(m, "salary")), 4512000);
+	assert_non_null(json_object_get(json_object_get(m, "rate"), "salary_ratio"));
+	json_decref(m);
+	/* an API item: reported, with its text */
+	json_t *item = json_pack("{s:I, s:s}", "salary", (json_int_t)3000000, "name", "x");
+	p = personal_collect(item);
+	assert_int_equal(personal_count(p), 1);
+	personal_show_all(p);
+	json_t *shown = personal_shown(p);
+	assert_string_equal(jstr(json_array_get(shown, 0), "path"), "salary");
+	assert_string_equal(jstr(json_array_get(shown, 0), "value"), "3000000");
+	json_decref(shown);
+	personal_prune(p);
+	personal_free(p);
+	assert_int_equal(json_integer_value(json_object_get(item, "salary")), 3000000);
+	json_decref(item);
+}
+
 static void test_shown_by_text_and_conditions(void **state)
 {
 	(void)state;
@@ -257,6 +299,7 @@ int main(void)
 	    cmocka_unit_test(test_key_convention),
 	    cmocka_unit_test(test_json_keeps_what_the_page_prints),
 	    cmocka_unit_test(test_salary),
+	    cmocka_unit_test(test_numbers),
 	    cmocka_unit_test(test_shown_by_text_and_conditions),
 	    cmocka_unit_test(test_shared_record_and_paths),
 	    cmocka_unit_test(test_field_order_and_key_length), cmocka_unit_test(test_show_all_of_an_answer),
