@@ -61,25 +61,33 @@ int oss_officer_services(struct db *db, long long user_id, long long area_id, un
 }
 
 int oss_officer_scope(struct db *db, long long user_id, long long area_id, unsigned *mask, long long **holidays,
-		      size_t *nhol, struct err *e)
+		      size_t *nhol, long long *rooms_pending, struct err *e)
 {
 	*mask = 0;
 	*holidays = NULL;
 	*nhol = 0;
-	/* one round trip: the assigned services ('s') and the area's holidays
-	 * as one row of oss_holiday_days ('h', kept by triggers, migration 0305) */
+	*rooms_pending = 0;
+	/* one round trip: the assigned services ('s'), the area's holidays as
+	 * one row of oss_holiday_days ('h', kept by triggers, migration 0305)
+	 * and the room requests waiting ('p', from the counters every write
+	 * keeps, as oss_rooms_badge reads them) */
 	struct db_res *res;
 	if (db_query(db,
 		     "SELECT 's', g.service " OFFICER_GRANTS "AND g.user_id = $1 AND g.area_id = $2 "
-		     "UNION ALL SELECT 'h', days FROM oss_holiday_days WHERE area_id = $2",
+		     "UNION ALL SELECT 'h', days FROM oss_holiday_days WHERE area_id = $2 "
+		     "UNION ALL SELECT 'p', CAST(CAST(COALESCE(SUM(n), 0) AS BIGINT) AS TEXT) FROM oss_counts "
+		     "WHERE area_id = $2 AND " OSS_ROOMS_PENDING_SQL,
 		     DB_ARGS(DB_INT(user_id), DB_INT(area_id)), &res, e) < 0)
 		return -1;
 	long long *days = NULL;
 	int rc;
 	while ((rc = db_next(res, e)) == 1) {
 		const char *v = db_text(res, 1);
-		if (db_text(res, 0)[0] == 's')
+		char kind = db_text(res, 0)[0];
+		if (kind == 's')
 			*mask |= oss_service_bit(v);
+		else if (kind == 'p')
+			*rooms_pending = strtoll(v, NULL, 10);
 		else if (!days)
 			days = oss_days_unpack(v, nhol);
 	}

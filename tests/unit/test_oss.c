@@ -1288,11 +1288,26 @@ static void test_db_settings(void **state)
 	assert_int_equal(mask, oss_service_bit("11") | oss_service_bit("31"));
 	assert_int_equal(oss_officer_services(f->db, f->officer, f->area2, &mask, &e), 0);
 	assert_int_equal(mask, 0);
-	/* the scope: the same services and the area's holidays, sorted, in one query */
-	long long *hs;
+	/* the scope: the same services, the area's holidays, sorted, and the
+	 * room requests waiting for a decision (the approvers' menu count, from
+	 * the counters: submitted, in progress, resubmitted of service 31), in
+	 * one query */
+	long long pend0 = int_value(f->db,
+				    "SELECT COALESCE(SUM(n), 0) FROM oss_counts WHERE area_id = $1 AND service = '31' "
+				    "AND status IN ('submitted', 'in_progress', 'resubmitted')",
+				    DB_ARGS(DB_INT(f->area)));
+	begin(f->db);
+	assert_true(db_exec(f->db,
+			    "INSERT INTO oss_counts (area_id, service, ym, status, n) VALUES ($1, '31', 199001, "
+			    "'submitted', 3), ($1, '31', 199002, 'in_progress', 2), ($1, '31', 199001, 'completed', 9), "
+			    "($1, '11', 199001, 'submitted', 4), ($2, '31', 199001, 'submitted', 7)",
+			    DB_ARGS(DB_INT(f->area), DB_INT(f->area2)), &e) == 5);
+	commit(f->db);
+	long long *hs, pend;
 	size_t nhs;
-	assert_int_equal(oss_officer_scope(f->db, f->officer, f->area, &mask, &hs, &nhs, &e), 0);
+	assert_int_equal(oss_officer_scope(f->db, f->officer, f->area, &mask, &hs, &nhs, &pend, &e), 0);
 	assert_int_equal(mask, oss_service_bit("11") | oss_service_bit("31"));
+	assert_int_equal(pend, pend0 + 5);
 	assert_int_equal(nhs, 2);
 	assert_int_equal(hs[0], oss_day_parse("2024-07-22"));
 	assert_int_equal(hs[1], oss_day_parse("2024-07-29"));
@@ -1308,7 +1323,7 @@ static void test_db_settings(void **state)
 	assert_true(db_exec(f->db, "UPDATE oss_holidays SET day = '2024-08-12' WHERE area_id = $1 AND day = '2024-07-29'",
 			    DB_ARGS(DB_INT(f->area)), &e) == 1);
 	commit(f->db);
-	assert_int_equal(oss_officer_scope(f->db, f->officer, f->area, &mask, &hs, &nhs, &e), 0);
+	assert_int_equal(oss_officer_scope(f->db, f->officer, f->area, &mask, &hs, &nhs, &pend, &e), 0);
 	assert_int_equal(nhs, 3);
 	assert_int_equal(hs[0], oss_day_parse("2024-01-01"));
 	assert_int_equal(hs[1], oss_day_parse("2024-07-22"));
@@ -1328,7 +1343,7 @@ static void test_db_settings(void **state)
 	assert_int_equal(n, 0);
 	free(h);
 	/* an area that never had one */
-	assert_int_equal(oss_officer_scope(f->db, f->officer, f->area2, &mask, &hs, &nhs, &e), 0);
+	assert_int_equal(oss_officer_scope(f->db, f->officer, f->area2, &mask, &hs, &nhs, &pend, &e), 0);
 	assert_non_null(hs);
 	assert_int_equal(nhs, 0);
 	free(hs);
@@ -1361,7 +1376,7 @@ static void test_db_settings(void **state)
 	commit(f->db);
 	assert_int_equal(oss_officer_services(f->db, f->officer, f->area, &mask, &e), 0);
 	assert_int_equal(mask, 0);
-	assert_int_equal(oss_officer_scope(f->db, f->officer, f->area, &mask, &hs, &nhs, &e), 0);
+	assert_int_equal(oss_officer_scope(f->db, f->officer, f->area, &mask, &hs, &nhs, &pend, &e), 0);
 	assert_int_equal(mask, 0);
 	assert_int_equal(nhs, 2);
 	free(hs);
