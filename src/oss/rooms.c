@@ -65,20 +65,21 @@
 
 /* ---- the approvers' count (menu badge) -------------------------------------- */
 
-/* The count comes from oss_counts (area, service, month, status → n),
- * which every submission and status change keeps in its transaction: one
- * primary-key range of a few dozen rows, whatever the number of requests
+/* The count comes from oss_status_counts (area, service, status → n; the
+ * sum over the months of oss_counts, which every submission and status
+ * change keeps in its transaction): three rows of the primary key,
+ * whatever the number of requests
  * (a COUNT over the requests' index cost ~460k instructions a page with
  * 700 waiting). When the active grant is not itself officer:31 the user
  * may still hold one beside it (the role switcher shows an officer's
  * services as one entry): the EXISTS, computed once, answers that in the
  * same statement. */
 static const char sql_pending_own[] =
-    "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM oss_counts WHERE area_id = $1 AND " OSS_ROOMS_PENDING_SQL;
+    "SELECT " OSS_ROOMS_PENDING_SUM " FROM oss_status_counts WHERE area_id = $1 AND service = '31'";
 static const char sql_pending_check[] =
     "SELECT CASE WHEN EXISTS (SELECT 1 FROM grants WHERE area_id = $1 AND role = 'officer' AND service = '31' "
-    "AND user_id = $2 AND revoked_at IS NULL) THEN (SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM oss_counts WHERE "
-    "area_id = $1 AND " OSS_ROOMS_PENDING_SQL ") ELSE -1 END";
+    "AND user_id = $2 AND revoked_at IS NULL) THEN (SELECT " OSS_ROOMS_PENDING_SUM " FROM oss_status_counts "
+    "WHERE area_id = $1 AND service = '31') ELSE -1 END";
 
 /* What an officers' page read of it this request, in the statement that
  * read its scope (oss_officer_scope): the menu is built later in the same

@@ -75,8 +75,8 @@ int oss_officer_scope(struct db *db, long long user_id, long long area_id, unsig
 	if (db_query(db,
 		     "SELECT 's', g.service " OFFICER_GRANTS "AND g.user_id = $1 AND g.area_id = $2 "
 		     "UNION ALL SELECT 'h', days FROM oss_holiday_days WHERE area_id = $2 "
-		     "UNION ALL SELECT 'p', CAST(CAST(COALESCE(SUM(n), 0) AS BIGINT) AS TEXT) FROM oss_counts "
-		     "WHERE area_id = $2 AND " OSS_ROOMS_PENDING_SQL,
+		     "UNION ALL SELECT 'p', CAST(" OSS_ROOMS_PENDING_SUM " AS TEXT) FROM oss_status_counts "
+		     "WHERE area_id = $2 AND service = '31'",
 		     DB_ARGS(DB_INT(user_id), DB_INT(area_id)), &res, e) < 0)
 		return -1;
 	long long *days = NULL;

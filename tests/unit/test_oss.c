@@ -764,11 +764,20 @@ static long long submit(struct fx *f, long long area, const char *svc, long long
 	return id;
 }
 
+/* The counter of (area, service, status), summed over the months; the
+ * all-months row the lists read (oss_status_counts, kept by triggers on
+ * oss_counts, migration 0306) must hold the same. */
 static long long count_of(struct fx *f, long long area, const char *svc, const char *status)
 {
-	return int_value(
+	long long n = int_value(
 	    f->db, "SELECT COALESCE(SUM(n), 0) FROM oss_counts WHERE area_id = $1 AND service = $2 AND status = $3",
 	    DB_ARGS(DB_INT(area), DB_TEXT(svc), DB_TEXT(status)));
+	assert_int_equal(int_value(f->db,
+				   "SELECT COALESCE(SUM(n), 0) FROM oss_status_counts WHERE area_id = $1 AND service = $2 "
+				   "AND status = $3",
+				   DB_ARGS(DB_INT(area), DB_TEXT(svc), DB_TEXT(status))),
+			 n);
+	return n;
 }
 
 static long long real_count(struct fx *f, long long area, const char *svc, const char *status)
@@ -1308,6 +1317,30 @@ static void test_db_settings(void **state)
 	assert_int_equal(oss_officer_scope(f->db, f->officer, f->area, &mask, &hs, &nhs, &pend, &e), 0);
 	assert_int_equal(mask, oss_service_bit("11") | oss_service_bit("31"));
 	assert_int_equal(pend, pend0 + 5);
+	/* the counters per status over all months follow oss_counts (triggers,
+	 * migration 0306), whoever writes it */
+	assert_int_equal(int_value(f->db,
+				   "SELECT n FROM oss_status_counts WHERE area_id = $1 AND service = '31' AND "
+				   "status = 'submitted'",
+				   DB_ARGS(DB_INT(f->area))),
+			 int_value(f->db,
+				   "SELECT SUM(n) FROM oss_counts WHERE area_id = $1 AND service = '31' AND "
+				   "status = 'submitted'",
+				   DB_ARGS(DB_INT(f->area))));
+	begin(f->db);
+	assert_true(db_exec(f->db, "DELETE FROM oss_counts WHERE area_id = $1 AND ym = 199002", DB_ARGS(DB_INT(f->area)),
+			    &e) == 1);
+	assert_true(db_exec(f->db, "UPDATE oss_counts SET n = n + 10 WHERE area_id = $1 AND ym = 199001 AND service = '11'",
+			    DB_ARGS(DB_INT(f->area)), &e) == 1);
+	commit(f->db);
+	assert_int_equal(oss_officer_scope(f->db, f->officer, f->area, &mask, &hs, &nhs, &pend, &e), 0);
+	free(hs);
+	assert_int_equal(pend, pend0 + 3);
+	assert_int_equal(int_value(f->db, "SELECT n FROM oss_status_counts WHERE area_id = $1 AND service = '11' AND "
+				   "status = 'submitted'", DB_ARGS(DB_INT(f->area))),
+			 int_value(f->db, "SELECT SUM(n) FROM oss_counts WHERE area_id = $1 AND service = '11' AND "
+				   "status = 'submitted'", DB_ARGS(DB_INT(f->area))));
+	assert_int_equal(oss_officer_scope(f->db, f->officer, f->area, &mask, &hs, &nhs, &pend, &e), 0);
 	assert_int_equal(nhs, 2);
 	assert_int_equal(hs[0], oss_day_parse("2024-07-22"));
 	assert_int_equal(hs[1], oss_day_parse("2024-07-29"));
