@@ -382,14 +382,9 @@ static int manage_list(struct req *r, struct scope s, long long *hol, size_t nh)
 		return view_err(r, &e);
 	}
 	long long total = jint(m, "total"), from = jint(m, "from");
-	size_t i;
-	json_t *row;
-	json_array_foreach(json_object_get(m, "rows"), i, row)
-	{
-		long long no =
-		    overdue || sort == OSS_SORT_OLDEST ? from + (long long)i : total - (from - 1) - (long long)i;
-		oss_list_row(row, no, true, now, hol, nh, ob);
-	}
+	bool up = overdue || sort == OSS_SORT_OLDEST;
+	oss_list_rows(json_object_get(m, "rows"), up ? from : total - (from - 1), up ? 1 : -1, true, !req_wants_json(r),
+		      now, hol, nh, ob);
 	json_t *params =
 	    json_pack("{s:s, s:s, s:s, s:s, s:s, s:I}", "service", service, "status",
 		      status >= 0 && !overdue ? oss_status_name(status) : "", "overdue", overdue ? "1" : "", "sort",

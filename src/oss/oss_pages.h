@@ -54,11 +54,14 @@ void oss_audit(struct req *r, struct db *db, const char *action, const char *tar
  *  can_edit, can_cancel, view_url, print_url, pdf_url, edit_url, cancel_url,
  *  process_url}. */
 json_t *oss_request_model(struct req *r, struct db *db, json_t *req, bool officer, struct err *e);
-/* Turns a list row into what list templates show (numbers, labels, dates,
- * the edit / cancel / result links that depend on the status, the wait and
- * overdue flag for officers). */
-void oss_list_row(json_t *row, long long number, bool officer, long long now, const long long *hol, size_t nhol,
-		  long long overdue_before);
+/* Turns a page's list rows into what list templates show: numbers (first,
+ * then step by step: +1 or -1), labels, dates, the edit / cancel / result
+ * links that depend on the status, the wait and overdue flag for officers.
+ * html: the model is rendered, not answered as JSON: the keys its template
+ * does not print are left out (officers: service_name, result_url; the
+ * applicant: created_at_text, waited, overdue), the JSON answer keeps them. */
+void oss_list_rows(json_t *rows, long long first, int step, bool officer, bool html, long long now,
+		   const long long *hol, size_t nhol, long long overdue_before);
 /* The lists' shared choices (built once, never written; the caller owns a
  * reference): the officers' status filter [{value, label, selected}] with
  * status selected ("" = all when status < 0; none selected when none: the

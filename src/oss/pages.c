@@ -410,47 +410,121 @@ json_t *oss_my_tabs(const char *service)
 }
 
 
-void oss_list_row(json_t *row, long long number, bool officer, long long now, const long long *hol, size_t nhol,
-		  long long overdue_before)
+/* A list row's texts: each service's name and each status's label and
+ * class as one shared string (shared.c-style: built once, only read). */
+static struct {
+	json_t *service_name[OSS_SERVICE_COUNT];
+	json_t *status_label[OSS_STATUS_COUNT], *status_class[OSS_STATUS_COUNT];
+} texts;
+static pthread_once_t texts_once = PTHREAD_ONCE_INIT;
+
+static void texts_build(void)
 {
-	long long id = jint(row, "id");
-	int st = oss_status_parse(jstr(row, "status"));
+	for (int k = 0; k < OSS_SERVICE_COUNT; k++)
+		texts.service_name[k] = json_string_nocheck(oss_services[k].name);
+	for (int st = 0; st < OSS_STATUS_COUNT; st++) {
+		texts.status_label[st] = json_string_nocheck(oss_status_label(st));
+		texts.status_class[st] = json_string_nocheck(oss_status_class(st));
+	}
+}
+
+static json_t *service_name_json(const char *code)
+{
+	for (int k = 0; code && k < OSS_SERVICE_COUNT; k++)
+		if (!strcmp(code, oss_services[k].code))
+			return json_incref(texts.service_name[k]);
+	return NULL; /* unknown: no key, as before */
+}
+
+/* "/oss/requests/ID/what" or "/oss/requests/ID/files/FILE" into url. */
+static json_t *request_url(long long id, const char *what, long long file)
+{
 	char url[96];
-	json_object_set_new_nocheck(row, "no", json_integer(number));
-	json_object_set_new_nocheck(row, "service_name", json_string_nocheck(oss_service_name(jstr(row, "service"))));
-	json_object_set_new_nocheck(row, "status_label", json_string_nocheck(oss_status_label(st)));
-	json_object_set_new_nocheck(row, "status_class", json_string_nocheck(oss_status_class(st)));
-	json_object_set_new_nocheck(row, "status_at_text", oss_text_datetime(jint(row, "status_at")));
-	json_object_set_new_nocheck(row, "created_at_text", oss_text_datetime(jint(row, "created_at")));
-	long long rf = jint(row, "result_file_id");
-	if (rf > 0) {
-		snprintf(url, sizeof url, "/oss/requests/%lld/files/%lld", id, rf);
-		json_object_set_new_nocheck(row, "result_url", json_string_nocheck(url));
-	} else {
-		json_object_set_new_nocheck(row, "result_url", json_null());
+	size_t n = sizeof "/oss/requests/" - 1;
+	memcpy(url, "/oss/requests/", n);
+	n += buf_fmt_int(url + n, id);
+	url[n++] = '/';
+	size_t w = strlen(what);
+	memcpy(url + n, what, w);
+	n += w;
+	if (file > 0) {
+		url[n++] = '/';
+		n += buf_fmt_int(url + n, file);
 	}
-	/* the view, print, PDF and processing links are /oss/requests/{{id}}…
-	 * in the templates; only the links that depend on the status are here */
-	if (!officer) {
-		snprintf(url, sizeof url, "/oss/requests/%lld/edit", id);
-		json_object_set_new_nocheck(row, "edit_url",
-				    oss_can(st, OSS_APPLICANT, OSS_EDIT) ? json_string_nocheck(url) : json_null());
-		snprintf(url, sizeof url, "/oss/requests/%lld/cancel", id);
-		json_object_set_new_nocheck(row, "cancel_url",
-				    oss_can(st, OSS_APPLICANT, OSS_CANCEL) ? json_string_nocheck(url) : json_null());
+	return json_stringn_nocheck(url, n);
+}
+
+/* The date and time of t as the lists show it, the one before it (prev,
+ * *prev_t) reused when t falls in the same minute: a request's status
+ * time is often its submission's. */
+static json_t *datetime_text(long long t, struct buf *scratch, json_t *prev, long long prev_t)
+{
+	if (prev && t / 60 == prev_t / 60 && t >= 0 && prev_t >= 0)
+		return json_incref(prev);
+	buf_reset(scratch);
+	thai_datetime_short(scratch, t);
+	return json_stringn_nocheck(buf_cstr(scratch), scratch->len);
+}
+
+void oss_list_rows(json_t *rows, long long first, int step, bool officer, bool html, long long now,
+		   const long long *hol, size_t nhol, long long overdue_before)
+{
+	pthread_once(&texts_once, texts_build);
+	struct buf scratch = BUF_INIT;
+	long long number = first;
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row)
+	{
+		long long id = jint(row, "id");
+		int st = oss_status_parse(jstr(row, "status"));
+		bool known = st >= 0 && st < OSS_STATUS_COUNT;
+		json_object_set_new_nocheck(row, "no", json_integer(number));
+		number += step;
+		/* the officers' list shows no service per row (it is one service's) */
+		if (!(html && officer))
+			json_object_set_new_nocheck(row, "service_name", service_name_json(jstr(row, "service")));
+		json_object_set_new_nocheck(row, "status_label", known ? json_incref(texts.status_label[st])
+									: json_string_nocheck(oss_status_label(st)));
+		json_object_set_new_nocheck(row, "status_class", known ? json_incref(texts.status_class[st])
+									: json_string_nocheck(oss_status_class(st)));
+		long long at = jint(row, "status_at"), created = jint(row, "created_at");
+		json_t *at_text = datetime_text(at, &scratch, NULL, 0);
+		json_object_set_new_nocheck(row, "status_at_text", at_text);
+		/* the applicant's list shows the status time only */
+		if (!(html && !officer))
+			json_object_set_new_nocheck(row, "created_at_text",
+						    datetime_text(created, &scratch, at_text, at));
+		/* the officers' template shows no result link */
+		if (!(html && officer)) {
+			long long rf = jint(row, "result_file_id");
+			json_object_set_new_nocheck(row, "result_url", rf > 0 ? request_url(id, "files", rf) : json_null());
+		}
+		/* the view, print, PDF and processing links are /oss/requests/{{id}}…
+		 * in the templates; only the links that depend on the status are here */
+		if (!officer) {
+			json_object_set_new_nocheck(row, "edit_url", oss_can(st, OSS_APPLICANT, OSS_EDIT)
+									 ? request_url(id, "edit", 0)
+									 : json_null());
+			json_object_set_new_nocheck(row, "cancel_url", oss_can(st, OSS_APPLICANT, OSS_CANCEL)
+									   ? request_url(id, "cancel", 0)
+									   : json_null());
+		}
+		/* the wait runs while the officers have the request (OSS-7) */
+		bool waiting = st == OSS_SUBMITTED || st == OSS_IN_PROGRESS || st == OSS_RESUBMITTED;
+		if (officer && waiting) {
+			long long q = jint(row, "queued_at");
+			json_object_set_new_nocheck(row, "waited",
+						    json_integer(oss_business_days_waited(q, now, hol, nhol)));
+			json_object_set_new_nocheck(row, "overdue", json_boolean(q < overdue_before));
+		} else if (!(html && !officer)) { /* the applicant's template shows no wait */
+			json_object_set_new_nocheck(row, "waited", json_null());
+			json_object_set_new_nocheck(row, "overdue", json_false());
+		}
+		/* lists carry no personal data beyond the name */
+		json_object_del(row, "queued_at");
 	}
-	/* the wait runs while the officers have the request (OSS-7) */
-	bool waiting = st == OSS_SUBMITTED || st == OSS_IN_PROGRESS || st == OSS_RESUBMITTED;
-	if (officer && waiting) {
-		long long q = jint(row, "queued_at");
-		json_object_set_new_nocheck(row, "waited", json_integer(oss_business_days_waited(q, now, hol, nhol)));
-		json_object_set_new_nocheck(row, "overdue", json_boolean(q < overdue_before));
-	} else {
-		json_object_set_new_nocheck(row, "waited", json_null());
-		json_object_set_new_nocheck(row, "overdue", json_false());
-	}
-	/* lists carry no personal data beyond the name */
-	json_object_del(row, "queued_at");
+	buf_release(&scratch);
 }
 
 char *oss_url(const char *path, json_t *params, long long page)

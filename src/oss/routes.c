@@ -743,10 +743,8 @@ static int my_list(struct req *r)
 	}
 	/* "ที่" counts down from the newest, as the seed's list does */
 	long long total = jint(m, "total"), from = jint(m, "from");
-	size_t i;
-	json_t *row;
-	json_array_foreach(json_object_get(m, "rows"), i, row)
-	    oss_list_row(row, total - (from - 1) - (long long)i, false, 0, NULL, 0, 0);
+	oss_list_rows(json_object_get(m, "rows"), total - (from - 1), -1, false, !file && !req_wants_json(r), 0, NULL, 0,
+		      0);
 	if (file) {
 		static const struct sheet_col cols[] = {
 		    {"ที่", 6, SHEET_NUMBER, 0, "no"},
