@@ -1317,6 +1317,7 @@ static void test_db_settings(void **state)
 	assert_int_equal(oss_officer_scope(f->db, f->officer, f->area, &mask, &hs, &nhs, &pend, &e), 0);
 	assert_int_equal(mask, oss_service_bit("11") | oss_service_bit("31"));
 	assert_int_equal(pend, pend0 + 5);
+	free(hs);
 	/* the counters per status over all months follow oss_counts (triggers,
 	 * migration 0306), whoever writes it */
 	assert_int_equal(int_value(f->db,
