@@ -294,7 +294,7 @@ static int requests_list(struct req *r)
 		}
 		/* the total from the counters, not COUNT(*) over the range */
 		if (db_int_value(db,
-				 "SELECT COALESCE(SUM(n), 0) FROM oss_counts WHERE area_id = $1 AND service = $2 AND "
+				 "SELECT COALESCE(SUM(n), 0) FROM oss_status_counts WHERE area_id = $1 AND service = $2 AND "
 				 "($3 = '' OR status = $3)",
 				 DB_ARGS(DB_INT(g->area_id), DB_TEXT(service), DB_TEXT(status)), &total, &e) < 0)
 			return api_err(r, &e);

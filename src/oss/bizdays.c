@@ -18,7 +18,9 @@
  * every row's wait in memory: whole weeks are counted by arithmetic and
  * holidays by binary search, never by walking day by day. */
 #include <stdlib.h>
+#include <string.h>
 
+#include "core/alloc.h"
 #include "core/thai.h"
 #include "oss/oss.h"
 
@@ -41,6 +43,40 @@ long long oss_day_parse(const char *ymd)
 	if (thai_parse_date(ymd, &y, &m, &d) < 0)
 		return -1;
 	return oss_day_of(thai_from_local(y, m, d, 0, 0, 0));
+}
+
+static int day_cmp(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+	return x < y ? -1 : x > y;
+}
+
+long long *oss_days_unpack(const char *s, size_t *n)
+{
+	*n = 0;
+	size_t len = s ? strlen(s) : 0;
+	long long *days = xmalloc((len / 11 + 1) * sizeof *days);
+	bool sorted = true;
+	while (s && *s) {
+		const char *end = strchr(s, ',');
+		size_t k = end ? (size_t)(end - s) : strlen(s);
+		char one[11];
+		if (k == 10) {
+			memcpy(one, s, 10);
+			one[10] = 0;
+			long long d = oss_day_parse(one);
+			if (d >= 0) {
+				if (*n && days[*n - 1] >= d)
+					sorted = false;
+				days[(*n)++] = d;
+			}
+		}
+		s += k + (end != NULL);
+	}
+	/* written in date order by the triggers: sorted here only if not */
+	if (!sorted)
+		qsort(days, *n, sizeof *days, day_cmp);
+	return days;
 }
 
 /* 0 = Monday … 6 = Sunday (1970-01-01, day 0, was a Thursday). */

@@ -88,12 +88,16 @@ static int scope_with(struct req *r, struct scope *s, long long **hol, size_t *n
 		return -1;
 	}
 	struct err e = ERR_INIT;
-	int rc = hol ? oss_officer_scope(req_db(r), acc_user_id(r), s->area_id, &s->mask, hol, nhol, &e)
+	long long pending = 0;
+	int rc = hol ? oss_officer_scope(req_db(r), acc_user_id(r), s->area_id, &s->mask, hol, nhol, &pending, &e)
 		     : oss_officer_services(req_db(r), acc_user_id(r), s->area_id, &s->mask, &e);
 	if (rc < 0) {
 		*answered = view_err(r, &e);
 		return -1;
 	}
+	/* the menu's count of room requests (rooms.c) needs nothing more */
+	if (hol)
+		oss_rooms_badge_known(r, acc_user_id(r), s->area_id, (s->mask & oss_service_bit("31")) != 0, pending);
 	return 0;
 }
 
@@ -178,10 +182,15 @@ int oss_manage_dashboard(struct req *r)
 {
 	struct scope s;
 	int rc = 0;
-	if (scope_of(r, &s, &rc) < 0)
+	/* the assigned services and the holidays in one query */
+	long long *hol = NULL;
+	size_t nh = 0;
+	if (scope_with(r, &s, &hol, &nh, &rc) < 0)
 		return rc;
-	if (!s.mask && !s.admin)
+	if (!s.mask && !s.admin) {
+		free(hol);
 		return view_error(r, 403, "คุณยังไม่ได้รับมอบหมายให้ดูแลบริการใด กรุณาติดต่อแอดมินเขต");
+	}
 	struct db *db = req_db(r);
 	struct err e = ERR_INIT;
 	long long now = oss_now();
@@ -189,12 +198,8 @@ int oss_manage_dashboard(struct req *r)
 	int ce_end = fy - 543;
 	long long ym_from = (long long)(ce_end - 1) * 100 + 10, ym_to = (long long)ce_end * 100 + 9;
 	json_t *counts = oss_counts_get(db, s.area_id, ym_from, ym_to, &e);
-	if (!counts)
-		return view_err(r, &e);
-	size_t nh;
-	long long *hol = oss_holidays_load(db, s.area_id, &nh, &e);
-	if (!hol) {
-		json_decref(counts);
+	if (!counts) {
+		free(hol);
 		return view_err(r, &e);
 	}
 	long long ob = oss_overdue_before(now, OSS_PROMISE_DAYS, hol, nh);
@@ -377,14 +382,9 @@ static int manage_list(struct req *r, struct scope s, long long *hol, size_t nh)
 		return view_err(r, &e);
 	}
 	long long total = jint(m, "total"), from = jint(m, "from");
-	size_t i;
-	json_t *row;
-	json_array_foreach(json_object_get(m, "rows"), i, row)
-	{
-		long long no =
-		    overdue || sort == OSS_SORT_OLDEST ? from + (long long)i : total - (from - 1) - (long long)i;
-		oss_list_row(row, no, true, now, hol, nh, ob);
-	}
+	bool up = overdue || sort == OSS_SORT_OLDEST;
+	oss_list_rows(json_object_get(m, "rows"), up ? from : total - (from - 1), up ? 1 : -1, true, !req_wants_json(r),
+		      now, hol, nh, ob);
 	json_t *params =
 	    json_pack("{s:s, s:s, s:s, s:s, s:s, s:I}", "service", service, "status",
 		      status >= 0 && !overdue ? oss_status_name(status) : "", "overdue", overdue ? "1" : "", "sort",
@@ -397,7 +397,7 @@ static int manage_list(struct req *r, struct scope s, long long *hol, size_t nh)
 	char *csv = oss_url("/oss/manage/list", params, 0);
 	json_object_set_new(params, "format", json_string("xlsx"));
 	char *xlsx = oss_url("/oss/manage/list", params, 0);
-	json_object_set_new(m, "csv_url", json_string(csv));
+	json_object_set_new(m, "csv_url", json_string_nocheck(csv)); /* ASCII (oss_url) */
 	/* an export holds at most OSS_EXPORT_MAX rows: say so before it is cut */
 	if (total > OSS_EXPORT_MAX) {
 		char cut[600];
@@ -409,39 +409,21 @@ static int manage_list(struct req *r, struct scope s, long long *hol, size_t nh)
 	} else {
 		json_object_set_new(m, "export_cut", json_null());
 	}
-	json_object_set_new(m, "xlsx_url", json_string(xlsx));
+	json_object_set_new(m, "xlsx_url", json_string_nocheck(xlsx));
 	free(csv);
 	free(xlsx);
 	json_decref(params);
-	json_t *tabs = json_array();
-	for (int k = 0; k < OSS_SERVICE_COUNT; k++) {
-		if (!(s.mask & oss_service_bit(oss_service_codes[k])))
-			continue;
-		char url[64];
-		snprintf(url, sizeof url, "/oss/manage/list?service=%s", oss_service_codes[k]);
-		json_array_append_new(tabs, json_pack("{s:s, s:s, s:b}", "name", oss_services[k].menu, "url", url,
-						      "current", !strcmp(service, oss_service_codes[k])));
-	}
-	json_t *statuses = json_array();
-	json_array_append_new(statuses, json_pack("{s:s, s:s, s:b}", "value", "", "label", "ทุกสถานะ", "selected",
-						  status < 0 && !overdue));
-	for (int st = 0; st < OSS_STATUS_COUNT; st++)
-		json_array_append_new(statuses, json_pack("{s:s, s:s, s:b}", "value", oss_status_name(st), "label",
-							  oss_status_label(st), "selected", st == status && !overdue));
-	json_object_set_new(m, "tabs", tabs);
-	json_object_set_new(m, "statuses", statuses);
-	json_object_set_new(m, "sorts",
-			    json_pack("[{s:s, s:s, s:b}, {s:s, s:s, s:b}]", "value", "", "label", "ยื่นล่าสุดก่อน",
-				      "selected", sort == OSS_SORT_NEWEST, "value", "oldest", "label", "ยื่นก่อนแสดงก่อน",
-				      "selected", sort == OSS_SORT_OLDEST));
-	json_object_set_new(m, "sort", json_string(sort == OSS_SORT_OLDEST ? "oldest" : "newest"));
-	json_object_set_new(m, "service", json_string(service));
-	json_object_set_new(m, "service_name", json_string(oss_service_name(service)));
+	json_object_set_new(m, "tabs", oss_manage_tabs(s.mask, service));
+	json_object_set_new(m, "statuses", oss_status_choices(status, overdue));
+	json_object_set_new(m, "sorts", oss_sort_choices(sort == OSS_SORT_OLDEST));
+	json_object_set_new(m, "sort", json_string_nocheck(sort == OSS_SORT_OLDEST ? "oldest" : "newest"));
+	json_object_set_new(m, "service", json_string_nocheck(service)); /* a known code */
+	json_object_set_new(m, "service_name", json_string_nocheck(oss_service_name(service)));
 	json_object_set_new(m, "overdue", json_boolean(overdue));
 	json_object_set_new(m, "promise_days", json_integer(OSS_PROMISE_DAYS));
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "รายการคำขอรับบริการ: %s", oss_service_name(service));
-	json_object_set_new(m, "page_title", json_string(buf_cstr(&title)));
+	json_object_set_new(m, "page_title", json_string_nocheck(buf_cstr(&title)));
 	buf_release(&title);
 	buf_release(&qb);
 	return view_page(r, 200, "oss/manage_list", m);

@@ -158,6 +158,10 @@ int oss_order_compute(const long long qty[OSS_PP_ITEMS], const long long price[O
 long long oss_day_of(long long t);
 /* Day number of "YYYY-MM-DD", or -1. */
 long long oss_day_parse(const char *ymd);
+/* The days of "YYYY-MM-DD,YYYY-MM-DD,…" (an area's holidays as
+ * oss_holiday_days keeps them) as ascending day numbers, malloc'd, *n
+ * set; a part that is no date is skipped. NULL or "" gives none. */
+long long *oss_days_unpack(const char *s, size_t *n);
 /* Monday–Friday and not in holidays (sorted ascending day numbers). */
 bool oss_business_day(long long day, const long long *holidays, size_t n);
 /* Business days a request queued at since_t has waited by now_t: the

@@ -144,13 +144,23 @@ long long oss_ym(long long t);
 
 /* The services user is assigned in area as a bit per oss_services index. */
 int oss_officer_services(struct db *db, long long user_id, long long area_id, unsigned *mask, struct err *e);
-/* The same mask and the area's holidays (sorted day numbers, malloc'd, as
- * oss_holidays_load) in one query, for the officer's list. A service is
- * the user's while he holds an active officer grant qualified by it in the
- * area (the permission "officer:31") and his account is active (so for
- * oss_officer_ids). */
+/* The room requests waiting for a decision (the approvers' menu count,
+ * rooms.c): the sum of these statuses' rows of oss_status_counts, read
+ * "FROM oss_status_counts WHERE area_id = … AND service = '31'" (the
+ * service's few rows; a status IN (…) of three values would make SQLite
+ * build a temporary table for it on every run: 46k instructions against
+ * 19k). */
+#define OSS_ROOMS_PENDING_SUM                                                                                          \
+	"CAST(COALESCE(SUM(CASE WHEN status = 'submitted' OR status = 'in_progress' OR status = 'resubmitted' "        \
+	"THEN n ELSE 0 END), 0) AS BIGINT)"
+/* The same mask, the area's holidays (sorted day numbers, malloc'd, as
+ * oss_holidays_load) and the area's room requests waiting for a decision
+ * (the approvers' menu count: oss_rooms_badge_known) in one query, for the
+ * officers' pages. A service is the user's while he holds an active
+ * officer grant qualified by it in the area (the permission "officer:31")
+ * and his account is active (so for oss_officer_ids). */
 int oss_officer_scope(struct db *db, long long user_id, long long area_id, unsigned *mask, long long **holidays,
-		      size_t *nhol, struct err *e);
+		      size_t *nhol, long long *rooms_pending, struct err *e);
 /* The bit of a service code in such a mask, 0 for unknown. */
 unsigned oss_service_bit(const char *code);
 /* [{id (the grant's), user_id, service, service_name, assigned_at, name,

@@ -54,11 +54,24 @@ void oss_audit(struct req *r, struct db *db, const char *action, const char *tar
  *  can_edit, can_cancel, view_url, print_url, pdf_url, edit_url, cancel_url,
  *  process_url}. */
 json_t *oss_request_model(struct req *r, struct db *db, json_t *req, bool officer, struct err *e);
-/* Turns a list row into what list templates show (numbers, labels, dates,
- * the edit / cancel / result links that depend on the status, the wait and
- * overdue flag for officers). */
-void oss_list_row(json_t *row, long long number, bool officer, long long now, const long long *hol, size_t nhol,
-		  long long overdue_before);
+/* Turns a page's list rows into what list templates show: numbers (first,
+ * then step by step: +1 or -1), labels, dates, the edit / cancel / result
+ * links that depend on the status, the wait and overdue flag for officers.
+ * html: the model is rendered, not answered as JSON: the keys its template
+ * does not print are left out (officers: service_name, result_url; the
+ * applicant: created_at_text, waited, overdue), the JSON answer keeps them. */
+void oss_list_rows(json_t *rows, long long first, int step, bool officer, bool html, long long now,
+		   const long long *hol, size_t nhol, long long overdue_before);
+/* The lists' shared choices (built once, never written; the caller owns a
+ * reference): the officers' status filter [{value, label, selected}] with
+ * status selected ("" = all when status < 0; none selected when none: the
+ * overdue list), its sort choices, the officer's tabs [{name, url,
+ * current}] of the services in mask with service current, and the
+ * applicant's tabs [{code, name, url, current}] ("" = all). */
+json_t *oss_status_choices(int status, bool none);
+json_t *oss_sort_choices(bool oldest);
+json_t *oss_manage_tabs(unsigned mask, const char *service);
+json_t *oss_my_tabs(const char *service);
 /* path?key=value… (non-empty params, URL-encoded) [&page=N when N > 1];
  * malloc'd. */
 char *oss_url(const char *path, json_t *params, long long page);
@@ -108,6 +121,10 @@ json_t *oss_rooms_free(struct db *db, long long area_id, const struct oss_slot *
  * room requests waiting for a decision, for an officer who serves room
  * bookings there; -1 (entry hidden) for anyone else. One query. */
 int oss_rooms_badge(struct req *r, long long *count);
+/* Tells oss_rooms_badge what the request already read (oss_officer_scope):
+ * whether user_id serves room bookings in area_id and the count waiting
+ * there, so the menu of this request's page asks nothing more. */
+void oss_rooms_badge_known(struct req *r, long long user_id, long long area_id, bool approver, long long pending);
 /* GET /oss/requests/:id/pdf (print.c). */
 int oss_request_pdf(struct req *r);
 

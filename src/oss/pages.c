@@ -10,6 +10,7 @@
  * or its files) is written to the audit trail (X-5); an applicant reading
  * his own request is not. */
 #include <assert.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -292,47 +293,238 @@ json_t *oss_request_model(struct req *r, struct db *db, json_t *req, bool office
 
 /* ---- list rows, pagers --------------------------------------------------------- */
 
-void oss_list_row(json_t *row, long long number, bool officer, long long now, const long long *hol, size_t nhol,
-		  long long overdue_before)
+/* What the lists show the same way to everyone — the status and sort
+ * choices of the officers' filter, the page sizes, the services' tabs —
+ * built once, each variant (which one is selected or current) its own
+ * object, and shared by every page that shows it (as routes.c shares the
+ * services): jansson's reference counts are atomic, nothing writes to them,
+ * and a JSON answer's pruning finds no personal key in them. Building them
+ * per request was about 15 json_pack calls a page (~5k instructions each:
+ * the Thai labels' UTF-8 checks, the format parsing) and as many objects
+ * to free. */
+static const int page_sizes[] = {10, 25, 50, 100};
+#define PAGE_SIZES ((int)(sizeof page_sizes / sizeof *page_sizes))
+static struct {
+	json_t *statuses[OSS_STATUS_COUNT + 2]; /* [0] nothing selected, [1] all, [2 + st] */
+	json_t *sorts[2];			/* [oldest] */
+	json_t *sizes[PAGE_SIZES + 1];		/* [i] page_sizes[i] selected, [PAGE_SIZES] none */
+	json_t *manage_tab[OSS_SERVICE_COUNT][2]; /* [service][current] */
+	json_t *my_tabs[OSS_SERVICE_COUNT + 1];	  /* [0] all current, [1 + service] */
+} shared;
+static pthread_once_t shared_once = PTHREAD_ONCE_INIT;
+
+static json_t *choice(const char *value, const char *label, bool selected)
 {
-	long long id = jint(row, "id");
-	int st = oss_status_parse(jstr(row, "status"));
+	json_t *o = json_object();
+	json_object_set_new_nocheck(o, "value", json_string_nocheck(value));
+	json_object_set_new_nocheck(o, "label", json_string_nocheck(label));
+	json_object_set_new_nocheck(o, "selected", json_boolean(selected));
+	return o;
+}
+
+static json_t *tab(const char *code, const char *name, const char *url, bool current)
+{
+	json_t *o = json_object();
+	if (code)
+		json_object_set_new_nocheck(o, "code", json_string_nocheck(code));
+	json_object_set_new_nocheck(o, "name", json_string_nocheck(name));
+	json_object_set_new_nocheck(o, "url", json_string_nocheck(url));
+	json_object_set_new_nocheck(o, "current", json_boolean(current));
+	return o;
+}
+
+static void shared_build(void)
+{
+	for (int v = 0; v < OSS_STATUS_COUNT + 2; v++) {
+		json_t *a = json_array();
+		json_array_append_new(a, choice("", "ทุกสถานะ", v == 1));
+		for (int st = 0; st < OSS_STATUS_COUNT; st++)
+			json_array_append_new(a, choice(oss_status_name(st), oss_status_label(st), v == 2 + st));
+		shared.statuses[v] = a;
+	}
+	for (int v = 0; v < 2; v++) {
+		json_t *a = json_array();
+		json_array_append_new(a, choice("", "ยื่นล่าสุดก่อน", v == 0));
+		json_array_append_new(a, choice("oldest", "ยื่นก่อนแสดงก่อน", v == 1));
+		shared.sorts[v] = a;
+	}
+	for (int v = 0; v <= PAGE_SIZES; v++) {
+		json_t *a = json_array();
+		for (int i = 0; i < PAGE_SIZES; i++) {
+			json_t *o = json_object();
+			json_object_set_new_nocheck(o, "value", json_integer(page_sizes[i]));
+			json_object_set_new_nocheck(o, "selected", json_boolean(i == v));
+			json_array_append_new(a, o);
+		}
+		shared.sizes[v] = a;
+	}
+	for (int k = 0; k < OSS_SERVICE_COUNT; k++) {
+		char url[64];
+		snprintf(url, sizeof url, "/oss/manage/list?service=%s", oss_services[k].code);
+		for (int c = 0; c < 2; c++)
+			shared.manage_tab[k][c] = tab(NULL, oss_services[k].menu, url, c);
+	}
+	for (int v = 0; v <= OSS_SERVICE_COUNT; v++) {
+		json_t *a = json_array();
+		json_array_append_new(a, tab("", "ทั้งหมด", "/oss/my", v == 0));
+		for (int k = 0; k < OSS_SERVICE_COUNT; k++) {
+			char url[40];
+			snprintf(url, sizeof url, "/oss/my?service=%s", oss_services[k].code);
+			json_array_append_new(a, tab(oss_services[k].code, oss_services[k].menu, url, v == 1 + k));
+		}
+		shared.my_tabs[v] = a;
+	}
+}
+
+json_t *oss_status_choices(int status, bool none)
+{
+	pthread_once(&shared_once, shared_build);
+	int v = none ? 0 : status >= 0 && status < OSS_STATUS_COUNT ? 2 + status : 1;
+	return json_incref(shared.statuses[v]);
+}
+
+json_t *oss_sort_choices(bool oldest)
+{
+	pthread_once(&shared_once, shared_build);
+	return json_incref(shared.sorts[oldest]);
+}
+
+json_t *oss_manage_tabs(unsigned mask, const char *service)
+{
+	pthread_once(&shared_once, shared_build);
+	json_t *tabs = json_array();
+	for (int k = 0; k < OSS_SERVICE_COUNT; k++)
+		if (mask & oss_service_bit(oss_service_codes[k]))
+			json_array_append(tabs, shared.manage_tab[k][!strcmp(service, oss_service_codes[k])]);
+	return tabs;
+}
+
+json_t *oss_my_tabs(const char *service)
+{
+	pthread_once(&shared_once, shared_build);
+	int v = 0;
+	for (int k = 0; k < OSS_SERVICE_COUNT; k++)
+		if (!strcmp(service, oss_services[k].code))
+			v = 1 + k;
+	return json_incref(shared.my_tabs[v]);
+}
+
+
+/* A list row's texts: each service's name and each status's label and
+ * class as one shared string (shared.c-style: built once, only read). */
+static struct {
+	json_t *service_name[OSS_SERVICE_COUNT];
+	json_t *status_label[OSS_STATUS_COUNT], *status_class[OSS_STATUS_COUNT];
+} texts;
+static pthread_once_t texts_once = PTHREAD_ONCE_INIT;
+
+static void texts_build(void)
+{
+	for (int k = 0; k < OSS_SERVICE_COUNT; k++)
+		texts.service_name[k] = json_string_nocheck(oss_services[k].name);
+	for (int st = 0; st < OSS_STATUS_COUNT; st++) {
+		texts.status_label[st] = json_string_nocheck(oss_status_label(st));
+		texts.status_class[st] = json_string_nocheck(oss_status_class(st));
+	}
+}
+
+static json_t *service_name_json(const char *code)
+{
+	for (int k = 0; code && k < OSS_SERVICE_COUNT; k++)
+		if (!strcmp(code, oss_services[k].code))
+			return json_incref(texts.service_name[k]);
+	return NULL; /* unknown: no key, as before */
+}
+
+/* "/oss/requests/ID/what" or "/oss/requests/ID/files/FILE" into url. */
+static json_t *request_url(long long id, const char *what, long long file)
+{
 	char url[96];
-	json_object_set_new(row, "no", json_integer(number));
-	json_object_set_new(row, "service_name", json_string_nocheck(oss_service_name(jstr(row, "service"))));
-	json_object_set_new(row, "status_label", json_string_nocheck(oss_status_label(st)));
-	json_object_set_new(row, "status_class", json_string_nocheck(oss_status_class(st)));
-	json_object_set_new(row, "status_at_text", oss_text_datetime(jint(row, "status_at")));
-	json_object_set_new(row, "created_at_text", oss_text_datetime(jint(row, "created_at")));
-	long long rf = jint(row, "result_file_id");
-	if (rf > 0) {
-		snprintf(url, sizeof url, "/oss/requests/%lld/files/%lld", id, rf);
-		json_object_set_new(row, "result_url", json_string_nocheck(url));
-	} else {
-		json_object_set_new(row, "result_url", json_null());
+	size_t n = sizeof "/oss/requests/" - 1;
+	memcpy(url, "/oss/requests/", n);
+	n += buf_fmt_int(url + n, id);
+	url[n++] = '/';
+	size_t w = strlen(what);
+	memcpy(url + n, what, w);
+	n += w;
+	if (file > 0) {
+		url[n++] = '/';
+		n += buf_fmt_int(url + n, file);
 	}
-	/* the view, print, PDF and processing links are /oss/requests/{{id}}…
-	 * in the templates; only the links that depend on the status are here */
-	if (!officer) {
-		snprintf(url, sizeof url, "/oss/requests/%lld/edit", id);
-		json_object_set_new(row, "edit_url",
-				    oss_can(st, OSS_APPLICANT, OSS_EDIT) ? json_string_nocheck(url) : json_null());
-		snprintf(url, sizeof url, "/oss/requests/%lld/cancel", id);
-		json_object_set_new(row, "cancel_url",
-				    oss_can(st, OSS_APPLICANT, OSS_CANCEL) ? json_string_nocheck(url) : json_null());
+	return json_stringn_nocheck(url, n);
+}
+
+/* The date and time of t as the lists show it, the one before it (prev,
+ * *prev_t) reused when t falls in the same minute: a request's status
+ * time is often its submission's. */
+static json_t *datetime_text(long long t, struct buf *scratch, json_t *prev, long long prev_t)
+{
+	if (prev && t / 60 == prev_t / 60 && t >= 0 && prev_t >= 0)
+		return json_incref(prev);
+	buf_reset(scratch);
+	thai_datetime_short(scratch, t);
+	return json_stringn_nocheck(buf_cstr(scratch), scratch->len);
+}
+
+void oss_list_rows(json_t *rows, long long first, int step, bool officer, bool html, long long now,
+		   const long long *hol, size_t nhol, long long overdue_before)
+{
+	pthread_once(&texts_once, texts_build);
+	struct buf scratch = BUF_INIT;
+	long long number = first;
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row)
+	{
+		long long id = jint(row, "id");
+		int st = oss_status_parse(jstr(row, "status"));
+		bool known = st >= 0 && st < OSS_STATUS_COUNT;
+		json_object_set_new_nocheck(row, "no", json_integer(number));
+		number += step;
+		/* the officers' list shows no service per row (it is one service's) */
+		if (!(html && officer))
+			json_object_set_new_nocheck(row, "service_name", service_name_json(jstr(row, "service")));
+		json_object_set_new_nocheck(row, "status_label", known ? json_incref(texts.status_label[st])
+									: json_string_nocheck(oss_status_label(st)));
+		json_object_set_new_nocheck(row, "status_class", known ? json_incref(texts.status_class[st])
+									: json_string_nocheck(oss_status_class(st)));
+		long long at = jint(row, "status_at"), created = jint(row, "created_at");
+		json_t *at_text = datetime_text(at, &scratch, NULL, 0);
+		json_object_set_new_nocheck(row, "status_at_text", at_text);
+		/* the applicant's list shows the status time only */
+		if (!(html && !officer))
+			json_object_set_new_nocheck(row, "created_at_text",
+						    datetime_text(created, &scratch, at_text, at));
+		/* the officers' template shows no result link */
+		if (!(html && officer)) {
+			long long rf = jint(row, "result_file_id");
+			json_object_set_new_nocheck(row, "result_url", rf > 0 ? request_url(id, "files", rf) : json_null());
+		}
+		/* the view, print, PDF and processing links are /oss/requests/{{id}}…
+		 * in the templates; only the links that depend on the status are here */
+		if (!officer) {
+			json_object_set_new_nocheck(row, "edit_url", oss_can(st, OSS_APPLICANT, OSS_EDIT)
+									 ? request_url(id, "edit", 0)
+									 : json_null());
+			json_object_set_new_nocheck(row, "cancel_url", oss_can(st, OSS_APPLICANT, OSS_CANCEL)
+									   ? request_url(id, "cancel", 0)
+									   : json_null());
+		}
+		/* the wait runs while the officers have the request (OSS-7) */
+		bool waiting = st == OSS_SUBMITTED || st == OSS_IN_PROGRESS || st == OSS_RESUBMITTED;
+		if (officer && waiting) {
+			long long q = jint(row, "queued_at");
+			json_object_set_new_nocheck(row, "waited",
+						    json_integer(oss_business_days_waited(q, now, hol, nhol)));
+			json_object_set_new_nocheck(row, "overdue", json_boolean(q < overdue_before));
+		} else if (!(html && !officer)) { /* the applicant's template shows no wait */
+			json_object_set_new_nocheck(row, "waited", json_null());
+			json_object_set_new_nocheck(row, "overdue", json_false());
+		}
+		/* lists carry no personal data beyond the name */
+		json_object_del(row, "queued_at");
 	}
-	/* the wait runs while the officers have the request (OSS-7) */
-	bool waiting = st == OSS_SUBMITTED || st == OSS_IN_PROGRESS || st == OSS_RESUBMITTED;
-	if (officer && waiting) {
-		long long q = jint(row, "queued_at");
-		json_object_set_new(row, "waited", json_integer(oss_business_days_waited(q, now, hol, nhol)));
-		json_object_set_new(row, "overdue", json_boolean(q < overdue_before));
-	} else {
-		json_object_set_new(row, "waited", json_null());
-		json_object_set_new(row, "overdue", json_false());
-	}
-	/* lists carry no personal data beyond the name */
-	json_object_del(row, "queued_at");
+	buf_release(&scratch);
 }
 
 char *oss_url(const char *path, json_t *params, long long page)
@@ -371,7 +563,7 @@ char *oss_url(const char *path, json_t *params, long long page)
 static json_t *url_json(const char *path, json_t *params, long long page)
 {
 	char *u = oss_url(path, params, page);
-	json_t *s = json_string(u);
+	json_t *s = json_string_nocheck(u); /* ASCII: the path and URL-encoded values */
 	free(u);
 	return s;
 }
@@ -396,12 +588,11 @@ void oss_pager(json_t *m, const char *path, json_t *params)
 	json_object_set_new(m, "has_pager", json_boolean(pages > 1));
 	json_object_set_new(m, "prev_url", page > 1 ? url_json(path, params, page - 1) : json_null());
 	json_object_set_new(m, "next_url", page < pages ? url_json(path, params, page + 1) : json_null());
-	json_t *opts = json_array();
-	static const int sizes[] = {10, 25, 50, 100};
-	for (size_t i = 0; i < 4; i++)
-		json_array_append_new(
-		    opts, json_pack("{s:i, s:b}", "value", sizes[i], "selected", sizes[i] == jint(m, "per_page")));
-	json_object_set_new(m, "per_page_options", opts);
+	pthread_once(&shared_once, shared_build);
+	int v = 0;
+	while (v < PAGE_SIZES && page_sizes[v] != jint(m, "per_page"))
+		v++;
+	json_object_set_new(m, "per_page_options", json_incref(shared.sizes[v]));
 	json_object_set_new(m, "has_rows", json_boolean(json_array_size(json_object_get(m, "rows")) > 0));
 }
 

@@ -6,7 +6,8 @@
  * in index order (oss_requests_applicant, oss_requests_officer,
  * oss_requests_officer_all: the WHERE columns, then created_at and id in
  * the ORDER BY) and an officer's unfiltered list takes its total from
- * oss_counts, which every submission and status change keeps in the same
+ * oss_status_counts (the sum over the months of oss_counts, kept by
+ * triggers), which every submission and status change keeps in the same
  * transaction, instead of COUNT(*) over the service's rows. An applicant
  * has a handful of requests, so the applicant's list simply counts them. A
  * search counts its matches (the officer's search scans one service of one
@@ -397,8 +398,11 @@ static const char sql_my_rows_service[] = "SELECT " LIST_COLS ", (" MY_COUNT_SER
 					  "WHERE applicant_id = $1 AND service = $2" ORDER_NEWEST "LIMIT $3 OFFSET $4";
 
 /* The officers' lists. */
-#define TOTAL_ALL "SELECT CAST(SUM(n) AS BIGINT) FROM oss_counts WHERE area_id = $1 AND service = $2"
-#define TOTAL_STATUS "SELECT CAST(SUM(n) AS BIGINT) FROM oss_counts WHERE area_id = $1 AND service = $2 AND status = $3"
+/* the totals from the counters kept on every write (oss_status_counts,
+ * migration 0308: a row per status) */
+#define TOTAL_ALL "SELECT CAST(SUM(n) AS BIGINT) FROM oss_status_counts WHERE area_id = $1 AND service = $2"
+#define TOTAL_STATUS                                                                                                   \
+	"SELECT CAST(SUM(n) AS BIGINT) FROM oss_status_counts WHERE area_id = $1 AND service = $2 AND status = $3"
 static const char sql_total_all[] = TOTAL_ALL;
 static const char sql_total_status[] = TOTAL_STATUS;
 /* the page's rows with the total from the counters, in one query */
@@ -702,8 +706,8 @@ int oss_overdue_counts(struct db *db, long long area_id, long long before, long 
 json_t *oss_counts_get(struct db *db, long long area_id, long long ym_from, long long ym_to, struct err *e)
 {
 	json_t *by_status = db_rows_json(db,
-					 "SELECT service, status, SUM(n) AS n FROM oss_counts WHERE area_id = $1 "
-					 "GROUP BY service, status",
+					 "SELECT service, status, n FROM oss_status_counts WHERE area_id = $1 "
+					 "ORDER BY service, status",
 					 DB_ARGS(DB_INT(area_id)), e);
 	if (!by_status)
 		return NULL;

@@ -65,22 +65,41 @@
 
 /* ---- the approvers' count (menu badge) -------------------------------------- */
 
-/* The count comes from oss_counts (area, service, month, status → n),
- * which every submission and status change keeps in its transaction: one
- * primary-key range of a few dozen rows, whatever the number of requests
+/* The count comes from oss_status_counts (area, service, status → n; the
+ * sum over the months of oss_counts, which every submission and status
+ * change keeps in its transaction): three rows of the primary key,
+ * whatever the number of requests
  * (a COUNT over the requests' index cost ~460k instructions a page with
  * 700 waiting). When the active grant is not itself officer:31 the user
  * may still hold one beside it (the role switcher shows an officer's
  * services as one entry): the EXISTS, computed once, answers that in the
  * same statement. */
 static const char sql_pending_own[] =
-    "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM oss_counts WHERE area_id = $1 AND service = '31' "
-    "AND " PENDING_SQL;
+    "SELECT " OSS_ROOMS_PENDING_SUM " FROM oss_status_counts WHERE area_id = $1 AND service = '31'";
 static const char sql_pending_check[] =
     "SELECT CASE WHEN EXISTS (SELECT 1 FROM grants WHERE area_id = $1 AND role = 'officer' AND service = '31' "
-    "AND user_id = $2 AND revoked_at IS NULL) THEN (SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM oss_counts WHERE "
-    "area_id = $1 "
-    "AND service = '31' AND " PENDING_SQL ") ELSE -1 END";
+    "AND user_id = $2 AND revoked_at IS NULL) THEN (SELECT " OSS_ROOMS_PENDING_SUM " FROM oss_status_counts "
+    "WHERE area_id = $1 AND service = '31') ELSE -1 END";
+
+/* What an officers' page read of it this request, in the statement that
+ * read its scope (oss_officer_scope): the menu is built later in the same
+ * request on the same thread (view_page's layout), so the badge asks the
+ * database nothing more. Keyed by the request's id: a value is never used
+ * for another request. */
+static _Thread_local struct {
+	char req[24];
+	long long user_id, area_id, pending;
+	bool approver;
+} badge_known;
+
+void oss_rooms_badge_known(struct req *r, long long user_id, long long area_id, bool approver, long long pending)
+{
+	snprintf(badge_known.req, sizeof badge_known.req, "%s", req_id(r));
+	badge_known.user_id = user_id;
+	badge_known.area_id = area_id;
+	badge_known.approver = approver;
+	badge_known.pending = pending;
+}
 
 int oss_rooms_badge(struct req *r, long long *count)
 {
@@ -88,6 +107,13 @@ int oss_rooms_badge(struct req *r, long long *count)
 	*count = 0;
 	if (!acc_grant_is(g, "officer") || g->area_id <= 0)
 		return -1;
+	if (badge_known.req[0] && !strcmp(badge_known.req, req_id(r)) && badge_known.user_id == g->user_id &&
+	    badge_known.area_id == g->area_id) {
+		if (!badge_known.approver)
+			return -1; /* an officer of other services only */
+		*count = badge_known.pending;
+		return 0;
+	}
 	struct db *db = req_db(r);
 	struct err e = ERR_INIT;
 	long long n = 0;

@@ -743,10 +743,8 @@ static int my_list(struct req *r)
 	}
 	/* "ที่" counts down from the newest, as the seed's list does */
 	long long total = jint(m, "total"), from = jint(m, "from");
-	size_t i;
-	json_t *row;
-	json_array_foreach(json_object_get(m, "rows"), i, row)
-	    oss_list_row(row, total - (from - 1) - (long long)i, false, 0, NULL, 0, 0);
+	oss_list_rows(json_object_get(m, "rows"), total - (from - 1), -1, false, !file && !req_wants_json(r), 0, NULL, 0,
+		      0);
 	if (file) {
 		static const struct sheet_col cols[] = {
 		    {"ที่", 6, SHEET_NUMBER, 0, "no"},
@@ -764,17 +762,7 @@ static int my_list(struct req *r)
 				   (json_int_t)(jint(m, "per_page") == 10 ? 0 : jint(m, "per_page")));
 	oss_pager(m, "/oss/my", params);
 	json_decref(params);
-	json_t *tabs = json_array();
-	json_array_append_new(tabs, json_pack("{s:s, s:s, s:s, s:b}", "code", "", "name", "ทั้งหมด", "url", "/oss/my",
-					      "current", !*service));
-	for (int k = 0; k < OSS_SERVICE_COUNT; k++) {
-		char url[40];
-		snprintf(url, sizeof url, "/oss/my?service=%s", oss_services[k].code);
-		json_array_append_new(tabs, json_pack("{s:s, s:s, s:s, s:b}", "code", oss_services[k].code, "name",
-						      oss_services[k].menu, "url", url, "current",
-						      !strcmp(service, oss_services[k].code)));
-	}
-	json_object_set_new(m, "tabs", tabs);
+	json_object_set_new(m, "tabs", oss_my_tabs(service));
 	json_object_set_new(m, "service", json_string(service));
 	json_object_set_new(m, "services", services_shared());
 	json_object_set_new(m, "page_title", json_string("คำร้องของฉัน"));

@@ -60,42 +60,36 @@ int oss_officer_services(struct db *db, long long user_id, long long area_id, un
 	return rc < 0 ? -1 : 0;
 }
 
-static int day_cmp(const void *a, const void *b)
-{
-	long long x = *(const long long *)a, y = *(const long long *)b;
-	return x < y ? -1 : x > y;
-}
-
 int oss_officer_scope(struct db *db, long long user_id, long long area_id, unsigned *mask, long long **holidays,
-		      size_t *nhol, struct err *e)
+		      size_t *nhol, long long *rooms_pending, struct err *e)
 {
 	*mask = 0;
 	*holidays = NULL;
 	*nhol = 0;
-	/* one round trip: the assigned services ('s') and the holidays ('h') */
+	*rooms_pending = 0;
+	/* one round trip: the assigned services ('s'), the area's holidays as
+	 * one row of oss_holiday_days ('h', kept by triggers, migration 0307)
+	 * and the room requests waiting ('p', from the counters every write
+	 * keeps, as oss_rooms_badge reads them) */
 	struct db_res *res;
 	if (db_query(db,
 		     "SELECT 's', g.service " OFFICER_GRANTS "AND g.user_id = $1 AND g.area_id = $2 "
-		     "UNION ALL SELECT 'h', day FROM oss_holidays WHERE area_id = $2",
+		     "UNION ALL SELECT 'h', days FROM oss_holiday_days WHERE area_id = $2 "
+		     "UNION ALL SELECT 'p', CAST(" OSS_ROOMS_PENDING_SUM " AS TEXT) FROM oss_status_counts "
+		     "WHERE area_id = $2 AND service = '31'",
 		     DB_ARGS(DB_INT(user_id), DB_INT(area_id)), &res, e) < 0)
 		return -1;
-	size_t cap = 16;
-	long long *days = xmalloc(cap * sizeof *days);
+	long long *days = NULL;
 	int rc;
 	while ((rc = db_next(res, e)) == 1) {
 		const char *v = db_text(res, 1);
-		if (db_text(res, 0)[0] == 's') {
+		char kind = db_text(res, 0)[0];
+		if (kind == 's')
 			*mask |= oss_service_bit(v);
-			continue;
-		}
-		long long d = oss_day_parse(v);
-		if (d < 0)
-			continue;
-		if (*nhol == cap) {
-			cap *= 2;
-			days = xrealloc(days, cap * sizeof *days);
-		}
-		days[(*nhol)++] = d;
+		else if (kind == 'p')
+			*rooms_pending = strtoll(v, NULL, 10);
+		else if (!days)
+			days = oss_days_unpack(v, nhol);
 	}
 	db_res_free(res);
 	if (rc < 0) {
@@ -103,9 +97,7 @@ int oss_officer_scope(struct db *db, long long user_id, long long area_id, unsig
 		*nhol = 0;
 		return -1;
 	}
-	/* sorted here, not by an ORDER BY: a few dozen days, no sorter */
-	qsort(days, *nhol, sizeof *days, day_cmp);
-	*holidays = days;
+	*holidays = days ? days : oss_days_unpack(NULL, nhol);
 	return 0;
 }
 
@@ -266,28 +258,20 @@ long long *oss_holidays_load(struct db *db, long long area_id, size_t *n, struct
 {
 	*n = 0;
 	struct db_res *res;
-	if (db_query(db, "SELECT day FROM oss_holidays WHERE area_id = $1 ORDER BY day", DB_ARGS(DB_INT(area_id)), &res,
-		     e) < 0)
+	if (db_query(db, "SELECT days FROM oss_holiday_days WHERE area_id = $1", DB_ARGS(DB_INT(area_id)), &res, e) <
+	    0)
 		return NULL;
-	size_t cap = 16;
-	long long *days = xmalloc(cap * sizeof *days);
-	int rc;
-	while ((rc = db_next(res, e)) == 1) {
-		long long d = oss_day_parse(db_text(res, 0));
-		if (d < 0)
-			continue;
-		if (*n == cap) {
-			cap *= 2;
-			days = xrealloc(days, cap * sizeof *days);
-		}
-		days[(*n)++] = d;
-	}
+	long long *days = NULL;
+	int rc = db_next(res, e);
+	if (rc == 1)
+		days = oss_days_unpack(db_text(res, 0), n);
 	db_res_free(res);
 	if (rc < 0) {
 		free(days);
+		*n = 0;
 		return NULL;
 	}
-	return days;
+	return days ? days : oss_days_unpack(NULL, n);
 }
 
 long long oss_holiday_add(struct db *db, long long area_id, const char *day, const char *name, struct err *e)

@@ -480,6 +480,37 @@ static void test_business_days(void **state)
 		}
 }
 
+/* An area's holidays as oss_holiday_days keeps them: one text, read into
+ * ascending day numbers; what is no date is skipped. */
+static void test_days_unpack(void **state)
+{
+	(void)state;
+	size_t n;
+	long long *d = oss_days_unpack("2024-07-22,2024-07-29,2024-08-12", &n);
+	assert_int_equal(n, 3);
+	assert_int_equal(d[0], day(2024, 7, 22));
+	assert_int_equal(d[1], day(2024, 7, 29));
+	assert_int_equal(d[2], day(2024, 8, 12));
+	free(d);
+	/* out of order (written by hand): sorted; bad parts skipped */
+	d = oss_days_unpack("2024-08-12,2024-02-30,,x,2024-07-22,2024-07-2,2024-07-29", &n);
+	assert_int_equal(n, 3);
+	assert_int_equal(d[0], day(2024, 7, 22));
+	assert_int_equal(d[1], day(2024, 7, 29));
+	assert_int_equal(d[2], day(2024, 8, 12));
+	free(d);
+	d = oss_days_unpack("", &n);
+	assert_int_equal(n, 0);
+	free(d);
+	d = oss_days_unpack(NULL, &n);
+	assert_int_equal(n, 0);
+	free(d);
+	d = oss_days_unpack("2024-12-31", &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(d[0], day(2024, 12, 31));
+	free(d);
+}
+
 static void test_overdue_cutoff(void **state)
 {
 	long long hol[] = {day(2024, 7, 22), day(2024, 7, 29)};
@@ -733,11 +764,20 @@ static long long submit(struct fx *f, long long area, const char *svc, long long
 	return id;
 }
 
+/* The counter of (area, service, status), summed over the months; the
+ * all-months row the lists read (oss_status_counts, kept by triggers on
+ * oss_counts, migration 0308) must hold the same. */
 static long long count_of(struct fx *f, long long area, const char *svc, const char *status)
 {
-	return int_value(
+	long long n = int_value(
 	    f->db, "SELECT COALESCE(SUM(n), 0) FROM oss_counts WHERE area_id = $1 AND service = $2 AND status = $3",
 	    DB_ARGS(DB_INT(area), DB_TEXT(svc), DB_TEXT(status)));
+	assert_int_equal(int_value(f->db,
+				   "SELECT COALESCE(SUM(n), 0) FROM oss_status_counts WHERE area_id = $1 AND service = $2 "
+				   "AND status = $3",
+				   DB_ARGS(DB_INT(area), DB_TEXT(svc), DB_TEXT(status))),
+			 n);
+	return n;
 }
 
 static long long real_count(struct fx *f, long long area, const char *svc, const char *status)
@@ -1257,15 +1297,94 @@ static void test_db_settings(void **state)
 	assert_int_equal(mask, oss_service_bit("11") | oss_service_bit("31"));
 	assert_int_equal(oss_officer_services(f->db, f->officer, f->area2, &mask, &e), 0);
 	assert_int_equal(mask, 0);
-	/* the scope: the same services and the area's holidays, sorted, in one query */
-	long long *hs;
+	/* the scope: the same services, the area's holidays, sorted, and the
+	 * room requests waiting for a decision (the approvers' menu count, from
+	 * the counters: submitted, in progress, resubmitted of service 31), in
+	 * one query */
+	long long pend0 = int_value(f->db,
+				    "SELECT COALESCE(SUM(n), 0) FROM oss_counts WHERE area_id = $1 AND service = '31' "
+				    "AND status IN ('submitted', 'in_progress', 'resubmitted')",
+				    DB_ARGS(DB_INT(f->area)));
+	begin(f->db);
+	assert_true(db_exec(f->db,
+			    "INSERT INTO oss_counts (area_id, service, ym, status, n) VALUES ($1, '31', 199001, "
+			    "'submitted', 3), ($1, '31', 199002, 'in_progress', 2), ($1, '31', 199001, 'completed', 9), "
+			    "($1, '11', 199001, 'submitted', 4), ($2, '31', 199001, 'submitted', 7)",
+			    DB_ARGS(DB_INT(f->area), DB_INT(f->area2)), &e) == 5);
+	commit(f->db);
+	long long *hs, pend;
 	size_t nhs;
-	assert_int_equal(oss_officer_scope(f->db, f->officer, f->area, &mask, &hs, &nhs, &e), 0);
+	assert_int_equal(oss_officer_scope(f->db, f->officer, f->area, &mask, &hs, &nhs, &pend, &e), 0);
 	assert_int_equal(mask, oss_service_bit("11") | oss_service_bit("31"));
+	assert_int_equal(pend, pend0 + 5);
+	free(hs);
+	/* the counters per status over all months follow oss_counts (triggers,
+	 * migration 0308), whoever writes it */
+	assert_int_equal(int_value(f->db,
+				   "SELECT n FROM oss_status_counts WHERE area_id = $1 AND service = '31' AND "
+				   "status = 'submitted'",
+				   DB_ARGS(DB_INT(f->area))),
+			 int_value(f->db,
+				   "SELECT SUM(n) FROM oss_counts WHERE area_id = $1 AND service = '31' AND "
+				   "status = 'submitted'",
+				   DB_ARGS(DB_INT(f->area))));
+	begin(f->db);
+	assert_true(db_exec(f->db, "DELETE FROM oss_counts WHERE area_id = $1 AND ym = 199002", DB_ARGS(DB_INT(f->area)),
+			    &e) == 1);
+	assert_true(db_exec(f->db, "UPDATE oss_counts SET n = n + 10 WHERE area_id = $1 AND ym = 199001 AND service = '11'",
+			    DB_ARGS(DB_INT(f->area)), &e) == 1);
+	commit(f->db);
+	assert_int_equal(oss_officer_scope(f->db, f->officer, f->area, &mask, &hs, &nhs, &pend, &e), 0);
+	free(hs);
+	assert_int_equal(pend, pend0 + 3);
+	assert_int_equal(int_value(f->db, "SELECT n FROM oss_status_counts WHERE area_id = $1 AND service = '11' AND "
+				   "status = 'submitted'", DB_ARGS(DB_INT(f->area))),
+			 int_value(f->db, "SELECT SUM(n) FROM oss_counts WHERE area_id = $1 AND service = '11' AND "
+				   "status = 'submitted'", DB_ARGS(DB_INT(f->area))));
+	assert_int_equal(oss_officer_scope(f->db, f->officer, f->area, &mask, &hs, &nhs, &pend, &e), 0);
 	assert_int_equal(nhs, 2);
 	assert_int_equal(hs[0], oss_day_parse("2024-07-22"));
 	assert_int_equal(hs[1], oss_day_parse("2024-07-29"));
 	free(hs);
+	/* the area's holidays are one row kept by triggers (migration 0307),
+	 * whoever writes oss_holidays: a row written by hand, one moved to
+	 * another day, one removed; the other area's stay its own */
+	begin(f->db);
+	assert_true(db_exec(f->db, "INSERT INTO oss_holidays (area_id, day, name) VALUES ($1, '2024-01-01', 'ปีใหม่')",
+			    DB_ARGS(DB_INT(f->area)), &e) == 1);
+	assert_true(db_exec(f->db, "INSERT INTO oss_holidays (area_id, day, name) VALUES ($1, '2024-04-13', 'สงกรานต์')",
+			    DB_ARGS(DB_INT(f->area2)), &e) == 1);
+	assert_true(db_exec(f->db, "UPDATE oss_holidays SET day = '2024-08-12' WHERE area_id = $1 AND day = '2024-07-29'",
+			    DB_ARGS(DB_INT(f->area)), &e) == 1);
+	commit(f->db);
+	assert_int_equal(oss_officer_scope(f->db, f->officer, f->area, &mask, &hs, &nhs, &pend, &e), 0);
+	assert_int_equal(nhs, 3);
+	assert_int_equal(hs[0], oss_day_parse("2024-01-01"));
+	assert_int_equal(hs[1], oss_day_parse("2024-07-22"));
+	assert_int_equal(hs[2], oss_day_parse("2024-08-12"));
+	free(hs);
+	h = oss_holidays_load(f->db, f->area2, &n, &e);
+	assert_int_equal(n, 1);
+	assert_int_equal(h[0], oss_day_parse("2024-04-13"));
+	free(h);
+	json_t *hl = oss_holidays_list(f->db, f->area2, &e);
+	begin(f->db);
+	assert_int_equal(oss_holiday_remove(f->db, f->area2, json_integer_value(json_object_get(json_array_get(hl, 0), "id")), &e), 0);
+	commit(f->db);
+	json_decref(hl);
+	h = oss_holidays_load(f->db, f->area2, &n, &e);
+	assert_non_null(h);
+	assert_int_equal(n, 0);
+	free(h);
+	/* an area that never had one */
+	assert_int_equal(oss_officer_scope(f->db, f->officer, f->area2, &mask, &hs, &nhs, &pend, &e), 0);
+	assert_non_null(hs);
+	assert_int_equal(nhs, 0);
+	free(hs);
+	begin(f->db);
+	assert_true(db_exec(f->db, "DELETE FROM oss_holidays WHERE area_id = $1 AND day = '2024-01-01'",
+			    DB_ARGS(DB_INT(f->area)), &e) == 1);
+	commit(f->db);
 	json_t *ids = oss_officer_ids(f->db, f->area, "31", &e);
 	assert_int_equal(json_array_size(ids), 1);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(ids, 0), "email")), "o@example.com");
@@ -1291,7 +1410,7 @@ static void test_db_settings(void **state)
 	commit(f->db);
 	assert_int_equal(oss_officer_services(f->db, f->officer, f->area, &mask, &e), 0);
 	assert_int_equal(mask, 0);
-	assert_int_equal(oss_officer_scope(f->db, f->officer, f->area, &mask, &hs, &nhs, &e), 0);
+	assert_int_equal(oss_officer_scope(f->db, f->officer, f->area, &mask, &hs, &nhs, &pend, &e), 0);
 	assert_int_equal(mask, 0);
 	assert_int_equal(nhs, 2);
 	free(hs);
@@ -1335,6 +1454,7 @@ int main(void)
 	    cmocka_unit_test(test_order_compute),
 	    cmocka_unit_test(test_business_days),
 	    cmocka_unit_test(test_overdue_cutoff),
+	    cmocka_unit_test(test_days_unpack),
 	    cmocka_unit_test(test_booking_slots),
 	    cmocka_unit_test(test_attendees_and_overlap),
 	    cmocka_unit_test(test_appointment),
