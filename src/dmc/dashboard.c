@@ -33,24 +33,28 @@
 
 /* ---- flagging duplicates ---------------------------------------------------------------- */
 
+/* A 'name' pair: two active records at different schools with the same
+ * names and birth date, stored once with the smaller id as side a; l is
+ * the record looked from, o the other. The caller adds the SELECT (with
+ * DISTINCT where l may be several rows) and its WHERE on l; $2 is the time. */
+#define DUP_INSERT                                                                                                     \
+	"INSERT INTO dmc_duplicates (kind, learner_a, learner_b, round_id, school_a, school_b, area_a, area_b, "       \
+	"found_at) "
+#define DUP_NAME_PAIR                                                                                                  \
+	"'name', CASE WHEN l.id < o.id THEN l.id ELSE o.id END, CASE WHEN l.id < o.id THEN o.id ELSE l.id END, 0, "    \
+	"CASE WHEN l.id < o.id THEN l.school_id ELSE o.school_id END, "                                                \
+	"CASE WHEN l.id < o.id THEN o.school_id ELSE l.school_id END, "                                                \
+	"CASE WHEN l.id < o.id THEN sl.area_id ELSE so.area_id END, "                                                  \
+	"CASE WHEN l.id < o.id THEN so.area_id ELSE sl.area_id END, CAST($2 AS BIGINT) "                               \
+	"FROM dmc_learners l JOIN dmc_learners o ON o.first_name = l.first_name "                                      \
+	"AND o.last_name = l.last_name AND o.birth_date = l.birth_date AND o.status = 'active' "                       \
+	"AND o.school_id <> l.school_id "                                                                              \
+	"JOIN schools sl ON sl.id = l.school_id JOIN schools so ON so.id = o.school_id "
+#define DUP_ONCE "ON CONFLICT (kind, learner_a, learner_b, round_id, school_a, school_b) DO NOTHING"
+
 int dmc_dup_check_learner(struct db *db, long long learner_id, long long now, struct err *e)
 {
-	/* the pair is stored once, the smaller id as side a */
-	return db_exec(db,
-		       "INSERT INTO dmc_duplicates (kind, learner_a, learner_b, round_id, school_a, school_b, area_a, "
-		       "area_b, found_at) "
-		       "SELECT 'name', CASE WHEN l.id < o.id THEN l.id ELSE o.id END, "
-		       "CASE WHEN l.id < o.id THEN o.id ELSE l.id END, 0, "
-		       "CASE WHEN l.id < o.id THEN l.school_id ELSE o.school_id END, "
-		       "CASE WHEN l.id < o.id THEN o.school_id ELSE l.school_id END, "
-		       "CASE WHEN l.id < o.id THEN sl.area_id ELSE so.area_id END, "
-		       "CASE WHEN l.id < o.id THEN so.area_id ELSE sl.area_id END, CAST($2 AS BIGINT) "
-		       "FROM dmc_learners l JOIN dmc_learners o ON o.first_name = l.first_name "
-		       "AND o.last_name = l.last_name AND o.birth_date = l.birth_date AND o.status = 'active' "
-		       "AND o.school_id <> l.school_id "
-		       "JOIN schools sl ON sl.id = l.school_id JOIN schools so ON so.id = o.school_id "
-		       "WHERE l.id = $1 AND l.status = 'active' "
-		       "ON CONFLICT (kind, learner_a, learner_b, round_id, school_a, school_b) DO NOTHING",
+	return db_exec(db, DUP_INSERT "SELECT " DUP_NAME_PAIR "WHERE l.id = $1 AND l.status = 'active' " DUP_ONCE,
 		       DB_ARGS(DB_INT(learner_id), DB_INT(now)), e) < 0
 		   ? -1
 		   : 0;
@@ -91,27 +95,24 @@ int dmc_dup_check_schools_import(struct db *db, long long now, struct err *e)
  * it as written on PostgreSQL; SQLite keeps the left table of a CROSS JOIN
  * as the outer loop. */
 #define DUP_ROUND_INSERT                                                                                               \
-	"INSERT INTO dmc_duplicates (kind, learner_a, learner_b, round_id, school_a, school_b, area_a, area_b, "       \
-	"found_at) "                                                                                                   \
-	"SELECT 'round', a.id, a.id, CAST($1 AS BIGINT), "                                                             \
-	"CASE WHEN a.school_id < b.school_id THEN a.school_id ELSE b.school_id END, "                                  \
-	"CASE WHEN a.school_id < b.school_id THEN b.school_id ELSE a.school_id END, "                                  \
-	"CASE WHEN a.school_id < b.school_id THEN sa.area_id ELSE sb.area_id END, "                                    \
-	"CASE WHEN a.school_id < b.school_id THEN sb.area_id ELSE sa.area_id END, CAST($3 AS BIGINT) "
+	DUP_INSERT "SELECT 'round', a.id, a.id, CAST($1 AS BIGINT), "                                                  \
+		   "CASE WHEN a.school_id < b.school_id THEN a.school_id ELSE b.school_id END, "                       \
+		   "CASE WHEN a.school_id < b.school_id THEN b.school_id ELSE a.school_id END, "                       \
+		   "CASE WHEN a.school_id < b.school_id THEN sa.area_id ELSE sb.area_id END, "                         \
+		   "CASE WHEN a.school_id < b.school_id THEN sb.area_id ELSE sa.area_id END, CAST($3 AS BIGINT) "
 #define DUP_ROUND_TAIL                                                                                                 \
 	"JOIN schools sa ON sa.id = a.school_id JOIN schools sb ON sb.id = b.school_id "                               \
-	"WHERE a.school_id = $2 AND a.status = 'active' "                                                              \
-	"ON CONFLICT (kind, learner_a, learner_b, round_id, school_a, school_b) DO NOTHING"
+	"WHERE a.school_id = $2 AND a.status = 'active' " DUP_ONCE
 
 int dmc_dup_check_round(struct db *db, long long round_id, long long school_id, long long now, struct err *e)
 {
 	const char *sql = db_kind(db) == DB_POSTGRES
-				  ? DUP_ROUND_INSERT "FROM dmc_learners a CROSS JOIN LATERAL (SELECT b.school_id "
-						     "FROM dmc_snapshot b WHERE b.round_id = $1 AND b.learner_id = a.id "
-						     "AND b.school_id <> a.school_id OFFSET 0) b " DUP_ROUND_TAIL
-				  : DUP_ROUND_INSERT "FROM dmc_learners a CROSS JOIN dmc_snapshot b "
-						     "ON b.round_id = $1 AND b.learner_id = a.id "
-						     "AND b.school_id <> a.school_id " DUP_ROUND_TAIL;
+			      ? DUP_ROUND_INSERT "FROM dmc_learners a CROSS JOIN LATERAL (SELECT b.school_id "
+						 "FROM dmc_snapshot b WHERE b.round_id = $1 AND b.learner_id = a.id "
+						 "AND b.school_id <> a.school_id OFFSET 0) b " DUP_ROUND_TAIL
+			      : DUP_ROUND_INSERT "FROM dmc_learners a CROSS JOIN dmc_snapshot b "
+						 "ON b.round_id = $1 AND b.learner_id = a.id "
+						 "AND b.school_id <> a.school_id " DUP_ROUND_TAIL;
 	return db_exec(db, sql, DB_ARGS(DB_INT(round_id), DB_INT(school_id), DB_INT(now)), e) < 0 ? -1 : 0;
 }
 
@@ -133,20 +134,7 @@ int dmc_dup_check_new(struct db *db, long long after_id, long long now, struct e
 {
 	/* the records above after_id (an import's new ones, import.c) at once */
 	return db_exec(db,
-		       "INSERT INTO dmc_duplicates (kind, learner_a, learner_b, round_id, school_a, school_b, area_a, "
-		       "area_b, found_at) "
-		       "SELECT DISTINCT 'name', CASE WHEN l.id < o.id THEN l.id ELSE o.id END, "
-		       "CASE WHEN l.id < o.id THEN o.id ELSE l.id END, 0, "
-		       "CASE WHEN l.id < o.id THEN l.school_id ELSE o.school_id END, "
-		       "CASE WHEN l.id < o.id THEN o.school_id ELSE l.school_id END, "
-		       "CASE WHEN l.id < o.id THEN sl.area_id ELSE so.area_id END, "
-		       "CASE WHEN l.id < o.id THEN so.area_id ELSE sl.area_id END, CAST($2 AS BIGINT) "
-		       "FROM dmc_learners l JOIN dmc_learners o ON o.first_name = l.first_name "
-		       "AND o.last_name = l.last_name AND o.birth_date = l.birth_date AND o.status = 'active' "
-		       "AND o.school_id <> l.school_id "
-		       "JOIN schools sl ON sl.id = l.school_id JOIN schools so ON so.id = o.school_id "
-		       "WHERE l.id > $1 AND l.status = 'active' "
-		       "ON CONFLICT (kind, learner_a, learner_b, round_id, school_a, school_b) DO NOTHING",
+		       DUP_INSERT "SELECT DISTINCT " DUP_NAME_PAIR "WHERE l.id > $1 AND l.status = 'active' " DUP_ONCE,
 		       DB_ARGS(DB_INT(after_id), DB_INT(now)), e) < 0
 		   ? -1
 		   : 0;
@@ -160,9 +148,9 @@ int dmc_dup_check_new(struct db *db, long long after_id, long long now, struct e
 #define DUP_OPEN                                                                                                       \
 	"FROM (SELECT id FROM dmc_duplicates WHERE area_a = $1 AND resolved_at IS NULL UNION "                         \
 	"SELECT id FROM dmc_duplicates WHERE area_b = $1 AND resolved_at IS NULL) x "                                  \
-	"JOIN dmc_duplicates d ON d.id = x.id JOIN dmc_learners a ON a.id = d.learner_a "                             \
+	"JOIN dmc_duplicates d ON d.id = x.id JOIN dmc_learners a ON a.id = d.learner_a "                              \
 	"JOIN dmc_learners b ON b.id = d.learner_b "                                                                   \
-	"WHERE d.kind = 'round' OR (a.status = 'active' AND b.status = 'active' AND a.school_id <> b.school_id "      \
+	"WHERE d.kind = 'round' OR (a.status = 'active' AND b.status = 'active' AND a.school_id <> b.school_id "       \
 	"AND a.first_name = b.first_name AND a.last_name = b.last_name AND a.birth_date = b.birth_date) "
 
 long long dmc_duplicates_count(struct db *db, long long area_id, struct err *e)
@@ -225,8 +213,8 @@ json_t *dmc_duplicates_area(struct db *db, long long area_id, struct err *e)
 	return rows;
 }
 
-int dmc_duplicate_resolve(struct db *db, long long area_id, long long id, const char *note, long long by,
-			  long long now, struct err *e)
+int dmc_duplicate_resolve(struct db *db, long long area_id, long long id, const char *note, long long by, long long now,
+			  struct err *e)
 {
 	if (!note || !*note)
 		return err_field(e, "resolution_note",
@@ -391,14 +379,15 @@ json_t *dmc_area_dashboard(struct db *db, long long area_id, long long round_id,
 	/* learners by school, grade and sex: kept counts, or what was
 	 * certified; read row by row, no JSON made of them */
 	struct db_res *res;
-	if ((certified_counts ? db_query(db,
-					 "SELECT c.school_id, c.grade, c.sex, c.n FROM schools s CROSS JOIN dmc_snapshot_counts c "
-					 "WHERE c.round_id = $2 AND c.school_id = s.id AND s.area_id = $1 AND c.n > 0",
-					 DB_ARGS(DB_INT(area_id), DB_INT(round_id)), &res, e)
-			      : db_query(db,
-					 "SELECT c.school_id, c.grade, c.sex, c.n FROM schools s CROSS JOIN dmc_counts c "
-					 "WHERE c.school_id = s.id AND s.area_id = $1 AND c.n > 0",
-					 DB_ARGS(DB_INT(area_id)), &res, e)) < 0) {
+	if ((certified_counts
+		 ? db_query(db,
+			    "SELECT c.school_id, c.grade, c.sex, c.n FROM schools s CROSS JOIN dmc_snapshot_counts c "
+			    "WHERE c.round_id = $2 AND c.school_id = s.id AND s.area_id = $1 AND c.n > 0",
+			    DB_ARGS(DB_INT(area_id), DB_INT(round_id)), &res, e)
+		 : db_query(db,
+			    "SELECT c.school_id, c.grade, c.sex, c.n FROM schools s CROSS JOIN dmc_counts c "
+			    "WHERE c.school_id = s.id AND s.area_id = $1 AND c.n > 0",
+			    DB_ARGS(DB_INT(area_id)), &res, e)) < 0) {
 		free(by_id);
 		free(cell);
 		free(pg);
@@ -449,10 +438,11 @@ json_t *dmc_area_dashboard(struct db *db, long long area_id, long long round_id,
 		json_t *gr = json_array_get(grades, g);
 		am += tot[g][0];
 		af += tot[g][1];
-		json_array_append_new(area_grades, json_pack("{s:s, s:s, s:I, s:I, s:I, s:b}", "grade", jstr(gr, "value"),
-							      "label", jstr(gr, "label"), "male", (json_int_t)tot[g][0],
-							      "female", (json_int_t)tot[g][1], "total",
-							      (json_int_t)(tot[g][0] + tot[g][1]), "shown", shown[g]));
+		json_array_append_new(area_grades,
+				      json_pack("{s:s, s:s, s:I, s:I, s:I, s:b}", "grade", jstr(gr, "value"), "label",
+						jstr(gr, "label"), "male", (json_int_t)tot[g][0], "female",
+						(json_int_t)tot[g][1], "total", (json_int_t)(tot[g][0] + tot[g][1]),
+						"shown", shown[g]));
 		if (shown[g])
 			json_array_append_new(grade_heads, json_pack("{s:s, s:s}", "grade", jstr(gr, "value"), "label",
 								     jstr(gr, "label")));
@@ -536,14 +526,10 @@ const char *dmc_area_status_code(int status)
 long long dmc_area_status_total(int status, long long schools, long long confirmed, long long certified)
 {
 	switch (status) {
-	case DMC_AREA_PENDING:
-		return schools > confirmed ? schools - confirmed : 0;
-	case DMC_AREA_CONFIRMED:
-		return confirmed > certified ? confirmed - certified : 0;
-	case DMC_AREA_CERTIFIED:
-		return certified;
-	default:
-		return schools;
+	case DMC_AREA_PENDING: return schools > confirmed ? schools - confirmed : 0;
+	case DMC_AREA_CONFIRMED: return confirmed > certified ? confirmed - certified : 0;
+	case DMC_AREA_CERTIFIED: return certified;
+	default: return schools;
 	}
 }
 
@@ -560,23 +546,22 @@ long long dmc_area_status_total(int status, long long schools, long long confirm
  * the last page, area_page_total_sql counts (the search's slots "%" when
  * none). */
 #define AREA_STATUS(p)                                                                                                 \
-	"(" p " = 0 OR (" p " = 1 AND rs.confirmed_at IS NULL) OR (" p " = 2 AND rs.confirmed_at IS NOT NULL "       \
+	"(" p " = 0 OR (" p " = 1 AND rs.confirmed_at IS NULL) OR (" p " = 2 AND rs.confirmed_at IS NOT NULL "         \
 	"AND rs.certified_at IS NULL) OR (" p " = 3 AND rs.certified_at IS NOT NULL))"
 #define AREA_SEARCH                                                                                                    \
-	" AND s.search LIKE $4 AND s.search LIKE $5 AND s.search LIKE $6 AND s.search LIKE $7 AND s.search LIKE $8 "    \
+	" AND s.search LIKE $4 AND s.search LIKE $5 AND s.search LIKE $6 AND s.search LIKE $7 AND s.search LIKE $8 "   \
 	"AND s.search LIKE $9 AND " AREA_STATUS("$10")
 #define AREA_PAGE_FROM                                                                                                 \
-	" FROM schools s LEFT JOIN dmc_round_schools rs ON rs.round_id = $2 AND rs.school_id = s.id "                 \
+	" FROM schools s LEFT JOIN dmc_round_schools rs ON rs.round_id = $2 AND rs.school_id = s.id "                  \
 	"LEFT JOIN dmc_round_schools ps ON ps.round_id = $3 AND ps.school_id = s.id WHERE s.area_id = $1"
 #define AREA_PAGE_COLS                                                                                                 \
-	"SELECT s.id, s.name, rs.confirmed_at, rs.certified_at, rs.acknowledged_at, rs.certified_male, "              \
+	"SELECT s.id, s.name, rs.confirmed_at, rs.certified_at, rs.acknowledged_at, rs.certified_male, "               \
 	"rs.certified_female, ps.certified_at, ps.certified_male, ps.certified_female"
 #define AREA_PAGE_ORDER " ORDER BY s.name COLLATE thai, s.id LIMIT 25 OFFSET "
 /* No search ($4 the status, $5 the offset): no LIKE at all — SQLite
  * prepares a statement again whenever a value a LIKE is compared with is
  * bound anew (its LIKE optimisation), about 35k instructions a view. */
-static const char area_page_sql[] =
-    AREA_PAGE_COLS AREA_PAGE_FROM " AND " AREA_STATUS("$4") AREA_PAGE_ORDER "$5";
+static const char area_page_sql[] = AREA_PAGE_COLS AREA_PAGE_FROM " AND " AREA_STATUS("$4") AREA_PAGE_ORDER "$5";
 /* Every school, no search ($4 the offset): the default page. Its own text,
  * so that PostgreSQL's generic plan of it is the walk of schools_area_name
  * in page order (the OR of statuses made it sort the area's schools in
@@ -637,13 +622,14 @@ static int page_rows(struct db *db, const struct db_val *v, bool counted, struct
  * learners by grade × sex (k the school; below; 25 slots $4 … $28, 0
  * where the page has fewer). */
 #define FIG_SLOTS                                                                                                      \
-	"$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, " \
+	"$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, "     \
+	"$26, "                                                                                                        \
 	"$27, $28"
 #define FIG_SQL(area_counts, school_counts)                                                                            \
-	"SELECT 0 AS part, sort AS k, code AS g, label AS s, 0 AS n1, 0 AS n2, 0 AS n3, 0 AS n4, 0 AS n5 "           \
-	"FROM dmc_grades UNION ALL " area_counts " UNION ALL "                                                        \
+	"SELECT 0 AS part, sort AS k, code AS g, label AS s, 0 AS n1, 0 AS n2, 0 AS n3, 0 AS n4, 0 AS n5 "             \
+	"FROM dmc_grades UNION ALL " area_counts " UNION ALL "                                                         \
 	"SELECT 2, round_id, '', '', confirmed, certified, acknowledged, certified_male, certified_female "            \
-	"FROM dmc_round_area_progress WHERE area_id = $1 AND round_id IN ($2, $3) UNION ALL "                         \
+	"FROM dmc_round_area_progress WHERE area_id = $1 AND round_id IN ($2, $3) UNION ALL "                          \
 	"SELECT 3, 0, '', '', COUNT(*), 0, 0, 0, 0 " DUP_OPEN " UNION ALL " school_counts
 /* The page's schools' counts: on SQLite a row each (as the area's, part
  * 5: g grade, s sex, n1 n), read in place; on PostgreSQL one row a school
@@ -653,13 +639,13 @@ static int page_rows(struct db *db, const struct db_val *v, bool counted, struct
 #define FIG_LIVE_ROWS                                                                                                  \
 	"SELECT 5, school_id, grade, sex, n, 0, 0, 0, 0 FROM dmc_counts WHERE school_id IN (" FIG_SLOTS ") AND n > 0"
 #define FIG_LIVE_AGG                                                                                                   \
-	"SELECT 4, school_id, '', string_agg(grade || ':' || sex || ':' || n, ' '), 0, 0, 0, 0, 0 FROM dmc_counts "  \
+	"SELECT 4, school_id, '', string_agg(grade || ':' || sex || ':' || n, ' '), 0, 0, 0, 0, 0 FROM dmc_counts "    \
 	"WHERE school_id IN (" FIG_SLOTS ") AND n > 0 GROUP BY school_id"
 #define FIG_CERT_ROWS                                                                                                  \
 	"SELECT 5, school_id, grade, sex, n, 0, 0, 0, 0 FROM dmc_snapshot_counts WHERE round_id = $2 "                 \
 	"AND school_id IN (" FIG_SLOTS ") AND n > 0"
 #define FIG_CERT_AGG                                                                                                   \
-	"SELECT 4, school_id, '', string_agg(grade || ':' || sex || ':' || n, ' '), 0, 0, 0, 0, 0 "                   \
+	"SELECT 4, school_id, '', string_agg(grade || ':' || sex || ':' || n, ' '), 0, 0, 0, 0, 0 "                    \
 	"FROM dmc_snapshot_counts WHERE round_id = $2 AND school_id IN (" FIG_SLOTS ") AND n > 0 GROUP BY school_id"
 #define FIG_AREA_LIVE "SELECT 1, 0, grade, sex, n, 0, 0, 0, 0 FROM dmc_area_counts WHERE area_id = $1 AND n > 0"
 #define FIG_AREA_CERT                                                                                                  \
@@ -887,7 +873,10 @@ json_t *dmc_area_page(struct db *db, const struct dmc_area_q *a, struct err *e)
 		long long now_total = cert ? p->cert_m + p->cert_f : m + f, pt = p->prev_m + p->prev_f;
 		json_object_set_new_nocheck(o, "prev_total", prev ? json_integer(pt) : json_null());
 		json_object_set_new_nocheck(o, "change", prev ? json_integer(now_total - pt) : json_null());
-		json_object_set_new_nocheck(o, "status", json_string_nocheck(cert ? "certified" : p->at[0] > 0 ? "confirmed" : "pending"));
+		json_object_set_new_nocheck(o, "status",
+					    json_string_nocheck(cert	       ? "certified"
+								: p->at[0] > 0 ? "confirmed"
+									       : "pending"));
 		json_array_append_new(schools, o);
 	}
 	json_decref(zero);
@@ -904,8 +893,10 @@ json_t *dmc_area_page(struct db *db, const struct dmc_area_q *a, struct err *e)
 	json_object_set_new_nocheck(out, "n_confirmed", json_integer(conf));
 	json_object_set_new_nocheck(out, "n_certified", json_integer(cert));
 	json_object_set_new_nocheck(out, "n_acknowledged", json_integer(progress[0][2]));
-	json_object_set_new_nocheck(out, "n_pending", json_integer(dmc_area_status_total(DMC_AREA_PENDING, a->school_count, conf, cert)));
-	json_object_set_new_nocheck(out, "n_waiting", json_integer(dmc_area_status_total(DMC_AREA_CONFIRMED, a->school_count, conf, cert)));
+	json_object_set_new_nocheck(out, "n_pending",
+				    json_integer(dmc_area_status_total(DMC_AREA_PENDING, a->school_count, conf, cert)));
+	json_object_set_new_nocheck(
+	    out, "n_waiting", json_integer(dmc_area_status_total(DMC_AREA_CONFIRMED, a->school_count, conf, cert)));
 	json_object_set_new_nocheck(out, "male", json_integer(am));
 	json_object_set_new_nocheck(out, "female", json_integer(af));
 	json_object_set_new_nocheck(out, "total", json_integer(am + af));
@@ -936,17 +927,17 @@ json_t *dmc_national_dashboard(struct db *db, long long round_id, long long prev
 	 * per area and round by triggers on dmc_round_schools
 	 * (dmc_round_area_progress, migration 0513): two primary-key rows an
 	 * area, never the schools' round rows (29,000 a round) */
-	json_t *areas = db_rows_json(
-	    db,
-	    "SELECT a.id AS area_id, a.code, a.name, a.short_name, a.school_count, "
-	    "COALESCE(p.confirmed, 0) AS confirmed, COALESCE(p.certified, 0) AS certified, "
-	    "COALESCE(p.certified_male + p.certified_female, 0) AS certified_total, "
-	    "CASE WHEN q.certified > 0 THEN q.certified_male + q.certified_female END AS prev_total "
-	    "FROM areas a "
-	    "LEFT JOIN dmc_round_area_progress p ON p.round_id = $1 AND p.area_id = a.id "
-	    "LEFT JOIN dmc_round_area_progress q ON q.round_id = $2 AND q.area_id = a.id "
-	    "ORDER BY a.name COLLATE thai, a.id",
-	    DB_ARGS(DB_INT(round_id), DB_INT(prev_round_id)), e);
+	json_t *areas =
+	    db_rows_json(db,
+			 "SELECT a.id AS area_id, a.code, a.name, a.short_name, a.school_count, "
+			 "COALESCE(p.confirmed, 0) AS confirmed, COALESCE(p.certified, 0) AS certified, "
+			 "COALESCE(p.certified_male + p.certified_female, 0) AS certified_total, "
+			 "CASE WHEN q.certified > 0 THEN q.certified_male + q.certified_female END AS prev_total "
+			 "FROM areas a "
+			 "LEFT JOIN dmc_round_area_progress p ON p.round_id = $1 AND p.area_id = a.id "
+			 "LEFT JOIN dmc_round_area_progress q ON q.round_id = $2 AND q.area_id = a.id "
+			 "ORDER BY a.name COLLATE thai, a.id",
+			 DB_ARGS(DB_INT(round_id), DB_INT(prev_round_id)), e);
 	json_t *grades = areas ? dmc_choices(db, DMC_GRADES, e) : NULL;
 	if (!grades) {
 		json_decref(areas);
@@ -1023,10 +1014,10 @@ json_t *dmc_national_dashboard(struct db *db, long long round_id, long long prev
 	json_t *nat_grades = json_array();
 	for (size_t g = 0; g < ng; g++) {
 		json_t *gr = json_array_get(grades, g);
-		json_array_append_new(nat_grades, json_pack("{s:s, s:s, s:I, s:I, s:I}", "grade", jstr(gr, "value"), "label",
-							     jstr(gr, "label"), "male", (json_int_t)nat[g][0], "female",
-							     (json_int_t)nat[g][1], "total",
-							     (json_int_t)(nat[g][0] + nat[g][1])));
+		json_array_append_new(nat_grades,
+				      json_pack("{s:s, s:s, s:I, s:I, s:I}", "grade", jstr(gr, "value"), "label",
+						jstr(gr, "label"), "male", (json_int_t)nat[g][0], "female",
+						(json_int_t)nat[g][1], "total", (json_int_t)(nat[g][0] + nat[g][1])));
 	}
 	json_decref(grades);
 	return json_pack("{s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "areas", areas, "grades", nat_grades,
