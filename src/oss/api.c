@@ -333,22 +333,17 @@ static int requests_list(struct req *r)
 				 "WHERE area_id = $1 AND service = $2 AND %s ORDER BY created_at %s, id %s LIMIT $4 "
 				 "OFFSET $5) ORDER BY created_at %s, id %s",
 				 *status ? "status = $3" : "CAST($3 AS TEXT) = ''", dir, dir, dir, dir);
-			if (db_query(db, sql,
-				     DB_ARGS(DB_INT(g->area_id), DB_TEXT(service), DB_TEXT(status), DB_INT(pg.per_page),
-					     DB_INT(pg.offset)),
-				     &res, &e) < 0)
-				return api_err(r, &e);
 		} else {
 			snprintf(sql, sizeof sql,
 				 "SELECT " LIST_COLS " FROM oss_requests WHERE area_id = $1 AND service = $2 AND "
 				 "($3 = '' OR status = $3) ORDER BY created_at %s, id %s LIMIT $4 OFFSET $5",
 				 dir, dir);
-			if (db_query(db, sql,
-				     DB_ARGS(DB_INT(g->area_id), DB_TEXT(service), DB_TEXT(status), DB_INT(pg.per_page),
-					     DB_INT(pg.offset)),
-				     &res, &e) < 0)
-				return api_err(r, &e);
 		}
+		if (!probe && db_query(db, sql,
+				       DB_ARGS(DB_INT(g->area_id), DB_TEXT(service), DB_TEXT(status), DB_INT(pg.per_page),
+					       DB_INT(pg.offset)),
+				       &res, &e) < 0)
+			return api_err(r, &e);
 	} else {
 		/* the caller's own requests */
 		long long uid = acc_user_id(r);
