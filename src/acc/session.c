@@ -1194,7 +1194,7 @@ static bool personal_wanted(struct req *r)
 static void personal_hook(struct req *r, const char *tmpl, json_t *shown)
 {
 	struct acc_session *s = cur(r);
-	if (!personal_wanted(r))
+	if (!s || !personal_wanted(r))
 		return;
 	struct db *db = req_db(r);
 	if (!db)
