@@ -20,11 +20,15 @@
 
 /* 50 megapixels: a phone's largest photo, an A4 page scanned at 600 dpi */
 #define FILECHECK_MAX_PIXELS 50000000LL
+/* the memory a progressive JPEG's coefficients may take while it is read
+ * (its whole image at once): 128 MB, a 37-megapixel colour photo (4:2:0) */
+#define FILECHECK_MAX_JPEG_BYTES (128L * 1024 * 1024)
 
 enum filecheck_result {
 	FILECHECK_OK = 0,
 	FILECHECK_BROKEN = -1, /* cut off, damaged, or not the type at all */
-	FILECHECK_HUGE = -2,   /* an image of more than FILECHECK_MAX_PIXELS */
+	FILECHECK_HUGE = -2,   /* an image of more than FILECHECK_MAX_PIXELS, or a progressive
+				  JPEG of more than FILECHECK_MAX_JPEG_BYTES of coefficients */
 };
 
 /* The n bytes at p as a file of type mime ("image/png", "image/jpeg",

@@ -610,6 +610,14 @@ static bool whole_file(struct req *r, const struct field *f, struct form_part *p
 	const char *label = f->label ? f->label : f->name;
 	long w = 0, h = 0;
 	enum filecheck_result fc = filecheck_path(mime, p->tmp_path, &w, &h);
+	if (fc == FILECHECK_HUGE && (long long)w * h <= FILECHECK_MAX_PIXELS) {
+		/* a progressive JPEG, read whole at once (filecheck.h) */
+		set_error(r, f->name,
+			  "ภาพ JPEG แบบโปรเกรสซีฟในไฟล์ %s ใหญ่เกินกว่าจะตรวจได้ (%ld × %ld พิกเซล) กรุณาย่อภาพให้เล็กลง "
+			  "หรือบันทึกใหม่เป็น JPEG แบบธรรมดา (baseline) แล้วแนบใหม่อีกครั้ง",
+			  label, w, h);
+		return false;
+	}
 	if (fc == FILECHECK_HUGE) {
 		set_error(r, f->name,
 			  "ภาพในไฟล์ %s มีขนาดใหญ่เกินไป (%ld × %ld พิกเซล) กรุณาย่อภาพให้ไม่เกิน %lld ล้านพิกเซล แล้วแนบใหม่อีกครั้ง",

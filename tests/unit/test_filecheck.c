@@ -177,6 +177,65 @@ static void test_jpeg(void **state)
 			 FILECHECK_BROKEN);
 }
 
+/* The size in a JPEG's frame header (SOF0 or SOF2) set to w × h: the
+ * header then says a large image whose data is a small one's. */
+static void jpeg_resize(struct buf *b, int w, int h)
+{
+	unsigned char *p = (unsigned char *)b->data;
+	for (size_t i = 2; i + 9 < b->len; i++)
+		if (p[i] == 0xFF && (p[i + 1] == 0xC0 || p[i + 1] == 0xC2)) {
+			p[i + 5] = (unsigned char)(h >> 8), p[i + 6] = (unsigned char)h;
+			p[i + 7] = (unsigned char)(w >> 8), p[i + 8] = (unsigned char)w;
+			return;
+		}
+	fail_msg("no frame header");
+}
+
+/* A progressive JPEG is refused from its header when its coefficients
+ * would take more than FILECHECK_MAX_JPEG_BYTES (7000 × 7000, 4:2:0: 147
+ * MB), under the pixel limit; a smaller one is read (and, its data being
+ * a small image's, found broken), as is a baseline one of the same size. */
+static void test_jpeg_progressive_memory(void **state)
+{
+	struct buf b = BUF_INIT;
+	make_jpeg(&b, 64, 64, 1);
+	jpeg_resize(&b, 7000, 7000);
+	long w = 0, h = 0;
+	assert_int_equal(filecheck_mem("image/jpeg", (const unsigned char *)b.data, b.len, &w, &h), FILECHECK_HUGE);
+	assert_int_equal(w, 7000);
+	assert_int_equal(h, 7000);
+	jpeg_resize(&b, 5000, 5000);
+	assert_int_equal(check("image/jpeg", &b, b.len), FILECHECK_BROKEN);
+	buf_release(&b);
+	make_jpeg(&b, 64, 64, 0);
+	jpeg_resize(&b, 7000, 7000);
+	assert_int_equal(check("image/jpeg", &b, b.len), FILECHECK_BROKEN);
+	buf_release(&b);
+}
+
+/* Damage libpng only warns about is damage: a bad CRC in an optional
+ * chunk (tEXt after IHDR), image data left over past the rows. */
+static void test_png_strict(void **state)
+{
+	struct buf b = BUF_INIT;
+	make_png(&b, 8, 8);
+	struct buf t = BUF_INIT;
+	buf_add(&t, b.data, 33); /* the signature and IHDR */
+	static const unsigned char text[] = {0, 0, 0, 5, 't', 'E', 'X', 't', 'a', 0, 'b', 'c', 'd'};
+	buf_add(&t, (const char *)text, sizeof text);
+	uLong crc = crc32(0, text + 4, sizeof text - 4);
+	unsigned char c[4] = {(unsigned char)(crc >> 24), (unsigned char)(crc >> 16), (unsigned char)(crc >> 8),
+			      (unsigned char)crc};
+	size_t at = t.len;
+	buf_add(&t, (const char *)c, 4);
+	buf_add(&t, b.data + 33, b.len - 33);
+	assert_int_equal(check("image/png", &t, t.len), FILECHECK_OK);
+	t.data[at + 3] ^= 0x55;
+	assert_int_equal(check("image/png", &t, t.len), FILECHECK_BROKEN);
+	buf_release(&t);
+	buf_release(&b);
+}
+
 static void test_pdf_of_core_pdf(void **state)
 {
 	struct pdf *p = pdf_new("แบบคำร้อง");
@@ -281,6 +340,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_png),		    cmocka_unit_test(test_png_of_the_http_tests),
 	    cmocka_unit_test(test_png_huge),	    cmocka_unit_test(test_jpeg),
+	    cmocka_unit_test(test_jpeg_progressive_memory), cmocka_unit_test(test_png_strict),
 	    cmocka_unit_test(test_pdf_of_core_pdf), cmocka_unit_test(test_pdf_structure),
 	    cmocka_unit_test(test_other_types_and_paths),
 	};
