@@ -154,7 +154,7 @@ static const struct field room_fields[] = {ROOM_FIELDS{NULL}};
 const struct field bld_building_form[] = {MAIN_FIELDS ROOM_FIELDS{NULL}};
 
 const struct field bld_photo_form[] = {
-    {"photo", "รูปถ่ายอาคาร", FT_FILE, F_REQUIRED, 5LL * 1024 * 1024, 0, NULL, NULL, NULL, NULL,
+    {"photo", "รูปถ่ายอาคาร", FT_FILE, F_REQUIRED | F_IMAGE, 5LL * 1024 * 1024, 0, NULL, NULL, NULL, NULL,
      "ไฟล์ JPG หรือ PNG ไม่เกิน 5 MB อาคารละไม่เกิน 5 รูป"},
     {NULL},
 };

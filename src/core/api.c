@@ -1131,8 +1131,9 @@ static json_t *field_takes(const struct field *f)
 		case FT_CITIZEN_ID: buf_adds(&b, "เลขประจำตัวประชาชน 13 หลัก / citizen ID"); break;
 		case FT_CHECKBOX: buf_adds(&b, "true (ติ๊ก / checked) หรือไม่ส่ง / or absent"); break;
 		case FT_FILE:
-			buf_adds(&b, (f->flags & F_TABLE) ? "ไฟล์ CSV หรือ XLSX (multipart) / file"
-							  : "ไฟล์ png, jpg หรือ pdf (multipart) / file");
+			buf_adds(&b, (f->flags & F_TABLE)   ? "ไฟล์ CSV หรือ XLSX (multipart) / file"
+				     : (f->flags & F_IMAGE) ? "ไฟล์ภาพ png หรือ jpg (multipart) / image file"
+							    : "ไฟล์ png, jpg หรือ pdf (multipart) / file");
 			break;
 		default: buf_addf(&b, "ข้อความ / text ≤ %lld", f->max > 0 ? f->max : 255LL);
 		}

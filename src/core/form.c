@@ -681,6 +681,13 @@ static void check_file(struct req *r, const struct field *f, struct form_part *p
 	for (size_t i = 0; mime && i < 3; i++)
 		if (!strcmp(mime, ok[i]))
 			found = ok[i];
+	if (found && (f->flags & F_IMAGE) && strncmp(found, "image/", 6))
+		found = NULL; /* a PDF where a photo goes */
+	if (!found && (f->flags & F_IMAGE)) {
+		set_error(r, f->name, "ไฟล์ %s ต้องเป็นไฟล์ภาพ JPG หรือ PNG เท่านั้น (ไฟล์ที่แนบมาไม่ใช่รูปภาพ แม้ชื่อไฟล์จะลงท้ายเช่นนั้น)",
+			  label);
+		return;
+	}
 	if (!found) {
 		set_error(r, f->name, "ไฟล์ %s ต้องเป็นไฟล์ PDF, PNG หรือ JPG เท่านั้น (ไฟล์ที่แนบมาไม่ใช่ไฟล์ชนิดนี้ แม้ชื่อไฟล์จะลงท้ายเช่นนั้น)",
 			  label);
@@ -1122,6 +1129,7 @@ json_t *form_model(struct req *r, const struct field *fields, json_t *values)
 		json_object_set_new(fm, "accept",
 				    f->type != FT_FILE	    ? json_null()
 				    : f->flags & F_TABLE ? json_string(".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+				    : f->flags & F_IMAGE ? json_string("image/png,image/jpeg,.png,.jpg,.jpeg")
 							 : json_string("image/png,image/jpeg,application/pdf,.pdf,.png,.jpg,.jpeg"));
 		json_object_set_new(fm, "max_bytes", f->type == FT_FILE ? json_integer(field_max(f)) : json_null());
 		/* what the user typed comes back exactly as typed (never the

@@ -51,6 +51,11 @@ enum field_type {
  * form_schema (the OpenAPI document) and the API's docs page say it is
  * required; the page shows no mark the handler's own rule would not. */
 #define F_REQUIRED_NEW 32u
+/* FT_FILE: a photo, PNG or JPEG only. A PDF (whole or broken) is refused
+ * as not a picture before it is read whole, so the person is never told to
+ * re-save as a PDF a file the field would not take; the file picker offers
+ * images only. */
+#define F_IMAGE 64u
 
 struct choice {
 	const char *value;

@@ -1692,6 +1692,12 @@ static int area_page(struct req *r, int status, const char *error)
 	/* the JSON answer and the exports: every school of the area; the HTML
 	 * page: one page of them (dmc_area_page) under the area's summary */
 	bool exporting = format && sheet_parse_format(format, &fmt) == 0, whole = req_wants_json(r) || exporting;
+	if (format && *format && !exporting) { /* ?format=pdf: said, not the page in the file's place */
+		json_decref(round);
+		json_decref(prev);
+		json_decref(area);
+		return view_error(r, 404, "ไม่มีรูปแบบไฟล์นี้ เลือกได้เฉพาะ csv หรือ xlsx");
+	}
 	const char *q = req_query(r, "q"), *st_word = req_query(r, "status");
 	q = q ? q : "";
 	int st = dmc_area_status_parse(st_word);

@@ -1315,8 +1315,10 @@ static int area_transfers_get(struct req *r)
 		buf_release(&title);
 		return rc2;
 	}
-	json_t *m = json_pack("{s:s, s:o, s:o, s:b, s:I, s:b, s:o}", "page_title", buf_cstr(&title), "area", area,
+	/* has_flagged: a count of 0 is not an empty section to the template */
+	json_t *m = json_pack("{s:s, s:o, s:o, s:b, s:I, s:b, s:b, s:o}", "page_title", buf_cstr(&title), "area", area,
 			      "pending", rows, "has_pending", json_array_size(rows) > 0, "flagged", (json_int_t)flagged,
+			      "has_flagged", flagged > 0,
 			      "can_decide", is_area_role(g) || acc_grant_is(g, "super_admin"), "decision_form",
 			      form_model(r, dpa_decision_form, NULL));
 	buf_release(&title);

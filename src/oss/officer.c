@@ -350,6 +350,11 @@ static int manage_list(struct req *r, struct scope s, long long *hol, size_t nh)
 		return not_assigned(r, service);
 	const char *status_q = req_query(r, "status");
 	int status = status_q ? oss_status_parse(status_q) : -1;
+	/* a status no one can choose (a hand-edited or stale link): said, and
+	 * the list shown with every status rather than passed over in silence */
+	const char *filter_error = status_q && *status_q && status < 0
+				       ? "ไม่มีสถานะนี้ กรุณาเลือกสถานะจากรายการ (แสดงคำร้องทุกสถานะ)"
+				       : NULL;
 	bool overdue = req_query_int(r, "overdue", 0, 0, 1) == 1;
 	/* newest first unless asked; the overdue list is always the longest
 	 * waiting first */
@@ -369,6 +374,8 @@ static int manage_list(struct req *r, struct scope s, long long *hol, size_t nh)
 		enum sheet_format sf;
 		if (sheet_parse_format(format, &sf) < 0)
 			rc = view_error(r, 404, "ไม่มีรูปแบบไฟล์นี้ เลือกได้เฉพาะ csv หรือ xlsx");
+		else if (filter_error)
+			rc = view_error(r, 422, filter_error);
 		else
 			rc = oss_manage_export(r, sf, s.area_id, service, overdue ? -1 : status, overdue ? ob : 0, ob,
 					       sort, q, now, hol, nh);
@@ -421,12 +428,13 @@ static int manage_list(struct req *r, struct scope s, long long *hol, size_t nh)
 	json_object_set_new(m, "service_name", json_string_nocheck(oss_service_name(service)));
 	json_object_set_new(m, "overdue", json_boolean(overdue));
 	json_object_set_new(m, "promise_days", json_integer(OSS_PROMISE_DAYS));
+	json_object_set_new(m, "filter_error", filter_error ? json_string(filter_error) : json_null());
 	struct buf title = BUF_INIT;
 	buf_addf(&title, "รายการคำขอรับบริการ: %s", oss_service_name(service));
 	json_object_set_new(m, "page_title", json_string_nocheck(buf_cstr(&title)));
 	buf_release(&title);
 	buf_release(&qb);
-	return view_page(r, 200, "oss/manage_list", m);
+	return view_page(r, filter_error ? 422 : 200, "oss/manage_list", m);
 }
 
 /* ---- processing --------------------------------------------------------------------- */

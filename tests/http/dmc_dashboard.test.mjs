@@ -523,6 +523,12 @@ test('the area page: 25 schools a page in Thai order, filtered by status in the 
   assert.equal(badSt.status, 422);
   assert.match(badSt.text, /ไม่มีสถานะนี้/);
   assert.deepEqual(rowIds(badSt.text), order.slice(0, 25));
+  // a file format the dashboard does not make: said, as every export says it, not the page in its place
+  for (const fmt of ['pdf', 'docx']) {
+    const r = await areaOfficer.get(`/dmc/areas/${area}${q}&format=${fmt}`, t);
+    assert.equal(r.status, 404, fmt);
+    assert.match(r.text, /ไม่มีรูปแบบไฟล์นี้ เลือกได้เฉพาะ csv หรือ xlsx/, fmt);
+  }
   const long = await areaOfficer.get(`/dmc/areas/${area}${q}&q=${'ก'.repeat(101)}`, t);
   assert.equal(long.status, 422);
   assert.match(long.text, /role="alert"/);

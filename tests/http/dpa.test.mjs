@@ -260,11 +260,17 @@ test('the area queue flags a request unanswered for 7 days', async () => {
   const at = Number(sql(`SELECT requested_at FROM dpa_transfers WHERE id = ${tid}`));
   const now = await areaAdmin.get(`/dpa/areas/${area}/transfers`, { json: true, headers: { 'X-Khet-Test-Now': String(at + 6 * 86400) } });
   assert.equal(now.json.pending.find((t) => t.id === tid).flagged, false);
+  // none flagged: no "there are requests waiting over 7 days: 0" warning (a 0 count is not an empty section)
+  const fresh = await areaAdmin.get(`/dpa/areas/${area}/transfers`, { json: true, headers: { 'X-Khet-Test-Now': String(at) } });
+  assert.equal(fresh.json.flagged, 0);
+  const calm = await areaAdmin.get(`/dpa/areas/${area}/transfers`, { headers: { 'X-Khet-Test-Now': String(at) } });
+  assert.doesNotMatch(calm.text, /ยังไม่พิจารณาเกิน 7 วัน/);
   const later = await areaAdmin.get(`/dpa/areas/${area}/transfers`, { json: true, headers: { 'X-Khet-Test-Now': String(at + 7 * 86400) } });
   assert.equal(later.json.pending.find((t) => t.id === tid).flagged, true);
   assert.ok(later.json.flagged >= 1);
   const page = await areaAdmin.get(`/dpa/areas/${area}/transfers`, { headers: { 'X-Khet-Test-Now': String(at + 8 * 86400) } });
   assert.match(page.text, /รอเกิน 7 วัน/);
+  assert.match(page.text, /ยังไม่พิจารณาเกิน 7 วัน [1-9]\d* รายการ/);
   assert.equal((await areaAdmin2.get(`/dpa/areas/${area}/transfers`)).status, 404);
   assert.equal((await admin1.get(`/dpa/areas/${area}/transfers`)).status, 404);
   await admin1.post(`/dpa/transfers/${tid}/withdraw`, {});

@@ -379,6 +379,28 @@ test('list: sorted newest or oldest first; the export follows the same order', a
   assert.match(html.text, /<option value="oldest" selected>/);
 });
 
+test('list: an unknown status is said in Thai (422) and every request of the service listed, not passed over in silence', async () => {
+  await submitOk(citizen, '11', idCardFields(), { id_card: pdf() });
+  const all = await officer.get('/oss/manage/list?service=11&per_page=100', { json: true });
+  const bad = await officer.get('/oss/manage/list?service=11&per_page=100&status=bogus', { json: true });
+  assert.equal(bad.status, 422);
+  assert.match(bad.json.filter_error, /ไม่มีสถานะนี้/);
+  assert.deepEqual(bad.json.rows.map((r) => r.id), all.json.rows.map((r) => r.id));
+  const html = await officer.get('/oss/manage/list?service=11&status=bogus');
+  assert.equal(html.status, 422);
+  assert.match(html.text, /role="alert"><p>ไม่มีสถานะนี้/);
+  assert.match(html.text, /<option value="" selected>ทุกสถานะ<\/option>/);
+  // "ทุกสถานะ" (an empty status) and a real one stay quiet
+  for (const q of ['&status=', '&status=submitted']) {
+    const ok = await officer.get(`/oss/manage/list?service=11${q}`);
+    assert.equal(ok.status, 200, q);
+    assert.doesNotMatch(ok.text, /ไม่มีสถานะนี้/, q);
+  }
+  // the export refuses it the same way, rather than exporting every row under a wrong name
+  const csv = await officer.get('/oss/manage/list?service=11&status=bogus&format=csv');
+  assert.equal(csv.status, 422);
+});
+
 test('booking: 50 requests for the same room and time at once leave exactly one booking', async () => {
   assert.equal((await admin.post('/oss/admin/rooms', { name: 'ห้องประชุมพร้อมกัน', capacity: '30', active: '1' })).status, 303);
   const roomId = (await admin.get('/oss/admin/rooms', { json: true })).json.rows.find((x) => x.name === 'ห้องประชุมพร้อมกัน').id;

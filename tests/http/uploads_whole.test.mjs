@@ -104,3 +104,32 @@ test('a building\'s photo cut off in transfer → 422 "ไม่สมบูร�
   assert.match(JSON.stringify(r.json), /ไม่สมบูรณ์/);
   assert.equal(photos(), n);
 });
+
+test('a building\'s photo that is a PDF, whole or only dressed as one: "ไฟล์ภาพ JPG หรือ PNG" at photo, never "save it as a PDF again"; the picker offers images only', async () => {
+  const admin = await signedIn('schooladmin');
+  const bid = Number(server.sql("SELECT b.id FROM bld_buildings b JOIN grants g ON g.school_id = b.school_id JOIN users u ON u.id = g.user_id WHERE u.username = 'schooladmin' AND g.role = 'school_admin' ORDER BY b.id LIMIT 1"));
+  const photos = () => Number(server.sql(`SELECT COUNT(*) FROM bld_photos WHERE building_id = ${bid}`));
+  const n = photos();
+  const clock = { 'x-khet-test-now': String(Date.UTC(2027, 9, 2, 2) / 1000) };
+  const pdfs = {
+    'a text that starts %PDF-1.4': broken['a text that starts %PDF-1.4'](),
+    'a PDF cut before its end': broken['a PDF cut before its end'](),
+    'a whole PDF': { data: files.pdf(), filename: 'อาคาร.pdf', type: 'application/pdf' },
+  };
+  for (const [what, file] of Object.entries(pdfs)) {
+    const r = await admin.postMultipart(`/bld/buildings/${bid}/photos`, {}, { photo: file }, { headers: clock });
+    assert.equal(r.status, 422, `${what}: ${r.status}`);
+    assert.match(r.text, /id="f-photo-error">[\s\S]*?ไฟล์ภาพ JPG หรือ PNG/, what);
+    assert.doesNotMatch(r.text, /บันทึกเป็น PDF ใหม่|ไม่สมบูรณ์/, `${what}: not told to mend a PDF the field would not take`);
+    const j = await admin.postMultipart(`/bld/buildings/${bid}/photos`, {}, { photo: file }, { json: true, headers: clock });
+    assert.equal(j.status, 422, what);
+    assert.match(JSON.stringify(j.json), /ไฟล์ภาพ JPG หรือ PNG/, what);
+  }
+  assert.equal(photos(), n, 'nothing stored');
+  const page = await admin.get(`/bld/buildings/${bid}`, { headers: clock });
+  assert.match(page.text, /<input type="file" id="f-photo" name="photo" accept="image\/png,image\/jpeg,\.png,\.jpg,\.jpeg"/);
+  // a whole PNG is still taken
+  const ok = await admin.postMultipart(`/bld/buildings/${bid}/photos`, {}, { photo: { data: files.png(), filename: 'ด้านหน้า.png', type: 'image/png' } }, { headers: clock });
+  assert.ok(ok.status === 303 || ok.status === 200, `${ok.status}: ${ok.text.slice(0, 300)}`);
+  assert.equal(photos(), n + 1);
+});
