@@ -724,15 +724,21 @@ static int my_list(struct req *r)
 {
 	struct db *db = req_db(r);
 	const char *service = req_query(r, "service");
+	/* a service no tab offers (a hand-edited or stale link): said, and
+	 * every request shown rather than passed over in silence */
+	const char *filter_error =
+	    service && *service && !oss_service_valid(service) ? "ไม่มีบริการนี้ กรุณาเลือกบริการจากแท็บ (แสดงคำร้องทุกบริการ)" : NULL;
 	if (!service || !oss_service_valid(service))
 		service = "";
+	/* ?format=csv|xlsx: every request of the tab and search, one query */
+	enum sheet_format fmt;
+	bool file = export_asked(r, &fmt);
+	if (file && filter_error)
+		return view_error(r, 422, filter_error);
 	struct buf qb = BUF_INIT;
 	const char *q = oss_trim(req_query(r, "q"), &qb);
 	long long page = req_query_int(r, "page", 1, 1, 1000000000LL);
 	long long per_page = req_query_int(r, "per_page", 10, 1, 100);
-	/* ?format=csv|xlsx: every request of the tab and search, one query */
-	enum sheet_format fmt;
-	bool file = export_asked(r, &fmt);
 	if (file)
 		page = 1, per_page = ORG_ALL_ROWS;
 	struct err e = ERR_INIT;
@@ -766,8 +772,9 @@ static int my_list(struct req *r)
 	json_object_set_new(m, "service", json_string(service));
 	json_object_set_new(m, "services", services_shared());
 	json_object_set_new(m, "page_title", json_string("คำร้องของฉัน"));
+	json_object_set_new(m, "filter_error", filter_error ? json_string(filter_error) : json_null());
 	buf_release(&qb);
-	return view_page(r, 200, "oss/my", m);
+	return view_page(r, filter_error ? 422 : 200, "oss/my", m);
 }
 
 /* ---- one request --------------------------------------------------------------- */

@@ -379,6 +379,26 @@ test('list: sorted newest or oldest first; the export follows the same order', a
   assert.match(html.text, /<option value="oldest" selected>/);
 });
 
+test('my requests: an unknown service is said in Thai (422) and every request listed, not passed over in silence', async () => {
+  await submitOk(citizen, '11', idCardFields(), { id_card: pdf() });
+  const all = await citizen.get('/oss/my?per_page=100', { json: true });
+  const bad = await citizen.get('/oss/my?per_page=100&service=99', { json: true });
+  assert.equal(bad.status, 422);
+  assert.match(bad.json.filter_error, /ไม่มีบริการนี้/);
+  assert.ok(all.json.rows.length > 0);
+  assert.deepEqual(bad.json.rows.map((r) => r.id), all.json.rows.map((r) => r.id));
+  const html = await citizen.get('/oss/my?service=99');
+  assert.equal(html.status, 422);
+  assert.match(html.text, /role="alert"><p>ไม่มีบริการนี้/);
+  for (const q of ['', '?service=', '?service=11']) {
+    const ok = await citizen.get(`/oss/my${q}`);
+    assert.equal(ok.status, 200, q);
+    assert.doesNotMatch(ok.text, /ไม่มีบริการนี้/, q);
+  }
+  const csv = await citizen.get('/oss/my?service=99&format=csv');
+  assert.equal(csv.status, 422);
+});
+
 test('list: an unknown status is said in Thai (422) and every request of the service listed, not passed over in silence', async () => {
   await submitOk(citizen, '11', idCardFields(), { id_card: pdf() });
   const all = await officer.get('/oss/manage/list?service=11&per_page=100', { json: true });
