@@ -308,6 +308,20 @@ static void progress_of(json_t *row, struct progress *q)
 }
 
 /* "boys/girls" into t (48 bytes), without printf: 3,300 cells a page */
+/* The grades any school of the area has learners in (all when none):
+ * the columns both area pages show. */
+static void grades_shown(long long tot[][2], size_t ng, bool shown[])
+{
+	size_t nshown = 0;
+	for (size_t g = 0; g < ng; g++) {
+		shown[g] = tot[g][0] + tot[g][1] > 0;
+		nshown += shown[g];
+	}
+	if (!nshown)
+		for (size_t g = 0; g < ng; g++)
+			shown[g] = true;
+}
+
 static size_t put_count(char *t, long long v)
 {
 	char d[24];
@@ -422,16 +436,8 @@ json_t *dmc_area_dashboard(struct db *db, long long area_id, long long round_id,
 		json_decref(grades);
 		return NULL;
 	}
-	/* the grades any school of the area has learners in (all when none) */
 	bool shown[MAX_GRADES];
-	size_t nshown = 0;
-	for (size_t g = 0; g < ng; g++) {
-		shown[g] = tot[g][0] + tot[g][1] > 0;
-		nshown += shown[g];
-	}
-	if (!nshown)
-		for (size_t g = 0; g < ng; g++)
-			shown[g] = true;
+	grades_shown(tot, ng, shown);
 	json_t *grade_heads = json_array(), *area_grades = json_array();
 	long long am = 0, af = 0;
 	for (size_t g = 0; g < ng; g++) {
@@ -808,16 +814,8 @@ json_t *dmc_area_page(struct db *db, const struct dmc_area_q *a, struct err *e)
 				break;
 			}
 	}
-	/* the grades any school of the area has learners in (all when none) */
 	bool shown[MAX_GRADES];
-	size_t nshown = 0;
-	for (size_t g = 0; g < ng; g++) {
-		shown[g] = tot[g][0] + tot[g][1] > 0;
-		nshown += shown[g];
-	}
-	if (!nshown)
-		for (size_t g = 0; g < ng; g++)
-			shown[g] = true;
+	grades_shown(tot, ng, shown);
 	json_t *grade_heads = json_array(), *area_grades = json_array();
 	long long am = 0, af = 0;
 	for (size_t g = 0; g < ng; g++) {
